@@ -1,0 +1,65 @@
+/**
+ * The `fapilog-plugins` program: global options, one module per command, and the mapping of
+ * outcomes to exit codes (0 ok, 1 problems found, 2 usage or runtime error).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ENV } from '../core/config.ts';
+import { TOOL_NAME, TOOL_VERSION } from '../core/version.ts';
+import { commandContext, processIo, type Act, type CliIo, type RegisterCommand } from './context.ts';
+import { CliError, EXIT, type ExitCode } from './errors.ts';
+import { COMMANDS } from './commands/index.ts';
+
+export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
+  const program = new Command(TOOL_NAME)
+    .description('Find, check, update and publish fapilog plugins')
+    .version(TOOL_VERSION, '-V, --version-info', 'print the version of fapilog-plugins')
+    .addOption(new Option('--marketplace-url <url>', 'marketplace API base URL').env(ENV.url))
+    .addOption(new Option('--token <token>', 'marketplace Bearer token').env(ENV.token))
+    .addOption(new Option('--cache-dir <dir>', 'metadata cache directory').env(ENV.cache))
+    .option('--offline', 'use the cache only; a miss is an error')
+    .option('--prefer-offline', 'use fresh cache entries without asking the marketplace')
+    .option('--json', 'machine output on stdout, messages on stderr')
+    .option('--debug', 'print stack traces and HTTP debugging on stderr')
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+    })
+    .exitOverride();
+
+  const act: Act =
+    (fn) =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const ctx = commandContext(io, command);
+      // Commander passes the positional arguments, then the command's options, then the command.
+      outcome.code = await (fn as (c: typeof ctx, ...a: unknown[]) => Promise<ExitCode>)(ctx, ...args.slice(0, -1));
+    };
+  for (const register of COMMANDS as RegisterCommand[]) register(program, act);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws and never calls process.exit. */
+export async function run(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
+  const outcome: { code: ExitCode } = { code: EXIT.ok };
+  const program = buildProgram(io, outcome);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return outcome.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end in a CommanderError with exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    const debug = argv.includes('--debug');
+    if (err instanceof CliError) {
+      io.stderr(`error: ${err.message}\n`);
+      if (debug && err.stack) io.stderr(`${err.stack}\n`);
+      return err.exitCode;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr(`error: ${message.split('\n')[0]}\n`);
+    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The Report: what every front end renders (CLI table, Action summary and annotations,
+ * PR bodies). Built by pure analysis code; a zod schema because it leaves the process
+ * as `--json` output and as the Action's `report` output.
+ */
+import { z } from 'zod';
+
+export const STATUSES = ['up-to-date', 'outdated', 'incompatible', 'held-back', 'yanked', 'unknown'] as const;
+export const Status = z.enum(STATUSES);
+export type Status = z.infer<typeof Status>;
+
+/** Statuses that make `outdated` exit 1 and count as problems for `fail-on`. */
+export const PROBLEM_STATUSES: readonly Status[] = ['outdated', 'incompatible', 'held-back', 'yanked'];
+
+export const FAPILOG_SOURCES = ['override', 'locked', 'pinned', 'range', 'unconstrained', 'unknown'] as const;
+export const FapilogSource = z.enum(FAPILOG_SOURCES);
+
+export const CURRENT_SOURCES = ['locked', 'pinned', 'range', 'none'] as const;
+export const CurrentSource = z.enum(CURRENT_SOURCES);
+
+export const ReportLocation = z.object({
+  file: z.string(),
+  line: z.number().int().min(1),
+  column: z.number().int().min(1),
+  endLine: z.number().int().min(1),
+  endColumn: z.number().int().min(1),
+  text: z.string(),
+  section: z.string(),
+});
+export type ReportLocation = z.infer<typeof ReportLocation>;
+
+export const PluginEntry = z.object({
+  /** PEP 503 normalised package name, e.g. `fapilog-loki`. */
+  package: z.string(),
+  /** Marketplace short name, e.g. `loki`. */
+  name: z.string(),
+  location: ReportLocation,
+  specifier: z.string(),
+  current: z.string().nullable(),
+  currentSource: CurrentSource,
+  latest: z.string().nullable(),
+  latestCompatible: z.string().nullable(),
+  /** fapilog_compatibility of the current release. */
+  currentCompatibility: z.string().nullable(),
+  status: Status,
+  /** For held-back: the lowest fapilog version that the newer releases need. */
+  requiresFapilog: z.string().nullable(),
+  /** One human sentence saying why. */
+  note: z.string(),
+});
+export type PluginEntry = z.infer<typeof PluginEntry>;
+
+export const Report = z.object({
+  root: z.string(),
+  fapilog: z.object({
+    version: z.string().nullable(),
+    source: FapilogSource,
+    specifier: z.string().nullable(),
+    /** Where it was read: `uv.lock`, `requirements.txt:3`... */
+    from: z.string().nullable(),
+  }),
+  marketplace: z.object({ url: z.string(), stale: z.boolean() }),
+  manifests: z.array(z.string()),
+  lockfiles: z.array(z.string()),
+  plugins: z.array(PluginEntry),
+  counts: z.record(Status, z.number().int().nonnegative()),
+  warnings: z.array(z.string()),
+});
+export type Report = z.infer<typeof Report>;
