@@ -1,9 +1,13 @@
 /**
  * What a command gets: the process's I/O (replaceable in tests, which run the CLI in-process),
- * the global options, and the marketplace settings resolved from flags and environment.
+ * the global options, the marketplace settings resolved from flags and environment, and a
+ * marketplace client wired to them.
  */
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { resolveMarketplaceSettings, type CacheMode, type MarketplaceSettings } from '../core/config.ts';
+import { MarketplaceClient, type ClientOptions } from '../core/marketplace/client.ts';
+import { formatPath, redact } from '../core/marketplace/errors.ts';
 import { CliError, EXIT, type ExitCode } from './errors.ts';
 
 export interface CliIo {
@@ -23,7 +27,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns || 100,
+    columns: process.stdout.columns || Number(process.env['COLUMNS']) || 100,
   };
 }
 
@@ -35,31 +39,87 @@ export interface GlobalOptions {
   preferOffline?: boolean;
   json?: boolean;
   debug?: boolean;
+  /** Seconds per request attempt. */
+  timeout?: number;
+  /** Extra attempts of a failed idempotent request. */
+  retries?: number;
 }
 
 export interface CommandContext {
   io: CliIo;
   globals: GlobalOptions;
   settings(): MarketplaceSettings;
+  /** One marketplace client per command run (so its de-duplication spans the whole command). */
+  client(options?: ClientOptions): MarketplaceClient;
   /** Colour is for terminals only, and never with NO_COLOR. */
   color: boolean;
+  /** Terminal width for tables. */
+  width: number;
+  /** `warning: ...` on stderr (also under --json). */
+  warn(message: string): void;
+  /** `debug: ...` on stderr under --debug only. */
+  debug(message: string): void;
 }
 
+/** Global options that commander may fill from the process environment; io.env is the one we honour. */
+const ENV_BACKED = ['marketplaceUrl', 'token', 'cacheDir'] as const;
+
 export function commandContext(io: CliIo, command: Command): CommandContext {
-  const globals = command.optsWithGlobals<GlobalOptions>();
+  const globals = { ...command.optsWithGlobals<GlobalOptions>() };
+  // Commander reads process.env for .env() options; in-process runs pass their own environment in
+  // io.env, which resolveMarketplaceSettings reads, so an env-sourced value is dropped here.
+  for (const key of ENV_BACKED) {
+    if (command.getOptionValueSourceWithGlobals(key) === 'env') delete globals[key];
+  }
   if (globals.offline && globals.preferOffline) {
     throw new CliError('--offline and --prefer-offline cannot be used together', EXIT.error);
   }
   const cacheMode: CacheMode = globals.offline ? 'offline' : globals.preferOffline ? 'prefer-offline' : 'online';
+
+  let settings: MarketplaceSettings | undefined;
+  const resolveSettings = () => {
+    if (settings) return settings;
+    try {
+      settings = resolveMarketplaceSettings(
+        { url: globals.marketplaceUrl, token: globals.token, cacheDir: globals.cacheDir, cacheMode },
+        io.env,
+      );
+    } catch (err) {
+      if (err instanceof z.ZodError) {
+        const issue = err.issues[0];
+        const field = issue ? formatPath(issue.path) : 'settings';
+        const flag = { url: '--marketplace-url', token: '--token', cacheDir: '--cache-dir' }[field] ?? field;
+        throw new CliError(redact(`invalid ${flag}: ${issue?.message ?? 'not accepted'}`, globals.token ?? io.env['FAPILOG_MARKETPLACE_TOKEN']));
+      }
+      throw err;
+    }
+    return settings;
+  };
+
+  const warn = (message: string) => io.stderr(`warning: ${message}\n`);
+  const debug = (message: string) => {
+    if (globals.debug) io.stderr(`debug: ${message}\n`);
+  };
+  let client: MarketplaceClient | undefined;
+
   return {
     io,
     globals,
     color: io.isTTY && !('NO_COLOR' in io.env) && !globals.json,
-    settings: () =>
-      resolveMarketplaceSettings(
-        { url: globals.marketplaceUrl, token: globals.token, cacheDir: globals.cacheDir, cacheMode },
-        io.env,
-      ),
+    width: Math.max(40, io.columns || 100),
+    settings: resolveSettings,
+    warn,
+    debug,
+    client: (options: ClientOptions = {}) => {
+      client ??= new MarketplaceClient(resolveSettings(), {
+        ...(globals.timeout !== undefined ? { timeoutMs: globals.timeout * 1000 } : {}),
+        ...(globals.retries !== undefined ? { retries: globals.retries } : {}),
+        warn,
+        ...(globals.debug ? { debug } : {}),
+        ...options,
+      });
+      return client;
+    },
   };
 }
 

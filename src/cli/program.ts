@@ -4,9 +4,13 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ENV } from '../core/config.ts';
+import { DEFAULT_TTL_MS } from '../core/marketplace/client.ts';
+import { DEFAULT_HTTP_OPTIONS } from '../core/marketplace/http.ts';
+import { redact } from '../core/marketplace/errors.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.ts';
 import { commandContext, processIo, type Act, type CliIo, type RegisterCommand } from './context.ts';
 import { CliError, EXIT, type ExitCode } from './errors.ts';
+import { integerArg, numberArg } from './options.ts';
 import { COMMANDS } from './commands/index.ts';
 
 export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
@@ -17,13 +21,23 @@ export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
     .addOption(new Option('--token <token>', 'marketplace Bearer token').env(ENV.token))
     .addOption(new Option('--cache-dir <dir>', 'metadata cache directory').env(ENV.cache))
     .option('--offline', 'use the cache only; a miss is an error')
-    .option('--prefer-offline', 'use fresh cache entries without asking the marketplace')
+    .option('--prefer-offline', `use cache entries younger than ${DEFAULT_TTL_MS / 60_000} minutes without asking the marketplace`)
     .option('--json', 'machine output on stdout, messages on stderr')
     .option('--debug', 'print stack traces and HTTP debugging on stderr')
-    .showHelpAfterError()
+    .addOption(
+      new Option('--timeout <seconds>', 'seconds to wait for each marketplace request')
+        .argParser(numberArg(0.1, 3600))
+        .default(DEFAULT_HTTP_OPTIONS.timeoutMs / 1000),
+    )
+    .addOption(
+      new Option('--retries <n>', 'extra attempts of a failed marketplace read (network errors, 5xx)')
+        .argParser(integerArg(0, 10))
+        .default(DEFAULT_HTTP_OPTIONS.retries),
+    )
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
+      outputError: (s, write) => write(s),
     })
     .exitOverride();
 
@@ -39,10 +53,21 @@ export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
   return program;
 }
 
+/** The token given on the command line or in the environment, so that no error output shows it. */
+function secretOf(argv: string[], io: CliIo): string | undefined {
+  const i = argv.indexOf('--token');
+  if (i >= 0 && argv[i + 1]) return argv[i + 1];
+  const inline = argv.find((a) => a.startsWith('--token='));
+  if (inline) return inline.slice('--token='.length);
+  return io.env[ENV.token] || process.env[ENV.token] || undefined;
+}
+
 /** Runs the CLI and returns the exit code; never throws and never calls process.exit. */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
   const outcome: { code: ExitCode } = { code: EXIT.ok };
-  const program = buildProgram(io, outcome);
+  const secret = secretOf(argv, io);
+  const safeIo: CliIo = { ...io, stderr: (text) => io.stderr(redact(text, secret)) };
+  const program = buildProgram(safeIo, outcome);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return outcome.code;
@@ -53,13 +78,13 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<Exit
     }
     const debug = argv.includes('--debug');
     if (err instanceof CliError) {
-      io.stderr(`error: ${err.message}\n`);
-      if (debug && err.stack) io.stderr(`${err.stack}\n`);
+      safeIo.stderr(`error: ${err.message}\n`);
+      if (debug && err.stack) safeIo.stderr(`${err.stack}\n`);
       return err.exitCode;
     }
     const message = err instanceof Error ? err.message : String(err);
-    io.stderr(`error: ${message.split('\n')[0]}\n`);
-    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    safeIo.stderr(`error: ${message.split('\n')[0]}\n`);
+    if (debug && err instanceof Error && err.stack) safeIo.stderr(`${err.stack}\n`);
     return EXIT.error;
   }
 }

@@ -1,4 +1,47 @@
+/**
+ * `demo` (what `npm start` runs): the embedded reference marketplace with the demo catalog on a
+ * free loopback port, `outdated` on examples/app against it, then everything is stopped and
+ * removed. Exits 0 even though the sample app has problems: showing them is the point.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MarketplaceSettings } from '../../core/config.ts';
+import { MarketplaceClient } from '../../core/marketplace/client.ts';
+import { createMarketplace } from '../../../server/index.ts';
 import type { RegisterCommand } from '../context.ts';
+import { EXIT } from '../errors.ts';
+import { runOutdated } from './outdated.ts';
 
-// Placeholder until this command's issue lands.
-export const register: RegisterCommand = () => {};
+export const DEMO_CATALOG = fileURLToPath(new URL('../../../examples/catalog/catalog.json', import.meta.url));
+export const DEMO_APP = fileURLToPath(new URL('../../../examples/app', import.meta.url));
+
+export const register: RegisterCommand = (program, act) => {
+  program
+    .command('demo [path]', { hidden: true })
+    .description('run `outdated` on the sample app against an embedded demo marketplace (what `npm start` runs)')
+    .action(
+      act(async (ctx, given: string | undefined) => {
+        const app = given ? path.resolve(ctx.io.cwd, given) : DEMO_APP;
+        const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-demo-data-'));
+        const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-demo-cache-'));
+        const marketplace = await createMarketplace({ dataDir, seedFile: DEMO_CATALOG });
+        try {
+          const base = await marketplace.listen(0, '127.0.0.1');
+          const settings = MarketplaceSettings.parse({ url: `${base}/api/v1`, cacheDir, cacheMode: 'online' });
+          const client = new MarketplaceClient(settings, { warn: ctx.warn });
+          if (!ctx.globals.json) {
+            const shown = path.relative(ctx.io.cwd, app) || '.';
+            ctx.io.stdout(`Demo marketplace (examples/catalog) at ${base}\n$ fapilog-plugins outdated ${shown}\n\n`);
+          }
+          await runOutdated(ctx, app, {}, client);
+        } finally {
+          await marketplace.close();
+          fs.rmSync(dataDir, { recursive: true, force: true });
+          fs.rmSync(cacheDir, { recursive: true, force: true });
+        }
+        return EXIT.ok;
+      }),
+    );
+};

@@ -1,4 +1,117 @@
-import type { RegisterCommand } from '../context.ts';
+/** `info <name> [version]`: one plugin, its releases (yanked marked), compatibility and files. */
+import { parse as parseVersion } from '@renovatebot/pep440';
+import type { Plugin, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
+import { packageName } from '../../core/names.ts';
+import type { CommandContext, RegisterCommand } from '../context.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { formatBytes, formatCount, formatDate, paint, renderFields, renderTable, writeJson, type Cell } from '../output/index.ts';
 
-// Placeholder until this command's issue lands.
-export const register: RegisterCommand = () => {};
+export interface InfoJson {
+  plugin: Plugin;
+  versions: string[];
+  releases: Release[];
+}
+
+export const register: RegisterCommand = (program, act) => {
+  program
+    .command('info')
+    .argument('<name>', 'short name (loki) or package name (fapilog-loki)')
+    .argument('[version]', 'show the files of this release instead of the latest one')
+    .description('show a plugin: details, compatibility, releases (yanked ones marked) and files')
+    .action(
+      act(async (ctx, name: string, version: string | undefined) => {
+        const client = ctx.client();
+        const [plugin, versions] = await Promise.all([client.getPlugin(name), client.versions(name)]);
+        if (!plugin) throw new CliError(`no plugin named "${name}" in the marketplace at ${ctx.settings().url}`);
+        const history: VersionsResponse = versions ?? { versions: [], releases: [] };
+        const shown = version ?? plugin.version;
+        const release = history.releases.find((r) => r.version === shown);
+        if (version !== undefined && !release) {
+          const known = history.versions.length > 0 ? ` (known: ${history.versions.slice(-5).join(', ')})` : '';
+          throw new CliError(`${plugin.name} has no release ${version}${known}`);
+        }
+        if (ctx.globals.json) {
+          const out: InfoJson = { plugin, versions: history.versions, releases: history.releases };
+          writeJson(ctx.io, out);
+          return EXIT.ok;
+        }
+        printInfo(ctx, plugin, history, release);
+        return EXIT.ok;
+      }),
+    );
+};
+
+function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsResponse, release: Release | undefined): void {
+  const p = paint(ctx.color);
+  const table = { width: ctx.width, color: ctx.color };
+  const out: string[] = [];
+  out.push(`${p('bold', p('cyan', plugin.name))} ${p('bold', plugin.version)}  ${p('dim', `(${plugin.package})`)}\n`);
+  if (plugin.description) out.push(`${plugin.description}\n`);
+  out.push('\n');
+  out.push(
+    renderFields(
+      [
+        ['Type', plugin.plugin_type],
+        ['Author', plugin.author],
+        ['License', plugin.license],
+        ['Rating', plugin.rating_count > 0 ? `${plugin.rating.toFixed(1)} of 5 (${plugin.rating_count} rating${plugin.rating_count === 1 ? '' : 's'})` : 'not rated yet'],
+        ['Downloads', formatCount(plugin.downloads)],
+        ['fapilog', plugin.fapilog_compatibility],
+        ['Python', release?.requires_python ?? null],
+        ['Dependencies', plugin.dependencies.length > 0 ? plugin.dependencies.join(', ') : 'none'],
+        ['Homepage', plugin.homepage],
+        ['Repository', plugin.repository],
+        ['Published', formatDate(plugin.published_at)],
+        ['Install', `pip install "${packageName(plugin.package)}==${plugin.version}"`],
+      ],
+      table,
+    ),
+  );
+
+  if (history.releases.length > 0) {
+    out.push(`\n${p('bold', 'Releases')}\n`);
+    // Newest first: the contract lists versions PEP 440 ascending.
+    const order = new Map(history.versions.map((v, i) => [v, i]));
+    const releases = [...history.releases].sort((a, b) => (order.get(b.version) ?? -1) - (order.get(a.version) ?? -1));
+    const rows: Cell[][] = releases.map((r) => [
+      r.version === plugin.version ? { text: r.version, style: 'green' } : r.version,
+      r.fapilog_compatibility,
+      r.requires_python ?? '-',
+      formatDate(r.published_at),
+      r.yanked
+        ? { text: `yanked${r.yanked_reason ? `: ${r.yanked_reason}` : ''}`, style: 'red' }
+        : r.version === plugin.version
+          ? { text: 'latest', style: 'green' }
+          : isPrerelease(r.version)
+            ? { text: 'pre-release', style: 'yellow' }
+            : '',
+    ]);
+    out.push(
+      renderTable(
+        [{ header: 'VERSION' }, { header: 'FAPILOG', shrink: true, minWidth: 10 }, { header: 'PYTHON' }, { header: 'PUBLISHED' }, { header: 'STATUS', shrink: true, minWidth: 6 }],
+        rows,
+        table,
+      ),
+    );
+  }
+
+  if (release) {
+    out.push(`\n${p('bold', `Files of ${release.version}`)}${release.yanked ? ` ${p('red', '(yanked)')}` : ''}\n`);
+    if (release.files.length === 0) out.push('  (none)\n');
+    else
+      out.push(
+        renderTable(
+          [{ header: 'FILENAME', shrink: true, minWidth: Math.min(60, ...release.files.map((f) => f.filename.length)) }, { header: 'SIZE', align: 'right' }, { header: 'SHA256', shrink: true, minWidth: 12 }],
+          release.files.map((f) => [f.filename, formatBytes(f.size), f.sha256]),
+          table,
+        ),
+      );
+  }
+  ctx.io.stdout(out.join(''));
+}
+
+function isPrerelease(version: string): boolean {
+  // The parsed shape's `pre`/`dev` are null for final releases (the typings claim arrays).
+  const v = parseVersion(version) as { pre: unknown; dev: unknown } | null;
+  return v !== null && (v.pre != null || v.dev != null);
+}

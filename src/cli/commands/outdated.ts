@@ -1,4 +1,118 @@
-import type { RegisterCommand } from '../context.ts';
+/**
+ * `outdated [PATH]`: every plugin dependency of a project against the marketplace and the
+ * project's own fapilog. Exit 1 when anything needs attention (outdated, incompatible,
+ * held-back, yanked), 0 otherwise.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option } from 'commander';
+import { checkProject } from '../../core/check.ts';
+import { hasProblems, STATUSES, type Report, type Status } from '../../core/analysis/report.ts';
+import type { MarketplaceClient } from '../../core/marketplace/client.ts';
+import { paint, renderTable, writeJson, type Column, type Style } from '../output/index.ts';
+import type { CommandContext, RegisterCommand } from '../context.ts';
+import { CliError, EXIT, type ExitCode } from '../errors.ts';
 
-// Placeholder until this command's issue lands.
-export const register: RegisterCommand = () => {};
+const STATUS_STYLE: Record<Status, Style> = {
+  'up-to-date': 'green',
+  outdated: 'yellow',
+  'held-back': 'cyan',
+  incompatible: 'red',
+  yanked: 'red',
+  unknown: 'dim',
+};
+
+/** A project path from the command line, relative to the CLI's working directory; it must exist. */
+export function projectRoot(ctx: CommandContext, given: string | undefined): string {
+  const root = path.resolve(ctx.io.cwd, given ?? '.');
+  if (!fs.existsSync(root)) throw new CliError(`${given ?? root}: no such file or directory`, EXIT.error);
+  return root;
+}
+
+export function describeFapilog(report: Report): string {
+  const f = report.fapilog;
+  if (f.version === null) return 'fapilog: unknown (compatibility not judged)';
+  const source: Record<Report['fapilog']['source'], string> = {
+    override: 'from --fapilog-version',
+    locked: `locked in ${f.from}`,
+    pinned: `pinned in ${f.from}`,
+    range: `newest release allowed by ${f.specifier} in ${f.from}`,
+    unconstrained: `newest release; fapilog has no version constraint in ${f.from}`,
+    unknown: 'newest release; fapilog is not a dependency of this project',
+  };
+  return `fapilog ${f.version} (${source[f.source]})`;
+}
+
+export function renderReport(report: Report, opts: { width: number; color: boolean }): string {
+  const p = paint(opts.color);
+  const lines: string[] = [];
+  lines.push(`${p('bold', describeFapilog(report))}`);
+  lines.push(p('dim', `marketplace ${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}`));
+  lines.push('');
+  if (report.plugins.length === 0) {
+    lines.push(`No fapilog plugins found in ${report.manifests.length} manifest(s) under ${report.root}.`);
+  } else {
+    const columns: Column[] = [
+      { header: 'plugin' },
+      { header: 'file:line' },
+      { header: 'current' },
+      { header: 'latest compatible' },
+      { header: 'latest' },
+      { header: 'status' },
+      { header: 'note', shrink: true, minWidth: 20 },
+    ];
+    const rows = report.plugins.map((e) => [
+      e.package,
+      `${e.location.file}:${e.location.line}`,
+      e.current ?? '-',
+      e.latestCompatible ?? '-',
+      e.latest ?? '-',
+      { text: e.status, style: STATUS_STYLE[e.status] },
+      e.note,
+    ]);
+    lines.push(renderTable(columns, rows, { width: opts.width, color: opts.color }).replace(/\n$/, ''));
+  }
+  lines.push('');
+  const counts = STATUSES.filter((s) => report.counts[s] > 0).map((s) => p(STATUS_STYLE[s], `${report.counts[s]} ${s}`));
+  lines.push(`${report.plugins.length} plugin ${report.plugins.length === 1 ? 'dependency' : 'dependencies'}${counts.length ? `: ${counts.join(', ')}` : ''}`);
+  for (const w of report.warnings) lines.push(p('yellow', `warning: ${w}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export interface OutdatedOptions {
+  fapilogVersion?: string;
+  ignore?: string[];
+}
+
+/** Shared by `outdated` and `demo`: run the check and print it the way the globals ask. */
+export async function runOutdated(ctx: CommandContext, root: string, opts: OutdatedOptions, client: MarketplaceClient = ctx.client()): Promise<{ report: Report; code: ExitCode }> {
+  let report: Report;
+  try {
+    report = await checkProject({ root, client, fapilogVersion: opts.fapilogVersion, ignore: opts.ignore });
+  } catch (err) {
+    if (err instanceof Error && /--fapilog-version/.test(err.message)) throw new CliError(err.message, EXIT.error);
+    throw err;
+  }
+  if (ctx.globals.json) writeJson(ctx.io, report);
+  // A pipe or a file has no width to fit: notes are only cut short on a terminal.
+  else ctx.io.stdout(renderReport(report, { width: ctx.io.isTTY ? ctx.width : Number.MAX_SAFE_INTEGER, color: ctx.color }));
+  return { report, code: hasProblems(report) ? EXIT.problems : EXIT.ok };
+}
+
+export const register: RegisterCommand = (program, act) => {
+  program
+    .command('outdated [path]')
+    .description("list a project's fapilog plugins that are outdated, incompatible with its fapilog, held back or yanked")
+    .addOption(new Option('--fapilog-version <version>', "judge compatibility against this fapilog version instead of the project's own"))
+    .option('--ignore <names...>', 'plugins to leave out (short or package names)')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when every plugin is up to date (or unknown to the marketplace), 1 when any is outdated,\nincompatible, held back or yanked, 2 on errors.',
+    )
+    .action(
+      act(async (ctx, given: string | undefined, opts: OutdatedOptions) => {
+        const root = projectRoot(ctx, given);
+        return (await runOutdated(ctx, root, opts)).code;
+      }),
+    );
+};

@@ -1,4 +1,82 @@
+/** `serve`: run the reference marketplace server (what a private marketplace runs). */
+import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from '../context.ts';
+import { CliError, EXIT } from '../errors.ts';
 
-// Placeholder until this command's issue lands.
-export const register: RegisterCommand = () => {};
+interface ServeOptions {
+  host: string;
+  port: number;
+  dataDir?: string;
+  seed?: string;
+  rateLimit?: number;
+  publicUrl?: string;
+  quiet?: boolean;
+}
+
+function intArg(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+export const register: RegisterCommand = (program, act) => {
+  program
+    .command('serve')
+    .description('run the reference marketplace server (REST API, /simple/ index, files)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', intArg(0, 65535), 8080)
+    .option('--data-dir <dir>', 'data directory: SQLite database and files (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data)')
+    .option('--seed <file>', 'load a catalog at start (examples/catalog/catalog.json format; idempotent)')
+    .option('--rate-limit <n>', 'requests per minute per token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)', intArg(1, 1_000_000))
+    .option('--public-url <url>', 'base URL clients reach the server at, for links (env FAPILOG_MARKETPLACE_PUBLIC_URL)')
+    .option('--quiet', 'no access log on stderr')
+    .addHelpText('after', '\nExample:\n  fapilog-plugins serve --data-dir ./marketplace-data --seed examples/catalog/catalog.json\n')
+    .action(
+      act(async (ctx, opts: ServeOptions) => {
+        // Loaded on demand: only this command needs node:sqlite and the server modules.
+        const { createMarketplace, DEFAULT_RATE_LIMIT } = await import('../../../server/index.ts');
+        const { SERVER_ENV, resolveDataDir } = await import('../../../server/settings.ts');
+        const env = ctx.io.env;
+        const envLimit = env[SERVER_ENV.rateLimit];
+        const limit = opts.rateLimit ?? (envLimit ? intArg(1, 1_000_000)(envLimit) : DEFAULT_RATE_LIMIT.limit);
+        const publicUrl = opts.publicUrl ?? env[SERVER_ENV.publicUrl];
+        if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new CliError(`--public-url must be an http(s) URL: ${publicUrl}`);
+        const dataDir = resolveDataDir(opts.dataDir, env, ctx.io.cwd);
+        let marketplace;
+        try {
+          marketplace = await createMarketplace({
+            dataDir,
+            ...(opts.seed ? { seedFile: opts.seed } : {}),
+            ...(publicUrl ? { publicUrl } : {}),
+            rateLimit: { limit, windowSeconds: 60 },
+            ...(opts.quiet ? {} : { log: (line: string) => ctx.io.stderr(`${line}\n`) }),
+          });
+        } catch (err) {
+          throw new CliError(err instanceof Error ? err.message : String(err));
+        }
+        let url: string;
+        try {
+          url = await marketplace.listen(opts.port, opts.host);
+        } catch (err) {
+          await marketplace.close();
+          throw new CliError(`cannot listen on ${opts.host}:${opts.port}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        const shown = publicUrl?.replace(/\/+$/, '') ?? url;
+        ctx.io.stdout(
+          `fapilog marketplace listening on ${url}\n` +
+            `  API:          ${shown}/api/v1\n` +
+            `  simple index: ${shown}/simple/\n` +
+            `  data dir:     ${dataDir}\n`,
+        );
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
+          process.once('SIGINT', () => resolve('SIGINT'));
+          process.once('SIGTERM', () => resolve('SIGTERM'));
+        });
+        ctx.io.stderr(`received ${signal}, shutting down\n`);
+        await marketplace.close();
+        return EXIT.ok;
+      }),
+    );
+};

@@ -53,10 +53,15 @@ export type PluginEntry = z.infer<typeof PluginEntry>;
 export const Report = z.object({
   root: z.string(),
   fapilog: z.object({
+    /**
+     * The fapilog version every status was judged against. For source `unknown` (fapilog is not
+     * a dependency) this is the newest final release the marketplace knows; null only when the
+     * marketplace knows none, in which case every release counts as compatible.
+     */
     version: z.string().nullable(),
     source: FapilogSource,
     specifier: z.string().nullable(),
-    /** Where it was read: `uv.lock`, `requirements.txt:3`... */
+    /** Where it was read: `uv.lock`, `requirements.txt:3`, `--fapilog-version`... */
     from: z.string().nullable(),
   }),
   marketplace: z.object({ url: z.string(), stale: z.boolean() }),
@@ -67,3 +72,8 @@ export const Report = z.object({
   warnings: z.array(z.string()),
 });
 export type Report = z.infer<typeof Report>;
+
+/** Does the report hold anything `outdated` exits 1 for? */
+export function hasProblems(report: Report): boolean {
+  return report.plugins.some((p) => PROBLEM_STATUSES.includes(p.status));
+}

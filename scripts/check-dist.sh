@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Rebuilds dist/ from the sources and fails when it differs from what is committed:
+# the Action runs dist/index.js, so a stale bundle would ship code that no test ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm run --silent bundle
+
+if [ -n "$(git status --porcelain -- dist)" ]; then
+  echo "::error title=dist is out of date::dist/ differs from what 'npm run bundle' builds. Run 'npm run bundle' and commit dist/." >&2
+  echo "Changed files in dist/:" >&2
+  git status --porcelain -- dist >&2
+  git --no-pager diff --stat -- dist >&2 || true
+  exit 1
+fi
+echo "dist/ is up to date."

@@ -1,0 +1,190 @@
+/**
+ * Writes docs/cli.md from the commander definitions themselves, so the reference cannot drift
+ * from the parser: every registered command (and subcommand), its arguments and options, the
+ * global options, the environment variables and the exit codes.
+ *
+ *   npx node scripts/gen-cli-docs.ts           write docs/cli.md
+ *   npx node scripts/gen-cli-docs.ts --check   exit 1 if docs/cli.md is out of date
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Help, type Command, type Option } from 'commander';
+import { DEFAULT_MARKETPLACE_URL, ENV } from '../src/core/config.ts';
+import { DEFAULT_CONCURRENCY, DEFAULT_TTL_MS } from '../src/core/marketplace/client.ts';
+import { DEFAULT_HTTP_OPTIONS } from '../src/core/marketplace/http.ts';
+import type { CliIo } from '../src/cli/context.ts';
+import { EXIT, type ExitCode } from '../src/cli/errors.ts';
+import { buildProgram } from '../src/cli/program.ts';
+
+export const DOCS_FILE = fileURLToPath(new URL('../docs/cli.md', import.meta.url));
+
+const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
+  ok: 'success',
+  problems: 'the command ran and found problems (for example outdated, incompatible or yanked plugins, or a failed validation)',
+  error: 'usage error (unknown command or option, bad option value) or runtime error (marketplace unreachable with nothing cached, offline cache miss, invalid response); printed as one line on stderr, with a stack trace only under `--debug`',
+};
+
+/** Environment variables the CLI reads besides those bound to options. */
+const OTHER_ENV: Array<[string, string]> = [
+  ['NO_COLOR', 'when set (to anything), output has no colour; colour is otherwise used only when stdout is a terminal'],
+  ['COLUMNS', 'table width when stdout is not a terminal (default 100)'],
+  ['XDG_CACHE_HOME', `base of the default cache directory on Linux (\`$XDG_CACHE_HOME/fapilog-plugins\`, else \`~/.cache/fapilog-plugins\`); macOS uses \`~/Library/Caches/fapilog-plugins\`, Windows \`%LOCALAPPDATA%\\fapilog-plugins\\cache\``],
+];
+
+const ENV_DEFAULTS: Record<string, string> = {
+  [ENV.url]: `\`${DEFAULT_MARKETPLACE_URL}\``,
+  [ENV.token]: 'none (anonymous reads; publishing, yanking and rating need a token)',
+  [ENV.cache]: 'the user cache directory (see `XDG_CACHE_HOME`)',
+};
+
+/** How every command reaches the marketplace; the numbers come from the client's own defaults. */
+const MARKETPLACE_NOTES = [
+  `- **Cache.** Every marketplace answer (except download links) is kept in the cache directory, keyed by URL, with its ETag and fetch time. By default each lookup is revalidated (\`If-None-Match\`; an unchanged answer costs a body-less 304). \`--prefer-offline\` uses entries younger than ${DEFAULT_TTL_MS / 60_000} minutes without any request; \`--offline\` uses the cache only and a missing entry is an error (exit 2). The cache never holds the token, and several processes may share it.`,
+  '- **Failures.** When the marketplace cannot be reached or keeps failing (network error, timeout, 5xx, rate limit) and a cached copy exists, that copy is used and a `warning: ... (stale)` line goes to stderr; with `--json` stdout still holds only the JSON.',
+  `- **Retries.** Reads are retried \`--retries\` times (default ${DEFAULT_HTTP_OPTIONS.retries}) on network errors, timeouts and HTTP 500/502/503/504, with exponential backoff and jitter; writes (publish, yank, rating) are not, except after a 429, which the server refused before doing anything. \`Retry-After\` (seconds or an HTTP date) on 429 and 503 is honoured, and once \`X-RateLimit-Remaining\` reaches 0 the next request waits for \`X-RateLimit-Reset\`. One request waits at most ${DEFAULT_HTTP_OPTIONS.maxWaitMs / 1000} s in total; beyond that it fails with a message saying why.`,
+  `- **Requests.** Independent lookups run in parallel (at most ${DEFAULT_CONCURRENCY} at a time) and one URL is fetched at most once per command. Requests carry \`User-Agent: fapilog-plugins/<version>\` and, when a token is configured, \`Authorization: Bearer <token>\`; the token never appears in output, errors or \`--debug\` lines.`,
+];
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n+/g, ' ').trim();
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+function optionRow(opt: Option): string {
+  const notes: string[] = [];
+  if (opt.argChoices) notes.push(`one of ${opt.argChoices.map(code).join(', ')}`);
+  if (opt.defaultValue !== undefined && opt.defaultValue !== false) {
+    notes.push(`default ${opt.defaultValueDescription ?? code(JSON.stringify(opt.defaultValue).replace(/^"|"$/g, ''))}`);
+  }
+  if (opt.envVar) notes.push(`env ${code(opt.envVar)}`);
+  if (opt.mandatory) notes.push('required');
+  const description = cell(opt.description) + (notes.length > 0 ? ` (${notes.join('; ')})` : '');
+  return `| ${code(opt.flags)} | ${description} |`;
+}
+
+function optionsTable(options: readonly Option[]): string[] {
+  const shown = options.filter((o) => !o.hidden && o.long !== '--help');
+  if (shown.length === 0) return [];
+  return ['| Option | Description |', '| --- | --- |', ...shown.map(optionRow), ''];
+}
+
+function commandPath(cmd: Command): string[] {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names;
+}
+
+function commandSection(cmd: Command, helper: Help, depth: number): string[] {
+  const fullName = commandPath(cmd).join(' ');
+  const args = cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`));
+  const subcommands = helper.visibleCommands(cmd).filter((c) => c.name() !== 'help');
+  const out: string[] = [`${'#'.repeat(Math.min(6, depth))} \`${[fullName, ...args].join(' ')}\``, ''];
+  if (cmd.description()) out.push(cmd.description().replace(/^./, (c) => c.toUpperCase()) + '.', '');
+  const usage = `fapilog-plugins ${fullName}${subcommands.length > 0 ? ' <command>' : ''}${cmd.options.some((o) => !o.hidden && o.long !== '--help') ? ' [options]' : ''}${args.length > 0 ? ` ${args.join(' ')}` : ''}`;
+  out.push('```', usage, '```', '');
+  const described = cmd.registeredArguments.filter((a) => a.description);
+  if (described.length > 0) {
+    out.push('| Argument | Description |', '| --- | --- |');
+    for (const a of described) {
+      const notes = [a.argChoices ? `one of ${a.argChoices.map(code).join(', ')}` : '', a.defaultValue !== undefined ? `default ${code(String(a.defaultValue))}` : ''].filter(Boolean);
+      out.push(`| ${code(a.name())} | ${cell(a.description)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''} |`);
+    }
+    out.push('');
+  }
+  out.push(...optionsTable(cmd.options));
+  for (const sub of subcommands) out.push(...commandSection(sub, helper, depth + 1));
+  return out;
+}
+
+export function renderCliDocs(): string {
+  const io: CliIo = { stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 100 };
+  const program = buildProgram(io, { code: EXIT.ok });
+  const helper = new Help();
+  const commands = helper.visibleCommands(program).filter((c) => c.name() !== 'help');
+
+  const out: string[] = [
+    '# fapilog-plugins command-line reference',
+    '',
+    '<!-- Generated by scripts/gen-cli-docs.ts from the commander definitions. Do not edit by hand:',
+    '     run `npx node scripts/gen-cli-docs.ts` (a test fails when this file is out of date). -->',
+    '',
+    program.description() + '.',
+    '',
+    '```',
+    'fapilog-plugins [global options] <command> [options] [arguments]',
+    'fapilog-plugins <command> --help',
+    '```',
+    '',
+    'Global options may be given before or after the command name. Every command accepts `-h, --help`.',
+    '',
+    '## Commands',
+    '',
+    '| Command | Description |',
+    '| --- | --- |',
+    ...commands.map((c) => `| [\`${c.name()}\`](#${anchor(c, helper)}) | ${cell(c.description())} |`),
+    '',
+    '## Global options',
+    '',
+    ...optionsTable(program.options),
+    '## Environment variables',
+    '',
+    'Flags override environment variables, which override defaults.',
+    '',
+    '| Variable | Meaning | Default |',
+    '| --- | --- | --- |',
+    ...program.options
+      .filter((o) => o.envVar)
+      .map((o) => `| ${code(o.envVar!)} | ${cell(o.description)} (same as ${code(o.long ?? o.flags)}) | ${ENV_DEFAULTS[o.envVar!] ?? ''} |`),
+    ...OTHER_ENV.map(([name, meaning]) => `| ${code(name)} | ${cell(meaning)} | |`),
+    '',
+    '## Exit codes',
+    '',
+    'Every command uses the same exit codes.',
+    '',
+    '| Code | Meaning |',
+    '| --- | --- |',
+    ...(Object.entries(EXIT) as Array<[keyof typeof EXIT, ExitCode]>).map(([key, value]) => `| ${value} | ${cell(EXIT_MEANINGS[key])} |`),
+    '',
+    '## Talking to the marketplace',
+    '',
+    ...MARKETPLACE_NOTES,
+    '',
+    '## Command reference',
+    '',
+  ];
+  for (const cmd of commands) out.push(...commandSection(cmd, helper, 3));
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+/** GitHub's heading anchor for a command's section heading (`search <query>` -> `search-query`). */
+function anchor(cmd: Command, helper: Help): string {
+  void helper;
+  const args = cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ');
+  return `${cmd.name()} ${args}`
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const docs = renderCliDocs();
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(DOCS_FILE, 'utf8');
+    } catch {
+      // missing counts as stale
+    }
+    if (current !== docs) {
+      process.stderr.write('docs/cli.md is out of date: run `npx node scripts/gen-cli-docs.ts`\n');
+      process.exitCode = 1;
+    } else process.stdout.write('docs/cli.md is up to date\n');
+  } else {
+    writeFileSync(DOCS_FILE, docs);
+    process.stdout.write(`wrote ${DOCS_FILE}\n`);
+  }
+}

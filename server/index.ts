@@ -1,0 +1,229 @@
+/**
+ * The reference marketplace server: plain node:http, a small router, SQLite storage.
+ * `createMarketplace` is what `fapilog-plugins serve` and the integration tests start.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { HttpError, errorBody } from './errors.ts';
+import { etagOf, ifNoneMatch } from './etag.ts';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
+import { Router, type Reply, type RequestContext, type Route } from './router.ts';
+import { Store } from './store.ts';
+import { bearerToken, hashToken } from './auth/tokens.ts';
+import { readCatalog, seedStore } from './seed.ts';
+import { registerPluginRoutes } from './routes/plugins.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES, registerPublishRoutes } from './routes/publish.ts';
+import { registerSimpleRoutes } from './routes/simple.ts';
+
+export type { RateLimitOptions } from './rate-limit.ts';
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 600, windowSeconds: 60 };
+
+export interface MarketplaceOptions {
+  dataDir: string;
+  /** A catalog (examples/catalog/catalog.json format) loaded at start; idempotent. */
+  seedFile?: string;
+  rateLimit?: RateLimitOptions;
+  /** Base URL clients reach the server at (behind a proxy); links otherwise use the Host header. */
+  publicUrl?: string;
+  maxUploadBytes?: number;
+  /** One line per request (method, path, status, ms); never headers or bodies. */
+  log?: (line: string) => void;
+}
+
+export interface Marketplace {
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+  createToken(owner: string): string;
+  /** Every route the server answers (for the OpenAPI check and docs). */
+  routes: Route[];
+}
+
+export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES): Router {
+  const router = new Router();
+  registerPluginRoutes(router);
+  registerPublishRoutes(router, { maxUploadBytes });
+  registerSimpleRoutes(router);
+  return router;
+}
+
+export async function createMarketplace(opts: MarketplaceOptions): Promise<Marketplace> {
+  const store = new Store(opts.dataDir, { removeLeftovers: true });
+  try {
+    if (opts.seedFile) seedStore(store, readCatalog(opts.seedFile));
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const router = buildRouter(opts.maxUploadBytes);
+  const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
+  let listenUrl = 'http://127.0.0.1';
+
+  const server = http.createServer((req, res) => {
+    const started = Date.now();
+    handle(req, res)
+      .catch((err: unknown) => {
+        // Headers may be gone already (a failed file stream); then the socket is all that is left.
+        if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'internal server error'), {});
+        else res.destroy();
+        opts.log?.(`error ${req.method} ${safePath(req)}: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => opts.log?.(`${req.method} ${safePath(req)} ${res.statusCode} ${Date.now() - started}ms`));
+  });
+  server.keepAliveTimeout = 5000;
+
+  function baseUrlFor(req: IncomingMessage): string {
+    if (publicUrl) return publicUrl;
+    const host = req.headers.host;
+    return host && /^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host) ? `http://${host}` : listenUrl;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = bearerToken(req.headers.authorization);
+    const decision = limiter.take(token ? `token:${hashToken(token)}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`);
+    const headers: Record<string, string> = { ...decision.headers };
+    if (!decision.allowed) {
+      req.resume();
+      return sendJson(res, 429, errorBody('rate_limited', `rate limit of ${limiter.opts.limit} requests per ${limiter.opts.windowSeconds}s exceeded; retry after ${headers['Retry-After']}s`), headers);
+    }
+    let reply: Reply;
+    try {
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://localhost');
+      } catch {
+        throw new HttpError(400, 'invalid_path', 'malformed request URL');
+      }
+      const method = req.method ?? 'GET';
+      let match = router.match(method, url.pathname);
+      if (match === null && !url.pathname.endsWith('/') && (method === 'GET' || method === 'HEAD')) {
+        const withSlash = router.match(method, `${url.pathname}/`);
+        if (withSlash && 'route' in withSlash) {
+          reply = { status: 301, headers: { Location: `${url.pathname}/${url.search}` }, body: '' };
+          return send(req, res, reply, headers);
+        }
+      }
+      if (match === null) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
+      if ('allow' in match) {
+        throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here; use ${match.allow.join(', ')}`, {
+          Allow: match.allow.join(', '),
+        });
+      }
+      const ctx: RequestContext = {
+        req,
+        url,
+        params: match.params,
+        baseUrl: baseUrlFor(req),
+        store,
+        requireOwner() {
+          if (!token) {
+            throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
+          }
+          const owner = store.tokenOwner(token);
+          if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+          return owner;
+        },
+        body: (limit) => readBody(req, limit),
+      };
+      reply = await match.route.handler(ctx);
+    } catch (err) {
+      req.resume();
+      if (err instanceof HttpError) return sendJson(res, err.status, errorBody(err.code, err.message), { ...headers, ...err.headers });
+      // Unexpected: the client learns nothing internal; the log gets the message (never a body or token).
+      opts.log?.(`error ${req.method} ${safePath(req)}: ${err instanceof Error ? err.message : String(err)}`);
+      return sendJson(res, 500, errorBody('internal', 'internal server error'), headers);
+    }
+    return send(req, res, reply, headers);
+  }
+
+  return {
+    routes: router.routes,
+    createToken: (owner) => store.createToken(owner),
+    listen(port = 8080, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          listenUrl = `http://${h}:${addr.port}`;
+          resolve(listenUrl);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}
+
+function safePath(req: IncomingMessage): string {
+  return (req.url ?? '').split('?')[0]!.slice(0, 200);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) {
+    return Promise.reject(new HttpError(413, 'too_large', `the request body exceeds ${limit} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, 'too_large', `the request body exceeds ${limit} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, json: unknown, headers: Record<string, string>): void {
+  const body = JSON.stringify(json);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, base: Record<string, string>): Promise<void> {
+  const headers: Record<string, string> = { ...base, ...reply.headers };
+  const isGet = req.method === 'GET' || req.method === 'HEAD';
+  const head = req.method === 'HEAD';
+  if (reply.file) {
+    const etag = `"${reply.file.sha256}"`;
+    headers['ETag'] = etag;
+    if (isGet && ifNoneMatch(req.headers['if-none-match'], etag)) {
+      res.writeHead(304, headers);
+      return void res.end();
+    }
+    res.writeHead(reply.status, { ...headers, 'Content-Type': reply.contentType ?? 'application/octet-stream', 'Content-Length': reply.file.size });
+    if (head) return void res.end();
+    await pipeline(fs.createReadStream(reply.file.path), res);
+    return;
+  }
+  const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.body ?? '');
+  const contentType = reply.json !== undefined ? 'application/json' : (reply.contentType ?? 'text/plain; charset=utf-8');
+  if (isGet && reply.status === 200) {
+    const etag = etagOf(body);
+    headers['ETag'] = etag;
+    headers['Cache-Control'] ??= 'no-cache';
+    if (ifNoneMatch(req.headers['if-none-match'], etag)) {
+      res.writeHead(304, headers);
+      return void res.end();
+    }
+  }
+  res.writeHead(reply.status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  res.end(head ? undefined : body);
+}

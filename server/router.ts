@@ -1,0 +1,99 @@
+/**
+ * A small router over node:http: routes are declared with OpenAPI-style templates
+ * (`/api/v1/plugins/{name}`), so openapi.yaml can be checked against the same list.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Store, TokenOwner } from './store.ts';
+import { HttpError } from './errors.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT';
+
+export interface Reply {
+  status: number;
+  /** Serialised as JSON (application/json). */
+  json?: unknown;
+  body?: Uint8Array | string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Streamed from disk; its sha256 is its ETag. */
+  file?: { path: string; size: number; sha256: string };
+}
+
+export interface RequestContext {
+  req: IncomingMessage;
+  url: URL;
+  params: Record<string, string>;
+  /** Absolute base for links (files, simple index), without a trailing slash. */
+  baseUrl: string;
+  store: Store;
+  /** The token's owner; 401 when the token is missing or unknown. */
+  requireOwner(): TokenOwner;
+  /** The raw request body, at most `limit` bytes (413 beyond). */
+  body(limit: number): Promise<Buffer>;
+}
+
+export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
+
+export interface Route {
+  method: Method;
+  path: string;
+  handler: Handler;
+}
+
+interface Compiled extends Route {
+  segments: string[];
+  statics: number;
+}
+
+export type Match = { route: Route; params: Record<string, string> } | { allow: Method[] } | null;
+
+export class Router {
+  private readonly compiled: Compiled[] = [];
+
+  add(method: Method, path: string, handler: Handler): this {
+    const segments = path.split('/');
+    this.compiled.push({ method, path, handler, segments, statics: segments.filter((s) => !s.startsWith('{')).length });
+    // More literal segments first: `/plugins/search` wins over `/plugins/{name}`.
+    this.compiled.sort((a, b) => b.statics - a.statics);
+    return this;
+  }
+
+  get routes(): Route[] {
+    return this.compiled.map(({ method, path, handler }) => ({ method, path, handler }));
+  }
+
+  match(method: string, pathname: string): Match {
+    const parts = pathname.split('/');
+    const allow = new Set<Method>();
+    const lookup = method === 'HEAD' ? 'GET' : method;
+    for (const r of this.compiled) {
+      const params = matchSegments(r.segments, parts);
+      if (!params) continue;
+      if (r.method === lookup) return { route: r, params };
+      allow.add(r.method);
+    }
+    return allow.size > 0 ? { allow: [...allow] } : null;
+  }
+}
+
+function matchSegments(template: string[], parts: string[]): Record<string, string> | null {
+  if (template.length !== parts.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < template.length; i++) {
+    const t = template[i]!;
+    const p = parts[i]!;
+    if (t.startsWith('{')) {
+      if (p.length === 0) return null;
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(p);
+      } catch {
+        throw new HttpError(400, 'invalid_path', 'malformed percent-encoding in the path');
+      }
+      params[t.slice(1, -1)] = decoded;
+    } else if (t !== p) {
+      return null;
+    }
+  }
+  return params;
+}

@@ -1,0 +1,139 @@
+/** Read endpoints of /api/v1 (listing, search, plugin, versions, download, batch) plus yank and rating. */
+import { eq } from '@renovatebot/pep440';
+import {
+  ListQuery,
+  RatingRequest,
+  YankRequest,
+  type BatchResponse,
+  type DownloadInfo,
+  type RatingResponse,
+  type SearchResult,
+  type VersionsResponse,
+} from '../../src/core/marketplace/schemas.ts';
+import { HttpError, notFound } from '../errors.ts';
+import type { Reply, RequestContext, Router } from '../router.ts';
+import { pluginView, releaseView, type PluginRecord } from '../store.ts';
+import { canonicalVersion, pluginPackage, printable } from '../validation.ts';
+import { parseJsonBody } from '../body.ts';
+
+export const API = '/api/v1';
+const MAX_BATCH = 200;
+
+const ok = (json: unknown): Reply => ({ status: 200, json });
+
+function recordOf(ctx: RequestContext): PluginRecord {
+  const raw = ctx.params['name']!;
+  const record = ctx.store.record(pluginPackage(raw));
+  if (!record) throw notFound(`plugin ${printable(raw)}`);
+  return record;
+}
+
+function releaseOf(ctx: RequestContext, record: PluginRecord): PluginRecord['releases'][number] {
+  const raw = ctx.params['version']!;
+  const version = canonicalVersion(raw);
+  const r = record.releases.find((x) => eq(x.row.version, version));
+  if (!r) throw notFound(`version ${printable(raw)} of ${record.row.package}`);
+  return r;
+}
+
+/** Query parameters as ListQuery, or a 400 naming the first bad parameter. */
+function listQuery(url: URL, search: boolean): ListQuery {
+  const raw: Record<string, string> = {};
+  for (const key of ['q', 'type', 'author', 'min_rating', 'sort', 'page', 'per_page']) {
+    const v = url.searchParams.get(key);
+    if (v !== null && v !== '' && (search || key !== 'q')) raw[key] = v;
+  }
+  const parsed = ListQuery.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = String(issue.path[0] ?? 'query');
+    throw new HttpError(400, 'invalid_parameter', `invalid query parameter ${param}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function searchResult(ctx: RequestContext, q: ListQuery): SearchResult {
+  const { ids, total } = ctx.store.query(q);
+  const plugins = ids.flatMap((id) => {
+    const record = ctx.store.recordById(id);
+    return record ? [pluginView(ctx.store, record)] : [];
+  });
+  return { plugins, total, page: q.page, per_page: q.per_page };
+}
+
+function requireOwnerOf(ctx: RequestContext, record: PluginRecord): string {
+  const owner = ctx.requireOwner();
+  if (owner.owner !== record.row.owner) throw new HttpError(403, 'forbidden', `only the owner of ${record.row.package} may do this`);
+  return owner.owner;
+}
+
+export function registerPluginRoutes(router: Router): void {
+  router.add('GET', `${API}/plugins`, (ctx) => ok(searchResult(ctx, listQuery(ctx.url, false))));
+  router.add('GET', `${API}/plugins/search`, (ctx) => ok(searchResult(ctx, listQuery(ctx.url, true))));
+
+  router.add('GET', `${API}/plugins/batch`, (ctx) => {
+    const param = ctx.url.searchParams.get('names');
+    const names = (param ?? '').split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+    if (names.length === 0) throw new HttpError(400, 'invalid_parameter', 'invalid query parameter names: a comma-separated list of plugin names is required');
+    if (names.length > MAX_BATCH) throw new HttpError(400, 'invalid_parameter', `invalid query parameter names: at most ${MAX_BATCH} names per request`);
+    const plugins: BatchResponse['plugins'] = {};
+    for (const name of names) {
+      let record: PluginRecord | null = null;
+      try {
+        record = ctx.store.record(pluginPackage(name));
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err; // an invalid name is simply not in the marketplace
+      }
+      plugins[name] = record
+        ? { plugin: pluginView(ctx.store, record), releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)) }
+        : null;
+    }
+    return ok({ plugins } satisfies BatchResponse);
+  });
+
+  router.add('GET', `${API}/plugins/{name}`, (ctx) => ok(pluginView(ctx.store, recordOf(ctx))));
+
+  router.add('GET', `${API}/plugins/{name}/versions`, (ctx) => {
+    const record = recordOf(ctx);
+    const body: VersionsResponse = {
+      versions: record.releases.map((r) => r.row.version),
+      releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)),
+    };
+    return ok(body);
+  });
+
+  router.add('GET', `${API}/plugins/{name}/versions/{version}`, (ctx) => {
+    const record = recordOf(ctx);
+    return ok(releaseView(record, releaseOf(ctx, record), ctx.baseUrl));
+  });
+
+  router.add('GET', `${API}/plugins/{name}/versions/{version}/download`, (ctx) => {
+    const record = recordOf(ctx);
+    const release = releaseOf(ctx, record);
+    const file = release.files.find((f) => f.filename.endsWith('.whl')) ?? release.files[0];
+    if (!file) throw notFound(`files of ${record.row.package} ${release.row.version}`);
+    ctx.store.countDownload(release.row.id);
+    const view = releaseView(record, release, ctx.baseUrl).files.find((f) => f.filename === file.filename)!;
+    return ok({ url: view.url, filename: view.filename, sha256: view.sha256 } satisfies DownloadInfo);
+  });
+
+  router.add('POST', `${API}/plugins/{name}/versions/{version}/yank`, async (ctx) => {
+    const record = recordOf(ctx);
+    const release = releaseOf(ctx, record);
+    requireOwnerOf(ctx, record);
+    const { reason } = await parseJsonBody(ctx, YankRequest);
+    ctx.store.yank(release.row.id, reason);
+    const fresh = ctx.store.record(record.row.package)!;
+    return ok(releaseView(fresh, fresh.releases.find((r) => r.row.id === release.row.id)!, ctx.baseUrl));
+  });
+
+  router.add('PUT', `${API}/plugins/{name}/rating`, async (ctx) => {
+    const record = recordOf(ctx);
+    const owner = ctx.requireOwner();
+    const { stars } = await parseJsonBody(ctx, RatingRequest);
+    ctx.store.rate(record.row.id, `token:${owner.id}`, stars);
+    return ok({ name: record.row.name, ...ctx.store.rating(record.row.id) } satisfies RatingResponse);
+  });
+
+  router.add('GET', `${API}/fapilog/versions`, (ctx) => ok({ versions: ctx.store.fapilogVersions() }));
+}

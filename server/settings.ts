@@ -1,0 +1,17 @@
+/**
+ * The server's own settings. The client vocabulary (FAPILOG_MARKETPLACE_URL/TOKEN/CACHE) does not
+ * apply to a server; these FAPILOG_MARKETPLACE_* variables are the server-side ones, and flags win.
+ */
+import path from 'node:path';
+
+export const SERVER_ENV = {
+  dataDir: 'FAPILOG_MARKETPLACE_DATA_DIR',
+  publicUrl: 'FAPILOG_MARKETPLACE_PUBLIC_URL',
+  rateLimit: 'FAPILOG_MARKETPLACE_RATE_LIMIT',
+} as const;
+
+export const DEFAULT_DATA_DIR = 'marketplace-data';
+
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  return path.resolve(cwd, flag || env[SERVER_ENV.dataDir] || DEFAULT_DATA_DIR);
+}

@@ -1,0 +1,537 @@
+/**
+ * Storage: SQLite (node:sqlite) for metadata, files on disk under `<data-dir>/files/<package>/`.
+ * Every write is a transaction. A publish writes its files under temporary names first and
+ * renames them inside the transaction that inserts the rows, so a crash leaves either the whole
+ * release or nothing the API can see; leftovers are removed when the store opens.
+ */
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { eq } from '@renovatebot/pep440';
+import type { ListQuery, Plugin, PluginType, Release, ReleaseFile } from '../src/core/marketplace/schemas.ts';
+import { shortName } from '../src/core/names.ts';
+import { HttpError } from './errors.ts';
+import { hashToken, newToken } from './auth/tokens.ts';
+import { compareVersions, isPrerelease } from './validation.ts';
+import { isoTimestamp } from './time.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tokens (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plugins (
+  id INTEGER PRIMARY KEY,
+  package TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  author TEXT NOT NULL,
+  plugin_type TEXT NOT NULL,
+  license TEXT NOT NULL,
+  homepage TEXT,
+  repository TEXT,
+  owner TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS releases (
+  id INTEGER PRIMARY KEY,
+  plugin_id INTEGER NOT NULL REFERENCES plugins(id),
+  version TEXT NOT NULL,
+  fapilog_compatibility TEXT NOT NULL,
+  requires_python TEXT,
+  dependencies TEXT NOT NULL,
+  yanked INTEGER NOT NULL DEFAULT 0,
+  yanked_reason TEXT,
+  published_at TEXT NOT NULL,
+  readme TEXT NOT NULL,
+  downloads INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (plugin_id, version)
+);
+CREATE TABLE IF NOT EXISTS files (
+  id INTEGER PRIMARY KEY,
+  release_id INTEGER NOT NULL REFERENCES releases(id),
+  filename TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  package TEXT NOT NULL,
+  UNIQUE (package, filename)
+);
+CREATE TABLE IF NOT EXISTS ratings (
+  plugin_id INTEGER NOT NULL REFERENCES plugins(id),
+  rater TEXT NOT NULL,
+  stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+  PRIMARY KEY (plugin_id, rater)
+);
+CREATE TABLE IF NOT EXISTS fapilog_versions (version TEXT PRIMARY KEY);
+CREATE VIRTUAL TABLE IF NOT EXISTS plugins_fts USING fts5(
+  name, package, description, author, content='plugins', content_rowid='id', tokenize='unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS plugins_ai AFTER INSERT ON plugins BEGIN
+  INSERT INTO plugins_fts(rowid, name, package, description, author)
+  VALUES (new.id, new.name, new.package, new.description, new.author);
+END;
+CREATE TRIGGER IF NOT EXISTS plugins_ad AFTER DELETE ON plugins BEGIN
+  INSERT INTO plugins_fts(plugins_fts, rowid, name, package, description, author)
+  VALUES ('delete', old.id, old.name, old.package, old.description, old.author);
+END;
+CREATE TRIGGER IF NOT EXISTS plugins_au AFTER UPDATE ON plugins BEGIN
+  INSERT INTO plugins_fts(plugins_fts, rowid, name, package, description, author)
+  VALUES ('delete', old.id, old.name, old.package, old.description, old.author);
+  INSERT INTO plugins_fts(rowid, name, package, description, author)
+  VALUES (new.id, new.name, new.package, new.description, new.author);
+END;
+CREATE VIEW IF NOT EXISTS plugin_stats AS
+SELECT p.id AS id, p.name AS name, p.author AS author, p.plugin_type AS plugin_type,
+  COALESCE((SELECT SUM(r.downloads) FROM releases r WHERE r.plugin_id = p.id), 0) AS downloads,
+  COALESCE((SELECT AVG(g.stars) FROM ratings g WHERE g.plugin_id = p.id), 0) AS rating,
+  (SELECT MAX(r.published_at) FROM releases r WHERE r.plugin_id = p.id) AS updated
+FROM plugins p;
+`;
+
+interface PluginRow {
+  id: number;
+  package: string;
+  name: string;
+  description: string;
+  author: string;
+  plugin_type: PluginType;
+  license: string;
+  homepage: string | null;
+  repository: string | null;
+  owner: string;
+}
+
+interface ReleaseRow {
+  id: number;
+  plugin_id: number;
+  version: string;
+  fapilog_compatibility: string;
+  requires_python: string | null;
+  dependencies: string;
+  yanked: number;
+  yanked_reason: string | null;
+  published_at: string;
+  readme: string;
+  downloads: number;
+}
+
+interface FileRow {
+  id: number;
+  release_id: number;
+  filename: string;
+  sha256: string;
+  size: number;
+  package: string;
+}
+
+export interface TokenOwner {
+  id: number;
+  owner: string;
+}
+
+/** What a publish stores: validated metadata plus the bytes of each file. */
+export interface NewRelease {
+  package: string;
+  version: string;
+  description: string;
+  author: string;
+  plugin_type: PluginType;
+  license: string;
+  homepage: string | null;
+  repository: string | null;
+  fapilog_compatibility: string;
+  requires_python: string | null;
+  dependencies: string[];
+  readme: string;
+  published_at?: string;
+  downloads?: number;
+  yanked_reason?: string;
+  files: Array<{ filename: string; sha256: string; data: Uint8Array }>;
+}
+
+export interface PluginRecord {
+  row: PluginRow;
+  releases: Array<{ row: ReleaseRow; files: FileRow[] }>;
+}
+
+export interface SimpleFile {
+  filename: string;
+  sha256: string;
+  requires_python: string | null;
+  yanked: boolean;
+  yanked_reason: string | null;
+}
+
+const TEMP_PREFIX = '.tmp-';
+
+export class Store {
+  readonly dataDir: string;
+  readonly filesDir: string;
+  readonly db: DatabaseSync;
+
+  /**
+   * `removeLeftovers` is for the server at start only: another process (an `admin` command) must
+   * not delete files of a publish the running server has in flight.
+   */
+  constructor(dataDir: string, opts: { removeLeftovers?: boolean } = {}) {
+    this.dataDir = path.resolve(dataDir);
+    this.filesDir = path.join(this.dataDir, 'files');
+    fs.mkdirSync(this.filesDir, { recursive: true });
+    this.db = new DatabaseSync(path.join(this.dataDir, 'marketplace.sqlite'));
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    this.db.exec(SCHEMA);
+    if (opts.removeLeftovers) this.removeLeftovers();
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  /** Runs fn in one IMMEDIATE transaction (a second process, e.g. `admin token create`, waits). */
+  transaction<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  private all<T>(sql: string, ...params: SQLInputValue[]): T[] {
+    return this.db.prepare(sql).all(...params) as unknown as T[];
+  }
+
+  private get<T>(sql: string, ...params: SQLInputValue[]): T | undefined {
+    return this.db.prepare(sql).get(...params) as unknown as T | undefined;
+  }
+
+  /** Temp files of an interrupted publish, and files no committed row points at. */
+  private removeLeftovers(): void {
+    const known = new Set(this.all<{ package: string; filename: string }>('SELECT package, filename FROM files').map((f) => `${f.package}/${f.filename}`));
+    for (const pkg of fs.readdirSync(this.filesDir)) {
+      const dir = path.join(this.filesDir, pkg);
+      if (!fs.statSync(dir).isDirectory()) continue;
+      for (const name of fs.readdirSync(dir)) {
+        if (name.startsWith(TEMP_PREFIX) || !known.has(`${pkg}/${name}`)) fs.rmSync(path.join(dir, name), { force: true });
+      }
+    }
+  }
+
+  // ---- tokens ----
+
+  createToken(owner: string): string {
+    const token = newToken();
+    this.transaction(() =>
+      this.db.prepare('INSERT INTO tokens (owner, token_hash, created_at) VALUES (?, ?, ?)').run(owner, hashToken(token), isoTimestamp()),
+    );
+    return token;
+  }
+
+  tokenOwner(token: string): TokenOwner | null {
+    return this.get<TokenOwner>('SELECT id, owner FROM tokens WHERE token_hash = ?', hashToken(token)) ?? null;
+  }
+
+  listTokens(): Array<{ id: number; owner: string; created_at: string }> {
+    return this.all('SELECT id, owner, created_at FROM tokens ORDER BY id');
+  }
+
+  revokeToken(id: number): boolean {
+    return this.transaction(() => Number(this.db.prepare('DELETE FROM tokens WHERE id = ?').run(id).changes) > 0);
+  }
+
+  // ---- fapilog versions ----
+
+  addFapilogVersions(versions: string[]): void {
+    this.transaction(() => {
+      const stmt = this.db.prepare('INSERT OR IGNORE INTO fapilog_versions (version) VALUES (?)');
+      for (const v of versions) stmt.run(v);
+    });
+  }
+
+  fapilogVersions(): string[] {
+    return this.all<{ version: string }>('SELECT version FROM fapilog_versions')
+      .map((r) => r.version)
+      .sort(compareVersions);
+  }
+
+  // ---- reads ----
+
+  pluginRow(pkg: string): PluginRow | null {
+    return this.get<PluginRow>('SELECT * FROM plugins WHERE package = ?', pkg) ?? null;
+  }
+
+  record(pkg: string): PluginRecord | null {
+    const row = this.pluginRow(pkg);
+    return row ? this.recordOf(row) : null;
+  }
+
+  private recordOf(row: PluginRow): PluginRecord {
+    const releases = this.all<ReleaseRow>('SELECT * FROM releases WHERE plugin_id = ?', row.id).sort((a, b) =>
+      compareVersions(a.version, b.version),
+    );
+    const files = this.all<FileRow>(
+      'SELECT f.* FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename',
+      row.id,
+    );
+    return {
+      row,
+      releases: releases.map((r) => ({ row: r, files: files.filter((f) => f.release_id === r.id) })),
+    };
+  }
+
+  rating(pluginId: number): { rating: number; rating_count: number } {
+    const r = this.get<{ avg: number | null; n: number }>('SELECT AVG(stars) AS avg, COUNT(*) AS n FROM ratings WHERE plugin_id = ?', pluginId);
+    return { rating: r && r.avg !== null ? Math.round(r.avg * 100) / 100 : 0, rating_count: r ? Number(r.n) : 0 };
+  }
+
+  /** Ids of the plugins a list or search query selects, in order, and the total before paging. */
+  query(q: ListQuery): { ids: number[]; total: number } {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    let from = 'plugin_stats s';
+    let rank = false;
+    const terms = (q.q ?? '').match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (terms.length > 0) {
+      // Every term must match, each as a prefix, so `lok` finds loki; quoting keeps FTS syntax out.
+      from = 'plugins_fts f JOIN plugin_stats s ON s.id = f.rowid';
+      where.push('plugins_fts MATCH ?');
+      params.push(terms.map((t) => `"${t}"*`).join(' '));
+      rank = true;
+    }
+    if (q.type) {
+      where.push('s.plugin_type = ?');
+      params.push(q.type);
+    }
+    if (q.author) {
+      where.push("s.author LIKE ? ESCAPE '\\'");
+      params.push(`%${q.author.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    if (q.min_rating !== undefined) {
+      where.push('s.rating >= ?');
+      params.push(q.min_rating);
+    }
+    const order =
+      q.sort === 'downloads'
+        ? 's.downloads DESC, s.name'
+        : q.sort === 'rating'
+          ? 's.rating DESC, s.name'
+          : q.sort === 'updated'
+            ? 's.updated DESC, s.name'
+            : q.sort === 'name'
+              ? 's.name'
+              : rank
+                ? 'bm25(plugins_fts), s.name'
+                : 's.name';
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = Number(this.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from} ${clause}`, ...params)?.n ?? 0);
+    const ids = this.all<{ id: number }>(
+      `SELECT s.id AS id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      ...params,
+      q.per_page,
+      (q.page - 1) * q.per_page,
+    ).map((r) => Number(r.id));
+    return { ids, total };
+  }
+
+  recordById(id: number): PluginRecord | null {
+    const row = this.get<PluginRow>('SELECT * FROM plugins WHERE id = ?', id);
+    return row ? this.recordOf(row) : null;
+  }
+
+  packages(): string[] {
+    return this.all<{ package: string }>('SELECT package FROM plugins ORDER BY package').map((r) => r.package);
+  }
+
+  simpleFiles(pkg: string): SimpleFile[] | null {
+    const plugin = this.pluginRow(pkg);
+    if (!plugin) return null;
+    return this.all<Omit<SimpleFile, 'yanked'> & { yanked: number }>(
+      `SELECT f.filename, f.sha256, r.requires_python, r.yanked, r.yanked_reason
+       FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename`,
+      plugin.id,
+    ).map((f) => ({ ...f, yanked: Boolean(f.yanked) }));
+  }
+
+  file(pkg: string, filename: string): (FileRow & { path: string }) | null {
+    const row = this.get<FileRow>('SELECT * FROM files WHERE package = ? AND filename = ?', pkg, filename);
+    return row ? { ...row, path: path.join(this.filesDir, pkg, filename) } : null;
+  }
+
+  // ---- writes ----
+
+  countDownload(releaseId: number): void {
+    this.transaction(() => this.db.prepare('UPDATE releases SET downloads = downloads + 1 WHERE id = ?').run(releaseId));
+  }
+
+  yank(releaseId: number, reason: string): void {
+    this.transaction(() => this.db.prepare('UPDATE releases SET yanked = 1, yanked_reason = ? WHERE id = ?').run(reason, releaseId));
+  }
+
+  rate(pluginId: number, rater: string, stars: number): void {
+    this.transaction(() =>
+      this.db
+        .prepare('INSERT INTO ratings (plugin_id, rater, stars) VALUES (?, ?, ?) ON CONFLICT (plugin_id, rater) DO UPDATE SET stars = excluded.stars')
+        .run(pluginId, rater, stars),
+    );
+  }
+
+  /**
+   * Stores a new release (and the plugin, on its first release, owned by `owner`).
+   * 'unchanged' when the version exists with exactly these files; 409 when it exists with others.
+   */
+  publish(owner: string, rel: NewRelease): { status: 'published' | 'unchanged' } {
+    const existing = this.pluginRow(rel.package);
+    if (existing && existing.owner !== owner) {
+      throw new HttpError(403, 'forbidden', `${rel.package} belongs to another owner`);
+    }
+    if (existing) {
+      const same = this.recordOf(existing).releases.find((r) => eq(r.row.version, rel.version));
+      if (same) {
+        const have = same.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
+        const want = rel.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
+        if (have === want) return { status: 'unchanged' };
+        throw new HttpError(409, 'conflict', `${rel.package} ${same.row.version} is already published with different files; publish a new version`);
+      }
+    }
+
+    const dir = path.join(this.filesDir, rel.package);
+    fs.mkdirSync(dir, { recursive: true });
+    const staged = rel.files.map((f) => {
+      const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${f.filename}`);
+      fs.writeFileSync(temp, f.data, { flush: true });
+      return { ...f, temp, final: path.join(dir, f.filename) };
+    });
+    const renamed: string[] = [];
+    try {
+      this.transaction(() => {
+        const now = isoTimestamp();
+        let pluginId: number;
+        if (existing) {
+          pluginId = existing.id;
+          const newest = this.all<{ version: string }>('SELECT version FROM releases WHERE plugin_id = ?', pluginId).every(
+            (r) => compareVersions(rel.version, r.version) > 0,
+          );
+          // The listing describes the plugin as its newest release does.
+          if (newest) {
+            this.db
+              .prepare('UPDATE plugins SET description = ?, author = ?, plugin_type = ?, license = ?, homepage = ?, repository = ? WHERE id = ?')
+              .run(rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository, pluginId);
+          }
+        } else {
+          pluginId = Number(
+            this.db
+              .prepare(
+                'INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+              )
+              .run(rel.package, shortName(rel.package), rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository, owner, now)
+              .lastInsertRowid,
+          );
+        }
+        const releaseId = Number(
+          this.db
+            .prepare(
+              'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(
+              pluginId,
+              rel.version,
+              rel.fapilog_compatibility,
+              rel.requires_python,
+              JSON.stringify(rel.dependencies),
+              rel.yanked_reason ? 1 : 0,
+              rel.yanked_reason ?? null,
+              rel.published_at ?? now,
+              rel.readme,
+              rel.downloads ?? 0,
+            ).lastInsertRowid,
+        );
+        const insertFile = this.db.prepare('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
+        for (const f of staged) insertFile.run(releaseId, f.filename, f.sha256, f.data.length, rel.package);
+        // Files become visible under their real names only as the rows commit.
+        for (const f of staged) {
+          fs.renameSync(f.temp, f.final);
+          renamed.push(f.final);
+        }
+      });
+    } catch (err) {
+      for (const f of staged) fs.rmSync(f.temp, { force: true });
+      for (const p of renamed) fs.rmSync(p, { force: true });
+      if (err instanceof Error && /UNIQUE constraint failed: files/.test(err.message)) {
+        throw new HttpError(409, 'conflict', 'a file with this name already belongs to another release');
+      }
+      throw err;
+    }
+    return { status: 'published' };
+  }
+}
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+// ---- views (rows -> contract objects) ----
+
+export function releaseView(record: PluginRecord, r: PluginRecord['releases'][number], baseUrl: string): Release {
+  return {
+    name: record.row.name,
+    package: record.row.package,
+    version: r.row.version,
+    fapilog_compatibility: r.row.fapilog_compatibility,
+    requires_python: r.row.requires_python,
+    dependencies: JSON.parse(r.row.dependencies) as string[],
+    yanked: Boolean(r.row.yanked),
+    yanked_reason: r.row.yanked_reason,
+    published_at: r.row.published_at,
+    readme: r.row.readme,
+    files: r.files.map((f) => fileView(f, baseUrl)),
+  };
+}
+
+export function fileView(f: FileRow, baseUrl: string): ReleaseFile {
+  return { filename: f.filename, sha256: f.sha256, size: Number(f.size), url: fileUrl(baseUrl, f.package, f.filename) };
+}
+
+export function fileUrl(baseUrl: string, pkg: string, filename: string): string {
+  return `${baseUrl}/files/${encodeURIComponent(pkg)}/${encodeURIComponent(filename)}`;
+}
+
+/** The release a plugin is shown as: newest non-yanked final, else newest non-yanked, else newest. */
+export function currentRelease(record: PluginRecord): PluginRecord['releases'][number] {
+  const rs = record.releases;
+  const pick =
+    [...rs].reverse().find((r) => !r.row.yanked && !isPrerelease(r.row.version)) ??
+    [...rs].reverse().find((r) => !r.row.yanked) ??
+    rs[rs.length - 1];
+  if (!pick) throw new Error(`plugin ${record.row.package} has no releases`);
+  return pick;
+}
+
+export function pluginView(store: Store, record: PluginRecord): Plugin {
+  const cur = currentRelease(record);
+  const wheel = cur.files.find((f) => f.filename.endsWith('.whl')) ?? cur.files[0];
+  const { rating, rating_count } = store.rating(record.row.id);
+  return {
+    name: record.row.name,
+    package: record.row.package,
+    version: cur.row.version,
+    description: record.row.description,
+    author: record.row.author,
+    plugin_type: record.row.plugin_type,
+    downloads: record.releases.reduce((n, r) => n + Number(r.row.downloads), 0),
+    rating,
+    rating_count,
+    homepage: record.row.homepage,
+    repository: record.row.repository,
+    license: record.row.license,
+    fapilog_compatibility: cur.row.fapilog_compatibility,
+    dependencies: JSON.parse(cur.row.dependencies) as string[],
+    published_at: cur.row.published_at,
+    checksum: wheel ? wheel.sha256 : null,
+  };
+}

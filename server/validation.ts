@@ -1,0 +1,86 @@
+/**
+ * Input validation for everything that becomes a path, a SQL key or a version comparison.
+ * A name or filename that passes here can be joined under the data dir without escaping it.
+ */
+import { clean, compare, explain, validRange } from '@renovatebot/pep440';
+import { isValidProjectName, normalizeName, packageName } from '../src/core/names.ts';
+import { HttpError } from './errors.ts';
+
+export function isValidVersion(version: string): boolean {
+  return version.length <= 64 && clean(version) !== null;
+}
+
+export function isValidSpecifier(spec: string): boolean {
+  return spec.trim().length > 0 && spec.length <= 200 && validRange(spec);
+}
+
+/** Canonical PEP 440 text (`1.0.0-RC1` -> `1.0.0rc1`), so equal versions are stored once. */
+export function canonicalVersion(version: string): string {
+  const c = clean(version);
+  if (c === null) throw new HttpError(400, 'invalid_version', `not a PEP 440 version: ${printable(version)}`);
+  return c;
+}
+
+export function isPrerelease(version: string): boolean {
+  const v = explain(version);
+  return v ? v.is_prerelease || v.is_devrelease : false;
+}
+
+export function compareVersions(a: string, b: string): number {
+  return compare(a, b);
+}
+
+/** Characters that must never reach a path segment, whatever the grammar says. */
+const PATH_HAZARD = /[\\/\0]|\.\./;
+
+/**
+ * `loki`, `fapilog-loki` or `Fapilog_Loki` -> `fapilog-loki`. Anything outside the PEP 508
+ * name grammar (which excludes `/`, `\`, NUL and leading dots) is a 400.
+ */
+export function pluginPackage(raw: string): string {
+  if (raw.length === 0 || raw.length > 100 || PATH_HAZARD.test(raw) || !isValidProjectName(raw)) {
+    throw new HttpError(400, 'invalid_name', `not a valid plugin name: ${printable(raw)}`);
+  }
+  return packageName(normalizeName(raw));
+}
+
+/** The name a wheel filename carries for a package: `fapilog-redact-pii` -> `fapilog_redact_pii`. */
+export function wheelDistName(pkg: string): string {
+  return normalizeName(pkg).replace(/-/g, '_');
+}
+
+const WHEEL = /^([A-Za-z0-9_.]+)-([A-Za-z0-9_.!+]+)(-\d[A-Za-z0-9_.]*)?-([A-Za-z0-9_.]+)-([A-Za-z0-9_.]+)-([A-Za-z0-9_.]+)\.whl$/;
+const SDIST = /^([A-Za-z0-9_.-]+)-([A-Za-z0-9_.!+]+)\.(tar\.gz|zip)$/;
+
+/**
+ * A release file must be a wheel or sdist of this package and version, and a plain file name:
+ * this is what keeps `files/<package>/<filename>` inside the data dir.
+ */
+export function checkReleaseFilename(filename: string, pkg: string, version: string): 'wheel' | 'sdist' {
+  if (filename.length > 255 || PATH_HAZARD.test(filename) || filename.startsWith('.')) {
+    throw new HttpError(400, 'invalid_filename', `not a plain file name: ${printable(filename)}`);
+  }
+  const w = WHEEL.exec(filename);
+  if (w) {
+    if (normalizeName(w[1]!) === normalizeName(pkg) && sameVersion(w[2]!, version)) return 'wheel';
+  } else {
+    const s = SDIST.exec(filename);
+    if (s && normalizeName(s[1]!) === normalizeName(pkg) && sameVersion(s[2]!, version)) return 'sdist';
+  }
+  throw new HttpError(
+    400,
+    'invalid_filename',
+    `${printable(filename)} is not a wheel or sdist of ${pkg} ${version} (expected e.g. ${wheelDistName(pkg)}-${version}-py3-none-any.whl)`,
+  );
+}
+
+function sameVersion(a: string, b: string): boolean {
+  const ca = clean(a);
+  return ca !== null && ca === clean(b);
+}
+
+/** Echo user input in messages without control characters or unbounded length. */
+export function printable(s: string): string {
+  const t = s.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return JSON.stringify(t.length > 80 ? `${t.slice(0, 80)}…` : t);
+}

@@ -1,0 +1,88 @@
+/**
+ * Annotations: one per plugin with a problem, on the manifest line that pins it. Rendered from
+ * a Report; the file path is made relative to the workspace because GitHub resolves annotation
+ * paths against the repository root, while the Report's are relative to the checked directory.
+ */
+import path from 'node:path';
+import type { PluginEntry, Report, Status } from '../core/analysis/report.ts';
+
+export type AnnotationLevel = 'error' | 'warning' | 'notice';
+
+export interface Annotation {
+  level: AnnotationLevel;
+  title: string;
+  message: string;
+  /** Posix path relative to the workspace. */
+  file: string;
+  startLine: number;
+  endLine?: number;
+  /** Only when the requirement sits on one line (GitHub ignores columns across lines). */
+  startColumn?: number;
+  /** Inclusive, as GitHub draws it. */
+  endColumn?: number;
+}
+
+const LEVEL: Record<Status, AnnotationLevel | null> = {
+  'up-to-date': null,
+  outdated: 'warning',
+  'held-back': 'warning',
+  incompatible: 'error',
+  yanked: 'error',
+  unknown: 'notice',
+};
+
+function title(p: PluginEntry): string {
+  const pinned = p.current ? `${p.package} ${p.current}` : p.package;
+  switch (p.status) {
+    case 'outdated':
+      return `${pinned} is outdated${p.latestCompatible ? `: ${p.latestCompatible} is available` : ''}`;
+    case 'held-back':
+      return `${p.package} is held back by fapilog${p.requiresFapilog ? ` (newer releases need fapilog ${p.requiresFapilog})` : ''}`;
+    case 'incompatible':
+      return `${pinned} is incompatible with your fapilog`;
+    case 'yanked':
+      return `${pinned} was yanked`;
+    default:
+      return `${p.package}: not found in the marketplace`;
+  }
+}
+
+function message(p: PluginEntry): string {
+  const fix =
+    p.latestCompatible && p.latestCompatible !== p.current && p.status !== 'held-back'
+      ? ` Fix: npx fapilog-plugins update ${p.package}`
+      : '';
+  return `${p.note}${fix}`;
+}
+
+/** Turns `report.root`-relative manifest paths into workspace-relative posix paths. */
+export function workspacePath(report: Report, file: string, workspace: string): string {
+  const abs = path.resolve(report.root, file);
+  const rel = path.relative(path.resolve(workspace), abs);
+  return rel.split(path.sep).join('/');
+}
+
+export function renderAnnotations(report: Report, workspace: string): Annotation[] {
+  const out: Annotation[] = [];
+  for (const p of report.plugins) {
+    const level = LEVEL[p.status];
+    if (level === null) continue;
+    const loc = p.location;
+    const a: Annotation = {
+      level,
+      title: title(p),
+      message: message(p),
+      file: workspacePath(report, loc.file, workspace),
+      startLine: loc.line,
+    };
+    if (loc.endLine === loc.line) {
+      a.startColumn = loc.column;
+      // The Report's endColumn is exclusive; GitHub's is the last column highlighted.
+      a.endColumn = Math.max(loc.column, loc.endColumn - 1);
+    } else {
+      a.endLine = loc.endLine;
+    }
+    out.push(a);
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+/**
+ * The `check` command of the Action, without @actions/*: run the shared core check, then turn the
+ * Report into outputs, a summary, annotations and a pass/fail decision. The runner only carries
+ * these to GitHub, so everything here is testable as plain functions.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Report } from '../core/analysis/report.ts';
+import { checkProject } from '../core/check.ts';
+import type { MarketplaceSettings } from '../core/config.ts';
+import { MarketplaceClient } from '../core/marketplace/client.ts';
+import { MarketplaceError } from '../core/marketplace/errors.ts';
+import type { Annotation } from './annotations.ts';
+import { InputError, type FailOn } from './inputs.ts';
+import { renderCheck, type CheckOutputs } from './outcome.ts';
+
+export { decide, failingStatuses, renderCheck, reportOutputs } from './outcome.ts';
+
+export interface CheckConfig {
+  /** Directory to check, as given by the `path` input (relative to the workspace). */
+  path: string;
+  /** GITHUB_WORKSPACE: where annotation paths are relative to. */
+  workspace: string;
+  settings: MarketplaceSettings;
+  fapilogVersion: string | undefined;
+  ignore: string[];
+  failOn: FailOn;
+}
+
+export interface CheckDeps {
+  /** Client warnings (retries, stale cache) go to the log. */
+  warn: (line: string) => void;
+  debug?: (line: string) => void;
+}
+
+export interface CheckResult {
+  report: Report;
+  outputs: CheckOutputs;
+  summaryMarkdown: string;
+  annotations: Annotation[];
+  failed: boolean;
+  failureMessage: string | null;
+}
+
+/** A failure of the run itself (not a finding): the step fails with this message. */
+export class ActionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActionError';
+  }
+}
+
+async function projectRoot(config: CheckConfig): Promise<string> {
+  const root = path.resolve(config.workspace, config.path);
+  const info = await stat(root).catch(() => null);
+  if (!info?.isDirectory()) throw new InputError('path', `${config.path} is not a directory in the workspace`);
+  return root;
+}
+
+export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<CheckResult> {
+  const root = await projectRoot(config);
+  const client = new MarketplaceClient(config.settings, { warn: deps.warn, ...(deps.debug ? { debug: deps.debug } : {}) });
+  let report: Report;
+  try {
+    report = await checkProject({
+      root,
+      client,
+      ...(config.fapilogVersion ? { fapilogVersion: config.fapilogVersion } : {}),
+      ignore: config.ignore,
+    });
+  } catch (err) {
+    if (err instanceof MarketplaceError && (err.unreachable || err.kind === 'offline-miss')) {
+      // The client falls back to its cache when the marketplace is unreachable, so reaching
+      // here means there was no cached copy to report from.
+      throw new ActionError(
+        `The marketplace at ${config.settings.url} could not be reached and nothing is cached in ${config.settings.cacheDir} (${err.message})`,
+      );
+    }
+    throw err;
+  }
+  return { report, ...renderCheck(report, config) };
+}

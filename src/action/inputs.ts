@@ -1,0 +1,152 @@
+/**
+ * The Action's inputs and outputs: one table that action.yml, docs/action.md and the runner all
+ * follow (test/action/metadata.test.ts keeps them equal). Inputs arrive as strings ('' when not
+ * given); each is validated by zod and a bad one is reported by its kebab-case name.
+ */
+import { valid as validPep440 } from '@renovatebot/pep440';
+import { z } from 'zod';
+import { ENV } from '../core/config.ts';
+
+export const COMMANDS = ['check', 'publish'] as const;
+export type ActionCommand = (typeof COMMANDS)[number];
+
+export const FAIL_ON = ['incompatible', 'outdated', 'held-back', 'never'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** `core.getBooleanInput` accepts exactly the YAML 1.2 core-schema booleans. */
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .transform((s) => (s === '' ? undefined : s));
+
+const boolean = (fallback: boolean) =>
+  z
+    .string()
+    .transform((s) => s.trim())
+    .refine((s) => s === '' || TRUE.includes(s) || FALSE.includes(s), {
+      message: 'expected true or false',
+    })
+    .transform((s) => (s === '' ? fallback : TRUE.includes(s)));
+
+const choice = <T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+  z
+    .string()
+    .transform((s) => s.trim())
+    .transform((s) => (s === '' ? fallback : s))
+    .pipe(z.enum(values, { error: (iss) => `expected one of ${values.join(', ')}, got "${String(iss.input)}"` }));
+
+/** Plugin names separated by commas or newlines (a YAML block scalar reads naturally). */
+const nameList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(/[,\n]/)
+      .map((n) => n.trim())
+      .filter((n) => n.length > 0),
+  )
+  .pipe(
+    z.array(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+        error: (iss) => `"${String(iss.input)}" is not a plugin name`,
+      }),
+    ),
+  );
+
+const url = optionalString.pipe(
+  z.url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got "${String(iss.input)}"` }).optional(),
+);
+
+const pep440Version = optionalString.pipe(
+  z
+    .string()
+    .refine((v) => validPep440(v) !== null, { error: (iss) => `"${String(iss.input)}" is not a PEP 440 version` })
+    .optional(),
+);
+
+interface InputDoc {
+  description: string;
+  /** The default as action.yml declares it ('' when the input has none). */
+  default: string;
+}
+
+/** What action.yml and the docs say about each input. Order is the order of the docs table. */
+export const INPUT_DOCS = {
+  command: { description: 'What to run: `check` (report on the plugins a project pins) or `publish` (upload built plugin files).', default: 'check' },
+  path: { description: 'Project directory to check, relative to the workspace.', default: '.' },
+  'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`, then the public marketplace.`, default: '' },
+  token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces and for \`publish\`.`, default: '' },
+  'fapilog-version': { description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.', default: '' },
+  'fail-on': { description: 'When the step fails: `incompatible` (incompatible or yanked plugins), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`.', default: 'incompatible' },
+  ignore: { description: 'Plugins to skip, separated by commas or newlines.', default: '' },
+  'cache-dir': { description: `Marketplace metadata cache directory. Falls back to \`${ENV.cache}\`, then the user cache directory.`, default: '' },
+  'packages-dir': { description: '`publish`: directory with the built wheel and sdist, relative to `path`.', default: 'dist' },
+  'dry-run': { description: '`publish`: validate and show what would be uploaded, without uploading.', default: 'false' },
+  strict: { description: '`publish`: treat validation warnings as errors.', default: 'false' },
+  build: { description: '`publish`: build the wheel and sdist (`python -m build`) before publishing.', default: 'false' },
+} as const satisfies Record<string, InputDoc>;
+
+export type InputName = keyof typeof INPUT_DOCS;
+export const INPUT_NAMES = Object.keys(INPUT_DOCS) as InputName[];
+
+export const ActionInputs = z.object({
+  command: choice(COMMANDS, 'check'),
+  path: optionalString.transform((s) => s ?? '.'),
+  'marketplace-url': url,
+  token: optionalString,
+  'fapilog-version': pep440Version,
+  'fail-on': choice(FAIL_ON, 'incompatible'),
+  ignore: nameList,
+  'cache-dir': optionalString,
+  'packages-dir': optionalString.transform((s) => s ?? 'dist'),
+  'dry-run': boolean(false),
+  strict: boolean(false),
+  build: boolean(false),
+} satisfies Record<InputName, z.ZodType>);
+export type ActionInputs = z.infer<typeof ActionInputs>;
+
+export const OUTPUT_DOCS = {
+  report: 'The check report as JSON (plugins, statuses, locations, fapilog version).',
+  'outdated-count': 'Number of plugins with a newer compatible release (status `outdated`).',
+  'incompatible-count': 'Number of plugins that are incompatible with the fapilog version or yanked.',
+  'has-problems': '`true` when any plugin is outdated, held back, incompatible or yanked.',
+  version: '`publish`: the version published (or that would be).',
+  status: '`publish`: `published`, `unchanged`, `dry-run` or `failed`.',
+  url: '`publish`: the marketplace page of the release.',
+} as const;
+export type OutputName = keyof typeof OUTPUT_DOCS;
+
+export class InputError extends Error {
+  readonly input: string;
+  constructor(input: string, message: string) {
+    super(`Input "${input}": ${message}`);
+    this.name = 'InputError';
+    this.input = input;
+  }
+}
+
+/** `raw` maps each input name to its string value ('' or missing when not given). */
+export function parseInputs(raw: Partial<Record<InputName, string>>): ActionInputs {
+  const filled = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] ?? '']));
+  const result = ActionInputs.safeParse(filled);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = String(issue?.path[0] ?? 'unknown');
+  throw new InputError(name, issue?.message ?? 'invalid value');
+}
+
+/** Markdown table of the inputs for docs/action.md, generated so the docs cannot drift. */
+export function inputsTable(): string {
+  const rows = INPUT_NAMES.map((n) => {
+    const d: InputDoc = INPUT_DOCS[n];
+    return `| \`${n}\` | ${d.description} | ${d.default === '' ? '' : `\`${d.default}\``} |`;
+  });
+  return ['| Input | Description | Default |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+export function outputsTable(): string {
+  const rows = (Object.keys(OUTPUT_DOCS) as OutputName[]).map((n) => `| \`${n}\` | ${OUTPUT_DOCS[n]} |`);
+  return ['| Output | Description |', '| --- | --- |', ...rows].join('\n');
+}

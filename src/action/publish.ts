@@ -1,0 +1,202 @@
+/**
+ * The Action's `publish` command, for `on: push: tags`: optionally builds the project, validates
+ * the built files, uploads them, and renders the job summary (every file with size and sha256,
+ * every finding). No @actions imports here: the runner passes @actions/exec as `deps.exec` and
+ * sets the outputs, the summary and the step's failure from the returned result.
+ */
+import { readdir } from 'node:fs/promises';
+import { ENV, type MarketplaceSettings } from '../core/config.ts';
+import { MarketplaceClient } from '../core/marketplace/client.ts';
+import { executePublish } from '../core/publish/execute.ts';
+import { isFailing, type Finding } from '../core/publish/findings.ts';
+import { formatSize } from '../core/publish/format.ts';
+import { blockingFindings, preparePublish, type PublishPlan } from '../core/publish/plan.ts';
+
+export interface PublishConfig {
+  packagesDir: string;
+  projectDir: string;
+  /** GITHUB_REF: `refs/tags/v1.2.0` publishes from that tag; other refs skip the tag check. */
+  ref: string | undefined;
+  dryRun: boolean;
+  strict: boolean;
+  build: boolean;
+  settings: MarketplaceSettings;
+}
+
+export interface PublishDeps {
+  exec?: (cmd: string, args: string[], opts?: { cwd?: string }) => Promise<number>;
+  log: (line: string) => void;
+}
+
+export type PublishStatus = 'published' | 'unchanged' | 'dry-run' | 'failed';
+
+export interface PublishResult {
+  version: string | null;
+  status: PublishStatus;
+  url: string | null;
+  summaryMarkdown: string;
+  failed: boolean;
+  failureMessage: string | null;
+}
+
+/** How the runner got the token, for 401/403 messages (the value itself never appears). */
+const CREDENTIAL = `token given to the action (\`token\` input or ${ENV.token})`;
+
+export function tagFromRef(ref: string | undefined): string | undefined {
+  return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+}
+
+async function isEmpty(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).filter((f) => f.endsWith('.whl') || f.endsWith('.tar.gz')).length === 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
+  }
+}
+
+export async function publishMain(config: PublishConfig, deps: PublishDeps): Promise<PublishResult> {
+  const log = deps.log;
+  const tag = tagFromRef(config.ref);
+  const failed = (message: string, plan: PublishPlan | null): PublishResult => ({
+    version: plan?.version ?? null,
+    status: 'failed',
+    url: null,
+    summaryMarkdown: renderPublishSummary({ plan, status: 'failed', url: null, message, strict: config.strict }),
+    failed: true,
+    failureMessage: message,
+  });
+
+  if (config.ref && !tag) log(`${config.ref} is not a tag: the version is not compared with a tag (publish runs on \`push: tags\`)`);
+
+  if (config.build && (await isEmpty(config.packagesDir))) {
+    if (!deps.exec) return failed('build: true needs a command runner, and none was given', null);
+    const args = ['-m', 'build', '--outdir', config.packagesDir, config.projectDir];
+    log(`building: python ${args.join(' ')}`);
+    let code: number;
+    try {
+      code = await deps.exec('python', args, { cwd: config.projectDir });
+    } catch (err) {
+      // @actions/exec rejects on a non-zero exit (and when python cannot be started).
+      return failed(`python -m build failed: ${(err as Error).message.split('\n')[0]}; is \`build\` installed (pip install build)?`, null);
+    }
+    if (code !== 0) return failed(`python -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
+  }
+
+  const client = new MarketplaceClient(config.settings, { warn: (m) => log(`warning: ${m}`) });
+  const plan = await preparePublish({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
+  logPlan(plan, config.strict, log);
+
+  const blocking = blockingFindings(plan, config.strict);
+  if (blocking.length > 0) {
+    const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
+    return failed(`not published: ${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${codes})`, plan);
+  }
+  if (!plan.metadata) return failed('not published: the files do not describe a plugin release', plan);
+
+  if (config.dryRun) {
+    const message = plan.alreadyPublished
+      ? `${plan.package} ${plan.version} is already published with these files`
+      : `${plan.package} ${plan.version} would be published to ${config.settings.url}`;
+    log(`dry run: ${message}`);
+    return {
+      version: plan.version,
+      status: 'dry-run',
+      url: null,
+      summaryMarkdown: renderPublishSummary({ plan, status: 'dry-run', url: null, message, strict: config.strict }),
+      failed: false,
+      failureMessage: null,
+    };
+  }
+  if (!config.settings.token) {
+    return failed(`publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${ENV.token})`, plan);
+  }
+
+  const outcome = await executePublish(plan, client, { apiUrl: config.settings.url, credential: CREDENTIAL });
+  if (outcome.status === 'failed') return failed(outcome.message, plan);
+  const message =
+    outcome.status === 'unchanged'
+      ? `${plan.package} ${outcome.release.version} is already published with identical files (unchanged)`
+      : `published ${plan.package} ${outcome.release.version}`;
+  log(`${message}: ${outcome.url}`);
+  return {
+    version: outcome.release.version,
+    status: outcome.status,
+    url: outcome.url,
+    summaryMarkdown: renderPublishSummary({ plan, status: outcome.status, url: outcome.url, message, strict: config.strict }),
+    failed: false,
+    failureMessage: null,
+  };
+}
+
+function logPlan(plan: PublishPlan, strict: boolean, log: (line: string) => void): void {
+  log(`${plan.package ?? '(unnamed project)'} ${plan.version ?? ''}${plan.tag ? ` (tag ${plan.tag})` : ''}`);
+  for (const f of plan.files) log(`  ${f.filename}  ${f.size} bytes  sha256:${f.sha256}`);
+  if (plan.files.length === 0) log(`  no wheel or sdist in ${plan.distDir}`);
+  for (const f of plan.findings) {
+    log(`${f.severity}${isFailing(f, strict) ? '' : ' (not blocking)'} ${f.code}: ${f.message}`);
+    log(`  fix: ${f.fix}`);
+  }
+}
+
+const STATUS_LINE: Record<PublishStatus, string> = {
+  published: '✅ published',
+  unchanged: '✅ unchanged (already published with identical files)',
+  'dry-run': '🧪 dry run (nothing uploaded)',
+  failed: '❌ failed',
+};
+
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+/** The job summary; also what test/e2e pastes into the closing note. */
+export function renderPublishSummary(args: {
+  plan: PublishPlan | null;
+  status: PublishStatus;
+  url: string | null;
+  message: string;
+  strict: boolean;
+}): string {
+  const { plan, status, url, message, strict } = args;
+  const out: string[] = [];
+  const title = plan?.package ? `${plan.package} ${plan.version ?? ''}`.trim() : 'plugin';
+  out.push(`## fapilog plugins publish: ${title}`, '');
+  out.push(`**Status:** ${STATUS_LINE[status]}${url ? ` — [release](${url})` : ''}`, '');
+  out.push(cell(message), '');
+  if (plan) {
+    const facts = [
+      plan.pluginType ? `**Type:** ${plan.pluginType}` : null,
+      plan.tag ? `**Tag:** ${code(plan.tag)}` : null,
+      plan.metadata ? `**fapilog:** ${code(plan.metadata.fapilog_compatibility)}` : null,
+    ].filter((f): f is string => f !== null);
+    if (facts.length > 0) out.push(facts.join(' · '), '');
+    out.push('### Files', '');
+    if (plan.files.length === 0) {
+      out.push(`No wheel or sdist in ${code(plan.distDir)}.`, '');
+    } else {
+      out.push('| File | Size | sha256 |', '|---|---:|---|');
+      for (const f of plan.files) out.push(`| ${code(f.filename)} | ${formatSize(f.size)} (${f.size} bytes) | ${code(f.sha256)} |`);
+      out.push('');
+    }
+    out.push('### Findings', '');
+    if (plan.findings.length === 0) {
+      out.push('No findings.', '');
+    } else {
+      out.push('| Severity | Code | Message | Fix |', '|---|---|---|---|');
+      for (const f of plan.findings) out.push(findingRow(f, strict));
+      out.push('');
+    }
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function findingRow(f: Finding, strict: boolean): string {
+  const severity = f.severity === 'error' ? '❌ error' : isFailing(f, strict) ? '❌ warning (strict)' : '⚠️ warning';
+  return `| ${severity} | ${code(f.code)} | ${cell(f.message)} | ${cell(f.fix)} |`;
+}
+

@@ -1,0 +1,119 @@
+/**
+ * The only module that speaks to GitHub (@actions/core): reads inputs, masks the token, runs the
+ * command, and writes outputs, the job summary, annotations and the step's result. Every decision
+ * lives in check.ts / publish.ts, which the tests and the CLI share.
+ */
+import path from 'node:path';
+import * as core from '@actions/core';
+import { exec } from '@actions/exec';
+import { z } from 'zod';
+import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
+import { redact } from '../core/marketplace/errors.ts';
+import { workspacePath, type Annotation } from './annotations.ts';
+import { checkMain, type CheckResult } from './check.ts';
+import { InputError, INPUT_NAMES, parseInputs, type ActionInputs } from './inputs.ts';
+import { publishMain } from './publish.ts';
+
+type Env = NodeJS.ProcessEnv;
+
+function annotate(a: Annotation): void {
+  const props: core.AnnotationProperties = { title: a.title, file: a.file, startLine: a.startLine };
+  if (a.endLine !== undefined) props.endLine = a.endLine;
+  if (a.startColumn !== undefined) props.startColumn = a.startColumn;
+  if (a.endColumn !== undefined) props.endColumn = a.endColumn;
+  if (a.level === 'error') core.error(a.message, props);
+  else if (a.level === 'warning') core.warning(a.message, props);
+  else core.notice(a.message, props);
+}
+
+async function writeSummary(markdown: string, env: Env): Promise<void> {
+  // Outside GitHub (a local run) there is no summary file; the log has the same facts.
+  if (!env['GITHUB_STEP_SUMMARY']) return;
+  await core.summary.addRaw(markdown, true).write();
+}
+
+function settingsFrom(inputs: ActionInputs, env: Env): MarketplaceSettings {
+  try {
+    return resolveMarketplaceSettings({ url: inputs['marketplace-url'], token: inputs.token, cacheDir: inputs['cache-dir'] }, env);
+  } catch (err) {
+    // The inputs were valid, so a bad value came from the environment fallback.
+    if (err instanceof z.ZodError) {
+      const field = String(err.issues[0]?.path[0] ?? '');
+      const [input, variable] = field === 'url' ? ['marketplace-url', ENV.url] : field === 'cacheDir' ? ['cache-dir', ENV.cache] : ['token', ENV.token];
+      throw new InputError(input, `the value from ${variable} is not valid (${err.issues[0]?.message ?? 'invalid'})`);
+    }
+    throw err;
+  }
+}
+
+function logReport(result: CheckResult, workspace: string): void {
+  const r = result.report;
+  core.info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
+  if (r.marketplace.stale) core.warning(`The marketplace at ${r.marketplace.url} could not be reached: reporting from the cache.`);
+  for (const p of r.plugins) {
+    core.info(`${workspacePath(r, p.location.file, workspace)}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+  }
+  for (const w of r.warnings) core.info(`note: ${w}`);
+}
+
+async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env: Env): Promise<void> {
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  const result = await checkMain(
+    {
+      path: inputs.path,
+      workspace,
+      settings,
+      fapilogVersion: inputs['fapilog-version'],
+      ignore: inputs.ignore,
+      failOn: inputs['fail-on'],
+    },
+    { warn: (line) => core.warning(line), debug: (line) => core.debug(line) },
+  );
+  logReport(result, workspace);
+  for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
+  for (const a of result.annotations) annotate(a);
+  await writeSummary(result.summaryMarkdown, env);
+  if (result.failed) core.setFailed(result.failureMessage ?? 'fapilog plugins check failed');
+}
+
+async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, env: Env): Promise<void> {
+  const projectDir = path.resolve(env['GITHUB_WORKSPACE'] || process.cwd(), inputs.path);
+  const result = await publishMain(
+    {
+      packagesDir: path.resolve(projectDir, inputs['packages-dir']),
+      projectDir,
+      ref: env['GITHUB_REF'] || undefined,
+      dryRun: inputs['dry-run'],
+      strict: inputs.strict,
+      build: inputs.build,
+      settings,
+    },
+    {
+      exec: (cmd, args, opts) => exec(cmd, args, opts?.cwd ? { cwd: opts.cwd } : {}),
+      log: (line) => core.info(line),
+    },
+  );
+  core.setOutput('version', result.version ?? '');
+  core.setOutput('status', result.status);
+  core.setOutput('url', result.url ?? '');
+  await writeSummary(result.summaryMarkdown, env);
+  if (result.failed) core.setFailed(result.failureMessage ?? 'publish failed');
+}
+
+export async function runAction(env: Env = process.env): Promise<void> {
+  // Mask before anything else runs, so no later log line or error can show the token.
+  const secrets = [core.getInput('token'), env[ENV.token] ?? ''].map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const s of secrets) core.setSecret(s);
+  try {
+    const inputs = parseInputs(Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])));
+    const settings = settingsFrom(inputs, env);
+    if (inputs.command === 'publish') await runPublish(inputs, settings, env);
+    else await runCheck(inputs, settings, env);
+  } catch (err) {
+    const raw = err instanceof Error ? err.message : String(err);
+    const message = secrets.reduce((m, s) => redact(m, s), raw);
+    if (core.isDebug() && err instanceof Error && err.stack) core.debug(secrets.reduce((m, s) => redact(m, s), err.stack));
+    await writeSummary(`## fapilog plugins\n\n**Failed:** ${message}\n`, env).catch(() => undefined);
+    core.setFailed(message);
+  }
+}

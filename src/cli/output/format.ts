@@ -1,0 +1,35 @@
+/** Small formatters shared by the commands' human output. */
+import type { CliIo } from '../context.ts';
+
+/** `12,345`: grouped the same way in every locale, so output and tests agree. */
+export function formatCount(n: number): string {
+  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB'];
+  let v = n;
+  let unit = 'B';
+  for (const u of units) {
+    if (v < 1000) break;
+    v /= 1000;
+    unit = u;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${unit}`;
+}
+
+/** `4.6 (23)`, or `-` when nobody rated. */
+export function formatRating(rating: number, count: number): string {
+  return count === 0 ? '-' : `${rating.toFixed(1)} (${count})`;
+}
+
+/** The date part of an ISO timestamp. */
+export function formatDate(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/** --json output: the payload alone, one document, on stdout. */
+export function writeJson(io: CliIo, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}

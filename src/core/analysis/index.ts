@@ -1,0 +1,6 @@
+/** Report building: pure analysis of a scanned project against marketplace data. */
+export { buildReport, pluginDependencies, pluginPackages, type AnalysisInput, type PluginDependencies } from './build-report.ts';
+export { resolveFapilogVersion, type FapilogInfo, type FapilogResolution } from './fapilog-version.ts';
+export { analyseDependency, isCompatible, minimumFapilogFor, STATUS_PRECEDENCE, type PluginContext } from './statuses.ts';
+export { unifiedDiff } from './diff.ts';
+export * from './report.ts';

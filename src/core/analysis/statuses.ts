@@ -1,0 +1,172 @@
+/**
+ * One plugin dependency against its marketplace releases and the project's fapilog: the
+ * current version, the newest (compatible) release, a status and a one-sentence note.
+ *
+ * Status precedence, strongest first (a dependency gets the first that applies):
+ *
+ *   unknown > yanked > incompatible > outdated > held-back > up-to-date
+ *
+ * - unknown: the plugin is not in the marketplace, or the current version is not one of its
+ *   releases, or no release satisfies the specifier: nothing else can be judged.
+ * - yanked: the current release was withdrawn; that outranks compatibility because the fix
+ *   (move off it) is the same either way and more urgent.
+ * - incompatible: the current release's fapilog_compatibility does not admit the project's
+ *   fapilog; the code may not even load.
+ * - outdated: a newer release that supports the project's fapilog exists. It outranks
+ *   held-back because something can be done now (newer releases needing a newer fapilog are
+ *   still mentioned in the note).
+ * - held-back: newer releases exist but every one of them needs a newer fapilog.
+ * - up-to-date: none of the above.
+ */
+import type { BatchEntry, Release } from '../marketplace/schemas.ts';
+import type { Dependency, LockedVersion } from '../python/types.ts';
+import { shortName } from '../names.ts';
+import type { PluginEntry, Status } from './report.ts';
+import {
+  admits,
+  compareVersions,
+  isPrerelease,
+  isValidVersion,
+  mentionsPrerelease,
+  pinnedVersion,
+  sameVersion,
+  sortDescending,
+} from './versions.ts';
+
+export const STATUS_PRECEDENCE: readonly Status[] = ['unknown', 'yanked', 'incompatible', 'outdated', 'held-back', 'up-to-date'];
+
+export interface PluginContext {
+  /** The fapilog version statuses are judged against; null when nothing is known (every release then counts as compatible). */
+  fapilog: string | null;
+  /** Every fapilog release the marketplace knows (for held-back's "needs fapilog X"). */
+  fapilogVersions: readonly string[];
+  /** fapilog is not a dependency: `fapilog` is only the newest release, not the project's own. */
+  fapilogAssumed?: boolean | undefined;
+  /** The lockfile's resolved version of this plugin, if any. */
+  locked: LockedVersion | undefined;
+  /** The marketplace's answer: null or undefined when the plugin is not there. */
+  entry: BatchEntry | null | undefined;
+}
+
+function newest(releases: readonly Release[]): Release | null {
+  let best: Release | null = null;
+  for (const r of releases) if (best === null || compareVersions(r.version, best.version) > 0) best = r;
+  return best;
+}
+
+export function isCompatible(release: Pick<Release, 'fapilog_compatibility'>, fapilog: string | null): boolean {
+  return fapilog === null || admits(release.fapilog_compatibility, fapilog, true);
+}
+
+/** The lowest known fapilog above the project's one that any of `releases` accepts (finals before pre-releases). */
+export function minimumFapilogFor(releases: readonly Release[], fapilogVersions: readonly string[], above: string | null): string | null {
+  const ascending = sortDescending(fapilogVersions).reverse();
+  const pool = ascending.filter((v) => above === null || compareVersions(v, above) > 0);
+  const accepted = (v: string) => releases.some((r) => admits(r.fapilog_compatibility, v, true));
+  return pool.find((v) => !isPrerelease(v) && accepted(v)) ?? pool.find(accepted) ?? null;
+}
+
+/** The PEP 440 specifiers whose union is the dependency's constraint (Poetry `||` has several). */
+export function alternativesOf(dep: Dependency): string[] {
+  return dep.alternatives && dep.alternatives.length > 0 ? dep.alternatives : [dep.specifier];
+}
+
+interface Current {
+  version: string | null;
+  source: PluginEntry['currentSource'];
+}
+
+/**
+ * Locked, else pinned, else what a resolver would pick: the newest non-yanked release the
+ * specifier allows whose fapilog requirement holds (a plugin's fapilog_compatibility is its
+ * Requires-Dist on fapilog, so pip and uv backtrack past releases that need another fapilog).
+ */
+function currentVersion(dep: Dependency, ctx: PluginContext, releases: readonly Release[]): Current {
+  if (ctx.locked) return { version: ctx.locked.version, source: 'locked' };
+  const pinned = dep.pinned ?? pinnedVersion(dep.specifier);
+  if (pinned) return { version: pinned, source: 'pinned' };
+  if (releases.length === 0 || dep.url) return { version: null, source: 'none' };
+  const allowed = releases.filter((r) => admits(alternativesOf(dep), r.version));
+  const live = allowed.filter((r) => !r.yanked);
+  // Only yanked releases match: pip would refuse, but the yanked one is what the project asked for.
+  const pick = newest(live.filter((r) => isCompatible(r, ctx.fapilog))) ?? newest(live) ?? newest(allowed);
+  return pick ? { version: pick.version, source: 'range' } : { version: null, source: 'none' };
+}
+
+export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEntry {
+  const pkg = dep.name;
+  const fv = ctx.fapilog;
+  const releases = (ctx.entry?.releases ?? []).filter((r) => isValidVersion(r.version));
+  const current = currentVersion(dep, ctx, releases);
+  const usesPrerelease = (current.version !== null && isPrerelease(current.version)) || mentionsPrerelease(alternativesOf(dep));
+  const candidates = releases.filter((r) => !r.yanked && (usesPrerelease || !isPrerelease(r.version)));
+  const latest = newest(candidates);
+  const latestCompatible = newest(candidates.filter((r) => isCompatible(r, fv)));
+  const currentRelease = current.version === null ? undefined : releases.find((r) => sameVersion(r.version, current.version!));
+
+  const base = {
+    package: pkg,
+    name: shortName(pkg),
+    location: {
+      file: dep.location.file,
+      line: dep.location.line,
+      column: dep.location.column,
+      endLine: dep.location.endLine,
+      endColumn: dep.location.endColumn,
+      text: dep.location.text,
+      section: dep.section,
+    },
+    specifier: dep.specifier,
+    current: current.version,
+    currentSource: current.source,
+    latest: latest?.version ?? null,
+    latestCompatible: latestCompatible?.version ?? null,
+    currentCompatibility: currentRelease?.fapilog_compatibility ?? null,
+    requiresFapilog: null as string | null,
+  };
+  const entry = (status: Status, note: string, requiresFapilog: string | null = null): PluginEntry => ({
+    ...base,
+    status,
+    requiresFapilog,
+    note,
+  });
+  const onFapilog = fv ? ` with fapilog ${fv}` : '';
+  const projectUses = ctx.fapilogAssumed ? `statuses assume the newest fapilog, ${fv}` : `the project uses ${fv}`;
+
+  if (!ctx.entry) return entry('unknown', `${pkg} is not in the marketplace, so its releases cannot be checked.`);
+  if (current.version === null && dep.url) {
+    return entry('unknown', `${pkg} comes from a direct reference (${dep.url}), so its version cannot be judged.`);
+  }
+  if (current.version === null) {
+    return entry('unknown', `No release of ${pkg} satisfies ${dep.specifier || 'its specifier'}.`);
+  }
+  const cur = current.version;
+  if (!currentRelease) return entry('unknown', `${pkg} ${cur} is not a release the marketplace knows.`);
+
+  const fix = latestCompatible
+    ? `move to ${latestCompatible.version}, which works${onFapilog}`
+    : `no release works${onFapilog}`;
+  if (currentRelease.yanked) {
+    const reason = currentRelease.yanked_reason ? ` (${currentRelease.yanked_reason.replace(/\.$/, '')})` : '';
+    return entry('yanked', `${cur} was yanked${reason}; ${fix}.`);
+  }
+  if (!isCompatible(currentRelease, fv)) {
+    return entry('incompatible', `${cur} requires fapilog ${currentRelease.fapilog_compatibility} but ${projectUses}; ${fix}.`);
+  }
+  if (latestCompatible && compareVersions(latestCompatible.version, cur) > 0) {
+    const beyond =
+      latest && compareVersions(latest.version, latestCompatible.version) > 0
+        ? ` (${latest.version} needs fapilog ${latest.fapilog_compatibility})`
+        : '';
+    return entry('outdated', `${latestCompatible.version} is available and works${onFapilog}${beyond}.`);
+  }
+  const newer = candidates.filter((r) => compareVersions(r.version, cur) > 0);
+  if (newer.length > 0 && latest) {
+    const requires = minimumFapilogFor(newer, ctx.fapilogVersions, fv);
+    const needs = requires
+      ? `fapilog ${requires} or newer`
+      : `fapilog ${latest.fapilog_compatibility}, which no known fapilog release newer than ${fv} satisfies`;
+    return entry('held-back', `${latest.version} is available but needs ${needs}; ${projectUses}.`, requires);
+  }
+  return entry('up-to-date', `${cur} is the newest release${fv ? ` and works with fapilog ${fv}` : ''}.`);
+}

@@ -1,0 +1,62 @@
+/**
+ * The PEP 440 questions the analysis asks, on top of src/core/python/pep440.ts (which follows
+ * Python's `packaging`, as pip does). These wrappers never throw on a malformed version or
+ * specifier coming from the marketplace or a manifest: a bad value simply matches nothing.
+ */
+import { compare, isValid, isValidSpecifier as validSpecifier, parseSpecifier, satisfiesAny, explain } from '../python/pep440.ts';
+
+export function isValidVersion(version: string): boolean {
+  return isValid(version);
+}
+
+/** Pre-releases and dev releases: what PEP 440 hides unless asked for. */
+export function isPrerelease(version: string): boolean {
+  const v = explain(version);
+  return v !== null && (v.is_prerelease || v.is_devrelease);
+}
+
+/** PEP 440 ordering; invalid versions sort first so that they never win a "newest" contest. */
+export function compareVersions(a: string, b: string): number {
+  const va = isValid(a);
+  const vb = isValid(b);
+  if (!va || !vb) return va === vb ? 0 : va ? 1 : -1;
+  return compare(a, b);
+}
+
+export function sameVersion(a: string, b: string): boolean {
+  return isValid(a) && isValid(b) && compare(a, b) === 0;
+}
+
+/** Newest first, invalid versions dropped. */
+export function sortDescending(versions: Iterable<string>): string[] {
+  return [...versions].filter(isValid).sort((a, b) => compare(b, a));
+}
+
+/**
+ * Does any of the specifiers (a union: Poetry `||`) admit `version`? An empty specifier admits
+ * everything. `prereleases` undefined follows PEP 440 (only when the specifier names one);
+ * true lets a pre-release match any specifier, which is right for "does plugin X declare
+ * support for the fapilog rc the project already runs".
+ */
+export function admits(specifiers: string | readonly string[], version: string, prereleases?: boolean): boolean {
+  const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
+  if (specs.length === 0) return isValid(version) && (prereleases === true || !isPrerelease(version));
+  return satisfiesAny(version, specs.map((s) => s.trim()), prereleases === undefined ? {} : { prereleases });
+}
+
+export function isValidSpecifier(specifier: string): boolean {
+  return validSpecifier(specifier);
+}
+
+/** The version an `==X` / `===X` specifier pins, or null (wildcards and ranges pin nothing). */
+export function pinnedVersion(specifier: string): string | null {
+  const m = /^\s*===?\s*([^\s,;*]+)\s*$/.exec(specifier);
+  if (!m?.[1]) return null;
+  return isValid(m[1]) ? m[1] : null;
+}
+
+/** Does a specifier itself name a pre-release (`>=2.0rc1`)? PEP 440 then lets pre-releases match. */
+export function mentionsPrerelease(specifiers: string | readonly string[]): boolean {
+  const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
+  return specs.some((s) => (parseSpecifier(s) ?? []).some((c) => !c.wildcard && isPrerelease(c.version)));
+}

@@ -1,0 +1,373 @@
+/**
+ * The marketplace client: the only code that speaks HTTP to the marketplace. Every answer is
+ * parsed with the contract's zod schemas; GETs go through the on-disk cache (online, prefer-offline
+ * or offline) and are de-duplicated per client, so one logical lookup costs at most one request.
+ */
+import { gt, parse as parseVersion, valid } from '@renovatebot/pep440';
+import type { z } from 'zod';
+import type { MarketplaceSettings } from '../config.ts';
+import { MetadataCache, type CacheEntry } from './cache.ts';
+import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
+import { HttpTransport, type HttpResponse } from './http.ts';
+import { Limiter } from './limiter.ts';
+import {
+  BatchResponse,
+  DownloadInfo,
+  ErrorBody,
+  FapilogVersions,
+  ListQuery,
+  Plugin,
+  PublishMetadata,
+  PublishResponse,
+  RatingResponse,
+  Release,
+  SearchResult,
+  VersionsResponse,
+  YankRequest,
+  RatingRequest,
+  type BatchEntry,
+  type PublishMetadataInput,
+} from './schemas.ts';
+
+export interface ClientOptions {
+  /** Per request attempt (default 30 s). */
+  timeoutMs?: number;
+  /** Extra attempts for idempotent requests (default 3). */
+  retries?: number;
+  /** First backoff delay (default 250 ms), doubled per retry, with jitter. */
+  backoffMs?: number;
+  /** Cap on the time one request may spend waiting for retries and rate limits (default 60 s). */
+  maxWaitMs?: number;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  /** prefer-offline uses cache entries younger than this without asking (default 10 min). */
+  ttlMs?: number;
+  warn?: (message: string) => void;
+  debug?: (message: string) => void;
+}
+
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_TTL_MS = 10 * 60_000;
+/** Names per batch request, to keep the URL well under common proxy limits. */
+export const BATCH_CHUNK = 100;
+
+export interface UpdateCheck {
+  name: string;
+  current: string;
+  /** The newest non-yanked final release, or null when the marketplace does not know the plugin. */
+  latest: string | null;
+  updateAvailable: boolean;
+  plugin: Plugin | null;
+  /** Every release, so analysis can pick the newest one compatible with the project's fapilog. */
+  releases: Release[];
+}
+
+type Served = { status: 200 | 404; body: string; source: 'network' | 'cache' };
+
+export class MarketplaceClient {
+  readonly settings: MarketplaceSettings;
+  /** True once any result came from a stale cache copy because the marketplace could not be asked. */
+  stale = false;
+  /** Requests sent over the network by this client (retries included), for diagnostics. */
+  requests = 0;
+
+  readonly #base: string;
+  readonly #http: HttpTransport;
+  readonly #cache: MetadataCache;
+  readonly #limiter: Limiter;
+  readonly #ttlMs: number;
+  readonly #warn: (message: string) => void;
+  readonly #debug: (message: string) => void;
+  readonly #inflight = new Map<string, Promise<unknown>>();
+
+  constructor(settings: MarketplaceSettings, opts: ClientOptions = {}) {
+    this.settings = settings;
+    this.#base = settings.url.replace(/\/+$/, '');
+    const token = settings.token;
+    this.#warn = (m) => opts.warn?.(redact(m, token));
+    this.#debug = (m) => opts.debug?.(redact(m, token));
+    this.#http = new HttpTransport({
+      timeoutMs: opts.timeoutMs,
+      retries: opts.retries,
+      backoffMs: opts.backoffMs,
+      maxWaitMs: opts.maxWaitMs,
+      token,
+      debug: opts.debug ? this.#debug : undefined,
+    });
+    this.#cache = new MetadataCache(settings.cacheDir, opts.debug ? this.#debug : undefined);
+    this.#limiter = new Limiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
+    this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+  }
+
+  // ---- discovery -------------------------------------------------------------------------
+
+  async search(query: Partial<ListQuery>): Promise<SearchResult> {
+    return this.#getJson(`/plugins/search${queryString(query)}`, SearchResult, false);
+  }
+
+  async list(query: Partial<ListQuery> = {}): Promise<SearchResult> {
+    return this.#getJson(`/plugins${queryString(query)}`, SearchResult, false);
+  }
+
+  /** By short name (`loki`) or package name (`fapilog-loki`); null when the marketplace has no such plugin. */
+  async getPlugin(name: string): Promise<Plugin | null> {
+    return this.#getJson(`/plugins/${segment(name)}`, Plugin, true);
+  }
+
+  async versions(name: string): Promise<VersionsResponse | null> {
+    return this.#getJson(`/plugins/${segment(name)}/versions`, VersionsResponse, true);
+  }
+
+  async release(name: string, version: string): Promise<Release | null> {
+    return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}`, Release, true);
+  }
+
+  /** Where to fetch a release's file. Not cached on disk: the server counts each download. */
+  async download(name: string, version: string): Promise<DownloadInfo> {
+    return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}/download`, DownloadInfo, false, { cache: false });
+  }
+
+  /**
+   * Plugins and their releases for many names in one round trip (one request per 100 names).
+   * Keys are the names exactly as given; unknown names map to null.
+   */
+  async batch(names: string[]): Promise<Record<string, BatchEntry | null>> {
+    const unique = [...new Set(names)].sort();
+    const out: Record<string, BatchEntry | null> = {};
+    if (unique.length === 0) return out;
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_CHUNK) chunks.push(unique.slice(i, i + BATCH_CHUNK));
+    const answers = await Promise.all(
+      chunks.map((chunk) => this.#getJson(`/plugins/batch?names=${chunk.map(encodeURIComponent).join(',')}`, BatchResponse, false)),
+    );
+    answers.forEach((answer, i) => {
+      for (const name of chunks[i] ?? []) {
+        if (!(name in answer.plugins)) {
+          throw new MarketplaceError('invalid-response', `GET /plugins/batch`, `response field "plugins.${name}": missing (every requested name must be a key)`);
+        }
+        out[name] = answer.plugins[name] ?? null;
+      }
+    });
+    return out;
+  }
+
+  /** The fapilog releases the marketplace knows, PEP 440 ascending. */
+  async fapilogVersions(): Promise<string[]> {
+    return (await this.#getJson('/fapilog/versions', FapilogVersions, false)).versions;
+  }
+
+  /** Current and latest version of each installed plugin, from one batch lookup. */
+  async checkUpdates(installed: Array<{ name: string; version: string }>): Promise<UpdateCheck[]> {
+    const found = await this.batch(installed.map((p) => p.name));
+    return installed.map(({ name, version }) => {
+      const entry = found[name] ?? null;
+      const latest = entry ? (newestFinal(entry.releases) ?? entry.plugin.version) : null;
+      return {
+        name,
+        current: version,
+        latest,
+        updateAvailable: latest !== null && valid(version) !== null && valid(latest) !== null && gt(latest, version),
+        plugin: entry?.plugin ?? null,
+        releases: entry?.releases ?? [],
+      };
+    });
+  }
+
+  // ---- publishing ------------------------------------------------------------------------
+
+  /** Uploads a release: multipart with a `metadata` JSON part and one `files` part per file. */
+  async publish(
+    name: string,
+    metadata: PublishMetadataInput,
+    files: Array<{ filename: string; data: Uint8Array }>,
+  ): Promise<PublishResponse> {
+    const endpoint = `POST /plugins/${segment(name)}/versions`;
+    const meta = PublishMetadata.safeParse(metadata);
+    if (!meta.success) throw new MarketplaceError('invalid-request', endpoint, describeSchemaError(meta.error).replace(/^response/, 'metadata'));
+    if (files.length === 0) throw new MarketplaceError('invalid-request', endpoint, 'no files to upload');
+    const form = new FormData();
+    form.append('metadata', JSON.stringify(meta.data));
+    for (const file of files) form.append('files', new Blob([file.data as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), file.filename);
+    return this.#write('POST', `/plugins/${segment(name)}/versions`, form, PublishResponse);
+  }
+
+  async yank(name: string, version: string, reason: string): Promise<Release> {
+    const body = YankRequest.parse({ reason });
+    return this.#write('POST', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, JSON.stringify(body), Release);
+  }
+
+  async rate(name: string, stars: number): Promise<RatingResponse> {
+    const body = RatingRequest.parse({ stars });
+    return this.#write('PUT', `/plugins/${segment(name)}/rating`, JSON.stringify(body), RatingResponse);
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------
+
+  async #write<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, body: string | FormData, schema: S): Promise<z.infer<S>> {
+    const endpoint = `${method} ${path}`;
+    if (!this.settings.token) {
+      throw new MarketplaceError('invalid-request', endpoint, 'needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN', { code: 'unauthenticated' });
+    }
+    if (this.settings.cacheMode === 'offline') {
+      throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
+    }
+    const headers: Record<string, string> = typeof body === 'string' ? { 'Content-Type': 'application/json' } : {};
+    const res = await this.#send({ method, url: this.#base + path, endpoint, headers, body });
+    if (res.status >= 200 && res.status < 300) return this.#parse(endpoint, res.body, schema);
+    throw this.#httpError(endpoint, res);
+  }
+
+  async #send(req: Parameters<HttpTransport['send']>[0]): Promise<HttpResponse> {
+    return this.#limiter.run(async () => {
+      const res = await this.#http.send(req);
+      this.requests += res.attempts;
+      return res;
+    });
+  }
+
+  /** GET, through the cache and the per-client de-duplication. */
+  async #getJson<S extends z.ZodType, N extends boolean>(
+    path: string,
+    schema: S,
+    nullOn404: N,
+    opts: { cache?: boolean } = {},
+  ): Promise<N extends true ? z.infer<S> | null : z.infer<S>> {
+    const url = this.#base + path;
+    let pending = this.#inflight.get(url);
+    if (!pending) {
+      pending = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true);
+      this.#inflight.set(url, pending);
+    }
+    return pending as Promise<N extends true ? z.infer<S> | null : z.infer<S>>;
+  }
+
+  async #lookup<S extends z.ZodType>(url: string, endpoint: string, schema: S, nullOn404: boolean, useCache: boolean): Promise<z.infer<S> | null> {
+    const served = await this.#serve(url, endpoint, useCache);
+    if (served.status === 404) {
+      if (nullOn404) return null;
+      throw this.#httpError(endpoint, { status: 404, body: served.body });
+    }
+    try {
+      return this.#parse(endpoint, served.body, schema);
+    } catch (err) {
+      // A cached copy that no longer matches the contract is dropped and fetched again.
+      if (served.source === 'cache' && this.settings.cacheMode !== 'offline') {
+        this.#debug(`cache: ${endpoint} no longer matches the contract; refetching`);
+        await this.#cache.delete(url);
+        const fresh = await this.#serve(url, endpoint, useCache, { ignoreCache: true });
+        if (fresh.status === 404) {
+          if (nullOn404) return null;
+          throw this.#httpError(endpoint, { status: 404, body: fresh.body });
+        }
+        return this.#parse(endpoint, fresh.body, schema);
+      }
+      if (served.source === 'cache') await this.#cache.delete(url);
+      throw err;
+    }
+  }
+
+  async #serve(url: string, endpoint: string, useCache: boolean, opts: { ignoreCache?: boolean } = {}): Promise<Served> {
+    const mode = this.settings.cacheMode;
+    const entry = useCache && !opts.ignoreCache ? await this.#cache.get(url) : undefined;
+    const fromEntry = (e: CacheEntry): Served => ({ status: e.status, body: e.body, source: 'cache' });
+
+    if (mode === 'offline') {
+      if (entry) return fromEntry(entry);
+      throw new MarketplaceError('offline-miss', endpoint, `not in the cache (offline mode): ${endpoint.replace(/^GET /, '')}`, {
+        code: 'offline-miss',
+        bare: true,
+      });
+    }
+    if (mode === 'prefer-offline' && entry && Date.now() - entry.fetchedAt < this.#ttlMs) {
+      this.#debug(`cache: fresh entry for ${endpoint}, no request (prefer-offline)`);
+      return fromEntry(entry);
+    }
+
+    let res: HttpResponse;
+    try {
+      const headers: Record<string, string> = entry?.etag ? { 'If-None-Match': entry.etag } : {};
+      res = await this.#send({ method: 'GET', url, endpoint, headers });
+    } catch (err) {
+      if (entry && err instanceof MarketplaceError && err.unreachable) return this.#staleCopy(entry, err.message);
+      throw err;
+    }
+
+    if (res.status === 304) {
+      if (!entry) throw new MarketplaceError('invalid-response', endpoint, 'answered 304 Not Modified to a request that was not conditional');
+      await this.#cache.put(url, { ...entry, fetchedAt: Date.now() });
+      return fromEntry(entry);
+    }
+    if (res.status === 200 || res.status === 404) {
+      if (useCache) await this.#cache.put(url, { status: res.status, etag: res.headers.get('etag'), fetchedAt: Date.now(), body: res.body });
+      return { status: res.status, body: res.body, source: 'network' };
+    }
+    const error = this.#httpError(endpoint, res);
+    if (entry && error.unreachable) return this.#staleCopy(entry, error.message);
+    throw error;
+  }
+
+  #staleCopy(entry: CacheEntry, why: string): Served {
+    if (!this.stale) {
+      this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${new Date(entry.fetchedAt).toISOString()} (stale)`);
+    }
+    this.stale = true;
+    return { status: entry.status, body: entry.body, source: 'cache' };
+  }
+
+  #parse<S extends z.ZodType>(endpoint: string, body: string, schema: S): z.infer<S> {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      throw new MarketplaceError('invalid-response', endpoint, `response is not JSON (starts with ${JSON.stringify(body.slice(0, 40))})`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new MarketplaceError('invalid-response', endpoint, describeSchemaError(parsed.error));
+    return parsed.data;
+  }
+
+  #httpError(endpoint: string, res: { status: number; body: string; attempts?: number }): MarketplaceError {
+    let code = `http-${res.status}`;
+    let message = `the marketplace answered HTTP ${res.status}`;
+    try {
+      const parsed = ErrorBody.safeParse(JSON.parse(res.body));
+      if (parsed.success) {
+        code = parsed.data.error.code;
+        message = `${parsed.data.error.message} (HTTP ${res.status} ${code})`;
+      }
+    } catch {
+      // Not JSON (a proxy's error page): the status alone says enough.
+    }
+    if (res.attempts !== undefined && res.attempts > 1) message += ` after ${res.attempts} attempts`;
+    return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
+  }
+}
+
+/** The newest release that is neither yanked nor a pre-release, as pip would pick it. */
+function newestFinal(releases: Release[]): string | null {
+  let best: string | null = null;
+  for (const r of releases) {
+    // The parsed shape's `pre`/`dev` are null for final releases (the typings claim arrays).
+    const v = parseVersion(r.version) as { pre: unknown; dev: unknown } | null;
+    if (r.yanked || v === null || v.pre != null || v.dev != null) continue;
+    if (best === null || gt(r.version, best)) best = r.version;
+  }
+  return best;
+}
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+/** `?q=..&type=..` with only the fields given, in the contract's order. */
+export function queryString(query: Partial<ListQuery>): string {
+  const checked = ListQuery.partial().safeParse(query);
+  if (!checked.success) throw new MarketplaceError('invalid-request', 'GET /plugins', describeSchemaError(checked.error).replace(/^response field/, 'query parameter'));
+  const params = new URLSearchParams();
+  for (const key of ['q', 'type', 'author', 'min_rating', 'sort', 'page', 'per_page'] as const) {
+    const value = query[key];
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}

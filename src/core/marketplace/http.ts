@@ -1,0 +1,207 @@
+/**
+ * One HTTP exchange with the marketplace, made patient: a timeout per attempt, retries with
+ * exponential backoff and jitter for idempotent requests, the server's Retry-After and rate-limit
+ * headers honoured, and a cap on the total time one request may spend waiting. Returns the final
+ * response whatever its status; the caller decides what a status means.
+ */
+import { USER_AGENT } from '../version.ts';
+import { MarketplaceError, redact } from './errors.ts';
+
+export interface HttpOptions {
+  /** Per attempt, including reading the body. */
+  timeoutMs: number;
+  /** Extra attempts after the first one. */
+  retries: number;
+  /** First backoff delay; doubles per attempt, with jitter. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** Cap on the time one request spends waiting (backoff, Retry-After, rate-limit reset). */
+  maxWaitMs: number;
+  token?: string | undefined;
+  userAgent?: string;
+  debug?: ((message: string) => void) | undefined;
+}
+
+export const DEFAULT_HTTP_OPTIONS = {
+  timeoutMs: 30_000,
+  retries: 3,
+  backoffMs: 250,
+  maxBackoffMs: 8_000,
+  maxWaitMs: 60_000,
+} as const;
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  /** `GET /plugins/loki`, for messages. */
+  endpoint: string;
+  headers?: Record<string, string>;
+  body?: string | FormData;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+  /** How many attempts it took. */
+  attempts: number;
+}
+
+/** Statuses worth another try of an idempotent request: the server or a proxy in front of it failed. */
+const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
+
+/**
+ * `Retry-After` as milliseconds: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+ * Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/**
+ * `X-RateLimit-Reset` as the epoch milliseconds when the window reopens. Servers disagree on its
+ * unit: large values are epoch seconds (GitHub style), small ones seconds from now.
+ */
+export function parseRateLimitReset(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
+  const n = Number(value.trim());
+  return n > 1_000_000_000 ? n * 1000 : now + n * 1000;
+}
+
+/** Exponential backoff with "equal jitter": half the delay fixed, half random, so clients spread out. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const full = Math.min(maxMs, baseMs * 2 ** attempt);
+  return Math.round(full / 2 + random() * (full / 2));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+}
+
+export class HttpTransport {
+  readonly options: HttpOptions;
+  /** Epoch ms before which no request should go out: the server said the rate-limit window is spent. */
+  #gateUntil = 0;
+
+  constructor(options: Partial<HttpOptions> = {}) {
+    this.options = { ...DEFAULT_HTTP_OPTIONS, ...stripUndefined(options) };
+  }
+
+  #debug(message: string): void {
+    this.options.debug?.(redact(message, this.options.token));
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const idempotent = req.method === 'GET';
+    const { retries, maxWaitMs } = this.options;
+    let waited = 0;
+
+    // Waits `ms` if the budget allows, else fails naming why it was asked to wait.
+    const wait = async (ms: number, why: string) => {
+      if (ms <= 0) return;
+      if (waited + ms > maxWaitMs) {
+        throw new MarketplaceError(
+          'wait-limit',
+          req.endpoint,
+          `gave up: ${why} means waiting ${seconds(ms)} more, over the ${seconds(maxWaitMs)} limit on waiting (waited ${seconds(waited)} so far)`,
+          { code: 'wait-limit' },
+        );
+      }
+      this.#debug(`waiting ${seconds(ms)} before ${req.endpoint}: ${why}`);
+      waited += ms;
+      await sleep(ms);
+    };
+
+    for (let attempt = 0; ; attempt++) {
+      const gate = this.#gateUntil - Date.now();
+      if (gate > 0) await wait(gate, 'the rate limit is spent until X-RateLimit-Reset');
+
+      const lastAttempt = attempt >= retries;
+      let res: Response;
+      let body: string;
+      const started = Date.now();
+      try {
+        this.#debug(`-> ${req.method} ${req.url}${req.headers?.['If-None-Match'] ? ` (If-None-Match: ${req.headers['If-None-Match']})` : ''}`);
+        const signal = AbortSignal.timeout(this.options.timeoutMs);
+        res = await fetch(req.url, {
+          method: req.method,
+          headers: this.#headers(req),
+          body: req.body ?? null,
+          signal,
+          redirect: 'follow',
+        });
+        body = await res.text();
+      } catch (err) {
+        const failure = this.#networkError(req, err, attempt + 1);
+        this.#debug(`<- ${failure.message}`);
+        if (!idempotent || lastAttempt) throw failure;
+        await wait(backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs), `${failure.kind} error (retry ${attempt + 1} of ${retries})`);
+        continue;
+      }
+
+      this.#noteRateLimit(res.headers);
+      this.#debug(
+        `<- ${res.status} ${req.endpoint} in ${Date.now() - started}ms` +
+          (res.headers.get('x-ratelimit-remaining') !== null ? ` (rate limit remaining ${res.headers.get('x-ratelimit-remaining')})` : ''),
+      );
+
+      const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+      // A 429 was refused before any work was done, so even a POST may be sent again.
+      const retryable = res.status === 429 || (idempotent && RETRYABLE_STATUSES.has(res.status));
+      if (!retryable || lastAttempt) return { status: res.status, headers: res.headers, body, attempts: attempt + 1 };
+
+      const delay =
+        (res.status === 429 || res.status === 503) && retryAfter !== undefined
+          ? retryAfter
+          : backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs);
+      await wait(delay, `HTTP ${res.status}${retryAfter !== undefined ? ' with Retry-After' : ''} (retry ${attempt + 1} of ${retries})`);
+    }
+  }
+
+  #headers(req: HttpRequest): Headers {
+    const headers = new Headers(req.headers);
+    headers.set('User-Agent', this.options.userAgent ?? USER_AGENT);
+    if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+    if (this.options.token) headers.set('Authorization', `Bearer ${this.options.token}`);
+    return headers;
+  }
+
+  #noteRateLimit(headers: Headers): void {
+    if (headers.get('x-ratelimit-remaining')?.trim() !== '0') return;
+    const reset = parseRateLimitReset(headers.get('x-ratelimit-reset'));
+    if (reset !== undefined && reset > this.#gateUntil) this.#gateUntil = reset;
+  }
+
+  #networkError(req: HttpRequest, err: unknown, attempts: number): MarketplaceError {
+    const origin = safeOrigin(req.url);
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+      return new MarketplaceError('timeout', req.endpoint, `no answer from ${origin} within ${seconds(this.options.timeoutMs)}${tries}`);
+    }
+    const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+    const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+    return new MarketplaceError('network', req.endpoint, redact(`cannot reach ${origin} (${detail})${tries}`, this.options.token), {
+      code: 'network',
+    });
+  }
+}
+
+/** The origin alone: never the path's query or any user:password@ part of a URL. */
+export function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'the marketplace';
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,174 @@
+/** `search`, `list` and `info` against the reference server's demo catalog, human and --json. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Plugin, SearchResult, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
+import { runCli } from '../helpers/cli.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { tempDir } from '../core/marketplace/settings.ts';
+
+let server: TestServer;
+let M: string[];
+before(async () => {
+  server = await startTestServer({ seed: true });
+  M = ['--marketplace-url', server.apiUrl, '--cache-dir', tempDir()];
+});
+after(() => server.stop());
+
+const ESC = '\u001b[';
+
+describe('list', () => {
+  test('human: an aligned table of the catalog with a page footer', async () => {
+    const r = await runCli(['list', ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^NAME\s+VERSION\s+TYPE\s+RATING\s+DOWNLOADS\s+DESCRIPTION$/);
+    const loki = lines.find((l) => l.startsWith('loki '));
+    assert.ok(loki, r.stdout);
+    assert.match(loki, /^loki\s+1\.4\.0\s+sink\s+4\.5 \(8\)\s+18,785\s+Ship structured log events/);
+    // Columns line up: every row has its VERSION where the header has it.
+    const at = lines[0]!.indexOf('VERSION');
+    for (const line of lines.slice(1, -1)) assert.match(line.slice(at), /^\d/, line);
+    assert.match(lines.at(-1)!, /^1-13 of 13 plugins \(page 1 of 1\)$/);
+    assert.ok(!r.stdout.includes(ESC), 'no colour when stdout is not a terminal');
+  });
+
+  test('--json: the parsed payload alone, honouring filters, sort and paging', async () => {
+    const r = await runCli(['list', '--type', 'sink', '--sort', 'downloads', '--per-page', '2', '--page', '2', '--json', ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    const result = SearchResult.parse(JSON.parse(r.stdout));
+    assert.equal(result.page, 2);
+    assert.equal(result.per_page, 2);
+    assert.ok(result.total >= 4);
+    assert.equal(result.plugins.length, 2);
+    assert.ok(result.plugins.every((p) => p.plugin_type === 'sink'));
+    const all = SearchResult.parse(JSON.parse((await runCli(['list', '--type', 'sink', '--sort', 'downloads', '--per-page', '100', '--json', ...M])).stdout));
+    const downloads = all.plugins.map((p) => p.downloads);
+    assert.deepEqual(downloads, [...downloads].sort((a, b) => b - a));
+    assert.deepEqual(result.plugins.map((p) => p.name), all.plugins.slice(2, 4).map((p) => p.name));
+  });
+
+  test('--min-rating and --author filter', async () => {
+    const rated = SearchResult.parse(JSON.parse((await runCli(['list', '--min-rating', '4.5', '--json', ...M])).stdout));
+    assert.ok(rated.plugins.length > 0);
+    assert.ok(rated.plugins.every((p) => p.rating >= 4.5));
+    const author = rated.plugins[0]!.author;
+    const byAuthor = SearchResult.parse(JSON.parse((await runCli(['list', '--author', author, '--json', ...M])).stdout));
+    assert.ok(byAuthor.plugins.length > 0 && byAuthor.plugins.every((p) => p.author === author));
+  });
+
+  test('colour on a terminal, none with NO_COLOR', async () => {
+    const tty = await runCli(['list', ...M], { isTTY: true });
+    assert.ok(tty.stdout.includes(`${ESC}1mNAME`), 'bold header');
+    assert.ok(tty.stdout.includes(`${ESC}36mloki`), 'cyan names');
+    const noColor = await runCli(['list', ...M], { isTTY: true, env: { NO_COLOR: '1' } });
+    assert.ok(!noColor.stdout.includes(ESC));
+    const json = await runCli(['list', '--json', ...M], { isTTY: true });
+    assert.ok(!json.stdout.includes(ESC));
+  });
+
+  test('the table fits a narrow terminal, long descriptions end in …', async () => {
+    const r = await runCli(['list', ...M], { columns: 72 });
+    assert.equal(r.code, 0);
+    for (const line of r.stdout.trimEnd().split('\n')) assert.ok([...line].length <= 72, `${[...line].length}: ${line}`);
+    assert.ok(r.stdout.includes('…'));
+  });
+
+  for (const [args, option] of [
+    [['--per-page', '0'], '--per-page'],
+    [['--per-page', '101'], '--per-page'],
+    [['--page', 'two'], '--page'],
+    [['--page', '1.5'], '--page'],
+    [['--min-rating', '6'], '--min-rating'],
+    [['--min-rating', 'high'], '--min-rating'],
+    [['--type', 'database'], '--type'],
+    [['--sort', 'stars'], '--sort'],
+  ] as const) {
+    test(`a bad value (${args.join(' ')}) is exit 2 with one line naming the option`, async () => {
+      const r = await runCli(['list', ...args, ...M]);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0]!, new RegExp(`^error: option '${option} <\\w+>' argument '${args[1]}' is invalid`));
+    });
+  }
+});
+
+describe('search', () => {
+  test('human and --json find the matching plugins', async () => {
+    const human = await runCli(['search', 'loki', ...M]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^loki\s+1\.4\.0\s+sink/m);
+    const json = SearchResult.parse(JSON.parse((await runCli(['search', 'kafka', '--json', ...M])).stdout));
+    assert.ok(json.plugins.some((p) => p.name === 'kafka'));
+    assert.ok(json.plugins.every((p) => /kafka/i.test(`${p.name} ${p.description} ${p.author}`)));
+  });
+
+  test('search combined with --type', async () => {
+    const json = SearchResult.parse(JSON.parse((await runCli(['search', 'log', '--type', 'enricher', '--json', ...M])).stdout));
+    assert.ok(json.plugins.every((p) => p.plugin_type === 'enricher'));
+  });
+
+  test('no match: a friendly line and exit 0', async () => {
+    const r = await runCli(['search', 'zzzznothing', ...M]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, 'No plugins match "zzzznothing".\n');
+  });
+
+  test('a query is required', async () => {
+    const r = await runCli(['search', ...M]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "error: missing required argument 'query'\n");
+  });
+});
+
+describe('info', () => {
+  test('human: details, compatibility, releases newest first and the files of the latest', async () => {
+    const r = await runCli(['info', 'fapilog-loki', ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^loki 1\.4\.0 {2}\(fapilog-loki\)\n/);
+    assert.match(r.stdout, /^ {2}fapilog\s+>=0\.15,<0\.20$/m);
+    assert.match(r.stdout, /^ {2}Type\s+sink$/m);
+    const releases = r.stdout.split('Releases\n')[1]!.split('\n\n')[0]!.split('\n');
+    assert.match(releases[0]!, /^VERSION\s+FAPILOG\s+PYTHON\s+PUBLISHED\s+STATUS$/);
+    assert.deepEqual(releases.slice(1).map((l) => l.split(/\s+/)[0]), ['1.4.0', '1.3.0', '1.2.0', '1.0.0']);
+    assert.match(releases[1]!, /latest$/);
+    assert.match(r.stdout, /Files of 1\.4\.0\nFILENAME\s+SIZE\s+SHA256\nfapilog_loki-1\.4\.0-py3-none-any\.whl\s+\d/);
+  });
+
+  test('a yanked release is marked with its reason; a pre-release is marked', async () => {
+    const sampling = await runCli(['info', 'sampling', ...M]);
+    assert.match(sampling.stdout, /^1\.2\.0\s.*yanked: drops every event/m);
+    const datadog = await runCli(['info', 'datadog', '1.2.0rc1', ...M]);
+    assert.match(datadog.stdout, /^1\.2\.0rc1\s.*pre-release$/m);
+    assert.match(datadog.stdout, /Files of 1\.2\.0rc1\n/);
+  });
+
+  test('--json: plugin, versions and releases, parsed with the contract', async () => {
+    const r = await runCli(['info', 'loki', '--json', ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout) as { plugin: unknown };
+    const plugin = Plugin.parse(json.plugin);
+    const history = VersionsResponse.parse(json);
+    assert.equal(plugin.package, 'fapilog-loki');
+    assert.deepEqual(history.versions, ['1.0.0', '1.2.0', '1.3.0', '1.4.0']);
+    assert.equal(history.releases.length, 4);
+  });
+
+  test('an unknown plugin or version is exit 2 with one line', async () => {
+    const r = await runCli(['info', 'no-such-plugin', ...M]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `error: no plugin named "no-such-plugin" in the marketplace at ${server.apiUrl}\n`);
+    const v = await runCli(['info', 'loki', '9.9.9', ...M]);
+    assert.equal(v.code, 2);
+    assert.match(v.stderr, /^error: loki has no release 9\.9\.9 \(known: 1\.0\.0, 1\.2\.0, 1\.3\.0, 1\.4\.0\)\n$/);
+  });
+
+  test('--help describes the command', async () => {
+    const r = await runCli(['info', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Usage: fapilog-plugins info \[options\] <name> \[version\]/);
+  });
+});

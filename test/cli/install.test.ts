@@ -1,0 +1,125 @@
+/**
+ * `install` against the real reference marketplace (demo catalog) on 127.0.0.1: the happy paths
+ * add exactly one requirement, the refusals change nothing.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scanProject } from '../../src/core/python/scan.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const APP = fileURLToPath(new URL('../../examples/app', import.meta.url));
+
+let server: TestServer;
+let work: string;
+
+function copyApp(): string {
+  const dir = fs.mkdtempSync(path.join(work, 'app-'));
+  fs.cpSync(APP, dir, { recursive: true });
+  return dir;
+}
+
+function project(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(work, 'proj-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+async function cli(args: string[]) {
+  return runCli(['--marketplace-url', server.apiUrl, '--cache-dir', fs.mkdtempSync(path.join(work, 'cache-')), ...args]);
+}
+
+before(async () => {
+  server = await startTestServer({ seed: true });
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-install-test-'));
+});
+
+after(async () => {
+  await server.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('install', () => {
+  test('adds the newest compatible release to [project] dependencies, nothing else changes', async () => {
+    const app = copyApp();
+    const before = fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8');
+    const r = await cli(['install', 'size-guard', '--path', app]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Added fapilog-size-guard>=1\.1\.0 to pyproject\.toml \[project\.dependencies\] \(fapilog-size-guard 1\.1\.0 works with fapilog 0\.16\.0\)\.$/m);
+    const anchor = '    "fapilog-acme-billing==0.3.0",  # internal plugin, published to our private index only\n';
+    assert.ok(before.includes(anchor));
+    assert.equal(fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8'), before.replace(anchor, `${anchor}    "fapilog-size-guard>=1.1.0",\n`));
+    const scan = await scanProject(app);
+    const added = scan.manifests.find((m) => m.file === 'pyproject.toml')?.dependencies.find((d) => d.name === 'fapilog-size-guard');
+    assert.equal(added?.section, 'project.dependencies');
+    assert.equal(added?.specifier, '>=1.1.0');
+  });
+
+  test('--group and --dry-run: a diff for a new PEP 735 group, and no write', async () => {
+    const app = copyApp();
+    const before = fs.readFileSync(path.join(app, 'pyproject.toml'));
+    const r = await cli(['install', 'fapilog-dedupe', '--path', app, '--group', 'test', '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\+test = \[\n\+    "fapilog-dedupe>=0\.6\.0",\n\+\]$/m);
+    assert.match(r.stdout, /nothing was written/);
+    assert.deepEqual(fs.readFileSync(path.join(app, 'pyproject.toml')), before);
+  });
+
+  test('a pinned version into a hashed requirements file carries the release sha256', async () => {
+    const dir = project({ 'requirements.txt': 'fapilog==0.16.0 \\\n    --hash=sha256:' + 'ab'.repeat(32) + '\n' });
+    const r = await cli(['install', 'otel==2.0.0', '--path', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const res = await fetch(`${server.apiUrl}/plugins/otel/versions/2.0.0`);
+    const sha = ((await res.json()) as { files: Array<{ sha256: string }> }).files[0]!.sha256;
+    assert.equal(
+      fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'),
+      `fapilog==0.16.0 \\\n    --hash=sha256:${'ab'.repeat(32)}\nfapilog-otel==2.0.0 \\\n    --hash=sha256:${sha}\n`,
+    );
+  });
+
+  test('Poetry projects get Poetry syntax', async () => {
+    const dir = project({ 'pyproject.toml': '[tool.poetry]\nname = "svc"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "0.16.0"\n' });
+    const r = await cli(['install', 'loki', '--path', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8'),
+      '[tool.poetry]\nname = "svc"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "0.16.0"\nfapilog-loki = "^1.4.0"\n',
+    );
+  });
+
+  test('refuses a version incompatible with the project fapilog (exit 1, nothing written)', async () => {
+    const app = copyApp();
+    const before = fs.readFileSync(path.join(app, 'pyproject.toml'));
+    const r = await cli(['install', 'kafka==3.0.0', '--path', app, '--group', 'dev']);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      'error: not installed: fapilog-kafka 3.0.0 supports fapilog >=0.18, but this project uses fapilog 0.16.0 (pinned, pyproject.toml:7); 2.1.0 is the newest release that supports it\n',
+    );
+    assert.deepEqual(fs.readFileSync(path.join(app, 'pyproject.toml')), before);
+  });
+
+  test('refuses when the release needs a dependency version the project pins otherwise', async () => {
+    // loki 1.4.0 declares httpx>=0.27.
+    const text = 'fapilog==0.16.0\nhttpx==0.25.2\n';
+    const dir = project({ 'requirements.txt': text });
+    const r = await cli(['install', 'loki', '--path', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: not installed: fapilog-loki 1\.4\.0 conflicts with the project's pins: it needs httpx>=0\.27, but the project has httpx==0\.25\.2 \(requirements\.txt:2\)\n$/);
+    assert.equal(fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'), text);
+  });
+
+  test('other refusals: already present, unknown plugin (exit 2)', async () => {
+    const app = copyApp();
+    const present = await cli(['install', 'loki', '--path', app]);
+    assert.equal(present.code, 2);
+    assert.match(present.stderr, /fapilog-loki is already in pyproject\.toml:8 .*use `update`/);
+    const unknown = await cli(['install', 'does-not-exist', '--path', app]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^error: not installed: fapilog-does-not-exist is not in the marketplace\n$/);
+  });
+});

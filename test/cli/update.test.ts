@@ -1,0 +1,160 @@
+/**
+ * `update` against the real reference marketplace (demo catalog) on 127.0.0.1, on temp copies of
+ * examples/app: dry runs change nothing, real runs change exactly the specifiers and hashes.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Report } from '../../src/core/analysis/report.ts';
+import { scanProject } from '../../src/core/python/scan.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const APP = fileURLToPath(new URL('../../examples/app', import.meta.url));
+
+let server: TestServer;
+let work: string;
+
+function copyApp(): string {
+  const dir = fs.mkdtempSync(path.join(work, 'app-'));
+  fs.cpSync(APP, dir, { recursive: true });
+  return dir;
+}
+
+function snapshot(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const name of fs.readdirSync(dir, { recursive: true }) as string[]) {
+    const abs = path.join(dir, name);
+    if (fs.statSync(abs).isFile()) files.set(name, fs.readFileSync(abs));
+  }
+  return files;
+}
+
+async function cli(args: string[]) {
+  return runCli(['--marketplace-url', server.apiUrl, '--cache-dir', fs.mkdtempSync(path.join(work, 'cache-')), ...args]);
+}
+
+async function sha256Of(name: string, version: string): Promise<string> {
+  const res = await fetch(`${server.apiUrl}/plugins/${name}/versions/${version}`);
+  const release = (await res.json()) as { files: Array<{ sha256: string }> };
+  assert.equal(release.files.length, 1);
+  return release.files[0]!.sha256;
+}
+
+before(async () => {
+  server = await startTestServer({ seed: true });
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-update-test-'));
+});
+
+after(async () => {
+  await server.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('update', () => {
+  test('--dry-run prints a unified diff and leaves every file byte for byte', async () => {
+    const app = copyApp();
+    const before = snapshot(app);
+    const r = await cli(['update', '--path', app, '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^--- a\/pyproject\.toml\n\+\+\+ b\/pyproject\.toml\n@@ /m);
+    assert.match(r.stdout, /^-    "fapilog-otel~=1\.1",            # trace and span ids on every event$/m);
+    assert.match(r.stdout, /^\+    "fapilog-otel~=2\.0",            # trace and span ids on every event$/m);
+    assert.match(r.stdout, /^\+fapilog-sampling==1\.2\.1 \\$/m);
+    assert.match(r.stdout, /Dry run: nothing was written\./);
+    assert.deepEqual(snapshot(app), before);
+  });
+
+  test('update rewrites specifiers and hashes, nothing else, and a re-read shows them', async () => {
+    const app = copyApp();
+    const pyBefore = fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8');
+    const reqBefore = fs.readFileSync(path.join(app, 'requirements.txt'), 'utf8');
+    const devBefore = fs.readFileSync(path.join(app, 'requirements-dev.txt'));
+    const r = await cli(['update', '--path', app]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /fapilog-redact-pii 1\.0\.0 -> 1\.1\.0: updated requirements\.txt:3 ==1\.0\.0 -> ==1\.1\.0, hashes replaced/);
+
+    const expectedPy = pyBefore
+      .replace('"fapilog-otel~=1.1"', '"fapilog-otel~=2.0"')
+      .replace('"fapilog-request-context==0.4.0"', '"fapilog-request-context==1.2.0"')
+      .replace('"fapilog-cloudwatch==0.4.0"', '"fapilog-cloudwatch==0.5.0"');
+    assert.equal(fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8'), expectedPy);
+
+    const [oldPii, newPii, oldSampling, newSampling] = await Promise.all([
+      sha256Of('redact-pii', '1.0.0'),
+      sha256Of('redact-pii', '1.1.0'),
+      sha256Of('sampling', '1.2.0'),
+      sha256Of('sampling', '1.2.1'),
+    ]);
+    const expectedReq = reqBefore
+      .replace('fapilog-redact-pii==1.0.0', 'fapilog-redact-pii==1.1.0')
+      .replace(oldPii, newPii)
+      .replace('fapilog-sampling==1.2.0', 'fapilog-sampling==1.2.1')
+      .replace(oldSampling, newSampling);
+    assert.notEqual(expectedReq, reqBefore);
+    assert.equal(fs.readFileSync(path.join(app, 'requirements.txt'), 'utf8'), expectedReq);
+    assert.deepEqual(fs.readFileSync(path.join(app, 'requirements-dev.txt')), devBefore, 'untouched file stays byte-identical');
+
+    const scan = await scanProject(app);
+    const spec = (file: string, name: string) =>
+      scan.manifests.find((m) => m.file === file)?.dependencies.find((d) => d.name === name);
+    assert.equal(spec('pyproject.toml', 'fapilog-otel')?.rawSpecifier, '~=2.0');
+    assert.equal(spec('requirements.txt', 'fapilog-sampling')?.pinned, '1.2.1');
+    assert.deepEqual(spec('requirements.txt', 'fapilog-redact-pii')?.hashes.map((h) => h.replace(/^sha256:/, '')), [newPii]);
+
+    // Only the held-back and unknown plugins remain to report.
+    const again = await cli(['--json', 'outdated', app]);
+    const report = Report.parse(JSON.parse(again.stdout));
+    assert.deepEqual(report.counts, { 'up-to-date': 8, outdated: 0, incompatible: 0, 'held-back': 2, yanked: 0, unknown: 1 });
+    assert.equal(again.code, 1);
+  });
+
+  test('names restrict the update; a strategy is honoured; unknown names are an error', async () => {
+    const app = copyApp();
+    const before = fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8');
+    const r = await cli(['update', 'otel', 'kafka', '--path', app, '--strategy', 'widen']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /fapilog-kafka \(pyproject\.toml:10\) not updated: held-back/);
+    assert.equal(fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8'), before.replace('"fapilog-otel~=1.1"', '"fapilog-otel>=1.1,<3"'));
+
+    const bad = await cli(['update', 'no-such-plugin', '--path', app]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^error: fapilog-no-such-plugin is not a plugin dependency of this project/);
+  });
+
+  test('--json lists changes, diffs and lock commands; --lock without the tool says what to run', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'locked-'));
+    fs.writeFileSync(
+      path.join(dir, 'pyproject.toml'),
+      '[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["fapilog==0.16.0", "fapilog-otel>=1.0,<2"]\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'uv.lock'),
+      'version = 1\n\n[[package]]\nname = "fapilog"\nversion = "0.16.0"\n\n[[package]]\nname = "fapilog-otel"\nversion = "1.1.0"\n',
+    );
+    const lockBefore = fs.readFileSync(path.join(dir, 'uv.lock'));
+    const r = await runCli(
+      ['--marketplace-url', server.apiUrl, '--cache-dir', fs.mkdtempSync(path.join(work, 'cache-')), '--json', 'update', '--path', dir, '--lock'],
+      { env: { PATH: fs.mkdtempSync(path.join(work, 'emptybin-')) } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as {
+      changes: Array<{ package: string; from: string; to: string; target: string }>;
+      files: Array<{ file: string; diff: string }>;
+      lock: Array<{ lockfile: string; command: string; ran: boolean; message: string | null }>;
+      fapilog: { source: string; from: string };
+    };
+    assert.equal(result.fapilog.source, 'locked');
+    assert.deepEqual(result.changes.map((c) => [c.package, c.from, c.target]), [['fapilog-otel', '>=1.0,<2', '2.0.0']]);
+    // The range moves to admit 2.0.0 (replace strategy); spelling of the bound is the rewriter's.
+    assert.match(result.changes[0]?.to ?? '', /^>=2(\.0)?,<3$/);
+    assert.equal(result.files[0]?.file, 'pyproject.toml');
+    assert.match(result.files[0]?.diff ?? '', /^\+dependencies = \["fapilog==0\.16\.0", "fapilog-otel>=2(\.0)?,<3"\]$/m);
+    assert.deepEqual(result.lock.map((l) => [l.lockfile, l.command, l.ran]), [['uv.lock', 'uv lock --upgrade-package fapilog-otel', false]]);
+    assert.match(result.lock[0]?.message ?? '', /uv is not on PATH; run `uv lock --upgrade-package fapilog-otel`/);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'uv.lock')), lockBefore, 'lockfiles are never hand-edited');
+  });
+});

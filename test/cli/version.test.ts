@@ -1,0 +1,44 @@
+/** `fapilog-plugins version`: rewrites the example's version in place and prints the tag to push. */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { cleanupTemp, copyExample } from '../core/publish/helpers.ts';
+
+after(cleanupTemp);
+
+test('version patch [path]: byte-for-byte edit, tag printed; --dry-run writes nothing; --json', async () => {
+  const dir = await copyExample();
+  const file = path.join(dir, 'pyproject.toml');
+  const original = await readFile(file, 'utf8');
+
+  const dry = await runCli(['version', 'minor', dir, '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /would change version 1\.0\.0 -> 1\.1\.0/);
+  assert.equal(await readFile(file, 'utf8'), original);
+
+  const r = await runCli(['version', 'patch', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /changed version 1\.0\.0 -> 1\.0\.1 in .*pyproject\.toml/);
+  assert.match(r.stdout, /^tag to push: v1\.0\.1$/m);
+  assert.equal(await readFile(file, 'utf8'), original.replace('version = "1.0.0"', 'version = "1.0.1"'));
+
+  const pre = await runCli(['--json', 'version', 'pre'], { cwd: dir });
+  assert.equal(pre.code, 0, pre.stderr);
+  assert.deepEqual(JSON.parse(pre.stdout), { from: '1.0.1', to: '1.0.2rc1', tag: 'v1.0.2rc1', files: ['pyproject.toml'], written: true });
+
+  const same = await runCli(['version', 'v1.0.2rc1', dir]);
+  assert.equal(same.code, 0);
+  assert.match(same.stdout, /already 1\.0\.2rc1.*nothing changed/);
+});
+
+test('a bad bump or a project without a version is exit 2 with one line', async () => {
+  const dir = await copyExample();
+  const bad = await runCli(['version', 'banana', dir]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: "banana" is neither major, minor, patch, pre nor a PEP 440 version\n$/);
+  const none = await runCli(['version', 'patch', path.join(dir, 'src')]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no pyproject\.toml/);
+});

@@ -1,0 +1,85 @@
+/** Small pieces: the limiter, cache file naming, error formatting and redaction. */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { z } from 'zod';
+import { MetadataCache, cacheUrl } from '../../../src/core/marketplace/cache.ts';
+import { describeSchemaError, redact } from '../../../src/core/marketplace/errors.ts';
+import { Limiter } from '../../../src/core/marketplace/limiter.ts';
+import { queryString } from '../../../src/core/marketplace/client.ts';
+import { tempDir } from './settings.ts';
+
+describe('Limiter', () => {
+  test('never runs more than its limit at once, and runs everything', async () => {
+    const limiter = new Limiter(2);
+    let active = 0;
+    let most = 0;
+    const done: number[] = [];
+    await Promise.all(
+      Array.from({ length: 7 }, (_, i) =>
+        limiter.run(async () => {
+          active++;
+          most = Math.max(most, active);
+          await new Promise((r) => setTimeout(r, 5));
+          active--;
+          done.push(i);
+        }),
+      ),
+    );
+    assert.equal(most, 2);
+    assert.equal(done.length, 7);
+    assert.equal(limiter.active, 0);
+  });
+
+  test('a failing task frees its slot', async () => {
+    const limiter = new Limiter(1);
+    await assert.rejects(limiter.run(async () => Promise.reject(new Error('x'))));
+    assert.equal(await limiter.run(async () => 42), 42);
+  });
+
+  test('rejects a nonsense limit', () => {
+    assert.throws(() => new Limiter(0), RangeError);
+  });
+});
+
+describe('MetadataCache', () => {
+  test('keys never carry credentials embedded in a URL', () => {
+    assert.equal(cacheUrl('https://user:secret@example.com/api/v1/plugins#x'), 'https://example.com/api/v1/plugins');
+    const cache = new MetadataCache(tempDir());
+    assert.equal(cache.fileFor('https://user:secret@example.com/a'), cache.fileFor('https://example.com/a'));
+    assert.match(cache.fileFor('https://example.com/a'), /[0-9a-f]{64}\.json$/);
+  });
+
+  test('round-trips an entry; an entry for another URL in the file counts as corrupt', async () => {
+    const cache = new MetadataCache(tempDir());
+    await cache.put('http://h/a', { status: 200, etag: '"e"', fetchedAt: 1, body: '{}' });
+    assert.deepEqual(await cache.get('http://h/a'), { format: 1, url: 'http://h/a', status: 200, etag: '"e"', fetchedAt: 1, body: '{}' });
+    writeFileSync(cache.fileFor('http://h/b'), readFileSync(cache.fileFor('http://h/a')));
+    assert.equal(await cache.get('http://h/b'), undefined);
+  });
+
+  test('an unwritable cache directory costs a refetch, not a failure', async () => {
+    const dir = tempDir();
+    writeFileSync(`${dir}/metadata-v1`, 'a file where the directory should be');
+    const cache = new MetadataCache(dir);
+    await cache.put('http://h/a', { status: 200, etag: null, fetchedAt: 1, body: '{}' });
+    assert.equal(await cache.get('http://h/a'), undefined);
+  });
+});
+
+describe('messages', () => {
+  test('schema errors name the first field path and count the rest', () => {
+    const r = z.object({ a: z.array(z.object({ b: z.number() })), c: z.string() }).safeParse({ a: [{ b: 'x' }], c: 1 });
+    assert.equal(describeSchemaError(r.error!), 'response field "a[0].b": expected number, received string (and 1 more problem)');
+  });
+
+  test('redact hides the secret and its URL-encoded form', () => {
+    assert.equal(redact('a tok/en b tok%2Fen', 'tok/en'), 'a *** b ***');
+    assert.equal(redact('nothing', undefined), 'nothing');
+  });
+
+  test('query strings keep a fixed order and leave out what was not given', () => {
+    assert.equal(queryString({ per_page: 5, q: 'a b', type: 'sink' }), '?q=a+b&type=sink&per_page=5');
+    assert.equal(queryString({}), '');
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as pep440 from '../../../src/core/python/pep440.ts';
+
+describe('pep440 wrapper', () => {
+  test('validity, normalisation and ordering', () => {
+    assert.equal(pep440.isValid('1.0.0'), true);
+    assert.equal(pep440.isValid(' v1.0-RC1 '), true);
+    assert.equal(pep440.isValid('1.0.x'), false);
+    assert.equal(pep440.isValid('2024.1.0-beta+exp.sha'), true);
+    assert.equal(pep440.normalize('V1.0-RC1'), '1.0rc1');
+    assert.equal(pep440.normalize('1.0+Ubuntu-1'), '1.0+ubuntu.1');
+    assert.deepEqual(pep440.sortVersions(['1.0', '1.0.post1', '1.0a1', '1.0.dev0', 'nonsense', '1!0.1', '1.0+local']), [
+      '1.0.dev0', '1.0a1', '1.0', '1.0+local', '1.0.post1', '1!0.1',
+    ]);
+    assert.equal(pep440.compare('1.0', '1.0.0'), 0);
+    assert.throws(() => pep440.compare('1.0', 'x'), /Invalid PEP 440 version: 'x'/);
+  });
+
+  test('pre-releases are excluded unless the specifier names one or the option allows them', () => {
+    assert.equal(pep440.isPrerelease('2.0b1'), true);
+    assert.equal(pep440.isPrerelease('2.0.dev3'), true);
+    assert.equal(pep440.isPrerelease('2.0.post1'), false);
+    assert.equal(pep440.satisfies('2.0b1', '>=1.0'), false);
+    assert.equal(pep440.satisfies('2.0b1', '>=1.0', { prereleases: true }), true);
+    assert.equal(pep440.satisfies('2.0b1', '>=2.0a1'), true);
+    // The set allows pre-releases as a whole when any clause names one (the library alone says no).
+    assert.equal(pep440.satisfies('1.5a1', '>=1.0a1,<2'), true);
+    assert.equal(pep440.satisfies('1.5a1', '>=1.0a1,<2', { prereleases: false }), false);
+    assert.equal(pep440.maxSatisfying(['1.0', '1.1', '2.0rc1'], '>=1.0'), '1.1');
+    assert.equal(pep440.maxSatisfying(['1.0', '1.1', '2.0rc1'], '>=1.0', { prereleases: true }), '2.0rc1');
+    // No "only pre-releases matched" fallback: callers decide.
+    assert.equal(pep440.maxSatisfying(['2.0rc1'], '>=1.0'), null);
+  });
+
+  test('exclusive comparisons follow packaging', () => {
+    assert.equal(pep440.satisfies('1.0', '>1.0a1'), true);
+    assert.equal(pep440.satisfies('1.0.post1', '>1.0'), false);
+    assert.equal(pep440.satisfies('1.0.post2', '>1.0.post1'), true);
+    assert.equal(pep440.satisfies('1.0', '<1.0.post1'), true);
+    assert.equal(pep440.satisfies('2.0a1', '<2.0', { prereleases: true }), false);
+    assert.equal(pep440.satisfies('1.0+local', '>1.0'), false);
+  });
+
+  test('wildcards, compatible release, arbitrary equality, locals', () => {
+    assert.equal(pep440.satisfies('1', '==1.0.*'), true);
+    assert.equal(pep440.satisfies('1.1', '==1.0.*'), false);
+    assert.equal(pep440.satisfies('1.0.5', '!=1.0.*'), false);
+    assert.equal(pep440.satisfies('1.4.9', '~=1.4.2'), true);
+    assert.equal(pep440.satisfies('1.5.0', '~=1.4.2'), false);
+    assert.equal(pep440.satisfies('v1.0', '===1.0'), true);
+    assert.equal(pep440.satisfies('1.0+abc', '==1.0'), true);
+    assert.equal(pep440.satisfies('1.0', '==1.0+abc'), false);
+    assert.equal(pep440.satisfies('1.0', '>=0.9,'), true);
+  });
+
+  test('invalid specifiers match nothing and are reported invalid', () => {
+    for (const bad of ['~=1', '>=1.0.*', '<1.0+local', '=>1.0', 'latest']) {
+      assert.equal(pep440.isValidSpecifier(bad), false, bad);
+      assert.equal(pep440.satisfies('1.0', bad), false, bad);
+    }
+    assert.equal(pep440.isValidSpecifier(''), true);
+    assert.equal(pep440.satisfies('1.0', ''), true);
+  });
+
+  test('unions (Poetry ||)', () => {
+    assert.equal(pep440.satisfiesAny('2.5', ['>=1,<2', '>=3']), false);
+    assert.equal(pep440.satisfiesAny('3.1', ['>=1,<2', '>=3']), true);
+    assert.equal(pep440.maxSatisfyingAny(['1.5', '2.5', '3.1', '4.0b1'], ['>=1,<2', '>=3,<4']), '3.1');
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Starts the reference marketplace on 127.0.0.1 (a free port) with a temp data dir: the real
+ * HTTP peer of every integration test. `seed: true` loads examples/catalog/catalog.json.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMarketplace, type RateLimitOptions } from '../../server/index.ts';
+
+export const CATALOG_FILE = fileURLToPath(new URL('../../examples/catalog/catalog.json', import.meta.url));
+
+export interface TestServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** url + '/api/v1' */
+  apiUrl: string;
+  dataDir: string;
+  createToken(owner: string): string;
+  stop(): Promise<void>;
+}
+
+/** Generous enough that tests which are not about rate limiting never meet it. */
+const TEST_RATE_LIMIT: RateLimitOptions = { limit: 100_000, windowSeconds: 60 };
+
+export async function startTestServer(opts: { seed?: boolean | string; rateLimit?: RateLimitOptions } = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-marketplace-'));
+  const seedFile = opts.seed === true ? CATALOG_FILE : typeof opts.seed === 'string' ? opts.seed : undefined;
+  const marketplace = await createMarketplace({
+    dataDir,
+    ...(seedFile ? { seedFile } : {}),
+    rateLimit: opts.rateLimit ?? TEST_RATE_LIMIT,
+  });
+  let url: string;
+  try {
+    url = await marketplace.listen(0, '127.0.0.1');
+  } catch (err) {
+    await marketplace.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  let stopped = false;
+  return {
+    url,
+    apiUrl: `${url}/api/v1`,
+    dataDir,
+    createToken: (owner) => marketplace.createToken(owner),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await marketplace.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
