@@ -42016,9 +42016,6 @@ function isValid(version) {
 }
 /** Canonical string form (`V1.0-RC1` -> `1.0rc1`), or null when not PEP 440. */
 function normalize(version) {
-    const p = version_parse(version.trim());
-    if (!p)
-        return null;
     const v = parsed(version);
     if (!v)
         return null;
@@ -42106,14 +42103,14 @@ const DEV = String.raw `(?:[-_.]?dev[-_.]?[0-9]*)?`;
 const LOCAL = String.raw `(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?`;
 const EPOCH_RELEASE = String.raw `v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*`;
 const CLAUSE_PATTERNS = [
-    [/^\s*(===)\s*([^\s;)]*)\s*$/i, ['===']],
-    [new RegExp(String.raw `^\s*(==|!=)\s*(${EPOCH_RELEASE}(?:\.\*|${PRE}${POST}${DEV}${LOCAL}))\s*$`, 'i'), ['==', '!=']],
-    [new RegExp(String.raw `^\s*(~=)\s*(v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)+${PRE}${POST}${DEV})\s*$`, 'i'), ['~=']],
-    [new RegExp(String.raw `^\s*(<=|>=|<|>)\s*(${EPOCH_RELEASE}${PRE}${POST}${DEV})\s*$`, 'i'), ['<=', '>=', '<', '>']],
+    /^\s*(===)\s*([^\s;)]*)\s*$/i,
+    new RegExp(String.raw `^\s*(==|!=)\s*(${EPOCH_RELEASE}(?:\.\*|${PRE}${POST}${DEV}${LOCAL}))\s*$`, 'i'),
+    new RegExp(String.raw `^\s*(~=)\s*(v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)+${PRE}${POST}${DEV})\s*$`, 'i'),
+    new RegExp(String.raw `^\s*(<=|>=|<|>)\s*(${EPOCH_RELEASE}${PRE}${POST}${DEV})\s*$`, 'i'),
 ];
 /** One clause (`>= 1.2`); null when it is not a valid PEP 440 specifier. */
 function parseClause(text) {
-    for (const [re] of CLAUSE_PATTERNS) {
+    for (const re of CLAUSE_PATTERNS) {
         const m = re.exec(text);
         if (m) {
             const operator = m[1];
@@ -42217,7 +42214,7 @@ function compareEqual(item, spec) {
     const candidate = sv.local === null ? publicOf(item) : item;
     return cmpParsed(candidate, sv) === 0;
 }
-function compareClause(item, raw, c) {
+function compareClause(item, c) {
     switch (c.operator) {
         case '==':
             return compareEqual(item, c.version);
@@ -42225,7 +42222,7 @@ function compareClause(item, raw, c) {
             return !compareEqual(item, c.version);
         case '~=': {
             const prefix = takeWhile(versionSplit(c.version), isNotSuffix).slice(0, -1).join('.') + '.*';
-            return compareClause(item, raw, { operator: '>=', version: c.version, wildcard: false })
+            return compareClause(item, { operator: '>=', version: c.version, wildcard: false })
                 && compareEqual(item, prefix);
         }
         case '<=':
@@ -42255,11 +42252,11 @@ function compareClause(item, raw, c) {
             return true;
         }
         case '===':
-            return canonicalString(item, raw).toLowerCase() === c.version.toLowerCase();
+            return canonicalString(item).toLowerCase() === c.version.toLowerCase();
     }
 }
 /** packaging's str(Version): the normalised form with local segment. */
-function canonicalString(v, _raw) {
+function canonicalString(v) {
     return v.local === null ? v.public : `${v.public}+${v.local}`;
 }
 function setAllowsPrereleases(clauses) {
@@ -42267,11 +42264,11 @@ function setAllowsPrereleases(clauses) {
         return undefined;
     return clauses.some(clauseAllowsPrereleases);
 }
-function containsParsed(item, raw, clauses, opts) {
+function containsParsed(item, clauses, opts) {
     const pre = opts.prereleases ?? setAllowsPrereleases(clauses) ?? false;
     if (item.is_prerelease && !pre)
         return false;
-    return clauses.every((c) => compareClause(item, raw, c));
+    return clauses.every((c) => compareClause(item, c));
 }
 /** `version in SpecifierSet(spec)`; false for an invalid version or specifier. */
 function pep440_satisfies(version, spec, opts = {}) {
@@ -42279,7 +42276,7 @@ function pep440_satisfies(version, spec, opts = {}) {
     const clauses = parseSpecifier(spec);
     if (!item || !clauses)
         return false;
-    return containsParsed(item, version, clauses, opts);
+    return containsParsed(item, clauses, opts);
 }
 /** Union of specifier sets (Poetry `||`): true when any of them admits the version. */
 function satisfiesAny(version, specs, opts = {}) {
@@ -42451,6 +42448,7 @@ function analyseDependency(dep, ctx) {
         note,
     });
     const onFapilog = fv ? ` with fapilog ${fv}` : '';
+    const projectUses = ctx.fapilogAssumed ? `statuses assume the newest fapilog, ${fv}` : `the project uses ${fv}`;
     if (!ctx.entry)
         return entry('unknown', `${pkg} is not in the marketplace, so its releases cannot be checked.`);
     if (current.version === null && dep.url) {
@@ -42470,7 +42468,7 @@ function analyseDependency(dep, ctx) {
         return entry('yanked', `${cur} was yanked${reason}; ${fix}.`);
     }
     if (!isCompatible(currentRelease, fv)) {
-        return entry('incompatible', `${cur} requires fapilog ${currentRelease.fapilog_compatibility} but the project uses ${fv}; ${fix}.`);
+        return entry('incompatible', `${cur} requires fapilog ${currentRelease.fapilog_compatibility} but ${projectUses}; ${fix}.`);
     }
     if (latestCompatible && compareVersions(latestCompatible.version, cur) > 0) {
         const beyond = latest && compareVersions(latest.version, latestCompatible.version) > 0
@@ -42481,8 +42479,10 @@ function analyseDependency(dep, ctx) {
     const newer = candidates.filter((r) => compareVersions(r.version, cur) > 0);
     if (newer.length > 0 && latest) {
         const requires = minimumFapilogFor(newer, ctx.fapilogVersions, fv);
-        const needs = requires ? `fapilog ${requires} or newer` : `fapilog ${latest.fapilog_compatibility}, which no known fapilog release satisfies`;
-        return entry('held-back', `${latest.version} is available but needs ${needs}; the project uses ${fv}.`, requires);
+        const needs = requires
+            ? `fapilog ${requires} or newer`
+            : `fapilog ${latest.fapilog_compatibility}, which no known fapilog release newer than ${fv} satisfies`;
+        return entry('held-back', `${latest.version} is available but needs ${needs}; ${projectUses}.`, requires);
     }
     return entry('up-to-date', `${cur} is the newest release${fv ? ` and works with fapilog ${fv}` : ''}.`);
 }
@@ -42665,6 +42665,7 @@ function buildReport(input) {
     const { included, ignored } = pluginDependencies(scan, input.ignore ?? []);
     const plugins = included.map((dep) => analyseDependency(dep, {
         fapilog: fapilog.version,
+        fapilogAssumed: fapilog.source === 'unknown',
         fapilogVersions: input.fapilogVersions,
         locked: scan.locked.get(normalizeName(dep.name)),
         entry: table.get(normalizeName(dep.name)),
@@ -44116,6 +44117,7 @@ const SKIPPED_DIRS = new Set([
     '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', 'env', 'site-packages', '__pycache__',
     '.tox', '.nox', 'dist', 'build', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.eggs',
 ]);
+const NOT_REQUIREMENTS_IN = new Set(['manifest.in', 'makefile.in', 'configure.in', 'setup.in']);
 function manifestKindOf(relative) {
     const base = external_node_path_namespaceObject.posix.basename(relative);
     const dir = external_node_path_namespaceObject.posix.basename(external_node_path_namespaceObject.posix.dirname(relative));
@@ -44127,7 +44129,10 @@ function manifestKindOf(relative) {
         return 'setup.cfg';
     if (base === 'Pipfile')
         return 'pipfile';
-    if (/^requirements.*\.txt$/i.test(base) || /\.in$/.test(base))
+    if (/^requirements.*\.txt$/i.test(base))
+        return 'requirements';
+    // pip-tools inputs (`requirements.in`, `dev.in`), not templates like MANIFEST.in or config.h.in.
+    if (/^[^.]+\.in$/.test(base) && !NOT_REQUIREMENTS_IN.has(base.toLowerCase()))
         return 'requirements';
     // The common `requirements/base.txt` layout.
     if (/^requirements$/i.test(dir) && /\.txt$/i.test(base))
@@ -44218,7 +44223,9 @@ function parseRequirement(input) {
                 continue;
             if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e))
                 throw new RequirementSyntaxError(`invalid extra ${JSON.stringify(e)} in ${name}`);
-            extras.push(e);
+            // Extras are a set (as in packaging); the first spelling wins.
+            if (!extras.some((x) => x.toLowerCase() === e.toLowerCase()))
+                extras.push(e);
         }
         i = close + 1;
         insertAt = i;
@@ -47079,6 +47086,17 @@ function mapSpan(sc, s) {
 function ignoredOnLines(doc, lines) {
     return lines.some((l) => (doc.commentsByLine.get(l) ?? []).some((c) => IGNORE_COMMENT.test('#' + c)));
 }
+/** 1-based line of the `[a.b.c]` header whose key is exactly `path`, if the table is written that way. */
+function tableHeaderLine(doc, path) {
+    for (const item of doc.program.body[0].body) {
+        if (item.type !== 'TOMLTable')
+            continue;
+        const k = item.resolvedKey;
+        if (k.length === path.length && k.every((p, i) => p === path[i]))
+            return item.loc.start.line;
+    }
+    return null;
+}
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/tabledeps.js
 /**
@@ -47147,6 +47165,46 @@ function pep508Array(src, doc, path, info, warnings) {
             out.push(d);
     }
     return out;
+}
+/** Keys pipenv turns into environment markers (`sys_platform = "== 'win32'"`). */
+const PIPFILE_MARKER_KEYS = ['os_name', 'sys_platform', 'platform_machine', 'platform_python_implementation', 'platform_release', 'platform_system', 'platform_version', 'python_version', 'python_full_version', 'implementation_name', 'implementation_version'];
+/**
+ * The environment markers of a table-form dependency: the `markers` key, plus Poetry's `python`
+ * constraint or Pipfile's marker keys, written as PEP 508 markers.
+ */
+function tableMarkers(markers, syntax, get) {
+    const parts = [];
+    if (markers !== null && markers.trim() !== '')
+        parts.push(markers.trim());
+    if (syntax === 'poetry') {
+        const python = get('python');
+        if (python !== null) {
+            try {
+                const alts = poetryToPep440(python).filter((a) => a !== '');
+                const asMarker = alts.map((a) => a.split(',').map((c) => {
+                    const m = /^\s*(===|~=|==|!=|<=|>=|<|>)\s*(.+?)\s*$/.exec(c);
+                    return m ? `python_version ${m[1]} "${m[2]}"` : '';
+                }).filter((x) => x !== '').join(' and '));
+                if (asMarker.length === 1)
+                    parts.push(asMarker[0]);
+                else if (asMarker.length > 1)
+                    parts.push(asMarker.map((x) => `(${x})`).join(' or '));
+            }
+            catch {
+                // An unreadable python constraint adds no marker; the version constraint is what matters here.
+            }
+        }
+    }
+    else if (syntax === 'pipfile') {
+        for (const key of PIPFILE_MARKER_KEYS) {
+            const v = get(key);
+            if (v !== null)
+                parts.push(`${key} ${v.trim()}`);
+        }
+    }
+    if (parts.length === 0)
+        return null;
+    return parts.length === 1 ? parts[0] : parts.map((p) => (/ or /.test(p) ? `(${p})` : p)).join(' and ');
 }
 function translate(raw, syntax) {
     const t = raw.trim();
@@ -47248,7 +47306,10 @@ function tableEntry(src, doc, name, path, direct, info, syntax, warnings) {
         alternatives,
         rawSpecifier,
         syntax,
-        markers: toml_isString(markersNode) ? markersNode.value : null,
+        markers: tableMarkers(toml_isString(markersNode) ? markersNode.value : null, syntax, (k) => {
+            const n = field(k)?.node;
+            return toml_isString(n) ? n.value : null;
+        }),
         kind: info.kind,
         section: info.section,
         span,
@@ -47257,7 +47318,7 @@ function tableEntry(src, doc, name, path, direct, info, syntax, warnings) {
         editable: bool(editableNode),
         optional: info.optional || bool(optionalNode),
         group: info.group,
-        ignored: ignoredOnLines(doc, linesOf(src, span)),
+        ignored: ignoredOnLines(doc, [...linesOf(src, span), ...(direct ? [] : [tableHeaderLine(doc, path) ?? 0])]),
         problem,
     });
 }
@@ -47820,7 +47881,10 @@ function readManifest(file, text, kind) {
 const toPosix = (p) => p.split(external_node_path_namespaceObject.sep).join('/');
 async function scanProject(root) {
     const rootAbs = external_node_path_namespaceObject.resolve(root);
-    const rootIsFile = (await (0,promises_namespaceObject.stat)(rootAbs)).isFile();
+    const rootStat = await (0,promises_namespaceObject.stat)(rootAbs).catch((err) => {
+        throw new Error(err.code === 'ENOENT' ? `${root}: no such file or directory` : `${root}: ${err.message}`);
+    });
+    const rootIsFile = rootStat.isFile();
     const baseDir = rootIsFile ? external_node_path_namespaceObject.dirname(rootAbs) : rootAbs;
     const files = await discoverFiles(rootAbs);
     const manifests = [];
@@ -52956,7 +53020,8 @@ function validate_validate(facts) {
             out.push(finding('version-backport', `${version} is lower than the newest published version ${newest}`));
         }
     }
-    return out;
+    // Errors first: they are what stops the publish.
+    return out.filter((f) => f.severity === 'error').concat(out.filter((f) => f.severity !== 'error'));
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/plan.js
@@ -53166,7 +53231,14 @@ async function publishMain(config, deps) {
             return failed('build: true needs a command runner, and none was given', null);
         const args = ['-m', 'build', '--outdir', config.packagesDir, config.projectDir];
         log(`building: python ${args.join(' ')}`);
-        const code = await deps.exec('python', args, { cwd: config.projectDir });
+        let code;
+        try {
+            code = await deps.exec('python', args, { cwd: config.projectDir });
+        }
+        catch (err) {
+            // @actions/exec rejects on a non-zero exit (and when python cannot be started).
+            return failed(`python -m build failed: ${err.message.split('\n')[0]}; is \`build\` installed (pip install build)?`, null);
+        }
         if (code !== 0)
             return failed(`python -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
     }

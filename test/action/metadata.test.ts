@@ -9,6 +9,7 @@ import { INPUT_DOCS, INPUT_NAMES, OUTPUT_DOCS, inputsTable, outputsTable, parseI
 const repo = new URL('../../', import.meta.url);
 const actionYml = readFileSync(new URL('action.yml', repo), 'utf8');
 const docs = readFileSync(new URL('docs/action.md', repo), 'utf8');
+const readme = readFileSync(new URL('README.md', repo), 'utf8');
 
 /**
  * Reads one top-level mapping of action.yml (`inputs:` or `outputs:`) as name -> { key: value }.
@@ -43,7 +44,7 @@ function section(name: string): Map<string, Record<string, string>> {
 function between(text: string, start: string, end: string): string {
   const a = text.indexOf(start);
   const b = text.indexOf(end);
-  assert.ok(a >= 0 && b > a, `docs/action.md has ${start} ... ${end}`);
+  assert.ok(a >= 0 && b > a, `the document has ${start} ... ${end}`);
   return text.slice(text.indexOf('\n', a) + 1, b).trim();
 }
 
@@ -92,6 +93,19 @@ describe('docs/action.md', () => {
     assert.match(docs, /schedule:\n {4}- cron:/);
     assert.match(docs, /pull_request:/);
     assert.match(docs, /tags: \['v\*'\]/);
+  });
+});
+
+describe('README.md', () => {
+  test('carries the same generated inputs and outputs tables', () => {
+    assert.equal(between(readme, '<!-- inputs:start', '<!-- inputs:end -->'), inputsTable());
+    assert.equal(between(readme, '<!-- outputs:start', '<!-- outputs:end -->'), outputsTable());
+  });
+
+  test('shows a scheduled and a pull-request workflow with read-only permissions', () => {
+    assert.match(readme, /schedule:\n {4}- cron:/);
+    assert.match(readme, /pull_request:/);
+    assert.match(readme, /permissions:\n {2}contents: read/);
   });
 });
 
