@@ -28570,7 +28570,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8602);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5);
 /** Entry point of the GitHub Action (bundled to dist/index.js). */
 
 await (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)();
@@ -28580,7 +28580,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8602:
+/***/ 5:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44355,6 +44355,18 @@ class SourceText {
         return this.lineStarts.length;
     }
 }
+/** The parts of a parsed PEP 508 string, taken the same way by every reader of one. */
+function pep508Parts(parsed) {
+    return {
+        rawName: parsed.name,
+        extras: parsed.extras,
+        alternatives: [parsed.specifier],
+        rawSpecifier: parsed.specifier,
+        syntax: 'pep508',
+        markers: parsed.markers,
+        url: parsed.url,
+    };
+}
 function makeDependency(src, p) {
     const startPos = src.position(p.span.start);
     const endPos = src.position(p.span.end);
@@ -47133,17 +47145,11 @@ function pep508Dependency(src, doc, node, info, warnings) {
     }
     const reqSpan = mapSpan(sc, { start: parsed.nameSpan.start, end: parsed.end });
     return makeDependency(src, {
-        rawName: parsed.name,
-        extras: parsed.extras,
-        alternatives: [parsed.specifier],
-        rawSpecifier: parsed.specifier,
-        syntax: 'pep508',
-        markers: parsed.markers,
+        ...pep508Parts(parsed),
         kind: info.kind,
         section: info.section,
         span: reqSpan,
         specifierSpan: parsed.specifierSpan ? mapSpan(sc, parsed.specifierSpan) : null,
-        url: parsed.url,
         group: info.group,
         optional: info.optional,
         ignored: ignoredOnLines(doc, linesOf(src, { start: node.range[0], end: node.range[1] })),
@@ -47698,17 +47704,11 @@ function readRequirements(file, text, section = 'requirements') {
                 })()
             : null;
         dependencies.push(makeDependency(src, {
-            rawName: parsed.name,
-            extras: parsed.extras,
-            alternatives: [parsed.specifier],
-            rawSpecifier: parsed.specifier,
-            syntax: 'pep508',
-            markers: parsed.markers,
+            ...pep508Parts(parsed),
             kind: 'requirements',
             section,
             span: toFile(ll, reqStart, reqEnd),
             specifierSpan: specSpan,
-            url: parsed.url,
             hashes,
             hashSpan,
             ignored,
@@ -47786,17 +47786,11 @@ function readSetupCfg(file, text) {
             const p = parseRequirement(req);
             const spec = p.specifierSpan;
             m.dependencies.push(makeDependency(src, {
-                rawName: p.name,
-                extras: p.extras,
-                alternatives: [p.specifier],
-                rawSpecifier: p.specifier,
-                syntax: 'pep508',
-                markers: p.markers,
+                ...pep508Parts(p),
                 kind: 'setup.cfg',
                 section: target.section,
                 span: { start: at, end: at + p.end },
                 specifierSpan: spec ? { start: at + spec.start, end: at + spec.end } : null,
-                url: p.url,
                 group: target.group,
                 optional: target.optional,
                 ignored: IGNORE_COMMENT.test(comment),
@@ -48017,20 +48011,25 @@ async function checkProject(opts) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/cache.js
 /**
- * The on-disk metadata cache: one JSON file per URL (named by the URL's sha256) holding the
- * body, its ETag and when it was fetched. Several processes may share one directory: every write
- * goes to a private temp file that is renamed into place (atomic on POSIX), so a reader sees the
- * old entry or the new one, never half of either. An entry that does not parse is deleted and
- * counts as a miss. Nothing here ever sees the Bearer token: it travels in a header, not the URL.
+ * The on-disk metadata cache: one JSON file per URL and token scope (named by their sha256)
+ * holding the body, its ETag and when it was fetched. A private marketplace may answer each token
+ * differently, so entries are kept apart per token: the scope is a one-way fingerprint of the
+ * token (never the token), and requests without a token share the scope `anonymous`. Several
+ * processes may share one directory: every write goes to a private temp file that is renamed into
+ * place (atomic on POSIX), so a reader sees the old entry or the new one, never half of either.
+ * An entry that does not parse is deleted and counts as a miss.
  */
 
 
 
 
-const FORMAT = 1;
+// 2: entries carry the token scope; v1 entries (keyed by URL alone) are left unread.
+const FORMAT = 2;
 const CacheEntry = object({
     format: literal(FORMAT),
     url: schemas_string(),
+    /** `tokenScope` of the token the answer was fetched with. */
+    scope: schemas_string(),
     /** 404 is cached too, so that offline mode can still say "not found". */
     status: union([literal(200), literal(404)]),
     etag: schemas_string().nullable(),
@@ -48051,15 +48050,28 @@ function cacheUrl(url) {
         return url;
     }
 }
+/**
+ * Whose answers an entry holds: `anonymous` without a token, otherwise 16 hex digits of
+ * sha256(sha256(token)). Hashing twice keeps the stored value from being the token's plain
+ * digest, and 64 bits are plenty to keep one machine's tokens apart.
+ */
+function tokenScope(token) {
+    if (!token)
+        return 'anonymous';
+    const inner = (0,external_node_crypto_.createHash)('sha256').update(token, 'utf8').digest();
+    return (0,external_node_crypto_.createHash)('sha256').update(inner).digest('hex').slice(0, 16);
+}
 class MetadataCache {
     dir;
+    scope;
     #debug;
-    constructor(cacheDir, debug) {
+    constructor(cacheDir, opts = {}) {
         this.dir = external_node_path_namespaceObject.join(cacheDir, `metadata-v${FORMAT}`);
-        this.#debug = debug;
+        this.scope = tokenScope(opts.token);
+        this.#debug = opts.debug;
     }
     fileFor(url) {
-        return external_node_path_namespaceObject.join(this.dir, `${(0,external_node_crypto_.createHash)('sha256').update(cacheUrl(url)).digest('hex')}.json`);
+        return external_node_path_namespaceObject.join(this.dir, `${(0,external_node_crypto_.createHash)('sha256').update(`${this.scope}\n${cacheUrl(url)}`).digest('hex')}.json`);
     }
     async get(url) {
         const file = this.fileFor(url);
@@ -48073,8 +48085,8 @@ class MetadataCache {
         let entry;
         try {
             const parsed = CacheEntry.safeParse(JSON.parse(text));
-            // A hash collision or a hand-edited file: treat a different URL as corrupt too.
-            if (parsed.success && parsed.data.url === cacheUrl(url))
+            // A hash collision or a hand-edited file: treat another URL or scope as corrupt too.
+            if (parsed.success && parsed.data.url === cacheUrl(url) && parsed.data.scope === this.scope)
                 entry = parsed.data;
         }
         catch {
@@ -48088,7 +48100,7 @@ class MetadataCache {
     }
     async put(url, entry) {
         const file = this.fileFor(url);
-        const full = { format: FORMAT, url: cacheUrl(url), ...entry };
+        const full = { format: FORMAT, url: cacheUrl(url), scope: this.scope, ...entry };
         const tmp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
         try {
             await (0,promises_namespaceObject.mkdir)(this.dir, { recursive: true });
@@ -48526,7 +48538,7 @@ class MarketplaceClient {
             token,
             debug: opts.debug ? this.#debug : undefined,
         });
-        this.#cache = new MetadataCache(settings.cacheDir, opts.debug ? this.#debug : undefined);
+        this.#cache = new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined });
         this.#limiter = new Limiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
         this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     }
@@ -48788,6 +48800,41 @@ function queryString(query) {
     return text ? `?${text}` : '';
 }
 
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/policy.js
+/**
+ * The fail policy: which statuses make a check fail, shared by the CLI's `outdated --fail-on`
+ * and the Action's `fail-on` input so the two can never disagree. Each level adds to the one
+ * before it: `incompatible` (and yanked) < `outdated` < `held-back`; `never` fails on nothing.
+ */
+
+const FAIL_ON = ['incompatible', 'outdated', 'held-back', 'never'];
+const FailOn = schemas_enum(FAIL_ON);
+/** The statuses that fail the check, for each level. */
+function failingStatuses(failOn) {
+    switch (failOn) {
+        case 'incompatible':
+            return ['incompatible', 'yanked'];
+        case 'outdated':
+            return ['incompatible', 'yanked', 'outdated'];
+        case 'held-back':
+            return ['incompatible', 'yanked', 'outdated', 'held-back'];
+        case 'never':
+            return [];
+    }
+}
+/** Whether the report fails the check, and the one-line reason. */
+function decide(report, failOn) {
+    const failing = failingStatuses(failOn);
+    const offenders = report.plugins.filter((p) => failing.includes(p.status));
+    if (offenders.length === 0)
+        return { failed: false, failureMessage: null };
+    const list = offenders.map((p) => `${p.package}${p.current ? ` ${p.current}` : ''} (${p.status})`).join(', ');
+    return {
+        failed: true,
+        failureMessage: `${offenders.length} plugin${offenders.length === 1 ? '' : 's'} failed the check (fail-on: ${failOn}): ${list}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/inputs.js
 /**
  * The Action's inputs and outputs: one table that action.yml, docs/action.md and the runner all
@@ -48797,8 +48844,8 @@ function queryString(query) {
 
 
 
+
 const COMMANDS = ['check', 'publish'];
-const FAIL_ON = ['incompatible', 'outdated', 'held-back', 'never'];
 /** `core.getBooleanInput` accepts exactly the YAML 1.2 core-schema booleans. */
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
@@ -49011,36 +49058,13 @@ function renderSummary(report, opts) {
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/outcome.js
 /**
  * What a finished Report means for the step: the fail-on policy, the outputs, and the rendered
- * summary and annotations. Pure functions of the Report, shared by checkMain and the tests.
+ * summary and annotations. Pure functions of the Report, shared by checkMain and the tests; the
+ * policy itself (`decide`) is core's, so the CLI's `outdated --fail-on` judges the same way.
  */
 
 
 
-/** The statuses that fail the step, for each `fail-on` value. */
-function failingStatuses(failOn) {
-    switch (failOn) {
-        case 'incompatible':
-            return ['incompatible', 'yanked'];
-        case 'outdated':
-            return ['incompatible', 'yanked', 'outdated'];
-        case 'held-back':
-            return ['incompatible', 'yanked', 'outdated', 'held-back'];
-        case 'never':
-            return [];
-    }
-}
-/** Whether the report fails the step, and the one-line reason. */
-function decide(report, failOn) {
-    const failing = failingStatuses(failOn);
-    const offenders = report.plugins.filter((p) => failing.includes(p.status));
-    if (offenders.length === 0)
-        return { failed: false, failureMessage: null };
-    const list = offenders.map((p) => `${p.package}${p.current ? ` ${p.current}` : ''} (${p.status})`).join(', ');
-    return {
-        failed: true,
-        failureMessage: `${offenders.length} plugin${offenders.length === 1 ? '' : 's'} failed the check (fail-on: ${failOn}): ${list}`,
-    };
-}
+
 function reportOutputs(report) {
     const count = (s) => report.counts[s] ?? 0;
     return {

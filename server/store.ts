@@ -91,16 +91,20 @@ SELECT p.id AS id, p.name AS name, p.author AS author, p.plugin_type AS plugin_t
 FROM plugins p;
 `;
 
-interface PluginRow {
-  id: number;
+/** A plugin's own metadata: what each publish gives and the plugins row keeps (newest publish wins). */
+interface PluginFields {
   package: string;
-  name: string;
   description: string;
   author: string;
   plugin_type: PluginType;
   license: string;
   homepage: string | null;
   repository: string | null;
+}
+
+interface PluginRow extends PluginFields {
+  id: number;
+  name: string;
   owner: string;
 }
 
@@ -133,15 +137,8 @@ export interface TokenOwner {
 }
 
 /** What a publish stores: validated metadata plus the bytes of each file. */
-export interface NewRelease {
-  package: string;
+export interface NewRelease extends PluginFields {
   version: string;
-  description: string;
-  author: string;
-  plugin_type: PluginType;
-  license: string;
-  homepage: string | null;
-  repository: string | null;
   fapilog_compatibility: string;
   requires_python: string | null;
   dependencies: string[];

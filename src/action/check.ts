@@ -11,10 +11,11 @@ import type { MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
 import { MarketplaceError } from '../core/marketplace/errors.ts';
 import type { Annotation } from './annotations.ts';
-import { InputError, type FailOn } from './inputs.ts';
+import type { FailOn } from '../core/analysis/policy.ts';
+import { InputError } from './inputs.ts';
 import { renderCheck, type CheckOutputs } from './outcome.ts';
 
-export { decide, failingStatuses, renderCheck, reportOutputs } from './outcome.ts';
+export { renderCheck, reportOutputs } from './outcome.ts';
 
 export interface CheckConfig {
   /** Directory to check, as given by the `path` input (relative to the workspace). */

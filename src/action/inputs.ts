@@ -5,13 +5,11 @@
  */
 import { valid as validPep440 } from '@renovatebot/pep440';
 import { z } from 'zod';
+import { FAIL_ON } from '../core/analysis/policy.ts';
 import { ENV } from '../core/config.ts';
 
 export const COMMANDS = ['check', 'publish'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
-
-export const FAIL_ON = ['incompatible', 'outdated', 'held-back', 'never'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
 
 /** `core.getBooleanInput` accepts exactly the YAML 1.2 core-schema booleans. */
 const TRUE = ['true', 'True', 'TRUE'];

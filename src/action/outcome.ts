@@ -1,11 +1,13 @@
 /**
  * What a finished Report means for the step: the fail-on policy, the outputs, and the rendered
- * summary and annotations. Pure functions of the Report, shared by checkMain and the tests.
+ * summary and annotations. Pure functions of the Report, shared by checkMain and the tests; the
+ * policy itself (`decide`) is core's, so the CLI's `outdated --fail-on` judges the same way.
  */
+import { decide, type FailOn } from '../core/analysis/policy.ts';
 import { PROBLEM_STATUSES, type Report, type Status } from '../core/analysis/report.ts';
 import type { MarketplaceSettings } from '../core/config.ts';
 import { renderAnnotations, type Annotation } from './annotations.ts';
-import type { FailOn, OutputName } from './inputs.ts';
+import type { OutputName } from './inputs.ts';
 import { renderSummary } from './summary.ts';
 
 export type CheckOutputs = Record<Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'has-problems'>, string>;
@@ -16,32 +18,6 @@ export interface RenderedCheck {
   annotations: Annotation[];
   failed: boolean;
   failureMessage: string | null;
-}
-
-/** The statuses that fail the step, for each `fail-on` value. */
-export function failingStatuses(failOn: FailOn): readonly Status[] {
-  switch (failOn) {
-    case 'incompatible':
-      return ['incompatible', 'yanked'];
-    case 'outdated':
-      return ['incompatible', 'yanked', 'outdated'];
-    case 'held-back':
-      return ['incompatible', 'yanked', 'outdated', 'held-back'];
-    case 'never':
-      return [];
-  }
-}
-
-/** Whether the report fails the step, and the one-line reason. */
-export function decide(report: Report, failOn: FailOn): { failed: boolean; failureMessage: string | null } {
-  const failing = failingStatuses(failOn);
-  const offenders = report.plugins.filter((p) => failing.includes(p.status));
-  if (offenders.length === 0) return { failed: false, failureMessage: null };
-  const list = offenders.map((p) => `${p.package}${p.current ? ` ${p.current}` : ''} (${p.status})`).join(', ');
-  return {
-    failed: true,
-    failureMessage: `${offenders.length} plugin${offenders.length === 1 ? '' : 's'} failed the check (fail-on: ${failOn}): ${list}`,
-  };
 }
 
 export function reportOutputs(report: Report): CheckOutputs {

@@ -3,39 +3,24 @@
  * prefer-offline, offline, stale copies, rate limits, 500s, contract violations and the token.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Plugin } from '../../src/core/marketplace/schemas.ts';
 import { runCli } from '../helpers/cli.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { samplePlugin, sampleRelease, sendJson, startCountingProxy, startPeer, type Peer } from '../core/marketplace/peer.ts';
+import { startTestServer } from '../helpers/server.ts';
+import { samplePlugin, sampleRelease, sendJson, usePeers, useProxiedServer } from '../core/marketplace/peer.ts';
 import { tempDir } from '../core/marketplace/settings.ts';
 
-let server: TestServer;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
-const peers: Peer[] = [];
-before(async () => {
-  server = await startTestServer({ seed: true });
-  proxy = await startCountingProxy(server.apiUrl);
-});
-after(async () => {
-  await Promise.all(peers.map((p) => p.close()));
-  await proxy.close();
-  await server.stop();
-});
-async function peer(handler: Parameters<typeof startPeer>[0]): Promise<Peer> {
-  const p = await startPeer(handler);
-  peers.push(p);
-  return p;
-}
+const live = useProxiedServer();
+const peer = usePeers();
 
 describe('the cache', () => {
   test('a repeated info makes conditional requests answered 304; --prefer-offline makes none', async () => {
     const cacheDir = tempDir();
-    const args = ['info', 'loki', '--marketplace-url', proxy.apiUrl, '--cache-dir', cacheDir];
-    const start = proxy.seen.length;
+    const args = ['info', 'loki', '--marketplace-url', live.proxy.apiUrl, '--cache-dir', cacheDir];
+    const start = live.proxy.seen.length;
     const first = await runCli(args);
     assert.equal(first.code, 0, first.stderr);
-    const firstRound = proxy.seen.slice(start);
+    const firstRound = live.proxy.seen.slice(start);
     assert.deepEqual(firstRound.map((s) => [s.path, s.ifNoneMatch === undefined, s.status]).sort(), [
       ['/plugins/loki', true, 200],
       ['/plugins/loki/versions', true, 200],
@@ -43,7 +28,7 @@ describe('the cache', () => {
 
     const second = await runCli(args);
     assert.equal(second.stdout, first.stdout, 'the same output from revalidated data');
-    const secondRound = proxy.seen.slice(start + 2);
+    const secondRound = live.proxy.seen.slice(start + 2);
     assert.equal(secondRound.length, 2, 'one request per endpoint');
     for (const s of secondRound) {
       assert.ok(s.ifNoneMatch, `${s.path} was conditional`);
@@ -53,7 +38,7 @@ describe('the cache', () => {
     const third = await runCli([...args, '--prefer-offline']);
     assert.equal(third.code, 0);
     assert.equal(third.stdout, first.stdout);
-    assert.equal(proxy.seen.length, start + 4, 'no request at all under --prefer-offline');
+    assert.equal(live.proxy.seen.length, start + 4, 'no request at all under --prefer-offline');
   });
 
   test('with the server stopped, info prints the cached data with a stale warning', async () => {
@@ -75,26 +60,26 @@ describe('the cache', () => {
   });
 
   test('--offline with an empty cache exits 2 with a clear message, and sends nothing', async () => {
-    const start = proxy.seen.length;
-    const r = await runCli(['info', 'loki', '--offline', '--marketplace-url', proxy.apiUrl, '--cache-dir', tempDir()]);
+    const start = live.proxy.seen.length;
+    const r = await runCli(['info', 'loki', '--offline', '--marketplace-url', live.proxy.apiUrl, '--cache-dir', tempDir()]);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^error: not in the cache \(offline mode\): \/plugins\/loki(\/versions)?\n$/);
-    assert.equal(proxy.seen.length, start);
+    assert.equal(live.proxy.seen.length, start);
   });
 
   test('--offline after an online run works from the cache alone', async () => {
     const cacheDir = tempDir();
-    const online = await runCli(['search', 'redact', '--marketplace-url', proxy.apiUrl, '--cache-dir', cacheDir]);
-    const start = proxy.seen.length;
-    const offline = await runCli(['search', 'redact', '--offline', '--marketplace-url', proxy.apiUrl, '--cache-dir', cacheDir]);
+    const online = await runCli(['search', 'redact', '--marketplace-url', live.proxy.apiUrl, '--cache-dir', cacheDir]);
+    const start = live.proxy.seen.length;
+    const offline = await runCli(['search', 'redact', '--offline', '--marketplace-url', live.proxy.apiUrl, '--cache-dir', cacheDir]);
     assert.equal(offline.code, 0, offline.stderr);
     assert.equal(offline.stdout, online.stdout);
-    assert.equal(proxy.seen.length, start);
+    assert.equal(live.proxy.seen.length, start);
   });
 
   test('--offline and --prefer-offline together are a usage error', async () => {
-    const r = await runCli(['list', '--offline', '--prefer-offline', '--marketplace-url', proxy.apiUrl]);
+    const r = await runCli(['list', '--offline', '--prefer-offline', '--marketplace-url', live.proxy.apiUrl]);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, 'error: --offline and --prefer-offline cannot be used together\n');
   });

@@ -2,46 +2,15 @@
  * `install` against the real reference marketplace (demo catalog) on 127.0.0.1: the happy paths
  * add exactly one requirement, the refusals change nothing.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { scanProject } from '../../src/core/python/scan.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { runCli } from '../helpers/cli.ts';
+import { useWorkspace } from '../helpers/workspace.ts';
 
-const APP = fileURLToPath(new URL('../../examples/app', import.meta.url));
-
-let server: TestServer;
-let work: string;
-
-function copyApp(): string {
-  const dir = fs.mkdtempSync(path.join(work, 'app-'));
-  fs.cpSync(APP, dir, { recursive: true });
-  return dir;
-}
-
-function project(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(work, 'proj-'));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  return dir;
-}
-
-async function cli(args: string[]) {
-  return runCli(['--marketplace-url', server.apiUrl, '--cache-dir', fs.mkdtempSync(path.join(work, 'cache-')), ...args]);
-}
-
-before(async () => {
-  server = await startTestServer({ seed: true });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-install-test-'));
-});
-
-after(async () => {
-  await server.stop();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+const ws = useWorkspace('install');
+const { copyApp, project, cli } = ws;
 
 describe('install', () => {
   test('adds the newest compatible release to [project] dependencies, nothing else changes', async () => {
@@ -73,7 +42,7 @@ describe('install', () => {
     const dir = project({ 'requirements.txt': 'fapilog==0.16.0 \\\n    --hash=sha256:' + 'ab'.repeat(32) + '\n' });
     const r = await cli(['install', 'otel==2.0.0', '--path', dir]);
     assert.equal(r.code, 0, r.stderr);
-    const res = await fetch(`${server.apiUrl}/plugins/otel/versions/2.0.0`);
+    const res = await fetch(`${ws.apiUrl}/plugins/otel/versions/2.0.0`);
     const sha = ((await res.json()) as { files: Array<{ sha256: string }> }).files[0]!.sha256;
     assert.equal(
       fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'),

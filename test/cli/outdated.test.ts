@@ -2,53 +2,38 @@
  * `outdated` against the real reference marketplace (demo catalog) on 127.0.0.1, on a temp copy
  * of examples/app, whose manifests show every status.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createMarketplace } from '../../server/index.ts';
-import { Report, STATUSES } from '../../src/core/analysis/report.ts';
+import { FAIL_ON, type FailOn } from '../../src/core/analysis/policy.ts';
+import { Report, STATUSES, type Status } from '../../src/core/analysis/report.ts';
 import { CATALOG_FILE, startTestServer } from '../helpers/server.ts';
 import { runCli } from '../helpers/cli.ts';
+import { useWorkspace } from '../helpers/workspace.ts';
 
-const APP = fileURLToPath(new URL('../../examples/app', import.meta.url));
-
-let dataDir: string;
-let work: string;
-let apiUrl: string;
-let close: () => Promise<void>;
 const requests: string[] = [];
-
-function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(work, prefix));
-}
-
-function copyApp(): string {
-  const dir = tempDir('app-');
-  fs.cpSync(APP, dir, { recursive: true });
-  return dir;
-}
+const ws = useWorkspace('outdated', {
+  // Started directly (not through startTestServer) to see the server's own request log.
+  async marketplace() {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-outdated-data-'));
+    const marketplace = await createMarketplace({ dataDir, seedFile: CATALOG_FILE, log: (line) => requests.push(line) });
+    return {
+      apiUrl: `${await marketplace.listen(0, '127.0.0.1')}/api/v1`,
+      async stop() {
+        await marketplace.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+});
+const { tempDir, copyApp } = ws;
 
 async function outdated(args: string[], cacheDir = tempDir('cache-')) {
-  return runCli(['--marketplace-url', apiUrl, '--cache-dir', cacheDir, 'outdated', ...args]);
+  return runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', cacheDir, 'outdated', ...args]);
 }
-
-before(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-outdated-test-'));
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-outdated-data-'));
-  // Started directly (not through startTestServer) to see the server's own request log.
-  const marketplace = await createMarketplace({ dataDir, seedFile: CATALOG_FILE, log: (line) => requests.push(line) });
-  apiUrl = `${await marketplace.listen(0, '127.0.0.1')}/api/v1`;
-  close = () => marketplace.close();
-});
-
-after(async () => {
-  await close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.rmSync(work, { recursive: true, force: true });
-});
 
 describe('outdated on examples/app', () => {
   test('human table: every status, the fapilog source, file:line, exit 1', async () => {
@@ -69,12 +54,12 @@ describe('outdated on examples/app', () => {
 
   test('--json is the full Report and nothing else on stdout', async () => {
     const app = copyApp();
-    const r = await runCli(['--marketplace-url', apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', app]);
+    const r = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', app]);
     assert.equal(r.code, 1, r.stderr);
     const report = Report.parse(JSON.parse(r.stdout));
     assert.deepEqual(report.counts, { 'up-to-date': 3, outdated: 2, incompatible: 2, 'held-back': 2, yanked: 1, unknown: 1 });
     assert.deepEqual(report.fapilog, { version: '0.16.0', source: 'pinned', specifier: '==0.16.0', from: 'pyproject.toml:7' });
-    assert.equal(report.marketplace.url, apiUrl);
+    assert.equal(report.marketplace.url, ws.apiUrl);
     assert.equal(report.marketplace.stale, false);
     assert.deepEqual([...report.manifests].sort(), ['pyproject.toml', 'requirements-dev.txt', 'requirements.txt']);
     const by = new Map(report.plugins.map((p) => [p.package, p]));
@@ -101,7 +86,7 @@ describe('outdated on examples/app', () => {
 
   test('--fapilog-version overrides the project fapilog and changes the verdicts', async () => {
     const app = copyApp();
-    const r = await runCli(['--marketplace-url', apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', app, '--fapilog-version', '0.18.1']);
+    const r = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', app, '--fapilog-version', '0.18.1']);
     const report = Report.parse(JSON.parse(r.stdout));
     assert.equal(report.fapilog.source, 'override');
     assert.equal(report.fapilog.version, '0.18.1');
@@ -112,7 +97,7 @@ describe('outdated on examples/app', () => {
 
   test('--ignore leaves plugins out; a project with nothing to do exits 0', async () => {
     const app = copyApp();
-    const r = await runCli(['--marketplace-url', apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', app, '--ignore', 'sampling', 'fapilog-otel']);
+    const r = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', app, '--ignore', 'sampling', 'fapilog-otel']);
     const report = Report.parse(JSON.parse(r.stdout));
     assert.equal(report.plugins.some((p) => p.package === 'fapilog-sampling' || p.package === 'fapilog-otel'), false);
     assert.ok(report.warnings.some((w) => /^3 plugin dependencies were ignored/.test(w)));
@@ -139,7 +124,7 @@ describe('outdated on examples/app', () => {
     const bad = await outdated([app, '--fapilog-version', 'latest']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^error: --fapilog-version "latest" is not a PEP 440 version\n$/);
-    const missing = await outdated([path.join(work, 'does-not-exist')]);
+    const missing = await outdated([path.join(ws.work, 'does-not-exist')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^error: .*does-not-exist/);
   });
@@ -166,5 +151,61 @@ describe('outdated on examples/app', () => {
     const empty = await runCli(['--marketplace-url', own.apiUrl, '--cache-dir', tempDir('cache-'), '--offline', 'outdated', app]);
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /^error: /);
+  });
+});
+
+describe('outdated --fail-on', () => {
+  // One small project per status (fapilog 0.16.0, so the demo catalog gives each its verdict).
+  const PROJECTS: Record<Exclude<Status, 'unknown'>, string> = {
+    'up-to-date': 'fapilog-loki==1.4.0',
+    outdated: 'fapilog-redact-pii==1.0.0',
+    'held-back': 'fapilog-field-mapper==0.2.0',
+    incompatible: 'fapilog-request-context==0.4.0',
+    yanked: 'fapilog-sampling==1.2.0',
+  };
+  // Exit 1 for exactly these statuses at each level; every level includes the one before it.
+  const FAILS: Record<FailOn, Status[]> = {
+    incompatible: ['incompatible', 'yanked'],
+    outdated: ['incompatible', 'yanked', 'outdated'],
+    'held-back': ['incompatible', 'yanked', 'outdated', 'held-back'],
+    never: [],
+  };
+  const project = (status: keyof typeof PROJECTS) => {
+    const dir = tempDir(`${status}-`);
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), `fapilog==0.16.0\n${PROJECTS[status]}\n`);
+    return dir;
+  };
+
+  for (const status of Object.keys(PROJECTS) as Array<keyof typeof PROJECTS>) {
+    test(`a project with one ${status} plugin: the exit status at each level, and without --fail-on`, async () => {
+      const dir = project(status);
+      const cacheDir = tempDir('cache-');
+      const json = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', cacheDir, '--json', 'outdated', dir]);
+      assert.deepEqual(Report.parse(JSON.parse(json.stdout)).plugins.map((p) => p.status), [status], 'the project shows the status it is meant to');
+      for (const level of FAIL_ON) {
+        const r = await outdated([dir, '--fail-on', level], cacheDir);
+        assert.equal(r.code, FAILS[level].includes(status) ? 1 : 0, `--fail-on ${level}: ${r.stderr}`);
+        assert.match(r.stdout, new RegExp(`\\s${status}\\s`), 'the report is printed whatever the level');
+      }
+      const byDefault = await outdated([dir], cacheDir);
+      assert.equal(byDefault.code, status === 'up-to-date' ? 0 : 1, 'the default fails on every problem status');
+      assert.equal(byDefault.code, (await outdated([dir, '--fail-on', 'held-back'], cacheDir)).code, 'the default is held-back');
+    });
+  }
+
+  test('--fail-on never exits 0 for the app with every status; a bad level is a usage error', async () => {
+    const app = copyApp();
+    const never = await outdated([app, '--fail-on', 'never']);
+    assert.equal(never.code, 0, never.stderr);
+    assert.match(never.stdout, /2 outdated, 2 incompatible, 2 held-back, 1 yanked/);
+    const bad = await outdated([app, '--fail-on', 'sometimes']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--fail-on.*sometimes.*incompatible, outdated, held-back, never/);
+  });
+
+  test('the help names the levels and the default', async () => {
+    const r = await runCli(['outdated', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout.replace(/\s+/g, ' '), /--fail-on <level> .*\(choices: "incompatible", "outdated", "held-back", "never", default: "held-back"\)/);
   });
 });

@@ -117,8 +117,9 @@ describe('publish', () => {
     await edit(path.join(b, 'README.md'), (t) => t.replace('## Install', 'Now with more words.\n\n## Install'));
     const [distA, distB] = (await pool([() => build(a), () => build(b)])) as [string, string];
     const staleCache = await tempDir('fapilog-stale-cache-');
-    // This cache learns the releases while 1.0.1 does not exist yet...
-    const look = await cli([a, '--dist', distA, '--dry-run'], { FAPILOG_MARKETPLACE_CACHE: staleCache });
+    // This cache learns the releases while 1.0.1 does not exist yet (with the token that later
+    // publishes: cache entries are kept per token)...
+    const look = await cli([a, '--dist', distA, '--dry-run'], { FAPILOG_MARKETPLACE_TOKEN: owner, FAPILOG_MARKETPLACE_CACHE: staleCache });
     assert.equal(look.code, 0, look.stderr);
     const pub = await cli([a, '--dist', distA, '--tag', 'v1.0.1'], { FAPILOG_MARKETPLACE_TOKEN: owner, FAPILOG_MARKETPLACE_CACHE: await tempDir() });
     assert.equal(pub.code, 0, pub.stderr);

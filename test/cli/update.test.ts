@@ -2,27 +2,16 @@
  * `update` against the real reference marketplace (demo catalog) on 127.0.0.1, on temp copies of
  * examples/app: dry runs change nothing, real runs change exactly the specifiers and hashes.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Report } from '../../src/core/analysis/report.ts';
 import { scanProject } from '../../src/core/python/scan.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { runCli } from '../helpers/cli.ts';
+import { useWorkspace } from '../helpers/workspace.ts';
 
-const APP = fileURLToPath(new URL('../../examples/app', import.meta.url));
-
-let server: TestServer;
-let work: string;
-
-function copyApp(): string {
-  const dir = fs.mkdtempSync(path.join(work, 'app-'));
-  fs.cpSync(APP, dir, { recursive: true });
-  return dir;
-}
+const ws = useWorkspace('update');
+const { copyApp, cli } = ws;
 
 function snapshot(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -33,26 +22,28 @@ function snapshot(dir: string): Map<string, Buffer> {
   return files;
 }
 
-async function cli(args: string[]) {
-  return runCli(['--marketplace-url', server.apiUrl, '--cache-dir', fs.mkdtempSync(path.join(work, 'cache-')), ...args]);
+/** A uv project (in `sub` of a new directory, when given) that locks fapilog 0.16.0 and fapilog-otel 1.1.0. */
+function lockedProject(sub = ''): string {
+  const root = ws.tempDir('locked-');
+  const dir = path.join(root, sub);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'pyproject.toml'),
+    '[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["fapilog==0.16.0", "fapilog-otel>=1.0,<2"]\n',
+  );
+  fs.writeFileSync(
+    path.join(dir, 'uv.lock'),
+    'version = 1\n\n[[package]]\nname = "fapilog"\nversion = "0.16.0"\n\n[[package]]\nname = "fapilog-otel"\nversion = "1.1.0"\n',
+  );
+  return root;
 }
 
 async function sha256Of(name: string, version: string): Promise<string> {
-  const res = await fetch(`${server.apiUrl}/plugins/${name}/versions/${version}`);
+  const res = await fetch(`${ws.apiUrl}/plugins/${name}/versions/${version}`);
   const release = (await res.json()) as { files: Array<{ sha256: string }> };
   assert.equal(release.files.length, 1);
   return release.files[0]!.sha256;
 }
-
-before(async () => {
-  server = await startTestServer({ seed: true });
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-update-test-'));
-});
-
-after(async () => {
-  await server.stop();
-  fs.rmSync(work, { recursive: true, force: true });
-});
 
 describe('update', () => {
   test('--dry-run prints a unified diff and leaves every file byte for byte', async () => {
@@ -126,20 +117,9 @@ describe('update', () => {
   });
 
   test('--json lists changes, diffs and lock commands; --lock without the tool says what to run', async () => {
-    const dir = fs.mkdtempSync(path.join(work, 'locked-'));
-    fs.writeFileSync(
-      path.join(dir, 'pyproject.toml'),
-      '[project]\nname = "svc"\nversion = "0.1.0"\ndependencies = ["fapilog==0.16.0", "fapilog-otel>=1.0,<2"]\n',
-    );
-    fs.writeFileSync(
-      path.join(dir, 'uv.lock'),
-      'version = 1\n\n[[package]]\nname = "fapilog"\nversion = "0.16.0"\n\n[[package]]\nname = "fapilog-otel"\nversion = "1.1.0"\n',
-    );
+    const dir = lockedProject();
     const lockBefore = fs.readFileSync(path.join(dir, 'uv.lock'));
-    const r = await runCli(
-      ['--marketplace-url', server.apiUrl, '--cache-dir', fs.mkdtempSync(path.join(work, 'cache-')), '--json', 'update', '--path', dir, '--lock'],
-      { env: { PATH: fs.mkdtempSync(path.join(work, 'emptybin-')) } },
-    );
+    const r = await ws.cli(['--json', 'update', '--path', dir, '--lock'], { env: { PATH: ws.tempDir('emptybin-') } });
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout) as {
       changes: Array<{ package: string; from: string; to: string; target: string }>;
@@ -156,5 +136,58 @@ describe('update', () => {
     assert.deepEqual(result.lock.map((l) => [l.lockfile, l.command, l.ran]), [['uv.lock', 'uv lock --upgrade-package fapilog-otel', false]]);
     assert.match(result.lock[0]?.message ?? '', /uv is not on PATH; run `uv lock --upgrade-package fapilog-otel`/);
     assert.deepEqual(fs.readFileSync(path.join(dir, 'uv.lock')), lockBefore, 'lockfiles are never hand-edited');
+  });
+});
+
+describe('update --lock with the lock tool on PATH', () => {
+  /** A `uv` stand-in: records its working directory and arguments, one per line, then exits with `code`. */
+  function uvShim(code = 0): { bin: string; log: string } {
+    const bin = ws.tempDir('bin-');
+    const log = path.join(bin, 'calls.log');
+    fs.writeFileSync(
+      path.join(bin, 'uv'),
+      `#!/bin/sh\n{ pwd -P; for a in "$@"; do printf '%s\\n' "$a"; done; } >> '${log}'\n${code === 0 ? '' : 'echo "error: resolution failed for fapilog-otel" >&2\n'}exit ${code}\n`,
+      { mode: 0o755 },
+    );
+    return { bin, log };
+  }
+  const withBin = (bin: string) => ({ env: { PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}` } });
+
+  test('runs `uv lock --upgrade-package fapilog-otel` once, in the directory of uv.lock, after writing', async () => {
+    const dir = lockedProject('service');
+    const { bin, log } = uvShim();
+    const r = await ws.cli(['update', '--path', dir, '--lock'], withBin(bin));
+    assert.equal(r.code, 0, r.stderr);
+    const calls = fs.readFileSync(log, 'utf8').trimEnd().split('\n');
+    assert.deepEqual(calls, [fs.realpathSync(path.join(dir, 'service')), 'lock', '--upgrade-package', 'fapilog-otel']);
+    assert.match(r.stdout, /^Ran uv lock --upgrade-package fapilog-otel for service\/uv\.lock\.$/m);
+    assert.match(fs.readFileSync(path.join(dir, 'service', 'pyproject.toml'), 'utf8'), /"fapilog-otel>=2(\.0)?,<3"/, 'the manifest was written');
+  });
+
+  test('a failing lock tool: its message, exit 2, and the manifest stays updated', async () => {
+    const dir = lockedProject();
+    const { bin, log } = uvShim(3);
+    const r = await ws.cli(['update', '--path', dir, '--lock'], withBin(bin));
+    assert.equal(r.code, 2);
+    assert.equal(fs.readFileSync(log, 'utf8').trimEnd().split('\n').length, 4, 'it ran once');
+    assert.match(r.stdout, /^uv lock --upgrade-package fapilog-otel failed for uv\.lock: error: resolution failed for fapilog-otel$/m);
+    assert.match(r.stderr, /^error: the lock tool failed; the manifests were updated, the lockfile was not$/m);
+    assert.match(fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8'), /"fapilog-otel>=2(\.0)?,<3"/);
+  });
+
+  test('not on PATH: nothing runs, and the output names the command and where to run it', async () => {
+    const dir = lockedProject('service');
+    const r = await ws.cli(['update', '--path', dir, '--lock'], { env: { PATH: ws.tempDir('emptybin-') } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Refresh service\/uv\.lock: uv is not on PATH; run `uv lock --upgrade-package fapilog-otel` in service$/m);
+  });
+
+  test('without --lock the tool is not run even when it is on PATH; the command is shown', async () => {
+    const dir = lockedProject();
+    const { bin, log } = uvShim();
+    const r = await ws.cli(['update', '--path', dir], withBin(bin));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.existsSync(log), false, 'uv was not run');
+    assert.match(r.stdout, /^Refresh uv\.lock: uv lock --upgrade-package fapilog-otel$/m);
   });
 });

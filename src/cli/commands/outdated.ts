@@ -1,13 +1,15 @@
 /**
  * `outdated [PATH]`: every plugin dependency of a project against the marketplace and the
- * project's own fapilog. Exit 1 when anything needs attention (outdated, incompatible,
- * held-back, yanked), 0 otherwise.
+ * project's own fapilog. Exit 1 when a plugin fails the `--fail-on` policy (core's, the same as
+ * the Action's `fail-on`); the default `held-back` fails on anything that needs attention
+ * (outdated, incompatible, held-back, yanked).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import { checkProject } from '../../core/check.ts';
-import { hasProblems, STATUSES, type Report, type Status } from '../../core/analysis/report.ts';
+import { decide, FAIL_ON, type FailOn } from '../../core/analysis/policy.ts';
+import { STATUSES, type Report, type Status } from '../../core/analysis/report.ts';
 import type { MarketplaceClient } from '../../core/marketplace/client.ts';
 import { paint, renderTable, writeJson, type Column, type Style } from '../output/index.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
@@ -82,7 +84,12 @@ export function renderReport(report: Report, opts: { width: number; color: boole
 export interface OutdatedOptions {
   fapilogVersion?: string;
   ignore?: string[];
+  /** Which statuses make the exit status 1; default `held-back` (every problem status). */
+  failOn?: FailOn;
 }
+
+/** The CLI's default level: exit 1 for outdated, incompatible, held-back and yanked alike. */
+export const DEFAULT_FAIL_ON: FailOn = 'held-back';
 
 /** Shared by `outdated` and `demo`: run the check and print it the way the globals ask. */
 export async function runOutdated(ctx: CommandContext, root: string, opts: OutdatedOptions, client: MarketplaceClient = ctx.client()): Promise<{ report: Report; code: ExitCode }> {
@@ -96,7 +103,7 @@ export async function runOutdated(ctx: CommandContext, root: string, opts: Outda
   if (ctx.globals.json) writeJson(ctx.io, report);
   // A pipe or a file has no width to fit: notes are only cut short on a terminal.
   else ctx.io.stdout(renderReport(report, { width: ctx.io.isTTY ? ctx.width : Number.MAX_SAFE_INTEGER, color: ctx.color }));
-  return { report, code: hasProblems(report) ? EXIT.problems : EXIT.ok };
+  return { report, code: decide(report, opts.failOn ?? DEFAULT_FAIL_ON).failed ? EXIT.problems : EXIT.ok };
 }
 
 export const register: RegisterCommand = (program, act) => {
@@ -105,9 +112,17 @@ export const register: RegisterCommand = (program, act) => {
     .description("list a project's fapilog plugins that are outdated, incompatible with its fapilog, held back or yanked")
     .addOption(new Option('--fapilog-version <version>', "judge compatibility against this fapilog version instead of the project's own"))
     .option('--ignore <names...>', 'plugins to leave out (short or package names)')
+    .addOption(
+      new Option(
+        '--fail-on <level>',
+        'which plugins make the exit status 1: incompatible (incompatible or yanked), outdated (also outdated), held-back (also held back by fapilog: every problem), never',
+      )
+        .choices([...FAIL_ON])
+        .default(DEFAULT_FAIL_ON),
+    )
     .addHelpText(
       'after',
-      '\nExit status: 0 when every plugin is up to date (or unknown to the marketplace), 1 when any is outdated,\nincompatible, held back or yanked, 2 on errors.',
+      '\nExit status: 1 when a plugin fails --fail-on (by default: any outdated, incompatible, held back or\nyanked plugin), 0 otherwise (up to date or unknown to the marketplace), 2 on errors.',
     )
     .action(
       act(async (ctx, given: string | undefined, opts: OutdatedOptions) => {

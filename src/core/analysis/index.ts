@@ -4,3 +4,4 @@ export { resolveFapilogVersion, type FapilogInfo, type FapilogResolution } from 
 export { analyseDependency, isCompatible, minimumFapilogFor, STATUS_PRECEDENCE, type PluginContext } from './statuses.ts';
 export { unifiedDiff } from './diff.ts';
 export * from './report.ts';
+export { decide, failingStatuses, FAIL_ON, FailOn } from './policy.ts';

@@ -1,20 +1,25 @@
 /**
- * The on-disk metadata cache: one JSON file per URL (named by the URL's sha256) holding the
- * body, its ETag and when it was fetched. Several processes may share one directory: every write
- * goes to a private temp file that is renamed into place (atomic on POSIX), so a reader sees the
- * old entry or the new one, never half of either. An entry that does not parse is deleted and
- * counts as a miss. Nothing here ever sees the Bearer token: it travels in a header, not the URL.
+ * The on-disk metadata cache: one JSON file per URL and token scope (named by their sha256)
+ * holding the body, its ETag and when it was fetched. A private marketplace may answer each token
+ * differently, so entries are kept apart per token: the scope is a one-way fingerprint of the
+ * token (never the token), and requests without a token share the scope `anonymous`. Several
+ * processes may share one directory: every write goes to a private temp file that is renamed into
+ * place (atomic on POSIX), so a reader sees the old entry or the new one, never half of either.
+ * An entry that does not parse is deleted and counts as a miss.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
-const FORMAT = 1;
+// 2: entries carry the token scope; v1 entries (keyed by URL alone) are left unread.
+const FORMAT = 2;
 
 export const CacheEntry = z.object({
   format: z.literal(FORMAT),
   url: z.string(),
+  /** `tokenScope` of the token the answer was fetched with. */
+  scope: z.string(),
   /** 404 is cached too, so that offline mode can still say "not found". */
   status: z.union([z.literal(200), z.literal(404)]),
   etag: z.string().nullable(),
@@ -37,17 +42,36 @@ export function cacheUrl(url: string): string {
   }
 }
 
+/**
+ * Whose answers an entry holds: `anonymous` without a token, otherwise 16 hex digits of
+ * sha256(sha256(token)). Hashing twice keeps the stored value from being the token's plain
+ * digest, and 64 bits are plenty to keep one machine's tokens apart.
+ */
+export function tokenScope(token: string | undefined): string {
+  if (!token) return 'anonymous';
+  const inner = createHash('sha256').update(token, 'utf8').digest();
+  return createHash('sha256').update(inner).digest('hex').slice(0, 16);
+}
+
+export interface MetadataCacheOptions {
+  /** The Bearer token the client sends; only its `tokenScope` is kept. */
+  token?: string | undefined;
+  debug?: ((message: string) => void) | undefined;
+}
+
 export class MetadataCache {
   readonly dir: string;
+  readonly scope: string;
   readonly #debug: ((message: string) => void) | undefined;
 
-  constructor(cacheDir: string, debug?: (message: string) => void) {
+  constructor(cacheDir: string, opts: MetadataCacheOptions = {}) {
     this.dir = path.join(cacheDir, `metadata-v${FORMAT}`);
-    this.#debug = debug;
+    this.scope = tokenScope(opts.token);
+    this.#debug = opts.debug;
   }
 
   fileFor(url: string): string {
-    return path.join(this.dir, `${createHash('sha256').update(cacheUrl(url)).digest('hex')}.json`);
+    return path.join(this.dir, `${createHash('sha256').update(`${this.scope}\n${cacheUrl(url)}`).digest('hex')}.json`);
   }
 
   async get(url: string): Promise<CacheEntry | undefined> {
@@ -61,8 +85,8 @@ export class MetadataCache {
     let entry: CacheEntry | undefined;
     try {
       const parsed = CacheEntry.safeParse(JSON.parse(text));
-      // A hash collision or a hand-edited file: treat a different URL as corrupt too.
-      if (parsed.success && parsed.data.url === cacheUrl(url)) entry = parsed.data;
+      // A hash collision or a hand-edited file: treat another URL or scope as corrupt too.
+      if (parsed.success && parsed.data.url === cacheUrl(url) && parsed.data.scope === this.scope) entry = parsed.data;
     } catch {
       entry = undefined;
     }
@@ -73,9 +97,9 @@ export class MetadataCache {
     return entry;
   }
 
-  async put(url: string, entry: Omit<CacheEntry, 'format' | 'url'>): Promise<void> {
+  async put(url: string, entry: Omit<CacheEntry, 'format' | 'url' | 'scope'>): Promise<void> {
     const file = this.fileFor(url);
-    const full: CacheEntry = { format: FORMAT, url: cacheUrl(url), ...entry };
+    const full: CacheEntry = { format: FORMAT, url: cacheUrl(url), scope: this.scope, ...entry };
     const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await mkdir(this.dir, { recursive: true });

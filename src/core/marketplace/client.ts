@@ -94,7 +94,7 @@ export class MarketplaceClient {
       token,
       debug: opts.debug ? this.#debug : undefined,
     });
-    this.#cache = new MetadataCache(settings.cacheDir, opts.debug ? this.#debug : undefined);
+    this.#cache = new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined });
     this.#limiter = new Limiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
     this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
   }

@@ -5,7 +5,7 @@
  * requirement followed by per-requirement options (`--hash`).
  */
 import { parseRequirement, RequirementSyntaxError } from './pep508.ts';
-import { IGNORE_COMMENT, makeDependency, SourceText } from './source.ts';
+import { IGNORE_COMMENT, makeDependency, pep508Parts, SourceText } from './source.ts';
 import type { Dependency, Manifest, SkippedLine, Span } from './types.ts';
 
 export interface RequirementsInclude {
@@ -252,17 +252,11 @@ export function readRequirements(file: string, text: string, section = 'requirem
           })()
       : null;
     dependencies.push(makeDependency(src, {
-      rawName: parsed.name,
-      extras: parsed.extras,
-      alternatives: [parsed.specifier],
-      rawSpecifier: parsed.specifier,
-      syntax: 'pep508',
-      markers: parsed.markers,
+      ...pep508Parts(parsed),
       kind: 'requirements',
       section,
       span: toFile(ll, reqStart, reqEnd),
       specifierSpan: specSpan,
-      url: parsed.url,
       hashes,
       hashSpan,
       ignored,

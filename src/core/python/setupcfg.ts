@@ -4,7 +4,7 @@
  * INI has no maintained parser that reports positions, so this is a small line scanner.
  */
 import { parseRequirement, RequirementSyntaxError } from './pep508.ts';
-import { IGNORE_COMMENT, makeDependency, SourceText } from './source.ts';
+import { IGNORE_COMMENT, makeDependency, pep508Parts, SourceText } from './source.ts';
 import type { Dependency, Manifest } from './types.ts';
 
 interface Line {
@@ -60,17 +60,11 @@ export function readSetupCfg(file: string, text: string): Manifest {
       const p = parseRequirement(req);
       const spec = p.specifierSpan;
       m.dependencies.push(makeDependency(src, {
-        rawName: p.name,
-        extras: p.extras,
-        alternatives: [p.specifier],
-        rawSpecifier: p.specifier,
-        syntax: 'pep508',
-        markers: p.markers,
+        ...pep508Parts(p),
         kind: 'setup.cfg',
         section: target.section,
         span: { start: at, end: at + p.end },
         specifierSpan: spec ? { start: at + spec.start, end: at + spec.end } : null,
-        url: p.url,
         group: target.group,
         optional: target.optional,
         ignored: IGNORE_COMMENT.test(comment),

@@ -3,9 +3,9 @@
  * reports positions the same way.
  */
 import { normalizeName } from '../names.ts';
-import { exactPin } from './pep508.ts';
+import { exactPin, type ParsedRequirement } from './pep508.ts';
 import { isValidSpecifier } from './pep440.ts';
-import type { Dependency, ManifestKind, Span, SpecifierSyntax } from './types.ts';
+import type { Dependency, Span } from './types.ts';
 
 export const IGNORE_COMMENT = /#\s*fapilog-plugins:\s*ignore\b/i;
 
@@ -53,26 +53,27 @@ export class SourceText {
   }
 }
 
-export interface DependencyParts {
-  rawName: string;
-  extras: string[];
-  /** PEP 440 alternatives (one unless Poetry `||`). */
-  alternatives: string[];
-  rawSpecifier: string;
-  syntax: SpecifierSyntax;
-  markers: string | null;
-  kind: ManifestKind;
-  section: string;
-  span: Span;
-  specifierSpan: Span | null;
-  hashes?: string[];
-  hashSpan?: Span | null;
-  url?: string | null;
-  editable?: boolean;
-  optional?: boolean;
-  group?: string | null;
-  ignored: boolean;
-  problem?: string | null;
+/**
+ * What a reader says about one dependency; `makeDependency` derives the rest (normalised name,
+ * location, pin, problem) and defaults the optional fields. `span` is the whole requirement.
+ */
+export type DependencyParts = Pick<
+  Dependency,
+  'rawName' | 'extras' | 'alternatives' | 'rawSpecifier' | 'syntax' | 'markers' | 'kind' | 'section' | 'specifierSpan' | 'ignored'
+> &
+  Partial<Pick<Dependency, 'hashes' | 'hashSpan' | 'url' | 'editable' | 'optional' | 'group' | 'problem'>> & { span: Span };
+
+/** The parts of a parsed PEP 508 string, taken the same way by every reader of one. */
+export function pep508Parts(parsed: ParsedRequirement): Pick<DependencyParts, 'rawName' | 'extras' | 'alternatives' | 'rawSpecifier' | 'syntax' | 'markers' | 'url'> {
+  return {
+    rawName: parsed.name,
+    extras: parsed.extras,
+    alternatives: [parsed.specifier],
+    rawSpecifier: parsed.specifier,
+    syntax: 'pep508',
+    markers: parsed.markers,
+    url: parsed.url,
+  };
 }
 
 export function makeDependency(src: SourceText, p: DependencyParts): Dependency {

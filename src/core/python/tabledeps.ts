@@ -5,7 +5,7 @@
  */
 import { parseRequirement, RequirementSyntaxError } from './pep508.ts';
 import { PoetryConstraintError, poetryToPep440 } from './poetry.ts';
-import { makeDependency } from './source.ts';
+import { makeDependency, pep508Parts } from './source.ts';
 import type { SourceText } from './source.ts';
 import { childrenOf, entryAt, ignoredOnLines, isString, keysUnder, mapSpan, stringContent, tableHeaderLine } from './toml.ts';
 import type { ContentNode, Entry, TomlDocument } from './toml.ts';
@@ -47,17 +47,11 @@ export function pep508Dependency(
   }
   const reqSpan = mapSpan(sc, { start: parsed.nameSpan.start, end: parsed.end });
   return makeDependency(src, {
-    rawName: parsed.name,
-    extras: parsed.extras,
-    alternatives: [parsed.specifier],
-    rawSpecifier: parsed.specifier,
-    syntax: 'pep508',
-    markers: parsed.markers,
+    ...pep508Parts(parsed),
     kind: info.kind,
     section: info.section,
     span: reqSpan,
     specifierSpan: parsed.specifierSpan ? mapSpan(sc, parsed.specifierSpan) : null,
-    url: parsed.url,
     group: info.group,
     optional: info.optional,
     ignored: ignoredOnLines(doc, linesOf(src, { start: node.range[0], end: node.range[1] })),

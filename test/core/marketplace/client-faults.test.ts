@@ -1,20 +1,16 @@
 /** The client against tiny misbehaving peers: contract violations, errors, secrets, concurrency. */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { MetadataCache } from '../../../src/core/marketplace/cache.ts';
 import { MarketplaceClient } from '../../../src/core/marketplace/client.ts';
 import { MarketplaceError } from '../../../src/core/marketplace/errors.ts';
-import { sampleRelease, samplePlugin, sendJson, startPeer, type Peer } from './peer.ts';
+import { sampleRelease, samplePlugin, sendJson, usePeers } from './peer.ts';
 import { settingsFor, tempDir } from './settings.ts';
 
-const peers: Peer[] = [];
-after(async () => Promise.all(peers.map((p) => p.close())));
-async function peer(handler: Parameters<typeof startPeer>[0]): Promise<Peer> {
-  const p = await startPeer(handler);
-  peers.push(p);
-  return p;
-}
+const peer = usePeers();
 
 describe('responses are parsed with the contract', () => {
   test('a wrong field type names the endpoint and the field', async () => {
@@ -106,11 +102,17 @@ describe('the token stays secret', () => {
     assert.equal(p.requests[0]?.headers['authorization'], `Bearer ${TOKEN}`, 'the token was sent');
     assert.ok(lines.length > 0, 'debug lines were written');
     for (const text of [message, ...lines]) assert.ok(!text.includes(TOKEN) && !text.includes('SuperSecret'), text);
-    const files = readdirSync(path.join(cacheDir, 'metadata-v1'));
+    const dir = new MetadataCache(cacheDir).dir;
+    const files = readdirSync(dir);
     assert.ok(files.length > 0);
+    // Neither the token nor its plain digest (which would confirm a guessed token) is stored.
+    const digest = createHash('sha256').update(TOKEN).digest('hex');
     for (const f of files) {
-      assert.ok(!f.includes('SuperSecret'));
-      assert.ok(!readFileSync(path.join(cacheDir, 'metadata-v1', f), 'utf8').includes('SuperSecret'));
+      const content = readFileSync(path.join(dir, f), 'utf8');
+      for (const secret of ['SuperSecret', digest, digest.slice(0, 16)]) {
+        assert.ok(!f.includes(secret), f);
+        assert.ok(!content.includes(secret), content);
+      }
     }
   });
 

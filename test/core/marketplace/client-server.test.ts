@@ -1,26 +1,17 @@
 /** Every client operation against the real reference server, seeded with the demo catalog. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MarketplaceClient } from '../../../src/core/marketplace/client.ts';
 import { MarketplaceError } from '../../../src/core/marketplace/errors.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { metadataFor, wheelFor } from '../../server/util.ts';
-import { startCountingProxy } from './peer.ts';
+import { startTestServer } from '../../helpers/server.ts';
+import { startCountingProxy, useProxiedServer } from './peer.ts';
 import { settingsFor } from './settings.ts';
 
-let server: TestServer;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
-before(async () => {
-  server = await startTestServer({ seed: true });
-  proxy = await startCountingProxy(server.apiUrl);
-});
-after(async () => {
-  await proxy.close();
-  await server.stop();
-});
+const live = useProxiedServer();
 
-const client = (token?: string) => new MarketplaceClient(settingsFor(proxy.apiUrl, token ? { token } : {}));
+const client = (token?: string) => new MarketplaceClient(settingsFor(live.proxy.apiUrl, token ? { token } : {}));
 
 describe('reads', () => {
   test('list and search, with filters, sorted and paged', async () => {
@@ -56,26 +47,26 @@ describe('reads', () => {
 
   test('download gives a URL whose bytes match the sha256', async () => {
     const info = await client().download('loki', '1.4.0');
-    const bytes = new Uint8Array(await (await fetch(new URL(info.url, server.url))).arrayBuffer());
+    const bytes = new Uint8Array(await (await fetch(new URL(info.url, live.server.url))).arrayBuffer());
     assert.equal(createHash('sha256').update(bytes).digest('hex'), info.sha256);
     await assert.rejects(client().download('loki', '9.9.9'), (err: unknown) => err instanceof MarketplaceError && err.status === 404 && /9\.9\.9/.test(err.message));
   });
 
   test('batch and checkUpdates each cost one request', async () => {
     const c = client();
-    const start = proxy.seen.length;
+    const start = live.proxy.seen.length;
     const found = await c.batch(['loki', 'fapilog-kafka', 'ghost']);
     assert.equal(found['loki']?.plugin.name, 'loki');
     assert.equal(found['fapilog-kafka']?.plugin.name, 'kafka');
     assert.equal(found['ghost'], null);
-    assert.equal(proxy.seen.length - start, 1);
+    assert.equal(live.proxy.seen.length - start, 1);
 
     const checks = await client().checkUpdates([
       { name: 'loki', version: '1.2.0' },
       { name: 'kafka', version: '3.1.0' },
       { name: 'ghost', version: '1.0' },
     ]);
-    assert.equal(proxy.seen.length - start, 2);
+    assert.equal(live.proxy.seen.length - start, 2);
     assert.deepEqual(
       checks.map((x) => [x.name, x.latest, x.updateAvailable]),
       [
@@ -96,7 +87,7 @@ describe('reads', () => {
 
 describe('writes', () => {
   test('publish (then the same again: unchanged), yank and rate', async () => {
-    const token = server.createToken('acme');
+    const token = live.server.createToken('acme');
     const c = client(token);
     const wheel = wheelFor('acme-client', '1.0.0');
     const meta = metadataFor('acme-client', '1.0.0', [wheel]);
@@ -117,7 +108,7 @@ describe('writes', () => {
   });
 
   test("someone else's plugin: the server's 403 message reaches the caller", async () => {
-    const c = client(server.createToken('mallory'));
+    const c = client(live.server.createToken('mallory'));
     await assert.rejects(c.yank('acme-client', '1.0.0', 'mine now'), (err: unknown) => {
       assert.ok(err instanceof MarketplaceError);
       assert.equal(err.status, 403);

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MarketplaceError } from '../../../src/core/marketplace/errors.ts';
 import { HttpTransport, backoffDelay, parseRateLimitReset, parseRetryAfter } from '../../../src/core/marketplace/http.ts';
 import { USER_AGENT } from '../../../src/core/version.ts';
-import { closedPortUrl, sendJson, startPeer, type Peer } from './peer.ts';
+import { closedPortUrl, sendJson, usePeers } from './peer.ts';
 
-const peers: Peer[] = [];
-after(async () => Promise.all(peers.map((p) => p.close())));
-async function peer(handler: Parameters<typeof startPeer>[0]): Promise<Peer> {
-  const p = await startPeer(handler);
-  peers.push(p);
-  return p;
-}
+const peer = usePeers();
 
 const get = (url: string) => ({ method: 'GET' as const, url, endpoint: 'GET /x' });
 

@@ -4,6 +4,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
+import { startTestServer, type TestServer } from '../../helpers/server.ts';
 
 export interface SeenRequest {
   method: string;
@@ -58,6 +60,36 @@ export async function startPeer(handler: Handler): Promise<Peer> {
       server.close(() => resolve());
     });
   return peer;
+}
+
+/** Starts peers for the calling test file; every one is closed after the file. */
+export function usePeers(): (handler: Handler) => Promise<Peer> {
+  const peers: Peer[] = [];
+  after(async () => Promise.all(peers.map((p) => p.close())));
+  return async (handler) => {
+    const p = await startPeer(handler);
+    peers.push(p);
+    return p;
+  };
+}
+
+export type CountingProxy = Awaited<ReturnType<typeof startCountingProxy>>;
+
+/**
+ * The seeded reference server behind a counting proxy, for the whole calling test file (started
+ * before its tests, stopped after them); the properties are set once the `before` hook ran.
+ */
+export function useProxiedServer(): { readonly server: TestServer; readonly proxy: CountingProxy } {
+  const live = {} as { server: TestServer; proxy: CountingProxy };
+  before(async () => {
+    live.server = await startTestServer({ seed: true });
+    live.proxy = await startCountingProxy(live.server.apiUrl);
+  });
+  after(async () => {
+    await live.proxy?.close();
+    await live.server?.stop();
+  });
+  return live;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
-import { MetadataCache, cacheUrl } from '../../../src/core/marketplace/cache.ts';
+import { createHash } from 'node:crypto';
+import { MetadataCache, cacheUrl, tokenScope } from '../../../src/core/marketplace/cache.ts';
 import { describeSchemaError, redact } from '../../../src/core/marketplace/errors.ts';
 import { Limiter } from '../../../src/core/marketplace/limiter.ts';
 import { queryString } from '../../../src/core/marketplace/client.ts';
@@ -53,15 +54,45 @@ describe('MetadataCache', () => {
   test('round-trips an entry; an entry for another URL in the file counts as corrupt', async () => {
     const cache = new MetadataCache(tempDir());
     await cache.put('http://h/a', { status: 200, etag: '"e"', fetchedAt: 1, body: '{}' });
-    assert.deepEqual(await cache.get('http://h/a'), { format: 1, url: 'http://h/a', status: 200, etag: '"e"', fetchedAt: 1, body: '{}' });
+    assert.deepEqual(await cache.get('http://h/a'), { format: 2, url: 'http://h/a', scope: 'anonymous', status: 200, etag: '"e"', fetchedAt: 1, body: '{}' });
     writeFileSync(cache.fileFor('http://h/b'), readFileSync(cache.fileFor('http://h/a')));
     assert.equal(await cache.get('http://h/b'), undefined);
   });
 
+  test('each token has its own scope, a one-way fingerprint; no token is the anonymous scope', () => {
+    const token = 'fpt_unit-Secret_42';
+    const scope = tokenScope(token);
+    assert.match(scope, /^[0-9a-f]{16}$/);
+    assert.equal(tokenScope(token), scope, 'stable across runs');
+    assert.notEqual(tokenScope('fpt_unit-Secret_43'), scope);
+    assert.equal(tokenScope(undefined), 'anonymous');
+    assert.equal(tokenScope(''), 'anonymous');
+    const plainDigest = createHash('sha256').update(token).digest('hex');
+    assert.ok(!plainDigest.startsWith(scope), 'not the plain sha256 of the token');
+
+    const dir = tempDir();
+    const files = [undefined, token, 'fpt_unit-Secret_43'].map((t) => new MetadataCache(dir, { token: t }).fileFor('http://h/a'));
+    assert.equal(new Set(files).size, 3, 'one file per scope for the same URL');
+    for (const f of files) assert.ok(!f.includes('Secret') && !f.includes(plainDigest));
+  });
+
+  test('an entry written under another scope is not served', async () => {
+    const dir = tempDir();
+    const alice = new MetadataCache(dir, { token: 'alice-token' });
+    const bob = new MetadataCache(dir, { token: 'bob-token' });
+    await alice.put('http://h/a', { status: 200, etag: null, fetchedAt: 1, body: '{"who":"alice"}' });
+    assert.equal(await bob.get('http://h/a'), undefined);
+    assert.equal(await new MetadataCache(dir).get('http://h/a'), undefined);
+    // Even a file copied into bob's place is refused: the entry names its scope.
+    writeFileSync(bob.fileFor('http://h/a'), readFileSync(alice.fileFor('http://h/a')));
+    assert.equal(await bob.get('http://h/a'), undefined);
+    assert.equal((await alice.get('http://h/a'))?.body, '{"who":"alice"}');
+  });
+
   test('an unwritable cache directory costs a refetch, not a failure', async () => {
     const dir = tempDir();
-    writeFileSync(`${dir}/metadata-v1`, 'a file where the directory should be');
     const cache = new MetadataCache(dir);
+    writeFileSync(cache.dir, 'a file where the directory should be');
     await cache.put('http://h/a', { status: 200, etag: null, fetchedAt: 1, body: '{}' });
     assert.equal(await cache.get('http://h/a'), undefined);
   });

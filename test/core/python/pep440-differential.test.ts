@@ -4,28 +4,11 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as renovate from '@renovatebot/pep440';
 import { isValidSpecifier, maxSatisfying, normalize, satisfies, sortVersions } from '../../../src/core/python/pep440.ts';
+import { askPython, seededRandom } from './differential.ts';
 
-const PYTHON = '/usr/bin/python3';
-
-/** mulberry32: small, seeded, good enough to spread cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = prng(440);
-const chance = (p: number): boolean => rand() < p;
-const int = (max: number): number => Math.floor(rand() * (max + 1));
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+const { rand, chance, int, pick } = seededRandom(440);
 
 function release(minLen = 1): number[] {
   const len = Math.max(minLen, 1 + int(3));
@@ -187,10 +170,7 @@ interface PyAnswer {
 describe('PEP 440 differential test against Python packaging', () => {
   test('satisfies, newest match and ordering agree on >= 1,000 generated version/specifier pairs', () => {
     const cases = generate(450);
-    const run = spawnSync(PYTHON, ['-c', PY], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    assert.equal(run.status, 0, `python failed: ${run.stderr}`);
-    const answers = JSON.parse(run.stdout) as PyAnswer[];
-    assert.equal(answers.length, cases.length);
+    const answers = askPython<PyAnswer>(PY, cases);
 
     const modes: Array<boolean | undefined> = [undefined, true, false];
     const disagreements: string[] = [];

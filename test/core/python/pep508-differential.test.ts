@@ -5,24 +5,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { parseRequirement } from '../../../src/core/python/pep508.ts';
 import { normalizeName } from '../../../src/core/names.ts';
 import { parseSpecifier } from '../../../src/core/python/pep440.ts';
+import { askPython, seededRandom } from './differential.ts';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = prng(508);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-const chance = (p: number): boolean => rand() < p;
+const { rand, pick, chance } = seededRandom(508);
 
 const NAMES = ['fapilog', 'fapilog-loki', 'fapilog_audit', 'Fapilog.Otel', 'requests', 'pydantic', 'zope.interface', 'a', 'x1'];
 const SPECS = ['>=1.0', '==0.4.2', '~=1.4', '>=1.0,<2', '>= 1.0 , < 2.0', '!=1.3.*', '==1.*', '<3', '===1.0', '>1.0a1', ''];
@@ -65,9 +53,7 @@ json.dump(out, sys.stdout)
 describe('PEP 508 differential test against Python packaging', () => {
   test('names, extras, specifiers, URLs and markers agree on generated requirements', () => {
     const inputs = generate(400);
-    const run = spawnSync('/usr/bin/python3', ['-c', PY], { input: JSON.stringify(inputs), encoding: 'utf8' });
-    assert.equal(run.status, 0, run.stderr);
-    const answers = JSON.parse(run.stdout) as Array<null | { name: string; extras: string[]; specs: string[][]; url: string | null; marker: boolean }>;
+    const answers = askPython<null | { name: string; extras: string[]; specs: string[][]; url: string | null; marker: boolean }>(PY, inputs);
     const disagreements: string[] = [];
     let compared = 0;
     inputs.forEach((s, i) => {

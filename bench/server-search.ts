@@ -1,0 +1,139 @@
+/**
+ * The reference server's full-text search against plain listing with the same page size, over
+ * the demo catalog plus GENERATED generated plugins (written straight into the store, as a
+ * publish would, without HTTP). Two views of the same queries:
+ *   HTTP   GET /plugins?per_page=20 (baseline) vs GET /plugins/search?q=...&per_page=20, raw
+ *          fetch, no client cache: routing, SQL, building each plugin view, JSON;
+ *   views  Store.query() plus the plugin view of each row of the page (what the route builds
+ *          before JSON), in process;
+ *   store  Store.query() alone (the SQL that picks the page's ids and the total).
+ *
+ *   npx node bench/server-search.ts [--quick] [--files-index]
+ *
+ * --files-index adds an index on files(release_id) after seeding (the store has none today, so
+ * building a plugin's view scans the whole files table): a what-if for the server, not its state.
+ */
+import { Store, pluginView, sha256Hex } from '../server/store.ts';
+import { readCatalog, seedStore } from '../server/seed.ts';
+import { isoTimestamp } from '../server/time.ts';
+import { PLUGIN_TYPES, SearchResult, type ListQuery } from '../src/core/marketplace/schemas.ts';
+import { banner, compare, fmt, iterationsFromArgv, resultTable, tempDir, type Case, type Counters } from './lib.ts';
+import { CATALOG, startMarketplace } from './marketplace.ts';
+
+const GENERATED = 2000;
+const PER_PAGE = 20;
+
+const TOPICS = ['kafka', 'loki', 'syslog', 'splunk', 'elastic', 's3', 'gcs', 'azure', 'http', 'graylog', 'sentry', 'nats', 'redis', 'rabbitmq', 'fluentd', 'vector'];
+const TRAITS = ['batching', 'gzip', 'retries', 'tls', 'json', 'msgpack', 'sampling', 'buffering', 'backpressure', 'redaction'];
+
+/** Deterministic pseudo-random numbers, so every run searches the same corpus. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function generate(store: Store): void {
+  const rand = rng(42);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const when = Date.parse('2025-01-01T00:00:00Z');
+  for (let i = 0; i < GENERATED; i++) {
+    const topic = pick(TOPICS);
+    const type = pick(PLUGIN_TYPES);
+    const pkg = `fapilog-${topic}-${type}-${i}`;
+    const data = new TextEncoder().encode(`generated ${pkg}`);
+    store.publish(`bench-owner-${i % 50}`, {
+      package: pkg,
+      version: '1.0.0',
+      description: `${type} for ${topic} with ${pick(TRAITS)} and ${pick(TRAITS)}`,
+      author: `Author ${i % 137}`,
+      plugin_type: type,
+      license: 'MIT',
+      homepage: null,
+      repository: null,
+      fapilog_compatibility: '>=0.14',
+      requires_python: '>=3.10',
+      dependencies: [],
+      readme: `# ${pkg}\n`,
+      published_at: isoTimestamp(new Date(when + i * 3_600_000)),
+      downloads: Math.floor(rand() * 10_000),
+      files: [{ filename: `${pkg.replaceAll('-', '_')}-1.0.0-py3-none-any.whl`, sha256: sha256Hex(data), data }],
+    });
+  }
+}
+
+const QUERIES = ['loki', 'kafka batching', 'sink', 'zzz-no-match'];
+
+async function main(): Promise<void> {
+  const data = await tempDir('search');
+  try {
+    const t0 = performance.now();
+    const seeding = new Store(data.dir);
+    seedStore(seeding, readCatalog(CATALOG));
+    generate(seeding);
+    const filesIndex = process.argv.includes('--files-index');
+    if (filesIndex) seeding.db.exec('CREATE INDEX IF NOT EXISTS bench_files_release ON files(release_id)');
+    seeding.close();
+    const seedMs = performance.now() - t0;
+
+    const server = await startMarketplace({ seed: false, dataDir: data.dir });
+    const store = new Store(data.dir);
+    try {
+      const httpCase = (name: string, path: string): Case => ({
+        name,
+        async run(): Promise<Counters> {
+          const res = await fetch(`${server.apiUrl}${path}`);
+          if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status}`);
+          const body = SearchResult.parse(await res.json());
+          return { total: body.total, returned: body.plugins.length };
+        },
+      });
+      const storeCase = (name: string, q: Partial<ListQuery>): Case => ({
+        name,
+        run(): Counters {
+          const { ids, total } = store.query({ page: 1, per_page: PER_PAGE, ...q });
+          return { total, returned: ids.length };
+        },
+      });
+      const viewsCase = (name: string, q: Partial<ListQuery>): Case => ({
+        name,
+        run(): Counters {
+          const { ids, total } = store.query({ page: 1, per_page: PER_PAGE, ...q });
+          const views = ids.flatMap((id) => {
+            const record = store.recordById(id);
+            return record ? [pluginView(store, record)] : [];
+          });
+          return { total, returned: views.length };
+        },
+      });
+      const opts = { warmup: 5, iterations: iterationsFromArgv(100), maxMs: 8_000 };
+      const http = await compare(
+        [
+          httpCase('list, no query (baseline)', `/plugins?per_page=${PER_PAGE}`),
+          ...QUERIES.map((q) => httpCase(`search q=${JSON.stringify(q)}`, `/plugins/search?q=${encodeURIComponent(q)}&per_page=${PER_PAGE}`)),
+        ],
+        opts,
+      );
+      const views = await compare([viewsCase('list, no query (baseline)', {}), ...QUERIES.map((q) => viewsCase(`search q=${JSON.stringify(q)}`, { q }))], opts);
+      const sql = await compare([storeCase('list, no query (baseline)', {}), ...QUERIES.map((q) => storeCase(`search q=${JSON.stringify(q)}`, { q }))], opts);
+
+      console.log(banner(`server-search: FTS search vs listing, ${store.packages().length} plugins`));
+      console.log(`store seeded in ${fmt(seedMs)} ms (demo catalog + ${GENERATED} generated plugins via Store.publish); page size ${PER_PAGE}${filesIndex ? '; WITH the what-if index on files(release_id)' : ''}\n`);
+      console.log('## over HTTP (fetch, JSON parsed with the contract schema)\n');
+      console.log(resultTable(http, ['total', 'returned']));
+      console.log('\n## Store.query() + plugin views of the page (in process, no HTTP)\n');
+      console.log(resultTable(views, ['total', 'returned']));
+      console.log('\n## Store.query() only (SQL)\n');
+      console.log(resultTable(sql, ['total', 'returned']));
+    } finally {
+      store.close();
+      await server.stop();
+    }
+  } finally {
+    await data.remove();
+  }
+}
+
+await main();
