@@ -8,10 +8,7 @@
  *          before JSON), in process;
  *   store  Store.query() alone (the SQL that picks the page's ids and the total).
  *
- *   npx node bench/server-search.ts [--quick] [--files-index]
- *
- * --files-index adds an index on files(release_id) after seeding (the store has none today, so
- * building a plugin's view scans the whole files table): a what-if for the server, not its state.
+ *   npx node bench/server-search.ts [--quick]
  */
 import { Store, pluginView, sha256Hex } from '../server/store.ts';
 import { readCatalog, seedStore } from '../server/seed.ts';
@@ -73,8 +70,6 @@ async function main(): Promise<void> {
     const seeding = new Store(data.dir);
     seedStore(seeding, readCatalog(CATALOG));
     generate(seeding);
-    const filesIndex = process.argv.includes('--files-index');
-    if (filesIndex) seeding.db.exec('CREATE INDEX IF NOT EXISTS bench_files_release ON files(release_id)');
     seeding.close();
     const seedMs = performance.now() - t0;
 
@@ -120,7 +115,7 @@ async function main(): Promise<void> {
       const sql = await compare([storeCase('list, no query (baseline)', {}), ...QUERIES.map((q) => storeCase(`search q=${JSON.stringify(q)}`, { q }))], opts);
 
       console.log(banner(`server-search: FTS search vs listing, ${store.packages().length} plugins`));
-      console.log(`store seeded in ${fmt(seedMs)} ms (demo catalog + ${GENERATED} generated plugins via Store.publish); page size ${PER_PAGE}${filesIndex ? '; WITH the what-if index on files(release_id)' : ''}\n`);
+      console.log(`store seeded in ${fmt(seedMs)} ms (demo catalog + ${GENERATED} generated plugins via Store.publish); page size ${PER_PAGE}\n`);
       console.log('## over HTTP (fetch, JSON parsed with the contract schema)\n');
       console.log(resultTable(http, ['total', 'returned']));
       console.log('\n## Store.query() + plugin views of the page (in process, no HTTP)\n');

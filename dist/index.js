@@ -41502,8 +41502,8 @@ function arbitrary(version, other) {
 }
 
 function compare(version, other) {
-  const parsedVersion = version_parse(version);
-  const parsedOther = version_parse(other);
+  const parsedVersion = parse(version);
+  const parsedOther = parse(other);
 
   const keyVersion = calculateKey(parsedVersion);
   const keyOther = calculateKey(parsedOther);
@@ -42095,6 +42095,20 @@ function equal(a, b) {
 function sortVersions(versions) {
     return versions.filter(isValid).sort(pep440_compare);
 }
+/**
+ * The newest final release (neither a pre- nor a dev release), which is what pip installs by
+ * default; invalid versions are skipped. Callers drop yanked releases before asking.
+ */
+function newestFinal(versions) {
+    let best = null;
+    for (const v of versions) {
+        if (!isValid(v) || isPrerelease(v))
+            continue;
+        if (best === null || pep440_compare(v, best) > 0)
+            best = v;
+    }
+    return best;
+}
 // ---------------------------------------------------------------------------------------------
 // Specifiers (port of packaging.specifiers.Specifier / SpecifierSet, packaging 23)
 const PRE = String.raw `(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?[0-9]*)?`;
@@ -42319,11 +42333,6 @@ function filterSatisfying(versions, spec, opts = {}) {
 function isValidVersion(version) {
     return isValid(version);
 }
-/** Pre-releases and dev releases: what PEP 440 hides unless asked for. */
-function versions_isPrerelease(version) {
-    const v = pep440_explain(version);
-    return v !== null && (v.is_prerelease || v.is_devrelease);
-}
 /** PEP 440 ordering; invalid versions sort first so that they never win a "newest" contest. */
 function compareVersions(a, b) {
     const va = isValid(a);
@@ -42348,7 +42357,7 @@ function sortDescending(versions) {
 function admits(specifiers, version, prereleases) {
     const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
     if (specs.length === 0)
-        return isValid(version) && (prereleases === true || !versions_isPrerelease(version));
+        return isValid(version) && (prereleases === true || !isPrerelease(version));
     return satisfiesAny(version, specs.map((s) => s.trim()), prereleases === undefined ? {} : { prereleases });
 }
 function versions_isValidSpecifier(specifier) {
@@ -42364,10 +42373,11 @@ function pinnedVersion(specifier) {
 /** Does a specifier itself name a pre-release (`>=2.0rc1`)? PEP 440 then lets pre-releases match. */
 function mentionsPrerelease(specifiers) {
     const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
-    return specs.some((s) => (parseSpecifier(s) ?? []).some((c) => !c.wildcard && versions_isPrerelease(c.version)));
+    return specs.some((s) => (parseSpecifier(s) ?? []).some((c) => !c.wildcard && isPrerelease(c.version)));
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/statuses.js
+
 
 
 const STATUS_PRECEDENCE = (/* unused pure expression or super */ null && (['unknown', 'yanked', 'incompatible', 'outdated', 'held-back', 'up-to-date']));
@@ -42386,7 +42396,7 @@ function minimumFapilogFor(releases, fapilogVersions, above) {
     const ascending = sortDescending(fapilogVersions).reverse();
     const pool = ascending.filter((v) => above === null || compareVersions(v, above) > 0);
     const accepted = (v) => releases.some((r) => admits(r.fapilog_compatibility, v, true));
-    return pool.find((v) => !versions_isPrerelease(v) && accepted(v)) ?? pool.find(accepted) ?? null;
+    return pool.find((v) => !isPrerelease(v) && accepted(v)) ?? pool.find(accepted) ?? null;
 }
 /** The PEP 440 specifiers whose union is the dependency's constraint (Poetry `||` has several). */
 function alternativesOf(dep) {
@@ -42416,8 +42426,8 @@ function analyseDependency(dep, ctx) {
     const fv = ctx.fapilog;
     const releases = (ctx.entry?.releases ?? []).filter((r) => isValidVersion(r.version));
     const current = currentVersion(dep, ctx, releases);
-    const usesPrerelease = (current.version !== null && versions_isPrerelease(current.version)) || mentionsPrerelease(alternativesOf(dep));
-    const candidates = releases.filter((r) => !r.yanked && (usesPrerelease || !versions_isPrerelease(r.version)));
+    const usesPrerelease = (current.version !== null && isPrerelease(current.version)) || mentionsPrerelease(alternativesOf(dep));
+    const candidates = releases.filter((r) => !r.yanked && (usesPrerelease || !isPrerelease(r.version)));
     const latest = newest(candidates);
     const latestCompatible = newest(candidates.filter((r) => isCompatible(r, fv)));
     const currentRelease = current.version === null ? undefined : releases.find((r) => sameVersion(r.version, current.version));
@@ -42490,15 +42500,13 @@ function analyseDependency(dep, ctx) {
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/fapilog-version.js
 
 
+
 const FAPILOG = 'fapilog';
 function where(dep) {
     return `${dep.location.file}:${dep.location.line}`;
 }
 function fapilogDependencies(scan) {
     return scan.manifests.flatMap((m) => m.dependencies.filter((d) => d.name === FAPILOG));
-}
-function newestFinal(known) {
-    return sortDescending(known).find((v) => !versions_isPrerelease(v)) ?? null;
 }
 function resolveFapilogVersion(scan, knownVersions, override) {
     const warnings = [];
@@ -42535,7 +42543,7 @@ function resolveFapilogVersion(scan, knownVersions, override) {
         // itself be a union (Poetry `||`).
         const constrained = deps.filter((d) => d.specifier.trim() !== '').map(alternativesOf);
         const prereleases = constrained.some((alts) => mentionsPrerelease(alts));
-        const version = sortDescending(knownVersions).find((v) => (prereleases || !versions_isPrerelease(v)) && constrained.every((alts) => admits(alts, v, prereleases || undefined))) ?? null;
+        const version = sortDescending(knownVersions).find((v) => (prereleases || !isPrerelease(v)) && constrained.every((alts) => admits(alts, v, prereleases || undefined))) ?? null;
         if (version === null) {
             const fallback = newestFinal(knownVersions);
             warnings.push(`no fapilog release known to the marketplace satisfies ${specifier} (${from}); ` +
@@ -48495,11 +48503,6 @@ const SimpleProject = object({
 });
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
-/**
- * The marketplace client: the only code that speaks HTTP to the marketplace. Every answer is
- * parsed with the contract's zod schemas; GETs go through the on-disk cache (online, prefer-offline
- * or offline) and are de-duplicated per client, so one logical lookup costs at most one request.
- */
 
 
 
@@ -48523,6 +48526,11 @@ class MarketplaceClient {
     #ttlMs;
     #warn;
     #debug;
+    /**
+     * GETs in flight or answered, by URL: for the client's lifetime (one command run) every URL
+     * costs at most one successful lookup. A failed lookup is forgotten as soon as it settles, so
+     * a later call asks again instead of replaying the old error.
+     */
     #inflight = new Map();
     constructor(settings, opts = {}) {
         this.settings = settings;
@@ -48595,12 +48603,12 @@ class MarketplaceClient {
         const found = await this.batch(installed.map((p) => p.name));
         return installed.map(({ name, version }) => {
             const entry = found[name] ?? null;
-            const latest = entry ? (client_newestFinal(entry.releases) ?? entry.plugin.version) : null;
+            const latest = entry ? (newestFinal(entry.releases.filter((r) => !r.yanked).map((r) => r.version)) ?? entry.plugin.version) : null;
             return {
                 name,
                 current: version,
                 latest,
-                updateAvailable: latest !== null && valid(version) !== null && valid(latest) !== null && gt(latest, version),
+                updateAvailable: latest !== null && isValid(version) && isValid(latest) && pep440_compare(latest, version) > 0,
                 plugin: entry?.plugin ?? null,
                 releases: entry?.releases ?? [],
             };
@@ -48656,8 +48664,14 @@ class MarketplaceClient {
         const url = this.#base + path;
         let pending = this.#inflight.get(url);
         if (!pending) {
-            pending = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true);
-            this.#inflight.set(url, pending);
+            const lookup = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true);
+            this.#inflight.set(url, lookup);
+            // Callers sharing this promise still see the rejection; only the map forgets it.
+            lookup.catch(() => {
+                if (this.#inflight.get(url) === lookup)
+                    this.#inflight.delete(url);
+            });
+            pending = lookup;
         }
         return pending;
     }
@@ -48768,19 +48782,6 @@ class MarketplaceClient {
             message += ` after ${res.attempts} attempts`;
         return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
     }
-}
-/** The newest release that is neither yanked nor a pre-release, as pip would pick it. */
-function client_newestFinal(releases) {
-    let best = null;
-    for (const r of releases) {
-        // The parsed shape's `pre`/`dev` are null for final releases (the typings claim arrays).
-        const v = version_parse(r.version);
-        if (r.yanked || v === null || v.pre != null || v.dev != null)
-            continue;
-        if (best === null || gt(r.version, best))
-            best = r.version;
-    }
-    return best;
 }
 function segment(value) {
     return encodeURIComponent(value);

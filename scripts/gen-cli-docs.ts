@@ -26,8 +26,8 @@ const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
 
 /** Environment variables the CLI reads besides those bound to options. */
 const OTHER_ENV: Array<[string, string]> = [
-  ['NO_COLOR', 'when set (to anything), output has no colour; colour is otherwise used only when stdout is a terminal'],
-  ['COLUMNS', 'table width when stdout is not a terminal (default 100)'],
+  ['NO_COLOR', 'when set to a non-empty value, output has no colour (an empty `NO_COLOR=` does not count, as no-color.org says); colour is otherwise used only when stdout is a terminal'],
+  ['COLUMNS', 'table width on a terminal that does not report its own (default 100); output to a pipe or a file is never cut short'],
   ['XDG_CACHE_HOME', `base of the default cache directory on Linux (\`$XDG_CACHE_HOME/fapilog-plugins\`, else \`~/.cache/fapilog-plugins\`); macOS uses \`~/Library/Caches/fapilog-plugins\`, Windows \`%LOCALAPPDATA%\\fapilog-plugins\\cache\``],
 ];
 

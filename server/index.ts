@@ -11,7 +11,7 @@ import { etagOf, ifNoneMatch } from './etag.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { Router, type Reply, type RequestContext, type Route } from './router.ts';
 import { Store } from './store.ts';
-import { bearerToken, hashToken } from './auth/tokens.ts';
+import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerPublishRoutes } from './routes/publish.ts';
@@ -83,7 +83,10 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const token = bearerToken(req.headers.authorization);
-    const decision = limiter.take(token ? `token:${hashToken(token)}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`);
+    // Only a token the store knows earns its own bucket: keying on any Bearer text would give every
+    // made-up token a fresh window, so junk tokens count against the client address instead.
+    const tokenOwner = token ? store.tokenOwner(token) : null;
+    const decision = limiter.take(tokenOwner ? `token:${tokenOwner.id}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`);
     const headers: Record<string, string> = { ...decision.headers };
     if (!decision.allowed) {
       req.resume();
@@ -122,7 +125,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
           if (!token) {
             throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
           }
-          const owner = store.tokenOwner(token);
+          const owner = tokenOwner;
           if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
           return owner;
         },
@@ -201,6 +204,10 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
   const headers: Record<string, string> = { ...base, ...reply.headers };
   const isGet = req.method === 'GET' || req.method === 'HEAD';
   const head = req.method === 'HEAD';
+  // After the 304 checks below: only a full GET answer counts as delivered.
+  const delivered = () => {
+    if (req.method === 'GET' && reply.status === 200) reply.onDelivered?.();
+  };
   if (reply.file) {
     const etag = `"${reply.file.sha256}"`;
     headers['ETag'] = etag;
@@ -208,6 +215,7 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
       res.writeHead(304, headers);
       return void res.end();
     }
+    delivered();
     res.writeHead(reply.status, { ...headers, 'Content-Type': reply.contentType ?? 'application/octet-stream', 'Content-Length': reply.file.size });
     if (head) return void res.end();
     await pipeline(fs.createReadStream(reply.file.path), res);
@@ -224,6 +232,7 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
       return void res.end();
     }
   }
+  delivered();
   res.writeHead(reply.status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
   res.end(head ? undefined : body);
 }

@@ -1,5 +1,5 @@
 /**
- * Fixed-window rate limiting per token (when a Bearer token is sent) or else per client address.
+ * Fixed-window rate limiting per key: the caller keys by a valid token's id, else by client address.
  * Every response carries X-RateLimit-Limit/Remaining/Reset (Reset in epoch seconds, as GitHub
  * does); a request over the limit gets 429 with Retry-After.
  */

@@ -17,6 +17,11 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Streamed from disk; its sha256 is its ETag. */
   file?: { path: string; size: number; sha256: string };
+  /**
+   * Runs only when a GET is answered with this reply's status 200 and body: not for HEAD, not when
+   * If-None-Match turns it into a 304. For side effects that must follow a real answer (download counts).
+   */
+  onDelivered?: () => void;
 }
 
 export interface RequestContext {

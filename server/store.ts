@@ -13,7 +13,8 @@ import type { ListQuery, Plugin, PluginType, Release, ReleaseFile } from '../src
 import { shortName } from '../src/core/names.ts';
 import { HttpError } from './errors.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
-import { compareVersions, isPrerelease } from './validation.ts';
+import { isPrerelease } from '../src/core/python/pep440.ts';
+import { compareVersions } from './validation.ts';
 import { isoTimestamp } from './time.ts';
 
 const SCHEMA = `
@@ -59,6 +60,9 @@ CREATE TABLE IF NOT EXISTS files (
   package TEXT NOT NULL,
   UNIQUE (package, filename)
 );
+-- Every plugin read joins files to releases; without this each one scans the whole files table.
+-- IF NOT EXISTS: data dirs created before the index get it the next time the store opens.
+CREATE INDEX IF NOT EXISTS files_release_id ON files(release_id);
 CREATE TABLE IF NOT EXISTS ratings (
   plugin_id INTEGER NOT NULL REFERENCES plugins(id),
   rater TEXT NOT NULL,
@@ -163,6 +167,13 @@ export interface SimpleFile {
 }
 
 const TEMP_PREFIX = '.tmp-';
+
+/** The per-plugin file reads (named so a test can check their query plans use files_release_id). */
+export const FILE_QUERIES = {
+  ofPlugin: 'SELECT f.* FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename',
+  simpleOfPlugin: `SELECT f.filename, f.sha256, r.requires_python, r.yanked, r.yanked_reason
+       FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename`,
+} as const;
 
 export class Store {
   readonly dataDir: string;
@@ -272,10 +283,7 @@ export class Store {
     const releases = this.all<ReleaseRow>('SELECT * FROM releases WHERE plugin_id = ?', row.id).sort((a, b) =>
       compareVersions(a.version, b.version),
     );
-    const files = this.all<FileRow>(
-      'SELECT f.* FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename',
-      row.id,
-    );
+    const files = this.all<FileRow>(FILE_QUERIES.ofPlugin, row.id);
     return {
       row,
       releases: releases.map((r) => ({ row: r, files: files.filter((f) => f.release_id === r.id) })),
@@ -348,11 +356,7 @@ export class Store {
   simpleFiles(pkg: string): SimpleFile[] | null {
     const plugin = this.pluginRow(pkg);
     if (!plugin) return null;
-    return this.all<Omit<SimpleFile, 'yanked'> & { yanked: number }>(
-      `SELECT f.filename, f.sha256, r.requires_python, r.yanked, r.yanked_reason
-       FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename`,
-      plugin.id,
-    ).map((f) => ({ ...f, yanked: Boolean(f.yanked) }));
+    return this.all<Omit<SimpleFile, 'yanked'> & { yanked: number }>(FILE_QUERIES.simpleOfPlugin, plugin.id).map((f) => ({ ...f, yanked: Boolean(f.yanked) }));
   }
 
   file(pkg: string, filename: string): (FileRow & { path: string }) | null {
@@ -383,30 +387,33 @@ export class Store {
    * 'unchanged' when the version exists with exactly these files; 409 when it exists with others.
    */
   publish(owner: string, rel: NewRelease): { status: 'published' | 'unchanged' } {
-    const existing = this.pluginRow(rel.package);
-    if (existing && existing.owner !== owner) {
-      throw new HttpError(403, 'forbidden', `${rel.package} belongs to another owner`);
-    }
-    if (existing) {
-      const same = this.recordOf(existing).releases.find((r) => eq(r.row.version, rel.version));
-      if (same) {
-        const have = same.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
-        const want = rel.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
-        if (have === want) return { status: 'unchanged' };
-        throw new HttpError(409, 'conflict', `${rel.package} ${same.row.version} is already published with different files; publish a new version`);
-      }
-    }
-
+    // Staged outside the write lock (disk writes can be slow); every decision is taken inside it.
     const dir = path.join(this.filesDir, rel.package);
     fs.mkdirSync(dir, { recursive: true });
-    const staged = rel.files.map((f) => {
-      const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${f.filename}`);
-      fs.writeFileSync(temp, f.data, { flush: true });
-      return { ...f, temp, final: path.join(dir, f.filename) };
-    });
+    const staged: Array<NewRelease['files'][number] & { temp: string; final: string }> = [];
     const renamed: string[] = [];
     try {
-      this.transaction(() => {
+      for (const f of rel.files) {
+        const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${f.filename}`);
+        staged.push({ ...f, temp, final: path.join(dir, f.filename) });
+        fs.writeFileSync(temp, f.data, { flush: true });
+      }
+      return this.transaction(() => {
+        // Owner and existing version are read inside the IMMEDIATE transaction: another server
+        // process or an `admin` command may have written the plugin since this request began.
+        const existing = this.pluginRow(rel.package);
+        if (existing && existing.owner !== owner) {
+          throw new HttpError(403, 'forbidden', `${rel.package} belongs to another owner`);
+        }
+        if (existing) {
+          const same = this.recordOf(existing).releases.find((r) => eq(r.row.version, rel.version));
+          if (same) {
+            const have = same.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
+            const want = rel.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
+            if (have === want) return { status: 'unchanged' } as const;
+            throw new HttpError(409, 'conflict', `${rel.package} ${same.row.version} is already published with different files; publish a new version`);
+          }
+        }
         const now = isoTimestamp();
         let pluginId: number;
         if (existing) {
@@ -455,16 +462,18 @@ export class Store {
           fs.renameSync(f.temp, f.final);
           renamed.push(f.final);
         }
+        return { status: 'published' } as const;
       });
     } catch (err) {
-      for (const f of staged) fs.rmSync(f.temp, { force: true });
       for (const p of renamed) fs.rmSync(p, { force: true });
       if (err instanceof Error && /UNIQUE constraint failed: files/.test(err.message)) {
         throw new HttpError(409, 'conflict', 'a file with this name already belongs to another release');
       }
       throw err;
+    } finally {
+      // Renamed ones are gone already; the rest ('unchanged', 403, 409, failures) are dropped.
+      for (const f of staged) fs.rmSync(f.temp, { force: true });
     }
-    return { status: 'published' };
   }
 }
 

@@ -2,7 +2,7 @@
  * Input validation for everything that becomes a path, a SQL key or a version comparison.
  * A name or filename that passes here can be joined under the data dir without escaping it.
  */
-import { clean, compare, explain, validRange } from '@renovatebot/pep440';
+import { clean, compare, validRange } from '@renovatebot/pep440';
 import { isValidProjectName, normalizeName, packageName } from '../src/core/names.ts';
 import { HttpError } from './errors.ts';
 
@@ -19,11 +19,6 @@ export function canonicalVersion(version: string): string {
   const c = clean(version);
   if (c === null) throw new HttpError(400, 'invalid_version', `not a PEP 440 version: ${printable(version)}`);
   return c;
-}
-
-export function isPrerelease(version: string): boolean {
-  const v = explain(version);
-  return v ? v.is_prerelease || v.is_devrelease : false;
 }
 
 export function compareVersions(a: string, b: string): number {

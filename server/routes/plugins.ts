@@ -112,9 +112,9 @@ export function registerPluginRoutes(router: Router): void {
     const release = releaseOf(ctx, record);
     const file = release.files.find((f) => f.filename.endsWith('.whl')) ?? release.files[0];
     if (!file) throw notFound(`files of ${record.row.package} ${release.row.version}`);
-    ctx.store.countDownload(release.row.id);
     const view = releaseView(record, release, ctx.baseUrl).files.find((f) => f.filename === file.filename)!;
-    return ok({ url: view.url, filename: view.filename, sha256: view.sha256 } satisfies DownloadInfo);
+    // A HEAD or a 304 (the client already had this answer) is not a download.
+    return { ...ok({ url: view.url, filename: view.filename, sha256: view.sha256 } satisfies DownloadInfo), onDelivered: () => ctx.store.countDownload(release.row.id) };
   });
 
   router.add('POST', `${API}/plugins/{name}/versions/{version}/yank`, async (ctx) => {

@@ -53,12 +53,21 @@ export interface CommandContext {
   client(options?: ClientOptions): MarketplaceClient;
   /** Colour is for terminals only, and never with NO_COLOR. */
   color: boolean;
-  /** Terminal width for tables. */
+  /**
+   * Width tables fit into: the terminal's on a TTY; unlimited for a pipe or a file, which has no
+   * width to fit, so nothing (a sha256, a long description) is cut short there.
+   */
   width: number;
   /** `warning: ...` on stderr (also under --json). */
   warn(message: string): void;
   /** `debug: ...` on stderr under --debug only. */
   debug(message: string): void;
+}
+
+/** no-color.org: NO_COLOR disables colour when it is present and not empty (`NO_COLOR=` does not). */
+export function noColor(env: NodeJS.ProcessEnv): boolean {
+  const value = env['NO_COLOR'];
+  return value !== undefined && value !== '';
 }
 
 /** Global options that commander may fill from the process environment; io.env is the one we honour. */
@@ -105,8 +114,8 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
   return {
     io,
     globals,
-    color: io.isTTY && !('NO_COLOR' in io.env) && !globals.json,
-    width: Math.max(40, io.columns || 100),
+    color: io.isTTY && !noColor(io.env) && !globals.json,
+    width: io.isTTY ? Math.max(40, io.columns || 100) : Number.MAX_SAFE_INTEGER,
     settings: resolveSettings,
     warn,
     debug,

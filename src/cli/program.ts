@@ -16,7 +16,8 @@ import { COMMANDS } from './commands/index.ts';
 export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
   const program = new Command(TOOL_NAME)
     .description('Find, check, update and publish fapilog plugins')
-    .version(TOOL_VERSION, '-V, --version-info', 'print the version of fapilog-plugins')
+    // `--version` (an option) and `version <bump>` (the plugin-version command) coexist in commander.
+    .version(TOOL_VERSION, '-V, --version', 'print the version of fapilog-plugins')
     .addOption(new Option('--marketplace-url <url>', 'marketplace API base URL').env(ENV.url))
     .addOption(new Option('--token <token>', 'marketplace Bearer token').env(ENV.token))
     .addOption(new Option('--cache-dir <dir>', 'metadata cache directory').env(ENV.cache))

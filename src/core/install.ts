@@ -11,8 +11,10 @@
  * What is written, like the tools users compare us with (`uv add`, `poetry add`): `>=X` (Poetry
  * `^X`) for the newest compatible release, `==X` when a version was asked for, and `==X` plus
  * every file's `--hash` in a requirements file that already uses hashes (pip's hash mode needs
- * exact pins). A lower bound and no upper bound: the plugin's own fapilog requirement keeps
- * resolvers off releases that need another fapilog.
+ * exact pins). When a newer release already needs another fapilog than the project's, the range
+ * gets an upper bound below it (`>=2.1.0,<3`, or `<2.1.0` when it is not a major bump): a
+ * resolver may otherwise pick that release and move fapilog with it, or backtrack with an
+ * error that does not say why. No bound when every known newer release fits (there are none).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -21,11 +23,11 @@ import { unifiedDiff } from './analysis/diff.ts';
 import type { AST } from 'toml-eslint-parser';
 import { resolveFapilogVersion, type FapilogInfo } from './analysis/fapilog-version.ts';
 import { isCompatible } from './analysis/statuses.ts';
-import { compareVersions, isPrerelease, isValidVersion, sameVersion } from './analysis/versions.ts';
+import { compareVersions, isValidVersion, sameVersion } from './analysis/versions.ts';
 import type { MarketplaceClient } from './marketplace/client.ts';
 import type { BatchEntry, Release } from './marketplace/schemas.ts';
 import { isPluginPackage, normalizeName, packageName } from './names.ts';
-import { satisfies } from './python/pep440.ts';
+import { explain, isPrerelease, releaseOf, satisfies } from './python/pep440.ts';
 import { parseRequirement } from './python/pep508.ts';
 import { lockCommand } from './python/lockfiles.ts';
 import { readManifest, scanProject } from './python/scan.ts';
@@ -322,6 +324,49 @@ export function chooseRelease(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Upper bound
+
+/** Why the written range stops below a version: the first newer release needs another fapilog. */
+export interface UpperCap {
+  /** The bound as written after `<`: `3` for a major bump, else the release's own version. */
+  below: string;
+  /** The first newer release (final, not yanked) that the project's fapilog rules out. */
+  release: string;
+  /** What that release needs. */
+  fapilogCompatibility: string;
+}
+
+/**
+ * The bound that keeps a `>=chosen` range off newer releases which the project's fapilog rules
+ * out, or null when no known newer release does. Only final, non-yanked releases count: those
+ * are what pip picks for a range. `<N` (the next major) when the first such release starts a new
+ * major line and no release in between would be cut off; otherwise `<` that release's version.
+ */
+export function upperCap(releases: readonly Release[], chosen: Release, fapilogVersion: string | null): UpperCap | null {
+  if (fapilogVersion === null) return null;
+  const newer = releases
+    .filter((r) => !r.yanked && isValidVersion(r.version) && !isPrerelease(r.version) && compareVersions(r.version, chosen.version) > 0)
+    .sort((a, b) => compareVersions(a.version, b.version));
+  const first = newer.find((r) => !isCompatible(r, fapilogVersion));
+  if (!first) return null;
+  const cap = { release: first.version, fapilogCompatibility: first.fapilog_compatibility };
+  const [major = 0] = releaseOf(first.version);
+  const [chosenMajor = 0] = releaseOf(chosen.version);
+  const sameEpoch = explain(first.version)?.epoch === explain(chosen.version)?.epoch;
+  const spared = newer.filter((r) => r !== first && compareVersions(r.version, first.version) < 0 && compareVersions(r.version, String(major)) >= 0);
+  if (sameEpoch && major > chosenMajor && spared.length === 0) return { below: String(major), ...cap };
+  return { below: first.version, ...cap };
+}
+
+/** The exclusive upper bound of Poetry's `^X` (`^2.1.0` -> 3, `^0.6.0` -> 0.7, `^0.0.3` -> 0.0.4). */
+function caretCeiling(version: string): string {
+  const parts = releaseOf(version);
+  const i = parts.findIndex((n) => n !== 0);
+  const at = i === -1 ? Math.max(0, parts.length - 1) : i;
+  return [...parts.slice(0, at), (parts[at] ?? 0) + 1].join('.');
+}
+
+// ---------------------------------------------------------------------------------------------
 // The whole operation
 
 export interface InstallOptions {
@@ -347,16 +392,31 @@ export interface InstallResult {
   written: boolean;
   /** Commands that refresh the project's lockfiles (never hand-edited). */
   lockCommands: string[];
+  /** The upper bound added to the range, and why; null when the range is open or a pin was written. */
+  cap: UpperCap | null;
   warnings: string[];
 }
 
-function requirementText(target: InstallTarget, pkg: string, release: Release, explicit: boolean, hashMode: boolean): string {
-  if (target.kind === 'poetry') return explicit ? release.version : `^${release.version}`;
+function requirementText(
+  target: InstallTarget,
+  pkg: string,
+  release: Release,
+  explicit: boolean,
+  hashMode: boolean,
+  cap: UpperCap | null,
+): { text: string; cap: UpperCap | null } {
+  if (target.kind === 'poetry') {
+    if (explicit) return { text: release.version, cap: null };
+    // `^X` already stops below the next major (next minor for 0.x): a cap at or above that is moot.
+    if (!cap || compareVersions(cap.below, caretCeiling(release.version)) >= 0) return { text: `^${release.version}`, cap: null };
+    return { text: `>=${release.version},<${cap.below}`, cap };
+  }
   if (hashMode) {
     const hashes = release.files.map((f) => ` \\\n    --hash=sha256:${f.sha256}`).join('');
-    return `${pkg}==${release.version}${hashes}`;
+    return { text: `${pkg}==${release.version}${hashes}`, cap: null };
   }
-  return explicit ? `${pkg}==${release.version}` : `${pkg}>=${release.version}`;
+  if (explicit) return { text: `${pkg}==${release.version}`, cap: null };
+  return cap ? { text: `${pkg}>=${release.version},<${cap.below}`, cap } : { text: `${pkg}>=${release.version}`, cap: null };
 }
 
 export async function installPlugin(opts: InstallOptions): Promise<InstallResult> {
@@ -386,7 +446,9 @@ export async function installPlugin(opts: InstallOptions): Promise<InstallResult
   const abs = path.join(root, target.file);
   const before = target.kind === 'requirements' ? await readFile(abs, 'utf8') : (pyproject ?? '');
   const hashMode = target.kind === 'requirements' && (scan.manifests.find((m) => m.file === target.file)?.dependencies.some((d) => d.hashes.length > 0) ?? false);
-  const added = requirementText(target, request.package, release, request.version !== null, hashMode);
+  // Not for an unknown fapilog (not a dependency): the resolver is free to pick fapilog too.
+  const wantedCap = fapilog.source === 'unknown' ? null : upperCap(entry?.releases ?? [], release, fapilog.version);
+  const { text: added, cap } = requirementText(target, request.package, release, request.version !== null, hashMode, wantedCap);
   const after =
     target.kind === 'requirements'
       ? addToRequirements(before, added)
@@ -416,6 +478,7 @@ export async function installPlugin(opts: InstallOptions): Promise<InstallResult
     diff,
     written: !opts.dryRun,
     lockCommands: scan.lockfiles.map((l) => lockCommand(l, request.package).display),
+    cap,
     warnings,
   };
 }

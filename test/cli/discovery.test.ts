@@ -1,7 +1,7 @@
 /** `search`, `list` and `info` against the reference server's demo catalog, human and --json. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Plugin, SearchResult, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
+import { Plugin, Release, SearchResult, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { tempDir } from '../core/marketplace/settings.ts';
@@ -63,15 +63,26 @@ describe('list', () => {
     assert.ok(tty.stdout.includes(`${ESC}36mloki`), 'cyan names');
     const noColor = await runCli(['list', ...M], { isTTY: true, env: { NO_COLOR: '1' } });
     assert.ok(!noColor.stdout.includes(ESC));
+    // no-color.org: an empty NO_COLOR is the same as none.
+    const empty = await runCli(['list', ...M], { isTTY: true, env: { NO_COLOR: '' } });
+    assert.ok(empty.stdout.includes(`${ESC}36mloki`), 'NO_COLOR= leaves colour on');
     const json = await runCli(['list', '--json', ...M], { isTTY: true });
     assert.ok(!json.stdout.includes(ESC));
   });
 
   test('the table fits a narrow terminal, long descriptions end in …', async () => {
-    const r = await runCli(['list', ...M], { columns: 72 });
+    const r = await runCli(['list', ...M], { isTTY: true, columns: 72, env: { NO_COLOR: '1' } });
     assert.equal(r.code, 0);
     for (const line of r.stdout.trimEnd().split('\n')) assert.ok([...line].length <= 72, `${[...line].length}: ${line}`);
     assert.ok(r.stdout.includes('…'));
+  });
+
+  test('piped (not a terminal), nothing is cut short whatever the width', async () => {
+    const r = await runCli(['list', ...M], { isTTY: false, columns: 72 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes('…'), r.stdout);
+    const json = SearchResult.parse(JSON.parse((await runCli(['list', '--json', ...M])).stdout));
+    for (const plugin of json.plugins) assert.ok(r.stdout.includes(plugin.description), plugin.description);
   });
 
   for (const [args, option] of [
@@ -135,6 +146,59 @@ describe('info', () => {
     assert.deepEqual(releases.slice(1).map((l) => l.split(/\s+/)[0]), ['1.4.0', '1.3.0', '1.2.0', '1.0.0']);
     assert.match(releases[1]!, /latest$/);
     assert.match(r.stdout, /Files of 1\.4\.0\nFILENAME\s+SIZE\s+SHA256\nfapilog_loki-1\.4\.0-py3-none-any\.whl\s+\d/);
+  });
+
+  test('a version is found by PEP 440 equality: 1.3 and 1.3.0.0 are 1.3.0', async () => {
+    for (const asked of ['1.3', '1.3.0.0', '1.3.0']) {
+      const r = await runCli(['info', 'loki', asked, ...M]);
+      assert.equal(r.code, 0, `${asked}: ${r.stderr}`);
+      assert.match(r.stdout, /Files of 1\.3\.0\nFILENAME\s+SIZE\s+SHA256\nfapilog_loki-1\.3\.0-py3-none-any\.whl\s/, asked);
+      const json = JSON.parse((await runCli(['info', 'loki', asked, '--json', ...M])).stdout) as { release: { version: string } | null };
+      assert.equal(json.release?.version, '1.3.0', asked);
+    }
+    const bad = await runCli(['info', 'loki', '1.3.x', ...M]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^error: loki has no release 1\.3\.x /);
+  });
+
+  test('with a version, everything release-specific comes from that release', async () => {
+    const r = await runCli(['info', 'loki', '1.3', ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^loki 1\.3\.0 {2}\(fapilog-loki\) {2}latest: 1\.4\.0\n/);
+    assert.match(r.stdout, /^ {2}fapilog\s+>=0\.14,<0\.19$/m);
+    assert.match(r.stdout, /^ {2}Python\s+>=3\.10$/m);
+    assert.match(r.stdout, /^ {2}Dependencies\s+httpx>=0\.25$/m);
+    assert.match(r.stdout, /^ {2}Install\s+pip install "fapilog-loki==1\.3\.0"$/m);
+    assert.doesNotMatch(r.stdout, /1\.4\.0"|>=0\.15,<0\.20\n|httpx>=0\.27/);
+
+    const yanked = await runCli(['info', 'sampling', '1.2.0', ...M]);
+    assert.equal(yanked.code, 0, yanked.stderr);
+    assert.match(yanked.stdout, /^sampling 1\.2\.0 {2}\(fapilog-sampling\) {2}yanked, latest: 1\.2\.1\n/);
+    assert.match(yanked.stdout, /^ {2}Yanked\s+drops every event/m);
+  });
+
+  test('--json with a version: release is that release; without one, the latest', async () => {
+    const r = await runCli(['info', 'loki', '1.3', '--json', ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout) as { plugin: unknown; release: unknown };
+    const release = Release.parse(json.release);
+    assert.equal(release.version, '1.3.0');
+    assert.equal(release.fapilog_compatibility, '>=0.14,<0.19');
+    assert.equal(Plugin.parse(json.plugin).version, '1.4.0');
+    const latest = JSON.parse((await runCli(['info', 'loki', '--json', ...M])).stdout) as { release: unknown };
+    assert.equal(Release.parse(latest.release).version, '1.4.0');
+  });
+
+  test('piped output keeps the whole sha256; a narrow terminal shortens it', async () => {
+    const json = JSON.parse((await runCli(['info', 'loki', '--json', ...M])).stdout) as { release: unknown };
+    const sha = Release.parse(json.release).files[0]!.sha256;
+    assert.match(sha, /^[0-9a-f]{64}$/);
+    const piped = await runCli(['info', 'loki', ...M], { isTTY: false, columns: 80 });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.match(piped.stdout, new RegExp(`^fapilog_loki-1\\.4\\.0-py3-none-any\\.whl\\s+\\S+ \\S+\\s+${sha}$`, 'm'));
+    const tty = await runCli(['info', 'loki', ...M], { isTTY: true, columns: 80, env: { NO_COLOR: '1' } });
+    assert.ok(!tty.stdout.includes(sha));
+    assert.match(tty.stdout, new RegExp(`${sha.slice(0, 8)}[0-9a-f]*…$`, 'm'));
   });
 
   test('a yanked release is marked with its reason; a pre-release is marked', async () => {

@@ -60,6 +60,46 @@ describe('install', () => {
     );
   });
 
+  test('a newer release that needs another fapilog caps the range, and the output says why', async () => {
+    // kafka 2.1.0 is the newest that supports fapilog 0.16.0; 3.0.0 needs >=0.18.
+    const dir = project({ 'requirements.txt': 'fapilog==0.16.0\n' });
+    const r = await cli(['install', 'kafka', '--path', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'), 'fapilog==0.16.0\nfapilog-kafka>=2.1.0,<3\n');
+    assert.match(r.stdout, /^Added fapilog-kafka>=2\.1\.0,<3 to requirements\.txt \[requirements\]/m);
+    assert.match(r.stdout, /^Capped below 3: fapilog-kafka 3\.0\.0 needs fapilog >=0\.18, and this project uses fapilog 0\.16\.0;/m);
+
+    // fapilog 0.13: 2.0.0 fits, 2.1.0 (a minor step) already needs >=0.14.
+    const older = project({ 'requirements.txt': 'fapilog==0.13.0\n' });
+    const json = await cli(['--json', 'install', 'kafka', '--path', older]);
+    assert.equal(json.code, 0, json.stderr);
+    const result = JSON.parse(json.stdout) as { added: string; cap: unknown };
+    assert.equal(result.added, 'fapilog-kafka>=2.0.0,<2.1.0');
+    assert.deepEqual(result.cap, { below: '2.1.0', release: '2.1.0', fapilogCompatibility: '>=0.14,<0.18' });
+
+    // Nothing newer needs another fapilog: the range stays open and nothing is said about caps.
+    const open = project({ 'requirements.txt': 'fapilog==0.18.1\n' });
+    const o = await cli(['install', 'kafka', '--path', open]);
+    assert.equal(o.code, 0, o.stderr);
+    assert.equal(fs.readFileSync(path.join(open, 'requirements.txt'), 'utf8'), 'fapilog==0.18.1\nfapilog-kafka>=3.1.0\n');
+    assert.doesNotMatch(o.stdout, /Capped/);
+  });
+
+  test('Poetry: ^X when it already stops below the misfit, an explicit range when not', async () => {
+    const poetry = (fapilog: string) => `[tool.poetry]\nname = "svc"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "${fapilog}"\n`;
+    const caret = project({ 'pyproject.toml': poetry('0.16.0') });
+    const a = await cli(['install', 'kafka', '--path', caret]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(fs.readFileSync(path.join(caret, 'pyproject.toml'), 'utf8'), `${poetry('0.16.0')}fapilog-kafka = "^2.1.0"\n`);
+    assert.doesNotMatch(a.stdout, /Capped/);
+
+    const ranged = project({ 'pyproject.toml': poetry('0.13.0') });
+    const b = await cli(['install', 'kafka', '--path', ranged]);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(fs.readFileSync(path.join(ranged, 'pyproject.toml'), 'utf8'), `${poetry('0.13.0')}fapilog-kafka = ">=2.0.0,<2.1.0"\n`);
+    assert.match(b.stdout, /^Capped below 2\.1\.0: fapilog-kafka 2\.1\.0 needs fapilog >=0\.14,<0\.18/m);
+  });
+
   test('refuses a version incompatible with the project fapilog (exit 1, nothing written)', async () => {
     const app = copyApp();
     const before = fs.readFileSync(path.join(app, 'pyproject.toml'));

@@ -35,10 +35,17 @@ describe('the program', () => {
     }
   });
 
-  test('--version-info prints the version', async () => {
-    const r = await runCli(['--version-info']);
-    assert.equal(r.code, 0);
-    assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+  test('--version and -V print the package version, exit 0; the `version` command is still there', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await runCli([flag]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `${pkg.version}\n`);
+      assert.equal(r.stderr, '');
+    }
+    const help = await runCli(['version', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: fapilog-plugins version \[options\] <bump> \[path\]/);
   });
 
   test('an unknown command or option is exit 2 with one line', async () => {

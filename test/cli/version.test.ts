@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { run } from '../../src/cli/program.ts';
 import { runCli } from '../helpers/cli.ts';
 import { cleanupTemp, copyExample } from '../core/publish/helpers.ts';
 
@@ -31,6 +32,22 @@ test('version patch [path]: byte-for-byte edit, tag printed; --dry-run writes no
   const same = await runCli(['version', 'v1.0.2rc1', dir]);
   assert.equal(same.code, 0);
   assert.match(same.stdout, /already 1\.0\.2rc1.*nothing changed/);
+});
+
+test('a lower version: the backport warning comes after the change and before the tag and next-step lines', async () => {
+  const dir = await copyExample();
+  // stdout and stderr into one stream, in the order a terminal shows them.
+  const lines: string[] = [];
+  const io = { stdout: (t: string) => void lines.push(t), stderr: (t: string) => void lines.push(t), env: {}, cwd: dir, isTTY: false, columns: 80 };
+  const code = await run(['version', '0.9.0'], io);
+  assert.equal(code, 0, lines.join(''));
+  assert.deepEqual(lines.join('').split('\n').map((l) => l.split(' ')[0]), ['changed', 'warning:', 'tag', 'next:', '']);
+  assert.match(lines.join(''), /^warning: 0\.9\.0 is lower than the current 1\.0\.0; if 1\.0\.0 is published, 0\.9\.0 is a backport, not the latest release$/m);
+
+  const json = await runCli(['--json', 'version', '0.8.0'], { cwd: dir });
+  assert.equal(json.code, 0, json.stderr);
+  assert.match(json.stderr, /^warning: 0\.8\.0 is lower than the current 0\.9\.0;/);
+  assert.equal(JSON.parse(json.stdout).to, '0.8.0');
 });
 
 test('a bad bump or a project without a version is exit 2 with one line', async () => {

@@ -148,3 +148,13 @@ test('each JSON endpoint documents the contract schema it answers with', () => {
   const errors = ['400', '401', '403', '404', '409', '429'].map((s) => resolve(doc['components']['responses'][{ '400': 'BadRequest', '401': 'Unauthorized', '403': 'Forbidden', '404': 'NotFound', '409': 'Conflict', '429': 'RateLimited' }[s]!]));
   for (const e of errors) assert.equal(e['content']['application/json']['schema']['$ref'], '#/components/schemas/ErrorBody');
 });
+
+test('X-RateLimit-Reset is documented as epoch seconds (what rate-limit.test.ts checks the server sends)', () => {
+  const limited = resolve(doc['components']['responses']['RateLimited']);
+  for (const h of ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']) {
+    assert.equal(limited['headers']?.[h]?.['schema']?.['type'], 'integer', `429 documents ${h}`);
+  }
+  assert.match(limited['headers']['X-RateLimit-Reset']['description'], /epoch seconds/i);
+  const guide = fs.readFileSync(new URL('../../docs/private-marketplace.md', import.meta.url), 'utf8');
+  assert.match(guide.replace(/\s+/g, ' '), /`X-RateLimit-Reset` is the Unix time in epoch seconds/);
+});

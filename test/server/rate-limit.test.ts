@@ -44,3 +44,33 @@ test('a request with a token is counted for that token, not for the client addre
   assert.equal(errors.headers.get('x-ratelimit-remaining'), '3', 'error responses carry the headers too');
   await errors.arrayBuffer();
 });
+
+test('made-up tokens share the client address bucket; a valid token has its own', async () => {
+  const small = await startTestServer({ seed: true, rateLimit: { limit: 2, windowSeconds: 60 } });
+  try {
+    const get = async (token?: string) => {
+      const r = await fetch(`${small.apiUrl}/plugins/loki`, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+      await r.arrayBuffer();
+      return r;
+    };
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (const junk of ['fpm_junk-one', 'fpm_junk-two', 'fpm_junk-three']) {
+      last = await get(junk);
+      statuses.push(last.status);
+    }
+    assert.deepEqual(statuses, [200, 200, 429], 'each new junk token must not open a fresh window');
+    const retryAfter = Number(last!.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+    assert.equal((await get()).status, 429, 'no token: the same address bucket');
+
+    const token = small.createToken('someone');
+    const first = await get(token);
+    assert.equal(first.status, 200, 'a valid token is not charged to the exhausted address');
+    assert.equal(first.headers.get('x-ratelimit-remaining'), '1');
+    assert.equal((await get(token)).status, 200);
+    assert.equal((await get(token)).status, 429, 'the token has a limit of its own');
+  } finally {
+    await small.stop();
+  }
+});

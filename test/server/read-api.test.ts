@@ -187,6 +187,26 @@ describe('versions, release and download', () => {
     assert.equal(bad.body.error.code, 'invalid_version');
   });
 
+  test('download counts only a GET answered 200: not HEAD, not 304', async () => {
+    const downloads = async () => Plugin.parse((await getJson(api('/plugins/sampling'))).body).downloads;
+    const url = api('/plugins/sampling/versions/1.2.1/download');
+    const start = await downloads();
+    const head = await fetch(url, { method: 'HEAD' });
+    await head.arrayBuffer();
+    assert.equal(head.status, 200);
+    assert.equal(await downloads(), start, 'HEAD is not a download');
+    const got = await fetch(url);
+    assert.equal(got.status, 200);
+    DownloadInfo.parse(await got.json());
+    assert.equal(await downloads(), start + 1, 'GET 200 is one download');
+    const etag = got.headers.get('etag');
+    assert.ok(etag);
+    const cached = await fetch(url, { headers: { 'If-None-Match': etag } });
+    await cached.arrayBuffer();
+    assert.equal(cached.status, 304);
+    assert.equal(await downloads(), start + 1, 'a 304 is not a download');
+  });
+
   test('download returns url, filename, sha256 and counts a download', async () => {
     const before = Plugin.parse((await getJson(api('/plugins/loki'))).body).downloads;
     const d = DownloadInfo.parse((await getJson(api('/plugins/loki/versions/1.4.0/download'))).body);

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MarketplaceSettings } from '../../core/config.ts';
 import { MarketplaceClient } from '../../core/marketplace/client.ts';
-import { createMarketplace } from '../../../server/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { EXIT } from '../errors.ts';
 import { runOutdated } from './outdated.ts';
@@ -24,6 +23,8 @@ export const register: RegisterCommand = (program, act) => {
     .action(
       act(async (ctx, given: string | undefined) => {
         const app = given ? path.resolve(ctx.io.cwd, given) : DEMO_APP;
+        // Loaded here, not at the top: every CLI run imports this module, and the server pulls in node:sqlite.
+        const { createMarketplace } = await import('../../../server/index.ts');
         const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-demo-data-'));
         const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-demo-cache-'));
         const marketplace = await createMarketplace({ dataDir, seedFile: DEMO_CATALOG });

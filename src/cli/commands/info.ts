@@ -1,7 +1,7 @@
 /** `info <name> [version]`: one plugin, its releases (yanked marked), compatibility and files. */
-import { parse as parseVersion } from '@renovatebot/pep440';
 import type { Plugin, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
 import { packageName } from '../../core/names.ts';
+import { equal, isPrerelease, isValid } from '../../core/python/pep440.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatBytes, formatCount, formatDate, paint, renderFields, renderTable, writeJson, type Cell } from '../output/index.ts';
@@ -10,13 +10,21 @@ export interface InfoJson {
   plugin: Plugin;
   versions: string[];
   releases: Release[];
+  /** The release shown: the one asked for, else the latest one (null when the marketplace lists none). */
+  release: Release | null;
+}
+
+/** `1.3` finds `1.3.0`: release lookups follow PEP 440 equality, as pip's `==1.3` does. */
+export function findRelease(releases: readonly Release[], version: string): Release | undefined {
+  if (!isValid(version)) return undefined;
+  return releases.find((r) => isValid(r.version) && equal(r.version, version));
 }
 
 export const register: RegisterCommand = (program, act) => {
   program
     .command('info')
     .argument('<name>', 'short name (loki) or package name (fapilog-loki)')
-    .argument('[version]', 'show the files of this release instead of the latest one')
+    .argument('[version]', 'show this release (its compatibility, Python, dependencies and files) instead of the latest one')
     .description('show a plugin: details, compatibility, releases (yanked ones marked) and files')
     .action(
       act(async (ctx, name: string, version: string | undefined) => {
@@ -24,49 +32,56 @@ export const register: RegisterCommand = (program, act) => {
         const [plugin, versions] = await Promise.all([client.getPlugin(name), client.versions(name)]);
         if (!plugin) throw new CliError(`no plugin named "${name}" in the marketplace at ${ctx.settings().url}`);
         const history: VersionsResponse = versions ?? { versions: [], releases: [] };
-        const shown = version ?? plugin.version;
-        const release = history.releases.find((r) => r.version === shown);
+        const release = findRelease(history.releases, version ?? plugin.version);
         if (version !== undefined && !release) {
           const known = history.versions.length > 0 ? ` (known: ${history.versions.slice(-5).join(', ')})` : '';
           throw new CliError(`${plugin.name} has no release ${version}${known}`);
         }
         if (ctx.globals.json) {
-          const out: InfoJson = { plugin, versions: history.versions, releases: history.releases };
+          const out: InfoJson = { plugin, versions: history.versions, releases: history.releases, release: release ?? null };
           writeJson(ctx.io, out);
           return EXIT.ok;
         }
-        printInfo(ctx, plugin, history, release);
+        printInfo(ctx, plugin, history, release, version !== undefined);
         return EXIT.ok;
       }),
     );
 };
 
-function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsResponse, release: Release | undefined): void {
+function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsResponse, release: Release | undefined, asked: boolean): void {
   const p = paint(ctx.color);
   const table = { width: ctx.width, color: ctx.color };
+  // A requested release speaks for itself; without one, the plugin record (its latest release) does.
+  const chosen = asked && release ? release : undefined;
+  const shownVersion = chosen?.version ?? plugin.version;
+  const isLatest = release !== undefined && equal(release.version, plugin.version);
   const out: string[] = [];
-  out.push(`${p('bold', p('cyan', plugin.name))} ${p('bold', plugin.version)}  ${p('dim', `(${plugin.package})`)}\n`);
+  const notes: string[] = [];
+  if (chosen?.yanked) notes.push(p('red', 'yanked'));
+  if (chosen && !isLatest) notes.push(p('dim', `latest: ${plugin.version}`));
+  out.push(
+    `${p('bold', p('cyan', plugin.name))} ${p('bold', shownVersion)}  ${p('dim', `(${plugin.package})`)}` +
+      `${notes.length > 0 ? `  ${notes.join(', ')}` : ''}\n`,
+  );
   if (plugin.description) out.push(`${plugin.description}\n`);
   out.push('\n');
-  out.push(
-    renderFields(
-      [
-        ['Type', plugin.plugin_type],
-        ['Author', plugin.author],
-        ['License', plugin.license],
-        ['Rating', plugin.rating_count > 0 ? `${plugin.rating.toFixed(1)} of 5 (${plugin.rating_count} rating${plugin.rating_count === 1 ? '' : 's'})` : 'not rated yet'],
-        ['Downloads', formatCount(plugin.downloads)],
-        ['fapilog', plugin.fapilog_compatibility],
-        ['Python', release?.requires_python ?? null],
-        ['Dependencies', plugin.dependencies.length > 0 ? plugin.dependencies.join(', ') : 'none'],
-        ['Homepage', plugin.homepage],
-        ['Repository', plugin.repository],
-        ['Published', formatDate(plugin.published_at)],
-        ['Install', `pip install "${packageName(plugin.package)}==${plugin.version}"`],
-      ],
-      table,
-    ),
-  );
+  const dependencies = chosen ? chosen.dependencies : plugin.dependencies;
+  const fields: Array<[string, string | null]> = [
+    ['Type', plugin.plugin_type],
+    ['Author', plugin.author],
+    ['License', plugin.license],
+    ['Rating', plugin.rating_count > 0 ? `${plugin.rating.toFixed(1)} of 5 (${plugin.rating_count} rating${plugin.rating_count === 1 ? '' : 's'})` : 'not rated yet'],
+    ['Downloads', formatCount(plugin.downloads)],
+    ['fapilog', chosen ? chosen.fapilog_compatibility : plugin.fapilog_compatibility],
+    ['Python', release?.requires_python ?? null],
+    ['Dependencies', dependencies.length > 0 ? dependencies.join(', ') : 'none'],
+    ['Homepage', plugin.homepage],
+    ['Repository', plugin.repository],
+    ['Published', formatDate(chosen ? chosen.published_at : plugin.published_at)],
+  ];
+  if (chosen?.yanked) fields.push(['Yanked', chosen.yanked_reason ?? 'yes (no reason given)']);
+  fields.push(['Install', `pip install "${packageName(plugin.package)}==${shownVersion}"`]);
+  out.push(renderFields(fields, table));
 
   if (history.releases.length > 0) {
     out.push(`\n${p('bold', 'Releases')}\n`);
@@ -108,10 +123,4 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
       );
   }
   ctx.io.stdout(out.join(''));
-}
-
-function isPrerelease(version: string): boolean {
-  // The parsed shape's `pre`/`dev` are null for final releases (the typings claim arrays).
-  const v = parseVersion(version) as { pre: unknown; dev: unknown } | null;
-  return v !== null && (v.pre != null || v.dev != null);
 }

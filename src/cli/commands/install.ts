@@ -60,6 +60,12 @@ export const register: RegisterCommand = (program, act) => {
         } else {
           ctx.io.stdout(`Added ${first} to ${where}${works}.\n`);
         }
+        if (result.cap) {
+          ctx.io.stdout(
+            `Capped below ${result.cap.below}: ${result.package} ${result.cap.release} needs fapilog ${result.cap.fapilogCompatibility}, ` +
+              `and this project uses fapilog ${result.fapilog.version}; raise the bound when the project moves to a fapilog it supports.\n`,
+          );
+        }
         for (const c of result.lockCommands) ctx.io.stdout(`Refresh the lockfile: ${c}\n`);
         return EXIT.ok;
       }),

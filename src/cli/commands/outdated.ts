@@ -101,8 +101,8 @@ export async function runOutdated(ctx: CommandContext, root: string, opts: Outda
     throw err;
   }
   if (ctx.globals.json) writeJson(ctx.io, report);
-  // A pipe or a file has no width to fit: notes are only cut short on a terminal.
-  else ctx.io.stdout(renderReport(report, { width: ctx.io.isTTY ? ctx.width : Number.MAX_SAFE_INTEGER, color: ctx.color }));
+  // ctx.width is unlimited for a pipe or a file: notes are only cut short on a terminal.
+  else ctx.io.stdout(renderReport(report, { width: ctx.width, color: ctx.color }));
   return { report, code: decide(report, opts.failOn ?? DEFAULT_FAIL_ON).failed ? EXIT.problems : EXIT.ok };
 }
 

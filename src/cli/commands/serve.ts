@@ -29,7 +29,7 @@ export const register: RegisterCommand = (program, act) => {
     .option('--port <port>', 'port to listen on (0 picks a free one)', intArg(0, 65535), 8080)
     .option('--data-dir <dir>', 'data directory: SQLite database and files (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data)')
     .option('--seed <file>', 'load a catalog at start (examples/catalog/catalog.json format; idempotent)')
-    .option('--rate-limit <n>', 'requests per minute per token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)', intArg(1, 1_000_000))
+    .option('--rate-limit <n>', 'requests per minute per valid token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)', intArg(1, 1_000_000))
     .option('--public-url <url>', 'base URL clients reach the server at, for links (env FAPILOG_MARKETPLACE_PUBLIC_URL)')
     .option('--quiet', 'no access log on stderr')
     .addHelpText('after', '\nExample:\n  fapilog-plugins serve --data-dir ./marketplace-data --seed examples/catalog/catalog.json\n')

@@ -38,7 +38,10 @@ Examples:
         const changed = plan.from !== plan.to;
         if (changed && !opts.dryRun) await applyBump(plan);
         const files = plan.edits.map((e) => path.relative(ctx.io.cwd, e.file) || e.file);
+        const downgrade = changed && isDowngrade(plan);
+        const downgradeWarning = `${plan.to} is lower than the current ${plan.from}; if ${plan.from} is published, ${plan.to} is a backport, not the latest release`;
         if (ctx.globals.json) {
+          if (downgrade) ctx.warn(downgradeWarning);
           writeJson(ctx.io, { from: plan.from, to: plan.to, tag: plan.tag, files, written: changed && !opts.dryRun });
           return EXIT.ok;
         }
@@ -46,8 +49,9 @@ Examples:
           ctx.io.stdout(`version is already ${plan.to} (${files.join(', ')}); nothing changed\ntag to push: ${plan.tag}\n`);
           return EXIT.ok;
         }
-        if (isDowngrade(plan)) ctx.warn(`${plan.to} is lower than the current ${plan.from}`);
         ctx.io.stdout(`${opts.dryRun ? 'would change' : 'changed'} version ${plan.from} -> ${plan.to} in ${files.join(', ')}\n`);
+        // Said between the change and the next steps, where it reads as a caveat on tagging.
+        if (downgrade) ctx.warn(downgradeWarning);
         ctx.io.stdout(`tag to push: ${plan.tag}\n`);
         if (!opts.dryRun) {
           ctx.io.stdout(`next: commit the change, then  git tag ${plan.tag} && git push origin ${plan.tag}\n`);

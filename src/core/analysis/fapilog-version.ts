@@ -10,7 +10,8 @@
 import type { Dependency, ProjectScan } from '../python/types.ts';
 import type { Report } from './report.ts';
 import { alternativesOf } from './statuses.ts';
-import { admits, isPrerelease, isValidVersion, mentionsPrerelease, pinnedVersion, sortDescending, sameVersion } from './versions.ts';
+import { isPrerelease, newestFinal } from '../python/pep440.ts';
+import { admits, isValidVersion, mentionsPrerelease, pinnedVersion, sortDescending, sameVersion } from './versions.ts';
 
 export const FAPILOG = 'fapilog';
 
@@ -27,10 +28,6 @@ function where(dep: Dependency): string {
 
 function fapilogDependencies(scan: ProjectScan): Dependency[] {
   return scan.manifests.flatMap((m) => m.dependencies.filter((d) => d.name === FAPILOG));
-}
-
-function newestFinal(known: readonly string[]): string | null {
-  return sortDescending(known).find((v) => !isPrerelease(v)) ?? null;
 }
 
 export function resolveFapilogVersion(

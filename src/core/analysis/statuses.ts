@@ -25,13 +25,13 @@ import type { PluginEntry, Status } from './report.ts';
 import {
   admits,
   compareVersions,
-  isPrerelease,
   isValidVersion,
   mentionsPrerelease,
   pinnedVersion,
   sameVersion,
   sortDescending,
 } from './versions.ts';
+import { isPrerelease } from '../python/pep440.ts';
 
 export const STATUS_PRECEDENCE: readonly Status[] = ['unknown', 'yanked', 'incompatible', 'outdated', 'held-back', 'up-to-date'];
 

@@ -3,16 +3,10 @@
  * Python's `packaging`, as pip does). These wrappers never throw on a malformed version or
  * specifier coming from the marketplace or a manifest: a bad value simply matches nothing.
  */
-import { compare, isValid, isValidSpecifier as validSpecifier, parseSpecifier, satisfiesAny, explain } from '../python/pep440.ts';
+import { compare, isPrerelease, isValid, isValidSpecifier as validSpecifier, parseSpecifier, satisfiesAny } from '../python/pep440.ts';
 
 export function isValidVersion(version: string): boolean {
   return isValid(version);
-}
-
-/** Pre-releases and dev releases: what PEP 440 hides unless asked for. */
-export function isPrerelease(version: string): boolean {
-  const v = explain(version);
-  return v !== null && (v.is_prerelease || v.is_devrelease);
 }
 
 /** PEP 440 ordering; invalid versions sort first so that they never win a "newest" contest. */

@@ -1,11 +1,12 @@
 /**
  * The marketplace client: the only code that speaks HTTP to the marketplace. Every answer is
  * parsed with the contract's zod schemas; GETs go through the on-disk cache (online, prefer-offline
- * or offline) and are de-duplicated per client, so one logical lookup costs at most one request.
+ * or offline) and are de-duplicated per client, so one logical lookup costs at most one request
+ * (a failed one is not remembered: asking again retries).
  */
-import { gt, parse as parseVersion, valid } from '@renovatebot/pep440';
 import type { z } from 'zod';
 import type { MarketplaceSettings } from '../config.ts';
+import { compare, isValid, newestFinal } from '../python/pep440.ts';
 import { MetadataCache, type CacheEntry } from './cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';
@@ -78,6 +79,11 @@ export class MarketplaceClient {
   readonly #ttlMs: number;
   readonly #warn: (message: string) => void;
   readonly #debug: (message: string) => void;
+  /**
+   * GETs in flight or answered, by URL: for the client's lifetime (one command run) every URL
+   * costs at most one successful lookup. A failed lookup is forgotten as soon as it settles, so
+   * a later call asks again instead of replaying the old error.
+   */
   readonly #inflight = new Map<string, Promise<unknown>>();
 
   constructor(settings: MarketplaceSettings, opts: ClientOptions = {}) {
@@ -161,12 +167,12 @@ export class MarketplaceClient {
     const found = await this.batch(installed.map((p) => p.name));
     return installed.map(({ name, version }) => {
       const entry = found[name] ?? null;
-      const latest = entry ? (newestFinal(entry.releases) ?? entry.plugin.version) : null;
+      const latest = entry ? (newestFinal(entry.releases.filter((r) => !r.yanked).map((r) => r.version)) ?? entry.plugin.version) : null;
       return {
         name,
         current: version,
         latest,
-        updateAvailable: latest !== null && valid(version) !== null && valid(latest) !== null && gt(latest, version),
+        updateAvailable: latest !== null && isValid(version) && isValid(latest) && compare(latest, version) > 0,
         plugin: entry?.plugin ?? null,
         releases: entry?.releases ?? [],
       };
@@ -235,8 +241,13 @@ export class MarketplaceClient {
     const url = this.#base + path;
     let pending = this.#inflight.get(url);
     if (!pending) {
-      pending = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true);
-      this.#inflight.set(url, pending);
+      const lookup = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true);
+      this.#inflight.set(url, lookup);
+      // Callers sharing this promise still see the rejection; only the map forgets it.
+      lookup.catch(() => {
+        if (this.#inflight.get(url) === lookup) this.#inflight.delete(url);
+      });
+      pending = lookup;
     }
     return pending as Promise<N extends true ? z.infer<S> | null : z.infer<S>>;
   }
@@ -341,18 +352,6 @@ export class MarketplaceClient {
     if (res.attempts !== undefined && res.attempts > 1) message += ` after ${res.attempts} attempts`;
     return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
   }
-}
-
-/** The newest release that is neither yanked nor a pre-release, as pip would pick it. */
-function newestFinal(releases: Release[]): string | null {
-  let best: string | null = null;
-  for (const r of releases) {
-    // The parsed shape's `pre`/`dev` are null for final releases (the typings claim arrays).
-    const v = parseVersion(r.version) as { pre: unknown; dev: unknown } | null;
-    if (r.yanked || v === null || v.pre != null || v.dev != null) continue;
-    if (best === null || gt(r.version, best)) best = r.version;
-  }
-  return best;
 }
 
 function segment(value: string): string {

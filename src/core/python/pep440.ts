@@ -153,6 +153,19 @@ export function sortVersions(versions: readonly string[]): string[] {
   return versions.filter(isValid).sort(compare);
 }
 
+/**
+ * The newest final release (neither a pre- nor a dev release), which is what pip installs by
+ * default; invalid versions are skipped. Callers drop yanked releases before asking.
+ */
+export function newestFinal(versions: Iterable<string>): string | null {
+  let best: string | null = null;
+  for (const v of versions) {
+    if (!isValid(v) || isPrerelease(v)) continue;
+    if (best === null || compare(v, best) > 0) best = v;
+  }
+  return best;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Specifiers (port of packaging.specifiers.Specifier / SpecifierSet, packaging 23)
 

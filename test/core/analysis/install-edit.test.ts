@@ -9,6 +9,7 @@ import {
   dependencyConflicts,
   InstallRefused,
   parseInstallRequest,
+  upperCap,
 } from '../../../src/core/install.ts';
 import { FAPILOG_VERSIONS, dep, entry, release, scan } from './builders.ts';
 
@@ -142,6 +143,51 @@ describe('choosing the release', () => {
       () => chooseRelease({ package: 'fapilog-loki', version: null }, loki, scan([dep('fapilog==0.16.0'), dep('httpx==0.25.0')]), FAPILOG_VERSIONS),
       (e: unknown) => e instanceof InstallRefused && e.reason === 'conflict',
     );
+  });
+});
+
+describe('the upper bound of a new range', () => {
+  const kafka = entry(
+    release('fapilog-kafka', '2.0.0', '>=0.12,<0.18'),
+    release('fapilog-kafka', '2.1.0', '>=0.14,<0.18'),
+    release('fapilog-kafka', '3.0.0', '>=0.18'),
+    release('fapilog-kafka', '3.1.0', '>=0.18.1'),
+  );
+  const at = (v: string) => kafka.releases.find((r) => r.version === v)!;
+
+  test('below the next major when the first newer release that needs another fapilog starts one', () => {
+    assert.deepEqual(upperCap(kafka.releases, at('2.1.0'), '0.16.0'), { below: '3', release: '3.0.0', fapilogCompatibility: '>=0.18' });
+  });
+
+  test('below that release itself when it is a minor or patch step', () => {
+    assert.deepEqual(upperCap(kafka.releases, at('2.0.0'), '0.13.0'), { below: '2.1.0', release: '2.1.0', fapilogCompatibility: '>=0.14,<0.18' });
+    assert.deepEqual(upperCap(kafka.releases, at('3.0.0'), '0.18.0'), { below: '3.1.0', release: '3.1.0', fapilogCompatibility: '>=0.18.1' });
+  });
+
+  test('none when every newer release fits, or there is none, or fapilog is unknown', () => {
+    assert.equal(upperCap(kafka.releases, at('3.1.0'), '0.18.1'), null);
+    assert.equal(upperCap(kafka.releases, at('2.1.0'), null), null);
+    assert.equal(upperCap(kafka.releases, at('3.0.0'), '0.19.0'), null);
+  });
+
+  test('yanked releases and pre-releases do not count (pip does not pick them for a range)', () => {
+    const releases = [
+      release('fapilog-x', '1.0.0', '>=0.14'),
+      release('fapilog-x', '1.1.0', '>=0.18', { yanked: true, yanked_reason: 'broken' }),
+      release('fapilog-x', '1.2.0rc1', '>=0.18'),
+      release('fapilog-x', '2.0.0', '>=0.18'),
+    ];
+    assert.deepEqual(upperCap(releases, releases[0]!, '0.16.0'), { below: '2', release: '2.0.0', fapilogCompatibility: '>=0.18' });
+  });
+
+  test('no major shortcut when it would also cut off a release between the major and the first misfit', () => {
+    const releases = [
+      release('fapilog-x', '1.0.0', '>=0.14'),
+      release('fapilog-x', '2.0.0', '>=0.14'),
+      release('fapilog-x', '2.1.0', '>=0.18'),
+    ];
+    // 1.0.0 is not the newest fit here (2.0.0 is), so the bound must stay exact.
+    assert.deepEqual(upperCap(releases, releases[0]!, '0.16.0'), { below: '2.1.0', release: '2.1.0', fapilogCompatibility: '>=0.18' });
   });
 });
 

@@ -138,6 +138,24 @@ describe('requests: parallel, bounded, never duplicated', () => {
     assert.equal(p.requests.length, 1, 'a later ask is answered from memory too');
   });
 
+  test('a failed lookup is not remembered: callers in flight share the error, a later call asks again', async () => {
+    let healthy = false;
+    const p = await peer(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 20));
+      if (healthy) sendJson(res, 200, samplePlugin());
+      else sendJson(res, 500, { error: { code: 'internal', message: 'restarting' } });
+    });
+    const client = new MarketplaceClient(settingsFor(p.apiUrl), { retries: 0 });
+    const failed = await Promise.allSettled([client.getPlugin('loki'), client.getPlugin('loki')]);
+    assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
+    assert.equal(p.requests.length, 1, 'concurrent callers share one request, and its failure');
+    healthy = true;
+    assert.equal((await client.getPlugin('loki'))?.name, 'loki');
+    assert.equal(p.requests.length, 2, 'the recovered peer was asked again');
+    assert.equal((await client.getPlugin('loki'))?.name, 'loki');
+    assert.equal(p.requests.length, 2, 'a success is still answered from memory');
+  });
+
   test('independent requests run in parallel up to the concurrency limit', async () => {
     const p = await peer(async (req, res) => {
       await new Promise((r) => setTimeout(r, 60));

@@ -21,6 +21,11 @@ describe('pep440 wrapper', () => {
     assert.equal(pep440.isPrerelease('2.0b1'), true);
     assert.equal(pep440.isPrerelease('2.0.dev3'), true);
     assert.equal(pep440.isPrerelease('2.0.post1'), false);
+    assert.equal(pep440.isPrerelease('2.0.post1.dev1'), true);
+    assert.equal(pep440.newestFinal(['1.0', '2.0rc1', '1.10', '1.9.post1', '3.0.dev1', 'nonsense']), '1.10');
+    assert.equal(pep440.newestFinal(['1.0.post1', '1.0']), '1.0.post1');
+    assert.equal(pep440.newestFinal(['2.0b1', 'x']), null);
+    assert.equal(pep440.newestFinal(new Set<string>()), null);
     assert.equal(pep440.satisfies('2.0b1', '>=1.0'), false);
     assert.equal(pep440.satisfies('2.0b1', '>=1.0', { prereleases: true }), true);
     assert.equal(pep440.satisfies('2.0b1', '>=2.0a1'), true);
