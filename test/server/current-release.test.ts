@@ -4,28 +4,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Store, currentRelease, sha256Hex } from '../../server/store.ts';
-import { wheelFor } from './util.ts';
+import { Store, currentRelease } from '../../server/store.ts';
+import { newRelease } from './util.ts';
 
 function publishAll(store: Store, name: string, versions: string[]): void {
-  for (const version of versions) {
-    const wheel = wheelFor(name, version);
-    store.publish('alice', {
-      package: `fapilog-${name}`,
-      version,
-      description: name,
-      author: 'Alice',
-      plugin_type: 'sink',
-      license: 'MIT',
-      homepage: null,
-      repository: null,
-      fapilog_compatibility: '>=0.14',
-      requires_python: null,
-      dependencies: [],
-      readme: '',
-      files: [{ filename: wheel.filename, sha256: sha256Hex(wheel.data), data: wheel.data }],
-    });
-  }
+  for (const version of versions) store.publish('alice', newRelease(name, version));
 }
 
 test('the current release is the newest non-yanked final; dev and rc releases are not finals', (t) => {

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import { HttpError } from '../../server/errors.ts';
-import { Store, sha256Hex, type NewRelease } from '../../server/store.ts';
-import { wheelFor } from './util.ts';
+import { Store, type NewRelease } from '../../server/store.ts';
+import { newRelease } from './util.ts';
 
 /**
  * Another connection takes the write lock, inserts `fapilog-racy` owned by mallory, reports
@@ -34,22 +34,7 @@ test('an owner check sees a plugin another connection committed while this publi
   const store = new Store(dataDir);
   t.after(() => store.close());
 
-  const wheel = wheelFor('racy', '1.0.0');
-  const rel: NewRelease = {
-    package: 'fapilog-racy',
-    version: '1.0.0',
-    description: 'Racy',
-    author: 'Alice',
-    plugin_type: 'sink',
-    license: 'MIT',
-    homepage: null,
-    repository: null,
-    fapilog_compatibility: '>=0.14',
-    requires_python: '>=3.9',
-    dependencies: [],
-    readme: '',
-    files: [{ filename: wheel.filename, sha256: sha256Hex(wheel.data), data: wheel.data }],
-  };
+  const rel: NewRelease = newRelease('racy', '1.0.0', { description: 'Racy', requires_python: '>=3.9' });
 
   const rival = new Worker(RIVAL, { eval: true, workerData: { db: path.join(dataDir, 'marketplace.sqlite') } });
   const messages: string[] = [];

@@ -1,5 +1,6 @@
 /** Helpers shared by the server tests: JSON fetches and multipart publishes against a real server. */
 import { createHash } from 'node:crypto';
+import { sha256Hex, type NewRelease } from '../../server/store.ts';
 import { buildWheel } from '../../server/wheel.ts';
 import type { PluginType, PublishMetadataInput } from '../../src/core/marketplace/schemas.ts';
 
@@ -65,4 +66,25 @@ export async function publish(
     body: form,
     headers: token ? { Authorization: `Bearer ${token}` } : {},
   });
+}
+
+/** A release for Store.publish with a real wheel; `overrides` changes only what a test is about. */
+export function newRelease(name: string, version: string, overrides: Partial<NewRelease> = {}): NewRelease {
+  const wheel = wheelFor(name, version);
+  return {
+    package: `fapilog-${name}`,
+    version,
+    description: name,
+    author: 'Alice',
+    plugin_type: 'sink',
+    license: 'MIT',
+    homepage: null,
+    repository: null,
+    fapilog_compatibility: '>=0.14',
+    requires_python: null,
+    dependencies: [],
+    readme: '',
+    files: [{ filename: wheel.filename, sha256: sha256Hex(wheel.data), data: wheel.data }],
+    ...overrides,
+  };
 }
