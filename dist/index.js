@@ -49017,7 +49017,7 @@ function howToFix(report) {
         return [];
     const lines = ['### How to fix', ''];
     if (updatable.length > 0) {
-        lines.push(`- Run ${code(`npx fapilog-plugins update ${updatable.join(' ')}`)} in the project and commit the changed manifests and lockfiles, or let the fapilog-plugins bot open the pull requests.`);
+        lines.push(`- Run ${code(`npx fapilog-plugins update ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`);
     }
     if (stuck.length > 0) {
         lines.push(`- No compatible release of ${stuck.map(code).join(', ')}: change the fapilog version, or remove the plugin.`);

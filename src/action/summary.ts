@@ -80,7 +80,7 @@ function howToFix(report: Report): string[] {
   const lines = ['### How to fix', ''];
   if (updatable.length > 0) {
     lines.push(
-      `- Run ${code(`npx fapilog-plugins update ${updatable.join(' ')}`)} in the project and commit the changed manifests and lockfiles, or let the fapilog-plugins bot open the pull requests.`,
+      `- Run ${code(`npx fapilog-plugins update ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`,
     );
   }
   if (stuck.length > 0) {

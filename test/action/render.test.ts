@@ -93,7 +93,7 @@ describe('summary', () => {
     assert.match(md, /\*\*Failed:\*\* 2 plugins failed/);
     assert.match(md, /### How to fix/);
     assert.match(md, /`npx fapilog-plugins update fapilog-loki fapilog-splunk`/);
-    assert.match(md, /fapilog-plugins bot/);
+    assert.match(md, /refresh any lockfile with the command it prints/);
     assert.match(md, /No compatible release of `fapilog-old`/);
     assert.match(md, /`fapilog-kafka`: newer releases need a newer fapilog/);
     assert.doesNotMatch(md, /stale|cache could not|from the cache/);
