@@ -28570,7 +28570,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3304);
 /** Entry point of the GitHub Action (bundled to dist/index.js). */
 
 await (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)();
@@ -28580,7 +28580,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5:
+/***/ 3304:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44096,14 +44096,18 @@ function lockCommand(lockfile, packageName) {
             args = ['lock', '--upgrade-package', packageName];
             break;
         case 'poetry.lock':
+            // `poetry lock --no-update` is gone in Poetry 2; `update --lock` works in 1.x and 2.x and
+            // re-resolves only this package, writing the lockfile without installing.
             command = 'poetry';
-            args = ['lock', '--no-update'];
+            args = ['update', '--lock', packageName];
             break;
         case 'pdm.lock':
+            // --no-sync: lockfile only, the environment is left alone; --update-reuse keeps the rest pinned.
             command = 'pdm';
-            args = ['update', '--update-reuse', packageName];
+            args = ['update', '--no-sync', '--update-reuse', packageName];
             break;
         case 'Pipfile.lock':
+            // `pipenv upgrade <pkg>` would also rewrite the Pipfile entry we just edited; `lock` re-resolves from it.
             command = 'pipenv';
             args = ['lock'];
             break;
@@ -49361,16 +49365,27 @@ function findingsMarkdownTable() {
     return ['| Code | Severity | Meaning | Fix |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/format.js
-/** Sizes as people read them, with the exact byte count kept alongside by callers that need it. */
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/size.js
+/**
+ * File sizes, one convention for every front end: binary units (KiB, MiB, GiB, as `--max-file-size
+ * 20MiB` reads them), so the CLI, the Action summary and the findings print the same number.
+ */
+const UNITS = ['KiB', 'MiB', 'GiB'];
+/** `512 B`, `3.6 KiB`, `20.0 MiB`; callers that need the exact count print it alongside. */
 function formatSize(bytes) {
-    if (bytes >= 1024 * 1024)
-        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-    if (bytes >= 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${bytes} B`;
+    if (bytes < 1024)
+        return `${bytes} B`;
+    let value = bytes;
+    let unit = 'B';
+    for (const u of UNITS) {
+        if (value < 1024)
+            break;
+        value /= 1024;
+        unit = u;
+    }
+    return `${value.toFixed(1)} ${unit}`;
 }
-/** `20MiB`, `20 MB`, `512k`, `1048576` -> bytes; null when unreadable. */
+/** `20MiB`, `20 MB`, `512k`, `1048576` -> bytes (k/M/G are read as binary); null when unreadable. */
 function parseSize(text) {
     const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?b)?\s*$/i.exec(text);
     if (!m)

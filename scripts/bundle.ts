@@ -10,6 +10,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatSize } from '../src/core/size.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -47,4 +48,4 @@ for (const name of readdirSync(out)) {
 rmSync(lib, { recursive: true, force: true });
 
 const size = statSync(path.join(out, 'index.js')).size;
-console.log(`bundle: ${path.relative(root, out) || '.'}/index.js ${(size / 1024).toFixed(0)} kB`);
+console.log(`bundle: ${path.relative(root, out) || '.'}/index.js ${formatSize(size)}`);

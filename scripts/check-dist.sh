@@ -4,9 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Without git there is nothing to compare against: fail rather than pass silently.
+if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  echo "check-dist: not a git checkout, cannot compare dist/ with the committed bundle" >&2
+  exit 2
+fi
+
 npm run --silent bundle
 
-if [ -n "$(git status --porcelain -- dist)" ]; then
+status=$(git status --porcelain -- dist)
+if [ -n "$status" ]; then
   echo "::error title=dist is out of date::dist/ differs from what 'npm run bundle' builds. Run 'npm run bundle' and commit dist/." >&2
   echo "Changed files in dist/:" >&2
   git status --porcelain -- dist >&2

@@ -9,7 +9,7 @@ import { ENV, type MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
 import { executePublish } from '../core/publish/execute.ts';
 import { isFailing, type Finding } from '../core/publish/findings.ts';
-import { formatSize } from '../core/publish/format.ts';
+import { formatSize } from '../core/size.ts';
 import { blockingFindings, preparePublish, type PublishPlan } from '../core/publish/plan.ts';
 
 export interface PublishConfig {

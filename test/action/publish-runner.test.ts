@@ -18,7 +18,7 @@ describe('action publish', () => {
   before(async () => {
     server = await startTestServer({ seed: true });
     ws = makeWorkspace(PLUGIN, 'plugin');
-    // Debian's python3-build, offline (see /work/shared/reference/domain.md).
+    // Debian's python3-build and hatchling, offline: no PyPI, so no isolated build environment.
     const project = path.join(ws.dir, 'plugin');
     execFileSync('/usr/bin/python3', ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--outdir', path.join(project, 'out'), project], {
       stdio: 'pipe',

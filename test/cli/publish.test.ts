@@ -4,7 +4,7 @@
  * token), --dry-run, --strict, --json and the tag from GITHUB_REF.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
@@ -17,6 +17,7 @@ let project: string;
 let dist: string;
 let editedDist: string;
 let wheelOnly: string;
+let unbounded: string;
 
 const sha = async (file: string) => (await import('node:crypto')).createHash('sha256').update(await readFile(file)).digest('hex');
 
@@ -26,7 +27,15 @@ before(async () => {
   project = await copyExample();
   const edited = await copyExample();
   await edit(path.join(edited, 'README.md'), (t) => t.replace('ready for container log collectors.', 'ready for log collectors of any kind.'));
-  const dists = await pool([() => build(project), () => build(edited), () => build(project, { only: 'wheel' })]);
+  // docs/publishing.md's failing example: a wheel only, and a fapilog requirement without upper bound.
+  unbounded = await copyExample();
+  await edit(path.join(unbounded, 'pyproject.toml'), (t) => t.replace('"fapilog>=0.14,<0.20"', '"fapilog>=0.14"'));
+  const dists = await pool([
+    () => build(project),
+    () => build(edited),
+    () => build(project, { only: 'wheel' }),
+    () => build(unbounded, { outDir: path.join(unbounded, 'dist'), only: 'wheel' }),
+  ]);
   [dist, editedDist, wheelOnly] = dists as [string, string, string];
 });
 after(async () => {
@@ -37,6 +46,15 @@ after(async () => {
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['--marketplace-url', server.apiUrl, 'publish', ...args], { env });
 
 describe('publish', () => {
+  test("docs/publishing.md's failing example is what the CLI prints for it", async () => {
+    const r = await runCli(['--marketplace-url', server.apiUrl, 'publish', '--tag', 'v1.1.0'], { cwd: unbounded, env: { FAPILOG_MARKETPLACE_TOKEN: owner } });
+    const shown = `$ fapilog-plugins publish --tag v1.1.0\n${r.stdout}${r.stderr}$ echo $?\n${r.code}\n`;
+    const doc = await readFile(new URL('../../docs/publishing.md', import.meta.url), 'utf8');
+    const m = /<!-- failing-example:start -->\n```console\n([\s\S]*?)```\n<!-- failing-example:end -->/.exec(doc);
+    assert.ok(m, 'the failing-example markers are missing');
+    assert.equal(m[1], shown, 'docs/publishing.md: paste this run into the failing-example block');
+  });
+
   test('--dry-run with a tag that disagrees prints files, the finding and its fix, and exits 1', async () => {
     const r = await cli([project, '--dist', dist, '--dry-run', '--tag', 'v1.2.0'], { FAPILOG_MARKETPLACE_TOKEN: owner });
     assert.equal(r.code, 1, r.stderr);
@@ -84,7 +102,8 @@ describe('publish', () => {
       const line = first.stdout.split('\n').find((l) => l.includes(f));
       assert.ok(line, `${f} is listed`);
       assert.ok(line.includes(`sha256:${await sha(path.join(dist, f))}`), line);
-      assert.match(line, /\d(\.\d)? kB/);
+      // Binary units, as the Action summary and the findings print them.
+      assert.ok(line.includes(`  ${((await stat(path.join(dist, f))).size / 1024).toFixed(1)} KiB  `), line);
     }
     assert.match(first.stdout, /^published fapilog-stdout-json 1\.0\.0$/m);
     assert.match(first.stdout, new RegExp(`${server.apiUrl.replace(/[.]/g, '\\.')}/plugins/stdout-json/versions/1\\.0\\.0`));

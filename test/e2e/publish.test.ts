@@ -6,70 +6,37 @@
  * --require-hashes, and `outdated` reports an app pinned to the previous version as outdated.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { run as runProgram } from '../../src/cli/program.ts';
+import { BUNDLE_ENTRY, runAction } from '../action/harness.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { build, cleanupTemp, copyExample, PYTHON, run, tempDir } from '../core/publish/helpers.ts';
 
-const BUNDLE = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
-
-interface ActionRun {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-/** Runs the bundled Action like a GitHub runner: INPUT_* variables, output and summary files. */
-async function runAction(workspace: string, inputs: Record<string, string>, env: Record<string, string>): Promise<ActionRun> {
-  const files = await tempDir('fapilog-action-files-');
-  const outputFile = path.join(files, 'output');
-  const summaryFile = path.join(files, 'summary');
-  await writeFile(outputFile, '');
-  await writeFile(summaryFile, '');
-  const childEnv: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(INPUT_|GITHUB_|RUNNER_|FAPILOG_)/.test(k)) childEnv[k] = v;
-  Object.assign(childEnv, { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile }, env);
-  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value;
-  // process.execPath is the Node 24 the tests run on (npx node), the Action's `using: node24`.
-  const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  const outputs: Record<string, string> = {};
-  const lines = (await readFile(outputFile, 'utf8')).split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (!m?.[1] || !m[2]) continue;
-    const end = lines.indexOf(m[2], i + 1);
-    outputs[m[1]] = lines.slice(i + 1, end).join('\n');
-    i = end;
-  }
-  return { code, stdout, outputs, summary: await readFile(summaryFile, 'utf8') };
+/** The bundled Action as a GitHub runner starts it, with the combined log a step shows. */
+async function runBundle(inputs: Record<string, string>, env: Record<string, string>) {
+  const r = await runAction({ entry: BUNDLE_ENTRY, workspace, inputs, env });
+  return { ...r, log: r.stdout + r.stderr };
 }
 
 let server: TestServer;
 let token: string;
 let workspace: string;
 let project: string;
+let cacheDir: string;
 const published: Record<string, Array<{ filename: string; sha256: string }>> = {};
 
 before(async () => {
-  assert.ok(existsSync(BUNDLE), 'dist/index.js is missing: run `npm run bundle`');
+  assert.ok(existsSync(BUNDLE_ENTRY), 'dist/index.js is missing: run `npm run bundle`');
   server = await startTestServer({ seed: true });
   token = server.createToken('fapilog-examples');
   project = await copyExample();
   workspace = path.dirname(project);
+  // The Action's metadata cache goes here, never to the user's ~/.cache.
+  cacheDir = await tempDir('fapilog-e2e-cache-');
 });
 after(async () => {
   await server?.stop();
@@ -82,14 +49,14 @@ async function sha256s(dist: string): Promise<Array<{ filename: string; sha256: 
   return Promise.all(names.map(async (filename) => ({ filename, sha256: createHash('sha256').update(await readFile(path.join(dist, filename))).digest('hex') })));
 }
 
-const inputs = () => ({ command: 'publish', path: 'plugin', 'packages-dir': 'dist', token, 'marketplace-url': server.apiUrl });
+const inputs = () => ({ command: 'publish', path: 'plugin', 'packages-dir': 'dist', token, 'marketplace-url': server.apiUrl, 'cache-dir': cacheDir });
 
 test('the Action publishes 1.0.0 from its tag, and a re-run is unchanged', async () => {
   const dist = await build(project, { outDir: path.join(project, 'dist') });
   published['1.0.0'] = await sha256s(dist);
 
-  const first = await runAction(workspace, inputs(), { GITHUB_REF: 'refs/tags/v1.0.0' });
-  assert.equal(first.code, 0, first.stdout);
+  const first = await runBundle(inputs(), { GITHUB_REF: 'refs/tags/v1.0.0' });
+  assert.equal(first.code, 0, first.log);
   assert.equal(first.outputs['status'], 'published');
   assert.equal(first.outputs['version'], '1.0.0');
   assert.equal(first.outputs['url'], `${server.apiUrl}/plugins/stdout-json/versions/1.0.0`);
@@ -99,19 +66,21 @@ test('the Action publishes 1.0.0 from its tag, and a re-run is unchanged', async
   }
   assert.match(first.summary, /No findings\./);
   // `::add-mask::<token>` is how the runner tells GitHub to mask it; nothing else may show it.
-  const printed = first.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
-  assert.ok(first.stdout.includes(`::add-mask::${token}`), 'the token is masked');
+  const printed = first.log.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+  assert.ok(first.log.includes(`::add-mask::${token}`), 'the token is masked');
   assert.ok(!printed.some((l) => l.includes(token)) && !first.summary.includes(token), 'the token is never printed');
   process.stdout.write(`\n--- publish summary (e2e) ---\n${first.summary}--- end ---\n`);
 
-  const again = await runAction(workspace, inputs(), { GITHUB_REF: 'refs/tags/v1.0.0' });
-  assert.equal(again.code, 0, again.stdout);
+  assert.ok((await readdir(cacheDir, { recursive: true })).length > 0, 'the Action cached marketplace metadata in its cache-dir');
+
+  const again = await runBundle(inputs(), { GITHUB_REF: 'refs/tags/v1.0.0' });
+  assert.equal(again.code, 0, again.log);
   assert.equal(again.outputs['status'], 'unchanged');
   assert.equal(again.outputs['version'], '1.0.0');
 });
 
 test('a tag that disagrees with the project fails the step before uploading, naming the fix', async () => {
-  const r = await runAction(workspace, inputs(), { GITHUB_REF: 'refs/tags/v1.1.0' });
+  const r = await runBundle(inputs(), { GITHUB_REF: 'refs/tags/v1.1.0' });
   assert.equal(r.code, 1);
   assert.equal(r.outputs['status'], 'failed');
   assert.match(r.summary, /tag-mismatch/);
@@ -129,8 +98,8 @@ test('bumped with `fapilog-plugins version minor`, rebuilt and published as 1.1.
   published['1.1.0'] = await sha256s(dist);
   assert.deepEqual(published['1.1.0'].map((f) => f.filename), ['fapilog_stdout_json-1.1.0-py3-none-any.whl', 'fapilog_stdout_json-1.1.0.tar.gz']);
 
-  const r = await runAction(workspace, inputs(), { GITHUB_REF: 'refs/tags/v1.1.0' });
-  assert.equal(r.code, 0, r.stdout);
+  const r = await runBundle(inputs(), { GITHUB_REF: 'refs/tags/v1.1.0' });
+  assert.equal(r.code, 0, r.log);
   assert.equal(r.outputs['status'], 'published');
   assert.equal(r.outputs['version'], '1.1.0');
 });

@@ -49,7 +49,9 @@ test('the README table holds: each status is demonstrated for an app on fapilog 
   assert.equal(latestCompatible('request-context'), '1.2.0');
   // held-back: newer releases all need >= 0.18
   assert.equal(latestCompatible('kafka'), '2.1.0');
-  for (const r of plugin('kafka').releases.filter((r) => r.version.startsWith('3.'))) {
+  const kafka3 = plugin('kafka').releases.filter((r) => r.version.startsWith('3.'));
+  assert.ok(kafka3.length > 0, 'kafka has 3.x releases');
+  for (const r of kafka3) {
     assert.ok(!satisfies(FAPILOG, r.fapilog_compatibility) && satisfies('0.18.1', r.fapilog_compatibility), r.version);
   }
   // yanked: a pin-able yanked release with a compatible fix
@@ -57,6 +59,20 @@ test('the README table holds: each status is demonstrated for an app on fapilog 
   assert.equal(latestCompatible('sampling'), '1.2.1');
   for (const row of ['| up-to-date | loki', '| outdated | redact-pii', '| incompatible | request-context', '| held-back | kafka', '| yanked | sampling']) {
     assert.ok(readme.includes(row), row);
+  }
+});
+
+test("the README table quotes examples/app's real requirements", () => {
+  const readme = fs.readFileSync(new URL('../../examples/catalog/README.md', import.meta.url), 'utf8');
+  const app = (file: string) => fs.readFileSync(new URL(`../../examples/app/${file}`, import.meta.url), 'utf8');
+  assert.match(readme, /`examples\/app` pins `fapilog==0\.16\.0`/);
+  assert.match(app('pyproject.toml'), /"fapilog==0\.16\.0"/);
+  // | status | name (`package`) | `requirement` [with `--hash`] [(file) | (extra x) | (group x)] | why |
+  const rows = [...readme.matchAll(/^\| [^|]+ \| [\w-]+ \(`(fapilog-[\w-]+)`\) \| `([^`]+)`([^|]*)\|/gm)];
+  assert.ok(rows.length >= 10, `table rows found: ${rows.length}`);
+  for (const [, pkg, req, rest] of rows) {
+    const file = /\(([\w.-]+\.txt)\)/.exec(rest ?? '')?.[1] ?? 'pyproject.toml';
+    assert.ok(app(file).includes(`${pkg}${req}`), `examples/app/${file} has ${pkg}${req}`);
   }
 });
 

@@ -16,6 +16,7 @@ function planOf(store: Store, sql: string): string[] {
 }
 
 function assertUsesIndex(store: Store): void {
+  assert.ok(Object.keys(FILE_QUERIES).length > 0, 'FILE_QUERIES lists the per-plugin file queries');
   for (const [name, sql] of Object.entries(FILE_QUERIES)) {
     const plan = planOf(store, sql);
     assert.ok(

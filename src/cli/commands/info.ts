@@ -2,9 +2,10 @@
 import type { Plugin, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
 import { packageName } from '../../core/names.ts';
 import { equal, isPrerelease, isValid } from '../../core/python/pep440.ts';
+import { formatSize } from '../../core/size.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { formatBytes, formatCount, formatDate, paint, renderFields, renderTable, writeJson, type Cell } from '../output/index.ts';
+import { formatCount, formatDate, paint, renderFields, renderTable, writeJson, type Cell } from '../output/index.ts';
 
 export interface InfoJson {
   plugin: Plugin;
@@ -117,7 +118,7 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
       out.push(
         renderTable(
           [{ header: 'FILENAME', shrink: true, minWidth: Math.min(60, ...release.files.map((f) => f.filename.length)) }, { header: 'SIZE', align: 'right' }, { header: 'SHA256', shrink: true, minWidth: 12 }],
-          release.files.map((f) => [f.filename, formatBytes(f.size), f.sha256]),
+          release.files.map((f) => [f.filename, formatSize(f.size), f.sha256]),
           table,
         ),
       );

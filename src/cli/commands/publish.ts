@@ -8,12 +8,12 @@ import { Option } from 'commander';
 import { ENV } from '../../core/config.ts';
 import { executePublish, type PublishOutcome } from '../../core/publish/execute.ts';
 import { isFailing, type Finding } from '../../core/publish/findings.ts';
-import { parseSize } from '../../core/publish/format.ts';
+import { formatSize, parseSize } from '../../core/size.ts';
 import { blockingFindings, preparePublish, type PublishPlan } from '../../core/publish/plan.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../../core/publish/validate.ts';
 import type { CliIo, CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
-import { formatBytes, paint, writeJson } from '../output/index.ts';
+import { paint, writeJson } from '../output/index.ts';
 
 interface PublishOptions {
   dist?: string;
@@ -140,7 +140,7 @@ function printPlan(ctx: CommandContext, plan: PublishPlan, strict: boolean): voi
   if (plan.files.length === 0) out.push('  (none)\n');
   const width = Math.max(0, ...plan.files.map((f) => f.filename.length));
   for (const f of plan.files) {
-    out.push(`  ${f.filename.padEnd(width)}  ${formatBytes(f.size).padStart(8)}  sha256:${f.sha256}\n`);
+    out.push(`  ${f.filename.padEnd(width)}  ${formatSize(f.size).padStart(8)}  sha256:${f.sha256}\n`);
   }
   for (const name of plan.ignored) out.push(`  ${p('dim', `${name} (ignored: not a wheel or sdist)`)}\n`);
   if (plan.findings.length === 0) {

@@ -6,19 +6,6 @@ export function formatCount(n: number): string {
   return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB'];
-  let v = n;
-  let unit = 'B';
-  for (const u of units) {
-    if (v < 1000) break;
-    v /= 1000;
-    unit = u;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${unit}`;
-}
-
 /** `4.6 (23)`, or `-` when nobody rated. */
 export function formatRating(rating: number, count: number): string {
   return count === 0 ? '-' : `${rating.toFixed(1)} (${count})`;

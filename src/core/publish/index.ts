@@ -4,4 +4,4 @@ export { executePublish, releaseUrl, type PublishOutcome, type PublishSender, ty
 export { FINDINGS, FINDING_CODES, failingFindings, isFailing, findingsMarkdownTable, type Finding, type FindingCode, type Severity } from './findings.ts';
 export { planBump, applyBump, nextVersion, BUMP_KINDS, BumpError, type BumpPlan } from './bump.ts';
 export { DEFAULT_MAX_FILE_SIZE, tagVersion } from './validate.ts';
-export { formatSize } from './format.ts';
+export { formatSize, parseSize } from '../size.ts';

@@ -8,7 +8,7 @@ import { isPluginPackage, normalizeName } from '../names.ts';
 import { compare, isValid, isValidSpecifier, normalize, parseSpecifier, satisfies, sortVersions } from '../python/pep440.ts';
 import type { ArtifactFile, EntryPoint } from './artifacts.ts';
 import { finding, type Finding } from './findings.ts';
-import { formatSize } from './format.ts';
+import { formatSize } from '../size.ts';
 import { isExtraOnly, parseRequirement, type CoreMetadata } from './metadata.ts';
 import type { PluginProject } from './project.ts';
 import { insecureImages, templateMarkers, type ExtractedReadme } from './readme.ts';

@@ -92,14 +92,18 @@ export function lockCommand(lockfile: string, packageName: string): { command: s
       args = ['lock', '--upgrade-package', packageName];
       break;
     case 'poetry.lock':
+      // `poetry lock --no-update` is gone in Poetry 2; `update --lock` works in 1.x and 2.x and
+      // re-resolves only this package, writing the lockfile without installing.
       command = 'poetry';
-      args = ['lock', '--no-update'];
+      args = ['update', '--lock', packageName];
       break;
     case 'pdm.lock':
+      // --no-sync: lockfile only, the environment is left alone; --update-reuse keeps the rest pinned.
       command = 'pdm';
-      args = ['update', '--update-reuse', packageName];
+      args = ['update', '--no-sync', '--update-reuse', packageName];
       break;
     case 'Pipfile.lock':
+      // `pipenv upgrade <pkg>` would also rewrite the Pipfile entry we just edited; `lock` re-resolves from it.
       command = 'pipenv';
       args = ['lock'];
       break;

@@ -108,8 +108,8 @@ describe('readManifest and lockfiles', () => {
 
   test('lock commands', () => {
     assert.equal(lockCommand('uv.lock', 'fapilog-loki').display, 'uv lock --upgrade-package fapilog-loki');
-    assert.equal(lockCommand('sub/poetry.lock', 'fapilog-loki').display, 'poetry lock --no-update');
-    assert.equal(lockCommand('pdm.lock', 'fapilog-loki').display, 'pdm update --update-reuse fapilog-loki');
+    assert.equal(lockCommand('sub/poetry.lock', 'fapilog-loki').display, 'poetry update --lock fapilog-loki');
+    assert.equal(lockCommand('pdm.lock', 'fapilog-loki').display, 'pdm update --no-sync --update-reuse fapilog-loki');
     assert.deepEqual(lockCommand('Pipfile.lock', 'x').args, ['lock']);
     assert.throws(() => lockCommand('yarn.lock', 'x'), LockfileError);
   });
