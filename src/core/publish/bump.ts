@@ -10,9 +10,9 @@
  * `major|minor|patch` from a pre-release finish it when it already is that kind of bump
  * (2.0.0rc1 -> major -> 2.0.0; 1.2.4rc1 -> patch -> 1.2.4), as @renovatebot/pep440's `inc` does.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { replaceFileAtomically } from '../atomic-file.ts';
 import { inc } from '@renovatebot/pep440';
 import { parse as parseToml } from 'smol-toml';
 import { parseTOML } from 'toml-eslint-parser';
@@ -158,21 +158,13 @@ async function verifyEdit(plan: BumpPlan, edit: FileEdit): Promise<void> {
   if (m?.groups?.['version'] !== plan.to) throw new BumpError(`internal error: ${edit.file} would not read back version ${plan.to}`);
 }
 
-/** Writes each edit atomically (temp file in the same directory, re-parse, rename). */
+/** Writes each edit atomically, after checking it reads back as the new version. */
 export async function applyBump(plan: BumpPlan): Promise<void> {
   for (const edit of plan.edits) {
     const current = await readFile(edit.file, 'utf8');
     if (current !== edit.oldText) throw new BumpError(`${edit.file} changed while bumping; run the command again`);
     await verifyEdit(plan, edit);
-    const temp = path.join(path.dirname(edit.file), `.${path.basename(edit.file)}.${randomBytes(4).toString('hex')}.tmp`);
-    try {
-      await writeFile(temp, edit.newText, { flush: true, mode: (await stat(edit.file)).mode & 0o777 });
-      const back = await readFile(temp, 'utf8');
-      if (back !== edit.newText) throw new BumpError(`${temp}: written text does not read back`);
-      await rename(temp, edit.file);
-    } finally {
-      await rm(temp, { force: true });
-    }
+    await replaceFileAtomically(edit.file, edit.newText);
   }
 }
 

@@ -3,24 +3,16 @@
  * text goes to a temp file beside the target, is re-read and checked, and only then renamed over
  * the original. A failed check deletes the temp file and leaves the original untouched.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AtomicWriteError, replaceFileAtomically } from '../atomic-file.ts';
 import { manifestKindOf } from './discover.ts';
 import { readManifest } from './scan.ts';
 import type { Manifest, ManifestKind } from './types.ts';
 
+export { AtomicWriteError };
+
 /** Returns null when the written text is right, else the reason it is not. */
 export type ManifestVerifier = (writtenText: string, reread: Manifest) => string | null;
-
-export class AtomicWriteError extends Error {
-  override name = 'AtomicWriteError';
-  readonly file: string;
-  constructor(file: string, reason: string) {
-    super(`${file} was not changed: ${reason}`);
-    this.file = file;
-  }
-}
 
 /**
  * A verifier that re-reads the manifest and checks that `name` (normalised) in `section` now has
@@ -49,30 +41,16 @@ export async function writeManifestAtomically(
   verify?: ManifestVerifier,
   kind?: ManifestKind,
 ): Promise<void> {
-  // Through a symlink, the link stays and its target is replaced.
-  const real = await realpath(filePath).catch(() => filePath);
-  const dir = path.dirname(real);
+  // Parse under the target's name so the format is chosen by the file name, not the temp name.
   const base = path.basename(filePath);
-  const tmp = path.join(dir, `.${path.basename(real)}.fapilog-plugins-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  const mode = await stat(real).then((s) => s.mode & 0o7777, () => null);
-  await writeFile(tmp, newText, { encoding: 'utf8', flag: 'wx' });
-  try {
-    if (mode !== null) await chmod(tmp, mode);
-    const written = await readFile(tmp, 'utf8');
-    if (written !== newText) throw new AtomicWriteError(filePath, 'the temp file did not read back as written');
+  const k = kind ?? manifestKindOf(base);
+  await replaceFileAtomically(filePath, newText, (written) => {
     let reread: Manifest;
     try {
-      // Parse under the target's name so the format is chosen by the real file name.
-      const k = kind ?? manifestKindOf(base);
       reread = readManifest(base, written, k === 'lockfile' || k === null ? 'requirements' : k);
     } catch (err) {
-      throw new AtomicWriteError(filePath, `the edited text does not parse (${(err as Error).message})`);
+      return `the edited text does not parse (${(err as Error).message})`;
     }
-    const problem = verify ? verify(written, reread) : null;
-    if (problem !== null) throw new AtomicWriteError(filePath, problem);
-    await rename(tmp, real);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+    return verify ? verify(written, reread) : null;
+  });
 }
