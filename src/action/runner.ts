@@ -13,6 +13,7 @@ import { workspacePath, type Annotation } from './annotations.ts';
 import { checkMain, type CheckResult } from './check.ts';
 import { InputError, INPUT_NAMES, parseInputs, type ActionInputs } from './inputs.ts';
 import { publishMain } from './publish.ts';
+import { oidcEnvironment } from './oidc.ts';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -91,6 +92,7 @@ async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, e
     {
       exec: (cmd, args, opts) => exec(cmd, args, opts?.cwd ? { cwd: opts.cwd } : {}),
       log: (line) => core.info(line),
+      oidc: { ...oidcEnvironment(env), getIDToken: (audience) => core.getIDToken(audience), setSecret: (value) => core.setSecret(value) },
     },
   );
   core.setOutput('version', result.version ?? '');
