@@ -12,8 +12,10 @@ import type { Store } from './store.ts';
 import { isoTimestamp } from './time.ts';
 
 const SCHEMA = `
+-- AUTOINCREMENT: an id is never reused, so a session granted by a removed publisher cannot come
+-- back to life when another publisher is registered later.
 CREATE TABLE IF NOT EXISTS trusted_publishers (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   package TEXT NOT NULL,
   owner TEXT NOT NULL,
   issuer TEXT NOT NULL,

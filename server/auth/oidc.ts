@@ -14,6 +14,7 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify
 import { z } from 'zod';
 import type { TrustedProvenance, TrustedPublisher } from '../../src/core/marketplace/schemas.ts';
 import { HttpError } from '../errors.ts';
+import { isoTimestamp } from '../time.ts';
 
 export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 /** Seconds of clock skew tolerated on exp, nbf and iat. */
@@ -132,8 +133,8 @@ export class OidcVerifier {
   }
 
   private explain(err: unknown, claims: JWTPayload, audience: string): HttpError {
-    const at = (n: unknown) => (typeof n === 'number' ? new Date(n * 1000).toISOString() : show(n));
-    const now = this.now().toISOString();
+    const at = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? isoTimestamp(new Date(n * 1000)) : show(n));
+    const now = isoTimestamp(this.now());
     if (err instanceof errors.JWTExpired) {
       if (err.claim === 'iat') return invalid(`iat: the token was issued at ${at(claims.iat)}, more than ${MAX_TOKEN_AGE} before ${now}`);
       return invalid(`exp: the token expired at ${at(claims.exp)} (now ${now}, leeway ${LEEWAY_SECONDS}s); request a new one`);
@@ -177,9 +178,9 @@ const lower = (s: string) => s.toLowerCase();
 
 /** The first claim of `p` the token does not satisfy, as a message; null when it matches. */
 function failure(p: TrustedPublisher, c: GithubClaims): { rank: number; message: string } | null {
-  const where = `${p.package}'s trusted publisher ${p.repository} (id ${p.id})`;
+  const where = `trusted publisher #${p.id} of ${p.package}`;
   if (lower(c.repository) !== lower(p.repository)) {
-    return { rank: 0, message: `repository: the token is from ${show(c.repository)}, ${where} names ${p.repository}` };
+    return { rank: 0, message: `repository: the token is from ${show(c.repository)}; ${where} names ${p.repository}` };
   }
   if (c.repository_id !== p.repository_id) {
     return {
@@ -197,7 +198,7 @@ function failure(p: TrustedPublisher, c: GithubClaims): { rank: number; message:
   const path = at >= 0 ? ref.value.slice(0, at) : ref.value;
   const [owner, repo, ...rest] = path.split('/');
   if (`${lower(owner ?? '')}/${lower(repo ?? '')}/${rest.join('/')}` !== expected) {
-    return { rank: 3, message: `${ref.name}: the token's workflow is ${show(ref.value)}, ${where} allows only .github/workflows/${p.workflow} of ${p.repository}` };
+    return { rank: 3, message: `${ref.name}: the token's workflow is ${show(ref.value)}; ${where} allows only .github/workflows/${p.workflow} of ${p.repository}` };
   }
   if (p.environment !== null && c.environment !== p.environment) {
     return {
