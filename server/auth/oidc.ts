@@ -31,20 +31,21 @@ export interface OidcOptions {
 const Discovery = z.object({ issuer: z.string(), jwks_uri: z.url({ protocol: /^https?$/ }) });
 
 const digits = z.string().regex(/^[1-9][0-9]{0,19}$/, 'expected a numeric id');
+const line = z.string().max(1000).regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
 /** The claims we rely on, as GitHub sends them (ids are strings). */
 export const GithubClaims = z.object({
   iss: z.string(),
   jti: z.string().min(1).max(512),
   exp: z.number(),
-  repository: z.string().min(1).max(300),
+  repository: z.string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'expected OWNER/NAME'),
   repository_id: digits,
   repository_owner: z.string().max(200).optional(),
   repository_owner_id: digits,
-  job_workflow_ref: z.string().max(1000).optional(),
-  workflow_ref: z.string().max(1000).optional(),
-  ref: z.string().max(1000).default(''),
-  sha: z.string().max(200).default(''),
-  environment: z.string().max(255).optional(),
+  job_workflow_ref: line.optional(),
+  workflow_ref: line.optional(),
+  ref: line.default(''),
+  sha: line.default(''),
+  environment: line.optional(),
 });
 export type GithubClaims = z.infer<typeof GithubClaims>;
 

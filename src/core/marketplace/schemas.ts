@@ -25,6 +25,8 @@ export type ReleaseFile = z.infer<typeof ReleaseFile>;
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 
 const NumericId = z.string().regex(/^[1-9][0-9]{0,19}$/, 'a numeric id (digits, as GitHub sends it)');
+/** Shown in terminals, logs and summaries: control characters are refused at the source. */
+const Line = z.string().max(1000).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
 
 /**
  * Who published a release, recorded by the marketplace at publish time. `trusted`: facts from a
@@ -33,18 +35,18 @@ const NumericId = z.string().regex(/^[1-9][0-9]{0,19}$/, 'a numeric id (digits, 
  */
 export const TrustedProvenance = z.object({
   kind: z.literal('trusted'),
-  issuer: z.string(),
-  repository: z.string(),
+  issuer: Line,
+  repository: Line,
   repository_id: NumericId,
   repository_owner_id: NumericId,
   /** `job_workflow_ref` (or `workflow_ref`): `owner/repo/.github/workflows/release.yml@refs/tags/v1.0.0`. */
-  workflow_ref: z.string(),
-  ref: z.string(),
-  sha: z.string(),
-  environment: z.string().nullable(),
+  workflow_ref: Line,
+  ref: Line,
+  sha: Line,
+  environment: Line.nullable(),
 });
 export type TrustedProvenance = z.infer<typeof TrustedProvenance>;
-export const TokenProvenance = z.object({ kind: z.literal('token'), owner: z.string() });
+export const TokenProvenance = z.object({ kind: z.literal('token'), owner: Line });
 export type TokenProvenance = z.infer<typeof TokenProvenance>;
 export const Provenance = z.discriminatedUnion('kind', [TrustedProvenance, TokenProvenance]);
 export type Provenance = z.infer<typeof Provenance>;
