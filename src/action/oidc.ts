@@ -54,8 +54,9 @@ function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
 }
 
+/** Inside a table cell: backticks cannot close the span, pipes cannot split the row. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
 }
 
 export function renderTrustedFailure(args: { pkg: string | null; claims: TokenClaims | null; reason: string; audience: string | null }): string {

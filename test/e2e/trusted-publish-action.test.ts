@@ -117,10 +117,10 @@ describe('trusted publishing through the bundled Action', () => {
       assert.ok(run.summary.includes(row), `summary row ${row}`);
     }
     const command = /```sh\n(fapilog-plugins admin publisher add .+)\n```/.exec(run.summary)?.[1];
-    assert.equal(command, 'fapilog-plugins admin publisher add fapilog-stdout-json --repository acme/fapilog-stdout-json --repository-id 700123 --owner-id 4501 --workflow publish.yml --environment pypi');
+    assert.equal(command, `fapilog-plugins admin publisher add fapilog-stdout-json --repository acme/fapilog-stdout-json --repository-id 700123 --owner-id 4501 --workflow publish.yml --environment pypi --issuer ${issuer.url}`);
 
     const args = command!.split(' ').slice(3);
-    const added = await admin(...args, '--issuer', issuer.url);
+    const added = await admin(...args);
     assert.equal(added.code, 0, added.stderr);
     const again = await runAction({ entry: BUNDLE_ENTRY, workspace: ws.dir, inputs: inputs(), env: oidcEnv() });
     assert.equal(again.code, 0, again.stdout);

@@ -6,7 +6,7 @@
  */
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
-import { ErrorBody, OidcAudience, OidcTokenResponse } from '../marketplace/schemas.ts';
+import { ErrorBody, GITHUB_OIDC_ISSUER, OidcAudience, OidcTokenResponse } from '../marketplace/schemas.ts';
 import { workflowFile } from './provenance.ts';
 
 const TIMEOUT_MS = 30_000;
@@ -74,11 +74,16 @@ export const TokenClaims = z.object({
 });
 export type TokenClaims = z.infer<typeof TokenClaims>;
 
-/** Decoded, not verified: only ever shown, never trusted. */
+const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 500);
+
+/** Decoded, not verified: only ever shown (control characters replaced), never trusted. */
 export function tokenClaims(oidcToken: string): TokenClaims | null {
   try {
     const parsed = TokenClaims.safeParse(decodeJwt(oidcToken));
-    return parsed.success ? parsed.data : null;
+    if (!parsed.success) return null;
+    return Object.fromEntries(
+      Object.entries(parsed.data).map(([k, v]) => [k, Array.isArray(v) ? v.map(printable) : typeof v === 'string' ? printable(v) : v]),
+    ) as TokenClaims;
   } catch {
     return null;
   }
@@ -99,5 +104,6 @@ export function registrationCommand(pkg: string, claims: TokenClaims): string | 
     `--workflow ${shellWord(workflowFile(ref))}`,
   ];
   if (claims.environment) args.push(`--environment ${shellWord(claims.environment)}`);
+  if (claims.iss && claims.iss.replace(/\/+$/, '') !== GITHUB_OIDC_ISSUER) args.push(`--issuer ${shellWord(claims.iss)}`);
   return args.join(' ');
 }
