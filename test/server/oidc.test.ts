@@ -216,3 +216,30 @@ describe('trusted publishing', () => {
     assert.equal((await exchange(token)).status, 403, 'still a mismatch, not a replay');
   });
 });
+
+describe('trusted publishing, other setups', () => {
+  test('one repository may publish several plugins: the token is scoped to all of them', async () => {
+    const mono = { repository: 'acme/monorepo', repository_id: '900900', repository_owner_id: '4501', workflow: 'release.yml', issuer: issuer.url };
+    for (const name of ['mono-a', 'mono-b']) {
+      const r = await getJson(`${server.apiUrl}/plugins/${name}/publishers`, { method: 'POST', headers: auth(owner), body: JSON.stringify(mono) });
+      assert.equal(r.status, 201);
+    }
+    const ref = 'acme/monorepo/.github/workflows/release.yml@refs/tags/v2.0.0';
+    const r = await exchange(await mint({ claims: { repository: 'acme/monorepo', repository_id: '900900', job_workflow_ref: ref, workflow_ref: ref } }));
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.plugins, ['fapilog-mono-a', 'fapilog-mono-b']);
+    assert.equal((await publishWith(r.body.token, 'mono-b')).status, 201);
+  });
+
+  test('keys that cannot be fetched are a 503 naming the issuer, not a verdict on the token', async (t) => {
+    const closed = await startIssuer();
+    const jwksUrl = `${closed.url}/.well-known/jwks`;
+    await closed.close();
+    const broken = await startTestServer({ oidc: { issuer: issuer.url, jwksUrl } });
+    t.after(() => broken.stop());
+    const r = await getJson(`${broken.apiUrl}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: await issuer.mint(broken.url) }) });
+    assert.equal(r.status, 503);
+    assert.equal(r.body.error.code, 'issuer_unavailable');
+    assert.match(r.body.error.message, new RegExp(`^cannot fetch the keys of ${issuer.url.replace(/\./g, '\\.')}: `));
+  });
+});
