@@ -31,3 +31,10 @@ test('a shell turns the command back into exactly the arguments given', () => {
   const words = shellSplit(npxCommand(...args));
   assert.deepEqual(words, ['npx', NPX_PACKAGE, ...args]);
 });
+
+test("the README's npx examples name the current release", () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const named = [...readme.matchAll(/npx fapilog-plugins@(\S+)/g)].map((m) => m[1]);
+  assert.ok(named.length > 0, 'README shows the versioned npx command');
+  for (const version of named) assert.equal(version, pkg.version);
+});
