@@ -268,8 +268,9 @@ describe('the packed and installed package', () => {
     }
   });
 
-  test('the installed npx hint names this release', async () => {
+  test('the installed npx hint names the installed release', async () => {
     const mod = (await import(pathToFileURL(path.join(installed, 'src', 'core', 'render', 'npx.js')).href)) as { NPX_PACKAGE: string };
-    assert.equal(mod.NPX_PACKAGE, `${PKG.name}@${PKG.version}`);
+    const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { name: string; version: string };
+    assert.equal(mod.NPX_PACKAGE, `${manifest.name}@${manifest.version}`);
   });
 });

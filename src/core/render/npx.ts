@@ -3,14 +3,15 @@
  * `npx` command pinned to this release, so that it runs the same code that gave the advice
  * (`npx fapilog-plugins@0.1.0 update fapilog-otel`).
  *
- * The version comes from package.json through a JSON import: the relative path is the same in a
- * checkout and in the npm package (which keeps the checkout's layout, see scripts/build.ts), and
- * the Action's ncc bundle inlines the value.
+ * The version is package.json's, by way of TOOL_VERSION (test/core/version.test.ts keeps the two
+ * equal): the same constant in a checkout, in the npm package and in the Action's ncc bundle. A
+ * JSON import of package.json would work in the first two too, but it puts a copy of package.json
+ * into the bundle's build and our own package into dist/licenses.txt.
  */
-import pkg from '../../../package.json' with { type: 'json' };
+import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 
 /** `fapilog-plugins@0.1.0`: what `npx` is told to fetch and run. */
-export const NPX_PACKAGE = `${pkg.name}@${pkg.version}`;
+export const NPX_PACKAGE = `${TOOL_NAME}@${TOOL_VERSION}`;
 
 /** Characters a POSIX shell takes literally, so that a word made of them needs no quotes. */
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
