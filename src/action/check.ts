@@ -6,10 +6,10 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../core/analysis/report.ts';
-import { checkProject } from '../core/check.ts';
 import type { MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
 import { MarketplaceError } from '../core/marketplace/errors.ts';
+import { checkProject, DiskProjectFiles } from '../core/project/index.ts';
 import type { Annotation } from './annotations.ts';
 import type { FailOn } from '../core/analysis/policy.ts';
 import { InputError } from './inputs.ts';
@@ -63,12 +63,12 @@ export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<C
   const client = new MarketplaceClient(config.settings, { warn: deps.warn, ...(deps.debug ? { debug: deps.debug } : {}) });
   let report: Report;
   try {
-    report = await checkProject({
-      root,
-      client,
+    ({ report } = await checkProject({
+      files: new DiskProjectFiles(root),
+      lookup: client,
       ...(config.fapilogVersion ? { fapilogVersion: config.fapilogVersion } : {}),
       ignore: config.ignore,
-    });
+    }));
   } catch (err) {
     if (err instanceof MarketplaceError && (err.unreachable || err.kind === 'offline-miss')) {
       // The client falls back to its cache when the marketplace is unreachable, so reaching

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Report } from '../../src/core/analysis/report.ts';
-import { scanProject } from '../../src/core/python/scan.ts';
+import { scanProject } from '../../src/core/project/index.ts';
 import { useWorkspace } from '../helpers/workspace.ts';
 
 const ws = useWorkspace('update');

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { MarketplaceSettings } from '../config.ts';
-import { compare, isValid, newestFinal } from '../python/pep440.ts';
+import { compare, isValid, newestFinal } from '../pep440/index.ts';
 import { MetadataCache, type CacheEntry } from './cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';
@@ -160,6 +160,11 @@ export class MarketplaceClient {
   /** The fapilog releases the marketplace knows, PEP 440 ascending. */
   async fapilogVersions(): Promise<string[]> {
     return (await this.#getJson('/fapilog/versions', FapilogVersions, false)).versions;
+  }
+
+  /** Where answers come from, for reports: the API URL, and whether a stale cached copy stood in. */
+  status(): { url: string; stale: boolean } {
+    return { url: this.settings.url, stale: this.stale };
   }
 
   /** Current and latest version of each installed plugin, from one batch lookup. */

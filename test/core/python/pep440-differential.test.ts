@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as renovate from '@renovatebot/pep440';
-import { isValidSpecifier, maxSatisfying, normalize, satisfies, sortVersions } from '../../../src/core/python/pep440.ts';
+import { isValidSpecifier, maxSatisfying, normalize, satisfies, sortVersions } from '../../../src/core/pep440/index.ts';
 import { askPython, seededRandom } from './differential.ts';
 
 const { rand, chance, int, pick } = seededRandom(440);
