@@ -10,7 +10,7 @@ import type { MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
 import { MarketplaceError } from '../core/marketplace/errors.ts';
 import { checkProject, DiskProjectFiles } from '../core/project/index.ts';
-import type { Annotation } from './annotations.ts';
+import type { Annotation } from '../core/render/annotations.ts';
 import type { FailOn } from '../core/analysis/policy.ts';
 import { InputError } from './inputs.ts';
 import { renderCheck, type CheckOutputs } from './outcome.ts';
@@ -74,7 +74,7 @@ export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<C
       // The client falls back to its cache when the marketplace is unreachable, so reaching
       // here means there was no cached copy to report from.
       throw new ActionError(
-        `The marketplace at ${config.settings.url} could not be reached and nothing is cached in ${config.settings.cacheDir} (${err.message})`,
+        `The marketplace at ${config.settings.url} could not be reached and nothing is cached in ${config.settings.cacheDir ?? 'memory'} (${err.message})`,
       );
     }
     throw err;

@@ -4,6 +4,7 @@
  * `[tool.hatch.version] path`).
  */
 import { readFile } from 'node:fs/promises';
+import { decodeBytes } from '../bytes.ts';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
@@ -123,7 +124,7 @@ export async function readProject(dir: string): Promise<PluginProject | null> {
   const pyprojectPath = path.join(dir, 'pyproject.toml');
   let text: string;
   try {
-    text = await readFile(pyprojectPath, 'utf8');
+    text = decodeBytes(await readFile(pyprojectPath));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -157,7 +158,7 @@ async function locateVersion(
   const pattern = hatchPattern(hatch.pattern);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = decodeBytes(await readFile(file));
   } catch {
     throw new ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
   }
