@@ -110,3 +110,17 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * Where decoded text holds a byte that was not UTF-8, said for a user (`byte 0xE9 at line 2,
+ * column 17`); null when there is none. Formats that must be UTF-8 (TOML) refuse with this.
+ */
+export function nonUtf8Position(text: string): string | null {
+  const at = text.search(/[\uDC80-\uDCFF]/);
+  if (at < 0) return null;
+  const before = text.slice(0, at);
+  const line = before.split(/\r\n|\n|\r/).length;
+  const column = at - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+  const byte = (text.charCodeAt(at) - 0xdc00).toString(16).toUpperCase().padStart(2, '0');
+  return `byte 0x${byte} at line ${line}, column ${column}`;
+}

@@ -4,7 +4,7 @@
  * `[tool.hatch.version] path`).
  */
 import { readFile } from 'node:fs/promises';
-import { decodeBytes } from '../bytes.ts';
+import { decodeBytes, nonUtf8Position } from '../bytes.ts';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
@@ -129,6 +129,8 @@ export async function readProject(dir: string): Promise<PluginProject | null> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+  const notUtf8 = nonUtf8Position(text);
+  if (notUtf8 !== null) throw new ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
   const data = parsePyProject(text);
   if (!data.project) throw new ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
   const project = data.project;

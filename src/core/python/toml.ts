@@ -5,6 +5,7 @@
  */
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
+import { nonUtf8Position } from '../bytes.ts';
 import { IGNORE_COMMENT } from './source.ts';
 import type { Span } from './types.ts';
 
@@ -36,20 +37,9 @@ function keyNames(key: AST.TOMLKey): string[] {
   return key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
 }
 
-/** A byte that was not UTF-8 (kept by decodeBytes as U+DC80..U+DCFF): TOML must be UTF-8. */
-function notUtf8(text: string): string | null {
-  const at = text.search(/[\uDC80-\uDCFF]/);
-  if (at < 0) return null;
-  const before = text.slice(0, at);
-  const line = before.split(/\r\n|\n|\r/).length;
-  const column = at - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
-  const byte = (text.charCodeAt(at) - 0xdc00).toString(16).toUpperCase();
-  return `not valid UTF-8 (byte 0x${byte} at line ${line}, column ${column}); TOML files must be UTF-8`;
-}
-
 export function parseTomlDocument(text: string): TomlDocument {
-  const encoding = notUtf8(text);
-  if (encoding !== null) throw new TomlSyntaxError(encoding);
+  const where = nonUtf8Position(text);
+  if (where !== null) throw new TomlSyntaxError(`not valid UTF-8 (${where}); TOML files must be UTF-8`);
   let program: AST.TOMLProgram;
   try {
     // A byte order mark is one UTF-16 unit; a space in its place keeps every offset the same.
