@@ -5,7 +5,7 @@
  * (a failed one is not remembered: asking again retries).
  */
 import type { z } from 'zod';
-import type { MarketplaceSettings } from '../config.ts';
+import { ENV, type MarketplaceSettings } from '../config.ts';
 import { compare, isValid, newestFinal } from '../pep440/index.ts';
 import { LruMap, MemoryMetadataCache, MetadataCache, type CacheEntry, type MetadataStore } from './cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
@@ -230,7 +230,7 @@ export class MarketplaceClient {
   async #write<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, body: string | FormData, schema: S): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
     if (!this.settings.token) {
-      throw new MarketplaceError('invalid-request', endpoint, 'needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN', { code: 'unauthenticated' });
+      throw new MarketplaceError('invalid-request', endpoint, `needs a token (${ENV.token})`, { code: 'unauthenticated' });
     }
     if (this.settings.cacheMode === 'offline') {
       throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });

@@ -67,6 +67,7 @@ export class DiskProjectFiles implements ProjectFiles {
         if (e.isDirectory()) {
           if (!isSkippedDirName(e.name)) await walk(abs, childRel);
         } else if ((e.isFile() || e.isSymbolicLink()) && isFileOfInterest(childRel)) {
+          if (e.isSymbolicLink() && !(await this.#inside(abs))) continue;
           const st = await stat(abs).catch(() => null);
           if (st?.isFile()) out.push({ path: childRel, size: st.size });
         }
@@ -82,14 +83,20 @@ export class DiskProjectFiles implements ProjectFiles {
     return path.join(this.root, ...relative.split('/'));
   }
 
+  /** The real path of `abs` when it lies inside the (real) root, else null. */
+  async #inside(abs: string): Promise<string | null> {
+    const real = await realpath(abs).catch(() => null);
+    if (real === null) return null;
+    const rootReal = await this.#real();
+    return real === rootReal || real.startsWith(rootReal + path.sep) ? real : null;
+  }
+
   async read(relative: string): Promise<Uint8Array | null> {
     const abs = this.resolve(relative);
     if (abs === null) return null;
     // A symlink may point anywhere; what it points at must still be inside the project.
-    const real = await realpath(abs).catch(() => null);
+    const real = await this.#inside(abs);
     if (real === null) return null;
-    const rootReal = await this.#real();
-    if (real !== rootReal && !real.startsWith(rootReal + path.sep)) return null;
     // O_NONBLOCK: opening a FIFO must not hang; it is then refused as not a regular file.
     const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => null);
     if (handle === null) return null;
