@@ -11,7 +11,7 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreError } from '../errors.ts';
 import { isFileOfInterest, isSkippedDirName, VENV_MARKER } from '../python/discover.ts';
-import { MAX_FILE_BYTES } from '../python/scan.ts';
+import { MAX_FILE_BYTES, sizeProblem } from '../python/scan.ts';
 import type { ProjectEntry, ProjectFiles } from './files.ts';
 
 export interface DiskProjectOptions {
@@ -103,7 +103,8 @@ export class DiskProjectFiles implements ProjectFiles {
     try {
       const st = await handle.stat();
       if (!st.isFile()) return null;
-      if (st.size > this.#maxBytes) throw new Error(`${Math.ceil(st.size / 1024)} KB is above the ${Math.ceil(this.#maxBytes / 1024)} KB limit; not read`);
+      const tooBig = sizeProblem(st.size, this.#maxBytes);
+      if (tooBig) throw new Error(tooBig);
       return new Uint8Array(await handle.readFile());
     } finally {
       await handle.close();

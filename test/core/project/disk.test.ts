@@ -110,6 +110,6 @@ describe('DiskProjectFiles', () => {
     withDir({ 'requirements.txt': 'fapilog\n' + '# padding\n'.repeat(200) }, async (dir) => {
       const scan = await scanFiles(new DiskProjectFiles(dir), { maxFileBytes: 1024 });
       assert.deepEqual(scan.manifests, []);
-      assert.match(scan.warnings.join('\n'), /requirements\.txt: cannot read \(2 KB is above the 1 KB limit; not read\)/);
+      assert.match(scan.warnings.join('\n'), /requirements\.txt: cannot read \(2\.0 KiB is above the 1\.0 KiB limit; not read\)/);
     }));
 });
