@@ -175,9 +175,12 @@ export class MarketplaceClient {
     return (await this.#getJson('/fapilog/versions', FapilogVersions, false)).versions;
   }
 
-  /** Where answers come from, for reports: the API URL, and whether a stale cached copy stood in. */
+  /**
+   * Where answers come from, for reports: the API URL (without any user:password@, which a report
+   * must never show), and whether a stale cached copy stood in.
+   */
   status(): { url: string; stale: boolean } {
-    return { url: this.settings.url, stale: this.stale };
+    return { url: withoutCredentials(this.settings.url), stale: this.stale };
   }
 
   /** Current and latest version of each installed plugin, from one batch lookup. */
@@ -369,6 +372,18 @@ export class MarketplaceClient {
     }
     if (res.attempts !== undefined && res.attempts > 1) message += ` after ${res.attempts} attempts`;
     return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
+  }
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    return url;
   }
 }
 

@@ -6,8 +6,8 @@
  * (disk-writer.ts, or the bot's git tree) and running the lock tools are the caller's business.
  *
  * What gets updated is `isUpdatable` (analysis/updatable.ts), the same rule the summary's "how
- * to fix" and the annotations use. With names, only those plugins,
- * and asking for one that needs nothing is said, not an error.
+ * to fix" and the annotations use. With names, only those plugins, and asking for one that needs
+ * nothing is said, not an error.
  */
 import type { Report, Status } from '../analysis/report.ts';
 import { notUpdatable } from '../analysis/updatable.ts';
@@ -272,6 +272,3 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
   );
   return { report, strategy, changes, planned, skipped: allSkipped, lock };
 }
-
-/** Re-exported for callers that only hold a dependency (the bot's per-plugin grouping). */
-export type { Dependency };

@@ -74,3 +74,12 @@ describe('bounded memory', () => {
     assert.ok(!JSON.stringify(await other.get('http://m/c')).includes('secret-token'));
   });
 });
+
+describe('what a report says about the marketplace', () => {
+  test('status() never shows credentials in the URL', () => {
+    const client = new MarketplaceClient(MarketplaceSettings.parse({ url: 'https://user:s3cret@market.example/api/v1' }));
+    assert.deepEqual(client.status(), { url: 'https://market.example/api/v1', stale: false });
+    const plain = new MarketplaceClient(MarketplaceSettings.parse({ url: 'https://market.example/api/v1' }));
+    assert.equal(plain.status().url, 'https://market.example/api/v1');
+  });
+});
