@@ -28570,7 +28570,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4121);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(937);
 /** Entry point of the GitHub Action (bundled to dist/index.js). */
 
 await (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)();
@@ -28580,7 +28580,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4121:
+/***/ 937:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42231,7 +42231,7 @@ function filterSatisfying(versions, spec, opts = {}) {
  * manifest engine, the front ends and the server all ask it, so a version compares and a
  * specifier matches the same way everywhere, as Python's `packaging` does
  * (test/core/python/pep440-differential.test.ts checks every function exported here that the
- * server relies on: normalize, isValid, compare, equal, isValidSpecifier, satisfies).
+ * server relies on: normalize, isValid, isPrerelease, compare, equal, isValidSpecifier, satisfies).
  */
 
 
@@ -42290,15 +42290,157 @@ function mentionsPrerelease(specifiers) {
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/updatable.js
 
-const updatable_UPDATABLE = ['outdated', 'incompatible', 'yanked'];
+const UPDATABLE = ['outdated', 'incompatible', 'yanked'];
 function isUpdatable(entry) {
-    if (!updatable_UPDATABLE.includes(entry.status) || entry.latestCompatible === null)
+    if (!UPDATABLE.includes(entry.status) || entry.latestCompatible === null)
         return false;
     return entry.current === null || !versions_sameVersion(entry.latestCompatible, entry.current);
 }
 /** Entries with a problem that `update` cannot fix: no compatible release to move to. */
 function isStuck(entry) {
     return (entry.status === 'incompatible' || entry.status === 'yanked') && !isUpdatable(entry);
+}
+/**
+ * Why `update` leaves an entry alone (null when it would act on it). `needsAttention` says whether
+ * the entry has a problem update was expected to fix (reported even when no names were asked for).
+ */
+function updatable_notUpdatable(entry, fapilogVersion) {
+    if (isUpdatable(entry))
+        return null;
+    if (!UPDATABLE.includes(entry.status))
+        return { reason: `${entry.status}: ${entry.note}`, needsAttention: false };
+    if (entry.latestCompatible === null)
+        return { reason: `no release works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+    return { reason: `already on ${entry.latestCompatible}, the newest release that works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
+/**
+ * Markdown for text we did not write (plugin names, notes, versions from a marketplace or a
+ * manifest): summaries, PR titles and bodies show it as text, never as markup.
+ */
+/** Table cells cannot hold pipes or newlines. */
+function cell(text) {
+    if (text === null || text === '')
+        return '—';
+    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/** Inline code: a backtick inside would end it, so it becomes a quote. */
+function code(text) {
+    return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
+}
+/** Plain running text: Markdown and HTML specials escaped, one line. */
+function markdown_text(s) {
+    return s.replace(/\r?\n/g, ' ').replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/summary.js
+
+
+
+const STATUS_LABEL = {
+    'up-to-date': '✅ up to date',
+    outdated: '⚠️ outdated',
+    'held-back': '⏸️ held back',
+    incompatible: '❌ incompatible',
+    yanked: '❌ yanked',
+    unknown: '❔ unknown',
+};
+const SOURCE_LABEL = {
+    override: 'set by an override',
+    locked: 'locked',
+    pinned: 'pinned',
+    range: 'highest release allowed by the range',
+    unconstrained: 'not constrained: the latest release',
+    unknown: 'not found in the project',
+};
+/** The fix command every hint prints unless a front end words its own (the one place to change it). */
+const DEFAULT_UPDATE_COMMAND = 'npx fapilog-plugins update';
+function fapilogLine(report, wording = {}) {
+    const f = report.fapilog;
+    const version = f.version ? `**${cell(f.version)}**` : '**unknown**';
+    const parts = [f.source === 'override' && wording.override ? wording.override : SOURCE_LABEL[f.source]];
+    if (f.specifier)
+        parts.push(code(f.specifier));
+    if (f.from)
+        parts.push(`in ${code(f.from)}`);
+    return `fapilog ${version} (${parts.join(', ')})`;
+}
+function countsLine(report) {
+    const n = report.plugins.length;
+    if (n === 0)
+        return 'No fapilog plugins found in the project.';
+    const order = ['up-to-date', 'outdated', 'held-back', 'incompatible', 'yanked', 'unknown'];
+    const parts = order
+        .filter((s) => (report.counts[s] ?? 0) > 0)
+        .map((s) => `${report.counts[s]} ${STATUS_LABEL[s].replace(/^\S+ /, '')}`);
+    return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
+}
+function pluginRow(p) {
+    const where = `${p.location.file}:${p.location.line}`;
+    return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${cell(where)}</sub> |`;
+}
+/** Plugins grouped by manifest, in the order the report lists manifests. */
+function byManifest(report) {
+    const groups = new Map();
+    for (const m of report.manifests)
+        groups.set(m, []);
+    for (const p of report.plugins) {
+        const list = groups.get(p.location.file) ?? [];
+        list.push(p);
+        groups.set(p.location.file, list);
+    }
+    return [...groups].filter(([, list]) => list.length > 0);
+}
+/** The table of one manifest's plugins (header included). */
+function manifestTable(plugins) {
+    return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map(pluginRow)];
+}
+/** "How to fix" lines: what `update` fixes, what needs another fapilog, what is held back. */
+function howToFix(report, wording = {}) {
+    const pick = (pred) => [...new Set(report.plugins.filter(pred).map((p) => p.package))];
+    const updatable = pick(isUpdatable);
+    const stuck = pick((p) => isStuck(p) && !updatable.includes(p.package));
+    const held = pick((p) => p.status === 'held-back');
+    if (updatable.length === 0 && stuck.length === 0 && held.length === 0)
+        return [];
+    const lines = ['### How to fix', ''];
+    if (updatable.length > 0) {
+        const command = wording.updateCommand ?? DEFAULT_UPDATE_COMMAND;
+        lines.push(`- Run ${code(`${command} ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`);
+    }
+    if (stuck.length > 0) {
+        lines.push(`- No compatible release of ${stuck.map(code).join(', ')}: change the fapilog version, or remove the plugin.`);
+    }
+    if (held.length > 0) {
+        lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
+    }
+    return lines;
+}
+function renderSummary(report, opts) {
+    const lines = ['## fapilog plugins', ''];
+    lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
+    if (report.marketplace.stale) {
+        lines.push('> [!WARNING]', `> The marketplace could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`, '');
+    }
+    lines.push(countsLine(report), '');
+    if (opts.failed && opts.failureMessage)
+        lines.push(`**Failed:** ${opts.failureMessage}`, '');
+    for (const [manifest, plugins] of byManifest(report)) {
+        lines.push(`### ${code(manifest)}`, '');
+        lines.push(...manifestTable(plugins));
+        lines.push('');
+    }
+    if (report.warnings.length > 0) {
+        lines.push('<details><summary>Warnings</summary>', '');
+        for (const w of report.warnings)
+            lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
+        lines.push('', '</details>', '');
+    }
+    const fix = howToFix(report, opts.wording);
+    if (fix.length > 0)
+        lines.push(...fix, '');
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/annotations.js
@@ -42308,6 +42450,7 @@ function isStuck(entry) {
  * relative to the workspace because GitHub resolves annotation paths against the repository
  * root, while the Report's are relative to the checked directory.
  */
+
 
 
 const LEVEL = {
@@ -42347,7 +42490,7 @@ function workspacePath(report, file, workspace) {
  * One annotation per plugin with a problem. `workspace` is where annotation paths are relative
  * to (the repository root); `updateCommand` is the fix a front end suggests.
  */
-function renderAnnotations(report, workspace, updateCommand = 'npx fapilog-plugins update') {
+function renderAnnotations(report, workspace, updateCommand = DEFAULT_UPDATE_COMMAND) {
     const out = [];
     for (const p of report.plugins) {
         const level = LEVEL[p.status];
@@ -42380,16 +42523,12 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/cache.js
 /**
- * The on-disk metadata cache: one JSON file per URL and token scope (named by their sha256)
- * holding the body, its ETag and when it was fetched. A private marketplace may answer each token
- * differently, so entries are kept apart per token: the scope is a one-way fingerprint of the
- * token (never the token), and requests without a token share the scope `anonymous`. Several
- * processes may share one directory: every write goes to a private temp file that is renamed into
- * place (atomic on POSIX), so a reader sees the old entry or the new one, never half of either.
- * An entry that does not parse is deleted and counts as a miss.
+ * The metadata cache's entries and the in-memory store (bounded, for a process without a cache
+ * directory); the on-disk store is disk-cache.ts. An entry holds the body of one URL, its ETag
+ * and when it was fetched. A private marketplace may answer each token differently, so entries
+ * are kept apart per token: the scope is a one-way fingerprint of the token (never the token),
+ * and requests without a token share the scope `anonymous`.
  */
-
-
 
 
 // 2: entries carry the token scope; v1 entries (keyed by URL alone) are left unread.
@@ -42485,6 +42624,19 @@ class MemoryMetadataCache {
         this.#entries.delete(`${this.scope}\n${cacheUrl(url)}`);
     }
 }
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/disk-cache.js
+/**
+ * The on-disk metadata cache (the CLI and the Action): one JSON file per URL and token scope
+ * (named by their sha256). Several processes may share one directory: every write goes to a
+ * private temp file that is renamed into place (atomic on POSIX), so a reader sees the old entry
+ * or the new one, never half of either. An entry that does not parse is deleted and counts as a
+ * miss. See cache.ts for the entry format and the token scope.
+ */
+
+
+
+
 class MetadataCache {
     dir;
     scope;
@@ -42925,6 +43077,8 @@ const SimpleProject = object({
 
 
 
+
+
 const DEFAULT_REMEMBERED = 1000;
 const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_TTL_MS = 10 * 60_000;
@@ -43022,9 +43176,12 @@ class MarketplaceClient {
     async fapilogVersions() {
         return (await this.#getJson('/fapilog/versions', FapilogVersions, false)).versions;
     }
-    /** Where answers come from, for reports: the API URL, and whether a stale cached copy stood in. */
+    /**
+     * Where answers come from, for reports: the API URL (without any user:password@, which a report
+     * must never show), and whether a stale cached copy stood in.
+     */
     status() {
-        return { url: this.settings.url, stale: this.stale };
+        return { url: withoutCredentials(this.settings.url), stale: this.stale };
     }
     /** Current and latest version of each installed plugin, from one batch lookup. */
     async checkUpdates(installed) {
@@ -43069,7 +43226,7 @@ class MarketplaceClient {
     async #write(method, path, body, schema) {
         const endpoint = `${method} ${path}`;
         if (!this.settings.token) {
-            throw new MarketplaceError('invalid-request', endpoint, 'needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN', { code: 'unauthenticated' });
+            throw new MarketplaceError('invalid-request', endpoint, `needs a token (${ENV.token})`, { code: 'unauthenticated' });
         }
         if (this.settings.cacheMode === 'offline') {
             throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
@@ -43209,6 +43366,19 @@ class MarketplaceClient {
         if (res.attempts !== undefined && res.attempts > 1)
             message += ` after ${res.attempts} attempts`;
         return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
+    }
+}
+function withoutCredentials(url) {
+    try {
+        const u = new URL(url);
+        if (!u.username && !u.password)
+            return url;
+        u.username = '';
+        u.password = '';
+        return u.toString().replace(/\/+$/, '');
+    }
+    catch {
+        return url;
     }
 }
 function segment(value) {
@@ -43769,6 +43939,36 @@ function nonUtf8Position(text) {
     const column = at - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
     const byte = (text.charCodeAt(at) - 0xdc00).toString(16).toUpperCase().padStart(2, '0');
     return `byte 0x${byte} at line ${line}, column ${column}`;
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/size.js
+/**
+ * File sizes, one convention for every front end: binary units (KiB, MiB, GiB, as `--max-file-size
+ * 20MiB` reads them), so the CLI, the Action summary and the findings print the same number.
+ */
+const UNITS = ['KiB', 'MiB', 'GiB'];
+/** `512 B`, `3.6 KiB`, `20.0 MiB`; callers that need the exact count print it alongside. */
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    let value = bytes;
+    let unit = 'B';
+    for (const u of UNITS) {
+        if (value < 1024)
+            break;
+        value /= 1024;
+        unit = u;
+    }
+    return `${value.toFixed(1)} ${unit}`;
+}
+/** `20MiB`, `20 MB`, `512k`, `1048576` -> bytes (k/M/G are read as binary); null when unreadable. */
+function parseSize(text) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?b)?\s*$/i.exec(text);
+    if (!m)
+        return null;
+    const unit = (m[2] ?? '').toLowerCase();
+    const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+    return Math.round(Number(m[1]) * factor);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -48978,8 +49178,13 @@ function discover_selectProjectFiles(paths) {
 
 
 
+
 /** Files above this are not read (a manifest is kilobytes; a lockfile rarely more than a few hundred). */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Why a file of `size` bytes is not read, or null when it is within `cap`. */
+function sizeProblem(size, cap) {
+    return size > cap ? `${formatSize(size)} is above the ${formatSize(cap)} limit; not read` : null;
+}
 /**
  * Where an include points, relative to the project root; null when it is absolute or leads out
  * of the root (it is then not read: a project's manifests do not reach into the rest of the disk).
@@ -48992,9 +49197,6 @@ function resolveInclude(from, target) {
     if (joined === '..' || joined.startsWith('../') || joined === '.' || joined === '')
         return null;
     return joined;
-}
-function formatSize(n) {
-    return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 async function scan_scanFiles(files, opts = {}) {
     const cap = opts.maxFileBytes ?? MAX_FILE_BYTES;
@@ -49012,8 +49214,9 @@ async function scan_scanFiles(files, opts = {}) {
     /** The text of a file, or why it cannot be had ('not found', too large, unreadable). */
     const readText = async (rel) => {
         const size = sizes.get(rel);
-        if (size !== undefined && size > cap)
-            return { error: `${formatSize(size)} is above the ${formatSize(cap)} limit; not read` };
+        const listedTooBig = size === undefined ? null : sizeProblem(size, cap);
+        if (listedTooBig)
+            return { error: listedTooBig };
         let bytes;
         try {
             bytes = await files.read(rel);
@@ -49023,8 +49226,9 @@ async function scan_scanFiles(files, opts = {}) {
         }
         if (bytes === null)
             return { error: 'file not found' };
-        if (bytes.length > cap)
-            return { error: `${formatSize(bytes.length)} is above the ${formatSize(cap)} limit; not read` };
+        const tooBig = sizeProblem(bytes.length, cap);
+        if (tooBig)
+            return { error: tooBig };
         const text = bytes_decodeBytes(bytes);
         sources.set(rel, { path: rel, bytes, text });
         return { text };
@@ -49928,14 +50132,11 @@ async function planUpdate(opts) {
         if (wanted.size > 0 && !wanted.has(entry.package))
             continue;
         const at = { package: entry.package, file: entry.location.file, line: entry.location.line };
-        if (!UPDATABLE.includes(entry.status)) {
-            if (wanted.size > 0)
-                skippedEarly.push({ ...at, reason: `${entry.status}: ${entry.note}` });
-            continue;
-        }
+        const why = notUpdatable(entry, report.fapilog.version);
         const target = entry.latestCompatible;
-        if (target === null) {
-            skippedEarly.push({ ...at, reason: `no release works with fapilog ${report.fapilog.version ?? '(unknown)'}` });
+        if (why !== null || target === null) {
+            if (why && (wanted.size > 0 || why.needsAttention))
+                skippedEarly.push({ ...at, reason: why.reason });
             continue;
         }
         const release = byPackage.get(entry.package)?.releases.find((r) => sameVersion(r.version, target));
@@ -50452,6 +50653,8 @@ class disk_files_DiskProjectFiles {
                         await walk(abs, childRel);
                 }
                 else if ((e.isFile() || e.isSymbolicLink()) && isFileOfInterest(childRel)) {
+                    if (e.isSymbolicLink() && !(await this.#inside(abs)))
+                        continue;
                     const st = await (0,promises_namespaceObject.stat)(abs).catch(() => null);
                     if (st?.isFile())
                         out.push({ path: childRel, size: st.size });
@@ -50467,16 +50670,21 @@ class disk_files_DiskProjectFiles {
             return null;
         return external_node_path_namespaceObject.join(this.root, ...relative.split('/'));
     }
+    /** The real path of `abs` when it lies inside the (real) root, else null. */
+    async #inside(abs) {
+        const real = await (0,promises_namespaceObject.realpath)(abs).catch(() => null);
+        if (real === null)
+            return null;
+        const rootReal = await this.#real();
+        return real === rootReal || real.startsWith(rootReal + external_node_path_namespaceObject.sep) ? real : null;
+    }
     async read(relative) {
         const abs = this.resolve(relative);
         if (abs === null)
             return null;
         // A symlink may point anywhere; what it points at must still be inside the project.
-        const real = await (0,promises_namespaceObject.realpath)(abs).catch(() => null);
+        const real = await this.#inside(abs);
         if (real === null)
-            return null;
-        const rootReal = await this.#real();
-        if (real !== rootReal && !real.startsWith(rootReal + external_node_path_namespaceObject.sep))
             return null;
         // O_NONBLOCK: opening a FIFO must not hang; it is then refused as not a regular file.
         const handle = await (0,promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK).catch(() => null);
@@ -50486,8 +50694,9 @@ class disk_files_DiskProjectFiles {
             const st = await handle.stat();
             if (!st.isFile())
                 return null;
-            if (st.size > this.#maxBytes)
-                throw new Error(`${Math.ceil(st.size / 1024)} KB is above the ${Math.ceil(this.#maxBytes / 1024)} KB limit; not read`);
+            const tooBig = sizeProblem(st.size, this.#maxBytes);
+            if (tooBig)
+                throw new Error(tooBig);
             return new Uint8Array(await handle.readFile());
         }
         finally {
@@ -50919,134 +51128,6 @@ function outputsTable() {
     return ['| Output | Description |', '| --- | --- |', ...rows].join('\n');
 }
 
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
-/**
- * Markdown for text we did not write (plugin names, notes, versions from a marketplace or a
- * manifest): summaries, PR titles and bodies show it as text, never as markup.
- */
-/** Table cells cannot hold pipes or newlines. */
-function cell(text) {
-    if (text === null || text === '')
-        return '—';
-    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** Inline code: a backtick inside would end it, so it becomes a quote. */
-function code(text) {
-    return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
-}
-/** Plain running text: Markdown and HTML specials escaped, one line. */
-function markdown_text(s) {
-    return s.replace(/\r?\n/g, ' ').replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/summary.js
-
-
-
-const STATUS_LABEL = {
-    'up-to-date': '✅ up to date',
-    outdated: '⚠️ outdated',
-    'held-back': '⏸️ held back',
-    incompatible: '❌ incompatible',
-    yanked: '❌ yanked',
-    unknown: '❔ unknown',
-};
-const SOURCE_LABEL = {
-    override: 'set by an override',
-    locked: 'locked',
-    pinned: 'pinned',
-    range: 'highest release allowed by the range',
-    unconstrained: 'not constrained: the latest release',
-    unknown: 'not found in the project',
-};
-const DEFAULT_UPDATE_COMMAND = 'npx fapilog-plugins update';
-function fapilogLine(report, wording = {}) {
-    const f = report.fapilog;
-    const version = f.version ? `**${cell(f.version)}**` : '**unknown**';
-    const parts = [f.source === 'override' && wording.override ? wording.override : SOURCE_LABEL[f.source]];
-    if (f.specifier)
-        parts.push(code(f.specifier));
-    if (f.from)
-        parts.push(`in ${code(f.from)}`);
-    return `fapilog ${version} (${parts.join(', ')})`;
-}
-function countsLine(report) {
-    const n = report.plugins.length;
-    if (n === 0)
-        return 'No fapilog plugins found in the project.';
-    const order = ['up-to-date', 'outdated', 'held-back', 'incompatible', 'yanked', 'unknown'];
-    const parts = order
-        .filter((s) => (report.counts[s] ?? 0) > 0)
-        .map((s) => `${report.counts[s]} ${STATUS_LABEL[s].replace(/^\S+ /, '')}`);
-    return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
-}
-function pluginRow(p) {
-    const where = `${p.location.file}:${p.location.line}`;
-    return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${cell(where)}</sub> |`;
-}
-/** Plugins grouped by manifest, in the order the report lists manifests. */
-function byManifest(report) {
-    const groups = new Map();
-    for (const m of report.manifests)
-        groups.set(m, []);
-    for (const p of report.plugins) {
-        const list = groups.get(p.location.file) ?? [];
-        list.push(p);
-        groups.set(p.location.file, list);
-    }
-    return [...groups].filter(([, list]) => list.length > 0);
-}
-/** The table of one manifest's plugins (header included). */
-function manifestTable(plugins) {
-    return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map(pluginRow)];
-}
-/** "How to fix" lines: what `update` fixes, what needs another fapilog, what is held back. */
-function howToFix(report, wording = {}) {
-    const pick = (pred) => [...new Set(report.plugins.filter(pred).map((p) => p.package))];
-    const updatable = pick(isUpdatable);
-    const stuck = pick((p) => isStuck(p) && !updatable.includes(p.package));
-    const held = pick((p) => p.status === 'held-back');
-    if (updatable.length === 0 && stuck.length === 0 && held.length === 0)
-        return [];
-    const lines = ['### How to fix', ''];
-    if (updatable.length > 0) {
-        const command = wording.updateCommand ?? DEFAULT_UPDATE_COMMAND;
-        lines.push(`- Run ${code(`${command} ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`);
-    }
-    if (stuck.length > 0) {
-        lines.push(`- No compatible release of ${stuck.map(code).join(', ')}: change the fapilog version, or remove the plugin.`);
-    }
-    if (held.length > 0) {
-        lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
-    }
-    return lines;
-}
-function renderSummary(report, opts) {
-    const lines = ['## fapilog plugins', ''];
-    lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
-    if (report.marketplace.stale) {
-        lines.push('> [!WARNING]', `> The marketplace could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`, '');
-    }
-    lines.push(countsLine(report), '');
-    if (opts.failed && opts.failureMessage)
-        lines.push(`**Failed:** ${opts.failureMessage}`, '');
-    for (const [manifest, plugins] of byManifest(report)) {
-        lines.push(`### ${code(manifest)}`, '');
-        lines.push(...manifestTable(plugins));
-        lines.push('');
-    }
-    if (report.warnings.length > 0) {
-        lines.push('<details><summary>Warnings</summary>', '');
-        for (const w of report.warnings)
-            lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
-        lines.push('', '</details>', '');
-    }
-    const fix = howToFix(report, opts.wording);
-    if (fix.length > 0)
-        lines.push(...fix, '');
-    return lines.join('\n');
-}
-
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/outcome.js
 /**
  * What a finished Report means for the step: the fail-on policy, the outputs, and the rendered
@@ -51370,36 +51451,6 @@ function findingsMarkdownTable() {
         return `| \`${code}\` | ${d.severity} | ${d.meaning.replace(/\|/g, '\\|')} | ${d.fix.replace(/\|/g, '\\|')} |`;
     });
     return ['| Code | Severity | Meaning | Fix |', '|---|---|---|---|', ...rows].join('\n');
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/size.js
-/**
- * File sizes, one convention for every front end: binary units (KiB, MiB, GiB, as `--max-file-size
- * 20MiB` reads them), so the CLI, the Action summary and the findings print the same number.
- */
-const UNITS = ['KiB', 'MiB', 'GiB'];
-/** `512 B`, `3.6 KiB`, `20.0 MiB`; callers that need the exact count print it alongside. */
-function size_formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    let value = bytes;
-    let unit = 'B';
-    for (const u of UNITS) {
-        if (value < 1024)
-            break;
-        value /= 1024;
-        unit = u;
-    }
-    return `${value.toFixed(1)} ${unit}`;
-}
-/** `20MiB`, `20 MB`, `512k`, `1048576` -> bytes (k/M/G are read as binary); null when unreadable. */
-function parseSize(text) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?b)?\s*$/i.exec(text);
-    if (!m)
-        return null;
-    const unit = (m[2] ?? '').toLowerCase();
-    const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-    return Math.round(Number(m[1]) * factor);
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -54947,7 +54998,7 @@ function validate_validate(facts) {
     }
     for (const f of facts.files) {
         if (f.size > facts.maxFileSize) {
-            out.push(finding('file-too-large', `${f.filename} is ${size_formatSize(f.size)}, over the ${size_formatSize(facts.maxFileSize)} limit`));
+            out.push(finding('file-too-large', `${f.filename} is ${formatSize(f.size)}, over the ${formatSize(facts.maxFileSize)} limit`));
         }
     }
     // -- name -------------------------------------------------------------------------------------
@@ -55380,7 +55431,7 @@ function renderPublishSummary(args) {
         else {
             out.push('| File | Size | sha256 |', '|---|---:|---|');
             for (const f of plan.files)
-                out.push(`| ${publish_code(f.filename)} | ${size_formatSize(f.size)} (${f.size} bytes) | ${publish_code(f.sha256)} |`);
+                out.push(`| ${publish_code(f.filename)} | ${formatSize(f.size)} (${f.size} bytes) | ${publish_code(f.sha256)} |`);
             out.push('');
         }
         out.push('### Findings', '');
