@@ -2,7 +2,7 @@
 import type { Plugin, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
 import { packageName } from '../../core/names.ts';
 import { describePublisher, describeTrustedBuild } from '../../core/publish/provenance.ts';
-import { equal, isPrerelease, isValid } from '../../core/python/pep440.ts';
+import { equal, isPrerelease, isValid } from '../../core/pep440/index.ts';
 import { formatSize } from '../../core/size.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';

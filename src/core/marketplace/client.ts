@@ -5,9 +5,10 @@
  * (a failed one is not remembered: asking again retries).
  */
 import type { z } from 'zod';
-import type { MarketplaceSettings } from '../config.ts';
-import { compare, isValid, newestFinal } from '../python/pep440.ts';
-import { MetadataCache, type CacheEntry } from './cache.ts';
+import { ENV, type MarketplaceSettings } from '../config.ts';
+import { compare, isValid, newestFinal } from '../pep440/index.ts';
+import { LruMap, MemoryMetadataCache, type CacheEntry, type MetadataStore } from './cache.ts';
+import { MetadataCache } from './disk-cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';
 import { Limiter } from './limiter.ts';
@@ -45,7 +46,13 @@ export interface ClientOptions {
   ttlMs?: number;
   warn?: (message: string) => void;
   debug?: (message: string) => void;
+  /** Where answers are cached; default: on disk in `settings.cacheDir`, in memory without one. */
+  cache?: MetadataStore;
+  /** How many answered URLs the client remembers for de-duplication (default 1000; oldest forgotten first). */
+  remember?: number;
 }
+
+export const DEFAULT_REMEMBERED = 1000;
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TTL_MS = 10 * 60_000;
@@ -74,17 +81,19 @@ export class MarketplaceClient {
 
   readonly #base: string;
   readonly #http: HttpTransport;
-  readonly #cache: MetadataCache;
+  readonly #cache: MetadataStore;
   readonly #limiter: Limiter;
   readonly #ttlMs: number;
   readonly #warn: (message: string) => void;
   readonly #debug: (message: string) => void;
   /**
-   * GETs in flight or answered, by URL: for the client's lifetime (one command run) every URL
-   * costs at most one successful lookup. A failed lookup is forgotten as soon as it settles, so
-   * a later call asks again instead of replaying the old error.
+   * GETs in flight or answered, by URL: within one command run every URL costs at most one
+   * successful lookup. Bounded, so a long-running process does not keep every URL it ever asked
+   * for: the least recently used are forgotten (and asked again, through the cache, if needed).
+   * A failed lookup is forgotten as soon as it settles, so a later call asks again instead of
+   * replaying the old error.
    */
-  readonly #inflight = new Map<string, Promise<unknown>>();
+  readonly #inflight: LruMap<string, Promise<unknown>>;
 
   constructor(settings: MarketplaceSettings, opts: ClientOptions = {}) {
     this.settings = settings;
@@ -100,7 +109,12 @@ export class MarketplaceClient {
       token,
       debug: opts.debug ? this.#debug : undefined,
     });
-    this.#cache = new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined });
+    this.#cache =
+      opts.cache ??
+      (settings.cacheDir !== undefined
+        ? new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined })
+        : new MemoryMetadataCache({ token }));
+    this.#inflight = new LruMap(opts.remember ?? DEFAULT_REMEMBERED);
     this.#limiter = new Limiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
     this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
   }
@@ -162,6 +176,14 @@ export class MarketplaceClient {
     return (await this.#getJson('/fapilog/versions', FapilogVersions, false)).versions;
   }
 
+  /**
+   * Where answers come from, for reports: the API URL (without any user:password@, which a report
+   * must never show), and whether a stale cached copy stood in.
+   */
+  status(): { url: string; stale: boolean } {
+    return { url: withoutCredentials(this.settings.url), stale: this.stale };
+  }
+
   /** Current and latest version of each installed plugin, from one batch lookup. */
   async checkUpdates(installed: Array<{ name: string; version: string }>): Promise<UpdateCheck[]> {
     const found = await this.batch(installed.map((p) => p.name));
@@ -212,7 +234,7 @@ export class MarketplaceClient {
   async #write<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, body: string | FormData, schema: S): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
     if (!this.settings.token) {
-      throw new MarketplaceError('invalid-request', endpoint, 'needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN', { code: 'unauthenticated' });
+      throw new MarketplaceError('invalid-request', endpoint, `needs a token (${ENV.token})`, { code: 'unauthenticated' });
     }
     if (this.settings.cacheMode === 'offline') {
       throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
@@ -351,6 +373,18 @@ export class MarketplaceClient {
     }
     if (res.attempts !== undefined && res.attempts > 1) message += ` after ${res.attempts} attempts`;
     return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
+  }
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    return url;
   }
 }
 
