@@ -8,13 +8,12 @@ import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq } from '@renovatebot/pep440';
 import type { ListQuery, Plugin, PluginType, Release, ReleaseFile } from '../src/core/marketplace/schemas.ts';
 import { shortName } from '../src/core/names.ts';
 import { HttpError } from './errors.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
 import { isPrerelease } from '../src/core/python/pep440.ts';
-import { compareVersions } from './validation.ts';
+import { compareVersions, sameVersion } from './validation.ts';
 import { isoTimestamp } from './time.ts';
 
 const SCHEMA = `
@@ -406,7 +405,7 @@ export class Store {
           throw new HttpError(403, 'forbidden', `${rel.package} belongs to another owner`);
         }
         if (existing) {
-          const same = this.recordOf(existing).releases.find((r) => eq(r.row.version, rel.version));
+          const same = this.recordOf(existing).releases.find((r) => sameVersion(r.row.version, rel.version));
           if (same) {
             const have = same.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
             const want = rel.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');

@@ -1,5 +1,4 @@
 /** Read endpoints of /api/v1 (listing, search, plugin, versions, download, batch) plus yank and rating. */
-import { eq } from '@renovatebot/pep440';
 import {
   ListQuery,
   RatingRequest,
@@ -13,7 +12,7 @@ import {
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
 import { pluginView, releaseView, type PluginRecord } from '../store.ts';
-import { canonicalVersion, pluginPackage, printable } from '../validation.ts';
+import { canonicalVersion, pluginPackage, printable, sameVersion } from '../validation.ts';
 import { parseJsonBody } from '../body.ts';
 
 export const API = '/api/v1';
@@ -31,7 +30,7 @@ function recordOf(ctx: RequestContext): PluginRecord {
 function releaseOf(ctx: RequestContext, record: PluginRecord): PluginRecord['releases'][number] {
   const raw = ctx.params['version']!;
   const version = canonicalVersion(raw);
-  const r = record.releases.find((x) => eq(x.row.version, version));
+  const r = record.releases.find((x) => sameVersion(x.row.version, version));
   if (!r) throw notFound(`version ${printable(raw)} of ${record.row.package}`);
   return r;
 }

@@ -3,14 +3,13 @@
  * and one part per file. Each file must be listed in the metadata with its sha256, be a wheel or
  * sdist of this package and version, and (for wheels) carry matching dist-info METADATA.
  */
-import { eq } from '@renovatebot/pep440';
 import { unzipSync } from 'fflate';
 import { PublishMetadata, type PublishResponse } from '../../src/core/marketplace/schemas.ts';
 import { normalizeName } from '../../src/core/names.ts';
 import { HttpError } from '../errors.ts';
 import type { RequestContext, Router } from '../router.ts';
 import { releaseView, sha256Hex } from '../store.ts';
-import { canonicalVersion, checkReleaseFilename, isValidSpecifier, pluginPackage, printable } from '../validation.ts';
+import { canonicalVersion, checkReleaseFilename, pluginPackage, printable, sameVersion, specifierProblem } from '../validation.ts';
 import { zodMessage } from '../body.ts';
 import { API } from './plugins.ts';
 
@@ -59,12 +58,10 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
     throw new HttpError(400, 'name_mismatch', `metadata.name ${printable(meta.name)} does not match the URL's ${pkg}`);
   }
   const version = canonicalVersion(meta.version);
-  if (!isValidSpecifier(meta.fapilog_compatibility)) {
-    throw new HttpError(400, 'invalid_body', `metadata.fapilog_compatibility: not a PEP 440 specifier: ${printable(meta.fapilog_compatibility)}`);
-  }
-  if (meta.requires_python !== null && !isValidSpecifier(meta.requires_python)) {
-    throw new HttpError(400, 'invalid_body', `metadata.requires_python: not a PEP 440 specifier: ${printable(meta.requires_python)}`);
-  }
+  const compatProblem = specifierProblem(meta.fapilog_compatibility);
+  if (compatProblem) throw new HttpError(400, 'invalid_body', `metadata.fapilog_compatibility: ${compatProblem}`);
+  const pythonProblem = meta.requires_python === null ? null : specifierProblem(meta.requires_python);
+  if (pythonProblem) throw new HttpError(400, 'invalid_body', `metadata.requires_python: ${pythonProblem}`);
 
   const declared = new Map<string, string>();
   for (const f of meta.files) {
@@ -111,7 +108,7 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
     files,
   });
   const record = ctx.store.record(pkg)!;
-  const release = record.releases.find((r) => eq(r.row.version, version))!;
+  const release = record.releases.find((r) => sameVersion(r.row.version, version))!;
   const body: PublishResponse = { ...releaseView(record, release, ctx.baseUrl), status };
   return { status: status === 'published' ? 201 : 200, json: body };
 }
@@ -129,7 +126,7 @@ function checkWheel(data: Uint8Array, filename: string, pkg: string, version: st
   const text = new TextDecoder().decode(metadata);
   const name = /^Name:\s*(.+?)\s*$/m.exec(text)?.[1];
   const ver = /^Version:\s*(.+?)\s*$/m.exec(text)?.[1];
-  if (!name || normalizeName(name) !== pkg || !ver || !eq(ver, version)) {
+  if (!name || normalizeName(name) !== pkg || !ver || !sameVersion(ver, version)) {
     throw new HttpError(400, 'invalid_file', `${filename}: its METADATA says ${name ?? '?'} ${ver ?? '?'}, expected ${pkg} ${version}`);
   }
 }
