@@ -33,6 +33,8 @@ export interface RequestContext {
   store: Store;
   /** The token's owner; 401 when the token is missing or unknown. */
   requireOwner(): TokenOwner;
+  /** Aborted when the request's deadline passed and it was answered with a 503: do not commit anything then. */
+  signal: AbortSignal;
   /** The raw request body, at most `limit` bytes (413 beyond). */
   body(limit: number): Promise<Buffer>;
 }

@@ -15,6 +15,7 @@ import { hashToken, newToken } from './auth/tokens.ts';
 import { isPrerelease } from '../src/core/python/pep440.ts';
 import { compareVersions, sameVersion } from './validation.ts';
 import { isoTimestamp } from './time.ts';
+import { SearchBudget, matchExpression, queryTerms, score } from './search.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tokens (
@@ -183,13 +184,18 @@ export class Store {
    * `removeLeftovers` is for the server at start only: another process (an `admin` command) must
    * not delete files of a publish the running server has in flight.
    */
-  constructor(dataDir: string, opts: { removeLeftovers?: boolean } = {}) {
+  readonly #budget: SearchBudget;
+
+  constructor(dataDir: string, opts: { removeLeftovers?: boolean; searchBudgetMs?: number } = {}) {
     this.dataDir = path.resolve(dataDir);
     this.filesDir = path.join(this.dataDir, 'files');
-    fs.mkdirSync(this.filesDir, { recursive: true });
+    makeDirs(this.filesDir);
     this.db = new DatabaseSync(path.join(this.dataDir, 'marketplace.sqlite'));
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
+    this.#budget = new SearchBudget(opts.searchBudgetMs);
+    // Called by SQLite for every candidate row of a search: its only way to stop a statement early.
+    this.db.function('within_budget', { deterministic: false, varargs: false }, () => this.#budget.check());
     if (opts.removeLeftovers) this.removeLeftovers();
   }
 
@@ -294,19 +300,20 @@ export class Store {
     return { rating: r && r.avg !== null ? Math.round(r.avg * 100) / 100 : 0, rating_count: r ? Number(r.n) : 0 };
   }
 
-  /** Ids of the plugins a list or search query selects, in order, and the total before paging. */
+  /**
+   * Ids of the plugins a list or search query selects, in order, and the total before paging.
+   * Bounded (server/search.ts): capped terms, FTS5 only filters, relevance is ranked in JS, and
+   * every statement runs under the search budget (503 when spent).
+   */
   query(q: ListQuery): { ids: number[]; total: number } {
-    const where: string[] = [];
+    const where: string[] = ['within_budget()'];
     const params: SQLInputValue[] = [];
     let from = 'plugin_stats s';
-    let rank = false;
-    const terms = (q.q ?? '').match(/[\p{L}\p{N}]+/gu) ?? [];
+    const terms = queryTerms(q.q);
     if (terms.length > 0) {
-      // Every term must match, each as a prefix, so `lok` finds loki; quoting keeps FTS syntax out.
       from = 'plugins_fts f JOIN plugin_stats s ON s.id = f.rowid';
       where.push('plugins_fts MATCH ?');
-      params.push(terms.map((t) => `"${t}"*`).join(' '));
-      rank = true;
+      params.push(matchExpression(terms));
     }
     if (q.type) {
       where.push('s.plugin_type = ?');
@@ -320,27 +327,36 @@ export class Store {
       where.push('s.rating >= ?');
       params.push(q.min_rating);
     }
-    const order =
-      q.sort === 'downloads'
-        ? 's.downloads DESC, s.name'
-        : q.sort === 'rating'
-          ? 's.rating DESC, s.name'
-          : q.sort === 'updated'
-            ? 's.updated DESC, s.name'
-            : q.sort === 'name'
-              ? 's.name'
-              : rank
-                ? 'bm25(plugins_fts), s.name'
-                : 's.name';
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = Number(this.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from} ${clause}`, ...params)?.n ?? 0);
-    const ids = this.all<{ id: number }>(
-      `SELECT s.id AS id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      ...params,
-      q.per_page,
-      (q.page - 1) * q.per_page,
-    ).map((r) => Number(r.id));
-    return { ids, total };
+    const clause = `WHERE ${where.join(' AND ')}`;
+    const offset = (q.page - 1) * q.per_page;
+    return this.#budget.run(() => {
+      if (terms.length > 0 && q.sort === undefined) {
+        // Relevance: every matching row is ranked (linear), then the page is cut.
+        const rows = this.db
+          .prepare(`SELECT p.id AS id, p.name AS name, p.package AS package, p.author AS author, substr(p.description, 1, 16384) AS description FROM ${from} JOIN plugins p ON p.id = s.id ${clause}`)
+          .iterate(...params) as Iterable<{ id: number; name: string; package: string; author: string; description: string }>;
+        const ranked: Array<{ id: number; name: string; score: number }> = [];
+        for (const r of rows) {
+          this.#budget.check();
+          ranked.push({ id: Number(r.id), name: r.name, score: score(terms, r) });
+        }
+        ranked.sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        return { ids: ranked.slice(offset, offset + q.per_page).map((r) => r.id), total: ranked.length };
+      }
+      const order =
+        q.sort === 'downloads'
+          ? 's.downloads DESC, s.name'
+          : q.sort === 'rating'
+            ? 's.rating DESC, s.name'
+            : q.sort === 'updated'
+              ? 's.updated DESC, s.name'
+              : 's.name';
+      const total = Number(this.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from} ${clause}`, ...params)?.n ?? 0);
+      const ids = this.all<{ id: number }>(`SELECT s.id AS id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, q.per_page, offset).map((r) =>
+        Number(r.id),
+      );
+      return { ids, total };
+    });
   }
 
   recordById(id: number): PluginRecord | null {
@@ -474,6 +490,23 @@ export class Store {
       for (const f of staged) fs.rmSync(f.temp, { force: true });
     }
   }
+}
+
+/**
+ * `mkdir -p` that fails instead of spinning: Node's recursive mkdirSync loops forever where mkdir
+ * answers ENOENT for a parent that exists (under /proc), which made `serve` hang silently.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  while (!fs.existsSync(at)) {
+    missing.unshift(at);
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const d of missing) fs.mkdirSync(d);
+  if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`not a directory: ${dir}`), { code: 'ENOTDIR' });
 }
 
 export function sha256Hex(data: Uint8Array): string {

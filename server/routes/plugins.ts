@@ -75,7 +75,8 @@ export function registerPluginRoutes(router: Router): void {
     const names = (param ?? '').split(',').map((n) => n.trim()).filter((n) => n.length > 0);
     if (names.length === 0) throw new HttpError(400, 'invalid_parameter', 'invalid query parameter names: a comma-separated list of plugin names is required');
     if (names.length > MAX_BATCH) throw new HttpError(400, 'invalid_parameter', `invalid query parameter names: at most ${MAX_BATCH} names per request`);
-    const plugins: BatchResponse['plugins'] = {};
+    // Names are keys as requested: a null-prototype object keeps `__proto__` (or `constructor`) an own key.
+    const plugins: BatchResponse['plugins'] = Object.create(null) as BatchResponse['plugins'];
     for (const name of names) {
       let record: PluginRecord | null = null;
       try {

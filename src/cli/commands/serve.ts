@@ -10,6 +10,7 @@ interface ServeOptions {
   seed?: string;
   rateLimit?: number;
   publicUrl?: string;
+  trustProxy?: number;
   quiet?: boolean;
 }
 
@@ -31,6 +32,7 @@ export const register: RegisterCommand = (program, act) => {
     .option('--seed <file>', 'load a catalog at start (examples/catalog/catalog.json format; idempotent)')
     .option('--rate-limit <n>', 'requests per minute per valid token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)', intArg(1, 1_000_000))
     .option('--public-url <url>', 'base URL clients reach the server at, for links (env FAPILOG_MARKETPLACE_PUBLIC_URL)')
+    .option('--trust-proxy <n>', 'reverse proxies in front whose X-Forwarded-For is believed for the client address (env FAPILOG_MARKETPLACE_TRUST_PROXY, default 0: none)', intArg(0, 10))
     .option('--quiet', 'no access log on stderr')
     .addHelpText('after', '\nExample:\n  fapilog-plugins serve --data-dir ./marketplace-data --seed examples/catalog/catalog.json\n')
     .action(
@@ -42,6 +44,8 @@ export const register: RegisterCommand = (program, act) => {
         const envLimit = env[SERVER_ENV.rateLimit];
         const limit = opts.rateLimit ?? (envLimit ? intArg(1, 1_000_000)(envLimit) : DEFAULT_RATE_LIMIT.limit);
         const publicUrl = opts.publicUrl ?? env[SERVER_ENV.publicUrl];
+        const envTrust = env[SERVER_ENV.trustProxy];
+        const trustProxy = opts.trustProxy ?? (envTrust ? intArg(0, 10)(envTrust) : 0);
         if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new CliError(`--public-url must be an http(s) URL: ${publicUrl}`);
         const dataDir = resolveDataDir(opts.dataDir, env, ctx.io.cwd);
         let marketplace;
@@ -51,6 +55,7 @@ export const register: RegisterCommand = (program, act) => {
             ...(opts.seed ? { seedFile: opts.seed } : {}),
             ...(publicUrl ? { publicUrl } : {}),
             rateLimit: { limit, windowSeconds: 60 },
+            trustProxy,
             ...(opts.quiet ? {} : { log: (line: string) => ctx.io.stderr(`${line}\n`) }),
           });
         } catch (err) {

@@ -11,6 +11,7 @@ import { MetadataCache, type CacheEntry } from './cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';
 import { Limiter } from './limiter.ts';
+import { isValidProjectName } from '../names.ts';
 import {
   BatchResponse,
   DownloadInfo,
@@ -138,8 +139,11 @@ export class MarketplaceClient {
    * Keys are the names exactly as given; unknown names map to null.
    */
   async batch(names: string[]): Promise<Record<string, BatchEntry | null>> {
-    const unique = [...new Set(names)].sort();
-    const out: Record<string, BatchEntry | null> = {};
+    // A name outside the PEP 508 grammar (`__proto__`) is in no marketplace; it is not sent, and
+    // the null-prototype map keeps it an own key (a JSON object parsed by zod would drop it).
+    const out: Record<string, BatchEntry | null> = Object.create(null) as Record<string, BatchEntry | null>;
+    for (const name of names) if (!isValidProjectName(name)) out[name] = null;
+    const unique = [...new Set(names)].filter(isValidProjectName).sort();
     if (unique.length === 0) return out;
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += BATCH_CHUNK) chunks.push(unique.slice(i, i + BATCH_CHUNK));
@@ -148,7 +152,7 @@ export class MarketplaceClient {
     );
     answers.forEach((answer, i) => {
       for (const name of chunks[i] ?? []) {
-        if (!(name in answer.plugins)) {
+        if (!Object.hasOwn(answer.plugins, name)) {
           throw new MarketplaceError('invalid-response', `GET /plugins/batch`, `response field "plugins.${name}": missing (every requested name must be a key)`);
         }
         out[name] = answer.plugins[name] ?? null;
