@@ -8,6 +8,7 @@ import type { MarketplaceClient } from './marketplace/client.ts';
 import type { BatchEntry } from './marketplace/schemas.ts';
 import { scanProject } from './python/scan.ts';
 import type { ProjectScan } from './python/types.ts';
+import { stripCredentials } from './marketplace/errors.ts';
 
 export interface CheckOptions {
   root: string;
@@ -39,7 +40,7 @@ export async function checkProjectDetailed(opts: CheckOptions): Promise<CheckRes
     scan,
     plugins,
     fapilogVersions,
-    marketplace: { url: opts.client.settings.url, stale: opts.client.stale },
+    marketplace: { url: stripCredentials(opts.client.settings.url), stale: opts.client.stale },
     fapilogVersion: opts.fapilogVersion,
     ignore: opts.ignore,
   });

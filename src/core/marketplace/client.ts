@@ -12,6 +12,7 @@ import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';
 import { Limiter } from './limiter.ts';
 import { isValidProjectName } from '../names.ts';
+import { checkVersionBounds } from '../pep440/limits.ts';
 import {
   BatchResponse,
   DownloadInfo,
@@ -126,11 +127,13 @@ export class MarketplaceClient {
   }
 
   async release(name: string, version: string): Promise<Release | null> {
+    checkVersion(`GET /plugins/${segment(name)}/versions/${segment(version)}`, version);
     return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}`, Release, true);
   }
 
   /** Where to fetch a release's file. Not cached on disk: the server counts each download. */
   async download(name: string, version: string): Promise<DownloadInfo> {
+    checkVersion(`GET /plugins/${segment(name)}/versions/${segment(version)}/download`, version);
     return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}/download`, DownloadInfo, false, { cache: false });
   }
 
@@ -356,6 +359,12 @@ export class MarketplaceClient {
     if (res.attempts !== undefined && res.attempts > 1) message += ` after ${res.attempts} attempts`;
     return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
   }
+}
+
+/** A version the server could not store exactly is refused before it is sent (the same bounds as the server's). */
+function checkVersion(endpoint: string, version: string): void {
+  const problem = checkVersionBounds(version);
+  if (problem) throw new MarketplaceError('invalid-request', endpoint, `version ${JSON.stringify(version.slice(0, 80))} ${problem}`, { code: 'invalid-version' });
 }
 
 function segment(value: string): string {
