@@ -150,7 +150,8 @@ export interface NewRelease extends PluginFields {
   published_at?: string;
   downloads?: number;
   yanked_reason?: string;
-  files: Array<{ filename: string; sha256: string; data: Uint8Array }>;
+  /** The bytes, or a file already on disk in this package's directory (a streamed upload, moved in). */
+  files: Array<{ filename: string; sha256: string } & ({ data: Uint8Array } | { stagedPath: string; size: number })>;
 }
 
 export interface PluginRecord {
@@ -174,6 +175,9 @@ export const FILE_QUERIES = {
   simpleOfPlugin: `SELECT f.filename, f.sha256, r.requires_python, r.yanked, r.yanked_reason
        FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename`,
 } as const;
+
+/** Names of files that are not (yet) a release file: removed when the server starts. */
+export const TEMP_FILE_PREFIX = TEMP_PREFIX;
 
 export class Store {
   readonly dataDir: string;
@@ -411,7 +415,8 @@ export class Store {
       for (const f of rel.files) {
         const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${f.filename}`);
         staged.push({ ...f, temp, final: path.join(dir, f.filename) });
-        fs.writeFileSync(temp, f.data, { flush: true });
+        if ('stagedPath' in f) fs.renameSync(f.stagedPath, temp);
+        else fs.writeFileSync(temp, f.data, { flush: true });
       }
       return this.transaction(() => {
         // Owner and existing version are read inside the IMMEDIATE transaction: another server
@@ -471,7 +476,7 @@ export class Store {
             ).lastInsertRowid,
         );
         const insertFile = this.db.prepare('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
-        for (const f of staged) insertFile.run(releaseId, f.filename, f.sha256, f.data.length, rel.package);
+        for (const f of staged) insertFile.run(releaseId, f.filename, f.sha256, 'data' in f ? f.data.length : f.size, rel.package);
         // Files become visible under their real names only as the rows commit.
         for (const f of staged) {
           fs.renameSync(f.temp, f.final);
