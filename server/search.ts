@@ -20,13 +20,15 @@ export const MAX_TERM_LENGTH = 64;
 /** Time one search may spend in SQLite and ranking before it is cut off with a 503. */
 export const DEFAULT_SEARCH_BUDGET_MS = 2_000;
 /** Text of a description that ranking reads (matching still sees all of it). */
-const RANK_TEXT_CHARS = 16 * 1024;
+export const RANK_TEXT_CHARS = 2048;
 
 /** What SQLite raises when the budget function aborts a statement. */
 export const BUDGET_SENTINEL = 'fapilog: search budget exhausted';
 
 /** Folds text as FTS5's unicode61 tokenizer does (case and diacritics), then splits it into tokens. */
 export function tokens(text: string): string[] {
+  // ASCII (nearly every name and description) needs neither normalisation nor Unicode classes.
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
   return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
@@ -65,30 +67,37 @@ const WEIGHTS: Array<[keyof RankFields, number]> = [
 ];
 
 /**
- * Relevance of one matched row: per term, the weight of the best field holding a token that
- * starts with it (doubled for a whole-token match). Cost: tokens x distinct term lengths, so
- * linear in the row's text and in the (capped) query.
+ * Relevance of a matched row: per term, the weight of the best field holding a token that starts
+ * with it (doubled for a whole-token match). Cost: tokens x distinct term lengths, so linear in
+ * the row's text and in the (capped) query. The query's part is prepared once per search.
  */
-export function score(terms: readonly string[], fields: RankFields): number {
-  if (terms.length === 0) return 0;
+export function scorer(terms: readonly string[]): (fields: RankFields) => number {
   const wanted = new Set(terms);
   const lengths = [...new Set(terms.map((t) => t.length))];
-  const best = new Map<string, number>();
-  for (const [field, weight] of WEIGHTS) {
-    const text = field === 'description' ? fields.description.slice(0, RANK_TEXT_CHARS) : fields[field];
-    for (const token of tokens(text)) {
-      for (const len of lengths) {
-        if (len > token.length) continue;
-        const prefix = len === token.length ? token : token.slice(0, len);
-        if (!wanted.has(prefix)) continue;
-        const w = len === token.length ? weight * 2 : weight;
-        if ((best.get(prefix) ?? 0) < w) best.set(prefix, w);
+  return (fields) => {
+    if (wanted.size === 0) return 0;
+    const best = new Map<string, number>();
+    for (const [field, weight] of WEIGHTS) {
+      const text = fields[field];
+      for (const token of tokens(text.length > RANK_TEXT_CHARS ? text.slice(0, RANK_TEXT_CHARS) : text)) {
+        for (const len of lengths) {
+          if (len > token.length) continue;
+          const whole = len === token.length;
+          const prefix = whole ? token : token.slice(0, len);
+          if (!wanted.has(prefix)) continue;
+          const w = whole ? weight * 2 : weight;
+          if ((best.get(prefix) ?? 0) < w) best.set(prefix, w);
+        }
       }
     }
-  }
-  let total = 0;
-  for (const w of best.values()) total += w;
-  return total;
+    let total = 0;
+    for (const w of best.values()) total += w;
+    return total;
+  };
+}
+
+export function score(terms: readonly string[], fields: RankFields): number {
+  return scorer(terms)(fields);
 }
 
 /** A deadline the budget SQL function reads; `arm` before a statement, `disarm` after. */

@@ -15,7 +15,7 @@ import { hashToken, newToken } from './auth/tokens.ts';
 import { isPrerelease } from '../src/core/python/pep440.ts';
 import { compareVersions, sameVersion } from './validation.ts';
 import { isoTimestamp } from './time.ts';
-import { SearchBudget, matchExpression, queryTerms, score } from './search.ts';
+import { RANK_TEXT_CHARS, SearchBudget, matchExpression, queryTerms, scorer } from './search.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tokens (
@@ -336,13 +336,16 @@ export class Store {
     return this.#budget.run(() => {
       if (terms.length > 0 && q.sort === undefined) {
         // Relevance: every matching row is ranked (linear), then the page is cut.
-        const rows = this.db
-          .prepare(`SELECT p.id AS id, p.name AS name, p.package AS package, p.author AS author, substr(p.description, 1, 16384) AS description FROM ${from} JOIN plugins p ON p.id = s.id ${clause}`)
-          .iterate(...params) as Iterable<{ id: number; name: string; package: string; author: string; description: string }>;
+        // within_budget() in the WHERE clause checks the budget for every candidate row.
+        const rows = this.all<{ id: number; name: string; package: string; author: string; description: string }>(
+          `SELECT p.id AS id, p.name AS name, p.package AS package, p.author AS author, substr(p.description, 1, ${RANK_TEXT_CHARS}) AS description FROM ${from} JOIN plugins p ON p.id = s.id ${clause}`,
+          ...params,
+        );
+        const rank = scorer(terms);
         const ranked: Array<{ id: number; name: string; score: number }> = [];
         for (const r of rows) {
           this.#budget.check();
-          ranked.push({ id: Number(r.id), name: r.name, score: score(terms, r) });
+          ranked.push({ id: Number(r.id), name: r.name, score: rank(r) });
         }
         ranked.sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         return { ids: ranked.slice(offset, offset + q.per_page).map((r) => r.id), total: ranked.length };
