@@ -152,6 +152,9 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       reply = await withDeadline(match.route.handler(ctx), requestTimeoutMs, deadline);
     } catch (err) {
       req.resume();
+      // A cut-off request may still be sending: once the 503 is out, the connection goes, which
+      // also ends the handler's read of the body (its temporary files are removed).
+      if (err instanceof HttpError && err.code === 'timeout') res.once('finish', () => req.destroy());
       if (err instanceof HttpError) return sendJson(res, err.status, errorBody(err.code, err.message), { ...headers, ...err.headers });
       // Unexpected: the client learns nothing internal; the log gets the message (never a body or token).
       opts.log?.(`error ${req.method} ${safePath(req)}: ${err instanceof Error ? err.message : String(err)}`);

@@ -145,3 +145,14 @@ describe('credentials in the marketplace URL', () => {
     assert.match(up.stderr, /\*\*\*@127\.0\.0\.1/);
   });
 });
+
+describe('versions the client sends', () => {
+  test('a version with a number above 2^53-1 is refused before any request', async () => {
+    const p = await peer((_req, res) => sendJson(res, 200, {}));
+    const client = new MarketplaceClient(settingsFor(p.apiUrl));
+    for (const call of [() => client.release('loki', `1.${'9'.repeat(22)}`), () => client.download('loki', '9007199254740993')]) {
+      await assert.rejects(call(), (err: unknown) => err instanceof MarketplaceError && err.kind === 'invalid-request' && /above 9007199254740991/.test(err.message));
+    }
+    assert.equal(p.requests.length, 0);
+  });
+});

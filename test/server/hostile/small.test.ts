@@ -123,3 +123,42 @@ describe('--trust-proxy', () => {
     assert.deepEqual(await statuses(undefined), [200, 200, 429, 429]);
   });
 });
+
+describe('request deadline', () => {
+  test('a publish whose body stalls is cut off with 503, and its partial upload is removed', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-deadline-'));
+    const m = await createMarketplace({ dataDir: dir, requestTimeoutMs: 300 });
+    t.after(async () => {
+      await m.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const base = new URL(await m.listen(0, '127.0.0.1'));
+    const token = m.createToken('slowpoke');
+    const { default: http } = await import('node:http');
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: base.hostname,
+          port: base.port,
+          method: 'POST',
+          path: '/api/v1/plugins/slow/versions',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'multipart/form-data; boundary=zz', 'Content-Length': '10000000' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      // A file part begins, then nothing more: the server has a temporary file open.
+      req.write('--zz\r\nContent-Disposition: form-data; name="file"; filename="fapilog_slow-1.0.0.tar.gz"\r\n\r\n' + 'x'.repeat(1000));
+    });
+    assert.equal(answer.status, 503);
+    assert.equal(ErrorBody.parse(JSON.parse(answer.body)).error.code, 'timeout');
+    const pkgDir = path.join(dir, 'files', 'fapilog-slow');
+    for (let i = 0; i < 50 && fs.existsSync(pkgDir) && fs.readdirSync(pkgDir).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(fs.existsSync(pkgDir) ? fs.readdirSync(pkgDir) : [], [], 'the partial upload was removed');
+    assert.equal((await getJson(`${base.origin}/api/v1/plugins/slow`)).status, 404);
+  });
+});
