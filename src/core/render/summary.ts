@@ -6,7 +6,8 @@
  */
 import type { PluginEntry, Report, Status } from '../analysis/report.ts';
 import { isStuck, isUpdatable } from '../analysis/updatable.ts';
-import { cell, code } from './markdown.ts';
+import { publisherWarning } from '../analysis/publisher.ts';
+import { cell, code, text } from './markdown.ts';
 
 export { cell };
 
@@ -104,6 +105,20 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
   return lines;
 }
 
+function publisherWarnings(report: Report): Set<string> {
+  return new Set(report.plugins.flatMap((p) => (p.publisherChange ? [publisherWarning(p.package, p.publisherChange)] : [])));
+}
+
+/** A warning block with both publishers of every release whose publisher changed (none: no lines). */
+export function publisherCallout(report: Report): string[] {
+  const changed = report.plugins.filter((p) => p.publisherChange !== null);
+  if (changed.length === 0) return [];
+  const lines = ['> [!WARNING]', '> **Publisher changed:** check that each new publisher is one you trust before moving to its release.', '>'];
+  for (const w of publisherWarnings(report)) lines.push(`> - ${text(w)}`);
+  lines.push('');
+  return lines;
+}
+
 export function renderSummary(
   report: Report,
   opts: { failed: boolean; failureMessage: string | null; cacheDir?: string | undefined; wording?: SummaryWording | undefined },
@@ -120,15 +135,20 @@ export function renderSummary(
   lines.push(countsLine(report), '');
   if (opts.failed && opts.failureMessage) lines.push(`**Failed:** ${opts.failureMessage}`, '');
 
+  lines.push(...publisherCallout(report));
+
   for (const [manifest, plugins] of byManifest(report)) {
     lines.push(`### ${code(manifest)}`, '');
     lines.push(...manifestTable(plugins));
     lines.push('');
   }
 
-  if (report.warnings.length > 0) {
+  // The callout above already shows the publisher warnings.
+  const shown = publisherWarnings(report);
+  const warnings = report.warnings.filter((w) => !shown.has(w));
+  if (warnings.length > 0) {
     lines.push('<details><summary>Warnings</summary>', '');
-    for (const w of report.warnings) lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
+    for (const w of warnings) lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
     lines.push('', '</details>', '');
   }
 
