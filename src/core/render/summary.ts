@@ -87,6 +87,7 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
   const updatable = pick(isUpdatable);
   const stuck = pick((p) => isStuck(p) && !updatable.includes(p.package));
   const held = pick((p) => p.status === 'held-back');
+  const republished = pick((p) => p.publisherChange !== null);
   if (updatable.length === 0 && stuck.length === 0 && held.length === 0) return [];
 
   const lines = ['### How to fix', ''];
@@ -101,6 +102,9 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
   }
   if (held.length > 0) {
     lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
+  }
+  if (republished.length > 0) {
+    lines.push(`- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the warning above) before you update.`);
   }
   return lines;
 }

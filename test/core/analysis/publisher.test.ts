@@ -135,6 +135,8 @@ describe('publisher changes rendered', () => {
     assert.ok(md.includes('> [!WARNING]\n> **Publisher changed:** check that each new publisher is one you trust before moving to its release.\n>\n'), md);
     assert.ok(md.includes('> - fapilog-loki 1.0.0 -\\> 1.1.0: publisher changed \\(published from another repository\\): was trusted publisher acme/fapilog-loki \\(repository id 123\\), workflow release.yml, now'), md);
     assert.doesNotMatch(md, /<summary>Warnings/);
+    assert.match(md, /^- `fapilog-loki`: the release to move to has another publisher; check it \(see the warning above\) before you update\.$/m);
+    assert.doesNotMatch(md, /`fapilog-kafka`: the release to move to/);
   });
 
   test('planUpdate carries the change to the planned change, and planBody warns about it', async () => {
@@ -158,4 +160,14 @@ describe('publisher changes rendered', () => {
     assert.equal(install.publisherChange?.reason, 'another-repository');
     assert.equal(install.warnings[0], `fapilog-loki 1.1.0 (after 1.0.0): publisher changed (published from another repository): was ${ACME_TEXT}, now ${FORK_TEXT}`);
   });
+});
+
+test("docs/publishing.md's example warning is what publisherWarning prints", async () => {
+  const { readFile } = await import('node:fs/promises');
+  const doc = await readFile(new URL('../../../docs/publishing.md', import.meta.url), 'utf8');
+  const acme = trusted('acme/fapilog-loki', '700123');
+  const mallory = trusted('mallory/fapilog-loki', '900900', { repository_owner_id: '77' });
+  const r = reportOf({ 'fapilog-loki': entry(rel('fapilog-loki', '1.4.0', acme), rel('fapilog-loki', '1.5.0', mallory)) }, 'fapilog-loki==1.4.0');
+  const line = r.warnings[0] ?? '';
+  assert.ok(line !== '' && doc.includes(`\nwarning: ${line}\n`), line);
 });
