@@ -1,0 +1,47 @@
+/**
+ * Markdown for text the bot did not write: plugin descriptions, versions, file paths and URLs come
+ * from the marketplace or the repository, and must show as text in a pull request or issue, never
+ * as markup, HTML, a link, an @-mention or a #-reference.
+ */
+
+const PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~<>:"'=$^]/g;
+
+/** Inline text: punctuation backslash-escaped, `&` and `@` defused, line breaks become spaces. */
+export function text(value: string, max = 300): string {
+  const one = clip(value.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').replace(/\s*\r?\n\s*/g, ' ').trim(), max);
+  return one
+    .replace(/&/g, '&amp;')
+    .replace(PUNCTUATION, (c) => `\\${c}`)
+    // A zero-width space between @ and the name: no mention, no notification.
+    .replace(/@/g, '@&#8203;');
+}
+
+/** A code span that cannot be closed early: backticks inside become apostrophes. */
+export function code(value: string, max = 200): string {
+  const v = clip(value.replace(/[\r\n]+/g, ' '), max).replace(/`/g, "'");
+  return `\`${v === '' ? ' ' : v}\``;
+}
+
+/** A link, only for http(s) URLs; anything else is shown as text. */
+export function link(label: string, url: string | null): string {
+  if (url === null) return text(label);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return text(label);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return text(label);
+  const href = parsed.href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return `[${text(label)}](${href})`;
+}
+
+/** A table cell: inline text (pipes are escaped by `text`), or a dash when empty. */
+export function cell(value: string | null): string {
+  return value === null || value === '' ? '—' : text(value);
+}
+
+function clip(value: string, max: number): string {
+  const chars = [...value];
+  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
+}
