@@ -4,7 +4,8 @@
  * as markup, HTML, a link, an @-mention or a #-reference.
  */
 
-const PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~<>:"'=$^]/g;
+/** What can start markup mid-line: emphasis, code, links and images, HTML, tables, strikethrough, math, references. */
+const PUNCTUATION = /[\\`*_[\]()#!|~<>$]/g;
 
 /** Inline text: punctuation backslash-escaped, `&` and `@` defused, line breaks become spaces. */
 export function text(value: string, max = 300): string {
@@ -12,8 +13,16 @@ export function text(value: string, max = 300): string {
   return one
     .replace(/&/g, '&amp;')
     .replace(PUNCTUATION, (c) => `\\${c}`)
+    // Bare URLs would be autolinked.
+    .replace(/:\/\//g, '\\://')
+    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
     // A zero-width space between @ and the name: no mention, no notification.
     .replace(/@/g, '@&#8203;');
+}
+
+/** Inline text that starts a line (a quote): a leading `-`, `+`, `=` or `1.` would make a list or a heading. */
+export function lineText(value: string, max = 300): string {
+  return text(value, max).replace(/^([-+=]|\d+(?=[.)]))/, (c) => (/\d/.test(c) ? `${c}\\` : `\\${c}`));
 }
 
 /** A code span that cannot be closed early: backticks inside become apostrophes. */

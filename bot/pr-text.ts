@@ -6,7 +6,7 @@
 import type { Report } from '../src/core/analysis/report.ts';
 import type { BatchEntry } from '../src/core/marketplace/schemas.ts';
 import type { PlannedUpdate, Plan } from './engine.ts';
-import { cell, code, link, text } from './markdown.ts';
+import { cell, code, lineText, link, text } from './markdown.ts';
 import { prMarker, type PrState } from './marker.ts';
 
 /** GitHub refuses bodies over 65,536 characters; the marker must survive any cut. */
@@ -93,7 +93,7 @@ export function prBody(opts: {
     const release = releaseOf(entry, x.target);
     lines.push(`### ${text(x.package)} ${text(x.target)}`, '');
     const summary = entry?.plugin.description ?? '';
-    if (summary) lines.push(`> ${text(summary, 500)}`, '');
+    if (summary) lines.push(`> ${lineText(summary, 500)}`, '');
     const facts: string[] = [];
     if (release) facts.push(`published ${text(release.published_at.slice(0, 10))}`);
     if (release?.requires_python) facts.push(`Python ${text(release.requires_python)}`);

@@ -123,7 +123,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
       const packages = u.packages.filter((p) => plannable.has(p));
       if (packages.length > 0) desired.set(u.unit.branch, { unit: u.unit, packages });
     }
-    for (const [branch, pr] of prs) {
+    for (const [branch, pr] of [...prs].sort(([a], [b]) => a.localeCompare(b))) {
       if (desired.has(branch)) continue;
       const reasons = obsoleteReasons(pr.state, report.plugins, config, repo.defaultBranch);
       await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...base, issue_number: pr.number, body: obsoleteComment(reasons) });
