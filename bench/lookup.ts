@@ -9,7 +9,7 @@
  *   npx node bench/lookup.ts [--quick]
  */
 import path from 'node:path';
-import { scanProject } from '../src/core/python/index.ts';
+import { scanProject } from '../src/core/project/index.ts';
 import type { MarketplaceClient } from '../src/core/marketplace/client.ts';
 import { banner, compare, iterationsFromArgv, resultTable, tempDir, type Case, type Counters } from './lib.ts';
 import { REPO_ROOT, newClient, startMarketplace, type BenchMarketplace } from './marketplace.ts';

@@ -14,7 +14,8 @@
  */
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { applyEdits, discoverFiles, expectSpecifier, planSpecifier, readManifest, scanProject, writeManifestAtomically } from '../src/core/python/index.ts';
+import { discoverFiles, scanProject, writeManifestAtomically } from '../src/core/project/index.ts';
+import { applyEdits, expectSpecifier, planSpecifier, readManifest } from '../src/core/python/index.ts';
 import { banner, compare, iterationsFromArgv, resultTable, tempDir, type CaseResult, type Counters } from './lib.ts';
 import { REPO_ROOT } from './marketplace.ts';
 

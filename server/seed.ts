@@ -3,7 +3,7 @@
  * releases that already exist are left alone, so a server can be restarted with the same --seed.
  */
 import fs from 'node:fs';
-import { eq } from '@renovatebot/pep440';
+import { equal as eq } from '../src/core/pep440/index.ts';
 import { packageName } from '../src/core/names.ts';
 import { Catalog } from './catalog.ts';
 import { canonicalVersion } from './validation.ts';

@@ -8,12 +8,11 @@ import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq } from '@renovatebot/pep440';
 import type { ListQuery, Plugin, PluginType, Release, ReleaseFile } from '../src/core/marketplace/schemas.ts';
 import { shortName } from '../src/core/names.ts';
 import { HttpError } from './errors.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
-import { isPrerelease } from '../src/core/python/pep440.ts';
+import { equal as eq, isPrerelease } from '../src/core/pep440/index.ts';
 import { compareVersions } from './validation.ts';
 import { isoTimestamp } from './time.ts';
 

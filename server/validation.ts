@@ -2,7 +2,7 @@
  * Input validation for everything that becomes a path, a SQL key or a version comparison.
  * A name or filename that passes here can be joined under the data dir without escaping it.
  */
-import { clean, compare, validRange } from '@renovatebot/pep440';
+import { compare, isValidSpecifier as validRange, normalize as clean } from '../src/core/pep440/index.ts';
 import { isValidProjectName, normalizeName, packageName } from '../src/core/names.ts';
 import { HttpError } from './errors.ts';
 

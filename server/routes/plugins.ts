@@ -1,5 +1,5 @@
 /** Read endpoints of /api/v1 (listing, search, plugin, versions, download, batch) plus yank and rating. */
-import { eq } from '@renovatebot/pep440';
+import { equal as eq } from '../../src/core/pep440/index.ts';
 import {
   ListQuery,
   RatingRequest,

@@ -3,7 +3,7 @@
  * and one part per file. Each file must be listed in the metadata with its sha256, be a wheel or
  * sdist of this package and version, and (for wheels) carry matching dist-info METADATA.
  */
-import { eq } from '@renovatebot/pep440';
+import { equal as eq } from '../../src/core/pep440/index.ts';
 import { unzipSync } from 'fflate';
 import { PublishMetadata, type PublishResponse } from '../../src/core/marketplace/schemas.ts';
 import { normalizeName } from '../../src/core/names.ts';

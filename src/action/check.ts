@@ -6,11 +6,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../core/analysis/report.ts';
-import { checkProject } from '../core/check.ts';
 import type { MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
 import { MarketplaceError } from '../core/marketplace/errors.ts';
-import type { Annotation } from './annotations.ts';
+import { checkProject, DiskProjectFiles } from '../core/project/index.ts';
+import type { Annotation } from '../core/render/annotations.ts';
 import type { FailOn } from '../core/analysis/policy.ts';
 import { InputError } from './inputs.ts';
 import { renderCheck, type CheckOutputs } from './outcome.ts';
@@ -63,18 +63,18 @@ export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<C
   const client = new MarketplaceClient(config.settings, { warn: deps.warn, ...(deps.debug ? { debug: deps.debug } : {}) });
   let report: Report;
   try {
-    report = await checkProject({
-      root,
-      client,
+    ({ report } = await checkProject({
+      files: new DiskProjectFiles(root),
+      lookup: client,
       ...(config.fapilogVersion ? { fapilogVersion: config.fapilogVersion } : {}),
       ignore: config.ignore,
-    });
+    }));
   } catch (err) {
     if (err instanceof MarketplaceError && (err.unreachable || err.kind === 'offline-miss')) {
       // The client falls back to its cache when the marketplace is unreachable, so reaching
       // here means there was no cached copy to report from.
       throw new ActionError(
-        `The marketplace at ${config.settings.url} could not be reached and nothing is cached in ${config.settings.cacheDir} (${err.message})`,
+        `The marketplace at ${config.settings.url} could not be reached and nothing is cached in ${config.settings.cacheDir ?? 'memory'} (${err.message})`,
       );
     }
     throw err;

@@ -3,7 +3,7 @@
  * follow (test/action/metadata.test.ts keeps them equal). Inputs arrive as strings ('' when not
  * given); each is validated by zod and a bad one is reported by its kebab-case name.
  */
-import { valid as validPep440 } from '@renovatebot/pep440';
+import { isValid as validPep440 } from '../core/pep440/index.ts';
 import { z } from 'zod';
 import { FAIL_ON } from '../core/analysis/policy.ts';
 import { ENV } from '../core/config.ts';
@@ -60,7 +60,7 @@ const url = optionalString.pipe(
 const pep440Version = optionalString.pipe(
   z
     .string()
-    .refine((v) => validPep440(v) !== null, { error: (iss) => `"${String(iss.input)}" is not a PEP 440 version` })
+    .refine((v) => validPep440(v), { error: (iss) => `"${String(iss.input)}" is not a PEP 440 version` })
     .optional(),
 );
 

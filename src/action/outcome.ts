@@ -6,9 +6,9 @@
 import { decide, type FailOn } from '../core/analysis/policy.ts';
 import { PROBLEM_STATUSES, type Report, type Status } from '../core/analysis/report.ts';
 import type { MarketplaceSettings } from '../core/config.ts';
-import { renderAnnotations, type Annotation } from './annotations.ts';
+import { renderAnnotations, type Annotation } from '../core/render/annotations.ts';
 import type { OutputName } from './inputs.ts';
-import { renderSummary } from './summary.ts';
+import { renderSummary, type SummaryWording } from '../core/render/summary.ts';
 
 export type CheckOutputs = Record<Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'has-problems'>, string>;
 
@@ -19,6 +19,9 @@ export interface RenderedCheck {
   failed: boolean;
   failureMessage: string | null;
 }
+
+/** The Action's own words in the shared summary. */
+export const ACTION_WORDING: SummaryWording = { override: 'set by the `fapilog-version` input' };
 
 export function reportOutputs(report: Report): CheckOutputs {
   const count = (s: Status) => report.counts[s] ?? 0;
@@ -38,7 +41,7 @@ export function renderCheck(
   const { failed, failureMessage } = decide(report, config.failOn);
   return {
     outputs: reportOutputs(report),
-    summaryMarkdown: renderSummary(report, { failed, failureMessage, cacheDir: config.settings.cacheDir }),
+    summaryMarkdown: renderSummary(report, { failed, failureMessage, cacheDir: config.settings.cacheDir, wording: ACTION_WORDING }),
     annotations: renderAnnotations(report, config.workspace),
     failed,
     failureMessage,

@@ -9,7 +9,7 @@ import { exec } from '@actions/exec';
 import { z } from 'zod';
 import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
 import { redact } from '../core/marketplace/errors.ts';
-import { workspacePath, type Annotation } from './annotations.ts';
+import { workspacePath, type Annotation } from '../core/render/annotations.ts';
 import { checkMain, type CheckResult } from './check.ts';
 import { InputError, INPUT_NAMES, parseInputs, type ActionInputs } from './inputs.ts';
 import { publishMain } from './publish.ts';

@@ -1,4 +1,6 @@
-/** Exit codes shared by every command. */
+/** Exit codes shared by every command, and the one place core errors get the CLI's wording. */
+import { CoreError } from '../core/errors.ts';
+
 export const EXIT = { ok: 0, problems: 1, error: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -9,5 +11,23 @@ export class CliError extends Error {
     super(message);
     this.name = 'CliError';
     this.exitCode = exitCode;
+  }
+}
+
+/** Install refusals that are findings about the plugin (exit 1), not failures to run (exit 2). */
+const PROBLEM_REFUSALS: readonly string[] = ['incompatible', 'yanked', 'conflict'];
+
+/** A core error as the CLI says it (flags by their names, exit codes by kind); null for anything else. */
+export function cliErrorFor(err: unknown): CliError | null {
+  if (!(err instanceof CoreError)) return null;
+  switch (err.code) {
+    case 'invalid-fapilog-version':
+      return new CliError(`--fapilog-version ${JSON.stringify(err.subject ?? '')} is not a PEP 440 version`, EXIT.error);
+    case 'install-refused':
+      return new CliError(`not installed: ${err.message}`, PROBLEM_REFUSALS.includes(err.subject ?? '') ? EXIT.problems : EXIT.error);
+    case 'invalid-manifest':
+      return new CliError(`${err.message}; fix the manifest and run the command again (nothing was changed)`, EXIT.error);
+    default:
+      return new CliError(err.message, EXIT.error);
   }
 }

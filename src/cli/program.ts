@@ -9,7 +9,7 @@ import { DEFAULT_HTTP_OPTIONS } from '../core/marketplace/http.ts';
 import { redact } from '../core/marketplace/errors.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.ts';
 import { commandContext, processIo, type Act, type CliIo, type RegisterCommand } from './context.ts';
-import { CliError, EXIT, type ExitCode } from './errors.ts';
+import { CliError, cliErrorFor, EXIT, type ExitCode } from './errors.ts';
 import { integerArg, numberArg } from './options.ts';
 import { COMMANDS } from './commands/index.ts';
 
@@ -78,6 +78,12 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<Exit
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     const debug = argv.includes('--debug');
+    const mapped = cliErrorFor(err);
+    if (mapped) {
+      safeIo.stderr(`error: ${mapped.message}\n`);
+      if (debug && err instanceof Error && err.stack) safeIo.stderr(`${err.stack}\n`);
+      return mapped.exitCode;
+    }
     if (err instanceof CliError) {
       safeIo.stderr(`error: ${err.message}\n`);
       if (debug && err.stack) safeIo.stderr(`${err.stack}\n`);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { decodeBytes, encodeText, sameBytes } from './bytes.ts';
 
 export class AtomicWriteError extends Error {
   override name = 'AtomicWriteError';
@@ -24,11 +25,14 @@ export async function replaceFileAtomically(filePath: string, newText: string, c
   const real = await realpath(filePath).catch(() => filePath);
   const tmp = path.join(path.dirname(real), `.${path.basename(real)}.fapilog-plugins-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const mode = await stat(real).then((s) => s.mode & 0o7777, () => null);
-  await writeFile(tmp, newText, { encoding: 'utf8', flag: 'wx', flush: true });
+  // Lossless: bytes that were not UTF-8 when read (decodeBytes) are written back as they were.
+  const bytes = encodeText(newText);
+  await writeFile(tmp, bytes, { flag: 'wx', flush: true });
   try {
     if (mode !== null) await chmod(tmp, mode);
-    const written = await readFile(tmp, 'utf8');
-    if (written !== newText) throw new AtomicWriteError(filePath, 'the temp file did not read back as written');
+    const back = new Uint8Array(await readFile(tmp));
+    if (!sameBytes(back, bytes)) throw new AtomicWriteError(filePath, 'the temp file did not read back as written');
+    const written = decodeBytes(back);
     const problem = check ? check(written) : null;
     if (problem !== null) throw new AtomicWriteError(filePath, problem);
     await rename(tmp, real);

@@ -21,7 +21,8 @@ export type CacheMode = z.infer<typeof CacheMode>;
 export const MarketplaceSettings = z.object({
   url: z.url({ protocol: /^https?$/ }).describe(`marketplace API base URL (env ${ENV.url})`),
   token: z.string().min(1).optional().describe(`Bearer token (env ${ENV.token})`),
-  cacheDir: z.string().min(1).describe(`metadata cache directory (env ${ENV.cache})`),
+  /** Absent: answers are cached in memory only (a long-running process, a bot, a test). */
+  cacheDir: z.string().min(1).optional().describe(`metadata cache directory (env ${ENV.cache}); in memory when unset`),
   cacheMode: CacheMode.default('online'),
 });
 export type MarketplaceSettings = z.infer<typeof MarketplaceSettings>;

@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { renderAnnotations } from '../../src/action/annotations.ts';
+import { renderAnnotations } from '../../src/core/render/annotations.ts';
 import { renderCheck, reportOutputs } from '../../src/action/outcome.ts';
 import { decide, failingStatuses, FAIL_ON } from '../../src/core/analysis/policy.ts';
-import { cell, renderSummary } from '../../src/action/summary.ts';
+import { cell, renderSummary } from '../../src/core/render/summary.ts';
 import { Report } from '../../src/core/analysis/report.ts';
 import { resolveMarketplaceSettings } from '../../src/core/config.ts';
 import { sampleReport } from './report-fixture.ts';

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { scanProject } from '../../src/core/python/scan.ts';
+import { scanProject } from '../../src/core/project/index.ts';
 import { useWorkspace } from '../helpers/workspace.ts';
 
 const ws = useWorkspace('install');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Report } from '../../src/core/analysis/report.ts';
-import { scanProject } from '../../src/core/python/scan.ts';
+import { scanProject } from '../../src/core/project/index.ts';
 import { useWorkspace } from '../helpers/workspace.ts';
 
 const ws = useWorkspace('update');
@@ -190,4 +190,27 @@ describe('update --lock with the lock tool on PATH', () => {
     assert.equal(fs.existsSync(log), false, 'uv was not run');
     assert.match(r.stdout, /^Refresh uv\.lock: uv lock --upgrade-package fapilog-otel$/m);
   });
+
+  test('bytes are kept: a Latin-1 comment with CRLF and a backslash continuation come out identical but for the version', async () => {
+    const dir = ws.tempDir('latin1-');
+    const before = Buffer.from('# d\xe9pendances \xa9\r\nfapilog==0.16.0\r\nfapilog-otel==\\\r\n    1.1.0\r\n', 'latin1');
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), before);
+    const r = await cli(['update', '--path', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /fapilog-otel 1\.1\.0 -> 2\.0\.0: updated requirements\.txt:3/);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'requirements.txt')), Buffer.from('# d\xe9pendances \xa9\r\nfapilog==0.16.0\r\nfapilog-otel==\\\r\n    2.0.0\r\n', 'latin1'));
+  });
+
+  test('an invalid pyproject.toml is an error (exit 2) that shows the TOML problem, and nothing is written', async () => {
+    const dir = ws.tempDir('badtoml-');
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project\ndependencies = ["fapilog==0.16.0", "fapilog-otel==1.1.0"]\n');
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), 'fapilog-otel==1.1.0\n');
+    const before = snapshot(dir);
+    const r = await cli(['update', '--path', dir]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, /^error: pyproject\.toml: invalid TOML at line \d+, column \d+: .*nothing was changed\)\n$/);
+    assert.doesNotMatch(r.stdout, /Nothing to update/);
+    assert.deepEqual(snapshot(dir), before);
+  });
 });
+

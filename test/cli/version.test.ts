@@ -1,6 +1,6 @@
 /** `fapilog-plugins version`: rewrites the example's version in place and prints the tag to push. */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { run } from '../../src/cli/program.ts';
@@ -58,4 +58,26 @@ test('a bad bump or a project without a version is exit 2 with one line', async 
   const none = await runCli(['version', 'patch', path.join(dir, 'src')]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no pyproject\.toml/);
+});
+
+test('bytes are kept: a Latin-1 version file is edited in place; a pyproject.toml that is not UTF-8 is refused unchanged', async () => {
+  const dir = await copyExample();
+  const pyproject = path.join(dir, 'pyproject.toml');
+  const text = await readFile(pyproject, 'utf8');
+  await writeFile(pyproject, text.replace('version = "1.0.0"', 'dynamic = ["version"]') + '\n[tool.hatch.version]\npath = "src/about.py"\n');
+  await mkdir(path.join(dir, 'src'), { recursive: true });
+  const about = path.join(dir, 'src', 'about.py');
+  await writeFile(about, Buffer.from('# -*- coding: latin-1 -*-\r\n# \xa9 caf\xe9\r\n__version__ = "1.0.0"\r\n', 'latin1'));
+  const r = await runCli(['version', 'patch', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await readFile(about), Buffer.from('# -*- coding: latin-1 -*-\r\n# \xa9 caf\xe9\r\n__version__ = "1.0.1"\r\n', 'latin1'));
+
+  const bad = await copyExample();
+  const badFile = path.join(bad, 'pyproject.toml');
+  const latin = Buffer.concat([await readFile(badFile), Buffer.from('# caf\xe9\n', 'latin1')]);
+  await writeFile(badFile, latin);
+  const refused = await runCli(['version', 'patch', bad]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /pyproject\.toml is not valid UTF-8 \(byte 0xE9 at line \d+, column 6\)/);
+  assert.deepEqual(await readFile(badFile), latin);
 });

@@ -1,7 +1,7 @@
 /** `info <name> [version]`: one plugin, its releases (yanked marked), compatibility and files. */
 import type { Plugin, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
 import { packageName } from '../../core/names.ts';
-import { equal, isPrerelease, isValid } from '../../core/python/pep440.ts';
+import { equal, isPrerelease, isValid } from '../../core/pep440/index.ts';
 import { formatSize } from '../../core/size.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';

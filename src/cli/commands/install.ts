@@ -1,16 +1,14 @@
 /**
  * `install <name>[==version]`: add a plugin to the project's main manifest with a specifier that
  * works with the project's fapilog, or refuse (exit 1 when the plugin is incompatible, yanked or
- * conflicts with the project's pins; exit 2 for anything else that stops it).
+ * conflicts with the project's pins; exit 2 for anything else that stops it: errors.ts).
  */
 import { Option } from 'commander';
-import { InstallRefused, installPlugin, type RefusalReason } from '../../core/install.ts';
+import { DiskProjectFiles, planInstall, writeChangesToDisk } from '../../core/project/index.ts';
 import { writeJson } from '../output/index.ts';
 import type { RegisterCommand } from '../context.ts';
-import { CliError, EXIT } from '../errors.ts';
+import { EXIT } from '../errors.ts';
 import { projectRoot } from './outdated.ts';
-
-const PROBLEM_REFUSALS: readonly RefusalReason[] = ['incompatible', 'yanked', 'conflict'];
 
 interface InstallFlags {
   path?: string;
@@ -30,43 +28,38 @@ export const register: RegisterCommand = (program, act) => {
     .action(
       act(async (ctx, plugin: string, flags: InstallFlags) => {
         const root = projectRoot(ctx, flags.path);
-        let result;
-        try {
-          result = await installPlugin({
-            root,
-            client: ctx.client(),
-            requirement: plugin,
-            group: flags.group,
-            dryRun: flags.dryRun,
-            fapilogVersion: flags.fapilogVersion,
-          });
-        } catch (err) {
-          if (err instanceof InstallRefused) {
-            throw new CliError(`not installed: ${err.message}`, PROBLEM_REFUSALS.includes(err.reason) ? EXIT.problems : EXIT.error);
-          }
-          throw err;
-        }
-        for (const w of result.warnings) ctx.io.stderr(`warning: ${w}\n`);
+        const files = new DiskProjectFiles(root);
+        const plan = await planInstall({
+          files,
+          lookup: ctx.client(),
+          requirement: plugin,
+          group: flags.group,
+          fapilogVersion: flags.fapilogVersion,
+        });
+        if (!flags.dryRun) await writeChangesToDisk(files.root, plan.changes);
+        for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
+        const lockCommands = plan.lock.map((l) => l.display);
         if (ctx.globals.json) {
-          writeJson(ctx.io, result);
+          const { change, changes: _changes, lock: _lock, ...rest } = plan;
+          writeJson(ctx.io, { ...rest, diff: change.diff, written: !flags.dryRun, lockCommands });
           return EXIT.ok;
         }
-        const first = result.added.split('\n')[0]?.replace(/ \\$/, '') ?? result.added;
-        const where = `${result.file} [${result.section}]`;
-        const works = result.fapilog.version ? ` (${result.package} ${result.version} works with fapilog ${result.fapilog.version})` : '';
+        const first = plan.added.split('\n')[0]?.replace(/ \\$/, '') ?? plan.added;
+        const where = `${plan.file} [${plan.section}]`;
+        const works = plan.fapilog.version ? ` (${plan.package} ${plan.version} works with fapilog ${plan.fapilog.version})` : '';
         if (flags.dryRun) {
-          ctx.io.stdout(result.diff);
+          ctx.io.stdout(plan.change.diff);
           ctx.io.stdout(`Would add ${first} to ${where}${works}; nothing was written.\n`);
         } else {
           ctx.io.stdout(`Added ${first} to ${where}${works}.\n`);
         }
-        if (result.cap) {
+        if (plan.cap) {
           ctx.io.stdout(
-            `Capped below ${result.cap.below}: ${result.package} ${result.cap.release} needs fapilog ${result.cap.fapilogCompatibility}, ` +
-              `and this project uses fapilog ${result.fapilog.version}; raise the bound when the project moves to a fapilog it supports.\n`,
+            `Capped below ${plan.cap.below}: ${plan.package} ${plan.cap.release} needs fapilog ${plan.cap.fapilogCompatibility}, ` +
+              `and this project uses fapilog ${plan.fapilog.version}; raise the bound when the project moves to a fapilog it supports.\n`,
           );
         }
-        for (const c of result.lockCommands) ctx.io.stdout(`Refresh the lockfile: ${c}\n`);
+        for (const c of lockCommands) ctx.io.stdout(`Refresh the lockfile: ${c}\n`);
         return EXIT.ok;
       }),
     );

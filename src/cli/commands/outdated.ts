@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
-import { checkProject } from '../../core/check.ts';
 import { decide, FAIL_ON, type FailOn } from '../../core/analysis/policy.ts';
 import { STATUSES, type Report, type Status } from '../../core/analysis/report.ts';
 import type { MarketplaceClient } from '../../core/marketplace/client.ts';
+import { checkProject, DiskProjectFiles } from '../../core/project/index.ts';
 import { paint, renderTable, writeJson, type Column, type Style } from '../output/index.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
@@ -93,13 +93,8 @@ export const DEFAULT_FAIL_ON: FailOn = 'held-back';
 
 /** Shared by `outdated` and `demo`: run the check and print it the way the globals ask. */
 export async function runOutdated(ctx: CommandContext, root: string, opts: OutdatedOptions, client: MarketplaceClient = ctx.client()): Promise<{ report: Report; code: ExitCode }> {
-  let report: Report;
-  try {
-    report = await checkProject({ root, client, fapilogVersion: opts.fapilogVersion, ignore: opts.ignore });
-  } catch (err) {
-    if (err instanceof Error && /--fapilog-version/.test(err.message)) throw new CliError(err.message, EXIT.error);
-    throw err;
-  }
+  const { files, only } = await DiskProjectFiles.open(root);
+  const { report } = await checkProject({ files, only, lookup: client, fapilogVersion: opts.fapilogVersion, ignore: opts.ignore });
   if (ctx.globals.json) writeJson(ctx.io, report);
   // ctx.width is unlimited for a pipe or a file: notes are only cut short on a terminal.
   else ctx.io.stdout(renderReport(report, { width: ctx.width, color: ctx.color }));

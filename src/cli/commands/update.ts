@@ -1,10 +1,12 @@
 /**
  * `update [NAMES...]`: move plugin dependencies to the newest release compatible with the
  * project's fapilog, with minimal edits. `--dry-run` prints the unified diff and writes nothing.
+ * The plan is core's (planUpdate); this command writes it to disk, all files or none, and runs
+ * the lock tools with `--lock`.
  */
 import { Option } from 'commander';
+import { DiskProjectFiles, lockStepsNotRun, planUpdate, runLockTools, writeChangesToDisk } from '../../core/project/index.ts';
 import { RANGE_STRATEGIES, type RangeStrategy } from '../../core/python/strategies.ts';
-import { UpdateNameError, updatePlugins } from '../../core/update.ts';
 import { writeJson } from '../output/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -32,41 +34,45 @@ export const register: RegisterCommand = (program, act) => {
     .action(
       act(async (ctx, names: string[], flags: UpdateFlags) => {
         const root = projectRoot(ctx, flags.path);
-        let result;
-        try {
-          result = await updatePlugins({
-            root,
-            client: ctx.client(),
-            names,
-            strategy: flags.strategy,
-            dryRun: flags.dryRun,
-            lock: flags.lock,
-            fapilogVersion: flags.fapilogVersion,
-            ignore: flags.ignore,
-            env: ctx.io.env,
-          });
-        } catch (err) {
-          if (err instanceof UpdateNameError) throw new CliError(err.message, EXIT.error);
-          throw err;
-        }
-        const failedLock = result.lock.some((l) => l.ran && l.ok === false);
+        const { files, only } = await DiskProjectFiles.open(root);
+        const plan = await planUpdate({
+          files,
+          only,
+          lookup: ctx.client(),
+          names,
+          strategy: flags.strategy,
+          fapilogVersion: flags.fapilogVersion,
+          ignore: flags.ignore,
+        });
+        const dryRun = flags.dryRun ?? false;
+        if (!dryRun) await writeChangesToDisk(files.root, plan.changes);
+        const lock = flags.lock && !dryRun ? await runLockTools(files.root, plan.lock, ctx.io.env) : lockStepsNotRun(plan.lock);
+        const diffs = plan.changes.map((c) => ({ file: c.path, diff: c.diff }));
+        const failedLock = lock.some((l) => l.ran && l.ok === false);
         if (ctx.globals.json) {
-          const { report, ...rest } = result;
-          writeJson(ctx.io, { ...rest, fapilog: report.fapilog });
+          writeJson(ctx.io, {
+            strategy: plan.strategy,
+            changes: plan.planned,
+            skipped: plan.skipped,
+            files: diffs,
+            written: !dryRun && plan.changes.length > 0,
+            lock,
+            fapilog: plan.report.fapilog,
+          });
           return failedLock ? EXIT.error : EXIT.ok;
         }
         const out = ctx.io.stdout;
-        out(`${describeFapilog(result.report)}\n`);
-        if (flags.dryRun) for (const f of result.files) out(f.diff);
-        if (result.changes.length === 0) out('Nothing to update.\n');
-        for (const c of result.changes) {
-          const verb = flags.dryRun ? 'would update' : 'updated';
+        out(`${describeFapilog(plan.report)}\n`);
+        if (dryRun) for (const f of diffs) out(f.diff);
+        if (plan.planned.length === 0) out('Nothing to update.\n');
+        for (const c of plan.planned) {
+          const verb = dryRun ? 'would update' : 'updated';
           const spec = c.from === c.to ? `${c.to} (unchanged; it already admits ${c.target})` : `${c.from || '(any)'} -> ${c.to}`;
           out(`${c.package} ${c.current ?? '?'} -> ${c.target}: ${verb} ${c.file}:${c.line} ${spec}${c.hashesReplaced ? ', hashes replaced' : ''}\n`);
         }
-        for (const s of result.skipped) out(`${s.package} (${s.file}:${s.line}) not updated: ${s.reason}\n`);
-        if (flags.dryRun && result.files.length > 0) out('Dry run: nothing was written.\n');
-        for (const l of result.lock) {
+        for (const s of plan.skipped) out(`${s.package} (${s.file}:${s.line}) not updated: ${s.reason}\n`);
+        if (dryRun && diffs.length > 0) out('Dry run: nothing was written.\n');
+        for (const l of lock) {
           if (l.ran) out(l.ok ? `Ran ${l.command} for ${l.lockfile}.\n` : `${l.command} failed for ${l.lockfile}: ${l.message}\n`);
           else out(`Refresh ${l.lockfile}: ${l.message ?? l.command}\n`);
         }

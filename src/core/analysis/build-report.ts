@@ -61,6 +61,17 @@ function lookupTable(plugins: AnalysisInput['plugins']): Map<string, BatchEntry 
 }
 
 export function buildReport(input: AnalysisInput): Report {
+  return analyse(input).report;
+}
+
+/** A report entry with the dependency it was made from (no finding it again by file and line). */
+export interface AnalysedEntry {
+  entry: Report['plugins'][number];
+  dependency: Dependency;
+}
+
+/** The report, and each of its entries paired with its dependency (same order as `report.plugins`). */
+export function analyse(input: AnalysisInput): { report: Report; entries: AnalysedEntry[] } {
   const { scan } = input;
   const { fapilog, warnings } = resolveFapilogVersion(scan, input.fapilogVersions, input.fapilogVersion);
   const table = lookupTable(input.plugins);
@@ -88,7 +99,7 @@ export function buildReport(input: AnalysisInput): Report {
     warnings.push('the marketplace could not be reached; some results come from a stale cached copy');
   }
 
-  return Report.parse({
+  const report = Report.parse({
     root: scan.root,
     fapilog,
     marketplace: { url: input.marketplace.url, stale: input.marketplace.stale },
@@ -98,4 +109,5 @@ export function buildReport(input: AnalysisInput): Report {
     counts,
     warnings: [...warnings, ...manifestWarnings],
   });
+  return { report, entries: report.plugins.map((entry, i) => ({ entry, dependency: included[i] as Dependency })) };
 }

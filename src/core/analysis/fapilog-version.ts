@@ -2,7 +2,7 @@
  * Which fapilog the project runs. Everything else in the report is judged against this
  * version, so the choice and where it came from are part of the report.
  *
- * Order: `--fapilog-version` (override) > lockfile (locked) > an `==` pin in a manifest
+ * Order: an override (the CLI's `--fapilog-version`, the Action's input) > lockfile (locked) > an `==` pin in a manifest
  * (pinned) > the newest known fapilog release the declared specifiers allow (range) >
  * the newest final release when fapilog is listed without a specifier (unconstrained) >
  * not a dependency at all (unknown: judged against the newest final release, with a warning).
@@ -10,7 +10,8 @@
 import type { Dependency, ProjectScan } from '../python/types.ts';
 import type { Report } from './report.ts';
 import { alternativesOf } from './statuses.ts';
-import { isPrerelease, newestFinal } from '../python/pep440.ts';
+import { CoreError } from '../errors.ts';
+import { isPrerelease, newestFinal } from '../pep440/index.ts';
 import { admits, isValidVersion, mentionsPrerelease, pinnedVersion, sortDescending, sameVersion } from './versions.ts';
 
 export const FAPILOG = 'fapilog';
@@ -42,9 +43,10 @@ export function resolveFapilogVersion(
 
   if (override != null && override !== '') {
     if (!isValidVersion(override)) {
-      throw new Error(`--fapilog-version ${JSON.stringify(override)} is not a PEP 440 version`);
+      throw new CoreError('invalid-fapilog-version', `the fapilog version to judge against, ${JSON.stringify(override)}, is not a PEP 440 version`, { subject: override });
     }
-    return { fapilog: { version: override, source: 'override', specifier, from: '--fapilog-version' }, warnings };
+    // `from` names no flag or input: each front end says where the override came from.
+    return { fapilog: { version: override, source: 'override', specifier, from: null }, warnings };
   }
 
   const locked = scan.locked.get(FAPILOG);

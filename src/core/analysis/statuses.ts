@@ -31,7 +31,7 @@ import {
   sameVersion,
   sortDescending,
 } from './versions.ts';
-import { isPrerelease } from '../python/pep440.ts';
+import { isPrerelease } from '../pep440/index.ts';
 
 export const STATUS_PRECEDENCE: readonly Status[] = ['unknown', 'yanked', 'incompatible', 'outdated', 'held-back', 'up-to-date'];
 

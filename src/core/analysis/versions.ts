@@ -1,9 +1,9 @@
 /**
- * The PEP 440 questions the analysis asks, on top of src/core/python/pep440.ts (which follows
+ * The PEP 440 questions the analysis asks, on top of src/core/pep440/ (which follows
  * Python's `packaging`, as pip does). These wrappers never throw on a malformed version or
  * specifier coming from the marketplace or a manifest: a bad value simply matches nothing.
  */
-import { compare, isPrerelease, isValid, isValidSpecifier as validSpecifier, parseSpecifier, satisfiesAny } from '../python/pep440.ts';
+import { compare, isPrerelease, isValid, isValidSpecifier as validSpecifier, parseSpecifier, satisfiesAny } from '../pep440/index.ts';
 
 export function isValidVersion(version: string): boolean {
   return isValid(version);

@@ -59,7 +59,74 @@ export interface MetadataCacheOptions {
   debug?: ((message: string) => void) | undefined;
 }
 
-export class MetadataCache {
+/**
+ * Where the client keeps answers: on disk (MetadataCache) for the CLI and the Action, in memory
+ * (MemoryMetadataCache) for a process that has no cache directory or should not share one.
+ */
+export interface MetadataStore {
+  get(url: string): Promise<CacheEntry | undefined>;
+  put(url: string, entry: Omit<CacheEntry, 'format' | 'url' | 'scope'>): Promise<void>;
+  delete(url: string): Promise<void>;
+}
+
+/** A map that forgets its least recently used entries beyond `max`. */
+export class LruMap<K, V> {
+  readonly max: number;
+  readonly #map = new Map<K, V>();
+  constructor(max: number) {
+    if (!(max >= 1)) throw new RangeError('an LRU map needs room for at least one entry');
+    this.max = max;
+  }
+  get size(): number {
+    return this.#map.size;
+  }
+  get(key: K): V | undefined {
+    const v = this.#map.get(key);
+    if (v !== undefined) {
+      // Map keeps insertion order: re-inserting makes this the most recently used.
+      this.#map.delete(key);
+      this.#map.set(key, v);
+    }
+    return v;
+  }
+  set(key: K, value: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    while (this.#map.size > this.max) {
+      const oldest = this.#map.keys().next().value as K;
+      this.#map.delete(oldest);
+    }
+  }
+  delete(key: K): void {
+    this.#map.delete(key);
+  }
+}
+
+export const DEFAULT_MEMORY_ENTRIES = 1000;
+
+/** Answers kept in memory, at most `maxEntries` of them (least recently used go first). */
+export class MemoryMetadataCache implements MetadataStore {
+  readonly scope: string;
+  readonly #entries: LruMap<string, CacheEntry>;
+  constructor(opts: { token?: string | undefined; maxEntries?: number } = {}) {
+    this.scope = tokenScope(opts.token);
+    this.#entries = new LruMap(opts.maxEntries ?? DEFAULT_MEMORY_ENTRIES);
+  }
+  get size(): number {
+    return this.#entries.size;
+  }
+  async get(url: string): Promise<CacheEntry | undefined> {
+    return this.#entries.get(`${this.scope}\n${cacheUrl(url)}`);
+  }
+  async put(url: string, entry: Omit<CacheEntry, 'format' | 'url' | 'scope'>): Promise<void> {
+    this.#entries.set(`${this.scope}\n${cacheUrl(url)}`, { format: FORMAT, url: cacheUrl(url), scope: this.scope, ...entry });
+  }
+  async delete(url: string): Promise<void> {
+    this.#entries.delete(`${this.scope}\n${cacheUrl(url)}`);
+  }
+}
+
+export class MetadataCache implements MetadataStore {
   readonly dir: string;
   readonly scope: string;
   readonly #debug: ((message: string) => void) | undefined;

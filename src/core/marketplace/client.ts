@@ -6,8 +6,8 @@
  */
 import type { z } from 'zod';
 import type { MarketplaceSettings } from '../config.ts';
-import { compare, isValid, newestFinal } from '../python/pep440.ts';
-import { MetadataCache, type CacheEntry } from './cache.ts';
+import { compare, isValid, newestFinal } from '../pep440/index.ts';
+import { LruMap, MemoryMetadataCache, MetadataCache, type CacheEntry, type MetadataStore } from './cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';
 import { Limiter } from './limiter.ts';
@@ -45,7 +45,13 @@ export interface ClientOptions {
   ttlMs?: number;
   warn?: (message: string) => void;
   debug?: (message: string) => void;
+  /** Where answers are cached; default: on disk in `settings.cacheDir`, in memory without one. */
+  cache?: MetadataStore;
+  /** How many answered URLs the client remembers for de-duplication (default 1000; oldest forgotten first). */
+  remember?: number;
 }
+
+export const DEFAULT_REMEMBERED = 1000;
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TTL_MS = 10 * 60_000;
@@ -74,17 +80,19 @@ export class MarketplaceClient {
 
   readonly #base: string;
   readonly #http: HttpTransport;
-  readonly #cache: MetadataCache;
+  readonly #cache: MetadataStore;
   readonly #limiter: Limiter;
   readonly #ttlMs: number;
   readonly #warn: (message: string) => void;
   readonly #debug: (message: string) => void;
   /**
-   * GETs in flight or answered, by URL: for the client's lifetime (one command run) every URL
-   * costs at most one successful lookup. A failed lookup is forgotten as soon as it settles, so
-   * a later call asks again instead of replaying the old error.
+   * GETs in flight or answered, by URL: within one command run every URL costs at most one
+   * successful lookup. Bounded, so a long-running process does not keep every URL it ever asked
+   * for: the least recently used are forgotten (and asked again, through the cache, if needed).
+   * A failed lookup is forgotten as soon as it settles, so a later call asks again instead of
+   * replaying the old error.
    */
-  readonly #inflight = new Map<string, Promise<unknown>>();
+  readonly #inflight: LruMap<string, Promise<unknown>>;
 
   constructor(settings: MarketplaceSettings, opts: ClientOptions = {}) {
     this.settings = settings;
@@ -100,7 +108,12 @@ export class MarketplaceClient {
       token,
       debug: opts.debug ? this.#debug : undefined,
     });
-    this.#cache = new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined });
+    this.#cache =
+      opts.cache ??
+      (settings.cacheDir !== undefined
+        ? new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined })
+        : new MemoryMetadataCache({ token }));
+    this.#inflight = new LruMap(opts.remember ?? DEFAULT_REMEMBERED);
     this.#limiter = new Limiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
     this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
   }
@@ -160,6 +173,11 @@ export class MarketplaceClient {
   /** The fapilog releases the marketplace knows, PEP 440 ascending. */
   async fapilogVersions(): Promise<string[]> {
     return (await this.#getJson('/fapilog/versions', FapilogVersions, false)).versions;
+  }
+
+  /** Where answers come from, for reports: the API URL, and whether a stale cached copy stood in. */
+  status(): { url: string; stale: boolean } {
+    return { url: this.settings.url, stale: this.stale };
   }
 
   /** Current and latest version of each installed plugin, from one batch lookup. */

@@ -11,6 +11,7 @@
  * (2.0.0rc1 -> major -> 2.0.0; 1.2.4rc1 -> patch -> 1.2.4), as @renovatebot/pep440's `inc` does.
  */
 import { readFile } from 'node:fs/promises';
+import { decodeBytes } from '../bytes.ts';
 import path from 'node:path';
 import { replaceFileAtomically } from '../atomic-file.ts';
 import { inc } from '@renovatebot/pep440';
@@ -134,7 +135,7 @@ export async function planBump(projectDir: string, kind: string): Promise<BumpPl
     }
     edits.push(editOf(project.pyprojectPath, project.text, span.start, span.end, to));
   } else {
-    const text = await readFile(source.file, 'utf8');
+    const text = decodeBytes(await readFile(source.file));
     const re = new RegExp(source.pattern.source, `${source.pattern.flags.replace('d', '')}d`);
     const m = re.exec(text);
     const indices = m?.indices?.groups?.['version'];
@@ -161,7 +162,7 @@ async function verifyEdit(plan: BumpPlan, edit: FileEdit): Promise<void> {
 /** Writes each edit atomically, after checking it reads back as the new version. */
 export async function applyBump(plan: BumpPlan): Promise<void> {
   for (const edit of plan.edits) {
-    const current = await readFile(edit.file, 'utf8');
+    const current = decodeBytes(await readFile(edit.file));
     if (current !== edit.oldText) throw new BumpError(`${edit.file} changed while bumping; run the command again`);
     await verifyEdit(plan, edit);
     await replaceFileAtomically(edit.file, edit.newText);

@@ -4,6 +4,7 @@
  * `[tool.hatch.version] path`).
  */
 import { readFile } from 'node:fs/promises';
+import { decodeBytes, nonUtf8Position } from '../bytes.ts';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
@@ -123,11 +124,13 @@ export async function readProject(dir: string): Promise<PluginProject | null> {
   const pyprojectPath = path.join(dir, 'pyproject.toml');
   let text: string;
   try {
-    text = await readFile(pyprojectPath, 'utf8');
+    text = decodeBytes(await readFile(pyprojectPath));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+  const notUtf8 = nonUtf8Position(text);
+  if (notUtf8 !== null) throw new ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
   const data = parsePyProject(text);
   if (!data.project) throw new ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
   const project = data.project;
@@ -157,7 +160,7 @@ async function locateVersion(
   const pattern = hatchPattern(hatch.pattern);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = decodeBytes(await readFile(file));
   } catch {
     throw new ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
   }

@@ -1,77 +1,67 @@
 /**
- * Which files under a project root are manifests or lockfiles. Virtualenvs, VCS metadata,
- * build output and caches are skipped: they hold other projects' metadata, not this one's.
+ * Which files of a project are manifests or lockfiles, as a pure function of its path list (so a
+ * directory on disk, a git tree and an in-memory project are judged alike). Virtualenvs (also
+ * any folder holding a `pyvenv.cfg`), VCS metadata, build output and caches are skipped: they
+ * hold other projects' metadata, not this one's.
  */
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { isLockfileName } from './lockfiles.ts';
+import { manifestKindOf } from './formats.ts';
 import type { ManifestKind } from './types.ts';
 
-export const SKIPPED_DIRS = new Set([
+export { manifestKindOf };
+
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', 'env', 'site-packages', '__pycache__',
   '.tox', '.nox', 'dist', 'build', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.eggs',
 ]);
 
-const NOT_REQUIREMENTS_IN = new Set(['manifest.in', 'makefile.in', 'configure.in', 'setup.in']);
+/** The file whose presence makes a folder a virtualenv. */
+export const VENV_MARKER = 'pyvenv.cfg';
+
+/** A folder, by its own name, that never holds this project's manifests. */
+export function isSkippedDirName(name: string): boolean {
+  return SKIPPED_DIRS.has(name) || name.endsWith('.egg-info');
+}
+
+/**
+ * Whether a front end needs to list this file at all: a manifest, a lockfile, or a virtualenv
+ * marker. Front ends may leave every other file out of `ProjectFiles.list()`.
+ */
+export function isFileOfInterest(relative: string): boolean {
+  const base = relative.slice(relative.lastIndexOf('/') + 1);
+  return base === VENV_MARKER || manifestKindOf(relative) !== null;
+}
 
 export interface DiscoveredFile {
-  /** Absolute path. */
-  path: string;
-  /** Relative to the root, `/` separators. */
+  /** Relative to the project root, `/` separators. */
   relative: string;
   kind: ManifestKind | 'lockfile';
 }
 
-export function manifestKindOf(relative: string): ManifestKind | 'lockfile' | null {
-  const base = path.posix.basename(relative);
-  const dir = path.posix.basename(path.posix.dirname(relative));
-  if (isLockfileName(base)) return 'lockfile';
-  if (base === 'pyproject.toml') return 'pyproject';
-  if (base === 'setup.cfg') return 'setup.cfg';
-  if (base === 'Pipfile') return 'pipfile';
-  if (/^requirements.*\.txt$/i.test(base)) return 'requirements';
-  // pip-tools inputs (`requirements.in`, `dev.in`), not templates like MANIFEST.in or config.h.in.
-  if (/^[^.]+\.in$/.test(base) && !NOT_REQUIREMENTS_IN.has(base.toLowerCase())) return 'requirements';
-  // The common `requirements/base.txt` layout.
-  if (/^requirements$/i.test(dir) && /\.txt$/i.test(base)) return 'requirements';
-  return null;
+/** Path order of a depth-first walk with each folder's entries sorted by name. */
+function walkOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
+    const p = x[i] as string;
+    const q = y[i] as string;
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return x.length - y.length;
 }
 
-export async function discoverFiles(root: string): Promise<DiscoveredFile[]> {
+/** The manifests and lockfiles among a project's file paths, in walk order. */
+export function selectProjectFiles(paths: Iterable<string>): DiscoveredFile[] {
+  const all = [...paths];
+  const venvs = all
+    .filter((p) => p.endsWith(`/${VENV_MARKER}`))
+    .map((p) => p.slice(0, -VENV_MARKER.length));
   const out: DiscoveredFile[] = [];
-  const rootAbs = path.resolve(root);
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    if (dir !== rootAbs && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile())) return;
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (SKIPPED_DIRS.has(e.name) || e.name.endsWith('.egg-info')) continue;
-        await walk(abs);
-      } else if (e.isFile() || e.isSymbolicLink()) {
-        const rel = path.relative(rootAbs, abs).split(path.sep).join('/');
-        const kind = manifestKindOf(rel);
-        if (kind === null) continue;
-        if (e.isSymbolicLink()) {
-          const st = await stat(abs).catch(() => null);
-          if (!st?.isFile()) continue;
-        }
-        out.push({ path: abs, relative: rel, kind });
-      }
-    }
-  };
-  const st = await stat(rootAbs);
-  if (st.isFile()) {
-    const rel = path.basename(rootAbs);
-    const kind = manifestKindOf(rel) ?? 'requirements';
-    return [{ path: rootAbs, relative: rel, kind }];
+  for (const relative of all) {
+    const dirs = relative.split('/').slice(0, -1);
+    if (dirs.some(isSkippedDirName)) continue;
+    if (venvs.some((v) => relative.startsWith(v))) continue;
+    const kind = manifestKindOf(relative);
+    if (kind !== null) out.push({ relative, kind });
   }
-  await walk(rootAbs);
-  return out;
+  return out.sort((a, b) => walkOrder(a.relative, b.relative));
 }

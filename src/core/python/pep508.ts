@@ -21,6 +21,12 @@ export interface ParsedRequirement {
 
 export class RequirementSyntaxError extends Error {
   override name = 'RequirementSyntaxError';
+  /** What is wrong, without quoting the input: safe to show for a line of unknown content. */
+  readonly reason: string;
+  constructor(message: string, reason: string) {
+    super(message);
+    this.reason = reason;
+  }
 }
 
 const NAME = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/y;
@@ -41,7 +47,7 @@ export function parseRequirement(input: string): ParsedRequirement {
   let i = skipWs(input, 0);
   NAME.lastIndex = i;
   const nm = NAME.exec(input);
-  if (!nm) throw new RequirementSyntaxError(`expected a package name at ${JSON.stringify(input.slice(i, i + 20))}`);
+  if (!nm) throw new RequirementSyntaxError(`expected a package name at ${JSON.stringify(input.slice(i, i + 20))}`, 'expected a package name');
   const name = nm[0];
   const nameSpan = { start: i, end: i + name.length };
   i = nameSpan.end;
@@ -51,11 +57,11 @@ export function parseRequirement(input: string): ParsedRequirement {
   const extras: string[] = [];
   if (input[i] === '[') {
     const close = input.indexOf(']', i);
-    if (close < 0) throw new RequirementSyntaxError(`unclosed '[' in extras of ${name}`);
+    if (close < 0) throw new RequirementSyntaxError(`unclosed '[' in extras of ${name}`, "unclosed '[' in extras");
     for (const part of input.slice(i + 1, close).split(',')) {
       const e = part.trim();
       if (e === '') continue;
-      if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e)) throw new RequirementSyntaxError(`invalid extra ${JSON.stringify(e)} in ${name}`);
+      if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e)) throw new RequirementSyntaxError(`invalid extra ${JSON.stringify(e)} in ${name}`, 'invalid extra name');
       // Extras are a set (as in packaging); the first spelling wins.
       if (!extras.some((x) => x.toLowerCase() === e.toLowerCase())) extras.push(e);
     }
@@ -74,7 +80,7 @@ export function parseRequirement(input: string): ParsedRequirement {
     const m = /[^\s]+/y;
     m.lastIndex = i;
     const u = m.exec(input);
-    if (!u) throw new RequirementSyntaxError(`expected a URL after '@' in ${name}`);
+    if (!u) throw new RequirementSyntaxError(`expected a URL after '@' in ${name}`, "expected a URL after '@'");
     url = u[0];
     // A URL may legitimately contain ';' only when not followed by whitespace-separated markers.
     if (url.endsWith(';')) url = url.slice(0, -1);
@@ -84,7 +90,7 @@ export function parseRequirement(input: string): ParsedRequirement {
     i = skipWs(input, i);
   } else if (input[i] === '(') {
     const close = input.indexOf(')', i);
-    if (close < 0) throw new RequirementSyntaxError(`unclosed '(' in specifier of ${name}`);
+    if (close < 0) throw new RequirementSyntaxError(`unclosed '(' in specifier of ${name}`, "unclosed '(' in the specifier");
     const innerStart = skipWs(input, i + 1);
     const innerEnd = trimEnd(input, innerStart, close);
     specifier = input.slice(innerStart, innerEnd);
@@ -99,7 +105,7 @@ export function parseRequirement(input: string): ParsedRequirement {
     const raw = sm ? sm[0] : '';
     const specEnd = trimEnd(input, i, i + raw.length);
     if (specEnd > i && !/^[<>=!~]/.test(raw)) {
-      throw new RequirementSyntaxError(`expected a version specifier, ';' or '@' after ${name}, found ${JSON.stringify(input.slice(i).trim())}`);
+      throw new RequirementSyntaxError(`expected a version specifier, ';' or '@' after ${name}, found ${JSON.stringify(input.slice(i).trim())}`, "expected a version specifier, ';' or '@' after the name");
     }
     if (specEnd > i) {
       specifier = input.slice(i, specEnd);
@@ -114,13 +120,13 @@ export function parseRequirement(input: string): ParsedRequirement {
     const mStart = skipWs(input, i + 1);
     const mEnd = trimEnd(input, mStart, input.length);
     markers = input.slice(mStart, mEnd);
-    if (markers === '') throw new RequirementSyntaxError(`empty environment marker after ';' in ${name}`);
+    if (markers === '') throw new RequirementSyntaxError(`empty environment marker after ';' in ${name}`, "empty environment marker after ';'");
     end = mEnd;
     i = input.length;
   }
   i = skipWs(input, i);
   if (i < input.length && input.slice(i).trim() !== '') {
-    throw new RequirementSyntaxError(`unexpected ${JSON.stringify(input.slice(i).trim())} after requirement ${name}`);
+    throw new RequirementSyntaxError(`unexpected ${JSON.stringify(input.slice(i).trim())} after requirement ${name}`, 'unexpected text after the requirement');
   }
   return { name, nameSpan, extras, specifier, specifierSpan, url, markers, end };
 }

@@ -4,7 +4,7 @@
  * "and", and `||` (or `|`) for "or". A PEP 440 parser would reject or misread most of these,
  * so they are translated here and a union comes back as a list of PEP 440 specifiers.
  */
-import { explain, isValidSpecifier } from './pep440.ts';
+import { explain, isValidSpecifier } from '../pep440/index.ts';
 
 export class PoetryConstraintError extends Error {
   override name = 'PoetryConstraintError';

@@ -238,7 +238,8 @@ export function readRequirements(file: string, text: string, section = 'requirem
       parsed = parseRequirement(reqText);
     } catch (err) {
       const why = err instanceof RequirementSyntaxError ? err.message : String(err);
-      warnings.push(`${file}:${line}: not a requirement (${why}): ${reqText}`);
+      // The reason only: a line that is not a requirement may hold anything (a token, a secret).
+      warnings.push(`${file}:${line}: not a requirement (${err instanceof RequirementSyntaxError ? err.reason : 'unreadable'})`);
       skipped.push({ line, text: reqText, reason: why });
       continue;
     }

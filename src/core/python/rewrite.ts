@@ -44,7 +44,50 @@ export function planSpecifier(dep: Dependency, target: string, strategy: RangeSt
   if (dep.problem !== null) throw new StrategyError(`${dep.rawName} in ${dep.location.file}:${dep.location.line}: ${dep.problem}`);
   const to = newSpecifierValue(dep.rawSpecifier, dep.syntax, target, strategy);
   if (to === dep.rawSpecifier) return { from: dep.rawSpecifier, to, edit: null };
-  return { from: dep.rawSpecifier, to, edit: { start: dep.specifierSpan.start, end: dep.specifierSpan.end, text: to } };
+  return { from: dep.rawSpecifier, to, edit: continuationAwareEdit(dep, to) ?? { start: dep.specifierSpan.start, end: dep.specifierSpan.end, text: to } };
+}
+
+const CONTINUATION = /\\(?:\r\n|\n|\r)/g;
+
+/**
+ * A requirements-file specifier written across a backslash continuation (`name==\` and the
+ * version on the next line) is one logical string but several physical lines. Replacing the whole
+ * span would join them; instead only the part that differs (common prefix and suffix kept) is
+ * replaced, mapped back to file offsets, so the line breaks stay where they were. null when the
+ * span has no continuation (the plain edit is already minimal) or the change itself crosses one.
+ */
+function continuationAwareEdit(dep: Dependency, to: string): Edit | null {
+  const span = dep.specifierSpan;
+  if (span === null || dep.kind !== 'requirements') return null;
+  const raw = dep.location.text.slice(span.start - dep.location.start, span.end - dep.location.start);
+  if (!CONTINUATION.test(raw)) return null;
+  CONTINUATION.lastIndex = 0;
+  // File offset of each logical character of the span.
+  const map: number[] = [];
+  let logical = '';
+  for (let i = 0; i < raw.length; ) {
+    CONTINUATION.lastIndex = i;
+    const m = CONTINUATION.exec(raw);
+    if (m && m.index === i) {
+      i += m[0].length;
+      continue;
+    }
+    logical += raw[i];
+    map.push(span.start + i);
+    i += 1;
+  }
+  CONTINUATION.lastIndex = 0;
+  if (logical !== dep.rawSpecifier) return null;
+  let p = 0;
+  while (p < logical.length && p < to.length && logical[p] === to[p]) p += 1;
+  let q = 0;
+  while (q < logical.length - p && q < to.length - p && logical[logical.length - 1 - q] === to[to.length - 1 - q]) q += 1;
+  const oldEnd = logical.length - q;
+  const start = p < logical.length ? (map[p] as number) : span.end;
+  const end = oldEnd > p ? (map[oldEnd - 1] as number) + 1 : start;
+  // The replaced stretch must not swallow a continuation (that would join the lines after all).
+  if (oldEnd > p && end - start !== oldEnd - p) return null;
+  return { start, end, text: to.slice(p, to.length - q) };
 }
 
 /**

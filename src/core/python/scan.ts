@@ -1,104 +1,145 @@
 /**
- * One read of a whole project: every manifest (following requirements includes), every
- * lockfile, and the resolved versions they hold.
+ * One read of a whole project through its ProjectFiles (a directory, a git tree, memory): every
+ * manifest (following requirements includes inside the project), every lockfile, and the
+ * resolved versions they hold. No disk access here: the same scan serves every front end.
  */
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { discoverFiles, manifestKindOf } from './discover.ts';
-import { isLockfileName, LockfileError, readLockfile } from './lockfiles.ts';
-import { readPipfile } from './pipfile.ts';
-import { readPyproject } from './pyproject.ts';
+import { decodeBytes } from '../bytes.ts';
+import type { ProjectFiles } from '../project/files.ts';
+import { selectProjectFiles } from './discover.ts';
+import { LockfileError } from './lockfiles.ts';
+import { lockfileFormat, manifestKindOf, readLockfile, readManifest } from './formats.ts';
 import { readRequirements } from './requirements.ts';
 import type { RequirementsRead } from './requirements.ts';
-import { readSetupCfg } from './setupcfg.ts';
 import type { LockedVersion, Manifest, ManifestKind, ProjectScan } from './types.ts';
 
-/**
- * Reads one manifest from its text. `file` is the path to report (relative, `/` separators);
- * its base name picks the format unless `kind` is given. Throws for a TOML syntax error.
- */
-export function readManifest(file: string, text: string, kind?: ManifestKind): Manifest {
-  const k = kind ?? manifestKindOf(file);
-  switch (k) {
-    case 'pyproject':
-      return readPyproject(file, text);
-    case 'pipfile':
-      return readPipfile(file, text);
-    case 'setup.cfg':
-      return readSetupCfg(file, text);
-    case 'requirements':
-      return readRequirements(file, text).manifest;
-    default:
-      throw new Error(`${file} is not a manifest this tool reads (requirements*.txt, *.in, pyproject.toml, setup.cfg, Pipfile)`);
-  }
+export { readManifest };
+
+/** Files above this are not read (a manifest is kilobytes; a lockfile rarely more than a few hundred). */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** A file as the scan read it: its bytes, and the lossless text the readers saw. */
+export interface SourceFile {
+  path: string;
+  bytes: Uint8Array;
+  text: string;
 }
 
-const toPosix = (p: string): string => p.split(path.sep).join('/');
+export interface ScannedProject extends ProjectScan {
+  /** Every manifest read, by project-relative path: the planners edit these, never a re-read. */
+  sources: Map<string, SourceFile>;
+  /** Manifests that were found but do not parse (TOML syntax errors): a planner refuses to go on. */
+  invalid: Array<{ file: string; reason: string }>;
+}
 
-export async function scanProject(root: string): Promise<ProjectScan> {
-  const rootAbs = path.resolve(root);
-  const rootStat = await stat(rootAbs).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(err.code === 'ENOENT' ? `${root}: no such file or directory` : `${root}: ${err.message}`);
-  });
-  const rootIsFile = rootStat.isFile();
-  const baseDir = rootIsFile ? path.dirname(rootAbs) : rootAbs;
-  const files = await discoverFiles(rootAbs);
+export interface ScanOptions {
+  /** Scan just this one file (a manifest given by path); includes it makes are still followed. */
+  only?: string | undefined;
+  /** Shown as the report's root (default: the files' label). */
+  root?: string | undefined;
+  maxFileBytes?: number | undefined;
+}
+
+/**
+ * Where an include points, relative to the project root; null when it is absolute or leads out
+ * of the root (it is then not read: a project's manifests do not reach into the rest of the disk).
+ */
+export function resolveInclude(from: string, target: string): string | null {
+  const t = target.replace(/\\/g, '/');
+  if (t.startsWith('/') || t.startsWith('~') || /^[A-Za-z]:/.test(t)) return null;
+  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(from), t));
+  if (joined === '..' || joined.startsWith('../') || joined === '.' || joined === '') return null;
+  return joined;
+}
+
+function formatSize(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+export async function scanFiles(files: ProjectFiles, opts: ScanOptions = {}): Promise<ScannedProject> {
+  const cap = opts.maxFileBytes ?? MAX_FILE_BYTES;
+  const listed = await files.list();
+  const sizes = new Map(listed.map((e) => [e.path, e.size]));
+  const discovered = opts.only !== undefined
+    ? [{ relative: opts.only, kind: manifestKindOf(opts.only) ?? 'requirements' }]
+    : selectProjectFiles(listed.map((e) => e.path));
   const manifests: Manifest[] = [];
   const warnings: string[] = [];
   const lockfiles: string[] = [];
   const locked = new Map<string, LockedVersion>();
+  const sources = new Map<string, SourceFile>();
+  const invalid: ScannedProject['invalid'] = [];
 
-  const rel = (abs: string): string => toPosix(path.relative(baseDir, abs));
+  /** The text of a file, or why it cannot be had ('not found', too large, unreadable). */
+  const readText = async (rel: string): Promise<{ text: string } | { error: string }> => {
+    const size = sizes.get(rel);
+    if (size !== undefined && size > cap) return { error: `${formatSize(size)} is above the ${formatSize(cap)} limit; not read` };
+    let bytes: Uint8Array | null;
+    try {
+      bytes = await files.read(rel);
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+    if (bytes === null) return { error: 'file not found' };
+    if (bytes.length > cap) return { error: `${formatSize(bytes.length)} is above the ${formatSize(cap)} limit; not read` };
+    const text = decodeBytes(bytes);
+    sources.set(rel, { path: rel, bytes, text });
+    return { text };
+  };
 
   // Every discovered requirements file is a top-level manifest; includes are then followed
   // breadth-first. A file reached twice (diamond include, cycle, or also discovered on its own)
   // is read once. A file included with -c holds constraints, not requirements.
   const byPath = new Map<string, { manifest: Manifest; includes: RequirementsRead['includes'] }>();
   const queue: string[] = [];
-  const load = async (abs: string, section: string, includedFrom: string | null): Promise<string | null> => {
-    let text: string;
-    try {
-      text = await readFile(abs, 'utf8');
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
-    }
-    const read = readRequirements(rel(abs), text, section);
+  const load = async (rel: string, section: string, includedFrom: string | null): Promise<string | null> => {
+    const got = await readText(rel);
+    if ('error' in got) return got.error;
+    const read = readRequirements(rel, got.text, section);
     read.manifest.includedFrom = includedFrom;
-    byPath.set(abs, read);
+    byPath.set(rel, read);
     manifests.push(read.manifest);
-    queue.push(abs);
+    queue.push(rel);
     return null;
   };
 
-  for (const f of files) {
+  for (const f of discovered) {
     if (f.kind === 'lockfile') continue;
     if (f.kind === 'requirements') {
-      const err = await load(f.path, 'requirements', null);
+      const err = await load(f.relative, 'requirements', null);
       if (err) warnings.push(`${f.relative}: cannot read (${err})`);
       continue;
     }
-    const text = await readFile(f.path, 'utf8');
+    const got = await readText(f.relative);
+    if ('error' in got) {
+      warnings.push(`${f.relative}: cannot read (${got.error})`);
+      continue;
+    }
     try {
-      manifests.push(readManifest(f.relative, text, f.kind));
+      manifests.push(readManifest(f.relative, got.text, f.kind as ManifestKind));
     } catch (err) {
       warnings.push(`${f.relative}: ${(err as Error).message}`);
+      invalid.push({ file: f.relative, reason: (err as Error).message });
     }
   }
 
   const missing = new Set<string>();
   for (let qi = 0; qi < queue.length; qi += 1) {
-    const abs = queue[qi] as string;
-    const { manifest, includes } = byPath.get(abs) as { manifest: Manifest; includes: RequirementsRead['includes'] };
+    const rel = queue[qi] as string;
+    const { manifest, includes } = byPath.get(rel) as { manifest: Manifest; includes: RequirementsRead['includes'] };
     for (const inc of includes) {
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(inc.target)) {
         manifest.warnings.push(`${manifest.file}:${inc.line}: remote include ${inc.target} is not followed`);
         continue;
       }
-      const target = path.resolve(path.dirname(abs), inc.target);
-      manifest.includes.push(rel(target));
-      const already = byPath.get(target);
+      const target = resolveInclude(rel, inc.target);
+      if (target === null) {
+        manifest.warnings.push(`${manifest.file}:${inc.line}: included file ${inc.target} is outside the project; not read`);
+        continue;
+      }
+      manifest.includes.push(target);
       // Already read (diamond, cycle, or a top-level file in its own right, which keeps its section).
-      if (already) continue;
+      if (byPath.has(target)) continue;
       if (missing.has(target)) {
         manifest.warnings.push(`${manifest.file}:${inc.line}: included file ${inc.target} not found`);
         continue;
@@ -111,14 +152,19 @@ export async function scanProject(root: string): Promise<ProjectScan> {
     }
   }
 
-  for (const f of files) {
-    if (f.kind !== 'lockfile') continue;
-    const base = path.basename(f.path);
-    if (!isLockfileName(base)) continue;
+  for (const f of discovered) {
+    if (f.kind !== 'lockfile' || !lockfileFormat(f.relative)) continue;
     lockfiles.push(f.relative);
+    const got = await readText(f.relative);
+    if ('error' in got) {
+      warnings.push(`${f.relative}: cannot read (${got.error})`);
+      continue;
+    }
+    // Lockfiles are never edited: their text need not be kept.
+    sources.delete(f.relative);
     let entries;
     try {
-      entries = readLockfile(base, await readFile(f.path, 'utf8'));
+      entries = readLockfile(f.relative, got.text);
     } catch (err) {
       warnings.push(`${f.relative}: ${err instanceof LockfileError ? err.message : (err as Error).message}`);
       continue;
@@ -133,5 +179,5 @@ export async function scanProject(root: string): Promise<ProjectScan> {
     }
   }
 
-  return { root: baseDir, manifests, locked, lockfiles, warnings };
+  return { root: opts.root ?? files.label, manifests, locked, lockfiles, warnings, sources, invalid };
 }

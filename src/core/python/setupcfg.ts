@@ -71,7 +71,8 @@ export function readSetupCfg(file: string, text: string): Manifest {
       }));
     } catch (err) {
       const why = err instanceof RequirementSyntaxError ? err.message : String(err);
-      m.warnings.push(`${file}:${ln.number}: not a requirement (${why}): ${req}`);
+      // The reason only: a line that is not a requirement may hold anything.
+      m.warnings.push(`${file}:${ln.number}: not a requirement (${err instanceof RequirementSyntaxError ? err.reason : 'unreadable'})`);
       m.skipped.push({ line: ln.number, text: req, reason: why });
     }
   };

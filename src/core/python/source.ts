@@ -4,7 +4,7 @@
  */
 import { normalizeName } from '../names.ts';
 import { exactPin, type ParsedRequirement } from './pep508.ts';
-import { isValidSpecifier } from './pep440.ts';
+import { isValidSpecifier } from '../pep440/index.ts';
 import type { Dependency, Span } from './types.ts';
 
 export const IGNORE_COMMENT = /#\s*fapilog-plugins:\s*ignore\b/i;

@@ -10,7 +10,7 @@
  *   (`>=1.0,<2` -> `>=1.0,<3`; `~=7.2` -> `>=7.2,<9`; Poetry `^1.2` -> `^1.2 || ^2.0`);
  * - `auto`: `replace` (Renovate's choice for pep440).
  */
-import { compare, explain, isPrerelease, isValid, parseClause, satisfies, satisfiesAny } from './pep440.ts';
+import { compare, explain, isPrerelease, isValid, parseClause, satisfies, satisfiesAny } from '../pep440/index.ts';
 import { poetryToPep440 } from './poetry.ts';
 import type { SpecifierSyntax } from './types.ts';
 

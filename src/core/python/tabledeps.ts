@@ -41,8 +41,8 @@ export function pep508Dependency(
   try {
     parsed = parseRequirement(sc.value);
   } catch (err) {
-    const why = err instanceof RequirementSyntaxError ? err.message : String(err);
-    warnings.push(`${src.file}:${line}: not a requirement (${why}): ${sc.value}`);
+    // The reason only: a string that is not a requirement may hold anything.
+    warnings.push(`${src.file}:${line}: not a requirement (${err instanceof RequirementSyntaxError ? err.reason : 'unreadable'})`);
     return null;
   }
   const reqSpan = mapSpan(sc, { start: parsed.nameSpan.start, end: parsed.end });

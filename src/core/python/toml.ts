@@ -5,6 +5,7 @@
  */
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
+import { nonUtf8Position } from '../bytes.ts';
 import { IGNORE_COMMENT } from './source.ts';
 import type { Span } from './types.ts';
 
@@ -37,6 +38,8 @@ function keyNames(key: AST.TOMLKey): string[] {
 }
 
 export function parseTomlDocument(text: string): TomlDocument {
+  const where = nonUtf8Position(text);
+  if (where !== null) throw new TomlSyntaxError(`not valid UTF-8 (${where}); TOML files must be UTF-8`);
   let program: AST.TOMLProgram;
   try {
     // A byte order mark is one UTF-16 unit; a space in its place keeps every offset the same.

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { buildReport, pluginPackages, type AnalysisInput } from '../../../src/core/analysis/build-report.ts';
 import { Report, hasProblems, type PluginEntry } from '../../../src/core/analysis/report.ts';
 import { STATUS_PRECEDENCE } from '../../../src/core/analysis/statuses.ts';
+import { CoreError } from '../../../src/core/errors.ts';
 import { FAPILOG_VERSIONS, dep, entry, release, scan } from './builders.ts';
 
 const loki = entry(
@@ -220,11 +221,15 @@ describe('the project fapilog version and its source', () => {
 
   test('override wins over everything', () => {
     const r = report([dep('fapilog==0.16.0'), plugin], { fapilogVersion: '0.17.0', locked: { fapilog: '0.15.0' } });
-    assert.deepEqual(r.fapilog, { version: '0.17.0', source: 'override', specifier: '==0.16.0', from: '--fapilog-version' });
+    // `from` names no front end's flag: the CLI and the Action each say where an override came from.
+    assert.deepEqual(r.fapilog, { version: '0.17.0', source: 'override', specifier: '==0.16.0', from: null });
   });
 
-  test('an invalid override is refused', () => {
-    assert.throws(() => report([plugin], { fapilogVersion: 'latest' }), /not a PEP 440 version/);
+  test('an invalid override is refused with a typed error that names no flag', () => {
+    assert.throws(
+      () => report([plugin], { fapilogVersion: 'latest' }),
+      (e: unknown) => e instanceof CoreError && e.code === 'invalid-fapilog-version' && e.subject === 'latest' && !e.message.includes('--'),
+    );
   });
 
   test('locked wins over a pin', () => {

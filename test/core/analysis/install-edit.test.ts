@@ -1,16 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  addToPep508Array,
-  addToPoetryTable,
-  addToRequirements,
-  chooseRelease,
-  chooseTarget,
-  dependencyConflicts,
-  InstallRefused,
-  parseInstallRequest,
-  upperCap,
-} from '../../../src/core/install.ts';
+import { chooseRelease, dependencyConflicts, parseInstallRequest, upperCap } from '../../../src/core/analysis/choose-release.ts';
+import { InstallRefused } from '../../../src/core/errors.ts';
+import { addToPep508Array, addToPoetryTable, addToRequirements, chooseTarget } from '../../../src/core/python/insert.ts';
 import { FAPILOG_VERSIONS, dep, entry, release, scan } from './builders.ts';
 
 describe('adding a PEP 508 string to a pyproject array, byte-exact elsewhere', () => {

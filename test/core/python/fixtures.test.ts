@@ -1,18 +1,30 @@
 /**
  * The manifest fixture corpus: every case directory under test/fixtures/manifests is scanned and
- * compared with its hand-reviewed `scan.expected.json`; cases with `rewrites.json` are rewritten
- * and compared byte for byte with the `*.after` files, then written atomically to a copy.
+ * compared with its hand-reviewed `scan.expected.json`; cases with `rewrites.json` are planned
+ * by the update planner (planEdits: the same path `update` and the bot take), compared byte for
+ * byte with the `*.after` files, then written all-or-none to a copy.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { scanProject } from '../../../src/core/python/scan.ts';
-import { expectSpecifier, writeManifestAtomically } from '../../../src/core/python/atomic.ts';
+import { z } from 'zod';
+import { planEdits, scanProject, writeChangesToDisk, type EditRequest } from '../../../src/core/project/index.ts';
+import { RANGE_STRATEGIES } from '../../../src/core/python/strategies.ts';
 import { normalizeName } from '../../../src/core/names.ts';
 import { projectScan } from './projection.ts';
-import { loadRewriteOps, runFixtureRewrites } from './fixture-rewrites.ts';
+
+/** One line of a case's `rewrites.json`: move `name` in `file` to `target` (with `hashes`), or fail with `error`. */
+const RewriteOp = z.object({
+  file: z.string(),
+  name: z.string(),
+  target: z.string(),
+  strategy: z.enum(RANGE_STRATEGIES),
+  hashes: z.array(z.string()).optional(),
+  /** Expected failure: a fragment of the reason it is skipped. */
+  error: z.string().optional(),
+});
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/manifests');
 
@@ -67,42 +79,45 @@ describe('manifest fixture corpus', () => {
         }
       });
 
-      test('rewrites byte for byte as in the *.after files', async (t) => {
-        const ops = await loadRewriteOps(dir);
+      test('the planner rewrites byte for byte as in the *.after files', async (t) => {
+        const opsText = await readFile(path.join(dir, 'rewrites.json'), 'utf8').catch(() => null);
         const afters = (await listFiles(dir)).filter((f) => f.endsWith('.after'));
-        if (ops === null) {
+        if (opsText === null) {
           assert.deepEqual(afters, [], 'an .after file without rewrites.json');
           t.skip('no rewrites for this case');
           return;
         }
-        const result = await runFixtureRewrites(dir, ops);
-        assert.deepEqual([...result.files.keys()].map((f) => `${f}.after`).sort(), afters.sort(), 'every rewritten file has an .after and vice versa');
-        for (const [file, { before, after }] of result.files) {
-          const expected = await readFile(path.join(dir, `${file}.after`), 'utf8');
-          assert.equal(after, expected, `${file} differs from ${file}.after`);
-          assert.notEqual(after, before, `${file}: rewrite changed nothing`);
+        const ops = z.array(RewriteOp).parse(JSON.parse(opsText));
+        const scan = await scanProject(dir);
+        const requests: EditRequest[] = ops.map((op) => {
+          const dependency = scan.manifests.find((m) => m.file === op.file)?.dependencies.find((d) => d.name === op.name);
+          assert.ok(dependency, `${op.name} not found in ${op.file}`);
+          // Without hashes in the op, a hashed requirement keeps its own (the planner replaces them only when given).
+          return { dependency, target: op.target, strategy: op.strategy, sha256: op.hashes ?? dependency.hashes };
+        });
+        const plan = planEdits(scan, requests);
+        assert.deepEqual(plan.changes.map((c) => `${c.path}.after`).sort(), afters.sort(), 'every rewritten file has an .after and vice versa');
+        for (const change of plan.changes) {
+          const expected = new Uint8Array(await readFile(path.join(dir, `${change.path}.after`)));
+          assert.deepEqual(Buffer.from(change.after), Buffer.from(expected), `${change.path} differs from ${change.path}.after`);
+          assert.deepEqual(Buffer.from(change.before), await readFile(path.join(dir, change.path)), `${change.path}: before is the file as read`);
+          assert.notDeepEqual(Buffer.from(change.after), Buffer.from(change.before), `${change.path}: rewrite changed nothing`);
         }
-        for (const op of ops.filter((o) => o.error !== undefined)) {
-          const f = result.failures.find((x) => x.op === op);
-          assert.ok(f, `${op.name} should have failed`);
-          assert.match(f.message, new RegExp(op.error as string));
+        for (const op of ops) {
+          const skip = plan.skipped.find((x) => x.file === op.file && x.package === op.name);
+          if (op.error === undefined) assert.equal(skip, undefined, `${op.name} was skipped: ${skip?.reason}`);
+          else {
+            assert.ok(skip, `${op.name} should have failed`);
+            assert.match(skip.reason, new RegExp(op.error));
+          }
         }
 
-        // The same edits written atomically to a copy produce the same bytes and read back as planned.
+        // The same changes written to a copy produce the same bytes, and nothing is left behind.
         const tmp = await mkdtemp(path.join(os.tmpdir(), 'fapilog-fixture-'));
         try {
           await cp(dir, tmp, { recursive: true });
-          for (const [file, { after, expected }] of result.files) {
-            const target = path.join(tmp, file);
-            await writeManifestAtomically(target, after, (text, reread) => {
-              for (const e of expected) {
-                const problem = expectSpecifier(e.name, e.rawSpecifier)(text, reread);
-                if (problem) return problem;
-              }
-              return null;
-            });
-            assert.equal(await readFile(target, 'utf8'), after);
-          }
+          await writeChangesToDisk(tmp, plan.changes);
+          for (const change of plan.changes) assert.deepEqual(new Uint8Array(await readFile(path.join(tmp, change.path))), change.after);
           const leftovers = (await listFiles(tmp)).filter((f) => f.endsWith('.tmp'));
           assert.deepEqual(leftovers, []);
         } finally {

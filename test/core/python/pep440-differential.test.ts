@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as renovate from '@renovatebot/pep440';
-import { isValidSpecifier, maxSatisfying, normalize, satisfies, sortVersions } from '../../../src/core/python/pep440.ts';
+import { compare, equal, isValid, isValidSpecifier, maxSatisfying, normalize, satisfies, sortVersions } from '../../../src/core/pep440/index.ts';
 import { askPython, seededRandom } from './differential.ts';
 
 const { rand, chance, int, pick } = seededRandom(440);
@@ -237,6 +237,72 @@ describe('PEP 440 differential test against Python packaging', () => {
     assert.ok(pairs >= 1000, `only ${pairs} pairs generated`);
     assert.ok(matches > pairs / 10 && matches < pairs - pairs / 10, `degenerate case mix: ${matches} of ${pairs} matched`);
     assert.ok(invalidSpecs < cases.length / 4, `too many invalid specifiers: ${invalidSpecs}`);
+    assert.equal(disagreements.length, 0);
+  });
+
+  // The server validates, canonicalises, orders and matches versions with these (server/validation.ts,
+  // store.ts, routes): isValid / normalize for `clean`, compare, equal for `eq`, isValidSpecifier
+  // for `validRange`. Each against packaging, including strings that are not versions at all.
+  test('isValid, normalize, compare and equal agree with packaging (the functions the server relies on)', () => {
+    const junk = ['', ' ', 'latest', '1.0.0-', '1..0', '01.2', 'v', '1.0+', '1.0+a..b', '1!', '!1.0', '1.0.post-1', '1.0 rc1', 'x1.0', '1.0.0.0.0.0.0', '0', '00', '1.0c', '1_0', '1.0a1.post2.dev3+a.b-c_d'];
+    const versions = [...junk, ...Array.from({ length: 300 }, () => text(shape()))];
+    const pairs: Array<[string, string]> = [];
+    for (let i = 0; i < 400; i += 1) {
+      const a = pick(versions);
+      pairs.push([a, chance(0.4) ? text(near(shape())) : pick(versions)]);
+    }
+    // Equal versions written differently: padding zeros, case, separators, a `v` prefix.
+    for (let i = 0; i < 80; i += 1) {
+      const sh = shape();
+      const plainText = text({ ...sh, local: '' });
+      pairs.push([plainText, pick([`${sh.epoch ? `${sh.epoch}!` : ''}${[...sh.rel, 0].join('.')}${sh.pre}${sh.post}${sh.dev}`, plainText.toUpperCase(), `v${plainText}`, plainText.replace('.post', '-post')])]);
+    }
+    const script = String.raw`
+import json, sys
+from packaging.version import Version, InvalidVersion
+def parse(v):
+    try:
+        return Version(v)
+    except InvalidVersion:
+        return None
+data = json.load(sys.stdin)
+out = []
+for item in data:
+    if isinstance(item, str):
+        p = parse(item)
+        out.append({"valid": p is not None, "normal": str(p) if p is not None else None})
+    else:
+        a, b = parse(item[0]), parse(item[1])
+        if a is None or b is None:
+            out.append({"cmp": None})
+        else:
+            out.append({"cmp": (a > b) - (a < b)})
+json.dump(out, sys.stdout)
+`;
+    const answers = askPython<{ valid?: boolean; normal?: string | null; cmp?: number | null }>(script, [...versions, ...pairs]);
+    const disagreements: string[] = [];
+    let valid = 0;
+    let equalPairs = 0;
+    versions.forEach((v, i) => {
+      const py = answers[i]!;
+      if (isValid(v) !== py.valid) disagreements.push(`isValid(${JSON.stringify(v)}): packaging ${py.valid}, ours ${isValid(v)}`);
+      if (normalize(v) !== py.normal) disagreements.push(`normalize(${JSON.stringify(v)}): packaging ${py.normal}, ours ${normalize(v)}`);
+      if (py.valid) valid += 1;
+    });
+    pairs.forEach(([a, b], i) => {
+      const py = answers[versions.length + i]!;
+      if (py.cmp === null || py.cmp === undefined) {
+        // Both sides refuse: packaging raises, ours throws (the server validates first).
+        assert.throws(() => compare(a, b));
+        return;
+      }
+      if (compare(a, b) !== py.cmp) disagreements.push(`compare(${JSON.stringify(a)}, ${JSON.stringify(b)}): packaging ${py.cmp}, ours ${compare(a, b)}`);
+      if (equal(a, b) !== (py.cmp === 0)) disagreements.push(`equal(${JSON.stringify(a)}, ${JSON.stringify(b)}): packaging ${py.cmp === 0}`);
+      if (py.cmp === 0) equalPairs += 1;
+    });
+    console.log(`pep440 server functions: ${versions.length} strings (${valid} valid), ${pairs.length} pairs (${equalPairs} equal), ${disagreements.length} disagreements`);
+    if (disagreements.length > 0) console.log(disagreements.slice(0, 40).join('\n'));
+    assert.ok(valid > versions.length / 2 && valid < versions.length, `degenerate mix: ${valid} of ${versions.length} valid`);
     assert.equal(disagreements.length, 0);
   });
 });

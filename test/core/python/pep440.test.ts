@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as pep440 from '../../../src/core/python/pep440.ts';
+import * as pep440 from '../../../src/core/pep440/index.ts';
 
 describe('pep440 wrapper', () => {
   test('validity, normalisation and ordering', () => {

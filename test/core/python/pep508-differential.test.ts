@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRequirement } from '../../../src/core/python/pep508.ts';
 import { normalizeName } from '../../../src/core/names.ts';
-import { parseSpecifier } from '../../../src/core/python/pep440.ts';
+import { parseSpecifier } from '../../../src/core/pep440/index.ts';
 import { askPython, seededRandom } from './differential.ts';
 
 const { rand, pick, chance } = seededRandom(508);

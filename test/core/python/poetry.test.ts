@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PoetryConstraintError, poetryToPep440 } from '../../../src/core/python/poetry.ts';
-import { satisfiesAny } from '../../../src/core/python/pep440.ts';
+import { satisfiesAny } from '../../../src/core/pep440/index.ts';
 
 describe('Poetry constraints', () => {
   const table: Array<[string, string[]]> = [

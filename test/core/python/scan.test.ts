@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { readManifest, scanProject } from '../../../src/core/python/scan.ts';
-import { discoverFiles, manifestKindOf } from '../../../src/core/python/discover.ts';
-import { lockCommand, LockfileError, readLockfile } from '../../../src/core/python/lockfiles.ts';
+import { readManifest } from '../../../src/core/python/scan.ts';
+import { discoverFiles, scanProject } from '../../../src/core/project/disk-scan.ts';
+import { manifestKindOf } from '../../../src/core/python/discover.ts';
+import { LockfileError } from '../../../src/core/python/lockfiles.ts';
+import { lockCommand, readLockfile } from '../../../src/core/python/formats.ts';
 import { expandGroup } from '../../../src/core/python/pyproject.ts';
 import { parseRequirement, RequirementSyntaxError } from '../../../src/core/python/pep508.ts';
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pep440NewValue, pipfileNewValue, poetryNewValue, StrategyError } from '../../../src/core/python/strategies.ts';
 import type { RangeStrategy } from '../../../src/core/python/strategies.ts';
-import { satisfies } from '../../../src/core/python/pep440.ts';
+import { satisfies } from '../../../src/core/pep440/index.ts';
 
 // Renovate's pep440 getNewValue expectations (lib/modules/versioning/pep440), plus spacing cases.
 const RENOVATE: Array<[string, RangeStrategy, string, string | null]> = [

@@ -1,10 +1,12 @@
 /**
- * Annotations: one per plugin with a problem, on the manifest line that pins it. Rendered from
- * a Report; the file path is made relative to the workspace because GitHub resolves annotation
- * paths against the repository root, while the Report's are relative to the checked directory.
+ * Annotations (the Action's workflow commands, the bot's check run): one per plugin with a
+ * problem, on the manifest line that pins it. Rendered from a Report; the file path is made
+ * relative to the workspace because GitHub resolves annotation paths against the repository
+ * root, while the Report's are relative to the checked directory.
  */
 import path from 'node:path';
-import type { PluginEntry, Report, Status } from '../core/analysis/report.ts';
+import type { PluginEntry, Report, Status } from '../analysis/report.ts';
+import { isUpdatable } from '../analysis/updatable.ts';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -47,11 +49,8 @@ function title(p: PluginEntry): string {
   }
 }
 
-function message(p: PluginEntry): string {
-  const fix =
-    p.latestCompatible && p.latestCompatible !== p.current && p.status !== 'held-back'
-      ? ` Fix: npx fapilog-plugins update ${p.package}`
-      : '';
+function message(p: PluginEntry, updateCommand: string): string {
+  const fix = isUpdatable(p) ? ` Fix: ${updateCommand} ${p.package}` : '';
   return `${p.note}${fix}`;
 }
 
@@ -62,7 +61,11 @@ export function workspacePath(report: Report, file: string, workspace: string): 
   return rel.split(path.sep).join('/');
 }
 
-export function renderAnnotations(report: Report, workspace: string): Annotation[] {
+/**
+ * One annotation per plugin with a problem. `workspace` is where annotation paths are relative
+ * to (the repository root); `updateCommand` is the fix a front end suggests.
+ */
+export function renderAnnotations(report: Report, workspace: string, updateCommand = 'npx fapilog-plugins update'): Annotation[] {
   const out: Annotation[] = [];
   for (const p of report.plugins) {
     const level = LEVEL[p.status];
@@ -71,7 +74,7 @@ export function renderAnnotations(report: Report, workspace: string): Annotation
     const a: Annotation = {
       level,
       title: title(p),
-      message: message(p),
+      message: message(p, updateCommand),
       file: workspacePath(report, loc.file, workspace),
       startLine: loc.line,
     };

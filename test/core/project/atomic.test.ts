@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AtomicWriteError, expectSpecifier, writeManifestAtomically } from '../../../src/core/python/atomic.ts';
+import { AtomicWriteError, writeManifestAtomically } from '../../../src/core/project/disk-writer.ts';
+import { expectSpecifier } from '../../../src/core/python/verify.ts';
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fapilog-atomic-'));

@@ -1,10 +1,16 @@
 /**
- * The job summary: Markdown rendered from a Report. It decides nothing; statuses, notes and the
- * fapilog version all come from the analysis, and what fails the step comes from check.ts.
+ * The check summary as Markdown (the Action's job summary, the bot's check run and PR): rendered
+ * from a Report, deciding nothing. Statuses, notes and the fapilog version come from the
+ * analysis, which entries `update` can fix from analysis/updatable.ts, and what fails comes from
+ * the policy. Front-end wording (where an override came from, the fix command) is passed in.
  */
-import type { PluginEntry, Report, Status } from '../core/analysis/report.ts';
+import type { PluginEntry, Report, Status } from '../analysis/report.ts';
+import { isStuck, isUpdatable } from '../analysis/updatable.ts';
+import { cell, code } from './markdown.ts';
 
-const STATUS_LABEL: Record<Status, string> = {
+export { cell };
+
+export const STATUS_LABEL: Record<Status, string> = {
   'up-to-date': '✅ up to date',
   outdated: '⚠️ outdated',
   'held-back': '⏸️ held back',
@@ -14,7 +20,7 @@ const STATUS_LABEL: Record<Status, string> = {
 };
 
 const SOURCE_LABEL: Record<Report['fapilog']['source'], string> = {
-  override: 'set by the `fapilog-version` input',
+  override: 'set by an override',
   locked: 'locked',
   pinned: 'pinned',
   range: 'highest release allowed by the range',
@@ -22,20 +28,20 @@ const SOURCE_LABEL: Record<Report['fapilog']['source'], string> = {
   unknown: 'not found in the project',
 };
 
-/** Table cells cannot hold pipes or newlines. */
-export function cell(text: string | null): string {
-  if (text === null || text === '') return '—';
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** What a front end says in its own words; defaults suit any of them. */
+export interface SummaryWording {
+  /** How an override of the fapilog version is described (the Action: "set by the `fapilog-version` input"). */
+  override?: string | undefined;
+  /** The command that applies updates, shown in "How to fix" (default `npx fapilog-plugins update`). */
+  updateCommand?: string | undefined;
 }
 
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
+export const DEFAULT_UPDATE_COMMAND = 'npx fapilog-plugins update';
 
-export function fapilogLine(report: Report): string {
+export function fapilogLine(report: Report, wording: SummaryWording = {}): string {
   const f = report.fapilog;
-  const version = f.version ? `**${f.version}**` : '**unknown**';
-  const parts = [SOURCE_LABEL[f.source]];
+  const version = f.version ? `**${cell(f.version)}**` : '**unknown**';
+  const parts = [f.source === 'override' && wording.override ? wording.override : SOURCE_LABEL[f.source]];
   if (f.specifier) parts.push(code(f.specifier));
   if (f.from) parts.push(`in ${code(f.from)}`);
   return `fapilog ${version} (${parts.join(', ')})`;
@@ -51,7 +57,7 @@ function countsLine(report: Report): string {
   return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 }
 
-function row(p: PluginEntry): string {
+export function pluginRow(p: PluginEntry): string {
   const where = `${p.location.file}:${p.location.line}`;
   return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${cell(where)}</sub> |`;
 }
@@ -68,19 +74,24 @@ export function byManifest(report: Report): Array<[string, PluginEntry[]]> {
   return [...groups].filter(([, list]) => list.length > 0);
 }
 
-function howToFix(report: Report): string[] {
+/** The table of one manifest's plugins (header included). */
+export function manifestTable(plugins: readonly PluginEntry[]): string[] {
+  return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map(pluginRow)];
+}
+
+/** "How to fix" lines: what `update` fixes, what needs another fapilog, what is held back. */
+export function howToFix(report: Report, wording: SummaryWording = {}): string[] {
   const pick = (pred: (p: PluginEntry) => boolean) => [...new Set(report.plugins.filter(pred).map((p) => p.package))];
-  const updatable = pick(
-    (p) => ['outdated', 'incompatible', 'yanked'].includes(p.status) && p.latestCompatible !== null && p.latestCompatible !== p.current,
-  );
-  const stuck = pick((p) => (p.status === 'incompatible' || p.status === 'yanked') && !updatable.includes(p.package));
+  const updatable = pick(isUpdatable);
+  const stuck = pick((p) => isStuck(p) && !updatable.includes(p.package));
   const held = pick((p) => p.status === 'held-back');
   if (updatable.length === 0 && stuck.length === 0 && held.length === 0) return [];
 
   const lines = ['### How to fix', ''];
   if (updatable.length > 0) {
+    const command = wording.updateCommand ?? DEFAULT_UPDATE_COMMAND;
     lines.push(
-      `- Run ${code(`npx fapilog-plugins update ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`,
+      `- Run ${code(`${command} ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`,
     );
   }
   if (stuck.length > 0) {
@@ -92,9 +103,12 @@ function howToFix(report: Report): string[] {
   return lines;
 }
 
-export function renderSummary(report: Report, opts: { failed: boolean; failureMessage: string | null; cacheDir?: string }): string {
+export function renderSummary(
+  report: Report,
+  opts: { failed: boolean; failureMessage: string | null; cacheDir?: string | undefined; wording?: SummaryWording | undefined },
+): string {
   const lines: string[] = ['## fapilog plugins', ''];
-  lines.push(`${fapilogLine(report)} · marketplace ${code(report.marketplace.url)}`, '');
+  lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
   if (report.marketplace.stale) {
     lines.push(
       '> [!WARNING]',
@@ -107,9 +121,7 @@ export function renderSummary(report: Report, opts: { failed: boolean; failureMe
 
   for (const [manifest, plugins] of byManifest(report)) {
     lines.push(`### ${code(manifest)}`, '');
-    lines.push('| Plugin | Current | Latest compatible | Latest | Status | Note |');
-    lines.push('| --- | --- | --- | --- | --- | --- |');
-    for (const p of plugins) lines.push(row(p));
+    lines.push(...manifestTable(plugins));
     lines.push('');
   }
 
@@ -119,7 +131,7 @@ export function renderSummary(report: Report, opts: { failed: boolean; failureMe
     lines.push('', '</details>', '');
   }
 
-  const fix = howToFix(report);
+  const fix = howToFix(report, opts.wording);
   if (fix.length > 0) lines.push(...fix, '');
   return lines.join('\n');
 }

@@ -1,0 +1,20 @@
+/**
+ * Which report entries `update` acts on, decided here once for the planner, the summary's "how
+ * to fix", the annotations and the bot: a status that calls for a move (outdated, incompatible,
+ * yanked; held-back ones are already on their newest compatible release, unknown ones have
+ * nothing to move to) and a compatible release other than the current one.
+ */
+import type { PluginEntry, Status } from './report.ts';
+import { sameVersion } from './versions.ts';
+
+export const UPDATABLE: readonly Status[] = ['outdated', 'incompatible', 'yanked'];
+
+export function isUpdatable(entry: Pick<PluginEntry, 'status' | 'latestCompatible' | 'current'>): boolean {
+  if (!UPDATABLE.includes(entry.status) || entry.latestCompatible === null) return false;
+  return entry.current === null || !sameVersion(entry.latestCompatible, entry.current);
+}
+
+/** Entries with a problem that `update` cannot fix: no compatible release to move to. */
+export function isStuck(entry: Pick<PluginEntry, 'status' | 'latestCompatible' | 'current'>): boolean {
+  return (entry.status === 'incompatible' || entry.status === 'yanked') && !isUpdatable(entry);
+}

@@ -1,0 +1,153 @@
+/**
+ * `install <name>[==version]` as a pure planner: the change that adds a plugin to the project's
+ * main manifest (or a group) with a specifier that admits a release compatible with the
+ * project's fapilog, or a refusal (InstallRefused) that says why.
+ *
+ * What is written, like the tools users compare us with (`uv add`, `poetry add`): `>=X` (Poetry
+ * `^X`) for the newest compatible release, `==X` when a version was asked for, and `==X` plus
+ * every file's `--hash` in a requirements file that already uses hashes (pip's hash mode needs
+ * exact pins). When a newer release already needs another fapilog than the project's, the range
+ * gets an upper bound below it (`>=2.1.0,<3`, or `<2.1.0` when it is not a major bump). Where it
+ * goes is `chooseTarget` (python/insert.ts); which release is `chooseRelease`
+ * (analysis/choose-release.ts).
+ */
+import { caretCeiling, chooseRelease, parseInstallRequest, upperCap, type UpperCap } from '../analysis/choose-release.ts';
+import type { FapilogInfo } from '../analysis/fapilog-version.ts';
+import { compareVersions } from '../analysis/versions.ts';
+import { CoreError, InstallRefused } from '../errors.ts';
+import type { Release } from '../marketplace/schemas.ts';
+import { isPluginPackage } from '../names.ts';
+import { addToPep508Array, addToPoetryTable, addToRequirements, chooseTarget, type InstallTarget } from '../python/insert.ts';
+import { scanFiles } from '../python/scan.ts';
+import { TomlSyntaxError } from '../python/toml.ts';
+import { verifyManifestEdit } from '../python/verify.ts';
+import { fileChange } from './changes.ts';
+import type { FileChange, ProjectFiles } from './files.ts';
+import type { PluginLookup } from './lookup.ts';
+import { lockPlans, type LockPlan } from './plan-update.ts';
+
+export interface PlanInstallOptions {
+  files: ProjectFiles;
+  lookup: PluginLookup;
+  /** `loki`, `fapilog-loki` or `fapilog-loki==1.4.0`. */
+  requirement: string;
+  group?: string | undefined;
+  fapilogVersion?: string | null | undefined;
+}
+
+export interface InstallPlan {
+  package: string;
+  version: string;
+  fapilog: FapilogInfo;
+  /** Manifest path relative to the project root, and the table or file section written. */
+  file: string;
+  section: string;
+  /** Exactly what was added (a requirements line may carry `--hash` continuation lines). */
+  added: string;
+  /** The one verified change (also as `changes`, the shape every writer takes). */
+  change: FileChange;
+  changes: FileChange[];
+  /** Lock tools that refresh the project's lockfiles (never hand-edited). */
+  lock: LockPlan[];
+  /** The upper bound added to the range, and why; null when the range is open or a pin was written. */
+  cap: UpperCap | null;
+  warnings: string[];
+}
+
+function requirementText(
+  target: InstallTarget,
+  pkg: string,
+  release: Release,
+  explicit: boolean,
+  hashMode: boolean,
+  cap: UpperCap | null,
+): { text: string; cap: UpperCap | null } {
+  if (target.kind === 'poetry') {
+    if (explicit) return { text: release.version, cap: null };
+    // `^X` already stops below the next major (next minor for 0.x): a cap at or above that is moot.
+    if (!cap || compareVersions(cap.below, caretCeiling(release.version)) >= 0) return { text: `^${release.version}`, cap: null };
+    return { text: `>=${release.version},<${cap.below}`, cap };
+  }
+  if (hashMode) {
+    const hashes = release.files.map((f) => ` \\\n    --hash=sha256:${f.sha256}`).join('');
+    return { text: `${pkg}==${release.version}${hashes}`, cap: null };
+  }
+  if (explicit) return { text: `${pkg}==${release.version}`, cap: null };
+  return cap ? { text: `${pkg}>=${release.version},<${cap.below}`, cap } : { text: `${pkg}>=${release.version}`, cap: null };
+}
+
+function invalidManifest(file: string, err: unknown): never {
+  throw new CoreError('invalid-manifest', `${file}: ${(err as Error).message}`, { files: [file], cause: err });
+}
+
+export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan> {
+  const request = parseInstallRequest(opts.requirement);
+  if (!isPluginPackage(request.package)) throw new InstallRefused('bad-request', `${request.package} is not a fapilog plugin name`);
+  const scan = await scanFiles(opts.files);
+  const pyprojectSource = scan.sources.get('pyproject.toml');
+  const existing = new Set(scan.manifests.map((m) => m.file));
+  let target: InstallTarget;
+  try {
+    target = chooseTarget({ pyproject: pyprojectSource?.text, existing }, opts.group);
+  } catch (err) {
+    if (err instanceof TomlSyntaxError) invalidManifest('pyproject.toml', err);
+    throw err;
+  }
+
+  const manifest = scan.manifests.find((m) => m.file === target.file);
+  const source = scan.sources.get(target.file);
+  if (!manifest || !source) invalidManifest(target.file, new Error('was found but could not be read'));
+  const present = manifest.dependencies.find((d) => d.name === request.package && (target.kind === 'requirements' || d.section === target.section));
+  if (present) {
+    throw new InstallRefused(
+      'already-present',
+      `${request.package} is already in ${present.location.file}:${present.location.line} (${present.location.text.trim()}); use \`update\` to change its version`,
+    );
+  }
+
+  const [plugins, fapilogVersions] = await Promise.all([opts.lookup.batch([request.package]), opts.lookup.fapilogVersions()]);
+  const entry = plugins[request.package] ?? Object.values(plugins).find((v) => v !== null) ?? null;
+  const { release, fapilog, warnings } = chooseRelease(request, entry, scan, fapilogVersions, opts.fapilogVersion ?? undefined);
+
+  const before = source.text;
+  const hashMode = target.kind === 'requirements' && manifest.dependencies.some((d) => d.hashes.length > 0);
+  // Not for an unknown fapilog (not a dependency): the resolver is free to pick fapilog too.
+  const wantedCap = fapilog.source === 'unknown' ? null : upperCap(entry?.releases ?? [], release, fapilog.version);
+  const { text: added, cap } = requirementText(target, request.package, release, request.version !== null, hashMode, wantedCap);
+  let after: string;
+  try {
+    after =
+      target.kind === 'requirements'
+        ? addToRequirements(before, added)
+        : target.kind === 'poetry'
+          ? addToPoetryTable(before, target.table, request.package, added)
+          : addToPep508Array(before, target.table, target.key, added);
+  } catch (err) {
+    if (err instanceof TomlSyntaxError) invalidManifest(target.file, err);
+    throw new CoreError('edit-rejected', `cannot add ${request.package} to ${target.file}: ${(err as Error).message}`, { files: [target.file], cause: err });
+  }
+
+  // Re-read the new text the way `scan` would: the plugin is now in the chosen section with the
+  // written specifier, and every other requirement reads back as before.
+  const section = target.kind === 'requirements' ? 'requirements' : target.section;
+  const writtenSpecifier = target.kind === 'poetry' ? added : added.split(' \\')[0]?.slice(request.package.length) ?? '';
+  const problem = verifyManifestEdit(target.file, manifest.kind, before, after, {
+    added: [{ name: request.package, section, rawSpecifier: writtenSpecifier, hashes: hashMode ? release.files.map((f) => f.sha256.toLowerCase()) : undefined }],
+  });
+  if (problem) throw new CoreError('edit-rejected', `refusing to change ${target.file}: ${problem}`, { files: [target.file] });
+
+  const change = fileChange(source, after);
+  return {
+    package: request.package,
+    version: release.version,
+    fapilog,
+    file: target.file,
+    section: target.section,
+    added,
+    change,
+    changes: [change],
+    lock: lockPlans(scan.lockfiles, [request.package]),
+    cap,
+    warnings,
+  };
+}

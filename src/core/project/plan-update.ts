@@ -1,0 +1,279 @@
+/**
+ * `update` as a pure planner: move plugin dependencies to the newest release that works with the
+ * project's fapilog (the report's `latestCompatible`), editing only the specifier (and `--hash`
+ * values) of each requirement. The answer is a set of verified FileChanges, what each one does,
+ * what was left alone and why, and the lock commands that refresh the lockfiles. Writing them
+ * (disk-writer.ts, or the bot's git tree) and running the lock tools are the caller's business.
+ *
+ * What gets updated is `isUpdatable` (analysis/updatable.ts). With names, only those plugins,
+ * and asking for one that needs nothing is said, not an error.
+ */
+import type { Report, Status } from '../analysis/report.ts';
+import { UPDATABLE } from '../analysis/updatable.ts';
+import { sameVersion } from '../analysis/versions.ts';
+import { CoreError } from '../errors.ts';
+import type { BatchEntry } from '../marketplace/schemas.ts';
+import { packageName } from '../names.ts';
+import { lockCommand } from '../python/formats.ts';
+import { applyEdits, planHashes, planSpecifier, type Edit } from '../python/rewrite.ts';
+import type { RangeStrategy } from '../python/strategies.ts';
+import type { Dependency, ManifestKind } from '../python/types.ts';
+import { verifyManifestEdit, type Expectation } from '../python/verify.ts';
+import { fileChange } from './changes.ts';
+import { checkProject, type CheckResult } from './check.ts';
+import type { ScannedProject } from '../python/scan.ts';
+import type { FileChange, ProjectFiles } from './files.ts';
+import type { PluginLookup } from './lookup.ts';
+
+export interface PlannedChange {
+  package: string;
+  file: string;
+  line: number;
+  section: string;
+  status: Status;
+  current: string | null;
+  target: string;
+  /** The constraint as written before and after (equal when it already admits the target: only the lockfile moves). */
+  from: string;
+  to: string;
+  /** `--hash` values were replaced with the target release's sha256 values. */
+  hashesReplaced: boolean;
+}
+
+export interface SkippedChange {
+  package: string;
+  file: string;
+  line: number;
+  reason: string;
+}
+
+/** A lock tool to run after the manifests changed (lockfiles are never edited by hand). */
+export interface LockPlan {
+  /** Project-relative lockfile path. */
+  lockfile: string;
+  /** Project-relative folder to run it in ('' for the root). */
+  directory: string;
+  command: string;
+  args: string[];
+  /** The command line as shown to a user. */
+  display: string;
+}
+
+export interface UpdatePlan {
+  report: Report;
+  strategy: RangeStrategy;
+  /** One verified change per edited manifest, in project order. */
+  changes: FileChange[];
+  planned: PlannedChange[];
+  skipped: SkippedChange[];
+  lock: LockPlan[];
+}
+
+interface Scope {
+  /** Plugins to update (short or package names); empty or absent: every updatable one. */
+  names?: readonly string[] | undefined;
+  strategy?: RangeStrategy | undefined;
+}
+
+export type PlanUpdateOptions = Scope &
+  (
+    | { check: CheckResult }
+    | {
+        files: ProjectFiles;
+        lookup: PluginLookup;
+        fapilogVersion?: string | null | undefined;
+        ignore?: readonly string[] | undefined;
+        only?: string | undefined;
+      }
+  );
+
+/** The lock commands for the lockfiles of a project after these packages changed. */
+export function lockPlans(lockfiles: readonly string[], packages: readonly string[]): LockPlan[] {
+  const out: LockPlan[] = [];
+  const seen = new Set<string>();
+  for (const lockfile of packages.length > 0 ? lockfiles : []) {
+    for (const pkg of packages) {
+      const cmd = lockCommand(lockfile, pkg);
+      const key = `${lockfile}\u0000${cmd.display}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const slash = lockfile.lastIndexOf('/');
+      out.push({ lockfile, directory: slash < 0 ? '' : lockfile.slice(0, slash), ...cmd });
+    }
+  }
+  return out;
+}
+
+interface FileWork {
+  file: string;
+  kind: ManifestKind;
+  edits: Edit[];
+  expect: Expectation[];
+}
+
+/** One requirement to move to one version: what the planner below turns into edits. */
+export interface EditRequest {
+  dependency: Dependency;
+  target: string;
+  strategy: RangeStrategy;
+  /**
+   * sha256 values of the target's files, for a requirement with `--hash` options; null when the
+   * marketplace lists none (such a requirement is then skipped, not half-updated).
+   */
+  sha256?: readonly string[] | null | undefined;
+  /** For the planned-change record (defaults: the dependency's name, `outdated`, no current version). */
+  package?: string | undefined;
+  status?: Status | undefined;
+  current?: string | null | undefined;
+}
+
+/**
+ * The specifier (and hash) edits for a set of requirements, grouped into one verified change per
+ * manifest. Pure: the scanned project and the requests in. A request that cannot be done (an
+ * ignored requirement, a URL, `!=` excluding the target, no hashes to write) is skipped with the
+ * reason; a change that does not read back as planned throws `edit-rejected`.
+ */
+export function planEdits(scan: ScannedProject, requests: readonly EditRequest[]): Pick<UpdatePlan, 'changes' | 'planned' | 'skipped'> {
+  const work = new Map<string, FileWork>();
+  const planned: PlannedChange[] = [];
+  const skipped: SkippedChange[] = [];
+  for (const req of requests) {
+    const dep = req.dependency;
+    const pkg = req.package ?? dep.name;
+    const at = { package: pkg, file: dep.location.file, line: dep.location.line };
+    const source = scan.sources.get(dep.location.file);
+    if (!source) {
+      skipped.push({ ...at, reason: 'the manifest could not be read again' });
+      continue;
+    }
+    let plan;
+    try {
+      plan = planSpecifier(dep, req.target, req.strategy);
+    } catch (err) {
+      skipped.push({ ...at, reason: (err as Error).message });
+      continue;
+    }
+    const edits: Edit[] = plan.edit ? [plan.edit] : [];
+    let hashes: string[] | undefined;
+    if (dep.hashes.length > 0) {
+      const sha = req.sha256 ?? [];
+      if (sha.length === 0) {
+        skipped.push({ ...at, reason: `the marketplace lists no files (sha256) for ${pkg} ${req.target}, so its --hash lines cannot be replaced` });
+        continue;
+      }
+      let hashEdit;
+      try {
+        hashEdit = planHashes(dep, source.text, sha);
+      } catch (err) {
+        skipped.push({ ...at, reason: (err as Error).message });
+        continue;
+      }
+      if (hashEdit) {
+        edits.push(hashEdit);
+        hashes = sha.map((h) => h.toLowerCase());
+      }
+    }
+    const manifest = scan.manifests.find((m) => m.file === dep.location.file);
+    const fileWork = work.get(dep.location.file) ?? { file: dep.location.file, kind: manifest?.kind ?? dep.kind, edits: [], expect: [] };
+    fileWork.edits.push(...edits);
+    // Re-read on its own, an included requirements file has the section `requirements`.
+    const section = fileWork.kind === 'requirements' ? 'requirements' : dep.section;
+    if (edits.length > 0) fileWork.expect.push({ name: dep.name, section, rawSpecifier: plan.to, hashes });
+    work.set(dep.location.file, fileWork);
+    planned.push({
+      ...at,
+      section: dep.section,
+      status: req.status ?? 'outdated',
+      current: req.current ?? null,
+      target: req.target,
+      from: plan.from,
+      to: plan.to,
+      hashesReplaced: hashes !== undefined,
+    });
+  }
+
+  const changes: FileChange[] = [];
+  for (const w of work.values()) {
+    if (w.edits.length === 0) continue;
+    const source = scan.sources.get(w.file);
+    if (!source) continue;
+    let after: string;
+    try {
+      after = applyEdits(source.text, w.edits);
+    } catch (err) {
+      throw new CoreError('edit-rejected', `refusing to change ${w.file}: ${(err as Error).message}`, { files: [w.file], cause: err });
+    }
+    const problem = verifyManifestEdit(w.file, w.kind, source.text, after, { changed: w.expect });
+    if (problem !== null) {
+      throw new CoreError('edit-rejected', `refusing to change ${w.file}: ${problem}`, { files: [w.file] });
+    }
+    changes.push(fileChange(source, after, w.edits));
+  }
+  return { changes, planned, skipped };
+}
+
+export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
+  const check = 'check' in opts ? opts.check : await checkProject(opts);
+  const strategy = opts.strategy ?? 'auto';
+  const { report, scan, entries } = check;
+
+  if (scan.invalid.length > 0) {
+    // Updating around a manifest that does not parse would say "nothing to update" and hide it.
+    throw new CoreError(
+      'invalid-manifest',
+      scan.invalid.map((i) => `${i.file}: ${i.reason}`).join('; '),
+      { files: scan.invalid.map((i) => i.file) },
+    );
+  }
+
+  const wanted = new Set((opts.names ?? []).map((n) => packageName(n)));
+  const present = new Set(report.plugins.map((p) => p.package));
+  const missing = [...wanted].filter((n) => !present.has(n));
+  if (missing.length > 0) {
+    throw new CoreError(
+      'unknown-plugin',
+      `${missing.join(', ')} ${missing.length === 1 ? 'is not a plugin dependency' : 'are not plugin dependencies'} of this project (or ignored)`,
+      { subject: missing.join(', ') },
+    );
+  }
+
+  const byPackage = new Map<string, BatchEntry | null>();
+  for (const [k, v] of Object.entries(check.plugins)) if (v || !byPackage.has(packageName(k))) byPackage.set(packageName(k), v);
+
+  const skippedEarly: SkippedChange[] = [];
+  const requests: EditRequest[] = [];
+  for (const { entry, dependency } of entries) {
+    if (wanted.size > 0 && !wanted.has(entry.package)) continue;
+    const at = { package: entry.package, file: entry.location.file, line: entry.location.line };
+    if (!UPDATABLE.includes(entry.status)) {
+      if (wanted.size > 0) skippedEarly.push({ ...at, reason: `${entry.status}: ${entry.note}` });
+      continue;
+    }
+    const target = entry.latestCompatible;
+    if (target === null) {
+      skippedEarly.push({ ...at, reason: `no release works with fapilog ${report.fapilog.version ?? '(unknown)'}` });
+      continue;
+    }
+    const release = byPackage.get(entry.package)?.releases.find((r) => sameVersion(r.version, target));
+    requests.push({
+      dependency,
+      target,
+      strategy,
+      sha256: release?.files.map((f) => f.sha256) ?? null,
+      package: entry.package,
+      status: entry.status,
+      current: entry.current,
+    });
+  }
+  const { changes, planned, skipped } = planEdits(scan, requests);
+  const lock = lockPlans(scan.lockfiles, [...new Set(planned.map((c) => c.package))]);
+  // Skips in report order, as the user reads the report.
+  const order = new Map(entries.map((e, i) => [`${e.entry.location.file}:${e.entry.location.line}:${e.entry.package}`, i]));
+  const allSkipped = [...skippedEarly, ...skipped].sort(
+    (a, b) => (order.get(`${a.file}:${a.line}:${a.package}`) ?? 0) - (order.get(`${b.file}:${b.line}:${b.package}`) ?? 0),
+  );
+  return { report, strategy, changes, planned, skipped: allSkipped, lock };
+}
+
+/** Re-exported for callers that only hold a dependency (the bot's per-plugin grouping). */
+export type { Dependency };

@@ -1,0 +1,63 @@
+/**
+ * A set of planned changes in words: a one-line title and a Markdown body fragment, for a pull
+ * request (the bot), a commit message or a summary. Untrusted text (names, versions, reasons)
+ * is escaped; titles are one plain line without control characters.
+ */
+import type { Report } from '../analysis/report.ts';
+import type { LockPlan, PlannedChange, SkippedChange } from '../project/plan-update.ts';
+import { cell, code } from './markdown.ts';
+import { fapilogLine, type SummaryWording } from './summary.ts';
+
+function plain(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+/** `Update fapilog-loki to 1.4.0`, `Update fapilog-loki and fapilog-kafka`, `Update 3 fapilog plugins`. */
+export function planTitle(planned: readonly PlannedChange[]): string {
+  const packages = [...new Set(planned.map((c) => c.package))];
+  if (packages.length === 0) return 'Update fapilog plugins';
+  if (packages.length === 1) {
+    const targets = [...new Set(planned.map((c) => c.target))];
+    return plain(`Update ${packages[0]}${targets.length === 1 ? ` to ${targets[0]}` : ''}`);
+  }
+  if (packages.length === 2) return plain(`Update ${packages[0]} and ${packages[1]}`);
+  return `Update ${packages.length} fapilog plugins`;
+}
+
+export interface PlanBodyInput {
+  planned: readonly PlannedChange[];
+  skipped?: readonly SkippedChange[] | undefined;
+  lock?: readonly LockPlan[] | undefined;
+  /** When given, the fapilog version the targets were chosen for is stated. */
+  report?: Report | undefined;
+}
+
+/** The body fragment: what moves where and why, what was left alone, and the lock commands to run. */
+export function planBody(plan: PlanBodyInput, wording: SummaryWording = {}): string {
+  const lines: string[] = [];
+  if (plan.report) lines.push(`Targets chosen for ${fapilogLine(plan.report, wording)}.`, '');
+  if (plan.planned.length > 0) {
+    lines.push('| Plugin | From | To | Status | Where |', '| --- | --- | --- | --- | --- |');
+    for (const c of plan.planned) {
+      const spec = c.from === c.to ? `${code(c.to || '(any)')} (already admits ${cell(c.target)}; lockfile only)` : `${code(c.from || '(any)')} → ${code(c.to)}`;
+      lines.push(
+        `| ${cell(c.package)} | ${cell(c.current)} | ${cell(c.target)} | ${cell(c.status)} | ${cell(`${c.file}:${c.line}`)} ${spec}${c.hashesReplaced ? ' (hashes replaced)' : ''} |`,
+      );
+    }
+    lines.push('');
+  }
+  const skipped = plan.skipped ?? [];
+  if (skipped.length > 0) {
+    lines.push('Not updated:', '');
+    for (const s of skipped) lines.push(`- ${code(s.package)} (${cell(`${s.file}:${s.line}`)}): ${cell(s.reason)}`);
+    lines.push('');
+  }
+  const lock = plan.lock ?? [];
+  if (lock.length > 0) {
+    lines.push('Lockfiles are not edited by hand; refresh them with:', '');
+    for (const l of lock) lines.push(`- ${code(l.lockfile)}: ${code(l.display)}${l.directory ? ` in ${code(l.directory)}` : ''}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,66 @@
+/**
+ * The rooms hold what they say: the manifest engine, the analysis, the PEP 440 module and the
+ * renderers import nothing that touches the disk or runs processes; in src/core only modules
+ * whose names say "disk" (or cache / atomic file) do, and the PEP 440 room imports nothing of the
+ * project at all.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const CORE = path.resolve(import.meta.dirname, '../../../src/core');
+
+async function sources(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await sources(p)));
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+const IO = /from ['"](?:node:)?(?:fs|fs\/promises|child_process)['"]/;
+
+describe('rooms', () => {
+  test('engine, analysis, PEP 440 and renderers import neither node:fs nor node:child_process', async () => {
+    const pure = ['python', 'analysis', 'pep440', 'render'];
+    const offenders: string[] = [];
+    for (const room of pure) {
+      for (const f of await sources(path.join(CORE, room))) if (IO.test(await readFile(f, 'utf8'))) offenders.push(path.relative(CORE, f));
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  test('disk I/O in src/core (outside publish/) sits only in modules whose names say so', async () => {
+    const users: string[] = [];
+    for (const f of await sources(CORE)) {
+      const rel = path.relative(CORE, f).split(path.sep).join('/');
+      if (rel.startsWith('publish/')) continue;
+      if (IO.test(await readFile(f, 'utf8'))) users.push(rel);
+    }
+    assert.ok(users.length > 0);
+    for (const u of users) assert.match(u, /(^|\/)(disk-[a-z-]+|cache|atomic-file)\.ts$/, `${u} does disk I/O but its name does not say so`);
+  });
+
+  test('the PEP 440 room is the ground floor: it imports nothing else of the project', async () => {
+    for (const f of await sources(path.join(CORE, 'pep440'))) {
+      const imports = [...(await readFile(f, 'utf8')).matchAll(/from ['"](\.[^'"]+)['"]/g)].map((m) => m[1] as string);
+      for (const i of imports) assert.ok(!i.startsWith('..'), `${path.basename(f)} imports ${i}`);
+    }
+  });
+
+  test('the server and the core use the one PEP 440 module, not the library directly', async () => {
+    const roots = [path.resolve(CORE, '../../server'), path.resolve(CORE, '..')];
+    const direct: string[] = [];
+    for (const r of roots) {
+      for (const f of await sources(r)) {
+        const rel = path.relative(path.resolve(CORE, '../..'), f);
+        if (rel.startsWith('src/core/pep440/') || rel.startsWith('src/core/publish/')) continue;
+        if (/from ['"]@renovatebot\/pep440['"]/.test(await readFile(f, 'utf8'))) direct.push(rel);
+      }
+    }
+    assert.deepEqual(direct, []);
+  });
+});
