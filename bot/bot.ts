@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import type { ProbotOctokit } from 'probot';
+import { MetadataCache, MemoryMetadataCache, type MetadataStore } from '../src/core/marketplace/cache.ts';
 import { MarketplaceClient } from '../src/core/marketplace/client.ts';
 import type { Lookup } from './engine.ts';
 import { GitCache } from './github-files.ts';
@@ -43,6 +44,17 @@ export function createBot(settings: BotSettings): Bot {
     ? new RedisLock(new Redis(settings.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }), { ttlMs: LOCK_TTL_MS, waitMs: LOCK_WAIT_MS })
     : new LocalLock();
   const operator = settings.marketplace.url.replace(/\/+$/, '');
+  // One store of marketplace answers for the process (revalidated with ETags), one client per
+  // sync: a client remembers what it answered, and a sweep must see new releases.
+  const stores = new Map<string, MetadataStore>();
+  const storeFor = (url: string, token: string | undefined): MetadataStore => {
+    let store = stores.get(url);
+    if (!store) {
+      store = settings.marketplace.cacheDir !== undefined ? new MetadataCache(settings.marketplace.cacheDir, { token }) : new MemoryMetadataCache({ token });
+      stores.set(url, store);
+    }
+    return store;
+  };
   let login: Promise<string> | null = null;
 
   const bot: Bot = {
@@ -58,8 +70,8 @@ export function createBot(settings: BotSettings): Bot {
     lookup(url) {
       const chosen = (url ?? operator).replace(/\/+$/, '');
       // The operator's token goes to the operator's marketplace only, never to one a repository names.
-      const client = new MarketplaceClient({ ...settings.marketplace, url: chosen, ...(chosen === operator ? {} : { token: undefined }) });
-      return { url: chosen, batch: (names) => client.batch(names), fapilogVersions: () => client.fapilogVersions() };
+      const token = chosen === operator ? settings.marketplace.token : undefined;
+      return new MarketplaceClient({ ...settings.marketplace, url: chosen, token }, { cache: storeFor(chosen, token) });
     },
     allowedMarketplace(url) {
       const u = url.replace(/\/+$/, '');

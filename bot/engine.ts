@@ -2,37 +2,24 @@
  * The only place the bot calls the core's operations (check, plan an update, render). Everything
  * else in bot/ speaks in these few types, so the core can change shape behind one file.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Report } from '../src/core/analysis/report.ts';
-import { checkProjectDetailed } from '../src/core/check.ts';
-import type { MarketplaceClient } from '../src/core/marketplace/client.ts';
-import type { BatchEntry } from '../src/core/marketplace/schemas.ts';
-import type { FileChange, ProjectFiles } from '../src/core/project/files.ts';
-import { SKIPPED_DIRS, manifestKindOf } from '../src/core/python/discover.ts';
-import type { RangeStrategy } from '../src/core/python/strategies.ts';
-import { unifiedDiff } from '../src/core/analysis/diff.ts';
-import { updatePlugins } from '../src/core/update.ts';
 import { decide } from '../src/core/analysis/policy.ts';
-// TEMPORARY until the core's renderers land in src/core/render (issue 9): the Action's, unchanged.
-import { renderAnnotations } from '../src/action/annotations.ts';
-import { renderSummary } from '../src/action/summary.ts';
+import type { Report } from '../src/core/analysis/report.ts';
+import { isUpdatable } from '../src/core/analysis/updatable.ts';
+import type { BatchEntry } from '../src/core/marketplace/schemas.ts';
+import { checkProject, planUpdate, type CheckResult, type FileChange, type PluginLookup, type ProjectFiles } from '../src/core/project/index.ts';
+import { isFileOfInterest, isSkippedDirName } from '../src/core/python/discover.ts';
+import type { RangeStrategy } from '../src/core/python/strategies.ts';
+import { renderAnnotations, renderSummary } from '../src/core/render/index.ts';
 
-/** The two marketplace questions a check asks (a MarketplaceClient answers both). */
-export interface Lookup {
-  batch(names: string[]): Promise<Record<string, BatchEntry | null>>;
-  fapilogVersions(): Promise<string[]>;
-  readonly url: string;
-}
+export type Lookup = PluginLookup;
+export type { FileChange };
 
 export interface Checked {
   report: Report;
   /** Marketplace answers by package name, for release summaries and links. */
   plugins: Record<string, BatchEntry | null>;
-  lockfiles: string[];
-  /** Opaque to callers: what planning needs. */
-  readonly state: unknown;
+  /** What planning needs (the core's check result). */
+  readonly result: CheckResult;
 }
 
 export interface PlannedUpdate {
@@ -53,80 +40,39 @@ export interface Plan {
   lock: Array<{ lockfile: string; command: string }>;
 }
 
-interface DiskState {
-  dir: string;
-  lookup: Lookup;
-  ignore: string[];
-}
-
-function clientOf(lookup: Lookup): MarketplaceClient {
-  // The current core takes a client; it only calls these members.
-  return {
-    batch: (names: string[]) => lookup.batch(names),
-    fapilogVersions: () => lookup.fapilogVersions(),
-    settings: { url: lookup.url },
-    stale: false,
-  } as unknown as MarketplaceClient;
-}
+/** The command the bot's texts suggest for applying an update by hand. */
+const UPDATE_COMMAND = 'npx fapilog-plugins update';
 
 /** Is this repository path one the scan reads (a manifest or a lockfile, outside skipped folders)? */
 export function isManifestPath(p: string): boolean {
-  return wanted(p);
+  const dirs = p.split('/').slice(0, -1);
+  return isFileOfInterest(p) && !p.endsWith('pyvenv.cfg') && !dirs.some(isSkippedDirName);
 }
 
-function wanted(p: string): boolean {
-  const parts = p.split('/');
-  if (parts.slice(0, -1).some((d) => SKIPPED_DIRS.has(d) || d.endsWith('.egg-info'))) return false;
-  return manifestKindOf(p) !== null;
+/** Does the planner act on this entry (the same rule as `fapilog-plugins update`)? */
+export function updatable(entry: Report['plugins'][number]): boolean {
+  return isUpdatable(entry);
 }
 
 export async function check(files: ProjectFiles, lookup: Lookup, opts: { ignore: string[] }): Promise<Checked> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'fapilog-bot-'));
-  for (const entry of await files.list()) {
-    if (!wanted(entry.path)) continue;
-    const bytes = await files.read(entry.path);
-    if (bytes === null) continue;
-    await mkdir(path.dirname(path.join(dir, entry.path)), { recursive: true });
-    await writeFile(path.join(dir, entry.path), bytes);
-  }
-  const result = await checkProjectDetailed({ root: dir, client: clientOf(lookup), ignore: opts.ignore });
-  const state: DiskState = { dir, lookup, ignore: opts.ignore };
-  return { report: result.report, plugins: byPackage(result.plugins), lockfiles: result.scan.lockfiles, state };
-}
-
-function byPackage(plugins: Record<string, BatchEntry | null>): Record<string, BatchEntry | null> {
-  const out: Record<string, BatchEntry | null> = {};
-  for (const entry of Object.values(plugins)) if (entry) out[entry.plugin.package] = entry;
-  return out;
+  const result = await checkProject({ files, lookup, ignore: opts.ignore });
+  const plugins: Record<string, BatchEntry | null> = {};
+  for (const entry of Object.values(result.plugins)) if (entry) plugins[entry.plugin.package] = entry;
+  return { report: result.report, plugins, result };
 }
 
 export async function plan(checked: Checked, names: string[], strategy: RangeStrategy): Promise<Plan> {
-  const state = checked.state as DiskState;
-  const work = await mkdtemp(path.join(os.tmpdir(), 'fapilog-bot-plan-'));
-  try {
-    await cp(state.dir, work, { recursive: true });
-    const result = await updatePlugins({ root: work, client: clientOf(state.lookup), names, strategy, ignore: state.ignore, env: { PATH: '' } });
-    const changes: FileChange[] = [];
-    for (const f of result.files) {
-      const before = await readFile(path.join(state.dir, f.file));
-      const after = await readFile(path.join(work, f.file));
-      changes.push({ path: f.file, before, after, diff: unifiedDiff(f.file, before.toString('utf8'), after.toString('utf8')) });
-    }
-    return {
-      changes,
-      planned: result.changes.map((c) => ({ package: c.package, file: c.file, line: c.line, current: c.current, target: c.target, from: c.from, to: c.to })),
-      skipped: result.skipped.map((s) => ({ package: s.package, reason: s.reason })),
-      lock: result.lock.map((l) => ({ lockfile: l.lockfile, command: l.command })),
-    };
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  const p = await planUpdate({ check: checked.result, names, strategy });
+  return {
+    changes: p.changes,
+    planned: p.planned.map((c) => ({ package: c.package, file: c.file, line: c.line, current: c.current, target: c.target, from: c.from, to: c.to })),
+    skipped: p.skipped.map((s) => ({ package: s.package, reason: s.reason })),
+    lock: p.lock.map((l) => ({ lockfile: l.lockfile, command: l.directory ? `cd ${l.directory} && ${l.display}` : l.display })),
+  };
 }
 
-/** Frees what a check holds (the temporary copy, until the core plans in memory). */
-export async function release(checked: Checked): Promise<void> {
-  await rm((checked.state as DiskState).dir, { recursive: true, force: true });
-}
+/** Nothing to free: the core plans in memory. Kept so callers need not know. */
+export async function release(_checked: Checked): Promise<void> {}
 
 export interface CheckRunAnnotation {
   path: string;
@@ -140,7 +86,7 @@ export interface CheckRunAnnotation {
 }
 
 export interface CheckRunOutput {
-  conclusion: 'success' | 'failure' | 'neutral';
+  conclusion: 'success' | 'failure';
   title: string;
   summary: string;
   annotations: CheckRunAnnotation[];
@@ -149,7 +95,8 @@ export interface CheckRunOutput {
 /** The check run for a project: the Action's annotations and summary, failing as the Action's default (`fail-on: incompatible`). */
 export function checkRunOutput(report: Report): CheckRunOutput {
   const { failed, failureMessage } = decide(report, 'incompatible');
-  const annotations = renderAnnotations(report, report.root).map((a) => ({
+  // Paths are relative to the project root, which is the repository root.
+  const annotations = renderAnnotations(report, report.root, UPDATE_COMMAND).map((a) => ({
     path: a.file,
     start_line: a.startLine,
     end_line: a.endLine ?? a.startLine,
@@ -162,7 +109,7 @@ export function checkRunOutput(report: Report): CheckRunOutput {
   return {
     conclusion: failed ? 'failure' : 'success',
     title: failed ? (failureMessage ?? 'incompatible plugins') : `${n} plugin${n === 1 ? '' : 's'} checked`,
-    summary: renderSummary(report, { failed, failureMessage }),
+    summary: renderSummary(report, { failed, failureMessage, wording: { updateCommand: UPDATE_COMMAND } }),
     annotations,
   };
 }

@@ -55,7 +55,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BotSettings 
   }
   const e = parsed.data;
   return {
-    marketplace: resolveMarketplaceSettings({}, env),
+    // In memory unless FAPILOG_MARKETPLACE_CACHE names a directory: a server's home may not be writable.
+    marketplace: { ...resolveMarketplaceSettings({}, env), ...(env['FAPILOG_MARKETPLACE_CACHE'] ? {} : { cacheDir: undefined }) },
     allowedMarketplaces: e[BOT_ENV.allowed],
     sweepIntervalMinutes: e[BOT_ENV.interval],
     writeSpacingMs: e[BOT_ENV.spacing],

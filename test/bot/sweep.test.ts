@@ -313,7 +313,7 @@ describe('configuration', () => {
     });
   });
 
-  test('a marketplace the operator did not allow is a config error, and the token never goes there', async () => {
+  test('a marketplace the operator did not allow is a config error', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/elsewhere', { 'requirements.txt': SMALL, '.github/fapilog-plugins.yml': 'marketplace-url: http://127.0.0.1:9/api/v1\n' });
       const r = await h.sweep();
