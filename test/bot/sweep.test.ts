@@ -345,3 +345,54 @@ describe('rate limits', () => {
     });
   });
 });
+
+describe('bytes', () => {
+  test('a Latin-1 manifest goes as a base64 blob and a BOM + CRLF one inline: every byte outside the edit kept', async () => {
+    await withBot(async (h, inst) => {
+      const latin1 = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(' service\nfapilog==0.16.0\nfapilog-otel==1.1.0\n')]);
+      const bom = Buffer.from('\ufefffapilog==0.16.0\r\nfapilog-otel==1.1.0  # traces\r\n', 'utf8');
+      h.peer.addRepo(inst, 'acme/latin', { 'requirements.txt': latin1 });
+      h.peer.addRepo(inst, 'acme/bom', { 'requirements.txt': bom });
+      const r = await h.sweep();
+      assert.deepEqual(r.failures, []);
+      const branch = 'fapilog-plugins/fapilog-otel';
+      assert.deepEqual(h.peer.file('acme/latin', branch, 'requirements.txt'), Buffer.from(latin1.toString('latin1').replace('1.1.0', '2.0.0'), 'latin1'));
+      assert.deepEqual(h.peer.file('acme/bom', branch, 'requirements.txt'), Buffer.from(bom.toString('utf8').replace('1.1.0', '2.0.0'), 'utf8'));
+      assert.deepEqual(repoCalls(h, 'acme/latin').filter((c) => c.startsWith('POST /git/')), ['POST /git/blobs', 'POST /git/trees', 'POST /git/commits', 'POST /git/refs']);
+      assert.deepEqual(repoCalls(h, 'acme/bom').filter((c) => c.startsWith('POST /git/')), ['POST /git/trees', 'POST /git/commits', 'POST /git/refs']);
+    });
+  });
+});
+
+describe('fapilog upgrade', () => {
+  test('propose-fapilog-upgrade keeps one issue naming the held-back plugins, closed when none are', async () => {
+    await withBot(async (h, inst) => {
+      h.peer.addRepo(inst, 'acme/orders', { ...exampleApp(), '.github/fapilog-plugins.yml': 'propose-fapilog-upgrade: true\nopen-pull-requests-limit: 0\n' });
+      const r = await h.sweep();
+      assert.equal(r.results[0]!.issues['fapilog-upgrade'], 'opened');
+      const [issue] = h.peer.openIssues('acme/orders');
+      assert.match(issue!.title, /a fapilog upgrade would unlock newer plugin releases/);
+      assert.match(issue!.body!, /\| fapilog-kafka \| 2.1.0 \| 3.1.0 \| 0.18.0 \|/);
+      assert.match(issue!.body!, /\| fapilog-field-mapper \| 0.2.0 \| 0.3.0 \| 0.17.0 \|/);
+      assert.equal(h.peer.pulls('acme/orders').length, 0, 'the limit of 0 opens none');
+      const from = h.peer.requests.length;
+      await h.sweep();
+      assert.deepEqual(h.peer.writes(from), []);
+      // The project moves to a fapilog that holds nothing back.
+      const pyproject = h.peer.file('acme/orders', 'main', 'pyproject.toml')!.toString().replace('fapilog==0.16.0', 'fapilog==0.18.1').replace('"fapilog-kafka[lz4] >=2.0,<3 ; python_version >= \'3.11\'",\n', '').replace('"fapilog-field-mapper==0.2.0",\n', '');
+      h.peer.commitFiles('acme/orders', 'main', { 'pyproject.toml': pyproject }, 'fapilog 0.18.1', 'alice');
+      const r3 = await h.sweep();
+      assert.equal(r3.results[0]!.issues['fapilog-upgrade'], 'closed');
+      assert.equal(h.peer.openIssues('acme/orders').length, 0);
+    });
+  });
+});
+
+describe('npm run bot:sweep', () => {
+  test('exits 2 with a clear message when the app credentials are missing', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const res = spawnSync(process.execPath, [new URL('../../bot/sweep-main.ts', import.meta.url).pathname], { env: { PATH: process.env['PATH'] }, encoding: 'utf8' });
+    assert.equal(res.status, 2);
+    assert.match(res.stderr, /APP_ID and PRIVATE_KEY \(or PRIVATE_KEY_PATH\) must be set/);
+  });
+});
