@@ -170,3 +170,73 @@ describe('check run', () => {
     });
   });
 });
+
+describe('npm run bot', () => {
+  test('the webhook server verifies the signature and syncs on a signed push', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createHmac } = await import('node:crypto');
+    const net = await import('node:net');
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as import('node:net').AddressInfo).port;
+    await new Promise<void>((r) => srv.close(() => r()));
+
+    await withBot(async (h, inst) => {
+      h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
+      const child = spawn(process.execPath, [new URL('../../bot/server.ts', import.meta.url).pathname], {
+        env: { ...h.env, PATH: process.env['PATH'], PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      try {
+        const url = `http://127.0.0.1:${port}/api/github/webhooks`;
+        const payload = aimAt(example('push', (p) => Array.isArray(p.commits)), h.peer, 'acme/small', inst);
+        payload.ref = 'refs/heads/main';
+        payload.deleted = false;
+        payload.commits = [{ ...(payload.commits[0] ?? {}), added: [], removed: [], modified: ['requirements.txt'] }];
+        const body = JSON.stringify(payload);
+        const send = (signature: string) =>
+          fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': signature } });
+        let ready = false;
+        for (let i = 0; i < 200 && !ready; i++) {
+          ready = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.ok, () => false);
+          if (!ready) await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.ok(ready, `server did not start: ${output}`);
+        const forged = await send(`sha256=${'0'.repeat(64)}`);
+        assert.equal(forged.status, 400);
+        assert.deepEqual(h.peer.calls(), []);
+        const ok = await send(`sha256=${createHmac('sha256', String(h.env['WEBHOOK_SECRET'])).update(body).digest('hex')}`);
+        assert.equal(ok.status, 200, output);
+        assert.equal(h.peer.pulls('acme/small').length, 1, output);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    });
+  });
+});
+
+describe('in-process schedule', () => {
+  test('FAPILOG_BOT_SWEEP_INTERVAL_MINUTES sweeps every installation on that schedule', async (t) => {
+    // Only setInterval is mocked: the schedule fires when the test says, everything else runs for real.
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const h = await startHarness(server.apiUrl, { FAPILOG_BOT_SWEEP_INTERVAL_MINUTES: '30' });
+    try {
+      const inst = h.peer.addInstallation('acme');
+      h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
+      t.mock.timers.tick(29 * 60_000);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(h.peer.calls(), [], 'nothing before the interval');
+      t.mock.timers.tick(60_000);
+      for (let i = 0; i < 200 && h.peer.pulls('acme/small').length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(h.peer.pulls('acme/small').length, 1);
+      assert.equal(h.peer.calls()[0], 'GET /app/installations?per_page=100');
+    } finally {
+      t.mock.timers.reset();
+      await h.close();
+    }
+  });
+});
