@@ -2,9 +2,9 @@
  * The Octokit the bot runs on: Probot's (throttling, retries, pagination, REST methods), plus
  * - rate limits waited out: primary and secondary (403/429 with Retry-After) limits are retried
  *   after the time GitHub names, a few times, unless that is longer than `maxWaitSeconds`;
- * - writes one at a time, spaced (GitHub asks for about a second between content-creating
- *   requests); with REDIS_URL, Probot gives the throttler a shared Redis connection and these
- *   groups use it too, so every instance shares one view;
+ * - writes strictly one at a time in the process, and spaced (GitHub asks for about a second
+ *   between content-creating requests); with REDIS_URL, Probot gives the throttler a shared Redis
+ *   connection and the spacing groups use it too, so every instance shares one view;
  * - conditional requests: repository GETs remember their ETag and send If-None-Match; GitHub
  *   answers 304, which does not count against the rate limit, and the remembered answer is used.
  */
@@ -78,9 +78,21 @@ export function createBotOctokit(limits: OctokitLimits, etags: EtagCache): typeo
     return true;
   };
 
+  // The throttler spaces the start of writes; this makes them strictly one at a time in the
+  // process (a write held by a rate-limit wait holds the others back too).
+  let writeTail: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = writeTail.then(fn, fn);
+    writeTail = run.catch(() => undefined);
+    return run;
+  };
+
   const WithCache = ProbotOctokit.plugin((octokit) => {
     octokit.hook.wrap('request', async (request, options) => {
-      if (options.method !== 'GET') return request(options);
+      if (options.method !== 'GET') {
+        const token = /\/access_tokens$/.test(String(options.url));
+        return token ? request(options) : oneAtATime(async () => request(options));
+      }
       const url = octokit.request.endpoint.parse(options).url;
       const pathname = new URL(url).pathname.replace(/^\/api\/v3/, '');
       if (!conditional(pathname)) return request(options);

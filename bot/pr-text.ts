@@ -34,12 +34,19 @@ function targets(plan: Plan): Array<{ package: string; target: string; items: Pl
   return [...out.values()].sort((a, b) => a.package.localeCompare(b.package));
 }
 
+/** Titles and commit subjects are one plain line: no control characters, a bounded length. */
+function plain(s: string, max = 250): string {
+  // eslint-disable-next-line no-control-regex
+  const one = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+
 export function prTitle(unit: Unit, plan: Plan, prefix: string): string {
   const t = targets(plan);
   const lead = prefix ? `${prefix} ` : '';
-  if (!unit.group && t.length === 1) return `${lead}Update ${t[0]!.package} to ${t[0]!.target}`;
+  if (!unit.group && t.length === 1) return plain(`${lead}Update ${t[0]!.package} to ${t[0]!.target}`);
   const list = t.map((x) => `${x.package} ${x.target}`).join(', ');
-  return `${lead}Update fapilog plugins (${unit.key}): ${list}`.slice(0, 250);
+  return plain(`${lead}Update fapilog plugins (${unit.key}): ${list}`);
 }
 
 export function commitMessage(unit: Unit, plan: Plan, prefix: string): string {

@@ -163,7 +163,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
         const plan = await engine.plan(checked, want.packages, config.strategy);
         if (sameTargets(existing.state.plugins, plan)) continue;
         const commit = await createCommit(octokit, repo, { base: head, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
-        await setBranch(octokit, repo, branch, commit, true);
+        await setBranch(octokit, repo, branch, commit, current !== undefined);
         const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: head, head: commit, handsOff: null, closedByBot: false };
         await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
           ...base,

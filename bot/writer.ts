@@ -90,7 +90,13 @@ export async function setBranch(octokit: Octokit, repo: Repo, branch: string, sh
       if ((err as { status?: number }).status !== 422) throw err;
     }
   }
-  await octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: true });
+  try {
+    await octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: true });
+  } catch (err) {
+    // Deleted since it was listed: create it again.
+    if (!exists || (err as { status?: number }).status !== 422) throw err;
+    await octokit.request('POST /repos/{owner}/{repo}/git/refs', { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
+  }
 }
 
 export async function deleteBranch(octokit: Octokit, repo: Repo, branch: string): Promise<void> {

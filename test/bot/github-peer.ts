@@ -94,6 +94,11 @@ export class GitHubPeer {
   #nextId = 1000;
   #faults: Array<{ match: (method: string, path: string) => boolean; status: number; headers: Record<string, string>; message: string }> = [];
   url = '';
+  /** Milliseconds each write is held before it is answered, so overlapping writes would show. */
+  writeDelayMs = 0;
+  /** Most writes the peer was answering at the same moment. */
+  maxConcurrentWrites = 0;
+  #writesInFlight = 0;
 
   constructor(opts: PeerOptions = {}) {
     this.appId = opts.appId ?? 4242;
@@ -275,6 +280,13 @@ export class GitHubPeer {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', 'x-ratelimit-limit': '5000', ...headers });
       res.end(body);
     };
+    const write = method !== 'GET' && !path.endsWith('/access_tokens');
+    if (write) {
+      this.#writesInFlight += 1;
+      this.maxConcurrentWrites = Math.max(this.maxConcurrentWrites, this.#writesInFlight);
+      if (this.writeDelayMs > 0) await new Promise((r) => setTimeout(r, this.writeDelayMs));
+      this.#writesInFlight -= 1;
+    }
     try {
       const fault = this.#faults.findIndex((f) => f.match(method, path));
       if (fault >= 0) {

@@ -344,6 +344,32 @@ describe('rate limits', () => {
       assert.equal(h.peer.pulls('acme/small').length, 1);
     });
   });
+
+  test('a 429 secondary limit on a git write is waited out too', async () => {
+    await withBot(async (h, inst) => {
+      h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
+      h.peer.failOnce((m, p) => m === 'POST' && p === '/repos/acme/small/git/trees', 429, 'You have exceeded a secondary rate limit.', { 'retry-after': '1' });
+      const r = await h.sweep();
+      assert.deepEqual(r.failures, []);
+      assert.deepEqual(h.peer.requests.filter((x) => x.method === 'POST' && x.path === '/repos/acme/small/git/trees').map((x) => x.status), [429, 201]);
+      assert.equal(h.peer.pulls('acme/small').length, 1);
+    });
+  });
+
+  test('writes go one at a time, even for repositories synced at the same moment', async () => {
+    await withBot(async (h, inst) => {
+      h.peer.addRepo(inst, 'acme/one', { 'requirements.txt': SMALL });
+      h.peer.addRepo(inst, 'acme/two', { 'requirements.txt': 'fapilog==0.16.0\nfapilog-redact-pii==1.0.0\n' });
+      h.peer.writeDelayMs = 30;
+      const octokit = (await h.probot.auth(inst)) as never;
+      const app = async () => (await h.probot.auth()) as never;
+      const log = { info: () => undefined, warn: () => undefined };
+      await Promise.all(['one', 'two'].map((repo) => h.bot.sync(octokit, app, { owner: 'acme', repo, defaultBranch: 'main' }, log)));
+      assert.equal(h.peer.pulls('acme/one').length + h.peer.pulls('acme/two').length, 2);
+      assert.ok(h.peer.writes().length >= 8);
+      assert.equal(h.peer.maxConcurrentWrites, 1);
+    });
+  });
 });
 
 describe('bytes', () => {
