@@ -21,9 +21,11 @@ export interface OctokitLimits {
   maxWaitSeconds: number;
   /** How often one request is retried after a rate limit. */
   retries: number;
+  /** Deadline of one attempt (a hung connection must not hold a sweep forever). */
+  requestTimeoutMs: number;
 }
 
-export const DEFAULT_LIMITS: OctokitLimits = { writeSpacingMs: 1000, maxWaitSeconds: 900, retries: 3 };
+export const DEFAULT_LIMITS: OctokitLimits = { writeSpacingMs: 1000, maxWaitSeconds: 900, retries: 3, requestTimeoutMs: 60_000 };
 
 interface Cached {
   etag: string;
@@ -116,8 +118,15 @@ export function createBotOctokit(limits: OctokitLimits, etags: EtagCache): typeo
   return WithCache.defaults((instance: Record<string, unknown> & { throttle?: Throttle; retry?: Record<string, unknown> }) => {
     const throttle: Throttle = { ...(instance.throttle ?? {}) };
     const spaced = limits.writeSpacingMs === DEFAULT_LIMITS.writeSpacingMs ? {} : writeGroups(throttle, limits.writeSpacingMs);
+    const request = (instance.request ?? {}) as { fetch?: typeof fetch; [key: string]: unknown };
+    const inner = request.fetch ?? fetch;
     return {
       ...instance,
+      request: {
+        ...request,
+        // Each attempt gets its own deadline (retries and rate-limit waits happen between attempts).
+        fetch: (url: string | URL | Request, init: RequestInit = {}) => inner(url, { ...init, signal: init.signal ?? AbortSignal.timeout(limits.requestTimeoutMs) }),
+      },
       throttle: { ...throttle, ...spaced, onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
       // 429 is the throttler's to wait out (with Retry-After), not a blind retry's.
       retry: { ...(instance.retry ?? {}), doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },

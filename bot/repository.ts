@@ -7,7 +7,7 @@
  */
 import type { PluginEntry } from '../src/core/analysis/report.ts';
 import { packageName } from '../src/core/names.ts';
-import { BotConfig, CONFIG_PATH, ConfigError, parseConfig } from './config.ts';
+import { BotConfig, CONFIG_PATH, ConfigError, MAX_CONFIG_BYTES, parseConfig } from './config.ts';
 import * as engine from './engine.ts';
 import { GitCache, GitHubProjectFiles } from './github-files.ts';
 import { configIssue, fapilogUpgradeIssue, keepIssue, type OpenIssue } from './issues.ts';
@@ -91,7 +91,10 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
 
   let config: BotConfig;
   try {
-    config = parseConfig(await files.read(CONFIG_PATH));
+    const listed = (await files.list()).find((e) => e.path === CONFIG_PATH);
+    // Refused before it is fetched: the bot reads no more than it must.
+    if (listed && listed.size > MAX_CONFIG_BYTES) throw new ConfigError(null, `the file is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
+    config = parseConfig(listed ? await files.read(CONFIG_PATH) : null);
     const url = config['marketplace-url'];
     if (url !== undefined && !deps.allowedMarketplace(url)) {
       throw new ConfigError('marketplace-url', `${url} is not a marketplace this bot is allowed to use (its operator sets FAPILOG_BOT_ALLOWED_MARKETPLACES)`);
@@ -106,6 +109,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
   if (fixed !== 'unchanged') result.issues['invalid-config'] = fixed;
   if (!config.enabled) return { ...result, status: 'disabled' };
 
+  if (await files.truncated()) deps.log.warn(`${result.repo}: GitHub cut the tree short (too many files); manifests past the cut are not seen`);
   const checked = await engine.check(files, deps.lookup(config['marketplace-url']), { ignore: config.ignore });
   try {
     const report = checked.report;

@@ -36,7 +36,7 @@ function repoCalls(h: Harness, repo: string, from = 0): string[] {
   return h.peer.calls(from).filter((c) => c.split(' ')[1]!.startsWith(`/repos/${repo}/`)).map((c) => c.replace(`/repos/${repo}`, ''));
 }
 
-describe('first scan', () => {
+describe('first scan', { concurrency: true }, () => {
   test('opens one pull request per updatable plugin, each from one commit on its stable branch', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/orders', exampleApp());
@@ -133,7 +133,7 @@ describe('first scan', () => {
   });
 });
 
-describe('later sweeps', () => {
+describe('later sweeps', { concurrency: true }, () => {
   test('an unchanged second sweep writes nothing, and a third is answered by 304s', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/orders', exampleApp());
@@ -277,7 +277,7 @@ describe('later sweeps', () => {
   });
 });
 
-describe('configuration', () => {
+describe('configuration', { concurrency: true }, () => {
   test('an invalid config opens one issue (updated, not duplicated, closed once fixed) while other repositories get their pull requests', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/broken', { 'requirements.txt': SMALL, '.github/fapilog-plugins.yml': 'labls: [deps]\n' });
@@ -332,7 +332,7 @@ describe('configuration', () => {
   });
 });
 
-describe('rate limits', () => {
+describe('rate limits', { concurrency: true }, () => {
   test('a secondary rate limit (403 with Retry-After) is waited out and the write goes through once', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
@@ -372,7 +372,7 @@ describe('rate limits', () => {
   });
 });
 
-describe('bytes', () => {
+describe('bytes', { concurrency: true }, () => {
   test('a Latin-1 manifest goes as a base64 blob and a BOM + CRLF one inline: every byte outside the edit kept', async () => {
     await withBot(async (h, inst) => {
       const latin1 = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(' service\nfapilog==0.16.0\nfapilog-otel==1.1.0\n')]);
@@ -390,7 +390,7 @@ describe('bytes', () => {
   });
 });
 
-describe('fapilog upgrade', () => {
+describe('fapilog upgrade', { concurrency: true }, () => {
   test('propose-fapilog-upgrade keeps one issue naming the held-back plugins, closed when none are', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/orders', { ...exampleApp(), '.github/fapilog-plugins.yml': 'propose-fapilog-upgrade: true\nopen-pull-requests-limit: 0\n' });
@@ -414,7 +414,7 @@ describe('fapilog upgrade', () => {
   });
 });
 
-describe('npm run bot:sweep', () => {
+describe('npm run bot:sweep', { concurrency: true }, () => {
   test('exits 2 with a clear message when the app credentials are missing', async () => {
     const { spawnSync } = await import('node:child_process');
     const res = spawnSync(process.execPath, [new URL('../../bot/sweep-main.ts', import.meta.url).pathname], { env: { PATH: process.env['PATH'] }, encoding: 'utf8' });

@@ -29,7 +29,7 @@ async function withBot(fn: (h: Harness, inst: number) => Promise<void>): Promise
   }
 }
 
-describe('installation events', () => {
+describe('installation events', { concurrency: true }, () => {
   test('installation.created scans the repositories it lists', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
@@ -54,7 +54,7 @@ describe('installation events', () => {
   });
 });
 
-describe('push', () => {
+describe('push', { concurrency: true }, () => {
   function push(h: Harness, inst: number, commits: Array<{ modified: string[] }>, ref = 'refs/heads/main'): any {
     const payload = aimAt(example('push', (p) => Array.isArray(p.commits)), h.peer, 'acme/small', inst);
     payload.ref = ref;
@@ -82,7 +82,7 @@ describe('push', () => {
   });
 });
 
-describe('pull request closed by a person', () => {
+describe('pull request closed by a person', { concurrency: true }, () => {
   test('says the version is ignored from now on and how to undo it; the sweep then leaves it alone', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
@@ -125,7 +125,7 @@ describe('pull request closed by a person', () => {
   });
 });
 
-describe('check run', () => {
+describe('check run', { concurrency: true }, () => {
   function opened(h: Harness, inst: number, number: number, head: string): any {
     const payload = aimAt(example('pull_request', (p) => p.action === 'opened' && p.installation), h.peer, 'acme/small', inst);
     payload.number = number;
@@ -171,7 +171,7 @@ describe('check run', () => {
   });
 });
 
-describe('npm run bot', () => {
+describe('npm run bot', { concurrency: true }, () => {
   test('the webhook server verifies the signature and syncs on a signed push', async () => {
     const { spawn } = await import('node:child_process');
     const { createHmac } = await import('node:crypto');
