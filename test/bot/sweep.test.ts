@@ -422,3 +422,51 @@ describe('npm run bot:sweep', { concurrency: true }, () => {
     assert.match(res.stderr, /APP_ID and PRIVATE_KEY \(or PRIVATE_KEY_PATH\) must be set/);
   });
 });
+
+describe('pull request text', { concurrency: true }, () => {
+  test('with a lockfile, the body names the lock command to run', async () => {
+    await withBot(async (h, inst) => {
+      const uvLock = 'version = 1\n\n[[package]]\nname = "fapilog-otel"\nversion = "1.1.0"\n\n[[package]]\nname = "fapilog"\nversion = "0.16.0"\n';
+      h.peer.addRepo(inst, 'acme/locked', {
+        'pyproject.toml': '[project]\nname = "svc"\nversion = "1"\ndependencies = ["fapilog==0.16.0", "fapilog-otel==1.1.0"]\n',
+        'uv.lock': uvLock,
+      });
+      await h.sweep();
+      const [pr] = h.peer.pulls('acme/locked');
+      assert.ok(pr, 'a pull request was opened');
+      assert.match(pr.body!, /### Lockfile/);
+      assert.match(pr.body!, /- `uv\.lock`: `uv lock --upgrade-package fapilog-otel`/);
+      // The lockfile itself is never edited.
+      assert.equal(h.peer.file('acme/locked', pr.pull!.head, 'uv.lock')!.toString(), uvLock);
+      assert.match(h.peer.file('acme/locked', pr.pull!.head, 'pyproject.toml')!.toString(), /"fapilog-otel==2\.0\.0"/);
+    });
+  });
+
+  test("marketplace text is escaped: no HTML, links, mentions or references from a plugin's description", async () => {
+    const own = await startTestServer({ seed: true });
+    const h = await startHarness(own.apiUrl);
+    try {
+      const inst = h.peer.addInstallation('acme');
+      const evil = '<img src=x onerror=alert(1)> ping @admin about #1, see [docs](http://evil.test) **now** | col';
+      const token = own.createToken('mallory');
+      for (const version of ['1.0.0', '1.1.0']) {
+        const wheel = wheelFor('shady', version, { compat: '>=0.12', summary: evil });
+        const res = await publish(own.apiUrl, 'shady', metadataFor('shady', version, [wheel], { description: evil, fapilog_compatibility: '>=0.12' }), [wheel], token);
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+      }
+      h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': 'fapilog==0.16.0\nfapilog-shady==1.0.0\n' });
+      const r = await h.sweep();
+      assert.deepEqual(r.failures, []);
+      const [pr] = h.peer.pulls('acme/small');
+      assert.ok(pr, JSON.stringify(r));
+      const quote = pr.body!.split('\n').find((l) => l.startsWith('> '))!;
+      assert.equal(quote, '> \\<img src=x onerror=alert\\(1\\)\\> ping @&#8203;admin about \\#1, see \\[docs\\]\\(http\\://evil.test\\) \\*\\*now\\*\\* \\| col');
+      assert.doesNotMatch(pr.body!, /(^|[^\\])<img/);
+      assert.doesNotMatch(pr.body!, /\]\(http:\/\/evil/);
+      assert.ok(!pr.body!.includes('@admin'));
+    } finally {
+      await h.close();
+      await own.stop();
+    }
+  });
+});
