@@ -114,18 +114,18 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
   try {
     const report = checked.report;
     const units = unitsOf(report.plugins, config);
-    const everything = units.size > 0 ? await engine.plan(checked, [...new Set([...units.values()].flatMap((u) => u.packages))], config.strategy) : null;
-    const plannable = new Set(everything?.planned.map((p) => p.package) ?? []);
 
     const heads = prs.size > 0 ? await branchHeads(octokit, repo) : new Map<string, string>();
     const treeSha = await files.treeSha();
     const modes = await files.modes();
 
     // Closing first: a closed pull request frees a place under the limit.
-    const desired = new Map<string, { unit: Unit; packages: string[] }>();
+    // Wanted: a unit whose plan changes a file (one that only a lockfile would follow has nothing to commit).
+    const desired = new Map<string, { unit: Unit; packages: string[]; plan: engine.Plan }>();
     for (const u of units.values()) {
-      const packages = u.packages.filter((p) => plannable.has(p));
-      if (packages.length > 0) desired.set(u.unit.branch, { unit: u.unit, packages });
+      const plan = await engine.plan(checked, u.packages, config.strategy);
+      const packages = [...new Set(plan.planned.map((p) => p.package))];
+      if (plan.changes.length > 0 && packages.length > 0) desired.set(u.unit.branch, { unit: u.unit, packages, plan });
     }
     for (const [branch, pr] of [...prs].sort(([a], [b]) => a.localeCompare(b))) {
       if (desired.has(branch)) continue;
@@ -164,7 +164,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
           result.handsOff.push(branch);
           continue;
         }
-        const plan = await engine.plan(checked, want.packages, config.strategy);
+        const plan = want.plan;
         if (sameTargets(existing.state.plugins, plan)) continue;
         const commit = await createCommit(octokit, repo, { base: head, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
         await setBranch(octokit, repo, branch, commit, current !== undefined);
@@ -184,7 +184,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
         continue;
       }
       const refused = await refusedVersions(octokit, repo, branch);
-      let plan = await engine.plan(checked, want.packages, config.strategy);
+      let plan = want.plan;
       const allowed = want.packages.filter((p) => !plan.planned.some((x) => x.package === p && refused.has(`${p}@${x.target}`)));
       if (allowed.length === 0) continue;
       if (allowed.length < want.packages.length) plan = await engine.plan(checked, allowed, config.strategy);
