@@ -40,11 +40,12 @@ export async function keepIssue(
   return 'updated';
 }
 
-export function configIssue(error: ConfigError, commit: string): { title: string; body: string } {
+/** The text depends on the error only, so an unchanged error never rewrites the issue. */
+export function configIssue(error: ConfigError): { title: string; body: string } {
   return {
     title: `fapilog-plugins: ${CONFIG_PATH} is invalid`,
     body: [
-      `fapilog-plugins cannot read ${code(CONFIG_PATH)} (as of ${code(commit.slice(0, 7))}), so it skips this repository until the file is fixed.`,
+      `fapilog-plugins cannot read ${code(CONFIG_PATH)} on the default branch, so it skips this repository until the file is fixed.`,
       '',
       `- **Key:** ${error.key === null ? 'the whole file' : code(error.key)}`,
       `- **Reason:** ${text(error.message.slice(error.key === null ? 0 : error.key.length + 2), 500)}`,

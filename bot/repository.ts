@@ -46,9 +46,6 @@ export interface SyncResult {
   issues: Partial<Record<IssueKind, string>>;
 }
 
-/** Statuses the planner acts on (the same as `fapilog-plugins update`). */
-const UPDATABLE = new Set(['outdated', 'incompatible', 'yanked']);
-
 interface OurPr {
   number: number;
   title: string;
@@ -102,7 +99,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     deps.log.warn(`${result.repo}: ${CONFIG_PATH}: ${err.message}`);
-    const action = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), configIssue(err, head));
+    const action = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), configIssue(err));
     return { ...result, status: 'invalid-config', issues: { 'invalid-config': action } };
   }
   const fixed = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), null);
@@ -244,7 +241,7 @@ function unitsOf(plugins: PluginEntry[], config: BotConfig): Map<string, UnitPla
   for (const [group, members] of Object.entries(config.groups)) for (const m of members) groupOf.set(packageName(m), group);
   const units = new Map<string, UnitPlan>();
   for (const p of plugins) {
-    if (!UPDATABLE.has(p.status) || p.latestCompatible === null || p.latestCompatible === p.current) continue;
+    if (!engine.updatable(p)) continue;
     const group = groupOf.get(p.package);
     const key = group ?? p.package;
     const unit = units.get(key) ?? { unit: { key, group: group !== undefined, branch: `${BRANCH_PREFIX}${key}` }, packages: [] };

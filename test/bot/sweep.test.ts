@@ -293,6 +293,8 @@ describe('configuration', { concurrency: true }, () => {
       assert.match(issue!.body!, /unknown key \\\(known: enabled, ignore, groups/);
       assert.deepEqual(repoCalls(h, 'acme/broken').filter((c) => !c.startsWith('GET')), ['POST /issues']);
 
+      // Unchanged error, even after an unrelated commit: no write, no second issue.
+      h.peer.commitFiles('acme/broken', 'main', { 'README.md': 'hello\n' }, 'docs', 'alice');
       const from = h.peer.requests.length;
       await h.sweep();
       assert.deepEqual(h.peer.writes(from), []);
