@@ -1,8 +1,16 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when it is built (npm run build), else the TypeScript source:
-// Node 24 strips types itself, so a checkout works without a build step.
-import { existsSync } from 'node:fs';
-
-const built = new URL('../lib/src/cli/main.js', import.meta.url);
-const source = new URL('../src/cli/main.ts', import.meta.url);
-await import(existsSync(built) ? built.href : source.href);
+// Plain JavaScript without static imports, so that any Node can run this far: an older one gets
+// one line and exit 2 instead of a stack trace from type stripping or node:sqlite it lacks.
+var major = Number(process.versions.node.split('.')[0]);
+if (!(major >= 24)) {
+  process.stderr.write('fapilog-plugins needs Node.js 24 or newer (this is ' + process.version + ')\n');
+  process.exitCode = 2;
+} else {
+  // A checkout runs the TypeScript sources (Node 24 strips types); the npm package ships only the
+  // compiled JavaScript beside where the sources were (Node refuses to strip types in node_modules).
+  // Sources first, so that a build left in the checkout never shadows later edits.
+  import('node:fs').then(function (fs) {
+    var source = new URL('../src/cli/main.ts', import.meta.url);
+    return import(fs.existsSync(source) ? source.href : new URL('../src/cli/main.js', import.meta.url).href);
+  });
+}

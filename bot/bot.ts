@@ -5,7 +5,8 @@
  */
 import { Redis } from 'ioredis';
 import type { ProbotOctokit } from 'probot';
-import { MetadataCache, MemoryMetadataCache, type MetadataStore } from '../src/core/marketplace/cache.ts';
+import { MemoryMetadataCache, type MetadataStore } from '../src/core/marketplace/cache.ts';
+import { MetadataCache } from '../src/core/marketplace/disk-cache.ts';
 import { MarketplaceClient } from '../src/core/marketplace/client.ts';
 import type { Lookup } from './engine.ts';
 import { GitCache } from './github-files.ts';

@@ -28570,7 +28570,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3304);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(937);
 /** Entry point of the GitHub Action (bundled to dist/index.js). */
 
 await (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)();
@@ -28580,7 +28580,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3304:
+/***/ 937:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29720,7 +29720,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile: summary_writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29781,7 +29781,7 @@ class Summary {
         return summary_awaiter(this, void 0, void 0, function* () {
             const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
             const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
+            const writeFunc = overwrite ? summary_writeFile : appendFile;
             yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
             return this.emptyBuffer();
         });
@@ -30043,7 +30043,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod: io_util_chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename: io_util_rename, rm, rmdir, stat: io_util_stat, symlink, unlink: io_util_unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30074,7 +30074,7 @@ const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield stat(fsPath);
+            yield io_util_stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -30087,7 +30087,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield io_util_stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -30117,7 +30117,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield stat(filePath);
+            stats = yield io_util_stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -30145,7 +30145,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield stat(filePath);
+                stats = yield io_util_stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -41092,7 +41092,8 @@ const CacheMode = schemas_enum(CACHE_MODES);
 const MarketplaceSettings = object({
     url: url({ protocol: /^https?$/ }).describe(`marketplace API base URL (env ${ENV.url})`),
     token: schemas_string().min(1).optional().describe(`Bearer token (env ${ENV.token})`),
-    cacheDir: schemas_string().min(1).describe(`metadata cache directory (env ${ENV.cache})`),
+    /** Absent: answers are cached in memory only (a long-running process, a bot, a test). */
+    cacheDir: schemas_string().min(1).optional().describe(`metadata cache directory (env ${ENV.cache}); in memory when unset`),
     cacheMode: CacheMode.default('online'),
 });
 /** The user's cache directory, as XDG / macOS / Windows conventions place it. */
@@ -41181,106 +41182,6 @@ function describeSchemaError(error) {
     const what = issue.message.replace(/^Invalid input: /, '');
     const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
     return `${where}: ${what}${more}`;
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/annotations.js
-/**
- * Annotations: one per plugin with a problem, on the manifest line that pins it. Rendered from
- * a Report; the file path is made relative to the workspace because GitHub resolves annotation
- * paths against the repository root, while the Report's are relative to the checked directory.
- */
-
-const LEVEL = {
-    'up-to-date': null,
-    outdated: 'warning',
-    'held-back': 'warning',
-    incompatible: 'error',
-    yanked: 'error',
-    unknown: 'notice',
-};
-function title(p) {
-    const pinned = p.current ? `${p.package} ${p.current}` : p.package;
-    switch (p.status) {
-        case 'outdated':
-            return `${pinned} is outdated${p.latestCompatible ? `: ${p.latestCompatible} is available` : ''}`;
-        case 'held-back':
-            return `${p.package} is held back by fapilog${p.requiresFapilog ? ` (newer releases need fapilog ${p.requiresFapilog})` : ''}`;
-        case 'incompatible':
-            return `${pinned} is incompatible with your fapilog`;
-        case 'yanked':
-            return `${pinned} was yanked`;
-        default:
-            return `${p.package}: not found in the marketplace`;
-    }
-}
-function message(p) {
-    const fix = p.latestCompatible && p.latestCompatible !== p.current && p.status !== 'held-back'
-        ? ` Fix: npx fapilog-plugins update ${p.package}`
-        : '';
-    return `${p.note}${fix}`;
-}
-/** Turns `report.root`-relative manifest paths into workspace-relative posix paths. */
-function workspacePath(report, file, workspace) {
-    const abs = external_node_path_namespaceObject.resolve(report.root, file);
-    const rel = external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(workspace), abs);
-    return rel.split(external_node_path_namespaceObject.sep).join('/');
-}
-function renderAnnotations(report, workspace) {
-    const out = [];
-    for (const p of report.plugins) {
-        const level = LEVEL[p.status];
-        if (level === null)
-            continue;
-        const loc = p.location;
-        const a = {
-            level,
-            title: title(p),
-            message: message(p),
-            file: workspacePath(report, loc.file, workspace),
-            startLine: loc.line,
-        };
-        if (loc.endLine === loc.line) {
-            a.startColumn = loc.column;
-            // The Report's endColumn is exclusive; GitHub's is the last column highlighted.
-            a.endColumn = Math.max(loc.column, loc.endColumn - 1);
-        }
-        else {
-            a.endLine = loc.endLine;
-        }
-        out.push(a);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/names.js
-/**
- * Plugin naming: a plugin's short name (`loki`) and its distribution (`fapilog-loki`),
- * compared after PEP 503 normalisation.
- */
-const PACKAGE_PREFIX = 'fapilog-';
-/** PEP 503: lowercase, runs of `-`, `_` and `.` become a single `-`. */
-function normalizeName(name) {
-    return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
-}
-/** PEP 508 name grammar (before normalisation). */
-const VALID_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-function isValidProjectName(name) {
-    return VALID_NAME.test(name);
-}
-function isPluginPackage(name) {
-    const n = normalizeName(name);
-    return n.startsWith(PACKAGE_PREFIX) && n.length > PACKAGE_PREFIX.length;
-}
-/** `fapilog-loki`, `fapilog_Loki` or `loki` -> `loki`. */
-function shortName(name) {
-    const n = normalizeName(name);
-    return isPluginPackage(n) ? n.slice(PACKAGE_PREFIX.length) : n;
-}
-/** `loki` or `fapilog-loki` -> `fapilog-loki`. */
-function packageName(name) {
-    return PACKAGE_PREFIX + shortName(name);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
@@ -41474,34 +41375,34 @@ function version_explain(version) {
 
 
 function lt(version, other) {
-  return compare(version, other) < 0;
+  return operator_compare(version, other) < 0;
 }
 
 function le(version, other) {
-  return compare(version, other) <= 0;
+  return operator_compare(version, other) <= 0;
 }
 
 function eq(version, other) {
-  return compare(version, other) === 0;
+  return operator_compare(version, other) === 0;
 }
 
 function ne(version, other) {
-  return compare(version, other) !== 0;
+  return operator_compare(version, other) !== 0;
 }
 
 function ge(version, other) {
-  return compare(version, other) >= 0;
+  return operator_compare(version, other) >= 0;
 }
 
 function gt(version, other) {
-  return compare(version, other) > 0;
+  return operator_compare(version, other) > 0;
 }
 
 function arbitrary(version, other) {
   return version.toLowerCase() === other.toLowerCase();
 }
 
-function compare(version, other) {
+function operator_compare(version, other) {
   const parsedVersion = parse(version);
   const parsedOther = parse(other);
 
@@ -41512,7 +41413,7 @@ function compare(version, other) {
 }
 
 function rcompare(version, other) {
-  return -compare(version, other);
+  return -operator_compare(version, other);
 }
 
 // this logic is buitin in python, but we need to port it to js
@@ -41709,7 +41610,7 @@ function specifier_pick(versions, specifier, options) {
   });
 }
 
-function satisfies(version, specifier, options = {}) {
+function specifier_satisfies(version, specifier, options = {}) {
   const filtered = specifier_pick([version], specifier, options);
 
   return filtered.length === 1;
@@ -41747,7 +41648,7 @@ function contains(specifier, input) {
     if (spec.epoch) {
       compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
     }
-    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+    return specifier_satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
       prereleases: spec.prereleases,
     });
   }
@@ -41965,9 +41866,10 @@ function inc(input, release, preReleaseIdentifier) {
 
 
 
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/pep440.js
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/pep440/pep440.js
 /**
- * PEP 440 versions and specifiers with the semantics of Python's `packaging` (what pip uses).
+ * PEP 440 versions and specifiers with the semantics of Python's `packaging` (what pip uses),
+ * for the analysis, the manifest engine and the server alike.
  *
  * Version parsing comes from @renovatebot/pep440. Its specifier matching differs from
  * `packaging` in several places (found by test/core/python/pep440-differential.test.ts), so
@@ -42011,7 +41913,7 @@ function parsed(version) {
     cache.set(version, v);
     return v;
 }
-function isValid(version) {
+function pep440_isValid(version) {
     return parsed(version) !== null;
 }
 /** Canonical string form (`V1.0-RC1` -> `1.0rc1`), or null when not PEP 440. */
@@ -42021,14 +41923,14 @@ function normalize(version) {
         return null;
     return v.local ? `${v.public}+${v.local}` : v.public;
 }
-function isPrerelease(version) {
+function pep440_isPrerelease(version) {
     return parsed(version)?.is_prerelease ?? false;
 }
 function isPostrelease(version) {
     return parsed(version)?.is_postrelease ?? false;
 }
 /** Release segment as numbers (`1.2.3rc1` -> [1, 2, 3]); [] when invalid. */
-function releaseOf(version) {
+function pep440_releaseOf(version) {
     return parsed(version)?.release ?? [];
 }
 function pep440_explain(version) {
@@ -42093,7 +41995,7 @@ function equal(a, b) {
 }
 /** Ascending, invalid versions dropped. */
 function sortVersions(versions) {
-    return versions.filter(isValid).sort(pep440_compare);
+    return versions.filter(pep440_isValid).sort(pep440_compare);
 }
 /**
  * The newest final release (neither a pre- nor a dev release), which is what pip installs by
@@ -42102,7 +42004,7 @@ function sortVersions(versions) {
 function newestFinal(versions) {
     let best = null;
     for (const v of versions) {
-        if (!isValid(v) || isPrerelease(v))
+        if (!pep440_isValid(v) || pep440_isPrerelease(v))
             continue;
         if (best === null || pep440_compare(v, best) > 0)
             best = v;
@@ -42123,7 +42025,7 @@ const CLAUSE_PATTERNS = [
     new RegExp(String.raw `^\s*(<=|>=|<|>)\s*(${EPOCH_RELEASE}${PRE}${POST}${DEV})\s*$`, 'i'),
 ];
 /** One clause (`>= 1.2`); null when it is not a valid PEP 440 specifier. */
-function parseClause(text) {
+function pep440_parseClause(text) {
     for (const re of CLAUSE_PATTERNS) {
         const m = re.exec(text);
         if (m) {
@@ -42140,7 +42042,7 @@ function parseSpecifier(spec) {
     for (const part of spec.split(',')) {
         if (part.trim() === '')
             continue;
-        const c = parseClause(part);
+        const c = pep440_parseClause(part);
         if (!c)
             return null;
         clauses.push(c);
@@ -42293,7 +42195,7 @@ function pep440_satisfies(version, spec, opts = {}) {
     return containsParsed(item, clauses, opts);
 }
 /** Union of specifier sets (Poetry `||`): true when any of them admits the version. */
-function satisfiesAny(version, specs, opts = {}) {
+function pep440_satisfiesAny(version, specs, opts = {}) {
     return specs.some((s) => pep440_satisfies(version, s, opts));
 }
 /**
@@ -42311,7 +42213,7 @@ function pep440_minSatisfying(versions, spec, opts = {}) {
 function maxSatisfyingAny(versions, specs, opts = {}) {
     let best = null;
     for (const v of versions) {
-        if (!satisfiesAny(v, specs, opts))
+        if (!pep440_satisfiesAny(v, specs, opts))
             continue;
         if (best === null || pep440_compare(v, best) > 0)
             best = v;
@@ -42323,30 +42225,40 @@ function filterSatisfying(versions, spec, opts = {}) {
     return sortVersions(versions.filter((v) => pep440_satisfies(v, spec, opts)));
 }
 
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js
+/**
+ * The one PEP 440 module (ground floor: imports nothing else of the project). The analysis, the
+ * manifest engine, the front ends and the server all ask it, so a version compares and a
+ * specifier matches the same way everywhere, as Python's `packaging` does
+ * (test/core/python/pep440-differential.test.ts checks every function exported here that the
+ * server relies on: normalize, isValid, isPrerelease, compare, equal, isValidSpecifier, satisfies).
+ */
+
+
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/versions.js
 /**
- * The PEP 440 questions the analysis asks, on top of src/core/python/pep440.ts (which follows
+ * The PEP 440 questions the analysis asks, on top of src/core/pep440/ (which follows
  * Python's `packaging`, as pip does). These wrappers never throw on a malformed version or
  * specifier coming from the marketplace or a manifest: a bad value simply matches nothing.
  */
 
-function isValidVersion(version) {
-    return isValid(version);
+function versions_isValidVersion(version) {
+    return pep440_isValid(version);
 }
 /** PEP 440 ordering; invalid versions sort first so that they never win a "newest" contest. */
-function compareVersions(a, b) {
-    const va = isValid(a);
-    const vb = isValid(b);
+function versions_compareVersions(a, b) {
+    const va = pep440_isValid(a);
+    const vb = pep440_isValid(b);
     if (!va || !vb)
         return va === vb ? 0 : va ? 1 : -1;
     return pep440_compare(a, b);
 }
-function sameVersion(a, b) {
-    return isValid(a) && isValid(b) && pep440_compare(a, b) === 0;
+function versions_sameVersion(a, b) {
+    return pep440_isValid(a) && pep440_isValid(b) && pep440_compare(a, b) === 0;
 }
 /** Newest first, invalid versions dropped. */
 function sortDescending(versions) {
-    return [...versions].filter(isValid).sort((a, b) => pep440_compare(b, a));
+    return [...versions].filter(pep440_isValid).sort((a, b) => pep440_compare(b, a));
 }
 /**
  * Does any of the specifiers (a union: Poetry `||`) admit `version`? An empty specifier admits
@@ -42357,8 +42269,8 @@ function sortDescending(versions) {
 function admits(specifiers, version, prereleases) {
     const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
     if (specs.length === 0)
-        return isValid(version) && (prereleases === true || !isPrerelease(version));
-    return satisfiesAny(version, specs.map((s) => s.trim()), prereleases === undefined ? {} : { prereleases });
+        return pep440_isValid(version) && (prereleases === true || !pep440_isPrerelease(version));
+    return pep440_satisfiesAny(version, specs.map((s) => s.trim()), prereleases === undefined ? {} : { prereleases });
 }
 function versions_isValidSpecifier(specifier) {
     return validSpecifier(specifier);
@@ -42368,12 +42280,1196 @@ function pinnedVersion(specifier) {
     const m = /^\s*===?\s*([^\s,;*]+)\s*$/.exec(specifier);
     if (!m?.[1])
         return null;
-    return isValid(m[1]) ? m[1] : null;
+    return pep440_isValid(m[1]) ? m[1] : null;
 }
 /** Does a specifier itself name a pre-release (`>=2.0rc1`)? PEP 440 then lets pre-releases match. */
 function mentionsPrerelease(specifiers) {
     const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
-    return specs.some((s) => (parseSpecifier(s) ?? []).some((c) => !c.wildcard && isPrerelease(c.version)));
+    return specs.some((s) => (parseSpecifier(s) ?? []).some((c) => !c.wildcard && pep440_isPrerelease(c.version)));
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/updatable.js
+
+const UPDATABLE = ['outdated', 'incompatible', 'yanked'];
+function isUpdatable(entry) {
+    if (!UPDATABLE.includes(entry.status) || entry.latestCompatible === null)
+        return false;
+    return entry.current === null || !versions_sameVersion(entry.latestCompatible, entry.current);
+}
+/** Entries with a problem that `update` cannot fix: no compatible release to move to. */
+function isStuck(entry) {
+    return (entry.status === 'incompatible' || entry.status === 'yanked') && !isUpdatable(entry);
+}
+/**
+ * Why `update` leaves an entry alone (null when it would act on it). `needsAttention` says whether
+ * the entry has a problem update was expected to fix (reported even when no names were asked for).
+ */
+function updatable_notUpdatable(entry, fapilogVersion) {
+    if (isUpdatable(entry))
+        return null;
+    if (!UPDATABLE.includes(entry.status))
+        return { reason: `${entry.status}: ${entry.note}`, needsAttention: false };
+    if (entry.latestCompatible === null)
+        return { reason: `no release works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+    return { reason: `already on ${entry.latestCompatible}, the newest release that works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
+/**
+ * Markdown for text we did not write (plugin names, notes, versions from a marketplace or a
+ * manifest): summaries, PR titles and bodies show it as text, never as markup.
+ */
+/** Table cells cannot hold pipes or newlines. */
+function cell(text) {
+    if (text === null || text === '')
+        return '—';
+    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/** Inline code: a backtick inside would end it, so it becomes a quote. */
+function code(text) {
+    return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
+}
+/** Plain running text: Markdown and HTML specials escaped, one line. */
+function markdown_text(s) {
+    return s.replace(/\r?\n/g, ' ').replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/summary.js
+
+
+
+const STATUS_LABEL = {
+    'up-to-date': '✅ up to date',
+    outdated: '⚠️ outdated',
+    'held-back': '⏸️ held back',
+    incompatible: '❌ incompatible',
+    yanked: '❌ yanked',
+    unknown: '❔ unknown',
+};
+const SOURCE_LABEL = {
+    override: 'set by an override',
+    locked: 'locked',
+    pinned: 'pinned',
+    range: 'highest release allowed by the range',
+    unconstrained: 'not constrained: the latest release',
+    unknown: 'not found in the project',
+};
+/** The fix command every hint prints unless a front end words its own (the one place to change it). */
+const DEFAULT_UPDATE_COMMAND = 'npx fapilog-plugins update';
+function fapilogLine(report, wording = {}) {
+    const f = report.fapilog;
+    const version = f.version ? `**${cell(f.version)}**` : '**unknown**';
+    const parts = [f.source === 'override' && wording.override ? wording.override : SOURCE_LABEL[f.source]];
+    if (f.specifier)
+        parts.push(code(f.specifier));
+    if (f.from)
+        parts.push(`in ${code(f.from)}`);
+    return `fapilog ${version} (${parts.join(', ')})`;
+}
+function countsLine(report) {
+    const n = report.plugins.length;
+    if (n === 0)
+        return 'No fapilog plugins found in the project.';
+    const order = ['up-to-date', 'outdated', 'held-back', 'incompatible', 'yanked', 'unknown'];
+    const parts = order
+        .filter((s) => (report.counts[s] ?? 0) > 0)
+        .map((s) => `${report.counts[s]} ${STATUS_LABEL[s].replace(/^\S+ /, '')}`);
+    return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
+}
+function pluginRow(p) {
+    const where = `${p.location.file}:${p.location.line}`;
+    return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${cell(where)}</sub> |`;
+}
+/** Plugins grouped by manifest, in the order the report lists manifests. */
+function byManifest(report) {
+    const groups = new Map();
+    for (const m of report.manifests)
+        groups.set(m, []);
+    for (const p of report.plugins) {
+        const list = groups.get(p.location.file) ?? [];
+        list.push(p);
+        groups.set(p.location.file, list);
+    }
+    return [...groups].filter(([, list]) => list.length > 0);
+}
+/** The table of one manifest's plugins (header included). */
+function manifestTable(plugins) {
+    return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map(pluginRow)];
+}
+/** "How to fix" lines: what `update` fixes, what needs another fapilog, what is held back. */
+function howToFix(report, wording = {}) {
+    const pick = (pred) => [...new Set(report.plugins.filter(pred).map((p) => p.package))];
+    const updatable = pick(isUpdatable);
+    const stuck = pick((p) => isStuck(p) && !updatable.includes(p.package));
+    const held = pick((p) => p.status === 'held-back');
+    if (updatable.length === 0 && stuck.length === 0 && held.length === 0)
+        return [];
+    const lines = ['### How to fix', ''];
+    if (updatable.length > 0) {
+        const command = wording.updateCommand ?? DEFAULT_UPDATE_COMMAND;
+        lines.push(`- Run ${code(`${command} ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`);
+    }
+    if (stuck.length > 0) {
+        lines.push(`- No compatible release of ${stuck.map(code).join(', ')}: change the fapilog version, or remove the plugin.`);
+    }
+    if (held.length > 0) {
+        lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
+    }
+    return lines;
+}
+function renderSummary(report, opts) {
+    const lines = ['## fapilog plugins', ''];
+    lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
+    if (report.marketplace.stale) {
+        lines.push('> [!WARNING]', `> The marketplace could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`, '');
+    }
+    lines.push(countsLine(report), '');
+    if (opts.failed && opts.failureMessage)
+        lines.push(`**Failed:** ${opts.failureMessage}`, '');
+    for (const [manifest, plugins] of byManifest(report)) {
+        lines.push(`### ${code(manifest)}`, '');
+        lines.push(...manifestTable(plugins));
+        lines.push('');
+    }
+    if (report.warnings.length > 0) {
+        lines.push('<details><summary>Warnings</summary>', '');
+        for (const w of report.warnings)
+            lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
+        lines.push('', '</details>', '');
+    }
+    const fix = howToFix(report, opts.wording);
+    if (fix.length > 0)
+        lines.push(...fix, '');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/annotations.js
+/**
+ * Annotations (the Action's workflow commands, the bot's check run): one per plugin with a
+ * problem, on the manifest line that pins it. Rendered from a Report; the file path is made
+ * relative to the workspace because GitHub resolves annotation paths against the repository
+ * root, while the Report's are relative to the checked directory.
+ */
+
+
+
+const LEVEL = {
+    'up-to-date': null,
+    outdated: 'warning',
+    'held-back': 'warning',
+    incompatible: 'error',
+    yanked: 'error',
+    unknown: 'notice',
+};
+function title(p) {
+    const pinned = p.current ? `${p.package} ${p.current}` : p.package;
+    switch (p.status) {
+        case 'outdated':
+            return `${pinned} is outdated${p.latestCompatible ? `: ${p.latestCompatible} is available` : ''}`;
+        case 'held-back':
+            return `${p.package} is held back by fapilog${p.requiresFapilog ? ` (newer releases need fapilog ${p.requiresFapilog})` : ''}`;
+        case 'incompatible':
+            return `${pinned} is incompatible with your fapilog`;
+        case 'yanked':
+            return `${pinned} was yanked`;
+        default:
+            return `${p.package}: not found in the marketplace`;
+    }
+}
+function message(p, updateCommand) {
+    const fix = isUpdatable(p) ? ` Fix: ${updateCommand} ${p.package}` : '';
+    return `${p.note}${fix}`;
+}
+/** Turns `report.root`-relative manifest paths into workspace-relative posix paths. */
+function workspacePath(report, file, workspace) {
+    const abs = external_node_path_namespaceObject.resolve(report.root, file);
+    const rel = external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(workspace), abs);
+    return rel.split(external_node_path_namespaceObject.sep).join('/');
+}
+/**
+ * One annotation per plugin with a problem. `workspace` is where annotation paths are relative
+ * to (the repository root); `updateCommand` is the fix a front end suggests.
+ */
+function renderAnnotations(report, workspace, updateCommand = DEFAULT_UPDATE_COMMAND) {
+    const out = [];
+    for (const p of report.plugins) {
+        const level = LEVEL[p.status];
+        if (level === null)
+            continue;
+        const loc = p.location;
+        const a = {
+            level,
+            title: title(p),
+            message: message(p, updateCommand),
+            file: workspacePath(report, loc.file, workspace),
+            startLine: loc.line,
+        };
+        if (loc.endLine === loc.line) {
+            a.startColumn = loc.column;
+            // The Report's endColumn is exclusive; GitHub's is the last column highlighted.
+            a.endColumn = Math.max(loc.column, loc.endColumn - 1);
+        }
+        else {
+            a.endLine = loc.endLine;
+        }
+        out.push(a);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/cache.js
+/**
+ * The metadata cache's entries and the in-memory store (bounded, for a process without a cache
+ * directory); the on-disk store is disk-cache.ts. An entry holds the body of one URL, its ETag
+ * and when it was fetched. A private marketplace may answer each token differently, so entries
+ * are kept apart per token: the scope is a one-way fingerprint of the token (never the token),
+ * and requests without a token share the scope `anonymous`.
+ */
+
+
+// 2: entries carry the token scope; v1 entries (keyed by URL alone) are left unread.
+const FORMAT = 2;
+const CacheEntry = object({
+    format: literal(FORMAT),
+    url: schemas_string(),
+    /** `tokenScope` of the token the answer was fetched with. */
+    scope: schemas_string(),
+    /** 404 is cached too, so that offline mode can still say "not found". */
+    status: union([literal(200), literal(404)]),
+    etag: schemas_string().nullable(),
+    /** Epoch milliseconds of the last time the server confirmed this body (200 or 304). */
+    fetchedAt: schemas_number(),
+    body: schemas_string(),
+});
+/** The URL without any user:password@ part, which must never reach a file name or a file. */
+function cacheUrl(url) {
+    try {
+        const u = new URL(url);
+        u.username = '';
+        u.password = '';
+        u.hash = '';
+        return u.toString();
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * Whose answers an entry holds: `anonymous` without a token, otherwise 16 hex digits of
+ * sha256(sha256(token)). Hashing twice keeps the stored value from being the token's plain
+ * digest, and 64 bits are plenty to keep one machine's tokens apart.
+ */
+function tokenScope(token) {
+    if (!token)
+        return 'anonymous';
+    const inner = (0,external_node_crypto_.createHash)('sha256').update(token, 'utf8').digest();
+    return (0,external_node_crypto_.createHash)('sha256').update(inner).digest('hex').slice(0, 16);
+}
+/** A map that forgets its least recently used entries beyond `max`. */
+class LruMap {
+    max;
+    #map = new Map();
+    constructor(max) {
+        if (!(max >= 1))
+            throw new RangeError('an LRU map needs room for at least one entry');
+        this.max = max;
+    }
+    get size() {
+        return this.#map.size;
+    }
+    get(key) {
+        const v = this.#map.get(key);
+        if (v !== undefined) {
+            // Map keeps insertion order: re-inserting makes this the most recently used.
+            this.#map.delete(key);
+            this.#map.set(key, v);
+        }
+        return v;
+    }
+    set(key, value) {
+        this.#map.delete(key);
+        this.#map.set(key, value);
+        while (this.#map.size > this.max) {
+            const oldest = this.#map.keys().next().value;
+            this.#map.delete(oldest);
+        }
+    }
+    delete(key) {
+        this.#map.delete(key);
+    }
+}
+const DEFAULT_MEMORY_ENTRIES = 1000;
+/** Answers kept in memory, at most `maxEntries` of them (least recently used go first). */
+class MemoryMetadataCache {
+    scope;
+    #entries;
+    constructor(opts = {}) {
+        this.scope = tokenScope(opts.token);
+        this.#entries = new LruMap(opts.maxEntries ?? DEFAULT_MEMORY_ENTRIES);
+    }
+    get size() {
+        return this.#entries.size;
+    }
+    async get(url) {
+        return this.#entries.get(`${this.scope}\n${cacheUrl(url)}`);
+    }
+    async put(url, entry) {
+        this.#entries.set(`${this.scope}\n${cacheUrl(url)}`, { format: FORMAT, url: cacheUrl(url), scope: this.scope, ...entry });
+    }
+    async delete(url) {
+        this.#entries.delete(`${this.scope}\n${cacheUrl(url)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/disk-cache.js
+/**
+ * The on-disk metadata cache (the CLI and the Action): one JSON file per URL and token scope
+ * (named by their sha256). Several processes may share one directory: every write goes to a
+ * private temp file that is renamed into place (atomic on POSIX), so a reader sees the old entry
+ * or the new one, never half of either. An entry that does not parse is deleted and counts as a
+ * miss. See cache.ts for the entry format and the token scope.
+ */
+
+
+
+
+class MetadataCache {
+    dir;
+    scope;
+    #debug;
+    constructor(cacheDir, opts = {}) {
+        this.dir = external_node_path_namespaceObject.join(cacheDir, `metadata-v${FORMAT}`);
+        this.scope = tokenScope(opts.token);
+        this.#debug = opts.debug;
+    }
+    fileFor(url) {
+        return external_node_path_namespaceObject.join(this.dir, `${(0,external_node_crypto_.createHash)('sha256').update(`${this.scope}\n${cacheUrl(url)}`).digest('hex')}.json`);
+    }
+    async get(url) {
+        const file = this.fileFor(url);
+        let text;
+        try {
+            text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+        }
+        catch {
+            return undefined;
+        }
+        let entry;
+        try {
+            const parsed = CacheEntry.safeParse(JSON.parse(text));
+            // A hash collision or a hand-edited file: treat another URL or scope as corrupt too.
+            if (parsed.success && parsed.data.url === cacheUrl(url) && parsed.data.scope === this.scope)
+                entry = parsed.data;
+        }
+        catch {
+            entry = undefined;
+        }
+        if (!entry) {
+            this.#debug?.(`cache: dropping corrupt entry ${external_node_path_namespaceObject.basename(file)}`);
+            await this.delete(url);
+        }
+        return entry;
+    }
+    async put(url, entry) {
+        const file = this.fileFor(url);
+        const full = { format: FORMAT, url: cacheUrl(url), scope: this.scope, ...entry };
+        const tmp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+        try {
+            await (0,promises_namespaceObject.mkdir)(this.dir, { recursive: true });
+            await (0,promises_namespaceObject.writeFile)(tmp, JSON.stringify(full), { encoding: 'utf8', mode: 0o600 });
+            await renameWithRetry(tmp, file);
+        }
+        catch (err) {
+            // A cache that cannot be written must not fail the command; it only costs a refetch.
+            this.#debug?.(`cache: could not write ${external_node_path_namespaceObject.basename(file)}: ${err instanceof Error ? err.message : String(err)}`);
+            await (0,promises_namespaceObject.rm)(tmp, { force: true }).catch(() => { });
+        }
+    }
+    async delete(url) {
+        await (0,promises_namespaceObject.rm)(this.fileFor(url), { force: true }).catch(() => { });
+    }
+}
+/** Windows refuses to rename over a file another process has open; that passes quickly. */
+async function renameWithRetry(from, to) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            await (0,promises_namespaceObject.rename)(from, to);
+            return;
+        }
+        catch (err) {
+            const code = err.code;
+            if (attempt >= 5 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY'))
+                throw err;
+            await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/version.js
+/**
+ * This tool's own version (semver: it is an npm package), sent in the User-Agent.
+ * A constant rather than a read of package.json so that the ncc bundle carries it;
+ * test/core/version.test.ts keeps the two equal.
+ */
+const TOOL_NAME = 'fapilog-plugins';
+const TOOL_VERSION = '0.1.0';
+const USER_AGENT = `${TOOL_NAME}/${TOOL_VERSION}`;
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/http.js
+/**
+ * One HTTP exchange with the marketplace, made patient: a timeout per attempt, retries with
+ * exponential backoff and jitter for idempotent requests, the server's Retry-After and rate-limit
+ * headers honoured, and a cap on the total time one request may spend waiting. Returns the final
+ * response whatever its status; the caller decides what a status means.
+ */
+
+
+const DEFAULT_HTTP_OPTIONS = {
+    timeoutMs: 30_000,
+    retries: 3,
+    backoffMs: 250,
+    maxBackoffMs: 8_000,
+    maxWaitMs: 60_000,
+};
+/** Statuses worth another try of an idempotent request: the server or a proxy in front of it failed. */
+const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
+/**
+ * `Retry-After` as milliseconds: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+ * Undefined when absent or unreadable.
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * `X-RateLimit-Reset` as the epoch milliseconds when the window reopens. Servers disagree on its
+ * unit: large values are epoch seconds (GitHub style), small ones seconds from now.
+ */
+function parseRateLimitReset(value, now = Date.now()) {
+    if (value === null || !/^\d+(\.\d+)?$/.test(value.trim()))
+        return undefined;
+    const n = Number(value.trim());
+    return n > 1_000_000_000 ? n * 1000 : now + n * 1000;
+}
+/** Exponential backoff with "equal jitter": half the delay fixed, half random, so clients spread out. */
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+    const full = Math.min(maxMs, baseMs * 2 ** attempt);
+    return Math.round(full / 2 + random() * (full / 2));
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+}
+class HttpTransport {
+    options;
+    /** Epoch ms before which no request should go out: the server said the rate-limit window is spent. */
+    #gateUntil = 0;
+    constructor(options = {}) {
+        this.options = { ...DEFAULT_HTTP_OPTIONS, ...stripUndefined(options) };
+    }
+    #debug(message) {
+        this.options.debug?.(redact(message, this.options.token));
+    }
+    async send(req) {
+        const idempotent = req.method === 'GET';
+        const { retries, maxWaitMs } = this.options;
+        let waited = 0;
+        // Waits `ms` if the budget allows, else fails naming why it was asked to wait.
+        const wait = async (ms, why) => {
+            if (ms <= 0)
+                return;
+            if (waited + ms > maxWaitMs) {
+                throw new MarketplaceError('wait-limit', req.endpoint, `gave up: ${why} means waiting ${seconds(ms)} more, over the ${seconds(maxWaitMs)} limit on waiting (waited ${seconds(waited)} so far)`, { code: 'wait-limit' });
+            }
+            this.#debug(`waiting ${seconds(ms)} before ${req.endpoint}: ${why}`);
+            waited += ms;
+            await sleep(ms);
+        };
+        for (let attempt = 0;; attempt++) {
+            const gate = this.#gateUntil - Date.now();
+            if (gate > 0)
+                await wait(gate, 'the rate limit is spent until X-RateLimit-Reset');
+            const lastAttempt = attempt >= retries;
+            let res;
+            let body;
+            const started = Date.now();
+            try {
+                this.#debug(`-> ${req.method} ${req.url}${req.headers?.['If-None-Match'] ? ` (If-None-Match: ${req.headers['If-None-Match']})` : ''}`);
+                const signal = AbortSignal.timeout(this.options.timeoutMs);
+                res = await fetch(req.url, {
+                    method: req.method,
+                    headers: this.#headers(req),
+                    body: req.body ?? null,
+                    signal,
+                    redirect: 'follow',
+                });
+                body = await res.text();
+            }
+            catch (err) {
+                const failure = this.#networkError(req, err, attempt + 1);
+                this.#debug(`<- ${failure.message}`);
+                if (!idempotent || lastAttempt)
+                    throw failure;
+                await wait(backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs), `${failure.kind} error (retry ${attempt + 1} of ${retries})`);
+                continue;
+            }
+            this.#noteRateLimit(res.headers);
+            this.#debug(`<- ${res.status} ${req.endpoint} in ${Date.now() - started}ms` +
+                (res.headers.get('x-ratelimit-remaining') !== null ? ` (rate limit remaining ${res.headers.get('x-ratelimit-remaining')})` : ''));
+            const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+            // A 429 was refused before any work was done, so even a POST may be sent again.
+            const retryable = res.status === 429 || (idempotent && RETRYABLE_STATUSES.has(res.status));
+            if (!retryable || lastAttempt)
+                return { status: res.status, headers: res.headers, body, attempts: attempt + 1 };
+            const delay = (res.status === 429 || res.status === 503) && retryAfter !== undefined
+                ? retryAfter
+                : backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs);
+            await wait(delay, `HTTP ${res.status}${retryAfter !== undefined ? ' with Retry-After' : ''} (retry ${attempt + 1} of ${retries})`);
+        }
+    }
+    #headers(req) {
+        const headers = new Headers(req.headers);
+        headers.set('User-Agent', this.options.userAgent ?? USER_AGENT);
+        if (!headers.has('Accept'))
+            headers.set('Accept', 'application/json');
+        if (this.options.token)
+            headers.set('Authorization', `Bearer ${this.options.token}`);
+        return headers;
+    }
+    #noteRateLimit(headers) {
+        if (headers.get('x-ratelimit-remaining')?.trim() !== '0')
+            return;
+        const reset = parseRateLimitReset(headers.get('x-ratelimit-reset'));
+        if (reset !== undefined && reset > this.#gateUntil)
+            this.#gateUntil = reset;
+    }
+    #networkError(req, err, attempts) {
+        const origin = safeOrigin(req.url);
+        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+        if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+            return new MarketplaceError('timeout', req.endpoint, `no answer from ${origin} within ${seconds(this.options.timeoutMs)}${tries}`);
+        }
+        const cause = err instanceof Error ? err.cause : undefined;
+        const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+        return new MarketplaceError('network', req.endpoint, redact(`cannot reach ${origin} (${detail})${tries}`, this.options.token), {
+            code: 'network',
+        });
+    }
+}
+/** The origin alone: never the path's query or any user:password@ part of a URL. */
+function safeOrigin(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return 'the marketplace';
+    }
+}
+function stripUndefined(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/limiter.js
+/** A counting semaphore: independent requests run in parallel, but never more than `limit` at once. */
+class Limiter {
+    limit;
+    #active = 0;
+    #queue = [];
+    constructor(limit) {
+        if (!Number.isInteger(limit) || limit < 1)
+            throw new RangeError(`concurrency must be a whole number >= 1, got ${limit}`);
+        this.limit = limit;
+    }
+    get active() {
+        return this.#active;
+    }
+    async run(task) {
+        if (this.#active < this.limit)
+            this.#active++;
+        // A released slot is handed straight to the next waiter, so a newcomer cannot slip in between.
+        else
+            await new Promise((resolve) => this.#queue.push(resolve));
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.#queue.shift();
+            if (next)
+                next();
+            else
+                this.#active--;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return _isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
+
+
+function coerce_string(params) {
+    return core._coercedString(schemas.ZodString, params);
+}
+function coerce_number(params) {
+    return _coercedNumber(ZodNumber, params);
+}
+function coerce_boolean(params) {
+    return core._coercedBoolean(schemas.ZodBoolean, params);
+}
+function coerce_bigint(params) {
+    return core._coercedBigint(schemas.ZodBigInt, params);
+}
+function coerce_date(params) {
+    return core._coercedDate(schemas.ZodDate, params);
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js
+/**
+ * The marketplace API contract as zod schemas: the single source of the types that the
+ * client parses, the reference server emits, and openapi.yaml documents (a test keeps
+ * the three in step). Field names follow the design story in shared/seed so that the
+ * story's own Python client works unchanged.
+ */
+
+const PLUGIN_TYPES = ['sink', 'processor', 'enricher', 'redactor', 'filter'];
+const PluginType = schemas_enum(PLUGIN_TYPES);
+/** ISO 8601 with an explicit offset (`+00:00`), which Python's datetime.fromisoformat reads on every version. */
+const Timestamp = iso_datetime({ offset: true });
+const ReleaseFile = object({
+    filename: schemas_string().min(1),
+    sha256: schemas_string().regex(/^[0-9a-f]{64}$/, 'lowercase hex sha256'),
+    size: schemas_number().int().nonnegative(),
+    url: schemas_string().min(1),
+});
+const Release = object({
+    name: schemas_string(),
+    package: schemas_string(),
+    version: schemas_string(),
+    fapilog_compatibility: schemas_string(),
+    requires_python: schemas_string().nullable(),
+    dependencies: array(schemas_string()),
+    yanked: schemas_boolean(),
+    yanked_reason: schemas_string().nullable(),
+    published_at: Timestamp,
+    readme: schemas_string(),
+    files: array(ReleaseFile),
+});
+/** A plugin as the story's `MarketplacePlugin`, describing its newest non-yanked final release. */
+const Plugin = object({
+    name: schemas_string(),
+    package: schemas_string(),
+    version: schemas_string(),
+    description: schemas_string(),
+    author: schemas_string(),
+    plugin_type: PluginType,
+    downloads: schemas_number().int().nonnegative(),
+    rating: schemas_number().min(0).max(5),
+    rating_count: schemas_number().int().nonnegative(),
+    homepage: schemas_string().nullable(),
+    repository: schemas_string().nullable(),
+    license: schemas_string(),
+    fapilog_compatibility: schemas_string(),
+    dependencies: array(schemas_string()),
+    published_at: Timestamp,
+    checksum: schemas_string().nullable(),
+});
+const SORT_KEYS = ['downloads', 'rating', 'name', 'updated'];
+const SortKey = schemas_enum(SORT_KEYS);
+const MAX_PER_PAGE = 100;
+/** Query of `GET /plugins` and `GET /plugins/search`. */
+const ListQuery = object({
+    q: schemas_string().optional(),
+    type: PluginType.optional(),
+    author: schemas_string().optional(),
+    min_rating: coerce_number().min(0).max(5).optional(),
+    sort: SortKey.optional(),
+    page: coerce_number().int().min(1).default(1),
+    per_page: coerce_number().int().min(1).max(MAX_PER_PAGE).default(20),
+});
+const SearchResult = object({
+    plugins: array(Plugin),
+    total: schemas_number().int().nonnegative(),
+    page: schemas_number().int().min(1),
+    per_page: schemas_number().int().min(1),
+});
+const VersionsResponse = object({
+    versions: array(schemas_string()),
+    releases: array(Release),
+});
+const DownloadInfo = object({
+    url: schemas_string().min(1),
+    filename: schemas_string().min(1),
+    sha256: schemas_string().regex(/^[0-9a-f]{64}$/),
+});
+const BatchEntry = object({ plugin: Plugin, releases: array(Release) });
+/** Keys are the names exactly as requested; unknown names map to null. */
+const BatchResponse = object({ plugins: record(schemas_string(), BatchEntry.nullable()) });
+const FapilogVersions = object({ versions: array(schemas_string()) });
+const ErrorBody = object({ error: object({ code: schemas_string(), message: schemas_string() }) });
+/** The `metadata` part of a publish request (multipart), next to one part per file. */
+const PublishMetadata = object({
+    name: schemas_string().min(1),
+    version: schemas_string().min(1),
+    description: schemas_string().default(''),
+    author: schemas_string().default('Unknown'),
+    plugin_type: PluginType,
+    license: schemas_string().default('Unknown'),
+    homepage: schemas_string().nullable().default(null),
+    repository: schemas_string().nullable().default(null),
+    fapilog_compatibility: schemas_string().min(1),
+    requires_python: schemas_string().nullable().default(null),
+    dependencies: array(schemas_string()).default([]),
+    readme: schemas_string().default(''),
+    files: array(object({ filename: schemas_string().min(1), sha256: schemas_string().regex(/^[0-9a-f]{64}$/) })).min(1),
+});
+const PUBLISH_STATUSES = ['published', 'unchanged'];
+const PublishResponse = Release.extend({ status: schemas_enum(PUBLISH_STATUSES) });
+const YankRequest = object({ reason: schemas_string().min(1) });
+const RatingRequest = object({ stars: schemas_number().int().min(1).max(5) });
+const RatingResponse = object({
+    name: schemas_string(),
+    rating: schemas_number().min(0).max(5),
+    rating_count: schemas_number().int().nonnegative(),
+});
+/** PEP 691 JSON simple index, project page. */
+const SimpleProject = object({
+    meta: object({ 'api-version': schemas_string() }),
+    name: schemas_string(),
+    files: array(object({
+        filename: schemas_string(),
+        url: schemas_string(),
+        hashes: object({ sha256: schemas_string() }),
+        'requires-python': schemas_string().optional(),
+        yanked: union([schemas_boolean(), schemas_string()]).optional(),
+    })),
+});
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
+
+
+
+
+
+
+
+
+const DEFAULT_REMEMBERED = 1000;
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_TTL_MS = 10 * 60_000;
+/** Names per batch request, to keep the URL well under common proxy limits. */
+const BATCH_CHUNK = 100;
+class MarketplaceClient {
+    settings;
+    /** True once any result came from a stale cache copy because the marketplace could not be asked. */
+    stale = false;
+    /** Requests sent over the network by this client (retries included), for diagnostics. */
+    requests = 0;
+    #base;
+    #http;
+    #cache;
+    #limiter;
+    #ttlMs;
+    #warn;
+    #debug;
+    /**
+     * GETs in flight or answered, by URL: within one command run every URL costs at most one
+     * successful lookup. Bounded, so a long-running process does not keep every URL it ever asked
+     * for: the least recently used are forgotten (and asked again, through the cache, if needed).
+     * A failed lookup is forgotten as soon as it settles, so a later call asks again instead of
+     * replaying the old error.
+     */
+    #inflight;
+    constructor(settings, opts = {}) {
+        this.settings = settings;
+        this.#base = settings.url.replace(/\/+$/, '');
+        const token = settings.token;
+        this.#warn = (m) => opts.warn?.(redact(m, token));
+        this.#debug = (m) => opts.debug?.(redact(m, token));
+        this.#http = new HttpTransport({
+            timeoutMs: opts.timeoutMs,
+            retries: opts.retries,
+            backoffMs: opts.backoffMs,
+            maxWaitMs: opts.maxWaitMs,
+            token,
+            debug: opts.debug ? this.#debug : undefined,
+        });
+        this.#cache =
+            opts.cache ??
+                (settings.cacheDir !== undefined
+                    ? new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined })
+                    : new MemoryMetadataCache({ token }));
+        this.#inflight = new LruMap(opts.remember ?? DEFAULT_REMEMBERED);
+        this.#limiter = new Limiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
+        this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+    }
+    // ---- discovery -------------------------------------------------------------------------
+    async search(query) {
+        return this.#getJson(`/plugins/search${queryString(query)}`, SearchResult, false);
+    }
+    async list(query = {}) {
+        return this.#getJson(`/plugins${queryString(query)}`, SearchResult, false);
+    }
+    /** By short name (`loki`) or package name (`fapilog-loki`); null when the marketplace has no such plugin. */
+    async getPlugin(name) {
+        return this.#getJson(`/plugins/${segment(name)}`, Plugin, true);
+    }
+    async versions(name) {
+        return this.#getJson(`/plugins/${segment(name)}/versions`, VersionsResponse, true);
+    }
+    async release(name, version) {
+        return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}`, Release, true);
+    }
+    /** Where to fetch a release's file. Not cached on disk: the server counts each download. */
+    async download(name, version) {
+        return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}/download`, DownloadInfo, false, { cache: false });
+    }
+    /**
+     * Plugins and their releases for many names in one round trip (one request per 100 names).
+     * Keys are the names exactly as given; unknown names map to null.
+     */
+    async batch(names) {
+        const unique = [...new Set(names)].sort();
+        const out = {};
+        if (unique.length === 0)
+            return out;
+        const chunks = [];
+        for (let i = 0; i < unique.length; i += BATCH_CHUNK)
+            chunks.push(unique.slice(i, i + BATCH_CHUNK));
+        const answers = await Promise.all(chunks.map((chunk) => this.#getJson(`/plugins/batch?names=${chunk.map(encodeURIComponent).join(',')}`, BatchResponse, false)));
+        answers.forEach((answer, i) => {
+            for (const name of chunks[i] ?? []) {
+                if (!(name in answer.plugins)) {
+                    throw new MarketplaceError('invalid-response', `GET /plugins/batch`, `response field "plugins.${name}": missing (every requested name must be a key)`);
+                }
+                out[name] = answer.plugins[name] ?? null;
+            }
+        });
+        return out;
+    }
+    /** The fapilog releases the marketplace knows, PEP 440 ascending. */
+    async fapilogVersions() {
+        return (await this.#getJson('/fapilog/versions', FapilogVersions, false)).versions;
+    }
+    /**
+     * Where answers come from, for reports: the API URL (without any user:password@, which a report
+     * must never show), and whether a stale cached copy stood in.
+     */
+    status() {
+        return { url: withoutCredentials(this.settings.url), stale: this.stale };
+    }
+    /** Current and latest version of each installed plugin, from one batch lookup. */
+    async checkUpdates(installed) {
+        const found = await this.batch(installed.map((p) => p.name));
+        return installed.map(({ name, version }) => {
+            const entry = found[name] ?? null;
+            const latest = entry ? (newestFinal(entry.releases.filter((r) => !r.yanked).map((r) => r.version)) ?? entry.plugin.version) : null;
+            return {
+                name,
+                current: version,
+                latest,
+                updateAvailable: latest !== null && pep440_isValid(version) && pep440_isValid(latest) && pep440_compare(latest, version) > 0,
+                plugin: entry?.plugin ?? null,
+                releases: entry?.releases ?? [],
+            };
+        });
+    }
+    // ---- publishing ------------------------------------------------------------------------
+    /** Uploads a release: multipart with a `metadata` JSON part and one `files` part per file. */
+    async publish(name, metadata, files) {
+        const endpoint = `POST /plugins/${segment(name)}/versions`;
+        const meta = PublishMetadata.safeParse(metadata);
+        if (!meta.success)
+            throw new MarketplaceError('invalid-request', endpoint, describeSchemaError(meta.error).replace(/^response/, 'metadata'));
+        if (files.length === 0)
+            throw new MarketplaceError('invalid-request', endpoint, 'no files to upload');
+        const form = new FormData();
+        form.append('metadata', JSON.stringify(meta.data));
+        for (const file of files)
+            form.append('files', new Blob([file.data], { type: 'application/octet-stream' }), file.filename);
+        return this.#write('POST', `/plugins/${segment(name)}/versions`, form, PublishResponse);
+    }
+    async yank(name, version, reason) {
+        const body = YankRequest.parse({ reason });
+        return this.#write('POST', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, JSON.stringify(body), Release);
+    }
+    async rate(name, stars) {
+        const body = RatingRequest.parse({ stars });
+        return this.#write('PUT', `/plugins/${segment(name)}/rating`, JSON.stringify(body), RatingResponse);
+    }
+    // ---- plumbing --------------------------------------------------------------------------
+    async #write(method, path, body, schema) {
+        const endpoint = `${method} ${path}`;
+        if (!this.settings.token) {
+            throw new MarketplaceError('invalid-request', endpoint, `needs a token (${ENV.token})`, { code: 'unauthenticated' });
+        }
+        if (this.settings.cacheMode === 'offline') {
+            throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
+        }
+        const headers = typeof body === 'string' ? { 'Content-Type': 'application/json' } : {};
+        const res = await this.#send({ method, url: this.#base + path, endpoint, headers, body });
+        if (res.status >= 200 && res.status < 300)
+            return this.#parse(endpoint, res.body, schema);
+        throw this.#httpError(endpoint, res);
+    }
+    async #send(req) {
+        return this.#limiter.run(async () => {
+            const res = await this.#http.send(req);
+            this.requests += res.attempts;
+            return res;
+        });
+    }
+    /** GET, through the cache and the per-client de-duplication. */
+    async #getJson(path, schema, nullOn404, opts = {}) {
+        const url = this.#base + path;
+        let pending = this.#inflight.get(url);
+        if (!pending) {
+            const lookup = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true);
+            this.#inflight.set(url, lookup);
+            // Callers sharing this promise still see the rejection; only the map forgets it.
+            lookup.catch(() => {
+                if (this.#inflight.get(url) === lookup)
+                    this.#inflight.delete(url);
+            });
+            pending = lookup;
+        }
+        return pending;
+    }
+    async #lookup(url, endpoint, schema, nullOn404, useCache) {
+        const served = await this.#serve(url, endpoint, useCache);
+        if (served.status === 404) {
+            if (nullOn404)
+                return null;
+            throw this.#httpError(endpoint, { status: 404, body: served.body });
+        }
+        try {
+            return this.#parse(endpoint, served.body, schema);
+        }
+        catch (err) {
+            // A cached copy that no longer matches the contract is dropped and fetched again.
+            if (served.source === 'cache' && this.settings.cacheMode !== 'offline') {
+                this.#debug(`cache: ${endpoint} no longer matches the contract; refetching`);
+                await this.#cache.delete(url);
+                const fresh = await this.#serve(url, endpoint, useCache, { ignoreCache: true });
+                if (fresh.status === 404) {
+                    if (nullOn404)
+                        return null;
+                    throw this.#httpError(endpoint, { status: 404, body: fresh.body });
+                }
+                return this.#parse(endpoint, fresh.body, schema);
+            }
+            if (served.source === 'cache')
+                await this.#cache.delete(url);
+            throw err;
+        }
+    }
+    async #serve(url, endpoint, useCache, opts = {}) {
+        const mode = this.settings.cacheMode;
+        const entry = useCache && !opts.ignoreCache ? await this.#cache.get(url) : undefined;
+        const fromEntry = (e) => ({ status: e.status, body: e.body, source: 'cache' });
+        if (mode === 'offline') {
+            if (entry)
+                return fromEntry(entry);
+            throw new MarketplaceError('offline-miss', endpoint, `not in the cache (offline mode): ${endpoint.replace(/^GET /, '')}`, {
+                code: 'offline-miss',
+                bare: true,
+            });
+        }
+        if (mode === 'prefer-offline' && entry && Date.now() - entry.fetchedAt < this.#ttlMs) {
+            this.#debug(`cache: fresh entry for ${endpoint}, no request (prefer-offline)`);
+            return fromEntry(entry);
+        }
+        let res;
+        try {
+            const headers = entry?.etag ? { 'If-None-Match': entry.etag } : {};
+            res = await this.#send({ method: 'GET', url, endpoint, headers });
+        }
+        catch (err) {
+            if (entry && err instanceof MarketplaceError && err.unreachable)
+                return this.#staleCopy(entry, err.message);
+            throw err;
+        }
+        if (res.status === 304) {
+            if (!entry)
+                throw new MarketplaceError('invalid-response', endpoint, 'answered 304 Not Modified to a request that was not conditional');
+            await this.#cache.put(url, { ...entry, fetchedAt: Date.now() });
+            return fromEntry(entry);
+        }
+        if (res.status === 200 || res.status === 404) {
+            if (useCache)
+                await this.#cache.put(url, { status: res.status, etag: res.headers.get('etag'), fetchedAt: Date.now(), body: res.body });
+            return { status: res.status, body: res.body, source: 'network' };
+        }
+        const error = this.#httpError(endpoint, res);
+        if (entry && error.unreachable)
+            return this.#staleCopy(entry, error.message);
+        throw error;
+    }
+    #staleCopy(entry, why) {
+        if (!this.stale) {
+            this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${new Date(entry.fetchedAt).toISOString()} (stale)`);
+        }
+        this.stale = true;
+        return { status: entry.status, body: entry.body, source: 'cache' };
+    }
+    #parse(endpoint, body, schema) {
+        let json;
+        try {
+            json = JSON.parse(body);
+        }
+        catch {
+            throw new MarketplaceError('invalid-response', endpoint, `response is not JSON (starts with ${JSON.stringify(body.slice(0, 40))})`);
+        }
+        const parsed = schema.safeParse(json);
+        if (!parsed.success)
+            throw new MarketplaceError('invalid-response', endpoint, describeSchemaError(parsed.error));
+        return parsed.data;
+    }
+    #httpError(endpoint, res) {
+        let code = `http-${res.status}`;
+        let message = `the marketplace answered HTTP ${res.status}`;
+        try {
+            const parsed = ErrorBody.safeParse(JSON.parse(res.body));
+            if (parsed.success) {
+                code = parsed.data.error.code;
+                message = `${parsed.data.error.message} (HTTP ${res.status} ${code})`;
+            }
+        }
+        catch {
+            // Not JSON (a proxy's error page): the status alone says enough.
+        }
+        if (res.attempts !== undefined && res.attempts > 1)
+            message += ` after ${res.attempts} attempts`;
+        return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
+    }
+}
+function withoutCredentials(url) {
+    try {
+        const u = new URL(url);
+        if (!u.username && !u.password)
+            return url;
+        u.username = '';
+        u.password = '';
+        return u.toString().replace(/\/+$/, '');
+    }
+    catch {
+        return url;
+    }
+}
+function segment(value) {
+    return encodeURIComponent(value);
+}
+/** `?q=..&type=..` with only the fields given, in the contract's order. */
+function queryString(query) {
+    const checked = ListQuery.partial().safeParse(query);
+    if (!checked.success)
+        throw new MarketplaceError('invalid-request', 'GET /plugins', describeSchemaError(checked.error).replace(/^response field/, 'query parameter'));
+    const params = new URLSearchParams();
+    for (const key of ['q', 'type', 'author', 'min_rating', 'sort', 'page', 'per_page']) {
+        const value = query[key];
+        if (value !== undefined && value !== '')
+            params.set(key, String(value));
+    }
+    const text = params.toString();
+    return text ? `?${text}` : '';
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/errors.js
+/**
+ * The core's typed errors, modelled on MarketplaceError: a stable `code` a front end can map to
+ * its own wording in one place, and a message that never names a front end's flag or input (the
+ * CLI says `--fapilog-version`, the Action `fapilog-version`, the bot a config key).
+ */
+const CORE_ERROR_CODES = (/* unused pure expression or super */ null && ([
+    'invalid-fapilog-version', // the fapilog version to judge against is not PEP 440 (`subject` holds it)
+    'unknown-plugin', // update was asked for plugins the project does not use (`subject`: the names)
+    'invalid-manifest', // a manifest to be edited does not parse (TOML syntax error...)
+    'edit-rejected', // a planned edit did not read back as intended; nothing was changed
+    'install-refused', // install said no (see InstallRefused.reason)
+    'write-conflict', // a file changed on disk since it was read
+    'write-failed', // replacing the files failed; the ones already replaced were restored
+    'project-not-found', // the project directory or file does not exist
+]));
+class errors_CoreError extends Error {
+    code;
+    /** The files the error is about (project-relative), when there are any. */
+    files;
+    /** The value the error is about (a version, names...), for a front end that rewords it. */
+    subject;
+    constructor(code, message, extra = {}) {
+        super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+        this.name = 'CoreError';
+        this.code = code;
+        this.files = extra.files ?? [];
+        this.subject = extra.subject ?? null;
+    }
+}
+function isCoreError(err, code) {
+    return err instanceof errors_CoreError && (code === undefined || err.code === code);
+}
+const REFUSALS = (/* unused pure expression or super */ null && (['bad-request', 'not-found', 'yanked', 'incompatible', 'conflict', 'already-present', 'no-manifest']));
+/** A clear "no" from install that changed nothing; `reason` says which kind. */
+class errors_InstallRefused extends errors_CoreError {
+    reason;
+    constructor(reason, message) {
+        super('install-refused', message, { subject: reason });
+        this.name = 'InstallRefused';
+        this.reason = reason;
+    }
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/names.js
+/**
+ * Plugin naming: a plugin's short name (`loki`) and its distribution (`fapilog-loki`),
+ * compared after PEP 503 normalisation.
+ */
+const PACKAGE_PREFIX = 'fapilog-';
+/** PEP 503: lowercase, runs of `-`, `_` and `.` become a single `-`. */
+function names_normalizeName(name) {
+    return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+}
+/** PEP 508 name grammar (before normalisation). */
+const VALID_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+function isValidProjectName(name) {
+    return VALID_NAME.test(name);
+}
+function names_isPluginPackage(name) {
+    const n = names_normalizeName(name);
+    return n.startsWith(PACKAGE_PREFIX) && n.length > PACKAGE_PREFIX.length;
+}
+/** `fapilog-loki`, `fapilog_Loki` or `loki` -> `loki`. */
+function shortName(name) {
+    const n = names_normalizeName(name);
+    return names_isPluginPackage(n) ? n.slice(PACKAGE_PREFIX.length) : n;
+}
+/** `loki` or `fapilog-loki` -> `fapilog-loki`. */
+function names_packageName(name) {
+    return PACKAGE_PREFIX + shortName(name);
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/statuses.js
@@ -42384,19 +43480,19 @@ const STATUS_PRECEDENCE = (/* unused pure expression or super */ null && (['unkn
 function newest(releases) {
     let best = null;
     for (const r of releases)
-        if (best === null || compareVersions(r.version, best.version) > 0)
+        if (best === null || versions_compareVersions(r.version, best.version) > 0)
             best = r;
     return best;
 }
-function isCompatible(release, fapilog) {
+function statuses_isCompatible(release, fapilog) {
     return fapilog === null || admits(release.fapilog_compatibility, fapilog, true);
 }
 /** The lowest known fapilog above the project's one that any of `releases` accepts (finals before pre-releases). */
 function minimumFapilogFor(releases, fapilogVersions, above) {
     const ascending = sortDescending(fapilogVersions).reverse();
-    const pool = ascending.filter((v) => above === null || compareVersions(v, above) > 0);
+    const pool = ascending.filter((v) => above === null || versions_compareVersions(v, above) > 0);
     const accepted = (v) => releases.some((r) => admits(r.fapilog_compatibility, v, true));
-    return pool.find((v) => !isPrerelease(v) && accepted(v)) ?? pool.find(accepted) ?? null;
+    return pool.find((v) => !pep440_isPrerelease(v) && accepted(v)) ?? pool.find(accepted) ?? null;
 }
 /** The PEP 440 specifiers whose union is the dependency's constraint (Poetry `||` has several). */
 function alternativesOf(dep) {
@@ -42418,19 +43514,19 @@ function currentVersion(dep, ctx, releases) {
     const allowed = releases.filter((r) => admits(alternativesOf(dep), r.version));
     const live = allowed.filter((r) => !r.yanked);
     // Only yanked releases match: pip would refuse, but the yanked one is what the project asked for.
-    const pick = newest(live.filter((r) => isCompatible(r, ctx.fapilog))) ?? newest(live) ?? newest(allowed);
+    const pick = newest(live.filter((r) => statuses_isCompatible(r, ctx.fapilog))) ?? newest(live) ?? newest(allowed);
     return pick ? { version: pick.version, source: 'range' } : { version: null, source: 'none' };
 }
 function analyseDependency(dep, ctx) {
     const pkg = dep.name;
     const fv = ctx.fapilog;
-    const releases = (ctx.entry?.releases ?? []).filter((r) => isValidVersion(r.version));
+    const releases = (ctx.entry?.releases ?? []).filter((r) => versions_isValidVersion(r.version));
     const current = currentVersion(dep, ctx, releases);
-    const usesPrerelease = (current.version !== null && isPrerelease(current.version)) || mentionsPrerelease(alternativesOf(dep));
-    const candidates = releases.filter((r) => !r.yanked && (usesPrerelease || !isPrerelease(r.version)));
+    const usesPrerelease = (current.version !== null && pep440_isPrerelease(current.version)) || mentionsPrerelease(alternativesOf(dep));
+    const candidates = releases.filter((r) => !r.yanked && (usesPrerelease || !pep440_isPrerelease(r.version)));
     const latest = newest(candidates);
-    const latestCompatible = newest(candidates.filter((r) => isCompatible(r, fv)));
-    const currentRelease = current.version === null ? undefined : releases.find((r) => sameVersion(r.version, current.version));
+    const latestCompatible = newest(candidates.filter((r) => statuses_isCompatible(r, fv)));
+    const currentRelease = current.version === null ? undefined : releases.find((r) => versions_sameVersion(r.version, current.version));
     const base = {
         package: pkg,
         name: shortName(pkg),
@@ -42477,16 +43573,16 @@ function analyseDependency(dep, ctx) {
         const reason = currentRelease.yanked_reason ? ` (${currentRelease.yanked_reason.replace(/\.$/, '')})` : '';
         return entry('yanked', `${cur} was yanked${reason}; ${fix}.`);
     }
-    if (!isCompatible(currentRelease, fv)) {
+    if (!statuses_isCompatible(currentRelease, fv)) {
         return entry('incompatible', `${cur} requires fapilog ${currentRelease.fapilog_compatibility} but ${projectUses}; ${fix}.`);
     }
-    if (latestCompatible && compareVersions(latestCompatible.version, cur) > 0) {
-        const beyond = latest && compareVersions(latest.version, latestCompatible.version) > 0
+    if (latestCompatible && versions_compareVersions(latestCompatible.version, cur) > 0) {
+        const beyond = latest && versions_compareVersions(latest.version, latestCompatible.version) > 0
             ? ` (${latest.version} needs fapilog ${latest.fapilog_compatibility})`
             : '';
         return entry('outdated', `${latestCompatible.version} is available and works${onFapilog}${beyond}.`);
     }
-    const newer = candidates.filter((r) => compareVersions(r.version, cur) > 0);
+    const newer = candidates.filter((r) => versions_compareVersions(r.version, cur) > 0);
     if (newer.length > 0 && latest) {
         const requires = minimumFapilogFor(newer, ctx.fapilogVersions, fv);
         const needs = requires
@@ -42501,6 +43597,7 @@ function analyseDependency(dep, ctx) {
 
 
 
+
 const FAPILOG = 'fapilog';
 function where(dep) {
     return `${dep.location.file}:${dep.location.line}`;
@@ -42508,16 +43605,17 @@ function where(dep) {
 function fapilogDependencies(scan) {
     return scan.manifests.flatMap((m) => m.dependencies.filter((d) => d.name === FAPILOG));
 }
-function resolveFapilogVersion(scan, knownVersions, override) {
+function fapilog_version_resolveFapilogVersion(scan, knownVersions, override) {
     const warnings = [];
     const deps = fapilogDependencies(scan);
     const specifiers = [...new Set(deps.map((d) => d.specifier.trim()).filter((s) => s !== ''))];
     const specifier = specifiers.length > 0 ? specifiers.join(',') : null;
     if (override != null && override !== '') {
-        if (!isValidVersion(override)) {
-            throw new Error(`--fapilog-version ${JSON.stringify(override)} is not a PEP 440 version`);
+        if (!versions_isValidVersion(override)) {
+            throw new errors_CoreError('invalid-fapilog-version', `the fapilog version to judge against, ${JSON.stringify(override)}, is not a PEP 440 version`, { subject: override });
         }
-        return { fapilog: { version: override, source: 'override', specifier, from: '--fapilog-version' }, warnings };
+        // `from` names no flag or input: each front end says where the override came from.
+        return { fapilog: { version: override, source: 'override', specifier, from: null }, warnings };
     }
     const locked = scan.locked.get(FAPILOG);
     if (locked) {
@@ -42529,7 +43627,7 @@ function resolveFapilogVersion(scan, knownVersions, override) {
     });
     const firstPin = pins[0];
     if (firstPin) {
-        const others = pins.filter((p) => !sameVersion(p.version, firstPin.version));
+        const others = pins.filter((p) => !versions_sameVersion(p.version, firstPin.version));
         if (others.length > 0) {
             warnings.push(`fapilog is pinned to different versions: ${pins.map((p) => `${p.version} (${where(p.dep)})`).join(', ')}; ` +
                 `using ${firstPin.version} from ${where(firstPin.dep)}`);
@@ -42543,7 +43641,7 @@ function resolveFapilogVersion(scan, knownVersions, override) {
         // itself be a union (Poetry `||`).
         const constrained = deps.filter((d) => d.specifier.trim() !== '').map(alternativesOf);
         const prereleases = constrained.some((alts) => mentionsPrerelease(alts));
-        const version = sortDescending(knownVersions).find((v) => (prereleases || !isPrerelease(v)) && constrained.every((alts) => admits(alts, v, prereleases || undefined))) ?? null;
+        const version = sortDescending(knownVersions).find((v) => (prereleases || !pep440_isPrerelease(v)) && constrained.every((alts) => admits(alts, v, prereleases || undefined))) ?? null;
         if (version === null) {
             const fallback = newestFinal(knownVersions);
             warnings.push(`no fapilog release known to the marketplace satisfies ${specifier} (${from}); ` +
@@ -42639,44 +43737,48 @@ function hasProblems(report) {
 
 /** Plugin dependencies of a project, split by whether they are to be analysed. */
 function pluginDependencies(scan, ignore = []) {
-    const ignoredNames = new Set(ignore.map((n) => packageName(n)));
+    const ignoredNames = new Set(ignore.map((n) => names_packageName(n)));
     const included = [];
     const ignored = [];
     for (const manifest of scan.manifests) {
         for (const dep of manifest.dependencies) {
-            if (!isPluginPackage(dep.name))
+            if (!names_isPluginPackage(dep.name))
                 continue;
-            (dep.ignored || ignoredNames.has(normalizeName(dep.name)) ? ignored : included).push(dep);
+            (dep.ignored || ignoredNames.has(names_normalizeName(dep.name)) ? ignored : included).push(dep);
         }
     }
     return { included, ignored };
 }
 /** The distinct package names one batch request must ask for. */
 function pluginPackages(scan, ignore = []) {
-    return [...new Set(pluginDependencies(scan, ignore).included.map((d) => normalizeName(d.name)))].sort();
+    return [...new Set(pluginDependencies(scan, ignore).included.map((d) => names_normalizeName(d.name)))].sort();
 }
 function lookupTable(plugins) {
     const entries = plugins instanceof Map ? [...plugins.entries()] : Object.entries(plugins);
     const table = new Map();
     for (const [key, value] of entries) {
         // The same plugin may come back under its short and its package name; a hit beats a miss.
-        const name = packageName(key);
+        const name = names_packageName(key);
         if (value || !table.has(name))
             table.set(name, value);
     }
     return table;
 }
 function buildReport(input) {
+    return analyse(input).report;
+}
+/** The report, and each of its entries paired with its dependency (same order as `report.plugins`). */
+function analyse(input) {
     const { scan } = input;
-    const { fapilog, warnings } = resolveFapilogVersion(scan, input.fapilogVersions, input.fapilogVersion);
+    const { fapilog, warnings } = fapilog_version_resolveFapilogVersion(scan, input.fapilogVersions, input.fapilogVersion);
     const table = lookupTable(input.plugins);
     const { included, ignored } = pluginDependencies(scan, input.ignore ?? []);
     const plugins = included.map((dep) => analyseDependency(dep, {
         fapilog: fapilog.version,
         fapilogAssumed: fapilog.source === 'unknown',
         fapilogVersions: input.fapilogVersions,
-        locked: scan.locked.get(normalizeName(dep.name)),
-        entry: table.get(normalizeName(dep.name)),
+        locked: scan.locked.get(names_normalizeName(dep.name)),
+        entry: table.get(names_normalizeName(dep.name)),
     }));
     const counts = Object.fromEntries(STATUSES.map((s) => [s, 0]));
     for (const p of plugins)
@@ -42689,7 +43791,7 @@ function buildReport(input) {
     if (input.marketplace.stale) {
         warnings.push('the marketplace could not be reached; some results come from a stale cached copy');
     }
-    return Report.parse({
+    const report = Report.parse({
         root: scan.root,
         fapilog,
         marketplace: { url: input.marketplace.url, stale: input.marketplace.stale },
@@ -42699,6 +43801,174 @@ function buildReport(input) {
         counts,
         warnings: [...warnings, ...manifestWarnings],
     });
+    return { report, entries: report.plugins.map((entry, i) => ({ entry, dependency: included[i] })) };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/bytes.js
+/**
+ * Bytes to text and back without losing a byte. Manifests are edited as text, but a file that is
+ * not valid UTF-8 (a Latin-1 comment, stray binary) must come out byte-identical outside the
+ * edited span: each byte that is not part of a valid UTF-8 sequence becomes the lone surrogate
+ * U+DC80+byte (Python's `surrogateescape`), which no valid UTF-8 decodes to, and turns back into
+ * that byte on the way out. A byte order mark is kept as U+FEFF, never dropped.
+ */
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const encoder = new TextEncoder();
+/** Length of the valid UTF-8 sequence starting at `i`, or 0 when the byte there starts none. */
+function sequenceLength(b, i) {
+    const c = b[i];
+    const cont = (k) => {
+        const x = b[i + k];
+        return x !== undefined && (x & 0xc0) === 0x80;
+    };
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        return cont(1) ? 2 : 0;
+    if (c >= 0xe0 && c <= 0xef) {
+        const c1 = b[i + 1] ?? 0;
+        // No overlong forms (E0 80..9F) and no encoded surrogates (ED A0..BF).
+        if (c === 0xe0 && c1 < 0xa0)
+            return 0;
+        if (c === 0xed && c1 > 0x9f)
+            return 0;
+        return cont(1) && cont(2) ? 3 : 0;
+    }
+    if (c >= 0xf0 && c <= 0xf4) {
+        const c1 = b[i + 1] ?? 0;
+        if (c === 0xf0 && c1 < 0x90)
+            return 0;
+        if (c === 0xf4 && c1 > 0x8f)
+            return 0;
+        return cont(1) && cont(2) && cont(3) ? 4 : 0;
+    }
+    return 0;
+}
+/** True when the bytes are valid UTF-8 (so `decodeBytes` needed no escapes). */
+function isUtf8(bytes) {
+    try {
+        strict.decode(bytes);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The text of a file, every byte accounted for (see the module comment). */
+function bytes_decodeBytes(bytes) {
+    try {
+        return strict.decode(bytes);
+    }
+    catch {
+        // Fall through to the byte-by-byte decoder.
+    }
+    let out = '';
+    let runStart = 0;
+    let i = 0;
+    const flush = (end) => {
+        if (end > runStart)
+            out += strict.decode(bytes.subarray(runStart, end));
+    };
+    while (i < bytes.length) {
+        const n = sequenceLength(bytes, i);
+        if (n > 0) {
+            i += n;
+            continue;
+        }
+        flush(i);
+        out += String.fromCharCode(0xdc00 + bytes[i]);
+        i += 1;
+        runStart = i;
+    }
+    flush(i);
+    return out;
+}
+class bytes_EncodingError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'EncodingError';
+}
+/** The inverse of `decodeBytes`: escaped bytes come back as themselves, the rest as UTF-8. */
+function bytes_encodeText(text) {
+    if (text.isWellFormed())
+        return encoder.encode(text);
+    const parts = [];
+    let runStart = 0;
+    const flush = (end) => {
+        if (end > runStart)
+            for (const b of encoder.encode(text.slice(runStart, end)))
+                parts.push(b);
+    };
+    for (let i = 0; i < text.length; i += 1) {
+        const c = text.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff) {
+            const next = text.charCodeAt(i + 1);
+            if (next >= 0xdc00 && next <= 0xdfff) {
+                i += 1;
+                continue;
+            }
+            throw new bytes_EncodingError(`lone surrogate U+${c.toString(16).toUpperCase()} at offset ${i} cannot be written`);
+        }
+        if (c >= 0xdc00 && c <= 0xdfff) {
+            if (c < 0xdc80 || c > 0xdcff)
+                throw new bytes_EncodingError(`lone surrogate U+${c.toString(16).toUpperCase()} at offset ${i} cannot be written`);
+            flush(i);
+            parts.push(c - 0xdc00);
+            runStart = i + 1;
+        }
+    }
+    flush(text.length);
+    return Uint8Array.from(parts);
+}
+function bytes_sameBytes(a, b) {
+    if (a.length !== b.length)
+        return false;
+    for (let i = 0; i < a.length; i += 1)
+        if (a[i] !== b[i])
+            return false;
+    return true;
+}
+/**
+ * Where decoded text holds a byte that was not UTF-8, said for a user (`byte 0xE9 at line 2,
+ * column 17`); null when there is none. Formats that must be UTF-8 (TOML) refuse with this.
+ */
+function nonUtf8Position(text) {
+    const at = text.search(/[\uDC80-\uDCFF]/);
+    if (at < 0)
+        return null;
+    const before = text.slice(0, at);
+    const line = before.split(/\r\n|\n|\r/).length;
+    const column = at - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+    const byte = (text.charCodeAt(at) - 0xdc00).toString(16).toUpperCase().padStart(2, '0');
+    return `byte 0x${byte} at line ${line}, column ${column}`;
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/size.js
+/**
+ * File sizes, one convention for every front end: binary units (KiB, MiB, GiB, as `--max-file-size
+ * 20MiB` reads them), so the CLI, the Action summary and the findings print the same number.
+ */
+const UNITS = ['KiB', 'MiB', 'GiB'];
+/** `512 B`, `3.6 KiB`, `20.0 MiB`; callers that need the exact count print it alongside. */
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    let value = bytes;
+    let unit = 'B';
+    for (const u of UNITS) {
+        if (value < 1024)
+            break;
+        value /= 1024;
+        unit = u;
+    }
+    return `${value.toFixed(1)} ${unit}`;
+}
+/** `20MiB`, `20 MB`, `512k`, `1048576` -> bytes (k/M/G are read as binary); null when unreadable. */
+function parseSize(text) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?b)?\s*$/i.exec(text);
+    if (!m)
+        return null;
+    const unit = (m[2] ?? '').toLowerCase();
+    const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+    return Math.round(Number(m[1]) * factor);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -44025,7 +45295,6 @@ function stringify_stringify(obj, { maxDepth = 1000, numbersAsFloat = false, str
 
 
 
-const LOCKFILE_NAMES = ['uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock'];
 const TomlLock = object({
     package: array(object({ name: schemas_string(), version: schemas_string().optional() }).loose())
         .optional(),
@@ -44034,171 +45303,68 @@ const PipfileLock = object({
     _meta: unknown().optional(),
 }).catchall(unknown());
 const PipfileLockEntry = object({ version: schemas_string().optional() }).loose();
-class LockfileError extends Error {
+class lockfiles_LockfileError extends Error {
     name = 'LockfileError';
 }
 function zodWhere(err) {
     const issue = err.issues[0];
     return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : err.message;
 }
-function isLockfileName(basename) {
-    return LOCKFILE_NAMES.includes(basename);
-}
-/** Reads one lockfile by its base name; throws LockfileError naming the bad field. */
-function readLockfile(basename, text) {
-    if (basename === 'Pipfile.lock') {
-        let json;
-        try {
-            json = JSON.parse(text);
-        }
-        catch (err) {
-            throw new LockfileError(`not JSON: ${err.message}`);
-        }
-        const top = PipfileLock.safeParse(json);
-        if (!top.success)
-            throw new LockfileError(`unexpected shape at ${zodWhere(top.error)}`);
-        const out = [];
-        for (const [category, section] of Object.entries(top.data)) {
-            if (category === '_meta' || section === null || typeof section !== 'object')
-                continue;
-            for (const [name, raw] of Object.entries(section)) {
-                const entry = PipfileLockEntry.safeParse(raw);
-                if (!entry.success)
-                    throw new LockfileError(`unexpected shape at ${category}.${name}.${zodWhere(entry.error)}`);
-                const v = entry.data.version;
-                // VCS and path entries have no version; only `==x` pins are resolved versions.
-                if (v && v.startsWith('=='))
-                    out.push({ name: normalizeName(name), version: v.slice(2).trim(), category });
-            }
-        }
-        return out;
+/** Pipfile.lock: JSON, one object of packages per category (`default`, `develop`). */
+function readPipfileLock(text) {
+    let json;
+    try {
+        json = JSON.parse(text);
     }
+    catch (err) {
+        throw new lockfiles_LockfileError(`not JSON: ${err.message}`);
+    }
+    const top = PipfileLock.safeParse(json);
+    if (!top.success)
+        throw new lockfiles_LockfileError(`unexpected shape at ${zodWhere(top.error)}`);
+    const out = [];
+    for (const [category, section] of Object.entries(top.data)) {
+        if (category === '_meta' || section === null || typeof section !== 'object')
+            continue;
+        for (const [name, raw] of Object.entries(section)) {
+            const entry = PipfileLockEntry.safeParse(raw);
+            if (!entry.success)
+                throw new lockfiles_LockfileError(`unexpected shape at ${category}.${name}.${zodWhere(entry.error)}`);
+            const v = entry.data.version;
+            // VCS and path entries have no version; only `==x` pins are resolved versions.
+            if (v && v.startsWith('=='))
+                out.push({ name: names_normalizeName(name), version: v.slice(2).trim(), category });
+        }
+    }
+    return out;
+}
+/** uv.lock, poetry.lock, pdm.lock: TOML with a `[[package]]` array of `name` and `version`. */
+function readTomlLock(text) {
     let data;
     try {
         data = dist_parse_parse(text);
     }
     catch (err) {
-        throw new LockfileError(`not TOML: ${err.message.split('\n')[0]}`);
+        throw new lockfiles_LockfileError(`not TOML: ${err.message.split('\n')[0]}`);
     }
     const lock = TomlLock.safeParse(data);
     if (!lock.success)
-        throw new LockfileError(`unexpected shape at ${zodWhere(lock.error)}`);
-    return (lock.data.package ?? []).flatMap((p) => p.version === undefined ? [] : [{ name: normalizeName(p.name), version: p.version, category: null }]);
+        throw new lockfiles_LockfileError(`unexpected shape at ${zodWhere(lock.error)}`);
+    return (lock.data.package ?? []).flatMap((p) => p.version === undefined ? [] : [{ name: names_normalizeName(p.name), version: p.version, category: null }]);
 }
-/** The command that refreshes a lockfile after its manifest changed (lockfiles are never hand-edited). */
-function lockCommand(lockfile, packageName) {
-    const base = lockfile.split(/[\\/]/).pop() ?? lockfile;
-    let args;
-    let command;
-    switch (base) {
-        case 'uv.lock':
-            command = 'uv';
-            args = ['lock', '--upgrade-package', packageName];
-            break;
-        case 'poetry.lock':
-            // `poetry lock --no-update` is gone in Poetry 2; `update --lock` works in 1.x and 2.x and
-            // re-resolves only this package, writing the lockfile without installing.
-            command = 'poetry';
-            args = ['update', '--lock', packageName];
-            break;
-        case 'pdm.lock':
-            // --no-sync: lockfile only, the environment is left alone; --update-reuse keeps the rest pinned.
-            command = 'pdm';
-            args = ['update', '--no-sync', '--update-reuse', packageName];
-            break;
-        case 'Pipfile.lock':
-            // `pipenv upgrade <pkg>` would also rewrite the Pipfile entry we just edited; `lock` re-resolves from it.
-            command = 'pipenv';
-            args = ['lock'];
-            break;
-        default:
-            throw new LockfileError(`${lockfile} is not a lockfile this tool knows (${LOCKFILE_NAMES.join(', ')})`);
-    }
+function command(command, args) {
     return { command, args, display: [command, ...args].join(' ') };
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/discover.js
-/**
- * Which files under a project root are manifests or lockfiles. Virtualenvs, VCS metadata,
- * build output and caches are skipped: they hold other projects' metadata, not this one's.
- */
-
-
-
-const SKIPPED_DIRS = new Set([
-    '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', 'env', 'site-packages', '__pycache__',
-    '.tox', '.nox', 'dist', 'build', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.eggs',
-]);
-const NOT_REQUIREMENTS_IN = new Set(['manifest.in', 'makefile.in', 'configure.in', 'setup.in']);
-function manifestKindOf(relative) {
-    const base = external_node_path_namespaceObject.posix.basename(relative);
-    const dir = external_node_path_namespaceObject.posix.basename(external_node_path_namespaceObject.posix.dirname(relative));
-    if (isLockfileName(base))
-        return 'lockfile';
-    if (base === 'pyproject.toml')
-        return 'pyproject';
-    if (base === 'setup.cfg')
-        return 'setup.cfg';
-    if (base === 'Pipfile')
-        return 'pipfile';
-    if (/^requirements.*\.txt$/i.test(base))
-        return 'requirements';
-    // pip-tools inputs (`requirements.in`, `dev.in`), not templates like MANIFEST.in or config.h.in.
-    if (/^[^.]+\.in$/.test(base) && !NOT_REQUIREMENTS_IN.has(base.toLowerCase()))
-        return 'requirements';
-    // The common `requirements/base.txt` layout.
-    if (/^requirements$/i.test(dir) && /\.txt$/i.test(base))
-        return 'requirements';
-    return null;
-}
-async function discoverFiles(root) {
-    const out = [];
-    const rootAbs = external_node_path_namespaceObject.resolve(root);
-    const walk = async (dir) => {
-        let entries;
-        try {
-            entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        if (dir !== rootAbs && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()))
-            return;
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const e of entries) {
-            const abs = external_node_path_namespaceObject.join(dir, e.name);
-            if (e.isDirectory()) {
-                if (SKIPPED_DIRS.has(e.name) || e.name.endsWith('.egg-info'))
-                    continue;
-                await walk(abs);
-            }
-            else if (e.isFile() || e.isSymbolicLink()) {
-                const rel = external_node_path_namespaceObject.relative(rootAbs, abs).split(external_node_path_namespaceObject.sep).join('/');
-                const kind = manifestKindOf(rel);
-                if (kind === null)
-                    continue;
-                if (e.isSymbolicLink()) {
-                    const st = await (0,promises_namespaceObject.stat)(abs).catch(() => null);
-                    if (!st?.isFile())
-                        continue;
-                }
-                out.push({ path: abs, relative: rel, kind });
-            }
-        }
-    };
-    const st = await (0,promises_namespaceObject.stat)(rootAbs);
-    if (st.isFile()) {
-        const rel = external_node_path_namespaceObject.basename(rootAbs);
-        const kind = manifestKindOf(rel) ?? 'requirements';
-        return [{ path: rootAbs, relative: rel, kind }];
-    }
-    await walk(rootAbs);
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/pep508.js
 class RequirementSyntaxError extends Error {
     name = 'RequirementSyntaxError';
+    /** What is wrong, without quoting the input: safe to show for a line of unknown content. */
+    reason;
+    constructor(message, reason) {
+        super(message);
+        this.reason = reason;
+    }
 }
 const NAME = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/y;
 const SPEC_CHARS = /[^;()\[\]@#]*/y;
@@ -44213,12 +45379,12 @@ function trimEnd(s, from, to) {
     return to;
 }
 /** Parses one PEP 508 requirement; throws RequirementSyntaxError saying what is wrong. */
-function parseRequirement(input) {
+function pep508_parseRequirement(input) {
     let i = skipWs(input, 0);
     NAME.lastIndex = i;
     const nm = NAME.exec(input);
     if (!nm)
-        throw new RequirementSyntaxError(`expected a package name at ${JSON.stringify(input.slice(i, i + 20))}`);
+        throw new RequirementSyntaxError(`expected a package name at ${JSON.stringify(input.slice(i, i + 20))}`, 'expected a package name');
     const name = nm[0];
     const nameSpan = { start: i, end: i + name.length };
     i = nameSpan.end;
@@ -44228,13 +45394,13 @@ function parseRequirement(input) {
     if (input[i] === '[') {
         const close = input.indexOf(']', i);
         if (close < 0)
-            throw new RequirementSyntaxError(`unclosed '[' in extras of ${name}`);
+            throw new RequirementSyntaxError(`unclosed '[' in extras of ${name}`, "unclosed '[' in extras");
         for (const part of input.slice(i + 1, close).split(',')) {
             const e = part.trim();
             if (e === '')
                 continue;
             if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e))
-                throw new RequirementSyntaxError(`invalid extra ${JSON.stringify(e)} in ${name}`);
+                throw new RequirementSyntaxError(`invalid extra ${JSON.stringify(e)} in ${name}`, 'invalid extra name');
             // Extras are a set (as in packaging); the first spelling wins.
             if (!extras.some((x) => x.toLowerCase() === e.toLowerCase()))
                 extras.push(e);
@@ -44253,7 +45419,7 @@ function parseRequirement(input) {
         m.lastIndex = i;
         const u = m.exec(input);
         if (!u)
-            throw new RequirementSyntaxError(`expected a URL after '@' in ${name}`);
+            throw new RequirementSyntaxError(`expected a URL after '@' in ${name}`, "expected a URL after '@'");
         url = u[0];
         // A URL may legitimately contain ';' only when not followed by whitespace-separated markers.
         if (url.endsWith(';'))
@@ -44266,7 +45432,7 @@ function parseRequirement(input) {
     else if (input[i] === '(') {
         const close = input.indexOf(')', i);
         if (close < 0)
-            throw new RequirementSyntaxError(`unclosed '(' in specifier of ${name}`);
+            throw new RequirementSyntaxError(`unclosed '(' in specifier of ${name}`, "unclosed '(' in the specifier");
         const innerStart = skipWs(input, i + 1);
         const innerEnd = trimEnd(input, innerStart, close);
         specifier = input.slice(innerStart, innerEnd);
@@ -44283,7 +45449,7 @@ function parseRequirement(input) {
         const raw = sm ? sm[0] : '';
         const specEnd = trimEnd(input, i, i + raw.length);
         if (specEnd > i && !/^[<>=!~]/.test(raw)) {
-            throw new RequirementSyntaxError(`expected a version specifier, ';' or '@' after ${name}, found ${JSON.stringify(input.slice(i).trim())}`);
+            throw new RequirementSyntaxError(`expected a version specifier, ';' or '@' after ${name}, found ${JSON.stringify(input.slice(i).trim())}`, "expected a version specifier, ';' or '@' after the name");
         }
         if (specEnd > i) {
             specifier = input.slice(i, specEnd);
@@ -44298,13 +45464,13 @@ function parseRequirement(input) {
         const mEnd = trimEnd(input, mStart, input.length);
         markers = input.slice(mStart, mEnd);
         if (markers === '')
-            throw new RequirementSyntaxError(`empty environment marker after ';' in ${name}`);
+            throw new RequirementSyntaxError(`empty environment marker after ';' in ${name}`, "empty environment marker after ';'");
         end = mEnd;
         i = input.length;
     }
     i = skipWs(input, i);
     if (i < input.length && input.slice(i).trim() !== '') {
-        throw new RequirementSyntaxError(`unexpected ${JSON.stringify(input.slice(i).trim())} after requirement ${name}`);
+        throw new RequirementSyntaxError(`unexpected ${JSON.stringify(input.slice(i).trim())} after requirement ${name}`, 'unexpected text after the requirement');
     }
     return { name, nameSpan, extras, specifier, specifierSpan, url, markers, end };
 }
@@ -44391,7 +45557,7 @@ function makeDependency(src, p) {
     const specifier = p.alternatives.length === 0 ? '' : p.alternatives.join(' || ');
     const single = p.alternatives.length === 1 ? p.alternatives[0] : '';
     return {
-        name: normalizeName(p.rawName),
+        name: names_normalizeName(p.rawName),
         rawName: p.rawName,
         extras: p.extras,
         specifier,
@@ -44515,7 +45681,7 @@ function andClauses(group) {
  * Translates a Poetry constraint to the PEP 440 specifiers whose union it means
  * (`>=1,<2 || >=3` -> [`>=1,<2`, `>=3`]); `*` -> [''] (any version).
  */
-function poetryToPep440(constraint) {
+function poetry_poetryToPep440(constraint) {
     const groups = constraint.split(/\|\|?/);
     const out = [];
     for (const g of groups) {
@@ -46970,13 +48136,17 @@ function parseTOML(code, options) {
  */
 
 
-class TomlSyntaxError extends Error {
+
+class toml_TomlSyntaxError extends Error {
     name = 'TomlSyntaxError';
 }
 function keyNames(key) {
     return key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
 }
-function parseTomlDocument(text) {
+function toml_parseTomlDocument(text) {
+    const where = nonUtf8Position(text);
+    if (where !== null)
+        throw new toml_TomlSyntaxError(`not valid UTF-8 (${where}); TOML files must be UTF-8`);
     let program;
     try {
         // A byte order mark is one UTF-16 unit; a space in its place keeps every offset the same.
@@ -46985,7 +48155,7 @@ function parseTomlDocument(text) {
     catch (err) {
         const e = err;
         const where = e.lineNumber !== undefined ? ` at line ${e.lineNumber}, column ${e.column === undefined ? '?' : e.column + 1}` : '';
-        throw new TomlSyntaxError(`invalid TOML${where}: ${e.message ?? String(err)}`);
+        throw new toml_TomlSyntaxError(`invalid TOML${where}: ${e.message ?? String(err)}`);
     }
     const entries = [];
     const visit = (path, node, kv) => {
@@ -47020,7 +48190,7 @@ function parseTomlDocument(text) {
 function childrenOf(doc, prefix) {
     return doc.entries.filter((e) => e.path.length === prefix.length + 1 && prefix.every((p, i) => e.path[i] === p));
 }
-function entryAt(doc, path) {
+function toml_entryAt(doc, path) {
     return doc.entries.find((e) => e.path.length === path.length && path.every((p, i) => e.path[i] === p));
 }
 /** Table keys that exist under `prefix` (from headers, dotted keys or inline tables). */
@@ -47148,11 +48318,11 @@ function pep508Dependency(src, doc, node, info, warnings) {
     const line = node.loc.start.line;
     let parsed;
     try {
-        parsed = parseRequirement(sc.value);
+        parsed = pep508_parseRequirement(sc.value);
     }
     catch (err) {
-        const why = err instanceof RequirementSyntaxError ? err.message : String(err);
-        warnings.push(`${src.file}:${line}: not a requirement (${why}): ${sc.value}`);
+        // The reason only: a string that is not a requirement may hold anything.
+        warnings.push(`${src.file}:${line}: not a requirement (${err instanceof RequirementSyntaxError ? err.reason : 'unreadable'})`);
         return null;
     }
     const reqSpan = mapSpan(sc, { start: parsed.nameSpan.start, end: parsed.end });
@@ -47169,7 +48339,7 @@ function pep508Dependency(src, doc, node, info, warnings) {
 }
 /** All PEP 508 strings of an array at `path`. */
 function pep508Array(src, doc, path, info, warnings) {
-    const arr = entryAt(doc, path);
+    const arr = toml_entryAt(doc, path);
     if (!arr)
         return [];
     if (arr.node.type !== 'TOMLArray') {
@@ -47198,7 +48368,7 @@ function tableMarkers(markers, syntax, get) {
         const python = get('python');
         if (python !== null) {
             try {
-                const alts = poetryToPep440(python).filter((a) => a !== '');
+                const alts = poetry_poetryToPep440(python).filter((a) => a !== '');
                 const asMarker = alts.map((a) => a.split(',').map((c) => {
                     const m = /^\s*(===|~=|==|!=|<=|>=|<|>)\s*(.+?)\s*$/.exec(c);
                     return m ? `python_version ${m[1]} "${m[2]}"` : '';
@@ -47235,7 +48405,7 @@ function translate(raw, syntax) {
         return { alternatives: [t], problem: null };
     }
     try {
-        return { alternatives: poetryToPep440(t), problem: null };
+        return { alternatives: poetry_poetryToPep440(t), problem: null };
     }
     catch (err) {
         const why = err instanceof PoetryConstraintError ? err.message : String(err);
@@ -47251,7 +48421,7 @@ function keyTableDependencies(src, doc, prefix, info, syntax, warnings, skipName
     for (const name of keysUnder(doc, prefix)) {
         if (skipNames.includes(name.toLowerCase()))
             continue;
-        const direct = entryAt(doc, [...prefix, name]);
+        const direct = toml_entryAt(doc, [...prefix, name]);
         if (direct && direct.node.type === 'TOMLArray') {
             for (const el of childrenOf(doc, [...prefix, name])) {
                 const d = tableEntry(src, doc, name, [...prefix, name, el.path[el.path.length - 1]], el, info, syntax, warnings);
@@ -47267,7 +48437,7 @@ function keyTableDependencies(src, doc, prefix, info, syntax, warnings, skipName
     return out;
 }
 function tableEntry(src, doc, name, path, direct, info, syntax, warnings) {
-    const field = (k) => entryAt(doc, [...path, k]);
+    const field = (k) => toml_entryAt(doc, [...path, k]);
     let span;
     let versionNode;
     if (direct && toml_isString(direct.node)) {
@@ -47352,7 +48522,7 @@ function tableEntry(src, doc, name, path, direct, info, syntax, warnings) {
 /** Throws TomlSyntaxError for a file that is not TOML. */
 function readPipfile(file, text) {
     const src = new SourceText(file, text);
-    const doc = parseTomlDocument(text);
+    const doc = toml_parseTomlDocument(text);
     const m = { file, kind: 'pipfile', dependencies: [], warnings: [], includes: [], includedFrom: null, skipped: [], indexUrls: [], groupIncludes: {} };
     m.dependencies.push(...keyTableDependencies(src, doc, ['packages'], { kind: 'pipfile', section: 'packages', group: null, optional: false }, 'pipfile', m.warnings));
     m.dependencies.push(...keyTableDependencies(src, doc, ['dev-packages'], { kind: 'pipfile', section: 'dev-packages', group: 'dev', optional: false }, 'pipfile', m.warnings));
@@ -47360,21 +48530,21 @@ function readPipfile(file, text) {
     for (const top of keysUnder(doc, [])) {
         if (['packages', 'dev-packages', 'source', 'requires', 'pipenv', 'scripts'].includes(top))
             continue;
-        const e = entryAt(doc, [top]);
+        const e = toml_entryAt(doc, [top]);
         if (e)
             continue; // a top-level key-value, not a table
         m.dependencies.push(...keyTableDependencies(src, doc, [top], { kind: 'pipfile', section: top, group: top, optional: false }, 'pipfile', m.warnings));
     }
-    const sources = entryAt(doc, ['source']);
+    const sources = toml_entryAt(doc, ['source']);
     if (sources && sources.node.type === 'TOMLArray') {
         for (const s of childrenOf(doc, ['source'])) {
-            const url = entryAt(doc, [...s.path, 'url'])?.node;
+            const url = toml_entryAt(doc, [...s.path, 'url'])?.node;
             if (toml_isString(url))
                 m.indexUrls.push(url.value);
         }
     }
     for (let i = 0;; i += 1) {
-        const url = entryAt(doc, ['source', i, 'url'])?.node;
+        const url = toml_entryAt(doc, ['source', i, 'url'])?.node;
         if (!toml_isString(url))
             break;
         if (!m.indexUrls.includes(url.value))
@@ -47399,7 +48569,7 @@ function emptyManifest(file) {
 /** Throws TomlSyntaxError for a file that is not TOML; everything else becomes a warning. */
 function readPyproject(file, text) {
     const src = new SourceText(file, text);
-    const doc = parseTomlDocument(text);
+    const doc = toml_parseTomlDocument(text);
     const m = emptyManifest(file);
     const deps = m.dependencies;
     const w = m.warnings;
@@ -47412,12 +48582,12 @@ function readPyproject(file, text) {
     // PEP 735: strings are requirements, `{include-group = "x"}` tables pull in another group.
     const groups = keysUnder(doc, ['dependency-groups']);
     for (const g of groups) {
-        const arr = entryAt(doc, ['dependency-groups', g]);
+        const arr = toml_entryAt(doc, ['dependency-groups', g]);
         if (!arr || arr.node.type !== 'TOMLArray')
             continue;
         for (const el of childrenOf(doc, ['dependency-groups', g])) {
             if (el.node.type === 'TOMLInlineTable') {
-                const inc = entryAt(doc, [...el.path, 'include-group'])?.node;
+                const inc = toml_entryAt(doc, [...el.path, 'include-group'])?.node;
                 if (toml_isString(inc)) {
                     (m.groupIncludes[g] ??= []).push(inc.value);
                     if (!groups.includes(inc.value))
@@ -47698,11 +48868,12 @@ function readRequirements(file, text, section = 'requirements') {
         }
         let parsed;
         try {
-            parsed = parseRequirement(reqText);
+            parsed = pep508_parseRequirement(reqText);
         }
         catch (err) {
             const why = err instanceof RequirementSyntaxError ? err.message : String(err);
-            warnings.push(`${file}:${line}: not a requirement (${why}): ${reqText}`);
+            // The reason only: a line that is not a requirement may hold anything (a token, a secret).
+            warnings.push(`${file}:${line}: not a requirement (${err instanceof RequirementSyntaxError ? err.reason : 'unreadable'})`);
             skipped.push({ line, text: reqText, reason: why });
             continue;
         }
@@ -47795,7 +48966,7 @@ function readSetupCfg(file, text) {
             return;
         const at = ln.start + from + lead;
         try {
-            const p = parseRequirement(req);
+            const p = pep508_parseRequirement(req);
             const spec = p.specifierSpan;
             m.dependencies.push(makeDependency(src, {
                 ...pep508Parts(p),
@@ -47810,7 +48981,8 @@ function readSetupCfg(file, text) {
         }
         catch (err) {
             const why = err instanceof RequirementSyntaxError ? err.message : String(err);
-            m.warnings.push(`${file}:${ln.number}: not a requirement (${why}): ${req}`);
+            // The reason only: a line that is not a requirement may hold anything.
+            m.warnings.push(`${file}:${ln.number}: not a requirement (${err instanceof RequirementSyntaxError ? err.reason : 'unreadable'})`);
             m.skipped.push({ line: ln.number, text: req, reason: why });
         }
     };
@@ -47852,103 +49024,270 @@ function readSetupCfg(file, text) {
     return m;
 }
 
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/scan.js
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/formats.js
 /**
- * One read of a whole project: every manifest (following requirements includes), every
- * lockfile, and the resolved versions they hold.
+ * Every manifest and lockfile format the engine knows, in one table each: which file names it
+ * claims, how it is read, and (for lockfiles) which tool refreshes it. Adding a format is a
+ * reader plus one line here; discovery, scanning, verification and the lock step all ask this.
  */
 
 
 
 
 
-
-
-
+/** pip-tools inputs (`requirements.in`, `dev.in`), not templates like MANIFEST.in or config.h.in. */
+const NOT_REQUIREMENTS_IN = new Set(['manifest.in', 'makefile.in', 'configure.in', 'setup.in']);
+const MANIFEST_FORMATS = [
+    { kind: 'pyproject', claims: (base) => base === 'pyproject.toml', read: readPyproject },
+    { kind: 'setup.cfg', claims: (base) => base === 'setup.cfg', read: readSetupCfg },
+    { kind: 'pipfile', claims: (base) => base === 'Pipfile', read: readPipfile },
+    {
+        kind: 'requirements',
+        claims: (base, dir) => /^requirements.*\.txt$/i.test(base) ||
+            (/^[^.]+\.in$/.test(base) && !NOT_REQUIREMENTS_IN.has(base.toLowerCase())) ||
+            // The common `requirements/base.txt` layout.
+            (/^requirements$/i.test(dir) && /\.txt$/i.test(base)),
+        read: (file, text) => readRequirements(file, text).manifest,
+    },
+];
+const LOCKFILE_FORMATS = [
+    { name: 'uv.lock', read: readTomlLock, refresh: (pkg) => command('uv', ['lock', '--upgrade-package', pkg]) },
+    // `poetry lock --no-update` is gone in Poetry 2; `update --lock` works in 1.x and 2.x and
+    // re-resolves only this package, writing the lockfile without installing.
+    { name: 'poetry.lock', read: readTomlLock, refresh: (pkg) => command('poetry', ['update', '--lock', pkg]) },
+    // --no-sync: lockfile only, the environment is left alone; --update-reuse keeps the rest pinned.
+    { name: 'pdm.lock', read: readTomlLock, refresh: (pkg) => command('pdm', ['update', '--no-sync', '--update-reuse', pkg]) },
+    // `pipenv upgrade <pkg>` would also rewrite the Pipfile entry we just edited; `lock` re-resolves from it.
+    { name: 'Pipfile.lock', read: readPipfileLock, refresh: () => command('pipenv', ['lock']) },
+];
+const LOCKFILE_NAMES = LOCKFILE_FORMATS.map((f) => f.name);
+function split(relative) {
+    const parts = relative.split(/[\\/]/);
+    return { base: parts[parts.length - 1] ?? relative, dir: parts[parts.length - 2] ?? '' };
+}
+function lockfileFormat(relative) {
+    const { base } = split(relative);
+    return LOCKFILE_FORMATS.find((f) => f.name === base);
+}
+function isLockfileName(basename) {
+    return LOCKFILE_FORMATS.some((f) => f.name === basename);
+}
+/** What a path is: a manifest kind, a lockfile, or nothing this engine reads. */
+function formats_manifestKindOf(relative) {
+    const { base, dir } = split(relative);
+    if (lockfileFormat(relative))
+        return 'lockfile';
+    return MANIFEST_FORMATS.find((f) => f.claims(base, dir))?.kind ?? null;
+}
 /**
  * Reads one manifest from its text. `file` is the path to report (relative, `/` separators);
- * its base name picks the format unless `kind` is given. Throws for a TOML syntax error.
+ * its name picks the format unless `kind` is given. Throws for a TOML syntax error.
  */
-function readManifest(file, text, kind) {
-    const k = kind ?? manifestKindOf(file);
-    switch (k) {
-        case 'pyproject':
-            return readPyproject(file, text);
-        case 'pipfile':
-            return readPipfile(file, text);
-        case 'setup.cfg':
-            return readSetupCfg(file, text);
-        case 'requirements':
-            return readRequirements(file, text).manifest;
-        default:
-            throw new Error(`${file} is not a manifest this tool reads (requirements*.txt, *.in, pyproject.toml, setup.cfg, Pipfile)`);
+function formats_readManifest(file, text, kind) {
+    const k = kind ?? formats_manifestKindOf(file);
+    const format = MANIFEST_FORMATS.find((f) => f.kind === k);
+    if (!format) {
+        throw new Error(`${file} is not a manifest this tool reads (requirements*.txt, *.in, pyproject.toml, setup.cfg, Pipfile)`);
     }
+    return format.read(file, text);
 }
-const toPosix = (p) => p.split(external_node_path_namespaceObject.sep).join('/');
-async function scanProject(root) {
-    const rootAbs = external_node_path_namespaceObject.resolve(root);
-    const rootStat = await (0,promises_namespaceObject.stat)(rootAbs).catch((err) => {
-        throw new Error(err.code === 'ENOENT' ? `${root}: no such file or directory` : `${root}: ${err.message}`);
-    });
-    const rootIsFile = rootStat.isFile();
-    const baseDir = rootIsFile ? external_node_path_namespaceObject.dirname(rootAbs) : rootAbs;
-    const files = await discoverFiles(rootAbs);
+/** Reads one lockfile by its name; throws LockfileError naming the bad field. */
+function readLockfile(relative, text) {
+    const format = lockfileFormat(relative);
+    if (!format)
+        throw new lockfiles_LockfileError(`${relative} is not a lockfile this tool knows (${LOCKFILE_NAMES.join(', ')})`);
+    return format.read(text);
+}
+/** The command that refreshes a lockfile after its manifest changed (lockfiles are never hand-edited). */
+function formats_lockCommand(lockfile, packageName) {
+    const format = lockfileFormat(lockfile);
+    if (!format)
+        throw new LockfileError(`${lockfile} is not a lockfile this tool knows (${LOCKFILE_NAMES.join(', ')})`);
+    return format.refresh(packageName);
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/discover.js
+/**
+ * Which files of a project are manifests or lockfiles, as a pure function of its path list (so a
+ * directory on disk, a git tree and an in-memory project are judged alike). Virtualenvs (also
+ * any folder holding a `pyvenv.cfg`), VCS metadata, build output and caches are skipped: they
+ * hold other projects' metadata, not this one's.
+ */
+
+
+const SKIPPED_DIRS = new Set([
+    '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', 'env', 'site-packages', '__pycache__',
+    '.tox', '.nox', 'dist', 'build', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.eggs',
+]);
+/** The file whose presence makes a folder a virtualenv. */
+const VENV_MARKER = 'pyvenv.cfg';
+/** A folder, by its own name, that never holds this project's manifests. */
+function isSkippedDirName(name) {
+    return SKIPPED_DIRS.has(name) || name.endsWith('.egg-info');
+}
+/**
+ * Whether a front end needs to list this file at all: a manifest, a lockfile, or a virtualenv
+ * marker. Front ends may leave every other file out of `ProjectFiles.list()`.
+ */
+function isFileOfInterest(relative) {
+    const base = relative.slice(relative.lastIndexOf('/') + 1);
+    return base === VENV_MARKER || formats_manifestKindOf(relative) !== null;
+}
+/** Path order of a depth-first walk with each folder's entries sorted by name. */
+function walkOrder(a, b) {
+    const x = a.split('/');
+    const y = b.split('/');
+    for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
+        const p = x[i];
+        const q = y[i];
+        if (p !== q)
+            return p < q ? -1 : 1;
+    }
+    return x.length - y.length;
+}
+/** The manifests and lockfiles among a project's file paths, in walk order. */
+function discover_selectProjectFiles(paths) {
+    const all = [...paths];
+    const venvs = all
+        .filter((p) => p.endsWith(`/${VENV_MARKER}`))
+        .map((p) => p.slice(0, -VENV_MARKER.length));
+    const out = [];
+    for (const relative of all) {
+        const dirs = relative.split('/').slice(0, -1);
+        if (dirs.some(isSkippedDirName))
+            continue;
+        if (venvs.some((v) => relative.startsWith(v)))
+            continue;
+        const kind = formats_manifestKindOf(relative);
+        if (kind !== null)
+            out.push({ relative, kind });
+    }
+    return out.sort((a, b) => walkOrder(a.relative, b.relative));
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/scan.js
+/**
+ * One read of a whole project through its ProjectFiles (a directory, a git tree, memory): every
+ * manifest (following requirements includes inside the project), every lockfile, and the
+ * resolved versions they hold. No disk access here: the same scan serves every front end.
+ */
+
+
+
+
+
+
+
+
+/** Files above this are not read (a manifest is kilobytes; a lockfile rarely more than a few hundred). */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Why a file of `size` bytes is not read, or null when it is within `cap`. */
+function sizeProblem(size, cap) {
+    return size > cap ? `${formatSize(size)} is above the ${formatSize(cap)} limit; not read` : null;
+}
+/**
+ * Where an include points, relative to the project root; null when it is absolute or leads out
+ * of the root (it is then not read: a project's manifests do not reach into the rest of the disk).
+ */
+function resolveInclude(from, target) {
+    const t = target.replace(/\\/g, '/');
+    if (t.startsWith('/') || t.startsWith('~') || /^[A-Za-z]:/.test(t))
+        return null;
+    const joined = external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(from), t));
+    if (joined === '..' || joined.startsWith('../') || joined === '.' || joined === '')
+        return null;
+    return joined;
+}
+async function scan_scanFiles(files, opts = {}) {
+    const cap = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    const listed = await files.list();
+    const sizes = new Map(listed.map((e) => [e.path, e.size]));
+    const discovered = opts.only !== undefined
+        ? [{ relative: opts.only, kind: formats_manifestKindOf(opts.only) ?? 'requirements' }]
+        : discover_selectProjectFiles(listed.map((e) => e.path));
     const manifests = [];
     const warnings = [];
     const lockfiles = [];
     const locked = new Map();
-    const rel = (abs) => toPosix(external_node_path_namespaceObject.relative(baseDir, abs));
+    const sources = new Map();
+    const invalid = [];
+    /** The text of a file, or why it cannot be had ('not found', too large, unreadable). */
+    const readText = async (rel) => {
+        const size = sizes.get(rel);
+        const listedTooBig = size === undefined ? null : sizeProblem(size, cap);
+        if (listedTooBig)
+            return { error: listedTooBig };
+        let bytes;
+        try {
+            bytes = await files.read(rel);
+        }
+        catch (err) {
+            return { error: err.message };
+        }
+        if (bytes === null)
+            return { error: 'file not found' };
+        const tooBig = sizeProblem(bytes.length, cap);
+        if (tooBig)
+            return { error: tooBig };
+        const text = bytes_decodeBytes(bytes);
+        sources.set(rel, { path: rel, bytes, text });
+        return { text };
+    };
     // Every discovered requirements file is a top-level manifest; includes are then followed
     // breadth-first. A file reached twice (diamond include, cycle, or also discovered on its own)
     // is read once. A file included with -c holds constraints, not requirements.
     const byPath = new Map();
     const queue = [];
-    const load = async (abs, section, includedFrom) => {
-        let text;
-        try {
-            text = await (0,promises_namespaceObject.readFile)(abs, 'utf8');
-        }
-        catch (err) {
-            return err.code === 'ENOENT' ? 'file not found' : err.message;
-        }
-        const read = readRequirements(rel(abs), text, section);
+    const load = async (rel, section, includedFrom) => {
+        const got = await readText(rel);
+        if ('error' in got)
+            return got.error;
+        const read = readRequirements(rel, got.text, section);
         read.manifest.includedFrom = includedFrom;
-        byPath.set(abs, read);
+        byPath.set(rel, read);
         manifests.push(read.manifest);
-        queue.push(abs);
+        queue.push(rel);
         return null;
     };
-    for (const f of files) {
+    for (const f of discovered) {
         if (f.kind === 'lockfile')
             continue;
         if (f.kind === 'requirements') {
-            const err = await load(f.path, 'requirements', null);
+            const err = await load(f.relative, 'requirements', null);
             if (err)
                 warnings.push(`${f.relative}: cannot read (${err})`);
             continue;
         }
-        const text = await (0,promises_namespaceObject.readFile)(f.path, 'utf8');
+        const got = await readText(f.relative);
+        if ('error' in got) {
+            warnings.push(`${f.relative}: cannot read (${got.error})`);
+            continue;
+        }
         try {
-            manifests.push(readManifest(f.relative, text, f.kind));
+            manifests.push(formats_readManifest(f.relative, got.text, f.kind));
         }
         catch (err) {
             warnings.push(`${f.relative}: ${err.message}`);
+            invalid.push({ file: f.relative, reason: err.message });
         }
     }
     const missing = new Set();
     for (let qi = 0; qi < queue.length; qi += 1) {
-        const abs = queue[qi];
-        const { manifest, includes } = byPath.get(abs);
+        const rel = queue[qi];
+        const { manifest, includes } = byPath.get(rel);
         for (const inc of includes) {
             if (/^[a-z][a-z0-9+.-]*:\/\//i.test(inc.target)) {
                 manifest.warnings.push(`${manifest.file}:${inc.line}: remote include ${inc.target} is not followed`);
                 continue;
             }
-            const target = external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(abs), inc.target);
-            manifest.includes.push(rel(target));
-            const already = byPath.get(target);
+            const target = resolveInclude(rel, inc.target);
+            if (target === null) {
+                manifest.warnings.push(`${manifest.file}:${inc.line}: included file ${inc.target} is outside the project; not read`);
+                continue;
+            }
+            manifest.includes.push(target);
             // Already read (diamond, cycle, or a top-level file in its own right, which keeps its section).
-            if (already)
+            if (byPath.has(target))
                 continue;
             if (missing.has(target)) {
                 manifest.warnings.push(`${manifest.file}:${inc.line}: included file ${inc.target} not found`);
@@ -47961,19 +49300,23 @@ async function scanProject(root) {
             }
         }
     }
-    for (const f of files) {
-        if (f.kind !== 'lockfile')
-            continue;
-        const base = external_node_path_namespaceObject.basename(f.path);
-        if (!isLockfileName(base))
+    for (const f of discovered) {
+        if (f.kind !== 'lockfile' || !lockfileFormat(f.relative))
             continue;
         lockfiles.push(f.relative);
+        const got = await readText(f.relative);
+        if ('error' in got) {
+            warnings.push(`${f.relative}: cannot read (${got.error})`);
+            continue;
+        }
+        // Lockfiles are never edited: their text need not be kept.
+        sources.delete(f.relative);
         let entries;
         try {
-            entries = readLockfile(base, await (0,promises_namespaceObject.readFile)(f.path, 'utf8'));
+            entries = readLockfile(f.relative, got.text);
         }
         catch (err) {
-            warnings.push(`${f.relative}: ${err instanceof LockfileError ? err.message : err.message}`);
+            warnings.push(`${f.relative}: ${err instanceof lockfiles_LockfileError ? err.message : err.message}`);
             continue;
         }
         for (const e of entries) {
@@ -47986,824 +49329,1659 @@ async function scanProject(root) {
             }
         }
     }
-    return { root: baseDir, manifests, locked, lockfiles, warnings };
+    return { root: opts.root ?? files.label, manifests, locked, lockfiles, warnings, sources, invalid };
 }
 
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/check.js
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/lookup.js
+function lookupStatus(lookup) {
+    return lookup.status?.() ?? { url: '(no marketplace)', stale: false };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/check.js
 /**
- * `outdated`, the Action's check and the bot's sweep all start here: read the project, ask the
- * marketplace once for every plugin it mentions, and analyse.
+ * `outdated`, the Action's check and the bot's sweep all start here: scan the project's files,
+ * ask the marketplace once for every plugin it mentions, and analyse.
  */
 
 
-/** Scan + one batch lookup + the fapilog release list + analysis. */
-async function checkProjectDetailed(opts) {
-    const scan = await scanProject(opts.root);
-    const names = pluginPackages(scan, opts.ignore ?? []);
+
+/** Scan + one batch lookup + the fapilog release list + pure analysis. */
+async function check_checkProject(opts) {
+    const scan = await scan_scanFiles(opts.files, { only: opts.only });
+    const ignore = opts.ignore ?? [];
+    const names = pluginPackages(scan, ignore);
     // Both lookups are independent: one round trip each, in parallel.
     const [plugins, fapilogVersions] = await Promise.all([
-        names.length > 0 ? opts.client.batch(names) : Promise.resolve({}),
-        opts.client.fapilogVersions(),
+        names.length > 0 ? opts.lookup.batch(names) : Promise.resolve({}),
+        opts.lookup.fapilogVersions(),
     ]);
-    const report = buildReport({
+    const fapilogVersion = opts.fapilogVersion ?? null;
+    const { report, entries } = analyse({
         scan,
         plugins,
         fapilogVersions,
-        marketplace: { url: opts.client.settings.url, stale: opts.client.stale },
-        fapilogVersion: opts.fapilogVersion,
-        ignore: opts.ignore,
+        marketplace: lookupStatus(opts.lookup),
+        fapilogVersion,
+        ignore,
     });
-    return { report, scan, plugins, fapilogVersions };
-}
-async function checkProject(opts) {
-    return (await checkProjectDetailed(opts)).report;
+    return { report, entries, scan, plugins, fapilogVersions, fapilogVersion, ignore };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/cache.js
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/strategies.js
 /**
- * The on-disk metadata cache: one JSON file per URL and token scope (named by their sha256)
- * holding the body, its ETag and when it was fetched. A private marketplace may answer each token
- * differently, so entries are kept apart per token: the scope is a one-way fingerprint of the
- * token (never the token), and requests without a token share the scope `anonymous`. Several
- * processes may share one directory: every write goes to a private temp file that is renamed into
- * place (atomic on POSIX), so a reader sees the old entry or the new one, never half of either.
- * An entry that does not parse is deleted and counts as a miss.
+ * Range strategies with Renovate's pep440 meanings, computed on the specifier as written so the
+ * user's operators and spacing survive:
+ * - `pin`: `==T` (Poetry: bare `T`);
+ * - `bump`: raise lower bounds to T (`>=1.0` -> `>=1.4`, `~=1.0` -> `~=1.4`, `^1.2` -> `^1.4`),
+ *   move upper bounds that exclude T;
+ * - `replace`: keep the specifier when it already admits T, else shift the whole range to T
+ *   (`>=1.0,<1.1` -> `>=1.2,<1.3`);
+ * - `widen`: keep the specifier when it admits T, else raise only the upper bound
+ *   (`>=1.0,<2` -> `>=1.0,<3`; `~=7.2` -> `>=7.2,<9`; Poetry `^1.2` -> `^1.2 || ^2.0`);
+ * - `auto`: `replace` (Renovate's choice for pep440).
  */
 
 
-
-
-// 2: entries carry the token scope; v1 entries (keyed by URL alone) are left unread.
-const FORMAT = 2;
-const CacheEntry = object({
-    format: literal(FORMAT),
-    url: schemas_string(),
-    /** `tokenScope` of the token the answer was fetched with. */
-    scope: schemas_string(),
-    /** 404 is cached too, so that offline mode can still say "not found". */
-    status: union([literal(200), literal(404)]),
-    etag: schemas_string().nullable(),
-    /** Epoch milliseconds of the last time the server confirmed this body (200 or 304). */
-    fetchedAt: schemas_number(),
-    body: schemas_string(),
-});
-/** The URL without any user:password@ part, which must never reach a file name or a file. */
-function cacheUrl(url) {
+const RANGE_STRATEGIES = (/* unused pure expression or super */ null && (['auto', 'bump', 'pin', 'widen', 'replace']));
+class strategies_StrategyError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'StrategyError';
+}
+function layoutOf(raw) {
+    const parts = raw.split(',');
+    const clauses = [];
+    const separators = [];
+    for (let i = 0; i < parts.length; i += 1) {
+        const p = parts[i];
+        const m = /^(\s*)(===|~=|==|!=|<=|>=|<|>|\^|~|=)?(\s*)(.*?)(\s*)$/.exec(p);
+        if (!m)
+            throw new strategies_StrategyError(`cannot read specifier ${JSON.stringify(raw)}`);
+        clauses.push({ lead: m[1] ?? '', op: m[2] ?? '', gap: m[3] ?? '', version: m[4] ?? '', trail: m[5] ?? '' });
+    }
+    for (let i = 1; i < clauses.length; i += 1) {
+        const c = clauses[i];
+        separators.push(',' + c.lead);
+    }
+    return { clauses, separators };
+}
+function render(layout, next) {
+    const cl = layout.clauses;
+    if (next.length === cl.length) {
+        // Same shape: only operators and versions change, every space and comma stays.
+        return next.map((c, i) => {
+            const l = cl[i];
+            return l.lead + c.op + l.gap + c.version + l.trail;
+        }).join(',');
+    }
+    const first = cl[0];
+    const last = cl[cl.length - 1];
+    const sep = layout.separators[0] ?? ',';
+    return first.lead + next.map((c) => c.op + first.gap + c.version).join(sep) + last.trail;
+}
+function strategies_releaseOf(v) {
+    return explain(v)?.release ?? [];
+}
+/** Renovate's "precision" of a range: which release component its upper bound moves. */
+function rangePrecision(bounds) {
+    const bound = strategies_releaseOf((bounds[1] ?? bounds[0]));
+    let p = -1;
+    if (bounds.length === 1)
+        p = bound.length - 1;
+    if (bounds.length === 2) {
+        const lower = strategies_releaseOf(bounds[0]);
+        p = bound.findIndex((n, i) => n > (lower[i] ?? 0));
+    }
+    if (p === 0 && bound.length > 1 && bound[1] === 0)
+        p = 1;
+    if (p < 0)
+        p = bound.length - 1;
+    return p;
+}
+/** The release of `target` shaped like `base`: components before `policy` copied, `policy` bumped, rest zero. */
+function futureVersion(policy, target, base) {
+    const to = strategies_releaseOf(target);
+    const shape = strategies_releaseOf(base ?? target);
+    return shape.map((_, i) => (i < policy ? (to[i] ?? 0) : i === policy ? (to[i] ?? 0) + (base === undefined ? 0 : 1) : 0));
+}
+function trimZeros(parts) {
+    let i = parts.length - 1;
+    while (i > 0 && parts[i] === 0)
+        i -= 1;
+    return parts.slice(0, i + 1);
+}
+function shapeTo(target, length) {
+    const r = [...strategies_releaseOf(target)];
+    while (r.length < length)
+        r.push(0);
+    return r.slice(0, length).join('.');
+}
+function strategies_admits(clauses, target) {
+    const spec = clauses.map((c) => c.op + c.version).join(',');
+    return satisfies(target, spec, { prereleases: isPrerelease(target) });
+}
+function updateClause(c, target, strategy, all) {
+    const gte = (a, b) => compare(a, b) >= 0;
+    switch (c.op) {
+        case '!=':
+        case '===':
+            return c;
+        case '~=': {
+            const len = strategies_releaseOf(c.version).length;
+            return { op: '~=', version: len === strategies_releaseOf(target).length ? target : shapeTo(target, len) };
+        }
+        case '==':
+        case '<=':
+            if (c.version.endsWith('.*')) {
+                const len = strategies_releaseOf(c.version.slice(0, -2)).length;
+                return { op: c.op, version: `${shapeTo(target, len)}.*` };
+            }
+            // An exact pin moves to the target either way: a downgrade to the newest compatible
+            // release is as legitimate as an upgrade (Renovate only moves it up).
+            if (c.op === '==')
+                return satisfies(target, `==${c.version}`, { prereleases: true }) ? c : { op: '==', version: target };
+            return gte(c.version, target) ? c : { op: c.op, version: target };
+        case '<':
+            // Also "over the bound" when the target is a pre-release of the bound itself (`<2` excludes 2.0rc1).
+            if (!satisfies(target, `<${c.version}`, { prereleases: true })) {
+                const bounds = all.filter((x) => x.op === '>=' || x.op === '>' || x.op === '<').map((x) => x.version);
+                const p = strategy === 'widen' ? widenPrecision(c.version, all) : rangePrecision(bounds.length > 0 ? bounds : [c.version]);
+                let fut = futureVersion(p, target, c.version);
+                if (all.some((x) => strategies_releaseOf(x.version.replace(/\.\*$/, '')).length < 3))
+                    fut = trimZeros(fut);
+                return { op: '<', version: fut.join('.') };
+            }
+            return c;
+        case '>':
+        case '>=':
+            // A target at or below the lower bound (a rollback) becomes the new lower bound.
+            if (compare(target, c.version) <= 0)
+                return { op: '>=', version: target };
+            if (strategy === 'bump' && c.op === '>=')
+                return { op: '>=', version: target };
+            if (strategy === 'replace' || strategy === 'auto') {
+                const len = strategies_releaseOf(c.version).length;
+                let base = futureVersion(len - 1, target);
+                if (all.some((x) => strategies_releaseOf(x.version.replace(/\.\*$/, '')).length < 3))
+                    base = trimZeros(base);
+                const version = base.join('.');
+                // A strict bound equal to the target would exclude it.
+                if (c.op === '>' && !satisfies(target, `>${version}`, { prereleases: true }))
+                    return { op: '>=', version };
+                return { op: c.op, version: c.op === '>=' && compare(version, target) > 0 ? target : version };
+            }
+            return c;
+        default:
+            return c;
+    }
+}
+function widenPrecision(upper, all) {
+    const r = strategies_releaseOf(upper);
+    if (r[r.length - 1] !== 0)
+        return r.length - 1;
+    const bounds = all.filter((x) => x.op === '>=' || x.op === '>' || x.op === '<').map((x) => x.version);
+    return rangePrecision(bounds.length > 0 ? bounds : [upper]);
+}
+/** `~=1.2` -> `>=1.2`, `<2` (its logical equivalent, for widening). */
+function splitCompatible(c) {
+    const r = strategies_releaseOf(c.version);
+    const upper = r.length > 1 ? r.slice(0, -1) : [...r];
+    upper[upper.length - 1] = (upper[upper.length - 1] ?? 0) + 1;
+    return [{ op: '>=', version: c.version }, { op: '<', version: upper.join('.') }];
+}
+/** After a replace, `==4.1.*,>=4.1.1` is just `==4.1.*`. */
+function dropRedundant(clauses, target) {
+    const [a, b] = clauses;
+    if (clauses.length === 2 && a && b && a.op === '==' && a.version.endsWith('.*') && b.op === '>=' && strategies_admits([a], target))
+        return [a];
+    return clauses;
+}
+/**
+ * New PEP 440 specifier text for `raw` so that it admits `target`, keeping spacing and
+ * operators. Returns `raw` unchanged when nothing needs to change. Throws StrategyError.
+ */
+function pep440NewValue(raw, target, strategy) {
+    if (!isValid(target))
+        throw new strategies_StrategyError(`${JSON.stringify(target)} is not a PEP 440 version`);
+    const trimmed = raw.trim();
+    if (strategy === 'pin') {
+        if (trimmed === '')
+            return `==${target}`;
+        const l = layoutOf(raw);
+        const first = l.clauses[0];
+        return `${first.lead}==${first.gap}${target}${l.clauses[l.clauses.length - 1].trail}`;
+    }
+    if (trimmed === '' || trimmed === '*') {
+        return strategy === 'bump' ? `>=${target}` : raw;
+    }
+    const layout = layoutOf(raw);
+    const clauses = layout.clauses.map((c) => {
+        const parsed = parseClause(`${c.op}${c.version}`);
+        if (!parsed)
+            throw new strategies_StrategyError(`${JSON.stringify(raw)} is not a valid PEP 440 specifier`);
+        return { op: c.op, version: c.version };
+    });
+    if (clauses.some((c) => c.op === '==='))
+        throw new strategies_StrategyError(`arbitrary equality (===) in ${JSON.stringify(raw)} cannot be updated`);
+    const excluded = clauses.find((c) => c.op === '!=' && satisfies(target, `==${c.version}`, { prereleases: true }));
+    if (excluded)
+        throw new strategies_StrategyError(`${target} is excluded by ${excluded.op}${excluded.version} in ${JSON.stringify(raw)}`);
+    let next;
+    if (strategy === 'bump') {
+        next = clauses.map((c) => updateClause(c, target, 'bump', clauses));
+    }
+    else if (strategies_admits(clauses, target)) {
+        return raw;
+    }
+    else if (strategy === 'widen') {
+        const base = clauses.length === 1 && clauses[0]?.op === '~=' ? splitCompatible(clauses[0]) : clauses;
+        next = base.map((c) => updateClause(c, target, 'widen', base));
+    }
+    else {
+        next = dropRedundant(clauses.map((c) => updateClause(c, target, strategy, clauses)), target);
+    }
+    if (!strategies_admits(next, target)) {
+        throw new strategies_StrategyError(`cannot make ${JSON.stringify(raw)} admit ${target} with the ${strategy} strategy`);
+    }
+    const unchanged = next.length === clauses.length && next.every((c, i) => c.op === clauses[i]?.op && c.version === clauses[i]?.version);
+    return unchanged ? raw : render(layout, next);
+}
+// ---------------------------------------------------------------------------------------------
+// Poetry
+function poetryAdmits(raw, target) {
     try {
-        const u = new URL(url);
-        u.username = '';
-        u.password = '';
-        u.hash = '';
-        return u.toString();
+        return satisfiesAny(target, poetryToPep440(raw), { prereleases: isPrerelease(target) });
     }
     catch {
-        return url;
+        return false;
     }
 }
-/**
- * Whose answers an entry holds: `anonymous` without a token, otherwise 16 hex digits of
- * sha256(sha256(token)). Hashing twice keeps the stored value from being the token's plain
- * digest, and 64 bits are plenty to keep one machine's tokens apart.
- */
-function tokenScope(token) {
-    if (!token)
-        return 'anonymous';
-    const inner = (0,external_node_crypto_.createHash)('sha256').update(token, 'utf8').digest();
-    return (0,external_node_crypto_.createHash)('sha256').update(inner).digest('hex').slice(0, 16);
+function poetryAlternative(alt, target, strategy) {
+    const m = /^(\s*)(\^|~(?!=))(\s*)(\S+)(\s*)$/.exec(alt);
+    if (m) {
+        const len = strategies_releaseOf(m[4]).length;
+        return `${m[1]}${m[2]}${m[3]}${shapeTo(target, len)}${m[5]}`;
+    }
+    const wildcard = /^(\s*)(==\s*)?([0-9]+(?:\.[0-9]+)*)\.[*xX](\s*)$/.exec(alt);
+    if (wildcard) {
+        const len = wildcard[3].split('.').length;
+        return `${wildcard[1]}${wildcard[2] ?? ''}${shapeTo(target, len)}.*${wildcard[4]}`;
+    }
+    const bare = /^(\s*)(=?\s*)(v?[0-9][^\s,<>=!~^*]*)(\s*)$/.exec(alt);
+    if (bare)
+        return `${bare[1]}${bare[2]}${target}${bare[4]}`;
+    // PEP 440-shaped Poetry constraints (`>=1.2,<2.0`, or `>=1.2 <2.0` with a space for "and")
+    // follow the PEP 440 rules; the user's separators are put back afterwards.
+    const pieces = alt.split(/(\s*,\s*|\s+(?=[<>=!~]))/);
+    const clauses = pieces.filter((_, i) => i % 2 === 0);
+    const seps = pieces.filter((_, i) => i % 2 === 1);
+    const next = pep440NewValue(clauses.join(','), target, strategy === 'widen' ? 'replace' : strategy).split(',');
+    if (next.length !== clauses.length)
+        return next.join(seps[0] ?? ',');
+    return next.map((c, i) => c + (seps[i] ?? '')).join('');
 }
-class MetadataCache {
-    dir;
-    scope;
-    #debug;
-    constructor(cacheDir, opts = {}) {
-        this.dir = external_node_path_namespaceObject.join(cacheDir, `metadata-v${FORMAT}`);
-        this.scope = tokenScope(opts.token);
-        this.#debug = opts.debug;
-    }
-    fileFor(url) {
-        return external_node_path_namespaceObject.join(this.dir, `${(0,external_node_crypto_.createHash)('sha256').update(`${this.scope}\n${cacheUrl(url)}`).digest('hex')}.json`);
-    }
-    async get(url) {
-        const file = this.fileFor(url);
-        let text;
-        try {
-            text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-        }
-        catch {
-            return undefined;
-        }
-        let entry;
-        try {
-            const parsed = CacheEntry.safeParse(JSON.parse(text));
-            // A hash collision or a hand-edited file: treat another URL or scope as corrupt too.
-            if (parsed.success && parsed.data.url === cacheUrl(url) && parsed.data.scope === this.scope)
-                entry = parsed.data;
-        }
-        catch {
-            entry = undefined;
-        }
-        if (!entry) {
-            this.#debug?.(`cache: dropping corrupt entry ${external_node_path_namespaceObject.basename(file)}`);
-            await this.delete(url);
-        }
-        return entry;
-    }
-    async put(url, entry) {
-        const file = this.fileFor(url);
-        const full = { format: FORMAT, url: cacheUrl(url), scope: this.scope, ...entry };
-        const tmp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
-        try {
-            await (0,promises_namespaceObject.mkdir)(this.dir, { recursive: true });
-            await (0,promises_namespaceObject.writeFile)(tmp, JSON.stringify(full), { encoding: 'utf8', mode: 0o600 });
-            await renameWithRetry(tmp, file);
-        }
-        catch (err) {
-            // A cache that cannot be written must not fail the command; it only costs a refetch.
-            this.#debug?.(`cache: could not write ${external_node_path_namespaceObject.basename(file)}: ${err instanceof Error ? err.message : String(err)}`);
-            await (0,promises_namespaceObject.rm)(tmp, { force: true }).catch(() => { });
-        }
-    }
-    async delete(url) {
-        await (0,promises_namespaceObject.rm)(this.fileFor(url), { force: true }).catch(() => { });
-    }
-}
-/** Windows refuses to rename over a file another process has open; that passes quickly. */
-async function renameWithRetry(from, to) {
-    for (let attempt = 0;; attempt++) {
-        try {
-            await (0,promises_namespaceObject.rename)(from, to);
-            return;
-        }
-        catch (err) {
-            const code = err.code;
-            if (attempt >= 5 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY'))
-                throw err;
-            await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/version.js
-/**
- * This tool's own version (semver: it is an npm package), sent in the User-Agent.
- * A constant rather than a read of package.json so that the ncc bundle carries it;
- * test/core/version.test.ts keeps the two equal.
- */
-const TOOL_NAME = 'fapilog-plugins';
-const TOOL_VERSION = '0.1.0';
-const USER_AGENT = `${TOOL_NAME}/${TOOL_VERSION}`;
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/http.js
-/**
- * One HTTP exchange with the marketplace, made patient: a timeout per attempt, retries with
- * exponential backoff and jitter for idempotent requests, the server's Retry-After and rate-limit
- * headers honoured, and a cap on the total time one request may spend waiting. Returns the final
- * response whatever its status; the caller decides what a status means.
- */
-
-
-const DEFAULT_HTTP_OPTIONS = {
-    timeoutMs: 30_000,
-    retries: 3,
-    backoffMs: 250,
-    maxBackoffMs: 8_000,
-    maxWaitMs: 60_000,
-};
-/** Statuses worth another try of an idempotent request: the server or a proxy in front of it failed. */
-const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
-/**
- * `Retry-After` as milliseconds: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
- * Undefined when absent or unreadable.
- */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/**
- * `X-RateLimit-Reset` as the epoch milliseconds when the window reopens. Servers disagree on its
- * unit: large values are epoch seconds (GitHub style), small ones seconds from now.
- */
-function parseRateLimitReset(value, now = Date.now()) {
-    if (value === null || !/^\d+(\.\d+)?$/.test(value.trim()))
-        return undefined;
-    const n = Number(value.trim());
-    return n > 1_000_000_000 ? n * 1000 : now + n * 1000;
-}
-/** Exponential backoff with "equal jitter": half the delay fixed, half random, so clients spread out. */
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-    const full = Math.min(maxMs, baseMs * 2 ** attempt);
-    return Math.round(full / 2 + random() * (full / 2));
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-}
-class HttpTransport {
-    options;
-    /** Epoch ms before which no request should go out: the server said the rate-limit window is spent. */
-    #gateUntil = 0;
-    constructor(options = {}) {
-        this.options = { ...DEFAULT_HTTP_OPTIONS, ...stripUndefined(options) };
-    }
-    #debug(message) {
-        this.options.debug?.(redact(message, this.options.token));
-    }
-    async send(req) {
-        const idempotent = req.method === 'GET';
-        const { retries, maxWaitMs } = this.options;
-        let waited = 0;
-        // Waits `ms` if the budget allows, else fails naming why it was asked to wait.
-        const wait = async (ms, why) => {
-            if (ms <= 0)
-                return;
-            if (waited + ms > maxWaitMs) {
-                throw new MarketplaceError('wait-limit', req.endpoint, `gave up: ${why} means waiting ${seconds(ms)} more, over the ${seconds(maxWaitMs)} limit on waiting (waited ${seconds(waited)} so far)`, { code: 'wait-limit' });
-            }
-            this.#debug(`waiting ${seconds(ms)} before ${req.endpoint}: ${why}`);
-            waited += ms;
-            await sleep(ms);
-        };
-        for (let attempt = 0;; attempt++) {
-            const gate = this.#gateUntil - Date.now();
-            if (gate > 0)
-                await wait(gate, 'the rate limit is spent until X-RateLimit-Reset');
-            const lastAttempt = attempt >= retries;
-            let res;
-            let body;
-            const started = Date.now();
-            try {
-                this.#debug(`-> ${req.method} ${req.url}${req.headers?.['If-None-Match'] ? ` (If-None-Match: ${req.headers['If-None-Match']})` : ''}`);
-                const signal = AbortSignal.timeout(this.options.timeoutMs);
-                res = await fetch(req.url, {
-                    method: req.method,
-                    headers: this.#headers(req),
-                    body: req.body ?? null,
-                    signal,
-                    redirect: 'follow',
-                });
-                body = await res.text();
-            }
-            catch (err) {
-                const failure = this.#networkError(req, err, attempt + 1);
-                this.#debug(`<- ${failure.message}`);
-                if (!idempotent || lastAttempt)
-                    throw failure;
-                await wait(backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs), `${failure.kind} error (retry ${attempt + 1} of ${retries})`);
-                continue;
-            }
-            this.#noteRateLimit(res.headers);
-            this.#debug(`<- ${res.status} ${req.endpoint} in ${Date.now() - started}ms` +
-                (res.headers.get('x-ratelimit-remaining') !== null ? ` (rate limit remaining ${res.headers.get('x-ratelimit-remaining')})` : ''));
-            const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-            // A 429 was refused before any work was done, so even a POST may be sent again.
-            const retryable = res.status === 429 || (idempotent && RETRYABLE_STATUSES.has(res.status));
-            if (!retryable || lastAttempt)
-                return { status: res.status, headers: res.headers, body, attempts: attempt + 1 };
-            const delay = (res.status === 429 || res.status === 503) && retryAfter !== undefined
-                ? retryAfter
-                : backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs);
-            await wait(delay, `HTTP ${res.status}${retryAfter !== undefined ? ' with Retry-After' : ''} (retry ${attempt + 1} of ${retries})`);
-        }
-    }
-    #headers(req) {
-        const headers = new Headers(req.headers);
-        headers.set('User-Agent', this.options.userAgent ?? USER_AGENT);
-        if (!headers.has('Accept'))
-            headers.set('Accept', 'application/json');
-        if (this.options.token)
-            headers.set('Authorization', `Bearer ${this.options.token}`);
-        return headers;
-    }
-    #noteRateLimit(headers) {
-        if (headers.get('x-ratelimit-remaining')?.trim() !== '0')
-            return;
-        const reset = parseRateLimitReset(headers.get('x-ratelimit-reset'));
-        if (reset !== undefined && reset > this.#gateUntil)
-            this.#gateUntil = reset;
-    }
-    #networkError(req, err, attempts) {
-        const origin = safeOrigin(req.url);
-        const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-        if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-            return new MarketplaceError('timeout', req.endpoint, `no answer from ${origin} within ${seconds(this.options.timeoutMs)}${tries}`);
-        }
-        const cause = err instanceof Error ? err.cause : undefined;
-        const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-        return new MarketplaceError('network', req.endpoint, redact(`cannot reach ${origin} (${detail})${tries}`, this.options.token), {
-            code: 'network',
-        });
-    }
-}
-/** The origin alone: never the path's query or any user:password@ part of a URL. */
-function safeOrigin(url) {
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return 'the marketplace';
-    }
-}
-function stripUndefined(o) {
-    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/limiter.js
-/** A counting semaphore: independent requests run in parallel, but never more than `limit` at once. */
-class Limiter {
-    limit;
-    #active = 0;
-    #queue = [];
-    constructor(limit) {
-        if (!Number.isInteger(limit) || limit < 1)
-            throw new RangeError(`concurrency must be a whole number >= 1, got ${limit}`);
-        this.limit = limit;
-    }
-    get active() {
-        return this.#active;
-    }
-    async run(task) {
-        if (this.#active < this.limit)
-            this.#active++;
-        // A released slot is handed straight to the next waiter, so a newcomer cannot slip in between.
-        else
-            await new Promise((resolve) => this.#queue.push(resolve));
-        try {
-            return await task();
-        }
-        finally {
-            const next = this.#queue.shift();
-            if (next)
-                next();
-            else
-                this.#active--;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
-
-
-
-function iso_datetime(params) {
-    return _isoDateTime(ZodISODateTime, params);
-}
-function iso_date(params) {
-    return core._isoDate(ZodISODate, params);
-}
-function iso_time(params) {
-    return core._isoTime(ZodISOTime, params);
-}
-function iso_duration(params) {
-    return core._isoDuration(ZodISODuration, params);
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
-
-
-function coerce_string(params) {
-    return core._coercedString(schemas.ZodString, params);
-}
-function coerce_number(params) {
-    return _coercedNumber(ZodNumber, params);
-}
-function coerce_boolean(params) {
-    return core._coercedBoolean(schemas.ZodBoolean, params);
-}
-function coerce_bigint(params) {
-    return core._coercedBigint(schemas.ZodBigInt, params);
-}
-function coerce_date(params) {
-    return core._coercedDate(schemas.ZodDate, params);
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js
-/**
- * The marketplace API contract as zod schemas: the single source of the types that the
- * client parses, the reference server emits, and openapi.yaml documents (a test keeps
- * the three in step). Field names follow the design story in shared/seed so that the
- * story's own Python client works unchanged.
- */
-
-const PLUGIN_TYPES = ['sink', 'processor', 'enricher', 'redactor', 'filter'];
-const PluginType = schemas_enum(PLUGIN_TYPES);
-/** ISO 8601 with an explicit offset (`+00:00`), which Python's datetime.fromisoformat reads on every version. */
-const Timestamp = iso_datetime({ offset: true });
-const ReleaseFile = object({
-    filename: schemas_string().min(1),
-    sha256: schemas_string().regex(/^[0-9a-f]{64}$/, 'lowercase hex sha256'),
-    size: schemas_number().int().nonnegative(),
-    url: schemas_string().min(1),
-});
-const Release = object({
-    name: schemas_string(),
-    package: schemas_string(),
-    version: schemas_string(),
-    fapilog_compatibility: schemas_string(),
-    requires_python: schemas_string().nullable(),
-    dependencies: array(schemas_string()),
-    yanked: schemas_boolean(),
-    yanked_reason: schemas_string().nullable(),
-    published_at: Timestamp,
-    readme: schemas_string(),
-    files: array(ReleaseFile),
-});
-/** A plugin as the story's `MarketplacePlugin`, describing its newest non-yanked final release. */
-const Plugin = object({
-    name: schemas_string(),
-    package: schemas_string(),
-    version: schemas_string(),
-    description: schemas_string(),
-    author: schemas_string(),
-    plugin_type: PluginType,
-    downloads: schemas_number().int().nonnegative(),
-    rating: schemas_number().min(0).max(5),
-    rating_count: schemas_number().int().nonnegative(),
-    homepage: schemas_string().nullable(),
-    repository: schemas_string().nullable(),
-    license: schemas_string(),
-    fapilog_compatibility: schemas_string(),
-    dependencies: array(schemas_string()),
-    published_at: Timestamp,
-    checksum: schemas_string().nullable(),
-});
-const SORT_KEYS = ['downloads', 'rating', 'name', 'updated'];
-const SortKey = schemas_enum(SORT_KEYS);
-const MAX_PER_PAGE = 100;
-/** Query of `GET /plugins` and `GET /plugins/search`. */
-const ListQuery = object({
-    q: schemas_string().optional(),
-    type: PluginType.optional(),
-    author: schemas_string().optional(),
-    min_rating: coerce_number().min(0).max(5).optional(),
-    sort: SortKey.optional(),
-    page: coerce_number().int().min(1).default(1),
-    per_page: coerce_number().int().min(1).max(MAX_PER_PAGE).default(20),
-});
-const SearchResult = object({
-    plugins: array(Plugin),
-    total: schemas_number().int().nonnegative(),
-    page: schemas_number().int().min(1),
-    per_page: schemas_number().int().min(1),
-});
-const VersionsResponse = object({
-    versions: array(schemas_string()),
-    releases: array(Release),
-});
-const DownloadInfo = object({
-    url: schemas_string().min(1),
-    filename: schemas_string().min(1),
-    sha256: schemas_string().regex(/^[0-9a-f]{64}$/),
-});
-const BatchEntry = object({ plugin: Plugin, releases: array(Release) });
-/** Keys are the names exactly as requested; unknown names map to null. */
-const BatchResponse = object({ plugins: record(schemas_string(), BatchEntry.nullable()) });
-const FapilogVersions = object({ versions: array(schemas_string()) });
-const ErrorBody = object({ error: object({ code: schemas_string(), message: schemas_string() }) });
-/** The `metadata` part of a publish request (multipart), next to one part per file. */
-const PublishMetadata = object({
-    name: schemas_string().min(1),
-    version: schemas_string().min(1),
-    description: schemas_string().default(''),
-    author: schemas_string().default('Unknown'),
-    plugin_type: PluginType,
-    license: schemas_string().default('Unknown'),
-    homepage: schemas_string().nullable().default(null),
-    repository: schemas_string().nullable().default(null),
-    fapilog_compatibility: schemas_string().min(1),
-    requires_python: schemas_string().nullable().default(null),
-    dependencies: array(schemas_string()).default([]),
-    readme: schemas_string().default(''),
-    files: array(object({ filename: schemas_string().min(1), sha256: schemas_string().regex(/^[0-9a-f]{64}$/) })).min(1),
-});
-const PUBLISH_STATUSES = ['published', 'unchanged'];
-const PublishResponse = Release.extend({ status: schemas_enum(PUBLISH_STATUSES) });
-const YankRequest = object({ reason: schemas_string().min(1) });
-const RatingRequest = object({ stars: schemas_number().int().min(1).max(5) });
-const RatingResponse = object({
-    name: schemas_string(),
-    rating: schemas_number().min(0).max(5),
-    rating_count: schemas_number().int().nonnegative(),
-});
-/** PEP 691 JSON simple index, project page. */
-const SimpleProject = object({
-    meta: object({ 'api-version': schemas_string() }),
-    name: schemas_string(),
-    files: array(object({
-        filename: schemas_string(),
-        url: schemas_string(),
-        hashes: object({ sha256: schemas_string() }),
-        'requires-python': schemas_string().optional(),
-        yanked: union([schemas_boolean(), schemas_string()]).optional(),
-    })),
-});
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
-
-
-
-
-
-
-const DEFAULT_CONCURRENCY = 4;
-const DEFAULT_TTL_MS = 10 * 60_000;
-/** Names per batch request, to keep the URL well under common proxy limits. */
-const BATCH_CHUNK = 100;
-class MarketplaceClient {
-    settings;
-    /** True once any result came from a stale cache copy because the marketplace could not be asked. */
-    stale = false;
-    /** Requests sent over the network by this client (retries included), for diagnostics. */
-    requests = 0;
-    #base;
-    #http;
-    #cache;
-    #limiter;
-    #ttlMs;
-    #warn;
-    #debug;
-    /**
-     * GETs in flight or answered, by URL: for the client's lifetime (one command run) every URL
-     * costs at most one successful lookup. A failed lookup is forgotten as soon as it settles, so
-     * a later call asks again instead of replaying the old error.
-     */
-    #inflight = new Map();
-    constructor(settings, opts = {}) {
-        this.settings = settings;
-        this.#base = settings.url.replace(/\/+$/, '');
-        const token = settings.token;
-        this.#warn = (m) => opts.warn?.(redact(m, token));
-        this.#debug = (m) => opts.debug?.(redact(m, token));
-        this.#http = new HttpTransport({
-            timeoutMs: opts.timeoutMs,
-            retries: opts.retries,
-            backoffMs: opts.backoffMs,
-            maxWaitMs: opts.maxWaitMs,
-            token,
-            debug: opts.debug ? this.#debug : undefined,
-        });
-        this.#cache = new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined });
-        this.#limiter = new Limiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
-        this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
-    }
-    // ---- discovery -------------------------------------------------------------------------
-    async search(query) {
-        return this.#getJson(`/plugins/search${queryString(query)}`, SearchResult, false);
-    }
-    async list(query = {}) {
-        return this.#getJson(`/plugins${queryString(query)}`, SearchResult, false);
-    }
-    /** By short name (`loki`) or package name (`fapilog-loki`); null when the marketplace has no such plugin. */
-    async getPlugin(name) {
-        return this.#getJson(`/plugins/${segment(name)}`, Plugin, true);
-    }
-    async versions(name) {
-        return this.#getJson(`/plugins/${segment(name)}/versions`, VersionsResponse, true);
-    }
-    async release(name, version) {
-        return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}`, Release, true);
-    }
-    /** Where to fetch a release's file. Not cached on disk: the server counts each download. */
-    async download(name, version) {
-        return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}/download`, DownloadInfo, false, { cache: false });
-    }
-    /**
-     * Plugins and their releases for many names in one round trip (one request per 100 names).
-     * Keys are the names exactly as given; unknown names map to null.
-     */
-    async batch(names) {
-        const unique = [...new Set(names)].sort();
-        const out = {};
-        if (unique.length === 0)
-            return out;
-        const chunks = [];
-        for (let i = 0; i < unique.length; i += BATCH_CHUNK)
-            chunks.push(unique.slice(i, i + BATCH_CHUNK));
-        const answers = await Promise.all(chunks.map((chunk) => this.#getJson(`/plugins/batch?names=${chunk.map(encodeURIComponent).join(',')}`, BatchResponse, false)));
-        answers.forEach((answer, i) => {
-            for (const name of chunks[i] ?? []) {
-                if (!(name in answer.plugins)) {
-                    throw new MarketplaceError('invalid-response', `GET /plugins/batch`, `response field "plugins.${name}": missing (every requested name must be a key)`);
-                }
-                out[name] = answer.plugins[name] ?? null;
-            }
-        });
+/** New Poetry constraint (Poetry syntax kept) admitting `target`. Throws StrategyError. */
+function poetryNewValue(raw, target, strategy) {
+    if (!isValid(target))
+        throw new strategies_StrategyError(`${JSON.stringify(target)} is not a PEP 440 version`);
+    const lead = /^\s*/.exec(raw)?.[0] ?? '';
+    const trail = /\s*$/.exec(raw)?.[0] ?? '';
+    const body = raw.trim();
+    if (strategy === 'pin')
+        return `${lead}${target}${trail}`;
+    if (body === '' || body === '*')
+        return strategy === 'bump' ? `${lead}>=${target}${trail}` : raw;
+    if (strategy !== 'bump' && poetryAdmits(raw, target))
+        return raw;
+    const alternatives = raw.split(/(\|\|?)/);
+    // alternatives: [alt, sep, alt, sep, alt...]
+    const alts = alternatives.filter((_, i) => i % 2 === 0);
+    const seps = alternatives.filter((_, i) => i % 2 === 1);
+    const lastIsRange = !/^\s*(\^|~(?!=)|=?\s*v?[0-9])/.test(alts[alts.length - 1]);
+    if (strategy === 'widen' && lastIsRange) {
+        // A PEP 440-shaped range widens in place (`>=1.0,<2.0` -> `>=1.0,<3.0`).
+        const idx = alts.length - 1;
+        const pieces = alts[idx].split(/(\s*,\s*|\s+(?=[<>=!~]))/);
+        const clauses = pieces.filter((_, i) => i % 2 === 0);
+        const between = pieces.filter((_, i) => i % 2 === 1);
+        const next = pep440NewValue(clauses.join(','), target, 'widen').split(',');
+        alts[idx] = next.length === clauses.length ? next.map((c, i) => c + (between[i] ?? '')).join('') : next.join(between[0] ?? ',');
+        const out = alts.map((a, i) => a + (seps[i] ?? '')).join('');
+        if (!poetryAdmits(out, target))
+            throw new strategies_StrategyError(`cannot widen ${JSON.stringify(raw)} to admit ${target}`);
         return out;
     }
-    /** The fapilog releases the marketplace knows, PEP 440 ascending. */
-    async fapilogVersions() {
-        return (await this.#getJson('/fapilog/versions', FapilogVersions, false)).versions;
+    if (strategy === 'widen') {
+        const lastAlt = alts[alts.length - 1];
+        const shaped = poetryAlternative(lastAlt.trim(), target, 'replace');
+        const sep = seps[0] ?? '||';
+        const out = `${raw.replace(/\s*$/, '')} ${sep} ${shaped.trim()}${trail}`;
+        if (!poetryAdmits(out, target))
+            throw new strategies_StrategyError(`cannot widen ${JSON.stringify(raw)} to admit ${target}`);
+        return out;
     }
-    /** Current and latest version of each installed plugin, from one batch lookup. */
-    async checkUpdates(installed) {
-        const found = await this.batch(installed.map((p) => p.name));
-        return installed.map(({ name, version }) => {
-            const entry = found[name] ?? null;
-            const latest = entry ? (newestFinal(entry.releases.filter((r) => !r.yanked).map((r) => r.version)) ?? entry.plugin.version) : null;
+    // bump / replace / auto act on the last (highest) alternative.
+    const idx = alts.length - 1;
+    alts[idx] = poetryAlternative(alts[idx], target, strategy);
+    let out = '';
+    alts.forEach((a, i) => {
+        out += a;
+        if (i < seps.length)
+            out += seps[i];
+    });
+    if (!poetryAdmits(out, target))
+        throw new strategies_StrategyError(`cannot make ${JSON.stringify(raw)} admit ${target} with the ${strategy} strategy`);
+    return out;
+}
+/** Pipfile values: `*` means any; otherwise PEP 440 (a bare version means `==`). */
+function pipfileNewValue(raw, target, strategy) {
+    const body = raw.trim();
+    if (body === '*' || body === '') {
+        if (strategy === 'pin')
+            return `==${target}`;
+        return strategy === 'bump' ? `>=${target}` : raw;
+    }
+    if (/^[0-9]/.test(body))
+        return strategy === 'pin' || !satisfies(target, `==${body}`, { prereleases: true }) || strategy === 'bump' ? target : raw;
+    return pep440NewValue(raw, target, strategy);
+}
+/** The new constraint text for a specifier written in `syntax`. */
+function strategies_newSpecifierValue(raw, syntax, target, strategy) {
+    switch (syntax) {
+        case 'poetry':
+            return poetryNewValue(raw, target, strategy);
+        case 'pipfile':
+            return pipfileNewValue(raw, target, strategy);
+        default:
+            return pep440NewValue(raw, target, strategy);
+    }
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/rewrite.js
+/**
+ * Minimal edits to manifests: a new specifier replaces exactly the old specifier's span (quotes,
+ * extras, markers, comments and everything else stay byte for byte), new `--hash` values replace
+ * exactly the old hash options, keeping their continuation layout.
+ */
+
+
+class EditError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'EditError';
+}
+/**
+ * The specifier edit that makes `dep` admit `target` under `strategy`. Throws StrategyError when
+ * it cannot or must not (ignored requirement, URL requirement, `!=` excluding the target, `===`,
+ * an unreadable constraint).
+ */
+function rewrite_planSpecifier(dep, target, strategy = 'auto') {
+    if (dep.ignored) {
+        throw new StrategyError(`${dep.rawName} in ${dep.location.file}:${dep.location.line} is marked "# fapilog-plugins: ignore"`);
+    }
+    if (dep.specifierSpan === null) {
+        throw new StrategyError(`${dep.rawName} in ${dep.location.file}:${dep.location.line} has no version specifier to change (${dep.url ?? 'no version field'})`);
+    }
+    if (dep.problem !== null)
+        throw new StrategyError(`${dep.rawName} in ${dep.location.file}:${dep.location.line}: ${dep.problem}`);
+    const to = newSpecifierValue(dep.rawSpecifier, dep.syntax, target, strategy);
+    if (to === dep.rawSpecifier)
+        return { from: dep.rawSpecifier, to, edit: null };
+    return { from: dep.rawSpecifier, to, edit: continuationAwareEdit(dep, to) ?? { start: dep.specifierSpan.start, end: dep.specifierSpan.end, text: to } };
+}
+const CONTINUATION = /\\(?:\r\n|\n|\r)/g;
+/**
+ * A requirements-file specifier written across a backslash continuation (`name==\` and the
+ * version on the next line) is one logical string but several physical lines. Replacing the whole
+ * span would join them; instead only the part that differs (common prefix and suffix kept) is
+ * replaced, mapped back to file offsets, so the line breaks stay where they were. null when the
+ * span has no continuation (the plain edit is already minimal) or the change itself crosses one.
+ */
+function continuationAwareEdit(dep, to) {
+    const span = dep.specifierSpan;
+    if (span === null || dep.kind !== 'requirements')
+        return null;
+    const raw = dep.location.text.slice(span.start - dep.location.start, span.end - dep.location.start);
+    if (!CONTINUATION.test(raw))
+        return null;
+    CONTINUATION.lastIndex = 0;
+    // File offset of each logical character of the span.
+    const map = [];
+    let logical = '';
+    for (let i = 0; i < raw.length;) {
+        CONTINUATION.lastIndex = i;
+        const m = CONTINUATION.exec(raw);
+        if (m && m.index === i) {
+            i += m[0].length;
+            continue;
+        }
+        logical += raw[i];
+        map.push(span.start + i);
+        i += 1;
+    }
+    CONTINUATION.lastIndex = 0;
+    if (logical !== dep.rawSpecifier)
+        return null;
+    let p = 0;
+    while (p < logical.length && p < to.length && logical[p] === to[p])
+        p += 1;
+    let q = 0;
+    while (q < logical.length - p && q < to.length - p && logical[logical.length - 1 - q] === to[to.length - 1 - q])
+        q += 1;
+    const oldEnd = logical.length - q;
+    const start = p < logical.length ? map[p] : span.end;
+    const end = oldEnd > p ? map[oldEnd - 1] + 1 : start;
+    // The replaced stretch must not swallow a continuation (that would join the lines after all).
+    if (oldEnd > p && end - start !== oldEnd - p)
+        return null;
+    return { start, end, text: to.slice(p, to.length - q) };
+}
+/**
+ * Replaces a requirement's `--hash` options with one `--hash=sha256:...` per value, reusing the
+ * separator written between the first two (e.g. ` \\\n    `) or a space. null when the
+ * requirement had no hashes (hashes are never added where there were none).
+ */
+function rewrite_planHashes(dep, fileText, sha256) {
+    if (dep.hashSpan === null)
+        return null;
+    if (sha256.length === 0)
+        throw new EditError(`no sha256 values to write for ${dep.rawName}`);
+    for (const h of sha256)
+        if (!/^[0-9a-f]{64}$/i.test(h))
+            throw new EditError(`${JSON.stringify(h)} is not a sha256 hex digest`);
+    const old = fileText.slice(dep.hashSpan.start, dep.hashSpan.end);
+    const opts = [...old.matchAll(/--hash(=|\s+)([a-z0-9]+:[0-9a-f]+)/gi)];
+    const form = opts[0]?.[1] === '=' || opts.length === 0 ? '=' : ' ';
+    let sep = ' ';
+    const a = opts[0];
+    const b = opts[1];
+    if (a && b && a.index !== undefined && b.index !== undefined) {
+        sep = old.slice(a.index + a[0].length, b.index);
+    }
+    else {
+        // One hash on its own continuation line: further hashes get continuation lines like it.
+        const lineStart = fileText.lastIndexOf('\n', dep.hashSpan.start - 1) + 1;
+        const indent = fileText.slice(lineStart, dep.hashSpan.start);
+        if (lineStart > 0 && /^[ \t]*$/.test(indent) && /\\\r?\n$/.test(fileText.slice(0, lineStart))) {
+            sep = ` \\${fileText[lineStart - 2] === '\r' ? '\r\n' : '\n'}${indent}`;
+        }
+    }
+    const text = sha256.map((h) => `--hash${form}sha256:${h.toLowerCase()}`).join(sep);
+    return text === old ? null : { start: dep.hashSpan.start, end: dep.hashSpan.end, text };
+}
+/** Applies non-overlapping edits; the text outside the edited spans is untouched. */
+function rewrite_applyEdits(text, edits) {
+    const sorted = [...edits].sort((x, y) => x.start - y.start || x.end - y.end);
+    for (let i = 0; i < sorted.length; i += 1) {
+        const e = sorted[i];
+        if (e.start < 0 || e.end < e.start || e.end > text.length)
+            throw new EditError(`edit [${e.start}, ${e.end}) is outside the text (length ${text.length})`);
+        const prev = sorted[i - 1];
+        if (prev && prev.end > e.start)
+            throw new EditError(`edits [${prev.start}, ${prev.end}) and [${e.start}, ${e.end}) overlap`);
+    }
+    let out = '';
+    let pos = 0;
+    for (const e of sorted) {
+        out += text.slice(pos, e.start) + e.text;
+        pos = e.end;
+    }
+    return out + text.slice(pos);
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/verify.js
+/**
+ * Re-reading an edited manifest before anything is written: the new text must parse as the same
+ * format, the edited requirements must read back with the new specifier (and hashes), and every
+ * other requirement must read back exactly as before. Pure: text in, a reason or null out.
+ */
+
+function same(a, b) {
+    return (a.name === b.name &&
+        a.section === b.section &&
+        a.rawSpecifier === b.rawSpecifier &&
+        a.markers === b.markers &&
+        a.url === b.url &&
+        a.ignored === b.ignored &&
+        a.hashes.join(',') === b.hashes.join(',') &&
+        a.extras.join(',') === b.extras.join(','));
+}
+const key = (d) => `${d.name}\u0000${d.section}`;
+function sortedHashes(hs) {
+    return [...hs].map((h) => h.replace(/^sha256:/, '').toLowerCase()).sort().join(',');
+}
+/**
+ * Checks `after` against `before`: `changed` requirements read back as expected, `added` ones are
+ * new, and nothing else differs. Returns the reason it is wrong, or null.
+ */
+function verify_verifyManifestEdit(file, kind, beforeText, afterText, expect) {
+    let before;
+    let after;
+    try {
+        // Both read the same way, so an included file's section (`constraints`) does not differ.
+        before = readManifest(file, beforeText, kind);
+    }
+    catch (err) {
+        return `the text before the edit does not parse (${err.message})`;
+    }
+    try {
+        after = readManifest(file, afterText, kind);
+    }
+    catch (err) {
+        return `the edited text does not parse (${err.message})`;
+    }
+    const changed = new Map((expect.changed ?? []).map((e) => [key(e), e]));
+    const added = expect.added ?? [];
+    const wantCount = before.dependencies.length + added.length;
+    if (after.dependencies.length !== wantCount) {
+        return `${after.dependencies.length} requirements read back, expected ${wantCount}`;
+    }
+    const remaining = [...after.dependencies];
+    for (const a of added) {
+        // The new one is the requirement whose removal lines the rest up with the file before.
+        const aligns = (i) => {
+            const rest = remaining.filter((_, j) => j !== i);
+            return before.dependencies.every((b, j) => rest[j]?.name === b.name && rest[j]?.section === b.section);
+        };
+        const i = remaining.findIndex((d, j) => d.name === a.name && d.section === a.section && aligns(j));
+        if (i < 0)
+            return `${a.name} was not found in ${a.section} after the edit`;
+        const dep = remaining[i];
+        if (dep.rawSpecifier !== a.rawSpecifier)
+            return `${a.name} reads back as ${JSON.stringify(dep.rawSpecifier)}, expected ${JSON.stringify(a.rawSpecifier)}`;
+        if (a.hashes && sortedHashes(dep.hashes) !== sortedHashes(a.hashes))
+            return `${a.name} hashes read back as ${dep.hashes.join(', ') || 'none'}`;
+        if (dep.problem !== null)
+            return `${a.name}: ${dep.problem}`;
+        remaining.splice(i, 1);
+    }
+    for (let i = 0; i < before.dependencies.length; i += 1) {
+        const b = before.dependencies[i];
+        const d = remaining[i];
+        if (d.name !== b.name || d.section !== b.section)
+            return `${b.name} (${b.section}) is no longer where it was after the edit`;
+        const e = changed.get(key(b));
+        if (!e) {
+            if (!same(b, d))
+                return `${b.name} (${b.section}) changed, but it was not to be edited`;
+            continue;
+        }
+        if (d.rawSpecifier !== e.rawSpecifier)
+            return `${b.name} reads back as ${JSON.stringify(d.rawSpecifier)}, expected ${JSON.stringify(e.rawSpecifier)}`;
+        if (d.problem !== null)
+            return `${b.name}: ${d.problem}`;
+        if (e.hashes) {
+            if (sortedHashes(d.hashes) !== sortedHashes(e.hashes))
+                return `${b.name} hashes read back as ${d.hashes.join(', ') || 'none'}`;
+        }
+        else if (sortedHashes(d.hashes) !== sortedHashes(b.hashes)) {
+            return `${b.name} hashes changed, but they were not to be replaced`;
+        }
+        if (d.markers !== b.markers || d.extras.join(',') !== b.extras.join(','))
+            return `${b.name} lost its extras or markers in the edit`;
+    }
+    return null;
+}
+/**
+ * The text outside the edited spans is the same: `after` is `before` with each span replaced.
+ * Guards the edit code itself (a wrong offset shows up here, not in a user's file).
+ */
+function verify_outsideSpansUnchanged(before, after, spans) {
+    const sorted = [...spans].sort((a, b) => a.start - b.start);
+    let pos = 0;
+    let at = 0;
+    for (const s of sorted) {
+        const keep = before.slice(pos, s.start);
+        if (after.slice(at, at + keep.length) !== keep)
+            return false;
+        at += keep.length;
+        if (after.slice(at, at + s.text.length) !== s.text)
+            return false;
+        at += s.text.length;
+        pos = s.end;
+    }
+    return after.slice(at) === before.slice(pos);
+}
+/**
+ * A verifier (for a writer that re-reads what it wrote) that `name` in `section` now has the raw
+ * specifier `expected`.
+ */
+function expectSpecifier(name, expected, section) {
+    return (_text, reread) => {
+        const deps = reread.dependencies.filter((d) => d.name === name && (section === undefined || d.section === section));
+        if (deps.length === 0)
+            return `${name}${section ? ` (${section})` : ''} is no longer found after the edit`;
+        if (!deps.some((d) => d.rawSpecifier === expected)) {
+            return `${name} reads back as ${deps.map((d) => JSON.stringify(d.rawSpecifier)).join(', ')}, expected ${JSON.stringify(expected)}`;
+        }
+        const bad = deps.find((d) => d.rawSpecifier === expected && d.problem !== null);
+        return bad ? `${name}: ${bad.problem}` : null;
+    };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/changes.js
+/**
+ * Building a FileChange from a file as it was read and its edited text, and the one check every
+ * planned change passes: the new bytes are the old bytes with only the edited spans replaced.
+ */
+
+
+
+
+/** Bytes that are not UTF-8 show in a diff as `\xNN` (a terminal would print U+FFFD). */
+function visible(text) {
+    return text.replace(/[\uDC80-\uDCFF]/g, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16).toUpperCase()}`);
+}
+/**
+ * The change that turns `source` into `afterText`. `edits`, when given, are the spans that were
+ * replaced: the text outside them must be untouched, and the bytes must round-trip exactly.
+ */
+function changes_fileChange(source, afterText, edits) {
+    if (edits && !outsideSpansUnchanged(source.text, afterText, edits)) {
+        throw new CoreError('edit-rejected', `${source.path}: the edit would change text outside the edited spans; nothing was changed`, { files: [source.path] });
+    }
+    let after;
+    try {
+        after = encodeText(afterText);
+    }
+    catch (err) {
+        if (err instanceof EncodingError)
+            throw new CoreError('edit-rejected', `${source.path}: ${err.message}; nothing was changed`, { files: [source.path], cause: err });
+        throw err;
+    }
+    // Decoding is lossless by construction; this proves it for these bytes before anyone writes them.
+    if (decodeBytes(after) !== afterText) {
+        throw new CoreError('edit-rejected', `${source.path}: the edited text does not survive encoding; nothing was changed`, { files: [source.path] });
+    }
+    return { path: source.path, before: source.bytes, after, diff: unifiedDiff(source.path, visible(source.text), visible(afterText)) };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/plan-update.js
+
+
+
+
+
+
+
+
+
+/** The lock commands for the lockfiles of a project after these packages changed. */
+function plan_update_lockPlans(lockfiles, packages) {
+    const out = [];
+    const seen = new Set();
+    for (const lockfile of packages.length > 0 ? lockfiles : []) {
+        for (const pkg of packages) {
+            const cmd = lockCommand(lockfile, pkg);
+            const key = `${lockfile}\u0000${cmd.display}`;
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            const slash = lockfile.lastIndexOf('/');
+            out.push({ lockfile, directory: slash < 0 ? '' : lockfile.slice(0, slash), ...cmd });
+        }
+    }
+    return out;
+}
+/**
+ * The specifier (and hash) edits for a set of requirements, grouped into one verified change per
+ * manifest. Pure: the scanned project and the requests in. A request that cannot be done (an
+ * ignored requirement, a URL, `!=` excluding the target, no hashes to write) is skipped with the
+ * reason; a change that does not read back as planned throws `edit-rejected`.
+ */
+function planEdits(scan, requests) {
+    const work = new Map();
+    const planned = [];
+    const skipped = [];
+    for (const req of requests) {
+        const dep = req.dependency;
+        const pkg = req.package ?? dep.name;
+        const at = { package: pkg, file: dep.location.file, line: dep.location.line };
+        const source = scan.sources.get(dep.location.file);
+        if (!source) {
+            skipped.push({ ...at, reason: 'the manifest could not be read again' });
+            continue;
+        }
+        let plan;
+        try {
+            plan = planSpecifier(dep, req.target, req.strategy);
+        }
+        catch (err) {
+            skipped.push({ ...at, reason: err.message });
+            continue;
+        }
+        const edits = plan.edit ? [plan.edit] : [];
+        let hashes;
+        if (dep.hashes.length > 0) {
+            const sha = req.sha256 ?? [];
+            if (sha.length === 0) {
+                skipped.push({ ...at, reason: `the marketplace lists no files (sha256) for ${pkg} ${req.target}, so its --hash lines cannot be replaced` });
+                continue;
+            }
+            let hashEdit;
+            try {
+                hashEdit = planHashes(dep, source.text, sha);
+            }
+            catch (err) {
+                skipped.push({ ...at, reason: err.message });
+                continue;
+            }
+            if (hashEdit) {
+                edits.push(hashEdit);
+                hashes = sha.map((h) => h.toLowerCase());
+            }
+        }
+        const manifest = scan.manifests.find((m) => m.file === dep.location.file);
+        const fileWork = work.get(dep.location.file) ?? { file: dep.location.file, kind: manifest?.kind ?? dep.kind, edits: [], expect: [] };
+        fileWork.edits.push(...edits);
+        // Re-read on its own, an included requirements file has the section `requirements`.
+        const section = fileWork.kind === 'requirements' ? 'requirements' : dep.section;
+        if (edits.length > 0)
+            fileWork.expect.push({ name: dep.name, section, rawSpecifier: plan.to, hashes });
+        work.set(dep.location.file, fileWork);
+        planned.push({
+            ...at,
+            section: dep.section,
+            status: req.status ?? 'outdated',
+            current: req.current ?? null,
+            target: req.target,
+            from: plan.from,
+            to: plan.to,
+            hashesReplaced: hashes !== undefined,
+        });
+    }
+    const changes = [];
+    for (const w of work.values()) {
+        if (w.edits.length === 0)
+            continue;
+        const source = scan.sources.get(w.file);
+        if (!source)
+            continue;
+        let after;
+        try {
+            after = applyEdits(source.text, w.edits);
+        }
+        catch (err) {
+            throw new CoreError('edit-rejected', `refusing to change ${w.file}: ${err.message}`, { files: [w.file], cause: err });
+        }
+        const problem = verifyManifestEdit(w.file, w.kind, source.text, after, { changed: w.expect });
+        if (problem !== null) {
+            throw new CoreError('edit-rejected', `refusing to change ${w.file}: ${problem}`, { files: [w.file] });
+        }
+        changes.push(fileChange(source, after, w.edits));
+    }
+    return { changes, planned, skipped };
+}
+async function planUpdate(opts) {
+    const check = 'check' in opts ? opts.check : await checkProject(opts);
+    const strategy = opts.strategy ?? 'auto';
+    const { report, scan, entries } = check;
+    if (scan.invalid.length > 0) {
+        // Updating around a manifest that does not parse would say "nothing to update" and hide it.
+        throw new CoreError('invalid-manifest', scan.invalid.map((i) => `${i.file}: ${i.reason}`).join('; '), { files: scan.invalid.map((i) => i.file) });
+    }
+    const wanted = new Set((opts.names ?? []).map((n) => packageName(n)));
+    const present = new Set(report.plugins.map((p) => p.package));
+    const missing = [...wanted].filter((n) => !present.has(n));
+    if (missing.length > 0) {
+        throw new CoreError('unknown-plugin', `${missing.join(', ')} ${missing.length === 1 ? 'is not a plugin dependency' : 'are not plugin dependencies'} of this project (or ignored)`, { subject: missing.join(', ') });
+    }
+    const byPackage = new Map();
+    for (const [k, v] of Object.entries(check.plugins))
+        if (v || !byPackage.has(packageName(k)))
+            byPackage.set(packageName(k), v);
+    const skippedEarly = [];
+    const requests = [];
+    for (const { entry, dependency } of entries) {
+        if (wanted.size > 0 && !wanted.has(entry.package))
+            continue;
+        const at = { package: entry.package, file: entry.location.file, line: entry.location.line };
+        const why = notUpdatable(entry, report.fapilog.version);
+        const target = entry.latestCompatible;
+        if (why !== null || target === null) {
+            if (why && (wanted.size > 0 || why.needsAttention))
+                skippedEarly.push({ ...at, reason: why.reason });
+            continue;
+        }
+        const release = byPackage.get(entry.package)?.releases.find((r) => sameVersion(r.version, target));
+        requests.push({
+            dependency,
+            target,
+            strategy,
+            sha256: release?.files.map((f) => f.sha256) ?? null,
+            package: entry.package,
+            status: entry.status,
+            current: entry.current,
+        });
+    }
+    const { changes, planned, skipped } = planEdits(scan, requests);
+    const lock = plan_update_lockPlans(scan.lockfiles, [...new Set(planned.map((c) => c.package))]);
+    // Skips in report order, as the user reads the report.
+    const order = new Map(entries.map((e, i) => [`${e.entry.location.file}:${e.entry.location.line}:${e.entry.package}`, i]));
+    const allSkipped = [...skippedEarly, ...skipped].sort((a, b) => (order.get(`${a.file}:${a.line}:${a.package}`) ?? 0) - (order.get(`${b.file}:${b.line}:${b.package}`) ?? 0));
+    return { report, strategy, changes, planned, skipped: allSkipped, lock };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/choose-release.js
+/**
+ * Choosing the release `install` adds, from the marketplace's answer and the scanned project
+ * (pure): the newest final release compatible with the project's fapilog, or the one asked for
+ * if it is allowed; refused when yanked, incompatible, or in conflict with the project's pins.
+ * And the upper bound a `>=` range gets when a newer release already needs another fapilog: a
+ * resolver may otherwise pick that release and move fapilog with it, or backtrack with an error
+ * that does not say why.
+ */
+
+
+
+
+
+
+
+function choose_release_parseInstallRequest(spec) {
+    const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:==\s*([^\s=]+))?\s*$/.exec(spec);
+    if (!m?.[1]) {
+        throw new InstallRefused('bad-request', `${JSON.stringify(spec)} is not <name> or <name>==<version> (e.g. loki or fapilog-loki==1.4.0)`);
+    }
+    const version = m[2] ?? null;
+    if (version !== null && !isValidVersion(version))
+        throw new InstallRefused('bad-request', `${JSON.stringify(version)} is not a PEP 440 version`);
+    return { package: packageName(m[1]), version };
+}
+/** The project's exact versions of a package: lockfile entries and `==` pins, with where they are. */
+function projectPins(scan, name) {
+    const pins = [];
+    const locked = scan.locked.get(name);
+    if (locked)
+        pins.push({ version: locked.version, where: locked.lockfile });
+    for (const m of scan.manifests) {
+        for (const d of m.dependencies) {
+            if (d.name === name && d.pinned)
+                pins.push({ version: d.pinned, where: `${d.location.file}:${d.location.line}` });
+        }
+    }
+    return pins;
+}
+/** The release's declared dependencies that the project's own pins or locked versions rule out. */
+function dependencyConflicts(release, scan) {
+    const conflicts = [];
+    for (const requirement of release.dependencies) {
+        let parsed;
+        try {
+            parsed = parseRequirement(requirement);
+        }
+        catch {
+            continue; // the marketplace validated it at publish time; nothing sensible to compare
+        }
+        const name = normalizeName(parsed.name);
+        // fapilog itself is judged by fapilog_compatibility; extras-only requirements need not apply.
+        if (name === 'fapilog' || parsed.url || (parsed.markers && /\bextra\s*==/.test(parsed.markers)))
+            continue;
+        for (const pin of projectPins(scan, name)) {
+            if (!satisfies(pin.version, parsed.specifier, { prereleases: true })) {
+                conflicts.push(`it needs ${requirement.trim()}, but the project has ${name}==${pin.version} (${pin.where})`);
+            }
+        }
+    }
+    return [...new Set(conflicts)];
+}
+function fapilogPhrase(f) {
+    return f.from ? `fapilog ${f.version} (${f.source}, ${f.from})` : `fapilog ${f.version} (${f.source})`;
+}
+/** Picks the release to install, or refuses. Pure: the scan and the marketplace answers in. */
+function choose_release_chooseRelease(request, entry, scan, fapilogVersions, fapilogOverride) {
+    const pkg = request.package;
+    if (!entry)
+        throw new InstallRefused('not-found', `${pkg} is not in the marketplace`);
+    const { fapilog, warnings } = resolveFapilogVersion(scan, fapilogVersions, fapilogOverride);
+    const fv = fapilog.version;
+    const finals = entry.releases.filter((r) => !r.yanked && isValidVersion(r.version) && !isPrerelease(r.version));
+    const newestCompatible = finals.filter((r) => isCompatible(r, fv)).sort((a, b) => compareVersions(b.version, a.version))[0];
+    let release;
+    if (request.version !== null) {
+        const wanted = request.version;
+        const found = entry.releases.find((r) => sameVersion(r.version, wanted));
+        if (!found) {
+            const known = entry.releases.map((r) => r.version).join(', ');
+            throw new InstallRefused('not-found', `${pkg} has no release ${wanted} (known: ${known})`);
+        }
+        if (found.yanked) {
+            const why = found.yanked_reason ? `: ${found.yanked_reason}` : '';
+            throw new InstallRefused('yanked', `${pkg} ${found.version} was yanked${why}${newestCompatible ? `; ${newestCompatible.version} is the newest compatible release` : ''}`);
+        }
+        if (!isCompatible(found, fv)) {
+            throw new InstallRefused('incompatible', `${pkg} ${found.version} supports fapilog ${found.fapilog_compatibility}, but this project uses ${fapilogPhrase(fapilog)}` +
+                (newestCompatible ? `; ${newestCompatible.version} is the newest release that supports it` : '; no release of it supports that fapilog'));
+        }
+        release = found;
+    }
+    else {
+        if (!newestCompatible) {
+            const newest = finals.sort((a, b) => compareVersions(b.version, a.version))[0];
+            throw new InstallRefused('incompatible', `no release of ${pkg} supports ${fapilogPhrase(fapilog)}` +
+                (newest ? `; the newest, ${newest.version}, needs fapilog ${newest.fapilog_compatibility}` : ''));
+        }
+        release = newestCompatible;
+    }
+    const conflicts = dependencyConflicts(release, scan);
+    if (conflicts.length > 0) {
+        throw new InstallRefused('conflict', `${pkg} ${release.version} conflicts with the project's pins: ${conflicts.join('; ')}`);
+    }
+    return { release, fapilog, warnings };
+}
+/**
+ * The bound that keeps a `>=chosen` range off newer releases which the project's fapilog rules
+ * out, or null when no known newer release does. Only final, non-yanked releases count: those
+ * are what pip picks for a range. `<N` (the next major) when the first such release starts a new
+ * major line and no release in between would be cut off; otherwise `<` that release's version.
+ */
+function choose_release_upperCap(releases, chosen, fapilogVersion) {
+    if (fapilogVersion === null)
+        return null;
+    const newer = releases
+        .filter((r) => !r.yanked && isValidVersion(r.version) && !isPrerelease(r.version) && compareVersions(r.version, chosen.version) > 0)
+        .sort((a, b) => compareVersions(a.version, b.version));
+    const first = newer.find((r) => !isCompatible(r, fapilogVersion));
+    if (!first)
+        return null;
+    const cap = { release: first.version, fapilogCompatibility: first.fapilog_compatibility };
+    const [major = 0] = releaseOf(first.version);
+    const [chosenMajor = 0] = releaseOf(chosen.version);
+    const sameEpoch = explain(first.version)?.epoch === explain(chosen.version)?.epoch;
+    const spared = newer.filter((r) => r !== first && compareVersions(r.version, first.version) < 0 && compareVersions(r.version, String(major)) >= 0);
+    if (sameEpoch && major > chosenMajor && spared.length === 0)
+        return { below: String(major), ...cap };
+    return { below: first.version, ...cap };
+}
+/** The exclusive upper bound of Poetry's `^X` (`^2.1.0` -> 3, `^0.6.0` -> 0.7, `^0.0.3` -> 0.0.4). */
+function choose_release_caretCeiling(version) {
+    const parts = releaseOf(version);
+    const i = parts.findIndex((n) => n !== 0);
+    const at = i === -1 ? Math.max(0, parts.length - 1) : i;
+    return [...parts.slice(0, at), (parts[at] ?? 0) + 1].join('.');
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/python/insert.js
+
+
+function hasTable(doc, prefix) {
+    return doc.entries.some((e) => prefix.every((p, i) => e.path[i] === p)) || tableNode(doc, prefix) !== undefined;
+}
+function tableNode(doc, key) {
+    const top = doc.program.body[0];
+    return top.body.find((n) => n.type === 'TOMLTable' && n.kind === 'standard' && n.resolvedKey.length === key.length && key.every((k, i) => n.resolvedKey[i] === k));
+}
+/** Picks the manifest and table a new plugin dependency belongs in (see the module comment). */
+function insert_chooseTarget(files, group) {
+    if (files.pyproject !== undefined) {
+        const doc = parseTomlDocument(files.pyproject);
+        const dynamic = entryAt(doc, ['project', 'dynamic'])?.node;
+        const dynamicDeps = dynamic?.type === 'TOMLArray' && dynamic.elements.some((e) => e.type === 'TOMLValue' && e.value === 'dependencies');
+        // `dynamic = ["dependencies"]`: the build backend reads them elsewhere (usually requirements.txt).
+        if (hasTable(doc, ['project']) && !(dynamicDeps && !group)) {
+            if (!group)
+                return { kind: 'pep508-array', file: 'pyproject.toml', table: ['project'], key: 'dependencies', section: 'project.dependencies' };
+            if (entryAt(doc, ['project', 'optional-dependencies', group])) {
+                return {
+                    kind: 'pep508-array',
+                    file: 'pyproject.toml',
+                    table: ['project', 'optional-dependencies'],
+                    key: group,
+                    section: `project.optional-dependencies.${group}`,
+                };
+            }
+            return { kind: 'pep508-array', file: 'pyproject.toml', table: ['dependency-groups'], key: group, section: `dependency-groups.${group}` };
+        }
+        if (hasTable(doc, ['tool', 'poetry'])) {
+            if (!group)
+                return { kind: 'poetry', file: 'pyproject.toml', table: ['tool', 'poetry', 'dependencies'], section: 'tool.poetry.dependencies' };
+            if (group === 'dev' && hasTable(doc, ['tool', 'poetry', 'dev-dependencies'])) {
+                return { kind: 'poetry', file: 'pyproject.toml', table: ['tool', 'poetry', 'dev-dependencies'], section: 'tool.poetry.dev-dependencies' };
+            }
             return {
-                name,
-                current: version,
-                latest,
-                updateAvailable: latest !== null && isValid(version) && isValid(latest) && pep440_compare(latest, version) > 0,
-                plugin: entry?.plugin ?? null,
-                releases: entry?.releases ?? [],
+                kind: 'poetry',
+                file: 'pyproject.toml',
+                table: ['tool', 'poetry', 'group', group, 'dependencies'],
+                section: `tool.poetry.group.${group}.dependencies`,
             };
+        }
+    }
+    const candidates = group
+        ? [`requirements-${group}.in`, `requirements-${group}.txt`, `requirements/${group}.in`, `requirements/${group}.txt`]
+        : ['requirements.in', 'requirements.txt'];
+    const found = candidates.find((c) => files.existing.has(c));
+    if (found)
+        return { kind: 'requirements', file: found, section: 'requirements' };
+    throw new InstallRefused('no-manifest', group
+        ? `no place for group ${JSON.stringify(group)}: the project has no pyproject.toml with [project] or [tool.poetry], and none of ${candidates.join(', ')}`
+        : 'no manifest to add to: the project has no pyproject.toml with [project] or [tool.poetry], and no requirements.in or requirements.txt');
+}
+function insertAt(text, at, piece) {
+    return text.slice(0, at) + piece + text.slice(at);
+}
+function eol(text) {
+    return text.includes('\r\n') ? '\r\n' : '\n';
+}
+function tomlKey(key) {
+    return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+function lineEnd(text, from) {
+    const i = text.indexOf('\n', from);
+    return i === -1 ? text.length : text[i - 1] === '\r' ? i - 1 : i;
+}
+function lineStart(text, at) {
+    return text.lastIndexOf('\n', at - 1) + 1;
+}
+/** Appends `line` (which may span several lines) to a requirements file. */
+function insert_addToRequirements(text, line) {
+    const nl = eol(text);
+    const sep = text === '' || text.endsWith('\n') ? '' : nl;
+    return `${text}${sep}${line.split('\n').join(nl)}${nl}`;
+}
+function appendBlock(text, block) {
+    const nl = eol(text);
+    const body = block.split('\n').join(nl);
+    if (text === '')
+        return `${body}${nl}`;
+    const sep = text.endsWith(`${nl}${nl}`) ? '' : text.endsWith(nl) ? nl : `${nl}${nl}`;
+    return `${text}${sep}${body}${nl}`;
+}
+/** Adds a key-value line at the end of a standard table, or the table at the end of the file. */
+function addKeyValueToTable(text, doc, table, line) {
+    const node = tableNode(doc, table);
+    const nl = eol(text);
+    if (!node)
+        return appendBlock(text, `[${table.map(tomlKey).join('.')}]\n${line}`);
+    const last = node.body[node.body.length - 1];
+    const after = lineEnd(text, last ? last.range[1] : node.key.range[1]);
+    return insertAt(text, after, `${nl}${line}`);
+}
+/** Adds a PEP 508 string to `table.key = [...]`, in the array's own quoting, indentation and comma style. */
+function insert_addToPep508Array(text, table, key, requirement) {
+    const doc = parseTomlDocument(text);
+    const nl = eol(text);
+    const entry = entryAt(doc, [...table, key]);
+    if (!entry) {
+        const block = `${tomlKey(key)} = [\n    "${requirement}",\n]`;
+        if (tableNode(doc, table) || table.length === 0)
+            return addKeyValueToTable(text, doc, table, block.split('\n').join(nl));
+        return appendBlock(text, `[${table.map(tomlKey).join('.')}]\n${block}`);
+    }
+    const arr = entry.node;
+    if (arr.type !== 'TOMLArray')
+        throw new Error(`${[...table, key].join('.')} is not an array in pyproject.toml`);
+    const close = arr.range[1] - 1;
+    const last = arr.elements[arr.elements.length - 1];
+    if (!last) {
+        const inner = text.slice(arr.range[0] + 1, close);
+        if (!inner.includes('\n'))
+            return text.slice(0, arr.range[0]) + `["${requirement}"]` + text.slice(arr.range[1]);
+        return insertAt(text, arr.range[0] + 1, `${nl}    "${requirement}",`);
+    }
+    const q = text[last.range[0]] === "'" ? "'" : '"';
+    const item = `${q}${requirement}${q}`;
+    const afterLast = last.range[1];
+    const comma = /^[ \t]*,/.exec(text.slice(afterLast, close));
+    const hasComma = comma !== null;
+    const multiline = last.loc.start.line !== arr.loc.start.line;
+    if (!multiline)
+        return insertAt(text, afterLast, `, ${item}`);
+    const start = lineStart(text, last.range[0]);
+    const indent = /^[ \t]*$/.test(text.slice(start, last.range[0])) ? text.slice(start, last.range[0]) : '    ';
+    const endOfItem = hasComma ? afterLast + comma[0].length : afterLast;
+    const end = lineEnd(text, endOfItem);
+    if (end > close) {
+        // `"b"]` or `"b",]`: the bracket shares the last element's line.
+        return insertAt(text, endOfItem, `${hasComma ? '' : ','}${nl}${indent}${item}${hasComma ? ',' : ''}`);
+    }
+    const withComma = hasComma ? text : insertAt(text, afterLast, ',');
+    const shift = hasComma ? 0 : 1;
+    return insertAt(withComma, end + shift, `${nl}${indent}${item}${hasComma ? ',' : ''}`);
+}
+/** Adds `name = "constraint"` to a Poetry dependency table. */
+function insert_addToPoetryTable(text, table, name, constraint) {
+    const doc = parseTomlDocument(text);
+    if (entryAt(doc, table) && !tableNode(doc, table)) {
+        throw new Error(`${table.join('.')} is written as an inline table or dotted keys; add ${name} by hand`);
+    }
+    return addKeyValueToTable(text, doc, table, `${tomlKey(name)} = "${constraint}"`);
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/plan-install.js
+/**
+ * `install <name>[==version]` as a pure planner: the change that adds a plugin to the project's
+ * main manifest (or a group) with a specifier that admits a release compatible with the
+ * project's fapilog, or a refusal (InstallRefused) that says why.
+ *
+ * What is written, like the tools users compare us with (`uv add`, `poetry add`): `>=X` (Poetry
+ * `^X`) for the newest compatible release, `==X` when a version was asked for, and `==X` plus
+ * every file's `--hash` in a requirements file that already uses hashes (pip's hash mode needs
+ * exact pins). When a newer release already needs another fapilog than the project's, the range
+ * gets an upper bound below it (`>=2.1.0,<3`, or `<2.1.0` when it is not a major bump). Where it
+ * goes is `chooseTarget` (python/insert.ts); which release is `chooseRelease`
+ * (analysis/choose-release.ts).
+ */
+
+
+
+
+
+
+
+
+
+
+function requirementText(target, pkg, release, explicit, hashMode, cap) {
+    if (target.kind === 'poetry') {
+        if (explicit)
+            return { text: release.version, cap: null };
+        // `^X` already stops below the next major (next minor for 0.x): a cap at or above that is moot.
+        if (!cap || compareVersions(cap.below, caretCeiling(release.version)) >= 0)
+            return { text: `^${release.version}`, cap: null };
+        return { text: `>=${release.version},<${cap.below}`, cap };
+    }
+    if (hashMode) {
+        const hashes = release.files.map((f) => ` \\\n    --hash=sha256:${f.sha256}`).join('');
+        return { text: `${pkg}==${release.version}${hashes}`, cap: null };
+    }
+    if (explicit)
+        return { text: `${pkg}==${release.version}`, cap: null };
+    return cap ? { text: `${pkg}>=${release.version},<${cap.below}`, cap } : { text: `${pkg}>=${release.version}`, cap: null };
+}
+function invalidManifest(file, err) {
+    throw new CoreError('invalid-manifest', `${file}: ${err.message}`, { files: [file], cause: err });
+}
+async function planInstall(opts) {
+    const request = parseInstallRequest(opts.requirement);
+    if (!isPluginPackage(request.package))
+        throw new InstallRefused('bad-request', `${request.package} is not a fapilog plugin name`);
+    const scan = await scanFiles(opts.files);
+    const pyprojectSource = scan.sources.get('pyproject.toml');
+    const existing = new Set(scan.manifests.map((m) => m.file));
+    let target;
+    try {
+        target = chooseTarget({ pyproject: pyprojectSource?.text, existing }, opts.group);
+    }
+    catch (err) {
+        if (err instanceof TomlSyntaxError)
+            invalidManifest('pyproject.toml', err);
+        throw err;
+    }
+    const manifest = scan.manifests.find((m) => m.file === target.file);
+    const source = scan.sources.get(target.file);
+    if (!manifest || !source)
+        invalidManifest(target.file, new Error('was found but could not be read'));
+    const present = manifest.dependencies.find((d) => d.name === request.package && (target.kind === 'requirements' || d.section === target.section));
+    if (present) {
+        throw new InstallRefused('already-present', `${request.package} is already in ${present.location.file}:${present.location.line} (${present.location.text.trim()}); use \`update\` to change its version`);
+    }
+    const [plugins, fapilogVersions] = await Promise.all([opts.lookup.batch([request.package]), opts.lookup.fapilogVersions()]);
+    const entry = plugins[request.package] ?? Object.values(plugins).find((v) => v !== null) ?? null;
+    const { release, fapilog, warnings } = chooseRelease(request, entry, scan, fapilogVersions, opts.fapilogVersion ?? undefined);
+    const before = source.text;
+    const hashMode = target.kind === 'requirements' && manifest.dependencies.some((d) => d.hashes.length > 0);
+    // Not for an unknown fapilog (not a dependency): the resolver is free to pick fapilog too.
+    const wantedCap = fapilog.source === 'unknown' ? null : upperCap(entry?.releases ?? [], release, fapilog.version);
+    const { text: added, cap } = requirementText(target, request.package, release, request.version !== null, hashMode, wantedCap);
+    let after;
+    try {
+        after =
+            target.kind === 'requirements'
+                ? addToRequirements(before, added)
+                : target.kind === 'poetry'
+                    ? addToPoetryTable(before, target.table, request.package, added)
+                    : addToPep508Array(before, target.table, target.key, added);
+    }
+    catch (err) {
+        if (err instanceof TomlSyntaxError)
+            invalidManifest(target.file, err);
+        throw new CoreError('edit-rejected', `cannot add ${request.package} to ${target.file}: ${err.message}`, { files: [target.file], cause: err });
+    }
+    // Re-read the new text the way `scan` would: the plugin is now in the chosen section with the
+    // written specifier, and every other requirement reads back as before.
+    const section = target.kind === 'requirements' ? 'requirements' : target.section;
+    const writtenSpecifier = target.kind === 'poetry' ? added : added.split(' \\')[0]?.slice(request.package.length) ?? '';
+    const problem = verifyManifestEdit(target.file, manifest.kind, before, after, {
+        added: [{ name: request.package, section, rawSpecifier: writtenSpecifier, hashes: hashMode ? release.files.map((f) => f.sha256.toLowerCase()) : undefined }],
+    });
+    if (problem)
+        throw new CoreError('edit-rejected', `refusing to change ${target.file}: ${problem}`, { files: [target.file] });
+    const change = fileChange(source, after);
+    return {
+        package: request.package,
+        version: release.version,
+        fapilog,
+        file: target.file,
+        section: target.section,
+        added,
+        change,
+        changes: [change],
+        lock: lockPlans(scan.lockfiles, [request.package]),
+        cap,
+        warnings,
+    };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/memory-files.js
+const memory_files_encoder = new TextEncoder();
+class MemoryProjectFiles {
+    label;
+    #files;
+    /** Strings are stored as UTF-8; pass bytes for anything else (Latin-1, a BOM, binary). */
+    constructor(files, label = '(memory)') {
+        this.label = label;
+        const entries = Symbol.iterator in files ? [...files] : Object.entries(files);
+        this.#files = new Map(entries.map(([p, v]) => [p, typeof v === 'string' ? memory_files_encoder.encode(v) : v]));
+    }
+    async list() {
+        return [...this.#files].map(([path, bytes]) => ({ path, size: bytes.length }));
+    }
+    async read(path) {
+        const bytes = this.#files.get(path);
+        // A copy, so a caller that edits the bytes does not change the project.
+        return bytes === undefined ? null : bytes.slice();
+    }
+    /** The same project with these files replaced (what applying a plan in memory gives). */
+    withChanges(changes) {
+        const next = new Map(this.#files);
+        for (const c of changes)
+            next.set(c.path, c.after);
+        return new MemoryProjectFiles(next, this.label);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/disk-files.js
+/**
+ * A project directory on disk as ProjectFiles (the CLI and the Action). The walk lists the files
+ * the engine may need (manifests, lockfiles, virtualenv markers: `isFileOfInterest`), and
+ * does not descend into folders the engine skips anyway (`isSkippedDirName`, virtualenvs), so
+ * a node_modules of 100 000 files costs nothing; which files count is still decided by the pure
+ * `selectProjectFiles`. Only regular files are listed and read (a symlink to one counts; FIFOs,
+ * sockets and devices never), never from outside the root, and never above the size cap.
+ */
+
+
+
+
+
+
+class disk_files_DiskProjectFiles {
+    /** The absolute directory; also the label (reports show where they looked). */
+    root;
+    label;
+    #maxBytes;
+    #realRoot;
+    constructor(root, opts = {}) {
+        this.root = external_node_path_namespaceObject.resolve(root);
+        this.label = this.root;
+        this.#maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    }
+    /**
+     * A project path as a user gives it: a directory, or one manifest file (then the project is
+     * its directory and `only` names the file). Throws `project-not-found` when it is neither.
+     */
+    static async open(given, opts = {}) {
+        const abs = external_node_path_namespaceObject.resolve(given);
+        const st = await (0,promises_namespaceObject.stat)(abs).catch((err) => {
+            throw new errors_CoreError('project-not-found', err.code === 'ENOENT' ? `${given}: no such file or directory` : `${given}: ${err.message}`, { subject: given });
         });
+        if (st.isFile())
+            return { files: new disk_files_DiskProjectFiles(external_node_path_namespaceObject.dirname(abs), opts), only: external_node_path_namespaceObject.basename(abs) };
+        if (!st.isDirectory())
+            throw new errors_CoreError('project-not-found', `${given}: not a directory or a regular file`, { subject: given });
+        return { files: new disk_files_DiskProjectFiles(abs, opts), only: undefined };
     }
-    // ---- publishing ------------------------------------------------------------------------
-    /** Uploads a release: multipart with a `metadata` JSON part and one `files` part per file. */
-    async publish(name, metadata, files) {
-        const endpoint = `POST /plugins/${segment(name)}/versions`;
-        const meta = PublishMetadata.safeParse(metadata);
-        if (!meta.success)
-            throw new MarketplaceError('invalid-request', endpoint, describeSchemaError(meta.error).replace(/^response/, 'metadata'));
-        if (files.length === 0)
-            throw new MarketplaceError('invalid-request', endpoint, 'no files to upload');
-        const form = new FormData();
-        form.append('metadata', JSON.stringify(meta.data));
-        for (const file of files)
-            form.append('files', new Blob([file.data], { type: 'application/octet-stream' }), file.filename);
-        return this.#write('POST', `/plugins/${segment(name)}/versions`, form, PublishResponse);
+    #real() {
+        this.#realRoot ??= (0,promises_namespaceObject.realpath)(this.root).catch(() => this.root);
+        return this.#realRoot;
     }
-    async yank(name, version, reason) {
-        const body = YankRequest.parse({ reason });
-        return this.#write('POST', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, JSON.stringify(body), Release);
-    }
-    async rate(name, stars) {
-        const body = RatingRequest.parse({ stars });
-        return this.#write('PUT', `/plugins/${segment(name)}/rating`, JSON.stringify(body), RatingResponse);
-    }
-    // ---- plumbing --------------------------------------------------------------------------
-    async #write(method, path, body, schema) {
-        const endpoint = `${method} ${path}`;
-        if (!this.settings.token) {
-            throw new MarketplaceError('invalid-request', endpoint, 'needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN', { code: 'unauthenticated' });
-        }
-        if (this.settings.cacheMode === 'offline') {
-            throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
-        }
-        const headers = typeof body === 'string' ? { 'Content-Type': 'application/json' } : {};
-        const res = await this.#send({ method, url: this.#base + path, endpoint, headers, body });
-        if (res.status >= 200 && res.status < 300)
-            return this.#parse(endpoint, res.body, schema);
-        throw this.#httpError(endpoint, res);
-    }
-    async #send(req) {
-        return this.#limiter.run(async () => {
-            const res = await this.#http.send(req);
-            this.requests += res.attempts;
-            return res;
-        });
-    }
-    /** GET, through the cache and the per-client de-duplication. */
-    async #getJson(path, schema, nullOn404, opts = {}) {
-        const url = this.#base + path;
-        let pending = this.#inflight.get(url);
-        if (!pending) {
-            const lookup = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true);
-            this.#inflight.set(url, lookup);
-            // Callers sharing this promise still see the rejection; only the map forgets it.
-            lookup.catch(() => {
-                if (this.#inflight.get(url) === lookup)
-                    this.#inflight.delete(url);
-            });
-            pending = lookup;
-        }
-        return pending;
-    }
-    async #lookup(url, endpoint, schema, nullOn404, useCache) {
-        const served = await this.#serve(url, endpoint, useCache);
-        if (served.status === 404) {
-            if (nullOn404)
-                return null;
-            throw this.#httpError(endpoint, { status: 404, body: served.body });
-        }
-        try {
-            return this.#parse(endpoint, served.body, schema);
-        }
-        catch (err) {
-            // A cached copy that no longer matches the contract is dropped and fetched again.
-            if (served.source === 'cache' && this.settings.cacheMode !== 'offline') {
-                this.#debug(`cache: ${endpoint} no longer matches the contract; refetching`);
-                await this.#cache.delete(url);
-                const fresh = await this.#serve(url, endpoint, useCache, { ignoreCache: true });
-                if (fresh.status === 404) {
-                    if (nullOn404)
-                        return null;
-                    throw this.#httpError(endpoint, { status: 404, body: fresh.body });
+    async list() {
+        const out = [];
+        const walk = async (dir, rel) => {
+            let entries;
+            try {
+                entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true });
+            }
+            catch {
+                return;
+            }
+            if (rel !== '' && entries.some((e) => e.name === VENV_MARKER && e.isFile()))
+                return;
+            for (const e of entries) {
+                const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
+                const abs = external_node_path_namespaceObject.join(dir, e.name);
+                if (e.isDirectory()) {
+                    if (!isSkippedDirName(e.name))
+                        await walk(abs, childRel);
                 }
-                return this.#parse(endpoint, fresh.body, schema);
+                else if ((e.isFile() || e.isSymbolicLink()) && isFileOfInterest(childRel)) {
+                    if (e.isSymbolicLink() && !(await this.#inside(abs)))
+                        continue;
+                    const st = await (0,promises_namespaceObject.stat)(abs).catch(() => null);
+                    if (st?.isFile())
+                        out.push({ path: childRel, size: st.size });
+                }
             }
-            if (served.source === 'cache')
-                await this.#cache.delete(url);
-            throw err;
+        };
+        await walk(this.root, '');
+        return out;
+    }
+    /** The absolute path of a project-relative one; null when it would leave the root. */
+    resolve(relative) {
+        if (relative === '' || relative.startsWith('/') || relative.split('/').includes('..'))
+            return null;
+        return external_node_path_namespaceObject.join(this.root, ...relative.split('/'));
+    }
+    /** The real path of `abs` when it lies inside the (real) root, else null. */
+    async #inside(abs) {
+        const real = await (0,promises_namespaceObject.realpath)(abs).catch(() => null);
+        if (real === null)
+            return null;
+        const rootReal = await this.#real();
+        return real === rootReal || real.startsWith(rootReal + external_node_path_namespaceObject.sep) ? real : null;
+    }
+    async read(relative) {
+        const abs = this.resolve(relative);
+        if (abs === null)
+            return null;
+        // A symlink may point anywhere; what it points at must still be inside the project.
+        const real = await this.#inside(abs);
+        if (real === null)
+            return null;
+        // O_NONBLOCK: opening a FIFO must not hang; it is then refused as not a regular file.
+        const handle = await (0,promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK).catch(() => null);
+        if (handle === null)
+            return null;
+        try {
+            const st = await handle.stat();
+            if (!st.isFile())
+                return null;
+            const tooBig = sizeProblem(st.size, this.#maxBytes);
+            if (tooBig)
+                throw new Error(tooBig);
+            return new Uint8Array(await handle.readFile());
+        }
+        finally {
+            await handle.close();
         }
     }
-    async #serve(url, endpoint, useCache, opts = {}) {
-        const mode = this.settings.cacheMode;
-        const entry = useCache && !opts.ignoreCache ? await this.#cache.get(url) : undefined;
-        const fromEntry = (e) => ({ status: e.status, body: e.body, source: 'cache' });
-        if (mode === 'offline') {
-            if (entry)
-                return fromEntry(entry);
-            throw new MarketplaceError('offline-miss', endpoint, `not in the cache (offline mode): ${endpoint.replace(/^GET /, '')}`, {
-                code: 'offline-miss',
-                bare: true,
-            });
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/atomic-file.js
+/**
+ * Replacing a user's file so that a crash or a bad edit never leaves it half-written: the new text
+ * goes to a temp file beside the target (same filesystem, so the rename is atomic), is read back
+ * and checked, and only then renamed over the original. A failed check leaves the original as it was.
+ */
+
+
+
+
+class AtomicWriteError extends Error {
+    name = 'AtomicWriteError';
+    file;
+    constructor(file, reason) {
+        super(`${file} was not changed: ${reason}`);
+        this.file = file;
+    }
+}
+async function atomic_file_replaceFileAtomically(filePath, newText, check) {
+    // Through a symlink, the link stays and its target is replaced.
+    const real = await realpath(filePath).catch(() => filePath);
+    const tmp = path.join(path.dirname(real), `.${path.basename(real)}.fapilog-plugins-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    const mode = await stat(real).then((s) => s.mode & 0o7777, () => null);
+    // Lossless: bytes that were not UTF-8 when read (decodeBytes) are written back as they were.
+    const bytes = encodeText(newText);
+    await writeFile(tmp, bytes, { flag: 'wx', flush: true });
+    try {
+        if (mode !== null)
+            await chmod(tmp, mode);
+        const back = new Uint8Array(await readFile(tmp));
+        if (!sameBytes(back, bytes))
+            throw new AtomicWriteError(filePath, 'the temp file did not read back as written');
+        const written = decodeBytes(back);
+        const problem = check ? check(written) : null;
+        if (problem !== null)
+            throw new AtomicWriteError(filePath, problem);
+        await rename(tmp, real);
+    }
+    catch (err) {
+        await unlink(tmp).catch(() => undefined);
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/disk-writer.js
+/**
+ * Applying planned FileChanges to a directory on disk: all of them or none. Every new file is
+ * staged first (a temp file beside its target, same filesystem, read back), together with a copy
+ * of the current bytes; a file whose bytes are no longer the ones the plan was made from is
+ * refused before anything is replaced; and if one replacement fails, the files already replaced
+ * are put back from their copies, so the project is as it was, and the error names the files.
+ */
+
+
+
+
+
+
+
+
+function tempBeside(target, role) {
+    return path.join(path.dirname(target), `.${path.basename(target)}.fapilog-plugins-${role}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+async function currentBytes(file) {
+    try {
+        return new Uint8Array(await readFile(file));
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return null;
+        throw err;
+    }
+}
+function conflicts(changes, now) {
+    return changes.filter((c, i) => {
+        const bytes = now[i] ?? null;
+        return bytes === null ? c.before.length > 0 : !sameBytes(bytes, c.before);
+    }).map((c) => c.path);
+}
+async function removeQuietly(files) {
+    await Promise.all([...files].map((f) => unlink(f).catch(() => undefined)));
+}
+/** Writes every change under `root`, or none of them (see the module comment). */
+async function writeChangesToDisk(root, changes, opts = {}) {
+    const todo = changes.filter((c) => !sameBytes(c.before, c.after));
+    if (todo.length === 0)
+        return;
+    const rootAbs = path.resolve(root);
+    const targets = [];
+    for (const c of todo) {
+        if (c.path === '' || c.path.startsWith('/') || c.path.split('/').includes('..')) {
+            throw new CoreError('write-failed', `${c.path}: not a path inside the project; nothing was written`, { files: [c.path] });
         }
-        if (mode === 'prefer-offline' && entry && Date.now() - entry.fetchedAt < this.#ttlMs) {
-            this.#debug(`cache: fresh entry for ${endpoint}, no request (prefer-offline)`);
-            return fromEntry(entry);
+        const abs = path.join(rootAbs, ...c.path.split('/'));
+        targets.push(await realpath(abs).catch(() => abs));
+    }
+    const first = await Promise.all(targets.map(currentBytes));
+    const changedOnDisk = conflicts(todo, first);
+    if (changedOnDisk.length > 0) {
+        throw new CoreError('write-conflict', `${changedOnDisk.join(', ')} changed on disk since ${changedOnDisk.length === 1 ? 'it was' : 'they were'} read; nothing was written (run the command again)`, { files: changedOnDisk });
+    }
+    // Stage: the new bytes and a copy of the old ones beside each target, each read back.
+    const staged = [];
+    const leftovers = new Set();
+    try {
+        for (let i = 0; i < todo.length; i += 1) {
+            const change = todo[i];
+            const target = targets[i];
+            const mode = await stat(target).then((s) => s.mode & 0o7777, () => null);
+            const s = { change, target, staged: tempBeside(target, 'new'), backup: tempBeside(target, 'old') };
+            leftovers.add(s.staged);
+            await writeFile(s.staged, change.after, { flag: 'wx', flush: true });
+            if (mode !== null)
+                await chmod(s.staged, mode);
+            if (!sameBytes(new Uint8Array(await readFile(s.staged)), change.after))
+                throw new Error(`the staged copy of ${change.path} did not read back as written`);
+            if (first[i] !== null) {
+                leftovers.add(s.backup);
+                await writeFile(s.backup, change.before, { flag: 'wx', flush: true });
+                if (mode !== null)
+                    await chmod(s.backup, mode);
+            }
+            staged.push(s);
         }
-        let res;
+    }
+    catch (err) {
+        await removeQuietly(leftovers);
+        const files = todo.map((c) => c.path);
+        throw new CoreError('write-failed', `could not stage ${files.join(', ')} (${err.message}); nothing was written`, { files, cause: err });
+    }
+    // Last look before replacing: someone may have saved a file while we staged.
+    const again = conflicts(todo, await Promise.all(targets.map(currentBytes)));
+    if (again.length > 0) {
+        await removeQuietly(leftovers);
+        throw new CoreError('write-conflict', `${again.join(', ')} changed on disk while the changes were staged; nothing was written`, { files: again });
+    }
+    const replaced = [];
+    for (let i = 0; i < staged.length; i += 1) {
+        const s = staged[i];
         try {
-            const headers = entry?.etag ? { 'If-None-Match': entry.etag } : {};
-            res = await this.#send({ method: 'GET', url, endpoint, headers });
+            await opts.beforeReplace?.(i, { path: s.change.path, target: s.target, staged: s.staged });
+            await rename(s.staged, s.target);
+            leftovers.delete(s.staged);
+            replaced.push(s);
         }
         catch (err) {
-            if (entry && err instanceof MarketplaceError && err.unreachable)
-                return this.#staleCopy(entry, err.message);
-            throw err;
+            const restoreFailed = [];
+            for (const r of replaced.reverse()) {
+                try {
+                    if (first[staged.indexOf(r)] === null)
+                        await unlink(r.target);
+                    else
+                        await rename(r.backup, r.target);
+                    leftovers.delete(r.backup);
+                }
+                catch {
+                    restoreFailed.push(r.change.path);
+                }
+            }
+            await removeQuietly(leftovers);
+            const restored = replaced.map((r) => r.change.path).filter((p) => !restoreFailed.includes(p));
+            const files = todo.map((c) => c.path);
+            const note = restoreFailed.length > 0
+                ? `; ${restoreFailed.join(', ')} could NOT be restored (its old bytes were: see the diff)`
+                : restored.length > 0 ? `; ${restored.join(', ')} ${restored.length === 1 ? 'was' : 'were'} restored, so nothing changed` : '; nothing changed';
+            throw new CoreError('write-failed', `replacing ${s.change.path} failed (${err.message})${note}. Files: ${files.join(', ')}`, { files, cause: err });
         }
-        if (res.status === 304) {
-            if (!entry)
-                throw new MarketplaceError('invalid-response', endpoint, 'answered 304 Not Modified to a request that was not conditional');
-            await this.#cache.put(url, { ...entry, fetchedAt: Date.now() });
-            return fromEntry(entry);
-        }
-        if (res.status === 200 || res.status === 404) {
-            if (useCache)
-                await this.#cache.put(url, { status: res.status, etag: res.headers.get('etag'), fetchedAt: Date.now(), body: res.body });
-            return { status: res.status, body: res.body, source: 'network' };
-        }
-        const error = this.#httpError(endpoint, res);
-        if (entry && error.unreachable)
-            return this.#staleCopy(entry, error.message);
-        throw error;
     }
-    #staleCopy(entry, why) {
-        if (!this.stale) {
-            this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${new Date(entry.fetchedAt).toISOString()} (stale)`);
-        }
-        this.stale = true;
-        return { status: entry.status, body: entry.body, source: 'cache' };
-    }
-    #parse(endpoint, body, schema) {
-        let json;
+    await removeQuietly(leftovers);
+}
+/**
+ * One manifest on disk replaced atomically after its new text re-reads as the same format and
+ * passes `verify` (scripts and benchmarks that edit a single file; operations use
+ * writeChangesToDisk). Bytes are kept as `decodeBytes` produced them.
+ */
+async function writeManifestAtomically(filePath, newText, verify, kind) {
+    // Parse under the target's name so the format is chosen by the file name, not the temp name.
+    const base = path.basename(filePath);
+    const k = kind ?? manifestKindOf(base);
+    await replaceFileAtomically(filePath, newText, (written) => {
+        let reread;
         try {
-            json = JSON.parse(body);
+            reread = readManifest(base, written, k === 'lockfile' || k === null ? 'requirements' : k);
+        }
+        catch (err) {
+            return `the edited text does not parse (${err.message})`;
+        }
+        return verify ? verify(written, reread) : null;
+    });
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/disk-lock-runner.js
+/**
+ * Running the lock tools a plan names (uv, poetry, pdm, pipenv) in a project directory on disk,
+ * after its manifests were written. Only the disk side does this; the bot leaves it to CI.
+ */
+
+
+
+
+const execFileAsync = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+function onPath(command, env = process.env) {
+    const dirs = (env['PATH'] ?? '').split(path.delimiter).filter(Boolean);
+    const exts = process.platform === 'win32' ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';') : [''];
+    return dirs.some((d) => exts.some((e) => {
+        try {
+            accessSync(path.join(d, command + e), constants.X_OK);
+            return true;
         }
         catch {
-            throw new MarketplaceError('invalid-response', endpoint, `response is not JSON (starts with ${JSON.stringify(body.slice(0, 40))})`);
+            return false;
         }
-        const parsed = schema.safeParse(json);
-        if (!parsed.success)
-            throw new MarketplaceError('invalid-response', endpoint, describeSchemaError(parsed.error));
-        return parsed.data;
-    }
-    #httpError(endpoint, res) {
-        let code = `http-${res.status}`;
-        let message = `the marketplace answered HTTP ${res.status}`;
-        try {
-            const parsed = ErrorBody.safeParse(JSON.parse(res.body));
-            if (parsed.success) {
-                code = parsed.data.error.code;
-                message = `${parsed.data.error.message} (HTTP ${res.status} ${code})`;
+    }));
+}
+/** The steps as not run (a dry run, or lock not asked for): what to run by hand. */
+function lockStepsNotRun(plans) {
+    return plans.map((p) => ({ lockfile: p.lockfile, command: p.display, ran: false, ok: null, message: null }));
+}
+async function runLockTools(root, plans, env = process.env) {
+    const steps = [];
+    for (const p of plans) {
+        const step = { lockfile: p.lockfile, command: p.display, ran: false, ok: null, message: null };
+        if (!onPath(p.command, env)) {
+            step.message = `${p.command} is not on PATH; run \`${p.display}\` in ${p.directory || '.'}`;
+        }
+        else {
+            step.ran = true;
+            try {
+                await execFileAsync(p.command, p.args, { cwd: path.join(root, ...p.directory.split('/').filter(Boolean)), env, timeout: 10 * 60_000 });
+                step.ok = true;
+            }
+            catch (err) {
+                const e = err;
+                step.ok = false;
+                step.message = (e.stderr || e.message).trim().split('\n').slice(-5).join('\n');
             }
         }
-        catch {
-            // Not JSON (a proxy's error page): the status alone says enough.
-        }
-        if (res.attempts !== undefined && res.attempts > 1)
-            message += ` after ${res.attempts} attempts`;
-        return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
+        steps.push(step);
     }
+    return steps;
 }
-function segment(value) {
-    return encodeURIComponent(value);
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/disk-scan.js
+/**
+ * Disk conveniences over DiskProjectFiles for scripts, benchmarks and tests that start from a
+ * path: the scan of a directory (or of one manifest file), and the discovered files with their
+ * absolute paths.
+ */
+
+
+
+
+async function scanProject(given) {
+    const { files, only } = await DiskProjectFiles.open(given);
+    return scanFiles(files, { only });
 }
-/** `?q=..&type=..` with only the fields given, in the contract's order. */
-function queryString(query) {
-    const checked = ListQuery.partial().safeParse(query);
-    if (!checked.success)
-        throw new MarketplaceError('invalid-request', 'GET /plugins', describeSchemaError(checked.error).replace(/^response field/, 'query parameter'));
-    const params = new URLSearchParams();
-    for (const key of ['q', 'type', 'author', 'min_rating', 'sort', 'page', 'per_page']) {
-        const value = query[key];
-        if (value !== undefined && value !== '')
-            params.set(key, String(value));
-    }
-    const text = params.toString();
-    return text ? `?${text}` : '';
+async function discoverFiles(root) {
+    const { files, only } = await DiskProjectFiles.open(root);
+    const found = only !== undefined ? [{ relative: only, kind: manifestKindOf(only) ?? 'requirements' }] : selectProjectFiles((await files.list()).map((e) => e.path));
+    return found.map((f) => ({ ...f, path: path.join(files.root, ...f.relative.split('/')) }));
 }
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/project/index.js
+
+
+
+
+
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/policy.js
 /**
@@ -48878,7 +51056,7 @@ const nameList = schemas_string()
 })));
 const inputs_url = optionalString.pipe(url({ protocol: /^https?$/, error: (iss) => `expected an http(s) URL, got "${String(iss.input)}"` }).optional());
 const pep440Version = optionalString.pipe(schemas_string()
-    .refine((v) => valid(v) !== null, { error: (iss) => `"${String(iss.input)}" is not a PEP 440 version` })
+    .refine((v) => pep440_isValid(v), { error: (iss) => `"${String(iss.input)}" is not a PEP 440 version` })
     .optional());
 /** What action.yml and the docs say about each input. Order is the order of the docs table. */
 const INPUT_DOCS = {
@@ -48950,116 +51128,6 @@ function outputsTable() {
     return ['| Output | Description |', '| --- | --- |', ...rows].join('\n');
 }
 
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/summary.js
-const STATUS_LABEL = {
-    'up-to-date': '✅ up to date',
-    outdated: '⚠️ outdated',
-    'held-back': '⏸️ held back',
-    incompatible: '❌ incompatible',
-    yanked: '❌ yanked',
-    unknown: '❔ unknown',
-};
-const SOURCE_LABEL = {
-    override: 'set by the `fapilog-version` input',
-    locked: 'locked',
-    pinned: 'pinned',
-    range: 'highest release allowed by the range',
-    unconstrained: 'not constrained: the latest release',
-    unknown: 'not found in the project',
-};
-/** Table cells cannot hold pipes or newlines. */
-function cell(text) {
-    if (text === null || text === '')
-        return '—';
-    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-function code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
-}
-function fapilogLine(report) {
-    const f = report.fapilog;
-    const version = f.version ? `**${f.version}**` : '**unknown**';
-    const parts = [SOURCE_LABEL[f.source]];
-    if (f.specifier)
-        parts.push(code(f.specifier));
-    if (f.from)
-        parts.push(`in ${code(f.from)}`);
-    return `fapilog ${version} (${parts.join(', ')})`;
-}
-function countsLine(report) {
-    const n = report.plugins.length;
-    if (n === 0)
-        return 'No fapilog plugins found in the project.';
-    const order = ['up-to-date', 'outdated', 'held-back', 'incompatible', 'yanked', 'unknown'];
-    const parts = order
-        .filter((s) => (report.counts[s] ?? 0) > 0)
-        .map((s) => `${report.counts[s]} ${STATUS_LABEL[s].replace(/^\S+ /, '')}`);
-    return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
-}
-function row(p) {
-    const where = `${p.location.file}:${p.location.line}`;
-    return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${cell(where)}</sub> |`;
-}
-/** Plugins grouped by manifest, in the order the report lists manifests. */
-function byManifest(report) {
-    const groups = new Map();
-    for (const m of report.manifests)
-        groups.set(m, []);
-    for (const p of report.plugins) {
-        const list = groups.get(p.location.file) ?? [];
-        list.push(p);
-        groups.set(p.location.file, list);
-    }
-    return [...groups].filter(([, list]) => list.length > 0);
-}
-function howToFix(report) {
-    const pick = (pred) => [...new Set(report.plugins.filter(pred).map((p) => p.package))];
-    const updatable = pick((p) => ['outdated', 'incompatible', 'yanked'].includes(p.status) && p.latestCompatible !== null && p.latestCompatible !== p.current);
-    const stuck = pick((p) => (p.status === 'incompatible' || p.status === 'yanked') && !updatable.includes(p.package));
-    const held = pick((p) => p.status === 'held-back');
-    if (updatable.length === 0 && stuck.length === 0 && held.length === 0)
-        return [];
-    const lines = ['### How to fix', ''];
-    if (updatable.length > 0) {
-        lines.push(`- Run ${code(`npx fapilog-plugins update ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`);
-    }
-    if (stuck.length > 0) {
-        lines.push(`- No compatible release of ${stuck.map(code).join(', ')}: change the fapilog version, or remove the plugin.`);
-    }
-    if (held.length > 0) {
-        lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
-    }
-    return lines;
-}
-function renderSummary(report, opts) {
-    const lines = ['## fapilog plugins', ''];
-    lines.push(`${fapilogLine(report)} · marketplace ${code(report.marketplace.url)}`, '');
-    if (report.marketplace.stale) {
-        lines.push('> [!WARNING]', `> The marketplace could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`, '');
-    }
-    lines.push(countsLine(report), '');
-    if (opts.failed && opts.failureMessage)
-        lines.push(`**Failed:** ${opts.failureMessage}`, '');
-    for (const [manifest, plugins] of byManifest(report)) {
-        lines.push(`### ${code(manifest)}`, '');
-        lines.push('| Plugin | Current | Latest compatible | Latest | Status | Note |');
-        lines.push('| --- | --- | --- | --- | --- | --- |');
-        for (const p of plugins)
-            lines.push(row(p));
-        lines.push('');
-    }
-    if (report.warnings.length > 0) {
-        lines.push('<details><summary>Warnings</summary>', '');
-        for (const w of report.warnings)
-            lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
-        lines.push('', '</details>', '');
-    }
-    const fix = howToFix(report);
-    if (fix.length > 0)
-        lines.push(...fix, '');
-    return lines.join('\n');
-}
-
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/outcome.js
 /**
  * What a finished Report means for the step: the fail-on policy, the outputs, and the rendered
@@ -49070,6 +51138,8 @@ function renderSummary(report, opts) {
 
 
 
+/** The Action's own words in the shared summary. */
+const ACTION_WORDING = { override: 'set by the `fapilog-version` input' };
 function reportOutputs(report) {
     const count = (s) => report.counts[s] ?? 0;
     return {
@@ -49084,7 +51154,7 @@ function renderCheck(report, config) {
     const { failed, failureMessage } = decide(report, config.failOn);
     return {
         outputs: reportOutputs(report),
-        summaryMarkdown: renderSummary(report, { failed, failureMessage, cacheDir: config.settings.cacheDir }),
+        summaryMarkdown: renderSummary(report, { failed, failureMessage, cacheDir: config.settings.cacheDir, wording: ACTION_WORDING }),
         annotations: renderAnnotations(report, config.workspace),
         failed,
         failureMessage,
@@ -49105,6 +51175,24 @@ function renderCheck(report, config) {
 
 
 
+
+/**
+ * A core error in the Action's words (inputs by their names): the one place the Action words
+ * them; anything else keeps its own message.
+ */
+function actionMessageFor(err) {
+    if (err instanceof errors_CoreError) {
+        switch (err.code) {
+            case 'invalid-fapilog-version':
+                return `Input "fapilog-version": ${JSON.stringify(err.subject ?? '')} is not a PEP 440 version`;
+            case 'project-not-found':
+                return `Input "path": ${err.message}`;
+            default:
+                return err.message;
+        }
+    }
+    return err instanceof Error ? err.message : String(err);
+}
 /** A failure of the run itself (not a finding): the step fails with this message. */
 class ActionError extends Error {
     constructor(message) {
@@ -49124,18 +51212,18 @@ async function checkMain(config, deps) {
     const client = new MarketplaceClient(config.settings, { warn: deps.warn, ...(deps.debug ? { debug: deps.debug } : {}) });
     let report;
     try {
-        report = await checkProject({
-            root,
-            client,
+        ({ report } = await check_checkProject({
+            files: new disk_files_DiskProjectFiles(root),
+            lookup: client,
             ...(config.fapilogVersion ? { fapilogVersion: config.fapilogVersion } : {}),
             ignore: config.ignore,
-        });
+        }));
     }
     catch (err) {
         if (err instanceof MarketplaceError && (err.unreachable || err.kind === 'offline-miss')) {
             // The client falls back to its cache when the marketplace is unreachable, so reaching
             // here means there was no cached copy to report from.
-            throw new ActionError(`The marketplace at ${config.settings.url} could not be reached and nothing is cached in ${config.settings.cacheDir} (${err.message})`);
+            throw new ActionError(`The marketplace at ${config.settings.url} could not be reached and nothing is cached in ${config.settings.cacheDir ?? 'memory'} (${err.message})`);
         }
         throw err;
     }
@@ -49363,36 +51451,6 @@ function findingsMarkdownTable() {
         return `| \`${code}\` | ${d.severity} | ${d.meaning.replace(/\|/g, '\\|')} | ${d.fix.replace(/\|/g, '\\|')} |`;
     });
     return ['| Code | Severity | Meaning | Fix |', '|---|---|---|---|', ...rows].join('\n');
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/size.js
-/**
- * File sizes, one convention for every front end: binary units (KiB, MiB, GiB, as `--max-file-size
- * 20MiB` reads them), so the CLI, the Action summary and the findings print the same number.
- */
-const UNITS = ['KiB', 'MiB', 'GiB'];
-/** `512 B`, `3.6 KiB`, `20.0 MiB`; callers that need the exact count print it alongside. */
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    let value = bytes;
-    let unit = 'B';
-    for (const u of UNITS) {
-        if (value < 1024)
-            break;
-        value /= 1024;
-        unit = u;
-    }
-    return `${value.toFixed(1)} ${unit}`;
-}
-/** `20MiB`, `20 MB`, `512k`, `1048576` -> bytes (k/M/G are read as binary); null when unreadable. */
-function parseSize(text) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?b)?\s*$/i.exec(text);
-    if (!m)
-        return null;
-    const unit = (m[2] ?? '').toLowerCase();
-    const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-    return Math.round(Number(m[1]) * factor);
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -52117,8 +54175,6 @@ var external_node_events_ = __nccwpck_require__(8474);
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "buffer"
 const external_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 ;// CONCATENATED MODULE: external "zlib"
@@ -52415,6 +54471,7 @@ function isExtraOnly(req) {
 
 
 
+
 const StringTable = record(schemas_string(), schemas_string());
 const ProjectTable = object({
     name: schemas_string().min(1),
@@ -52502,13 +54559,16 @@ async function readProject(dir) {
     const pyprojectPath = external_node_path_namespaceObject.join(dir, 'pyproject.toml');
     let text;
     try {
-        text = await (0,promises_namespaceObject.readFile)(pyprojectPath, 'utf8');
+        text = bytes_decodeBytes(await (0,promises_namespaceObject.readFile)(pyprojectPath));
     }
     catch (err) {
         if (err.code === 'ENOENT')
             return null;
         throw err;
     }
+    const notUtf8 = nonUtf8Position(text);
+    if (notUtf8 !== null)
+        throw new ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
     const data = parsePyProject(text);
     if (!data.project)
         throw new ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
@@ -52534,7 +54594,7 @@ async function locateVersion(dir, pyprojectPath, data, project) {
     const pattern = hatchPattern(hatch.pattern);
     let text;
     try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+        text = bytes_decodeBytes(await (0,promises_namespaceObject.readFile)(file));
     }
     catch {
         throw new ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
@@ -52858,7 +54918,7 @@ function pluginTypes(entryPoints) {
 function fapilogRequirement(requirements) {
     for (const text of requirements) {
         const req = metadata_parseRequirement(text);
-        if (req && normalizeName(req.name) === 'fapilog' && !isExtraOnly(req))
+        if (req && names_normalizeName(req.name) === 'fapilog' && !isExtraOnly(req))
             return { text, specifier: req.specifier };
     }
     return null;
@@ -52919,7 +54979,7 @@ function publishedIdentically(release, files) {
     return release !== undefined && filesSignature(release.files) === filesSignature(files);
 }
 function findRelease(releases, version) {
-    return releases.find((r) => isValid(r.version) && isValid(version) && pep440_compare(r.version, version) === 0);
+    return releases.find((r) => pep440_isValid(r.version) && pep440_isValid(version) && pep440_compare(r.version, version) === 0);
 }
 function validate_validate(facts) {
     const out = [];
@@ -52948,10 +55008,10 @@ function validate_validate(facts) {
         ...(project ? [{ where: 'pyproject.toml', name: project.project.name }] : []),
     ];
     const name = releaseName(facts);
-    if (name !== null && !isPluginPackage(name)) {
-        out.push(finding('name-not-plugin', `"${name}" (normalised "${normalizeName(name)}") does not start with "fapilog-"`, `Rename the project to "fapilog-${normalizeName(name).replace(/^fapilog-?/, '') || 'name'}" in pyproject.toml [project] name.`));
+    if (name !== null && !names_isPluginPackage(name)) {
+        out.push(finding('name-not-plugin', `"${name}" (normalised "${names_normalizeName(name)}") does not start with "fapilog-"`, `Rename the project to "fapilog-${names_normalizeName(name).replace(/^fapilog-?/, '') || 'name'}" in pyproject.toml [project] name.`));
     }
-    const distinctNames = new Set(names.map((n) => normalizeName(n.name)));
+    const distinctNames = new Set(names.map((n) => names_normalizeName(n.name)));
     if (distinctNames.size > 1) {
         out.push(finding('name-mismatch', `different names: ${names.map((n) => `${n.where} says "${n.name}"`).join(', ')}`));
     }
@@ -52962,20 +55022,20 @@ function validate_validate(facts) {
         ...(project?.version != null ? [{ where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml', version: project.version }] : []),
     ];
     const version = releaseVersion(facts);
-    const invalid = versions.filter((v) => !isValid(v.version));
+    const invalid = versions.filter((v) => !pep440_isValid(v.version));
     for (const v of invalid)
         out.push(finding('version-invalid', `${v.where}: "${v.version}" is not a PEP 440 version`));
-    const valid = versions.filter((v) => isValid(v.version));
+    const valid = versions.filter((v) => pep440_isValid(v.version));
     if (new Set(valid.map((v) => normalize(v.version))).size > 1) {
         out.push(finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.version}`).join(', ')}`));
     }
-    if (facts.tag !== null && version !== null && isValid(version)) {
+    if (facts.tag !== null && version !== null && pep440_isValid(version)) {
         const wanted = tagVersion(facts.tag);
-        if (!isValid(wanted) || pep440_compare(wanted, version) !== 0) {
-            const fix = isValid(wanted)
+        if (!pep440_isValid(wanted) || pep440_compare(wanted, version) !== 0) {
+            const fix = pep440_isValid(wanted)
                 ? `Run \`fapilog-plugins version ${normalize(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
                 : `Push a tag named after the version, e.g. v${version}.`;
-            out.push(finding('tag-mismatch', `tag ${facts.tag} names version ${isValid(wanted) ? normalize(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix));
+            out.push(finding('tag-mismatch', `tag ${facts.tag} names version ${pep440_isValid(wanted) ? normalize(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix));
         }
     }
     // -- fapilog requirement ------------------------------------------------------------------------
@@ -53049,7 +55109,7 @@ function validate_validate(facts) {
     if (market?.unreachable) {
         out.push(finding('marketplace-unreachable', market.unreachable));
     }
-    else if (market && version !== null && isValid(version)) {
+    else if (market && version !== null && pep440_isValid(version)) {
         const same = findRelease(market.releases, version);
         if (same && !publishedIdentically(same, facts.files)) {
             const theirs = same.files.map((f) => `${f.filename} ${f.sha256.slice(0, 12)}`).join(', ') || 'no files';
@@ -53113,7 +55173,7 @@ function authorOf(meta, project) {
 function runtimeDependencies(requirements) {
     return requirements.filter((text) => {
         const req = metadata_parseRequirement(text);
-        return req !== null && !isExtraOnly(req) && normalizeName(req.name) !== 'fapilog';
+        return req !== null && !isExtraOnly(req) && names_normalizeName(req.name) !== 'fapilog';
     });
 }
 async function preparePublish(opts) {
@@ -53154,7 +55214,7 @@ async function preparePublish(opts) {
     const pkg = releaseName(partial);
     const version = releaseVersion(partial);
     const givenTag = opts.tag ? opts.tag.replace(/^refs\/tags\//, '') : null;
-    const tag = givenTag ?? (version !== null && isValid(version) ? `v${normalize(version)}` : null);
+    const tag = givenTag ?? (version !== null && pep440_isValid(version) ? `v${normalize(version)}` : null);
     const repository = repositoryUrl(meta, project);
     const readmeFile = meta?.description.trim() ? null : await readProjectReadme(project, projectDir);
     const readme = extractReadme({
@@ -53204,7 +55264,7 @@ async function preparePublish(opts) {
     return {
         projectDir,
         distDir,
-        package: pkg === null ? null : normalizeName(pkg),
+        package: pkg === null ? null : names_normalizeName(pkg),
         name: pkg === null ? null : shortName(pkg),
         version,
         tag,
@@ -53508,7 +55568,7 @@ async function runAction(env = process.env) {
             await runCheck(inputs, settings, env);
     }
     catch (err) {
-        const raw = err instanceof Error ? err.message : String(err);
+        const raw = actionMessageFor(err);
         const message = secrets.reduce((m, s) => redact(m, s), raw);
         if (isDebug() && err instanceof Error && err.stack)
             core_debug(secrets.reduce((m, s) => redact(m, s), err.stack));

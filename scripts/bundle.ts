@@ -17,8 +17,8 @@ const require = createRequire(import.meta.url);
 
 const outArg = process.argv.indexOf('--out');
 const out = path.resolve(root, outArg >= 0 ? (process.argv[outArg + 1] ?? 'dist') : 'dist');
-// Not lib/: bin/fapilog-plugins.js prefers a compiled lib/ over the sources, so an intermediate
-// build left there would shadow later edits. .tmp/ is ignored by git.
+// Not beside the sources, where the npm package's build goes (scripts/build.ts): an intermediate
+// build belongs out of the way. .tmp/ is ignored by git.
 const lib = path.join(root, '.tmp', 'bundle-lib');
 
 /** Source maps embed absolute build paths, so a rebuild elsewhere would differ; dist/ carries none. */

@@ -16,6 +16,8 @@ import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerPublishRoutes } from './routes/publish.ts';
 import { registerSimpleRoutes } from './routes/simple.ts';
+import { registerOidcRoutes } from './routes/oidc.ts';
+import { TrustedPublishing, type TrustedPublishingOptions } from './trusted.ts';
 
 export type { RateLimitOptions } from './rate-limit.ts';
 
@@ -31,6 +33,10 @@ export interface MarketplaceOptions {
   maxUploadBytes?: number;
   /** One line per request (method, path, status, ms); never headers or bodies. */
   log?: (line: string) => void;
+  /** Trusted publishing (GitHub OIDC): issuer, JWKS URL and audience; GitHub's issuer by default. */
+  oidc?: TrustedPublishingOptions;
+  /** The clock token expiry is judged by (tests move it). */
+  now?: () => Date;
 }
 
 export interface Marketplace {
@@ -46,6 +52,7 @@ export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES): Router {
   registerPluginRoutes(router);
   registerPublishRoutes(router, { maxUploadBytes });
   registerSimpleRoutes(router);
+  registerOidcRoutes(router);
   return router;
 }
 
@@ -61,6 +68,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   const router = buildRouter(opts.maxUploadBytes);
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
   let listenUrl = 'http://127.0.0.1';
+  const trusted = new TrustedPublishing(store, opts.oidc ?? {}, opts.now ?? (() => new Date()), publicUrl ?? listenUrl);
 
   const server = http.createServer((req, res) => {
     const started = Date.now();
@@ -121,11 +129,20 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
         params: match.params,
         baseUrl: baseUrlFor(req),
         store,
+        trusted,
+        requirePublisher(pkg) {
+          if (token && !tokenOwner && trusted.isSessionToken(token)) return trusted.identity(token, pkg);
+          const owner = ctx.requireOwner().owner;
+          return { owner, provenance: { kind: 'token', owner } };
+        },
         requireOwner() {
           if (!token) {
             throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
           }
           const owner = tokenOwner;
+          if (!owner && trusted.isSessionToken(token)) {
+            throw new HttpError(403, 'forbidden', 'a trusted-publishing token can only publish releases (POST /api/v1/plugins/{name}/versions); use an API token of the owner');
+          }
           if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
           return owner;
         },
@@ -153,6 +170,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
           const addr = server.address() as AddressInfo;
           const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           listenUrl = `http://${h}:${addr.port}`;
+          if (!publicUrl) trusted.setFallbackAudience(listenUrl);
           resolve(listenUrl);
         });
       });

@@ -5,8 +5,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Store, TokenOwner } from './store.ts';
 import { HttpError } from './errors.ts';
+import type { PublishIdentity, TrustedPublishing } from './trusted.ts';
 
-export type Method = 'GET' | 'POST' | 'PUT';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface Reply {
   status: number;
@@ -33,6 +34,9 @@ export interface RequestContext {
   store: Store;
   /** The token's owner; 401 when the token is missing or unknown. */
   requireOwner(): TokenOwner;
+  /** Who may publish `pkg`: an API token's owner, or a trusted-publishing token scoped to it. */
+  requirePublisher(pkg: string): PublishIdentity;
+  trusted: TrustedPublishing;
   /** The raw request body, at most `limit` bytes (413 beyond). */
   body(limit: number): Promise<Buffer>;
 }

@@ -8,7 +8,7 @@ import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ListQuery, Plugin, PluginType, Release, ReleaseFile } from '../src/core/marketplace/schemas.ts';
+import { Provenance, type ListQuery, type Plugin, type PluginType, type Release, type ReleaseFile } from '../src/core/marketplace/schemas.ts';
 import { shortName } from '../src/core/names.ts';
 import { HttpError } from './errors.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
@@ -123,6 +123,8 @@ interface ReleaseRow {
   published_at: string;
   readme: string;
   downloads: number;
+  /** JSON of a Provenance; null for releases published before it was recorded (and seeded ones). */
+  provenance: string | null;
 }
 
 interface FileRow {
@@ -150,6 +152,7 @@ export interface NewRelease extends PluginFields {
   downloads?: number;
   yanked_reason?: string;
   files: Array<{ filename: string; sha256: string; data: Uint8Array }>;
+  provenance?: Provenance | null;
 }
 
 export interface PluginRecord {
@@ -190,6 +193,10 @@ export class Store {
     this.db = new DatabaseSync(path.join(this.dataDir, 'marketplace.sqlite'));
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
+    // Data dirs from before provenance was recorded get the column (NULL: publisher unknown).
+    if (!this.all<{ name: string }>('PRAGMA table_info(releases)').some((c) => c.name === 'provenance')) {
+      this.db.exec('ALTER TABLE releases ADD COLUMN provenance TEXT');
+    }
     if (opts.removeLeftovers) this.removeLeftovers();
   }
 
@@ -439,7 +446,7 @@ export class Store {
         const releaseId = Number(
           this.db
             .prepare(
-              'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+              'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads, provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
             )
             .run(
               pluginId,
@@ -452,6 +459,7 @@ export class Store {
               rel.published_at ?? now,
               rel.readme,
               rel.downloads ?? 0,
+              rel.provenance ? JSON.stringify(rel.provenance) : null,
             ).lastInsertRowid,
         );
         const insertFile = this.db.prepare('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
@@ -495,6 +503,7 @@ export function releaseView(record: PluginRecord, r: PluginRecord['releases'][nu
     published_at: r.row.published_at,
     readme: r.row.readme,
     files: r.files.map((f) => fileView(f, baseUrl)),
+    provenance: r.row.provenance ? Provenance.parse(JSON.parse(r.row.provenance)) : null,
   };
 }
 

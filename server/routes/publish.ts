@@ -26,11 +26,11 @@ export function registerPublishRoutes(router: Router, limits: PublishLimits): vo
 }
 
 async function publish(ctx: RequestContext, limits: PublishLimits) {
-  const owner = ctx.requireOwner();
   const pkg = pluginPackage(ctx.params['name']!);
+  const { owner, provenance } = ctx.requirePublisher(pkg);
   // Refuse before reading a possibly large upload; the store checks again inside its transaction.
   const existing = ctx.store.pluginRow(pkg);
-  if (existing && existing.owner !== owner.owner) throw new HttpError(403, 'forbidden', `${pkg} belongs to another owner`);
+  if (existing && existing.owner !== owner) throw new HttpError(403, 'forbidden', `${pkg} belongs to another owner`);
   const contentType = ctx.req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     throw new HttpError(415, 'unsupported_media_type', 'publish expects multipart/form-data with a metadata part and file parts');
@@ -95,7 +95,7 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
   const missing = [...declared.keys()].filter((n) => !files.some((f) => f.filename === n));
   if (missing.length > 0) throw new HttpError(400, 'invalid_body', `metadata.files lists ${missing.map(printable).join(', ')} but no such file part was sent`);
 
-  const { status } = ctx.store.publish(owner.owner, {
+  const { status } = ctx.store.publish(owner, {
     package: pkg,
     version,
     description: meta.description,
@@ -109,6 +109,7 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
     dependencies: meta.dependencies,
     readme: meta.readme,
     files,
+    provenance,
   });
   const record = ctx.store.record(pkg)!;
   const release = record.releases.find((r) => eq(r.row.version, version))!;

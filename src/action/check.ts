@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Report } from '../core/analysis/report.ts';
 import type { MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
+import { CoreError } from '../core/errors.ts';
 import { MarketplaceError } from '../core/marketplace/errors.ts';
 import { checkProject, DiskProjectFiles } from '../core/project/index.ts';
 import type { Annotation } from '../core/render/annotations.ts';
@@ -41,6 +42,24 @@ export interface CheckResult {
   annotations: Annotation[];
   failed: boolean;
   failureMessage: string | null;
+}
+
+/**
+ * A core error in the Action's words (inputs by their names): the one place the Action words
+ * them; anything else keeps its own message.
+ */
+export function actionMessageFor(err: unknown): string {
+  if (err instanceof CoreError) {
+    switch (err.code) {
+      case 'invalid-fapilog-version':
+        return `Input "fapilog-version": ${JSON.stringify(err.subject ?? '')} is not a PEP 440 version`;
+      case 'project-not-found':
+        return `Input "path": ${err.message}`;
+      default:
+        return err.message;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** A failure of the run itself (not a finding): the step fails with this message. */

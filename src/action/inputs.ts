@@ -75,7 +75,7 @@ export const INPUT_DOCS = {
   command: { description: 'What to run: `check` (report on the plugins a project pins) or `publish` (upload built plugin files).', default: 'check' },
   path: { description: 'Project directory to check, relative to the workspace.', default: '.' },
   'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`, then the public marketplace.`, default: '' },
-  token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces and for \`publish\`.`, default: '' },
+  token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`, default: '' },
   'fapilog-version': { description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.', default: '' },
   'fail-on': { description: 'When the step fails: `incompatible` (incompatible or yanked plugins), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`.', default: 'incompatible' },
   ignore: { description: 'Plugins to skip, separated by commas or newlines.', default: '' },

@@ -11,6 +11,8 @@ import { executePublish } from '../core/publish/execute.ts';
 import { isFailing, type Finding } from '../core/publish/findings.ts';
 import { formatSize } from '../core/size.ts';
 import { blockingFindings, preparePublish, type PublishPlan } from '../core/publish/plan.ts';
+import { describePublisher } from '../core/publish/provenance.ts';
+import { forkMessage, trustedLine, trustedPublishToken, type OidcDeps } from './oidc.ts';
 
 export interface PublishConfig {
   packagesDir: string;
@@ -26,6 +28,8 @@ export interface PublishConfig {
 export interface PublishDeps {
   exec?: (cmd: string, args: string[], opts?: { cwd?: string }) => Promise<number>;
   log: (line: string) => void;
+  /** Trusted publishing (GitHub OIDC), tried when no token is given. */
+  oidc?: OidcDeps;
 }
 
 export type PublishStatus = 'published' | 'unchanged' | 'dry-run' | 'failed';
@@ -58,11 +62,11 @@ async function isEmpty(dir: string): Promise<boolean> {
 export async function publishMain(config: PublishConfig, deps: PublishDeps): Promise<PublishResult> {
   const log = deps.log;
   const tag = tagFromRef(config.ref);
-  const failed = (message: string, plan: PublishPlan | null): PublishResult => ({
+  const failed = (message: string, plan: PublishPlan | null, extra?: string): PublishResult => ({
     version: plan?.version ?? null,
     status: 'failed',
     url: null,
-    summaryMarkdown: renderPublishSummary({ plan, status: 'failed', url: null, message, strict: config.strict }),
+    summaryMarkdown: renderPublishSummary({ plan, status: 'failed', url: null, message, strict: config.strict, ...(extra ? { extra } : {}) }),
     failed: true,
     failureMessage: message,
   });
@@ -108,22 +112,45 @@ export async function publishMain(config: PublishConfig, deps: PublishDeps): Pro
       failureMessage: null,
     };
   }
+  let sender = client;
+  let credential = CREDENTIAL;
   if (!config.settings.token) {
-    return failed(`publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${ENV.token})`, plan);
+    if (deps.oidc?.available) {
+      const trusted = await trustedPublishToken(config.settings.url, plan.package, deps.oidc);
+      if (!trusted.ok) return failed(trusted.message, plan, trusted.markdown);
+      log(trustedLine(trusted.publisher, trusted.expiresAt));
+      sender = new MarketplaceClient({ ...config.settings, token: trusted.token }, { warn: (m) => log(`warning: ${m}`) });
+      credential = 'publish token from trusted publishing (OIDC exchange)';
+    } else if (deps.oidc?.forkPullRequest) {
+      return failed(forkMessage(deps.oidc.forkPullRequest), plan);
+    } else {
+      return failed(
+        `publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${ENV.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`,
+        plan,
+      );
+    }
   }
 
-  const outcome = await executePublish(plan, client, { apiUrl: config.settings.url, credential: CREDENTIAL });
+  const outcome = await executePublish(plan, sender, { apiUrl: config.settings.url, credential });
   if (outcome.status === 'failed') return failed(outcome.message, plan);
   const message =
     outcome.status === 'unchanged'
       ? `${plan.package} ${outcome.release.version} is already published with identical files (unchanged)`
       : `published ${plan.package} ${outcome.release.version}`;
   log(`${message}: ${outcome.url}`);
+  if (outcome.release.provenance !== undefined) log(`publisher: ${describePublisher(outcome.release.provenance)}`);
   return {
     version: outcome.release.version,
     status: outcome.status,
     url: outcome.url,
-    summaryMarkdown: renderPublishSummary({ plan, status: outcome.status, url: outcome.url, message, strict: config.strict }),
+    summaryMarkdown: renderPublishSummary({
+      plan,
+      status: outcome.status,
+      url: outcome.url,
+      message,
+      strict: config.strict,
+      ...(outcome.release.provenance !== undefined ? { publisher: describePublisher(outcome.release.provenance) } : {}),
+    }),
     failed: false,
     failureMessage: null,
   };
@@ -161,6 +188,10 @@ export function renderPublishSummary(args: {
   url: string | null;
   message: string;
   strict: boolean;
+  /** The release's publisher as the marketplace recorded it. */
+  publisher?: string;
+  /** A section of its own (trusted publishing: the token's claims and the registration to make). */
+  extra?: string;
 }): string {
   const { plan, status, url, message, strict } = args;
   const out: string[] = [];
@@ -168,6 +199,8 @@ export function renderPublishSummary(args: {
   out.push(`## fapilog plugins publish: ${title}`, '');
   out.push(`**Status:** ${STATUS_LINE[status]}${url ? ` — [release](${url})` : ''}`, '');
   out.push(cell(message), '');
+  if (args.publisher) out.push(`**Publisher:** ${cell(args.publisher)}`, '');
+  if (args.extra) out.push(args.extra.trimEnd(), '');
   if (plan) {
     const facts = [
       plan.pluginType ? `**Type:** ${plan.pluginType}` : null,

@@ -10,9 +10,10 @@ import { z } from 'zod';
 import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
 import { redact } from '../core/marketplace/errors.ts';
 import { workspacePath, type Annotation } from '../core/render/annotations.ts';
-import { checkMain, type CheckResult } from './check.ts';
+import { actionMessageFor, checkMain, type CheckResult } from './check.ts';
 import { InputError, INPUT_NAMES, parseInputs, type ActionInputs } from './inputs.ts';
 import { publishMain } from './publish.ts';
+import { oidcEnvironment } from './oidc.ts';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -91,6 +92,7 @@ async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, e
     {
       exec: (cmd, args, opts) => exec(cmd, args, opts?.cwd ? { cwd: opts.cwd } : {}),
       log: (line) => core.info(line),
+      oidc: { ...oidcEnvironment(env), getIDToken: (audience) => core.getIDToken(audience), setSecret: (value) => core.setSecret(value) },
     },
   );
   core.setOutput('version', result.version ?? '');
@@ -110,7 +112,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
     if (inputs.command === 'publish') await runPublish(inputs, settings, env);
     else await runCheck(inputs, settings, env);
   } catch (err) {
-    const raw = err instanceof Error ? err.message : String(err);
+    const raw = actionMessageFor(err);
     const message = secrets.reduce((m, s) => redact(m, s), raw);
     if (core.isDebug() && err instanceof Error && err.stack) core.debug(secrets.reduce((m, s) => redact(m, s), err.stack));
     await writeSummary(`## fapilog plugins\n\n**Failed:** ${message}\n`, env).catch(() => undefined);

@@ -1,5 +1,7 @@
 /** Exit codes shared by every command, and the one place core errors get the CLI's wording. */
+import { ENV } from '../core/config.ts';
 import { CoreError } from '../core/errors.ts';
+import { MarketplaceError } from '../core/marketplace/errors.ts';
 
 export const EXIT = { ok: 0, problems: 1, error: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -19,6 +21,9 @@ const PROBLEM_REFUSALS: readonly string[] = ['incompatible', 'yanked', 'conflict
 
 /** A core error as the CLI says it (flags by their names, exit codes by kind); null for anything else. */
 export function cliErrorFor(err: unknown): CliError | null {
+  if (err instanceof MarketplaceError && err.code === 'unauthenticated') {
+    return new CliError(`${err.endpoint}: needs a token: pass --token or set ${ENV.token}`, EXIT.error);
+  }
   if (!(err instanceof CoreError)) return null;
   switch (err.code) {
     case 'invalid-fapilog-version':

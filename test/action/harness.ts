@@ -79,7 +79,7 @@ export function annotationLines(stdout: string): AnnotationLine[] {
 function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(INPUT_|GITHUB_|RUNNER_|FAPILOG_)/.test(k)) continue;
+    if (/^(INPUT_|GITHUB_|RUNNER_|FAPILOG_|ACTIONS_)/.test(k)) continue;
     env[k] = v;
   }
   return env;

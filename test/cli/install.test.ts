@@ -131,4 +131,14 @@ describe('install', () => {
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /^error: not installed: fapilog-does-not-exist is not in the marketplace\n$/);
   });
+
+  test('bytes are kept: installing into a Latin-1 requirements file with CRLF appends the line and changes nothing else', async () => {
+    const dir = ws.tempDir('latin1-install-');
+    const before = Buffer.from('# d\xe9pendances\r\nfapilog==0.16.0\r\n', 'latin1');
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), before);
+    const r = await cli(['install', 'size-guard', '--path', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'requirements.txt')), Buffer.concat([before, Buffer.from('fapilog-size-guard>=1.1.0\r\n')]));
+  });
 });
+

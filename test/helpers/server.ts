@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMarketplace, type RateLimitOptions } from '../../server/index.ts';
+import { createMarketplace, type MarketplaceOptions, type RateLimitOptions } from '../../server/index.ts';
 
 export const CATALOG_FILE = fileURLToPath(new URL('../../examples/catalog/catalog.json', import.meta.url));
 
@@ -23,13 +23,17 @@ export interface TestServer {
 /** Generous enough that tests which are not about rate limiting never meet it. */
 const TEST_RATE_LIMIT: RateLimitOptions = { limit: 100_000, windowSeconds: 60 };
 
-export async function startTestServer(opts: { seed?: boolean | string; rateLimit?: RateLimitOptions } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { seed?: boolean | string; rateLimit?: RateLimitOptions; oidc?: MarketplaceOptions['oidc']; now?: () => Date } = {},
+): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-marketplace-'));
   const seedFile = opts.seed === true ? CATALOG_FILE : typeof opts.seed === 'string' ? opts.seed : undefined;
   const marketplace = await createMarketplace({
     dataDir,
     ...(seedFile ? { seedFile } : {}),
     rateLimit: opts.rateLimit ?? TEST_RATE_LIMIT,
+    ...(opts.oidc ? { oidc: opts.oidc } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
   });
   let url: string;
   try {

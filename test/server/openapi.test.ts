@@ -80,11 +80,19 @@ const OUTPUT: Record<string, z.ZodType> = {
   PublishResponse: contract.PublishResponse,
   RatingResponse: contract.RatingResponse,
   SimpleProject: contract.SimpleProject,
+  TrustedProvenance: contract.TrustedProvenance,
+  TokenProvenance: contract.TokenProvenance,
+  OidcAudience: contract.OidcAudience,
+  OidcTokenResponse: contract.OidcTokenResponse,
+  TrustedPublisher: contract.TrustedPublisher,
+  TrustedPublisherList: contract.TrustedPublisherList,
 };
 const INPUT: Record<string, z.ZodType> = {
   PublishMetadata: contract.PublishMetadata,
   YankRequest: contract.YankRequest,
   RatingRequest: contract.RatingRequest,
+  OidcTokenRequest: contract.OidcTokenRequest,
+  TrustedPublisherRequest: contract.TrustedPublisherRequest,
 };
 
 for (const [name, schema] of Object.entries(OUTPUT)) {
@@ -134,6 +142,10 @@ test('each JSON endpoint documents the contract schema it answers with', () => {
     'post /api/v1/plugins/{name}/versions/{version}/yank': 'Release',
     'put /api/v1/plugins/{name}/rating': 'RatingResponse',
     'get /api/v1/fapilog/versions': 'FapilogVersions',
+    'get /api/v1/oidc/audience': 'OidcAudience',
+    'post /api/v1/oidc/token': 'OidcTokenResponse',
+    'get /api/v1/plugins/{name}/publishers': 'TrustedPublisherList',
+    'post /api/v1/plugins/{name}/publishers': 'TrustedPublisher',
   };
   for (const [key, schema] of Object.entries(expect)) {
     const [method, p] = key.split(' ') as [string, string];

@@ -1,4 +1,6 @@
-/** `admin`: manage a private marketplace's data dir (tokens, known fapilog versions). */
+/** `admin`: manage a private marketplace's data dir (tokens, trusted publishers, known fapilog versions). */
+import { TrustedPublisherRequest, type TrustedPublisher } from '../../core/marketplace/schemas.ts';
+import { isValidProjectName, normalizeName, packageName } from '../../core/names.ts';
 import type { RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 
@@ -15,8 +17,38 @@ async function openStore(ctx: { io: { env: NodeJS.ProcessEnv; cwd: string } }, o
 
 const DATA_DIR_HELP = 'data directory of the marketplace (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data)';
 
+interface PublisherAddOptions extends DataDirOption {
+  repository: string;
+  repositoryId: string;
+  ownerId: string;
+  workflow: string;
+  environment?: string;
+  owner?: string;
+  issuer?: string;
+}
+
+/** Flag names for the request fields, so a zod issue names what the user typed. */
+const PUBLISHER_FLAGS: Record<string, string> = {
+  issuer: '--issuer',
+  repository: '--repository',
+  repository_id: '--repository-id',
+  repository_owner_id: '--owner-id',
+  workflow: '--workflow',
+  environment: '--environment',
+};
+
+function pluginArg(raw: string): string {
+  if (raw.length === 0 || raw.length > 100 || !isValidProjectName(raw)) throw new CliError(`not a valid plugin name: ${JSON.stringify(raw)}`);
+  return packageName(normalizeName(raw));
+}
+
+function publisherLine(p: TrustedPublisher): string {
+  const env = p.environment ? `  environment ${p.environment}` : '';
+  return `${p.id}\t${p.package}\t${p.repository} (repository id ${p.repository_id}, owner id ${p.repository_owner_id})\t.github/workflows/${p.workflow}${env}\towner ${p.owner}${p.pending ? ' (pending)' : ''}\t${p.issuer}`;
+}
+
 export const register: RegisterCommand = (program, act) => {
-  const admin = program.command('admin').description('administer a marketplace data dir (tokens, fapilog versions)');
+  const admin = program.command('admin').description('administer a marketplace data dir (tokens, trusted publishers, fapilog versions)');
   const token = admin.command('token').description('API tokens (stored as sha256 hashes only)');
 
   token
@@ -74,6 +106,96 @@ export const register: RegisterCommand = (program, act) => {
         try {
           if (!store.revokeToken(Number(id))) throw new CliError(`no token with id ${id}`);
           ctx.io.stdout(`revoked token ${id}\n`);
+        } finally {
+          store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  const publisher = admin.command('publisher').description('trusted publishers: GitHub workflows that may publish a plugin without a stored token');
+
+  publisher
+    .command('add <plugin>')
+    .description('let a workflow of a repository publish <plugin> through GitHub OIDC (pending when <plugin> is not published yet)')
+    .requiredOption('--repository <owner/name>', 'GitHub repository')
+    .requiredOption('--repository-id <n>', 'its numeric id (gh api repos/OWNER/NAME --jq .id): a re-created repository of the same name gets another')
+    .requiredOption('--owner-id <n>', 'numeric id of the repository owner (gh api repos/OWNER/NAME --jq .owner.id)')
+    .requiredOption('--workflow <file>', 'workflow file name in .github/workflows (release.yml)')
+    .option('--environment <name>', 'only jobs in this GitHub environment may publish')
+    .option('--owner <name>', 'owner the plugin gets on its first publish (required while the plugin is unpublished)')
+    .option('--issuer <url>', 'OIDC issuer (default https://token.actions.githubusercontent.com)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .addHelpText('after', '\nExample:\n  fapilog-plugins admin publisher add fapilog-loki --repository acme/fapilog-loki --repository-id 700123 --owner-id 4501 --workflow release.yml\n')
+    .action(
+      act(async (ctx, plugin: string, opts: PublisherAddOptions) => {
+        const pkg = pluginArg(plugin);
+        const parsed = TrustedPublisherRequest.safeParse({
+          ...(opts.issuer ? { issuer: opts.issuer } : {}),
+          repository: opts.repository,
+          repository_id: opts.repositoryId,
+          repository_owner_id: opts.ownerId,
+          workflow: opts.workflow,
+          ...(opts.environment ? { environment: opts.environment } : {}),
+        });
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new CliError(`${PUBLISHER_FLAGS[String(issue?.path[0])] ?? 'publisher'}: ${issue?.message ?? 'invalid'}`);
+        }
+        const store = await openStore(ctx, opts);
+        try {
+          const { Publishers } = await import('../../../server/publishers.ts');
+          const existing = store.pluginRow(pkg);
+          const owner = existing?.owner ?? opts.owner?.trim();
+          if (!owner) throw new CliError(`${pkg} is not published yet: give --owner, the owner it gets on its first publish through this publisher`);
+          if (existing && opts.owner && opts.owner.trim() !== existing.owner) throw new CliError(`${pkg} is owned by ${existing.owner}, not ${opts.owner}`);
+          let added: TrustedPublisher;
+          try {
+            added = new Publishers(store).add(pkg, owner, parsed.data);
+          } catch (err) {
+            throw new CliError(err instanceof Error ? err.message : String(err));
+          }
+          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify(added)}\n`);
+          else ctx.io.stdout(`added trusted publisher ${publisherLine(added)}\n`);
+        } finally {
+          store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  publisher
+    .command('list [plugin]')
+    .description('list trusted publishers (of one plugin, or all)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action(
+      act(async (ctx, plugin: string | undefined, opts: DataDirOption) => {
+        const pkg = plugin === undefined ? undefined : pluginArg(plugin);
+        const store = await openStore(ctx, opts);
+        try {
+          const { Publishers } = await import('../../../server/publishers.ts');
+          const publishers = new Publishers(store).list(pkg);
+          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ publishers })}\n`);
+          else for (const p of publishers) ctx.io.stdout(`${publisherLine(p)}\n`);
+        } finally {
+          store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  publisher
+    .command('remove <id>')
+    .description('remove a trusted publisher by its id (see `admin publisher list`); publish tokens it granted stop working')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action(
+      act(async (ctx, id: string, opts: DataDirOption) => {
+        if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`publisher id must be a number: ${id}`);
+        const store = await openStore(ctx, opts);
+        try {
+          const { Publishers } = await import('../../../server/publishers.ts');
+          if (!new Publishers(store).remove(Number(id))) throw new CliError(`no trusted publisher with id ${id}`);
+          ctx.io.stdout(`removed trusted publisher ${id}\n`);
         } finally {
           store.close();
         }

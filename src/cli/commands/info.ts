@@ -1,6 +1,7 @@
 /** `info <name> [version]`: one plugin, its releases (yanked marked), compatibility and files. */
 import type { Plugin, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
 import { packageName } from '../../core/names.ts';
+import { describePublisher, describeTrustedBuild } from '../../core/publish/provenance.ts';
 import { equal, isPrerelease, isValid } from '../../core/pep440/index.ts';
 import { formatSize } from '../../core/size.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
@@ -81,6 +82,11 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     ['Published', formatDate(chosen ? chosen.published_at : plugin.published_at)],
   ];
   if (chosen?.yanked) fields.push(['Yanked', chosen.yanked_reason ?? 'yes (no reason given)']);
+  // Who published the release shown: what a user checks before trusting an update.
+  if (release && release.provenance !== undefined) {
+    fields.push(['Publisher', describePublisher(release.provenance)]);
+    if (release.provenance?.kind === 'trusted') fields.push(['Built by', describeTrustedBuild(release.provenance)]);
+  }
   fields.push(['Install', `pip install "${packageName(plugin.package)}==${shownVersion}"`]);
   out.push(renderFields(fields, table));
 

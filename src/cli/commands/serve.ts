@@ -11,6 +11,16 @@ interface ServeOptions {
   rateLimit?: number;
   publicUrl?: string;
   quiet?: boolean;
+  oidcIssuer?: string;
+  oidcJwksUrl?: string;
+  oidcAudience?: string;
+}
+
+function httpUrl(flag: string) {
+  return (value: string): string => {
+    if (!/^https?:\/\/[^/\s]+\S*$/.test(value)) throw new InvalidArgumentError(`${flag} must be an http(s) URL`);
+    return value;
+  };
 }
 
 function intArg(min: number, max: number) {
@@ -32,6 +42,9 @@ export const register: RegisterCommand = (program, act) => {
     .option('--rate-limit <n>', 'requests per minute per valid token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)', intArg(1, 1_000_000))
     .option('--public-url <url>', 'base URL clients reach the server at, for links (env FAPILOG_MARKETPLACE_PUBLIC_URL)')
     .option('--quiet', 'no access log on stderr')
+    .option('--oidc-issuer <url>', 'OIDC issuer trusted for trusted publishing', httpUrl('--oidc-issuer'), 'https://token.actions.githubusercontent.com')
+    .option('--oidc-jwks-url <url>', "the issuer's JWKS (default: jwks_uri of <issuer>/.well-known/openid-configuration)", httpUrl('--oidc-jwks-url'))
+    .option('--oidc-audience <aud>', 'audience OIDC tokens must carry (default: --public-url, else the URL the server listens on)')
     .addHelpText('after', '\nExample:\n  fapilog-plugins serve --data-dir ./marketplace-data --seed examples/catalog/catalog.json\n')
     .action(
       act(async (ctx, opts: ServeOptions) => {
@@ -52,6 +65,11 @@ export const register: RegisterCommand = (program, act) => {
             ...(publicUrl ? { publicUrl } : {}),
             rateLimit: { limit, windowSeconds: 60 },
             ...(opts.quiet ? {} : { log: (line: string) => ctx.io.stderr(`${line}\n`) }),
+            oidc: {
+              ...(opts.oidcIssuer ? { issuer: opts.oidcIssuer } : {}),
+              ...(opts.oidcJwksUrl ? { jwksUrl: opts.oidcJwksUrl } : {}),
+              ...(opts.oidcAudience ? { audience: opts.oidcAudience } : {}),
+            },
           });
         } catch (err) {
           throw new CliError(err instanceof Error ? err.message : String(err));
@@ -68,7 +86,8 @@ export const register: RegisterCommand = (program, act) => {
           `fapilog marketplace listening on ${url}\n` +
             `  API:          ${shown}/api/v1\n` +
             `  simple index: ${shown}/simple/\n` +
-            `  data dir:     ${dataDir}\n`,
+            `  data dir:     ${dataDir}\n` +
+            `  OIDC:         issuer ${opts.oidcIssuer}, audience ${opts.oidcAudience ?? shown}\n`,
         );
         const signal = await new Promise<NodeJS.Signals>((resolve) => {
           process.once('SIGINT', () => resolve('SIGINT'));

@@ -18,3 +18,17 @@ export function isUpdatable(entry: Pick<PluginEntry, 'status' | 'latestCompatibl
 export function isStuck(entry: Pick<PluginEntry, 'status' | 'latestCompatible' | 'current'>): boolean {
   return (entry.status === 'incompatible' || entry.status === 'yanked') && !isUpdatable(entry);
 }
+
+/**
+ * Why `update` leaves an entry alone (null when it would act on it). `needsAttention` says whether
+ * the entry has a problem update was expected to fix (reported even when no names were asked for).
+ */
+export function notUpdatable(
+  entry: Pick<PluginEntry, 'status' | 'latestCompatible' | 'current' | 'note'>,
+  fapilogVersion: string | null,
+): { reason: string; needsAttention: boolean } | null {
+  if (isUpdatable(entry)) return null;
+  if (!UPDATABLE.includes(entry.status)) return { reason: `${entry.status}: ${entry.note}`, needsAttention: false };
+  if (entry.latestCompatible === null) return { reason: `no release works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+  return { reason: `already on ${entry.latestCompatible}, the newest release that works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+}

@@ -1,19 +1,15 @@
 /**
- * The on-disk metadata cache: one JSON file per URL and token scope (named by their sha256)
- * holding the body, its ETag and when it was fetched. A private marketplace may answer each token
- * differently, so entries are kept apart per token: the scope is a one-way fingerprint of the
- * token (never the token), and requests without a token share the scope `anonymous`. Several
- * processes may share one directory: every write goes to a private temp file that is renamed into
- * place (atomic on POSIX), so a reader sees the old entry or the new one, never half of either.
- * An entry that does not parse is deleted and counts as a miss.
+ * The metadata cache's entries and the in-memory store (bounded, for a process without a cache
+ * directory); the on-disk store is disk-cache.ts. An entry holds the body of one URL, its ETag
+ * and when it was fetched. A private marketplace may answer each token differently, so entries
+ * are kept apart per token: the scope is a one-way fingerprint of the token (never the token),
+ * and requests without a token share the scope `anonymous`.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 // 2: entries carry the token scope; v1 entries (keyed by URL alone) are left unread.
-const FORMAT = 2;
+export const FORMAT = 2;
 
 export const CacheEntry = z.object({
   format: z.literal(FORMAT),
@@ -51,12 +47,6 @@ export function tokenScope(token: string | undefined): string {
   if (!token) return 'anonymous';
   const inner = createHash('sha256').update(token, 'utf8').digest();
   return createHash('sha256').update(inner).digest('hex').slice(0, 16);
-}
-
-export interface MetadataCacheOptions {
-  /** The Bearer token the client sends; only its `tokenScope` is kept. */
-  token?: string | undefined;
-  debug?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -123,77 +113,5 @@ export class MemoryMetadataCache implements MetadataStore {
   }
   async delete(url: string): Promise<void> {
     this.#entries.delete(`${this.scope}\n${cacheUrl(url)}`);
-  }
-}
-
-export class MetadataCache implements MetadataStore {
-  readonly dir: string;
-  readonly scope: string;
-  readonly #debug: ((message: string) => void) | undefined;
-
-  constructor(cacheDir: string, opts: MetadataCacheOptions = {}) {
-    this.dir = path.join(cacheDir, `metadata-v${FORMAT}`);
-    this.scope = tokenScope(opts.token);
-    this.#debug = opts.debug;
-  }
-
-  fileFor(url: string): string {
-    return path.join(this.dir, `${createHash('sha256').update(`${this.scope}\n${cacheUrl(url)}`).digest('hex')}.json`);
-  }
-
-  async get(url: string): Promise<CacheEntry | undefined> {
-    const file = this.fileFor(url);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-    let entry: CacheEntry | undefined;
-    try {
-      const parsed = CacheEntry.safeParse(JSON.parse(text));
-      // A hash collision or a hand-edited file: treat another URL or scope as corrupt too.
-      if (parsed.success && parsed.data.url === cacheUrl(url) && parsed.data.scope === this.scope) entry = parsed.data;
-    } catch {
-      entry = undefined;
-    }
-    if (!entry) {
-      this.#debug?.(`cache: dropping corrupt entry ${path.basename(file)}`);
-      await this.delete(url);
-    }
-    return entry;
-  }
-
-  async put(url: string, entry: Omit<CacheEntry, 'format' | 'url' | 'scope'>): Promise<void> {
-    const file = this.fileFor(url);
-    const full: CacheEntry = { format: FORMAT, url: cacheUrl(url), scope: this.scope, ...entry };
-    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(tmp, JSON.stringify(full), { encoding: 'utf8', mode: 0o600 });
-      await renameWithRetry(tmp, file);
-    } catch (err) {
-      // A cache that cannot be written must not fail the command; it only costs a refetch.
-      this.#debug?.(`cache: could not write ${path.basename(file)}: ${err instanceof Error ? err.message : String(err)}`);
-      await rm(tmp, { force: true }).catch(() => {});
-    }
-  }
-
-  async delete(url: string): Promise<void> {
-    await rm(this.fileFor(url), { force: true }).catch(() => {});
-  }
-}
-
-/** Windows refuses to rename over a file another process has open; that passes quickly. */
-async function renameWithRetry(from: string, to: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await rename(from, to);
-      return;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (attempt >= 5 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY')) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
-    }
   }
 }

@@ -5,9 +5,10 @@
  * (a failed one is not remembered: asking again retries).
  */
 import type { z } from 'zod';
-import type { MarketplaceSettings } from '../config.ts';
+import { ENV, type MarketplaceSettings } from '../config.ts';
 import { compare, isValid, newestFinal } from '../pep440/index.ts';
-import { LruMap, MemoryMetadataCache, MetadataCache, type CacheEntry, type MetadataStore } from './cache.ts';
+import { LruMap, MemoryMetadataCache, type CacheEntry, type MetadataStore } from './cache.ts';
+import { MetadataCache } from './disk-cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';
 import { Limiter } from './limiter.ts';
@@ -175,9 +176,12 @@ export class MarketplaceClient {
     return (await this.#getJson('/fapilog/versions', FapilogVersions, false)).versions;
   }
 
-  /** Where answers come from, for reports: the API URL, and whether a stale cached copy stood in. */
+  /**
+   * Where answers come from, for reports: the API URL (without any user:password@, which a report
+   * must never show), and whether a stale cached copy stood in.
+   */
   status(): { url: string; stale: boolean } {
-    return { url: this.settings.url, stale: this.stale };
+    return { url: withoutCredentials(this.settings.url), stale: this.stale };
   }
 
   /** Current and latest version of each installed plugin, from one batch lookup. */
@@ -230,7 +234,7 @@ export class MarketplaceClient {
   async #write<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, body: string | FormData, schema: S): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
     if (!this.settings.token) {
-      throw new MarketplaceError('invalid-request', endpoint, 'needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN', { code: 'unauthenticated' });
+      throw new MarketplaceError('invalid-request', endpoint, `needs a token (${ENV.token})`, { code: 'unauthenticated' });
     }
     if (this.settings.cacheMode === 'offline') {
       throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
@@ -369,6 +373,18 @@ export class MarketplaceClient {
     }
     if (res.attempts !== undefined && res.attempts > 1) message += ` after ${res.attempts} attempts`;
     return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
+  }
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    return url;
   }
 }
 

@@ -21,6 +21,36 @@ export const ReleaseFile = z.object({
 });
 export type ReleaseFile = z.infer<typeof ReleaseFile>;
 
+/** GitHub's OIDC issuer, the default of every trusted publisher. */
+export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+
+const NumericId = z.string().regex(/^[1-9][0-9]{0,19}$/, 'a numeric id (digits, as GitHub sends it)');
+/** Shown in terminals, logs and summaries: control characters are refused at the source. */
+const Line = z.string().max(1000).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
+
+/**
+ * Who published a release, recorded by the marketplace at publish time. `trusted`: facts from a
+ * verified OIDC token (repository ids, not just names, so a re-created repository shows up as
+ * another publisher); `token`: the owner of the long-lived API token that was used.
+ */
+export const TrustedProvenance = z.object({
+  kind: z.literal('trusted'),
+  issuer: Line,
+  repository: Line,
+  repository_id: NumericId,
+  repository_owner_id: NumericId,
+  /** `job_workflow_ref` (or `workflow_ref`): `owner/repo/.github/workflows/release.yml@refs/tags/v1.0.0`. */
+  workflow_ref: Line,
+  ref: Line,
+  sha: Line,
+  environment: Line.nullable(),
+});
+export type TrustedProvenance = z.infer<typeof TrustedProvenance>;
+export const TokenProvenance = z.object({ kind: z.literal('token'), owner: Line });
+export type TokenProvenance = z.infer<typeof TokenProvenance>;
+export const Provenance = z.discriminatedUnion('kind', [TrustedProvenance, TokenProvenance]);
+export type Provenance = z.infer<typeof Provenance>;
+
 export const Release = z.object({
   name: z.string(),
   package: z.string(),
@@ -33,6 +63,8 @@ export const Release = z.object({
   published_at: Timestamp,
   readme: z.string(),
   files: z.array(ReleaseFile),
+  /** null: published before the marketplace recorded publishers; absent from older servers. */
+  provenance: Provenance.nullable().optional(),
 });
 export type Release = z.infer<typeof Release>;
 
@@ -157,3 +189,49 @@ export const SimpleProject = z.object({
   ),
 });
 export type SimpleProject = z.infer<typeof SimpleProject>;
+
+/** `GET /oidc/audience`: the `aud` an OIDC token must carry to be exchanged here. */
+export const OidcAudience = z.object({ audience: z.string().min(1) });
+export type OidcAudience = z.infer<typeof OidcAudience>;
+
+export const OidcTokenRequest = z.object({ token: z.string().min(1).max(16_384) });
+export type OidcTokenRequest = z.infer<typeof OidcTokenRequest>;
+
+/** A short-lived publish token, valid for `plugins` only, until `expires_at`. */
+export const OidcTokenResponse = z.object({
+  token: z.string().min(1),
+  expires_at: Timestamp,
+  expires_in: z.number().int().positive(),
+  plugins: z.array(z.string()),
+  publisher: TrustedProvenance,
+});
+export type OidcTokenResponse = z.infer<typeof OidcTokenResponse>;
+
+/** A trusted publisher as registered (`pending`: for a name nobody has published yet). */
+export const TrustedPublisherRequest = z.object({
+  issuer: z.url({ protocol: /^https?$/ }).optional(),
+  repository: z.string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'OWNER/NAME'),
+  repository_id: z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), NumericId]).transform(String),
+  repository_owner_id: z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), NumericId]).transform(String),
+  workflow: z.string().regex(/^[A-Za-z0-9_.-]{1,200}\.ya?ml$/, 'a workflow file name in .github/workflows (release.yml)'),
+  environment: z.string().min(1).max(255).nullable().optional(),
+});
+export type TrustedPublisherRequest = z.infer<typeof TrustedPublisherRequest>;
+export type TrustedPublisherRequestInput = z.input<typeof TrustedPublisherRequest>;
+
+export const TrustedPublisher = z.object({
+  id: z.number().int().positive(),
+  package: z.string(),
+  owner: z.string(),
+  issuer: z.string(),
+  repository: z.string(),
+  repository_id: NumericId,
+  repository_owner_id: NumericId,
+  workflow: z.string(),
+  environment: z.string().nullable(),
+  pending: z.boolean(),
+  created_at: Timestamp,
+});
+export type TrustedPublisher = z.infer<typeof TrustedPublisher>;
+export const TrustedPublisherList = z.object({ publishers: z.array(TrustedPublisher) });
+export type TrustedPublisherList = z.infer<typeof TrustedPublisherList>;

@@ -3,6 +3,6 @@
  * manifest engine, the front ends and the server all ask it, so a version compares and a
  * specifier matches the same way everywhere, as Python's `packaging` does
  * (test/core/python/pep440-differential.test.ts checks every function exported here that the
- * server relies on: normalize, isValid, compare, equal, isValidSpecifier, satisfies).
+ * server relies on: normalize, isValid, isPrerelease, compare, equal, isValidSpecifier, satisfies).
  */
 export * from './pep440.ts';

@@ -11,7 +11,7 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreError } from '../errors.ts';
 import { isFileOfInterest, isSkippedDirName, VENV_MARKER } from '../python/discover.ts';
-import { MAX_FILE_BYTES } from '../python/scan.ts';
+import { MAX_FILE_BYTES, sizeProblem } from '../python/scan.ts';
 import type { ProjectEntry, ProjectFiles } from './files.ts';
 
 export interface DiskProjectOptions {
@@ -67,6 +67,7 @@ export class DiskProjectFiles implements ProjectFiles {
         if (e.isDirectory()) {
           if (!isSkippedDirName(e.name)) await walk(abs, childRel);
         } else if ((e.isFile() || e.isSymbolicLink()) && isFileOfInterest(childRel)) {
+          if (e.isSymbolicLink() && !(await this.#inside(abs))) continue;
           const st = await stat(abs).catch(() => null);
           if (st?.isFile()) out.push({ path: childRel, size: st.size });
         }
@@ -82,21 +83,28 @@ export class DiskProjectFiles implements ProjectFiles {
     return path.join(this.root, ...relative.split('/'));
   }
 
+  /** The real path of `abs` when it lies inside the (real) root, else null. */
+  async #inside(abs: string): Promise<string | null> {
+    const real = await realpath(abs).catch(() => null);
+    if (real === null) return null;
+    const rootReal = await this.#real();
+    return real === rootReal || real.startsWith(rootReal + path.sep) ? real : null;
+  }
+
   async read(relative: string): Promise<Uint8Array | null> {
     const abs = this.resolve(relative);
     if (abs === null) return null;
     // A symlink may point anywhere; what it points at must still be inside the project.
-    const real = await realpath(abs).catch(() => null);
+    const real = await this.#inside(abs);
     if (real === null) return null;
-    const rootReal = await this.#real();
-    if (real !== rootReal && !real.startsWith(rootReal + path.sep)) return null;
     // O_NONBLOCK: opening a FIFO must not hang; it is then refused as not a regular file.
     const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => null);
     if (handle === null) return null;
     try {
       const st = await handle.stat();
       if (!st.isFile()) return null;
-      if (st.size > this.#maxBytes) throw new Error(`${Math.ceil(st.size / 1024)} KB is above the ${Math.ceil(this.#maxBytes / 1024)} KB limit; not read`);
+      const tooBig = sizeProblem(st.size, this.#maxBytes);
+      if (tooBig) throw new Error(tooBig);
       return new Uint8Array(await handle.readFile());
     } finally {
       await handle.close();

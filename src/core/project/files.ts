@@ -14,7 +14,12 @@ export interface ProjectEntry {
 export interface ProjectFiles {
   /** Shown in messages: the directory as the user gave it, or `owner/repo@sha`. */
   readonly label: string;
-  /** Every regular file of the project (no directories, symlinks, FIFOs or devices). */
+  /**
+   * The project's regular files (no directories, FIFOs or devices; a symlink only as the regular
+   * file it points to inside the project). A front end may leave out every file for which
+   * `isFileOfInterest` (python/discover.ts) says no: the engine only looks for manifests,
+   * lockfiles and virtualenv markers by listing; includes are read by path.
+   */
   list(): Promise<ProjectEntry[]>;
   /** The bytes of one listed file; null when it is not there (or not a regular file). */
   read(path: string): Promise<Uint8Array | null>;

@@ -5,11 +5,12 @@
  * what was left alone and why, and the lock commands that refresh the lockfiles. Writing them
  * (disk-writer.ts, or the bot's git tree) and running the lock tools are the caller's business.
  *
- * What gets updated is `isUpdatable` (analysis/updatable.ts). With names, only those plugins,
- * and asking for one that needs nothing is said, not an error.
+ * What gets updated is `isUpdatable` (analysis/updatable.ts), the same rule the summary's "how
+ * to fix" and the annotations use. With names, only those plugins, and asking for one that needs
+ * nothing is said, not an error.
  */
 import type { Report, Status } from '../analysis/report.ts';
-import { UPDATABLE } from '../analysis/updatable.ts';
+import { notUpdatable } from '../analysis/updatable.ts';
 import { sameVersion } from '../analysis/versions.ts';
 import { CoreError } from '../errors.ts';
 import type { BatchEntry } from '../marketplace/schemas.ts';
@@ -245,13 +246,10 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
   for (const { entry, dependency } of entries) {
     if (wanted.size > 0 && !wanted.has(entry.package)) continue;
     const at = { package: entry.package, file: entry.location.file, line: entry.location.line };
-    if (!UPDATABLE.includes(entry.status)) {
-      if (wanted.size > 0) skippedEarly.push({ ...at, reason: `${entry.status}: ${entry.note}` });
-      continue;
-    }
+    const why = notUpdatable(entry, report.fapilog.version);
     const target = entry.latestCompatible;
-    if (target === null) {
-      skippedEarly.push({ ...at, reason: `no release works with fapilog ${report.fapilog.version ?? '(unknown)'}` });
+    if (why !== null || target === null) {
+      if (why && (wanted.size > 0 || why.needsAttention)) skippedEarly.push({ ...at, reason: why.reason });
       continue;
     }
     const release = byPackage.get(entry.package)?.releases.find((r) => sameVersion(r.version, target));
@@ -274,6 +272,3 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
   );
   return { report, strategy, changes, planned, skipped: allSkipped, lock };
 }
-
-/** Re-exported for callers that only hold a dependency (the bot's per-plugin grouping). */
-export type { Dependency };

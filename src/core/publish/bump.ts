@@ -17,7 +17,7 @@ import { replaceFileAtomically } from '../atomic-file.ts';
 import { inc } from '@renovatebot/pep440';
 import { parse as parseToml } from 'smol-toml';
 import { parseTOML } from 'toml-eslint-parser';
-import { compare, explain, isValid, normalize } from '../python/pep440.ts';
+import { compare, explain, isValid, normalize } from '../pep440/index.ts';
 import { ProjectError, readProject, type PluginProject } from './project.ts';
 
 export const BUMP_KINDS = ['major', 'minor', 'patch', 'pre'] as const;

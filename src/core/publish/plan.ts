@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { PluginType, PublishMetadataInput, Release, VersionsResponse } from '../marketplace/schemas.ts';
 import { normalizeName, shortName } from '../names.ts';
-import { isValid, normalize } from '../python/pep440.ts';
+import { isValid, normalize } from '../pep440/index.ts';
 import { ArtifactError, parseEntryPoints, readDist, readSdist, readWheel, type ArtifactFile } from './artifacts.ts';
 import { failingFindings, type Finding } from './findings.ts';
 import { isExtraOnly, parseCoreMetadata, parseRequirement, type CoreMetadata } from './metadata.ts';

@@ -5,7 +5,7 @@
  */
 import { PLUGIN_TYPES, type PluginType, type Release } from '../marketplace/schemas.ts';
 import { isPluginPackage, normalizeName } from '../names.ts';
-import { compare, isValid, isValidSpecifier, normalize, parseSpecifier, satisfies, sortVersions } from '../python/pep440.ts';
+import { compare, isValid, isValidSpecifier, normalize, parseSpecifier, satisfies, sortVersions } from '../pep440/index.ts';
 import type { ArtifactFile, EntryPoint } from './artifacts.ts';
 import { finding, type Finding } from './findings.ts';
 import { formatSize } from '../size.ts';

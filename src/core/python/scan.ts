@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { decodeBytes } from '../bytes.ts';
+import { formatSize } from '../size.ts';
 import type { ProjectFiles } from '../project/files.ts';
 import { selectProjectFiles } from './discover.ts';
 import { LockfileError } from './lockfiles.ts';
@@ -17,6 +18,11 @@ export { readManifest };
 
 /** Files above this are not read (a manifest is kilobytes; a lockfile rarely more than a few hundred). */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Why a file of `size` bytes is not read, or null when it is within `cap`. */
+export function sizeProblem(size: number, cap: number): string | null {
+  return size > cap ? `${formatSize(size)} is above the ${formatSize(cap)} limit; not read` : null;
+}
 
 /** A file as the scan read it: its bytes, and the lossless text the readers saw. */
 export interface SourceFile {
@@ -52,10 +58,6 @@ export function resolveInclude(from: string, target: string): string | null {
   return joined;
 }
 
-function formatSize(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
-}
-
 export async function scanFiles(files: ProjectFiles, opts: ScanOptions = {}): Promise<ScannedProject> {
   const cap = opts.maxFileBytes ?? MAX_FILE_BYTES;
   const listed = await files.list();
@@ -73,7 +75,8 @@ export async function scanFiles(files: ProjectFiles, opts: ScanOptions = {}): Pr
   /** The text of a file, or why it cannot be had ('not found', too large, unreadable). */
   const readText = async (rel: string): Promise<{ text: string } | { error: string }> => {
     const size = sizes.get(rel);
-    if (size !== undefined && size > cap) return { error: `${formatSize(size)} is above the ${formatSize(cap)} limit; not read` };
+    const listedTooBig = size === undefined ? null : sizeProblem(size, cap);
+    if (listedTooBig) return { error: listedTooBig };
     let bytes: Uint8Array | null;
     try {
       bytes = await files.read(rel);
@@ -81,7 +84,8 @@ export async function scanFiles(files: ProjectFiles, opts: ScanOptions = {}): Pr
       return { error: (err as Error).message };
     }
     if (bytes === null) return { error: 'file not found' };
-    if (bytes.length > cap) return { error: `${formatSize(bytes.length)} is above the ${formatSize(cap)} limit; not read` };
+    const tooBig = sizeProblem(bytes.length, cap);
+    if (tooBig) return { error: tooBig };
     const text = decodeBytes(bytes);
     sources.set(rel, { path: rel, bytes, text });
     return { text };

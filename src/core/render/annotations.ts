@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { PluginEntry, Report, Status } from '../analysis/report.ts';
 import { isUpdatable } from '../analysis/updatable.ts';
+import { DEFAULT_UPDATE_COMMAND } from './summary.ts';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -65,7 +66,7 @@ export function workspacePath(report: Report, file: string, workspace: string): 
  * One annotation per plugin with a problem. `workspace` is where annotation paths are relative
  * to (the repository root); `updateCommand` is the fix a front end suggests.
  */
-export function renderAnnotations(report: Report, workspace: string, updateCommand = 'npx fapilog-plugins update'): Annotation[] {
+export function renderAnnotations(report: Report, workspace: string, updateCommand = DEFAULT_UPDATE_COMMAND): Annotation[] {
   const out: Annotation[] = [];
   for (const p of report.plugins) {
     const level = LEVEL[p.status];

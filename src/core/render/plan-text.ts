@@ -8,6 +8,11 @@ import type { LockPlan, PlannedChange, SkippedChange } from '../project/plan-upd
 import { cell, code } from './markdown.ts';
 import { fapilogLine, type SummaryWording } from './summary.ts';
 
+/** A table cell or list text that cannot open an HTML tag either (PR bodies render HTML). */
+function safe(s: string | null): string {
+  return cell(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+}
+
 function plain(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
@@ -40,9 +45,9 @@ export function planBody(plan: PlanBodyInput, wording: SummaryWording = {}): str
   if (plan.planned.length > 0) {
     lines.push('| Plugin | From | To | Status | Where |', '| --- | --- | --- | --- | --- |');
     for (const c of plan.planned) {
-      const spec = c.from === c.to ? `${code(c.to || '(any)')} (already admits ${cell(c.target)}; lockfile only)` : `${code(c.from || '(any)')} → ${code(c.to)}`;
+      const spec = c.from === c.to ? `${code(c.to || '(any)')} (already admits ${safe(c.target)}; lockfile only)` : `${code(c.from || '(any)')} → ${code(c.to)}`;
       lines.push(
-        `| ${cell(c.package)} | ${cell(c.current)} | ${cell(c.target)} | ${cell(c.status)} | ${cell(`${c.file}:${c.line}`)} ${spec}${c.hashesReplaced ? ' (hashes replaced)' : ''} |`,
+        `| ${safe(c.package)} | ${safe(c.current)} | ${safe(c.target)} | ${safe(c.status)} | ${safe(`${c.file}:${c.line}`)} ${spec}${c.hashesReplaced ? ' (hashes replaced)' : ''} |`,
       );
     }
     lines.push('');
@@ -50,7 +55,7 @@ export function planBody(plan: PlanBodyInput, wording: SummaryWording = {}): str
   const skipped = plan.skipped ?? [];
   if (skipped.length > 0) {
     lines.push('Not updated:', '');
-    for (const s of skipped) lines.push(`- ${code(s.package)} (${cell(`${s.file}:${s.line}`)}): ${cell(s.reason)}`);
+    for (const s of skipped) lines.push(`- ${code(s.package)} (${safe(`${s.file}:${s.line}`)}): ${safe(s.reason)}`);
     lines.push('');
   }
   const lock = plan.lock ?? [];

@@ -36,6 +36,7 @@ export interface SummaryWording {
   updateCommand?: string | undefined;
 }
 
+/** The fix command every hint prints unless a front end words its own (the one place to change it). */
 export const DEFAULT_UPDATE_COMMAND = 'npx fapilog-plugins update';
 
 export function fapilogLine(report: Report, wording: SummaryWording = {}): string {

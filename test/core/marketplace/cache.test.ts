@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
-import { MetadataCache } from '../../../src/core/marketplace/cache.ts';
+import { MetadataCache } from '../../../src/core/marketplace/disk-cache.ts';
 import { MarketplaceClient } from '../../../src/core/marketplace/client.ts';
 import { MarketplaceError } from '../../../src/core/marketplace/errors.ts';
 import { Plugin } from '../../../src/core/marketplace/schemas.ts';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { MetadataCache } from '../../../src/core/marketplace/cache.ts';
+import { MetadataCache } from '../../../src/core/marketplace/disk-cache.ts';
 import { MarketplaceClient } from '../../../src/core/marketplace/client.ts';
 import { MarketplaceError } from '../../../src/core/marketplace/errors.ts';
 import { sampleRelease, samplePlugin, sendJson, usePeers } from './peer.ts';

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as renovate from '@renovatebot/pep440';
-import { compare, equal, isValid, isValidSpecifier, maxSatisfying, normalize, satisfies, sortVersions } from '../../../src/core/pep440/index.ts';
+import { compare, equal, isPrerelease, isValid, isValidSpecifier, maxSatisfying, normalize, satisfies, sortVersions } from '../../../src/core/pep440/index.ts';
 import { askPython, seededRandom } from './differential.ts';
 
 const { rand, chance, int, pick } = seededRandom(440);
@@ -241,9 +241,9 @@ describe('PEP 440 differential test against Python packaging', () => {
   });
 
   // The server validates, canonicalises, orders and matches versions with these (server/validation.ts,
-  // store.ts, routes): isValid / normalize for `clean`, compare, equal for `eq`, isValidSpecifier
-  // for `validRange`. Each against packaging, including strings that are not versions at all.
-  test('isValid, normalize, compare and equal agree with packaging (the functions the server relies on)', () => {
+  // store.ts, routes): isValid / normalize for `clean`, compare, equal for `eq`, isPrerelease,
+  // isValidSpecifier for `validRange` (and satisfies, above). Each against packaging, including strings that are not versions at all.
+  test('isValid, normalize, isPrerelease, compare and equal agree with packaging (the functions the server relies on)', () => {
     const junk = ['', ' ', 'latest', '1.0.0-', '1..0', '01.2', 'v', '1.0+', '1.0+a..b', '1!', '!1.0', '1.0.post-1', '1.0 rc1', 'x1.0', '1.0.0.0.0.0.0', '0', '00', '1.0c', '1_0', '1.0a1.post2.dev3+a.b-c_d'];
     const versions = [...junk, ...Array.from({ length: 300 }, () => text(shape()))];
     const pairs: Array<[string, string]> = [];
@@ -270,7 +270,7 @@ out = []
 for item in data:
     if isinstance(item, str):
         p = parse(item)
-        out.append({"valid": p is not None, "normal": str(p) if p is not None else None})
+        out.append({"valid": p is not None, "normal": str(p) if p is not None else None, "pre": p.is_prerelease if p is not None else False})
     else:
         a, b = parse(item[0]), parse(item[1])
         if a is None or b is None:
@@ -279,7 +279,7 @@ for item in data:
             out.append({"cmp": (a > b) - (a < b)})
 json.dump(out, sys.stdout)
 `;
-    const answers = askPython<{ valid?: boolean; normal?: string | null; cmp?: number | null }>(script, [...versions, ...pairs]);
+    const answers = askPython<{ valid?: boolean; normal?: string | null; pre?: boolean; cmp?: number | null }>(script, [...versions, ...pairs]);
     const disagreements: string[] = [];
     let valid = 0;
     let equalPairs = 0;
@@ -287,6 +287,7 @@ json.dump(out, sys.stdout)
       const py = answers[i]!;
       if (isValid(v) !== py.valid) disagreements.push(`isValid(${JSON.stringify(v)}): packaging ${py.valid}, ours ${isValid(v)}`);
       if (normalize(v) !== py.normal) disagreements.push(`normalize(${JSON.stringify(v)}): packaging ${py.normal}, ours ${normalize(v)}`);
+      if (isPrerelease(v) !== py.pre) disagreements.push(`isPrerelease(${JSON.stringify(v)}): packaging ${py.pre}, ours ${isPrerelease(v)}`);
       if (py.valid) valid += 1;
     });
     pairs.forEach(([a, b], i) => {

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { readManifest } from '../../../src/core/python/scan.ts';
 import { discoverFiles, scanProject } from '../../../src/core/project/disk-scan.ts';
-import { manifestKindOf } from '../../../src/core/python/discover.ts';
+import { manifestKindOf, selectProjectFiles } from '../../../src/core/python/discover.ts';
+import { resolveInclude } from '../../../src/core/python/scan.ts';
 import { LockfileError } from '../../../src/core/python/lockfiles.ts';
 import { lockCommand, readLockfile } from '../../../src/core/python/formats.ts';
 import { expandGroup } from '../../../src/core/python/pyproject.ts';
@@ -127,3 +128,35 @@ describe('readManifest and lockfiles', () => {
     assert.throws(() => parseRequirement('fapilog-loki extra'), RequirementSyntaxError);
   });
 });
+
+describe('discovery is a pure function of the path list', () => {
+  test('same choices as the walk: skipped folders, virtualenvs by pyvenv.cfg, walk order, kinds', () => {
+    const paths = [
+      'z/requirements.txt', 'a.txt', 'requirements.txt', 'a/pyproject.toml', '.git/requirements.txt', 'pkg.egg-info/requires.txt',
+      'tools/env1/pyvenv.cfg', 'tools/env1/requirements.txt', 'tools/requirements.in', 'src/MANIFEST.in', 'uv.lock', 'node_modules/x/Pipfile',
+      'requirements/base.txt', 'build/requirements.txt',
+    ];
+    assert.deepEqual(selectProjectFiles(paths), [
+      { relative: 'a/pyproject.toml', kind: 'pyproject' },
+      { relative: 'requirements/base.txt', kind: 'requirements' },
+      { relative: 'requirements.txt', kind: 'requirements' },
+      { relative: 'tools/requirements.in', kind: 'requirements' },
+      { relative: 'uv.lock', kind: 'lockfile' },
+      { relative: 'z/requirements.txt', kind: 'requirements' },
+    ]);
+    // A pyvenv.cfg at the root does not make the project itself a virtualenv.
+    assert.deepEqual(selectProjectFiles(['pyvenv.cfg', 'requirements.txt']).map((f) => f.relative), ['requirements.txt']);
+  });
+
+  test('includes resolve inside the root, or not at all', () => {
+    assert.equal(resolveInclude('app/requirements.txt', 'base.txt'), 'app/base.txt');
+    assert.equal(resolveInclude('app/requirements.txt', '../common/base.txt'), 'common/base.txt');
+    assert.equal(resolveInclude('app/requirements.txt', '..\\common\\base.txt'), 'common/base.txt');
+    assert.equal(resolveInclude('app/requirements.txt', '../../etc/passwd'), null);
+    assert.equal(resolveInclude('requirements.txt', '/etc/passwd'), null);
+    assert.equal(resolveInclude('requirements.txt', 'C:\\x.txt'), null);
+    assert.equal(resolveInclude('requirements.txt', '~/x.txt'), null);
+    assert.equal(resolveInclude('requirements.txt', '.'), null);
+  });
+});
+

@@ -1,0 +1,276 @@
+/**
+ * The npm package as a user gets it: `npm pack` in this checkout (prepack builds, postpack
+ * cleans), the tarball installed into an empty project in a temp directory, and the installed
+ * `fapilog-plugins` run from there, outside the checkout, on this Node 24: `--version`,
+ * `outdated` against the reference server, `serve`, `demo`; its type declarations compiled by a
+ * consumer. What the installed CLI prints is compared with what the sources print for the same
+ * input, so the package is held to the checkout rather than to numbers written here.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { cleanEnv, findOlderNode } from './helpers.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown> };
+
+let tmp: string;
+let project: string;
+let installed: string;
+let bin: string;
+let packedFiles: string[];
+let server: TestServer;
+
+/** Runs a command to completion; throws with its output when it fails. */
+function sh(cmd: string, args: string[], cwd: string): string {
+  const r = spawnSync(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}) in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * The installed CLI, run by this Node 24 from the temp project (outside the checkout). Asynchronous:
+ * the reference server it talks to runs in this process, so a blocking spawn would starve it.
+ */
+function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...argv], { cwd: project, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => void (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The files npm build leaves beside the sources (scripts/build.ts): none once postpack has run. */
+function builtFilesInCheckout(): string[] {
+  const out: string[] = [];
+  for (const dir of ['src', 'server']) {
+    for (const entry of readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && /\.(js|d\.ts)$/.test(entry.name)) out.push(path.join(entry.parentPath, entry.name));
+    }
+  }
+  return out;
+}
+
+before(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'fapilog-pack-'));
+  const packDir = path.join(tmp, 'pack');
+  mkdirSync(packDir);
+  const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', packDir], ROOT)) as { filename: string; files: { path: string }[] }[];
+  const tarball = packed[0]?.filename ?? assert.fail('npm pack printed no tarball');
+  packedFiles = packed[0]!.files.map((f) => f.path).sort();
+  // An empty project, far from the checkout: what someone who never cloned this repository has.
+  project = path.join(tmp, 'project');
+  mkdirSync(project);
+  writeFileSync(path.join(project, 'package.json'), '{ "name": "empty-project", "private": true }\n');
+  sh('npm', ['install', '--no-audit', '--no-fund', path.join(packDir, tarball)], project);
+  installed = path.join(project, 'node_modules', PKG.name);
+  bin = path.join(project, 'node_modules', '.bin', 'fapilog-plugins');
+  server = await startTestServer({ seed: true });
+});
+
+after(async () => {
+  await server?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the packed and installed package', () => {
+  test('holds compiled JavaScript and declarations for every shipped source, no TypeScript, and leaves the checkout clean', () => {
+    const sources = execFileSync('git', ['ls-files', 'src', 'server'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('src/action/'));
+    assert.ok(sources.length > 20);
+    for (const source of sources) {
+      assert.ok(packedFiles.includes(source.replace(/\.ts$/, '.js')), `${source} compiled`);
+      assert.ok(packedFiles.includes(source.replace(/\.ts$/, '.d.ts')), `${source} declared`);
+    }
+    assert.deepEqual(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
+    assert.deepEqual(packedFiles.filter((f) => /^(test|bench|bot|dist|scripts|src\/action)\//.test(f)), []);
+    assert.ok(packedFiles.includes('bin/fapilog-plugins.js'));
+    assert.ok(packedFiles.includes('examples/catalog/catalog.json'));
+    // The sources stay the only thing in src/ and server/ (all .js and .d.ts there are build output).
+    assert.deepEqual(builtFilesInCheckout(), []);
+    assert.equal(execFileSync('git', ['ls-files', 'src/**/*.js', 'src/**/*.d.ts', 'server/**/*.js', 'server/**/*.d.ts'], { cwd: ROOT, encoding: 'utf8' }), '');
+  });
+
+  test('package.json: public, Node 24, a bin, and exports that all resolve to installed files', () => {
+    const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(manifest['private'], undefined);
+    assert.deepEqual(manifest['engines'], { node: '>=24' });
+    assert.deepEqual(manifest['bin'], { 'fapilog-plugins': 'bin/fapilog-plugins.js' });
+    for (const [subpath, target] of Object.entries(PKG.exports)) {
+      const files = typeof target === 'string' ? [target] : Object.values(target as Record<string, string>);
+      for (const file of files) assert.ok(existsSync(path.join(installed, file)), `exports[${subpath}] -> ${file}`);
+    }
+  });
+
+  test('--version prints the package version', async () => {
+    const r = await cli(['--version']);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, `${PKG.version}\n`);
+    assert.equal(r.code, 0);
+  });
+
+  test('the entry points load in a plain Node program: run() of the CLI and the npx hint', async () => {
+    const script = [
+      `import { run } from '${PKG.name}/cli';`,
+      `import { checkProject } from '${PKG.name}';`,
+      `import { createMarketplace } from '${PKG.name}/server';`,
+      `import { npxCommand } from './node_modules/${PKG.name}/src/core/render/npx.js';`,
+      `console.log(typeof run, typeof checkProject, typeof createMarketplace, npxCommand('update', 'fapilog-otel'));`,
+    ].join('\n');
+    writeFileSync(path.join(project, 'entry.mjs'), script);
+    const out = sh(process.execPath, ['entry.mjs'], project);
+    assert.equal(out, `function function function npx ${PKG.name}@${PKG.version} update fapilog-otel\n`);
+  });
+
+  test('outdated against the reference server prints what the sources print', async () => {
+    const app = path.join(tmp, 'service');
+    mkdirSync(app);
+    writeFileSync(
+      path.join(app, 'pyproject.toml'),
+      [
+        '[project]',
+        'name = "service"',
+        'version = "1.0.0"',
+        'dependencies = [',
+        '    "fapilog==0.16.0",',
+        '    "fapilog-loki>=1.4.0",',
+        '    "fapilog-otel~=1.1",',
+        '    "fapilog-request-context==0.4.0",',
+        ']',
+        '',
+      ].join('\n'),
+    );
+    for (const format of [['--json'], []]) {
+      const env = { FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: mkdtempSync(path.join(tmp, 'cache-')) };
+      const packaged = await cli([...format, 'outdated', app], env);
+      const source = await runCli([...format, 'outdated', app], { cwd: project, env: { ...env, FAPILOG_MARKETPLACE_CACHE: mkdtempSync(path.join(tmp, 'cache-')) } });
+      assert.equal(packaged.stderr, source.stderr);
+      assert.equal(packaged.stdout, source.stdout);
+      assert.equal(packaged.code, source.code);
+    }
+    const report = JSON.parse((await cli(['--json', 'outdated', app], { FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'cache-json') })).stdout) as {
+      plugins: { package: string; status: string }[];
+    };
+    // The marketplace answered: every plugin of the service is known to the seeded catalog.
+    assert.deepEqual(report.plugins.map((p) => p.package).sort(), ['fapilog-loki', 'fapilog-otel', 'fapilog-request-context']);
+    assert.ok(report.plugins.every((p) => p.status !== 'unknown'), JSON.stringify(report.plugins));
+  });
+
+  test('serve starts from the package, listens, answers like the reference server, and stops on SIGTERM', async () => {
+    const dataDir = path.join(tmp, 'serve-data');
+    const child = spawn(
+      process.execPath,
+      [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--seed', path.join(installed, 'examples', 'catalog', 'catalog.json'), '--quiet'],
+      { cwd: project, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout);
+          if (m) resolve(m[1]!);
+        });
+        void exited.then((code) => reject(new Error(`serve exited (${code}) before listening:\n${stdout}\n${stderr}`)));
+      });
+      for (const route of ['/api/v1/fapilog/versions', '/api/v1/plugins?per_page=100']) {
+        const [mine, reference] = await Promise.all([fetch(url + route), fetch(server.url + route)]);
+        assert.equal(mine.status, 200, route);
+        assert.deepEqual(await mine.json(), await reference.json(), route);
+      }
+      assert.ok(existsSync(dataDir), 'the data dir was created');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /received SIGTERM, shutting down/);
+  });
+
+  test('demo runs on the sample app and catalog shipped in the package', async () => {
+    const normalise = (text: string) =>
+      text
+        .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+        .replace(/^\$ fapilog-plugins outdated .*$/m, '$ fapilog-plugins outdated APP');
+    const env = { FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'demo-cache') };
+    const packaged = await cli(['demo'], env);
+    const source = await runCli(['demo'], { cwd: project, env });
+    assert.equal(packaged.code, 0, packaged.stderr);
+    assert.match(packaged.stdout, /\$ fapilog-plugins outdated node_modules\/fapilog-plugins\/examples\/app\n/);
+    assert.equal(normalise(packaged.stdout), normalise(source.stdout));
+    assert.equal(packaged.stderr, source.stderr);
+  });
+
+  test('the type declarations: a TypeScript consumer compiles, and a misuse is caught', () => {
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const consumer = path.join(tmp, 'consumer');
+    mkdirSync(consumer);
+    const tsconfig = {
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2024',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+        typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+      },
+      files: ['good.ts', 'bad.ts'],
+    };
+    writeFileSync(path.join(consumer, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify(tsconfig));
+    writeFileSync(
+      path.join(consumer, 'good.ts'),
+      [
+        `import { checkProject, type CheckOptions } from '${PKG.name}';`,
+        `import { run } from '${PKG.name}/cli';`,
+        `import { createMarketplace } from '${PKG.name}/server';`,
+        `import { decide } from '${PKG.name}/analysis';`,
+        `export const code: Promise<number> = run(['--version']);`,
+        `export type Opts = CheckOptions;`,
+        `export { checkProject, createMarketplace, decide };`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(consumer, 'bad.ts'), `import { run } from '${PKG.name}/cli';\nexport const n: string = run(['--version']);\n`);
+    // The consumer's node_modules is the installed project's.
+    rmSync(path.join(consumer, 'node_modules'), { force: true, recursive: true });
+    execFileSync('ln', ['-s', path.join(project, 'node_modules'), path.join(consumer, 'node_modules')]);
+    const r = spawnSync(process.execPath, [tsc, '-p', consumer], { cwd: consumer, encoding: 'utf8' });
+    const errors = (r.stdout + r.stderr).trim().split('\n').filter(Boolean);
+    // Only the deliberate misuse: Promise<ExitCode> is not a string. Types that failed to resolve
+    // would be `any` and let it through, or fail good.ts.
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0]!, /^bad\.ts\(2,14\): error TS2322: Type 'Promise<.*>' is not assignable to type 'string'/);
+  });
+
+  test('on Node < 24 the installed CLI prints one line and exits 2', () => {
+    const old = findOlderNode();
+    for (const argv of [['--version'], ['serve']]) {
+      const r = spawnSync(old.path, [bin, ...argv], { cwd: project, env: cleanEnv(), encoding: 'utf8' });
+      assert.equal(r.stderr, `fapilog-plugins needs Node.js 24 or newer (this is ${old.version})\n`);
+      assert.equal(r.stdout, '');
+      assert.equal(r.status, 2);
+    }
+  });
+
+  test('the installed npx hint names the installed release', async () => {
+    const mod = (await import(pathToFileURL(path.join(installed, 'src', 'core', 'render', 'npx.js')).href)) as { NPX_PACKAGE: string };
+    const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { name: string; version: string };
+    assert.equal(mod.NPX_PACKAGE, `${manifest.name}@${manifest.version}`);
+  });
+});
