@@ -126,6 +126,12 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
     }
     for (const [branch, pr] of [...prs].sort(([a], [b]) => a.localeCompare(b))) {
       if (desired.has(branch)) continue;
+      const current = heads.get(branch);
+      // A person's commits are theirs: a pull request someone pushed to is never closed by the bot.
+      if (current !== undefined && current !== pr.state.head) {
+        result.handsOff.push(branch);
+        continue;
+      }
       const reasons = obsoleteReasons(pr.state, report.plugins, config, repo.defaultBranch);
       await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...base, issue_number: pr.number, body: obsoleteComment(reasons) });
       await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
@@ -134,8 +140,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
         state: 'closed',
         body: withPrState(pr.body, { ...pr.state, closedByBot: true }),
       });
-      const current = heads.get(branch);
-      if (current === pr.state.head) await deleteBranch(octokit, repo, branch);
+      if (current !== undefined) await deleteBranch(octokit, repo, branch);
       prs.delete(branch);
       result.closed.push(branch);
     }
@@ -195,7 +200,6 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
         head: branch,
         base: repo.defaultBranch,
         body: prBody({ unit: want.unit, plan, report, plugins: checked.plugins, state, defaultBranch: repo.defaultBranch }),
-        maintainer_can_modify: true,
       });
       const number = pr.data.number;
       if (config.labels.length > 0 || config.assignees.length > 0) {

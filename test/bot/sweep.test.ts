@@ -219,6 +219,14 @@ describe('later sweeps', { concurrency: true }, () => {
       await h.sweep();
       assert.deepEqual(h.peer.writes(again), []);
       assert.equal(h.peer.repo('acme/orders').refs.get('refs/heads/fapilog-plugins/fapilog-otel'), pushed);
+
+      // Even once main no longer needs it, a pull request a person pushed to is theirs: not closed.
+      const pyproject = h.peer.file('acme/orders', 'main', 'pyproject.toml')!.toString().replace('"fapilog-otel~=1.1"', '"fapilog-otel~=2.0"');
+      h.peer.commitFiles('acme/orders', 'main', { 'pyproject.toml': pyproject }, 'otel by hand', 'alice');
+      const later = h.peer.requests.length;
+      await h.sweep();
+      assert.deepEqual(h.peer.writes(later), []);
+      assert.equal(h.peer.pulls('acme/orders', 'open').filter((p) => p.pull!.head === 'fapilog-plugins/fapilog-otel').length, 1);
     });
   });
 
