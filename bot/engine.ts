@@ -5,6 +5,7 @@
 import { decide } from '../src/core/analysis/policy.ts';
 import type { Report } from '../src/core/analysis/report.ts';
 import { isUpdatable } from '../src/core/analysis/updatable.ts';
+import { sameVersion as samePep440 } from '../src/core/analysis/versions.ts';
 import type { BatchEntry } from '../src/core/marketplace/schemas.ts';
 import { checkProject, planUpdate, type CheckResult, type FileChange, type PluginLookup, type ProjectFiles } from '../src/core/project/index.ts';
 import { isFileOfInterest, isSkippedDirName } from '../src/core/python/discover.ts';
@@ -52,6 +53,11 @@ export function isManifestPath(p: string): boolean {
 /** Does the planner act on this entry (the same rule as `fapilog-plugins update`)? */
 export function updatable(entry: Report['plugins'][number]): boolean {
   return isUpdatable(entry);
+}
+
+/** PEP 440 equality (`2.0` is `2.0.0`), as the analysis compares versions. */
+export function sameVersion(a: string, b: string): boolean {
+  return samePep440(a, b);
 }
 
 export async function check(files: ProjectFiles, lookup: Lookup, opts: { ignore: string[] }): Promise<Checked> {

@@ -5,7 +5,7 @@
  */
 import type { Report } from '../src/core/analysis/report.ts';
 import type { BatchEntry } from '../src/core/marketplace/schemas.ts';
-import type { PlannedUpdate, Plan } from './engine.ts';
+import { sameVersion, type PlannedUpdate, type Plan } from './engine.ts';
 import { cell, code, lineText, link, text } from './markdown.ts';
 import { prMarker, type PrState } from './marker.ts';
 
@@ -17,10 +17,6 @@ export interface Unit {
   key: string;
   group: boolean;
   branch: string;
-}
-
-function sameVersion(a: string, b: string): boolean {
-  return a === b;
 }
 
 /** `fapilog-loki 1.4.0` / `fapilog-loki, fapilog-otel` with the targets. */

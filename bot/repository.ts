@@ -282,7 +282,7 @@ function obsoleteReasons(state: PrState, plugins: PluginEntry[], config: BotConf
     if (ignored.has(pkg)) return `${name} is ignored in ${code(CONFIG_PATH)}.`;
     if (entries.length === 0) return `${name} is no longer a dependency on ${code(defaultBranch)}.`;
     const e = entries[0]!;
-    if (e.current === target || e.status === 'up-to-date') return `${name} is already at ${code(e.current ?? target)} on ${code(defaultBranch)}.`;
+    if ((e.current !== null && engine.sameVersion(e.current, target)) || e.status === 'up-to-date') return `${name} is already at ${code(e.current ?? target)} on ${code(defaultBranch)}.`;
     if (e.latestCompatible === null) return `${name}: no release works with fapilog ${code(e.currentCompatibility ?? '?')} any more (${text(e.note)}).`;
     return `${name}: ${text(e.note)}`;
   });
