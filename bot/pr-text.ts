@@ -74,7 +74,7 @@ export function prBody(opts: {
   const lines: string[] = [];
   const t = targets(plan);
   lines.push(
-    `This pull request moves ${t.map((x) => `**${text(x.package)}** to **${text(x.target)}**`).join(', ')}: the newest release that works with this repository's fapilog ${text(fapilogWhere(report))}.`,
+    `This pull request moves ${t.map((x) => `**${text(x.package)}** to **${text(x.target)}**`).join(', ')}: the newest ${t.length === 1 ? 'release' : 'releases'} that ${t.length === 1 ? 'works' : 'work'} with this repository's fapilog ${text(fapilogWhere(report))}.`,
     '',
     '| Plugin | File | From | To | Release\'s fapilog compatibility | Project\'s fapilog |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -97,6 +97,9 @@ export function prBody(opts: {
     lines.push(`### ${text(x.package)} ${text(x.target)}`, '');
     const summary = entry?.plugin.description ?? '';
     if (summary) lines.push(`> ${lineText(summary, 500)}`, '');
+    // Why it moves, in the analysis's words (a yanked or incompatible pin says what is wrong with it).
+    const why = report.plugins.find((p) => p.package === x.package);
+    if (why) lines.push(`**Why:** ${text(why.note, 500)}`, '');
     const facts: string[] = [];
     if (release) facts.push(`published ${text(release.published_at.slice(0, 10))}`);
     if (release?.requires_python) facts.push(`Python ${text(release.requires_python)}`);
