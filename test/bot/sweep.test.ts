@@ -92,7 +92,7 @@ describe('first scan', { concurrency: true }, () => {
         ],
       );
       const samplingPr = h.peer.pulls('acme/orders').find((p) => p.pull!.head === 'fapilog-plugins/fapilog-sampling')!;
-      assert.match(samplingPr.body!, /\*\*Why:\*\* 1\.2\.0 was yanked \(drops every event/);
+      assert.ok(samplingPr.body!.includes("**Why:** 1.2.0 was yanked \\(drops every event"), samplingPr.body!);
       const sampling = h.peer.file('acme/orders', 'fapilog-plugins/fapilog-sampling', 'requirements.txt')!.toString();
       assert.match(sampling, /^fapilog-sampling==1\.2\.1 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
       // No main-branch write, ever.
