@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Report } from '../../src/core/analysis/report.ts';
 import { startTestServer } from '../helpers/server.ts';
+import { TOOL_VERSION } from '../../src/core/version.ts';
 import { annotationLines, makeWorkspace, REPO, runAction, type Workspace } from './harness.ts';
 
 const FIXTURE = path.join(REPO, 'test', 'fixtures', 'action-app');
@@ -73,7 +74,7 @@ describe('action check against the reference marketplace', () => {
     assert.equal(cloudwatch?.props['col'], '1');
     assert.equal(cloudwatch?.props['endColumn'], String('fapilog-cloudwatch==0.4.0'.length));
     assert.match(cloudwatch?.props['title'] ?? '', /fapilog-cloudwatch 0\.4\.0 is incompatible/);
-    assert.match(cloudwatch?.message ?? '', /npx fapilog-plugins update fapilog-cloudwatch/);
+    assert.match(cloudwatch?.message ?? '', new RegExp(`npx fapilog-plugins@${TOOL_VERSION.replaceAll('.', '\\.')} update fapilog-cloudwatch`));
     const redact = findings.find((a) => a.props['file'] === 'app/pyproject.toml');
     // The TOML string's content starts after four spaces and the opening quote.
     assert.equal(redact?.props['col'], '6');
@@ -89,7 +90,7 @@ describe('action check against the reference marketplace', () => {
     assert.match(run.summary, /### `requirements\.txt`[\s\S]*\| fapilog-otel \| 1\.1\.0 \| 2\.0\.0 \| 2\.0\.0 \| ⚠️ outdated \|/);
     assert.match(run.summary, /### `pyproject\.toml`[\s\S]*\| fapilog-redact-pii \| 1\.0\.0 \| 1\.1\.0 \| 1\.1\.0 \| ⚠️ outdated \|/);
     assert.match(run.summary, /\| fapilog-kafka \| 2\.1\.0 \| 2\.1\.0 \| 3\.1\.0 \| ⏸️ held back \|/);
-    assert.match(run.summary, /### How to fix[\s\S]*`npx fapilog-plugins update [^`]*fapilog-cloudwatch[^`]*`/);
+    assert.match(run.summary, new RegExp(`### How to fix[\\s\\S]*\`npx fapilog-plugins@${TOOL_VERSION.replaceAll('.', '\\.')} update [^\`]*fapilog-cloudwatch[^\`]*\``));
     assert.doesNotMatch(run.summary, /from the cache/);
 
     // The token reaches the runner only through ::add-mask::, never a log line, output or the summary.

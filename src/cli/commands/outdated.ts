@@ -4,8 +4,6 @@
  * the Action's `fail-on`); the default `held-back` fails on anything that needs attention
  * (outdated, incompatible, held-back, yanked).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Option } from 'commander';
 import { decide, FAIL_ON, type FailOn } from '../../core/analysis/policy.ts';
 import { STATUSES, type Report, type Status } from '../../core/analysis/report.ts';
@@ -13,7 +11,9 @@ import type { MarketplaceClient } from '../../core/marketplace/client.ts';
 import { checkProject, DiskProjectFiles } from '../../core/project/index.ts';
 import { paint, renderTable, writeJson, type Column, type Style } from '../output/index.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
-import { CliError, EXIT, type ExitCode } from '../errors.ts';
+import { EXIT, type ExitCode } from '../errors.ts';
+import { nameListArg } from '../options.ts';
+import { addPathOption, chosenPath, PATH_HELP, resolveProject } from '../project-path.ts';
 
 const STATUS_STYLE: Record<Status, Style> = {
   'up-to-date': 'green',
@@ -26,9 +26,7 @@ const STATUS_STYLE: Record<Status, Style> = {
 
 /** A project path from the command line, relative to the CLI's working directory; it must exist. */
 export function projectRoot(ctx: CommandContext, given: string | undefined): string {
-  const root = path.resolve(ctx.io.cwd, given ?? '.');
-  if (!fs.existsSync(root)) throw new CliError(`${given ?? root}: no such file or directory`, EXIT.error);
-  return root;
+  return resolveProject(ctx.io.cwd, given);
 }
 
 export function describeFapilog(report: Report): string {
@@ -102,11 +100,12 @@ export async function runOutdated(ctx: CommandContext, root: string, opts: Outda
 }
 
 export const register: RegisterCommand = (program, act) => {
-  program
-    .command('outdated [path]')
+  const command = program
+    .command('outdated')
+    .argument('[path]', PATH_HELP)
     .description("list a project's fapilog plugins that are outdated, incompatible with its fapilog, held back or yanked")
     .addOption(new Option('--fapilog-version <version>', "judge compatibility against this fapilog version instead of the project's own"))
-    .option('--ignore <names...>', 'plugins to leave out (short or package names)')
+    .option('--ignore <names>', 'plugins to leave out, comma-separated (short or package names); repeatable', nameListArg)
     .addOption(
       new Option(
         '--fail-on <level>',
@@ -118,10 +117,10 @@ export const register: RegisterCommand = (program, act) => {
     .addHelpText(
       'after',
       '\nExit status: 1 when a plugin fails --fail-on (by default: any outdated, incompatible, held back or\nyanked plugin), 0 otherwise (up to date or unknown to the marketplace), 2 on errors.',
-    )
-    .action(
-      act(async (ctx, given: string | undefined, opts: OutdatedOptions) => {
-        const root = projectRoot(ctx, given);
+    );
+  addPathOption(command).action(
+      act(async (ctx, given: string | undefined, opts: OutdatedOptions & { path?: string }) => {
+        const root = projectRoot(ctx, chosenPath(given, opts.path));
         return (await runOutdated(ctx, root, opts)).code;
       }),
     );
