@@ -36,7 +36,9 @@ export function resolveProject(cwd: string, given: string | undefined): string {
  */
 export function splitPathAndNames(cwd: string, words: readonly string[], flag: string | undefined): { path: string | undefined; names: string[] } {
   const [first, ...rest] = words;
-  if (first === undefined || flag !== undefined) return { path: flag, names: [...words] };
+  if (first === undefined) return { path: flag, names: [] };
+  // A slash never makes a plugin name: with --path too, it is a second project path.
+  if (flag !== undefined) return /[\\/]/.test(first) ? { path: chosenPath(first, flag), names: rest } : { path: flag, names: [...words] };
   const pathLike = first === '.' || first === '..' || /[\\/]/.test(first) || isDirectory(path.resolve(cwd, first));
   return pathLike ? { path: first, names: rest } : { path: undefined, names: [...words] };
 }
