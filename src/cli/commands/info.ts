@@ -50,6 +50,18 @@ export const register: RegisterCommand = (program, act) => {
     );
 };
 
+/** The pip command for the release shown; for a yanked one, the newest release that is not yanked instead. */
+function installHint(plugin: Plugin, history: VersionsResponse, shown: Release | undefined): string {
+  const pkg = packageName(plugin.package);
+  const version = shown?.version ?? plugin.version;
+  if (!shown?.yanked) return `pip install "${pkg}==${version}"`;
+  const order = new Map(history.versions.map((v, i) => [v, i]));
+  const alternative = history.releases
+    .filter((r) => !r.yanked && !isPrerelease(r.version))
+    .sort((a, b) => (order.get(b.version) ?? -1) - (order.get(a.version) ?? -1))[0];
+  return `not recommended: ${version} is yanked${alternative ? `; pip install "${pkg}==${alternative.version}"` : ' (no release that is not yanked)'}`;
+}
+
 function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsResponse, release: Release | undefined, asked: boolean): void {
   const p = paint(ctx.color);
   const table = { width: ctx.width, color: ctx.color };
@@ -87,7 +99,7 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     fields.push(['Publisher', describePublisher(release.provenance)]);
     if (release.provenance?.kind === 'trusted') fields.push(['Built by', describeTrustedBuild(release.provenance)]);
   }
-  fields.push(['Install', `pip install "${packageName(plugin.package)}==${shownVersion}"`]);
+  fields.push(['Install', installHint(plugin, history, chosen ?? release)]);
   out.push(renderFields(fields, table));
 
   if (history.releases.length > 0) {
