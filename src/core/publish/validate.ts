@@ -218,9 +218,11 @@ export function validate(facts: PublishFacts): Finding[] {
   const mixed = new Set(valid.map((v) => normalize(v.version))).size > 1;
   if (mixed) {
     const own = project?.version != null && isValid(project.version) ? project.version : null;
-    const stale = own === null ? [] : valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file' && compare(v.version, own) !== 0);
+    const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
+    const stale = own === null ? [] : built.filter((v) => compare(v.version, own) !== 0);
+    // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
     out.push(
-      stale.length > 0 && own !== null
+      stale.length > 0 && stale.length < built.length && own !== null
         ? finding(
             'version-mismatch',
             `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.version})`).join(', ')}; the project's version is ${own}`,
