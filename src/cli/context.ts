@@ -31,6 +31,13 @@ export function callerCwd(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): 
   return ours && env['INIT_CWD'] ? env['INIT_CWD'] : cwd;
 }
 
+/** COLUMNS when set (as `ls` does: a way to pick the width), else the terminal's, else 100. */
+export function terminalColumns(env: NodeJS.ProcessEnv, tty: number | undefined): number {
+  const fromEnv = Number(env['COLUMNS']);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return tty || 100;
+}
+
 export function processIo(): CliIo {
   return {
     stdout: (t) => void process.stdout.write(t),
@@ -38,7 +45,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: callerCwd(process.env),
     isTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns || Number(process.env['COLUMNS']) || 100,
+    columns: terminalColumns(process.env, process.stdout.columns),
   };
 }
 

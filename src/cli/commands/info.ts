@@ -6,7 +6,7 @@ import { equal, isPrerelease, isValid } from '../../core/pep440/index.ts';
 import { formatSize } from '../../core/size.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { formatCount, formatDate, paint, renderFields, renderTable, writeJson, type Cell } from '../output/index.ts';
+import { formatCount, formatDate, paint, renderFields, renderTable, wrapLine, writeJson, type Cell } from '../output/index.ts';
 
 export interface InfoJson {
   plugin: Plugin;
@@ -77,7 +77,7 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     `${p('bold', p('cyan', plugin.name))} ${p('bold', shownVersion)}  ${p('dim', `(${plugin.package})`)}` +
       `${notes.length > 0 ? `  ${notes.join(', ')}` : ''}\n`,
   );
-  if (plugin.description) out.push(`${plugin.description}\n`);
+  if (plugin.description) out.push(`${wrapLine(plugin.description, ctx.width)}\n`);
   out.push('\n');
   const dependencies = chosen ? chosen.dependencies : plugin.dependencies;
   const fields: Array<[string, string | null]> = [
@@ -122,7 +122,13 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     ]);
     out.push(
       renderTable(
-        [{ header: 'VERSION' }, { header: 'FAPILOG', shrink: true, minWidth: 10 }, { header: 'PYTHON' }, { header: 'PUBLISHED' }, { header: 'STATUS', shrink: true, minWidth: 6 }],
+        [
+          { header: 'VERSION' },
+          { header: 'FAPILOG', shrink: true, minWidth: 10 },
+          { header: 'PYTHON', priority: 1 },
+          { header: 'PUBLISHED', priority: 2 },
+          { header: 'STATUS', shrink: true, minWidth: 6, priority: 3, wrap: true },
+        ],
         rows,
         table,
       ),
@@ -135,7 +141,11 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     else
       out.push(
         renderTable(
-          [{ header: 'FILENAME', shrink: true, minWidth: Math.min(60, ...release.files.map((f) => f.filename.length)) }, { header: 'SIZE', align: 'right' }, { header: 'SHA256', shrink: true, minWidth: 12 }],
+          [
+            { header: 'FILENAME', shrink: true, minWidth: Math.min(40, ...release.files.map((f) => f.filename.length)) },
+            { header: 'SIZE', align: 'right', priority: 2 },
+            { header: 'SHA256', shrink: true, minWidth: 12, priority: 1, wrap: true },
+          ],
           release.files.map((f) => [f.filename, formatSize(f.size), f.sha256]),
           table,
         ),

@@ -58,12 +58,13 @@ export function printResults(ctx: CommandContext, result: SearchResult, empty: s
     return;
   }
   const columns: Column[] = [
-    { header: 'NAME', style: 'cyan', shrink: true, minWidth: 12 },
+    // Names are what a user types next: never cut; the description gives way, then the numbers go.
+    { header: 'NAME', style: 'cyan' },
     { header: 'VERSION' },
-    { header: 'TYPE' },
-    { header: 'RATING', align: 'right' },
-    { header: 'DOWNLOADS', align: 'right' },
-    { header: 'DESCRIPTION', shrink: true, minWidth: 10 },
+    { header: 'TYPE', priority: 4 },
+    { header: 'RATING', align: 'right', priority: 2 },
+    { header: 'DOWNLOADS', align: 'right', priority: 1 },
+    { header: 'DESCRIPTION', shrink: true, minWidth: 16, priority: 3, wrap: true },
   ];
   const rows = result.plugins.map((plugin) => [
     plugin.name,

@@ -9,7 +9,7 @@ import { decide, FAIL_ON, type FailOn } from '../../core/analysis/policy.ts';
 import { STATUSES, type Report, type Status } from '../../core/analysis/report.ts';
 import type { MarketplaceClient } from '../../core/marketplace/client.ts';
 import { checkProject, DiskProjectFiles } from '../../core/project/index.ts';
-import { paint, renderTable, writeJson, type Column, type Style } from '../output/index.ts';
+import { paint, renderTable, textWidth, wrapLine, writeJson, type Column, type Style } from '../output/index.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import { nameListArg } from '../options.ts';
@@ -53,13 +53,14 @@ export function renderReport(report: Report, opts: { width: number; color: boole
     lines.push(`No fapilog plugins found in ${report.manifests.length} manifest(s) under ${report.root}.`);
   } else {
     const columns: Column[] = [
+      // In a narrow terminal: latest, then file:line go; the note moves under its row.
       { header: 'plugin' },
-      { header: 'file:line' },
-      { header: 'current' },
-      { header: 'latest compatible' },
-      { header: 'latest' },
+      { header: 'file:line', priority: 2 },
+      { header: 'current', priority: 4 },
+      { header: 'latest compatible', shortHeader: 'compatible', priority: 5 },
+      { header: 'latest', priority: 1 },
       { header: 'status' },
-      { header: 'note', shrink: true, minWidth: 20 },
+      { header: 'note', shrink: true, minWidth: 20, priority: 3, wrap: true },
     ];
     const rows = report.plugins.map((e) => [
       e.package,
@@ -73,10 +74,32 @@ export function renderReport(report: Report, opts: { width: number; color: boole
     lines.push(renderTable(columns, rows, { width: opts.width, color: opts.color }).replace(/\n$/, ''));
   }
   lines.push('');
-  const counts = STATUSES.filter((s) => report.counts[s] > 0).map((s) => p(STATUS_STYLE[s], `${report.counts[s]} ${s}`));
-  lines.push(`${report.plugins.length} plugin ${report.plugins.length === 1 ? 'dependency' : 'dependencies'}${counts.length ? `: ${counts.join(', ')}` : ''}`);
-  for (const w of report.warnings) lines.push(p('yellow', `warning: ${w}`));
+  const head = `${report.plugins.length} plugin ${report.plugins.length === 1 ? 'dependency' : 'dependencies'}`;
+  const counts = STATUSES.filter((s) => report.counts[s] > 0).map((s) => ({ plain: `${report.counts[s]} ${s}`, style: STATUS_STYLE[s] }));
+  lines.push(joinWrapped(counts.length ? `${head}:` : head, counts, ', ', opts.width, p));
+  // Wrapped as plain text, then coloured: escapes must not count as width.
+  for (const w of report.warnings) lines.push(...wrapLine(`warning: ${w}`, opts.width).split('\n').map((l) => p('yellow', l)));
   return `${lines.join('\n')}\n`;
+}
+
+/** `head part, part, ...` broken between parts to fit the width; each part coloured on its own. */
+function joinWrapped(head: string, parts: Array<{ plain: string; style: Style }>, sep: string, width: number, p: ReturnType<typeof paint>): string {
+  const out: string[] = [];
+  let line = head;
+  let plain = head;
+  parts.forEach((part, i) => {
+    const piece = `${part.plain}${i < parts.length - 1 ? sep.trimEnd() : ''}`;
+    if (textWidth(plain) + 1 + textWidth(piece) > width && plain !== '') {
+      out.push(line);
+      line = '';
+      plain = '';
+    }
+    const space = plain === '' ? '' : ' ';
+    line += `${space}${p(part.style, part.plain)}${i < parts.length - 1 ? sep.trimEnd() : ''}`;
+    plain += `${space}${piece}`;
+  });
+  out.push(line);
+  return out.join('\n');
 }
 
 export interface OutdatedOptions {
