@@ -11,7 +11,7 @@ export const PATH_HELP = 'project directory (default: the current directory)';
 
 /** `--path <path>`: the alias of the positional. */
 export function addPathOption(command: Command): Command {
-  return command.option('--path <path>', `same as the [path] argument`);
+  return command.option('--path <path>', "same as the `[path]` argument");
 }
 
 /** The one project path of a command line: the positional or --path (not two different ones). */

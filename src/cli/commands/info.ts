@@ -32,12 +32,12 @@ export const register: RegisterCommand = (program, act) => {
       act(async (ctx, name: string, version: string | undefined) => {
         const client = ctx.client();
         const [plugin, versions] = await Promise.all([client.getPlugin(name), client.versions(name)]);
-        if (!plugin) throw new CliError(`no plugin named "${name}" in the marketplace at ${ctx.settings().url}`);
+        if (!plugin) throw new CliError(`no plugin named "${name}" in the marketplace at ${ctx.settings().url}`, EXIT.error, 'not-found');
         const history: VersionsResponse = versions ?? { versions: [], releases: [] };
         const release = findRelease(history.releases, version ?? plugin.version);
         if (version !== undefined && !release) {
           const known = history.versions.length > 0 ? ` (known: ${history.versions.slice(-5).join(', ')})` : '';
-          throw new CliError(`${plugin.name} has no release ${version}${known}`);
+          throw new CliError(`${plugin.name} has no release ${version}${known}`, EXIT.error, 'not-found');
         }
         if (ctx.globals.json) {
           const out: InfoJson = { plugin, versions: history.versions, releases: history.releases, release: release ?? null };

@@ -24,7 +24,7 @@ export const register: RegisterCommand = (program, act) => {
     .argument('<plugin>', 'short or package name, optionally with ==version (loki, fapilog-loki==0.3.1)')
     .argument('[path]', PATH_HELP)
     .description("add a plugin (name or name==version) to the project's main manifest, with a specifier compatible with its fapilog")
-    .option('--path <path>', 'same as the [path] argument')
+    .option('--path <path>', 'same as the `[path]` argument')
     .option('--group <group>', 'dependency group or extra to add it to (PEP 735 / optional-dependencies / Poetry group)')
     .option('--dry-run', 'print the change as a unified diff and write nothing')
     .addOption(new Option('--fapilog-version <version>', "check compatibility against this fapilog version instead of the project's own"))

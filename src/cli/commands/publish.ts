@@ -48,7 +48,7 @@ export const register: RegisterCommand = (program, act) => {
   program
     .command('publish')
     .argument('[path]', 'plugin project directory (default: the current directory)')
-    .option('--path <path>', 'same as the [path] argument')
+    .option('--path <path>', 'same as the `[path]` argument')
     .description('validate a plugin project and its built files, then publish them to the marketplace')
     .option('--dist <dir>', 'directory with the built wheel and sdist (default: <path>/dist)')
     .option('--dry-run', 'validate and show what would be uploaded, without uploading')

@@ -15,7 +15,7 @@ export const register: RegisterCommand = (program, act) => {
     .command('version')
     .argument('<bump>', 'major, minor, patch, pre or a PEP 440 version')
     .argument('[path]', 'plugin project directory (default: the current directory)')
-    .option('--path <path>', 'same as the [path] argument')
+    .option('--path <path>', 'same as the `[path]` argument')
     .description('set the plugin version: major, minor, patch, pre (next release candidate) or an explicit PEP 440 version')
     .option('--dry-run', 'show the change without writing it')
     .addHelpText(
