@@ -7,6 +7,10 @@
  *   views  Store.query() plus the plugin view of each row of the page (what the route builds
  *          before JSON), in process;
  *   store  Store.query() alone (the SQL that picks the page's ids and the total).
+ * Then the hostile side (issue 13): a long search against a short one (the longest query the
+ * caps allow, every term a prefix of words in one plugin's 20,000-word description; and 2,000
+ * terms, which the server refuses), and the latency of a small request sent while a long search
+ * is in flight, against the same request alone.
  *
  *   npx node bench/server-search.ts [--quick]
  */
@@ -16,6 +20,7 @@ import { isoTimestamp } from '../server/time.ts';
 import { PLUGIN_TYPES, SearchResult, type ListQuery } from '../src/core/marketplace/schemas.ts';
 import { banner, compare, fmt, iterationsFromArgv, resultTable, tempDir, type Case, type Counters } from './lib.ts';
 import { CATALOG, startMarketplace } from './marketplace.ts';
+import { MAX_QUERY_TERMS } from '../server/search.ts';
 
 const GENERATED = 2000;
 const PER_PAGE = 20;
@@ -63,6 +68,33 @@ function generate(store: Store): void {
 
 const QUERIES = ['loki', 'kafka batching', 'sink', 'zzz-no-match'];
 
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
+const LONG_WORDS = 20_000;
+/** The longest query the caps allow: MAX_QUERY_TERMS one-letter prefixes, each matching thousands of words. */
+const LONG_QUERY = LETTERS.slice(0, MAX_QUERY_TERMS).join(' ');
+const HOSTILE_QUERY = Array.from({ length: 2000 }, (_, i) => `${LETTERS[i % 16]}${i.toString(36)}`).join(' ');
+
+/** One plugin with a very long description whose words start with the query's letters. */
+function addLongPlugin(store: Store): void {
+  const description = Array.from({ length: LONG_WORDS }, (_, i) => `${LETTERS[i % MAX_QUERY_TERMS]}${i.toString(36)}`).join(' ');
+  const data = new TextEncoder().encode('generated fapilog-verbose-sink');
+  store.publish('bench-owner-long', {
+    package: 'fapilog-verbose-sink',
+    version: '1.0.0',
+    description,
+    author: 'Author long',
+    plugin_type: 'sink',
+    license: 'MIT',
+    homepage: null,
+    repository: null,
+    fapilog_compatibility: '>=0.14',
+    requires_python: '>=3.10',
+    dependencies: [],
+    readme: '# fapilog-verbose-sink\n',
+    files: [{ filename: 'fapilog_verbose_sink-1.0.0-py3-none-any.whl', sha256: sha256Hex(data), data }],
+  });
+}
+
 async function main(): Promise<void> {
   const data = await tempDir('search');
   try {
@@ -70,6 +102,7 @@ async function main(): Promise<void> {
     const seeding = new Store(data.dir);
     seedStore(seeding, readCatalog(CATALOG));
     generate(seeding);
+    addLongPlugin(seeding);
     seeding.close();
     const seedMs = performance.now() - t0;
 
@@ -111,6 +144,57 @@ async function main(): Promise<void> {
         ],
         opts,
       );
+      const statusCase = (name: string, path: string): Case => ({
+        name,
+        async run(): Promise<Counters> {
+          const res = await fetch(`${server.apiUrl}${path}`);
+          await res.arrayBuffer();
+          return { status: res.status };
+        },
+      });
+      const long = await compare(
+        [
+          statusCase('search q="loki" (baseline, short)', `/plugins/search?q=loki&per_page=${PER_PAGE}`),
+          statusCase(`search, ${MAX_QUERY_TERMS} terms (the cap) over a ${LONG_WORDS}-word description`, `/plugins/search?q=${encodeURIComponent(LONG_QUERY)}&per_page=${PER_PAGE}`),
+          statusCase('search, 2,000 terms (refused)', `/plugins/search?q=${encodeURIComponent(HOSTILE_QUERY)}&per_page=${PER_PAGE}`),
+        ],
+        opts,
+      );
+      // The small request's own latency: the long search is sent first and left running; only the
+      // small one is timed, and the long one is awaited untimed in teardown.
+      type InFlight = { pending: Promise<number> | null };
+      const parallel = await compare(
+        [
+          { name: 'GET /plugins/loki alone (baseline)', run: async () => ({ status: (await fetch(`${server.apiUrl}/plugins/loki`).then(async (r) => (await r.arrayBuffer(), r.status))) }) },
+          {
+            name: `GET /plugins/loki while a ${MAX_QUERY_TERMS}-term search runs`,
+            setup: (): InFlight => ({ pending: null }),
+            async run(ctx: InFlight): Promise<Counters> {
+              ctx.pending = fetch(`${server.apiUrl}/plugins/search?q=${encodeURIComponent(LONG_QUERY)}&per_page=${PER_PAGE}`).then(async (r) => (await r.arrayBuffer(), r.status));
+              const res = await fetch(`${server.apiUrl}/plugins/loki`);
+              await res.arrayBuffer();
+              return { status: res.status };
+            },
+            async teardown(ctx: InFlight) {
+              if ((await ctx.pending) !== 200) throw new Error('the long search failed');
+            },
+          } satisfies Case<InFlight>,
+          {
+            name: 'GET /plugins/loki while a 2,000-term search is refused',
+            setup: (): InFlight => ({ pending: null }),
+            async run(ctx: InFlight): Promise<Counters> {
+              ctx.pending = fetch(`${server.apiUrl}/plugins/search?q=${encodeURIComponent(HOSTILE_QUERY)}`).then(async (r) => (await r.arrayBuffer(), r.status));
+              const res = await fetch(`${server.apiUrl}/plugins/loki`);
+              await res.arrayBuffer();
+              return { status: res.status };
+            },
+            async teardown(ctx: InFlight) {
+              if ((await ctx.pending) !== 400) throw new Error('the hostile search was not refused');
+            },
+          } satisfies Case<InFlight>,
+        ],
+        opts,
+      );
       const views = await compare([viewsCase('list, no query (baseline)', {}), ...QUERIES.map((q) => viewsCase(`search q=${JSON.stringify(q)}`, { q }))], opts);
       const sql = await compare([storeCase('list, no query (baseline)', {}), ...QUERIES.map((q) => storeCase(`search q=${JSON.stringify(q)}`, { q }))], opts);
 
@@ -122,6 +206,10 @@ async function main(): Promise<void> {
       console.log(resultTable(views, ['total', 'returned']));
       console.log('\n## Store.query() only (SQL)\n');
       console.log(resultTable(sql, ['total', 'returned']));
+      console.log('\n## long search vs short (over HTTP; status is what the server answered)\n');
+      console.log(resultTable(long, ['status']));
+      console.log('\n## a small request\'s latency while a long search is in flight\n');
+      console.log(resultTable(parallel, ['status']));
     } finally {
       store.close();
       await server.stop();

@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -24,10 +24,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -317,7 +317,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -28570,7 +28570,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(937);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3934);
 /** Entry point of the GitHub Action (bundled to dist/index.js). */
 
 await (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)();
@@ -28580,7 +28580,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 937:
+/***/ 3934:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28764,8 +28764,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -28858,7 +28860,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -28936,7 +28938,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -28982,7 +28984,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -29285,7 +29287,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -29296,7 +29298,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -29395,7 +29397,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -29410,7 +29412,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -29435,7 +29437,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -29458,7 +29460,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -29589,7 +29591,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -29647,13 +29649,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -29672,7 +29674,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -29691,13 +29693,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -31295,7 +31297,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
+function setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -31417,7 +31419,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**
@@ -35310,11 +35312,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+$constructor("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    defineLazyInternal(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -35325,7 +35327,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    util_assignProp(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -35338,15 +35340,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = cached(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!util_isObject(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -35380,7 +35382,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ $constructor("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -39473,7 +39475,7 @@ const _encode = (_Err) => {
     };
     return fn;
 };
-const encode = /* @__PURE__*/ _encode($ZodRealError);
+const parse_encode = /* @__PURE__*/ _encode($ZodRealError);
 const _decode = (_Err) => {
     const parse = _parse(_Err);
     const fn = (schema, value, _ctx, _params) => {
@@ -39481,7 +39483,7 @@ const _decode = (_Err) => {
     };
     return fn;
 };
-const decode = /* @__PURE__*/ _decode($ZodRealError);
+const parse_decode = /* @__PURE__*/ _decode($ZodRealError);
 const _encodeAsync = (_Err) => {
     const parseAsync = _parseAsync(_Err);
     const fn = async (schema, value, _ctx, _params) => {
@@ -39527,8 +39529,8 @@ const parse_safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
 const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 
 // Codec functions
-const parse_encode = /* @__PURE__ */ _encode(ZodRealError);
-const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
+const classic_parse_encode = /* @__PURE__ */ _encode(ZodRealError);
+const classic_parse_decode = /* @__PURE__ */ _decode(ZodRealError);
 const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
 const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
 const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
@@ -39696,10 +39698,10 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return parse_validateAsync(this, data, params);
     },
     encode: function _encode(data, params) {
-        return parse_encode(this, data, params, { callee: _encode });
+        return classic_parse_encode(this, data, params, { callee: _encode });
     },
     decode: function _decode(data, params) {
-        return parse_decode(this, data, params, { callee: _decode });
+        return classic_parse_decode(this, data, params, { callee: _decode });
     },
     encodeAsync: async function _encodeAsync(data, params) {
         return await parse_encodeAsync(this, data, params, { callee: _encodeAsync });
@@ -40492,17 +40494,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ $constructor("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ $constructor("ZodIntersection", (inst, def) => {
@@ -41126,6 +41128,7 @@ const ERROR_KINDS = (/* unused pure expression or super */ null && ([
     'invalid-response', // the body is not JSON or does not match the contract
     'offline-miss', // offline mode and nothing cached
     'invalid-request', // the caller passed something the contract does not allow
+    'too-large', // the response is over the size cap
 ]));
 class MarketplaceError extends Error {
     kind;
@@ -41137,7 +41140,9 @@ class MarketplaceError extends Error {
     endpoint;
     constructor(kind, endpoint, message, extra = {}) {
         // `bare` messages name what they are about themselves.
-        super(extra.bare ? message : `${endpoint}: ${message}`, extra.cause === undefined ? undefined : { cause: extra.cause });
+        // No message carries the user:password@ of a URL, whoever built it.
+        const text = stripCredentials(extra.bare ? message : `${endpoint}: ${message}`);
+        super(text, extra.cause === undefined ? undefined : { cause: extra.cause });
         this.name = 'MarketplaceError';
         this.kind = kind;
         this.status = extra.status;
@@ -41152,15 +41157,38 @@ class MarketplaceError extends Error {
             (this.kind === 'http' && this.status !== undefined && (this.status >= 500 || this.status === 429)));
     }
 }
-/** Replaces every occurrence of the secret (and its URL-encoded form) with `***`. */
+/** Replaces every occurrence of the secret (and its URL-encoded form) with `***`, and URL credentials. */
 function redact(text, secret) {
     if (!secret)
-        return text;
-    let out = text.split(secret).join('***');
+        return stripCredentials(text);
+    let out = stripCredentials(text).split(secret).join('***');
     const encoded = encodeURIComponent(secret);
     if (encoded !== secret)
         out = out.split(encoded).join('***');
     return out;
+}
+/**
+ * Every `scheme://user:password@host` in a text becomes `scheme://***@host`: URLs are printed in
+ * errors, debug lines and reports, and a `--marketplace-url` may carry credentials for a proxy.
+ */
+function stripCredentials(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1***@');
+}
+/** A URL without its userinfo, and that userinfo as a Basic credential (base64 of `user:password`). */
+function splitCredentials(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return { url, basic: undefined };
+    }
+    if (!parsed.username && !parsed.password)
+        return { url, basic: undefined };
+    const pair = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+    parsed.username = '';
+    parsed.password = '';
+    return { url: parsed.toString(), basic: Buffer.from(pair, 'utf8').toString('base64') };
 }
 /** `plugins[0].downloads` from a zod issue path. */
 function formatPath(path) {
@@ -42225,6 +42253,65 @@ function filterSatisfying(versions, spec, opts = {}) {
     return sortVersions(versions.filter((v) => pep440_satisfies(v, spec, opts)));
 }
 
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/pep440/limits.js
+/**
+ * Bounds on PEP 440 text that every front end applies before a version or specifier is parsed,
+ * compared or stored. PEP 440 puts no limit on the size of a number, but the parser turns every
+ * number into a JavaScript double: a 30-digit part becomes `1.111111111111111e+29` and 2^53 + 1
+ * becomes 2^53, so two different versions would compare equal, print as something that is not
+ * PEP 440, and collide in storage. Anything beyond what a double holds exactly is refused, and the
+ * texts are kept short enough that parsing them costs nothing worth mentioning.
+ */
+/** Longest version text accepted (far beyond any real release; `1!2024.12.31.post12.dev3+local` is 30). */
+const MAX_VERSION_LENGTH = 64;
+/** Longest specifier text accepted (`>=0.14,<0.17,!=0.15.2` is 21). */
+const MAX_SPECIFIER_LENGTH = 200;
+/** Largest number in a version: the last integer a double (and so the parser) holds exactly. */
+const MAX_VERSION_NUMBER = Number.MAX_SAFE_INTEGER;
+/** What a refused text broke: shown to the user, so it names the limit. */
+class VersionBoundsError extends Error {
+    kind;
+    text;
+    constructor(kind, text, reason) {
+        super(`${kind} ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)} ${reason}`);
+        this.name = 'VersionBoundsError';
+        this.kind = kind;
+        this.text = text;
+    }
+}
+function numbersProblem(text) {
+    for (const run of text.match(/[0-9]+/g) ?? []) {
+        // Leading zeros do not change the value (`1.01` is `1.1`), so they are not the problem.
+        const digits = run.replace(/^0+(?=[0-9])/, '');
+        if (digits.length > 16 || BigInt(digits) > BigInt(MAX_VERSION_NUMBER)) {
+            return `has a number (${digits.length > 24 ? `${digits.slice(0, 24)}…` : digits}) above ${MAX_VERSION_NUMBER}, the largest one stored exactly`;
+        }
+    }
+    return null;
+}
+/** Why a version text is out of bounds, or null when it is within them (validity is checked elsewhere). */
+function checkVersionBounds(version) {
+    if (version.length > MAX_VERSION_LENGTH)
+        return `is longer than ${MAX_VERSION_LENGTH} characters`;
+    return numbersProblem(version);
+}
+/** The same for a specifier set (`>=1.0,<2`): every number in every clause. */
+function checkSpecifierBounds(spec) {
+    if (spec.length > MAX_SPECIFIER_LENGTH)
+        return `is longer than ${MAX_SPECIFIER_LENGTH} characters`;
+    return numbersProblem(spec);
+}
+function assertVersionBounds(version) {
+    const problem = checkVersionBounds(version);
+    if (problem)
+        throw new VersionBoundsError('version', version, problem);
+}
+function assertSpecifierBounds(spec) {
+    const problem = checkSpecifierBounds(spec);
+    if (problem)
+        throw new VersionBoundsError('specifier', spec, problem);
+}
+
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js
 /**
  * The one PEP 440 module (ground floor: imports nothing else of the project). The analysis, the
@@ -42233,6 +42320,7 @@ function filterSatisfying(versions, spec, opts = {}) {
  * (test/core/python/pep440-differential.test.ts checks every function exported here that the
  * server relies on: normalize, isValid, isPrerelease, compare, equal, isValidSpecifier, satisfies).
  */
+
 
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/versions.js
@@ -42721,9 +42809,10 @@ const USER_AGENT = `${TOOL_NAME}/${TOOL_VERSION}`;
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/http.js
 /**
- * One HTTP exchange with the marketplace, made patient: a timeout per attempt, retries with
- * exponential backoff and jitter for idempotent requests, the server's Retry-After and rate-limit
- * headers honoured, and a cap on the total time one request may spend waiting. Returns the final
+ * One HTTP exchange with the marketplace, made patient but bounded: a timeout per attempt, retries
+ * with exponential backoff and jitter for idempotent requests, the server's Retry-After and
+ * rate-limit headers honoured, a cap on the time spent waiting, one overall deadline for the whole
+ * call (attempts and waits together) and a cap on the size of a response. Returns the final
  * response whatever its status; the caller decides what a status means.
  */
 
@@ -42734,6 +42823,8 @@ const DEFAULT_HTTP_OPTIONS = {
     backoffMs: 250,
     maxBackoffMs: 8_000,
     maxWaitMs: 60_000,
+    deadlineMs: 60_000,
+    maxResponseBytes: 64 * 1024 * 1024,
 };
 /** Statuses worth another try of an idempotent request: the server or a proxy in front of it failed. */
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
@@ -42745,13 +42836,22 @@ function parseRetryAfter(value, now = Date.now()) {
     if (value === null)
         return undefined;
     const text = value.trim();
-    if (/^\d+$/.test(text))
+    if (/^\d{1,10}$/.test(text))
         return Number(text) * 1000;
+    // Only the three HTTP-date forms: Date.parse alone reads `-5` or `5.5` as dates (in 2001), which
+    // turned garbage into "retry now" and four attempts in 0.4 s.
+    if (!HTTP_DATE.some((re) => re.test(text)))
+        return undefined;
     const date = Date.parse(text);
     if (Number.isNaN(date))
         return undefined;
     return Math.max(0, date - now);
 }
+const HTTP_DATE = [
+    /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/, // IMF-fixdate
+    /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/, // RFC 850
+    /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/, // asctime
+];
 /**
  * `X-RateLimit-Reset` as the epoch milliseconds when the window reopens. Servers disagree on its
  * unit: large values are epoch seconds (GitHub style), small ones seconds from now.
@@ -42783,15 +42883,20 @@ class HttpTransport {
     }
     async send(req) {
         const idempotent = req.method === 'GET';
-        const { retries, maxWaitMs } = this.options;
+        const { retries, maxWaitMs, deadlineMs } = this.options;
         let waited = 0;
+        const begun = Date.now();
+        const remaining = () => deadlineMs - (Date.now() - begun);
+        const pastDeadline = (attempts, doing) => new MarketplaceError('timeout', req.endpoint, `gave up: no complete answer from ${safeOrigin(req.url)} within the ${seconds(deadlineMs)} deadline for one call (${attempts} attempt${attempts === 1 ? '' : 's'}, ${doing})`, { code: 'deadline' });
         // Waits `ms` if the budget allows, else fails naming why it was asked to wait.
-        const wait = async (ms, why) => {
+        const wait = async (ms, why, attempts) => {
             if (ms <= 0)
                 return;
             if (waited + ms > maxWaitMs) {
                 throw new MarketplaceError('wait-limit', req.endpoint, `gave up: ${why} means waiting ${seconds(ms)} more, over the ${seconds(maxWaitMs)} limit on waiting (waited ${seconds(waited)} so far)`, { code: 'wait-limit' });
             }
+            if (ms >= remaining())
+                throw pastDeadline(attempts, `${why} asked for ${seconds(ms)} more`);
             this.#debug(`waiting ${seconds(ms)} before ${req.endpoint}: ${why}`);
             waited += ms;
             await sleep(ms);
@@ -42799,29 +42904,38 @@ class HttpTransport {
         for (let attempt = 0;; attempt++) {
             const gate = this.#gateUntil - Date.now();
             if (gate > 0)
-                await wait(gate, 'the rate limit is spent until X-RateLimit-Reset');
+                await wait(gate, 'the rate limit is spent until X-RateLimit-Reset', attempt);
+            if (remaining() <= 0)
+                throw pastDeadline(attempt, 'no time left for another attempt');
             const lastAttempt = attempt >= retries;
             let res;
             let body;
             const started = Date.now();
+            const cutByDeadline = remaining() < this.options.timeoutMs;
             try {
                 this.#debug(`-> ${req.method} ${req.url}${req.headers?.['If-None-Match'] ? ` (If-None-Match: ${req.headers['If-None-Match']})` : ''}`);
-                const signal = AbortSignal.timeout(this.options.timeoutMs);
-                res = await fetch(req.url, {
+                const signal = AbortSignal.timeout(Math.max(1, Math.min(this.options.timeoutMs, remaining())));
+                const { url, basic } = splitCredentials(req.url);
+                res = await fetch(url, {
                     method: req.method,
-                    headers: this.#headers(req),
+                    headers: this.#headers(req, basic),
                     body: req.body ?? null,
                     signal,
                     redirect: 'follow',
                 });
-                body = await res.text();
+                body = await readCapped(res, this.options.maxResponseBytes, req.endpoint);
             }
             catch (err) {
+                if (err instanceof MarketplaceError)
+                    throw err; // too large: another attempt would be too
+                if (cutByDeadline && err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+                    throw pastDeadline(attempt + 1, 'the last one cut off');
+                }
                 const failure = this.#networkError(req, err, attempt + 1);
                 this.#debug(`<- ${failure.message}`);
                 if (!idempotent || lastAttempt)
                     throw failure;
-                await wait(backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs), `${failure.kind} error (retry ${attempt + 1} of ${retries})`);
+                await wait(backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs), `${failure.kind} error (retry ${attempt + 1} of ${retries})`, attempt + 1);
                 continue;
             }
             this.#noteRateLimit(res.headers);
@@ -42835,16 +42949,19 @@ class HttpTransport {
             const delay = (res.status === 429 || res.status === 503) && retryAfter !== undefined
                 ? retryAfter
                 : backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs);
-            await wait(delay, `HTTP ${res.status}${retryAfter !== undefined ? ' with Retry-After' : ''} (retry ${attempt + 1} of ${retries})`);
+            await wait(delay, `HTTP ${res.status}${retryAfter !== undefined ? ' with Retry-After' : ''} (retry ${attempt + 1} of ${retries})`, attempt + 1);
         }
     }
-    #headers(req) {
+    #headers(req, basic) {
         const headers = new Headers(req.headers);
         headers.set('User-Agent', this.options.userAgent ?? USER_AGENT);
         if (!headers.has('Accept'))
             headers.set('Accept', 'application/json');
+        // user:password@ in the URL (a proxy with basic auth) travels as a header, never in the URL.
         if (this.options.token)
             headers.set('Authorization', `Bearer ${this.options.token}`);
+        else if (basic)
+            headers.set('Authorization', `Basic ${basic}`);
         return headers;
     }
     #noteRateLimit(headers) {
@@ -42866,6 +42983,35 @@ class HttpTransport {
             code: 'network',
         });
     }
+}
+/**
+ * The body as text, refusing more than `max` bytes: a declared Content-Length over it is refused
+ * before reading, and a stream that grows past it is cancelled (memory stays at `max`).
+ */
+async function readCapped(res, max, endpoint) {
+    const tooLarge = (what) => new MarketplaceError('too-large', endpoint, `response ${what} is larger than the limit of ${max} bytes (maxResponseBytes); not read`, { code: 'too-large' });
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > max) {
+        await res.body?.cancel().catch(() => undefined);
+        throw tooLarge(`of ${declared} bytes`);
+    }
+    if (!res.body)
+        return '';
+    const reader = res.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        size += value.byteLength;
+        if (size > max) {
+            await reader.cancel().catch(() => undefined);
+            throw tooLarge('body');
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
 }
 /** The origin alone: never the path's query or any user:password@ part of a URL. */
 function safeOrigin(url) {
@@ -42911,6 +43057,35 @@ class Limiter {
                 this.#active--;
         }
     }
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/names.js
+/**
+ * Plugin naming: a plugin's short name (`loki`) and its distribution (`fapilog-loki`),
+ * compared after PEP 503 normalisation.
+ */
+const PACKAGE_PREFIX = 'fapilog-';
+/** PEP 503: lowercase, runs of `-`, `_` and `.` become a single `-`. */
+function names_normalizeName(name) {
+    return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+}
+/** PEP 508 name grammar (before normalisation). */
+const VALID_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+function isValidProjectName(name) {
+    return VALID_NAME.test(name);
+}
+function names_isPluginPackage(name) {
+    const n = names_normalizeName(name);
+    return n.startsWith(PACKAGE_PREFIX) && n.length > PACKAGE_PREFIX.length;
+}
+/** `fapilog-loki`, `fapilog_Loki` or `loki` -> `loki`. */
+function shortName(name) {
+    const n = names_normalizeName(name);
+    return names_isPluginPackage(n) ? n.slice(PACKAGE_PREFIX.length) : n;
+}
+/** `loki` or `fapilog-loki` -> `fapilog-loki`. */
+function names_packageName(name) {
+    return PACKAGE_PREFIX + shortName(name);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
@@ -42967,6 +43142,30 @@ const ReleaseFile = object({
     size: schemas_number().int().nonnegative(),
     url: schemas_string().min(1),
 });
+/** GitHub's OIDC issuer, the default of every trusted publisher. */
+const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+const NumericId = schemas_string().regex(/^[1-9][0-9]{0,19}$/, 'a numeric id (digits, as GitHub sends it)');
+/** Shown in terminals, logs and summaries: control characters are refused at the source. */
+const Line = schemas_string().max(1000).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
+/**
+ * Who published a release, recorded by the marketplace at publish time. `trusted`: facts from a
+ * verified OIDC token (repository ids, not just names, so a re-created repository shows up as
+ * another publisher); `token`: the owner of the long-lived API token that was used.
+ */
+const TrustedProvenance = object({
+    kind: literal('trusted'),
+    issuer: Line,
+    repository: Line,
+    repository_id: NumericId,
+    repository_owner_id: NumericId,
+    /** `job_workflow_ref` (or `workflow_ref`): `owner/repo/.github/workflows/release.yml@refs/tags/v1.0.0`. */
+    workflow_ref: Line,
+    ref: Line,
+    sha: Line,
+    environment: Line.nullable(),
+});
+const TokenProvenance = object({ kind: literal('token'), owner: Line });
+const Provenance = discriminatedUnion('kind', [TrustedProvenance, TokenProvenance]);
 const Release = object({
     name: schemas_string(),
     package: schemas_string(),
@@ -42979,6 +43178,8 @@ const Release = object({
     published_at: Timestamp,
     readme: schemas_string(),
     files: array(ReleaseFile),
+    /** null: published before the marketplace recorded publishers; absent from older servers. */
+    provenance: Provenance.nullable().optional(),
 });
 /** A plugin as the story's `MarketplacePlugin`, describing its newest non-yanked final release. */
 const Plugin = object({
@@ -43069,8 +43270,44 @@ const SimpleProject = object({
         yanked: union([schemas_boolean(), schemas_string()]).optional(),
     })),
 });
+/** `GET /oidc/audience`: the `aud` an OIDC token must carry to be exchanged here. */
+const OidcAudience = object({ audience: schemas_string().min(1) });
+const OidcTokenRequest = object({ token: schemas_string().min(1).max(16_384) });
+/** A short-lived publish token, valid for `plugins` only, until `expires_at`. */
+const OidcTokenResponse = object({
+    token: schemas_string().min(1),
+    expires_at: Timestamp,
+    expires_in: schemas_number().int().positive(),
+    plugins: array(schemas_string()),
+    publisher: TrustedProvenance,
+});
+/** A trusted publisher as registered (`pending`: for a name nobody has published yet). */
+const TrustedPublisherRequest = object({
+    issuer: url({ protocol: /^https?$/ }).optional(),
+    repository: schemas_string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'OWNER/NAME'),
+    repository_id: union([schemas_number().int().positive().max(Number.MAX_SAFE_INTEGER), NumericId]).transform(String),
+    repository_owner_id: union([schemas_number().int().positive().max(Number.MAX_SAFE_INTEGER), NumericId]).transform(String),
+    workflow: schemas_string().regex(/^[A-Za-z0-9_.-]{1,200}\.ya?ml$/, 'a workflow file name in .github/workflows (release.yml)'),
+    environment: schemas_string().min(1).max(255).nullable().optional(),
+});
+const TrustedPublisher = object({
+    id: schemas_number().int().positive(),
+    package: schemas_string(),
+    owner: schemas_string(),
+    issuer: schemas_string(),
+    repository: schemas_string(),
+    repository_id: NumericId,
+    repository_owner_id: NumericId,
+    workflow: schemas_string(),
+    environment: schemas_string().nullable(),
+    pending: schemas_boolean(),
+    created_at: Timestamp,
+});
+const TrustedPublisherList = object({ publishers: array(TrustedPublisher) });
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
+
+
 
 
 
@@ -43143,10 +43380,12 @@ class MarketplaceClient {
         return this.#getJson(`/plugins/${segment(name)}/versions`, VersionsResponse, true);
     }
     async release(name, version) {
+        checkVersion(`GET /plugins/${segment(name)}/versions/${segment(version)}`, version);
         return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}`, Release, true);
     }
     /** Where to fetch a release's file. Not cached on disk: the server counts each download. */
     async download(name, version) {
+        checkVersion(`GET /plugins/${segment(name)}/versions/${segment(version)}/download`, version);
         return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}/download`, DownloadInfo, false, { cache: false });
     }
     /**
@@ -43154,8 +43393,13 @@ class MarketplaceClient {
      * Keys are the names exactly as given; unknown names map to null.
      */
     async batch(names) {
-        const unique = [...new Set(names)].sort();
-        const out = {};
+        // A name outside the PEP 508 grammar (`__proto__`) is in no marketplace; it is not sent, and
+        // the null-prototype map keeps it an own key (a JSON object parsed by zod would drop it).
+        const out = Object.create(null);
+        for (const name of names)
+            if (!isValidProjectName(name))
+                out[name] = null;
+        const unique = [...new Set(names)].filter(isValidProjectName).sort();
         if (unique.length === 0)
             return out;
         const chunks = [];
@@ -43164,7 +43408,7 @@ class MarketplaceClient {
         const answers = await Promise.all(chunks.map((chunk) => this.#getJson(`/plugins/batch?names=${chunk.map(encodeURIComponent).join(',')}`, BatchResponse, false)));
         answers.forEach((answer, i) => {
             for (const name of chunks[i] ?? []) {
-                if (!(name in answer.plugins)) {
+                if (!Object.hasOwn(answer.plugins, name)) {
                     throw new MarketplaceError('invalid-response', `GET /plugins/batch`, `response field "plugins.${name}": missing (every requested name must be a key)`);
                 }
                 out[name] = answer.plugins[name] ?? null;
@@ -43381,6 +43625,12 @@ function withoutCredentials(url) {
         return url;
     }
 }
+/** A version the server could not store exactly is refused before it is sent (the same bounds as the server's). */
+function checkVersion(endpoint, version) {
+    const problem = checkVersionBounds(version);
+    if (problem)
+        throw new MarketplaceError('invalid-request', endpoint, `version ${JSON.stringify(version.slice(0, 80))} ${problem}`, { code: 'invalid-version' });
+}
 function segment(value) {
     return encodeURIComponent(value);
 }
@@ -43441,35 +43691,6 @@ class errors_InstallRefused extends errors_CoreError {
         this.name = 'InstallRefused';
         this.reason = reason;
     }
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/names.js
-/**
- * Plugin naming: a plugin's short name (`loki`) and its distribution (`fapilog-loki`),
- * compared after PEP 503 normalisation.
- */
-const PACKAGE_PREFIX = 'fapilog-';
-/** PEP 503: lowercase, runs of `-`, `_` and `.` become a single `-`. */
-function names_normalizeName(name) {
-    return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
-}
-/** PEP 508 name grammar (before normalisation). */
-const VALID_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-function isValidProjectName(name) {
-    return VALID_NAME.test(name);
-}
-function names_isPluginPackage(name) {
-    const n = names_normalizeName(name);
-    return n.startsWith(PACKAGE_PREFIX) && n.length > PACKAGE_PREFIX.length;
-}
-/** `fapilog-loki`, `fapilog_Loki` or `loki` -> `loki`. */
-function shortName(name) {
-    const n = names_normalizeName(name);
-    return names_isPluginPackage(n) ? n.slice(PACKAGE_PREFIX.length) : n;
-}
-/** `loki` or `fapilog-loki` -> `fapilog-loki`. */
-function names_packageName(name) {
-    return PACKAGE_PREFIX + shortName(name);
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/statuses.js
@@ -43813,7 +44034,7 @@ function analyse(input) {
  * that byte on the way out. A byte order mark is kept as U+FEFF, never dropped.
  */
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const encoder = new TextEncoder();
+const bytes_encoder = new TextEncoder();
 /** Length of the valid UTF-8 sequence starting at `i`, or 0 when the byte there starts none. */
 function sequenceLength(b, i) {
     const c = b[i];
@@ -43889,12 +44110,12 @@ class bytes_EncodingError extends (/* unused pure expression or super */ null &&
 /** The inverse of `decodeBytes`: escaped bytes come back as themselves, the rest as UTF-8. */
 function bytes_encodeText(text) {
     if (text.isWellFormed())
-        return encoder.encode(text);
+        return bytes_encoder.encode(text);
     const parts = [];
     let runStart = 0;
     const flush = (end) => {
         if (end > runStart)
-            for (const b of encoder.encode(text.slice(runStart, end)))
+            for (const b of bytes_encoder.encode(text.slice(runStart, end)))
                 parts.push(b);
     };
     for (let i = 0; i < text.length; i += 1) {
@@ -51063,7 +51284,7 @@ const INPUT_DOCS = {
     command: { description: 'What to run: `check` (report on the plugins a project pins) or `publish` (upload built plugin files).', default: 'check' },
     path: { description: 'Project directory to check, relative to the workspace.', default: '.' },
     'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`, then the public marketplace.`, default: '' },
-    token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces and for \`publish\`.`, default: '' },
+    token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`, default: '' },
     'fapilog-version': { description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.', default: '' },
     'fail-on': { description: 'When the step fails: `incompatible` (incompatible or yanked plugins), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`.', default: 'incompatible' },
     ignore: { description: 'Plugins to skip, separated by commas or newlines.', default: '' },
@@ -55284,6 +55505,609 @@ function blockingFindings(plan, strict) {
     return failingFindings(plan.findings, strict);
 }
 
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
+/**
+ * Who published a release, and whether that changed between two releases. Pure: the analysis,
+ * the CLI, the Action and the bot all ask the same question and must get the same answer.
+ *
+ * A change worth a warning is one an attacker who took over a name would cause: another
+ * repository (by id, so a deleted and re-created repository of the same name counts), another
+ * repository owner, another OIDC issuer, a token publish after trusted ones, or another token
+ * owner. Moving from token publishing to trusted publishing is the path every plugin is asked to
+ * take, so it is not flagged; nor is a renamed repository (same id) or a new workflow file in
+ * the same repository.
+ */
+
+
+const PUBLISHER_CHANGE_REASONS = (/* unused pure expression or super */ null && (['another-issuer', 'another-repository', 'another-owner', 'token-after-trusted', 'another-token-owner']));
+/** null when nothing is known on either side, or the publisher is the same one. */
+function publisherChange(previous, next) {
+    if (!previous || !next)
+        return null;
+    const change = (reason) => ({ from: previous, to: next, reason });
+    if (previous.kind === 'trusted') {
+        if (next.kind === 'token')
+            return change('token-after-trusted');
+        if (next.issuer !== previous.issuer)
+            return change('another-issuer');
+        if (next.repository_id !== previous.repository_id)
+            return change('another-repository');
+        if (next.repository_owner_id !== previous.repository_owner_id)
+            return change('another-owner');
+        return null;
+    }
+    if (next.kind === 'trusted')
+        return null;
+    return next.owner === previous.owner ? null : change('another-token-owner');
+}
+/** `owner/repo/.github/workflows/release.yml@refs/tags/v1` -> `release.yml`. */
+function workflowFile(workflowRef) {
+    const path = workflowRef.split('@')[0] ?? workflowRef;
+    return path.slice(path.lastIndexOf('/') + 1);
+}
+function trustedText(p) {
+    const where = p.issuer === GITHUB_OIDC_ISSUER ? p.repository : `${p.repository} at ${p.issuer}`;
+    const env = p.environment ? `, environment ${p.environment}` : '';
+    return `${where} (repository id ${p.repository_id}), workflow ${workflowFile(p.workflow_ref)}${env}`;
+}
+/** One line: `trusted publisher acme/fapilog-loki (repository id 123), workflow release.yml` or `token of owner alice`. */
+function describePublisher(p) {
+    if (!p)
+        return 'unknown (published before the marketplace recorded publishers)';
+    if (p.kind === 'token')
+        return `token of owner ${p.owner}`;
+    return `trusted publisher ${trustedText(p)}`;
+}
+/** Full detail of one trusted publish (for `info`): the commit and ref the release was built from. */
+function describeTrustedBuild(p) {
+    return `${p.workflow_ref} at ${p.sha.slice(0, 12)} (${p.ref})`;
+}
+const REASON_TEXT = {
+    'another-issuer': 'signed by another OIDC issuer',
+    'another-repository': 'published from another repository',
+    'another-owner': 'the repository now has another owner',
+    'token-after-trusted': 'published with an API token after trusted publishes',
+    'another-token-owner': 'published with the token of another owner',
+};
+/** One line for a warning, an annotation or a PR body: both publishers and why they differ. */
+function describePublisherChange(c) {
+    return `publisher changed (${REASON_TEXT[c.reason]}): was ${describePublisher(c.from)}, now ${describePublisher(c.to)}`;
+}
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/buffer_utils.js
+const buffer_utils_encoder = new TextEncoder(), decoder = new TextDecoder(), buffer_utils_strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = (/* unused pure expression or super */ null && (2 ** 32));
+function concat(...buffers) {
+  const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
+  let i = 0;
+  for (const buffer of buffers)
+    buf.set(buffer, i), i += buffer.length;
+  return buf;
+}
+function writeUInt32BE(buf, value, offset) {
+  if (value < 0 || value >= UINT32_RANGE)
+    throw new RangeError(`value must be >= 0 and <= ${UINT32_RANGE - 1}. Received ${value}`);
+  buf.set([value >>> 24, value >>> 16, value >>> 8, value & 255], offset);
+}
+function uint64be(value) {
+  const high = Math.floor(value / UINT32_RANGE), low = value % UINT32_RANGE, buf = new Uint8Array(8);
+  return writeUInt32BE(buf, high, 0), writeUInt32BE(buf, low, 4), buf;
+}
+function uint32be(value) {
+  const buf = new Uint8Array(4);
+  return writeUInt32BE(buf, value), buf;
+}
+const NON_ASCII = /[^\x00-\x7f]/;
+function buffer_utils_encode(string) {
+  if (typeof string == "string" && string.length >= 128) {
+    if (NON_ASCII.test(string))
+      throw new TypeError("non-ASCII string encountered in encode()");
+    return buffer_utils_encoder.encode(string);
+  }
+  const bytes = new Uint8Array(string.length);
+  for (let i = 0; i < string.length; i++) {
+    const code = string.charCodeAt(i);
+    if (code > 127)
+      throw new TypeError("non-ASCII string encountered in encode()");
+    bytes[i] = code;
+  }
+  return bytes;
+}
+function buffer_utils_encodeBase64(input, url = !1) {
+  if (Uint8Array.prototype.toBase64)
+    return input.toBase64({ alphabet: url ? "base64url" : "base64", omitPadding: url });
+  const CHUNK_SIZE = 32768, arr = [];
+  for (let i = 0; i < input.length; i += CHUNK_SIZE)
+    arr.push(String.fromCharCode.apply(null, input.subarray(i, i + CHUNK_SIZE)));
+  const encoded = btoa(arr.join(""));
+  return url ? encoded.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_") : encoded;
+}
+function decodeBase64(encoded, url = !1) {
+  if (Uint8Array.fromBase64)
+    return Uint8Array.fromBase64(encoded, { alphabet: url ? "base64url" : "base64" });
+  if (url) {
+    if (encoded.includes("+") || encoded.includes("/"))
+      throw new TypeError("Invalid base64url");
+    encoded = encoded.replace(/-/g, "+").replace(/_/g, "/");
+  }
+  const binary = atob(encoded), bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++)
+    bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+async function digest(algorithm, data) {
+  const subtleDigest = `SHA-${algorithm.slice(-3)}`;
+  return new Uint8Array(await crypto.subtle.digest(subtleDigest, data));
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/base64url.js
+
+const invalid = "The input to be decoded is not correctly encoded.";
+function base64url_decode(input) {
+  try {
+    return decodeBase64(typeof input == "string" ? input : decoder.decode(input), !0);
+  } catch (cause) {
+    throw new TypeError(invalid, { cause });
+  }
+}
+function base64url_encode(input) {
+  return encodeBase64(typeof input == "string" ? encoder.encode(input) : input, !0);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/validate.js
+
+
+
+function assertUint8Array(input, label) {
+  if (!(input instanceof Uint8Array))
+    throw new TypeError(`${label} must be an instance of Uint8Array`);
+}
+function isObject(input) {
+  if (typeof input != "object" || input === null || Object.prototype.toString.call(input) !== "[object Object]")
+    return !1;
+  const prototype = Object.getPrototypeOf(input);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+function isJwkSet(input) {
+  return isObject(input) && Array.isArray(input.keys) && Array.from(input.keys).every(isObject);
+}
+function isDisjoint(...headers) {
+  const parameters = /* @__PURE__ */ new Set();
+  for (const header of headers)
+    if (header)
+      for (const parameter of Object.keys(header)) {
+        if (parameters.has(parameter))
+          return !1;
+        parameters.add(parameter);
+      }
+  return !0;
+}
+function assertNotSet(value, name) {
+  if (value !== void 0)
+    throw new TypeError(`${name} can only be called once`);
+}
+function decodeBase64url(value, label, ErrorClass) {
+  try {
+    return decode(value);
+  } catch (cause) {
+    throw new ErrorClass(`Failed to base64url decode the ${label}`, { cause });
+  }
+}
+function encodeAsciiMember(value, label, ErrorClass) {
+  try {
+    return encode(value);
+  } catch (cause) {
+    throw new ErrorClass(`The ${label} is not a valid base64url string`, { cause });
+  }
+}
+function parseJoseHeader(encodedProtectedHeader, ErrorClass, message) {
+  let parsed;
+  try {
+    parsed = JSON.parse(strictDecoder.decode(decode(encodedProtectedHeader)));
+  } catch (cause) {
+    throw new ErrorClass(message, { cause });
+  }
+  if (!isObject(parsed))
+    throw new ErrorClass(message);
+  return parsed;
+}
+const JWS_RECOGNIZED = { __proto__: null, b64: !0 }, JWE_RECOGNIZED = { __proto__: null };
+function validateAlgorithms(option, algorithms) {
+  if (algorithms !== void 0 && (!Array.isArray(algorithms) || algorithms.some((s) => typeof s != "string")))
+    throw new TypeError(`"${option}" option must be an array of strings`);
+  return algorithms === void 0 ? void 0 : new Set(algorithms);
+}
+function validateCritDuplicates(Err, protectedHeader) {
+  const { crit } = protectedHeader ?? {};
+  if (Array.isArray(crit) && new Set(crit).size !== crit.length)
+    throw new Err('"crit" (Critical) Header Parameter MUST NOT contain duplicate values');
+}
+function validateCrit(Err, recognizedDefault, recognizedOption, protectedHeader, joseHeader) {
+  if (joseHeader.crit !== void 0 && protectedHeader?.crit === void 0)
+    throw new Err('"crit" (Critical) Header Parameter MUST be integrity protected');
+  if (!protectedHeader || protectedHeader.crit === void 0)
+    return [];
+  if (!Array.isArray(protectedHeader.crit) || protectedHeader.crit.length === 0 || protectedHeader.crit.some((input) => typeof input != "string" || input.length === 0))
+    throw new Err('"crit" (Critical) Header Parameter MUST be an array of non-empty strings when present');
+  const recognized = recognizedOption === void 0 ? recognizedDefault : { __proto__: null, ...recognizedOption, ...recognizedDefault };
+  for (const parameter of protectedHeader.crit) {
+    if (!(parameter in recognized))
+      throw new JOSENotSupported(`Extension Header Parameter "${parameter}" is not recognized`);
+    if (!Object.hasOwn(joseHeader, parameter) || joseHeader[parameter] === void 0)
+      throw new Err(`Extension Header Parameter "${parameter}" is missing`);
+    if (recognized[parameter] && (!Object.hasOwn(protectedHeader, parameter) || protectedHeader[parameter] === void 0))
+      throw new Err(`Extension Header Parameter "${parameter}" MUST be integrity protected`);
+  }
+  return protectedHeader.crit;
+}
+function validateB64(protectedHeader, extensions) {
+  if (extensions.includes("b64")) {
+    const b64 = protectedHeader.b64;
+    if (typeof b64 != "boolean")
+      throw new JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
+    return b64;
+  }
+  return !0;
+}
+function serializeJoseHeader(Err, header) {
+  let serialized, parsed;
+  try {
+    serialized = JSON.stringify(header), parsed = JSON.parse(serialized);
+  } catch (cause) {
+    throw new Err("JOSE Header is not valid JSON", { cause });
+  }
+  if (!isObject(parsed))
+    throw new Err("JOSE Header is not a JSON object");
+  return [parsed, serialized];
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/errors.js
+class JOSEError extends Error {
+  static code = "ERR_JOSE_GENERIC";
+  code = "ERR_JOSE_GENERIC";
+  constructor(message, options) {
+    super(message, options), this.name = this.constructor.name, Error.captureStackTrace?.(this, this.constructor);
+  }
+}
+class JWTClaimValidationFailed extends JOSEError {
+  static code = "ERR_JWT_CLAIM_VALIDATION_FAILED";
+  code = "ERR_JWT_CLAIM_VALIDATION_FAILED";
+  claim;
+  reason;
+  payload;
+  constructor(message, payload, claim = "unspecified", reason = "unspecified") {
+    super(message, { cause: { claim, reason, payload } }), this.claim = claim, this.reason = reason, this.payload = payload;
+  }
+}
+class JWTExpired extends JOSEError {
+  static code = "ERR_JWT_EXPIRED";
+  code = "ERR_JWT_EXPIRED";
+  claim;
+  reason;
+  payload;
+  constructor(message, payload, claim = "unspecified", reason = "unspecified") {
+    super(message, { cause: { claim, reason, payload } }), this.claim = claim, this.reason = reason, this.payload = payload;
+  }
+}
+class JOSEAlgNotAllowed extends (/* unused pure expression or super */ null && (JOSEError)) {
+  static code = (/* unused pure expression or super */ null && ("ERR_JOSE_ALG_NOT_ALLOWED"));
+  code = "ERR_JOSE_ALG_NOT_ALLOWED";
+}
+class errors_JOSENotSupported extends (/* unused pure expression or super */ null && (JOSEError)) {
+  static code = (/* unused pure expression or super */ null && ("ERR_JOSE_NOT_SUPPORTED"));
+  code = "ERR_JOSE_NOT_SUPPORTED";
+}
+class JWEDecryptionFailed extends JOSEError {
+  static code = "ERR_JWE_DECRYPTION_FAILED";
+  code = "ERR_JWE_DECRYPTION_FAILED";
+  constructor(message = "decryption operation failed", options) {
+    super(message, options);
+  }
+}
+class JWEInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
+  static code = (/* unused pure expression or super */ null && ("ERR_JWE_INVALID"));
+  code = "ERR_JWE_INVALID";
+}
+class errors_JWSInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
+  static code = (/* unused pure expression or super */ null && ("ERR_JWS_INVALID"));
+  code = "ERR_JWS_INVALID";
+}
+class JWTInvalid extends JOSEError {
+  static code = "ERR_JWT_INVALID";
+  code = "ERR_JWT_INVALID";
+}
+class JWKInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
+  static code = (/* unused pure expression or super */ null && ("ERR_JWK_INVALID"));
+  code = "ERR_JWK_INVALID";
+}
+class JWKSInvalid extends (/* unused pure expression or super */ null && (JOSEError)) {
+  static code = (/* unused pure expression or super */ null && ("ERR_JWKS_INVALID"));
+  code = "ERR_JWKS_INVALID";
+}
+class JWKSNoMatchingKey extends JOSEError {
+  static code = "ERR_JWKS_NO_MATCHING_KEY";
+  code = "ERR_JWKS_NO_MATCHING_KEY";
+  constructor(message = "no applicable key found in the JSON Web Key Set", options) {
+    super(message, options);
+  }
+}
+class JWKSMultipleMatchingKeys extends JOSEError {
+  [Symbol.asyncIterator] = async function* () {
+  };
+  static code = "ERR_JWKS_MULTIPLE_MATCHING_KEYS";
+  code = "ERR_JWKS_MULTIPLE_MATCHING_KEYS";
+  constructor(message = "multiple matching keys found in the JSON Web Key Set", options) {
+    super(message, options);
+  }
+}
+class JWKSTimeout extends JOSEError {
+  static code = "ERR_JWKS_TIMEOUT";
+  code = "ERR_JWKS_TIMEOUT";
+  constructor(message = "request timed out", options) {
+    super(message, options);
+  }
+}
+class JWSSignatureVerificationFailed extends JOSEError {
+  static code = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED";
+  code = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED";
+  constructor(message = "signature verification failed", options) {
+    super(message, options);
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js
+
+
+
+
+function decodeJwt(jwt) {
+  if (typeof jwt != "string")
+    throw new JWTInvalid("JWTs must use Compact JWS serialization, JWT must be a string");
+  const { 1: encodedPayload, length } = jwt.split(".");
+  if (length === 5)
+    throw new JWTInvalid("Only JWTs using Compact JWS serialization can be decoded");
+  if (length !== 3)
+    throw new JWTInvalid("Invalid JWT");
+  if (!encodedPayload)
+    throw new JWTInvalid("JWTs must contain a payload");
+  let claimsSetBytes;
+  try {
+    claimsSetBytes = base64url_decode(encodedPayload);
+  } catch (cause) {
+    throw new JWTInvalid("Failed to base64url decode the payload", { cause });
+  }
+  let claimsSet;
+  try {
+    claimsSet = JSON.parse(buffer_utils_strictDecoder.decode(claimsSetBytes));
+  } catch (cause) {
+    throw new JWTInvalid("Failed to parse the decoded payload as JSON", { cause });
+  }
+  if (!isObject(claimsSet))
+    throw new JWTInvalid("Invalid JWT Claims Set");
+  return claimsSet;
+}
+
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/trusted.js
+/**
+ * The client side of trusted publishing: ask the marketplace which audience to request the OIDC
+ * token for, exchange the token for a short-lived publish token, and, when that fails, say what
+ * the token claimed and which registration would make it pass. The token itself never appears
+ * in a message; its claims (repository, workflow, ref, environment) are not secret.
+ */
+
+
+
+
+const TIMEOUT_MS = 30_000;
+const MAX_BODY = 256 * 1024;
+async function call(url, init) {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json', ...init.headers } });
+    const text = await res.text();
+    if (text.length > MAX_BODY)
+        throw new Error(`${url}: the answer is larger than ${MAX_BODY} bytes`);
+    let json = null;
+    try {
+        json = text ? JSON.parse(text) : null;
+    }
+    catch {
+        throw new Error(`${url}: HTTP ${res.status}, not JSON`);
+    }
+    return { status: res.status, json };
+}
+/** `GET /oidc/audience`; an error names the marketplace and what it answered. */
+async function fetchAudience(apiUrl) {
+    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/audience`;
+    const { status, json } = await call(url, { method: 'GET' });
+    if (status === 404)
+        throw new Error(`the marketplace at ${apiUrl} does not offer trusted publishing (GET /oidc/audience: HTTP 404)`);
+    const parsed = OidcAudience.safeParse(json);
+    if (status !== 200 || !parsed.success)
+        throw new Error(`GET ${url}: HTTP ${status}, not an audience`);
+    return parsed.data.audience;
+}
+async function exchangeOidcToken(apiUrl, oidcToken) {
+    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/token`;
+    let answer;
+    try {
+        answer = await call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: oidcToken }) });
+    }
+    catch (err) {
+        return { ok: false, status: null, code: 'unreachable', message: `POST ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (answer.status === 200) {
+        const parsed = OidcTokenResponse.safeParse(answer.json);
+        if (parsed.success)
+            return { ok: true, response: parsed.data };
+        const issue = parsed.error.issues[0];
+        return { ok: false, status: 200, code: 'bad_response', message: `POST ${url}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` };
+    }
+    const err = ErrorBody.safeParse(answer.json);
+    return err.success
+        ? { ok: false, status: answer.status, code: err.data.error.code, message: err.data.error.message }
+        : { ok: false, status: answer.status, code: 'http_error', message: `POST ${url}: HTTP ${answer.status}` };
+}
+/** What an OIDC token says about the job, for the summary of a failed exchange. */
+const TokenClaims = object({
+    iss: schemas_string().optional(),
+    aud: union([schemas_string(), array(schemas_string())]).optional(),
+    repository: schemas_string().optional(),
+    repository_id: schemas_string().optional(),
+    repository_owner_id: schemas_string().optional(),
+    workflow_ref: schemas_string().optional(),
+    job_workflow_ref: schemas_string().optional(),
+    ref: schemas_string().optional(),
+    environment: schemas_string().optional(),
+    event_name: schemas_string().optional(),
+});
+const printable = (s) => s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 500);
+/** Decoded, not verified: only ever shown (control characters replaced), never trusted. */
+function tokenClaims(oidcToken) {
+    try {
+        const parsed = TokenClaims.safeParse(decodeJwt(oidcToken));
+        if (!parsed.success)
+            return null;
+        return Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, Array.isArray(v) ? v.map(printable) : typeof v === 'string' ? printable(v) : v]));
+    }
+    catch {
+        return null;
+    }
+}
+const shellWord = (s) => (/^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** The `admin publisher add` command that registers exactly this job as `pkg`'s trusted publisher. */
+function registrationCommand(pkg, claims) {
+    const ref = claims.job_workflow_ref ?? claims.workflow_ref;
+    if (!claims.repository || !claims.repository_id || !claims.repository_owner_id || !ref)
+        return null;
+    const args = [
+        'fapilog-plugins admin publisher add',
+        shellWord(pkg),
+        `--repository ${shellWord(claims.repository)}`,
+        `--repository-id ${shellWord(claims.repository_id)}`,
+        `--owner-id ${shellWord(claims.repository_owner_id)}`,
+        `--workflow ${shellWord(workflowFile(ref))}`,
+    ];
+    if (claims.environment)
+        args.push(`--environment ${shellWord(claims.environment)}`);
+    if (claims.iss && claims.iss.replace(/\/+$/, '') !== GITHUB_OIDC_ISSUER)
+        args.push(`--issuer ${shellWord(claims.iss)}`);
+    return args.join(' ');
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/oidc.js
+/**
+ * Trusted publishing in the Action: with no `token` and an OIDC request URL (the job has
+ * `permissions: id-token: write`), get a GitHub OIDC token for the marketplace's audience,
+ * exchange it for a 15-minute publish token and mask that. No @actions imports: the runner
+ * passes core.getIDToken and core.setSecret. When the exchange fails, the summary section shows
+ * what the token claimed, the marketplace's reason, and the registration that would let it pass.
+ */
+
+
+
+const MAX_EVENT_BYTES = 10 * 1024 * 1024;
+/** Reads the runner's environment; a missing or unreadable event file just means "not a fork". */
+function oidcEnvironment(env) {
+    const available = Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL']);
+    let forkPullRequest = null;
+    const event = env['GITHUB_EVENT_NAME'];
+    const file = env['GITHUB_EVENT_PATH'];
+    if ((event === 'pull_request' || event === 'pull_request_review' || event === 'pull_request_review_comment') && file) {
+        try {
+            if ((0,external_node_fs_namespaceObject.statSync)(file).size <= MAX_EVENT_BYTES) {
+                const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+                const head = payload.pull_request?.head?.repo;
+                const base = payload.pull_request?.base?.repo?.full_name;
+                const headName = typeof head?.full_name === 'string' ? head.full_name : null;
+                if (head === null || head?.fork === true || (headName !== null && typeof base === 'string' && headName !== base))
+                    forkPullRequest = headName ?? 'a deleted fork';
+            }
+        }
+        catch {
+            forkPullRequest = null;
+        }
+    }
+    return { available, forkPullRequest };
+}
+function oidc_cell(text) {
+    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
+}
+/** Inside a table cell: backticks cannot close the span, pipes cannot split the row. */
+function oidc_code(text) {
+    return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
+}
+function renderTrustedFailure(args) {
+    const { pkg, claims, reason, audience } = args;
+    const out = ['### Trusted publishing', ''];
+    out.push(`**The marketplace refused the OIDC token:** ${oidc_cell(reason)}`, '');
+    if (claims) {
+        out.push('What the token says about this job (claims are not secret; the token itself is masked):', '');
+        out.push('| Claim | Value |', '|---|---|');
+        const rows = [
+            ['repository', claims.repository],
+            ['repository_id', claims.repository_id],
+            ['repository_owner_id', claims.repository_owner_id],
+            ['job_workflow_ref', claims.job_workflow_ref],
+            ['workflow_ref', claims.workflow_ref],
+            ['ref', claims.ref],
+            ['environment', claims.environment ?? '(none)'],
+            ['aud', Array.isArray(claims.aud) ? claims.aud.join(', ') : (claims.aud ?? audience ?? undefined)],
+            ['iss', claims.iss],
+        ];
+        for (const [k, v] of rows)
+            if (v !== undefined)
+                out.push(`| ${oidc_code(k)} | ${oidc_code(v)} |`);
+        out.push('');
+        const command = pkg ? registrationCommand(pkg, claims) : null;
+        if (command) {
+            out.push('To let exactly this job publish, the marketplace admin runs (add `--owner NAME` when the plugin has never been published; the plugin owner can `POST /api/v1/plugins/{name}/publishers` with the same values instead):', '', '```sh', command.replace(/`/g, "'"), '```', '');
+        }
+    }
+    return out.join('\n');
+}
+/** Gets, exchanges and masks a publish token; on failure, a message and a summary section. */
+async function trustedPublishToken(apiUrl, pkg, deps) {
+    const fail = (message, claims, reason, audience) => ({
+        ok: false,
+        message,
+        markdown: renderTrustedFailure({ pkg, claims, reason, audience }),
+    });
+    let audience;
+    try {
+        audience = await fetchAudience(apiUrl);
+    }
+    catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        return fail(`trusted publishing: ${why}`, null, why, null);
+    }
+    let idToken;
+    try {
+        idToken = await deps.getIDToken(audience);
+    }
+    catch (err) {
+        const why = `could not get an OIDC token from GitHub: ${err instanceof Error ? err.message : String(err)}; the publish job needs \`permissions: id-token: write\``;
+        return fail(`trusted publishing: ${why}`, null, why, audience);
+    }
+    deps.setSecret(idToken);
+    const claims = tokenClaims(idToken);
+    const result = await exchangeOidcToken(apiUrl, idToken);
+    if (!result.ok) {
+        const status = result.status === null ? '' : ` (HTTP ${result.status} ${result.code})`;
+        return fail(`trusted publishing: the marketplace refused the OIDC token${status}: ${result.message}`, claims, result.message, audience);
+    }
+    deps.setSecret(result.response.token);
+    return { ok: true, token: result.response.token, publisher: result.response.publisher, plugins: result.response.plugins, expiresAt: result.response.expires_at };
+}
+function trustedLine(publisher, expiresAt) {
+    return `trusted publishing: exchanged the OIDC token of ${describePublisher(publisher).replace(/^trusted publisher /, '')} for a publish token valid until ${expiresAt}`;
+}
+function forkMessage(fork) {
+    return `publishing needs a token, and trusted publishing is unavailable here: GitHub gives no OIDC token to a workflow run for a pull request from a fork (${fork}); publish from a tag push in the upstream repository`;
+}
+
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/publish.js
 /**
  * The Action's `publish` command, for `on: push: tags`: optionally builds the project, validates
@@ -55291,6 +56115,8 @@ function blockingFindings(plan, strict) {
  * every finding). No @actions imports here: the runner passes @actions/exec as `deps.exec` and
  * sets the outputs, the summary and the step's failure from the returned result.
  */
+
+
 
 
 
@@ -55316,11 +56142,11 @@ async function isEmpty(dir) {
 async function publishMain(config, deps) {
     const log = deps.log;
     const tag = tagFromRef(config.ref);
-    const failed = (message, plan) => ({
+    const failed = (message, plan, extra) => ({
         version: plan?.version ?? null,
         status: 'failed',
         url: null,
-        summaryMarkdown: renderPublishSummary({ plan, status: 'failed', url: null, message, strict: config.strict }),
+        summaryMarkdown: renderPublishSummary({ plan, status: 'failed', url: null, message, strict: config.strict, ...(extra ? { extra } : {}) }),
         failed: true,
         failureMessage: message,
     });
@@ -55366,21 +56192,45 @@ async function publishMain(config, deps) {
             failureMessage: null,
         };
     }
+    let sender = client;
+    let credential = CREDENTIAL;
     if (!config.settings.token) {
-        return failed(`publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${ENV.token})`, plan);
+        if (deps.oidc?.available) {
+            const trusted = await trustedPublishToken(config.settings.url, plan.package, deps.oidc);
+            if (!trusted.ok)
+                return failed(trusted.message, plan, trusted.markdown);
+            log(trustedLine(trusted.publisher, trusted.expiresAt));
+            sender = new MarketplaceClient({ ...config.settings, token: trusted.token }, { warn: (m) => log(`warning: ${m}`) });
+            credential = 'publish token from trusted publishing (OIDC exchange)';
+        }
+        else if (deps.oidc?.forkPullRequest) {
+            return failed(forkMessage(deps.oidc.forkPullRequest), plan);
+        }
+        else {
+            return failed(`publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${ENV.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`, plan);
+        }
     }
-    const outcome = await executePublish(plan, client, { apiUrl: config.settings.url, credential: CREDENTIAL });
+    const outcome = await executePublish(plan, sender, { apiUrl: config.settings.url, credential });
     if (outcome.status === 'failed')
         return failed(outcome.message, plan);
     const message = outcome.status === 'unchanged'
         ? `${plan.package} ${outcome.release.version} is already published with identical files (unchanged)`
         : `published ${plan.package} ${outcome.release.version}`;
     log(`${message}: ${outcome.url}`);
+    if (outcome.release.provenance !== undefined)
+        log(`publisher: ${describePublisher(outcome.release.provenance)}`);
     return {
         version: outcome.release.version,
         status: outcome.status,
         url: outcome.url,
-        summaryMarkdown: renderPublishSummary({ plan, status: outcome.status, url: outcome.url, message, strict: config.strict }),
+        summaryMarkdown: renderPublishSummary({
+            plan,
+            status: outcome.status,
+            url: outcome.url,
+            message,
+            strict: config.strict,
+            ...(outcome.release.provenance !== undefined ? { publisher: describePublisher(outcome.release.provenance) } : {}),
+        }),
         failed: false,
         failureMessage: null,
     };
@@ -55416,6 +56266,10 @@ function renderPublishSummary(args) {
     out.push(`## fapilog plugins publish: ${title}`, '');
     out.push(`**Status:** ${STATUS_LINE[status]}${url ? ` — [release](${url})` : ''}`, '');
     out.push(publish_cell(message), '');
+    if (args.publisher)
+        out.push(`**Publisher:** ${publish_cell(args.publisher)}`, '');
+    if (args.extra)
+        out.push(args.extra.trimEnd(), '');
     if (plan) {
         const facts = [
             plan.pluginType ? `**Type:** ${plan.pluginType}` : null,
@@ -55458,6 +56312,7 @@ function findingRow(f, strict) {
  * command, and writes outputs, the job summary, annotations and the step's result. Every decision
  * lives in check.ts / publish.ts, which the tests and the CLI share.
  */
+
 
 
 
@@ -55523,7 +56378,7 @@ async function runCheck(inputs, settings, env) {
         fapilogVersion: inputs['fapilog-version'],
         ignore: inputs.ignore,
         failOn: inputs['fail-on'],
-    }, { warn: (line) => warning(line), debug: (line) => core_debug(line) });
+    }, { warn: (line) => warning(line), debug: (line) => debug(line) });
     logReport(result, workspace);
     for (const [name, value] of Object.entries(result.outputs))
         setOutput(name, value);
@@ -55546,6 +56401,7 @@ async function runPublish(inputs, settings, env) {
     }, {
         exec: (cmd, args, opts) => exec_exec(cmd, args, opts?.cwd ? { cwd: opts.cwd } : {}),
         log: (line) => info(line),
+        oidc: { ...oidcEnvironment(env), getIDToken: (audience) => getIDToken(audience), setSecret: (value) => setSecret(value) },
     });
     setOutput('version', result.version ?? '');
     setOutput('status', result.status);
@@ -55558,7 +56414,7 @@ async function runAction(env = process.env) {
     // Mask before anything else runs, so no later log line or error can show the token.
     const secrets = [getInput('token'), env[ENV.token] ?? ''].map((s) => s.trim()).filter((s) => s.length > 0);
     for (const s of secrets)
-        core_setSecret(s);
+        setSecret(s);
     try {
         const inputs = parseInputs(Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)])));
         const settings = settingsFrom(inputs, env);
@@ -55571,7 +56427,7 @@ async function runAction(env = process.env) {
         const raw = actionMessageFor(err);
         const message = secrets.reduce((m, s) => redact(m, s), raw);
         if (isDebug() && err instanceof Error && err.stack)
-            core_debug(secrets.reduce((m, s) => redact(m, s), err.stack));
+            debug(secrets.reduce((m, s) => redact(m, s), err.stack));
         await writeSummary(`## fapilog plugins\n\n**Failed:** ${message}\n`, env).catch(() => undefined);
         setFailed(message);
     }

@@ -37,7 +37,18 @@ export interface MarketplaceOptions {
   oidc?: TrustedPublishingOptions;
   /** The clock token expiry is judged by (tests move it). */
   now?: () => Date;
+  /** Time one search may spend in the database before it is cut off with a 503 (default 2 s). */
+  searchBudgetMs?: number;
+  /** A request not answered within this is cut off with a 503 (default 60 s). */
+  requestTimeoutMs?: number;
+  /**
+   * Reverse proxies in front of the server whose X-Forwarded-For is believed (default 0: the
+   * socket's address is the client). With N, the client is the address N hops back.
+   */
+  trustProxy?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 export interface Marketplace {
   listen(port?: number, host?: string): Promise<string>;
@@ -57,7 +68,7 @@ export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES): Router {
 }
 
 export async function createMarketplace(opts: MarketplaceOptions): Promise<Marketplace> {
-  const store = new Store(opts.dataDir, { removeLeftovers: true });
+  const store = openStore(opts.dataDir, opts.searchBudgetMs);
   try {
     if (opts.seedFile) seedStore(store, readCatalog(opts.seedFile));
   } catch (err) {
@@ -67,6 +78,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   const router = buildRouter(opts.maxUploadBytes);
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
+  const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const trustProxy = opts.trustProxy ?? 0;
   let listenUrl = 'http://127.0.0.1';
   const trusted = new TrustedPublishing(store, opts.oidc ?? {}, opts.now ?? (() => new Date()), publicUrl ?? listenUrl);
 
@@ -82,6 +95,9 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       .finally(() => opts.log?.(`${req.method} ${safePath(req)} ${res.statusCode} ${Date.now() - started}ms`));
   });
   server.keepAliveTimeout = 5000;
+  // Node's own cut-off for receiving a request (slow uploads) is tied to ours, not its 5 minutes.
+  server.requestTimeout = requestTimeoutMs + 5000;
+  server.headersTimeout = Math.min(60_000, server.requestTimeout);
 
   function baseUrlFor(req: IncomingMessage): string {
     if (publicUrl) return publicUrl;
@@ -94,7 +110,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     // Only a token the store knows earns its own bucket: keying on any Bearer text would give every
     // made-up token a fresh window, so junk tokens count against the client address instead.
     const tokenOwner = token ? store.tokenOwner(token) : null;
-    const decision = limiter.take(tokenOwner ? `token:${tokenOwner.id}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`);
+    const decision = limiter.take(tokenOwner ? `token:${tokenOwner.id}` : `addr:${clientAddress(req, trustProxy)}`);
     const headers: Record<string, string> = { ...decision.headers };
     if (!decision.allowed) {
       req.resume();
@@ -123,8 +139,10 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
           Allow: match.allow.join(', '),
         });
       }
+      const deadline = new AbortController();
       const ctx: RequestContext = {
         req,
+        signal: deadline.signal,
         url,
         params: match.params,
         baseUrl: baseUrlFor(req),
@@ -148,15 +166,24 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
         },
         body: (limit) => readBody(req, limit),
       };
-      reply = await match.route.handler(ctx);
+      reply = await withDeadline(match.route.handler(ctx), requestTimeoutMs, deadline);
     } catch (err) {
       req.resume();
+      // A cut-off request may still be sending: once the 503 is out, the connection goes, which
+      // also ends the handler's read of the body (its temporary files are removed).
+      if (err instanceof HttpError && err.code === 'timeout') res.once('finish', () => req.destroy());
       if (err instanceof HttpError) return sendJson(res, err.status, errorBody(err.code, err.message), { ...headers, ...err.headers });
       // Unexpected: the client learns nothing internal; the log gets the message (never a body or token).
       opts.log?.(`error ${req.method} ${safePath(req)}: ${err instanceof Error ? err.message : String(err)}`);
       return sendJson(res, 500, errorBody('internal', 'internal server error'), headers);
     }
-    return send(req, res, reply, headers);
+    try {
+      await send(req, res, reply, headers);
+    } catch (err) {
+      if (!(err instanceof HttpError) || res.headersSent) throw err;
+      opts.log?.(`error ${req.method} ${safePath(req)}: ${err.message}`);
+      sendJson(res, err.status, errorBody(err.code, err.message), { ...headers, ...err.headers });
+    }
   }
 
   return {
@@ -183,6 +210,55 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       store.close();
     },
   };
+}
+
+/**
+ * The store, or an error that says in one line why the data dir cannot be used (a file in the
+ * way, no permission, a database that is not SQLite) instead of a stack or a hang.
+ */
+function openStore(dataDir: string, searchBudgetMs: number | undefined): Store {
+  try {
+    return new Store(dataDir, { removeLeftovers: true, ...(searchBudgetMs !== undefined ? { searchBudgetMs } : {}) });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot use data dir ${dataDir}: ${e.code && !e.code.startsWith('ERR_') ? `${e.code} ${e.message.replace(/^[A-Z]+: /, '')}` : e.message}`);
+  }
+}
+
+/**
+ * The client's address: the socket's, or with `trusted` proxies in front, the X-Forwarded-For
+ * entry that many hops back (each proxy appends the address it saw, so the rightmost entries are
+ * the trusted ones' own view; anything further left is what the client claimed).
+ */
+export function clientAddress(req: IncomingMessage, trusted: number): string {
+  const socket = req.socket.remoteAddress ?? 'unknown';
+  if (trusted <= 0) return socket;
+  const header = req.headers['x-forwarded-for'];
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const hops = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && s.length <= 64);
+  const chain = [socket, ...hops.reverse()];
+  return chain[Math.min(trusted, chain.length - 1)]!;
+}
+
+/** The handler's reply, or a 503 once `ms` passed (the handler learns it through `signal`). */
+async function withDeadline(pending: Reply | Promise<Reply>, ms: number, controller: AbortController): Promise<Reply> {
+  if (!(pending instanceof Promise)) return pending;
+  let timer: NodeJS.Timeout | undefined;
+  const cutOff = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new HttpError(503, 'timeout', `the request was not answered within ${Math.round(ms / 1000)} s and was cut off`, { 'Retry-After': '5', Connection: 'close' }));
+    }, ms);
+  });
+  pending.catch(() => undefined); // after a cut-off nobody waits for it
+  try {
+    return await Promise.race([pending, cutOff]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function safePath(req: IncomingMessage): string {
@@ -233,10 +309,30 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
       res.writeHead(304, headers);
       return void res.end();
     }
+    // Opened before any header goes out: a file the database knows but the disk lost is a clear
+    // error status, not a 200 with an empty or cut-off body.
+    let handle: fs.promises.FileHandle;
+    try {
+      handle = await fs.promises.open(reply.file.path, 'r');
+    } catch (err) {
+      throw new HttpError(500, 'file_missing', `the stored file is missing on the server (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); tell the marketplace's operator`);
+    }
+    try {
+      const size = (await handle.stat()).size;
+      if (size !== reply.file.size) {
+        throw new HttpError(500, 'file_corrupt', `the stored file has ${size} bytes on disk, the database says ${reply.file.size}; tell the marketplace's operator`);
+      }
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
     delivered();
     res.writeHead(reply.status, { ...headers, 'Content-Type': reply.contentType ?? 'application/octet-stream', 'Content-Length': reply.file.size });
-    if (head) return void res.end();
-    await pipeline(fs.createReadStream(reply.file.path), res);
+    if (head) {
+      await handle.close();
+      return void res.end();
+    }
+    await pipeline(handle.createReadStream(), res);
     return;
   }
   const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.body ?? '');

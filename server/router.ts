@@ -37,6 +37,8 @@ export interface RequestContext {
   /** Who may publish `pkg`: an API token's owner, or a trusted-publishing token scoped to it. */
   requirePublisher(pkg: string): PublishIdentity;
   trusted: TrustedPublishing;
+  /** Aborted when the request's deadline passed and it was answered with a 503: do not commit anything then. */
+  signal: AbortSignal;
   /** The raw request body, at most `limit` bytes (413 beyond). */
   body(limit: number): Promise<Buffer>;
 }

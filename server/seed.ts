@@ -3,10 +3,9 @@
  * releases that already exist are left alone, so a server can be restarted with the same --seed.
  */
 import fs from 'node:fs';
-import { equal as eq } from '../src/core/pep440/index.ts';
 import { packageName } from '../src/core/names.ts';
 import { Catalog } from './catalog.ts';
-import { canonicalVersion } from './validation.ts';
+import { canonicalVersion, sameVersion } from './validation.ts';
 import { normalizeTimestamp } from './time.ts';
 import { buildWheel } from './wheel.ts';
 import { sha256Hex, type Store } from './store.ts';
@@ -34,7 +33,7 @@ export function seedStore(store: Store, catalog: Catalog): { plugins: number; re
     for (const r of p.releases) {
       const version = canonicalVersion(r.version);
       const record = store.record(pkg);
-      if (record?.releases.some((x) => eq(x.row.version, version))) continue;
+      if (record?.releases.some((x) => sameVersion(x.row.version, version))) continue;
       const wheel = buildWheel({
         package: pkg,
         shortName: p.name,

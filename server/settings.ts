@@ -8,6 +8,7 @@ export const SERVER_ENV = {
   dataDir: 'FAPILOG_MARKETPLACE_DATA_DIR',
   publicUrl: 'FAPILOG_MARKETPLACE_PUBLIC_URL',
   rateLimit: 'FAPILOG_MARKETPLACE_RATE_LIMIT',
+  trustProxy: 'FAPILOG_MARKETPLACE_TRUST_PROXY',
 } as const;
 
 export const DEFAULT_DATA_DIR = 'marketplace-data';

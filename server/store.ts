@@ -12,9 +12,10 @@ import { Provenance, type ListQuery, type Plugin, type PluginType, type Release,
 import { shortName } from '../src/core/names.ts';
 import { HttpError } from './errors.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
-import { equal as eq, isPrerelease } from '../src/core/pep440/index.ts';
-import { compareVersions } from './validation.ts';
+import { isPrerelease } from '../src/core/pep440/index.ts';
+import { compareVersions, sameVersion } from './validation.ts';
 import { isoTimestamp } from './time.ts';
+import { RANK_TEXT_CHARS, SearchBudget, matchExpression, queryTerms, scorer } from './search.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tokens (
@@ -151,7 +152,8 @@ export interface NewRelease extends PluginFields {
   published_at?: string;
   downloads?: number;
   yanked_reason?: string;
-  files: Array<{ filename: string; sha256: string; data: Uint8Array }>;
+  /** The bytes, or a file already on disk in this package's directory (a streamed upload, moved in). */
+  files: Array<{ filename: string; sha256: string } & ({ data: Uint8Array } | { stagedPath: string; size: number })>;
   provenance?: Provenance | null;
 }
 
@@ -177,6 +179,9 @@ export const FILE_QUERIES = {
        FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename`,
 } as const;
 
+/** Names of files that are not (yet) a release file: removed when the server starts. */
+export const TEMP_FILE_PREFIX = TEMP_PREFIX;
+
 export class Store {
   readonly dataDir: string;
   readonly filesDir: string;
@@ -186,10 +191,12 @@ export class Store {
    * `removeLeftovers` is for the server at start only: another process (an `admin` command) must
    * not delete files of a publish the running server has in flight.
    */
-  constructor(dataDir: string, opts: { removeLeftovers?: boolean } = {}) {
+  readonly #budget: SearchBudget;
+
+  constructor(dataDir: string, opts: { removeLeftovers?: boolean; searchBudgetMs?: number } = {}) {
     this.dataDir = path.resolve(dataDir);
     this.filesDir = path.join(this.dataDir, 'files');
-    fs.mkdirSync(this.filesDir, { recursive: true });
+    makeDirs(this.filesDir);
     this.db = new DatabaseSync(path.join(this.dataDir, 'marketplace.sqlite'));
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
@@ -197,6 +204,9 @@ export class Store {
     if (!this.all<{ name: string }>('PRAGMA table_info(releases)').some((c) => c.name === 'provenance')) {
       this.db.exec('ALTER TABLE releases ADD COLUMN provenance TEXT');
     }
+    this.#budget = new SearchBudget(opts.searchBudgetMs);
+    // Called by SQLite for every candidate row of a search: its only way to stop a statement early.
+    this.db.function('within_budget', { deterministic: false, varargs: false }, () => this.#budget.check());
     if (opts.removeLeftovers) this.removeLeftovers();
   }
 
@@ -301,19 +311,20 @@ export class Store {
     return { rating: r && r.avg !== null ? Math.round(r.avg * 100) / 100 : 0, rating_count: r ? Number(r.n) : 0 };
   }
 
-  /** Ids of the plugins a list or search query selects, in order, and the total before paging. */
+  /**
+   * Ids of the plugins a list or search query selects, in order, and the total before paging.
+   * Bounded (server/search.ts): capped terms, FTS5 only filters, relevance is ranked in JS, and
+   * every statement runs under the search budget (503 when spent).
+   */
   query(q: ListQuery): { ids: number[]; total: number } {
-    const where: string[] = [];
+    const where: string[] = ['within_budget()'];
     const params: SQLInputValue[] = [];
     let from = 'plugin_stats s';
-    let rank = false;
-    const terms = (q.q ?? '').match(/[\p{L}\p{N}]+/gu) ?? [];
+    const terms = queryTerms(q.q);
     if (terms.length > 0) {
-      // Every term must match, each as a prefix, so `lok` finds loki; quoting keeps FTS syntax out.
       from = 'plugins_fts f JOIN plugin_stats s ON s.id = f.rowid';
       where.push('plugins_fts MATCH ?');
-      params.push(terms.map((t) => `"${t}"*`).join(' '));
-      rank = true;
+      params.push(matchExpression(terms));
     }
     if (q.type) {
       where.push('s.plugin_type = ?');
@@ -327,27 +338,39 @@ export class Store {
       where.push('s.rating >= ?');
       params.push(q.min_rating);
     }
-    const order =
-      q.sort === 'downloads'
-        ? 's.downloads DESC, s.name'
-        : q.sort === 'rating'
-          ? 's.rating DESC, s.name'
-          : q.sort === 'updated'
-            ? 's.updated DESC, s.name'
-            : q.sort === 'name'
-              ? 's.name'
-              : rank
-                ? 'bm25(plugins_fts), s.name'
-                : 's.name';
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = Number(this.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from} ${clause}`, ...params)?.n ?? 0);
-    const ids = this.all<{ id: number }>(
-      `SELECT s.id AS id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      ...params,
-      q.per_page,
-      (q.page - 1) * q.per_page,
-    ).map((r) => Number(r.id));
-    return { ids, total };
+    const clause = `WHERE ${where.join(' AND ')}`;
+    const offset = (q.page - 1) * q.per_page;
+    return this.#budget.run(() => {
+      if (terms.length > 0 && q.sort === undefined) {
+        // Relevance: every matching row is ranked (linear), then the page is cut.
+        // within_budget() in the WHERE clause checks the budget for every candidate row.
+        const rows = this.all<{ id: number; name: string; package: string; author: string; description: string }>(
+          `SELECT p.id AS id, p.name AS name, p.package AS package, p.author AS author, substr(p.description, 1, ${RANK_TEXT_CHARS}) AS description FROM ${from} JOIN plugins p ON p.id = s.id ${clause}`,
+          ...params,
+        );
+        const rank = scorer(terms);
+        const ranked: Array<{ id: number; name: string; score: number }> = [];
+        for (const r of rows) {
+          this.#budget.check();
+          ranked.push({ id: Number(r.id), name: r.name, score: rank(r) });
+        }
+        ranked.sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        return { ids: ranked.slice(offset, offset + q.per_page).map((r) => r.id), total: ranked.length };
+      }
+      const order =
+        q.sort === 'downloads'
+          ? 's.downloads DESC, s.name'
+          : q.sort === 'rating'
+            ? 's.rating DESC, s.name'
+            : q.sort === 'updated'
+              ? 's.updated DESC, s.name'
+              : 's.name';
+      const total = Number(this.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from} ${clause}`, ...params)?.n ?? 0);
+      const ids = this.all<{ id: number }>(`SELECT s.id AS id FROM ${from} ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, q.per_page, offset).map((r) =>
+        Number(r.id),
+      );
+      return { ids, total };
+    });
   }
 
   recordById(id: number): PluginRecord | null {
@@ -402,7 +425,8 @@ export class Store {
       for (const f of rel.files) {
         const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${f.filename}`);
         staged.push({ ...f, temp, final: path.join(dir, f.filename) });
-        fs.writeFileSync(temp, f.data, { flush: true });
+        if ('stagedPath' in f) fs.renameSync(f.stagedPath, temp);
+        else fs.writeFileSync(temp, f.data, { flush: true });
       }
       return this.transaction(() => {
         // Owner and existing version are read inside the IMMEDIATE transaction: another server
@@ -412,7 +436,7 @@ export class Store {
           throw new HttpError(403, 'forbidden', `${rel.package} belongs to another owner`);
         }
         if (existing) {
-          const same = this.recordOf(existing).releases.find((r) => eq(r.row.version, rel.version));
+          const same = this.recordOf(existing).releases.find((r) => sameVersion(r.row.version, rel.version));
           if (same) {
             const have = same.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
             const want = rel.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
@@ -463,7 +487,7 @@ export class Store {
             ).lastInsertRowid,
         );
         const insertFile = this.db.prepare('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
-        for (const f of staged) insertFile.run(releaseId, f.filename, f.sha256, f.data.length, rel.package);
+        for (const f of staged) insertFile.run(releaseId, f.filename, f.sha256, 'data' in f ? f.data.length : f.size, rel.package);
         // Files become visible under their real names only as the rows commit.
         for (const f of staged) {
           fs.renameSync(f.temp, f.final);
@@ -482,6 +506,23 @@ export class Store {
       for (const f of staged) fs.rmSync(f.temp, { force: true });
     }
   }
+}
+
+/**
+ * `mkdir -p` that fails instead of spinning: Node's recursive mkdirSync loops forever where mkdir
+ * answers ENOENT for a parent that exists (under /proc), which made `serve` hang silently.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  while (!fs.existsSync(at)) {
+    missing.unshift(at);
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const d of missing) fs.mkdirSync(d);
+  if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`not a directory: ${dir}`), { code: 'ENOTDIR' });
 }
 
 export function sha256Hex(data: Uint8Array): string {

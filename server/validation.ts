@@ -2,27 +2,50 @@
  * Input validation for everything that becomes a path, a SQL key or a version comparison.
  * A name or filename that passes here can be joined under the data dir without escaping it.
  */
-import { compare, isValidSpecifier as validRange, normalize as clean } from '../src/core/pep440/index.ts';
 import { isValidProjectName, normalizeName, packageName } from '../src/core/names.ts';
+import { compare, equal, isValidSpecifier as isPep440Specifier, normalize } from '../src/core/pep440/index.ts';
+import { checkSpecifierBounds, checkVersionBounds } from '../src/core/pep440/limits.ts';
 import { HttpError } from './errors.ts';
 
+/** The one PEP 440 module decides, after the bounds: numbers a double cannot hold exactly are refused. */
 export function isValidVersion(version: string): boolean {
-  return version.length <= 64 && clean(version) !== null;
+  return checkVersionBounds(version) === null && normalize(version) !== null;
 }
 
 export function isValidSpecifier(spec: string): boolean {
-  return spec.trim().length > 0 && spec.length <= 200 && validRange(spec);
+  return spec.trim().length > 0 && checkSpecifierBounds(spec) === null && isPep440Specifier(spec);
+}
+
+/** Why a version is refused (out of bounds or not PEP 440), or null: for messages that say which. */
+export function versionProblem(version: string): string | null {
+  const bounds = checkVersionBounds(version);
+  if (bounds) return `${printable(version)} ${bounds}`;
+  return normalize(version) === null ? `not a PEP 440 version: ${printable(version)}` : null;
+}
+
+export function specifierProblem(spec: string): string | null {
+  const bounds = checkSpecifierBounds(spec);
+  if (bounds) return `${printable(spec)} ${bounds}`;
+  return spec.trim().length === 0 || !isPep440Specifier(spec) ? `not a PEP 440 specifier: ${printable(spec)}` : null;
 }
 
 /** Canonical PEP 440 text (`1.0.0-RC1` -> `1.0.0rc1`), so equal versions are stored once. */
 export function canonicalVersion(version: string): string {
-  const c = clean(version);
-  if (c === null) throw new HttpError(400, 'invalid_version', `not a PEP 440 version: ${printable(version)}`);
-  return c;
+  const problem = versionProblem(version);
+  if (problem) throw new HttpError(400, 'invalid_version', problem);
+  return normalize(version)!;
 }
 
+/** Orders stored versions; a row that is no longer valid PEP 440 sorts first instead of failing every read. */
 export function compareVersions(a: string, b: string): number {
+  const va = isValidVersion(a);
+  const vb = isValidVersion(b);
+  if (!va || !vb) return va === vb ? a.localeCompare(b) : va ? 1 : -1;
   return compare(a, b);
+}
+
+export function sameVersion(a: string, b: string): boolean {
+  return isValidVersion(a) && isValidVersion(b) && equal(a, b);
 }
 
 /** Characters that must never reach a path segment, whatever the grammar says. */
@@ -57,10 +80,10 @@ export function checkReleaseFilename(filename: string, pkg: string, version: str
   }
   const w = WHEEL.exec(filename);
   if (w) {
-    if (normalizeName(w[1]!) === normalizeName(pkg) && sameVersion(w[2]!, version)) return 'wheel';
+    if (normalizeName(w[1]!) === normalizeName(pkg) && sameVersionText(w[2]!, version)) return 'wheel';
   } else {
     const s = SDIST.exec(filename);
-    if (s && normalizeName(s[1]!) === normalizeName(pkg) && sameVersion(s[2]!, version)) return 'sdist';
+    if (s && normalizeName(s[1]!) === normalizeName(pkg) && sameVersionText(s[2]!, version)) return 'sdist';
   }
   throw new HttpError(
     400,
@@ -69,9 +92,9 @@ export function checkReleaseFilename(filename: string, pkg: string, version: str
   );
 }
 
-function sameVersion(a: string, b: string): boolean {
-  const ca = clean(a);
-  return ca !== null && ca === clean(b);
+function sameVersionText(a: string, b: string): boolean {
+  const ca = isValidVersion(a) ? normalize(a) : null;
+  return ca !== null && ca === normalize(b);
 }
 
 /** Echo user input in messages without control characters or unbounded length. */

@@ -1,5 +1,4 @@
 /** Read endpoints of /api/v1 (listing, search, plugin, versions, download, batch) plus yank and rating. */
-import { equal as eq } from '../../src/core/pep440/index.ts';
 import {
   ListQuery,
   RatingRequest,
@@ -13,7 +12,7 @@ import {
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
 import { pluginView, releaseView, type PluginRecord } from '../store.ts';
-import { canonicalVersion, pluginPackage, printable } from '../validation.ts';
+import { canonicalVersion, pluginPackage, printable, sameVersion } from '../validation.ts';
 import { parseJsonBody } from '../body.ts';
 
 export const API = '/api/v1';
@@ -31,7 +30,7 @@ function recordOf(ctx: RequestContext): PluginRecord {
 function releaseOf(ctx: RequestContext, record: PluginRecord): PluginRecord['releases'][number] {
   const raw = ctx.params['version']!;
   const version = canonicalVersion(raw);
-  const r = record.releases.find((x) => eq(x.row.version, version));
+  const r = record.releases.find((x) => sameVersion(x.row.version, version));
   if (!r) throw notFound(`version ${printable(raw)} of ${record.row.package}`);
   return r;
 }
@@ -76,7 +75,8 @@ export function registerPluginRoutes(router: Router): void {
     const names = (param ?? '').split(',').map((n) => n.trim()).filter((n) => n.length > 0);
     if (names.length === 0) throw new HttpError(400, 'invalid_parameter', 'invalid query parameter names: a comma-separated list of plugin names is required');
     if (names.length > MAX_BATCH) throw new HttpError(400, 'invalid_parameter', `invalid query parameter names: at most ${MAX_BATCH} names per request`);
-    const plugins: BatchResponse['plugins'] = {};
+    // Names are keys as requested: a null-prototype object keeps `__proto__` (or `constructor`) an own key.
+    const plugins: BatchResponse['plugins'] = Object.create(null) as BatchResponse['plugins'];
     for (const name of names) {
       let record: PluginRecord | null = null;
       try {

@@ -3,14 +3,17 @@
  * and one part per file. Each file must be listed in the metadata with its sha256, be a wheel or
  * sdist of this package and version, and (for wheels) carry matching dist-info METADATA.
  */
-import { equal as eq } from '../../src/core/pep440/index.ts';
-import { unzipSync } from 'fflate';
+import fs from 'node:fs';
+import path from 'node:path';
 import { PublishMetadata, type PublishResponse } from '../../src/core/marketplace/schemas.ts';
 import { normalizeName } from '../../src/core/names.ts';
 import { HttpError } from '../errors.ts';
 import type { RequestContext, Router } from '../router.ts';
-import { releaseView, sha256Hex } from '../store.ts';
-import { canonicalVersion, checkReleaseFilename, isValidSpecifier, pluginPackage, printable } from '../validation.ts';
+import type { PublishIdentity } from '../trusted.ts';
+import { releaseView, TEMP_FILE_PREFIX } from '../store.ts';
+import { readZipEntries } from '../archive.ts';
+import { receiveUpload, type Upload } from '../upload.ts';
+import { canonicalVersion, checkReleaseFilename, pluginPackage, printable, sameVersion, specifierProblem } from '../validation.ts';
 import { zodMessage } from '../body.ts';
 import { API } from './plugins.ts';
 
@@ -20,6 +23,10 @@ export interface PublishLimits {
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+/** The metadata part (readme included). */
+export const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+/** Parts of one publish: the metadata and a handful of files. */
+const MAX_PARTS = 32;
 
 export function registerPublishRoutes(router: Router, limits: PublishLimits): void {
   router.add('POST', `${API}/plugins/{name}/versions`, async (ctx) => publish(ctx, limits));
@@ -35,19 +42,35 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
   if (!/^multipart\/form-data/i.test(contentType)) {
     throw new HttpError(415, 'unsupported_media_type', 'publish expects multipart/form-data with a metadata part and file parts');
   }
-  const raw = await ctx.body(limits.maxUploadBytes);
-  let form: FormData;
+  const declaredLength = Number(ctx.req.headers['content-length'] ?? NaN);
+  if (declaredLength > limits.maxUploadBytes) throw new HttpError(413, 'too_large', `the request body exceeds ${limits.maxUploadBytes} bytes`);
+  // Streamed into the package's directory under temporary names: memory stays bounded whatever
+  // the upload's size, and the store renames accepted files in place (leftovers go at restart).
+  const dir = path.join(ctx.store.filesDir, pkg);
+  fs.mkdirSync(dir, { recursive: true });
+  const upload = await receiveUpload(ctx.req, contentType, dir, TEMP_FILE_PREFIX, {
+    maxBytes: limits.maxUploadBytes,
+    maxFieldBytes: MAX_METADATA_BYTES,
+    maxParts: MAX_PARTS,
+  });
   try {
-    form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
-  } catch {
-    throw new HttpError(400, 'invalid_multipart', 'the request body is not valid multipart/form-data');
+    return await publishUpload(ctx, { owner, provenance }, pkg, upload);
+  } finally {
+    upload.discard();
   }
+}
 
-  const metaPart = form.get('metadata');
-  if (metaPart === null) throw new HttpError(400, 'invalid_body', 'metadata: the multipart body has no metadata part');
+async function publishUpload(ctx: RequestContext, { owner, provenance }: PublishIdentity, pkg: string, upload: Upload) {
+  let metaText = upload.fields.get('metadata');
+  const metaFile = upload.files.find((f) => f.field === 'metadata');
+  if (metaText === undefined && metaFile) {
+    if (metaFile.size > MAX_METADATA_BYTES) throw new HttpError(413, 'too_large', `the "metadata" part exceeds ${MAX_METADATA_BYTES} bytes`);
+    metaText = fs.readFileSync(metaFile.path, 'utf8');
+  }
+  if (metaText === undefined) throw new HttpError(400, 'invalid_body', 'metadata: the multipart body has no metadata part');
   let metaJson: unknown;
   try {
-    metaJson = JSON.parse(typeof metaPart === 'string' ? metaPart : await metaPart.text());
+    metaJson = JSON.parse(metaText);
   } catch {
     throw new HttpError(400, 'invalid_json', 'metadata: not valid JSON');
   }
@@ -59,12 +82,10 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
     throw new HttpError(400, 'name_mismatch', `metadata.name ${printable(meta.name)} does not match the URL's ${pkg}`);
   }
   const version = canonicalVersion(meta.version);
-  if (!isValidSpecifier(meta.fapilog_compatibility)) {
-    throw new HttpError(400, 'invalid_body', `metadata.fapilog_compatibility: not a PEP 440 specifier: ${printable(meta.fapilog_compatibility)}`);
-  }
-  if (meta.requires_python !== null && !isValidSpecifier(meta.requires_python)) {
-    throw new HttpError(400, 'invalid_body', `metadata.requires_python: not a PEP 440 specifier: ${printable(meta.requires_python)}`);
-  }
+  const compatProblem = specifierProblem(meta.fapilog_compatibility);
+  if (compatProblem) throw new HttpError(400, 'invalid_body', `metadata.fapilog_compatibility: ${compatProblem}`);
+  const pythonProblem = meta.requires_python === null ? null : specifierProblem(meta.requires_python);
+  if (pythonProblem) throw new HttpError(400, 'invalid_body', `metadata.requires_python: ${pythonProblem}`);
 
   const declared = new Map<string, string>();
   for (const f of meta.files) {
@@ -72,28 +93,33 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
     if (declared.has(f.filename)) throw new HttpError(400, 'invalid_body', `metadata.files: ${printable(f.filename)} is listed twice`);
     declared.set(f.filename, f.sha256);
   }
-  const files: Array<{ filename: string; sha256: string; data: Uint8Array }> = [];
-  for (const [field, value] of form.entries()) {
-    if (field === 'metadata') continue;
-    if (typeof value === 'string') throw new HttpError(400, 'invalid_body', `${printable(field)}: expected a file part`);
-    const filename = value.name;
+  for (const [field] of upload.fields) {
+    if (field !== 'metadata') throw new HttpError(400, 'invalid_body', `${printable(field)}: expected a file part`);
+  }
+  const files: Array<{ filename: string; sha256: string; stagedPath: string; size: number }> = [];
+  for (const value of upload.files) {
+    if (value.field === 'metadata') continue;
+    const filename = value.filename;
     const kind = checkReleaseFilename(filename, pkg, version);
     const expected = declared.get(filename);
     if (expected === undefined) throw new HttpError(400, 'invalid_body', `${printable(filename)} is not listed in metadata.files`);
     if (files.some((f) => f.filename === filename)) throw new HttpError(400, 'invalid_body', `${printable(filename)} was sent twice`);
-    const data = new Uint8Array(await value.arrayBuffer());
-    const sha256 = sha256Hex(data);
-    if (sha256 !== expected) {
-      throw new HttpError(400, 'checksum_mismatch', `${filename}: sha256 is ${sha256}, metadata says ${expected}`);
+    if (value.sha256 !== expected) {
+      throw new HttpError(400, 'checksum_mismatch', `${filename}: sha256 is ${value.sha256}, metadata says ${expected}`);
     }
-    if (kind === 'wheel') checkWheel(data, filename, pkg, version);
-    else if (!(data[0] === 0x1f && data[1] === 0x8b) && !(data[0] === 0x50 && data[1] === 0x4b)) {
-      throw new HttpError(400, 'invalid_file', `${filename} is not a gzip or zip archive`);
+    if (kind === 'wheel') checkWheel(value.path, filename, pkg, version);
+    else {
+      const magic = readMagic(value.path);
+      if (!(magic[0] === 0x1f && magic[1] === 0x8b) && !(magic[0] === 0x50 && magic[1] === 0x4b)) {
+        throw new HttpError(400, 'invalid_file', `${filename} is not a gzip or zip archive`);
+      }
     }
-    files.push({ filename, sha256, data });
+    files.push({ filename, sha256: value.sha256, stagedPath: value.path, size: value.size });
   }
   const missing = [...declared.keys()].filter((n) => !files.some((f) => f.filename === n));
   if (missing.length > 0) throw new HttpError(400, 'invalid_body', `metadata.files lists ${missing.map(printable).join(', ')} but no such file part was sent`);
+  // Cut off meanwhile (503 sent): the client was told it failed, so nothing is committed.
+  if (ctx.signal.aborted) throw new HttpError(503, 'timeout', 'the request was cut off');
 
   const { status } = ctx.store.publish(owner, {
     package: pkg,
@@ -112,25 +138,31 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
     provenance,
   });
   const record = ctx.store.record(pkg)!;
-  const release = record.releases.find((r) => eq(r.row.version, version))!;
+  const release = record.releases.find((r) => sameVersion(r.row.version, version))!;
   const body: PublishResponse = { ...releaseView(record, release, ctx.baseUrl), status };
   return { status: status === 'published' ? 201 : 200, json: body };
 }
 
-/** A wheel is a zip whose `*.dist-info/METADATA` names this package and version. */
-function checkWheel(data: Uint8Array, filename: string, pkg: string, version: string): void {
-  let entries: Record<string, Uint8Array>;
+function readMagic(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
   try {
-    entries = unzipSync(data, { filter: (f) => /^[^/]+\.dist-info\/METADATA$/.test(f.name) });
-  } catch {
-    throw new HttpError(400, 'invalid_file', `${filename} is not a valid zip archive`);
+    const b = Buffer.alloc(2);
+    fs.readSync(fd, b, 0, 2, 0);
+    return b;
+  } finally {
+    fs.closeSync(fd);
   }
-  const metadata = Object.values(entries)[0];
+}
+
+/** A wheel is a zip whose `*.dist-info/METADATA` names this package and version (read with bounded inflation). */
+function checkWheel(file: string, filename: string, pkg: string, version: string): void {
+  const entries = readZipEntries(file, filename, (name) => /^[^/]+\.dist-info\/METADATA$/.test(name));
+  const metadata = entries[0]?.data;
   if (!metadata) throw new HttpError(400, 'invalid_file', `${filename} has no .dist-info/METADATA`);
   const text = new TextDecoder().decode(metadata);
   const name = /^Name:\s*(.+?)\s*$/m.exec(text)?.[1];
   const ver = /^Version:\s*(.+?)\s*$/m.exec(text)?.[1];
-  if (!name || normalizeName(name) !== pkg || !ver || !eq(ver, version)) {
-    throw new HttpError(400, 'invalid_file', `${filename}: its METADATA says ${name ?? '?'} ${ver ?? '?'}, expected ${pkg} ${version}`);
+  if (!name || normalizeName(name) !== pkg || !ver || !sameVersion(ver, version)) {
+    throw new HttpError(400, 'invalid_file', `${filename}: its METADATA says ${printable(name ?? '?')} ${printable(ver ?? '?')}, expected ${pkg} ${version}`);
   }
 }

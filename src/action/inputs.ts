@@ -79,7 +79,7 @@ export const INPUT_DOCS = {
   'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`, then the public marketplace.`, default: '' },
   token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`, default: '' },
   'fapilog-version': { description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.', default: '' },
-  'fail-on': { description: 'When the step fails: `incompatible` (incompatible or yanked plugins), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`.', default: 'incompatible' },
+  'fail-on': { description: 'When the step fails: `incompatible` (incompatible or yanked plugins), `publisher-changed` (also a newer release from another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`.', default: 'incompatible' },
   ignore: { description: 'Plugins to skip, separated by commas or newlines.', default: '' },
   'cache-dir': { description: `Marketplace metadata cache directory. Falls back to \`${ENV.cache}\`, then the user cache directory.`, default: '' },
   'packages-dir': { description: '`publish`: directory with the built wheel and sdist, relative to `path`.', default: 'dist' },

@@ -39,7 +39,7 @@ describe('parseInputs', () => {
   });
 
   const bad: Array<[string, Record<string, string>, RegExp]> = [
-    ['fail-on', { 'fail-on': 'sometimes' }, /expected one of incompatible, outdated, held-back, never, got "sometimes"/],
+    ['fail-on', { 'fail-on': 'sometimes' }, /expected one of incompatible, publisher-changed, outdated, held-back, never, got "sometimes"/],
     ['command', { command: 'deploy' }, /expected one of check, publish/],
     ['marketplace-url', { 'marketplace-url': 'ftp://example.org' }, /http\(s\) URL/],
     ['fapilog-version', { 'fapilog-version': 'latest-ish' }, /not a PEP 440 version/],

@@ -32,6 +32,7 @@ function entry(
     status,
     requiresFapilog: fields.requiresFapilog ?? null,
     note: fields.note ?? '',
+    publisherChange: fields.publisherChange ?? null,
   };
 }
 

@@ -160,7 +160,7 @@ describe('action check against the reference marketplace', () => {
   test('a bad input fails the step naming the input', async () => {
     const run = await runAction({ workspace: ws.dir, inputs: inputs({ 'fail-on': 'sometimes' }) });
     assert.equal(run.code, 1);
-    assert.match(run.stdout, /^::error::Input "fail-on": expected one of incompatible, outdated, held-back, never, got "sometimes"$/m);
+    assert.match(run.stdout, /^::error::Input "fail-on": expected one of incompatible, publisher-changed, outdated, held-back, never, got "sometimes"$/m);
     assert.deepEqual(run.outputs, {});
   });
 

@@ -184,6 +184,8 @@ describe('outdated --fail-on', () => {
   // Exit 1 for exactly these statuses at each level; every level includes the one before it.
   const FAILS: Record<FailOn, Status[]> = {
     incompatible: ['incompatible', 'yanked'],
+    // The demo catalog records no publishers: no publisher changes (test/e2e/publisher-change.test.ts has them).
+    'publisher-changed': ['incompatible', 'yanked'],
     outdated: ['incompatible', 'yanked', 'outdated'],
     'held-back': ['incompatible', 'yanked', 'outdated', 'held-back'],
     never: [],
@@ -218,12 +220,12 @@ describe('outdated --fail-on', () => {
     assert.match(never.stdout, /2 outdated, 2 incompatible, 2 held-back, 1 yanked/);
     const bad = await outdated([app, '--fail-on', 'sometimes']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--fail-on.*sometimes.*incompatible, outdated, held-back, never/);
+    assert.match(bad.stderr, /--fail-on.*sometimes.*incompatible, publisher-changed, outdated, held-back, never/);
   });
 
   test('the help names the levels and the default', async () => {
     const r = await runCli(['outdated', '--help']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout.replace(/\s+/g, ' '), /--fail-on <level> .*\(choices: "incompatible", "outdated", "held-back", "never", default: "held-back"\)/);
+    assert.match(r.stdout.replace(/\s+/g, ' '), /--fail-on <level> .*\(choices: "incompatible", "publisher-changed", "outdated", "held-back", "never", default: "held-back"\)/);
   });
 });

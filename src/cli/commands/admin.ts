@@ -225,9 +225,10 @@ export const register: RegisterCommand = (program, act) => {
     .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, versions: string[], opts: DataDirOption) => {
-        const { isValidVersion, canonicalVersion } = await import('../../../server/validation.ts');
-        const bad = versions.filter((v) => !isValidVersion(v));
-        if (bad.length > 0) throw new CliError(`not PEP 440 versions: ${bad.join(', ')}`);
+        const { versionProblem, canonicalVersion } = await import('../../../server/validation.ts');
+        // Every version is checked before the store opens: one bad one and nothing is stored.
+        const problems = versions.map(versionProblem).filter((p) => p !== null);
+        if (problems.length > 0) throw new CliError(`refused, nothing stored: ${problems.join('; ')}`);
         const store = await openStore(ctx, opts);
         try {
           if (versions.length > 0) store.addFapilogVersions(versions.map(canonicalVersion));

@@ -15,6 +15,7 @@ import type { CliIo, CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { paint, writeJson } from '../output/index.ts';
 import { chosenPath, resolveProject } from '../project-path.ts';
+import { stripCredentials } from '../../core/marketplace/errors.ts';
 
 interface PublishOptions {
   dist?: string;
@@ -90,7 +91,7 @@ export const register: RegisterCommand = (program, act) => {
         if (opts.dryRun) {
           const message = plan.alreadyPublished
             ? `dry run: ${plan.package} ${plan.version} is already published with these files (a publish would report unchanged)`
-            : `dry run: ${plan.package} ${plan.version} would be published to ${settings.url}`;
+            : `dry run: ${plan.package} ${plan.version} would be published to ${stripCredentials(settings.url)}`;
           if (!json) ctx.io.stdout(`${message}\n`);
           return finish('dry-run', EXIT.ok, message);
         }
@@ -98,7 +99,7 @@ export const register: RegisterCommand = (program, act) => {
           throw new CliError(`publishing needs a token: pass --token or set ${ENV.token} (a token of the plugin's owner)`);
         }
         const credential = ctx.globals.token !== undefined ? 'token from --token' : `token from ${ENV.token}`;
-        const outcome = await executePublish(plan, client, { apiUrl: settings.url, credential });
+        const outcome = await executePublish(plan, client, { apiUrl: stripCredentials(settings.url), credential });
         return report(ctx.io, outcome, plan, json, finish);
       }),
     );

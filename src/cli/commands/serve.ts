@@ -10,6 +10,7 @@ interface ServeOptions {
   seed?: string;
   rateLimit?: number;
   publicUrl?: string;
+  trustProxy?: number;
   quiet?: boolean;
   oidcIssuer?: string;
   oidcJwksUrl?: string;
@@ -41,6 +42,7 @@ export const register: RegisterCommand = (program, act) => {
     .option('--seed <file>', 'load a catalog at start (examples/catalog/catalog.json format; idempotent)')
     .option('--rate-limit <n>', 'requests per minute per valid token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)', intArg(1, 1_000_000))
     .option('--public-url <url>', 'base URL clients reach the server at, for links (env FAPILOG_MARKETPLACE_PUBLIC_URL)')
+    .option('--trust-proxy <n>', 'reverse proxies in front whose X-Forwarded-For is believed for the client address (env FAPILOG_MARKETPLACE_TRUST_PROXY, default 0: none)', intArg(0, 10))
     .option('--quiet', 'no access log on stderr')
     .option('--oidc-issuer <url>', 'OIDC issuer trusted for trusted publishing', httpUrl('--oidc-issuer'), 'https://token.actions.githubusercontent.com')
     .option('--oidc-jwks-url <url>', "the issuer's JWKS (default: jwks_uri of <issuer>/.well-known/openid-configuration)", httpUrl('--oidc-jwks-url'))
@@ -55,6 +57,8 @@ export const register: RegisterCommand = (program, act) => {
         const envLimit = env[SERVER_ENV.rateLimit];
         const limit = opts.rateLimit ?? (envLimit ? intArg(1, 1_000_000)(envLimit) : DEFAULT_RATE_LIMIT.limit);
         const publicUrl = opts.publicUrl ?? env[SERVER_ENV.publicUrl];
+        const envTrust = env[SERVER_ENV.trustProxy];
+        const trustProxy = opts.trustProxy ?? (envTrust ? intArg(0, 10)(envTrust) : 0);
         if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new CliError(`--public-url must be an http(s) URL: ${publicUrl}`);
         const dataDir = resolveDataDir(opts.dataDir, env, ctx.io.cwd);
         let marketplace;
@@ -64,6 +68,7 @@ export const register: RegisterCommand = (program, act) => {
             ...(opts.seed ? { seedFile: opts.seed } : {}),
             ...(publicUrl ? { publicUrl } : {}),
             rateLimit: { limit, windowSeconds: 60 },
+            trustProxy,
             ...(opts.quiet ? {} : { log: (line: string) => ctx.io.stderr(`${line}\n`) }),
             oidc: {
               ...(opts.oidcIssuer ? { issuer: opts.oidcIssuer } : {}),

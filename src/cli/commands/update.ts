@@ -6,6 +6,7 @@
  */
 import { Option } from 'commander';
 import { sameVersion } from '../../core/analysis/versions.ts';
+import { publisherWarning } from '../../core/analysis/publisher.ts';
 import { checkProject, DiskProjectFiles, lockStepsNotRun, planUpdate, runLockTools, writeChangesToDisk } from '../../core/project/index.ts';
 import { RANGE_STRATEGIES, type RangeStrategy } from '../../core/python/strategies.ts';
 import { writeJson } from '../output/index.ts';
@@ -86,6 +87,7 @@ export const register: RegisterCommand = (program, act) => {
           const spec = c.from === c.to ? `${c.to} (unchanged; it already admits ${c.target})` : `${c.from || '(any)'} -> ${c.to}`;
           out(`${c.package} ${c.current ?? '?'} -> ${c.target}: ${verb} ${c.file}:${c.line} ${spec}${c.hashesReplaced ? ', hashes replaced' : ''}\n`);
         }
+        for (const c of plan.planned) if (c.publisherChange) ctx.io.stderr(`warning: ${publisherWarning(c.package, c.publisherChange)}\n`);
         for (const s of plan.skipped) out(`${s.package} (${s.file}:${s.line}) not updated: ${s.reason}\n`);
         if (dryRun && diffs.length > 0) out('Dry run: nothing was written.\n');
         for (const l of lock) {

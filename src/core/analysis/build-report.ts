@@ -8,6 +8,7 @@ import type { Dependency, ProjectScan } from '../python/types.ts';
 import { isPluginPackage, normalizeName, packageName } from '../names.ts';
 import { resolveFapilogVersion } from './fapilog-version.ts';
 import { Report, STATUSES, type Status } from './report.ts';
+import { publisherWarning } from './publisher.ts';
 import { analyseDependency } from './statuses.ts';
 
 export interface AnalysisInput {
@@ -90,6 +91,8 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   for (const p of plugins) counts[p.status] += 1;
 
+  // First: a changed publisher is the one warning that may mean someone else now ships the code.
+  const publisherWarnings = plugins.flatMap((p) => (p.publisherChange ? [publisherWarning(p.package, p.publisherChange)] : []));
   const manifestWarnings = [...(scan.warnings ?? []), ...scan.manifests.flatMap((m) => m.warnings.map((w) => `${m.file}: ${w}`))];
   if (ignored.length > 0) {
     const list = ignored.map((d) => `${d.name} (${d.location.file}:${d.location.line})`).join(', ');
@@ -107,7 +110,7 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
     lockfiles: scan.lockfiles,
     plugins,
     counts,
-    warnings: [...warnings, ...manifestWarnings],
+    warnings: [...new Set(publisherWarnings), ...warnings, ...manifestWarnings],
   });
   return { report, entries: report.plugins.map((entry, i) => ({ entry, dependency: included[i] as Dependency })) };
 }

@@ -4,4 +4,5 @@ export { resolveFapilogVersion, type FapilogInfo, type FapilogResolution } from 
 export { analyseDependency, isCompatible, minimumFapilogFor, STATUS_PRECEDENCE, type PluginContext } from './statuses.ts';
 export { isStuck, isUpdatable, UPDATABLE } from './updatable.ts';
 export * from './report.ts';
-export { decide, failingStatuses, FAIL_ON, FailOn } from './policy.ts';
+export { decide, failingStatuses, failsOnPublisherChange, failureReasons, FAIL_ON, FailOn } from './policy.ts';
+export { entryPublisherChange, installPublisherChange, publisherWarning, targetVersion } from './publisher.ts';

@@ -4,6 +4,8 @@
  * as `--json` output and as the Action's `report` output.
  */
 import { z } from 'zod';
+import { Provenance } from '../marketplace/schemas.ts';
+import { PUBLISHER_CHANGE_REASONS } from '../publish/provenance.ts';
 
 export const STATUSES = ['up-to-date', 'outdated', 'incompatible', 'held-back', 'yanked', 'unknown'] as const;
 export const Status = z.enum(STATUSES);
@@ -29,6 +31,24 @@ export const ReportLocation = z.object({
 });
 export type ReportLocation = z.infer<typeof ReportLocation>;
 
+/**
+ * The release a plugin would move to (or, when held back, the newest one) was published by
+ * someone other than the release the project is on: another repository or owner, or a token
+ * after trusted publishes (core/publish/provenance.ts decides). Shown, never blocking by itself.
+ */
+export const ReportPublisherChange = z.object({
+  /** Publisher of `since`, the release compared with (the project's current one). */
+  from: Provenance,
+  /** Publisher of `version`. */
+  to: Provenance,
+  reason: z.enum(PUBLISHER_CHANGE_REASONS),
+  /** The release whose publisher changed. */
+  version: z.string(),
+  /** The release it is compared with. */
+  since: z.string(),
+});
+export type ReportPublisherChange = z.infer<typeof ReportPublisherChange>;
+
 export const PluginEntry = z.object({
   /** PEP 503 normalised package name, e.g. `fapilog-loki`. */
   package: z.string(),
@@ -47,6 +67,8 @@ export const PluginEntry = z.object({
   requiresFapilog: z.string().nullable(),
   /** One human sentence saying why. */
   note: z.string(),
+  /** null: the same publisher, nothing newer, or a publisher not known on either side. */
+  publisherChange: ReportPublisherChange.nullable().default(null),
 });
 export type PluginEntry = z.infer<typeof PluginEntry>;
 

@@ -32,6 +32,7 @@ import {
   sortDescending,
 } from './versions.ts';
 import { isPrerelease } from '../pep440/index.ts';
+import { entryPublisherChange, publisherNote } from './publisher.ts';
 
 export const STATUS_PRECEDENCE: readonly Status[] = ['unknown', 'yanked', 'incompatible', 'outdated', 'held-back', 'up-to-date'];
 
@@ -124,12 +125,11 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
     currentCompatibility: currentRelease?.fapilog_compatibility ?? null,
     requiresFapilog: null as string | null,
   };
-  const entry = (status: Status, note: string, requiresFapilog: string | null = null): PluginEntry => ({
-    ...base,
-    status,
-    requiresFapilog,
-    note,
-  });
+  const entry = (status: Status, note: string, requiresFapilog: string | null = null): PluginEntry => {
+    const judged = { ...base, status, requiresFapilog };
+    const publisherChange = currentRelease ? entryPublisherChange(judged, releases) : null;
+    return { ...judged, note: publisherChange ? `${note} ${publisherNote(publisherChange)}` : note, publisherChange };
+  };
   const onFapilog = fv ? ` with fapilog ${fv}` : '';
   const projectUses = ctx.fapilogAssumed ? `statuses assume the newest fapilog, ${fv}` : `the project uses ${fv}`;
 

@@ -12,6 +12,8 @@ import { MetadataCache } from './disk-cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';
 import { Limiter } from './limiter.ts';
+import { isValidProjectName } from '../names.ts';
+import { checkVersionBounds } from '../pep440/limits.ts';
 import {
   BatchResponse,
   DownloadInfo,
@@ -139,11 +141,13 @@ export class MarketplaceClient {
   }
 
   async release(name: string, version: string): Promise<Release | null> {
+    checkVersion(`GET /plugins/${segment(name)}/versions/${segment(version)}`, version);
     return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}`, Release, true);
   }
 
   /** Where to fetch a release's file. Not cached on disk: the server counts each download. */
   async download(name: string, version: string): Promise<DownloadInfo> {
+    checkVersion(`GET /plugins/${segment(name)}/versions/${segment(version)}/download`, version);
     return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}/download`, DownloadInfo, false, { cache: false });
   }
 
@@ -152,8 +156,11 @@ export class MarketplaceClient {
    * Keys are the names exactly as given; unknown names map to null.
    */
   async batch(names: string[]): Promise<Record<string, BatchEntry | null>> {
-    const unique = [...new Set(names)].sort();
-    const out: Record<string, BatchEntry | null> = {};
+    // A name outside the PEP 508 grammar (`__proto__`) is in no marketplace; it is not sent, and
+    // the null-prototype map keeps it an own key (a JSON object parsed by zod would drop it).
+    const out: Record<string, BatchEntry | null> = Object.create(null) as Record<string, BatchEntry | null>;
+    for (const name of names) if (!isValidProjectName(name)) out[name] = null;
+    const unique = [...new Set(names)].filter(isValidProjectName).sort();
     if (unique.length === 0) return out;
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += BATCH_CHUNK) chunks.push(unique.slice(i, i + BATCH_CHUNK));
@@ -162,7 +169,7 @@ export class MarketplaceClient {
     );
     answers.forEach((answer, i) => {
       for (const name of chunks[i] ?? []) {
-        if (!(name in answer.plugins)) {
+        if (!Object.hasOwn(answer.plugins, name)) {
           throw new MarketplaceError('invalid-response', `GET /plugins/batch`, `response field "plugins.${name}": missing (every requested name must be a key)`);
         }
         out[name] = answer.plugins[name] ?? null;
@@ -386,6 +393,12 @@ function withoutCredentials(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** A version the server could not store exactly is refused before it is sent (the same bounds as the server's). */
+function checkVersion(endpoint: string, version: string): void {
+  const problem = checkVersionBounds(version);
+  if (problem) throw new MarketplaceError('invalid-request', endpoint, `version ${JSON.stringify(version.slice(0, 80))} ${problem}`, { code: 'invalid-version' });
 }
 
 function segment(value: string): string {

@@ -13,6 +13,7 @@ export const ERROR_KINDS = [
   'invalid-response', // the body is not JSON or does not match the contract
   'offline-miss', // offline mode and nothing cached
   'invalid-request', // the caller passed something the contract does not allow
+  'too-large', // the response is over the size cap
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
@@ -31,7 +32,9 @@ export class MarketplaceError extends Error {
     extra: { status?: number | undefined; code?: string | undefined; cause?: unknown; bare?: boolean } = {},
   ) {
     // `bare` messages name what they are about themselves.
-    super(extra.bare ? message : `${endpoint}: ${message}`, extra.cause === undefined ? undefined : { cause: extra.cause });
+    // No message carries the user:password@ of a URL, whoever built it.
+    const text = stripCredentials(extra.bare ? message : `${endpoint}: ${message}`);
+    super(text, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'MarketplaceError';
     this.kind = kind;
     this.status = extra.status;
@@ -50,13 +53,36 @@ export class MarketplaceError extends Error {
   }
 }
 
-/** Replaces every occurrence of the secret (and its URL-encoded form) with `***`. */
+/** Replaces every occurrence of the secret (and its URL-encoded form) with `***`, and URL credentials. */
 export function redact(text: string, secret: string | undefined): string {
-  if (!secret) return text;
-  let out = text.split(secret).join('***');
+  if (!secret) return stripCredentials(text);
+  let out = stripCredentials(text).split(secret).join('***');
   const encoded = encodeURIComponent(secret);
   if (encoded !== secret) out = out.split(encoded).join('***');
   return out;
+}
+
+/**
+ * Every `scheme://user:password@host` in a text becomes `scheme://***@host`: URLs are printed in
+ * errors, debug lines and reports, and a `--marketplace-url` may carry credentials for a proxy.
+ */
+export function stripCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1***@');
+}
+
+/** A URL without its userinfo, and that userinfo as a Basic credential (base64 of `user:password`). */
+export function splitCredentials(url: string): { url: string; basic: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, basic: undefined };
+  }
+  if (!parsed.username && !parsed.password) return { url, basic: undefined };
+  const pair = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), basic: Buffer.from(pair, 'utf8').toString('base64') };
 }
 
 /** `plugins[0].downloads` from a zod issue path. */

@@ -1,11 +1,12 @@
 /**
- * One HTTP exchange with the marketplace, made patient: a timeout per attempt, retries with
- * exponential backoff and jitter for idempotent requests, the server's Retry-After and rate-limit
- * headers honoured, and a cap on the total time one request may spend waiting. Returns the final
+ * One HTTP exchange with the marketplace, made patient but bounded: a timeout per attempt, retries
+ * with exponential backoff and jitter for idempotent requests, the server's Retry-After and
+ * rate-limit headers honoured, a cap on the time spent waiting, one overall deadline for the whole
+ * call (attempts and waits together) and a cap on the size of a response. Returns the final
  * response whatever its status; the caller decides what a status means.
  */
 import { USER_AGENT } from '../version.ts';
-import { MarketplaceError, redact } from './errors.ts';
+import { MarketplaceError, redact, splitCredentials } from './errors.ts';
 
 export interface HttpOptions {
   /** Per attempt, including reading the body. */
@@ -17,6 +18,10 @@ export interface HttpOptions {
   maxBackoffMs: number;
   /** Cap on the time one request spends waiting (backoff, Retry-After, rate-limit reset). */
   maxWaitMs: number;
+  /** The whole call, every attempt and every wait together: past it, the call fails. */
+  deadlineMs: number;
+  /** Largest response body accepted; a larger one is cut off with a `too-large` error. */
+  maxResponseBytes: number;
   token?: string | undefined;
   userAgent?: string;
   debug?: ((message: string) => void) | undefined;
@@ -28,6 +33,8 @@ export const DEFAULT_HTTP_OPTIONS = {
   backoffMs: 250,
   maxBackoffMs: 8_000,
   maxWaitMs: 60_000,
+  deadlineMs: 60_000,
+  maxResponseBytes: 64 * 1024 * 1024,
 } as const;
 
 export interface HttpRequest {
@@ -57,11 +64,20 @@ const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  // Only the three HTTP-date forms: Date.parse alone reads `-5` or `5.5` as dates (in 2001), which
+  // turned garbage into "retry now" and four attempts in 0.4 s.
+  if (!HTTP_DATE.some((re) => re.test(text))) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
+
+const HTTP_DATE = [
+  /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/, // IMF-fixdate
+  /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/, // RFC 850
+  /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/, // asctime
+];
 
 /**
  * `X-RateLimit-Reset` as the epoch milliseconds when the window reopens. Servers disagree on its
@@ -100,11 +116,20 @@ export class HttpTransport {
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     const idempotent = req.method === 'GET';
-    const { retries, maxWaitMs } = this.options;
+    const { retries, maxWaitMs, deadlineMs } = this.options;
     let waited = 0;
+    const begun = Date.now();
+    const remaining = () => deadlineMs - (Date.now() - begun);
+    const pastDeadline = (attempts: number, doing: string) =>
+      new MarketplaceError(
+        'timeout',
+        req.endpoint,
+        `gave up: no complete answer from ${safeOrigin(req.url)} within the ${seconds(deadlineMs)} deadline for one call (${attempts} attempt${attempts === 1 ? '' : 's'}, ${doing})`,
+        { code: 'deadline' },
+      );
 
     // Waits `ms` if the budget allows, else fails naming why it was asked to wait.
-    const wait = async (ms: number, why: string) => {
+    const wait = async (ms: number, why: string, attempts: number) => {
       if (ms <= 0) return;
       if (waited + ms > maxWaitMs) {
         throw new MarketplaceError(
@@ -114,6 +139,7 @@ export class HttpTransport {
           { code: 'wait-limit' },
         );
       }
+      if (ms >= remaining()) throw pastDeadline(attempts, `${why} asked for ${seconds(ms)} more`);
       this.#debug(`waiting ${seconds(ms)} before ${req.endpoint}: ${why}`);
       waited += ms;
       await sleep(ms);
@@ -121,28 +147,35 @@ export class HttpTransport {
 
     for (let attempt = 0; ; attempt++) {
       const gate = this.#gateUntil - Date.now();
-      if (gate > 0) await wait(gate, 'the rate limit is spent until X-RateLimit-Reset');
+      if (gate > 0) await wait(gate, 'the rate limit is spent until X-RateLimit-Reset', attempt);
+      if (remaining() <= 0) throw pastDeadline(attempt, 'no time left for another attempt');
 
       const lastAttempt = attempt >= retries;
       let res: Response;
       let body: string;
       const started = Date.now();
+      const cutByDeadline = remaining() < this.options.timeoutMs;
       try {
         this.#debug(`-> ${req.method} ${req.url}${req.headers?.['If-None-Match'] ? ` (If-None-Match: ${req.headers['If-None-Match']})` : ''}`);
-        const signal = AbortSignal.timeout(this.options.timeoutMs);
-        res = await fetch(req.url, {
+        const signal = AbortSignal.timeout(Math.max(1, Math.min(this.options.timeoutMs, remaining())));
+        const { url, basic } = splitCredentials(req.url);
+        res = await fetch(url, {
           method: req.method,
-          headers: this.#headers(req),
+          headers: this.#headers(req, basic),
           body: req.body ?? null,
           signal,
           redirect: 'follow',
         });
-        body = await res.text();
+        body = await readCapped(res, this.options.maxResponseBytes, req.endpoint);
       } catch (err) {
+        if (err instanceof MarketplaceError) throw err; // too large: another attempt would be too
+        if (cutByDeadline && err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+          throw pastDeadline(attempt + 1, 'the last one cut off');
+        }
         const failure = this.#networkError(req, err, attempt + 1);
         this.#debug(`<- ${failure.message}`);
         if (!idempotent || lastAttempt) throw failure;
-        await wait(backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs), `${failure.kind} error (retry ${attempt + 1} of ${retries})`);
+        await wait(backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs), `${failure.kind} error (retry ${attempt + 1} of ${retries})`, attempt + 1);
         continue;
       }
 
@@ -161,15 +194,17 @@ export class HttpTransport {
         (res.status === 429 || res.status === 503) && retryAfter !== undefined
           ? retryAfter
           : backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs);
-      await wait(delay, `HTTP ${res.status}${retryAfter !== undefined ? ' with Retry-After' : ''} (retry ${attempt + 1} of ${retries})`);
+      await wait(delay, `HTTP ${res.status}${retryAfter !== undefined ? ' with Retry-After' : ''} (retry ${attempt + 1} of ${retries})`, attempt + 1);
     }
   }
 
-  #headers(req: HttpRequest): Headers {
+  #headers(req: HttpRequest, basic: string | undefined): Headers {
     const headers = new Headers(req.headers);
     headers.set('User-Agent', this.options.userAgent ?? USER_AGENT);
     if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+    // user:password@ in the URL (a proxy with basic auth) travels as a header, never in the URL.
     if (this.options.token) headers.set('Authorization', `Bearer ${this.options.token}`);
+    else if (basic) headers.set('Authorization', `Basic ${basic}`);
     return headers;
   }
 
@@ -191,6 +226,35 @@ export class HttpTransport {
       code: 'network',
     });
   }
+}
+
+/**
+ * The body as text, refusing more than `max` bytes: a declared Content-Length over it is refused
+ * before reading, and a stream that grows past it is cancelled (memory stays at `max`).
+ */
+async function readCapped(res: Response, max: number, endpoint: string): Promise<string> {
+  const tooLarge = (what: string) =>
+    new MarketplaceError('too-large', endpoint, `response ${what} is larger than the limit of ${max} bytes (maxResponseBytes); not read`, { code: 'too-large' });
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge(`of ${declared} bytes`);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge('body');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** The origin alone: never the path's query or any user:password@ part of a URL. */

@@ -6,3 +6,4 @@
  * server relies on: normalize, isValid, isPrerelease, compare, equal, isValidSpecifier, satisfies).
  */
 export * from './pep440.ts';
+export * from './limits.ts';

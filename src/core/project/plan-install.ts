@@ -13,6 +13,8 @@
  */
 import { caretCeiling, chooseRelease, parseInstallRequest, upperCap, type UpperCap } from '../analysis/choose-release.ts';
 import type { FapilogInfo } from '../analysis/fapilog-version.ts';
+import { installPublisherChange, publisherWarning } from '../analysis/publisher.ts';
+import type { ReportPublisherChange } from '../analysis/report.ts';
 import { compareVersions } from '../analysis/versions.ts';
 import { CoreError, InstallRefused } from '../errors.ts';
 import type { Release } from '../marketplace/schemas.ts';
@@ -51,6 +53,8 @@ export interface InstallPlan {
   lock: LockPlan[];
   /** The upper bound added to the range, and why; null when the range is open or a pin was written. */
   cap: UpperCap | null;
+  /** The chosen release has another publisher than the release before it (also in `warnings`). */
+  publisherChange: ReportPublisherChange | null;
   warnings: string[];
 }
 
@@ -137,6 +141,7 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
   if (problem) throw new CoreError('edit-rejected', `refusing to change ${target.file}: ${problem}`, { files: [target.file] });
 
   const change = fileChange(source, after);
+  const publisherChange = installPublisherChange(release, entry?.releases ?? []);
   return {
     package: request.package,
     version: release.version,
@@ -148,6 +153,7 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
     changes: [change],
     lock: lockPlans(scan.lockfiles, [request.package]),
     cap,
-    warnings,
+    publisherChange,
+    warnings: publisherChange ? [publisherWarning(request.package, publisherChange, 'install'), ...warnings] : warnings,
   };
 }

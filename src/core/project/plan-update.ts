@@ -9,7 +9,7 @@
  * to fix" and the annotations use. With names, only those plugins, and asking for one that needs
  * nothing is said, not an error.
  */
-import type { Report, Status } from '../analysis/report.ts';
+import type { Report, ReportPublisherChange, Status } from '../analysis/report.ts';
 import { notUpdatable } from '../analysis/updatable.ts';
 import { sameVersion } from '../analysis/versions.ts';
 import { CoreError } from '../errors.ts';
@@ -39,6 +39,8 @@ export interface PlannedChange {
   to: string;
   /** `--hash` values were replaced with the target release's sha256 values. */
   hashesReplaced: boolean;
+  /** The target was published by someone else than the current release (planBody warns). */
+  publisherChange?: ReportPublisherChange | null;
 }
 
 export interface SkippedChange {
@@ -126,6 +128,8 @@ export interface EditRequest {
   package?: string | undefined;
   status?: Status | undefined;
   current?: string | null | undefined;
+  /** Carried to the planned change (the report entry's, when it is about this target). */
+  publisherChange?: ReportPublisherChange | null | undefined;
 }
 
 /**
@@ -190,6 +194,7 @@ export function planEdits(scan: ScannedProject, requests: readonly EditRequest[]
       from: plan.from,
       to: plan.to,
       hashesReplaced: hashes !== undefined,
+      publisherChange: req.publisherChange ?? null,
     });
   }
 
@@ -261,6 +266,7 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
       package: entry.package,
       status: entry.status,
       current: entry.current,
+      publisherChange: entry.publisherChange && sameVersion(entry.publisherChange.version, target) ? entry.publisherChange : null,
     });
   }
   const { changes, planned, skipped } = planEdits(scan, requests);

@@ -69,6 +69,11 @@ const REASON_TEXT: Record<PublisherChangeReason, string> = {
   'another-token-owner': 'published with the token of another owner',
 };
 
+/** Why two publishers differ, in words: `published from another repository`. */
+export function describeChangeReason(reason: PublisherChangeReason): string {
+  return REASON_TEXT[reason];
+}
+
 /** One line for a warning, an annotation or a PR body: both publishers and why they differ. */
 export function describePublisherChange(c: PublisherChange): string {
   return `publisher changed (${REASON_TEXT[c.reason]}): was ${describePublisher(c.from)}, now ${describePublisher(c.to)}`;

@@ -1,12 +1,14 @@
 /**
  * Annotations (the Action's workflow commands, the bot's check run): one per plugin with a
- * problem, on the manifest line that pins it. Rendered from a Report; the file path is made
- * relative to the workspace because GitHub resolves annotation paths against the repository
- * root, while the Report's are relative to the checked directory.
+ * problem (and one more when its publisher changed), on the manifest line that pins it.
+ * Rendered from a Report; the file path is made relative to the workspace because GitHub
+ * resolves annotation paths against the repository root, while the Report's are relative to the
+ * checked directory.
  */
 import path from 'node:path';
 import type { PluginEntry, Report, Status } from '../analysis/report.ts';
 import { isUpdatable } from '../analysis/updatable.ts';
+import { publisherWarning } from '../analysis/publisher.ts';
 import { DEFAULT_UPDATE_COMMAND } from './summary.ts';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -63,30 +65,40 @@ export function workspacePath(report: Report, file: string, workspace: string): 
 }
 
 /**
- * One annotation per plugin with a problem. `workspace` is where annotation paths are relative
- * to (the repository root); `updateCommand` is the fix a front end suggests.
+ * One annotation per plugin with a problem, and a warning per changed publisher. `workspace` is
+ * where annotation paths are relative to (the repository root); `updateCommand` is the fix a
+ * front end suggests.
  */
 export function renderAnnotations(report: Report, workspace: string, updateCommand = DEFAULT_UPDATE_COMMAND): Annotation[] {
   const out: Annotation[] = [];
   for (const p of report.plugins) {
     const level = LEVEL[p.status];
-    if (level === null) continue;
-    const loc = p.location;
-    const a: Annotation = {
-      level,
-      title: title(p),
-      message: message(p, updateCommand),
-      file: workspacePath(report, loc.file, workspace),
-      startLine: loc.line,
-    };
-    if (loc.endLine === loc.line) {
-      a.startColumn = loc.column;
-      // The Report's endColumn is exclusive; GitHub's is the last column highlighted.
-      a.endColumn = Math.max(loc.column, loc.endColumn - 1);
-    } else {
-      a.endLine = loc.endLine;
+    if (level !== null) out.push(at(report, p, workspace, { level, title: title(p), message: message(p, updateCommand) }));
+    // Its own annotation, so that it shows whatever the status's annotation says.
+    const change = p.publisherChange;
+    if (change) {
+      out.push(
+        at(report, p, workspace, {
+          level: 'warning',
+          title: `${p.package} ${change.version}: the publisher changed`,
+          message: `${publisherWarning(p.package, change)}. Check that the new publisher is one you trust before moving to ${change.version}.`,
+        }),
+      );
     }
-    out.push(a);
   }
   return out;
+}
+
+/** An annotation on the requirement's own span. */
+function at(report: Report, p: PluginEntry, workspace: string, what: Pick<Annotation, 'level' | 'title' | 'message'>): Annotation {
+  const loc = p.location;
+  const a: Annotation = { ...what, file: workspacePath(report, loc.file, workspace), startLine: loc.line };
+  if (loc.endLine === loc.line) {
+    a.startColumn = loc.column;
+    // The Report's endColumn is exclusive; GitHub's is the last column highlighted.
+    a.endColumn = Math.max(loc.column, loc.endColumn - 1);
+  } else {
+    a.endLine = loc.endLine;
+  }
+  return a;
 }

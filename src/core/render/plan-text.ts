@@ -5,7 +5,8 @@
  */
 import type { Report } from '../analysis/report.ts';
 import type { LockPlan, PlannedChange, SkippedChange } from '../project/plan-update.ts';
-import { cell, code } from './markdown.ts';
+import { publisherWarning } from '../analysis/publisher.ts';
+import { cell, code, text } from './markdown.ts';
 import { fapilogLine, type SummaryWording } from './summary.ts';
 
 /** A table cell or list text that cannot open an HTML tag either (PR bodies render HTML). */
@@ -38,7 +39,11 @@ export interface PlanBodyInput {
   report?: Report | undefined;
 }
 
-/** The body fragment: what moves where and why, what was left alone, and the lock commands to run. */
+/**
+ * The body fragment: what moves where and why (with a warning for each target whose publisher
+ * changed: `PlannedChange.publisherChange`, which planUpdate fills), what was left alone, and the
+ * lock commands to run.
+ */
 export function planBody(plan: PlanBodyInput, wording: SummaryWording = {}): string {
   const lines: string[] = [];
   if (plan.report) lines.push(`Targets chosen for ${fapilogLine(plan.report, wording)}.`, '');
@@ -51,6 +56,12 @@ export function planBody(plan: PlanBodyInput, wording: SummaryWording = {}): str
       );
     }
     lines.push('');
+    const changed = [...new Set(plan.planned.flatMap((c) => (c.publisherChange ? [publisherWarning(c.package, c.publisherChange)] : [])))];
+    if (changed.length > 0) {
+      lines.push('> [!WARNING]', '> **Publisher changed:** check that each new publisher is one you trust before merging.', '>');
+      for (const w of changed) lines.push(`> - ${text(w)}`);
+      lines.push('');
+    }
   }
   const skipped = plan.skipped ?? [];
   if (skipped.length > 0) {

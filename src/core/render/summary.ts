@@ -6,7 +6,8 @@
  */
 import type { PluginEntry, Report, Status } from '../analysis/report.ts';
 import { isStuck, isUpdatable } from '../analysis/updatable.ts';
-import { cell, code } from './markdown.ts';
+import { publisherWarning } from '../analysis/publisher.ts';
+import { cell, code, text } from './markdown.ts';
 import { npxCommand } from './npx.ts';
 
 export { cell };
@@ -90,6 +91,7 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
   const updatable = pick(isUpdatable);
   const stuck = pick((p) => isStuck(p) && !updatable.includes(p.package));
   const held = pick((p) => p.status === 'held-back');
+  const republished = pick((p) => p.publisherChange !== null);
   if (updatable.length === 0 && stuck.length === 0 && held.length === 0) return [];
 
   const lines = ['### How to fix', ''];
@@ -105,6 +107,23 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
   if (held.length > 0) {
     lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
   }
+  if (republished.length > 0) {
+    lines.push(`- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the warning above) before you update.`);
+  }
+  return lines;
+}
+
+function publisherWarnings(report: Report): Set<string> {
+  return new Set(report.plugins.flatMap((p) => (p.publisherChange ? [publisherWarning(p.package, p.publisherChange)] : [])));
+}
+
+/** A warning block with both publishers of every release whose publisher changed (none: no lines). */
+export function publisherCallout(report: Report): string[] {
+  const changed = report.plugins.filter((p) => p.publisherChange !== null);
+  if (changed.length === 0) return [];
+  const lines = ['> [!WARNING]', '> **Publisher changed:** check that each new publisher is one you trust before moving to its release.', '>'];
+  for (const w of publisherWarnings(report)) lines.push(`> - ${text(w)}`);
+  lines.push('');
   return lines;
 }
 
@@ -124,15 +143,20 @@ export function renderSummary(
   lines.push(countsLine(report), '');
   if (opts.failed && opts.failureMessage) lines.push(`**Failed:** ${opts.failureMessage}`, '');
 
+  lines.push(...publisherCallout(report));
+
   for (const [manifest, plugins] of byManifest(report)) {
     lines.push(`### ${code(manifest)}`, '');
     lines.push(...manifestTable(plugins));
     lines.push('');
   }
 
-  if (report.warnings.length > 0) {
+  // The callout above already shows the publisher warnings.
+  const shown = publisherWarnings(report);
+  const warnings = report.warnings.filter((w) => !shown.has(w));
+  if (warnings.length > 0) {
     lines.push('<details><summary>Warnings</summary>', '');
-    for (const w of report.warnings) lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
+    for (const w of warnings) lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
     lines.push('', '</details>', '');
   }
 

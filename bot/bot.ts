@@ -1,0 +1,92 @@
+/**
+ * One bot process: its Octokit (limits, conditional requests), what it remembers (immutable git
+ * objects by SHA, ETags), its repository lock (Redis or in-process), and the marketplace. The
+ * handlers, the sweep and the entry points all go through this.
+ */
+import { Redis } from 'ioredis';
+import type { ProbotOctokit } from 'probot';
+import { MemoryMetadataCache, type MetadataStore } from '../src/core/marketplace/cache.ts';
+import { MetadataCache } from '../src/core/marketplace/disk-cache.ts';
+import { MarketplaceClient } from '../src/core/marketplace/client.ts';
+import type { Lookup } from './engine.ts';
+import { GitCache } from './github-files.ts';
+import { LocalLock, RedisLock, type RepoLock } from './lock.ts';
+import { DEFAULT_LIMITS, EtagCache, createBotOctokit, type Octokit } from './octokit.ts';
+import { syncRepository, type Log, type SyncResult } from './repository.ts';
+import type { BotSettings } from './settings.ts';
+import type { Repo } from './writer.ts';
+
+export const CHECK_NAME = 'fapilog plugin compatibility';
+
+/** A lock outlives a slow sync (it is renewed while held); a crashed holder frees it after this. */
+const LOCK_TTL_MS = 5 * 60_000;
+/** A second instance waits this long for a repository another one is syncing. */
+const LOCK_WAIT_MS = 10 * 60_000;
+
+export interface Bot {
+  settings: BotSettings;
+  Octokit: typeof ProbotOctokit;
+  cache: GitCache;
+  lock: RepoLock;
+  /** The bot's own login (`<slug>[bot]`), asked once per process. */
+  login(app: Octokit): Promise<string>;
+  lookup(url: string | undefined): Lookup;
+  allowedMarketplace(url: string): boolean;
+  /** Syncs one repository under its lock. */
+  sync(octokit: Octokit, app: () => Promise<Octokit>, repo: Repo, log: Log): Promise<SyncResult>;
+  close(): Promise<void>;
+}
+
+export function createBot(settings: BotSettings): Bot {
+  const cache = new GitCache();
+  const etags = new EtagCache();
+  const Octokit = createBotOctokit({ ...DEFAULT_LIMITS, writeSpacingMs: settings.writeSpacingMs }, etags);
+  const lock: RepoLock = settings.redisUrl
+    ? new RedisLock(new Redis(settings.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }), { ttlMs: LOCK_TTL_MS, waitMs: LOCK_WAIT_MS })
+    : new LocalLock();
+  const operator = settings.marketplace.url.replace(/\/+$/, '');
+  // One store of marketplace answers for the process (revalidated with ETags), one client per
+  // sync: a client remembers what it answered, and a sweep must see new releases.
+  const stores = new Map<string, MetadataStore>();
+  const storeFor = (url: string, token: string | undefined): MetadataStore => {
+    let store = stores.get(url);
+    if (!store) {
+      store = settings.marketplace.cacheDir !== undefined ? new MetadataCache(settings.marketplace.cacheDir, { token }) : new MemoryMetadataCache({ token });
+      stores.set(url, store);
+    }
+    return store;
+  };
+  let login: Promise<string> | null = null;
+
+  const bot: Bot = {
+    settings,
+    Octokit,
+    cache,
+    lock,
+    login(app) {
+      login ??= app.request('GET /app').then((res) => `${(res.data as { slug: string }).slug}[bot]`);
+      login.catch(() => (login = null));
+      return login;
+    },
+    lookup(url) {
+      const chosen = (url ?? operator).replace(/\/+$/, '');
+      // The operator's token goes to the operator's marketplace only, never to one a repository names.
+      const token = chosen === operator ? settings.marketplace.token : undefined;
+      return new MarketplaceClient({ ...settings.marketplace, url: chosen, token }, { cache: storeFor(chosen, token) });
+    },
+    allowedMarketplace(url) {
+      const u = url.replace(/\/+$/, '');
+      return u === operator || settings.allowedMarketplaces.includes(u);
+    },
+    async sync(octokit, app, repo, log) {
+      const botLogin = await bot.login(await app());
+      return lock.withLock(`${repo.owner}/${repo.repo}`.toLowerCase(), () =>
+        syncRepository(repo, { octokit, botLogin, lookup: bot.lookup, allowedMarketplace: bot.allowedMarketplace, cache, log }),
+      );
+    },
+    async close() {
+      await lock.close();
+    },
+  };
+  return bot;
+}

@@ -1,0 +1,121 @@
+/**
+ * The only place the bot calls the core's operations (check, plan an update, render). Everything
+ * else in bot/ speaks in these few types, so the core can change shape behind one file.
+ */
+import { decide } from '../src/core/analysis/policy.ts';
+import type { Report } from '../src/core/analysis/report.ts';
+import { isUpdatable } from '../src/core/analysis/updatable.ts';
+import { sameVersion as samePep440 } from '../src/core/analysis/versions.ts';
+import type { BatchEntry } from '../src/core/marketplace/schemas.ts';
+import { checkProject, planUpdate, type CheckResult, type FileChange, type PluginLookup, type ProjectFiles } from '../src/core/project/index.ts';
+import { isFileOfInterest, isSkippedDirName } from '../src/core/python/discover.ts';
+import type { RangeStrategy } from '../src/core/python/strategies.ts';
+import { renderAnnotations, renderSummary } from '../src/core/render/index.ts';
+
+export type Lookup = PluginLookup;
+export type { FileChange };
+
+export interface Checked {
+  report: Report;
+  /** Marketplace answers by package name, for release summaries and links. */
+  plugins: Record<string, BatchEntry | null>;
+  /** What planning needs (the core's check result). */
+  readonly result: CheckResult;
+}
+
+export interface PlannedUpdate {
+  package: string;
+  file: string;
+  line: number;
+  current: string | null;
+  target: string;
+  from: string;
+  to: string;
+}
+
+export interface Plan {
+  changes: FileChange[];
+  planned: PlannedUpdate[];
+  skipped: Array<{ package: string; reason: string }>;
+  /** Lock commands to run after the change (one per lockfile and tool). */
+  lock: Array<{ lockfile: string; command: string }>;
+}
+
+/** The command the bot's texts suggest for applying an update by hand. */
+const UPDATE_COMMAND = 'npx fapilog-plugins update';
+
+/** Is this repository path one the scan reads (a manifest or a lockfile, outside skipped folders)? */
+export function isManifestPath(p: string): boolean {
+  const dirs = p.split('/').slice(0, -1);
+  return isFileOfInterest(p) && !p.endsWith('pyvenv.cfg') && !dirs.some(isSkippedDirName);
+}
+
+/** Does the planner act on this entry (the same rule as `fapilog-plugins update`)? */
+export function updatable(entry: Report['plugins'][number]): boolean {
+  return isUpdatable(entry);
+}
+
+/** PEP 440 equality (`2.0` is `2.0.0`), as the analysis compares versions. */
+export function sameVersion(a: string, b: string): boolean {
+  return samePep440(a, b);
+}
+
+export async function check(files: ProjectFiles, lookup: Lookup, opts: { ignore: string[] }): Promise<Checked> {
+  const result = await checkProject({ files, lookup, ignore: opts.ignore });
+  const plugins: Record<string, BatchEntry | null> = {};
+  for (const entry of Object.values(result.plugins)) if (entry) plugins[entry.plugin.package] = entry;
+  return { report: result.report, plugins, result };
+}
+
+export async function plan(checked: Checked, names: string[], strategy: RangeStrategy): Promise<Plan> {
+  const p = await planUpdate({ check: checked.result, names, strategy });
+  return {
+    changes: p.changes,
+    planned: p.planned.map((c) => ({ package: c.package, file: c.file, line: c.line, current: c.current, target: c.target, from: c.from, to: c.to })),
+    skipped: p.skipped.map((s) => ({ package: s.package, reason: s.reason })),
+    lock: p.lock.map((l) => ({ lockfile: l.lockfile, command: l.directory ? `cd ${l.directory} && ${l.display}` : l.display })),
+  };
+}
+
+/** Nothing to free: the core plans in memory. Kept so callers need not know. */
+export async function release(_checked: Checked): Promise<void> {}
+
+export interface CheckRunAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  title: string;
+  message: string;
+}
+
+export interface CheckRunOutput {
+  conclusion: 'success' | 'failure';
+  title: string;
+  summary: string;
+  annotations: CheckRunAnnotation[];
+}
+
+/** The check run for a project: the Action's annotations and summary, failing as the Action's default (`fail-on: incompatible`). */
+export function checkRunOutput(report: Report): CheckRunOutput {
+  const { failed, failureMessage } = decide(report, 'incompatible');
+  // Paths are relative to the project root, which is the repository root.
+  const annotations = renderAnnotations(report, report.root, UPDATE_COMMAND).map((a) => ({
+    path: a.file,
+    start_line: a.startLine,
+    end_line: a.endLine ?? a.startLine,
+    ...(a.startColumn !== undefined && a.endColumn !== undefined ? { start_column: a.startColumn, end_column: a.endColumn } : {}),
+    annotation_level: a.level === 'error' ? ('failure' as const) : a.level,
+    title: a.title,
+    message: a.message,
+  }));
+  const n = report.plugins.length;
+  return {
+    conclusion: failed ? 'failure' : 'success',
+    title: failed ? (failureMessage ?? 'incompatible plugins') : `${n} plugin${n === 1 ? '' : 's'} checked`,
+    summary: renderSummary(report, { failed, failureMessage, wording: { updateCommand: UPDATE_COMMAND } }),
+    annotations,
+  };
+}

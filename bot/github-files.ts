@@ -1,0 +1,161 @@
+/**
+ * A repository at one commit as the core's ProjectFiles: one recursive tree request lists every
+ * file, and only the blobs the core asks for (manifests, lockfiles, the config) are fetched. Trees
+ * of a commit and blobs are immutable, so both are remembered by SHA for the life of the process:
+ * a later sweep of an unchanged repository asks GitHub for neither.
+ */
+import { z } from 'zod';
+import type { ProjectEntry, ProjectFiles } from '../src/core/project/files.ts';
+import type { Octokit } from './octokit.ts';
+
+const Tree = z.object({
+  sha: z.string(),
+  truncated: z.boolean(),
+  tree: z.array(
+    z.object({
+      path: z.string(),
+      mode: z.string(),
+      type: z.string(),
+      sha: z.string(),
+      size: z.number().int().nonnegative().optional(),
+    }),
+  ),
+});
+
+const Blob = z.object({ sha: z.string(), size: z.number().int().nonnegative(), encoding: z.string(), content: z.string() });
+
+/** Regular files only: 100644 and 100755 (not symlinks 120000, not submodules 160000). */
+const REGULAR = new Set(['100644', '100755']);
+
+/** A bounded map that forgets the least recently used entry (by count and by bytes). */
+export class Lru<V> {
+  readonly #map = new Map<string, { value: V; bytes: number }>();
+  #bytes = 0;
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  constructor(maxEntries: number, maxBytes: number) {
+    this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
+  }
+  get(key: string): V | undefined {
+    const hit = this.#map.get(key);
+    if (!hit) return undefined;
+    this.#map.delete(key);
+    this.#map.set(key, hit);
+    return hit.value;
+  }
+  set(key: string, value: V, bytes: number): void {
+    if (bytes > this.maxBytes) return;
+    const old = this.#map.get(key);
+    if (old) {
+      this.#bytes -= old.bytes;
+      this.#map.delete(key);
+    }
+    this.#map.set(key, { value, bytes });
+    this.#bytes += bytes;
+    for (const [k, v] of this.#map) {
+      if (this.#map.size <= this.maxEntries && this.#bytes <= this.maxBytes) break;
+      this.#map.delete(k);
+      this.#bytes -= v.bytes;
+    }
+  }
+}
+
+interface TreeListing {
+  sha: string;
+  entries: ProjectEntry[];
+  shas: Map<string, string>;
+  modes: Map<string, string>;
+  truncated: boolean;
+}
+
+/** What one bot process remembers between sweeps: only immutable things, by SHA. */
+export class GitCache {
+  readonly trees = new Lru<TreeListing>(200, 64 * 1024 * 1024);
+  readonly blobs = new Lru<Uint8Array>(2000, 64 * 1024 * 1024);
+}
+
+export class GitHubProjectFiles implements ProjectFiles {
+  readonly label: string;
+  readonly #octokit: Octokit;
+  readonly #owner: string;
+  readonly #repo: string;
+  readonly #commit: string;
+  readonly #cache: GitCache;
+  #listing: Promise<TreeListing> | null = null;
+
+  constructor(octokit: Octokit, owner: string, repo: string, commit: string, cache: GitCache) {
+    this.#octokit = octokit;
+    this.#cache = cache;
+    this.#owner = owner;
+    this.#repo = repo;
+    this.#commit = commit;
+    this.label = `${owner}/${repo}@${commit.slice(0, 7)}`;
+  }
+
+  /** True when GitHub cut the tree short (over 100,000 entries): files past the cut are not seen. */
+  async truncated(): Promise<boolean> {
+    return (await this.#tree()).truncated;
+  }
+
+  /** The root tree's SHA: the base of a commit that changes a few files. */
+  async treeSha(): Promise<string> {
+    return (await this.#tree()).sha;
+  }
+
+  /** File modes by path (100644, 100755), so a commit keeps them. */
+  async modes(): Promise<Map<string, string>> {
+    return (await this.#tree()).modes;
+  }
+
+  async list(): Promise<ProjectEntry[]> {
+    return (await this.#tree()).entries;
+  }
+
+  async read(path: string): Promise<Uint8Array | null> {
+    const sha = (await this.#tree()).shas.get(path);
+    if (sha === undefined) return null;
+    const cached = this.#cache.blobs.get(sha);
+    if (cached) return cached;
+    const res = await this.#octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+      owner: this.#owner,
+      repo: this.#repo,
+      file_sha: sha,
+    });
+    const blob = Blob.parse(res.data);
+    if (blob.encoding !== 'base64') throw new Error(`GitHub sent blob ${sha} as ${blob.encoding}, not base64`);
+    const bytes = new Uint8Array(Buffer.from(blob.content, 'base64'));
+    this.#cache.blobs.set(sha, bytes, bytes.byteLength);
+    return bytes;
+  }
+
+  #tree(): Promise<TreeListing> {
+    this.#listing ??= this.#fetchTree();
+    return this.#listing;
+  }
+
+  async #fetchTree(): Promise<TreeListing> {
+    const key = `${this.#owner}/${this.#repo}@${this.#commit}`;
+    const cached = this.#cache.trees.get(key);
+    if (cached) return cached;
+    const res = await this.#octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+      owner: this.#owner,
+      repo: this.#repo,
+      tree_sha: this.#commit,
+      recursive: '1',
+    });
+    const tree = Tree.parse(res.data);
+    const entries: ProjectEntry[] = [];
+    const shas = new Map<string, string>();
+    const modes = new Map<string, string>();
+    for (const e of tree.tree) {
+      if (e.type !== 'blob' || !REGULAR.has(e.mode)) continue;
+      entries.push({ path: e.path, size: e.size ?? 0 });
+      shas.set(e.path, e.sha);
+      modes.set(e.path, e.mode);
+    }
+    const listing = { sha: tree.sha, entries, shas, modes, truncated: tree.truncated };
+    this.#cache.trees.set(key, listing, entries.reduce((n, e) => n + e.path.length + 48, 0));
+    return listing;
+  }
+}

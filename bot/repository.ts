@@ -1,0 +1,310 @@
+/**
+ * One repository brought in line with the marketplace: read the default branch through the git
+ * tree, check it with the core, plan one change per plugin (or group), and make GitHub match:
+ * open, update in place, leave alone (a person pushed), or close what is no longer needed.
+ * Everything it remembers lives in GitHub (branches, PR markers, the bot's issues), so any
+ * instance can run it; a sync that finds nothing new sends no write at all.
+ */
+import type { PluginEntry } from '../src/core/analysis/report.ts';
+import { packageName } from '../src/core/names.ts';
+import { BotConfig, CONFIG_PATH, ConfigError, MAX_CONFIG_BYTES, parseConfig } from './config.ts';
+import * as engine from './engine.ts';
+import { GitCache, GitHubProjectFiles } from './github-files.ts';
+import { configIssue, fapilogUpgradeIssue, keepIssue, type OpenIssue } from './issues.ts';
+import { code, text } from './markdown.ts';
+import { readIssueKind, readPrState, withPrState, type IssueKind, type PrState } from './marker.ts';
+import type { Octokit } from './octokit.ts';
+import { commitMessage, handsOffComment, obsoleteComment, prBody, prTitle, type Unit } from './pr-text.ts';
+import { BRANCH_PREFIX, createCommit, deleteBranch, setBranch, type Repo } from './writer.ts';
+
+export interface Log {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+export interface SyncDeps {
+  octokit: Octokit;
+  /** `<app slug>[bot]`: the author of the bot's pull requests and issues. */
+  botLogin: string;
+  /** The marketplace for a repository: the operator's, or one the repository's config names (if allowed). */
+  lookup(url: string | undefined): engine.Lookup;
+  allowedMarketplace(url: string): boolean;
+  cache: GitCache;
+  log: Log;
+}
+
+export interface SyncResult {
+  repo: string;
+  status: 'synced' | 'disabled' | 'invalid-config' | 'empty';
+  opened: string[];
+  updated: string[];
+  closed: string[];
+  /** Pull requests a person pushed to (left alone). */
+  handsOff: string[];
+  /** Updates not proposed because the open-PR limit is reached. */
+  deferred: string[];
+  issues: Partial<Record<IssueKind, string>>;
+}
+
+interface OurPr {
+  number: number;
+  title: string;
+  body: string;
+  state: PrState;
+}
+
+function status(err: unknown): number | undefined {
+  return (err as { status?: number }).status;
+}
+
+export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
+  const { octokit } = deps;
+  const base = { owner: repo.owner, repo: repo.repo };
+  const result: SyncResult = { repo: `${repo.owner}/${repo.repo}`, status: 'synced', opened: [], updated: [], closed: [], handsOff: [], deferred: [], issues: {} };
+
+  let head: string;
+  try {
+    const ref = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref: `heads/${repo.defaultBranch}` });
+    head = (ref.data as { object: { sha: string } }).object.sha;
+  } catch (err) {
+    // 409: an empty repository; 404: no such branch yet.
+    if (status(err) === 409 || status(err) === 404) return { ...result, status: 'empty' };
+    throw err;
+  }
+  const files = new GitHubProjectFiles(octokit, repo.owner, repo.repo, head, deps.cache);
+
+  const mine = await octokit.paginate('GET /repos/{owner}/{repo}/issues', { ...base, state: 'open', creator: deps.botLogin, per_page: 100 });
+  const prs = new Map<string, OurPr>();
+  const issues = new Map<IssueKind, OpenIssue>();
+  for (const item of mine) {
+    if (item.pull_request) {
+      const state = readPrState(item.body);
+      if (state) prs.set(state.branch, { number: item.number, title: item.title, body: item.body ?? '', state });
+    } else {
+      const kind = readIssueKind(item.body);
+      if (kind && !issues.has(kind)) issues.set(kind, { number: item.number, title: item.title, body: item.body ?? null });
+    }
+  }
+
+  let config: BotConfig;
+  try {
+    const listed = (await files.list()).find((e) => e.path === CONFIG_PATH);
+    // Refused before it is fetched: the bot reads no more than it must.
+    if (listed && listed.size > MAX_CONFIG_BYTES) throw new ConfigError(null, `the file is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
+    config = parseConfig(listed ? await files.read(CONFIG_PATH) : null);
+    const url = config['marketplace-url'];
+    if (url !== undefined && !deps.allowedMarketplace(url)) {
+      throw new ConfigError('marketplace-url', `${url} is not a marketplace this bot is allowed to use (its operator sets FAPILOG_BOT_ALLOWED_MARKETPLACES)`);
+    }
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    deps.log.warn(`${result.repo}: ${CONFIG_PATH}: ${err.message}`);
+    const action = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), configIssue(err));
+    return { ...result, status: 'invalid-config', issues: { 'invalid-config': action } };
+  }
+  const fixed = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), null);
+  if (fixed !== 'unchanged') result.issues['invalid-config'] = fixed;
+  if (!config.enabled) return { ...result, status: 'disabled' };
+
+  if (await files.truncated()) deps.log.warn(`${result.repo}: GitHub cut the tree short (too many files); manifests past the cut are not seen`);
+  const checked = await engine.check(files, deps.lookup(config['marketplace-url']), { ignore: config.ignore });
+  try {
+    const report = checked.report;
+    const units = unitsOf(report.plugins, config);
+
+    const heads = prs.size > 0 ? await branchHeads(octokit, repo) : new Map<string, string>();
+    const treeSha = await files.treeSha();
+    const modes = await files.modes();
+
+    // Closing first: a closed pull request frees a place under the limit.
+    // Wanted: a unit whose plan changes a file (one that only a lockfile would follow has nothing to commit).
+    const desired = new Map<string, { unit: Unit; packages: string[]; plan: engine.Plan }>();
+    for (const u of units.values()) {
+      const plan = await engine.plan(checked, u.packages, config.strategy);
+      const packages = [...new Set(plan.planned.map((p) => p.package))];
+      if (plan.changes.length > 0 && packages.length > 0) desired.set(u.unit.branch, { unit: u.unit, packages, plan });
+    }
+    for (const [branch, pr] of [...prs].sort(([a], [b]) => a.localeCompare(b))) {
+      if (desired.has(branch)) continue;
+      const current = heads.get(branch);
+      // A person's commits are theirs: a pull request someone pushed to is never closed by the bot.
+      if (current !== undefined && current !== pr.state.head) {
+        result.handsOff.push(branch);
+        continue;
+      }
+      const reasons = obsoleteReasons(pr.state, report.plugins, config, repo.defaultBranch);
+      await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...base, issue_number: pr.number, body: obsoleteComment(reasons) });
+      await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
+        ...base,
+        pull_number: pr.number,
+        state: 'closed',
+        body: withPrState(pr.body, { ...pr.state, closedByBot: true }),
+      });
+      if (current !== undefined) await deleteBranch(octokit, repo, branch);
+      prs.delete(branch);
+      result.closed.push(branch);
+    }
+
+    let open = prs.size;
+    for (const [branch, want] of [...desired].sort(([a], [b]) => a.localeCompare(b))) {
+      const existing = prs.get(branch);
+      if (existing) {
+        const current = heads.get(branch);
+        if (current !== undefined && current !== existing.state.head) {
+          if (existing.state.handsOff !== current) {
+            await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+              ...base,
+              issue_number: existing.number,
+              body: handsOffComment(branch, current, existing.state.head),
+            });
+            await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
+              ...base,
+              pull_number: existing.number,
+              body: withPrState(existing.body, { ...existing.state, handsOff: current }),
+            });
+          }
+          result.handsOff.push(branch);
+          continue;
+        }
+        const plan = want.plan;
+        if (sameTargets(existing.state.plugins, plan)) continue;
+        const commit = await createCommit(octokit, repo, { base: head, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
+        await setBranch(octokit, repo, branch, commit, current !== undefined);
+        const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: head, head: commit, handsOff: null, closedByBot: false };
+        await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
+          ...base,
+          pull_number: existing.number,
+          title: prTitle(want.unit, plan, config['commit-message-prefix']),
+          body: prBody({ unit: want.unit, plan, report, plugins: checked.plugins, state, defaultBranch: repo.defaultBranch }),
+        });
+        result.updated.push(branch);
+        continue;
+      }
+
+      if (open >= config['open-pull-requests-limit']) {
+        result.deferred.push(branch);
+        continue;
+      }
+      const refused = await refusedVersions(octokit, repo, branch);
+      let plan = want.plan;
+      const allowed = want.packages.filter((p) => !plan.planned.some((x) => x.package === p && refused.has(`${p}@${x.target}`)));
+      if (allowed.length === 0) continue;
+      if (allowed.length < want.packages.length) plan = await engine.plan(checked, allowed, config.strategy);
+      if (plan.changes.length === 0) continue;
+      const commit = await createCommit(octokit, repo, { base: head, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
+      await setBranch(octokit, repo, branch, commit, false);
+      const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: head, head: commit, handsOff: null, closedByBot: false };
+      const pr = await octokit.request('POST /repos/{owner}/{repo}/pulls', {
+        ...base,
+        title: prTitle(want.unit, plan, config['commit-message-prefix']),
+        head: branch,
+        base: repo.defaultBranch,
+        body: prBody({ unit: want.unit, plan, report, plugins: checked.plugins, state, defaultBranch: repo.defaultBranch }),
+      });
+      const number = pr.data.number;
+      if (config.labels.length > 0 || config.assignees.length > 0) {
+        await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+          ...base,
+          issue_number: number,
+          ...(config.labels.length > 0 ? { labels: config.labels } : {}),
+          ...(config.assignees.length > 0 ? { assignees: config.assignees } : {}),
+        });
+      }
+      if (config.reviewers.length > 0) {
+        const teams = config.reviewers.filter((r) => r.includes('/')).map((r) => r.split('/')[1]!);
+        const users = config.reviewers.filter((r) => !r.includes('/'));
+        await octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
+          ...base,
+          pull_number: number,
+          ...(users.length > 0 ? { reviewers: users } : {}),
+          ...(teams.length > 0 ? { team_reviewers: teams } : {}),
+        });
+      }
+      open += 1;
+      result.opened.push(branch);
+    }
+
+    const held = report.plugins.filter((p) => p.status === 'held-back');
+    const upgrade = config['propose-fapilog-upgrade'] && held.length > 0 ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version) : null;
+    const action = await keepIssue(octokit, repo, 'fapilog-upgrade', issues.get('fapilog-upgrade'), upgrade);
+    if (action !== 'unchanged') result.issues['fapilog-upgrade'] = action;
+    return result;
+  } finally {
+    await engine.release(checked);
+  }
+}
+
+interface UnitPlan {
+  unit: Unit;
+  packages: string[];
+}
+
+/** Updatable plugins by pull request: a named group, or the package alone. */
+function unitsOf(plugins: PluginEntry[], config: BotConfig): Map<string, UnitPlan> {
+  const groupOf = new Map<string, string>();
+  for (const [group, members] of Object.entries(config.groups)) for (const m of members) groupOf.set(packageName(m), group);
+  const units = new Map<string, UnitPlan>();
+  for (const p of plugins) {
+    if (!engine.updatable(p)) continue;
+    const group = groupOf.get(p.package);
+    const key = group ?? p.package;
+    const unit = units.get(key) ?? { unit: { key, group: group !== undefined, branch: `${BRANCH_PREFIX}${key}` }, packages: [] };
+    if (!unit.packages.includes(p.package)) unit.packages.push(p.package);
+    units.set(key, unit);
+  }
+  return units;
+}
+
+function targetsOf(plan: engine.Plan): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of [...plan.planned].sort((a, b) => a.package.localeCompare(b.package))) out[p.package] = p.target;
+  return out;
+}
+
+function sameTargets(a: Record<string, string>, plan: engine.Plan): boolean {
+  const b = targetsOf(plan);
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
+function dedupe(entries: PluginEntry[]): PluginEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => (seen.has(e.package) ? false : (seen.add(e.package), true)));
+}
+
+/** Why a pull request of ours is no longer wanted, one line per plugin in it. */
+function obsoleteReasons(state: PrState, plugins: PluginEntry[], config: BotConfig, defaultBranch: string): string[] {
+  const ignored = new Set(config.ignore.map(packageName));
+  return Object.entries(state.plugins).map(([pkg, target]) => {
+    const entries = plugins.filter((p) => p.package === pkg);
+    const name = code(pkg);
+    if (ignored.has(pkg)) return `${name} is ignored in ${code(CONFIG_PATH)}.`;
+    if (entries.length === 0) return `${name} is no longer a dependency on ${code(defaultBranch)}.`;
+    const e = entries[0]!;
+    if ((e.current !== null && engine.sameVersion(e.current, target)) || e.status === 'up-to-date') return `${name} is already at ${code(e.current ?? target)} on ${code(defaultBranch)}.`;
+    if (e.latestCompatible === null) return `${name}: no release works with fapilog ${code(e.currentCompatibility ?? '?')} any more (${text(e.note)}).`;
+    return `${name}: ${text(e.note)}`;
+  });
+}
+
+/** Our branches and their heads: one request for all of them. */
+async function branchHeads(octokit: Octokit, repo: Repo): Promise<Map<string, string>> {
+  const refs = await octokit.paginate('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', { owner: repo.owner, repo: repo.repo, ref: `heads/${BRANCH_PREFIX}`, per_page: 100 });
+  const out = new Map<string, string>();
+  for (const r of refs as Array<{ ref: string; object: { sha: string } }>) out.set(r.ref.replace(/^refs\/heads\//, ''), r.object.sha);
+  return out;
+}
+
+/** `package@version` that a person refused: our closed, unmerged pull requests on this branch that the bot did not close itself. */
+async function refusedVersions(octokit: Octokit, repo: Repo, branch: string): Promise<Set<string>> {
+  const closed = await octokit.paginate('GET /repos/{owner}/{repo}/pulls', { owner: repo.owner, repo: repo.repo, state: 'closed', head: `${repo.owner}:${branch}`, per_page: 100 });
+  const out = new Set<string>();
+  for (const pr of closed) {
+    if (pr.merged_at) continue;
+    const state = readPrState(pr.body);
+    if (!state || state.closedByBot || state.branch !== branch) continue;
+    for (const [pkg, version] of Object.entries(state.plugins)) out.add(`${pkg}@${version}`);
+  }
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * Fault injection: the server process is killed (SIGKILL) at random points while publishes are
+ * in flight, then restarted, a bounded number of times. Every time, the database and the files
+ * on disk agree (every file row has its file with that size and sha256, every file has its row,
+ * every release has files), and every publish that was acknowledged (201) survived.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
+import { Store } from '../../../server/store.ts';
+import { metadataFor, publish, wheelFor } from '../util.ts';
+
+const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
+const KILLS = 12;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+async function start(dir: string): Promise<{ child: ChildProcess; api: string }> {
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dir, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const api = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(`${m[1]}/api/v1`);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening`)));
+  });
+  return { child, api };
+}
+
+/** Database and disk agree; returns the versions stored. */
+function checkConsistent(dir: string, when: string): Set<string> {
+  const db = new DatabaseSync(path.join(dir, 'marketplace.sqlite'));
+  try {
+    const files = db.prepare('SELECT f.package, f.filename, f.sha256, f.size, r.version FROM files f JOIN releases r ON r.id = f.release_id').all() as Array<{
+      package: string;
+      filename: string;
+      sha256: string;
+      size: number;
+      version: string;
+    }>;
+    for (const f of files) {
+      const p = path.join(dir, 'files', f.package, f.filename);
+      assert.ok(fs.existsSync(p), `${when}: row without file ${f.filename}`);
+      const data = fs.readFileSync(p);
+      assert.equal(data.length, Number(f.size), `${when}: size of ${f.filename}`);
+      assert.equal(createHash('sha256').update(data).digest('hex'), f.sha256, `${when}: sha256 of ${f.filename}`);
+    }
+    const known = new Set(files.map((f) => `${f.package}/${f.filename}`));
+    const filesDir = path.join(dir, 'files');
+    for (const pkg of fs.readdirSync(filesDir)) {
+      for (const name of fs.readdirSync(path.join(filesDir, pkg))) {
+        assert.ok(known.has(`${pkg}/${name}`), `${when}: file without row (or a leftover temp file after restart): ${pkg}/${name}`);
+      }
+    }
+    const bare = db.prepare('SELECT COUNT(*) AS n FROM releases r WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.release_id = r.id)').get() as { n: number };
+    assert.equal(Number(bare.n), 0, `${when}: a release without files`);
+    const empty = db.prepare('SELECT COUNT(*) AS n FROM plugins p WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.plugin_id = p.id)').get() as { n: number };
+    assert.equal(Number(empty.n), 0, `${when}: a plugin without releases`);
+    return new Set(files.map((f) => f.version));
+  } finally {
+    db.close();
+  }
+}
+
+test(`killed ${KILLS} times during publishes, the database and the files agree after every restart`, { timeout: 180_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-kill-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const seedStore = new Store(dir);
+  const token = seedStore.createToken('crasher');
+  seedStore.close();
+  const seed = Number(process.env['FAPILOG_KILL_SEED'] ?? Date.now() % 100_000);
+  t.diagnostic(`seed ${seed} (FAPILOG_KILL_SEED to replay)`);
+  const random = rng(seed);
+  const acknowledged: string[] = [];
+  let version = 0;
+  let { child, api } = await start(dir);
+  try {
+    for (let kill = 0; kill < KILLS; kill++) {
+      // Two publishers in parallel, each a wheel and an sdist, until the process dies.
+      let alive = true;
+      const publisher = async () => {
+        while (alive) {
+          const v = `1.${kill}.${version++}`;
+          const wheel = wheelFor('crash', v, { summary: `release ${v} `.repeat(200) });
+          const sdist = { filename: `fapilog_crash-${v}.tar.gz`, data: new Uint8Array([0x1f, 0x8b, ...Buffer.from(`sdist ${v}`.repeat(5000))]) };
+          try {
+            const r = await publish(api, 'crash', metadataFor('crash', v, [wheel, sdist]), [wheel, sdist], token);
+            if (r.status === 201) acknowledged.push(v);
+            else assert.fail(`publish ${v}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+          } catch (err) {
+            if (err instanceof assert.AssertionError) throw err;
+            return; // the connection died with the server
+          }
+        }
+      };
+      const publishers = [publisher(), publisher()];
+      await new Promise((r) => setTimeout(r, 20 + Math.floor(random() * 300)));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      alive = false;
+      await Promise.all(publishers);
+
+      ({ child, api } = await start(dir));
+      const stored = checkConsistent(dir, `after kill ${kill + 1}`);
+      for (const v of acknowledged) assert.ok(stored.has(v), `acknowledged ${v} survived kill ${kill + 1}`);
+    }
+    assert.ok(acknowledged.length > 0, 'some publishes completed between kills');
+    t.diagnostic(`${acknowledged.length} publishes acknowledged across ${KILLS} kills`);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  checkConsistent(dir, 'after the final clean stop');
+});
