@@ -21,13 +21,14 @@ export const DOCS_FILE = fileURLToPath(new URL('../docs/cli.md', import.meta.url
 const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
   ok: 'success',
   problems: 'the command ran and found problems (for example outdated, incompatible or yanked plugins, or a failed validation)',
-  error: 'usage error (unknown command or option, bad option value) or runtime error (marketplace unreachable with nothing cached, offline cache miss, invalid response); printed as one line on stderr, with a stack trace only under `--debug`',
+  error: 'usage error (unknown command or option, bad option value) or runtime error (marketplace unreachable with nothing cached, offline cache miss, invalid response); printed as one line on stderr (and as `{"error": {"code", "message"}}` on stdout under `--json`), with a stack trace only under `--debug`',
 };
 
 /** Environment variables the CLI reads besides those bound to options. */
 const OTHER_ENV: Array<[string, string]> = [
   ['NO_COLOR', 'when set to a non-empty value, output has no colour (an empty `NO_COLOR=` does not count, as no-color.org says); colour is otherwise used only when stdout is a terminal'],
-  ['COLUMNS', 'table width on a terminal that does not report its own (default 100); output to a pipe or a file is never cut short'],
+  ['COLUMNS', 'table width on a terminal (default: the width the terminal reports, else 100); in a narrow one columns are left out or moved under their row, by priority; output to a pipe or a file is never cut short'],
+  ['INIT_CWD', 'set by npm: under `npm run cli -- ...` in a checkout, paths are relative to the directory npm was called from, not the package root'],
   ['XDG_CACHE_HOME', `base of the default cache directory on Linux (\`$XDG_CACHE_HOME/fapilog-plugins\`, else \`~/.cache/fapilog-plugins\`); macOS uses \`~/Library/Caches/fapilog-plugins\`, Windows \`%LOCALAPPDATA%\\fapilog-plugins\\cache\``],
 ];
 
@@ -36,6 +37,14 @@ const ENV_DEFAULTS: Record<string, string> = {
   [ENV.token]: 'none (anonymous reads; publishing, yanking and rating need a token)',
   [ENV.cache]: 'the user cache directory (see `XDG_CACHE_HOME`)',
 };
+
+/** What every command shares: how a project is named, and what scripts can rely on. */
+const COMMON_NOTES = [
+  '- **Projects.** Every command that works on a project (`outdated`, `update`, `install`, `publish`, `version`) takes it as a positional `[path]`, relative to the current directory (default: the current directory); `--path <path>` is an alias. `update [path] [names...]` takes the first word as the path when it is `.` or `..`, contains a `/`, or names an existing directory; with `--path`, every word is a plugin name.',
+  '- **Lists.** `--ignore` takes comma-separated names (`--ignore loki,otel`), like the Action\'s `ignore` input, and may be repeated; it never takes the path after it.',
+  '- **`--json`.** stdout holds one JSON document. An error is one too: `{"error": {"code": "...", "message": "..."}}` on stdout, as well as the `error: ...` line on stderr. `code` is stable: `usage` for a bad command line, the marketplace\'s or the core\'s error code otherwise (`install-refused`, `invalid-fapilog-version`, `project-not-found`, `not-found` for an unknown plugin or release, the server\'s `not_found`...), else `error`.',
+  '- **Hints.** Fix commands the CLI and the Action print are `npx fapilog-plugins@<version> ...`: they work without a checkout or an install, and run the release that gave the advice.',
+];
 
 /** How every command reaches the marketplace; the numbers come from the client's own defaults. */
 const MARKETPLACE_NOTES = [
@@ -147,6 +156,10 @@ export function renderCliDocs(): string {
     '| Code | Meaning |',
     '| --- | --- |',
     ...(Object.entries(EXIT) as Array<[keyof typeof EXIT, ExitCode]>).map(([key, value]) => `| ${value} | ${cell(EXIT_MEANINGS[key])} |`),
+    '',
+    '## Projects, lists, JSON and hints',
+    '',
+    ...COMMON_NOTES,
     '',
     '## Talking to the marketplace',
     '',

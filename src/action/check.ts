@@ -4,7 +4,6 @@
  * these to GitHub, so everything here is testable as plain functions.
  */
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Report } from '../core/analysis/report.ts';
 import type { MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
@@ -13,7 +12,7 @@ import { MarketplaceError } from '../core/marketplace/errors.ts';
 import { checkProject, DiskProjectFiles } from '../core/project/index.ts';
 import type { Annotation } from '../core/render/annotations.ts';
 import type { FailOn } from '../core/analysis/policy.ts';
-import { InputError } from './inputs.ts';
+import { InputError, insideWorkspace } from './inputs.ts';
 import { renderCheck, type CheckOutputs } from './outcome.ts';
 
 export { renderCheck, reportOutputs } from './outcome.ts';
@@ -71,7 +70,7 @@ export class ActionError extends Error {
 }
 
 async function projectRoot(config: CheckConfig): Promise<string> {
-  const root = path.resolve(config.workspace, config.path);
+  const root = insideWorkspace(config.workspace, config.path, 'path');
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new InputError('path', `${config.path} is not a directory in the workspace`);
   return root;

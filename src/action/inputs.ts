@@ -3,6 +3,8 @@
  * follow (test/action/metadata.test.ts keeps them equal). Inputs arrive as strings ('' when not
  * given); each is validated by zod and a bad one is reported by its kebab-case name.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { isValid as validPep440 } from '../core/pep440/index.ts';
 import { z } from 'zod';
 import { FAIL_ON } from '../core/analysis/policy.ts';
@@ -73,7 +75,7 @@ interface InputDoc {
 /** What action.yml and the docs say about each input. Order is the order of the docs table. */
 export const INPUT_DOCS = {
   command: { description: 'What to run: `check` (report on the plugins a project pins) or `publish` (upload built plugin files).', default: 'check' },
-  path: { description: 'Project directory to check, relative to the workspace.', default: '.' },
+  path: { description: 'Project directory, relative to the workspace; it must stay inside the workspace.', default: '.' },
   'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`, then the public marketplace.`, default: '' },
   token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`, default: '' },
   'fapilog-version': { description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.', default: '' },
@@ -83,7 +85,7 @@ export const INPUT_DOCS = {
   'packages-dir': { description: '`publish`: directory with the built wheel and sdist, relative to `path`.', default: 'dist' },
   'dry-run': { description: '`publish`: validate and show what would be uploaded, without uploading.', default: 'false' },
   strict: { description: '`publish`: treat validation warnings as errors.', default: 'false' },
-  build: { description: '`publish`: build the wheel and sdist (`python -m build`) before publishing.', default: 'false' },
+  build: { description: '`publish`: build the wheel and sdist (`python -m build`, with `python3` when there is no `python` on PATH) before publishing.', default: 'false' },
 } as const satisfies Record<string, InputDoc>;
 
 export type InputName = keyof typeof INPUT_DOCS;
@@ -112,7 +114,7 @@ export const OUTPUT_DOCS = {
   'has-problems': '`true` when any plugin is outdated, held back, incompatible or yanked.',
   version: '`publish`: the version published (or that would be).',
   status: '`publish`: `published`, `unchanged`, `dry-run` or `failed`.',
-  url: '`publish`: the marketplace page of the release.',
+  url: '`publish`: the API URL of the release (`<marketplace-url>/plugins/<name>/versions/<version>`, its JSON record), when it was published or already was (`published`, `unchanged`); empty otherwise.',
 } as const;
 export type OutputName = keyof typeof OUTPUT_DOCS;
 
@@ -123,6 +125,31 @@ export class InputError extends Error {
     this.name = 'InputError';
     this.input = input;
   }
+}
+
+/**
+ * A path input resolved against the workspace, which it must stay inside: the Action reads and
+ * annotates the repository it was given, not the runner's other files (`path: ../..`, `/etc`).
+ * Symlinks count by where they lead.
+ */
+export function insideWorkspace(workspace: string, given: string, input: InputName, base: string = workspace): string {
+  const root = path.resolve(workspace);
+  const target = path.resolve(base, given);
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const within = (dir: string, p: string) => {
+    const rel = path.relative(dir, p);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  if (!within(root, target) || !within(real(root), real(target))) {
+    throw new InputError(input, `${given} is outside the workspace (${root}); give a path inside the repository`);
+  }
+  return target;
 }
 
 /** `raw` maps each input name to its string value ('' or missing when not given). */

@@ -6,7 +6,7 @@
 import { decide, type FailOn } from '../core/analysis/policy.ts';
 import { PROBLEM_STATUSES, type Report, type Status } from '../core/analysis/report.ts';
 import type { MarketplaceSettings } from '../core/config.ts';
-import { renderAnnotations, type Annotation } from '../core/render/annotations.ts';
+import { renderAnnotations, workspacePath, type Annotation } from '../core/render/annotations.ts';
 import type { OutputName } from './inputs.ts';
 import { renderSummary, type SummaryWording } from '../core/render/summary.ts';
 
@@ -33,6 +33,33 @@ export function reportOutputs(report: Report): CheckOutputs {
   };
 }
 
+/** The warning the analysis adds for a stale cache: the Action says it once, its own way. */
+export const STALE_WARNING = 'the marketplace could not be reached; some results come from a stale cached copy';
+
+/**
+ * The report as the Action shows it in the log and the summary: file paths relative to the
+ * workspace (`app/requirements.txt`), as the annotations must have them, so the three agree;
+ * and without the stale-cache warning, which the runner's one warning and the summary's
+ * banner already give. The `report` output keeps the project-relative paths of the contract.
+ */
+export function forWorkspace(report: Report, workspace: string): Report {
+  const file = (f: string) => workspacePath(report, f, workspace);
+  const fileLine = (s: string | null) => {
+    if (s === null) return s;
+    const m = /^(.*?)(:\d+)?$/.exec(s);
+    // `from` may name no file (`--fapilog-version`): only what exists under the root is rewritten.
+    return m?.[1] && (report.manifests.includes(m[1]) || report.lockfiles.includes(m[1])) ? `${file(m[1])}${m[2] ?? ''}` : s;
+  };
+  return {
+    ...report,
+    fapilog: { ...report.fapilog, from: fileLine(report.fapilog.from) },
+    manifests: report.manifests.map(file),
+    lockfiles: report.lockfiles.map(file),
+    plugins: report.plugins.map((p) => ({ ...p, location: { ...p.location, file: file(p.location.file) } })),
+    warnings: report.marketplace.stale ? report.warnings.filter((w) => w !== STALE_WARNING) : report.warnings,
+  };
+}
+
 /** Everything the runner shows for a finished report; pure, so tests feed it hand-built reports. */
 export function renderCheck(
   report: Report,
@@ -41,7 +68,7 @@ export function renderCheck(
   const { failed, failureMessage } = decide(report, config.failOn);
   return {
     outputs: reportOutputs(report),
-    summaryMarkdown: renderSummary(report, { failed, failureMessage, cacheDir: config.settings.cacheDir, wording: ACTION_WORDING }),
+    summaryMarkdown: renderSummary(forWorkspace(report, config.workspace), { failed, failureMessage, cacheDir: config.settings.cacheDir, wording: ACTION_WORDING }),
     annotations: renderAnnotations(report, config.workspace),
     failed,
     failureMessage,

@@ -4,7 +4,9 @@
  * every finding). No @actions imports here: the runner passes @actions/exec as `deps.exec` and
  * sets the outputs, the summary and the step's failure from the returned result.
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { ENV, type MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
 import { executePublish } from '../core/publish/execute.ts';
@@ -27,6 +29,8 @@ export interface PublishConfig {
 
 export interface PublishDeps {
   exec?: (cmd: string, args: string[], opts?: { cwd?: string }) => Promise<number>;
+  /** Whether a command is on PATH (default: a search of process.env.PATH). */
+  which?: (cmd: string) => string | null;
   log: (line: string) => void;
   /** Trusted publishing (GitHub OIDC), tried when no token is given. */
   oidc?: OidcDeps;
@@ -45,6 +49,29 @@ export interface PublishResult {
 
 /** How the runner got the token, for 401/403 messages (the value itself never appears). */
 const CREDENTIAL = `token given to the action (\`token\` input or ${ENV.token})`;
+
+/** The executable `cmd` names on PATH, or null (what a shell would run). */
+export function findOnPath(cmd: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, cmd);
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** `python`, else `python3` (Debian and macOS runners without setup-python have only that), else null. */
+export function pythonCommand(which: (cmd: string) => string | null): 'python' | 'python3' | null {
+  if (which('python')) return 'python';
+  if (which('python3')) return 'python3';
+  return null;
+}
 
 export function tagFromRef(ref: string | undefined): string | undefined {
   return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
@@ -75,16 +102,18 @@ export async function publishMain(config: PublishConfig, deps: PublishDeps): Pro
 
   if (config.build && (await isEmpty(config.packagesDir))) {
     if (!deps.exec) return failed('build: true needs a command runner, and none was given', null);
+    const python = pythonCommand(deps.which ?? ((cmd) => findOnPath(cmd)));
+    if (!python) return failed('build: true needs Python, and neither `python` nor `python3` is on PATH (add actions/setup-python before this step)', null);
     const args = ['-m', 'build', '--outdir', config.packagesDir, config.projectDir];
-    log(`building: python ${args.join(' ')}`);
+    log(`building: ${python} ${args.join(' ')}`);
     let code: number;
     try {
-      code = await deps.exec('python', args, { cwd: config.projectDir });
+      code = await deps.exec(python, args, { cwd: config.projectDir });
     } catch (err) {
       // @actions/exec rejects on a non-zero exit (and when python cannot be started).
-      return failed(`python -m build failed: ${(err as Error).message.split('\n')[0]}; is \`build\` installed (pip install build)?`, null);
+      return failed(`${python} -m build failed: ${(err as Error).message.split('\n')[0]}; is \`build\` installed (pip install build)?`, null);
     }
-    if (code !== 0) return failed(`python -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
+    if (code !== 0) return failed(`${python} -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
   }
 
   const client = new MarketplaceClient(config.settings, { warn: (m) => log(`warning: ${m}`) });

@@ -3,15 +3,15 @@
  * command, and writes outputs, the job summary, annotations and the step's result. Every decision
  * lives in check.ts / publish.ts, which the tests and the CLI share.
  */
-import path from 'node:path';
 import * as core from '@actions/core';
 import { exec } from '@actions/exec';
 import { z } from 'zod';
 import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
 import { redact } from '../core/marketplace/errors.ts';
-import { workspacePath, type Annotation } from '../core/render/annotations.ts';
+import type { Annotation } from '../core/render/annotations.ts';
 import { actionMessageFor, checkMain, type CheckResult } from './check.ts';
-import { InputError, INPUT_NAMES, parseInputs, type ActionInputs } from './inputs.ts';
+import { InputError, INPUT_NAMES, insideWorkspace, parseInputs, type ActionInputs } from './inputs.ts';
+import { forWorkspace } from './outcome.ts';
 import { publishMain } from './publish.ts';
 import { oidcEnvironment } from './oidc.ts';
 
@@ -47,18 +47,21 @@ function settingsFrom(inputs: ActionInputs, env: Env): MarketplaceSettings {
   }
 }
 
-function logReport(result: CheckResult, workspace: string): void {
-  const r = result.report;
+function logReport(result: CheckResult, workspace: string, staleDetail: string | null): void {
+  // The paths the annotations and the summary use too.
+  const r = forWorkspace(result.report, workspace);
   core.info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
-  if (r.marketplace.stale) core.warning(`The marketplace at ${r.marketplace.url} could not be reached: reporting from the cache.`);
+  // The one warning about the cache (the client's own message is folded into it).
+  if (r.marketplace.stale) core.warning(`The marketplace at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`);
   for (const p of r.plugins) {
-    core.info(`${workspacePath(r, p.location.file, workspace)}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+    core.info(`${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
   }
   for (const w of r.warnings) core.info(`note: ${w}`);
 }
 
 async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env: Env): Promise<void> {
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  let staleDetail: string | null = null;
   const result = await checkMain(
     {
       path: inputs.path,
@@ -68,9 +71,16 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
       ignore: inputs.ignore,
       failOn: inputs['fail-on'],
     },
-    { warn: (line) => core.warning(line), debug: (line) => core.debug(line) },
+    {
+      warn: (line) => {
+        // The stale-cache notice becomes part of the runner's one warning; others are warnings of their own.
+        if (/^the marketplace could not be reached \(/.test(line)) staleDetail = line.replace(/^the marketplace could not be reached \((.*)\); showing cached data from (\S+) \(stale\)$/, 'cached data from $2; $1');
+        else core.warning(line);
+      },
+      debug: (line) => core.debug(line),
+    },
   );
-  logReport(result, workspace);
+  logReport(result, workspace, staleDetail);
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   for (const a of result.annotations) annotate(a);
   await writeSummary(result.summaryMarkdown, env);
@@ -78,10 +88,11 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
 }
 
 async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, env: Env): Promise<void> {
-  const projectDir = path.resolve(env['GITHUB_WORKSPACE'] || process.cwd(), inputs.path);
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  const projectDir = insideWorkspace(workspace, inputs.path, 'path');
   const result = await publishMain(
     {
-      packagesDir: path.resolve(projectDir, inputs['packages-dir']),
+      packagesDir: insideWorkspace(workspace, inputs['packages-dir'], 'packages-dir', projectDir),
       projectDir,
       ref: env['GITHUB_REF'] || undefined,
       dryRun: inputs['dry-run'],

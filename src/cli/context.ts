@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { resolveMarketplaceSettings, type CacheMode, type MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient, type ClientOptions } from '../core/marketplace/client.ts';
 import { formatPath, redact } from '../core/marketplace/errors.ts';
+import { TOOL_NAME } from '../core/version.ts';
 import { CliError, EXIT, type ExitCode } from './errors.ts';
 
 export interface CliIo {
@@ -20,14 +21,31 @@ export interface CliIo {
   columns: number;
 }
 
+/**
+ * The directory the user called the CLI from. npm runs scripts in the package root, so under our
+ * own `npm run cli -- ...` that is INIT_CWD, where npm was called; anywhere else (npx, the bin, a
+ * script of another package that changes directory first) it is the process's own.
+ */
+export function callerCwd(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
+  const ours = env['npm_lifecycle_event'] === 'cli' && env['npm_package_name'] === TOOL_NAME;
+  return ours && env['INIT_CWD'] ? env['INIT_CWD'] : cwd;
+}
+
+/** COLUMNS when set (as `ls` does: a way to pick the width), else the terminal's, else 100. */
+export function terminalColumns(env: NodeJS.ProcessEnv, tty: number | undefined): number {
+  const fromEnv = Number(env['COLUMNS']);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return tty || 100;
+}
+
 export function processIo(): CliIo {
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
     env: process.env,
-    cwd: process.cwd(),
+    cwd: callerCwd(process.env),
     isTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns || Number(process.env['COLUMNS']) || 100,
+    columns: terminalColumns(process.env, process.stdout.columns),
   };
 }
 

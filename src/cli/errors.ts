@@ -9,10 +9,13 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** An error meant for the user: printed as one line, no stack trace unless --debug. */
 export class CliError extends Error {
   readonly exitCode: ExitCode;
-  constructor(message: string, exitCode: ExitCode = EXIT.error) {
+  /** Stable code of the `--json` error object (`{"error": {"code", "message"}}`). */
+  readonly code: string;
+  constructor(message: string, exitCode: ExitCode = EXIT.error, code?: string) {
     super(message);
     this.name = 'CliError';
     this.exitCode = exitCode;
+    this.code = code ?? (exitCode === EXIT.problems ? 'problems' : 'error');
   }
 }
 
@@ -21,18 +24,19 @@ const PROBLEM_REFUSALS: readonly string[] = ['incompatible', 'yanked', 'conflict
 
 /** A core error as the CLI says it (flags by their names, exit codes by kind); null for anything else. */
 export function cliErrorFor(err: unknown): CliError | null {
-  if (err instanceof MarketplaceError && err.code === 'unauthenticated') {
-    return new CliError(`${err.endpoint}: needs a token: pass --token or set ${ENV.token}`, EXIT.error);
+  if (err instanceof MarketplaceError) {
+    if (err.code === 'unauthenticated') return new CliError(`${err.endpoint}: needs a token: pass --token or set ${ENV.token}`, EXIT.error, err.code);
+    return new CliError(err.message, EXIT.error, err.code);
   }
   if (!(err instanceof CoreError)) return null;
   switch (err.code) {
     case 'invalid-fapilog-version':
-      return new CliError(`--fapilog-version ${JSON.stringify(err.subject ?? '')} is not a PEP 440 version`, EXIT.error);
+      return new CliError(`--fapilog-version ${JSON.stringify(err.subject ?? '')} is not a PEP 440 version`, EXIT.error, err.code);
     case 'install-refused':
-      return new CliError(`not installed: ${err.message}`, PROBLEM_REFUSALS.includes(err.subject ?? '') ? EXIT.problems : EXIT.error);
+      return new CliError(`not installed: ${err.message}`, PROBLEM_REFUSALS.includes(err.subject ?? '') ? EXIT.problems : EXIT.error, err.code);
     case 'invalid-manifest':
-      return new CliError(`${err.message}; fix the manifest and run the command again (nothing was changed)`, EXIT.error);
+      return new CliError(`${err.message}; fix the manifest and run the command again (nothing was changed)`, EXIT.error, err.code);
     default:
-      return new CliError(err.message, EXIT.error);
+      return new CliError(err.message, EXIT.error, err.code);
   }
 }

@@ -23,3 +23,19 @@ export function numberArg(min: number, max: number): (value: string) => number {
     return n;
   };
 }
+
+/**
+ * `--ignore a,b --ignore c`: a repeatable single-value option split on commas (like the Action's
+ * `ignore` input). Single-value, so it never swallows a positional argument after it as a
+ * variadic option would.
+ */
+export function nameListArg(value: string, previous: string[] | undefined): string[] {
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
+  for (const n of names) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(n)) throw new InvalidArgumentError(`"${n}" is not a plugin name`);
+  }
+  return [...(previous ?? []), ...names];
+}

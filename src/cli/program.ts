@@ -6,9 +6,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { ENV } from '../core/config.ts';
 import { DEFAULT_TTL_MS } from '../core/marketplace/client.ts';
 import { DEFAULT_HTTP_OPTIONS } from '../core/marketplace/http.ts';
-import { redact } from '../core/marketplace/errors.ts';
+import { MarketplaceError, redact } from '../core/marketplace/errors.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.ts';
-import { commandContext, processIo, type Act, type CliIo, type RegisterCommand } from './context.ts';
+import { commandContext, processIo, type Act, type CliIo, type CommandContext, type RegisterCommand } from './context.ts';
 import { CliError, cliErrorFor, EXIT, type ExitCode } from './errors.ts';
 import { integerArg, numberArg } from './options.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -48,10 +48,31 @@ export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
       const command = args[args.length - 1] as Command;
       const ctx = commandContext(io, command);
       // Commander passes the positional arguments, then the command's options, then the command.
-      outcome.code = await (fn as (c: typeof ctx, ...a: unknown[]) => Promise<ExitCode>)(ctx, ...args.slice(0, -1));
+      try {
+        outcome.code = await (fn as (c: typeof ctx, ...a: unknown[]) => Promise<ExitCode>)(ctx, ...args.slice(0, -1));
+      } catch (err) {
+        throw withUrlHint(err, ctx);
+      }
     };
   for (const register of COMMANDS as RegisterCommand[]) register(program, act);
   return program;
+}
+
+/**
+ * A 404 from a marketplace URL that lacks the API prefix is almost always that: the server is
+ * there, the API is one level down (`http://host` instead of `http://host/api/v1`).
+ */
+function withUrlHint(err: unknown, ctx: CommandContext): unknown {
+  if (!(err instanceof MarketplaceError) || err.kind !== 'http' || err.status !== 404) return err;
+  let url: string;
+  try {
+    url = ctx.settings().url;
+  } catch {
+    return err;
+  }
+  if (/\/api\/v\d+\/?$/.test(new URL(url).pathname)) return err;
+  const suggested = `${url.replace(/\/+$/, '')}/api/v1`;
+  return new CliError(`${err.message} (the marketplace API is usually under /api/v1: try --marketplace-url ${suggested})`, EXIT.error, err.code);
 }
 
 /** The token given on the command line or in the environment, so that no error output shows it. */
@@ -69,29 +90,27 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<Exit
   const secret = secretOf(argv, io);
   const safeIo: CliIo = { ...io, stderr: (text) => io.stderr(redact(text, secret)) };
   const program = buildProgram(safeIo, outcome);
+  // Under --json a script reads stdout: an error is a JSON object there too, as well as the line on stderr.
+  const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json');
+  const fail = (code: string, message: string, exitCode: ExitCode, err: unknown): ExitCode => {
+    safeIo.stderr(`error: ${message}\n`);
+    if (argv.includes('--debug') && err instanceof Error && err.stack) safeIo.stderr(`${err.stack}\n`);
+    if (json) io.stdout(`${JSON.stringify({ error: { code, message: redact(message, secret) } })}\n`);
+    return exitCode;
+  };
   try {
     await program.parseAsync(argv, { from: 'user' });
     return outcome.code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version end in a CommanderError with exit code 0.
-      return err.exitCode === 0 ? EXIT.ok : EXIT.error;
+      // --help and --version end in a CommanderError with exit code 0; commander has printed the usage error.
+      if (err.exitCode === 0) return EXIT.ok;
+      if (json) io.stdout(`${JSON.stringify({ error: { code: 'usage', message: redact(err.message.replace(/^error: /, ''), secret) } })}\n`);
+      return EXIT.error;
     }
-    const debug = argv.includes('--debug');
-    const mapped = cliErrorFor(err);
-    if (mapped) {
-      safeIo.stderr(`error: ${mapped.message}\n`);
-      if (debug && err instanceof Error && err.stack) safeIo.stderr(`${err.stack}\n`);
-      return mapped.exitCode;
-    }
-    if (err instanceof CliError) {
-      safeIo.stderr(`error: ${err.message}\n`);
-      if (debug && err.stack) safeIo.stderr(`${err.stack}\n`);
-      return err.exitCode;
-    }
+    const mapped = cliErrorFor(err) ?? (err instanceof CliError ? err : null);
+    if (mapped) return fail(mapped.code, mapped.message, mapped.exitCode, err);
     const message = err instanceof Error ? err.message : String(err);
-    safeIo.stderr(`error: ${message.split('\n')[0]}\n`);
-    if (debug && err instanceof Error && err.stack) safeIo.stderr(`${err.stack}\n`);
-    return EXIT.error;
+    return fail('internal', message.split('\n')[0] ?? message, EXIT.error, err);
   }
 }

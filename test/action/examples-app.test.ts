@@ -51,8 +51,9 @@ describe('action on examples/app', () => {
         `an error annotation for ${p.package}`,
       );
     }
+    // Summary headings name manifests relative to the workspace, as the annotations do.
     for (const manifest of new Set(report.plugins.map((p) => p.location.file))) {
-      assert.ok(source.summary.includes(`### \`${manifest}\``), `a table for ${manifest}`);
+      assert.ok(source.summary.includes(`### \`examples/app/${manifest}\``), `a table for ${manifest}`);
     }
     if (process.env['ACTION_SAMPLE']) {
       // `ACTION_SAMPLE=1 npx node --test test/action/examples-app.test.ts` prints what a run shows.

@@ -8,6 +8,10 @@ import { cell, renderSummary } from '../../src/core/render/summary.ts';
 import { Report } from '../../src/core/analysis/report.ts';
 import { resolveMarketplaceSettings } from '../../src/core/config.ts';
 import { sampleReport } from './report-fixture.ts';
+import { TOOL_VERSION } from '../../src/core/version.ts';
+
+/** The versioned fix command, as a regex source (the version's dots escaped). */
+const NPX = `npx fapilog-plugins@${TOOL_VERSION.replaceAll('.', '\\.')}`;
 
 const workspace = path.resolve('/ws/repo');
 const root = path.join(workspace, 'services', 'api');
@@ -94,7 +98,7 @@ describe('summary', () => {
     assert.match(md, /6 plugins: 1 up to date, 1 outdated, 1 held back, 1 incompatible, 1 yanked, 1 unknown\./);
     assert.match(md, /\*\*Failed:\*\* 2 plugins failed/);
     assert.match(md, /### How to fix/);
-    assert.match(md, /`npx fapilog-plugins update fapilog-loki fapilog-splunk`/);
+    assert.match(md, new RegExp(`\`${NPX} update fapilog-loki fapilog-splunk\``));
     assert.match(md, /refresh any lockfile with the command it prints/);
     assert.match(md, /No compatible release of `fapilog-old`/);
     assert.match(md, /`fapilog-kafka`: newer releases need a newer fapilog/);
@@ -152,7 +156,7 @@ describe('annotations', () => {
 
   test('titles and messages say what and how to fix', () => {
     assert.equal(by('fapilog-loki')?.title, 'fapilog-loki 0.2.0 is outdated: 0.3.1 is available');
-    assert.equal(by('fapilog-loki')?.message, '0.3.1 is compatible with fapilog 0.5.2 Fix: npx fapilog-plugins update fapilog-loki');
+    assert.equal(by('fapilog-loki')?.message, `0.3.1 is compatible with fapilog 0.5.2 Fix: npx fapilog-plugins@${TOOL_VERSION} update fapilog-loki`);
     assert.equal(by('fapilog-splunk')?.title, 'fapilog-splunk 1.0.0 is incompatible with your fapilog');
     assert.equal(by('fapilog-kafka')?.title, 'fapilog-kafka is held back by fapilog (newer releases need fapilog 0.6.0)');
     assert.doesNotMatch(by('fapilog-kafka')?.message ?? '', /Fix:/);

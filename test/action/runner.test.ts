@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Report } from '../../src/core/analysis/report.ts';
 import { startTestServer } from '../helpers/server.ts';
+import { TOOL_VERSION } from '../../src/core/version.ts';
 import { annotationLines, makeWorkspace, REPO, runAction, type Workspace } from './harness.ts';
 
 const FIXTURE = path.join(REPO, 'test', 'fixtures', 'action-app');
@@ -73,7 +74,7 @@ describe('action check against the reference marketplace', () => {
     assert.equal(cloudwatch?.props['col'], '1');
     assert.equal(cloudwatch?.props['endColumn'], String('fapilog-cloudwatch==0.4.0'.length));
     assert.match(cloudwatch?.props['title'] ?? '', /fapilog-cloudwatch 0\.4\.0 is incompatible/);
-    assert.match(cloudwatch?.message ?? '', /npx fapilog-plugins update fapilog-cloudwatch/);
+    assert.match(cloudwatch?.message ?? '', new RegExp(`npx fapilog-plugins@${TOOL_VERSION.replaceAll('.', '\\.')} update fapilog-cloudwatch`));
     const redact = findings.find((a) => a.props['file'] === 'app/pyproject.toml');
     // The TOML string's content starts after four spaces and the opening quote.
     assert.equal(redact?.props['col'], '6');
@@ -86,10 +87,23 @@ describe('action check against the reference marketplace', () => {
 
     assert.match(run.summary, /## fapilog plugins/);
     assert.match(run.summary, /fapilog \*\*0\.16\.0\*\* \(pinned/);
-    assert.match(run.summary, /### `requirements\.txt`[\s\S]*\| fapilog-otel \| 1\.1\.0 \| 2\.0\.0 \| 2\.0\.0 \| ⚠️ outdated \|/);
-    assert.match(run.summary, /### `pyproject\.toml`[\s\S]*\| fapilog-redact-pii \| 1\.0\.0 \| 1\.1\.0 \| 1\.1\.0 \| ⚠️ outdated \|/);
+    assert.match(run.summary, /### `app\/requirements\.txt`[\s\S]*\| fapilog-otel \| 1\.1\.0 \| 2\.0\.0 \| 2\.0\.0 \| ⚠️ outdated \|/);
+    assert.match(run.summary, /### `app\/pyproject\.toml`[\s\S]*\| fapilog-redact-pii \| 1\.0\.0 \| 1\.1\.0 \| 1\.1\.0 \| ⚠️ outdated \|/);
+
+    // The same file paths in the log, the annotations and the summary (workspace-relative).
+    const logged = new Set([...run.stdout.matchAll(/^(\S+):(\d+) {2}fapilog-/gm)].map((m) => `${m[1]}:${m[2]}`));
+    const annotated = new Set(findings.map((a) => `${a.props['file']}:${a.props['line']}`));
+    const summarised = new Set([...run.summary.matchAll(/<sub>([^<]+)<\/sub>/g)].map((m) => m[1]));
+    assert.ok(annotated.size >= 6);
+    for (const place of annotated) {
+      assert.ok(logged.has(place), `${place} in the log`);
+      assert.ok(summarised.has(place), `${place} in the summary`);
+    }
+    assert.deepEqual(logged, summarised);
+    assert.match(run.stdout, /^fapilog 0\.16\.0 \(pinned, app\/pyproject\.toml:\d+\)$/m);
+    assert.match(run.summary, /in `app\/pyproject\.toml:\d+`\)/);
     assert.match(run.summary, /\| fapilog-kafka \| 2\.1\.0 \| 2\.1\.0 \| 3\.1\.0 \| ⏸️ held back \|/);
-    assert.match(run.summary, /### How to fix[\s\S]*`npx fapilog-plugins update [^`]*fapilog-cloudwatch[^`]*`/);
+    assert.match(run.summary, new RegExp(`### How to fix[\\s\\S]*\`npx fapilog-plugins@${TOOL_VERSION.replaceAll('.', '\\.')} update [^\`]*fapilog-cloudwatch[^\`]*\``));
     assert.doesNotMatch(run.summary, /from the cache/);
 
     // The token reaches the runner only through ::add-mask::, never a log line, output or the summary.
@@ -150,6 +164,18 @@ describe('action check against the reference marketplace', () => {
     assert.deepEqual(run.outputs, {});
   });
 
+  test('a path outside the workspace is an input error, for check and publish', async () => {
+    for (const [command, path] of [['check', '..'], ['check', '/etc'], ['publish', '../..']] as const) {
+      const run = await runAction({ workspace: ws.dir, inputs: inputs({ command, path }) });
+      assert.equal(run.code, 1, `${command} ${path}`);
+      assert.match(run.stdout, new RegExp(`^::error::Input "path": ${path.replace(/[./]/g, '\\$&')} is outside the workspace \\(`, 'm'));
+      assert.deepEqual(run.outputs, {});
+    }
+    const packages = await runAction({ workspace: ws.dir, inputs: inputs({ command: 'publish', 'packages-dir': '../../elsewhere' }) });
+    assert.equal(packages.code, 1);
+    assert.match(packages.stdout, /^::error::Input "packages-dir": \.\.\/\.\.\/elsewhere is outside the workspace/m);
+  });
+
   test('a path that is not a directory fails the step naming the input', async () => {
     const run = await runAction({ workspace: ws.dir, inputs: inputs({ path: 'no-such-dir' }) });
     assert.equal(run.code, 1);
@@ -177,6 +203,12 @@ describe('action check when the marketplace is unreachable', () => {
         'the cached answers give the same statuses',
       );
       assert.match(cached.summary, /> \[!WARNING\]\n> The marketplace could not be reached: these results come from the cache/);
+      // One warning in the log, not three (client, runner, report); and the summary says it once.
+      const warnings = annotationLines(cached.stdout).filter((a) => a.level === 'warning' && a.props['file'] === undefined);
+      assert.equal(warnings.length, 1, cached.stdout);
+      assert.match(warnings[0]?.message ?? '', /^The marketplace at .* could not be reached: reporting from the cache \(cached data from \d{4}-\d\d-\d\dT[^;]+; .*ECONNREFUSED.*\)\.$/);
+      assert.doesNotMatch(cached.stdout, /stale cached copy/);
+      assert.doesNotMatch(cached.summary, /stale cached copy/);
 
       const emptyCache = makeWorkspace(FIXTURE);
       try {

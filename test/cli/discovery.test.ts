@@ -236,3 +236,36 @@ describe('info', () => {
     assert.match(r.stdout, /^Usage: fapilog-plugins info \[options\] <name> \[version\]/);
   });
 });
+
+describe('newcomer frictions', () => {
+  test('search: filters that exclude everything are named, with what the words alone find', async () => {
+    const r = await runCli(['search', 'loki', '--type', 'enricher', '--min-rating', '4', ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^No plugins match "loki" with --type enricher, --min-rating 4; [1-9]\d* match without these filters\.\n$/);
+    const none = await runCli(['search', 'zzzznothing', '--author', 'Nobody', ...M]);
+    assert.equal(none.stdout, 'No plugins match "zzzznothing" (even without --author "Nobody").\n');
+    const list = await runCli(['list', '--author', 'Nobody At All', ...M]);
+    assert.equal(list.stdout, 'No plugins match the filters --author "Nobody At All".\n');
+  });
+
+  test('info on a yanked release does not suggest installing it, but the newest release that is not yanked', async () => {
+    const r = await runCli(['info', 'sampling', '1.2.0', ...M]);
+    assert.equal(r.code, 0, r.stderr);
+    const install = r.stdout.split('\n').find((l) => /^\s+Install\s/.test(l));
+    assert.equal(install?.trim().replace(/\s+/, ' '), 'Install not recommended: 1.2.0 is yanked; pip install "fapilog-sampling==1.2.1"');
+    assert.doesNotMatch(r.stdout, /pip install "fapilog-sampling==1\.2\.0"/);
+    const latest = await runCli(['info', 'sampling', ...M]);
+    assert.match(latest.stdout, /^\s+Install\s+pip install "fapilog-sampling==1\.2\.1"$/m);
+  });
+
+  test('a marketplace URL without /api/v1 that answers 404 gets a hint', async () => {
+    const r = await runCli(['list', '--marketplace-url', server.url, '--cache-dir', tempDir()]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /404/);
+    assert.match(r.stderr, new RegExp(`\\(the marketplace API is usually under /api/v1: try --marketplace-url ${server.url.replace(/\./g, '\\.')}/api/v1\\)\\n$`));
+    // With the prefix a 404 is just that: no hint.
+    const wrong = await runCli(['list', '--marketplace-url', `${server.url}/api/v2`, '--cache-dir', tempDir()]);
+    assert.equal(wrong.code, 2);
+    assert.doesNotMatch(wrong.stderr, /usually under/);
+  });
+});

@@ -112,13 +112,32 @@ describe('install', () => {
     assert.deepEqual(fs.readFileSync(path.join(app, 'pyproject.toml')), before);
   });
 
-  test('refuses when the release needs a dependency version the project pins otherwise', async () => {
-    // loki 1.4.0 declares httpx>=0.27.
+  test('refuses when the release needs a dependency version the project pins otherwise, and names the newest that does not conflict', async () => {
+    // loki 1.4.0 declares httpx>=0.27; 1.3.0 needs httpx>=0.25 and supports fapilog 0.16.
     const text = 'fapilog==0.16.0\nhttpx==0.25.2\n';
     const dir = project({ 'requirements.txt': text });
-    const r = await cli(['install', 'loki', '--path', dir]);
+    const r = await cli(['install', 'loki', dir]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: not installed: fapilog-loki 1\.4\.0 conflicts with the project's pins: it needs httpx>=0\.27, but the project has httpx==0\.25\.2 \(requirements\.txt:2\)\n$/);
+    assert.equal(
+      r.stderr,
+      "error: not installed: fapilog-loki 1.4.0 conflicts with the project's pins: it needs httpx>=0.27, but the project has httpx==0.25.2 (requirements.txt:2); " +
+        '1.3.0 is the newest release that does not conflict (install fapilog-loki==1.3.0)\n',
+    );
+    // And that suggestion works as given.
+    const suggested = await cli(['install', 'fapilog-loki==1.3.0', dir]);
+    assert.equal(suggested.code, 0, suggested.stderr);
+    assert.match(fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'), /^fapilog-loki==1\.3\.0$/m);
+  });
+
+  test('no release avoids the conflict: said so', async () => {
+    const text = 'fapilog==0.16.0\nhttpx==0.20.0\n';
+    const dir = project({ 'requirements.txt': text });
+    const r = await cli(['--json', 'install', 'loki', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /it needs httpx>=0\.27, but the project has httpx==0\.20\.0 \(requirements\.txt:2\); no compatible release of it avoids the conflict\n$/);
+    const error = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+    assert.equal(error.error.code, 'install-refused');
+    assert.match(error.error.message, /^not installed: fapilog-loki 1\.4\.0 conflicts/);
     assert.equal(fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'), text);
   });
 

@@ -97,10 +97,19 @@ describe('outdated on examples/app', () => {
 
   test('--ignore leaves plugins out; a project with nothing to do exits 0', async () => {
     const app = copyApp();
-    const r = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', app, '--ignore', 'sampling', 'fapilog-otel']);
+    // Comma-separated, like the Action's input; before the path, which it does not swallow.
+    const r = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', '--ignore', 'sampling,fapilog-otel', app]);
+    assert.equal(r.stderr, '');
     const report = Report.parse(JSON.parse(r.stdout));
+    assert.equal(report.root, app);
     assert.equal(report.plugins.some((p) => p.package === 'fapilog-sampling' || p.package === 'fapilog-otel'), false);
     assert.ok(report.warnings.some((w) => /^3 plugin dependencies were ignored/.test(w)));
+    // Repeated, and as --path: the same report.
+    const repeated = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', '--ignore', 'sampling', '--ignore', 'otel', '--path', app]);
+    assert.deepEqual(Report.parse(JSON.parse(repeated.stdout)).plugins, report.plugins);
+    const bad = await outdated([app, '--ignore', 'sampling,not a name']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /option '--ignore <names>' argument 'sampling,not a name' is invalid\. "not a name" is not a plugin name/);
 
     const clean = tempDir('clean-');
     fs.writeFileSync(path.join(clean, 'requirements.txt'), 'fapilog==0.16.0\nfapilog-loki==1.4.0\nfapilog-in-house==1.0  # not published\n');
@@ -127,6 +136,15 @@ describe('outdated on examples/app', () => {
     const missing = await outdated([path.join(ws.work, 'does-not-exist')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^error: .*does-not-exist/);
+    // --json: the same error as a JSON object on stdout, for scripts.
+    const json = await outdated(['--json', app, '--fapilog-version', 'latest']);
+    assert.equal(json.code, 2);
+    assert.deepEqual(JSON.parse(json.stdout), { error: { code: 'invalid-fapilog-version', message: '--fapilog-version "latest" is not a PEP 440 version' } });
+    assert.equal(json.stderr, 'error: --fapilog-version "latest" is not a PEP 440 version\n');
+    const usage = await outdated(['--json', app, '--fail-on', 'sometimes']);
+    assert.equal(usage.code, 2);
+    assert.equal((JSON.parse(usage.stdout) as { error: { code: string } }).error.code, 'usage');
+    assert.match(usage.stderr, /^error: option '--fail-on <level>' argument 'sometimes' is invalid/);
   });
 
   test('marketplace gone: the cached answers are used, the report says stale', async () => {

@@ -171,3 +171,42 @@ describe('publish', () => {
     assert.match(doc.url, /\/plugins\/stdout-json\/versions\/1\.0\.0$/);
   });
 });
+
+describe('publish: a newcomer\'s slips', () => {
+  test('an old build left in dist/: only the real mismatch, with the advice to clean dist/', async () => {
+    // Its own marketplace: 1.0.0 of this build is published there first, as in real life.
+    const own = await startTestServer({ seed: false });
+    try {
+      const token = own.createToken('example-author');
+      const dir = await copyExample();
+      const distDir = path.join(dir, 'dist');
+      await build(dir, { outDir: distDir });
+      const first = await runCli(['--marketplace-url', own.apiUrl, 'publish', dir, '--tag', 'v1.0.0'], { env: { FAPILOG_MARKETPLACE_TOKEN: token } });
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      const bump = await runCli(['version', 'minor', dir]);
+      assert.equal(bump.code, 0, bump.stderr);
+      await build(dir, { outDir: distDir }); // without cleaning dist/
+      const r = await runCli(['--marketplace-url', own.apiUrl, '--json', 'publish', dir, '--tag', 'v1.1.0'], { env: { FAPILOG_MARKETPLACE_TOKEN: token } });
+      assert.equal(r.code, 1, r.stderr);
+      const doc = JSON.parse(r.stdout) as { version: string; findings: Array<{ code: string; message: string; fix: string }> };
+      assert.equal(doc.version, '1.1.0');
+      assert.deepEqual(doc.findings.map((f) => f.code), ['version-mismatch'], 'no false tag-mismatch, no false version-taken');
+      assert.equal(
+        doc.findings[0]?.message,
+        "the dist directory holds files of another version, left by an older build: fapilog_stdout_json-1.0.0-py3-none-any.whl (1.0.0), fapilog_stdout_json-1.0.0.tar.gz (1.0.0); the project's version is 1.1.0",
+      );
+      assert.match(doc.findings[0]?.fix ?? '', /^Clean the dist directory \(`rm -rf dist`\) and rebuild/);
+      assert.equal(r.stderr, 'not published: 1 error (version-mismatch)\n');
+    } finally {
+      await own.stop();
+    }
+  });
+
+  test('a path that does not exist: exit 2, one line', async () => {
+    const missing = path.join(await tempDir(), 'no-such-plugin');
+    const r = await cli([missing, '--dry-run']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `error: ${missing}: no such file or directory\n`);
+  });
+});

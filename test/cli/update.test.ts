@@ -103,6 +103,38 @@ describe('update', () => {
     assert.equal(again.code, 1);
   });
 
+  test('the project as a positional path, before the names, or the current directory; --ignore takes comma lists', async () => {
+    const app = copyApp();
+    const before = fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8');
+    const r = await cli(['update', app, 'otel', '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^fapilog-otel 1\.1\.0 -> 2\.0\.0: would update pyproject\.toml:\d+ ~=1\.1 -> ~=2\.0$/m);
+    assert.doesNotMatch(r.stdout, /^fapilog-cloudwatch .*: would update/m, 'only the named plugin');
+    // A plugin name in the project's directory: the names alone, the project is the cwd.
+    const here = await cli(['update', 'otel', '--dry-run'], { cwd: app });
+    assert.equal(here.code, 0, here.stderr);
+    assert.match(here.stdout, /^fapilog-otel 1\.1\.0 -> 2\.0\.0: would update/m);
+    // --ignore a,b never takes the path after it.
+    const ignored = await cli(['update', '--ignore', 'otel,cloudwatch', '--ignore', 'sampling', app, '--dry-run']);
+    assert.equal(ignored.code, 0, ignored.stderr);
+    assert.match(ignored.stdout, /fapilog-redact-pii 1\.0\.0 -> 1\.1\.0: would update/);
+    assert.doesNotMatch(ignored.stdout, /^fapilog-(otel|cloudwatch|sampling) .*: would update/m);
+    assert.equal(fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8'), before);
+    const two = await cli(['update', app, '--path', ws.tempDir('other-')]);
+    assert.equal(two.code, 2);
+    assert.match(two.stderr, /^error: two project paths given/);
+  });
+
+  test('--fapilog-version other than the project pins: a warning that says both', async () => {
+    const app = copyApp();
+    const r = await cli(['update', app, '--fapilog-version', '0.18.0', '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^warning: the updates target fapilog 0\.18\.0 \(--fapilog-version\), but the project uses fapilog 0\.16\.0 \(pinned in pyproject\.toml:7\): move fapilog to 0\.18\.0 too/m);
+    const same = await cli(['update', app, '--fapilog-version', '0.16.0', '--dry-run']);
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal(same.stderr, '');
+  });
+
   test('names restrict the update; a strategy is honoured; unknown names are an error', async () => {
     const app = copyApp();
     const before = fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8');
@@ -119,8 +151,10 @@ describe('update', () => {
   test('--json lists changes, diffs and lock commands; --lock without the tool says what to run', async () => {
     const dir = lockedProject();
     const lockBefore = fs.readFileSync(path.join(dir, 'uv.lock'));
-    const r = await ws.cli(['--json', 'update', '--path', dir, '--lock'], { env: { PATH: ws.tempDir('emptybin-') } });
-    assert.equal(r.code, 0, r.stderr);
+    const r = await ws.cli(['--json', 'update', dir, '--lock'], { env: { PATH: ws.tempDir('emptybin-') } });
+    // Asked to lock and could not: the lockfile is stale, exit 1 (the JSON still says everything).
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^warning: a lock tool is not on PATH; the manifests were updated, the lockfile is stale/m);
     const result = JSON.parse(r.stdout) as {
       changes: Array<{ package: string; from: string; to: string; target: string }>;
       files: Array<{ file: string; diff: string }>;
@@ -175,11 +209,13 @@ describe('update --lock with the lock tool on PATH', () => {
     assert.match(fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8'), /"fapilog-otel>=2(\.0)?,<3"/);
   });
 
-  test('not on PATH: nothing runs, and the output names the command and where to run it', async () => {
+  test('not on PATH: nothing runs, the output names the command and where to run it, and exit 1 (the lockfile is stale)', async () => {
     const dir = lockedProject('service');
     const r = await ws.cli(['update', '--path', dir, '--lock'], { env: { PATH: ws.tempDir('emptybin-') } });
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^Refresh service\/uv\.lock: uv is not on PATH; run `uv lock --upgrade-package fapilog-otel` in service$/m);
+    assert.equal(r.stderr, 'error: a lock tool is not on PATH; the manifests were updated, the lockfile is stale until you run the command shown\n');
+    assert.match(fs.readFileSync(path.join(dir, 'service', 'pyproject.toml'), 'utf8'), /"fapilog-otel>=2(\.0)?,<3"/, 'the manifest was written');
   });
 
   test('without --lock the tool is not run even when it is on PATH; the command is shown', async () => {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { publishMain, type PublishConfig } from '../../src/action/publish.ts';
+import { findOnPath, publishMain, type PublishConfig } from '../../src/action/publish.ts';
+import { symlink } from 'node:fs/promises';
 import { resolveMarketplaceSettings } from '../../src/core/config.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { build, cleanupTemp, copyExample, PYTHON, run, tempDir } from '../core/publish/helpers.ts';
@@ -31,7 +32,7 @@ const calls: Array<{ cmd: string; args: string[]; cwd: string | undefined }> = [
 /** Runs the command for real; `python -m build` gets the offline flags Debian's build needs here. */
 const exec = async (cmd: string, args: string[], opts?: { cwd?: string }): Promise<number> => {
   calls.push({ cmd, args, cwd: opts?.cwd });
-  const real = cmd === 'python' ? PYTHON : cmd;
+  const real = cmd === 'python' || cmd === 'python3' ? PYTHON : cmd;
   const realArgs = args[0] === '-m' && args[1] === 'build' ? ['-m', 'build', '--no-isolation', '--skip-dependency-check', ...args.slice(2)] : args;
   return (await run(real, realArgs, opts?.cwd ? { cwd: opts.cwd } : {})).code;
 };
@@ -66,6 +67,25 @@ describe('publishMain', () => {
     assert.ok(lines.some((l) => /sha256:[0-9a-f]{64}/.test(l)), 'the log lists sha256 too');
     const published = await fetch(`${server.apiUrl}/plugins/stdout-json`);
     assert.equal(published.status, 404, 'a dry run uploads nothing');
+  });
+
+  test('build: true falls back to python3 when python is not on PATH; neither: a clear failure', async () => {
+    // A PATH like a Debian runner's without setup-python: python3 only.
+    const bin = await tempDir('fapilog-bin-');
+    await symlink(PYTHON, path.join(bin, 'python3'));
+    const which = (cmd: string) => findOnPath(cmd, { PATH: bin });
+    assert.equal(which('python'), null);
+    const cfg = await config({ build: true, dryRun: true });
+    const lines: string[] = [];
+    const r = await publishMain(cfg, { exec, which, log: (l) => lines.push(l) });
+    assert.equal(r.status, 'dry-run', r.summaryMarkdown);
+    assert.deepEqual(calls.at(-1), { cmd: 'python3', args: ['-m', 'build', '--outdir', cfg.packagesDir, project], cwd: project });
+    assert.ok(lines.includes(`building: python3 -m build --outdir ${cfg.packagesDir} ${project}`), lines.join('\n'));
+    assert.deepEqual((await readdir(cfg.packagesDir)).sort(), ['fapilog_stdout_json-1.0.0-py3-none-any.whl', 'fapilog_stdout_json-1.0.0.tar.gz']);
+
+    const none = await publishMain(await config({ build: true, dryRun: true }), { exec, which: (cmd) => findOnPath(cmd, { PATH: `${bin}-missing` }), log: () => {} });
+    assert.equal(none.status, 'failed');
+    assert.equal(none.failureMessage, 'build: true needs Python, and neither `python` nor `python3` is on PATH (add actions/setup-python before this step)');
   });
 
   test('a failing build fails the step with its exit code', async () => {

@@ -114,7 +114,7 @@ describe('a release whose publisher changed', () => {
     assert.equal((await cli(dir, 'outdated', '--fail-on', 'publisher-changed')).code, 1);
     assert.equal((await cli(dir, 'outdated', '--fail-on', 'incompatible')).code, 0, 'nothing is incompatible: a changed publisher alone does not fail it');
     // Without the two changed plugins, publisher-changed passes the same outdated project.
-    assert.equal((await cli(dir, 'outdated', '--fail-on', 'publisher-changed', '--ignore', 'prov-fork', 'prov-token')).code, 0);
+    assert.equal((await cli(dir, 'outdated', '--fail-on', 'publisher-changed', '--ignore', 'prov-fork,prov-token')).code, 0);
   });
 
   test('update prints the warning for the release it moves to; install for the release it adds', async () => {

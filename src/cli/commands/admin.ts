@@ -1,4 +1,5 @@
 /** `admin`: manage a private marketplace's data dir (tokens, trusted publishers, known fapilog versions). */
+import fs from 'node:fs';
 import { TrustedPublisherRequest, type TrustedPublisher } from '../../core/marketplace/schemas.ts';
 import { isValidProjectName, normalizeName, packageName } from '../../core/names.ts';
 import type { RegisterCommand } from '../context.ts';
@@ -6,16 +7,23 @@ import { CliError, EXIT } from '../errors.ts';
 
 interface DataDirOption {
   dataDir?: string;
+  create?: boolean;
 }
 
 async function openStore(ctx: { io: { env: NodeJS.ProcessEnv; cwd: string } }, opts: DataDirOption) {
   // Loaded on demand: only admin commands need node:sqlite.
   const { Store } = await import('../../../server/store.ts');
   const { resolveDataDir } = await import('../../../server/settings.ts');
-  return new Store(resolveDataDir(opts.dataDir, ctx.io.env, ctx.io.cwd));
+  const dir = resolveDataDir(opts.dataDir, ctx.io.env, ctx.io.cwd);
+  // A typo in --data-dir would otherwise make a new, empty marketplace and report success in it.
+  if (!opts.create && !fs.existsSync(dir)) {
+    throw new CliError(`data directory ${dir} does not exist; check --data-dir (or FAPILOG_MARKETPLACE_DATA_DIR), or pass --create to start a new marketplace there`);
+  }
+  return new Store(dir);
 }
 
-const DATA_DIR_HELP = 'data directory of the marketplace (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data)';
+const DATA_DIR_HELP = 'data directory of the marketplace (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data); it must exist';
+const CREATE_HELP = 'create the data directory (a new, empty marketplace) when it does not exist';
 
 interface PublisherAddOptions extends DataDirOption {
   repository: string;
@@ -56,6 +64,7 @@ export const register: RegisterCommand = (program, act) => {
     .description('create a token for an owner and print it once')
     .requiredOption('--owner <name>', 'owner account the token acts as (owns what it publishes first)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, opts: DataDirOption & { owner: string }) => {
         const owner = opts.owner.trim();
@@ -81,6 +90,7 @@ export const register: RegisterCommand = (program, act) => {
     .command('list')
     .description('list tokens (id, owner, created) without their secrets')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, opts: DataDirOption) => {
         const store = await openStore(ctx, opts);
@@ -99,6 +109,7 @@ export const register: RegisterCommand = (program, act) => {
     .command('revoke <id>')
     .description('revoke a token by its id (see `admin token list`)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, id: string, opts: DataDirOption) => {
         if (!/^\d+$/.test(id)) throw new CliError(`token id must be a number: ${id}`);
@@ -126,6 +137,7 @@ export const register: RegisterCommand = (program, act) => {
     .option('--owner <name>', 'owner the plugin gets on its first publish (required while the plugin is unpublished)')
     .option('--issuer <url>', 'OIDC issuer (default https://token.actions.githubusercontent.com)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--create', CREATE_HELP)
     .addHelpText('after', '\nExample:\n  fapilog-plugins admin publisher add fapilog-loki --repository acme/fapilog-loki --repository-id 700123 --owner-id 4501 --workflow release.yml\n')
     .action(
       act(async (ctx, plugin: string, opts: PublisherAddOptions) => {
@@ -168,6 +180,7 @@ export const register: RegisterCommand = (program, act) => {
     .command('list [plugin]')
     .description('list trusted publishers (of one plugin, or all)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, plugin: string | undefined, opts: DataDirOption) => {
         const pkg = plugin === undefined ? undefined : pluginArg(plugin);
@@ -188,6 +201,7 @@ export const register: RegisterCommand = (program, act) => {
     .command('remove <id>')
     .description('remove a trusted publisher by its id (see `admin publisher list`); publish tokens it granted stop working')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, id: string, opts: DataDirOption) => {
         if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`publisher id must be a number: ${id}`);
@@ -208,6 +222,7 @@ export const register: RegisterCommand = (program, act) => {
     .description('list the fapilog releases the marketplace knows, or add some')
     .argument('[versions...]', 'PEP 440 versions to add')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, versions: string[], opts: DataDirOption) => {
         const { versionProblem, canonicalVersion } = await import('../../../server/validation.ts');

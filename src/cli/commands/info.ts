@@ -6,7 +6,7 @@ import { equal, isPrerelease, isValid } from '../../core/pep440/index.ts';
 import { formatSize } from '../../core/size.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { formatCount, formatDate, paint, renderFields, renderTable, writeJson, type Cell } from '../output/index.ts';
+import { formatCount, formatDate, paint, renderFields, renderTable, wrapLine, writeJson, type Cell } from '../output/index.ts';
 
 export interface InfoJson {
   plugin: Plugin;
@@ -32,12 +32,12 @@ export const register: RegisterCommand = (program, act) => {
       act(async (ctx, name: string, version: string | undefined) => {
         const client = ctx.client();
         const [plugin, versions] = await Promise.all([client.getPlugin(name), client.versions(name)]);
-        if (!plugin) throw new CliError(`no plugin named "${name}" in the marketplace at ${ctx.settings().url}`);
+        if (!plugin) throw new CliError(`no plugin named "${name}" in the marketplace at ${ctx.settings().url}`, EXIT.error, 'not-found');
         const history: VersionsResponse = versions ?? { versions: [], releases: [] };
         const release = findRelease(history.releases, version ?? plugin.version);
         if (version !== undefined && !release) {
           const known = history.versions.length > 0 ? ` (known: ${history.versions.slice(-5).join(', ')})` : '';
-          throw new CliError(`${plugin.name} has no release ${version}${known}`);
+          throw new CliError(`${plugin.name} has no release ${version}${known}`, EXIT.error, 'not-found');
         }
         if (ctx.globals.json) {
           const out: InfoJson = { plugin, versions: history.versions, releases: history.releases, release: release ?? null };
@@ -49,6 +49,18 @@ export const register: RegisterCommand = (program, act) => {
       }),
     );
 };
+
+/** The pip command for the release shown; for a yanked one, the newest release that is not yanked instead. */
+function installHint(plugin: Plugin, history: VersionsResponse, shown: Release | undefined): string {
+  const pkg = packageName(plugin.package);
+  const version = shown?.version ?? plugin.version;
+  if (!shown?.yanked) return `pip install "${pkg}==${version}"`;
+  const order = new Map(history.versions.map((v, i) => [v, i]));
+  const alternative = history.releases
+    .filter((r) => !r.yanked && !isPrerelease(r.version))
+    .sort((a, b) => (order.get(b.version) ?? -1) - (order.get(a.version) ?? -1))[0];
+  return `not recommended: ${version} is yanked${alternative ? `; pip install "${pkg}==${alternative.version}"` : ' (no release that is not yanked)'}`;
+}
 
 function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsResponse, release: Release | undefined, asked: boolean): void {
   const p = paint(ctx.color);
@@ -65,7 +77,7 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     `${p('bold', p('cyan', plugin.name))} ${p('bold', shownVersion)}  ${p('dim', `(${plugin.package})`)}` +
       `${notes.length > 0 ? `  ${notes.join(', ')}` : ''}\n`,
   );
-  if (plugin.description) out.push(`${plugin.description}\n`);
+  if (plugin.description) out.push(`${wrapLine(plugin.description, ctx.width)}\n`);
   out.push('\n');
   const dependencies = chosen ? chosen.dependencies : plugin.dependencies;
   const fields: Array<[string, string | null]> = [
@@ -87,7 +99,7 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     fields.push(['Publisher', describePublisher(release.provenance)]);
     if (release.provenance?.kind === 'trusted') fields.push(['Built by', describeTrustedBuild(release.provenance)]);
   }
-  fields.push(['Install', `pip install "${packageName(plugin.package)}==${shownVersion}"`]);
+  fields.push(['Install', installHint(plugin, history, chosen ?? release)]);
   out.push(renderFields(fields, table));
 
   if (history.releases.length > 0) {
@@ -110,7 +122,13 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     ]);
     out.push(
       renderTable(
-        [{ header: 'VERSION' }, { header: 'FAPILOG', shrink: true, minWidth: 10 }, { header: 'PYTHON' }, { header: 'PUBLISHED' }, { header: 'STATUS', shrink: true, minWidth: 6 }],
+        [
+          { header: 'VERSION' },
+          { header: 'FAPILOG', shrink: true, minWidth: 10 },
+          { header: 'PYTHON', priority: 1 },
+          { header: 'PUBLISHED', priority: 2 },
+          { header: 'STATUS', shrink: true, minWidth: 6, priority: 3, wrap: true },
+        ],
         rows,
         table,
       ),
@@ -123,7 +141,11 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     else
       out.push(
         renderTable(
-          [{ header: 'FILENAME', shrink: true, minWidth: Math.min(60, ...release.files.map((f) => f.filename.length)) }, { header: 'SIZE', align: 'right' }, { header: 'SHA256', shrink: true, minWidth: 12 }],
+          [
+            { header: 'FILENAME', shrink: true, minWidth: Math.min(40, ...release.files.map((f) => f.filename.length)) },
+            { header: 'SIZE', align: 'right', priority: 2 },
+            { header: 'SHA256', shrink: true, minWidth: 12, priority: 1, wrap: true },
+          ],
           release.files.map((f) => [f.filename, formatSize(f.size), f.sha256]),
           table,
         ),

@@ -9,6 +9,7 @@ import { writeJson } from '../output/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { EXIT } from '../errors.ts';
 import { projectRoot } from './outdated.ts';
+import { chosenPath, PATH_HELP } from '../project-path.ts';
 
 interface InstallFlags {
   path?: string;
@@ -19,15 +20,17 @@ interface InstallFlags {
 
 export const register: RegisterCommand = (program, act) => {
   program
-    .command('install <plugin>')
+    .command('install')
+    .argument('<plugin>', 'short or package name, optionally with ==version (loki, fapilog-loki==0.3.1)')
+    .argument('[path]', PATH_HELP)
     .description("add a plugin (name or name==version) to the project's main manifest, with a specifier compatible with its fapilog")
-    .option('--path <path>', 'project directory', '.')
+    .option('--path <path>', 'same as the `[path]` argument')
     .option('--group <group>', 'dependency group or extra to add it to (PEP 735 / optional-dependencies / Poetry group)')
     .option('--dry-run', 'print the change as a unified diff and write nothing')
     .addOption(new Option('--fapilog-version <version>', "check compatibility against this fapilog version instead of the project's own"))
     .action(
-      act(async (ctx, plugin: string, flags: InstallFlags) => {
-        const root = projectRoot(ctx, flags.path);
+      act(async (ctx, plugin: string, given: string | undefined, flags: InstallFlags) => {
+        const root = projectRoot(ctx, chosenPath(given, flags.path));
         const files = new DiskProjectFiles(root);
         const plan = await planInstall({
           files,

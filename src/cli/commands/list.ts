@@ -37,6 +37,15 @@ export function toListQuery(opts: QueryOptions): Partial<ListQuery> {
   };
 }
 
+/** The filters given, as typed (`--type sink, --min-rating 4`): what an empty answer is explained by. */
+export function describeFilters(opts: QueryOptions): string[] {
+  const out: string[] = [];
+  if (opts.type !== undefined) out.push(`--type ${opts.type}`);
+  if (opts.author !== undefined) out.push(`--author ${JSON.stringify(opts.author)}`);
+  if (opts.minRating !== undefined) out.push(`--min-rating ${opts.minRating}`);
+  return out;
+}
+
 /** The table of a result page, or its JSON; then the stale warning's reminder, if any. */
 export function printResults(ctx: CommandContext, result: SearchResult, empty: string): void {
   if (ctx.globals.json) {
@@ -49,12 +58,13 @@ export function printResults(ctx: CommandContext, result: SearchResult, empty: s
     return;
   }
   const columns: Column[] = [
-    { header: 'NAME', style: 'cyan', shrink: true, minWidth: 12 },
+    // Names are what a user types next: never cut; the description gives way, then the numbers go.
+    { header: 'NAME', style: 'cyan' },
     { header: 'VERSION' },
-    { header: 'TYPE' },
-    { header: 'RATING', align: 'right' },
-    { header: 'DOWNLOADS', align: 'right' },
-    { header: 'DESCRIPTION', shrink: true, minWidth: 10 },
+    { header: 'TYPE', priority: 4 },
+    { header: 'RATING', align: 'right', priority: 2 },
+    { header: 'DOWNLOADS', align: 'right', priority: 1 },
+    { header: 'DESCRIPTION', shrink: true, minWidth: 16, priority: 3, wrap: true },
   ];
   const rows = result.plugins.map((plugin) => [
     plugin.name,
@@ -77,7 +87,8 @@ export const register: RegisterCommand = (program, act) => {
     act(async (ctx, opts: QueryOptions) => {
       const client = ctx.client();
       const result = await client.list(toListQuery(opts));
-      printResults(ctx, result, 'The marketplace has no plugins matching these filters.');
+      const filters = describeFilters(opts);
+      printResults(ctx, result, filters.length > 0 ? `No plugins match the filters ${filters.join(', ')}.` : 'The marketplace has no plugins.');
       return EXIT.ok;
     }),
   );

@@ -4,16 +4,16 @@
  * the Action's `fail-on`); the default `held-back` fails on anything that needs attention
  * (outdated, incompatible, held-back, yanked).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Option } from 'commander';
 import { decide, FAIL_ON, type FailOn } from '../../core/analysis/policy.ts';
 import { STATUSES, type Report, type Status } from '../../core/analysis/report.ts';
 import type { MarketplaceClient } from '../../core/marketplace/client.ts';
 import { checkProject, DiskProjectFiles } from '../../core/project/index.ts';
-import { paint, renderTable, writeJson, type Column, type Style } from '../output/index.ts';
+import { paint, renderTable, textWidth, wrapLine, writeJson, type Column, type Style } from '../output/index.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
-import { CliError, EXIT, type ExitCode } from '../errors.ts';
+import { EXIT, type ExitCode } from '../errors.ts';
+import { nameListArg } from '../options.ts';
+import { addPathOption, chosenPath, PATH_HELP, resolveProject } from '../project-path.ts';
 
 const STATUS_STYLE: Record<Status, Style> = {
   'up-to-date': 'green',
@@ -26,9 +26,7 @@ const STATUS_STYLE: Record<Status, Style> = {
 
 /** A project path from the command line, relative to the CLI's working directory; it must exist. */
 export function projectRoot(ctx: CommandContext, given: string | undefined): string {
-  const root = path.resolve(ctx.io.cwd, given ?? '.');
-  if (!fs.existsSync(root)) throw new CliError(`${given ?? root}: no such file or directory`, EXIT.error);
-  return root;
+  return resolveProject(ctx.io.cwd, given);
 }
 
 export function describeFapilog(report: Report): string {
@@ -55,13 +53,14 @@ export function renderReport(report: Report, opts: { width: number; color: boole
     lines.push(`No fapilog plugins found in ${report.manifests.length} manifest(s) under ${report.root}.`);
   } else {
     const columns: Column[] = [
+      // In a narrow terminal: latest, then file:line go; the note moves under its row.
       { header: 'plugin' },
-      { header: 'file:line' },
-      { header: 'current' },
-      { header: 'latest compatible' },
-      { header: 'latest' },
+      { header: 'file:line', priority: 2 },
+      { header: 'current', priority: 4 },
+      { header: 'latest compatible', shortHeader: 'compatible', priority: 5 },
+      { header: 'latest', priority: 1 },
       { header: 'status' },
-      { header: 'note', shrink: true, minWidth: 20 },
+      { header: 'note', shrink: true, minWidth: 20, priority: 3, wrap: true },
     ];
     const rows = report.plugins.map((e) => [
       e.package,
@@ -75,10 +74,32 @@ export function renderReport(report: Report, opts: { width: number; color: boole
     lines.push(renderTable(columns, rows, { width: opts.width, color: opts.color }).replace(/\n$/, ''));
   }
   lines.push('');
-  const counts = STATUSES.filter((s) => report.counts[s] > 0).map((s) => p(STATUS_STYLE[s], `${report.counts[s]} ${s}`));
-  lines.push(`${report.plugins.length} plugin ${report.plugins.length === 1 ? 'dependency' : 'dependencies'}${counts.length ? `: ${counts.join(', ')}` : ''}`);
-  for (const w of report.warnings) lines.push(p('yellow', `warning: ${w}`));
+  const head = `${report.plugins.length} plugin ${report.plugins.length === 1 ? 'dependency' : 'dependencies'}`;
+  const counts = STATUSES.filter((s) => report.counts[s] > 0).map((s) => ({ plain: `${report.counts[s]} ${s}`, style: STATUS_STYLE[s] }));
+  lines.push(joinWrapped(counts.length ? `${head}:` : head, counts, ', ', opts.width, p));
+  // Wrapped as plain text, then coloured: escapes must not count as width.
+  for (const w of report.warnings) lines.push(...wrapLine(`warning: ${w}`, opts.width).split('\n').map((l) => p('yellow', l)));
   return `${lines.join('\n')}\n`;
+}
+
+/** `head part, part, ...` broken between parts to fit the width; each part coloured on its own. */
+function joinWrapped(head: string, parts: Array<{ plain: string; style: Style }>, sep: string, width: number, p: ReturnType<typeof paint>): string {
+  const out: string[] = [];
+  let line = head;
+  let plain = head;
+  parts.forEach((part, i) => {
+    const piece = `${part.plain}${i < parts.length - 1 ? sep.trimEnd() : ''}`;
+    if (textWidth(plain) + 1 + textWidth(piece) > width && plain !== '') {
+      out.push(line);
+      line = '';
+      plain = '';
+    }
+    const space = plain === '' ? '' : ' ';
+    line += `${space}${p(part.style, part.plain)}${i < parts.length - 1 ? sep.trimEnd() : ''}`;
+    plain += `${space}${piece}`;
+  });
+  out.push(line);
+  return out.join('\n');
 }
 
 export interface OutdatedOptions {
@@ -102,11 +123,12 @@ export async function runOutdated(ctx: CommandContext, root: string, opts: Outda
 }
 
 export const register: RegisterCommand = (program, act) => {
-  program
-    .command('outdated [path]')
+  const command = program
+    .command('outdated')
+    .argument('[path]', PATH_HELP)
     .description("list a project's fapilog plugins that are outdated, incompatible with its fapilog, held back or yanked")
     .addOption(new Option('--fapilog-version <version>', "judge compatibility against this fapilog version instead of the project's own"))
-    .option('--ignore <names...>', 'plugins to leave out (short or package names)')
+    .option('--ignore <names>', 'plugins to leave out, comma-separated (short or package names); repeatable', nameListArg)
     .addOption(
       new Option(
         '--fail-on <level>',
@@ -118,10 +140,10 @@ export const register: RegisterCommand = (program, act) => {
     .addHelpText(
       'after',
       '\nExit status: 1 when a plugin fails --fail-on (by default: any outdated, incompatible, held back or\nyanked plugin), 0 otherwise (up to date or unknown to the marketplace), 2 on errors.',
-    )
-    .action(
-      act(async (ctx, given: string | undefined, opts: OutdatedOptions) => {
-        const root = projectRoot(ctx, given);
+    );
+  addPathOption(command).action(
+      act(async (ctx, given: string | undefined, opts: OutdatedOptions & { path?: string }) => {
+        const root = projectRoot(ctx, chosenPath(given, opts.path));
         return (await runOutdated(ctx, root, opts)).code;
       }),
     );

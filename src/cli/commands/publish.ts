@@ -14,6 +14,7 @@ import { DEFAULT_MAX_FILE_SIZE } from '../../core/publish/validate.ts';
 import type { CliIo, CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { paint, writeJson } from '../output/index.ts';
+import { chosenPath, resolveProject } from '../project-path.ts';
 import { stripCredentials } from '../../core/marketplace/errors.ts';
 
 interface PublishOptions {
@@ -46,7 +47,9 @@ export interface PublishJson {
 
 export const register: RegisterCommand = (program, act) => {
   program
-    .command('publish [path]')
+    .command('publish')
+    .argument('[path]', 'plugin project directory (default: the current directory)')
+    .option('--path <path>', 'same as the `[path]` argument')
     .description('validate a plugin project and its built files, then publish them to the marketplace')
     .option('--dist <dir>', 'directory with the built wheel and sdist (default: <path>/dist)')
     .option('--dry-run', 'validate and show what would be uploaded, without uploading')
@@ -58,8 +61,8 @@ export const register: RegisterCommand = (program, act) => {
       `\nThe token comes from --token or ${ENV.token}; it must belong to the plugin's owner.\nBuild first with \`python -m build\`. Exit codes: 0 published/unchanged/dry run, 1 blocking findings or version taken, 2 errors.\n`,
     )
     .action(
-      act(async (ctx, projectArg: string | undefined, opts: PublishOptions) => {
-        const projectDir = path.resolve(ctx.io.cwd, projectArg ?? '.');
+      act(async (ctx, projectArg: string | undefined, opts: PublishOptions & { path?: string }) => {
+        const projectDir = resolveProject(ctx.io.cwd, chosenPath(projectArg, opts.path));
         const maxFileSize = opts.maxFileSize === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(opts.maxFileSize);
         if (maxFileSize === null || maxFileSize <= 0) throw new CliError(`--max-file-size: "${opts.maxFileSize}" is not a size (e.g. 20MiB)`);
         const settings = ctx.settings();

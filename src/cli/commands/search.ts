@@ -1,7 +1,7 @@
 /** `search <query>`: full-text search of names, descriptions and authors. */
 import type { RegisterCommand } from '../context.ts';
 import { EXIT } from '../errors.ts';
-import { addQueryOptions, printResults, toListQuery, type QueryOptions } from './list.ts';
+import { addQueryOptions, describeFilters, printResults, toListQuery, type QueryOptions } from './list.ts';
 
 export const register: RegisterCommand = (program, act) => {
   addQueryOptions(
@@ -14,7 +14,17 @@ export const register: RegisterCommand = (program, act) => {
     act(async (ctx, query: string, opts: QueryOptions) => {
       const client = ctx.client();
       const result = await client.search({ q: query, ...toListQuery(opts) });
-      printResults(ctx, result, `No plugins match "${query}".`);
+      const filters = describeFilters(opts);
+      let empty = `No plugins match "${query}".`;
+      if (result.total === 0 && filters.length > 0 && !ctx.globals.json) {
+        // Say which filters emptied the answer, and whether the words alone find something.
+        const unfiltered = await client.search({ q: query, page: 1, per_page: 1 });
+        empty =
+          unfiltered.total > 0
+            ? `No plugins match "${query}" with ${filters.join(', ')}; ${unfiltered.total} match without these filters.`
+            : `No plugins match "${query}" (even without ${filters.join(', ')}).`;
+      }
+      printResults(ctx, result, empty);
       return EXIT.ok;
     }),
   );

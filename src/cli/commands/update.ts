@@ -5,13 +5,16 @@
  * the lock tools with `--lock`.
  */
 import { Option } from 'commander';
+import { sameVersion } from '../../core/analysis/versions.ts';
 import { publisherWarning } from '../../core/analysis/publisher.ts';
-import { DiskProjectFiles, lockStepsNotRun, planUpdate, runLockTools, writeChangesToDisk } from '../../core/project/index.ts';
+import { checkProject, DiskProjectFiles, lockStepsNotRun, planUpdate, runLockTools, writeChangesToDisk } from '../../core/project/index.ts';
 import { RANGE_STRATEGIES, type RangeStrategy } from '../../core/python/strategies.ts';
 import { writeJson } from '../output/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { describeFapilog, projectRoot } from './outdated.ts';
+import { nameListArg } from '../options.ts';
+import { splitPathAndNames } from '../project-path.ts';
 
 interface UpdateFlags {
   path?: string;
@@ -24,32 +27,44 @@ interface UpdateFlags {
 
 export const register: RegisterCommand = (program, act) => {
   program
-    .command('update [names...]')
+    .command('update')
+    .argument('[path]', 'project directory, when the first word is `.`, has a slash or names a directory (default: the current directory)')
+    .argument('[names...]', 'plugins to update (default: every plugin that needs it)')
     .description('update outdated, incompatible and yanked plugins to the newest release compatible with the project fapilog')
-    .option('--path <path>', 'project directory', '.')
+    .option('--path <path>', 'project directory; every argument is then a plugin name')
     .addOption(new Option('--strategy <strategy>', 'how to change version ranges (pep440 meanings, as Renovate)').choices([...RANGE_STRATEGIES]).default('auto'))
     .option('--dry-run', 'print a unified diff of the changes and write nothing')
     .option('--lock', 'run the lock tool (uv, poetry, pdm, pipenv) when it is on PATH')
     .addOption(new Option('--fapilog-version <version>', "target this fapilog version instead of the project's own"))
-    .option('--ignore <names...>', 'plugins to leave alone (short or package names)')
+    .option('--ignore <names>', 'plugins to leave alone, comma-separated (short or package names); repeatable', nameListArg)
     .action(
-      act(async (ctx, names: string[], flags: UpdateFlags) => {
-        const root = projectRoot(ctx, flags.path);
+      act(async (ctx, first: string | undefined, rest: string[], flags: UpdateFlags) => {
+        const words = first === undefined ? rest : [first, ...rest];
+        const { path: given, names } = splitPathAndNames(ctx.io.cwd, words, flags.path);
+        const root = projectRoot(ctx, given);
         const { files, only } = await DiskProjectFiles.open(root);
-        const plan = await planUpdate({
-          files,
-          only,
-          lookup: ctx.client(),
-          names,
-          strategy: flags.strategy,
-          fapilogVersion: flags.fapilogVersion,
-          ignore: flags.ignore,
-        });
+        const lookup = ctx.client();
+        // With --fapilog-version, the project's own fapilog too: updates that target another one
+        // are said to need it. One client, so the second check asks the marketplace nothing new.
+        const own = flags.fapilogVersion !== undefined ? await checkProject({ files, only, lookup, ignore: flags.ignore }) : null;
+        const check = await checkProject({ files, only, lookup, fapilogVersion: flags.fapilogVersion, ignore: flags.ignore });
+        const plan = await planUpdate({ check, names, strategy: flags.strategy });
+        const pinned = own?.report.fapilog;
+        const target = plan.report.fapilog.version;
+        if (pinned?.version && ['locked', 'pinned', 'range'].includes(pinned.source) && target && !sameVersion(pinned.version, target) && plan.planned.length > 0) {
+          ctx.warn(
+            `the updates target fapilog ${target} (--fapilog-version), but the project uses fapilog ${pinned.version}` +
+              `${pinned.from ? ` (${pinned.source} in ${pinned.from})` : ''}: move fapilog to ${target} too, or these releases may not work with it`,
+          );
+        }
         const dryRun = flags.dryRun ?? false;
         if (!dryRun) await writeChangesToDisk(files.root, plan.changes);
         const lock = flags.lock && !dryRun ? await runLockTools(files.root, plan.lock, ctx.io.env) : lockStepsNotRun(plan.lock);
         const diffs = plan.changes.map((c) => ({ file: c.path, diff: c.diff }));
         const failedLock = lock.some((l) => l.ran && l.ok === false);
+        // Asked to lock, but a tool is missing: the lockfile is left stale, which a script must notice.
+        const staleLock = Boolean(flags.lock) && !dryRun && lock.some((l) => !l.ran);
+        const staleMessage = 'a lock tool is not on PATH; the manifests were updated, the lockfile is stale until you run the command shown';
         if (ctx.globals.json) {
           writeJson(ctx.io, {
             strategy: plan.strategy,
@@ -60,7 +75,8 @@ export const register: RegisterCommand = (program, act) => {
             lock,
             fapilog: plan.report.fapilog,
           });
-          return failedLock ? EXIT.error : EXIT.ok;
+          if (staleLock && !failedLock) ctx.warn(staleMessage);
+          return failedLock ? EXIT.error : staleLock ? EXIT.problems : EXIT.ok;
         }
         const out = ctx.io.stdout;
         out(`${describeFapilog(plan.report)}\n`);
@@ -79,6 +95,7 @@ export const register: RegisterCommand = (program, act) => {
           else out(`Refresh ${l.lockfile}: ${l.message ?? l.command}\n`);
         }
         if (failedLock) throw new CliError('the lock tool failed; the manifests were updated, the lockfile was not', EXIT.error);
+        if (staleLock) throw new CliError(staleMessage, EXIT.problems, 'lockfile-stale');
         return EXIT.ok;
       }),
     );

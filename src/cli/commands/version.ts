@@ -8,10 +8,14 @@ import { applyBump, BumpError, isDowngrade, planBump } from '../../core/publish/
 import type { RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { writeJson } from '../output/index.ts';
+import { chosenPath, resolveProject } from '../project-path.ts';
 
 export const register: RegisterCommand = (program, act) => {
   program
-    .command('version <bump> [path]')
+    .command('version')
+    .argument('<bump>', 'major, minor, patch, pre or a PEP 440 version')
+    .argument('[path]', 'plugin project directory (default: the current directory)')
+    .option('--path <path>', 'same as the `[path]` argument')
     .description('set the plugin version: major, minor, patch, pre (next release candidate) or an explicit PEP 440 version')
     .option('--dry-run', 'show the change without writing it')
     .addHelpText(
@@ -26,8 +30,8 @@ Examples:
 `,
     )
     .action(
-      act(async (ctx, bump: string, projectArg: string | undefined, opts: { dryRun?: boolean }) => {
-        const projectDir = path.resolve(ctx.io.cwd, projectArg ?? '.');
+      act(async (ctx, bump: string, projectArg: string | undefined, opts: { dryRun?: boolean; path?: string }) => {
+        const projectDir = resolveProject(ctx.io.cwd, chosenPath(projectArg, opts.path));
         let plan;
         try {
           plan = await planBump(projectDir, bump);

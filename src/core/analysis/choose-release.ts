@@ -118,7 +118,14 @@ export function chooseRelease(
   }
   const conflicts = dependencyConflicts(release, scan);
   if (conflicts.length > 0) {
-    throw new InstallRefused('conflict', `${pkg} ${release.version} conflicts with the project's pins: ${conflicts.join('; ')}`);
+    // As for fapilog incompatibility: name the release that would work, newest first.
+    const fits = finals
+      .filter((r) => isCompatible(r, fv) && dependencyConflicts(r, scan).length === 0)
+      .sort((a, b) => compareVersions(b.version, a.version))[0];
+    const instead = fits
+      ? `; ${fits.version} is the newest release that does not conflict (install ${pkg}==${fits.version})`
+      : '; no compatible release of it avoids the conflict';
+    throw new InstallRefused('conflict', `${pkg} ${release.version} conflicts with the project's pins: ${conflicts.join('; ')}${instead}`);
   }
   return { release, fapilog, warnings };
 }

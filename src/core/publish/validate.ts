@@ -65,8 +65,15 @@ export function releaseName(facts: PublishFacts): string | null {
   return primaryMetadata(facts)?.name ?? facts.project?.project.name ?? null;
 }
 
-export function releaseVersion(facts: PublishFacts): string | null {
-  return primaryMetadata(facts)?.version ?? facts.project?.version ?? null;
+/**
+ * The version being released: the project's when a built file carries it (files of an older
+ * build left next to it are stale, not the release), else the wheel's or sdist's.
+ */
+export function releaseVersion(facts: Pick<PublishFacts, 'project' | 'wheels' | 'sdists'>): string | null {
+  const own = facts.project?.version ?? null;
+  const built = [...facts.wheels, ...facts.sdists].map((a) => a.metadata.version);
+  if (own !== null && isValid(own) && built.some((v) => isValid(v) && compare(v, own) === 0)) return own;
+  return primaryMetadata(facts as PublishFacts)?.version ?? own;
 }
 
 /** The tag's version: `v1.2.0`, `V1.2.0` and `1.2.0` all name 1.2.0; `refs/tags/` is stripped. */
@@ -206,10 +213,25 @@ export function validate(facts: PublishFacts): Finding[] {
   const invalid = versions.filter((v) => !isValid(v.version));
   for (const v of invalid) out.push(finding('version-invalid', `${v.where}: "${v.version}" is not a PEP 440 version`));
   const valid = versions.filter((v) => isValid(v.version));
-  if (new Set(valid.map((v) => normalize(v.version))).size > 1) {
-    out.push(finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.version}`).join(', ')}`));
+  // Files of several versions: judging the tag or the marketplace by one of them would report
+  // false mismatches, so only this is said. Usually an old build left in dist/ (python -m build adds, never removes).
+  const mixed = new Set(valid.map((v) => normalize(v.version))).size > 1;
+  if (mixed) {
+    const own = project?.version != null && isValid(project.version) ? project.version : null;
+    const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
+    const stale = own === null ? [] : built.filter((v) => compare(v.version, own) !== 0);
+    // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
+    out.push(
+      stale.length > 0 && stale.length < built.length && own !== null
+        ? finding(
+            'version-mismatch',
+            `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.version})`).join(', ')}; the project's version is ${own}`,
+            'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.',
+          )
+        : finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.version}`).join(', ')}`),
+    );
   }
-  if (facts.tag !== null && version !== null && isValid(version)) {
+  if (!mixed && facts.tag !== null && version !== null && isValid(version)) {
     const wanted = tagVersion(facts.tag);
     if (!isValid(wanted) || compare(wanted, version) !== 0) {
       const fix = isValid(wanted)
@@ -301,7 +323,7 @@ export function validate(facts: PublishFacts): Finding[] {
   const market = facts.marketplace;
   if (market?.unreachable) {
     out.push(finding('marketplace-unreachable', market.unreachable));
-  } else if (market && version !== null && isValid(version)) {
+  } else if (market && !mixed && version !== null && isValid(version)) {
     const same = findRelease(market.releases, version);
     if (same && !publishedIdentically(same, facts.files)) {
       const theirs = same.files.map((f) => `${f.filename} ${f.sha256.slice(0, 12)}`).join(', ') || 'no files';

@@ -8,6 +8,7 @@ import type { PluginEntry, Report, Status } from '../analysis/report.ts';
 import { isStuck, isUpdatable } from '../analysis/updatable.ts';
 import { publisherWarning } from '../analysis/publisher.ts';
 import { cell, code, text } from './markdown.ts';
+import { npxCommand } from './npx.ts';
 
 export { cell };
 
@@ -33,12 +34,15 @@ const SOURCE_LABEL: Record<Report['fapilog']['source'], string> = {
 export interface SummaryWording {
   /** How an override of the fapilog version is described (the Action: "set by the `fapilog-version` input"). */
   override?: string | undefined;
-  /** The command that applies updates, shown in "How to fix" (default `npx fapilog-plugins update`). */
+  /** The command that applies updates, shown in "How to fix" (default `npx fapilog-plugins@VERSION update`). */
   updateCommand?: string | undefined;
 }
 
-/** The fix command every hint prints unless a front end words its own (the one place to change it). */
-export const DEFAULT_UPDATE_COMMAND = 'npx fapilog-plugins update';
+/**
+ * The fix command every hint prints unless a front end words its own (the one place to change
+ * it): a versioned `npx` command, which works for someone who has never cloned this repository.
+ */
+export const DEFAULT_UPDATE_COMMAND = npxCommand('update');
 
 export function fapilogLine(report: Report, wording: SummaryWording = {}): string {
   const f = report.fapilog;
