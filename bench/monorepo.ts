@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 
-/** fapilog releases the catalog knows; services pin the first eight. */
+/** fapilog releases the catalog knows; services pin one of the first eight. */
 export const FAPILOG_VERSIONS = ['0.10.0', '0.11.0', '0.12.0', '0.13.0', '0.14.0', '0.15.0', '0.16.0', '0.17.0', '0.18.0', '0.19.0'];
 
 /**
@@ -148,7 +148,8 @@ export function generateServices(opts: GenerateOptions): GeneratedService[] {
   const out: GeneratedService[] = [];
   for (let s = 0; s < opts.services; s++) {
     const format = FORMATS[s % FORMATS.length]!;
-    const fapilog = FAPILOG_VERSIONS[Math.floor(s / FORMATS.length) % 8]!;
+    // Varies with the service and the format, so any slice of services holds several fapilogs.
+    const fapilog = FAPILOG_VERSIONS[(s + Math.floor(s / FORMATS.length)) % 8]!;
     const f = fapilogMinor(fapilog);
     const picked = new Set<number>();
     // Consecutive services walk the plugin list, so every one of the `distinct` is mentioned.
