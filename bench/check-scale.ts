@@ -16,7 +16,8 @@
  *   npx node bench/check-scale.ts [--quick] [--profile] [--out FILE]
  */
 import path from 'node:path';
-import { benchCatalog, compatible, generateServices, writeServices, type GeneratedService } from './monorepo.ts';
+import { judge } from './judge.ts';
+import { benchCatalog, generateServices, writeServices } from './monorepo.ts';
 import { REPO_ROOT, seedDataDir, startMarketplace } from './marketplace.ts';
 import { runNode, type ProcessResult } from './process.ts';
 import { banner, fmt, markdownTable, median, p90, tempDir } from './lib.ts';
@@ -39,36 +40,6 @@ interface CaseDef {
   name: string;
   /** Returns the argv and cache directory of one run (untimed preparation). */
   prepare: () => Promise<{ args: string[]; cache?: string; cleanup?: () => Promise<void> }>;
-}
-
-interface Judged {
-  entries: number;
-  /** Entries judged against a fapilog version other than the one their service runs. */
-  wrongFapilog: number;
-  /** Entries with status `outdated`: `update` would move them to their latest compatible release. */
-  proposals: number;
-  /** Proposals the service's own fapilog does not support. */
-  incompatibleProposals: number;
-}
-
-/** Holds the report against what the generator wrote: each service's own fapilog. */
-export function judge(reportJson: string, services: readonly GeneratedService[]): Judged {
-  const report = JSON.parse(reportJson) as {
-    fapilog: { version: string | null };
-    plugins: Array<{ location: { file: string }; status: string; latestCompatible: string | null }>;
-  };
-  const byDir = new Map(services.map((s) => [s.dir, s]));
-  const out: Judged = { entries: report.plugins.length, wrongFapilog: 0, proposals: 0, incompatibleProposals: 0 };
-  for (const e of report.plugins) {
-    const svc = byDir.get(e.location.file.split('/').slice(0, 2).join('/'));
-    if (!svc) throw new Error(`report entry in ${e.location.file} belongs to no generated service`);
-    if (report.fapilog.version !== svc.fapilog) out.wrongFapilog++;
-    if (e.status === 'outdated' && e.latestCompatible) {
-      out.proposals++;
-      if (!compatible(e.latestCompatible, svc.fapilog)) out.incompatibleProposals++;
-    }
-  }
-  return out;
 }
 
 async function main(): Promise<void> {

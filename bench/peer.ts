@@ -23,7 +23,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { banner, fmt, markdownTable, median, tempDir } from './lib.ts';
 import { REPO_ROOT, seedDataDir, startMarketplace } from './marketplace.ts';
-import { benchCatalog, compatible, FORMATS, generateServices, writeServices, type GeneratedService } from './monorepo.ts';
+import { ourProposals, renovateProposals, type Proposal } from './judge.ts';
+import { benchCatalog, FORMATS, generateServices, writeServices, type GeneratedService } from './monorepo.ts';
 import { runNode, type ProcessResult } from './process.ts';
 import { argValue, targetTable, writeResults, type Target } from './results.ts';
 
@@ -56,59 +57,11 @@ async function ensureRenovate(): Promise<string> {
   return entry;
 }
 
-interface Proposal {
-  package: string;
-  from: string | null;
-  to: string;
-  compatible: boolean;
-}
-
 interface ToolRun extends ProcessResult {
   proposals: Proposal[];
   /** Plugin dependencies the tool saw (per manifest occurrence). */
   pluginDeps: number;
   requests: number;
-}
-
-const isPlugin = (name: string) => /^fapilog[-_.]/i.test(name);
-const norm = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
-
-/** Renovate's proposals from its JSON log. */
-export function renovateProposals(log: string, svc: GeneratedService): { proposals: Proposal[]; pluginDeps: number; splits: Record<string, number> | null } {
-  const proposals: Proposal[] = [];
-  let pluginDeps = 0;
-  let splits: Record<string, number> | null = null;
-  let found = false;
-  for (const line of log.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as { msg?: string; config?: Record<string, Array<{ deps?: Array<{ depName?: string; currentValue?: string; lockedVersion?: string; updates?: Array<{ newVersion?: string }> }> }>>; splits?: Record<string, number> };
-    if (entry.msg === 'Repository timing splits (milliseconds)') splits = entry.splits ?? null;
-    if (entry.msg !== 'packageFiles with updates' || !entry.config) continue;
-    found = true;
-    for (const files of Object.values(entry.config)) {
-      for (const file of files) {
-        for (const dep of file.deps ?? []) {
-          if (!dep.depName || !isPlugin(dep.depName) || norm(dep.depName) === 'fapilog') continue;
-          pluginDeps++;
-          for (const u of dep.updates ?? []) {
-            if (!u.newVersion) continue;
-            proposals.push({ package: norm(dep.depName), from: dep.lockedVersion ?? dep.currentValue ?? null, to: u.newVersion, compatible: compatible(u.newVersion, svc.fapilog) });
-          }
-        }
-      }
-    }
-  }
-  if (!found) throw new Error(`renovate logged no "packageFiles with updates" for ${svc.dir}`);
-  return { proposals, pluginDeps, splits };
-}
-
-/** Our proposals: what `update` would move (status outdated) to its latest compatible release. */
-export function ourProposals(json: string, svc: GeneratedService): { proposals: Proposal[]; pluginDeps: number } {
-  const report = JSON.parse(json) as { plugins: Array<{ package: string; current: string | null; latestCompatible: string | null; status: string }> };
-  const proposals = report.plugins
-    .filter((p) => p.status === 'outdated' && p.latestCompatible)
-    .map((p) => ({ package: p.package, from: p.current, to: p.latestCompatible!, compatible: compatible(p.latestCompatible!, svc.fapilog) }));
-  return { proposals, pluginDeps: report.plugins.length };
 }
 
 async function main(): Promise<void> {

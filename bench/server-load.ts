@@ -16,7 +16,10 @@
  * the gap is visible. The effect of one long search on a parallel request is measured by
  * bench/server-search.ts.
  *
- *   npx node bench/server-load.ts [--quick] [--out FILE]
+ * With --profile, each endpoint is loaded once more against a server under --cpu-prof and the
+ * profile summarised (self time per area and function).
+ *
+ *   npx node bench/server-load.ts [--quick] [--profile] [--out FILE]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -26,6 +29,7 @@ import { isoTimestamp } from '../server/time.ts';
 import { banner, fmt, markdownTable, tempDir } from './lib.ts';
 import { dirBytes, REPO_ROOT } from './marketplace.ts';
 import { FAPILOG_VERSIONS, pluginPackage, pluginShort, releaseCompatibility, releaseVersion } from './monorepo.ts';
+import { profileTables, summarizeProfileDir } from './profile.ts';
 import { targetTable, writeResults, type Target } from './results.ts';
 
 const require = createRequire(import.meta.url);
@@ -146,6 +150,12 @@ interface Cell {
   errors: number;
 }
 
+/** Resolves once the server answers a fresh request, i.e. has worked through its backlog. */
+async function settle(url: string): Promise<void> {
+  const res = await fetch(`${url}/`, { headers: { connection: 'close' } });
+  await res.arrayBuffer();
+}
+
 async function load(url: string, endpoint: string, paths: string[], connections: number): Promise<Cell> {
   const r = await autocannon({
     url,
@@ -187,9 +197,16 @@ async function main(): Promise<void> {
       { name: 'simple index page', url: server.url, paths: some.map((i) => `/simple/${pluginPackage(i)}/`) },
     ];
     // One short untimed pass: the server's statement cache and the OS page cache.
-    for (const e of endpoints) await autocannon({ url: e.url, connections: 4, amount: 200, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+    for (const e of endpoints) await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
     const cells: Cell[] = [];
-    for (const connections of CONNECTIONS) for (const e of endpoints) cells.push(await load(e.url, e.name, e.paths, connections));
+    for (const connections of CONNECTIONS) {
+      for (const e of endpoints) {
+        cells.push(await load(e.url, e.name, e.paths, connections));
+        // autocannon stops counting at the deadline, but the server still owes answers to the
+        // requests in flight; the next cell starts once it has caught up.
+        await settle(e.url);
+      }
+    }
     const baseRps = new Map(CONNECTIONS.map((c) => [c, cells.find((x) => x.connections === c && x.endpoint === endpoints[0]!.name)!.reqPerSec]));
     console.log(
       markdownTable(
@@ -215,7 +232,22 @@ async function main(): Promise<void> {
       { what: 'no errors or non-2xx answers', value: String(cells.reduce((n, c) => n + c.errors + c.non2xx, 0)), target: '0', met: cells.every((c) => c.errors + c.non2xx === 0) },
     ];
     console.log(`\n${targetTable(targets)}`);
-    const file = await writeResults('server-load', { plugins: PLUGINS, releases: RELEASES, durationS: DURATION_S, seedMs, dbBytes, publishRatePerS: rate, cells, targets });
+    const profiles: Record<string, unknown> = {};
+    if (process.argv.includes('--profile')) {
+      // One server per endpoint under --cpu-prof, loaded at 50 connections: where its time goes.
+      for (const e of endpoints.slice(1)) {
+        const dir = path.join(work.dir, `prof-${e.name.replace(/\W+/g, '-')}`);
+        const prof = await startChild(['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000']);
+        children.push(prof.child);
+        await load(prof.url, e.name, e.paths, 50);
+        await settle(prof.url);
+        await stopChild(prof.child);
+        const summary = await summarizeProfileDir(dir, REPO_ROOT);
+        console.log(`\n## server profile: ${e.name}, 50 connections\n\n${profileTables(summary, 12)}`);
+        profiles[e.name] = { byArea: summary.byArea.slice(0, 15), byFunction: summary.byFunction.slice(0, 25) };
+      }
+    }
+    const file = await writeResults('server-load', { plugins: PLUGINS, releases: RELEASES, durationS: DURATION_S, seedMs, dbBytes, publishRatePerS: rate, cells, targets, profiles });
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   } finally {
     for (const c of children) await stopChild(c);
