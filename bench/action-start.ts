@@ -51,7 +51,8 @@ async function analyzeBundle(work: string): Promise<Array<{ module: string; byte
   const require = createRequire(import.meta.url);
   const tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
   const ncc = path.join(path.dirname(require.resolve('@vercel/ncc/package.json')), 'dist', 'ncc', 'cli.js');
-  const lib = path.join(work, 'lib');
+  // Inside the checkout (.tmp/ is ignored by git), so the compiled files resolve node_modules.
+  const lib = path.join(REPO_ROOT, '.tmp', `bench-analyze-${process.pid}`);
   const out = path.join(work, 'dist');
   const stats = path.join(work, 'stats.json');
   const run = (args: string[]) =>
@@ -61,7 +62,11 @@ async function analyzeBundle(work: string): Promise<Array<{ module: string; byte
       c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0]!)} exited ${code}`))));
     });
   await run([tsc, '-p', 'tsconfig.build.json', '--outDir', lib]);
-  await run([ncc, 'build', path.join(lib, 'src', 'action', 'index.js'), '-o', out, '--stats-out', stats, '--no-cache', '--quiet']);
+  try {
+    await run([ncc, 'build', path.join(lib, 'src', 'action', 'index.js'), '-o', out, '--stats-out', stats, '--no-cache', '--quiet']);
+  } finally {
+    await rm(lib, { recursive: true, force: true });
+  }
   const json = JSON.parse(await readFile(stats, 'utf8')) as { modules?: Array<{ name: string; size: number; modules?: Array<{ name: string; size: number }> }> };
   const sums = new Map<string, number>();
   const visit = (mods: Array<{ name: string; size: number; modules?: Array<{ name: string; size: number }> }>) => {
@@ -76,7 +81,7 @@ async function analyzeBundle(work: string): Promise<Array<{ module: string; byte
         const parts = m.name.slice(nm + 'node_modules/'.length).split('/');
         key = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
       } else {
-        const rel = m.name.replace(/^\.\//, '').replace(/^.*?\blib\//, '').split('/');
+        const rel = m.name.replace(/^\.\//, '').replace(/^.*?bench-analyze-\d+\//, '').split('/');
         key = `(ours) ${rel.slice(0, Math.min(3, rel.length - 1)).join('/')}`;
       }
       sums.set(key, (sums.get(key) ?? 0) + m.size);
@@ -84,7 +89,7 @@ async function analyzeBundle(work: string): Promise<Array<{ module: string; byte
   };
   visit(json.modules ?? []);
   const built = (await stat(path.join(out, 'index.js'))).size;
-  console.log(`\n## bundle composition (fresh ncc build: ${(built / 1e6).toFixed(2)} MB; module bytes before minification-free concatenation)\n`);
+  console.log(`\n## bundle composition (fresh ncc build: ${(built / 1e6).toFixed(2)} MB; webpack module sizes, summed per npm package or source folder)\n`);
   const rows = [...sums.entries()].sort((a, b) => b[1] - a[1]).map(([module, bytes]) => ({ module, bytes }));
   const total = rows.reduce((n, r) => n + r.bytes, 0);
   console.log(markdownTable(['package / room', 'KB', 'share'], rows.slice(0, 25).map((r) => [r.module, (r.bytes / 1024).toFixed(1), `${((100 * r.bytes) / total).toFixed(1)} %`])));

@@ -2,7 +2,7 @@
  * Check at scale: `fapilog-plugins outdated <monorepo> --json` as a whole process, on a generated
  * monorepo of 1,000 services (one manifest each, in every supported format, plus includes and
  * lockfiles) that mention 50 distinct plugins, against the reference server on 127.0.0.1 holding
- * 1,000 plugins of 5 releases (seeded untimed, with real wheels).
+ * 1,000 plugins of 5 releases (rows written straight into its store, untimed: seedDirectly).
  *   baseline        `node -e 0` (what starting Node costs)
  *   cold cache      an empty cache directory per run (a fresh CI runner)
  *   warm cache      a cache filled by an earlier run: every entry is revalidated (304)
@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { judge } from './judge.ts';
 import { benchCatalog, generateServices, writeServices } from './monorepo.ts';
-import { REPO_ROOT, seedDataDir, startMarketplace } from './marketplace.ts';
+import { REPO_ROOT, seedDirectly, startMarketplace } from './marketplace.ts';
 import { runNode, type ProcessResult } from './process.ts';
 import { banner, fmt, markdownTable, median, p90, tempDir } from './lib.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const services = generateServices({ services: SERVICES, distinct: DISTINCT, releases: RELEASES });
     await writeServices(repo, services);
     const fileCount = services.reduce((n, s) => n + Object.keys(s.files).length, 0);
-    const seed = await seedDataDir(path.join(work.dir, 'data'), benchCatalog({ plugins: CATALOG_PLUGINS, releases: RELEASES }));
+    const seed = seedDirectly(path.join(work.dir, 'data'), benchCatalog({ plugins: CATALOG_PLUGINS, releases: RELEASES }));
     console.log(
       `${SERVICES} services (${fileCount} files: manifests, includes, lockfiles), ${DISTINCT} distinct plugins; server: ${seed.plugins} plugins x ${RELEASES} releases, seeded in ${fmt(seed.ms)} ms (untimed), ${(seed.bytes / 1e6).toFixed(1)} MB\n`,
     );

@@ -2,8 +2,8 @@
  * The peer users would pick instead: Renovate (npm package `renovate`, installed by this script
  * into a temp directory and reused by later runs) against our CLI, on the same services of the
  * generated monorepo (bench/monorepo.ts), each a git checkout of its own, against the same
- * reference server on 127.0.0.1 (1,000 plugins x 5 releases; Renovate reads its PEP 503 simple
- * index, our CLI its API).
+ * reference server on 127.0.0.1 (1,000 plugins x 5 releases written straight into its store;
+ * Renovate reads its PEP 503 simple index, our CLI its API).
  *   ours      `fapilog-plugins outdated <service> --json`, a fresh cache per service
  *   Renovate  `renovate --platform=local --dry-run=lookup` in the checkout, a fresh base/cache
  *             directory per service, its pypi datasource pointed at our /simple/ by a
@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { banner, fmt, markdownTable, median, tempDir } from './lib.ts';
-import { REPO_ROOT, seedDataDir, startMarketplace } from './marketplace.ts';
+import { REPO_ROOT, seedDirectly, startMarketplace } from './marketplace.ts';
 import { ourProposals, renovateProposals, type Proposal } from './judge.ts';
 import { benchCatalog, FORMATS, generateServices, writeServices, type GeneratedService } from './monorepo.ts';
 import { runNode, type ProcessResult } from './process.ts';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const work = await tempDir('peer');
   try {
     const services = generateServices({ services: SERVICES, distinct: 50, releases: 5 });
-    const seed = await seedDataDir(path.join(work.dir, 'data'), benchCatalog({ plugins: 1000, releases: 5 }));
+    const seed = seedDirectly(path.join(work.dir, 'data'), benchCatalog({ plugins: 1000, releases: 5 }));
     console.log(`server: ${seed.plugins} plugins x 5 releases, seeded in ${fmt(seed.ms / 1000)} s (untimed)`);
     const server = await startMarketplace({ seed: false, dataDir: path.join(work.dir, 'data') });
     try {

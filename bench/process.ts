@@ -20,7 +20,7 @@ export interface ProcessResult {
   wallMs: number;
   /** User + system CPU of the child (ms); NaN when the child died before its exit hook ran. */
   cpuMs: number;
-  /** Peak resident set size of the child (MB). */
+  /** Peak resident set size of the child's own image (MB; VmHWM on Linux, see rusage-hook.mjs). */
   maxRssMb: number;
 }
 
@@ -52,9 +52,9 @@ export async function runNode(args: readonly string[], opts: { cwd?: string; env
   let cpuMs = Number.NaN;
   let maxRssMb = Number.NaN;
   try {
-    const usage = JSON.parse(await readFile(usageFile, 'utf8')) as NodeJS.ResourceUsage;
+    const usage = JSON.parse(await readFile(usageFile, 'utf8')) as NodeJS.ResourceUsage & { vmHWMkB: number | null };
     cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-    maxRssMb = usage.maxRSS / 1024;
+    maxRssMb = (usage.vmHWMkB ?? usage.maxRSS) / 1024;
   } catch {
     // no usage file: the child was killed or crashed; NaN says so in the table
   }

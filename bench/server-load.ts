@@ -10,10 +10,10 @@
  *   batch          GET /api/v1/plugins/batch?names=<50 names> (what one `outdated` asks)
  *   simple index   GET /simple/<package>/, cycling over 100 packages
  * Seeding: 100,000 releases through Store.publish (one transaction and one fsynced file each)
- * would take minutes, so the store's tables are written directly in one transaction (same rows a
- * publish writes; FTS filled by the store's own triggers; no wheel files on disk, which no
- * benchmarked route reads). The publish path's rate is measured on a sample and reported, so
- * the gap is visible. The effect of one long search on a parallel request is measured by
+ * would take minutes, so the catalog's rows are written straight into the store (seedDirectly in
+ * bench/marketplace.ts: the rows a publish writes, FTS filled by the store's triggers, no wheel
+ * files on disk, which no benchmarked route reads). The publish path's rate is measured on a
+ * sample and reported, so the gap is visible. The effect of one long search on a parallel request is measured by
  * bench/server-search.ts.
  *
  * With --profile, each endpoint is loaded once more against a server under --cpu-prof and the
@@ -24,11 +24,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Store, sha256Hex } from '../server/store.ts';
-import { isoTimestamp } from '../server/time.ts';
 import { banner, fmt, markdownTable, tempDir } from './lib.ts';
-import { dirBytes, REPO_ROOT } from './marketplace.ts';
-import { FAPILOG_VERSIONS, pluginPackage, pluginShort, releaseCompatibility, releaseVersion } from './monorepo.ts';
+import { publishRate, REPO_ROOT, seedDirectly } from './marketplace.ts';
+import { benchCatalog, pluginPackage, TOPICS } from './monorepo.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
 import { targetTable, writeResults, type Target } from './results.ts';
 
@@ -48,65 +46,6 @@ const PLUGINS = QUICK ? 1000 : 10_000;
 const RELEASES = 10;
 const DURATION_S = QUICK ? 1 : 5;
 const CONNECTIONS = [1, 50];
-const TYPES = ['sink', 'processor', 'enricher', 'redactor', 'filter'];
-const TOPICS = ['kafka', 'loki', 'syslog', 'splunk', 'elastic', 's3', 'gcs', 'azure', 'http', 'graylog', 'sentry', 'nats', 'redis', 'rabbitmq', 'fluentd', 'vector'];
-
-/** Writes the rows of `plugins` x `releases` publishes straight into the store, in one transaction. */
-function seedDirect(store: Store, plugins: number, releases: number): void {
-  store.addFapilogVersions(FAPILOG_VERSIONS);
-  const db = store.db;
-  const insPlugin = db.prepare('INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)');
-  const insRelease = db.prepare(
-    'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads) VALUES (?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)',
-  );
-  const insFile = db.prepare('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
-  const when = Date.parse('2025-01-01T00:00:00Z');
-  store.transaction(() => {
-    for (let i = 0; i < plugins; i++) {
-      const pkg = pluginPackage(i);
-      const type = TYPES[i % TYPES.length]!;
-      const topic = TOPICS[i % TOPICS.length]!;
-      const id = Number(insPlugin.run(pkg, pluginShort(i), `${type} for ${topic} with batching and retries`, `Author ${i % 97}`, type, 'MIT', `bench-owner-${i % 20}`, isoTimestamp(new Date(when))).lastInsertRowid);
-      for (let k = 0; k < releases; k++) {
-        const version = releaseVersion(k);
-        const rid = Number(insRelease.run(id, version, releaseCompatibility(k), '>=3.10', '[]', isoTimestamp(new Date(when + (k * plugins + i) * 60_000)), `# ${pkg}\n`, (i * 37 + k * 11) % 5000).lastInsertRowid);
-        const filename = `${pkg.replaceAll('-', '_')}-${version}-py3-none-any.whl`;
-        insFile.run(rid, filename, sha256Hex(new TextEncoder().encode(filename)), 1000 + (i % 500), pkg);
-      }
-    }
-  });
-  db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-}
-
-/** Releases per second through Store.publish (the path the publish API takes after validation). */
-function publishRate(dir: string, n: number): number {
-  const store = new Store(dir);
-  try {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const pkg = `fapilog-rate-${i}`;
-      const data = new TextEncoder().encode(`wheel ${pkg}`);
-      store.publish('bench', {
-        package: pkg,
-        version: '1.0.0',
-        description: 'rate sample',
-        author: 'bench',
-        plugin_type: 'sink',
-        license: 'MIT',
-        homepage: null,
-        repository: null,
-        fapilog_compatibility: '>=0.10',
-        requires_python: '>=3.10',
-        dependencies: [],
-        readme: `# ${pkg}\n`,
-        files: [{ filename: `${pkg.replaceAll('-', '_')}-1.0.0-py3-none-any.whl`, sha256: sha256Hex(data), data }],
-      });
-    }
-    return n / ((performance.now() - t0) / 1000);
-  } finally {
-    store.close();
-  }
-}
 
 /** Starts `node <args>` and resolves with the first http:// URL it prints. */
 async function startChild(args: string[]): Promise<{ url: string; child: ChildProcess }> {
@@ -172,12 +111,9 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const dataDir = path.join(work.dir, 'data');
-    const t0 = performance.now();
-    const store = new Store(dataDir);
-    seedDirect(store, PLUGINS, RELEASES);
-    store.close();
-    const seedMs = performance.now() - t0;
-    const dbBytes = dirBytes(dataDir);
+    const seeded = seedDirectly(dataDir, benchCatalog({ plugins: PLUGINS, releases: RELEASES }));
+    const seedMs = seeded.ms;
+    const dbBytes = seeded.bytes;
     const sample = QUICK ? 20 : 200;
     const rate = publishRate(path.join(work.dir, 'rate'), sample);
     console.log(
