@@ -24,7 +24,7 @@ import { runNode, type ProcessResult } from './process.ts';
 import { targetTable, writeResults, type Target } from './results.ts';
 
 const QUICK = process.argv.includes('--quick');
-const ROUNDS = QUICK ? 2 : 10;
+const ROUNDS = QUICK ? 1 : 10;
 const BUNDLE = path.join(REPO_ROOT, 'dist', 'index.js');
 const SOURCES = path.join(REPO_ROOT, 'src', 'action', 'index.ts');
 
