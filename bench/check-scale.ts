@@ -13,9 +13,12 @@
  * another service's fapilog, or a proposed version the service's fapilog does not support, is
  * counted.
  *
- *   npx node bench/check-scale.ts [--quick] [--profile] [--out FILE]
+ * With --compiled, a what-if case runs the same CLI compiled with tsc (bench/compiled.ts), cold.
+ *
+ *   npx node bench/check-scale.ts [--quick] [--profile] [--compiled] [--out FILE]
  */
 import path from 'node:path';
+import { compileCli } from './compiled.ts';
 import { judge } from './judge.ts';
 import { benchCatalog, generateServices, writeServices } from './monorepo.ts';
 import { REPO_ROOT, seedDirectly, startMarketplace } from './marketplace.ts';
@@ -73,6 +76,13 @@ async function main(): Promise<void> {
         { name: 'outdated, warm cache (revalidate)', prepare: async () => ({ args: outdated(), cache: warmCache }) },
         { name: 'outdated --prefer-offline, warm cache', prepare: async () => ({ args: outdated(['--prefer-offline']), cache: warmCache }) },
       ];
+      const compiled = process.argv.includes('--compiled') ? await compileCli() : null;
+      if (compiled) {
+        cases.push({
+          name: 'what-if: compiled with tsc, cold cache',
+          prepare: async () => ({ args: [compiled.entry, 'outdated', repo, '--json'], cache: path.join(work.dir, `cold-cache-${coldN++}`) }),
+        });
+      }
       const runOnce = async (c: CaseDef, nodeArgs: string[] = []): Promise<Run> => {
         const { args, cache } = await c.prepare();
         server.resetCounts();
@@ -125,6 +135,7 @@ async function main(): Promise<void> {
       console.log(
         `\nanswers (cold run): ${judged.entries} plugin entries; ${judged.wrongFapilog} judged against a fapilog their service does not run; ${judged.proposals} proposals, ${judged.incompatibleProposals} incompatible with the service's own fapilog\n`,
       );
+      await compiled?.remove();
       const [, cold, warm, offline] = summary as [(typeof summary)[0], (typeof summary)[0], (typeof summary)[0], (typeof summary)[0]];
       const wantCold = Math.ceil(DISTINCT / 100) + 1;
       const targets: Target[] = [

@@ -13,7 +13,9 @@
  * support (judged with the catalog's rule, not with either tool). Renovate needs no token on the
  * local platform and never leaves 127.0.0.1 here (no network; changelog fetching off).
  *
- *   npm run bench:peer [-- --services N] [--quick] [--renovate-dir DIR] [--out FILE]
+ * With --compiled, a what-if third contender runs our CLI compiled with tsc (bench/compiled.ts).
+ *
+ *   npm run bench:peer [-- --services N] [--quick] [--compiled] [--renovate-dir DIR] [--out FILE]
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,6 +25,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { banner, fmt, markdownTable, median, tempDir } from './lib.ts';
 import { REPO_ROOT, seedDirectly, startMarketplace } from './marketplace.ts';
+import { compileCli } from './compiled.ts';
 import { ourProposals, renovateProposals, type Proposal } from './judge.ts';
 import { benchCatalog, FORMATS, generateServices, writeServices, type GeneratedService } from './monorepo.ts';
 import { runNode, type ProcessResult } from './process.ts';
@@ -101,11 +104,12 @@ async function main(): Promise<void> {
       }
       const baseEnv: NodeJS.ProcessEnv = {};
       for (const [k, v] of Object.entries(process.env)) if (!/^(FAPILOG_|RENOVATE_|GITHUB_|LOG_)/.test(k)) baseEnv[k] = v;
-      const ours = async (svc: GeneratedService, i: number): Promise<ToolRun> => {
+      const compiled = process.argv.includes('--compiled') ? await compileCli() : null;
+      const ours = async (svc: GeneratedService, i: number, entry = CLI): Promise<ToolRun> => {
         server.resetCounts();
-        const r = await runNode([CLI, 'outdated', '.', '--json'], {
+        const r = await runNode([entry, 'outdated', '.', '--json'], {
           cwd: path.join(checkouts, svc.dir),
-          env: { ...baseEnv, FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: path.join(work.dir, 'ours-cache', String(i)), NO_COLOR: '1' },
+          env: { ...baseEnv, FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: path.join(work.dir, entry === CLI ? 'ours-cache' : 'compiled-cache', String(i)), NO_COLOR: '1' },
         });
         if (r.code !== 0 && r.code !== 1) throw new Error(`ours on ${svc.dir} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
         const requests = [...server.counts.values()].reduce((a, b) => a + b, 0);
@@ -130,6 +134,7 @@ async function main(): Promise<void> {
       };
       const oursRuns: ToolRun[] = [];
       const theirRuns: ToolRun[] = [];
+      const compiledRuns: ToolRun[] = [];
       const t0 = performance.now();
       for (let i = 0; i < services.length; i++) {
         const svc = services[i]!;
@@ -141,6 +146,7 @@ async function main(): Promise<void> {
           theirRuns.push(await theirs(svc, i));
           oursRuns.push(await ours(svc, i));
         }
+        if (compiled) compiledRuns.push(await ours(svc, i, compiled.entry));
         if ((i + 1) % 10 === 0) console.log(`  ${i + 1}/${services.length} services (${fmt((performance.now() - t0) / 1000)} s)`);
       }
       const expectedDeps = services.reduce((n, s) => n + s.plugins.length, 0);
@@ -163,15 +169,17 @@ async function main(): Promise<void> {
       const a = stats('fapilog-plugins outdated --json', oursRuns);
       const b = stats(`renovate ${RENOVATE_VERSION} --platform=local --dry-run=lookup`, theirRuns);
       const ratio = b.wallTotalS / a.wallTotalS;
+      await compiled?.remove();
+      const c = compiled ? stats('what-if: ours compiled with tsc', compiledRuns) : null;
       console.log(
         `\n${markdownTable(
           ['tool', 'services', 'wall total s', 'wall median ms', 'ratio vs ours', 'CPU total s', 'peak RSS MB', 'requests to server', `plugin deps seen (of ${expectedDeps})`, 'proposals', 'incompatible proposals', 'services with one'],
-          [a, b].map((s, i) => [
+          [a, b, ...(c ? [c] : [])].map((s, i) => [
             s.name,
             String(s.services),
             fmt(s.wallTotalS),
             fmt(s.wallMedianMs),
-            i === 0 ? '1.00 (baseline)' : ratio.toFixed(1),
+            i === 0 ? '1.00 (baseline)' : (s.wallTotalS / a.wallTotalS).toFixed(2),
             fmt(s.cpuTotalS),
             s.maxRssMb.toFixed(1),
             String(s.requests),
@@ -197,10 +205,11 @@ async function main(): Promise<void> {
         { what: 'Renovate wall / ours wall', value: `${ratio.toFixed(1)}x`, target: '>= 20x', met: ratio >= 20 },
         { what: 'our proposals incompatible with the service fapilog', value: String(a.incompatible), target: '0', met: a.incompatible === 0 },
       ];
+      if (c) console.log(`\nwhat-if: Renovate wall / ours compiled wall = ${(b.wallTotalS / c.wallTotalS).toFixed(1)}x`);
       console.log(`\n${targetTable(targets)}\n\nRenovate proposals incompatible with the service's fapilog: ${b.incompatible} of ${b.proposals}, in ${b.servicesWithIncompatible} of ${b.services} services`);
       const sample = theirRuns.flatMap((r, i) => r.proposals.filter((p) => !p.compatible).map((p) => ({ service: services[i]!.dir, fapilog: services[i]!.fapilog, ...p }))).slice(0, 5);
       if (sample.length) console.log(`e.g. ${sample.map((s) => `${s.service} (fapilog ${s.fapilog}): ${s.package} ${s.from} -> ${s.to}`).join('; ')}`);
-      const file = await writeResults('peer', { renovateVersion: RENOVATE_VERSION, services: SERVICES, ours: a, renovate: b, ratio, perFormat, renovateSplitsMedian: splits.length ? Object.fromEntries(Object.keys(splits[0]!).map((k) => [k, median(splits.map((s) => s[k] ?? 0))])) : null, targets });
+      const file = await writeResults('peer', { renovateVersion: RENOVATE_VERSION, services: SERVICES, ours: a, renovate: b, ratio, compiled: c, perFormat, renovateSplitsMedian: splits.length ? Object.fromEntries(Object.keys(splits[0]!).map((k) => [k, median(splits.map((s) => s[k] ?? 0))])) : null, targets });
       console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
     } finally {
       await server.stop();
