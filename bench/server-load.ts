@@ -20,7 +20,10 @@
  * With --profile, each endpoint is loaded once more against a server under --cpu-prof and the
  * profile summarised (self time per area and function).
  *
- *   npx node bench/server-load.ts [--quick] [--profile] [--out FILE]
+ * With --what-if, the 50-connection cells run again against a server whose store caches prepared
+ * statements (bench/what-if/statement-cache.mjs, loaded with --import; server/ is not changed).
+ *
+ *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--out FILE]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -170,6 +173,26 @@ async function main(): Promise<void> {
       { what: 'no errors or non-2xx answers', value: String(cells.reduce((n, c) => n + c.errors + c.non2xx, 0)), target: '0', met: cells.every((c) => c.errors + c.non2xx === 0) },
     ];
     console.log(`\n${targetTable(targets)}`);
+    let whatIf: Cell[] | null = null;
+    if (process.argv.includes('--what-if')) {
+      // The same cells at 50 connections against a server whose store caches its statements.
+      const patched = await startChild(['--import', path.join(REPO_ROOT, 'bench', 'what-if', 'statement-cache.mjs'), path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000']);
+      children.push(patched.child);
+      whatIf = [];
+      for (const e of endpoints.slice(1)) {
+        await autocannon({ url: patched.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+        whatIf.push(await load(patched.url, e.name, e.paths, 50));
+        await settle(patched.url);
+      }
+      await stopChild(patched.child);
+      const before = (name: string) => cells.find((c) => c.connections === 50 && c.endpoint === name)!;
+      console.log(
+        `\n## what-if: prepared statements cached (bench/what-if/statement-cache.mjs), 50 connections\n\n${markdownTable(
+          ['endpoint', 'req/s', 'vs as shipped', 'p50 ms', 'p99 ms'],
+          whatIf.map((c) => [c.endpoint, c.reqPerSec.toFixed(0), `${(c.reqPerSec / before(c.endpoint).reqPerSec).toFixed(2)}x`, String(c.p50Ms), String(c.p99Ms)]),
+        )}`,
+      );
+    }
     const profiles: Record<string, unknown> = {};
     if (process.argv.includes('--profile')) {
       // One server per endpoint under --cpu-prof, loaded at 50 connections: where its time goes.
@@ -185,7 +208,7 @@ async function main(): Promise<void> {
         profiles[e.name] = { byArea: summary.byArea.slice(0, 15), byFunction: summary.byFunction.slice(0, 25) };
       }
     }
-    const file = await writeResults('server-load', { plugins: PLUGINS, releases: RELEASES, durationS: DURATION_S, seedMs, dbBytes, publishRatePerS: rate, cells, targets, profiles });
+    const file = await writeResults('server-load', { plugins: PLUGINS, releases: RELEASES, durationS: DURATION_S, seedMs, dbBytes, publishRatePerS: rate, cells, targets, whatIf, profiles });
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   } finally {
     for (const c of children) await stopChild(c);
