@@ -1,0 +1,196 @@
+/**
+ * The Action's cold start: `node dist/index.js` (the committed bundle, as a runner starts it) with
+ * INPUT_* variables and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, against the reference server on
+ * 127.0.0.1 seeded with the demo catalog.
+ *   baseline              `node -e 0`
+ *   no-plugin project     a pyproject with fapilog and two other dependencies, no plugin: nothing
+ *                         to look up, so no request should reach the marketplace
+ *   examples/app          the demo service (11 plugin requirements)
+ *   examples/app, sources `node src/action/index.ts`: what the bundle saves (or costs) over
+ *                         loading the sources with type stripping
+ * Every run has a fresh, empty cache directory (a runner starts with none). Also the bundle's size,
+ * and with --analyze its composition: tsc + ncc into a temp dir with webpack stats, module bytes
+ * summed per package (what makes the bundle big).
+ *
+ *   npx node bench/action-start.ts [--quick] [--analyze] [--out FILE]
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { banner, fmt, markdownTable, median, p90, tempDir } from './lib.ts';
+import { REPO_ROOT, startMarketplace } from './marketplace.ts';
+import { runNode, type ProcessResult } from './process.ts';
+import { targetTable, writeResults, type Target } from './results.ts';
+
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = QUICK ? 1 : 10;
+const BUNDLE = path.join(REPO_ROOT, 'dist', 'index.js');
+const SOURCES = path.join(REPO_ROOT, 'src', 'action', 'index.ts');
+
+const NO_PLUGIN_PYPROJECT = `[project]
+name = "no-plugins"
+version = "1.0.0"
+dependencies = ["fapilog==0.18.0", "httpx>=0.27", "pydantic>=2.6"]
+`;
+
+/** The environment of a clean runner: nothing of this process's own GitHub/marketplace setup. */
+function runnerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(INPUT_|GITHUB_|RUNNER_|FAPILOG_)/.test(k)) env[k] = v;
+  return env;
+}
+
+interface CaseDef {
+  name: string;
+  entry: string | null;
+  workspace?: string;
+}
+
+async function analyzeBundle(work: string): Promise<Array<{ module: string; bytes: number }>> {
+  const require = createRequire(import.meta.url);
+  const tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+  const ncc = path.join(path.dirname(require.resolve('@vercel/ncc/package.json')), 'dist', 'ncc', 'cli.js');
+  // Inside the checkout (.tmp/ is ignored by git), so the compiled files resolve node_modules.
+  const lib = path.join(REPO_ROOT, '.tmp', `bench-analyze-${process.pid}`);
+  const out = path.join(work, 'dist');
+  const stats = path.join(work, 'stats.json');
+  const run = (args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const c = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      c.on('error', reject);
+      c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(args[0]!)} exited ${code}`))));
+    });
+  await run([tsc, '-p', 'tsconfig.build.json', '--outDir', lib]);
+  try {
+    await run([ncc, 'build', path.join(lib, 'src', 'action', 'index.js'), '-o', out, '--stats-out', stats, '--no-cache', '--quiet']);
+  } finally {
+    await rm(lib, { recursive: true, force: true });
+  }
+  const json = JSON.parse(await readFile(stats, 'utf8')) as { modules?: Array<{ name: string; size: number; modules?: Array<{ name: string; size: number }> }> };
+  const sums = new Map<string, number>();
+  const visit = (mods: Array<{ name: string; size: number; modules?: Array<{ name: string; size: number }> }>) => {
+    for (const m of mods) {
+      if (m.modules?.length) {
+        visit(m.modules);
+        continue;
+      }
+      const nm = m.name.lastIndexOf('node_modules/');
+      let key: string;
+      if (nm >= 0) {
+        const parts = m.name.slice(nm + 'node_modules/'.length).split('/');
+        key = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+      } else {
+        const rel = m.name.replace(/^\.\//, '').replace(/^.*?bench-analyze-\d+\//, '').split('/');
+        key = `(ours) ${rel.slice(0, Math.min(3, rel.length - 1)).join('/')}`;
+      }
+      sums.set(key, (sums.get(key) ?? 0) + m.size);
+    }
+  };
+  visit(json.modules ?? []);
+  const built = (await stat(path.join(out, 'index.js'))).size;
+  console.log(`\n## bundle composition (fresh ncc build: ${(built / 1e6).toFixed(2)} MB; webpack module sizes, summed per npm package or source folder)\n`);
+  const rows = [...sums.entries()].sort((a, b) => b[1] - a[1]).map(([module, bytes]) => ({ module, bytes }));
+  const total = rows.reduce((n, r) => n + r.bytes, 0);
+  console.log(markdownTable(['package / room', 'KB', 'share'], rows.slice(0, 25).map((r) => [r.module, (r.bytes / 1024).toFixed(1), `${((100 * r.bytes) / total).toFixed(1)} %`])));
+  return rows;
+}
+
+async function main(): Promise<void> {
+  console.log(banner('action cold start: node dist/index.js vs node -e 0'));
+  const bundleBytes = (await stat(BUNDLE)).size;
+  const work = await tempDir('action-start');
+  const server = await startMarketplace();
+  try {
+    const noPlugin = path.join(work.dir, 'ws-no-plugin');
+    await mkdir(noPlugin, { recursive: true });
+    await writeFile(path.join(noPlugin, 'pyproject.toml'), NO_PLUGIN_PYPROJECT);
+    const app = path.join(work.dir, 'ws-app');
+    await cp(path.join(REPO_ROOT, 'examples', 'app'), app, { recursive: true });
+    const cases: CaseDef[] = [
+      { name: 'node -e 0 (baseline)', entry: null },
+      { name: 'dist/index.js, no-plugin project', entry: BUNDLE, workspace: noPlugin },
+      { name: 'dist/index.js, examples/app', entry: BUNDLE, workspace: app },
+      { name: 'src/action/index.ts, examples/app (sources)', entry: SOURCES, workspace: app },
+    ];
+    let n = 0;
+    const runOnce = async (c: CaseDef): Promise<ProcessResult & { requests: Record<string, number> }> => {
+      server.resetCounts();
+      if (!c.entry) return { ...(await runNode(['-e', '0'])), requests: {} };
+      const files = path.join(work.dir, `run-${n++}`);
+      await mkdir(files, { recursive: true });
+      const env: NodeJS.ProcessEnv = {
+        ...runnerEnv(),
+        GITHUB_ACTIONS: 'true',
+        GITHUB_WORKSPACE: c.workspace,
+        GITHUB_OUTPUT: path.join(files, 'output'),
+        GITHUB_STEP_SUMMARY: path.join(files, 'summary'),
+        INPUT_COMMAND: 'check',
+        INPUT_PATH: '.',
+        'INPUT_MARKETPLACE-URL': server.apiUrl,
+        'INPUT_CACHE-DIR': path.join(files, 'cache'),
+        'INPUT_FAIL-ON': 'never',
+      };
+      await writeFile(env.GITHUB_OUTPUT!, '');
+      await writeFile(env.GITHUB_STEP_SUMMARY!, '');
+      const r = await runNode([c.entry], { cwd: c.workspace, env });
+      if (r.code !== 0) throw new Error(`${c.name} exited ${r.code}: ${(r.stderr || r.stdout).slice(0, 800)}`);
+      await rm(files, { recursive: true, force: true });
+      return { ...r, requests: Object.fromEntries(server.paths) };
+    };
+    for (const c of cases) await runOnce(c); // warm the OS file cache and the server, untimed
+    const runs = new Map(cases.map((c) => [c.name, [] as Array<ProcessResult & { requests: Record<string, number> }>]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < cases.length; k++) {
+        const c = cases[(round + k) % cases.length]!;
+        runs.get(c.name)!.push(await runOnce(c));
+      }
+    }
+    const base = median(runs.get(cases[0]!.name)!.map((r) => r.wallMs));
+    const summary = cases.map((c) => {
+      const rs = runs.get(c.name)!;
+      return {
+        name: c.name,
+        n: rs.length,
+        wallMedianMs: median(rs.map((r) => r.wallMs)),
+        wallP90Ms: p90(rs.map((r) => r.wallMs)),
+        cpuMedianMs: median(rs.map((r) => r.cpuMs)),
+        maxRssMb: Math.max(...rs.map((r) => r.maxRssMb)),
+        requests: rs.at(-1)!.requests,
+      };
+    });
+    console.log(`bundle dist/index.js: ${bundleBytes} bytes (${(bundleBytes / 1e6).toFixed(2)} MB)\n`);
+    console.log(
+      markdownTable(
+        ['case', 'n', 'wall median ms', 'wall p90 ms', 'ratio vs baseline', 'CPU ms', 'peak RSS MB', 'requests'],
+        summary.map((s, i) => [
+          s.name,
+          String(s.n),
+          fmt(s.wallMedianMs),
+          fmt(s.wallP90Ms),
+          i === 0 ? '1.00 (baseline)' : (s.wallMedianMs / base).toFixed(2),
+          fmt(s.cpuMedianMs),
+          s.maxRssMb.toFixed(1),
+          Object.entries(s.requests).map(([k, v]) => `${v}x ${k}`).join(', ') || 'none',
+        ]),
+      ),
+    );
+    const noPluginRun = summary[1]!;
+    const noPluginRequests = Object.values(noPluginRun.requests).reduce((a, b) => a + b, 0);
+    const limit = 2 * base + 150;
+    const targets: Target[] = [
+      { what: 'no-plugin check: wall', value: `${fmt(noPluginRun.wallMedianMs)} ms`, target: `<= 2 x baseline + 150 ms = ${fmt(limit)} ms`, met: noPluginRun.wallMedianMs <= limit },
+      { what: 'no-plugin check: marketplace requests', value: String(noPluginRequests), target: '0', met: noPluginRequests === 0 },
+      { what: 'bundle size', value: `${(bundleBytes / 1e6).toFixed(2)} MB`, target: '< 1.5 MB', met: bundleBytes < 1.5e6 },
+    ];
+    console.log(`\n${targetTable(targets)}`);
+    const composition = process.argv.includes('--analyze') ? await analyzeBundle(path.join(work.dir, 'analyze')) : null;
+    const file = await writeResults('action-start', { bundleBytes, cases: summary, targets, composition });
+    console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await server.stop();
+    await work.remove();
+  }
+}
+
+await main();

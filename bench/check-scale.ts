@@ -1,0 +1,178 @@
+/**
+ * Check at scale: `fapilog-plugins outdated <monorepo> --json` as a whole process, on a generated
+ * monorepo of 1,000 services (one manifest each, in every supported format, plus includes and
+ * lockfiles) that mention 50 distinct plugins, against the reference server on 127.0.0.1 holding
+ * 1,000 plugins of 5 releases (rows written straight into its store, untimed: seedDirectly).
+ *   baseline        `node -e 0` (what starting Node costs)
+ *   cold cache      an empty cache directory per run (a fresh CI runner)
+ *   warm cache      a cache filled by an earlier run: every entry is revalidated (304)
+ *   prefer-offline  the warm cache with --prefer-offline: nothing should be asked
+ * Per case: wall time (spawn to exit), CPU time and peak RSS (the child's own resourceUsage), and
+ * the requests the server answered, by path. Cases run round-robin with a rotating order.
+ * Also checks the answers: each service pins its own fapilog, so a report entry judged against
+ * another service's fapilog, or a proposed version the service's fapilog does not support, is
+ * counted.
+ *
+ * With --compiled, a what-if case runs the same CLI compiled with tsc (bench/compiled.ts), cold.
+ *
+ *   npx node bench/check-scale.ts [--quick] [--profile] [--compiled] [--out FILE]
+ */
+import path from 'node:path';
+import { compileCli } from './compiled.ts';
+import { judge } from './judge.ts';
+import { benchCatalog, generateServices, writeServices } from './monorepo.ts';
+import { REPO_ROOT, seedDirectly, startMarketplace } from './marketplace.ts';
+import { runNode, type ProcessResult } from './process.ts';
+import { banner, fmt, markdownTable, median, p90, tempDir } from './lib.ts';
+import { profileTables, summarizeProfileDir } from './profile.ts';
+import { targetTable, writeResults, type Target } from './results.ts';
+
+const QUICK = process.argv.includes('--quick');
+const SERVICES = QUICK ? 100 : 1000;
+const DISTINCT = 50;
+const CATALOG_PLUGINS = QUICK ? DISTINCT : 1000;
+const RELEASES = 5;
+const ROUNDS = QUICK ? 1 : 5;
+const CLI = path.join(REPO_ROOT, 'src', 'cli', 'main.ts');
+
+interface Run extends ProcessResult {
+  requests: Record<string, number>;
+}
+
+interface CaseDef {
+  name: string;
+  /** Returns the argv and cache directory of one run (untimed preparation). */
+  prepare: () => Promise<{ args: string[]; cache?: string; cleanup?: () => Promise<void> }>;
+}
+
+async function main(): Promise<void> {
+  console.log(banner('check at scale: outdated on a generated monorepo, as whole CLI processes'));
+  const work = await tempDir('check-scale');
+  try {
+    const repo = path.join(work.dir, 'repo');
+    const services = generateServices({ services: SERVICES, distinct: DISTINCT, releases: RELEASES });
+    await writeServices(repo, services);
+    const fileCount = services.reduce((n, s) => n + Object.keys(s.files).length, 0);
+    const seed = seedDirectly(path.join(work.dir, 'data'), benchCatalog({ plugins: CATALOG_PLUGINS, releases: RELEASES }));
+    console.log(
+      `${SERVICES} services (${fileCount} files: manifests, includes, lockfiles), ${DISTINCT} distinct plugins; server: ${seed.plugins} plugins x ${RELEASES} releases, seeded in ${fmt(seed.ms)} ms (untimed), ${(seed.bytes / 1e6).toFixed(1)} MB\n`,
+    );
+    const server = await startMarketplace({ seed: false, dataDir: path.join(work.dir, 'data') });
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, FAPILOG_MARKETPLACE_URL: server.apiUrl, NO_COLOR: '1' };
+      delete env['FAPILOG_MARKETPLACE_TOKEN'];
+      const warmCache = path.join(work.dir, 'warm-cache');
+      const outdated = (extra: string[] = []) => [CLI, 'outdated', repo, '--json', ...extra];
+      let coldN = 0;
+      const cases: CaseDef[] = [
+        { name: 'node -e 0 (baseline)', prepare: async () => ({ args: ['-e', '0'] }) },
+        {
+          name: 'outdated, cold cache',
+          prepare: async () => {
+            const cache = path.join(work.dir, `cold-cache-${coldN++}`);
+            return { args: outdated(), cache };
+          },
+        },
+        { name: 'outdated, warm cache (revalidate)', prepare: async () => ({ args: outdated(), cache: warmCache }) },
+        { name: 'outdated --prefer-offline, warm cache', prepare: async () => ({ args: outdated(['--prefer-offline']), cache: warmCache }) },
+      ];
+      const compiled = process.argv.includes('--compiled') ? await compileCli() : null;
+      if (compiled) {
+        cases.push({
+          name: 'what-if: compiled with tsc, cold cache',
+          prepare: async () => ({ args: [compiled.entry, 'outdated', repo, '--json'], cache: path.join(work.dir, `cold-cache-${coldN++}`) }),
+        });
+      }
+      const runOnce = async (c: CaseDef, nodeArgs: string[] = []): Promise<Run> => {
+        const { args, cache } = await c.prepare();
+        server.resetCounts();
+        const r = await runNode(args, { env: cache ? { ...env, FAPILOG_MARKETPLACE_CACHE: cache } : env, nodeArgs });
+        if (r.code !== 0 && r.code !== 1) throw new Error(`${c.name} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
+        return { ...r, requests: Object.fromEntries(server.paths) };
+      };
+      // Fills the warm cache (and warms the OS file cache and the server) untimed.
+      const first = await runOnce(cases[1]!);
+      await runOnce({ name: 'fill warm cache', prepare: async () => ({ args: outdated(), cache: warmCache }) });
+      const runs = new Map<string, Run[]>(cases.map((c) => [c.name, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let k = 0; k < cases.length; k++) {
+          const c = cases[(round + k) % cases.length]!;
+          runs.get(c.name)!.push(await runOnce(c));
+        }
+      }
+      const judged = judge(first.stdout, services);
+      const base = median(runs.get(cases[0]!.name)!.map((r) => r.wallMs));
+      const summary = cases.map((c) => {
+        const rs = runs.get(c.name)!;
+        const last = rs.at(-1)!;
+        return {
+          name: c.name,
+          n: rs.length,
+          wallMedianMs: median(rs.map((r) => r.wallMs)),
+          wallP90Ms: p90(rs.map((r) => r.wallMs)),
+          cpuMedianMs: median(rs.map((r) => r.cpuMs)),
+          maxRssMb: Math.max(...rs.map((r) => r.maxRssMb)),
+          requests: last.requests,
+          requestCount: Object.values(last.requests).reduce((a, b) => a + b, 0),
+        };
+      });
+      console.log(
+        markdownTable(
+          ['case', 'n', 'wall median ms', 'wall p90 ms', 'ratio vs baseline', 'minus baseline ms', 'CPU ms', 'peak RSS MB', 'requests'],
+          summary.map((s, i) => [
+            s.name,
+            String(s.n),
+            fmt(s.wallMedianMs),
+            fmt(s.wallP90Ms),
+            i === 0 ? '1.00 (baseline)' : (s.wallMedianMs / base).toFixed(2),
+            i === 0 ? '-' : fmt(s.wallMedianMs - base),
+            fmt(s.cpuMedianMs),
+            s.maxRssMb.toFixed(1),
+            Object.entries(s.requests).map(([k, v]) => `${v}x ${k}`).join(', ') || 'none',
+          ]),
+        ),
+      );
+      console.log(
+        `\nanswers (cold run): ${judged.entries} plugin entries; ${judged.wrongFapilog} judged against a fapilog their service does not run; ${judged.proposals} proposals, ${judged.incompatibleProposals} incompatible with the service's own fapilog\n`,
+      );
+      await compiled?.remove();
+      const [, cold, warm, offline] = summary as [(typeof summary)[0], (typeof summary)[0], (typeof summary)[0], (typeof summary)[0]];
+      const wantCold = Math.ceil(DISTINCT / 100) + 1;
+      const targets: Target[] = [
+        { what: 'cold: requests', value: String(cold.requestCount), target: `${wantCold} (1 batch per 100 plugins + 1 fapilog versions)`, met: cold.requestCount <= wantCold },
+        { what: '--prefer-offline: requests', value: String(offline.requestCount), target: '0', met: offline.requestCount === 0 },
+        ...[cold, warm, offline].map((s) => ({ what: `${s.name}: wall - baseline`, value: `${fmt(s.wallMedianMs - base)} ms`, target: '<= 300 ms', met: s.wallMedianMs - base <= 300 })),
+        ...[cold, warm, offline].map((s) => ({ what: `${s.name}: peak RSS`, value: `${s.maxRssMb.toFixed(1)} MB`, target: '< 150 MB', met: s.maxRssMb < 150 })),
+        { what: 'entries judged against their own fapilog', value: `${judged.entries - judged.wrongFapilog} of ${judged.entries}`, target: 'all', met: judged.wrongFapilog === 0 },
+      ];
+      console.log(targetTable(targets));
+      let profile: unknown = null;
+      if (process.argv.includes('--profile')) {
+        for (const c of [cases[1]!, cases[3]!]) {
+          const dir = path.join(work.dir, `prof-${c.name.replace(/\W+/g, '-')}`);
+          await runOnce(c, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+          const s = await summarizeProfileDir(dir, REPO_ROOT);
+          console.log(`\n## profile: ${c.name}\n\n${profileTables(s)}`);
+          profile = { ...(profile as object), [c.name]: { totalMs: s.totalMs, byArea: s.byArea.slice(0, 20), byFunction: s.byFunction.slice(0, 30) } };
+        }
+      }
+      const file = await writeResults('check-scale', {
+        services: SERVICES,
+        files: fileCount,
+        distinctPlugins: DISTINCT,
+        catalog: { plugins: CATALOG_PLUGINS, releases: RELEASES, seedMs: seed.ms, bytes: seed.bytes },
+        cases: summary,
+        answers: judged,
+        targets,
+        profile,
+      });
+      console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await work.remove();
+  }
+}
+
+await main();

@@ -1,0 +1,219 @@
+/**
+ * The reference server under load: 10,000 plugins of 10 releases each, `fapilog-plugins serve` in
+ * its own process on 127.0.0.1, autocannon (from npm) in this one, both on the same machine.
+ * Per endpoint and per connection count (1 and 50; 50 only with --quick), a bounded run (5 s;
+ * 1 s with --quick):
+ * requests per second and latency p50 / p99 (autocannon's histogram has 1 ms resolution).
+ *   baseline       a plain node:http server answering a fixed 11-byte JSON body, run the same
+ *                  way: the floor of Node's HTTP on this machine
+ *   search         GET /api/v1/plugins/search?q=<topic>&per_page=20 (each topic matches 1/16)
+ *   plugin GET     GET /api/v1/plugins/<name>, cycling over 100 plugins
+ *   batch          GET /api/v1/plugins/batch?names=<50 names> (what one `outdated` asks)
+ *   simple index   GET /simple/<package>/, cycling over 100 packages
+ * Seeding: 100,000 releases through Store.publish (one transaction and one fsynced file each)
+ * would take minutes, so the catalog's rows are written straight into the store (seedDirectly in
+ * bench/marketplace.ts: the rows a publish writes, FTS filled by the store's triggers, no wheel
+ * files on disk, which no benchmarked route reads). The publish path's rate is measured on a
+ * sample and reported, so the gap is visible. The effect of one long search on a parallel request is measured by
+ * bench/server-search.ts.
+ *
+ * With --profile, each endpoint is loaded once more against a server under --cpu-prof and the
+ * profile summarised (self time per area and function).
+ *
+ * With --what-if, the 50-connection cells run again against a server whose store caches prepared
+ * statements (bench/what-if/statement-cache.mjs, loaded with --import; server/ is not changed).
+ *
+ *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--out FILE]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { banner, fmt, markdownTable, tempDir } from './lib.ts';
+import { publishRate, REPO_ROOT, seedDirectly } from './marketplace.ts';
+import { benchCatalog, pluginPackage, TOPICS } from './monorepo.ts';
+import { profileTables, summarizeProfileDir } from './profile.ts';
+import { targetTable, writeResults, type Target } from './results.ts';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+const QUICK = process.argv.includes('--quick');
+const PLUGINS = QUICK ? 1000 : 10_000;
+const RELEASES = 10;
+const DURATION_S = QUICK ? 1 : 5;
+// --quick (CI smoke) loads at 50 connections only.
+const CONNECTIONS = QUICK ? [50] : [1, 50];
+
+/** Starts `node <args>` and resolves with the first http:// URL it prints. */
+async function startChild(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s: ${err.slice(0, 500)}`)), 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err.slice(0, 500)}`)));
+  });
+  return { url, child };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const FLOOR_SERVER = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"ok":true}'); }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
+
+interface Cell {
+  endpoint: string;
+  connections: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Resolves once the server answers a fresh request, i.e. has worked through its backlog. */
+async function settle(url: string): Promise<void> {
+  const res = await fetch(`${url}/`, { headers: { connection: 'close' } });
+  await res.arrayBuffer();
+}
+
+async function load(url: string, endpoint: string, paths: string[], connections: number): Promise<Cell> {
+  const r = await autocannon({
+    url,
+    connections,
+    duration: DURATION_S,
+    requests: paths.map((p) => ({ method: 'GET', path: p })),
+  });
+  return { endpoint, connections, reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, total: r.requests.total, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}
+
+async function main(): Promise<void> {
+  console.log(banner(`server under load: ${PLUGINS} plugins x ${RELEASES} releases, autocannon on the same machine`));
+  const work = await tempDir('server-load');
+  const children: ChildProcess[] = [];
+  try {
+    const dataDir = path.join(work.dir, 'data');
+    const seeded = seedDirectly(dataDir, benchCatalog({ plugins: PLUGINS, releases: RELEASES }));
+    const seedMs = seeded.ms;
+    const dbBytes = seeded.bytes;
+    const sample = QUICK ? 20 : 200;
+    const rate = publishRate(path.join(work.dir, 'rate'), sample);
+    console.log(
+      `seeded ${PLUGINS * RELEASES} releases directly in ${fmt(seedMs)} ms; database ${(dbBytes / 1e6).toFixed(1)} MB; Store.publish: ${rate.toFixed(0)} releases/s on ${sample} (so ${fmt((PLUGINS * RELEASES) / rate)} s for this catalog that way)\n`,
+    );
+    const floor = await startChild(['-e', FLOOR_SERVER]);
+    children.push(floor.child);
+    const server = await startChild([path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000']);
+    children.push(server.child);
+    const some = Array.from({ length: 100 }, (_, j) => Math.floor((j * PLUGINS) / 100));
+    const batchNames = Array.from({ length: 50 }, (_, j) => pluginPackage(j)).join(',');
+    const endpoints: Array<{ name: string; url: string; paths: string[] }> = [
+      { name: 'baseline: node:http fixed body', url: floor.url, paths: ['/'] },
+      { name: 'search q=<topic>, per_page=20', url: server.url, paths: TOPICS.map((t) => `/api/v1/plugins/search?q=${t}&per_page=20`) },
+      { name: 'plugin GET', url: server.url, paths: some.map((i) => `/api/v1/plugins/${pluginPackage(i)}`) },
+      { name: 'batch of 50 names', url: server.url, paths: [`/api/v1/plugins/batch?names=${batchNames}`] },
+      { name: 'simple index page', url: server.url, paths: some.map((i) => `/simple/${pluginPackage(i)}/`) },
+    ];
+    // One short untimed pass: the server's statement cache and the OS page cache.
+    for (const e of endpoints) await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+    const cells: Cell[] = [];
+    for (const connections of CONNECTIONS) {
+      for (const e of endpoints) {
+        cells.push(await load(e.url, e.name, e.paths, connections));
+        // autocannon stops counting at the deadline, but the server still owes answers to the
+        // requests in flight; the next cell starts once it has caught up.
+        await settle(e.url);
+      }
+    }
+    const baseRps = new Map(CONNECTIONS.map((c) => [c, cells.find((x) => x.connections === c && x.endpoint === endpoints[0]!.name)!.reqPerSec]));
+    console.log(
+      markdownTable(
+        ['endpoint', 'connections', 'req/s', 'ratio vs baseline', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
+        cells.map((c) => [
+          c.endpoint,
+          String(c.connections),
+          c.reqPerSec.toFixed(0),
+          c.endpoint === endpoints[0]!.name ? '1.00 (baseline)' : (c.reqPerSec / baseRps.get(c.connections)!).toFixed(3),
+          String(c.p50Ms),
+          String(c.p99Ms),
+          String(c.total),
+          String(c.non2xx),
+          String(c.errors),
+        ]),
+      ),
+    );
+    const search50 = cells.find((c) => c.connections === 50 && c.endpoint.startsWith('search'))!;
+    const getBest = Math.max(...cells.filter((c) => c.endpoint === 'plugin GET').map((c) => c.reqPerSec));
+    const targets: Target[] = [
+      { what: 'search p99 at 50 connections', value: `${search50.p99Ms} ms`, target: '< 10 ms', met: search50.p99Ms < 10 },
+      { what: 'plugin GETs per second (best of 1 / 50 connections)', value: getBest.toFixed(0), target: '>= 5,000', met: getBest >= 5000 },
+      { what: 'no errors or non-2xx answers', value: String(cells.reduce((n, c) => n + c.errors + c.non2xx, 0)), target: '0', met: cells.every((c) => c.errors + c.non2xx === 0) },
+    ];
+    console.log(`\n${targetTable(targets)}`);
+    let whatIf: Cell[] | null = null;
+    if (process.argv.includes('--what-if')) {
+      // The same cells at 50 connections against a server whose store caches its statements.
+      const patched = await startChild(['--import', path.join(REPO_ROOT, 'bench', 'what-if', 'statement-cache.mjs'), path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000']);
+      children.push(patched.child);
+      whatIf = [];
+      for (const e of endpoints.slice(1)) {
+        await autocannon({ url: patched.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+        whatIf.push(await load(patched.url, e.name, e.paths, 50));
+        await settle(patched.url);
+      }
+      await stopChild(patched.child);
+      const before = (name: string) => cells.find((c) => c.connections === 50 && c.endpoint === name)!;
+      console.log(
+        `\n## what-if: prepared statements cached (bench/what-if/statement-cache.mjs), 50 connections\n\n${markdownTable(
+          ['endpoint', 'req/s', 'vs as shipped', 'p50 ms', 'p99 ms'],
+          whatIf.map((c) => [c.endpoint, c.reqPerSec.toFixed(0), `${(c.reqPerSec / before(c.endpoint).reqPerSec).toFixed(2)}x`, String(c.p50Ms), String(c.p99Ms)]),
+        )}`,
+      );
+    }
+    const profiles: Record<string, unknown> = {};
+    if (process.argv.includes('--profile')) {
+      // One server per endpoint under --cpu-prof, loaded at 50 connections: where its time goes.
+      for (const e of endpoints.slice(1)) {
+        const dir = path.join(work.dir, `prof-${e.name.replace(/\W+/g, '-')}`);
+        const prof = await startChild(['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000']);
+        children.push(prof.child);
+        await load(prof.url, e.name, e.paths, 50);
+        await settle(prof.url);
+        await stopChild(prof.child);
+        const summary = await summarizeProfileDir(dir, REPO_ROOT);
+        console.log(`\n## server profile: ${e.name}, 50 connections\n\n${profileTables(summary, 12)}`);
+        profiles[e.name] = { byArea: summary.byArea.slice(0, 15), byFunction: summary.byFunction.slice(0, 25) };
+      }
+    }
+    const file = await writeResults('server-load', { plugins: PLUGINS, releases: RELEASES, durationS: DURATION_S, seedMs, dbBytes, publishRatePerS: rate, cells, targets, whatIf, profiles });
+    console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+  } finally {
+    for (const c of children) await stopChild(c);
+    await work.remove();
+  }
+}
+
+await main();
