@@ -10,8 +10,10 @@ import { z } from 'zod';
 import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
 import { redact } from '../core/marketplace/errors.ts';
 import { workspacePath, type Annotation } from '../core/render/annotations.ts';
+import { text as markdownText } from '../core/render/markdown.ts';
 import { actionMessageFor, checkMain, type CheckResult } from './check.ts';
 import { InputError, INPUT_NAMES, parseInputs, type ActionInputs } from './inputs.ts';
+import { logLine } from './log.ts';
 import { publishMain } from './publish.ts';
 import { oidcEnvironment } from './oidc.ts';
 
@@ -48,13 +50,15 @@ function settingsFrom(inputs: ActionInputs, env: Env): MarketplaceSettings {
 }
 
 function logReport(result: CheckResult, workspace: string): void {
+  // Every line embeds manifest or marketplace text: logLine keeps each one line, not a command.
+  const info = (line: string) => core.info(logLine(line));
   const r = result.report;
-  core.info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
+  info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
   if (r.marketplace.stale) core.warning(`The marketplace at ${r.marketplace.url} could not be reached: reporting from the cache.`);
   for (const p of r.plugins) {
-    core.info(`${workspacePath(r, p.location.file, workspace)}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+    info(`${workspacePath(r, p.location.file, workspace)}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
   }
-  for (const w of r.warnings) core.info(`note: ${w}`);
+  for (const w of r.warnings) info(`note: ${w}`);
 }
 
 async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env: Env): Promise<void> {
@@ -91,7 +95,7 @@ async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, e
     },
     {
       exec: (cmd, args, opts) => exec(cmd, args, opts?.cwd ? { cwd: opts.cwd } : {}),
-      log: (line) => core.info(line),
+      log: (line) => core.info(logLine(line)),
       oidc: { ...oidcEnvironment(env), getIDToken: (audience) => core.getIDToken(audience), setSecret: (value) => core.setSecret(value) },
     },
   );
@@ -115,7 +119,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
     const raw = actionMessageFor(err);
     const message = secrets.reduce((m, s) => redact(m, s), raw);
     if (core.isDebug() && err instanceof Error && err.stack) core.debug(secrets.reduce((m, s) => redact(m, s), err.stack));
-    await writeSummary(`## fapilog plugins\n\n**Failed:** ${message}\n`, env).catch(() => undefined);
+    await writeSummary(`## fapilog plugins\n\n**Failed:** ${markdownText(message)}\n`, env).catch(() => undefined);
     core.setFailed(message);
   }
 }

@@ -11,6 +11,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../core/version.ts';
 import { commandContext, processIo, type Act, type CliIo, type RegisterCommand } from './context.ts';
 import { CliError, cliErrorFor, EXIT, type ExitCode } from './errors.ts';
 import { integerArg, numberArg } from './options.ts';
+import { terminalStream } from './output/sanitize.ts';
 import { COMMANDS } from './commands/index.ts';
 
 export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
@@ -67,7 +68,9 @@ function secretOf(argv: string[], io: CliIo): string | undefined {
 export async function run(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
   const outcome: { code: ExitCode } = { code: EXIT.ok };
   const secret = secretOf(argv, io);
-  const safeIo: CliIo = { ...io, stderr: (text) => io.stderr(redact(text, secret)) };
+  // Every byte for the terminal passes terminalStream: no control sequence from a manifest or a
+  // marketplace answer reaches it, whichever command printed the text.
+  const safeIo: CliIo = { ...io, stdout: (text) => io.stdout(terminalStream(text)), stderr: (text) => io.stderr(terminalStream(redact(text, secret))) };
   const program = buildProgram(safeIo, outcome);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -4,6 +4,7 @@
  * padding so escapes never disturb alignment.
  */
 import { paint, type Style } from './color.ts';
+import { terminalLine } from './sanitize.ts';
 
 export interface Column {
   header: string;
@@ -42,8 +43,8 @@ export function truncate(text: string, width: number): string {
 
 function cellText(cell: Cell | undefined): string {
   if (cell === undefined) return '';
-  // Newlines and tabs would break the grid.
-  return (typeof cell === 'string' ? cell : cell.text).replace(/\s+/g, ' ');
+  // Newlines and tabs would break the grid; other controls are shown, not obeyed (sanitize.ts).
+  return terminalLine(typeof cell === 'string' ? cell : cell.text).replace(/\s+/g, ' ');
 }
 
 /** Column widths after shrinking `shrink` columns, widest first, until the row fits `width`. */
@@ -104,7 +105,7 @@ export function renderFields(fields: Array<[string, string | undefined | null]>,
   return shown
     .map(([label, value]) => {
       const room = Math.max(10, options.width - labelWidth - 4);
-      return `  ${p('dim', label.padEnd(labelWidth))}  ${truncate(value.replace(/\s+/g, ' '), room)}`;
+      return `  ${p('dim', label.padEnd(labelWidth))}  ${truncate(terminalLine(value).replace(/\s+/g, ' '), room)}`;
     })
     .join('\n') + (shown.length > 0 ? '\n' : '');
 }

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { PluginEntry, Report, Status } from '../analysis/report.ts';
 import { isUpdatable } from '../analysis/updatable.ts';
+import { singleLine } from './escape.ts';
 import { DEFAULT_UPDATE_COMMAND } from './summary.ts';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -74,8 +75,9 @@ export function renderAnnotations(report: Report, workspace: string, updateComma
     const loc = p.location;
     const a: Annotation = {
       level,
-      title: title(p),
-      message: message(p, updateCommand),
+      // One line each, controls visible: titles and messages hold manifest and marketplace text.
+      title: singleLine(title(p)),
+      message: singleLine(message(p, updateCommand)),
       file: workspacePath(report, loc.file, workspace),
       startLine: loc.line,
     };

@@ -6,7 +6,7 @@
  */
 import type { PluginEntry, Report, Status } from '../analysis/report.ts';
 import { isStuck, isUpdatable } from '../analysis/updatable.ts';
-import { cell, code } from './markdown.ts';
+import { cell, code, text } from './markdown.ts';
 
 export { cell };
 
@@ -118,7 +118,7 @@ export function renderSummary(
     );
   }
   lines.push(countsLine(report), '');
-  if (opts.failed && opts.failureMessage) lines.push(`**Failed:** ${opts.failureMessage}`, '');
+  if (opts.failed && opts.failureMessage) lines.push(`**Failed:** ${text(opts.failureMessage)}`, '');
 
   for (const [manifest, plugins] of byManifest(report)) {
     lines.push(`### ${code(manifest)}`, '');
@@ -128,7 +128,7 @@ export function renderSummary(
 
   if (report.warnings.length > 0) {
     lines.push('<details><summary>Warnings</summary>', '');
-    for (const w of report.warnings) lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
+    for (const w of report.warnings) lines.push(`- ${text(w)}`);
     lines.push('', '</details>', '');
   }
 
