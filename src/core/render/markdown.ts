@@ -10,7 +10,7 @@
  *   nothing in it can close the span (in a table, pipes are escaped as GFM requires);
  * - control characters are made visible (escape.ts), line breaks become spaces.
  *
- * Bare URLs still autolink (GitHub links them in any text); the link shows its own address.
+ * - bare URLs and addresses are not linked: a link from untrusted text is never made.
  */
 import { singleLine } from './escape.ts';
 
@@ -25,8 +25,17 @@ export function text(s: string): string {
     .trimStart()
     .replace(INLINE_SPECIAL, (c) => `\\${c}`)
     .replace(/[&<>"]/g, (c) => ENTITY[c]!);
-  // At the start of a line (a list item's text), `- `, `---` and `1. ` / `1) ` open blocks.
-  return escaped.replace(/^-(?=\s|$|-)/, '\\-').replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
+  return (
+    escaped
+      // GFM autolinks bare `http://`, `www.` and `a@b.c`, and shows a backslash inside one as
+      // typed: breaking each trigger keeps the text exact and makes no link of it.
+      .replace(/:(?=\/\/)/g, '\\:')
+      .replace(/(www)\./gi, '$1\\.')
+      .replace(/@/g, '\\@')
+      // At the start of a line (a list item's text), `- `, `---` and `1. ` / `1) ` open blocks.
+      .replace(/^-(?=\s|$|-)/, '\\-')
+      .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2')
+  );
 }
 
 /** A table cell: escaped text, `—` for nothing. */
