@@ -120,7 +120,8 @@ export function verifyManifestEdit(
  * Guards the edit code itself (a wrong offset shows up here, not in a user's file).
  */
 export function outsideSpansUnchanged(before: string, after: string, spans: ReadonlyArray<{ start: number; end: number; text: string }>): boolean {
-  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  // Ordered as applyEdits orders them: an insertion at an offset comes before a replacement there.
+  const sorted = [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
   let pos = 0;
   let at = 0;
   for (const s of sorted) {

@@ -17,7 +17,7 @@ import { decodeBytes, encodeText } from '../../../src/core/bytes.ts';
 import { CoreError } from '../../../src/core/errors.ts';
 import { planEdits, type EditRequest } from '../../../src/core/project/plan-update.ts';
 import { MemoryProjectFiles } from '../../../src/core/project/memory-files.ts';
-import { planSpecifier, readManifest, scanFiles, type ScannedProject } from '../../../src/core/python/index.ts';
+import { applyEdits, EditError, outsideSpansUnchanged, planHashes, planSpecifier, readManifest, scanFiles, StrategyError, type ScannedProject } from '../../../src/core/python/index.ts';
 import { satisfiesAny } from '../../../src/core/pep440/index.ts';
 import type { Dependency } from '../../../src/core/python/types.ts';
 import { params } from '../../helpers/property.ts';
@@ -153,6 +153,59 @@ describe('the rewriter, through planEdits', () => {
   });
 });
 
+describe('the rewrite functions, given anything', () => {
+  const anyTarget = fc.oneof(target, fc.string({ unit: 'binary', maxLength: 12 }));
+  const anyHashes = fc.array(fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), fc.string({ maxLength: 70 })), { maxLength: 3 });
+
+  test('planSpecifier and planHashes: a plan or StrategyError / EditError, for any target and digest', async () => {
+    await fc.assert(
+      fc.asyncProperty(project, fc.nat(), anyTarget, strategy, anyHashes, async (p, pick, t, st, hs) => {
+        const scan = await scanOf(p, undefined);
+        const deps = dependencies(scan);
+        if (deps.length === 0) return;
+        const dep = deps[pick % deps.length]!;
+        try {
+          const sp = planSpecifier(dep, t, st);
+          if (sp.edit) assert.ok(sp.edit.start >= 0 && sp.edit.start <= sp.edit.end && sp.edit.end <= scan.sources.get(dep.location.file)!.text.length);
+        } catch (err) {
+          assert.ok(err instanceof StrategyError, `planSpecifier threw ${(err as Error)?.name}: ${(err as Error)?.message}`);
+        }
+        try {
+          planHashes(dep, scan.sources.get(dep.location.file)!.text, hs);
+        } catch (err) {
+          assert.ok(err instanceof EditError, `planHashes threw ${(err as Error)?.name}: ${(err as Error)?.message}`);
+        }
+        // And through the planner: a skip with a reason, never another error.
+        const result = plan(scan, [{ dependency: dep, target: t, strategy: st, sha256: hs }]);
+        if (!(result instanceof CoreError)) assert.equal(result.planned.length + result.skipped.length, 1);
+      }),
+      params(200),
+    );
+  });
+
+  test('applyEdits: random edits apply with the text outside them unchanged, or throw EditError', () => {
+    const edit = fc.record({ start: fc.integer({ min: -2, max: 60 }), end: fc.integer({ min: -2, max: 60 }), text: fc.string({ unit: 'binary', maxLength: 5 }) });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 50 }), fc.array(edit, { maxLength: 4 }), (text, edits) => {
+        let after: string;
+        try {
+          after = applyEdits(text, edits);
+        } catch (err) {
+          assert.ok(err instanceof EditError, `applyEdits threw ${(err as Error)?.name}`);
+          return;
+        }
+        assert.ok(outsideSpansUnchanged(text, after, edits));
+        if (edits.length === 1) {
+          const [e] = edits as [{ start: number; end: number; text: string }];
+          assert.equal(after.slice(0, e.start), text.slice(0, e.start));
+          assert.equal(after.slice(after.length - (text.length - e.end)), text.slice(e.end));
+        }
+      }),
+      params(500),
+    );
+  });
+});
+
 describe('regressions the properties found', () => {
   const scanText = (files: Record<string, string>) => scanFiles(new MemoryProjectFiles(files));
 
@@ -190,6 +243,19 @@ describe('regressions the properties found', () => {
       assert.equal(none.changes.length, 0);
       assert.match(none.skipped[0]!.reason, /lists no files \(sha256\)/);
     }
+  });
+
+  test('an insertion and a replacement at one offset: the check agrees with applyEdits in either order', () => {
+    const edits = [
+      { start: 2, end: 3, text: 'X' },
+      { start: 2, end: 2, text: 'ins' },
+    ];
+    const after = applyEdits('abcd', edits);
+    assert.equal(after, 'abinsXd');
+    // Before the fix the check sorted by start only, kept this order, and called it a change
+    // outside the spans (a planned change would have been refused as edit-rejected).
+    assert.equal(outsideSpansUnchanged('abcd', after, edits), true);
+    assert.equal(outsideSpansUnchanged('abcd', 'abXinsd', edits), false);
   });
 
   test('the same package twice in setup.cfg: the one asked for moves', async () => {
