@@ -25,21 +25,7 @@ export function commandProperty(s: string): string {
 
 /** One plain log line that embeds untrusted text, made inert for the runner. */
 export function logLine(s: string): string {
-  const oneLine = s
-    .replace(/%/g, '%25')
-    .replace(/\r/g, '%0D')
-    .replace(/\n/g, '%0A')
-    .replace(/\t/g, ' ')
-    .replace(CONTROL_CHARS, visibleControl);
+  const oneLine = commandData(s).replace(/\t/g, ' ').replace(CONTROL_CHARS, visibleControl);
   // `%3A:` reads as "::" escaped, in the runner's own spelling; `#%23[` likewise for `##[`.
   return oneLine.replace(/^(\s*):(?=:)/, '$1%3A').replace(/##\[/g, '#%23[');
-}
-
-/** The log functions the Action's front end uses: every line passes through logLine. */
-export interface ActionLog {
-  info(line: string): void;
-}
-
-export function safeLog(write: (line: string) => void): ActionLog {
-  return { info: (line) => write(logLine(line)) };
 }

@@ -8,8 +8,7 @@
  *   `>`, `&`, `"` become entities, so no tag, autolink `<...>` or entity can be spelled;
  * - code spans: the text exactly, in a fence of more backticks than any run inside it, so that
  *   nothing in it can close the span (in a table, pipes are escaped as GFM requires);
- * - control characters are made visible (escape.ts), line breaks become spaces.
- *
+ * - control characters are made visible (escape.ts), line breaks become spaces;
  * - bare URLs and addresses are not linked: a link from untrusted text is never made.
  */
 import { singleLine } from './escape.ts';
