@@ -28570,7 +28570,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4352);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8490);
 /** Entry point of the GitHub Action (bundled to dist/index.js). */
 
 await (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)();
@@ -28580,7 +28580,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4352:
+/***/ 8490:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31448,7 +31448,7 @@ function notice(message, properties = {}) {
  * Writes info to log with console.log.
  * @param message info message
  */
-function info(message) {
+function core_info(message) {
     process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
@@ -41212,6 +41212,116 @@ function describeSchemaError(error) {
     return `${where}: ${what}${more}`;
 }
 
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/escape.js
+/**
+ * What every medium's escaping shares: which characters are "control" (they move the cursor,
+ * start an escape sequence, reorder or hide text) and how one is shown instead, as `\uXXXX`.
+ * That spelling is also a valid JSON string escape, so a visible control inside JSON output keeps
+ * the document parseable.
+ *
+ * The media themselves: Markdown in ./markdown.ts, workflow commands in src/action/log.ts,
+ * terminals in src/cli/output/sanitize.ts.
+ */
+/**
+ * C0, DEL, C1 (U+0080-U+009F: 8-bit CSI/OSC to some terminals), the bidi embeddings, overrides
+ * and isolates, LRM/RLM, the line/paragraph separators and a stray BOM. Zero-width joiners stay:
+ * emoji are made of them.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/** `\u001b` for ESC: the visible spelling of one control character. */
+function visibleControl(c) {
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** Every control character made visible (newlines and tabs too). */
+function showControls(s) {
+    return s.replace(CONTROL_CHARS, visibleControl);
+}
+/**
+ * One line of text: each run of line breaks (`\r\n`, `\n`, `\r`, U+2028/9) becomes one space,
+ * tabs become spaces, and any other control character is made visible.
+ */
+function singleLine(s) {
+    return showControls(s.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\t/g, ' '));
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
+/**
+ * Markdown for text we did not write (plugin names, notes, versions, messages from a marketplace,
+ * a manifest or an upload): job summaries, check runs, PR titles and bodies show it as text, never
+ * as markup. GitHub renders GFM and lets some HTML through, so the rules are:
+ *
+ * - running text and table cells: one line; every character that can start Markdown syntax is
+ *   backslash-escaped (emphasis, links, images, code, headings, lists, tables, math), and `<`,
+ *   `>`, `&`, `"` become entities, so no tag, autolink `<...>` or entity can be spelled;
+ * - code spans: the text exactly, in a fence of more backticks than any run inside it, so that
+ *   nothing in it can close the span (in a table, pipes are escaped as GFM requires);
+ * - control characters are made visible (escape.ts), line breaks become spaces;
+ * - bare URLs and addresses are not linked: a link from untrusted text is never made.
+ */
+
+/** CommonMark's backslash-escapable characters that mean something inline in GFM. */
+const INLINE_SPECIAL = /[\\`*_{}[\]()#+!|~$^]/g;
+const ENTITY = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Plain running text: Markdown and HTML specials escaped, one line. */
+function markdown_text(s) {
+    const escaped = singleLine(s)
+        .trimStart()
+        .replace(INLINE_SPECIAL, (c) => `\\${c}`)
+        .replace(/[&<>"]/g, (c) => ENTITY[c]);
+    return (escaped
+        // GFM autolinks bare `http://`, `www.` and `a@b.c`, and shows a backslash inside one as
+        // typed: breaking each trigger keeps the text exact and makes no link of it.
+        .replace(/:(?=\/\/)/g, '\\:')
+        .replace(/(www)\./gi, '$1\\.')
+        .replace(/@/g, '\\@')
+        // At the start of a line (a list item's text), `- `, `---` and `1. ` / `1) ` open blocks.
+        .replace(/^-(?=\s|$|-)/, '\\-')
+        .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2'));
+}
+/** A table cell: escaped text, `—` for nothing. */
+function cell(s) {
+    if (s === null || s === undefined || s === '')
+        return '—';
+    return markdown_text(s);
+}
+function fenced(s) {
+    const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    // CommonMark strips one space from each side when both are spaces, and a backtick next to the
+    // fence would join it: a padding space on each side keeps the content exact.
+    const pad = s.startsWith('`') || s.endsWith('`') || (s.startsWith(' ') && s.endsWith(' ') && s.trim() !== '') ? ' ' : '';
+    return `${fence}${pad}${s}${pad}${fence}`;
+}
+/** Inline code showing `s` exactly (on one line); cannot be broken out of. */
+function code(s) {
+    const line = singleLine(s);
+    return line === '' ? '` `' : fenced(line);
+}
+/**
+ * Inline code inside a GFM table cell. The row is split on pipes before code spans are parsed,
+ * so a pipe is written `\|` (GFM's rule); a backslash right before a pipe cannot be written inside
+ * a code span at all, so such text is shown as escaped plain text instead.
+ */
+function codeCell(s) {
+    const line = singleLine(s);
+    if (line === '')
+        return '` `';
+    if (/\\\|/.test(line))
+        return markdown_text(line);
+    return fenced(line).replace(/\|/g, '\\|');
+}
+/**
+ * A link destination for an http(s) URL we were given (a release page from the marketplace), or
+ * null for anything else: the characters that could end the destination or the link are
+ * percent-encoded.
+ */
+function linkUrl(url) {
+    if (!/^https?:\/\//i.test(url))
+        return null;
+    return url.replace(/[\s()<>[\]\\`"'|\u0000-\u001f\u007f-\u009f]/g, (c) => c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c));
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
@@ -50033,7 +50143,14 @@ function verify_verifyManifestEdit(file, kind, beforeText, afterText, expect) {
     catch (err) {
         return `the edited text does not parse (${err.message})`;
     }
-    const changed = new Map((expect.changed ?? []).map((e) => [key(e), e]));
+    const changedAt = new Map();
+    const changed = new Map();
+    for (const e of expect.changed ?? []) {
+        if (e.at !== undefined)
+            changedAt.set(e.at, e);
+        else
+            changed.set(key(e), e);
+    }
     const added = expect.added ?? [];
     const wantCount = before.dependencies.length + added.length;
     if (after.dependencies.length !== wantCount) {
@@ -50063,7 +50180,7 @@ function verify_verifyManifestEdit(file, kind, beforeText, afterText, expect) {
         const d = remaining[i];
         if (d.name !== b.name || d.section !== b.section)
             return `${b.name} (${b.section}) is no longer where it was after the edit`;
-        const e = changed.get(key(b));
+        const e = changedAt.get(b.location.start) ?? changed.get(key(b));
         if (!e) {
             if (!same(b, d))
                 return `${b.name} (${b.section}) changed, but it was not to be edited`;
@@ -50090,7 +50207,8 @@ function verify_verifyManifestEdit(file, kind, beforeText, afterText, expect) {
  * Guards the edit code itself (a wrong offset shows up here, not in a user's file).
  */
 function verify_outsideSpansUnchanged(before, after, spans) {
-    const sorted = [...spans].sort((a, b) => a.start - b.start);
+    // Ordered as applyEdits orders them: an insertion at an offset comes before a replacement there.
+    const sorted = [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
     let pos = 0;
     let at = 0;
     for (const s of sorted) {
@@ -50215,7 +50333,9 @@ function planEdits(scan, requests) {
         }
         const edits = plan.edit ? [plan.edit] : [];
         let hashes;
-        if (dep.hashes.length > 0) {
+        // Any --hash option counts, sha512 or unreadable ones too: left beside a new version they
+        // would make `pip install --require-hashes` fail; they are all replaced with sha256 values.
+        if (dep.hashSpan !== null) {
             const sha = req.sha256 ?? [];
             if (sha.length === 0) {
                 skipped.push({ ...at, reason: `the marketplace lists no files (sha256) for ${pkg} ${req.target}, so its --hash lines cannot be replaced` });
@@ -50239,8 +50359,9 @@ function planEdits(scan, requests) {
         fileWork.edits.push(...edits);
         // Re-read on its own, an included requirements file has the section `requirements`.
         const section = fileWork.kind === 'requirements' ? 'requirements' : dep.section;
+        // `at` tells this entry from another of the same name in the section (split by markers).
         if (edits.length > 0)
-            fileWork.expect.push({ name: dep.name, section, rawSpecifier: plan.to, hashes });
+            fileWork.expect.push({ name: dep.name, section, rawSpecifier: plan.to, hashes, at: dep.location.start });
         work.set(dep.location.file, fileWork);
         planned.push({
             ...at,
@@ -51354,26 +51475,6 @@ function outputsTable() {
     return ['| Output | Description |', '| --- | --- |', ...rows].join('\n');
 }
 
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
-/**
- * Markdown for text we did not write (plugin names, notes, versions from a marketplace or a
- * manifest): summaries, PR titles and bodies show it as text, never as markup.
- */
-/** Table cells cannot hold pipes or newlines. */
-function cell(text) {
-    if (text === null || text === '')
-        return '—';
-    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** Inline code: a backtick inside would end it, so it becomes a quote. */
-function code(text) {
-    return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
-}
-/** Plain running text: Markdown and HTML specials escaped, one line. */
-function markdown_text(s) {
-    return s.replace(/\r?\n/g, ' ').replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
-}
-
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/npx.js
 /**
  * The fix command every hint prints, worded for someone who has never cloned this repository: an
@@ -51513,7 +51614,7 @@ function renderSummary(report, opts) {
     }
     lines.push(countsLine(report), '');
     if (opts.failed && opts.failureMessage)
-        lines.push(`**Failed:** ${opts.failureMessage}`, '');
+        lines.push(`**Failed:** ${markdown_text(opts.failureMessage)}`, '');
     lines.push(...publisherCallout(report));
     for (const [manifest, plugins] of byManifest(report)) {
         lines.push(`### ${code(manifest)}`, '');
@@ -51526,7 +51627,7 @@ function renderSummary(report, opts) {
     if (warnings.length > 0) {
         lines.push('<details><summary>Warnings</summary>', '');
         for (const w of warnings)
-            lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
+            lines.push(`- ${markdown_text(w)}`);
         lines.push('', '</details>', '');
     }
     const fix = howToFix(report, opts.wording);
@@ -51543,6 +51644,7 @@ function renderSummary(report, opts) {
  * resolves annotation paths against the repository root, while the Report's are relative to the
  * checked directory.
  */
+
 
 
 
@@ -51606,7 +51708,14 @@ function renderAnnotations(report, workspace, updateCommand = DEFAULT_UPDATE_COM
 /** An annotation on the requirement's own span. */
 function at(report, p, workspace, what) {
     const loc = p.location;
-    const a = { ...what, file: workspacePath(report, loc.file, workspace), startLine: loc.line };
+    // One line each, controls visible: titles and messages hold manifest and marketplace text.
+    const a = {
+        level: what.level,
+        title: singleLine(what.title),
+        message: singleLine(what.message),
+        file: workspacePath(report, loc.file, workspace),
+        startLine: loc.line,
+    };
     if (loc.endLine === loc.line) {
         a.startColumn = loc.column;
         // The Report's endColumn is exclusive; GitHub's is the last column highlighted.
@@ -51743,6 +51852,36 @@ async function checkMain(config, deps) {
         throw err;
     }
     return { report, ...renderCheck(report, config) };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/log.js
+/**
+ * The Action's log is read by the runner: a line that starts with `::` (after leading blanks) is
+ * a workflow command (`::error file=...::`, `::add-mask::`, `::stop-commands::`), and the older
+ * `##[command]` form is matched anywhere in a line. Text from a manifest, a marketplace answer or
+ * an upload therefore never reaches stdout as is:
+ *
+ * - in a command's message or properties, @actions/core's own escaping (toCommandValue,
+ *   escapeData, escapeProperty) applies; `commandData` / `commandProperty` are the same rules
+ *   for anything we issue ourselves;
+ * - in a plain log line (core.info), `logLine` keeps the line one line (`%0A`, `%0D`: the
+ *   runner's own spelling), makes other controls visible (ANSI escapes would recolour or hide
+ *   the log), and breaks a leading `::` and any `##[` so the runner sees no command.
+ */
+
+/** A workflow command's data: what @actions/core's escapeData does. */
+function commandData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A workflow command's property value: escapeProperty (`:` and `,` end a property). */
+function commandProperty(s) {
+    return commandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** One plain log line that embeds untrusted text, made inert for the runner. */
+function logLine(s) {
+    const oneLine = commandData(s).replace(/\t/g, ' ').replace(CONTROL_CHARS, visibleControl);
+    // `%3A:` reads as "::" escaped, in the runner's own spelling; `#%23[` likewise for `##[`.
+    return oneLine.replace(/^(\s*):(?=:)/, '$1%3A').replace(/##\[/g, '#%23[');
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/execute.js
@@ -56250,6 +56389,7 @@ function registrationCommand(pkg, claims) {
 
 
 
+
 const MAX_EVENT_BYTES = 10 * 1024 * 1024;
 /** Reads the runner's environment; a missing or unreadable event file just means "not a fork". */
 function oidcEnvironment(env) {
@@ -56274,13 +56414,9 @@ function oidcEnvironment(env) {
     }
     return { available, forkPullRequest };
 }
-function oidc_cell(text) {
-    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
-}
-/** Inside a table cell: backticks cannot close the span, pipes cannot split the row. */
-function oidc_code(text) {
-    return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
-}
+// Claims and the refusal come from the token and the marketplace: escaped (markdown.ts).
+const oidc_cell = cell;
+const oidc_code = codeCell;
 function renderTrustedFailure(args) {
     const { pkg, claims, reason, audience } = args;
     const out = ['### Trusted publishing', ''];
@@ -56357,6 +56493,7 @@ function forkMessage(fork) {
  * every finding). No @actions imports here: the runner passes @actions/exec as `deps.exec` and
  * sets the outputs, the summary and the step's failure from the returned result.
  */
+
 
 
 
@@ -56525,19 +56662,17 @@ const STATUS_LINE = {
     'dry-run': '🧪 dry run (nothing uploaded)',
     failed: '❌ failed',
 };
-function publish_cell(text) {
-    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-function publish_code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
-}
+// Names, messages and findings come from the project and the marketplace: escaped (markdown.ts).
+const publish_cell = cell;
+const publish_code = code;
 /** The job summary; also what test/e2e pastes into the closing note. */
 function renderPublishSummary(args) {
     const { plan, status, url, message, strict } = args;
     const out = [];
     const title = plan?.package ? `${plan.package} ${plan.version ?? ''}`.trim() : 'plugin';
-    out.push(`## fapilog plugins publish: ${title}`, '');
-    out.push(`**Status:** ${STATUS_LINE[status]}${url ? ` — [release](${url})` : ''}`, '');
+    out.push(`## fapilog plugins publish: ${markdown_text(title)}`, '');
+    const link = url ? linkUrl(url) : null;
+    out.push(`**Status:** ${STATUS_LINE[status]}${link ? ` — [release](${link})` : url ? ` — ${publish_code(url)}` : ''}`, '');
     out.push(publish_cell(message), '');
     if (args.publisher)
         out.push(`**Publisher:** ${publish_cell(args.publisher)}`, '');
@@ -56545,7 +56680,7 @@ function renderPublishSummary(args) {
         out.push(args.extra.trimEnd(), '');
     if (plan) {
         const facts = [
-            plan.pluginType ? `**Type:** ${plan.pluginType}` : null,
+            plan.pluginType ? `**Type:** ${publish_cell(plan.pluginType)}` : null,
             plan.tag ? `**Tag:** ${publish_code(plan.tag)}` : null,
             plan.metadata ? `**fapilog:** ${publish_code(plan.metadata.fapilog_compatibility)}` : null,
         ].filter((f) => f !== null);
@@ -56558,7 +56693,7 @@ function renderPublishSummary(args) {
         else {
             out.push('| File | Size | sha256 |', '|---|---:|---|');
             for (const f of plan.files)
-                out.push(`| ${publish_code(f.filename)} | ${formatSize(f.size)} (${f.size} bytes) | ${publish_code(f.sha256)} |`);
+                out.push(`| ${codeCell(f.filename)} | ${formatSize(f.size)} (${f.size} bytes) | ${codeCell(f.sha256)} |`);
             out.push('');
         }
         out.push('### Findings', '');
@@ -56576,7 +56711,7 @@ function renderPublishSummary(args) {
 }
 function findingRow(f, strict) {
     const severity = f.severity === 'error' ? '❌ error' : isFailing(f, strict) ? '❌ warning (strict)' : '⚠️ warning';
-    return `| ${severity} | ${publish_code(f.code)} | ${publish_cell(f.message)} | ${publish_cell(f.fix)} |`;
+    return `| ${severity} | ${codeCell(f.code)} | ${publish_cell(f.message)} | ${publish_cell(f.fix)} |`;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/runner.js
@@ -56585,6 +56720,8 @@ function findingRow(f, strict) {
  * command, and writes outputs, the job summary, annotations and the step's result. Every decision
  * lives in check.ts / publish.ts, which the tests and the CLI share.
  */
+
+
 
 
 
@@ -56632,6 +56769,8 @@ function settingsFrom(inputs, env) {
 }
 function logReport(result, workspace, staleDetail) {
     // The paths the annotations and the summary use too.
+    // Every line embeds manifest or marketplace text: logLine keeps each one line, not a command.
+    const info = (line) => core_info(logLine(line));
     const r = forWorkspace(result.report, workspace);
     info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
     // The one warning about the cache (the client's own message is folded into it).
@@ -56685,7 +56824,7 @@ async function runPublish(inputs, settings, env) {
         settings,
     }, {
         exec: (cmd, args, opts) => exec_exec(cmd, args, opts?.cwd ? { cwd: opts.cwd } : {}),
-        log: (line) => info(line),
+        log: (line) => core_info(logLine(line)),
         oidc: { ...oidcEnvironment(env), getIDToken: (audience) => getIDToken(audience), setSecret: (value) => setSecret(value) },
     });
     setOutput('version', result.version ?? '');
@@ -56713,7 +56852,7 @@ async function runAction(env = process.env) {
         const message = secrets.reduce((m, s) => redact(m, s), raw);
         if (isDebug() && err instanceof Error && err.stack)
             debug(secrets.reduce((m, s) => redact(m, s), err.stack));
-        await writeSummary(`## fapilog plugins\n\n**Failed:** ${message}\n`, env).catch(() => undefined);
+        await writeSummary(`## fapilog plugins\n\n**Failed:** ${markdown_text(message)}\n`, env).catch(() => undefined);
         setFailed(message);
     }
 }
