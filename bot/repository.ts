@@ -10,7 +10,7 @@ import { packageName } from '../src/core/names.ts';
 import { BotConfig, CONFIG_PATH, ConfigError, MAX_CONFIG_BYTES, parseConfig } from './config.ts';
 import * as engine from './engine.ts';
 import { z } from 'zod';
-import { GitCache, GitHubProjectFiles } from './github-files.ts';
+import { GitCache, GitHubProjectFiles, isSha } from './github-files.ts';
 import { configIssue, fapilogUpgradeIssue, keepIssue, type OpenIssue } from './issues.ts';
 import { code, text } from './markdown.ts';
 import { readIssueKind, readPrState, withPrState, type IssueKind, type PrState } from './marker.ts';
@@ -104,12 +104,12 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   const result: SyncResult = { repo: `${repo.owner}/${repo.repo}`, status: 'synced', opened: [], updated: [], closed: [], handsOff: [], deferred: [], issues: {} };
 
   // The tree is asked for by branch name: a repository with nothing to do needs no head lookup.
-  // The head commit is looked up only to write on it. A name with a slash is resolved first (the
-  // tree endpoint takes the name as one path segment).
+  // The head commit is looked up only to write. A name with a slash (the tree endpoint takes the
+  // name as one path segment) or one that looks like a SHA is resolved first.
   let at = deps.head;
   let files: GitHubProjectFiles;
   try {
-    if (at === undefined && repo.defaultBranch.includes('/')) {
+    if (at === undefined && (repo.defaultBranch.includes('/') || isSha(repo.defaultBranch))) {
       const ref = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref: `heads/${repo.defaultBranch}` });
       at = (ref.data as { object: { sha: string } }).object.sha;
     }
@@ -122,7 +122,10 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   }
 
   let headCommit: Promise<string> | null = null;
-  /** The commit the tree was read at: where the bot's commits start. */
+  /**
+   * The commit the tree was read at: where the bot's commits start. Asked for before the first
+   * write of any kind, so that nothing is written on a tree the branch no longer has.
+   */
   const head = (): Promise<string> =>
     (headCommit ??= (async () => {
       if (at !== undefined) return at;
@@ -168,12 +171,12 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     deps.log.warn(`${result.repo}: ${CONFIG_PATH}: ${err.message}`);
-    const action = await keepIssue(octokit, repo, 'invalid-config', (await ours({ beforeOpening: true })).issues.get('invalid-config'), configIssue(err));
+    const action = await keepIssue(octokit, repo, 'invalid-config', (await ours({ beforeOpening: true })).issues.get('invalid-config'), configIssue(err), head);
     if (action === 'opened') deps.onCreate?.();
     return { ...result, status: 'invalid-config', issues: { 'invalid-config': action } };
   }
   const { prs, issues } = await ours();
-  const fixed = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), null);
+  const fixed = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), null, head);
   if (fixed !== 'unchanged') result.issues['invalid-config'] = fixed;
   if (!config.enabled) return { ...result, status: 'disabled' };
 
@@ -204,6 +207,7 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
         continue;
       }
       const reasons = obsoleteReasons(pr.state, report.plugins, config, repo.defaultBranch);
+      await head();
       await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...base, issue_number: pr.number, body: obsoleteComment(reasons) });
       await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
         ...base,
@@ -223,6 +227,7 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
         const current = heads.get(branch);
         if (current !== undefined && current !== existing.state.head) {
           if (existing.state.handsOff !== current) {
+            await head();
             await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
               ...base,
               issue_number: existing.number,
@@ -308,7 +313,7 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
     const held = report.plugins.filter((p) => p.status === 'held-back');
     const upgrade = config['propose-fapilog-upgrade'] && held.length > 0 ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version) : null;
     const known = upgrade === null ? issues : (await ours({ beforeOpening: true })).issues;
-    const action = await keepIssue(octokit, repo, 'fapilog-upgrade', known.get('fapilog-upgrade'), upgrade);
+    const action = await keepIssue(octokit, repo, 'fapilog-upgrade', known.get('fapilog-upgrade'), upgrade, head);
     if (action === 'opened') deps.onCreate?.();
     if (action !== 'unchanged') result.issues['fapilog-upgrade'] = action;
     return result;
