@@ -17,7 +17,9 @@
  * Baseline: as many bare sequential GETs to the same peer (`GET /repos/{owner}/{repo}` with an
  * installation token, plain fetch, keep-alive) as the sweep sent to it: the HTTP round trips a
  * sweep of that many calls cannot avoid, on the same event loop. The ratio is what the bot adds
- * on top (Octokit, the core's analysis, the marketplace, rendering). Write pacing is off
+ * on top (Octokit, the core's analysis, the marketplace, rendering); the same GETs sent through
+ * the installation's Octokit (the bot's: Probot's throttling and retries, ETags) say how much of
+ * that is the client alone. Write pacing is off
  * (FAPILOG_BOT_WRITE_SPACING_MS=0, as in the tests); on GitHub each write waits about a second
  * (pull requests 3 s), which the table reports as a floor of its own.
  *
@@ -76,6 +78,7 @@ interface SweepNumbers {
   sweep: string;
   wallMs: number;
   baselineMs: number;
+  octokitMs: number;
   githubRequests: number;
   notModified: number;
   writes: number;
@@ -99,6 +102,13 @@ function pacingFloorS(s: SweepNumbers): number {
   return Math.max(s.writes, 3 * notifying);
 }
 
+/** The same GETs through the installation's Octokit as the bot builds it (throttling, retries, conditional requests). */
+async function octokitRequests(octokit: { request: (route: string, params: object) => Promise<unknown> }, n: number, owner: string, names: string[]): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await octokit.request('GET /repos/{owner}/{repo}', { owner, repo: names[i % names.length] });
+  return performance.now() - start;
+}
+
 async function bareRequests(h: Harness, token: string, n: number, owner: string, names: string[]): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < n; i++) {
@@ -110,7 +120,8 @@ async function bareRequests(h: Harness, token: string, n: number, owner: string,
 }
 
 async function oneRound(market: BenchMarketplace): Promise<SweepNumbers[]> {
-  const h = await startHarness(market.apiUrl);
+  // The bot's default: marketplace answers kept in memory (FAPILOG_MARKETPLACE_CACHE unset).
+  const h = await startHarness(market.apiUrl, { FAPILOG_MARKETPLACE_CACHE: '' });
   try {
     const inst = h.peer.addInstallation('acme');
     const kinds = new Map<string, Kind>();
@@ -126,6 +137,7 @@ async function oneRound(market: BenchMarketplace): Promise<SweepNumbers[]> {
     // An installation token for the baseline, as the bot gets one (not counted in any sweep).
     const app = (await h.probot.auth()) as unknown as { request: (route: string, params: object) => Promise<{ data: { token: string } }> };
     const { token } = (await app.request('POST /app/installations/{installation_id}/access_tokens', { installation_id: inst })).data;
+    const installation = (await h.probot.auth(inst)) as unknown as { request: (route: string, params: object) => Promise<unknown> };
 
     const out: SweepNumbers[] = [];
     for (const sweep of SWEEPS) {
@@ -137,6 +149,7 @@ async function oneRound(market: BenchMarketplace): Promise<SweepNumbers[]> {
       const requests = h.peer.requests.slice(from);
       const marketplace = Object.fromEntries([...market.paths].sort());
       const baselineMs = await bareRequests(h, token, requests.length, 'acme', names);
+      const octokitMs = await octokitRequests(installation, requests.length, 'acme', names);
 
       const perRepo = new Map<string, { counted: number; notModified: number; writes: number }>();
       const byEndpoint: SweepNumbers['byEndpoint'] = {};
@@ -172,6 +185,7 @@ async function oneRound(market: BenchMarketplace): Promise<SweepNumbers[]> {
         sweep,
         wallMs,
         baselineMs,
+        octokitMs,
         githubRequests: requests.length,
         notModified: requests.filter((r) => r.status === 304).length,
         writes: requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/access_tokens')).length,
@@ -204,6 +218,7 @@ async function main(): Promise<void> {
     }
     const wall = SWEEPS.map((_, i) => median(rounds.map((r) => r[i]!.wallMs)));
     const base = SWEEPS.map((_, i) => median(rounds.map((r) => r[i]!.baselineMs)));
+    const viaOctokit = SWEEPS.map((_, i) => median(rounds.map((r) => r[i]!.octokitMs)));
 
     console.log(banner(`bot-sweep: ${REPOS} repositories, one installation, ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} (a fresh bot process each)`));
     console.log(`quiet: nothing to do, nothing open; busy: nothing to do, a person's issue open; one-pr: one new pull request\n`);
@@ -229,7 +244,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(
       markdownTable(
-        ['sweep', 'GitHub requests', 'of them 304', 'writes', 'pull requests opened', 'marketplace requests', 'wall median ms', 'baseline ms (as many bare GETs)', 'ratio vs baseline', 'ms per repo', 'GitHub write pacing floor s'],
+        ['sweep', 'GitHub requests', 'of them 304', 'writes', 'pull requests opened', 'marketplace requests', 'wall median ms', 'baseline ms (as many bare GETs)', 'ratio vs baseline', 'the same GETs through the bot\'s Octokit ms', 'ratio', 'ms per repo', 'GitHub write pacing floor s'],
         last.map((s, i) => [
           s.sweep,
           String(s.githubRequests),
@@ -240,6 +255,8 @@ async function main(): Promise<void> {
           fmt(wall[i]!),
           fmt(base[i]!),
           (wall[i]! / base[i]!).toFixed(2),
+          fmt(viaOctokit[i]!),
+          (viaOctokit[i]! / base[i]!).toFixed(2),
           fmt(wall[i]! / REPOS),
           String(pacingFloorS(s)),
         ]),
@@ -264,7 +281,7 @@ async function main(): Promise<void> {
     const file = await writeResults('bot-sweep', {
       repos: REPOS,
       rounds: ROUNDS,
-      sweeps: last.map((s, i) => ({ ...s, wallMedianMs: wall[i], baselineMedianMs: base[i], ratio: wall[i]! / base[i]!, pacingFloorS: pacingFloorS(s) })),
+      sweeps: last.map((s, i) => ({ ...s, wallMedianMs: wall[i], baselineMedianMs: base[i], ratio: wall[i]! / base[i]!, octokitMedianMs: viaOctokit[i], pacingFloorS: pacingFloorS(s) })),
       wallMsByRound: rounds.map((r) => r.map((s) => s.wallMs)),
       targets,
     });
