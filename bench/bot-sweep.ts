@@ -34,7 +34,7 @@ import { argValue, targetTable, writeResults, type Target } from './results.ts';
 
 const QUICK = process.argv.includes('--quick');
 const REPOS = Number(argValue('--repos', QUICK ? '20' : '200'));
-const ROUNDS = Number(argValue('--rounds', QUICK ? '1' : '3'));
+const ROUNDS = Number(argValue('--rounds', QUICK ? '1' : '2'));
 const SWEEPS = ['first sweep', 'second sweep', 'third sweep'] as const;
 
 type Kind = 'quiet' | 'busy' | 'one-pr';
