@@ -30,9 +30,11 @@ function octokitOf(ctx: Ctx): Octokit {
 async function syncNamed(app: Probot, bot: Bot, ctx: Ctx, owner: string, names: string[]): Promise<void> {
   const octokit = octokitOf(ctx);
   for (const name of names) {
+    const at = Date.now();
     const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo: name });
     if (data.archived || data.disabled) continue;
-    await bot.sync(octokit, () => app.auth() as unknown as Promise<Octokit>, { owner, repo: name, defaultBranch: data.default_branch }, ctx.log);
+    const hints = { openIssues: { count: data.open_issues_count, at } };
+    await bot.sync(octokit, () => app.auth() as unknown as Promise<Octokit>, { owner, repo: name, defaultBranch: data.default_branch }, ctx.log, hints);
   }
 }
 

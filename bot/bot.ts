@@ -9,7 +9,7 @@ import { MemoryMetadataCache, type MetadataStore } from '../src/core/marketplace
 import { MetadataCache } from '../src/core/marketplace/disk-cache.ts';
 import { MarketplaceClient } from '../src/core/marketplace/client.ts';
 import type { Lookup } from './engine.ts';
-import { GitCache } from './github-files.ts';
+import { GitCache, Lru } from './github-files.ts';
 import { LocalLock, RedisLock, type RepoLock } from './lock.ts';
 import { DEFAULT_LIMITS, EtagCache, createBotOctokit, type Octokit } from './octokit.ts';
 import { syncRepository, type Log, type SyncResult } from './repository.ts';
@@ -23,6 +23,12 @@ const LOCK_TTL_MS = 5 * 60_000;
 /** A second instance waits this long for a repository another one is syncing. */
 const LOCK_WAIT_MS = 10 * 60_000;
 
+/** What the caller already knows about a repository, from an answer it had anyway. */
+export interface SyncHints {
+  /** GitHub's open_issues_count (open issues and pull requests), and when it was asked for (`Date.now()` before the request). */
+  openIssues?: { count: number; at: number };
+}
+
 export interface Bot {
   settings: BotSettings;
   Octokit: typeof ProbotOctokit;
@@ -33,7 +39,7 @@ export interface Bot {
   lookup(url: string | undefined): Lookup;
   allowedMarketplace(url: string): boolean;
   /** Syncs one repository under its lock. */
-  sync(octokit: Octokit, app: () => Promise<Octokit>, repo: Repo, log: Log): Promise<SyncResult>;
+  sync(octokit: Octokit, app: () => Promise<Octokit>, repo: Repo, log: Log, hints?: SyncHints): Promise<SyncResult>;
   close(): Promise<void>;
 }
 
@@ -57,6 +63,9 @@ export function createBot(settings: BotSettings): Bot {
     return store;
   };
   let login: Promise<string> | null = null;
+  // When this process last opened a pull request or issue, per repository: a count GitHub gave
+  // before that is stale. (Another instance's openings are covered by the checks in repository.ts.)
+  const created = new Lru<number>(100_000, Number.MAX_SAFE_INTEGER);
 
   const bot: Bot = {
     settings,
@@ -78,11 +87,15 @@ export function createBot(settings: BotSettings): Bot {
       const u = url.replace(/\/+$/, '');
       return u === operator || settings.allowedMarketplaces.includes(u);
     },
-    async sync(octokit, app, repo, log) {
+    async sync(octokit, app, repo, log, hints = {}) {
       const botLogin = await bot.login(await app());
-      return lock.withLock(`${repo.owner}/${repo.repo}`.toLowerCase(), () =>
-        syncRepository(repo, { octokit, botLogin, lookup: bot.lookup, allowedMarketplace: bot.allowedMarketplace, cache, log }),
-      );
+      const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+      return lock.withLock(key, () => {
+        const seen = hints.openIssues;
+        const openIssues = seen !== undefined && seen.at > (created.get(key) ?? -Infinity) ? seen.count : undefined;
+        const onCreate = () => created.set(key, Date.now(), 1);
+        return syncRepository(repo, { octokit, botLogin, lookup: bot.lookup, allowedMarketplace: bot.allowedMarketplace, cache, log, openIssues, onCreate });
+      });
     },
     async close() {
       await lock.close();

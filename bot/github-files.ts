@@ -1,8 +1,9 @@
 /**
- * A repository at one commit as the core's ProjectFiles: one recursive tree request lists every
- * file, and only the blobs the core asks for (manifests, lockfiles, the config) are fetched. Trees
- * of a commit and blobs are immutable, so both are remembered by SHA for the life of the process:
- * a later sweep of an unchanged repository asks GitHub for neither.
+ * A repository at one commit, or at a branch's head, as the core's ProjectFiles: one recursive tree
+ * request lists every file, and only the blobs the core asks for (manifests, lockfiles, the config)
+ * are fetched. Trees of a commit and blobs are immutable, so both are remembered by SHA for the
+ * life of the process; a tree asked for by branch name (no head lookup first: one request fewer)
+ * can change, so it is revalidated with its ETag (octokit.ts): an unchanged branch costs a 304.
  */
 import { z } from 'zod';
 import type { ProjectEntry, ProjectFiles } from '../src/core/project/files.ts';
@@ -23,6 +24,11 @@ const Tree = z.object({
 });
 
 const Blob = z.object({ sha: z.string(), size: z.number().int().nonnegative(), encoding: z.string(), content: z.string() });
+
+/** A full commit (or tree) SHA: what it names never changes. */
+export function isSha(s: string): boolean {
+  return /^[0-9a-f]{40}$/.test(s);
+}
 
 /** Regular files only: 100644 and 100755 (not symlinks 120000, not submodules 160000). */
 const REGULAR = new Set(['100644', '100755']);
@@ -80,17 +86,20 @@ export class GitHubProjectFiles implements ProjectFiles {
   readonly #octokit: Octokit;
   readonly #owner: string;
   readonly #repo: string;
-  readonly #commit: string;
+  readonly #at: string;
+  readonly #immutable: boolean;
   readonly #cache: GitCache;
   #listing: Promise<TreeListing> | null = null;
 
-  constructor(octokit: Octokit, owner: string, repo: string, commit: string, cache: GitCache) {
+  /** `at`: a commit SHA, or a branch name (its head when the tree is first read). */
+  constructor(octokit: Octokit, owner: string, repo: string, at: string, cache: GitCache) {
     this.#octokit = octokit;
     this.#cache = cache;
     this.#owner = owner;
     this.#repo = repo;
-    this.#commit = commit;
-    this.label = `${owner}/${repo}@${commit.slice(0, 7)}`;
+    this.#at = at;
+    this.#immutable = isSha(at);
+    this.label = `${owner}/${repo}@${this.#immutable ? at.slice(0, 7) : at}`;
   }
 
   /** True when GitHub cut the tree short (over 100,000 entries): files past the cut are not seen. */
@@ -135,13 +144,13 @@ export class GitHubProjectFiles implements ProjectFiles {
   }
 
   async #fetchTree(): Promise<TreeListing> {
-    const key = `${this.#owner}/${this.#repo}@${this.#commit}`;
-    const cached = this.#cache.trees.get(key);
+    const key = `${this.#owner}/${this.#repo}@${this.#at}`;
+    const cached = this.#immutable ? this.#cache.trees.get(key) : undefined;
     if (cached) return cached;
     const res = await this.#octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
       owner: this.#owner,
       repo: this.#repo,
-      tree_sha: this.#commit,
+      tree_sha: this.#at,
       recursive: '1',
     });
     const tree = Tree.parse(res.data);
@@ -155,7 +164,7 @@ export class GitHubProjectFiles implements ProjectFiles {
       modes.set(e.path, e.mode);
     }
     const listing = { sha: tree.sha, entries, shas, modes, truncated: tree.truncated };
-    this.#cache.trees.set(key, listing, entries.reduce((n, e) => n + e.path.length + 48, 0));
+    if (this.#immutable) this.#cache.trees.set(key, listing, entries.reduce((n, e) => n + e.path.length + 48, 0));
     return listing;
   }
 }

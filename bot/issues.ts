@@ -23,19 +23,24 @@ export async function keepIssue(
   kind: IssueKind,
   existing: OpenIssue | undefined,
   want: { title: string; body: string } | null,
+  /** Awaited before a write (the sync checks that its tree is still the branch's). */
+  beforeWrite: () => Promise<unknown> = async () => undefined,
 ): Promise<IssueAction> {
   const base = { owner: repo.owner, repo: repo.repo };
   if (want === null) {
     if (!existing) return 'unchanged';
+    await beforeWrite();
     await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...base, issue_number: existing.number, state: 'closed', state_reason: 'completed' });
     return 'closed';
   }
   const body = `${want.body}\n\n${issueMarker(kind)}`;
   if (!existing) {
+    await beforeWrite();
     await octokit.request('POST /repos/{owner}/{repo}/issues', { ...base, title: want.title, body });
     return 'opened';
   }
   if (existing.title === want.title && existing.body === body) return 'unchanged';
+  await beforeWrite();
   await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...base, issue_number: existing.number, title: want.title, body });
   return 'updated';
 }

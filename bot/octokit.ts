@@ -39,9 +39,13 @@ export class EtagCache extends Lru<Cached> {
   }
 }
 
-/** Repository-scoped reads whose answer may change (immutable ones are cached by SHA elsewhere). */
+/**
+ * Repository-scoped reads whose answer may change. Blobs, and trees asked for by SHA, are
+ * immutable and cached by SHA elsewhere; a tree asked for by branch name follows the branch.
+ */
 function conditional(pathname: string): boolean {
-  return /^\/repos\/[^/]+\/[^/]+\//.test(pathname) && !/\/git\/(blobs|trees)\//.test(pathname);
+  if (!/^\/repos\/[^/]+\/[^/]+\//.test(pathname) || /\/git\/blobs\//.test(pathname)) return false;
+  return !/\/git\/trees\/[0-9a-f]{40}$/.test(pathname);
 }
 
 type Throttle = {

@@ -9,7 +9,8 @@ import type { PluginEntry } from '../src/core/analysis/report.ts';
 import { packageName } from '../src/core/names.ts';
 import { BotConfig, CONFIG_PATH, ConfigError, MAX_CONFIG_BYTES, parseConfig } from './config.ts';
 import * as engine from './engine.ts';
-import { GitCache, GitHubProjectFiles } from './github-files.ts';
+import { z } from 'zod';
+import { GitCache, GitHubProjectFiles, isSha } from './github-files.ts';
 import { configIssue, fapilogUpgradeIssue, keepIssue, type OpenIssue } from './issues.ts';
 import { code, text } from './markdown.ts';
 import { readIssueKind, readPrState, withPrState, type IssueKind, type PrState } from './marker.ts';
@@ -31,6 +32,15 @@ export interface SyncDeps {
   allowedMarketplace(url: string): boolean;
   cache: GitCache;
   log: Log;
+  /**
+   * GitHub's open_issues_count for the repository (open issues and pull requests, anyone's), when
+   * the caller has a fresh one: 0 spares listing the bot's own.
+   */
+  openIssues?: number | undefined;
+  /** The default branch's head commit, when the caller knows it (else the tree is read by branch name). */
+  head?: string | undefined;
+  /** Called when the bot opens a pull request or an issue (the open-issue count it was given is then stale). */
+  onCreate?: () => void;
 }
 
 export interface SyncResult {
@@ -57,34 +67,96 @@ function status(err: unknown): number | undefined {
   return (err as { status?: number }).status;
 }
 
+/**
+ * Thrown when what the sync read turned out not to hold (the default branch moved between the tree
+ * and the head lookup, or a pull request of ours exists that the open-issue count did not show):
+ * the sync starts over, once, reading everything (and at `head`, when known).
+ */
+class Restart extends Error {
+  override name = 'Restart';
+  readonly head: string | undefined;
+  constructor(reason: string, head?: string) {
+    super(reason);
+    this.head = head;
+  }
+}
+
+const Branch = z.object({ commit: z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/), commit: z.object({ tree: z.object({ sha: z.string() }) }) }) });
+
+interface Ours {
+  prs: Map<string, OurPr>;
+  issues: Map<IssueKind, OpenIssue>;
+}
+
 export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
+  try {
+    return await syncOnce(repo, deps);
+  } catch (err) {
+    if (!(err instanceof Restart)) throw err;
+    deps.log.info(`${repo.owner}/${repo.repo}: ${err.message}; reading it again`);
+    return syncOnce(repo, { ...deps, openIssues: undefined, head: err.head ?? deps.head });
+  }
+}
+
+async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   const { octokit } = deps;
   const base = { owner: repo.owner, repo: repo.repo };
   const result: SyncResult = { repo: `${repo.owner}/${repo.repo}`, status: 'synced', opened: [], updated: [], closed: [], handsOff: [], deferred: [], issues: {} };
 
-  let head: string;
+  // The tree is asked for by branch name: a repository with nothing to do needs no head lookup.
+  // The head commit is looked up only to write. A name with a slash (the tree endpoint takes the
+  // name as one path segment) or one that looks like a SHA is resolved first.
+  let at = deps.head;
+  let files: GitHubProjectFiles;
   try {
-    const ref = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref: `heads/${repo.defaultBranch}` });
-    head = (ref.data as { object: { sha: string } }).object.sha;
+    if (at === undefined && (repo.defaultBranch.includes('/') || isSha(repo.defaultBranch))) {
+      const ref = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref: `heads/${repo.defaultBranch}` });
+      at = (ref.data as { object: { sha: string } }).object.sha;
+    }
+    files = new GitHubProjectFiles(octokit, repo.owner, repo.repo, at ?? repo.defaultBranch, deps.cache);
+    await files.list();
   } catch (err) {
     // 409: an empty repository; 404: no such branch yet.
     if (status(err) === 409 || status(err) === 404) return { ...result, status: 'empty' };
     throw err;
   }
-  const files = new GitHubProjectFiles(octokit, repo.owner, repo.repo, head, deps.cache);
 
-  const mine = await octokit.paginate('GET /repos/{owner}/{repo}/issues', { ...base, state: 'open', creator: deps.botLogin, per_page: 100 });
-  const prs = new Map<string, OurPr>();
-  const issues = new Map<IssueKind, OpenIssue>();
-  for (const item of mine) {
-    if (item.pull_request) {
-      const state = readPrState(item.body);
-      if (state) prs.set(state.branch, { number: item.number, title: item.title, body: item.body ?? '', state });
-    } else {
-      const kind = readIssueKind(item.body);
-      if (kind && !issues.has(kind)) issues.set(kind, { number: item.number, title: item.title, body: item.body ?? null });
+  let headCommit: Promise<string> | null = null;
+  /**
+   * The commit the tree was read at: where the bot's commits start. Asked for before the first
+   * write of any kind, so that nothing is written on a tree the branch no longer has.
+   */
+  const head = (): Promise<string> =>
+    (headCommit ??= (async () => {
+      if (at !== undefined) return at;
+      const res = await octokit.request('GET /repos/{owner}/{repo}/branches/{branch}', { ...base, branch: repo.defaultBranch });
+      const branch = Branch.parse(res.data).commit;
+      // The branch moved after its tree was read: a commit on the new head with the old tree would undo that push.
+      if (branch.commit.tree.sha !== (await files.treeSha())) throw new Restart(`${repo.defaultBranch} moved while it was read`, branch.sha);
+      return branch.sha;
+    })());
+
+  // The bot's open issues and pull requests. GitHub's open-issue count (issues and pull requests,
+  // anyone's) of 0 says there are none, so they are not listed then, except before the bot opens an
+  // issue (a count a moment old must not make a duplicate); a new pull request is checked per branch.
+  const none: Ours = { prs: new Map(), issues: new Map() };
+  let listing: Promise<Ours> | null = null;
+  const listOurs = async (): Promise<Ours> => {
+    const mine = await octokit.paginate('GET /repos/{owner}/{repo}/issues', { ...base, state: 'open', creator: deps.botLogin, per_page: 100 });
+    const out: Ours = { prs: new Map(), issues: new Map() };
+    for (const item of mine) {
+      if (item.pull_request) {
+        const state = readPrState(item.body);
+        if (state) out.prs.set(state.branch, { number: item.number, title: item.title, body: item.body ?? '', state });
+      } else {
+        const kind = readIssueKind(item.body);
+        if (kind && !out.issues.has(kind)) out.issues.set(kind, { number: item.number, title: item.title, body: item.body ?? null });
+      }
     }
-  }
+    return out;
+  };
+  const skipList = deps.openIssues === 0;
+  const ours = (opts: { beforeOpening?: boolean } = {}): Promise<Ours> => (skipList && !opts.beforeOpening ? Promise.resolve(none) : (listing ??= listOurs()));
 
   let config: BotConfig;
   try {
@@ -99,10 +171,12 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     deps.log.warn(`${result.repo}: ${CONFIG_PATH}: ${err.message}`);
-    const action = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), configIssue(err));
+    const action = await keepIssue(octokit, repo, 'invalid-config', (await ours({ beforeOpening: true })).issues.get('invalid-config'), configIssue(err), head);
+    if (action === 'opened') deps.onCreate?.();
     return { ...result, status: 'invalid-config', issues: { 'invalid-config': action } };
   }
-  const fixed = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), null);
+  const { prs, issues } = await ours();
+  const fixed = await keepIssue(octokit, repo, 'invalid-config', issues.get('invalid-config'), null, head);
   if (fixed !== 'unchanged') result.issues['invalid-config'] = fixed;
   if (!config.enabled) return { ...result, status: 'disabled' };
 
@@ -133,6 +207,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
         continue;
       }
       const reasons = obsoleteReasons(pr.state, report.plugins, config, repo.defaultBranch);
+      await head();
       await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...base, issue_number: pr.number, body: obsoleteComment(reasons) });
       await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
         ...base,
@@ -152,6 +227,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
         const current = heads.get(branch);
         if (current !== undefined && current !== existing.state.head) {
           if (existing.state.handsOff !== current) {
+            await head();
             await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
               ...base,
               issue_number: existing.number,
@@ -168,9 +244,10 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
         }
         const plan = want.plan;
         if (sameTargets(existing.state.plugins, plan)) continue;
-        const commit = await createCommit(octokit, repo, { base: head, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
+        const parent = await head();
+        const commit = await createCommit(octokit, repo, { base: parent, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
         await setBranch(octokit, repo, branch, commit, current !== undefined);
-        const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: head, head: commit, handsOff: null, closedByBot: false };
+        const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: parent, head: commit, handsOff: null, closedByBot: false };
         await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
           ...base,
           pull_number: existing.number,
@@ -185,15 +262,23 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
         result.deferred.push(branch);
         continue;
       }
-      const refused = await refusedVersions(octokit, repo, branch);
+      const { refused, open: openOnBranch } = await branchPulls(octokit, repo, branch);
+      if (openOnBranch) {
+        // Not among the bot's open pull requests as listed: the count was a moment old, or someone else's.
+        if (skipList) throw new Restart(`an open pull request on ${branch} that the open-issue count did not show`);
+        deps.log.warn(`${result.repo}: ${branch} has an open pull request the bot did not open; left alone`);
+        result.handsOff.push(branch);
+        continue;
+      }
       let plan = want.plan;
       const allowed = want.packages.filter((p) => !plan.planned.some((x) => x.package === p && refused.has(`${p}@${x.target}`)));
       if (allowed.length === 0) continue;
       if (allowed.length < want.packages.length) plan = await engine.plan(checked, allowed, config.strategy);
       if (plan.changes.length === 0) continue;
-      const commit = await createCommit(octokit, repo, { base: head, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
+      const parent = await head();
+      const commit = await createCommit(octokit, repo, { base: parent, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
       await setBranch(octokit, repo, branch, commit, false);
-      const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: head, head: commit, handsOff: null, closedByBot: false };
+      const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: parent, head: commit, handsOff: null, closedByBot: false };
       const pr = await octokit.request('POST /repos/{owner}/{repo}/pulls', {
         ...base,
         title: prTitle(want.unit, plan, config['commit-message-prefix']),
@@ -201,6 +286,7 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
         base: repo.defaultBranch,
         body: prBody({ unit: want.unit, plan, report, plugins: checked.plugins, state, defaultBranch: repo.defaultBranch }),
       });
+      deps.onCreate?.();
       const number = pr.data.number;
       if (config.labels.length > 0 || config.assignees.length > 0) {
         await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
@@ -226,7 +312,9 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
 
     const held = report.plugins.filter((p) => p.status === 'held-back');
     const upgrade = config['propose-fapilog-upgrade'] && held.length > 0 ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version) : null;
-    const action = await keepIssue(octokit, repo, 'fapilog-upgrade', issues.get('fapilog-upgrade'), upgrade);
+    const known = upgrade === null ? issues : (await ours({ beforeOpening: true })).issues;
+    const action = await keepIssue(octokit, repo, 'fapilog-upgrade', known.get('fapilog-upgrade'), upgrade, head);
+    if (action === 'opened') deps.onCreate?.();
     if (action !== 'unchanged') result.issues['fapilog-upgrade'] = action;
     return result;
   } finally {
@@ -296,15 +384,24 @@ async function branchHeads(octokit: Octokit, repo: Repo): Promise<Map<string, st
   return out;
 }
 
-/** `package@version` that a person refused: our closed, unmerged pull requests on this branch that the bot did not close itself. */
-async function refusedVersions(octokit: Octokit, repo: Repo, branch: string): Promise<Set<string>> {
-  const closed = await octokit.paginate('GET /repos/{owner}/{repo}/pulls', { owner: repo.owner, repo: repo.repo, state: 'closed', head: `${repo.owner}:${branch}`, per_page: 100 });
-  const out = new Set<string>();
-  for (const pr of closed) {
+/**
+ * The pull requests on one of our branches, in one request: `package@version` that a person
+ * refused (our closed, unmerged pull requests there that the bot did not close itself), and
+ * whether one is open.
+ */
+async function branchPulls(octokit: Octokit, repo: Repo, branch: string): Promise<{ refused: Set<string>; open: boolean }> {
+  const all = await octokit.paginate('GET /repos/{owner}/{repo}/pulls', { owner: repo.owner, repo: repo.repo, state: 'all', head: `${repo.owner}:${branch}`, per_page: 100 });
+  const refused = new Set<string>();
+  let open = false;
+  for (const pr of all) {
+    if (pr.state === 'open') {
+      open = true;
+      continue;
+    }
     if (pr.merged_at) continue;
     const state = readPrState(pr.body);
     if (!state || state.closedByBot || state.branch !== branch) continue;
-    for (const [pkg, version] of Object.entries(state.plugins)) out.add(`${pkg}@${version}`);
+    for (const [pkg, version] of Object.entries(state.plugins)) refused.add(`${pkg}@${version}`);
   }
-  return out;
+  return { refused, open };
 }

@@ -18,6 +18,7 @@ interface RepoItem {
   default_branch?: string;
   archived?: boolean;
   disabled?: boolean;
+  open_issues_count?: number;
 }
 
 export async function sweep(probot: Probot, bot: Bot, log: Log): Promise<SweepResult> {
@@ -27,12 +28,15 @@ export async function sweep(probot: Probot, bot: Bot, log: Log): Promise<SweepRe
   for (const installation of installations) {
     if (installation.suspended_at) continue;
     const octokit = (await probot.auth(installation.id)) as unknown as Octokit;
+    const listedAt = Date.now();
     const repos = (await octokit.paginate('GET /installation/repositories', { per_page: 100 })) as unknown as RepoItem[];
     for (const r of repos) {
       if (r.archived || r.disabled) continue;
       const name = `${r.owner.login}/${r.name}`;
       try {
-        const result = await bot.sync(octokit, async () => app, { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch ?? 'main' }, log);
+        // The list's open-issue count spares most quiet repositories a list of the bot's issues.
+        const hints = typeof r.open_issues_count === 'number' ? { openIssues: { count: r.open_issues_count, at: listedAt } } : {};
+        const result = await bot.sync(octokit, async () => app, { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch ?? 'main' }, log, hints);
         out.results.push(result);
         log.info(`${name}: ${summary(result)}`);
       } catch (err) {

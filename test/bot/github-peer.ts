@@ -105,6 +105,7 @@ export class GitHubPeer {
   readonly installations = new Map<number, { id: number; account: string }>();
   readonly #tokens = new Map<string, number>();
   #server: http.Server | null = null;
+  #before: Array<{ match: (method: string, path: string) => boolean; fn: () => void }> = [];
   #faults: Array<{ match: (method: string, path: string) => boolean; status: number; headers: Record<string, string>; message: string }> = [];
   url = '';
   /** Milliseconds each write is held before it is answered, so overlapping writes would show. */
@@ -234,6 +235,19 @@ export class GitHubPeer {
     this.#faults.push({ match, status, message, headers });
   }
 
+  /** Runs `fn` once, when the next request matching arrives and before it is answered (a person acting mid-sync). */
+  beforeOnce(match: (method: string, path: string) => boolean, fn: () => void): void {
+    this.#before.push({ match, fn });
+  }
+
+  /** A person opens an issue. */
+  openIssueAsPerson(fullName: string, title: string, user = 'octocat'): Issue {
+    const repo = this.repo(fullName);
+    const issue: Issue = { number: repo.issues.length + 1, title, body: 'it breaks', state: 'open', user, labels: [], assignees: [], reviewers: [], pull: null };
+    repo.issues.push(issue);
+    return issue;
+  }
+
   /** Requests since index `from`, as `METHOD /path?query` lines. */
   calls(from = 0): string[] {
     return this.requests.slice(from).map((r) => `${r.method} ${r.path}`);
@@ -300,6 +314,8 @@ export class GitHubPeer {
       if (this.writeDelayMs > 0) await new Promise((r) => setTimeout(r, this.writeDelayMs));
       this.#writesInFlight -= 1;
     }
+    const hook = this.#before.findIndex((b) => b.match(method, path));
+    if (hook >= 0) this.#before.splice(hook, 1)[0]!.fn();
     try {
       const fault = this.#faults.findIndex((f) => f.match(method, path));
       if (fault >= 0) {
@@ -368,7 +384,9 @@ export class GitHubPeer {
   }
 
   #repoJson(r: Repo) {
-    return { id: r.id, name: r.name, full_name: `${r.owner}/${r.name}`, owner: { login: r.owner }, default_branch: r.defaultBranch, archived: false, disabled: false, private: false };
+    // open_issues_count counts open issues and open pull requests together, as GitHub's does.
+    const open = r.issues.filter((i) => i.state === 'open').length;
+    return { id: r.id, name: r.name, full_name: `${r.owner}/${r.name}`, owner: { login: r.owner }, default_branch: r.defaultBranch, archived: false, disabled: false, private: false, open_issues_count: open };
   }
 
   #issueJson(repo: Repo, i: Issue) {
@@ -414,7 +432,16 @@ export class GitHubPeer {
       const refs = [...repo.refs].filter(([r]) => r.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1));
       return { status: 200, data: refs.map(([ref, sha]) => ({ ref, object: { sha, type: 'commit' } })) };
     }
+    if (method === 'GET' && (m = /^\/branches\/(.+)$/.exec(rest))) {
+      if (repo.refs.size === 0) throw new HttpError(404, 'Branch not found');
+      const name = decodeURIComponent(m[1]!);
+      const sha = repo.refs.get(`refs/heads/${name}`);
+      if (!sha) throw new HttpError(404, 'Branch not found');
+      return { status: 200, data: { name, commit: { sha, commit: { tree: { sha: repo.commits.get(sha)!.tree }, message: repo.commits.get(sha)!.message } }, protected: false } };
+    }
     if (method === 'GET' && (m = /^\/git\/trees\/([^/]+)$/.exec(rest))) {
+      // A commit SHA, a tree SHA or a branch name, as GitHub takes them; an empty repository is 409.
+      if (repo.refs.size === 0) throw new HttpError(409, 'Git Repository is empty.');
       const sha = decodeURIComponent(m[1]!);
       const treeSha = repo.commits.get(sha)?.tree ?? (repo.trees.has(sha) ? sha : repo.commits.get(repo.refs.get(`refs/heads/${sha}`) ?? '')?.tree);
       const tree = treeSha ? repo.trees.get(treeSha) : undefined;

@@ -48,16 +48,16 @@ describe('first scan', { concurrency: true }, () => {
       const small = repoCalls(h, 'acme/small');
       const base = h.peer.repo('acme/small');
       const tree = base.commits.get(base.refs.get('refs/heads/main')!)!;
-      assert.equal(small.length, 9);
-      assert.deepEqual(small.slice(0, 3), [
-        `GET /git/ref/${MAIN_REF}`,
-        `GET /issues?state=open&${OURS}&per_page=100`,
-        `GET /git/trees/${base.refs.get('refs/heads/main')}?recursive=1`,
-      ]);
-      // Only the manifest blob is read (not README.md), and no config file exists to read.
-      assert.deepEqual(small.slice(3), [
+      assert.equal(small.length, 8);
+      // The tree by branch name, no head lookup first; the open-issue count in the repository
+      // list (0) says the bot has nothing open here, so its issues are not listed.
+      assert.deepEqual(small.slice(0, 1), ['GET /git/trees/main?recursive=1']);
+      // Only the manifest blob is read (not README.md), and no config file exists to read. The
+      // branch's pull requests (refusals, an open one) and the head commit come only to write.
+      assert.deepEqual(small.slice(1), [
         `GET /git/blobs/${[...base.trees.get(tree.tree)!].find(([p]) => p === 'requirements.txt')![1].sha}`,
-        'GET /pulls?state=closed&head=acme%3Afapilog-plugins%2Ffapilog-otel&per_page=100',
+        'GET /pulls?state=all&head=acme%3Afapilog-plugins%2Ffapilog-otel&per_page=100',
+        'GET /branches/main',
         'POST /git/trees',
         'POST /git/commits',
         'POST /git/refs',
@@ -135,6 +135,65 @@ describe('first scan', { concurrency: true }, () => {
   });
 });
 
+describe('what the sync reads', { concurrency: true }, () => {
+  test("someone else's open issue: the bot's own are listed (the open-issue count is not 0)", async () => {
+    await withBot(async (h, inst) => {
+      h.peer.addRepo(inst, 'acme/busy', { 'requirements.txt': 'fapilog==0.16.0\nfapilog-loki==1.4.0\n' });
+      h.peer.openIssueAsPerson('acme/busy', 'the logs are late');
+      const r = await h.sweep();
+      assert.deepEqual(r.results.map((x) => x.status), ['synced']);
+      assert.deepEqual(repoCalls(h, 'acme/busy').map((c) => c.replace(/[0-9a-f]{40}/, 'SHA')), [
+        'GET /git/trees/main?recursive=1',
+        `GET /issues?state=open&${OURS}&per_page=100`,
+        'GET /git/blobs/SHA',
+      ]);
+      assert.deepEqual(h.peer.writes(), []);
+    });
+  });
+
+  test('the default branch moves between reading its tree and writing: the sync starts over on the new head, undoing nothing', async () => {
+    await withBot(async (h, inst) => {
+      h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
+      let pushed = '';
+      h.peer.beforeOnce((m, p) => m === 'GET' && p === '/repos/acme/small/branches/main', () => {
+        pushed = h.peer.commitFiles('acme/small', 'main', { 'NOTES.md': 'pushed mid-sync\n' }, 'notes', 'alice');
+      });
+      const r = await h.sweep();
+      assert.deepEqual(r.failures, []);
+      assert.deepEqual(r.results[0]!.opened, ['fapilog-plugins/fapilog-otel']);
+      const calls = repoCalls(h, 'acme/small');
+      // Read again at the commit the branch lookup named (by SHA: it cannot move again).
+      assert.deepEqual(calls.filter((c) => c.startsWith('GET /git/trees/')), ['GET /git/trees/main?recursive=1', `GET /git/trees/${pushed}?recursive=1`]);
+      assert.equal(calls.filter((c) => c === 'GET /branches/main').length, 1);
+      const repo = h.peer.repo('acme/small');
+      const head = repo.refs.get('refs/heads/fapilog-plugins/fapilog-otel')!;
+      assert.deepEqual(repo.commits.get(head)!.parents, [pushed]);
+      assert.equal(h.peer.file('acme/small', 'fapilog-plugins/fapilog-otel', 'NOTES.md')!.toString(), 'pushed mid-sync\n');
+      assert.equal(readPrState(h.peer.pulls('acme/small')[0]!.body)!.base, pushed);
+    });
+  });
+
+  test('an open-issue count a moment old (0, though a pull request was opened since) makes no duplicate', async () => {
+    await withBot(async (h, inst) => {
+      h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
+      await h.sweep();
+      assert.equal(h.peer.pulls('acme/small', 'open').length, 1);
+      // As another instance would have it: a count taken before that pull request was opened.
+      const octokit = (await h.probot.auth(inst)) as never;
+      const app = async () => (await h.probot.auth()) as never;
+      const log = { info: () => undefined, warn: () => undefined };
+      const from = h.peer.requests.length;
+      const r = await h.bot.sync(octokit, app, { owner: 'acme', repo: 'small', defaultBranch: 'main' }, log, { openIssues: { count: 0, at: Date.now() } });
+      assert.deepEqual([r.opened, r.updated, r.closed], [[], [], []]);
+      assert.deepEqual(h.peer.writes(from), []);
+      // The branch's open pull request gave it away; the second pass lists the bot's own and finds it.
+      const calls = repoCalls(h, 'acme/small', from).map((c) => c.replace(/\?.*/, ''));
+      assert.deepEqual(calls.slice(-3), ['GET /git/trees/main', 'GET /issues', 'GET /git/matching-refs/heads%2Ffapilog-plugins%2F']);
+      assert.equal(h.peer.pulls('acme/small').length, 1);
+    });
+  });
+});
+
 describe('later sweeps', { concurrency: true }, () => {
   test('an unchanged second sweep writes nothing, and a third is answered by 304s', async () => {
     await withBot(async (h, inst) => {
@@ -155,7 +214,7 @@ describe('later sweeps', { concurrency: true }, () => {
       assert.deepEqual(
         repoReads.map((r) => `${r.status} ${r.method} ${r.path.replace(/\?.*/, '')}`),
         ['acme/orders', 'acme/small'].flatMap((repo) => [
-          `304 GET /repos/${repo}/git/ref/${MAIN_REF}`,
+          `304 GET /repos/${repo}/git/trees/main`,
           `304 GET /repos/${repo}/issues`,
           `304 GET /repos/${repo}/git/matching-refs/heads%2Ffapilog-plugins%2F`,
         ]),

@@ -104,7 +104,7 @@ describe('pull request closed by a person', { concurrency: true }, () => {
       const sweepFrom = h.peer.requests.length;
       await h.sweep();
       assert.deepEqual(h.peer.writes(sweepFrom), []);
-      assert.ok(h.peer.calls(sweepFrom).includes('GET /repos/acme/small/pulls?state=closed&head=acme%3Afapilog-plugins%2Ffapilog-otel&per_page=100'));
+      assert.ok(h.peer.calls(sweepFrom).includes('GET /repos/acme/small/pulls?state=all&head=acme%3Afapilog-plugins%2Ffapilog-otel&per_page=100'));
       assert.equal(h.peer.pulls('acme/small', 'open').length, 0);
     });
   });
