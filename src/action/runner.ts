@@ -1,10 +1,9 @@
 /**
- * The only module that speaks to GitHub (@actions/core): reads inputs, masks the token, runs the
- * command, and writes outputs, the job summary, annotations and the step's result. Every decision
- * lives in check.ts / publish.ts, which the tests and the CLI share.
+ * The only module that speaks to GitHub (through ./toolkit.ts, the runner protocol): reads inputs,
+ * masks the token, runs the command, and writes outputs, the job summary, annotations and the
+ * step's result. Every decision lives in check.ts / publish.ts, which the tests and the CLI share.
  */
-import * as core from '@actions/core';
-import { exec } from '@actions/exec';
+import * as core from './toolkit.ts';
 import { z } from 'zod';
 import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
 import { redact } from '../core/marketplace/errors.ts';
@@ -12,8 +11,6 @@ import type { Annotation } from '../core/render/annotations.ts';
 import { actionMessageFor, checkMain, type CheckResult } from './check.ts';
 import { InputError, INPUT_NAMES, insideWorkspace, parseInputs, type ActionInputs } from './inputs.ts';
 import { forWorkspace } from './outcome.ts';
-import { publishMain } from './publish.ts';
-import { oidcEnvironment } from './oidc.ts';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -30,7 +27,7 @@ function annotate(a: Annotation): void {
 async function writeSummary(markdown: string, env: Env): Promise<void> {
   // Outside GitHub (a local run) there is no summary file; the log has the same facts.
   if (!env['GITHUB_STEP_SUMMARY']) return;
-  await core.summary.addRaw(markdown, true).write();
+  await core.appendSummary(markdown, env);
 }
 
 function settingsFrom(inputs: ActionInputs, env: Env): MarketplaceSettings {
@@ -81,7 +78,7 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
     },
   );
   logReport(result, workspace, staleDetail);
-  for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value, env);
   for (const a of result.annotations) annotate(a);
   await writeSummary(result.summaryMarkdown, env);
   if (result.failed) core.setFailed(result.failureMessage ?? 'fapilog plugins check failed');
@@ -90,6 +87,9 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
 async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, env: Env): Promise<void> {
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
   const projectDir = insideWorkspace(workspace, inputs.path, 'path');
+  // Loaded only for publish (ncc puts them in a chunk of their own): a check, the common run,
+  // neither parses nor compiles the archive readers, the validator and @actions/exec.
+  const [{ publishMain }, { oidcEnvironment }, { exec }] = await Promise.all([import('./publish.ts'), import('./oidc.ts'), import('@actions/exec')]);
   const result = await publishMain(
     {
       packagesDir: insideWorkspace(workspace, inputs['packages-dir'], 'packages-dir', projectDir),
@@ -103,29 +103,29 @@ async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, e
     {
       exec: (cmd, args, opts) => exec(cmd, args, opts?.cwd ? { cwd: opts.cwd } : {}),
       log: (line) => core.info(line),
-      oidc: { ...oidcEnvironment(env), getIDToken: (audience) => core.getIDToken(audience), setSecret: (value) => core.setSecret(value) },
+      oidc: { ...oidcEnvironment(env), getIDToken: (audience) => core.getIDToken(audience, env), setSecret: (value) => core.setSecret(value) },
     },
   );
-  core.setOutput('version', result.version ?? '');
-  core.setOutput('status', result.status);
-  core.setOutput('url', result.url ?? '');
+  core.setOutput('version', result.version ?? '', env);
+  core.setOutput('status', result.status, env);
+  core.setOutput('url', result.url ?? '', env);
   await writeSummary(result.summaryMarkdown, env);
   if (result.failed) core.setFailed(result.failureMessage ?? 'publish failed');
 }
 
 export async function runAction(env: Env = process.env): Promise<void> {
   // Mask before anything else runs, so no later log line or error can show the token.
-  const secrets = [core.getInput('token'), env[ENV.token] ?? ''].map((s) => s.trim()).filter((s) => s.length > 0);
+  const secrets = [core.getInput('token', env), env[ENV.token] ?? ''].map((s) => s.trim()).filter((s) => s.length > 0);
   for (const s of secrets) core.setSecret(s);
   try {
-    const inputs = parseInputs(Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])));
+    const inputs = parseInputs(Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n, env)])));
     const settings = settingsFrom(inputs, env);
     if (inputs.command === 'publish') await runPublish(inputs, settings, env);
     else await runCheck(inputs, settings, env);
   } catch (err) {
     const raw = actionMessageFor(err);
     const message = secrets.reduce((m, s) => redact(m, s), raw);
-    if (core.isDebug() && err instanceof Error && err.stack) core.debug(secrets.reduce((m, s) => redact(m, s), err.stack));
+    if (core.isDebug(env) && err instanceof Error && err.stack) core.debug(secrets.reduce((m, s) => redact(m, s), err.stack));
     await writeSummary(`## fapilog plugins\n\n**Failed:** ${message}\n`, env).catch(() => undefined);
     core.setFailed(message);
   }
