@@ -36,6 +36,8 @@ function run(label: string, args: string[]): void {
 
 interface StatsModule {
   name?: string;
+  /** Listed again inside the module it was concatenated into, or left out of the bundle. */
+  orphan?: boolean;
   modules?: StatsModule[];
 }
 interface Stats {
@@ -50,6 +52,7 @@ function licenses(stats: Stats): string {
   const dirs = new Map<string, string>();
   const visit = (mods: StatsModule[]): void => {
     for (const m of mods) {
+      if (m.orphan) continue;
       if (m.modules?.length) visit(m.modules);
       const name = m.name ?? '';
       const at = name.lastIndexOf('node_modules/');
