@@ -1,8 +1,8 @@
 /**
  * Trusted publishing in the Action: with no `token` and an OIDC request URL (the job has
  * `permissions: id-token: write`), get a GitHub OIDC token for the marketplace's audience,
- * exchange it for a 15-minute publish token and mask that. No @actions imports: the runner
- * passes core.getIDToken and core.setSecret. When the exchange fails, the summary section shows
+ * exchange it for a 15-minute publish token and mask that. No runner imports: the runner
+ * passes getIDToken and setSecret (./toolkit.ts). When the exchange fails, the summary section shows
  * what the token claimed, the marketplace's reason, and the registration that would let it pass.
  */
 import { readFileSync, statSync } from 'node:fs';
