@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds dist/ from the sources and fails when it differs from what is committed:
-# the Action runs dist/index.js, so a stale bundle would ship code that no test ran.
+# the Action runs dist/index.js (and the chunks its import()s load), so a stale bundle would ship
+# code that no test ran. New or deleted chunk files count as differences too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

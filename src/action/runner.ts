@@ -4,7 +4,6 @@
  * lives in check.ts / publish.ts, which the tests and the CLI share.
  */
 import * as core from '@actions/core';
-import { exec } from '@actions/exec';
 import { z } from 'zod';
 import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
 import { redact } from '../core/marketplace/errors.ts';
@@ -14,8 +13,6 @@ import { actionMessageFor, checkMain, type CheckResult } from './check.ts';
 import { InputError, INPUT_NAMES, insideWorkspace, parseInputs, type ActionInputs } from './inputs.ts';
 import { forWorkspace } from './outcome.ts';
 import { logLine } from './log.ts';
-import { publishMain } from './publish.ts';
-import { oidcEnvironment } from './oidc.ts';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -94,6 +91,9 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
 async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, env: Env): Promise<void> {
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
   const projectDir = insideWorkspace(workspace, inputs.path, 'path');
+  // Loaded only for publish (ncc puts them in a chunk of their own): a check, the common run,
+  // neither parses nor compiles the archive readers, the validator and @actions/exec.
+  const [{ publishMain }, { oidcEnvironment }, { exec }] = await Promise.all([import('./publish.ts'), import('./oidc.ts'), import('@actions/exec')]);
   const result = await publishMain(
     {
       packagesDir: insideWorkspace(workspace, inputs['packages-dir'], 'packages-dir', projectDir),

@@ -3,7 +3,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { INPUT_DOCS, INPUT_NAMES, OUTPUT_DOCS, inputsTable, outputsTable, parseInputs } from '../../src/action/inputs.ts';
 
 const repo = new URL('../../', import.meta.url);
@@ -122,6 +122,17 @@ describe('.github/workflows', () => {
   test('check-dist rebuilds and compares dist/, which git marks generated', () => {
     assert.match(workflow('check-dist.yml'), /run: bash scripts\/check-dist\.sh/);
     assert.match(readFileSync(new URL('.gitattributes', repo), 'utf8'), /^dist\/\*\* linguist-generated=true$/m);
+  });
+
+  test('dist/licenses.txt covers the packages of index.js and of the chunks its import()s load', () => {
+    const licenses = readFileSync(new URL('dist/licenses.txt', repo), 'utf8');
+    // Entries are `name\nlicense\ntext\n`, two blank lines apart.
+    const named = new Set(licenses.split(/\n{3,}/).map((entry) => entry.split('\n')[0]));
+    // zod and smol-toml are in index.js; tar, fflate and @actions/exec only in the publish chunks.
+    for (const pkg of ['zod', 'smol-toml', 'tar', 'fflate', '@actions/exec']) assert.ok(named.has(pkg), `licenses.txt names ${pkg}`);
+    const chunks = readdirSync(new URL('dist/', repo)).filter((n) => /^\d+\.index\.js$/.test(n));
+    assert.ok(chunks.length > 0, 'dist/ holds the import() chunks next to index.js');
+    assert.match(readFileSync(new URL('dist/index.js', repo), 'utf8'), /import\("\.\/"\+/, 'index.js loads its chunks relative to itself');
   });
 
   test('the self-test runs this Action on examples/app against a marketplace the job starts', async () => {

@@ -4,6 +4,7 @@
  */
 import { analyse, pluginPackages, type AnalysedEntry } from '../analysis/build-report.ts';
 import type { Report } from '../analysis/report.ts';
+import { resolveFapilogVersion } from '../analysis/fapilog-version.ts';
 import type { BatchEntry } from '../marketplace/schemas.ts';
 import { scanFiles, type ScannedProject } from '../python/scan.ts';
 import type { ProjectFiles } from './files.ts';
@@ -38,12 +39,19 @@ export async function checkProject(opts: CheckOptions): Promise<CheckResult> {
   const scan = await scanFiles(opts.files, { only: opts.only });
   const ignore = opts.ignore ?? [];
   const names = pluginPackages(scan, ignore);
-  // Both lookups are independent: one round trip each, in parallel.
-  const [plugins, fapilogVersions] = await Promise.all([
-    names.length > 0 ? opts.lookup.batch(names) : Promise.resolve({} as Record<string, BatchEntry | null>),
-    opts.lookup.fapilogVersions(),
-  ]);
   const fapilogVersion = opts.fapilogVersion ?? null;
+  if (names.length === 0) {
+    // No plugin to judge: nothing to ask the marketplace (a CI step must not wait for it, or fail
+    // when it is down). The fapilog version is what the project states (override, lockfile, pin);
+    // a range stays unresolved, without the resolver's notes about releases it was never given.
+    const fapilogVersions: string[] = [];
+    const analysed = analyse({ scan, plugins: {}, fapilogVersions, marketplace: lookupStatus(opts.lookup), fapilogVersion, ignore });
+    const { fapilog, warnings: unasked } = resolveFapilogVersion(scan, fapilogVersions, fapilogVersion);
+    const report = NEEDS_RELEASES.has(fapilog.source) ? { ...analysed.report, warnings: analysed.report.warnings.filter((w) => !unasked.includes(w)) } : analysed.report;
+    return { report, entries: analysed.entries, scan, plugins: {}, fapilogVersions, fapilogVersion, ignore };
+  }
+  // Both lookups are independent: one round trip each, in parallel.
+  const [plugins, fapilogVersions] = await Promise.all([opts.lookup.batch(names), opts.lookup.fapilogVersions()]);
   const { report, entries } = analyse({
     scan,
     plugins,
@@ -54,3 +62,6 @@ export async function checkProject(opts: CheckOptions): Promise<CheckResult> {
   });
   return { report, entries, scan, plugins, fapilogVersions, fapilogVersion, ignore };
 }
+
+/** The fapilog sources chosen from the marketplace's release list (the others are stated by the project). */
+const NEEDS_RELEASES: ReadonlySet<string> = new Set(['range', 'unconstrained', 'unknown']);

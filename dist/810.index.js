@@ -1,0 +1,1871 @@
+export const id = 810;
+export const ids = [810];
+export const modules = {
+
+/***/ 1265:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  forkMessage: () => (/* binding */ forkMessage),
+  oidcEnvironment: () => (/* binding */ oidcEnvironment),
+  renderTrustedFailure: () => (/* binding */ renderTrustedFailure),
+  trustedLine: () => (/* binding */ trustedLine),
+  trustedPublishToken: () => (/* binding */ trustedPublishToken)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
+var provenance = __webpack_require__(3852);
+// EXTERNAL MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js + 4 modules
+var decode_jwt = __webpack_require__(9937);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
+var schemas = __webpack_require__(7597);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
+var marketplace_schemas = __webpack_require__(285);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/trusted.js
+/**
+ * The client side of trusted publishing: ask the marketplace which audience to request the OIDC
+ * token for, exchange the token for a short-lived publish token, and, when that fails, say what
+ * the token claimed and which registration would make it pass. The token itself never appears
+ * in a message; its claims (repository, workflow, ref, environment) are not secret.
+ */
+
+
+
+
+const TIMEOUT_MS = 30_000;
+const MAX_BODY = 256 * 1024;
+async function call(url, init) {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json', ...init.headers } });
+    const text = await res.text();
+    if (text.length > MAX_BODY)
+        throw new Error(`${url}: the answer is larger than ${MAX_BODY} bytes`);
+    let json = null;
+    try {
+        json = text ? JSON.parse(text) : null;
+    }
+    catch {
+        throw new Error(`${url}: HTTP ${res.status}, not JSON`);
+    }
+    return { status: res.status, json };
+}
+/** `GET /oidc/audience`; an error names the marketplace and what it answered. */
+async function fetchAudience(apiUrl) {
+    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/audience`;
+    const { status, json } = await call(url, { method: 'GET' });
+    if (status === 404)
+        throw new Error(`the marketplace at ${apiUrl} does not offer trusted publishing (GET /oidc/audience: HTTP 404)`);
+    const parsed = marketplace_schemas/* OidcAudience */.ST.safeParse(json);
+    if (status !== 200 || !parsed.success)
+        throw new Error(`GET ${url}: HTTP ${status}, not an audience`);
+    return parsed.data.audience;
+}
+async function exchangeOidcToken(apiUrl, oidcToken) {
+    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/token`;
+    let answer;
+    try {
+        answer = await call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: oidcToken }) });
+    }
+    catch (err) {
+        return { ok: false, status: null, code: 'unreachable', message: `POST ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (answer.status === 200) {
+        const parsed = marketplace_schemas/* OidcTokenResponse */.yt.safeParse(answer.json);
+        if (parsed.success)
+            return { ok: true, response: parsed.data };
+        const issue = parsed.error.issues[0];
+        return { ok: false, status: 200, code: 'bad_response', message: `POST ${url}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` };
+    }
+    const err = marketplace_schemas/* ErrorBody */.Fw.safeParse(answer.json);
+    return err.success
+        ? { ok: false, status: answer.status, code: err.data.error.code, message: err.data.error.message }
+        : { ok: false, status: answer.status, code: 'http_error', message: `POST ${url}: HTTP ${answer.status}` };
+}
+/** What an OIDC token says about the job, for the summary of a failed exchange. */
+const TokenClaims = schemas/* object */.Ikc({
+    iss: schemas/* string */.YjP().optional(),
+    aud: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]).optional(),
+    repository: schemas/* string */.YjP().optional(),
+    repository_id: schemas/* string */.YjP().optional(),
+    repository_owner_id: schemas/* string */.YjP().optional(),
+    workflow_ref: schemas/* string */.YjP().optional(),
+    job_workflow_ref: schemas/* string */.YjP().optional(),
+    ref: schemas/* string */.YjP().optional(),
+    environment: schemas/* string */.YjP().optional(),
+    event_name: schemas/* string */.YjP().optional(),
+});
+const printable = (s) => s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 500);
+/** Decoded, not verified: only ever shown (control characters replaced), never trusted. */
+function tokenClaims(oidcToken) {
+    try {
+        const parsed = TokenClaims.safeParse((0,decode_jwt/* decodeJwt */.i)(oidcToken));
+        if (!parsed.success)
+            return null;
+        return Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, Array.isArray(v) ? v.map(printable) : typeof v === 'string' ? printable(v) : v]));
+    }
+    catch {
+        return null;
+    }
+}
+const shellWord = (s) => (/^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** The `admin publisher add` command that registers exactly this job as `pkg`'s trusted publisher. */
+function registrationCommand(pkg, claims) {
+    const ref = claims.job_workflow_ref ?? claims.workflow_ref;
+    if (!claims.repository || !claims.repository_id || !claims.repository_owner_id || !ref)
+        return null;
+    const args = [
+        'fapilog-plugins admin publisher add',
+        shellWord(pkg),
+        `--repository ${shellWord(claims.repository)}`,
+        `--repository-id ${shellWord(claims.repository_id)}`,
+        `--owner-id ${shellWord(claims.repository_owner_id)}`,
+        `--workflow ${shellWord((0,provenance/* workflowFile */.EY)(ref))}`,
+    ];
+    if (claims.environment)
+        args.push(`--environment ${shellWord(claims.environment)}`);
+    if (claims.iss && claims.iss.replace(/\/+$/, '') !== marketplace_schemas/* GITHUB_OIDC_ISSUER */.oP)
+        args.push(`--issuer ${shellWord(claims.iss)}`);
+    return args.join(' ');
+}
+
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
+var markdown = __webpack_require__(9003);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/oidc.js
+/**
+ * Trusted publishing in the Action: with no `token` and an OIDC request URL (the job has
+ * `permissions: id-token: write`), get a GitHub OIDC token for the marketplace's audience,
+ * exchange it for a 15-minute publish token and mask that. No @actions imports: the runner
+ * passes core.getIDToken and core.setSecret. When the exchange fails, the summary section shows
+ * what the token claimed, the marketplace's reason, and the registration that would let it pass.
+ */
+
+
+
+
+const MAX_EVENT_BYTES = 10 * 1024 * 1024;
+/** Reads the runner's environment; a missing or unreadable event file just means "not a fork". */
+function oidcEnvironment(env) {
+    const available = Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL']);
+    let forkPullRequest = null;
+    const event = env['GITHUB_EVENT_NAME'];
+    const file = env['GITHUB_EVENT_PATH'];
+    if ((event === 'pull_request' || event === 'pull_request_review' || event === 'pull_request_review_comment') && file) {
+        try {
+            if ((0,external_node_fs_.statSync)(file).size <= MAX_EVENT_BYTES) {
+                const payload = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+                const head = payload.pull_request?.head?.repo;
+                const base = payload.pull_request?.base?.repo?.full_name;
+                const headName = typeof head?.full_name === 'string' ? head.full_name : null;
+                if (head === null || head?.fork === true || (headName !== null && typeof base === 'string' && headName !== base))
+                    forkPullRequest = headName ?? 'a deleted fork';
+            }
+        }
+        catch {
+            forkPullRequest = null;
+        }
+    }
+    return { available, forkPullRequest };
+}
+// Claims and the refusal come from the token and the marketplace: escaped (markdown.ts).
+const cell = markdown/* cell */.Hn;
+const code = markdown/* codeCell */.MZ;
+function renderTrustedFailure(args) {
+    const { pkg, claims, reason, audience } = args;
+    const out = ['### Trusted publishing', ''];
+    out.push(`**The marketplace refused the OIDC token:** ${cell(reason)}`, '');
+    if (claims) {
+        out.push('What the token says about this job (claims are not secret; the token itself is masked):', '');
+        out.push('| Claim | Value |', '|---|---|');
+        const rows = [
+            ['repository', claims.repository],
+            ['repository_id', claims.repository_id],
+            ['repository_owner_id', claims.repository_owner_id],
+            ['job_workflow_ref', claims.job_workflow_ref],
+            ['workflow_ref', claims.workflow_ref],
+            ['ref', claims.ref],
+            ['environment', claims.environment ?? '(none)'],
+            ['aud', Array.isArray(claims.aud) ? claims.aud.join(', ') : (claims.aud ?? audience ?? undefined)],
+            ['iss', claims.iss],
+        ];
+        for (const [k, v] of rows)
+            if (v !== undefined)
+                out.push(`| ${code(k)} | ${code(v)} |`);
+        out.push('');
+        const command = pkg ? registrationCommand(pkg, claims) : null;
+        if (command) {
+            out.push('To let exactly this job publish, the marketplace admin runs (add `--owner NAME` when the plugin has never been published; the plugin owner can `POST /api/v1/plugins/{name}/publishers` with the same values instead):', '', '```sh', command.replace(/`/g, "'"), '```', '');
+        }
+    }
+    return out.join('\n');
+}
+/** Gets, exchanges and masks a publish token; on failure, a message and a summary section. */
+async function trustedPublishToken(apiUrl, pkg, deps) {
+    const fail = (message, claims, reason, audience) => ({
+        ok: false,
+        message,
+        markdown: renderTrustedFailure({ pkg, claims, reason, audience }),
+    });
+    let audience;
+    try {
+        audience = await fetchAudience(apiUrl);
+    }
+    catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        return fail(`trusted publishing: ${why}`, null, why, null);
+    }
+    let idToken;
+    try {
+        idToken = await deps.getIDToken(audience);
+    }
+    catch (err) {
+        const why = `could not get an OIDC token from GitHub: ${err instanceof Error ? err.message : String(err)}; the publish job needs \`permissions: id-token: write\``;
+        return fail(`trusted publishing: ${why}`, null, why, audience);
+    }
+    deps.setSecret(idToken);
+    const claims = tokenClaims(idToken);
+    const result = await exchangeOidcToken(apiUrl, idToken);
+    if (!result.ok) {
+        const status = result.status === null ? '' : ` (HTTP ${result.status} ${result.code})`;
+        return fail(`trusted publishing: the marketplace refused the OIDC token${status}: ${result.message}`, claims, result.message, audience);
+    }
+    deps.setSecret(result.response.token);
+    return { ok: true, token: result.response.token, publisher: result.response.publisher, plugins: result.response.plugins, expiresAt: result.response.expires_at };
+}
+function trustedLine(publisher, expiresAt) {
+    return `trusted publishing: exchanged the OIDC token of ${(0,provenance/* describePublisher */.w$)(publisher).replace(/^trusted publisher /, '')} for a publish token valid until ${expiresAt}`;
+}
+function forkMessage(fork) {
+    return `publishing needs a token, and trusted publishing is unavailable here: GitHub gives no OIDC token to a workflow run for a pull request from a fork (${fork}); publish from a tag push in the upstream repository`;
+}
+
+
+/***/ }),
+
+/***/ 3810:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  findOnPath: () => (/* binding */ findOnPath),
+  publishMain: () => (/* binding */ publishMain),
+  pythonCommand: () => (/* binding */ pythonCommand),
+  renderPublishSummary: () => (/* binding */ renderPublishSummary),
+  tagFromRef: () => (/* binding */ tagFromRef)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/config.js + 1 modules
+var core_config = __webpack_require__(4085);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js + 4 modules
+var marketplace_client = __webpack_require__(6344);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/errors.js
+var errors = __webpack_require__(7080);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/execute.js
+/**
+ * Sends a PublishPlan with client.publish and turns the marketplace's answer into an outcome a
+ * user can act on: `published`, `unchanged` (the same files are already there: a re-run of the
+ * same tag succeeds), or a failure that says what to do. Messages name the credential used
+ * ("token from FAPILOG_MARKETPLACE_TOKEN"), never the token.
+ */
+
+/** The API address of a release, which the marketplace answers with its JSON. */
+function releaseUrl(apiUrl, name, version) {
+    return `${apiUrl.replace(/\/+$/, '')}/plugins/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`;
+}
+async function executePublish(plan, client, opts) {
+    if (!plan.metadata || !plan.name || !plan.version) {
+        return { status: 'failed', reason: 'rejected', message: 'nothing to publish: the files do not describe a plugin release', httpStatus: null };
+    }
+    const pkg = plan.package ?? plan.name;
+    try {
+        const release = await client.publish(plan.name, plan.metadata, plan.files.map((f) => ({ filename: f.filename, data: f.data })));
+        return { status: release.status, release, url: releaseUrl(opts.apiUrl, plan.name, release.version) };
+    }
+    catch (err) {
+        if (!(err instanceof errors/* MarketplaceError */.uf))
+            throw err;
+        const server = err.message.replace(/^[A-Z]+ \S+: /, '').replace(/\s*\(HTTP \d{3}[^)]*\)\s*$/, '');
+        if (err.code === 'unauthenticated' && err.status === undefined) {
+            return { status: 'failed', reason: 'no-token', message: `publishing needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN (the Action: the \`token\` input)`, httpStatus: null };
+        }
+        switch (err.status) {
+            case 409:
+                return {
+                    status: 'failed',
+                    reason: 'version-taken',
+                    message: `${pkg} ${plan.version} is already taken on the marketplace with different files (HTTP 409: ${server}); published versions never change: bump the version (\`fapilog-plugins version patch\`), rebuild and publish the new version`,
+                    httpStatus: 409,
+                };
+            case 401:
+                return {
+                    status: 'failed',
+                    reason: 'unauthorized',
+                    message: `the marketplace did not accept the ${opts.credential} (HTTP 401: ${server}); it is unknown, revoked or mistyped: create a token for the owner of ${pkg} and store it as a secret`,
+                    httpStatus: 401,
+                };
+            case 403:
+                return {
+                    status: 'failed',
+                    reason: 'forbidden',
+                    message: `the ${opts.credential} may not publish ${pkg} (HTTP 403: ${server}); publishing a new release needs a token of the plugin's owner: use the owner's token, or ask the owner to publish`,
+                    httpStatus: 403,
+                };
+            default:
+                return {
+                    status: 'failed',
+                    reason: err.unreachable ? 'unreachable' : 'rejected',
+                    message: `the marketplace did not take ${pkg} ${plan.version}: ${err.message}`,
+                    httpStatus: err.status ?? null,
+                };
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
+var schemas = __webpack_require__(7597);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/findings.js
+/**
+ * Every problem publishing can report: a stable code, a severity and a one-line fix. This table
+ * is the single source of the codes; docs/publishing.md's findings table is checked against it
+ * by test/core/publish/docs.test.ts, so adding a code here means documenting it there.
+ */
+
+const SEVERITIES = ['error', 'warning'];
+const Severity = schemas/* enum */.k5n(SEVERITIES);
+const Definition = schemas/* object */.Ikc({
+    severity: Severity,
+    /** What the finding means, for the docs table. */
+    meaning: schemas/* string */.YjP().min(1),
+    /** One line telling the author what to do. */
+    fix: schemas/* string */.YjP().min(1),
+});
+const table = {
+    // -- errors: publishing stops -----------------------------------------------------------------
+    'name-not-plugin': {
+        severity: 'error',
+        meaning: 'The distribution name does not start with `fapilog-` after PEP 503 normalisation.',
+        fix: 'Rename the project in pyproject.toml `[project] name` to `fapilog-<name>`.',
+    },
+    'name-mismatch': {
+        severity: 'error',
+        meaning: 'The wheel, the sdist and pyproject.toml name different projects.',
+        fix: 'Rebuild every file from the same project (remove stale files from the dist directory).',
+    },
+    'version-invalid': {
+        severity: 'error',
+        meaning: 'The version is not a valid PEP 440 version.',
+        fix: 'Set a PEP 440 version, e.g. `fapilog-plugins version 1.0.0`.',
+    },
+    'version-mismatch': {
+        severity: 'error',
+        meaning: 'The wheel, the sdist and pyproject.toml carry different versions.',
+        fix: 'Remove stale files from the dist directory and rebuild with `python -m build`.',
+    },
+    'tag-mismatch': {
+        severity: 'error',
+        meaning: 'The git tag being published names a different version than the project.',
+        fix: 'Run `fapilog-plugins version <tag version>`, commit, rebuild and re-tag, or push a tag `v<project version>`.',
+    },
+    'version-taken': {
+        severity: 'error',
+        meaning: 'This version is already on the marketplace with different files; published files never change.',
+        fix: 'Bump the version (`fapilog-plugins version patch`), rebuild and publish the new version.',
+    },
+    'fapilog-requirement-missing': {
+        severity: 'error',
+        meaning: 'The package does not depend on `fapilog`, so nobody can tell which fapilog versions it works with.',
+        fix: 'Add e.g. `"fapilog>=0.14,<0.20"` to `[project] dependencies`.',
+    },
+    'fapilog-specifier-invalid': {
+        severity: 'error',
+        meaning: 'The `fapilog` requirement is not a valid PEP 508 requirement with a PEP 440 specifier.',
+        fix: 'Write the requirement as `fapilog>=MIN,<MAX`, e.g. `fapilog>=0.14,<0.20`.',
+    },
+    'fapilog-specifier-unsatisfiable': {
+        severity: 'error',
+        meaning: 'No released fapilog version satisfies the `fapilog` requirement.',
+        fix: 'Widen the requirement so that it admits a released fapilog version (the message names the newest one).',
+    },
+    'entry-point-missing': {
+        severity: 'error',
+        meaning: 'The wheel registers no entry point in fapilog.sinks, fapilog.processors, fapilog.enrichers, fapilog.redactors or fapilog.filters, so fapilog cannot load the plugin.',
+        fix: 'Add e.g. `[project.entry-points."fapilog.sinks"] my_sink = "my_pkg:MySink"` to pyproject.toml.',
+    },
+    'readme-missing': {
+        severity: 'error',
+        meaning: 'There is no long description: the README is missing or empty.',
+        fix: 'Write a README.md and set `readme = "README.md"` in `[project]`.',
+    },
+    'license-missing': {
+        severity: 'error',
+        meaning: 'The package declares no license (no License-Expression, License or License-File).',
+        fix: 'Set `license = "MIT"` (an SPDX expression) in `[project]` and add a LICENSE file.',
+    },
+    'wheel-missing': {
+        severity: 'error',
+        meaning: 'The dist directory holds no wheel (`.whl`); the marketplace installs wheels.',
+        fix: 'Build with `python -m build` (or point --dist / packages-dir at the build output).',
+    },
+    'file-too-large': {
+        severity: 'error',
+        meaning: 'A file is larger than the marketplace accepts.',
+        fix: 'Exclude data, tests and build leftovers from the package (`[tool.hatch.build] exclude`).',
+    },
+    'artifact-unreadable': {
+        severity: 'error',
+        meaning: 'A wheel or sdist cannot be read (not a zip/tar.gz, or no METADATA/PKG-INFO inside).',
+        fix: 'Delete the file and rebuild with `python -m build`.',
+    },
+    'pyproject-invalid': {
+        severity: 'error',
+        meaning: 'pyproject.toml is not valid TOML or its `[project]` table has a field of the wrong type.',
+        fix: 'Fix the field named in the message; `python -m build` reports the same problem.',
+    },
+    // -- warnings: published unless --strict --------------------------------------------------------
+    'version-backport': {
+        severity: 'warning',
+        meaning: 'The version is lower than the newest published one (a backport). Allowed, but users of the newest version will not see it as an update.',
+        fix: 'Nothing if this is a deliberate backport; otherwise bump above the newest version.',
+    },
+    'entry-point-legacy-group': {
+        severity: 'warning',
+        meaning: 'An entry point is registered in the legacy `fapilog.plugins` group, which fapilog no longer reads.',
+        fix: 'Move it to fapilog.sinks, fapilog.processors, fapilog.enrichers, fapilog.redactors or fapilog.filters.',
+    },
+    'fapilog-specifier-unbounded': {
+        severity: 'warning',
+        meaning: 'The `fapilog` requirement has no upper bound, so it claims compatibility with fapilog versions nobody has tested.',
+        fix: 'Add an upper bound, e.g. `fapilog>=0.14,<0.20`.',
+    },
+    'sdist-missing': {
+        severity: 'warning',
+        meaning: 'Only a wheel is published; without an sdist nobody can rebuild the plugin from source.',
+        fix: 'Build both with `python -m build` (without `--wheel`).',
+    },
+    'readme-template': {
+        severity: 'warning',
+        meaning: 'The README still contains text from the plugin template ("TODO: describe your plugin" or "fapilog-plugin-template").',
+        fix: 'Describe what the plugin does, how to install and configure it.',
+    },
+    'repository-url-missing': {
+        severity: 'warning',
+        meaning: 'No repository URL: the marketplace cannot link to the source, and relative README links cannot be made absolute.',
+        fix: 'Add `Repository = "https://github.com/<owner>/<repo>"` under `[project.urls]`.',
+    },
+    'readme-insecure-image': {
+        severity: 'warning',
+        meaning: 'The README loads an image over plain http, which browsers block on the marketplace page.',
+        fix: 'Use https:// URLs for images (or a relative path into the repository).',
+    },
+    'marketplace-unreachable': {
+        severity: 'warning',
+        meaning: 'The marketplace could not be asked, so published versions and known fapilog versions were not checked.',
+        fix: 'Check --marketplace-url / FAPILOG_MARKETPLACE_URL and the network, then run again.',
+    },
+};
+const FINDING_CODES = Object.keys(table);
+const FINDINGS = schemas/* record */.g1P(schemas/* string */.YjP(), Definition).parse(table);
+function finding(code, message, fix) {
+    const def = FINDINGS[code];
+    return { code, severity: def.severity, message, fix: fix ?? def.fix };
+}
+/** Errors always fail; warnings fail under --strict. */
+function isFailing(f, strict) {
+    return f.severity === 'error' || (strict && f.severity === 'warning');
+}
+function failingFindings(findings, strict) {
+    return findings.filter((f) => isFailing(f, strict));
+}
+/** The docs table: one row per code, in table order. */
+function findingsMarkdownTable() {
+    const rows = FINDING_CODES.map((code) => {
+        const d = FINDINGS[code];
+        return `| \`${code}\` | ${d.severity} | ${d.meaning.replace(/\|/g, '\\|')} | ${d.fix.replace(/\|/g, '\\|')} |`;
+    });
+    return ['| Code | Severity | Meaning | Fix |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
+var markdown = __webpack_require__(9003);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
+var size = __webpack_require__(4810);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
+var core_names = __webpack_require__(1975);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
+var pep440 = __webpack_require__(9318);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+// EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs
+var esm = __webpack_require__(1306);
+// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
+var index_min = __webpack_require__(8697);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/sha256.js
+
+/** Lowercase hex, the form the marketplace and pip's `--hash=sha256:` use. */
+function sha256Hex(data) {
+    return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
+/**
+ * The built files in a dist directory and what is inside them: a wheel's
+ * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
+ * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
+ */
+
+
+
+
+
+
+class ArtifactError extends Error {
+    filename;
+    constructor(filename, message) {
+        super(`${filename}: ${message}`);
+        this.name = 'ArtifactError';
+        this.filename = filename;
+    }
+}
+function artifactKind(filename) {
+    if (filename.endsWith('.whl'))
+        return 'wheel';
+    if (filename.endsWith('.tar.gz'))
+        return 'sdist';
+    return null;
+}
+/**
+ * Wheels and sdists in `dir`, sorted by name (wheels first), with size and sha256. Other files
+ * (build logs, `.gitignore`) are not published and are returned as `ignored`.
+ */
+async function readDist(dir) {
+    let names;
+    try {
+        names = await (0,promises_.readdir)(dir);
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return { files: [], ignored: [] };
+        throw err;
+    }
+    const files = [];
+    const ignored = [];
+    for (const filename of names.sort()) {
+        const kind = artifactKind(filename);
+        if (!kind) {
+            ignored.push(filename);
+            continue;
+        }
+        const full = external_node_path_.join(dir, filename);
+        const data = new Uint8Array(await (0,promises_.readFile)(full));
+        files.push({ filename, path: full, kind, size: data.byteLength, sha256: sha256Hex(data), data });
+    }
+    files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
+    return { files, ignored };
+}
+/** Reads the wheel's dist-info; throws ArtifactError when it is not a wheel. */
+function readWheel(filename, data) {
+    const wanted = /^[^/]+\.dist-info\/(METADATA|entry_points\.txt)$/;
+    let members;
+    try {
+        members = (0,esm/* unzipSync */.AO)(data, { filter: (f) => wanted.test(f.name) });
+    }
+    catch (err) {
+        throw new ArtifactError(filename, `not a readable zip archive (${err.message})`);
+    }
+    const metadataName = Object.keys(members).find((n) => n.endsWith('/METADATA'));
+    if (!metadataName)
+        throw new ArtifactError(filename, 'no *.dist-info/METADATA inside');
+    const distInfo = metadataName.slice(0, metadataName.indexOf('/'));
+    const entryPoints = members[`${distInfo}/entry_points.txt`];
+    return {
+        distInfo,
+        metadataText: (0,esm/* strFromU8 */.he)(members[metadataName]),
+        entryPointsText: entryPoints ? (0,esm/* strFromU8 */.he)(entryPoints) : null,
+    };
+}
+/** Reads the sdist's top-level `PKG-INFO`; throws ArtifactError when it is not a tar.gz sdist. */
+async function readSdist(filename, data) {
+    let tarData;
+    try {
+        tarData = (0,external_node_zlib_.gunzipSync)(data);
+    }
+    catch (err) {
+        throw new ArtifactError(filename, `not a gzip archive (${err.message})`);
+    }
+    const found = await new Promise((resolve, reject) => {
+        let result = null;
+        const parser = new index_min/* Parser */.iX({
+            strict: true,
+            onReadEntry: (entry) => {
+                const m = /^(?:\.\/)?([^/]+)\/PKG-INFO$/.exec(entry.path);
+                if (!m || result) {
+                    entry.resume();
+                    return;
+                }
+                const chunks = [];
+                entry.on('data', (c) => chunks.push(c));
+                entry.on('end', () => {
+                    result = { root: m[1], text: Buffer.concat(chunks).toString('utf8') };
+                });
+            },
+        });
+        parser.on('error', (err) => reject(new ArtifactError(filename, `not a readable tar archive (${err.message})`)));
+        parser.on('end', () => resolve(result));
+        parser.end(tarData);
+    });
+    if (!found)
+        throw new ArtifactError(filename, 'no top-level PKG-INFO inside');
+    return { root: found.root, pkgInfoText: found.text };
+}
+/** `entry_points.txt` is INI: `[group]` sections of `name = module:attr` lines. */
+function parseEntryPoints(text) {
+    const out = [];
+    let group = null;
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#') || line.startsWith(';'))
+            continue;
+        const section = /^\[(.+)\]$/.exec(line);
+        if (section) {
+            group = section[1].trim();
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (group === null || eq <= 0)
+            continue;
+        out.push({ group, name: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
+/**
+ * Core metadata (`METADATA` in a wheel, `PKG-INFO` in an sdist): RFC 822 style headers, then
+ * the long description as the body (metadata 2.1+) or in a `Description` header whose
+ * continuation lines start with 8 spaces and `|` (older writers).
+ */
+
+const ProjectUrl = schemas/* object */.Ikc({ label: schemas/* string */.YjP(), url: schemas/* string */.YjP() });
+const CoreMetadata = schemas/* object */.Ikc({
+    metadataVersion: schemas/* string */.YjP().min(1, 'Metadata-Version is missing'),
+    name: schemas/* string */.YjP().min(1, 'Name is missing'),
+    version: schemas/* string */.YjP().min(1, 'Version is missing'),
+    summary: schemas/* string */.YjP(),
+    author: schemas/* string */.YjP().nullable(),
+    authorEmail: schemas/* string */.YjP().nullable(),
+    homePage: schemas/* string */.YjP().nullable(),
+    license: schemas/* string */.YjP().nullable(),
+    licenseExpression: schemas/* string */.YjP().nullable(),
+    licenseFiles: schemas/* array */.YOg(schemas/* string */.YjP()),
+    classifiers: schemas/* array */.YOg(schemas/* string */.YjP()),
+    requiresPython: schemas/* string */.YjP().nullable(),
+    requiresDist: schemas/* array */.YOg(schemas/* string */.YjP()),
+    projectUrls: schemas/* array */.YOg(ProjectUrl),
+    descriptionContentType: schemas/* string */.YjP().nullable(),
+    /** The long description (body or Description header), '' when there is none. */
+    description: schemas/* string */.YjP(),
+});
+/** Header name (lowercase) -> values in order. */
+function parseHeaders(text) {
+    const headers = new Map();
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    let last = null;
+    let i = 0;
+    for (; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (line === '') {
+            i += 1;
+            break;
+        }
+        if (/^[ \t]/.test(line) && last) {
+            const values = headers.get(last.key);
+            values[last.index] = `${values[last.index]}\n${line}`;
+            continue;
+        }
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue; // not a header: ignore rather than guess
+        const key = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).replace(/^[ \t]/, '');
+        const values = headers.get(key) ?? [];
+        values.push(value);
+        headers.set(key, values);
+        last = { key, index: values.length - 1 };
+    }
+    return { headers, body: lines.slice(i).join('\n') };
+}
+/** The `Description` header form: continuation lines are indented with 8 spaces and `|`. */
+function unfoldDescription(value) {
+    return value
+        .split('\n')
+        .map((line, idx) => (idx === 0 ? line : line.replace(/^ {7}\|/, '').replace(/^[ \t]+\|?/, '')))
+        .join('\n');
+}
+function unfoldPlain(value) {
+    return value
+        .split('\n')
+        .map((l) => l.trim())
+        .join('\n')
+        .trim();
+}
+function parseCoreMetadata(text) {
+    const { headers, body } = parseHeaders(text);
+    const one = (key) => {
+        const v = headers.get(key)?.[0];
+        return v === undefined ? null : unfoldPlain(v);
+    };
+    const all = (key) => (headers.get(key) ?? []).map(unfoldPlain).filter((v) => v !== '');
+    const projectUrls = all('project-url').map((v) => {
+        const comma = v.indexOf(',');
+        return comma < 0 ? { label: '', url: v.trim() } : { label: v.slice(0, comma).trim(), url: v.slice(comma + 1).trim() };
+    });
+    const headerDescription = headers.get('description')?.[0];
+    const description = body.trim() !== '' ? body : headerDescription !== undefined ? unfoldDescription(headerDescription) : '';
+    return CoreMetadata.parse({
+        metadataVersion: one('metadata-version') ?? '',
+        name: one('name') ?? '',
+        version: one('version') ?? '',
+        summary: one('summary') ?? '',
+        author: one('author'),
+        authorEmail: one('author-email'),
+        homePage: one('home-page'),
+        license: headers.get('license')?.[0] !== undefined ? unfoldDescription(headers.get('license')?.[0]).trim() : null,
+        licenseExpression: one('license-expression'),
+        licenseFiles: all('license-file'),
+        classifiers: all('classifier'),
+        requiresPython: one('requires-python'),
+        requiresDist: all('requires-dist'),
+        projectUrls,
+        descriptionContentType: one('description-content-type'),
+        description: description.replace(/\s+$/, '') + (description.trim() === '' ? '' : '\n'),
+    });
+}
+const REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/s;
+/** null when the text is not a requirement at all (no name). */
+function parseRequirement(text) {
+    const m = REQUIREMENT.exec(text);
+    if (!m)
+        return null;
+    let rest = (m[3] ?? '').trim();
+    let marker = null;
+    const semi = rest.indexOf(';');
+    if (semi >= 0) {
+        marker = rest.slice(semi + 1).trim();
+        rest = rest.slice(0, semi).trim();
+    }
+    let specifier;
+    if (rest.startsWith('@'))
+        specifier = null;
+    else if (rest.startsWith('(') && rest.endsWith(')'))
+        specifier = rest.slice(1, -1).trim();
+    else
+        specifier = rest;
+    const extras = (m[2] ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== '');
+    return { name: m[1], extras, specifier, marker };
+}
+/** A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement. */
+function isExtraOnly(req) {
+    return req.marker !== null && /\bextra\s*==/.test(req.marker);
+}
+
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/bytes.js
+var bytes = __webpack_require__(512);
+// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __webpack_require__(3292);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/project.js
+/**
+ * The plugin project's pyproject.toml: the `[project]` fields publishing checks, and where the
+ * version lives (a static `[project] version`, or a file hatchling reads it from through
+ * `[tool.hatch.version] path`).
+ */
+
+
+
+
+
+
+const StringTable = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP());
+const ProjectTable = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP().min(1),
+    version: schemas/* string */.YjP().optional(),
+    dynamic: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+    description: schemas/* string */.YjP().optional(),
+    readme: schemas/* union */.KCZ([
+        schemas/* string */.YjP(),
+        schemas/* object */.Ikc({ file: schemas/* string */.YjP().optional(), text: schemas/* string */.YjP().optional(), 'content-type': schemas/* string */.YjP().optional() }),
+    ])
+        .optional(),
+    license: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* object */.Ikc({ file: schemas/* string */.YjP().optional(), text: schemas/* string */.YjP().optional() })]).optional(),
+    'license-files': schemas/* union */.KCZ([schemas/* array */.YOg(schemas/* string */.YjP()), schemas/* object */.Ikc({ paths: schemas/* array */.YOg(schemas/* string */.YjP()).optional(), globs: schemas/* array */.YOg(schemas/* string */.YjP()).optional() })])
+        .optional(),
+    'requires-python': schemas/* string */.YjP().optional(),
+    dependencies: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+    urls: StringTable.default({}),
+    'entry-points': schemas/* record */.g1P(schemas/* string */.YjP(), StringTable).default({}),
+    authors: schemas/* array */.YOg(schemas/* object */.Ikc({ name: schemas/* string */.YjP().optional(), email: schemas/* string */.YjP().optional() })).default([]),
+})
+    .loose();
+const PyProject = schemas/* object */.Ikc({
+    'build-system': schemas/* object */.Ikc({ 'build-backend': schemas/* string */.YjP().optional() }).loose().optional(),
+    project: ProjectTable.optional(),
+    tool: schemas/* object */.Ikc({
+        hatch: schemas/* object */.Ikc({
+            version: schemas/* object */.Ikc({ path: schemas/* string */.YjP().optional(), pattern: schemas/* string */.YjP().optional(), source: schemas/* string */.YjP().optional() }).loose().optional(),
+        })
+            .loose()
+            .optional(),
+    })
+        .loose()
+        .optional(),
+})
+    .loose();
+class ProjectError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ProjectError';
+    }
+}
+/** hatchling's default: `__version__ = "1.2.3"` or `VERSION = '1.2.3'`, optional `v`. */
+const HATCH_DEFAULT_PATTERN = /^(?:__version__|VERSION) *= *(['"])v?(?<version>.+?)\1/im;
+/** A Python `re` pattern from `[tool.hatch.version] pattern` as a JS RegExp (named groups, inline flags). */
+function hatchPattern(pattern) {
+    if (!pattern)
+        return HATCH_DEFAULT_PATTERN;
+    let flags = 'm';
+    let source = pattern;
+    const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
+    if (inline) {
+        source = source.slice(inline[0].length);
+        if (inline[1].includes('i'))
+            flags += 'i';
+        if (inline[1].includes('s'))
+            flags += 's';
+    }
+    source = source.replace(/\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?<$1>').replace(/\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/g, '\\k<$1>');
+    try {
+        return new RegExp(source, flags);
+    }
+    catch (err) {
+        throw new ProjectError(`[tool.hatch.version] pattern is not a usable regular expression: ${err.message}`);
+    }
+}
+function parsePyProject(text, file = 'pyproject.toml') {
+    let raw;
+    try {
+        raw = (0,dist/* parse */.qg)(text);
+    }
+    catch (err) {
+        const first = (err.message.split('\n')[0] ?? '').trim();
+        throw new ProjectError(`${file} is not valid TOML: ${first}`);
+    }
+    const parsed = PyProject.safeParse(raw);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue && issue.path.length > 0 ? (0,errors/* formatPath */.jV)(issue.path) : 'document';
+        throw new ProjectError(`${file} field "${where}": ${issue?.message ?? 'unexpected shape'}`);
+    }
+    return parsed.data;
+}
+/** Reads pyproject.toml in `dir`; null when there is none. Throws ProjectError when it is broken. */
+async function readProject(dir) {
+    const pyprojectPath = external_node_path_.join(dir, 'pyproject.toml');
+    let text;
+    try {
+        text = (0,bytes/* decodeBytes */.yj)(await (0,promises_.readFile)(pyprojectPath));
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return null;
+        throw err;
+    }
+    const notUtf8 = (0,bytes/* nonUtf8Position */.Af)(text);
+    if (notUtf8 !== null)
+        throw new ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
+    const data = parsePyProject(text);
+    if (!data.project)
+        throw new ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
+    const project = data.project;
+    const { source, version } = await locateVersion(dir, pyprojectPath, data, project);
+    return { dir, pyprojectPath, text, data, project, versionSource: source, version };
+}
+async function locateVersion(dir, pyprojectPath, data, project) {
+    if (project.version !== undefined)
+        return { source: { kind: 'project', file: pyprojectPath }, version: project.version };
+    if (!project.dynamic.includes('version')) {
+        return { source: { kind: 'unknown', reason: '[project] has neither `version` nor `dynamic = ["version"]`' }, version: null };
+    }
+    const hatch = data.tool?.hatch?.version;
+    const backend = data['build-system']?.['build-backend'] ?? '';
+    if (!hatch?.path || (hatch.source && hatch.source !== 'regex') || (backend && !backend.startsWith('hatchling'))) {
+        return {
+            source: { kind: 'unknown', reason: 'the version is dynamic and not read from a file by hatchling (`[tool.hatch.version] path`)' },
+            version: null,
+        };
+    }
+    const file = external_node_path_.resolve(dir, hatch.path);
+    const pattern = hatchPattern(hatch.pattern);
+    let text;
+    try {
+        text = (0,bytes/* decodeBytes */.yj)(await (0,promises_.readFile)(file));
+    }
+    catch {
+        throw new ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
+    }
+    const m = pattern.exec(text);
+    const found = m?.groups?.['version'];
+    if (found === undefined)
+        throw new ProjectError(`${hatch.path} has no version matching ${pattern.source}`);
+    return { source: { kind: 'hatch-file', file, pattern }, version: found };
+}
+/** README file named by `[project] readme`, else the first README.* present. */
+async function readProjectReadme(proj, dir) {
+    const readme = proj?.project.readme;
+    if (readme !== undefined && typeof readme !== 'string' && readme.text !== undefined) {
+        return { text: readme.text, contentType: readme['content-type'] ?? 'text/plain', file: null };
+    }
+    const named = typeof readme === 'string' ? readme : readme?.file;
+    const candidates = named ? [named] : ['README.md', 'README.rst', 'README.txt', 'README'];
+    for (const c of candidates) {
+        try {
+            const text = await (0,promises_.readFile)(external_node_path_.join(dir, c), 'utf8');
+            const contentType = c.endsWith('.md') ? 'text/markdown' : c.endsWith('.rst') ? 'text/x-rst' : 'text/plain';
+            return { text, contentType: typeof readme === 'object' && readme['content-type'] ? readme['content-type'] : contentType, file: c };
+        }
+        catch {
+            // try the next name
+        }
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/readme.js
+/**
+ * The long description shown on the marketplace page: taken from the wheel's METADATA body
+ * (what PyPI shows too), else from the project's README; its first paragraph is the summary;
+ * relative links and images are made absolute at the repository and tag, because the marketplace
+ * page is not the repository and a relative `docs/x.md` would point nowhere.
+ */
+
+/** Link and raw-file bases for GitHub and GitLab repositories; null for hosts we cannot map. */
+function repositoryBases(repo) {
+    let url;
+    try {
+        url = new URL(repo.repository.trim());
+    }
+    catch {
+        return null;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return null;
+    const parts = url.pathname.replace(/\.git$/, '').split('/').filter((p) => p !== '');
+    const ref = encodeURI(repo.ref);
+    if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
+        if (parts.length < 2)
+            return null;
+        const [owner, name] = parts;
+        return {
+            blob: `https://github.com/${owner}/${name}/blob/${ref}/`,
+            tree: `https://github.com/${owner}/${name}/tree/${ref}/`,
+            raw: `https://raw.githubusercontent.com/${owner}/${name}/${ref}/`,
+        };
+    }
+    if (url.hostname === 'gitlab.com' || url.hostname.startsWith('gitlab.')) {
+        const cut = parts.indexOf('-');
+        const project = (cut >= 0 ? parts.slice(0, cut) : parts).join('/');
+        if (!project.includes('/'))
+            return null;
+        const base = `${url.protocol}//${url.host}/${project}`;
+        return { blob: `${base}/-/blob/${ref}/`, tree: `${base}/-/tree/${ref}/`, raw: `${base}/-/raw/${ref}/` };
+    }
+    return null;
+}
+const ABSOLUTE = /^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i;
+const IMAGE_EXT = /\.(?:png|jpe?g|gif|svg|webp|avif|bmp|ico)(?:[?#].*)?$/i;
+/** The absolute URL for a relative reference, or null to leave it as written. */
+function absolutize(target, kind, bases, subdirectory) {
+    const t = target.trim();
+    if (t === '' || ABSOLUTE.test(t))
+        return null;
+    const cut = t.search(/[?#]/);
+    const pathPart = cut >= 0 ? t.slice(0, cut) : t;
+    const suffix = cut >= 0 ? t.slice(cut) : '';
+    const joined = pathPart.startsWith('/') ? pathPart.slice(1) : external_node_path_.posix.join(subdirectory, pathPart);
+    const normal = external_node_path_.posix.normalize(joined === '' ? '.' : joined);
+    if (normal === '..' || normal.startsWith('../'))
+        return null;
+    const clean = normal === '.' ? '' : normal.replace(/^\.\//, '');
+    const isDir = pathPart.endsWith('/') || clean === '';
+    const base = kind === 'image' ? bases.raw : isDir ? bases.tree : bases.blob;
+    return base + clean.replace(/\/$/, '') + (isDir && clean !== '' ? '/' : '') + suffix;
+}
+/** Applies `fn` to the parts of a Markdown text outside fenced code blocks and inline code. */
+function outsideCode(text, fn) {
+    const lines = text.split('\n');
+    const out = [];
+    let fence = null;
+    let buffer = [];
+    const flush = () => {
+        if (buffer.length > 0)
+            out.push(mapInline(buffer.join('\n'), fn));
+        buffer = [];
+    };
+    for (const line of lines) {
+        const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+        if (fence === null && m) {
+            flush();
+            fence = m[1][0];
+            out.push(line);
+        }
+        else if (fence !== null) {
+            out.push(line);
+            if (m && m[1][0] === fence)
+                fence = null;
+        }
+        else if (/^(?: {4}|\t)/.test(line) && (buffer.length === 0 || buffer[buffer.length - 1] === '')) {
+            // indented code block (after a blank line): leave as written
+            flush();
+            out.push(line);
+        }
+        else {
+            buffer.push(line);
+        }
+    }
+    flush();
+    return out.join('\n');
+}
+function mapInline(text, fn) {
+    return text
+        .split(/(`+[^`]*?`+)/)
+        .map((part, i) => (i % 2 === 1 ? part : fn(part)))
+        .join('');
+}
+const MD_IMAGE = /!\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]+)(\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+const MD_LINK = /(?<!!)\[((?:[^[\]]|!?\[[^\]]*\]\([^)]*\))*)\]\(\s*(<[^>]*>|[^\s)]+)(\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+const MD_REFDEF = /^( {0,3}\[[^\]]+\]:[ \t]*)(<[^>]*>|\S+)/gm;
+const HTML_ATTR = /(<(img|a|source)\b[^>]*?\s(src|href|srcset)\s*=\s*)(["'])(.*?)\4/gi;
+const RST_IMAGE = /^(\s*\.\. (?:image|figure)::[ \t]*)(\S+)/gm;
+const RST_TARGET = /^(\s*:target:[ \t]*)(\S+)/gm;
+const RST_LINK = /(`[^`<]*<)([^>`]+)(>`__?)/g;
+/** Rewrites relative links and images in Markdown (with inline HTML) or reStructuredText. */
+function absolutizeReadme(text, contentType, repo) {
+    const bases = repositoryBases(repo);
+    if (!bases)
+        return text;
+    const sub = (repo.subdirectory ?? '').replace(/^\/+|\/+$/g, '');
+    const rewrite = (target, kind) => {
+        const bracketed = target.startsWith('<') && target.endsWith('>');
+        const inner = bracketed ? target.slice(1, -1) : target;
+        const abs = absolutize(inner, kind, bases, sub);
+        return abs === null ? target : bracketed ? `<${abs}>` : abs;
+    };
+    if (/rst/i.test(contentType)) {
+        return text
+            .replace(RST_IMAGE, (_m, head, t) => head + rewrite(t, 'image'))
+            .replace(RST_TARGET, (_m, head, t) => head + rewrite(t, 'link'))
+            .replace(RST_LINK, (_m, head, t, tail) => head + rewrite(t, 'link') + tail);
+    }
+    return outsideCode(text, (chunk) => chunk
+        .replace(MD_IMAGE, (_m, alt, t, title) => `![${alt}](${rewrite(t, 'image')}${title ?? ''})`)
+        .replace(MD_LINK, (_m, label, t, title) => `[${label}](${rewrite(t, 'link')}${title ?? ''})`)
+        .replace(MD_REFDEF, (_m, head, t) => head + rewrite(t, IMAGE_EXT.test(t) ? 'image' : 'link'))
+        .replace(HTML_ATTR, (_m, head, tag, attr, q, t) => {
+        if (attr.toLowerCase() === 'srcset')
+            return `${head}${q}${t}${q}`;
+        const kind = tag.toLowerCase() === 'a' ? 'link' : 'image';
+        return `${head}${q}${rewrite(t, kind)}${q}`;
+    }));
+}
+/** Image URLs fetched over plain http (Markdown images, `<img src>`, RST image directives). */
+function insecureImages(text) {
+    const found = new Set();
+    for (const m of text.matchAll(MD_IMAGE)) {
+        const t = m[2].replace(/^<|>$/g, '');
+        if (/^http:\/\//i.test(t))
+            found.add(t);
+    }
+    for (const m of text.matchAll(HTML_ATTR)) {
+        if (m[2].toLowerCase() !== 'a' && /^http:\/\//i.test(m[5]))
+            found.add(m[5]);
+    }
+    for (const m of text.matchAll(RST_IMAGE)) {
+        if (/^http:\/\//i.test(m[2]))
+            found.add(m[2]);
+    }
+    for (const m of text.matchAll(MD_REFDEF)) {
+        const t = m[2];
+        if (/^http:\/\//i.test(t) && IMAGE_EXT.test(t))
+            found.add(t);
+    }
+    return [...found];
+}
+/** What marks a README copied from the plugin template and never edited. */
+const README_TEMPLATE_MARKERS = ['TODO: describe your plugin', 'fapilog-plugin-template'];
+function templateMarkers(text) {
+    const lower = text.toLowerCase();
+    return README_TEMPLATE_MARKERS.filter((m) => lower.includes(m.toLowerCase()));
+}
+function plainText(markdown) {
+    return markdown
+        .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+        .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+        .replace(/\[([^\]]*)\]\[[^\]]*\]/g, '$1')
+        .replace(/<[^>]+>/g, '')
+        .replace(/`([^`]*)`/g, '$1')
+        .replace(/(\*\*|__)(.*?)\1/g, '$2')
+        .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+const MAX_SUMMARY = 500;
+/**
+ * The first paragraph of prose: headings, badges, HTML-only lines, code, tables, lists' absence of
+ * prose, RST directives and title underlines are skipped.
+ */
+function firstParagraph(text) {
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    let fence = null;
+    let paragraph = [];
+    let inComment = false;
+    for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i];
+        const trimmed = line.trim();
+        const next = (lines[i + 1] ?? '').trim();
+        if (inComment) {
+            if (trimmed.includes('-->'))
+                inComment = false;
+            continue;
+        }
+        const f = /^(`{3,}|~{3,})/.exec(trimmed);
+        if (fence !== null) {
+            if (f && f[1][0] === fence)
+                fence = null;
+            continue;
+        }
+        if (f) {
+            if (paragraph.length > 0)
+                break;
+            fence = f[1][0];
+            continue;
+        }
+        if (trimmed.startsWith('<!--')) {
+            if (!trimmed.includes('-->'))
+                inComment = true;
+            continue;
+        }
+        const setextOrRstTitle = next !== '' && /^([=\-~^"'`#*+:.])\1{2,}$/.test(next);
+        const isSkippable = trimmed === '' ||
+            /^#{1,6}(\s|$)/.test(trimmed) ||
+            /^([=\-~^"'`#*+:.])\1{2,}$/.test(trimmed) ||
+            (setextOrRstTitle && paragraph.length === 0) ||
+            /^\.\. /.test(trimmed) ||
+            /^\|/.test(trimmed) ||
+            /^<\/?[a-z][^>]*>\s*$/i.test(trimmed) ||
+            plainText(trimmed) === '';
+        if (isSkippable) {
+            if (paragraph.length > 0)
+                break;
+            if (setextOrRstTitle)
+                i += 1;
+            continue;
+        }
+        paragraph.push(trimmed);
+    }
+    const summary = plainText(paragraph.join(' '));
+    return summary.length > MAX_SUMMARY ? `${summary.slice(0, MAX_SUMMARY - 1).trimEnd()}…` : summary;
+}
+function extractReadme(source, repo) {
+    let from = 'none';
+    let original = '';
+    let contentType = 'text/plain';
+    if (source.metadataDescription.trim() !== '') {
+        from = 'metadata';
+        original = source.metadataDescription;
+        contentType = source.metadataContentType ?? 'text/x-rst'; // the core metadata default
+    }
+    else if (source.file && source.file.text.trim() !== '') {
+        from = 'file';
+        original = source.file.text;
+        contentType = source.file.contentType;
+    }
+    const text = repo && original !== '' ? absolutizeReadme(original, contentType, repo) : original;
+    return { from, contentType, original, text, summary: firstParagraph(original) };
+}
+
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
+var marketplace_schemas = __webpack_require__(285);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/validate.js
+/**
+ * The checks, as a pure function of what was read (project, artifacts, README, tag, marketplace
+ * answers): no I/O here, so every finding can be tested from constructed facts as well as from
+ * really built projects.
+ */
+
+
+
+
+
+
+
+const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
+/** Entry-point group -> plugin_type, in the order a plugin's type is chosen when it has several. */
+const ENTRY_POINT_GROUPS = Object.fromEntries(marketplace_schemas/* PLUGIN_TYPES */.Y7.map((t) => [`fapilog.${t}s`, t]));
+const LEGACY_GROUP = 'fapilog.plugins';
+/** The metadata that describes the release: the wheel's, else the sdist's. */
+function primaryMetadata(facts) {
+    return facts.wheels[0]?.metadata ?? facts.sdists[0]?.metadata ?? null;
+}
+function releaseName(facts) {
+    return primaryMetadata(facts)?.name ?? facts.project?.project.name ?? null;
+}
+/**
+ * The version being released: the project's when a built file carries it (files of an older
+ * build left next to it are stale, not the release), else the wheel's or sdist's.
+ */
+function releaseVersion(facts) {
+    const own = facts.project?.version ?? null;
+    const built = [...facts.wheels, ...facts.sdists].map((a) => a.metadata.version);
+    if (own !== null && (0,pep440/* isValid */.fn)(own) && built.some((v) => (0,pep440/* isValid */.fn)(v) && (0,pep440/* compare */.UD)(v, own) === 0))
+        return own;
+    return primaryMetadata(facts)?.version ?? own;
+}
+/** The tag's version: `v1.2.0`, `V1.2.0` and `1.2.0` all name 1.2.0; `refs/tags/` is stripped. */
+function tagVersion(tag) {
+    return tag.replace(/^refs\/tags\//, '').replace(/^[vV](?=\d)/, '');
+}
+function pluginTypes(entryPoints) {
+    const types = new Set(entryPoints.map((e) => ENTRY_POINT_GROUPS[e.group]).filter((t) => t !== undefined));
+    return marketplace_schemas/* PLUGIN_TYPES */.Y7.filter((t) => types.has(t));
+}
+/** The runtime `fapilog` requirement among Requires-Dist (or pyproject dependencies). */
+function fapilogRequirement(requirements) {
+    for (const text of requirements) {
+        const req = parseRequirement(text);
+        if (req && (0,core_names/* normalizeName */.Pc)(req.name) === 'fapilog' && !isExtraOnly(req))
+            return { text, specifier: req.specifier };
+    }
+    return null;
+}
+/** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
+function displaySpecifier(spec) {
+    const clauses = spec.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const rank = (c) => (c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2);
+    return clauses.sort((a, b) => rank(a) - rank(b)).join(',');
+}
+function hasUpperBound(spec) {
+    const clauses = (0,pep440/* parseSpecifier */.J6)(spec) ?? [];
+    return clauses.some((c) => c.operator === '<' || c.operator === '<=' || c.operator === '~=' || c.operator === '==' || c.operator === '===');
+}
+const REPOSITORY_LABELS = /^(repository|source|source[ _-]?code|code|github|gitlab|git)$/i;
+/** The repository URL: a `Repository`-like project URL, else a GitHub/GitLab homepage. */
+function repositoryUrl(meta, project) {
+    const urls = meta
+        ? meta.projectUrls
+        : Object.entries(project?.project.urls ?? {}).map(([label, url]) => ({ label, url }));
+    const labelled = urls.find((u) => REPOSITORY_LABELS.test(u.label.trim()));
+    if (labelled)
+        return labelled.url;
+    const hosted = [...urls.map((u) => u.url), meta?.homePage ?? ''].find((u) => /^https?:\/\/(www\.)?(github\.com|gitlab\.com)\/[^/]+\/[^/]+/.test(u));
+    return hosted ?? null;
+}
+function homepageUrl(meta, project) {
+    const urls = meta
+        ? meta.projectUrls
+        : Object.entries(project?.project.urls ?? {}).map(([label, url]) => ({ label, url }));
+    return urls.find((u) => /^home[ _-]?page$/i.test(u.label.trim()))?.url ?? meta?.homePage ?? null;
+}
+/** License as the marketplace shows it: the SPDX expression, else a one-line License, else the classifier. */
+function licenseOf(meta, project) {
+    if (meta?.licenseExpression)
+        return meta.licenseExpression;
+    const text = meta?.license?.trim();
+    if (text && !text.includes('\n') && text.length <= 100)
+        return text;
+    const classifier = meta?.classifiers.find((c) => c.startsWith('License :: ') && c !== 'License :: OSI Approved');
+    if (classifier)
+        return classifier.split(' :: ').pop() ?? null;
+    const pl = project?.project.license;
+    if (typeof pl === 'string' && pl.trim() !== '')
+        return pl.trim();
+    if (text)
+        return (text.split('\n')[0] ?? '').trim() || null;
+    return null;
+}
+function filesSignature(files) {
+    return files
+        .map((f) => `${f.filename}:${f.sha256}`)
+        .sort()
+        .join('\n');
+}
+/** Whether the marketplace already has this version with exactly these files. */
+function publishedIdentically(release, files) {
+    return release !== undefined && filesSignature(release.files) === filesSignature(files);
+}
+function findRelease(releases, version) {
+    return releases.find((r) => (0,pep440/* isValid */.fn)(r.version) && (0,pep440/* isValid */.fn)(version) && (0,pep440/* compare */.UD)(r.version, version) === 0);
+}
+function validate(facts) {
+    const out = [];
+    const meta = primaryMetadata(facts);
+    const project = facts.project;
+    if (facts.projectError)
+        out.push(finding('pyproject-invalid', facts.projectError));
+    for (const u of facts.unreadable)
+        out.push(finding('artifact-unreadable', u.message));
+    // -- files --------------------------------------------------------------------------------------
+    if (facts.files.every((f) => f.kind !== 'wheel')) {
+        out.push(finding('wheel-missing', facts.files.length === 0 ? 'no wheel or sdist found in the dist directory' : `no wheel among ${facts.files.map((f) => f.filename).join(', ')}`));
+    }
+    if (facts.files.length > 0 && facts.files.every((f) => f.kind !== 'sdist')) {
+        out.push(finding('sdist-missing', 'no sdist (.tar.gz) next to the wheel'));
+    }
+    for (const f of facts.files) {
+        if (f.size > facts.maxFileSize) {
+            out.push(finding('file-too-large', `${f.filename} is ${(0,size/* formatSize */.X)(f.size)}, over the ${(0,size/* formatSize */.X)(facts.maxFileSize)} limit`));
+        }
+    }
+    // -- name -------------------------------------------------------------------------------------
+    const names = [
+        ...facts.wheels.map((w) => ({ where: w.file.filename, name: w.metadata.name })),
+        ...facts.sdists.map((s) => ({ where: s.file.filename, name: s.metadata.name })),
+        ...(project ? [{ where: 'pyproject.toml', name: project.project.name }] : []),
+    ];
+    const name = releaseName(facts);
+    if (name !== null && !(0,core_names/* isPluginPackage */.ks)(name)) {
+        out.push(finding('name-not-plugin', `"${name}" (normalised "${(0,core_names/* normalizeName */.Pc)(name)}") does not start with "fapilog-"`, `Rename the project to "fapilog-${(0,core_names/* normalizeName */.Pc)(name).replace(/^fapilog-?/, '') || 'name'}" in pyproject.toml [project] name.`));
+    }
+    const distinctNames = new Set(names.map((n) => (0,core_names/* normalizeName */.Pc)(n.name)));
+    if (distinctNames.size > 1) {
+        out.push(finding('name-mismatch', `different names: ${names.map((n) => `${n.where} says "${n.name}"`).join(', ')}`));
+    }
+    // -- version ----------------------------------------------------------------------------------
+    const versions = [
+        ...facts.wheels.map((w) => ({ where: w.file.filename, version: w.metadata.version })),
+        ...facts.sdists.map((s) => ({ where: s.file.filename, version: s.metadata.version })),
+        ...(project?.version != null ? [{ where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml', version: project.version }] : []),
+    ];
+    const version = releaseVersion(facts);
+    const invalid = versions.filter((v) => !(0,pep440/* isValid */.fn)(v.version));
+    for (const v of invalid)
+        out.push(finding('version-invalid', `${v.where}: "${v.version}" is not a PEP 440 version`));
+    const valid = versions.filter((v) => (0,pep440/* isValid */.fn)(v.version));
+    // Files of several versions: judging the tag or the marketplace by one of them would report
+    // false mismatches, so only this is said. Usually an old build left in dist/ (python -m build adds, never removes).
+    const mixed = new Set(valid.map((v) => (0,pep440/* normalize */.S8)(v.version))).size > 1;
+    if (mixed) {
+        const own = project?.version != null && (0,pep440/* isValid */.fn)(project.version) ? project.version : null;
+        const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
+        const stale = own === null ? [] : built.filter((v) => (0,pep440/* compare */.UD)(v.version, own) !== 0);
+        // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
+        out.push(stale.length > 0 && stale.length < built.length && own !== null
+            ? finding('version-mismatch', `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.version})`).join(', ')}; the project's version is ${own}`, 'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.')
+            : finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.version}`).join(', ')}`));
+    }
+    if (!mixed && facts.tag !== null && version !== null && (0,pep440/* isValid */.fn)(version)) {
+        const wanted = tagVersion(facts.tag);
+        if (!(0,pep440/* isValid */.fn)(wanted) || (0,pep440/* compare */.UD)(wanted, version) !== 0) {
+            const fix = (0,pep440/* isValid */.fn)(wanted)
+                ? `Run \`fapilog-plugins version ${(0,pep440/* normalize */.S8)(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
+                : `Push a tag named after the version, e.g. v${version}.`;
+            out.push(finding('tag-mismatch', `tag ${facts.tag} names version ${(0,pep440/* isValid */.fn)(wanted) ? (0,pep440/* normalize */.S8)(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix));
+        }
+    }
+    // -- fapilog requirement ------------------------------------------------------------------------
+    const requirements = meta ? meta.requiresDist : (project?.project.dependencies ?? []);
+    const req = fapilogRequirement(requirements);
+    if (meta || project) {
+        if (!req) {
+            out.push(finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies'));
+        }
+        else if (req.specifier === null || req.specifier.trim() === '' || !(0,pep440/* isValidSpecifier */.J5)(req.specifier)) {
+            const why = req.specifier === null ? 'a URL requirement' : req.specifier.trim() === '' ? 'no version specifier' : `"${req.specifier}" is not a PEP 440 specifier`;
+            out.push(finding('fapilog-specifier-invalid', `"${req.text}": ${why}`));
+        }
+        else {
+            const spec = displaySpecifier(req.specifier);
+            if (!hasUpperBound(req.specifier)) {
+                out.push(finding('fapilog-specifier-unbounded', `"fapilog${spec}" has no upper bound`));
+            }
+            const known = facts.marketplace?.fapilogVersions;
+            if (known && known.length > 0) {
+                const admitted = known.filter((v) => (0,pep440/* satisfies */.ib)(v, req.specifier, { prereleases: true }));
+                if (admitted.length === 0) {
+                    const newest = (0,pep440/* sortVersions */.M7)(known).at(-1);
+                    out.push(finding('fapilog-specifier-unsatisfiable', `"fapilog${spec}" admits none of the ${known.length} known fapilog releases (newest ${newest})`, `Widen the requirement to admit a released fapilog, e.g. "fapilog>=${newest}".`));
+                }
+            }
+        }
+    }
+    // -- entry points -----------------------------------------------------------------------------
+    const entryPoints = facts.wheels.length > 0
+        ? facts.wheels[0].entryPoints
+        : Object.entries(project?.project['entry-points'] ?? {}).flatMap(([group, eps]) => Object.entries(eps).map(([n, value]) => ({ group, name: n, value })));
+    if (facts.wheels.length > 0 || project) {
+        const legacy = entryPoints.filter((e) => e.group === LEGACY_GROUP);
+        for (const e of legacy) {
+            out.push(finding('entry-point-legacy-group', `entry point "${e.name} = ${e.value}" is in the legacy "${LEGACY_GROUP}" group`));
+        }
+        if (pluginTypes(entryPoints).length === 0) {
+            const groups = [...new Set(entryPoints.map((e) => e.group))];
+            out.push(finding('entry-point-missing', groups.length === 0 ? 'the wheel has no entry points' : `no entry point in a fapilog group (found: ${groups.join(', ')})`, legacy[0] ? `Move "${legacy[0].name}" to [project.entry-points."fapilog.sinks"] (or processors, enrichers, redactors, filters).` : undefined));
+        }
+    }
+    // -- README -----------------------------------------------------------------------------------
+    if (meta || project) {
+        if (facts.readme.from === 'none') {
+            out.push(finding('readme-missing', meta ? 'the wheel has no long description and the project has no README' : 'the project has no README'));
+        }
+        else {
+            const markers = templateMarkers(facts.readme.original);
+            if (markers.length > 0)
+                out.push(finding('readme-template', `the README still contains ${markers.map((m) => `"${m}"`).join(' and ')}`));
+            for (const url of insecureImages(facts.readme.original)) {
+                out.push(finding('readme-insecure-image', `image over plain http: ${url}`, `Use ${url.replace(/^http:/i, 'https:')} (if the host serves https) or a relative path.`));
+            }
+        }
+    }
+    // -- license ----------------------------------------------------------------------------------
+    if (meta || project) {
+        const declared = meta
+            ? Boolean(meta.licenseExpression?.trim() || meta.license?.trim() || meta.licenseFiles.length > 0 || meta.classifiers.some((c) => c.startsWith('License :: ')))
+            : Boolean(project?.project.license !== undefined || facts.projectLicenseFiles.length > 0);
+        if (!declared)
+            out.push(finding('license-missing', meta ? 'the metadata has no License-Expression, License, License-File or license classifier' : 'pyproject.toml declares no license'));
+    }
+    // -- repository -------------------------------------------------------------------------------
+    if ((meta || project) && repositoryUrl(meta, project) === null) {
+        out.push(finding('repository-url-missing', 'no Repository/Source URL in [project.urls]'));
+    }
+    // -- the marketplace's view -------------------------------------------------------------------
+    const market = facts.marketplace;
+    if (market?.unreachable) {
+        out.push(finding('marketplace-unreachable', market.unreachable));
+    }
+    else if (market && !mixed && version !== null && (0,pep440/* isValid */.fn)(version)) {
+        const same = findRelease(market.releases, version);
+        if (same && !publishedIdentically(same, facts.files)) {
+            const theirs = same.files.map((f) => `${f.filename} ${f.sha256.slice(0, 12)}`).join(', ') || 'no files';
+            out.push(finding('version-taken', `${name} ${same.version} is already published with different files (${theirs}); a published version never changes, publish a new version`, `Run \`fapilog-plugins version patch\` (or minor/major), rebuild, tag and publish again.`));
+        }
+        const newest = (0,pep440/* sortVersions */.M7)(market.releases.map((r) => r.version)).at(-1);
+        if (!same && newest !== undefined && (0,pep440/* compare */.UD)(version, newest) < 0) {
+            out.push(finding('version-backport', `${version} is lower than the newest published version ${newest}`));
+        }
+    }
+    // Errors first: they are what stops the publish.
+    return out.filter((f) => f.severity === 'error').concat(out.filter((f) => f.severity !== 'error'));
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/plan.js
+/**
+ * Reads a plugin project and its built files into a PublishPlan: the metadata and files the
+ * marketplace will receive (each with size and sha256) and every finding. The CLI and the Action
+ * both print a plan and send it with the same client call (execute.ts).
+ */
+
+
+
+
+
+
+
+
+
+
+const LICENSE_FILE = /^(licen[cs]e|copying|notice|authors)(\.|-|$)/i;
+async function projectLicenseFiles(dir) {
+    try {
+        return (await (0,promises_.readdir)(dir)).filter((f) => LICENSE_FILE.test(f)).sort();
+    }
+    catch {
+        return [];
+    }
+}
+async function marketplaceFacts(client, name) {
+    try {
+        const [fapilogVersions, versions] = await Promise.all([client.fapilogVersions(), client.versions(name)]);
+        return { unreachable: null, fapilogVersions, releases: versions?.releases ?? [] };
+    }
+    catch (err) {
+        return { unreachable: `could not ask the marketplace: ${err.message.split('\n')[0]}`, fapilogVersions: null, releases: [] };
+    }
+}
+function authorOf(meta, project) {
+    if (meta?.author?.trim())
+        return meta.author.trim();
+    const fromEmail = meta?.authorEmail
+        ?.split(',')
+        .map((a) => a.trim().replace(/\s*<[^>]*>$/, '').replace(/^"|"$/g, ''))
+        .filter((a) => a !== '' && !a.includes('@'));
+    if (fromEmail && fromEmail.length > 0)
+        return fromEmail.join(', ');
+    const names = project?.project.authors.map((a) => a.name).filter((n) => Boolean(n)) ?? [];
+    return names.length > 0 ? names.join(', ') : 'Unknown';
+}
+function runtimeDependencies(requirements) {
+    return requirements.filter((text) => {
+        const req = parseRequirement(text);
+        return req !== null && !isExtraOnly(req) && (0,core_names/* normalizeName */.Pc)(req.name) !== 'fapilog';
+    });
+}
+async function preparePublish(opts) {
+    const projectDir = external_node_path_.resolve(opts.projectDir);
+    const distDir = external_node_path_.resolve(projectDir, opts.distDir ?? 'dist');
+    let project = null;
+    let projectError = null;
+    try {
+        project = await readProject(projectDir);
+    }
+    catch (err) {
+        if (!(err instanceof ProjectError))
+            throw err;
+        projectError = err.message;
+    }
+    const { files, ignored } = await readDist(distDir);
+    const wheels = [];
+    const sdists = [];
+    const unreadable = [];
+    for (const file of files) {
+        try {
+            if (file.kind === 'wheel') {
+                const w = readWheel(file.filename, file.data);
+                wheels.push({ file, metadata: parseCoreMetadata(w.metadataText), entryPoints: w.entryPointsText ? parseEntryPoints(w.entryPointsText) : [] });
+            }
+            else {
+                const s = await readSdist(file.filename, file.data);
+                sdists.push({ file, metadata: parseCoreMetadata(s.pkgInfoText) });
+            }
+        }
+        catch (err) {
+            const message = err instanceof ArtifactError ? err.message : `${file.filename}: metadata is unreadable (${err.message.split('\n')[0]})`;
+            unreadable.push({ filename: file.filename, message });
+        }
+    }
+    const partial = { project, wheels, sdists };
+    const meta = primaryMetadata(partial);
+    const pkg = releaseName(partial);
+    const version = releaseVersion(partial);
+    const givenTag = opts.tag ? opts.tag.replace(/^refs\/tags\//, '') : null;
+    const tag = givenTag ?? (version !== null && (0,pep440/* isValid */.fn)(version) ? `v${(0,pep440/* normalize */.S8)(version)}` : null);
+    const repository = repositoryUrl(meta, project);
+    const readmeFile = meta?.description.trim() ? null : await readProjectReadme(project, projectDir);
+    const readme = extractReadme({
+        metadataDescription: meta?.description ?? '',
+        metadataContentType: meta?.descriptionContentType ?? null,
+        file: readmeFile ? { text: readmeFile.text, contentType: readmeFile.contentType, name: readmeFile.file } : null,
+    }, repository && tag ? { repository, ref: tag, subdirectory: opts.subdirectory ?? '' } : null);
+    const marketplace = opts.client && pkg ? await marketplaceFacts(opts.client, (0,core_names/* shortName */.EU)(pkg)) : null;
+    const facts = {
+        project,
+        projectError,
+        files,
+        wheels,
+        sdists,
+        unreadable,
+        tag: givenTag,
+        readme,
+        projectLicenseFiles: await projectLicenseFiles(projectDir),
+        marketplace,
+        maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    };
+    const findings = validate(facts);
+    const entryPoints = wheels[0]?.entryPoints ?? [];
+    const pluginType = pluginTypes(entryPoints)[0] ?? null;
+    const requirements = meta?.requiresDist ?? project?.project.dependencies ?? [];
+    const fapilog = fapilogRequirement(requirements);
+    const planFiles = files.map((f) => ({ filename: f.filename, kind: f.kind, size: f.size, sha256: f.sha256, data: f.data }));
+    const canDescribe = pkg !== null && version !== null && pluginType !== null && fapilog?.specifier && planFiles.length > 0;
+    const metadata = canDescribe
+        ? {
+            name: (0,core_names/* shortName */.EU)(pkg),
+            version,
+            description: meta?.summary.trim() || readme.summary,
+            author: authorOf(meta, project),
+            plugin_type: pluginType,
+            license: licenseOf(meta, project) ?? 'Unknown',
+            homepage: homepageUrl(meta, project),
+            repository,
+            fapilog_compatibility: displaySpecifier(fapilog.specifier),
+            requires_python: meta?.requiresPython ?? project?.project['requires-python'] ?? null,
+            dependencies: runtimeDependencies(requirements),
+            readme: readme.text,
+            files: planFiles.map((f) => ({ filename: f.filename, sha256: f.sha256 })),
+        }
+        : null;
+    const releases = marketplace?.releases ?? [];
+    return {
+        projectDir,
+        distDir,
+        package: pkg === null ? null : (0,core_names/* normalizeName */.Pc)(pkg),
+        name: pkg === null ? null : (0,core_names/* shortName */.EU)(pkg),
+        version,
+        tag,
+        tagGiven: givenTag !== null,
+        pluginType,
+        metadata,
+        files: planFiles,
+        ignored,
+        findings,
+        readme,
+        alreadyPublished: version !== null && publishedIdentically(findRelease(releases, version), files),
+        publishedVersions: releases.map((r) => r.version),
+    };
+}
+/** Findings that stop the publish: every error, and warnings too under strict. */
+function blockingFindings(plan, strict) {
+    return failingFindings(plan.findings, strict);
+}
+
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
+var provenance = __webpack_require__(3852);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/action/oidc.js + 1 modules
+var oidc = __webpack_require__(1265);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/publish.js
+/**
+ * The Action's `publish` command, for `on: push: tags`: optionally builds the project, validates
+ * the built files, uploads them, and renders the job summary (every file with size and sha256,
+ * every finding). No @actions imports here: the runner passes @actions/exec as `deps.exec` and
+ * sets the outputs, the summary and the step's failure from the returned result.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** How the runner got the token, for 401/403 messages (the value itself never appears). */
+const CREDENTIAL = `token given to the action (\`token\` input or ${core_config/* ENV */.Km.token})`;
+/** The executable `cmd` names on PATH, or null (what a shell would run). */
+function findOnPath(cmd, env = process.env) {
+    for (const dir of (env['PATH'] ?? '').split(external_node_path_.delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_.join(dir, cmd);
+        try {
+            if (!(0,external_node_fs_.statSync)(candidate).isFile())
+                continue;
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return null;
+}
+/** `python`, else `python3` (Debian and macOS runners without setup-python have only that), else null. */
+function pythonCommand(which) {
+    if (which('python'))
+        return 'python';
+    if (which('python3'))
+        return 'python3';
+    return null;
+}
+function tagFromRef(ref) {
+    return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+}
+async function isEmpty(dir) {
+    try {
+        return (await (0,promises_.readdir)(dir)).filter((f) => f.endsWith('.whl') || f.endsWith('.tar.gz')).length === 0;
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return true;
+        throw err;
+    }
+}
+async function publishMain(config, deps) {
+    const log = deps.log;
+    const tag = tagFromRef(config.ref);
+    const failed = (message, plan, extra) => ({
+        version: plan?.version ?? null,
+        status: 'failed',
+        url: null,
+        summaryMarkdown: renderPublishSummary({ plan, status: 'failed', url: null, message, strict: config.strict, ...(extra ? { extra } : {}) }),
+        failed: true,
+        failureMessage: message,
+    });
+    if (config.ref && !tag)
+        log(`${config.ref} is not a tag: the version is not compared with a tag (publish runs on \`push: tags\`)`);
+    if (config.build && (await isEmpty(config.packagesDir))) {
+        if (!deps.exec)
+            return failed('build: true needs a command runner, and none was given', null);
+        const python = pythonCommand(deps.which ?? ((cmd) => findOnPath(cmd)));
+        if (!python)
+            return failed('build: true needs Python, and neither `python` nor `python3` is on PATH (add actions/setup-python before this step)', null);
+        const args = ['-m', 'build', '--outdir', config.packagesDir, config.projectDir];
+        log(`building: ${python} ${args.join(' ')}`);
+        let code;
+        try {
+            code = await deps.exec(python, args, { cwd: config.projectDir });
+        }
+        catch (err) {
+            // @actions/exec rejects on a non-zero exit (and when python cannot be started).
+            return failed(`${python} -m build failed: ${err.message.split('\n')[0]}; is \`build\` installed (pip install build)?`, null);
+        }
+        if (code !== 0)
+            return failed(`${python} -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
+    }
+    const client = new marketplace_client/* MarketplaceClient */.Bl(config.settings, { warn: (m) => log(`warning: ${m}`) });
+    const plan = await preparePublish({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
+    logPlan(plan, config.strict, log);
+    const blocking = blockingFindings(plan, config.strict);
+    if (blocking.length > 0) {
+        const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
+        return failed(`not published: ${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${codes})`, plan);
+    }
+    if (!plan.metadata)
+        return failed('not published: the files do not describe a plugin release', plan);
+    if (config.dryRun) {
+        const message = plan.alreadyPublished
+            ? `${plan.package} ${plan.version} is already published with these files`
+            : `${plan.package} ${plan.version} would be published to ${config.settings.url}`;
+        log(`dry run: ${message}`);
+        return {
+            version: plan.version,
+            status: 'dry-run',
+            url: null,
+            summaryMarkdown: renderPublishSummary({ plan, status: 'dry-run', url: null, message, strict: config.strict }),
+            failed: false,
+            failureMessage: null,
+        };
+    }
+    let sender = client;
+    let credential = CREDENTIAL;
+    if (!config.settings.token) {
+        if (deps.oidc?.available) {
+            const trusted = await (0,oidc.trustedPublishToken)(config.settings.url, plan.package, deps.oidc);
+            if (!trusted.ok)
+                return failed(trusted.message, plan, trusted.markdown);
+            log((0,oidc.trustedLine)(trusted.publisher, trusted.expiresAt));
+            sender = new marketplace_client/* MarketplaceClient */.Bl({ ...config.settings, token: trusted.token }, { warn: (m) => log(`warning: ${m}`) });
+            credential = 'publish token from trusted publishing (OIDC exchange)';
+        }
+        else if (deps.oidc?.forkPullRequest) {
+            return failed((0,oidc.forkMessage)(deps.oidc.forkPullRequest), plan);
+        }
+        else {
+            return failed(`publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${core_config/* ENV */.Km.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`, plan);
+        }
+    }
+    const outcome = await executePublish(plan, sender, { apiUrl: config.settings.url, credential });
+    if (outcome.status === 'failed')
+        return failed(outcome.message, plan);
+    const message = outcome.status === 'unchanged'
+        ? `${plan.package} ${outcome.release.version} is already published with identical files (unchanged)`
+        : `published ${plan.package} ${outcome.release.version}`;
+    log(`${message}: ${outcome.url}`);
+    if (outcome.release.provenance !== undefined)
+        log(`publisher: ${(0,provenance/* describePublisher */.w$)(outcome.release.provenance)}`);
+    return {
+        version: outcome.release.version,
+        status: outcome.status,
+        url: outcome.url,
+        summaryMarkdown: renderPublishSummary({
+            plan,
+            status: outcome.status,
+            url: outcome.url,
+            message,
+            strict: config.strict,
+            ...(outcome.release.provenance !== undefined ? { publisher: (0,provenance/* describePublisher */.w$)(outcome.release.provenance) } : {}),
+        }),
+        failed: false,
+        failureMessage: null,
+    };
+}
+function logPlan(plan, strict, log) {
+    log(`${plan.package ?? '(unnamed project)'} ${plan.version ?? ''}${plan.tag ? ` (tag ${plan.tag})` : ''}`);
+    for (const f of plan.files)
+        log(`  ${f.filename}  ${f.size} bytes  sha256:${f.sha256}`);
+    if (plan.files.length === 0)
+        log(`  no wheel or sdist in ${plan.distDir}`);
+    for (const f of plan.findings) {
+        log(`${f.severity}${isFailing(f, strict) ? '' : ' (not blocking)'} ${f.code}: ${f.message}`);
+        log(`  fix: ${f.fix}`);
+    }
+}
+const STATUS_LINE = {
+    published: '✅ published',
+    unchanged: '✅ unchanged (already published with identical files)',
+    'dry-run': '🧪 dry run (nothing uploaded)',
+    failed: '❌ failed',
+};
+// Names, messages and findings come from the project and the marketplace: escaped (markdown.ts).
+const cell = markdown/* cell */.Hn;
+const code = markdown/* code */.aY;
+/** The job summary; also what test/e2e pastes into the closing note. */
+function renderPublishSummary(args) {
+    const { plan, status, url, message, strict } = args;
+    const out = [];
+    const title = plan?.package ? `${plan.package} ${plan.version ?? ''}`.trim() : 'plugin';
+    out.push(`## fapilog plugins publish: ${(0,markdown/* text */.Qq)(title)}`, '');
+    const link = url ? (0,markdown/* linkUrl */.YY)(url) : null;
+    out.push(`**Status:** ${STATUS_LINE[status]}${link ? ` — [release](${link})` : url ? ` — ${code(url)}` : ''}`, '');
+    out.push(cell(message), '');
+    if (args.publisher)
+        out.push(`**Publisher:** ${cell(args.publisher)}`, '');
+    if (args.extra)
+        out.push(args.extra.trimEnd(), '');
+    if (plan) {
+        const facts = [
+            plan.pluginType ? `**Type:** ${cell(plan.pluginType)}` : null,
+            plan.tag ? `**Tag:** ${code(plan.tag)}` : null,
+            plan.metadata ? `**fapilog:** ${code(plan.metadata.fapilog_compatibility)}` : null,
+        ].filter((f) => f !== null);
+        if (facts.length > 0)
+            out.push(facts.join(' · '), '');
+        out.push('### Files', '');
+        if (plan.files.length === 0) {
+            out.push(`No wheel or sdist in ${code(plan.distDir)}.`, '');
+        }
+        else {
+            out.push('| File | Size | sha256 |', '|---|---:|---|');
+            for (const f of plan.files)
+                out.push(`| ${(0,markdown/* codeCell */.MZ)(f.filename)} | ${(0,size/* formatSize */.X)(f.size)} (${f.size} bytes) | ${(0,markdown/* codeCell */.MZ)(f.sha256)} |`);
+            out.push('');
+        }
+        out.push('### Findings', '');
+        if (plan.findings.length === 0) {
+            out.push('No findings.', '');
+        }
+        else {
+            out.push('| Severity | Code | Message | Fix |', '|---|---|---|---|');
+            for (const f of plan.findings)
+                out.push(findingRow(f, strict));
+            out.push('');
+        }
+    }
+    return `${out.join('\n').trimEnd()}\n`;
+}
+function findingRow(f, strict) {
+    const severity = f.severity === 'error' ? '❌ error' : isFailing(f, strict) ? '❌ warning (strict)' : '⚠️ warning';
+    return `| ${severity} | ${(0,markdown/* codeCell */.MZ)(f.code)} | ${cell(f.message)} | ${cell(f.fix)} |`;
+}
+
+
+/***/ })
+
+};
