@@ -196,6 +196,7 @@ export class Store {
   readonly #statements = new Map<string, StatementSync>();
   /** Commits made through this connection (other connections show up in PRAGMA data_version). */
   #writes = 0;
+  #dataVersion: StatementSync | null = null;
 
   constructor(dataDir: string, opts: { removeLeftovers?: boolean; searchBudgetMs?: number } = {}) {
     this.dataDir = path.resolve(dataDir);
@@ -256,8 +257,13 @@ export class Store {
    * Cached answers are valid only for the generation they were built at.
    */
   generation(): string {
-    const v = this.get<{ data_version: number }>('PRAGMA data_version');
-    return `${this.#writes}:${v?.data_version ?? 0}`;
+    // Asked once per cacheable request: a dedicated statement returning an array is the cheapest read.
+    if (!this.#dataVersion) {
+      this.#dataVersion = this.db.prepare('PRAGMA data_version');
+      this.#dataVersion.setReturnArrays(true);
+    }
+    const v = this.#dataVersion.get() as unknown as [number] | undefined;
+    return `${this.#writes}:${v ? v[0] : 0}`;
   }
 
   /** Temp files of an interrupted publish, and files no committed row points at. */
