@@ -15,6 +15,7 @@
  *   npx node bench/engine.ts [--quick] [--out FILE]
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyEdits, planSpecifier, readLockfile, readManifest } from '../src/core/python/index.ts';
@@ -24,6 +25,8 @@ import { generateServices, writeServices } from './monorepo.ts';
 import { targetTable, writeResults } from './results.ts';
 
 const QUICK = process.argv.includes('--quick');
+// Debian's interpreter, whose python3-packaging `npm test` installs (a PATH python3 may be a pyenv one without it).
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const SERVICES = QUICK ? 100 : 1000;
 const PASSES = QUICK ? 3 : 10;
 const TARGET_VERSION = '1.9.0';
@@ -41,7 +44,7 @@ function kindOf(rel: string): Kind {
 
 function python(job: unknown): Promise<{ files: number; deps: number; passSeconds: number[]; rewrites: number; rewritePassSeconds: number[] }> {
   return new Promise((resolve, reject) => {
-    const child = execFile('python3', [path.join(import.meta.dirname, 'engine_python.py')], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(PYTHON, [path.join(import.meta.dirname, 'engine_python.py')], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`python3 failed: ${stderr || err.message}`));
       resolve(JSON.parse(stdout));
     });

@@ -28570,7 +28570,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3336);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8490);
 /** Entry point of the GitHub Action (bundled to dist/index.js). */
 
 await (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)();
@@ -28580,7 +28580,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3336:
+/***/ 8490:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28589,8 +28589,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   C: () => (/* binding */ runAction)
 });
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -31450,7 +31448,7 @@ function notice(message, properties = {}) {
  * Writes info to log with console.log.
  * @param message info message
  */
-function info(message) {
+function core_info(message) {
     process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
@@ -32886,6 +32884,8 @@ const ZodRealError = /*@__PURE__*/ $constructor("ZodError", errors_initializer, 
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
 
 class $ZodCyclicError extends Error {
@@ -41212,6 +41212,118 @@ function describeSchemaError(error) {
     return `${where}: ${what}${more}`;
 }
 
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/escape.js
+/**
+ * What every medium's escaping shares: which characters are "control" (they move the cursor,
+ * start an escape sequence, reorder or hide text) and how one is shown instead, as `\uXXXX`.
+ * That spelling is also a valid JSON string escape, so a visible control inside JSON output keeps
+ * the document parseable.
+ *
+ * The media themselves: Markdown in ./markdown.ts, workflow commands in src/action/log.ts,
+ * terminals in src/cli/output/sanitize.ts.
+ */
+/**
+ * C0, DEL, C1 (U+0080-U+009F: 8-bit CSI/OSC to some terminals), the bidi embeddings, overrides
+ * and isolates, LRM/RLM, the line/paragraph separators and a stray BOM. Zero-width joiners stay:
+ * emoji are made of them.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/** `\u001b` for ESC: the visible spelling of one control character. */
+function visibleControl(c) {
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** Every control character made visible (newlines and tabs too). */
+function showControls(s) {
+    return s.replace(CONTROL_CHARS, visibleControl);
+}
+/**
+ * One line of text: each run of line breaks (`\r\n`, `\n`, `\r`, U+2028/9) becomes one space,
+ * tabs become spaces, and any other control character is made visible.
+ */
+function singleLine(s) {
+    return showControls(s.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\t/g, ' '));
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
+/**
+ * Markdown for text we did not write (plugin names, notes, versions, messages from a marketplace,
+ * a manifest or an upload): job summaries, check runs, PR titles and bodies show it as text, never
+ * as markup. GitHub renders GFM and lets some HTML through, so the rules are:
+ *
+ * - running text and table cells: one line; every character that can start Markdown syntax is
+ *   backslash-escaped (emphasis, links, images, code, headings, lists, tables, math), and `<`,
+ *   `>`, `&`, `"` become entities, so no tag, autolink `<...>` or entity can be spelled;
+ * - code spans: the text exactly, in a fence of more backticks than any run inside it, so that
+ *   nothing in it can close the span (in a table, pipes are escaped as GFM requires);
+ * - control characters are made visible (escape.ts), line breaks become spaces;
+ * - bare URLs and addresses are not linked: a link from untrusted text is never made.
+ */
+
+/** CommonMark's backslash-escapable characters that mean something inline in GFM. */
+const INLINE_SPECIAL = /[\\`*_{}[\]()#+!|~$^]/g;
+const ENTITY = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Plain running text: Markdown and HTML specials escaped, one line. */
+function markdown_text(s) {
+    const escaped = singleLine(s)
+        .trimStart()
+        .replace(INLINE_SPECIAL, (c) => `\\${c}`)
+        .replace(/[&<>"]/g, (c) => ENTITY[c]);
+    return (escaped
+        // GFM autolinks bare `http://`, `www.` and `a@b.c`, and shows a backslash inside one as
+        // typed: breaking each trigger keeps the text exact and makes no link of it.
+        .replace(/:(?=\/\/)/g, '\\:')
+        .replace(/(www)\./gi, '$1\\.')
+        .replace(/@/g, '\\@')
+        // At the start of a line (a list item's text), `- `, `---` and `1. ` / `1) ` open blocks.
+        .replace(/^-(?=\s|$|-)/, '\\-')
+        .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2'));
+}
+/** A table cell: escaped text, `—` for nothing. */
+function cell(s) {
+    if (s === null || s === undefined || s === '')
+        return '—';
+    return markdown_text(s);
+}
+function fenced(s) {
+    const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    // CommonMark strips one space from each side when both are spaces, and a backtick next to the
+    // fence would join it: a padding space on each side keeps the content exact.
+    const pad = s.startsWith('`') || s.endsWith('`') || (s.startsWith(' ') && s.endsWith(' ') && s.trim() !== '') ? ' ' : '';
+    return `${fence}${pad}${s}${pad}${fence}`;
+}
+/** Inline code showing `s` exactly (on one line); cannot be broken out of. */
+function code(s) {
+    const line = singleLine(s);
+    return line === '' ? '` `' : fenced(line);
+}
+/**
+ * Inline code inside a GFM table cell. The row is split on pipes before code spans are parsed,
+ * so a pipe is written `\|` (GFM's rule); a backslash right before a pipe cannot be written inside
+ * a code span at all, so such text is shown as escaped plain text instead.
+ */
+function codeCell(s) {
+    const line = singleLine(s);
+    if (line === '')
+        return '` `';
+    if (/\\\|/.test(line))
+        return markdown_text(line);
+    return fenced(line).replace(/\|/g, '\\|');
+}
+/**
+ * A link destination for an http(s) URL we were given (a release page from the marketplace), or
+ * null for anything else: the characters that could end the destination or the link are
+ * percent-encoded.
+ */
+function linkUrl(url) {
+    if (!/^https?:\/\//i.test(url))
+        return null;
+    return url.replace(/[\s()<>[\]\\`"'|\u0000-\u001f\u007f-\u009f]/g, (c) => c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c));
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./node_modules/@renovatebot/pep440/lib/version.js
 const VERSION_PATTERN = [
   'v?',
@@ -42323,665 +42435,6 @@ function assertSpecifierBounds(spec) {
 
 
 
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/versions.js
-/**
- * The PEP 440 questions the analysis asks, on top of src/core/pep440/ (which follows
- * Python's `packaging`, as pip does). These wrappers never throw on a malformed version or
- * specifier coming from the marketplace or a manifest: a bad value simply matches nothing.
- */
-
-function versions_isValidVersion(version) {
-    return pep440_isValid(version);
-}
-/** PEP 440 ordering; invalid versions sort first so that they never win a "newest" contest. */
-function versions_compareVersions(a, b) {
-    const va = pep440_isValid(a);
-    const vb = pep440_isValid(b);
-    if (!va || !vb)
-        return va === vb ? 0 : va ? 1 : -1;
-    return pep440_compare(a, b);
-}
-function versions_sameVersion(a, b) {
-    return pep440_isValid(a) && pep440_isValid(b) && pep440_compare(a, b) === 0;
-}
-/** Newest first, invalid versions dropped. */
-function sortDescending(versions) {
-    return [...versions].filter(pep440_isValid).sort((a, b) => pep440_compare(b, a));
-}
-/**
- * Does any of the specifiers (a union: Poetry `||`) admit `version`? An empty specifier admits
- * everything. `prereleases` undefined follows PEP 440 (only when the specifier names one);
- * true lets a pre-release match any specifier, which is right for "does plugin X declare
- * support for the fapilog rc the project already runs".
- */
-function admits(specifiers, version, prereleases) {
-    const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
-    if (specs.length === 0)
-        return pep440_isValid(version) && (prereleases === true || !pep440_isPrerelease(version));
-    return pep440_satisfiesAny(version, specs.map((s) => s.trim()), prereleases === undefined ? {} : { prereleases });
-}
-function versions_isValidSpecifier(specifier) {
-    return validSpecifier(specifier);
-}
-/** The version an `==X` / `===X` specifier pins, or null (wildcards and ranges pin nothing). */
-function pinnedVersion(specifier) {
-    const m = /^\s*===?\s*([^\s,;*]+)\s*$/.exec(specifier);
-    if (!m?.[1])
-        return null;
-    return pep440_isValid(m[1]) ? m[1] : null;
-}
-/** Does a specifier itself name a pre-release (`>=2.0rc1`)? PEP 440 then lets pre-releases match. */
-function mentionsPrerelease(specifiers) {
-    const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
-    return specs.some((s) => (parseSpecifier(s) ?? []).some((c) => !c.wildcard && pep440_isPrerelease(c.version)));
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/updatable.js
-
-const UPDATABLE = ['outdated', 'incompatible', 'yanked'];
-function isUpdatable(entry) {
-    if (!UPDATABLE.includes(entry.status) || entry.latestCompatible === null)
-        return false;
-    return entry.current === null || !versions_sameVersion(entry.latestCompatible, entry.current);
-}
-/** Entries with a problem that `update` cannot fix: no compatible release to move to. */
-function isStuck(entry) {
-    return (entry.status === 'incompatible' || entry.status === 'yanked') && !isUpdatable(entry);
-}
-/**
- * Why `update` leaves an entry alone (null when it would act on it). `needsAttention` says whether
- * the entry has a problem update was expected to fix (reported even when no names were asked for).
- */
-function updatable_notUpdatable(entry, fapilogVersion) {
-    if (isUpdatable(entry))
-        return null;
-    if (!UPDATABLE.includes(entry.status))
-        return { reason: `${entry.status}: ${entry.note}`, needsAttention: false };
-    if (entry.latestCompatible === null)
-        return { reason: `no release works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
-    return { reason: `already on ${entry.latestCompatible}, the newest release that works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
-
-
-
-function iso_datetime(params) {
-    return _isoDateTime(ZodISODateTime, params);
-}
-function iso_date(params) {
-    return core._isoDate(ZodISODate, params);
-}
-function iso_time(params) {
-    return core._isoTime(ZodISOTime, params);
-}
-function iso_duration(params) {
-    return core._isoDuration(ZodISODuration, params);
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
-
-
-function coerce_string(params) {
-    return core._coercedString(schemas.ZodString, params);
-}
-function coerce_number(params) {
-    return _coercedNumber(ZodNumber, params);
-}
-function coerce_boolean(params) {
-    return core._coercedBoolean(schemas.ZodBoolean, params);
-}
-function coerce_bigint(params) {
-    return core._coercedBigint(schemas.ZodBigInt, params);
-}
-function coerce_date(params) {
-    return core._coercedDate(schemas.ZodDate, params);
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js
-/**
- * The marketplace API contract as zod schemas: the single source of the types that the
- * client parses, the reference server emits, and openapi.yaml documents (a test keeps
- * the three in step). Field names follow the design story in shared/seed so that the
- * story's own Python client works unchanged.
- */
-
-const PLUGIN_TYPES = ['sink', 'processor', 'enricher', 'redactor', 'filter'];
-const PluginType = schemas_enum(PLUGIN_TYPES);
-/** ISO 8601 with an explicit offset (`+00:00`), which Python's datetime.fromisoformat reads on every version. */
-const Timestamp = iso_datetime({ offset: true });
-const ReleaseFile = object({
-    filename: schemas_string().min(1),
-    sha256: schemas_string().regex(/^[0-9a-f]{64}$/, 'lowercase hex sha256'),
-    size: schemas_number().int().nonnegative(),
-    url: schemas_string().min(1),
-});
-/** GitHub's OIDC issuer, the default of every trusted publisher. */
-const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
-const NumericId = schemas_string().regex(/^[1-9][0-9]{0,19}$/, 'a numeric id (digits, as GitHub sends it)');
-/** Shown in terminals, logs and summaries: control characters are refused at the source. */
-const Line = schemas_string().max(1000).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
-/**
- * Who published a release, recorded by the marketplace at publish time. `trusted`: facts from a
- * verified OIDC token (repository ids, not just names, so a re-created repository shows up as
- * another publisher); `token`: the owner of the long-lived API token that was used.
- */
-const TrustedProvenance = object({
-    kind: literal('trusted'),
-    issuer: Line,
-    repository: Line,
-    repository_id: NumericId,
-    repository_owner_id: NumericId,
-    /** `job_workflow_ref` (or `workflow_ref`): `owner/repo/.github/workflows/release.yml@refs/tags/v1.0.0`. */
-    workflow_ref: Line,
-    ref: Line,
-    sha: Line,
-    environment: Line.nullable(),
-});
-const TokenProvenance = object({ kind: literal('token'), owner: Line });
-const Provenance = discriminatedUnion('kind', [TrustedProvenance, TokenProvenance]);
-const Release = object({
-    name: schemas_string(),
-    package: schemas_string(),
-    version: schemas_string(),
-    fapilog_compatibility: schemas_string(),
-    requires_python: schemas_string().nullable(),
-    dependencies: array(schemas_string()),
-    yanked: schemas_boolean(),
-    yanked_reason: schemas_string().nullable(),
-    published_at: Timestamp,
-    readme: schemas_string(),
-    files: array(ReleaseFile),
-    /** null: published before the marketplace recorded publishers; absent from older servers. */
-    provenance: Provenance.nullable().optional(),
-});
-/** A plugin as the story's `MarketplacePlugin`, describing its newest non-yanked final release. */
-const Plugin = object({
-    name: schemas_string(),
-    package: schemas_string(),
-    version: schemas_string(),
-    description: schemas_string(),
-    author: schemas_string(),
-    plugin_type: PluginType,
-    downloads: schemas_number().int().nonnegative(),
-    rating: schemas_number().min(0).max(5),
-    rating_count: schemas_number().int().nonnegative(),
-    homepage: schemas_string().nullable(),
-    repository: schemas_string().nullable(),
-    license: schemas_string(),
-    fapilog_compatibility: schemas_string(),
-    dependencies: array(schemas_string()),
-    published_at: Timestamp,
-    checksum: schemas_string().nullable(),
-});
-const SORT_KEYS = ['downloads', 'rating', 'name', 'updated'];
-const SortKey = schemas_enum(SORT_KEYS);
-const MAX_PER_PAGE = 100;
-/** Query of `GET /plugins` and `GET /plugins/search`. */
-const ListQuery = object({
-    q: schemas_string().optional(),
-    type: PluginType.optional(),
-    author: schemas_string().optional(),
-    min_rating: coerce_number().min(0).max(5).optional(),
-    sort: SortKey.optional(),
-    page: coerce_number().int().min(1).default(1),
-    per_page: coerce_number().int().min(1).max(MAX_PER_PAGE).default(20),
-});
-const SearchResult = object({
-    plugins: array(Plugin),
-    total: schemas_number().int().nonnegative(),
-    page: schemas_number().int().min(1),
-    per_page: schemas_number().int().min(1),
-});
-const VersionsResponse = object({
-    versions: array(schemas_string()),
-    releases: array(Release),
-});
-const DownloadInfo = object({
-    url: schemas_string().min(1),
-    filename: schemas_string().min(1),
-    sha256: schemas_string().regex(/^[0-9a-f]{64}$/),
-});
-const BatchEntry = object({ plugin: Plugin, releases: array(Release) });
-/** Keys are the names exactly as requested; unknown names map to null. */
-const BatchResponse = object({ plugins: record(schemas_string(), BatchEntry.nullable()) });
-const FapilogVersions = object({ versions: array(schemas_string()) });
-const ErrorBody = object({ error: object({ code: schemas_string(), message: schemas_string() }) });
-/** The `metadata` part of a publish request (multipart), next to one part per file. */
-const PublishMetadata = object({
-    name: schemas_string().min(1),
-    version: schemas_string().min(1),
-    description: schemas_string().default(''),
-    author: schemas_string().default('Unknown'),
-    plugin_type: PluginType,
-    license: schemas_string().default('Unknown'),
-    homepage: schemas_string().nullable().default(null),
-    repository: schemas_string().nullable().default(null),
-    fapilog_compatibility: schemas_string().min(1),
-    requires_python: schemas_string().nullable().default(null),
-    dependencies: array(schemas_string()).default([]),
-    readme: schemas_string().default(''),
-    files: array(object({ filename: schemas_string().min(1), sha256: schemas_string().regex(/^[0-9a-f]{64}$/) })).min(1),
-});
-const PUBLISH_STATUSES = ['published', 'unchanged'];
-const PublishResponse = Release.extend({ status: schemas_enum(PUBLISH_STATUSES) });
-const YankRequest = object({ reason: schemas_string().min(1) });
-const RatingRequest = object({ stars: schemas_number().int().min(1).max(5) });
-const RatingResponse = object({
-    name: schemas_string(),
-    rating: schemas_number().min(0).max(5),
-    rating_count: schemas_number().int().nonnegative(),
-});
-/** PEP 691 JSON simple index, project page. */
-const SimpleProject = object({
-    meta: object({ 'api-version': schemas_string() }),
-    name: schemas_string(),
-    files: array(object({
-        filename: schemas_string(),
-        url: schemas_string(),
-        hashes: object({ sha256: schemas_string() }),
-        'requires-python': schemas_string().optional(),
-        yanked: union([schemas_boolean(), schemas_string()]).optional(),
-    })),
-});
-/** `GET /oidc/audience`: the `aud` an OIDC token must carry to be exchanged here. */
-const OidcAudience = object({ audience: schemas_string().min(1) });
-const OidcTokenRequest = object({ token: schemas_string().min(1).max(16_384) });
-/** A short-lived publish token, valid for `plugins` only, until `expires_at`. */
-const OidcTokenResponse = object({
-    token: schemas_string().min(1),
-    expires_at: Timestamp,
-    expires_in: schemas_number().int().positive(),
-    plugins: array(schemas_string()),
-    publisher: TrustedProvenance,
-});
-/** A trusted publisher as registered (`pending`: for a name nobody has published yet). */
-const TrustedPublisherRequest = object({
-    issuer: url({ protocol: /^https?$/ }).optional(),
-    repository: schemas_string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'OWNER/NAME'),
-    repository_id: union([schemas_number().int().positive().max(Number.MAX_SAFE_INTEGER), NumericId]).transform(String),
-    repository_owner_id: union([schemas_number().int().positive().max(Number.MAX_SAFE_INTEGER), NumericId]).transform(String),
-    workflow: schemas_string().regex(/^[A-Za-z0-9_.-]{1,200}\.ya?ml$/, 'a workflow file name in .github/workflows (release.yml)'),
-    environment: schemas_string().min(1).max(255).nullable().optional(),
-});
-const TrustedPublisher = object({
-    id: schemas_number().int().positive(),
-    package: schemas_string(),
-    owner: schemas_string(),
-    issuer: schemas_string(),
-    repository: schemas_string(),
-    repository_id: NumericId,
-    repository_owner_id: NumericId,
-    workflow: schemas_string(),
-    environment: schemas_string().nullable(),
-    pending: schemas_boolean(),
-    created_at: Timestamp,
-});
-const TrustedPublisherList = object({ publishers: array(TrustedPublisher) });
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
-/**
- * Who published a release, and whether that changed between two releases. Pure: the analysis,
- * the CLI, the Action and the bot all ask the same question and must get the same answer.
- *
- * A change worth a warning is one an attacker who took over a name would cause: another
- * repository (by id, so a deleted and re-created repository of the same name counts), another
- * repository owner, another OIDC issuer, a token publish after trusted ones, or another token
- * owner. Moving from token publishing to trusted publishing is the path every plugin is asked to
- * take, so it is not flagged; nor is a renamed repository (same id) or a new workflow file in
- * the same repository.
- */
-
-
-const PUBLISHER_CHANGE_REASONS = ['another-issuer', 'another-repository', 'another-owner', 'token-after-trusted', 'another-token-owner'];
-/** null when nothing is known on either side, or the publisher is the same one. */
-function publisherChange(previous, next) {
-    if (!previous || !next)
-        return null;
-    const change = (reason) => ({ from: previous, to: next, reason });
-    if (previous.kind === 'trusted') {
-        if (next.kind === 'token')
-            return change('token-after-trusted');
-        if (next.issuer !== previous.issuer)
-            return change('another-issuer');
-        if (next.repository_id !== previous.repository_id)
-            return change('another-repository');
-        if (next.repository_owner_id !== previous.repository_owner_id)
-            return change('another-owner');
-        return null;
-    }
-    if (next.kind === 'trusted')
-        return null;
-    return next.owner === previous.owner ? null : change('another-token-owner');
-}
-/** `owner/repo/.github/workflows/release.yml@refs/tags/v1` -> `release.yml`. */
-function workflowFile(workflowRef) {
-    const path = workflowRef.split('@')[0] ?? workflowRef;
-    return path.slice(path.lastIndexOf('/') + 1);
-}
-function trustedText(p) {
-    const where = p.issuer === GITHUB_OIDC_ISSUER ? p.repository : `${p.repository} at ${p.issuer}`;
-    const env = p.environment ? `, environment ${p.environment}` : '';
-    return `${where} (repository id ${p.repository_id}), workflow ${workflowFile(p.workflow_ref)}${env}`;
-}
-/** One line: `trusted publisher acme/fapilog-loki (repository id 123), workflow release.yml` or `token of owner alice`. */
-function describePublisher(p) {
-    if (!p)
-        return 'unknown (published before the marketplace recorded publishers)';
-    if (p.kind === 'token')
-        return `token of owner ${p.owner}`;
-    return `trusted publisher ${trustedText(p)}`;
-}
-/** Full detail of one trusted publish (for `info`): the commit and ref the release was built from. */
-function describeTrustedBuild(p) {
-    return `${p.workflow_ref} at ${p.sha.slice(0, 12)} (${p.ref})`;
-}
-const REASON_TEXT = {
-    'another-issuer': 'signed by another OIDC issuer',
-    'another-repository': 'published from another repository',
-    'another-owner': 'the repository now has another owner',
-    'token-after-trusted': 'published with an API token after trusted publishes',
-    'another-token-owner': 'published with the token of another owner',
-};
-/** Why two publishers differ, in words: `published from another repository`. */
-function describeChangeReason(reason) {
-    return REASON_TEXT[reason];
-}
-/** One line for a warning, an annotation or a PR body: both publishers and why they differ. */
-function describePublisherChange(c) {
-    return `publisher changed (${REASON_TEXT[c.reason]}): was ${describePublisher(c.from)}, now ${describePublisher(c.to)}`;
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/publisher.js
-
-
-
-function between(since, target) {
-    const change = publisherChange(since.provenance, target.provenance);
-    return change ? { ...change, version: target.version, since: since.version } : null;
-}
-/** The release a report entry points the project to, if any (see the module comment). */
-function targetVersion(entry) {
-    if (entry.current === null)
-        return null;
-    if (isUpdatable(entry))
-        return entry.latestCompatible;
-    if (entry.latest !== null && versions_compareVersions(entry.latest, entry.current) > 0)
-        return entry.latest;
-    return null;
-}
-/** The publisher change between the entry's current release and its target, or null. */
-function entryPublisherChange(entry, releases) {
-    const target = targetVersion(entry);
-    if (target === null || entry.current === null)
-        return null;
-    const current = entry.current;
-    const from = releases.find((r) => versions_sameVersion(r.version, current));
-    const to = releases.find((r) => versions_sameVersion(r.version, target));
-    return from && to ? between(from, to) : null;
-}
-/** For `install`: the chosen release against the release just below it (none below: null). */
-function publisher_installPublisherChange(chosen, releases) {
-    let previous = null;
-    for (const r of releases) {
-        if (compareVersions(r.version, chosen.version) >= 0)
-            continue;
-        if (previous === null || compareVersions(r.version, previous.version) > 0)
-            previous = r;
-    }
-    return previous ? between(previous, chosen) : null;
-}
-/**
- * The warning line, plain text (front ends escape it for where they show it):
- * `fapilog-loki 1.4.0 -> 1.5.0: publisher changed (published from another repository): was ..., now ...`
- * for a move; `fapilog-loki 1.5.0 (after 1.4.0): ...` when `install` adds it.
- */
-function publisher_publisherWarning(pkg, change, mode = 'move') {
-    const which = mode === 'move' ? `${change.since} -> ${change.version}` : `${change.version} (after ${change.since})`;
-    return `${pkg} ${which}: ${describePublisherChange(change)}`;
-}
-/** A short sentence for a report note; the warning has both publishers in full. */
-function publisherNote(change) {
-    return `The publisher changed in ${change.version} (${describeChangeReason(change.reason)}).`;
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
-/**
- * Markdown for text we did not write (plugin names, notes, versions from a marketplace or a
- * manifest): summaries, PR titles and bodies show it as text, never as markup.
- */
-/** Table cells cannot hold pipes or newlines. */
-function cell(text) {
-    if (text === null || text === '')
-        return '—';
-    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/** Inline code: a backtick inside would end it, so it becomes a quote. */
-function code(text) {
-    return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
-}
-/** Plain running text: Markdown and HTML specials escaped, one line. */
-function markdown_text(s) {
-    return s.replace(/\r?\n/g, ' ').replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/summary.js
-
-
-
-
-const STATUS_LABEL = {
-    'up-to-date': '✅ up to date',
-    outdated: '⚠️ outdated',
-    'held-back': '⏸️ held back',
-    incompatible: '❌ incompatible',
-    yanked: '❌ yanked',
-    unknown: '❔ unknown',
-};
-const SOURCE_LABEL = {
-    override: 'set by an override',
-    locked: 'locked',
-    pinned: 'pinned',
-    range: 'highest release allowed by the range',
-    unconstrained: 'not constrained: the latest release',
-    unknown: 'not found in the project',
-};
-/** The fix command every hint prints unless a front end words its own (the one place to change it). */
-const DEFAULT_UPDATE_COMMAND = 'npx fapilog-plugins update';
-function fapilogLine(report, wording = {}) {
-    const f = report.fapilog;
-    const version = f.version ? `**${cell(f.version)}**` : '**unknown**';
-    const parts = [f.source === 'override' && wording.override ? wording.override : SOURCE_LABEL[f.source]];
-    if (f.specifier)
-        parts.push(code(f.specifier));
-    if (f.from)
-        parts.push(`in ${code(f.from)}`);
-    return `fapilog ${version} (${parts.join(', ')})`;
-}
-function countsLine(report) {
-    const n = report.plugins.length;
-    if (n === 0)
-        return 'No fapilog plugins found in the project.';
-    const order = ['up-to-date', 'outdated', 'held-back', 'incompatible', 'yanked', 'unknown'];
-    const parts = order
-        .filter((s) => (report.counts[s] ?? 0) > 0)
-        .map((s) => `${report.counts[s]} ${STATUS_LABEL[s].replace(/^\S+ /, '')}`);
-    return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
-}
-function pluginRow(p) {
-    const where = `${p.location.file}:${p.location.line}`;
-    return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${cell(where)}</sub> |`;
-}
-/** Plugins grouped by manifest, in the order the report lists manifests. */
-function byManifest(report) {
-    const groups = new Map();
-    for (const m of report.manifests)
-        groups.set(m, []);
-    for (const p of report.plugins) {
-        const list = groups.get(p.location.file) ?? [];
-        list.push(p);
-        groups.set(p.location.file, list);
-    }
-    return [...groups].filter(([, list]) => list.length > 0);
-}
-/** The table of one manifest's plugins (header included). */
-function manifestTable(plugins) {
-    return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map(pluginRow)];
-}
-/** "How to fix" lines: what `update` fixes, what needs another fapilog, what is held back. */
-function howToFix(report, wording = {}) {
-    const pick = (pred) => [...new Set(report.plugins.filter(pred).map((p) => p.package))];
-    const updatable = pick(isUpdatable);
-    const stuck = pick((p) => isStuck(p) && !updatable.includes(p.package));
-    const held = pick((p) => p.status === 'held-back');
-    const republished = pick((p) => p.publisherChange !== null);
-    if (updatable.length === 0 && stuck.length === 0 && held.length === 0)
-        return [];
-    const lines = ['### How to fix', ''];
-    if (updatable.length > 0) {
-        const command = wording.updateCommand ?? DEFAULT_UPDATE_COMMAND;
-        lines.push(`- Run ${code(`${command} ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`);
-    }
-    if (stuck.length > 0) {
-        lines.push(`- No compatible release of ${stuck.map(code).join(', ')}: change the fapilog version, or remove the plugin.`);
-    }
-    if (held.length > 0) {
-        lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
-    }
-    if (republished.length > 0) {
-        lines.push(`- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the warning above) before you update.`);
-    }
-    return lines;
-}
-function publisherWarnings(report) {
-    return new Set(report.plugins.flatMap((p) => (p.publisherChange ? [publisher_publisherWarning(p.package, p.publisherChange)] : [])));
-}
-/** A warning block with both publishers of every release whose publisher changed (none: no lines). */
-function publisherCallout(report) {
-    const changed = report.plugins.filter((p) => p.publisherChange !== null);
-    if (changed.length === 0)
-        return [];
-    const lines = ['> [!WARNING]', '> **Publisher changed:** check that each new publisher is one you trust before moving to its release.', '>'];
-    for (const w of publisherWarnings(report))
-        lines.push(`> - ${markdown_text(w)}`);
-    lines.push('');
-    return lines;
-}
-function renderSummary(report, opts) {
-    const lines = ['## fapilog plugins', ''];
-    lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
-    if (report.marketplace.stale) {
-        lines.push('> [!WARNING]', `> The marketplace could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`, '');
-    }
-    lines.push(countsLine(report), '');
-    if (opts.failed && opts.failureMessage)
-        lines.push(`**Failed:** ${opts.failureMessage}`, '');
-    lines.push(...publisherCallout(report));
-    for (const [manifest, plugins] of byManifest(report)) {
-        lines.push(`### ${code(manifest)}`, '');
-        lines.push(...manifestTable(plugins));
-        lines.push('');
-    }
-    // The callout above already shows the publisher warnings.
-    const shown = publisherWarnings(report);
-    const warnings = report.warnings.filter((w) => !shown.has(w));
-    if (warnings.length > 0) {
-        lines.push('<details><summary>Warnings</summary>', '');
-        for (const w of warnings)
-            lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
-        lines.push('', '</details>', '');
-    }
-    const fix = howToFix(report, opts.wording);
-    if (fix.length > 0)
-        lines.push(...fix, '');
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/annotations.js
-/**
- * Annotations (the Action's workflow commands, the bot's check run): one per plugin with a
- * problem (and one more when its publisher changed), on the manifest line that pins it.
- * Rendered from a Report; the file path is made relative to the workspace because GitHub
- * resolves annotation paths against the repository root, while the Report's are relative to the
- * checked directory.
- */
-
-
-
-
-const LEVEL = {
-    'up-to-date': null,
-    outdated: 'warning',
-    'held-back': 'warning',
-    incompatible: 'error',
-    yanked: 'error',
-    unknown: 'notice',
-};
-function title(p) {
-    const pinned = p.current ? `${p.package} ${p.current}` : p.package;
-    switch (p.status) {
-        case 'outdated':
-            return `${pinned} is outdated${p.latestCompatible ? `: ${p.latestCompatible} is available` : ''}`;
-        case 'held-back':
-            return `${p.package} is held back by fapilog${p.requiresFapilog ? ` (newer releases need fapilog ${p.requiresFapilog})` : ''}`;
-        case 'incompatible':
-            return `${pinned} is incompatible with your fapilog`;
-        case 'yanked':
-            return `${pinned} was yanked`;
-        default:
-            return `${p.package}: not found in the marketplace`;
-    }
-}
-function message(p, updateCommand) {
-    const fix = isUpdatable(p) ? ` Fix: ${updateCommand} ${p.package}` : '';
-    return `${p.note}${fix}`;
-}
-/** Turns `report.root`-relative manifest paths into workspace-relative posix paths. */
-function workspacePath(report, file, workspace) {
-    const abs = external_node_path_namespaceObject.resolve(report.root, file);
-    const rel = external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(workspace), abs);
-    return rel.split(external_node_path_namespaceObject.sep).join('/');
-}
-/**
- * One annotation per plugin with a problem, and a warning per changed publisher. `workspace` is
- * where annotation paths are relative to (the repository root); `updateCommand` is the fix a
- * front end suggests.
- */
-function renderAnnotations(report, workspace, updateCommand = DEFAULT_UPDATE_COMMAND) {
-    const out = [];
-    for (const p of report.plugins) {
-        const level = LEVEL[p.status];
-        if (level !== null)
-            out.push(at(report, p, workspace, { level, title: title(p), message: message(p, updateCommand) }));
-        // Its own annotation, so that it shows whatever the status's annotation says.
-        const change = p.publisherChange;
-        if (change) {
-            out.push(at(report, p, workspace, {
-                level: 'warning',
-                title: `${p.package} ${change.version}: the publisher changed`,
-                message: `${publisher_publisherWarning(p.package, change)}. Check that the new publisher is one you trust before moving to ${change.version}.`,
-            }));
-        }
-    }
-    return out;
-}
-/** An annotation on the requirement's own span. */
-function at(report, p, workspace, what) {
-    const loc = p.location;
-    const a = { ...what, file: workspacePath(report, loc.file, workspace), startLine: loc.line };
-    if (loc.endLine === loc.line) {
-        a.startColumn = loc.column;
-        // The Report's endColumn is exclusive; GitHub's is the last column highlighted.
-        a.endColumn = Math.max(loc.column, loc.endColumn - 1);
-    }
-    else {
-        a.endLine = loc.endLine;
-    }
-    return a;
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/cache.js
@@ -43463,6 +42916,223 @@ function names_packageName(name) {
     return PACKAGE_PREFIX + shortName(name);
 }
 
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return _isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/coerce.js
+
+
+function coerce_string(params) {
+    return core._coercedString(schemas.ZodString, params);
+}
+function coerce_number(params) {
+    return _coercedNumber(ZodNumber, params);
+}
+function coerce_boolean(params) {
+    return core._coercedBoolean(schemas.ZodBoolean, params);
+}
+function coerce_bigint(params) {
+    return core._coercedBigint(schemas.ZodBigInt, params);
+}
+function coerce_date(params) {
+    return core._coercedDate(schemas.ZodDate, params);
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js
+/**
+ * The marketplace API contract as zod schemas: the single source of the types that the
+ * client parses, the reference server emits, and openapi.yaml documents (a test keeps
+ * the three in step). Field names follow the design story in shared/seed so that the
+ * story's own Python client works unchanged.
+ */
+
+const PLUGIN_TYPES = ['sink', 'processor', 'enricher', 'redactor', 'filter'];
+const PluginType = schemas_enum(PLUGIN_TYPES);
+/** ISO 8601 with an explicit offset (`+00:00`), which Python's datetime.fromisoformat reads on every version. */
+const Timestamp = iso_datetime({ offset: true });
+const ReleaseFile = object({
+    filename: schemas_string().min(1),
+    sha256: schemas_string().regex(/^[0-9a-f]{64}$/, 'lowercase hex sha256'),
+    size: schemas_number().int().nonnegative(),
+    url: schemas_string().min(1),
+});
+/** GitHub's OIDC issuer, the default of every trusted publisher. */
+const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+const NumericId = schemas_string().regex(/^[1-9][0-9]{0,19}$/, 'a numeric id (digits, as GitHub sends it)');
+/** Shown in terminals, logs and summaries: control characters are refused at the source. */
+const Line = schemas_string().max(1000).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
+/**
+ * Who published a release, recorded by the marketplace at publish time. `trusted`: facts from a
+ * verified OIDC token (repository ids, not just names, so a re-created repository shows up as
+ * another publisher); `token`: the owner of the long-lived API token that was used.
+ */
+const TrustedProvenance = object({
+    kind: literal('trusted'),
+    issuer: Line,
+    repository: Line,
+    repository_id: NumericId,
+    repository_owner_id: NumericId,
+    /** `job_workflow_ref` (or `workflow_ref`): `owner/repo/.github/workflows/release.yml@refs/tags/v1.0.0`. */
+    workflow_ref: Line,
+    ref: Line,
+    sha: Line,
+    environment: Line.nullable(),
+});
+const TokenProvenance = object({ kind: literal('token'), owner: Line });
+const Provenance = discriminatedUnion('kind', [TrustedProvenance, TokenProvenance]);
+const Release = object({
+    name: schemas_string(),
+    package: schemas_string(),
+    version: schemas_string(),
+    fapilog_compatibility: schemas_string(),
+    requires_python: schemas_string().nullable(),
+    dependencies: array(schemas_string()),
+    yanked: schemas_boolean(),
+    yanked_reason: schemas_string().nullable(),
+    published_at: Timestamp,
+    readme: schemas_string(),
+    files: array(ReleaseFile),
+    /** null: published before the marketplace recorded publishers; absent from older servers. */
+    provenance: Provenance.nullable().optional(),
+});
+/** A plugin as the story's `MarketplacePlugin`, describing its newest non-yanked final release. */
+const Plugin = object({
+    name: schemas_string(),
+    package: schemas_string(),
+    version: schemas_string(),
+    description: schemas_string(),
+    author: schemas_string(),
+    plugin_type: PluginType,
+    downloads: schemas_number().int().nonnegative(),
+    rating: schemas_number().min(0).max(5),
+    rating_count: schemas_number().int().nonnegative(),
+    homepage: schemas_string().nullable(),
+    repository: schemas_string().nullable(),
+    license: schemas_string(),
+    fapilog_compatibility: schemas_string(),
+    dependencies: array(schemas_string()),
+    published_at: Timestamp,
+    checksum: schemas_string().nullable(),
+});
+const SORT_KEYS = ['downloads', 'rating', 'name', 'updated'];
+const SortKey = schemas_enum(SORT_KEYS);
+const MAX_PER_PAGE = 100;
+/** Query of `GET /plugins` and `GET /plugins/search`. */
+const ListQuery = object({
+    q: schemas_string().optional(),
+    type: PluginType.optional(),
+    author: schemas_string().optional(),
+    min_rating: coerce_number().min(0).max(5).optional(),
+    sort: SortKey.optional(),
+    page: coerce_number().int().min(1).default(1),
+    per_page: coerce_number().int().min(1).max(MAX_PER_PAGE).default(20),
+});
+const SearchResult = object({
+    plugins: array(Plugin),
+    total: schemas_number().int().nonnegative(),
+    page: schemas_number().int().min(1),
+    per_page: schemas_number().int().min(1),
+});
+const VersionsResponse = object({
+    versions: array(schemas_string()),
+    releases: array(Release),
+});
+const DownloadInfo = object({
+    url: schemas_string().min(1),
+    filename: schemas_string().min(1),
+    sha256: schemas_string().regex(/^[0-9a-f]{64}$/),
+});
+const BatchEntry = object({ plugin: Plugin, releases: array(Release) });
+/** Keys are the names exactly as requested; unknown names map to null. */
+const BatchResponse = object({ plugins: record(schemas_string(), BatchEntry.nullable()) });
+const FapilogVersions = object({ versions: array(schemas_string()) });
+const ErrorBody = object({ error: object({ code: schemas_string(), message: schemas_string() }) });
+/** The `metadata` part of a publish request (multipart), next to one part per file. */
+const PublishMetadata = object({
+    name: schemas_string().min(1),
+    version: schemas_string().min(1),
+    description: schemas_string().default(''),
+    author: schemas_string().default('Unknown'),
+    plugin_type: PluginType,
+    license: schemas_string().default('Unknown'),
+    homepage: schemas_string().nullable().default(null),
+    repository: schemas_string().nullable().default(null),
+    fapilog_compatibility: schemas_string().min(1),
+    requires_python: schemas_string().nullable().default(null),
+    dependencies: array(schemas_string()).default([]),
+    readme: schemas_string().default(''),
+    files: array(object({ filename: schemas_string().min(1), sha256: schemas_string().regex(/^[0-9a-f]{64}$/) })).min(1),
+});
+const PUBLISH_STATUSES = ['published', 'unchanged'];
+const PublishResponse = Release.extend({ status: schemas_enum(PUBLISH_STATUSES) });
+const YankRequest = object({ reason: schemas_string().min(1) });
+const RatingRequest = object({ stars: schemas_number().int().min(1).max(5) });
+const RatingResponse = object({
+    name: schemas_string(),
+    rating: schemas_number().min(0).max(5),
+    rating_count: schemas_number().int().nonnegative(),
+});
+/** PEP 691 JSON simple index, project page. */
+const SimpleProject = object({
+    meta: object({ 'api-version': schemas_string() }),
+    name: schemas_string(),
+    files: array(object({
+        filename: schemas_string(),
+        url: schemas_string(),
+        hashes: object({ sha256: schemas_string() }),
+        'requires-python': schemas_string().optional(),
+        yanked: union([schemas_boolean(), schemas_string()]).optional(),
+    })),
+});
+/** `GET /oidc/audience`: the `aud` an OIDC token must carry to be exchanged here. */
+const OidcAudience = object({ audience: schemas_string().min(1) });
+const OidcTokenRequest = object({ token: schemas_string().min(1).max(16_384) });
+/** A short-lived publish token, valid for `plugins` only, until `expires_at`. */
+const OidcTokenResponse = object({
+    token: schemas_string().min(1),
+    expires_at: Timestamp,
+    expires_in: schemas_number().int().positive(),
+    plugins: array(schemas_string()),
+    publisher: TrustedProvenance,
+});
+/** A trusted publisher as registered (`pending`: for a name nobody has published yet). */
+const TrustedPublisherRequest = object({
+    issuer: url({ protocol: /^https?$/ }).optional(),
+    repository: schemas_string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'OWNER/NAME'),
+    repository_id: union([schemas_number().int().positive().max(Number.MAX_SAFE_INTEGER), NumericId]).transform(String),
+    repository_owner_id: union([schemas_number().int().positive().max(Number.MAX_SAFE_INTEGER), NumericId]).transform(String),
+    workflow: schemas_string().regex(/^[A-Za-z0-9_.-]{1,200}\.ya?ml$/, 'a workflow file name in .github/workflows (release.yml)'),
+    environment: schemas_string().min(1).max(255).nullable().optional(),
+});
+const TrustedPublisher = object({
+    id: schemas_number().int().positive(),
+    package: schemas_string(),
+    owner: schemas_string(),
+    issuer: schemas_string(),
+    repository: schemas_string(),
+    repository_id: NumericId,
+    repository_owner_id: NumericId,
+    workflow: schemas_string(),
+    environment: schemas_string().nullable(),
+    pending: schemas_boolean(),
+    created_at: Timestamp,
+});
+const TrustedPublisherList = object({ publishers: array(TrustedPublisher) });
+
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
 
 
@@ -43849,6 +43519,211 @@ class errors_InstallRefused extends errors_CoreError {
         this.name = 'InstallRefused';
         this.reason = reason;
     }
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/versions.js
+/**
+ * The PEP 440 questions the analysis asks, on top of src/core/pep440/ (which follows
+ * Python's `packaging`, as pip does). These wrappers never throw on a malformed version or
+ * specifier coming from the marketplace or a manifest: a bad value simply matches nothing.
+ */
+
+function versions_isValidVersion(version) {
+    return pep440_isValid(version);
+}
+/** PEP 440 ordering; invalid versions sort first so that they never win a "newest" contest. */
+function versions_compareVersions(a, b) {
+    const va = pep440_isValid(a);
+    const vb = pep440_isValid(b);
+    if (!va || !vb)
+        return va === vb ? 0 : va ? 1 : -1;
+    return pep440_compare(a, b);
+}
+function versions_sameVersion(a, b) {
+    return pep440_isValid(a) && pep440_isValid(b) && pep440_compare(a, b) === 0;
+}
+/** Newest first, invalid versions dropped. */
+function sortDescending(versions) {
+    return [...versions].filter(pep440_isValid).sort((a, b) => pep440_compare(b, a));
+}
+/**
+ * Does any of the specifiers (a union: Poetry `||`) admit `version`? An empty specifier admits
+ * everything. `prereleases` undefined follows PEP 440 (only when the specifier names one);
+ * true lets a pre-release match any specifier, which is right for "does plugin X declare
+ * support for the fapilog rc the project already runs".
+ */
+function admits(specifiers, version, prereleases) {
+    const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
+    if (specs.length === 0)
+        return pep440_isValid(version) && (prereleases === true || !pep440_isPrerelease(version));
+    return pep440_satisfiesAny(version, specs.map((s) => s.trim()), prereleases === undefined ? {} : { prereleases });
+}
+function versions_isValidSpecifier(specifier) {
+    return validSpecifier(specifier);
+}
+/** The version an `==X` / `===X` specifier pins, or null (wildcards and ranges pin nothing). */
+function pinnedVersion(specifier) {
+    const m = /^\s*===?\s*([^\s,;*]+)\s*$/.exec(specifier);
+    if (!m?.[1])
+        return null;
+    return pep440_isValid(m[1]) ? m[1] : null;
+}
+/** Does a specifier itself name a pre-release (`>=2.0rc1`)? PEP 440 then lets pre-releases match. */
+function mentionsPrerelease(specifiers) {
+    const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
+    return specs.some((s) => (parseSpecifier(s) ?? []).some((c) => !c.wildcard && pep440_isPrerelease(c.version)));
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
+/**
+ * Who published a release, and whether that changed between two releases. Pure: the analysis,
+ * the CLI, the Action and the bot all ask the same question and must get the same answer.
+ *
+ * A change worth a warning is one an attacker who took over a name would cause: another
+ * repository (by id, so a deleted and re-created repository of the same name counts), another
+ * repository owner, another OIDC issuer, a token publish after trusted ones, or another token
+ * owner. Moving from token publishing to trusted publishing is the path every plugin is asked to
+ * take, so it is not flagged; nor is a renamed repository (same id) or a new workflow file in
+ * the same repository.
+ */
+
+
+const PUBLISHER_CHANGE_REASONS = ['another-issuer', 'another-repository', 'another-owner', 'token-after-trusted', 'another-token-owner'];
+/** null when nothing is known on either side, or the publisher is the same one. */
+function publisherChange(previous, next) {
+    if (!previous || !next)
+        return null;
+    const change = (reason) => ({ from: previous, to: next, reason });
+    if (previous.kind === 'trusted') {
+        if (next.kind === 'token')
+            return change('token-after-trusted');
+        if (next.issuer !== previous.issuer)
+            return change('another-issuer');
+        if (next.repository_id !== previous.repository_id)
+            return change('another-repository');
+        if (next.repository_owner_id !== previous.repository_owner_id)
+            return change('another-owner');
+        return null;
+    }
+    if (next.kind === 'trusted')
+        return null;
+    return next.owner === previous.owner ? null : change('another-token-owner');
+}
+/** `owner/repo/.github/workflows/release.yml@refs/tags/v1` -> `release.yml`. */
+function workflowFile(workflowRef) {
+    const path = workflowRef.split('@')[0] ?? workflowRef;
+    return path.slice(path.lastIndexOf('/') + 1);
+}
+function trustedText(p) {
+    const where = p.issuer === GITHUB_OIDC_ISSUER ? p.repository : `${p.repository} at ${p.issuer}`;
+    const env = p.environment ? `, environment ${p.environment}` : '';
+    return `${where} (repository id ${p.repository_id}), workflow ${workflowFile(p.workflow_ref)}${env}`;
+}
+/** One line: `trusted publisher acme/fapilog-loki (repository id 123), workflow release.yml` or `token of owner alice`. */
+function describePublisher(p) {
+    if (!p)
+        return 'unknown (published before the marketplace recorded publishers)';
+    if (p.kind === 'token')
+        return `token of owner ${p.owner}`;
+    return `trusted publisher ${trustedText(p)}`;
+}
+/** Full detail of one trusted publish (for `info`): the commit and ref the release was built from. */
+function describeTrustedBuild(p) {
+    return `${p.workflow_ref} at ${p.sha.slice(0, 12)} (${p.ref})`;
+}
+const REASON_TEXT = {
+    'another-issuer': 'signed by another OIDC issuer',
+    'another-repository': 'published from another repository',
+    'another-owner': 'the repository now has another owner',
+    'token-after-trusted': 'published with an API token after trusted publishes',
+    'another-token-owner': 'published with the token of another owner',
+};
+/** Why two publishers differ, in words: `published from another repository`. */
+function describeChangeReason(reason) {
+    return REASON_TEXT[reason];
+}
+/** One line for a warning, an annotation or a PR body: both publishers and why they differ. */
+function describePublisherChange(c) {
+    return `publisher changed (${REASON_TEXT[c.reason]}): was ${describePublisher(c.from)}, now ${describePublisher(c.to)}`;
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/updatable.js
+
+const UPDATABLE = ['outdated', 'incompatible', 'yanked'];
+function isUpdatable(entry) {
+    if (!UPDATABLE.includes(entry.status) || entry.latestCompatible === null)
+        return false;
+    return entry.current === null || !versions_sameVersion(entry.latestCompatible, entry.current);
+}
+/** Entries with a problem that `update` cannot fix: no compatible release to move to. */
+function isStuck(entry) {
+    return (entry.status === 'incompatible' || entry.status === 'yanked') && !isUpdatable(entry);
+}
+/**
+ * Why `update` leaves an entry alone (null when it would act on it). `needsAttention` says whether
+ * the entry has a problem update was expected to fix (reported even when no names were asked for).
+ */
+function updatable_notUpdatable(entry, fapilogVersion) {
+    if (isUpdatable(entry))
+        return null;
+    if (!UPDATABLE.includes(entry.status))
+        return { reason: `${entry.status}: ${entry.note}`, needsAttention: false };
+    if (entry.latestCompatible === null)
+        return { reason: `no release works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+    return { reason: `already on ${entry.latestCompatible}, the newest release that works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/publisher.js
+
+
+
+function between(since, target) {
+    const change = publisherChange(since.provenance, target.provenance);
+    return change ? { ...change, version: target.version, since: since.version } : null;
+}
+/** The release a report entry points the project to, if any (see the module comment). */
+function targetVersion(entry) {
+    if (entry.current === null)
+        return null;
+    if (isUpdatable(entry))
+        return entry.latestCompatible;
+    if (entry.latest !== null && versions_compareVersions(entry.latest, entry.current) > 0)
+        return entry.latest;
+    return null;
+}
+/** The publisher change between the entry's current release and its target, or null. */
+function entryPublisherChange(entry, releases) {
+    const target = targetVersion(entry);
+    if (target === null || entry.current === null)
+        return null;
+    const current = entry.current;
+    const from = releases.find((r) => versions_sameVersion(r.version, current));
+    const to = releases.find((r) => versions_sameVersion(r.version, target));
+    return from && to ? between(from, to) : null;
+}
+/** For `install`: the chosen release against the release just below it (none below: null). */
+function publisher_installPublisherChange(chosen, releases) {
+    let previous = null;
+    for (const r of releases) {
+        if (compareVersions(r.version, chosen.version) >= 0)
+            continue;
+        if (previous === null || compareVersions(r.version, previous.version) > 0)
+            previous = r;
+    }
+    return previous ? between(previous, chosen) : null;
+}
+/**
+ * The warning line, plain text (front ends escape it for where they show it):
+ * `fapilog-loki 1.4.0 -> 1.5.0: publisher changed (published from another repository): was ..., now ...`
+ * for a move; `fapilog-loki 1.5.0 (after 1.4.0): ...` when `install` adds it.
+ */
+function publisher_publisherWarning(pkg, change, mode = 'move') {
+    const which = mode === 'move' ? `${change.since} -> ${change.version}` : `${change.version} (after ${change.since})`;
+    return `${pkg} ${which}: ${describePublisherChange(change)}`;
+}
+/** A short sentence for a report note; the warning has both publishers in full. */
+function publisherNote(change) {
+    return `The publisher changed in ${change.version} (${describeChangeReason(change.reason)}).`;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/analysis/statuses.js
@@ -50268,7 +50143,14 @@ function verify_verifyManifestEdit(file, kind, beforeText, afterText, expect) {
     catch (err) {
         return `the edited text does not parse (${err.message})`;
     }
-    const changed = new Map((expect.changed ?? []).map((e) => [key(e), e]));
+    const changedAt = new Map();
+    const changed = new Map();
+    for (const e of expect.changed ?? []) {
+        if (e.at !== undefined)
+            changedAt.set(e.at, e);
+        else
+            changed.set(key(e), e);
+    }
     const added = expect.added ?? [];
     const wantCount = before.dependencies.length + added.length;
     if (after.dependencies.length !== wantCount) {
@@ -50298,7 +50180,7 @@ function verify_verifyManifestEdit(file, kind, beforeText, afterText, expect) {
         const d = remaining[i];
         if (d.name !== b.name || d.section !== b.section)
             return `${b.name} (${b.section}) is no longer where it was after the edit`;
-        const e = changed.get(key(b));
+        const e = changedAt.get(b.location.start) ?? changed.get(key(b));
         if (!e) {
             if (!same(b, d))
                 return `${b.name} (${b.section}) changed, but it was not to be edited`;
@@ -50325,7 +50207,8 @@ function verify_verifyManifestEdit(file, kind, beforeText, afterText, expect) {
  * Guards the edit code itself (a wrong offset shows up here, not in a user's file).
  */
 function verify_outsideSpansUnchanged(before, after, spans) {
-    const sorted = [...spans].sort((a, b) => a.start - b.start);
+    // Ordered as applyEdits orders them: an insertion at an offset comes before a replacement there.
+    const sorted = [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
     let pos = 0;
     let at = 0;
     for (const s of sorted) {
@@ -50450,7 +50333,9 @@ function planEdits(scan, requests) {
         }
         const edits = plan.edit ? [plan.edit] : [];
         let hashes;
-        if (dep.hashes.length > 0) {
+        // Any --hash option counts, sha512 or unreadable ones too: left beside a new version they
+        // would make `pip install --require-hashes` fail; they are all replaced with sha256 values.
+        if (dep.hashSpan !== null) {
             const sha = req.sha256 ?? [];
             if (sha.length === 0) {
                 skipped.push({ ...at, reason: `the marketplace lists no files (sha256) for ${pkg} ${req.target}, so its --hash lines cannot be replaced` });
@@ -50474,8 +50359,9 @@ function planEdits(scan, requests) {
         fileWork.edits.push(...edits);
         // Re-read on its own, an included requirements file has the section `requirements`.
         const section = fileWork.kind === 'requirements' ? 'requirements' : dep.section;
+        // `at` tells this entry from another of the same name in the section (split by markers).
         if (edits.length > 0)
-            fileWork.expect.push({ name: dep.name, section, rawSpecifier: plan.to, hashes });
+            fileWork.expect.push({ name: dep.name, section, rawSpecifier: plan.to, hashes, at: dep.location.start });
         work.set(dep.location.file, fileWork);
         planned.push({
             ...at,
@@ -50665,7 +50551,14 @@ function choose_release_chooseRelease(request, entry, scan, fapilogVersions, fap
     }
     const conflicts = dependencyConflicts(release, scan);
     if (conflicts.length > 0) {
-        throw new InstallRefused('conflict', `${pkg} ${release.version} conflicts with the project's pins: ${conflicts.join('; ')}`);
+        // As for fapilog incompatibility: name the release that would work, newest first.
+        const fits = finals
+            .filter((r) => isCompatible(r, fv) && dependencyConflicts(r, scan).length === 0)
+            .sort((a, b) => compareVersions(b.version, a.version))[0];
+        const instead = fits
+            ? `; ${fits.version} is the newest release that does not conflict (install ${pkg}==${fits.version})`
+            : '; no compatible release of it avoids the conflict';
+        throw new InstallRefused('conflict', `${pkg} ${release.version} conflicts with the project's pins: ${conflicts.join('; ')}${instead}`);
     }
     return { release, fapilog, warnings };
 }
@@ -51455,6 +51348,8 @@ function decide(report, failOn) {
 
 
 
+
+
 const COMMANDS = ['check', 'publish'];
 /** `core.getBooleanInput` accepts exactly the YAML 1.2 core-schema booleans. */
 const TRUE = ['true', 'True', 'TRUE'];
@@ -51488,7 +51383,7 @@ const pep440Version = optionalString.pipe(schemas_string()
 /** What action.yml and the docs say about each input. Order is the order of the docs table. */
 const INPUT_DOCS = {
     command: { description: 'What to run: `check` (report on the plugins a project pins) or `publish` (upload built plugin files).', default: 'check' },
-    path: { description: 'Project directory to check, relative to the workspace.', default: '.' },
+    path: { description: 'Project directory, relative to the workspace; it must stay inside the workspace.', default: '.' },
     'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`, then the public marketplace.`, default: '' },
     token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`, default: '' },
     'fapilog-version': { description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.', default: '' },
@@ -51498,7 +51393,7 @@ const INPUT_DOCS = {
     'packages-dir': { description: '`publish`: directory with the built wheel and sdist, relative to `path`.', default: 'dist' },
     'dry-run': { description: '`publish`: validate and show what would be uploaded, without uploading.', default: 'false' },
     strict: { description: '`publish`: treat validation warnings as errors.', default: 'false' },
-    build: { description: '`publish`: build the wheel and sdist (`python -m build`) before publishing.', default: 'false' },
+    build: { description: '`publish`: build the wheel and sdist (`python -m build`, with `python3` when there is no `python` on PATH) before publishing.', default: 'false' },
 };
 const INPUT_NAMES = Object.keys(INPUT_DOCS);
 const ActionInputs = object({
@@ -51522,7 +51417,7 @@ const OUTPUT_DOCS = {
     'has-problems': '`true` when any plugin is outdated, held back, incompatible or yanked.',
     version: '`publish`: the version published (or that would be).',
     status: '`publish`: `published`, `unchanged`, `dry-run` or `failed`.',
-    url: '`publish`: the marketplace page of the release.',
+    url: '`publish`: the API URL of the release (`<marketplace-url>/plugins/<name>/versions/<version>`, its JSON record), when it was published or already was (`published`, `unchanged`); empty otherwise.',
 };
 class InputError extends Error {
     input;
@@ -51531,6 +51426,31 @@ class InputError extends Error {
         this.name = 'InputError';
         this.input = input;
     }
+}
+/**
+ * A path input resolved against the workspace, which it must stay inside: the Action reads and
+ * annotates the repository it was given, not the runner's other files (`path: ../..`, `/etc`).
+ * Symlinks count by where they lead.
+ */
+function insideWorkspace(workspace, given, input, base = workspace) {
+    const root = external_node_path_namespaceObject.resolve(workspace);
+    const target = external_node_path_namespaceObject.resolve(base, given);
+    const real = (p) => {
+        try {
+            return external_node_fs_namespaceObject.realpathSync(p);
+        }
+        catch {
+            return p;
+        }
+    };
+    const within = (dir, p) => {
+        const rel = external_node_path_namespaceObject.relative(dir, p);
+        return rel === '' || (!rel.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(rel));
+    };
+    if (!within(root, target) || !within(real(root), real(target))) {
+        throw new InputError(input, `${given} is outside the workspace (${root}); give a path inside the repository`);
+    }
+    return target;
 }
 /** `raw` maps each input name to its string value ('' or missing when not given). */
 function parseInputs(raw) {
@@ -51555,6 +51475,258 @@ function outputsTable() {
     return ['| Output | Description |', '| --- | --- |', ...rows].join('\n');
 }
 
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/npx.js
+/**
+ * The fix command every hint prints, worded for someone who has never cloned this repository: an
+ * `npx` command pinned to this release, so that it runs the same code that gave the advice
+ * (`npx fapilog-plugins@0.1.0 update fapilog-otel`).
+ *
+ * The version is package.json's, by way of TOOL_VERSION (test/core/version.test.ts keeps the two
+ * equal): the same constant in a checkout, in the npm package and in the Action's ncc bundle. A
+ * JSON import of package.json would work in the first two too, but it puts a copy of package.json
+ * into the bundle's build and our own package into dist/licenses.txt.
+ */
+
+/** `fapilog-plugins@0.1.0`: what `npx` is told to fetch and run. */
+const NPX_PACKAGE = `${TOOL_NAME}@${TOOL_VERSION}`;
+/** Characters a POSIX shell takes literally, so that a word made of them needs no quotes. */
+const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/** One shell word: as it is when plain, else single-quoted (a `'` inside becomes `'\''`). */
+function shellWord(arg) {
+    return PLAIN_WORD.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+/** `npx fapilog-plugins@VERSION ...args`, each argument quoted for a POSIX shell where needed. */
+function npxCommand(...args) {
+    return ['npx', NPX_PACKAGE, ...args.map(shellWord)].join(' ');
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/summary.js
+
+
+
+
+
+const STATUS_LABEL = {
+    'up-to-date': '✅ up to date',
+    outdated: '⚠️ outdated',
+    'held-back': '⏸️ held back',
+    incompatible: '❌ incompatible',
+    yanked: '❌ yanked',
+    unknown: '❔ unknown',
+};
+const SOURCE_LABEL = {
+    override: 'set by an override',
+    locked: 'locked',
+    pinned: 'pinned',
+    range: 'highest release allowed by the range',
+    unconstrained: 'not constrained: the latest release',
+    unknown: 'not found in the project',
+};
+/**
+ * The fix command every hint prints unless a front end words its own (the one place to change
+ * it): a versioned `npx` command, which works for someone who has never cloned this repository.
+ */
+const DEFAULT_UPDATE_COMMAND = npxCommand('update');
+function fapilogLine(report, wording = {}) {
+    const f = report.fapilog;
+    const version = f.version ? `**${cell(f.version)}**` : '**unknown**';
+    const parts = [f.source === 'override' && wording.override ? wording.override : SOURCE_LABEL[f.source]];
+    if (f.specifier)
+        parts.push(code(f.specifier));
+    if (f.from)
+        parts.push(`in ${code(f.from)}`);
+    return `fapilog ${version} (${parts.join(', ')})`;
+}
+function countsLine(report) {
+    const n = report.plugins.length;
+    if (n === 0)
+        return 'No fapilog plugins found in the project.';
+    const order = ['up-to-date', 'outdated', 'held-back', 'incompatible', 'yanked', 'unknown'];
+    const parts = order
+        .filter((s) => (report.counts[s] ?? 0) > 0)
+        .map((s) => `${report.counts[s]} ${STATUS_LABEL[s].replace(/^\S+ /, '')}`);
+    return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
+}
+function pluginRow(p) {
+    const where = `${p.location.file}:${p.location.line}`;
+    return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${cell(where)}</sub> |`;
+}
+/** Plugins grouped by manifest, in the order the report lists manifests. */
+function byManifest(report) {
+    const groups = new Map();
+    for (const m of report.manifests)
+        groups.set(m, []);
+    for (const p of report.plugins) {
+        const list = groups.get(p.location.file) ?? [];
+        list.push(p);
+        groups.set(p.location.file, list);
+    }
+    return [...groups].filter(([, list]) => list.length > 0);
+}
+/** The table of one manifest's plugins (header included). */
+function manifestTable(plugins) {
+    return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map(pluginRow)];
+}
+/** "How to fix" lines: what `update` fixes, what needs another fapilog, what is held back. */
+function howToFix(report, wording = {}) {
+    const pick = (pred) => [...new Set(report.plugins.filter(pred).map((p) => p.package))];
+    const updatable = pick(isUpdatable);
+    const stuck = pick((p) => isStuck(p) && !updatable.includes(p.package));
+    const held = pick((p) => p.status === 'held-back');
+    const republished = pick((p) => p.publisherChange !== null);
+    if (updatable.length === 0 && stuck.length === 0 && held.length === 0)
+        return [];
+    const lines = ['### How to fix', ''];
+    if (updatable.length > 0) {
+        const command = wording.updateCommand ?? DEFAULT_UPDATE_COMMAND;
+        lines.push(`- Run ${code(`${command} ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`);
+    }
+    if (stuck.length > 0) {
+        lines.push(`- No compatible release of ${stuck.map(code).join(', ')}: change the fapilog version, or remove the plugin.`);
+    }
+    if (held.length > 0) {
+        lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
+    }
+    if (republished.length > 0) {
+        lines.push(`- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the warning above) before you update.`);
+    }
+    return lines;
+}
+function publisherWarnings(report) {
+    return new Set(report.plugins.flatMap((p) => (p.publisherChange ? [publisher_publisherWarning(p.package, p.publisherChange)] : [])));
+}
+/** A warning block with both publishers of every release whose publisher changed (none: no lines). */
+function publisherCallout(report) {
+    const changed = report.plugins.filter((p) => p.publisherChange !== null);
+    if (changed.length === 0)
+        return [];
+    const lines = ['> [!WARNING]', '> **Publisher changed:** check that each new publisher is one you trust before moving to its release.', '>'];
+    for (const w of publisherWarnings(report))
+        lines.push(`> - ${markdown_text(w)}`);
+    lines.push('');
+    return lines;
+}
+function renderSummary(report, opts) {
+    const lines = ['## fapilog plugins', ''];
+    lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
+    if (report.marketplace.stale) {
+        lines.push('> [!WARNING]', `> The marketplace could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`, '');
+    }
+    lines.push(countsLine(report), '');
+    if (opts.failed && opts.failureMessage)
+        lines.push(`**Failed:** ${markdown_text(opts.failureMessage)}`, '');
+    lines.push(...publisherCallout(report));
+    for (const [manifest, plugins] of byManifest(report)) {
+        lines.push(`### ${code(manifest)}`, '');
+        lines.push(...manifestTable(plugins));
+        lines.push('');
+    }
+    // The callout above already shows the publisher warnings.
+    const shown = publisherWarnings(report);
+    const warnings = report.warnings.filter((w) => !shown.has(w));
+    if (warnings.length > 0) {
+        lines.push('<details><summary>Warnings</summary>', '');
+        for (const w of warnings)
+            lines.push(`- ${markdown_text(w)}`);
+        lines.push('', '</details>', '');
+    }
+    const fix = howToFix(report, opts.wording);
+    if (fix.length > 0)
+        lines.push(...fix, '');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/render/annotations.js
+/**
+ * Annotations (the Action's workflow commands, the bot's check run): one per plugin with a
+ * problem (and one more when its publisher changed), on the manifest line that pins it.
+ * Rendered from a Report; the file path is made relative to the workspace because GitHub
+ * resolves annotation paths against the repository root, while the Report's are relative to the
+ * checked directory.
+ */
+
+
+
+
+
+const LEVEL = {
+    'up-to-date': null,
+    outdated: 'warning',
+    'held-back': 'warning',
+    incompatible: 'error',
+    yanked: 'error',
+    unknown: 'notice',
+};
+function title(p) {
+    const pinned = p.current ? `${p.package} ${p.current}` : p.package;
+    switch (p.status) {
+        case 'outdated':
+            return `${pinned} is outdated${p.latestCompatible ? `: ${p.latestCompatible} is available` : ''}`;
+        case 'held-back':
+            return `${p.package} is held back by fapilog${p.requiresFapilog ? ` (newer releases need fapilog ${p.requiresFapilog})` : ''}`;
+        case 'incompatible':
+            return `${pinned} is incompatible with your fapilog`;
+        case 'yanked':
+            return `${pinned} was yanked`;
+        default:
+            return `${p.package}: not found in the marketplace`;
+    }
+}
+function message(p, updateCommand) {
+    const fix = isUpdatable(p) ? ` Fix: ${updateCommand} ${p.package}` : '';
+    return `${p.note}${fix}`;
+}
+/** Turns `report.root`-relative manifest paths into workspace-relative posix paths. */
+function workspacePath(report, file, workspace) {
+    const abs = external_node_path_namespaceObject.resolve(report.root, file);
+    const rel = external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(workspace), abs);
+    return rel.split(external_node_path_namespaceObject.sep).join('/');
+}
+/**
+ * One annotation per plugin with a problem, and a warning per changed publisher. `workspace` is
+ * where annotation paths are relative to (the repository root); `updateCommand` is the fix a
+ * front end suggests.
+ */
+function renderAnnotations(report, workspace, updateCommand = DEFAULT_UPDATE_COMMAND) {
+    const out = [];
+    for (const p of report.plugins) {
+        const level = LEVEL[p.status];
+        if (level !== null)
+            out.push(at(report, p, workspace, { level, title: title(p), message: message(p, updateCommand) }));
+        // Its own annotation, so that it shows whatever the status's annotation says.
+        const change = p.publisherChange;
+        if (change) {
+            out.push(at(report, p, workspace, {
+                level: 'warning',
+                title: `${p.package} ${change.version}: the publisher changed`,
+                message: `${publisher_publisherWarning(p.package, change)}. Check that the new publisher is one you trust before moving to ${change.version}.`,
+            }));
+        }
+    }
+    return out;
+}
+/** An annotation on the requirement's own span. */
+function at(report, p, workspace, what) {
+    const loc = p.location;
+    // One line each, controls visible: titles and messages hold manifest and marketplace text.
+    const a = {
+        level: what.level,
+        title: singleLine(what.title),
+        message: singleLine(what.message),
+        file: workspacePath(report, loc.file, workspace),
+        startLine: loc.line,
+    };
+    if (loc.endLine === loc.line) {
+        a.startColumn = loc.column;
+        // The Report's endColumn is exclusive; GitHub's is the last column highlighted.
+        a.endColumn = Math.max(loc.column, loc.endColumn - 1);
+    }
+    else {
+        a.endLine = loc.endLine;
+    }
+    return a;
+}
+
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/outcome.js
 /**
  * What a finished Report means for the step: the fail-on policy, the outputs, and the rendered
@@ -51576,12 +51748,38 @@ function reportOutputs(report) {
         'has-problems': String(PROBLEM_STATUSES.some((s) => count(s) > 0)),
     };
 }
+/** The warning the analysis adds for a stale cache: the Action says it once, its own way. */
+const STALE_WARNING = 'the marketplace could not be reached; some results come from a stale cached copy';
+/**
+ * The report as the Action shows it in the log and the summary: file paths relative to the
+ * workspace (`app/requirements.txt`), as the annotations must have them, so the three agree;
+ * and without the stale-cache warning, which the runner's one warning and the summary's
+ * banner already give. The `report` output keeps the project-relative paths of the contract.
+ */
+function forWorkspace(report, workspace) {
+    const file = (f) => workspacePath(report, f, workspace);
+    const fileLine = (s) => {
+        if (s === null)
+            return s;
+        const m = /^(.*?)(:\d+)?$/.exec(s);
+        // `from` may name no file (`--fapilog-version`): only what exists under the root is rewritten.
+        return m?.[1] && (report.manifests.includes(m[1]) || report.lockfiles.includes(m[1])) ? `${file(m[1])}${m[2] ?? ''}` : s;
+    };
+    return {
+        ...report,
+        fapilog: { ...report.fapilog, from: fileLine(report.fapilog.from) },
+        manifests: report.manifests.map(file),
+        lockfiles: report.lockfiles.map(file),
+        plugins: report.plugins.map((p) => ({ ...p, location: { ...p.location, file: file(p.location.file) } })),
+        warnings: report.marketplace.stale ? report.warnings.filter((w) => w !== STALE_WARNING) : report.warnings,
+    };
+}
 /** Everything the runner shows for a finished report; pure, so tests feed it hand-built reports. */
 function renderCheck(report, config) {
     const { failed, failureMessage } = decide(report, config.failOn);
     return {
         outputs: reportOutputs(report),
-        summaryMarkdown: renderSummary(report, { failed, failureMessage, cacheDir: config.settings.cacheDir, wording: ACTION_WORDING }),
+        summaryMarkdown: renderSummary(forWorkspace(report, config.workspace), { failed, failureMessage, cacheDir: config.settings.cacheDir, wording: ACTION_WORDING }),
         annotations: renderAnnotations(report, config.workspace),
         failed,
         failureMessage,
@@ -51594,7 +51792,6 @@ function renderCheck(report, config) {
  * Report into outputs, a summary, annotations and a pass/fail decision. The runner only carries
  * these to GitHub, so everything here is testable as plain functions.
  */
-
 
 
 
@@ -51628,7 +51825,7 @@ class ActionError extends Error {
     }
 }
 async function projectRoot(config) {
-    const root = external_node_path_namespaceObject.resolve(config.workspace, config.path);
+    const root = insideWorkspace(config.workspace, config.path, 'path');
     const info = await (0,promises_namespaceObject.stat)(root).catch(() => null);
     if (!info?.isDirectory())
         throw new InputError('path', `${config.path} is not a directory in the workspace`);
@@ -51655,6 +51852,36 @@ async function checkMain(config, deps) {
         throw err;
     }
     return { report, ...renderCheck(report, config) };
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/log.js
+/**
+ * The Action's log is read by the runner: a line that starts with `::` (after leading blanks) is
+ * a workflow command (`::error file=...::`, `::add-mask::`, `::stop-commands::`), and the older
+ * `##[command]` form is matched anywhere in a line. Text from a manifest, a marketplace answer or
+ * an upload therefore never reaches stdout as is:
+ *
+ * - in a command's message or properties, @actions/core's own escaping (toCommandValue,
+ *   escapeData, escapeProperty) applies; `commandData` / `commandProperty` are the same rules
+ *   for anything we issue ourselves;
+ * - in a plain log line (core.info), `logLine` keeps the line one line (`%0A`, `%0D`: the
+ *   runner's own spelling), makes other controls visible (ANSI escapes would recolour or hide
+ *   the log), and breaks a leading `::` and any `##[` so the runner sees no command.
+ */
+
+/** A workflow command's data: what @actions/core's escapeData does. */
+function commandData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A workflow command's property value: escapeProperty (`:` and `,` end a property). */
+function commandProperty(s) {
+    return commandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** One plain log line that embeds untrusted text, made inert for the runner. */
+function logLine(s) {
+    const oneLine = commandData(s).replace(/\t/g, ' ').replace(CONTROL_CHARS, visibleControl);
+    // `%3A:` reads as "::" escaped, in the runner's own spelling; `#%23[` likewise for `##[`.
+    return oneLine.replace(/^(\s*):(?=:)/, '$1%3A').replace(/##\[/g, '#%23[');
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/execute.js
@@ -55330,8 +55557,16 @@ function primaryMetadata(facts) {
 function releaseName(facts) {
     return primaryMetadata(facts)?.name ?? facts.project?.project.name ?? null;
 }
+/**
+ * The version being released: the project's when a built file carries it (files of an older
+ * build left next to it are stale, not the release), else the wheel's or sdist's.
+ */
 function releaseVersion(facts) {
-    return primaryMetadata(facts)?.version ?? facts.project?.version ?? null;
+    const own = facts.project?.version ?? null;
+    const built = [...facts.wheels, ...facts.sdists].map((a) => a.metadata.version);
+    if (own !== null && pep440_isValid(own) && built.some((v) => pep440_isValid(v) && pep440_compare(v, own) === 0))
+        return own;
+    return primaryMetadata(facts)?.version ?? own;
 }
 /** The tag's version: `v1.2.0`, `V1.2.0` and `1.2.0` all name 1.2.0; `refs/tags/` is stripped. */
 function tagVersion(tag) {
@@ -55453,10 +55688,19 @@ function validate_validate(facts) {
     for (const v of invalid)
         out.push(finding('version-invalid', `${v.where}: "${v.version}" is not a PEP 440 version`));
     const valid = versions.filter((v) => pep440_isValid(v.version));
-    if (new Set(valid.map((v) => normalize(v.version))).size > 1) {
-        out.push(finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.version}`).join(', ')}`));
+    // Files of several versions: judging the tag or the marketplace by one of them would report
+    // false mismatches, so only this is said. Usually an old build left in dist/ (python -m build adds, never removes).
+    const mixed = new Set(valid.map((v) => normalize(v.version))).size > 1;
+    if (mixed) {
+        const own = project?.version != null && pep440_isValid(project.version) ? project.version : null;
+        const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
+        const stale = own === null ? [] : built.filter((v) => pep440_compare(v.version, own) !== 0);
+        // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
+        out.push(stale.length > 0 && stale.length < built.length && own !== null
+            ? finding('version-mismatch', `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.version})`).join(', ')}; the project's version is ${own}`, 'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.')
+            : finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.version}`).join(', ')}`));
     }
-    if (facts.tag !== null && version !== null && pep440_isValid(version)) {
+    if (!mixed && facts.tag !== null && version !== null && pep440_isValid(version)) {
         const wanted = tagVersion(facts.tag);
         if (!pep440_isValid(wanted) || pep440_compare(wanted, version) !== 0) {
             const fix = pep440_isValid(wanted)
@@ -55536,7 +55780,7 @@ function validate_validate(facts) {
     if (market?.unreachable) {
         out.push(finding('marketplace-unreachable', market.unreachable));
     }
-    else if (market && version !== null && pep440_isValid(version)) {
+    else if (market && !mixed && version !== null && pep440_isValid(version)) {
         const same = findRelease(market.releases, version);
         if (same && !publishedIdentically(same, facts.files)) {
             const theirs = same.files.map((f) => `${f.filename} ${f.sha256.slice(0, 12)}`).join(', ') || 'no files';
@@ -56113,7 +56357,7 @@ function tokenClaims(oidcToken) {
         return null;
     }
 }
-const shellWord = (s) => (/^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const trusted_shellWord = (s) => (/^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 /** The `admin publisher add` command that registers exactly this job as `pkg`'s trusted publisher. */
 function registrationCommand(pkg, claims) {
     const ref = claims.job_workflow_ref ?? claims.workflow_ref;
@@ -56121,16 +56365,16 @@ function registrationCommand(pkg, claims) {
         return null;
     const args = [
         'fapilog-plugins admin publisher add',
-        shellWord(pkg),
-        `--repository ${shellWord(claims.repository)}`,
-        `--repository-id ${shellWord(claims.repository_id)}`,
-        `--owner-id ${shellWord(claims.repository_owner_id)}`,
-        `--workflow ${shellWord(workflowFile(ref))}`,
+        trusted_shellWord(pkg),
+        `--repository ${trusted_shellWord(claims.repository)}`,
+        `--repository-id ${trusted_shellWord(claims.repository_id)}`,
+        `--owner-id ${trusted_shellWord(claims.repository_owner_id)}`,
+        `--workflow ${trusted_shellWord(workflowFile(ref))}`,
     ];
     if (claims.environment)
-        args.push(`--environment ${shellWord(claims.environment)}`);
+        args.push(`--environment ${trusted_shellWord(claims.environment)}`);
     if (claims.iss && claims.iss.replace(/\/+$/, '') !== GITHUB_OIDC_ISSUER)
-        args.push(`--issuer ${shellWord(claims.iss)}`);
+        args.push(`--issuer ${trusted_shellWord(claims.iss)}`);
     return args.join(' ');
 }
 
@@ -56142,6 +56386,7 @@ function registrationCommand(pkg, claims) {
  * passes core.getIDToken and core.setSecret. When the exchange fails, the summary section shows
  * what the token claimed, the marketplace's reason, and the registration that would let it pass.
  */
+
 
 
 
@@ -56169,13 +56414,9 @@ function oidcEnvironment(env) {
     }
     return { available, forkPullRequest };
 }
-function oidc_cell(text) {
-    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
-}
-/** Inside a table cell: backticks cannot close the span, pipes cannot split the row. */
-function oidc_code(text) {
-    return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
-}
+// Claims and the refusal come from the token and the marketplace: escaped (markdown.ts).
+const oidc_cell = cell;
+const oidc_code = codeCell;
 function renderTrustedFailure(args) {
     const { pkg, claims, reason, audience } = args;
     const out = ['### Trusted publishing', ''];
@@ -56261,8 +56502,37 @@ function forkMessage(fork) {
 
 
 
+
+
+
 /** How the runner got the token, for 401/403 messages (the value itself never appears). */
 const CREDENTIAL = `token given to the action (\`token\` input or ${ENV.token})`;
+/** The executable `cmd` names on PATH, or null (what a shell would run). */
+function findOnPath(cmd, env = process.env) {
+    for (const dir of (env['PATH'] ?? '').split(external_node_path_namespaceObject.delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_namespaceObject.join(dir, cmd);
+        try {
+            if (!(0,external_node_fs_namespaceObject.statSync)(candidate).isFile())
+                continue;
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return null;
+}
+/** `python`, else `python3` (Debian and macOS runners without setup-python have only that), else null. */
+function pythonCommand(which) {
+    if (which('python'))
+        return 'python';
+    if (which('python3'))
+        return 'python3';
+    return null;
+}
 function tagFromRef(ref) {
     return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
@@ -56292,18 +56562,21 @@ async function publishMain(config, deps) {
     if (config.build && (await isEmpty(config.packagesDir))) {
         if (!deps.exec)
             return failed('build: true needs a command runner, and none was given', null);
+        const python = pythonCommand(deps.which ?? ((cmd) => findOnPath(cmd)));
+        if (!python)
+            return failed('build: true needs Python, and neither `python` nor `python3` is on PATH (add actions/setup-python before this step)', null);
         const args = ['-m', 'build', '--outdir', config.packagesDir, config.projectDir];
-        log(`building: python ${args.join(' ')}`);
+        log(`building: ${python} ${args.join(' ')}`);
         let code;
         try {
-            code = await deps.exec('python', args, { cwd: config.projectDir });
+            code = await deps.exec(python, args, { cwd: config.projectDir });
         }
         catch (err) {
             // @actions/exec rejects on a non-zero exit (and when python cannot be started).
-            return failed(`python -m build failed: ${err.message.split('\n')[0]}; is \`build\` installed (pip install build)?`, null);
+            return failed(`${python} -m build failed: ${err.message.split('\n')[0]}; is \`build\` installed (pip install build)?`, null);
         }
         if (code !== 0)
-            return failed(`python -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
+            return failed(`${python} -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
     }
     const client = new MarketplaceClient(config.settings, { warn: (m) => log(`warning: ${m}`) });
     const plan = await preparePublish({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
@@ -56389,19 +56662,17 @@ const STATUS_LINE = {
     'dry-run': '🧪 dry run (nothing uploaded)',
     failed: '❌ failed',
 };
-function publish_cell(text) {
-    return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-function publish_code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
-}
+// Names, messages and findings come from the project and the marketplace: escaped (markdown.ts).
+const publish_cell = cell;
+const publish_code = code;
 /** The job summary; also what test/e2e pastes into the closing note. */
 function renderPublishSummary(args) {
     const { plan, status, url, message, strict } = args;
     const out = [];
     const title = plan?.package ? `${plan.package} ${plan.version ?? ''}`.trim() : 'plugin';
-    out.push(`## fapilog plugins publish: ${title}`, '');
-    out.push(`**Status:** ${STATUS_LINE[status]}${url ? ` — [release](${url})` : ''}`, '');
+    out.push(`## fapilog plugins publish: ${markdown_text(title)}`, '');
+    const link = url ? linkUrl(url) : null;
+    out.push(`**Status:** ${STATUS_LINE[status]}${link ? ` — [release](${link})` : url ? ` — ${publish_code(url)}` : ''}`, '');
     out.push(publish_cell(message), '');
     if (args.publisher)
         out.push(`**Publisher:** ${publish_cell(args.publisher)}`, '');
@@ -56409,7 +56680,7 @@ function renderPublishSummary(args) {
         out.push(args.extra.trimEnd(), '');
     if (plan) {
         const facts = [
-            plan.pluginType ? `**Type:** ${plan.pluginType}` : null,
+            plan.pluginType ? `**Type:** ${publish_cell(plan.pluginType)}` : null,
             plan.tag ? `**Tag:** ${publish_code(plan.tag)}` : null,
             plan.metadata ? `**fapilog:** ${publish_code(plan.metadata.fapilog_compatibility)}` : null,
         ].filter((f) => f !== null);
@@ -56422,7 +56693,7 @@ function renderPublishSummary(args) {
         else {
             out.push('| File | Size | sha256 |', '|---|---:|---|');
             for (const f of plan.files)
-                out.push(`| ${publish_code(f.filename)} | ${formatSize(f.size)} (${f.size} bytes) | ${publish_code(f.sha256)} |`);
+                out.push(`| ${codeCell(f.filename)} | ${formatSize(f.size)} (${f.size} bytes) | ${codeCell(f.sha256)} |`);
             out.push('');
         }
         out.push('### Findings', '');
@@ -56440,7 +56711,7 @@ function renderPublishSummary(args) {
 }
 function findingRow(f, strict) {
     const severity = f.severity === 'error' ? '❌ error' : isFailing(f, strict) ? '❌ warning (strict)' : '⚠️ warning';
-    return `| ${severity} | ${publish_code(f.code)} | ${publish_cell(f.message)} | ${publish_cell(f.fix)} |`;
+    return `| ${severity} | ${codeCell(f.code)} | ${publish_cell(f.message)} | ${publish_cell(f.fix)} |`;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/runner.js
@@ -56449,6 +56720,7 @@ function findingRow(f, strict) {
  * command, and writes outputs, the job summary, annotations and the step's result. Every decision
  * lives in check.ts / publish.ts, which the tests and the CLI share.
  */
+
 
 
 
@@ -56495,19 +56767,24 @@ function settingsFrom(inputs, env) {
         throw err;
     }
 }
-function logReport(result, workspace) {
-    const r = result.report;
+function logReport(result, workspace, staleDetail) {
+    // The paths the annotations and the summary use too.
+    // Every line embeds manifest or marketplace text: logLine keeps each one line, not a command.
+    const info = (line) => core_info(logLine(line));
+    const r = forWorkspace(result.report, workspace);
     info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
+    // The one warning about the cache (the client's own message is folded into it).
     if (r.marketplace.stale)
-        warning(`The marketplace at ${r.marketplace.url} could not be reached: reporting from the cache.`);
+        warning(`The marketplace at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`);
     for (const p of r.plugins) {
-        info(`${workspacePath(r, p.location.file, workspace)}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+        info(`${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
     }
     for (const w of r.warnings)
         info(`note: ${w}`);
 }
 async function runCheck(inputs, settings, env) {
     const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+    let staleDetail = null;
     const result = await checkMain({
         path: inputs.path,
         workspace,
@@ -56515,8 +56792,17 @@ async function runCheck(inputs, settings, env) {
         fapilogVersion: inputs['fapilog-version'],
         ignore: inputs.ignore,
         failOn: inputs['fail-on'],
-    }, { warn: (line) => warning(line), debug: (line) => debug(line) });
-    logReport(result, workspace);
+    }, {
+        warn: (line) => {
+            // The stale-cache notice becomes part of the runner's one warning; others are warnings of their own.
+            if (/^the marketplace could not be reached \(/.test(line))
+                staleDetail = line.replace(/^the marketplace could not be reached \((.*)\); showing cached data from (\S+) \(stale\)$/, 'cached data from $2; $1');
+            else
+                warning(line);
+        },
+        debug: (line) => debug(line),
+    });
+    logReport(result, workspace, staleDetail);
     for (const [name, value] of Object.entries(result.outputs))
         setOutput(name, value);
     for (const a of result.annotations)
@@ -56526,9 +56812,10 @@ async function runCheck(inputs, settings, env) {
         setFailed(result.failureMessage ?? 'fapilog plugins check failed');
 }
 async function runPublish(inputs, settings, env) {
-    const projectDir = external_node_path_namespaceObject.resolve(env['GITHUB_WORKSPACE'] || process.cwd(), inputs.path);
+    const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+    const projectDir = insideWorkspace(workspace, inputs.path, 'path');
     const result = await publishMain({
-        packagesDir: external_node_path_namespaceObject.resolve(projectDir, inputs['packages-dir']),
+        packagesDir: insideWorkspace(workspace, inputs['packages-dir'], 'packages-dir', projectDir),
         projectDir,
         ref: env['GITHUB_REF'] || undefined,
         dryRun: inputs['dry-run'],
@@ -56537,7 +56824,7 @@ async function runPublish(inputs, settings, env) {
         settings,
     }, {
         exec: (cmd, args, opts) => exec_exec(cmd, args, opts?.cwd ? { cwd: opts.cwd } : {}),
-        log: (line) => info(line),
+        log: (line) => core_info(logLine(line)),
         oidc: { ...oidcEnvironment(env), getIDToken: (audience) => getIDToken(audience), setSecret: (value) => setSecret(value) },
     });
     setOutput('version', result.version ?? '');
@@ -56565,7 +56852,7 @@ async function runAction(env = process.env) {
         const message = secrets.reduce((m, s) => redact(m, s), raw);
         if (isDebug() && err instanceof Error && err.stack)
             debug(secrets.reduce((m, s) => redact(m, s), err.stack));
-        await writeSummary(`## fapilog plugins\n\n**Failed:** ${message}\n`, env).catch(() => undefined);
+        await writeSummary(`## fapilog plugins\n\n**Failed:** ${markdown_text(message)}\n`, env).catch(() => undefined);
         setFailed(message);
     }
 }

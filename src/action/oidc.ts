@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { TrustedProvenance } from '../core/marketplace/schemas.ts';
 import { describePublisher } from '../core/publish/provenance.ts';
 import { exchangeOidcToken, fetchAudience, registrationCommand, tokenClaims, type TokenClaims } from '../core/publish/trusted.ts';
+import { cell as markdownCell, codeCell } from '../core/render/markdown.ts';
 
 export interface OidcEnvironment {
   /** ACTIONS_ID_TOKEN_REQUEST_URL is set: the job may request an OIDC token. */
@@ -50,14 +51,9 @@ export type TrustedToken =
   | { ok: true; token: string; publisher: TrustedProvenance; plugins: string[]; expiresAt: string }
   | { ok: false; message: string; markdown: string };
 
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
-}
-
-/** Inside a table cell: backticks cannot close the span, pipes cannot split the row. */
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
-}
+// Claims and the refusal come from the token and the marketplace: escaped (markdown.ts).
+const cell = markdownCell;
+const code = codeCell;
 
 export function renderTrustedFailure(args: { pkg: string | null; claims: TokenClaims | null; reason: string; audience: string | null }): string {
   const { pkg, claims, reason, audience } = args;

@@ -11,6 +11,7 @@ import { ENV, type MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
 import { executePublish } from '../core/publish/execute.ts';
 import { isFailing, type Finding } from '../core/publish/findings.ts';
+import { cell as markdownCell, code as markdownCode, codeCell, linkUrl, text as markdownText } from '../core/render/markdown.ts';
 import { formatSize } from '../core/size.ts';
 import { blockingFindings, preparePublish, type PublishPlan } from '../core/publish/plan.ts';
 import { describePublisher } from '../core/publish/provenance.ts';
@@ -202,13 +203,9 @@ const STATUS_LINE: Record<PublishStatus, string> = {
   failed: '❌ failed',
 };
 
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
+// Names, messages and findings come from the project and the marketplace: escaped (markdown.ts).
+const cell = markdownCell;
+const code = markdownCode;
 
 /** The job summary; also what test/e2e pastes into the closing note. */
 export function renderPublishSummary(args: {
@@ -225,14 +222,15 @@ export function renderPublishSummary(args: {
   const { plan, status, url, message, strict } = args;
   const out: string[] = [];
   const title = plan?.package ? `${plan.package} ${plan.version ?? ''}`.trim() : 'plugin';
-  out.push(`## fapilog plugins publish: ${title}`, '');
-  out.push(`**Status:** ${STATUS_LINE[status]}${url ? ` — [release](${url})` : ''}`, '');
+  out.push(`## fapilog plugins publish: ${markdownText(title)}`, '');
+  const link = url ? linkUrl(url) : null;
+  out.push(`**Status:** ${STATUS_LINE[status]}${link ? ` — [release](${link})` : url ? ` — ${code(url)}` : ''}`, '');
   out.push(cell(message), '');
   if (args.publisher) out.push(`**Publisher:** ${cell(args.publisher)}`, '');
   if (args.extra) out.push(args.extra.trimEnd(), '');
   if (plan) {
     const facts = [
-      plan.pluginType ? `**Type:** ${plan.pluginType}` : null,
+      plan.pluginType ? `**Type:** ${cell(plan.pluginType)}` : null,
       plan.tag ? `**Tag:** ${code(plan.tag)}` : null,
       plan.metadata ? `**fapilog:** ${code(plan.metadata.fapilog_compatibility)}` : null,
     ].filter((f): f is string => f !== null);
@@ -242,7 +240,7 @@ export function renderPublishSummary(args: {
       out.push(`No wheel or sdist in ${code(plan.distDir)}.`, '');
     } else {
       out.push('| File | Size | sha256 |', '|---|---:|---|');
-      for (const f of plan.files) out.push(`| ${code(f.filename)} | ${formatSize(f.size)} (${f.size} bytes) | ${code(f.sha256)} |`);
+      for (const f of plan.files) out.push(`| ${codeCell(f.filename)} | ${formatSize(f.size)} (${f.size} bytes) | ${codeCell(f.sha256)} |`);
       out.push('');
     }
     out.push('### Findings', '');
@@ -259,6 +257,6 @@ export function renderPublishSummary(args: {
 
 function findingRow(f: Finding, strict: boolean): string {
   const severity = f.severity === 'error' ? '❌ error' : isFailing(f, strict) ? '❌ warning (strict)' : '⚠️ warning';
-  return `| ${severity} | ${code(f.code)} | ${cell(f.message)} | ${cell(f.fix)} |`;
+  return `| ${severity} | ${codeCell(f.code)} | ${cell(f.message)} | ${cell(f.fix)} |`;
 }
 

@@ -9,9 +9,11 @@ import { z } from 'zod';
 import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
 import { redact } from '../core/marketplace/errors.ts';
 import type { Annotation } from '../core/render/annotations.ts';
+import { text as markdownText } from '../core/render/markdown.ts';
 import { actionMessageFor, checkMain, type CheckResult } from './check.ts';
 import { InputError, INPUT_NAMES, insideWorkspace, parseInputs, type ActionInputs } from './inputs.ts';
 import { forWorkspace } from './outcome.ts';
+import { logLine } from './log.ts';
 import { publishMain } from './publish.ts';
 import { oidcEnvironment } from './oidc.ts';
 
@@ -49,14 +51,16 @@ function settingsFrom(inputs: ActionInputs, env: Env): MarketplaceSettings {
 
 function logReport(result: CheckResult, workspace: string, staleDetail: string | null): void {
   // The paths the annotations and the summary use too.
+  // Every line embeds manifest or marketplace text: logLine keeps each one line, not a command.
+  const info = (line: string) => core.info(logLine(line));
   const r = forWorkspace(result.report, workspace);
-  core.info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
+  info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
   // The one warning about the cache (the client's own message is folded into it).
   if (r.marketplace.stale) core.warning(`The marketplace at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`);
   for (const p of r.plugins) {
-    core.info(`${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+    info(`${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
   }
-  for (const w of r.warnings) core.info(`note: ${w}`);
+  for (const w of r.warnings) info(`note: ${w}`);
 }
 
 async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env: Env): Promise<void> {
@@ -102,7 +106,7 @@ async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, e
     },
     {
       exec: (cmd, args, opts) => exec(cmd, args, opts?.cwd ? { cwd: opts.cwd } : {}),
-      log: (line) => core.info(line),
+      log: (line) => core.info(logLine(line)),
       oidc: { ...oidcEnvironment(env), getIDToken: (audience) => core.getIDToken(audience), setSecret: (value) => core.setSecret(value) },
     },
   );
@@ -126,7 +130,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
     const raw = actionMessageFor(err);
     const message = secrets.reduce((m, s) => redact(m, s), raw);
     if (core.isDebug() && err instanceof Error && err.stack) core.debug(secrets.reduce((m, s) => redact(m, s), err.stack));
-    await writeSummary(`## fapilog plugins\n\n**Failed:** ${message}\n`, env).catch(() => undefined);
+    await writeSummary(`## fapilog plugins\n\n**Failed:** ${markdownText(message)}\n`, env).catch(() => undefined);
     core.setFailed(message);
   }
 }

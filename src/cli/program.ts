@@ -11,6 +11,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../core/version.ts';
 import { commandContext, processIo, type Act, type CliIo, type CommandContext, type RegisterCommand } from './context.ts';
 import { CliError, cliErrorFor, EXIT, type ExitCode } from './errors.ts';
 import { integerArg, numberArg } from './options.ts';
+import { terminalStream } from './output/sanitize.ts';
 import { COMMANDS } from './commands/index.ts';
 
 export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
@@ -88,7 +89,9 @@ function secretOf(argv: string[], io: CliIo): string | undefined {
 export async function run(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
   const outcome: { code: ExitCode } = { code: EXIT.ok };
   const secret = secretOf(argv, io);
-  const safeIo: CliIo = { ...io, stderr: (text) => io.stderr(redact(text, secret)) };
+  // Every byte for the terminal passes terminalStream: no control sequence from a manifest or a
+  // marketplace answer reaches it, whichever command printed the text.
+  const safeIo: CliIo = { ...io, stdout: (text) => io.stdout(terminalStream(text)), stderr: (text) => io.stderr(terminalStream(redact(text, secret))) };
   const program = buildProgram(safeIo, outcome);
   // Under --json a script reads stdout: an error is a JSON object there too, as well as the line on stderr.
   const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json');

@@ -89,7 +89,7 @@ describe('summary', () => {
   });
 
   test('a pipe in a note does not break the table', () => {
-    assert.match(md, /needs fapilog <0\.5 \\\| >=0\.3/);
+    assert.match(md, /needs fapilog &lt;0\.5 \\\| &gt;=0\.3/);
     assert.equal(cell('a|b\nc'), 'a\\|b c');
     assert.equal(cell(null), '—');
   });

@@ -7,6 +7,7 @@
  * starts it) must warn about the first two with both publishers, and about nothing else; only
  * `fail-on publisher-changed` (or higher) fails for it.
  */
+import { shownText } from '../helpers/markdown.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -155,7 +156,7 @@ describe('a release whose publisher changed', () => {
         ],
       );
       assert.match(run.summary, /> \[!WARNING\]\n> \*\*Publisher changed:\*\*/);
-      assert.ok(run.summary.includes('> - fapilog-prov-fork 1.0.0 -\\> 1.1.0: publisher changed \\(published from another repository\\)'), run.summary);
+      assert.ok(shownText(run.summary).includes('> - fapilog-prov-fork 1.0.0 -> 1.1.0: publisher changed (published from another repository)'), run.summary);
       const report = Report.parse(JSON.parse(run.outputs['report'] ?? 'null'));
       assert.deepEqual(report.plugins.map((p) => p.publisherChange?.reason ?? null), ['another-repository', 'token-after-trusted', null]);
     });

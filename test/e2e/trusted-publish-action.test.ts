@@ -15,6 +15,7 @@ import { annotationLines, BUNDLE_ENTRY, makeWorkspace, REPO, runAction, type Wor
 import { runCli } from '../helpers/cli.ts';
 import { startIssuer, type TestIssuer } from '../helpers/oidc-issuer.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { shownText } from '../helpers/markdown.ts';
 
 const PLUGIN = path.join(REPO, 'examples', 'plugin');
 
@@ -75,7 +76,7 @@ describe('trusted publishing through the bundled Action', () => {
     // Not GitHub's issuer, so the descriptions name it.
     const who = `acme/fapilog-stdout-json at ${issuer.url} (repository id 700123), workflow release.yml`;
     assert.ok(run.stdout.includes(`\ntrusted publishing: exchanged the OIDC token of ${who} for a publish token valid until `), run.stdout);
-    assert.ok(run.summary.includes(`**Publisher:** trusted publisher ${who}\n`), run.summary);
+    assert.ok(shownText(run.summary).includes(`**Publisher:** trusted publisher ${who}\n`), run.summary);
 
     const rel = (await (await fetch(`${server.apiUrl}/plugins/stdout-json/versions/1.0.0`)).json()) as { provenance: Record<string, unknown> };
     assert.deepEqual(rel.provenance, {
@@ -105,7 +106,7 @@ describe('trusted publishing through the bundled Action', () => {
       "job_workflow_ref: the token's workflow is acme/fapilog-stdout-json/.github/workflows/publish.yml@refs/tags/v1.0.0; trusted publisher #1 of fapilog-stdout-json allows only .github/workflows/release.yml of acme/fapilog-stdout-json";
     const error = annotationLines(run.stdout).find((a) => a.level === 'error');
     assert.equal(error?.message, `trusted publishing: the marketplace refused the OIDC token (HTTP 403 publisher_mismatch): ${reason}`);
-    assert.ok(run.summary.includes(`**The marketplace refused the OIDC token:** ${reason}`), run.summary);
+    assert.ok(shownText(run.summary).includes(`**The marketplace refused the OIDC token:** ${reason}`), run.summary);
     if (process.env['ACTION_SAMPLE']) console.log(run.summary);
     for (const row of [
       '| `repository` | `acme/fapilog-stdout-json` |',

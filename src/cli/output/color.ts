@@ -14,10 +14,14 @@ export const STYLES = {
 } as const;
 export type Style = keyof typeof STYLES;
 
+import { terminalStream } from './sanitize.ts';
+
 export type Paint = (style: Style | undefined, text: string) => string;
 
 export function paint(enabled: boolean): Paint {
-  return (style, text) => {
+  return (style, raw) => {
+    // Painted text is often a manifest's or a marketplace's: no control sequence of its own.
+    const text = terminalStream(raw);
     if (!enabled || style === undefined || text === '') return text;
     const [open, close] = STYLES[style];
     return `\u001b[${open}m${text}\u001b[${close}m`;

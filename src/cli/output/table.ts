@@ -6,6 +6,7 @@
  * measured on plain text; colour is applied after padding so escapes never disturb alignment.
  */
 import { paint, type Style } from './color.ts';
+import { terminalLine } from './sanitize.ts';
 
 export interface Column {
   header: string;
@@ -50,8 +51,8 @@ export function truncate(text: string, width: number): string {
 
 function cellText(cell: Cell | undefined): string {
   if (cell === undefined) return '';
-  // Newlines and tabs would break the grid.
-  return (typeof cell === 'string' ? cell : cell.text).replace(/\s+/g, ' ');
+  // Newlines and tabs would break the grid; other controls are shown, not obeyed (sanitize.ts).
+  return terminalLine(typeof cell === 'string' ? cell : cell.text).replace(/\s+/g, ' ');
 }
 
 /** Column widths after shrinking `shrink` columns, widest first, until the row fits `width`. */
@@ -168,7 +169,7 @@ export function renderFields(fields: Array<[string, string | undefined | null]>,
   const indent = ' '.repeat(labelWidth + 4);
   return shown
     .map(([label, value]) => {
-      const [first = '', ...rest] = wrapText(value.replace(/\s+/g, ' '), room);
+      const [first = '', ...rest] = wrapText(terminalLine(value).replace(/\s+/g, ' '), room);
       return [`  ${p('dim', label.padEnd(labelWidth))}  ${first}`, ...rest.map((l) => `${indent}${l}`)].join('\n');
     })
     .join('\n') + (shown.length > 0 ? '\n' : '');

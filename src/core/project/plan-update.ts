@@ -160,7 +160,9 @@ export function planEdits(scan: ScannedProject, requests: readonly EditRequest[]
     }
     const edits: Edit[] = plan.edit ? [plan.edit] : [];
     let hashes: string[] | undefined;
-    if (dep.hashes.length > 0) {
+    // Any --hash option counts, sha512 or unreadable ones too: left beside a new version they
+    // would make `pip install --require-hashes` fail; they are all replaced with sha256 values.
+    if (dep.hashSpan !== null) {
       const sha = req.sha256 ?? [];
       if (sha.length === 0) {
         skipped.push({ ...at, reason: `the marketplace lists no files (sha256) for ${pkg} ${req.target}, so its --hash lines cannot be replaced` });
@@ -183,7 +185,8 @@ export function planEdits(scan: ScannedProject, requests: readonly EditRequest[]
     fileWork.edits.push(...edits);
     // Re-read on its own, an included requirements file has the section `requirements`.
     const section = fileWork.kind === 'requirements' ? 'requirements' : dep.section;
-    if (edits.length > 0) fileWork.expect.push({ name: dep.name, section, rawSpecifier: plan.to, hashes });
+    // `at` tells this entry from another of the same name in the section (split by markers).
+    if (edits.length > 0) fileWork.expect.push({ name: dep.name, section, rawSpecifier: plan.to, hashes, at: dep.location.start });
     work.set(dep.location.file, fileWork);
     planned.push({
       ...at,

@@ -14,6 +14,12 @@ export interface Expectation {
   rawSpecifier: string;
   /** sha256 values (lowercase hex) the requirement must carry, when its hashes were replaced. */
   hashes?: readonly string[] | undefined;
+  /**
+   * Offset of the edited requirement in the text before the edit (its location.start). A package
+   * may be listed twice in one section (split by markers); `at` says which entry this is, so the
+   * other one is held to "unchanged". Without it, every entry of the name in the section is meant.
+   */
+  at?: number | undefined;
 }
 
 /** Returns null when the written text is right, else the reason it is not. */
@@ -62,7 +68,12 @@ export function verifyManifestEdit(
   } catch (err) {
     return `the edited text does not parse (${(err as Error).message})`;
   }
-  const changed = new Map((expect.changed ?? []).map((e) => [key(e), e]));
+  const changedAt = new Map<number, Expectation>();
+  const changed = new Map<string, Expectation>();
+  for (const e of expect.changed ?? []) {
+    if (e.at !== undefined) changedAt.set(e.at, e);
+    else changed.set(key(e), e);
+  }
   const added = expect.added ?? [];
   const wantCount = before.dependencies.length + added.length;
   if (after.dependencies.length !== wantCount) {
@@ -87,7 +98,7 @@ export function verifyManifestEdit(
     const b = before.dependencies[i] as Dependency;
     const d = remaining[i] as Dependency;
     if (d.name !== b.name || d.section !== b.section) return `${b.name} (${b.section}) is no longer where it was after the edit`;
-    const e = changed.get(key(b));
+    const e = changedAt.get(b.location.start) ?? changed.get(key(b));
     if (!e) {
       if (!same(b, d)) return `${b.name} (${b.section}) changed, but it was not to be edited`;
       continue;
@@ -109,7 +120,8 @@ export function verifyManifestEdit(
  * Guards the edit code itself (a wrong offset shows up here, not in a user's file).
  */
 export function outsideSpansUnchanged(before: string, after: string, spans: ReadonlyArray<{ start: number; end: number; text: string }>): boolean {
-  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  // Ordered as applyEdits orders them: an insertion at an offset comes before a replacement there.
+  const sorted = [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
   let pos = 0;
   let at = 0;
   for (const s of sorted) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { PluginEntry, Report, Status } from '../analysis/report.ts';
 import { isUpdatable } from '../analysis/updatable.ts';
 import { publisherWarning } from '../analysis/publisher.ts';
+import { singleLine } from './escape.ts';
 import { DEFAULT_UPDATE_COMMAND } from './summary.ts';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -92,7 +93,14 @@ export function renderAnnotations(report: Report, workspace: string, updateComma
 /** An annotation on the requirement's own span. */
 function at(report: Report, p: PluginEntry, workspace: string, what: Pick<Annotation, 'level' | 'title' | 'message'>): Annotation {
   const loc = p.location;
-  const a: Annotation = { ...what, file: workspacePath(report, loc.file, workspace), startLine: loc.line };
+  // One line each, controls visible: titles and messages hold manifest and marketplace text.
+  const a: Annotation = {
+    level: what.level,
+    title: singleLine(what.title),
+    message: singleLine(what.message),
+    file: workspacePath(report, loc.file, workspace),
+    startLine: loc.line,
+  };
   if (loc.endLine === loc.line) {
     a.startColumn = loc.column;
     // The Report's endColumn is exclusive; GitHub's is the last column highlighted.

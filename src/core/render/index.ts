@@ -2,4 +2,5 @@
 export { renderSummary, fapilogLine, byManifest, manifestTable, pluginRow, howToFix, publisherCallout, STATUS_LABEL, DEFAULT_UPDATE_COMMAND, type SummaryWording } from './summary.ts';
 export { renderAnnotations, workspacePath, type Annotation, type AnnotationLevel } from './annotations.ts';
 export { planTitle, planBody, type PlanBodyInput } from './plan-text.ts';
-export { cell, code, text as markdownText } from './markdown.ts';
+export { cell, code, codeCell, text as markdownText } from './markdown.ts';
+export { showControls, singleLine, visibleControl, CONTROL_CHARS } from './escape.ts';

@@ -6,17 +6,16 @@
 import type { Report } from '../analysis/report.ts';
 import type { LockPlan, PlannedChange, SkippedChange } from '../project/plan-update.ts';
 import { publisherWarning } from '../analysis/publisher.ts';
-import { cell, code, text } from './markdown.ts';
+import { singleLine } from './escape.ts';
+import { cell, code, codeCell, text } from './markdown.ts';
 import { fapilogLine, type SummaryWording } from './summary.ts';
 
-/** A table cell or list text that cannot open an HTML tag either (PR bodies render HTML). */
-function safe(s: string | null): string {
-  return cell(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
-}
+/** A table cell or list text (markdown.ts escapes HTML too: PR bodies render it). */
+const safe = cell;
 
+/** A title is one plain line: line breaks become spaces, other controls are made visible. */
 function plain(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return singleLine(s).trim();
 }
 
 /** `Update fapilog-loki to 1.4.0`, `Update fapilog-loki and fapilog-kafka`, `Update 3 fapilog plugins`. */
@@ -50,7 +49,7 @@ export function planBody(plan: PlanBodyInput, wording: SummaryWording = {}): str
   if (plan.planned.length > 0) {
     lines.push('| Plugin | From | To | Status | Where |', '| --- | --- | --- | --- | --- |');
     for (const c of plan.planned) {
-      const spec = c.from === c.to ? `${code(c.to || '(any)')} (already admits ${safe(c.target)}; lockfile only)` : `${code(c.from || '(any)')} → ${code(c.to)}`;
+      const spec = c.from === c.to ? `${codeCell(c.to || '(any)')} (already admits ${safe(c.target)}; lockfile only)` : `${codeCell(c.from || '(any)')} → ${codeCell(c.to)}`;
       lines.push(
         `| ${safe(c.package)} | ${safe(c.current)} | ${safe(c.target)} | ${safe(c.status)} | ${safe(`${c.file}:${c.line}`)} ${spec}${c.hashesReplaced ? ' (hashes replaced)' : ''} |`,
       );

@@ -141,7 +141,7 @@ export function renderSummary(
     );
   }
   lines.push(countsLine(report), '');
-  if (opts.failed && opts.failureMessage) lines.push(`**Failed:** ${opts.failureMessage}`, '');
+  if (opts.failed && opts.failureMessage) lines.push(`**Failed:** ${text(opts.failureMessage)}`, '');
 
   lines.push(...publisherCallout(report));
 
@@ -156,7 +156,7 @@ export function renderSummary(
   const warnings = report.warnings.filter((w) => !shown.has(w));
   if (warnings.length > 0) {
     lines.push('<details><summary>Warnings</summary>', '');
-    for (const w of warnings) lines.push(`- ${w.replace(/\r?\n/g, ' ')}`);
+    for (const w of warnings) lines.push(`- ${text(w)}`);
     lines.push('', '</details>', '');
   }
 

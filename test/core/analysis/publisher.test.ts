@@ -11,6 +11,7 @@ import { Report, type PluginEntry } from '../../../src/core/analysis/report.ts';
 import type { BatchEntry, Provenance, TrustedProvenance } from '../../../src/core/marketplace/schemas.ts';
 import { GITHUB_OIDC_ISSUER } from '../../../src/core/marketplace/schemas.ts';
 import { MemoryProjectFiles, planInstall, planUpdate, type PluginLookup } from '../../../src/core/project/index.ts';
+import { shownText } from '../../helpers/markdown.ts';
 import { planBody, renderAnnotations, renderSummary } from '../../../src/core/render/index.ts';
 import { FAPILOG_VERSIONS, dep, entry, release, scan } from './builders.ts';
 
@@ -133,7 +134,8 @@ describe('publisher changes rendered', () => {
   test('the summary: one callout with the warning (escaped), not repeated under Warnings', () => {
     const md = renderSummary(r, { failed: false, failureMessage: null });
     assert.ok(md.includes('> [!WARNING]\n> **Publisher changed:** check that each new publisher is one you trust before moving to its release.\n>\n'), md);
-    assert.ok(md.includes('> - fapilog-loki 1.0.0 -\\> 1.1.0: publisher changed \\(published from another repository\\): was trusted publisher acme/fapilog-loki \\(repository id 123\\), workflow release.yml, now'), md);
+    assert.ok(shownText(md).includes('> - fapilog-loki 1.0.0 -> 1.1.0: publisher changed (published from another repository): was trusted publisher acme/fapilog-loki (repository id 123), workflow release.yml, now'), md);
+    assert.ok(!md.includes('1.0.0 -> 1.1.0'), 'the arrow is escaped in Markdown');
     assert.doesNotMatch(md, /<summary>Warnings/);
     assert.match(md, /^- `fapilog-loki`: the release to move to has another publisher; check it \(see the warning above\) before you update\.$/m);
     assert.doesNotMatch(md, /`fapilog-kafka`: the release to move to/);
@@ -152,7 +154,7 @@ describe('publisher changes rendered', () => {
     const at = lines.indexOf('> **Publisher changed:** check that each new publisher is one you trust before merging.');
     assert.ok(at > 0 && lines[at - 1] === '> [!WARNING]', body);
     assert.equal(lines.filter((l) => l.startsWith('> - ')).length, 1, 'one line: only loki changed');
-    assert.match(lines[at + 2] ?? '', /^> - fapilog-loki 1\.0\.0 -\\> 1\.1\.0: publisher changed \\\(published from another repository\\\): was .*mallory\/fapilog-loki/);
+    assert.match(shownText(lines[at + 2] ?? ''), /^> - fapilog-loki 1\.0\.0 -> 1\.1\.0: publisher changed \(published from another repository\): was .*mallory\/fapilog-loki/);
     assert.doesNotMatch(planBody({ planned: plan.planned.filter((c) => c.package === 'fapilog-kafka') }), /Publisher changed/);
 
     const install = await planInstall({ files: new MemoryProjectFiles({ 'requirements.txt': 'fapilog==0.16.0\n' }), lookup, requirement: 'loki' });

@@ -27,7 +27,7 @@ describe('plan text for a PR or a commit', () => {
     });
     assert.match(body, /^\| fapilog-loki \| 1\.2\.0 \| 1\.4\.0 \| outdated \| requirements\.txt:2 `==1\.2\.0` → `==1\.4\.0` \(hashes replaced\) \|$/m);
     assert.match(body, /^\| fapilog-x\\\|y \| .*`>=1` \(already admits 1\.5\.0; lockfile only\)/m);
-    assert.match(body, /^- `fapilog-kafka` \(pyproject\.toml:9\): held-back: needs &lt;b>fapilog&lt;\/b> \\\| 0\.19$/m);
+    assert.match(body, /^- `fapilog-kafka` \(pyproject\.toml:9\): held-back: needs &lt;b&gt;fapilog&lt;\/b&gt; \\\| 0\.19$/m);
     assert.match(body, /^- `svc\/uv\.lock`: `uv lock --upgrade-package fapilog-loki` in `svc`$/m);
   });
 
