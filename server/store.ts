@@ -547,29 +547,26 @@ export class Store {
         } else {
           pluginId = Number(
             this.stmt(
-                'INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-              )
-              .run(rel.package, shortName(rel.package), rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository, owner, now)
-              .lastInsertRowid,
+              'INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            ).run(rel.package, shortName(rel.package), rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository, owner, now).lastInsertRowid,
           );
         }
         const releaseId = Number(
           this.stmt(
-              'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads, provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            )
-            .run(
-              pluginId,
-              rel.version,
-              rel.fapilog_compatibility,
-              rel.requires_python,
-              JSON.stringify(rel.dependencies),
-              rel.yanked_reason ? 1 : 0,
-              rel.yanked_reason ?? null,
-              rel.published_at ?? now,
-              rel.readme,
-              rel.downloads ?? 0,
-              rel.provenance ? JSON.stringify(rel.provenance) : null,
-            ).lastInsertRowid,
+            'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads, provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(
+            pluginId,
+            rel.version,
+            rel.fapilog_compatibility,
+            rel.requires_python,
+            JSON.stringify(rel.dependencies),
+            rel.yanked_reason ? 1 : 0,
+            rel.yanked_reason ?? null,
+            rel.published_at ?? now,
+            rel.readme,
+            rel.downloads ?? 0,
+            rel.provenance ? JSON.stringify(rel.provenance) : null,
+          ).lastInsertRowid,
         );
         const insertFile = this.stmt('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
         for (const f of staged) insertFile.run(releaseId, f.filename, f.sha256, 'data' in f ? f.data.length : f.size, rel.package);
