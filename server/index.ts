@@ -150,7 +150,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       // Asked only after the rate limit was taken; cached routes need no auth (router.ts CachePolicy).
       const policy = cache && (method === 'GET' || method === 'HEAD') ? match.route.cache : undefined;
       const cacheKey = policy ? `${policy.vary?.(req) ?? ''}\n${baseUrl}\n${url.pathname}${url.search}` : '';
-      const generation = policy ? store.generation() : '';
+      const scope = policy?.showsCounts === false ? 'content' : 'all';
+      const generation = policy ? store.generation(scope) : '';
       const hit = policy ? cache!.get(cacheKey, generation) : undefined;
       if (hit) reply = replyOf(hit);
       else {
@@ -183,7 +184,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
         };
         reply = await withDeadline(match.route.handler(ctx), requestTimeoutMs, deadline);
         // Kept only if nothing was written while it was built (the generation is unchanged).
-        if (policy && reply.status === 200 && !reply.file && !reply.onDelivered && store.generation() === generation) {
+        if (policy && reply.status === 200 && !reply.file && !reply.onDelivered && store.generation(scope) === generation) {
           const answer = serialized(reply);
           cache!.set(cacheKey, generation, answer);
           reply = replyOf(answer);

@@ -3,8 +3,8 @@
  * batch or simple page costs a map lookup instead of SQL, view building, JSON and a sha256.
  *
  * Correctness rests on the store's generation (server/store.ts `generation()`): any commit, by
- * this process or another connection, changes it, and the whole cache is dropped on the next
- * lookup. Only what the handler would have sent is kept, keyed by everything the answer depends
+ * this process or another connection, changes it, and an answer is served only at the generation
+ * it was built at (stale ones are dropped when met, or pushed out by the bounds). Only what the handler would have sent is kept, keyed by everything the answer depends
  * on (path and query, link base, the Accept variant); rate limiting and auth run before the cache
  * is asked, and ETag / If-None-Match are judged per request from the stored ETag, as before.
  * Bounded in entries and bytes (least recently used go first); big answers are not kept.
@@ -29,10 +29,15 @@ export interface ResponseCacheOptions {
 
 export const DEFAULT_RESPONSE_CACHE: Required<ResponseCacheOptions> = { maxEntries: 4096, maxBytes: 64 * 1024 * 1024, maxEntryBytes: 2 * 1024 * 1024 };
 
+interface Entry {
+  answer: CachedAnswer;
+  generation: string;
+  cost: number;
+}
+
 export class ResponseCache {
   readonly opts: Required<ResponseCacheOptions>;
-  readonly #entries = new Map<string, CachedAnswer>();
-  #generation: string | null = null;
+  readonly #entries = new Map<string, Entry>();
   #bytes = 0;
 
   constructor(opts: ResponseCacheOptions = {}) {
@@ -47,46 +52,41 @@ export class ResponseCache {
     return this.#bytes;
   }
 
-  /** The answer stored for `key` at this generation; any other generation empties the cache first. */
+  /** The answer stored for `key` at this generation, if any (one from another generation is dropped). */
   get(key: string, generation: string): CachedAnswer | undefined {
-    this.#sync(generation);
     const hit = this.#entries.get(key);
-    if (hit) {
-      // Most recently used moves to the end of the map's order.
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
+    if (!hit) return undefined;
+    this.#entries.delete(key);
+    if (hit.generation !== generation) {
+      this.#bytes -= hit.cost;
+      return undefined;
     }
-    return hit;
+    // Most recently used moves to the end of the map's order.
+    this.#entries.set(key, hit);
+    return hit.answer;
   }
 
   /** Keeps `answer`, built at `generation` (read before the handler ran). */
   set(key: string, generation: string, answer: CachedAnswer): void {
-    this.#sync(generation);
     const size = cost(key, answer);
-    if (size > this.opts.maxEntryBytes || size > this.opts.maxBytes) return;
     const old = this.#entries.get(key);
     if (old) {
       this.#entries.delete(key);
-      this.#bytes -= cost(key, old);
+      this.#bytes -= old.cost;
     }
-    this.#entries.set(key, answer);
+    if (size > this.opts.maxEntryBytes || size > this.opts.maxBytes) return;
+    this.#entries.set(key, { answer, generation, cost: size });
     this.#bytes += size;
     for (const [k, v] of this.#entries) {
       if (this.#entries.size <= this.opts.maxEntries && this.#bytes <= this.opts.maxBytes) break;
       this.#entries.delete(k);
-      this.#bytes -= cost(k, v);
+      this.#bytes -= v.cost;
     }
   }
 
   clear(): void {
     this.#entries.clear();
     this.#bytes = 0;
-  }
-
-  #sync(generation: string): void {
-    if (generation === this.#generation) return;
-    this.clear();
-    this.#generation = generation;
   }
 }
 

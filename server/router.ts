@@ -55,6 +55,8 @@ export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 export interface CachePolicy {
   /** What else the answer depends on (e.g. the Accept variant); '' when nothing. */
   vary?: (req: IncomingMessage) => string;
+  /** False when the answer shows no download counts: a counted download then leaves it valid. */
+  showsCounts?: boolean;
 }
 
 export interface Route {

@@ -196,6 +196,8 @@ export class Store {
   readonly #statements = new Map<string, StatementSync>();
   /** Commits made through this connection (other connections show up in PRAGMA data_version). */
   #writes = 0;
+  /** Of those, the ones that changed only download counts (the simple index does not show them). */
+  #counted = 0;
   #dataVersion: StatementSync | null = null;
 
   constructor(dataDir: string, opts: { removeLeftovers?: boolean; searchBudgetMs?: number } = {}) {
@@ -219,13 +221,17 @@ export class Store {
     if (this.db.isOpen) this.db.close();
   }
 
-  /** Runs fn in one IMMEDIATE transaction (a second process, e.g. `admin token create`, waits). */
-  transaction<T>(fn: () => T): T {
+  /**
+   * Runs fn in one IMMEDIATE transaction (a second process, e.g. `admin token create`, waits).
+   * `counter`: it changes download counts only (see `generation`).
+   */
+  transaction<T>(fn: () => T, kind: 'content' | 'counter' = 'content'): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
       this.db.exec('COMMIT');
-      this.#writes++;
+      if (kind === 'counter') this.#counted++;
+      else this.#writes++;
       return result;
     } catch (err) {
       this.db.exec('ROLLBACK');
@@ -254,16 +260,18 @@ export class Store {
   /**
    * Changes whenever anything the API can show may have changed: a commit through this store, or
    * one by another connection (an `admin` command, a second server process on the same data dir).
-   * Cached answers are valid only for the generation they were built at.
+   * Cached answers are valid only for the generation they were built at. `content` leaves out
+   * this store's download-count commits, for answers that show no counts (the simple index).
    */
-  generation(): string {
+  generation(scope: 'all' | 'content' = 'all'): string {
     // Asked once per cacheable request: a dedicated statement returning an array is the cheapest read.
     if (!this.#dataVersion) {
       this.#dataVersion = this.db.prepare('PRAGMA data_version');
       this.#dataVersion.setReturnArrays(true);
     }
     const v = this.#dataVersion.get() as unknown as [number] | undefined;
-    return `${this.#writes}:${v ? v[0] : 0}`;
+    const base = `${this.#writes}:${v ? v[0] : 0}`;
+    return scope === 'content' ? base : `${base}:${this.#counted}`;
   }
 
   /** Temp files of an interrupted publish, and files no committed row points at. */
@@ -485,7 +493,7 @@ export class Store {
   // ---- writes ----
 
   countDownload(releaseId: number): void {
-    this.transaction(() => this.stmt('UPDATE releases SET downloads = downloads + 1 WHERE id = ?').run(releaseId));
+    this.transaction(() => this.stmt('UPDATE releases SET downloads = downloads + 1 WHERE id = ?').run(releaseId), 'counter');
   }
 
   yank(releaseId: number, reason: string): void {

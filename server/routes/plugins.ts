@@ -144,5 +144,5 @@ export function registerPluginRoutes(router: Router): void {
     return ok({ name: record.row.name, ...ctx.store.rating(record.row.id) } satisfies RatingResponse);
   });
 
-  router.add('GET', `${API}/fapilog/versions`, (ctx) => ok({ versions: ctx.store.fapilogVersions() }), CACHED);
+  router.add('GET', `${API}/fapilog/versions`, (ctx) => ok({ versions: ctx.store.fapilogVersions() }), { cache: { showsCounts: false } });
 }

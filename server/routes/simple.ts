@@ -45,8 +45,8 @@ function simpleReply(ctx: RequestContext, json: unknown, htmlText: string): Repl
     : { status: 200, body: htmlText, contentType: `${SIMPLE_HTML}; charset=utf-8`, headers };
 }
 
-/** The simple pages vary with Accept (JSON or HTML): the cache keeps one answer per variant. */
-const CACHED = { cache: { vary: (req: IncomingMessage) => (wantsJson(req.headers.accept) ? 'json' : 'html') } };
+/** The simple pages vary with Accept (JSON or HTML): the cache keeps one answer per variant; they show no download counts. */
+const CACHED = { cache: { vary: (req: IncomingMessage) => (wantsJson(req.headers.accept) ? 'json' : 'html'), showsCounts: false } };
 
 export function registerSimpleRoutes(router: Router): void {
   router.add('GET', '/simple/', (ctx) => {

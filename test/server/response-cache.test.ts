@@ -20,7 +20,7 @@ function answer(bytes: number): CachedAnswer {
   return { status: 200, headers: {}, contentType: 'application/json', body: Buffer.alloc(bytes), etag: '"x"' };
 }
 
-describe('ResponseCache bounds', () => {
+describe('ResponseCache bounds and the store generation', () => {
   test('keeps at most maxEntries, dropping the least recently used', () => {
     const c = new ResponseCache({ maxEntries: 2 });
     c.set('a', 'g1', answer(1));
@@ -47,13 +47,32 @@ describe('ResponseCache bounds', () => {
     assert.ok(c.bytes < 5_000, 'replacing an entry gives its bytes back');
   });
 
-  test('another generation empties it', () => {
+  test('an answer of another generation is not served, and is dropped', () => {
     const c = new ResponseCache();
     c.set('a', 'g1', answer(1));
     assert.ok(c.get('a', 'g1'));
     assert.equal(c.get('a', 'g2'), undefined);
     assert.equal(c.size, 0);
     assert.equal(c.bytes, 0);
+  });
+
+  test("the store's generation: every commit changes it; a counted download leaves the content generation", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-rcache-'));
+    const store = new Store(dir);
+    try {
+      store.publish('alice', newRelease('gen', '1.0.0'));
+      const release = store.record('fapilog-gen')!.releases[0]!.row.id;
+      const all = store.generation('all');
+      const content = store.generation('content');
+      store.countDownload(Number(release));
+      assert.notEqual(store.generation('all'), all);
+      assert.equal(store.generation('content'), content);
+      store.yank(Number(release), 'broken');
+      assert.notEqual(store.generation('content'), content);
+    } finally {
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -75,6 +94,8 @@ describe('cached answers follow every write', () => {
 
   test('publish, rating, yank and download change what search, plugin GET and versions answer', async () => {
     const search = `${api}/plugins/search?q=cachetest`;
+    const simple = `${api.slice(0, -'/api/v1'.length)}/simple/fapilog-cachetest/`;
+    assert.equal((await fetch(simple)).status, 404);
     const empty1 = await getJson(search);
     const empty2 = await getJson(search);
     assert.equal(SearchResult.parse(empty1.body).total, 0);
@@ -93,6 +114,14 @@ describe('cached answers follow every write', () => {
     assert.equal(stale.status, 200, 'the old ETag no longer matches');
     await stale.arrayBuffer();
 
+    const simpleText = async () => {
+      const r = await fetch(simple);
+      assert.equal(r.status, 200);
+      return r.text();
+    };
+    assert.ok((await simpleText()).includes(wheel.filename), 'the simple page lists the new file');
+    assert.ok(!(await simpleText()).includes('data-yanked'));
+
     const plugin = `${api}/plugins/cachetest`;
     assert.equal(Plugin.parse((await getJson(plugin)).body).rating_count, 0);
     const rated = await getJson(`${plugin}/rating`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ stars: 4 }) });
@@ -106,10 +135,15 @@ describe('cached answers follow every write', () => {
     assert.equal(yanked.status, 200);
     const versions = VersionsResponse.parse((await getJson(`${plugin}/versions`)).body);
     assert.deepEqual([versions.releases[0]!.yanked, versions.releases[0]!.yanked_reason], [true, 'broken']);
+    assert.ok((await simpleText()).includes('data-yanked="broken"'), 'the simple page shows the yank');
 
     const before = Plugin.parse((await getJson(plugin)).body).downloads;
     assert.equal((await getJson(`${plugin}/versions/1.0.0/download`)).status, 200);
     assert.equal(Plugin.parse((await getJson(plugin)).body).downloads, before + 1);
+    assert.equal(Plugin.parse((await getJson(plugin)).body).downloads, before + 1);
+    assert.equal((await getJson(`${plugin}/versions/1.0.0/download`)).status, 200);
+    assert.equal(SearchResult.parse((await getJson(search)).body).plugins[0]!.downloads, before + 2, 'every download is seen');
+    assert.ok((await simpleText()).includes('data-yanked="broken"'));
   });
 
   test('a write by another connection (an admin command, a second server) is seen', async () => {
