@@ -20,14 +20,18 @@
  * With --profile, each endpoint is loaded once more against a server under --cpu-prof and the
  * profile summarised (self time per area and function).
  *
- * With --what-if, the 50-connection cells run again against a server whose store caches prepared
- * statements (bench/what-if/statement-cache.mjs, loaded with --import; server/ is not changed).
+ * The server keeps finished answers of read endpoints until the next write (server/response-cache.ts),
+ * so the cells above measure answers from that cache after the first request of each URL. With
+ * --what-if, the 1- and 50-connection cells run again against a server started without it
+ * (createMarketplace({ responseCache: false }) in a child process): the cost of a request that
+ * misses, i.e. the first one after every write.
  *
  *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--out FILE]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { banner, fmt, markdownTable, tempDir } from './lib.ts';
 import { publishRate, REPO_ROOT, seedDirectly } from './marketplace.ts';
 import { benchCatalog, pluginPackage, TOPICS } from './monorepo.ts';
@@ -82,6 +86,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 const FLOOR_SERVER = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"ok":true}'); }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
+
+/** The server as `serve` builds it, but with the response cache off: every request does the work. */
+function noCacheServer(dataDir: string): string {
+  const index = pathToFileURL(path.join(REPO_ROOT, 'server', 'index.ts')).href;
+  return `const { createMarketplace } = await import(${JSON.stringify(index)});
+const m = await createMarketplace({ dataDir: ${JSON.stringify(dataDir)}, rateLimit: { limit: 1e9, windowSeconds: 60 }, responseCache: false });
+console.log(await m.listen(0, '127.0.0.1'));
+process.once('SIGTERM', () => m.close().then(() => process.exit(0)));`;
+}
 
 interface Cell {
   endpoint: string;
@@ -175,21 +188,23 @@ async function main(): Promise<void> {
     console.log(`\n${targetTable(targets)}`);
     let whatIf: Cell[] | null = null;
     if (process.argv.includes('--what-if')) {
-      // The same cells at 50 connections against a server whose store caches its statements.
-      const patched = await startChild(['--import', path.join(REPO_ROOT, 'bench', 'what-if', 'statement-cache.mjs'), path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000']);
-      children.push(patched.child);
+      // The same cells against a server that answers every request from the database.
+      const plain = await startChild(['--input-type=module', '-e', noCacheServer(dataDir)]);
+      children.push(plain.child);
       whatIf = [];
-      for (const e of endpoints.slice(1)) {
-        await autocannon({ url: patched.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
-        whatIf.push(await load(patched.url, e.name, e.paths, 50));
-        await settle(patched.url);
+      for (const connections of CONNECTIONS) {
+        for (const e of endpoints.slice(1)) {
+          await autocannon({ url: plain.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+          whatIf.push(await load(plain.url, e.name, e.paths, connections));
+          await settle(plain.url);
+        }
       }
-      await stopChild(patched.child);
-      const before = (name: string) => cells.find((c) => c.connections === 50 && c.endpoint === name)!;
+      await stopChild(plain.child);
+      const cached = (c: Cell) => cells.find((x) => x.connections === c.connections && x.endpoint === c.endpoint)!;
       console.log(
-        `\n## what-if: prepared statements cached (bench/what-if/statement-cache.mjs), 50 connections\n\n${markdownTable(
-          ['endpoint', 'req/s', 'vs as shipped', 'p50 ms', 'p99 ms'],
-          whatIf.map((c) => [c.endpoint, c.reqPerSec.toFixed(0), `${(c.reqPerSec / before(c.endpoint).reqPerSec).toFixed(2)}x`, String(c.p50Ms), String(c.p99Ms)]),
+        `\n## what-if: no response cache (every request misses: the first after each write)\n\n${markdownTable(
+          ['endpoint', 'connections', 'req/s', 'vs with the cache', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
+          whatIf.map((c) => [c.endpoint, String(c.connections), c.reqPerSec.toFixed(0), `${(c.reqPerSec / cached(c).reqPerSec).toFixed(2)}x`, String(c.p50Ms), String(c.p99Ms), String(c.non2xx), String(c.errors)]),
         )}`,
       );
     }

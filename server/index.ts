@@ -11,6 +11,7 @@ import { etagOf, ifNoneMatch } from './etag.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { Router, type Reply, type RequestContext, type Route } from './router.ts';
 import { Store } from './store.ts';
+import { ResponseCache, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
@@ -46,6 +47,11 @@ export interface MarketplaceOptions {
    * socket's address is the client). With N, the client is the address N hops back.
    */
   trustProxy?: number;
+  /**
+   * Finished answers of read endpoints kept until the next write (server/response-cache.ts);
+   * bounds in entries and bytes, or false for none.
+   */
+  responseCache?: ResponseCacheOptions | false;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -80,6 +86,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const trustProxy = opts.trustProxy ?? 0;
+  const cache = opts.responseCache === false ? null : new ResponseCache(opts.responseCache ?? {});
   let listenUrl = 'http://127.0.0.1';
   const trusted = new TrustedPublishing(store, opts.oidc ?? {}, opts.now ?? (() => new Date()), publicUrl ?? listenUrl);
 
@@ -139,34 +146,50 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
           Allow: match.allow.join(', '),
         });
       }
-      const deadline = new AbortController();
-      const ctx: RequestContext = {
-        req,
-        signal: deadline.signal,
-        url,
-        params: match.params,
-        baseUrl: baseUrlFor(req),
-        store,
-        trusted,
-        requirePublisher(pkg) {
-          if (token && !tokenOwner && trusted.isSessionToken(token)) return trusted.identity(token, pkg);
-          const owner = ctx.requireOwner().owner;
-          return { owner, provenance: { kind: 'token', owner } };
-        },
-        requireOwner() {
-          if (!token) {
-            throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
-          }
-          const owner = tokenOwner;
-          if (!owner && trusted.isSessionToken(token)) {
-            throw new HttpError(403, 'forbidden', 'a trusted-publishing token can only publish releases (POST /api/v1/plugins/{name}/versions); use an API token of the owner');
-          }
-          if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-          return owner;
-        },
-        body: (limit) => readBody(req, limit),
-      };
-      reply = await withDeadline(match.route.handler(ctx), requestTimeoutMs, deadline);
+      const baseUrl = baseUrlFor(req);
+      // Asked only after the rate limit was taken; cached routes need no auth (router.ts CachePolicy).
+      const policy = cache && (method === 'GET' || method === 'HEAD') ? match.route.cache : undefined;
+      const cacheKey = policy ? `${policy.vary?.(req) ?? ''}\n${baseUrl}\n${url.pathname}${url.search}` : '';
+      const scope = policy?.showsCounts === false ? 'content' : 'all';
+      const generation = policy ? store.generation(scope) : '';
+      const hit = policy ? cache!.get(cacheKey, generation) : undefined;
+      if (hit) reply = replyOf(hit);
+      else {
+        const deadline = new AbortController();
+        const ctx: RequestContext = {
+          req,
+          signal: deadline.signal,
+          url,
+          params: match.params,
+          baseUrl,
+          store,
+          trusted,
+          requirePublisher(pkg) {
+            if (token && !tokenOwner && trusted.isSessionToken(token)) return trusted.identity(token, pkg);
+            const owner = ctx.requireOwner().owner;
+            return { owner, provenance: { kind: 'token', owner } };
+          },
+          requireOwner() {
+            if (!token) {
+              throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
+            }
+            const owner = tokenOwner;
+            if (!owner && trusted.isSessionToken(token)) {
+              throw new HttpError(403, 'forbidden', 'a trusted-publishing token can only publish releases (POST /api/v1/plugins/{name}/versions); use an API token of the owner');
+            }
+            if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+            return owner;
+          },
+          body: (limit) => readBody(req, limit),
+        };
+        reply = await withDeadline(match.route.handler(ctx), requestTimeoutMs, deadline);
+        // Kept only if nothing was written while it was built (the generation is unchanged).
+        if (policy && reply.status === 200 && !reply.file && !reply.onDelivered && store.generation(scope) === generation) {
+          const answer = serialized(reply);
+          cache!.set(cacheKey, generation, answer);
+          reply = replyOf(answer);
+        }
+      }
     } catch (err) {
       req.resume();
       // A cut-off request may still be sending: once the 503 is out, the connection goes, which
@@ -288,6 +311,23 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+function replyOf(a: CachedAnswer): Reply {
+  return { status: a.status, headers: a.headers, body: a.body, contentType: a.contentType, etag: a.etag };
+}
+
+/** A JSON or text reply as the bytes and ETag `send` would produce for it. */
+function serialized(reply: Reply): CachedAnswer {
+  const text = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.body ?? '');
+  const body = typeof text === 'string' ? Buffer.from(text) : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  return {
+    status: reply.status,
+    headers: reply.headers ?? {},
+    contentType: reply.json !== undefined ? 'application/json' : (reply.contentType ?? 'text/plain; charset=utf-8'),
+    body,
+    etag: etagOf(body),
+  };
+}
+
 function sendJson(res: ServerResponse, status: number, json: unknown, headers: Record<string, string>): void {
   const body = JSON.stringify(json);
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
@@ -338,7 +378,7 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
   const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.body ?? '');
   const contentType = reply.json !== undefined ? 'application/json' : (reply.contentType ?? 'text/plain; charset=utf-8');
   if (isGet && reply.status === 200) {
-    const etag = etagOf(body);
+    const etag = reply.etag ?? etagOf(body);
     headers['ETag'] = etag;
     headers['Cache-Control'] ??= 'no-cache';
     if (ifNoneMatch(req.headers['if-none-match'], etag)) {

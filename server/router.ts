@@ -23,6 +23,8 @@ export interface Reply {
    * If-None-Match turns it into a 304. For side effects that must follow a real answer (download counts).
    */
   onDelivered?: () => void;
+  /** The body's ETag when it is known already (a cached answer); computed from the body otherwise. */
+  etag?: string;
 }
 
 export interface RequestContext {
@@ -45,10 +47,23 @@ export interface RequestContext {
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
+/**
+ * A GET whose 200 answer depends only on the store's data, the request's path and query, the
+ * link base and what `vary` returns may be answered from the response cache (server/response-cache.ts).
+ * Never for routes that need auth, write, or have `onDelivered` side effects.
+ */
+export interface CachePolicy {
+  /** What else the answer depends on (e.g. the Accept variant); '' when nothing. */
+  vary?: (req: IncomingMessage) => string;
+  /** False when the answer shows no download counts: a counted download then leaves it valid. */
+  showsCounts?: boolean;
+}
+
 export interface Route {
   method: Method;
   path: string;
   handler: Handler;
+  cache?: CachePolicy;
 }
 
 interface Compiled extends Route {
@@ -61,16 +76,16 @@ export type Match = { route: Route; params: Record<string, string> } | { allow: 
 export class Router {
   private readonly compiled: Compiled[] = [];
 
-  add(method: Method, path: string, handler: Handler): this {
+  add(method: Method, path: string, handler: Handler, opts: { cache?: CachePolicy } = {}): this {
     const segments = path.split('/');
-    this.compiled.push({ method, path, handler, segments, statics: segments.filter((s) => !s.startsWith('{')).length });
+    this.compiled.push({ method, path, handler, ...(opts.cache ? { cache: opts.cache } : {}), segments, statics: segments.filter((s) => !s.startsWith('{')).length });
     // More literal segments first: `/plugins/search` wins over `/plugins/{name}`.
     this.compiled.sort((a, b) => b.statics - a.statics);
     return this;
   }
 
   get routes(): Route[] {
-    return this.compiled.map(({ method, path, handler }) => ({ method, path, handler }));
+    return this.compiled.map(({ method, path, handler, cache }) => ({ method, path, handler, ...(cache ? { cache } : {}) }));
   }
 
   match(method: string, pathname: string): Match {

@@ -4,7 +4,7 @@
  * renames them inside the transaction that inserts the rows, so a crash leaves either the whole
  * release or nothing the API can see; leftovers are removed when the store opens.
  */
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -192,6 +192,13 @@ export class Store {
    * not delete files of a publish the running server has in flight.
    */
   readonly #budget: SearchBudget;
+  /** One prepared statement per SQL text: preparing cost more than running most of them. */
+  readonly #statements = new Map<string, StatementSync>();
+  /** Commits made through this connection (other connections show up in PRAGMA data_version). */
+  #writes = 0;
+  /** Of those, the ones that changed only download counts (the simple index does not show them). */
+  #counted = 0;
+  #dataVersion: StatementSync | null = null;
 
   constructor(dataDir: string, opts: { removeLeftovers?: boolean; searchBudgetMs?: number } = {}) {
     this.dataDir = path.resolve(dataDir);
@@ -214,12 +221,17 @@ export class Store {
     if (this.db.isOpen) this.db.close();
   }
 
-  /** Runs fn in one IMMEDIATE transaction (a second process, e.g. `admin token create`, waits). */
-  transaction<T>(fn: () => T): T {
+  /**
+   * Runs fn in one IMMEDIATE transaction (a second process, e.g. `admin token create`, waits).
+   * `counter`: it changes download counts only (see `generation`).
+   */
+  transaction<T>(fn: () => T, kind: 'content' | 'counter' = 'content'): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
       this.db.exec('COMMIT');
+      if (kind === 'counter') this.#counted++;
+      else this.#writes++;
       return result;
     } catch (err) {
       this.db.exec('ROLLBACK');
@@ -227,12 +239,39 @@ export class Store {
     }
   }
 
+  /** The prepared statement for `sql`, prepared on first use (the set of SQL texts is fixed and small). */
+  private stmt(sql: string): StatementSync {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+
   private all<T>(sql: string, ...params: SQLInputValue[]): T[] {
-    return this.db.prepare(sql).all(...params) as unknown as T[];
+    return this.stmt(sql).all(...params) as unknown as T[];
   }
 
   private get<T>(sql: string, ...params: SQLInputValue[]): T | undefined {
-    return this.db.prepare(sql).get(...params) as unknown as T | undefined;
+    return this.stmt(sql).get(...params) as unknown as T | undefined;
+  }
+
+  /**
+   * Changes whenever anything the API can show may have changed: a commit through this store, or
+   * one by another connection (an `admin` command, a second server process on the same data dir).
+   * Cached answers are valid only for the generation they were built at. `content` leaves out
+   * this store's download-count commits, for answers that show no counts (the simple index).
+   */
+  generation(scope: 'all' | 'content' = 'all'): string {
+    // Asked once per cacheable request: a dedicated statement returning an array is the cheapest read.
+    if (!this.#dataVersion) {
+      this.#dataVersion = this.db.prepare('PRAGMA data_version');
+      this.#dataVersion.setReturnArrays(true);
+    }
+    const v = this.#dataVersion.get() as unknown as [number] | undefined;
+    const base = `${this.#writes}:${v ? v[0] : 0}`;
+    return scope === 'content' ? base : `${base}:${this.#counted}`;
   }
 
   /** Temp files of an interrupted publish, and files no committed row points at. */
@@ -252,7 +291,7 @@ export class Store {
   createToken(owner: string): string {
     const token = newToken();
     this.transaction(() =>
-      this.db.prepare('INSERT INTO tokens (owner, token_hash, created_at) VALUES (?, ?, ?)').run(owner, hashToken(token), isoTimestamp()),
+      this.stmt('INSERT INTO tokens (owner, token_hash, created_at) VALUES (?, ?, ?)').run(owner, hashToken(token), isoTimestamp()),
     );
     return token;
   }
@@ -266,14 +305,14 @@ export class Store {
   }
 
   revokeToken(id: number): boolean {
-    return this.transaction(() => Number(this.db.prepare('DELETE FROM tokens WHERE id = ?').run(id).changes) > 0);
+    return this.transaction(() => Number(this.stmt('DELETE FROM tokens WHERE id = ?').run(id).changes) > 0);
   }
 
   // ---- fapilog versions ----
 
   addFapilogVersions(versions: string[]): void {
     this.transaction(() => {
-      const stmt = this.db.prepare('INSERT OR IGNORE INTO fapilog_versions (version) VALUES (?)');
+      const stmt = this.stmt('INSERT OR IGNORE INTO fapilog_versions (version) VALUES (?)');
       for (const v of versions) stmt.run(v);
     });
   }
@@ -306,9 +345,67 @@ export class Store {
     };
   }
 
+  /**
+   * Records of many plugins with four statements in all (plugins, releases, files, ratings), not
+   * four per plugin: a search page or a batch. Keyed by plugin id; ids that do not exist are absent.
+   */
+  recordsById(ids: readonly number[]): Map<number, PluginRecord & { rating: Rating }> {
+    const out = new Map<number, PluginRecord & { rating: Rating }>();
+    if (ids.length === 0) return out;
+    const list = JSON.stringify(ids);
+    const rows = this.all<PluginRow>('SELECT * FROM plugins WHERE id IN (SELECT value FROM json_each(?))', list);
+    return this.assemble(rows, list);
+  }
+
+  /** `recordsById` by package name (names not in the marketplace are absent). */
+  recordsByPackage(packages: readonly string[]): Map<string, PluginRecord & { rating: Rating }> {
+    const out = new Map<string, PluginRecord & { rating: Rating }>();
+    if (packages.length === 0) return out;
+    const rows = this.all<PluginRow>('SELECT * FROM plugins WHERE package IN (SELECT value FROM json_each(?))', JSON.stringify(packages));
+    for (const r of this.assemble(rows, JSON.stringify(rows.map((r) => r.id))).values()) out.set(r.row.package, r);
+    return out;
+  }
+
+  private assemble(rows: PluginRow[], idList: string): Map<number, PluginRecord & { rating: Rating }> {
+    const out = new Map<number, PluginRecord & { rating: Rating }>();
+    if (rows.length === 0) return out;
+    const releases = this.all<ReleaseRow>('SELECT * FROM releases WHERE plugin_id IN (SELECT value FROM json_each(?))', idList);
+    const files = this.all<FileRow>(
+      'SELECT f.* FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id IN (SELECT value FROM json_each(?)) ORDER BY f.filename',
+      idList,
+    );
+    const ratings = this.all<{ plugin_id: number; avg: number | null; n: number }>(
+      'SELECT plugin_id, AVG(stars) AS avg, COUNT(*) AS n FROM ratings WHERE plugin_id IN (SELECT value FROM json_each(?)) GROUP BY plugin_id',
+      idList,
+    );
+    const filesOf = new Map<number, FileRow[]>();
+    for (const f of files) {
+      const list = filesOf.get(Number(f.release_id));
+      if (list) list.push(f);
+      else filesOf.set(Number(f.release_id), [f]);
+    }
+    const releasesOf = new Map<number, ReleaseRow[]>();
+    for (const r of releases) {
+      const list = releasesOf.get(Number(r.plugin_id));
+      if (list) list.push(r);
+      else releasesOf.set(Number(r.plugin_id), [r]);
+    }
+    const ratingOf = new Map(ratings.map((r) => [Number(r.plugin_id), ratingFrom(r)]));
+    for (const row of rows) {
+      const id = Number(row.id);
+      const rs = (releasesOf.get(id) ?? []).sort((a, b) => compareVersions(a.version, b.version));
+      out.set(id, {
+        row,
+        releases: rs.map((r) => ({ row: r, files: filesOf.get(Number(r.id)) ?? [] })),
+        rating: ratingOf.get(id) ?? { rating: 0, rating_count: 0 },
+      });
+    }
+    return out;
+  }
+
   rating(pluginId: number): { rating: number; rating_count: number } {
     const r = this.get<{ avg: number | null; n: number }>('SELECT AVG(stars) AS avg, COUNT(*) AS n FROM ratings WHERE plugin_id = ?', pluginId);
-    return { rating: r && r.avg !== null ? Math.round(r.avg * 100) / 100 : 0, rating_count: r ? Number(r.n) : 0 };
+    return r ? ratingFrom(r) : { rating: 0, rating_count: 0 };
   }
 
   /**
@@ -396,17 +493,16 @@ export class Store {
   // ---- writes ----
 
   countDownload(releaseId: number): void {
-    this.transaction(() => this.db.prepare('UPDATE releases SET downloads = downloads + 1 WHERE id = ?').run(releaseId));
+    this.transaction(() => this.stmt('UPDATE releases SET downloads = downloads + 1 WHERE id = ?').run(releaseId), 'counter');
   }
 
   yank(releaseId: number, reason: string): void {
-    this.transaction(() => this.db.prepare('UPDATE releases SET yanked = 1, yanked_reason = ? WHERE id = ?').run(reason, releaseId));
+    this.transaction(() => this.stmt('UPDATE releases SET yanked = 1, yanked_reason = ? WHERE id = ?').run(reason, releaseId));
   }
 
   rate(pluginId: number, rater: string, stars: number): void {
     this.transaction(() =>
-      this.db
-        .prepare('INSERT INTO ratings (plugin_id, rater, stars) VALUES (?, ?, ?) ON CONFLICT (plugin_id, rater) DO UPDATE SET stars = excluded.stars')
+      this.stmt('INSERT INTO ratings (plugin_id, rater, stars) VALUES (?, ?, ?) ON CONFLICT (plugin_id, rater) DO UPDATE SET stars = excluded.stars')
         .run(pluginId, rater, stars),
     );
   }
@@ -453,40 +549,34 @@ export class Store {
           );
           // The listing describes the plugin as its newest release does.
           if (newest) {
-            this.db
-              .prepare('UPDATE plugins SET description = ?, author = ?, plugin_type = ?, license = ?, homepage = ?, repository = ? WHERE id = ?')
+            this.stmt('UPDATE plugins SET description = ?, author = ?, plugin_type = ?, license = ?, homepage = ?, repository = ? WHERE id = ?')
               .run(rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository, pluginId);
           }
         } else {
           pluginId = Number(
-            this.db
-              .prepare(
-                'INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-              )
-              .run(rel.package, shortName(rel.package), rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository, owner, now)
-              .lastInsertRowid,
+            this.stmt(
+              'INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            ).run(rel.package, shortName(rel.package), rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository, owner, now).lastInsertRowid,
           );
         }
         const releaseId = Number(
-          this.db
-            .prepare(
-              'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads, provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            )
-            .run(
-              pluginId,
-              rel.version,
-              rel.fapilog_compatibility,
-              rel.requires_python,
-              JSON.stringify(rel.dependencies),
-              rel.yanked_reason ? 1 : 0,
-              rel.yanked_reason ?? null,
-              rel.published_at ?? now,
-              rel.readme,
-              rel.downloads ?? 0,
-              rel.provenance ? JSON.stringify(rel.provenance) : null,
-            ).lastInsertRowid,
+          this.stmt(
+            'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads, provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(
+            pluginId,
+            rel.version,
+            rel.fapilog_compatibility,
+            rel.requires_python,
+            JSON.stringify(rel.dependencies),
+            rel.yanked_reason ? 1 : 0,
+            rel.yanked_reason ?? null,
+            rel.published_at ?? now,
+            rel.readme,
+            rel.downloads ?? 0,
+            rel.provenance ? JSON.stringify(rel.provenance) : null,
+          ).lastInsertRowid,
         );
-        const insertFile = this.db.prepare('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
+        const insertFile = this.stmt('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
         for (const f of staged) insertFile.run(releaseId, f.filename, f.sha256, 'data' in f ? f.data.length : f.size, rel.package);
         // Files become visible under their real names only as the rows commit.
         for (const f of staged) {
@@ -523,6 +613,15 @@ function makeDirs(dir: string): void {
   }
   for (const d of missing) fs.mkdirSync(d);
   if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`not a directory: ${dir}`), { code: 'ENOTDIR' });
+}
+
+export interface Rating {
+  rating: number;
+  rating_count: number;
+}
+
+function ratingFrom(r: { avg: number | null; n: number }): Rating {
+  return { rating: r.avg !== null ? Math.round(r.avg * 100) / 100 : 0, rating_count: Number(r.n) };
 }
 
 export function sha256Hex(data: Uint8Array): string {
@@ -567,10 +666,11 @@ export function currentRelease(record: PluginRecord): PluginRecord['releases'][n
   return pick;
 }
 
-export function pluginView(store: Store, record: PluginRecord): Plugin {
+/** `known`: the plugin's rating when the caller read it already (recordsById). */
+export function pluginView(store: Store, record: PluginRecord, known?: Rating): Plugin {
   const cur = currentRelease(record);
   const wheel = cur.files.find((f) => f.filename.endsWith('.whl')) ?? cur.files[0];
-  const { rating, rating_count } = store.rating(record.row.id);
+  const { rating, rating_count } = known ?? store.rating(record.row.id);
   return {
     name: record.row.name,
     package: record.row.package,

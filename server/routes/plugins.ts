@@ -19,6 +19,8 @@ export const API = '/api/v1';
 const MAX_BATCH = 200;
 
 const ok = (json: unknown): Reply => ({ status: 200, json });
+/** Read-only, anonymous, no side effects: answered from the response cache when it can be. */
+const CACHED = { cache: {} };
 
 function recordOf(ctx: RequestContext): PluginRecord {
   const raw = ctx.params['name']!;
@@ -53,9 +55,10 @@ function listQuery(url: URL, search: boolean): ListQuery {
 
 function searchResult(ctx: RequestContext, q: ListQuery): SearchResult {
   const { ids, total } = ctx.store.query(q);
+  const records = ctx.store.recordsById(ids);
   const plugins = ids.flatMap((id) => {
-    const record = ctx.store.recordById(id);
-    return record ? [pluginView(ctx.store, record)] : [];
+    const record = records.get(id);
+    return record ? [pluginView(ctx.store, record, record.rating)] : [];
   });
   return { plugins, total, page: q.page, per_page: q.per_page };
 }
@@ -67,8 +70,8 @@ function requireOwnerOf(ctx: RequestContext, record: PluginRecord): string {
 }
 
 export function registerPluginRoutes(router: Router): void {
-  router.add('GET', `${API}/plugins`, (ctx) => ok(searchResult(ctx, listQuery(ctx.url, false))));
-  router.add('GET', `${API}/plugins/search`, (ctx) => ok(searchResult(ctx, listQuery(ctx.url, true))));
+  router.add('GET', `${API}/plugins`, (ctx) => ok(searchResult(ctx, listQuery(ctx.url, false))), CACHED);
+  router.add('GET', `${API}/plugins/search`, (ctx) => ok(searchResult(ctx, listQuery(ctx.url, true))), CACHED);
 
   router.add('GET', `${API}/plugins/batch`, (ctx) => {
     const param = ctx.url.searchParams.get('names');
@@ -77,21 +80,27 @@ export function registerPluginRoutes(router: Router): void {
     if (names.length > MAX_BATCH) throw new HttpError(400, 'invalid_parameter', `invalid query parameter names: at most ${MAX_BATCH} names per request`);
     // Names are keys as requested: a null-prototype object keeps `__proto__` (or `constructor`) an own key.
     const plugins: BatchResponse['plugins'] = Object.create(null) as BatchResponse['plugins'];
+    const packageOf = new Map<string, string | null>();
     for (const name of names) {
-      let record: PluginRecord | null = null;
       try {
-        record = ctx.store.record(pluginPackage(name));
+        packageOf.set(name, pluginPackage(name));
       } catch (err) {
         if (!(err instanceof HttpError)) throw err; // an invalid name is simply not in the marketplace
+        packageOf.set(name, null);
       }
+    }
+    const records = ctx.store.recordsByPackage([...new Set([...packageOf.values()].filter((p) => p !== null))]);
+    for (const name of names) {
+      const pkg = packageOf.get(name);
+      const record = pkg ? records.get(pkg) : undefined;
       plugins[name] = record
-        ? { plugin: pluginView(ctx.store, record), releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)) }
+        ? { plugin: pluginView(ctx.store, record, record.rating), releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)) }
         : null;
     }
     return ok({ plugins } satisfies BatchResponse);
-  });
+  }, CACHED);
 
-  router.add('GET', `${API}/plugins/{name}`, (ctx) => ok(pluginView(ctx.store, recordOf(ctx))));
+  router.add('GET', `${API}/plugins/{name}`, (ctx) => ok(pluginView(ctx.store, recordOf(ctx))), CACHED);
 
   router.add('GET', `${API}/plugins/{name}/versions`, (ctx) => {
     const record = recordOf(ctx);
@@ -100,12 +109,12 @@ export function registerPluginRoutes(router: Router): void {
       releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)),
     };
     return ok(body);
-  });
+  }, CACHED);
 
   router.add('GET', `${API}/plugins/{name}/versions/{version}`, (ctx) => {
     const record = recordOf(ctx);
     return ok(releaseView(record, releaseOf(ctx, record), ctx.baseUrl));
-  });
+  }, CACHED);
 
   router.add('GET', `${API}/plugins/{name}/versions/{version}/download`, (ctx) => {
     const record = recordOf(ctx);
@@ -135,5 +144,5 @@ export function registerPluginRoutes(router: Router): void {
     return ok({ name: record.row.name, ...ctx.store.rating(record.row.id) } satisfies RatingResponse);
   });
 
-  router.add('GET', `${API}/fapilog/versions`, (ctx) => ok({ versions: ctx.store.fapilogVersions() }));
+  router.add('GET', `${API}/fapilog/versions`, (ctx) => ok({ versions: ctx.store.fapilogVersions() }), { cache: { showsCounts: false } });
 }

@@ -2,6 +2,7 @@
  * PEP 503 (HTML) / PEP 691 (JSON) simple repository API under /simple/, and the files it links
  * to under /files/<package>/<filename>, so pip can install with --index-url and --require-hashes.
  */
+import type { IncomingMessage } from 'node:http';
 import { normalizeName } from '../../src/core/names.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
@@ -44,6 +45,9 @@ function simpleReply(ctx: RequestContext, json: unknown, htmlText: string): Repl
     : { status: 200, body: htmlText, contentType: `${SIMPLE_HTML}; charset=utf-8`, headers };
 }
 
+/** The simple pages vary with Accept (JSON or HTML): the cache keeps one answer per variant; they show no download counts. */
+const CACHED = { cache: { vary: (req: IncomingMessage) => (wantsJson(req.headers.accept) ? 'json' : 'html'), showsCounts: false } };
+
 export function registerSimpleRoutes(router: Router): void {
   router.add('GET', '/simple/', (ctx) => {
     const packages = ctx.store.packages();
@@ -52,7 +56,7 @@ export function registerSimpleRoutes(router: Router): void {
       { meta: { 'api-version': '1.0' }, projects: packages.map((name) => ({ name })) },
       html('Simple index', packages.map((p) => `<a href="${escapeHtml(`/simple/${p}/`)}">${escapeHtml(p)}</a>`)),
     );
-  });
+  }, CACHED);
 
   router.add('GET', '/simple/{package}/', (ctx) => {
     const raw = ctx.params['package']!;
@@ -81,7 +85,7 @@ export function registerSimpleRoutes(router: Router): void {
       return `<a ${attrs.join(' ')}>${escapeHtml(f.filename)}</a>`;
     });
     return simpleReply(ctx, json, html(`Links for ${pkg}`, links));
-  });
+  }, CACHED);
 
   router.add('GET', '/files/{package}/{filename}', (ctx) => {
     const rawPkg = ctx.params['package']!;

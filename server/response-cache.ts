@@ -1,0 +1,95 @@
+/**
+ * Finished answers of read endpoints (body bytes and ETag), so a repeated search, plugin GET,
+ * batch or simple page costs a map lookup instead of SQL, view building, JSON and a sha256.
+ *
+ * Correctness rests on the store's generation (server/store.ts `generation()`): any commit, by
+ * this process or another connection, changes it, and an answer is served only at the generation
+ * it was built at (stale ones are dropped when met, or pushed out by the bounds). Only what the handler would have sent is kept, keyed by everything the answer depends
+ * on (path and query, link base, the Accept variant); rate limiting and auth run before the cache
+ * is asked, and ETag / If-None-Match are judged per request from the stored ETag, as before.
+ * Bounded in entries and bytes (least recently used go first); big answers are not kept.
+ */
+
+export interface CachedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  contentType: string;
+  body: Buffer;
+  etag: string;
+}
+
+export interface ResponseCacheOptions {
+  /** Answers kept at most (default 4,096). */
+  maxEntries?: number;
+  /** Bytes of bodies and keys kept at most (default 64 MB). */
+  maxBytes?: number;
+  /** A bigger answer is served but not kept (default 2 MB). */
+  maxEntryBytes?: number;
+}
+
+export const DEFAULT_RESPONSE_CACHE: Required<ResponseCacheOptions> = { maxEntries: 4096, maxBytes: 64 * 1024 * 1024, maxEntryBytes: 2 * 1024 * 1024 };
+
+interface Entry {
+  answer: CachedAnswer;
+  generation: string;
+  cost: number;
+}
+
+export class ResponseCache {
+  readonly opts: Required<ResponseCacheOptions>;
+  readonly #entries = new Map<string, Entry>();
+  #bytes = 0;
+
+  constructor(opts: ResponseCacheOptions = {}) {
+    this.opts = { ...DEFAULT_RESPONSE_CACHE, ...opts };
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** The answer stored for `key` at this generation, if any (one from another generation is dropped). */
+  get(key: string, generation: string): CachedAnswer | undefined {
+    const hit = this.#entries.get(key);
+    if (!hit) return undefined;
+    this.#entries.delete(key);
+    if (hit.generation !== generation) {
+      this.#bytes -= hit.cost;
+      return undefined;
+    }
+    // Most recently used moves to the end of the map's order.
+    this.#entries.set(key, hit);
+    return hit.answer;
+  }
+
+  /** Keeps `answer`, built at `generation` (read before the handler ran). */
+  set(key: string, generation: string, answer: CachedAnswer): void {
+    const size = cost(key, answer);
+    const old = this.#entries.get(key);
+    if (old) {
+      this.#entries.delete(key);
+      this.#bytes -= old.cost;
+    }
+    if (size > this.opts.maxEntryBytes || size > this.opts.maxBytes) return;
+    this.#entries.set(key, { answer, generation, cost: size });
+    this.#bytes += size;
+    for (const [k, v] of this.#entries) {
+      if (this.#entries.size <= this.opts.maxEntries && this.#bytes <= this.opts.maxBytes) break;
+      this.#entries.delete(k);
+      this.#bytes -= v.cost;
+    }
+  }
+
+  clear(): void {
+    this.#entries.clear();
+    this.#bytes = 0;
+  }
+}
+
+function cost(key: string, a: CachedAnswer): number {
+  return a.body.length + key.length * 2 + 256;
+}
