@@ -81,6 +81,19 @@ export async function startHarness(marketplaceApi: string, extraEnv: NodeJS.Proc
 }
 
 /** The GitHub-facing identity fields of a real payload, pointed at a repository of the peer. */
+/** A requirements file pinning fapilog and one outdated plugin (fapilog-otel 1.1.0; 2.0.0 works with 0.16.0). */
+export const SMALL = 'fapilog==0.16.0\nfapilog-otel==1.1.0\n';
+
+/** Runs `fn` with a fresh harness and one installation (owner `acme`), closed afterwards. */
+export async function withHarness(marketplaceApi: string, fn: (h: Harness, inst: number) => Promise<void>): Promise<void> {
+  const h = await startHarness(marketplaceApi);
+  try {
+    await fn(h, h.peer.addInstallation('acme'));
+  } finally {
+    await h.close();
+  }
+}
+
 export function aimAt(payload: any, peer: GitHubPeer, fullName: string, installation: number): any {
   const repo = peer.repo(fullName);
   payload.installation = { ...(payload.installation ?? {}), id: installation, account: { ...(payload.installation?.account ?? {}), login: repo.owner, type: 'Organization' } };

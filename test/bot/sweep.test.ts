@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { metadataFor, publish, wheelFor } from '../server/util.ts';
 import { readPrState } from '../../bot/marker.ts';
-import { exampleApp, startHarness, type Harness } from './harness.ts';
+import { exampleApp, SMALL, startHarness, withHarness, type Harness } from './harness.ts';
 
-const SMALL = 'fapilog==0.16.0\nfapilog-otel==1.1.0\n';
 const MAIN_REF = 'heads%2Fmain';
 const OURS = 'creator=fapilog-plugins%5Bbot%5D';
 
@@ -22,14 +21,7 @@ after(async () => {
   await server.stop();
 });
 
-async function withBot(fn: (h: Harness, inst: number) => Promise<void>): Promise<void> {
-  const h = await startHarness(server.apiUrl);
-  try {
-    await fn(h, h.peer.addInstallation('acme'));
-  } finally {
-    await h.close();
-  }
-}
+const withBot = (fn: (h: Harness, inst: number) => Promise<void>): Promise<void> => withHarness(server.apiUrl, fn);
 
 /** The requests one repository's sync made, as `METHOD path` lines. */
 function repoCalls(h: Harness, repo: string, from = 0): string[] {

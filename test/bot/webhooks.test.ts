@@ -6,11 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { aimAt, example, startHarness, type Harness } from './harness.ts';
+import { aimAt, example, SMALL, startHarness, withHarness, type Harness } from './harness.ts';
 import { CHECK_NAME } from '../../bot/bot.ts';
 import { readPrState } from '../../bot/marker.ts';
 
-const SMALL = 'fapilog==0.16.0\nfapilog-otel==1.1.0\n';
 
 let server: TestServer;
 before(async () => {
@@ -20,14 +19,7 @@ after(async () => {
   await server.stop();
 });
 
-async function withBot(fn: (h: Harness, inst: number) => Promise<void>): Promise<void> {
-  const h = await startHarness(server.apiUrl);
-  try {
-    await fn(h, h.peer.addInstallation('acme'));
-  } finally {
-    await h.close();
-  }
-}
+const withBot = (fn: (h: Harness, inst: number) => Promise<void>): Promise<void> => withHarness(server.apiUrl, fn);
 
 describe('installation events', { concurrency: true }, () => {
   test('installation.created scans the repositories it lists', async () => {
