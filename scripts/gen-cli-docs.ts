@@ -15,6 +15,10 @@ import { DEFAULT_HTTP_OPTIONS } from '../src/core/marketplace/http.ts';
 import type { CliIo } from '../src/cli/context.ts';
 import { EXIT, type ExitCode } from '../src/cli/errors.ts';
 import { buildProgram } from '../src/cli/program.ts';
+import { loadCommands } from '../src/cli/commands/index.ts';
+
+/** Every command, as `--help` lists them (the run path loads only the one it needs). */
+const ALL_COMMANDS = await loadCommands();
 
 export const DOCS_FILE = fileURLToPath(new URL('../docs/cli.md', import.meta.url));
 
@@ -110,7 +114,7 @@ function commandSection(cmd: Command, helper: Help, depth: number): string[] {
 
 export function renderCliDocs(): string {
   const io: CliIo = { stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 100 };
-  const program = buildProgram(io, { code: EXIT.ok });
+  const program = buildProgram(io, { code: EXIT.ok }, ALL_COMMANDS);
   const helper = new Help();
   const commands = helper.visibleCommands(program).filter((c) => c.name() !== 'help');
 
