@@ -12,7 +12,7 @@
  * ~200 ms async, serial or 16 at a time, against ~15 ms synchronous); nothing else is waiting on
  * the event loop meanwhile. The methods stay async, as ProjectFiles wants.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreError } from '../errors.ts';
@@ -131,7 +131,7 @@ function realOrNull(p: string): string | null {
   }
 }
 
-function statOrNull(p: string): ReturnType<typeof statSync> | null {
+function statOrNull(p: string): Stats | null {
   try {
     return statSync(p);
   } catch {
