@@ -33,6 +33,7 @@ const OTHER_ENV: Array<[string, string]> = [
   ['NO_COLOR', 'when set to a non-empty value, output has no colour (an empty `NO_COLOR=` does not count, as no-color.org says); colour is otherwise used only when stdout is a terminal'],
   ['COLUMNS', 'table width on a terminal (default: the width the terminal reports, else 100); in a narrow one columns are left out or moved under their row, by priority; output to a pipe or a file is never cut short'],
   ['INIT_CWD', 'set by npm: under `npm run cli -- ...` in a checkout, paths are relative to the directory npm was called from, not the package root'],
+  ['NODE_COMPILE_CACHE', "the CLI turns on Node's compile cache (V8's compiled code, and the type-stripped text of a checkout's `.ts` sources, keyed by file content) so that later runs start faster; it lives in `node-compile-cache` under the OS temp directory unless this names another directory, and `NODE_DISABLE_COMPILE_CACHE=1` turns it off"],
   ['XDG_CACHE_HOME', `base of the default cache directory on Linux (\`$XDG_CACHE_HOME/fapilog-plugins\`, else \`~/.cache/fapilog-plugins\`); macOS uses \`~/Library/Caches/fapilog-plugins\`, Windows \`%LOCALAPPDATA%\\fapilog-plugins\\cache\``],
 ];
 
