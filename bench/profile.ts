@@ -36,7 +36,8 @@ export function areaOf(url: string, repoRoot: string): string {
     return `npm:${rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]}`;
   }
   if (file.startsWith(repoRoot)) {
-    const rel = path.relative(repoRoot, file).split(path.sep);
+    // The shipped form the benches build (bench/compiled.ts) counts as the sources it came from.
+    const rel = path.relative(repoRoot, file).replace(/^\.tmp[\\/]bench-lib-\d+[\\/]/, '').split(path.sep);
     return rel.slice(0, Math.min(3, rel.length - 1)).join('/') || rel[0]!;
   }
   return path.basename(file);

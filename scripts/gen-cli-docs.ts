@@ -15,6 +15,10 @@ import { DEFAULT_HTTP_OPTIONS } from '../src/core/marketplace/http.ts';
 import type { CliIo } from '../src/cli/context.ts';
 import { EXIT, type ExitCode } from '../src/cli/errors.ts';
 import { buildProgram } from '../src/cli/program.ts';
+import { loadCommands } from '../src/cli/commands/index.ts';
+
+/** Every command, as `--help` lists them (the run path loads only the one it needs). */
+const ALL_COMMANDS = await loadCommands();
 
 export const DOCS_FILE = fileURLToPath(new URL('../docs/cli.md', import.meta.url));
 
@@ -29,6 +33,7 @@ const OTHER_ENV: Array<[string, string]> = [
   ['NO_COLOR', 'when set to a non-empty value, output has no colour (an empty `NO_COLOR=` does not count, as no-color.org says); colour is otherwise used only when stdout is a terminal'],
   ['COLUMNS', 'table width on a terminal (default: the width the terminal reports, else 100); in a narrow one columns are left out or moved under their row, by priority; output to a pipe or a file is never cut short'],
   ['INIT_CWD', 'set by npm: under `npm run cli -- ...` in a checkout, paths are relative to the directory npm was called from, not the package root'],
+  ['NODE_COMPILE_CACHE', "the CLI turns on Node's compile cache (V8's compiled code, and the type-stripped text of a checkout's `.ts` sources, keyed by file content) so that later runs start faster; it lives in `node-compile-cache` under the OS temp directory unless this names another directory, and `NODE_DISABLE_COMPILE_CACHE=1` turns it off"],
   ['XDG_CACHE_HOME', `base of the default cache directory on Linux (\`$XDG_CACHE_HOME/fapilog-plugins\`, else \`~/.cache/fapilog-plugins\`); macOS uses \`~/Library/Caches/fapilog-plugins\`, Windows \`%LOCALAPPDATA%\\fapilog-plugins\\cache\``],
 ];
 
@@ -110,7 +115,7 @@ function commandSection(cmd: Command, helper: Help, depth: number): string[] {
 
 export function renderCliDocs(): string {
   const io: CliIo = { stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 100 };
-  const program = buildProgram(io, { code: EXIT.ok });
+  const program = buildProgram(io, { code: EXIT.ok }, ALL_COMMANDS);
   const helper = new Help();
   const commands = helper.visibleCommands(program).filter((c) => c.name() !== 'help');
 

@@ -12,10 +12,24 @@ import { commandContext, processIo, type Act, type CliIo, type CommandContext, t
 import { CliError, cliErrorFor, EXIT, type ExitCode } from './errors.ts';
 import { integerArg, numberArg } from './options.ts';
 import { terminalStream } from './output/sanitize.ts';
-import { COMMANDS } from './commands/index.ts';
+import { commandsFor, loadCommands } from './commands/index.ts';
 
-export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
-  const program = new Command(TOOL_NAME)
+/**
+ * The program with the given commands (`loadCommands()`: all of them, as `--help` and the
+ * generated reference show them).
+ */
+export function buildProgram(io: CliIo, outcome: { code: ExitCode }, commands: readonly RegisterCommand[]): Command {
+  return registerCommands(globalProgram(io), io, outcome, commands);
+}
+
+/** The flags of a command's options that take a value (`--token <token>`): the next word is theirs. */
+export function valueOptionsOf(command: Command): Set<string> {
+  return new Set(command.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined)));
+}
+
+/** The program's name, version and global options, without commands. */
+function globalProgram(io: CliIo): Command {
+  return new Command(TOOL_NAME)
     .description('Find, check, update and publish fapilog plugins')
     // `--version` (an option) and `version <bump>` (the plugin-version command) coexist in commander.
     .version(TOOL_VERSION, '-V, --version', 'print the version of fapilog-plugins')
@@ -42,7 +56,9 @@ export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
       outputError: (s, write) => write(s),
     })
     .exitOverride();
+}
 
+function registerCommands(program: Command, io: CliIo, outcome: { code: ExitCode }, commands: readonly RegisterCommand[]): Command {
   const act: Act =
     (fn) =>
     async (...args: unknown[]) => {
@@ -55,7 +71,7 @@ export function buildProgram(io: CliIo, outcome: { code: ExitCode }): Command {
         throw withUrlHint(err, ctx);
       }
     };
-  for (const register of COMMANDS as RegisterCommand[]) register(program, act);
+  for (const register of commands) register(program, act);
   return program;
 }
 
@@ -92,7 +108,9 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<Exit
   // Every byte for the terminal passes terminalStream: no control sequence from a manifest or a
   // marketplace answer reaches it, whichever command printed the text.
   const safeIo: CliIo = { ...io, stdout: (text) => io.stdout(terminalStream(text)), stderr: (text) => io.stderr(terminalStream(redact(text, secret))) };
-  const program = buildProgram(safeIo, outcome);
+  const program = globalProgram(safeIo);
+  // Only the named command's module is loaded: for a small project, start-up is most of a run.
+  const valueOptions = valueOptionsOf(program);
   // Under --json a script reads stdout: an error is a JSON object there too, as well as the line on stderr.
   const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json');
   const fail = (code: string, message: string, exitCode: ExitCode, err: unknown): ExitCode => {
@@ -102,6 +120,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<Exit
     return exitCode;
   };
   try {
+    registerCommands(program, safeIo, outcome, await loadCommands(commandsFor(argv, valueOptions)));
     await program.parseAsync(argv, { from: 'user' });
     return outcome.code;
   } catch (err) {

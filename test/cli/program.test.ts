@@ -1,9 +1,12 @@
 /** The program as a whole: help on every command, exit codes, configuration, the generated reference. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { Help, type Command } from 'commander';
-import { buildProgram } from '../../src/cli/program.ts';
+import { buildProgram, valueOptionsOf } from '../../src/cli/program.ts';
+import { COMMAND_NAMES, commandsFor, loadCommands } from '../../src/cli/commands/index.ts';
 import { EXIT } from '../../src/cli/errors.ts';
 import { SearchResult } from '../../src/core/marketplace/schemas.ts';
 import { DOCS_FILE, renderCliDocs } from '../../scripts/gen-cli-docs.ts';
@@ -16,8 +19,10 @@ function allCommands(cmd: Command, prefix: string[] = []): string[][] {
   return visible.flatMap((c) => [[...prefix, c.name()], ...allCommands(c, [...prefix, c.name()])]);
 }
 
+const ALL_COMMANDS = await loadCommands();
+
 describe('the program', () => {
-  const program = buildProgram({ stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 80 }, { code: EXIT.ok });
+  const program = buildProgram({ stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 80 }, { code: EXIT.ok }, ALL_COMMANDS);
   const commands = allCommands(program);
 
   test('registers the discovery commands', () => {
@@ -111,6 +116,52 @@ describe('the program', () => {
   });
 });
 
+describe('commands loaded on demand', () => {
+  const io = { stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 80 };
+
+  test('each module registers exactly the command of its name, and together they are the whole program', async () => {
+    for (const name of COMMAND_NAMES) {
+      const one = buildProgram(io, { code: EXIT.ok }, await loadCommands([name]));
+      assert.deepEqual(one.commands.map((c) => c.name()), [name]);
+    }
+    const all = buildProgram(io, { code: EXIT.ok }, ALL_COMMANDS);
+    assert.deepEqual(all.commands.map((c) => c.name()), COMMAND_NAMES);
+  });
+
+  test('a command line loads the command it names, past global options and their values; else every command', () => {
+    const values = valueOptionsOf(buildProgram(io, { code: EXIT.ok }, []));
+    assert.deepEqual([...values].sort(), ['--cache-dir', '--marketplace-url', '--retries', '--timeout', '--token']);
+    assert.deepEqual(commandsFor(['outdated', '.', '--json'], values), ['outdated']);
+    assert.deepEqual(commandsFor(['--json', '--token', 'list', 'info', 'x'], values), ['info']);
+    assert.deepEqual(commandsFor(['--timeout=5', '--offline', 'search', 'loki'], values), ['search']);
+    for (const argv of [[], ['--help'], ['-V'], ['help', 'outdated'], ['outdatd'], ['--', 'outdated'], ['--token', 'outdated']]) {
+      assert.deepEqual(commandsFor(argv, values), COMMAND_NAMES, argv.join(' '));
+    }
+  });
+
+  test('an unknown command still gets the suggestion drawn from every command', async () => {
+    const r = await runCli(['outdatd']);
+    assert.equal(r.code, EXIT.error);
+    assert.match(r.stderr, /unknown command 'outdatd'.*Did you mean outdated\?/s);
+  });
+
+  test('`outdated` loads neither publishing (but who published: provenance), archives, diffs nor the server', () => {
+    // A separate process: this one has long loaded every module.
+    const hook = `import { registerHooks } from 'node:module'; import { writeSync } from 'node:fs';
+      registerHooks({ load(url, ctx, next) { writeSync(2, 'loaded ' + url + '\\n'); return next(url, ctx); } });`;
+    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, main, 'outdated', '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('loaded ')).map((l) => l.slice('loaded '.length));
+    assert.ok(loaded.some((u) => u.endsWith('/src/cli/commands/outdated.ts')), 'outdated.ts itself');
+    const unwanted = loaded.filter((u) => /\/src\/core\/publish\/(?!provenance\.ts)|\/server\/|\/node_modules\/(tar|fflate|diff)\/|\/src\/cli\/commands\/(?!(outdated|index)\.ts)/.test(u));
+    assert.deepEqual(unwanted, []);
+  });
+});
+
 describe('docs/cli.md', () => {
   test('is generated from the current commander definitions (run `npx node scripts/gen-cli-docs.ts`)', () => {
     const want = renderCliDocs().split('\n');
@@ -126,7 +177,7 @@ describe('docs/cli.md', () => {
 
   test('documents every command, global option, environment variable and exit code', () => {
     const docs = renderCliDocs();
-    const program = buildProgram({ stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 80 }, { code: EXIT.ok });
+    const program = buildProgram({ stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 80 }, { code: EXIT.ok }, ALL_COMMANDS);
     for (const path of allCommands(program)) assert.match(docs, new RegExp(`^#+ \`${path.join(' ')}[ \`]`, 'm'), path.join(' '));
     for (const opt of program.options) assert.ok(docs.includes(`\`${opt.flags}\``), opt.flags);
     for (const env of ['FAPILOG_MARKETPLACE_URL', 'FAPILOG_MARKETPLACE_TOKEN', 'FAPILOG_MARKETPLACE_CACHE', 'NO_COLOR']) assert.ok(docs.includes(`\`${env}\``), env);

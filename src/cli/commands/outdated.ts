@@ -8,7 +8,9 @@ import { Option } from 'commander';
 import { decide, FAIL_ON, type FailOn } from '../../core/analysis/policy.ts';
 import { STATUSES, type Report, type Status } from '../../core/analysis/report.ts';
 import type { MarketplaceClient } from '../../core/marketplace/client.ts';
-import { checkProject, DiskProjectFiles } from '../../core/project/index.ts';
+// Not the project barrel: that one also loads the planners, the disk writer and `diff`.
+import { checkProject } from '../../core/project/check.ts';
+import { DiskProjectFiles } from '../../core/project/disk-files.ts';
 import { paint, renderTable, textWidth, wrapLine, writeJson, type Column, type Style } from '../output/index.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { EXIT, type ExitCode } from '../errors.ts';

@@ -123,12 +123,11 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
     latest: latest?.version ?? null,
     latestCompatible: latestCompatible?.version ?? null,
     currentCompatibility: currentRelease?.fapilog_compatibility ?? null,
-    requiresFapilog: null as string | null,
   };
+  // Keys in the schema's order: the report is not re-parsed (build-report.ts), and --json prints it as built.
   const entry = (status: Status, note: string, requiresFapilog: string | null = null): PluginEntry => {
-    const judged = { ...base, status, requiresFapilog };
-    const publisherChange = currentRelease ? entryPublisherChange(judged, releases) : null;
-    return { ...judged, note: publisherChange ? `${note} ${publisherNote(publisherChange)}` : note, publisherChange };
+    const publisherChange = currentRelease ? entryPublisherChange({ ...base, status }, releases) : null;
+    return { ...base, status, requiresFapilog, note: publisherChange ? `${note} ${publisherNote(publisherChange)}` : note, publisherChange };
   };
   const onFapilog = fv ? ` with fapilog ${fv}` : '';
   const projectUses = ctx.fapilogAssumed ? `statuses assume the newest fapilog, ${fv}` : `the project uses ${fv}`;

@@ -3,7 +3,7 @@
  * Python's `packaging`, as pip does). These wrappers never throw on a malformed version or
  * specifier coming from the marketplace or a manifest: a bad value simply matches nothing.
  */
-import { compare, isPrerelease, isValid, isValidSpecifier as validSpecifier, parseSpecifier, satisfiesAny } from '../pep440/index.ts';
+import { compare, isPrerelease, isValid, isValidSpecifier as validSpecifier, satisfiesAny, specifierMentionsPrerelease } from '../pep440/index.ts';
 
 export function isValidVersion(version: string): boolean {
   return isValid(version);
@@ -52,5 +52,5 @@ export function pinnedVersion(specifier: string): string | null {
 /** Does a specifier itself name a pre-release (`>=2.0rc1`)? PEP 440 then lets pre-releases match. */
 export function mentionsPrerelease(specifiers: string | readonly string[]): boolean {
   const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
-  return specs.some((s) => (parseSpecifier(s) ?? []).some((c) => !c.wildcard && isPrerelease(c.version)));
+  return specs.some(specifierMentionsPrerelease);
 }

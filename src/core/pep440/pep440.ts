@@ -37,6 +37,19 @@ export interface Clause {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Memos: a check of a large project asks the same few questions thousands of times (the same
+// specifiers of the same releases against the same fapilog). Each memo is bounded: past its
+// size it starts again empty, so a hostile input costs time, never unbounded memory.
+
+const MEMO_LIMIT = 5000;
+
+function remember<K, V>(memo: Map<K, V>, key: K, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Versions
 
 const cache = new Map<string, Pep440Version | null>();
@@ -58,9 +71,7 @@ function parsed(version: string): Pep440Version | null {
       .join('.');
     v = { ...v, local };
   }
-  if (cache.size > 5000) cache.clear();
-  cache.set(version, v);
-  return v;
+  return remember(cache, version, v);
 }
 
 export function isValid(version: string): boolean {
@@ -94,7 +105,19 @@ export function explain(version: string): Pep440Version | null {
 type Key = [number, number[], KeyPart, KeyPart, KeyPart, KeyPart];
 type KeyPart = number | string | KeyPart[];
 
+/** Sort keys of parsed versions (the objects `parsed` hands out are shared, so they key well). */
+const keys = new WeakMap<Pep440Version, Key>();
+
 function keyOf(v: Pep440Version): Key {
+  let key = keys.get(v);
+  if (key === undefined) {
+    key = buildKey(v);
+    keys.set(v, key);
+  }
+  return key;
+}
+
+function buildKey(v: Pep440Version): Key {
   const release = [...v.release];
   while (release.length > 0 && release[release.length - 1] === 0) release.pop();
   const pre: KeyPart = v.pre
@@ -196,20 +219,35 @@ export function parseClause(text: string): Clause | null {
   return null;
 }
 
-/** A comma-separated specifier set; empty clauses are skipped. null when any clause is invalid. */
-export function parseSpecifier(spec: string): Clause[] | null {
+const specifiers = new Map<string, readonly Readonly<Clause>[] | null>();
+
+/** parseSpecifier, memoised; the clauses are shared, so they are frozen. */
+function clausesOf(spec: string): readonly Readonly<Clause>[] | null {
+  const hit = specifiers.get(spec);
+  if (hit !== undefined) return hit;
   const clauses: Clause[] = [];
   for (const part of spec.split(',')) {
     if (part.trim() === '') continue;
     const c = parseClause(part);
-    if (!c) return null;
-    clauses.push(c);
+    if (!c) return remember(specifiers, spec, null);
+    clauses.push(Object.freeze(c));
   }
-  return clauses;
+  return remember(specifiers, spec, Object.freeze(clauses));
+}
+
+/** A comma-separated specifier set; empty clauses are skipped. null when any clause is invalid. */
+export function parseSpecifier(spec: string): Clause[] | null {
+  const clauses = clausesOf(spec);
+  return clauses === null ? null : clauses.map((c) => ({ ...c }));
 }
 
 export function isValidSpecifier(spec: string): boolean {
-  return parseSpecifier(spec) !== null;
+  return clausesOf(spec) !== null;
+}
+
+/** Does the specifier set name a pre-release in a clause that is not a wildcard (`>=2.0rc1`)? */
+export function specifierMentionsPrerelease(spec: string): boolean {
+  return (clausesOf(spec) ?? []).some((c) => !c.wildcard && isPrerelease(c.version));
 }
 
 function clauseAllowsPrereleases(c: Clause): boolean {
@@ -332,23 +370,29 @@ function canonicalString(v: Pep440Version): string {
   return v.local === null ? v.public : `${v.public}+${v.local}`;
 }
 
-function setAllowsPrereleases(clauses: readonly Clause[]): boolean | undefined {
+function setAllowsPrereleases(clauses: readonly Readonly<Clause>[]): boolean | undefined {
   if (clauses.length === 0) return undefined;
   return clauses.some(clauseAllowsPrereleases);
 }
 
-function containsParsed(item: Pep440Version, clauses: readonly Clause[], opts: MatchOptions): boolean {
+function containsParsed(item: Pep440Version, clauses: readonly Readonly<Clause>[], opts: MatchOptions): boolean {
   const pre = opts.prereleases ?? setAllowsPrereleases(clauses) ?? false;
   if (item.is_prerelease && !pre) return false;
   return clauses.every((c) => compareClause(item, c));
 }
 
+const answers = new Map<string, boolean>();
+
 /** `version in SpecifierSet(spec)`; false for an invalid version or specifier. */
 export function satisfies(version: string, spec: string, opts: MatchOptions = {}): boolean {
+  if (typeof version !== 'string') return false;
+  // NUL cannot occur in either text, so the key names one question only.
+  const key = `${opts.prereleases === undefined ? 'u' : opts.prereleases ? 't' : 'f'}\0${spec}\0${version}`;
+  const hit = answers.get(key);
+  if (hit !== undefined) return hit;
   const item = parsed(version);
-  const clauses = parseSpecifier(spec);
-  if (!item || !clauses) return false;
-  return containsParsed(item, clauses, opts);
+  const clauses = clausesOf(spec);
+  return remember(answers, key, item !== null && clauses !== null && containsParsed(item, clauses, opts));
 }
 
 /** Union of specifier sets (Poetry `||`): true when any of them admits the version. */

@@ -5,9 +5,15 @@
  * a node_modules of 100 000 files costs nothing; which files count is still decided by the pure
  * `selectProjectFiles`. Only regular files are listed and read (a symlink to one counts; FIFOs,
  * sockets and devices never), never from outside the root, and never above the size cap.
+ *
+ * The file system calls are synchronous on purpose: a project is a few thousand small files read
+ * by a one-shot process (the CLI, the Action), and one promise-based open/stat/read/close round
+ * trip through the thread pool costs about 20 times what the same calls cost inline (1,600 files:
+ * ~200 ms async, serial or 16 at a time, against ~15 ms synchronous); nothing else is waiting on
+ * the event loop meanwhile. The methods stay async, as ProjectFiles wants.
  */
-import { constants } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreError } from '../errors.ts';
 import { isFileOfInterest, isSkippedDirName, VENV_MARKER } from '../python/discover.ts';
@@ -24,7 +30,7 @@ export class DiskProjectFiles implements ProjectFiles {
   readonly root: string;
   readonly label: string;
   readonly #maxBytes: number;
-  #realRoot: Promise<string> | undefined;
+  #realRoot: string | undefined;
 
   constructor(root: string, opts: DiskProjectOptions = {}) {
     this.root = path.resolve(root);
@@ -46,17 +52,17 @@ export class DiskProjectFiles implements ProjectFiles {
     return { files: new DiskProjectFiles(abs, opts), only: undefined };
   }
 
-  #real(): Promise<string> {
-    this.#realRoot ??= realpath(this.root).catch(() => this.root);
+  #real(): string {
+    this.#realRoot ??= realOrNull(this.root) ?? this.root;
     return this.#realRoot;
   }
 
   async list(): Promise<ProjectEntry[]> {
     const out: ProjectEntry[] = [];
-    const walk = async (dir: string, rel: string): Promise<void> => {
-      let entries;
+    const walk = (dir: string, rel: string): void => {
+      let entries: Dirent[];
       try {
-        entries = await readdir(dir, { withFileTypes: true });
+        entries = readdirSync(dir, { withFileTypes: true });
       } catch {
         return;
       }
@@ -65,15 +71,15 @@ export class DiskProjectFiles implements ProjectFiles {
         const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
         const abs = path.join(dir, e.name);
         if (e.isDirectory()) {
-          if (!isSkippedDirName(e.name)) await walk(abs, childRel);
+          if (!isSkippedDirName(e.name)) walk(abs, childRel);
         } else if ((e.isFile() || e.isSymbolicLink()) && isFileOfInterest(childRel)) {
-          if (e.isSymbolicLink() && !(await this.#inside(abs))) continue;
-          const st = await stat(abs).catch(() => null);
+          if (e.isSymbolicLink() && !this.#inside(abs)) continue;
+          const st = statOrNull(abs);
           if (st?.isFile()) out.push({ path: childRel, size: st.size });
         }
       }
     };
-    await walk(this.root, '');
+    walk(this.root, '');
     return out;
   }
 
@@ -84,10 +90,10 @@ export class DiskProjectFiles implements ProjectFiles {
   }
 
   /** The real path of `abs` when it lies inside the (real) root, else null. */
-  async #inside(abs: string): Promise<string | null> {
-    const real = await realpath(abs).catch(() => null);
+  #inside(abs: string): string | null {
+    const real = realOrNull(abs);
     if (real === null) return null;
-    const rootReal = await this.#real();
+    const rootReal = this.#real();
     return real === rootReal || real.startsWith(rootReal + path.sep) ? real : null;
   }
 
@@ -95,19 +101,40 @@ export class DiskProjectFiles implements ProjectFiles {
     const abs = this.resolve(relative);
     if (abs === null) return null;
     // A symlink may point anywhere; what it points at must still be inside the project.
-    const real = await this.#inside(abs);
+    const real = this.#inside(abs);
     if (real === null) return null;
     // O_NONBLOCK: opening a FIFO must not hang; it is then refused as not a regular file.
-    const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => null);
-    if (handle === null) return null;
+    let fd: number;
     try {
-      const st = await handle.stat();
+      fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch {
+      return null;
+    }
+    try {
+      const st = fstatSync(fd);
       if (!st.isFile()) return null;
       const tooBig = sizeProblem(st.size, this.#maxBytes);
       if (tooBig) throw new Error(tooBig);
-      return new Uint8Array(await handle.readFile());
+      return new Uint8Array(readFileSync(fd));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
+  }
+}
+
+/** realpath(3), as fs/promises' realpath calls it; null when the path does not resolve. */
+function realOrNull(p: string): string | null {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return null;
+  }
+}
+
+function statOrNull(p: string): Stats | null {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
   }
 }

@@ -27,13 +27,21 @@ const beta = entry(
 const MARKET = { 'fapilog-loki': loki, 'fapilog-audit': audit, 'fapilog-legacy': legacy, 'fapilog-shaky': shaky, 'fapilog-beta': beta, 'fapilog-ghost': null };
 
 function report(deps: ReturnType<typeof dep>[], opts: Partial<AnalysisInput> & { locked?: Record<string, string> } = {}) {
-  return buildReport({
-    scan: scan(deps, opts.locked ?? {}),
-    plugins: MARKET,
-    fapilogVersions: FAPILOG_VERSIONS,
-    marketplace: { url: 'http://127.0.0.1:1/api/v1', stale: false },
-    ...opts,
-  });
+  return schemaShaped(
+    buildReport({
+      scan: scan(deps, opts.locked ?? {}),
+      plugins: MARKET,
+      fapilogVersions: FAPILOG_VERSIONS,
+      marketplace: { url: 'http://127.0.0.1:1/api/v1', stale: false },
+      ...opts,
+    }),
+  );
+}
+
+/** The report is not re-parsed when built: it must already be what the schema makes of it, key order included. */
+function schemaShaped(r: Report): Report {
+  assert.equal(JSON.stringify(Report.parse(r)), JSON.stringify(r));
+  return r;
 }
 
 function only(r: Report, pkg: string): PluginEntry {
@@ -318,12 +326,12 @@ describe('what is left out, and where versions come from', () => {
   });
 
   test('batch answers keyed by short name are found, names are normalised', () => {
-    const r = buildReport({
+    const r = schemaShaped(buildReport({
       scan: scan([dep('fapilog==0.16.0'), dep('Fapilog_Loki==1.0.0')]),
       plugins: new Map([['loki', loki]]),
       fapilogVersions: FAPILOG_VERSIONS,
       marketplace: { url: 'http://x/api/v1', stale: true },
-    });
+    }));
     assert.equal(only(r, 'fapilog-loki').status, 'outdated');
     assert.equal(only(r, 'fapilog-loki').name, 'loki');
     assert.equal(r.marketplace.stale, true);

@@ -38,12 +38,15 @@ const ACME_TEXT = 'trusted publisher acme/fapilog-loki (repository id 123), work
 const FORK_TEXT = 'trusted publisher mallory/fapilog-loki (repository id 999), workflow release.yml';
 
 function reportOf(market: Record<string, BatchEntry | null>, ...requirements: string[]): Report {
-  return buildReport({
+  const r = buildReport({
     scan: scan([dep('fapilog==0.16.0'), ...requirements.map((r) => dep(r))]),
     plugins: market,
     fapilogVersions: FAPILOG_VERSIONS,
     marketplace: { url: 'http://127.0.0.1:1/api/v1', stale: false },
   });
+  // Not re-parsed when built: it must already be what the schema makes of it, key order included.
+  assert.equal(JSON.stringify(Report.parse(r)), JSON.stringify(r));
+  return r;
 }
 const plugin = (r: Report, pkg: string): PluginEntry => r.plugins.find((p) => p.package === pkg)!;
 

@@ -73,4 +73,26 @@ describe('pep440 wrapper', () => {
     assert.equal(pep440.satisfiesAny('3.1', ['>=1,<2', '>=3']), true);
     assert.equal(pep440.maxSatisfyingAny(['1.5', '2.5', '3.1', '4.0b1'], ['>=1,<2', '>=3,<4']), '3.1');
   });
+
+  test('memoised answers: a caller editing a parse result changes no later answer; prerelease modes are kept apart', () => {
+    const first = pep440.parseSpecifier('>=1.0,<2');
+    assert.ok(first);
+    first[0]!.version = '9.0';
+    first.pop();
+    assert.deepEqual(pep440.parseSpecifier('>=1.0,<2'), [
+      { operator: '>=', version: '1.0', wildcard: false },
+      { operator: '<', version: '2', wildcard: false },
+    ]);
+    assert.equal(pep440.satisfies('1.5', '>=1.0,<2'), true);
+    assert.equal(pep440.satisfies('1.5a1', '>=1.0,<2'), false);
+    assert.equal(pep440.satisfies('1.5a1', '>=1.0,<2', { prereleases: true }), true);
+    assert.equal(pep440.satisfies('1.5a1', '>=1.0,<2', { prereleases: false }), false);
+    assert.equal(pep440.satisfies('1.5a1', '>=1.0,<2'), false);
+  });
+
+  test('past the memo bound, answers stay right', () => {
+    for (let i = 0; i < 12_000; i += 1) assert.equal(pep440.satisfies(`1.${i}`, `>=1.${i},<1.${i + 1}`), true);
+    assert.equal(pep440.compare('1.10', '1.9'), 1);
+    assert.equal(pep440.satisfies('1.5', '>=1.0,<2'), true);
+  });
 });
