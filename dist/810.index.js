@@ -254,19 +254,17 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  findOnPath: () => (/* binding */ findOnPath),
+  findOnPath: () => (/* reexport */ disk_lock_runner/* findOnPath */.aY),
   publishMain: () => (/* binding */ publishMain),
   pythonCommand: () => (/* binding */ pythonCommand),
   renderPublishSummary: () => (/* binding */ renderPublishSummary),
   tagFromRef: () => (/* binding */ tagFromRef)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/project/disk-lock-runner.js + 1 modules
+var disk_lock_runner = __webpack_require__(2750);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/config.js + 1 modules
 var core_config = __webpack_require__(4085);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js + 4 modules
@@ -502,6 +500,8 @@ function findingsMarkdownTable() {
 var markdown = __webpack_require__(9003);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
 var size = __webpack_require__(4810);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
 var core_names = __webpack_require__(1975);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
@@ -1655,27 +1655,9 @@ var oidc = __webpack_require__(1265);
 
 
 
-
 /** How the runner got the token, for 401/403 messages (the value itself never appears). */
 const CREDENTIAL = `token given to the action (\`token\` input or ${core_config/* ENV */.Km.token})`;
-/** The executable `cmd` names on PATH, or null (what a shell would run). */
-function findOnPath(cmd, env = process.env) {
-    for (const dir of (env['PATH'] ?? '').split(external_node_path_.delimiter)) {
-        if (!dir)
-            continue;
-        const candidate = external_node_path_.join(dir, cmd);
-        try {
-            if (!(0,external_node_fs_.statSync)(candidate).isFile())
-                continue;
-            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
-            return candidate;
-        }
-        catch {
-            // not here
-        }
-    }
-    return null;
-}
+
 /** `python`, else `python3` (Debian and macOS runners without setup-python have only that), else null. */
 function pythonCommand(which) {
     if (which('python'))
@@ -1713,7 +1695,7 @@ async function publishMain(config, deps) {
     if (config.build && (await isEmpty(config.packagesDir))) {
         if (!deps.exec)
             return failed('build: true needs a command runner, and none was given', null);
-        const python = pythonCommand(deps.which ?? ((cmd) => findOnPath(cmd)));
+        const python = pythonCommand(deps.which ?? ((cmd) => (0,disk_lock_runner/* findOnPath */.aY)(cmd)));
         if (!python)
             return failed('build: true needs Python, and neither `python` nor `python3` is on PATH (add actions/setup-python before this step)', null);
         const args = ['-m', 'build', '--outdir', config.packagesDir, config.projectDir];

@@ -12,8 +12,7 @@
  * Exit: 0 everything is here (silent), 1 something is missing and was not installed.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
+import { findOnPath } from '../src/core/project/disk-lock-runner.ts';
 
 interface Need {
   deb: string;
@@ -39,20 +38,7 @@ const PYTHON = '/usr/bin/python3';
 const env = process.env;
 
 /** The first executable called `name` on PATH, as a shell would find it. */
-function onPath(name: string): string | null {
-  for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
+const onPath = (name: string): string | null => findOnPath(name, env);
 
 /** The packages of NEEDS that dpkg does not list as installed. */
 function missingDebs(dpkgQuery: string): Need[] {

@@ -4,9 +4,8 @@
  * every finding). No @actions imports here: the runner passes @actions/exec as `deps.exec` and
  * sets the outputs, the summary and the step's failure from the returned result.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { findOnPath } from '../core/project/disk-lock-runner.ts';
 import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { ENV, type MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
 import { executePublish } from '../core/publish/execute.ts';
@@ -51,21 +50,7 @@ export interface PublishResult {
 /** How the runner got the token, for 401/403 messages (the value itself never appears). */
 const CREDENTIAL = `token given to the action (\`token\` input or ${ENV.token})`;
 
-/** The executable `cmd` names on PATH, or null (what a shell would run). */
-export function findOnPath(cmd: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, cmd);
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
+export { findOnPath };
 
 /** `python`, else `python3` (Debian and macOS runners without setup-python have only that), else null. */
 export function pythonCommand(which: (cmd: string) => string | null): 'python' | 'python3' | null {

@@ -3,7 +3,7 @@
  * after its manifests were written. Only the disk side does this; the bot leaves it to CI.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { LockPlan } from './plan-update.ts';
@@ -20,19 +20,27 @@ export interface LockStep {
 
 const execFileAsync = promisify(execFile);
 
-export function onPath(command: string, env: NodeJS.ProcessEnv = process.env): boolean {
+/** The executable `command` names on PATH (what a shell would run), or null. */
+export function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env): string | null {
   const dirs = (env['PATH'] ?? '').split(path.delimiter).filter(Boolean);
   const exts = process.platform === 'win32' ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  return dirs.some((d) =>
-    exts.some((e) => {
+  for (const d of dirs) {
+    for (const e of exts) {
+      const candidate = path.join(d, command + e);
       try {
-        accessSync(path.join(d, command + e), constants.X_OK);
-        return true;
+        if (!statSync(candidate).isFile()) continue;
+        accessSync(candidate, constants.X_OK);
+        return candidate;
       } catch {
-        return false;
+        // not here
       }
-    }),
-  );
+    }
+  }
+  return null;
+}
+
+export function onPath(command: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return findOnPath(command, env) !== null;
 }
 
 /** The steps as not run (a dry run, or lock not asked for): what to run by hand. */
