@@ -16,7 +16,7 @@
  * Where `packaging` itself is quirky (the `~=` prefix computation, prefix matching with epochs)
  * its quirk is reproduced, because pip is what users compare us with.
  */
-import { explain as libExplain } from '@renovatebot/pep440';
+import { explain as libExplain, inc } from '@renovatebot/pep440';
 import type { Pep440Version } from '@renovatebot/pep440';
 
 export interface MatchOptions {
@@ -159,6 +159,11 @@ function cmpParsed(a: Pep440Version, b: Pep440Version): number {
 }
 
 /** Orders two versions; throws on an invalid one. */
+/** The release after `version` for a bump of `kind` (`major`, `minor`, `patch`...), or null (the library's `inc`). */
+export function increment(version: string, kind: 'major' | 'minor' | 'patch'): string | null {
+  return inc(version, kind);
+}
+
 export function compare(a: string, b: string): number {
   const pa = parsed(a);
   const pb = parsed(b);

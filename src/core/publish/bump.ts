@@ -8,16 +8,15 @@
  * from a dev release, the first release candidate of it (1.3.0.dev2 -> 1.3.0rc1); from a final or
  * post release, the first release candidate of the next patch (1.2.3 -> 1.2.4rc1).
  * `major|minor|patch` from a pre-release finish it when it already is that kind of bump
- * (2.0.0rc1 -> major -> 2.0.0; 1.2.4rc1 -> patch -> 1.2.4), as @renovatebot/pep440's `inc` does.
+ * (2.0.0rc1 -> major -> 2.0.0; 1.2.4rc1 -> patch -> 1.2.4), as the PEP 440 room's `increment` does.
  */
 import { readFile } from 'node:fs/promises';
 import { decodeBytes } from '../bytes.ts';
 import path from 'node:path';
 import { replaceFileAtomically } from '../atomic-file.ts';
-import { inc } from '@renovatebot/pep440';
 import { parse as parseToml } from 'smol-toml';
 import { parseTOML } from 'toml-eslint-parser';
-import { compare, explain, isValid, normalize } from '../pep440/index.ts';
+import { compare, explain, increment, isValid, normalize } from '../pep440/index.ts';
 import { ProjectError, readProject, type PluginProject } from './project.ts';
 
 export const BUMP_KINDS = ['major', 'minor', 'patch', 'pre'] as const;
@@ -35,7 +34,7 @@ export function nextVersion(current: string, kind: string): string {
   if ((BUMP_KINDS as readonly string[]).includes(kind)) {
     if (!isValid(current)) throw new BumpError(`the current version "${current}" is not PEP 440, so it cannot be bumped; give the new version instead`);
     if (kind === 'pre') return nextPre(current);
-    const out = inc(current, kind);
+    const out = increment(current, kind as 'major' | 'minor' | 'patch');
     if (out === null) throw new BumpError(`cannot compute the ${kind} version after ${current}`);
     return out;
   }
