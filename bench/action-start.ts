@@ -19,9 +19,9 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { banner, fmt, markdownTable, median, p90, tempDir } from './lib.ts';
+import { banner, fmt, markdownTable, median, tempDir } from './lib.ts';
 import { REPO_ROOT, startMarketplace } from './marketplace.ts';
-import { runNode, type ProcessResult } from './process.ts';
+import { runNode, summarizeRuns, type ProcessResult } from './process.ts';
 import { targetTable, writeResults, type Target } from './results.ts';
 
 const QUICK = process.argv.includes('--quick');
@@ -171,18 +171,7 @@ async function main(): Promise<void> {
       }
     }
     const base = median(runs.get(cases[0]!.name)!.map((r) => r.wallMs));
-    const summary = cases.map((c) => {
-      const rs = runs.get(c.name)!;
-      return {
-        name: c.name,
-        n: rs.length,
-        wallMedianMs: median(rs.map((r) => r.wallMs)),
-        wallP90Ms: p90(rs.map((r) => r.wallMs)),
-        cpuMedianMs: median(rs.map((r) => r.cpuMs)),
-        maxRssMb: Math.max(...rs.map((r) => r.maxRssMb)),
-        requests: rs.at(-1)!.requests,
-      };
-    });
+    const summary = cases.map((c) => summarizeRuns(c.name, runs.get(c.name)!));
     console.log(`bundle: dist/index.js ${dist.index} bytes (${(dist.index / 1e6).toFixed(2)} MB); all ${dist.files} .js files of dist/ ${bundleBytes} bytes (${(bundleBytes / 1e6).toFixed(2)} MB)\n`);
     console.log(
       markdownTable(

@@ -27,8 +27,8 @@ import { compileCli } from './compiled.ts';
 import { judge } from './judge.ts';
 import { benchCatalog, generateServices, writeServices } from './monorepo.ts';
 import { REPO_ROOT, seedDirectly, startMarketplace } from './marketplace.ts';
-import { runNode, type ProcessResult } from './process.ts';
-import { banner, fmt, markdownTable, median, p90, tempDir } from './lib.ts';
+import { runNode, summarizeRuns, type ProcessResult } from './process.ts';
+import { banner, fmt, markdownTable, median, tempDir } from './lib.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
 import { targetTable, writeResults, type Target } from './results.ts';
 
@@ -100,20 +100,7 @@ async function main(): Promise<void> {
       }
       const judged = judge(first.stdout, services);
       const base = median(runs.get(cases[0]!.name)!.map((r) => r.wallMs));
-      const summary = cases.map((c) => {
-        const rs = runs.get(c.name)!;
-        const last = rs.at(-1)!;
-        return {
-          name: c.name,
-          n: rs.length,
-          wallMedianMs: median(rs.map((r) => r.wallMs)),
-          wallP90Ms: p90(rs.map((r) => r.wallMs)),
-          cpuMedianMs: median(rs.map((r) => r.cpuMs)),
-          maxRssMb: Math.max(...rs.map((r) => r.maxRssMb)),
-          requests: last.requests,
-          requestCount: Object.values(last.requests).reduce((a, b) => a + b, 0),
-        };
-      });
+      const summary = cases.map((c) => summarizeRuns(c.name, runs.get(c.name)!));
       console.log(
         markdownTable(
           ['case', 'n', 'wall median ms', 'wall p90 ms', 'ratio vs baseline', 'minus baseline ms', 'CPU ms', 'peak RSS MB', 'requests'],

@@ -9,6 +9,7 @@ import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, p90 } from './lib.ts';
 
 const HOOK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rusage-hook.mjs');
 export const RUSAGE_ENV = 'FAPILOG_BENCH_RUSAGE_FILE';
@@ -60,4 +61,19 @@ export async function runNode(args: readonly string[], opts: { cwd?: string; env
   }
   await rm(usageFile, { force: true });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs, cpuMs, maxRssMb };
+}
+
+/** One contender's repeated runs, as every whole-process table shows them. */
+export function summarizeRuns(name: string, rs: ReadonlyArray<ProcessResult & { requests: Record<string, number> }>) {
+  const last = rs.at(-1)!;
+  return {
+    name,
+    n: rs.length,
+    wallMedianMs: median(rs.map((r) => r.wallMs)),
+    wallP90Ms: p90(rs.map((r) => r.wallMs)),
+    cpuMedianMs: median(rs.map((r) => r.cpuMs)),
+    maxRssMb: Math.max(...rs.map((r) => r.maxRssMb)),
+    requests: last.requests,
+    requestCount: Object.values(last.requests).reduce((a, b) => a + b, 0),
+  };
 }
