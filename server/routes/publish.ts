@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PublishMetadata, type PublishResponse } from '../../src/core/marketplace/schemas.ts';
-import { normalizeName } from '../../src/core/names.ts';
 import { HttpError } from '../errors.ts';
 import type { RequestContext, Router } from '../router.ts';
 import type { PublishIdentity } from '../trusted.ts';
 import { releaseView, TEMP_FILE_PREFIX } from '../store.ts';
-import { readZipEntries } from '../archive.ts';
+import { disagreements, declaredOf, sameDeclared, showDeclared, DECLARED_FIELDS, type Declared, type DeclaredField } from '../../src/core/publish/declared.ts';
+import { inspectSdist, inspectWheel, type InspectedSdist } from '../release-files.ts';
 import { receiveUpload, type Upload } from '../upload.ts';
 import { canonicalVersion, checkReleaseFilename, pluginPackage, printable, sameVersion, specifierProblem } from '../validation.ts';
 import { zodMessage } from '../body.ts';
@@ -82,9 +82,9 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     throw new HttpError(400, 'name_mismatch', `metadata.name ${printable(meta.name)} does not match the URL's ${pkg}`);
   }
   const version = canonicalVersion(meta.version);
-  const compatProblem = specifierProblem(meta.fapilog_compatibility);
+  const compatProblem = meta.fapilog_compatibility === undefined ? null : specifierProblem(meta.fapilog_compatibility);
   if (compatProblem) throw new HttpError(400, 'invalid_body', `metadata.fapilog_compatibility: ${compatProblem}`);
-  const pythonProblem = meta.requires_python === null ? null : specifierProblem(meta.requires_python);
+  const pythonProblem = meta.requires_python === undefined || meta.requires_python === null ? null : specifierProblem(meta.requires_python);
   if (pythonProblem) throw new HttpError(400, 'invalid_body', `metadata.requires_python: ${pythonProblem}`);
 
   const declared = new Map<string, string>();
@@ -97,6 +97,8 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     if (field !== 'metadata') throw new HttpError(400, 'invalid_body', `${printable(field)}: expected a file part`);
   }
   const files: Array<{ filename: string; sha256: string; stagedPath: string; size: number }> = [];
+  const wheels: Array<{ filename: string; declared: Declared }> = [];
+  const sdists: Array<{ filename: string; sdist: InspectedSdist }> = [];
   for (const value of upload.files) {
     if (value.field === 'metadata') continue;
     const filename = value.filename;
@@ -107,17 +109,33 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     if (value.sha256 !== expected) {
       throw new HttpError(400, 'checksum_mismatch', `${filename}: sha256 is ${value.sha256}, metadata says ${expected}`);
     }
-    if (kind === 'wheel') checkWheel(value.path, filename, pkg, version);
-    else {
+    if (kind === 'wheel') {
+      wheels.push({ filename, declared: declaredFrom(inspectWheel(value.path, filename, pkg, version).metadata, filename, 'METADATA') });
+    } else {
       const magic = readMagic(value.path);
       if (!(magic[0] === 0x1f && magic[1] === 0x8b) && !(magic[0] === 0x50 && magic[1] === 0x4b)) {
         throw new HttpError(400, 'invalid_file', `${filename} is not a gzip or zip archive`);
       }
+      sdists.push({ filename, sdist: await inspectSdist(value.path, filename, pkg, version) });
     }
     files.push({ filename, sha256: value.sha256, stagedPath: value.path, size: value.size });
   }
   const missing = [...declared.keys()].filter((n) => !files.some((f) => f.filename === n));
   if (missing.length > 0) throw new HttpError(400, 'invalid_body', `metadata.files lists ${missing.map(printable).join(', ')} but no such file part was sent`);
+  const truth = releaseDeclaration(wheels, sdists);
+  const lies = disagreements(truth.value, {
+    ...(meta.fapilog_compatibility !== undefined ? { fapilog_compatibility: meta.fapilog_compatibility } : {}),
+    ...(meta.requires_python !== undefined ? { requires_python: meta.requires_python } : {}),
+    ...(meta.dependencies !== undefined ? { dependencies: meta.dependencies } : {}),
+  });
+  if (lies.length > 0) {
+    throw new HttpError(
+      400,
+      'metadata_mismatch',
+      lies.map((l) => `metadata.${l.field} is ${l.theirs}, but ${truth.source} says ${l.ours}`).join('; ') +
+        ' (the marketplace shows what the files declare: fix the JSON or leave the field out)',
+    );
+  }
   // Cut off meanwhile (503 sent): the client was told it failed, so nothing is committed.
   if (ctx.signal.aborted) throw new HttpError(503, 'timeout', 'the request was cut off');
 
@@ -130,9 +148,9 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     license: meta.license,
     homepage: meta.homepage,
     repository: meta.repository,
-    fapilog_compatibility: meta.fapilog_compatibility,
-    requires_python: meta.requires_python,
-    dependencies: meta.dependencies,
+    fapilog_compatibility: truth.value.fapilog_compatibility!,
+    requires_python: truth.value.requires_python,
+    dependencies: truth.value.dependencies,
     readme: meta.readme,
     files,
     provenance,
@@ -154,15 +172,54 @@ function readMagic(file: string): Buffer {
   }
 }
 
-/** A wheel is a zip whose `*.dist-info/METADATA` names this package and version (read with bounded inflation). */
-function checkWheel(file: string, filename: string, pkg: string, version: string): void {
-  const entries = readZipEntries(file, filename, (name) => /^[^/]+\.dist-info\/METADATA$/.test(name));
-  const metadata = entries[0]?.data;
-  if (!metadata) throw new HttpError(400, 'invalid_file', `${filename} has no .dist-info/METADATA`);
-  const text = new TextDecoder().decode(metadata);
-  const name = /^Name:\s*(.+?)\s*$/m.exec(text)?.[1];
-  const ver = /^Version:\s*(.+?)\s*$/m.exec(text)?.[1];
-  if (!name || normalizeName(name) !== pkg || !ver || !sameVersion(ver, version)) {
-    throw new HttpError(400, 'invalid_file', `${filename}: its METADATA says ${printable(name ?? '?')} ${printable(ver ?? '?')}, expected ${pkg} ${version}`);
+/** The declaration of one file's core metadata; a file that declares no usable range is refused. */
+function declaredFrom(metadata: Parameters<typeof declaredOf>[0], filename: string, what: string): Declared {
+  const { declared, problems } = declaredOf(metadata);
+  if (problems.length > 0) throw new HttpError(400, 'invalid_file', `${filename}: ${what}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  return declared;
+}
+
+/** PKG-INFO's `Dynamic` header names the fields a wheel may fill in differently. */
+const DYNAMIC_HEADER: Record<DeclaredField, string> = {
+  fapilog_compatibility: 'requires-dist',
+  requires_python: 'requires-python',
+  dependencies: 'requires-dist',
+};
+
+/**
+ * What the release declares: the wheels' METADATA (all alike), which every sdist's PKG-INFO must
+ * agree with except in fields it marks Dynamic; without a wheel, the sdist's PKG-INFO when it
+ * declares every field statically.
+ */
+function releaseDeclaration(
+  wheels: Array<{ filename: string; declared: Declared }>,
+  sdists: Array<{ filename: string; sdist: InspectedSdist }>,
+): { value: Declared; source: string } {
+  const first = wheels[0];
+  if (!first) {
+    const sdist = sdists[0];
+    if (!sdist) throw new HttpError(400, 'invalid_body', 'metadata.files: no wheel or sdist');
+    const dynamic = DECLARED_FIELDS.filter((f) => sdist.sdist.dynamic.has(DYNAMIC_HEADER[f]));
+    if (dynamic.length > 0) {
+      throw new HttpError(400, 'invalid_file', `${sdist.filename}: PKG-INFO marks ${[...new Set(dynamic.map((f) => DYNAMIC_HEADER[f]))].join(', ')} as Dynamic, so only a wheel can say what the release needs; upload the wheel too`);
+    }
+    return { value: declaredFrom(sdist.sdist.metadata, sdist.filename, 'PKG-INFO'), source: `${sdist.filename}'s PKG-INFO` };
   }
+  for (const w of wheels.slice(1)) {
+    for (const field of DECLARED_FIELDS) {
+      if (!sameDeclared(field, first.declared, w.declared)) {
+        throw new HttpError(400, 'metadata_mismatch', `${field}: ${w.filename}'s METADATA says ${showDeclared(field, w.declared)}, but ${first.filename}'s says ${showDeclared(field, first.declared)}`);
+      }
+    }
+  }
+  for (const s of sdists) {
+    const pkgInfo = declaredOf(s.sdist.metadata).declared;
+    for (const field of DECLARED_FIELDS) {
+      if (s.sdist.dynamic.has(DYNAMIC_HEADER[field])) continue;
+      if (!sameDeclared(field, first.declared, pkgInfo)) {
+        throw new HttpError(400, 'metadata_mismatch', `${field}: ${s.filename}'s PKG-INFO says ${showDeclared(field, pkgInfo)}, but ${first.filename}'s METADATA says ${showDeclared(field, first.declared)}`);
+      }
+    }
+  }
+  return { value: first.declared, source: `${first.filename}'s METADATA` };
 }
