@@ -10,8 +10,8 @@ import { HttpError } from '../errors.ts';
 import type { RequestContext, Router } from '../router.ts';
 import type { PublishIdentity } from '../trusted.ts';
 import { releaseView, TEMP_FILE_PREFIX } from '../store.ts';
-import { disagreements, declaredOf, sameDeclared, showDeclared, DECLARED_FIELDS, type Declared, type DeclaredField } from '../../src/core/publish/declared.ts';
-import { inspectSdist, inspectWheel, type InspectedSdist } from '../release-files.ts';
+import { jsonMismatch, releaseDeclaration, type FileMetadata } from '../../src/core/publish/declared.ts';
+import { inspectSdist, inspectWheel } from '../release-files.ts';
 import { receiveUpload, type Upload } from '../upload.ts';
 import { canonicalVersion, checkReleaseFilename, pluginPackage, printable, sameVersion, specifierProblem } from '../validation.ts';
 import { zodMessage } from '../body.ts';
@@ -97,8 +97,8 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     if (field !== 'metadata') throw new HttpError(400, 'invalid_body', `${printable(field)}: expected a file part`);
   }
   const files: Array<{ filename: string; sha256: string; stagedPath: string; size: number }> = [];
-  const wheels: Array<{ filename: string; declared: Declared }> = [];
-  const sdists: Array<{ filename: string; sdist: InspectedSdist }> = [];
+  const wheels: FileMetadata[] = [];
+  const sdists: FileMetadata[] = [];
   for (const value of upload.files) {
     if (value.field === 'metadata') continue;
     const filename = value.filename;
@@ -110,32 +110,26 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
       throw new HttpError(400, 'checksum_mismatch', `${filename}: sha256 is ${value.sha256}, metadata says ${expected}`);
     }
     if (kind === 'wheel') {
-      wheels.push({ filename, declared: declaredFrom(inspectWheel(value.path, filename, pkg, version).metadata, filename, 'METADATA') });
+      wheels.push({ filename, metadata: inspectWheel(value.path, filename, pkg, version).metadata });
     } else {
       const magic = readMagic(value.path);
       if (!(magic[0] === 0x1f && magic[1] === 0x8b) && !(magic[0] === 0x50 && magic[1] === 0x4b)) {
         throw new HttpError(400, 'invalid_file', `${filename} is not a gzip or zip archive`);
       }
-      sdists.push({ filename, sdist: await inspectSdist(value.path, filename, pkg, version) });
+      sdists.push({ filename, metadata: (await inspectSdist(value.path, filename, pkg, version)).metadata });
     }
     files.push({ filename, sha256: value.sha256, stagedPath: value.path, size: value.size });
   }
   const missing = [...declared.keys()].filter((n) => !files.some((f) => f.filename === n));
   if (missing.length > 0) throw new HttpError(400, 'invalid_body', `metadata.files lists ${missing.map(printable).join(', ')} but no such file part was sent`);
   const truth = releaseDeclaration(wheels, sdists);
-  const lies = disagreements(truth.value, {
+  if (!truth.ok) throw new HttpError(400, truth.code, truth.message);
+  const lie = jsonMismatch(truth, {
     ...(meta.fapilog_compatibility !== undefined ? { fapilog_compatibility: meta.fapilog_compatibility } : {}),
     ...(meta.requires_python !== undefined ? { requires_python: meta.requires_python } : {}),
     ...(meta.dependencies !== undefined ? { dependencies: meta.dependencies } : {}),
   });
-  if (lies.length > 0) {
-    throw new HttpError(
-      400,
-      'metadata_mismatch',
-      lies.map((l) => `metadata.${l.field} is ${l.theirs}, but ${truth.source} says ${l.ours}`).join('; ') +
-        ' (the marketplace shows what the files declare: fix the JSON or leave the field out)',
-    );
-  }
+  if (lie) throw new HttpError(400, 'metadata_mismatch', lie);
   // Cut off meanwhile (503 sent): the client was told it failed, so nothing is committed.
   if (ctx.signal.aborted) throw new HttpError(503, 'timeout', 'the request was cut off');
 
@@ -170,56 +164,4 @@ function readMagic(file: string): Buffer {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** The declaration of one file's core metadata; a file that declares no usable range is refused. */
-function declaredFrom(metadata: Parameters<typeof declaredOf>[0], filename: string, what: string): Declared {
-  const { declared, problems } = declaredOf(metadata);
-  if (problems.length > 0) throw new HttpError(400, 'invalid_file', `${filename}: ${what}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-  return declared;
-}
-
-/** PKG-INFO's `Dynamic` header names the fields a wheel may fill in differently. */
-const DYNAMIC_HEADER: Record<DeclaredField, string> = {
-  fapilog_compatibility: 'requires-dist',
-  requires_python: 'requires-python',
-  dependencies: 'requires-dist',
-};
-
-/**
- * What the release declares: the wheels' METADATA (all alike), which every sdist's PKG-INFO must
- * agree with except in fields it marks Dynamic; without a wheel, the sdist's PKG-INFO when it
- * declares every field statically.
- */
-function releaseDeclaration(
-  wheels: Array<{ filename: string; declared: Declared }>,
-  sdists: Array<{ filename: string; sdist: InspectedSdist }>,
-): { value: Declared; source: string } {
-  const first = wheels[0];
-  if (!first) {
-    const sdist = sdists[0];
-    if (!sdist) throw new HttpError(400, 'invalid_body', 'metadata.files: no wheel or sdist');
-    const dynamic = DECLARED_FIELDS.filter((f) => sdist.sdist.dynamic.has(DYNAMIC_HEADER[f]));
-    if (dynamic.length > 0) {
-      throw new HttpError(400, 'invalid_file', `${sdist.filename}: PKG-INFO marks ${[...new Set(dynamic.map((f) => DYNAMIC_HEADER[f]))].join(', ')} as Dynamic, so only a wheel can say what the release needs; upload the wheel too`);
-    }
-    return { value: declaredFrom(sdist.sdist.metadata, sdist.filename, 'PKG-INFO'), source: `${sdist.filename}'s PKG-INFO` };
-  }
-  for (const w of wheels.slice(1)) {
-    for (const field of DECLARED_FIELDS) {
-      if (!sameDeclared(field, first.declared, w.declared)) {
-        throw new HttpError(400, 'metadata_mismatch', `${field}: ${w.filename}'s METADATA says ${showDeclared(field, w.declared)}, but ${first.filename}'s says ${showDeclared(field, first.declared)}`);
-      }
-    }
-  }
-  for (const s of sdists) {
-    const pkgInfo = declaredOf(s.sdist.metadata).declared;
-    for (const field of DECLARED_FIELDS) {
-      if (s.sdist.dynamic.has(DYNAMIC_HEADER[field])) continue;
-      if (!sameDeclared(field, first.declared, pkgInfo)) {
-        throw new HttpError(400, 'metadata_mismatch', `${field}: ${s.filename}'s PKG-INFO says ${showDeclared(field, pkgInfo)}, but ${first.filename}'s METADATA says ${showDeclared(field, first.declared)}`);
-      }
-    }
-  }
-  return { value: first.declared, source: `${first.filename}'s METADATA` };
 }

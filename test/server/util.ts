@@ -28,12 +28,13 @@ export function wheelFor(name: string, version: string, opts: WheelOptions = {})
 }
 
 /** A real sdist (tar.gz with a top-level PKG-INFO, as hatchling writes it) of the same metadata. */
-export function sdistFor(name: string, version: string, opts: WheelOptions = {}, pkgInfo?: string) {
+export function sdistFor(name: string, version: string, opts: WheelOptions & { padding?: Uint8Array } = {}, pkgInfo?: string) {
   const spec = specFor(name, version, opts);
   const root = `${spec.package.replace(/-/g, '_')}-${version}`;
-  const files: Record<string, string> = {
+  const files: Record<string, string | Uint8Array> = {
     [`${root}/PKG-INFO`]: pkgInfo ?? coreMetadataText(spec),
     [`${root}/pyproject.toml`]: `[project]\nname = "${spec.package}"\nversion = "${version}"\n`,
+    ...(opts.padding ? { [`${root}/data.bin`]: opts.padding } : {}),
   };
   return { filename: `${root}.tar.gz`, data: new Uint8Array(gzipSync(tar(files))) };
 }

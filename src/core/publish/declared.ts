@@ -120,3 +120,87 @@ export function disagreements(ours: Declared, theirs: Partial<Declared>): Disagr
   }
   return out;
 }
+
+/** PKG-INFO's `Dynamic` header names the fields a wheel may fill in differently. */
+const DYNAMIC_HEADER: Record<DeclaredField, string> = {
+  fapilog_compatibility: 'requires-dist',
+  requires_python: 'requires-python',
+  dependencies: 'requires-dist',
+};
+
+export interface FileMetadata {
+  filename: string;
+  metadata: Pick<CoreMetadata, 'requiresDist' | 'requiresPython' | 'dynamic'>;
+}
+
+export type ReleaseDeclaration =
+  | { ok: true; value: Declared; source: string }
+  | { ok: false; code: 'metadata_mismatch' | 'invalid_file'; field: DeclaredField; message: string };
+
+function fileProblem(f: FileMetadata, what: string): ReleaseDeclaration | null {
+  const { problems } = declaredOf(f.metadata);
+  const p = problems[0];
+  return p ? { ok: false, code: 'invalid_file', field: p.field, message: `${f.filename}: ${what}: ${problems.map((q) => `${q.field}: ${q.message}`).join('; ')}` } : null;
+}
+
+/**
+ * What a release declares: its wheels' METADATA (all alike), which every sdist's PKG-INFO must
+ * agree with except in fields it marks Dynamic; without a wheel, the sdist's PKG-INFO when it
+ * declares every field statically. The server refuses a publish with the message; the client's
+ * validation reports it as a finding before uploading.
+ */
+export function releaseDeclaration(wheels: readonly FileMetadata[], sdists: readonly FileMetadata[]): ReleaseDeclaration {
+  const first = wheels[0];
+  if (!first) {
+    const sdist = sdists[0];
+    if (!sdist) return { ok: false, code: 'invalid_file', field: 'fapilog_compatibility', message: 'no wheel or sdist' };
+    const dynamic = DECLARED_FIELDS.filter((f) => sdist.metadata.dynamic.includes(DYNAMIC_HEADER[f]));
+    if (dynamic.length > 0) {
+      return {
+        ok: false,
+        code: 'invalid_file',
+        field: dynamic[0]!,
+        message: `${sdist.filename}: PKG-INFO marks ${[...new Set(dynamic.map((f) => DYNAMIC_HEADER[f]))].join(', ')} as Dynamic, so only a wheel can say what the release needs; upload the wheel too`,
+      };
+    }
+    return fileProblem(sdist, 'PKG-INFO') ?? { ok: true, value: declaredOf(sdist.metadata).declared, source: `${sdist.filename}'s PKG-INFO` };
+  }
+  for (const w of wheels) {
+    const bad = fileProblem(w, 'METADATA');
+    if (bad) return bad;
+  }
+  const ours = declaredOf(first.metadata).declared;
+  for (const w of wheels.slice(1)) {
+    const theirs = declaredOf(w.metadata).declared;
+    for (const field of DECLARED_FIELDS) {
+      if (!sameDeclared(field, ours, theirs)) {
+        return { ok: false, code: 'metadata_mismatch', field, message: `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ${first.filename}'s says ${showDeclared(field, ours)}` };
+      }
+    }
+  }
+  for (const s of sdists) {
+    const theirs = declaredOf(s.metadata).declared;
+    for (const field of DECLARED_FIELDS) {
+      if (s.metadata.dynamic.includes(DYNAMIC_HEADER[field])) continue;
+      if (!sameDeclared(field, ours, theirs)) {
+        return {
+          ok: false,
+          code: 'metadata_mismatch',
+          field,
+          message: `${field}: ${s.filename}'s PKG-INFO says ${showDeclared(field, theirs)}, but ${first.filename}'s METADATA says ${showDeclared(field, ours)}`,
+        };
+      }
+    }
+  }
+  return { ok: true, value: ours, source: `${first.filename}'s METADATA` };
+}
+
+/** The publish JSON's fields against the files': one sentence naming each field and both values, or null. */
+export function jsonMismatch(truth: { value: Declared; source: string }, json: Partial<Declared>): string | null {
+  const lies = disagreements(truth.value, json);
+  if (lies.length === 0) return null;
+  return (
+    lies.map((l) => `metadata.${l.field} is ${l.theirs}, but ${truth.source} says ${l.ours}`).join('; ') +
+    ' (the marketplace shows what the files declare: fix the JSON or leave the field out)'
+  );
+}

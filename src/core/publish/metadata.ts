@@ -24,6 +24,8 @@ export const CoreMetadata = z.object({
   requiresDist: z.array(z.string()),
   projectUrls: z.array(ProjectUrl),
   descriptionContentType: z.string().nullable(),
+  /** Fields marked `Dynamic` (metadata 2.2+, in an sdist's PKG-INFO), lowercase header names. */
+  dynamic: z.array(z.string()),
   /** The long description (body or Description header), '' when there is none. */
   description: z.string(),
 });
@@ -103,6 +105,7 @@ export function parseCoreMetadata(text: string): CoreMetadata {
     requiresDist: all('requires-dist'),
     projectUrls,
     descriptionContentType: one('description-content-type'),
+    dynamic: all('dynamic').map((d) => d.toLowerCase()),
     description: description.replace(/\s+$/, '') + (description.trim() === '' ? '' : '\n'),
   });
 }
