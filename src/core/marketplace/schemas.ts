@@ -188,6 +188,9 @@ export const SimpleProject = z.object({
       url: z.string(),
       hashes: z.object({ sha256: z.string() }),
       'requires-python': z.string().optional(),
+      /** PEP 658/714: the wheel's METADATA is served at `<url>.metadata` with this hash. */
+      'core-metadata': z.union([z.boolean(), z.object({ sha256: z.string() })]).optional(),
+      'dist-info-metadata': z.union([z.boolean(), z.object({ sha256: z.string() })]).optional(),
       yanked: z.union([z.boolean(), z.string()]).optional(),
     }),
   ),
