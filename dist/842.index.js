@@ -1,5 +1,5 @@
-export const id = 810;
-export const ids = [810];
+export const id = 842;
+export const ids = [842];
 export const modules = {
 
 /***/ 1265:
@@ -246,7 +246,7 @@ function forkMessage(fork) {
 
 /***/ }),
 
-/***/ 3810:
+/***/ 4842:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -257,8 +257,7 @@ __webpack_require__.d(__webpack_exports__, {
   findOnPath: () => (/* reexport */ disk_lock_runner/* findOnPath */.aY),
   publishMain: () => (/* binding */ publishMain),
   pythonCommand: () => (/* binding */ pythonCommand),
-  renderPublishSummary: () => (/* binding */ renderPublishSummary),
-  tagFromRef: () => (/* binding */ tagFromRef)
+  renderPublishSummary: () => (/* binding */ renderPublishSummary)
 });
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/project/disk-lock-runner.js + 1 modules
@@ -330,6 +329,159 @@ async function executePublish(plan, client, opts) {
                 };
         }
     }
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
+var core_names = __webpack_require__(1975);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
+var pep440 = __webpack_require__(9318);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+// EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs
+var esm = __webpack_require__(1306);
+// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
+var index_min = __webpack_require__(8697);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/sha256.js
+
+/** Lowercase hex, the form the marketplace and pip's `--hash=sha256:` use. */
+function sha256Hex(data) {
+    return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
+/**
+ * The built files in a dist directory and what is inside them: a wheel's
+ * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
+ * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
+ */
+
+
+
+
+
+
+class ArtifactError extends Error {
+    filename;
+    constructor(filename, message) {
+        super(`${filename}: ${message}`);
+        this.name = 'ArtifactError';
+        this.filename = filename;
+    }
+}
+function artifactKind(filename) {
+    if (filename.endsWith('.whl'))
+        return 'wheel';
+    if (filename.endsWith('.tar.gz'))
+        return 'sdist';
+    return null;
+}
+/**
+ * Wheels and sdists in `dir`, sorted by name (wheels first), with size and sha256. Other files
+ * (build logs, `.gitignore`) are not published and are returned as `ignored`.
+ */
+async function readDist(dir) {
+    let names;
+    try {
+        names = await (0,promises_.readdir)(dir);
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return { files: [], ignored: [] };
+        throw err;
+    }
+    const files = [];
+    const ignored = [];
+    for (const filename of names.sort()) {
+        const kind = artifactKind(filename);
+        if (!kind) {
+            ignored.push(filename);
+            continue;
+        }
+        const full = external_node_path_.join(dir, filename);
+        const data = new Uint8Array(await (0,promises_.readFile)(full));
+        files.push({ filename, path: full, kind, size: data.byteLength, sha256: sha256Hex(data), data });
+    }
+    files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
+    return { files, ignored };
+}
+/** Reads the wheel's dist-info; throws ArtifactError when it is not a wheel. */
+function readWheel(filename, data) {
+    const wanted = /^[^/]+\.dist-info\/(METADATA|entry_points\.txt)$/;
+    let members;
+    try {
+        members = (0,esm/* unzipSync */.AO)(data, { filter: (f) => wanted.test(f.name) });
+    }
+    catch (err) {
+        throw new ArtifactError(filename, `not a readable zip archive (${err.message})`);
+    }
+    const metadataName = Object.keys(members).find((n) => n.endsWith('/METADATA'));
+    if (!metadataName)
+        throw new ArtifactError(filename, 'no *.dist-info/METADATA inside');
+    const distInfo = metadataName.slice(0, metadataName.indexOf('/'));
+    const entryPoints = members[`${distInfo}/entry_points.txt`];
+    return {
+        distInfo,
+        metadataText: (0,esm/* strFromU8 */.he)(members[metadataName]),
+        entryPointsText: entryPoints ? (0,esm/* strFromU8 */.he)(entryPoints) : null,
+    };
+}
+/** Reads the sdist's top-level `PKG-INFO`; throws ArtifactError when it is not a tar.gz sdist. */
+async function readSdist(filename, data) {
+    let tarData;
+    try {
+        tarData = (0,external_node_zlib_.gunzipSync)(data);
+    }
+    catch (err) {
+        throw new ArtifactError(filename, `not a gzip archive (${err.message})`);
+    }
+    const found = await new Promise((resolve, reject) => {
+        let result = null;
+        const parser = new index_min/* Parser */.iX({
+            strict: true,
+            onReadEntry: (entry) => {
+                const m = /^(?:\.\/)?([^/]+)\/PKG-INFO$/.exec(entry.path);
+                if (!m || result) {
+                    entry.resume();
+                    return;
+                }
+                const chunks = [];
+                entry.on('data', (c) => chunks.push(c));
+                entry.on('end', () => {
+                    result = { root: m[1], text: Buffer.concat(chunks).toString('utf8') };
+                });
+            },
+        });
+        parser.on('error', (err) => reject(new ArtifactError(filename, `not a readable tar archive (${err.message})`)));
+        parser.on('end', () => resolve(result));
+        parser.end(tarData);
+    });
+    if (!found)
+        throw new ArtifactError(filename, 'no top-level PKG-INFO inside');
+    return { root: found.root, pkgInfoText: found.text };
+}
+/** `entry_points.txt` is INI: `[group]` sections of `name = module:attr` lines. */
+function parseEntryPoints(text) {
+    const out = [];
+    let group = null;
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#') || line.startsWith(';'))
+            continue;
+        const section = /^\[(.+)\]$/.exec(line);
+        if (section) {
+            group = section[1].trim();
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (group === null || eq <= 0)
+            continue;
+        out.push({ group, name: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() });
+    }
+    return out;
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
@@ -494,163 +646,6 @@ function findingsMarkdownTable() {
         return `| \`${code}\` | ${d.severity} | ${d.meaning.replace(/\|/g, '\\|')} | ${d.fix.replace(/\|/g, '\\|')} |`;
     });
     return ['| Code | Severity | Meaning | Fix |', '|---|---|---|---|', ...rows].join('\n');
-}
-
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
-var markdown = __webpack_require__(9003);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
-var size = __webpack_require__(4810);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
-var core_names = __webpack_require__(1975);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
-var pep440 = __webpack_require__(9318);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(8522);
-// EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs
-var esm = __webpack_require__(1306);
-// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
-var index_min = __webpack_require__(8697);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/sha256.js
-
-/** Lowercase hex, the form the marketplace and pip's `--hash=sha256:` use. */
-function sha256Hex(data) {
-    return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
-/**
- * The built files in a dist directory and what is inside them: a wheel's
- * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
- * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
- */
-
-
-
-
-
-
-class ArtifactError extends Error {
-    filename;
-    constructor(filename, message) {
-        super(`${filename}: ${message}`);
-        this.name = 'ArtifactError';
-        this.filename = filename;
-    }
-}
-function artifactKind(filename) {
-    if (filename.endsWith('.whl'))
-        return 'wheel';
-    if (filename.endsWith('.tar.gz'))
-        return 'sdist';
-    return null;
-}
-/**
- * Wheels and sdists in `dir`, sorted by name (wheels first), with size and sha256. Other files
- * (build logs, `.gitignore`) are not published and are returned as `ignored`.
- */
-async function readDist(dir) {
-    let names;
-    try {
-        names = await (0,promises_.readdir)(dir);
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return { files: [], ignored: [] };
-        throw err;
-    }
-    const files = [];
-    const ignored = [];
-    for (const filename of names.sort()) {
-        const kind = artifactKind(filename);
-        if (!kind) {
-            ignored.push(filename);
-            continue;
-        }
-        const full = external_node_path_.join(dir, filename);
-        const data = new Uint8Array(await (0,promises_.readFile)(full));
-        files.push({ filename, path: full, kind, size: data.byteLength, sha256: sha256Hex(data), data });
-    }
-    files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
-    return { files, ignored };
-}
-/** Reads the wheel's dist-info; throws ArtifactError when it is not a wheel. */
-function readWheel(filename, data) {
-    const wanted = /^[^/]+\.dist-info\/(METADATA|entry_points\.txt)$/;
-    let members;
-    try {
-        members = (0,esm/* unzipSync */.AO)(data, { filter: (f) => wanted.test(f.name) });
-    }
-    catch (err) {
-        throw new ArtifactError(filename, `not a readable zip archive (${err.message})`);
-    }
-    const metadataName = Object.keys(members).find((n) => n.endsWith('/METADATA'));
-    if (!metadataName)
-        throw new ArtifactError(filename, 'no *.dist-info/METADATA inside');
-    const distInfo = metadataName.slice(0, metadataName.indexOf('/'));
-    const entryPoints = members[`${distInfo}/entry_points.txt`];
-    return {
-        distInfo,
-        metadataText: (0,esm/* strFromU8 */.he)(members[metadataName]),
-        entryPointsText: entryPoints ? (0,esm/* strFromU8 */.he)(entryPoints) : null,
-    };
-}
-/** Reads the sdist's top-level `PKG-INFO`; throws ArtifactError when it is not a tar.gz sdist. */
-async function readSdist(filename, data) {
-    let tarData;
-    try {
-        tarData = (0,external_node_zlib_.gunzipSync)(data);
-    }
-    catch (err) {
-        throw new ArtifactError(filename, `not a gzip archive (${err.message})`);
-    }
-    const found = await new Promise((resolve, reject) => {
-        let result = null;
-        const parser = new index_min/* Parser */.iX({
-            strict: true,
-            onReadEntry: (entry) => {
-                const m = /^(?:\.\/)?([^/]+)\/PKG-INFO$/.exec(entry.path);
-                if (!m || result) {
-                    entry.resume();
-                    return;
-                }
-                const chunks = [];
-                entry.on('data', (c) => chunks.push(c));
-                entry.on('end', () => {
-                    result = { root: m[1], text: Buffer.concat(chunks).toString('utf8') };
-                });
-            },
-        });
-        parser.on('error', (err) => reject(new ArtifactError(filename, `not a readable tar archive (${err.message})`)));
-        parser.on('end', () => resolve(result));
-        parser.end(tarData);
-    });
-    if (!found)
-        throw new ArtifactError(filename, 'no top-level PKG-INFO inside');
-    return { root: found.root, pkgInfoText: found.text };
-}
-/** `entry_points.txt` is INI: `[group]` sections of `name = module:attr` lines. */
-function parseEntryPoints(text) {
-    const out = [];
-    let group = null;
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#') || line.startsWith(';'))
-            continue;
-        const section = /^\[(.+)\]$/.exec(line);
-        if (section) {
-            group = section[1].trim();
-            continue;
-        }
-        const eq = line.indexOf('=');
-        if (group === null || eq <= 0)
-            continue;
-        out.push({ group, name: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() });
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
@@ -1211,6 +1206,8 @@ function extractReadme(source, repo) {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
 var marketplace_schemas = __webpack_require__(285);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
+var size = __webpack_require__(4810);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/validate.js
 /**
  * The checks, as a pure function of what was read (project, artifacts, README, tag, marketplace
@@ -1635,6 +1632,67 @@ function blockingFindings(plan, strict) {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
 var provenance = __webpack_require__(3852);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/flow.js
+/**
+ * The publish flow the CLI and the Action share, from a prepared PublishPlan to a verdict:
+ * blocked by findings, nothing to describe, dry run, no credential, or sent (execute.ts). The
+ * front ends show the plan between preparePublish and completePublish, and render the verdict;
+ * the wording, the API URL (never with its user:password@) and the release URL are decided here.
+ */
+
+
+
+
+/** The tag a ref names: `refs/tags/v1.2.0` -> `v1.2.0`; other refs (branches) name none. */
+function tagFromRef(ref) {
+    return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+}
+/** `not published: 1 error and 2 warnings (--strict) (tag-mismatch, sdist-missing)`. */
+function notPublishedMessage(blocking, strictOption) {
+    const errors = blocking.filter((f) => f.severity === 'error').length;
+    const warnings = blocking.length - errors;
+    const parts = [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'} (${strictOption})` : ''].filter((p) => p !== '');
+    const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
+    return `not published: ${parts.join(' and ')} (${codes})`;
+}
+async function completePublish(plan, opts) {
+    const apiUrl = (0,errors/* stripCredentials */.PH)(opts.marketplaceUrl);
+    const verdict = (status, message, rest = {}) => ({
+        status,
+        message,
+        url: null,
+        failure: null,
+        blocking: [],
+        version: plan.version,
+        release: null,
+        publisher: null,
+        markdown: null,
+        ...rest,
+    });
+    const blocking = blockingFindings(plan, opts.strict);
+    if (blocking.length > 0)
+        return verdict('failed', notPublishedMessage(blocking, opts.strictOption), { failure: 'blocked', blocking });
+    if (!plan.metadata)
+        return verdict('failed', 'not published: the files do not describe a plugin release', { failure: 'undescribable' });
+    if (opts.dryRun) {
+        return verdict('dry-run', plan.alreadyPublished
+            ? `dry run: ${plan.package} ${plan.version} is already published with these files (a publish would report unchanged)`
+            : `dry run: ${plan.package} ${plan.version} would be published to ${apiUrl}`);
+    }
+    const auth = await opts.authorize();
+    if (!auth.ok)
+        return verdict('failed', auth.message, { failure: 'no-credential', markdown: auth.markdown ?? null });
+    const outcome = await executePublish(plan, auth.sender, { apiUrl, credential: auth.credential });
+    if (outcome.status === 'failed')
+        return verdict('failed', outcome.message, { failure: outcome.reason });
+    const { release } = outcome;
+    return verdict(outcome.status, outcome.status === 'unchanged'
+        ? `unchanged: ${plan.package} ${release.version} is already published with identical files`
+        : `published ${plan.package} ${release.version}`, { url: outcome.url, version: release.version, release, publisher: release.provenance === undefined ? null : (0,provenance/* describePublisher */.w$)(release.provenance) });
+}
+
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
+var markdown = __webpack_require__(9003);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/action/oidc.js + 1 modules
 var oidc = __webpack_require__(1265);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/publish.js
@@ -1644,7 +1702,6 @@ var oidc = __webpack_require__(1265);
  * every finding). No @actions imports here: the runner passes @actions/exec as `deps.exec` and
  * sets the outputs, the summary and the step's failure from the returned result.
  */
-
 
 
 
@@ -1665,9 +1722,6 @@ function pythonCommand(which) {
     if (which('python3'))
         return 'python3';
     return null;
-}
-function tagFromRef(ref) {
-    return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
 async function isEmpty(dir) {
     try {
@@ -1714,68 +1768,55 @@ async function publishMain(config, deps) {
     const client = new marketplace_client/* MarketplaceClient */.Bl(config.settings, { warn: (m) => log(`warning: ${m}`) });
     const plan = await preparePublish({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
     logPlan(plan, config.strict, log);
-    const blocking = blockingFindings(plan, config.strict);
-    if (blocking.length > 0) {
-        const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
-        return failed(`not published: ${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${codes})`, plan);
-    }
-    if (!plan.metadata)
-        return failed('not published: the files do not describe a plugin release', plan);
-    if (config.dryRun) {
-        const message = plan.alreadyPublished
-            ? `${plan.package} ${plan.version} is already published with these files`
-            : `${plan.package} ${plan.version} would be published to ${config.settings.url}`;
-        log(`dry run: ${message}`);
-        return {
-            version: plan.version,
-            status: 'dry-run',
-            url: null,
-            summaryMarkdown: renderPublishSummary({ plan, status: 'dry-run', url: null, message, strict: config.strict }),
-            failed: false,
-            failureMessage: null,
-        };
-    }
-    let sender = client;
-    let credential = CREDENTIAL;
-    if (!config.settings.token) {
-        if (deps.oidc?.available) {
-            const trusted = await (0,oidc.trustedPublishToken)(config.settings.url, plan.package, deps.oidc);
-            if (!trusted.ok)
-                return failed(trusted.message, plan, trusted.markdown);
-            log((0,oidc.trustedLine)(trusted.publisher, trusted.expiresAt));
-            sender = new marketplace_client/* MarketplaceClient */.Bl({ ...config.settings, token: trusted.token }, { warn: (m) => log(`warning: ${m}`) });
-            credential = 'publish token from trusted publishing (OIDC exchange)';
-        }
-        else if (deps.oidc?.forkPullRequest) {
-            return failed((0,oidc.forkMessage)(deps.oidc.forkPullRequest), plan);
-        }
-        else {
-            return failed(`publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${core_config/* ENV */.Km.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`, plan);
-        }
-    }
-    const outcome = await executePublish(plan, sender, { apiUrl: config.settings.url, credential });
-    if (outcome.status === 'failed')
-        return failed(outcome.message, plan);
-    const message = outcome.status === 'unchanged'
-        ? `${plan.package} ${outcome.release.version} is already published with identical files (unchanged)`
-        : `published ${plan.package} ${outcome.release.version}`;
-    log(`${message}: ${outcome.url}`);
-    if (outcome.release.provenance !== undefined)
-        log(`publisher: ${(0,provenance/* describePublisher */.w$)(outcome.release.provenance)}`);
+    const verdict = await completePublish(plan, {
+        strict: config.strict,
+        dryRun: config.dryRun,
+        marketplaceUrl: config.settings.url,
+        strictOption: '`strict: true`',
+        authorize: () => authorize(config, plan, deps, client),
+    });
+    if (verdict.status !== 'failed')
+        log(verdict.url ? `${verdict.message}: ${verdict.url}` : verdict.message);
+    if (verdict.publisher !== null)
+        log(`publisher: ${verdict.publisher}`);
+    if (verdict.status === 'failed')
+        return failed(verdict.message, plan, verdict.markdown ?? undefined);
     return {
-        version: outcome.release.version,
-        status: outcome.status,
-        url: outcome.url,
+        version: verdict.version,
+        status: verdict.status,
+        url: verdict.url,
         summaryMarkdown: renderPublishSummary({
             plan,
-            status: outcome.status,
-            url: outcome.url,
-            message,
+            status: verdict.status,
+            url: verdict.url,
+            message: verdict.message,
             strict: config.strict,
-            ...(outcome.release.provenance !== undefined ? { publisher: (0,provenance/* describePublisher */.w$)(outcome.release.provenance) } : {}),
+            ...(verdict.publisher !== null ? { publisher: verdict.publisher } : {}),
         }),
         failed: false,
         failureMessage: null,
+    };
+}
+/** The token input, else trusted publishing (GitHub OIDC), else why neither is there. */
+async function authorize(config, plan, deps, client) {
+    if (config.settings.token)
+        return { ok: true, sender: client, credential: CREDENTIAL };
+    if (deps.oidc?.available) {
+        const trusted = await (0,oidc.trustedPublishToken)(config.settings.url, plan.package, deps.oidc);
+        if (!trusted.ok)
+            return { ok: false, message: trusted.message, markdown: trusted.markdown };
+        deps.log((0,oidc.trustedLine)(trusted.publisher, trusted.expiresAt));
+        return {
+            ok: true,
+            sender: new marketplace_client/* MarketplaceClient */.Bl({ ...config.settings, token: trusted.token }, { warn: (m) => deps.log(`warning: ${m}`) }),
+            credential: 'publish token from trusted publishing (OIDC exchange)',
+        };
+    }
+    if (deps.oidc?.forkPullRequest)
+        return { ok: false, message: (0,oidc.forkMessage)(deps.oidc.forkPullRequest) };
+    return {
+        ok: false,
+        message: `publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${core_config/* ENV */.Km.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`,
     };
 }
 function logPlan(plan, strict, log) {
