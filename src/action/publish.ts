@@ -12,7 +12,8 @@ import { completePublish, tagFromRef, type Authorization, type PublishStatus } f
 import { isFailing, type Finding } from '../core/publish/findings.ts';
 import { cell as markdownCell, code as markdownCode, codeCell, linkUrl, text as markdownText } from '../core/render/markdown.ts';
 import { formatSize } from '../core/size.ts';
-import { preparePublish, type PublishPlan } from '../core/publish/plan.ts';
+import type { PublishPlan } from '../core/publish/plan.ts';
+import { preparePublishOnDisk } from '../core/publish/disk-plugin.ts';
 import { forkMessage, trustedLine, trustedPublishToken, type OidcDeps } from './oidc.ts';
 
 export interface PublishConfig {
@@ -98,7 +99,7 @@ export async function publishMain(config: PublishConfig, deps: PublishDeps): Pro
   }
 
   const client = new MarketplaceClient(config.settings, { warn: (m) => log(`warning: ${m}`) });
-  const plan = await preparePublish({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
+  const plan = await preparePublishOnDisk({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
   logPlan(plan, config.strict, log);
 
   const verdict = await completePublish(plan, {

@@ -9,7 +9,8 @@ import { ENV } from '../../core/config.ts';
 import { completePublish, tagFromRef, type PublishStatus, type PublishVerdict } from '../../core/publish/flow.ts';
 import { isFailing, type Finding } from '../../core/publish/findings.ts';
 import { formatSize, parseSize } from '../../core/size.ts';
-import { preparePublish, type PublishPlan } from '../../core/publish/plan.ts';
+import type { PublishPlan } from '../../core/publish/plan.ts';
+import { preparePublishOnDisk } from '../../core/publish/disk-plugin.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../../core/publish/validate.ts';
 import type { CliIo, CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
@@ -66,7 +67,7 @@ export const register: RegisterCommand = (program, act) => {
         if (maxFileSize === null || maxFileSize <= 0) throw new CliError(`--max-file-size: "${opts.maxFileSize}" is not a size (e.g. 20MiB)`);
         const settings = ctx.settings();
         const client = ctx.client();
-        const plan = await preparePublish({
+        const plan = await preparePublishOnDisk({
           projectDir,
           distDir: opts.dist === undefined ? undefined : path.resolve(ctx.io.cwd, opts.dist),
           tag: opts.tag ?? tagFromEnvironment(ctx.io.env),

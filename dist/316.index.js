@@ -1,5 +1,5 @@
-export const id = 842;
-export const ids = [842];
+export const id = 316;
+export const ids = [316];
 export const modules = {
 
 /***/ 1265:
@@ -246,7 +246,7 @@ function forkMessage(fork) {
 
 /***/ }),
 
-/***/ 4842:
+/***/ 9316:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -331,8 +331,6 @@ async function executePublish(plan, client, opts) {
     }
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
 var core_names = __webpack_require__(1975);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
@@ -362,8 +360,6 @@ function sha256Hex(data) {
 
 
 
-
-
 class ArtifactError extends Error {
     filename;
     constructor(filename, message) {
@@ -380,30 +376,22 @@ function artifactKind(filename) {
     return null;
 }
 /**
- * Wheels and sdists in `dir`, sorted by name (wheels first), with size and sha256. Other files
- * (build logs, `.gitignore`) are not published and are returned as `ignored`.
+ * Wheels and sdists among the dist directory's files, sorted by name (wheels first), with size
+ * and sha256. Other files (build logs, `.gitignore`) are not published and are returned as `ignored`.
  */
-async function readDist(dir) {
-    let names;
-    try {
-        names = await (0,promises_.readdir)(dir);
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return { files: [], ignored: [] };
-        throw err;
-    }
+async function readDist(dist) {
     const files = [];
     const ignored = [];
-    for (const filename of names.sort()) {
+    for (const filename of (await dist.list()).map((e) => e.path).sort()) {
         const kind = artifactKind(filename);
         if (!kind) {
             ignored.push(filename);
             continue;
         }
-        const full = external_node_path_.join(dir, filename);
-        const data = new Uint8Array(await (0,promises_.readFile)(full));
-        files.push({ filename, path: full, kind, size: data.byteLength, sha256: sha256Hex(data), data });
+        const data = await dist.read(filename);
+        if (data === null)
+            continue;
+        files.push({ filename, kind, size: data.byteLength, sha256: sha256Hex(data), data });
     }
     files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
     return { files, ignored };
@@ -781,8 +769,10 @@ function isExtraOnly(req) {
     return req.marker !== null && /\bextra\s*==/.test(req.marker);
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/bytes.js
-var bytes = __webpack_require__(512);
+var core_bytes = __webpack_require__(512);
 // EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
 var dist = __webpack_require__(3292);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/project.js
@@ -791,7 +781,6 @@ var dist = __webpack_require__(3292);
  * version lives (a static `[project] version`, or a file hatchling reads it from through
  * `[tool.hatch.version] path`).
  */
-
 
 
 
@@ -832,12 +821,13 @@ const PyProject = schemas/* object */.Ikc({
         .optional(),
 })
     .loose();
-class ProjectError extends Error {
+class project_ProjectError extends Error {
     constructor(message) {
         super(message);
         this.name = 'ProjectError';
     }
 }
+const PYPROJECT = 'pyproject.toml';
 /** hatchling's default: `__version__ = "1.2.3"` or `VERSION = '1.2.3'`, optional `v`. */
 const HATCH_DEFAULT_PATTERN = /^(?:__version__|VERSION) *= *(['"])v?(?<version>.+?)\1/im;
 /** A Python `re` pattern from `[tool.hatch.version] pattern` as a JS RegExp (named groups, inline flags). */
@@ -859,7 +849,7 @@ function hatchPattern(pattern) {
         return new RegExp(source, flags);
     }
     catch (err) {
-        throw new ProjectError(`[tool.hatch.version] pattern is not a usable regular expression: ${err.message}`);
+        throw new project_ProjectError(`[tool.hatch.version] pattern is not a usable regular expression: ${err.message}`);
     }
 }
 function parsePyProject(text, file = 'pyproject.toml') {
@@ -869,41 +859,39 @@ function parsePyProject(text, file = 'pyproject.toml') {
     }
     catch (err) {
         const first = (err.message.split('\n')[0] ?? '').trim();
-        throw new ProjectError(`${file} is not valid TOML: ${first}`);
+        throw new project_ProjectError(`${file} is not valid TOML: ${first}`);
     }
     const parsed = PyProject.safeParse(raw);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue && issue.path.length > 0 ? (0,errors/* formatPath */.jV)(issue.path) : 'document';
-        throw new ProjectError(`${file} field "${where}": ${issue?.message ?? 'unexpected shape'}`);
+        throw new project_ProjectError(`${file} field "${where}": ${issue?.message ?? 'unexpected shape'}`);
     }
     return parsed.data;
 }
-/** Reads pyproject.toml in `dir`; null when there is none. Throws ProjectError when it is broken. */
-async function readProject(dir) {
-    const pyprojectPath = external_node_path_.join(dir, 'pyproject.toml');
-    let text;
-    try {
-        text = (0,bytes/* decodeBytes */.yj)(await (0,promises_.readFile)(pyprojectPath));
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return null;
-        throw err;
-    }
-    const notUtf8 = (0,bytes/* nonUtf8Position */.Af)(text);
+/** Reads pyproject.toml at the project's root; null when there is none. Throws ProjectError when it is broken. */
+async function project_readProject(files) {
+    const bytes = await files.read(PYPROJECT);
+    if (bytes === null)
+        return null;
+    const text = (0,core_bytes/* decodeBytes */.yj)(bytes);
+    const notUtf8 = (0,core_bytes/* nonUtf8Position */.Af)(text);
     if (notUtf8 !== null)
-        throw new ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
+        throw new project_ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
     const data = parsePyProject(text);
     if (!data.project)
-        throw new ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
+        throw new project_ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
     const project = data.project;
-    const { source, version } = await locateVersion(dir, pyprojectPath, data, project);
-    return { dir, pyprojectPath, text, data, project, versionSource: source, version };
+    const { source, version } = await locateVersion(files, data, project);
+    return { dir: files.label, text, data, project, versionSource: source, version };
 }
-async function locateVersion(dir, pyprojectPath, data, project) {
+/** A path as pyproject.toml gives it (`./src/x/__about__.py`, `src\\x.py`) as a ProjectFiles path. */
+function projectPath(given) {
+    return external_node_path_.posix.normalize(given.replace(/\\/g, '/')).replace(/^\.\//, '');
+}
+async function locateVersion(files, data, project) {
     if (project.version !== undefined)
-        return { source: { kind: 'project', file: pyprojectPath }, version: project.version };
+        return { source: { kind: 'project', file: PYPROJECT }, version: project.version };
     if (!project.dynamic.includes('version')) {
         return { source: { kind: 'unknown', reason: '[project] has neither `version` nor `dynamic = ["version"]`' }, version: null };
     }
@@ -915,23 +903,19 @@ async function locateVersion(dir, pyprojectPath, data, project) {
             version: null,
         };
     }
-    const file = external_node_path_.resolve(dir, hatch.path);
+    const file = projectPath(hatch.path);
     const pattern = hatchPattern(hatch.pattern);
-    let text;
-    try {
-        text = (0,bytes/* decodeBytes */.yj)(await (0,promises_.readFile)(file));
-    }
-    catch {
-        throw new ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
-    }
-    const m = pattern.exec(text);
+    const bytes = await files.read(file).catch(() => null);
+    if (bytes === null)
+        throw new project_ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
+    const m = pattern.exec((0,core_bytes/* decodeBytes */.yj)(bytes));
     const found = m?.groups?.['version'];
     if (found === undefined)
-        throw new ProjectError(`${hatch.path} has no version matching ${pattern.source}`);
+        throw new project_ProjectError(`${hatch.path} has no version matching ${pattern.source}`);
     return { source: { kind: 'hatch-file', file, pattern }, version: found };
 }
 /** README file named by `[project] readme`, else the first README.* present. */
-async function readProjectReadme(proj, dir) {
+async function readProjectReadme(proj, files) {
     const readme = proj?.project.readme;
     if (readme !== undefined && typeof readme !== 'string' && readme.text !== undefined) {
         return { text: readme.text, contentType: readme['content-type'] ?? 'text/plain', file: null };
@@ -939,14 +923,13 @@ async function readProjectReadme(proj, dir) {
     const named = typeof readme === 'string' ? readme : readme?.file;
     const candidates = named ? [named] : ['README.md', 'README.rst', 'README.txt', 'README'];
     for (const c of candidates) {
-        try {
-            const text = await (0,promises_.readFile)(external_node_path_.join(dir, c), 'utf8');
-            const contentType = c.endsWith('.md') ? 'text/markdown' : c.endsWith('.rst') ? 'text/x-rst' : 'text/plain';
-            return { text, contentType: typeof readme === 'object' && readme['content-type'] ? readme['content-type'] : contentType, file: c };
-        }
-        catch {
-            // try the next name
-        }
+        // Too large or unreadable: the next name, as a missing one.
+        const bytes = await files.read(projectPath(c)).catch(() => null);
+        if (bytes === null)
+            continue;
+        const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+        const contentType = c.endsWith('.md') ? 'text/markdown' : c.endsWith('.rst') ? 'text/x-rst' : 'text/plain';
+        return { text, contentType: typeof readme === 'object' && readme['content-type'] ? readme['content-type'] : contentType, file: c };
     }
     return null;
 }
@@ -1471,13 +1454,6 @@ function validate(facts) {
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/plan.js
-/**
- * Reads a plugin project and its built files into a PublishPlan: the metadata and files the
- * marketplace will receive (each with size and sha256) and every finding. The CLI and the Action
- * both print a plan and send it with the same client call (execute.ts).
- */
-
-
 
 
 
@@ -1487,13 +1463,11 @@ function validate(facts) {
 
 
 const LICENSE_FILE = /^(licen[cs]e|copying|notice|authors)(\.|-|$)/i;
-async function projectLicenseFiles(dir) {
-    try {
-        return (await (0,promises_.readdir)(dir)).filter((f) => LICENSE_FILE.test(f)).sort();
-    }
-    catch {
-        return [];
-    }
+async function projectLicenseFiles(files) {
+    return (await files.list())
+        .map((e) => e.path)
+        .filter((f) => !f.includes('/') && LICENSE_FILE.test(f))
+        .sort();
 }
 async function marketplaceFacts(client, name) {
     try {
@@ -1523,19 +1497,17 @@ function runtimeDependencies(requirements) {
     });
 }
 async function preparePublish(opts) {
-    const projectDir = external_node_path_.resolve(opts.projectDir);
-    const distDir = external_node_path_.resolve(projectDir, opts.distDir ?? 'dist');
     let project = null;
     let projectError = null;
     try {
-        project = await readProject(projectDir);
+        project = await project_readProject(opts.project);
     }
     catch (err) {
-        if (!(err instanceof ProjectError))
+        if (!(err instanceof project_ProjectError))
             throw err;
         projectError = err.message;
     }
-    const { files, ignored } = await readDist(distDir);
+    const { files, ignored } = await readDist(opts.dist);
     const wheels = [];
     const sdists = [];
     const unreadable = [];
@@ -1562,7 +1534,7 @@ async function preparePublish(opts) {
     const givenTag = opts.tag ? opts.tag.replace(/^refs\/tags\//, '') : null;
     const tag = givenTag ?? (version !== null && (0,pep440/* isValid */.fn)(version) ? `v${(0,pep440/* normalize */.S8)(version)}` : null);
     const repository = repositoryUrl(meta, project);
-    const readmeFile = meta?.description.trim() ? null : await readProjectReadme(project, projectDir);
+    const readmeFile = meta?.description.trim() ? null : await readProjectReadme(project, opts.project);
     const readme = extractReadme({
         metadataDescription: meta?.description ?? '',
         metadataContentType: meta?.descriptionContentType ?? null,
@@ -1578,7 +1550,7 @@ async function preparePublish(opts) {
         unreadable,
         tag: givenTag,
         readme,
-        projectLicenseFiles: await projectLicenseFiles(projectDir),
+        projectLicenseFiles: await projectLicenseFiles(opts.project),
         marketplace,
         maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     };
@@ -1608,8 +1580,8 @@ async function preparePublish(opts) {
         : null;
     const releases = marketplace?.releases ?? [];
     return {
-        projectDir,
-        distDir,
+        projectDir: opts.project.label,
+        distDir: opts.dist.label,
         package: pkg === null ? null : (0,core_names/* normalizeName */.Pc)(pkg),
         name: pkg === null ? null : (0,core_names/* shortName */.EU)(pkg),
         version,
@@ -1693,6 +1665,216 @@ async function completePublish(plan, opts) {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
 var markdown = __webpack_require__(9003);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/atomic-file.js
+var atomic_file = __webpack_require__(133);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/project/disk-files.js
+var disk_files = __webpack_require__(3174);
+// EXTERNAL MODULE: ./node_modules/toml-eslint-parser/lib/index.mjs + 3 modules
+var lib = __webpack_require__(9605);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/bump.js
+/**
+ * `fapilog-plugins version major|minor|patch|pre|<version>`: computes the next PEP 440 version and
+ * rewrites exactly the characters of the old version where the build backend reads it
+ * (`[project] version` in pyproject.toml, or the file hatchling's `[tool.hatch.version] path`
+ * names). Everything else in the files, comments and quoting included, stays byte for byte.
+ *
+ * `pre`: from a pre-release, the next one of the same kind (1.2.0rc1 -> 1.2.0rc2, 2.0.0b1 -> 2.0.0b2);
+ * from a dev release, the first release candidate of it (1.3.0.dev2 -> 1.3.0rc1); from a final or
+ * post release, the first release candidate of the next patch (1.2.3 -> 1.2.4rc1).
+ * `major|minor|patch` from a pre-release finish it when it already is that kind of bump
+ * (2.0.0rc1 -> major -> 2.0.0; 1.2.4rc1 -> patch -> 1.2.4), as the PEP 440 room's `increment` does.
+ */
+
+
+
+
+
+const BUMP_KINDS = (/* unused pure expression or super */ null && (['major', 'minor', 'patch', 'pre']));
+class bump_BumpError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'BumpError';
+    }
+}
+/** The version after `kind`, or the given version (normalised; a leading `v` is allowed). */
+function nextVersion(current, kind) {
+    if (BUMP_KINDS.includes(kind)) {
+        if (!isValid(current))
+            throw new bump_BumpError(`the current version "${current}" is not PEP 440, so it cannot be bumped; give the new version instead`);
+        if (kind === 'pre')
+            return nextPre(current);
+        const out = increment(current, kind);
+        if (out === null)
+            throw new bump_BumpError(`cannot compute the ${kind} version after ${current}`);
+        return out;
+    }
+    const wanted = kind.replace(/^[vV](?=\d)/, '');
+    const n = isValid(wanted) ? normalize(wanted) : null;
+    if (n === null)
+        throw new bump_BumpError(`"${kind}" is neither major, minor, patch, pre nor a PEP 440 version`);
+    return n;
+}
+function nextPre(current) {
+    const v = explain(current);
+    if (!v)
+        throw new bump_BumpError(`"${current}" is not a PEP 440 version`);
+    const epoch = v.epoch ? `${v.epoch}!` : '';
+    if (v.pre && v.pre.length === 2) {
+        return `${epoch}${v.release.join('.')}${String(v.pre[0])}${Number(v.pre[1]) + 1}`;
+    }
+    if (v.dev !== null && v.post === null)
+        return `${epoch}${v.release.join('.')}rc1`;
+    const [major = 0, minor = 0, patch = 0] = v.release;
+    return `${epoch}${major}.${minor}.${patch + 1}rc1`;
+}
+/** Span of the `[project] version` string's content (inside the quotes) in pyproject.toml. */
+function projectVersionSpan(text) {
+    const ast = parseTOML(text);
+    const top = ast.body[0];
+    if (!top)
+        return null;
+    const visit = (prefix, kv) => {
+        const keyPath = [...prefix, ...kv.key.keys.map((k) => (k.name ?? k.value))];
+        if (keyPath.length === 2 && keyPath[0] === 'project' && keyPath[1] === 'version' && kv.value.type === 'TOMLValue' && kv.value.kind === 'string') {
+            const [s, e] = kv.value.range;
+            const raw = text.slice(s, e);
+            const quote = raw.startsWith('"""') || raw.startsWith("'''") ? 3 : 1;
+            return { start: s + quote, end: e - quote, value: String(kv.value.value) };
+        }
+        return null;
+    };
+    for (const node of top.body) {
+        if (node.type === 'TOMLKeyValue') {
+            const hit = visit([], node);
+            if (hit)
+                return hit;
+        }
+        else if (node.type === 'TOMLTable') {
+            for (const kv of node.body) {
+                const hit = visit(node.resolvedKey, kv);
+                if (hit)
+                    return hit;
+            }
+        }
+    }
+    return null;
+}
+function editOf(file, text, start, end, after) {
+    return { file, start, end, before: text.slice(start, end), after, oldText: text, newText: text.slice(0, start) + after + text.slice(end) };
+}
+async function bump_planBump(files, kind) {
+    let project;
+    try {
+        project = await readProject(files);
+    }
+    catch (err) {
+        if (err instanceof ProjectError)
+            throw new bump_BumpError(err.message);
+        throw err;
+    }
+    if (!project)
+        throw new bump_BumpError(`no pyproject.toml in ${files.label}`);
+    const source = project.versionSource;
+    if (source.kind === 'unknown' || project.version === null) {
+        throw new bump_BumpError(`cannot find the version to change: ${source.kind === 'unknown' ? source.reason : 'no static version'}`);
+    }
+    const from = project.version;
+    const to = nextVersion(from, kind);
+    const edits = [];
+    if (source.kind === 'project') {
+        const span = projectVersionSpan(project.text);
+        if (!span)
+            throw new bump_BumpError('pyproject.toml: [project] version is not a plain string');
+        if (span.value !== project.text.slice(span.start, span.end)) {
+            throw new bump_BumpError('pyproject.toml: [project] version uses escapes; write it as a plain string first');
+        }
+        edits.push(editOf(source.file, project.text, span.start, span.end, to));
+    }
+    else {
+        const bytes = await files.read(source.file);
+        if (bytes === null)
+            throw new bump_BumpError(`${source.file} cannot be read`);
+        const text = decodeBytes(bytes);
+        const re = new RegExp(source.pattern.source, `${source.pattern.flags.replace('d', '')}d`);
+        const m = re.exec(text);
+        const indices = m?.indices?.groups?.['version'];
+        if (!m || !indices)
+            throw new bump_BumpError(`${source.file}: no version matching the hatch pattern`);
+        edits.push(editOf(source.file, text, indices[0], indices[1], to));
+    }
+    return { projectDir: files.label, from, to, tag: `v${to}`, edits };
+}
+/**
+ * Re-reads the new text the way the build backend will, so a bad edit is never written (the
+ * writer, disk-plugin.ts, calls this just before it replaces the file).
+ */
+async function bump_verifyBumpEdit(plan, edit, files) {
+    if (edit.file === 'pyproject.toml') {
+        const data = parseToml(edit.newText);
+        if (data.project?.version !== plan.to)
+            throw new bump_BumpError(`internal error: ${edit.file} would not read back version ${plan.to}`);
+        return;
+    }
+    const project = await readProject(files);
+    const source = project?.versionSource;
+    if (source?.kind !== 'hatch-file')
+        throw new bump_BumpError('internal error: the version file moved while bumping');
+    const m = source.pattern.exec(edit.newText);
+    if (m?.groups?.['version'] !== plan.to)
+        throw new bump_BumpError(`internal error: ${edit.file} would not read back version ${plan.to}`);
+}
+function isDowngrade(plan) {
+    return isValid(plan.from) && compare(plan.to, plan.from) < 0;
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/disk-plugin.js
+/**
+ * A plugin project and its dist directory on disk, as the ProjectFiles publishing reads (the CLI,
+ * the Action and scripts start from paths): the project's own files (pyproject.toml, the version
+ * file hatchling reads, the README, the LICENSE files at its root) and every file of the dist
+ * directory at any size (an oversized wheel is a finding, not a read error); and writing a
+ * version bump, file by file, each atomically and only while it still holds the planned bytes.
+ */
+
+
+
+
+
+
+const everything = () => true;
+/** The project directory: its root's files listed (LICENSE*), any file inside it read by path. */
+function pluginProjectFiles(dir) {
+    return new disk_files/* DiskProjectFiles */.Y(dir, { select: everything, topLevelOnly: true });
+}
+/** The dist directory: every file at its root, whatever its size. */
+function pluginDistFiles(dir) {
+    return new disk_files/* DiskProjectFiles */.Y(dir, { select: everything, topLevelOnly: true, maxFileBytes: Number.POSITIVE_INFINITY });
+}
+function preparePublishOnDisk(opts) {
+    const { projectDir: given, distDir: distGiven, ...rest } = opts;
+    const projectDir = external_node_path_.resolve(given);
+    return preparePublish({ ...rest, project: pluginProjectFiles(projectDir), dist: pluginDistFiles(external_node_path_.resolve(projectDir, distGiven ?? 'dist')) });
+}
+function planBumpOnDisk(projectDir, kind) {
+    return planBump(pluginProjectFiles(path.resolve(projectDir)), kind);
+}
+/** The absolute path of a bump edit's file. */
+function bumpFilePath(plan, file) {
+    return path.join(plan.projectDir, ...file.split('/'));
+}
+/** Writes each edit atomically, after checking the file is unchanged and the edit reads back as the new version. */
+async function applyBump(plan) {
+    const files = pluginProjectFiles(plan.projectDir);
+    for (const edit of plan.edits) {
+        const target = bumpFilePath(plan, edit.file);
+        const current = await files.read(edit.file);
+        if (current === null || decodeBytes(current) !== edit.oldText)
+            throw new BumpError(`${target} changed while bumping; run the command again`);
+        await verifyBumpEdit(plan, edit, files);
+        await replaceFileAtomically(target, edit.newText);
+    }
+}
+
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/action/oidc.js + 1 modules
 var oidc = __webpack_require__(1265);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/publish.js
@@ -1766,7 +1948,7 @@ async function publishMain(config, deps) {
             return failed(`${python} -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
     }
     const client = new marketplace_client/* MarketplaceClient */.Bl(config.settings, { warn: (m) => log(`warning: ${m}`) });
-    const plan = await preparePublish({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
+    const plan = await preparePublishOnDisk({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
     logPlan(plan, config.strict, log);
     const verdict = await completePublish(plan, {
         strict: config.strict,
