@@ -18,6 +18,8 @@ import { registerPluginRoutes } from './routes/plugins.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerPublishRoutes } from './routes/publish.ts';
 import { registerSimpleRoutes } from './routes/simple.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
+import { registerWebRoutes } from './routes/web.ts';
+import { ReadmeRenderer } from './web/readme.ts';
 import { TrustedPublishing, type TrustedPublishingOptions } from './trusted.ts';
 import { applyConnectionLimits, checkingIntervalFor, closeUnreadRequest, type ConnectionLimits } from './connections.ts';
 import { clientAddress, parseTrustedProxies } from './proxy.ts';
@@ -70,12 +72,14 @@ export interface Marketplace {
   routes: Route[];
 }
 
-export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES): Router {
+/** `readmes` renders README Markdown for the web pages (a worker thread; close it with the server). */
+export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES, readmes = new ReadmeRenderer()): Router {
   const router = new Router();
   registerPluginRoutes(router);
   registerPublishRoutes(router, { maxUploadBytes });
   registerSimpleRoutes(router);
   registerOidcRoutes(router);
+  registerWebRoutes(router, readmes);
   return router;
 }
 
@@ -88,7 +92,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     throw err;
   }
   const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
-  const router = buildRouter(opts.maxUploadBytes);
+  const readmes = new ReadmeRenderer();
+  const router = buildRouter(opts.maxUploadBytes, readmes);
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const trustProxy = parseTrustedProxies(opts.trustProxy);
@@ -236,6 +241,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await readmes.close();
       store.close();
     },
   };

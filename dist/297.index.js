@@ -1,5 +1,5 @@
-export const id = 316;
-export const ids = [316];
+export const id = 297;
+export const ids = [297];
 export const modules = {
 
 /***/ 1265:
@@ -246,7 +246,7 @@ function forkMessage(fork) {
 
 /***/ }),
 
-/***/ 9316:
+/***/ 5297:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -266,8 +266,8 @@ var disk_lock_runner = __webpack_require__(2750);
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/config.js + 1 modules
 var core_config = __webpack_require__(4085);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js + 4 modules
-var marketplace_client = __webpack_require__(6344);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js + 5 modules
+var marketplace_client = __webpack_require__(1168);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/errors.js
 var errors = __webpack_require__(7080);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/execute.js
@@ -343,7 +343,12 @@ var esm = __webpack_require__(1306);
 var index_min = __webpack_require__(8697);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/sha256.js
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/sha256.js
+/**
+ * The one sha256 of file bytes: publishing prints and sends it, the server stores and checks it.
+ * Ground floor (imports nothing of the project), so the server may import it as it imports the
+ * PEP 440 room.
+ */
 
 /** Lowercase hex, the form the marketplace and pip's `--hash=sha256:` use. */
 function sha256Hex(data) {
