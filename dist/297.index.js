@@ -1227,7 +1227,7 @@ function releaseName(facts) {
 function releaseVersion(facts) {
     const own = facts.project?.version ?? null;
     const built = [...facts.wheels, ...facts.sdists].map((a) => a.metadata.version);
-    if (own !== null && (0,pep440/* isValid */.fn)(own) && built.some((v) => (0,pep440/* isValid */.fn)(v) && (0,pep440/* compare */.UD)(v, own) === 0))
+    if (own !== null && built.some((v) => (0,pep440/* sameVersion */.r1)(v, own)))
         return own;
     return primaryMetadata(facts)?.version ?? own;
 }
@@ -1304,7 +1304,7 @@ function publishedIdentically(release, files) {
     return release !== undefined && filesSignature(release.files) === filesSignature(files);
 }
 function findRelease(releases, version) {
-    return releases.find((r) => (0,pep440/* isValid */.fn)(r.version) && (0,pep440/* isValid */.fn)(version) && (0,pep440/* compare */.UD)(r.version, version) === 0);
+    return releases.find((r) => (0,pep440/* sameVersion */.r1)(r.version, version));
 }
 function validate(facts) {
     const out = [];
@@ -1357,7 +1357,7 @@ function validate(facts) {
     if (mixed) {
         const own = project?.version != null && (0,pep440/* isValid */.fn)(project.version) ? project.version : null;
         const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
-        const stale = own === null ? [] : built.filter((v) => (0,pep440/* compare */.UD)(v.version, own) !== 0);
+        const stale = own === null ? [] : built.filter((v) => !(0,pep440/* sameVersion */.r1)(v.version, own));
         // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
         out.push(stale.length > 0 && stale.length < built.length && own !== null
             ? finding('version-mismatch', `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.version})`).join(', ')}; the project's version is ${own}`, 'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.')
@@ -1365,7 +1365,7 @@ function validate(facts) {
     }
     if (!mixed && facts.tag !== null && version !== null && (0,pep440/* isValid */.fn)(version)) {
         const wanted = tagVersion(facts.tag);
-        if (!(0,pep440/* isValid */.fn)(wanted) || (0,pep440/* compare */.UD)(wanted, version) !== 0) {
+        if (!(0,pep440/* sameVersion */.r1)(wanted, version)) {
             const fix = (0,pep440/* isValid */.fn)(wanted)
                 ? `Run \`fapilog-plugins version ${(0,pep440/* normalize */.S8)(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
                 : `Push a tag named after the version, e.g. v${version}.`;
