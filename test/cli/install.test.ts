@@ -68,6 +68,11 @@ describe('install', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'), 'fapilog==0.16.0\nfapilog-kafka>=2.1.0,<3\n');
     assert.match(r.stdout, /^Added fapilog-kafka>=2\.1\.0,<3 to requirements\.txt \[requirements\]/m);
     assert.match(r.stdout, /^Capped below 3: fapilog-kafka 3\.0\.0 needs fapilog >=0\.18, and this project uses fapilog 0\.16\.0;/m);
+    // The same choice offered without any tool: the marketplace's index for fapilog 0.16.0 ends at 2.1.0.
+    const indexUrl = `${ws.apiUrl.replace(/\/api\/v1$/, '')}/fapilog/0.16.0/simple/`;
+    assert.match(r.stdout, new RegExp(`^With pip alone: pip install --index-url ${indexUrl.replace(/[.?]/g, '\\$&')} fapilog-kafka$`, 'm'));
+    const page = await (await fetch(`${indexUrl}fapilog-kafka/`, { headers: { Accept: 'application/vnd.pypi.simple.v1+json' } })).json() as { files: Array<{ filename: string }> };
+    assert.equal(page.files.at(-1)?.filename, 'fapilog_kafka-2.1.0-py3-none-any.whl');
 
     // fapilog 0.13: 2.0.0 fits, 2.1.0 (a minor step) already needs >=0.14.
     const older = project({ 'requirements.txt': 'fapilog==0.13.0\n' });

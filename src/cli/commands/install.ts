@@ -8,6 +8,7 @@ import { DiskProjectFiles, planInstall, writeChangesToDisk } from '../../core/pr
 import { writeJson } from '../output/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { EXIT } from '../errors.ts';
+import { fapilogIndexUrl } from '../../core/marketplace/index-url.ts';
 import { projectRoot } from './outdated.ts';
 import { chosenPath, PATH_HELP } from '../project-path.ts';
 
@@ -42,9 +43,11 @@ export const register: RegisterCommand = (program, act) => {
         if (!flags.dryRun) await writeChangesToDisk(files.root, plan.changes);
         for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
         const lockCommands = plan.lock.map((l) => l.display);
+        // The same choice without any tool of ours: the marketplace's index for this fapilog.
+        const indexUrl = plan.fapilog.version ? fapilogIndexUrl(ctx.settings().url, plan.fapilog.version) : null;
         if (ctx.globals.json) {
           const { change, changes: _changes, lock: _lock, ...rest } = plan;
-          writeJson(ctx.io, { ...rest, diff: change.diff, written: !flags.dryRun, lockCommands });
+          writeJson(ctx.io, { ...rest, diff: change.diff, written: !flags.dryRun, lockCommands, indexUrl });
           return EXIT.ok;
         }
         const first = plan.added.split('\n')[0]?.replace(/ \\$/, '') ?? plan.added;
@@ -63,6 +66,7 @@ export const register: RegisterCommand = (program, act) => {
           );
         }
         for (const c of lockCommands) ctx.io.stdout(`Refresh the lockfile: ${c}\n`);
+        if (indexUrl) ctx.io.stdout(`With pip alone: pip install --index-url ${indexUrl} ${plan.package}\n`);
         return EXIT.ok;
       }),
     );
