@@ -55,6 +55,15 @@ function newest(releases: readonly Release[]): Release | null {
   return best;
 }
 
+/**
+ * A corrected range says so, with when and why, and the range its files declare:
+ * ` (corrected 2026-03-01: breaks on 0.17's sink API; declared >=0.14,<0.20)`.
+ */
+export function correctionNote(release: Pick<Release, 'compatibility_correction'>): string {
+  const c = release.compatibility_correction;
+  return c ? ` (corrected ${c.corrected_at.slice(0, 10)}: ${c.reason.replace(/\.$/, '')}; declared ${c.declared})` : '';
+}
+
 export function isCompatible(release: Pick<Release, 'fapilog_compatibility'>, fapilog: string | null): boolean {
   return fapilog === null || admits(release.fapilog_compatibility, fapilog, true);
 }
@@ -150,12 +159,12 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
     return entry('yanked', `${cur} was yanked${reason}; ${fix}.`);
   }
   if (!isCompatible(currentRelease, fv)) {
-    return entry('incompatible', `${cur} requires fapilog ${currentRelease.fapilog_compatibility} but ${projectUses}; ${fix}.`);
+    return entry('incompatible', `${cur} requires fapilog ${currentRelease.fapilog_compatibility}${correctionNote(currentRelease)} but ${projectUses}; ${fix}.`);
   }
   if (latestCompatible && compareVersions(latestCompatible.version, cur) > 0) {
     const beyond =
       latest && compareVersions(latest.version, latestCompatible.version) > 0
-        ? ` (${latest.version} needs fapilog ${latest.fapilog_compatibility})`
+        ? ` (${latest.version} needs fapilog ${latest.fapilog_compatibility}${correctionNote(latest)})`
         : '';
     return entry('outdated', `${latestCompatible.version} is available and works${onFapilog}${beyond}.`);
   }

@@ -29,6 +29,7 @@ import {
   SearchResult,
   VersionsResponse,
   YankRequest,
+  CompatibilityRequest,
   RatingRequest,
   type BatchEntry,
   type PublishMetadataInput,
@@ -230,6 +231,12 @@ export class MarketplaceClient {
   async yank(name: string, version: string, reason: string): Promise<Release> {
     const body = YankRequest.parse({ reason });
     return this.#write('POST', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, JSON.stringify(body), Release);
+  }
+
+  /** Narrows a published release's fapilog range (owner or admin token); the declared one stays visible. */
+  async correctCompatibility(name: string, version: string, fapilogCompatibility: string, reason: string): Promise<Release> {
+    const body = CompatibilityRequest.parse({ fapilog_compatibility: fapilogCompatibility, reason });
+    return this.#write('PUT', `/plugins/${segment(name)}/versions/${segment(version)}/compatibility`, JSON.stringify(body), Release);
   }
 
   async rate(name: string, stars: number): Promise<RatingResponse> {

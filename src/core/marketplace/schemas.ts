@@ -51,6 +51,26 @@ export type TokenProvenance = z.infer<typeof TokenProvenance>;
 export const Provenance = z.discriminatedUnion('kind', [TrustedProvenance, TokenProvenance]);
 export type Provenance = z.infer<typeof Provenance>;
 
+/**
+ * A release's fapilog range corrected after publishing by its owner or an admin (narrowed: it
+ * admits nothing the files do not). `fapilog_compatibility` is then the corrected range, which
+ * every answer uses; this says what the files declare, when, by whom and why.
+ */
+export const CompatibilityCorrection = z.object({
+  declared: z.string(),
+  reason: Line,
+  corrected_at: Timestamp,
+  corrected_by: Line,
+});
+export type CompatibilityCorrection = z.infer<typeof CompatibilityCorrection>;
+
+/** Body of `PUT /plugins/{name}/versions/{version}/compatibility`. */
+export const CompatibilityRequest = z.object({
+  fapilog_compatibility: z.string().min(1).max(200),
+  reason: Line.min(1),
+});
+export type CompatibilityRequest = z.infer<typeof CompatibilityRequest>;
+
 export const Release = z.object({
   name: z.string(),
   package: z.string(),
@@ -65,6 +85,8 @@ export const Release = z.object({
   files: z.array(ReleaseFile),
   /** null: published before the marketplace recorded publishers; absent from older servers. */
   provenance: Provenance.nullable().optional(),
+  /** Set when the fapilog range was corrected after publishing (null: as declared; absent from older servers). */
+  compatibility_correction: CompatibilityCorrection.nullable().optional(),
 });
 export type Release = z.infer<typeof Release>;
 
@@ -83,6 +105,8 @@ export const Plugin = z.object({
   repository: z.string().nullable(),
   license: z.string(),
   fapilog_compatibility: z.string(),
+  /** The described release's correction, as on Release. */
+  compatibility_correction: CompatibilityCorrection.nullable().optional(),
   dependencies: z.array(z.string()),
   published_at: Timestamp,
   checksum: z.string().nullable(),
