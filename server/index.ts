@@ -17,6 +17,7 @@ import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerPublishRoutes } from './routes/publish.ts';
 import { registerSimpleRoutes } from './routes/simple.ts';
+import { registerCompatRoutes } from './routes/compat.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
 import { registerWebRoutes } from './routes/web.ts';
 import { ReadmeRenderer } from './web/readme.ts';
@@ -67,7 +68,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export interface Marketplace {
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
-  createToken(owner: string): string;
+  createToken(owner: string, opts?: { admin?: boolean }): string;
   /** Every route the server answers (for the OpenAPI check and docs). */
   routes: Route[];
 }
@@ -77,6 +78,7 @@ export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES, readmes =
   const router = new Router();
   registerPluginRoutes(router);
   registerPublishRoutes(router, { maxUploadBytes });
+  registerCompatRoutes(router);
   registerSimpleRoutes(router);
   registerOidcRoutes(router);
   registerWebRoutes(router, readmes);
@@ -222,7 +224,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
 
   return {
     routes: router.routes,
-    createToken: (owner) => store.createToken(owner),
+    createToken: (owner, tokenOpts) => store.createToken(owner, tokenOpts),
     listen(port = 8080, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);

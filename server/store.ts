@@ -8,7 +8,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Provenance, type ListQuery, type Plugin, type PluginType, type Release, type ReleaseFile } from '../src/core/marketplace/schemas.ts';
+import { Provenance, type CompatibilityCorrection, type ListQuery, type Plugin, type PluginType, type Release, type ReleaseFile } from '../src/core/marketplace/schemas.ts';
 import { shortName } from '../src/core/names.ts';
 import { HttpError } from './errors.ts';
 import { hashToken, newToken } from './auth/tokens.ts';
@@ -126,6 +126,19 @@ interface ReleaseRow {
   downloads: number;
   /** JSON of a Provenance; null for releases published before it was recorded (and seeded ones). */
   provenance: string | null;
+  /** The fapilog range as corrected after publishing; null: as the files declare (fapilog_compatibility). */
+  corrected_compatibility: string | null;
+  correction_reason: string | null;
+  corrected_at: string | null;
+  corrected_by: string | null;
+}
+
+/** A correction of a release's fapilog range (null removes it). */
+export interface CompatibilityFix {
+  fapilog_compatibility: string;
+  reason: string;
+  corrected_by: string;
+  corrected_at: string;
 }
 
 interface FileRow {
@@ -140,6 +153,8 @@ interface FileRow {
 export interface TokenOwner {
   id: number;
   owner: string;
+  /** An admin token may correct any plugin's compatibility. */
+  admin: boolean;
 }
 
 /** What a publish stores: validated metadata plus the bytes of each file. */
@@ -177,7 +192,7 @@ const TEMP_PREFIX = '.tmp-';
 /** The per-plugin file reads (named so a test can check their query plans use files_release_id). */
 export const FILE_QUERIES = {
   ofPlugin: 'SELECT f.* FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename',
-  simpleOfPlugin: `SELECT f.filename, f.sha256, r.version, r.fapilog_compatibility, r.requires_python, r.yanked, r.yanked_reason
+  simpleOfPlugin: `SELECT f.filename, f.sha256, r.version, COALESCE(r.corrected_compatibility, r.fapilog_compatibility) AS fapilog_compatibility, r.requires_python, r.yanked, r.yanked_reason
        FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename`,
 } as const;
 
@@ -212,6 +227,16 @@ export class Store {
     // Data dirs from before provenance was recorded get the column (NULL: publisher unknown).
     if (!this.all<{ name: string }>('PRAGMA table_info(releases)').some((c) => c.name === 'provenance')) {
       this.db.exec('ALTER TABLE releases ADD COLUMN provenance TEXT');
+    }
+    // Compatibility corrections and admin tokens (NULL / 0: none).
+    if (!this.all<{ name: string }>('PRAGMA table_info(releases)').some((c) => c.name === 'corrected_compatibility')) {
+      this.db.exec(`ALTER TABLE releases ADD COLUMN corrected_compatibility TEXT;
+        ALTER TABLE releases ADD COLUMN correction_reason TEXT;
+        ALTER TABLE releases ADD COLUMN corrected_at TEXT;
+        ALTER TABLE releases ADD COLUMN corrected_by TEXT;`);
+    }
+    if (!this.all<{ name: string }>('PRAGMA table_info(tokens)').some((c) => c.name === 'admin')) {
+      this.db.exec('ALTER TABLE tokens ADD COLUMN admin INTEGER NOT NULL DEFAULT 0');
     }
     this.#budget = new SearchBudget(opts.searchBudgetMs);
     // Called by SQLite for every candidate row of a search: its only way to stop a statement early.
@@ -295,16 +320,30 @@ export class Store {
 
   // ---- tokens ----
 
-  createToken(owner: string): string {
+  createToken(owner: string, opts: { admin?: boolean } = {}): string {
     const token = newToken();
     this.transaction(() =>
-      this.stmt('INSERT INTO tokens (owner, token_hash, created_at) VALUES (?, ?, ?)').run(owner, hashToken(token), isoTimestamp()),
+      this.stmt('INSERT INTO tokens (owner, token_hash, created_at, admin) VALUES (?, ?, ?, ?)').run(owner, hashToken(token), isoTimestamp(), opts.admin ? 1 : 0),
     );
     return token;
   }
 
   tokenOwner(token: string): TokenOwner | null {
-    return this.get<TokenOwner>('SELECT id, owner FROM tokens WHERE token_hash = ?', hashToken(token)) ?? null;
+    const row = this.get<{ id: number; owner: string; admin: number }>('SELECT id, owner, admin FROM tokens WHERE token_hash = ?', hashToken(token));
+    return row ? { id: row.id, owner: row.owner, admin: Boolean(row.admin) } : null;
+  }
+
+  /** Sets (or, with null, removes) a release's compatibility correction. */
+  correctCompatibility(releaseId: number, fix: CompatibilityFix | null): void {
+    this.transaction(() =>
+      this.stmt('UPDATE releases SET corrected_compatibility = ?, correction_reason = ?, corrected_at = ?, corrected_by = ? WHERE id = ?').run(
+        fix?.fapilog_compatibility ?? null,
+        fix?.reason ?? null,
+        fix?.corrected_at ?? null,
+        fix?.corrected_by ?? null,
+        releaseId,
+      ),
+    );
   }
 
   listTokens(): Array<{ id: number; owner: string; created_at: string }> {
@@ -658,7 +697,7 @@ export function releaseView(record: PluginRecord, r: PluginRecord['releases'][nu
     name: record.row.name,
     package: record.row.package,
     version: r.row.version,
-    fapilog_compatibility: r.row.fapilog_compatibility,
+    fapilog_compatibility: effectiveCompatibility(r.row),
     requires_python: r.row.requires_python,
     dependencies: JSON.parse(r.row.dependencies) as string[],
     yanked: Boolean(r.row.yanked),
@@ -667,7 +706,18 @@ export function releaseView(record: PluginRecord, r: PluginRecord['releases'][nu
     readme: r.row.readme,
     files: r.files.map((f) => fileView(f, baseUrl)),
     provenance: r.row.provenance ? Provenance.parse(JSON.parse(r.row.provenance)) : null,
+    compatibility_correction: correctionView(r.row),
   };
+}
+
+/** The range every answer uses: the correction when there is one, else what the files declare. */
+export function effectiveCompatibility(row: ReleaseRow): string {
+  return row.corrected_compatibility ?? row.fapilog_compatibility;
+}
+
+export function correctionView(row: ReleaseRow): CompatibilityCorrection | null {
+  if (row.corrected_compatibility === null || row.corrected_compatibility === undefined) return null;
+  return { declared: row.fapilog_compatibility, reason: row.correction_reason ?? '', corrected_at: row.corrected_at ?? '', corrected_by: row.corrected_by ?? '' };
 }
 
 export function fileView(f: FileRow, baseUrl: string): ReleaseFile {
@@ -707,7 +757,8 @@ export function pluginView(store: Store, record: PluginRecord, known?: Rating): 
     homepage: record.row.homepage,
     repository: record.row.repository,
     license: record.row.license,
-    fapilog_compatibility: cur.row.fapilog_compatibility,
+    fapilog_compatibility: effectiveCompatibility(cur.row),
+    compatibility_correction: correctionView(cur.row),
     dependencies: JSON.parse(cur.row.dependencies) as string[],
     published_at: cur.row.published_at,
     checksum: wheel ? wheel.sha256 : null,

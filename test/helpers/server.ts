@@ -17,6 +17,8 @@ export interface TestServer {
   apiUrl: string;
   dataDir: string;
   createToken(owner: string): string;
+  /** A token that may correct any plugin's compatibility. */
+  createAdminToken(owner: string): string;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startTestServer(
     apiUrl: `${url}/api/v1`,
     dataDir,
     createToken: (owner) => marketplace.createToken(owner),
+    createAdminToken: (owner) => marketplace.createToken(owner, { admin: true }),
     async stop() {
       if (stopped) return;
       stopped = true;
