@@ -86,10 +86,12 @@ const OUTPUT: Record<string, z.ZodType> = {
   OidcTokenResponse: contract.OidcTokenResponse,
   TrustedPublisher: contract.TrustedPublisher,
   TrustedPublisherList: contract.TrustedPublisherList,
+  CompatibilityCorrection: contract.CompatibilityCorrection,
 };
 const INPUT: Record<string, z.ZodType> = {
   PublishMetadata: contract.PublishMetadata,
   YankRequest: contract.YankRequest,
+  CompatibilityRequest: contract.CompatibilityRequest,
   RatingRequest: contract.RatingRequest,
   OidcTokenRequest: contract.OidcTokenRequest,
   TrustedPublisherRequest: contract.TrustedPublisherRequest,

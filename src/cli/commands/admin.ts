@@ -63,21 +63,22 @@ export const register: RegisterCommand = (program, act) => {
     .command('create')
     .description('create a token for an owner and print it once')
     .requiredOption('--owner <name>', 'owner account the token acts as (owns what it publishes first)')
+    .option('--admin', "an admin token: may also correct any plugin's fapilog compatibility")
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--create', CREATE_HELP)
     .action(
-      act(async (ctx, opts: DataDirOption & { owner: string }) => {
+      act(async (ctx, opts: DataDirOption & { owner: string; admin?: boolean }) => {
         const owner = opts.owner.trim();
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(owner)) {
           throw new CliError(`--owner must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(opts.owner)})`);
         }
         const store = await openStore(ctx, opts);
         try {
-          const created = store.createToken(owner);
-          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ owner, token: created })}\n`);
+          const created = await store.createToken(owner, { admin: opts.admin === true });
+          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ owner, token: created, admin: opts.admin === true })}\n`);
           else {
             ctx.io.stdout(`${created}\n`);
-            ctx.io.stderr(`token created for owner ${owner}; it is shown only now, store it safely\n`);
+            ctx.io.stderr(`${opts.admin ? 'admin ' : ''}token created for owner ${owner}; it is shown only now, store it safely\n`);
           }
         } finally {
           store.close();
