@@ -10,6 +10,7 @@ import { isPluginPackage, normalizeName } from '../names.ts';
 import { compare, isValid, isValidSpecifier, normalize, sameVersion, satisfies, sortVersions } from '../pep440/index.ts';
 import { formatSize } from '../size.ts';
 import type { ArtifactKind, EntryPoint } from './artifacts.ts';
+import { releaseDeclaration, type ReleaseDeclaration } from './declared.ts';
 import { finding, type Finding } from './findings.ts';
 import { insecureImages, templateMarkers, type ExtractedReadme } from './readme.ts';
 import {
@@ -44,6 +45,10 @@ export interface PluginFacts {
   unreadable: string[];
   files: Array<{ filename: string; kind: ArtifactKind; size: number; sha256: string }>;
   maxFileSize: number;
+  /** One message per wheel whose RECORD does not match its contents. */
+  recordProblems: string[];
+  /** What the marketplace will read from the built files (declared.ts); null when none was read. */
+  declaration: ReleaseDeclaration | null;
   /** Something describes the release: a built file's metadata or pyproject.toml. */
   described: boolean;
   /** That description is a built file's metadata (else pyproject.toml); messages name which. */
@@ -76,6 +81,14 @@ export function pluginFacts(facts: PublishFacts): PluginFacts {
     unreadable: facts.unreadable.map((u) => u.message),
     files: facts.files.map((f) => ({ filename: f.filename, kind: f.kind, size: f.size, sha256: f.sha256 })),
     maxFileSize: facts.maxFileSize,
+    recordProblems: facts.wheels.flatMap((w) => (w.recordProblem ? [w.recordProblem] : [])),
+    declaration:
+      facts.wheels.length + facts.sdists.length > 0
+        ? releaseDeclaration(
+            facts.wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })),
+            facts.sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })),
+          )
+        : null,
     described: meta !== null || project !== null,
     fromMetadata: meta !== null,
     name: releaseName(facts),
@@ -139,6 +152,7 @@ export const RULES: readonly Rule[] = [
     check: (f) =>
       f.files.filter((x) => x.size > f.maxFileSize).map((x) => finding('file-too-large', `${x.filename} is ${formatSize(x.size)}, over the ${formatSize(f.maxFileSize)} limit`)),
   },
+  { about: 'wheel RECORDs match', check: (f) => f.recordProblems.map((m) => finding('record-mismatch', m)) },
   {
     about: 'a fapilog-* name',
     check: ({ name }) =>
@@ -225,6 +239,17 @@ export const RULES: readonly Rule[] = [
           `Widen the requirement to admit a released fapilog, e.g. "fapilog>=${newest}".`,
         ),
       ];
+    },
+  },
+  {
+    // What the marketplace will read from the files (the same check the server makes); a missing
+    // or unusable fapilog requirement is said above already, unless the files disagree.
+    about: 'the files declare one set of requirements',
+    check: (f) => {
+      const d = f.declaration;
+      if (d === null || d.ok || mixedVersions(f)) return [];
+      const said = f.described && usableSpecifier(f.fapilog) === null;
+      return when(d.code === 'metadata_mismatch' || !said, () => finding('metadata-mismatch', d.message));
     },
   },
   {

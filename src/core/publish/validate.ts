@@ -23,6 +23,8 @@ export interface ReadWheel {
   file: ArtifactFile;
   metadata: CoreMetadata;
   entryPoints: EntryPoint[];
+  /** Why RECORD does not match the wheel's contents; null when it does (absent: not checked). */
+  recordProblem?: string | null;
 }
 
 export interface ReadSdist {
@@ -98,12 +100,7 @@ export function fapilogRequirement(requirements: readonly string[]): FapilogRequ
   return null;
 }
 
-/** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
-export function displaySpecifier(spec: string): string {
-  const clauses = spec.split(',').map((c) => c.trim()).filter((c) => c !== '');
-  const rank = (c: string) => (c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2);
-  return clauses.sort((a, b) => rank(a) - rank(b)).join(',');
-}
+export { displaySpecifier } from './declared.ts';
 
 export function hasUpperBound(spec: string): boolean {
   const clauses = parseSpecifier(spec) ?? [];

@@ -22,6 +22,8 @@ function facts(change: Partial<PluginFacts> = {}): PluginFacts {
       { filename: SDIST, kind: 'sdist', size: 4000, sha256: 'b'.repeat(64) },
     ],
     maxFileSize: 20 * 1024 * 1024,
+    recordProblems: [],
+    declaration: { ok: true, value: { fapilog_compatibility: '>=0.14,<0.20', requires_python: '>=3.10', dependencies: [] }, source: `${WHEEL}'s METADATA` },
     described: true,
     fromMetadata: true,
     name: 'fapilog-x',
@@ -123,6 +125,21 @@ describe('publish rules over plain facts', () => {
     assert.match(tag?.fix ?? '', /^Run `fapilog-plugins version 1\.1\.0`/);
     assert.equal(expect(facts({ tag: 'release-one' }), ['tag-mismatch'])[0]?.fix, 'Push a tag named after the version, e.g. v1.0.0.');
     expect(facts({ tag: 'V1.0' }), []);
+  });
+
+  test("what the marketplace reads from the files: a wheel's RECORD, requirements the files disagree on", () => {
+    const record = `${WHEEL}: RECORD says "fapilog_x/__init__.py" has sha256=abc, but it has sha256=def`;
+    assert.equal(expect(facts({ recordProblems: [record] }), ['record-mismatch'])[0]?.message, record);
+    const disagree = `fapilog_compatibility: ${SDIST}'s PKG-INFO says ">=0.14", but ${WHEEL}'s METADATA says ">=0.14,<0.20"`;
+    const mismatch = { ok: false as const, code: 'metadata_mismatch' as const, field: 'fapilog_compatibility' as const, message: disagree };
+    assert.equal(expect(facts({ declaration: mismatch }), ['metadata-mismatch'])[0]?.message, disagree);
+    // No usable fapilog requirement: said once, by the requirement rule; a disagreement is still said.
+    const unusable = { ok: false as const, code: 'invalid_file' as const, field: 'fapilog_compatibility' as const, message: 'no runtime requirement on "fapilog" in Requires-Dist' };
+    expect(facts({ declaration: unusable, fapilog: null }), ['fapilog-requirement-missing']);
+    expect(facts({ declaration: unusable }), ['metadata-mismatch']);
+    expect(facts({ declaration: mismatch, fapilog: null }), ['fapilog-requirement-missing', 'metadata-mismatch']);
+    // Files of two versions: only that is said.
+    expect(facts({ declaration: mismatch, versions: [...facts().versions, { where: 'old.whl', from: 'built', value: '0.9' }] }), ['version-mismatch']);
   });
 
   test('the fapilog requirement: missing, not a range, unbounded, admitting no release', () => {
