@@ -116,8 +116,13 @@ class CompatIndex {
   }
 }
 
+/** The declared range, and the correction when the owner narrowed it (the matrix shows both). */
 function matrixRelease(r: PluginRecord['releases'][number]): MatrixRelease {
-  return { version: r.row.version, fapilog_compatibility: r.row.fapilog_compatibility, yanked: Boolean(r.row.yanked) };
+  return { version: r.row.version, fapilog_compatibility: r.row.fapilog_compatibility, yanked: Boolean(r.row.yanked), correction: correctionOf(r) };
+}
+
+function correctionOf(r: PluginRecord['releases'][number]): MatrixRelease['correction'] {
+  return r.row.corrected_compatibility ? { fapilog_compatibility: r.row.corrected_compatibility, reason: r.row.correction_reason } : null;
 }
 
 async function hitsOf(store: Store, ids: readonly number[], working?: Map<number, string>): Promise<SearchHit[]> {
@@ -175,7 +180,12 @@ export function registerWebRoutes(router: Router, readmes: ReadmeRenderer): void
     const asked = fapilogParam(ctx.url);
     const fapilog = asked ?? defaultFapilog(fapilogVersions);
     const plugin = pluginView(store, record);
-    const releases = record.releases.map((r) => ({ ...releaseView(record, r, ctx.baseUrl), downloads: Number(r.row.downloads) }));
+    const releases = record.releases.map((r) => ({
+      ...releaseView(record, r, ctx.baseUrl),
+      fapilog_compatibility: r.row.fapilog_compatibility,
+      correction: correctionOf(r),
+      downloads: Number(r.row.downloads),
+    }));
     const shown = currentRelease(record);
     const readme = await readmes.render(shown.row.readme);
     return htmlReply(

@@ -149,6 +149,10 @@ test('a correction turns outdated\'s up-to-date into incompatible with the reaso
 
   assert.deepEqual(await indexFiles('0.17.0', 'fapilog-pinned'), ['fapilog_pinned-1.0.0-py3-none-any.whl', 'fapilog_pinned-1.1.0-py3-none-any.whl']);
   assert.deepEqual((await indexFiles('0.16.0', 'fapilog-pinned')).length, 3, 'fapilog 0.16 still gets it');
+  // The web page shows the declared range and the correction, and the matrix cell says so.
+  const page = await (await fetch(`${server.url}/plugins/pinned`)).text();
+  assert.match(page, /<code>&gt;=0\.14,&lt;0\.20<\/code><br>corrected: <code>&gt;=0\.14,&lt;0\.17<\/code> \(the 0\.17 sink API drops flush\(\)\)/);
+  assert.match(page, /data-fapilog="0\.17\.0" data-cell="corrected-no"/);
 });
 
 test("the bot's next sweep proposes the corrected target", async () => {
