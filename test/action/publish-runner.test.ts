@@ -53,7 +53,7 @@ describe('action publish', () => {
   });
 
   test('publishes with a token, then reports unchanged; the token is only masked', async () => {
-    const token = server.createToken('fapilog-examples');
+    const token = await server.createToken('fapilog-examples');
     const first = await runAction({ workspace: ws.dir, inputs: inputs({ token }), env });
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.equal(first.outputs['status'], 'published');

@@ -11,8 +11,8 @@ let alice: string;
 let bob: string;
 before(async () => {
   server = await startTestServer({ seed: true });
-  alice = server.createToken('alice');
-  bob = server.createToken('bob');
+  alice = await server.createToken('alice');
+  bob = await server.createToken('bob');
 });
 after(() => server.stop());
 
@@ -63,7 +63,7 @@ describe('POST /plugins/{name}/versions', () => {
     const seeded = wheelFor('loki', '9.0.0');
     const notOwner = await publish(server.apiUrl, 'loki', metadataFor('loki', '9.0.0', [seeded]), [seeded], alice);
     assert.equal(notOwner.status, 403);
-    const owner = server.createToken('observability-guild');
+    const owner = await server.createToken('observability-guild');
     const ok = await publish(server.apiUrl, 'loki', metadataFor('loki', '9.0.0', [seeded]), [seeded], owner);
     assert.equal(ok.status, 201);
     assert.equal(Plugin.parse((await getJson(`${server.apiUrl}/plugins/loki`)).body).version, '9.0.0');

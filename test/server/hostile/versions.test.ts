@@ -53,7 +53,7 @@ describe('server', () => {
   let token: string;
   before(async () => {
     server = await startTestServer({ seed: true });
-    token = server.createToken('alice');
+    token = await server.createToken('alice');
   });
   after(() => server.stop());
 
