@@ -27,7 +27,6 @@
  */
 import path from 'node:path';
 import { SqliteDb } from './sqlite.ts';
-import { PostgresDb } from './postgres.ts';
 import { migratePostgres, migrateSqlite, type MigrationReport } from './migrations.ts';
 import { Store } from './store.ts';
 
@@ -61,6 +60,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
 export async function openStoreReport(opts: OpenStoreOptions): Promise<{ store: Store; migrations: MigrationReport }> {
   if (opts.databaseUrl) {
     if (!isPostgresUrl(opts.databaseUrl)) throw new Error('the database URL must start with postgres:// or postgresql://');
+    // Loaded only for PostgreSQL: a SQLite server never loads the driver.
+    const { PostgresDb } = await import('./postgres.ts');
     const db = new PostgresDb(opts.databaseUrl, opts.poolSize !== undefined ? { max: opts.poolSize } : {});
     try {
       const migrations = await migratePostgres(db);

@@ -4,9 +4,8 @@
  * the ones applied. A database whose newest migration is one this code does not know (a newer
  * server wrote it) is refused: running on it could lose what the newer schema holds.
  */
-import type { PoolClient } from 'pg';
 import type { SqliteDb } from './sqlite.ts';
-import type { PostgresDb } from './postgres.ts';
+import type { PooledClient, PostgresDb } from './postgres.ts';
 
 export interface Migration {
   version: number;
@@ -295,13 +294,13 @@ export function migrateSqlite(db: SqliteDb): MigrationReport {
 }
 
 export async function migratePostgres(db: PostgresDb): Promise<MigrationReport> {
-  const client: PoolClient = await db.pool.connect();
+  const client: PooledClient = await db.connect();
   try {
     await client.query('BEGIN');
     // Instances starting together: one migrates, the others wait and then find nothing to do.
     await client.query("SELECT pg_advisory_xact_lock(hashtext('fapilog-marketplace-migrate'))");
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const found = (await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations')).rows[0]?.v ?? 0;
+    const found = ((await client.query('SELECT MAX(version) AS v FROM schema_migrations')).rows[0] as { v: number | null } | undefined)?.v ?? 0;
     const report = pending(Number(found));
     for (const m of report.todo) {
       await client.query(m.postgres);

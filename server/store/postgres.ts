@@ -43,15 +43,24 @@ class Client implements Sql {
   }
 }
 
+/** A connection as this module hands it out (pg's own types stay out of the package's declarations). */
+export interface QueryClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
+}
+
+export interface PooledClient extends QueryClient {
+  release(destroy?: boolean): void;
+}
+
 export class PostgresDb implements Db {
   readonly dialect = 'postgres' as const;
-  readonly pool: pg.Pool;
+  readonly #pool: pg.Pool;
   readonly #sql: Client;
   /** Set while the schema is being created (no state row yet): transactions skip the bump. */
   bootstrapping = false;
 
   constructor(url: string, opts: { max?: number } = {}) {
-    this.pool = new pg.Pool({
+    this.#pool = new pg.Pool({
       connectionString: url,
       max: opts.max ?? 10,
       connectionTimeoutMillis: 5000,
@@ -63,8 +72,8 @@ export class PostgresDb implements Db {
     });
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the next query gets a fresh connection or a clear error.
-    this.pool.on('error', () => undefined);
-    this.#sql = new Client(this.pool);
+    this.#pool.on('error', () => undefined);
+    this.#sql = new Client(this.#pool);
   }
 
   all<T>(sql: string, ...params: SqlValue[]): Promise<T[]> {
@@ -79,9 +88,14 @@ export class PostgresDb implements Db {
     return this.#sql.run(sql, ...params);
   }
 
-  /** `session`: runs fn on one connection without a transaction (SET LOCAL needs one: see search). */
-  async withClient<T>(fn: (c: pg.PoolClient, sql: Sql) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+  /** A connection of the pool, to release when done. */
+  connect(): Promise<PooledClient> {
+    return this.#pool.connect();
+  }
+
+  /** Runs fn on one connection of the pool (its own transaction, SET LOCAL: see search). */
+  async withClient<T>(fn: (c: QueryClient, sql: Sql) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
     try {
       return await fn(client, new Client(client));
     } finally {
@@ -90,7 +104,7 @@ export class PostgresDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>, kind: WriteKind = 'content'): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.#pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -116,10 +130,10 @@ export class PostgresDb implements Db {
   }
 
   async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
+    await this.#pool.query('SELECT 1');
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.#pool.end();
   }
 }

@@ -14,7 +14,7 @@ import { after, describe, test } from 'node:test';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/test-deps.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ALL = ['python3-build', 'python3-hatchling', 'python3-httpx', 'python3-packaging', 'python3-venv', 'python3-pip', 'redis-server'];
+const ALL = ['python3-build', 'python3-hatchling', 'python3-httpx', 'python3-packaging', 'python3-venv', 'python3-pip', 'redis-server', 'postgresql'];
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 
@@ -123,11 +123,11 @@ describe('scripts/test-deps.ts', () => {
   });
 
   test('without dpkg or apt-get the tools are checked by use, and the message says what to provide', () => {
-    // An empty PATH: /usr/bin/python3 (called by its full path, as the tests do) has its modules; redis-server is not found.
+    // An empty PATH: /usr/bin/python3 (called by its full path, as the tests do) has its modules; redis-server and psql are not found.
     const r = runScript({ PATH: pathWith('bare', []) }, { unprivileged: true });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /not installed: redis-server\.\n/);
-    assert.match(r.stderr, /no apt-get: install what they provide \(redis-server on PATH\)/);
+    assert.match(r.stderr, /not installed: redis-server postgresql\.\n/);
+    assert.match(r.stderr, /no apt-get: install what they provide \(redis-server on PATH, psql on PATH\)/);
     assert.doesNotMatch(r.stderr, /python3-/);
   });
 });

@@ -1,5 +1,6 @@
 /** `admin`: manage a private marketplace's data dir (tokens, trusted publishers, known fapilog versions). */
 import fs from 'node:fs';
+import path from 'node:path';
 import { TrustedPublisherRequest, type TrustedPublisher } from '../../core/marketplace/schemas.ts';
 import { isValidProjectName, normalizeName, packageName } from '../../core/names.ts';
 import type { RegisterCommand } from '../context.ts';
@@ -275,4 +276,105 @@ export const register: RegisterCommand = (program, act) => {
         return EXIT.ok;
       }),
     );
+
+  admin
+    .command('migrate')
+    .description('bring the database schema up to date (the server also does it at start); refused on a schema newer than this release')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
+    .option('--create', CREATE_HELP)
+    .action(
+      act(async (ctx, opts: DataDirOption) => {
+        const { openStoreReport } = await import('../../../server/store/index.ts');
+        let opened;
+        try {
+          opened = await openStoreReport(await storeTarget(ctx, opts));
+        } catch (err) {
+          throw new CliError(`cannot migrate: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        const { store, migrations } = opened;
+        try {
+          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ store: store.dialect, ...migrations })}\n`);
+          else {
+            for (const m of migrations.applied) ctx.io.stdout(`applied ${m.version}: ${m.name}\n`);
+            ctx.io.stdout(`schema at version ${migrations.after} (${store.dialect}; was ${migrations.before})\n`);
+          }
+        } finally {
+          await store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  admin
+    .command('backup <dest>')
+    .description('a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an export (restore with admin import)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
+    .action(
+      act(async (ctx, dest: string, opts: DataDirOption) => {
+        const store = await openStore(ctx, opts);
+        try {
+          const { backupStore } = await import('../../../server/store/transfer.ts');
+          const done = await backupStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
+            throw new CliError(`backup failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
+          });
+          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ backup: dest, ...done })}\n` : `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})\n`);
+        } finally {
+          await store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  admin
+    .command('export <dest>')
+    .description('write the whole marketplace (rows and release files, one consistent snapshot) to a new directory, to import into another store')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
+    .action(
+      act(async (ctx, dest: string, opts: DataDirOption) => {
+        const store = await openStore(ctx, opts);
+        try {
+          const { exportStore } = await import('../../../server/store/transfer.ts');
+          const counts = await exportStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
+            throw new CliError(`export failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
+          });
+          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ export: dest, counts })}\n` : `exported to ${dest}: ${countsLine(counts)}\n`);
+        } finally {
+          await store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  admin
+    .command('import <src>')
+    .description('load an export (admin export) into an empty marketplace: ids, tokens, publishers, provenance and download counts as they were')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
+    .option('--create', CREATE_HELP)
+    .action(
+      act(async (ctx, src: string, opts: DataDirOption) => {
+        const store = await openStore(ctx, opts);
+        try {
+          const { importInto } = await import('../../../server/store/transfer.ts');
+          const counts = await importInto(store, path.resolve(ctx.io.cwd, src)).catch((err: unknown) => {
+            throw new CliError(`import refused, nothing stored: ${err instanceof Error ? err.message : String(err)}`);
+          });
+          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ import: src, counts })}\n` : `imported ${src}: ${countsLine(counts)}\n`);
+        } finally {
+          await store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
 };
+
+function countsLine(counts: Record<string, number>): string {
+  return Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ');
+}
