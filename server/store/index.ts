@@ -30,7 +30,7 @@ import { SqliteDb } from './sqlite.ts';
 import { migratePostgres, migrateSqlite, type MigrationReport } from './migrations.ts';
 import { Store } from './store.ts';
 
-export { Store, FILE_QUERIES, TEMP_FILE_PREFIX, sha256Hex, searchTextOf, type StoredFile } from './store.ts';
+export { Store, FILE_QUERIES, TEMP_FILE_PREFIX, searchTextOf, type StoredFile } from './store.ts';
 export { releaseView, fileView, fileUrl, currentRelease, pluginView } from './views.ts';
 export type { NewRelease, PluginRecord, PluginRow, ReleaseRow, FileRow, SimpleFile, TokenOwner, Rating } from './types.ts';
 export { LATEST_VERSION, MIGRATIONS, SchemaTooNewError, type MigrationReport } from './migrations.ts';

@@ -9,7 +9,7 @@
  * the transaction that inserts the rows, so a crash leaves either the whole release or nothing the
  * API can see; leftovers are removed when the server starts.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,11 +97,13 @@ export class Store {
     return this.db.generation(scope);
   }
 
-  /** The directory an upload for `pkg` is streamed into (temporary names; see TEMP_FILE_PREFIX). */
-  stagingDir(pkg: string): string {
-    const dir = this.filesDir ? path.join(this.filesDir, pkg) : this.#staging!;
-    fs.mkdirSync(dir, { recursive: true });
-    return dir;
+  /**
+   * Where uploads are streamed (temporary names; see TEMP_FILE_PREFIX): beside the package
+   * directories, so that the rename into place stays on one file system and a refused first
+   * publish leaves no package directory; a private temp dir when files live in the database.
+   */
+  stagingDir(): string {
+    return this.filesDir ?? this.#staging!;
   }
 
   /**
@@ -112,15 +114,21 @@ export class Store {
     if (!this.filesDir) return;
     const known = new Set((await this.db.all<{ package: string; filename: string }>('SELECT package, filename FROM files')).map((f) => `${f.package}/${f.filename}`));
     const cutoff = Date.now() - minAgeMs;
+    const old = (file: string) => minAgeMs === 0 || fs.statSync(file).mtimeMs <= cutoff;
     for (const pkg of fs.readdirSync(this.filesDir)) {
       const dir = path.join(this.filesDir, pkg);
-      if (!fs.statSync(dir).isDirectory()) continue;
+      if (!fs.statSync(dir).isDirectory()) {
+        // Uploads and publishes stage their files here, beside the package directories.
+        if (pkg.startsWith(TEMP_PREFIX) && old(dir)) fs.rmSync(dir, { force: true });
+        continue;
+      }
       for (const name of fs.readdirSync(dir)) {
         if (!(name.startsWith(TEMP_PREFIX) || !known.has(`${pkg}/${name}`))) continue;
         const file = path.join(dir, name);
-        if (minAgeMs > 0 && fs.statSync(file).mtimeMs > cutoff) continue;
-        fs.rmSync(file, { force: true });
+        if (old(file)) fs.rmSync(file, { force: true });
       }
+      // Not with a shared directory: another instance may be about to commit into an empty one.
+      if (minAgeMs === 0) removeIfEmpty(dir);
     }
   }
 
@@ -304,13 +312,16 @@ export class Store {
    * 'unchanged' when the version exists with exactly these files; 409 when it exists with others.
    */
   async publish(owner: string, rel: NewRelease): Promise<{ status: 'published' | 'unchanged' }> {
-    // Staged outside the write lock (disk writes can be slow); every decision is taken inside it.
-    const dir = this.stagingDir(rel.package);
+    // Staged outside the write lock (disk writes can be slow), beside the package directories: the
+    // package's own directory is made only as its files are committed, so a refused first publish
+    // of a name leaves nothing behind. Every decision is taken inside the lock.
+    const dir = this.filesDir ? path.join(this.filesDir, rel.package) : '';
     const staged: Array<NewRelease['files'][number] & { temp: string; final: string }> = [];
     const renamed: string[] = [];
+    let madeDir = false;
     try {
       for (const f of rel.files) {
-        const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${f.filename}`);
+        const temp = path.join(this.stagingDir(), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${f.filename}`);
         staged.push({ ...f, temp, final: path.join(dir, f.filename) });
         if ('stagedPath' in f) fs.renameSync(f.stagedPath, temp);
         else fs.writeFileSync(temp, f.data, { flush: true });
@@ -376,6 +387,10 @@ export class Store {
         }
         // Files become visible under their real names only as the rows commit.
         if (this.filesDir) {
+          if (staged.length > 0 && !fs.existsSync(dir)) {
+            fs.mkdirSync(dir);
+            madeDir = true;
+          }
           for (const f of staged) {
             fs.renameSync(f.temp, f.final);
             renamed.push(f.final);
@@ -385,6 +400,7 @@ export class Store {
       });
     } catch (err) {
       for (const p of renamed) fs.rmSync(p, { force: true });
+      if (madeDir) removeIfEmpty(dir);
       if (isUniqueViolation(err, 'files')) throw new HttpError(409, 'conflict', 'a file with this name already belongs to another release');
       // Two instances inserting the same new plugin or version at once: the loser is told as a lone one would be.
       if (isUniqueViolation(err, 'releases')) throw new HttpError(409, 'conflict', `${rel.package} ${rel.version} is already published; publish a new version`);
@@ -399,6 +415,15 @@ export class Store {
 /** What PostgreSQL's full-text index is built from: the words server/search.ts sees, space-separated. */
 export function searchTextOf(p: { package: string; description: string; author: string; name?: string }): string {
   return [p.name ?? shortName(p.package), p.package, p.description, p.author].map((t) => tokens(t).join(' ')).join(' ');
+}
+
+/** Removes `dir` if nothing is in it (another writer's file keeps it). */
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty, or gone already
+  }
 }
 
 /**
@@ -420,10 +445,6 @@ export function makeDirs(dir: string): void {
 
 function ratingFrom(r: { avg: number | null; n: number }): Rating {
   return { rating: r.avg !== null ? Math.round(Number(r.avg) * 100) / 100 : 0, rating_count: Number(r.n) };
-}
-
-export function sha256Hex(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 export type { Provenance };
