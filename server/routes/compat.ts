@@ -9,7 +9,7 @@ import { displaySpecifier } from '../../src/core/publish/declared.ts';
 import { parseJsonBody } from '../body.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { RequestContext, Router } from '../router.ts';
-import { releaseView } from '../store.ts';
+import { releaseView } from '../store/index.ts';
 import { isoTimestamp } from '../time.ts';
 import { pluginPackage, printable, sameVersion, specifierProblem } from '../validation.ts';
 import { API } from './plugins.ts';
