@@ -174,3 +174,26 @@ test("the bot's next sweep proposes the corrected target", async () => {
     assert.equal(h.peer.file('acme/svc', 'fapilog-plugins/fapilog-swept', 'requirements.txt')!.toString(), 'fapilog==0.17.0\nfapilog-swept==1.1.0\n');
   });
 });
+
+test('admin export and import carry corrections and admin tokens (SQLite)', { skip: process.env['FAPILOG_TEST_DATABASE'] === 'postgres' }, async () => {
+  const r = await put('corr', '1.0.0', { fapilog_compatibility: '>=0.14,<0.18', reason: 'kept across an export' }, owner);
+  assert.equal(r.status, 200);
+  const dump = path.join(tmp, 'dump');
+  const exported = await runCli(['admin', 'export', dump, '--data-dir', server.dataDir], { cwd: tmp });
+  assert.equal(exported.code, 0, exported.stderr);
+  const target = path.join(tmp, 'restored');
+  const imported = await runCli(['admin', 'import', dump, '--data-dir', target, '--create'], { cwd: tmp });
+  assert.equal(imported.code, 0, imported.stderr);
+  const { openStore, releaseView } = await import('../../server/store/index.ts');
+  const store = await openStore({ dataDir: target });
+  try {
+    const record = (await store.record('fapilog-corr'))!;
+    const view = releaseView(record, record.releases.find((x) => x.row.version === '1.0.0')!, 'http://x');
+    assert.equal(view.fapilog_compatibility, '>=0.14,<0.18');
+    assert.equal(view.compatibility_correction?.reason, 'kept across an export');
+    assert.equal((await store.tokenOwner(admin))?.admin, true);
+    assert.equal((await store.tokenOwner(owner))?.admin, false);
+  } finally {
+    await store.close();
+  }
+});
