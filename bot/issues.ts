@@ -8,9 +8,8 @@ import { issueMarker, type IssueKind } from './marker.ts';
 import type { Octokit } from './octokit.ts';
 import type { Repo } from './writer.ts';
 import { CONFIG_PATH, type ConfigError } from './config.ts';
-import { upgradeSentence, type Report } from './engine.ts';
-
-type ReportUpgrade = NonNullable<NonNullable<Report['environments']>[number]['upgrade']>;
+import type { ReportUpgrade } from '../src/core/analysis/report.ts';
+import { upgradeSentence } from './engine.ts';
 
 export interface OpenIssue {
   number: number;
