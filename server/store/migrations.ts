@@ -257,13 +257,14 @@ CREATE UNLOGGED TABLE rate_limits (
   {
     version: 4,
     name: 'compatibility corrections (NULL: as the files declare) and admin tokens',
-    sqlite: `
-ALTER TABLE releases ADD COLUMN corrected_compatibility TEXT;
-ALTER TABLE releases ADD COLUMN correction_reason TEXT;
-ALTER TABLE releases ADD COLUMN corrected_at TEXT;
-ALTER TABLE releases ADD COLUMN corrected_by TEXT;
-ALTER TABLE tokens ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
-`,
+    // Column by column, as version 2: a data dir whose migration records were lost may have them.
+    sqlite: (db) => {
+      const has = (table: string, column: string) => db.writer.allSync<{ name: string }>(`PRAGMA table_info(${table})`).some((c) => c.name === column);
+      for (const c of ['corrected_compatibility', 'correction_reason', 'corrected_at', 'corrected_by']) {
+        if (!has('releases', c)) db.exec(`ALTER TABLE releases ADD COLUMN ${c} TEXT`);
+      }
+      if (!has('tokens', 'admin')) db.exec('ALTER TABLE tokens ADD COLUMN admin INTEGER NOT NULL DEFAULT 0');
+    },
     postgres: `
 ALTER TABLE releases ADD COLUMN corrected_compatibility TEXT;
 ALTER TABLE releases ADD COLUMN correction_reason TEXT;
