@@ -24,7 +24,7 @@ import { inList, isUniqueViolation, type Db, type Sql, type WriteKind } from './
 import { searchPostgres, searchSqlite } from './search.ts';
 import type { SqliteDb } from './sqlite.ts';
 import type { PostgresDb } from './postgres.ts';
-import type { CompatibilityFix, FileRow, NewRelease, PluginRecord, PluginRow, Rating, ReleaseRow, SimpleFile, TokenOwner } from './types.ts';
+import type { CompatibilityFix, FileRow, NewRelease, PluginRecord, PluginRow, Rating, ReleaseRow, SimpleFile, TokenListing, TokenOwner } from './types.ts';
 
 const TEMP_PREFIX = '.tmp-';
 /** Names of files that are not (yet) a release file: removed when the server starts. */
@@ -134,21 +134,24 @@ export class Store {
 
   // ---- tokens ----
 
-  async createToken(owner: string, opts: { admin?: boolean } = {}): Promise<string> {
+  /** A new token, printed once; with `expiresAt` it stops working then, with `plugins` it may act only on those; `admin` may correct any plugin's compatibility. */
+  async createToken(owner: string, opts: { expiresAt?: string | null; plugins?: string[] | null; admin?: boolean } = {}): Promise<string> {
     const token = newToken();
+    const plugins = opts.plugins && opts.plugins.length > 0 ? opts.plugins.join(',') : null;
     await this.transaction((tx) =>
-      tx.run('INSERT INTO tokens (owner, token_hash, created_at, admin) VALUES (?, ?, ?, ?)', owner, hashToken(token), isoTimestamp(), opts.admin ? 1 : 0),
+      tx.run('INSERT INTO tokens (owner, token_hash, created_at, expires_at, plugins, admin) VALUES (?, ?, ?, ?, ?, ?)', owner, hashToken(token), isoTimestamp(), opts.expiresAt ?? null, plugins, opts.admin ? 1 : 0),
     );
     return token;
   }
 
   async tokenOwner(token: string): Promise<TokenOwner | null> {
-    const row = await this.db.get<{ id: number; owner: string; admin: number }>('SELECT id, owner, admin FROM tokens WHERE token_hash = ?', hashToken(token));
-    return row ? { id: Number(row.id), owner: row.owner, admin: Number(row.admin) === 1 } : null;
+    const row = await this.db.get<{ id: number; owner: string; expires_at: string | null; plugins: string | null; admin: number }>('SELECT id, owner, expires_at, plugins, admin FROM tokens WHERE token_hash = ?', hashToken(token));
+    return row ? { id: row.id, owner: row.owner, expiresAt: row.expires_at, plugins: row.plugins ? row.plugins.split(',') : null, admin: Number(row.admin) === 1 } : null;
   }
 
-  listTokens(): Promise<Array<{ id: number; owner: string; created_at: string }>> {
-    return this.db.all('SELECT id, owner, created_at FROM tokens ORDER BY id');
+  async listTokens(): Promise<TokenListing[]> {
+    const rows = await this.db.all<{ id: number; owner: string; created_at: string; expires_at: string | null; plugins: string | null }>('SELECT id, owner, created_at, expires_at, plugins FROM tokens ORDER BY id');
+    return rows.map((r) => ({ ...r, plugins: r.plugins ? r.plugins.split(',') : null }));
   }
 
   async revokeToken(id: number): Promise<boolean> {

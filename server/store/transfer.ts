@@ -18,7 +18,7 @@ import type { SqliteDb } from './sqlite.ts';
 
 /** Every table an export carries, its columns, in the order rows must be inserted (references first). */
 export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; identity: boolean }> = [
-  { name: 'tokens', columns: ['id', 'owner', 'token_hash', 'created_at', 'admin'], identity: true },
+  { name: 'tokens', columns: ['id', 'owner', 'token_hash', 'created_at', 'expires_at', 'plugins', 'admin'], identity: true },
   { name: 'plugins', columns: ['id', 'package', 'name', 'description', 'author', 'plugin_type', 'license', 'homepage', 'repository', 'owner', 'created_at'], identity: true },
   {
     name: 'releases',
@@ -39,8 +39,8 @@ export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; i
 
 /** Columns appended by later migrations (last in TABLES' lists): the schema version and the values older exports lack. */
 const ADDED_COLUMNS: Record<string, { since: number; values: Array<string | number | null> }> = {
-  tokens: { since: 4, values: [0] },
-  releases: { since: 4, values: [null, null, null, null] },
+  tokens: { since: 5, values: [0] },
+  releases: { since: 5, values: [null, null, null, null] },
 };
 
 export const EXPORT_FILE = 'marketplace.json';

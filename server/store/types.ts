@@ -52,8 +52,20 @@ export interface FileRow {
 export interface TokenOwner {
   id: number;
   owner: string;
+  /** ISO 8601 UTC; null: never expires. */
+  expiresAt: string | null;
+  /** The package names the token may act on; null: every plugin of its owner. */
+  plugins: string[] | null;
   /** An admin token may also correct any plugin's fapilog compatibility. */
   admin: boolean;
+}
+
+export interface TokenListing {
+  id: number;
+  owner: string;
+  created_at: string;
+  expires_at: string | null;
+  plugins: string[] | null;
 }
 
 /** A correction of a release's fapilog range (null removes it). */
