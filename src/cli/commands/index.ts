@@ -16,6 +16,7 @@ const LOADERS = {
   outdated: () => import('./outdated.ts'),
   update: () => import('./update.ts'),
   publish: () => import('./publish.ts'),
+  yank: () => import('./yank.ts'),
   version: () => import('./version.ts'),
   compat: () => import('./compat.ts'),
   serve: () => import('./serve.ts'),
