@@ -94,6 +94,8 @@ export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES, readmes =
 }
 
 export async function createMarketplace(opts: MarketplaceOptions): Promise<Marketplace> {
+  // Checked before the data dir is opened: a bad setting touches nothing.
+  const trustProxy = parseTrustedProxies(opts.trustProxy);
   const store = await openServerStore(opts);
   try {
     if (opts.seedFile) await seedStore(store, readCatalog(opts.seedFile));
@@ -108,7 +110,6 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   const router = buildRouter(opts.maxUploadBytes, readmes);
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const trustProxy = parseTrustedProxies(opts.trustProxy);
   const cache = opts.responseCache === false ? null : new ResponseCache(opts.responseCache ?? {});
   const metrics = new Metrics();
   let listenUrl = 'http://127.0.0.1';
