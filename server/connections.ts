@@ -18,9 +18,6 @@ export interface ConnectionLimits {
 export const DEFAULT_MAX_CONNECTIONS = 512;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
-/** After a refusal, what is still read (and discarded) so the client can see the answer. */
-export const LINGER_BYTES = 1024 * 1024;
-export const LINGER_MS = 2_000;
 
 const firstRequest = new WeakMap<Socket, NodeJS.Timeout>();
 
@@ -61,25 +58,29 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits, 
 export function closeUnreadRequest(req: IncomingMessage, res: ServerResponse): void {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (!hasBody || req.complete || res.headersSent) return;
-  // Node ends a `Connection: close` socket once the answer is flushed (destroySoon). Destroying it
-  // at once would reset a client still uploading before it reads the answer (EPIPE instead of the
-  // 401), so the socket lingers: half-closed, still read and discarded, but only for
-  // LINGER_BYTES or LINGER_MS, then destroyed.
   const socket = req.socket;
   res.setHeader('Connection', 'close');
-  if (!socket) return;
-  socket.destroySoon = function lingeringClose(this: Socket) {
-    this.end();
-    const start = this.bytesRead;
-    const check = setInterval(() => {
-      if (this.bytesRead - start > LINGER_BYTES) this.destroy();
-    }, 20);
-    const timer = setTimeout(() => this.destroy(), LINGER_MS);
-    check.unref();
-    timer.unref();
-    this.once('close', () => {
-      clearInterval(check);
-      clearTimeout(timer);
-    });
-  };
+  // Node ends a `Connection: close` socket with destroySoon(): FIN, then destroy once the answer is
+  // flushed. Destroyed with the client's upload still arriving, the kernel answers it with a reset,
+  // and a client still writing its body sees EPIPE/ECONNRESET instead of the answer. So the socket
+  // lingers (as nginx's lingering_close does): half-closed, discarding what still arrives, until
+  // the client stops or a small budget of time or bytes is spent. Never drained to the end.
+  if (socket) socket.destroySoon = () => linger(socket);
+}
+
+/** How long, and how much, a refused request's connection is read and discarded after its answer. */
+export const LINGER_MS = 2_000;
+export const LINGER_BYTES = 1 << 20;
+
+function linger(socket: Socket): void {
+  socket.end();
+  let discarded = 0;
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) socket.destroy();
+  });
+  socket.resume();
 }
