@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { openStore } from '../../../server/store/index.ts';
 import { sharedCluster, testStore } from '../../helpers/postgres.ts';
 import { metadataFor, publish, sdistFor, wheelFor } from '../util.ts';
@@ -136,6 +135,7 @@ test(`killed ${KILLS} times during publishes, the database and the files agree a
 
 /** PostgreSQL: every file row has its bytes with that size and sha256, every release files, every plugin releases. */
 async function checkConsistentPg(databaseUrl: string, when: string): Promise<Set<string>> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
