@@ -145,7 +145,15 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   /** The request's steps: operations endpoints, rate limit, route, cache, run, send. */
   async function handle(req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<void> {
     if (await answerOps(req, res, seen)) return;
-    const limited = await takeRateLimit(req);
+    let limited: Limited;
+    try {
+      limited = await takeRateLimit(req);
+    } catch (err) {
+      // The token lookup and a shared rate limit need the store: without it, a 503 to retry.
+      if (!isStoreUnavailable(err)) throw err;
+      closeUnreadRequest(req, res);
+      return sendJson(res, 503, errorBody('unavailable', 'the marketplace database is not reachable; retry shortly'), { 'Retry-After': '5' });
+    }
     const headers = limited.headers;
     if (!limited.allowed) {
       closeUnreadRequest(req, res);
