@@ -55,12 +55,19 @@ export const BotConfig = z
       .url({ protocol: /^https?$/ })
       .optional()
       .describe('Marketplace API base URL for this repository. Only URLs the bot operator allows (`FAPILOG_BOT_ALLOWED_MARKETPLACES`) are used; by default the bot\'s own `FAPILOG_MARKETPLACE_URL`.'),
+    'index-url': z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('A Python package index (simple API, e.g. `https://pypi.org/simple/`) to read this repository\'s plugins from instead of a marketplace. PyPI, the operator\'s own `FAPILOG_INDEX_URL` and the URLs in `FAPILOG_BOT_ALLOWED_MARKETPLACES` are allowed. Not together with `marketplace-url`.'),
     'propose-fapilog-upgrade': z
       .boolean()
       .default(false)
       .describe('Keep one issue open that proposes the fapilog upgrade unlocking the plugins held back by the project\'s fapilog (their newer releases need a newer fapilog), and close it when none are.'),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg['index-url'] !== undefined && cfg['marketplace-url'] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['index-url'], message: 'give either index-url or marketplace-url, not both' });
+    }
     const seen = new Map<string, string>();
     for (const [group, members] of Object.entries(cfg.groups)) {
       for (const m of members) {
@@ -146,4 +153,11 @@ function typeOf(p: JsonProp): string {
   if (p.type === 'object' && p.additionalProperties) return `map of name to ${typeOf(p.additionalProperties)}`;
   if (p.format === 'uri') return 'URL';
   return p.type ?? 'any';
+}
+
+/** The source a repository's config names (`index-url` or `marketplace-url`), or undefined for the operator's own. */
+export function configSource(config: Pick<BotConfig, 'index-url' | 'marketplace-url'>): { kind: 'marketplace' | 'index'; url: string } | undefined {
+  if (config['index-url'] !== undefined) return { kind: 'index', url: config['index-url'] };
+  if (config['marketplace-url'] !== undefined) return { kind: 'marketplace', url: config['marketplace-url'] };
+  return undefined;
 }

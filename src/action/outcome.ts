@@ -35,6 +35,7 @@ export function reportOutputs(report: Report): CheckOutputs {
 
 /** The warning the analysis adds for a stale cache: the Action says it once, its own way. */
 export const STALE_WARNING = 'the marketplace could not be reached; some results come from a stale cached copy';
+export const STALE_INDEX_WARNING = 'the package index could not be reached; some results come from a stale cached copy';
 
 /**
  * The report as the Action shows it in the log and the summary: file paths relative to the
@@ -56,7 +57,7 @@ export function forWorkspace(report: Report, workspace: string): Report {
     manifests: report.manifests.map(file),
     lockfiles: report.lockfiles.map(file),
     plugins: report.plugins.map((p) => ({ ...p, location: { ...p.location, file: file(p.location.file) } })),
-    warnings: report.marketplace.stale ? report.warnings.filter((w) => w !== STALE_WARNING) : report.warnings,
+    warnings: report.marketplace.stale ? report.warnings.filter((w) => w !== STALE_WARNING && w !== STALE_INDEX_WARNING) : report.warnings,
   };
 }
 

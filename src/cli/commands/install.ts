@@ -34,7 +34,7 @@ export const register: RegisterCommand = (program, act) => {
         const files = new DiskProjectFiles(root);
         const plan = await planInstall({
           files,
-          lookup: ctx.client(),
+          lookup: await ctx.source(),
           requirement: plugin,
           group: flags.group,
           fapilogVersion: flags.fapilogVersion,

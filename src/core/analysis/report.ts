@@ -86,7 +86,8 @@ export const Report = z.object({
     /** Where it was read: `uv.lock`, `requirements.txt:3`, `--fapilog-version`... */
     from: z.string().nullable(),
   }),
-  marketplace: z.object({ url: z.string(), stale: z.boolean() }),
+  /** The source the answers came from: a marketplace's API URL or a package index's (`kind: index`). Absent kind: a marketplace. */
+  marketplace: z.object({ url: z.string(), stale: z.boolean(), kind: z.enum(['marketplace', 'index']).optional() }),
   manifests: z.array(z.string()),
   lockfiles: z.array(z.string()),
   plugins: z.array(PluginEntry),

@@ -132,11 +132,12 @@ export function renderSummary(
   opts: { failed: boolean; failureMessage: string | null; cacheDir?: string | undefined; wording?: SummaryWording | undefined },
 ): string {
   const lines: string[] = ['## fapilog plugins', ''];
-  lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
+  const source = report.marketplace.kind === 'index' ? 'package index' : 'marketplace';
+  lines.push(`${fapilogLine(report, opts.wording)} · ${source} ${code(report.marketplace.url)}`, '');
   if (report.marketplace.stale) {
     lines.push(
       '> [!WARNING]',
-      `> The marketplace could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`,
+      `> The ${source} could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`,
       '',
     );
   }

@@ -1,252 +1,8 @@
-export const id = 810;
-export const ids = [810];
+export const id = 809;
+export const ids = [809,956];
 export const modules = {
 
-/***/ 1265:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  forkMessage: () => (/* binding */ forkMessage),
-  oidcEnvironment: () => (/* binding */ oidcEnvironment),
-  renderTrustedFailure: () => (/* binding */ renderTrustedFailure),
-  trustedLine: () => (/* binding */ trustedLine),
-  trustedPublishToken: () => (/* binding */ trustedPublishToken)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
-var provenance = __webpack_require__(3852);
-// EXTERNAL MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js + 4 modules
-var decode_jwt = __webpack_require__(9937);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
-var schemas = __webpack_require__(7597);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var marketplace_schemas = __webpack_require__(285);
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/trusted.js
-/**
- * The client side of trusted publishing: ask the marketplace which audience to request the OIDC
- * token for, exchange the token for a short-lived publish token, and, when that fails, say what
- * the token claimed and which registration would make it pass. The token itself never appears
- * in a message; its claims (repository, workflow, ref, environment) are not secret.
- */
-
-
-
-
-const TIMEOUT_MS = 30_000;
-const MAX_BODY = 256 * 1024;
-async function call(url, init) {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json', ...init.headers } });
-    const text = await res.text();
-    if (text.length > MAX_BODY)
-        throw new Error(`${url}: the answer is larger than ${MAX_BODY} bytes`);
-    let json = null;
-    try {
-        json = text ? JSON.parse(text) : null;
-    }
-    catch {
-        throw new Error(`${url}: HTTP ${res.status}, not JSON`);
-    }
-    return { status: res.status, json };
-}
-/** `GET /oidc/audience`; an error names the marketplace and what it answered. */
-async function fetchAudience(apiUrl) {
-    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/audience`;
-    const { status, json } = await call(url, { method: 'GET' });
-    if (status === 404)
-        throw new Error(`the marketplace at ${apiUrl} does not offer trusted publishing (GET /oidc/audience: HTTP 404)`);
-    const parsed = marketplace_schemas/* OidcAudience */.ST.safeParse(json);
-    if (status !== 200 || !parsed.success)
-        throw new Error(`GET ${url}: HTTP ${status}, not an audience`);
-    return parsed.data.audience;
-}
-async function exchangeOidcToken(apiUrl, oidcToken) {
-    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/token`;
-    let answer;
-    try {
-        answer = await call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: oidcToken }) });
-    }
-    catch (err) {
-        return { ok: false, status: null, code: 'unreachable', message: `POST ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
-    }
-    if (answer.status === 200) {
-        const parsed = marketplace_schemas/* OidcTokenResponse */.yt.safeParse(answer.json);
-        if (parsed.success)
-            return { ok: true, response: parsed.data };
-        const issue = parsed.error.issues[0];
-        return { ok: false, status: 200, code: 'bad_response', message: `POST ${url}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` };
-    }
-    const err = marketplace_schemas/* ErrorBody */.Fw.safeParse(answer.json);
-    return err.success
-        ? { ok: false, status: answer.status, code: err.data.error.code, message: err.data.error.message }
-        : { ok: false, status: answer.status, code: 'http_error', message: `POST ${url}: HTTP ${answer.status}` };
-}
-/** What an OIDC token says about the job, for the summary of a failed exchange. */
-const TokenClaims = schemas/* object */.Ikc({
-    iss: schemas/* string */.YjP().optional(),
-    aud: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]).optional(),
-    repository: schemas/* string */.YjP().optional(),
-    repository_id: schemas/* string */.YjP().optional(),
-    repository_owner_id: schemas/* string */.YjP().optional(),
-    workflow_ref: schemas/* string */.YjP().optional(),
-    job_workflow_ref: schemas/* string */.YjP().optional(),
-    ref: schemas/* string */.YjP().optional(),
-    environment: schemas/* string */.YjP().optional(),
-    event_name: schemas/* string */.YjP().optional(),
-});
-const printable = (s) => s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 500);
-/** Decoded, not verified: only ever shown (control characters replaced), never trusted. */
-function tokenClaims(oidcToken) {
-    try {
-        const parsed = TokenClaims.safeParse((0,decode_jwt/* decodeJwt */.i)(oidcToken));
-        if (!parsed.success)
-            return null;
-        return Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, Array.isArray(v) ? v.map(printable) : typeof v === 'string' ? printable(v) : v]));
-    }
-    catch {
-        return null;
-    }
-}
-const shellWord = (s) => (/^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-/** The `admin publisher add` command that registers exactly this job as `pkg`'s trusted publisher. */
-function registrationCommand(pkg, claims) {
-    const ref = claims.job_workflow_ref ?? claims.workflow_ref;
-    if (!claims.repository || !claims.repository_id || !claims.repository_owner_id || !ref)
-        return null;
-    const args = [
-        'fapilog-plugins admin publisher add',
-        shellWord(pkg),
-        `--repository ${shellWord(claims.repository)}`,
-        `--repository-id ${shellWord(claims.repository_id)}`,
-        `--owner-id ${shellWord(claims.repository_owner_id)}`,
-        `--workflow ${shellWord((0,provenance/* workflowFile */.EY)(ref))}`,
-    ];
-    if (claims.environment)
-        args.push(`--environment ${shellWord(claims.environment)}`);
-    if (claims.iss && claims.iss.replace(/\/+$/, '') !== marketplace_schemas/* GITHUB_OIDC_ISSUER */.oP)
-        args.push(`--issuer ${shellWord(claims.iss)}`);
-    return args.join(' ');
-}
-
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
-var markdown = __webpack_require__(9003);
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/oidc.js
-/**
- * Trusted publishing in the Action: with no `token` and an OIDC request URL (the job has
- * `permissions: id-token: write`), get a GitHub OIDC token for the marketplace's audience,
- * exchange it for a 15-minute publish token and mask that. No @actions imports: the runner
- * passes core.getIDToken and core.setSecret. When the exchange fails, the summary section shows
- * what the token claimed, the marketplace's reason, and the registration that would let it pass.
- */
-
-
-
-
-const MAX_EVENT_BYTES = 10 * 1024 * 1024;
-/** Reads the runner's environment; a missing or unreadable event file just means "not a fork". */
-function oidcEnvironment(env) {
-    const available = Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL']);
-    let forkPullRequest = null;
-    const event = env['GITHUB_EVENT_NAME'];
-    const file = env['GITHUB_EVENT_PATH'];
-    if ((event === 'pull_request' || event === 'pull_request_review' || event === 'pull_request_review_comment') && file) {
-        try {
-            if ((0,external_node_fs_.statSync)(file).size <= MAX_EVENT_BYTES) {
-                const payload = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
-                const head = payload.pull_request?.head?.repo;
-                const base = payload.pull_request?.base?.repo?.full_name;
-                const headName = typeof head?.full_name === 'string' ? head.full_name : null;
-                if (head === null || head?.fork === true || (headName !== null && typeof base === 'string' && headName !== base))
-                    forkPullRequest = headName ?? 'a deleted fork';
-            }
-        }
-        catch {
-            forkPullRequest = null;
-        }
-    }
-    return { available, forkPullRequest };
-}
-// Claims and the refusal come from the token and the marketplace: escaped (markdown.ts).
-const cell = markdown/* cell */.Hn;
-const code = markdown/* codeCell */.MZ;
-function renderTrustedFailure(args) {
-    const { pkg, claims, reason, audience } = args;
-    const out = ['### Trusted publishing', ''];
-    out.push(`**The marketplace refused the OIDC token:** ${cell(reason)}`, '');
-    if (claims) {
-        out.push('What the token says about this job (claims are not secret; the token itself is masked):', '');
-        out.push('| Claim | Value |', '|---|---|');
-        const rows = [
-            ['repository', claims.repository],
-            ['repository_id', claims.repository_id],
-            ['repository_owner_id', claims.repository_owner_id],
-            ['job_workflow_ref', claims.job_workflow_ref],
-            ['workflow_ref', claims.workflow_ref],
-            ['ref', claims.ref],
-            ['environment', claims.environment ?? '(none)'],
-            ['aud', Array.isArray(claims.aud) ? claims.aud.join(', ') : (claims.aud ?? audience ?? undefined)],
-            ['iss', claims.iss],
-        ];
-        for (const [k, v] of rows)
-            if (v !== undefined)
-                out.push(`| ${code(k)} | ${code(v)} |`);
-        out.push('');
-        const command = pkg ? registrationCommand(pkg, claims) : null;
-        if (command) {
-            out.push('To let exactly this job publish, the marketplace admin runs (add `--owner NAME` when the plugin has never been published; the plugin owner can `POST /api/v1/plugins/{name}/publishers` with the same values instead):', '', '```sh', command.replace(/`/g, "'"), '```', '');
-        }
-    }
-    return out.join('\n');
-}
-/** Gets, exchanges and masks a publish token; on failure, a message and a summary section. */
-async function trustedPublishToken(apiUrl, pkg, deps) {
-    const fail = (message, claims, reason, audience) => ({
-        ok: false,
-        message,
-        markdown: renderTrustedFailure({ pkg, claims, reason, audience }),
-    });
-    let audience;
-    try {
-        audience = await fetchAudience(apiUrl);
-    }
-    catch (err) {
-        const why = err instanceof Error ? err.message : String(err);
-        return fail(`trusted publishing: ${why}`, null, why, null);
-    }
-    let idToken;
-    try {
-        idToken = await deps.getIDToken(audience);
-    }
-    catch (err) {
-        const why = `could not get an OIDC token from GitHub: ${err instanceof Error ? err.message : String(err)}; the publish job needs \`permissions: id-token: write\``;
-        return fail(`trusted publishing: ${why}`, null, why, audience);
-    }
-    deps.setSecret(idToken);
-    const claims = tokenClaims(idToken);
-    const result = await exchangeOidcToken(apiUrl, idToken);
-    if (!result.ok) {
-        const status = result.status === null ? '' : ` (HTTP ${result.status} ${result.code})`;
-        return fail(`trusted publishing: the marketplace refused the OIDC token${status}: ${result.message}`, claims, result.message, audience);
-    }
-    deps.setSecret(result.response.token);
-    return { ok: true, token: result.response.token, publisher: result.response.publisher, plugins: result.response.plugins, expiresAt: result.response.expires_at };
-}
-function trustedLine(publisher, expiresAt) {
-    return `trusted publishing: exchanged the OIDC token of ${(0,provenance/* describePublisher */.w$)(publisher).replace(/^trusted publisher /, '')} for a publish token valid until ${expiresAt}`;
-}
-function forkMessage(fork) {
-    return `publishing needs a token, and trusted publishing is unavailable here: GitHub gives no OIDC token to a workflow run for a pull request from a fork (${fork}); publish from a tag push in the upstream repository`;
-}
-
-
-/***/ }),
-
-/***/ 3810:
+/***/ 6809:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -267,8 +23,8 @@ var disk_lock_runner = __webpack_require__(2750);
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/config.js + 1 modules
 var core_config = __webpack_require__(4085);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js + 4 modules
-var marketplace_client = __webpack_require__(6344);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
+var marketplace_client = __webpack_require__(3576);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/errors.js
 var errors = __webpack_require__(7080);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/execute.js
@@ -506,286 +262,10 @@ var external_node_path_ = __webpack_require__(6760);
 var core_names = __webpack_require__(1975);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
 var pep440 = __webpack_require__(9318);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(8522);
-// EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs
-var esm = __webpack_require__(1306);
-// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
-var index_min = __webpack_require__(8697);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/sha256.js
-
-/** Lowercase hex, the form the marketplace and pip's `--hash=sha256:` use. */
-function sha256Hex(data) {
-    return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
-/**
- * The built files in a dist directory and what is inside them: a wheel's
- * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
- * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
- */
-
-
-
-
-
-
-class ArtifactError extends Error {
-    filename;
-    constructor(filename, message) {
-        super(`${filename}: ${message}`);
-        this.name = 'ArtifactError';
-        this.filename = filename;
-    }
-}
-function artifactKind(filename) {
-    if (filename.endsWith('.whl'))
-        return 'wheel';
-    if (filename.endsWith('.tar.gz'))
-        return 'sdist';
-    return null;
-}
-/**
- * Wheels and sdists in `dir`, sorted by name (wheels first), with size and sha256. Other files
- * (build logs, `.gitignore`) are not published and are returned as `ignored`.
- */
-async function readDist(dir) {
-    let names;
-    try {
-        names = await (0,promises_.readdir)(dir);
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return { files: [], ignored: [] };
-        throw err;
-    }
-    const files = [];
-    const ignored = [];
-    for (const filename of names.sort()) {
-        const kind = artifactKind(filename);
-        if (!kind) {
-            ignored.push(filename);
-            continue;
-        }
-        const full = external_node_path_.join(dir, filename);
-        const data = new Uint8Array(await (0,promises_.readFile)(full));
-        files.push({ filename, path: full, kind, size: data.byteLength, sha256: sha256Hex(data), data });
-    }
-    files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
-    return { files, ignored };
-}
-/** Reads the wheel's dist-info; throws ArtifactError when it is not a wheel. */
-function readWheel(filename, data) {
-    const wanted = /^[^/]+\.dist-info\/(METADATA|entry_points\.txt)$/;
-    let members;
-    try {
-        members = (0,esm/* unzipSync */.AO)(data, { filter: (f) => wanted.test(f.name) });
-    }
-    catch (err) {
-        throw new ArtifactError(filename, `not a readable zip archive (${err.message})`);
-    }
-    const metadataName = Object.keys(members).find((n) => n.endsWith('/METADATA'));
-    if (!metadataName)
-        throw new ArtifactError(filename, 'no *.dist-info/METADATA inside');
-    const distInfo = metadataName.slice(0, metadataName.indexOf('/'));
-    const entryPoints = members[`${distInfo}/entry_points.txt`];
-    return {
-        distInfo,
-        metadataText: (0,esm/* strFromU8 */.he)(members[metadataName]),
-        entryPointsText: entryPoints ? (0,esm/* strFromU8 */.he)(entryPoints) : null,
-    };
-}
-/** Reads the sdist's top-level `PKG-INFO`; throws ArtifactError when it is not a tar.gz sdist. */
-async function readSdist(filename, data) {
-    let tarData;
-    try {
-        tarData = (0,external_node_zlib_.gunzipSync)(data);
-    }
-    catch (err) {
-        throw new ArtifactError(filename, `not a gzip archive (${err.message})`);
-    }
-    const found = await new Promise((resolve, reject) => {
-        let result = null;
-        const parser = new index_min/* Parser */.iX({
-            strict: true,
-            onReadEntry: (entry) => {
-                const m = /^(?:\.\/)?([^/]+)\/PKG-INFO$/.exec(entry.path);
-                if (!m || result) {
-                    entry.resume();
-                    return;
-                }
-                const chunks = [];
-                entry.on('data', (c) => chunks.push(c));
-                entry.on('end', () => {
-                    result = { root: m[1], text: Buffer.concat(chunks).toString('utf8') };
-                });
-            },
-        });
-        parser.on('error', (err) => reject(new ArtifactError(filename, `not a readable tar archive (${err.message})`)));
-        parser.on('end', () => resolve(result));
-        parser.end(tarData);
-    });
-    if (!found)
-        throw new ArtifactError(filename, 'no top-level PKG-INFO inside');
-    return { root: found.root, pkgInfoText: found.text };
-}
-/** `entry_points.txt` is INI: `[group]` sections of `name = module:attr` lines. */
-function parseEntryPoints(text) {
-    const out = [];
-    let group = null;
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#') || line.startsWith(';'))
-            continue;
-        const section = /^\[(.+)\]$/.exec(line);
-        if (section) {
-            group = section[1].trim();
-            continue;
-        }
-        const eq = line.indexOf('=');
-        if (group === null || eq <= 0)
-            continue;
-        out.push({ group, name: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() });
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
-/**
- * Core metadata (`METADATA` in a wheel, `PKG-INFO` in an sdist): RFC 822 style headers, then
- * the long description as the body (metadata 2.1+) or in a `Description` header whose
- * continuation lines start with 8 spaces and `|` (older writers).
- */
-
-const ProjectUrl = schemas/* object */.Ikc({ label: schemas/* string */.YjP(), url: schemas/* string */.YjP() });
-const CoreMetadata = schemas/* object */.Ikc({
-    metadataVersion: schemas/* string */.YjP().min(1, 'Metadata-Version is missing'),
-    name: schemas/* string */.YjP().min(1, 'Name is missing'),
-    version: schemas/* string */.YjP().min(1, 'Version is missing'),
-    summary: schemas/* string */.YjP(),
-    author: schemas/* string */.YjP().nullable(),
-    authorEmail: schemas/* string */.YjP().nullable(),
-    homePage: schemas/* string */.YjP().nullable(),
-    license: schemas/* string */.YjP().nullable(),
-    licenseExpression: schemas/* string */.YjP().nullable(),
-    licenseFiles: schemas/* array */.YOg(schemas/* string */.YjP()),
-    classifiers: schemas/* array */.YOg(schemas/* string */.YjP()),
-    requiresPython: schemas/* string */.YjP().nullable(),
-    requiresDist: schemas/* array */.YOg(schemas/* string */.YjP()),
-    projectUrls: schemas/* array */.YOg(ProjectUrl),
-    descriptionContentType: schemas/* string */.YjP().nullable(),
-    /** The long description (body or Description header), '' when there is none. */
-    description: schemas/* string */.YjP(),
-});
-/** Header name (lowercase) -> values in order. */
-function parseHeaders(text) {
-    const headers = new Map();
-    const lines = text.replace(/\r\n?/g, '\n').split('\n');
-    let last = null;
-    let i = 0;
-    for (; i < lines.length; i += 1) {
-        const line = lines[i];
-        if (line === '') {
-            i += 1;
-            break;
-        }
-        if (/^[ \t]/.test(line) && last) {
-            const values = headers.get(last.key);
-            values[last.index] = `${values[last.index]}\n${line}`;
-            continue;
-        }
-        const colon = line.indexOf(':');
-        if (colon <= 0)
-            continue; // not a header: ignore rather than guess
-        const key = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).replace(/^[ \t]/, '');
-        const values = headers.get(key) ?? [];
-        values.push(value);
-        headers.set(key, values);
-        last = { key, index: values.length - 1 };
-    }
-    return { headers, body: lines.slice(i).join('\n') };
-}
-/** The `Description` header form: continuation lines are indented with 8 spaces and `|`. */
-function unfoldDescription(value) {
-    return value
-        .split('\n')
-        .map((line, idx) => (idx === 0 ? line : line.replace(/^ {7}\|/, '').replace(/^[ \t]+\|?/, '')))
-        .join('\n');
-}
-function unfoldPlain(value) {
-    return value
-        .split('\n')
-        .map((l) => l.trim())
-        .join('\n')
-        .trim();
-}
-function parseCoreMetadata(text) {
-    const { headers, body } = parseHeaders(text);
-    const one = (key) => {
-        const v = headers.get(key)?.[0];
-        return v === undefined ? null : unfoldPlain(v);
-    };
-    const all = (key) => (headers.get(key) ?? []).map(unfoldPlain).filter((v) => v !== '');
-    const projectUrls = all('project-url').map((v) => {
-        const comma = v.indexOf(',');
-        return comma < 0 ? { label: '', url: v.trim() } : { label: v.slice(0, comma).trim(), url: v.slice(comma + 1).trim() };
-    });
-    const headerDescription = headers.get('description')?.[0];
-    const description = body.trim() !== '' ? body : headerDescription !== undefined ? unfoldDescription(headerDescription) : '';
-    return CoreMetadata.parse({
-        metadataVersion: one('metadata-version') ?? '',
-        name: one('name') ?? '',
-        version: one('version') ?? '',
-        summary: one('summary') ?? '',
-        author: one('author'),
-        authorEmail: one('author-email'),
-        homePage: one('home-page'),
-        license: headers.get('license')?.[0] !== undefined ? unfoldDescription(headers.get('license')?.[0]).trim() : null,
-        licenseExpression: one('license-expression'),
-        licenseFiles: all('license-file'),
-        classifiers: all('classifier'),
-        requiresPython: one('requires-python'),
-        requiresDist: all('requires-dist'),
-        projectUrls,
-        descriptionContentType: one('description-content-type'),
-        description: description.replace(/\s+$/, '') + (description.trim() === '' ? '' : '\n'),
-    });
-}
-const REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/s;
-/** null when the text is not a requirement at all (no name). */
-function parseRequirement(text) {
-    const m = REQUIREMENT.exec(text);
-    if (!m)
-        return null;
-    let rest = (m[3] ?? '').trim();
-    let marker = null;
-    const semi = rest.indexOf(';');
-    if (semi >= 0) {
-        marker = rest.slice(semi + 1).trim();
-        rest = rest.slice(0, semi).trim();
-    }
-    let specifier;
-    if (rest.startsWith('@'))
-        specifier = null;
-    else if (rest.startsWith('(') && rest.endsWith(')'))
-        specifier = rest.slice(1, -1).trim();
-    else
-        specifier = rest;
-    const extras = (m[2] ?? '')
-        .split(',')
-        .map((e) => e.trim())
-        .filter((e) => e !== '');
-    return { name: m[1], extras, specifier, marker };
-}
-/** A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement. */
-function isExtraOnly(req) {
-    return req.marker !== null && /\bextra\s*==/.test(req.marker);
-}
-
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
+var artifacts = __webpack_require__(6956);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
+var publish_metadata = __webpack_require__(9098);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/bytes.js
 var bytes = __webpack_require__(512);
 // EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
@@ -1257,8 +737,8 @@ function pluginTypes(entryPoints) {
 /** The runtime `fapilog` requirement among Requires-Dist (or pyproject dependencies). */
 function fapilogRequirement(requirements) {
     for (const text of requirements) {
-        const req = parseRequirement(text);
-        if (req && (0,core_names/* normalizeName */.Pc)(req.name) === 'fapilog' && !isExtraOnly(req))
+        const req = (0,publish_metadata/* parseRequirement */.pP)(text);
+        if (req && (0,core_names/* normalizeName */.Pc)(req.name) === 'fapilog' && !(0,publish_metadata/* isExtraOnly */.pp)(req))
             return { text, specifier: req.specifier };
     }
     return null;
@@ -1521,8 +1001,8 @@ function authorOf(meta, project) {
 }
 function runtimeDependencies(requirements) {
     return requirements.filter((text) => {
-        const req = parseRequirement(text);
-        return req !== null && !isExtraOnly(req) && (0,core_names/* normalizeName */.Pc)(req.name) !== 'fapilog';
+        const req = (0,publish_metadata/* parseRequirement */.pP)(text);
+        return req !== null && !(0,publish_metadata/* isExtraOnly */.pp)(req) && (0,core_names/* normalizeName */.Pc)(req.name) !== 'fapilog';
     });
 }
 async function preparePublish(opts) {
@@ -1538,23 +1018,23 @@ async function preparePublish(opts) {
             throw err;
         projectError = err.message;
     }
-    const { files, ignored } = await readDist(distDir);
+    const { files, ignored } = await (0,artifacts/* readDist */.$z)(distDir);
     const wheels = [];
     const sdists = [];
     const unreadable = [];
     for (const file of files) {
         try {
             if (file.kind === 'wheel') {
-                const w = readWheel(file.filename, file.data);
-                wheels.push({ file, metadata: parseCoreMetadata(w.metadataText), entryPoints: w.entryPointsText ? parseEntryPoints(w.entryPointsText) : [] });
+                const w = (0,artifacts.readWheel)(file.filename, file.data);
+                wheels.push({ file, metadata: (0,publish_metadata/* parseCoreMetadata */.Ug)(w.metadataText), entryPoints: w.entryPointsText ? (0,artifacts/* parseEntryPoints */.f0)(w.entryPointsText) : [] });
             }
             else {
-                const s = await readSdist(file.filename, file.data);
-                sdists.push({ file, metadata: parseCoreMetadata(s.pkgInfoText) });
+                const s = await (0,artifacts/* readSdist */.M6)(file.filename, file.data);
+                sdists.push({ file, metadata: (0,publish_metadata/* parseCoreMetadata */.Ug)(s.pkgInfoText) });
             }
         }
         catch (err) {
-            const message = err instanceof ArtifactError ? err.message : `${file.filename}: metadata is unreadable (${err.message.split('\n')[0]})`;
+            const message = err instanceof artifacts.ArtifactError ? err.message : `${file.filename}: metadata is unreadable (${err.message.split('\n')[0]})`;
             unreadable.push({ filename: file.filename, message });
         }
     }
@@ -1635,8 +1115,8 @@ function blockingFindings(plan, strict) {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
 var provenance = __webpack_require__(3852);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/action/oidc.js + 1 modules
-var oidc = __webpack_require__(1265);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/action/oidc.js + 6 modules
+var oidc = __webpack_require__(9592);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/publish.js
 /**
  * The Action's `publish` command, for `on: push: tags`: optionally builds the project, validates
@@ -1845,6 +1325,319 @@ function renderPublishSummary(args) {
 function findingRow(f, strict) {
     const severity = f.severity === 'error' ? '❌ error' : isFailing(f, strict) ? '❌ warning (strict)' : '⚠️ warning';
     return `| ${severity} | ${(0,markdown/* codeCell */.MZ)(f.code)} | ${cell(f.message)} | ${cell(f.fix)} |`;
+}
+
+
+/***/ }),
+
+/***/ 6956:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $z: () => (/* binding */ readDist),
+/* harmony export */   ArtifactError: () => (/* binding */ ArtifactError),
+/* harmony export */   M6: () => (/* binding */ readSdist),
+/* harmony export */   f0: () => (/* binding */ parseEntryPoints),
+/* harmony export */   readWheel: () => (/* binding */ readWheel)
+/* harmony export */ });
+/* unused harmony export artifactKind */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8522);
+/* harmony import */ var fflate__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1306);
+/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8697);
+/* harmony import */ var _sha256_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5672);
+/**
+ * The built files in a dist directory and what is inside them: a wheel's
+ * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
+ * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
+ */
+
+
+
+
+
+
+class ArtifactError extends Error {
+    filename;
+    constructor(filename, message) {
+        super(`${filename}: ${message}`);
+        this.name = 'ArtifactError';
+        this.filename = filename;
+    }
+}
+function artifactKind(filename) {
+    if (filename.endsWith('.whl'))
+        return 'wheel';
+    if (filename.endsWith('.tar.gz'))
+        return 'sdist';
+    return null;
+}
+/**
+ * Wheels and sdists in `dir`, sorted by name (wheels first), with size and sha256. Other files
+ * (build logs, `.gitignore`) are not published and are returned as `ignored`.
+ */
+async function readDist(dir) {
+    let names;
+    try {
+        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir);
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return { files: [], ignored: [] };
+        throw err;
+    }
+    const files = [];
+    const ignored = [];
+    for (const filename of names.sort()) {
+        const kind = artifactKind(filename);
+        if (!kind) {
+            ignored.push(filename);
+            continue;
+        }
+        const full = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, filename);
+        const data = new Uint8Array(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(full));
+        files.push({ filename, path: full, kind, size: data.byteLength, sha256: (0,_sha256_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256Hex */ .f)(data), data });
+    }
+    files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
+    return { files, ignored };
+}
+/** Reads the wheel's dist-info; throws ArtifactError when it is not a wheel. */
+function readWheel(filename, data) {
+    const wanted = /^[^/]+\.dist-info\/(METADATA|entry_points\.txt)$/;
+    let members;
+    try {
+        members = (0,fflate__WEBPACK_IMPORTED_MODULE_5__/* .unzipSync */ .AO)(data, { filter: (f) => wanted.test(f.name) });
+    }
+    catch (err) {
+        throw new ArtifactError(filename, `not a readable zip archive (${err.message})`);
+    }
+    const metadataName = Object.keys(members).find((n) => n.endsWith('/METADATA'));
+    if (!metadataName)
+        throw new ArtifactError(filename, 'no *.dist-info/METADATA inside');
+    const distInfo = metadataName.slice(0, metadataName.indexOf('/'));
+    const entryPoints = members[`${distInfo}/entry_points.txt`];
+    return {
+        distInfo,
+        metadataText: (0,fflate__WEBPACK_IMPORTED_MODULE_5__/* .strFromU8 */ .he)(members[metadataName]),
+        entryPointsText: entryPoints ? (0,fflate__WEBPACK_IMPORTED_MODULE_5__/* .strFromU8 */ .he)(entryPoints) : null,
+    };
+}
+/** Reads the sdist's top-level `PKG-INFO`; throws ArtifactError when it is not a tar.gz sdist. */
+async function readSdist(filename, data) {
+    let tarData;
+    try {
+        tarData = (0,node_zlib__WEBPACK_IMPORTED_MODULE_2__.gunzipSync)(data);
+    }
+    catch (err) {
+        throw new ArtifactError(filename, `not a gzip archive (${err.message})`);
+    }
+    const found = await new Promise((resolve, reject) => {
+        let result = null;
+        const parser = new tar__WEBPACK_IMPORTED_MODULE_3__/* .Parser */ .iX({
+            strict: true,
+            onReadEntry: (entry) => {
+                const m = /^(?:\.\/)?([^/]+)\/PKG-INFO$/.exec(entry.path);
+                if (!m || result) {
+                    entry.resume();
+                    return;
+                }
+                const chunks = [];
+                entry.on('data', (c) => chunks.push(c));
+                entry.on('end', () => {
+                    result = { root: m[1], text: Buffer.concat(chunks).toString('utf8') };
+                });
+            },
+        });
+        parser.on('error', (err) => reject(new ArtifactError(filename, `not a readable tar archive (${err.message})`)));
+        parser.on('end', () => resolve(result));
+        parser.end(tarData);
+    });
+    if (!found)
+        throw new ArtifactError(filename, 'no top-level PKG-INFO inside');
+    return { root: found.root, pkgInfoText: found.text };
+}
+/** `entry_points.txt` is INI: `[group]` sections of `name = module:attr` lines. */
+function parseEntryPoints(text) {
+    const out = [];
+    let group = null;
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#') || line.startsWith(';'))
+            continue;
+        const section = /^\[(.+)\]$/.exec(line);
+        if (section) {
+            group = section[1].trim();
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (group === null || eq <= 0)
+            continue;
+        out.push({ group, name: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() });
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 9098:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   QG: () => (/* binding */ parseHeaders),
+/* harmony export */   Ug: () => (/* binding */ parseCoreMetadata),
+/* harmony export */   pP: () => (/* binding */ parseRequirement),
+/* harmony export */   pp: () => (/* binding */ isExtraOnly)
+/* harmony export */ });
+/* unused harmony exports ProjectUrl, CoreMetadata */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7597);
+/**
+ * Core metadata (`METADATA` in a wheel, `PKG-INFO` in an sdist): RFC 822 style headers, then
+ * the long description as the body (metadata 2.1+) or in a `Description` header whose
+ * continuation lines start with 8 spaces and `|` (older writers).
+ */
+
+const ProjectUrl = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ label: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), url: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() });
+const CoreMetadata = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
+    metadataVersion: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().min(1, 'Metadata-Version is missing'),
+    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().min(1, 'Name is missing'),
+    version: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().min(1, 'Version is missing'),
+    summary: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
+    author: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullable(),
+    authorEmail: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullable(),
+    homePage: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullable(),
+    license: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullable(),
+    licenseExpression: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullable(),
+    licenseFiles: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()),
+    classifiers: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()),
+    requiresPython: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullable(),
+    requiresDist: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()),
+    projectUrls: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(ProjectUrl),
+    descriptionContentType: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullable(),
+    /** The long description (body or Description header), '' when there is none. */
+    description: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
+});
+/** Header name (lowercase) -> values in order. */
+function parseHeaders(text) {
+    const headers = new Map();
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    let last = null;
+    let i = 0;
+    for (; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (line === '') {
+            i += 1;
+            break;
+        }
+        if (/^[ \t]/.test(line) && last) {
+            const values = headers.get(last.key);
+            values[last.index] = `${values[last.index]}\n${line}`;
+            continue;
+        }
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue; // not a header: ignore rather than guess
+        const key = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).replace(/^[ \t]/, '');
+        const values = headers.get(key) ?? [];
+        values.push(value);
+        headers.set(key, values);
+        last = { key, index: values.length - 1 };
+    }
+    return { headers, body: lines.slice(i).join('\n') };
+}
+/** The `Description` header form: continuation lines are indented with 8 spaces and `|`. */
+function unfoldDescription(value) {
+    return value
+        .split('\n')
+        .map((line, idx) => (idx === 0 ? line : line.replace(/^ {7}\|/, '').replace(/^[ \t]+\|?/, '')))
+        .join('\n');
+}
+function unfoldPlain(value) {
+    return value
+        .split('\n')
+        .map((l) => l.trim())
+        .join('\n')
+        .trim();
+}
+function parseCoreMetadata(text) {
+    const { headers, body } = parseHeaders(text);
+    const one = (key) => {
+        const v = headers.get(key)?.[0];
+        return v === undefined ? null : unfoldPlain(v);
+    };
+    const all = (key) => (headers.get(key) ?? []).map(unfoldPlain).filter((v) => v !== '');
+    const projectUrls = all('project-url').map((v) => {
+        const comma = v.indexOf(',');
+        return comma < 0 ? { label: '', url: v.trim() } : { label: v.slice(0, comma).trim(), url: v.slice(comma + 1).trim() };
+    });
+    const headerDescription = headers.get('description')?.[0];
+    const description = body.trim() !== '' ? body : headerDescription !== undefined ? unfoldDescription(headerDescription) : '';
+    return CoreMetadata.parse({
+        metadataVersion: one('metadata-version') ?? '',
+        name: one('name') ?? '',
+        version: one('version') ?? '',
+        summary: one('summary') ?? '',
+        author: one('author'),
+        authorEmail: one('author-email'),
+        homePage: one('home-page'),
+        license: headers.get('license')?.[0] !== undefined ? unfoldDescription(headers.get('license')?.[0]).trim() : null,
+        licenseExpression: one('license-expression'),
+        licenseFiles: all('license-file'),
+        classifiers: all('classifier'),
+        requiresPython: one('requires-python'),
+        requiresDist: all('requires-dist'),
+        projectUrls,
+        descriptionContentType: one('description-content-type'),
+        description: description.replace(/\s+$/, '') + (description.trim() === '' ? '' : '\n'),
+    });
+}
+const REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/s;
+/** null when the text is not a requirement at all (no name). */
+function parseRequirement(text) {
+    const m = REQUIREMENT.exec(text);
+    if (!m)
+        return null;
+    let rest = (m[3] ?? '').trim();
+    let marker = null;
+    const semi = rest.indexOf(';');
+    if (semi >= 0) {
+        marker = rest.slice(semi + 1).trim();
+        rest = rest.slice(0, semi).trim();
+    }
+    let specifier;
+    if (rest.startsWith('@'))
+        specifier = null;
+    else if (rest.startsWith('(') && rest.endsWith(')'))
+        specifier = rest.slice(1, -1).trim();
+    else
+        specifier = rest;
+    const extras = (m[2] ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== '');
+    return { name: m[1], extras, specifier, marker };
+}
+/** A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement. */
+function isExtraOnly(req) {
+    return req.marker !== null && /\bextra\s*==/.test(req.marker);
+}
+
+
+/***/ }),
+
+/***/ 5672:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ sha256Hex)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+
+/** Lowercase hex, the form the marketplace and pip's `--hash=sha256:` use. */
+function sha256Hex(data) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex');
 }
 
 
