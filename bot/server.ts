@@ -1,11 +1,8 @@
 /**
- * `npm run bot`: the webhook server (Probot's `run`, with the bot's Octokit). Probot reads APP_ID,
- * PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET, GHE_HOST, GHE_PROTOCOL, REDIS_URL, PORT.
+ * `npm run bot`: the webhook server (bot/main.ts; `fapilog-plugins bot` from the npm package).
+ * Probot reads APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET, GHE_HOST, GHE_PROTOCOL,
+ * REDIS_URL, PORT; the rest is in docs/bot.md.
  */
-import { run } from 'probot';
-import { botApp } from './app.ts';
-import { createBot } from './bot.ts';
-import { readSettings } from './settings.ts';
+import { serveBot } from './main.ts';
 
-const bot = createBot(readSettings());
-await run(botApp(bot), { Octokit: bot.Octokit });
+await serveBot(process.env);

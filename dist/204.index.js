@@ -15,6 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/cache.js
 var cache = __webpack_require__(1337);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/lru.js
+var lru = __webpack_require__(5670);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/disk-cache.js
 var disk_cache = __webpack_require__(7129);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/errors.js
@@ -31,8 +33,8 @@ var core_names = __webpack_require__(1975);
 var pep440 = __webpack_require__(9318);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
 var metadata = __webpack_require__(9098);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/sha256.js
-var sha256 = __webpack_require__(5672);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/sha256.js
+var sha256 = __webpack_require__(3148);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/index/releases.js
 /**
  * From an index's files and core metadata to the records the analysis reads (the marketplace
@@ -333,6 +335,7 @@ function safeChar(code, fallback) {
 
 
 
+
 /** A wheel read for its METADATA (no metadata file offered) is refused above this size. */
 const MAX_WHEEL_BYTES = 32 * 1024 * 1024;
 /** Requests in flight at once: a first run reads one metadata file per release. */
@@ -374,7 +377,7 @@ class IndexClient {
                 (settings.cacheDir !== undefined
                     ? new disk_cache/* MetadataCache */.M(settings.cacheDir, { token: credential, debug: opts.debug ? this.#debug : undefined })
                     : new cache/* MemoryMetadataCache */.$0({ token: credential }));
-        this.#inflight = new cache/* LruMap */.AB(opts.remember ?? 1000);
+        this.#inflight = new lru/* LruMap */.A(opts.remember ?? 1000);
         this.#limiter = new limiter/* Limiter */.j(opts.concurrency ?? INDEX_CONCURRENCY);
         this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     }
@@ -840,13 +843,18 @@ function isExtraOnly(req) {
 
 /***/ }),
 
-/***/ 5672:
+/***/ 3148:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   f: () => (/* binding */ sha256Hex)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/**
+ * The one sha256 of file bytes: publishing prints and sends it, the server stores and checks it.
+ * Ground floor (imports nothing of the project), so the server may import it as it imports the
+ * PEP 440 room.
+ */
 
 /** Lowercase hex, the form the marketplace and pip's `--hash=sha256:` use. */
 function sha256Hex(data) {

@@ -13,19 +13,15 @@ export const modules = {
 /* harmony export */   readWheel: () => (/* binding */ readWheel)
 /* harmony export */ });
 /* unused harmony export artifactKind */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8522);
-/* harmony import */ var fflate__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1306);
-/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8697);
-/* harmony import */ var _sha256_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5672);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
+/* harmony import */ var fflate__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1306);
+/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8697);
+/* harmony import */ var _sha256_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3148);
 /**
  * The built files in a dist directory and what is inside them: a wheel's
  * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
  * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
  */
-
-
 
 
 
@@ -46,30 +42,22 @@ function artifactKind(filename) {
     return null;
 }
 /**
- * Wheels and sdists in `dir`, sorted by name (wheels first), with size and sha256. Other files
- * (build logs, `.gitignore`) are not published and are returned as `ignored`.
+ * Wheels and sdists among the dist directory's files, sorted by name (wheels first), with size
+ * and sha256. Other files (build logs, `.gitignore`) are not published and are returned as `ignored`.
  */
-async function readDist(dir) {
-    let names;
-    try {
-        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir);
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return { files: [], ignored: [] };
-        throw err;
-    }
+async function readDist(dist) {
     const files = [];
     const ignored = [];
-    for (const filename of names.sort()) {
+    for (const filename of (await dist.list()).map((e) => e.path).sort()) {
         const kind = artifactKind(filename);
         if (!kind) {
             ignored.push(filename);
             continue;
         }
-        const full = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, filename);
-        const data = new Uint8Array(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(full));
-        files.push({ filename, path: full, kind, size: data.byteLength, sha256: (0,_sha256_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256Hex */ .f)(data), data });
+        const data = await dist.read(filename);
+        if (data === null)
+            continue;
+        files.push({ filename, kind, size: data.byteLength, sha256: (0,_sha256_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256Hex */ .f)(data), data });
     }
     files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
     return { files, ignored };
@@ -79,7 +67,7 @@ function readWheel(filename, data) {
     const wanted = /^[^/]+\.dist-info\/(METADATA|entry_points\.txt)$/;
     let members;
     try {
-        members = (0,fflate__WEBPACK_IMPORTED_MODULE_5__/* .unzipSync */ .AO)(data, { filter: (f) => wanted.test(f.name) });
+        members = (0,fflate__WEBPACK_IMPORTED_MODULE_3__/* .unzipSync */ .AO)(data, { filter: (f) => wanted.test(f.name) });
     }
     catch (err) {
         throw new ArtifactError(filename, `not a readable zip archive (${err.message})`);
@@ -91,22 +79,22 @@ function readWheel(filename, data) {
     const entryPoints = members[`${distInfo}/entry_points.txt`];
     return {
         distInfo,
-        metadataText: (0,fflate__WEBPACK_IMPORTED_MODULE_5__/* .strFromU8 */ .he)(members[metadataName]),
-        entryPointsText: entryPoints ? (0,fflate__WEBPACK_IMPORTED_MODULE_5__/* .strFromU8 */ .he)(entryPoints) : null,
+        metadataText: (0,fflate__WEBPACK_IMPORTED_MODULE_3__/* .strFromU8 */ .he)(members[metadataName]),
+        entryPointsText: entryPoints ? (0,fflate__WEBPACK_IMPORTED_MODULE_3__/* .strFromU8 */ .he)(entryPoints) : null,
     };
 }
 /** Reads the sdist's top-level `PKG-INFO`; throws ArtifactError when it is not a tar.gz sdist. */
 async function readSdist(filename, data) {
     let tarData;
     try {
-        tarData = (0,node_zlib__WEBPACK_IMPORTED_MODULE_2__.gunzipSync)(data);
+        tarData = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.gunzipSync)(data);
     }
     catch (err) {
         throw new ArtifactError(filename, `not a gzip archive (${err.message})`);
     }
     const found = await new Promise((resolve, reject) => {
         let result = null;
-        const parser = new tar__WEBPACK_IMPORTED_MODULE_3__/* .Parser */ .iX({
+        const parser = new tar__WEBPACK_IMPORTED_MODULE_1__/* .Parser */ .iX({
             strict: true,
             onReadEntry: (entry) => {
                 const m = /^(?:\.\/)?([^/]+)\/PKG-INFO$/.exec(entry.path);

@@ -1,6 +1,6 @@
 /**
  * Builds the npm package: JavaScript and type declarations emitted beside the TypeScript sources in
- * src/ and server/, so that the package has the checkout's layout and every path a module finds
+ * src/, server/ and bot/, so that the package has the checkout's layout and every path a module finds
  * from its own URL (examples/catalog, package.json) is the same in both. `npm pack` runs this first
  * (prepack) and `--clean` after (postpack), which leaves the checkout with its sources alone again.
  *
@@ -13,8 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BUILT_DIRS = ['src', 'server'];
-/** src/ and server/ hold TypeScript sources only, so every file of these kinds there is build output. */
+const BUILT_DIRS = ['src', 'server', 'bot'];
+/** src/, server/ and bot/ hold TypeScript sources only, so every file of these kinds there is build output. */
 const BUILT = /\.(?:js|d\.ts)$/;
 
 function builtFiles(): string[] {

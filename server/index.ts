@@ -18,9 +18,15 @@ import { registerPluginRoutes } from './routes/plugins.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerPublishRoutes } from './routes/publish.ts';
 import { registerSimpleRoutes } from './routes/simple.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
+import { registerWebRoutes } from './routes/web.ts';
+import { ReadmeRenderer } from './web/readme.ts';
 import { TrustedPublishing, type TrustedPublishingOptions } from './trusted.ts';
+import { applyConnectionLimits, checkingIntervalFor, closeUnreadRequest, type ConnectionLimits } from './connections.ts';
+import { clientAddress, parseTrustedProxies } from './proxy.ts';
 
 export type { RateLimitOptions } from './rate-limit.ts';
+export type { ConnectionLimits } from './connections.ts';
+export { clientAddress, parseTrustedProxies } from './proxy.ts';
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 600, windowSeconds: 60 };
 
@@ -43,10 +49,12 @@ export interface MarketplaceOptions {
   /** A request not answered within this is cut off with a 503 (default 60 s). */
   requestTimeoutMs?: number;
   /**
-   * Reverse proxies in front of the server whose X-Forwarded-For is believed (default 0: the
-   * socket's address is the client). With N, the client is the address N hops back.
+   * Addresses and CIDR ranges of the reverse proxies whose X-Forwarded-For is believed (server/proxy.ts);
+   * default none: the socket's address is the client.
    */
-  trustProxy?: number;
+  trustProxy?: string | readonly string[];
+  /** Connection cap and the time a socket may take to send its first request head (server/connections.ts). */
+  connections?: ConnectionLimits;
   /**
    * Finished answers of read endpoints kept until the next write (server/response-cache.ts);
    * bounds in entries and bytes, or false for none.
@@ -64,12 +72,14 @@ export interface Marketplace {
   routes: Route[];
 }
 
-export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES): Router {
+/** `readmes` renders README Markdown for the web pages (a worker thread; close it with the server). */
+export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES, readmes = new ReadmeRenderer()): Router {
   const router = new Router();
   registerPluginRoutes(router);
   registerPublishRoutes(router, { maxUploadBytes });
   registerSimpleRoutes(router);
   registerOidcRoutes(router);
+  registerWebRoutes(router, readmes);
   return router;
 }
 
@@ -82,15 +92,17 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     throw err;
   }
   const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
-  const router = buildRouter(opts.maxUploadBytes);
+  const readmes = new ReadmeRenderer();
+  const router = buildRouter(opts.maxUploadBytes, readmes);
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const trustProxy = opts.trustProxy ?? 0;
+  const trustProxy = parseTrustedProxies(opts.trustProxy);
   const cache = opts.responseCache === false ? null : new ResponseCache(opts.responseCache ?? {});
   let listenUrl = 'http://127.0.0.1';
   const trusted = new TrustedPublishing(store, opts.oidc ?? {}, opts.now ?? (() => new Date()), publicUrl ?? listenUrl);
 
-  const server = http.createServer((req, res) => {
+  const connections = opts.connections ?? {};
+  const server = http.createServer({ connectionsCheckingInterval: checkingIntervalFor(connections) }, (req, res) => {
     const started = Date.now();
     handle(req, res)
       .catch((err: unknown) => {
@@ -101,10 +113,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       })
       .finally(() => opts.log?.(`${req.method} ${safePath(req)} ${res.statusCode} ${Date.now() - started}ms`));
   });
-  server.keepAliveTimeout = 5000;
   // Node's own cut-off for receiving a request (slow uploads) is tied to ours, not its 5 minutes.
-  server.requestTimeout = requestTimeoutMs + 5000;
-  server.headersTimeout = Math.min(60_000, server.requestTimeout);
+  applyConnectionLimits(server, connections, requestTimeoutMs + 5000);
 
   function baseUrlFor(req: IncomingMessage): string {
     if (publicUrl) return publicUrl;
@@ -120,7 +130,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     const decision = limiter.take(tokenOwner ? `token:${tokenOwner.id}` : `addr:${clientAddress(req, trustProxy)}`);
     const headers: Record<string, string> = { ...decision.headers };
     if (!decision.allowed) {
-      req.resume();
+      closeUnreadRequest(req, res);
       return sendJson(res, 429, errorBody('rate_limited', `rate limit of ${limiter.opts.limit} requests per ${limiter.opts.windowSeconds}s exceeded; retry after ${headers['Retry-After']}s`), headers);
     }
     let reply: Reply;
@@ -191,7 +201,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
         }
       }
     } catch (err) {
-      req.resume();
+      // Refused before its body was read (401, 413, ...): answered, then the connection closes.
+      closeUnreadRequest(req, res);
       // A cut-off request may still be sending: once the 503 is out, the connection goes, which
       // also ends the handler's read of the body (its temporary files are removed).
       if (err instanceof HttpError && err.code === 'timeout') res.once('finish', () => req.destroy());
@@ -230,6 +241,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await readmes.close();
       store.close();
     },
   };
@@ -246,24 +258,6 @@ function openStore(dataDir: string, searchBudgetMs: number | undefined): Store {
     const e = err as NodeJS.ErrnoException;
     throw new Error(`cannot use data dir ${dataDir}: ${e.code && !e.code.startsWith('ERR_') ? `${e.code} ${e.message.replace(/^[A-Z]+: /, '')}` : e.message}`);
   }
-}
-
-/**
- * The client's address: the socket's, or with `trusted` proxies in front, the X-Forwarded-For
- * entry that many hops back (each proxy appends the address it saw, so the rightmost entries are
- * the trusted ones' own view; anything further left is what the client claimed).
- */
-export function clientAddress(req: IncomingMessage, trusted: number): string {
-  const socket = req.socket.remoteAddress ?? 'unknown';
-  if (trusted <= 0) return socket;
-  const header = req.headers['x-forwarded-for'];
-  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
-  const hops = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0 && s.length <= 64);
-  const chain = [socket, ...hops.reverse()];
-  return chain[Math.min(trusted, chain.length - 1)]!;
 }
 
 /** The handler's reply, or a 503 once `ms` passed (the handler learns it through `signal`). */
@@ -300,7 +294,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += c.length;
       if (size > limit) {
         req.removeAllListeners('data');
-        req.resume();
         reject(new HttpError(413, 'too_large', `the request body exceeds ${limit} bytes`));
         return;
       }

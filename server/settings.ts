@@ -9,6 +9,8 @@ export const SERVER_ENV = {
   publicUrl: 'FAPILOG_MARKETPLACE_PUBLIC_URL',
   rateLimit: 'FAPILOG_MARKETPLACE_RATE_LIMIT',
   trustProxy: 'FAPILOG_MARKETPLACE_TRUST_PROXY',
+  maxConnections: 'FAPILOG_MARKETPLACE_MAX_CONNECTIONS',
+  headersTimeout: 'FAPILOG_MARKETPLACE_HEADERS_TIMEOUT',
 } as const;
 
 export const DEFAULT_DATA_DIR = 'marketplace-data';

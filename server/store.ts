@@ -279,10 +279,15 @@ export class Store {
     const known = new Set(this.all<{ package: string; filename: string }>('SELECT package, filename FROM files').map((f) => `${f.package}/${f.filename}`));
     for (const pkg of fs.readdirSync(this.filesDir)) {
       const dir = path.join(this.filesDir, pkg);
-      if (!fs.statSync(dir).isDirectory()) continue;
+      if (!fs.statSync(dir).isDirectory()) {
+        // Uploads and publishes stage their files here, beside the package directories.
+        if (pkg.startsWith(TEMP_PREFIX)) fs.rmSync(dir, { force: true });
+        continue;
+      }
       for (const name of fs.readdirSync(dir)) {
         if (name.startsWith(TEMP_PREFIX) || !known.has(`${pkg}/${name}`)) fs.rmSync(path.join(dir, name), { force: true });
       }
+      removeIfEmpty(dir);
     }
   }
 
@@ -512,14 +517,16 @@ export class Store {
    * 'unchanged' when the version exists with exactly these files; 409 when it exists with others.
    */
   publish(owner: string, rel: NewRelease): { status: 'published' | 'unchanged' } {
-    // Staged outside the write lock (disk writes can be slow); every decision is taken inside it.
+    // Staged outside the write lock (disk writes can be slow), beside the package directories: the
+    // package's own directory is made only as its files are committed, so a refused first publish
+    // of a name leaves nothing behind. Every decision is taken inside the lock.
     const dir = path.join(this.filesDir, rel.package);
-    fs.mkdirSync(dir, { recursive: true });
     const staged: Array<NewRelease['files'][number] & { temp: string; final: string }> = [];
     const renamed: string[] = [];
+    let madeDir = false;
     try {
       for (const f of rel.files) {
-        const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${f.filename}`);
+        const temp = path.join(this.filesDir, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${f.filename}`);
         staged.push({ ...f, temp, final: path.join(dir, f.filename) });
         if ('stagedPath' in f) fs.renameSync(f.stagedPath, temp);
         else fs.writeFileSync(temp, f.data, { flush: true });
@@ -579,6 +586,10 @@ export class Store {
         const insertFile = this.stmt('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
         for (const f of staged) insertFile.run(releaseId, f.filename, f.sha256, 'data' in f ? f.data.length : f.size, rel.package);
         // Files become visible under their real names only as the rows commit.
+        if (staged.length > 0 && !fs.existsSync(dir)) {
+          fs.mkdirSync(dir);
+          madeDir = true;
+        }
         for (const f of staged) {
           fs.renameSync(f.temp, f.final);
           renamed.push(f.final);
@@ -587,6 +598,7 @@ export class Store {
       });
     } catch (err) {
       for (const p of renamed) fs.rmSync(p, { force: true });
+      if (madeDir) removeIfEmpty(dir);
       if (err instanceof Error && /UNIQUE constraint failed: files/.test(err.message)) {
         throw new HttpError(409, 'conflict', 'a file with this name already belongs to another release');
       }
@@ -595,6 +607,15 @@ export class Store {
       // Renamed ones are gone already; the rest ('unchanged', 403, 409, failures) are dropped.
       for (const f of staged) fs.rmSync(f.temp, { force: true });
     }
+  }
+}
+
+/** Removes `dir` if nothing is in it (another writer's file keeps it). */
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty, or gone already
   }
 }
 

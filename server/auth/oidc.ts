@@ -10,7 +10,7 @@
  * and cached by jose); `aud`; `exp`, `nbf` and `iat` with a small leeway on the server's clock;
  * the GitHub claims' shapes. The jti is checked (and burnt) when the session is opened.
  */
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { TrustedProvenance, TrustedPublisher } from '../../src/core/marketplace/schemas.ts';
 import { HttpError } from '../errors.ts';
@@ -26,6 +26,70 @@ export interface OidcOptions {
   issuer: string;
   /** Default: `jwks_uri` of `<issuer>/.well-known/openid-configuration`. */
   jwksUrl?: string;
+  /** Milliseconds clock of the failure backoff (tests move it); not the clock tokens are judged by. */
+  clock?: () => number;
+}
+
+/** Discovery and JWKS documents are small; a larger answer is cut off while it is read. */
+export const MAX_DOCUMENT_BYTES = 64 * 1024;
+export const FETCH_TIMEOUT_MS = 5000;
+/** A failed fetch of the issuer's documents is not retried for 1 s, then 2 s, ... up to 60 s. */
+export const FAILURE_BACKOFF_MS = { first: 1000, max: 60_000 } as const;
+
+/** The issuer's documents could not be fetched, now or recently (then not retried yet). */
+class IssuerUnavailable extends Error {}
+
+/**
+ * GET `url` and its body, at most `max` bytes: the count is kept while the body streams in, and
+ * the request is aborted once it is over (a 300 MB answer is not read to learn it is too big).
+ */
+export async function fetchCapped(url: string | URL, max: number, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: Uint8Array }> {
+  const abort = new AbortController();
+  const signal = init.signal ? AbortSignal.any([init.signal, abort.signal]) : abort.signal;
+  const res = await fetch(url, { ...init, signal });
+  const tooLarge = () => new Error(`the document is larger than ${Math.round(max / 1024)} KiB`);
+  if (Number(res.headers.get('content-length') ?? 0) > max) {
+    abort.abort();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    for await (const chunk of res.body) {
+      size += chunk.byteLength;
+      if (size > max) {
+        abort.abort();
+        throw tooLarge();
+      }
+      chunks.push(chunk);
+    }
+  }
+  return { status: res.status, headers: res.headers, body: Buffer.concat(chunks) };
+}
+
+/** Remembers the last failure for a while, doubling the while on each failure in a row. */
+class Backoff {
+  #delay = 0;
+  #until = 0;
+  #error: IssuerUnavailable | null = null;
+  readonly clock: () => number;
+  constructor(clock: () => number) {
+    this.clock = clock;
+  }
+  /** The remembered failure, while it stands. */
+  current(): IssuerUnavailable | null {
+    return this.#error && this.clock() < this.#until ? this.#error : null;
+  }
+  failed(message: string): IssuerUnavailable {
+    this.#delay = Math.min(FAILURE_BACKOFF_MS.max, this.#delay === 0 ? FAILURE_BACKOFF_MS.first : this.#delay * 2);
+    this.#until = this.clock() + this.#delay;
+    this.#error = new IssuerUnavailable(`${message} (not retried for ${Math.ceil(this.#delay / 1000)} s)`);
+    return this.#error;
+  }
+  succeeded(): void {
+    this.#delay = 0;
+    this.#error = null;
+  }
 }
 
 const Discovery = z.object({ issuer: z.string(), jwks_uri: z.url({ protocol: /^https?$/ }) });
@@ -59,11 +123,16 @@ export class OidcVerifier {
   private readonly jwksUrl: string | undefined;
   private jwks: ReturnType<typeof createRemoteJWKSet> | null = null;
   private readonly now: () => Date;
+  // Junk tokens must not each cost an outbound fetch while the issuer is down.
+  readonly #discoveryBackoff: Backoff;
+  readonly #jwksBackoff: Backoff;
 
   constructor(opts: OidcOptions, now: () => Date) {
     this.issuer = opts.issuer.replace(/\/+$/, '');
     this.jwksUrl = opts.jwksUrl;
     this.now = now;
+    this.#discoveryBackoff = new Backoff(opts.clock ?? Date.now);
+    this.#jwksBackoff = new Backoff(opts.clock ?? Date.now);
   }
 
   private async keys(): Promise<ReturnType<typeof createRemoteJWKSet>> {
@@ -71,24 +140,43 @@ export class OidcVerifier {
     let url = this.jwksUrl;
     if (!url) {
       const where = `${this.issuer}/.well-known/openid-configuration`;
+      const remembered = this.#discoveryBackoff.current();
+      if (remembered) throw new HttpError(503, 'issuer_unavailable', remembered.message);
       let doc: z.infer<typeof Discovery>;
       try {
-        const res = await fetch(where, { signal: AbortSignal.timeout(5000), headers: { accept: 'application/json' } });
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        const text = await res.text();
-        if (text.length > 64 * 1024) throw new Error('the document is larger than 64 KiB');
-        doc = Discovery.parse(JSON.parse(text));
+        const res = await fetchCapped(where, MAX_DOCUMENT_BYTES, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
+        if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+        doc = Discovery.parse(JSON.parse(Buffer.from(res.body).toString('utf8')));
+        if (doc.issuer.replace(/\/+$/, '') !== this.issuer) throw new Error(`it names another issuer (${show(doc.issuer)})`);
       } catch (err) {
-        throw new HttpError(503, 'issuer_unavailable', `cannot read the OIDC discovery document ${where}: ${err instanceof Error ? err.message : String(err)}`);
+        const failure = this.#discoveryBackoff.failed(`cannot read the OIDC discovery document ${where}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new HttpError(503, 'issuer_unavailable', failure.message);
       }
-      if (doc.issuer.replace(/\/+$/, '') !== this.issuer) {
-        throw new HttpError(503, 'issuer_unavailable', `the discovery document of ${this.issuer} names another issuer (${show(doc.issuer)})`);
-      }
+      this.#discoveryBackoff.succeeded();
       url = doc.jwks_uri;
     }
-    // jose caches the key set (10 minutes) and refetches on an unknown kid at most every 30 s.
-    this.jwks = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000 });
+    // jose caches the key set (10 minutes) and refetches on an unknown kid at most every 30 s;
+    // its fetches go through the size cap and the failure backoff.
+    this.jwks = createRemoteJWKSet(new URL(url), { timeoutDuration: FETCH_TIMEOUT_MS, [customFetch]: (u: string, init: RequestInit) => this.fetchJwks(u, init) });
     return this.jwks;
+  }
+
+  private async fetchJwks(url: string, init: RequestInit): Promise<Response> {
+    const remembered = this.#jwksBackoff.current();
+    if (remembered) throw remembered;
+    let res: Awaited<ReturnType<typeof fetchCapped>>;
+    try {
+      res = await fetchCapped(url, MAX_DOCUMENT_BYTES, init);
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    } catch (err) {
+      if (err instanceof Error && err.name === 'TimeoutError') {
+        this.#jwksBackoff.failed('timed out');
+        throw err; // jose words it (JWKSTimeout)
+      }
+      throw this.#jwksBackoff.failed(err instanceof Error ? err.message : String(err));
+    }
+    this.#jwksBackoff.succeeded();
+    return new Response(res.body, { status: res.status, headers: res.headers });
   }
 
   /** The verified claims, or a 401 naming what is wrong with the token. */
@@ -157,6 +245,7 @@ export class OidcVerifier {
     if (err instanceof errors.JWSSignatureVerificationFailed) return invalid(`signature: the token's signature does not verify against the keys of ${this.issuer}`);
     if (err instanceof errors.JWKSNoMatchingKey) return invalid(`signature: no key of ${this.issuer} matches the token's kid and alg`);
     if (err instanceof errors.JOSEAlgNotAllowed) return invalid(`alg: not allowed; allowed: ${ALLOWED_ALGORITHMS.join(', ')}`);
+    if (err instanceof IssuerUnavailable) return new HttpError(503, 'issuer_unavailable', `cannot fetch the keys of ${this.issuer}: ${err.message}`);
     if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
       return new HttpError(503, 'issuer_unavailable', `cannot fetch the keys of ${this.issuer}: ${err.message}`);
     }

@@ -4,7 +4,6 @@
  * sdist of this package and version, and (for wheels) carry matching dist-info METADATA.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { PublishMetadata, type PublishResponse } from '../../src/core/marketplace/schemas.ts';
 import { normalizeName } from '../../src/core/names.ts';
 import { HttpError } from '../errors.ts';
@@ -44,11 +43,10 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
   }
   const declaredLength = Number(ctx.req.headers['content-length'] ?? NaN);
   if (declaredLength > limits.maxUploadBytes) throw new HttpError(413, 'too_large', `the request body exceeds ${limits.maxUploadBytes} bytes`);
-  // Streamed into the package's directory under temporary names: memory stays bounded whatever
-  // the upload's size, and the store renames accepted files in place (leftovers go at restart).
-  const dir = path.join(ctx.store.filesDir, pkg);
-  fs.mkdirSync(dir, { recursive: true });
-  const upload = await receiveUpload(ctx.req, contentType, dir, TEMP_FILE_PREFIX, {
+  // Streamed to disk under temporary names beside the package directories (not into one: a refused
+  // first publish must not leave files/<pkg>/ behind); memory stays bounded whatever the upload's
+  // size, and the store renames accepted files in place (leftovers go at restart).
+  const upload = await receiveUpload(ctx.req, contentType, ctx.store.filesDir, TEMP_FILE_PREFIX, {
     maxBytes: limits.maxUploadBytes,
     maxFieldBytes: MAX_METADATA_BYTES,
     maxParts: MAX_PARTS,

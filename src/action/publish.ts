@@ -8,12 +8,12 @@ import { findOnPath } from '../core/project/disk-lock-runner.ts';
 import { readdir } from 'node:fs/promises';
 import { ENV, type MarketplaceSettings } from '../core/config.ts';
 import { MarketplaceClient } from '../core/marketplace/client.ts';
-import { executePublish } from '../core/publish/execute.ts';
+import { completePublish, tagFromRef, type Authorization, type PublishStatus } from '../core/publish/flow.ts';
 import { isFailing, type Finding } from '../core/publish/findings.ts';
 import { cell as markdownCell, code as markdownCode, codeCell, linkUrl, text as markdownText } from '../core/render/markdown.ts';
 import { formatSize } from '../core/size.ts';
-import { blockingFindings, preparePublish, type PublishPlan } from '../core/publish/plan.ts';
-import { describePublisher } from '../core/publish/provenance.ts';
+import type { PublishPlan } from '../core/publish/plan.ts';
+import { preparePublishOnDisk } from '../core/publish/disk-plugin.ts';
 import { forkMessage, trustedLine, trustedPublishToken, type OidcDeps } from './oidc.ts';
 
 export interface PublishConfig {
@@ -36,7 +36,7 @@ export interface PublishDeps {
   oidc?: OidcDeps;
 }
 
-export type PublishStatus = 'published' | 'unchanged' | 'dry-run' | 'failed';
+export type { PublishStatus };
 
 export interface PublishResult {
   version: string | null;
@@ -57,10 +57,6 @@ export function pythonCommand(which: (cmd: string) => string | null): 'python' |
   if (which('python')) return 'python';
   if (which('python3')) return 'python3';
   return null;
-}
-
-export function tagFromRef(ref: string | undefined): string | undefined {
-  return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
 
 async function isEmpty(dir: string): Promise<boolean> {
@@ -103,71 +99,53 @@ export async function publishMain(config: PublishConfig, deps: PublishDeps): Pro
   }
 
   const client = new MarketplaceClient(config.settings, { warn: (m) => log(`warning: ${m}`) });
-  const plan = await preparePublish({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
+  const plan = await preparePublishOnDisk({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
   logPlan(plan, config.strict, log);
 
-  const blocking = blockingFindings(plan, config.strict);
-  if (blocking.length > 0) {
-    const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
-    return failed(`not published: ${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${codes})`, plan);
-  }
-  if (!plan.metadata) return failed('not published: the files do not describe a plugin release', plan);
-
-  if (config.dryRun) {
-    const message = plan.alreadyPublished
-      ? `${plan.package} ${plan.version} is already published with these files`
-      : `${plan.package} ${plan.version} would be published to ${config.settings.url}`;
-    log(`dry run: ${message}`);
-    return {
-      version: plan.version,
-      status: 'dry-run',
-      url: null,
-      summaryMarkdown: renderPublishSummary({ plan, status: 'dry-run', url: null, message, strict: config.strict }),
-      failed: false,
-      failureMessage: null,
-    };
-  }
-  let sender = client;
-  let credential = CREDENTIAL;
-  if (!config.settings.token) {
-    if (deps.oidc?.available) {
-      const trusted = await trustedPublishToken(config.settings.url, plan.package, deps.oidc);
-      if (!trusted.ok) return failed(trusted.message, plan, trusted.markdown);
-      log(trustedLine(trusted.publisher, trusted.expiresAt));
-      sender = new MarketplaceClient({ ...config.settings, token: trusted.token }, { warn: (m) => log(`warning: ${m}`) });
-      credential = 'publish token from trusted publishing (OIDC exchange)';
-    } else if (deps.oidc?.forkPullRequest) {
-      return failed(forkMessage(deps.oidc.forkPullRequest), plan);
-    } else {
-      return failed(
-        `publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${ENV.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`,
-        plan,
-      );
-    }
-  }
-
-  const outcome = await executePublish(plan, sender, { apiUrl: config.settings.url, credential });
-  if (outcome.status === 'failed') return failed(outcome.message, plan);
-  const message =
-    outcome.status === 'unchanged'
-      ? `${plan.package} ${outcome.release.version} is already published with identical files (unchanged)`
-      : `published ${plan.package} ${outcome.release.version}`;
-  log(`${message}: ${outcome.url}`);
-  if (outcome.release.provenance !== undefined) log(`publisher: ${describePublisher(outcome.release.provenance)}`);
+  const verdict = await completePublish(plan, {
+    strict: config.strict,
+    dryRun: config.dryRun,
+    marketplaceUrl: config.settings.url,
+    strictOption: '`strict: true`',
+    authorize: () => authorize(config, plan, deps, client),
+  });
+  if (verdict.status !== 'failed') log(verdict.url ? `${verdict.message}: ${verdict.url}` : verdict.message);
+  if (verdict.publisher !== null) log(`publisher: ${verdict.publisher}`);
+  if (verdict.status === 'failed') return failed(verdict.message, plan, verdict.markdown ?? undefined);
   return {
-    version: outcome.release.version,
-    status: outcome.status,
-    url: outcome.url,
+    version: verdict.version,
+    status: verdict.status,
+    url: verdict.url,
     summaryMarkdown: renderPublishSummary({
       plan,
-      status: outcome.status,
-      url: outcome.url,
-      message,
+      status: verdict.status,
+      url: verdict.url,
+      message: verdict.message,
       strict: config.strict,
-      ...(outcome.release.provenance !== undefined ? { publisher: describePublisher(outcome.release.provenance) } : {}),
+      ...(verdict.publisher !== null ? { publisher: verdict.publisher } : {}),
     }),
     failed: false,
     failureMessage: null,
+  };
+}
+
+/** The token input, else trusted publishing (GitHub OIDC), else why neither is there. */
+async function authorize(config: PublishConfig, plan: PublishPlan, deps: PublishDeps, client: MarketplaceClient): Promise<Authorization> {
+  if (config.settings.token) return { ok: true, sender: client, credential: CREDENTIAL };
+  if (deps.oidc?.available) {
+    const trusted = await trustedPublishToken(config.settings.url, plan.package, deps.oidc);
+    if (!trusted.ok) return { ok: false, message: trusted.message, markdown: trusted.markdown };
+    deps.log(trustedLine(trusted.publisher, trusted.expiresAt));
+    return {
+      ok: true,
+      sender: new MarketplaceClient({ ...config.settings, token: trusted.token }, { warn: (m) => deps.log(`warning: ${m}`) }),
+      credential: 'publish token from trusted publishing (OIDC exchange)',
+    };
+  }
+  if (deps.oidc?.forkPullRequest) return { ok: false, message: forkMessage(deps.oidc.forkPullRequest) };
+  return {
+    ok: false,
+    message: `publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${ENV.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`,
   };
 }
 

@@ -52,6 +52,21 @@ describe('action publish', () => {
     assert.equal(res.status, 404, 'nothing was uploaded');
   });
 
+  // A marketplace behind a proxy with basic auth: user:password@ in the URL. The runner masks
+  // only the token, so nothing but the flow keeps the password out of the log and the outputs.
+  const withPassword = () => server.apiUrl.replace('http://', 'http://proxy-user:proxy-s3cret@');
+  const noPassword = (run: Awaited<ReturnType<typeof runAction>>) => {
+    const everywhere = [run.stdout, run.stderr, run.summary, ...Object.values(run.outputs)].join('\n');
+    assert.ok(!everywhere.includes('proxy-s3cret') && !everywhere.includes('proxy-user'), everywhere);
+  };
+
+  test('a dry run names the marketplace without the user:password of its URL', async () => {
+    const run = await runAction({ workspace: ws.dir, inputs: inputs({ 'dry-run': 'true', 'marketplace-url': withPassword() }), env });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /would be published to http:\/\/\*\*\*@127\.0\.0\.1:\d+\/api\/v1/);
+    noPassword(run);
+  });
+
   test('publishes with a token, then reports unchanged; the token is only masked', async () => {
     const token = server.createToken('fapilog-examples');
     const first = await runAction({ workspace: ws.dir, inputs: inputs({ token }), env });
@@ -71,6 +86,15 @@ describe('action publish', () => {
       assert.equal(everywhere.split(token).length - 1, 1);
       assert.ok(run.stdout.startsWith(`::add-mask::${token}\n`));
     }
+  });
+
+  test('the url output and the messages of a publish carry no credentials from the marketplace URL', async () => {
+    const token = server.createToken('fapilog-examples');
+    const run = await runAction({ workspace: ws.dir, inputs: inputs({ token, 'marketplace-url': withPassword() }), env });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(run.outputs['status'], 'unchanged', 'the user:password went to the marketplace as Basic auth the token overrides; the same release');
+    assert.match(run.outputs['url'] ?? '', /^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/api\/v1\/plugins\/stdout-json\/versions\/1\.0\.0$/);
+    noPassword(run);
   });
 
   test('without a token the step fails and says what to set', async () => {

@@ -54,3 +54,20 @@ test('every setting the bot reads is documented, and the npm scripts exist', () 
   assert.equal(scripts['bot:sweep'], 'node bot/sweep-main.ts');
   assert.match(read('README.md'), /## Bot\n[\s\S]*docs\/bot\.md/);
 });
+
+test('.env.example holds exactly the variables of the table in docs/bot.md, and its values are accepted', async () => {
+  const table = between(docs, '| Environment variable | Meaning |', '\nThe bot runs on Node 24.');
+  const documented = new Set([...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((v) => v[1]!)));
+  const example = read('.env.example');
+  const values: Record<string, string> = {};
+  for (const m of example.matchAll(/^(?:# )?([A-Z][A-Z0-9_]+)=(.*)$/gm)) values[m[1]!] = m[2]!;
+  assert.deepEqual(Object.keys(values).filter((k) => k !== 'PRIVATE_KEY_PATH').sort(), [...documented].filter((k) => k !== 'PRIVATE_KEY_PATH').sort());
+  // What is not commented out is safe to copy as it is; the commented values are accepted when uncommented.
+  const { readSettings } = await import('../../bot/settings.ts');
+  const uncommented = Object.fromEntries([...example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+  assert.deepEqual(Object.keys(uncommented), ['APP_ID', 'PRIVATE_KEY', 'WEBHOOK_SECRET']);
+  const filled = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
+  const settings = readSettings(filled);
+  assert.equal(settings.writeSpacingMs, 1000);
+  assert.equal(settings.marketplace.url, 'https://marketplace.fapilog.dev/api/v1');
+});

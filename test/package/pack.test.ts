@@ -4,7 +4,9 @@
  * `fapilog-plugins` run from there, outside the checkout, on this Node 24: `--version`,
  * `outdated` against the reference server, `serve`, `demo`; its type declarations compiled by a
  * consumer. What the installed CLI prints is compared with what the sources print for the same
- * input, so the package is held to the checkout rather than to numbers written here.
+ * input, so the package is held to the checkout rather than to numbers written here. The bot
+ * runs from the same install (production dependencies only): `bot sweep` and the webhook server
+ * against the GitHub peer.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -16,9 +18,19 @@ import { after, before, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { cleanEnv, findOlderNode } from './helpers.ts';
+import { createHmac, randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { GitHubPeer } from '../bot/github-peer.ts';
+import { aimAt, example, SMALL } from '../bot/harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; exports: Record<string, unknown> };
+const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  exports: Record<string, unknown>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 let tmp: string;
 let project: string;
@@ -53,7 +65,7 @@ function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 /** The files npm build leaves beside the sources (scripts/build.ts): none once postpack has run. */
 function builtFilesInCheckout(): string[] {
   const out: string[] = [];
-  for (const dir of ['src', 'server']) {
+  for (const dir of ['src', 'server', 'bot']) {
     for (const entry of readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && /\.(js|d\.ts)$/.test(entry.name)) out.push(path.join(entry.parentPath, entry.name));
     }
@@ -94,12 +106,14 @@ describe('the packed and installed package', () => {
       assert.ok(packedFiles.includes(source.replace(/\.ts$/, '.d.ts')), `${source} declared`);
     }
     assert.deepEqual(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
-    assert.deepEqual(packedFiles.filter((f) => /^(test|bench|bot|dist|scripts|src\/action)\//.test(f)), []);
+    assert.deepEqual(packedFiles.filter((f) => /^(test|bench|dist|scripts|src\/action)\//.test(f)), []);
+    // The bot, compiled like the rest, its app manifest and its settings' example.
+    for (const f of ['bot/main.js', 'bot/main.d.ts', 'bot/app.js', 'app.yml', '.env.example']) assert.ok(packedFiles.includes(f), f);
     assert.ok(packedFiles.includes('bin/fapilog-plugins.js'));
     assert.ok(packedFiles.includes('examples/catalog/catalog.json'));
     // The sources stay the only thing in src/ and server/ (all .js and .d.ts there are build output).
     assert.deepEqual(builtFilesInCheckout(), []);
-    assert.equal(execFileSync('git', ['ls-files', 'src/**/*.js', 'src/**/*.d.ts', 'server/**/*.js', 'server/**/*.d.ts'], { cwd: ROOT, encoding: 'utf8' }), '');
+    assert.equal(execFileSync('git', ['ls-files', 'src/**/*.js', 'src/**/*.d.ts', 'server/**/*.js', 'server/**/*.d.ts', 'bot/**/*.js', 'bot/**/*.d.ts'], { cwd: ROOT, encoding: 'utf8' }), '');
   });
 
   test('package.json: public, Node 24, a bin, and exports that all resolve to installed files', () => {
@@ -272,5 +286,114 @@ describe('the packed and installed package', () => {
     const mod = (await import(pathToFileURL(path.join(installed, 'src', 'core', 'render', 'npx.js')).href)) as { NPX_PACKAGE: string };
     const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { name: string; version: string };
     assert.equal(mod.NPX_PACKAGE, `${manifest.name}@${manifest.version}`);
+  });
+});
+
+/** A free port on 127.0.0.1 (Probot takes PORT=0 for its default, 3000). */
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe('the bot from the installed package, production dependencies only', () => {
+  let peer: GitHubPeer;
+  let botEnv: NodeJS.ProcessEnv;
+  before(async () => {
+    peer = new GitHubPeer();
+    await peer.start();
+    botEnv = {
+      APP_ID: String(peer.appId),
+      PRIVATE_KEY: peer.privateKey,
+      WEBHOOK_SECRET: 'pack-secret',
+      GHE_HOST: peer.host,
+      GHE_PROTOCOL: 'http',
+      LOG_LEVEL: 'fatal',
+      FAPILOG_MARKETPLACE_URL: server.apiUrl,
+      FAPILOG_BOT_WRITE_SPACING_MS: '0',
+    };
+  });
+  after(async () => {
+    await peer?.stop();
+  });
+
+  test('npm installed the production dependencies the bot needs, and none of the development ones', () => {
+    const modules = path.join(project, 'node_modules');
+    for (const name of ['probot', 'ioredis', 'bottleneck', 'yaml']) {
+      assert.ok(PKG.dependencies[name], `${name} is a production dependency`);
+      assert.ok(existsSync(path.join(modules, name, 'package.json')), `${name} installed`);
+    }
+    for (const name of ['typescript', '@vercel/ncc', '@actions/core', '@actions/github', '@actions/exec', 'fast-check', 'node']) {
+      assert.ok(PKG.devDependencies[name], `${name} is a devDependency`);
+      assert.ok(!existsSync(path.join(modules, name, 'package.json')), `${name} not installed for users`);
+    }
+  });
+
+  test('`bot sweep` sweeps every installation against the GitHub peer and exits 0', async () => {
+    const inst = peer.addInstallation('acme');
+    peer.addRepo(inst, 'acme/sweep-me', { 'requirements.txt': SMALL });
+    const r = await cli(['bot', 'sweep'], botEnv);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^acme\/sweep-me: /m);
+    const [pr] = peer.pulls('acme/sweep-me', 'open');
+    assert.ok(pr, 'a pull request was opened');
+    assert.match(pr.title, /fapilog-otel/);
+    assert.equal(peer.file('acme/sweep-me', 'fapilog-plugins/fapilog-otel', 'requirements.txt')?.toString(), 'fapilog==0.16.0\nfapilog-otel==2.0.0\n');
+  });
+
+  test('`bot sweep` without the app credentials: one line, exit 2', async () => {
+    const r = await cli(['bot', 'sweep'], { FAPILOG_MARKETPLACE_URL: server.apiUrl });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'fapilog-plugins bot: APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) must be set\n');
+  });
+
+  test('`bot` serves webhooks: a signed push syncs the repository, a forged one is refused', async () => {
+    const inst = peer.addInstallation('acme-hooks');
+    peer.addRepo(inst, 'acme-hooks/svc', { 'requirements.txt': SMALL });
+    const port = await freePort();
+    const child = spawn(process.execPath, [bin, 'bot'], {
+      cwd: project,
+      env: cleanEnv({ ...botEnv, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => void (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => void (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      let ready = false;
+      for (let i = 0; i < 400 && !ready && child.exitCode === null; i++) {
+        ready = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.ok, () => false);
+        if (!ready) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(ready, `the bot did not start: ${output}`);
+      const payload = aimAt(example('push', (p) => Array.isArray(p.commits)), peer, 'acme-hooks/svc', inst);
+      payload.ref = 'refs/heads/main';
+      payload.deleted = false;
+      payload.commits = [{ ...(payload.commits[0] ?? {}), added: [], removed: [], modified: ['requirements.txt'] }];
+      const body = JSON.stringify(payload);
+      const send = (signature: string) =>
+        fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature },
+        });
+      assert.equal((await send(`sha256=${'0'.repeat(64)}`)).status, 400);
+      assert.equal(peer.pulls('acme-hooks/svc').length, 0);
+      const ok = await send(`sha256=${createHmac('sha256', 'pack-secret').update(body).digest('hex')}`);
+      assert.equal(ok.status, 200, output);
+      assert.equal(peer.pulls('acme-hooks/svc', 'open').length, 1, output);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    await exited;
+  });
+
+  test('`bot` without APP_ID and without app.yml names the shipped app.yml, exit 2', async () => {
+    const r = await cli(['bot'], {});
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /APP_ID is not set\. To register the GitHub App, run this from a directory holding app\.yml \(cp .*node_modules\/fapilog-plugins\/app\.yml \.\)/);
   });
 });

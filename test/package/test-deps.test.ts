@@ -3,18 +3,21 @@
  * reads a dpkg database (DPKG_ADMINDIR points it at a copy of this machine's without some
  * packages, or at an empty one: a fresh machine), "not root" is a real unprivileged user when the
  * test runs as root, and "no sudo" is a PATH without sudo. Nothing here installs anything.
+ *
+ * The unprivileged runs use a copy of the script (and the modules it imports) and of this Node in
+ * a temp directory everyone may enter: the checkout may sit where other users cannot (a home
+ * directory with mode 0700), and `nobody` could then neither start Node nor read the script there.
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 
-const SCRIPT = fileURLToPath(new URL('../../scripts/test-deps.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ALL = ['python3-build', 'python3-hatchling', 'python3-httpx', 'python3-packaging', 'python3-venv', 'python3-pip', 'redis-server'];
+const ALL = ['python3-build', 'python3-hatchling', 'python3-httpx', 'python3-packaging', 'python3-venv', 'python3-pip', 'redis-server', 'chromium'];
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 
@@ -22,6 +25,47 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'fapilog-test-deps-'));
 // Readable by the unprivileged user the script runs as.
 chmodSync(tmp, 0o755);
 after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/**
+ * The script and the modules it imports at run time (relative imports, followed; `import type`
+ * is erased by Node and needs nothing), copied under `tmp/checkout` with their relative paths.
+ */
+function copyModules(entry: string): string {
+  const dest = path.join(tmp, 'checkout');
+  const todo = [entry];
+  const seen = new Set<string>();
+  while (todo.length > 0) {
+    const rel = todo.pop()!;
+    if (seen.has(rel)) continue;
+    seen.add(rel);
+    const text = readFileSync(path.join(ROOT, rel), 'utf8');
+    mkdirSync(path.dirname(path.join(dest, rel)), { recursive: true });
+    writeFileSync(path.join(dest, rel), text);
+    for (const m of text.matchAll(/^import (?!type )[^'"]*['"](\.{1,2}\/[^'"]+)['"]/gm)) todo.push(path.join(path.dirname(rel), m[1]!));
+  }
+  return dest;
+}
+
+/** This Node, where everyone may run it: a hard link when the file system allows, else a copy. */
+function shareableNode(): string {
+  const dir = path.join(tmp, 'node-bin');
+  mkdirSync(dir);
+  const target = path.join(dir, 'node');
+  try {
+    linkSync(process.execPath, target);
+  } catch {
+    copyFileSync(process.execPath, target);
+  }
+  chmodSync(target, 0o755);
+  return target;
+}
+
+const CHECKOUT = copyModules('scripts/test-deps.ts');
+const SCRIPT = path.join(CHECKOUT, 'scripts', 'test-deps.ts');
+const NODE = shareableNode();
+for (const dir of [path.join(CHECKOUT, 'scripts'), path.join(CHECKOUT, 'src'), CHECKOUT]) chmodSync(dir, 0o755);
+chmodSync(path.join(CHECKOUT, 'src', 'core'), 0o755);
+chmodSync(path.join(CHECKOUT, 'src', 'core', 'project'), 0o755);
 
 function which(name: string): string {
   for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
@@ -70,18 +114,34 @@ interface Run {
 
 function runScript(env: NodeJS.ProcessEnv, opts: { unprivileged?: boolean; args?: string[] } = {}): Run {
   const spawnOpts: SpawnSyncOptions = {
-    cwd: ROOT,
+    cwd: CHECKOUT,
     env: { HOME: tmp, ...env },
     encoding: 'utf8',
     // A guard against a hang, not a timing assertion.
     timeout: 60_000,
   };
   if (opts.unprivileged && isRoot) Object.assign(spawnOpts, { uid: NOBODY, gid: NOBODY });
-  const r = spawnSync(process.execPath, [SCRIPT, ...(opts.args ?? [])], spawnOpts);
+  const r = spawnSync(NODE, [SCRIPT, ...(opts.args ?? [])], spawnOpts);
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
+/** Every directory from / down to `p` can be entered by others (mode o+x). */
+function enterableByOthers(p: string): boolean {
+  for (let dir = path.dirname(p); ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === path.dirname(dir)) return true;
+  }
+}
+
 describe('scripts/test-deps.ts', () => {
+  test('what the unprivileged runs execute lies outside the checkout, where others may enter, and is the checkout\'s script', () => {
+    for (const p of [SCRIPT, NODE]) {
+      assert.ok(path.relative(ROOT, p).startsWith('..'), `${p} is outside ${ROOT}`);
+      assert.ok(enterableByOthers(p), `${p}: every directory above it can be entered by others`);
+    }
+    assert.equal(readFileSync(SCRIPT, 'utf8'), readFileSync(path.join(ROOT, 'scripts', 'test-deps.ts'), 'utf8'));
+  });
+
   test('on this machine everything is installed: silent, exit 0', () => {
     const r = runScript({ PATH: process.env['PATH'] });
     assert.equal(r.stderr, '');
@@ -123,11 +183,11 @@ describe('scripts/test-deps.ts', () => {
   });
 
   test('without dpkg or apt-get the tools are checked by use, and the message says what to provide', () => {
-    // An empty PATH: /usr/bin/python3 (called by its full path, as the tests do) has its modules; redis-server is not found.
+    // An empty PATH: /usr/bin/python3 (called by its full path, as the tests do) has its modules; redis-server and chromium are not found.
     const r = runScript({ PATH: pathWith('bare', []) }, { unprivileged: true });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /not installed: redis-server\.\n/);
-    assert.match(r.stderr, /no apt-get: install what they provide \(redis-server on PATH\)/);
+    assert.match(r.stderr, /not installed: redis-server chromium\.\n/);
+    assert.match(r.stderr, /no apt-get: install what they provide \(redis-server on PATH, chromium on PATH\)/);
     assert.doesNotMatch(r.stderr, /python3-/);
   });
 });

@@ -19,6 +19,7 @@ const LOADERS = {
   version: () => import('./version.ts'),
   serve: () => import('./serve.ts'),
   admin: () => import('./admin.ts'),
+  bot: () => import('./bot.ts'),
   demo: () => import('./demo.ts'),
 } satisfies Record<string, Loader>;
 

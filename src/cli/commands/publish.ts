@@ -6,16 +6,16 @@
 import path from 'node:path';
 import { Option } from 'commander';
 import { ENV } from '../../core/config.ts';
-import { executePublish, type PublishOutcome } from '../../core/publish/execute.ts';
+import { completePublish, tagFromRef, type PublishStatus, type PublishVerdict } from '../../core/publish/flow.ts';
 import { isFailing, type Finding } from '../../core/publish/findings.ts';
 import { formatSize, parseSize } from '../../core/size.ts';
-import { blockingFindings, preparePublish, type PublishPlan } from '../../core/publish/plan.ts';
+import type { PublishPlan } from '../../core/publish/plan.ts';
+import { preparePublishOnDisk } from '../../core/publish/disk-plugin.ts';
 import { DEFAULT_MAX_FILE_SIZE } from '../../core/publish/validate.ts';
 import type { CliIo, CommandContext, RegisterCommand } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { paint, writeJson } from '../output/index.ts';
 import { chosenPath, resolveProject } from '../project-path.ts';
-import { stripCredentials } from '../../core/marketplace/errors.ts';
 
 interface PublishOptions {
   dist?: string;
@@ -27,8 +27,8 @@ interface PublishOptions {
 
 /** The tag a CI run is for: GITHUB_REF=refs/tags/v1.2.0, or GITHUB_REF_NAME when GITHUB_REF_TYPE=tag. */
 export function tagFromEnvironment(env: NodeJS.ProcessEnv): string | undefined {
-  const ref = env['GITHUB_REF'];
-  if (ref?.startsWith('refs/tags/')) return ref.slice('refs/tags/'.length);
+  const tag = tagFromRef(env['GITHUB_REF']);
+  if (tag !== undefined) return tag;
   if (env['GITHUB_REF_TYPE'] === 'tag' && env['GITHUB_REF_NAME']) return env['GITHUB_REF_NAME'];
   return undefined;
 }
@@ -40,7 +40,7 @@ export interface PublishJson {
   plugin_type: string | null;
   files: Array<{ filename: string; size: number; sha256: string }>;
   findings: Array<Finding & { failing: boolean }>;
-  status: 'published' | 'unchanged' | 'dry-run' | 'failed';
+  status: PublishStatus;
   url: string | null;
   message: string | null;
 }
@@ -67,7 +67,7 @@ export const register: RegisterCommand = (program, act) => {
         if (maxFileSize === null || maxFileSize <= 0) throw new CliError(`--max-file-size: "${opts.maxFileSize}" is not a size (e.g. 20MiB)`);
         const settings = ctx.settings();
         const client = ctx.client();
-        const plan = await preparePublish({
+        const plan = await preparePublishOnDisk({
           projectDir,
           distDir: opts.dist === undefined ? undefined : path.resolve(ctx.io.cwd, opts.dist),
           tag: opts.tag ?? tagFromEnvironment(ctx.io.env),
@@ -75,63 +75,36 @@ export const register: RegisterCommand = (program, act) => {
           maxFileSize,
         });
         const strict = Boolean(opts.strict);
-        const blocking = blockingFindings(plan, strict);
         const json = ctx.globals.json;
-        const finish = (status: PublishJson['status'], code: ExitCode, message: string | null, url: string | null = null): ExitCode => {
-          if (json) writeJson(ctx.io, toJson(plan, strict, status, url, message));
-          return code;
-        };
         if (!json) printPlan(ctx, plan, strict);
-
-        if (blocking.length > 0 || !plan.metadata) {
-          const message = blocking.length > 0 ? notPublishedMessage(blocking) : 'not published: the files do not describe a plugin release';
-          ctx.io.stderr(`${message}\n`);
-          return finish('failed', EXIT.problems, message);
-        }
-        if (opts.dryRun) {
-          const message = plan.alreadyPublished
-            ? `dry run: ${plan.package} ${plan.version} is already published with these files (a publish would report unchanged)`
-            : `dry run: ${plan.package} ${plan.version} would be published to ${stripCredentials(settings.url)}`;
-          if (!json) ctx.io.stdout(`${message}\n`);
-          return finish('dry-run', EXIT.ok, message);
-        }
-        if (!settings.token) {
-          throw new CliError(`publishing needs a token: pass --token or set ${ENV.token} (a token of the plugin's owner)`);
-        }
-        const credential = ctx.globals.token !== undefined ? 'token from --token' : `token from ${ENV.token}`;
-        const outcome = await executePublish(plan, client, { apiUrl: stripCredentials(settings.url), credential });
-        return report(ctx.io, outcome, plan, json, finish);
+        const verdict = await completePublish(plan, {
+          strict,
+          dryRun: Boolean(opts.dryRun),
+          marketplaceUrl: settings.url,
+          strictOption: '--strict',
+          authorize: async () => {
+            if (!settings.token) throw new CliError(`publishing needs a token: pass --token or set ${ENV.token} (a token of the plugin's owner)`);
+            return { ok: true, sender: client, credential: ctx.globals.token !== undefined ? 'token from --token' : `token from ${ENV.token}` };
+          },
+        });
+        return report(ctx.io, plan, strict, verdict, json);
       }),
     );
 };
 
-function report(
-  io: CliIo,
-  outcome: PublishOutcome,
-  plan: PublishPlan,
-  json: boolean | undefined,
-  finish: (status: PublishJson['status'], code: ExitCode, message: string | null, url?: string | null) => ExitCode,
-): ExitCode {
-  if (outcome.status === 'failed') {
-    io.stderr(`error: ${outcome.message}\n`);
-    return finish('failed', outcome.reason === 'version-taken' ? EXIT.problems : EXIT.error, outcome.message);
+function report(io: CliIo, plan: PublishPlan, strict: boolean, verdict: PublishVerdict, json: boolean | undefined): ExitCode {
+  const { status, message, failure } = verdict;
+  if (json) writeJson(io, toJson(plan, strict, status, verdict.url, message));
+  if (failure === 'blocked' || failure === 'undescribable') {
+    io.stderr(`${message}\n`);
+    return EXIT.problems;
   }
-  const message =
-    outcome.status === 'unchanged'
-      ? `unchanged: ${plan.package} ${outcome.release.version} is already published with identical files`
-      : `published ${plan.package} ${outcome.release.version}`;
-  if (!json) io.stdout(`${message}\n  ${outcome.url}\n`);
-  return finish(outcome.status, EXIT.ok, message, outcome.url);
-}
-
-export function notPublishedMessage(blocking: readonly Finding[]): string {
-  const errors = blocking.filter((f) => f.severity === 'error').length;
-  const warnings = blocking.length - errors;
-  const parts = [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'} (--strict)` : ''].filter(
-    (p) => p !== '',
-  );
-  const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
-  return `not published: ${parts.join(' and ')} (${codes})`;
+  if (status === 'failed') {
+    io.stderr(`error: ${message}\n`);
+    return failure === 'version-taken' ? EXIT.problems : EXIT.error;
+  }
+  if (!json) io.stdout(verdict.url ? `${message}\n  ${verdict.url}\n` : `${message}\n`);
+  return EXIT.ok;
 }
 
 function printPlan(ctx: CommandContext, plan: PublishPlan, strict: boolean): void {
@@ -160,7 +133,7 @@ function printPlan(ctx: CommandContext, plan: PublishPlan, strict: boolean): voi
   ctx.io.stdout(out.join(''));
 }
 
-function toJson(plan: PublishPlan, strict: boolean, status: PublishJson['status'], url: string | null, message: string | null): PublishJson {
+function toJson(plan: PublishPlan, strict: boolean, status: PublishStatus, url: string | null, message: string | null): PublishJson {
   return {
     package: plan.package,
     version: plan.version,

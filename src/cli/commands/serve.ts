@@ -10,7 +10,9 @@ interface ServeOptions {
   seed?: string;
   rateLimit?: number;
   publicUrl?: string;
-  trustProxy?: number;
+  trustProxy?: string;
+  maxConnections?: number;
+  headersTimeout?: number;
   quiet?: boolean;
   oidcIssuer?: string;
   oidcJwksUrl?: string;
@@ -42,7 +44,9 @@ export const register: RegisterCommand = (program, act) => {
     .option('--seed <file>', 'load a catalog at start (examples/catalog/catalog.json format; idempotent)')
     .option('--rate-limit <n>', 'requests per minute per valid token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)', intArg(1, 1_000_000))
     .option('--public-url <url>', 'base URL clients reach the server at, for links (env FAPILOG_MARKETPLACE_PUBLIC_URL)')
-    .option('--trust-proxy <n>', 'reverse proxies in front whose X-Forwarded-For is believed for the client address (env FAPILOG_MARKETPLACE_TRUST_PROXY, default 0: none)', intArg(0, 10))
+    .option('--trust-proxy <list>', 'addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed for the client address, comma-separated; also loopback, linklocal, uniquelocal (env FAPILOG_MARKETPLACE_TRUST_PROXY, default none)')
+    .option('--max-connections <n>', 'connections held at once; more are closed as they arrive (env FAPILOG_MARKETPLACE_MAX_CONNECTIONS, default 512)', intArg(1, 1_000_000))
+    .option('--headers-timeout <seconds>', 'a connection that has not sent a request head within this is closed (env FAPILOG_MARKETPLACE_HEADERS_TIMEOUT, default 10)', intArg(1, 600))
     .option('--quiet', 'no access log on stderr')
     .option('--oidc-issuer <url>', 'OIDC issuer trusted for trusted publishing', httpUrl('--oidc-issuer'), 'https://token.actions.githubusercontent.com')
     .option('--oidc-jwks-url <url>', "the issuer's JWKS (default: jwks_uri of <issuer>/.well-known/openid-configuration)", httpUrl('--oidc-jwks-url'))
@@ -57,8 +61,18 @@ export const register: RegisterCommand = (program, act) => {
         const envLimit = env[SERVER_ENV.rateLimit];
         const limit = opts.rateLimit ?? (envLimit ? intArg(1, 1_000_000)(envLimit) : DEFAULT_RATE_LIMIT.limit);
         const publicUrl = opts.publicUrl ?? env[SERVER_ENV.publicUrl];
-        const envTrust = env[SERVER_ENV.trustProxy];
-        const trustProxy = opts.trustProxy ?? (envTrust ? intArg(0, 10)(envTrust) : 0);
+        const { parseTrustedProxies } = await import('../../../server/proxy.ts');
+        const trustProxy = opts.trustProxy ?? env[SERVER_ENV.trustProxy] ?? '';
+        try {
+          parseTrustedProxies(trustProxy);
+        } catch (err) {
+          const hint = /^\s*\d+\s*$/.test(trustProxy) ? ' (it takes the proxies\' addresses now, not a count: e.g. 10.0.0.5 or 10.0.0.0/8)' : '';
+          throw new CliError(`--trust-proxy: ${(err as Error).message}${hint}`);
+        }
+        const envMax = env[SERVER_ENV.maxConnections];
+        const maxConnections = opts.maxConnections ?? (envMax ? intArg(1, 1_000_000)(envMax) : undefined);
+        const envHeaders = env[SERVER_ENV.headersTimeout];
+        const headersTimeout = opts.headersTimeout ?? (envHeaders ? intArg(1, 600)(envHeaders) : undefined);
         if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new CliError(`--public-url must be an http(s) URL: ${publicUrl}`);
         const dataDir = resolveDataDir(opts.dataDir, env, ctx.io.cwd);
         let marketplace;
@@ -69,6 +83,10 @@ export const register: RegisterCommand = (program, act) => {
             ...(publicUrl ? { publicUrl } : {}),
             rateLimit: { limit, windowSeconds: 60 },
             trustProxy,
+            connections: {
+              ...(maxConnections !== undefined ? { maxConnections } : {}),
+              ...(headersTimeout !== undefined ? { headersTimeoutMs: headersTimeout * 1000 } : {}),
+            },
             ...(opts.quiet ? {} : { log: (line: string) => ctx.io.stderr(`${line}\n`) }),
             oidc: {
               ...(opts.oidcIssuer ? { issuer: opts.oidcIssuer } : {}),

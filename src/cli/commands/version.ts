@@ -4,7 +4,8 @@
  * prints the tag to push.
  */
 import path from 'node:path';
-import { applyBump, BumpError, isDowngrade, planBump } from '../../core/publish/bump.ts';
+import { BumpError, isDowngrade } from '../../core/publish/bump.ts';
+import { applyBump, bumpFilePath, planBumpOnDisk } from '../../core/publish/disk-plugin.ts';
 import type { RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { writeJson } from '../output/index.ts';
@@ -34,14 +35,14 @@ Examples:
         const projectDir = resolveProject(ctx.io.cwd, chosenPath(projectArg, opts.path));
         let plan;
         try {
-          plan = await planBump(projectDir, bump);
+          plan = await planBumpOnDisk(projectDir, bump);
         } catch (err) {
           if (err instanceof BumpError) throw new CliError(err.message);
           throw err;
         }
         const changed = plan.from !== plan.to;
         if (changed && !opts.dryRun) await applyBump(plan);
-        const files = plan.edits.map((e) => path.relative(ctx.io.cwd, e.file) || e.file);
+        const files = plan.edits.map((e) => path.relative(ctx.io.cwd, bumpFilePath(plan, e.file)) || bumpFilePath(plan, e.file));
         const downgrade = changed && isDowngrade(plan);
         const downgradeWarning = `${plan.to} is lower than the current ${plan.from}; if ${plan.from} is published, ${plan.to} is a backport, not the latest release`;
         if (ctx.globals.json) {

@@ -11,7 +11,8 @@
  * the cache without asking again.
  */
 import type { IndexSettings } from '../config.ts';
-import { LruMap, MemoryMetadataCache, type CacheEntry, type MetadataStore } from '../marketplace/cache.ts';
+import { MemoryMetadataCache, type CacheEntry, type MetadataStore } from '../marketplace/cache.ts';
+import { LruMap } from '../lru.ts';
 import { MetadataCache } from '../marketplace/disk-cache.ts';
 import { MarketplaceError, redact, splitCredentials, stripCredentials } from '../marketplace/errors.ts';
 import { HttpTransport, type HttpResponse } from '../marketplace/http.ts';
@@ -21,7 +22,7 @@ import { MAX_PER_PAGE, type BatchEntry, type ListQuery, type Plugin, type Releas
 import { isPluginPackage, isValidProjectName, normalizeName, packageName } from '../names.ts';
 import { compare } from '../pep440/index.ts';
 import { parseCoreMetadata, parseHeaders, type CoreMetadata } from '../publish/metadata.ts';
-import { sha256Hex } from '../publish/sha256.ts';
+import { sha256Hex } from '../sha256.ts';
 import { describedRelease, groupReleases, metadataFile, toPlugin, toRelease, type IndexRelease } from './releases.ts';
 import { parseProjectList, parseProjectPage, SIMPLE_ACCEPT, SimpleParseError, type IndexFile, type IndexProject } from './simple.ts';
 

@@ -23,6 +23,10 @@ import type { ProjectEntry, ProjectFiles } from './files.ts';
 export interface DiskProjectOptions {
   /** Files above this many bytes are not read (the scan warns). */
   maxFileBytes?: number;
+  /** Which files list() reports (default: the engine's, `isFileOfInterest`). */
+  select?: (relativePath: string) => boolean;
+  /** List the root's own files only, without descending (a plugin's dist directory, its LICENSE). */
+  topLevelOnly?: boolean;
 }
 
 export class DiskProjectFiles implements ProjectFiles {
@@ -30,12 +34,16 @@ export class DiskProjectFiles implements ProjectFiles {
   readonly root: string;
   readonly label: string;
   readonly #maxBytes: number;
+  readonly #select: (relativePath: string) => boolean;
+  readonly #topLevelOnly: boolean;
   #realRoot: string | undefined;
 
   constructor(root: string, opts: DiskProjectOptions = {}) {
     this.root = path.resolve(root);
     this.label = this.root;
     this.#maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    this.#select = opts.select ?? isFileOfInterest;
+    this.#topLevelOnly = opts.topLevelOnly ?? false;
   }
 
   /**
@@ -71,8 +79,8 @@ export class DiskProjectFiles implements ProjectFiles {
         const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
         const abs = path.join(dir, e.name);
         if (e.isDirectory()) {
-          if (!isSkippedDirName(e.name)) walk(abs, childRel);
-        } else if ((e.isFile() || e.isSymbolicLink()) && isFileOfInterest(childRel)) {
+          if (!this.#topLevelOnly && !isSkippedDirName(e.name)) walk(abs, childRel);
+        } else if ((e.isFile() || e.isSymbolicLink()) && this.#select(childRel)) {
           if (e.isSymbolicLink() && !this.#inside(abs)) continue;
           const st = statOrNull(abs);
           if (st?.isFile()) out.push({ path: childRel, size: st.size });

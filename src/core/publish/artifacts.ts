@@ -3,18 +3,16 @@
  * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
  * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { strFromU8, unzipSync } from 'fflate';
 import { Parser, type ReadEntry } from 'tar';
-import { sha256Hex } from './sha256.ts';
+import type { ProjectFiles } from '../project/files.ts';
+import { sha256Hex } from '../sha256.ts';
 
 export type ArtifactKind = 'wheel' | 'sdist';
 
 export interface ArtifactFile {
   filename: string;
-  path: string;
   kind: ArtifactKind;
   size: number;
   sha256: string;
@@ -37,28 +35,21 @@ export function artifactKind(filename: string): ArtifactKind | null {
 }
 
 /**
- * Wheels and sdists in `dir`, sorted by name (wheels first), with size and sha256. Other files
- * (build logs, `.gitignore`) are not published and are returned as `ignored`.
+ * Wheels and sdists among the dist directory's files, sorted by name (wheels first), with size
+ * and sha256. Other files (build logs, `.gitignore`) are not published and are returned as `ignored`.
  */
-export async function readDist(dir: string): Promise<{ files: ArtifactFile[]; ignored: string[] }> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], ignored: [] };
-    throw err;
-  }
+export async function readDist(dist: ProjectFiles): Promise<{ files: ArtifactFile[]; ignored: string[] }> {
   const files: ArtifactFile[] = [];
   const ignored: string[] = [];
-  for (const filename of names.sort()) {
+  for (const filename of (await dist.list()).map((e) => e.path).sort()) {
     const kind = artifactKind(filename);
     if (!kind) {
       ignored.push(filename);
       continue;
     }
-    const full = path.join(dir, filename);
-    const data = new Uint8Array(await readFile(full));
-    files.push({ filename, path: full, kind, size: data.byteLength, sha256: sha256Hex(data), data });
+    const data = await dist.read(filename);
+    if (data === null) continue;
+    files.push({ filename, kind, size: data.byteLength, sha256: sha256Hex(data), data });
   }
   files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
   return { files, ignored };

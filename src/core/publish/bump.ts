@@ -10,10 +10,8 @@
  * `major|minor|patch` from a pre-release finish it when it already is that kind of bump
  * (2.0.0rc1 -> major -> 2.0.0; 1.2.4rc1 -> patch -> 1.2.4), as the PEP 440 room's `increment` does.
  */
-import { readFile } from 'node:fs/promises';
 import { decodeBytes } from '../bytes.ts';
-import path from 'node:path';
-import { replaceFileAtomically } from '../atomic-file.ts';
+import type { ProjectFiles } from '../project/files.ts';
 import { parse as parseToml } from 'smol-toml';
 import { parseTOML } from 'toml-eslint-parser';
 import { compare, explain, increment, isValid, normalize } from '../pep440/index.ts';
@@ -57,6 +55,7 @@ function nextPre(current: string): string {
 }
 
 export interface FileEdit {
+  /** The project path (`pyproject.toml`, `src/fapilog_x/__about__.py`). */
   file: string;
   /** Offsets into the file's text (UTF-16 code units) of the version characters. */
   start: number;
@@ -68,6 +67,7 @@ export interface FileEdit {
 }
 
 export interface BumpPlan {
+  /** The project's label: its directory on disk. */
   projectDir: string;
   from: string;
   to: string;
@@ -109,16 +109,15 @@ function editOf(file: string, text: string, start: number, end: number, after: s
   return { file, start, end, before: text.slice(start, end), after, oldText: text, newText: text.slice(0, start) + after + text.slice(end) };
 }
 
-export async function planBump(projectDir: string, kind: string): Promise<BumpPlan> {
-  const dir = path.resolve(projectDir);
+export async function planBump(files: ProjectFiles, kind: string): Promise<BumpPlan> {
   let project: PluginProject | null;
   try {
-    project = await readProject(dir);
+    project = await readProject(files);
   } catch (err) {
     if (err instanceof ProjectError) throw new BumpError(err.message);
     throw err;
   }
-  if (!project) throw new BumpError(`no pyproject.toml in ${dir}`);
+  if (!project) throw new BumpError(`no pyproject.toml in ${files.label}`);
   const source = project.versionSource;
   if (source.kind === 'unknown' || project.version === null) {
     throw new BumpError(`cannot find the version to change: ${source.kind === 'unknown' ? source.reason : 'no static version'}`);
@@ -132,40 +131,35 @@ export async function planBump(projectDir: string, kind: string): Promise<BumpPl
     if (span.value !== project.text.slice(span.start, span.end)) {
       throw new BumpError('pyproject.toml: [project] version uses escapes; write it as a plain string first');
     }
-    edits.push(editOf(project.pyprojectPath, project.text, span.start, span.end, to));
+    edits.push(editOf(source.file, project.text, span.start, span.end, to));
   } else {
-    const text = decodeBytes(await readFile(source.file));
+    const bytes = await files.read(source.file);
+    if (bytes === null) throw new BumpError(`${source.file} cannot be read`);
+    const text = decodeBytes(bytes);
     const re = new RegExp(source.pattern.source, `${source.pattern.flags.replace('d', '')}d`);
     const m = re.exec(text);
     const indices = m?.indices?.groups?.['version'];
-    if (!m || !indices) throw new BumpError(`${path.relative(dir, source.file)}: no version matching the hatch pattern`);
+    if (!m || !indices) throw new BumpError(`${source.file}: no version matching the hatch pattern`);
     edits.push(editOf(source.file, text, indices[0], indices[1], to));
   }
-  return { projectDir: dir, from, to, tag: `v${to}`, edits };
+  return { projectDir: files.label, from, to, tag: `v${to}`, edits };
 }
 
-/** Re-reads the new text the way the build backend will, so a bad edit is never written. */
-async function verifyEdit(plan: BumpPlan, edit: FileEdit): Promise<void> {
-  if (path.basename(edit.file) === 'pyproject.toml') {
+/**
+ * Re-reads the new text the way the build backend will, so a bad edit is never written (the
+ * writer, disk-plugin.ts, calls this just before it replaces the file).
+ */
+export async function verifyBumpEdit(plan: BumpPlan, edit: FileEdit, files: ProjectFiles): Promise<void> {
+  if (edit.file === 'pyproject.toml') {
     const data = parseToml(edit.newText) as { project?: { version?: unknown } };
     if (data.project?.version !== plan.to) throw new BumpError(`internal error: ${edit.file} would not read back version ${plan.to}`);
     return;
   }
-  const project = await readProject(plan.projectDir);
+  const project = await readProject(files);
   const source = project?.versionSource;
   if (source?.kind !== 'hatch-file') throw new BumpError('internal error: the version file moved while bumping');
   const m = source.pattern.exec(edit.newText);
   if (m?.groups?.['version'] !== plan.to) throw new BumpError(`internal error: ${edit.file} would not read back version ${plan.to}`);
-}
-
-/** Writes each edit atomically, after checking it reads back as the new version. */
-export async function applyBump(plan: BumpPlan): Promise<void> {
-  for (const edit of plan.edits) {
-    const current = decodeBytes(await readFile(edit.file));
-    if (current !== edit.oldText) throw new BumpError(`${edit.file} changed while bumping; run the command again`);
-    await verifyEdit(plan, edit);
-    await replaceFileAtomically(edit.file, edit.newText);
-  }
 }
 
 export function isDowngrade(plan: BumpPlan): boolean {

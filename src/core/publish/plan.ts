@@ -3,10 +3,9 @@
  * marketplace will receive (each with size and sha256) and every finding. The CLI and the Action
  * both print a plan and send it with the same client call (execute.ts).
  */
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { PluginType, PublishMetadataInput, Release, VersionsResponse } from '../marketplace/schemas.ts';
 import { normalizeName, shortName } from '../names.ts';
+import type { ProjectFiles } from '../project/files.ts';
 import { isValid, normalize } from '../pep440/index.ts';
 import { ArtifactError, parseEntryPoints, readDist, readSdist, readWheel, type ArtifactFile } from './artifacts.ts';
 import { failingFindings, type Finding } from './findings.ts';
@@ -40,9 +39,10 @@ export interface PublishLookups {
 }
 
 export interface PrepareOptions {
-  projectDir: string;
-  /** Where the built files are; default `<projectDir>/dist`. */
-  distDir?: string | undefined;
+  /** The plugin project: pyproject.toml, the files it names, the LICENSE files at its root. */
+  project: ProjectFiles;
+  /** The built files (disk-plugin.ts: a dist directory). */
+  dist: ProjectFiles;
   /** The tag being published (`v1.2.0` or `refs/tags/v1.2.0`); null/undefined when not from a tag. */
   tag?: string | null | undefined;
   /** Asked for published versions and known fapilog releases; null skips those checks. */
@@ -61,6 +61,7 @@ export interface PlanFile {
 }
 
 export interface PublishPlan {
+  /** The labels of the project and of its built files (on disk: their directories). */
   projectDir: string;
   distDir: string;
   /** The distribution name as built (`fapilog-stdout-json`), null when nothing names it. */
@@ -87,12 +88,11 @@ export interface PublishPlan {
 
 const LICENSE_FILE = /^(licen[cs]e|copying|notice|authors)(\.|-|$)/i;
 
-async function projectLicenseFiles(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).filter((f) => LICENSE_FILE.test(f)).sort();
-  } catch {
-    return [];
-  }
+async function projectLicenseFiles(files: ProjectFiles): Promise<string[]> {
+  return (await files.list())
+    .map((e) => e.path)
+    .filter((f) => !f.includes('/') && LICENSE_FILE.test(f))
+    .sort();
 }
 
 async function marketplaceFacts(client: PublishLookups, name: string): Promise<MarketplaceFacts> {
@@ -123,18 +123,16 @@ function runtimeDependencies(requirements: readonly string[]): string[] {
 }
 
 export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan> {
-  const projectDir = path.resolve(opts.projectDir);
-  const distDir = path.resolve(projectDir, opts.distDir ?? 'dist');
   let project: PluginProject | null = null;
   let projectError: string | null = null;
   try {
-    project = await readProject(projectDir);
+    project = await readProject(opts.project);
   } catch (err) {
     if (!(err instanceof ProjectError)) throw err;
     projectError = err.message;
   }
 
-  const { files, ignored } = await readDist(distDir);
+  const { files, ignored } = await readDist(opts.dist);
   const wheels: ReadWheel[] = [];
   const sdists: ReadSdist[] = [];
   const unreadable: Array<{ filename: string; message: string }> = [];
@@ -161,7 +159,7 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
   const tag = givenTag ?? (version !== null && isValid(version) ? `v${normalize(version)}` : null);
   const repository = repositoryUrl(meta, project);
 
-  const readmeFile = meta?.description.trim() ? null : await readProjectReadme(project, projectDir);
+  const readmeFile = meta?.description.trim() ? null : await readProjectReadme(project, opts.project);
   const readme = extractReadme(
     {
       metadataDescription: meta?.description ?? '',
@@ -181,7 +179,7 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
     unreadable,
     tag: givenTag,
     readme,
-    projectLicenseFiles: await projectLicenseFiles(projectDir),
+    projectLicenseFiles: await projectLicenseFiles(opts.project),
     marketplace,
     maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
   };
@@ -213,8 +211,8 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
 
   const releases: Release[] = marketplace?.releases ?? [];
   return {
-    projectDir,
-    distDir,
+    projectDir: opts.project.label,
+    distDir: opts.dist.label,
     package: pkg === null ? null : normalizeName(pkg),
     name: pkg === null ? null : shortName(pkg),
     version,

@@ -3,9 +3,9 @@
  * version lives (a static `[project] version`, or a file hatchling reads it from through
  * `[tool.hatch.version] path`).
  */
-import { readFile } from 'node:fs/promises';
-import { decodeBytes, nonUtf8Position } from '../bytes.ts';
 import path from 'node:path';
+import { decodeBytes, nonUtf8Position } from '../bytes.ts';
+import type { ProjectFiles } from '../project/files.ts';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { formatPath } from '../marketplace/errors.ts';
@@ -63,15 +63,17 @@ export class ProjectError extends Error {
   }
 }
 
-/** Where the version is written, for reading it here and rewriting it in bump.ts. */
+const PYPROJECT = 'pyproject.toml';
+
+/** Where the version is written (`file`: a project path), for reading it here and rewriting it in bump.ts. */
 export type VersionSource =
   | { kind: 'project'; file: string }
   | { kind: 'hatch-file'; file: string; pattern: RegExp }
   | { kind: 'unknown'; reason: string };
 
 export interface PluginProject {
+  /** The project's label (its directory on disk). */
   dir: string;
-  pyprojectPath: string;
   text: string;
   data: PyProject;
   project: ProjectTable;
@@ -119,32 +121,27 @@ export function parsePyProject(text: string, file = 'pyproject.toml'): PyProject
   return parsed.data;
 }
 
-/** Reads pyproject.toml in `dir`; null when there is none. Throws ProjectError when it is broken. */
-export async function readProject(dir: string): Promise<PluginProject | null> {
-  const pyprojectPath = path.join(dir, 'pyproject.toml');
-  let text: string;
-  try {
-    text = decodeBytes(await readFile(pyprojectPath));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+/** Reads pyproject.toml at the project's root; null when there is none. Throws ProjectError when it is broken. */
+export async function readProject(files: ProjectFiles): Promise<PluginProject | null> {
+  const bytes = await files.read(PYPROJECT);
+  if (bytes === null) return null;
+  const text = decodeBytes(bytes);
   const notUtf8 = nonUtf8Position(text);
   if (notUtf8 !== null) throw new ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
   const data = parsePyProject(text);
   if (!data.project) throw new ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
   const project = data.project;
-  const { source, version } = await locateVersion(dir, pyprojectPath, data, project);
-  return { dir, pyprojectPath, text, data, project, versionSource: source, version };
+  const { source, version } = await locateVersion(files, data, project);
+  return { dir: files.label, text, data, project, versionSource: source, version };
 }
 
-async function locateVersion(
-  dir: string,
-  pyprojectPath: string,
-  data: PyProject,
-  project: ProjectTable,
-): Promise<{ source: VersionSource; version: string | null }> {
-  if (project.version !== undefined) return { source: { kind: 'project', file: pyprojectPath }, version: project.version };
+/** A path as pyproject.toml gives it (`./src/x/__about__.py`, `src\\x.py`) as a ProjectFiles path. */
+function projectPath(given: string): string {
+  return path.posix.normalize(given.replace(/\\/g, '/')).replace(/^\.\//, '');
+}
+
+async function locateVersion(files: ProjectFiles, data: PyProject, project: ProjectTable): Promise<{ source: VersionSource; version: string | null }> {
+  if (project.version !== undefined) return { source: { kind: 'project', file: PYPROJECT }, version: project.version };
   if (!project.dynamic.includes('version')) {
     return { source: { kind: 'unknown', reason: '[project] has neither `version` nor `dynamic = ["version"]`' }, version: null };
   }
@@ -156,15 +153,11 @@ async function locateVersion(
       version: null,
     };
   }
-  const file = path.resolve(dir, hatch.path);
+  const file = projectPath(hatch.path);
   const pattern = hatchPattern(hatch.pattern);
-  let text: string;
-  try {
-    text = decodeBytes(await readFile(file));
-  } catch {
-    throw new ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
-  }
-  const m = pattern.exec(text);
+  const bytes = await files.read(file).catch(() => null);
+  if (bytes === null) throw new ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
+  const m = pattern.exec(decodeBytes(bytes));
   const found = m?.groups?.['version'];
   if (found === undefined) throw new ProjectError(`${hatch.path} has no version matching ${pattern.source}`);
   return { source: { kind: 'hatch-file', file, pattern }, version: found };
@@ -173,7 +166,7 @@ async function locateVersion(
 /** README file named by `[project] readme`, else the first README.* present. */
 export async function readProjectReadme(
   proj: PluginProject | null,
-  dir: string,
+  files: ProjectFiles,
 ): Promise<{ text: string; contentType: string; file: string | null } | null> {
   const readme = proj?.project.readme;
   if (readme !== undefined && typeof readme !== 'string' && readme.text !== undefined) {
@@ -182,13 +175,12 @@ export async function readProjectReadme(
   const named = typeof readme === 'string' ? readme : readme?.file;
   const candidates = named ? [named] : ['README.md', 'README.rst', 'README.txt', 'README'];
   for (const c of candidates) {
-    try {
-      const text = await readFile(path.join(dir, c), 'utf8');
-      const contentType = c.endsWith('.md') ? 'text/markdown' : c.endsWith('.rst') ? 'text/x-rst' : 'text/plain';
-      return { text, contentType: typeof readme === 'object' && readme['content-type'] ? readme['content-type'] : contentType, file: c };
-    } catch {
-      // try the next name
-    }
+    // Too large or unreadable: the next name, as a missing one.
+    const bytes = await files.read(projectPath(c)).catch(() => null);
+    if (bytes === null) continue;
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    const contentType = c.endsWith('.md') ? 'text/markdown' : c.endsWith('.rst') ? 'text/x-rst' : 'text/plain';
+    return { text, contentType: typeof readme === 'object' && readme['content-type'] ? readme['content-type'] : contentType, file: c };
   }
   return null;
 }

@@ -1,8 +1,9 @@
 /**
  * The rooms hold what they say: the manifest engine, the analysis, the PEP 440 module and the
  * renderers import nothing that touches the disk or runs processes; in src/core only modules
- * whose names say so (disk-*, atomic-file) do, and the PEP 440 room imports nothing of the
- * project at all.
+ * whose names say so (disk-*, atomic-file) do, publishing included (it reads the plugin through
+ * ProjectFiles, like the rest of the core), and the PEP 440 room imports nothing of the project
+ * at all.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,21 +34,46 @@ describe('rooms', () => {
     assert.deepEqual(offenders, []);
   });
 
-  test('disk I/O in src/core (outside publish/) sits only in modules whose names say so', async () => {
+  test('disk I/O in src/core sits only in modules whose names say so', async () => {
     const users: string[] = [];
     for (const f of await sources(CORE)) {
       const rel = path.relative(CORE, f).split(path.sep).join('/');
-      if (rel.startsWith('publish/')) continue;
       if (IO.test(await readFile(f, 'utf8'))) users.push(rel);
     }
     assert.ok(users.length > 0);
     for (const u of users) assert.match(u, /(^|\/)(disk-[a-z-]+|atomic-file)\.ts$/, `${u} does disk I/O but its name does not say so`);
   });
 
+  test('publishing reads through ProjectFiles: only its disk-* adapter (and the index) picks the disk', async () => {
+    const publish = path.join(CORE, 'publish');
+    const adapters: string[] = [];
+    for (const f of await sources(publish)) {
+      const name = path.basename(f);
+      const text = await readFile(f, 'utf8');
+      if (name.startsWith('disk-')) {
+        adapters.push(name);
+        continue;
+      }
+      if (name === 'index.ts') continue;
+      assert.doesNotMatch(text, /from ['"][^'"]*disk-[a-z-]+\.ts['"]/, `${name} imports a disk adapter; it should take ProjectFiles`);
+    }
+    assert.ok(adapters.length > 0);
+    for (const reader of ['plan.ts', 'project.ts', 'artifacts.ts', 'bump.ts']) {
+      assert.match(await readFile(path.join(publish, reader), 'utf8'), /\bProjectFiles\b/, `${reader} reads the plugin through ProjectFiles`);
+    }
+  });
+
   test('the PEP 440 room is the ground floor: it imports nothing else of the project', async () => {
     for (const f of await sources(path.join(CORE, 'pep440'))) {
       const imports = [...(await readFile(f, 'utf8')).matchAll(/from ['"](\.[^'"]+)['"]/g)].map((m) => m[1] as string);
       for (const i of imports) assert.ok(!i.startsWith('..'), `${path.basename(f)} imports ${i}`);
+    }
+  });
+
+  test('the shared low-level modules (lru, sha256) import nothing of the project either', async () => {
+    for (const name of ['lru.ts', 'sha256.ts']) {
+      const imports = [...(await readFile(path.join(CORE, name), 'utf8')).matchAll(/from ['"](\.[^'"]+)['"]/g)].map((m) => m[1] as string);
+      assert.deepEqual(imports, [], `${name} imports ${imports.join(', ')}`);
     }
   });
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { applyBump, BumpError, nextVersion, planBump, projectVersionSpan } from '../../../src/core/publish/bump.ts';
+import { BumpError, nextVersion, projectVersionSpan } from '../../../src/core/publish/bump.ts';
+import { applyBump, planBumpOnDisk } from '../../../src/core/publish/disk-plugin.ts';
 import { cleanupTemp, copyExample, tempDir } from './helpers.ts';
 
 after(cleanupTemp);
@@ -51,7 +52,7 @@ describe('planBump + applyBump', () => {
     const dir = await copyExample();
     const file = path.join(dir, 'pyproject.toml');
     const before = await readFile(file, 'utf8');
-    const plan = await planBump(dir, 'patch');
+    const plan = await planBumpOnDisk(dir, 'patch');
     assert.equal(plan.from, '1.0.0');
     assert.equal(plan.to, '1.0.1');
     assert.equal(plan.tag, 'v1.0.1');
@@ -65,7 +66,7 @@ describe('planBump + applyBump', () => {
     const dir = await tempDir();
     const text = `# top comment\r\n[tool.other]\r\nversion = "1.0.0"\r\n\r\n[project]\r\nname = 'fapilog-x'   # name\r\nversion = '1.0.0'  # keep me\r\ndependencies = ["fapilog>=0.14,<0.20"]\r\n`;
     await writeFile(path.join(dir, 'pyproject.toml'), text);
-    await applyBump(await planBump(dir, 'minor'));
+    await applyBump(await planBumpOnDisk(dir, 'minor'));
     assert.equal(
       await readFile(path.join(dir, 'pyproject.toml'), 'utf8'),
       `# top comment\r\n[tool.other]\r\nversion = "1.0.0"\r\n\r\n[project]\r\nname = 'fapilog-x'   # name\r\nversion = '1.1.0'  # keep me\r\ndependencies = ["fapilog>=0.14,<0.20"]\r\n`,
@@ -80,7 +81,7 @@ describe('planBump + applyBump', () => {
     const about = `"""About."""\n__author__ = "me"\n__version__ = "0.9.0rc1"  # bumped by fapilog-plugins\nVERSION_INFO = (0, 9, 0)\n`;
     const aboutFile = path.join(dir, 'src', 'fapilog_x', '__about__.py');
     await writeFile(aboutFile, about);
-    const plan = await planBump(dir, 'pre');
+    const plan = await planBumpOnDisk(dir, 'pre');
     assert.equal(plan.from, '0.9.0rc1');
     assert.equal(plan.to, '0.9.0rc2');
     await applyBump(plan);
@@ -95,20 +96,20 @@ describe('planBump + applyBump', () => {
       `[project]\nname = "fapilog-x"\ndynamic = ["version"]\n\n[tool.hatch.version]\npath = "version.py"\npattern = "RELEASE = '(?P<version>[^']+)'"\n`,
     );
     await writeFile(path.join(dir, 'version.py'), `__version__ = "0.0.0"\nRELEASE = '2.3.4'\n`);
-    await applyBump(await planBump(dir, '3.0.0'));
+    await applyBump(await planBumpOnDisk(dir, '3.0.0'));
     assert.equal(await readFile(path.join(dir, 'version.py'), 'utf8'), `__version__ = "0.0.0"\nRELEASE = '3.0.0'\n`);
   });
 
   test('a dynamic version not read from a file cannot be bumped, and says why', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'pyproject.toml'), `[project]\nname = "fapilog-x"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "vcs"\n`);
-    await assert.rejects(planBump(dir, 'patch'), (e: unknown) => e instanceof BumpError && /not read from a file/.test(e.message));
-    await assert.rejects(planBump(await tempDir(), 'patch'), /no pyproject\.toml/);
+    await assert.rejects(planBumpOnDisk(dir, 'patch'), (e: unknown) => e instanceof BumpError && /not read from a file/.test(e.message));
+    await assert.rejects(planBumpOnDisk(await tempDir(), 'patch'), /no pyproject\.toml/);
   });
 
   test('a file changed between plan and apply is not overwritten', async () => {
     const dir = await copyExample();
-    const plan = await planBump(dir, 'major');
+    const plan = await planBumpOnDisk(dir, 'major');
     const file = path.join(dir, 'pyproject.toml');
     const changed = (await readFile(file, 'utf8')) + '\n# edited meanwhile\n';
     await writeFile(file, changed);

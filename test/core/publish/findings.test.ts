@@ -12,7 +12,8 @@ import { resolveMarketplaceSettings } from '../../../src/core/config.ts';
 import { MarketplaceClient } from '../../../src/core/marketplace/client.ts';
 import { executePublish } from '../../../src/core/publish/execute.ts';
 import { FINDINGS, FINDING_CODES, type FindingCode } from '../../../src/core/publish/findings.ts';
-import { preparePublish, type PrepareOptions, type PublishPlan } from '../../../src/core/publish/plan.ts';
+import type { PublishPlan } from '../../../src/core/publish/plan.ts';
+import { preparePublishOnDisk, type DiskPrepareOptions } from '../../../src/core/publish/disk-plugin.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { build, cleanupTemp, copyExample, edit, makeWheel, pool, tempDir } from './helpers.ts';
 
@@ -104,9 +105,9 @@ after(async () => {
   await cleanupTemp();
 });
 
-async function plan(name: VariantName, opts: Partial<PrepareOptions> = {}): Promise<PublishPlan> {
+async function plan(name: VariantName, opts: Partial<DiskPrepareOptions> = {}): Promise<PublishPlan> {
   const b = built[name];
-  return preparePublish({ projectDir: b.dir, distDir: b.dist, tag: 'v1.0.0', client: online, ...opts });
+  return preparePublishOnDisk({ projectDir: b.dir, distDir: b.dist, tag: 'v1.0.0', client: online, ...opts });
 }
 
 /** A variant's project with its dist copied, to change things after the build (stale files). */
@@ -151,25 +152,25 @@ describe('errors', () => {
 
   test('name-mismatch: pyproject renamed after the build', async () => {
     const v = await afterBuild('base', (d) => edit(pyproject(d), (t) => t.replace('name = "fapilog-stdout-json"', 'name = "fapilog-other"')));
-    const p = await preparePublish({ projectDir: v.dir, distDir: v.dist, client: online });
+    const p = await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, client: online });
     expectFindings(p, ['name-mismatch']);
     assert.match(p.findings[0]?.message ?? '', /fapilog-other/);
   });
 
   test('version-invalid: pyproject holds a non-PEP 440 version; a wheel says "banana"', async () => {
     const v = await afterBuild('base', (d) => edit(pyproject(d), (t) => t.replace('version = "1.0.0"', 'version = "one.two"')));
-    expectFindings(await preparePublish({ projectDir: v.dir, distDir: v.dist, client: online }), ['version-invalid']);
+    expectFindings(await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, client: online }), ['version-invalid']);
 
     const dir = await tempDir();
     await mkdir(path.join(dir, 'dist'));
     const wheel = makeWheel({ version: 'banana' });
     await writeFile(path.join(dir, 'dist', wheel.filename), wheel.data);
-    expectFindings(await preparePublish({ projectDir: dir, client: online }), ['version-invalid', 'sdist-missing']);
+    expectFindings(await preparePublishOnDisk({ projectDir: dir, client: online }), ['version-invalid', 'sdist-missing']);
   });
 
   test('version-mismatch: pyproject bumped after the build (stale dist)', async () => {
     const v = await afterBuild('base', (d) => edit(pyproject(d), (t) => t.replace('version = "1.0.0"', 'version = "1.0.1"')));
-    const p = await preparePublish({ projectDir: v.dir, distDir: v.dist, client: online });
+    const p = await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, client: online });
     expectFindings(p, ['version-mismatch']);
     assert.match(p.findings[0]?.message ?? '', /pyproject\.toml says 1\.0\.1/);
   });
@@ -194,7 +195,7 @@ describe('errors', () => {
     await mkdir(path.join(dir, 'dist'));
     const wheel = makeWheel({ headers: ['Requires-Dist: fapilog (>=zero)', 'License-Expression: MIT', 'Project-URL: Repository, https://github.com/o/r'] });
     await writeFile(path.join(dir, 'dist', wheel.filename), wheel.data);
-    const p = await preparePublish({ projectDir: dir, client: online });
+    const p = await preparePublishOnDisk({ projectDir: dir, client: online });
     expectFindings(p, ['fapilog-specifier-invalid', 'sdist-missing']);
     assert.match(p.findings.find((f) => f.code === 'fapilog-specifier-invalid')?.message ?? '', />=zero/);
   });
@@ -234,17 +235,17 @@ describe('errors', () => {
 
   test('artifact-unreadable: a .whl that is not a zip', async () => {
     const v = await afterBuild('base', (_d, dist) => writeFile(path.join(dist, 'fapilog_stdout_json-1.0.0-py2-none-any.whl'), 'not a zip'));
-    const p = await preparePublish({ projectDir: v.dir, distDir: v.dist, client: online });
+    const p = await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, client: online });
     expectFindings(p, ['artifact-unreadable']);
     assert.match(p.findings[0]?.message ?? '', /py2-none-any\.whl: not a readable zip/);
   });
 
   test('pyproject-invalid: broken TOML, and a field of the wrong type', async () => {
     const broken = await afterBuild('base', (d) => edit(pyproject(d), (t) => t.replace('[project]', '[project')));
-    const p = await preparePublish({ projectDir: broken.dir, distDir: broken.dist, client: online });
+    const p = await preparePublishOnDisk({ projectDir: broken.dir, distDir: broken.dist, client: online });
     expectFindings(p, ['pyproject-invalid']);
     const wrong = await afterBuild('base', (d) => edit(pyproject(d), (t) => t.replace('requires-python = ">=3.10"', 'requires-python = 3.10')));
-    const q = await preparePublish({ projectDir: wrong.dir, distDir: wrong.dist, client: online });
+    const q = await preparePublishOnDisk({ projectDir: wrong.dir, distDir: wrong.dist, client: online });
     expectFindings(q, ['pyproject-invalid']);
     assert.match(q.findings[0]?.message ?? '', /project\.requires-python/);
   });

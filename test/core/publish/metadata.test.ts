@@ -5,6 +5,7 @@ import path from 'node:path';
 import { create as createTar } from 'tar';
 import { after, before, describe, test } from 'node:test';
 import { ArtifactError, parseEntryPoints, readDist, readSdist, readWheel } from '../../../src/core/publish/artifacts.ts';
+import { pluginDistFiles } from '../../../src/core/publish/disk-plugin.ts';
 import { isExtraOnly, parseCoreMetadata, parseRequirement } from '../../../src/core/publish/metadata.ts';
 import { parsePyProject, ProjectError } from '../../../src/core/publish/project.ts';
 import { displaySpecifier, fapilogRequirement, hasUpperBound, tagVersion } from '../../../src/core/publish/validate.ts';
@@ -18,7 +19,7 @@ after(cleanupTemp);
 
 describe('artifacts of the real example build', () => {
   test('readDist lists the wheel first, then the sdist, with sizes and sha256', async () => {
-    const { files, ignored } = await readDist(dist);
+    const { files, ignored } = await readDist(pluginDistFiles(dist));
     assert.deepEqual(files.map((f) => f.filename), ['fapilog_stdout_json-1.0.0-py3-none-any.whl', 'fapilog_stdout_json-1.0.0.tar.gz']);
     assert.deepEqual(ignored, []);
     const wheelBytes = await readFile(path.join(dist, 'fapilog_stdout_json-1.0.0-py3-none-any.whl'));
@@ -27,7 +28,7 @@ describe('artifacts of the real example build', () => {
   });
 
   test('the wheel METADATA and entry points, and the sdist PKG-INFO, parse into the same release', async () => {
-    const { files } = await readDist(dist);
+    const { files } = await readDist(pluginDistFiles(dist));
     const wheel = readWheel(files[0]!.filename, files[0]!.data);
     assert.equal(wheel.distInfo, 'fapilog_stdout_json-1.0.0.dist-info');
     const meta = parseCoreMetadata(wheel.metadataText);

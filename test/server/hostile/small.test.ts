@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clientAddress, createMarketplace } from '../../../server/index.ts';
+import { clientAddress, createMarketplace, parseTrustedProxies } from '../../../server/index.ts';
 import { MarketplaceClient } from '../../../src/core/marketplace/client.ts';
 import { ErrorBody, Release } from '../../../src/core/marketplace/schemas.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
@@ -87,17 +87,19 @@ describe('serve --data-dir on an unusable path', () => {
 describe('--trust-proxy', () => {
   const fake = (socket: string, xff?: string) => ({ socket: { remoteAddress: socket }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as unknown as IncomingMessage;
 
-  test('the client address is the entry N hops back; off by default', () => {
-    assert.equal(clientAddress(fake('10.0.0.1', '1.1.1.1'), 0), '10.0.0.1');
-    assert.equal(clientAddress(fake('10.0.0.1', '1.1.1.1'), 1), '1.1.1.1');
+  test('the client address is the first X-Forwarded-For entry, from the right, that is not a trusted proxy; off by default', () => {
+    const one = parseTrustedProxies('10.0.0.1');
+    assert.equal(clientAddress(fake('10.0.0.1', '1.1.1.1'), null), '10.0.0.1');
+    assert.equal(clientAddress(fake('10.0.0.1', '1.1.1.1'), one), '1.1.1.1');
     // A client that sends its own X-Forwarded-For cannot pick its bucket: the proxy appended the real one.
-    assert.equal(clientAddress(fake('10.0.0.1', '6.6.6.6, 1.1.1.1'), 1), '1.1.1.1');
-    assert.equal(clientAddress(fake('10.0.0.1', '1.1.1.1, 10.0.0.2'), 2), '1.1.1.1');
-    assert.equal(clientAddress(fake('10.0.0.1'), 1), '10.0.0.1', 'no header: the socket');
-    assert.equal(clientAddress(fake('10.0.0.1', '1.1.1.1'), 3), '1.1.1.1', 'fewer hops than trusted: the furthest one');
+    assert.equal(clientAddress(fake('10.0.0.1', '6.6.6.6, 1.1.1.1'), one), '1.1.1.1');
+    assert.equal(clientAddress(fake('10.0.0.1', '1.1.1.1, 10.0.0.2'), parseTrustedProxies('10.0.0.0/24')), '1.1.1.1');
+    assert.equal(clientAddress(fake('10.0.0.1'), one), '10.0.0.1', 'no header: the socket');
+    assert.equal(clientAddress(fake('10.0.0.1', '10.0.0.3'), parseTrustedProxies('10.0.0.0/8')), '10.0.0.3', 'all trusted: the furthest one');
+    assert.equal(clientAddress(fake('::ffff:10.0.0.1', '1.1.1.1'), one), '1.1.1.1', 'an IPv4-mapped socket address');
   });
 
-  async function statuses(trustProxy: number | undefined): Promise<number[]> {
+  async function statuses(trustProxy: string | undefined): Promise<number[]> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-proxy-'));
     const m = await createMarketplace({ dataDir: dir, rateLimit: { limit: 2, windowSeconds: 60 }, ...(trustProxy === undefined ? {} : { trustProxy }) });
     try {
@@ -115,8 +117,8 @@ describe('--trust-proxy', () => {
     }
   }
 
-  test('behind one trusted proxy each client has its own bucket', async () => {
-    assert.deepEqual(await statuses(1), [200, 200, 429, 200]);
+  test('behind a trusted proxy each client has its own bucket', async () => {
+    assert.deepEqual(await statuses('127.0.0.1'), [200, 200, 429, 200]);
   });
 
   test('by default the header is ignored: everything through the proxy shares one bucket', async () => {

@@ -1,8 +1,8 @@
-export const id = 809;
-export const ids = [809,956];
+export const id = 924;
+export const ids = [924,956];
 export const modules = {
 
-/***/ 6809:
+/***/ 6924:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -13,8 +13,7 @@ __webpack_require__.d(__webpack_exports__, {
   findOnPath: () => (/* reexport */ disk_lock_runner/* findOnPath */.aY),
   publishMain: () => (/* binding */ publishMain),
   pythonCommand: () => (/* binding */ pythonCommand),
-  renderPublishSummary: () => (/* binding */ renderPublishSummary),
-  tagFromRef: () => (/* binding */ tagFromRef)
+  renderPublishSummary: () => (/* binding */ renderPublishSummary)
 });
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/project/disk-lock-runner.js + 1 modules
@@ -88,6 +87,12 @@ async function executePublish(plan, client, opts) {
     }
 }
 
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
+var core_names = __webpack_require__(1975);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
+var pep440 = __webpack_require__(9318);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
+var artifacts = __webpack_require__(6956);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
 var schemas = __webpack_require__(7597);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/findings.js
@@ -252,22 +257,12 @@ function findingsMarkdownTable() {
     return ['| Code | Severity | Meaning | Fix |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
-var markdown = __webpack_require__(9003);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
-var size = __webpack_require__(4810);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
-var core_names = __webpack_require__(1975);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
-var pep440 = __webpack_require__(9318);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
-var artifacts = __webpack_require__(6956);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
 var publish_metadata = __webpack_require__(9098);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/bytes.js
-var bytes = __webpack_require__(512);
+var core_bytes = __webpack_require__(512);
 // EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
 var dist = __webpack_require__(3292);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/project.js
@@ -276,7 +271,6 @@ var dist = __webpack_require__(3292);
  * version lives (a static `[project] version`, or a file hatchling reads it from through
  * `[tool.hatch.version] path`).
  */
-
 
 
 
@@ -317,12 +311,13 @@ const PyProject = schemas/* object */.Ikc({
         .optional(),
 })
     .loose();
-class ProjectError extends Error {
+class project_ProjectError extends Error {
     constructor(message) {
         super(message);
         this.name = 'ProjectError';
     }
 }
+const PYPROJECT = 'pyproject.toml';
 /** hatchling's default: `__version__ = "1.2.3"` or `VERSION = '1.2.3'`, optional `v`. */
 const HATCH_DEFAULT_PATTERN = /^(?:__version__|VERSION) *= *(['"])v?(?<version>.+?)\1/im;
 /** A Python `re` pattern from `[tool.hatch.version] pattern` as a JS RegExp (named groups, inline flags). */
@@ -344,7 +339,7 @@ function hatchPattern(pattern) {
         return new RegExp(source, flags);
     }
     catch (err) {
-        throw new ProjectError(`[tool.hatch.version] pattern is not a usable regular expression: ${err.message}`);
+        throw new project_ProjectError(`[tool.hatch.version] pattern is not a usable regular expression: ${err.message}`);
     }
 }
 function parsePyProject(text, file = 'pyproject.toml') {
@@ -354,41 +349,39 @@ function parsePyProject(text, file = 'pyproject.toml') {
     }
     catch (err) {
         const first = (err.message.split('\n')[0] ?? '').trim();
-        throw new ProjectError(`${file} is not valid TOML: ${first}`);
+        throw new project_ProjectError(`${file} is not valid TOML: ${first}`);
     }
     const parsed = PyProject.safeParse(raw);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue && issue.path.length > 0 ? (0,errors/* formatPath */.jV)(issue.path) : 'document';
-        throw new ProjectError(`${file} field "${where}": ${issue?.message ?? 'unexpected shape'}`);
+        throw new project_ProjectError(`${file} field "${where}": ${issue?.message ?? 'unexpected shape'}`);
     }
     return parsed.data;
 }
-/** Reads pyproject.toml in `dir`; null when there is none. Throws ProjectError when it is broken. */
-async function readProject(dir) {
-    const pyprojectPath = external_node_path_.join(dir, 'pyproject.toml');
-    let text;
-    try {
-        text = (0,bytes/* decodeBytes */.yj)(await (0,promises_.readFile)(pyprojectPath));
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return null;
-        throw err;
-    }
-    const notUtf8 = (0,bytes/* nonUtf8Position */.Af)(text);
+/** Reads pyproject.toml at the project's root; null when there is none. Throws ProjectError when it is broken. */
+async function project_readProject(files) {
+    const bytes = await files.read(PYPROJECT);
+    if (bytes === null)
+        return null;
+    const text = (0,core_bytes/* decodeBytes */.yj)(bytes);
+    const notUtf8 = (0,core_bytes/* nonUtf8Position */.Af)(text);
     if (notUtf8 !== null)
-        throw new ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
+        throw new project_ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
     const data = parsePyProject(text);
     if (!data.project)
-        throw new ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
+        throw new project_ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
     const project = data.project;
-    const { source, version } = await locateVersion(dir, pyprojectPath, data, project);
-    return { dir, pyprojectPath, text, data, project, versionSource: source, version };
+    const { source, version } = await locateVersion(files, data, project);
+    return { dir: files.label, text, data, project, versionSource: source, version };
 }
-async function locateVersion(dir, pyprojectPath, data, project) {
+/** A path as pyproject.toml gives it (`./src/x/__about__.py`, `src\\x.py`) as a ProjectFiles path. */
+function projectPath(given) {
+    return external_node_path_.posix.normalize(given.replace(/\\/g, '/')).replace(/^\.\//, '');
+}
+async function locateVersion(files, data, project) {
     if (project.version !== undefined)
-        return { source: { kind: 'project', file: pyprojectPath }, version: project.version };
+        return { source: { kind: 'project', file: PYPROJECT }, version: project.version };
     if (!project.dynamic.includes('version')) {
         return { source: { kind: 'unknown', reason: '[project] has neither `version` nor `dynamic = ["version"]`' }, version: null };
     }
@@ -400,23 +393,19 @@ async function locateVersion(dir, pyprojectPath, data, project) {
             version: null,
         };
     }
-    const file = external_node_path_.resolve(dir, hatch.path);
+    const file = projectPath(hatch.path);
     const pattern = hatchPattern(hatch.pattern);
-    let text;
-    try {
-        text = (0,bytes/* decodeBytes */.yj)(await (0,promises_.readFile)(file));
-    }
-    catch {
-        throw new ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
-    }
-    const m = pattern.exec(text);
+    const bytes = await files.read(file).catch(() => null);
+    if (bytes === null)
+        throw new project_ProjectError(`[tool.hatch.version] path ${hatch.path} cannot be read`);
+    const m = pattern.exec((0,core_bytes/* decodeBytes */.yj)(bytes));
     const found = m?.groups?.['version'];
     if (found === undefined)
-        throw new ProjectError(`${hatch.path} has no version matching ${pattern.source}`);
+        throw new project_ProjectError(`${hatch.path} has no version matching ${pattern.source}`);
     return { source: { kind: 'hatch-file', file, pattern }, version: found };
 }
 /** README file named by `[project] readme`, else the first README.* present. */
-async function readProjectReadme(proj, dir) {
+async function readProjectReadme(proj, files) {
     const readme = proj?.project.readme;
     if (readme !== undefined && typeof readme !== 'string' && readme.text !== undefined) {
         return { text: readme.text, contentType: readme['content-type'] ?? 'text/plain', file: null };
@@ -424,14 +413,13 @@ async function readProjectReadme(proj, dir) {
     const named = typeof readme === 'string' ? readme : readme?.file;
     const candidates = named ? [named] : ['README.md', 'README.rst', 'README.txt', 'README'];
     for (const c of candidates) {
-        try {
-            const text = await (0,promises_.readFile)(external_node_path_.join(dir, c), 'utf8');
-            const contentType = c.endsWith('.md') ? 'text/markdown' : c.endsWith('.rst') ? 'text/x-rst' : 'text/plain';
-            return { text, contentType: typeof readme === 'object' && readme['content-type'] ? readme['content-type'] : contentType, file: c };
-        }
-        catch {
-            // try the next name
-        }
+        // Too large or unreadable: the next name, as a missing one.
+        const bytes = await files.read(projectPath(c)).catch(() => null);
+        if (bytes === null)
+            continue;
+        const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+        const contentType = c.endsWith('.md') ? 'text/markdown' : c.endsWith('.rst') ? 'text/x-rst' : 'text/plain';
+        return { text, contentType: typeof readme === 'object' && readme['content-type'] ? readme['content-type'] : contentType, file: c };
     }
     return null;
 }
@@ -691,6 +679,8 @@ function extractReadme(source, repo) {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
 var marketplace_schemas = __webpack_require__(285);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
+var size = __webpack_require__(4810);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/validate.js
 /**
  * The checks, as a pure function of what was read (project, artifacts, README, tag, marketplace
@@ -722,7 +712,7 @@ function releaseName(facts) {
 function releaseVersion(facts) {
     const own = facts.project?.version ?? null;
     const built = [...facts.wheels, ...facts.sdists].map((a) => a.metadata.version);
-    if (own !== null && (0,pep440/* isValid */.fn)(own) && built.some((v) => (0,pep440/* isValid */.fn)(v) && (0,pep440/* compare */.UD)(v, own) === 0))
+    if (own !== null && built.some((v) => (0,pep440/* sameVersion */.r1)(v, own)))
         return own;
     return primaryMetadata(facts)?.version ?? own;
 }
@@ -799,7 +789,7 @@ function publishedIdentically(release, files) {
     return release !== undefined && filesSignature(release.files) === filesSignature(files);
 }
 function findRelease(releases, version) {
-    return releases.find((r) => (0,pep440/* isValid */.fn)(r.version) && (0,pep440/* isValid */.fn)(version) && (0,pep440/* compare */.UD)(r.version, version) === 0);
+    return releases.find((r) => (0,pep440/* sameVersion */.r1)(r.version, version));
 }
 function validate(facts) {
     const out = [];
@@ -852,7 +842,7 @@ function validate(facts) {
     if (mixed) {
         const own = project?.version != null && (0,pep440/* isValid */.fn)(project.version) ? project.version : null;
         const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
-        const stale = own === null ? [] : built.filter((v) => (0,pep440/* compare */.UD)(v.version, own) !== 0);
+        const stale = own === null ? [] : built.filter((v) => !(0,pep440/* sameVersion */.r1)(v.version, own));
         // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
         out.push(stale.length > 0 && stale.length < built.length && own !== null
             ? finding('version-mismatch', `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.version})`).join(', ')}; the project's version is ${own}`, 'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.')
@@ -860,7 +850,7 @@ function validate(facts) {
     }
     if (!mixed && facts.tag !== null && version !== null && (0,pep440/* isValid */.fn)(version)) {
         const wanted = tagVersion(facts.tag);
-        if (!(0,pep440/* isValid */.fn)(wanted) || (0,pep440/* compare */.UD)(wanted, version) !== 0) {
+        if (!(0,pep440/* sameVersion */.r1)(wanted, version)) {
             const fix = (0,pep440/* isValid */.fn)(wanted)
                 ? `Run \`fapilog-plugins version ${(0,pep440/* normalize */.S8)(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
                 : `Push a tag named after the version, e.g. v${version}.`;
@@ -954,13 +944,6 @@ function validate(facts) {
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/plan.js
-/**
- * Reads a plugin project and its built files into a PublishPlan: the metadata and files the
- * marketplace will receive (each with size and sha256) and every finding. The CLI and the Action
- * both print a plan and send it with the same client call (execute.ts).
- */
-
-
 
 
 
@@ -970,13 +953,11 @@ function validate(facts) {
 
 
 const LICENSE_FILE = /^(licen[cs]e|copying|notice|authors)(\.|-|$)/i;
-async function projectLicenseFiles(dir) {
-    try {
-        return (await (0,promises_.readdir)(dir)).filter((f) => LICENSE_FILE.test(f)).sort();
-    }
-    catch {
-        return [];
-    }
+async function projectLicenseFiles(files) {
+    return (await files.list())
+        .map((e) => e.path)
+        .filter((f) => !f.includes('/') && LICENSE_FILE.test(f))
+        .sort();
 }
 async function marketplaceFacts(client, name) {
     try {
@@ -1006,19 +987,17 @@ function runtimeDependencies(requirements) {
     });
 }
 async function preparePublish(opts) {
-    const projectDir = external_node_path_.resolve(opts.projectDir);
-    const distDir = external_node_path_.resolve(projectDir, opts.distDir ?? 'dist');
     let project = null;
     let projectError = null;
     try {
-        project = await readProject(projectDir);
+        project = await project_readProject(opts.project);
     }
     catch (err) {
-        if (!(err instanceof ProjectError))
+        if (!(err instanceof project_ProjectError))
             throw err;
         projectError = err.message;
     }
-    const { files, ignored } = await (0,artifacts/* readDist */.$z)(distDir);
+    const { files, ignored } = await (0,artifacts/* readDist */.$z)(opts.dist);
     const wheels = [];
     const sdists = [];
     const unreadable = [];
@@ -1045,7 +1024,7 @@ async function preparePublish(opts) {
     const givenTag = opts.tag ? opts.tag.replace(/^refs\/tags\//, '') : null;
     const tag = givenTag ?? (version !== null && (0,pep440/* isValid */.fn)(version) ? `v${(0,pep440/* normalize */.S8)(version)}` : null);
     const repository = repositoryUrl(meta, project);
-    const readmeFile = meta?.description.trim() ? null : await readProjectReadme(project, projectDir);
+    const readmeFile = meta?.description.trim() ? null : await readProjectReadme(project, opts.project);
     const readme = extractReadme({
         metadataDescription: meta?.description ?? '',
         metadataContentType: meta?.descriptionContentType ?? null,
@@ -1061,7 +1040,7 @@ async function preparePublish(opts) {
         unreadable,
         tag: givenTag,
         readme,
-        projectLicenseFiles: await projectLicenseFiles(projectDir),
+        projectLicenseFiles: await projectLicenseFiles(opts.project),
         marketplace,
         maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     };
@@ -1091,8 +1070,8 @@ async function preparePublish(opts) {
         : null;
     const releases = marketplace?.releases ?? [];
     return {
-        projectDir,
-        distDir,
+        projectDir: opts.project.label,
+        distDir: opts.dist.label,
         package: pkg === null ? null : (0,core_names/* normalizeName */.Pc)(pkg),
         name: pkg === null ? null : (0,core_names/* shortName */.EU)(pkg),
         version,
@@ -1115,6 +1094,277 @@ function blockingFindings(plan, strict) {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
 var provenance = __webpack_require__(3852);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/flow.js
+/**
+ * The publish flow the CLI and the Action share, from a prepared PublishPlan to a verdict:
+ * blocked by findings, nothing to describe, dry run, no credential, or sent (execute.ts). The
+ * front ends show the plan between preparePublish and completePublish, and render the verdict;
+ * the wording, the API URL (never with its user:password@) and the release URL are decided here.
+ */
+
+
+
+
+/** The tag a ref names: `refs/tags/v1.2.0` -> `v1.2.0`; other refs (branches) name none. */
+function tagFromRef(ref) {
+    return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+}
+/** `not published: 1 error and 2 warnings (--strict) (tag-mismatch, sdist-missing)`. */
+function notPublishedMessage(blocking, strictOption) {
+    const errors = blocking.filter((f) => f.severity === 'error').length;
+    const warnings = blocking.length - errors;
+    const parts = [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'} (${strictOption})` : ''].filter((p) => p !== '');
+    const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
+    return `not published: ${parts.join(' and ')} (${codes})`;
+}
+async function completePublish(plan, opts) {
+    const apiUrl = (0,errors/* stripCredentials */.PH)(opts.marketplaceUrl);
+    const verdict = (status, message, rest = {}) => ({
+        status,
+        message,
+        url: null,
+        failure: null,
+        blocking: [],
+        version: plan.version,
+        release: null,
+        publisher: null,
+        markdown: null,
+        ...rest,
+    });
+    const blocking = blockingFindings(plan, opts.strict);
+    if (blocking.length > 0)
+        return verdict('failed', notPublishedMessage(blocking, opts.strictOption), { failure: 'blocked', blocking });
+    if (!plan.metadata)
+        return verdict('failed', 'not published: the files do not describe a plugin release', { failure: 'undescribable' });
+    if (opts.dryRun) {
+        return verdict('dry-run', plan.alreadyPublished
+            ? `dry run: ${plan.package} ${plan.version} is already published with these files (a publish would report unchanged)`
+            : `dry run: ${plan.package} ${plan.version} would be published to ${apiUrl}`);
+    }
+    const auth = await opts.authorize();
+    if (!auth.ok)
+        return verdict('failed', auth.message, { failure: 'no-credential', markdown: auth.markdown ?? null });
+    const outcome = await executePublish(plan, auth.sender, { apiUrl, credential: auth.credential });
+    if (outcome.status === 'failed')
+        return verdict('failed', outcome.message, { failure: outcome.reason });
+    const { release } = outcome;
+    return verdict(outcome.status, outcome.status === 'unchanged'
+        ? `unchanged: ${plan.package} ${release.version} is already published with identical files`
+        : `published ${plan.package} ${release.version}`, { url: outcome.url, version: release.version, release, publisher: release.provenance === undefined ? null : (0,provenance/* describePublisher */.w$)(release.provenance) });
+}
+
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
+var markdown = __webpack_require__(9003);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/atomic-file.js
+var atomic_file = __webpack_require__(133);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/project/disk-files.js
+var disk_files = __webpack_require__(3174);
+// EXTERNAL MODULE: ./node_modules/toml-eslint-parser/lib/index.mjs + 3 modules
+var lib = __webpack_require__(9605);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/bump.js
+/**
+ * `fapilog-plugins version major|minor|patch|pre|<version>`: computes the next PEP 440 version and
+ * rewrites exactly the characters of the old version where the build backend reads it
+ * (`[project] version` in pyproject.toml, or the file hatchling's `[tool.hatch.version] path`
+ * names). Everything else in the files, comments and quoting included, stays byte for byte.
+ *
+ * `pre`: from a pre-release, the next one of the same kind (1.2.0rc1 -> 1.2.0rc2, 2.0.0b1 -> 2.0.0b2);
+ * from a dev release, the first release candidate of it (1.3.0.dev2 -> 1.3.0rc1); from a final or
+ * post release, the first release candidate of the next patch (1.2.3 -> 1.2.4rc1).
+ * `major|minor|patch` from a pre-release finish it when it already is that kind of bump
+ * (2.0.0rc1 -> major -> 2.0.0; 1.2.4rc1 -> patch -> 1.2.4), as the PEP 440 room's `increment` does.
+ */
+
+
+
+
+
+const BUMP_KINDS = (/* unused pure expression or super */ null && (['major', 'minor', 'patch', 'pre']));
+class bump_BumpError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'BumpError';
+    }
+}
+/** The version after `kind`, or the given version (normalised; a leading `v` is allowed). */
+function nextVersion(current, kind) {
+    if (BUMP_KINDS.includes(kind)) {
+        if (!isValid(current))
+            throw new bump_BumpError(`the current version "${current}" is not PEP 440, so it cannot be bumped; give the new version instead`);
+        if (kind === 'pre')
+            return nextPre(current);
+        const out = increment(current, kind);
+        if (out === null)
+            throw new bump_BumpError(`cannot compute the ${kind} version after ${current}`);
+        return out;
+    }
+    const wanted = kind.replace(/^[vV](?=\d)/, '');
+    const n = isValid(wanted) ? normalize(wanted) : null;
+    if (n === null)
+        throw new bump_BumpError(`"${kind}" is neither major, minor, patch, pre nor a PEP 440 version`);
+    return n;
+}
+function nextPre(current) {
+    const v = explain(current);
+    if (!v)
+        throw new bump_BumpError(`"${current}" is not a PEP 440 version`);
+    const epoch = v.epoch ? `${v.epoch}!` : '';
+    if (v.pre && v.pre.length === 2) {
+        return `${epoch}${v.release.join('.')}${String(v.pre[0])}${Number(v.pre[1]) + 1}`;
+    }
+    if (v.dev !== null && v.post === null)
+        return `${epoch}${v.release.join('.')}rc1`;
+    const [major = 0, minor = 0, patch = 0] = v.release;
+    return `${epoch}${major}.${minor}.${patch + 1}rc1`;
+}
+/** Span of the `[project] version` string's content (inside the quotes) in pyproject.toml. */
+function projectVersionSpan(text) {
+    const ast = parseTOML(text);
+    const top = ast.body[0];
+    if (!top)
+        return null;
+    const visit = (prefix, kv) => {
+        const keyPath = [...prefix, ...kv.key.keys.map((k) => (k.name ?? k.value))];
+        if (keyPath.length === 2 && keyPath[0] === 'project' && keyPath[1] === 'version' && kv.value.type === 'TOMLValue' && kv.value.kind === 'string') {
+            const [s, e] = kv.value.range;
+            const raw = text.slice(s, e);
+            const quote = raw.startsWith('"""') || raw.startsWith("'''") ? 3 : 1;
+            return { start: s + quote, end: e - quote, value: String(kv.value.value) };
+        }
+        return null;
+    };
+    for (const node of top.body) {
+        if (node.type === 'TOMLKeyValue') {
+            const hit = visit([], node);
+            if (hit)
+                return hit;
+        }
+        else if (node.type === 'TOMLTable') {
+            for (const kv of node.body) {
+                const hit = visit(node.resolvedKey, kv);
+                if (hit)
+                    return hit;
+            }
+        }
+    }
+    return null;
+}
+function editOf(file, text, start, end, after) {
+    return { file, start, end, before: text.slice(start, end), after, oldText: text, newText: text.slice(0, start) + after + text.slice(end) };
+}
+async function bump_planBump(files, kind) {
+    let project;
+    try {
+        project = await readProject(files);
+    }
+    catch (err) {
+        if (err instanceof ProjectError)
+            throw new bump_BumpError(err.message);
+        throw err;
+    }
+    if (!project)
+        throw new bump_BumpError(`no pyproject.toml in ${files.label}`);
+    const source = project.versionSource;
+    if (source.kind === 'unknown' || project.version === null) {
+        throw new bump_BumpError(`cannot find the version to change: ${source.kind === 'unknown' ? source.reason : 'no static version'}`);
+    }
+    const from = project.version;
+    const to = nextVersion(from, kind);
+    const edits = [];
+    if (source.kind === 'project') {
+        const span = projectVersionSpan(project.text);
+        if (!span)
+            throw new bump_BumpError('pyproject.toml: [project] version is not a plain string');
+        if (span.value !== project.text.slice(span.start, span.end)) {
+            throw new bump_BumpError('pyproject.toml: [project] version uses escapes; write it as a plain string first');
+        }
+        edits.push(editOf(source.file, project.text, span.start, span.end, to));
+    }
+    else {
+        const bytes = await files.read(source.file);
+        if (bytes === null)
+            throw new bump_BumpError(`${source.file} cannot be read`);
+        const text = decodeBytes(bytes);
+        const re = new RegExp(source.pattern.source, `${source.pattern.flags.replace('d', '')}d`);
+        const m = re.exec(text);
+        const indices = m?.indices?.groups?.['version'];
+        if (!m || !indices)
+            throw new bump_BumpError(`${source.file}: no version matching the hatch pattern`);
+        edits.push(editOf(source.file, text, indices[0], indices[1], to));
+    }
+    return { projectDir: files.label, from, to, tag: `v${to}`, edits };
+}
+/**
+ * Re-reads the new text the way the build backend will, so a bad edit is never written (the
+ * writer, disk-plugin.ts, calls this just before it replaces the file).
+ */
+async function bump_verifyBumpEdit(plan, edit, files) {
+    if (edit.file === 'pyproject.toml') {
+        const data = parseToml(edit.newText);
+        if (data.project?.version !== plan.to)
+            throw new bump_BumpError(`internal error: ${edit.file} would not read back version ${plan.to}`);
+        return;
+    }
+    const project = await readProject(files);
+    const source = project?.versionSource;
+    if (source?.kind !== 'hatch-file')
+        throw new bump_BumpError('internal error: the version file moved while bumping');
+    const m = source.pattern.exec(edit.newText);
+    if (m?.groups?.['version'] !== plan.to)
+        throw new bump_BumpError(`internal error: ${edit.file} would not read back version ${plan.to}`);
+}
+function isDowngrade(plan) {
+    return isValid(plan.from) && compare(plan.to, plan.from) < 0;
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/disk-plugin.js
+/**
+ * A plugin project and its dist directory on disk, as the ProjectFiles publishing reads (the CLI,
+ * the Action and scripts start from paths): the project's own files (pyproject.toml, the version
+ * file hatchling reads, the README, the LICENSE files at its root) and every file of the dist
+ * directory at any size (an oversized wheel is a finding, not a read error); and writing a
+ * version bump, file by file, each atomically and only while it still holds the planned bytes.
+ */
+
+
+
+
+
+
+const everything = () => true;
+/** The project directory: its root's files listed (LICENSE*), any file inside it read by path. */
+function pluginProjectFiles(dir) {
+    return new disk_files/* DiskProjectFiles */.Y(dir, { select: everything, topLevelOnly: true });
+}
+/** The dist directory: every file at its root, whatever its size. */
+function pluginDistFiles(dir) {
+    return new disk_files/* DiskProjectFiles */.Y(dir, { select: everything, topLevelOnly: true, maxFileBytes: Number.POSITIVE_INFINITY });
+}
+function preparePublishOnDisk(opts) {
+    const { projectDir: given, distDir: distGiven, ...rest } = opts;
+    const projectDir = external_node_path_.resolve(given);
+    return preparePublish({ ...rest, project: pluginProjectFiles(projectDir), dist: pluginDistFiles(external_node_path_.resolve(projectDir, distGiven ?? 'dist')) });
+}
+function planBumpOnDisk(projectDir, kind) {
+    return planBump(pluginProjectFiles(path.resolve(projectDir)), kind);
+}
+/** The absolute path of a bump edit's file. */
+function bumpFilePath(plan, file) {
+    return path.join(plan.projectDir, ...file.split('/'));
+}
+/** Writes each edit atomically, after checking the file is unchanged and the edit reads back as the new version. */
+async function applyBump(plan) {
+    const files = pluginProjectFiles(plan.projectDir);
+    for (const edit of plan.edits) {
+        const target = bumpFilePath(plan, edit.file);
+        const current = await files.read(edit.file);
+        if (current === null || decodeBytes(current) !== edit.oldText)
+            throw new BumpError(`${target} changed while bumping; run the command again`);
+        await verifyBumpEdit(plan, edit, files);
+        await replaceFileAtomically(target, edit.newText);
+    }
+}
+
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/action/oidc.js + 6 modules
 var oidc = __webpack_require__(9592);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/publish.js
@@ -1124,7 +1374,6 @@ var oidc = __webpack_require__(9592);
  * every finding). No @actions imports here: the runner passes @actions/exec as `deps.exec` and
  * sets the outputs, the summary and the step's failure from the returned result.
  */
-
 
 
 
@@ -1145,9 +1394,6 @@ function pythonCommand(which) {
     if (which('python3'))
         return 'python3';
     return null;
-}
-function tagFromRef(ref) {
-    return ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
 async function isEmpty(dir) {
     try {
@@ -1192,70 +1438,57 @@ async function publishMain(config, deps) {
             return failed(`${python} -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
     }
     const client = new marketplace_client/* MarketplaceClient */.Bl(config.settings, { warn: (m) => log(`warning: ${m}`) });
-    const plan = await preparePublish({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
+    const plan = await preparePublishOnDisk({ projectDir: config.projectDir, distDir: config.packagesDir, tag, client });
     logPlan(plan, config.strict, log);
-    const blocking = blockingFindings(plan, config.strict);
-    if (blocking.length > 0) {
-        const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
-        return failed(`not published: ${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${codes})`, plan);
-    }
-    if (!plan.metadata)
-        return failed('not published: the files do not describe a plugin release', plan);
-    if (config.dryRun) {
-        const message = plan.alreadyPublished
-            ? `${plan.package} ${plan.version} is already published with these files`
-            : `${plan.package} ${plan.version} would be published to ${config.settings.url}`;
-        log(`dry run: ${message}`);
-        return {
-            version: plan.version,
-            status: 'dry-run',
-            url: null,
-            summaryMarkdown: renderPublishSummary({ plan, status: 'dry-run', url: null, message, strict: config.strict }),
-            failed: false,
-            failureMessage: null,
-        };
-    }
-    let sender = client;
-    let credential = CREDENTIAL;
-    if (!config.settings.token) {
-        if (deps.oidc?.available) {
-            const trusted = await (0,oidc.trustedPublishToken)(config.settings.url, plan.package, deps.oidc);
-            if (!trusted.ok)
-                return failed(trusted.message, plan, trusted.markdown);
-            log((0,oidc.trustedLine)(trusted.publisher, trusted.expiresAt));
-            sender = new marketplace_client/* MarketplaceClient */.Bl({ ...config.settings, token: trusted.token }, { warn: (m) => log(`warning: ${m}`) });
-            credential = 'publish token from trusted publishing (OIDC exchange)';
-        }
-        else if (deps.oidc?.forkPullRequest) {
-            return failed((0,oidc.forkMessage)(deps.oidc.forkPullRequest), plan);
-        }
-        else {
-            return failed(`publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${core_config/* ENV */.Km.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`, plan);
-        }
-    }
-    const outcome = await executePublish(plan, sender, { apiUrl: config.settings.url, credential });
-    if (outcome.status === 'failed')
-        return failed(outcome.message, plan);
-    const message = outcome.status === 'unchanged'
-        ? `${plan.package} ${outcome.release.version} is already published with identical files (unchanged)`
-        : `published ${plan.package} ${outcome.release.version}`;
-    log(`${message}: ${outcome.url}`);
-    if (outcome.release.provenance !== undefined)
-        log(`publisher: ${(0,provenance/* describePublisher */.w$)(outcome.release.provenance)}`);
+    const verdict = await completePublish(plan, {
+        strict: config.strict,
+        dryRun: config.dryRun,
+        marketplaceUrl: config.settings.url,
+        strictOption: '`strict: true`',
+        authorize: () => authorize(config, plan, deps, client),
+    });
+    if (verdict.status !== 'failed')
+        log(verdict.url ? `${verdict.message}: ${verdict.url}` : verdict.message);
+    if (verdict.publisher !== null)
+        log(`publisher: ${verdict.publisher}`);
+    if (verdict.status === 'failed')
+        return failed(verdict.message, plan, verdict.markdown ?? undefined);
     return {
-        version: outcome.release.version,
-        status: outcome.status,
-        url: outcome.url,
+        version: verdict.version,
+        status: verdict.status,
+        url: verdict.url,
         summaryMarkdown: renderPublishSummary({
             plan,
-            status: outcome.status,
-            url: outcome.url,
-            message,
+            status: verdict.status,
+            url: verdict.url,
+            message: verdict.message,
             strict: config.strict,
-            ...(outcome.release.provenance !== undefined ? { publisher: (0,provenance/* describePublisher */.w$)(outcome.release.provenance) } : {}),
+            ...(verdict.publisher !== null ? { publisher: verdict.publisher } : {}),
         }),
         failed: false,
         failureMessage: null,
+    };
+}
+/** The token input, else trusted publishing (GitHub OIDC), else why neither is there. */
+async function authorize(config, plan, deps, client) {
+    if (config.settings.token)
+        return { ok: true, sender: client, credential: CREDENTIAL };
+    if (deps.oidc?.available) {
+        const trusted = await (0,oidc.trustedPublishToken)(config.settings.url, plan.package, deps.oidc);
+        if (!trusted.ok)
+            return { ok: false, message: trusted.message, markdown: trusted.markdown };
+        deps.log((0,oidc.trustedLine)(trusted.publisher, trusted.expiresAt));
+        return {
+            ok: true,
+            sender: new marketplace_client/* MarketplaceClient */.Bl({ ...config.settings, token: trusted.token }, { warn: (m) => deps.log(`warning: ${m}`) }),
+            credential: 'publish token from trusted publishing (OIDC exchange)',
+        };
+    }
+    if (deps.oidc?.forkPullRequest)
+        return { ok: false, message: (0,oidc.forkMessage)(deps.oidc.forkPullRequest) };
+    return {
+        ok: false,
+        message: `publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${core_config/* ENV */.Km.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`,
     };
 }
 function logPlan(plan, strict, log) {
@@ -1341,19 +1574,15 @@ function findingRow(f, strict) {
 /* harmony export */   readWheel: () => (/* binding */ readWheel)
 /* harmony export */ });
 /* unused harmony export artifactKind */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8522);
-/* harmony import */ var fflate__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1306);
-/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8697);
-/* harmony import */ var _sha256_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5672);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
+/* harmony import */ var fflate__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1306);
+/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8697);
+/* harmony import */ var _sha256_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3148);
 /**
  * The built files in a dist directory and what is inside them: a wheel's
  * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
  * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
  */
-
-
 
 
 
@@ -1374,30 +1603,22 @@ function artifactKind(filename) {
     return null;
 }
 /**
- * Wheels and sdists in `dir`, sorted by name (wheels first), with size and sha256. Other files
- * (build logs, `.gitignore`) are not published and are returned as `ignored`.
+ * Wheels and sdists among the dist directory's files, sorted by name (wheels first), with size
+ * and sha256. Other files (build logs, `.gitignore`) are not published and are returned as `ignored`.
  */
-async function readDist(dir) {
-    let names;
-    try {
-        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir);
-    }
-    catch (err) {
-        if (err.code === 'ENOENT')
-            return { files: [], ignored: [] };
-        throw err;
-    }
+async function readDist(dist) {
     const files = [];
     const ignored = [];
-    for (const filename of names.sort()) {
+    for (const filename of (await dist.list()).map((e) => e.path).sort()) {
         const kind = artifactKind(filename);
         if (!kind) {
             ignored.push(filename);
             continue;
         }
-        const full = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, filename);
-        const data = new Uint8Array(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(full));
-        files.push({ filename, path: full, kind, size: data.byteLength, sha256: (0,_sha256_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256Hex */ .f)(data), data });
+        const data = await dist.read(filename);
+        if (data === null)
+            continue;
+        files.push({ filename, kind, size: data.byteLength, sha256: (0,_sha256_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256Hex */ .f)(data), data });
     }
     files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
     return { files, ignored };
@@ -1407,7 +1628,7 @@ function readWheel(filename, data) {
     const wanted = /^[^/]+\.dist-info\/(METADATA|entry_points\.txt)$/;
     let members;
     try {
-        members = (0,fflate__WEBPACK_IMPORTED_MODULE_5__/* .unzipSync */ .AO)(data, { filter: (f) => wanted.test(f.name) });
+        members = (0,fflate__WEBPACK_IMPORTED_MODULE_3__/* .unzipSync */ .AO)(data, { filter: (f) => wanted.test(f.name) });
     }
     catch (err) {
         throw new ArtifactError(filename, `not a readable zip archive (${err.message})`);
@@ -1419,22 +1640,22 @@ function readWheel(filename, data) {
     const entryPoints = members[`${distInfo}/entry_points.txt`];
     return {
         distInfo,
-        metadataText: (0,fflate__WEBPACK_IMPORTED_MODULE_5__/* .strFromU8 */ .he)(members[metadataName]),
-        entryPointsText: entryPoints ? (0,fflate__WEBPACK_IMPORTED_MODULE_5__/* .strFromU8 */ .he)(entryPoints) : null,
+        metadataText: (0,fflate__WEBPACK_IMPORTED_MODULE_3__/* .strFromU8 */ .he)(members[metadataName]),
+        entryPointsText: entryPoints ? (0,fflate__WEBPACK_IMPORTED_MODULE_3__/* .strFromU8 */ .he)(entryPoints) : null,
     };
 }
 /** Reads the sdist's top-level `PKG-INFO`; throws ArtifactError when it is not a tar.gz sdist. */
 async function readSdist(filename, data) {
     let tarData;
     try {
-        tarData = (0,node_zlib__WEBPACK_IMPORTED_MODULE_2__.gunzipSync)(data);
+        tarData = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.gunzipSync)(data);
     }
     catch (err) {
         throw new ArtifactError(filename, `not a gzip archive (${err.message})`);
     }
     const found = await new Promise((resolve, reject) => {
         let result = null;
-        const parser = new tar__WEBPACK_IMPORTED_MODULE_3__/* .Parser */ .iX({
+        const parser = new tar__WEBPACK_IMPORTED_MODULE_1__/* .Parser */ .iX({
             strict: true,
             onReadEntry: (entry) => {
                 const m = /^(?:\.\/)?([^/]+)\/PKG-INFO$/.exec(entry.path);
@@ -1627,13 +1848,18 @@ function isExtraOnly(req) {
 
 /***/ }),
 
-/***/ 5672:
+/***/ 3148:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   f: () => (/* binding */ sha256Hex)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/**
+ * The one sha256 of file bytes: publishing prints and sends it, the server stores and checks it.
+ * Ground floor (imports nothing of the project), so the server may import it as it imports the
+ * PEP 440 room.
+ */
 
 /** Lowercase hex, the form the marketplace and pip's `--hash=sha256:` use. */
 function sha256Hex(data) {
