@@ -375,7 +375,7 @@ class IndexClient {
         this.#cache =
             opts.cache ??
                 (settings.cacheDir !== undefined
-                    ? new disk_cache/* MetadataCache */.M(settings.cacheDir, { token: credential, debug: opts.debug ? this.#debug : undefined })
+                    ? new disk_cache/* MetadataCache */.Me(settings.cacheDir, { token: credential, debug: opts.debug ? this.#debug : undefined })
                     : new cache/* MemoryMetadataCache */.$0({ token: credential }));
         this.#inflight = new lru/* LruMap */.A(opts.remember ?? 1000);
         this.#limiter = new limiter/* Limiter */.j(opts.concurrency ?? INDEX_CONCURRENCY);

@@ -13,7 +13,7 @@ import { checkProject, DiskProjectFiles } from '../core/project/index.ts';
 import type { Annotation } from '../core/render/annotations.ts';
 import type { FailOn } from '../core/analysis/policy.ts';
 import { InputError, insideWorkspace } from './inputs.ts';
-import { renderCheck, type CheckOutputs } from './outcome.ts';
+import { renderCheck, type CheckOutputs, type FileUrl } from './outcome.ts';
 
 export { renderCheck, reportOutputs } from './outcome.ts';
 
@@ -28,6 +28,8 @@ export interface CheckConfig {
   fapilogVersion: string | undefined;
   ignore: string[];
   failOn: FailOn;
+  /** Links for the summary's `file:line` (outcome.ts fileLinker); plain text without. */
+  fileUrl?: FileUrl | undefined;
 }
 
 export interface CheckDeps {
@@ -36,7 +38,8 @@ export interface CheckDeps {
   debug?: (line: string) => void;
 }
 
-export interface CheckResult {
+/** What the check step hands the runner (outputs, summary, annotations, failure); not the core's CheckResult. */
+export interface CheckStepResult {
   report: Report;
   outputs: CheckOutputs;
   summaryMarkdown: string;
@@ -78,7 +81,7 @@ async function projectRoot(config: CheckConfig): Promise<string> {
   return root;
 }
 
-export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<CheckResult> {
+export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<CheckStepResult> {
   const root = await projectRoot(config);
   const source: SourceSettings = config.source ?? { kind: 'marketplace', marketplace: config.settings, chosenBy: 'flag' };
   const client = await openSource(source, { warn: deps.warn, ...(deps.debug ? { debug: deps.debug } : {}) });

@@ -8,7 +8,7 @@ import { PROBLEM_STATUSES, type Report, type Status } from '../core/analysis/rep
 import type { MarketplaceSettings } from '../core/config.ts';
 import { renderAnnotations, workspacePath, type Annotation } from '../core/render/annotations.ts';
 import type { OutputName } from './inputs.ts';
-import { renderSummary, type SummaryWording } from '../core/render/summary.ts';
+import { byManifest, renderSummary, STATUS_LABEL, type SummaryWording } from '../core/render/summary.ts';
 
 export type CheckOutputs = Record<Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'has-problems'>, string>;
 
@@ -61,15 +61,56 @@ export function forWorkspace(report: Report, workspace: string): Report {
   };
 }
 
+/** A link to `file` at `line` in the repository at the commit the workflow runs on. */
+export type FileUrl = (file: string, line: number) => string;
+
+/**
+ * Links into the repository at the run's commit (GITHUB_SERVER_URL, GITHUB_REPOSITORY,
+ * GITHUB_SHA), for paths relative to the workspace; none outside GitHub.
+ */
+export function fileLinker(env: NodeJS.ProcessEnv): FileUrl | undefined {
+  const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+  const repo = env['GITHUB_REPOSITORY'];
+  const sha = env['GITHUB_SHA'];
+  if (!repo || !/^[^/\s]+\/[^/\s]+$/.test(repo) || !sha || !/^[0-9a-f]{40,64}$/.test(sha)) return undefined;
+  return (file, line) => `${server}/${repo}/blob/${sha}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`;
+}
+
+export interface LogGroup {
+  title: string;
+  /** One line per plugin that needs attention; an up-to-date one is counted in the title only. */
+  lines: string[];
+}
+
+/** The log of a report: a group per manifest (paths as the report has them). */
+export function logGroups(report: Report): LogGroup[] {
+  return byManifest(report).map(([manifest, plugins]) => {
+    const counts = new Map<Status, number>();
+    for (const p of plugins) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+    const parts = [...counts].map(([status, n]) => `${n} ${STATUS_LABEL[status].replace(/^\S+ /, '')}`);
+    return {
+      title: `${manifest}: ${plugins.length} plugin${plugins.length === 1 ? '' : 's'} (${parts.join(', ')})`,
+      lines: plugins
+        .filter((p) => p.status !== 'up-to-date')
+        .map((p) => `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`),
+    };
+  });
+}
+
 /** Everything the runner shows for a finished report; pure, so tests feed it hand-built reports. */
 export function renderCheck(
   report: Report,
-  config: { failOn: FailOn; workspace: string; settings: Pick<MarketplaceSettings, 'cacheDir'> },
+  config: { failOn: FailOn; workspace: string; settings: Pick<MarketplaceSettings, 'cacheDir'>; fileUrl?: FileUrl | undefined },
 ): RenderedCheck {
   const { failed, failureMessage } = decide(report, config.failOn);
   return {
     outputs: reportOutputs(report),
-    summaryMarkdown: renderSummary(forWorkspace(report, config.workspace), { failed, failureMessage, cacheDir: config.settings.cacheDir, wording: ACTION_WORDING }),
+    summaryMarkdown: renderSummary(forWorkspace(report, config.workspace), {
+      failed,
+      failureMessage,
+      cacheDir: config.settings.cacheDir,
+      wording: { ...ACTION_WORDING, ...(config.fileUrl ? { fileUrl: config.fileUrl } : {}) },
+    }),
     annotations: renderAnnotations(report, config.workspace),
     failed,
     failureMessage,

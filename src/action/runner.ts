@@ -9,9 +9,9 @@ import { ENV, resolveMarketplaceSettings, resolveSourceSettings, type Marketplac
 import { redact } from '../core/marketplace/errors.ts';
 import type { Annotation } from '../core/render/annotations.ts';
 import { text as markdownText } from '../core/render/markdown.ts';
-import { actionMessageFor, checkMain, type CheckResult } from './check.ts';
+import { actionMessageFor, checkMain, type CheckStepResult } from './check.ts';
 import { InputError, INPUT_NAMES, insideWorkspace, parseInputs, type ActionInputs } from './inputs.ts';
-import { forWorkspace } from './outcome.ts';
+import { fileLinker, forWorkspace, logGroups } from './outcome.ts';
 import { logLine } from './log.ts';
 
 type Env = NodeJS.ProcessEnv;
@@ -55,7 +55,7 @@ function sourceFrom(inputs: ActionInputs, env: Env): SourceSettings {
   }
 }
 
-function logReport(result: CheckResult, workspace: string, staleDetail: string | null): void {
+function logReport(result: CheckStepResult, workspace: string, staleDetail: string | null): void {
   // The paths the annotations and the summary use too.
   // Every line embeds manifest or marketplace text: logLine keeps each one line, not a command.
   const info = (line: string) => core.info(logLine(line));
@@ -64,8 +64,11 @@ function logReport(result: CheckResult, workspace: string, staleDetail: string |
   // The one warning about the cache (the client's own message is folded into it).
   info(`${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${r.marketplace.url}`);
   if (r.marketplace.stale) core.warning(`The ${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`);
-  for (const p of r.plugins) {
-    info(`${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+  for (const group of logGroups(r)) {
+    // A group per manifest, folded in the log; its title counts what is fine, its lines are what is not.
+    core.startGroup(logLine(group.title));
+    for (const line of group.lines) info(line);
+    core.endGroup();
   }
   for (const w of r.warnings) info(`note: ${w}`);
 }
@@ -82,6 +85,7 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
       fapilogVersion: inputs['fapilog-version'],
       ignore: inputs.ignore,
       failOn: inputs['fail-on'],
+      fileUrl: fileLinker(env),
     },
     {
       warn: (line) => {
@@ -96,6 +100,15 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   for (const a of result.annotations) annotate(a);
   await writeSummary(result.summaryMarkdown, env);
+  if (inputs.comment || inputs.dashboard) {
+    // Loaded only when asked for (ncc puts @actions/github in a chunk of its own).
+    const { publishToGitHub } = await import('./github.ts');
+    await publishToGitHub(
+      { comment: inputs.comment, dashboard: inputs.dashboard, hasProblems: result.outputs['has-problems'] === 'true' },
+      { token: inputs['github-token'] ?? '', projectPath: inputs.path, summary: result.summaryMarkdown },
+      { info: (line) => core.info(logLine(line)), warning: (line) => core.warning(line) },
+    );
+  }
   if (result.failed) core.setFailed(result.failureMessage ?? 'fapilog plugins check failed');
 }
 
@@ -130,7 +143,7 @@ async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, e
 
 export async function runAction(env: Env = process.env): Promise<void> {
   // Mask before anything else runs, so no later log line or error can show the token.
-  const secrets = [core.getInput('token'), env[ENV.token] ?? ''].map((s) => s.trim()).filter((s) => s.length > 0);
+  const secrets = [core.getInput('token'), env[ENV.token] ?? '', core.getInput('github-token')].map((s) => s.trim()).filter((s) => s.length > 0);
   for (const s of secrets) core.setSecret(s);
   try {
     const inputs = parseInputs(Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])));

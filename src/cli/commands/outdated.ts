@@ -135,7 +135,7 @@ export const register: RegisterCommand = (program, act) => {
     .addOption(
       new Option(
         '--fail-on <level>',
-        'which plugins make the exit status 1: incompatible (incompatible or yanked), publisher-changed (also a newer release from another publisher), outdated (also outdated), held-back (also held back by fapilog: every problem), never',
+        'which plugins make the exit status 1: incompatible (incompatible or yanked), publisher-changed (also a newer release from another publisher), outdated (also outdated), held-back (also held back by fapilog: every problem), never. The GitHub Action defaults to incompatible instead: in CI only what breaks the service fails, so a new plugin release does not turn a build red',
       )
         .choices([...FAIL_ON])
         .default(DEFAULT_FAIL_ON),

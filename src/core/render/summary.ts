@@ -36,6 +36,8 @@ export interface SummaryWording {
   override?: string | undefined;
   /** The command that applies updates, shown in "How to fix" (default `npx fapilog-plugins@VERSION update`). */
   updateCommand?: string | undefined;
+  /** A link for a `file:line` (the Action: the file at the run's commit); plain text without. */
+  fileUrl?: ((file: string, line: number) => string) | undefined;
 }
 
 /**
@@ -63,9 +65,15 @@ function countsLine(report: Report): string {
   return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 }
 
-export function pluginRow(p: PluginEntry): string {
-  const where = `${p.location.file}:${p.location.line}`;
-  return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${cell(where)}</sub> |`;
+export function pluginRow(p: PluginEntry, fileUrl?: SummaryWording['fileUrl']): string {
+  const where = cell(`${p.location.file}:${p.location.line}`);
+  const shown = fileUrl ? `[${where}](${linkTarget(fileUrl(p.location.file, p.location.line))})` : where;
+  return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${shown}</sub> |`;
+}
+
+/** A URL as a Markdown link target: characters that would end it, or a table cell, percent-encoded. */
+function linkTarget(url: string): string {
+  return url.replace(/[()<>|\s\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** Plugins grouped by manifest, in the order the report lists manifests. */
@@ -81,8 +89,8 @@ export function byManifest(report: Report): Array<[string, PluginEntry[]]> {
 }
 
 /** The table of one manifest's plugins (header included). */
-export function manifestTable(plugins: readonly PluginEntry[]): string[] {
-  return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map(pluginRow)];
+export function manifestTable(plugins: readonly PluginEntry[], fileUrl?: SummaryWording['fileUrl']): string[] {
+  return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map((p) => pluginRow(p, fileUrl))];
 }
 
 /** "How to fix" lines: what `update` fixes, what needs another fapilog, what is held back. */
@@ -148,7 +156,7 @@ export function renderSummary(
 
   for (const [manifest, plugins] of byManifest(report)) {
     lines.push(`### ${code(manifest)}`, '');
-    lines.push(...manifestTable(plugins));
+    lines.push(...manifestTable(plugins, opts.wording?.fileUrl));
     lines.push('');
   }
 
