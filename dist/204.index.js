@@ -29,8 +29,8 @@ var limiter = __webpack_require__(5787);
 var schemas = __webpack_require__(285);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
 var core_names = __webpack_require__(1975);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
-var pep440 = __webpack_require__(9318);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 7 modules
+var pep440 = __webpack_require__(6400);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
 var metadata = __webpack_require__(9098);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/sha256.js
@@ -522,7 +522,7 @@ class IndexClient {
         if (file.sha256 && (0,sha256/* sha256Hex */.f)(res.bytes) !== file.sha256) {
             throw new errors/* MarketplaceError */.uf('invalid-response', endpoint, `${file.filename} does not match the sha256 the index lists for it`);
         }
-        const { readWheel, ArtifactError } = await Promise.all(/* import() */[__webpack_require__.e(828), __webpack_require__.e(956)]).then(__webpack_require__.bind(__webpack_require__, 6956));
+        const { readWheel, ArtifactError } = await Promise.all(/* import() */[__webpack_require__.e(828), __webpack_require__.e(162)]).then(__webpack_require__.bind(__webpack_require__, 7162));
         let text;
         try {
             text = readWheel(file.filename, res.bytes).metadataText;
@@ -731,6 +731,8 @@ const CoreMetadata = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
     requiresDist: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()),
     projectUrls: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(ProjectUrl),
     descriptionContentType: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullable(),
+    /** Fields marked `Dynamic` (metadata 2.2+, in an sdist's PKG-INFO), lowercase header names. */
+    dynamic: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()),
     /** The long description (body or Description header), '' when there is none. */
     description: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
 });
@@ -806,6 +808,7 @@ function parseCoreMetadata(text) {
         requiresDist: all('requires-dist'),
         projectUrls,
         descriptionContentType: one('description-content-type'),
+        dynamic: all('dynamic').map((d) => d.toLowerCase()),
         description: description.replace(/\s+$/, '') + (description.trim() === '' ? '' : '\n'),
     });
 }
@@ -835,9 +838,41 @@ function parseRequirement(text) {
         .filter((e) => e !== '');
     return { name: m[1], extras, specifier, marker };
 }
-/** A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement. */
+/** The marker's top-level `or` alternatives (parentheses and quoted strings are not split). */
+function alternatives(marker) {
+    const out = [];
+    let depth = 0;
+    let quote = null;
+    let start = 0;
+    for (let i = 0; i < marker.length; i++) {
+        const ch = marker[i];
+        if (quote) {
+            if (ch === quote)
+                quote = null;
+        }
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '(')
+            depth++;
+        else if (ch === ')')
+            depth--;
+        else if (depth === 0 && /\s/.test(ch) && /^\s+or\s/.test(marker.slice(i))) {
+            out.push(marker.slice(start, i));
+            const skip = /^\s+or\s+/.exec(marker.slice(i))[0].length;
+            start = i + skip;
+            i = start - 1;
+        }
+    }
+    out.push(marker.slice(start));
+    return out;
+}
+/**
+ * A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement:
+ * every `or` alternative of its marker needs an extra (`python_version < "3.10" or extra == "x"`
+ * applies without one).
+ */
 function isExtraOnly(req) {
-    return req.marker !== null && /\bextra\s*==/.test(req.marker);
+    return req.marker !== null && alternatives(req.marker).every((a) => /\bextra\s*==/.test(a));
 }
 
 

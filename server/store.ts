@@ -165,6 +165,8 @@ export interface PluginRecord {
 export interface SimpleFile {
   filename: string;
   sha256: string;
+  version: string;
+  fapilog_compatibility: string;
   requires_python: string | null;
   yanked: boolean;
   yanked_reason: string | null;
@@ -175,7 +177,7 @@ const TEMP_PREFIX = '.tmp-';
 /** The per-plugin file reads (named so a test can check their query plans use files_release_id). */
 export const FILE_QUERIES = {
   ofPlugin: 'SELECT f.* FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename',
-  simpleOfPlugin: `SELECT f.filename, f.sha256, r.requires_python, r.yanked, r.yanked_reason
+  simpleOfPlugin: `SELECT f.filename, f.sha256, r.version, r.fapilog_compatibility, r.requires_python, r.yanked, r.yanked_reason
        FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename`,
 } as const;
 

@@ -75,10 +75,28 @@ describe('outdated with --index-url', () => {
     assert.deepEqual(statuses(offline.stdout), expected);
   });
 
-  test("our own server's /simple/ (PEP 691 JSON, METADATA read from the wheels) gives the same statuses", async () => {
+  test("our own server's /simple/ (PEP 691 JSON) gives the same statuses", async () => {
     const run = await runCli(['--json', 'outdated', APP, '--index-url', `${server.url}/simple/`], { env: { FAPILOG_MARKETPLACE_CACHE: cache() } });
     assert.equal(run.code, 1, run.stderr);
     assert.deepEqual(statuses(run.stdout), expected);
+  });
+
+  test('an index without metadata files: METADATA is read from each wheel (checked against its sha256), once', async () => {
+    const bare = await startStaticIndex({ metadataFiles: false });
+    try {
+      const dir = cache();
+      const first = await runCli(['--json', '--debug', 'outdated', APP, '--index-url', bare.url], { env: { FAPILOG_MARKETPLACE_CACHE: dir } });
+      assert.equal(first.code, 1, first.stderr);
+      assert.deepEqual(statuses(first.stdout), expected);
+      const wheelRequests = (s: string) => s.split('\n').filter((l) => /^debug: -> GET .*\.whl$/.test(l)).length;
+      assert.ok(wheelRequests(first.stderr) > 11, first.stderr);
+      assert.equal(first.stderr.split('\n').filter((l) => /\.metadata$/.test(l) && l.startsWith('debug: ->')).length, 0);
+      const second = await runCli(['--json', '--debug', 'outdated', APP, '--index-url', bare.url], { env: { FAPILOG_MARKETPLACE_CACHE: dir } });
+      assert.equal(wheelRequests(second.stderr), 0);
+      assert.deepEqual(statuses(second.stdout), expected);
+    } finally {
+      await bare.stop();
+    }
   });
 
   test('info, search and list read the index', async () => {

@@ -25,6 +25,8 @@ export interface ReadWheel {
   file: ArtifactFile;
   metadata: CoreMetadata;
   entryPoints: EntryPoint[];
+  /** Why RECORD does not match the wheel's contents; null when it does (absent: not checked). */
+  recordProblem?: string | null;
 }
 
 export interface ReadSdist {
@@ -100,12 +102,8 @@ export function fapilogRequirement(requirements: readonly string[]): FapilogRequ
   return null;
 }
 
-/** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
-export function displaySpecifier(spec: string): string {
-  const clauses = spec.split(',').map((c) => c.trim()).filter((c) => c !== '');
-  const rank = (c: string) => (c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2);
-  return clauses.sort((a, b) => rank(a) - rank(b)).join(',');
-}
+export { displaySpecifier } from './declared.ts';
+import { displaySpecifier, releaseDeclaration } from './declared.ts';
 
 export function hasUpperBound(spec: string): boolean {
   const clauses = parseSpecifier(spec) ?? [];
@@ -181,6 +179,8 @@ export function validate(facts: PublishFacts): Finding[] {
       out.push(finding('file-too-large', `${f.filename} is ${formatSize(f.size)}, over the ${formatSize(facts.maxFileSize)} limit`));
     }
   }
+
+  for (const w of facts.wheels) if (w.recordProblem) out.push(finding('record-mismatch', w.recordProblem));
 
   // -- name -------------------------------------------------------------------------------------
   const names = [
@@ -270,6 +270,16 @@ export function validate(facts: PublishFacts): Finding[] {
         }
       }
     }
+  }
+
+  // What the marketplace will read from the files (the same check the server makes).
+  if (facts.wheels.length + facts.sdists.length > 0 && !mixed) {
+    const truth = releaseDeclaration(
+      facts.wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })),
+      facts.sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })),
+    );
+    const covered = out.some((f) => f.code.startsWith('fapilog-requirement') || f.code === 'fapilog-specifier-invalid');
+    if (!truth.ok && (truth.code === 'metadata_mismatch' || !covered)) out.push(finding('metadata-mismatch', truth.message));
   }
 
   // -- entry points -----------------------------------------------------------------------------

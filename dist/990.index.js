@@ -1,8 +1,8 @@
-export const id = 924;
-export const ids = [924,956];
+export const id = 990;
+export const ids = [990,162];
 export const modules = {
 
-/***/ 6924:
+/***/ 5990:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -89,10 +89,189 @@ async function executePublish(plan, client, opts) {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
 var core_names = __webpack_require__(1975);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
-var pep440 = __webpack_require__(9318);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
-var artifacts = __webpack_require__(6956);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 7 modules
+var pep440 = __webpack_require__(6400);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js + 1 modules
+var artifacts = __webpack_require__(7162);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
+var publish_metadata = __webpack_require__(9098);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/declared.js
+/**
+ * What a release's files declare it needs: fapilog range, Requires-Python and runtime
+ * dependencies, read from core metadata (a wheel's METADATA, an sdist's PKG-INFO). The marketplace
+ * stores these and nothing else, and the publisher's JSON must say the same: the server and the
+ * client's publish validation both compare with `disagreements`, so they report a mismatch alike.
+ */
+
+
+
+const DECLARED_FIELDS = ['fapilog_compatibility', 'requires_python', 'dependencies'];
+/** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
+function displaySpecifier(spec) {
+    const clauses = spec.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const rank = (c) => (c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2);
+    return clauses.sort((a, b) => rank(a) - rank(b)).join(',');
+}
+/**
+ * The declaration, and what keeps it from being one: no runtime fapilog requirement, one without
+ * a PEP 440 range (a URL, no specifier), or several runtime ones with different ranges (markers
+ * such as `python_version < "3.10"` do not make a requirement optional; `extra == "x"` does).
+ */
+function declaredOf(meta) {
+    const problems = [];
+    const fapilog = [];
+    const dependencies = [];
+    for (const text of meta.requiresDist) {
+        const req = (0,publish_metadata/* parseRequirement */.pP)(text);
+        if (req === null || (0,publish_metadata/* isExtraOnly */.pp)(req))
+            continue;
+        if ((0,core_names/* normalizeName */.Pc)(req.name) === 'fapilog')
+            fapilog.push({ text, specifier: req.specifier });
+        else
+            dependencies.push(text.trim());
+    }
+    let range = null;
+    if (fapilog.length === 0) {
+        problems.push({ field: 'fapilog_compatibility', message: 'no runtime requirement on "fapilog" in Requires-Dist' });
+    }
+    else {
+        const first = fapilog[0];
+        if (first.specifier === null || first.specifier.trim() === '' || !(0,pep440/* isValidSpecifier */.J5)(first.specifier)) {
+            const why = first.specifier === null ? 'a URL requirement' : first.specifier.trim() === '' ? 'no version specifier' : `"${first.specifier}" is not a PEP 440 specifier`;
+            problems.push({ field: 'fapilog_compatibility', message: `Requires-Dist "${first.text}": ${why}` });
+        }
+        else if (fapilog.some((f) => f.specifier === null || !(0,pep440/* sameSpecifier */.rB)(f.specifier, first.specifier))) {
+            problems.push({
+                field: 'fapilog_compatibility',
+                message: `several runtime requirements on fapilog with different ranges (${fapilog.map((f) => `"${f.text}"`).join(', ')}); the marketplace needs one range`,
+            });
+        }
+        else {
+            range = displaySpecifier(first.specifier);
+        }
+    }
+    const requiresPython = meta.requiresPython?.trim() ? meta.requiresPython.trim() : null;
+    if (requiresPython !== null && !(0,pep440/* isValidSpecifier */.J5)(requiresPython)) {
+        problems.push({ field: 'requires_python', message: `Requires-Python "${requiresPython}" is not a PEP 440 specifier` });
+    }
+    return { declared: { fapilog_compatibility: range, requires_python: requiresPython, dependencies }, problems };
+}
+/** A requirement compared by meaning: name normalised, extras and clauses sorted, marker without spacing or quote style. */
+function requirementKey(text) {
+    const req = (0,publish_metadata/* parseRequirement */.pP)(text);
+    if (!req)
+        return text.trim();
+    const spec = req.specifier === null ? `@${text.slice(text.indexOf('@') + 1).split(';')[0].trim()}` : ((0,pep440/* specifierKey */.gE)(req.specifier) ?? req.specifier.replace(/\s+/g, ''));
+    const marker = req.marker === null ? '' : `;${req.marker.replace(/\s+/g, '').replace(/'/g, '"')}`;
+    return `${(0,core_names/* normalizeName */.Pc)(req.name)}[${req.extras.map((e) => (0,core_names/* normalizeName */.Pc)(e)).sort().join(',')}]${spec}${marker}`;
+}
+function sameRequirements(a, b) {
+    const ka = a.map(requirementKey).sort();
+    const kb = b.map(requirementKey).sort();
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
+}
+function sameDeclared(field, a, b) {
+    switch (field) {
+        case 'dependencies':
+            return sameRequirements(a.dependencies, b.dependencies);
+        case 'fapilog_compatibility':
+        case 'requires_python': {
+            const x = a[field];
+            const y = b[field];
+            return x === null || y === null ? x === y : (0,pep440/* sameSpecifier */.rB)(x, y);
+        }
+    }
+}
+function showDeclared(field, d) {
+    const v = d[field];
+    return field === 'dependencies' ? JSON.stringify(v ?? []) : v === null || v === undefined ? 'none' : JSON.stringify(v);
+}
+/** Fields of `theirs` (absent ones are not compared) that say something else than `ours`. */
+function disagreements(ours, theirs) {
+    const out = [];
+    for (const field of DECLARED_FIELDS) {
+        if (theirs[field] === undefined)
+            continue;
+        const full = { ...ours, ...theirs };
+        if (!sameDeclared(field, ours, full))
+            out.push({ field, theirs: showDeclared(field, theirs), ours: showDeclared(field, ours) });
+    }
+    return out;
+}
+/** PKG-INFO's `Dynamic` header names the fields a wheel may fill in differently. */
+const DYNAMIC_HEADER = {
+    fapilog_compatibility: 'requires-dist',
+    requires_python: 'requires-python',
+    dependencies: 'requires-dist',
+};
+function fileProblem(f, what) {
+    const { problems } = declaredOf(f.metadata);
+    const p = problems[0];
+    return p ? { ok: false, code: 'invalid_file', field: p.field, message: `${f.filename}: ${what}: ${problems.map((q) => `${q.field}: ${q.message}`).join('; ')}` } : null;
+}
+/**
+ * What a release declares: its wheels' METADATA (all alike), which every sdist's PKG-INFO must
+ * agree with except in fields it marks Dynamic; without a wheel, the sdist's PKG-INFO when it
+ * declares every field statically. The server refuses a publish with the message; the client's
+ * validation reports it as a finding before uploading.
+ */
+function releaseDeclaration(wheels, sdists) {
+    const first = wheels[0];
+    if (!first) {
+        const sdist = sdists[0];
+        if (!sdist)
+            return { ok: false, code: 'invalid_file', field: 'fapilog_compatibility', message: 'no wheel or sdist' };
+        const dynamic = DECLARED_FIELDS.filter((f) => sdist.metadata.dynamic.includes(DYNAMIC_HEADER[f]));
+        if (dynamic.length > 0) {
+            return {
+                ok: false,
+                code: 'invalid_file',
+                field: dynamic[0],
+                message: `${sdist.filename}: PKG-INFO marks ${[...new Set(dynamic.map((f) => DYNAMIC_HEADER[f]))].join(', ')} as Dynamic, so only a wheel can say what the release needs; upload the wheel too`,
+            };
+        }
+        return fileProblem(sdist, 'PKG-INFO') ?? { ok: true, value: declaredOf(sdist.metadata).declared, source: `${sdist.filename}'s PKG-INFO` };
+    }
+    for (const w of wheels) {
+        const bad = fileProblem(w, 'METADATA');
+        if (bad)
+            return bad;
+    }
+    const ours = declaredOf(first.metadata).declared;
+    for (const w of wheels.slice(1)) {
+        const theirs = declaredOf(w.metadata).declared;
+        for (const field of DECLARED_FIELDS) {
+            if (!sameDeclared(field, ours, theirs)) {
+                return { ok: false, code: 'metadata_mismatch', field, message: `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ${first.filename}'s says ${showDeclared(field, ours)}` };
+            }
+        }
+    }
+    for (const s of sdists) {
+        const theirs = declaredOf(s.metadata).declared;
+        for (const field of DECLARED_FIELDS) {
+            if (s.metadata.dynamic.includes(DYNAMIC_HEADER[field]))
+                continue;
+            if (!sameDeclared(field, ours, theirs)) {
+                return {
+                    ok: false,
+                    code: 'metadata_mismatch',
+                    field,
+                    message: `${field}: ${s.filename}'s PKG-INFO says ${showDeclared(field, theirs)}, but ${first.filename}'s METADATA says ${showDeclared(field, ours)}`,
+                };
+            }
+        }
+    }
+    return { ok: true, value: ours, source: `${first.filename}'s METADATA` };
+}
+/** The publish JSON's fields against the files': one sentence naming each field and both values, or null. */
+function jsonMismatch(truth, json) {
+    const lies = disagreements(truth.value, json);
+    if (lies.length === 0)
+        return null;
+    return (lies.map((l) => `metadata.${l.field} is ${l.theirs}, but ${truth.source} says ${l.ours}`).join('; ') +
+        ' (the marketplace shows what the files declare: fix the JSON or leave the field out)');
+}
+
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
 var schemas = __webpack_require__(7597);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/findings.js
@@ -188,6 +367,16 @@ const table = {
         meaning: 'A wheel or sdist cannot be read (not a zip/tar.gz, or no METADATA/PKG-INFO inside).',
         fix: 'Delete the file and rebuild with `python -m build`.',
     },
+    'metadata-mismatch': {
+        severity: 'error',
+        meaning: 'The built files declare different requirements: the sdist\'s PKG-INFO and the wheel\'s METADATA (or two wheels) disagree on the fapilog range, Requires-Python or dependencies, or the runtime `fapilog` requirements give several ranges. The marketplace reads these from the files and refuses such a release.',
+        fix: 'Remove stale files from the dist directory and rebuild wheel and sdist together with `python -m build`; declare one fapilog range.',
+    },
+    'record-mismatch': {
+        severity: 'error',
+        meaning: 'A wheel\'s RECORD does not match its contents (a file changed, added or removed after the build, or hashed with less than sha256); pip and the marketplace refuse it.',
+        fix: 'Rebuild the wheel with `python -m build` instead of editing it.',
+    },
     'pyproject-invalid': {
         severity: 'error',
         meaning: 'pyproject.toml is not valid TOML or its `[project]` table has a field of the wrong type.',
@@ -257,8 +446,6 @@ function findingsMarkdownTable() {
     return ['| Code | Severity | Meaning | Fix |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
-var publish_metadata = __webpack_require__(9098);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/bytes.js
@@ -733,12 +920,8 @@ function fapilogRequirement(requirements) {
     }
     return null;
 }
-/** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
-function displaySpecifier(spec) {
-    const clauses = spec.split(',').map((c) => c.trim()).filter((c) => c !== '');
-    const rank = (c) => (c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2);
-    return clauses.sort((a, b) => rank(a) - rank(b)).join(',');
-}
+
+
 function hasUpperBound(spec) {
     const clauses = (0,pep440/* parseSpecifier */.J6)(spec) ?? [];
     return clauses.some((c) => c.operator === '<' || c.operator === '<=' || c.operator === '~=' || c.operator === '==' || c.operator === '===');
@@ -811,6 +994,9 @@ function validate(facts) {
             out.push(finding('file-too-large', `${f.filename} is ${(0,size/* formatSize */.X)(f.size)}, over the ${(0,size/* formatSize */.X)(facts.maxFileSize)} limit`));
         }
     }
+    for (const w of facts.wheels)
+        if (w.recordProblem)
+            out.push(finding('record-mismatch', w.recordProblem));
     // -- name -------------------------------------------------------------------------------------
     const names = [
         ...facts.wheels.map((w) => ({ where: w.file.filename, name: w.metadata.name })),
@@ -883,6 +1069,13 @@ function validate(facts) {
             }
         }
     }
+    // What the marketplace will read from the files (the same check the server makes).
+    if (facts.wheels.length + facts.sdists.length > 0 && !mixed) {
+        const truth = releaseDeclaration(facts.wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })), facts.sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })));
+        const covered = out.some((f) => f.code.startsWith('fapilog-requirement') || f.code === 'fapilog-specifier-invalid');
+        if (!truth.ok && (truth.code === 'metadata_mismatch' || !covered))
+            out.push(finding('metadata-mismatch', truth.message));
+    }
     // -- entry points -----------------------------------------------------------------------------
     const entryPoints = facts.wheels.length > 0
         ? facts.wheels[0].entryPoints
@@ -952,6 +1145,7 @@ function validate(facts) {
 
 
 
+
 const LICENSE_FILE = /^(licen[cs]e|copying|notice|authors)(\.|-|$)/i;
 async function projectLicenseFiles(files) {
     return (await files.list())
@@ -1005,7 +1199,12 @@ async function preparePublish(opts) {
         try {
             if (file.kind === 'wheel') {
                 const w = (0,artifacts.readWheel)(file.filename, file.data);
-                wheels.push({ file, metadata: (0,publish_metadata/* parseCoreMetadata */.Ug)(w.metadataText), entryPoints: w.entryPointsText ? (0,artifacts/* parseEntryPoints */.f0)(w.entryPointsText) : [] });
+                wheels.push({
+                    file,
+                    metadata: (0,publish_metadata/* parseCoreMetadata */.Ug)(w.metadataText),
+                    entryPoints: w.entryPointsText ? (0,artifacts/* parseEntryPoints */.f0)(w.entryPointsText) : [],
+                    recordProblem: (0,artifacts/* wheelRecordProblem */.Sc)(file.filename, file.data),
+                });
             }
             else {
                 const s = await (0,artifacts/* readSdist */.M6)(file.filename, file.data);
@@ -1050,6 +1249,8 @@ async function preparePublish(opts) {
     const requirements = meta?.requiresDist ?? project?.project.dependencies ?? [];
     const fapilog = fapilogRequirement(requirements);
     const planFiles = files.map((f) => ({ filename: f.filename, kind: f.kind, size: f.size, sha256: f.sha256, data: f.data }));
+    // What the marketplace reads from the files; the JSON says the same (the server compares).
+    const truth = releaseDeclaration(wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })), sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })));
     const canDescribe = pkg !== null && version !== null && pluginType !== null && fapilog?.specifier && planFiles.length > 0;
     const metadata = canDescribe
         ? {
@@ -1061,9 +1262,9 @@ async function preparePublish(opts) {
             license: licenseOf(meta, project) ?? 'Unknown',
             homepage: homepageUrl(meta, project),
             repository,
-            fapilog_compatibility: displaySpecifier(fapilog.specifier),
-            requires_python: meta?.requiresPython ?? project?.project['requires-python'] ?? null,
-            dependencies: runtimeDependencies(requirements),
+            fapilog_compatibility: truth.ok && truth.value.fapilog_compatibility ? truth.value.fapilog_compatibility : displaySpecifier(fapilog.specifier),
+            requires_python: truth.ok ? truth.value.requires_python : (meta?.requiresPython ?? project?.project['requires-python'] ?? null),
+            dependencies: truth.ok ? truth.value.dependencies : runtimeDependencies(requirements),
             readme: readme.text,
             files: planFiles.map((f) => ({ filename: f.filename, sha256: f.sha256 })),
         }
@@ -1528,7 +1729,7 @@ function renderPublishSummary(args) {
         const facts = [
             plan.pluginType ? `**Type:** ${cell(plan.pluginType)}` : null,
             plan.tag ? `**Tag:** ${code(plan.tag)}` : null,
-            plan.metadata ? `**fapilog:** ${code(plan.metadata.fapilog_compatibility)}` : null,
+            plan.metadata?.fapilog_compatibility ? `**fapilog:** ${code(plan.metadata.fapilog_compatibility)}` : null,
         ].filter((f) => f !== null);
         if (facts.length > 0)
             out.push(facts.join(' · '), '');
@@ -1563,26 +1764,127 @@ function findingRow(f, strict) {
 
 /***/ }),
 
-/***/ 6956:
+/***/ 7162:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $z: () => (/* binding */ readDist),
-/* harmony export */   ArtifactError: () => (/* binding */ ArtifactError),
-/* harmony export */   M6: () => (/* binding */ readSdist),
-/* harmony export */   f0: () => (/* binding */ parseEntryPoints),
-/* harmony export */   readWheel: () => (/* binding */ readWheel)
-/* harmony export */ });
-/* unused harmony export artifactKind */
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
-/* harmony import */ var fflate__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1306);
-/* harmony import */ var tar__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8697);
-/* harmony import */ var _sha256_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3148);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  ArtifactError: () => (/* binding */ ArtifactError),
+  f0: () => (/* binding */ parseEntryPoints),
+  $z: () => (/* binding */ readDist),
+  M6: () => (/* binding */ readSdist),
+  readWheel: () => (/* binding */ readWheel),
+  Sc: () => (/* binding */ wheelRecordProblem)
+});
+
+// UNUSED EXPORTS: artifactKind
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+// EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs
+var esm = __webpack_require__(1306);
+// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
+var index_min = __webpack_require__(8697);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/sha256.js
+var sha256 = __webpack_require__(3148);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/record.js
+/**
+ * A wheel's RECORD against the archive's entries (the wheel spec, as pip checks at install): every
+ * file listed once with a sha256-or-stronger hash and its size, nothing listed that is not there,
+ * nothing there that is not listed (RECORD itself and its signatures excepted). The server refuses
+ * a tampered wheel with this, and the client reports the same before uploading.
+ */
+
+const RECORD_HASHES = ['sha256', 'sha384', 'sha512'];
+function entryDigest(data) {
+    const digest = (alg) => (0,external_node_crypto_.createHash)(alg).update(data).digest('base64url');
+    return { size: data.byteLength, digest: { sha256: digest('sha256'), sha384: digest('sha384'), sha512: digest('sha512') } };
+}
+/** One line of a RECORD (Python's csv dialect: fields may be quoted, `""` is a quote). */
+function parseCsvLine(line) {
+    const out = [];
+    let field = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quoted) {
+            if (ch === '"' && line[i + 1] === '"') {
+                field += '"';
+                i++;
+            }
+            else if (ch === '"')
+                quoted = false;
+            else
+                field += ch;
+        }
+        else if (ch === '"' && field === '')
+            quoted = true;
+        else if (ch === ',') {
+            out.push(field);
+            field = '';
+        }
+        else
+            field += ch;
+    }
+    out.push(field);
+    return out;
+}
+const show = (s) => JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}…` : s);
+/**
+ * null when RECORD matches the entries, else why not (one sentence naming the file).
+ * `entries`: every file entry of the archive (no directories); `recordName`: `x.dist-info/RECORD`,
+ * or null when the archive has none.
+ */
+function recordProblem(recordText, recordName, entries) {
+    if (recordText === null || recordName === null)
+        return 'it has no .dist-info/RECORD';
+    const distInfo = recordName.slice(0, recordName.lastIndexOf('/'));
+    const unsigned = new Set([`${distInfo}/RECORD`, `${distInfo}/RECORD.jws`, `${distInfo}/RECORD.p7s`]);
+    const listed = new Set();
+    for (const [i, line] of recordText.split(/\r?\n/).entries()) {
+        if (line.trim() === '')
+            continue;
+        const [file = '', hash = '', size = ''] = parseCsvLine(line);
+        const where = `RECORD line ${i + 1}`;
+        if (file === '')
+            return `${where} names no file`;
+        if (listed.has(file))
+            return `${where} lists ${show(file)} twice`;
+        listed.add(file);
+        if (unsigned.has(file))
+            continue;
+        const actual = entries.get(file);
+        if (!actual)
+            return `${where} lists ${show(file)}, which is not in the archive`;
+        const eq = hash.indexOf('=');
+        const alg = eq > 0 ? hash.slice(0, eq) : '';
+        if (!RECORD_HASHES.includes(alg)) {
+            return hash === '' ? `${where} gives no hash for ${show(file)}` : `${where} hashes ${show(file)} with ${show(alg)}, not sha256 or stronger`;
+        }
+        const want = hash.slice(eq + 1).replace(/=+$/, '');
+        const have = actual.digest[alg];
+        if (want !== have)
+            return `RECORD says ${show(file)} has ${alg}=${show(want)}, the archive's has ${alg}=${have}`;
+        if (size !== '' && Number(size) !== actual.size)
+            return `RECORD says ${show(file)} is ${show(size)} bytes, the archive's is ${actual.size}`;
+    }
+    for (const name of entries.keys()) {
+        if (!listed.has(name) && !unsigned.has(name))
+            return `${show(name)} is in the archive but not in RECORD`;
+    }
+    return null;
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
 /**
  * The built files in a dist directory and what is inside them: a wheel's
  * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
  * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
  */
+
 
 
 
@@ -1618,7 +1920,7 @@ async function readDist(dist) {
         const data = await dist.read(filename);
         if (data === null)
             continue;
-        files.push({ filename, kind, size: data.byteLength, sha256: (0,_sha256_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256Hex */ .f)(data), data });
+        files.push({ filename, kind, size: data.byteLength, sha256: (0,sha256/* sha256Hex */.f)(data), data });
     }
     files.sort((a, b) => (a.kind === b.kind ? a.filename.localeCompare(b.filename) : a.kind === 'wheel' ? -1 : 1));
     return { files, ignored };
@@ -1628,7 +1930,7 @@ function readWheel(filename, data) {
     const wanted = /^[^/]+\.dist-info\/(METADATA|entry_points\.txt)$/;
     let members;
     try {
-        members = (0,fflate__WEBPACK_IMPORTED_MODULE_3__/* .unzipSync */ .AO)(data, { filter: (f) => wanted.test(f.name) });
+        members = (0,esm/* unzipSync */.AO)(data, { filter: (f) => wanted.test(f.name) });
     }
     catch (err) {
         throw new ArtifactError(filename, `not a readable zip archive (${err.message})`);
@@ -1640,22 +1942,39 @@ function readWheel(filename, data) {
     const entryPoints = members[`${distInfo}/entry_points.txt`];
     return {
         distInfo,
-        metadataText: (0,fflate__WEBPACK_IMPORTED_MODULE_3__/* .strFromU8 */ .he)(members[metadataName]),
-        entryPointsText: entryPoints ? (0,fflate__WEBPACK_IMPORTED_MODULE_3__/* .strFromU8 */ .he)(entryPoints) : null,
+        metadataText: (0,esm/* strFromU8 */.he)(members[metadataName]),
+        entryPointsText: entryPoints ? (0,esm/* strFromU8 */.he)(entryPoints) : null,
     };
+}
+/** Why the wheel's RECORD does not match its entries, or null (src/core/publish/record.ts). */
+function wheelRecordProblem(filename, data) {
+    let members;
+    try {
+        members = (0,esm/* unzipSync */.AO)(data);
+    }
+    catch (err) {
+        return `not a readable zip archive (${err.message})`;
+    }
+    const entries = new Map();
+    for (const [name, bytes] of Object.entries(members))
+        if (!name.endsWith('/'))
+            entries.set(name, entryDigest(bytes));
+    const recordName = Object.keys(members).find((n) => /^[^/]+\.dist-info\/RECORD$/.test(n)) ?? null;
+    const problem = recordProblem(recordName === null ? null : (0,esm/* strFromU8 */.he)(members[recordName]), recordName, entries);
+    return problem === null ? null : `${filename}: ${problem}`;
 }
 /** Reads the sdist's top-level `PKG-INFO`; throws ArtifactError when it is not a tar.gz sdist. */
 async function readSdist(filename, data) {
     let tarData;
     try {
-        tarData = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.gunzipSync)(data);
+        tarData = (0,external_node_zlib_.gunzipSync)(data);
     }
     catch (err) {
         throw new ArtifactError(filename, `not a gzip archive (${err.message})`);
     }
     const found = await new Promise((resolve, reject) => {
         let result = null;
-        const parser = new tar__WEBPACK_IMPORTED_MODULE_1__/* .Parser */ .iX({
+        const parser = new index_min/* Parser */.iX({
             strict: true,
             onReadEntry: (entry) => {
                 const m = /^(?:\.\/)?([^/]+)\/PKG-INFO$/.exec(entry.path);
@@ -1736,6 +2055,8 @@ const CoreMetadata = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({
     requiresDist: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()),
     projectUrls: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(ProjectUrl),
     descriptionContentType: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullable(),
+    /** Fields marked `Dynamic` (metadata 2.2+, in an sdist's PKG-INFO), lowercase header names. */
+    dynamic: zod__WEBPACK_IMPORTED_MODULE_0__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP()),
     /** The long description (body or Description header), '' when there is none. */
     description: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
 });
@@ -1811,6 +2132,7 @@ function parseCoreMetadata(text) {
         requiresDist: all('requires-dist'),
         projectUrls,
         descriptionContentType: one('description-content-type'),
+        dynamic: all('dynamic').map((d) => d.toLowerCase()),
         description: description.replace(/\s+$/, '') + (description.trim() === '' ? '' : '\n'),
     });
 }
@@ -1840,9 +2162,41 @@ function parseRequirement(text) {
         .filter((e) => e !== '');
     return { name: m[1], extras, specifier, marker };
 }
-/** A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement. */
+/** The marker's top-level `or` alternatives (parentheses and quoted strings are not split). */
+function alternatives(marker) {
+    const out = [];
+    let depth = 0;
+    let quote = null;
+    let start = 0;
+    for (let i = 0; i < marker.length; i++) {
+        const ch = marker[i];
+        if (quote) {
+            if (ch === quote)
+                quote = null;
+        }
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '(')
+            depth++;
+        else if (ch === ')')
+            depth--;
+        else if (depth === 0 && /\s/.test(ch) && /^\s+or\s/.test(marker.slice(i))) {
+            out.push(marker.slice(start, i));
+            const skip = /^\s+or\s+/.exec(marker.slice(i))[0].length;
+            start = i + skip;
+            i = start - 1;
+        }
+    }
+    out.push(marker.slice(start));
+    return out;
+}
+/**
+ * A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement:
+ * every `or` alternative of its marker needs an extra (`python_version < "3.10" or extra == "x"`
+ * applies without one).
+ */
 function isExtraOnly(req) {
-    return req.marker !== null && /\bextra\s*==/.test(req.marker);
+    return req.marker !== null && alternatives(req.marker).every((a) => /\bextra\s*==/.test(a));
 }
 
 
