@@ -45,6 +45,8 @@ export const STALE_INDEX_WARNING = 'the package index could not be reached; some
  */
 export function forWorkspace(report: Report, workspace: string): Report {
   const file = (f: string) => workspacePath(report, f, workspace);
+  // An environment is named by its directory: `.` is the project root itself.
+  const workspaceDir = (d: string) => file(d) || '.';
   const fileLine = (s: string | null) => {
     if (s === null) return s;
     const m = /^(.*?)(:\d+)?$/.exec(s);
@@ -57,6 +59,18 @@ export function forWorkspace(report: Report, workspace: string): Report {
     manifests: report.manifests.map(file),
     lockfiles: report.lockfiles.map(file),
     plugins: report.plugins.map((p) => ({ ...p, location: { ...p.location, file: file(p.location.file) } })),
+    ...(report.environments
+      ? {
+          environments: report.environments.map((e) => ({
+            ...e,
+            dir: workspaceDir(e.dir),
+            fapilog: { ...e.fapilog, from: fileLine(e.fapilog.from) },
+            manifests: e.manifests.map(file),
+            lockfiles: e.lockfiles.map(file),
+            upgrade: e.upgrade ? { ...e.upgrade, plugins: e.upgrade.plugins.map((p) => ({ ...p, file: file(p.file) })) } : null,
+          })),
+        }
+      : {}),
     warnings: report.marketplace.stale ? report.warnings.filter((w) => w !== STALE_WARNING && w !== STALE_INDEX_WARNING) : report.warnings,
   };
 }

@@ -13,6 +13,7 @@ import { failingFindings, type Finding } from './findings.ts';
 import { isExtraOnly, parseCoreMetadata, parseRequirement, type CoreMetadata } from './metadata.ts';
 import { ProjectError, readProject, readProjectReadme, type PluginProject } from './project.ts';
 import { extractReadme, type ExtractedReadme } from './readme.ts';
+import { validate } from './rules.ts';
 import {
   DEFAULT_MAX_FILE_SIZE,
   displaySpecifier,
@@ -26,7 +27,6 @@ import {
   releaseName,
   releaseVersion,
   repositoryUrl,
-  validate,
   type MarketplaceFacts,
   type PublishFacts,
   type ReadSdist,

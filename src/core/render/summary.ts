@@ -4,7 +4,9 @@
  * analysis, which entries `update` can fix from analysis/updatable.ts, and what fails comes from
  * the policy. Front-end wording (where an override came from, the fix command) is passed in.
  */
-import type { PluginEntry, Report, Status } from '../analysis/report.ts';
+import { reportEnvironments, type PluginEntry, type Report, type Status } from '../analysis/report.ts';
+import { upgradeLine } from '../analysis/upgrade.ts';
+import { andList, environmentGroups } from './environments.ts';
 import { isStuck, isUpdatable } from '../analysis/updatable.ts';
 import { publisherWarning } from '../analysis/publisher.ts';
 import { cell, code, text } from './markdown.ts';
@@ -46,8 +48,7 @@ export interface SummaryWording {
  */
 export const DEFAULT_UPDATE_COMMAND = npxCommand('update');
 
-export function fapilogLine(report: Report, wording: SummaryWording = {}): string {
-  const f = report.fapilog;
+export function fapilogLine(report: Report, wording: SummaryWording = {}, f: Report['fapilog'] = report.fapilog): string {
   const version = f.version ? `**${cell(f.version)}**` : '**unknown**';
   const parts = [f.source === 'override' && wording.override ? wording.override : SOURCE_LABEL[f.source]];
   if (f.specifier) parts.push(code(f.specifier));
@@ -114,6 +115,10 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
   }
   if (held.length > 0) {
     lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
+    const envs = reportEnvironments(report);
+    for (const e of envs) {
+      if (e.upgrade) lines.push(`  - ${envs.length > 1 ? `${code(e.dir)}: ` : ''}${text(upgradeLine(e.upgrade))}`);
+    }
   }
   if (republished.length > 0) {
     lines.push(`- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the warning above) before you update.`);
@@ -140,8 +145,16 @@ export function renderSummary(
   opts: { failed: boolean; failureMessage: string | null; cacheDir?: string | undefined; wording?: SummaryWording | undefined },
 ): string {
   const lines: string[] = ['## fapilog plugins', ''];
+  const envs = reportEnvironments(report);
+  const several = envs.length > 1;
   const source = report.marketplace.kind === 'index' ? 'package index' : 'marketplace';
-  lines.push(`${fapilogLine(report, opts.wording)} · ${source} ${code(report.marketplace.url)}`, '');
+  if (several) {
+    lines.push(`${envs.length} environments, each judged against its own fapilog · ${source} ${code(report.marketplace.url)}`, '');
+    for (const e of envs) lines.push(`- ${code(e.dir)}: ${fapilogLine(report, opts.wording, e.fapilog)}`);
+    lines.push('');
+  } else {
+    lines.push(`${fapilogLine(report, opts.wording)} · ${source} ${code(report.marketplace.url)}`, '');
+  }
   if (report.marketplace.stale) {
     lines.push(
       '> [!WARNING]',
@@ -154,10 +167,26 @@ export function renderSummary(
 
   lines.push(...publisherCallout(report));
 
-  for (const [manifest, plugins] of byManifest(report)) {
-    lines.push(`### ${code(manifest)}`, '');
-    lines.push(...manifestTable(plugins, opts.wording?.fileUrl));
-    lines.push('');
+  if (several) {
+    // A section per environment (its fapilog in the heading), then the files several share.
+    for (const group of environmentGroups(report)) {
+      if (group.plugins.length === 0) continue;
+      const heading = group.environment
+        ? `### Environment ${code(group.environment.dir)}: ${fapilogLine(report, opts.wording, group.environment.fapilog)}`
+        : `### Shared by ${andList(group.shared.map(code))}`;
+      lines.push(heading, '');
+      for (const [manifest, plugins] of byManifest({ ...report, plugins: group.plugins })) {
+        lines.push(`#### ${code(manifest)}`, '');
+        lines.push(...manifestTable(plugins, opts.wording?.fileUrl));
+        lines.push('');
+      }
+    }
+  } else {
+    for (const [manifest, plugins] of byManifest(report)) {
+      lines.push(`### ${code(manifest)}`, '');
+      lines.push(...manifestTable(plugins, opts.wording?.fileUrl));
+      lines.push('');
+    }
   }
 
   // The callout above already shows the publisher warnings.

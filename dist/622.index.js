@@ -1,8 +1,8 @@
-export const id = 990;
-export const ids = [990,162];
+export const id = 622;
+export const ids = [622,162];
 export const modules = {
 
-/***/ 5990:
+/***/ 3622:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -88,7 +88,7 @@ async function executePublish(plan, client, opts) {
 }
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
-var core_names = __webpack_require__(1975);
+var names = __webpack_require__(1975);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 7 modules
 var pep440 = __webpack_require__(6400);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js + 1 modules
@@ -125,7 +125,7 @@ function declaredOf(meta) {
         const req = (0,publish_metadata/* parseRequirement */.pP)(text);
         if (req === null || (0,publish_metadata/* isExtraOnly */.pp)(req))
             continue;
-        if ((0,core_names/* normalizeName */.Pc)(req.name) === 'fapilog')
+        if ((0,names/* normalizeName */.Pc)(req.name) === 'fapilog')
             fapilog.push({ text, specifier: req.specifier });
         else
             dependencies.push(text.trim());
@@ -163,7 +163,7 @@ function requirementKey(text) {
         return text.trim();
     const spec = req.specifier === null ? `@${text.slice(text.indexOf('@') + 1).split(';')[0].trim()}` : ((0,pep440/* specifierKey */.gE)(req.specifier) ?? req.specifier.replace(/\s+/g, ''));
     const marker = req.marker === null ? '' : `;${req.marker.replace(/\s+/g, '').replace(/'/g, '"')}`;
-    return `${(0,core_names/* normalizeName */.Pc)(req.name)}[${req.extras.map((e) => (0,core_names/* normalizeName */.Pc)(e)).sort().join(',')}]${spec}${marker}`;
+    return `${(0,names/* normalizeName */.Pc)(req.name)}[${req.extras.map((e) => (0,names/* normalizeName */.Pc)(e)).sort().join(',')}]${spec}${marker}`;
 }
 function sameRequirements(a, b) {
     const ka = a.map(requirementKey).sort();
@@ -864,19 +864,16 @@ function extractReadme(source, repo) {
     return { from, contentType, original, text, summary: firstParagraph(original) };
 }
 
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var marketplace_schemas = __webpack_require__(285);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
 var size = __webpack_require__(4810);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
+var marketplace_schemas = __webpack_require__(285);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/validate.js
 /**
- * The checks, as a pure function of what was read (project, artifacts, README, tag, marketplace
- * answers): no I/O here, so every finding can be tested from constructed facts as well as from
- * really built projects.
+ * What publishing read (PublishFacts: project, artifacts, README, tag, marketplace answers) and
+ * the questions the plan and the rules (rules.ts) both ask of it: the release's name, version,
+ * fapilog requirement, license, URLs, whether the marketplace already has it. No I/O here.
  */
-
-
-
 
 
 
@@ -915,12 +912,11 @@ function pluginTypes(entryPoints) {
 function fapilogRequirement(requirements) {
     for (const text of requirements) {
         const req = (0,publish_metadata/* parseRequirement */.pP)(text);
-        if (req && (0,core_names/* normalizeName */.Pc)(req.name) === 'fapilog' && !(0,publish_metadata/* isExtraOnly */.pp)(req))
+        if (req && (0,names/* normalizeName */.Pc)(req.name) === 'fapilog' && !(0,publish_metadata/* isExtraOnly */.pp)(req))
             return { text, specifier: req.specifier };
     }
     return null;
 }
-
 
 function hasUpperBound(spec) {
     const clauses = (0,pep440/* parseSpecifier */.J6)(spec) ?? [];
@@ -974,169 +970,244 @@ function publishedIdentically(release, files) {
 function findRelease(releases, version) {
     return releases.find((r) => (0,pep440/* sameVersion */.r1)(r.version, version));
 }
-function validate(facts) {
-    const out = [];
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/rules.js
+
+
+
+
+
+
+
+function pluginFacts(facts) {
     const meta = primaryMetadata(facts);
     const project = facts.project;
-    if (facts.projectError)
-        out.push(finding('pyproject-invalid', facts.projectError));
-    for (const u of facts.unreadable)
-        out.push(finding('artifact-unreadable', u.message));
-    // -- files --------------------------------------------------------------------------------------
-    if (facts.files.every((f) => f.kind !== 'wheel')) {
-        out.push(finding('wheel-missing', facts.files.length === 0 ? 'no wheel or sdist found in the dist directory' : `no wheel among ${facts.files.map((f) => f.filename).join(', ')}`));
-    }
-    if (facts.files.length > 0 && facts.files.every((f) => f.kind !== 'sdist')) {
-        out.push(finding('sdist-missing', 'no sdist (.tar.gz) next to the wheel'));
-    }
-    for (const f of facts.files) {
-        if (f.size > facts.maxFileSize) {
-            out.push(finding('file-too-large', `${f.filename} is ${(0,size/* formatSize */.X)(f.size)}, over the ${(0,size/* formatSize */.X)(facts.maxFileSize)} limit`));
-        }
-    }
-    for (const w of facts.wheels)
-        if (w.recordProblem)
-            out.push(finding('record-mismatch', w.recordProblem));
-    // -- name -------------------------------------------------------------------------------------
-    const names = [
-        ...facts.wheels.map((w) => ({ where: w.file.filename, name: w.metadata.name })),
-        ...facts.sdists.map((s) => ({ where: s.file.filename, name: s.metadata.name })),
-        ...(project ? [{ where: 'pyproject.toml', name: project.project.name }] : []),
-    ];
-    const name = releaseName(facts);
-    if (name !== null && !(0,core_names/* isPluginPackage */.ks)(name)) {
-        out.push(finding('name-not-plugin', `"${name}" (normalised "${(0,core_names/* normalizeName */.Pc)(name)}") does not start with "fapilog-"`, `Rename the project to "fapilog-${(0,core_names/* normalizeName */.Pc)(name).replace(/^fapilog-?/, '') || 'name'}" in pyproject.toml [project] name.`));
-    }
-    const distinctNames = new Set(names.map((n) => (0,core_names/* normalizeName */.Pc)(n.name)));
-    if (distinctNames.size > 1) {
-        out.push(finding('name-mismatch', `different names: ${names.map((n) => `${n.where} says "${n.name}"`).join(', ')}`));
-    }
-    // -- version ----------------------------------------------------------------------------------
-    const versions = [
-        ...facts.wheels.map((w) => ({ where: w.file.filename, version: w.metadata.version })),
-        ...facts.sdists.map((s) => ({ where: s.file.filename, version: s.metadata.version })),
-        ...(project?.version != null ? [{ where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml', version: project.version }] : []),
-    ];
-    const version = releaseVersion(facts);
-    const invalid = versions.filter((v) => !(0,pep440/* isValid */.fn)(v.version));
-    for (const v of invalid)
-        out.push(finding('version-invalid', `${v.where}: "${v.version}" is not a PEP 440 version`));
-    const valid = versions.filter((v) => (0,pep440/* isValid */.fn)(v.version));
-    // Files of several versions: judging the tag or the marketplace by one of them would report
-    // false mismatches, so only this is said. Usually an old build left in dist/ (python -m build adds, never removes).
-    const mixed = new Set(valid.map((v) => (0,pep440/* normalize */.S8)(v.version))).size > 1;
-    if (mixed) {
-        const own = project?.version != null && (0,pep440/* isValid */.fn)(project.version) ? project.version : null;
-        const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
-        const stale = own === null ? [] : built.filter((v) => !(0,pep440/* sameVersion */.r1)(v.version, own));
-        // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
-        out.push(stale.length > 0 && stale.length < built.length && own !== null
-            ? finding('version-mismatch', `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.version})`).join(', ')}; the project's version is ${own}`, 'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.')
-            : finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.version}`).join(', ')}`));
-    }
-    if (!mixed && facts.tag !== null && version !== null && (0,pep440/* isValid */.fn)(version)) {
-        const wanted = tagVersion(facts.tag);
-        if (!(0,pep440/* sameVersion */.r1)(wanted, version)) {
+    const projectEntryPoints = () => Object.entries(project?.project['entry-points'] ?? {}).flatMap(([group, eps]) => Object.entries(eps).map(([n, value]) => ({ group, name: n, value })));
+    return {
+        projectError: facts.projectError,
+        unreadable: facts.unreadable.map((u) => u.message),
+        files: facts.files.map((f) => ({ filename: f.filename, kind: f.kind, size: f.size, sha256: f.sha256 })),
+        maxFileSize: facts.maxFileSize,
+        recordProblems: facts.wheels.flatMap((w) => (w.recordProblem ? [w.recordProblem] : [])),
+        declaration: facts.wheels.length + facts.sdists.length > 0
+            ? releaseDeclaration(facts.wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })), facts.sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })))
+            : null,
+        described: meta !== null || project !== null,
+        fromMetadata: meta !== null,
+        name: releaseName(facts),
+        names: [
+            ...[...facts.wheels, ...facts.sdists].map((a) => ({ where: a.file.filename, from: 'built', value: a.metadata.name })),
+            ...(project ? [{ where: 'pyproject.toml', from: 'project', value: project.project.name }] : []),
+        ],
+        versions: [
+            ...[...facts.wheels, ...facts.sdists].map((a) => ({ where: a.file.filename, from: 'built', value: a.metadata.version })),
+            ...(project?.version != null
+                ? [{ where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml', from: 'project', value: project.version }]
+                : []),
+        ],
+        version: releaseVersion(facts),
+        tag: facts.tag,
+        fapilog: fapilogRequirement(meta ? meta.requiresDist : (project?.project.dependencies ?? [])),
+        entryPoints: facts.wheels[0] ? facts.wheels[0].entryPoints : project ? projectEntryPoints() : null,
+        readme: facts.readme,
+        licenseDeclared: meta
+            ? Boolean(meta.licenseExpression?.trim() || meta.license?.trim() || meta.licenseFiles.length > 0 || meta.classifiers.some((c) => c.startsWith('License :: ')))
+            : Boolean(project?.project.license !== undefined || facts.projectLicenseFiles.length > 0),
+        repository: repositoryUrl(meta, project),
+        marketplace: facts.marketplace,
+    };
+}
+/**
+ * Files of several versions (usually an old build left in dist/: python -m build adds, never
+ * removes): judging the tag or the marketplace by one of them would report false mismatches.
+ */
+function mixedVersions(f) {
+    return new Set(f.versions.filter((v) => (0,pep440/* isValid */.fn)(v.value)).map((v) => (0,pep440/* normalize */.S8)(v.value))).size > 1;
+}
+/** The version the tag and the marketplace are judged by: valid, and the files agree on it. */
+function judgedVersion(f) {
+    return f.version !== null && (0,pep440/* isValid */.fn)(f.version) && !mixedVersions(f) ? f.version : null;
+}
+const when = (cond, make) => (cond ? [make()] : []);
+const RULES = [
+    { about: 'pyproject.toml reads', check: (f) => when(f.projectError !== null, () => finding('pyproject-invalid', f.projectError)) },
+    { about: 'built files read', check: (f) => f.unreadable.map((m) => finding('artifact-unreadable', m)) },
+    {
+        about: 'a wheel',
+        check: (f) => when(f.files.every((x) => x.kind !== 'wheel'), () => finding('wheel-missing', f.files.length === 0 ? 'no wheel or sdist found in the dist directory' : `no wheel among ${f.files.map((x) => x.filename).join(', ')}`)),
+    },
+    { about: 'an sdist', check: (f) => when(f.files.length > 0 && f.files.every((x) => x.kind !== 'sdist'), () => finding('sdist-missing', 'no sdist (.tar.gz) next to the wheel')) },
+    {
+        about: 'file sizes',
+        check: (f) => f.files.filter((x) => x.size > f.maxFileSize).map((x) => finding('file-too-large', `${x.filename} is ${(0,size/* formatSize */.X)(x.size)}, over the ${(0,size/* formatSize */.X)(f.maxFileSize)} limit`)),
+    },
+    { about: 'wheel RECORDs match', check: (f) => f.recordProblems.map((m) => finding('record-mismatch', m)) },
+    {
+        about: 'a fapilog-* name',
+        check: ({ name }) => when(name !== null && !(0,names/* isPluginPackage */.ks)(name), () => finding('name-not-plugin', `"${name}" (normalised "${(0,names/* normalizeName */.Pc)(name)}") does not start with "fapilog-"`, `Rename the project to "fapilog-${(0,names/* normalizeName */.Pc)(name).replace(/^fapilog-?/, '') || 'name'}" in pyproject.toml [project] name.`)),
+    },
+    {
+        about: 'one name',
+        check: (f) => when(new Set(f.names.map((n) => (0,names/* normalizeName */.Pc)(n.value))).size > 1, () => finding('name-mismatch', `different names: ${f.names.map((n) => `${n.where} says "${n.value}"`).join(', ')}`)),
+    },
+    {
+        about: 'PEP 440 versions',
+        check: (f) => f.versions.filter((v) => !(0,pep440/* isValid */.fn)(v.value)).map((v) => finding('version-invalid', `${v.where}: "${v.value}" is not a PEP 440 version`)),
+    },
+    {
+        about: 'one version',
+        check: (f) => {
+            if (!mixedVersions(f))
+                return [];
+            const valid = f.versions.filter((v) => (0,pep440/* isValid */.fn)(v.value));
+            const own = f.versions.find((v) => v.from === 'project' && (0,pep440/* isValid */.fn)(v.value))?.value ?? null;
+            const built = valid.filter((v) => v.from === 'built');
+            const stale = own === null ? [] : built.filter((v) => !(0,pep440/* sameVersion */.r1)(v.value, own));
+            // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
+            return [
+                stale.length > 0 && stale.length < built.length && own !== null
+                    ? finding('version-mismatch', `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.value})`).join(', ')}; the project's version is ${own}`, 'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.')
+                    : finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.value}`).join(', ')}`),
+            ];
+        },
+    },
+    {
+        about: 'the tag names the version',
+        check: (f) => {
+            const version = judgedVersion(f);
+            if (f.tag === null || version === null)
+                return [];
+            const wanted = tagVersion(f.tag);
+            if ((0,pep440/* sameVersion */.r1)(wanted, version))
+                return [];
             const fix = (0,pep440/* isValid */.fn)(wanted)
                 ? `Run \`fapilog-plugins version ${(0,pep440/* normalize */.S8)(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
                 : `Push a tag named after the version, e.g. v${version}.`;
-            out.push(finding('tag-mismatch', `tag ${facts.tag} names version ${(0,pep440/* isValid */.fn)(wanted) ? (0,pep440/* normalize */.S8)(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix));
-        }
-    }
-    // -- fapilog requirement ------------------------------------------------------------------------
-    const requirements = meta ? meta.requiresDist : (project?.project.dependencies ?? []);
-    const req = fapilogRequirement(requirements);
-    if (meta || project) {
-        if (!req) {
-            out.push(finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies'));
-        }
-        else if (req.specifier === null || req.specifier.trim() === '' || !(0,pep440/* isValidSpecifier */.J5)(req.specifier)) {
+            return [finding('tag-mismatch', `tag ${f.tag} names version ${(0,pep440/* isValid */.fn)(wanted) ? (0,pep440/* normalize */.S8)(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix)];
+        },
+    },
+    {
+        about: 'a fapilog requirement with a PEP 440 range',
+        check: ({ described, fapilog: req }) => {
+            if (!described)
+                return [];
+            if (!req)
+                return [finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies')];
+            if (req.specifier !== null && req.specifier.trim() !== '' && (0,pep440/* isValidSpecifier */.J5)(req.specifier))
+                return [];
             const why = req.specifier === null ? 'a URL requirement' : req.specifier.trim() === '' ? 'no version specifier' : `"${req.specifier}" is not a PEP 440 specifier`;
-            out.push(finding('fapilog-specifier-invalid', `"${req.text}": ${why}`));
-        }
-        else {
-            const spec = displaySpecifier(req.specifier);
-            if (!hasUpperBound(req.specifier)) {
-                out.push(finding('fapilog-specifier-unbounded', `"fapilog${spec}" has no upper bound`));
+            return [finding('fapilog-specifier-invalid', `"${req.text}": ${why}`)];
+        },
+    },
+    {
+        about: 'an upper bound on fapilog',
+        check: ({ fapilog: req }) => {
+            const spec = usableSpecifier(req);
+            return when(spec !== null && !hasUpperBound(spec), () => finding('fapilog-specifier-unbounded', `"fapilog${displaySpecifier(spec)}" has no upper bound`));
+        },
+    },
+    {
+        about: 'a released fapilog admitted',
+        check: ({ fapilog: req, marketplace }) => {
+            const spec = usableSpecifier(req);
+            const known = marketplace?.fapilogVersions;
+            if (spec === null || !known || known.length === 0 || known.some((v) => (0,pep440/* satisfies */.ib)(v, spec, { prereleases: true })))
+                return [];
+            const newest = (0,pep440/* sortVersions */.M7)(known).at(-1);
+            return [
+                finding('fapilog-specifier-unsatisfiable', `"fapilog${displaySpecifier(spec)}" admits none of the ${known.length} known fapilog releases (newest ${newest})`, `Widen the requirement to admit a released fapilog, e.g. "fapilog>=${newest}".`),
+            ];
+        },
+    },
+    {
+        // What the marketplace will read from the files (the same check the server makes); a missing
+        // or unusable fapilog requirement is said above already, unless the files disagree.
+        about: 'the files declare one set of requirements',
+        check: (f) => {
+            const d = f.declaration;
+            if (d === null || d.ok || mixedVersions(f))
+                return [];
+            const said = f.described && usableSpecifier(f.fapilog) === null;
+            return when(d.code === 'metadata_mismatch' || !said, () => finding('metadata-mismatch', d.message));
+        },
+    },
+    {
+        about: 'entry points in the fapilog groups',
+        check: ({ entryPoints }) => {
+            if (entryPoints === null)
+                return [];
+            const legacy = entryPoints.filter((e) => e.group === LEGACY_GROUP);
+            const out = legacy.map((e) => finding('entry-point-legacy-group', `entry point "${e.name} = ${e.value}" is in the legacy "${LEGACY_GROUP}" group`));
+            if (pluginTypes(entryPoints).length === 0) {
+                const groups = [...new Set(entryPoints.map((e) => e.group))];
+                out.push(finding('entry-point-missing', groups.length === 0 ? 'the wheel has no entry points' : `no entry point in a fapilog group (found: ${groups.join(', ')})`, legacy[0] ? `Move "${legacy[0].name}" to [project.entry-points."fapilog.sinks"] (or processors, enrichers, redactors, filters).` : undefined));
             }
-            const known = facts.marketplace?.fapilogVersions;
-            if (known && known.length > 0) {
-                const admitted = known.filter((v) => (0,pep440/* satisfies */.ib)(v, req.specifier, { prereleases: true }));
-                if (admitted.length === 0) {
-                    const newest = (0,pep440/* sortVersions */.M7)(known).at(-1);
-                    out.push(finding('fapilog-specifier-unsatisfiable', `"fapilog${spec}" admits none of the ${known.length} known fapilog releases (newest ${newest})`, `Widen the requirement to admit a released fapilog, e.g. "fapilog>=${newest}".`));
-                }
+            return out;
+        },
+    },
+    {
+        about: 'a README of its own',
+        check: ({ described, fromMetadata, readme }) => {
+            if (!described)
+                return [];
+            if (readme.from === 'none') {
+                return [finding('readme-missing', fromMetadata ? 'the wheel has no long description and the project has no README' : 'the project has no README')];
             }
-        }
-    }
-    // What the marketplace will read from the files (the same check the server makes).
-    if (facts.wheels.length + facts.sdists.length > 0 && !mixed) {
-        const truth = releaseDeclaration(facts.wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })), facts.sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })));
-        const covered = out.some((f) => f.code.startsWith('fapilog-requirement') || f.code === 'fapilog-specifier-invalid');
-        if (!truth.ok && (truth.code === 'metadata_mismatch' || !covered))
-            out.push(finding('metadata-mismatch', truth.message));
-    }
-    // -- entry points -----------------------------------------------------------------------------
-    const entryPoints = facts.wheels.length > 0
-        ? facts.wheels[0].entryPoints
-        : Object.entries(project?.project['entry-points'] ?? {}).flatMap(([group, eps]) => Object.entries(eps).map(([n, value]) => ({ group, name: n, value })));
-    if (facts.wheels.length > 0 || project) {
-        const legacy = entryPoints.filter((e) => e.group === LEGACY_GROUP);
-        for (const e of legacy) {
-            out.push(finding('entry-point-legacy-group', `entry point "${e.name} = ${e.value}" is in the legacy "${LEGACY_GROUP}" group`));
-        }
-        if (pluginTypes(entryPoints).length === 0) {
-            const groups = [...new Set(entryPoints.map((e) => e.group))];
-            out.push(finding('entry-point-missing', groups.length === 0 ? 'the wheel has no entry points' : `no entry point in a fapilog group (found: ${groups.join(', ')})`, legacy[0] ? `Move "${legacy[0].name}" to [project.entry-points."fapilog.sinks"] (or processors, enrichers, redactors, filters).` : undefined));
-        }
-    }
-    // -- README -----------------------------------------------------------------------------------
-    if (meta || project) {
-        if (facts.readme.from === 'none') {
-            out.push(finding('readme-missing', meta ? 'the wheel has no long description and the project has no README' : 'the project has no README'));
-        }
-        else {
-            const markers = templateMarkers(facts.readme.original);
-            if (markers.length > 0)
-                out.push(finding('readme-template', `the README still contains ${markers.map((m) => `"${m}"`).join(' and ')}`));
-            for (const url of insecureImages(facts.readme.original)) {
-                out.push(finding('readme-insecure-image', `image over plain http: ${url}`, `Use ${url.replace(/^http:/i, 'https:')} (if the host serves https) or a relative path.`));
-            }
-        }
-    }
-    // -- license ----------------------------------------------------------------------------------
-    if (meta || project) {
-        const declared = meta
-            ? Boolean(meta.licenseExpression?.trim() || meta.license?.trim() || meta.licenseFiles.length > 0 || meta.classifiers.some((c) => c.startsWith('License :: ')))
-            : Boolean(project?.project.license !== undefined || facts.projectLicenseFiles.length > 0);
-        if (!declared)
-            out.push(finding('license-missing', meta ? 'the metadata has no License-Expression, License, License-File or license classifier' : 'pyproject.toml declares no license'));
-    }
-    // -- repository -------------------------------------------------------------------------------
-    if ((meta || project) && repositoryUrl(meta, project) === null) {
-        out.push(finding('repository-url-missing', 'no Repository/Source URL in [project.urls]'));
-    }
-    // -- the marketplace's view -------------------------------------------------------------------
-    const market = facts.marketplace;
-    if (market?.unreachable) {
-        out.push(finding('marketplace-unreachable', market.unreachable));
-    }
-    else if (market && !mixed && version !== null && (0,pep440/* isValid */.fn)(version)) {
-        const same = findRelease(market.releases, version);
-        if (same && !publishedIdentically(same, facts.files)) {
-            const theirs = same.files.map((f) => `${f.filename} ${f.sha256.slice(0, 12)}`).join(', ') || 'no files';
-            out.push(finding('version-taken', `${name} ${same.version} is already published with different files (${theirs}); a published version never changes, publish a new version`, `Run \`fapilog-plugins version patch\` (or minor/major), rebuild, tag and publish again.`));
-        }
-        const newest = (0,pep440/* sortVersions */.M7)(market.releases.map((r) => r.version)).at(-1);
-        if (!same && newest !== undefined && (0,pep440/* compare */.UD)(version, newest) < 0) {
-            out.push(finding('version-backport', `${version} is lower than the newest published version ${newest}`));
-        }
-    }
-    // Errors first: they are what stops the publish.
-    return out.filter((f) => f.severity === 'error').concat(out.filter((f) => f.severity !== 'error'));
+            const markers = templateMarkers(readme.original);
+            return [
+                ...when(markers.length > 0, () => finding('readme-template', `the README still contains ${markers.map((m) => `"${m}"`).join(' and ')}`)),
+                ...insecureImages(readme.original).map((url) => finding('readme-insecure-image', `image over plain http: ${url}`, `Use ${url.replace(/^http:/i, 'https:')} (if the host serves https) or a relative path.`)),
+            ];
+        },
+    },
+    {
+        about: 'a license',
+        check: (f) => when(f.described && !f.licenseDeclared, () => finding('license-missing', f.fromMetadata ? 'the metadata has no License-Expression, License, License-File or license classifier' : 'pyproject.toml declares no license')),
+    },
+    { about: 'a repository URL', check: (f) => when(f.described && f.repository === null, () => finding('repository-url-missing', 'no Repository/Source URL in [project.urls]')) },
+    { about: 'the marketplace answered', check: ({ marketplace }) => when(Boolean(marketplace?.unreachable), () => finding('marketplace-unreachable', marketplace?.unreachable)) },
+    {
+        about: 'a published version never changes',
+        check: (f) => {
+            const version = judgedVersion(f);
+            if (!f.marketplace || f.marketplace.unreachable || version === null)
+                return [];
+            const same = findRelease(f.marketplace.releases, version);
+            if (!same || publishedIdentically(same, f.files))
+                return [];
+            const theirs = same.files.map((x) => `${x.filename} ${x.sha256.slice(0, 12)}`).join(', ') || 'no files';
+            return [
+                finding('version-taken', `${f.name} ${same.version} is already published with different files (${theirs}); a published version never changes, publish a new version`, `Run \`fapilog-plugins version patch\` (or minor/major), rebuild, tag and publish again.`),
+            ];
+        },
+    },
+    {
+        about: 'newer than what is published',
+        check: (f) => {
+            const version = judgedVersion(f);
+            if (!f.marketplace || f.marketplace.unreachable || version === null || findRelease(f.marketplace.releases, version))
+                return [];
+            const newest = (0,pep440/* sortVersions */.M7)(f.marketplace.releases.map((r) => r.version)).at(-1);
+            return when(newest !== undefined && (0,pep440/* compare */.UD)(version, newest) < 0, () => finding('version-backport', `${version} is lower than the newest published version ${newest}`));
+        },
+    },
+];
+/** The fapilog requirement's specifier when it is a usable PEP 440 range, else null. */
+function usableSpecifier(req) {
+    return req?.specifier != null && req.specifier.trim() !== '' && (0,pep440/* isValidSpecifier */.J5)(req.specifier) ? req.specifier : null;
+}
+/** Every rule's findings in table order, errors first (they are what stops the publish). */
+function applyRules(f, rules = RULES) {
+    const out = rules.flatMap((r) => r.check(f));
+    return out.filter((x) => x.severity === 'error').concat(out.filter((x) => x.severity !== 'error'));
+}
+/** The findings for what publishing read. */
+function validate(facts) {
+    return applyRules(pluginFacts(facts));
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/plan.js
+
 
 
 
@@ -1177,7 +1248,7 @@ function authorOf(meta, project) {
 function runtimeDependencies(requirements) {
     return requirements.filter((text) => {
         const req = (0,publish_metadata/* parseRequirement */.pP)(text);
-        return req !== null && !(0,publish_metadata/* isExtraOnly */.pp)(req) && (0,core_names/* normalizeName */.Pc)(req.name) !== 'fapilog';
+        return req !== null && !(0,publish_metadata/* isExtraOnly */.pp)(req) && (0,names/* normalizeName */.Pc)(req.name) !== 'fapilog';
     });
 }
 async function preparePublish(opts) {
@@ -1229,7 +1300,7 @@ async function preparePublish(opts) {
         metadataContentType: meta?.descriptionContentType ?? null,
         file: readmeFile ? { text: readmeFile.text, contentType: readmeFile.contentType, name: readmeFile.file } : null,
     }, repository && tag ? { repository, ref: tag, subdirectory: opts.subdirectory ?? '' } : null);
-    const marketplace = opts.client && pkg ? await marketplaceFacts(opts.client, (0,core_names/* shortName */.EU)(pkg)) : null;
+    const marketplace = opts.client && pkg ? await marketplaceFacts(opts.client, (0,names/* shortName */.EU)(pkg)) : null;
     const facts = {
         project,
         projectError,
@@ -1254,7 +1325,7 @@ async function preparePublish(opts) {
     const canDescribe = pkg !== null && version !== null && pluginType !== null && fapilog?.specifier && planFiles.length > 0;
     const metadata = canDescribe
         ? {
-            name: (0,core_names/* shortName */.EU)(pkg),
+            name: (0,names/* shortName */.EU)(pkg),
             version,
             description: meta?.summary.trim() || readme.summary,
             author: authorOf(meta, project),
@@ -1273,8 +1344,8 @@ async function preparePublish(opts) {
     return {
         projectDir: opts.project.label,
         distDir: opts.dist.label,
-        package: pkg === null ? null : (0,core_names/* normalizeName */.Pc)(pkg),
-        name: pkg === null ? null : (0,core_names/* shortName */.EU)(pkg),
+        package: pkg === null ? null : (0,names/* normalizeName */.Pc)(pkg),
+        name: pkg === null ? null : (0,names/* shortName */.EU)(pkg),
         version,
         tag,
         tagGiven: givenTag !== null,
