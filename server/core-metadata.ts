@@ -4,7 +4,10 @@
  * publish) and remembered by the wheel's sha256: a stored file never changes, so an entry is never
  * stale. The memo is bounded in bytes; past the bound the oldest entries go.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { readZipEntries } from './archive.ts';
 
 export interface CoreMetadataFile {
@@ -28,14 +31,29 @@ function remember(key: string, value: CoreMetadataFile | null): CoreMetadataFile
   return value;
 }
 
-/** The wheel's `*.dist-info/METADATA` and its sha256; null for an sdist or an unreadable file. */
-export function coreMetadataOf(file: { path: string; filename: string; sha256: string }): CoreMetadataFile | null {
+/**
+ * The wheel's `*.dist-info/METADATA` and its sha256; null for an sdist or an unreadable file.
+ * The wheel is a file (`path`), or bytes from the database (`read`, looked at through a temp file).
+ */
+export async function coreMetadataOf(
+  file: { filename: string; sha256: string } & ({ path: string } | { read: () => Promise<Uint8Array> }),
+): Promise<CoreMetadataFile | null> {
   if (!file.filename.endsWith('.whl')) return null;
   const hit = memo.get(file.sha256);
   if (hit !== undefined) return hit;
+  const want = (n: string) => /^[^/]+\.dist-info\/METADATA$/.test(n);
   let data: Buffer | undefined;
   try {
-    data = readZipEntries(file.path, file.filename, (n) => /^[^/]+\.dist-info\/METADATA$/.test(n))[0]?.data;
+    if ('path' in file) data = readZipEntries(file.path, file.filename, want)[0]?.data;
+    else {
+      const temp = path.join(os.tmpdir(), `fapilog-wheel-${randomBytes(6).toString('hex')}.whl`);
+      try {
+        fs.writeFileSync(temp, await file.read());
+        data = readZipEntries(temp, file.filename, want)[0]?.data;
+      } finally {
+        fs.rmSync(temp, { force: true });
+      }
+    }
   } catch {
     data = undefined; // a seeded or damaged file: offered without metadata, as before
   }

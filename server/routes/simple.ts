@@ -9,7 +9,7 @@ import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
 import { satisfies } from '../../src/core/pep440/index.ts';
 import { coreMetadataOf } from '../core-metadata.ts';
-import { fileUrl, type SimpleFile } from '../store.ts';
+import { fileUrl, type SimpleFile } from '../store/index.ts';
 import { canonicalVersion, pluginPackage, printable } from '../validation.ts';
 
 export const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
@@ -68,6 +68,18 @@ function simpleReply(ctx: RequestContext, json: unknown, htmlText: string): Repl
 /** The simple pages vary with Accept (JSON or HTML): the cache keeps one answer per variant; they show no download counts. */
 const CACHED = { cache: { vary: (req: IncomingMessage) => (answersJson(req) ? 'json' : 'html'), showsCounts: false } };
 
+/** Where a stored wheel's bytes are read from: its file, or the database. */
+function wheelSource(ctx: RequestContext, pkg: string, filename: string): { path: string } | { read: () => Promise<Uint8Array> } {
+  if (ctx.store.filesDir) return { path: path.join(ctx.store.filesDir, pkg, filename) };
+  return {
+    read: async () => {
+      const f = await ctx.store.file(pkg, filename);
+      if (!f) throw new Error(`${pkg}/${filename} is not stored`);
+      return ctx.store.fileBytes(f);
+    },
+  };
+}
+
 /** The fapilog version of a per-fapilog index URL, as written (links keep it); 400 when not PEP 440. */
 function fapilogOf(ctx: RequestContext): string {
   const raw = ctx.params['version']!;
@@ -75,8 +87,8 @@ function fapilogOf(ctx: RequestContext): string {
   return raw;
 }
 
-function rootPage(ctx: RequestContext, base: string): Reply {
-  const packages = ctx.store.packages();
+async function rootPage(ctx: RequestContext, base: string): Promise<Reply> {
+  const packages = await ctx.store.packages();
   return simpleReply(
     ctx,
     { meta: { 'api-version': '1.0' }, projects: packages.map((name) => ({ name })) },
@@ -88,16 +100,18 @@ function rootPage(ctx: RequestContext, base: string): Reply {
  * A PEP 503/691 project page of the files `select` keeps. Each wheel offers its core metadata
  * (PEP 658 and PEP 714: both attribute names in HTML, `core-metadata` in JSON) with its sha256.
  */
-function projectPage(ctx: RequestContext, base: string, select: (files: SimpleFile[]) => SimpleFile[]): Reply {
+async function projectPage(ctx: RequestContext, base: string, select: (files: SimpleFile[]) => SimpleFile[]): Promise<Reply> {
   const raw = ctx.params['package']!;
   const pkg = pluginPackage(raw);
   // PEP 503: a non-normalised name redirects to the normalised URL.
   if (raw !== pkg && normalizeName(raw) === pkg) {
     return { status: 301, headers: { Location: `${base}/${pkg}/` }, body: '' };
   }
-  const all = ctx.store.simpleFiles(pkg);
+  const all = await ctx.store.simpleFiles(pkg);
   if (!all || raw !== pkg) throw notFound(`project ${printable(raw)}`);
-  const files = select(all).map((f) => ({ ...f, metadata: coreMetadataOf({ path: path.join(ctx.store.filesDir, pkg, f.filename), filename: f.filename, sha256: f.sha256 }) }));
+  const files = await Promise.all(
+    select(all).map(async (f) => ({ ...f, metadata: await coreMetadataOf({ filename: f.filename, sha256: f.sha256, ...wheelSource(ctx, pkg, f.filename) }) })),
+  );
   const json = {
     meta: { 'api-version': '1.0' },
     name: pkg,
@@ -134,7 +148,7 @@ export function registerSimpleRoutes(router: Router): void {
     return projectPage(ctx, `/fapilog/${fapilog}/simple`, (files) => files.filter((f) => !f.yanked && satisfies(fapilog, f.fapilog_compatibility, { prereleases: true })));
   }, CACHED);
 
-  router.add('GET', '/files/{package}/{filename}', (ctx) => {
+  router.add('GET', '/files/{package}/{filename}', async (ctx) => {
     const rawPkg = ctx.params['package']!;
     const filename = ctx.params['filename']!;
     const pkg = pluginPackage(rawPkg);
@@ -143,8 +157,8 @@ export function registerSimpleRoutes(router: Router): void {
     }
     // Only files the database knows are served: nothing else under the data dir is reachable.
     if (filename.endsWith('.whl.metadata')) {
-      const wheel = ctx.store.file(pkg, filename.slice(0, -'.metadata'.length));
-      const metadata = wheel ? coreMetadataOf({ path: wheel.path, filename: wheel.filename, sha256: wheel.sha256 }) : null;
+      const wheel = await ctx.store.file(pkg, filename.slice(0, -'.metadata'.length));
+      const metadata = wheel ? await coreMetadataOf({ filename: wheel.filename, sha256: wheel.sha256, ...('path' in wheel ? { path: wheel.path } : { read: wheel.load }) }) : null;
       if (!metadata) throw notFound(`file ${printable(filename)}`);
       return {
         status: 200,
@@ -153,11 +167,11 @@ export function registerSimpleRoutes(router: Router): void {
         headers: { 'Cache-Control': 'public, max-age=31536000, immutable' },
       };
     }
-    const file = ctx.store.file(pkg, filename);
+    const file = await ctx.store.file(pkg, filename);
     if (!file) throw notFound(`file ${printable(filename)}`);
     return {
       status: 200,
-      file: { path: file.path, size: Number(file.size), sha256: file.sha256 },
+      file: { ...('path' in file ? { path: file.path } : { load: file.load }), size: Number(file.size), sha256: file.sha256 },
       contentType: 'application/octet-stream',
       headers: { 'Cache-Control': 'public, max-age=31536000, immutable' },
     };

@@ -41,7 +41,7 @@ let tmp: string;
 before(async () => {
   server = await startTestServer({ log: (line) => log.push(line) });
   tmp = await tempDir('fapilog-index-');
-  const token = server.createToken('multi-team');
+  const token = await server.createToken('multi-team');
   const built = await pool(
     RELEASES.map(([version, range]) => async () => {
       const dir = path.join(tmp, `src-${version}`);

@@ -18,7 +18,7 @@ let server: TestServer;
 let alice: string;
 before(async () => {
   server = await startTestServer();
-  alice = server.createToken('alice');
+  alice = await server.createToken('alice');
 });
 after(async () => {
   await server.stop();

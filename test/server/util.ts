@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { sha256Hex } from '../../src/core/sha256.ts';
-import type { NewRelease } from '../../server/store.ts';
+import type { NewRelease } from '../../server/store/index.ts';
 import { buildWheel, coreMetadataText, type WheelSpec } from '../../server/wheel.ts';
 import type { PluginType, PublishMetadataInput } from '../../src/core/marketplace/schemas.ts';
 

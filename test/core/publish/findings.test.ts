@@ -303,7 +303,7 @@ describe('against what the marketplace already has', () => {
     new MarketplaceClient(resolveMarketplaceSettings({ url: market.apiUrl, token: owner, cacheDir: await tempDir() }, {}), { retries: 0 });
   before(async () => {
     market = await startTestServer({ seed: true });
-    owner = market.createToken('example-author');
+    owner = await market.createToken('example-author');
   });
   after(async () => market?.stop());
 
@@ -347,7 +347,7 @@ describe('against what the marketplace already has', () => {
 
 describe('what the marketplace reads from the files (the server refuses the same, with the same words)', () => {
   const sendAnyway = async (p: PublishPlan) => {
-    const client = new MarketplaceClient(resolveMarketplaceSettings({ url: server.apiUrl, token: server.createToken('example-author'), cacheDir: await tempDir() }, {}), { retries: 0 });
+    const client = new MarketplaceClient(resolveMarketplaceSettings({ url: server.apiUrl, token: await server.createToken('example-author'), cacheDir: await tempDir() }, {}), { retries: 0 });
     return executePublish(p, client, { apiUrl: server.apiUrl, credential: 'test token' });
   };
 
