@@ -25,6 +25,8 @@ var errors = __webpack_require__(7080);
 var http = __webpack_require__(4907);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/limiter.js
 var limiter = __webpack_require__(5787);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
+var client = __webpack_require__(3576);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
 var schemas = __webpack_require__(285);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
@@ -336,6 +338,7 @@ function safeChar(code, fallback) {
 
 
 
+
 /** A wheel read for its METADATA (no metadata file offered) is refused above this size. */
 const MAX_WHEEL_BYTES = 32 * 1024 * 1024;
 /** Requests in flight at once: a first run reads one metadata file per release. */
@@ -631,7 +634,7 @@ class IndexClient {
     }
     #staleCopy(entry, why) {
         if (!this.stale) {
-            this.#warn(`the package index could not be reached (${why}); showing cached data from ${new Date(entry.fetchedAt).toISOString()} (stale)`);
+            this.#warn(`the package index could not be reached (${why}); showing cached data from ${(0,client/* staleSince */._g)(entry.fetchedAt)} (stale)`);
         }
         this.stale = true;
         return { status: entry.status, body: entry.body, source: 'cache' };

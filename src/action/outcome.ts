@@ -4,11 +4,12 @@
  * policy itself (`decide`) is core's, so the CLI's `outdated --fail-on` judges the same way.
  */
 import { decide, type FailOn } from '../core/analysis/policy.ts';
-import { PROBLEM_STATUSES, type Report, type Status } from '../core/analysis/report.ts';
+import { PROBLEM_STATUSES, reportEnvironments, type PluginEntry, type Report, type Status } from '../core/analysis/report.ts';
 import type { MarketplaceSettings } from '../core/config.ts';
 import { renderAnnotations, workspacePath, type Annotation } from '../core/render/annotations.ts';
 import type { OutputName } from './inputs.ts';
 import { byManifest, renderSummary, STATUS_LABEL, type SummaryWording } from '../core/render/summary.ts';
+import { andList, environmentGroups } from '../core/render/environments.ts';
 
 export type CheckOutputs = Record<Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'has-problems'>, string>;
 
@@ -96,19 +97,35 @@ export interface LogGroup {
   lines: string[];
 }
 
-/** The log of a report: a group per manifest (paths as the report has them). */
+function countsOf(plugins: readonly PluginEntry[]): string {
+  const counts = new Map<Status, number>();
+  for (const p of plugins) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+  const parts = [...counts].map(([status, n]) => `${n} ${STATUS_LABEL[status].replace(/^\S+ /, '')}`);
+  return `${plugins.length} plugin${plugins.length === 1 ? '' : 's'} (${parts.join(', ')})`;
+}
+
+/** Only what needs attention gets a line: `x -> x (latest x): up-to-date` says nothing. */
+function attentionLines(plugins: readonly PluginEntry[]): string[] {
+  return plugins
+    .filter((p) => p.status !== 'up-to-date')
+    .map((p) => `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+}
+
+/**
+ * The log of a report (paths as the report has them): a group per environment when the project
+ * has several (its fapilog in the title), else a group per manifest.
+ */
 export function logGroups(report: Report): LogGroup[] {
-  return byManifest(report).map(([manifest, plugins]) => {
-    const counts = new Map<Status, number>();
-    for (const p of plugins) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
-    const parts = [...counts].map(([status, n]) => `${n} ${STATUS_LABEL[status].replace(/^\S+ /, '')}`);
-    return {
-      title: `${manifest}: ${plugins.length} plugin${plugins.length === 1 ? '' : 's'} (${parts.join(', ')})`,
-      lines: plugins
-        .filter((p) => p.status !== 'up-to-date')
-        .map((p) => `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`),
-    };
-  });
+  if (reportEnvironments(report).length > 1) {
+    return environmentGroups(report)
+      .filter((g) => g.plugins.length > 0)
+      .map((g) => {
+        const f = g.environment?.fapilog;
+        const name = g.environment ? `environment ${g.environment.dir} (fapilog ${f?.version ?? 'unknown'}, ${f?.source}${f?.from ? ` in ${f.from}` : ''})` : `shared by ${andList(g.shared)}`;
+        return { title: `${name}: ${countsOf(g.plugins)}`, lines: attentionLines(g.plugins) };
+      });
+  }
+  return byManifest(report).map(([manifest, plugins]) => ({ title: `${manifest}: ${countsOf(plugins)}`, lines: attentionLines(plugins) }));
 }
 
 /** Everything the runner shows for a finished report; pure, so tests feed it hand-built reports. */

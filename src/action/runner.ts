@@ -90,7 +90,7 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
     {
       warn: (line) => {
         // The stale-cache notice becomes part of the runner's one warning; others are warnings of their own.
-        if (/^the (marketplace|package index) could not be reached \(/.test(line)) staleDetail = line.replace(/^the (?:marketplace|package index) could not be reached \((.*)\); showing cached data from (\S+) \(stale\)$/, 'cached data from $2; $1');
+        if (/^the (marketplace|package index) could not be reached \(/.test(line)) staleDetail = line.replace(/^the (?:marketplace|package index) could not be reached \((.*)\); showing cached data from (\S+), (.+?) old \(stale\)$/, 'cached data from $2, $3 old; $1');
         else core.warning(line);
       },
       debug: (line) => core.debug(line),

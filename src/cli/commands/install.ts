@@ -32,13 +32,16 @@ export const register: RegisterCommand = (program, act) => {
       act(async (ctx, plugin: string, given: string | undefined, flags: InstallFlags) => {
         const root = projectRoot(ctx, chosenPath(given, flags.path));
         const files = new DiskProjectFiles(root);
-        const plan = await planInstall({
-          files,
-          lookup: await ctx.source(),
-          requirement: plugin,
-          group: flags.group,
-          fapilogVersion: flags.fapilogVersion,
-        });
+        const lookup = await ctx.source();
+        const plan = await ctx.withProgress('checking plugins', () =>
+          planInstall({
+            files,
+            lookup,
+            requirement: plugin,
+            group: flags.group,
+            fapilogVersion: flags.fapilogVersion,
+          }),
+        );
         if (!flags.dryRun) await writeChangesToDisk(files.root, plan.changes);
         for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
         const lockCommands = plan.lock.map((l) => l.display);

@@ -17,7 +17,7 @@ import { MetadataCache } from '../marketplace/disk-cache.ts';
 import { MarketplaceError, redact, splitCredentials, stripCredentials } from '../marketplace/errors.ts';
 import { HttpTransport, type HttpResponse } from '../marketplace/http.ts';
 import { Limiter } from '../marketplace/limiter.ts';
-import type { ClientOptions } from '../marketplace/client.ts';
+import { staleSince, type ClientOptions } from '../marketplace/client.ts';
 import { MAX_PER_PAGE, type BatchEntry, type ListQuery, type Plugin, type Release, type SearchResult, type VersionsResponse } from '../marketplace/schemas.ts';
 import { isPluginPackage, isValidProjectName, normalizeName, packageName } from '../names.ts';
 import { compare } from '../pep440/index.ts';
@@ -341,7 +341,7 @@ export class IndexClient {
 
   #staleCopy(entry: CacheEntry, why: string): Served {
     if (!this.stale) {
-      this.#warn(`the package index could not be reached (${why}); showing cached data from ${new Date(entry.fetchedAt).toISOString()} (stale)`);
+      this.#warn(`the package index could not be reached (${why}); showing cached data from ${staleSince(entry.fetchedAt)} (stale)`);
     }
     this.stale = true;
     return { status: entry.status, body: entry.body, source: 'cache' };
