@@ -9,6 +9,7 @@ import type { MarketplaceSettings } from '../core/config.ts';
 import { renderAnnotations, workspacePath, type Annotation } from '../core/render/annotations.ts';
 import type { OutputName } from './inputs.ts';
 import { byManifest, renderSummary, STATUS_LABEL, type SummaryWording } from '../core/render/summary.ts';
+import { boundedReportJson, fitMarkdown, limitAnnotations, REPORT_OUTPUT_BUDGET_BYTES, SUMMARY_BUDGET_BYTES } from '../core/render/github-limits.ts';
 import { andList, environmentGroups } from '../core/render/environments.ts';
 
 export type CheckOutputs = Record<Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'has-problems'>, string>;
@@ -24,10 +25,15 @@ export interface RenderedCheck {
 /** The Action's own words in the shared summary. */
 export const ACTION_WORDING: SummaryWording = { override: 'set by the `fapilog-version` input' };
 
-export function reportOutputs(report: Report): CheckOutputs {
+/**
+ * The step's outputs. `report` is the whole report while it fits its share of GitHub's 1 MB per
+ * job; beyond, the most important plugins that fit and a warning naming `reportFile` (where the
+ * runner writes the whole report).
+ */
+export function reportOutputs(report: Report, reportFile: string | null = null): CheckOutputs {
   const count = (s: Status) => report.counts[s] ?? 0;
   return {
-    report: JSON.stringify(report),
+    report: boundedReportJson(report, REPORT_OUTPUT_BUDGET_BYTES, reportFile).json,
     'outdated-count': String(count('outdated')),
     'incompatible-count': String(count('incompatible') + count('yanked')),
     'has-problems': String(PROBLEM_STATUSES.some((s) => count(s) > 0)),
@@ -131,18 +137,28 @@ export function logGroups(report: Report): LogGroup[] {
 /** Everything the runner shows for a finished report; pure, so tests feed it hand-built reports. */
 export function renderCheck(
   report: Report,
-  config: { failOn: FailOn; workspace: string; settings: Pick<MarketplaceSettings, 'cacheDir'>; fileUrl?: FileUrl | undefined },
+  config: { failOn: FailOn; workspace: string; settings: Pick<MarketplaceSettings, 'cacheDir'>; reportFile?: string | null; fileUrl?: FileUrl | undefined },
 ): RenderedCheck {
   const { failed, failureMessage } = decide(report, config.failOn);
+  const reportFile = config.reportFile ?? null;
+  const whole = reportFile ? `the \`report\` output and the whole report in \`${reportFile}\` (output \`report-file\`)` : 'the `report` output';
+  const summary = renderSummary(forWorkspace(report, config.workspace), {
+    failed,
+    failureMessage,
+    cacheDir: config.settings.cacheDir,
+    wording: { ...ACTION_WORDING, ...(config.fileUrl ? { fileUrl: config.fileUrl } : {}) },
+  });
   return {
-    outputs: reportOutputs(report),
-    summaryMarkdown: renderSummary(forWorkspace(report, config.workspace), {
-      failed,
-      failureMessage,
-      cacheDir: config.settings.cacheDir,
-      wording: { ...ACTION_WORDING, ...(config.fileUrl ? { fileUrl: config.fileUrl } : {}) },
-    }),
-    annotations: renderAnnotations(report, config.workspace),
+    outputs: reportOutputs(report, reportFile),
+    // GitHub rejects a whole summary over 1 MiB; cut, it still opens with the verdict and counts.
+    summaryMarkdown: fitMarkdown(
+      summary,
+      { maxBytes: SUMMARY_BUDGET_BYTES },
+      ({ lines, bytes }) =>
+        `**Summary cut short:** the last ${lines} lines (${Math.ceil(bytes / 1024)} KiB) were left out to stay under GitHub's 1 MiB limit for a job summary; ${whole} list every plugin.`,
+    ),
+    // GitHub shows 10 per level per step: the most severe first, then one "and N more".
+    annotations: limitAnnotations(renderAnnotations(report, config.workspace), { hint: `The job summary and ${whole} list every plugin.` }),
     failed,
     failureMessage,
   };
