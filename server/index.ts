@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
+import { readBody } from './body.ts';
 import { HttpError, errorBody } from './errors.ts';
 import { etagOf, ifNoneMatch } from './etag.ts';
 import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } from './rate-limit.ts';
@@ -279,10 +280,10 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       trusted,
       async requirePublisher(pkg) {
         if (token && !tokenOwner && trusted.isSessionToken(token)) return trusted.identity(token, pkg);
-        const owner = ctx.requireOwner().owner;
+        const owner = ctx.requireOwner(pkg).owner;
         return { owner, provenance: { kind: 'token', owner } };
       },
-      requireOwner() {
+      requireOwner(pkg?: string) {
         if (!token) {
           throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
         }
@@ -291,6 +292,12 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
           throw new HttpError(403, 'forbidden', 'a trusted-publishing token can only publish releases (POST /api/v1/plugins/{name}/versions); use an API token of the owner');
         }
         if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+        if (owner.expiresAt !== null && owner.expiresAt <= new Date().toISOString()) {
+          throw new HttpError(401, 'unauthorized', `the Bearer token expired at ${owner.expiresAt}`, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+        }
+        if (pkg !== undefined && owner.plugins !== null && !owner.plugins.includes(pkg)) {
+          throw new HttpError(403, 'forbidden', `this token may act only on ${owner.plugins.join(', ')}, not ${pkg}`);
+        }
         return owner;
       },
       body: (limit) => readBody(req, limit),
@@ -433,28 +440,6 @@ async function withDeadline(pending: Reply | Promise<Reply>, ms: number, control
 
 function safePath(req: IncomingMessage): string {
   return (req.url ?? '').split('?')[0]!.slice(0, 200);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limit) {
-    return Promise.reject(new HttpError(413, 'too_large', `the request body exceeds ${limit} bytes`));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new HttpError(413, 'too_large', `the request body exceeds ${limit} bytes`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function replyOf(a: CachedAnswer): Reply {
