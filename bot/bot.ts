@@ -8,6 +8,8 @@ import type { ProbotOctokit } from 'probot';
 import { MemoryMetadataCache, type MetadataStore } from '../src/core/marketplace/cache.ts';
 import { MetadataCache } from '../src/core/marketplace/disk-cache.ts';
 import { MarketplaceClient } from '../src/core/marketplace/client.ts';
+import { DEFAULT_INDEX_URL } from '../src/core/config.ts';
+import { IndexClient } from '../src/core/index/client.ts';
 import type { Lookup } from './engine.ts';
 import { LruMap } from '../src/core/lru.ts';
 import { GitCache } from './github-files.ts';
@@ -37,8 +39,9 @@ export interface Bot {
   lock: RepoLock;
   /** The bot's own login (`<slug>[bot]`), asked once per process. */
   login(app: Octokit): Promise<string>;
-  lookup(url: string | undefined): Lookup;
-  allowedMarketplace(url: string): boolean;
+  /** The source a repository names (a marketplace by default kind), or the operator's own when none. */
+  lookup(url: string | undefined, kind?: 'marketplace' | 'index'): Lookup;
+  allowedMarketplace(url: string, kind?: 'marketplace' | 'index'): boolean;
   /** Syncs one repository under its lock. */
   sync(octokit: Octokit, app: () => Promise<Octokit>, repo: Repo, log: Log, hints?: SyncHints): Promise<SyncResult>;
   close(): Promise<void>;
@@ -63,6 +66,12 @@ export function createBot(settings: BotSettings): Bot {
     }
     return store;
   };
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  // The operator's own source for repositories that name none (FAPILOG_INDEX_URL, FAPILOG_MARKETPLACE_URL, else PyPI).
+  const own = settings.source;
+  const ownIndex = own?.kind === 'index' ? trim(own.index.url) : undefined;
+  const indexClient = (url: string) =>
+    new IndexClient({ url: `${trim(url)}/`, cacheMode: 'online', ...(settings.marketplace.cacheDir !== undefined ? { cacheDir: settings.marketplace.cacheDir } : {}) }, { cache: storeFor(`index:${trim(url)}`, undefined) });
   let login: Promise<string> | null = null;
   // When this process last opened a pull request or issue, per repository: a count GitHub gave
   // before that is stale. (Another instance's openings are covered by the checks in repository.ts.)
@@ -78,14 +87,18 @@ export function createBot(settings: BotSettings): Bot {
       login.catch(() => (login = null));
       return login;
     },
-    lookup(url) {
+    lookup(url, kind = 'marketplace') {
+      if (url === undefined && ownIndex !== undefined) return indexClient(ownIndex);
+      if (url !== undefined && kind === 'index') return indexClient(url);
       const chosen = (url ?? operator).replace(/\/+$/, '');
       // The operator's token goes to the operator's marketplace only, never to one a repository names.
       const token = chosen === operator ? settings.marketplace.token : undefined;
       return new MarketplaceClient({ ...settings.marketplace, url: chosen, token }, { cache: storeFor(chosen, token) });
     },
-    allowedMarketplace(url) {
-      const u = url.replace(/\/+$/, '');
+    allowedMarketplace(url, kind = 'marketplace') {
+      const u = trim(url);
+      // A public index asks for no credential and gets none: PyPI is always allowed.
+      if (kind === 'index') return u === trim(DEFAULT_INDEX_URL) || u === ownIndex || settings.allowedMarketplaces.includes(u);
       return u === operator || settings.allowedMarketplaces.includes(u);
     },
     async sync(octokit, app, repo, log, hints = {}) {

@@ -2,7 +2,7 @@
  * The check run "fapilog plugin compatibility" on pull requests that change a manifest: the
  * project at the pull request's head, checked by the core, with the Action's annotations.
  */
-import { parseConfig } from './config.ts';
+import { configSource, parseConfig } from './config.ts';
 import { CONFIG_PATH } from './config.ts';
 import type { Bot } from './bot.ts';
 import { CHECK_NAME } from './bot.ts';
@@ -27,15 +27,16 @@ export async function checkPullRequest(octokit: Octokit, bot: Bot, repo: Repo, p
   const files = new GitHubProjectFiles(octokit, repo.owner, repo.repo, pr.head.sha, bot.cache);
   // The head's config may be mid-edit in this very pull request: an invalid one checks with the defaults.
   let ignore: string[] = [];
-  let url: string | undefined;
+  let named: { kind: 'marketplace' | 'index'; url: string } | undefined;
   try {
     const config = parseConfig(await files.read(CONFIG_PATH));
     ignore = config.ignore;
-    if (config['marketplace-url'] && bot.allowedMarketplace(config['marketplace-url'])) url = config['marketplace-url'];
+    const chosen = configSource(config);
+    if (chosen && bot.allowedMarketplace(chosen.url, chosen.kind)) named = chosen;
   } catch {
     // Reported by the sync as an issue; here the defaults apply.
   }
-  const checked = await engine.check(files, bot.lookup(url), { ignore });
+  const checked = await engine.check(files, bot.lookup(named?.url, named?.kind), { ignore });
   try {
     const out = engine.checkRunOutput(checked.report);
     const shown = out.annotations.slice(0, MAX_ANNOTATIONS);

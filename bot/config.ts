@@ -55,6 +55,10 @@ export const BotConfig = z
       .url({ protocol: /^https?$/ })
       .optional()
       .describe('Marketplace API base URL for this repository. Only URLs the bot operator allows (`FAPILOG_BOT_ALLOWED_MARKETPLACES`) are used; by default the bot\'s own `FAPILOG_MARKETPLACE_URL`.'),
+    'index-url': z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('A Python package index (simple API, e.g. `https://pypi.org/simple/`) to read this repository\'s plugins from instead of a marketplace. PyPI, the operator\'s own `FAPILOG_INDEX_URL` and the URLs in `FAPILOG_BOT_ALLOWED_MARKETPLACES` are allowed. Not together with `marketplace-url`.'),
     'propose-fapilog-upgrade': z
       .boolean()
       .default(false)
@@ -65,6 +69,9 @@ export const BotConfig = z
       .describe('Keep one pull request per environment open that moves fapilog to the lowest release unlocking its held-back plugins and moves those plugins with it (branch `fapilog-plugins/fapilog-upgrade`, or `fapilog-plugins/fapilog-upgrade--<environment>` in a repository of several); kept current like the others and closed when nothing is held back.'),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg['index-url'] !== undefined && cfg['marketplace-url'] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['index-url'], message: 'give either index-url or marketplace-url, not both' });
+    }
     const seen = new Map<string, string>();
     for (const [group, members] of Object.entries(cfg.groups)) {
       for (const m of members) {
@@ -150,4 +157,11 @@ function typeOf(p: JsonProp): string {
   if (p.type === 'object' && p.additionalProperties) return `map of name to ${typeOf(p.additionalProperties)}`;
   if (p.format === 'uri') return 'URL';
   return p.type ?? 'any';
+}
+
+/** The source a repository's config names (`index-url` or `marketplace-url`), or undefined for the operator's own. */
+export function configSource(config: Pick<BotConfig, 'index-url' | 'marketplace-url'>): { kind: 'marketplace' | 'index'; url: string } | undefined {
+  if (config['index-url'] !== undefined) return { kind: 'index', url: config['index-url'] };
+  if (config['marketplace-url'] !== undefined) return { kind: 'marketplace', url: config['marketplace-url'] };
+  return undefined;
 }

@@ -7,7 +7,7 @@
  */
 import type { PluginEntry } from '../src/core/analysis/report.ts';
 import { packageName } from '../src/core/names.ts';
-import { BotConfig, CONFIG_PATH, ConfigError, MAX_CONFIG_BYTES, parseConfig } from './config.ts';
+import { BotConfig, CONFIG_PATH, ConfigError, configSource, MAX_CONFIG_BYTES, parseConfig } from './config.ts';
 import * as engine from './engine.ts';
 import { z } from 'zod';
 import { GitCache, GitHubProjectFiles, isSha } from './github-files.ts';
@@ -28,8 +28,8 @@ export interface SyncDeps {
   /** `<app slug>[bot]`: the author of the bot's pull requests and issues. */
   botLogin: string;
   /** The marketplace for a repository: the operator's, or one the repository's config names (if allowed). */
-  lookup(url: string | undefined): engine.Lookup;
-  allowedMarketplace(url: string): boolean;
+  lookup(url: string | undefined, kind?: 'marketplace' | 'index'): engine.Lookup;
+  allowedMarketplace(url: string, kind?: 'marketplace' | 'index'): boolean;
   cache: GitCache;
   log: Log;
   /**
@@ -164,9 +164,10 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
     // Refused before it is fetched: the bot reads no more than it must.
     if (listed && listed.size > MAX_CONFIG_BYTES) throw new ConfigError(null, `the file is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
     config = parseConfig(listed ? await files.read(CONFIG_PATH) : null);
-    const url = config['marketplace-url'];
-    if (url !== undefined && !deps.allowedMarketplace(url)) {
-      throw new ConfigError('marketplace-url', `${url} is not a marketplace this bot is allowed to use (its operator sets FAPILOG_BOT_ALLOWED_MARKETPLACES)`);
+    const named = configSource(config);
+    if (named !== undefined && !deps.allowedMarketplace(named.url, named.kind)) {
+      const key = named.kind === 'index' ? 'index-url' : 'marketplace-url';
+      throw new ConfigError(key, `${named.url} is not ${named.kind === 'index' ? 'a package index' : 'a marketplace'} this bot is allowed to use (its operator sets FAPILOG_BOT_ALLOWED_MARKETPLACES)`);
     }
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -181,7 +182,8 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   if (!config.enabled) return { ...result, status: 'disabled' };
 
   if (await files.truncated()) deps.log.warn(`${result.repo}: GitHub cut the tree short (too many files); manifests past the cut are not seen`);
-  const checked = await engine.check(files, deps.lookup(config['marketplace-url']), { ignore: config.ignore });
+  const named = configSource(config);
+  const checked = await engine.check(files, deps.lookup(named?.url, named?.kind), { ignore: config.ignore });
   try {
     const report = checked.report;
     const several = engine.environments(report).length > 1;

@@ -4,7 +4,7 @@
  * the marketplace is the shared FAPILOG_MARKETPLACE_* vocabulary.
  */
 import { z } from 'zod';
-import { resolveMarketplaceSettings, type MarketplaceSettings } from '../src/core/config.ts';
+import { resolveMarketplaceSettings, resolveSourceSettings, type MarketplaceSettings, type SourceSettings } from '../src/core/config.ts';
 
 export const BOT_ENV = {
   allowed: 'FAPILOG_BOT_ALLOWED_MARKETPLACES',
@@ -35,6 +35,11 @@ const Env = z.object({
 
 export interface BotSettings {
   marketplace: MarketplaceSettings;
+  /**
+   * Where a repository without `marketplace-url` / `index-url` is checked: FAPILOG_INDEX_URL, else
+   * FAPILOG_MARKETPLACE_URL, else PyPI's simple index. Absent: the marketplace above.
+   */
+  source?: SourceSettings | undefined;
   /** Marketplace URLs a repository's config may name (besides the operator's own). */
   allowedMarketplaces: string[];
   /** In-process sweep every N minutes while the webhook server runs; none when unset. */
@@ -57,9 +62,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BotSettings 
   return {
     // In memory unless FAPILOG_MARKETPLACE_CACHE names a directory: a server's home may not be writable.
     marketplace: { ...resolveMarketplaceSettings({}, env), ...(env['FAPILOG_MARKETPLACE_CACHE'] ? {} : { cacheDir: undefined }) },
+    source: inMemoryUnlessSet(resolveSourceSettings({}, env), env),
     allowedMarketplaces: e[BOT_ENV.allowed],
     sweepIntervalMinutes: e[BOT_ENV.interval],
     writeSpacingMs: e[BOT_ENV.spacing],
     redisUrl: e.REDIS_URL,
   };
+}
+
+function inMemoryUnlessSet(source: SourceSettings, env: NodeJS.ProcessEnv): SourceSettings {
+  if (env['FAPILOG_MARKETPLACE_CACHE']) return source;
+  return source.kind === 'index'
+    ? { ...source, index: { ...source.index, cacheDir: undefined } }
+    : { ...source, marketplace: { ...source.marketplace, cacheDir: undefined } };
 }

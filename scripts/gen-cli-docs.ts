@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Help, type Command, type Option } from 'commander';
-import { DEFAULT_MARKETPLACE_URL, ENV } from '../src/core/config.ts';
+import { DEFAULT_INDEX_URL, DEFAULT_MARKETPLACE_URL, ENV } from '../src/core/config.ts';
 import { DEFAULT_CONCURRENCY, DEFAULT_TTL_MS } from '../src/core/marketplace/client.ts';
 import { DEFAULT_HTTP_OPTIONS } from '../src/core/marketplace/http.ts';
 import type { CliIo } from '../src/cli/context.ts';
@@ -38,7 +38,8 @@ const OTHER_ENV: Array<[string, string]> = [
 ];
 
 const ENV_DEFAULTS: Record<string, string> = {
-  [ENV.url]: `\`${DEFAULT_MARKETPLACE_URL}\``,
+  [ENV.url]: `none: reading commands then ask the package index (\`${ENV.index}\`, default PyPI); \`publish\` goes to \`${DEFAULT_MARKETPLACE_URL}\``,
+  [ENV.index]: `\`${DEFAULT_INDEX_URL}\` when neither this nor \`${ENV.url}\` is set (flags beat variables; at the same level the index URL wins)`,
   [ENV.token]: 'none (anonymous reads; publishing, yanking and rating need a token)',
   [ENV.cache]: 'the user cache directory (see `XDG_CACHE_HOME`)',
 };
@@ -55,7 +56,8 @@ const COMMON_NOTES = [
 const MARKETPLACE_NOTES = [
   `- **Cache.** Every marketplace answer (except download links) is kept in the cache directory, keyed by URL and token, with its ETag and fetch time: answers fetched with different tokens (a private marketplace may show each its own plugins), or with none, are kept apart, under a one-way fingerprint of the token. By default each lookup is revalidated (\`If-None-Match\`; an unchanged answer costs a body-less 304). \`--prefer-offline\` uses entries younger than ${DEFAULT_TTL_MS / 60_000} minutes without any request; \`--offline\` uses the cache only and a missing entry is an error (exit 2). The cache never holds the token, and several processes may share it.`,
   '- **Failures.** When the marketplace cannot be reached or keeps failing (network error, timeout, 5xx, rate limit) and a cached copy exists, that copy is used and a `warning: ... (stale)` line goes to stderr; with `--json` stdout still holds only the JSON.',
-  `- **Retries.** Reads are retried \`--retries\` times (default ${DEFAULT_HTTP_OPTIONS.retries}) on network errors, timeouts and HTTP 500/502/503/504, with exponential backoff and jitter; writes (publish, yank, rating) are not, except after a 429, which the server refused before doing anything. \`Retry-After\` (seconds or an HTTP date) on 429 and 503 is honoured, and once \`X-RateLimit-Remaining\` reaches 0 the next request waits for \`X-RateLimit-Reset\`. One request waits at most ${DEFAULT_HTTP_OPTIONS.maxWaitMs / 1000} s in total; beyond that it fails with a message saying why.`,
+  '- **Sources.** `outdated`, `update`, `install`, `info`, `search` and `list` read one source: a marketplace (`--marketplace-url`) or a Python package index (`--index-url`: PyPI, devpi, Artifactory, a static directory, a marketplace\'s `/simple/`), PyPI\'s simple index when neither is set. On an index, each release\'s fapilog compatibility comes from its `Requires-Dist: fapilog` line, read from the core metadata file (PEP 658/714) or else from the wheel (a download of at most 32 MiB), once: releases never change, so that answer is cached for good. `search` and `list` filter the index\'s project list for `fapilog-*` names; on PyPI that list names every project (tens of megabytes, once; then revalidated with its ETag, and only the plugin names are kept in the cache); ratings, downloads, types and `--type`/`--min-rating`/`--sort` are marketplace-only. Every report names its source.',
+  `- **Retries.** Reads are retried \`--retries\` times (default ${DEFAULT_HTTP_OPTIONS.retries}) on network errors (except a name that does not resolve and a refused connection, which fail at once with one line naming the source and how to choose another), timeouts and HTTP 500/502/503/504, with exponential backoff and jitter; writes (publish, yank, rating) are not, except after a 429, which the server refused before doing anything. \`Retry-After\` (seconds or an HTTP date) on 429 and 503 is honoured, and once \`X-RateLimit-Remaining\` reaches 0 the next request waits for \`X-RateLimit-Reset\`. One request waits at most ${DEFAULT_HTTP_OPTIONS.maxWaitMs / 1000} s in total; beyond that it fails with a message saying why.`,
   `- **Requests.** Independent lookups run in parallel (at most ${DEFAULT_CONCURRENCY} at a time) and one URL is fetched at most once per command. Requests carry \`User-Agent: fapilog-plugins/<version>\` and, when a token is configured, \`Authorization: Bearer <token>\`; the token never appears in output, errors or \`--debug\` lines.`,
 ];
 

@@ -5,8 +5,8 @@
  */
 import { stat } from 'node:fs/promises';
 import type { Report } from '../core/analysis/report.ts';
-import type { MarketplaceSettings } from '../core/config.ts';
-import { MarketplaceClient } from '../core/marketplace/client.ts';
+import type { MarketplaceSettings, SourceSettings } from '../core/config.ts';
+import { openSource } from '../core/source.ts';
 import { CoreError } from '../core/errors.ts';
 import { MarketplaceError } from '../core/marketplace/errors.ts';
 import { checkProject, DiskProjectFiles } from '../core/project/index.ts';
@@ -23,6 +23,8 @@ export interface CheckConfig {
   /** GITHUB_WORKSPACE: where annotation paths are relative to. */
   workspace: string;
   settings: MarketplaceSettings;
+  /** Where the check reads plugins; default: the marketplace of `settings`. */
+  source?: SourceSettings | undefined;
   fapilogVersion: string | undefined;
   ignore: string[];
   failOn: FailOn;
@@ -83,7 +85,8 @@ async function projectRoot(config: CheckConfig): Promise<string> {
 
 export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<CheckStepResult> {
   const root = await projectRoot(config);
-  const client = new MarketplaceClient(config.settings, { warn: deps.warn, ...(deps.debug ? { debug: deps.debug } : {}) });
+  const source: SourceSettings = config.source ?? { kind: 'marketplace', marketplace: config.settings, chosenBy: 'flag' };
+  const client = await openSource(source, { warn: deps.warn, ...(deps.debug ? { debug: deps.debug } : {}) });
   let report: Report;
   try {
     ({ report } = await checkProject({
@@ -96,8 +99,10 @@ export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<C
     if (err instanceof MarketplaceError && (err.unreachable || err.kind === 'offline-miss')) {
       // The client falls back to its cache when the marketplace is unreachable, so reaching
       // here means there was no cached copy to report from.
+      const cacheDir = source.kind === 'index' ? source.index.cacheDir : source.marketplace.cacheDir;
+      const why = source.chosenBy === 'default' ? ', asked because neither the input index-url nor marketplace-url is set' : '';
       throw new ActionError(
-        `The marketplace at ${config.settings.url} could not be reached and nothing is cached in ${config.settings.cacheDir ?? 'memory'} (${err.message})`,
+        `The ${client.kind === 'index' ? 'package index' : 'marketplace'} at ${client.status().url} could not be reached and nothing is cached in ${cacheDir ?? 'memory'} (${err.message}${why}); choose another source with the input index-url (a package index) or marketplace-url (a marketplace)`,
       );
     }
     throw err;

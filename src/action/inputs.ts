@@ -76,7 +76,8 @@ interface InputDoc {
 export const INPUT_DOCS = {
   command: { description: 'What to run: `check` (report on the plugins a project pins) or `publish` (upload built plugin files).', default: 'check' },
   path: { description: 'Project directory, relative to the workspace; it must stay inside the workspace.', default: '.' },
-  'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`, then the public marketplace.`, default: '' },
+  'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`. \`publish\` goes to the public marketplace without one.`, default: '' },
+  'index-url': { description: `\`check\`: a Python package index (simple API, e.g. \`https://pypi.org/simple/\`, devpi, Artifactory, a marketplace's \`/simple/\`) to read plugins from instead of a marketplace. Falls back to \`${ENV.index}\`; with neither this nor a marketplace URL, \`check\` reads PyPI's simple index.`, default: '' },
   token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`, default: '' },
   'fapilog-version': { description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.', default: '' },
   'fail-on': { description: 'When the step fails: `incompatible` (incompatible or yanked plugins), `publisher-changed` (also a newer release from another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`. The default fails only on what breaks the service, so a new plugin release does not turn CI red; `fapilog-plugins outdated` run by hand defaults to `held-back` (any problem), as `npm outdated` exits 1 on anything outdated.', default: 'incompatible' },
@@ -98,6 +99,7 @@ export const ActionInputs = z.object({
   command: choice(COMMANDS, 'check'),
   path: optionalString.transform((s) => s ?? '.'),
   'marketplace-url': url,
+  'index-url': url,
   token: optionalString,
   'fapilog-version': pep440Version,
   'fail-on': choice(FAIL_ON, 'incompatible'),

@@ -42,6 +42,7 @@ export function reportOutputs(report: Report, reportFile: string | null = null):
 
 /** The warning the analysis adds for a stale cache: the Action says it once, its own way. */
 export const STALE_WARNING = 'the marketplace could not be reached; some results come from a stale cached copy';
+export const STALE_INDEX_WARNING = 'the package index could not be reached; some results come from a stale cached copy';
 
 /**
  * The report as the Action shows it in the log and the summary: file paths relative to the
@@ -77,7 +78,7 @@ export function forWorkspace(report: Report, workspace: string): Report {
           })),
         }
       : {}),
-    warnings: report.marketplace.stale ? report.warnings.filter((w) => w !== STALE_WARNING) : report.warnings,
+    warnings: report.marketplace.stale ? report.warnings.filter((w) => w !== STALE_WARNING && w !== STALE_INDEX_WARNING) : report.warnings,
   };
 }
 

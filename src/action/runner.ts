@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
+import { ENV, resolveMarketplaceSettings, resolveSourceSettings, type MarketplaceSettings, type SourceSettings } from '../core/config.ts';
 import { redact } from '../core/marketplace/errors.ts';
 import type { Annotation } from '../core/render/annotations.ts';
 import { text as markdownText } from '../core/render/markdown.ts';
@@ -49,6 +49,15 @@ function settingsFrom(inputs: ActionInputs, env: Env): MarketplaceSettings {
   }
 }
 
+function sourceFrom(inputs: ActionInputs, env: Env): SourceSettings {
+  try {
+    return resolveSourceSettings({ url: inputs['marketplace-url'], indexUrl: inputs['index-url'], token: inputs.token, cacheDir: inputs['cache-dir'] }, env);
+  } catch (err) {
+    if (err instanceof z.ZodError) throw new InputError('index-url', `the value from ${ENV.index} is not valid (${err.issues[0]?.message ?? 'invalid'})`);
+    throw err;
+  }
+}
+
 function logReport(result: CheckStepResult, workspace: string, staleDetail: string | null): void {
   // The paths the annotations and the summary use too.
   // Every line embeds manifest or marketplace text: logLine keeps each one line, not a command.
@@ -56,7 +65,8 @@ function logReport(result: CheckStepResult, workspace: string, staleDetail: stri
   const r = forWorkspace(result.report, workspace);
   info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
   // The one warning about the cache (the client's own message is folded into it).
-  if (r.marketplace.stale) core.warning(`The marketplace at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`);
+  info(`${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${r.marketplace.url}`);
+  if (r.marketplace.stale) core.warning(`The ${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`);
   for (const group of logGroups(r)) {
     // A group per manifest, folded in the log; its title counts what is fine, its lines are what is not.
     core.startGroup(logLine(group.title));
@@ -76,6 +86,7 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
       path: inputs.path,
       workspace,
       settings,
+      source: sourceFrom(inputs, env),
       fapilogVersion: inputs['fapilog-version'],
       ignore: inputs.ignore,
       failOn: inputs['fail-on'],
@@ -85,7 +96,7 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
     {
       warn: (line) => {
         // The stale-cache notice becomes part of the runner's one warning; others are warnings of their own.
-        if (/^the marketplace could not be reached \(/.test(line)) staleDetail = line.replace(/^the marketplace could not be reached \((.*)\); showing cached data from (\S+), (.+?) old \(stale\)$/, 'cached data from $2, $3 old; $1');
+        if (/^the (marketplace|package index) could not be reached \(/.test(line)) staleDetail = line.replace(/^the (?:marketplace|package index) could not be reached \((.*)\); showing cached data from (\S+), (.+?) old \(stale\)$/, 'cached data from $2, $3 old; $1');
         else core.warning(line);
       },
       debug: (line) => core.debug(line),

@@ -5,8 +5,9 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { resolveMarketplaceSettings, type CacheMode, type MarketplaceSettings } from '../core/config.ts';
+import { resolveMarketplaceSettings, resolveSourceSettings, type CacheMode, type MarketplaceSettings, type SourceSettings } from '../core/config.ts';
 import { MarketplaceClient, type ClientOptions } from '../core/marketplace/client.ts';
+import { openSource, type PluginSource } from '../core/source.ts';
 import { formatPath, redact } from '../core/marketplace/errors.ts';
 import { TOOL_NAME } from '../core/version.ts';
 import { CliError, EXIT, type ExitCode } from './errors.ts';
@@ -55,6 +56,7 @@ export function processIo(): CliIo {
 
 export interface GlobalOptions {
   marketplaceUrl?: string;
+  indexUrl?: string;
   token?: string;
   cacheDir?: string;
   offline?: boolean;
@@ -71,8 +73,14 @@ export interface CommandContext {
   io: CliIo;
   globals: GlobalOptions;
   settings(): MarketplaceSettings;
-  /** One marketplace client per command run (so its de-duplication spans the whole command). */
+  /** One marketplace client per command run (so its de-duplication spans the whole command): publishing. */
   client(options?: ClientOptions): MarketplaceClient;
+  /** Where the reading commands ask: the marketplace or the package index (PyPI when nothing is configured). */
+  sourceSettings(): SourceSettings;
+  /** One source per command run: a marketplace client or an index client. */
+  source(options?: ClientOptions): Promise<PluginSource>;
+  /** The source this command opened, if it did (errors then say how to choose another). */
+  openedSource(): PluginSource | undefined;
   /** Colour: FORCE_COLOR, else terminals without NO_COLOR (useColor); never under --json. */
   color: boolean;
   /**
@@ -106,7 +114,7 @@ export function noColor(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** Global options that commander may fill from the process environment; io.env is the one we honour. */
-const ENV_BACKED = ['marketplaceUrl', 'token', 'cacheDir'] as const;
+const ENV_BACKED = ['marketplaceUrl', 'indexUrl', 'token', 'cacheDir'] as const;
 
 export function commandContext(io: CliIo, command: Command): CommandContext {
   const globals = { ...command.optsWithGlobals<GlobalOptions>() };
@@ -120,25 +128,46 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
   }
   const cacheMode: CacheMode = globals.offline ? 'offline' : globals.preferOffline ? 'prefer-offline' : 'online';
 
+  const settingsError = (err: unknown, urlFlag: string) => {
+    if (err instanceof z.ZodError) {
+      const issue = err.issues[0];
+      const field = issue ? formatPath(issue.path) : 'settings';
+      const flag = { url: urlFlag, token: '--token', cacheDir: '--cache-dir' }[field] ?? field;
+      return new CliError(redact(`invalid ${flag}: ${issue?.message ?? 'not accepted'}`, globals.token ?? io.env['FAPILOG_MARKETPLACE_TOKEN']));
+    }
+    return err;
+  };
+  const overrides = { url: globals.marketplaceUrl, indexUrl: globals.indexUrl, token: globals.token, cacheDir: globals.cacheDir, cacheMode };
+  if (globals.marketplaceUrl && globals.indexUrl) {
+    throw new CliError('--marketplace-url and --index-url cannot be used together: give the one source to ask', EXIT.error);
+  }
   let settings: MarketplaceSettings | undefined;
   const resolveSettings = () => {
     if (settings) return settings;
     try {
-      settings = resolveMarketplaceSettings(
-        { url: globals.marketplaceUrl, token: globals.token, cacheDir: globals.cacheDir, cacheMode },
-        io.env,
-      );
+      settings = resolveMarketplaceSettings(overrides, io.env);
     } catch (err) {
-      if (err instanceof z.ZodError) {
-        const issue = err.issues[0];
-        const field = issue ? formatPath(issue.path) : 'settings';
-        const flag = { url: '--marketplace-url', token: '--token', cacheDir: '--cache-dir' }[field] ?? field;
-        throw new CliError(redact(`invalid ${flag}: ${issue?.message ?? 'not accepted'}`, globals.token ?? io.env['FAPILOG_MARKETPLACE_TOKEN']));
-      }
-      throw err;
+      throw settingsError(err, '--marketplace-url');
     }
     return settings;
   };
+  let sourceSettings: SourceSettings | undefined;
+  const resolveSource = () => {
+    if (sourceSettings) return sourceSettings;
+    try {
+      sourceSettings = resolveSourceSettings(overrides, io.env);
+    } catch (err) {
+      throw settingsError(err, globals.indexUrl || (!globals.marketplaceUrl && io.env['FAPILOG_INDEX_URL']) ? '--index-url' : '--marketplace-url');
+    }
+    return sourceSettings;
+  };
+  const clientOptions = (options: ClientOptions): ClientOptions => ({
+    ...(globals.timeout !== undefined ? { timeoutMs: globals.timeout * 1000 } : {}),
+    ...(globals.retries !== undefined ? { retries: globals.retries } : {}),
+    warn,
+    ...(globals.debug ? { debug } : {}),
+    ...options,
+  });
 
   let progress: Progress | null = null;
   // A warning or debug line during a progress line: the line is erased first and drawn again after.
@@ -152,6 +181,7 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
     if (globals.debug) toStderr(`debug: ${message}\n`);
   };
   let client: MarketplaceClient | undefined;
+  let source: PluginSource | undefined;
 
   return {
     io,
@@ -172,14 +202,14 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
       }
     },
     client: (options: ClientOptions = {}) => {
-      client ??= new MarketplaceClient(resolveSettings(), {
-        ...(globals.timeout !== undefined ? { timeoutMs: globals.timeout * 1000 } : {}),
-        ...(globals.retries !== undefined ? { retries: globals.retries } : {}),
-        warn,
-        ...(globals.debug ? { debug } : {}),
-        ...options,
-      });
+      client ??= new MarketplaceClient(resolveSettings(), clientOptions(options));
       return client;
+    },
+    sourceSettings: resolveSource,
+    openedSource: () => source,
+    source: async (options: ClientOptions = {}) => {
+      source ??= await openSource(resolveSource(), clientOptions(options));
+      return source;
     },
   };
 }

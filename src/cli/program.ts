@@ -3,7 +3,8 @@
  * outcomes to exit codes (0 ok, 1 problems found, 2 usage or runtime error).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ENV } from '../core/config.ts';
+import { DEFAULT_INDEX_URL, ENV } from '../core/config.ts';
+import { describeSource } from '../core/source.ts';
 import { DEFAULT_TTL_MS } from '../core/marketplace/client.ts';
 import { DEFAULT_HTTP_OPTIONS } from '../core/marketplace/http.ts';
 import { MarketplaceError, redact } from '../core/marketplace/errors.ts';
@@ -34,6 +35,7 @@ function globalProgram(io: CliIo): Command {
     // `--version` (an option) and `version <bump>` (the plugin-version command) coexist in commander.
     .version(TOOL_VERSION, '-V, --version', 'print the version of fapilog-plugins')
     .addOption(new Option('--marketplace-url <url>', 'marketplace API base URL').env(ENV.url))
+    .addOption(new Option('--index-url <url>', `Python package index (simple API) to read plugins from instead of a marketplace; default ${DEFAULT_INDEX_URL} when no marketplace is set`).env(ENV.index))
     .addOption(new Option('--token <token>', 'marketplace Bearer token').env(ENV.token))
     .addOption(new Option('--cache-dir <dir>', 'metadata cache directory').env(ENV.cache))
     .option('--offline', 'use the cache only; a miss is an error')
@@ -68,7 +70,7 @@ function registerCommands(program: Command, io: CliIo, outcome: { code: ExitCode
       try {
         outcome.code = await (fn as (c: typeof ctx, ...a: unknown[]) => Promise<ExitCode>)(ctx, ...args.slice(0, -1));
       } catch (err) {
-        throw withUrlHint(err, ctx);
+        throw withSourceHint(withUrlHint(err, ctx), ctx);
       }
     };
   for (const register of commands) register(program, act);
@@ -80,7 +82,7 @@ function registerCommands(program: Command, io: CliIo, outcome: { code: ExitCode
  * there, the API is one level down (`http://host` instead of `http://host/api/v1`).
  */
 function withUrlHint(err: unknown, ctx: CommandContext): unknown {
-  if (!(err instanceof MarketplaceError) || err.kind !== 'http' || err.status !== 404) return err;
+  if (!(err instanceof MarketplaceError) || err.kind !== 'http' || err.status !== 404 || ctx.openedSource()?.kind === 'index') return err;
   let url: string;
   try {
     url = ctx.settings().url;
@@ -90,6 +92,26 @@ function withUrlHint(err: unknown, ctx: CommandContext): unknown {
   if (/\/api\/v\d+\/?$/.test(new URL(url).pathname)) return err;
   const suggested = `${url.replace(/\/+$/, '')}/api/v1`;
   return new CliError(`${err.message} (the marketplace API is usually under /api/v1: try --marketplace-url ${suggested})`, EXIT.error, err.code);
+}
+
+/**
+ * A source that cannot be reached at all (no name, nothing listening, no answer) and left nothing
+ * in the cache: one line naming the source, why it was the one asked, and how to choose another.
+ */
+function withSourceHint(err: unknown, ctx: CommandContext): unknown {
+  const source = ctx.openedSource();
+  if (!source || !(err instanceof MarketplaceError) || !(err.kind === 'network' || err.kind === 'timeout' || err.kind === 'wait-limit')) return err;
+  const settings = ctx.sourceSettings();
+  const status = source.status();
+  const why =
+    settings.chosenBy === 'default'
+      ? ` (asked because neither --index-url nor --marketplace-url is set, nor ${ENV.index} / ${ENV.url})`
+      : '';
+  return new CliError(
+    `${describeSource(source.kind, status.url)} could not be reached: ${err.message}${why}; choose another source with --index-url URL (a package index) or --marketplace-url URL (a marketplace), or set ${ENV.index} / ${ENV.url}`,
+    EXIT.error,
+    err.code,
+  );
 }
 
 /** The token given on the command line or in the environment, so that no error output shows it. */

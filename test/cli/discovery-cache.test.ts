@@ -54,7 +54,7 @@ describe('the cache', () => {
     const stale = await runCli(args);
     assert.equal(stale.code, 0, stale.stderr);
     assert.equal(stale.stdout, fresh.stdout, 'the cached data, printed as usual');
-    assert.match(stale.stderr, /^warning: the marketplace could not be reached \(GET \/plugins\/kafka.*: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) after 2 attempts\); showing cached data from \d{4}-\d\d-\d\dT[\d:.]+Z, \d+ (second|minute)s? old \(stale\)\n$/);
+    assert.match(stale.stderr, /^warning: the marketplace could not be reached \(GET \/plugins\/kafka.*: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\); showing cached data from \d{4}-\d\d-\d\dT[\d:.]+Z, \d+ (second|minute)s? old \(stale\)\n$/);
 
     const json = await runCli([...args, '--json']);
     assert.equal(json.code, 0);

@@ -130,7 +130,7 @@ describe('commands loaded on demand', () => {
 
   test('a command line loads the command it names, past global options and their values; else every command', () => {
     const values = valueOptionsOf(buildProgram(io, { code: EXIT.ok }, []));
-    assert.deepEqual([...values].sort(), ['--cache-dir', '--marketplace-url', '--retries', '--timeout', '--token']);
+    assert.deepEqual([...values].sort(), ['--cache-dir', '--index-url', '--marketplace-url', '--retries', '--timeout', '--token']);
     assert.deepEqual(commandsFor(['outdated', '.', '--json'], values), ['outdated']);
     assert.deepEqual(commandsFor(['--json', '--token', 'list', 'info', 'x'], values), ['info']);
     assert.deepEqual(commandsFor(['--timeout=5', '--offline', 'search', 'loki'], values), ['search']);

@@ -30,9 +30,9 @@ export const register: RegisterCommand = (program, act) => {
     .description('show a plugin: details, compatibility, releases (yanked ones marked) and files')
     .action(
       act(async (ctx, name: string, version: string | undefined) => {
-        const client = ctx.client();
+        const client = await ctx.source();
         const [plugin, versions] = await Promise.all([client.getPlugin(name), client.versions(name)]);
-        if (!plugin) throw new CliError(`no plugin named "${name}" in the marketplace at ${ctx.settings().url}`, EXIT.error, 'not-found');
+        if (!plugin) throw new CliError(`no plugin named "${name}" in the ${client.kind === 'index' ? 'package index' : 'marketplace'} at ${client.status().url}`, EXIT.error, 'not-found');
         const history: VersionsResponse = versions ?? { versions: [], releases: [] };
         const release = findRelease(history.releases, version ?? plugin.version);
         if (version !== undefined && !release) {
@@ -80,12 +80,18 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
   if (plugin.description) out.push(`${wrapLine(plugin.description, ctx.width)}\n`);
   out.push('\n');
   const dependencies = chosen ? chosen.dependencies : plugin.dependencies;
+  // An index knows no types, ratings or downloads: those lines are left out rather than invented.
+  const index = ctx.openedSource()?.kind === 'index';
   const fields: Array<[string, string | null]> = [
-    ['Type', plugin.plugin_type],
+    ...(index ? [] : [['Type', plugin.plugin_type] as [string, string]]),
     ['Author', plugin.author],
     ['License', plugin.license],
-    ['Rating', plugin.rating_count > 0 ? `${plugin.rating.toFixed(1)} of 5 (${plugin.rating_count} rating${plugin.rating_count === 1 ? '' : 's'})` : 'not rated yet'],
-    ['Downloads', formatCount(plugin.downloads)],
+    ...(index
+      ? []
+      : ([
+          ['Rating', plugin.rating_count > 0 ? `${plugin.rating.toFixed(1)} of 5 (${plugin.rating_count} rating${plugin.rating_count === 1 ? '' : 's'})` : 'not rated yet'],
+          ['Downloads', formatCount(plugin.downloads)],
+        ] as Array<[string, string]>)),
     ['fapilog', chosen ? chosen.fapilog_compatibility : plugin.fapilog_compatibility],
     ['Python', release?.requires_python ?? null],
     ['Dependencies', dependencies.length > 0 ? dependencies.join(', ') : 'none'],

@@ -33,10 +33,11 @@ export const register: RegisterCommand = (program, act) => {
       act(async (ctx, plugin: string, given: string | undefined, flags: InstallFlags) => {
         const root = projectRoot(ctx, chosenPath(given, flags.path));
         const files = new DiskProjectFiles(root);
+        const lookup = await ctx.source();
         const plan = await ctx.withProgress('checking plugins', () =>
           planInstall({
             files,
-            lookup: ctx.client(),
+            lookup,
             requirement: plugin,
             group: flags.group,
             fapilogVersion: flags.fapilogVersion,

@@ -66,12 +66,14 @@ export function printResults(ctx: CommandContext, result: SearchResult, empty: s
     { header: 'DOWNLOADS', align: 'right', priority: 1 },
     { header: 'DESCRIPTION', shrink: true, minWidth: 16, priority: 3, wrap: true },
   ];
+  // An index knows no types, ratings or downloads: a dash, not the contract's neutral values.
+  const index = ctx.openedSource()?.kind === 'index';
   const rows = result.plugins.map((plugin) => [
     plugin.name,
     plugin.version,
-    plugin.plugin_type,
-    formatRating(plugin.rating, plugin.rating_count),
-    formatCount(plugin.downloads),
+    index ? '-' : plugin.plugin_type,
+    index ? '-' : formatRating(plugin.rating, plugin.rating_count),
+    index ? '-' : formatCount(plugin.downloads),
     plugin.description,
   ]);
   ctx.io.stdout(renderTable(columns, rows, { width: ctx.width, color: ctx.color }));
@@ -85,10 +87,10 @@ export function printResults(ctx: CommandContext, result: SearchResult, empty: s
 export const register: RegisterCommand = (program, act) => {
   addQueryOptions(program.command('list').description('list the plugins in the marketplace')).action(
     act(async (ctx, opts: QueryOptions) => {
-      const client = ctx.client();
+      const client = await ctx.source();
       const result = await client.list(toListQuery(opts));
       const filters = describeFilters(opts);
-      printResults(ctx, result, filters.length > 0 ? `No plugins match the filters ${filters.join(', ')}.` : 'The marketplace has no plugins.');
+      printResults(ctx, result, filters.length > 0 ? `No plugins match the filters ${filters.join(', ')}.` : client.kind === 'index' ? 'The package index has no fapilog-* projects.' : 'The marketplace has no plugins.');
       return EXIT.ok;
     }),
   );

@@ -9,7 +9,7 @@ import { decide, FAIL_ON, type FailOn } from '../../core/analysis/policy.ts';
 import { reportEnvironments, STATUSES, type PluginEntry, type Report, type Status } from '../../core/analysis/report.ts';
 import { upgradeLine } from '../../core/analysis/upgrade.ts';
 import { andList, environmentGroups } from '../../core/render/environments.ts';
-import type { MarketplaceClient } from '../../core/marketplace/client.ts';
+import type { PluginLookup } from '../../core/project/lookup.ts';
 // Not the project barrel: that one also loads the planners, the disk writer and `diff`.
 import { checkProject } from '../../core/project/check.ts';
 import { DiskProjectFiles } from '../../core/project/disk-files.ts';
@@ -58,7 +58,7 @@ export function renderReport(report: Report, opts: { width: number; color: boole
   const several = envs.length > 1;
   if (!several) lines.push(`${p('bold', describeFapilog(report))}`);
   else lines.push(p('bold', `${envs.length} environments, each judged against its own fapilog`));
-  lines.push(p('dim', `marketplace ${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}`));
+  lines.push(p('dim', `${report.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}`));
   lines.push('');
   if (report.plugins.length === 0) {
     lines.push(`No fapilog plugins found in ${report.manifests.length} manifest(s) under ${report.root}.`);
@@ -139,8 +139,9 @@ export interface OutdatedOptions {
 export const DEFAULT_FAIL_ON: FailOn = 'held-back';
 
 /** Shared by `outdated` and `demo`: run the check and print it the way the globals ask. */
-export async function runOutdated(ctx: CommandContext, root: string, opts: OutdatedOptions, client: MarketplaceClient = ctx.client()): Promise<{ report: Report; code: ExitCode }> {
+export async function runOutdated(ctx: CommandContext, root: string, opts: OutdatedOptions, given?: PluginLookup): Promise<{ report: Report; code: ExitCode }> {
   const { files, only } = await DiskProjectFiles.open(root);
+  const client = given ?? (await ctx.source());
   const { report } = await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup: client, fapilogVersion: opts.fapilogVersion, ignore: opts.ignore }));
   if (ctx.globals.json) writeJson(ctx.io, report);
   // ctx.width is unlimited for a pipe or a file: notes are only cut short on a terminal.

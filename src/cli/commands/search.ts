@@ -12,7 +12,7 @@ export const register: RegisterCommand = (program, act) => {
       .addHelpText('after', '\nExample:\n  fapilog-plugins search loki --type sink --min-rating 4\n'),
   ).action(
     act(async (ctx, query: string, opts: QueryOptions) => {
-      const client = ctx.client();
+      const client = await ctx.source();
       const result = await client.search({ q: query, ...toListQuery(opts) });
       const filters = describeFilters(opts);
       let empty = `No plugins match "${query}".`;

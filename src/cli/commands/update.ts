@@ -43,7 +43,7 @@ export const register: RegisterCommand = (program, act) => {
         const { path: given, names } = splitPathAndNames(ctx.io.cwd, words, flags.path);
         const root = projectRoot(ctx, given);
         const { files, only } = await DiskProjectFiles.open(root);
-        const lookup = ctx.client();
+        const lookup = await ctx.source();
         // With --fapilog-version, the project's own fapilog too: updates that target another one
         // are said to need it. One client, so the second check asks the marketplace nothing new.
         const own = flags.fapilogVersion !== undefined ? await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup, ignore: flags.ignore })) : null;

@@ -19,7 +19,7 @@ export interface AnalysisInput {
   plugins: ReadonlyMap<string, BatchEntry | null> | Readonly<Record<string, BatchEntry | null>>;
   /** `GET /fapilog/versions`. */
   fapilogVersions: readonly string[];
-  marketplace: { url: string; stale: boolean };
+  marketplace: { url: string; stale: boolean; kind?: 'marketplace' | 'index' | undefined };
   /** `--fapilog-version`. */
   fapilogVersion?: string | null | undefined;
   /** Plugins to leave out (short or package names). */
@@ -147,7 +147,7 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
     warnings.push(`${ignored.length} plugin ${ignored.length === 1 ? 'dependency was' : 'dependencies were'} ignored: ${list}`);
   }
   if (input.marketplace.stale) {
-    warnings.push('the marketplace could not be reached; some results come from a stale cached copy');
+    warnings.push(`the ${input.marketplace.kind === 'index' ? 'package index' : 'marketplace'} could not be reached; some results come from a stale cached copy`);
   }
 
   // Built here from parsed inputs and typed as the schema says, so not parsed again (that cost
@@ -155,7 +155,7 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
   const report: Report = {
     root: scan.root,
     fapilog,
-    marketplace: { url: input.marketplace.url, stale: input.marketplace.stale },
+    marketplace: { url: input.marketplace.url, stale: input.marketplace.stale, ...(input.marketplace.kind ? { kind: input.marketplace.kind } : {}) },
     manifests: scan.manifests.map((m) => m.file),
     lockfiles: scan.lockfiles,
     plugins,

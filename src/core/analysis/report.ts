@@ -122,7 +122,8 @@ export const Report = z.object({
   root: z.string(),
   /** The fapilog of the project's one environment; with several, of the first (see `environments`). */
   fapilog: ReportFapilog,
-  marketplace: z.object({ url: z.string(), stale: z.boolean() }),
+  /** The source the answers came from: a marketplace's API URL or a package index's (`kind: index`). Absent kind: a marketplace. */
+  marketplace: z.object({ url: z.string(), stale: z.boolean(), kind: z.enum(['marketplace', 'index']).optional() }),
   manifests: z.array(z.string()),
   lockfiles: z.array(z.string()),
   plugins: z.array(PluginEntry),

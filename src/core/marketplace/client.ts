@@ -77,6 +77,7 @@ export interface UpdateCheck {
 type Served = { status: 200 | 404; body: string; source: 'network' | 'cache' };
 
 export class MarketplaceClient {
+  readonly kind = 'marketplace' as const;
   readonly settings: MarketplaceSettings;
   /** True once any result came from a stale cache copy because the marketplace could not be asked. */
   stale = false;
@@ -235,8 +236,8 @@ export class MarketplaceClient {
    * Where answers come from, for reports: the API URL (without any user:password@, which a report
    * must never show), and whether a stale cached copy stood in.
    */
-  status(): { url: string; stale: boolean } {
-    return { url: withoutCredentials(this.settings.url), stale: this.stale };
+  status(): { url: string; stale: boolean; kind: 'marketplace' } {
+    return { url: withoutCredentials(this.settings.url), stale: this.stale, kind: 'marketplace' };
   }
 
   /** Current and latest version of each installed plugin, from one batch lookup. */

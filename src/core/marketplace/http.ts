@@ -44,15 +44,28 @@ export interface HttpRequest {
   endpoint: string;
   headers?: Record<string, string>;
   body?: string | FormData;
+  /** Keep the body as bytes (`HttpResponse.bytes`; `body` is then ''): a wheel, not text. */
+  binary?: boolean;
+  /** A smaller cap than `maxResponseBytes` for this request. */
+  maxBytes?: number;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Headers;
   body: string;
+  /** The body as bytes, for a `binary` request. */
+  bytes?: Uint8Array;
   /** How many attempts it took. */
   attempts: number;
 }
+
+/**
+ * Network failures that another attempt a moment later will not fix: the name does not resolve, or
+ * nothing listens there. Waiting seconds of backoff for them only delays the one line that says
+ * which source was asked and how to choose another.
+ */
+export const FINAL_NETWORK_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL', 'ECONNREFUSED']);
 
 /** Statuses worth another try of an idempotent request: the server or a proxy in front of it failed. */
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
@@ -153,6 +166,7 @@ export class HttpTransport {
       const lastAttempt = attempt >= retries;
       let res: Response;
       let body: string;
+      let bytes: Uint8Array | undefined;
       const started = Date.now();
       const cutByDeadline = remaining() < this.options.timeoutMs;
       try {
@@ -166,7 +180,11 @@ export class HttpTransport {
           signal,
           redirect: 'follow',
         });
-        body = await readCapped(res, this.options.maxResponseBytes, req.endpoint);
+        const raw = await readCapped(res, Math.min(req.maxBytes ?? Infinity, this.options.maxResponseBytes), req.endpoint);
+        if (req.binary) {
+          bytes = raw;
+          body = '';
+        } else body = raw.toString('utf8');
       } catch (err) {
         if (err instanceof MarketplaceError) throw err; // too large: another attempt would be too
         if (cutByDeadline && err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
@@ -174,7 +192,7 @@ export class HttpTransport {
         }
         const failure = this.#networkError(req, err, attempt + 1);
         this.#debug(`<- ${failure.message}`);
-        if (!idempotent || lastAttempt) throw failure;
+        if (!idempotent || lastAttempt || failure.final) throw failure;
         await wait(backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs), `${failure.kind} error (retry ${attempt + 1} of ${retries})`, attempt + 1);
         continue;
       }
@@ -188,7 +206,7 @@ export class HttpTransport {
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       // A 429 was refused before any work was done, so even a POST may be sent again.
       const retryable = res.status === 429 || (idempotent && RETRYABLE_STATUSES.has(res.status));
-      if (!retryable || lastAttempt) return { status: res.status, headers: res.headers, body, attempts: attempt + 1 };
+      if (!retryable || lastAttempt) return { status: res.status, headers: res.headers, body, ...(bytes ? { bytes } : {}), attempts: attempt + 1 };
 
       const delay =
         (res.status === 429 || res.status === 503) && retryAfter !== undefined
@@ -214,17 +232,21 @@ export class HttpTransport {
     if (reset !== undefined && reset > this.#gateUntil) this.#gateUntil = reset;
   }
 
-  #networkError(req: HttpRequest, err: unknown, attempts: number): MarketplaceError {
+  #networkError(req: HttpRequest, err: unknown, attempts: number): MarketplaceError & { final?: boolean } {
     const origin = safeOrigin(req.url);
     const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
     if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
       return new MarketplaceError('timeout', req.endpoint, `no answer from ${origin} within ${seconds(this.options.timeoutMs)}${tries}`);
     }
-    const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
-    const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-    return new MarketplaceError('network', req.endpoint, redact(`cannot reach ${origin} (${detail})${tries}`, this.options.token), {
+    const cause = err instanceof Error ? (err.cause as { code?: string; message?: string; errors?: Array<{ code?: string }> } | undefined) : undefined;
+    // Happy eyeballs refuses on every address at once: an AggregateError of ECONNREFUSED.
+    const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
+    const detail = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+    const error: MarketplaceError & { final?: boolean } = new MarketplaceError('network', req.endpoint, redact(`cannot reach ${origin} (${detail})${tries}`, this.options.token), {
       code: 'network',
     });
+    error.final = code !== undefined && FINAL_NETWORK_CODES.has(code);
+    return error;
   }
 }
 
@@ -232,7 +254,7 @@ export class HttpTransport {
  * The body as text, refusing more than `max` bytes: a declared Content-Length over it is refused
  * before reading, and a stream that grows past it is cancelled (memory stays at `max`).
  */
-async function readCapped(res: Response, max: number, endpoint: string): Promise<string> {
+async function readCapped(res: Response, max: number, endpoint: string): Promise<Buffer> {
   const tooLarge = (what: string) =>
     new MarketplaceError('too-large', endpoint, `response ${what} is larger than the limit of ${max} bytes (maxResponseBytes); not read`, { code: 'too-large' });
   const declared = Number(res.headers.get('content-length') ?? NaN);
@@ -240,7 +262,7 @@ async function readCapped(res: Response, max: number, endpoint: string): Promise
     await res.body?.cancel().catch(() => undefined);
     throw tooLarge(`of ${declared} bytes`);
   }
-  if (!res.body) return '';
+  if (!res.body) return Buffer.alloc(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -254,7 +276,7 @@ async function readCapped(res: Response, max: number, endpoint: string): Promise
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return Buffer.concat(chunks, size);
 }
 
 /** The origin alone: never the path's query or any user:password@ part of a URL. */

@@ -11,9 +11,9 @@ export interface PluginLookup {
   /** `GET /fapilog/versions`. */
   fapilogVersions(): Promise<string[]>;
   /** Where the answers came from, for the report (the client: its URL, and whether a stale cache copy stood in). */
-  status?(): { url: string; stale: boolean };
+  status?(): { url: string; stale: boolean; kind?: 'marketplace' | 'index' };
 }
 
-export function lookupStatus(lookup: PluginLookup): { url: string; stale: boolean } {
+export function lookupStatus(lookup: PluginLookup): { url: string; stale: boolean; kind?: 'marketplace' | 'index' } {
   return lookup.status?.() ?? { url: '(no marketplace)', stale: false };
 }

@@ -147,17 +147,18 @@ export function renderSummary(
   const lines: string[] = ['## fapilog plugins', ''];
   const envs = reportEnvironments(report);
   const several = envs.length > 1;
+  const source = report.marketplace.kind === 'index' ? 'package index' : 'marketplace';
   if (several) {
-    lines.push(`${envs.length} environments, each judged against its own fapilog · marketplace ${code(report.marketplace.url)}`, '');
+    lines.push(`${envs.length} environments, each judged against its own fapilog · ${source} ${code(report.marketplace.url)}`, '');
     for (const e of envs) lines.push(`- ${code(e.dir)}: ${fapilogLine(report, opts.wording, e.fapilog)}`);
     lines.push('');
   } else {
-    lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
+    lines.push(`${fapilogLine(report, opts.wording)} · ${source} ${code(report.marketplace.url)}`, '');
   }
   if (report.marketplace.stale) {
     lines.push(
       '> [!WARNING]',
-      `> The marketplace could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`,
+      `> The ${source} could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`,
       '',
     );
   }

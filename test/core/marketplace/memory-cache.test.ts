@@ -79,7 +79,7 @@ describe('bounded memory', () => {
 describe('what a report says about the marketplace', () => {
   test('status() never shows credentials in the URL', () => {
     const client = new MarketplaceClient(MarketplaceSettings.parse({ url: 'https://user:s3cret@market.example/api/v1' }));
-    assert.deepEqual(client.status(), { url: 'https://market.example/api/v1', stale: false });
+    assert.deepEqual(client.status(), { url: 'https://market.example/api/v1', stale: false, kind: 'marketplace' });
     const plain = new MarketplaceClient(MarketplaceSettings.parse({ url: 'https://market.example/api/v1' }));
     assert.equal(plain.status().url, 'https://market.example/api/v1');
   });

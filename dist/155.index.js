@@ -1,8 +1,8 @@
-export const id = 265;
-export const ids = [265];
+export const id = 155;
+export const ids = [155];
 export const modules = {
 
-/***/ 1265:
+/***/ 7155:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -20,242 +20,8 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
-var provenance = __webpack_require__(3852);
-// EXTERNAL MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js + 4 modules
-var decode_jwt = __webpack_require__(9937);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
-var schemas = __webpack_require__(7597);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var marketplace_schemas = __webpack_require__(285);
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/trusted.js
-/**
- * The client side of trusted publishing: ask the marketplace which audience to request the OIDC
- * token for, exchange the token for a short-lived publish token, and, when that fails, say what
- * the token claimed and which registration would make it pass. The token itself never appears
- * in a message; its claims (repository, workflow, ref, environment) are not secret.
- */
-
-
-
-
-const TIMEOUT_MS = 30_000;
-const MAX_BODY = 256 * 1024;
-async function call(url, init) {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json', ...init.headers } });
-    const text = await res.text();
-    if (text.length > MAX_BODY)
-        throw new Error(`${url}: the answer is larger than ${MAX_BODY} bytes`);
-    let json = null;
-    try {
-        json = text ? JSON.parse(text) : null;
-    }
-    catch {
-        throw new Error(`${url}: HTTP ${res.status}, not JSON`);
-    }
-    return { status: res.status, json };
-}
-/** `GET /oidc/audience`; an error names the marketplace and what it answered. */
-async function fetchAudience(apiUrl) {
-    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/audience`;
-    const { status, json } = await call(url, { method: 'GET' });
-    if (status === 404)
-        throw new Error(`the marketplace at ${apiUrl} does not offer trusted publishing (GET /oidc/audience: HTTP 404)`);
-    const parsed = marketplace_schemas/* OidcAudience */.ST.safeParse(json);
-    if (status !== 200 || !parsed.success)
-        throw new Error(`GET ${url}: HTTP ${status}, not an audience`);
-    return parsed.data.audience;
-}
-async function exchangeOidcToken(apiUrl, oidcToken) {
-    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/token`;
-    let answer;
-    try {
-        answer = await call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: oidcToken }) });
-    }
-    catch (err) {
-        return { ok: false, status: null, code: 'unreachable', message: `POST ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
-    }
-    if (answer.status === 200) {
-        const parsed = marketplace_schemas/* OidcTokenResponse */.yt.safeParse(answer.json);
-        if (parsed.success)
-            return { ok: true, response: parsed.data };
-        const issue = parsed.error.issues[0];
-        return { ok: false, status: 200, code: 'bad_response', message: `POST ${url}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` };
-    }
-    const err = marketplace_schemas/* ErrorBody */.Fw.safeParse(answer.json);
-    return err.success
-        ? { ok: false, status: answer.status, code: err.data.error.code, message: err.data.error.message }
-        : { ok: false, status: answer.status, code: 'http_error', message: `POST ${url}: HTTP ${answer.status}` };
-}
-/** What an OIDC token says about the job, for the summary of a failed exchange. */
-const TokenClaims = schemas/* object */.Ikc({
-    iss: schemas/* string */.YjP().optional(),
-    aud: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]).optional(),
-    repository: schemas/* string */.YjP().optional(),
-    repository_id: schemas/* string */.YjP().optional(),
-    repository_owner_id: schemas/* string */.YjP().optional(),
-    workflow_ref: schemas/* string */.YjP().optional(),
-    job_workflow_ref: schemas/* string */.YjP().optional(),
-    ref: schemas/* string */.YjP().optional(),
-    environment: schemas/* string */.YjP().optional(),
-    event_name: schemas/* string */.YjP().optional(),
-});
-const printable = (s) => s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 500);
-/** Decoded, not verified: only ever shown (control characters replaced), never trusted. */
-function tokenClaims(oidcToken) {
-    try {
-        const parsed = TokenClaims.safeParse((0,decode_jwt/* decodeJwt */.i)(oidcToken));
-        if (!parsed.success)
-            return null;
-        return Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, Array.isArray(v) ? v.map(printable) : typeof v === 'string' ? printable(v) : v]));
-    }
-    catch {
-        return null;
-    }
-}
-const shellWord = (s) => (/^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-/** The `admin publisher add` command that registers exactly this job as `pkg`'s trusted publisher. */
-function registrationCommand(pkg, claims) {
-    const ref = claims.job_workflow_ref ?? claims.workflow_ref;
-    if (!claims.repository || !claims.repository_id || !claims.repository_owner_id || !ref)
-        return null;
-    const args = [
-        'fapilog-plugins admin publisher add',
-        shellWord(pkg),
-        `--repository ${shellWord(claims.repository)}`,
-        `--repository-id ${shellWord(claims.repository_id)}`,
-        `--owner-id ${shellWord(claims.repository_owner_id)}`,
-        `--workflow ${shellWord((0,provenance/* workflowFile */.EY)(ref))}`,
-    ];
-    if (claims.environment)
-        args.push(`--environment ${shellWord(claims.environment)}`);
-    if (claims.iss && claims.iss.replace(/\/+$/, '') !== marketplace_schemas/* GITHUB_OIDC_ISSUER */.oP)
-        args.push(`--issuer ${shellWord(claims.iss)}`);
-    return args.join(' ');
-}
-
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
-var markdown = __webpack_require__(9003);
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/oidc.js
-/**
- * Trusted publishing in the Action: with no `token` and an OIDC request URL (the job has
- * `permissions: id-token: write`), get a GitHub OIDC token for the marketplace's audience,
- * exchange it for a 15-minute publish token and mask that. No @actions imports: the runner
- * passes core.getIDToken and core.setSecret. When the exchange fails, the summary section shows
- * what the token claimed, the marketplace's reason, and the registration that would let it pass.
- */
-
-
-
-
-const MAX_EVENT_BYTES = 10 * 1024 * 1024;
-/** Reads the runner's environment; a missing or unreadable event file just means "not a fork". */
-function oidcEnvironment(env) {
-    const available = Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL']);
-    let forkPullRequest = null;
-    const event = env['GITHUB_EVENT_NAME'];
-    const file = env['GITHUB_EVENT_PATH'];
-    if ((event === 'pull_request' || event === 'pull_request_review' || event === 'pull_request_review_comment') && file) {
-        try {
-            if ((0,external_node_fs_.statSync)(file).size <= MAX_EVENT_BYTES) {
-                const payload = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
-                const head = payload.pull_request?.head?.repo;
-                const base = payload.pull_request?.base?.repo?.full_name;
-                const headName = typeof head?.full_name === 'string' ? head.full_name : null;
-                if (head === null || head?.fork === true || (headName !== null && typeof base === 'string' && headName !== base))
-                    forkPullRequest = headName ?? 'a deleted fork';
-            }
-        }
-        catch {
-            forkPullRequest = null;
-        }
-    }
-    return { available, forkPullRequest };
-}
-// Claims and the refusal come from the token and the marketplace: escaped (markdown.ts).
-const cell = markdown/* cell */.Hn;
-const code = markdown/* codeCell */.MZ;
-function renderTrustedFailure(args) {
-    const { pkg, claims, reason, audience } = args;
-    const out = ['### Trusted publishing', ''];
-    out.push(`**The marketplace refused the OIDC token:** ${cell(reason)}`, '');
-    if (claims) {
-        out.push('What the token says about this job (claims are not secret; the token itself is masked):', '');
-        out.push('| Claim | Value |', '|---|---|');
-        const rows = [
-            ['repository', claims.repository],
-            ['repository_id', claims.repository_id],
-            ['repository_owner_id', claims.repository_owner_id],
-            ['job_workflow_ref', claims.job_workflow_ref],
-            ['workflow_ref', claims.workflow_ref],
-            ['ref', claims.ref],
-            ['environment', claims.environment ?? '(none)'],
-            ['aud', Array.isArray(claims.aud) ? claims.aud.join(', ') : (claims.aud ?? audience ?? undefined)],
-            ['iss', claims.iss],
-        ];
-        for (const [k, v] of rows)
-            if (v !== undefined)
-                out.push(`| ${code(k)} | ${code(v)} |`);
-        out.push('');
-        const command = pkg ? registrationCommand(pkg, claims) : null;
-        if (command) {
-            out.push('To let exactly this job publish, the marketplace admin runs (add `--owner NAME` when the plugin has never been published; the plugin owner can `POST /api/v1/plugins/{name}/publishers` with the same values instead):', '', '```sh', command.replace(/`/g, "'"), '```', '');
-        }
-    }
-    return out.join('\n');
-}
-/** Gets, exchanges and masks a publish token; on failure, a message and a summary section. */
-async function trustedPublishToken(apiUrl, pkg, deps) {
-    const fail = (message, claims, reason, audience) => ({
-        ok: false,
-        message,
-        markdown: renderTrustedFailure({ pkg, claims, reason, audience }),
-    });
-    let audience;
-    try {
-        audience = await fetchAudience(apiUrl);
-    }
-    catch (err) {
-        const why = err instanceof Error ? err.message : String(err);
-        return fail(`trusted publishing: ${why}`, null, why, null);
-    }
-    let idToken;
-    try {
-        idToken = await deps.getIDToken(audience);
-    }
-    catch (err) {
-        const why = `could not get an OIDC token from GitHub: ${err instanceof Error ? err.message : String(err)}; the publish job needs \`permissions: id-token: write\``;
-        return fail(`trusted publishing: ${why}`, null, why, audience);
-    }
-    deps.setSecret(idToken);
-    const claims = tokenClaims(idToken);
-    const result = await exchangeOidcToken(apiUrl, idToken);
-    if (!result.ok) {
-        const status = result.status === null ? '' : ` (HTTP ${result.status} ${result.code})`;
-        return fail(`trusted publishing: the marketplace refused the OIDC token${status}: ${result.message}`, claims, result.message, audience);
-    }
-    deps.setSecret(result.response.token);
-    return { ok: true, token: result.response.token, publisher: result.response.publisher, plugins: result.response.plugins, expiresAt: result.response.expires_at };
-}
-function trustedLine(publisher, expiresAt) {
-    return `trusted publishing: exchanged the OIDC token of ${(0,provenance/* describePublisher */.w$)(publisher).replace(/^trusted publisher /, '')} for a publish token valid until ${expiresAt}`;
-}
-function forkMessage(fork) {
-    return `publishing needs a token, and trusted publishing is unavailable here: GitHub gives no OIDC token to a workflow run for a pull request from a fork (${fork}); publish from a tag push in the upstream repository`;
-}
-
-
-/***/ }),
-
-/***/ 9937:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ decodeJwt)
-});
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/buffer_utils.js
+var provenance = __webpack_require__(5120);
+;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/lib/buffer_utils.js
 const buffer_utils_encoder = new TextEncoder(), decoder = new TextDecoder(), buffer_utils_strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = (/* unused pure expression or super */ null && (2 ** 32));
 function concat(...buffers) {
   const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
@@ -321,7 +87,7 @@ async function digest(algorithm, data) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/base64url.js
+;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/util/base64url.js
 
 const invalid = "The input to be decoded is not correctly encoded.";
 function base64url_decode(input) {
@@ -336,7 +102,7 @@ function base64url_encode(input) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/validate.js
+;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/lib/validate.js
 
 
 
@@ -444,7 +210,7 @@ function serializeJoseHeader(Err, header) {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/errors.js
+;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/util/errors.js
 class JOSEError extends Error {
   static code = "ERR_JOSE_GENERIC";
   code = "ERR_JOSE_GENERIC";
@@ -539,7 +305,7 @@ class JWSSignatureVerificationFailed extends JOSEError {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js
+;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/util/decode_jwt.js
 
 
 
@@ -571,6 +337,226 @@ function decodeJwt(jwt) {
   return claimsSet;
 }
 
+
+// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/zod/v4/classic/schemas.js + 9 modules
+var schemas = __webpack_require__(9019);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
+var marketplace_schemas = __webpack_require__(7313);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/trusted.js
+/**
+ * The client side of trusted publishing: ask the marketplace which audience to request the OIDC
+ * token for, exchange the token for a short-lived publish token, and, when that fails, say what
+ * the token claimed and which registration would make it pass. The token itself never appears
+ * in a message; its claims (repository, workflow, ref, environment) are not secret.
+ */
+
+
+
+
+const TIMEOUT_MS = 30_000;
+const MAX_BODY = 256 * 1024;
+async function call(url, init) {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json', ...init.headers } });
+    const text = await res.text();
+    if (text.length > MAX_BODY)
+        throw new Error(`${url}: the answer is larger than ${MAX_BODY} bytes`);
+    let json = null;
+    try {
+        json = text ? JSON.parse(text) : null;
+    }
+    catch {
+        throw new Error(`${url}: HTTP ${res.status}, not JSON`);
+    }
+    return { status: res.status, json };
+}
+/** `GET /oidc/audience`; an error names the marketplace and what it answered. */
+async function fetchAudience(apiUrl) {
+    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/audience`;
+    const { status, json } = await call(url, { method: 'GET' });
+    if (status === 404)
+        throw new Error(`the marketplace at ${apiUrl} does not offer trusted publishing (GET /oidc/audience: HTTP 404)`);
+    const parsed = marketplace_schemas/* OidcAudience */.ST.safeParse(json);
+    if (status !== 200 || !parsed.success)
+        throw new Error(`GET ${url}: HTTP ${status}, not an audience`);
+    return parsed.data.audience;
+}
+async function exchangeOidcToken(apiUrl, oidcToken) {
+    const url = `${apiUrl.replace(/\/+$/, '')}/oidc/token`;
+    let answer;
+    try {
+        answer = await call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: oidcToken }) });
+    }
+    catch (err) {
+        return { ok: false, status: null, code: 'unreachable', message: `POST ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (answer.status === 200) {
+        const parsed = marketplace_schemas/* OidcTokenResponse */.yt.safeParse(answer.json);
+        if (parsed.success)
+            return { ok: true, response: parsed.data };
+        const issue = parsed.error.issues[0];
+        return { ok: false, status: 200, code: 'bad_response', message: `POST ${url}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` };
+    }
+    const err = marketplace_schemas/* ErrorBody */.Fw.safeParse(answer.json);
+    return err.success
+        ? { ok: false, status: answer.status, code: err.data.error.code, message: err.data.error.message }
+        : { ok: false, status: answer.status, code: 'http_error', message: `POST ${url}: HTTP ${answer.status}` };
+}
+/** What an OIDC token says about the job, for the summary of a failed exchange. */
+const TokenClaims = schemas/* object */.Ikc({
+    iss: schemas/* string */.YjP().optional(),
+    aud: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]).optional(),
+    repository: schemas/* string */.YjP().optional(),
+    repository_id: schemas/* string */.YjP().optional(),
+    repository_owner_id: schemas/* string */.YjP().optional(),
+    workflow_ref: schemas/* string */.YjP().optional(),
+    job_workflow_ref: schemas/* string */.YjP().optional(),
+    ref: schemas/* string */.YjP().optional(),
+    environment: schemas/* string */.YjP().optional(),
+    event_name: schemas/* string */.YjP().optional(),
+});
+const printable = (s) => s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 500);
+/** Decoded, not verified: only ever shown (control characters replaced), never trusted. */
+function tokenClaims(oidcToken) {
+    try {
+        const parsed = TokenClaims.safeParse(decodeJwt(oidcToken));
+        if (!parsed.success)
+            return null;
+        return Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, Array.isArray(v) ? v.map(printable) : typeof v === 'string' ? printable(v) : v]));
+    }
+    catch {
+        return null;
+    }
+}
+const shellWord = (s) => (/^[A-Za-z0-9_./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** The `admin publisher add` command that registers exactly this job as `pkg`'s trusted publisher. */
+function registrationCommand(pkg, claims) {
+    const ref = claims.job_workflow_ref ?? claims.workflow_ref;
+    if (!claims.repository || !claims.repository_id || !claims.repository_owner_id || !ref)
+        return null;
+    const args = [
+        'fapilog-plugins admin publisher add',
+        shellWord(pkg),
+        `--repository ${shellWord(claims.repository)}`,
+        `--repository-id ${shellWord(claims.repository_id)}`,
+        `--owner-id ${shellWord(claims.repository_owner_id)}`,
+        `--workflow ${shellWord((0,provenance/* workflowFile */.EY)(ref))}`,
+    ];
+    if (claims.environment)
+        args.push(`--environment ${shellWord(claims.environment)}`);
+    if (claims.iss && claims.iss.replace(/\/+$/, '') !== marketplace_schemas/* GITHUB_OIDC_ISSUER */.oP)
+        args.push(`--issuer ${shellWord(claims.iss)}`);
+    return args.join(' ');
+}
+
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
+var markdown = __webpack_require__(5743);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/oidc.js
+/**
+ * Trusted publishing in the Action: with no `token` and an OIDC request URL (the job has
+ * `permissions: id-token: write`), get a GitHub OIDC token for the marketplace's audience,
+ * exchange it for a 15-minute publish token and mask that. No @actions imports: the runner
+ * passes core.getIDToken and core.setSecret. When the exchange fails, the summary section shows
+ * what the token claimed, the marketplace's reason, and the registration that would let it pass.
+ */
+
+
+
+
+const MAX_EVENT_BYTES = 10 * 1024 * 1024;
+/** Reads the runner's environment; a missing or unreadable event file just means "not a fork". */
+function oidcEnvironment(env) {
+    const available = Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL']);
+    let forkPullRequest = null;
+    const event = env['GITHUB_EVENT_NAME'];
+    const file = env['GITHUB_EVENT_PATH'];
+    if ((event === 'pull_request' || event === 'pull_request_review' || event === 'pull_request_review_comment') && file) {
+        try {
+            if ((0,external_node_fs_.statSync)(file).size <= MAX_EVENT_BYTES) {
+                const payload = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+                const head = payload.pull_request?.head?.repo;
+                const base = payload.pull_request?.base?.repo?.full_name;
+                const headName = typeof head?.full_name === 'string' ? head.full_name : null;
+                if (head === null || head?.fork === true || (headName !== null && typeof base === 'string' && headName !== base))
+                    forkPullRequest = headName ?? 'a deleted fork';
+            }
+        }
+        catch {
+            forkPullRequest = null;
+        }
+    }
+    return { available, forkPullRequest };
+}
+// Claims and the refusal come from the token and the marketplace: escaped (markdown.ts).
+const cell = markdown/* cell */.Hn;
+const code = markdown/* codeCell */.MZ;
+function renderTrustedFailure(args) {
+    const { pkg, claims, reason, audience } = args;
+    const out = ['### Trusted publishing', ''];
+    out.push(`**The marketplace refused the OIDC token:** ${cell(reason)}`, '');
+    if (claims) {
+        out.push('What the token says about this job (claims are not secret; the token itself is masked):', '');
+        out.push('| Claim | Value |', '|---|---|');
+        const rows = [
+            ['repository', claims.repository],
+            ['repository_id', claims.repository_id],
+            ['repository_owner_id', claims.repository_owner_id],
+            ['job_workflow_ref', claims.job_workflow_ref],
+            ['workflow_ref', claims.workflow_ref],
+            ['ref', claims.ref],
+            ['environment', claims.environment ?? '(none)'],
+            ['aud', Array.isArray(claims.aud) ? claims.aud.join(', ') : (claims.aud ?? audience ?? undefined)],
+            ['iss', claims.iss],
+        ];
+        for (const [k, v] of rows)
+            if (v !== undefined)
+                out.push(`| ${code(k)} | ${code(v)} |`);
+        out.push('');
+        const command = pkg ? registrationCommand(pkg, claims) : null;
+        if (command) {
+            out.push('To let exactly this job publish, the marketplace admin runs (add `--owner NAME` when the plugin has never been published; the plugin owner can `POST /api/v1/plugins/{name}/publishers` with the same values instead):', '', '```sh', command.replace(/`/g, "'"), '```', '');
+        }
+    }
+    return out.join('\n');
+}
+/** Gets, exchanges and masks a publish token; on failure, a message and a summary section. */
+async function trustedPublishToken(apiUrl, pkg, deps) {
+    const fail = (message, claims, reason, audience) => ({
+        ok: false,
+        message,
+        markdown: renderTrustedFailure({ pkg, claims, reason, audience }),
+    });
+    let audience;
+    try {
+        audience = await fetchAudience(apiUrl);
+    }
+    catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        return fail(`trusted publishing: ${why}`, null, why, null);
+    }
+    let idToken;
+    try {
+        idToken = await deps.getIDToken(audience);
+    }
+    catch (err) {
+        const why = `could not get an OIDC token from GitHub: ${err instanceof Error ? err.message : String(err)}; the publish job needs \`permissions: id-token: write\``;
+        return fail(`trusted publishing: ${why}`, null, why, audience);
+    }
+    deps.setSecret(idToken);
+    const claims = tokenClaims(idToken);
+    const result = await exchangeOidcToken(apiUrl, idToken);
+    if (!result.ok) {
+        const status = result.status === null ? '' : ` (HTTP ${result.status} ${result.code})`;
+        return fail(`trusted publishing: the marketplace refused the OIDC token${status}: ${result.message}`, claims, result.message, audience);
+    }
+    deps.setSecret(result.response.token);
+    return { ok: true, token: result.response.token, publisher: result.response.publisher, plugins: result.response.plugins, expiresAt: result.response.expires_at };
+}
+function trustedLine(publisher, expiresAt) {
+    return `trusted publishing: exchanged the OIDC token of ${(0,provenance/* describePublisher */.w$)(publisher).replace(/^trusted publisher /, '')} for a publish token valid until ${expiresAt}`;
+}
+function forkMessage(fork) {
+    return `publishing needs a token, and trusted publishing is unavailable here: GitHub gives no OIDC token to a workflow run for a pull request from a fork (${fork}); publish from a tag push in the upstream repository`;
+}
 
 
 /***/ })
