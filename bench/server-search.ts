@@ -16,7 +16,8 @@
  *
  *   npx node bench/server-search.ts [--quick]
  */
-import { Store, pluginView, sha256Hex } from '../server/store.ts';
+import { sha256Hex } from '../src/core/sha256.ts';
+import { Store, pluginView } from '../server/store.ts';
 import { readCatalog, seedStore } from '../server/seed.ts';
 import { isoTimestamp } from '../server/time.ts';
 import { PLUGIN_TYPES, SearchResult, type ListQuery } from '../src/core/marketplace/schemas.ts';

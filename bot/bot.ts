@@ -9,7 +9,8 @@ import { MemoryMetadataCache, type MetadataStore } from '../src/core/marketplace
 import { MetadataCache } from '../src/core/marketplace/disk-cache.ts';
 import { MarketplaceClient } from '../src/core/marketplace/client.ts';
 import type { Lookup } from './engine.ts';
-import { GitCache, Lru } from './github-files.ts';
+import { LruMap } from '../src/core/lru.ts';
+import { GitCache } from './github-files.ts';
 import { LocalLock, RedisLock, type RepoLock } from './lock.ts';
 import { DEFAULT_LIMITS, EtagCache, createBotOctokit, type Octokit } from './octokit.ts';
 import { syncRepository, type Log, type SyncResult } from './repository.ts';
@@ -65,7 +66,7 @@ export function createBot(settings: BotSettings): Bot {
   let login: Promise<string> | null = null;
   // When this process last opened a pull request or issue, per repository: a count GitHub gave
   // before that is stale. (Another instance's openings are covered by the checks in repository.ts.)
-  const created = new Lru<number>(100_000, Number.MAX_SAFE_INTEGER);
+  const created = new LruMap<string, number>(100_000);
 
   const bot: Bot = {
     settings,
@@ -93,7 +94,7 @@ export function createBot(settings: BotSettings): Bot {
       return lock.withLock(key, () => {
         const seen = hints.openIssues;
         const openIssues = seen !== undefined && seen.at > (created.get(key) ?? -Infinity) ? seen.count : undefined;
-        const onCreate = () => created.set(key, Date.now(), 1);
+        const onCreate = () => created.set(key, Date.now());
         return syncRepository(repo, { octokit, botLogin, lookup: bot.lookup, allowedMarketplace: bot.allowedMarketplace, cache, log, openIssues, onCreate });
       });
     },

@@ -5,7 +5,7 @@
 import { decide } from '../src/core/analysis/policy.ts';
 import type { Report } from '../src/core/analysis/report.ts';
 import { isUpdatable } from '../src/core/analysis/updatable.ts';
-import { sameVersion as samePep440 } from '../src/core/analysis/versions.ts';
+import { sameVersion as samePep440 } from '../src/core/pep440/index.ts';
 import type { BatchEntry } from '../src/core/marketplace/schemas.ts';
 import { checkProject, planUpdate, type CheckResult, type FileChange, type PluginLookup, type ProjectFiles } from '../src/core/project/index.ts';
 import { isFileOfInterest, isSkippedDirName } from '../src/core/python/discover.ts';

@@ -6,6 +6,7 @@
  * can change, so it is revalidated with its ETag (octokit.ts): an unchanged branch costs a 304.
  */
 import { z } from 'zod';
+import { LruMap } from '../src/core/lru.ts';
 import type { ProjectEntry, ProjectFiles } from '../src/core/project/files.ts';
 import type { Octokit } from './octokit.ts';
 
@@ -33,40 +34,6 @@ export function isSha(s: string): boolean {
 /** Regular files only: 100644 and 100755 (not symlinks 120000, not submodules 160000). */
 const REGULAR = new Set(['100644', '100755']);
 
-/** A bounded map that forgets the least recently used entry (by count and by bytes). */
-export class Lru<V> {
-  readonly #map = new Map<string, { value: V; bytes: number }>();
-  #bytes = 0;
-  readonly maxEntries: number;
-  readonly maxBytes: number;
-  constructor(maxEntries: number, maxBytes: number) {
-    this.maxEntries = maxEntries;
-    this.maxBytes = maxBytes;
-  }
-  get(key: string): V | undefined {
-    const hit = this.#map.get(key);
-    if (!hit) return undefined;
-    this.#map.delete(key);
-    this.#map.set(key, hit);
-    return hit.value;
-  }
-  set(key: string, value: V, bytes: number): void {
-    if (bytes > this.maxBytes) return;
-    const old = this.#map.get(key);
-    if (old) {
-      this.#bytes -= old.bytes;
-      this.#map.delete(key);
-    }
-    this.#map.set(key, { value, bytes });
-    this.#bytes += bytes;
-    for (const [k, v] of this.#map) {
-      if (this.#map.size <= this.maxEntries && this.#bytes <= this.maxBytes) break;
-      this.#map.delete(k);
-      this.#bytes -= v.bytes;
-    }
-  }
-}
-
 interface TreeListing {
   sha: string;
   entries: ProjectEntry[];
@@ -77,8 +44,9 @@ interface TreeListing {
 
 /** What one bot process remembers between sweeps: only immutable things, by SHA. */
 export class GitCache {
-  readonly trees = new Lru<TreeListing>(200, 64 * 1024 * 1024);
-  readonly blobs = new Lru<Uint8Array>(2000, 64 * 1024 * 1024);
+  // Bounded by count and by bytes (the cost each set() gives).
+  readonly trees = new LruMap<string, TreeListing>(200, 64 * 1024 * 1024);
+  readonly blobs = new LruMap<string, Uint8Array>(2000, 64 * 1024 * 1024);
 }
 
 export class GitHubProjectFiles implements ProjectFiles {

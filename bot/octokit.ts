@@ -10,7 +10,7 @@
  */
 import Bottleneck from 'bottleneck';
 import { ProbotOctokit } from 'probot';
-import { Lru } from './github-files.ts';
+import { LruMap } from '../src/core/lru.ts';
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -33,7 +33,7 @@ interface Cached {
 }
 
 /** Remembered answers for conditional requests, keyed by the full URL. */
-export class EtagCache extends Lru<Cached> {
+export class EtagCache extends LruMap<string, Cached> {
   constructor() {
     super(5000, 32 * 1024 * 1024);
   }

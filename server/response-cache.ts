@@ -7,8 +7,10 @@
  * it was built at (stale ones are dropped when met, or pushed out by the bounds). Only what the handler would have sent is kept, keyed by everything the answer depends
  * on (path and query, link base, the Accept variant); rate limiting and auth run before the cache
  * is asked, and ETag / If-None-Match are judged per request from the stored ETag, as before.
- * Bounded in entries and bytes (least recently used go first); big answers are not kept.
+ * Bounded in entries and bytes (least recently used go first: the one LruMap, src/core/lru.ts);
+ * big answers are not kept.
  */
+import { LruMap } from '../src/core/lru.ts';
 
 export interface CachedAnswer {
   status: number;
@@ -32,16 +34,15 @@ export const DEFAULT_RESPONSE_CACHE: Required<ResponseCacheOptions> = { maxEntri
 interface Entry {
   answer: CachedAnswer;
   generation: string;
-  cost: number;
 }
 
 export class ResponseCache {
   readonly opts: Required<ResponseCacheOptions>;
-  readonly #entries = new Map<string, Entry>();
-  #bytes = 0;
+  readonly #entries: LruMap<string, Entry>;
 
   constructor(opts: ResponseCacheOptions = {}) {
     this.opts = { ...DEFAULT_RESPONSE_CACHE, ...opts };
+    this.#entries = new LruMap(this.opts.maxEntries, this.opts.maxBytes);
   }
 
   get size(): number {
@@ -49,44 +50,32 @@ export class ResponseCache {
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.#entries.cost;
   }
 
   /** The answer stored for `key` at this generation, if any (one from another generation is dropped). */
   get(key: string, generation: string): CachedAnswer | undefined {
     const hit = this.#entries.get(key);
     if (!hit) return undefined;
-    this.#entries.delete(key);
     if (hit.generation !== generation) {
-      this.#bytes -= hit.cost;
+      this.#entries.delete(key);
       return undefined;
     }
-    // Most recently used moves to the end of the map's order.
-    this.#entries.set(key, hit);
     return hit.answer;
   }
 
   /** Keeps `answer`, built at `generation` (read before the handler ran). */
   set(key: string, generation: string, answer: CachedAnswer): void {
     const size = cost(key, answer);
-    const old = this.#entries.get(key);
-    if (old) {
+    if (size > this.opts.maxEntryBytes) {
       this.#entries.delete(key);
-      this.#bytes -= old.cost;
+      return;
     }
-    if (size > this.opts.maxEntryBytes || size > this.opts.maxBytes) return;
-    this.#entries.set(key, { answer, generation, cost: size });
-    this.#bytes += size;
-    for (const [k, v] of this.#entries) {
-      if (this.#entries.size <= this.opts.maxEntries && this.#bytes <= this.opts.maxBytes) break;
-      this.#entries.delete(k);
-      this.#bytes -= v.cost;
-    }
+    this.#entries.set(key, { answer, generation }, size);
   }
 
   clear(): void {
     this.#entries.clear();
-    this.#bytes = 0;
   }
 }
 

@@ -8,7 +8,8 @@ import { Catalog } from './catalog.ts';
 import { canonicalVersion, sameVersion } from './validation.ts';
 import { normalizeTimestamp } from './time.ts';
 import { buildWheel } from './wheel.ts';
-import { sha256Hex, type Store } from './store.ts';
+import { sha256Hex } from '../src/core/sha256.ts';
+import type { Store } from './store.ts';
 
 export function readCatalog(file: string): Catalog {
   let raw: unknown;

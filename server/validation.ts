@@ -3,7 +3,7 @@
  * A name or filename that passes here can be joined under the data dir without escaping it.
  */
 import { isValidProjectName, normalizeName, packageName } from '../src/core/names.ts';
-import { compare, equal, isValidSpecifier as isPep440Specifier, normalize } from '../src/core/pep440/index.ts';
+import { equal, isValidSpecifier as isPep440Specifier, normalize } from '../src/core/pep440/index.ts';
 import { checkSpecifierBounds, checkVersionBounds } from '../src/core/pep440/limits.ts';
 import { HttpError } from './errors.ts';
 
@@ -37,12 +37,7 @@ export function canonicalVersion(version: string): string {
 }
 
 /** Orders stored versions; a row that is no longer valid PEP 440 sorts first instead of failing every read. */
-export function compareVersions(a: string, b: string): number {
-  const va = isValidVersion(a);
-  const vb = isValidVersion(b);
-  if (!va || !vb) return va === vb ? a.localeCompare(b) : va ? 1 : -1;
-  return compare(a, b);
-}
+export { compareLenient as compareVersions } from '../src/core/pep440/index.ts';
 
 export function sameVersion(a: string, b: string): boolean {
   return isValidVersion(a) && isValidVersion(b) && equal(a, b);

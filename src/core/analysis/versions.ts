@@ -9,17 +9,8 @@ export function isValidVersion(version: string): boolean {
   return isValid(version);
 }
 
-/** PEP 440 ordering; invalid versions sort first so that they never win a "newest" contest. */
-export function compareVersions(a: string, b: string): number {
-  const va = isValid(a);
-  const vb = isValid(b);
-  if (!va || !vb) return va === vb ? 0 : va ? 1 : -1;
-  return compare(a, b);
-}
-
-export function sameVersion(a: string, b: string): boolean {
-  return isValid(a) && isValid(b) && compare(a, b) === 0;
-}
+/** PEP 440 ordering that never throws (invalid versions first) and equality: the PEP 440 room's. */
+export { compareLenient as compareVersions, sameVersion } from '../pep440/index.ts';
 
 /** Newest first, invalid versions dropped. */
 export function sortDescending(versions: Iterable<string>): string[] {

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { LruMap } from '../lru.ts';
 
 // 2: entries carry the token scope; v1 entries (keyed by URL alone) are left unread.
 export const FORMAT = 2;
@@ -57,39 +58,6 @@ export interface MetadataStore {
   get(url: string): Promise<CacheEntry | undefined>;
   put(url: string, entry: Omit<CacheEntry, 'format' | 'url' | 'scope'>): Promise<void>;
   delete(url: string): Promise<void>;
-}
-
-/** A map that forgets its least recently used entries beyond `max`. */
-export class LruMap<K, V> {
-  readonly max: number;
-  readonly #map = new Map<K, V>();
-  constructor(max: number) {
-    if (!(max >= 1)) throw new RangeError('an LRU map needs room for at least one entry');
-    this.max = max;
-  }
-  get size(): number {
-    return this.#map.size;
-  }
-  get(key: K): V | undefined {
-    const v = this.#map.get(key);
-    if (v !== undefined) {
-      // Map keeps insertion order: re-inserting makes this the most recently used.
-      this.#map.delete(key);
-      this.#map.set(key, v);
-    }
-    return v;
-  }
-  set(key: K, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    while (this.#map.size > this.max) {
-      const oldest = this.#map.keys().next().value as K;
-      this.#map.delete(oldest);
-    }
-  }
-  delete(key: K): void {
-    this.#map.delete(key);
-  }
 }
 
 export const DEFAULT_MEMORY_ENTRIES = 1000;

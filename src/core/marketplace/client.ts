@@ -7,7 +7,8 @@
 import type { z } from 'zod';
 import { ENV, type MarketplaceSettings } from '../config.ts';
 import { compare, isValid, newestFinal } from '../pep440/index.ts';
-import { LruMap, MemoryMetadataCache, type CacheEntry, type MetadataStore } from './cache.ts';
+import { LruMap } from '../lru.ts';
+import { MemoryMetadataCache, type CacheEntry, type MetadataStore } from './cache.ts';
 import { MetadataCache } from './disk-cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';

@@ -158,12 +158,12 @@ function cmpParsed(a: Pep440Version, b: Pep440Version): number {
   return cmpPart(keyOf(a) as unknown as KeyPart, keyOf(b) as unknown as KeyPart);
 }
 
-/** Orders two versions; throws on an invalid one. */
 /** The release after `version` for a bump of `kind` (`major`, `minor`, `patch`...), or null (the library's `inc`). */
 export function increment(version: string, kind: 'major' | 'minor' | 'patch'): string | null {
   return inc(version, kind);
 }
 
+/** Orders two versions; throws on an invalid one (compareLenient does not). */
 export function compare(a: string, b: string): number {
   const pa = parsed(a);
   const pb = parsed(b);
@@ -175,6 +175,25 @@ export function compare(a: string, b: string): number {
 
 export function equal(a: string, b: string): boolean {
   return compare(a, b) === 0;
+}
+
+/**
+ * The one lenient ordering, for versions from outside (marketplace rows, manifests, built files)
+ * that may not be PEP 440: never throws. An invalid version sorts before every valid one, so it
+ * never wins a "newest" contest; invalid ones among themselves by their text (code units, not the
+ * locale), so a sort stays total and the same on every machine.
+ */
+export function compareLenient(a: string, b: string): number {
+  const va = isValid(a);
+  const vb = isValid(b);
+  if (va && vb) return compare(a, b);
+  if (va !== vb) return va ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** PEP 440 equality (`2.0` is `2.0.0`); false when either is not a version. Never throws. */
+export function sameVersion(a: string, b: string): boolean {
+  return isValid(a) && isValid(b) && compare(a, b) === 0;
 }
 
 /** Ascending, invalid versions dropped. */

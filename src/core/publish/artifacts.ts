@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { strFromU8, unzipSync } from 'fflate';
 import { Parser, type ReadEntry } from 'tar';
 import type { ProjectFiles } from '../project/files.ts';
-import { sha256Hex } from './sha256.ts';
+import { sha256Hex } from '../sha256.ts';
 
 export type ArtifactKind = 'wheel' | 'sdist';
 

@@ -5,7 +5,7 @@
  */
 import { PLUGIN_TYPES, type PluginType, type Release } from '../marketplace/schemas.ts';
 import { isPluginPackage, normalizeName } from '../names.ts';
-import { compare, isValid, isValidSpecifier, normalize, parseSpecifier, satisfies, sortVersions } from '../pep440/index.ts';
+import { compare, isValid, isValidSpecifier, normalize, parseSpecifier, sameVersion, satisfies, sortVersions } from '../pep440/index.ts';
 import type { ArtifactFile, EntryPoint } from './artifacts.ts';
 import { finding, type Finding } from './findings.ts';
 import { formatSize } from '../size.ts';
@@ -72,7 +72,7 @@ export function releaseName(facts: PublishFacts): string | null {
 export function releaseVersion(facts: Pick<PublishFacts, 'project' | 'wheels' | 'sdists'>): string | null {
   const own = facts.project?.version ?? null;
   const built = [...facts.wheels, ...facts.sdists].map((a) => a.metadata.version);
-  if (own !== null && isValid(own) && built.some((v) => isValid(v) && compare(v, own) === 0)) return own;
+  if (own !== null && built.some((v) => sameVersion(v, own))) return own;
   return primaryMetadata(facts as PublishFacts)?.version ?? own;
 }
 
@@ -158,7 +158,7 @@ export function publishedIdentically(release: Release | undefined, files: readon
 }
 
 export function findRelease(releases: readonly Release[], version: string): Release | undefined {
-  return releases.find((r) => isValid(r.version) && isValid(version) && compare(r.version, version) === 0);
+  return releases.find((r) => sameVersion(r.version, version));
 }
 
 export function validate(facts: PublishFacts): Finding[] {
@@ -219,7 +219,7 @@ export function validate(facts: PublishFacts): Finding[] {
   if (mixed) {
     const own = project?.version != null && isValid(project.version) ? project.version : null;
     const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
-    const stale = own === null ? [] : built.filter((v) => compare(v.version, own) !== 0);
+    const stale = own === null ? [] : built.filter((v) => !sameVersion(v.version, own));
     // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
     out.push(
       stale.length > 0 && stale.length < built.length && own !== null
@@ -233,7 +233,7 @@ export function validate(facts: PublishFacts): Finding[] {
   }
   if (!mixed && facts.tag !== null && version !== null && isValid(version)) {
     const wanted = tagVersion(facts.tag);
-    if (!isValid(wanted) || compare(wanted, version) !== 0) {
+    if (!sameVersion(wanted, version)) {
       const fix = isValid(wanted)
         ? `Run \`fapilog-plugins version ${normalize(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
         : `Push a tag named after the version, e.g. v${version}.`;

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LruMap, MemoryMetadataCache } from '../../../src/core/marketplace/cache.ts';
+import { MemoryMetadataCache } from '../../../src/core/marketplace/cache.ts';
+import { LruMap } from '../../../src/core/lru.ts';
 import { MarketplaceClient } from '../../../src/core/marketplace/client.ts';
 import { MarketplaceError } from '../../../src/core/marketplace/errors.ts';
 import { MarketplaceSettings } from '../../../src/core/config.ts';

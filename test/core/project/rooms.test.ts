@@ -70,6 +70,13 @@ describe('rooms', () => {
     }
   });
 
+  test('the shared low-level modules (lru, sha256) import nothing of the project either', async () => {
+    for (const name of ['lru.ts', 'sha256.ts']) {
+      const imports = [...(await readFile(path.join(CORE, name), 'utf8')).matchAll(/from ['"](\.[^'"]+)['"]/g)].map((m) => m[1] as string);
+      assert.deepEqual(imports, [], `${name} imports ${imports.join(', ')}`);
+    }
+  });
+
   test('the server and the core use the one PEP 440 module, not the library directly', async () => {
     const roots = [path.resolve(CORE, '../../server'), path.resolve(CORE, '..')];
     const direct: string[] = [];

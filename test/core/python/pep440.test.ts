@@ -96,3 +96,22 @@ describe('pep440 wrapper', () => {
     assert.equal(pep440.satisfies('1.5', '>=1.0,<2'), true);
   });
 });
+
+describe('the one lenient comparison (marketplace rows, manifests, built files)', () => {
+  test('compareLenient: PEP 440 order, invalid versions first and among themselves by text; never throws', () => {
+    const mixed = ['2.0', 'zeta', '1.0rc1', 'Alpha', '1.0', 'not a version', '10.0'];
+    assert.deepEqual([...mixed].sort(pep440.compareLenient), ['Alpha', 'not a version', 'zeta', '1.0rc1', '1.0', '2.0', '10.0']);
+    assert.equal(pep440.compareLenient('2.0', '2.0.0'), 0);
+    assert.equal(pep440.compareLenient('x', 'x'), 0);
+    assert.equal(pep440.compareLenient('x', '0.0.1'), -1);
+    assert.throws(() => pep440.compare('x', '0.0.1'), /Invalid PEP 440 version/);
+  });
+
+  test('sameVersion: PEP 440 equality, false for anything that is not a version', () => {
+    assert.equal(pep440.sameVersion('2.0', '2.0.0'), true);
+    assert.equal(pep440.sameVersion('v1.0-RC1', '1.0rc1'), true);
+    assert.equal(pep440.sameVersion('1.0', '1.0.post1'), false);
+    assert.equal(pep440.sameVersion('x', 'x'), false);
+    assert.equal(pep440.sameVersion('1.0', 'x'), false);
+  });
+});

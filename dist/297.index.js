@@ -1,5 +1,5 @@
-export const id = 316;
-export const ids = [316];
+export const id = 297;
+export const ids = [297];
 export const modules = {
 
 /***/ 1265:
@@ -246,7 +246,7 @@ function forkMessage(fork) {
 
 /***/ }),
 
-/***/ 9316:
+/***/ 5297:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -266,8 +266,8 @@ var disk_lock_runner = __webpack_require__(2750);
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/config.js + 1 modules
 var core_config = __webpack_require__(4085);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js + 4 modules
-var marketplace_client = __webpack_require__(6344);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js + 5 modules
+var marketplace_client = __webpack_require__(1168);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/errors.js
 var errors = __webpack_require__(7080);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/execute.js
@@ -343,7 +343,12 @@ var esm = __webpack_require__(1306);
 var index_min = __webpack_require__(8697);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/sha256.js
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/sha256.js
+/**
+ * The one sha256 of file bytes: publishing prints and sends it, the server stores and checks it.
+ * Ground floor (imports nothing of the project), so the server may import it as it imports the
+ * PEP 440 room.
+ */
 
 /** Lowercase hex, the form the marketplace and pip's `--hash=sha256:` use. */
 function sha256Hex(data) {
@@ -1222,7 +1227,7 @@ function releaseName(facts) {
 function releaseVersion(facts) {
     const own = facts.project?.version ?? null;
     const built = [...facts.wheels, ...facts.sdists].map((a) => a.metadata.version);
-    if (own !== null && (0,pep440/* isValid */.fn)(own) && built.some((v) => (0,pep440/* isValid */.fn)(v) && (0,pep440/* compare */.UD)(v, own) === 0))
+    if (own !== null && built.some((v) => (0,pep440/* sameVersion */.r1)(v, own)))
         return own;
     return primaryMetadata(facts)?.version ?? own;
 }
@@ -1299,7 +1304,7 @@ function publishedIdentically(release, files) {
     return release !== undefined && filesSignature(release.files) === filesSignature(files);
 }
 function findRelease(releases, version) {
-    return releases.find((r) => (0,pep440/* isValid */.fn)(r.version) && (0,pep440/* isValid */.fn)(version) && (0,pep440/* compare */.UD)(r.version, version) === 0);
+    return releases.find((r) => (0,pep440/* sameVersion */.r1)(r.version, version));
 }
 function validate(facts) {
     const out = [];
@@ -1352,7 +1357,7 @@ function validate(facts) {
     if (mixed) {
         const own = project?.version != null && (0,pep440/* isValid */.fn)(project.version) ? project.version : null;
         const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
-        const stale = own === null ? [] : built.filter((v) => (0,pep440/* compare */.UD)(v.version, own) !== 0);
+        const stale = own === null ? [] : built.filter((v) => !(0,pep440/* sameVersion */.r1)(v.version, own));
         // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
         out.push(stale.length > 0 && stale.length < built.length && own !== null
             ? finding('version-mismatch', `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.version})`).join(', ')}; the project's version is ${own}`, 'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.')
@@ -1360,7 +1365,7 @@ function validate(facts) {
     }
     if (!mixed && facts.tag !== null && version !== null && (0,pep440/* isValid */.fn)(version)) {
         const wanted = tagVersion(facts.tag);
-        if (!(0,pep440/* isValid */.fn)(wanted) || (0,pep440/* compare */.UD)(wanted, version) !== 0) {
+        if (!(0,pep440/* sameVersion */.r1)(wanted, version)) {
             const fix = (0,pep440/* isValid */.fn)(wanted)
                 ? `Run \`fapilog-plugins version ${(0,pep440/* normalize */.S8)(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
                 : `Push a tag named after the version, e.g. v${version}.`;
