@@ -12,6 +12,27 @@ import { escapeHtml } from './html.ts';
 import { boundedReadme, type RenderedReadme } from './markdown.ts';
 
 export const DEFAULT_RENDER_BUDGET_MS = 3_000;
+/** Time a fresh worker may take to load micromark before it is given up on. */
+const WORKER_START_MS = 30_000;
+
+/**
+ * The parent's Node options without a script of its own: under `node -e '...'` (or -p) the
+ * worker would inherit the eval and run it instead of its file.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print' || a === '--input-type') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('--eval=') || a.startsWith('--print=') || a.startsWith('--input-type')) continue;
+    out.push(a);
+  }
+  return out;
+}
 const MAX_REMEMBERED = 256;
 const MAX_REMEMBERED_BYTES = 32 * 1024 * 1024;
 
@@ -78,10 +99,14 @@ export class ReadmeRenderer {
     if (this.#worker) return this.#worker;
     // The compiled package runs .js beside the sources; a checkout runs the .ts itself.
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    const w = new Worker(new URL(`./markdown-worker.${ext}`, import.meta.url));
+    const w = new Worker(new URL(`./markdown-worker.${ext}`, import.meta.url), { execArgv: workerExecArgv() });
     w.unref();
     let ready!: () => void;
     const whenReady = new Promise<void>((resolve) => (ready = resolve));
+    // A worker that never says it is ready (it could not load) is dropped like a stuck one.
+    const startTimer = setTimeout(() => void w.terminate(), WORKER_START_MS);
+    startTimer.unref();
+    void whenReady.then(() => clearTimeout(startTimer));
     w.on('message', (msg: { ready?: true; id: number; ok: boolean; result?: RenderedReadme; error?: string }) => {
       if (msg.ready) return ready();
       const p = this.#pending.get(msg.id);
