@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const services = generateServices({ services: SERVICES, distinct: DISTINCT, releases: RELEASES });
     await writeServices(repo, services);
     const fileCount = services.reduce((n, s) => n + Object.keys(s.files).length, 0);
-    const seed = seedDirectly(path.join(work.dir, 'data'), benchCatalog({ plugins: CATALOG_PLUGINS, releases: RELEASES }));
+    const seed = await seedDirectly(path.join(work.dir, 'data'), benchCatalog({ plugins: CATALOG_PLUGINS, releases: RELEASES }));
     console.log(
       `${SERVICES} services (${fileCount} files: manifests, includes, lockfiles), ${DISTINCT} distinct plugins; server: ${seed.plugins} plugins x ${RELEASES} releases, seeded in ${fmt(seed.ms)} ms (untimed), ${(seed.bytes / 1e6).toFixed(1)} MB\n`,
     );

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createMarketplace } from '../server/index.ts';
 import { Catalog } from '../server/catalog.ts';
 import { sha256Hex } from '../src/core/sha256.ts';
-import { Store } from '../server/store.ts';
+import { openStore, searchTextOf } from '../server/store/index.ts';
 import { packageName } from '../src/core/names.ts';
 import { MarketplaceClient } from '../src/core/marketplace/client.ts';
 import type { CacheMode } from '../src/core/config.ts';
@@ -80,51 +80,53 @@ export function countsCell(counts: Map<number, number>): string {
  * Publishing 100,000 releases one by one (a transaction and an fsynced file each) would take
  * minutes; `publishRate` says how long.
  */
-export function seedDirectly(dataDir: string, catalog: unknown): { ms: number; plugins: number; releases: number; bytes: number } {
+export async function seedDirectly(
+  dataDir: string,
+  catalog: unknown,
+  target: { databaseUrl?: string } = {},
+): Promise<{ ms: number; plugins: number; releases: number; bytes: number }> {
   const t0 = performance.now();
   const parsed = Catalog.parse(catalog);
-  const store = new Store(dataDir);
+  const store = await openStore(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir });
+  const pg = store.dialect === 'postgres';
   let releases = 0;
   try {
-    store.addFapilogVersions(parsed.fapilog_versions);
-    const db = store.db;
-    const insPlugin = db.prepare('INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const insRelease = db.prepare(
-      'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const insFile = db.prepare('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)');
-    store.transaction(() => {
+    await store.addFapilogVersions(parsed.fapilog_versions);
+    await store.transaction(async (tx) => {
       for (const p of parsed.plugins) {
         const pkg = packageName(p.name);
         const first = p.releases[0]!.published_at;
-        const id = Number(insPlugin.run(pkg, p.name, p.description, p.author, p.plugin_type, p.license, p.homepage, p.repository, p.owner, first).lastInsertRowid);
+        const id = (await tx.get<{ id: number }>(
+          `INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at${pg ? ', search_text' : ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?${pg ? ', ?' : ''}) RETURNING id`,
+          ...[pkg, p.name, p.description, p.author, p.plugin_type, p.license, p.homepage, p.repository, p.owner, first, ...(pg ? [searchTextOf({ name: p.name, package: pkg, description: p.description, author: p.author })] : [])],
+        ))!.id;
         for (const r of p.releases) {
-          const rid = Number(
-            insRelease.run(id, r.version, r.fapilog_compatibility, r.requires_python, JSON.stringify(r.dependencies), r.yanked_reason ? 1 : 0, r.yanked_reason ?? null, r.published_at, r.readme ?? `# ${pkg}\n`, r.downloads)
-              .lastInsertRowid,
-          );
+          const rid = (await tx.get<{ id: number }>(
+            'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
+            id, r.version, r.fapilog_compatibility, r.requires_python, JSON.stringify(r.dependencies), r.yanked_reason ? 1 : 0, r.yanked_reason ?? null, r.published_at, r.readme ?? `# ${pkg}\n`, r.downloads,
+          ))!.id;
           const filename = `${pkg.replaceAll('-', '_')}-${r.version}-py3-none-any.whl`;
-          insFile.run(rid, filename, sha256Hex(new TextEncoder().encode(filename)), 1000, pkg);
+          await tx.run('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)', rid, filename, sha256Hex(new TextEncoder().encode(filename)), 1000, pkg);
           releases++;
         }
       }
     });
-    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    store.sqlite?.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   } finally {
-    store.close();
+    await store.close();
   }
-  return { ms: performance.now() - t0, plugins: parsed.plugins.length, releases, bytes: dirBytes(dataDir) };
+  return { ms: performance.now() - t0, plugins: parsed.plugins.length, releases, bytes: target.databaseUrl ? 0 : dirBytes(dataDir) };
 }
 
 /** Releases per second through Store.publish (the path the publish API takes after validation). */
-export function publishRate(dataDir: string, n: number): number {
-  const store = new Store(dataDir);
+export async function publishRate(dataDir: string, n: number, target: { databaseUrl?: string } = {}): Promise<number> {
+  const store = await openStore(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir });
   try {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const pkg = `fapilog-rate-${i}`;
       const data = new TextEncoder().encode(`wheel ${pkg}`);
-      store.publish('bench', {
+      await store.publish('bench', {
         package: pkg,
         version: '1.0.0',
         description: 'rate sample',
@@ -142,7 +144,7 @@ export function publishRate(dataDir: string, n: number): number {
     }
     return n / ((performance.now() - t0) / 1000);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const work = await tempDir('peer');
   try {
     const services = generateServices({ services: SERVICES, distinct: 50, releases: 5 });
-    const seed = seedDirectly(path.join(work.dir, 'data'), benchCatalog({ plugins: 1000, releases: 5 }));
+    const seed = await seedDirectly(path.join(work.dir, 'data'), benchCatalog({ plugins: 1000, releases: 5 }));
     console.log(`server: ${seed.plugins} plugins x 5 releases, seeded in ${fmt(seed.ms / 1000)} s (untimed)`);
     const server = await startMarketplace({ seed: false, dataDir: path.join(work.dir, 'data') });
     try {

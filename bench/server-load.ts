@@ -129,11 +129,11 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const dataDir = path.join(work.dir, 'data');
-    const seeded = seedDirectly(dataDir, benchCatalog({ plugins: PLUGINS, releases: RELEASES }));
+    const seeded = await seedDirectly(dataDir, benchCatalog({ plugins: PLUGINS, releases: RELEASES }));
     const seedMs = seeded.ms;
     const dbBytes = seeded.bytes;
     const sample = QUICK ? 20 : 200;
-    const rate = publishRate(path.join(work.dir, 'rate'), sample);
+    const rate = await publishRate(path.join(work.dir, 'rate'), sample);
     console.log(
       `seeded ${PLUGINS * RELEASES} releases directly in ${fmt(seedMs)} ms; database ${(dbBytes / 1e6).toFixed(1)} MB; Store.publish: ${rate.toFixed(0)} releases/s on ${sample} (so ${fmt((PLUGINS * RELEASES) / rate)} s for this catalog that way)\n`,
     );

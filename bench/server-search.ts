@@ -17,7 +17,7 @@
  *   npx node bench/server-search.ts [--quick]
  */
 import { sha256Hex } from '../src/core/sha256.ts';
-import { Store, pluginView } from '../server/store.ts';
+import { openStore, pluginView, type Store } from '../server/store/index.ts';
 import { readCatalog, seedStore } from '../server/seed.ts';
 import { isoTimestamp } from '../server/time.ts';
 import { PLUGIN_TYPES, SearchResult, type ListQuery } from '../src/core/marketplace/schemas.ts';
@@ -41,7 +41,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function generate(store: Store): void {
+async function generate(store: Store): Promise<void> {
   const rand = rng(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const when = Date.parse('2025-01-01T00:00:00Z');
@@ -50,7 +50,7 @@ function generate(store: Store): void {
     const type = pick(PLUGIN_TYPES);
     const pkg = `fapilog-${topic}-${type}-${i}`;
     const data = new TextEncoder().encode(`generated ${pkg}`);
-    store.publish(`bench-owner-${i % 50}`, {
+    await store.publish(`bench-owner-${i % 50}`, {
       package: pkg,
       version: '1.0.0',
       description: `${type} for ${topic} with ${pick(TRAITS)} and ${pick(TRAITS)}`,
@@ -79,10 +79,10 @@ const LONG_QUERY = LETTERS.slice(0, MAX_QUERY_TERMS).join(' ');
 const HOSTILE_QUERY = Array.from({ length: 2000 }, (_, i) => `${LETTERS[i % 16]}${i.toString(36)}`).join(' ');
 
 /** One plugin with a very long description whose words start with the query's letters. */
-function addLongPlugin(store: Store): void {
+async function addLongPlugin(store: Store): Promise<void> {
   const description = Array.from({ length: LONG_WORDS }, (_, i) => `${LETTERS[i % MAX_QUERY_TERMS]}${i.toString(36)}`).join(' ');
   const data = new TextEncoder().encode('generated fapilog-verbose-sink');
-  store.publish('bench-owner-long', {
+  await store.publish('bench-owner-long', {
     package: 'fapilog-verbose-sink',
     version: '1.0.0',
     description,
@@ -103,16 +103,16 @@ async function main(): Promise<void> {
   const data = await tempDir('search');
   try {
     const t0 = performance.now();
-    const seeding = new Store(data.dir);
-    seedStore(seeding, readCatalog(CATALOG));
-    generate(seeding);
-    addLongPlugin(seeding);
-    seeding.close();
+    const seeding = await openStore({ dataDir: data.dir });
+    await seedStore(seeding, readCatalog(CATALOG));
+    await generate(seeding);
+    await addLongPlugin(seeding);
+    await seeding.close();
     const seedMs = performance.now() - t0;
 
     const market = await createMarketplace({ dataDir: data.dir, rateLimit: { limit: 1_000_000_000, windowSeconds: 60 }, responseCache: false });
     const server = { apiUrl: `${await market.listen(0, '127.0.0.1')}/api/v1`, stop: () => market.close() };
-    const store = new Store(data.dir);
+    const store = await openStore({ dataDir: data.dir });
     try {
       const httpCase = (name: string, path: string): Case => ({
         name,
@@ -125,20 +125,20 @@ async function main(): Promise<void> {
       });
       const storeCase = (name: string, q: Partial<ListQuery>): Case => ({
         name,
-        run(): Counters {
-          const { ids, total } = store.query({ page: 1, per_page: PER_PAGE, ...q });
+        async run(): Promise<Counters> {
+          const { ids, total } = await store.query({ page: 1, per_page: PER_PAGE, ...q });
           return { total, returned: ids.length };
         },
       });
       const viewsCase = (name: string, q: Partial<ListQuery>): Case => ({
         name,
-        run(): Counters {
-          const { ids, total } = store.query({ page: 1, per_page: PER_PAGE, ...q });
+        async run(): Promise<Counters> {
+          const { ids, total } = await store.query({ page: 1, per_page: PER_PAGE, ...q });
           // As the route builds a page: the page's records in four statements, then the views.
-          const records = store.recordsById(ids);
+          const records = await store.recordsById(ids);
           const views = ids.flatMap((id) => {
             const record = records.get(id);
-            return record ? [pluginView(store, record, record.rating)] : [];
+            return record ? [pluginView(record, record.rating)] : [];
           });
           return { total, returned: views.length };
         },
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       const views = await compare([viewsCase('list, no query (baseline)', {}), ...QUERIES.map((q) => viewsCase(`search q=${JSON.stringify(q)}`, { q }))], opts);
       const sql = await compare([storeCase('list, no query (baseline)', {}), ...QUERIES.map((q) => storeCase(`search q=${JSON.stringify(q)}`, { q }))], opts);
 
-      console.log(banner(`server-search: FTS search vs listing, ${store.packages().length} plugins`));
+      console.log(banner(`server-search: FTS search vs listing, ${(await store.packages()).length} plugins`));
       console.log(`store seeded in ${fmt(seedMs)} ms (demo catalog + ${GENERATED} generated plugins via Store.publish); page size ${PER_PAGE}\n`);
       console.log('## over HTTP (fetch, JSON parsed with the contract schema)\n');
       console.log(resultTable(http, ['total', 'returned']));

@@ -1,6 +1,9 @@
 /**
- * The only place the bot calls the core's operations (check, plan an update, render). Everything
- * else in bot/ speaks in these few types, so the core can change shape behind one file.
+ * The bot's one door to the core's operations: checking a project, planning an update, the
+ * policy and the check run's rendering (test/core/project/rooms.test.ts holds the other bot files
+ * to that). They still import what the core defines for everyone: the report's and the
+ * marketplace's types, the client and its caches, the configuration, names, ProjectFiles and the
+ * LRU map, and the PR text uses the report's types; none of that decides anything.
  */
 import { decide } from '../src/core/analysis/policy.ts';
 import type { Report } from '../src/core/analysis/report.ts';
@@ -77,7 +80,11 @@ export async function plan(checked: Checked, names: string[], strategy: RangeStr
   };
 }
 
-/** Nothing to free: the core plans in memory. Kept so callers need not know. */
+/**
+ * Frees nothing: the core plans in memory. Still called from the `finally` of the check run and
+ * of the sync (repository.ts syncOnce); it goes with them when syncOnce is split.
+ * @deprecated
+ */
 export async function release(_checked: Checked): Promise<void> {}
 
 export interface CheckRunAnnotation {

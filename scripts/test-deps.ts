@@ -1,6 +1,7 @@
 /**
  * First step of `npm test`: makes sure the Debian packages the tests run for real are installed
- * (Python tooling for /usr/bin/python3, the interpreter the tests call; redis-server; chromium). What is
+ * (Python tooling for /usr/bin/python3, the interpreter the tests call; redis-server; chromium;
+ * postgresql). What is
  * missing is installed with apt-get when this machine allows it (root, or sudo without a
  * password); otherwise the run stops at once with the one command to run.
  *
@@ -32,6 +33,8 @@ const NEEDS: readonly Need[] = [
   { deb: 'redis-server', command: 'redis-server' },
   // The web catalog's browser tests drive Debian's Chromium through playwright-core (test/server/web/).
   { deb: 'chromium', command: 'chromium' },
+  // The PostgreSQL leg of the server suite starts its own cluster with initdb and pg_ctl.
+  { deb: 'postgresql', command: 'psql' },
 ];
 
 /** The interpreter the tests run (test/core/publish/helpers.ts and the others name it). */

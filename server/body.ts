@@ -1,4 +1,7 @@
-/** Request bodies: bounded reads and zod parsing with errors that name the field. */
+/**
+ * Request bodies: JSON parsed with zod, errors naming the field, read through the request
+ * context's bounded read (`ctx.body(limit)`: server/index.ts's readBody, a 413 past the limit).
+ */
 import type { z } from 'zod';
 import { HttpError } from './errors.ts';
 import type { RequestContext } from './router.ts';

@@ -1,5 +1,5 @@
 /**
- * The reference marketplace server: plain node:http, a small router, SQLite storage.
+ * The reference marketplace server: plain node:http, a small router, SQLite or PostgreSQL storage.
  * `createMarketplace` is what `fapilog-plugins serve` and the integration tests start.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -8,9 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { HttpError, errorBody } from './errors.ts';
 import { etagOf, ifNoneMatch } from './etag.ts';
-import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
-import { Router, type Reply, type RequestContext, type Route } from './router.ts';
-import { Store } from './store.ts';
+import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } from './rate-limit.ts';
+import { Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
+import { openStore, type Store, type TokenOwner } from './store/index.ts';
+import { Metrics } from './metrics.ts';
 import { ResponseCache, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
@@ -31,7 +32,14 @@ export { clientAddress, parseTrustedProxies } from './proxy.ts';
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 600, windowSeconds: 60 };
 
 export interface MarketplaceOptions {
+  /** SQLite: the data dir (database and release files). Ignored with `databaseUrl`. */
   dataDir: string;
+  /** PostgreSQL (postgres://…): the database several instances share. */
+  databaseUrl?: string;
+  /** PostgreSQL: a directory every instance shares for release files (default: in the database). */
+  filesDir?: string;
+  /** The access log's lines: `text` (method, path, status, ms) or `json` (one object per line). */
+  logFormat?: 'text' | 'json';
   /** A catalog (examples/catalog/catalog.json format) loaded at start; idempotent. */
   seedFile?: string;
   rateLimit?: RateLimitOptions;
@@ -67,7 +75,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export interface Marketplace {
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
-  createToken(owner: string): string;
+  createToken(owner: string): Promise<string>;
+  /** The server's store (tests and admin tooling in the same process). */
+  store: Store;
   /** Every route the server answers (for the OpenAPI check and docs). */
   routes: Route[];
 }
@@ -84,34 +94,42 @@ export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES, readmes =
 }
 
 export async function createMarketplace(opts: MarketplaceOptions): Promise<Marketplace> {
-  const store = openStore(opts.dataDir, opts.searchBudgetMs);
+  const store = await openServerStore(opts);
   try {
-    if (opts.seedFile) seedStore(store, readCatalog(opts.seedFile));
+    if (opts.seedFile) await seedStore(store, readCatalog(opts.seedFile));
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
-  const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const rateLimit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+  // With PostgreSQL several instances may serve: the windows are counted in the database they share.
+  const limiter: Limiter = store.dialect === 'postgres' ? new SharedRateLimiter(rateLimit, store.db) : new RateLimiter(rateLimit);
   const readmes = new ReadmeRenderer();
   const router = buildRouter(opts.maxUploadBytes, readmes);
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const trustProxy = parseTrustedProxies(opts.trustProxy);
   const cache = opts.responseCache === false ? null : new ResponseCache(opts.responseCache ?? {});
+  const metrics = new Metrics();
   let listenUrl = 'http://127.0.0.1';
   const trusted = new TrustedPublishing(store, opts.oidc ?? {}, opts.now ?? (() => new Date()), publicUrl ?? listenUrl);
 
   const connections = opts.connections ?? {};
   const server = http.createServer({ connectionsCheckingInterval: checkingIntervalFor(connections) }, (req, res) => {
-    const started = Date.now();
-    handle(req, res)
+    const started = performance.now();
+    const seen: Seen = { route: 'unmatched' };
+    handle(req, res, seen)
       .catch((err: unknown) => {
         // Headers may be gone already (a failed file stream); then the socket is all that is left.
         if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'internal server error'), {});
         else res.destroy();
         opts.log?.(`error ${req.method} ${safePath(req)}: ${err instanceof Error ? err.message : String(err)}`);
       })
-      .finally(() => opts.log?.(`${req.method} ${safePath(req)} ${res.statusCode} ${Date.now() - started}ms`));
+      .finally(() => {
+        const ms = performance.now() - started;
+        metrics.request(req.method ?? 'GET', seen.route, res.statusCode, ms / 1000);
+        if (opts.log) opts.log(accessLine(opts.logFormat ?? 'text', req, res.statusCode, ms, seen.route));
+      });
   });
   // Node's own cut-off for receiving a request (slow uploads) is tied to ours, not its 5 minutes.
   applyConnectionLimits(server, connections, requestTimeoutMs + 5000);
@@ -122,83 +140,32 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     return host && /^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host) ? `http://${host}` : listenUrl;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const token = bearerToken(req.headers.authorization);
-    // Only a token the store knows earns its own bucket: keying on any Bearer text would give every
-    // made-up token a fresh window, so junk tokens count against the client address instead.
-    const tokenOwner = token ? store.tokenOwner(token) : null;
-    const decision = limiter.take(tokenOwner ? `token:${tokenOwner.id}` : `addr:${clientAddress(req, trustProxy)}`);
-    const headers: Record<string, string> = { ...decision.headers };
-    if (!decision.allowed) {
+  /** The request's steps: operations endpoints, rate limit, route, cache, run, send. */
+  async function handle(req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<void> {
+    if (await answerOps(req, res, seen)) return;
+    const limited = await takeRateLimit(req);
+    const headers = limited.headers;
+    if (!limited.allowed) {
       closeUnreadRequest(req, res);
+      metrics.rateLimited++;
       return sendJson(res, 429, errorBody('rate_limited', `rate limit of ${limiter.opts.limit} requests per ${limiter.opts.windowSeconds}s exceeded; retry after ${headers['Retry-After']}s`), headers);
     }
     let reply: Reply;
     try {
-      let url: URL;
-      try {
-        url = new URL(req.url ?? '/', 'http://localhost');
-      } catch {
-        throw new HttpError(400, 'invalid_path', 'malformed request URL');
-      }
-      const method = req.method ?? 'GET';
-      let match = router.match(method, url.pathname);
-      if (match === null && !url.pathname.endsWith('/') && (method === 'GET' || method === 'HEAD')) {
-        const withSlash = router.match(method, `${url.pathname}/`);
-        if (withSlash && 'route' in withSlash) {
-          reply = { status: 301, headers: { Location: `${url.pathname}/${url.search}` }, body: '' };
-          return send(req, res, reply, headers);
-        }
-      }
-      if (match === null) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
-      if ('allow' in match) {
-        throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here; use ${match.allow.join(', ')}`, {
-          Allow: match.allow.join(', '),
-        });
-      }
+      const routed = route(req, seen);
+      if ('redirect' in routed) return send(req, res, routed.redirect, headers);
+      const { url, method, match } = routed;
       const baseUrl = baseUrlFor(req);
       // Asked only after the rate limit was taken; cached routes need no auth (router.ts CachePolicy).
       const policy = cache && (method === 'GET' || method === 'HEAD') ? match.route.cache : undefined;
-      const cacheKey = policy ? `${policy.vary?.(req) ?? ''}\n${baseUrl}\n${url.pathname}${url.search}` : '';
-      const scope = policy?.showsCounts === false ? 'content' : 'all';
-      const generation = policy ? store.generation(scope) : '';
-      const hit = policy ? cache!.get(cacheKey, generation) : undefined;
-      if (hit) reply = replyOf(hit);
-      else {
-        const deadline = new AbortController();
-        const ctx: RequestContext = {
-          req,
-          signal: deadline.signal,
-          url,
-          params: match.params,
-          baseUrl,
-          store,
-          trusted,
-          requirePublisher(pkg) {
-            if (token && !tokenOwner && trusted.isSessionToken(token)) return trusted.identity(token, pkg);
-            const owner = ctx.requireOwner().owner;
-            return { owner, provenance: { kind: 'token', owner } };
-          },
-          requireOwner() {
-            if (!token) {
-              throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
-            }
-            const owner = tokenOwner;
-            if (!owner && trusted.isSessionToken(token)) {
-              throw new HttpError(403, 'forbidden', 'a trusted-publishing token can only publish releases (POST /api/v1/plugins/{name}/versions); use an API token of the owner');
-            }
-            if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-            return owner;
-          },
-          body: (limit) => readBody(req, limit),
-        };
-        reply = await withDeadline(match.route.handler(ctx), requestTimeoutMs, deadline);
-        // Kept only if nothing was written while it was built (the generation is unchanged).
-        if (policy && reply.status === 200 && !reply.file && !reply.onDelivered && store.generation(scope) === generation) {
-          const answer = serialized(reply);
-          cache!.set(cacheKey, generation, answer);
-          reply = replyOf(answer);
-        }
+      const cached = policy ? await cacheLookup(req, url, baseUrl, policy) : null;
+      if (cached?.hit) {
+        metrics.cacheHits++;
+        reply = replyOf(cached.hit);
+      } else {
+        if (cached) metrics.cacheMisses++;
+        reply = await run(req, url, match, baseUrl, limited);
+        if (cached) reply = await cacheStore(reply, cached);
       }
     } catch (err) {
       // Refused before its body was read (401, 413, ...): answered, then the connection closes.
@@ -209,7 +176,16 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       if (err instanceof HttpError) return sendJson(res, err.status, errorBody(err.code, err.message), { ...headers, ...err.headers });
       // Unexpected: the client learns nothing internal; the log gets the message (never a body or token).
       opts.log?.(`error ${req.method} ${safePath(req)}: ${err instanceof Error ? err.message : String(err)}`);
+      if (isStoreUnavailable(err)) return sendJson(res, 503, errorBody('unavailable', 'the marketplace database is not reachable; retry shortly'), { ...headers, 'Retry-After': '5' });
       return sendJson(res, 500, errorBody('internal', 'internal server error'), headers);
+    }
+    if (reply.status === 201 && seen.route === PUBLISH_ROUTE) metrics.publishes++;
+    if (reply.onDelivered) {
+      const inner = reply.onDelivered;
+      reply = { ...reply, onDelivered: async () => {
+        await inner();
+        metrics.downloads++;
+      } };
     }
     try {
       await send(req, res, reply, headers);
@@ -220,8 +196,111 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     }
   }
 
+  /** GET /healthz, /readyz, /metrics: for load balancers and monitoring, never rate limited. */
+  async function answerOps(req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<boolean> {
+    const pathname = safePath(req);
+    if (pathname !== '/healthz' && pathname !== '/readyz' && pathname !== '/metrics') return false;
+    seen.route = pathname;
+    req.resume();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, errorBody('method_not_allowed', `${req.method} is not allowed here; use GET`), { Allow: 'GET' });
+      return true;
+    }
+    const noStore = { 'Cache-Control': 'no-store' };
+    if (pathname === '/healthz') sendJson(res, 200, { status: 'ok' }, noStore);
+    else if (pathname === '/readyz') {
+      const problem = await readiness(store, READY_TIMEOUT_MS);
+      sendJson(res, problem ? 503 : 200, problem ? { status: 'unavailable', error: problem } : { status: 'ready', store: store.dialect }, noStore);
+    } else {
+      const body = metrics.render();
+      res.writeHead(200, { ...noStore, 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    }
+    return true;
+  }
+
+  async function takeRateLimit(req: IncomingMessage): Promise<Limited> {
+    const token = bearerToken(req.headers.authorization);
+    // Only a token the store knows earns its own bucket: keying on any Bearer text would give every
+    // made-up token a fresh window, so junk tokens count against the client address instead.
+    const tokenOwner = token ? await store.tokenOwner(token) : null;
+    const decision = await limiter.take(tokenOwner ? `token:${tokenOwner.id}` : `addr:${clientAddress(req, trustProxy)}`);
+    return { allowed: decision.allowed, headers: { ...decision.headers }, token, tokenOwner };
+  }
+
+  function route(req: IncomingMessage, seen: Seen): { redirect: Reply } | { url: URL; method: string; match: { route: Route; params: Record<string, string> } } {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new HttpError(400, 'invalid_path', 'malformed request URL');
+    }
+    const method = req.method ?? 'GET';
+    const match = router.match(method, url.pathname);
+    if (match === null && !url.pathname.endsWith('/') && (method === 'GET' || method === 'HEAD')) {
+      const withSlash = router.match(method, `${url.pathname}/`);
+      if (withSlash && 'route' in withSlash) return { redirect: { status: 301, headers: { Location: `${url.pathname}/${url.search}` }, body: '' } };
+    }
+    if (match === null) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
+    if ('allow' in match) {
+      throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here; use ${match.allow.join(', ')}`, {
+        Allow: match.allow.join(', '),
+      });
+    }
+    seen.route = match.route.path;
+    return { url, method, match };
+  }
+
+  async function cacheLookup(req: IncomingMessage, url: URL, baseUrl: string, policy: CachePolicy): Promise<CacheSlot> {
+    const key = `${policy.vary?.(req) ?? ''}\n${baseUrl}\n${url.pathname}${url.search}`;
+    const scope = policy.showsCounts === false ? 'content' : 'all';
+    const generation = await store.generation(scope);
+    return { key, scope, generation, hit: cache!.get(key, generation) };
+  }
+
+  /** Kept only if nothing was written while it was built (the generation is unchanged). */
+  async function cacheStore(reply: Reply, slot: CacheSlot): Promise<Reply> {
+    if (reply.status !== 200 || reply.file || reply.onDelivered || (await store.generation(slot.scope)) !== slot.generation) return reply;
+    const answer = serialized(reply);
+    cache!.set(slot.key, slot.generation, answer);
+    return replyOf(answer);
+  }
+
+  async function run(req: IncomingMessage, url: URL, match: { route: Route; params: Record<string, string> }, baseUrl: string, limited: Limited): Promise<Reply> {
+    const { token, tokenOwner } = limited;
+    const deadline = new AbortController();
+    const ctx: RequestContext = {
+      req,
+      signal: deadline.signal,
+      url,
+      params: match.params,
+      baseUrl,
+      store,
+      trusted,
+      async requirePublisher(pkg) {
+        if (token && !tokenOwner && trusted.isSessionToken(token)) return trusted.identity(token, pkg);
+        const owner = ctx.requireOwner().owner;
+        return { owner, provenance: { kind: 'token', owner } };
+      },
+      requireOwner() {
+        if (!token) {
+          throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
+        }
+        const owner = tokenOwner;
+        if (!owner && trusted.isSessionToken(token)) {
+          throw new HttpError(403, 'forbidden', 'a trusted-publishing token can only publish releases (POST /api/v1/plugins/{name}/versions); use an API token of the owner');
+        }
+        if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+        return owner;
+      },
+      body: (limit) => readBody(req, limit),
+    };
+    return withDeadline(match.route.handler(ctx), requestTimeoutMs, deadline);
+  }
+
   return {
     routes: router.routes,
+    store,
     createToken: (owner) => store.createToken(owner),
     listen(port = 8080, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
@@ -242,21 +321,95 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
         server.closeAllConnections();
       });
       await readmes.close();
-      store.close();
+      await store.close();
     },
   };
 }
 
-/**
- * The store, or an error that says in one line why the data dir cannot be used (a file in the
- * way, no permission, a database that is not SQLite) instead of a stack or a hang.
- */
-function openStore(dataDir: string, searchBudgetMs: number | undefined): Store {
+const PUBLISH_ROUTE = '/api/v1/plugins/{name}/versions';
+const READY_TIMEOUT_MS = 2000;
+
+/** What a request's steps learned along the way (for metrics and the access log). */
+interface Seen {
+  route: string;
+}
+
+interface Limited {
+  allowed: boolean;
+  headers: Record<string, string>;
+  token: string | null;
+  tokenOwner: TokenOwner | null;
+}
+
+interface CacheSlot {
+  key: string;
+  scope: 'all' | 'content';
+  generation: string;
+  hit: CachedAnswer | undefined;
+}
+
+/** null when the store answers within `ms`; else why not (one line, no secrets). */
+async function readiness(store: Store, ms: number): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return new Store(dataDir, { removeLeftovers: true, ...(searchBudgetMs !== undefined ? { searchBudgetMs } : {}) });
+    await Promise.race([
+      store.db.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+    return null;
+  } catch (err) {
+    return `store: ${err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : String(err)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A database that cannot be reached (PostgreSQL down or restarting): 503, not 500. */
+function isStoreUnavailable(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  const message = err instanceof Error ? err.message : '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect/.test(message);
+}
+
+function accessLine(format: 'text' | 'json', req: IncomingMessage, status: number, ms: number, route: string): string {
+  if (format === 'text') return `${req.method} ${safePath(req)} ${status} ${Math.round(ms)}ms`;
+  return JSON.stringify({ time: new Date().toISOString(), method: req.method, path: safePath(req), route, status, ms: Math.round(ms * 10) / 10 });
+}
+
+/**
+ * The store, or an error that says in one line why it cannot be used (a file in the way, no
+ * permission, a database that is not SQLite, PostgreSQL unreachable, a newer schema) instead of a
+ * stack or a hang.
+ */
+async function openServerStore(opts: MarketplaceOptions): Promise<Store> {
+  const where = opts.databaseUrl ? `database ${redactUrl(opts.databaseUrl)}` : `data dir ${opts.dataDir}`;
+  let store: Store;
+  try {
+    store = await openStore({
+      ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : { dataDir: opts.dataDir }),
+      ...(opts.filesDir ? { filesDir: opts.filesDir } : {}),
+      ...(opts.searchBudgetMs !== undefined ? { searchBudgetMs: opts.searchBudgetMs } : {}),
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new Error(`cannot use data dir ${dataDir}: ${e.code && !e.code.startsWith('ERR_') ? `${e.code} ${e.message.replace(/^[A-Z]+: /, '')}` : e.message}`);
+    throw new Error(`cannot use ${where}: ${e.code && !e.code.startsWith('ERR_') && /^[A-Z]/.test(e.code) ? `${e.code} ${e.message.replace(/^[A-Z]+: /, '')}` : e.message}`);
+  }
+  // A files directory other instances share may hold their publishes in flight: only old leftovers go.
+  await store.removeLeftovers(opts.databaseUrl ? 24 * 3600_000 : 0);
+  return store;
+}
+
+/** A database URL without its password (for messages and logs). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
   }
 }
 
@@ -332,8 +485,8 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
   const isGet = req.method === 'GET' || req.method === 'HEAD';
   const head = req.method === 'HEAD';
   // After the 304 checks below: only a full GET answer counts as delivered.
-  const delivered = () => {
-    if (req.method === 'GET' && reply.status === 200) reply.onDelivered?.();
+  const delivered = async () => {
+    if (req.method === 'GET' && reply.status === 200) await reply.onDelivered?.();
   };
   if (reply.file) {
     const etag = `"${reply.file.sha256}"`;
@@ -342,11 +495,26 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
       res.writeHead(304, headers);
       return void res.end();
     }
+    if (reply.file.load) {
+      // Bytes in the database: read before any header goes out, like a file opened from disk.
+      let data: Uint8Array;
+      try {
+        data = await reply.file.load();
+      } catch (err) {
+        throw new HttpError(500, 'file_missing', `the stored file is missing on the server (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); tell the marketplace's operator`);
+      }
+      if (data.length !== reply.file.size) {
+        throw new HttpError(500, 'file_corrupt', `the stored file has ${data.length} bytes, the database says ${reply.file.size}; tell the marketplace's operator`);
+      }
+      await delivered();
+      res.writeHead(reply.status, { ...headers, 'Content-Type': reply.contentType ?? 'application/octet-stream', 'Content-Length': data.length });
+      return void res.end(head ? undefined : data);
+    }
     // Opened before any header goes out: a file the database knows but the disk lost is a clear
     // error status, not a 200 with an empty or cut-off body.
     let handle: fs.promises.FileHandle;
     try {
-      handle = await fs.promises.open(reply.file.path, 'r');
+      handle = await fs.promises.open(reply.file.path!, 'r');
     } catch (err) {
       throw new HttpError(500, 'file_missing', `the stored file is missing on the server (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); tell the marketplace's operator`);
     }
@@ -359,7 +527,7 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
       await handle.close();
       throw err;
     }
-    delivered();
+    await delivered();
     res.writeHead(reply.status, { ...headers, 'Content-Type': reply.contentType ?? 'application/octet-stream', 'Content-Length': reply.file.size });
     if (head) {
       await handle.close();
@@ -379,7 +547,7 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
       return void res.end();
     }
   }
-  delivered();
+  await delivered();
   res.writeHead(reply.status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
   res.end(head ? undefined : body);
 }

@@ -3,7 +3,7 @@
  * (`/api/v1/plugins/{name}`), so openapi.yaml can be checked against the same list.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Store, TokenOwner } from './store.ts';
+import type { Store, TokenOwner } from './store/index.ts';
 import { HttpError } from './errors.ts';
 import type { PublishIdentity, TrustedPublishing } from './trusted.ts';
 
@@ -16,13 +16,13 @@ export interface Reply {
   body?: Uint8Array | string;
   contentType?: string;
   headers?: Record<string, string>;
-  /** Streamed from disk; its sha256 is its ETag. */
-  file?: { path: string; size: number; sha256: string };
+  /** Streamed from disk (`path`) or read from the database (`load`); its sha256 is its ETag. */
+  file?: { path?: string; load?: () => Promise<Uint8Array>; size: number; sha256: string };
   /**
    * Runs only when a GET is answered with this reply's status 200 and body: not for HEAD, not when
    * If-None-Match turns it into a 304. For side effects that must follow a real answer (download counts).
    */
-  onDelivered?: () => void;
+  onDelivered?: () => void | Promise<void>;
   /** The body's ETag when it is known already (a cached answer); computed from the body otherwise. */
   etag?: string;
 }
@@ -37,7 +37,7 @@ export interface RequestContext {
   /** The token's owner; 401 when the token is missing or unknown. */
   requireOwner(): TokenOwner;
   /** Who may publish `pkg`: an API token's owner, or a trusted-publishing token scoped to it. */
-  requirePublisher(pkg: string): PublishIdentity;
+  requirePublisher(pkg: string): Promise<PublishIdentity>;
   trusted: TrustedPublishing;
   /** Aborted when the request's deadline passed and it was answered with a 503: do not commit anything then. */
   signal: AbortSignal;

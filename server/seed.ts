@@ -9,7 +9,7 @@ import { canonicalVersion, sameVersion } from './validation.ts';
 import { normalizeTimestamp } from './time.ts';
 import { buildWheel } from './wheel.ts';
 import { sha256Hex } from '../src/core/sha256.ts';
-import type { Store } from './store.ts';
+import type { Store } from './store/index.ts';
 
 export function readCatalog(file: string): Catalog {
   let raw: unknown;
@@ -26,14 +26,14 @@ export function readCatalog(file: string): Catalog {
   return parsed.data;
 }
 
-export function seedStore(store: Store, catalog: Catalog): { plugins: number; releases: number } {
-  store.addFapilogVersions(catalog.fapilog_versions.map(canonicalVersion));
+export async function seedStore(store: Store, catalog: Catalog): Promise<{ plugins: number; releases: number }> {
+  await store.addFapilogVersions(catalog.fapilog_versions.map(canonicalVersion));
   let releases = 0;
   for (const p of catalog.plugins) {
     const pkg = packageName(p.name);
     for (const r of p.releases) {
       const version = canonicalVersion(r.version);
-      const record = store.record(pkg);
+      const record = await store.record(pkg);
       if (record?.releases.some((x) => sameVersion(x.row.version, version))) continue;
       const wheel = buildWheel({
         package: pkg,
@@ -48,7 +48,7 @@ export function seedStore(store: Store, catalog: Catalog): { plugins: number; re
         requiresPython: r.requires_python,
         dependencies: r.dependencies,
       });
-      store.publish(p.owner, {
+      await store.publish(p.owner, {
         package: pkg,
         version,
         description: p.description,
@@ -68,9 +68,9 @@ export function seedStore(store: Store, catalog: Catalog): { plugins: number; re
       });
       releases++;
     }
-    const record = store.record(pkg);
-    if (record && p.ratings.length > 0 && store.rating(record.row.id).rating_count === 0) {
-      p.ratings.forEach((stars, i) => store.rate(record.row.id, `seed:${i}`, stars));
+    const record = await store.record(pkg);
+    if (record && p.ratings.length > 0 && (await store.rating(record.row.id)).rating_count === 0) {
+      for (const [i, stars] of p.ratings.entries()) await store.rate(record.row.id, `seed:${i}`, stars);
     }
   }
   return { plugins: catalog.plugins.length, releases };

@@ -7,7 +7,7 @@ import { GITHUB_OIDC_ISSUER, type OidcTokenResponse, type Provenance } from '../
 import { matchPublishers, OidcVerifier, provenanceOf } from './auth/oidc.ts';
 import { HttpError } from './errors.ts';
 import { Publishers, SESSION_PREFIX, SESSION_SECONDS, type Grant } from './publishers.ts';
-import type { Store } from './store.ts';
+import type { Store } from './store/index.ts';
 import { isoTimestamp } from './time.ts';
 
 export interface TrustedPublishingOptions {
@@ -55,12 +55,12 @@ export class TrustedPublishing {
 
   async exchange(jwt: string): Promise<OidcTokenResponse> {
     const claims = await this.verifier.verify(jwt, this.audience());
-    const matched = matchPublishers(claims, this.publishers.candidates(this.verifier.issuer));
+    const matched = matchPublishers(claims, await this.publishers.candidates(this.verifier.issuer));
     const grants: StoredGrant[] = [];
     for (const p of matched) if (!grants.some((g) => g.package === p.package)) grants.push({ package: p.package, owner: p.owner, publisher_id: p.id });
     const provenance = provenanceOf(claims);
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
-    const { token, expiresAt } = this.publishers.openSession({
+    const { token, expiresAt } = await this.publishers.openSession({
       issuer: this.verifier.issuer,
       jti: claims.jti,
       jtiExpiresAt: Math.floor(claims.exp) + 3600,
@@ -82,8 +82,8 @@ export class TrustedPublishing {
   }
 
   /** Who publishes `pkg` with this session token; 401 when unknown or expired, 403 for another plugin. */
-  identity(token: string, pkg: string): PublishIdentity {
-    const session = this.publishers.session(token);
+  async identity(token: string, pkg: string): Promise<PublishIdentity> {
+    const session = await this.publishers.session(token);
     if (!session) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     const now = this.now();
     if (Math.floor(now.getTime() / 1000) >= session.expiresAt) {
@@ -101,7 +101,7 @@ export class TrustedPublishing {
       throw new HttpError(403, 'forbidden', `this trusted-publishing token from ${from} may publish only ${grants.map((g) => g.package).join(', ') || 'nothing'}, not ${pkg}`);
     }
     // The publisher may have been removed since the exchange: the right ends with it.
-    const publisher = this.publishers.get(grant.publisher_id);
+    const publisher = await this.publishers.get(grant.publisher_id);
     if (!publisher || (!publisher.pending && publisher.owner !== grant.owner)) {
       throw new HttpError(403, 'forbidden', `the trusted publisher that let ${from} publish ${pkg} was removed`);
     }

@@ -11,10 +11,10 @@ import { pluginPackage } from '../validation.ts';
 import { API } from './plugins.ts';
 
 /** The plugin's package, after checking that the caller owns it (or, for an unpublished name, may claim it). */
-function ownedPackage(ctx: RequestContext): { pkg: string; owner: string } {
+async function ownedPackage(ctx: RequestContext): Promise<{ pkg: string; owner: string }> {
   const owner = ctx.requireOwner().owner;
   const pkg = pluginPackage(ctx.params['name']!);
-  const plugin = ctx.store.pluginRow(pkg);
+  const plugin = await ctx.store.pluginRow(pkg);
   if (plugin && plugin.owner !== owner) throw new HttpError(403, 'forbidden', `${pkg} belongs to another owner`);
   return { pkg, owner };
 }
@@ -30,26 +30,26 @@ export function registerOidcRoutes(router: Router): void {
     return { status: 200, json: await ctx.trusted.exchange(token), headers: { 'Cache-Control': 'no-store' } };
   });
 
-  router.add('GET', `${API}/plugins/{name}/publishers`, (ctx) => {
-    const { pkg } = ownedPackage(ctx);
-    const body: TrustedPublisherList = { publishers: ctx.trusted.publishers.list(pkg) };
+  router.add('GET', `${API}/plugins/{name}/publishers`, async (ctx) => {
+    const { pkg } = await ownedPackage(ctx);
+    const body: TrustedPublisherList = { publishers: await ctx.trusted.publishers.list(pkg) };
     return { status: 200, json: body };
   });
 
   router.add('POST', `${API}/plugins/{name}/publishers`, async (ctx) => {
-    const { pkg, owner } = ownedPackage(ctx);
+    const { pkg, owner } = await ownedPackage(ctx);
     const req = await parseJsonBody(ctx, TrustedPublisherRequest);
-    return { status: 201, json: ctx.trusted.publishers.add(pkg, owner, req) };
+    return { status: 201, json: await ctx.trusted.publishers.add(pkg, owner, req) };
   });
 
-  router.add('DELETE', `${API}/plugins/{name}/publishers/{id}`, (ctx) => {
-    const { pkg, owner } = ownedPackage(ctx);
+  router.add('DELETE', `${API}/plugins/{name}/publishers/{id}`, async (ctx) => {
+    const { pkg, owner } = await ownedPackage(ctx);
     const raw = ctx.params['id']!;
     const id = /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
-    const publisher = Number.isNaN(id) ? null : ctx.trusted.publishers.get(id);
+    const publisher = Number.isNaN(id) ? null : await ctx.trusted.publishers.get(id);
     // Another owner's pending publisher of the same name is theirs to remove, not this caller's.
     if (!publisher || publisher.package !== pkg || publisher.owner !== owner) throw notFound(`trusted publisher ${raw.slice(0, 40)} of ${pkg}`);
-    ctx.trusted.publishers.remove(id);
+    await ctx.trusted.publishers.remove(id);
     return { status: 204, body: '' };
   });
 }

@@ -11,7 +11,7 @@ import {
 } from '../../src/core/marketplace/schemas.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
-import { pluginView, releaseView, type PluginRecord } from '../store.ts';
+import { pluginView, releaseView, type PluginRecord } from '../store/index.ts';
 import { canonicalVersion, pluginPackage, printable, sameVersion } from '../validation.ts';
 import { parseJsonBody } from '../body.ts';
 
@@ -22,9 +22,9 @@ const ok = (json: unknown): Reply => ({ status: 200, json });
 /** Read-only, anonymous, no side effects: answered from the response cache when it can be. */
 const CACHED = { cache: {} };
 
-function recordOf(ctx: RequestContext): PluginRecord {
+async function recordOf(ctx: RequestContext): Promise<PluginRecord> {
   const raw = ctx.params['name']!;
-  const record = ctx.store.record(pluginPackage(raw));
+  const record = await ctx.store.record(pluginPackage(raw));
   if (!record) throw notFound(`plugin ${printable(raw)}`);
   return record;
 }
@@ -53,12 +53,12 @@ function listQuery(url: URL, search: boolean): ListQuery {
   return parsed.data;
 }
 
-function searchResult(ctx: RequestContext, q: ListQuery): SearchResult {
-  const { ids, total } = ctx.store.query(q);
-  const records = ctx.store.recordsById(ids);
+async function searchResult(ctx: RequestContext, q: ListQuery): Promise<SearchResult> {
+  const { ids, total } = await ctx.store.query(q);
+  const records = await ctx.store.recordsById(ids);
   const plugins = ids.flatMap((id) => {
     const record = records.get(id);
-    return record ? [pluginView(ctx.store, record, record.rating)] : [];
+    return record ? [pluginView(record, record.rating)] : [];
   });
   return { plugins, total, page: q.page, per_page: q.per_page };
 }
@@ -70,10 +70,10 @@ function requireOwnerOf(ctx: RequestContext, record: PluginRecord): string {
 }
 
 export function registerPluginRoutes(router: Router): void {
-  router.add('GET', `${API}/plugins`, (ctx) => ok(searchResult(ctx, listQuery(ctx.url, false))), CACHED);
-  router.add('GET', `${API}/plugins/search`, (ctx) => ok(searchResult(ctx, listQuery(ctx.url, true))), CACHED);
+  router.add('GET', `${API}/plugins`, async (ctx) => ok(await searchResult(ctx, listQuery(ctx.url, false))), CACHED);
+  router.add('GET', `${API}/plugins/search`, async (ctx) => ok(await searchResult(ctx, listQuery(ctx.url, true))), CACHED);
 
-  router.add('GET', `${API}/plugins/batch`, (ctx) => {
+  router.add('GET', `${API}/plugins/batch`, async (ctx) => {
     const param = ctx.url.searchParams.get('names');
     const names = (param ?? '').split(',').map((n) => n.trim()).filter((n) => n.length > 0);
     if (names.length === 0) throw new HttpError(400, 'invalid_parameter', 'invalid query parameter names: a comma-separated list of plugin names is required');
@@ -89,21 +89,24 @@ export function registerPluginRoutes(router: Router): void {
         packageOf.set(name, null);
       }
     }
-    const records = ctx.store.recordsByPackage([...new Set([...packageOf.values()].filter((p) => p !== null))]);
+    const records = await ctx.store.recordsByPackage([...new Set([...packageOf.values()].filter((p) => p !== null))]);
     for (const name of names) {
       const pkg = packageOf.get(name);
       const record = pkg ? records.get(pkg) : undefined;
       plugins[name] = record
-        ? { plugin: pluginView(ctx.store, record, record.rating), releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)) }
+        ? { plugin: pluginView(record, record.rating), releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)) }
         : null;
     }
     return ok({ plugins } satisfies BatchResponse);
   }, CACHED);
 
-  router.add('GET', `${API}/plugins/{name}`, (ctx) => ok(pluginView(ctx.store, recordOf(ctx))), CACHED);
+  router.add('GET', `${API}/plugins/{name}`, async (ctx) => {
+    const record = await recordOf(ctx);
+    return ok(pluginView(record, await ctx.store.rating(record.row.id)));
+  }, CACHED);
 
-  router.add('GET', `${API}/plugins/{name}/versions`, (ctx) => {
-    const record = recordOf(ctx);
+  router.add('GET', `${API}/plugins/{name}/versions`, async (ctx) => {
+    const record = await recordOf(ctx);
     const body: VersionsResponse = {
       versions: record.releases.map((r) => r.row.version),
       releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)),
@@ -111,13 +114,13 @@ export function registerPluginRoutes(router: Router): void {
     return ok(body);
   }, CACHED);
 
-  router.add('GET', `${API}/plugins/{name}/versions/{version}`, (ctx) => {
-    const record = recordOf(ctx);
+  router.add('GET', `${API}/plugins/{name}/versions/{version}`, async (ctx) => {
+    const record = await recordOf(ctx);
     return ok(releaseView(record, releaseOf(ctx, record), ctx.baseUrl));
   }, CACHED);
 
-  router.add('GET', `${API}/plugins/{name}/versions/{version}/download`, (ctx) => {
-    const record = recordOf(ctx);
+  router.add('GET', `${API}/plugins/{name}/versions/{version}/download`, async (ctx) => {
+    const record = await recordOf(ctx);
     const release = releaseOf(ctx, record);
     const file = release.files.find((f) => f.filename.endsWith('.whl')) ?? release.files[0];
     if (!file) throw notFound(`files of ${record.row.package} ${release.row.version}`);
@@ -127,22 +130,22 @@ export function registerPluginRoutes(router: Router): void {
   });
 
   router.add('POST', `${API}/plugins/{name}/versions/{version}/yank`, async (ctx) => {
-    const record = recordOf(ctx);
+    const record = await recordOf(ctx);
     const release = releaseOf(ctx, record);
     requireOwnerOf(ctx, record);
     const { reason } = await parseJsonBody(ctx, YankRequest);
-    ctx.store.yank(release.row.id, reason);
-    const fresh = ctx.store.record(record.row.package)!;
+    await ctx.store.yank(release.row.id, reason);
+    const fresh = (await ctx.store.record(record.row.package))!;
     return ok(releaseView(fresh, fresh.releases.find((r) => r.row.id === release.row.id)!, ctx.baseUrl));
   });
 
   router.add('PUT', `${API}/plugins/{name}/rating`, async (ctx) => {
-    const record = recordOf(ctx);
+    const record = await recordOf(ctx);
     const owner = ctx.requireOwner();
     const { stars } = await parseJsonBody(ctx, RatingRequest);
-    ctx.store.rate(record.row.id, `token:${owner.id}`, stars);
-    return ok({ name: record.row.name, ...ctx.store.rating(record.row.id) } satisfies RatingResponse);
+    await ctx.store.rate(record.row.id, `token:${owner.id}`, stars);
+    return ok({ name: record.row.name, ...(await ctx.store.rating(record.row.id)) } satisfies RatingResponse);
   });
 
-  router.add('GET', `${API}/fapilog/versions`, (ctx) => ok({ versions: ctx.store.fapilogVersions() }), { cache: { showsCounts: false } });
+  router.add('GET', `${API}/fapilog/versions`, async (ctx) => ok({ versions: await ctx.store.fapilogVersions() }), { cache: { showsCounts: false } });
 }

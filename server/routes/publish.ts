@@ -9,7 +9,7 @@ import { normalizeName } from '../../src/core/names.ts';
 import { HttpError } from '../errors.ts';
 import type { RequestContext, Router } from '../router.ts';
 import type { PublishIdentity } from '../trusted.ts';
-import { releaseView, TEMP_FILE_PREFIX } from '../store.ts';
+import { releaseView, TEMP_FILE_PREFIX } from '../store/index.ts';
 import { readZipEntries } from '../archive.ts';
 import { receiveUpload, type Upload } from '../upload.ts';
 import { canonicalVersion, checkReleaseFilename, pluginPackage, printable, sameVersion, specifierProblem } from '../validation.ts';
@@ -33,9 +33,9 @@ export function registerPublishRoutes(router: Router, limits: PublishLimits): vo
 
 async function publish(ctx: RequestContext, limits: PublishLimits) {
   const pkg = pluginPackage(ctx.params['name']!);
-  const { owner, provenance } = ctx.requirePublisher(pkg);
+  const { owner, provenance } = await ctx.requirePublisher(pkg);
   // Refuse before reading a possibly large upload; the store checks again inside its transaction.
-  const existing = ctx.store.pluginRow(pkg);
+  const existing = await ctx.store.pluginRow(pkg);
   if (existing && existing.owner !== owner) throw new HttpError(403, 'forbidden', `${pkg} belongs to another owner`);
   const contentType = ctx.req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
@@ -43,10 +43,11 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
   }
   const declaredLength = Number(ctx.req.headers['content-length'] ?? NaN);
   if (declaredLength > limits.maxUploadBytes) throw new HttpError(413, 'too_large', `the request body exceeds ${limits.maxUploadBytes} bytes`);
-  // Streamed to disk under temporary names beside the package directories (not into one: a refused
-  // first publish must not leave files/<pkg>/ behind); memory stays bounded whatever the upload's
-  // size, and the store renames accepted files in place (leftovers go at restart).
-  const upload = await receiveUpload(ctx.req, contentType, ctx.store.filesDir, TEMP_FILE_PREFIX, {
+  // Streamed to disk under temporary names (beside the package directories, not into one: a refused
+  // first publish must not leave files/<pkg>/ behind; or a private temp dir when files live in the
+  // database); memory stays bounded whatever the upload's size, and the store takes accepted files
+  // from there (leftovers go at restart).
+  const upload = await receiveUpload(ctx.req, contentType, ctx.store.stagingDir(), TEMP_FILE_PREFIX, {
     maxBytes: limits.maxUploadBytes,
     maxFieldBytes: MAX_METADATA_BYTES,
     maxParts: MAX_PARTS,
@@ -119,7 +120,7 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
   // Cut off meanwhile (503 sent): the client was told it failed, so nothing is committed.
   if (ctx.signal.aborted) throw new HttpError(503, 'timeout', 'the request was cut off');
 
-  const { status } = ctx.store.publish(owner, {
+  const { status } = await ctx.store.publish(owner, {
     package: pkg,
     version,
     description: meta.description,
@@ -135,7 +136,7 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     files,
     provenance,
   });
-  const record = ctx.store.record(pkg)!;
+  const record = (await ctx.store.record(pkg))!;
   const release = record.releases.find((r) => sameVersion(r.row.version, version))!;
   const body: PublishResponse = { ...releaseView(record, release, ctx.baseUrl), status };
   return { status: status === 'published' ? 201 : 200, json: body };

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { normalizeName } from '../../src/core/names.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
-import { fileUrl } from '../store.ts';
+import { fileUrl } from '../store/index.ts';
 import { pluginPackage, printable } from '../validation.ts';
 
 export const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
@@ -49,8 +49,8 @@ function simpleReply(ctx: RequestContext, json: unknown, htmlText: string): Repl
 const CACHED = { cache: { vary: (req: IncomingMessage) => (wantsJson(req.headers.accept) ? 'json' : 'html'), showsCounts: false } };
 
 export function registerSimpleRoutes(router: Router): void {
-  router.add('GET', '/simple/', (ctx) => {
-    const packages = ctx.store.packages();
+  router.add('GET', '/simple/', async (ctx) => {
+    const packages = await ctx.store.packages();
     return simpleReply(
       ctx,
       { meta: { 'api-version': '1.0' }, projects: packages.map((name) => ({ name })) },
@@ -58,14 +58,14 @@ export function registerSimpleRoutes(router: Router): void {
     );
   }, CACHED);
 
-  router.add('GET', '/simple/{package}/', (ctx) => {
+  router.add('GET', '/simple/{package}/', async (ctx) => {
     const raw = ctx.params['package']!;
     const pkg = pluginPackage(raw);
     // PEP 503: a non-normalised name redirects to the normalised URL.
     if (raw !== pkg && normalizeName(raw) === pkg) {
       return { status: 301, headers: { Location: `/simple/${pkg}/` }, body: '' };
     }
-    const files = ctx.store.simpleFiles(pkg);
+    const files = await ctx.store.simpleFiles(pkg);
     if (!files || raw !== pkg) throw notFound(`project ${printable(raw)}`);
     const json = {
       meta: { 'api-version': '1.0' },
@@ -87,7 +87,7 @@ export function registerSimpleRoutes(router: Router): void {
     return simpleReply(ctx, json, html(`Links for ${pkg}`, links));
   }, CACHED);
 
-  router.add('GET', '/files/{package}/{filename}', (ctx) => {
+  router.add('GET', '/files/{package}/{filename}', async (ctx) => {
     const rawPkg = ctx.params['package']!;
     const filename = ctx.params['filename']!;
     const pkg = pluginPackage(rawPkg);
@@ -95,11 +95,11 @@ export function registerSimpleRoutes(router: Router): void {
       throw new HttpError(400, 'invalid_filename', `not a plain file name: ${printable(filename)}`);
     }
     // Only files the database knows are served: nothing else under the data dir is reachable.
-    const file = ctx.store.file(pkg, filename);
+    const file = await ctx.store.file(pkg, filename);
     if (!file) throw notFound(`file ${printable(filename)}`);
     return {
       status: 200,
-      file: { path: file.path, size: Number(file.size), sha256: file.sha256 },
+      file: { ...('path' in file ? { path: file.path } : { load: file.load }), size: Number(file.size), sha256: file.sha256 },
       contentType: 'application/octet-stream',
       headers: { 'Cache-Control': 'public, max-age=31536000, immutable' },
     };

@@ -8,7 +8,7 @@ import { ListQuery, type Plugin } from '../../src/core/marketplace/schemas.ts';
 import { isValid } from '../../src/core/pep440/index.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
-import { currentRelease, pluginView, releaseView, type PluginRecord, type Store } from '../store.ts';
+import { currentRelease, pluginView, releaseView, type PluginRecord, type Store } from '../store/index.ts';
 import { pluginPackage, printable } from '../validation.ts';
 import { defaultFapilog, newestWorking, type MatrixRelease } from '../web/compat.ts';
 import { HTML_TYPE, PAGE_HEADERS } from '../web/layout.ts';
@@ -125,7 +125,7 @@ async function hitsOf(store: Store, ids: readonly number[], working?: Map<number
   return ids.flatMap((id) => {
     const record = records.get(id);
     if (!record) return [];
-    const hit: SearchHit = { plugin: pluginView(store, record, record.rating) };
+    const hit: SearchHit = { plugin: pluginView(record, record.rating) };
     if (working) hit.working = working.get(id) ?? null;
     return [hit];
   });
@@ -174,7 +174,7 @@ export function registerWebRoutes(router: Router, readmes: ReadmeRenderer): void
     const fapilogVersions = await store.fapilogVersions();
     const asked = fapilogParam(ctx.url);
     const fapilog = asked ?? defaultFapilog(fapilogVersions);
-    const plugin = pluginView(store, record);
+    const plugin = pluginView(record, await store.rating(record.row.id));
     const releases = record.releases.map((r) => ({ ...releaseView(record, r, ctx.baseUrl), downloads: Number(r.row.downloads) }));
     const shown = currentRelease(record);
     const readme = await readmes.render(shown.row.readme);

@@ -34,7 +34,8 @@ export interface CheckDeps {
   debug?: (line: string) => void;
 }
 
-export interface CheckResult {
+/** What the check step hands the runner (outputs, summary, annotations, failure); not the core's CheckResult. */
+export interface CheckStepResult {
   report: Report;
   outputs: CheckOutputs;
   summaryMarkdown: string;
@@ -76,7 +77,7 @@ async function projectRoot(config: CheckConfig): Promise<string> {
   return root;
 }
 
-export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<CheckResult> {
+export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<CheckStepResult> {
   const root = await projectRoot(config);
   const client = new MarketplaceClient(config.settings, { warn: deps.warn, ...(deps.debug ? { debug: deps.debug } : {}) });
   let report: Report;

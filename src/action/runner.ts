@@ -9,7 +9,7 @@ import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../co
 import { redact } from '../core/marketplace/errors.ts';
 import type { Annotation } from '../core/render/annotations.ts';
 import { text as markdownText } from '../core/render/markdown.ts';
-import { actionMessageFor, checkMain, type CheckResult } from './check.ts';
+import { actionMessageFor, checkMain, type CheckStepResult } from './check.ts';
 import { InputError, INPUT_NAMES, insideWorkspace, parseInputs, type ActionInputs } from './inputs.ts';
 import { forWorkspace } from './outcome.ts';
 import { logLine } from './log.ts';
@@ -46,7 +46,7 @@ function settingsFrom(inputs: ActionInputs, env: Env): MarketplaceSettings {
   }
 }
 
-function logReport(result: CheckResult, workspace: string, staleDetail: string | null): void {
+function logReport(result: CheckStepResult, workspace: string, staleDetail: string | null): void {
   // The paths the annotations and the summary use too.
   // Every line embeds manifest or marketplace text: logLine keeps each one line, not a command.
   const info = (line: string) => core.info(logLine(line));

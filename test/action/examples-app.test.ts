@@ -75,7 +75,7 @@ describe('action on examples/app', () => {
 
   test('the bundle fails a bad input naming it, and masks the token', async () => {
     assertBundle();
-    const token = server.createToken('bundle-tests');
+    const token = await server.createToken('bundle-tests');
     const built = await runAction({ entry: BUNDLE_ENTRY, workspace: ws.dir, inputs: { ...inputs(), token, 'dry-run': 'maybe' } });
     assert.equal(built.code, 1);
     assert.match(built.stdout, /^::error::Input "dry-run": expected true or false$/m);

@@ -68,7 +68,7 @@ describe('action publish', () => {
   });
 
   test('publishes with a token, then reports unchanged; the token is only masked', async () => {
-    const token = server.createToken('fapilog-examples');
+    const token = await server.createToken('fapilog-examples');
     const first = await runAction({ workspace: ws.dir, inputs: inputs({ token }), env });
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.equal(first.outputs['status'], 'published');
@@ -89,7 +89,7 @@ describe('action publish', () => {
   });
 
   test('the url output and the messages of a publish carry no credentials from the marketplace URL', async () => {
-    const token = server.createToken('fapilog-examples');
+    const token = await server.createToken('fapilog-examples');
     const run = await runAction({ workspace: ws.dir, inputs: inputs({ token, 'marketplace-url': withPassword() }), env });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.outputs['status'], 'unchanged', 'the user:password went to the marketplace as Basic auth the token overrides; the same release');

@@ -43,7 +43,7 @@ describe('action check against the reference marketplace', () => {
   });
 
   test('outputs, summary and annotations for every status; the token is only masked', async () => {
-    const token = server.createToken('action-tests');
+    const token = await server.createToken('action-tests');
     const run = await runAction({ workspace: ws.dir, inputs: inputs({ token }) });
 
     // Default fail-on (incompatible): cloudwatch is incompatible and sampling yanked.

@@ -70,7 +70,7 @@ test('API calls: a repository with nothing to do, and one new pull request', asy
 
     // A newer release of the plugin the open pull request moves: the same pull request is updated.
     const wheel = wheelFor('otel', '2.1.0', { compat: '>=0.16' });
-    const res = await publish(server.apiUrl, 'otel', metadataFor('otel', '2.1.0', [wheel], { fapilog_compatibility: '>=0.16' }), [wheel], server.createToken('observability-guild'));
+    const res = await publish(server.apiUrl, 'otel', metadataFor('otel', '2.1.0', [wheel], { fapilog_compatibility: '>=0.16' }), [wheel], await server.createToken('observability-guild'));
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const fourth = h.peer.requests.length;
     await h.sweep();

@@ -226,7 +226,7 @@ describe('later sweeps', { concurrency: true }, () => {
       const firstHead = readPrState(pr!.body)!.head;
 
       const wheel = wheelFor('otel', '2.1.0', { compat: '>=0.16' });
-      const res = await publish(own.apiUrl, 'otel', metadataFor('otel', '2.1.0', [wheel], { fapilog_compatibility: '>=0.16' }), [wheel], own.createToken('observability-guild'));
+      const res = await publish(own.apiUrl, 'otel', metadataFor('otel', '2.1.0', [wheel], { fapilog_compatibility: '>=0.16' }), [wheel], await own.createToken('observability-guild'));
       assert.equal(res.status, 201, JSON.stringify(res.body));
 
       const from = h.peer.requests.length;
@@ -511,7 +511,7 @@ describe('pull request text', { concurrency: true }, () => {
     try {
       const inst = h.peer.addInstallation('acme');
       const evil = '<img src=x onerror=alert(1)> ping @admin about #1, see [docs](http://evil.test) **now** | col';
-      const token = own.createToken('mallory');
+      const token = await own.createToken('mallory');
       for (const version of ['1.0.0', '1.1.0']) {
         const wheel = wheelFor('shady', version, { compat: '>=0.12', summary: evil });
         const res = await publish(own.apiUrl, 'shady', metadataFor('shady', version, [wheel], { description: evil, fapilog_compatibility: '>=0.12' }), [wheel], token);

@@ -23,7 +23,7 @@ const sha = async (file: string) => (await import('node:crypto')).createHash('sh
 
 before(async () => {
   server = await startTestServer({ seed: true });
-  owner = server.createToken('example-author');
+  owner = await server.createToken('example-author');
   project = await copyExample();
   const edited = await copyExample();
   await edit(path.join(edited, 'README.md'), (t) => t.replace('ready for container log collectors.', 'ready for log collectors of any kind.'));
@@ -151,7 +151,7 @@ describe('publish', () => {
   });
 
   test("another owner's token: 403 says which credential and that the owner's token is needed", async () => {
-    const stranger = server.createToken('someone-else');
+    const stranger = await server.createToken('someone-else');
     const r = await cli([project, '--dist', dist, '--tag', 'v1.0.0'], { FAPILOG_MARKETPLACE_TOKEN: stranger });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /the token from FAPILOG_MARKETPLACE_TOKEN may not publish fapilog-stdout-json \(HTTP 403: fapilog-stdout-json belongs to another owner\)/);
@@ -177,7 +177,7 @@ describe('publish: a newcomer\'s slips', () => {
     // Its own marketplace: 1.0.0 of this build is published there first, as in real life.
     const own = await startTestServer({ seed: false });
     try {
-      const token = own.createToken('example-author');
+      const token = await own.createToken('example-author');
       const dir = await copyExample();
       const distDir = path.join(dir, 'dist');
       await build(dir, { outDir: distDir });

@@ -20,7 +20,7 @@ let project: string;
 
 before(async () => {
   server = await startTestServer({ seed: true });
-  owner = server.createToken('fapilog-examples');
+  owner = await server.createToken('fapilog-examples');
   project = await copyExample();
 });
 after(async () => {
@@ -132,7 +132,7 @@ describe('publishMain', () => {
     assert.equal(ok.status, 'published', ok.summaryMarkdown);
     assert.equal(ok.url, `${server.apiUrl}/plugins/stdout-json/versions/1.0.0`);
 
-    const stranger = server.createToken('someone-else');
+    const stranger = await server.createToken('someone-else');
     const r = await publishMain(await config({ packagesDir: dist, token: stranger }), { log: () => {} });
     assert.equal(r.status, 'failed');
     assert.match(r.failureMessage ?? '', /the token given to the action \(`token` input or FAPILOG_MARKETPLACE_TOKEN\) may not publish fapilog-stdout-json \(HTTP 403/);

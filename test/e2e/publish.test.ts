@@ -32,7 +32,7 @@ const published: Record<string, Array<{ filename: string; sha256: string }>> = {
 before(async () => {
   assert.ok(existsSync(BUNDLE_ENTRY), 'dist/index.js is missing: run `npm run bundle`');
   server = await startTestServer({ seed: true });
-  token = server.createToken('fapilog-examples');
+  token = await server.createToken('fapilog-examples');
   project = await copyExample();
   workspace = path.dirname(project);
   // The Action's metadata cache goes here, never to the user's ~/.cache.

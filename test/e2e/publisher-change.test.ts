@@ -63,7 +63,7 @@ async function register(name: string, publisher: typeof ACME): Promise<void> {
 before(async () => {
   issuer = await startIssuer();
   server = await startTestServer({ seed: true, oidc: { issuer: issuer.url } });
-  owner = server.createToken('acme-owner');
+  owner = await server.createToken('acme-owner');
   for (const name of ['prov-fork', 'prov-token', 'prov-same']) await register(name, ACME);
   await register('prov-fork', MALLORY);
   const acme = await trustedToken(ACME);

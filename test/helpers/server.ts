@@ -1,12 +1,15 @@
 /**
  * Starts the reference marketplace on 127.0.0.1 (a free port) with a temp data dir: the real
  * HTTP peer of every integration test. `seed: true` loads examples/catalog/catalog.json.
+ * With FAPILOG_TEST_DATABASE=postgres it runs on a fresh database of a real PostgreSQL
+ * (helpers/postgres.ts): the same tests are the PostgreSQL leg of the matrix.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMarketplace, type MarketplaceOptions, type RateLimitOptions } from '../../server/index.ts';
+import { createMarketplace, type Marketplace, type MarketplaceOptions, type RateLimitOptions } from '../../server/index.ts';
+import { testDatabaseUrl } from './postgres.ts';
 
 export const CATALOG_FILE = fileURLToPath(new URL('../../examples/catalog/catalog.json', import.meta.url));
 
@@ -16,7 +19,10 @@ export interface TestServer {
   /** url + '/api/v1' */
   apiUrl: string;
   dataDir: string;
-  createToken(owner: string): string;
+  /** Set on the PostgreSQL leg. */
+  databaseUrl: string | undefined;
+  marketplace: Marketplace;
+  createToken(owner: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -28,8 +34,10 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-marketplace-'));
   const seedFile = opts.seed === true ? CATALOG_FILE : typeof opts.seed === 'string' ? opts.seed : undefined;
+  const databaseUrl = await testDatabaseUrl();
   const marketplace = await createMarketplace({
     dataDir,
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...(seedFile ? { seedFile } : {}),
     rateLimit: opts.rateLimit ?? TEST_RATE_LIMIT,
     ...(opts.oidc ? { oidc: opts.oidc } : {}),
@@ -48,6 +56,8 @@ export async function startTestServer(
     url,
     apiUrl: `${url}/api/v1`,
     dataDir,
+    databaseUrl,
+    marketplace,
     createToken: (owner) => marketplace.createToken(owner),
     async stop() {
       if (stopped) return;

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ALL = ['python3-build', 'python3-hatchling', 'python3-httpx', 'python3-packaging', 'python3-venv', 'python3-pip', 'redis-server', 'chromium'];
+const ALL = ['python3-build', 'python3-hatchling', 'python3-httpx', 'python3-packaging', 'python3-venv', 'python3-pip', 'redis-server', 'chromium', 'postgresql'];
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 
@@ -183,11 +183,11 @@ describe('scripts/test-deps.ts', () => {
   });
 
   test('without dpkg or apt-get the tools are checked by use, and the message says what to provide', () => {
-    // An empty PATH: /usr/bin/python3 (called by its full path, as the tests do) has its modules; redis-server and chromium are not found.
+    // An empty PATH: /usr/bin/python3 (called by its full path, as the tests do) has its modules; redis-server, chromium and psql are not found.
     const r = runScript({ PATH: pathWith('bare', []) }, { unprivileged: true });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /not installed: redis-server chromium\.\n/);
-    assert.match(r.stderr, /no apt-get: install what they provide \(redis-server on PATH, chromium on PATH\)/);
+    assert.match(r.stderr, /not installed: redis-server chromium postgresql\.\n/);
+    assert.match(r.stderr, /no apt-get: install what they provide \(redis-server on PATH, chromium on PATH, psql on PATH\)/);
     assert.doesNotMatch(r.stderr, /python3-/);
   });
 });

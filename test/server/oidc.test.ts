@@ -25,7 +25,7 @@ before(async () => {
   issuer = await startIssuer();
   issuer.job = { ...issuer.job, repository: REPO.repository, repository_id: REPO.repository_id, repository_owner_id: REPO.repository_owner_id };
   server = await startTestServer({ oidc: { issuer: issuer.url }, now: () => new Date(clock) });
-  owner = server.createToken('acme-owner');
+  owner = await server.createToken('acme-owner');
 });
 after(async () => {
   await server?.stop();

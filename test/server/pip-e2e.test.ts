@@ -87,7 +87,7 @@ test('a wheel built with hatchling, published over HTTP, installs with pip --req
   const data = new Uint8Array(fs.readFileSync(path.join(dist, filename)));
   const hash = sha256(data);
 
-  const token = server.createToken('x-team');
+  const token = await server.createToken('x-team');
   const metadata = {
     name: 'fapilog-x',
     version: '1.2.0',

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import { HttpError } from '../../server/errors.ts';
-import { Store, type NewRelease } from '../../server/store.ts';
+import { openStore, type NewRelease } from '../../server/store/index.ts';
 import { newRelease } from './util.ts';
 
 /**
@@ -31,7 +31,7 @@ setTimeout(() => { db.exec('COMMIT'); db.close(); parentPort.postMessage('commit
 test('an owner check sees a plugin another connection committed while this publish waited for the lock', async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-race-'));
   t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const store = new Store(dataDir);
+  const store = await openStore({ dataDir });
   t.after(() => store.close());
 
   const rel: NewRelease = newRelease('racy', '1.0.0', { description: 'Racy', requires_python: '>=3.9' });
@@ -43,15 +43,15 @@ test('an owner check sees a plugin another connection committed while this publi
   await once(rival, 'message');
   assert.deepEqual(messages, ['locked']);
 
-  // Synchronous: blocks on the rival's write lock (busy_timeout) until it commits.
-  assert.throws(
-    () => store.publish('alice', rel),
+  // node:sqlite is synchronous underneath: BEGIN IMMEDIATE blocks on the rival's lock (busy_timeout) until it commits.
+  await assert.rejects(
+    store.publish('alice', rel),
     (err: unknown) => err instanceof HttpError && err.status === 403 && err.code === 'forbidden',
     'mallory owns the plugin by the time this publish can write',
   );
   await exited;
   assert.deepEqual(messages, ['locked', 'committed']);
-  assert.equal(store.pluginRow('fapilog-racy')?.owner, 'mallory');
-  assert.deepEqual(store.record('fapilog-racy')?.releases, [], 'alice stored no release');
-  assert.deepEqual(fs.readdirSync(store.filesDir), [], 'no staged file (nor an empty fapilog-racy/) is left behind');
+  assert.equal((await store.pluginRow('fapilog-racy'))?.owner, 'mallory');
+  assert.deepEqual((await store.record('fapilog-racy'))?.releases, [], 'alice stored no release');
+  assert.deepEqual(fs.readdirSync(store.filesDir!), [], 'no staged file (nor an empty fapilog-racy/) is left behind');
 });

@@ -11,8 +11,8 @@ let alice: string;
 let bob: string;
 before(async () => {
   server = await startTestServer({ seed: true });
-  alice = server.createToken('alice');
-  bob = server.createToken('bob');
+  alice = await server.createToken('alice');
+  bob = await server.createToken('bob');
 });
 after(() => server.stop());
 
@@ -31,7 +31,11 @@ describe('POST /plugins/{name}/versions', () => {
     assert.equal(plugin.checksum, sha256(wheel.data));
     const file = new Uint8Array(await (await fetch(res.files[0]!.url)).arrayBuffer());
     assert.equal(sha256(file), sha256(wheel.data));
-    assert.ok(fs.existsSync(path.join(server.dataDir, 'files', 'fapilog-acme-sink', wheel.filename)));
+    // Stored where the store keeps files: under the data dir (SQLite) or in the database (PostgreSQL).
+    const stored = await server.marketplace.store.file('fapilog-acme-sink', wheel.filename);
+    assert.ok(stored);
+    assert.equal(sha256(await server.marketplace.store.fileBytes(stored)), sha256(wheel.data));
+    if (!server.databaseUrl) assert.ok(fs.existsSync(path.join(server.dataDir, 'files', 'fapilog-acme-sink', wheel.filename)));
   });
 
   test('re-publishing identical files is 200 "unchanged"; different files are 409', async () => {
@@ -63,7 +67,7 @@ describe('POST /plugins/{name}/versions', () => {
     const seeded = wheelFor('loki', '9.0.0');
     const notOwner = await publish(server.apiUrl, 'loki', metadataFor('loki', '9.0.0', [seeded]), [seeded], alice);
     assert.equal(notOwner.status, 403);
-    const owner = server.createToken('observability-guild');
+    const owner = await server.createToken('observability-guild');
     const ok = await publish(server.apiUrl, 'loki', metadataFor('loki', '9.0.0', [seeded]), [seeded], owner);
     assert.equal(ok.status, 201);
     assert.equal(Plugin.parse((await getJson(`${server.apiUrl}/plugins/loki`)).body).version, '9.0.0');
@@ -143,7 +147,8 @@ describe('POST /plugins/{name}/versions', () => {
     }
     const evilDir = path.resolve(server.dataDir, '..', 'etc');
     assert.ok(!fs.existsSync(path.join(evilDir, 'passwd')));
-    const stray = fs.readdirSync(path.join(server.dataDir, 'files')).filter((d) => !d.startsWith('fapilog-'));
+    const filesDir = server.marketplace.store.filesDir;
+    const stray = filesDir ? fs.readdirSync(filesDir).filter((d) => !d.startsWith('fapilog-')) : [];
     assert.deepEqual(stray, []);
   });
 

@@ -34,7 +34,7 @@ test('every response carries X-RateLimit-*; over the limit is 429 with Retry-Aft
 });
 
 test('a request with a token is counted for that token, not for the client address', async () => {
-  const token = server.createToken('someone');
+  const token = await server.createToken('someone');
   const r = await fetch(`${server.apiUrl}/plugins/loki`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('x-ratelimit-remaining'), '4');
@@ -64,7 +64,7 @@ test('made-up tokens share the client address bucket; a valid token has its own'
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
     assert.equal((await get()).status, 429, 'no token: the same address bucket');
 
-    const token = small.createToken('someone');
+    const token = await small.createToken('someone');
     const first = await get(token);
     assert.equal(first.status, 200, 'a valid token is not charged to the exhausted address');
     assert.equal(first.headers.get('x-ratelimit-remaining'), '1');

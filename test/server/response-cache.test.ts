@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createMarketplace, type Marketplace } from '../../server/index.ts';
 import { ResponseCache, type CachedAnswer } from '../../server/response-cache.ts';
-import { Store } from '../../server/store.ts';
+import { openStore } from '../../server/store/index.ts';
 import { Plugin, SearchResult, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
 import { CATALOG_FILE } from '../helpers/server.ts';
 import { getJson, metadataFor, newRelease, publish, wheelFor } from './util.ts';
@@ -56,21 +56,21 @@ describe('ResponseCache bounds and the store generation', () => {
     assert.equal(c.bytes, 0);
   });
 
-  test("the store's generation: every commit changes it; a counted download leaves the content generation", () => {
+  test("the store's generation: every commit changes it; a counted download leaves the content generation", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-rcache-'));
-    const store = new Store(dir);
+    const store = await openStore({ dataDir: dir });
     try {
-      store.publish('alice', newRelease('gen', '1.0.0'));
-      const release = store.record('fapilog-gen')!.releases[0]!.row.id;
-      const all = store.generation('all');
-      const content = store.generation('content');
-      store.countDownload(Number(release));
-      assert.notEqual(store.generation('all'), all);
-      assert.equal(store.generation('content'), content);
-      store.yank(Number(release), 'broken');
-      assert.notEqual(store.generation('content'), content);
+      await store.publish('alice', newRelease('gen', '1.0.0'));
+      const release = (await store.record('fapilog-gen'))!.releases[0]!.row.id;
+      const all = await store.generation('all');
+      const content = await store.generation('content');
+      await store.countDownload(Number(release));
+      assert.notEqual(await store.generation('all'), all);
+      assert.equal(await store.generation('content'), content);
+      await store.yank(Number(release), 'broken');
+      assert.notEqual(await store.generation('content'), content);
     } finally {
-      store.close();
+      await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -85,7 +85,7 @@ describe('cached answers follow every write', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-rcache-'));
     m = await createMarketplace({ dataDir: dir, seedFile: CATALOG_FILE, rateLimit: { limit: 100_000, windowSeconds: 60 } });
     api = `${await m.listen(0, '127.0.0.1')}/api/v1`;
-    token = m.createToken('carol');
+    token = await m.createToken('carol');
   });
   after(async () => {
     await m.close();
@@ -151,12 +151,12 @@ describe('cached answers follow every write', () => {
     const first = (await getJson(versions)).body.versions as string[];
     assert.ok(!first.includes('99.0.0'));
     await getJson(versions);
-    const other = new Store(dir);
+    const other = await openStore({ dataDir: dir });
     try {
-      other.addFapilogVersions(['99.0.0']);
-      other.publish('carol', newRelease('elsewhere', '2.0.0'));
+      await other.addFapilogVersions(['99.0.0']);
+      await other.publish('carol', newRelease('elsewhere', '2.0.0'));
     } finally {
-      other.close();
+      await other.close();
     }
     assert.ok(((await getJson(versions)).body.versions as string[]).includes('99.0.0'));
     assert.equal(Plugin.parse((await getJson(`${api}/plugins/elsewhere`)).body).version, '2.0.0');

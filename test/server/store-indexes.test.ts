@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FILE_QUERIES, Store } from '../../server/store.ts';
+import { FILE_QUERIES, openStore, type Store } from '../../server/store/index.ts';
 import { readCatalog, seedStore } from '../../server/seed.ts';
 import { CATALOG_FILE } from '../helpers/server.ts';
 
 function planOf(store: Store, sql: string): string[] {
-  return store.db
+  return store.sqlite!.writer.db
     .prepare(`EXPLAIN QUERY PLAN ${sql}`)
     .all(1)
     .map((r) => String(r['detail']));
@@ -27,31 +27,33 @@ function assertUsesIndex(store: Store): void {
   }
 }
 
-test('per-plugin file queries search files by the release_id index, not a scan', (t) => {
+test('per-plugin file queries search files by the release_id index, not a scan', async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-indexes-'));
   t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const store = new Store(dataDir);
+  const store = await openStore({ dataDir });
   try {
-    seedStore(store, readCatalog(CATALOG_FILE));
+    await seedStore(store, readCatalog(CATALOG_FILE));
     assertUsesIndex(store);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
-test('a data dir created without the index gets it when the store opens', (t) => {
+test('a data dir created before numbered migrations, without the index, gets it when the store opens', async (t) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-indexes-'));
   t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const old = new Store(dataDir);
-  seedStore(old, readCatalog(CATALOG_FILE));
-  old.db.exec('DROP INDEX IF EXISTS files_release_id');
+  const old = await openStore({ dataDir });
+  await seedStore(old, readCatalog(CATALOG_FILE));
+  // As such a data dir was: no index, no migration records.
+  old.sqlite!.exec('DROP INDEX IF EXISTS files_release_id; DROP TABLE schema_migrations');
   assert.match(planOf(old, FILE_QUERIES.ofPlugin).join('\n'), /^SCAN f\b/m, 'without the index the files table is scanned');
-  old.close();
+  await old.close();
 
-  const reopened = new Store(dataDir);
+  const reopened = await openStore({ dataDir });
   try {
     assertUsesIndex(reopened);
+    assert.equal((await reopened.record('fapilog-loki'))?.row.package, 'fapilog-loki', 'its data is all there');
   } finally {
-    reopened.close();
+    await reopened.close();
   }
 });

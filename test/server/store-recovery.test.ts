@@ -13,7 +13,7 @@ test('a publish that fails mid-way leaves no half-release, and leftovers are rem
 
   let m = await createMarketplace({ dataDir });
   let url = await m.listen(0, '127.0.0.1');
-  const token = m.createToken('alice');
+  const token = await m.createToken('alice');
   const v1 = wheelFor('crashy', '1.0.0');
   assert.equal((await publish(`${url}/api/v1`, 'crashy', metadataFor('crashy', '1.0.0', [v1]), [v1], token)).status, 201);
 
@@ -52,7 +52,7 @@ test('an upload over the size limit is refused with 413 and stores nothing', asy
   const m = await createMarketplace({ dataDir, maxUploadBytes: 4096 });
   const url = await m.listen(0, '127.0.0.1');
   try {
-    const token = m.createToken('alice');
+    const token = await m.createToken('alice');
     const big = { filename: 'fapilog_big-1.0.0.tar.gz', data: new Uint8Array(8192).fill(0x1f) };
     const r = await publish(`${url}/api/v1`, 'big', metadataFor('big', '1.0.0', [big]), [big], token);
     assert.equal(r.status, 413);

@@ -1,7 +1,7 @@
 /** Helpers shared by the server tests: JSON fetches and multipart publishes against a real server. */
 import { createHash } from 'node:crypto';
 import { sha256Hex } from '../../src/core/sha256.ts';
-import type { NewRelease } from '../../server/store.ts';
+import type { NewRelease } from '../../server/store/index.ts';
 import { buildWheel } from '../../server/wheel.ts';
 import type { PluginType, PublishMetadataInput } from '../../src/core/marketplace/schemas.ts';
 

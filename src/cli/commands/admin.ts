@@ -1,5 +1,6 @@
 /** `admin`: manage a private marketplace's data dir (tokens, trusted publishers, known fapilog versions). */
 import fs from 'node:fs';
+import path from 'node:path';
 import { TrustedPublisherRequest, type TrustedPublisher } from '../../core/marketplace/schemas.ts';
 import { isValidProjectName, normalizeName, packageName } from '../../core/names.ts';
 import type { RegisterCommand } from '../context.ts';
@@ -7,22 +8,43 @@ import { CliError, EXIT } from '../errors.ts';
 
 interface DataDirOption {
   dataDir?: string;
+  databaseUrl?: string;
+  filesDir?: string;
   create?: boolean;
 }
 
-async function openStore(ctx: { io: { env: NodeJS.ProcessEnv; cwd: string } }, opts: DataDirOption) {
-  // Loaded on demand: only admin commands need node:sqlite.
-  const { Store } = await import('../../../server/store.ts');
-  const { resolveDataDir } = await import('../../../server/settings.ts');
+type Ctx = { io: { env: NodeJS.ProcessEnv; cwd: string } };
+
+/** Where the marketplace lives: a PostgreSQL URL (flag, then env), else a SQLite data dir. */
+async function storeTarget(ctx: Ctx, opts: DataDirOption): Promise<{ databaseUrl: string; filesDir?: string } | { dataDir: string }> {
+  const { resolveDataDir, resolveDatabaseUrl, resolveFilesDir } = await import('../../../server/settings.ts');
+  const databaseUrl = resolveDatabaseUrl(opts.databaseUrl, ctx.io.env);
+  if (databaseUrl) {
+    const filesDir = resolveFilesDir(opts.filesDir, ctx.io.env, ctx.io.cwd);
+    return { databaseUrl, ...(filesDir ? { filesDir } : {}) };
+  }
   const dir = resolveDataDir(opts.dataDir, ctx.io.env, ctx.io.cwd);
   // A typo in --data-dir would otherwise make a new, empty marketplace and report success in it.
   if (!opts.create && !fs.existsSync(dir)) {
     throw new CliError(`data directory ${dir} does not exist; check --data-dir (or FAPILOG_MARKETPLACE_DATA_DIR), or pass --create to start a new marketplace there`);
   }
-  return new Store(dir);
+  return { dataDir: dir };
+}
+
+async function openStore(ctx: Ctx, opts: DataDirOption) {
+  // Loaded on demand: only admin commands need the store.
+  const { openStore: open } = await import('../../../server/store/index.ts');
+  const target = await storeTarget(ctx, opts);
+  try {
+    return await open(target);
+  } catch (err) {
+    throw new CliError(`cannot open the marketplace: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 const DATA_DIR_HELP = 'data directory of the marketplace (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data); it must exist';
+const DATABASE_URL_HELP = 'PostgreSQL marketplace (postgres://user:password@host:port/db; env FAPILOG_MARKETPLACE_DATABASE_URL); wins over --data-dir';
+const FILES_DIR_HELP = 'with PostgreSQL: the directory the instances share for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)';
 const CREATE_HELP = 'create the data directory (a new, empty marketplace) when it does not exist';
 
 interface PublisherAddOptions extends DataDirOption {
@@ -56,7 +78,7 @@ function publisherLine(p: TrustedPublisher): string {
 }
 
 export const register: RegisterCommand = (program, act) => {
-  const admin = program.command('admin').description('administer a marketplace data dir (tokens, trusted publishers, fapilog versions)');
+  const admin = program.command('admin').description('administer a marketplace (tokens, trusted publishers, fapilog versions, schema, backups, moving between stores)');
   const token = admin.command('token').description('API tokens (stored as sha256 hashes only)');
 
   token
@@ -64,6 +86,8 @@ export const register: RegisterCommand = (program, act) => {
     .description('create a token for an owner and print it once')
     .requiredOption('--owner <name>', 'owner account the token acts as (owns what it publishes first)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
     .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, opts: DataDirOption & { owner: string }) => {
@@ -73,14 +97,14 @@ export const register: RegisterCommand = (program, act) => {
         }
         const store = await openStore(ctx, opts);
         try {
-          const created = store.createToken(owner);
+          const created = await store.createToken(owner);
           if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ owner, token: created })}\n`);
           else {
             ctx.io.stdout(`${created}\n`);
             ctx.io.stderr(`token created for owner ${owner}; it is shown only now, store it safely\n`);
           }
         } finally {
-          store.close();
+          await store.close();
         }
         return EXIT.ok;
       }),
@@ -90,16 +114,18 @@ export const register: RegisterCommand = (program, act) => {
     .command('list')
     .description('list tokens (id, owner, created) without their secrets')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
     .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, opts: DataDirOption) => {
         const store = await openStore(ctx, opts);
         try {
-          const tokens = store.listTokens();
+          const tokens = await store.listTokens();
           if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ tokens })}\n`);
           else for (const t of tokens) ctx.io.stdout(`${t.id}\t${t.owner}\t${t.created_at}\n`);
         } finally {
-          store.close();
+          await store.close();
         }
         return EXIT.ok;
       }),
@@ -109,16 +135,18 @@ export const register: RegisterCommand = (program, act) => {
     .command('revoke <id>')
     .description('revoke a token by its id (see `admin token list`)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
     .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, id: string, opts: DataDirOption) => {
         if (!/^\d+$/.test(id)) throw new CliError(`token id must be a number: ${id}`);
         const store = await openStore(ctx, opts);
         try {
-          if (!store.revokeToken(Number(id))) throw new CliError(`no token with id ${id}`);
+          if (!(await store.revokeToken(Number(id)))) throw new CliError(`no token with id ${id}`);
           ctx.io.stdout(`revoked token ${id}\n`);
         } finally {
-          store.close();
+          await store.close();
         }
         return EXIT.ok;
       }),
@@ -137,6 +165,8 @@ export const register: RegisterCommand = (program, act) => {
     .option('--owner <name>', 'owner the plugin gets on its first publish (required while the plugin is unpublished)')
     .option('--issuer <url>', 'OIDC issuer (default https://token.actions.githubusercontent.com)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
     .option('--create', CREATE_HELP)
     .addHelpText('after', '\nExample:\n  fapilog-plugins admin publisher add fapilog-loki --repository acme/fapilog-loki --repository-id 700123 --owner-id 4501 --workflow release.yml\n')
     .action(
@@ -157,20 +187,20 @@ export const register: RegisterCommand = (program, act) => {
         const store = await openStore(ctx, opts);
         try {
           const { Publishers } = await import('../../../server/publishers.ts');
-          const existing = store.pluginRow(pkg);
+          const existing = await store.pluginRow(pkg);
           const owner = existing?.owner ?? opts.owner?.trim();
           if (!owner) throw new CliError(`${pkg} is not published yet: give --owner, the owner it gets on its first publish through this publisher`);
           if (existing && opts.owner && opts.owner.trim() !== existing.owner) throw new CliError(`${pkg} is owned by ${existing.owner}, not ${opts.owner}`);
           let added: TrustedPublisher;
           try {
-            added = new Publishers(store).add(pkg, owner, parsed.data);
+            added = await new Publishers(store).add(pkg, owner, parsed.data);
           } catch (err) {
             throw new CliError(err instanceof Error ? err.message : String(err));
           }
           if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify(added)}\n`);
           else ctx.io.stdout(`added trusted publisher ${publisherLine(added)}\n`);
         } finally {
-          store.close();
+          await store.close();
         }
         return EXIT.ok;
       }),
@@ -180,6 +210,8 @@ export const register: RegisterCommand = (program, act) => {
     .command('list [plugin]')
     .description('list trusted publishers (of one plugin, or all)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
     .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, plugin: string | undefined, opts: DataDirOption) => {
@@ -187,11 +219,11 @@ export const register: RegisterCommand = (program, act) => {
         const store = await openStore(ctx, opts);
         try {
           const { Publishers } = await import('../../../server/publishers.ts');
-          const publishers = new Publishers(store).list(pkg);
+          const publishers = await new Publishers(store).list(pkg);
           if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ publishers })}\n`);
           else for (const p of publishers) ctx.io.stdout(`${publisherLine(p)}\n`);
         } finally {
-          store.close();
+          await store.close();
         }
         return EXIT.ok;
       }),
@@ -201,6 +233,8 @@ export const register: RegisterCommand = (program, act) => {
     .command('remove <id>')
     .description('remove a trusted publisher by its id (see `admin publisher list`); publish tokens it granted stop working')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
     .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, id: string, opts: DataDirOption) => {
@@ -208,10 +242,10 @@ export const register: RegisterCommand = (program, act) => {
         const store = await openStore(ctx, opts);
         try {
           const { Publishers } = await import('../../../server/publishers.ts');
-          if (!new Publishers(store).remove(Number(id))) throw new CliError(`no trusted publisher with id ${id}`);
+          if (!(await new Publishers(store).remove(Number(id)))) throw new CliError(`no trusted publisher with id ${id}`);
           ctx.io.stdout(`removed trusted publisher ${id}\n`);
         } finally {
-          store.close();
+          await store.close();
         }
         return EXIT.ok;
       }),
@@ -222,6 +256,8 @@ export const register: RegisterCommand = (program, act) => {
     .description('list the fapilog releases the marketplace knows, or add some')
     .argument('[versions...]', 'PEP 440 versions to add')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
     .option('--create', CREATE_HELP)
     .action(
       act(async (ctx, versions: string[], opts: DataDirOption) => {
@@ -231,13 +267,114 @@ export const register: RegisterCommand = (program, act) => {
         if (problems.length > 0) throw new CliError(`refused, nothing stored: ${problems.join('; ')}`);
         const store = await openStore(ctx, opts);
         try {
-          if (versions.length > 0) store.addFapilogVersions(versions.map(canonicalVersion));
-          const all = store.fapilogVersions();
+          if (versions.length > 0) await store.addFapilogVersions(versions.map(canonicalVersion));
+          const all = await store.fapilogVersions();
           ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ versions: all })}\n` : `${all.join('\n')}\n`);
         } finally {
-          store.close();
+          await store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  admin
+    .command('migrate')
+    .description('bring the database schema up to date (the server also does it at start); refused on a schema newer than this release')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
+    .option('--create', CREATE_HELP)
+    .action(
+      act(async (ctx, opts: DataDirOption) => {
+        const { openStoreReport } = await import('../../../server/store/index.ts');
+        let opened;
+        try {
+          opened = await openStoreReport(await storeTarget(ctx, opts));
+        } catch (err) {
+          throw new CliError(`cannot migrate: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        const { store, migrations } = opened;
+        try {
+          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ store: store.dialect, ...migrations })}\n`);
+          else {
+            for (const m of migrations.applied) ctx.io.stdout(`applied ${m.version}: ${m.name}\n`);
+            ctx.io.stdout(`schema at version ${migrations.after} (${store.dialect}; was ${migrations.before})\n`);
+          }
+        } finally {
+          await store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  admin
+    .command('backup <dest>')
+    .description('a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an export (restore with admin import)')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
+    .action(
+      act(async (ctx, dest: string, opts: DataDirOption) => {
+        const store = await openStore(ctx, opts);
+        try {
+          const { backupStore } = await import('../../../server/store/transfer.ts');
+          const done = await backupStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
+            throw new CliError(`backup failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
+          });
+          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ backup: dest, ...done })}\n` : `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})\n`);
+        } finally {
+          await store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  admin
+    .command('export <dest>')
+    .description('write the whole marketplace (rows and release files, one consistent snapshot) to a new directory, to import into another store')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
+    .action(
+      act(async (ctx, dest: string, opts: DataDirOption) => {
+        const store = await openStore(ctx, opts);
+        try {
+          const { exportStore } = await import('../../../server/store/transfer.ts');
+          const counts = await exportStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
+            throw new CliError(`export failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
+          });
+          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ export: dest, counts })}\n` : `exported to ${dest}: ${countsLine(counts)}\n`);
+        } finally {
+          await store.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+
+  admin
+    .command('import <src>')
+    .description('load an export (admin export) into an empty marketplace: ids, tokens, publishers, provenance and download counts as they were')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP)
+    .option('--create', CREATE_HELP)
+    .action(
+      act(async (ctx, src: string, opts: DataDirOption) => {
+        const store = await openStore(ctx, opts);
+        try {
+          const { importInto } = await import('../../../server/store/transfer.ts');
+          const counts = await importInto(store, path.resolve(ctx.io.cwd, src)).catch((err: unknown) => {
+            throw new CliError(`import refused, nothing stored: ${err instanceof Error ? err.message : String(err)}`);
+          });
+          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ import: src, counts })}\n` : `imported ${src}: ${countsLine(counts)}\n`);
+        } finally {
+          await store.close();
         }
         return EXIT.ok;
       }),
     );
 };
+
+function countsLine(counts: Record<string, number>): string {
+  return Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ');
+}

@@ -7,6 +7,9 @@ interface ServeOptions {
   host: string;
   port: number;
   dataDir?: string;
+  databaseUrl?: string;
+  filesDir?: string;
+  logFormat?: 'text' | 'json';
   seed?: string;
   rateLimit?: number;
   publicUrl?: string;
@@ -41,6 +44,12 @@ export const register: RegisterCommand = (program, act) => {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', intArg(0, 65535), 8080)
     .option('--data-dir <dir>', 'data directory: SQLite database and files (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data)')
+    .option('--database-url <url>', 'run on PostgreSQL (postgres://user:password@host:port/db; env FAPILOG_MARKETPLACE_DATABASE_URL): several instances may share it; wins over --data-dir')
+    .option('--files-dir <dir>', 'with --database-url: a directory every instance shares for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)')
+    .option('--log-format <format>', 'access log lines: text or json (one object per line)', (v: string) => {
+      if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('expected text or json');
+      return v;
+    }, 'text')
     .option('--seed <file>', 'load a catalog at start (examples/catalog/catalog.json format; idempotent)')
     .option('--rate-limit <n>', 'requests per minute per valid token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)', intArg(1, 1_000_000))
     .option('--public-url <url>', 'base URL clients reach the server at, for links (env FAPILOG_MARKETPLACE_PUBLIC_URL)')
@@ -56,7 +65,8 @@ export const register: RegisterCommand = (program, act) => {
       act(async (ctx, opts: ServeOptions) => {
         // Loaded on demand: only this command needs node:sqlite and the server modules.
         const { createMarketplace, DEFAULT_RATE_LIMIT } = await import('../../../server/index.ts');
-        const { SERVER_ENV, resolveDataDir } = await import('../../../server/settings.ts');
+        const { SERVER_ENV, resolveDataDir, resolveDatabaseUrl, resolveFilesDir } = await import('../../../server/settings.ts');
+        const { redactUrl } = await import('../../../server/index.ts');
         const env = ctx.io.env;
         const envLimit = env[SERVER_ENV.rateLimit];
         const limit = opts.rateLimit ?? (envLimit ? intArg(1, 1_000_000)(envLimit) : DEFAULT_RATE_LIMIT.limit);
@@ -75,10 +85,16 @@ export const register: RegisterCommand = (program, act) => {
         const headersTimeout = opts.headersTimeout ?? (envHeaders ? intArg(1, 600)(envHeaders) : undefined);
         if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new CliError(`--public-url must be an http(s) URL: ${publicUrl}`);
         const dataDir = resolveDataDir(opts.dataDir, env, ctx.io.cwd);
+        const databaseUrl = resolveDatabaseUrl(opts.databaseUrl, env);
+        const filesDir = resolveFilesDir(opts.filesDir, env, ctx.io.cwd);
+        if (filesDir && !databaseUrl) throw new CliError('--files-dir is for PostgreSQL (--database-url); with SQLite the files live in --data-dir');
         let marketplace;
         try {
           marketplace = await createMarketplace({
             dataDir,
+            ...(databaseUrl ? { databaseUrl } : {}),
+            ...(filesDir ? { filesDir } : {}),
+            logFormat: opts.logFormat ?? 'text',
             ...(opts.seed ? { seedFile: opts.seed } : {}),
             ...(publicUrl ? { publicUrl } : {}),
             rateLimit: { limit, windowSeconds: 60 },
@@ -109,7 +125,7 @@ export const register: RegisterCommand = (program, act) => {
           `fapilog marketplace listening on ${url}\n` +
             `  API:          ${shown}/api/v1\n` +
             `  simple index: ${shown}/simple/\n` +
-            `  data dir:     ${dataDir}\n` +
+            (databaseUrl ? `  database:     ${redactUrl(databaseUrl)}\n  files:        ${filesDir ?? 'in the database'}\n` : `  data dir:     ${dataDir}\n`) +
             `  OIDC:         issuer ${opts.oidcIssuer}, audience ${opts.oidcAudience ?? shown}\n`,
         );
         const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -87,7 +87,7 @@ describe('reads', () => {
 
 describe('writes', () => {
   test('publish (then the same again: unchanged), yank and rate', async () => {
-    const token = live.server.createToken('acme');
+    const token = await live.server.createToken('acme');
     const c = client(token);
     const wheel = wheelFor('acme-client', '1.0.0');
     const meta = metadataFor('acme-client', '1.0.0', [wheel]);
@@ -108,7 +108,7 @@ describe('writes', () => {
   });
 
   test("someone else's plugin: the server's 403 message reaches the caller", async () => {
-    const c = client(live.server.createToken('mallory'));
+    const c = client(await live.server.createToken('mallory'));
     await assert.rejects(c.yank('acme-client', '1.0.0', 'mine now'), (err: unknown) => {
       assert.ok(err instanceof MarketplaceError);
       assert.equal(err.status, 403);

@@ -77,6 +77,19 @@ describe('rooms', () => {
     }
   });
 
+  test("the bot calls the core's operations only through bot/engine.ts", async () => {
+    const bot = path.resolve(CORE, '../../bot');
+    // The operations: checking, planning, the policy. Types (files.ts, report.ts) are for everyone.
+    const operations = /from ['"]\.\.\/src\/core\/(project\/(?!files\.ts)[^'"]+|analysis\/(?!report\.ts)[^'"]+)['"]/;
+    const offenders: string[] = [];
+    for (const f of await sources(bot)) {
+      if (path.basename(f) === 'engine.ts') continue;
+      const m = operations.exec(await readFile(f, 'utf8'));
+      if (m) offenders.push(`${path.relative(bot, f)}: ${m[1]}`);
+    }
+    assert.deepEqual(offenders, []);
+  });
+
   test('the server and the core use the one PEP 440 module, not the library directly', async () => {
     const roots = [path.resolve(CORE, '../../server'), path.resolve(CORE, '..')];
     const direct: string[] = [];

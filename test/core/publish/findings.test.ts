@@ -302,7 +302,7 @@ describe('against what the marketplace already has', () => {
     new MarketplaceClient(resolveMarketplaceSettings({ url: market.apiUrl, token: owner, cacheDir: await tempDir() }, {}), { retries: 0 });
   before(async () => {
     market = await startTestServer({ seed: true });
-    owner = market.createToken('example-author');
+    owner = await market.createToken('example-author');
   });
   after(async () => market?.stop());
 

@@ -13,7 +13,7 @@ let server: TestServer;
 let token: string;
 before(async () => {
   server = await startTestServer();
-  token = server.createToken('first');
+  token = await server.createToken('first');
 });
 after(() => server.stop());
 

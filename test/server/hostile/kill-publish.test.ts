@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import { Store } from '../../../server/store.ts';
+import { openStore } from '../../../server/store/index.ts';
 import { metadataFor, publish, wheelFor } from '../util.ts';
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
@@ -79,9 +79,9 @@ function checkConsistent(dir: string, when: string): Set<string> {
 test(`killed ${KILLS} times during publishes, the database and the files agree after every restart`, { timeout: 180_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-kill-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const seedStore = new Store(dir);
-  const token = seedStore.createToken('crasher');
-  seedStore.close();
+  const seedStore = await openStore({ dataDir: dir });
+  const token = await seedStore.createToken('crasher');
+  await seedStore.close();
   const seed = Number(process.env['FAPILOG_KILL_SEED'] ?? Date.now() % 100_000);
   t.diagnostic(`seed ${seed} (FAPILOG_KILL_SEED to replay)`);
   const random = rng(seed);

@@ -88,7 +88,7 @@ describe('a refused request is answered, then its connection closed (not drained
   test('413: a JSON body over its 64 KiB limit (chunked, so only counting finds it)', async (t) => {
     const s = await start({ seedFile: CATALOG_FILE });
     t.after(() => s.stop());
-    const token = s.m.createToken('rater');
+    const token = await s.m.createToken('rater');
     const head = `PUT /api/v1/plugins/loki/rating HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nAuthorization: Bearer ${token}\r\n\r\n`;
     const { sent, response } = await pushBody(s.port, head, TOTAL);
     assert.match(response, /^HTTP\/1\.1 413 /);
@@ -99,7 +99,7 @@ describe('a refused request is answered, then its connection closed (not drained
   test('413: an upload over the limit', async (t) => {
     const s = await start({ maxUploadBytes: MiB });
     t.after(() => s.stop());
-    const { sent, response } = await pushBody(s.port, post(s.m.createToken('big')), TOTAL);
+    const { sent, response } = await pushBody(s.port, post(await s.m.createToken('big')), TOTAL);
     assert.match(response, /^HTTP\/1\.1 413 /);
     t.diagnostic(`taken before the close: ${(sent / MiB).toFixed(1)} MiB of ${TOTAL / MiB} MiB`);
     assert.ok(sent < 32 * MiB, `the server took ${(sent / MiB).toFixed(1)} MiB of a refused body`);

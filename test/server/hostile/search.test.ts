@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMarketplace } from '../../../server/index.ts';
 import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS, score } from '../../../server/search.ts';
-import { Store } from '../../../server/store.ts';
+import { openStore } from '../../../server/store/index.ts';
 import { ErrorBody, Plugin, SearchResult } from '../../../src/core/marketplace/schemas.ts';
 import { CATALOG_FILE } from '../../helpers/server.ts';
 import { getJson, newRelease } from '../util.ts';
@@ -23,14 +23,14 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
 /** 20,000 distinct words, each starting with one of the first 16 letters: every prefix query hits it hard. */
 const LONG_DESCRIPTION = Array.from({ length: 20_000 }, (_, i) => `${LETTERS[i % 16]}${i.toString(36)}`).join(' ');
 
-function dataDirWithLongPlugin(): string {
+async function dataDirWithLongPlugin(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-search-'));
-  const store = new Store(dir);
+  const store = await openStore({ dataDir: dir });
   try {
-    store.publish('mallory', newRelease('verbose', '1.0.0', { description: LONG_DESCRIPTION }));
-    for (let i = 0; i < 40; i++) store.publish('alice', newRelease(`plain-${i}`, '1.0.0', { description: LETTERS.map((l) => `${l}${i}`).join(' ') }));
+    await store.publish('mallory', newRelease('verbose', '1.0.0', { description: LONG_DESCRIPTION }));
+    for (let i = 0; i < 40; i++) await store.publish('alice', newRelease(`plain-${i}`, '1.0.0', { description: LETTERS.map((l) => `${l}${i}`).join(' ') }));
   } finally {
-    store.close();
+    await store.close();
   }
   return dir;
 }
@@ -45,7 +45,7 @@ describe('search cost', () => {
   let url: string;
   let close: () => Promise<void>;
   before(async () => {
-    dir = dataDirWithLongPlugin();
+    dir = await dataDirWithLongPlugin();
     const m = await createMarketplace({ dataDir: dir, seedFile: CATALOG_FILE });
     url = `${await m.listen(0, '127.0.0.1')}/api/v1`;
     close = () => m.close();
@@ -99,7 +99,7 @@ describe('search cost', () => {
 
 describe('search time budget', () => {
   test('a search over its budget is cut off with 503 while other requests are answered', async (t) => {
-    const dir = dataDirWithLongPlugin();
+    const dir = await dataDirWithLongPlugin();
     const m = await createMarketplace({ dataDir: dir, searchBudgetMs: 0 });
     t.after(async () => {
       await m.close();
@@ -114,7 +114,7 @@ describe('search time budget', () => {
   });
 
   test('serve stops on SIGTERM while the heaviest allowed searches are running', async (t) => {
-    const dir = dataDirWithLongPlugin();
+    const dir = await dataDirWithLongPlugin();
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dir, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     t.after(() => child.kill('SIGKILL'));

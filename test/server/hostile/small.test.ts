@@ -45,13 +45,15 @@ describe('batch keys', () => {
   });
 });
 
-describe('a release file missing on disk', () => {
+describe('a release file missing from the store', () => {
   test('is a 500 with the code file_missing, for GET and HEAD, not an empty 200', async () => {
-    const token = server.createToken('alice');
+    const token = await server.createToken('alice');
     const wheel = wheelFor('vanishing', '1.0.0');
     assert.equal((await publish(server.apiUrl, 'vanishing', metadataFor('vanishing', '1.0.0', [wheel]), [wheel], token)).status, 201);
     const rel = Release.parse((await getJson(`${server.apiUrl}/plugins/vanishing/versions/1.0.0`)).body);
-    fs.rmSync(path.join(server.dataDir, 'files', 'fapilog-vanishing', wheel.filename));
+    const store = server.marketplace.store;
+    if (store.filesDir) fs.rmSync(path.join(store.filesDir, 'fapilog-vanishing', wheel.filename));
+    else await store.transaction((tx) => tx.run('DELETE FROM file_data WHERE file_id = (SELECT id FROM files WHERE filename = ?)', wheel.filename));
     const r = await getJson(rel.files[0]!.url);
     assert.equal(r.status, 500);
     assert.equal(ErrorBody.parse(r.body).error.code, 'file_missing');
@@ -135,7 +137,7 @@ describe('request deadline', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     });
     const base = new URL(await m.listen(0, '127.0.0.1'));
-    const token = m.createToken('slowpoke');
+    const token = await m.createToken('slowpoke');
     const { default: http } = await import('node:http');
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(

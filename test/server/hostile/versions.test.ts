@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { runCli } from '../../helpers/cli.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { ErrorBody, FapilogVersions } from '../../../src/core/marketplace/schemas.ts';
@@ -53,7 +52,7 @@ describe('server', () => {
   let token: string;
   before(async () => {
     server = await startTestServer({ seed: true });
-    token = server.createToken('alice');
+    token = await server.createToken('alice');
   });
   after(() => server.stop());
 
@@ -88,12 +87,7 @@ describe('server', () => {
   });
 
   test('a row stored by an older server with a rounded version does not turn reads into 500s', async () => {
-    const db = new DatabaseSync(path.join(server.dataDir, 'marketplace.sqlite'));
-    try {
-      db.prepare('INSERT INTO fapilog_versions (version) VALUES (?)').run('1.111111111111111e+29');
-    } finally {
-      db.close();
-    }
+    await server.marketplace.store.transaction((tx) => tx.run('INSERT INTO fapilog_versions (version) VALUES (?)', '1.111111111111111e+29'));
     const r = await getJson(`${server.apiUrl}/fapilog/versions`);
     assert.equal(r.status, 200);
     const versions = FapilogVersions.parse(r.body).versions;

@@ -76,7 +76,7 @@ before(async () => {
   bomb = zipOf(ENTRY, compressed, GiB); // honest about its size
   liar = zipOf(ENTRY, compressed, 1000); // claims 1000 bytes
   server = await startTestServer();
-  token = server.createToken('mallory');
+  token = await server.createToken('mallory');
 });
 after(() => server.stop());
 

@@ -1,0 +1,83 @@
+/** Row shapes of the store's tables (as both dialects return them) and what a publish stores. */
+import type { PluginType, Provenance } from '../../src/core/marketplace/schemas.ts';
+
+/** A plugin's own metadata: what each publish gives and the plugins row keeps (newest publish wins). */
+export interface PluginFields {
+  package: string;
+  description: string;
+  author: string;
+  plugin_type: PluginType;
+  license: string;
+  homepage: string | null;
+  repository: string | null;
+}
+
+export interface PluginRow extends PluginFields {
+  id: number;
+  name: string;
+  owner: string;
+  created_at: string;
+}
+
+export interface ReleaseRow {
+  id: number;
+  plugin_id: number;
+  version: string;
+  fapilog_compatibility: string;
+  requires_python: string | null;
+  dependencies: string;
+  yanked: number;
+  yanked_reason: string | null;
+  published_at: string;
+  readme: string;
+  downloads: number;
+  /** JSON of a Provenance; null for releases published before it was recorded (and seeded ones). */
+  provenance: string | null;
+}
+
+export interface FileRow {
+  id: number;
+  release_id: number;
+  filename: string;
+  sha256: string;
+  size: number;
+  package: string;
+}
+
+export interface TokenOwner {
+  id: number;
+  owner: string;
+}
+
+/** What a publish stores: validated metadata plus the bytes of each file. */
+export interface NewRelease extends PluginFields {
+  version: string;
+  fapilog_compatibility: string;
+  requires_python: string | null;
+  dependencies: string[];
+  readme: string;
+  published_at?: string;
+  downloads?: number;
+  yanked_reason?: string;
+  /** The bytes, or a file already on disk in the staging directory (a streamed upload, moved in). */
+  files: Array<{ filename: string; sha256: string } & ({ data: Uint8Array } | { stagedPath: string; size: number })>;
+  provenance?: Provenance | null;
+}
+
+export interface PluginRecord {
+  row: PluginRow;
+  releases: Array<{ row: ReleaseRow; files: FileRow[] }>;
+}
+
+export interface SimpleFile {
+  filename: string;
+  sha256: string;
+  requires_python: string | null;
+  yanked: boolean;
+  yanked_reason: string | null;
+}
+
+export interface Rating {
+  rating: number;
+  rating_count: number;
+}

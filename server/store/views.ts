@@ -1,0 +1,64 @@
+/** Rows to contract objects (src/core/marketplace/schemas.ts): the same for both stores. */
+import { Provenance, type Plugin, type Release, type ReleaseFile } from '../../src/core/marketplace/schemas.ts';
+import { isPrerelease } from '../../src/core/pep440/index.ts';
+import type { FileRow, PluginRecord, Rating } from './types.ts';
+
+export function releaseView(record: PluginRecord, r: PluginRecord['releases'][number], baseUrl: string): Release {
+  return {
+    name: record.row.name,
+    package: record.row.package,
+    version: r.row.version,
+    fapilog_compatibility: r.row.fapilog_compatibility,
+    requires_python: r.row.requires_python,
+    dependencies: JSON.parse(r.row.dependencies) as string[],
+    yanked: Boolean(r.row.yanked),
+    yanked_reason: r.row.yanked_reason,
+    published_at: r.row.published_at,
+    readme: r.row.readme,
+    files: r.files.map((f) => fileView(f, baseUrl)),
+    provenance: r.row.provenance ? Provenance.parse(JSON.parse(r.row.provenance)) : null,
+  };
+}
+
+export function fileView(f: FileRow, baseUrl: string): ReleaseFile {
+  return { filename: f.filename, sha256: f.sha256, size: Number(f.size), url: fileUrl(baseUrl, f.package, f.filename) };
+}
+
+export function fileUrl(baseUrl: string, pkg: string, filename: string): string {
+  return `${baseUrl}/files/${encodeURIComponent(pkg)}/${encodeURIComponent(filename)}`;
+}
+
+/** The release a plugin is shown as: newest non-yanked final, else newest non-yanked, else newest. */
+export function currentRelease(record: PluginRecord): PluginRecord['releases'][number] {
+  const rs = record.releases;
+  const pick =
+    [...rs].reverse().find((r) => !r.row.yanked && !isPrerelease(r.row.version)) ??
+    [...rs].reverse().find((r) => !r.row.yanked) ??
+    rs[rs.length - 1];
+  if (!pick) throw new Error(`plugin ${record.row.package} has no releases`);
+  return pick;
+}
+
+/** `rating`: the plugin's rating (Store.rating, or recordsById's). */
+export function pluginView(record: PluginRecord, { rating, rating_count }: Rating): Plugin {
+  const cur = currentRelease(record);
+  const wheel = cur.files.find((f) => f.filename.endsWith('.whl')) ?? cur.files[0];
+  return {
+    name: record.row.name,
+    package: record.row.package,
+    version: cur.row.version,
+    description: record.row.description,
+    author: record.row.author,
+    plugin_type: record.row.plugin_type,
+    downloads: record.releases.reduce((n, r) => n + Number(r.row.downloads), 0),
+    rating,
+    rating_count,
+    homepage: record.row.homepage,
+    repository: record.row.repository,
+    license: record.row.license,
+    fapilog_compatibility: cur.row.fapilog_compatibility,
+    dependencies: JSON.parse(cur.row.dependencies) as string[],
+    published_at: cur.row.published_at,
+    checksum: wheel ? wheel.sha256 : null,
+  };
+}
