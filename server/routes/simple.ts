@@ -102,6 +102,8 @@ export function registerSimpleRoutes(router: Router): void {
       file: { ...('path' in file ? { path: file.path } : { load: file.load }), size: Number(file.size), sha256: file.sha256 },
       contentType: 'application/octet-stream',
       headers: { 'Cache-Control': 'public, max-age=31536000, immutable' },
+      // What pip fetches through the index: one download of the release (not a HEAD or a 304).
+      onDelivered: () => ctx.countDownload(Number(file.release_id)),
     };
   });
 }

@@ -14,27 +14,17 @@ import { boundedReadme, type RenderedReadme } from './markdown.ts';
 export const DEFAULT_RENDER_BUDGET_MS = 3_000;
 /** Time a fresh worker may take to load micromark before it is given up on. */
 const WORKER_START_MS = 30_000;
-
-/**
- * The parent's Node options without a script of its own: under `node -e '...'` (or -p) the
- * worker would inherit the eval and run it instead of its file.
- */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print' || a === '--input-type') {
-      i++;
-      continue;
-    }
-    if (a.startsWith('--eval=') || a.startsWith('--print=') || a.startsWith('--input-type')) continue;
-    out.push(a);
-  }
-  return out;
-}
 const MAX_REMEMBERED = 256;
 const MAX_REMEMBERED_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Under `node -e '...'` (or -p) a worker inherits the eval and runs it instead of its file: then
+ * it gets no Node options (Node 24 strips types by default). Otherwise it inherits the parent's,
+ * as Node does by default (explicit lists are validated more strictly: the test runner's fail).
+ */
+function workerOptions(): { execArgv?: string[] } {
+  return process.execArgv.some((a) => a === '-e' || a === '-p' || /^--(eval|print)(=|$)/.test(a)) ? { execArgv: [] } : {};
+}
 
 export interface ReadmeHtml extends RenderedReadme {
   /** 'markdown', or 'text' when it could not be rendered within the budget. */
@@ -99,7 +89,7 @@ export class ReadmeRenderer {
     if (this.#worker) return this.#worker;
     // The compiled package runs .js beside the sources; a checkout runs the .ts itself.
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    const w = new Worker(new URL(`./markdown-worker.${ext}`, import.meta.url), { execArgv: workerExecArgv() });
+    const w = new Worker(new URL(`./markdown-worker.${ext}`, import.meta.url), workerOptions());
     w.unref();
     let ready!: () => void;
     const whenReady = new Promise<void>((resolve) => (ready = resolve));
@@ -131,7 +121,13 @@ export class ReadmeRenderer {
   async #renderNow(markdown: string): Promise<ReadmeHtml> {
     if (this.#closed) return plainText(markdown);
     const { text, omitted } = boundedReadme(markdown);
-    const slot = this.#workerNow();
+    let slot: { worker: Worker; ready: Promise<void> };
+    try {
+      slot = this.#workerNow();
+    } catch {
+      // No worker at all (refused options, no threads left): the page still shows the README.
+      return plainText(markdown);
+    }
     await slot.ready;
     const w = slot.worker;
     const id = this.#nextId++;

@@ -56,7 +56,7 @@ function releaseCount(s: PluginStats, version: string): number {
 async function pageCount(name: string, version: string): Promise<number> {
   const html = await (await fetch(`${server.url}/plugins/${name}`)).text();
   const m = new RegExp(`data-downloads="${version.replace(/\./g, '\\.')}">(\\d+)<`).exec(html);
-  assert.ok(m, `the page has a downloads cell for ${version}`);
+  assert.ok(m, `the page has a downloads cell for ${version}: ${html.slice(0, 2000)}`);
   return Number(m[1]);
 }
 
