@@ -8,6 +8,7 @@ import { createProbot, run } from 'probot';
 import { botApp } from './app.ts';
 import { createBot } from './bot.ts';
 import { readSettings } from './settings.ts';
+import { makeSetupManifestSafe } from './setup-manifest.ts';
 import { summary, sweep } from './sweep.ts';
 
 export interface BotIo {
@@ -18,6 +19,8 @@ export interface BotIo {
 /** Starts the webhook server (Probot's `run`, with the bot's Octokit); resolves once it listens. */
 export async function serveBot(env: NodeJS.ProcessEnv = process.env): Promise<{ stop(): Promise<void> }> {
   const bot = createBot(readSettings(env));
+  // Without APP_ID, `run` serves Probot's setup page, whose manifest must survive any app.yml text.
+  await makeSetupManifestSafe();
   const server = await run(botApp(bot), { Octokit: bot.Octokit, env });
   return {
     async stop() {

@@ -43,6 +43,29 @@ function readAt(fd: number, offset: number, length: number): Buffer {
  * Throws HttpError 400: `invalid_file` for a broken archive, `archive_too_large` over a limit.
  */
 export function readZipEntries(file: string, filename: string, want: (name: string) => boolean, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Array<{ name: string; data: Buffer }> {
+  const out: Array<{ name: string; data: Buffer }> = [];
+  visitZipEntries(file, filename, want, limits, (name, data) => out.push({ name, data }));
+  return out;
+}
+
+/** Limits for reading every entry once (RECORD verification): larger, each entry is dropped after hashing. */
+export const HASH_ZIP_LIMITS: ZipLimits = {
+  maxEntryBytes: 64 * 1024 * 1024,
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxEntries: 10_000,
+};
+
+/**
+ * Every entry's name (directories included, in central-directory order) and, for the wanted
+ * ones, the inflated data handed to `visit` one at a time (it need not keep them).
+ */
+export function visitZipEntries(
+  file: string,
+  filename: string,
+  want: (name: string) => boolean,
+  limits: ZipLimits,
+  visit: (name: string, data: Buffer) => void,
+): string[] {
   const broken = (why: string) => new HttpError(400, 'invalid_file', `${filename} is not a valid zip archive (${why})`);
   const tooLarge = (what: string) => new HttpError(400, 'archive_too_large', `${filename}: ${what}`);
   const fd = fs.openSync(file, 'r');
@@ -65,7 +88,7 @@ export function readZipEntries(file: string, filename: string, want: (name: stri
     if (count > limits.maxEntries) throw tooLarge(`more than ${limits.maxEntries} entries`);
     if (cdOffset + cdSize > size) throw broken('central directory out of range');
     const cd = readAt(fd, cdOffset, cdSize);
-    const out: Array<{ name: string; data: Buffer }> = [];
+    const names: string[] = [];
     let total = 0;
     let at = 0;
     for (let n = 0; n < count; n++) {
@@ -79,6 +102,7 @@ export function readZipEntries(file: string, filename: string, want: (name: stri
       const localOffset = cd.readUInt32LE(at + 42);
       const name = cd.subarray(at + 46, at + 46 + nameLength).toString('utf8');
       at += 46 + nameLength + extraLength + commentLength;
+      names.push(name);
       if (!want(name)) continue;
       // The declared size may lie (a bomb says it is small); it is only used to refuse early.
       const left = Math.min(limits.maxEntryBytes, limits.maxTotalBytes - total);
@@ -109,9 +133,9 @@ export function readZipEntries(file: string, filename: string, want: (name: stri
       }
       if (data.length > left) throw tooLarge(`${name} inflates to more than the limit of ${limitText}`);
       total += data.length;
-      out.push({ name, data });
+      visit(name, data);
     }
-    return out;
+    return names;
   } finally {
     fs.closeSync(fd);
   }

@@ -47,6 +47,23 @@ export function wheelFilename(pkg: string, version: string): string {
   return `${wheelDistName(pkg)}-${version}-py3-none-any.whl`;
 }
 
+/** The core metadata of a seeded release: the wheel's METADATA, and an sdist's PKG-INFO. */
+export function coreMetadataText(spec: WheelSpec): string {
+  return [
+    'Metadata-Version: 2.1',
+    `Name: ${spec.package}`,
+    `Version: ${spec.version}`,
+    `Summary: ${spec.summary}`,
+    `Author: ${spec.author}`,
+    `License: ${spec.license}`,
+    ...(spec.homepage ? [`Project-URL: Homepage, ${spec.homepage}`] : []),
+    ...(spec.requiresPython ? [`Requires-Python: ${spec.requiresPython}`] : []),
+    `Requires-Dist: fapilog${spec.fapilogCompatibility}`,
+    ...spec.dependencies.map((d) => `Requires-Dist: ${d}`),
+    '',
+  ].join('\n');
+}
+
 export function buildWheel(spec: WheelSpec): { filename: string; data: Uint8Array } {
   const dist = wheelDistName(spec.package);
   const info = `${dist}-${spec.version}.dist-info`;
@@ -80,19 +97,7 @@ export function buildWheel(spec: WheelSpec): { filename: string; data: Uint8Arra
     '        return None',
     '',
   ].join('\n');
-  const metadata = [
-    'Metadata-Version: 2.1',
-    `Name: ${spec.package}`,
-    `Version: ${spec.version}`,
-    `Summary: ${spec.summary}`,
-    `Author: ${spec.author}`,
-    `License: ${spec.license}`,
-    ...(spec.homepage ? [`Project-URL: Homepage, ${spec.homepage}`] : []),
-    ...(spec.requiresPython ? [`Requires-Python: ${spec.requiresPython}`] : []),
-    `Requires-Dist: fapilog${spec.fapilogCompatibility}`,
-    ...spec.dependencies.map((d) => `Requires-Dist: ${d}`),
-    '',
-  ].join('\n');
+  const metadata = coreMetadataText(spec);
   const wheel = ['Wheel-Version: 1.0', 'Generator: fapilog-plugins-seed', 'Root-Is-Purelib: true', 'Tag: py3-none-any', ''].join('\n');
   const entryPoints = [`[${GROUP[spec.pluginType]}]`, `${spec.shortName.replace(/-/g, '_')} = ${dist}:${className}`, ''].join('\n');
 

@@ -5,12 +5,12 @@
  */
 import fs from 'node:fs';
 import { PublishMetadata, type PublishResponse } from '../../src/core/marketplace/schemas.ts';
-import { normalizeName } from '../../src/core/names.ts';
 import { HttpError } from '../errors.ts';
 import type { RequestContext, Router } from '../router.ts';
 import type { PublishIdentity } from '../trusted.ts';
 import { releaseView, TEMP_FILE_PREFIX } from '../store/index.ts';
-import { readZipEntries } from '../archive.ts';
+import { jsonMismatch, releaseDeclaration, type FileMetadata } from '../../src/core/publish/declared.ts';
+import { inspectSdist, inspectWheel } from '../release-files.ts';
 import { receiveUpload, type Upload } from '../upload.ts';
 import { canonicalVersion, checkReleaseFilename, pluginPackage, printable, sameVersion, specifierProblem } from '../validation.ts';
 import { zodMessage } from '../body.ts';
@@ -81,9 +81,9 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     throw new HttpError(400, 'name_mismatch', `metadata.name ${printable(meta.name)} does not match the URL's ${pkg}`);
   }
   const version = canonicalVersion(meta.version);
-  const compatProblem = specifierProblem(meta.fapilog_compatibility);
+  const compatProblem = meta.fapilog_compatibility === undefined ? null : specifierProblem(meta.fapilog_compatibility);
   if (compatProblem) throw new HttpError(400, 'invalid_body', `metadata.fapilog_compatibility: ${compatProblem}`);
-  const pythonProblem = meta.requires_python === null ? null : specifierProblem(meta.requires_python);
+  const pythonProblem = meta.requires_python === undefined || meta.requires_python === null ? null : specifierProblem(meta.requires_python);
   if (pythonProblem) throw new HttpError(400, 'invalid_body', `metadata.requires_python: ${pythonProblem}`);
 
   const declared = new Map<string, string>();
@@ -96,6 +96,8 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     if (field !== 'metadata') throw new HttpError(400, 'invalid_body', `${printable(field)}: expected a file part`);
   }
   const files: Array<{ filename: string; sha256: string; stagedPath: string; size: number }> = [];
+  const wheels: FileMetadata[] = [];
+  const sdists: FileMetadata[] = [];
   for (const value of upload.files) {
     if (value.field === 'metadata') continue;
     const filename = value.filename;
@@ -106,17 +108,27 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     if (value.sha256 !== expected) {
       throw new HttpError(400, 'checksum_mismatch', `${filename}: sha256 is ${value.sha256}, metadata says ${expected}`);
     }
-    if (kind === 'wheel') checkWheel(value.path, filename, pkg, version);
-    else {
+    if (kind === 'wheel') {
+      wheels.push({ filename, metadata: inspectWheel(value.path, filename, pkg, version).metadata });
+    } else {
       const magic = readMagic(value.path);
       if (!(magic[0] === 0x1f && magic[1] === 0x8b) && !(magic[0] === 0x50 && magic[1] === 0x4b)) {
         throw new HttpError(400, 'invalid_file', `${filename} is not a gzip or zip archive`);
       }
+      sdists.push({ filename, metadata: (await inspectSdist(value.path, filename, pkg, version)).metadata });
     }
     files.push({ filename, sha256: value.sha256, stagedPath: value.path, size: value.size });
   }
   const missing = [...declared.keys()].filter((n) => !files.some((f) => f.filename === n));
   if (missing.length > 0) throw new HttpError(400, 'invalid_body', `metadata.files lists ${missing.map(printable).join(', ')} but no such file part was sent`);
+  const truth = releaseDeclaration(wheels, sdists);
+  if (!truth.ok) throw new HttpError(400, truth.code, truth.message);
+  const lie = jsonMismatch(truth, {
+    ...(meta.fapilog_compatibility !== undefined ? { fapilog_compatibility: meta.fapilog_compatibility } : {}),
+    ...(meta.requires_python !== undefined ? { requires_python: meta.requires_python } : {}),
+    ...(meta.dependencies !== undefined ? { dependencies: meta.dependencies } : {}),
+  });
+  if (lie) throw new HttpError(400, 'metadata_mismatch', lie);
   // Cut off meanwhile (503 sent): the client was told it failed, so nothing is committed.
   if (ctx.signal.aborted) throw new HttpError(503, 'timeout', 'the request was cut off');
 
@@ -129,9 +141,9 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     license: meta.license,
     homepage: meta.homepage,
     repository: meta.repository,
-    fapilog_compatibility: meta.fapilog_compatibility,
-    requires_python: meta.requires_python,
-    dependencies: meta.dependencies,
+    fapilog_compatibility: truth.value.fapilog_compatibility!,
+    requires_python: truth.value.requires_python,
+    dependencies: truth.value.dependencies,
     readme: meta.readme,
     files,
     provenance,
@@ -150,18 +162,5 @@ function readMagic(file: string): Buffer {
     return b;
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-/** A wheel is a zip whose `*.dist-info/METADATA` names this package and version (read with bounded inflation). */
-function checkWheel(file: string, filename: string, pkg: string, version: string): void {
-  const entries = readZipEntries(file, filename, (name) => /^[^/]+\.dist-info\/METADATA$/.test(name));
-  const metadata = entries[0]?.data;
-  if (!metadata) throw new HttpError(400, 'invalid_file', `${filename} has no .dist-info/METADATA`);
-  const text = new TextDecoder().decode(metadata);
-  const name = /^Name:\s*(.+?)\s*$/m.exec(text)?.[1];
-  const ver = /^Version:\s*(.+?)\s*$/m.exec(text)?.[1];
-  if (!name || normalizeName(name) !== pkg || !ver || !sameVersion(ver, version)) {
-    throw new HttpError(400, 'invalid_file', `${filename}: its METADATA says ${printable(name ?? '?')} ${printable(ver ?? '?')}, expected ${pkg} ${version}`);
   }
 }

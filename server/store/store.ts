@@ -35,7 +35,7 @@ export const TEMP_FILE_PREFIX = TEMP_PREFIX;
 /** The per-plugin file reads (named so a test can check their query plans use files_release_id). */
 export const FILE_QUERIES = {
   ofPlugin: 'SELECT f.* FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename',
-  simpleOfPlugin: `SELECT f.filename, f.sha256, r.requires_python, r.yanked, r.yanked_reason
+  simpleOfPlugin: `SELECT f.filename, f.sha256, r.version, r.fapilog_compatibility, r.requires_python, r.yanked, r.yanked_reason
        FROM files f JOIN releases r ON r.id = f.release_id WHERE r.plugin_id = ? ORDER BY f.filename`,
 } as const;
 

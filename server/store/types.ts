@@ -72,6 +72,8 @@ export interface PluginRecord {
 export interface SimpleFile {
   filename: string;
   sha256: string;
+  version: string;
+  fapilog_compatibility: string;
   requires_python: string | null;
   yanked: boolean;
   yanked_reason: string | null;

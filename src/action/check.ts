@@ -13,7 +13,7 @@ import { checkProject, DiskProjectFiles } from '../core/project/index.ts';
 import type { Annotation } from '../core/render/annotations.ts';
 import type { FailOn } from '../core/analysis/policy.ts';
 import { InputError, insideWorkspace } from './inputs.ts';
-import { renderCheck, type CheckOutputs } from './outcome.ts';
+import { renderCheck, type CheckOutputs, type FileUrl } from './outcome.ts';
 
 export { renderCheck, reportOutputs } from './outcome.ts';
 
@@ -26,6 +26,8 @@ export interface CheckConfig {
   fapilogVersion: string | undefined;
   ignore: string[];
   failOn: FailOn;
+  /** Links for the summary's `file:line` (outcome.ts fileLinker); plain text without. */
+  fileUrl?: FileUrl | undefined;
 }
 
 export interface CheckDeps {

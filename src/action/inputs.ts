@@ -79,13 +79,16 @@ export const INPUT_DOCS = {
   'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`, then the public marketplace.`, default: '' },
   token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`, default: '' },
   'fapilog-version': { description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.', default: '' },
-  'fail-on': { description: 'When the step fails: `incompatible` (incompatible or yanked plugins), `publisher-changed` (also a newer release from another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`.', default: 'incompatible' },
+  'fail-on': { description: 'When the step fails: `incompatible` (incompatible or yanked plugins), `publisher-changed` (also a newer release from another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`. The default fails only on what breaks the service, so a new plugin release does not turn CI red; `fapilog-plugins outdated` run by hand defaults to `held-back` (any problem), as `npm outdated` exits 1 on anything outdated.', default: 'incompatible' },
   ignore: { description: 'Plugins to skip, separated by commas or newlines.', default: '' },
   'cache-dir': { description: `Marketplace metadata cache directory. Falls back to \`${ENV.cache}\`, then the user cache directory.`, default: '' },
   'packages-dir': { description: '`publish`: directory with the built wheel and sdist, relative to `path`.', default: 'dist' },
   'dry-run': { description: '`publish`: validate and show what would be uploaded, without uploading.', default: 'false' },
   strict: { description: '`publish`: treat validation warnings as errors.', default: 'false' },
   build: { description: '`publish`: build the wheel and sdist (`python -m build`, with `python3` when there is no `python` on PATH) before publishing.', default: 'false' },
+  comment: { description: '`check` on `pull_request`: keep one comment with the report on the pull request, edited in place on every run and deleted once no plugin has a problem. Needs `permissions: pull-requests: write`.', default: 'false' },
+  dashboard: { description: '`check` on `schedule` (or any event but a pull request): keep one issue "fapilog plugins" with the report, created once and edited on every run. Needs `permissions: issues: write`.', default: 'false' },
+  'github-token': { description: 'Token for `comment` and `dashboard` (masked in logs).', default: '${{ github.token }}' },
 } as const satisfies Record<string, InputDoc>;
 
 export type InputName = keyof typeof INPUT_DOCS;
@@ -104,6 +107,10 @@ export const ActionInputs = z.object({
   'dry-run': boolean(false),
   strict: boolean(false),
   build: boolean(false),
+  comment: boolean(false),
+  dashboard: boolean(false),
+  // An expression left unexpanded (a run outside GitHub reading action.yml's default) is no token.
+  'github-token': optionalString.transform((s) => (s === '${{ github.token }}' ? undefined : s)),
 } satisfies Record<InputName, z.ZodType>);
 export type ActionInputs = z.infer<typeof ActionInputs>;
 

@@ -8,7 +8,7 @@ import { PROBLEM_STATUSES, type Report, type Status } from '../core/analysis/rep
 import type { MarketplaceSettings } from '../core/config.ts';
 import { renderAnnotations, workspacePath, type Annotation } from '../core/render/annotations.ts';
 import type { OutputName } from './inputs.ts';
-import { renderSummary, type SummaryWording } from '../core/render/summary.ts';
+import { byManifest, renderSummary, STATUS_LABEL, type SummaryWording } from '../core/render/summary.ts';
 
 export type CheckOutputs = Record<Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'has-problems'>, string>;
 
@@ -44,6 +44,8 @@ export const STALE_WARNING = 'the marketplace could not be reached; some results
  */
 export function forWorkspace(report: Report, workspace: string): Report {
   const file = (f: string) => workspacePath(report, f, workspace);
+  // An environment is named by its directory: `.` is the project root itself.
+  const workspaceDir = (d: string) => file(d) || '.';
   const fileLine = (s: string | null) => {
     if (s === null) return s;
     const m = /^(.*?)(:\d+)?$/.exec(s);
@@ -56,19 +58,72 @@ export function forWorkspace(report: Report, workspace: string): Report {
     manifests: report.manifests.map(file),
     lockfiles: report.lockfiles.map(file),
     plugins: report.plugins.map((p) => ({ ...p, location: { ...p.location, file: file(p.location.file) } })),
+    ...(report.environments
+      ? {
+          environments: report.environments.map((e) => ({
+            ...e,
+            dir: workspaceDir(e.dir),
+            fapilog: { ...e.fapilog, from: fileLine(e.fapilog.from) },
+            manifests: e.manifests.map(file),
+            lockfiles: e.lockfiles.map(file),
+            upgrade: e.upgrade ? { ...e.upgrade, plugins: e.upgrade.plugins.map((p) => ({ ...p, file: file(p.file) })) } : null,
+          })),
+        }
+      : {}),
     warnings: report.marketplace.stale ? report.warnings.filter((w) => w !== STALE_WARNING) : report.warnings,
   };
+}
+
+/** A link to `file` at `line` in the repository at the commit the workflow runs on. */
+export type FileUrl = (file: string, line: number) => string;
+
+/**
+ * Links into the repository at the run's commit (GITHUB_SERVER_URL, GITHUB_REPOSITORY,
+ * GITHUB_SHA), for paths relative to the workspace; none outside GitHub.
+ */
+export function fileLinker(env: NodeJS.ProcessEnv): FileUrl | undefined {
+  const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+  const repo = env['GITHUB_REPOSITORY'];
+  const sha = env['GITHUB_SHA'];
+  if (!repo || !/^[^/\s]+\/[^/\s]+$/.test(repo) || !sha || !/^[0-9a-f]{40,64}$/.test(sha)) return undefined;
+  return (file, line) => `${server}/${repo}/blob/${sha}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`;
+}
+
+export interface LogGroup {
+  title: string;
+  /** One line per plugin that needs attention; an up-to-date one is counted in the title only. */
+  lines: string[];
+}
+
+/** The log of a report: a group per manifest (paths as the report has them). */
+export function logGroups(report: Report): LogGroup[] {
+  return byManifest(report).map(([manifest, plugins]) => {
+    const counts = new Map<Status, number>();
+    for (const p of plugins) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+    const parts = [...counts].map(([status, n]) => `${n} ${STATUS_LABEL[status].replace(/^\S+ /, '')}`);
+    return {
+      title: `${manifest}: ${plugins.length} plugin${plugins.length === 1 ? '' : 's'} (${parts.join(', ')})`,
+      lines: plugins
+        .filter((p) => p.status !== 'up-to-date')
+        .map((p) => `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`),
+    };
+  });
 }
 
 /** Everything the runner shows for a finished report; pure, so tests feed it hand-built reports. */
 export function renderCheck(
   report: Report,
-  config: { failOn: FailOn; workspace: string; settings: Pick<MarketplaceSettings, 'cacheDir'> },
+  config: { failOn: FailOn; workspace: string; settings: Pick<MarketplaceSettings, 'cacheDir'>; fileUrl?: FileUrl | undefined },
 ): RenderedCheck {
   const { failed, failureMessage } = decide(report, config.failOn);
   return {
     outputs: reportOutputs(report),
-    summaryMarkdown: renderSummary(forWorkspace(report, config.workspace), { failed, failureMessage, cacheDir: config.settings.cacheDir, wording: ACTION_WORDING }),
+    summaryMarkdown: renderSummary(forWorkspace(report, config.workspace), {
+      failed,
+      failureMessage,
+      cacheDir: config.settings.cacheDir,
+      wording: { ...ACTION_WORDING, ...(config.fileUrl ? { fileUrl: config.fileUrl } : {}) },
+    }),
     annotations: renderAnnotations(report, config.workspace),
     failed,
     failureMessage,

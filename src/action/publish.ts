@@ -195,7 +195,7 @@ export function renderPublishSummary(args: {
     const facts = [
       plan.pluginType ? `**Type:** ${cell(plan.pluginType)}` : null,
       plan.tag ? `**Tag:** ${code(plan.tag)}` : null,
-      plan.metadata ? `**fapilog:** ${code(plan.metadata.fapilog_compatibility)}` : null,
+      plan.metadata?.fapilog_compatibility ? `**fapilog:** ${code(plan.metadata.fapilog_compatibility)}` : null,
     ].filter((f): f is string => f !== null);
     if (facts.length > 0) out.push(facts.join(' · '), '');
     out.push('### Files', '');

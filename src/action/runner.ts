@@ -11,7 +11,7 @@ import type { Annotation } from '../core/render/annotations.ts';
 import { text as markdownText } from '../core/render/markdown.ts';
 import { actionMessageFor, checkMain, type CheckStepResult } from './check.ts';
 import { InputError, INPUT_NAMES, insideWorkspace, parseInputs, type ActionInputs } from './inputs.ts';
-import { forWorkspace } from './outcome.ts';
+import { fileLinker, forWorkspace, logGroups } from './outcome.ts';
 import { logLine } from './log.ts';
 
 type Env = NodeJS.ProcessEnv;
@@ -54,8 +54,11 @@ function logReport(result: CheckStepResult, workspace: string, staleDetail: stri
   info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
   // The one warning about the cache (the client's own message is folded into it).
   if (r.marketplace.stale) core.warning(`The marketplace at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`);
-  for (const p of r.plugins) {
-    info(`${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+  for (const group of logGroups(r)) {
+    // A group per manifest, folded in the log; its title counts what is fine, its lines are what is not.
+    core.startGroup(logLine(group.title));
+    for (const line of group.lines) info(line);
+    core.endGroup();
   }
   for (const w of r.warnings) info(`note: ${w}`);
 }
@@ -71,6 +74,7 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
       fapilogVersion: inputs['fapilog-version'],
       ignore: inputs.ignore,
       failOn: inputs['fail-on'],
+      fileUrl: fileLinker(env),
     },
     {
       warn: (line) => {
@@ -85,6 +89,15 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   for (const a of result.annotations) annotate(a);
   await writeSummary(result.summaryMarkdown, env);
+  if (inputs.comment || inputs.dashboard) {
+    // Loaded only when asked for (ncc puts @actions/github in a chunk of its own).
+    const { publishToGitHub } = await import('./github.ts');
+    await publishToGitHub(
+      { comment: inputs.comment, dashboard: inputs.dashboard, hasProblems: result.outputs['has-problems'] === 'true' },
+      { token: inputs['github-token'] ?? '', projectPath: inputs.path, summary: result.summaryMarkdown },
+      { info: (line) => core.info(logLine(line)), warning: (line) => core.warning(line) },
+    );
+  }
   if (result.failed) core.setFailed(result.failureMessage ?? 'fapilog plugins check failed');
 }
 
@@ -119,7 +132,7 @@ async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, e
 
 export async function runAction(env: Env = process.env): Promise<void> {
   // Mask before anything else runs, so no later log line or error can show the token.
-  const secrets = [core.getInput('token'), env[ENV.token] ?? ''].map((s) => s.trim()).filter((s) => s.length > 0);
+  const secrets = [core.getInput('token'), env[ENV.token] ?? '', core.getInput('github-token')].map((s) => s.trim()).filter((s) => s.length > 0);
   for (const s of secrets) core.setSecret(s);
   try {
     const inputs = parseInputs(Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])));

@@ -65,7 +65,7 @@ name = "${LOCK_NAME}"
 version = "1.1.0"
 `;
 
-const OURS = /^::(debug|error|warning|notice)( [^:]*)?::/;
+const OURS = /^::(debug|error|warning|notice|group|endgroup)( [^:]*)?::/;
 
 describe('Action log: manifest and marketplace text cannot issue workflow commands', () => {
   let server: TestServer;

@@ -34,7 +34,10 @@ export function makeWorkspace(fixture: string, as = 'app'): Workspace {
   return { dir, cacheDir, cleanup: () => [dir, cacheDir].forEach((d) => rmSync(d, { recursive: true, force: true })) };
 }
 
-/** `name<<DELIM\nvalue\nDELIM` blocks, as @actions/core writes GITHUB_OUTPUT. */
+/**
+ * `name<<DELIM\nvalue\nDELIM` blocks, as @actions/core writes GITHUB_OUTPUT. A name written twice
+ * is an error: the runner would take the last one, and every Action test should see each once.
+ */
 export function parseOutputFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split('\n');
@@ -43,6 +46,7 @@ export function parseOutputFile(text: string): Record<string, string> {
     if (!m?.[1] || !m[2]) continue;
     const end = lines.indexOf(m[2], i + 1);
     if (end < 0) throw new Error(`GITHUB_OUTPUT: no closing delimiter for ${m[1]}`);
+    if (Object.hasOwn(out, m[1])) throw new Error(`GITHUB_OUTPUT: ${m[1]} written twice`);
     out[m[1]] = lines.slice(i + 1, end).join('\n');
     i = end;
   }

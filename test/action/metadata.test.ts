@@ -157,3 +157,17 @@ describe('.github/workflows', () => {
     for (const flag of flags) assert.ok(help.includes(flag), `serve accepts ${flag}`);
   });
 });
+
+describe('the fail-on defaults of the CLI and the Action', () => {
+  test('differ on purpose, and both help texts say why and name the other', async () => {
+    const { runCli } = await import('../helpers/cli.ts');
+    const { DEFAULT_FAIL_ON } = await import('../../src/cli/commands/outdated.ts');
+    const help = await runCli(['outdated', '--help']);
+    const flat = help.stdout.replace(/\s+/g, ' ');
+    assert.equal(INPUT_DOCS['fail-on'].default, 'incompatible');
+    assert.notEqual(DEFAULT_FAIL_ON, INPUT_DOCS['fail-on'].default);
+    assert.match(flat, new RegExp(`default: "${DEFAULT_FAIL_ON}"\\)`));
+    assert.match(flat, /The GitHub Action defaults to incompatible instead: in CI only what breaks the service fails/);
+    assert.match(INPUT_DOCS['fail-on'].description, new RegExp(`\`fapilog-plugins outdated\` run by hand defaults to \`${DEFAULT_FAIL_ON}\``));
+  });
+});

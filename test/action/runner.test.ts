@@ -99,7 +99,10 @@ describe('action check against the reference marketplace', () => {
       assert.ok(logged.has(place), `${place} in the log`);
       assert.ok(summarised.has(place), `${place} in the summary`);
     }
-    assert.deepEqual(logged, summarised);
+    // The log leaves out the up-to-date ones (the group titles count them).
+    const upToDate = new Set(report.plugins.filter((p) => p.status === 'up-to-date').map((p) => `app/${p.location.file}:${p.location.line}`));
+    assert.equal(upToDate.size, 1);
+    assert.deepEqual(logged, new Set([...summarised].filter((p) => !upToDate.has(p!))));
     assert.match(run.stdout, /^fapilog 0\.16\.0 \(pinned, app\/pyproject\.toml:\d+\)$/m);
     assert.match(run.summary, /in `app\/pyproject\.toml:\d+`\)/);
     assert.match(run.summary, /\| fapilog-kafka \| 2\.1\.0 \| 2\.1\.0 \| 3\.1\.0 \| ⏸️ held back \|/);

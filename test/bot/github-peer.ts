@@ -104,6 +104,9 @@ export class GitHubPeer {
   readonly repos = new Map<string, Repo>();
   readonly installations = new Map<number, { id: number; account: string }>();
   readonly #tokens = new Map<string, number>();
+  /** Tokens that act as another login than the app's (a workflow's GITHUB_TOKEN: github-actions[bot]). */
+  readonly #tokenLogins = new Map<string, string>();
+  #login: string | null = null;
   #server: http.Server | null = null;
   #before: Array<{ match: (method: string, path: string) => boolean; fn: () => void }> = [];
   #faults: Array<{ match: (method: string, path: string) => boolean; status: number; headers: Record<string, string>; message: string }> = [];
@@ -171,6 +174,19 @@ export class GitHubPeer {
     this.repos.set(fullName.toLowerCase(), repo);
     this.commitFiles(fullName, defaultBranch, files, 'initial commit', 'octocat');
     return repo;
+  }
+
+  /** A workflow's GITHUB_TOKEN for the repositories of `installation`: it acts as `login`. */
+  workflowToken(installation: number, login = 'github-actions[bot]'): string {
+    const token = `ghs_${randomBytes(12).toString('hex')}`;
+    this.#tokens.set(token, installation);
+    this.#tokenLogins.set(token, login);
+    return token;
+  }
+
+  /** The comments on an issue or pull request. */
+  comments(fullName: string, issue: number): Array<{ id: number; body: string; user: string }> {
+    return this.repo(fullName).comments.filter((c) => c.issue === issue);
   }
 
   repo(fullName: string): Repo {
@@ -344,10 +360,12 @@ export class GitHubPeer {
     const id = this.#tokens.get(credential);
     if (id === undefined) throw new HttpError(401, 'Bad credentials');
     record.installation = id;
+    this.#login = this.#tokenLogins.get(credential) ?? null;
     return { kind: 'installation', id };
   }
 
   #route(method: string, url: URL, body: any, auth: { kind: 'app' } | { kind: 'installation'; id: number }): { status: number; data: unknown } {
+    if (auth.kind === 'app') this.#login = null;
     const p = url.pathname.replace(/^\/api\/v3/, '');
     const q = url.searchParams;
     let m: RegExpExecArray | null;
@@ -416,7 +434,7 @@ export class GitHubPeer {
 
   #repoRoute(repo: Repo, method: string, rest: string, q: URLSearchParams, body: any): { status: number; data: unknown } {
     let m: RegExpExecArray | null;
-    const bot = this.botLogin;
+    const bot = this.#login ?? this.botLogin;
     if (method === 'GET' && rest === '') return { status: 200, data: this.#repoJson(repo) };
 
     // git data
@@ -513,6 +531,19 @@ export class GitHubPeer {
       repo.issues.push(issue);
       return { status: 201, data: this.#issueJson(repo, issue) };
     }
+    if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
+      const comment = repo.comments.find((c) => c.id === Number(m![1]));
+      if (!comment) throw new HttpError(404, 'Not Found');
+      if (comment.user !== bot) throw new HttpError(403, 'Resource not accessible by integration');
+      if (method === 'PATCH') {
+        comment.body = body.body;
+        return { status: 200, data: { id: comment.id, body: comment.body, user: { login: comment.user, type: 'Bot' } } };
+      }
+      if (method === 'DELETE') {
+        repo.comments.splice(repo.comments.indexOf(comment), 1);
+        return { status: 204, data: undefined };
+      }
+    }
     if ((m = /^\/issues\/(\d+)(\/comments)?$/.exec(rest))) {
       const issue = repo.issues.find((i) => i.number === Number(m![1]));
       if (!issue) throw new HttpError(404, 'Not Found');
@@ -527,9 +558,9 @@ export class GitHubPeer {
       if (method === 'POST' && m[2]) {
         const comment = { id: nextId++, issue: issue.number, body: body.body, user: bot };
         repo.comments.push(comment);
-        return { status: 201, data: { id: comment.id, body: comment.body } };
+        return { status: 201, data: { id: comment.id, body: comment.body, user: { login: comment.user, type: 'Bot' } } };
       }
-      if (method === 'GET' && m[2]) return { status: 200, data: repo.comments.filter((c) => c.issue === issue.number).map((c) => ({ id: c.id, body: c.body, user: { login: c.user } })) };
+      if (method === 'GET' && m[2]) return { status: 200, data: repo.comments.filter((c) => c.issue === issue.number).map((c) => ({ id: c.id, body: c.body, user: { login: c.user, type: c.user.endsWith('[bot]') ? 'Bot' : 'User' } })) };
     }
     if (method === 'GET' && rest === '/pulls') {
       const state = q.get('state') ?? 'open';

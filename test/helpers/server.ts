@@ -30,7 +30,7 @@ export interface TestServer {
 const TEST_RATE_LIMIT: RateLimitOptions = { limit: 100_000, windowSeconds: 60 };
 
 export async function startTestServer(
-  opts: { seed?: boolean | string; rateLimit?: RateLimitOptions; oidc?: MarketplaceOptions['oidc']; now?: () => Date } = {},
+  opts: { seed?: boolean | string; rateLimit?: RateLimitOptions; oidc?: MarketplaceOptions['oidc']; now?: () => Date; log?: (line: string) => void } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-marketplace-'));
   const seedFile = opts.seed === true ? CATALOG_FILE : typeof opts.seed === 'string' ? opts.seed : undefined;
@@ -42,6 +42,7 @@ export async function startTestServer(
     rateLimit: opts.rateLimit ?? TEST_RATE_LIMIT,
     ...(opts.oidc ? { oidc: opts.oidc } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   let url: string;
   try {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorBody, Plugin, PublishResponse, RatingResponse, Release, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { getJson, metadataFor, publish, sha256, wheelFor } from './util.ts';
+import { getJson, metadataFor, publish, sdistFor, sha256, wheelFor } from './util.ts';
 
 let server: TestServer;
 let alice: string;
@@ -154,7 +154,7 @@ describe('POST /plugins/{name}/versions', () => {
 
   test('an sdist can be published next to the wheel', async () => {
     const wheel = wheelFor('acme-two', '0.1.0');
-    const sdist = { filename: 'fapilog_acme_two-0.1.0.tar.gz', data: new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]) };
+    const sdist = sdistFor('acme-two', '0.1.0');
     const r = await publish(server.apiUrl, 'acme-two', metadataFor('acme-two', '0.1.0', [wheel, sdist]), [wheel, sdist], alice);
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.deepEqual(PublishResponse.parse(r.body).files.map((f) => f.filename).sort(), [sdist.filename, wheel.filename].sort());

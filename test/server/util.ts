@@ -1,8 +1,9 @@
 /** Helpers shared by the server tests: JSON fetches and multipart publishes against a real server. */
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { sha256Hex } from '../../src/core/sha256.ts';
 import type { NewRelease } from '../../server/store/index.ts';
-import { buildWheel } from '../../server/wheel.ts';
+import { buildWheel, coreMetadataText, type WheelSpec } from '../../server/wheel.ts';
 import type { PluginType, PublishMetadataInput } from '../../src/core/marketplace/schemas.ts';
 
 export function sha256(data: Uint8Array): string {
@@ -15,9 +16,58 @@ export async function getJson(url: string, init: RequestInit = {}): Promise<{ st
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 
-export function wheelFor(name: string, version: string, opts: { type?: PluginType; compat?: string; summary?: string } = {}) {
+export interface WheelOptions {
+  type?: PluginType;
+  compat?: string;
+  summary?: string;
+  requiresPython?: string | null;
+  dependencies?: string[];
+}
+
+export function wheelFor(name: string, version: string, opts: WheelOptions = {}) {
+  return buildWheel(specFor(name, version, opts));
+}
+
+/** A real sdist (tar.gz with a top-level PKG-INFO, as hatchling writes it) of the same metadata. */
+export function sdistFor(name: string, version: string, opts: WheelOptions & { padding?: Uint8Array } = {}, pkgInfo?: string) {
+  const spec = specFor(name, version, opts);
+  const root = `${spec.package.replace(/-/g, '_')}-${version}`;
+  const files: Record<string, string | Uint8Array> = {
+    [`${root}/PKG-INFO`]: pkgInfo ?? coreMetadataText(spec),
+    [`${root}/pyproject.toml`]: `[project]\nname = "${spec.package}"\nversion = "${version}"\n`,
+    ...(opts.padding ? { [`${root}/data.bin`]: opts.padding } : {}),
+  };
+  return { filename: `${root}.tar.gz`, data: new Uint8Array(gzipSync(tar(files))) };
+}
+
+/** A ustar archive of regular files. */
+export function tar(files: Record<string, string | Uint8Array>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    const data = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+    const header = Buffer.alloc(512);
+    header.write(name, 0, 100);
+    header.write('0000644\0', 100);
+    header.write('0000000\0', 108);
+    header.write('0000000\0', 116);
+    header.write(data.length.toString(8).padStart(11, '0') + '\0', 124);
+    header.write('14500000000\0', 136);
+    header.write('        ', 148);
+    header.write('0', 156);
+    header.write('ustar\0', 257);
+    header.write('00', 263);
+    let sum = 0;
+    for (const b of header) sum += b;
+    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    blocks.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+function specFor(name: string, version: string, opts: WheelOptions): WheelSpec {
   const pkg = name.startsWith('fapilog-') ? name : `fapilog-${name}`;
-  return buildWheel({
+  return {
     package: pkg,
     shortName: pkg.slice('fapilog-'.length),
     version,
@@ -27,9 +77,9 @@ export function wheelFor(name: string, version: string, opts: { type?: PluginTyp
     homepage: null,
     pluginType: opts.type ?? 'sink',
     fapilogCompatibility: opts.compat ?? '>=0.14',
-    requiresPython: '>=3.9',
-    dependencies: [],
-  });
+    requiresPython: opts.requiresPython === undefined ? '>=3.9' : opts.requiresPython,
+    dependencies: opts.dependencies ?? [],
+  };
 }
 
 export function metadataFor(

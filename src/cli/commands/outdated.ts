@@ -6,7 +6,9 @@
  */
 import { Option } from 'commander';
 import { decide, FAIL_ON, type FailOn } from '../../core/analysis/policy.ts';
-import { STATUSES, type Report, type Status } from '../../core/analysis/report.ts';
+import { reportEnvironments, STATUSES, type PluginEntry, type Report, type Status } from '../../core/analysis/report.ts';
+import { upgradeLine } from '../../core/analysis/upgrade.ts';
+import { andList, environmentGroups } from '../../core/render/environments.ts';
 import type { MarketplaceClient } from '../../core/marketplace/client.ts';
 // Not the project barrel: that one also loads the planners, the disk writer and `diff`.
 import { checkProject } from '../../core/project/check.ts';
@@ -31,8 +33,7 @@ export function projectRoot(ctx: CommandContext, given: string | undefined): str
   return resolveProject(ctx.io.cwd, given);
 }
 
-export function describeFapilog(report: Report): string {
-  const f = report.fapilog;
+export function describeFapilog(report: Report, f: Report['fapilog'] = report.fapilog): string {
   if (f.version === null) return 'fapilog: unknown (compatibility not judged)';
   const source: Record<Report['fapilog']['source'], string> = {
     override: 'from --fapilog-version',
@@ -45,35 +46,35 @@ export function describeFapilog(report: Report): string {
   return `fapilog ${f.version} (${source[f.source]})`;
 }
 
+/** Several environments: one heading line each (`services/api: fapilog 0.14.2 (locked in ...)`). */
+export function describeEnvironments(report: Report): string[] {
+  return reportEnvironments(report).map((e) => `${e.dir}: ${describeFapilog(report, e.fapilog)}`);
+}
+
 export function renderReport(report: Report, opts: { width: number; color: boolean }): string {
   const p = paint(opts.color);
   const lines: string[] = [];
-  lines.push(`${p('bold', describeFapilog(report))}`);
+  const envs = reportEnvironments(report);
+  const several = envs.length > 1;
+  if (!several) lines.push(`${p('bold', describeFapilog(report))}`);
+  else lines.push(p('bold', `${envs.length} environments, each judged against its own fapilog`));
   lines.push(p('dim', `marketplace ${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}`));
   lines.push('');
   if (report.plugins.length === 0) {
     lines.push(`No fapilog plugins found in ${report.manifests.length} manifest(s) under ${report.root}.`);
+  } else if (!several) {
+    lines.push(pluginTable(report.plugins, opts));
+    const upgrade = envs[0]?.upgrade;
+    if (upgrade) lines.push('', ...wrapLine(upgradeLine(upgrade), opts.width).split('\n'));
   } else {
-    const columns: Column[] = [
-      // In a narrow terminal: latest, then file:line go; the note moves under its row.
-      { header: 'plugin' },
-      { header: 'file:line', priority: 2 },
-      { header: 'current', priority: 4 },
-      { header: 'latest compatible', shortHeader: 'compatible', priority: 5 },
-      { header: 'latest', priority: 1 },
-      { header: 'status' },
-      { header: 'note', shrink: true, minWidth: 20, priority: 3, wrap: true },
-    ];
-    const rows = report.plugins.map((e) => [
-      e.package,
-      `${e.location.file}:${e.location.line}`,
-      e.current ?? '-',
-      e.latestCompatible ?? '-',
-      e.latest ?? '-',
-      { text: e.status, style: STATUS_STYLE[e.status] },
-      e.note,
-    ]);
-    lines.push(renderTable(columns, rows, { width: opts.width, color: opts.color }).replace(/\n$/, ''));
+    for (const group of environmentGroups(report)) {
+      const heading = group.environment ? `${group.environment.dir}: ${describeFapilog(report, group.environment.fapilog)}` : `shared by ${andList(group.shared)}`;
+      lines.push(p('bold', heading));
+      if (group.plugins.length > 0) lines.push(pluginTable(group.plugins, opts));
+      if (group.upgrade) lines.push(...wrapLine(upgradeLine(group.upgrade), opts.width).split('\n'));
+      lines.push('');
+    }
+    lines.pop();
   }
   lines.push('');
   const head = `${report.plugins.length} plugin ${report.plugins.length === 1 ? 'dependency' : 'dependencies'}`;
@@ -82,6 +83,29 @@ export function renderReport(report: Report, opts: { width: number; color: boole
   // Wrapped as plain text, then coloured: escapes must not count as width.
   for (const w of report.warnings) lines.push(...wrapLine(`warning: ${w}`, opts.width).split('\n').map((l) => p('yellow', l)));
   return `${lines.join('\n')}\n`;
+}
+
+function pluginTable(plugins: readonly PluginEntry[], opts: { width: number; color: boolean }): string {
+  const columns: Column[] = [
+    // In a narrow terminal: latest, then file:line go; the note moves under its row.
+    { header: 'plugin' },
+    { header: 'file:line', priority: 2 },
+    { header: 'current', priority: 4 },
+    { header: 'latest compatible', shortHeader: 'compatible', priority: 5 },
+    { header: 'latest', priority: 1 },
+    { header: 'status' },
+    { header: 'note', shrink: true, minWidth: 20, priority: 3, wrap: true },
+  ];
+  const rows = plugins.map((e) => [
+    e.package,
+    `${e.location.file}:${e.location.line}`,
+    e.current ?? '-',
+    e.latestCompatible ?? '-',
+    e.latest ?? '-',
+    { text: e.status, style: STATUS_STYLE[e.status] },
+    e.note,
+  ]);
+  return renderTable(columns, rows, { width: opts.width, color: opts.color }).replace(/\n$/, '');
 }
 
 /** `head part, part, ...` broken between parts to fit the width; each part coloured on its own. */
@@ -134,7 +158,7 @@ export const register: RegisterCommand = (program, act) => {
     .addOption(
       new Option(
         '--fail-on <level>',
-        'which plugins make the exit status 1: incompatible (incompatible or yanked), publisher-changed (also a newer release from another publisher), outdated (also outdated), held-back (also held back by fapilog: every problem), never',
+        'which plugins make the exit status 1: incompatible (incompatible or yanked), publisher-changed (also a newer release from another publisher), outdated (also outdated), held-back (also held back by fapilog: every problem), never. The GitHub Action defaults to incompatible instead: in CI only what breaks the service fails, so a new plugin release does not turn a build red',
       )
         .choices([...FAIL_ON])
         .default(DEFAULT_FAIL_ON),

@@ -12,7 +12,7 @@ import { RANGE_STRATEGIES, type RangeStrategy } from '../../core/python/strategi
 import { writeJson } from '../output/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { describeFapilog, projectRoot } from './outdated.ts';
+import { describeEnvironments, describeFapilog, projectRoot } from './outdated.ts';
 import { nameListArg } from '../options.ts';
 import { splitPathAndNames } from '../project-path.ts';
 
@@ -79,21 +79,26 @@ export const register: RegisterCommand = (program, act) => {
           return failedLock ? EXIT.error : staleLock ? EXIT.problems : EXIT.ok;
         }
         const out = ctx.io.stdout;
-        out(`${describeFapilog(plan.report)}\n`);
+        const envs = plan.report.environments ?? [];
+        if (envs.length > 1) for (const line of describeEnvironments(plan.report)) out(`${line}\n`);
+        else out(`${describeFapilog(plan.report)}\n`);
         if (dryRun) for (const f of diffs) out(f.diff);
         if (plan.planned.length === 0) out('Nothing to update.\n');
         for (const c of plan.planned) {
           const verb = dryRun ? 'would update' : 'updated';
           const spec = c.from === c.to ? `${c.to} (unchanged; it already admits ${c.target})` : `${c.from || '(any)'} -> ${c.to}`;
-          out(`${c.package} ${c.current ?? '?'} -> ${c.target}: ${verb} ${c.file}:${c.line} ${spec}${c.hashesReplaced ? ', hashes replaced' : ''}\n`);
+          const down = c.downgrade ? ` (a downgrade: ${c.current} is ${c.status}, ${c.target} is the newest release that works)` : '';
+          out(`${c.package} ${c.current ?? '?'} -> ${c.target}: ${verb} ${c.file}:${c.line} ${spec}${c.hashesReplaced ? ', hashes replaced' : ''}${down}\n`);
         }
         for (const c of plan.planned) if (c.publisherChange) ctx.io.stderr(`warning: ${publisherWarning(c.package, c.publisherChange)}\n`);
         for (const s of plan.skipped) out(`${s.package} (${s.file}:${s.line}) not updated: ${s.reason}\n`);
         if (dryRun && diffs.length > 0) out('Dry run: nothing was written.\n');
-        for (const l of lock) {
+        lock.forEach((l, i) => {
+          // The tool runs in the lockfile's own folder (its environment's directory).
+          const dir = plan.lock[i]?.directory;
           if (l.ran) out(l.ok ? `Ran ${l.command} for ${l.lockfile}.\n` : `${l.command} failed for ${l.lockfile}: ${l.message}\n`);
-          else out(`Refresh ${l.lockfile}: ${l.message ?? l.command}\n`);
-        }
+          else out(`Refresh ${l.lockfile}: ${l.message ?? `${l.command}${dir ? ` (in ${dir})` : ''}`}\n`);
+        });
         if (failedLock) throw new CliError('the lock tool failed; the manifests were updated, the lockfile was not', EXIT.error);
         if (staleLock) throw new CliError(staleMessage, EXIT.problems, 'lockfile-stale');
         return EXIT.ok;

@@ -4,9 +4,11 @@
  * the same decisions.
  */
 import type { BatchEntry } from '../marketplace/schemas.ts';
-import type { Dependency, ProjectScan } from '../python/types.ts';
+import type { Dependency, LockedVersion, ProjectScan } from '../python/types.ts';
 import { isPluginPackage, normalizeName, packageName } from '../names.ts';
+import { environmentsByFile, judgeEnvironments, type JudgedEnvironment } from './environments.ts';
 import { resolveFapilogVersion } from './fapilog-version.ts';
+import { environmentUpgrade } from './upgrade.ts';
 import { STATUSES, type Report, type Status } from './report.ts';
 import { publisherWarning } from './publisher.ts';
 import { analyseDependency } from './statuses.ts';
@@ -61,6 +63,27 @@ function lookupTable(plugins: AnalysisInput['plugins']): Map<string, BatchEntry 
   return table;
 }
 
+/**
+ * The locked version of a requirement: its environment's lockfile (never another's). A file
+ * shared by environments whose locks disagree is judged by what it says itself.
+ */
+function lockedFor(name: string, envs: readonly JudgedEnvironment[], scan: ProjectScan, warnings: string[], dep: Dependency): LockedVersion | undefined {
+  if (envs.length === 0) return scan.locked.get(name);
+  if (envs.length === 1) return envs[0]?.locked.get(name);
+  const all = envs.flatMap((e) => {
+    const l = e.locked.get(name);
+    return l ? [l] : [];
+  });
+  const versions = new Set(all.map((l) => l.version));
+  if (versions.size > 1) {
+    warnings.push(
+      `${dep.location.file}:${dep.location.line}: ${name} is locked at ${all.map((l) => `${l.version} (${l.lockfile})`).join(', ')}; the shared file is judged by its own specifier`,
+    );
+    return undefined;
+  }
+  return all[0];
+}
+
 export function buildReport(input: AnalysisInput): Report {
   return analyse(input).report;
 }
@@ -74,19 +97,35 @@ export interface AnalysedEntry {
 /** The report, and each of its entries paired with its dependency (same order as `report.plugins`). */
 export function analyse(input: AnalysisInput): { report: Report; entries: AnalysedEntry[] } {
   const { scan } = input;
-  const { fapilog, warnings } = resolveFapilogVersion(scan, input.fapilogVersions, input.fapilogVersion);
+  const judged = judgeEnvironments(scan, input.fapilogVersions, input.fapilogVersion);
+  const { environments } = judged;
+  // One environment (or none) reads as before: the project's fapilog and its warnings.
+  const whole = environments.length === 0 ? resolveFapilogVersion(scan, input.fapilogVersions, input.fapilogVersion) : null;
+  const fapilog = whole?.fapilog ?? (environments[0] as JudgedEnvironment).fapilog;
+  const warnings = whole?.warnings ?? judged.warnings;
   const table = lookupTable(input.plugins);
   const { included, ignored } = pluginDependencies(scan, input.ignore ?? []);
+  const envsOf = environmentsByFile(environments);
 
-  const plugins = included.map((dep) =>
-    analyseDependency(dep, {
-      fapilog: fapilog.version,
-      fapilogAssumed: fapilog.source === 'unknown',
+  const plugins = included.map((dep) => {
+    const name = normalizeName(dep.name);
+    const envs = envsOf.get(dep.location.file) ?? environments.slice(0, 1);
+    const first = envs[0];
+    const f = first?.fapilog ?? fapilog;
+    const entry = analyseDependency(dep, {
+      fapilog: f.version,
+      fapilogAssumed: f.source === 'unknown',
       fapilogVersions: input.fapilogVersions,
-      locked: scan.locked.get(normalizeName(dep.name)),
-      entry: table.get(normalizeName(dep.name)),
-    }),
-  );
+      locked: lockedFor(name, envs, scan, warnings, dep),
+      entry: table.get(name),
+      environments: envs.length > 1 ? envs.map((e) => ({ dir: e.dir, fapilog: e.fapilog.version, assumed: e.fapilog.source === 'unknown' })) : undefined,
+    });
+    entry.environments = envs.map((e) => e.dir);
+    if (envs.length > 1 && entry.latestCompatible === null && entry.status === 'incompatible') {
+      warnings.push(`${dep.location.file}:${dep.location.line}: ${entry.package}: ${entry.note}`);
+    }
+    return entry;
+  });
 
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   for (const p of plugins) counts[p.status] += 1;
@@ -112,7 +151,19 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
     lockfiles: scan.lockfiles,
     plugins,
     counts,
-    warnings: [...new Set(publisherWarnings), ...warnings, ...manifestWarnings],
+    warnings: [...new Set([...publisherWarnings, ...warnings]), ...manifestWarnings],
+    environments: environments.map((e) => ({
+      dir: e.dir,
+      fapilog: e.fapilog,
+      manifests: e.manifests,
+      lockfiles: e.lockfiles,
+      upgrade: environmentUpgrade(
+        plugins.filter((p) => p.environments?.length === 1 && p.environments[0] === e.dir),
+        e.fapilog.version,
+        table,
+        input.fapilogVersions,
+      ),
+    })),
   };
   return { report, entries: report.plugins.map((entry, i) => ({ entry, dependency: included[i] as Dependency })) };
 }

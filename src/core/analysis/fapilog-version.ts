@@ -27,17 +27,28 @@ function where(dep: Dependency): string {
   return `${dep.location.file}:${dep.location.line}`;
 }
 
-function fapilogDependencies(scan: ProjectScan): Dependency[] {
-  return scan.manifests.flatMap((m) => m.dependencies.filter((d) => d.name === FAPILOG));
+function fapilogDependencies(manifests: ProjectScan['manifests']): Dependency[] {
+  return manifests.flatMap((m) => m.dependencies.filter((d) => d.name === FAPILOG));
 }
 
+/** The whole project judged as one environment (its manifests, every lockfile). */
 export function resolveFapilogVersion(
   scan: ProjectScan,
   knownVersions: readonly string[],
   override?: string | null,
 ): FapilogResolution {
+  return resolveFapilogFor(scan.manifests, scan.locked, knownVersions, override);
+}
+
+/** Which fapilog one environment runs: its own manifests and its own lockfiles' versions. */
+export function resolveFapilogFor(
+  manifests: ProjectScan['manifests'],
+  lockedVersions: ProjectScan['locked'],
+  knownVersions: readonly string[],
+  override?: string | null,
+): FapilogResolution {
   const warnings: string[] = [];
-  const deps = fapilogDependencies(scan);
+  const deps = fapilogDependencies(manifests);
   const specifiers = [...new Set(deps.map((d) => d.specifier.trim()).filter((s) => s !== ''))];
   const specifier = specifiers.length > 0 ? specifiers.join(',') : null;
 
@@ -49,7 +60,7 @@ export function resolveFapilogVersion(
     return { fapilog: { version: override, source: 'override', specifier, from: null }, warnings };
   }
 
-  const locked = scan.locked.get(FAPILOG);
+  const locked = lockedVersions.get(FAPILOG);
   if (locked) {
     return { fapilog: { version: locked.version, source: 'locked', specifier, from: locked.lockfile }, warnings };
   }

@@ -69,33 +69,87 @@ export const PluginEntry = z.object({
   note: z.string(),
   /** null: the same publisher, nothing newer, or a publisher not known on either side. */
   publisherChange: ReportPublisherChange.nullable().default(null),
+  /**
+   * The environments (their directories, `report.environments[].dir`) that install this
+   * requirement: one, or several for a shared file, whose answer every one of them can run.
+   */
+  environments: z.array(z.string()).optional(),
 });
 export type PluginEntry = z.infer<typeof PluginEntry>;
 
+export const ReportFapilog = z.object({
+  /**
+   * The fapilog version statuses were judged against. For source `unknown` (fapilog is not
+   * a dependency) this is the newest final release the marketplace knows; null only when the
+   * marketplace knows none, in which case every release counts as compatible.
+   */
+  version: z.string().nullable(),
+  source: FapilogSource,
+  specifier: z.string().nullable(),
+  /** Where it was read: `uv.lock`, `requirements.txt:3`, `--fapilog-version`... */
+  from: z.string().nullable(),
+});
+
+/** What moving one environment's fapilog would unlock: its held-back plugins' newer releases. */
+export const ReportUpgrade = z.object({
+  /** The lowest known fapilog release that unlocks the newest unlockable release of every held-back plugin. */
+  fapilog: z.string(),
+  /**
+   * Plugins that move with it: held-back ones to the newest release that works with it
+   * (`unlocked`), and others whose current release it would rule out.
+   */
+  plugins: z.array(
+    z.object({ package: z.string(), file: z.string(), line: z.number().int(), from: z.string().nullable(), to: z.string(), unlocked: z.boolean() }),
+  ),
+  /** Plugins of the environment with no release that works with that fapilog. */
+  stuck: z.array(z.string()),
+});
+export type ReportUpgrade = z.infer<typeof ReportUpgrade>;
+
+/** Files that install together into one Python environment, and the fapilog it runs. */
+export const ReportEnvironment = z.object({
+  /** Its directory relative to the project root, `.` for the root. */
+  dir: z.string(),
+  fapilog: ReportFapilog,
+  manifests: z.array(z.string()),
+  lockfiles: z.array(z.string()),
+  /** null: nothing is held back by this environment's fapilog. */
+  upgrade: ReportUpgrade.nullable(),
+});
+export type ReportEnvironment = z.infer<typeof ReportEnvironment>;
+
 export const Report = z.object({
   root: z.string(),
-  fapilog: z.object({
-    /**
-     * The fapilog version every status was judged against. For source `unknown` (fapilog is not
-     * a dependency) this is the newest final release the marketplace knows; null only when the
-     * marketplace knows none, in which case every release counts as compatible.
-     */
-    version: z.string().nullable(),
-    source: FapilogSource,
-    specifier: z.string().nullable(),
-    /** Where it was read: `uv.lock`, `requirements.txt:3`, `--fapilog-version`... */
-    from: z.string().nullable(),
-  }),
+  /** The fapilog of the project's one environment; with several, of the first (see `environments`). */
+  fapilog: ReportFapilog,
   marketplace: z.object({ url: z.string(), stale: z.boolean() }),
   manifests: z.array(z.string()),
   lockfiles: z.array(z.string()),
   plugins: z.array(PluginEntry),
   counts: z.record(Status, z.number().int().nonnegative()),
   warnings: z.array(z.string()),
+  /** Every environment of the project, each judged against its own fapilog. */
+  environments: z.array(ReportEnvironment).optional(),
 });
 export type Report = z.infer<typeof Report>;
 
 /** Does the report hold anything `outdated` exits 1 for? */
 export function hasProblems(report: Report): boolean {
   return report.plugins.some((p) => PROBLEM_STATUSES.includes(p.status));
+}
+
+/** The report's environments (a report built before environments: one, from its top-level fields). */
+export function reportEnvironments(report: Report): ReportEnvironment[] {
+  return report.environments ?? [{ dir: '.', fapilog: report.fapilog, manifests: report.manifests, lockfiles: report.lockfiles, upgrade: null }];
+}
+
+/** The environments an entry was judged for (a report built before environments: the one). */
+export function entryEnvironments(entry: PluginEntry): string[] {
+  return entry.environments ?? ['.'];
+}
+
+/** The fapilog an entry was judged against: its environment's (a shared file's first one). */
+export function entryFapilog(report: Report, entry: PluginEntry): Report['fapilog'] {
+  const dir = entryEnvironments(entry)[0];
+  return report.environments?.find((e) => e.dir === dir)?.fapilog ?? report.fapilog;
 }

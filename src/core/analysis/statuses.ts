@@ -47,6 +47,17 @@ export interface PluginContext {
   locked: LockedVersion | undefined;
   /** The marketplace's answer: null or undefined when the plugin is not there. */
   entry: BatchEntry | null | undefined;
+  /**
+   * The environments the requirement is installed into, each with its fapilog (absent or one:
+   * judged against `fapilog` alone). A file shared by several gets the answer all of them can run.
+   */
+  environments?: ReadonlyArray<{ dir: string; fapilog: string | null; assumed: boolean }> | undefined;
+}
+
+/** "0.14.2 (services/api) and 0.18.1 (services/worker)" */
+function fapilogList(envs: ReadonlyArray<{ dir: string; fapilog: string | null }>): string {
+  const parts = envs.map((e) => `${e.fapilog ?? 'unknown'} (${e.dir})`);
+  return parts.length <= 2 ? parts.join(' and ') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
 function newest(releases: readonly Release[]): Release | null {
@@ -57,6 +68,18 @@ function newest(releases: readonly Release[]): Release | null {
 
 export function isCompatible(release: Pick<Release, 'fapilog_compatibility'>, fapilog: string | null): boolean {
   return fapilog === null || admits(release.fapilog_compatibility, fapilog, true);
+}
+
+/** Compatible with the fapilog of every environment the requirement is installed into. */
+function compatibleEverywhere(release: Pick<Release, 'fapilog_compatibility'>, ctx: PluginContext): boolean {
+  const envs = ctx.environments;
+  if (!envs || envs.length <= 1) return isCompatible(release, ctx.fapilog);
+  return envs.every((e) => isCompatible(release, e.fapilog));
+}
+
+/** The lowest known fapilog release that `release` itself accepts (finals before pre-releases), or null. */
+export function exactFapilogFor(release: Release, fapilogVersions: readonly string[], above: string | null): string | null {
+  return minimumFapilogFor([release], fapilogVersions, above);
 }
 
 /** The lowest known fapilog above the project's one that any of `releases` accepts (finals before pre-releases). */
@@ -90,7 +113,7 @@ function currentVersion(dep: Dependency, ctx: PluginContext, releases: readonly 
   const allowed = releases.filter((r) => admits(alternativesOf(dep), r.version));
   const live = allowed.filter((r) => !r.yanked);
   // Only yanked releases match: pip would refuse, but the yanked one is what the project asked for.
-  const pick = newest(live.filter((r) => isCompatible(r, ctx.fapilog))) ?? newest(live) ?? newest(allowed);
+  const pick = newest(live.filter((r) => compatibleEverywhere(r, ctx))) ?? newest(live) ?? newest(allowed);
   return pick ? { version: pick.version, source: 'range' } : { version: null, source: 'none' };
 }
 
@@ -102,7 +125,8 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
   const usesPrerelease = (current.version !== null && isPrerelease(current.version)) || mentionsPrerelease(alternativesOf(dep));
   const candidates = releases.filter((r) => !r.yanked && (usesPrerelease || !isPrerelease(r.version)));
   const latest = newest(candidates);
-  const latestCompatible = newest(candidates.filter((r) => isCompatible(r, fv)));
+  const latestCompatible = newest(candidates.filter((r) => compatibleEverywhere(r, ctx)));
+  const shared = ctx.environments && ctx.environments.length > 1 ? ctx.environments : null;
   const currentRelease = current.version === null ? undefined : releases.find((r) => sameVersion(r.version, current.version!));
 
   const base = {
@@ -129,6 +153,7 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
     const publisherChange = currentRelease ? entryPublisherChange({ ...base, status }, releases) : null;
     return { ...base, status, requiresFapilog, note: publisherChange ? `${note} ${publisherNote(publisherChange)}` : note, publisherChange };
   };
+  if (shared) return sharedEntry(dep, ctx, shared, { releases, candidates, current, currentRelease, latest, latestCompatible, entry });
   const onFapilog = fv ? ` with fapilog ${fv}` : '';
   const projectUses = ctx.fapilogAssumed ? `statuses assume the newest fapilog, ${fv}` : `the project uses ${fv}`;
 
@@ -163,9 +188,74 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
   if (newer.length > 0 && latest) {
     const requires = minimumFapilogFor(newer, ctx.fapilogVersions, fv);
     const needs = requires
-      ? `fapilog ${requires} or newer`
+      ? `fapilog ${requires} or newer${exactly(newer, requires, ctx.fapilogVersions, fv)}`
       : `fapilog ${latest.fapilog_compatibility}, which no known fapilog release newer than ${fv} satisfies`;
     return entry('held-back', `${latest.version} is available but needs ${needs}; ${projectUses}.`, requires);
   }
   return entry('up-to-date', `${cur} is the newest release${fv ? ` and works with fapilog ${fv}` : ''}.`);
+}
+
+/**
+ * When the newest release needs more than the lowest fapilog that unlocks any newer one: the
+ * exact lowest fapilog of each newer release (` (3.0.0 from fapilog 0.18.0, 3.1.0 from 0.18.1)`).
+ */
+function exactly(newer: readonly Release[], requires: string, fapilogVersions: readonly string[], fv: string | null): string {
+  const steps = [...newer]
+    .sort((a, b) => compareVersions(a.version, b.version))
+    .map((r) => ({ version: r.version, fapilog: exactFapilogFor(r, fapilogVersions, fv) }));
+  if (steps.every((s) => s.fapilog !== null && sameVersion(s.fapilog, requires))) return '';
+  const parts = steps.map((s, i) => `${s.version} ${s.fapilog === null ? 'with no known fapilog' : `from ${i === 0 ? 'fapilog ' : ''}${s.fapilog}`}`);
+  return ` (${parts.join(', ')})`;
+}
+
+interface Judged {
+  releases: readonly Release[];
+  candidates: readonly Release[];
+  current: Current;
+  currentRelease: Release | undefined;
+  latest: Release | null;
+  latestCompatible: Release | null;
+  entry: (status: Status, note: string, requiresFapilog?: string | null) => PluginEntry;
+}
+
+/**
+ * A requirement in a file several environments install (a shared `-r` file): one answer all of
+ * them can run, or which environments disagree and why.
+ */
+function sharedEntry(dep: Dependency, ctx: PluginContext, envs: NonNullable<PluginContext['environments']>, j: Judged): PluginEntry {
+  const pkg = dep.name;
+  const { entry, current, currentRelease, latest, latestCompatible, candidates } = j;
+  const everywhere = `with fapilog ${fapilogList(envs)}`;
+  if (!ctx.entry) return entry('unknown', `${pkg} is not in the marketplace, so its releases cannot be checked.`);
+  if (current.version === null && dep.url) return entry('unknown', `${pkg} comes from a direct reference (${dep.url}), so its version cannot be judged.`);
+  if (current.version === null) return entry('unknown', `No release of ${pkg} satisfies ${dep.specifier || 'its specifier'}.`);
+  const cur = current.version;
+  if (!currentRelease) return entry('unknown', `${pkg} ${cur} is not a release the marketplace knows.`);
+  const disagree = () => {
+    // Name who rules out the newest release, environment by environment.
+    const newestOne = latest;
+    const why = newestOne
+      ? envs.filter((e) => !isCompatible(newestOne, e.fapilog)).map((e) => `${newestOne.version} needs fapilog ${newestOne.fapilog_compatibility} but ${e.dir} uses ${e.fapilog}`)
+      : [];
+    return `the environments sharing this file disagree: no release works ${everywhere}${why.length ? ` (${why.join('; ')})` : ''}`;
+  };
+  const fix = latestCompatible ? `move to ${latestCompatible.version}, which works ${everywhere}` : disagree();
+  if (currentRelease.yanked) {
+    const reason = currentRelease.yanked_reason ? ` (${currentRelease.yanked_reason.replace(/\.$/, '')})` : '';
+    return entry('yanked', `${cur} was yanked${reason}; ${fix}.`);
+  }
+  const ruledOut = envs.filter((e) => !isCompatible(currentRelease, e.fapilog));
+  if (ruledOut.length > 0) {
+    const uses = ruledOut.map((e) => `${e.dir} uses ${e.fapilog}`).join(', ');
+    return entry('incompatible', `${cur} requires fapilog ${currentRelease.fapilog_compatibility} but ${uses}; ${fix}.`);
+  }
+  if (latestCompatible && compareVersions(latestCompatible.version, cur) > 0) {
+    return entry('outdated', `${latestCompatible.version} is available and works ${everywhere}.`);
+  }
+  const newer = candidates.filter((r) => compareVersions(r.version, cur) > 0);
+  if (newer.length > 0 && latest) {
+    const blockers = envs.filter((e) => !isCompatible(latest, e.fapilog)).map((e) => `${e.dir} uses ${e.fapilog}`).join(', ');
+    return entry('held-back', `${latest.version} is available but needs fapilog ${latest.fapilog_compatibility}; ${blockers}.`);
+  }
+  return entry('up-to-date', `${cur} is the newest release and works ${everywhere}.`);
 }

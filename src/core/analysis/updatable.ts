@@ -24,11 +24,13 @@ export function isStuck(entry: Pick<PluginEntry, 'status' | 'latestCompatible' |
  * the entry has a problem update was expected to fix (reported even when no names were asked for).
  */
 export function notUpdatable(
-  entry: Pick<PluginEntry, 'status' | 'latestCompatible' | 'current' | 'note'>,
+  entry: Pick<PluginEntry, 'status' | 'latestCompatible' | 'current' | 'note'> & { environments?: string[] | undefined },
   fapilogVersion: string | null,
 ): { reason: string; needsAttention: boolean } | null {
   if (isUpdatable(entry)) return null;
   if (!UPDATABLE.includes(entry.status)) return { reason: `${entry.status}: ${entry.note}`, needsAttention: false };
+  // A shared file whose environments disagree: the note names them and why.
+  if ((entry.environments?.length ?? 0) > 1 && entry.latestCompatible === null) return { reason: entry.note, needsAttention: true };
   if (entry.latestCompatible === null) return { reason: `no release works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
   return { reason: `already on ${entry.latestCompatible}, the newest release that works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
 }

@@ -117,7 +117,7 @@ export class MarketplaceClient {
     this.#cache =
       opts.cache ??
       (settings.cacheDir !== undefined
-        ? new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined })
+        ? new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined, warn: this.#warn })
         : new MemoryMetadataCache({ token }));
     this.#inflight = new LruMap(opts.remember ?? DEFAULT_REMEMBERED);
     this.#limiter = new Limiter(opts.concurrency ?? DEFAULT_CONCURRENCY);

@@ -182,9 +182,13 @@ export const PublishMetadata = z.object({
   license: z.string().default('Unknown'),
   homepage: z.string().nullable().default(null),
   repository: z.string().nullable().default(null),
-  fapilog_compatibility: z.string().min(1),
-  requires_python: z.string().nullable().default(null),
-  dependencies: z.array(z.string()).default([]),
+  /**
+   * The next three are read from the files (a wheel's METADATA); when given they must say the same,
+   * else the publish is refused naming the field. Absent: taken from the files.
+   */
+  fapilog_compatibility: z.string().min(1).optional(),
+  requires_python: z.string().nullable().optional(),
+  dependencies: z.array(z.string()).optional(),
   readme: z.string().default(''),
   files: z.array(z.object({ filename: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
 });
@@ -217,6 +221,9 @@ export const SimpleProject = z.object({
       url: z.string(),
       hashes: z.object({ sha256: z.string() }),
       'requires-python': z.string().optional(),
+      /** PEP 658/714: the wheel's METADATA is served at `<url>.metadata` with this hash. */
+      'core-metadata': z.union([z.boolean(), z.object({ sha256: z.string() })]).optional(),
+      'dist-info-metadata': z.union([z.boolean(), z.object({ sha256: z.string() })]).optional(),
       yanked: z.union([z.boolean(), z.string()]).optional(),
     }),
   ),

@@ -7,3 +7,4 @@
  */
 export * from './pep440.ts';
 export * from './limits.ts';
+export * from './sets.ts';

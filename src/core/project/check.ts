@@ -4,6 +4,7 @@
  */
 import { analyse, pluginPackages, type AnalysedEntry } from '../analysis/build-report.ts';
 import type { Report } from '../analysis/report.ts';
+import { judgeEnvironments } from '../analysis/environments.ts';
 import { resolveFapilogVersion } from '../analysis/fapilog-version.ts';
 import type { BatchEntry } from '../marketplace/schemas.ts';
 import { scanFiles, type ScannedProject } from '../python/scan.ts';
@@ -46,8 +47,14 @@ export async function checkProject(opts: CheckOptions): Promise<CheckResult> {
     // a range stays unresolved, without the resolver's notes about releases it was never given.
     const fapilogVersions: string[] = [];
     const analysed = analyse({ scan, plugins: {}, fapilogVersions, marketplace: lookupStatus(opts.lookup), fapilogVersion, ignore });
-    const { fapilog, warnings: unasked } = resolveFapilogVersion(scan, fapilogVersions, fapilogVersion);
-    const report = NEEDS_RELEASES.has(fapilog.source) ? { ...analysed.report, warnings: analysed.report.warnings.filter((w) => !unasked.includes(w)) } : analysed.report;
+    const judged = judgeEnvironments(scan, fapilogVersions, fapilogVersion);
+    const whole = resolveFapilogVersion(scan, fapilogVersions, fapilogVersion);
+    const unasked = new Set(
+      judged.environments.length === 0
+        ? NEEDS_RELEASES.has(whole.fapilog.source) ? whole.warnings : []
+        : judged.environments.flatMap((e, i) => (NEEDS_RELEASES.has(e.fapilog.source) ? warningsOf(judged, i) : [])),
+    );
+    const report = unasked.size > 0 ? { ...analysed.report, warnings: analysed.report.warnings.filter((w) => !unasked.has(w)) } : analysed.report;
     return { report, entries: analysed.entries, scan, plugins: {}, fapilogVersions, fapilogVersion, ignore };
   }
   // Both lookups are independent: one round trip each, in parallel.
@@ -61,6 +68,14 @@ export async function checkProject(opts: CheckOptions): Promise<CheckResult> {
     ignore,
   });
   return { report, entries, scan, plugins, fapilogVersions, fapilogVersion, ignore };
+}
+
+/** The warnings the resolution of environment `i` gave (judgeEnvironments keeps them in order). */
+function warningsOf(judged: ReturnType<typeof judgeEnvironments>, i: number): string[] {
+  const env = judged.environments[i];
+  if (!env) return [];
+  const prefix = judged.environments.length > 1 ? `${env.dir}: ` : '';
+  return judged.warnings.filter((w) => prefix === '' || w.startsWith(prefix));
 }
 
 /** The fapilog sources chosen from the marketplace's release list (the others are stated by the project). */

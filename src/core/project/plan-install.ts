@@ -21,6 +21,7 @@ import type { Release } from '../marketplace/schemas.ts';
 import { isPluginPackage } from '../names.ts';
 import { addToPep508Array, addToPoetryTable, addToRequirements, chooseTarget, type InstallTarget } from '../python/insert.ts';
 import { scanFiles } from '../python/scan.ts';
+import { scanEnvironments } from '../analysis/environments.ts';
 import { TomlSyntaxError } from '../python/toml.ts';
 import { verifyManifestEdit } from '../python/verify.ts';
 import { fileChange } from './changes.ts';
@@ -111,7 +112,12 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
 
   const [plugins, fapilogVersions] = await Promise.all([opts.lookup.batch([request.package]), opts.lookup.fapilogVersions()]);
   const entry = plugins[request.package] ?? Object.values(plugins).find((v) => v !== null) ?? null;
-  const { release, fapilog, warnings } = chooseRelease(request, entry, scan, fapilogVersions, opts.fapilogVersion ?? undefined);
+  // Judged in the environment the manifest installs into: its fapilog, its pins, its lockfiles.
+  const env = scanEnvironments(scan).find((e) => e.manifests.includes(target.file));
+  const envScan = env
+    ? { ...scan, manifests: scan.manifests.filter((m) => env.manifests.includes(m.file)), locked: env.locked, lockfiles: env.lockfiles, environments: [env] }
+    : scan;
+  const { release, fapilog, warnings } = chooseRelease(request, entry, envScan, fapilogVersions, opts.fapilogVersion ?? undefined);
 
   const before = source.text;
   const hashMode = target.kind === 'requirements' && manifest.dependencies.some((d) => d.hashes.length > 0);
@@ -151,7 +157,7 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
     added,
     change,
     changes: [change],
-    lock: lockPlans(scan.lockfiles, [request.package]),
+    lock: lockPlans(envScan.lockfiles, [request.package]),
     cap,
     publisherChange,
     warnings: publisherChange ? [publisherWarning(request.package, publisherChange, 'install'), ...warnings] : warnings,

@@ -9,16 +9,17 @@
  * to fix" and the annotations use. With names, only those plugins, and asking for one that needs
  * nothing is said, not an error.
  */
-import type { Report, ReportPublisherChange, Status } from '../analysis/report.ts';
+import { entryFapilog, type Report, type ReportPublisherChange, type Status } from '../analysis/report.ts';
 import { notUpdatable } from '../analysis/updatable.ts';
-import { sameVersion } from '../analysis/versions.ts';
+import { compareVersions, sameVersion } from '../analysis/versions.ts';
 import { CoreError } from '../errors.ts';
 import type { BatchEntry } from '../marketplace/schemas.ts';
 import { packageName } from '../names.ts';
 import { lockCommand } from '../python/formats.ts';
 import { applyEdits, planHashes, planSpecifier, type Edit } from '../python/rewrite.ts';
 import type { RangeStrategy } from '../python/strategies.ts';
-import type { Dependency, ManifestKind } from '../python/types.ts';
+import type { Dependency, Environment, ManifestKind, ProjectScan } from '../python/types.ts';
+import { environmentsByFile, scanEnvironments } from '../analysis/environments.ts';
 import { verifyManifestEdit, type Expectation } from '../python/verify.ts';
 import { fileChange } from './changes.ts';
 import { checkProject, type CheckResult } from './check.ts';
@@ -41,6 +42,10 @@ export interface PlannedChange {
   hashesReplaced: boolean;
   /** The target was published by someone else than the current release (planBody warns). */
   publisherChange?: ReportPublisherChange | null;
+  /** The target is older than the current release: only to leave an incompatible or yanked one (said so). */
+  downgrade?: boolean | undefined;
+  /** The environments that install the requirement (report.environments[].dir). */
+  environments?: string[] | undefined;
 }
 
 export interface SkippedChange {
@@ -90,21 +95,27 @@ export type PlanUpdateOptions = Scope &
       }
   );
 
-/** The lock commands for the lockfiles of a project after these packages changed. */
+/** The lock commands for these lockfiles (one environment's) after these packages changed: one per lockfile. */
 export function lockPlans(lockfiles: readonly string[], packages: readonly string[]): LockPlan[] {
-  const out: LockPlan[] = [];
-  const seen = new Set<string>();
-  for (const lockfile of packages.length > 0 ? lockfiles : []) {
-    for (const pkg of packages) {
-      const cmd = lockCommand(lockfile, pkg);
-      const key = `${lockfile}\u0000${cmd.display}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const slash = lockfile.lastIndexOf('/');
-      out.push({ lockfile, directory: slash < 0 ? '' : lockfile.slice(0, slash), ...cmd });
-    }
+  const names = [...new Set(packages)];
+  if (names.length === 0) return [];
+  return [...new Set(lockfiles)].map((lockfile) => {
+    const slash = lockfile.lastIndexOf('/');
+    return { lockfile, directory: slash < 0 ? '' : lockfile.slice(0, slash), ...lockCommand(lockfile, names) };
+  });
+}
+
+/**
+ * Lock refreshes after planned changes: one command per environment lockfile, run in its
+ * directory, naming only the packages that changed in that environment's manifests.
+ */
+export function environmentLockPlans(scan: ProjectScan, changed: ReadonlyArray<{ package: string; file: string }>): LockPlan[] {
+  const envsOf = environmentsByFile(scanEnvironments(scan));
+  const byEnv = new Map<Environment, string[]>();
+  for (const c of changed) {
+    for (const env of envsOf.get(c.file) ?? []) byEnv.set(env, [...(byEnv.get(env) ?? []), c.package]);
   }
-  return out;
+  return [...byEnv].flatMap(([env, packages]) => lockPlans(env.lockfiles, packages));
 }
 
 interface FileWork {
@@ -130,6 +141,8 @@ export interface EditRequest {
   current?: string | null | undefined;
   /** Carried to the planned change (the report entry's, when it is about this target). */
   publisherChange?: ReportPublisherChange | null | undefined;
+  downgrade?: boolean | undefined;
+  environments?: string[] | undefined;
 }
 
 /**
@@ -198,6 +211,8 @@ export function planEdits(scan: ScannedProject, requests: readonly EditRequest[]
       to: plan.to,
       hashesReplaced: hashes !== undefined,
       publisherChange: req.publisherChange ?? null,
+      ...(req.downgrade ? { downgrade: true } : {}),
+      ...(req.environments ? { environments: req.environments } : {}),
     });
   }
 
@@ -254,10 +269,16 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
   for (const { entry, dependency } of entries) {
     if (wanted.size > 0 && !wanted.has(entry.package)) continue;
     const at = { package: entry.package, file: entry.location.file, line: entry.location.line };
-    const why = notUpdatable(entry, report.fapilog.version);
+    const why = notUpdatable(entry, entryFapilog(report, entry).version);
     const target = entry.latestCompatible;
     if (why !== null || target === null) {
       if (why && (wanted.size > 0 || why.needsAttention)) skippedEarly.push({ ...at, reason: why.reason });
+      continue;
+    }
+    // Never backwards from a release that works: only off an incompatible or yanked one.
+    const downgrade = entry.current !== null && compareVersions(target, entry.current) < 0;
+    if (downgrade && entry.status !== 'incompatible' && entry.status !== 'yanked') {
+      skippedEarly.push({ ...at, reason: `${target} is older than ${entry.current}, which works; not downgraded` });
       continue;
     }
     const release = byPackage.get(entry.package)?.releases.find((r) => sameVersion(r.version, target));
@@ -270,10 +291,12 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
       status: entry.status,
       current: entry.current,
       publisherChange: entry.publisherChange && sameVersion(entry.publisherChange.version, target) ? entry.publisherChange : null,
+      downgrade,
+      environments: entry.environments,
     });
   }
   const { changes, planned, skipped } = planEdits(scan, requests);
-  const lock = lockPlans(scan.lockfiles, [...new Set(planned.map((c) => c.package))]);
+  const lock = environmentLockPlans(scan, planned);
   // Skips in report order, as the user reads the report.
   const order = new Map(entries.map((e, i) => [`${e.entry.location.file}:${e.entry.location.line}:${e.entry.package}`, i]));
   const allSkipped = [...skippedEarly, ...skipped].sort(

@@ -8,6 +8,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { Parser, type ReadEntry } from 'tar';
 import type { ProjectFiles } from '../project/files.ts';
 import { sha256Hex } from '../sha256.ts';
+import { entryDigest, recordProblem, type EntryDigest } from './record.ts';
 
 export type ArtifactKind = 'wheel' | 'sdist';
 
@@ -80,6 +81,21 @@ export function readWheel(filename: string, data: Uint8Array): WheelContents {
     metadataText: strFromU8(members[metadataName] as Uint8Array),
     entryPointsText: entryPoints ? strFromU8(entryPoints) : null,
   };
+}
+
+/** Why the wheel's RECORD does not match its entries, or null (src/core/publish/record.ts). */
+export function wheelRecordProblem(filename: string, data: Uint8Array): string | null {
+  let members: Record<string, Uint8Array>;
+  try {
+    members = unzipSync(data);
+  } catch (err) {
+    return `not a readable zip archive (${(err as Error).message})`;
+  }
+  const entries = new Map<string, EntryDigest>();
+  for (const [name, bytes] of Object.entries(members)) if (!name.endsWith('/')) entries.set(name, entryDigest(bytes));
+  const recordName = Object.keys(members).find((n) => /^[^/]+\.dist-info\/RECORD$/.test(n)) ?? null;
+  const problem = recordProblem(recordName === null ? null : strFromU8(members[recordName] as Uint8Array), recordName, entries);
+  return problem === null ? null : `${filename}: ${problem}`;
 }
 
 export interface SdistContents {

@@ -95,6 +95,16 @@ const table = {
     meaning: 'A wheel or sdist cannot be read (not a zip/tar.gz, or no METADATA/PKG-INFO inside).',
     fix: 'Delete the file and rebuild with `python -m build`.',
   },
+  'metadata-mismatch': {
+    severity: 'error',
+    meaning: 'The built files declare different requirements: the sdist\'s PKG-INFO and the wheel\'s METADATA (or two wheels) disagree on the fapilog range, Requires-Python or dependencies, or the runtime `fapilog` requirements give several ranges. The marketplace reads these from the files and refuses such a release.',
+    fix: 'Remove stale files from the dist directory and rebuild wheel and sdist together with `python -m build`; declare one fapilog range.',
+  },
+  'record-mismatch': {
+    severity: 'error',
+    meaning: 'A wheel\'s RECORD does not match its contents (a file changed, added or removed after the build, or hashed with less than sha256); pip and the marketplace refuse it.',
+    fix: 'Rebuild the wheel with `python -m build` instead of editing it.',
+  },
   'pyproject-invalid': {
     severity: 'error',
     meaning: 'pyproject.toml is not valid TOML or its `[project]` table has a field of the wrong type.',

@@ -24,6 +24,8 @@ export const CoreMetadata = z.object({
   requiresDist: z.array(z.string()),
   projectUrls: z.array(ProjectUrl),
   descriptionContentType: z.string().nullable(),
+  /** Fields marked `Dynamic` (metadata 2.2+, in an sdist's PKG-INFO), lowercase header names. */
+  dynamic: z.array(z.string()),
   /** The long description (body or Description header), '' when there is none. */
   description: z.string(),
 });
@@ -103,6 +105,7 @@ export function parseCoreMetadata(text: string): CoreMetadata {
     requiresDist: all('requires-dist'),
     projectUrls,
     descriptionContentType: one('description-content-type'),
+    dynamic: all('dynamic').map((d) => d.toLowerCase()),
     description: description.replace(/\s+$/, '') + (description.trim() === '' ? '' : '\n'),
   });
 }
@@ -140,7 +143,35 @@ export function parseRequirement(text: string): Requirement | null {
   return { name: m[1] as string, extras, specifier, marker };
 }
 
-/** A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement. */
+/** The marker's top-level `or` alternatives (parentheses and quoted strings are not split). */
+function alternatives(marker: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < marker.length; i++) {
+    const ch = marker[i] as string;
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && /\s/.test(ch) && /^\s+or\s/.test(marker.slice(i))) {
+      out.push(marker.slice(start, i));
+      const skip = /^\s+or\s+/.exec(marker.slice(i))![0].length;
+      start = i + skip;
+      i = start - 1;
+    }
+  }
+  out.push(marker.slice(start));
+  return out;
+}
+
+/**
+ * A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement:
+ * every `or` alternative of its marker needs an extra (`python_version < "3.10" or extra == "x"`
+ * applies without one).
+ */
 export function isExtraOnly(req: Requirement): boolean {
-  return req.marker !== null && /\bextra\s*==/.test(req.marker);
+  return req.marker !== null && alternatives(req.marker).every((a) => /\bextra\s*==/.test(a));
 }

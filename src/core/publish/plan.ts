@@ -7,11 +7,13 @@ import type { PluginType, PublishMetadataInput, Release, VersionsResponse } from
 import { normalizeName, shortName } from '../names.ts';
 import type { ProjectFiles } from '../project/files.ts';
 import { isValid, normalize } from '../pep440/index.ts';
-import { ArtifactError, parseEntryPoints, readDist, readSdist, readWheel, type ArtifactFile } from './artifacts.ts';
+import { ArtifactError, parseEntryPoints, readDist, readSdist, readWheel, wheelRecordProblem, type ArtifactFile } from './artifacts.ts';
+import { releaseDeclaration } from './declared.ts';
 import { failingFindings, type Finding } from './findings.ts';
 import { isExtraOnly, parseCoreMetadata, parseRequirement, type CoreMetadata } from './metadata.ts';
 import { ProjectError, readProject, readProjectReadme, type PluginProject } from './project.ts';
 import { extractReadme, type ExtractedReadme } from './readme.ts';
+import { validate } from './rules.ts';
 import {
   DEFAULT_MAX_FILE_SIZE,
   displaySpecifier,
@@ -25,7 +27,6 @@ import {
   releaseName,
   releaseVersion,
   repositoryUrl,
-  validate,
   type MarketplaceFacts,
   type PublishFacts,
   type ReadSdist,
@@ -140,7 +141,12 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
     try {
       if (file.kind === 'wheel') {
         const w = readWheel(file.filename, file.data);
-        wheels.push({ file, metadata: parseCoreMetadata(w.metadataText), entryPoints: w.entryPointsText ? parseEntryPoints(w.entryPointsText) : [] });
+        wheels.push({
+          file,
+          metadata: parseCoreMetadata(w.metadataText),
+          entryPoints: w.entryPointsText ? parseEntryPoints(w.entryPointsText) : [],
+          recordProblem: wheelRecordProblem(file.filename, file.data),
+        });
       } else {
         const s = await readSdist(file.filename, file.data);
         sdists.push({ file, metadata: parseCoreMetadata(s.pkgInfoText) });
@@ -190,6 +196,11 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
   const requirements = meta?.requiresDist ?? project?.project.dependencies ?? [];
   const fapilog = fapilogRequirement(requirements);
   const planFiles: PlanFile[] = files.map((f: ArtifactFile) => ({ filename: f.filename, kind: f.kind, size: f.size, sha256: f.sha256, data: f.data }));
+  // What the marketplace reads from the files; the JSON says the same (the server compares).
+  const truth = releaseDeclaration(
+    wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })),
+    sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })),
+  );
   const canDescribe = pkg !== null && version !== null && pluginType !== null && fapilog?.specifier && planFiles.length > 0;
   const metadata: PublishMetadataInput | null = canDescribe
     ? {
@@ -201,9 +212,9 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
         license: licenseOf(meta, project) ?? 'Unknown',
         homepage: homepageUrl(meta, project),
         repository,
-        fapilog_compatibility: displaySpecifier(fapilog.specifier as string),
-        requires_python: meta?.requiresPython ?? project?.project['requires-python'] ?? null,
-        dependencies: runtimeDependencies(requirements),
+        fapilog_compatibility: truth.ok && truth.value.fapilog_compatibility ? truth.value.fapilog_compatibility : displaySpecifier(fapilog.specifier as string),
+        requires_python: truth.ok ? truth.value.requires_python : (meta?.requiresPython ?? project?.project['requires-python'] ?? null),
+        dependencies: truth.ok ? truth.value.dependencies : runtimeDependencies(requirements),
         readme: readme.text,
         files: planFiles.map((f) => ({ filename: f.filename, sha256: f.sha256 })),
       }

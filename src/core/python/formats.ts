@@ -20,8 +20,8 @@ export interface ManifestFormat {
 export interface LockfileFormat {
   name: string;
   read(text: string): LockEntry[];
-  /** The command that refreshes this lockfile after `pkg` changed in its manifest. */
-  refresh(pkg: string): LockCommand;
+  /** The command that refreshes this lockfile after `pkgs` changed in its manifests (one run for all of them). */
+  refresh(pkgs: readonly string[]): LockCommand;
 }
 
 /** pip-tools inputs (`requirements.in`, `dev.in`), not templates like MANIFEST.in or config.h.in. */
@@ -43,12 +43,12 @@ export const MANIFEST_FORMATS: readonly ManifestFormat[] = [
 ];
 
 export const LOCKFILE_FORMATS: readonly LockfileFormat[] = [
-  { name: 'uv.lock', read: readTomlLock, refresh: (pkg) => command('uv', ['lock', '--upgrade-package', pkg]) },
+  { name: 'uv.lock', read: readTomlLock, refresh: (pkgs) => command('uv', ['lock', ...pkgs.flatMap((p) => ['--upgrade-package', p])]) },
   // `poetry lock --no-update` is gone in Poetry 2; `update --lock` works in 1.x and 2.x and
   // re-resolves only this package, writing the lockfile without installing.
-  { name: 'poetry.lock', read: readTomlLock, refresh: (pkg) => command('poetry', ['update', '--lock', pkg]) },
+  { name: 'poetry.lock', read: readTomlLock, refresh: (pkgs) => command('poetry', ['update', '--lock', ...pkgs]) },
   // --no-sync: lockfile only, the environment is left alone; --update-reuse keeps the rest pinned.
-  { name: 'pdm.lock', read: readTomlLock, refresh: (pkg) => command('pdm', ['update', '--no-sync', '--update-reuse', pkg]) },
+  { name: 'pdm.lock', read: readTomlLock, refresh: (pkgs) => command('pdm', ['update', '--no-sync', '--update-reuse', ...pkgs]) },
   // `pipenv upgrade <pkg>` would also rewrite the Pipfile entry we just edited; `lock` re-resolves from it.
   { name: 'Pipfile.lock', read: readPipfileLock, refresh: () => command('pipenv', ['lock']) },
 ];
@@ -96,9 +96,9 @@ export function readLockfile(relative: string, text: string): LockEntry[] {
   return format.read(text);
 }
 
-/** The command that refreshes a lockfile after its manifest changed (lockfiles are never hand-edited). */
-export function lockCommand(lockfile: string, packageName: string): LockCommand {
+/** The command that refreshes a lockfile after its manifests changed (lockfiles are never hand-edited). */
+export function lockCommand(lockfile: string, packages: string | readonly string[]): LockCommand {
   const format = lockfileFormat(lockfile);
   if (!format) throw new LockfileError(`${lockfile} is not a lockfile this tool knows (${LOCKFILE_NAMES.join(', ')})`);
-  return format.refresh(packageName);
+  return format.refresh(typeof packages === 'string' ? [packages] : packages);
 }

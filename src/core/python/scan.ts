@@ -8,7 +8,8 @@ import { decodeBytes } from '../bytes.ts';
 import { formatSize } from '../size.ts';
 import type { ProjectFiles } from '../project/files.ts';
 import { selectProjectFiles } from './discover.ts';
-import { LockfileError } from './lockfiles.ts';
+import { dirOf, groupEnvironments, lockedTogether, ROOT_ENVIRONMENT, type LockedTogether } from './environments.ts';
+import { LockfileError, type LockEntry } from './lockfiles.ts';
 import { lockfileFormat, manifestKindOf, readLockfile, readManifest } from './formats.ts';
 import { readRequirements } from './requirements.ts';
 import type { RequirementsRead } from './requirements.ts';
@@ -156,32 +157,52 @@ export async function scanFiles(files: ProjectFiles, opts: ScanOptions = {}): Pr
     }
   }
 
-  for (const f of discovered) {
-    if (f.kind !== 'lockfile' || !lockfileFormat(f.relative)) continue;
-    lockfiles.push(f.relative);
-    const got = await readText(f.relative);
+  for (const f of discovered) if (f.kind === 'lockfile' && lockfileFormat(f.relative)) lockfiles.push(f.relative);
+
+  // What each locked project locks with it (uv workspace members, uv path sources): only a
+  // pyproject.toml that mentions [tool.uv] is parsed again.
+  const together = new Map<string, LockedTogether>();
+  for (const l of lockfiles) {
+    const dir = dirOf(l);
+    const pyproject = sources.get(dir === ROOT_ENVIRONMENT ? 'pyproject.toml' : `${dir}/pyproject.toml`);
+    if (pyproject && !together.has(dir) && pyproject.text.includes('tool.uv')) together.set(dir, lockedTogether(pyproject.text));
+  }
+  const environments = groupEnvironments({ discovered, manifests, lockfiles, lockedTogether: together });
+  const envOfLock = new Map(environments.flatMap((e) => e.lockfiles.map((l) => [l, e] as const)));
+
+  const conflict = (name: string, prev: LockedVersion, version: string, lockfile: string) =>
+    `${name} is locked at ${prev.version} in ${prev.lockfile} and at ${version} in ${lockfile}; using ${prev.version}`;
+  for (const lockfile of lockfiles) {
+    const got = await readText(lockfile);
     if ('error' in got) {
-      warnings.push(`${f.relative}: cannot read (${got.error})`);
+      warnings.push(`${lockfile}: cannot read (${got.error})`);
       continue;
     }
     // Lockfiles are never edited: their text need not be kept.
-    sources.delete(f.relative);
-    let entries;
+    sources.delete(lockfile);
+    let entries: LockEntry[];
     try {
-      entries = readLockfile(f.relative, got.text);
+      entries = readLockfile(lockfile, got.text);
     } catch (err) {
-      warnings.push(`${f.relative}: ${err instanceof LockfileError ? err.message : (err as Error).message}`);
+      warnings.push(`${lockfile}: ${err instanceof LockfileError ? err.message : (err as Error).message}`);
       continue;
     }
+    const mine = envOfLock.get(lockfile);
     for (const e of entries) {
-      const prev = locked.get(e.name);
-      if (!prev) {
-        locked.set(e.name, { name: e.name, version: e.version, lockfile: f.relative });
-      } else if (prev.version !== e.version) {
-        warnings.push(`${e.name} is locked at ${prev.version} in ${prev.lockfile} and at ${e.version} in ${f.relative}; using ${prev.version}`);
+      // Its environment's own lock: these versions never cross into another environment.
+      if (mine) {
+        const prev = mine.locked.get(e.name);
+        if (!prev) mine.locked.set(e.name, { name: e.name, version: e.version, lockfile });
+        else if (prev.version !== e.version) warnings.push(conflict(e.name, prev, e.version, lockfile));
       }
+      // The whole tree's view, for callers that predate environments (the analysis asks each
+      // environment). Two services locking different versions is no conflict; lockfiles no
+      // manifest installs from disagreeing is.
+      const prev = locked.get(e.name);
+      if (!prev) locked.set(e.name, { name: e.name, version: e.version, lockfile });
+      else if (prev.version !== e.version && (!mine || !envOfLock.has(prev.lockfile))) warnings.push(conflict(e.name, prev, e.version, lockfile));
     }
   }
 
-  return { root: opts.root ?? files.label, manifests, locked, lockfiles, warnings, sources, invalid };
+  return { root: opts.root ?? files.label, manifests, locked, lockfiles, environments, warnings, sources, invalid };
 }

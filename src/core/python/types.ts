@@ -2,6 +2,9 @@
  * What the manifest readers produce. A Dependency remembers where it came from so that
  * nothing downstream reopens a file to find a line again.
  */
+import type { Environment } from './environments.ts';
+
+export type { Environment };
 
 export const MANIFEST_KINDS = ['requirements', 'pyproject', 'setup.cfg', 'pipfile'] as const;
 export type ManifestKind = (typeof MANIFEST_KINDS)[number];
@@ -121,9 +124,14 @@ export interface Manifest {
 export interface ProjectScan {
   root: string;
   manifests: Manifest[];
-  /** Resolved versions by normalised name, from lockfiles. */
+  /** Resolved versions by normalised name, from every lockfile (each environment's own lock first). */
   locked: Map<string, LockedVersion>;
   lockfiles: string[];
+  /**
+   * The files that install together, each with its own lockfiles' versions (python/environments.ts).
+   * Absent (a hand-built scan): the whole project is one environment with `locked`.
+   */
+  environments?: Environment[] | undefined;
   /** Problems that did not stop the scan (an unreadable lockfile, conflicting locked versions). */
   warnings: string[];
 }

@@ -3,7 +3,7 @@
  * request (the bot), a commit message or a summary. Untrusted text (names, versions, reasons)
  * is escaped; titles are one plain line without control characters.
  */
-import type { Report } from '../analysis/report.ts';
+import { reportEnvironments, type Report } from '../analysis/report.ts';
 import type { LockPlan, PlannedChange, SkippedChange } from '../project/plan-update.ts';
 import { publisherWarning } from '../analysis/publisher.ts';
 import { singleLine } from './escape.ts';
@@ -45,13 +45,24 @@ export interface PlanBodyInput {
  */
 export function planBody(plan: PlanBodyInput, wording: SummaryWording = {}): string {
   const lines: string[] = [];
-  if (plan.report) lines.push(`Targets chosen for ${fapilogLine(plan.report, wording)}.`, '');
+  if (plan.report) {
+    const envs = reportEnvironments(plan.report);
+    if (envs.length <= 1) lines.push(`Targets chosen for ${fapilogLine(plan.report, wording)}.`, '');
+    else {
+      // Each environment's own fapilog, for the environments these changes touch.
+      const touched = new Set(plan.planned.flatMap((c) => c.environments ?? []));
+      const shown = envs.filter((e) => touched.size === 0 || touched.has(e.dir));
+      lines.push('Targets chosen for each environment\'s own fapilog:', '');
+      for (const e of shown) lines.push(`- ${code(e.dir)}: ${fapilogLine(plan.report, wording, e.fapilog)}`);
+      lines.push('');
+    }
+  }
   if (plan.planned.length > 0) {
     lines.push('| Plugin | From | To | Status | Where |', '| --- | --- | --- | --- | --- |');
     for (const c of plan.planned) {
       const spec = c.from === c.to ? `${codeCell(c.to || '(any)')} (already admits ${safe(c.target)}; lockfile only)` : `${codeCell(c.from || '(any)')} → ${codeCell(c.to)}`;
       lines.push(
-        `| ${safe(c.package)} | ${safe(c.current)} | ${safe(c.target)} | ${safe(c.status)} | ${safe(`${c.file}:${c.line}`)} ${spec}${c.hashesReplaced ? ' (hashes replaced)' : ''} |`,
+        `| ${safe(c.package)} | ${safe(c.current)} | ${safe(c.target)} | ${safe(c.status)}${c.downgrade ? ' (a downgrade, to leave it)' : ''} | ${safe(`${c.file}:${c.line}`)} ${spec}${c.hashesReplaced ? ' (hashes replaced)' : ''} |`,
       );
     }
     lines.push('');

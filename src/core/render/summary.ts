@@ -4,7 +4,9 @@
  * analysis, which entries `update` can fix from analysis/updatable.ts, and what fails comes from
  * the policy. Front-end wording (where an override came from, the fix command) is passed in.
  */
-import type { PluginEntry, Report, Status } from '../analysis/report.ts';
+import { reportEnvironments, type PluginEntry, type Report, type Status } from '../analysis/report.ts';
+import { upgradeLine } from '../analysis/upgrade.ts';
+import { andList, environmentGroups } from './environments.ts';
 import { isStuck, isUpdatable } from '../analysis/updatable.ts';
 import { publisherWarning } from '../analysis/publisher.ts';
 import { cell, code, text } from './markdown.ts';
@@ -36,6 +38,8 @@ export interface SummaryWording {
   override?: string | undefined;
   /** The command that applies updates, shown in "How to fix" (default `npx fapilog-plugins@VERSION update`). */
   updateCommand?: string | undefined;
+  /** A link for a `file:line` (the Action: the file at the run's commit); plain text without. */
+  fileUrl?: ((file: string, line: number) => string) | undefined;
 }
 
 /**
@@ -44,8 +48,7 @@ export interface SummaryWording {
  */
 export const DEFAULT_UPDATE_COMMAND = npxCommand('update');
 
-export function fapilogLine(report: Report, wording: SummaryWording = {}): string {
-  const f = report.fapilog;
+export function fapilogLine(report: Report, wording: SummaryWording = {}, f: Report['fapilog'] = report.fapilog): string {
   const version = f.version ? `**${cell(f.version)}**` : '**unknown**';
   const parts = [f.source === 'override' && wording.override ? wording.override : SOURCE_LABEL[f.source]];
   if (f.specifier) parts.push(code(f.specifier));
@@ -63,9 +66,15 @@ function countsLine(report: Report): string {
   return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 }
 
-export function pluginRow(p: PluginEntry): string {
-  const where = `${p.location.file}:${p.location.line}`;
-  return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${cell(where)}</sub> |`;
+export function pluginRow(p: PluginEntry, fileUrl?: SummaryWording['fileUrl']): string {
+  const where = cell(`${p.location.file}:${p.location.line}`);
+  const shown = fileUrl ? `[${where}](${linkTarget(fileUrl(p.location.file, p.location.line))})` : where;
+  return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${shown}</sub> |`;
+}
+
+/** A URL as a Markdown link target: characters that would end it, or a table cell, percent-encoded. */
+function linkTarget(url: string): string {
+  return url.replace(/[()<>|\s\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** Plugins grouped by manifest, in the order the report lists manifests. */
@@ -81,8 +90,8 @@ export function byManifest(report: Report): Array<[string, PluginEntry[]]> {
 }
 
 /** The table of one manifest's plugins (header included). */
-export function manifestTable(plugins: readonly PluginEntry[]): string[] {
-  return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map(pluginRow)];
+export function manifestTable(plugins: readonly PluginEntry[], fileUrl?: SummaryWording['fileUrl']): string[] {
+  return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map((p) => pluginRow(p, fileUrl))];
 }
 
 /** "How to fix" lines: what `update` fixes, what needs another fapilog, what is held back. */
@@ -106,6 +115,10 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
   }
   if (held.length > 0) {
     lines.push(`- ${held.map(code).join(', ')}: newer releases need a newer fapilog; upgrade fapilog first.`);
+    const envs = reportEnvironments(report);
+    for (const e of envs) {
+      if (e.upgrade) lines.push(`  - ${envs.length > 1 ? `${code(e.dir)}: ` : ''}${text(upgradeLine(e.upgrade))}`);
+    }
   }
   if (republished.length > 0) {
     lines.push(`- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the warning above) before you update.`);
@@ -132,7 +145,15 @@ export function renderSummary(
   opts: { failed: boolean; failureMessage: string | null; cacheDir?: string | undefined; wording?: SummaryWording | undefined },
 ): string {
   const lines: string[] = ['## fapilog plugins', ''];
-  lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
+  const envs = reportEnvironments(report);
+  const several = envs.length > 1;
+  if (several) {
+    lines.push(`${envs.length} environments, each judged against its own fapilog · marketplace ${code(report.marketplace.url)}`, '');
+    for (const e of envs) lines.push(`- ${code(e.dir)}: ${fapilogLine(report, opts.wording, e.fapilog)}`);
+    lines.push('');
+  } else {
+    lines.push(`${fapilogLine(report, opts.wording)} · marketplace ${code(report.marketplace.url)}`, '');
+  }
   if (report.marketplace.stale) {
     lines.push(
       '> [!WARNING]',
@@ -145,10 +166,26 @@ export function renderSummary(
 
   lines.push(...publisherCallout(report));
 
-  for (const [manifest, plugins] of byManifest(report)) {
-    lines.push(`### ${code(manifest)}`, '');
-    lines.push(...manifestTable(plugins));
-    lines.push('');
+  if (several) {
+    // A section per environment (its fapilog in the heading), then the files several share.
+    for (const group of environmentGroups(report)) {
+      if (group.plugins.length === 0) continue;
+      const heading = group.environment
+        ? `### Environment ${code(group.environment.dir)}: ${fapilogLine(report, opts.wording, group.environment.fapilog)}`
+        : `### Shared by ${andList(group.shared.map(code))}`;
+      lines.push(heading, '');
+      for (const [manifest, plugins] of byManifest({ ...report, plugins: group.plugins })) {
+        lines.push(`#### ${code(manifest)}`, '');
+        lines.push(...manifestTable(plugins, opts.wording?.fileUrl));
+        lines.push('');
+      }
+    }
+  } else {
+    for (const [manifest, plugins] of byManifest(report)) {
+      lines.push(`### ${code(manifest)}`, '');
+      lines.push(...manifestTable(plugins, opts.wording?.fileUrl));
+      lines.push('');
+    }
   }
 
   // The callout above already shows the publisher warnings.

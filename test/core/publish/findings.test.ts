@@ -5,7 +5,8 @@
  * table's severity. Marketplace checks ask the real reference server.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { resolveMarketplaceSettings } from '../../../src/core/config.ts';
@@ -341,6 +342,44 @@ describe('against what the marketplace already has', () => {
     assert.equal(outcome.status, 'failed');
     assert.ok(outcome.status === 'failed' && outcome.reason === 'version-taken' && outcome.httpStatus === 409);
     assert.match(outcome.status === 'failed' ? outcome.message : '', /already taken.*new version/);
+  });
+});
+
+describe('what the marketplace reads from the files (the server refuses the same, with the same words)', () => {
+  const sendAnyway = async (p: PublishPlan) => {
+    const client = new MarketplaceClient(resolveMarketplaceSettings({ url: server.apiUrl, token: await server.createToken('example-author'), cacheDir: await tempDir() }, {}), { retries: 0 });
+    return executePublish(p, client, { apiUrl: server.apiUrl, credential: 'test token' });
+  };
+
+  test('metadata-mismatch: the sdist of another build (fapilog>=0.14) next to the wheel (>=0.14,<0.20)', async () => {
+    const v = await afterBuild('base', async (_d, dist) => {
+      const other = built['fapilog-unbounded'].dist;
+      const sdist = (await readdir(other)).find((f) => f.endsWith('.tar.gz'))!;
+      await cp(path.join(other, sdist), path.join(dist, sdist));
+    });
+    const p = await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, client: online });
+    expectFindings(p, ['metadata-mismatch']);
+    const said = `fapilog_compatibility: fapilog_stdout_json-1.0.0.tar.gz's PKG-INFO says ">=0.14", but fapilog_stdout_json-1.0.0-py3-none-any.whl's METADATA says ">=0.14,<0.20"`;
+    assert.equal(p.findings[0]?.message, said);
+    const outcome = await sendAnyway(p);
+    assert.ok(outcome.status === 'failed' && outcome.httpStatus === 400, JSON.stringify(outcome));
+    assert.ok(outcome.message.includes(said), outcome.message);
+  });
+
+  test('record-mismatch: a file of the wheel edited after the build', async () => {
+    const v = await afterBuild('base', async (_d, dist) => {
+      const name = (await readdir(dist)).find((f) => f.endsWith('.whl'))!;
+      const files = unzipSync(new Uint8Array(await readFile(path.join(dist, name))));
+      const module = Object.keys(files).find((n) => n.endsWith('/__init__.py'))!;
+      files[module] = strToU8('import os\n');
+      await writeFile(path.join(dist, name), zipSync(files));
+    });
+    const p = await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, client: online });
+    expectFindings(p, ['record-mismatch']);
+    assert.match(p.findings[0]?.message ?? '', /^fapilog_stdout_json-1\.0\.0-py3-none-any\.whl: RECORD says "fapilog_stdout_json\/__init__\.py" has sha256=/);
+    const outcome = await sendAnyway(p);
+    assert.ok(outcome.status === 'failed' && outcome.httpStatus === 400, JSON.stringify(outcome));
+    assert.ok(outcome.message.includes(p.findings[0]!.message), outcome.message);
   });
 });
 

@@ -8,6 +8,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 
 export const EXAMPLE_PLUGIN = fileURLToPath(new URL('../../../examples/plugin', import.meta.url));
@@ -105,5 +106,14 @@ export function makeWheel(opts: {
   };
   const ep = opts.entryPoints === undefined ? '[fapilog.sinks]\nx = pkg:X\n' : opts.entryPoints;
   if (ep !== null) files[`${dist}.dist-info/entry_points.txt`] = strToU8(ep);
+  files[`${dist}.dist-info/RECORD`] = strToU8(recordOf(files, `${dist}.dist-info/RECORD`));
   return { filename: `${dist}-py3-none-any.whl`, data: zipSync(files) };
+}
+
+/** A wheel's RECORD for these entries (sha256, size), RECORD itself listed without a hash. */
+export function recordOf(files: Record<string, Uint8Array>, recordName: string): string {
+  const lines = Object.entries(files)
+    .filter(([name]) => name !== recordName)
+    .map(([name, data]) => `${name},sha256=${createHash('sha256').update(data).digest('base64url')},${data.length}`);
+  return [...lines, `${recordName},,`, ''].join('\n');
 }

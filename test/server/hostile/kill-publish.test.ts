@@ -7,14 +7,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../../server/store/index.ts';
-import { metadataFor, publish, wheelFor } from '../util.ts';
+import { metadataFor, publish, sdistFor, wheelFor } from '../util.ts';
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 const KILLS = 12;
@@ -96,7 +96,7 @@ test(`killed ${KILLS} times during publishes, the database and the files agree a
         while (alive) {
           const v = `1.${kill}.${version++}`;
           const wheel = wheelFor('crash', v, { summary: `release ${v} `.repeat(200) });
-          const sdist = { filename: `fapilog_crash-${v}.tar.gz`, data: new Uint8Array([0x1f, 0x8b, ...Buffer.from(`sdist ${v}`.repeat(5000))]) };
+          const sdist = sdistFor('crash', v, { padding: randomBytes(50_000) });
           try {
             const r = await publish(api, 'crash', metadataFor('crash', v, [wheel, sdist]), [wheel, sdist], token);
             if (r.status === 201) acknowledged.push(v);

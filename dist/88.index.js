@@ -1,5 +1,5 @@
-export const id = 297;
-export const ids = [297];
+export const id = 88;
+export const ids = [88];
 export const modules = {
 
 /***/ 1265:
@@ -246,7 +246,7 @@ function forkMessage(fork) {
 
 /***/ }),
 
-/***/ 5297:
+/***/ 5088:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -332,9 +332,9 @@ async function executePublish(plan, client, opts) {
 }
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
-var core_names = __webpack_require__(1975);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 6 modules
-var pep440 = __webpack_require__(9318);
+var names = __webpack_require__(1975);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 7 modules
+var pep440 = __webpack_require__(6400);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
 // EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs
@@ -355,12 +355,101 @@ function sha256Hex(data) {
     return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
 }
 
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/record.js
+/**
+ * A wheel's RECORD against the archive's entries (the wheel spec, as pip checks at install): every
+ * file listed once with a sha256-or-stronger hash and its size, nothing listed that is not there,
+ * nothing there that is not listed (RECORD itself and its signatures excepted). The server refuses
+ * a tampered wheel with this, and the client reports the same before uploading.
+ */
+
+const RECORD_HASHES = ['sha256', 'sha384', 'sha512'];
+function entryDigest(data) {
+    const digest = (alg) => (0,external_node_crypto_.createHash)(alg).update(data).digest('base64url');
+    return { size: data.byteLength, digest: { sha256: digest('sha256'), sha384: digest('sha384'), sha512: digest('sha512') } };
+}
+/** One line of a RECORD (Python's csv dialect: fields may be quoted, `""` is a quote). */
+function parseCsvLine(line) {
+    const out = [];
+    let field = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+        const ch = line[i];
+        if (quoted) {
+            if (ch === '"' && line[i + 1] === '"') {
+                field += '"';
+                i++;
+            }
+            else if (ch === '"')
+                quoted = false;
+            else
+                field += ch;
+        }
+        else if (ch === '"' && field === '')
+            quoted = true;
+        else if (ch === ',') {
+            out.push(field);
+            field = '';
+        }
+        else
+            field += ch;
+    }
+    out.push(field);
+    return out;
+}
+const show = (s) => JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}…` : s);
+/**
+ * null when RECORD matches the entries, else why not (one sentence naming the file).
+ * `entries`: every file entry of the archive (no directories); `recordName`: `x.dist-info/RECORD`,
+ * or null when the archive has none.
+ */
+function recordProblem(recordText, recordName, entries) {
+    if (recordText === null || recordName === null)
+        return 'it has no .dist-info/RECORD';
+    const distInfo = recordName.slice(0, recordName.lastIndexOf('/'));
+    const unsigned = new Set([`${distInfo}/RECORD`, `${distInfo}/RECORD.jws`, `${distInfo}/RECORD.p7s`]);
+    const listed = new Set();
+    for (const [i, line] of recordText.split(/\r?\n/).entries()) {
+        if (line.trim() === '')
+            continue;
+        const [file = '', hash = '', size = ''] = parseCsvLine(line);
+        const where = `RECORD line ${i + 1}`;
+        if (file === '')
+            return `${where} names no file`;
+        if (listed.has(file))
+            return `${where} lists ${show(file)} twice`;
+        listed.add(file);
+        if (unsigned.has(file))
+            continue;
+        const actual = entries.get(file);
+        if (!actual)
+            return `${where} lists ${show(file)}, which is not in the archive`;
+        const eq = hash.indexOf('=');
+        const alg = eq > 0 ? hash.slice(0, eq) : '';
+        if (!RECORD_HASHES.includes(alg)) {
+            return hash === '' ? `${where} gives no hash for ${show(file)}` : `${where} hashes ${show(file)} with ${show(alg)}, not sha256 or stronger`;
+        }
+        const want = hash.slice(eq + 1).replace(/=+$/, '');
+        const have = actual.digest[alg];
+        if (want !== have)
+            return `RECORD says ${show(file)} has ${alg}=${show(want)}, the archive's has ${alg}=${have}`;
+        if (size !== '' && Number(size) !== actual.size)
+            return `RECORD says ${show(file)} is ${show(size)} bytes, the archive's is ${actual.size}`;
+    }
+    for (const name of entries.keys()) {
+        if (!listed.has(name) && !unsigned.has(name))
+            return `${show(name)} is in the archive but not in RECORD`;
+    }
+    return null;
+}
+
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js
 /**
  * The built files in a dist directory and what is inside them: a wheel's
  * `*.dist-info/METADATA` and `entry_points.txt` (zip, read with fflate) and an sdist's top-level
  * `PKG-INFO` (tar.gz, read with tar). Only the members we need are decompressed.
  */
+
 
 
 
@@ -422,6 +511,23 @@ function readWheel(filename, data) {
         entryPointsText: entryPoints ? (0,esm/* strFromU8 */.he)(entryPoints) : null,
     };
 }
+/** Why the wheel's RECORD does not match its entries, or null (src/core/publish/record.ts). */
+function wheelRecordProblem(filename, data) {
+    let members;
+    try {
+        members = (0,esm/* unzipSync */.AO)(data);
+    }
+    catch (err) {
+        return `not a readable zip archive (${err.message})`;
+    }
+    const entries = new Map();
+    for (const [name, bytes] of Object.entries(members))
+        if (!name.endsWith('/'))
+            entries.set(name, entryDigest(bytes));
+    const recordName = Object.keys(members).find((n) => /^[^/]+\.dist-info\/RECORD$/.test(n)) ?? null;
+    const problem = recordProblem(recordName === null ? null : (0,esm/* strFromU8 */.he)(members[recordName]), recordName, entries);
+    return problem === null ? null : `${filename}: ${problem}`;
+}
 /** Reads the sdist's top-level `PKG-INFO`; throws ArtifactError when it is not a tar.gz sdist. */
 async function readSdist(filename, data) {
     let tarData;
@@ -479,6 +585,351 @@ function parseEntryPoints(text) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
 var schemas = __webpack_require__(7597);
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
+/**
+ * Core metadata (`METADATA` in a wheel, `PKG-INFO` in an sdist): RFC 822 style headers, then
+ * the long description as the body (metadata 2.1+) or in a `Description` header whose
+ * continuation lines start with 8 spaces and `|` (older writers).
+ */
+
+const ProjectUrl = schemas/* object */.Ikc({ label: schemas/* string */.YjP(), url: schemas/* string */.YjP() });
+const CoreMetadata = schemas/* object */.Ikc({
+    metadataVersion: schemas/* string */.YjP().min(1, 'Metadata-Version is missing'),
+    name: schemas/* string */.YjP().min(1, 'Name is missing'),
+    version: schemas/* string */.YjP().min(1, 'Version is missing'),
+    summary: schemas/* string */.YjP(),
+    author: schemas/* string */.YjP().nullable(),
+    authorEmail: schemas/* string */.YjP().nullable(),
+    homePage: schemas/* string */.YjP().nullable(),
+    license: schemas/* string */.YjP().nullable(),
+    licenseExpression: schemas/* string */.YjP().nullable(),
+    licenseFiles: schemas/* array */.YOg(schemas/* string */.YjP()),
+    classifiers: schemas/* array */.YOg(schemas/* string */.YjP()),
+    requiresPython: schemas/* string */.YjP().nullable(),
+    requiresDist: schemas/* array */.YOg(schemas/* string */.YjP()),
+    projectUrls: schemas/* array */.YOg(ProjectUrl),
+    descriptionContentType: schemas/* string */.YjP().nullable(),
+    /** Fields marked `Dynamic` (metadata 2.2+, in an sdist's PKG-INFO), lowercase header names. */
+    dynamic: schemas/* array */.YOg(schemas/* string */.YjP()),
+    /** The long description (body or Description header), '' when there is none. */
+    description: schemas/* string */.YjP(),
+});
+/** Header name (lowercase) -> values in order. */
+function parseHeaders(text) {
+    const headers = new Map();
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    let last = null;
+    let i = 0;
+    for (; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (line === '') {
+            i += 1;
+            break;
+        }
+        if (/^[ \t]/.test(line) && last) {
+            const values = headers.get(last.key);
+            values[last.index] = `${values[last.index]}\n${line}`;
+            continue;
+        }
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue; // not a header: ignore rather than guess
+        const key = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).replace(/^[ \t]/, '');
+        const values = headers.get(key) ?? [];
+        values.push(value);
+        headers.set(key, values);
+        last = { key, index: values.length - 1 };
+    }
+    return { headers, body: lines.slice(i).join('\n') };
+}
+/** The `Description` header form: continuation lines are indented with 8 spaces and `|`. */
+function unfoldDescription(value) {
+    return value
+        .split('\n')
+        .map((line, idx) => (idx === 0 ? line : line.replace(/^ {7}\|/, '').replace(/^[ \t]+\|?/, '')))
+        .join('\n');
+}
+function unfoldPlain(value) {
+    return value
+        .split('\n')
+        .map((l) => l.trim())
+        .join('\n')
+        .trim();
+}
+function parseCoreMetadata(text) {
+    const { headers, body } = parseHeaders(text);
+    const one = (key) => {
+        const v = headers.get(key)?.[0];
+        return v === undefined ? null : unfoldPlain(v);
+    };
+    const all = (key) => (headers.get(key) ?? []).map(unfoldPlain).filter((v) => v !== '');
+    const projectUrls = all('project-url').map((v) => {
+        const comma = v.indexOf(',');
+        return comma < 0 ? { label: '', url: v.trim() } : { label: v.slice(0, comma).trim(), url: v.slice(comma + 1).trim() };
+    });
+    const headerDescription = headers.get('description')?.[0];
+    const description = body.trim() !== '' ? body : headerDescription !== undefined ? unfoldDescription(headerDescription) : '';
+    return CoreMetadata.parse({
+        metadataVersion: one('metadata-version') ?? '',
+        name: one('name') ?? '',
+        version: one('version') ?? '',
+        summary: one('summary') ?? '',
+        author: one('author'),
+        authorEmail: one('author-email'),
+        homePage: one('home-page'),
+        license: headers.get('license')?.[0] !== undefined ? unfoldDescription(headers.get('license')?.[0]).trim() : null,
+        licenseExpression: one('license-expression'),
+        licenseFiles: all('license-file'),
+        classifiers: all('classifier'),
+        requiresPython: one('requires-python'),
+        requiresDist: all('requires-dist'),
+        projectUrls,
+        descriptionContentType: one('description-content-type'),
+        dynamic: all('dynamic').map((d) => d.toLowerCase()),
+        description: description.replace(/\s+$/, '') + (description.trim() === '' ? '' : '\n'),
+    });
+}
+const REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/s;
+/** null when the text is not a requirement at all (no name). */
+function parseRequirement(text) {
+    const m = REQUIREMENT.exec(text);
+    if (!m)
+        return null;
+    let rest = (m[3] ?? '').trim();
+    let marker = null;
+    const semi = rest.indexOf(';');
+    if (semi >= 0) {
+        marker = rest.slice(semi + 1).trim();
+        rest = rest.slice(0, semi).trim();
+    }
+    let specifier;
+    if (rest.startsWith('@'))
+        specifier = null;
+    else if (rest.startsWith('(') && rest.endsWith(')'))
+        specifier = rest.slice(1, -1).trim();
+    else
+        specifier = rest;
+    const extras = (m[2] ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== '');
+    return { name: m[1], extras, specifier, marker };
+}
+/** The marker's top-level `or` alternatives (parentheses and quoted strings are not split). */
+function alternatives(marker) {
+    const out = [];
+    let depth = 0;
+    let quote = null;
+    let start = 0;
+    for (let i = 0; i < marker.length; i++) {
+        const ch = marker[i];
+        if (quote) {
+            if (ch === quote)
+                quote = null;
+        }
+        else if (ch === '"' || ch === "'")
+            quote = ch;
+        else if (ch === '(')
+            depth++;
+        else if (ch === ')')
+            depth--;
+        else if (depth === 0 && /\s/.test(ch) && /^\s+or\s/.test(marker.slice(i))) {
+            out.push(marker.slice(start, i));
+            const skip = /^\s+or\s+/.exec(marker.slice(i))[0].length;
+            start = i + skip;
+            i = start - 1;
+        }
+    }
+    out.push(marker.slice(start));
+    return out;
+}
+/**
+ * A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement:
+ * every `or` alternative of its marker needs an extra (`python_version < "3.10" or extra == "x"`
+ * applies without one).
+ */
+function isExtraOnly(req) {
+    return req.marker !== null && alternatives(req.marker).every((a) => /\bextra\s*==/.test(a));
+}
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/declared.js
+/**
+ * What a release's files declare it needs: fapilog range, Requires-Python and runtime
+ * dependencies, read from core metadata (a wheel's METADATA, an sdist's PKG-INFO). The marketplace
+ * stores these and nothing else, and the publisher's JSON must say the same: the server and the
+ * client's publish validation both compare with `disagreements`, so they report a mismatch alike.
+ */
+
+
+
+const DECLARED_FIELDS = ['fapilog_compatibility', 'requires_python', 'dependencies'];
+/** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
+function displaySpecifier(spec) {
+    const clauses = spec.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const rank = (c) => (c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2);
+    return clauses.sort((a, b) => rank(a) - rank(b)).join(',');
+}
+/**
+ * The declaration, and what keeps it from being one: no runtime fapilog requirement, one without
+ * a PEP 440 range (a URL, no specifier), or several runtime ones with different ranges (markers
+ * such as `python_version < "3.10"` do not make a requirement optional; `extra == "x"` does).
+ */
+function declaredOf(meta) {
+    const problems = [];
+    const fapilog = [];
+    const dependencies = [];
+    for (const text of meta.requiresDist) {
+        const req = parseRequirement(text);
+        if (req === null || isExtraOnly(req))
+            continue;
+        if ((0,names/* normalizeName */.Pc)(req.name) === 'fapilog')
+            fapilog.push({ text, specifier: req.specifier });
+        else
+            dependencies.push(text.trim());
+    }
+    let range = null;
+    if (fapilog.length === 0) {
+        problems.push({ field: 'fapilog_compatibility', message: 'no runtime requirement on "fapilog" in Requires-Dist' });
+    }
+    else {
+        const first = fapilog[0];
+        if (first.specifier === null || first.specifier.trim() === '' || !(0,pep440/* isValidSpecifier */.J5)(first.specifier)) {
+            const why = first.specifier === null ? 'a URL requirement' : first.specifier.trim() === '' ? 'no version specifier' : `"${first.specifier}" is not a PEP 440 specifier`;
+            problems.push({ field: 'fapilog_compatibility', message: `Requires-Dist "${first.text}": ${why}` });
+        }
+        else if (fapilog.some((f) => f.specifier === null || !(0,pep440/* sameSpecifier */.rB)(f.specifier, first.specifier))) {
+            problems.push({
+                field: 'fapilog_compatibility',
+                message: `several runtime requirements on fapilog with different ranges (${fapilog.map((f) => `"${f.text}"`).join(', ')}); the marketplace needs one range`,
+            });
+        }
+        else {
+            range = displaySpecifier(first.specifier);
+        }
+    }
+    const requiresPython = meta.requiresPython?.trim() ? meta.requiresPython.trim() : null;
+    if (requiresPython !== null && !(0,pep440/* isValidSpecifier */.J5)(requiresPython)) {
+        problems.push({ field: 'requires_python', message: `Requires-Python "${requiresPython}" is not a PEP 440 specifier` });
+    }
+    return { declared: { fapilog_compatibility: range, requires_python: requiresPython, dependencies }, problems };
+}
+/** A requirement compared by meaning: name normalised, extras and clauses sorted, marker without spacing or quote style. */
+function requirementKey(text) {
+    const req = parseRequirement(text);
+    if (!req)
+        return text.trim();
+    const spec = req.specifier === null ? `@${text.slice(text.indexOf('@') + 1).split(';')[0].trim()}` : ((0,pep440/* specifierKey */.gE)(req.specifier) ?? req.specifier.replace(/\s+/g, ''));
+    const marker = req.marker === null ? '' : `;${req.marker.replace(/\s+/g, '').replace(/'/g, '"')}`;
+    return `${(0,names/* normalizeName */.Pc)(req.name)}[${req.extras.map((e) => (0,names/* normalizeName */.Pc)(e)).sort().join(',')}]${spec}${marker}`;
+}
+function sameRequirements(a, b) {
+    const ka = a.map(requirementKey).sort();
+    const kb = b.map(requirementKey).sort();
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
+}
+function sameDeclared(field, a, b) {
+    switch (field) {
+        case 'dependencies':
+            return sameRequirements(a.dependencies, b.dependencies);
+        case 'fapilog_compatibility':
+        case 'requires_python': {
+            const x = a[field];
+            const y = b[field];
+            return x === null || y === null ? x === y : (0,pep440/* sameSpecifier */.rB)(x, y);
+        }
+    }
+}
+function showDeclared(field, d) {
+    const v = d[field];
+    return field === 'dependencies' ? JSON.stringify(v ?? []) : v === null || v === undefined ? 'none' : JSON.stringify(v);
+}
+/** Fields of `theirs` (absent ones are not compared) that say something else than `ours`. */
+function disagreements(ours, theirs) {
+    const out = [];
+    for (const field of DECLARED_FIELDS) {
+        if (theirs[field] === undefined)
+            continue;
+        const full = { ...ours, ...theirs };
+        if (!sameDeclared(field, ours, full))
+            out.push({ field, theirs: showDeclared(field, theirs), ours: showDeclared(field, ours) });
+    }
+    return out;
+}
+/** PKG-INFO's `Dynamic` header names the fields a wheel may fill in differently. */
+const DYNAMIC_HEADER = {
+    fapilog_compatibility: 'requires-dist',
+    requires_python: 'requires-python',
+    dependencies: 'requires-dist',
+};
+function fileProblem(f, what) {
+    const { problems } = declaredOf(f.metadata);
+    const p = problems[0];
+    return p ? { ok: false, code: 'invalid_file', field: p.field, message: `${f.filename}: ${what}: ${problems.map((q) => `${q.field}: ${q.message}`).join('; ')}` } : null;
+}
+/**
+ * What a release declares: its wheels' METADATA (all alike), which every sdist's PKG-INFO must
+ * agree with except in fields it marks Dynamic; without a wheel, the sdist's PKG-INFO when it
+ * declares every field statically. The server refuses a publish with the message; the client's
+ * validation reports it as a finding before uploading.
+ */
+function releaseDeclaration(wheels, sdists) {
+    const first = wheels[0];
+    if (!first) {
+        const sdist = sdists[0];
+        if (!sdist)
+            return { ok: false, code: 'invalid_file', field: 'fapilog_compatibility', message: 'no wheel or sdist' };
+        const dynamic = DECLARED_FIELDS.filter((f) => sdist.metadata.dynamic.includes(DYNAMIC_HEADER[f]));
+        if (dynamic.length > 0) {
+            return {
+                ok: false,
+                code: 'invalid_file',
+                field: dynamic[0],
+                message: `${sdist.filename}: PKG-INFO marks ${[...new Set(dynamic.map((f) => DYNAMIC_HEADER[f]))].join(', ')} as Dynamic, so only a wheel can say what the release needs; upload the wheel too`,
+            };
+        }
+        return fileProblem(sdist, 'PKG-INFO') ?? { ok: true, value: declaredOf(sdist.metadata).declared, source: `${sdist.filename}'s PKG-INFO` };
+    }
+    for (const w of wheels) {
+        const bad = fileProblem(w, 'METADATA');
+        if (bad)
+            return bad;
+    }
+    const ours = declaredOf(first.metadata).declared;
+    for (const w of wheels.slice(1)) {
+        const theirs = declaredOf(w.metadata).declared;
+        for (const field of DECLARED_FIELDS) {
+            if (!sameDeclared(field, ours, theirs)) {
+                return { ok: false, code: 'metadata_mismatch', field, message: `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ${first.filename}'s says ${showDeclared(field, ours)}` };
+            }
+        }
+    }
+    for (const s of sdists) {
+        const theirs = declaredOf(s.metadata).declared;
+        for (const field of DECLARED_FIELDS) {
+            if (s.metadata.dynamic.includes(DYNAMIC_HEADER[field]))
+                continue;
+            if (!sameDeclared(field, ours, theirs)) {
+                return {
+                    ok: false,
+                    code: 'metadata_mismatch',
+                    field,
+                    message: `${field}: ${s.filename}'s PKG-INFO says ${showDeclared(field, theirs)}, but ${first.filename}'s METADATA says ${showDeclared(field, ours)}`,
+                };
+            }
+        }
+    }
+    return { ok: true, value: ours, source: `${first.filename}'s METADATA` };
+}
+/** The publish JSON's fields against the files': one sentence naming each field and both values, or null. */
+function jsonMismatch(truth, json) {
+    const lies = disagreements(truth.value, json);
+    if (lies.length === 0)
+        return null;
+    return (lies.map((l) => `metadata.${l.field} is ${l.theirs}, but ${truth.source} says ${l.ours}`).join('; ') +
+        ' (the marketplace shows what the files declare: fix the JSON or leave the field out)');
+}
+
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/findings.js
 /**
  * Every problem publishing can report: a stable code, a severity and a one-line fix. This table
@@ -572,6 +1023,16 @@ const table = {
         meaning: 'A wheel or sdist cannot be read (not a zip/tar.gz, or no METADATA/PKG-INFO inside).',
         fix: 'Delete the file and rebuild with `python -m build`.',
     },
+    'metadata-mismatch': {
+        severity: 'error',
+        meaning: 'The built files declare different requirements: the sdist\'s PKG-INFO and the wheel\'s METADATA (or two wheels) disagree on the fapilog range, Requires-Python or dependencies, or the runtime `fapilog` requirements give several ranges. The marketplace reads these from the files and refuses such a release.',
+        fix: 'Remove stale files from the dist directory and rebuild wheel and sdist together with `python -m build`; declare one fapilog range.',
+    },
+    'record-mismatch': {
+        severity: 'error',
+        meaning: 'A wheel\'s RECORD does not match its contents (a file changed, added or removed after the build, or hashed with less than sha256); pip and the marketplace refuse it.',
+        fix: 'Rebuild the wheel with `python -m build` instead of editing it.',
+    },
     'pyproject-invalid': {
         severity: 'error',
         meaning: 'pyproject.toml is not valid TOML or its `[project]` table has a field of the wrong type.',
@@ -639,139 +1100,6 @@ function findingsMarkdownTable() {
         return `| \`${code}\` | ${d.severity} | ${d.meaning.replace(/\|/g, '\\|')} | ${d.fix.replace(/\|/g, '\\|')} |`;
     });
     return ['| Code | Severity | Meaning | Fix |', '|---|---|---|---|', ...rows].join('\n');
-}
-
-;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
-/**
- * Core metadata (`METADATA` in a wheel, `PKG-INFO` in an sdist): RFC 822 style headers, then
- * the long description as the body (metadata 2.1+) or in a `Description` header whose
- * continuation lines start with 8 spaces and `|` (older writers).
- */
-
-const ProjectUrl = schemas/* object */.Ikc({ label: schemas/* string */.YjP(), url: schemas/* string */.YjP() });
-const CoreMetadata = schemas/* object */.Ikc({
-    metadataVersion: schemas/* string */.YjP().min(1, 'Metadata-Version is missing'),
-    name: schemas/* string */.YjP().min(1, 'Name is missing'),
-    version: schemas/* string */.YjP().min(1, 'Version is missing'),
-    summary: schemas/* string */.YjP(),
-    author: schemas/* string */.YjP().nullable(),
-    authorEmail: schemas/* string */.YjP().nullable(),
-    homePage: schemas/* string */.YjP().nullable(),
-    license: schemas/* string */.YjP().nullable(),
-    licenseExpression: schemas/* string */.YjP().nullable(),
-    licenseFiles: schemas/* array */.YOg(schemas/* string */.YjP()),
-    classifiers: schemas/* array */.YOg(schemas/* string */.YjP()),
-    requiresPython: schemas/* string */.YjP().nullable(),
-    requiresDist: schemas/* array */.YOg(schemas/* string */.YjP()),
-    projectUrls: schemas/* array */.YOg(ProjectUrl),
-    descriptionContentType: schemas/* string */.YjP().nullable(),
-    /** The long description (body or Description header), '' when there is none. */
-    description: schemas/* string */.YjP(),
-});
-/** Header name (lowercase) -> values in order. */
-function parseHeaders(text) {
-    const headers = new Map();
-    const lines = text.replace(/\r\n?/g, '\n').split('\n');
-    let last = null;
-    let i = 0;
-    for (; i < lines.length; i += 1) {
-        const line = lines[i];
-        if (line === '') {
-            i += 1;
-            break;
-        }
-        if (/^[ \t]/.test(line) && last) {
-            const values = headers.get(last.key);
-            values[last.index] = `${values[last.index]}\n${line}`;
-            continue;
-        }
-        const colon = line.indexOf(':');
-        if (colon <= 0)
-            continue; // not a header: ignore rather than guess
-        const key = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).replace(/^[ \t]/, '');
-        const values = headers.get(key) ?? [];
-        values.push(value);
-        headers.set(key, values);
-        last = { key, index: values.length - 1 };
-    }
-    return { headers, body: lines.slice(i).join('\n') };
-}
-/** The `Description` header form: continuation lines are indented with 8 spaces and `|`. */
-function unfoldDescription(value) {
-    return value
-        .split('\n')
-        .map((line, idx) => (idx === 0 ? line : line.replace(/^ {7}\|/, '').replace(/^[ \t]+\|?/, '')))
-        .join('\n');
-}
-function unfoldPlain(value) {
-    return value
-        .split('\n')
-        .map((l) => l.trim())
-        .join('\n')
-        .trim();
-}
-function parseCoreMetadata(text) {
-    const { headers, body } = parseHeaders(text);
-    const one = (key) => {
-        const v = headers.get(key)?.[0];
-        return v === undefined ? null : unfoldPlain(v);
-    };
-    const all = (key) => (headers.get(key) ?? []).map(unfoldPlain).filter((v) => v !== '');
-    const projectUrls = all('project-url').map((v) => {
-        const comma = v.indexOf(',');
-        return comma < 0 ? { label: '', url: v.trim() } : { label: v.slice(0, comma).trim(), url: v.slice(comma + 1).trim() };
-    });
-    const headerDescription = headers.get('description')?.[0];
-    const description = body.trim() !== '' ? body : headerDescription !== undefined ? unfoldDescription(headerDescription) : '';
-    return CoreMetadata.parse({
-        metadataVersion: one('metadata-version') ?? '',
-        name: one('name') ?? '',
-        version: one('version') ?? '',
-        summary: one('summary') ?? '',
-        author: one('author'),
-        authorEmail: one('author-email'),
-        homePage: one('home-page'),
-        license: headers.get('license')?.[0] !== undefined ? unfoldDescription(headers.get('license')?.[0]).trim() : null,
-        licenseExpression: one('license-expression'),
-        licenseFiles: all('license-file'),
-        classifiers: all('classifier'),
-        requiresPython: one('requires-python'),
-        requiresDist: all('requires-dist'),
-        projectUrls,
-        descriptionContentType: one('description-content-type'),
-        description: description.replace(/\s+$/, '') + (description.trim() === '' ? '' : '\n'),
-    });
-}
-const REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/s;
-/** null when the text is not a requirement at all (no name). */
-function parseRequirement(text) {
-    const m = REQUIREMENT.exec(text);
-    if (!m)
-        return null;
-    let rest = (m[3] ?? '').trim();
-    let marker = null;
-    const semi = rest.indexOf(';');
-    if (semi >= 0) {
-        marker = rest.slice(semi + 1).trim();
-        rest = rest.slice(0, semi).trim();
-    }
-    let specifier;
-    if (rest.startsWith('@'))
-        specifier = null;
-    else if (rest.startsWith('(') && rest.endsWith(')'))
-        specifier = rest.slice(1, -1).trim();
-    else
-        specifier = rest;
-    const extras = (m[2] ?? '')
-        .split(',')
-        .map((e) => e.trim())
-        .filter((e) => e !== '');
-    return { name: m[1], extras, specifier, marker };
-}
-/** A requirement only pulled in by an extra (`; extra == "dev"`) is not a runtime requirement. */
-function isExtraOnly(req) {
-    return req.marker !== null && /\bextra\s*==/.test(req.marker);
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -1192,19 +1520,16 @@ function extractReadme(source, repo) {
     return { from, contentType, original, text, summary: firstParagraph(original) };
 }
 
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var marketplace_schemas = __webpack_require__(285);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
 var size = __webpack_require__(4810);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
+var marketplace_schemas = __webpack_require__(285);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/validate.js
 /**
- * The checks, as a pure function of what was read (project, artifacts, README, tag, marketplace
- * answers): no I/O here, so every finding can be tested from constructed facts as well as from
- * really built projects.
+ * What publishing read (PublishFacts: project, artifacts, README, tag, marketplace answers) and
+ * the questions the plan and the rules (rules.ts) both ask of it: the release's name, version,
+ * fapilog requirement, license, URLs, whether the marketplace already has it. No I/O here.
  */
-
-
-
 
 
 
@@ -1243,17 +1568,12 @@ function pluginTypes(entryPoints) {
 function fapilogRequirement(requirements) {
     for (const text of requirements) {
         const req = parseRequirement(text);
-        if (req && (0,core_names/* normalizeName */.Pc)(req.name) === 'fapilog' && !isExtraOnly(req))
+        if (req && (0,names/* normalizeName */.Pc)(req.name) === 'fapilog' && !isExtraOnly(req))
             return { text, specifier: req.specifier };
     }
     return null;
 }
-/** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
-function displaySpecifier(spec) {
-    const clauses = spec.split(',').map((c) => c.trim()).filter((c) => c !== '');
-    const rank = (c) => (c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2);
-    return clauses.sort((a, b) => rank(a) - rank(b)).join(',');
-}
+
 function hasUpperBound(spec) {
     const clauses = (0,pep440/* parseSpecifier */.J6)(spec) ?? [];
     return clauses.some((c) => c.operator === '<' || c.operator === '<=' || c.operator === '~=' || c.operator === '==' || c.operator === '===');
@@ -1306,159 +1626,245 @@ function publishedIdentically(release, files) {
 function findRelease(releases, version) {
     return releases.find((r) => (0,pep440/* sameVersion */.r1)(r.version, version));
 }
-function validate(facts) {
-    const out = [];
+
+;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/rules.js
+
+
+
+
+
+
+
+function pluginFacts(facts) {
     const meta = primaryMetadata(facts);
     const project = facts.project;
-    if (facts.projectError)
-        out.push(finding('pyproject-invalid', facts.projectError));
-    for (const u of facts.unreadable)
-        out.push(finding('artifact-unreadable', u.message));
-    // -- files --------------------------------------------------------------------------------------
-    if (facts.files.every((f) => f.kind !== 'wheel')) {
-        out.push(finding('wheel-missing', facts.files.length === 0 ? 'no wheel or sdist found in the dist directory' : `no wheel among ${facts.files.map((f) => f.filename).join(', ')}`));
-    }
-    if (facts.files.length > 0 && facts.files.every((f) => f.kind !== 'sdist')) {
-        out.push(finding('sdist-missing', 'no sdist (.tar.gz) next to the wheel'));
-    }
-    for (const f of facts.files) {
-        if (f.size > facts.maxFileSize) {
-            out.push(finding('file-too-large', `${f.filename} is ${(0,size/* formatSize */.X)(f.size)}, over the ${(0,size/* formatSize */.X)(facts.maxFileSize)} limit`));
-        }
-    }
-    // -- name -------------------------------------------------------------------------------------
-    const names = [
-        ...facts.wheels.map((w) => ({ where: w.file.filename, name: w.metadata.name })),
-        ...facts.sdists.map((s) => ({ where: s.file.filename, name: s.metadata.name })),
-        ...(project ? [{ where: 'pyproject.toml', name: project.project.name }] : []),
-    ];
-    const name = releaseName(facts);
-    if (name !== null && !(0,core_names/* isPluginPackage */.ks)(name)) {
-        out.push(finding('name-not-plugin', `"${name}" (normalised "${(0,core_names/* normalizeName */.Pc)(name)}") does not start with "fapilog-"`, `Rename the project to "fapilog-${(0,core_names/* normalizeName */.Pc)(name).replace(/^fapilog-?/, '') || 'name'}" in pyproject.toml [project] name.`));
-    }
-    const distinctNames = new Set(names.map((n) => (0,core_names/* normalizeName */.Pc)(n.name)));
-    if (distinctNames.size > 1) {
-        out.push(finding('name-mismatch', `different names: ${names.map((n) => `${n.where} says "${n.name}"`).join(', ')}`));
-    }
-    // -- version ----------------------------------------------------------------------------------
-    const versions = [
-        ...facts.wheels.map((w) => ({ where: w.file.filename, version: w.metadata.version })),
-        ...facts.sdists.map((s) => ({ where: s.file.filename, version: s.metadata.version })),
-        ...(project?.version != null ? [{ where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml', version: project.version }] : []),
-    ];
-    const version = releaseVersion(facts);
-    const invalid = versions.filter((v) => !(0,pep440/* isValid */.fn)(v.version));
-    for (const v of invalid)
-        out.push(finding('version-invalid', `${v.where}: "${v.version}" is not a PEP 440 version`));
-    const valid = versions.filter((v) => (0,pep440/* isValid */.fn)(v.version));
-    // Files of several versions: judging the tag or the marketplace by one of them would report
-    // false mismatches, so only this is said. Usually an old build left in dist/ (python -m build adds, never removes).
-    const mixed = new Set(valid.map((v) => (0,pep440/* normalize */.S8)(v.version))).size > 1;
-    if (mixed) {
-        const own = project?.version != null && (0,pep440/* isValid */.fn)(project.version) ? project.version : null;
-        const built = valid.filter((v) => v.where !== 'pyproject.toml' && v.where !== 'the hatch version file');
-        const stale = own === null ? [] : built.filter((v) => !(0,pep440/* sameVersion */.r1)(v.version, own));
-        // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
-        out.push(stale.length > 0 && stale.length < built.length && own !== null
-            ? finding('version-mismatch', `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.version})`).join(', ')}; the project's version is ${own}`, 'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.')
-            : finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.version}`).join(', ')}`));
-    }
-    if (!mixed && facts.tag !== null && version !== null && (0,pep440/* isValid */.fn)(version)) {
-        const wanted = tagVersion(facts.tag);
-        if (!(0,pep440/* sameVersion */.r1)(wanted, version)) {
+    const projectEntryPoints = () => Object.entries(project?.project['entry-points'] ?? {}).flatMap(([group, eps]) => Object.entries(eps).map(([n, value]) => ({ group, name: n, value })));
+    return {
+        projectError: facts.projectError,
+        unreadable: facts.unreadable.map((u) => u.message),
+        files: facts.files.map((f) => ({ filename: f.filename, kind: f.kind, size: f.size, sha256: f.sha256 })),
+        maxFileSize: facts.maxFileSize,
+        recordProblems: facts.wheels.flatMap((w) => (w.recordProblem ? [w.recordProblem] : [])),
+        declaration: facts.wheels.length + facts.sdists.length > 0
+            ? releaseDeclaration(facts.wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })), facts.sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })))
+            : null,
+        described: meta !== null || project !== null,
+        fromMetadata: meta !== null,
+        name: releaseName(facts),
+        names: [
+            ...[...facts.wheels, ...facts.sdists].map((a) => ({ where: a.file.filename, from: 'built', value: a.metadata.name })),
+            ...(project ? [{ where: 'pyproject.toml', from: 'project', value: project.project.name }] : []),
+        ],
+        versions: [
+            ...[...facts.wheels, ...facts.sdists].map((a) => ({ where: a.file.filename, from: 'built', value: a.metadata.version })),
+            ...(project?.version != null
+                ? [{ where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml', from: 'project', value: project.version }]
+                : []),
+        ],
+        version: releaseVersion(facts),
+        tag: facts.tag,
+        fapilog: fapilogRequirement(meta ? meta.requiresDist : (project?.project.dependencies ?? [])),
+        entryPoints: facts.wheels[0] ? facts.wheels[0].entryPoints : project ? projectEntryPoints() : null,
+        readme: facts.readme,
+        licenseDeclared: meta
+            ? Boolean(meta.licenseExpression?.trim() || meta.license?.trim() || meta.licenseFiles.length > 0 || meta.classifiers.some((c) => c.startsWith('License :: ')))
+            : Boolean(project?.project.license !== undefined || facts.projectLicenseFiles.length > 0),
+        repository: repositoryUrl(meta, project),
+        marketplace: facts.marketplace,
+    };
+}
+/**
+ * Files of several versions (usually an old build left in dist/: python -m build adds, never
+ * removes): judging the tag or the marketplace by one of them would report false mismatches.
+ */
+function mixedVersions(f) {
+    return new Set(f.versions.filter((v) => (0,pep440/* isValid */.fn)(v.value)).map((v) => (0,pep440/* normalize */.S8)(v.value))).size > 1;
+}
+/** The version the tag and the marketplace are judged by: valid, and the files agree on it. */
+function judgedVersion(f) {
+    return f.version !== null && (0,pep440/* isValid */.fn)(f.version) && !mixedVersions(f) ? f.version : null;
+}
+const when = (cond, make) => (cond ? [make()] : []);
+const RULES = [
+    { about: 'pyproject.toml reads', check: (f) => when(f.projectError !== null, () => finding('pyproject-invalid', f.projectError)) },
+    { about: 'built files read', check: (f) => f.unreadable.map((m) => finding('artifact-unreadable', m)) },
+    {
+        about: 'a wheel',
+        check: (f) => when(f.files.every((x) => x.kind !== 'wheel'), () => finding('wheel-missing', f.files.length === 0 ? 'no wheel or sdist found in the dist directory' : `no wheel among ${f.files.map((x) => x.filename).join(', ')}`)),
+    },
+    { about: 'an sdist', check: (f) => when(f.files.length > 0 && f.files.every((x) => x.kind !== 'sdist'), () => finding('sdist-missing', 'no sdist (.tar.gz) next to the wheel')) },
+    {
+        about: 'file sizes',
+        check: (f) => f.files.filter((x) => x.size > f.maxFileSize).map((x) => finding('file-too-large', `${x.filename} is ${(0,size/* formatSize */.X)(x.size)}, over the ${(0,size/* formatSize */.X)(f.maxFileSize)} limit`)),
+    },
+    { about: 'wheel RECORDs match', check: (f) => f.recordProblems.map((m) => finding('record-mismatch', m)) },
+    {
+        about: 'a fapilog-* name',
+        check: ({ name }) => when(name !== null && !(0,names/* isPluginPackage */.ks)(name), () => finding('name-not-plugin', `"${name}" (normalised "${(0,names/* normalizeName */.Pc)(name)}") does not start with "fapilog-"`, `Rename the project to "fapilog-${(0,names/* normalizeName */.Pc)(name).replace(/^fapilog-?/, '') || 'name'}" in pyproject.toml [project] name.`)),
+    },
+    {
+        about: 'one name',
+        check: (f) => when(new Set(f.names.map((n) => (0,names/* normalizeName */.Pc)(n.value))).size > 1, () => finding('name-mismatch', `different names: ${f.names.map((n) => `${n.where} says "${n.value}"`).join(', ')}`)),
+    },
+    {
+        about: 'PEP 440 versions',
+        check: (f) => f.versions.filter((v) => !(0,pep440/* isValid */.fn)(v.value)).map((v) => finding('version-invalid', `${v.where}: "${v.value}" is not a PEP 440 version`)),
+    },
+    {
+        about: 'one version',
+        check: (f) => {
+            if (!mixedVersions(f))
+                return [];
+            const valid = f.versions.filter((v) => (0,pep440/* isValid */.fn)(v.value));
+            const own = f.versions.find((v) => v.from === 'project' && (0,pep440/* isValid */.fn)(v.value))?.value ?? null;
+            const built = valid.filter((v) => v.from === 'built');
+            const stale = own === null ? [] : built.filter((v) => !(0,pep440/* sameVersion */.r1)(v.value, own));
+            // Some files are of the project's version and some not: leftovers (none of it: the project was bumped after the build).
+            return [
+                stale.length > 0 && stale.length < built.length && own !== null
+                    ? finding('version-mismatch', `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.value})`).join(', ')}; the project's version is ${own}`, 'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.')
+                    : finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.value}`).join(', ')}`),
+            ];
+        },
+    },
+    {
+        about: 'the tag names the version',
+        check: (f) => {
+            const version = judgedVersion(f);
+            if (f.tag === null || version === null)
+                return [];
+            const wanted = tagVersion(f.tag);
+            if ((0,pep440/* sameVersion */.r1)(wanted, version))
+                return [];
             const fix = (0,pep440/* isValid */.fn)(wanted)
                 ? `Run \`fapilog-plugins version ${(0,pep440/* normalize */.S8)(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
                 : `Push a tag named after the version, e.g. v${version}.`;
-            out.push(finding('tag-mismatch', `tag ${facts.tag} names version ${(0,pep440/* isValid */.fn)(wanted) ? (0,pep440/* normalize */.S8)(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix));
-        }
-    }
-    // -- fapilog requirement ------------------------------------------------------------------------
-    const requirements = meta ? meta.requiresDist : (project?.project.dependencies ?? []);
-    const req = fapilogRequirement(requirements);
-    if (meta || project) {
-        if (!req) {
-            out.push(finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies'));
-        }
-        else if (req.specifier === null || req.specifier.trim() === '' || !(0,pep440/* isValidSpecifier */.J5)(req.specifier)) {
+            return [finding('tag-mismatch', `tag ${f.tag} names version ${(0,pep440/* isValid */.fn)(wanted) ? (0,pep440/* normalize */.S8)(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix)];
+        },
+    },
+    {
+        about: 'a fapilog requirement with a PEP 440 range',
+        check: ({ described, fapilog: req }) => {
+            if (!described)
+                return [];
+            if (!req)
+                return [finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies')];
+            if (req.specifier !== null && req.specifier.trim() !== '' && (0,pep440/* isValidSpecifier */.J5)(req.specifier))
+                return [];
             const why = req.specifier === null ? 'a URL requirement' : req.specifier.trim() === '' ? 'no version specifier' : `"${req.specifier}" is not a PEP 440 specifier`;
-            out.push(finding('fapilog-specifier-invalid', `"${req.text}": ${why}`));
-        }
-        else {
-            const spec = displaySpecifier(req.specifier);
-            if (!hasUpperBound(req.specifier)) {
-                out.push(finding('fapilog-specifier-unbounded', `"fapilog${spec}" has no upper bound`));
+            return [finding('fapilog-specifier-invalid', `"${req.text}": ${why}`)];
+        },
+    },
+    {
+        about: 'an upper bound on fapilog',
+        check: ({ fapilog: req }) => {
+            const spec = usableSpecifier(req);
+            return when(spec !== null && !hasUpperBound(spec), () => finding('fapilog-specifier-unbounded', `"fapilog${displaySpecifier(spec)}" has no upper bound`));
+        },
+    },
+    {
+        about: 'a released fapilog admitted',
+        check: ({ fapilog: req, marketplace }) => {
+            const spec = usableSpecifier(req);
+            const known = marketplace?.fapilogVersions;
+            if (spec === null || !known || known.length === 0 || known.some((v) => (0,pep440/* satisfies */.ib)(v, spec, { prereleases: true })))
+                return [];
+            const newest = (0,pep440/* sortVersions */.M7)(known).at(-1);
+            return [
+                finding('fapilog-specifier-unsatisfiable', `"fapilog${displaySpecifier(spec)}" admits none of the ${known.length} known fapilog releases (newest ${newest})`, `Widen the requirement to admit a released fapilog, e.g. "fapilog>=${newest}".`),
+            ];
+        },
+    },
+    {
+        // What the marketplace will read from the files (the same check the server makes); a missing
+        // or unusable fapilog requirement is said above already, unless the files disagree.
+        about: 'the files declare one set of requirements',
+        check: (f) => {
+            const d = f.declaration;
+            if (d === null || d.ok || mixedVersions(f))
+                return [];
+            const said = f.described && usableSpecifier(f.fapilog) === null;
+            return when(d.code === 'metadata_mismatch' || !said, () => finding('metadata-mismatch', d.message));
+        },
+    },
+    {
+        about: 'entry points in the fapilog groups',
+        check: ({ entryPoints }) => {
+            if (entryPoints === null)
+                return [];
+            const legacy = entryPoints.filter((e) => e.group === LEGACY_GROUP);
+            const out = legacy.map((e) => finding('entry-point-legacy-group', `entry point "${e.name} = ${e.value}" is in the legacy "${LEGACY_GROUP}" group`));
+            if (pluginTypes(entryPoints).length === 0) {
+                const groups = [...new Set(entryPoints.map((e) => e.group))];
+                out.push(finding('entry-point-missing', groups.length === 0 ? 'the wheel has no entry points' : `no entry point in a fapilog group (found: ${groups.join(', ')})`, legacy[0] ? `Move "${legacy[0].name}" to [project.entry-points."fapilog.sinks"] (or processors, enrichers, redactors, filters).` : undefined));
             }
-            const known = facts.marketplace?.fapilogVersions;
-            if (known && known.length > 0) {
-                const admitted = known.filter((v) => (0,pep440/* satisfies */.ib)(v, req.specifier, { prereleases: true }));
-                if (admitted.length === 0) {
-                    const newest = (0,pep440/* sortVersions */.M7)(known).at(-1);
-                    out.push(finding('fapilog-specifier-unsatisfiable', `"fapilog${spec}" admits none of the ${known.length} known fapilog releases (newest ${newest})`, `Widen the requirement to admit a released fapilog, e.g. "fapilog>=${newest}".`));
-                }
+            return out;
+        },
+    },
+    {
+        about: 'a README of its own',
+        check: ({ described, fromMetadata, readme }) => {
+            if (!described)
+                return [];
+            if (readme.from === 'none') {
+                return [finding('readme-missing', fromMetadata ? 'the wheel has no long description and the project has no README' : 'the project has no README')];
             }
-        }
-    }
-    // -- entry points -----------------------------------------------------------------------------
-    const entryPoints = facts.wheels.length > 0
-        ? facts.wheels[0].entryPoints
-        : Object.entries(project?.project['entry-points'] ?? {}).flatMap(([group, eps]) => Object.entries(eps).map(([n, value]) => ({ group, name: n, value })));
-    if (facts.wheels.length > 0 || project) {
-        const legacy = entryPoints.filter((e) => e.group === LEGACY_GROUP);
-        for (const e of legacy) {
-            out.push(finding('entry-point-legacy-group', `entry point "${e.name} = ${e.value}" is in the legacy "${LEGACY_GROUP}" group`));
-        }
-        if (pluginTypes(entryPoints).length === 0) {
-            const groups = [...new Set(entryPoints.map((e) => e.group))];
-            out.push(finding('entry-point-missing', groups.length === 0 ? 'the wheel has no entry points' : `no entry point in a fapilog group (found: ${groups.join(', ')})`, legacy[0] ? `Move "${legacy[0].name}" to [project.entry-points."fapilog.sinks"] (or processors, enrichers, redactors, filters).` : undefined));
-        }
-    }
-    // -- README -----------------------------------------------------------------------------------
-    if (meta || project) {
-        if (facts.readme.from === 'none') {
-            out.push(finding('readme-missing', meta ? 'the wheel has no long description and the project has no README' : 'the project has no README'));
-        }
-        else {
-            const markers = templateMarkers(facts.readme.original);
-            if (markers.length > 0)
-                out.push(finding('readme-template', `the README still contains ${markers.map((m) => `"${m}"`).join(' and ')}`));
-            for (const url of insecureImages(facts.readme.original)) {
-                out.push(finding('readme-insecure-image', `image over plain http: ${url}`, `Use ${url.replace(/^http:/i, 'https:')} (if the host serves https) or a relative path.`));
-            }
-        }
-    }
-    // -- license ----------------------------------------------------------------------------------
-    if (meta || project) {
-        const declared = meta
-            ? Boolean(meta.licenseExpression?.trim() || meta.license?.trim() || meta.licenseFiles.length > 0 || meta.classifiers.some((c) => c.startsWith('License :: ')))
-            : Boolean(project?.project.license !== undefined || facts.projectLicenseFiles.length > 0);
-        if (!declared)
-            out.push(finding('license-missing', meta ? 'the metadata has no License-Expression, License, License-File or license classifier' : 'pyproject.toml declares no license'));
-    }
-    // -- repository -------------------------------------------------------------------------------
-    if ((meta || project) && repositoryUrl(meta, project) === null) {
-        out.push(finding('repository-url-missing', 'no Repository/Source URL in [project.urls]'));
-    }
-    // -- the marketplace's view -------------------------------------------------------------------
-    const market = facts.marketplace;
-    if (market?.unreachable) {
-        out.push(finding('marketplace-unreachable', market.unreachable));
-    }
-    else if (market && !mixed && version !== null && (0,pep440/* isValid */.fn)(version)) {
-        const same = findRelease(market.releases, version);
-        if (same && !publishedIdentically(same, facts.files)) {
-            const theirs = same.files.map((f) => `${f.filename} ${f.sha256.slice(0, 12)}`).join(', ') || 'no files';
-            out.push(finding('version-taken', `${name} ${same.version} is already published with different files (${theirs}); a published version never changes, publish a new version`, `Run \`fapilog-plugins version patch\` (or minor/major), rebuild, tag and publish again.`));
-        }
-        const newest = (0,pep440/* sortVersions */.M7)(market.releases.map((r) => r.version)).at(-1);
-        if (!same && newest !== undefined && (0,pep440/* compare */.UD)(version, newest) < 0) {
-            out.push(finding('version-backport', `${version} is lower than the newest published version ${newest}`));
-        }
-    }
-    // Errors first: they are what stops the publish.
-    return out.filter((f) => f.severity === 'error').concat(out.filter((f) => f.severity !== 'error'));
+            const markers = templateMarkers(readme.original);
+            return [
+                ...when(markers.length > 0, () => finding('readme-template', `the README still contains ${markers.map((m) => `"${m}"`).join(' and ')}`)),
+                ...insecureImages(readme.original).map((url) => finding('readme-insecure-image', `image over plain http: ${url}`, `Use ${url.replace(/^http:/i, 'https:')} (if the host serves https) or a relative path.`)),
+            ];
+        },
+    },
+    {
+        about: 'a license',
+        check: (f) => when(f.described && !f.licenseDeclared, () => finding('license-missing', f.fromMetadata ? 'the metadata has no License-Expression, License, License-File or license classifier' : 'pyproject.toml declares no license')),
+    },
+    { about: 'a repository URL', check: (f) => when(f.described && f.repository === null, () => finding('repository-url-missing', 'no Repository/Source URL in [project.urls]')) },
+    { about: 'the marketplace answered', check: ({ marketplace }) => when(Boolean(marketplace?.unreachable), () => finding('marketplace-unreachable', marketplace?.unreachable)) },
+    {
+        about: 'a published version never changes',
+        check: (f) => {
+            const version = judgedVersion(f);
+            if (!f.marketplace || f.marketplace.unreachable || version === null)
+                return [];
+            const same = findRelease(f.marketplace.releases, version);
+            if (!same || publishedIdentically(same, f.files))
+                return [];
+            const theirs = same.files.map((x) => `${x.filename} ${x.sha256.slice(0, 12)}`).join(', ') || 'no files';
+            return [
+                finding('version-taken', `${f.name} ${same.version} is already published with different files (${theirs}); a published version never changes, publish a new version`, `Run \`fapilog-plugins version patch\` (or minor/major), rebuild, tag and publish again.`),
+            ];
+        },
+    },
+    {
+        about: 'newer than what is published',
+        check: (f) => {
+            const version = judgedVersion(f);
+            if (!f.marketplace || f.marketplace.unreachable || version === null || findRelease(f.marketplace.releases, version))
+                return [];
+            const newest = (0,pep440/* sortVersions */.M7)(f.marketplace.releases.map((r) => r.version)).at(-1);
+            return when(newest !== undefined && (0,pep440/* compare */.UD)(version, newest) < 0, () => finding('version-backport', `${version} is lower than the newest published version ${newest}`));
+        },
+    },
+];
+/** The fapilog requirement's specifier when it is a usable PEP 440 range, else null. */
+function usableSpecifier(req) {
+    return req?.specifier != null && req.specifier.trim() !== '' && (0,pep440/* isValidSpecifier */.J5)(req.specifier) ? req.specifier : null;
+}
+/** Every rule's findings in table order, errors first (they are what stops the publish). */
+function applyRules(f, rules = RULES) {
+    const out = rules.flatMap((r) => r.check(f));
+    return out.filter((x) => x.severity === 'error').concat(out.filter((x) => x.severity !== 'error'));
+}
+/** The findings for what publishing read. */
+function validate(facts) {
+    return applyRules(pluginFacts(facts));
 }
 
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/plan.js
+
+
 
 
 
@@ -1498,7 +1904,7 @@ function authorOf(meta, project) {
 function runtimeDependencies(requirements) {
     return requirements.filter((text) => {
         const req = parseRequirement(text);
-        return req !== null && !isExtraOnly(req) && (0,core_names/* normalizeName */.Pc)(req.name) !== 'fapilog';
+        return req !== null && !isExtraOnly(req) && (0,names/* normalizeName */.Pc)(req.name) !== 'fapilog';
     });
 }
 async function preparePublish(opts) {
@@ -1520,7 +1926,12 @@ async function preparePublish(opts) {
         try {
             if (file.kind === 'wheel') {
                 const w = readWheel(file.filename, file.data);
-                wheels.push({ file, metadata: parseCoreMetadata(w.metadataText), entryPoints: w.entryPointsText ? parseEntryPoints(w.entryPointsText) : [] });
+                wheels.push({
+                    file,
+                    metadata: parseCoreMetadata(w.metadataText),
+                    entryPoints: w.entryPointsText ? parseEntryPoints(w.entryPointsText) : [],
+                    recordProblem: wheelRecordProblem(file.filename, file.data),
+                });
             }
             else {
                 const s = await readSdist(file.filename, file.data);
@@ -1545,7 +1956,7 @@ async function preparePublish(opts) {
         metadataContentType: meta?.descriptionContentType ?? null,
         file: readmeFile ? { text: readmeFile.text, contentType: readmeFile.contentType, name: readmeFile.file } : null,
     }, repository && tag ? { repository, ref: tag, subdirectory: opts.subdirectory ?? '' } : null);
-    const marketplace = opts.client && pkg ? await marketplaceFacts(opts.client, (0,core_names/* shortName */.EU)(pkg)) : null;
+    const marketplace = opts.client && pkg ? await marketplaceFacts(opts.client, (0,names/* shortName */.EU)(pkg)) : null;
     const facts = {
         project,
         projectError,
@@ -1565,10 +1976,12 @@ async function preparePublish(opts) {
     const requirements = meta?.requiresDist ?? project?.project.dependencies ?? [];
     const fapilog = fapilogRequirement(requirements);
     const planFiles = files.map((f) => ({ filename: f.filename, kind: f.kind, size: f.size, sha256: f.sha256, data: f.data }));
+    // What the marketplace reads from the files; the JSON says the same (the server compares).
+    const truth = releaseDeclaration(wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })), sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })));
     const canDescribe = pkg !== null && version !== null && pluginType !== null && fapilog?.specifier && planFiles.length > 0;
     const metadata = canDescribe
         ? {
-            name: (0,core_names/* shortName */.EU)(pkg),
+            name: (0,names/* shortName */.EU)(pkg),
             version,
             description: meta?.summary.trim() || readme.summary,
             author: authorOf(meta, project),
@@ -1576,9 +1989,9 @@ async function preparePublish(opts) {
             license: licenseOf(meta, project) ?? 'Unknown',
             homepage: homepageUrl(meta, project),
             repository,
-            fapilog_compatibility: displaySpecifier(fapilog.specifier),
-            requires_python: meta?.requiresPython ?? project?.project['requires-python'] ?? null,
-            dependencies: runtimeDependencies(requirements),
+            fapilog_compatibility: truth.ok && truth.value.fapilog_compatibility ? truth.value.fapilog_compatibility : displaySpecifier(fapilog.specifier),
+            requires_python: truth.ok ? truth.value.requires_python : (meta?.requiresPython ?? project?.project['requires-python'] ?? null),
+            dependencies: truth.ok ? truth.value.dependencies : runtimeDependencies(requirements),
             readme: readme.text,
             files: planFiles.map((f) => ({ filename: f.filename, sha256: f.sha256 })),
         }
@@ -1587,8 +2000,8 @@ async function preparePublish(opts) {
     return {
         projectDir: opts.project.label,
         distDir: opts.dist.label,
-        package: pkg === null ? null : (0,core_names/* normalizeName */.Pc)(pkg),
-        name: pkg === null ? null : (0,core_names/* shortName */.EU)(pkg),
+        package: pkg === null ? null : (0,names/* normalizeName */.Pc)(pkg),
+        name: pkg === null ? null : (0,names/* shortName */.EU)(pkg),
         version,
         tag,
         tagGiven: givenTag !== null,
@@ -2043,7 +2456,7 @@ function renderPublishSummary(args) {
         const facts = [
             plan.pluginType ? `**Type:** ${cell(plan.pluginType)}` : null,
             plan.tag ? `**Tag:** ${code(plan.tag)}` : null,
-            plan.metadata ? `**fapilog:** ${code(plan.metadata.fapilog_compatibility)}` : null,
+            plan.metadata?.fapilog_compatibility ? `**fapilog:** ${code(plan.metadata.fapilog_compatibility)}` : null,
         ].filter((f) => f !== null);
         if (facts.length > 0)
             out.push(facts.join(' · '), '');
