@@ -541,13 +541,14 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
       await handle.close();
       throw err;
     }
-    await delivered();
     res.writeHead(reply.status, { ...headers, 'Content-Type': reply.contentType ?? 'application/octet-stream', 'Content-Length': reply.file.size });
     if (head) {
       await handle.close();
       return void res.end();
     }
     await pipeline(handle.createReadStream(), res);
+    // A file counts as delivered once all of it went out (a transfer the client cut off does not).
+    await delivered();
     return;
   }
   const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.body ?? '');
