@@ -18,14 +18,19 @@ export interface Judged {
 export function judge(reportJson: string, services: readonly GeneratedService[]): Judged {
   const report = JSON.parse(reportJson) as {
     fapilog: { version: string | null };
-    plugins: Array<{ location: { file: string }; status: string; latestCompatible: string | null }>;
+    environments?: Array<{ dir: string; fapilog: { version: string | null } }>;
+    plugins: Array<{ location: { file: string }; status: string; latestCompatible: string | null; environments?: string[] }>;
   };
   const byDir = new Map(services.map((s) => [s.dir, s]));
+  const envFapilog = new Map((report.environments ?? []).map((e) => [e.dir, e.fapilog.version]));
   const out: Judged = { entries: report.plugins.length, wrongFapilog: 0, proposals: 0, incompatibleProposals: 0 };
   for (const e of report.plugins) {
     const svc = byDir.get(e.location.file.split('/').slice(0, 2).join('/'));
     if (!svc) throw new Error(`report entry in ${e.location.file} belongs to no generated service`);
-    if (report.fapilog.version !== svc.fapilog) out.wrongFapilog++;
+    // Each entry is judged against the fapilog of every environment it names (a report from
+    // before environments: the one fapilog of the whole tree).
+    const judgedAgainst = e.environments ? e.environments.map((d) => envFapilog.get(d) ?? null) : [report.fapilog.version];
+    if (judgedAgainst.length === 0 || judgedAgainst.some((v) => v !== svc.fapilog)) out.wrongFapilog++;
     if (e.status === 'outdated' && e.latestCompatible) {
       out.proposals++;
       if (!compatible(e.latestCompatible, svc.fapilog)) out.incompatibleProposals++;

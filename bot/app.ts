@@ -5,7 +5,7 @@
  */
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import { CONFIG_PATH } from './config.ts';
-import type { Bot } from './bot.ts';
+import { CHECK_NAME, type Bot } from './bot.ts';
 import { checkPullRequest } from './check-run.ts';
 import { isManifestPath } from './engine.ts';
 import { readPrState } from './marker.ts';
@@ -20,7 +20,7 @@ function accountOf(account: { login: string } | { slug: string } | null | undefi
   return 'login' in account ? account.login : account.slug;
 }
 
-type Ctx = Context<'installation' | 'installation_repositories' | 'push' | 'pull_request'>;
+type Ctx = Context<'installation' | 'installation_repositories' | 'push' | 'pull_request' | 'check_run'>;
 
 function octokitOf(ctx: Ctx): Octokit {
   return ctx.octokit as unknown as Octokit;
@@ -72,6 +72,17 @@ export function botApp(bot: Bot): ApplicationFunction {
     app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'], async (ctx) => {
       const r = ctx.payload.repository;
       await checkPullRequest(octokitOf(ctx), bot, { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch }, ctx.payload.pull_request);
+    });
+
+    // The check run's Re-run button: GitHub sends the rerequest to the app that made the run.
+    app.on('check_run.rerequested', async (ctx) => {
+      const run = ctx.payload.check_run;
+      if (run.name !== CHECK_NAME) return;
+      const r = ctx.payload.repository;
+      // A run may belong to no pull request any more (closed, or its head moved on): nothing to redo.
+      for (const pr of run.pull_requests) {
+        await checkPullRequest(octokitOf(ctx), bot, { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch }, { number: pr.number, head: { sha: run.head_sha } });
+      }
     });
 
     if (bot.settings.sweepIntervalMinutes !== undefined) {

@@ -59,6 +59,10 @@ export const BotConfig = z
       .boolean()
       .default(false)
       .describe('Keep one issue open that proposes the fapilog upgrade unlocking the plugins held back by the project\'s fapilog (their newer releases need a newer fapilog), and close it when none are.'),
+    'fapilog-upgrade-pull-request': z
+      .boolean()
+      .default(false)
+      .describe('Keep one pull request per environment open that moves fapilog to the lowest release unlocking its held-back plugins and moves those plugins with it (branch `fapilog-plugins/fapilog-upgrade`, or `fapilog-plugins/fapilog-upgrade--<environment>` in a repository of several); kept current like the others and closed when nothing is held back.'),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, string>();

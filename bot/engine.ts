@@ -8,9 +8,10 @@
 import { decide } from '../src/core/analysis/policy.ts';
 import type { Report } from '../src/core/analysis/report.ts';
 import { isUpdatable } from '../src/core/analysis/updatable.ts';
+import { upgradeLine } from '../src/core/analysis/upgrade.ts';
 import { sameVersion as samePep440 } from '../src/core/pep440/index.ts';
 import type { BatchEntry } from '../src/core/marketplace/schemas.ts';
-import { checkProject, planUpdate, type CheckResult, type FileChange, type PluginLookup, type ProjectFiles } from '../src/core/project/index.ts';
+import { checkProject, environmentKey, planFapilogUpgrade, planUpdate, type CheckResult, type FileChange, type PluginLookup, type ProjectFiles } from '../src/core/project/index.ts';
 import { isFileOfInterest, isSkippedDirName } from '../src/core/python/discover.ts';
 import type { RangeStrategy } from '../src/core/python/strategies.ts';
 import { renderAnnotations, renderSummary } from '../src/core/render/index.ts';
@@ -34,6 +35,7 @@ export interface PlannedUpdate {
   target: string;
   from: string;
   to: string;
+  status?: string | undefined;
 }
 
 export interface Plan {
@@ -70,11 +72,38 @@ export async function check(files: ProjectFiles, lookup: Lookup, opts: { ignore:
   return { report: result.report, plugins, result };
 }
 
-export async function plan(checked: Checked, names: string[], strategy: RangeStrategy): Promise<Plan> {
-  const p = await planUpdate({ check: checked.result, names, strategy });
+export async function plan(checked: Checked, names: string[], strategy: RangeStrategy, environment?: string): Promise<Plan> {
+  const p = await planUpdate({ check: checked.result, names, strategy, environment });
+  return toPlan(p);
+}
+
+/** The environments of an entry as one key (its directory; several, comma-joined, for a shared file). */
+export function environmentOf(entry: Report['plugins'][number]): string {
+  return environmentKey(entry);
+}
+
+/** `fapilog 0.18.1 would unlock: ...` for one environment's upgrade. */
+export function upgradeSentence(upgrade: NonNullable<NonNullable<Report['environments']>[number]['upgrade']>): string {
+  return upgradeLine(upgrade);
+}
+
+/** The repository's environments (one for most repositories). */
+export function environments(report: Report): NonNullable<Report['environments']> {
+  return report.environments ?? [];
+}
+
+/** The co-upgrade of one environment: fapilog and its held-back plugins together, or null. */
+export function planUpgrade(checked: Checked, environment: string, strategy: RangeStrategy): (Plan & { fapilog: string; fapilogFrom: string | null }) | null {
+  const p = planFapilogUpgrade(checked.result, environment, strategy);
+  if (!p) return null;
+  const env = checked.report.environments?.find((e) => e.dir === environment);
+  return { ...toPlan(p), fapilog: p.upgrade.fapilog, fapilogFrom: env?.fapilog.version ?? null };
+}
+
+function toPlan(p: Pick<Awaited<ReturnType<typeof planUpdate>>, 'changes' | 'planned' | 'skipped' | 'lock'>): Plan {
   return {
     changes: p.changes,
-    planned: p.planned.map((c) => ({ package: c.package, file: c.file, line: c.line, current: c.current, target: c.target, from: c.from, to: c.to })),
+    planned: p.planned.map((c) => ({ package: c.package, file: c.file, line: c.line, current: c.current, target: c.target, from: c.from, to: c.to, status: c.status })),
     skipped: p.skipped.map((s) => ({ package: s.package, reason: s.reason })),
     lock: p.lock.map((l) => ({ lockfile: l.lockfile, command: l.directory ? `cd ${l.directory} && ${l.display}` : l.display })),
   };

@@ -8,6 +8,8 @@ import { issueMarker, type IssueKind } from './marker.ts';
 import type { Octokit } from './octokit.ts';
 import type { Repo } from './writer.ts';
 import { CONFIG_PATH, type ConfigError } from './config.ts';
+import type { ReportUpgrade } from '../src/core/analysis/report.ts';
+import { upgradeSentence } from './engine.ts';
 
 export interface OpenIssue {
   number: number;
@@ -60,8 +62,25 @@ export function configIssue(error: ConfigError): { title: string; body: string }
   };
 }
 
-export function fapilogUpgradeIssue(held: Array<{ package: string; current: string | null; latest: string | null; requiresFapilog: string | null }>, fapilog: string | null): { title: string; body: string } {
+export function fapilogUpgradeIssue(
+  held: Array<{ package: string; current: string | null; latest: string | null; requiresFapilog: string | null }>,
+  fapilog: string | null,
+  environments: ReadonlyArray<{ dir: string; fapilog: { version: string | null }; upgrade: ReportUpgrade | null }> = [],
+): { title: string; body: string } {
   const need = held.map((h) => h.requiresFapilog).filter((v): v is string => v !== null);
+  if (environments.length > 1) {
+    // Each environment runs its own fapilog: one line each, saying what its upgrade unlocks.
+    return {
+      title: 'fapilog-plugins: a fapilog upgrade would unlock newer plugin releases',
+      body: [
+        'Some plugins are on their newest release that works with the fapilog of their environment; their newer releases need a newer fapilog:',
+        '',
+        ...environments.filter((e) => e.upgrade !== null).map((e) => `- ${code(e.dir)} (fapilog ${code(e.fapilog.version ?? 'unknown')}): ${text(upgradeSentence(e.upgrade as ReportUpgrade))}`),
+        '',
+        'This issue closes itself when no plugin is held back.',
+      ].join('\n'),
+    };
+  }
   return {
     title: 'fapilog-plugins: a fapilog upgrade would unlock newer plugin releases',
     body: [

@@ -17,6 +17,13 @@ export interface Unit {
   key: string;
   group: boolean;
   branch: string;
+  /**
+   * In a repository of several environments: the one whose requirements this pull request moves
+   * (its directory; comma-joined for a file several share). Absent in a one-environment repository.
+   */
+  environment?: string | undefined;
+  /** fapilog and the plugins it unlocks, moved together (`fapilog-upgrade-pull-request`). */
+  coUpgrade?: { fapilog: string; from: string | null } | undefined;
 }
 
 /** `fapilog-loki 1.4.0` / `fapilog-loki, fapilog-otel` with the targets. */
@@ -40,9 +47,15 @@ function plain(s: string, max = 250): string {
 export function prTitle(unit: Unit, plan: Plan, prefix: string): string {
   const t = targets(plan);
   const lead = prefix ? `${prefix} ` : '';
+  const where = unit.environment !== undefined ? ` in ${unit.environment}` : '';
+  if (unit.coUpgrade) {
+    const list = t.filter((x) => x.package !== 'fapilog').map((x) => `${x.package} ${x.target}`).join(', ');
+    return plain(`${lead}Update fapilog to ${unit.coUpgrade.fapilog}${list ? ` with ${list}` : ''}${where}`);
+  }
+  if (!unit.group && t.length === 1) return plain(`${lead}Update ${t[0]!.package} to ${t[0]!.target}${where}`);
   if (!unit.group && t.length === 1) return plain(`${lead}Update ${t[0]!.package} to ${t[0]!.target}`);
   const list = t.map((x) => `${x.package} ${x.target}`).join(', ');
-  return plain(`${lead}Update fapilog plugins (${unit.key}): ${list}`);
+  return plain(`${lead}Update fapilog plugins (${unit.key}): ${list}${where}`);
 }
 
 export function commitMessage(unit: Unit, plan: Plan, prefix: string): string {
@@ -51,8 +64,18 @@ export function commitMessage(unit: Unit, plan: Plan, prefix: string): string {
   return `${title}\n\n${[...new Set(lines)].join('\n')}\n`;
 }
 
-function fapilogWhere(report: Report): string {
-  const f = report.fapilog;
+/** The fapilog a unit's targets were chosen for: its environment's (the first, for a shared file). */
+function fapilogOf(report: Report, unit: Unit): Report['fapilog'] {
+  const dir = unit.environment?.split(',')[0];
+  return (dir !== undefined ? report.environments?.find((e) => e.dir === dir)?.fapilog : undefined) ?? report.fapilog;
+}
+
+function fapilogWhere(report: Report, unit: Unit): string {
+  const dirs = unit.environment?.split(',') ?? [];
+  if (dirs.length > 1) {
+    return dirs.map((d) => `${report.environments?.find((e) => e.dir === d)?.fapilog.version ?? 'unknown'} (${d})`).join(' and ');
+  }
+  const f = fapilogOf(report, unit);
   if (f.version === null) return 'unknown';
   const from = f.from ? ` (${f.source}, ${f.from})` : ` (${f.source})`;
   return `${f.version}${from}`;
@@ -73,32 +96,51 @@ export function prBody(opts: {
   const { plan, report } = opts;
   const lines: string[] = [];
   const t = targets(plan);
+  const unit = opts.unit;
+  const env = unit.environment !== undefined ? ` in ${code(unit.environment)}` : '';
+  const plugins = t.filter((x) => !(unit.coUpgrade && x.package === 'fapilog'));
+  if (unit.coUpgrade) {
+    lines.push(
+      `This pull request moves **fapilog** from ${text(unit.coUpgrade.from ?? 'unknown')} to **${text(unit.coUpgrade.fapilog)}**${env}, the lowest fapilog release that unlocks the plugins held back by it, and moves ${plugins.map((x) => `**${text(x.package)}** to **${text(x.target)}**`).join(', ')} with it. Merge it whole: the plugins' new releases need that fapilog.`,
+      '',
+    );
+  } else {
+    lines.push(
+      `This pull request moves ${t.map((x) => `**${text(x.package)}** to **${text(x.target)}**`).join(', ')}${env}: the newest ${t.length === 1 ? 'release' : 'releases'} that ${t.length === 1 ? 'works' : 'work'} with ${unit.environment !== undefined ? 'its' : "this repository's"} fapilog ${text(fapilogWhere(report, unit))}.`,
+      '',
+    );
+  }
+  const projectFapilog = unit.coUpgrade ? unit.coUpgrade.fapilog : fapilogOf(report, unit).version;
   lines.push(
-    `This pull request moves ${t.map((x) => `**${text(x.package)}** to **${text(x.target)}**`).join(', ')}: the newest ${t.length === 1 ? 'release' : 'releases'} that ${t.length === 1 ? 'works' : 'work'} with this repository's fapilog ${text(fapilogWhere(report))}.`,
-    '',
     '| Plugin | File | From | To | Release\'s fapilog compatibility | Project\'s fapilog |',
     '| --- | --- | --- | --- | --- | --- |',
   );
-  for (const x of t) {
+  for (const x of plugins) {
     const release = releaseOf(opts.plugins[x.package], x.target);
     for (const i of x.items) {
       const from = `${i.current ?? '?'}${i.from ? ` (${i.from})` : ''}`;
       const to = `${i.target}${i.to ? ` (${i.to})` : ''}`;
       lines.push(
-        `| ${cell(x.package)} | ${cell(`${i.file}:${i.line}`)} | ${cell(from)} | ${cell(to)} | ${cell(release?.fapilog_compatibility ?? null)} | ${cell(report.fapilog.version)} |`,
+        `| ${cell(x.package)} | ${cell(`${i.file}:${i.line}`)} | ${cell(from)} | ${cell(to)} | ${cell(release?.fapilog_compatibility ?? null)} | ${cell(projectFapilog)} |`,
       );
     }
   }
   lines.push('');
 
-  for (const x of t) {
+  if (unit.coUpgrade) {
+    const moved = t.find((x) => x.package === 'fapilog');
+    for (const i of moved?.items ?? []) lines.push(`- ${code('fapilog')} in ${cell(`${i.file}:${i.line}`)}: ${code(i.from || '(any)')} → ${code(i.to)}`);
+    if (!moved) lines.push(`- The specifiers of ${code('fapilog')} already admit ${text(unit.coUpgrade.fapilog)}: only the lockfile moves.`);
+    lines.push('');
+  }
+  for (const x of plugins) {
     const entry = opts.plugins[x.package];
     const release = releaseOf(entry, x.target);
     lines.push(`### ${text(x.package)} ${text(x.target)}`, '');
     const summary = entry?.plugin.description ?? '';
     if (summary) lines.push(`> ${lineText(summary, 500)}`, '');
     // Why it moves, in the analysis's words (a yanked or incompatible pin says what is wrong with it).
-    const why = report.plugins.find((p) => p.package === x.package);
+    const why = report.plugins.find((p) => p.package === x.package && (unit.environment === undefined || (p.environments ?? ['.']).join(',') === unit.environment));
     if (why) lines.push(`**Why:** ${text(why.note, 500)}`, '');
     const facts: string[] = [];
     if (release) facts.push(`published ${text(release.published_at.slice(0, 10))}`);

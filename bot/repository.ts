@@ -184,7 +184,8 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   const checked = await engine.check(files, deps.lookup(config['marketplace-url']), { ignore: config.ignore });
   try {
     const report = checked.report;
-    const units = unitsOf(report.plugins, config);
+    const several = engine.environments(report).length > 1;
+    const units = unitsOf(report.plugins, config, several);
 
     const heads = prs.size > 0 ? await branchHeads(octokit, repo) : new Map<string, string>();
     const treeSha = await files.treeSha();
@@ -194,9 +195,19 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
     // Wanted: a unit whose plan changes a file (one that only a lockfile would follow has nothing to commit).
     const desired = new Map<string, { unit: Unit; packages: string[]; plan: engine.Plan }>();
     for (const u of units.values()) {
-      const plan = await engine.plan(checked, u.packages, config.strategy);
+      const plan = await engine.plan(checked, u.packages, config.strategy, u.unit.environment);
       const packages = [...new Set(plan.planned.map((p) => p.package))];
       if (plan.changes.length > 0 && packages.length > 0) desired.set(u.unit.branch, { unit: u.unit, packages, plan });
+    }
+    // The co-upgrade: per environment, fapilog and the plugins it unlocks on one branch.
+    if (config['fapilog-upgrade-pull-request']) {
+      for (const env of engine.environments(report)) {
+        const plan = env.upgrade ? engine.planUpgrade(checked, env.dir, config.strategy) : null;
+        if (!plan || plan.changes.length === 0) continue;
+        const branch = `${BRANCH_PREFIX}fapilog-upgrade${several ? `--${branchSlug(env.dir)}` : ''}`;
+        const unit: Unit = { key: 'fapilog-upgrade', group: true, branch, ...(several ? { environment: env.dir } : {}), coUpgrade: { fapilog: plan.fapilog, from: plan.fapilogFrom } };
+        desired.set(branch, { unit, packages: [...new Set(plan.planned.map((p) => p.package))], plan });
+      }
     }
     for (const [branch, pr] of [...prs].sort(([a], [b]) => a.localeCompare(b))) {
       if (desired.has(branch)) continue;
@@ -273,7 +284,9 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
       let plan = want.plan;
       const allowed = want.packages.filter((p) => !plan.planned.some((x) => x.package === p && refused.has(`${p}@${x.target}`)));
       if (allowed.length === 0) continue;
-      if (allowed.length < want.packages.length) plan = await engine.plan(checked, allowed, config.strategy);
+      // A co-upgrade is whole or not at all: its plugins need the fapilog it moves to.
+      if (want.unit.coUpgrade && allowed.length < want.packages.length) continue;
+      if (allowed.length < want.packages.length) plan = await engine.plan(checked, allowed, config.strategy, want.unit.environment);
       if (plan.changes.length === 0) continue;
       const parent = await head();
       const commit = await createCommit(octokit, repo, { base: parent, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
@@ -311,7 +324,7 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
     }
 
     const held = report.plugins.filter((p) => p.status === 'held-back');
-    const upgrade = config['propose-fapilog-upgrade'] && held.length > 0 ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version) : null;
+    const upgrade = config['propose-fapilog-upgrade'] && held.length > 0 ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version, engine.environments(report)) : null;
     const known = upgrade === null ? issues : (await ours({ beforeOpening: true })).issues;
     const action = await keepIssue(octokit, repo, 'fapilog-upgrade', known.get('fapilog-upgrade'), upgrade, head);
     if (action === 'opened') deps.onCreate?.();
@@ -327,8 +340,12 @@ interface UnitPlan {
   packages: string[];
 }
 
-/** Updatable plugins by pull request: a named group, or the package alone. */
-function unitsOf(plugins: PluginEntry[], config: BotConfig): Map<string, UnitPlan> {
+/**
+ * Updatable plugins by pull request: a named group, or the package alone; in a repository of
+ * several environments, one per environment too (each service's pull request moves its own
+ * requirements to what its own fapilog runs), on `fapilog-plugins/<key>--<environment>`.
+ */
+function unitsOf(plugins: PluginEntry[], config: BotConfig, several: boolean): Map<string, UnitPlan> {
   const groupOf = new Map<string, string>();
   for (const [group, members] of Object.entries(config.groups)) for (const m of members) groupOf.set(packageName(m), group);
   const units = new Map<string, UnitPlan>();
@@ -336,11 +353,18 @@ function unitsOf(plugins: PluginEntry[], config: BotConfig): Map<string, UnitPla
     if (!engine.updatable(p)) continue;
     const group = groupOf.get(p.package);
     const key = group ?? p.package;
-    const unit = units.get(key) ?? { unit: { key, group: group !== undefined, branch: `${BRANCH_PREFIX}${key}` }, packages: [] };
+    const environment = several ? engine.environmentOf(p) : undefined;
+    const branch = `${BRANCH_PREFIX}${key}${environment !== undefined ? `--${environment.split(',').map(branchSlug).join('+')}` : ''}`;
+    const unit = units.get(branch) ?? { unit: { key, group: group !== undefined, branch, ...(environment !== undefined ? { environment } : {}) }, packages: [] };
     if (!unit.packages.includes(p.package)) unit.packages.push(p.package);
-    units.set(key, unit);
+    units.set(branch, unit);
   }
   return units;
+}
+
+/** An environment's directory as part of a branch name: `services/api` -> `services-api`, the root -> `root`. */
+function branchSlug(dir: string): string {
+  return dir === '.' ? 'root' : dir.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').replace(/\.{2,}/g, '.') || 'root';
 }
 
 function targetsOf(plan: engine.Plan): Record<string, string> {

@@ -1,12 +1,37 @@
-/**
- * Request bodies: JSON parsed with zod, errors naming the field, read through the request
- * context's bounded read (`ctx.body(limit)`: server/index.ts's readBody, a 413 past the limit).
- */
+/** Request bodies: bounded reads, and JSON parsed with zod, errors naming the field. */
+import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { HttpError } from './errors.ts';
 import type { RequestContext } from './router.ts';
 
 export const MAX_JSON_BODY = 64 * 1024;
+
+/**
+ * A request's body, at most `limit` bytes: a declared Content-Length above it is refused before
+ * anything is read, a body that grows past it is refused as soon as it does (413 either way).
+ * This is what handlers get as `ctx.body(limit)`; uploads stream instead (upload.ts).
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) {
+    return Promise.reject(new HttpError(413, 'too_large', `the request body exceeds ${limit} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new HttpError(413, 'too_large', `the request body exceeds ${limit} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
 
 export function zodMessage(error: z.ZodError): string {
   const issue = error.issues[0];

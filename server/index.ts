@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
+import { readBody } from './body.ts';
 import { HttpError, errorBody } from './errors.ts';
 import { etagOf, ifNoneMatch } from './etag.ts';
 import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } from './rate-limit.ts';
@@ -447,28 +448,6 @@ async function withDeadline(pending: Reply | Promise<Reply>, ms: number, control
 
 function safePath(req: IncomingMessage): string {
   return (req.url ?? '').split('?')[0]!.slice(0, 200);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limit) {
-    return Promise.reject(new HttpError(413, 'too_large', `the request body exceeds ${limit} bytes`));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new HttpError(413, 'too_large', `the request body exceeds ${limit} bytes`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function replyOf(a: CachedAnswer): Reply {

@@ -26,6 +26,8 @@ export interface CheckConfig {
   fapilogVersion: string | undefined;
   ignore: string[];
   failOn: FailOn;
+  /** Where the runner writes the whole report (named when outputs or the summary are cut short). */
+  reportFile?: string | null;
   /** Links for the summary's `file:line` (outcome.ts fileLinker); plain text without. */
   fileUrl?: FileUrl | undefined;
 }

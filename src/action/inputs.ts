@@ -115,7 +115,8 @@ export const ActionInputs = z.object({
 export type ActionInputs = z.infer<typeof ActionInputs>;
 
 export const OUTPUT_DOCS = {
-  report: 'The check report as JSON (plugins, statuses, locations, fapilog version).',
+  report: 'The check report as JSON (plugins, statuses, locations, fapilog version). Over 512 KiB (GitHub allows 1 MB of outputs per job) it keeps the plugins with problems first and says in `warnings` how many were left out.',
+  'report-file': 'Path of a file (under `RUNNER_TEMP`) with the whole check report as JSON, however large.',
   'outdated-count': 'Number of plugins with a newer compatible release (status `outdated`).',
   'incompatible-count': 'Number of plugins that are incompatible with the fapilog version or yanked.',
   'has-problems': '`true` when any plugin is outdated, held back, incompatible or yanked.',

@@ -4,11 +4,13 @@
  * policy itself (`decide`) is core's, so the CLI's `outdated --fail-on` judges the same way.
  */
 import { decide, type FailOn } from '../core/analysis/policy.ts';
-import { PROBLEM_STATUSES, type Report, type Status } from '../core/analysis/report.ts';
+import { PROBLEM_STATUSES, reportEnvironments, type PluginEntry, type Report, type Status } from '../core/analysis/report.ts';
 import type { MarketplaceSettings } from '../core/config.ts';
 import { renderAnnotations, workspacePath, type Annotation } from '../core/render/annotations.ts';
 import type { OutputName } from './inputs.ts';
 import { byManifest, renderSummary, STATUS_LABEL, type SummaryWording } from '../core/render/summary.ts';
+import { boundedReportJson, fitMarkdown, limitAnnotations, REPORT_OUTPUT_BUDGET_BYTES, SUMMARY_BUDGET_BYTES } from '../core/render/github-limits.ts';
+import { andList, environmentGroups } from '../core/render/environments.ts';
 
 export type CheckOutputs = Record<Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'has-problems'>, string>;
 
@@ -23,10 +25,15 @@ export interface RenderedCheck {
 /** The Action's own words in the shared summary. */
 export const ACTION_WORDING: SummaryWording = { override: 'set by the `fapilog-version` input' };
 
-export function reportOutputs(report: Report): CheckOutputs {
+/**
+ * The step's outputs. `report` is the whole report while it fits its share of GitHub's 1 MB per
+ * job; beyond, the most important plugins that fit and a warning naming `reportFile` (where the
+ * runner writes the whole report).
+ */
+export function reportOutputs(report: Report, reportFile: string | null = null): CheckOutputs {
   const count = (s: Status) => report.counts[s] ?? 0;
   return {
-    report: JSON.stringify(report),
+    report: boundedReportJson(report, REPORT_OUTPUT_BUDGET_BYTES, reportFile).json,
     'outdated-count': String(count('outdated')),
     'incompatible-count': String(count('incompatible') + count('yanked')),
     'has-problems': String(PROBLEM_STATUSES.some((s) => count(s) > 0)),
@@ -95,36 +102,62 @@ export interface LogGroup {
   lines: string[];
 }
 
-/** The log of a report: a group per manifest (paths as the report has them). */
+function countsOf(plugins: readonly PluginEntry[]): string {
+  const counts = new Map<Status, number>();
+  for (const p of plugins) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+  const parts = [...counts].map(([status, n]) => `${n} ${STATUS_LABEL[status].replace(/^\S+ /, '')}`);
+  return `${plugins.length} plugin${plugins.length === 1 ? '' : 's'} (${parts.join(', ')})`;
+}
+
+/** Only what needs attention gets a line: `x -> x (latest x): up-to-date` says nothing. */
+function attentionLines(plugins: readonly PluginEntry[]): string[] {
+  return plugins
+    .filter((p) => p.status !== 'up-to-date')
+    .map((p) => `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+}
+
+/**
+ * The log of a report (paths as the report has them): a group per environment when the project
+ * has several (its fapilog in the title), else a group per manifest.
+ */
 export function logGroups(report: Report): LogGroup[] {
-  return byManifest(report).map(([manifest, plugins]) => {
-    const counts = new Map<Status, number>();
-    for (const p of plugins) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
-    const parts = [...counts].map(([status, n]) => `${n} ${STATUS_LABEL[status].replace(/^\S+ /, '')}`);
-    return {
-      title: `${manifest}: ${plugins.length} plugin${plugins.length === 1 ? '' : 's'} (${parts.join(', ')})`,
-      lines: plugins
-        .filter((p) => p.status !== 'up-to-date')
-        .map((p) => `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`),
-    };
-  });
+  if (reportEnvironments(report).length > 1) {
+    return environmentGroups(report)
+      .filter((g) => g.plugins.length > 0)
+      .map((g) => {
+        const f = g.environment?.fapilog;
+        const name = g.environment ? `environment ${g.environment.dir} (fapilog ${f?.version ?? 'unknown'}, ${f?.source}${f?.from ? ` in ${f.from}` : ''})` : `shared by ${andList(g.shared)}`;
+        return { title: `${name}: ${countsOf(g.plugins)}`, lines: attentionLines(g.plugins) };
+      });
+  }
+  return byManifest(report).map(([manifest, plugins]) => ({ title: `${manifest}: ${countsOf(plugins)}`, lines: attentionLines(plugins) }));
 }
 
 /** Everything the runner shows for a finished report; pure, so tests feed it hand-built reports. */
 export function renderCheck(
   report: Report,
-  config: { failOn: FailOn; workspace: string; settings: Pick<MarketplaceSettings, 'cacheDir'>; fileUrl?: FileUrl | undefined },
+  config: { failOn: FailOn; workspace: string; settings: Pick<MarketplaceSettings, 'cacheDir'>; reportFile?: string | null; fileUrl?: FileUrl | undefined },
 ): RenderedCheck {
   const { failed, failureMessage } = decide(report, config.failOn);
+  const reportFile = config.reportFile ?? null;
+  const whole = reportFile ? `the \`report\` output and the whole report in \`${reportFile}\` (output \`report-file\`)` : 'the `report` output';
+  const summary = renderSummary(forWorkspace(report, config.workspace), {
+    failed,
+    failureMessage,
+    cacheDir: config.settings.cacheDir,
+    wording: { ...ACTION_WORDING, ...(config.fileUrl ? { fileUrl: config.fileUrl } : {}) },
+  });
   return {
-    outputs: reportOutputs(report),
-    summaryMarkdown: renderSummary(forWorkspace(report, config.workspace), {
-      failed,
-      failureMessage,
-      cacheDir: config.settings.cacheDir,
-      wording: { ...ACTION_WORDING, ...(config.fileUrl ? { fileUrl: config.fileUrl } : {}) },
-    }),
-    annotations: renderAnnotations(report, config.workspace),
+    outputs: reportOutputs(report, reportFile),
+    // GitHub rejects a whole summary over 1 MiB; cut, it still opens with the verdict and counts.
+    summaryMarkdown: fitMarkdown(
+      summary,
+      { maxBytes: SUMMARY_BUDGET_BYTES },
+      ({ lines, bytes }) =>
+        `**Summary cut short:** the last ${lines} lines (${Math.ceil(bytes / 1024)} KiB) were left out to stay under GitHub's 1 MiB limit for a job summary; ${whole} list every plugin.`,
+    ),
+    // GitHub shows 10 per level per step: the most severe first, then one "and N more".
+    annotations: limitAnnotations(renderAnnotations(report, config.workspace), { hint: `The job summary and ${whole} list every plugin.` }),
     failed,
     failureMessage,
   };

@@ -4,6 +4,8 @@
  * lives in check.ts / publish.ts, which the tests and the CLI share.
  */
 import * as core from '@actions/core';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { ENV, resolveMarketplaceSettings, type MarketplaceSettings } from '../core/config.ts';
 import { redact } from '../core/marketplace/errors.ts';
@@ -17,8 +19,9 @@ import { logLine } from './log.ts';
 type Env = NodeJS.ProcessEnv;
 
 function annotate(a: Annotation): void {
-  const props: core.AnnotationProperties = { title: a.title, file: a.file, startLine: a.startLine };
-  if (a.endLine !== undefined) props.endLine = a.endLine;
+  // No file: a job-level annotation (the "and N more" one).
+  const props: core.AnnotationProperties = a.file === '' ? { title: a.title } : { title: a.title, file: a.file, startLine: a.startLine };
+  if (a.file !== '' && a.endLine !== undefined) props.endLine = a.endLine;
   if (a.startColumn !== undefined) props.startColumn = a.startColumn;
   if (a.endColumn !== undefined) props.endColumn = a.endColumn;
   if (a.level === 'error') core.error(a.message, props);
@@ -65,6 +68,8 @@ function logReport(result: CheckStepResult, workspace: string, staleDetail: stri
 
 async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env: Env): Promise<void> {
   const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  // The whole report, whatever GitHub's output limit leaves of the `report` output.
+  const reportFile = env['RUNNER_TEMP'] ? path.join(env['RUNNER_TEMP'], 'fapilog-plugins-report.json') : null;
   let staleDetail: string | null = null;
   const result = await checkMain(
     {
@@ -74,18 +79,23 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
       fapilogVersion: inputs['fapilog-version'],
       ignore: inputs.ignore,
       failOn: inputs['fail-on'],
+      reportFile,
       fileUrl: fileLinker(env),
     },
     {
       warn: (line) => {
         // The stale-cache notice becomes part of the runner's one warning; others are warnings of their own.
-        if (/^the marketplace could not be reached \(/.test(line)) staleDetail = line.replace(/^the marketplace could not be reached \((.*)\); showing cached data from (\S+) \(stale\)$/, 'cached data from $2; $1');
+        if (/^the marketplace could not be reached \(/.test(line)) staleDetail = line.replace(/^the marketplace could not be reached \((.*)\); showing cached data from (\S+), (.+?) old \(stale\)$/, 'cached data from $2, $3 old; $1');
         else core.warning(line);
       },
       debug: (line) => core.debug(line),
     },
   );
   logReport(result, workspace, staleDetail);
+  if (reportFile) {
+    await writeFile(reportFile, JSON.stringify(result.report), 'utf8');
+    core.setOutput('report-file', reportFile);
+  }
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   for (const a of result.annotations) annotate(a);
   await writeSummary(result.summaryMarkdown, env);

@@ -10,6 +10,7 @@ import { MarketplaceClient, type ClientOptions } from '../core/marketplace/clien
 import { formatPath, redact } from '../core/marketplace/errors.ts';
 import { TOOL_NAME } from '../core/version.ts';
 import { CliError, EXIT, type ExitCode } from './errors.ts';
+import { startProgress, type Progress } from './output/progress.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -19,6 +20,8 @@ export interface CliIo {
   /** stdout is a terminal (colour and width apply). */
   isTTY: boolean;
   columns: number;
+  /** stderr is a terminal: a progress line may be drawn there (and erased). Default false. */
+  stderrIsTTY?: boolean;
 }
 
 /**
@@ -46,6 +49,7 @@ export function processIo(): CliIo {
     cwd: callerCwd(process.env),
     isTTY: Boolean(process.stdout.isTTY),
     columns: terminalColumns(process.env, process.stdout.columns),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
   };
 }
 
@@ -69,7 +73,7 @@ export interface CommandContext {
   settings(): MarketplaceSettings;
   /** One marketplace client per command run (so its de-duplication spans the whole command). */
   client(options?: ClientOptions): MarketplaceClient;
-  /** Colour is for terminals only, and never with NO_COLOR. */
+  /** Colour: FORCE_COLOR, else terminals without NO_COLOR (useColor); never under --json. */
   color: boolean;
   /**
    * Width tables fit into: the terminal's on a TTY; unlimited for a pipe or a file, which has no
@@ -80,6 +84,19 @@ export interface CommandContext {
   warn(message: string): void;
   /** `debug: ...` on stderr under --debug only. */
   debug(message: string): void;
+  /** Runs `work` with a progress line on stderr (a terminal only) once it has taken a second. */
+  withProgress<T>(label: string, work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Whether to colour: FORCE_COLOR first (as Node and most tools read it: `0` or `false` turns colour
+ * off, any other value, empty included, turns it on even for a pipe), then NO_COLOR (off), then
+ * whether stdout is a terminal. Machine output (`--json`) is never coloured.
+ */
+export function useColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
+  return isTTY && !noColor(env);
 }
 
 /** no-color.org: NO_COLOR disables colour when it is present and not empty (`NO_COLOR=` does not). */
@@ -123,20 +140,37 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
     return settings;
   };
 
-  const warn = (message: string) => io.stderr(`warning: ${message}\n`);
+  let progress: Progress | null = null;
+  // A warning or debug line during a progress line: the line is erased first and drawn again after.
+  const toStderr = (text: string) => {
+    progress?.clear();
+    io.stderr(text);
+    progress?.resume();
+  };
+  const warn = (message: string) => toStderr(`warning: ${message}\n`);
   const debug = (message: string) => {
-    if (globals.debug) io.stderr(`debug: ${message}\n`);
+    if (globals.debug) toStderr(`debug: ${message}\n`);
   };
   let client: MarketplaceClient | undefined;
 
   return {
     io,
     globals,
-    color: io.isTTY && !noColor(io.env) && !globals.json,
+    color: useColor(io.env, io.isTTY) && !globals.json,
     width: io.isTTY ? Math.max(40, io.columns || 100) : Number.MAX_SAFE_INTEGER,
     settings: resolveSettings,
     warn,
     debug,
+    async withProgress(label, work) {
+      const own = startProgress(label, { tty: Boolean(io.stderrIsTTY), write: (t) => io.stderr(t) });
+      progress = own;
+      try {
+        return await work();
+      } finally {
+        own.done();
+        if (progress === own) progress = null;
+      }
+    },
     client: (options: ClientOptions = {}) => {
       client ??= new MarketplaceClient(resolveSettings(), {
         ...(globals.timeout !== undefined ? { timeoutMs: globals.timeout * 1000 } : {}),

@@ -149,6 +149,32 @@ describe('check run', { concurrency: true }, () => {
     });
   });
 
+  test('the Re-run button (check_run.rerequested) checks the pull request again: a new run on the same head', async () => {
+    await withBot(async (h, inst) => {
+      h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': 'fapilog==0.16.0\n' });
+      h.peer.repo('acme/small').refs.set('refs/heads/feature', h.peer.repo('acme/small').refs.get('refs/heads/main')!);
+      const head = h.peer.commitFiles('acme/small', 'feature', { 'requirements.txt': 'fapilog==0.16.0\nfapilog-request-context==0.4.0\n' }, 'add request-context', 'alice');
+      const pr = h.peer.openPullAsPerson('acme/small', 'feature', 'Add request context');
+      await h.deliver('pull_request', opened(h, inst, pr.number, head));
+      assert.equal(h.peer.repo('acme/small').checkRuns.length, 1);
+
+      const rerun = aimAt(example('check_run', (p) => p.action === 'rerequested'), h.peer, 'acme/small', inst);
+      rerun.check_run = { ...rerun.check_run, name: CHECK_NAME, head_sha: head, pull_requests: [{ number: pr.number, head: { ref: 'feature', sha: head }, base: { ref: 'main' } }] };
+      let from = h.peer.requests.length;
+      await h.deliver('check_run', rerun);
+      assert.deepEqual(h.peer.writes(from), ['POST /repos/acme/small/check-runs']);
+      const [, again] = h.peer.repo('acme/small').checkRuns;
+      assert.equal(again.head_sha, head);
+      assert.equal(again.conclusion, 'failure');
+
+      // Someone else's check run is not ours to redo.
+      rerun.check_run = { ...rerun.check_run, name: 'lint' };
+      from = h.peer.requests.length;
+      await h.deliver('check_run', rerun);
+      assert.deepEqual(h.peer.calls(from).filter((c) => !c.includes('access_tokens')), []);
+    });
+  });
+
   test('a pull request that changes no manifest gets no check run', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });

@@ -3,6 +3,9 @@
  * prefer-offline, offline, stale copies, rate limits, 500s, contract violations and the token.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Report } from '../../src/core/analysis/report.ts';
 import { describe, test } from 'node:test';
 import { Plugin } from '../../src/core/marketplace/schemas.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -51,7 +54,7 @@ describe('the cache', () => {
     const stale = await runCli(args);
     assert.equal(stale.code, 0, stale.stderr);
     assert.equal(stale.stdout, fresh.stdout, 'the cached data, printed as usual');
-    assert.match(stale.stderr, /^warning: the marketplace could not be reached \(GET \/plugins\/kafka.*: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) after 2 attempts\); showing cached data from \d{4}-.* \(stale\)\n$/);
+    assert.match(stale.stderr, /^warning: the marketplace could not be reached \(GET \/plugins\/kafka.*: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) after 2 attempts\); showing cached data from \d{4}-\d\d-\d\dT[\d:.]+Z, \d+ (second|minute)s? old \(stale\)\n$/);
 
     const json = await runCli([...args, '--json']);
     assert.equal(json.code, 0);
@@ -76,6 +79,24 @@ describe('the cache', () => {
     assert.equal(offline.code, 0, offline.stderr);
     assert.equal(offline.stdout, online.stdout);
     assert.equal(live.proxy.seen.length, start);
+  });
+
+  test('--offline answers from what is cached per plugin when the set of plugins changed, and names what is missing', async () => {
+    const cacheDir = tempDir();
+    const project = tempDir();
+    const pins = ['fapilog==0.16.0', 'fapilog-loki==1.4.0', 'fapilog-otel==1.1.0'];
+    fs.writeFileSync(path.join(project, 'requirements.txt'), `${pins.join('\n')}\n`);
+    const online = await runCli(['--json', 'outdated', project, '--marketplace-url', live.proxy.apiUrl, '--cache-dir', cacheDir]);
+    const cached = Report.parse(JSON.parse(online.stdout));
+    // Another plugin joins: the batch of three names was never asked, but two of them were.
+    fs.writeFileSync(path.join(project, 'requirements.txt'), `${[...pins, 'fapilog-kafka==2.1.0'].join('\n')}\n`);
+    const start = live.proxy.seen.length;
+    const r = await runCli(['--json', 'outdated', project, '--offline', '--marketplace-url', live.proxy.apiUrl, '--cache-dir', cacheDir]);
+    assert.equal(live.proxy.seen.length, start, 'nothing sent');
+    const report = Report.parse(JSON.parse(r.stdout));
+    const status = (rep: Report) => Object.fromEntries(rep.plugins.map((p) => [p.package, p.status]));
+    assert.deepEqual(status(report), { ...status(cached), 'fapilog-kafka': 'unknown' });
+    assert.equal(r.stderr, 'warning: not in the cache (offline mode): fapilog-kafka; answered for the other 2 of 3 plugins from the cache (run once online to cache the rest)\n');
   });
 
   test('--offline and --prefer-offline together are a usage error', async () => {

@@ -70,6 +70,21 @@ describe('list', () => {
     assert.ok(!json.stdout.includes(ESC));
   });
 
+  test('FORCE_COLOR beside NO_COLOR: forces colour on a pipe, FORCE_COLOR=0 turns it off on a terminal, never under --json', async () => {
+    const piped = await runCli(['list', ...M], { isTTY: false, env: { FORCE_COLOR: '1' } });
+    assert.ok(piped.stdout.includes(`${ESC}36mloki`), 'FORCE_COLOR=1 colours a pipe');
+    const empty = await runCli(['list', ...M], { isTTY: false, env: { FORCE_COLOR: '' } });
+    assert.ok(empty.stdout.includes(`${ESC}36mloki`), 'FORCE_COLOR= counts as set, as Node reads it');
+    const over = await runCli(['list', ...M], { isTTY: false, env: { FORCE_COLOR: '3', NO_COLOR: '1' } });
+    assert.ok(over.stdout.includes(ESC), 'FORCE_COLOR wins over NO_COLOR, as in Node');
+    for (const off of ['0', 'false']) {
+      const r = await runCli(['list', ...M], { isTTY: true, env: { FORCE_COLOR: off } });
+      assert.ok(!r.stdout.includes(ESC), `FORCE_COLOR=${off} on a terminal`);
+    }
+    const json = await runCli(['list', '--json', ...M], { isTTY: true, env: { FORCE_COLOR: '1' } });
+    assert.ok(!json.stdout.includes(ESC));
+  });
+
   test('the table fits a narrow terminal, long descriptions end in …', async () => {
     const r = await runCli(['list', ...M], { isTTY: true, columns: 72, env: { NO_COLOR: '1' } });
     assert.equal(r.code, 0);

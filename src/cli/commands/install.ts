@@ -32,13 +32,15 @@ export const register: RegisterCommand = (program, act) => {
       act(async (ctx, plugin: string, given: string | undefined, flags: InstallFlags) => {
         const root = projectRoot(ctx, chosenPath(given, flags.path));
         const files = new DiskProjectFiles(root);
-        const plan = await planInstall({
-          files,
-          lookup: ctx.client(),
-          requirement: plugin,
-          group: flags.group,
-          fapilogVersion: flags.fapilogVersion,
-        });
+        const plan = await ctx.withProgress('checking plugins', () =>
+          planInstall({
+            files,
+            lookup: ctx.client(),
+            requirement: plugin,
+            group: flags.group,
+            fapilogVersion: flags.fapilogVersion,
+          }),
+        );
         if (!flags.dryRun) await writeChangesToDisk(files.root, plan.changes);
         for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
         const lockCommands = plan.lock.map((l) => l.display);

@@ -141,7 +141,7 @@ export const DEFAULT_FAIL_ON: FailOn = 'held-back';
 /** Shared by `outdated` and `demo`: run the check and print it the way the globals ask. */
 export async function runOutdated(ctx: CommandContext, root: string, opts: OutdatedOptions, client: MarketplaceClient = ctx.client()): Promise<{ report: Report; code: ExitCode }> {
   const { files, only } = await DiskProjectFiles.open(root);
-  const { report } = await checkProject({ files, only, lookup: client, fapilogVersion: opts.fapilogVersion, ignore: opts.ignore });
+  const { report } = await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup: client, fapilogVersion: opts.fapilogVersion, ignore: opts.ignore }));
   if (ctx.globals.json) writeJson(ctx.io, report);
   // ctx.width is unlimited for a pipe or a file: notes are only cut short on a terminal.
   else ctx.io.stdout(renderReport(report, { width: ctx.width, color: ctx.color }));

@@ -77,7 +77,7 @@ export const register: RegisterCommand = (program, act) => {
         const strict = Boolean(opts.strict);
         const json = ctx.globals.json;
         if (!json) printPlan(ctx, plan, strict);
-        const verdict = await completePublish(plan, {
+        const verdict = await ctx.withProgress(opts.dryRun ? 'validating' : 'uploading', () => completePublish(plan, {
           strict,
           dryRun: Boolean(opts.dryRun),
           marketplaceUrl: settings.url,
@@ -86,7 +86,7 @@ export const register: RegisterCommand = (program, act) => {
             if (!settings.token) throw new CliError(`publishing needs a token: pass --token or set ${ENV.token} (a token of the plugin's owner)`);
             return { ok: true, sender: client, credential: ctx.globals.token !== undefined ? 'token from --token' : `token from ${ENV.token}` };
           },
-        });
+        }));
         return report(ctx.io, plan, strict, verdict, json);
       }),
     );

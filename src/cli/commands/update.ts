@@ -46,8 +46,8 @@ export const register: RegisterCommand = (program, act) => {
         const lookup = ctx.client();
         // With --fapilog-version, the project's own fapilog too: updates that target another one
         // are said to need it. One client, so the second check asks the marketplace nothing new.
-        const own = flags.fapilogVersion !== undefined ? await checkProject({ files, only, lookup, ignore: flags.ignore }) : null;
-        const check = await checkProject({ files, only, lookup, fapilogVersion: flags.fapilogVersion, ignore: flags.ignore });
+        const own = flags.fapilogVersion !== undefined ? await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup, ignore: flags.ignore })) : null;
+        const check = await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup, fapilogVersion: flags.fapilogVersion, ignore: flags.ignore }));
         const plan = await planUpdate({ check, names, strategy: flags.strategy });
         const pinned = own?.report.fapilog;
         const target = plan.report.fapilog.version;

@@ -176,9 +176,7 @@ export class MarketplaceClient {
     if (unique.length === 0) return out;
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += BATCH_CHUNK) chunks.push(unique.slice(i, i + BATCH_CHUNK));
-    const answers = await Promise.all(
-      chunks.map((chunk) => this.#getJson(`/plugins/batch?names=${chunk.map(encodeURIComponent).join(',')}`, BatchResponse, false)),
-    );
+    const answers = await Promise.all(chunks.map((chunk) => this.#batchChunk(chunk)));
     answers.forEach((answer, i) => {
       for (const name of chunks[i] ?? []) {
         if (!Object.hasOwn(answer.plugins, name)) {
@@ -188,6 +186,54 @@ export class MarketplaceClient {
       }
     });
     return out;
+  }
+
+  /**
+   * One batch request. Its answer is also remembered per plugin (under the URL of a batch of that
+   * one name), so that a later batch of another set of names can still be answered from the cache
+   * when the marketplace cannot be asked (offline, or unreachable): from what is cached per plugin,
+   * naming what is not.
+   */
+  async #batchChunk(chunk: string[]): Promise<BatchResponse> {
+    const path = (names: string[]) => `/plugins/batch?names=${names.map(encodeURIComponent).join(',')}`;
+    const remember = async (answer: BatchResponse): Promise<void> => {
+      if (chunk.length < 2) return;
+      const fetchedAt = Date.now();
+      for (const name of chunk) {
+        if (!Object.hasOwn(answer.plugins, name)) continue;
+        await this.#cache.put(this.#base + path([name]), { status: 200, etag: null, fetchedAt, body: JSON.stringify({ plugins: { [name]: answer.plugins[name] ?? null } }) });
+      }
+    };
+    try {
+      return await this.#getJson(path(chunk), BatchResponse, false, { onNetwork: remember });
+    } catch (err) {
+      if (chunk.length < 2 || !(err instanceof MarketplaceError) || !(err.kind === 'offline-miss' || err.unreachable)) throw err;
+      const plugins: BatchResponse['plugins'] = Object.create(null) as BatchResponse['plugins'];
+      const missing: string[] = [];
+      let oldest = Infinity;
+      for (const name of chunk) {
+        const entry = await this.#cache.get(this.#base + path([name]));
+        const parsed = entry?.status === 200 ? BatchResponse.safeParse(JSON.parse(entry.body)) : undefined;
+        if (!entry || !parsed?.success || !Object.hasOwn(parsed.data.plugins, name)) {
+          missing.push(name);
+          continue;
+        }
+        plugins[name] = parsed.data.plugins[name] ?? null;
+        oldest = Math.min(oldest, entry.fetchedAt);
+      }
+      if (missing.length === chunk.length) throw err;
+      const why = err.kind === 'offline-miss' ? 'offline mode' : err.message;
+      if (err.kind !== 'offline-miss') {
+        if (!this.stale) this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${staleSince(oldest)} (stale)`);
+        this.stale = true;
+      }
+      if (missing.length > 0) {
+        // Answered from what is cached; the rest is named, and shows as unknown.
+        this.#warn(`not in the cache (${why}): ${missing.join(', ')}; answered for the other ${chunk.length - missing.length} of ${chunk.length} plugins from the cache (run once online to cache the rest)`);
+        for (const name of missing) plugins[name] = null;
+      }
+      return { plugins };
+    }
   }
 
   /** The fapilog releases the marketplace knows, PEP 440 ascending. */
@@ -277,12 +323,12 @@ export class MarketplaceClient {
     path: string,
     schema: S,
     nullOn404: N,
-    opts: { cache?: boolean } = {},
+    opts: { cache?: boolean; onNetwork?: (answer: z.infer<S>) => Promise<void> } = {},
   ): Promise<N extends true ? z.infer<S> | null : z.infer<S>> {
     const url = this.#base + path;
     let pending = this.#inflight.get(url);
     if (!pending) {
-      const lookup = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true);
+      const lookup = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true, opts.onNetwork);
       this.#inflight.set(url, lookup);
       // Callers sharing this promise still see the rejection; only the map forgets it.
       lookup.catch(() => {
@@ -293,14 +339,23 @@ export class MarketplaceClient {
     return pending as Promise<N extends true ? z.infer<S> | null : z.infer<S>>;
   }
 
-  async #lookup<S extends z.ZodType>(url: string, endpoint: string, schema: S, nullOn404: boolean, useCache: boolean): Promise<z.infer<S> | null> {
+  async #lookup<S extends z.ZodType>(
+    url: string,
+    endpoint: string,
+    schema: S,
+    nullOn404: boolean,
+    useCache: boolean,
+    onNetwork?: (answer: z.infer<S>) => Promise<void>,
+  ): Promise<z.infer<S> | null> {
     const served = await this.#serve(url, endpoint, useCache);
     if (served.status === 404) {
       if (nullOn404) return null;
       throw this.#httpError(endpoint, { status: 404, body: served.body });
     }
     try {
-      return this.#parse(endpoint, served.body, schema);
+      const answer = this.#parse(endpoint, served.body, schema);
+      if (served.source === 'network' && onNetwork) await onNetwork(answer);
+      return answer;
     } catch (err) {
       // A cached copy that no longer matches the contract is dropped and fetched again.
       if (served.source === 'cache' && this.settings.cacheMode !== 'offline') {
@@ -360,7 +415,7 @@ export class MarketplaceClient {
 
   #staleCopy(entry: CacheEntry, why: string): Served {
     if (!this.stale) {
-      this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${new Date(entry.fetchedAt).toISOString()} (stale)`);
+      this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${staleSince(entry.fetchedAt)} (stale)`);
     }
     this.stale = true;
     return { status: entry.status, body: entry.body, source: 'cache' };
@@ -393,6 +448,26 @@ export class MarketplaceClient {
     if (res.attempts !== undefined && res.attempts > 1) message += ` after ${res.attempts} attempts`;
     return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
   }
+}
+
+/** When a cached copy was fetched, and how old it is: `2026-05-04T06:17:00.000Z, 3 days old`. */
+export function staleSince(fetchedAt: number, now: number = Date.now()): string {
+  return `${new Date(fetchedAt).toISOString()}, ${age(now - fetchedAt)} old`;
+}
+
+/** A duration in the largest whole unit, from seconds to days: `45 seconds`, `1 hour`, `3 days`. */
+export function age(ms: number): string {
+  const units: Array<[string, number]> = [
+    ['day', 86_400_000],
+    ['hour', 3_600_000],
+    ['minute', 60_000],
+    ['second', 1000],
+  ];
+  for (const [unit, size] of units) {
+    const n = Math.floor(Math.max(0, ms) / size);
+    if (n >= 1 || unit === 'second') return `${n} ${unit}${n === 1 ? '' : 's'}`;
+  }
+  return '0 seconds';
 }
 
 function withoutCredentials(url: string): string {

@@ -12,6 +12,8 @@ export {
   planUpdate,
   planEdits,
   lockPlans,
+  environmentLockPlans,
+  environmentKey,
   type EditRequest,
   type PlanUpdateOptions,
   type UpdatePlan,
@@ -19,6 +21,7 @@ export {
   type SkippedChange,
   type LockPlan,
 } from './plan-update.ts';
+export { planFapilogUpgrade, type UpgradePlan } from './plan-upgrade.ts';
 export { planInstall, type PlanInstallOptions, type InstallPlan } from './plan-install.ts';
 export { fileChange } from './changes.ts';
 export { MemoryProjectFiles } from './memory-files.ts';

@@ -9,7 +9,7 @@
  * to fix" and the annotations use. With names, only those plugins, and asking for one that needs
  * nothing is said, not an error.
  */
-import { entryFapilog, type Report, type ReportPublisherChange, type Status } from '../analysis/report.ts';
+import { entryEnvironments, entryFapilog, type PluginEntry, type Report, type ReportPublisherChange, type Status } from '../analysis/report.ts';
 import { notUpdatable } from '../analysis/updatable.ts';
 import { compareVersions, sameVersion } from '../analysis/versions.ts';
 import { CoreError } from '../errors.ts';
@@ -80,6 +80,11 @@ export interface UpdatePlan {
 interface Scope {
   /** Plugins to update (short or package names); empty or absent: every updatable one. */
   names?: readonly string[] | undefined;
+  /**
+   * Only requirements installed into exactly these environments (their directories, comma-joined
+   * as `environmentKey` gives them): the bot's pull request per service.
+   */
+  environment?: string | undefined;
   strategy?: RangeStrategy | undefined;
 }
 
@@ -94,6 +99,11 @@ export type PlanUpdateOptions = Scope &
         only?: string | undefined;
       }
   );
+
+/** The environments of an entry as one key (`services/api`, or `services/a,services/b` for a shared file). */
+export function environmentKey(entry: Pick<PluginEntry, 'environments'>): string {
+  return entryEnvironments(entry as PluginEntry).join(',');
+}
 
 /** The lock commands for these lockfiles (one environment's) after these packages changed: one per lockfile. */
 export function lockPlans(lockfiles: readonly string[], packages: readonly string[]): LockPlan[] {
@@ -268,6 +278,7 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
   const requests: EditRequest[] = [];
   for (const { entry, dependency } of entries) {
     if (wanted.size > 0 && !wanted.has(entry.package)) continue;
+    if (opts.environment !== undefined && environmentKey(entry) !== opts.environment) continue;
     const at = { package: entry.package, file: entry.location.file, line: entry.location.line };
     const why = notUpdatable(entry, entryFapilog(report, entry).version);
     const target = entry.latestCompatible;

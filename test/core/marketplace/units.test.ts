@@ -115,3 +115,16 @@ describe('messages', () => {
     assert.equal(queryString({}), '');
   });
 });
+
+describe('how old a stale copy is', () => {
+  test('the stale-copy warning names when the copy was fetched and how old it is, in the largest whole unit', async () => {
+    const { age, staleSince } = await import('../../../src/core/marketplace/client.ts');
+    assert.equal(age(0), '0 seconds');
+    assert.equal(age(1000), '1 second');
+    assert.equal(age(59_999), '59 seconds');
+    assert.equal(age(60_000), '1 minute');
+    assert.equal(age(2 * 3_600_000 + 5), '2 hours');
+    assert.equal(age(3 * 86_400_000 + 7_200_000), '3 days');
+    assert.equal(staleSince(Date.UTC(2026, 4, 4, 6, 17), Date.UTC(2026, 4, 7, 6, 17)), '2026-05-04T06:17:00.000Z, 3 days old');
+  });
+});

@@ -234,3 +234,24 @@ describe('environments', () => {
     assert.ok(report.warnings.some((w) => w.startsWith('fapilog is not a dependency of this project')), report.warnings.join('\n'));
   });
 });
+
+describe("the Action's log with several environments", () => {
+  test('a group per environment, its fapilog in the title, then the shared files; no line for an up-to-date plugin', async () => {
+    const { logGroups } = await import('../../../src/action/outcome.ts');
+    const { report } = await checkProject({ files: new MemoryProjectFiles(ISSUE_LAYOUT), lookup: lookup() });
+    const groups = logGroups(report);
+    assert.deepEqual(
+      groups.map((g) => g.title.replace(/: \d+ plugins?.*$/, '')),
+      [
+        'environment . (fapilog 0.18.1, range in requirements-common.txt:1)',
+        'environment services/api (fapilog 0.14.2, locked in services/api/poetry.lock)',
+        'environment services/worker (fapilog 0.18.1, locked in services/worker/uv.lock)',
+      ],
+    );
+    for (const g of groups) assert.match(g.title, /: \d+ plugins? \(\d+ [a-z -]+(, \d+ [a-z -]+)*\)$/);
+    const all = groups.flatMap((g) => g.lines);
+    assert.ok(all.length > 0);
+    assert.ok(all.every((l) => !/: up-to-date$/.test(l)), all.join('\n'));
+    assert.equal(all.length, report.plugins.filter((p) => p.status !== 'up-to-date').length);
+  });
+});
