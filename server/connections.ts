@@ -58,9 +58,29 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits, 
 export function closeUnreadRequest(req: IncomingMessage, res: ServerResponse): void {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (!hasBody || req.complete || res.headersSent) return;
-  // Node ends the socket after an answer with `Connection: close` (half-close, then destroy once
-  // the answer is flushed), and stops reading with it.
   const socket = req.socket;
   res.setHeader('Connection', 'close');
-  res.once('finish', () => socket?.destroySoon());
+  // Node ends a `Connection: close` socket with destroySoon(): FIN, then destroy once the answer is
+  // flushed. Destroyed with the client's upload still arriving, the kernel answers it with a reset,
+  // and a client still writing its body sees EPIPE/ECONNRESET instead of the answer. So the socket
+  // lingers (as nginx's lingering_close does): half-closed, discarding what still arrives, until
+  // the client stops or a small budget of time or bytes is spent. Never drained to the end.
+  if (socket) socket.destroySoon = () => linger(socket);
+}
+
+/** How long, and how much, a refused request's connection is read and discarded after its answer. */
+export const LINGER_MS = 2_000;
+export const LINGER_BYTES = 1 << 20;
+
+function linger(socket: Socket): void {
+  socket.end();
+  let discarded = 0;
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_BYTES) socket.destroy();
+  });
+  socket.resume();
 }

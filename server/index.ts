@@ -292,10 +292,10 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       countDownload: (releaseId) => downloads.count(releaseId),
       async requirePublisher(pkg) {
         if (token && !tokenOwner && trusted.isSessionToken(token)) return trusted.identity(token, pkg);
-        const owner = ctx.requireOwner().owner;
+        const owner = ctx.requireOwner(pkg).owner;
         return { owner, provenance: { kind: 'token', owner } };
       },
-      requireOwner() {
+      requireOwner(pkg?: string) {
         if (!token) {
           throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
         }
@@ -304,6 +304,12 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
           throw new HttpError(403, 'forbidden', 'a trusted-publishing token can only publish releases (POST /api/v1/plugins/{name}/versions); use an API token of the owner');
         }
         if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+        if (owner.expiresAt !== null && owner.expiresAt <= new Date().toISOString()) {
+          throw new HttpError(401, 'unauthorized', `the Bearer token expired at ${owner.expiresAt}`, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+        }
+        if (pkg !== undefined && owner.plugins !== null && !owner.plugins.includes(pkg)) {
+          throw new HttpError(403, 'forbidden', `this token may act only on ${owner.plugins.join(', ')}, not ${pkg}`);
+        }
         return owner;
       },
       body: (limit) => readBody(req, limit),

@@ -36,8 +36,11 @@ export interface RequestContext {
   store: Store;
   /** Counts one download of the release (in memory; written in batches by server/downloads.ts). */
   countDownload(releaseId: number): void;
-  /** The token's owner; 401 when the token is missing or unknown. */
-  requireOwner(): TokenOwner;
+  /**
+   * The token's owner; 401 when the token is missing, unknown or expired. With `pkg`: 403 when the
+   * token is scoped to other plugins.
+   */
+  requireOwner(pkg?: string): TokenOwner;
   /** Who may publish `pkg`: an API token's owner, or a trusted-publishing token scoped to it. */
   requirePublisher(pkg: string): Promise<PublishIdentity>;
   trusted: TrustedPublishing;

@@ -12,8 +12,8 @@ import { API } from './plugins.ts';
 
 /** The plugin's package, after checking that the caller owns it (or, for an unpublished name, may claim it). */
 async function ownedPackage(ctx: RequestContext): Promise<{ pkg: string; owner: string }> {
-  const owner = ctx.requireOwner().owner;
   const pkg = pluginPackage(ctx.params['name']!);
+  const owner = ctx.requireOwner(pkg).owner;
   const plugin = await ctx.store.pluginRow(pkg);
   if (plugin && plugin.owner !== owner) throw new HttpError(403, 'forbidden', `${pkg} belongs to another owner`);
   return { pkg, owner };

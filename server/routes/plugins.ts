@@ -68,7 +68,7 @@ async function searchResult(ctx: RequestContext, q: ListQuery): Promise<SearchRe
 }
 
 function requireOwnerOf(ctx: RequestContext, record: PluginRecord): string {
-  const owner = ctx.requireOwner();
+  const owner = ctx.requireOwner(record.row.package);
   if (owner.owner !== record.row.owner) throw new HttpError(403, 'forbidden', `only the owner of ${record.row.package} may do this`);
   return owner.owner;
 }

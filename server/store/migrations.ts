@@ -256,6 +256,17 @@ CREATE UNLOGGED TABLE rate_limits (
   },
   {
     version: 4,
+    name: 'tokens that expire and tokens scoped to plugins (NULL: never, all the owner\'s plugins)',
+    // expires_at: ISO 8601 UTC, compared as text; plugins: package names, comma-separated.
+    sqlite: (db) => {
+      // A data dir without migration records (from before they were numbered) may have them.
+      const cols = db.writer.allSync<{ name: string }>('PRAGMA table_info(tokens)');
+      for (const col of ['expires_at', 'plugins']) if (!cols.some((c) => c.name === col)) db.exec(`ALTER TABLE tokens ADD COLUMN ${col} TEXT`);
+    },
+    postgres: 'ALTER TABLE tokens ADD COLUMN expires_at TEXT; ALTER TABLE tokens ADD COLUMN plugins TEXT;',
+  },
+  {
+    version: 5,
     name: 'downloads per release per UTC day; plugin_stats.recent (the last 30 days) for sort=downloads',
     // Kept for RETENTION_DAYS (server/stats.ts), pruned as counts are written; the lifetime total
     // stays in releases.downloads. day is text (YYYY-MM-DD): the same in both stores, ordered as text.

@@ -26,7 +26,7 @@ import type { CountBatch } from '../downloads.ts';
 import type { DailyRow } from '../stats.ts';
 import type { SqliteDb } from './sqlite.ts';
 import type { PostgresDb } from './postgres.ts';
-import type { FileRow, NewRelease, PluginRecord, PluginRow, Rating, ReleaseRow, SimpleFile, TokenOwner } from './types.ts';
+import type { FileRow, NewRelease, PluginRecord, PluginRow, Rating, ReleaseRow, SimpleFile, TokenListing, TokenOwner } from './types.ts';
 
 const TEMP_PREFIX = '.tmp-';
 /** Names of files that are not (yet) a release file: removed when the server starts. */
@@ -136,19 +136,24 @@ export class Store {
 
   // ---- tokens ----
 
-  async createToken(owner: string): Promise<string> {
+  /** A new token, printed once; with `expiresAt` it stops working then, with `plugins` it may act only on those. */
+  async createToken(owner: string, opts: { expiresAt?: string | null; plugins?: string[] | null } = {}): Promise<string> {
     const token = newToken();
-    await this.transaction((tx) => tx.run('INSERT INTO tokens (owner, token_hash, created_at) VALUES (?, ?, ?)', owner, hashToken(token), isoTimestamp()));
+    const plugins = opts.plugins && opts.plugins.length > 0 ? opts.plugins.join(',') : null;
+    await this.transaction((tx) =>
+      tx.run('INSERT INTO tokens (owner, token_hash, created_at, expires_at, plugins) VALUES (?, ?, ?, ?, ?)', owner, hashToken(token), isoTimestamp(), opts.expiresAt ?? null, plugins),
+    );
     return token;
   }
 
   async tokenOwner(token: string): Promise<TokenOwner | null> {
-    const row = await this.db.get<TokenOwner>('SELECT id, owner FROM tokens WHERE token_hash = ?', hashToken(token));
-    return row ? { id: Number(row.id), owner: row.owner } : null;
+    const row = await this.db.get<{ id: number; owner: string; expires_at: string | null; plugins: string | null }>('SELECT id, owner, expires_at, plugins FROM tokens WHERE token_hash = ?', hashToken(token));
+    return row ? { id: row.id, owner: row.owner, expiresAt: row.expires_at, plugins: row.plugins ? row.plugins.split(',') : null } : null;
   }
 
-  listTokens(): Promise<Array<{ id: number; owner: string; created_at: string }>> {
-    return this.db.all('SELECT id, owner, created_at FROM tokens ORDER BY id');
+  async listTokens(): Promise<TokenListing[]> {
+    const rows = await this.db.all<{ id: number; owner: string; created_at: string; expires_at: string | null; plugins: string | null }>('SELECT id, owner, created_at, expires_at, plugins FROM tokens ORDER BY id');
+    return rows.map((r) => ({ ...r, plugins: r.plugins ? r.plugins.split(',') : null }));
   }
 
   async revokeToken(id: number): Promise<boolean> {

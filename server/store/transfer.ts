@@ -18,7 +18,7 @@ import type { SqliteDb } from './sqlite.ts';
 
 /** Every table an export carries, its columns, in the order rows must be inserted (references first). */
 export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; identity: boolean }> = [
-  { name: 'tokens', columns: ['id', 'owner', 'token_hash', 'created_at'], identity: true },
+  { name: 'tokens', columns: ['id', 'owner', 'token_hash', 'created_at', 'expires_at', 'plugins'], identity: true },
   { name: 'plugins', columns: ['id', 'package', 'name', 'description', 'author', 'plugin_type', 'license', 'homepage', 'repository', 'owner', 'created_at'], identity: true },
   {
     name: 'releases',

@@ -47,6 +47,18 @@ export interface FileRow {
 export interface TokenOwner {
   id: number;
   owner: string;
+  /** ISO 8601 UTC; null: never expires. */
+  expiresAt: string | null;
+  /** The package names the token may act on; null: every plugin of its owner. */
+  plugins: string[] | null;
+}
+
+export interface TokenListing {
+  id: number;
+  owner: string;
+  created_at: string;
+  expires_at: string | null;
+  plugins: string[] | null;
 }
 
 /** What a publish stores: validated metadata plus the bytes of each file. */

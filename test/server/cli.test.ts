@@ -44,7 +44,7 @@ describe('admin', () => {
     assert.ok(db.includes(hashToken(token)), 'its sha256 is');
 
     const list = await cli(['admin', 'token', 'list', '--data-dir', dir]);
-    assert.match(list.stdout, /^1\talice\t\d{4}-/);
+    assert.match(list.stdout, /^ID +OWNER +CREATED +EXPIRES +PLUGINS\n1 +alice +\d{4}-/);
     assert.ok(!list.stdout.includes(token));
 
     const m = await createMarketplace({ dataDir: dir });

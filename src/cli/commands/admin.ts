@@ -4,6 +4,7 @@ import path from 'node:path';
 import { TrustedPublisherRequest, type TrustedPublisher } from '../../core/marketplace/schemas.ts';
 import { isValidProjectName, normalizeName, packageName } from '../../core/names.ts';
 import type { RegisterCommand } from '../context.ts';
+import { InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from '../errors.ts';
 
 interface DataDirOption {
@@ -72,6 +73,21 @@ function pluginArg(raw: string): string {
   return packageName(normalizeName(raw));
 }
 
+/** `30m`, `12h`, `90d`, `8w` -> milliseconds (at most ten years). */
+export function durationArg(raw: string): number {
+  const m = /^(\d{1,6})\s*(m|min|h|d|w)$/.exec(raw.trim());
+  const unit = { m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m?.[2] ?? ''];
+  const ms = m && unit ? Number(m[1]) * unit : NaN;
+  if (!(ms > 0) || ms > 3650 * 86_400_000) throw new InvalidArgumentError(`expected a duration such as 30m, 12h, 90d or 8w (at most ten years), got ${JSON.stringify(raw)}`);
+  return ms;
+}
+
+/** Left-aligned columns, two spaces apart; the first row is the header. */
+function columns(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+}
+
 function publisherLine(p: TrustedPublisher): string {
   const env = p.environment ? `  environment ${p.environment}` : '';
   return `${p.id}\t${p.package}\t${p.repository} (repository id ${p.repository_id}, owner id ${p.repository_owner_id})\t.github/workflows/${p.workflow}${env}\towner ${p.owner}${p.pending ? ' (pending)' : ''}\t${p.issuer}`;
@@ -85,23 +101,28 @@ export const register: RegisterCommand = (program, act) => {
     .command('create')
     .description('create a token for an owner and print it once')
     .requiredOption('--owner <name>', 'owner account the token acts as (owns what it publishes first)')
+    .option('--expires <duration>', 'the token stops working after this long: 30m, 12h, 90d, 8w (default: never)', durationArg)
+    .option('--plugin <name>', 'the token may act only on this plugin (publish, yank, trusted publishers); repeatable (default: every plugin of the owner)', (v: string, prev: string[] = []) => [...prev, pluginArg(v)])
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--database-url <url>', DATABASE_URL_HELP)
     .option('--files-dir <dir>', FILES_DIR_HELP)
     .option('--create', CREATE_HELP)
     .action(
-      act(async (ctx, opts: DataDirOption & { owner: string }) => {
+      act(async (ctx, opts: DataDirOption & { owner: string; expires?: number; plugin?: string[] }) => {
         const owner = opts.owner.trim();
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(owner)) {
           throw new CliError(`--owner must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(opts.owner)})`);
         }
+        const expiresAt = opts.expires !== undefined ? new Date(Date.now() + opts.expires).toISOString() : null;
+        const plugins = opts.plugin ? [...new Set(opts.plugin)] : null;
         const store = await openStore(ctx, opts);
         try {
-          const created = await store.createToken(owner);
-          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ owner, token: created })}\n`);
+          const created = await store.createToken(owner, { expiresAt, plugins });
+          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ owner, token: created, expires_at: expiresAt, plugins })}\n`);
           else {
             ctx.io.stdout(`${created}\n`);
-            ctx.io.stderr(`token created for owner ${owner}; it is shown only now, store it safely\n`);
+            const scope = [expiresAt ? `expires ${expiresAt}` : '', plugins ? `only for ${plugins.join(', ')}` : ''].filter(Boolean).join('; ');
+            ctx.io.stderr(`token created for owner ${owner}${scope ? ` (${scope})` : ''}; it is shown only now, store it safely\n`);
           }
         } finally {
           await store.close();
@@ -112,7 +133,7 @@ export const register: RegisterCommand = (program, act) => {
 
   token
     .command('list')
-    .description('list tokens (id, owner, created) without their secrets')
+    .description('list tokens (id, owner, created, expires, plugins) without their secrets')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--database-url <url>', DATABASE_URL_HELP)
     .option('--files-dir <dir>', FILES_DIR_HELP)
@@ -123,7 +144,17 @@ export const register: RegisterCommand = (program, act) => {
         try {
           const tokens = await store.listTokens();
           if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ tokens })}\n`);
-          else for (const t of tokens) ctx.io.stdout(`${t.id}\t${t.owner}\t${t.created_at}\n`);
+          else {
+            const now = new Date().toISOString();
+            const rows = tokens.map((t) => [
+              String(t.id),
+              t.owner,
+              t.created_at,
+              t.expires_at === null ? 'never' : `${t.expires_at}${t.expires_at <= now ? ' (expired)' : ''}`,
+              t.plugins === null ? 'all' : t.plugins.join(','),
+            ]);
+            ctx.io.stdout(columns([['ID', 'OWNER', 'CREATED', 'EXPIRES', 'PLUGINS'], ...rows]));
+          }
         } finally {
           await store.close();
         }

@@ -127,6 +127,15 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
     return entry;
   });
 
+  // Each environment's own entries (a shared file's are no one's alone), grouped once.
+  const ownEntries = new Map<string, Report['plugins']>();
+  for (const p of plugins) {
+    const dir = p.environments?.length === 1 ? p.environments[0] : undefined;
+    if (dir === undefined) continue;
+    const list = ownEntries.get(dir);
+    if (list) list.push(p);
+    else ownEntries.set(dir, [p]);
+  }
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   for (const p of plugins) counts[p.status] += 1;
 
@@ -158,7 +167,7 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
       manifests: e.manifests,
       lockfiles: e.lockfiles,
       upgrade: environmentUpgrade(
-        plugins.filter((p) => p.environments?.length === 1 && p.environments[0] === e.dir),
+        ownEntries.get(e.dir) ?? [],
         e.fapilog.version,
         table,
         input.fapilogVersions,

@@ -39,6 +39,12 @@ export function judgeEnvironments(
 /** The environments each manifest installs into, by file. */
 export function environmentsByFile<E extends Environment>(environments: readonly E[]): Map<string, E[]> {
   const out = new Map<string, E[]>();
-  for (const env of environments) for (const f of env.manifests) out.set(f, [...(out.get(f) ?? []), env]);
+  for (const env of environments) {
+    for (const f of env.manifests) {
+      const list = out.get(f);
+      if (list) list.push(env);
+      else out.set(f, [env]);
+    }
+  }
   return out;
 }

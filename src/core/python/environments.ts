@@ -138,7 +138,9 @@ export function groupEnvironments(input: GroupInput): Environment[] {
   for (const m of input.manifests) {
     if (m.kind === 'requirements') continue;
     const d = dirOf(m.file);
-    manifestsByDir.set(d, [...(manifestsByDir.get(d) ?? []), m]);
+    const list = manifestsByDir.get(d);
+    if (list) list.push(m);
+    else manifestsByDir.set(d, [m]);
   }
 
   // A lockless project is locked with the locked projects that pull it in.
@@ -171,26 +173,41 @@ export function groupEnvironments(input: GroupInput): Environment[] {
   // Requirements files: by their includers first, else by where they sit.
   const includers = new Map<string, string[]>();
   for (const m of input.manifests) {
-    for (const inc of m.includes) if (inc !== m.file) includers.set(inc, [...(includers.get(inc) ?? []), m.file]);
+    for (const inc of m.includes) {
+      if (inc === m.file) continue;
+      const list = includers.get(inc);
+      if (list) list.push(m.file);
+      else includers.set(inc, [m.file]);
+    }
   }
   const kindOf = new Map(input.manifests.map((m) => [m.file, m.kind]));
   const memo = new Map<string, string[]>();
-  const envsOf = (file: string, visiting: Set<string>): string[] => {
+  /** The environments of a file, and whether a cycle was cut on the way (then it is not remembered). */
+  const walk = (file: string, visiting: Set<string>): { envs: string[]; cut: boolean } => {
     const known = memo.get(file);
-    if (known) return known;
-    let out: string[];
+    if (known) return { envs: known, cut: false };
+    let envs: string[];
+    let cut = false;
     if (kindOf.get(file) !== 'requirements') {
-      out = rootEnvs(dirOf(file));
+      envs = rootEnvs(dirOf(file));
     } else {
-      const by = (includers.get(file) ?? []).filter((f) => !visiting.has(f));
+      const all = includers.get(file) ?? [];
+      const by = all.filter((f) => !visiting.has(f));
+      cut = by.length < all.length;
       const next = new Set(visiting).add(file);
-      out = [...new Set(by.flatMap((f) => envsOf(f, next)))];
-      if (out.length === 0) out = ownEnvironment(file, rootDirs, rootEnvs);
+      const found = new Set<string>();
+      for (const f of by) {
+        const r = walk(f, next);
+        cut ||= r.cut;
+        for (const e of r.envs) found.add(e);
+      }
+      envs = found.size > 0 ? [...found] : ownEnvironment(file, rootDirs, rootEnvs);
     }
-    // A cycle is resolved from its outside; only settled answers are remembered.
-    if (visiting.size === 0) memo.set(file, out);
-    return out;
+    // A cycle is resolved from its outside: an answer that cut one is not remembered.
+    if (!cut || visiting.size === 0) memo.set(file, envs);
+    return { envs, cut };
   };
+  const envsOf = (file: string, visiting: Set<string>): string[] => walk(file, visiting).envs;
 
   const envs = new Map<string, Environment>();
   const envFor = (dir: string): Environment => {

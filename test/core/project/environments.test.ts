@@ -10,6 +10,9 @@ import type { BatchEntry } from '../../../src/core/marketplace/schemas.ts';
 import { decide } from '../../../src/core/analysis/policy.ts';
 import { entry, release } from '../analysis/builders.ts';
 import { renderCheck } from '../../../src/action/outcome.ts';
+import { renderReport } from '../../../src/cli/commands/outdated.ts';
+import { renderSummary } from '../../../src/core/render/summary.ts';
+import { planBody } from '../../../src/core/render/plan-text.ts';
 
 const FAPILOG = ['0.14.0', '0.14.2', '0.16.0', '0.17.0', '0.18.0', '0.18.1'];
 const CATALOG: Record<string, BatchEntry> = {
@@ -253,5 +256,40 @@ describe("the Action's log with several environments", () => {
     assert.ok(all.length > 0);
     assert.ok(all.every((l) => !/: up-to-date$/.test(l)), all.join('\n'));
     assert.equal(all.length, report.plugins.filter((p) => p.status !== 'up-to-date').length);
+  });
+});
+
+describe('environments: cycles and the front ends', () => {
+  test('requirements files including each other in a cycle settle in one environment', async () => {
+    const files = new MemoryProjectFiles({
+      'svc/requirements.txt': '-r requirements-dev.txt\nfapilog==0.16.0\nfapilog-otel==1.0.0\n',
+      'svc/requirements-dev.txt': '-r requirements.txt\nfapilog-dedupe==1.0.0\n',
+    });
+    const { report } = await checkProject({ files, lookup: lookup() });
+    assert.deepEqual(report.environments?.map((e) => [e.dir, e.manifests]), [['svc', ['svc/requirements-dev.txt', 'svc/requirements.txt']]]);
+    assert.ok(report.plugins.every((p) => p.environments?.join() === 'svc'));
+  });
+
+  test('the front ends: a heading per environment in the CLI table, a section per environment in the summary, the environment in the plan body', async () => {
+    const files = new MemoryProjectFiles(ISSUE_LAYOUT);
+    const plan = await planUpdate({ files, lookup: lookup() });
+    const text = renderReport(plan.report, { width: 1000, color: false });
+    assert.match(text, /^3 environments, each judged against its own fapilog$/m);
+    assert.match(text, /^services\/api: fapilog 0\.14\.2 \(locked in services\/api\/poetry\.lock\)$/m);
+    assert.match(text, /^services\/worker: fapilog 0\.18\.1 \(locked in services\/worker\/uv\.lock\)$/m);
+    assert.match(text, /^fapilog 0\.17\.0 would unlock: fapilog-field-mapper 0\.3\.0$/m);
+    const md = renderSummary(plan.report, { failed: false, failureMessage: null });
+    assert.match(md, /^### Environment `services\/api`: fapilog \*\*0\.14\.2\*\* \(locked, `>=0\.14\.0,<0\.15\.0`, in `services\/api\/poetry\.lock`\)$/m);
+    assert.match(md, /^#### `services\/worker\/pyproject\.toml`$/m);
+    assert.match(md, /^  - `services\/api`: fapilog 0\.17\.0 would unlock: fapilog-field-mapper 0\.3\.0$/m);
+    const body = planBody({ planned: plan.planned, lock: plan.lock, report: plan.report });
+    assert.match(body, /^- `services\/worker`: fapilog \*\*0\.18\.1\*\* \(locked, `>=0\.17,<0\.19`, in `services\/worker\/uv\.lock`\)$/m);
+    assert.doesNotMatch(body, /services\/api`: fapilog/, 'only the environments the changes touch');
+    assert.match(body, /^- `services\/worker\/uv\.lock`: `uv lock --upgrade-package fapilog-field-mapper --upgrade-package fapilog-dedupe` in `services\/worker`$/m);
+    // One environment: the table reads as before (the fapilog line first, no environment headings).
+    const one = await checkProject({ files: new MemoryProjectFiles({ 'requirements.txt': 'fapilog==0.16.0\nfapilog-otel==1.0.0\n' }), lookup: lookup() });
+    const single = renderReport(one.report, { width: 1000, color: false });
+    assert.match(single.split('\n')[0]!, /^fapilog 0\.16\.0 \(pinned in requirements\.txt:1\)$/);
+    assert.doesNotMatch(single, /environments|^\.: /m);
   });
 });

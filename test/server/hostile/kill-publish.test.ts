@@ -109,6 +109,11 @@ test(`killed ${KILLS} times during publishes, the database and the files agree a
       };
       const publishers = [publisher(), publisher()];
       await new Promise((r) => setTimeout(r, 20 + Math.floor(random() * 300)));
+      // The first kill waits for one acknowledged publish (the other is still in flight): on a busy
+      // machine no publish may finish within the random delay, and the test would prove nothing.
+      for (let waited = 0; kill === 0 && acknowledged.length === 0 && waited < 60_000; waited += 10) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;

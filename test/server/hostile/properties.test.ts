@@ -18,24 +18,27 @@ before(async () => {
 after(() => server.stop());
 
 /** A raw request: the path goes out exactly as built (fetch would normalise it). */
-function request(method: string, rawPath: string): Promise<{ status: number; body: string }> {
+function request(method: string, rawPath: string): Promise<{ status: number; body: string; type: string }> {
   const { hostname, port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: hostname, port, method, path: rawPath, headers: { Connection: 'close' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }));
     });
     req.on('error', reject);
     req.end();
   });
 }
 
-function checkAnswer(r: { status: number; body: string }, what: string): void {
+function checkAnswer(r: { status: number; body: string; type: string }, what: string): void {
   assert.ok(r.status < 500 || r.status === 503, `${what}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
   assert.notEqual(r.status, 500, what);
-  if (r.status >= 400 && r.body) assert.ok(ErrorBody.safeParse(JSON.parse(r.body)).success, `${what}: error shape`);
+  if (r.status < 400 || !r.body) return;
+  // The web catalog's pages answer errors as an HTML page; every other route as the JSON error shape.
+  if (r.type.startsWith('text/html')) assert.match(r.body, /^<!DOCTYPE html>/i, `${what}: error page`);
+  else assert.ok(ErrorBody.safeParse(JSON.parse(r.body)).success, `${what}: error shape`);
 }
 
 /** Text a hostile client might send: unicode, control bytes, huge numbers, FTS and path syntax. */
