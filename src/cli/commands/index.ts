@@ -16,6 +16,7 @@ const LOADERS = {
   outdated: () => import('./outdated.ts'),
   update: () => import('./update.ts'),
   publish: () => import('./publish.ts'),
+  yank: () => import('./yank.ts'),
   version: () => import('./version.ts'),
   serve: () => import('./serve.ts'),
   admin: () => import('./admin.ts'),
