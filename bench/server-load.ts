@@ -26,7 +26,13 @@
  * (createMarketplace({ responseCache: false }) in a child process): the cost of a request that
  * misses, i.e. the first one after every write.
  *
- *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--out FILE]
+ * With --postgres, the same endpoints run against the server on PostgreSQL (a cluster started
+ * for the run, as the tests start one: test/helpers/postgres.ts), seeded with the same catalog:
+ * one instance, then two instances on the one database with the connections split between them
+ * (two autocannons at once, their rates added: clients alternating behind a load balancer).
+ * Reported as ratios against the SQLite server and the bare node:http baseline.
+ *
+ *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--postgres] [--out FILE]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -37,6 +43,7 @@ import { publishRate, REPO_ROOT, seedDirectly } from './marketplace.ts';
 import { benchCatalog, pluginPackage, TOPICS } from './monorepo.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
 import { targetTable, writeResults, type Target } from './results.ts';
+import { startCluster } from '../test/helpers/postgres.ts';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -208,6 +215,68 @@ async function main(): Promise<void> {
         )}`,
       );
     }
+    let postgres: Cell[] | null = null;
+    if (process.argv.includes('--postgres')) {
+      postgres = [];
+      const cluster = await startCluster();
+      try {
+        const databaseUrl = await cluster.createDatabase();
+        const pgSeed = await seedDirectly(dataDir, benchCatalog({ plugins: PLUGINS, releases: RELEASES }), { databaseUrl });
+        console.log(`\nPostgreSQL: seeded ${PLUGINS * RELEASES} releases in ${fmt(pgSeed.ms)} ms`);
+        const serveArgs = (dir: string) => [path.join('src', 'cli', 'main.ts'), 'serve', '--database-url', databaseUrl, '--data-dir', dir, '--port', '0', '--quiet', '--rate-limit', '1000000'];
+        const one = await startChild(serveArgs(path.join(work.dir, 'pg-a')));
+        children.push(one.child);
+        const two = await startChild(serveArgs(path.join(work.dir, 'pg-b')));
+        children.push(two.child);
+        for (const connections of CONNECTIONS) {
+          for (const e of endpoints.slice(1)) {
+            for (const u of [one.url, two.url]) await autocannon({ url: u, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+            const single = await load(one.url, e.name, e.paths, connections);
+            postgres.push({ ...single, endpoint: `${e.name} [pg, 1 instance]` });
+            await settle(one.url);
+            // Two instances: the connections split between them, both loaded at once.
+            const half = Math.max(1, Math.floor(connections / 2));
+            const [a, b] = await Promise.all([load(one.url, e.name, e.paths, half), load(two.url, e.name, e.paths, connections - half || 1)]);
+            postgres.push({
+              endpoint: `${e.name} [pg, 2 instances]`,
+              connections: half + (connections - half || 1),
+              reqPerSec: a.reqPerSec + b.reqPerSec,
+              p50Ms: Math.max(a.p50Ms, b.p50Ms),
+              p99Ms: Math.max(a.p99Ms, b.p99Ms),
+              total: a.total + b.total,
+              non2xx: a.non2xx + b.non2xx,
+              errors: a.errors + b.errors,
+            });
+            await settle(one.url);
+            await settle(two.url);
+          }
+        }
+        await stopChild(one.child);
+        await stopChild(two.child);
+      } finally {
+        cluster.stop();
+      }
+      const sqliteOf = (c: Cell) => cells.find((x) => x.connections === c.connections && c.endpoint.startsWith(x.endpoint))!;
+      console.log(
+        `\n## PostgreSQL: one and two instances on one database\n\n${markdownTable(
+          ['endpoint', 'connections', 'req/s', 'vs SQLite', 'vs baseline', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
+          postgres.map((c) => {
+            const base = sqliteOf(c) ?? cells.find((x) => c.endpoint.startsWith(x.endpoint))!;
+            return [
+              c.endpoint,
+              String(c.connections),
+              c.reqPerSec.toFixed(0),
+              `${(c.reqPerSec / base.reqPerSec).toFixed(2)}x`,
+              (c.reqPerSec / (baseRps.get(base.connections) ?? 1)).toFixed(3),
+              String(c.p50Ms),
+              String(c.p99Ms),
+              String(c.non2xx),
+              String(c.errors),
+            ];
+          }),
+        )}`,
+      );
+    }
     const profiles: Record<string, unknown> = {};
     if (process.argv.includes('--profile')) {
       // One server per endpoint under --cpu-prof, loaded at 50 connections: where its time goes.
@@ -223,7 +292,7 @@ async function main(): Promise<void> {
         profiles[e.name] = { byArea: summary.byArea.slice(0, 15), byFunction: summary.byFunction.slice(0, 25) };
       }
     }
-    const file = await writeResults('server-load', { plugins: PLUGINS, releases: RELEASES, durationS: DURATION_S, seedMs, dbBytes, publishRatePerS: rate, cells, targets, whatIf, profiles });
+    const file = await writeResults('server-load', { plugins: PLUGINS, releases: RELEASES, durationS: DURATION_S, seedMs, dbBytes, publishRatePerS: rate, cells, targets, whatIf, postgres, profiles });
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   } finally {
     for (const c of children) await stopChild(c);

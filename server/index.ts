@@ -99,6 +99,8 @@ export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES, readmes =
 }
 
 export async function createMarketplace(opts: MarketplaceOptions): Promise<Marketplace> {
+  // Checked before the data dir is opened: a bad setting touches nothing.
+  const trustProxy = parseTrustedProxies(opts.trustProxy);
   const store = await openServerStore(opts);
   try {
     if (opts.seedFile) await seedStore(store, readCatalog(opts.seedFile));
@@ -117,7 +119,6 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   });
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const trustProxy = parseTrustedProxies(opts.trustProxy);
   const cache = opts.responseCache === false ? null : new ResponseCache(opts.responseCache ?? {});
   const metrics = new Metrics();
   let listenUrl = 'http://127.0.0.1';
@@ -152,7 +153,15 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   /** The request's steps: operations endpoints, rate limit, route, cache, run, send. */
   async function handle(req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<void> {
     if (await answerOps(req, res, seen)) return;
-    const limited = await takeRateLimit(req);
+    let limited: Limited;
+    try {
+      limited = await takeRateLimit(req);
+    } catch (err) {
+      // The token lookup and a shared rate limit need the store: without it, a 503 to retry.
+      if (!isStoreUnavailable(err)) throw err;
+      closeUnreadRequest(req, res);
+      return sendJson(res, 503, errorBody('unavailable', 'the marketplace database is not reachable; retry shortly'), { 'Retry-After': '5' });
+    }
     const headers = limited.headers;
     if (!limited.allowed) {
       closeUnreadRequest(req, res);

@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 
 const BIN = process.env['FAPILOG_TEST_PG_BIN'] ?? findBin();
 
@@ -70,6 +69,8 @@ let databases = 0;
 
 async function createDatabaseAt(adminUrl: string): Promise<string> {
   const name = `fapilog_test_${process.pid}_${++databases}_${Date.now() % 100_000}`;
+  // Loaded here: the SQLite leg (every startTestServer) never needs the driver.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

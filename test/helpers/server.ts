@@ -30,7 +30,7 @@ export interface TestServer {
 const TEST_RATE_LIMIT: RateLimitOptions = { limit: 100_000, windowSeconds: 60 };
 
 export async function startTestServer(
-  opts: { seed?: boolean | string; rateLimit?: RateLimitOptions; oidc?: MarketplaceOptions['oidc']; now?: () => Date; log?: (line: string) => void } = {},
+  opts: { seed?: boolean | string; rateLimit?: RateLimitOptions; oidc?: MarketplaceOptions['oidc']; now?: () => Date; log?: (line: string) => void; logFormat?: 'text' | 'json' } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-marketplace-'));
   const seedFile = opts.seed === true ? CATALOG_FILE : typeof opts.seed === 'string' ? opts.seed : undefined;
@@ -43,6 +43,7 @@ export async function startTestServer(
     ...(opts.oidc ? { oidc: opts.oidc } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.logFormat ? { logFormat: opts.logFormat } : {}),
   });
   let url: string;
   try {

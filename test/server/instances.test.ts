@@ -131,3 +131,29 @@ describe('the rate limit of two instances on one PostgreSQL', { skip: SKIP }, ()
     }
   });
 });
+
+describe('trusted-publishing state across instances', { skip: SKIP }, () => {
+  test('an OIDC token id exchanged through one instance is refused by the other; its session works on both', async () => {
+    const url = await (await sharedCluster()).createDatabase();
+    const { openStore } = await import('../../server/store/index.ts');
+    const { Publishers } = await import('../../server/publishers.ts');
+    const a = await openStore({ databaseUrl: url });
+    const b = await openStore({ databaseUrl: url });
+    try {
+      const provenance = { kind: 'trusted' as const, issuer: 'https://issuer.example', repository: 'acme/x', repository_id: '1', repository_owner_id: '2', workflow_ref: 'acme/x/.github/workflows/release.yml@refs/tags/v1', ref: 'refs/tags/v1', sha: 'a'.repeat(40), environment: null };
+      const parsed = (await import('../../src/core/marketplace/schemas.ts')).TrustedProvenance.safeParse(provenance);
+      assert.ok(parsed.success, JSON.stringify(parsed.error?.issues));
+      const args = { issuer: 'https://issuer.example', jti: 'jti-1', jtiExpiresAt: 2_000_000_000, grants: [{ package: 'fapilog-x', owner: 'acme' }], provenance: parsed.data, nowSeconds: 1_900_000_000 };
+      const opened = await new Publishers(a).openSession(args);
+      await assert.rejects(new Publishers(b).openSession(args), /was already exchanged/);
+      const seen = await new Publishers(b).session(opened.token);
+      assert.deepEqual(seen?.grants, args.grants, 'a session opened through one instance is found by the other');
+      // Racing exchanges of one token through both: exactly one wins.
+      const race = await Promise.allSettled([new Publishers(a).openSession({ ...args, jti: 'jti-2' }), new Publishers(b).openSession({ ...args, jti: 'jti-2' })]);
+      assert.deepEqual(race.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

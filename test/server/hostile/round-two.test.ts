@@ -200,7 +200,8 @@ describe('trusted proxies by address', () => {
   });
 
   test('a malformed list is refused with the entry named', async () => {
-    await assert.rejects(createMarketplace({ dataDir: os.tmpdir(), trustProxy: '10.0.0.0/33' }), /10\.0\.0\.0\/33/);
-    await assert.rejects(createMarketplace({ dataDir: os.tmpdir(), trustProxy: 'proxy.local' }), /proxy\.local/);
+    await assert.rejects(createMarketplace({ dataDir: path.join(os.tmpdir(), 'fapilog-never-made'), trustProxy: '10.0.0.0/33' }), /10\.0\.0\.0\/33/);
+    await assert.rejects(createMarketplace({ dataDir: path.join(os.tmpdir(), 'fapilog-never-made'), trustProxy: 'proxy.local' }), /proxy\.local/);
+    assert.equal(fs.existsSync(path.join(os.tmpdir(), 'fapilog-never-made')), false, 'nothing was created');
   });
 });
