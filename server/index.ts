@@ -23,6 +23,8 @@ import { registerCompatRoutes } from './routes/compat.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
 import { registerWebRoutes } from './routes/web.ts';
 import { ReadmeRenderer } from './web/readme.ts';
+import { DownloadCounter } from './downloads.ts';
+import { addDays, dayOf, RETENTION_DAYS } from './stats.ts';
 import { TrustedPublishing, type TrustedPublishingOptions } from './trusted.ts';
 import { applyConnectionLimits, checkingIntervalFor, closeUnreadRequest, type ConnectionLimits } from './connections.ts';
 import { clientAddress, parseTrustedProxies } from './proxy.ts';
@@ -70,6 +72,8 @@ export interface MarketplaceOptions {
    * bounds in entries and bytes, or false for none.
    */
   responseCache?: ResponseCacheOptions | false;
+  /** How often counted downloads are written (ms, default 1000; server/downloads.ts). */
+  downloadFlushMs?: number;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -111,6 +115,10 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   const limiter: Limiter = store.dialect === 'postgres' ? new SharedRateLimiter(rateLimit, store.db) : new RateLimiter(rateLimit);
   const readmes = new ReadmeRenderer();
   const router = buildRouter(opts.maxUploadBytes, readmes);
+  const downloads = new DownloadCounter((batch) => store.recordDownloads(batch, addDays(dayOf(new Date()), -RETENTION_DAYS)), {
+    ...(opts.downloadFlushMs !== undefined ? { flushMs: opts.downloadFlushMs } : {}),
+    onError: (err) => opts.log?.(`error writing download counts (kept for the next attempt): ${err instanceof Error ? err.message : String(err)}`),
+  });
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const cache = opts.responseCache === false ? null : new ResponseCache(opts.responseCache ?? {});
@@ -170,6 +178,9 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       const baseUrl = baseUrlFor(req);
       // Asked only after the rate limit was taken; cached routes need no auth (router.ts CachePolicy).
       const policy = cache && (method === 'GET' || method === 'HEAD') ? match.route.cache : undefined;
+      // Counts this server holds in memory go in before an answer that shows counts is looked up
+      // or built, so its own answers are never behind its downloads.
+      if (downloads.pending > 0 && match.route.cache && match.route.cache.showsCounts !== false && (method === 'GET' || method === 'HEAD')) await downloads.flush();
       const cached = policy ? await cacheLookup(req, url, baseUrl, policy) : null;
       if (cached?.hit) {
         metrics.cacheHits++;
@@ -289,6 +300,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       baseUrl,
       store,
       trusted,
+      countDownload: (releaseId) => downloads.count(releaseId),
       async requirePublisher(pkg) {
         if (token && !tokenOwner && trusted.isSessionToken(token)) return trusted.identity(token, pkg);
         const owner = ctx.requireOwner(pkg).owner;
@@ -339,6 +351,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
         server.closeAllConnections();
       });
       await readmes.close();
+      // What was counted and not yet written goes in before the store closes.
+      await downloads.close();
       await store.close();
     },
   };
@@ -523,13 +537,14 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
       await handle.close();
       throw err;
     }
-    await delivered();
     res.writeHead(reply.status, { ...headers, 'Content-Type': reply.contentType ?? 'application/octet-stream', 'Content-Length': reply.file.size });
     if (head) {
       await handle.close();
       return void res.end();
     }
     await pipeline(handle.createReadStream(), res);
+    // A file counts as delivered once all of it went out (a transfer the client cut off does not).
+    await delivered();
     return;
   }
   const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.body ?? '');

@@ -34,6 +34,8 @@ export interface RequestContext {
   /** Absolute base for links (files, simple index), without a trailing slash. */
   baseUrl: string;
   store: Store;
+  /** Counts one download of the release (in memory; written in batches by server/downloads.ts). */
+  countDownload(releaseId: number): void;
   /**
    * The token's owner; 401 when the token is missing, unknown or expired. With `pkg`: 403 when the
    * token is scoped to other plugins.

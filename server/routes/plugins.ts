@@ -1,4 +1,4 @@
-/** Read endpoints of /api/v1 (listing, search, plugin, versions, download, batch) plus yank and rating. */
+/** Read endpoints of /api/v1 (listing, search, plugin, versions, download, stats, batch) plus yank and rating. */
 import {
   ListQuery,
   RatingRequest,
@@ -14,13 +14,17 @@ import type { Reply, RequestContext, Router } from '../router.ts';
 import { pluginView, releaseView, type PluginRecord } from '../store/index.ts';
 import { canonicalVersion, pluginPackage, printable, sameVersion } from '../validation.ts';
 import { parseJsonBody } from '../body.ts';
+import { buildStats, dayOf, statsRange } from '../stats.ts';
 
 export const API = '/api/v1';
 const MAX_BATCH = 200;
 
 const ok = (json: unknown): Reply => ({ status: 200, json });
-/** Read-only, anonymous, no side effects: answered from the response cache when it can be. */
-const CACHED = { cache: {} };
+/**
+ * Read-only, anonymous, no side effects: answered from the response cache when it can be. Kept
+ * per UTC day too: "recent downloads" (sort=downloads) and the default stats range move with it.
+ */
+const CACHED = { cache: { vary: () => dayOf(new Date()) } };
 
 async function recordOf(ctx: RequestContext): Promise<PluginRecord> {
   const raw = ctx.params['name']!;
@@ -126,7 +130,7 @@ export function registerPluginRoutes(router: Router): void {
     if (!file) throw notFound(`files of ${record.row.package} ${release.row.version}`);
     const view = releaseView(record, release, ctx.baseUrl).files.find((f) => f.filename === file.filename)!;
     // A HEAD or a 304 (the client already had this answer) is not a download.
-    return { ...ok({ url: view.url, filename: view.filename, sha256: view.sha256 } satisfies DownloadInfo), onDelivered: () => ctx.store.countDownload(release.row.id) };
+    return { ...ok({ url: view.url, filename: view.filename, sha256: view.sha256 } satisfies DownloadInfo), onDelivered: () => ctx.countDownload(Number(release.row.id)) };
   });
 
   router.add('POST', `${API}/plugins/{name}/versions/{version}/yank`, async (ctx) => {
@@ -146,6 +150,13 @@ export function registerPluginRoutes(router: Router): void {
     await ctx.store.rate(record.row.id, `token:${owner.id}`, stars);
     return ok({ name: record.row.name, ...(await ctx.store.rating(record.row.id)) } satisfies RatingResponse);
   });
+
+  router.add('GET', `${API}/plugins/{name}/stats`, async (ctx) => {
+    const record = await recordOf(ctx);
+    const range = statsRange(ctx.url, dayOf(new Date()));
+    const rows = await ctx.store.dailyDownloads(Number(record.row.id), range.from, range.to);
+    return ok(buildStats(record.row, record.releases.map((r) => ({ id: Number(r.row.id), version: r.row.version })), rows, range));
+  }, CACHED);
 
   router.add('GET', `${API}/fapilog/versions`, async (ctx) => ok({ versions: await ctx.store.fapilogVersions() }), { cache: { showsCounts: false } });
 }

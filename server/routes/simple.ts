@@ -135,6 +135,9 @@ async function projectPage(ctx: RequestContext, base: string, select: (files: Si
   return simpleReply(ctx, json, html(`Links for ${pkg}`, links));
 }
 
+/** Files counted per connection (the sockets' entries go with them). */
+const countedOn = new WeakMap<object, Set<string>>();
+
 export function registerSimpleRoutes(router: Router): void {
   router.add('GET', '/simple/', (ctx) => rootPage(ctx, '/simple'), CACHED);
   router.add('GET', '/simple/{package}/', (ctx) => projectPage(ctx, '/simple', (files) => files), CACHED);
@@ -174,6 +177,16 @@ export function registerSimpleRoutes(router: Router): void {
       file: { ...('path' in file ? { path: file.path } : { load: file.load }), size: Number(file.size), sha256: file.sha256 },
       contentType: 'application/octet-stream',
       headers: { 'Cache-Control': 'public, max-age=31536000, immutable' },
+      // What pip fetches through the index: one download of the release (not a HEAD or a 304),
+      // once per connection: pip 23 with PEP 658 metadata fetches the same wheel twice in one
+      // install (one session, one kept-alive connection), which is one install, not two.
+      onDelivered: () => {
+        const seen = countedOn.get(ctx.req.socket) ?? new Set<string>();
+        countedOn.set(ctx.req.socket, seen);
+        if (seen.has(file.filename)) return;
+        seen.add(file.filename);
+        ctx.countDownload(Number(file.release_id));
+      },
     };
   });
 }

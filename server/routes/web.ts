@@ -14,7 +14,14 @@ import { defaultFapilog, newestWorking, type MatrixRelease } from '../web/compat
 import { HTML_TYPE, PAGE_HEADERS } from '../web/layout.ts';
 import { errorPage, fapilogPage, pluginPage, searchPage, type SearchForm, type SearchHit } from '../web/pages.ts';
 import type { ReadmeRenderer } from '../web/readme.ts';
+import { addDays, buildStats, dayOf } from '../stats.ts';
 import { STYLESHEET, STYLESHEET_PATH } from '../web/style.ts';
+
+/** Days the plugin page's downloads chart covers. */
+export const CHART_DAYS = 90;
+
+/** Cached like the API, per UTC day as well: the chart and "recent downloads" move with the day. */
+const BY_DAY = { cache: { vary: () => dayOf(new Date()) } };
 
 /** Plugins a "works with fapilog" search looks through (the filter runs over the other filters' matches). */
 export const MAX_FILTER_CANDIDATES = 10_000;
@@ -169,7 +176,7 @@ export function registerWebRoutes(router: Router, readmes: ReadmeRenderer): void
     const hits = await hitsOf(store, matching.slice(start, start + form.per_page), working);
     const note = ids.length >= MAX_FILTER_CANDIDATES ? `Only the first ${MAX_FILTER_CANDIDATES} matches were checked against fapilog ${form.fapilog}; add words or filters to narrow the search.` : undefined;
     return htmlReply(searchPage({ form, hits, total: matching.length, fapilogVersions, ...(note ? { note } : {}) }));
-  }), { cache: {} });
+  }), BY_DAY);
 
   router.add('GET', '/plugins/{name}', asPage(async (ctx) => {
     const { store } = ctx;
@@ -188,10 +195,14 @@ export function registerWebRoutes(router: Router, readmes: ReadmeRenderer): void
     }));
     const shown = currentRelease(record);
     const readme = await readmes.render(shown.row.readme);
+    const today = dayOf(new Date());
+    const from = addDays(today, -(CHART_DAYS - 1));
+    const daily = await store.dailyDownloads(Number(record.row.id), from, today);
+    const downloadsByDay = buildStats(record.row, [], daily, { from, to: today }).days;
     return htmlReply(
-      pluginPage({ plugin, releases, fapilogVersions, fapilog, chosen: asked !== undefined, readme, readmeVersion: shown.row.version, baseUrl: ctx.baseUrl }),
+      pluginPage({ plugin, releases, fapilogVersions, fapilog, chosen: asked !== undefined, readme, readmeVersion: shown.row.version, baseUrl: ctx.baseUrl, downloadsByDay }),
     );
-  }), { cache: {} });
+  }), BY_DAY);
 
   router.add('GET', '/fapilog/{version}', asPage(async (ctx) => {
     const version = ctx.params['version']!;

@@ -284,6 +284,48 @@ ALTER TABLE releases ADD COLUMN corrected_by TEXT;
 ALTER TABLE tokens ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 6,
+    name: 'downloads per release per UTC day; plugin_stats.recent (the last 30 days) for sort=downloads',
+    // Kept for RETENTION_DAYS (server/stats.ts), pruned as counts are written; the lifetime total
+    // stays in releases.downloads. day is text (YYYY-MM-DD): the same in both stores, ordered as text.
+    sqlite: `
+CREATE TABLE IF NOT EXISTS downloads_daily (
+  release_id INTEGER NOT NULL REFERENCES releases(id),
+  day TEXT NOT NULL,
+  downloads INTEGER NOT NULL,
+  PRIMARY KEY (release_id, day)
+);
+CREATE INDEX IF NOT EXISTS downloads_daily_day ON downloads_daily(day);
+DROP VIEW IF EXISTS plugin_stats;
+CREATE VIEW plugin_stats AS
+SELECT p.id AS id, p.name AS name, p.author AS author, p.plugin_type AS plugin_type,
+  COALESCE((SELECT SUM(r.downloads) FROM releases r WHERE r.plugin_id = p.id), 0) AS downloads,
+  COALESCE((SELECT SUM(d.downloads) FROM downloads_daily d JOIN releases r ON r.id = d.release_id
+    WHERE r.plugin_id = p.id AND d.day >= date('now', '-29 days')), 0) AS recent,
+  COALESCE((SELECT AVG(g.stars) FROM ratings g WHERE g.plugin_id = p.id), 0) AS rating,
+  (SELECT MAX(r.published_at) FROM releases r WHERE r.plugin_id = p.id) AS updated
+FROM plugins p;
+`,
+    postgres: `
+CREATE TABLE downloads_daily (
+  release_id INTEGER NOT NULL REFERENCES releases(id),
+  day TEXT COLLATE "C" NOT NULL,
+  downloads INTEGER NOT NULL,
+  PRIMARY KEY (release_id, day)
+);
+CREATE INDEX downloads_daily_day ON downloads_daily(day);
+DROP VIEW plugin_stats;
+CREATE VIEW plugin_stats AS
+SELECT p.id AS id, p.name AS name, p.author AS author, p.plugin_type AS plugin_type,
+  COALESCE((SELECT SUM(r.downloads) FROM releases r WHERE r.plugin_id = p.id), 0) AS downloads,
+  COALESCE((SELECT SUM(d.downloads) FROM downloads_daily d JOIN releases r ON r.id = d.release_id
+    WHERE r.plugin_id = p.id AND d.day >= to_char((now() AT TIME ZONE 'UTC')::date - 29, 'YYYY-MM-DD')), 0) AS recent,
+  COALESCE((SELECT AVG(g.stars) FROM ratings g WHERE g.plugin_id = p.id), 0) AS rating,
+  (SELECT MAX(r.published_at) FROM releases r WHERE r.plugin_id = p.id) AS updated
+FROM plugins p;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

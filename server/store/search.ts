@@ -20,7 +20,8 @@ interface Candidate {
 }
 
 const ORDER: Record<NonNullable<ListQuery['sort']> | 'name', string> = {
-  downloads: 's.downloads DESC, s.name',
+  // Recent downloads (plugin_stats.recent: the last 30 days), then lifetime ones.
+  downloads: 's.recent DESC, s.downloads DESC, s.name',
   rating: 's.rating DESC, s.name',
   updated: 's.updated DESC, s.name',
   name: 's.name',

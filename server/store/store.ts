@@ -22,6 +22,8 @@ import { isoTimestamp } from '../time.ts';
 import { SearchBudget, tokens } from '../search.ts';
 import { inList, isUniqueViolation, type Db, type Sql, type WriteKind } from './db.ts';
 import { searchPostgres, searchSqlite } from './search.ts';
+import type { CountBatch } from '../downloads.ts';
+import type { DailyRow } from '../stats.ts';
 import type { SqliteDb } from './sqlite.ts';
 import type { PostgresDb } from './postgres.ts';
 import type { CompatibilityFix, FileRow, NewRelease, PluginRecord, PluginRow, Rating, ReleaseRow, SimpleFile, TokenListing, TokenOwner } from './types.ts';
@@ -298,8 +300,35 @@ export class Store {
 
   // ---- writes ----
 
-  async countDownload(releaseId: number): Promise<void> {
-    await this.transaction((tx) => tx.run('UPDATE releases SET downloads = downloads + 1 WHERE id = ?', releaseId), 'counter');
+  /**
+   * Adds a batch of download counts (server/downloads.ts) in one transaction: per release and
+   * day, and to each release's lifetime total; per-day rows older than `keepFrom` (a day) go.
+   */
+  async recordDownloads(batch: readonly CountBatch[], keepFrom: string): Promise<void> {
+    if (batch.length === 0) return;
+    await this.transaction(async (tx) => {
+      for (const c of batch) {
+        await tx.run(
+          'INSERT INTO downloads_daily (release_id, day, downloads) VALUES (?, ?, ?) ON CONFLICT (release_id, day) DO UPDATE SET downloads = downloads_daily.downloads + excluded.downloads',
+          c.releaseId,
+          c.day,
+          c.count,
+        );
+        await tx.run('UPDATE releases SET downloads = downloads + ? WHERE id = ?', c.count, c.releaseId);
+      }
+      await tx.run('DELETE FROM downloads_daily WHERE day < ?', keepFrom);
+    }, 'counter');
+  }
+
+  /** A plugin's per-release per-day download rows in [from, to] (days as YYYY-MM-DD). */
+  async dailyDownloads(pluginId: number, from: string, to: string): Promise<DailyRow[]> {
+    const rows = await this.db.all<DailyRow>(
+      'SELECT d.release_id AS release_id, d.day AS day, d.downloads AS downloads FROM downloads_daily d JOIN releases r ON r.id = d.release_id WHERE r.plugin_id = ? AND d.day >= ? AND d.day <= ? ORDER BY d.day',
+      pluginId,
+      from,
+      to,
+    );
+    return rows.map((r) => ({ release_id: Number(r.release_id), day: r.day, downloads: Number(r.downloads) }));
   }
 
   /** Sets (or, with null, removes) a release's compatibility correction; the declared range stays. */

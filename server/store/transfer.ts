@@ -35,6 +35,7 @@ export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; i
   },
   { name: 'oidc_jti', columns: ['issuer', 'jti', 'expires_at'], identity: false },
   { name: 'publish_sessions', columns: ['id', 'token_hash', 'grants', 'provenance', 'expires_at'], identity: true },
+  { name: 'downloads_daily', columns: ['release_id', 'day', 'downloads'], identity: false },
 ];
 
 /** Columns appended by later migrations (last in TABLES' lists): the schema version and the values older exports lack. */

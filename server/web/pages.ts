@@ -84,7 +84,7 @@ ${f.page < pages ? html`<li><a rel="next" href="/${formParams(f, f.page + 1)}">N
 <div><label for="fapilog">Works with fapilog</label>
 <select id="fapilog" name="fapilog">${option('', 'any version', f.fapilog ?? '')}${[...d.fapilogVersions].reverse().map((v) => option(v, v, f.fapilog))}</select></div>
 <div><label for="sort">Sort by</label>
-<select id="sort" name="sort">${option('', f.q ? 'relevance' : 'name', f.sort ?? '')}${SORT_KEYS.map((s) => option(s, s, f.sort))}</select></div>
+<select id="sort" name="sort">${option('', f.q ? 'relevance' : 'name', f.sort ?? '')}${SORT_KEYS.map((s) => option(s, s === 'downloads' ? 'downloads (last 30 days)' : s, f.sort))}</select></div>
 <div><button type="submit">Search</button></div>
 </form>
 <section aria-labelledby="results-heading">
@@ -159,7 +159,7 @@ ${d.fapilogVersions.map((v) => {
 ${homepage ? html`<dt>Homepage</dt><dd><a href="${homepage}" rel="nofollow ugc">${homepage}</a></dd>` : ''}
 ${repository ? html`<dt>Repository</dt><dd><a href="${repository}" rel="nofollow ugc">${repository}</a></dd>` : ''}
 <dt>Rating</dt><dd>${stars(p.rating, p.rating_count)}</dd>
-<dt>Downloads</dt><dd data-total-downloads>${p.downloads}</dd>
+<dt>Downloads</dt><dd><span data-total-downloads>${p.downloads}</span> in all${d.downloadsByDay ? html`, <span data-recent-downloads>${d.downloadsByDay.slice(-30).reduce((n, x) => n + x.downloads, 0)}</span> in the last 30 days` : ''}</dd>
 <dt>Published by</dt><dd>${provenanceText(current?.provenance)} (${p.version})</dd>
 </dl>
 <section aria-labelledby="install-h">
@@ -189,7 +189,7 @@ ${
   d.downloadsByDay
     ? html`<section aria-labelledby="downloads-h">
 <h2 id="downloads-h">Downloads</h2>
-${downloadsChart(d.downloadsByDay, `Downloads of ${p.package} per day`)}
+${downloadsChart(d.downloadsByDay, `Downloads of ${p.package} per day, the last ${d.downloadsByDay.length} days`)}
 <details><summary>Downloads per day as a table</summary>
 <table><thead><tr><th scope="col">Day</th><th scope="col">Downloads</th></tr></thead>
 <tbody>${d.downloadsByDay.filter((x) => x.downloads > 0).map((x) => html`<tr><td>${x.day}</td><td>${x.downloads}</td></tr>`)}</tbody></table>

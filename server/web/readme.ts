@@ -12,8 +12,19 @@ import { escapeHtml } from './html.ts';
 import { boundedReadme, type RenderedReadme } from './markdown.ts';
 
 export const DEFAULT_RENDER_BUDGET_MS = 3_000;
+/** Time a fresh worker may take to load micromark before it is given up on. */
+const WORKER_START_MS = 30_000;
 const MAX_REMEMBERED = 256;
 const MAX_REMEMBERED_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Under `node -e '...'` (or -p) a worker inherits the eval and runs it instead of its file: then
+ * it gets no Node options (Node 24 strips types by default). Otherwise it inherits the parent's,
+ * as Node does by default (explicit lists are validated more strictly: the test runner's fail).
+ */
+function workerOptions(): { execArgv?: string[] } {
+  return process.execArgv.some((a) => a === '-e' || a === '-p' || /^--(eval|print)(=|$)/.test(a)) ? { execArgv: [] } : {};
+}
 
 export interface ReadmeHtml extends RenderedReadme {
   /** 'markdown', or 'text' when it could not be rendered within the budget. */
@@ -78,10 +89,14 @@ export class ReadmeRenderer {
     if (this.#worker) return this.#worker;
     // The compiled package runs .js beside the sources; a checkout runs the .ts itself.
     const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    const w = new Worker(new URL(`./markdown-worker.${ext}`, import.meta.url));
+    const w = new Worker(new URL(`./markdown-worker.${ext}`, import.meta.url), workerOptions());
     w.unref();
     let ready!: () => void;
     const whenReady = new Promise<void>((resolve) => (ready = resolve));
+    // A worker that never says it is ready (it could not load) is dropped like a stuck one.
+    const startTimer = setTimeout(() => void w.terminate(), WORKER_START_MS);
+    startTimer.unref();
+    void whenReady.then(() => clearTimeout(startTimer));
     w.on('message', (msg: { ready?: true; id: number; ok: boolean; result?: RenderedReadme; error?: string }) => {
       if (msg.ready) return ready();
       const p = this.#pending.get(msg.id);
@@ -106,7 +121,13 @@ export class ReadmeRenderer {
   async #renderNow(markdown: string): Promise<ReadmeHtml> {
     if (this.#closed) return plainText(markdown);
     const { text, omitted } = boundedReadme(markdown);
-    const slot = this.#workerNow();
+    let slot: { worker: Worker; ready: Promise<void> };
+    try {
+      slot = this.#workerNow();
+    } catch {
+      // No worker at all (refused options, no threads left): the page still shows the README.
+      return plainText(markdown);
+    }
     await slot.ready;
     const w = slot.worker;
     const id = this.#nextId++;

@@ -64,7 +64,7 @@ describe('ResponseCache bounds and the store generation', () => {
       const release = (await store.record('fapilog-gen'))!.releases[0]!.row.id;
       const all = await store.generation('all');
       const content = await store.generation('content');
-      await store.countDownload(Number(release));
+      await store.recordDownloads([{ releaseId: Number(release), day: '2026-03-01', count: 1 }], '2025-01-01');
       assert.notEqual(await store.generation('all'), all);
       assert.equal(await store.generation('content'), content);
       await store.yank(Number(release), 'broken');

@@ -1,5 +1,6 @@
 /** `info <name> [version]`: one plugin, its releases (yanked marked), compatibility and files. */
-import type { Plugin, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
+import type { MarketplaceClient } from '../../core/marketplace/client.ts';
+import type { Plugin, PluginStats, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
 import { packageName } from '../../core/names.ts';
 import { describePublisher, describeTrustedBuild } from '../../core/publish/provenance.ts';
 import { equal, isPrerelease, isValid } from '../../core/pep440/index.ts';
@@ -14,6 +15,8 @@ export interface InfoJson {
   releases: Release[];
   /** The release shown: the one asked for, else the latest one (null when the marketplace lists none). */
   release: Release | null;
+  /** Downloads per day over the last 30 days; null from a marketplace without the stats endpoint (404). */
+  stats: PluginStats | null;
 }
 
 /** `1.3` finds `1.3.0`: release lookups follow PEP 440 equality, as pip's `==1.3` does. */
@@ -31,7 +34,9 @@ export const register: RegisterCommand = (program, act) => {
     .action(
       act(async (ctx, name: string, version: string | undefined) => {
         const client = await ctx.source();
-        const [plugin, versions] = await Promise.all([client.getPlugin(name), client.versions(name)]);
+        // Download counts are the marketplace's; a package index has none to show.
+        const pending = client.kind === 'marketplace' ? (client as MarketplaceClient).stats(name) : Promise.resolve(null);
+        const [plugin, versions, stats] = await Promise.all([client.getPlugin(name), client.versions(name), pending]);
         if (!plugin) throw new CliError(`no plugin named "${name}" in the ${client.kind === 'index' ? 'package index' : 'marketplace'} at ${client.status().url}`, EXIT.error, 'not-found');
         const history: VersionsResponse = versions ?? { versions: [], releases: [] };
         const release = findRelease(history.releases, version ?? plugin.version);
@@ -40,15 +45,23 @@ export const register: RegisterCommand = (program, act) => {
           throw new CliError(`${plugin.name} has no release ${version}${known}`, EXIT.error, 'not-found');
         }
         if (ctx.globals.json) {
-          const out: InfoJson = { plugin, versions: history.versions, releases: history.releases, release: release ?? null };
+          const out: InfoJson = { plugin, versions: history.versions, releases: history.releases, release: release ?? null, stats };
           writeJson(ctx.io, out);
           return EXIT.ok;
         }
-        printInfo(ctx, plugin, history, release, version !== undefined);
+        printInfo(ctx, plugin, history, release, version !== undefined, stats);
         return EXIT.ok;
       }),
     );
 };
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** One character per day, its height the day's share of the busiest day (a blank day is the lowest bar). */
+export function sparkline(days: readonly { downloads: number }[]): string {
+  const max = Math.max(0, ...days.map((d) => d.downloads));
+  return days.map((d) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((d.downloads / max) * (BARS.length - 1)))])).join('');
+}
 
 /** The pip command for the release shown; for a yanked one, the newest release that is not yanked instead. */
 function installHint(plugin: Plugin, history: VersionsResponse, shown: Release | undefined): string {
@@ -62,7 +75,7 @@ function installHint(plugin: Plugin, history: VersionsResponse, shown: Release |
   return `not recommended: ${version} is yanked${alternative ? `; pip install "${pkg}==${alternative.version}"` : ' (no release that is not yanked)'}`;
 }
 
-function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsResponse, release: Release | undefined, asked: boolean): void {
+function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsResponse, release: Release | undefined, asked: boolean, stats: PluginStats | null): void {
   const p = paint(ctx.color);
   const table = { width: ctx.width, color: ctx.color };
   // A requested release speaks for itself; without one, the plugin record (its latest release) does.
@@ -92,6 +105,9 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
           ['Rating', plugin.rating_count > 0 ? `${plugin.rating.toFixed(1)} of 5 (${plugin.rating_count} rating${plugin.rating_count === 1 ? '' : 's'})` : 'not rated yet'],
           ['Downloads', formatCount(plugin.downloads)],
         ] as Array<[string, string]>)),
+    ...(stats
+      ? ([[`Last ${stats.days.length} days`, `${formatCount(stats.total)}  ${sparkline(stats.days)}  (${stats.from} to ${stats.to})`]] as Array<[string, string]>)
+      : []),
     ['fapilog', chosen ? chosen.fapilog_compatibility : plugin.fapilog_compatibility],
     ['Python', release?.requires_python ?? null],
     ['Dependencies', dependencies.length > 0 ? dependencies.join(', ') : 'none'],

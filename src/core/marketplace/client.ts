@@ -22,6 +22,7 @@ import {
   FapilogVersions,
   ListQuery,
   Plugin,
+  PluginStats,
   PublishMetadata,
   PublishResponse,
   RatingResponse,
@@ -33,6 +34,7 @@ import {
   RatingRequest,
   type BatchEntry,
   type PublishMetadataInput,
+  type StatsQuery,
 } from './schemas.ts';
 
 export interface ClientOptions {
@@ -152,6 +154,15 @@ export class MarketplaceClient {
   async download(name: string, version: string): Promise<DownloadInfo> {
     checkVersion(`GET /plugins/${segment(name)}/versions/${segment(version)}/download`, version);
     return this.#getJson(`/plugins/${segment(name)}/versions/${segment(version)}/download`, DownloadInfo, false, { cache: false });
+  }
+
+  /** Downloads per release and per day over a range (default: the last 30 days); null when the plugin is unknown. */
+  async stats(name: string, range: StatsQuery = {}): Promise<PluginStats | null> {
+    const params = new URLSearchParams();
+    if (range.from) params.set('from', range.from);
+    if (range.to) params.set('to', range.to);
+    const q = params.toString();
+    return this.#getJson(`/plugins/${segment(name)}/stats${q ? `?${q}` : ''}`, PluginStats, true);
   }
 
   /**

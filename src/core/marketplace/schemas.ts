@@ -157,6 +157,39 @@ export type BatchEntry = z.infer<typeof BatchEntry>;
 export const BatchResponse = z.object({ plugins: z.record(z.string(), BatchEntry.nullable()) });
 export type BatchResponse = z.infer<typeof BatchResponse>;
 
+/** A UTC calendar day. */
+export const Day = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a UTC day, YYYY-MM-DD');
+export type Day = z.infer<typeof Day>;
+/** Longest range `GET /plugins/{name}/stats` answers (the server keeps at least this much). */
+export const MAX_STATS_DAYS = 366;
+/** The range a stats request without `from` covers, ending at `to` (default today, UTC). */
+export const DEFAULT_STATS_DAYS = 30;
+
+/** Query of `GET /plugins/{name}/stats`: an inclusive range of UTC days. */
+export const StatsQuery = z.object({ from: Day.optional(), to: Day.optional() });
+export type StatsQuery = z.infer<typeof StatsQuery>;
+
+export const DayDownloads = z.object({ day: Day, downloads: z.number().int().nonnegative() });
+export type DayDownloads = z.infer<typeof DayDownloads>;
+
+/**
+ * Downloads of a plugin per release and per UTC day: every file fetched (by pip through the
+ * simple index, or any client through `/files/...`) and every answered `.../download` call.
+ */
+export const PluginStats = z.object({
+  name: z.string(),
+  package: z.string(),
+  from: Day,
+  to: Day,
+  /** Downloads in the range, all releases. */
+  total: z.number().int().nonnegative(),
+  /** Every day of the range, oldest first, all releases summed (zero where there were none). */
+  days: z.array(DayDownloads),
+  /** Each release with downloads in the range (days without any left out), newest release first. */
+  releases: z.array(z.object({ version: z.string(), total: z.number().int().nonnegative(), days: z.array(DayDownloads) })),
+});
+export type PluginStats = z.infer<typeof PluginStats>;
+
 export const FapilogVersions = z.object({ versions: z.array(z.string()) });
 export type FapilogVersions = z.infer<typeof FapilogVersions>;
 

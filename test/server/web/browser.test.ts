@@ -171,7 +171,16 @@ describe('web catalog in Chromium', () => {
   test('the plugin page shows the compatibility matrix, install line and facts', async () => {
     const page = await newPage();
     await page.setViewportSize({ width: 1200, height: 900 });
+    // Some downloads today, so the chart has a bar: the wheel as pip fetches it, and the API call.
+    const versions = (await (await fetch(`${url}/api/v1/plugins/loki/versions`)).json()) as { releases: Array<{ version: string; files: Array<{ url: string }> }> };
+    // One wheel of each release (a file fetched again over the same connection counts once).
+    for (const r of versions.releases) assert.equal((await fetch(`${url}${new URL(r.files[0]!.url).pathname}`)).status, 200);
+    assert.equal((await fetch(`${url}/api/v1/plugins/loki/versions/1.3.0/download`)).status, 200);
     await page.goto(`${url}/plugins/loki`);
+    assert.equal(await page.locator('[data-recent-downloads]').textContent(), '5');
+    assert.equal(await page.locator('td[data-downloads="1.4.0"]').textContent(), String(2975 + 1));
+    assert.equal(await page.locator('td[data-downloads="1.3.0"]').textContent(), String(5480 + 2));
+    assert.equal(await page.locator('svg.chart rect[height]:not([height="0.0"])').count(), 1, 'one day with downloads');
     const cellOf = (version: string, fapilog: string) => page.locator(`#matrix tr[id="v-${version}"] td[data-fapilog="${fapilog}"]`).getAttribute('data-cell');
     const expected: Record<string, Record<string, string>> = {
       '0.12.0': { '1.0.0': 'works', '1.2.0': 'works', '1.3.0': 'no', '1.4.0': 'no' },

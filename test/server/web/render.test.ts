@@ -1,6 +1,8 @@
 /** The web room's pure parts: escaping, README rendering and its budget, matrix cells, the chart. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { html, safeHttpUrl, trusted } from '../../../server/web/html.ts';
 import { MAX_RENDERED_CHARS, renderReadme } from '../../../server/web/markdown.ts';
 import { ReadmeRenderer } from '../../../server/web/readme.ts';
@@ -111,4 +113,11 @@ test('the chart has one bar per day, zero-filled, and its numbers in text', () =
   assert.match(svg, /<title id="downloads-chart-title">Downloads of &lt;x&gt;<\/title>/);
   assert.match(svg, /7 downloads from 2025-12-31 to 2026-01-04/);
   assert.doesNotMatch(svg, /style=/);
+});
+
+test('the worker renders in a server started with node -e (it does not inherit the eval)', async () => {
+  const url = new URL('../../../server/web/readme.ts', import.meta.url).href;
+  const script = `const { ReadmeRenderer } = await import(${JSON.stringify(url)}); const r = new ReadmeRenderer(20000); console.log((await r.render('*x*')).as); await r.close();`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000 });
+  assert.equal(stdout.trim(), 'markdown');
 });
