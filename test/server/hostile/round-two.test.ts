@@ -133,6 +133,9 @@ async function silentSockets(port: number, n: number) {
       const s = net.connect(port, '127.0.0.1', () => resolve());
       s.on('error', () => resolve());
       s.on('close', () => state.closed++);
+      // Reading (and discarding) is what lets a socket see the server's FIN and close; it still
+      // sends nothing.
+      s.resume();
       state.sockets.push(s);
     })),
   );

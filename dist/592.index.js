@@ -1,8 +1,8 @@
-export const id = 155;
-export const ids = [155];
+export const id = 592;
+export const ids = [592];
 export const modules = {
 
-/***/ 7155:
+/***/ 9592:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -20,8 +20,8 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
-var provenance = __webpack_require__(5120);
-;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/lib/buffer_utils.js
+var provenance = __webpack_require__(3852);
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/buffer_utils.js
 const buffer_utils_encoder = new TextEncoder(), decoder = new TextDecoder(), buffer_utils_strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = (/* unused pure expression or super */ null && (2 ** 32));
 function concat(...buffers) {
   const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
@@ -87,7 +87,7 @@ async function digest(algorithm, data) {
 }
 
 
-;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/util/base64url.js
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/base64url.js
 
 const invalid = "The input to be decoded is not correctly encoded.";
 function base64url_decode(input) {
@@ -102,7 +102,7 @@ function base64url_encode(input) {
 }
 
 
-;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/lib/validate.js
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/validate.js
 
 
 
@@ -210,7 +210,7 @@ function serializeJoseHeader(Err, header) {
 }
 
 
-;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/util/errors.js
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/errors.js
 class JOSEError extends Error {
   static code = "ERR_JOSE_GENERIC";
   code = "ERR_JOSE_GENERIC";
@@ -305,7 +305,7 @@ class JWSSignatureVerificationFailed extends JOSEError {
 }
 
 
-;// CONCATENATED MODULE: ../../../tmp/ci3/node_modules/jose/dist/webapi/util/decode_jwt.js
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js
 
 
 
@@ -338,10 +338,10 @@ function decodeJwt(jwt) {
 }
 
 
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/zod/v4/classic/schemas.js + 9 modules
-var schemas = __webpack_require__(9019);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
+var schemas = __webpack_require__(7597);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var marketplace_schemas = __webpack_require__(7313);
+var marketplace_schemas = __webpack_require__(285);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/trusted.js
 /**
  * The client side of trusted publishing: ask the marketplace which audience to request the OIDC
@@ -449,7 +449,7 @@ function registrationCommand(pkg, claims) {
 }
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
-var markdown = __webpack_require__(5743);
+var markdown = __webpack_require__(9003);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/oidc.js
 /**
  * Trusted publishing in the Action: with no `token` and an OIDC request URL (the job has

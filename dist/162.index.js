@@ -1,8 +1,8 @@
-export const id = 499;
-export const ids = [499];
+export const id = 162;
+export const ids = [162];
 export const modules = {
 
-/***/ 7499:
+/***/ 7162:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -20,12 +20,12 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/fflate/esm/index.mjs
-var esm = __webpack_require__(8784);
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/tar/dist/esm/index.min.js
-var index_min = __webpack_require__(8639);
+// EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs
+var esm = __webpack_require__(1306);
+// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
+var index_min = __webpack_require__(8697);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/sha256.js
-var sha256 = __webpack_require__(2952);
+var sha256 = __webpack_require__(3148);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/record.js

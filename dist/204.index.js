@@ -1,8 +1,8 @@
-export const id = 170;
-export const ids = [170];
+export const id = 204;
+export const ids = [204];
 export const modules = {
 
-/***/ 2170:
+/***/ 4204:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,29 +14,29 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: INDEX_CONCURRENCY, MAX_WHEEL_BYTES
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/cache.js
-var cache = __webpack_require__(501);
+var cache = __webpack_require__(1337);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/lru.js
-var lru = __webpack_require__(8378);
+var lru = __webpack_require__(5670);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/disk-cache.js
-var disk_cache = __webpack_require__(1613);
+var disk_cache = __webpack_require__(7129);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/errors.js
-var errors = __webpack_require__(244);
+var errors = __webpack_require__(7080);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/http.js
-var http = __webpack_require__(2967);
+var http = __webpack_require__(4907);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/limiter.js
-var limiter = __webpack_require__(9167);
+var limiter = __webpack_require__(5787);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
-var client = __webpack_require__(9540);
+var client = __webpack_require__(3576);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var schemas = __webpack_require__(7313);
+var schemas = __webpack_require__(285);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
-var core_names = __webpack_require__(1475);
+var core_names = __webpack_require__(1975);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 7 modules
-var pep440 = __webpack_require__(6921);
+var pep440 = __webpack_require__(6400);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
-var metadata = __webpack_require__(9942);
+var metadata = __webpack_require__(9098);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/sha256.js
-var sha256 = __webpack_require__(2952);
+var sha256 = __webpack_require__(3148);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/index/releases.js
 /**
  * From an index's files and core metadata to the records the analysis reads (the marketplace
@@ -173,8 +173,8 @@ function toPlugin(release, meta, keywords = '') {
     };
 }
 
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/zod/v4/classic/schemas.js + 9 modules
-var classic_schemas = __webpack_require__(9019);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
+var classic_schemas = __webpack_require__(7597);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/index/simple.js
 /**
  * The simple repository API of a Python package index, as one shape whichever form it came in:
@@ -525,7 +525,7 @@ class IndexClient {
         if (file.sha256 && (0,sha256/* sha256Hex */.f)(res.bytes) !== file.sha256) {
             throw new errors/* MarketplaceError */.uf('invalid-response', endpoint, `${file.filename} does not match the sha256 the index lists for it`);
         }
-        const { readWheel, ArtifactError } = await Promise.all(/* import() */[__webpack_require__.e(460), __webpack_require__.e(499)]).then(__webpack_require__.bind(__webpack_require__, 7499));
+        const { readWheel, ArtifactError } = await Promise.all(/* import() */[__webpack_require__.e(828), __webpack_require__.e(162)]).then(__webpack_require__.bind(__webpack_require__, 7162));
         let text;
         try {
             text = readWheel(file.filename, res.bytes).metadataText;
@@ -700,7 +700,7 @@ function originOf(url) {
 
 /***/ }),
 
-/***/ 9942:
+/***/ 9098:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -710,7 +710,7 @@ function originOf(url) {
 /* harmony export */   pp: () => (/* binding */ isExtraOnly)
 /* harmony export */ });
 /* unused harmony exports ProjectUrl, CoreMetadata */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9019);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7597);
 /**
  * Core metadata (`METADATA` in a wheel, `PKG-INFO` in an sdist): RFC 822 style headers, then
  * the long description as the body (metadata 2.1+) or in a `Description` header whose
@@ -881,7 +881,7 @@ function isExtraOnly(req) {
 
 /***/ }),
 
-/***/ 2952:
+/***/ 3148:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

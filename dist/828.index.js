@@ -1,8 +1,8 @@
-export const id = 460;
-export const ids = [460];
+export const id = 828;
+export const ids = [828];
 export const modules = {
 
-/***/ 8784:
+/***/ 1306:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2725,7 +2725,7 @@ function unzipSync(data, opts) {
 
 /***/ }),
 
-/***/ 8639:
+/***/ 8697:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 var zlib__WEBPACK_IMPORTED_MODULE_10___namespace_cache;

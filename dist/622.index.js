@@ -1,8 +1,8 @@
-export const id = 827;
-export const ids = [827,499];
+export const id = 622;
+export const ids = [622,162];
 export const modules = {
 
-/***/ 4827:
+/***/ 3622:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -17,15 +17,15 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/project/disk-lock-runner.js + 1 modules
-var disk_lock_runner = __webpack_require__(4971);
+var disk_lock_runner = __webpack_require__(2750);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/config.js + 1 modules
-var core_config = __webpack_require__(8519);
+var core_config = __webpack_require__(4085);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
-var marketplace_client = __webpack_require__(9540);
+var marketplace_client = __webpack_require__(3576);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/errors.js
-var errors = __webpack_require__(244);
+var errors = __webpack_require__(7080);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/execute.js
 /**
  * Sends a PublishPlan with client.publish and turns the marketplace's answer into an outcome a
@@ -88,13 +88,13 @@ async function executePublish(plan, client, opts) {
 }
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
-var names = __webpack_require__(1475);
+var names = __webpack_require__(1975);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 7 modules
-var pep440 = __webpack_require__(6921);
+var pep440 = __webpack_require__(6400);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/artifacts.js + 1 modules
-var artifacts = __webpack_require__(7499);
+var artifacts = __webpack_require__(7162);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/metadata.js
-var publish_metadata = __webpack_require__(9942);
+var publish_metadata = __webpack_require__(9098);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/declared.js
 /**
  * What a release's files declare it needs: fapilog range, Requires-Python and runtime
@@ -272,8 +272,8 @@ function jsonMismatch(truth, json) {
         ' (the marketplace shows what the files declare: fix the JSON or leave the field out)');
 }
 
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/zod/v4/classic/schemas.js + 9 modules
-var schemas = __webpack_require__(9019);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
+var schemas = __webpack_require__(7597);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/findings.js
 /**
  * Every problem publishing can report: a stable code, a severity and a one-line fix. This table
@@ -449,9 +449,9 @@ function findingsMarkdownTable() {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/bytes.js
-var core_bytes = __webpack_require__(8100);
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/smol-toml/dist/index.js + 8 modules
-var dist = __webpack_require__(4317);
+var core_bytes = __webpack_require__(512);
+// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __webpack_require__(3292);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/project.js
 /**
  * The plugin project's pyproject.toml: the `[project]` fields publishing checks, and where the
@@ -865,9 +865,9 @@ function extractReadme(source, repo) {
 }
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
-var size = __webpack_require__(4910);
+var size = __webpack_require__(4810);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var marketplace_schemas = __webpack_require__(7313);
+var marketplace_schemas = __webpack_require__(285);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/validate.js
 /**
  * What publishing read (PublishFacts: project, artifacts, README, tag, marketplace answers) and
@@ -1365,7 +1365,7 @@ function blockingFindings(plan, strict) {
 }
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/publish/provenance.js
-var provenance = __webpack_require__(5120);
+var provenance = __webpack_require__(3852);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/flow.js
 /**
  * The publish flow the CLI and the Action share, from a prepared PublishPlan to a verdict:
@@ -1426,13 +1426,13 @@ async function completePublish(plan, opts) {
 }
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
-var markdown = __webpack_require__(5743);
+var markdown = __webpack_require__(9003);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/atomic-file.js
-var atomic_file = __webpack_require__(4657);
+var atomic_file = __webpack_require__(133);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/project/disk-files.js
-var disk_files = __webpack_require__(186);
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/toml-eslint-parser/lib/index.mjs + 3 modules
-var lib = __webpack_require__(755);
+var disk_files = __webpack_require__(3174);
+// EXTERNAL MODULE: ./node_modules/toml-eslint-parser/lib/index.mjs + 3 modules
+var lib = __webpack_require__(9605);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/bump.js
 /**
  * `fapilog-plugins version major|minor|patch|pre|<version>`: computes the next PEP 440 version and
@@ -1638,7 +1638,7 @@ async function applyBump(plan) {
 }
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/action/oidc.js + 6 modules
-var oidc = __webpack_require__(7155);
+var oidc = __webpack_require__(9592);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/publish.js
 /**
  * The Action's `publish` command, for `on: push: tags`: optionally builds the project, validates
@@ -1835,7 +1835,7 @@ function findingRow(f, strict) {
 
 /***/ }),
 
-/***/ 7499:
+/***/ 7162:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1853,12 +1853,12 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/fflate/esm/index.mjs
-var esm = __webpack_require__(8784);
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/tar/dist/esm/index.min.js
-var index_min = __webpack_require__(8639);
+// EXTERNAL MODULE: ./node_modules/fflate/esm/index.mjs
+var esm = __webpack_require__(1306);
+// EXTERNAL MODULE: ./node_modules/tar/dist/esm/index.min.js
+var index_min = __webpack_require__(8697);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/sha256.js
-var sha256 = __webpack_require__(2952);
+var sha256 = __webpack_require__(3148);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/record.js
@@ -2092,7 +2092,7 @@ function parseEntryPoints(text) {
 
 /***/ }),
 
-/***/ 9942:
+/***/ 9098:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2102,7 +2102,7 @@ function parseEntryPoints(text) {
 /* harmony export */   pp: () => (/* binding */ isExtraOnly)
 /* harmony export */ });
 /* unused harmony exports ProjectUrl, CoreMetadata */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9019);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7597);
 /**
  * Core metadata (`METADATA` in a wheel, `PKG-INFO` in an sdist): RFC 822 style headers, then
  * the long description as the body (metadata 2.1+) or in a `Description` header whose
@@ -2273,7 +2273,7 @@ function isExtraOnly(req) {
 
 /***/ }),
 
-/***/ 2952:
+/***/ 3148:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -1,8 +1,8 @@
-export const id = 4;
-export const ids = [4];
+export const id = 911;
+export const ids = [911];
 export const modules = {
 
-/***/ 1004:
+/***/ 3911:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,10 +13,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: keepComment, keepDashboard
 
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/@actions/github/lib/github.js + 22 modules
-var github = __webpack_require__(6363);
-// EXTERNAL MODULE: ../../../tmp/ci3/node_modules/zod/v4/classic/schemas.js + 9 modules
-var schemas = __webpack_require__(9019);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
+var github = __webpack_require__(2413);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
+var schemas = __webpack_require__(7597);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/comment.js
 /**
  * The report where people read it on GitHub, without @actions/*: the body of the sticky pull
