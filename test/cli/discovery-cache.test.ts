@@ -26,13 +26,14 @@ describe('the cache', () => {
     const firstRound = live.proxy.seen.slice(start);
     assert.deepEqual(firstRound.map((s) => [s.path, s.ifNoneMatch === undefined, s.status]).sort(), [
       ['/plugins/loki', true, 200],
+      ['/plugins/loki/stats', true, 200],
       ['/plugins/loki/versions', true, 200],
     ]);
 
     const second = await runCli(args);
     assert.equal(second.stdout, first.stdout, 'the same output from revalidated data');
-    const secondRound = live.proxy.seen.slice(start + 2);
-    assert.equal(secondRound.length, 2, 'one request per endpoint');
+    const secondRound = live.proxy.seen.slice(start + 3);
+    assert.equal(secondRound.length, 3, 'one request per endpoint');
     for (const s of secondRound) {
       assert.ok(s.ifNoneMatch, `${s.path} was conditional`);
       assert.equal(s.status, 304, s.path);
@@ -41,7 +42,7 @@ describe('the cache', () => {
     const third = await runCli([...args, '--prefer-offline']);
     assert.equal(third.code, 0);
     assert.equal(third.stdout, first.stdout);
-    assert.equal(live.proxy.seen.length, start + 4, 'no request at all under --prefer-offline');
+    assert.equal(live.proxy.seen.length, start + 6, 'no request at all under --prefer-offline');
   });
 
   test('with the server stopped, info prints the cached data with a stale warning', async () => {

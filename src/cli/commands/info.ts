@@ -1,5 +1,6 @@
 /** `info <name> [version]`: one plugin, its releases (yanked marked), compatibility and files. */
 import type { MarketplaceClient } from '../../core/marketplace/client.ts';
+import { MarketplaceError } from '../../core/marketplace/errors.ts';
 import type { Plugin, PluginStats, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
 import { packageName } from '../../core/names.ts';
 import { describePublisher, describeTrustedBuild } from '../../core/publish/provenance.ts';
@@ -35,7 +36,15 @@ export const register: RegisterCommand = (program, act) => {
       act(async (ctx, name: string, version: string | undefined) => {
         const client = await ctx.source();
         // Download counts are the marketplace's; a package index has none to show.
-        const pending = client.kind === 'marketplace' ? (client as MarketplaceClient).stats(name) : Promise.resolve(null);
+        // An extra: a marketplace that cannot answer them (offline, an older server, a bad payload)
+        // leaves the line out rather than failing the command.
+        const pending =
+          client.kind === 'marketplace'
+            ? (client as MarketplaceClient).stats(name).catch((err: unknown) => {
+                if (err instanceof MarketplaceError) return null;
+                throw err;
+              })
+            : Promise.resolve(null);
         const [plugin, versions, stats] = await Promise.all([client.getPlugin(name), client.versions(name), pending]);
         if (!plugin) throw new CliError(`no plugin named "${name}" in the ${client.kind === 'index' ? 'package index' : 'marketplace'} at ${client.status().url}`, EXIT.error, 'not-found');
         const history: VersionsResponse = versions ?? { versions: [], releases: [] };
