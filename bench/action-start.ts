@@ -65,7 +65,18 @@ async function analyzeBundle(work: string): Promise<Array<{ module: string; byte
   await run([tsc, '-p', 'tsconfig.build.json', '--outDir', lib]);
   try {
     // The flags of scripts/bundle.ts, so the chunks are the committed ones.
-    await run([ncc, 'build', path.join(lib, 'src', 'action', 'index.js'), '-o', out, '--minify', '--stats-out', stats, '--no-cache', '--quiet']);
+    await run([
+      ncc,
+      'build',
+      path.join(lib, 'src', 'action', 'index.js'),
+      '-o',
+      out,
+      '--minify',
+      '--stats-out',
+      stats,
+      '--no-cache',
+      '--quiet',
+    ]);
   } finally {
     await rm(lib, { recursive: true, force: true });
   }
@@ -88,7 +99,10 @@ async function analyzeBundle(work: string): Promise<Array<{ module: string; byte
         const parts = m.name.slice(nm + 'node_modules/'.length).split('/');
         key = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
       } else {
-        const rel = m.name.replace(/^\.\//, '').replace(/^.*?bench-analyze-\d+\//, '').split('/');
+        const rel = m.name
+          .replace(/^\.\//, '')
+          .replace(/^.*?bench-analyze-\d+\//, '')
+          .split('/');
         key = `(ours) ${rel.slice(0, Math.min(3, rel.length - 1)).join('/')}`;
       }
       const sum = sums.get(key) ?? { bytes: 0, startup: 0 };
@@ -100,13 +114,24 @@ async function analyzeBundle(work: string): Promise<Array<{ module: string; byte
   };
   visit(json.modules ?? [], undefined);
   const built = await distBytes(out);
-  console.log(`\n## bundle composition (fresh ncc build: index.js ${(built.index / 1e6).toFixed(2)} MB, ${built.files} files ${(built.total / 1e6).toFixed(2)} MB; webpack module sizes before minification, summed per npm package or source folder)\n`);
-  const rows = [...sums.entries()].sort((a, b) => b[1].bytes - a[1].bytes).map(([module, v]) => ({ module, bytes: v.bytes, startupBytes: v.startup }));
+  console.log(
+    `\n## bundle composition (fresh ncc build: index.js ${(built.index / 1e6).toFixed(2)} MB, ${built.files} files ${(built.total / 1e6).toFixed(2)} MB; webpack module sizes before minification, summed per npm package or source folder)\n`,
+  );
+  const rows = [...sums.entries()]
+    .sort((a, b) => b[1].bytes - a[1].bytes)
+    .map(([module, v]) => ({ module, bytes: v.bytes, startupBytes: v.startup }));
   const total = rows.reduce((n, r) => n + r.bytes, 0);
   console.log(
     markdownTable(
       ['package / room', 'KB', 'share', 'KB in index.js (loaded by every start)'],
-      rows.slice(0, 25).map((r) => [r.module, (r.bytes / 1024).toFixed(1), `${((100 * r.bytes) / total).toFixed(1)} %`, (r.startupBytes / 1024).toFixed(1)]),
+      rows
+        .slice(0, 25)
+        .map((r) => [
+          r.module,
+          (r.bytes / 1024).toFixed(1),
+          `${((100 * r.bytes) / total).toFixed(1)} %`,
+          (r.startupBytes / 1024).toFixed(1),
+        ]),
     ),
   );
   return rows;
@@ -172,7 +197,9 @@ async function main(): Promise<void> {
     }
     const base = median(runs.get(cases[0]!.name)!.map((r) => r.wallMs));
     const summary = cases.map((c) => summarizeRuns(c.name, runs.get(c.name)!));
-    console.log(`bundle: dist/index.js ${dist.index} bytes (${(dist.index / 1e6).toFixed(2)} MB); all ${dist.files} .js files of dist/ ${bundleBytes} bytes (${(bundleBytes / 1e6).toFixed(2)} MB)\n`);
+    console.log(
+      `bundle: dist/index.js ${dist.index} bytes (${(dist.index / 1e6).toFixed(2)} MB); all ${dist.files} .js files of dist/ ${bundleBytes} bytes (${(bundleBytes / 1e6).toFixed(2)} MB)\n`,
+    );
     console.log(
       markdownTable(
         ['case', 'n', 'wall median ms', 'wall p90 ms', 'ratio vs baseline', 'CPU ms', 'peak RSS MB', 'requests'],
@@ -184,7 +211,9 @@ async function main(): Promise<void> {
           i === 0 ? '1.00 (baseline)' : (s.wallMedianMs / base).toFixed(2),
           fmt(s.cpuMedianMs),
           s.maxRssMb.toFixed(1),
-          Object.entries(s.requests).map(([k, v]) => `${v}x ${k}`).join(', ') || 'none',
+          Object.entries(s.requests)
+            .map(([k, v]) => `${v}x ${k}`)
+            .join(', ') || 'none',
         ]),
       ),
     );
@@ -192,13 +221,30 @@ async function main(): Promise<void> {
     const noPluginRequests = Object.values(noPluginRun.requests).reduce((a, b) => a + b, 0);
     const limit = 2 * base + 150;
     const targets: Target[] = [
-      { what: 'no-plugin check: wall', value: `${fmt(noPluginRun.wallMedianMs)} ms`, target: `<= 2 x baseline + 150 ms = ${fmt(limit)} ms`, met: noPluginRun.wallMedianMs <= limit },
+      {
+        what: 'no-plugin check: wall',
+        value: `${fmt(noPluginRun.wallMedianMs)} ms`,
+        target: `<= 2 x baseline + 150 ms = ${fmt(limit)} ms`,
+        met: noPluginRun.wallMedianMs <= limit,
+      },
       { what: 'no-plugin check: marketplace requests', value: String(noPluginRequests), target: '0', met: noPluginRequests === 0 },
-      { what: 'bundle size (every .js of dist/)', value: `${(bundleBytes / 1e6).toFixed(2)} MB (index.js ${(dist.index / 1e6).toFixed(2)} MB)`, target: '< 1.5 MB', met: bundleBytes < 1.5e6 },
+      {
+        what: 'bundle size (every .js of dist/)',
+        value: `${(bundleBytes / 1e6).toFixed(2)} MB (index.js ${(dist.index / 1e6).toFixed(2)} MB)`,
+        target: '< 1.5 MB',
+        met: bundleBytes < 1.5e6,
+      },
     ];
     console.log(`\n${targetTable(targets)}`);
     const composition = process.argv.includes('--analyze') ? await analyzeBundle(path.join(work.dir, 'analyze')) : null;
-    const file = await writeResults('action-start', { bundleBytes, indexBytes: dist.index, distFiles: dist.files, cases: summary, targets, composition });
+    const file = await writeResults('action-start', {
+      bundleBytes,
+      indexBytes: dist.index,
+      distFiles: dist.files,
+      cases: summary,
+      targets,
+      composition,
+    });
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   } finally {
     await server.stop();

@@ -103,7 +103,12 @@ function pacingFloorS(s: SweepNumbers): number {
 }
 
 /** The same GETs through the installation's Octokit as the bot builds it (throttling, retries, conditional requests). */
-async function octokitRequests(octokit: { request: (route: string, params: object) => Promise<unknown> }, n: number, owner: string, names: string[]): Promise<number> {
+async function octokitRequests(
+  octokit: { request: (route: string, params: object) => Promise<unknown> },
+  n: number,
+  owner: string,
+  names: string[],
+): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < n; i++) await octokit.request('GET /repos/{owner}/{repo}', { owner, repo: names[i % names.length] });
   return performance.now() - start;
@@ -112,7 +117,9 @@ async function octokitRequests(octokit: { request: (route: string, params: objec
 async function bareRequests(h: Harness, token: string, n: number, owner: string, names: string[]): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < n; i++) {
-    const res = await fetch(`${h.peer.url}/api/v3/repos/${owner}/${names[i % names.length]}`, { headers: { authorization: `token ${token}`, accept: 'application/vnd.github+json' } });
+    const res = await fetch(`${h.peer.url}/api/v3/repos/${owner}/${names[i % names.length]}`, {
+      headers: { authorization: `token ${token}`, accept: 'application/vnd.github+json' },
+    });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`baseline request: ${res.status}`);
   }
@@ -172,7 +179,9 @@ async function oneRound(market: BenchMarketplace): Promise<SweepNumbers[]> {
       }
       const byKind = {} as Record<Kind, KindCount>;
       for (const kind of KINDS) {
-        const repos = [...kinds].filter(([, k]) => k === kind).map(([full]) => perRepo.get(full) ?? { counted: 0, notModified: 0, writes: 0 });
+        const repos = [...kinds]
+          .filter(([, k]) => k === kind)
+          .map(([full]) => perRepo.get(full) ?? { counted: 0, notModified: 0, writes: 0 });
         byKind[kind] = {
           repos: repos.length,
           maxCounted: Math.max(0, ...repos.map((c) => c.counted)),
@@ -196,7 +205,8 @@ async function oneRound(market: BenchMarketplace): Promise<SweepNumbers[]> {
         opened: result.results.reduce((n, r) => n + r.opened.length, 0),
         failures: result.failures.length,
       });
-      if (result.failures.length > 0) throw new Error(`${sweep}: ${result.failures.length} repositories failed, e.g. ${JSON.stringify(result.failures[0])}`);
+      if (result.failures.length > 0)
+        throw new Error(`${sweep}: ${result.failures.length} repositories failed, e.g. ${JSON.stringify(result.failures[0])}`);
     }
     return out;
   } finally {
@@ -213,14 +223,17 @@ async function main(): Promise<void> {
     const last = rounds[rounds.length - 1]!;
     for (const round of rounds) {
       for (let i = 0; i < SWEEPS.length; i++) {
-        if (JSON.stringify(round[i]!.byKind) !== JSON.stringify(last[i]!.byKind)) throw new Error(`${SWEEPS[i]}: the calls differ between rounds`);
+        if (JSON.stringify(round[i]!.byKind) !== JSON.stringify(last[i]!.byKind))
+          throw new Error(`${SWEEPS[i]}: the calls differ between rounds`);
       }
     }
     const wall = SWEEPS.map((_, i) => median(rounds.map((r) => r[i]!.wallMs)));
     const base = SWEEPS.map((_, i) => median(rounds.map((r) => r[i]!.baselineMs)));
     const viaOctokit = SWEEPS.map((_, i) => median(rounds.map((r) => r[i]!.octokitMs)));
 
-    console.log(banner(`bot-sweep: ${REPOS} repositories, one installation, ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} (a fresh bot process each)`));
+    console.log(
+      banner(`bot-sweep: ${REPOS} repositories, one installation, ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} (a fresh bot process each)`),
+    );
     console.log(`quiet: nothing to do, nothing open; busy: nothing to do, a person's issue open; one-pr: one new pull request\n`);
     console.log(
       markdownTable(
@@ -228,30 +241,59 @@ async function main(): Promise<void> {
         last.flatMap((s) =>
           KINDS.map((k) => {
             const c = s.byKind[k];
-            return [s.sweep, k, String(c.repos), String(c.maxCounted), String(c.medianCounted), c.notModifiedPerRepo.toFixed(2), c.writesPerRepo.toFixed(2)];
+            return [
+              s.sweep,
+              k,
+              String(c.repos),
+              String(c.maxCounted),
+              String(c.medianCounted),
+              c.notModifiedPerRepo.toFixed(2),
+              c.writesPerRepo.toFixed(2),
+            ];
           }),
         ),
       ),
     );
-    console.log(`\nper sweep besides the repositories: ${last[0]!.overhead.join(', ')} (first); ${last[1]!.overhead.join(', ') || 'none'} (second)\n`);
+    console.log(
+      `\nper sweep besides the repositories: ${last[0]!.overhead.join(', ')} (first); ${last[1]!.overhead.join(', ') || 'none'} (second)\n`,
+    );
     const endpoints = [...new Set(last.flatMap((s) => Object.keys(s.byEndpoint)))].sort();
     console.log(
       markdownTable(
         ['endpoint', ...last.flatMap((s) => [`${s.sweep}: counted`, '304'])],
-        endpoints.map((e) => [e, ...last.flatMap((s) => [String(s.byEndpoint[e]?.counted ?? 0), String(s.byEndpoint[e]?.notModified ?? 0)])]),
+        endpoints.map((e) => [
+          e,
+          ...last.flatMap((s) => [String(s.byEndpoint[e]?.counted ?? 0), String(s.byEndpoint[e]?.notModified ?? 0)]),
+        ]),
       ),
     );
     console.log('');
     console.log(
       markdownTable(
-        ['sweep', 'GitHub requests', 'of them 304', 'writes', 'pull requests opened', 'marketplace requests', 'wall median ms', 'baseline ms (as many bare GETs)', 'ratio vs baseline', 'the same GETs through the bot\'s Octokit ms', 'ratio', 'ms per repo', 'GitHub write pacing floor s'],
+        [
+          'sweep',
+          'GitHub requests',
+          'of them 304',
+          'writes',
+          'pull requests opened',
+          'marketplace requests',
+          'wall median ms',
+          'baseline ms (as many bare GETs)',
+          'ratio vs baseline',
+          "the same GETs through the bot's Octokit ms",
+          'ratio',
+          'ms per repo',
+          'GitHub write pacing floor s',
+        ],
         last.map((s, i) => [
           s.sweep,
           String(s.githubRequests),
           String(s.notModified),
           String(s.writes),
           String(s.opened),
-          Object.entries(s.marketplace).map(([k, n]) => `${n}x ${k}`).join(', ') || 'none',
+          Object.entries(s.marketplace)
+            .map(([k, n]) => `${n}x ${k}`)
+            .join(', ') || 'none',
           fmt(wall[i]!),
           fmt(base[i]!),
           (wall[i]! / base[i]!).toFixed(2),
@@ -266,22 +308,49 @@ async function main(): Promise<void> {
     const first = last[0]!;
     const later = last.slice(1);
     const targets: Target[] = [
-      { what: 'nothing to do, nothing open, first sweep', value: `${first.byKind.quiet.maxCounted} calls`, target: '<= 2 not 304', met: first.byKind.quiet.maxCounted <= 2 },
-      { what: "nothing to do, a person's issue open, first sweep", value: `${first.byKind.busy.maxCounted} calls`, target: '<= 2 not 304', met: first.byKind.busy.maxCounted <= 2 },
+      {
+        what: 'nothing to do, nothing open, first sweep',
+        value: `${first.byKind.quiet.maxCounted} calls`,
+        target: '<= 2 not 304',
+        met: first.byKind.quiet.maxCounted <= 2,
+      },
+      {
+        what: "nothing to do, a person's issue open, first sweep",
+        value: `${first.byKind.busy.maxCounted} calls`,
+        target: '<= 2 not 304',
+        met: first.byKind.busy.maxCounted <= 2,
+      },
       {
         what: 'nothing to do, later sweeps',
         value: `${Math.max(...later.flatMap((s) => [s.byKind.quiet.maxCounted, s.byKind.busy.maxCounted]))} calls`,
         target: '<= 2 not 304',
         met: later.every((s) => s.byKind.quiet.maxCounted <= 2 && s.byKind.busy.maxCounted <= 2),
       },
-      { what: 'one new pull request, first sweep (the whole repository)', value: `${first.byKind['one-pr'].maxCounted} calls`, target: '<= 8', met: first.byKind['one-pr'].maxCounted <= 8 },
-      { what: 'the repository with the pull request open, later sweeps', value: `${Math.max(...later.map((s) => s.byKind['one-pr'].maxCounted))} calls`, target: '<= 2 not 304', met: later.every((s) => s.byKind['one-pr'].maxCounted <= 2) },
+      {
+        what: 'one new pull request, first sweep (the whole repository)',
+        value: `${first.byKind['one-pr'].maxCounted} calls`,
+        target: '<= 8',
+        met: first.byKind['one-pr'].maxCounted <= 8,
+      },
+      {
+        what: 'the repository with the pull request open, later sweeps',
+        value: `${Math.max(...later.map((s) => s.byKind['one-pr'].maxCounted))} calls`,
+        target: '<= 2 not 304',
+        met: later.every((s) => s.byKind['one-pr'].maxCounted <= 2),
+      },
     ];
     console.log(`\n${targetTable(targets)}`);
     const file = await writeResults('bot-sweep', {
       repos: REPOS,
       rounds: ROUNDS,
-      sweeps: last.map((s, i) => ({ ...s, wallMedianMs: wall[i], baselineMedianMs: base[i], ratio: wall[i]! / base[i]!, octokitMedianMs: viaOctokit[i], pacingFloorS: pacingFloorS(s) })),
+      sweeps: last.map((s, i) => ({
+        ...s,
+        wallMedianMs: wall[i],
+        baselineMedianMs: base[i],
+        ratio: wall[i]! / base[i]!,
+        octokitMedianMs: viaOctokit[i],
+        pacingFloorS: pacingFloorS(s),
+      })),
       wallMsByRound: rounds.map((r) => r.map((s) => s.wallMs)),
       targets,
     });

@@ -23,7 +23,12 @@ async function lookUp(client: MarketplaceClient): Promise<number> {
   return answers.length;
 }
 
-function modeCase(name: string, server: BenchMarketplace, mode: CacheMode, cacheDir: () => Promise<{ dir: string; remove?: () => Promise<void> }>): Case<{ client: MarketplaceClient; remove?: () => Promise<void> }> {
+function modeCase(
+  name: string,
+  server: BenchMarketplace,
+  mode: CacheMode,
+  cacheDir: () => Promise<{ dir: string; remove?: () => Promise<void> }>,
+): Case<{ client: MarketplaceClient; remove?: () => Promise<void> }> {
   return {
     name,
     async setup() {

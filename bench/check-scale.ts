@@ -76,9 +76,18 @@ async function main(): Promise<void> {
         { name: 'node -e 0 (baseline)', prepare: async () => ({ args: ['-e', '0'] }) },
         { name: 'outdated, cold cache', prepare: async () => ({ args: outdated(), cache: coldCache() }) },
         { name: 'outdated, warm cache (revalidate)', prepare: async () => ({ args: outdated(), cache: warmCache }) },
-        { name: 'outdated --prefer-offline, warm cache', prepare: async () => ({ args: outdated(['--prefer-offline']), cache: warmCache }) },
-        { name: 'from the checkout (TypeScript sources), cold cache', prepare: async () => ({ args: outdated([], CLI), cache: coldCache() }) },
-        { name: 'no compile cache (first run), cold cache', prepare: async () => ({ args: outdated(), cache: coldCache(), env: { NODE_DISABLE_COMPILE_CACHE: '1' } }) },
+        {
+          name: 'outdated --prefer-offline, warm cache',
+          prepare: async () => ({ args: outdated(['--prefer-offline']), cache: warmCache }),
+        },
+        {
+          name: 'from the checkout (TypeScript sources), cold cache',
+          prepare: async () => ({ args: outdated([], CLI), cache: coldCache() }),
+        },
+        {
+          name: 'no compile cache (first run), cold cache',
+          prepare: async () => ({ args: outdated(), cache: coldCache(), env: { NODE_DISABLE_COMPILE_CACHE: '1' } }),
+        },
       ];
       const runOnce = async (c: CaseDef, nodeArgs: string[] = []): Promise<Run> => {
         const { args, cache, env: extra } = await c.prepare();
@@ -90,7 +99,10 @@ async function main(): Promise<void> {
       // Fills the warm cache (and warms the OS file cache and the server) untimed.
       const first = await runOnce(cases[1]!);
       await runOnce({ name: 'fill warm cache', prepare: async () => ({ args: outdated(), cache: warmCache }) });
-      await runOnce({ name: 'fill the compile cache of the sources', prepare: async () => ({ args: outdated([], CLI), cache: coldCache() }) });
+      await runOnce({
+        name: 'fill the compile cache of the sources',
+        prepare: async () => ({ args: outdated([], CLI), cache: coldCache() }),
+      });
       const runs = new Map<string, Run[]>(cases.map((c) => [c.name, []]));
       for (let round = 0; round < ROUNDS; round++) {
         for (let k = 0; k < cases.length; k++) {
@@ -113,7 +125,9 @@ async function main(): Promise<void> {
             i === 0 ? '-' : fmt(s.wallMedianMs - base),
             fmt(s.cpuMedianMs),
             s.maxRssMb.toFixed(1),
-            Object.entries(s.requests).map(([k, v]) => `${v}x ${k}`).join(', ') || 'none',
+            Object.entries(s.requests)
+              .map(([k, v]) => `${v}x ${k}`)
+              .join(', ') || 'none',
           ]),
         ),
       );
@@ -123,11 +137,31 @@ async function main(): Promise<void> {
       const [, cold, warm, offline] = summary as [(typeof summary)[0], (typeof summary)[0], (typeof summary)[0], (typeof summary)[0]];
       const wantCold = Math.ceil(DISTINCT / 100) + 1;
       const targets: Target[] = [
-        { what: 'cold: requests', value: String(cold.requestCount), target: `${wantCold} (1 batch per 100 plugins + 1 fapilog versions)`, met: cold.requestCount <= wantCold },
+        {
+          what: 'cold: requests',
+          value: String(cold.requestCount),
+          target: `${wantCold} (1 batch per 100 plugins + 1 fapilog versions)`,
+          met: cold.requestCount <= wantCold,
+        },
         { what: '--prefer-offline: requests', value: String(offline.requestCount), target: '0', met: offline.requestCount === 0 },
-        ...[cold, warm, offline].map((s) => ({ what: `${s.name}: wall - baseline`, value: `${fmt(s.wallMedianMs - base)} ms`, target: '<= 300 ms', met: s.wallMedianMs - base <= 300 })),
-        ...[cold, warm, offline].map((s) => ({ what: `${s.name}: peak RSS`, value: `${s.maxRssMb.toFixed(1)} MB`, target: '< 150 MB', met: s.maxRssMb < 150 })),
-        { what: 'entries judged against their own fapilog', value: `${judged.entries - judged.wrongFapilog} of ${judged.entries}`, target: 'all', met: judged.wrongFapilog === 0 },
+        ...[cold, warm, offline].map((s) => ({
+          what: `${s.name}: wall - baseline`,
+          value: `${fmt(s.wallMedianMs - base)} ms`,
+          target: '<= 300 ms',
+          met: s.wallMedianMs - base <= 300,
+        })),
+        ...[cold, warm, offline].map((s) => ({
+          what: `${s.name}: peak RSS`,
+          value: `${s.maxRssMb.toFixed(1)} MB`,
+          target: '< 150 MB',
+          met: s.maxRssMb < 150,
+        })),
+        {
+          what: 'entries judged against their own fapilog',
+          value: `${judged.entries - judged.wrongFapilog} of ${judged.entries}`,
+          target: 'all',
+          met: judged.wrongFapilog === 0,
+        },
       ];
       console.log(targetTable(targets));
       let profile: unknown = null;
@@ -137,7 +171,10 @@ async function main(): Promise<void> {
           await runOnce(c, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
           const s = await summarizeProfileDir(dir, REPO_ROOT);
           console.log(`\n## profile: ${c.name}\n\n${profileTables(s)}`);
-          profile = { ...(profile as object), [c.name]: { totalMs: s.totalMs, byArea: s.byArea.slice(0, 20), byFunction: s.byFunction.slice(0, 30) } };
+          profile = {
+            ...(profile as object),
+            [c.name]: { totalMs: s.totalMs, byArea: s.byArea.slice(0, 20), byFunction: s.byFunction.slice(0, 30) },
+          };
         }
       }
       await compiled.remove();

@@ -18,5 +18,9 @@ export async function compileCli(): Promise<{ entry: string; ms: number; remove:
   const out = path.join(REPO_ROOT, '.tmp', `bench-lib-${process.pid}`);
   const t0 = performance.now();
   await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', out], { cwd: REPO_ROOT });
-  return { entry: path.join(out, 'src', 'cli', 'main.js'), ms: performance.now() - t0, remove: () => rm(out, { recursive: true, force: true }) };
+  return {
+    entry: path.join(out, 'src', 'cli', 'main.js'),
+    ms: performance.now() - t0,
+    remove: () => rm(out, { recursive: true, force: true }),
+  };
 }

@@ -42,12 +42,19 @@ function kindOf(rel: string): Kind {
   return 'requirements';
 }
 
-function python(job: unknown): Promise<{ files: number; deps: number; passSeconds: number[]; rewrites: number; rewritePassSeconds: number[] }> {
+function python(
+  job: unknown,
+): Promise<{ files: number; deps: number; passSeconds: number[]; rewrites: number; rewritePassSeconds: number[] }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(PYTHON, [path.join(import.meta.dirname, 'engine_python.py')], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`python3 failed: ${stderr || err.message}`));
-      resolve(JSON.parse(stdout));
-    });
+    const child = execFile(
+      PYTHON,
+      [path.join(import.meta.dirname, 'engine_python.py')],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`python3 failed: ${stderr || err.message}`));
+        resolve(JSON.parse(stdout));
+      },
+    );
     child.stdin!.end(JSON.stringify(job));
   });
 }
@@ -59,7 +66,14 @@ async function main(): Promise<void> {
     const services = generateServices({ services: SERVICES, distinct: 50, releases: 5 });
     await writeServices(work.dir, services);
     const files = await Promise.all(
-      services.flatMap((s) => Object.keys(s.files).map((f) => `${s.dir}/${f}`)).map(async (rel) => ({ rel, abs: path.join(work.dir, rel), kind: kindOf(rel), text: await readFile(path.join(work.dir, rel), 'utf8') })),
+      services
+        .flatMap((s) => Object.keys(s.files).map((f) => `${s.dir}/${f}`))
+        .map(async (rel) => ({
+          rel,
+          abs: path.join(work.dir, rel),
+          kind: kindOf(rel),
+          text: await readFile(path.join(work.dir, rel), 'utf8'),
+        })),
     );
     const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
     const parseAll = (): number => {
@@ -118,7 +132,9 @@ async function main(): Promise<void> {
       { name: 'python3 packaging + tomllib (baseline)', parseMs: pyParseMs, deps: py.deps, rewriteMs: pyRewriteMs, rewrites: py.rewrites },
       { name: 'ours: readManifest / readLockfile', parseMs: ourParseMs, deps, rewriteMs: ourRewriteMs, rewrites: changed },
     ];
-    console.log(`${files.length} files (${(bytes / 1024).toFixed(0)} KB) from ${SERVICES} generated services; ${rewrites.length} rewrites per pass; median of ${PASSES} passes\n`);
+    console.log(
+      `${files.length} files (${(bytes / 1024).toFixed(0)} KB) from ${SERVICES} generated services; ${rewrites.length} rewrites per pass; median of ${PASSES} passes\n`,
+    );
     console.log(
       markdownTable(
         ['engine', 'parse pass ms', 'files/s', 'ratio vs baseline', 'deps read', 'rewrite pass ms', 'rewrites/s', 'ratio vs baseline'],
@@ -134,18 +150,42 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    console.log('\n(ratio: our speed / Python speed; Python keeps no spans and does not translate Poetry or Pipfile constraints, so it does less work per file)\n');
+    console.log(
+      '\n(ratio: our speed / Python speed; Python keeps no spans and does not translate Poetry or Pipfile constraints, so it does less work per file)\n',
+    );
     const targets = [
-      { what: 'files parsed per second vs Python', value: `${(pyParseMs / ourParseMs).toFixed(2)}x`, target: 'reported (no goal set)', met: true },
-      { what: 'rewrites per second vs Python', value: `${(pyRewriteMs / ourRewriteMs).toFixed(2)}x`, target: 'reported (no goal set)', met: true },
+      {
+        what: 'files parsed per second vs Python',
+        value: `${(pyParseMs / ourParseMs).toFixed(2)}x`,
+        target: 'reported (no goal set)',
+        met: true,
+      },
+      {
+        what: 'rewrites per second vs Python',
+        value: `${(pyRewriteMs / ourRewriteMs).toFixed(2)}x`,
+        target: 'reported (no goal set)',
+        met: true,
+      },
     ];
     console.log(targetTable(targets));
     const file = await writeResults('engine', {
       files: files.length,
       bytes,
       passes: PASSES,
-      ours: { parseMedianMs: ourParseMs, filesPerS: (files.length * 1000) / ourParseMs, deps, rewriteMedianMs: ourRewriteMs, rewritesPerS: (changed * 1000) / ourRewriteMs },
-      python: { parseMedianMs: pyParseMs, filesPerS: (files.length * 1000) / pyParseMs, deps: py.deps, rewriteMedianMs: pyRewriteMs, rewritesPerS: (py.rewrites * 1000) / pyRewriteMs },
+      ours: {
+        parseMedianMs: ourParseMs,
+        filesPerS: (files.length * 1000) / ourParseMs,
+        deps,
+        rewriteMedianMs: ourRewriteMs,
+        rewritesPerS: (changed * 1000) / ourRewriteMs,
+      },
+      python: {
+        parseMedianMs: pyParseMs,
+        filesPerS: (files.length * 1000) / pyParseMs,
+        deps: py.deps,
+        rewriteMedianMs: pyRewriteMs,
+        rewritesPerS: (py.rewrites * 1000) / pyRewriteMs,
+      },
       targets,
     });
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);

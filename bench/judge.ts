@@ -50,14 +50,26 @@ const isPlugin = (name: string) => /^fapilog[-_.]/i.test(name);
 const norm = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 /** Renovate's proposals from its JSON log. */
-export function renovateProposals(log: string, svc: GeneratedService): { proposals: Proposal[]; pluginDeps: number; splits: Record<string, number> | null } {
+export function renovateProposals(
+  log: string,
+  svc: GeneratedService,
+): { proposals: Proposal[]; pluginDeps: number; splits: Record<string, number> | null } {
   const proposals: Proposal[] = [];
   let pluginDeps = 0;
   let splits: Record<string, number> | null = null;
   let found = false;
   for (const line of log.split('\n')) {
     if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as { msg?: string; config?: Record<string, Array<{ deps?: Array<{ depName?: string; currentValue?: string; lockedVersion?: string; updates?: Array<{ newVersion?: string }> }> }>>; splits?: Record<string, number> };
+    const entry = JSON.parse(line) as {
+      msg?: string;
+      config?: Record<
+        string,
+        Array<{
+          deps?: Array<{ depName?: string; currentValue?: string; lockedVersion?: string; updates?: Array<{ newVersion?: string }> }>;
+        }>
+      >;
+      splits?: Record<string, number>;
+    };
     if (entry.msg === 'Repository timing splits (milliseconds)') splits = entry.splits ?? null;
     if (entry.msg !== 'packageFiles with updates' || !entry.config) continue;
     found = true;
@@ -68,7 +80,12 @@ export function renovateProposals(log: string, svc: GeneratedService): { proposa
           pluginDeps++;
           for (const u of dep.updates ?? []) {
             if (!u.newVersion) continue;
-            proposals.push({ package: norm(dep.depName), from: dep.lockedVersion ?? dep.currentValue ?? null, to: u.newVersion, compatible: compatible(u.newVersion, svc.fapilog) });
+            proposals.push({
+              package: norm(dep.depName),
+              from: dep.lockedVersion ?? dep.currentValue ?? null,
+              to: u.newVersion,
+              compatible: compatible(u.newVersion, svc.fapilog),
+            });
           }
         }
       }
@@ -80,10 +97,16 @@ export function renovateProposals(log: string, svc: GeneratedService): { proposa
 
 /** Our proposals: what `update` would move (status outdated) to its latest compatible release. */
 export function ourProposals(json: string, svc: GeneratedService): { proposals: Proposal[]; pluginDeps: number } {
-  const report = JSON.parse(json) as { plugins: Array<{ package: string; current: string | null; latestCompatible: string | null; status: string }> };
+  const report = JSON.parse(json) as {
+    plugins: Array<{ package: string; current: string | null; latestCompatible: string | null; status: string }>;
+  };
   const proposals = report.plugins
     .filter((p) => p.status === 'outdated' && p.latestCompatible)
-    .map((p) => ({ package: p.package, from: p.current, to: p.latestCompatible!, compatible: compatible(p.latestCompatible!, svc.fapilog) }));
+    .map((p) => ({
+      package: p.package,
+      from: p.current,
+      to: p.latestCompatible!,
+      compatible: compatible(p.latestCompatible!, svc.fapilog),
+    }));
   return { proposals, pluginDeps: report.plugins.length };
 }
-

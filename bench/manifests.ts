@@ -52,7 +52,10 @@ async function scanBench(root: string): Promise<{ results: CaseResult[]; files: 
         name: 'scanProject (walk + I/O + parse)',
         async run(): Promise<Counters> {
           const scan = await scanProject(root);
-          return { files: scan.manifests.length + scan.lockfiles.length, deps: scan.manifests.reduce((n, m) => n + m.dependencies.length, 0) };
+          return {
+            files: scan.manifests.length + scan.lockfiles.length,
+            deps: scan.manifests.reduce((n, m) => n + m.dependencies.length, 0),
+          };
         },
       },
     ],
@@ -97,7 +100,9 @@ async function rewriteBench(): Promise<CaseResult[]> {
     ).then(async (results) => {
       const after = await readFile(target, 'utf8');
       if (after !== edited) throw new Error('the atomic rewrite did not produce the expected text');
-      console.log(`rewrite: fapilog-request-context ${JSON.stringify(plan.from)} -> ${JSON.stringify(plan.to)} (target 0.5.0, strategy auto)\n`);
+      console.log(
+        `rewrite: fapilog-request-context ${JSON.stringify(plan.from)} -> ${JSON.stringify(plan.to)} (target 0.5.0, strategy auto)\n`,
+      );
       return results;
     });
   } finally {

@@ -98,15 +98,43 @@ export async function seedDirectly(
         const first = p.releases[0]!.published_at;
         const id = (await tx.get<{ id: number }>(
           `INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at${pg ? ', search_text' : ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?${pg ? ', ?' : ''}) RETURNING id`,
-          ...[pkg, p.name, p.description, p.author, p.plugin_type, p.license, p.homepage, p.repository, p.owner, first, ...(pg ? [searchTextOf({ name: p.name, package: pkg, description: p.description, author: p.author })] : [])],
+          ...[
+            pkg,
+            p.name,
+            p.description,
+            p.author,
+            p.plugin_type,
+            p.license,
+            p.homepage,
+            p.repository,
+            p.owner,
+            first,
+            ...(pg ? [searchTextOf({ name: p.name, package: pkg, description: p.description, author: p.author })] : []),
+          ],
         ))!.id;
         for (const r of p.releases) {
           const rid = (await tx.get<{ id: number }>(
             'INSERT INTO releases (plugin_id, version, fapilog_compatibility, requires_python, dependencies, yanked, yanked_reason, published_at, readme, downloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
-            id, r.version, r.fapilog_compatibility, r.requires_python, JSON.stringify(r.dependencies), r.yanked_reason ? 1 : 0, r.yanked_reason ?? null, r.published_at, r.readme ?? `# ${pkg}\n`, r.downloads,
+            id,
+            r.version,
+            r.fapilog_compatibility,
+            r.requires_python,
+            JSON.stringify(r.dependencies),
+            r.yanked_reason ? 1 : 0,
+            r.yanked_reason ?? null,
+            r.published_at,
+            r.readme ?? `# ${pkg}\n`,
+            r.downloads,
           ))!.id;
           const filename = `${pkg.replaceAll('-', '_')}-${r.version}-py3-none-any.whl`;
-          await tx.run('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)', rid, filename, sha256Hex(new TextEncoder().encode(filename)), 1000, pkg);
+          await tx.run(
+            'INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?)',
+            rid,
+            filename,
+            sha256Hex(new TextEncoder().encode(filename)),
+            1000,
+            pkg,
+          );
           releases++;
         }
       }

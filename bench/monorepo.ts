@@ -51,7 +51,24 @@ export function rng(seed: number): () => number {
 }
 
 /** Topics of generated plugin names and descriptions; a search for one matches 1/16 of them. */
-export const TOPICS = ['kafka', 'loki', 'syslog', 'splunk', 'elastic', 's3', 'gcs', 'azure', 'http', 'graylog', 'sentry', 'nats', 'redis', 'rabbitmq', 'fluentd', 'vector'];
+export const TOPICS = [
+  'kafka',
+  'loki',
+  'syslog',
+  'splunk',
+  'elastic',
+  's3',
+  'gcs',
+  'azure',
+  'http',
+  'graylog',
+  'sentry',
+  'nats',
+  'redis',
+  'rabbitmq',
+  'fluentd',
+  'vector',
+];
 const TYPES = ['sink', 'processor', 'enricher', 'redactor', 'filter'] as const;
 
 /** Short name of generated plugin i (`kafka-0007`); the package is `fapilog-<short>`. */
@@ -163,7 +180,13 @@ export function generateServices(opts: GenerateOptions): GeneratedService[] {
       const k = lo + Math.floor(rand() * (hi - lo + 1));
       return { package: pluginPackage(i), current: releaseVersion(k) };
     });
-    out.push({ dir: `services/svc-${String(s).padStart(4, '0')}`, format, fapilog, plugins, files: serviceFiles(s, format, fapilog, plugins) });
+    out.push({
+      dir: `services/svc-${String(s).padStart(4, '0')}`,
+      format,
+      fapilog,
+      plugins,
+      files: serviceFiles(s, format, fapilog, plugins),
+    });
   }
   return out;
 }
@@ -175,7 +198,13 @@ function serviceFiles(s: number, format: Format, fapilog: string, plugins: Servi
   switch (format) {
     case 'requirements':
       return {
-        'requirements.txt': [`# ${name}: runtime requirements`, `fapilog==${fapilog}`, ...plugins.map((p) => `${p.package}==${p.current}  # logging`), 'httpx>=0.27', ''].join('\n'),
+        'requirements.txt': [
+          `# ${name}: runtime requirements`,
+          `fapilog==${fapilog}`,
+          ...plugins.map((p) => `${p.package}==${p.current}  # logging`),
+          'httpx>=0.27',
+          '',
+        ].join('\n'),
       };
     case 'requirements-hashes':
       return {
@@ -185,7 +214,12 @@ function serviceFiles(s: number, format: Format, fapilog: string, plugins: Servi
           '#',
           `fapilog==${fapilog} \\`,
           `    --hash=sha256:${lockHash('fapilog', fapilog)}`,
-          ...plugins.flatMap((p) => [`${p.package}==${p.current} \\`, `    --hash=sha256:${lockHash(p.package, p.current)} \\`, `    --hash=sha256:${lockHash(p.package, `${p.current}-sdist`)}`, '    # via -r requirements.in']),
+          ...plugins.flatMap((p) => [
+            `${p.package}==${p.current} \\`,
+            `    --hash=sha256:${lockHash(p.package, p.current)} \\`,
+            `    --hash=sha256:${lockHash(p.package, `${p.current}-sdist`)}`,
+            '    # via -r requirements.in',
+          ]),
           '',
         ].join('\n'),
       };
@@ -296,7 +330,14 @@ function serviceFiles(s: number, format: Format, fapilog: string, plugins: Servi
           'lock_version = "4.4.1"',
           'content_hash = "sha256:abc"',
           '',
-          ...[{ package: 'fapilog', current: fapilog }, ...plugins].flatMap((p) => ['[[package]]', `name = "${p.package}"`, `version = "${p.current}"`, 'requires_python = ">=3.10"', 'summary = ""', '']),
+          ...[{ package: 'fapilog', current: fapilog }, ...plugins].flatMap((p) => [
+            '[[package]]',
+            `name = "${p.package}"`,
+            `version = "${p.current}"`,
+            'requires_python = ">=3.10"',
+            'summary = ""',
+            '',
+          ]),
         ].join('\n'),
       };
     case 'uv+lock':
@@ -305,7 +346,10 @@ function serviceFiles(s: number, format: Format, fapilog: string, plugins: Servi
           '[project]',
           `name = "${name}"`,
           'version = "1.0.0"',
-          `dependencies = ["fapilog==${fapilog}", ${plugins.slice(0, -1).map((p) => `"${p.package}==${p.current}"`).join(', ')}]`,
+          `dependencies = ["fapilog==${fapilog}", ${plugins
+            .slice(0, -1)
+            .map((p) => `"${p.package}==${p.current}"`)
+            .join(', ')}]`,
           '',
           '[tool.uv]',
           `dev-dependencies = ["pytest>=8.1", "${plugins.at(-1)!.package}==${plugins.at(-1)!.current}"]`,
@@ -315,7 +359,13 @@ function serviceFiles(s: number, format: Format, fapilog: string, plugins: Servi
           'version = 1',
           'requires-python = ">=3.10"',
           '',
-          ...[{ package: 'fapilog', current: fapilog }, ...plugins].flatMap((p) => ['[[package]]', `name = "${p.package}"`, `version = "${p.current}"`, 'source = { registry = "https://pypi.org/simple" }', '']),
+          ...[{ package: 'fapilog', current: fapilog }, ...plugins].flatMap((p) => [
+            '[[package]]',
+            `name = "${p.package}"`,
+            `version = "${p.current}"`,
+            'source = { registry = "https://pypi.org/simple" }',
+            '',
+          ]),
           '[[package]]',
           `name = "${name}"`,
           'version = "1.0.0"',
@@ -346,10 +396,23 @@ function serviceFiles(s: number, format: Format, fapilog: string, plugins: Servi
     case 'pipfile+lock': {
       const entry = (p: ServicePlugin) => [p.package, { hashes: [`sha256:${lockHash(p.package, p.current)}`], version: `==${p.current}` }];
       return {
-        Pipfile: ['[packages]', `fapilog = "==${fapilog}"`, ...plugins.slice(0, -1).map((p) => `${p.package} = "==${p.current}"`), '', '[dev-packages]', `${plugins.at(-1)!.package} = "==${plugins.at(-1)!.current}"`, ''].join('\n'),
+        Pipfile: [
+          '[packages]',
+          `fapilog = "==${fapilog}"`,
+          ...plugins.slice(0, -1).map((p) => `${p.package} = "==${p.current}"`),
+          '',
+          '[dev-packages]',
+          `${plugins.at(-1)!.package} = "==${plugins.at(-1)!.current}"`,
+          '',
+        ].join('\n'),
         'Pipfile.lock': `${JSON.stringify(
           {
-            _meta: { hash: { sha256: 'aaaa' }, 'pipfile-spec': 6, requires: { python_version: '3.11' }, sources: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }] },
+            _meta: {
+              hash: { sha256: 'aaaa' },
+              'pipfile-spec': 6,
+              requires: { python_version: '3.11' },
+              sources: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }],
+            },
             default: Object.fromEntries([{ package: 'fapilog', current: fapilog }, ...plugins.slice(0, -1)].map(entry)),
             develop: Object.fromEntries([plugins.at(-1)!].map(entry)),
           },
@@ -362,7 +425,11 @@ function serviceFiles(s: number, format: Format, fapilog: string, plugins: Servi
 }
 
 /** Writes the services under `root` (and, when asked, any extra files per service). */
-export async function writeServices(root: string, services: readonly GeneratedService[], extra: Record<string, string> = {}): Promise<void> {
+export async function writeServices(
+  root: string,
+  services: readonly GeneratedService[],
+  extra: Record<string, string> = {},
+): Promise<void> {
   for (const svc of services) {
     for (const [rel, text] of Object.entries({ ...svc.files, ...extra })) {
       const file = path.join(root, svc.dir, rel);

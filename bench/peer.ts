@@ -61,7 +61,11 @@ async function ensureRenovate(): Promise<string> {
   await mkdir(RENOVATE_DIR, { recursive: true });
   await writeFile(path.join(RENOVATE_DIR, 'package.json'), '{ "private": true }\n');
   const t0 = performance.now();
-  await run(process.execPath, [await npmCli(), 'install', '--no-audit', '--no-fund', '--prefix', RENOVATE_DIR, `renovate@${RENOVATE_VERSION}`], { maxBuffer: 64 * 1024 * 1024 });
+  await run(
+    process.execPath,
+    [await npmCli(), 'install', '--no-audit', '--no-fund', '--prefix', RENOVATE_DIR, `renovate@${RENOVATE_VERSION}`],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   console.log(`installed in ${fmt((performance.now() - t0) / 1000)} s`);
   if (!existsSync(entry)) throw new Error(`renovate installed, but ${entry} is missing`);
   return entry;
@@ -113,11 +117,23 @@ async function main(): Promise<void> {
       for (const [k, v] of Object.entries(process.env)) if (!/^(FAPILOG_|RENOVATE_|GITHUB_|LOG_)/.test(k)) baseEnv[k] = v;
       const shipped = await compileCli();
       const sources = process.argv.includes('--sources');
-      const ours = async (svc: GeneratedService, i: number, entry = shipped.entry, label = 'ours', extra: NodeJS.ProcessEnv = {}): Promise<ToolRun> => {
+      const ours = async (
+        svc: GeneratedService,
+        i: number,
+        entry = shipped.entry,
+        label = 'ours',
+        extra: NodeJS.ProcessEnv = {},
+      ): Promise<ToolRun> => {
         server.resetCounts();
         const r = await runNode([entry, 'outdated', '.', '--json'], {
           cwd: path.join(checkouts, svc.dir),
-          env: { ...baseEnv, FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: path.join(work.dir, `${label}-cache`, String(i)), NO_COLOR: '1', ...extra },
+          env: {
+            ...baseEnv,
+            FAPILOG_MARKETPLACE_URL: server.apiUrl,
+            FAPILOG_MARKETPLACE_CACHE: path.join(work.dir, `${label}-cache`, String(i)),
+            NO_COLOR: '1',
+            ...extra,
+          },
         });
         if (r.code !== 0 && r.code !== 1) throw new Error(`ours on ${svc.dir} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
         const requests = [...server.counts.values()].reduce((a, b) => a + b, 0);
@@ -128,13 +144,21 @@ async function main(): Promise<void> {
         server.resetCounts();
         const r = await runNode([renovate, '--platform=local', '--dry-run=lookup'], {
           cwd: path.join(checkouts, svc.dir),
-          env: { ...baseEnv, RENOVATE_CONFIG_FILE: config, RENOVATE_BASE_DIR: path.join(work.dir, 'renovate-base', String(i)), LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
+          env: {
+            ...baseEnv,
+            RENOVATE_CONFIG_FILE: config,
+            RENOVATE_BASE_DIR: path.join(work.dir, 'renovate-base', String(i)),
+            LOG_LEVEL: 'debug',
+            LOG_FORMAT: 'json',
+          },
           timeoutMs: 300_000,
         });
         const requests = [...server.counts.values()].reduce((a, b) => a + b, 0);
         if (r.code !== 0) {
           await writeFile(path.join(os.tmpdir(), 'fapilog-bench-renovate-failed.log'), r.stdout);
-          throw new Error(`renovate on ${svc.dir} exited ${r.code} (log: ${path.join(os.tmpdir(), 'fapilog-bench-renovate-failed.log')}): ${r.stderr.slice(0, 500)}`);
+          throw new Error(
+            `renovate on ${svc.dir} exited ${r.code} (log: ${path.join(os.tmpdir(), 'fapilog-bench-renovate-failed.log')}): ${r.stderr.slice(0, 500)}`,
+          );
         }
         const parsed = renovateProposals(r.stdout, svc);
         if (parsed.splits) splits.push(parsed.splits);
@@ -185,10 +209,25 @@ async function main(): Promise<void> {
       const b = stats(`renovate ${RENOVATE_VERSION} --platform=local --dry-run=lookup`, theirRuns);
       const ratio = b.wallTotalS / a.wallTotalS;
       await shipped.remove();
-      const extraRows = sources ? [stats('ours from the checkout (TypeScript sources)', sourceRuns), stats('ours, shipped form, no compile cache', noCacheRuns)] : [];
+      const extraRows = sources
+        ? [stats('ours from the checkout (TypeScript sources)', sourceRuns), stats('ours, shipped form, no compile cache', noCacheRuns)]
+        : [];
       console.log(
         `\n${markdownTable(
-          ['tool', 'services', 'wall total s', 'wall median ms', 'ratio vs ours', 'CPU total s', 'peak RSS MB', 'requests to server', `plugin deps seen (of ${expectedDeps})`, 'proposals', 'incompatible proposals', 'services with one'],
+          [
+            'tool',
+            'services',
+            'wall total s',
+            'wall median ms',
+            'ratio vs ours',
+            'CPU total s',
+            'peak RSS MB',
+            'requests to server',
+            `plugin deps seen (of ${expectedDeps})`,
+            'proposals',
+            'incompatible proposals',
+            'services with one',
+          ],
           [a, b, ...extraRows].map((s, i) => [
             s.name,
             String(s.services),
@@ -209,22 +248,57 @@ async function main(): Promise<void> {
       const perFormat = FORMATS.map((f) => {
         const idx = services.map((s, i) => (s.format === f ? i : -1)).filter((i) => i >= 0);
         const exp = idx.reduce((n, i) => n + services[i]!.plugins.length, 0);
-        return [f, String(exp), String(idx.reduce((n, i) => n + oursRuns[i]!.pluginDeps, 0)), String(idx.reduce((n, i) => n + theirRuns[i]!.pluginDeps, 0)), String(idx.reduce((n, i) => n + theirRuns[i]!.proposals.filter((p) => !p.compatible).length, 0))];
+        return [
+          f,
+          String(exp),
+          String(idx.reduce((n, i) => n + oursRuns[i]!.pluginDeps, 0)),
+          String(idx.reduce((n, i) => n + theirRuns[i]!.pluginDeps, 0)),
+          String(idx.reduce((n, i) => n + theirRuns[i]!.proposals.filter((p) => !p.compatible).length, 0)),
+        ];
       });
-      console.log(`\n${markdownTable(['format', 'plugin deps written', 'seen by ours', 'seen by Renovate', 'Renovate incompatible proposals'], perFormat)}`);
+      console.log(
+        `\n${markdownTable(['format', 'plugin deps written', 'seen by ours', 'seen by Renovate', 'Renovate incompatible proposals'], perFormat)}`,
+      );
       if (splits.length) {
         const keys = Object.keys(splits[0]!);
-        console.log(`\nRenovate's own timing splits, median ms per service: ${keys.map((k) => `${k} ${fmt(median(splits.map((s) => s[k] ?? 0)))}`).join(', ')} (the rest of its wall time is process start and module loading)`);
+        console.log(
+          `\nRenovate's own timing splits, median ms per service: ${keys.map((k) => `${k} ${fmt(median(splits.map((s) => s[k] ?? 0)))}`).join(', ')} (the rest of its wall time is process start and module loading)`,
+        );
       }
       const targets: Target[] = [
         { what: 'Renovate wall / ours wall', value: `${ratio.toFixed(1)}x`, target: '>= 20x', met: ratio >= 20 },
-        { what: 'our proposals incompatible with the service fapilog', value: String(a.incompatible), target: '0', met: a.incompatible === 0 },
+        {
+          what: 'our proposals incompatible with the service fapilog',
+          value: String(a.incompatible),
+          target: '0',
+          met: a.incompatible === 0,
+        },
       ];
       for (const row of extraRows) console.log(`\nRenovate wall / ${row.name} wall = ${(b.wallTotalS / row.wallTotalS).toFixed(1)}x`);
-      console.log(`\n${targetTable(targets)}\n\nRenovate proposals incompatible with the service's fapilog: ${b.incompatible} of ${b.proposals}, in ${b.servicesWithIncompatible} of ${b.services} services`);
-      const sample = theirRuns.flatMap((r, i) => r.proposals.filter((p) => !p.compatible).map((p) => ({ service: services[i]!.dir, fapilog: services[i]!.fapilog, ...p }))).slice(0, 5);
-      if (sample.length) console.log(`e.g. ${sample.map((s) => `${s.service} (fapilog ${s.fapilog}): ${s.package} ${s.from} -> ${s.to}`).join('; ')}`);
-      const file = await writeResults('peer', { renovateVersion: RENOVATE_VERSION, services: SERVICES, ours: a, renovate: b, ratio, measured: 'ours: the shipped form (tsc output), compile cache warm', extra: extraRows, perFormat, renovateSplitsMedian: splits.length ? Object.fromEntries(Object.keys(splits[0]!).map((k) => [k, median(splits.map((s) => s[k] ?? 0))])) : null, targets });
+      console.log(
+        `\n${targetTable(targets)}\n\nRenovate proposals incompatible with the service's fapilog: ${b.incompatible} of ${b.proposals}, in ${b.servicesWithIncompatible} of ${b.services} services`,
+      );
+      const sample = theirRuns
+        .flatMap((r, i) =>
+          r.proposals.filter((p) => !p.compatible).map((p) => ({ service: services[i]!.dir, fapilog: services[i]!.fapilog, ...p })),
+        )
+        .slice(0, 5);
+      if (sample.length)
+        console.log(`e.g. ${sample.map((s) => `${s.service} (fapilog ${s.fapilog}): ${s.package} ${s.from} -> ${s.to}`).join('; ')}`);
+      const file = await writeResults('peer', {
+        renovateVersion: RENOVATE_VERSION,
+        services: SERVICES,
+        ours: a,
+        renovate: b,
+        ratio,
+        measured: 'ours: the shipped form (tsc output), compile cache warm',
+        extra: extraRows,
+        perFormat,
+        renovateSplitsMedian: splits.length
+          ? Object.fromEntries(Object.keys(splits[0]!).map((k) => [k, median(splits.map((s) => s[k] ?? 0))]))
+          : null,
+        targets,
+      });
       console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
     } finally {
       await server.stop();

@@ -31,7 +31,10 @@ let seq = 0;
  * Runs `node [nodeArgs...] args...` (the Node running the bench) with the resource-usage hook.
  * `timeoutMs` kills a stuck child so the bench stays bounded.
  */
-export async function runNode(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[]; timeoutMs?: number } = {}): Promise<ProcessResult> {
+export async function runNode(
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[]; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
   const usageFile = path.join(os.tmpdir(), `fapilog-bench-rusage-${process.pid}-${seq++}.json`);
   const started = performance.now();
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', HOOK, ...args], {

@@ -37,7 +37,10 @@ export function areaOf(url: string, repoRoot: string): string {
   }
   if (file.startsWith(repoRoot)) {
     // The shipped form the benches build (bench/compiled.ts) counts as the sources it came from.
-    const rel = path.relative(repoRoot, file).replace(/^\.tmp[\\/]bench-lib-\d+[\\/]/, '').split(path.sep);
+    const rel = path
+      .relative(repoRoot, file)
+      .replace(/^\.tmp[\\/]bench-lib-\d+[\\/]/, '')
+      .split(path.sep);
     return rel.slice(0, Math.min(3, rel.length - 1)).join('/') || rel[0]!;
   }
   return path.basename(file);
@@ -55,7 +58,9 @@ export function summarizeProfile(profile: CpuProfile, repoRoot: string): Profile
     total += ms;
     const area = areaOf(n.callFrame.url, repoRoot);
     areas.set(area, (areas.get(area) ?? 0) + ms);
-    const where = n.callFrame.url ? `${areaOf(n.callFrame.url, repoRoot)}/${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : '';
+    const where = n.callFrame.url
+      ? `${areaOf(n.callFrame.url, repoRoot)}/${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`
+      : '';
     const fn = `${n.callFrame.functionName || '(anonymous)'} ${where}`.trim();
     fns.set(fn, (fns.get(fn) ?? 0) + ms);
   }
@@ -79,8 +84,14 @@ export function profileTables(s: ProfileSummary, top = 15): string {
   return [
     `sampled ${fmt(s.totalMs)} ms`,
     '',
-    markdownTable(['area (self time)', 'ms', 'share'], s.byArea.slice(0, top).map((a) => [a.area, fmt(a.ms), pct(a.ms)])),
+    markdownTable(
+      ['area (self time)', 'ms', 'share'],
+      s.byArea.slice(0, top).map((a) => [a.area, fmt(a.ms), pct(a.ms)]),
+    ),
     '',
-    markdownTable(['function (self time)', 'ms', 'share'], s.byFunction.slice(0, top).map((f) => [f.fn, fmt(f.ms), pct(f.ms)])),
+    markdownTable(
+      ['function (self time)', 'ms', 'share'],
+      s.byFunction.slice(0, top).map((f) => [f.fn, fmt(f.ms), pct(f.ms)]),
+    ),
   ].join('\n');
 }

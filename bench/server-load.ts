@@ -127,7 +127,16 @@ async function load(url: string, endpoint: string, paths: string[], connections:
     duration: DURATION_S,
     requests: paths.map((p) => ({ method: 'GET', path: p })),
   });
-  return { endpoint, connections, reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, total: r.requests.total, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  return {
+    endpoint,
+    connections,
+    reqPerSec: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    total: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
 }
 
 async function main(): Promise<void> {
@@ -146,7 +155,17 @@ async function main(): Promise<void> {
     );
     const floor = await startChild(['-e', FLOOR_SERVER]);
     children.push(floor.child);
-    const server = await startChild([path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000']);
+    const server = await startChild([
+      path.join('src', 'cli', 'main.ts'),
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--quiet',
+      '--rate-limit',
+      '1000000',
+    ]);
     children.push(server.child);
     const some = Array.from({ length: 100 }, (_, j) => Math.floor((j * PLUGINS) / 100));
     const batchNames = Array.from({ length: 50 }, (_, j) => pluginPackage(j)).join(',');
@@ -158,7 +177,8 @@ async function main(): Promise<void> {
       { name: 'simple index page', url: server.url, paths: some.map((i) => `/simple/${pluginPackage(i)}/`) },
     ];
     // One short untimed pass: the server's statement cache and the OS page cache.
-    for (const e of endpoints) await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+    for (const e of endpoints)
+      await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
     const cells: Cell[] = [];
     for (const connections of CONNECTIONS) {
       for (const e of endpoints) {
@@ -168,7 +188,9 @@ async function main(): Promise<void> {
         await settle(e.url);
       }
     }
-    const baseRps = new Map(CONNECTIONS.map((c) => [c, cells.find((x) => x.connections === c && x.endpoint === endpoints[0]!.name)!.reqPerSec]));
+    const baseRps = new Map(
+      CONNECTIONS.map((c) => [c, cells.find((x) => x.connections === c && x.endpoint === endpoints[0]!.name)!.reqPerSec]),
+    );
     console.log(
       markdownTable(
         ['endpoint', 'connections', 'req/s', 'ratio vs baseline', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
@@ -190,7 +212,12 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       { what: 'search p99 at 50 connections', value: `${search50.p99Ms} ms`, target: '< 10 ms', met: search50.p99Ms < 10 },
       { what: 'plugin GETs per second (best of 1 / 50 connections)', value: getBest.toFixed(0), target: '>= 5,000', met: getBest >= 5000 },
-      { what: 'no errors or non-2xx answers', value: String(cells.reduce((n, c) => n + c.errors + c.non2xx, 0)), target: '0', met: cells.every((c) => c.errors + c.non2xx === 0) },
+      {
+        what: 'no errors or non-2xx answers',
+        value: String(cells.reduce((n, c) => n + c.errors + c.non2xx, 0)),
+        target: '0',
+        met: cells.every((c) => c.errors + c.non2xx === 0),
+      },
     ];
     console.log(`\n${targetTable(targets)}`);
     let whatIf: Cell[] | null = null;
@@ -211,7 +238,16 @@ async function main(): Promise<void> {
       console.log(
         `\n## what-if: no response cache (every request misses: the first after each write)\n\n${markdownTable(
           ['endpoint', 'connections', 'req/s', 'vs with the cache', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
-          whatIf.map((c) => [c.endpoint, String(c.connections), c.reqPerSec.toFixed(0), `${(c.reqPerSec / cached(c).reqPerSec).toFixed(2)}x`, String(c.p50Ms), String(c.p99Ms), String(c.non2xx), String(c.errors)]),
+          whatIf.map((c) => [
+            c.endpoint,
+            String(c.connections),
+            c.reqPerSec.toFixed(0),
+            `${(c.reqPerSec / cached(c).reqPerSec).toFixed(2)}x`,
+            String(c.p50Ms),
+            String(c.p99Ms),
+            String(c.non2xx),
+            String(c.errors),
+          ]),
         )}`,
       );
     }
@@ -223,20 +259,36 @@ async function main(): Promise<void> {
         const databaseUrl = await cluster.createDatabase();
         const pgSeed = await seedDirectly(dataDir, benchCatalog({ plugins: PLUGINS, releases: RELEASES }), { databaseUrl });
         console.log(`\nPostgreSQL: seeded ${PLUGINS * RELEASES} releases in ${fmt(pgSeed.ms)} ms`);
-        const serveArgs = (dir: string) => [path.join('src', 'cli', 'main.ts'), 'serve', '--database-url', databaseUrl, '--data-dir', dir, '--port', '0', '--quiet', '--rate-limit', '1000000'];
+        const serveArgs = (dir: string) => [
+          path.join('src', 'cli', 'main.ts'),
+          'serve',
+          '--database-url',
+          databaseUrl,
+          '--data-dir',
+          dir,
+          '--port',
+          '0',
+          '--quiet',
+          '--rate-limit',
+          '1000000',
+        ];
         const one = await startChild(serveArgs(path.join(work.dir, 'pg-a')));
         children.push(one.child);
         const two = await startChild(serveArgs(path.join(work.dir, 'pg-b')));
         children.push(two.child);
         for (const connections of CONNECTIONS) {
           for (const e of endpoints.slice(1)) {
-            for (const u of [one.url, two.url]) await autocannon({ url: u, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+            for (const u of [one.url, two.url])
+              await autocannon({ url: u, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
             const single = await load(one.url, e.name, e.paths, connections);
             postgres.push({ ...single, endpoint: `${e.name} [pg, 1 instance]` });
             await settle(one.url);
             // Two instances: the connections split between them, both loaded at once.
             const half = Math.max(1, Math.floor(connections / 2));
-            const [a, b] = await Promise.all([load(one.url, e.name, e.paths, half), load(two.url, e.name, e.paths, connections - half || 1)]);
+            const [a, b] = await Promise.all([
+              load(one.url, e.name, e.paths, half),
+              load(two.url, e.name, e.paths, connections - half || 1),
+            ]);
             postgres.push({
               endpoint: `${e.name} [pg, 2 instances]`,
               connections: half + (connections - half || 1),
@@ -282,7 +334,19 @@ async function main(): Promise<void> {
       // One server per endpoint under --cpu-prof, loaded at 50 connections: where its time goes.
       for (const e of endpoints.slice(1)) {
         const dir = path.join(work.dir, `prof-${e.name.replace(/\W+/g, '-')}`);
-        const prof = await startChild(['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000']);
+        const prof = await startChild([
+          '--cpu-prof',
+          `--cpu-prof-dir=${dir}`,
+          path.join('src', 'cli', 'main.ts'),
+          'serve',
+          '--data-dir',
+          dataDir,
+          '--port',
+          '0',
+          '--quiet',
+          '--rate-limit',
+          '1000000',
+        ]);
         children.push(prof.child);
         await load(prof.url, e.name, e.paths, 50);
         await settle(prof.url);
@@ -292,7 +356,19 @@ async function main(): Promise<void> {
         profiles[e.name] = { byArea: summary.byArea.slice(0, 15), byFunction: summary.byFunction.slice(0, 25) };
       }
     }
-    const file = await writeResults('server-load', { plugins: PLUGINS, releases: RELEASES, durationS: DURATION_S, seedMs, dbBytes, publishRatePerS: rate, cells, targets, whatIf, postgres, profiles });
+    const file = await writeResults('server-load', {
+      plugins: PLUGINS,
+      releases: RELEASES,
+      durationS: DURATION_S,
+      seedMs,
+      dbBytes,
+      publishRatePerS: rate,
+      cells,
+      targets,
+      whatIf,
+      postgres,
+      profiles,
+    });
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   } finally {
     for (const c of children) await stopChild(c);

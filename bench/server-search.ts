@@ -29,7 +29,24 @@ import { MAX_QUERY_TERMS } from '../server/search.ts';
 const GENERATED = 2000;
 const PER_PAGE = 20;
 
-const TOPICS = ['kafka', 'loki', 'syslog', 'splunk', 'elastic', 's3', 'gcs', 'azure', 'http', 'graylog', 'sentry', 'nats', 'redis', 'rabbitmq', 'fluentd', 'vector'];
+const TOPICS = [
+  'kafka',
+  'loki',
+  'syslog',
+  'splunk',
+  'elastic',
+  's3',
+  'gcs',
+  'azure',
+  'http',
+  'graylog',
+  'sentry',
+  'nats',
+  'redis',
+  'rabbitmq',
+  'fluentd',
+  'vector',
+];
 const TRAITS = ['batching', 'gzip', 'retries', 'tls', 'json', 'msgpack', 'sampling', 'buffering', 'backpressure', 'redaction'];
 
 /** Deterministic pseudo-random numbers, so every run searches the same corpus. */
@@ -110,7 +127,11 @@ async function main(): Promise<void> {
     await seeding.close();
     const seedMs = performance.now() - t0;
 
-    const market = await createMarketplace({ dataDir: data.dir, rateLimit: { limit: 1_000_000_000, windowSeconds: 60 }, responseCache: false });
+    const market = await createMarketplace({
+      dataDir: data.dir,
+      rateLimit: { limit: 1_000_000_000, windowSeconds: 60 },
+      responseCache: false,
+    });
     const server = { apiUrl: `${await market.listen(0, '127.0.0.1')}/api/v1`, stop: () => market.close() };
     const store = await openStore({ dataDir: data.dir });
     try {
@@ -147,7 +168,9 @@ async function main(): Promise<void> {
       const http = await compare(
         [
           httpCase('list, no query (baseline)', `/plugins?per_page=${PER_PAGE}`),
-          ...QUERIES.map((q) => httpCase(`search q=${JSON.stringify(q)}`, `/plugins/search?q=${encodeURIComponent(q)}&per_page=${PER_PAGE}`)),
+          ...QUERIES.map((q) =>
+            httpCase(`search q=${JSON.stringify(q)}`, `/plugins/search?q=${encodeURIComponent(q)}&per_page=${PER_PAGE}`),
+          ),
         ],
         opts,
       );
@@ -162,7 +185,10 @@ async function main(): Promise<void> {
       const long = await compare(
         [
           statusCase('search q="loki" (baseline, short)', `/plugins/search?q=loki&per_page=${PER_PAGE}`),
-          statusCase(`search, ${MAX_QUERY_TERMS} terms (the cap) over a ${LONG_WORDS}-word description`, `/plugins/search?q=${encodeURIComponent(LONG_QUERY)}&per_page=${PER_PAGE}`),
+          statusCase(
+            `search, ${MAX_QUERY_TERMS} terms (the cap) over a ${LONG_WORDS}-word description`,
+            `/plugins/search?q=${encodeURIComponent(LONG_QUERY)}&per_page=${PER_PAGE}`,
+          ),
           statusCase('search, 2,000 terms (refused)', `/plugins/search?q=${encodeURIComponent(HOSTILE_QUERY)}&per_page=${PER_PAGE}`),
         ],
         opts,
@@ -172,12 +198,19 @@ async function main(): Promise<void> {
       type InFlight = { pending: Promise<number> | null };
       const parallel = await compare(
         [
-          { name: 'GET /plugins/loki alone (baseline)', run: async () => ({ status: (await fetch(`${server.apiUrl}/plugins/loki`).then(async (r) => (await r.arrayBuffer(), r.status))) }) },
+          {
+            name: 'GET /plugins/loki alone (baseline)',
+            run: async () => ({
+              status: await fetch(`${server.apiUrl}/plugins/loki`).then(async (r) => (await r.arrayBuffer(), r.status)),
+            }),
+          },
           {
             name: `GET /plugins/loki while a ${MAX_QUERY_TERMS}-term search runs`,
             setup: (): InFlight => ({ pending: null }),
             async run(ctx: InFlight): Promise<Counters> {
-              ctx.pending = fetch(`${server.apiUrl}/plugins/search?q=${encodeURIComponent(LONG_QUERY)}&per_page=${PER_PAGE}`).then(async (r) => (await r.arrayBuffer(), r.status));
+              ctx.pending = fetch(`${server.apiUrl}/plugins/search?q=${encodeURIComponent(LONG_QUERY)}&per_page=${PER_PAGE}`).then(
+                async (r) => (await r.arrayBuffer(), r.status),
+              );
               const res = await fetch(`${server.apiUrl}/plugins/loki`);
               await res.arrayBuffer();
               return { status: res.status };
@@ -190,7 +223,9 @@ async function main(): Promise<void> {
             name: 'GET /plugins/loki while a 2,000-term search is refused',
             setup: (): InFlight => ({ pending: null }),
             async run(ctx: InFlight): Promise<Counters> {
-              ctx.pending = fetch(`${server.apiUrl}/plugins/search?q=${encodeURIComponent(HOSTILE_QUERY)}`).then(async (r) => (await r.arrayBuffer(), r.status));
+              ctx.pending = fetch(`${server.apiUrl}/plugins/search?q=${encodeURIComponent(HOSTILE_QUERY)}`).then(
+                async (r) => (await r.arrayBuffer(), r.status),
+              );
               const res = await fetch(`${server.apiUrl}/plugins/loki`);
               await res.arrayBuffer();
               return { status: res.status };
@@ -202,11 +237,19 @@ async function main(): Promise<void> {
         ],
         opts,
       );
-      const views = await compare([viewsCase('list, no query (baseline)', {}), ...QUERIES.map((q) => viewsCase(`search q=${JSON.stringify(q)}`, { q }))], opts);
-      const sql = await compare([storeCase('list, no query (baseline)', {}), ...QUERIES.map((q) => storeCase(`search q=${JSON.stringify(q)}`, { q }))], opts);
+      const views = await compare(
+        [viewsCase('list, no query (baseline)', {}), ...QUERIES.map((q) => viewsCase(`search q=${JSON.stringify(q)}`, { q }))],
+        opts,
+      );
+      const sql = await compare(
+        [storeCase('list, no query (baseline)', {}), ...QUERIES.map((q) => storeCase(`search q=${JSON.stringify(q)}`, { q }))],
+        opts,
+      );
 
       console.log(banner(`server-search: FTS search vs listing, ${(await store.packages()).length} plugins`));
-      console.log(`store seeded in ${fmt(seedMs)} ms (demo catalog + ${GENERATED} generated plugins via Store.publish); page size ${PER_PAGE}\n`);
+      console.log(
+        `store seeded in ${fmt(seedMs)} ms (demo catalog + ${GENERATED} generated plugins via Store.publish); page size ${PER_PAGE}\n`,
+      );
       console.log('## over HTTP (fetch, JSON parsed with the contract schema)\n');
       console.log(resultTable(http, ['total', 'returned']));
       console.log('\n## Store.query() + plugin views of the page (in process, no HTTP)\n');
@@ -215,7 +258,7 @@ async function main(): Promise<void> {
       console.log(resultTable(sql, ['total', 'returned']));
       console.log('\n## long search vs short (over HTTP; status is what the server answered)\n');
       console.log(resultTable(long, ['status']));
-      console.log('\n## a small request\'s latency while a long search is in flight\n');
+      console.log("\n## a small request's latency while a long search is in flight\n");
       console.log(resultTable(parallel, ['status']));
     } finally {
       store.close();

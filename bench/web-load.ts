@@ -84,7 +84,14 @@ interface Cell {
 
 async function load(url: string, what: string, paths: string[], connections: number): Promise<Cell> {
   const r = await autocannon({ url, connections, duration: DURATION_S, requests: paths.map((p) => ({ method: 'GET', path: p })) });
-  return { what, connections, reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts };
+  return {
+    what,
+    connections,
+    reqPerSec: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    bad: r.non2xx + r.errors + r.timeouts,
+  };
 }
 
 async function settle(url: string): Promise<void> {
@@ -99,7 +106,13 @@ interface Pair {
 
 async function runPairs(url: string, pairs: Pair[]): Promise<Array<{ pair: string; connections: number; page: Cell; api: Cell }>> {
   for (const p of pairs) {
-    for (const paths of [p.page, p.api]) await autocannon({ url, connections: 4, amount: Math.min(200, paths.length * 2), requests: paths.map((x) => ({ method: 'GET', path: x })) });
+    for (const paths of [p.page, p.api])
+      await autocannon({
+        url,
+        connections: 4,
+        amount: Math.min(200, paths.length * 2),
+        requests: paths.map((x) => ({ method: 'GET', path: x })),
+      });
   }
   const out = [];
   for (const connections of CONNECTIONS) {
@@ -139,7 +152,11 @@ async function main(): Promise<void> {
     await seedDirectly(dataDir, benchCatalog({ plugins: PLUGINS, releases: RELEASES }));
     const some = Array.from({ length: 100 }, (_, j) => Math.floor((j * PLUGINS) / 100));
     const pairs: Pair[] = [
-      { name: 'plugin page', page: some.map((i) => `/plugins/${pluginShort(i)}`), api: some.map((i) => `/api/v1/plugins/${pluginPackage(i)}/versions`) },
+      {
+        name: 'plugin page',
+        page: some.map((i) => `/plugins/${pluginShort(i)}`),
+        api: some.map((i) => `/api/v1/plugins/${pluginPackage(i)}/versions`),
+      },
       { name: 'search page', page: TOPICS.map((t) => `/?q=${t}`), api: TOPICS.map((t) => `/api/v1/plugins/search?q=${t}&per_page=20`) },
     ];
     const cached = await startChild(['--input-type=module', '-e', serverScript(dataDir, true)]);
@@ -154,12 +171,34 @@ async function main(): Promise<void> {
     console.log(`\n## without it (every request renders: the first after each write)\n\n${table(noCache)}`);
     const worst = (rows: typeof withCache) => Math.min(...rows.map((r) => r.page.reqPerSec / r.api.reqPerSec));
     const targets: Target[] = [
-      { what: 'page / API, cached answers (worst cell)', value: worst(withCache).toFixed(2), target: '>= 0.8', met: worst(withCache) >= 0.8 },
-      { what: 'page / API, rendered every time (worst cell)', value: worst(noCache).toFixed(2), target: '>= 0.25', met: worst(noCache) >= 0.25 },
-      { what: 'no errors or non-2xx answers', value: String([...withCache, ...noCache].reduce((n, r) => n + r.page.bad + r.api.bad, 0)), target: '0', met: [...withCache, ...noCache].every((r) => r.page.bad + r.api.bad === 0) },
+      {
+        what: 'page / API, cached answers (worst cell)',
+        value: worst(withCache).toFixed(2),
+        target: '>= 0.8',
+        met: worst(withCache) >= 0.8,
+      },
+      {
+        what: 'page / API, rendered every time (worst cell)',
+        value: worst(noCache).toFixed(2),
+        target: '>= 0.25',
+        met: worst(noCache) >= 0.25,
+      },
+      {
+        what: 'no errors or non-2xx answers',
+        value: String([...withCache, ...noCache].reduce((n, r) => n + r.page.bad + r.api.bad, 0)),
+        target: '0',
+        met: [...withCache, ...noCache].every((r) => r.page.bad + r.api.bad === 0),
+      },
     ];
     console.log(`\n${targetTable(targets)}`);
-    const file = await writeResults('web-load', { plugins: PLUGINS, releases: RELEASES, durationS: DURATION_S, withCache, noCache, targets });
+    const file = await writeResults('web-load', {
+      plugins: PLUGINS,
+      releases: RELEASES,
+      durationS: DURATION_S,
+      withCache,
+      noCache,
+      targets,
+    });
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   } finally {
     for (const c of children) await stopChild(c);

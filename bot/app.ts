@@ -34,7 +34,13 @@ async function syncNamed(app: Probot, bot: Bot, ctx: Ctx, owner: string, names: 
     const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo: name });
     if (data.archived || data.disabled) continue;
     const hints = { openIssues: { count: data.open_issues_count, at } };
-    await bot.sync(octokit, () => app.auth() as unknown as Promise<Octokit>, { owner, repo: name, defaultBranch: data.default_branch }, ctx.log, hints);
+    await bot.sync(
+      octokit,
+      () => app.auth() as unknown as Promise<Octokit>,
+      { owner, repo: name, defaultBranch: data.default_branch },
+      ctx.log,
+      hints,
+    );
   }
 }
 
@@ -42,23 +48,42 @@ async function syncNamed(app: Probot, bot: Bot, ctx: Ctx, owner: string, names: 
 function touchesManifest(commits: Array<{ added?: string[]; modified?: string[]; removed?: string[] }>): boolean {
   // GitHub lists at most 20 commits in a push payload: a longer push is rescanned to be safe.
   if (commits.length >= 20) return true;
-  return commits.some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((p) => p === CONFIG_PATH || isManifestPath(p)));
+  return commits.some((c) =>
+    [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((p) => p === CONFIG_PATH || isManifestPath(p)),
+  );
 }
 
 export function botApp(bot: Bot): ApplicationFunction {
   return (app) => {
     app.on('installation.created', async (ctx) => {
-      await syncNamed(app, bot, ctx, accountOf(ctx.payload.installation.account), (ctx.payload.repositories ?? []).map((r) => r.name));
+      await syncNamed(
+        app,
+        bot,
+        ctx,
+        accountOf(ctx.payload.installation.account),
+        (ctx.payload.repositories ?? []).map((r) => r.name),
+      );
     });
 
     app.on('installation_repositories.added', async (ctx) => {
-      await syncNamed(app, bot, ctx, accountOf(ctx.payload.installation.account), ctx.payload.repositories_added.map((r) => r.name));
+      await syncNamed(
+        app,
+        bot,
+        ctx,
+        accountOf(ctx.payload.installation.account),
+        ctx.payload.repositories_added.map((r) => r.name),
+      );
     });
 
     app.on('push', async (ctx) => {
       const { repository: r, ref, commits } = ctx.payload;
       if (ref !== `refs/heads/${r.default_branch}` || ctx.payload.deleted || !touchesManifest(commits)) return;
-      await bot.sync(octokitOf(ctx), () => app.auth() as unknown as Promise<Octokit>, { owner: r.owner?.login ?? '', repo: r.name, defaultBranch: r.default_branch }, ctx.log);
+      await bot.sync(
+        octokitOf(ctx),
+        () => app.auth() as unknown as Promise<Octokit>,
+        { owner: r.owner?.login ?? '', repo: r.name, defaultBranch: r.default_branch },
+        ctx.log,
+      );
     });
 
     app.on('pull_request.closed', async (ctx) => {
@@ -71,7 +96,12 @@ export function botApp(bot: Bot): ApplicationFunction {
 
     app.on(['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize'], async (ctx) => {
       const r = ctx.payload.repository;
-      await checkPullRequest(octokitOf(ctx), bot, { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch }, ctx.payload.pull_request);
+      await checkPullRequest(
+        octokitOf(ctx),
+        bot,
+        { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch },
+        ctx.payload.pull_request,
+      );
     });
 
     // The check run's Re-run button: GitHub sends the rerequest to the app that made the run.
@@ -81,7 +111,12 @@ export function botApp(bot: Bot): ApplicationFunction {
       const r = ctx.payload.repository;
       // A run may belong to no pull request any more (closed, or its head moved on): nothing to redo.
       for (const pr of run.pull_requests) {
-        await checkPullRequest(octokitOf(ctx), bot, { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch }, { number: pr.number, head: { sha: run.head_sha } });
+        await checkPullRequest(
+          octokitOf(ctx),
+          bot,
+          { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch },
+          { number: pr.number, head: { sha: run.head_sha } },
+        );
       }
     });
 

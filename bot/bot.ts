@@ -52,7 +52,10 @@ export function createBot(settings: BotSettings): Bot {
   const etags = new EtagCache();
   const Octokit = createBotOctokit({ ...DEFAULT_LIMITS, writeSpacingMs: settings.writeSpacingMs }, etags);
   const lock: RepoLock = settings.redisUrl
-    ? new RedisLock(new Redis(settings.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }), { ttlMs: LOCK_TTL_MS, waitMs: LOCK_WAIT_MS })
+    ? new RedisLock(new Redis(settings.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }), {
+        ttlMs: LOCK_TTL_MS,
+        waitMs: LOCK_WAIT_MS,
+      })
     : new LocalLock();
   const operator = settings.marketplace.url.replace(/\/+$/, '');
   // One store of marketplace answers for the process (revalidated with ETags), one client per
@@ -61,7 +64,10 @@ export function createBot(settings: BotSettings): Bot {
   const storeFor = (url: string, token: string | undefined): MetadataStore => {
     let store = stores.get(url);
     if (!store) {
-      store = settings.marketplace.cacheDir !== undefined ? new MetadataCache(settings.marketplace.cacheDir, { token }) : new MemoryMetadataCache({ token });
+      store =
+        settings.marketplace.cacheDir !== undefined
+          ? new MetadataCache(settings.marketplace.cacheDir, { token })
+          : new MemoryMetadataCache({ token });
       stores.set(url, store);
     }
     return store;
@@ -71,7 +77,14 @@ export function createBot(settings: BotSettings): Bot {
   const own = settings.source;
   const ownIndex = own?.kind === 'index' ? trim(own.index.url) : undefined;
   const indexClient = (url: string) =>
-    new IndexClient({ url: `${trim(url)}/`, cacheMode: 'online', ...(settings.marketplace.cacheDir !== undefined ? { cacheDir: settings.marketplace.cacheDir } : {}) }, { cache: storeFor(`index:${trim(url)}`, undefined) });
+    new IndexClient(
+      {
+        url: `${trim(url)}/`,
+        cacheMode: 'online',
+        ...(settings.marketplace.cacheDir !== undefined ? { cacheDir: settings.marketplace.cacheDir } : {}),
+      },
+      { cache: storeFor(`index:${trim(url)}`, undefined) },
+    );
   let login: Promise<string> | null = null;
   // When this process last opened a pull request or issue, per repository: a count GitHub gave
   // before that is stale. (Another instance's openings are covered by the checks in repository.ts.)
@@ -108,7 +121,16 @@ export function createBot(settings: BotSettings): Bot {
         const seen = hints.openIssues;
         const openIssues = seen !== undefined && seen.at > (created.get(key) ?? -Infinity) ? seen.count : undefined;
         const onCreate = () => created.set(key, Date.now());
-        return syncRepository(repo, { octokit, botLogin, lookup: bot.lookup, allowedMarketplace: bot.allowedMarketplace, cache, log, openIssues, onCreate });
+        return syncRepository(repo, {
+          octokit,
+          botLogin,
+          lookup: bot.lookup,
+          allowedMarketplace: bot.allowedMarketplace,
+          cache,
+          log,
+          openIssues,
+          onCreate,
+        });
       });
     },
     async close() {

@@ -21,8 +21,17 @@ export interface PullRequestRef {
 
 export async function checkPullRequest(octokit: Octokit, bot: Bot, repo: Repo, pr: PullRequestRef): Promise<'created' | 'skipped'> {
   const base = { owner: repo.owner, repo: repo.repo };
-  const changed = await octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...base, pull_number: pr.number, per_page: 100 });
-  if (!changed.some((f) => engine.isManifestPath(f.filename) || (f.previous_filename !== undefined && engine.isManifestPath(f.previous_filename)))) return 'skipped';
+  const changed = await octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+    ...base,
+    pull_number: pr.number,
+    per_page: 100,
+  });
+  if (
+    !changed.some(
+      (f) => engine.isManifestPath(f.filename) || (f.previous_filename !== undefined && engine.isManifestPath(f.previous_filename)),
+    )
+  )
+    return 'skipped';
 
   const files = new GitHubProjectFiles(octokit, repo.owner, repo.repo, pr.head.sha, bot.cache);
   // The head's config may be mid-edit in this very pull request: an invalid one checks with the defaults.

@@ -26,25 +26,41 @@ export const BotConfig = z
     ignore: z
       .array(pluginName)
       .default([])
-      .describe('Plugins never proposed (short or package names, e.g. `loki` or `fapilog-loki`). A single requirement can also be skipped with `# fapilog-plugins: ignore` on its line.'),
+      .describe(
+        'Plugins never proposed (short or package names, e.g. `loki` or `fapilog-loki`). A single requirement can also be skipped with `# fapilog-plugins: ignore` on its line.',
+      ),
     groups: z
       .record(groupName, z.array(pluginName).min(1))
       .default({})
-      .describe('Named groups: the plugins of one group share one pull request, on the branch `fapilog-plugins/<group>`. A plugin in no group gets a pull request of its own, on `fapilog-plugins/<package>`.'),
+      .describe(
+        'Named groups: the plugins of one group share one pull request, on the branch `fapilog-plugins/<group>`. A plugin in no group gets a pull request of its own, on `fapilog-plugins/<package>`.',
+      ),
     strategy: z
       .enum(RANGE_STRATEGIES)
       .default('auto')
-      .describe('How specifiers are rewritten: `auto` (keep the style), `bump` (raise the lower bound), `pin` (`==X`), `widen` (extend the upper bound), `replace`.'),
+      .describe(
+        'How specifiers are rewritten: `auto` (keep the style), `bump` (raise the lower bound), `pin` (`==X`), `widen` (extend the upper bound), `replace`.',
+      ),
     'open-pull-requests-limit': z
       .number()
       .int()
       .min(0)
       .max(50)
       .default(5)
-      .describe('Most pull requests of this bot open at once in the repository; new ones wait until others are merged or closed. `0` opens none (existing ones are still kept current).'),
+      .describe(
+        'Most pull requests of this bot open at once in the repository; new ones wait until others are merged or closed. `0` opens none (existing ones are still kept current).',
+      ),
     labels: z.array(z.string().min(1).max(50)).max(10).default([]).describe('Labels put on every pull request.'),
-    reviewers: z.array(login).max(15).default([]).describe('Reviewers requested on every new pull request: logins, or `org/team` for a team.'),
-    assignees: z.array(login.refine((s) => !s.includes('/'), 'a team cannot be an assignee')).max(10).default([]).describe('Assignees of every new pull request.'),
+    reviewers: z
+      .array(login)
+      .max(15)
+      .default([])
+      .describe('Reviewers requested on every new pull request: logins, or `org/team` for a team.'),
+    assignees: z
+      .array(login.refine((s) => !s.includes('/'), 'a team cannot be an assignee'))
+      .max(10)
+      .default([])
+      .describe('Assignees of every new pull request.'),
     'commit-message-prefix': z
       .string()
       .max(50)
@@ -54,19 +70,27 @@ export const BotConfig = z
     'marketplace-url': z
       .url({ protocol: /^https?$/ })
       .optional()
-      .describe('Marketplace API base URL for this repository. Only URLs the bot operator allows (`FAPILOG_BOT_ALLOWED_MARKETPLACES`) are used; by default the bot\'s own `FAPILOG_MARKETPLACE_URL`.'),
+      .describe(
+        "Marketplace API base URL for this repository. Only URLs the bot operator allows (`FAPILOG_BOT_ALLOWED_MARKETPLACES`) are used; by default the bot's own `FAPILOG_MARKETPLACE_URL`.",
+      ),
     'index-url': z
       .url({ protocol: /^https?$/ })
       .optional()
-      .describe('A Python package index (simple API, e.g. `https://pypi.org/simple/`) to read this repository\'s plugins from instead of a marketplace. PyPI, the operator\'s own `FAPILOG_INDEX_URL` and the URLs in `FAPILOG_BOT_ALLOWED_MARKETPLACES` are allowed. Not together with `marketplace-url`.'),
+      .describe(
+        "A Python package index (simple API, e.g. `https://pypi.org/simple/`) to read this repository's plugins from instead of a marketplace. PyPI, the operator's own `FAPILOG_INDEX_URL` and the URLs in `FAPILOG_BOT_ALLOWED_MARKETPLACES` are allowed. Not together with `marketplace-url`.",
+      ),
     'propose-fapilog-upgrade': z
       .boolean()
       .default(false)
-      .describe('Keep one issue open that proposes the fapilog upgrade unlocking the plugins held back by the project\'s fapilog (their newer releases need a newer fapilog), and close it when none are.'),
+      .describe(
+        "Keep one issue open that proposes the fapilog upgrade unlocking the plugins held back by the project's fapilog (their newer releases need a newer fapilog), and close it when none are.",
+      ),
     'fapilog-upgrade-pull-request': z
       .boolean()
       .default(false)
-      .describe('Keep one pull request per environment open that moves fapilog to the lowest release unlocking its held-back plugins and moves those plugins with it (branch `fapilog-plugins/fapilog-upgrade`, or `fapilog-plugins/fapilog-upgrade--<environment>` in a repository of several); kept current like the others and closed when nothing is held back.'),
+      .describe(
+        'Keep one pull request per environment open that moves fapilog to the lowest release unlocking its held-back plugins and moves those plugins with it (branch `fapilog-plugins/fapilog-upgrade`, or `fapilog-plugins/fapilog-upgrade--<environment>` in a repository of several); kept current like the others and closed when nothing is held back.',
+      ),
   })
   .superRefine((cfg, ctx) => {
     if (cfg['index-url'] !== undefined && cfg['marketplace-url'] !== undefined) {
@@ -75,7 +99,10 @@ export const BotConfig = z
     const seen = new Map<string, string>();
     for (const [group, members] of Object.entries(cfg.groups)) {
       for (const m of members) {
-        const key = m.toLowerCase().replace(/[-_.]+/g, '-').replace(/^fapilog-/, '');
+        const key = m
+          .toLowerCase()
+          .replace(/[-_.]+/g, '-')
+          .replace(/^fapilog-/, '');
         const other = seen.get(key);
         if (other !== undefined) {
           ctx.addIssue({ code: 'custom', path: ['groups', group], message: `${m} is already in group ${other}` });
@@ -123,7 +150,10 @@ export function parseConfig(bytes: Uint8Array | null): BotConfig {
     const issue = parsed.error.issues[0]!;
     if (issue.code === 'unrecognized_keys') {
       const where = issue.path.join('.');
-      throw new ConfigError(where === '' ? issue.keys.join(', ') : `${where}.${issue.keys[0]}`, `unknown key (known: ${Object.keys(BotConfig.shape).join(', ')})`);
+      throw new ConfigError(
+        where === '' ? issue.keys.join(', ') : `${where}.${issue.keys[0]}`,
+        `unknown key (known: ${Object.keys(BotConfig.shape).join(', ')})`,
+      );
     }
     throw new ConfigError(issue.path.join('.') || null, issue.message);
   }
@@ -160,7 +190,9 @@ function typeOf(p: JsonProp): string {
 }
 
 /** The source a repository's config names (`index-url` or `marketplace-url`), or undefined for the operator's own. */
-export function configSource(config: Pick<BotConfig, 'index-url' | 'marketplace-url'>): { kind: 'marketplace' | 'index'; url: string } | undefined {
+export function configSource(
+  config: Pick<BotConfig, 'index-url' | 'marketplace-url'>,
+): { kind: 'marketplace' | 'index'; url: string } | undefined {
   if (config['index-url'] !== undefined) return { kind: 'index', url: config['index-url'] };
   if (config['marketplace-url'] !== undefined) return { kind: 'marketplace', url: config['marketplace-url'] };
   return undefined;

@@ -11,7 +11,16 @@ import { isUpdatable } from '../src/core/analysis/updatable.ts';
 import { upgradeLine } from '../src/core/analysis/upgrade.ts';
 import { sameVersion as samePep440 } from '../src/core/pep440/index.ts';
 import type { BatchEntry } from '../src/core/marketplace/schemas.ts';
-import { checkProject, environmentKey, planFapilogUpgrade, planUpdate, type CheckResult, type FileChange, type PluginLookup, type ProjectFiles } from '../src/core/project/index.ts';
+import {
+  checkProject,
+  environmentKey,
+  planFapilogUpgrade,
+  planUpdate,
+  type CheckResult,
+  type FileChange,
+  type PluginLookup,
+  type ProjectFiles,
+} from '../src/core/project/index.ts';
 import { isFileOfInterest, isSkippedDirName } from '../src/core/python/discover.ts';
 import type { RangeStrategy } from '../src/core/python/strategies.ts';
 import { renderAnnotations, renderSummary } from '../src/core/render/index.ts';
@@ -93,7 +102,11 @@ export function environments(report: Report): NonNullable<Report['environments']
 }
 
 /** The co-upgrade of one environment: fapilog and its held-back plugins together, or null. */
-export function planUpgrade(checked: Checked, environment: string, strategy: RangeStrategy): (Plan & { fapilog: string; fapilogFrom: string | null }) | null {
+export function planUpgrade(
+  checked: Checked,
+  environment: string,
+  strategy: RangeStrategy,
+): (Plan & { fapilog: string; fapilogFrom: string | null }) | null {
   const p = planFapilogUpgrade(checked.result, environment, strategy);
   if (!p) return null;
   const env = checked.report.environments?.find((e) => e.dir === environment);
@@ -103,7 +116,16 @@ export function planUpgrade(checked: Checked, environment: string, strategy: Ran
 function toPlan(p: Pick<Awaited<ReturnType<typeof planUpdate>>, 'changes' | 'planned' | 'skipped' | 'lock'>): Plan {
   return {
     changes: p.changes,
-    planned: p.planned.map((c) => ({ package: c.package, file: c.file, line: c.line, current: c.current, target: c.target, from: c.from, to: c.to, status: c.status })),
+    planned: p.planned.map((c) => ({
+      package: c.package,
+      file: c.file,
+      line: c.line,
+      current: c.current,
+      target: c.target,
+      from: c.from,
+      to: c.to,
+      status: c.status,
+    })),
     skipped: p.skipped.map((s) => ({ package: s.package, reason: s.reason })),
     lock: p.lock.map((l) => ({ lockfile: l.lockfile, command: l.directory ? `cd ${l.directory} && ${l.display}` : l.display })),
   };

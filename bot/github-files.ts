@@ -132,7 +132,12 @@ export class GitHubProjectFiles implements ProjectFiles {
       modes.set(e.path, e.mode);
     }
     const listing = { sha: tree.sha, entries, shas, modes, truncated: tree.truncated };
-    if (this.#immutable) this.#cache.trees.set(key, listing, entries.reduce((n, e) => n + e.path.length + 48, 0));
+    if (this.#immutable)
+      this.#cache.trees.set(
+        key,
+        listing,
+        entries.reduce((n, e) => n + e.path.length + 48, 0),
+      );
     return listing;
   }
 }

@@ -32,7 +32,12 @@ export async function keepIssue(
   if (want === null) {
     if (!existing) return 'unchanged';
     await beforeWrite();
-    await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...base, issue_number: existing.number, state: 'closed', state_reason: 'completed' });
+    await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+      ...base,
+      issue_number: existing.number,
+      state: 'closed',
+      state_reason: 'completed',
+    });
     return 'closed';
   }
   const body = `${want.body}\n\n${issueMarker(kind)}`;
@@ -43,7 +48,12 @@ export async function keepIssue(
   }
   if (existing.title === want.title && existing.body === body) return 'unchanged';
   await beforeWrite();
-  await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...base, issue_number: existing.number, title: want.title, body });
+  await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+    ...base,
+    issue_number: existing.number,
+    title: want.title,
+    body,
+  });
   return 'updated';
 }
 
@@ -57,7 +67,7 @@ export function configIssue(error: ConfigError): { title: string; body: string }
       `- **Key:** ${error.key === null ? 'the whole file' : code(error.key)}`,
       `- **Reason:** ${text(error.message.slice(error.key === null ? 0 : error.key.length + 2), 500)}`,
       '',
-      'Every key is described in the bot\'s documentation (docs/bot.md). This issue is closed by the bot once the file reads correctly.',
+      "Every key is described in the bot's documentation (docs/bot.md). This issue is closed by the bot once the file reads correctly.",
     ].join('\n'),
   };
 }
@@ -75,7 +85,12 @@ export function fapilogUpgradeIssue(
       body: [
         'Some plugins are on their newest release that works with the fapilog of their environment; their newer releases need a newer fapilog:',
         '',
-        ...environments.filter((e) => e.upgrade !== null).map((e) => `- ${code(e.dir)} (fapilog ${code(e.fapilog.version ?? 'unknown')}): ${text(upgradeSentence(e.upgrade as ReportUpgrade))}`),
+        ...environments
+          .filter((e) => e.upgrade !== null)
+          .map(
+            (e) =>
+              `- ${code(e.dir)} (fapilog ${code(e.fapilog.version ?? 'unknown')}): ${text(upgradeSentence(e.upgrade as ReportUpgrade))}`,
+          ),
         '',
         'This issue closes itself when no plugin is held back.',
       ].join('\n'),
@@ -88,9 +103,13 @@ export function fapilogUpgradeIssue(
       '',
       '| Plugin | Current | Newest | Needs fapilog |',
       '| --- | --- | --- | --- |',
-      ...held.map((h) => `| ${text(h.package)} | ${text(h.current ?? '—')} | ${text(h.latest ?? '—')} | ${text(h.requiresFapilog ?? '—')} |`),
+      ...held.map(
+        (h) => `| ${text(h.package)} | ${text(h.current ?? '—')} | ${text(h.latest ?? '—')} | ${text(h.requiresFapilog ?? '—')} |`,
+      ),
       '',
-      need.length > 0 ? `Upgrading fapilog (to satisfy ${need.map((v) => code(v)).join(', ')}) lets the bot propose them. This issue closes itself when no plugin is held back.` : '',
+      need.length > 0
+        ? `Upgrading fapilog (to satisfy ${need.map((v) => code(v)).join(', ')}) lets the bot propose them. This issue closes itself when no plugin is held back.`
+        : '',
     ].join('\n'),
   };
 }

@@ -70,9 +70,12 @@ export class RedisLock implements RepoLock {
       await sleep(delay + Math.floor(Math.random() * delay));
       delay = Math.min(delay * 2, 1000);
     }
-    const renew = setInterval(() => {
-      this.#redis.eval(EXTEND, 1, key, token, String(this.#opts.ttlMs)).catch(() => undefined);
-    }, Math.max(1000, Math.floor(this.#opts.ttlMs / 3)));
+    const renew = setInterval(
+      () => {
+        this.#redis.eval(EXTEND, 1, key, token, String(this.#opts.ttlMs)).catch(() => undefined);
+      },
+      Math.max(1000, Math.floor(this.#opts.ttlMs / 3)),
+    );
     renew.unref();
     try {
       return await fn();

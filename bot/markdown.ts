@@ -9,15 +9,23 @@ const PUNCTUATION = /[\\`*_[\]()#!|~<>$]/g;
 
 /** Inline text: punctuation backslash-escaped, `&` and `@` defused, line breaks become spaces. */
 export function text(value: string, max = 300): string {
-  const one = clip(value.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').replace(/\s*\r?\n\s*/g, ' ').trim(), max);
-  return one
-    .replace(/&/g, '&amp;')
-    .replace(PUNCTUATION, (c) => `\\${c}`)
-    // Bare URLs would be autolinked.
-    .replace(/:\/\//g, '\\://')
-    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
-    // A zero-width space between @ and the name: no mention, no notification.
-    .replace(/@/g, '@&#8203;');
+  const one = clip(
+    value
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+      .replace(/\s*\r?\n\s*/g, ' ')
+      .trim(),
+    max,
+  );
+  return (
+    one
+      .replace(/&/g, '&amp;')
+      .replace(PUNCTUATION, (c) => `\\${c}`)
+      // Bare URLs would be autolinked.
+      .replace(/:\/\//g, '\\://')
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
+      // A zero-width space between @ and the name: no mention, no notification.
+      .replace(/@/g, '@&#8203;')
+  );
 }
 
 /** Inline text that starts a line (a quote): a leading `-`, `+`, `=` or `1.` would make a list or a heading. */

@@ -75,14 +75,15 @@ function writeGroups(throttle: Throttle, spacing: number) {
 }
 
 export function createBotOctokit(limits: OctokitLimits, etags: EtagCache): typeof ProbotOctokit {
-  const onLimit = (kind: string) => (retryAfter: number, options: { method: string; url: string }, octokit: Octokit, retryCount: number) => {
-    if (retryCount >= limits.retries || retryAfter > limits.maxWaitSeconds) {
-      octokit.log.warn(`${kind} rate limit on ${options.method} ${options.url}: giving up (retry after ${retryAfter} s)`);
-      return false;
-    }
-    octokit.log.info(`${kind} rate limit on ${options.method} ${options.url}: retrying after ${retryAfter} s`);
-    return true;
-  };
+  const onLimit =
+    (kind: string) => (retryAfter: number, options: { method: string; url: string }, octokit: Octokit, retryCount: number) => {
+      if (retryCount >= limits.retries || retryAfter > limits.maxWaitSeconds) {
+        octokit.log.warn(`${kind} rate limit on ${options.method} ${options.url}: giving up (retry after ${retryAfter} s)`);
+        return false;
+      }
+      octokit.log.info(`${kind} rate limit on ${options.method} ${options.url}: retrying after ${retryAfter} s`);
+      return true;
+    };
 
   // The throttler spaces the start of writes; this makes them strictly one at a time in the
   // process (a write held by a rate-limit wait holds the others back too).
@@ -109,11 +110,16 @@ export function createBotOctokit(limits: OctokitLimits, etags: EtagCache): typeo
         const etag = res.headers.etag;
         if (typeof etag === 'string') {
           const size = Number(res.headers['content-length'] ?? 0) || JSON.stringify(res.data).length;
-          etags.set(url, { etag, response: { status: res.status, url: res.url, headers: res.headers as Record<string, unknown>, data: res.data } }, size);
+          etags.set(
+            url,
+            { etag, response: { status: res.status, url: res.url, headers: res.headers as Record<string, unknown>, data: res.data } },
+            size,
+          );
         }
         return res;
       } catch (err) {
-        if (hit && (err as { status?: number }).status === 304) return { ...hit.response, status: 200 } as Awaited<ReturnType<typeof request>>;
+        if (hit && (err as { status?: number }).status === 304)
+          return { ...hit.response, status: 200 } as Awaited<ReturnType<typeof request>>;
         throw err;
       }
     });
@@ -129,7 +135,8 @@ export function createBotOctokit(limits: OctokitLimits, etags: EtagCache): typeo
       request: {
         ...request,
         // Each attempt gets its own deadline (retries and rate-limit waits happen between attempts).
-        fetch: (url: string | URL | Request, init: RequestInit = {}) => inner(url, { ...init, signal: init.signal ?? AbortSignal.timeout(limits.requestTimeoutMs) }),
+        fetch: (url: string | URL | Request, init: RequestInit = {}) =>
+          inner(url, { ...init, signal: init.signal ?? AbortSignal.timeout(limits.requestTimeoutMs) }),
       },
       throttle: { ...throttle, ...spaced, onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
       // 429 is the throttler's to wait out (with Retry-After), not a blind retry's.

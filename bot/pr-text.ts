@@ -49,7 +49,10 @@ export function prTitle(unit: Unit, plan: Plan, prefix: string): string {
   const lead = prefix ? `${prefix} ` : '';
   const where = unit.environment !== undefined ? ` in ${unit.environment}` : '';
   if (unit.coUpgrade) {
-    const list = t.filter((x) => x.package !== 'fapilog').map((x) => `${x.package} ${x.target}`).join(', ');
+    const list = t
+      .filter((x) => x.package !== 'fapilog')
+      .map((x) => `${x.package} ${x.target}`)
+      .join(', ');
     return plain(`${lead}Update fapilog to ${unit.coUpgrade.fapilog}${list ? ` with ${list}` : ''}${where}`);
   }
   if (!unit.group && t.length === 1) return plain(`${lead}Update ${t[0]!.package} to ${t[0]!.target}${where}`);
@@ -112,7 +115,7 @@ export function prBody(opts: {
   }
   const projectFapilog = unit.coUpgrade ? unit.coUpgrade.fapilog : fapilogOf(report, unit).version;
   lines.push(
-    '| Plugin | File | From | To | Release\'s fapilog compatibility | Project\'s fapilog |',
+    "| Plugin | File | From | To | Release's fapilog compatibility | Project's fapilog |",
     '| --- | --- | --- | --- | --- | --- |',
   );
   for (const x of plugins) {
@@ -129,8 +132,10 @@ export function prBody(opts: {
 
   if (unit.coUpgrade) {
     const moved = t.find((x) => x.package === 'fapilog');
-    for (const i of moved?.items ?? []) lines.push(`- ${code('fapilog')} in ${cell(`${i.file}:${i.line}`)}: ${code(i.from || '(any)')} → ${code(i.to)}`);
-    if (!moved) lines.push(`- The specifiers of ${code('fapilog')} already admit ${text(unit.coUpgrade.fapilog)}: only the lockfile moves.`);
+    for (const i of moved?.items ?? [])
+      lines.push(`- ${code('fapilog')} in ${cell(`${i.file}:${i.line}`)}: ${code(i.from || '(any)')} → ${code(i.to)}`);
+    if (!moved)
+      lines.push(`- The specifiers of ${code('fapilog')} already admit ${text(unit.coUpgrade.fapilog)}: only the lockfile moves.`);
     lines.push('');
   }
   for (const x of plugins) {
@@ -140,19 +145,31 @@ export function prBody(opts: {
     const summary = entry?.plugin.description ?? '';
     if (summary) lines.push(`> ${lineText(summary, 500)}`, '');
     // Why it moves, in the analysis's words (a yanked or incompatible pin says what is wrong with it).
-    const why = report.plugins.find((p) => p.package === x.package && (unit.environment === undefined || (p.environments ?? ['.']).join(',') === unit.environment));
+    const why = report.plugins.find(
+      (p) => p.package === x.package && (unit.environment === undefined || (p.environments ?? ['.']).join(',') === unit.environment),
+    );
     if (why) lines.push(`**Why:** ${text(why.note, 500)}`, '');
     const facts: string[] = [];
     if (release) facts.push(`published ${text(release.published_at.slice(0, 10))}`);
     if (release?.requires_python) facts.push(`Python ${text(release.requires_python)}`);
     const home = entry?.plugin.homepage ?? entry?.plugin.repository ?? null;
     if (home) facts.push(link('project page', home));
-    facts.push(link('release in the marketplace', `${marketplaceApi(report)}/plugins/${encodeURIComponent(x.package)}/versions/${encodeURIComponent(x.target)}`));
+    facts.push(
+      link(
+        'release in the marketplace',
+        `${marketplaceApi(report)}/plugins/${encodeURIComponent(x.package)}/versions/${encodeURIComponent(x.target)}`,
+      ),
+    );
     lines.push(facts.join(' · '), '');
   }
 
   if (plan.lock.length > 0) {
-    lines.push('### Lockfile', '', 'This repository has a lockfile, which the bot does not edit. Refresh it on this branch before merging:', '');
+    lines.push(
+      '### Lockfile',
+      '',
+      'This repository has a lockfile, which the bot does not edit. Refresh it on this branch before merging:',
+      '',
+    );
     for (const l of plan.lock) lines.push(`- ${code(l.lockfile)}: ${code(l.command)}`);
     lines.push('');
   }

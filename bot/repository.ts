@@ -81,7 +81,9 @@ class Restart extends Error {
   }
 }
 
-const Branch = z.object({ commit: z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/), commit: z.object({ tree: z.object({ sha: z.string() }) }) }) });
+const Branch = z.object({
+  commit: z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/), commit: z.object({ tree: z.object({ sha: z.string() }) }) }),
+});
 
 interface Ours {
   prs: Map<string, OurPr>;
@@ -101,7 +103,16 @@ export async function syncRepository(repo: Repo, deps: SyncDeps): Promise<SyncRe
 async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   const { octokit } = deps;
   const base = { owner: repo.owner, repo: repo.repo };
-  const result: SyncResult = { repo: `${repo.owner}/${repo.repo}`, status: 'synced', opened: [], updated: [], closed: [], handsOff: [], deferred: [], issues: {} };
+  const result: SyncResult = {
+    repo: `${repo.owner}/${repo.repo}`,
+    status: 'synced',
+    opened: [],
+    updated: [],
+    closed: [],
+    handsOff: [],
+    deferred: [],
+    issues: {},
+  };
 
   // The tree is asked for by branch name: a repository with nothing to do needs no head lookup.
   // The head commit is looked up only to write. A name with a slash (the tree endpoint takes the
@@ -132,7 +143,8 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
       const res = await octokit.request('GET /repos/{owner}/{repo}/branches/{branch}', { ...base, branch: repo.defaultBranch });
       const branch = Branch.parse(res.data).commit;
       // The branch moved after its tree was read: a commit on the new head with the old tree would undo that push.
-      if (branch.commit.tree.sha !== (await files.treeSha())) throw new Restart(`${repo.defaultBranch} moved while it was read`, branch.sha);
+      if (branch.commit.tree.sha !== (await files.treeSha()))
+        throw new Restart(`${repo.defaultBranch} moved while it was read`, branch.sha);
       return branch.sha;
     })());
 
@@ -142,7 +154,12 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   const none: Ours = { prs: new Map(), issues: new Map() };
   let listing: Promise<Ours> | null = null;
   const listOurs = async (): Promise<Ours> => {
-    const mine = await octokit.paginate('GET /repos/{owner}/{repo}/issues', { ...base, state: 'open', creator: deps.botLogin, per_page: 100 });
+    const mine = await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
+      ...base,
+      state: 'open',
+      creator: deps.botLogin,
+      per_page: 100,
+    });
     const out: Ours = { prs: new Map(), issues: new Map() };
     for (const item of mine) {
       if (item.pull_request) {
@@ -156,7 +173,8 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
     return out;
   };
   const skipList = deps.openIssues === 0;
-  const ours = (opts: { beforeOpening?: boolean } = {}): Promise<Ours> => (skipList && !opts.beforeOpening ? Promise.resolve(none) : (listing ??= listOurs()));
+  const ours = (opts: { beforeOpening?: boolean } = {}): Promise<Ours> =>
+    skipList && !opts.beforeOpening ? Promise.resolve(none) : (listing ??= listOurs());
 
   let config: BotConfig;
   try {
@@ -167,12 +185,22 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
     const named = configSource(config);
     if (named !== undefined && !deps.allowedMarketplace(named.url, named.kind)) {
       const key = named.kind === 'index' ? 'index-url' : 'marketplace-url';
-      throw new ConfigError(key, `${named.url} is not ${named.kind === 'index' ? 'a package index' : 'a marketplace'} this bot is allowed to use (its operator sets FAPILOG_BOT_ALLOWED_MARKETPLACES)`);
+      throw new ConfigError(
+        key,
+        `${named.url} is not ${named.kind === 'index' ? 'a package index' : 'a marketplace'} this bot is allowed to use (its operator sets FAPILOG_BOT_ALLOWED_MARKETPLACES)`,
+      );
     }
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     deps.log.warn(`${result.repo}: ${CONFIG_PATH}: ${err.message}`);
-    const action = await keepIssue(octokit, repo, 'invalid-config', (await ours({ beforeOpening: true })).issues.get('invalid-config'), configIssue(err), head);
+    const action = await keepIssue(
+      octokit,
+      repo,
+      'invalid-config',
+      (await ours({ beforeOpening: true })).issues.get('invalid-config'),
+      configIssue(err),
+      head,
+    );
     if (action === 'opened') deps.onCreate?.();
     return { ...result, status: 'invalid-config', issues: { 'invalid-config': action } };
   }
@@ -181,7 +209,8 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   if (fixed !== 'unchanged') result.issues['invalid-config'] = fixed;
   if (!config.enabled) return { ...result, status: 'disabled' };
 
-  if (await files.truncated()) deps.log.warn(`${result.repo}: GitHub cut the tree short (too many files); manifests past the cut are not seen`);
+  if (await files.truncated())
+    deps.log.warn(`${result.repo}: GitHub cut the tree short (too many files); manifests past the cut are not seen`);
   const named = configSource(config);
   const checked = await engine.check(files, deps.lookup(named?.url, named?.kind), { ignore: config.ignore });
   try {
@@ -207,7 +236,13 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
         const plan = env.upgrade ? engine.planUpgrade(checked, env.dir, config.strategy) : null;
         if (!plan || plan.changes.length === 0) continue;
         const branch = `${BRANCH_PREFIX}fapilog-upgrade${several ? `--${branchSlug(env.dir)}` : ''}`;
-        const unit: Unit = { key: 'fapilog-upgrade', group: true, branch, ...(several ? { environment: env.dir } : {}), coUpgrade: { fapilog: plan.fapilog, from: plan.fapilogFrom } };
+        const unit: Unit = {
+          key: 'fapilog-upgrade',
+          group: true,
+          branch,
+          ...(several ? { environment: env.dir } : {}),
+          coUpgrade: { fapilog: plan.fapilog, from: plan.fapilogFrom },
+        };
         desired.set(branch, { unit, packages: [...new Set(plan.planned.map((p) => p.package))], plan });
       }
     }
@@ -221,7 +256,11 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
       }
       const reasons = obsoleteReasons(pr.state, report.plugins, config, repo.defaultBranch);
       await head();
-      await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...base, issue_number: pr.number, body: obsoleteComment(reasons) });
+      await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        ...base,
+        issue_number: pr.number,
+        body: obsoleteComment(reasons),
+      });
       await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
         ...base,
         pull_number: pr.number,
@@ -258,7 +297,13 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
         const plan = want.plan;
         if (sameTargets(existing.state.plugins, plan)) continue;
         const parent = await head();
-        const commit = await createCommit(octokit, repo, { base: parent, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
+        const commit = await createCommit(octokit, repo, {
+          base: parent,
+          baseTree: treeSha,
+          changes: plan.changes,
+          message: commitMessage(want.unit, plan, config['commit-message-prefix']),
+          modes,
+        });
         await setBranch(octokit, repo, branch, commit, current !== undefined);
         const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: parent, head: commit, handsOff: null, closedByBot: false };
         await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
@@ -291,7 +336,13 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
       if (allowed.length < want.packages.length) plan = await engine.plan(checked, allowed, config.strategy, want.unit.environment);
       if (plan.changes.length === 0) continue;
       const parent = await head();
-      const commit = await createCommit(octokit, repo, { base: parent, baseTree: treeSha, changes: plan.changes, message: commitMessage(want.unit, plan, config['commit-message-prefix']), modes });
+      const commit = await createCommit(octokit, repo, {
+        base: parent,
+        baseTree: treeSha,
+        changes: plan.changes,
+        message: commitMessage(want.unit, plan, config['commit-message-prefix']),
+        modes,
+      });
       await setBranch(octokit, repo, branch, commit, false);
       const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: parent, head: commit, handsOff: null, closedByBot: false };
       const pr = await octokit.request('POST /repos/{owner}/{repo}/pulls', {
@@ -326,7 +377,10 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
     }
 
     const held = report.plugins.filter((p) => p.status === 'held-back');
-    const upgrade = config['propose-fapilog-upgrade'] && held.length > 0 ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version, engine.environments(report)) : null;
+    const upgrade =
+      config['propose-fapilog-upgrade'] && held.length > 0
+        ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version, engine.environments(report))
+        : null;
     const known = upgrade === null ? issues : (await ours({ beforeOpening: true })).issues;
     const action = await keepIssue(octokit, repo, 'fapilog-upgrade', known.get('fapilog-upgrade'), upgrade, head);
     if (action === 'opened') deps.onCreate?.();
@@ -357,7 +411,10 @@ function unitsOf(plugins: PluginEntry[], config: BotConfig, several: boolean): M
     const key = group ?? p.package;
     const environment = several ? engine.environmentOf(p) : undefined;
     const branch = `${BRANCH_PREFIX}${key}${environment !== undefined ? `--${environment.split(',').map(branchSlug).join('+')}` : ''}`;
-    const unit = units.get(branch) ?? { unit: { key, group: group !== undefined, branch, ...(environment !== undefined ? { environment } : {}) }, packages: [] };
+    const unit = units.get(branch) ?? {
+      unit: { key, group: group !== undefined, branch, ...(environment !== undefined ? { environment } : {}) },
+      packages: [],
+    };
     if (!unit.packages.includes(p.package)) unit.packages.push(p.package);
     units.set(branch, unit);
   }
@@ -366,7 +423,12 @@ function unitsOf(plugins: PluginEntry[], config: BotConfig, several: boolean): M
 
 /** An environment's directory as part of a branch name: `services/api` -> `services-api`, the root -> `root`. */
 function branchSlug(dir: string): string {
-  return dir === '.' ? 'root' : dir.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').replace(/\.{2,}/g, '.') || 'root';
+  return dir === '.'
+    ? 'root'
+    : dir
+        .replace(/[^A-Za-z0-9._-]+/g, '-')
+        .replace(/^[-.]+|[-.]+$/g, '')
+        .replace(/\.{2,}/g, '.') || 'root';
 }
 
 function targetsOf(plan: engine.Plan): Record<string, string> {
@@ -396,15 +458,22 @@ function obsoleteReasons(state: PrState, plugins: PluginEntry[], config: BotConf
     if (ignored.has(pkg)) return `${name} is ignored in ${code(CONFIG_PATH)}.`;
     if (entries.length === 0) return `${name} is no longer a dependency on ${code(defaultBranch)}.`;
     const e = entries[0]!;
-    if ((e.current !== null && engine.sameVersion(e.current, target)) || e.status === 'up-to-date') return `${name} is already at ${code(e.current ?? target)} on ${code(defaultBranch)}.`;
-    if (e.latestCompatible === null) return `${name}: no release works with fapilog ${code(e.currentCompatibility ?? '?')} any more (${text(e.note)}).`;
+    if ((e.current !== null && engine.sameVersion(e.current, target)) || e.status === 'up-to-date')
+      return `${name} is already at ${code(e.current ?? target)} on ${code(defaultBranch)}.`;
+    if (e.latestCompatible === null)
+      return `${name}: no release works with fapilog ${code(e.currentCompatibility ?? '?')} any more (${text(e.note)}).`;
     return `${name}: ${text(e.note)}`;
   });
 }
 
 /** Our branches and their heads: one request for all of them. */
 async function branchHeads(octokit: Octokit, repo: Repo): Promise<Map<string, string>> {
-  const refs = await octokit.paginate('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', { owner: repo.owner, repo: repo.repo, ref: `heads/${BRANCH_PREFIX}`, per_page: 100 });
+  const refs = await octokit.paginate('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: `heads/${BRANCH_PREFIX}`,
+    per_page: 100,
+  });
   const out = new Map<string, string>();
   for (const r of refs as Array<{ ref: string; object: { sha: string } }>) out.set(r.ref.replace(/^refs\/heads\//, ''), r.object.sha);
   return out;
@@ -416,7 +485,13 @@ async function branchHeads(octokit: Octokit, repo: Repo): Promise<Map<string, st
  * whether one is open.
  */
 async function branchPulls(octokit: Octokit, repo: Repo, branch: string): Promise<{ refused: Set<string>; open: boolean }> {
-  const all = await octokit.paginate('GET /repos/{owner}/{repo}/pulls', { owner: repo.owner, repo: repo.repo, state: 'all', head: `${repo.owner}:${branch}`, per_page: 100 });
+  const all = await octokit.paginate('GET /repos/{owner}/{repo}/pulls', {
+    owner: repo.owner,
+    repo: repo.repo,
+    state: 'all',
+    head: `${repo.owner}:${branch}`,
+    per_page: 100,
+  });
   const refused = new Set<string>();
   let open = false;
   for (const pr of all) {

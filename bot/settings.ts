@@ -25,7 +25,12 @@ const list = z
 
 const Env = z.object({
   [BOT_ENV.allowed]: list,
-  [BOT_ENV.interval]: z.coerce.number().int().min(5).max(7 * 24 * 60).optional(),
+  [BOT_ENV.interval]: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .optional(),
   [BOT_ENV.spacing]: z.coerce.number().int().min(0).max(60_000).default(1000),
   REDIS_URL: z
     .string()

@@ -28,7 +28,8 @@ export function makeSetupManifestSafe(): Promise<void> {
     const url = new URL('./manifest-creation.js', import.meta.resolve('probot'));
     const mod = (await import(url.href)) as { ManifestCreation?: ManifestCreationLike };
     const proto = mod.ManifestCreation?.prototype;
-    if (!proto || typeof proto.getManifest !== 'function') throw new Error(`probot changed: no ManifestCreation.getManifest in ${url.href}`);
+    if (!proto || typeof proto.getManifest !== 'function')
+      throw new Error(`probot changed: no ManifestCreation.getManifest in ${url.href}`);
     const original = proto.getManifest;
     proto.getManifest = function (this: unknown, ...args: unknown[]) {
       return attributeSafeJson(original.apply(this, args));

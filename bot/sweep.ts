@@ -36,7 +36,13 @@ export async function sweep(probot: Probot, bot: Bot, log: Log): Promise<SweepRe
       try {
         // The list's open-issue count spares most quiet repositories a list of the bot's issues.
         const hints = typeof r.open_issues_count === 'number' ? { openIssues: { count: r.open_issues_count, at: listedAt } } : {};
-        const result = await bot.sync(octokit, async () => app, { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch ?? 'main' }, log, hints);
+        const result = await bot.sync(
+          octokit,
+          async () => app,
+          { owner: r.owner.login, repo: r.name, defaultBranch: r.default_branch ?? 'main' },
+          log,
+          hints,
+        );
         out.results.push(result);
         log.info(`${name}: ${summary(result)}`);
       } catch (err) {

@@ -20,7 +20,9 @@ export class WriterError extends Error {
 
 function guard(repo: Repo, branch: string): void {
   if (!branch.startsWith(BRANCH_PREFIX) || branch === repo.defaultBranch || branch.includes('..')) {
-    throw new WriterError(`refusing to write branch ${branch} of ${repo.owner}/${repo.repo}: only ${BRANCH_PREFIX}* branches other than the default branch are written`);
+    throw new WriterError(
+      `refusing to write branch ${branch} of ${repo.owner}/${repo.repo}: only ${BRANCH_PREFIX}* branches other than the default branch are written`,
+    );
   }
 }
 
@@ -83,7 +85,12 @@ export async function setBranch(octokit: Octokit, repo: Repo, branch: string, sh
   guard(repo, branch);
   if (!exists) {
     try {
-      await octokit.request('POST /repos/{owner}/{repo}/git/refs', { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
+      await octokit.request('POST /repos/{owner}/{repo}/git/refs', {
+        owner: repo.owner,
+        repo: repo.repo,
+        ref: `refs/heads/${branch}`,
+        sha,
+      });
       return;
     } catch (err) {
       // Left over from an earlier pull request (merged or closed): reuse the stable name.
@@ -91,7 +98,13 @@ export async function setBranch(octokit: Octokit, repo: Repo, branch: string, sh
     }
   }
   try {
-    await octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: true });
+    await octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+      owner: repo.owner,
+      repo: repo.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force: true,
+    });
   } catch (err) {
     // Deleted since it was listed: create it again.
     if (!exists || (err as { status?: number }).status !== 422) throw err;

@@ -100,7 +100,9 @@ function recordProblem(recordText, recordName, entries) {
         const eq = hash.indexOf('=');
         const alg = eq > 0 ? hash.slice(0, eq) : '';
         if (!RECORD_HASHES.includes(alg)) {
-            return hash === '' ? `${where} gives no hash for ${show(file)}` : `${where} hashes ${show(file)} with ${show(alg)}, not sha256 or stronger`;
+            return hash === ''
+                ? `${where} gives no hash for ${show(file)}`
+                : `${where} hashes ${show(file)} with ${show(alg)}, not sha256 or stronger`;
         }
         const want = hash.slice(eq + 1).replace(/=+$/, '');
         const have = actual.digest[alg];

@@ -83,7 +83,10 @@ function groupReleases(files, project) {
     }
     return [...byVersion.values()]
         .sort((a, b) => (0,pep440/* compare */.UD)(a.version, b.version))
-        .map((g) => ({ ...g, yanked: g.files.every((f) => f.yanked !== false) ? (g.files.find((f) => f.yanked !== false)?.yanked ?? '') : false }));
+        .map((g) => ({
+        ...g,
+        yanked: g.files.every((f) => f.yanked !== false) ? (g.files.find((f) => f.yanked !== false)?.yanked ?? '') : false,
+    }));
 }
 /**
  * The file whose metadata speaks for the release: a wheel with a metadata file, then any wheel
@@ -140,7 +143,7 @@ function toRelease(project, release, meta) {
 /** The release a plugin record describes: the newest final one that is not yanked, else the newest. */
 function describedRelease(releases) {
     const newest = (list) => list.reduce((best, r) => (best === null || (0,pep440/* compare */.UD)(r.version, best.version) > 0 ? r : best), null);
-    return newest(releases.filter((r) => !r.yanked && !(0,pep440/* isPrerelease */.V1)(r.version))) ?? newest(releases.filter((r) => !r.yanked)) ?? newest(releases);
+    return (newest(releases.filter((r) => !r.yanked && !(0,pep440/* isPrerelease */.V1)(r.version))) ?? newest(releases.filter((r) => !r.yanked)) ?? newest(releases));
 }
 /** A plugin type named in the metadata's keywords or classifiers (`fapilog sink`), else `sink`: the contract needs one. */
 function pluginType(meta, keywords) {
@@ -273,7 +276,9 @@ function parseProjectPage(body, pageUrl, project) {
 function parseProjectList(body) {
     if (looksJson(body))
         return parseJson(body, JsonRoot, 'the index root page').projects.map((p) => p.name);
-    return simple_anchors(body).map((a) => a.text.trim()).filter((t) => t.length > 0);
+    return simple_anchors(body)
+        .map((a) => a.text.trim())
+        .filter((t) => t.length > 0);
 }
 const ANCHOR = /<a\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/a\s*>/gi;
 const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
@@ -453,10 +458,18 @@ class IndexClient {
     async #pluginNames() {
         const served = await this.#get(this.#base, 'GET /', {
             accept: SIMPLE_ACCEPT,
-            keep: (body) => JSON.stringify({ meta: { 'api-version': '1.0' }, projects: this.#parse('GET /', () => parseProjectList(body)).filter(core_names/* isPluginPackage */.ks).map((name) => ({ name })) }),
+            keep: (body) => JSON.stringify({
+                meta: { 'api-version': '1.0' },
+                projects: this.#parse('GET /', () => parseProjectList(body))
+                    .filter(core_names/* isPluginPackage */.ks)
+                    .map((name) => ({ name })),
+            }),
         });
         if (served.status === 404)
-            throw new errors/* MarketplaceError */.uf('http', 'GET /', `the index at ${withoutCredentials(this.#base)} has no project list (HTTP 404)`, { status: 404, code: 'http-404' });
+            throw new errors/* MarketplaceError */.uf('http', 'GET /', `the index at ${withoutCredentials(this.#base)} has no project list (HTTP 404)`, {
+                status: 404,
+                code: 'http-404',
+            });
         const names = this.#parse('GET /', () => parseProjectList(served.body));
         return [...new Set(names.filter(core_names/* isPluginPackage */.ks).map(core_names/* normalizeName */.Pc))].sort();
     }
@@ -517,9 +530,19 @@ class IndexClient {
         if (cached?.status === 200)
             return cached.body;
         if (this.settings.cacheMode === 'offline') {
-            throw new errors/* MarketplaceError */.uf('offline-miss', endpoint, `not in the cache (offline mode): the metadata of ${file.filename}`, { code: 'offline-miss', bare: true });
+            throw new errors/* MarketplaceError */.uf('offline-miss', endpoint, `not in the cache (offline mode): the metadata of ${file.filename}`, {
+                code: 'offline-miss',
+                bare: true,
+            });
         }
-        const res = await this.#send({ method: 'GET', url: withCredentialsOf(file.url, this.#base), endpoint, binary: true, maxBytes: MAX_WHEEL_BYTES, headers: { Accept: '*/*' } });
+        const res = await this.#send({
+            method: 'GET',
+            url: withCredentialsOf(file.url, this.#base),
+            endpoint,
+            binary: true,
+            maxBytes: MAX_WHEEL_BYTES,
+            headers: { Accept: '*/*' },
+        });
         if (res.status !== 200 || !res.bytes)
             throw this.#httpError(endpoint, res);
         if (file.sha256 && (0,sha256/* sha256Hex */.f)(res.bytes) !== file.sha256) {

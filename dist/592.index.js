@@ -356,7 +356,11 @@ var marketplace_schemas = __webpack_require__(285);
 const TIMEOUT_MS = 30_000;
 const MAX_BODY = 256 * 1024;
 async function call(url, init) {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json', ...init.headers } });
+    const res = await fetch(url, {
+        ...init,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        headers: { accept: 'application/json', ...init.headers },
+    });
     const text = await res.text();
     if (text.length > MAX_BODY)
         throw new Error(`${url}: the answer is larger than ${MAX_BODY} bytes`);
@@ -384,17 +388,31 @@ async function exchangeOidcToken(apiUrl, oidcToken) {
     const url = `${apiUrl.replace(/\/+$/, '')}/oidc/token`;
     let answer;
     try {
-        answer = await call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: oidcToken }) });
+        answer = await call(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ token: oidcToken }),
+        });
     }
     catch (err) {
-        return { ok: false, status: null, code: 'unreachable', message: `POST ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
+        return {
+            ok: false,
+            status: null,
+            code: 'unreachable',
+            message: `POST ${url} failed: ${err instanceof Error ? err.message : String(err)}`,
+        };
     }
     if (answer.status === 200) {
         const parsed = marketplace_schemas/* OidcTokenResponse */.yt.safeParse(answer.json);
         if (parsed.success)
             return { ok: true, response: parsed.data };
         const issue = parsed.error.issues[0];
-        return { ok: false, status: 200, code: 'bad_response', message: `POST ${url}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` };
+        return {
+            ok: false,
+            status: 200,
+            code: 'bad_response',
+            message: `POST ${url}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})`,
+        };
     }
     const err = marketplace_schemas/* ErrorBody */.Fw.safeParse(answer.json);
     return err.success
@@ -549,7 +567,13 @@ async function trustedPublishToken(apiUrl, pkg, deps) {
         return fail(`trusted publishing: the marketplace refused the OIDC token${status}: ${result.message}`, claims, result.message, audience);
     }
     deps.setSecret(result.response.token);
-    return { ok: true, token: result.response.token, publisher: result.response.publisher, plugins: result.response.plugins, expiresAt: result.response.expires_at };
+    return {
+        ok: true,
+        token: result.response.token,
+        publisher: result.response.publisher,
+        plugins: result.response.plugins,
+        expiresAt: result.response.expires_at,
+    };
 }
 function trustedLine(publisher, expiresAt) {
     return `trusted publishing: exchanged the OIDC token of ${(0,provenance/* describePublisher */.w$)(publisher).replace(/^trusted publisher /, '')} for a publish token valid until ${expiresAt}`;

@@ -40,7 +40,12 @@ function releaseUrl(apiUrl, name, version) {
 }
 async function executePublish(plan, client, opts) {
     if (!plan.metadata || !plan.name || !plan.version) {
-        return { status: 'failed', reason: 'rejected', message: 'nothing to publish: the files do not describe a plugin release', httpStatus: null };
+        return {
+            status: 'failed',
+            reason: 'rejected',
+            message: 'nothing to publish: the files do not describe a plugin release',
+            httpStatus: null,
+        };
     }
     const pkg = plan.package ?? plan.name;
     try {
@@ -52,7 +57,12 @@ async function executePublish(plan, client, opts) {
             throw err;
         const server = err.message.replace(/^[A-Z]+ \S+: /, '').replace(/\s*\(HTTP \d{3}[^)]*\)\s*$/, '');
         if (err.code === 'unauthenticated' && err.status === undefined) {
-            return { status: 'failed', reason: 'no-token', message: `publishing needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN (the Action: the \`token\` input)`, httpStatus: null };
+            return {
+                status: 'failed',
+                reason: 'no-token',
+                message: `publishing needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN (the Action: the \`token\` input)`,
+                httpStatus: null,
+            };
         }
         switch (err.status) {
             case 409:
@@ -108,8 +118,11 @@ var publish_metadata = __webpack_require__(9098);
 const DECLARED_FIELDS = ['fapilog_compatibility', 'requires_python', 'dependencies'];
 /** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
 function displaySpecifier(spec) {
-    const clauses = spec.split(',').map((c) => c.trim()).filter((c) => c !== '');
-    const rank = (c) => (c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2);
+    const clauses = spec
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== '');
+    const rank = (c) => c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2;
     return clauses.sort((a, b) => rank(a) - rank(b)).join(',');
 }
 /**
@@ -137,7 +150,11 @@ function declaredOf(meta) {
     else {
         const first = fapilog[0];
         if (first.specifier === null || first.specifier.trim() === '' || !(0,pep440/* isValidSpecifier */.J5)(first.specifier)) {
-            const why = first.specifier === null ? 'a URL requirement' : first.specifier.trim() === '' ? 'no version specifier' : `"${first.specifier}" is not a PEP 440 specifier`;
+            const why = first.specifier === null
+                ? 'a URL requirement'
+                : first.specifier.trim() === ''
+                    ? 'no version specifier'
+                    : `"${first.specifier}" is not a PEP 440 specifier`;
             problems.push({ field: 'fapilog_compatibility', message: `Requires-Dist "${first.text}": ${why}` });
         }
         else if (fapilog.some((f) => f.specifier === null || !(0,pep440/* sameSpecifier */.rB)(f.specifier, first.specifier))) {
@@ -161,9 +178,17 @@ function requirementKey(text) {
     const req = (0,publish_metadata/* parseRequirement */.pP)(text);
     if (!req)
         return text.trim();
-    const spec = req.specifier === null ? `@${text.slice(text.indexOf('@') + 1).split(';')[0].trim()}` : ((0,pep440/* specifierKey */.gE)(req.specifier) ?? req.specifier.replace(/\s+/g, ''));
+    const spec = req.specifier === null
+        ? `@${text
+            .slice(text.indexOf('@') + 1)
+            .split(';')[0]
+            .trim()}`
+        : ((0,pep440/* specifierKey */.gE)(req.specifier) ?? req.specifier.replace(/\s+/g, ''));
     const marker = req.marker === null ? '' : `;${req.marker.replace(/\s+/g, '').replace(/'/g, '"')}`;
-    return `${(0,names/* normalizeName */.Pc)(req.name)}[${req.extras.map((e) => (0,names/* normalizeName */.Pc)(e)).sort().join(',')}]${spec}${marker}`;
+    return `${(0,names/* normalizeName */.Pc)(req.name)}[${req.extras
+        .map((e) => (0,names/* normalizeName */.Pc)(e))
+        .sort()
+        .join(',')}]${spec}${marker}`;
 }
 function sameRequirements(a, b) {
     const ka = a.map(requirementKey).sort();
@@ -207,7 +232,14 @@ const DYNAMIC_HEADER = {
 function fileProblem(f, what) {
     const { problems } = declaredOf(f.metadata);
     const p = problems[0];
-    return p ? { ok: false, code: 'invalid_file', field: p.field, message: `${f.filename}: ${what}: ${problems.map((q) => `${q.field}: ${q.message}`).join('; ')}` } : null;
+    return p
+        ? {
+            ok: false,
+            code: 'invalid_file',
+            field: p.field,
+            message: `${f.filename}: ${what}: ${problems.map((q) => `${q.field}: ${q.message}`).join('; ')}`,
+        }
+        : null;
 }
 /**
  * What a release declares: its wheels' METADATA (all alike), which every sdist's PKG-INFO must
@@ -230,7 +262,7 @@ function releaseDeclaration(wheels, sdists) {
                 message: `${sdist.filename}: PKG-INFO marks ${[...new Set(dynamic.map((f) => DYNAMIC_HEADER[f]))].join(', ')} as Dynamic, so only a wheel can say what the release needs; upload the wheel too`,
             };
         }
-        return fileProblem(sdist, 'PKG-INFO') ?? { ok: true, value: declaredOf(sdist.metadata).declared, source: `${sdist.filename}'s PKG-INFO` };
+        return (fileProblem(sdist, 'PKG-INFO') ?? { ok: true, value: declaredOf(sdist.metadata).declared, source: `${sdist.filename}'s PKG-INFO` });
     }
     for (const w of wheels) {
         const bad = fileProblem(w, 'METADATA');
@@ -242,7 +274,12 @@ function releaseDeclaration(wheels, sdists) {
         const theirs = declaredOf(w.metadata).declared;
         for (const field of DECLARED_FIELDS) {
             if (!sameDeclared(field, ours, theirs)) {
-                return { ok: false, code: 'metadata_mismatch', field, message: `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ${first.filename}'s says ${showDeclared(field, ours)}` };
+                return {
+                    ok: false,
+                    code: 'metadata_mismatch',
+                    field,
+                    message: `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ${first.filename}'s says ${showDeclared(field, ours)}`,
+                };
             }
         }
     }
@@ -369,12 +406,12 @@ const table = {
     },
     'metadata-mismatch': {
         severity: 'error',
-        meaning: 'The built files declare different requirements: the sdist\'s PKG-INFO and the wheel\'s METADATA (or two wheels) disagree on the fapilog range, Requires-Python or dependencies, or the runtime `fapilog` requirements give several ranges. The marketplace reads these from the files and refuses such a release.',
+        meaning: "The built files declare different requirements: the sdist's PKG-INFO and the wheel's METADATA (or two wheels) disagree on the fapilog range, Requires-Python or dependencies, or the runtime `fapilog` requirements give several ranges. The marketplace reads these from the files and refuses such a release.",
         fix: 'Remove stale files from the dist directory and rebuild wheel and sdist together with `python -m build`; declare one fapilog range.',
     },
     'record-mismatch': {
         severity: 'error',
-        meaning: 'A wheel\'s RECORD does not match its contents (a file changed, added or removed after the build, or hashed with less than sha256); pip and the marketplace refuse it.',
+        meaning: "A wheel's RECORD does not match its contents (a file changed, added or removed after the build, or hashed with less than sha256); pip and the marketplace refuse it.",
         fix: 'Rebuild the wheel with `python -m build` instead of editing it.',
     },
     'pyproject-invalid': {
@@ -469,10 +506,7 @@ const ProjectTable = schemas/* object */.Ikc({
     version: schemas/* string */.YjP().optional(),
     dynamic: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
     description: schemas/* string */.YjP().optional(),
-    readme: schemas/* union */.KCZ([
-        schemas/* string */.YjP(),
-        schemas/* object */.Ikc({ file: schemas/* string */.YjP().optional(), text: schemas/* string */.YjP().optional(), 'content-type': schemas/* string */.YjP().optional() }),
-    ])
+    readme: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* object */.Ikc({ file: schemas/* string */.YjP().optional(), text: schemas/* string */.YjP().optional(), 'content-type': schemas/* string */.YjP().optional() })])
         .optional(),
     license: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* object */.Ikc({ file: schemas/* string */.YjP().optional(), text: schemas/* string */.YjP().optional() })]).optional(),
     'license-files': schemas/* union */.KCZ([schemas/* array */.YOg(schemas/* string */.YjP()), schemas/* object */.Ikc({ paths: schemas/* array */.YOg(schemas/* string */.YjP()).optional(), globs: schemas/* array */.YOg(schemas/* string */.YjP()).optional() })])
@@ -489,7 +523,9 @@ const PyProject = schemas/* object */.Ikc({
     project: ProjectTable.optional(),
     tool: schemas/* object */.Ikc({
         hatch: schemas/* object */.Ikc({
-            version: schemas/* object */.Ikc({ path: schemas/* string */.YjP().optional(), pattern: schemas/* string */.YjP().optional(), source: schemas/* string */.YjP().optional() }).loose().optional(),
+            version: schemas/* object */.Ikc({ path: schemas/* string */.YjP().optional(), pattern: schemas/* string */.YjP().optional(), source: schemas/* string */.YjP().optional() })
+                .loose()
+                .optional(),
         })
             .loose()
             .optional(),
@@ -630,7 +666,10 @@ function repositoryBases(repo) {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
         return null;
-    const parts = url.pathname.replace(/\.git$/, '').split('/').filter((p) => p !== '');
+    const parts = url.pathname
+        .replace(/\.git$/, '')
+        .split('/')
+        .filter((p) => p !== '');
     const ref = encodeURI(repo.ref);
     if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
         if (parts.length < 2)
@@ -1002,7 +1041,13 @@ function pluginFacts(facts) {
         versions: [
             ...[...facts.wheels, ...facts.sdists].map((a) => ({ where: a.file.filename, from: 'built', value: a.metadata.version })),
             ...(project?.version != null
-                ? [{ where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml', from: 'project', value: project.version }]
+                ? [
+                    {
+                        where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml',
+                        from: 'project',
+                        value: project.version,
+                    },
+                ]
                 : []),
         ],
         version: releaseVersion(facts),
@@ -1011,7 +1056,10 @@ function pluginFacts(facts) {
         entryPoints: facts.wheels[0] ? facts.wheels[0].entryPoints : project ? projectEntryPoints() : null,
         readme: facts.readme,
         licenseDeclared: meta
-            ? Boolean(meta.licenseExpression?.trim() || meta.license?.trim() || meta.licenseFiles.length > 0 || meta.classifiers.some((c) => c.startsWith('License :: ')))
+            ? Boolean(meta.licenseExpression?.trim() ||
+                meta.license?.trim() ||
+                meta.licenseFiles.length > 0 ||
+                meta.classifiers.some((c) => c.startsWith('License :: ')))
             : Boolean(project?.project.license !== undefined || facts.projectLicenseFiles.length > 0),
         repository: repositoryUrl(meta, project),
         marketplace: facts.marketplace,
@@ -1030,16 +1078,26 @@ function judgedVersion(f) {
 }
 const when = (cond, make) => (cond ? [make()] : []);
 const RULES = [
-    { about: 'pyproject.toml reads', check: (f) => when(f.projectError !== null, () => finding('pyproject-invalid', f.projectError)) },
+    {
+        about: 'pyproject.toml reads',
+        check: (f) => when(f.projectError !== null, () => finding('pyproject-invalid', f.projectError)),
+    },
     { about: 'built files read', check: (f) => f.unreadable.map((m) => finding('artifact-unreadable', m)) },
     {
         about: 'a wheel',
-        check: (f) => when(f.files.every((x) => x.kind !== 'wheel'), () => finding('wheel-missing', f.files.length === 0 ? 'no wheel or sdist found in the dist directory' : `no wheel among ${f.files.map((x) => x.filename).join(', ')}`)),
+        check: (f) => when(f.files.every((x) => x.kind !== 'wheel'), () => finding('wheel-missing', f.files.length === 0
+            ? 'no wheel or sdist found in the dist directory'
+            : `no wheel among ${f.files.map((x) => x.filename).join(', ')}`)),
     },
-    { about: 'an sdist', check: (f) => when(f.files.length > 0 && f.files.every((x) => x.kind !== 'sdist'), () => finding('sdist-missing', 'no sdist (.tar.gz) next to the wheel')) },
+    {
+        about: 'an sdist',
+        check: (f) => when(f.files.length > 0 && f.files.every((x) => x.kind !== 'sdist'), () => finding('sdist-missing', 'no sdist (.tar.gz) next to the wheel')),
+    },
     {
         about: 'file sizes',
-        check: (f) => f.files.filter((x) => x.size > f.maxFileSize).map((x) => finding('file-too-large', `${x.filename} is ${(0,size/* formatSize */.X)(x.size)}, over the ${(0,size/* formatSize */.X)(f.maxFileSize)} limit`)),
+        check: (f) => f.files
+            .filter((x) => x.size > f.maxFileSize)
+            .map((x) => finding('file-too-large', `${x.filename} is ${(0,size/* formatSize */.X)(x.size)}, over the ${(0,size/* formatSize */.X)(f.maxFileSize)} limit`)),
     },
     { about: 'wheel RECORDs match', check: (f) => f.recordProblems.map((m) => finding('record-mismatch', m)) },
     {
@@ -1052,7 +1110,9 @@ const RULES = [
     },
     {
         about: 'PEP 440 versions',
-        check: (f) => f.versions.filter((v) => !(0,pep440/* isValid */.fn)(v.value)).map((v) => finding('version-invalid', `${v.where}: "${v.value}" is not a PEP 440 version`)),
+        check: (f) => f.versions
+            .filter((v) => !(0,pep440/* isValid */.fn)(v.value))
+            .map((v) => finding('version-invalid', `${v.where}: "${v.value}" is not a PEP 440 version`)),
     },
     {
         about: 'one version',
@@ -1083,7 +1143,9 @@ const RULES = [
             const fix = (0,pep440/* isValid */.fn)(wanted)
                 ? `Run \`fapilog-plugins version ${(0,pep440/* normalize */.S8)(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
                 : `Push a tag named after the version, e.g. v${version}.`;
-            return [finding('tag-mismatch', `tag ${f.tag} names version ${(0,pep440/* isValid */.fn)(wanted) ? (0,pep440/* normalize */.S8)(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix)];
+            return [
+                finding('tag-mismatch', `tag ${f.tag} names version ${(0,pep440/* isValid */.fn)(wanted) ? (0,pep440/* normalize */.S8)(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix),
+            ];
         },
     },
     {
@@ -1095,7 +1157,11 @@ const RULES = [
                 return [finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies')];
             if (req.specifier !== null && req.specifier.trim() !== '' && (0,pep440/* isValidSpecifier */.J5)(req.specifier))
                 return [];
-            const why = req.specifier === null ? 'a URL requirement' : req.specifier.trim() === '' ? 'no version specifier' : `"${req.specifier}" is not a PEP 440 specifier`;
+            const why = req.specifier === null
+                ? 'a URL requirement'
+                : req.specifier.trim() === ''
+                    ? 'no version specifier'
+                    : `"${req.specifier}" is not a PEP 440 specifier`;
             return [finding('fapilog-specifier-invalid', `"${req.text}": ${why}`)];
         },
     },
@@ -1140,7 +1206,9 @@ const RULES = [
             const out = legacy.map((e) => finding('entry-point-legacy-group', `entry point "${e.name} = ${e.value}" is in the legacy "${LEGACY_GROUP}" group`));
             if (pluginTypes(entryPoints).length === 0) {
                 const groups = [...new Set(entryPoints.map((e) => e.group))];
-                out.push(finding('entry-point-missing', groups.length === 0 ? 'the wheel has no entry points' : `no entry point in a fapilog group (found: ${groups.join(', ')})`, legacy[0] ? `Move "${legacy[0].name}" to [project.entry-points."fapilog.sinks"] (or processors, enrichers, redactors, filters).` : undefined));
+                out.push(finding('entry-point-missing', groups.length === 0 ? 'the wheel has no entry points' : `no entry point in a fapilog group (found: ${groups.join(', ')})`, legacy[0]
+                    ? `Move "${legacy[0].name}" to [project.entry-points."fapilog.sinks"] (or processors, enrichers, redactors, filters).`
+                    : undefined));
             }
             return out;
         },
@@ -1151,7 +1219,9 @@ const RULES = [
             if (!described)
                 return [];
             if (readme.from === 'none') {
-                return [finding('readme-missing', fromMetadata ? 'the wheel has no long description and the project has no README' : 'the project has no README')];
+                return [
+                    finding('readme-missing', fromMetadata ? 'the wheel has no long description and the project has no README' : 'the project has no README'),
+                ];
             }
             const markers = templateMarkers(readme.original);
             return [
@@ -1162,10 +1232,18 @@ const RULES = [
     },
     {
         about: 'a license',
-        check: (f) => when(f.described && !f.licenseDeclared, () => finding('license-missing', f.fromMetadata ? 'the metadata has no License-Expression, License, License-File or license classifier' : 'pyproject.toml declares no license')),
+        check: (f) => when(f.described && !f.licenseDeclared, () => finding('license-missing', f.fromMetadata
+            ? 'the metadata has no License-Expression, License, License-File or license classifier'
+            : 'pyproject.toml declares no license')),
     },
-    { about: 'a repository URL', check: (f) => when(f.described && f.repository === null, () => finding('repository-url-missing', 'no Repository/Source URL in [project.urls]')) },
-    { about: 'the marketplace answered', check: ({ marketplace }) => when(Boolean(marketplace?.unreachable), () => finding('marketplace-unreachable', marketplace?.unreachable)) },
+    {
+        about: 'a repository URL',
+        check: (f) => when(f.described && f.repository === null, () => finding('repository-url-missing', 'no Repository/Source URL in [project.urls]')),
+    },
+    {
+        about: 'the marketplace answered',
+        check: ({ marketplace }) => when(Boolean(marketplace?.unreachable), () => finding('marketplace-unreachable', marketplace?.unreachable)),
+    },
     {
         about: 'a published version never changes',
         check: (f) => {
@@ -1238,7 +1316,10 @@ function authorOf(meta, project) {
         return meta.author.trim();
     const fromEmail = meta?.authorEmail
         ?.split(',')
-        .map((a) => a.trim().replace(/\s*<[^>]*>$/, '').replace(/^"|"$/g, ''))
+        .map((a) => a
+        .trim()
+        .replace(/\s*<[^>]*>$/, '')
+        .replace(/^"|"$/g, ''))
         .filter((a) => a !== '' && !a.includes('@'));
     if (fromEmail && fromEmail.length > 0)
         return fromEmail.join(', ');
@@ -1319,7 +1400,13 @@ async function preparePublish(opts) {
     const pluginType = pluginTypes(entryPoints)[0] ?? null;
     const requirements = meta?.requiresDist ?? project?.project.dependencies ?? [];
     const fapilog = fapilogRequirement(requirements);
-    const planFiles = files.map((f) => ({ filename: f.filename, kind: f.kind, size: f.size, sha256: f.sha256, data: f.data }));
+    const planFiles = files.map((f) => ({
+        filename: f.filename,
+        kind: f.kind,
+        size: f.size,
+        sha256: f.sha256,
+        data: f.data,
+    }));
     // What the marketplace reads from the files; the JSON says the same (the server compares).
     const truth = releaseDeclaration(wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })), sdists.map((s) => ({ filename: s.file.filename, metadata: s.metadata })));
     const canDescribe = pkg !== null && version !== null && pluginType !== null && fapilog?.specifier && planFiles.length > 0;
@@ -1385,7 +1472,10 @@ function tagFromRef(ref) {
 function notPublishedMessage(blocking, strictOption) {
     const errors = blocking.filter((f) => f.severity === 'error').length;
     const warnings = blocking.length - errors;
-    const parts = [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'} (${strictOption})` : ''].filter((p) => p !== '');
+    const parts = [
+        errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '',
+        warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'} (${strictOption})` : '',
+    ].filter((p) => p !== '');
     const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
     return `not published: ${parts.join(' and ')} (${codes})`;
 }
@@ -1422,7 +1512,12 @@ async function completePublish(plan, opts) {
     const { release } = outcome;
     return verdict(outcome.status, outcome.status === 'unchanged'
         ? `unchanged: ${plan.package} ${release.version} is already published with identical files`
-        : `published ${plan.package} ${release.version}`, { url: outcome.url, version: release.version, release, publisher: release.provenance === undefined ? null : (0,provenance/* describePublisher */.w$)(release.provenance) });
+        : `published ${plan.package} ${release.version}`, {
+        url: outcome.url,
+        version: release.version,
+        release,
+        publisher: release.provenance === undefined ? null : (0,provenance/* describePublisher */.w$)(release.provenance),
+    });
 }
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/markdown.js
@@ -1497,7 +1592,11 @@ function projectVersionSpan(text) {
         return null;
     const visit = (prefix, kv) => {
         const keyPath = [...prefix, ...kv.key.keys.map((k) => (k.name ?? k.value))];
-        if (keyPath.length === 2 && keyPath[0] === 'project' && keyPath[1] === 'version' && kv.value.type === 'TOMLValue' && kv.value.kind === 'string') {
+        if (keyPath.length === 2 &&
+            keyPath[0] === 'project' &&
+            keyPath[1] === 'version' &&
+            kv.value.type === 'TOMLValue' &&
+            kv.value.kind === 'string') {
             const [s, e] = kv.value.range;
             const raw = text.slice(s, e);
             const quote = raw.startsWith('"""') || raw.startsWith("'''") ? 3 : 1;
@@ -1522,7 +1621,15 @@ function projectVersionSpan(text) {
     return null;
 }
 function editOf(file, text, start, end, after) {
-    return { file, start, end, before: text.slice(start, end), after, oldText: text, newText: text.slice(0, start) + after + text.slice(end) };
+    return {
+        file,
+        start,
+        end,
+        before: text.slice(start, end),
+        after,
+        oldText: text,
+        newText: text.slice(0, start) + after + text.slice(end),
+    };
 }
 async function bump_planBump(files, kind) {
     let project;
@@ -1615,7 +1722,11 @@ function pluginDistFiles(dir) {
 function preparePublishOnDisk(opts) {
     const { projectDir: given, distDir: distGiven, ...rest } = opts;
     const projectDir = external_node_path_.resolve(given);
-    return preparePublish({ ...rest, project: pluginProjectFiles(projectDir), dist: pluginDistFiles(external_node_path_.resolve(projectDir, distGiven ?? 'dist')) });
+    return preparePublish({
+        ...rest,
+        project: pluginProjectFiles(projectDir),
+        dist: pluginDistFiles(external_node_path_.resolve(projectDir, distGiven ?? 'dist')),
+    });
 }
 function planBumpOnDisk(projectDir, kind) {
     return planBump(pluginProjectFiles(path.resolve(projectDir)), kind);
@@ -1684,7 +1795,14 @@ async function publishMain(config, deps) {
         version: plan?.version ?? null,
         status: 'failed',
         url: null,
-        summaryMarkdown: renderPublishSummary({ plan, status: 'failed', url: null, message, strict: config.strict, ...(extra ? { extra } : {}) }),
+        summaryMarkdown: renderPublishSummary({
+            plan,
+            status: 'failed',
+            url: null,
+            message,
+            strict: config.strict,
+            ...(extra ? { extra } : {}),
+        }),
         failed: true,
         failureMessage: message,
     });
@@ -1933,7 +2051,9 @@ function recordProblem(recordText, recordName, entries) {
         const eq = hash.indexOf('=');
         const alg = eq > 0 ? hash.slice(0, eq) : '';
         if (!RECORD_HASHES.includes(alg)) {
-            return hash === '' ? `${where} gives no hash for ${show(file)}` : `${where} hashes ${show(file)} with ${show(alg)}, not sha256 or stronger`;
+            return hash === ''
+                ? `${where} gives no hash for ${show(file)}`
+                : `${where} hashes ${show(file)} with ${show(alg)}, not sha256 or stronger`;
         }
         const want = hash.slice(eq + 1).replace(/=+$/, '');
         const have = actual.digest[alg];

@@ -123,7 +123,11 @@ async function keepComment(octokit, repo, plan, projectPath, summary, log) {
         log.info(`comment: updated comment ${existing.id} on #${plan.pull}`);
     }
     else {
-        const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: plan.pull, body });
+        const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+            ...repo,
+            issue_number: plan.pull,
+            body,
+        });
         log.info(`comment: created comment ${data.id} on #${plan.pull}`);
     }
 }

@@ -66,7 +66,9 @@ function licenses(stats: Stats): string {
   const entries = [...dirs.keys()].sort().map((pkg) => {
     const dir = dirs.get(pkg) as string;
     const meta = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { license?: unknown };
-    const file = readdirSync(dir).sort().find((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f));
+    const file = readdirSync(dir)
+      .sort()
+      .find((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f));
     const text = file ? readFileSync(path.join(dir, file), 'utf8').trim() : '(no license file in the package)';
     return `${pkg}\n${typeof meta.license === 'string' ? meta.license : 'UNKNOWN'}\n${text}\n`;
   });
@@ -85,7 +87,18 @@ const stats = path.join(lib, 'stats.json');
 // --minify: terser without compression, keeping function and class names (stack traces stay
 // readable by name); it shrinks index.js, which every run parses. ncc minifies only that file:
 // the chunks of `import()` (publish-only code, loaded by publish alone) stay as webpack emits them.
-run('ncc', [ncc, 'build', path.join(lib, 'src', 'action', 'index.js'), '-o', out, '--minify', '--stats-out', stats, '--no-cache', '--quiet']);
+run('ncc', [
+  ncc,
+  'build',
+  path.join(lib, 'src', 'action', 'index.js'),
+  '-o',
+  out,
+  '--minify',
+  '--stats-out',
+  stats,
+  '--no-cache',
+  '--quiet',
+]);
 writeFileSync(path.join(out, 'licenses.txt'), licenses(JSON.parse(readFileSync(stats, 'utf8')) as Stats));
 
 for (const name of readdirSync(out)) {
@@ -93,7 +106,11 @@ for (const name of readdirSync(out)) {
 }
 rmSync(lib, { recursive: true, force: true });
 
-const files = readdirSync(out).filter((n) => n.endsWith('.js')).sort();
+const files = readdirSync(out)
+  .filter((n) => n.endsWith('.js'))
+  .sort();
 const total = files.reduce((n, f) => n + statSync(path.join(out, f)).size, 0);
 const size = statSync(path.join(out, 'index.js')).size;
-console.log(`bundle: ${path.relative(root, out) || '.'}/index.js ${formatSize(size)}; ${files.length} files, ${formatSize(total)} of JavaScript`);
+console.log(
+  `bundle: ${path.relative(root, out) || '.'}/index.js ${formatSize(size)}; ${files.length} files, ${formatSize(total)} of JavaScript`,
+);

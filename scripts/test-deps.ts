@@ -85,7 +85,6 @@ function privilege(): Privilege {
   return 'none';
 }
 
-
 function say(text: string): void {
   process.stderr.write(`test-deps: ${text}\n`);
 }
@@ -118,7 +117,10 @@ if (process.argv.includes('--check')) {
 say(`installing them (as ${priv}): ${prefix}apt-get update && ${prefix}${install}`);
 function aptGet(args: string[]): void {
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-  const [cmd, argv] = priv === 'sudo' ? [onPath('sudo') as string, ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', apt as string, ...args]] : [apt as string, args];
+  const [cmd, argv] =
+    priv === 'sudo'
+      ? [onPath('sudo') as string, ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', apt as string, ...args]]
+      : [apt as string, args];
   // apt's progress goes to stderr, so that the test run's stdout stays the test report.
   const result = spawnSync(cmd, argv, { env: aptEnv, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) {

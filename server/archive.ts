@@ -42,7 +42,12 @@ function readAt(fd: number, offset: number, length: number): Buffer {
  * The wanted entries' contents, in central-directory order. `filename` is for messages.
  * Throws HttpError 400: `invalid_file` for a broken archive, `archive_too_large` over a limit.
  */
-export function readZipEntries(file: string, filename: string, want: (name: string) => boolean, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Array<{ name: string; data: Buffer }> {
+export function readZipEntries(
+  file: string,
+  filename: string,
+  want: (name: string) => boolean,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Array<{ name: string; data: Buffer }> {
   const out: Array<{ name: string; data: Buffer }> = [];
   visitZipEntries(file, filename, want, limits, (name, data) => out.push({ name, data }));
   return out;

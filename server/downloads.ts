@@ -42,7 +42,12 @@ export class DownloadCounter {
 
   constructor(write: (batch: CountBatch[]) => Promise<void>, opts: DownloadCounterOptions = {}) {
     this.#write = write;
-    this.#opts = { flushMs: opts.flushMs ?? DEFAULT_FLUSH_MS, maxPending: opts.maxPending ?? DEFAULT_MAX_PENDING, now: opts.now ?? (() => new Date()), onError: opts.onError };
+    this.#opts = {
+      flushMs: opts.flushMs ?? DEFAULT_FLUSH_MS,
+      maxPending: opts.maxPending ?? DEFAULT_MAX_PENDING,
+      now: opts.now ?? (() => new Date()),
+      onError: opts.onError,
+    };
   }
 
   /** Counts dropped because the pending map was full. */

@@ -117,7 +117,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   const router = buildRouter(opts.maxUploadBytes, readmes);
   const downloads = new DownloadCounter((batch) => store.recordDownloads(batch, addDays(dayOf(new Date()), -RETENTION_DAYS)), {
     ...(opts.downloadFlushMs !== undefined ? { flushMs: opts.downloadFlushMs } : {}),
-    onError: (err) => opts.log?.(`error writing download counts (kept for the next attempt): ${err instanceof Error ? err.message : String(err)}`),
+    onError: (err) =>
+      opts.log?.(`error writing download counts (kept for the next attempt): ${err instanceof Error ? err.message : String(err)}`),
   });
   const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
   const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -162,13 +163,23 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       // The token lookup and a shared rate limit need the store: without it, a 503 to retry.
       if (!isStoreUnavailable(err)) throw err;
       closeUnreadRequest(req, res);
-      return sendJson(res, 503, errorBody('unavailable', 'the marketplace database is not reachable; retry shortly'), { 'Retry-After': '5' });
+      return sendJson(res, 503, errorBody('unavailable', 'the marketplace database is not reachable; retry shortly'), {
+        'Retry-After': '5',
+      });
     }
     const headers = limited.headers;
     if (!limited.allowed) {
       closeUnreadRequest(req, res);
       metrics.rateLimited++;
-      return sendJson(res, 429, errorBody('rate_limited', `rate limit of ${limiter.opts.limit} requests per ${limiter.opts.windowSeconds}s exceeded; retry after ${headers['Retry-After']}s`), headers);
+      return sendJson(
+        res,
+        429,
+        errorBody(
+          'rate_limited',
+          `rate limit of ${limiter.opts.limit} requests per ${limiter.opts.windowSeconds}s exceeded; retry after ${headers['Retry-After']}s`,
+        ),
+        headers,
+      );
     }
     let reply: Reply;
     try {
@@ -180,7 +191,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       const policy = cache && (method === 'GET' || method === 'HEAD') ? match.route.cache : undefined;
       // Counts this server holds in memory go in before an answer that shows counts is looked up
       // or built, so its own answers are never behind its downloads.
-      if (downloads.pending > 0 && match.route.cache && match.route.cache.showsCounts !== false && (method === 'GET' || method === 'HEAD')) await downloads.flush();
+      if (downloads.pending > 0 && match.route.cache && match.route.cache.showsCounts !== false && (method === 'GET' || method === 'HEAD'))
+        await downloads.flush();
       const cached = policy ? await cacheLookup(req, url, baseUrl, policy) : null;
       if (cached?.hit) {
         metrics.cacheHits++;
@@ -199,16 +211,23 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       if (err instanceof HttpError) return sendJson(res, err.status, errorBody(err.code, err.message), { ...headers, ...err.headers });
       // Unexpected: the client learns nothing internal; the log gets the message (never a body or token).
       opts.log?.(`error ${req.method} ${safePath(req)}: ${err instanceof Error ? err.message : String(err)}`);
-      if (isStoreUnavailable(err)) return sendJson(res, 503, errorBody('unavailable', 'the marketplace database is not reachable; retry shortly'), { ...headers, 'Retry-After': '5' });
+      if (isStoreUnavailable(err))
+        return sendJson(res, 503, errorBody('unavailable', 'the marketplace database is not reachable; retry shortly'), {
+          ...headers,
+          'Retry-After': '5',
+        });
       return sendJson(res, 500, errorBody('internal', 'internal server error'), headers);
     }
     if (reply.status === 201 && seen.route === PUBLISH_ROUTE) metrics.publishes++;
     if (reply.onDelivered) {
       const inner = reply.onDelivered;
-      reply = { ...reply, onDelivered: async () => {
-        await inner();
-        metrics.downloads++;
-      } };
+      reply = {
+        ...reply,
+        onDelivered: async () => {
+          await inner();
+          metrics.downloads++;
+        },
+      };
     }
     try {
       await send(req, res, reply, headers);
@@ -233,10 +252,19 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     if (pathname === '/healthz') sendJson(res, 200, { status: 'ok' }, noStore);
     else if (pathname === '/readyz') {
       const problem = await readiness(store, READY_TIMEOUT_MS);
-      sendJson(res, problem ? 503 : 200, problem ? { status: 'unavailable', error: problem } : { status: 'ready', store: store.dialect }, noStore);
+      sendJson(
+        res,
+        problem ? 503 : 200,
+        problem ? { status: 'unavailable', error: problem } : { status: 'ready', store: store.dialect },
+        noStore,
+      );
     } else {
       const body = metrics.render();
-      res.writeHead(200, { ...noStore, 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        ...noStore,
+        'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     }
     return true;
@@ -251,7 +279,10 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     return { allowed: decision.allowed, headers: { ...decision.headers }, token, tokenOwner };
   }
 
-  function route(req: IncomingMessage, seen: Seen): { redirect: Reply } | { url: URL; method: string; match: { route: Route; params: Record<string, string> } } {
+  function route(
+    req: IncomingMessage,
+    seen: Seen,
+  ): { redirect: Reply } | { url: URL; method: string; match: { route: Route; params: Record<string, string> } } {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -262,7 +293,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     const match = router.match(method, url.pathname);
     if (match === null && !url.pathname.endsWith('/') && (method === 'GET' || method === 'HEAD')) {
       const withSlash = router.match(method, `${url.pathname}/`);
-      if (withSlash && 'route' in withSlash) return { redirect: { status: 301, headers: { Location: `${url.pathname}/${url.search}` }, body: '' } };
+      if (withSlash && 'route' in withSlash)
+        return { redirect: { status: 301, headers: { Location: `${url.pathname}/${url.search}` }, body: '' } };
     }
     if (match === null) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
     if ('allow' in match) {
@@ -289,7 +321,13 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     return replyOf(answer);
   }
 
-  async function run(req: IncomingMessage, url: URL, match: { route: Route; params: Record<string, string> }, baseUrl: string, limited: Limited): Promise<Reply> {
+  async function run(
+    req: IncomingMessage,
+    url: URL,
+    match: { route: Route; params: Record<string, string> },
+    baseUrl: string,
+    limited: Limited,
+  ): Promise<Reply> {
     const { token, tokenOwner } = limited;
     const deadline = new AbortController();
     const ctx: RequestContext = {
@@ -308,15 +346,24 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       },
       requireOwner(pkg?: string) {
         if (!token) {
-          throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', { 'WWW-Authenticate': 'Bearer' });
+          throw new HttpError(401, 'unauthorized', 'a Bearer token is required (Authorization: Bearer <token>)', {
+            'WWW-Authenticate': 'Bearer',
+          });
         }
         const owner = tokenOwner;
         if (!owner && trusted.isSessionToken(token)) {
-          throw new HttpError(403, 'forbidden', 'a trusted-publishing token can only publish releases (POST /api/v1/plugins/{name}/versions); use an API token of the owner');
+          throw new HttpError(
+            403,
+            'forbidden',
+            'a trusted-publishing token can only publish releases (POST /api/v1/plugins/{name}/versions); use an API token of the owner',
+          );
         }
-        if (!owner) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+        if (!owner)
+          throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
         if (owner.expiresAt !== null && owner.expiresAt <= new Date().toISOString()) {
-          throw new HttpError(401, 'unauthorized', `the Bearer token expired at ${owner.expiresAt}`, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+          throw new HttpError(401, 'unauthorized', `the Bearer token expired at ${owner.expiresAt}`, {
+            'WWW-Authenticate': 'Bearer error="invalid_token"',
+          });
         }
         if (pkg !== undefined && owner.plugins !== null && !owner.plugins.includes(pkg)) {
           throw new HttpError(403, 'forbidden', `this token may act only on ${owner.plugins.join(', ')}, not ${pkg}`);
@@ -402,13 +449,22 @@ async function readiness(store: Store, ms: number): Promise<string | null> {
 function isStoreUnavailable(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code ?? '';
   const message = err instanceof Error ? err.message : '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect/.test(message);
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect/.test(message)
+  );
 }
 
 function accessLine(format: 'text' | 'json', req: IncomingMessage, status: number, ms: number, route: string): string {
   if (format === 'text') return `${req.method} ${safePath(req)} ${status} ${Math.round(ms)}ms`;
-  return JSON.stringify({ time: new Date().toISOString(), method: req.method, path: safePath(req), route, status, ms: Math.round(ms * 10) / 10 });
+  return JSON.stringify({
+    time: new Date().toISOString(),
+    method: req.method,
+    path: safePath(req),
+    route,
+    status,
+    ms: Math.round(ms * 10) / 10,
+  });
 }
 
 /**
@@ -427,7 +483,9 @@ async function openServerStore(opts: MarketplaceOptions): Promise<Store> {
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new Error(`cannot use ${where}: ${e.code && !e.code.startsWith('ERR_') && /^[A-Z]/.test(e.code) ? `${e.code} ${e.message.replace(/^[A-Z]+: /, '')}` : e.message}`);
+    throw new Error(
+      `cannot use ${where}: ${e.code && !e.code.startsWith('ERR_') && /^[A-Z]/.test(e.code) ? `${e.code} ${e.message.replace(/^[A-Z]+: /, '')}` : e.message}`,
+    );
   }
   // A files directory other instances share may hold their publishes in flight: only old leftovers go.
   await store.removeLeftovers(opts.databaseUrl ? 24 * 3600_000 : 0);
@@ -452,7 +510,12 @@ async function withDeadline(pending: Reply | Promise<Reply>, ms: number, control
   const cutOff = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new HttpError(503, 'timeout', `the request was not answered within ${Math.round(ms / 1000)} s and was cut off`, { 'Retry-After': '5', Connection: 'close' }));
+      reject(
+        new HttpError(503, 'timeout', `the request was not answered within ${Math.round(ms / 1000)} s and was cut off`, {
+          'Retry-After': '5',
+          Connection: 'close',
+        }),
+      );
     }, ms);
   });
   pending.catch(() => undefined); // after a cut-off nobody waits for it
@@ -511,13 +574,25 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
       try {
         data = await reply.file.load();
       } catch (err) {
-        throw new HttpError(500, 'file_missing', `the stored file is missing on the server (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); tell the marketplace's operator`);
+        throw new HttpError(
+          500,
+          'file_missing',
+          `the stored file is missing on the server (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); tell the marketplace's operator`,
+        );
       }
       if (data.length !== reply.file.size) {
-        throw new HttpError(500, 'file_corrupt', `the stored file has ${data.length} bytes, the database says ${reply.file.size}; tell the marketplace's operator`);
+        throw new HttpError(
+          500,
+          'file_corrupt',
+          `the stored file has ${data.length} bytes, the database says ${reply.file.size}; tell the marketplace's operator`,
+        );
       }
       await delivered();
-      res.writeHead(reply.status, { ...headers, 'Content-Type': reply.contentType ?? 'application/octet-stream', 'Content-Length': data.length });
+      res.writeHead(reply.status, {
+        ...headers,
+        'Content-Type': reply.contentType ?? 'application/octet-stream',
+        'Content-Length': data.length,
+      });
       return void res.end(head ? undefined : data);
     }
     // Opened before any header goes out: a file the database knows but the disk lost is a clear
@@ -526,18 +601,30 @@ async function send(req: IncomingMessage, res: ServerResponse, reply: Reply, bas
     try {
       handle = await fs.promises.open(reply.file.path!, 'r');
     } catch (err) {
-      throw new HttpError(500, 'file_missing', `the stored file is missing on the server (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); tell the marketplace's operator`);
+      throw new HttpError(
+        500,
+        'file_missing',
+        `the stored file is missing on the server (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); tell the marketplace's operator`,
+      );
     }
     try {
       const size = (await handle.stat()).size;
       if (size !== reply.file.size) {
-        throw new HttpError(500, 'file_corrupt', `the stored file has ${size} bytes on disk, the database says ${reply.file.size}; tell the marketplace's operator`);
+        throw new HttpError(
+          500,
+          'file_corrupt',
+          `the stored file has ${size} bytes on disk, the database says ${reply.file.size}; tell the marketplace's operator`,
+        );
       }
     } catch (err) {
       await handle.close();
       throw err;
     }
-    res.writeHead(reply.status, { ...headers, 'Content-Type': reply.contentType ?? 'application/octet-stream', 'Content-Length': reply.file.size });
+    res.writeHead(reply.status, {
+      ...headers,
+      'Content-Type': reply.contentType ?? 'application/octet-stream',
+      'Content-Length': reply.file.size,
+    });
     if (head) {
       await handle.close();
       return void res.end();

@@ -5,12 +5,16 @@
  * the exchange hands out (stored as sha256 only, like API tokens).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { GITHUB_OIDC_ISSUER, TrustedProvenance, type TrustedPublisher, type TrustedPublisherRequest } from '../src/core/marketplace/schemas.ts';
+import {
+  GITHUB_OIDC_ISSUER,
+  TrustedProvenance,
+  type TrustedPublisher,
+  type TrustedPublisherRequest,
+} from '../src/core/marketplace/schemas.ts';
 import { HttpError } from './errors.ts';
 import type { Sql, Store } from './store/index.ts';
 import type { SqlValue } from './store/db.ts';
 import { isoTimestamp } from './time.ts';
-
 
 /** Publish tokens from the exchange carry their own prefix, so logs and users can tell them apart. */
 export const SESSION_PREFIX = 'fpo_';
@@ -86,18 +90,28 @@ export class Publishers {
       if (plugin && plugin.owner !== owner) throw new HttpError(403, 'forbidden', `${pkg} belongs to another owner`);
       const environment = req.environment ?? null;
       const issuer = (req.issuer ?? GITHUB_OIDC_ISSUER).replace(/\/+$/, '');
-      const same = (await tx.all<PublisherRow>(
-        'SELECT * FROM trusted_publishers WHERE package = ? AND issuer = ? AND repository_id = ? AND workflow = ? AND environment IS NOT DISTINCT FROM ?',
-        pkg,
-        issuer,
-        req.repository_id,
-        req.workflow,
-        environment,
-      ))[0];
+      const same = (
+        await tx.all<PublisherRow>(
+          'SELECT * FROM trusted_publishers WHERE package = ? AND issuer = ? AND repository_id = ? AND workflow = ? AND environment IS NOT DISTINCT FROM ?',
+          pkg,
+          issuer,
+          req.repository_id,
+          req.workflow,
+          environment,
+        )
+      )[0];
       if (same) throw new HttpError(409, 'conflict', `${pkg} already has this trusted publisher (id ${same.id})`);
       const row = (await tx.get<PublisherRow>(
         'INSERT INTO trusted_publishers (package, owner, issuer, repository, repository_id, repository_owner_id, workflow, environment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *',
-        pkg, owner, issuer, req.repository, req.repository_id, req.repository_owner_id, req.workflow, environment, isoTimestamp(),
+        pkg,
+        owner,
+        issuer,
+        req.repository,
+        req.repository_id,
+        req.repository_owner_id,
+        req.workflow,
+        environment,
+        isoTimestamp(),
       ))!;
       return this.strip(await this.view(row, tx));
     });
@@ -134,14 +148,26 @@ export class Publishers {
    * Records the jti and creates the session in one transaction: a replayed token fails here even
    * when two exchanges of it race. `nowSeconds` comes from the server's clock.
    */
-  async openSession(args: { issuer: string; jti: string; jtiExpiresAt: number; grants: Grant[]; provenance: TrustedProvenance; nowSeconds: number }): Promise<{ token: string; expiresAt: number }> {
+  async openSession(args: {
+    issuer: string;
+    jti: string;
+    jtiExpiresAt: number;
+    grants: Grant[];
+    provenance: TrustedProvenance;
+    nowSeconds: number;
+  }): Promise<{ token: string; expiresAt: number }> {
     const token = SESSION_PREFIX + randomBytes(32).toString('base64url');
     const expiresAt = args.nowSeconds + SESSION_SECONDS;
     await this.store.transaction(async (db) => {
       await db.run('DELETE FROM oidc_jti WHERE expires_at < ?', args.nowSeconds - 3600);
       await db.run('DELETE FROM publish_sessions WHERE expires_at < ?', args.nowSeconds - 3600);
       const seen = await db.get('SELECT 1 AS seen FROM oidc_jti WHERE issuer = ? AND jti = ?', args.issuer, args.jti);
-      if (seen) throw new HttpError(401, 'invalid_token', `jti: this OIDC token (jti ${args.jti.slice(0, 80)}) was already exchanged; each token is accepted once, request a new one`);
+      if (seen)
+        throw new HttpError(
+          401,
+          'invalid_token',
+          `jti: this OIDC token (jti ${args.jti.slice(0, 80)}) was already exchanged; each token is accepted once, request a new one`,
+        );
       // Kept an hour past the token's own expiry so that the leeway cannot reopen it.
       await db.run('INSERT INTO oidc_jti (issuer, jti, expires_at) VALUES (?, ?, ?)', args.issuer, args.jti, args.jtiExpiresAt);
       await db.run(
@@ -157,7 +183,10 @@ export class Publishers {
 
   async session(token: string): Promise<Session | null> {
     if (!token.startsWith(SESSION_PREFIX)) return null;
-    const row = await this.store.db.get<{ id: number; grants: string; provenance: string; expires_at: number }>('SELECT * FROM publish_sessions WHERE token_hash = ?', hash(token));
+    const row = await this.store.db.get<{ id: number; grants: string; provenance: string; expires_at: number }>(
+      'SELECT * FROM publish_sessions WHERE token_hash = ?',
+      hash(token),
+    );
     if (!row) return null;
     return {
       id: Number(row.id),

@@ -32,20 +32,36 @@ export function inspectWheel(file: string, filename: string, pkg: string, versio
   let record: Buffer | null = null;
   let recordName: string | null = null;
   let metadataBytes: Buffer | null = null;
-  const names = visitZipEntries(file, filename, (n) => !n.endsWith('/'), HASH_ZIP_LIMITS, (name, data) => {
-    if (entries.has(name)) throw new HttpError(400, 'invalid_file', `${filename} holds ${printable(name)} twice`);
-    entries.set(name, entryDigest(data));
-    if (/^[^/]+\.dist-info\/RECORD$/.test(name)) {
-      recordName = name;
-      record = data;
-    }
-    if (/^[^/]+\.dist-info\/METADATA$/.test(name)) metadataBytes = data;
-  });
+  const names = visitZipEntries(
+    file,
+    filename,
+    (n) => !n.endsWith('/'),
+    HASH_ZIP_LIMITS,
+    (name, data) => {
+      if (entries.has(name)) throw new HttpError(400, 'invalid_file', `${filename} holds ${printable(name)} twice`);
+      entries.set(name, entryDigest(data));
+      if (/^[^/]+\.dist-info\/RECORD$/.test(name)) {
+        recordName = name;
+        record = data;
+      }
+      if (/^[^/]+\.dist-info\/METADATA$/.test(name)) metadataBytes = data;
+    },
+  );
   const distInfos = new Set(names.map((n) => /^([^/]+\.dist-info)\//.exec(n)?.[1]).filter((d): d is string => d !== undefined));
-  if (distInfos.size > 1) throw new HttpError(400, 'invalid_file', `${filename} has ${distInfos.size} .dist-info directories (${[...distInfos].map(printable).join(', ')}); a wheel has one`);
+  if (distInfos.size > 1)
+    throw new HttpError(
+      400,
+      'invalid_file',
+      `${filename} has ${distInfos.size} .dist-info directories (${[...distInfos].map(printable).join(', ')}); a wheel has one`,
+    );
   if (metadataBytes === null) throw new HttpError(400, 'invalid_file', `${filename} has no .dist-info/METADATA`);
   const problem = recordProblem(record === null ? null : (record as Buffer).toString('utf8'), recordName, entries);
-  if (problem) throw new HttpError(400, 'record_mismatch', `${filename}: ${problem}; the wheel's RECORD must list every file with its sha256 and size`);
+  if (problem)
+    throw new HttpError(
+      400,
+      'record_mismatch',
+      `${filename}: ${problem}; the wheel's RECORD must list every file with its sha256 and size`,
+    );
   const metadata = parseMetadata(metadataBytes as Buffer, filename, 'METADATA');
   checkNameVersion(metadata, filename, 'METADATA', pkg, version);
   return { metadata, metadataBytes: metadataBytes as Buffer };
@@ -55,13 +71,21 @@ function parseMetadata(data: Buffer, filename: string, what: string): CoreMetada
   try {
     return parseCoreMetadata(new TextDecoder('utf-8', { fatal: true }).decode(data));
   } catch (err) {
-    throw new HttpError(400, 'invalid_file', `${filename}: its ${what} is not readable core metadata (${(err as Error).message.split('\n')[0]})`);
+    throw new HttpError(
+      400,
+      'invalid_file',
+      `${filename}: its ${what} is not readable core metadata (${(err as Error).message.split('\n')[0]})`,
+    );
   }
 }
 
 function checkNameVersion(meta: CoreMetadata, filename: string, what: string, pkg: string, version: string): void {
   if (normalizeName(meta.name) !== pkg || !sameVersion(meta.version, version)) {
-    throw new HttpError(400, 'invalid_file', `${filename}: its ${what} says ${printable(meta.name || '?')} ${printable(meta.version || '?')}, expected ${pkg} ${version}`);
+    throw new HttpError(
+      400,
+      'invalid_file',
+      `${filename}: its ${what} says ${printable(meta.name || '?')} ${printable(meta.version || '?')}, expected ${pkg} ${version}`,
+    );
   }
 }
 
@@ -116,14 +140,17 @@ function readTarPkgInfo(file: string, filename: string): Promise<Buffer | null> 
         entry.on('end', () => done(null, Buffer.concat(chunks)));
       },
     });
-    const broken = (err: Error) => done(new HttpError(400, 'invalid_file', `${filename} is not a readable tar.gz archive (${err.message.split('\n')[0]})`));
+    const broken = (err: Error) =>
+      done(new HttpError(400, 'invalid_file', `${filename} is not a readable tar.gz archive (${err.message.split('\n')[0]})`));
     source.on('error', (err) => done(err));
     gunzip.on('error', broken);
     parser.on('error', broken);
     gunzip.on('data', (chunk: Buffer) => {
       scanned += chunk.length;
       if (scanned > SDIST_LIMITS.maxScanBytes) {
-        done(new HttpError(400, 'archive_too_large', `${filename}: no top-level PKG-INFO within the first ${SDIST_LIMITS.maxScanBytes} bytes`));
+        done(
+          new HttpError(400, 'archive_too_large', `${filename}: no top-level PKG-INFO within the first ${SDIST_LIMITS.maxScanBytes} bytes`),
+        );
         return;
       }
       parser.write(chunk);

@@ -29,7 +29,11 @@ export interface ResponseCacheOptions {
   maxEntryBytes?: number;
 }
 
-export const DEFAULT_RESPONSE_CACHE: Required<ResponseCacheOptions> = { maxEntries: 4096, maxBytes: 64 * 1024 * 1024, maxEntryBytes: 2 * 1024 * 1024 };
+export const DEFAULT_RESPONSE_CACHE: Required<ResponseCacheOptions> = {
+  maxEntries: 4096,
+  maxBytes: 64 * 1024 * 1024,
+  maxEntryBytes: 2 * 1024 * 1024,
+};
 
 interface Entry {
   answer: CachedAnswer;

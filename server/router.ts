@@ -83,7 +83,14 @@ export class Router {
 
   add(method: Method, path: string, handler: Handler, opts: { cache?: CachePolicy } = {}): this {
     const segments = path.split('/');
-    this.compiled.push({ method, path, handler, ...(opts.cache ? { cache: opts.cache } : {}), segments, statics: segments.filter((s) => !s.startsWith('{')).length });
+    this.compiled.push({
+      method,
+      path,
+      handler,
+      ...(opts.cache ? { cache: opts.cache } : {}),
+      segments,
+      statics: segments.filter((s) => !s.startsWith('{')).length,
+    });
     // More literal segments first: `/plugins/search` wins over `/plugins/{name}`.
     this.compiled.sort((a, b) => b.statics - a.statics);
     return this;

@@ -29,7 +29,13 @@ export const BUDGET_SENTINEL = 'fapilog: search budget exhausted';
 export function tokens(text: string): string[] {
   // ASCII (nearly every name and description) needs neither normalisation nor Unicode classes.
   if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** The query's distinct terms, or a 400 naming the limit that was exceeded. */
@@ -40,7 +46,11 @@ export function queryTerms(q: string | undefined): string[] {
   }
   const terms = [...new Set(tokens(q))];
   if (terms.length > MAX_QUERY_TERMS) {
-    throw new HttpError(400, 'query_too_long', `invalid query parameter q: at most ${MAX_QUERY_TERMS} distinct terms (got ${terms.length})`);
+    throw new HttpError(
+      400,
+      'query_too_long',
+      `invalid query parameter q: at most ${MAX_QUERY_TERMS} distinct terms (got ${terms.length})`,
+    );
   }
   const long = terms.find((t) => t.length > MAX_TERM_LENGTH);
   if (long) throw new HttpError(400, 'query_too_long', `invalid query parameter q: terms are at most ${MAX_TERM_LENGTH} characters`);
@@ -125,7 +135,9 @@ export class SearchBudget {
       return fn();
     } catch (err) {
       if (err instanceof Error && err.message.includes(BUDGET_SENTINEL)) {
-        throw new HttpError(503, 'search_timeout', `the search was cut off after ${this.budgetMs} ms; use fewer or longer terms`, { 'Retry-After': '1' });
+        throw new HttpError(503, 'search_timeout', `the search was cut off after ${this.budgetMs} ms; use fewer or longer terms`, {
+          'Retry-After': '1',
+        });
       }
       throw err;
     } finally {

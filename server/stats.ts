@@ -38,13 +38,19 @@ export function statsRange(url: URL, today: string): { from: string; to: string 
   }
   for (const key of ['from', 'to'] as const) {
     const v = parsed.data[key];
-    if (v !== undefined && !isRealDay(v)) throw new HttpError(400, 'invalid_parameter', `invalid query parameter ${key}: ${v} is not a calendar day`);
+    if (v !== undefined && !isRealDay(v))
+      throw new HttpError(400, 'invalid_parameter', `invalid query parameter ${key}: ${v} is not a calendar day`);
   }
   const to = parsed.data.to ?? today;
   const from = parsed.data.from ?? addDays(to, -(DEFAULT_STATS_DAYS - 1));
   if (from > to) throw new HttpError(400, 'invalid_parameter', `invalid query parameter from: ${from} is after to (${to})`);
   const span = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
-  if (span > MAX_STATS_DAYS) throw new HttpError(400, 'invalid_parameter', `invalid query parameter from: the range may span at most ${MAX_STATS_DAYS} days (asked: ${span})`);
+  if (span > MAX_STATS_DAYS)
+    throw new HttpError(
+      400,
+      'invalid_parameter',
+      `invalid query parameter from: the range may span at most ${MAX_STATS_DAYS} days (asked: ${span})`,
+    );
   return { from, to };
 }
 
@@ -78,5 +84,13 @@ export function buildStats(
       const list = (perRelease.get(Number(rel.id)) ?? []).sort((a, b) => (a.day < b.day ? -1 : 1));
       return list.length > 0 ? [{ version: rel.version, total: list.reduce((n, x) => n + x.downloads, 0), days: list }] : [];
     });
-  return { name: plugin.name, package: plugin.package, from: range.from, to: range.to, total: days.reduce((n, x) => n + x.downloads, 0), days, releases: out };
+  return {
+    name: plugin.name,
+    package: plugin.package,
+    from: range.from,
+    to: range.to,
+    total: days.reduce((n, x) => n + x.downloads, 0),
+    days,
+    releases: out,
+  };
 }

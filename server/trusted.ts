@@ -35,7 +35,10 @@ export class TrustedPublishing {
 
   constructor(store: Store, opts: TrustedPublishingOptions, now: () => Date, fallbackAudience: string) {
     this.publishers = new Publishers(store);
-    this.verifier = new OidcVerifier({ issuer: opts.issuer ?? GITHUB_OIDC_ISSUER, ...(opts.jwksUrl ? { jwksUrl: opts.jwksUrl } : {}) }, now);
+    this.verifier = new OidcVerifier(
+      { issuer: opts.issuer ?? GITHUB_OIDC_ISSUER, ...(opts.jwksUrl ? { jwksUrl: opts.jwksUrl } : {}) },
+      now,
+    );
     this.configuredAudience = opts.audience;
     this.fallbackAudience = fallbackAudience;
     this.now = now;
@@ -57,7 +60,8 @@ export class TrustedPublishing {
     const claims = await this.verifier.verify(jwt, this.audience());
     const matched = matchPublishers(claims, await this.publishers.candidates(this.verifier.issuer));
     const grants: StoredGrant[] = [];
-    for (const p of matched) if (!grants.some((g) => g.package === p.package)) grants.push({ package: p.package, owner: p.owner, publisher_id: p.id });
+    for (const p of matched)
+      if (!grants.some((g) => g.package === p.package)) grants.push({ package: p.package, owner: p.owner, publisher_id: p.id });
     const provenance = provenanceOf(claims);
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
     const { token, expiresAt } = await this.publishers.openSession({
@@ -84,7 +88,8 @@ export class TrustedPublishing {
   /** Who publishes `pkg` with this session token; 401 when unknown or expired, 403 for another plugin. */
   async identity(token: string, pkg: string): Promise<PublishIdentity> {
     const session = await this.publishers.session(token);
-    if (!session) throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    if (!session)
+      throw new HttpError(401, 'unauthorized', 'the Bearer token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     const now = this.now();
     if (Math.floor(now.getTime() / 1000) >= session.expiresAt) {
       throw new HttpError(
@@ -98,7 +103,11 @@ export class TrustedPublishing {
     const grant = grants.find((g) => g.package === pkg);
     const from = `${session.provenance.repository} (${session.provenance.workflow_ref})`;
     if (!grant) {
-      throw new HttpError(403, 'forbidden', `this trusted-publishing token from ${from} may publish only ${grants.map((g) => g.package).join(', ') || 'nothing'}, not ${pkg}`);
+      throw new HttpError(
+        403,
+        'forbidden',
+        `this trusted-publishing token from ${from} may publish only ${grants.map((g) => g.package).join(', ') || 'nothing'}, not ${pkg}`,
+      );
     }
     // The publisher may have been removed since the exchange: the right ends with it.
     const publisher = await this.publishers.get(grant.publisher_id);

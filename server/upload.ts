@@ -42,7 +42,11 @@ export function boundaryOf(contentType: string): string {
   const m = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType);
   const b = m?.[1] ?? m?.[2];
   if (!/^multipart\/form-data/i.test(contentType) || !b) {
-    throw new HttpError(415, 'unsupported_media_type', 'publish expects multipart/form-data (with a boundary) with a metadata part and file parts');
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      'publish expects multipart/form-data (with a boundary) with a metadata part and file parts',
+    );
   }
   return b;
 }
@@ -56,7 +60,9 @@ function parseHead(text: string): PartHead {
   const disposition = /^content-disposition:\s*form-data(.*)$/im.exec(text)?.[1];
   if (disposition === undefined) throw invalid('a part has no Content-Disposition: form-data header');
   const param = (key: string): string | null => {
-    const m = new RegExp(`;\\s*${key}="((?:[^"\\\\]|\\\\.)*)"`, 'i').exec(disposition) ?? new RegExp(`;\\s*${key}=([^;\\s]+)`, 'i').exec(disposition);
+    const m =
+      new RegExp(`;\\s*${key}="((?:[^"\\\\]|\\\\.)*)"`, 'i').exec(disposition) ??
+      new RegExp(`;\\s*${key}=([^;\\s]+)`, 'i').exec(disposition);
     return m ? m[1]!.replace(/\\(.)/g, '$1') : null;
   };
   const field = param('name');
@@ -194,7 +200,8 @@ export async function receiveUpload(
 
   try {
     for await (const raw of body) {
-      const chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      const chunk =
+        typeof raw === 'string' ? Buffer.from(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
       total += chunk.length;
       if (total > limits.maxBytes) throw new HttpError(413, 'too_large', `the request body exceeds ${limits.maxBytes} bytes`);
       buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);

@@ -67,10 +67,13 @@ export function coreMetadataText(spec: WheelSpec): string {
 export function buildWheel(spec: WheelSpec): { filename: string; data: Uint8Array } {
   const dist = wheelDistName(spec.package);
   const info = `${dist}-${spec.version}.dist-info`;
-  const className = spec.shortName
-    .split(/[-_.]+/)
-    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
-    .join('') + spec.pluginType.charAt(0).toUpperCase() + spec.pluginType.slice(1);
+  const className =
+    spec.shortName
+      .split(/[-_.]+/)
+      .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+      .join('') +
+    spec.pluginType.charAt(0).toUpperCase() +
+    spec.pluginType.slice(1);
   const module = [
     `"""${spec.summary.replace(/"""/g, "'''")}"""`,
     '',
@@ -107,8 +110,7 @@ export function buildWheel(spec: WheelSpec): { filename: string; data: Uint8Arra
     [`${info}/WHEEL`, strToU8(wheel)],
     [`${info}/entry_points.txt`, strToU8(entryPoints)],
   ];
-  const record =
-    files.map(([name, data]) => `${name},sha256=${recordHash(data)},${data.length}`).join('\n') + `\n${info}/RECORD,,\n`;
+  const record = files.map(([name, data]) => `${name},sha256=${recordHash(data)},${data.length}`).join('\n') + `\n${info}/RECORD,,\n`;
   files.push([`${info}/RECORD`, strToU8(record)]);
 
   const zippable: Zippable = {};

@@ -43,7 +43,11 @@ class IssuerUnavailable extends Error {}
  * GET `url` and its body, at most `max` bytes: the count is kept while the body streams in, and
  * the request is aborted once it is over (a 300 MB answer is not read to learn it is too big).
  */
-export async function fetchCapped(url: string | URL, max: number, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: Uint8Array }> {
+export async function fetchCapped(
+  url: string | URL,
+  max: number,
+  init: RequestInit = {},
+): Promise<{ status: number; headers: Headers; body: Uint8Array }> {
   const abort = new AbortController();
   const signal = init.signal ? AbortSignal.any([init.signal, abort.signal]) : abort.signal;
   const res = await fetch(url, { ...init, signal });
@@ -95,7 +99,10 @@ class Backoff {
 const Discovery = z.object({ issuer: z.string(), jwks_uri: z.url({ protocol: /^https?$/ }) });
 
 const digits = z.string().regex(/^[1-9][0-9]{0,19}$/, 'expected a numeric id');
-const line = z.string().max(1000).regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
+const line = z
+  .string()
+  .max(1000)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
 /** The claims we rely on, as GitHub sends them (ids are strings). */
 export const GithubClaims = z.object({
   iss: z.string(),
@@ -116,7 +123,10 @@ export type GithubClaims = z.infer<typeof GithubClaims>;
 const invalid = (message: string) => new HttpError(401, 'invalid_token', message);
 const mismatch = (message: string) => new HttpError(403, 'publisher_mismatch', message);
 /** Claim values are the caller's text: control characters replaced, length capped. */
-const show = (v: unknown) => String(v).replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 200);
+const show = (v: unknown) =>
+  String(v)
+    .replace(/[\u0000-\u001f\u007f]/g, '?')
+    .slice(0, 200);
 
 export class OidcVerifier {
   readonly issuer: string;
@@ -144,12 +154,17 @@ export class OidcVerifier {
       if (remembered) throw new HttpError(503, 'issuer_unavailable', remembered.message);
       let doc: z.infer<typeof Discovery>;
       try {
-        const res = await fetchCapped(where, MAX_DOCUMENT_BYTES, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
+        const res = await fetchCapped(where, MAX_DOCUMENT_BYTES, {
+          signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+          headers: { accept: 'application/json' },
+        });
         if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
         doc = Discovery.parse(JSON.parse(Buffer.from(res.body).toString('utf8')));
         if (doc.issuer.replace(/\/+$/, '') !== this.issuer) throw new Error(`it names another issuer (${show(doc.issuer)})`);
       } catch (err) {
-        const failure = this.#discoveryBackoff.failed(`cannot read the OIDC discovery document ${where}: ${err instanceof Error ? err.message : String(err)}`);
+        const failure = this.#discoveryBackoff.failed(
+          `cannot read the OIDC discovery document ${where}: ${err instanceof Error ? err.message : String(err)}`,
+        );
         throw new HttpError(503, 'issuer_unavailable', failure.message);
       }
       this.#discoveryBackoff.succeeded();
@@ -157,7 +172,10 @@ export class OidcVerifier {
     }
     // jose caches the key set (10 minutes) and refetches on an unknown kid at most every 30 s;
     // its fetches go through the size cap and the failure backoff.
-    this.jwks = createRemoteJWKSet(new URL(url), { timeoutDuration: FETCH_TIMEOUT_MS, [customFetch]: (u: string, init: RequestInit) => this.fetchJwks(u, init) });
+    this.jwks = createRemoteJWKSet(new URL(url), {
+      timeoutDuration: FETCH_TIMEOUT_MS,
+      [customFetch]: (u: string, init: RequestInit) => this.fetchJwks(u, init),
+    });
     return this.jwks;
   }
 
@@ -191,7 +209,12 @@ export class OidcVerifier {
     }
     const alg = header.alg;
     if (!alg || !(ALLOWED_ALGORITHMS as readonly string[]).includes(alg)) {
-      const why = alg === 'none' ? ' (an unsigned token)' : alg?.startsWith('HS') ? ' (a symmetric algorithm: the issuer signs with a private key)' : '';
+      const why =
+        alg === 'none'
+          ? ' (an unsigned token)'
+          : alg?.startsWith('HS')
+            ? ' (a symmetric algorithm: the issuer signs with a private key)'
+            : '';
       throw invalid(`alg: ${show(alg ?? '(missing)')} is not allowed${why}; allowed: ${ALLOWED_ALGORITHMS.join(', ')}`);
     }
     if (unverified.iss !== this.issuer) {
@@ -231,21 +254,27 @@ export class OidcVerifier {
     if (err instanceof errors.JWTClaimValidationFailed) {
       switch (err.claim) {
         case 'aud':
-          return invalid(`aud: the token is for ${show(Array.isArray(claims.aud) ? claims.aud.join(', ') : (claims.aud ?? '(missing)'))}, this marketplace expects ${audience} (GET /api/v1/oidc/audience)`);
+          return invalid(
+            `aud: the token is for ${show(Array.isArray(claims.aud) ? claims.aud.join(', ') : (claims.aud ?? '(missing)'))}, this marketplace expects ${audience} (GET /api/v1/oidc/audience)`,
+          );
         case 'nbf':
           return invalid(`nbf: the token is not valid before ${at(claims.nbf)} (now ${now}, leeway ${LEEWAY_SECONDS}s)`);
         case 'iat':
-          return invalid(`iat: the token says it was issued at ${at(claims.iat)}, which is in the future (now ${now}, leeway ${LEEWAY_SECONDS}s)`);
+          return invalid(
+            `iat: the token says it was issued at ${at(claims.iat)}, which is in the future (now ${now}, leeway ${LEEWAY_SECONDS}s)`,
+          );
         case 'iss':
           return invalid(`iss: the token was issued by ${show(claims.iss)}, this marketplace trusts ${this.issuer}`);
         default:
           return invalid(`${show(err.claim)}: ${err.claim in claims ? err.reason : 'missing from the token'}`);
       }
     }
-    if (err instanceof errors.JWSSignatureVerificationFailed) return invalid(`signature: the token's signature does not verify against the keys of ${this.issuer}`);
+    if (err instanceof errors.JWSSignatureVerificationFailed)
+      return invalid(`signature: the token's signature does not verify against the keys of ${this.issuer}`);
     if (err instanceof errors.JWKSNoMatchingKey) return invalid(`signature: no key of ${this.issuer} matches the token's kid and alg`);
     if (err instanceof errors.JOSEAlgNotAllowed) return invalid(`alg: not allowed; allowed: ${ALLOWED_ALGORITHMS.join(', ')}`);
-    if (err instanceof IssuerUnavailable) return new HttpError(503, 'issuer_unavailable', `cannot fetch the keys of ${this.issuer}: ${err.message}`);
+    if (err instanceof IssuerUnavailable)
+      return new HttpError(503, 'issuer_unavailable', `cannot fetch the keys of ${this.issuer}: ${err.message}`);
     if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
       return new HttpError(503, 'issuer_unavailable', `cannot fetch the keys of ${this.issuer}: ${err.message}`);
     }
@@ -279,16 +308,23 @@ function failure(p: TrustedPublisher, c: GithubClaims): { rank: number; message:
     };
   }
   if (c.repository_owner_id !== p.repository_owner_id) {
-    return { rank: 2, message: `repository_owner_id: ${p.repository} is registered with owner id ${p.repository_owner_id}, the token's is ${show(c.repository_owner_id)}` };
+    return {
+      rank: 2,
+      message: `repository_owner_id: ${p.repository} is registered with owner id ${p.repository_owner_id}, the token's is ${show(c.repository_owner_id)}`,
+    };
   }
   const ref = workflowRefOf(c);
   const expected = `${lower(p.repository)}/.github/workflows/${p.workflow}`;
-  if (!ref) return { rank: 3, message: `job_workflow_ref: missing from the token (expected ${p.repository}/.github/workflows/${p.workflow}@...)` };
+  if (!ref)
+    return { rank: 3, message: `job_workflow_ref: missing from the token (expected ${p.repository}/.github/workflows/${p.workflow}@...)` };
   const at = ref.value.indexOf('@');
   const path = at >= 0 ? ref.value.slice(0, at) : ref.value;
   const [owner, repo, ...rest] = path.split('/');
   if (`${lower(owner ?? '')}/${lower(repo ?? '')}/${rest.join('/')}` !== expected) {
-    return { rank: 3, message: `${ref.name}: the token's workflow is ${show(ref.value)}; ${where} allows only .github/workflows/${p.workflow} of ${p.repository}` };
+    return {
+      rank: 3,
+      message: `${ref.name}: the token's workflow is ${show(ref.value)}; ${where} allows only .github/workflows/${p.workflow} of ${p.repository}`,
+    };
   }
   if (p.environment !== null && c.environment !== p.environment) {
     return {

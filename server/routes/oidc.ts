@@ -3,7 +3,12 @@
  * OIDC token for a short-lived publish token, and the trusted publishers of a plugin, managed by
  * its owner (an API token; a trusted-publishing token cannot register publishers).
  */
-import { OidcTokenRequest, TrustedPublisherRequest, type OidcAudience, type TrustedPublisherList } from '../../src/core/marketplace/schemas.ts';
+import {
+  OidcTokenRequest,
+  TrustedPublisherRequest,
+  type OidcAudience,
+  type TrustedPublisherList,
+} from '../../src/core/marketplace/schemas.ts';
 import { parseJsonBody } from '../body.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { RequestContext, Router } from '../router.ts';
@@ -48,7 +53,8 @@ export function registerOidcRoutes(router: Router): void {
     const id = /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
     const publisher = Number.isNaN(id) ? null : await ctx.trusted.publishers.get(id);
     // Another owner's pending publisher of the same name is theirs to remove, not this caller's.
-    if (!publisher || publisher.package !== pkg || publisher.owner !== owner) throw notFound(`trusted publisher ${raw.slice(0, 40)} of ${pkg}`);
+    if (!publisher || publisher.package !== pkg || publisher.owner !== owner)
+      throw notFound(`trusted publisher ${raw.slice(0, 40)} of ${pkg}`);
     await ctx.trusted.publishers.remove(id);
     return { status: 204, body: '' };
   });

@@ -77,51 +77,76 @@ export function registerPluginRoutes(router: Router): void {
   router.add('GET', `${API}/plugins`, async (ctx) => ok(await searchResult(ctx, listQuery(ctx.url, false))), CACHED);
   router.add('GET', `${API}/plugins/search`, async (ctx) => ok(await searchResult(ctx, listQuery(ctx.url, true))), CACHED);
 
-  router.add('GET', `${API}/plugins/batch`, async (ctx) => {
-    const param = ctx.url.searchParams.get('names');
-    const names = (param ?? '').split(',').map((n) => n.trim()).filter((n) => n.length > 0);
-    if (names.length === 0) throw new HttpError(400, 'invalid_parameter', 'invalid query parameter names: a comma-separated list of plugin names is required');
-    if (names.length > MAX_BATCH) throw new HttpError(400, 'invalid_parameter', `invalid query parameter names: at most ${MAX_BATCH} names per request`);
-    // Names are keys as requested: a null-prototype object keeps `__proto__` (or `constructor`) an own key.
-    const plugins: BatchResponse['plugins'] = Object.create(null) as BatchResponse['plugins'];
-    const packageOf = new Map<string, string | null>();
-    for (const name of names) {
-      try {
-        packageOf.set(name, pluginPackage(name));
-      } catch (err) {
-        if (!(err instanceof HttpError)) throw err; // an invalid name is simply not in the marketplace
-        packageOf.set(name, null);
+  router.add(
+    'GET',
+    `${API}/plugins/batch`,
+    async (ctx) => {
+      const param = ctx.url.searchParams.get('names');
+      const names = (param ?? '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n.length > 0);
+      if (names.length === 0)
+        throw new HttpError(400, 'invalid_parameter', 'invalid query parameter names: a comma-separated list of plugin names is required');
+      if (names.length > MAX_BATCH)
+        throw new HttpError(400, 'invalid_parameter', `invalid query parameter names: at most ${MAX_BATCH} names per request`);
+      // Names are keys as requested: a null-prototype object keeps `__proto__` (or `constructor`) an own key.
+      const plugins: BatchResponse['plugins'] = Object.create(null) as BatchResponse['plugins'];
+      const packageOf = new Map<string, string | null>();
+      for (const name of names) {
+        try {
+          packageOf.set(name, pluginPackage(name));
+        } catch (err) {
+          if (!(err instanceof HttpError)) throw err; // an invalid name is simply not in the marketplace
+          packageOf.set(name, null);
+        }
       }
-    }
-    const records = await ctx.store.recordsByPackage([...new Set([...packageOf.values()].filter((p) => p !== null))]);
-    for (const name of names) {
-      const pkg = packageOf.get(name);
-      const record = pkg ? records.get(pkg) : undefined;
-      plugins[name] = record
-        ? { plugin: pluginView(record, record.rating), releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)) }
-        : null;
-    }
-    return ok({ plugins } satisfies BatchResponse);
-  }, CACHED);
+      const records = await ctx.store.recordsByPackage([...new Set([...packageOf.values()].filter((p) => p !== null))]);
+      for (const name of names) {
+        const pkg = packageOf.get(name);
+        const record = pkg ? records.get(pkg) : undefined;
+        plugins[name] = record
+          ? { plugin: pluginView(record, record.rating), releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)) }
+          : null;
+      }
+      return ok({ plugins } satisfies BatchResponse);
+    },
+    CACHED,
+  );
 
-  router.add('GET', `${API}/plugins/{name}`, async (ctx) => {
-    const record = await recordOf(ctx);
-    return ok(pluginView(record, await ctx.store.rating(record.row.id)));
-  }, CACHED);
+  router.add(
+    'GET',
+    `${API}/plugins/{name}`,
+    async (ctx) => {
+      const record = await recordOf(ctx);
+      return ok(pluginView(record, await ctx.store.rating(record.row.id)));
+    },
+    CACHED,
+  );
 
-  router.add('GET', `${API}/plugins/{name}/versions`, async (ctx) => {
-    const record = await recordOf(ctx);
-    const body: VersionsResponse = {
-      versions: record.releases.map((r) => r.row.version),
-      releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)),
-    };
-    return ok(body);
-  }, CACHED);
+  router.add(
+    'GET',
+    `${API}/plugins/{name}/versions`,
+    async (ctx) => {
+      const record = await recordOf(ctx);
+      const body: VersionsResponse = {
+        versions: record.releases.map((r) => r.row.version),
+        releases: record.releases.map((r) => releaseView(record, r, ctx.baseUrl)),
+      };
+      return ok(body);
+    },
+    CACHED,
+  );
 
-  router.add('GET', `${API}/plugins/{name}/versions/{version}`, async (ctx) => {
-    const record = await recordOf(ctx);
-    return ok(releaseView(record, releaseOf(ctx, record), ctx.baseUrl));
-  }, CACHED);
+  router.add(
+    'GET',
+    `${API}/plugins/{name}/versions/{version}`,
+    async (ctx) => {
+      const record = await recordOf(ctx);
+      return ok(releaseView(record, releaseOf(ctx, record), ctx.baseUrl));
+    },
+    CACHED,
+  );
 
   router.add('GET', `${API}/plugins/{name}/versions/{version}/download`, async (ctx) => {
     const record = await recordOf(ctx);
@@ -130,7 +155,10 @@ export function registerPluginRoutes(router: Router): void {
     if (!file) throw notFound(`files of ${record.row.package} ${release.row.version}`);
     const view = releaseView(record, release, ctx.baseUrl).files.find((f) => f.filename === file.filename)!;
     // A HEAD or a 304 (the client already had this answer) is not a download.
-    return { ...ok({ url: view.url, filename: view.filename, sha256: view.sha256 } satisfies DownloadInfo), onDelivered: () => ctx.countDownload(Number(release.row.id)) };
+    return {
+      ...ok({ url: view.url, filename: view.filename, sha256: view.sha256 } satisfies DownloadInfo),
+      onDelivered: () => ctx.countDownload(Number(release.row.id)),
+    };
   });
 
   router.add('POST', `${API}/plugins/{name}/versions/{version}/yank`, async (ctx) => {
@@ -151,12 +179,26 @@ export function registerPluginRoutes(router: Router): void {
     return ok({ name: record.row.name, ...(await ctx.store.rating(record.row.id)) } satisfies RatingResponse);
   });
 
-  router.add('GET', `${API}/plugins/{name}/stats`, async (ctx) => {
-    const record = await recordOf(ctx);
-    const range = statsRange(ctx.url, dayOf(new Date()));
-    const rows = await ctx.store.dailyDownloads(Number(record.row.id), range.from, range.to);
-    return ok(buildStats(record.row, record.releases.map((r) => ({ id: Number(r.row.id), version: r.row.version })), rows, range));
-  }, CACHED);
+  router.add(
+    'GET',
+    `${API}/plugins/{name}/stats`,
+    async (ctx) => {
+      const record = await recordOf(ctx);
+      const range = statsRange(ctx.url, dayOf(new Date()));
+      const rows = await ctx.store.dailyDownloads(Number(record.row.id), range.from, range.to);
+      return ok(
+        buildStats(
+          record.row,
+          record.releases.map((r) => ({ id: Number(r.row.id), version: r.row.version })),
+          rows,
+          range,
+        ),
+      );
+    },
+    CACHED,
+  );
 
-  router.add('GET', `${API}/fapilog/versions`, async (ctx) => ok({ versions: await ctx.store.fapilogVersions() }), { cache: { showsCounts: false } });
+  router.add('GET', `${API}/fapilog/versions`, async (ctx) => ok({ versions: await ctx.store.fapilogVersions() }), {
+    cache: { showsCounts: false },
+  });
 }

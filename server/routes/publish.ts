@@ -16,7 +16,6 @@ import { canonicalVersion, checkReleaseFilename, pluginPackage, printable, sameV
 import { zodMessage } from '../body.ts';
 import { API } from './plugins.ts';
 
-
 export interface PublishLimits {
   maxUploadBytes: number;
 }
@@ -42,7 +41,8 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
     throw new HttpError(415, 'unsupported_media_type', 'publish expects multipart/form-data with a metadata part and file parts');
   }
   const declaredLength = Number(ctx.req.headers['content-length'] ?? NaN);
-  if (declaredLength > limits.maxUploadBytes) throw new HttpError(413, 'too_large', `the request body exceeds ${limits.maxUploadBytes} bytes`);
+  if (declaredLength > limits.maxUploadBytes)
+    throw new HttpError(413, 'too_large', `the request body exceeds ${limits.maxUploadBytes} bytes`);
   // Streamed to disk under temporary names (beside the package directories, not into one: a refused
   // first publish must not leave files/<pkg>/ behind; or a private temp dir when files live in the
   // database); memory stays bounded whatever the upload's size, and the store takes accepted files
@@ -63,7 +63,8 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
   let metaText = upload.fields.get('metadata');
   const metaFile = upload.files.find((f) => f.field === 'metadata');
   if (metaText === undefined && metaFile) {
-    if (metaFile.size > MAX_METADATA_BYTES) throw new HttpError(413, 'too_large', `the "metadata" part exceeds ${MAX_METADATA_BYTES} bytes`);
+    if (metaFile.size > MAX_METADATA_BYTES)
+      throw new HttpError(413, 'too_large', `the "metadata" part exceeds ${MAX_METADATA_BYTES} bytes`);
     metaText = fs.readFileSync(metaFile.path, 'utf8');
   }
   if (metaText === undefined) throw new HttpError(400, 'invalid_body', 'metadata: the multipart body has no metadata part');
@@ -120,7 +121,8 @@ async function publishUpload(ctx: RequestContext, { owner, provenance }: Publish
     files.push({ filename, sha256: value.sha256, stagedPath: value.path, size: value.size });
   }
   const missing = [...declared.keys()].filter((n) => !files.some((f) => f.filename === n));
-  if (missing.length > 0) throw new HttpError(400, 'invalid_body', `metadata.files lists ${missing.map(printable).join(', ')} but no such file part was sent`);
+  if (missing.length > 0)
+    throw new HttpError(400, 'invalid_body', `metadata.files lists ${missing.map(printable).join(', ')} but no such file part was sent`);
   const truth = releaseDeclaration(wheels, sdists);
   if (!truth.ok) throw new HttpError(400, truth.code, truth.message);
   const lie = jsonMismatch(truth, {

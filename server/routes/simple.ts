@@ -20,7 +20,10 @@ export function wantsJson(accept: string | undefined): boolean {
   if (!accept) return false;
   let best = { json: -1, html: -1 };
   for (const part of accept.split(',')) {
-    const [type = '', ...params] = part.trim().split(';').map((s) => s.trim());
+    const [type = '', ...params] = part
+      .trim()
+      .split(';')
+      .map((s) => s.trim());
     const qParam = params.find((p) => p.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if (!(q > 0)) continue;
@@ -92,7 +95,10 @@ async function rootPage(ctx: RequestContext, base: string): Promise<Reply> {
   return simpleReply(
     ctx,
     { meta: { 'api-version': '1.0' }, projects: packages.map((name) => ({ name })) },
-    html('Simple index', packages.map((p) => `<a href="${escapeHtml(`${base}/${p}/`)}">${escapeHtml(p)}</a>`)),
+    html(
+      'Simple index',
+      packages.map((p) => `<a href="${escapeHtml(`${base}/${p}/`)}">${escapeHtml(p)}</a>`),
+    ),
   );
 }
 
@@ -110,7 +116,10 @@ async function projectPage(ctx: RequestContext, base: string, select: (files: Si
   const all = await ctx.store.simpleFiles(pkg);
   if (!all || raw !== pkg) throw notFound(`project ${printable(raw)}`);
   const files = await Promise.all(
-    select(all).map(async (f) => ({ ...f, metadata: await coreMetadataOf({ filename: f.filename, sha256: f.sha256, ...wheelSource(ctx, pkg, f.filename) }) })),
+    select(all).map(async (f) => ({
+      ...f,
+      metadata: await coreMetadataOf({ filename: f.filename, sha256: f.sha256, ...wheelSource(ctx, pkg, f.filename) }),
+    })),
   );
   const json = {
     meta: { 'api-version': '1.0' },
@@ -146,10 +155,17 @@ export function registerSimpleRoutes(router: Router): void {
   // not yanked, so a plain `pip install --index-url …/fapilog/F/simple/ PLUGIN` picks the newest
   // release that works with fapilog F.
   router.add('GET', '/fapilog/{version}/simple/', (ctx) => rootPage(ctx, `/fapilog/${fapilogOf(ctx)}/simple`), CACHED);
-  router.add('GET', '/fapilog/{version}/simple/{package}/', (ctx) => {
-    const fapilog = fapilogOf(ctx);
-    return projectPage(ctx, `/fapilog/${fapilog}/simple`, (files) => files.filter((f) => !f.yanked && satisfies(fapilog, f.fapilog_compatibility, { prereleases: true })));
-  }, CACHED);
+  router.add(
+    'GET',
+    '/fapilog/{version}/simple/{package}/',
+    (ctx) => {
+      const fapilog = fapilogOf(ctx);
+      return projectPage(ctx, `/fapilog/${fapilog}/simple`, (files) =>
+        files.filter((f) => !f.yanked && satisfies(fapilog, f.fapilog_compatibility, { prereleases: true })),
+      );
+    },
+    CACHED,
+  );
 
   router.add('GET', '/files/{package}/{filename}', async (ctx) => {
     const rawPkg = ctx.params['package']!;
@@ -161,7 +177,13 @@ export function registerSimpleRoutes(router: Router): void {
     // Only files the database knows are served: nothing else under the data dir is reachable.
     if (filename.endsWith('.whl.metadata')) {
       const wheel = await ctx.store.file(pkg, filename.slice(0, -'.metadata'.length));
-      const metadata = wheel ? await coreMetadataOf({ filename: wheel.filename, sha256: wheel.sha256, ...('path' in wheel ? { path: wheel.path } : { read: wheel.load }) }) : null;
+      const metadata = wheel
+        ? await coreMetadataOf({
+            filename: wheel.filename,
+            sha256: wheel.sha256,
+            ...('path' in wheel ? { path: wheel.path } : { read: wheel.load }),
+          })
+        : null;
       if (!metadata) throw notFound(`file ${printable(filename)}`);
       return {
         status: 200,

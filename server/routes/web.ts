@@ -49,7 +49,8 @@ function asPage(handler: (ctx: RequestContext) => Promise<Reply>): (ctx: Request
 function fapilogParam(url: URL): string | undefined {
   const v = url.searchParams.get('fapilog');
   if (v === null || v === '') return undefined;
-  if (v.length > 64 || !isValid(v)) throw new HttpError(400, 'invalid_parameter', `invalid query parameter fapilog: ${printable(v.slice(0, 64))} is not a PEP 440 version`);
+  if (v.length > 64 || !isValid(v))
+    throw new HttpError(400, 'invalid_parameter', `invalid query parameter fapilog: ${printable(v.slice(0, 64))} is not a PEP 440 version`);
   return v;
 }
 
@@ -125,7 +126,12 @@ class CompatIndex {
 
 /** The declared range, and the correction when the owner narrowed it (the matrix shows both). */
 function matrixRelease(r: PluginRecord['releases'][number]): MatrixRelease {
-  return { version: r.row.version, fapilog_compatibility: r.row.fapilog_compatibility, yanked: Boolean(r.row.yanked), correction: correctionOf(r) };
+  return {
+    version: r.row.version,
+    fapilog_compatibility: r.row.fapilog_compatibility,
+    yanked: Boolean(r.row.yanked),
+    correction: correctionOf(r),
+  };
 }
 
 function correctionOf(r: PluginRecord['releases'][number]): MatrixRelease['correction'] {
@@ -146,74 +152,106 @@ async function hitsOf(store: Store, ids: readonly number[], working?: Map<number
 export function registerWebRoutes(router: Router, readmes: ReadmeRenderer): void {
   const compat = new CompatIndex();
 
-  router.add('GET', STYLESHEET_PATH, () => ({
-    status: 200,
-    body: STYLESHEET,
-    contentType: 'text/css; charset=utf-8',
-    headers: { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=3600' },
-  }), { cache: { showsCounts: false } });
+  router.add(
+    'GET',
+    STYLESHEET_PATH,
+    () => ({
+      status: 200,
+      body: STYLESHEET,
+      contentType: 'text/css; charset=utf-8',
+      headers: { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'public, max-age=3600' },
+    }),
+    { cache: { showsCounts: false } },
+  );
 
-  router.add('GET', '/', asPage(async (ctx) => {
-    const { store } = ctx;
-    const { form, list } = searchForm(ctx.url);
-    const fapilogVersions = await store.fapilogVersions();
-    if (!form.fapilog) {
-      const { ids, total } = await store.query(list);
-      return htmlReply(searchPage({ form, hits: await hitsOf(store, ids), total, fapilogVersions }));
-    }
-    // The other filters and the order come from the store; compatibility is judged here, over
-    // every match (bounded), then the page is cut.
-    const { ids } = await store.query({ ...list, page: 1, per_page: MAX_FILTER_CANDIDATES });
-    const byId = new Map((await compat.entries(store)).map((e) => [e.id, e]));
-    const working = new Map<number, string>();
-    for (const id of ids) {
-      const e = byId.get(id);
-      const r = e ? newestWorking(e.releases, form.fapilog) : null;
-      if (r) working.set(id, r.version);
-    }
-    const matching = ids.filter((id) => working.has(id));
-    const start = (form.page - 1) * form.per_page;
-    const hits = await hitsOf(store, matching.slice(start, start + form.per_page), working);
-    const note = ids.length >= MAX_FILTER_CANDIDATES ? `Only the first ${MAX_FILTER_CANDIDATES} matches were checked against fapilog ${form.fapilog}; add words or filters to narrow the search.` : undefined;
-    return htmlReply(searchPage({ form, hits, total: matching.length, fapilogVersions, ...(note ? { note } : {}) }));
-  }), BY_DAY);
+  router.add(
+    'GET',
+    '/',
+    asPage(async (ctx) => {
+      const { store } = ctx;
+      const { form, list } = searchForm(ctx.url);
+      const fapilogVersions = await store.fapilogVersions();
+      if (!form.fapilog) {
+        const { ids, total } = await store.query(list);
+        return htmlReply(searchPage({ form, hits: await hitsOf(store, ids), total, fapilogVersions }));
+      }
+      // The other filters and the order come from the store; compatibility is judged here, over
+      // every match (bounded), then the page is cut.
+      const { ids } = await store.query({ ...list, page: 1, per_page: MAX_FILTER_CANDIDATES });
+      const byId = new Map((await compat.entries(store)).map((e) => [e.id, e]));
+      const working = new Map<number, string>();
+      for (const id of ids) {
+        const e = byId.get(id);
+        const r = e ? newestWorking(e.releases, form.fapilog) : null;
+        if (r) working.set(id, r.version);
+      }
+      const matching = ids.filter((id) => working.has(id));
+      const start = (form.page - 1) * form.per_page;
+      const hits = await hitsOf(store, matching.slice(start, start + form.per_page), working);
+      const note =
+        ids.length >= MAX_FILTER_CANDIDATES
+          ? `Only the first ${MAX_FILTER_CANDIDATES} matches were checked against fapilog ${form.fapilog}; add words or filters to narrow the search.`
+          : undefined;
+      return htmlReply(searchPage({ form, hits, total: matching.length, fapilogVersions, ...(note ? { note } : {}) }));
+    }),
+    BY_DAY,
+  );
 
-  router.add('GET', '/plugins/{name}', asPage(async (ctx) => {
-    const { store } = ctx;
-    const raw = ctx.params['name']!;
-    const record = await store.record(pluginPackage(raw));
-    if (!record) throw notFound(`plugin ${printable(raw)}`);
-    const fapilogVersions = await store.fapilogVersions();
-    const asked = fapilogParam(ctx.url);
-    const fapilog = asked ?? defaultFapilog(fapilogVersions);
-    const plugin = pluginView(record, await store.rating(record.row.id));
-    const releases = record.releases.map((r) => ({
-      ...releaseView(record, r, ctx.baseUrl),
-      fapilog_compatibility: r.row.fapilog_compatibility,
-      correction: correctionOf(r),
-      downloads: Number(r.row.downloads),
-    }));
-    const shown = currentRelease(record);
-    const readme = await readmes.render(shown.row.readme);
-    const today = dayOf(new Date());
-    const from = addDays(today, -(CHART_DAYS - 1));
-    const daily = await store.dailyDownloads(Number(record.row.id), from, today);
-    const downloadsByDay = buildStats(record.row, [], daily, { from, to: today }).days;
-    return htmlReply(
-      pluginPage({ plugin, releases, fapilogVersions, fapilog, chosen: asked !== undefined, readme, readmeVersion: shown.row.version, baseUrl: ctx.baseUrl, downloadsByDay }),
-    );
-  }), BY_DAY);
+  router.add(
+    'GET',
+    '/plugins/{name}',
+    asPage(async (ctx) => {
+      const { store } = ctx;
+      const raw = ctx.params['name']!;
+      const record = await store.record(pluginPackage(raw));
+      if (!record) throw notFound(`plugin ${printable(raw)}`);
+      const fapilogVersions = await store.fapilogVersions();
+      const asked = fapilogParam(ctx.url);
+      const fapilog = asked ?? defaultFapilog(fapilogVersions);
+      const plugin = pluginView(record, await store.rating(record.row.id));
+      const releases = record.releases.map((r) => ({
+        ...releaseView(record, r, ctx.baseUrl),
+        fapilog_compatibility: r.row.fapilog_compatibility,
+        correction: correctionOf(r),
+        downloads: Number(r.row.downloads),
+      }));
+      const shown = currentRelease(record);
+      const readme = await readmes.render(shown.row.readme);
+      const today = dayOf(new Date());
+      const from = addDays(today, -(CHART_DAYS - 1));
+      const daily = await store.dailyDownloads(Number(record.row.id), from, today);
+      const downloadsByDay = buildStats(record.row, [], daily, { from, to: today }).days;
+      return htmlReply(
+        pluginPage({
+          plugin,
+          releases,
+          fapilogVersions,
+          fapilog,
+          chosen: asked !== undefined,
+          readme,
+          readmeVersion: shown.row.version,
+          baseUrl: ctx.baseUrl,
+          downloadsByDay,
+        }),
+      );
+    }),
+    BY_DAY,
+  );
 
-  router.add('GET', '/fapilog/{version}', asPage(async (ctx) => {
-    const version = ctx.params['version']!;
-    if (version.length > 64 || !isValid(version)) throw notFound(`fapilog ${printable(version.slice(0, 64))}: not a PEP 440 version`);
-    const known = (await ctx.store.fapilogVersions()).includes(version);
-    const rows = (await compat.entries(ctx.store))
-      .map((e) => ({ e, r: newestWorking(e.releases, version) }))
-      .filter((x) => x.r !== null)
-      .sort((a, b) => (a.e.name < b.e.name ? -1 : a.e.name > b.e.name ? 1 : 0))
-      .map(({ e, r }) => ({ plugin: { name: e.name, package: e.package, plugin_type: e.plugin_type }, release: r!.version }));
-    return htmlReply(fapilogPage({ version, known, rows }));
-  }), { cache: { showsCounts: false } });
+  router.add(
+    'GET',
+    '/fapilog/{version}',
+    asPage(async (ctx) => {
+      const version = ctx.params['version']!;
+      if (version.length > 64 || !isValid(version)) throw notFound(`fapilog ${printable(version.slice(0, 64))}: not a PEP 440 version`);
+      const known = (await ctx.store.fapilogVersions()).includes(version);
+      const rows = (await compat.entries(ctx.store))
+        .map((e) => ({ e, r: newestWorking(e.releases, version) }))
+        .filter((x) => x.r !== null)
+        .sort((a, b) => (a.e.name < b.e.name ? -1 : a.e.name > b.e.name ? 1 : 0))
+        .map(({ e, r }) => ({ plugin: { name: e.name, package: e.package, plugin_type: e.plugin_type }, release: r!.version }));
+      return htmlReply(fapilogPage({ version, known, rows }));
+    }),
+    { cache: { showsCounts: false } },
+  );
 }
-

@@ -32,7 +32,17 @@ import { Store } from './store.ts';
 
 export { Store, FILE_QUERIES, TEMP_FILE_PREFIX, searchTextOf, type StoredFile } from './store.ts';
 export { releaseView, fileView, fileUrl, currentRelease, pluginView, effectiveCompatibility, correctionView } from './views.ts';
-export type { NewRelease, PluginRecord, PluginRow, ReleaseRow, FileRow, SimpleFile, TokenOwner, Rating, CompatibilityFix } from './types.ts';
+export type {
+  NewRelease,
+  PluginRecord,
+  PluginRow,
+  ReleaseRow,
+  FileRow,
+  SimpleFile,
+  TokenOwner,
+  Rating,
+  CompatibilityFix,
+} from './types.ts';
 export { LATEST_VERSION, MIGRATIONS, SchemaTooNewError, type MigrationReport } from './migrations.ts';
 export type { Db, Sql, Dialect } from './db.ts';
 
@@ -65,7 +75,10 @@ export async function openStoreReport(opts: OpenStoreOptions): Promise<{ store: 
     const db = new PostgresDb(opts.databaseUrl, opts.poolSize !== undefined ? { max: opts.poolSize } : {});
     try {
       const migrations = await migratePostgres(db);
-      const store = new Store(db, { filesDir: opts.filesDir ?? null, ...(opts.searchBudgetMs !== undefined ? { searchBudgetMs: opts.searchBudgetMs } : {}) });
+      const store = new Store(db, {
+        filesDir: opts.filesDir ?? null,
+        ...(opts.searchBudgetMs !== undefined ? { searchBudgetMs: opts.searchBudgetMs } : {}),
+      });
       return { store, migrations };
     } catch (err) {
       await db.close().catch(() => undefined);
@@ -81,7 +94,11 @@ export async function openStoreReport(opts: OpenStoreOptions): Promise<{ store: 
   const db = new SqliteDb(path.join(dataDir, 'marketplace.sqlite'));
   try {
     const migrations = migrateSqlite(db);
-    const store = new Store(db, { filesDir, dataDir, ...(opts.searchBudgetMs !== undefined ? { searchBudgetMs: opts.searchBudgetMs } : {}) });
+    const store = new Store(db, {
+      filesDir,
+      dataDir,
+      ...(opts.searchBudgetMs !== undefined ? { searchBudgetMs: opts.searchBudgetMs } : {}),
+    });
     return { store, migrations };
   } catch (err) {
     await db.close();

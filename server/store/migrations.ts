@@ -256,12 +256,13 @@ CREATE UNLOGGED TABLE rate_limits (
   },
   {
     version: 4,
-    name: 'tokens that expire and tokens scoped to plugins (NULL: never, all the owner\'s plugins)',
+    name: "tokens that expire and tokens scoped to plugins (NULL: never, all the owner's plugins)",
     // expires_at: ISO 8601 UTC, compared as text; plugins: package names, comma-separated.
     sqlite: (db) => {
       // A data dir without migration records (from before they were numbered) may have them.
       const cols = db.writer.allSync<{ name: string }>('PRAGMA table_info(tokens)');
-      for (const col of ['expires_at', 'plugins']) if (!cols.some((c) => c.name === col)) db.exec(`ALTER TABLE tokens ADD COLUMN ${col} TEXT`);
+      for (const col of ['expires_at', 'plugins'])
+        if (!cols.some((c) => c.name === col)) db.exec(`ALTER TABLE tokens ADD COLUMN ${col} TEXT`);
     },
     postgres: 'ALTER TABLE tokens ADD COLUMN expires_at TEXT; ALTER TABLE tokens ADD COLUMN plugins TEXT;',
   },
@@ -270,7 +271,8 @@ CREATE UNLOGGED TABLE rate_limits (
     name: 'compatibility corrections (NULL: as the files declare) and admin tokens',
     // Column by column, as version 2: a data dir whose migration records were lost may have them.
     sqlite: (db) => {
-      const has = (table: string, column: string) => db.writer.allSync<{ name: string }>(`PRAGMA table_info(${table})`).some((c) => c.name === column);
+      const has = (table: string, column: string) =>
+        db.writer.allSync<{ name: string }>(`PRAGMA table_info(${table})`).some((c) => c.name === column);
       for (const c of ['corrected_compatibility', 'correction_reason', 'corrected_at', 'corrected_by']) {
         if (!has('releases', c)) db.exec(`ALTER TABLE releases ADD COLUMN ${c} TEXT`);
       }
@@ -345,7 +347,8 @@ export interface MigrationReport {
   applied: Array<{ version: number; name: string }>;
 }
 
-const TABLE_SQLITE = 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)';
+const TABLE_SQLITE =
+  'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)';
 
 export function migrateSqlite(db: SqliteDb): MigrationReport {
   db.exec(TABLE_SQLITE);
@@ -355,7 +358,9 @@ export function migrateSqlite(db: SqliteDb): MigrationReport {
     for (const m of report.todo) {
       if (typeof m.sqlite === 'function') m.sqlite(db);
       else if (m.sqlite) db.exec(m.sqlite);
-      db.writer.stmt('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      db.writer
+        .stmt('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+        .run(m.version, m.name, new Date().toISOString());
     }
     db.exec('COMMIT');
     return report.result;
@@ -371,12 +376,19 @@ export async function migratePostgres(db: PostgresDb): Promise<MigrationReport> 
     await client.query('BEGIN');
     // Instances starting together: one migrates, the others wait and then find nothing to do.
     await client.query("SELECT pg_advisory_xact_lock(hashtext('fapilog-marketplace-migrate'))");
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const found = ((await client.query('SELECT MAX(version) AS v FROM schema_migrations')).rows[0] as { v: number | null } | undefined)?.v ?? 0;
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const found =
+      ((await client.query('SELECT MAX(version) AS v FROM schema_migrations')).rows[0] as { v: number | null } | undefined)?.v ?? 0;
     const report = pending(Number(found));
     for (const m of report.todo) {
       await client.query(m.postgres);
-      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      ]);
     }
     await client.query('COMMIT');
     return report.result;

@@ -23,7 +23,13 @@ function toPg(sql: string): string {
 }
 
 function values(params: SqlValue[]): unknown[] {
-  return params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : typeof p === 'bigint' ? String(p) : p));
+  return params.map((p) =>
+    p instanceof Uint8Array && !Buffer.isBuffer(p)
+      ? Buffer.from(p.buffer, p.byteOffset, p.byteLength)
+      : typeof p === 'bigint'
+        ? String(p)
+        : p,
+  );
 }
 
 class Client implements Sql {
@@ -67,7 +73,9 @@ export class PostgresDb implements Db {
       // Counts and averages as numbers (the values stay far below 2^53).
       types: {
         getTypeParser: ((oid: number, format?: string) =>
-          oid === INT8 || oid === NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+          oid === INT8 || oid === NUMERIC
+            ? (v: string) => Number(v)
+            : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
     // An idle connection dropped by the server (restart, failover) must not crash the process;
@@ -108,7 +116,10 @@ export class PostgresDb implements Db {
     let broken = false;
     try {
       await client.query('BEGIN');
-      if (!this.bootstrapping) await client.query(kind === 'counter' ? 'UPDATE marketplace_state SET counter = counter + 1' : 'UPDATE marketplace_state SET content = content + 1');
+      if (!this.bootstrapping)
+        await client.query(
+          kind === 'counter' ? 'UPDATE marketplace_state SET counter = counter + 1' : 'UPDATE marketplace_state SET content = content + 1',
+        );
       const result = await fn(new Client(client));
       await client.query('COMMIT');
       return result;

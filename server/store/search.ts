@@ -82,7 +82,14 @@ export function searchSqlite(db: SqliteDb, budget: SearchBudget, q: ListQuery): 
       return rank(rows, terms, q, budget);
     }
     const total = Number(conn.allSync<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from} ${clause}`, ...params)[0]?.n ?? 0);
-    const ids = conn.allSync<{ id: number }>(`SELECT s.id AS id FROM ${from} ${clause} ORDER BY ${ORDER[q.sort ?? 'name']} LIMIT ? OFFSET ?`, ...params, q.per_page, offset).map((r) => Number(r.id));
+    const ids = conn
+      .allSync<{ id: number }>(
+        `SELECT s.id AS id FROM ${from} ${clause} ORDER BY ${ORDER[q.sort ?? 'name']} LIMIT ? OFFSET ?`,
+        ...params,
+        q.per_page,
+        offset,
+      )
+      .map((r) => Number(r.id));
     return { ids, total };
   });
 }
@@ -122,7 +129,14 @@ export async function searchPostgres(db: PostgresDb, shared: SearchBudget, q: Li
           result = rank(rows, terms, q, budget);
         } else {
           const total = Number((await sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from} ${clause}`, ...params))?.n ?? 0);
-          const ids = (await sql.all<{ id: number }>(`SELECT s.id AS id FROM ${from} ${clause} ORDER BY ${ORDER[q.sort ?? 'name']} LIMIT ? OFFSET ?`, ...params, q.per_page, offset)).map((r) => Number(r.id));
+          const ids = (
+            await sql.all<{ id: number }>(
+              `SELECT s.id AS id FROM ${from} ${clause} ORDER BY ${ORDER[q.sort ?? 'name']} LIMIT ? OFFSET ?`,
+              ...params,
+              q.per_page,
+              offset,
+            )
+          ).map((r) => Number(r.id));
           result = { ids, total };
         }
         await client.query('COMMIT');
@@ -135,7 +149,9 @@ export async function searchPostgres(db: PostgresDb, shared: SearchBudget, q: Li
   } catch (err) {
     const e = err as Error & { code?: string };
     if (e.code === QUERY_CANCELED || e.message?.includes(BUDGET_SENTINEL)) {
-      throw new HttpError(503, 'search_timeout', `the search was cut off after ${shared.budgetMs} ms; use fewer or longer terms`, { 'Retry-After': '1' });
+      throw new HttpError(503, 'search_timeout', `the search was cut off after ${shared.budgetMs} ms; use fewer or longer terms`, {
+        'Retry-After': '1',
+      });
     }
     throw err;
   } finally {

@@ -26,7 +26,18 @@ import type { CountBatch } from '../downloads.ts';
 import type { DailyRow } from '../stats.ts';
 import type { SqliteDb } from './sqlite.ts';
 import type { PostgresDb } from './postgres.ts';
-import type { CompatibilityFix, FileRow, NewRelease, PluginRecord, PluginRow, Rating, ReleaseRow, SimpleFile, TokenListing, TokenOwner } from './types.ts';
+import type {
+  CompatibilityFix,
+  FileRow,
+  NewRelease,
+  PluginRecord,
+  PluginRow,
+  Rating,
+  ReleaseRow,
+  SimpleFile,
+  TokenListing,
+  TokenOwner,
+} from './types.ts';
 
 const TEMP_PREFIX = '.tmp-';
 /** Names of files that are not (yet) a release file: removed when the server starts. */
@@ -114,7 +125,11 @@ export class Store {
    */
   async removeLeftovers(minAgeMs = 0): Promise<void> {
     if (!this.filesDir) return;
-    const known = new Set((await this.db.all<{ package: string; filename: string }>('SELECT package, filename FROM files')).map((f) => `${f.package}/${f.filename}`));
+    const known = new Set(
+      (await this.db.all<{ package: string; filename: string }>('SELECT package, filename FROM files')).map(
+        (f) => `${f.package}/${f.filename}`,
+      ),
+    );
     const cutoff = Date.now() - minAgeMs;
     const old = (file: string) => minAgeMs === 0 || fs.statSync(file).mtimeMs <= cutoff;
     for (const pkg of fs.readdirSync(this.filesDir)) {
@@ -141,18 +156,39 @@ export class Store {
     const token = newToken();
     const plugins = opts.plugins && opts.plugins.length > 0 ? opts.plugins.join(',') : null;
     await this.transaction((tx) =>
-      tx.run('INSERT INTO tokens (owner, token_hash, created_at, expires_at, plugins, admin) VALUES (?, ?, ?, ?, ?, ?)', owner, hashToken(token), isoTimestamp(), opts.expiresAt ?? null, plugins, opts.admin ? 1 : 0),
+      tx.run(
+        'INSERT INTO tokens (owner, token_hash, created_at, expires_at, plugins, admin) VALUES (?, ?, ?, ?, ?, ?)',
+        owner,
+        hashToken(token),
+        isoTimestamp(),
+        opts.expiresAt ?? null,
+        plugins,
+        opts.admin ? 1 : 0,
+      ),
     );
     return token;
   }
 
   async tokenOwner(token: string): Promise<TokenOwner | null> {
-    const row = await this.db.get<{ id: number; owner: string; expires_at: string | null; plugins: string | null; admin: number }>('SELECT id, owner, expires_at, plugins, admin FROM tokens WHERE token_hash = ?', hashToken(token));
-    return row ? { id: row.id, owner: row.owner, expiresAt: row.expires_at, plugins: row.plugins ? row.plugins.split(',') : null, admin: Number(row.admin) === 1 } : null;
+    const row = await this.db.get<{ id: number; owner: string; expires_at: string | null; plugins: string | null; admin: number }>(
+      'SELECT id, owner, expires_at, plugins, admin FROM tokens WHERE token_hash = ?',
+      hashToken(token),
+    );
+    return row
+      ? {
+          id: row.id,
+          owner: row.owner,
+          expiresAt: row.expires_at,
+          plugins: row.plugins ? row.plugins.split(',') : null,
+          admin: Number(row.admin) === 1,
+        }
+      : null;
   }
 
   async listTokens(): Promise<TokenListing[]> {
-    const rows = await this.db.all<{ id: number; owner: string; created_at: string; expires_at: string | null; plugins: string | null }>('SELECT id, owner, created_at, expires_at, plugins FROM tokens ORDER BY id');
+    const rows = await this.db.all<{ id: number; owner: string; created_at: string; expires_at: string | null; plugins: string | null }>(
+      'SELECT id, owner, created_at, expires_at, plugins FROM tokens ORDER BY id',
+    );
     return rows.map((r) => ({ ...r, plugins: r.plugins ? r.plugins.split(',') : null }));
   }
 
@@ -189,7 +225,9 @@ export class Store {
   }
 
   private async recordOf(row: PluginRow, sql: Sql = this.db): Promise<PluginRecord> {
-    const releases = (await sql.all<ReleaseRow>('SELECT * FROM releases WHERE plugin_id = ?', row.id)).sort((a, b) => compareVersions(a.version, b.version));
+    const releases = (await sql.all<ReleaseRow>('SELECT * FROM releases WHERE plugin_id = ?', row.id)).sort((a, b) =>
+      compareVersions(a.version, b.version),
+    );
     const files = await sql.all<FileRow>(FILE_QUERIES.ofPlugin, row.id);
     return {
       row,
@@ -212,7 +250,8 @@ export class Store {
     const out = new Map<string, PluginRecord & { rating: Rating }>();
     if (packages.length === 0) return out;
     const [cond, param] = inList(this.db, 'package', packages, 'text');
-    for (const r of (await this.assemble(await this.db.all<PluginRow>(`SELECT * FROM plugins WHERE ${cond}`, param))).values()) out.set(r.row.package, r);
+    for (const r of (await this.assemble(await this.db.all<PluginRow>(`SELECT * FROM plugins WHERE ${cond}`, param))).values())
+      out.set(r.row.package, r);
     return out;
   }
 
@@ -256,7 +295,10 @@ export class Store {
   }
 
   async rating(pluginId: number): Promise<Rating> {
-    const r = await this.db.get<{ avg: number | null; n: number }>('SELECT AVG(stars) AS avg, COUNT(*) AS n FROM ratings WHERE plugin_id = ?', pluginId);
+    const r = await this.db.get<{ avg: number | null; n: number }>(
+      'SELECT AVG(stars) AS avg, COUNT(*) AS n FROM ratings WHERE plugin_id = ?',
+      pluginId,
+    );
     return r ? ratingFrom(r) : { rating: 0, rating_count: 0 };
   }
 
@@ -266,7 +308,9 @@ export class Store {
    * in JS, and every statement runs under the search budget (503 when spent).
    */
   query(q: ListQuery): Promise<{ ids: number[]; total: number }> {
-    return this.dialect === 'sqlite' ? Promise.resolve(searchSqlite(this.db as SqliteDb, this.budget, q)) : searchPostgres(this.db as PostgresDb, this.budget, q);
+    return this.dialect === 'sqlite'
+      ? Promise.resolve(searchSqlite(this.db as SqliteDb, this.budget, q))
+      : searchPostgres(this.db as PostgresDb, this.budget, q);
   }
 
   async packages(): Promise<string[]> {
@@ -276,7 +320,10 @@ export class Store {
   async simpleFiles(pkg: string): Promise<SimpleFile[] | null> {
     const plugin = await this.pluginRow(pkg);
     if (!plugin) return null;
-    return (await this.db.all<Omit<SimpleFile, 'yanked'> & { yanked: number }>(FILE_QUERIES.simpleOfPlugin, plugin.id)).map((f) => ({ ...f, yanked: Boolean(f.yanked) }));
+    return (await this.db.all<Omit<SimpleFile, 'yanked'> & { yanked: number }>(FILE_QUERIES.simpleOfPlugin, plugin.id)).map((f) => ({
+      ...f,
+      yanked: Boolean(f.yanked),
+    }));
   }
 
   async file(pkg: string, filename: string): Promise<StoredFile | null> {
@@ -351,7 +398,12 @@ export class Store {
 
   async rate(pluginId: number, rater: string, stars: number): Promise<void> {
     await this.transaction((tx) =>
-      tx.run('INSERT INTO ratings (plugin_id, rater, stars) VALUES (?, ?, ?) ON CONFLICT (plugin_id, rater) DO UPDATE SET stars = excluded.stars', pluginId, rater, stars),
+      tx.run(
+        'INSERT INTO ratings (plugin_id, rater, stars) VALUES (?, ?, ?) ON CONFLICT (plugin_id, rater) DO UPDATE SET stars = excluded.stars',
+        pluginId,
+        rater,
+        stars,
+      ),
     );
   }
 
@@ -384,10 +436,20 @@ export class Store {
         if (existing) {
           const same = (await this.recordOf(existing, tx)).releases.find((r) => sameVersion(r.row.version, rel.version));
           if (same) {
-            const have = same.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
-            const want = rel.files.map((f) => `${f.filename}:${f.sha256}`).sort().join('\n');
+            const have = same.files
+              .map((f) => `${f.filename}:${f.sha256}`)
+              .sort()
+              .join('\n');
+            const want = rel.files
+              .map((f) => `${f.filename}:${f.sha256}`)
+              .sort()
+              .join('\n');
             if (have === want) return { status: 'unchanged' } as const;
-            throw new HttpError(409, 'conflict', `${rel.package} ${same.row.version} is already published with different files; publish a new version`);
+            throw new HttpError(
+              409,
+              'conflict',
+              `${rel.package} ${same.row.version} is already published with different files; publish a new version`,
+            );
           }
         }
         const now = isoTimestamp();
@@ -395,12 +457,23 @@ export class Store {
         let pluginId: number;
         if (existing) {
           pluginId = Number(existing.id);
-          const newest = (await tx.all<{ version: string }>('SELECT version FROM releases WHERE plugin_id = ?', pluginId)).every((r) => compareVersions(rel.version, r.version) > 0);
+          const newest = (await tx.all<{ version: string }>('SELECT version FROM releases WHERE plugin_id = ?', pluginId)).every(
+            (r) => compareVersions(rel.version, r.version) > 0,
+          );
           // The listing describes the plugin as its newest release does.
           if (newest) {
             await tx.run(
               `UPDATE plugins SET description = ?, author = ?, plugin_type = ?, license = ?, homepage = ?, repository = ?${this.dialect === 'postgres' ? ', search_text = ?' : ''} WHERE id = ?`,
-              ...[rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository, ...(this.dialect === 'postgres' ? [searchText] : []), pluginId],
+              ...[
+                rel.description,
+                rel.author,
+                rel.plugin_type,
+                rel.license,
+                rel.homepage,
+                rel.repository,
+                ...(this.dialect === 'postgres' ? [searchText] : []),
+                pluginId,
+              ],
             );
           }
         } else {
@@ -408,7 +481,19 @@ export class Store {
           pluginId = Number(
             (await tx.get<{ id: number }>(
               `INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at${pg ? ', search_text' : ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?${pg ? ', ?' : ''}) RETURNING id`,
-              ...[rel.package, shortName(rel.package), rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository, owner, now, ...(pg ? [searchText] : [])],
+              ...[
+                rel.package,
+                shortName(rel.package),
+                rel.description,
+                rel.author,
+                rel.plugin_type,
+                rel.license,
+                rel.homepage,
+                rel.repository,
+                owner,
+                now,
+                ...(pg ? [searchText] : []),
+              ],
             ))!.id,
           );
         }
@@ -430,7 +515,14 @@ export class Store {
         );
         for (const f of staged) {
           const size = 'data' in f ? f.data.length : f.size;
-          const fileId = (await tx.get<{ id: number }>('INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?) RETURNING id', releaseId, f.filename, f.sha256, size, rel.package))!.id;
+          const fileId = (await tx.get<{ id: number }>(
+            'INSERT INTO files (release_id, filename, sha256, size, package) VALUES (?, ?, ?, ?, ?) RETURNING id',
+            releaseId,
+            f.filename,
+            f.sha256,
+            size,
+            rel.package,
+          ))!.id;
           if (!this.filesDir) await tx.run('INSERT INTO file_data (file_id, data) VALUES (?, ?)', fileId, fs.readFileSync(f.temp));
         }
         // Files become visible under their real names only as the rows commit.
@@ -451,7 +543,8 @@ export class Store {
       if (madeDir) removeIfEmpty(dir);
       if (isUniqueViolation(err, 'files')) throw new HttpError(409, 'conflict', 'a file with this name already belongs to another release');
       // Two instances inserting the same new plugin or version at once: the loser is told as a lone one would be.
-      if (isUniqueViolation(err, 'releases')) throw new HttpError(409, 'conflict', `${rel.package} ${rel.version} is already published; publish a new version`);
+      if (isUniqueViolation(err, 'releases'))
+        throw new HttpError(409, 'conflict', `${rel.package} ${rel.version} is already published; publish a new version`);
       throw err;
     } finally {
       // Renamed ones are gone already; the rest ('unchanged', 403, 409, failures) are dropped.

@@ -19,10 +19,31 @@ import type { SqliteDb } from './sqlite.ts';
 /** Every table an export carries, its columns, in the order rows must be inserted (references first). */
 export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; identity: boolean }> = [
   { name: 'tokens', columns: ['id', 'owner', 'token_hash', 'created_at', 'expires_at', 'plugins', 'admin'], identity: true },
-  { name: 'plugins', columns: ['id', 'package', 'name', 'description', 'author', 'plugin_type', 'license', 'homepage', 'repository', 'owner', 'created_at'], identity: true },
+  {
+    name: 'plugins',
+    columns: ['id', 'package', 'name', 'description', 'author', 'plugin_type', 'license', 'homepage', 'repository', 'owner', 'created_at'],
+    identity: true,
+  },
   {
     name: 'releases',
-    columns: ['id', 'plugin_id', 'version', 'fapilog_compatibility', 'requires_python', 'dependencies', 'yanked', 'yanked_reason', 'published_at', 'readme', 'downloads', 'provenance', 'corrected_compatibility', 'correction_reason', 'corrected_at', 'corrected_by'],
+    columns: [
+      'id',
+      'plugin_id',
+      'version',
+      'fapilog_compatibility',
+      'requires_python',
+      'dependencies',
+      'yanked',
+      'yanked_reason',
+      'published_at',
+      'readme',
+      'downloads',
+      'provenance',
+      'corrected_compatibility',
+      'correction_reason',
+      'corrected_at',
+      'corrected_by',
+    ],
     identity: true,
   },
   { name: 'files', columns: ['id', 'release_id', 'filename', 'sha256', 'size', 'package'], identity: true },
@@ -30,7 +51,18 @@ export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; i
   { name: 'fapilog_versions', columns: ['version'], identity: false },
   {
     name: 'trusted_publishers',
-    columns: ['id', 'package', 'owner', 'issuer', 'repository', 'repository_id', 'repository_owner_id', 'workflow', 'environment', 'created_at'],
+    columns: [
+      'id',
+      'package',
+      'owner',
+      'issuer',
+      'repository',
+      'repository_id',
+      'repository_owner_id',
+      'workflow',
+      'environment',
+      'created_at',
+    ],
     identity: true,
   },
   { name: 'oidc_jti', columns: ['issuer', 'jti', 'expires_at'], identity: false },
@@ -103,10 +135,18 @@ export async function exportStore(store: Store, dest: string): Promise<TransferC
   fs.mkdirSync(path.join(temp, 'files'), { recursive: true });
   try {
     const counts: TransferCounts = {};
-    const doc: ExportDoc = { format: FORMAT, schema_version: LATEST_VERSION, exported_at: new Date().toISOString(), source: store.dialect, tables: {} };
+    const doc: ExportDoc = {
+      format: FORMAT,
+      schema_version: LATEST_VERSION,
+      exported_at: new Date().toISOString(),
+      source: store.dialect,
+      tables: {},
+    };
     await inSnapshot(store, async (sql) => {
       for (const t of TABLES) {
-        const rows = await sql.all<Record<string, unknown>>(`SELECT ${t.columns.join(', ')} FROM ${t.name} ORDER BY ${t.columns.slice(0, t.identity ? 1 : t.columns.length).join(', ')}`);
+        const rows = await sql.all<Record<string, unknown>>(
+          `SELECT ${t.columns.join(', ')} FROM ${t.name} ORDER BY ${t.columns.slice(0, t.identity ? 1 : t.columns.length).join(', ')}`,
+        );
         doc.tables[t.name] = rows.map((r) => t.columns.map((c) => cell(r[c])));
         counts[t.name] = rows.length;
       }
@@ -162,21 +202,27 @@ export async function importInto(store: Store, src: string): Promise<TransferCou
     throw new Error(`${EXPORT_FILE}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const doc = parsed.data;
-  if (doc.schema_version > LATEST_VERSION) throw new Error(`the export has schema version ${doc.schema_version}, newer than this fapilog-plugins knows (${LATEST_VERSION})`);
+  if (doc.schema_version > LATEST_VERSION)
+    throw new Error(`the export has schema version ${doc.schema_version}, newer than this fapilog-plugins knows (${LATEST_VERSION})`);
   for (const t of TABLES) {
     const added = ADDED_COLUMNS[t.name];
     for (const [i, row] of (doc.tables[t.name] ?? []).entries()) {
       // An export from before a column existed: the column's value for old rows.
-      if (added && doc.schema_version < added.since && row.length === t.columns.length - added.values.length) doc.tables[t.name]![i] = [...row, ...added.values];
+      if (added && doc.schema_version < added.since && row.length === t.columns.length - added.values.length)
+        doc.tables[t.name]![i] = [...row, ...added.values];
     }
     for (const row of doc.tables[t.name] ?? []) {
-      if (row.length !== t.columns.length) throw new Error(`${EXPORT_FILE}: tables.${t.name}: a row has ${row.length} values, expected ${t.columns.length} (${t.columns.join(', ')})`);
+      if (row.length !== t.columns.length)
+        throw new Error(
+          `${EXPORT_FILE}: tables.${t.name}: a row has ${row.length} values, expected ${t.columns.length} (${t.columns.join(', ')})`,
+        );
     }
   }
   // Every file is read and checked before anything is written: a bad export stores nothing.
   const files = (doc.tables['files'] ?? []).map((row) => {
     const [id, , filename, sha256, size, pkg] = row as [number, number, string, string, number, string];
-    if (/[\\/\0]|\.\./.test(filename) || /[\\/\0]|\.\./.test(pkg)) throw new Error(`${EXPORT_FILE}: tables.files: not a plain file name: ${pkg}/${filename}`);
+    if (/[\\/\0]|\.\./.test(filename) || /[\\/\0]|\.\./.test(pkg))
+      throw new Error(`${EXPORT_FILE}: tables.files: not a plain file name: ${pkg}/${filename}`);
     const data = fs.readFileSync(path.join(dir, 'files', pkg, filename));
     checkBytes(data, `${pkg}/${filename}`, sha256, Number(size));
     return { id: Number(id), pkg, filename, data };
@@ -195,7 +241,19 @@ export async function importInto(store: Store, src: string): Promise<TransferCou
         const columns = pg ? [...t.columns, 'search_text'] : [...t.columns];
         const text = `INSERT INTO ${t.name} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`;
         for (const row of rows) {
-          const values = pg ? [...row, searchTextOf(Object.fromEntries(t.columns.map((c, i) => [c, row[i]])) as { name: string; package: string; description: string; author: string })] : row;
+          const values = pg
+            ? [
+                ...row,
+                searchTextOf(
+                  Object.fromEntries(t.columns.map((c, i) => [c, row[i]])) as {
+                    name: string;
+                    package: string;
+                    description: string;
+                    author: string;
+                  },
+                ),
+              ]
+            : row;
           await tx.run(text, ...values);
         }
         counts[t.name] = rows.length;
@@ -213,7 +271,9 @@ export async function importInto(store: Store, src: string): Promise<TransferCou
       if (store.dialect === 'postgres') {
         // Identity columns continue after the imported ids.
         for (const t of TABLES.filter((x) => x.identity)) {
-          await tx.run(`SELECT setval(pg_get_serial_sequence('${t.name}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM ${t.name}), 1), (SELECT COUNT(*) > 0 FROM ${t.name}))`);
+          await tx.run(
+            `SELECT setval(pg_get_serial_sequence('${t.name}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM ${t.name}), 1), (SELECT COUNT(*) > 0 FROM ${t.name}))`,
+          );
         }
       }
     });
@@ -241,7 +301,12 @@ export async function backupStore(store: Store, dest: string): Promise<{ kind: '
     const { DatabaseSync } = await import('node:sqlite');
     const copy = new DatabaseSync(dbFile, { readOnly: true });
     try {
-      for (const f of copy.prepare('SELECT package, filename, sha256, size FROM files').all() as Array<{ package: string; filename: string; sha256: string; size: number }>) {
+      for (const f of copy.prepare('SELECT package, filename, sha256, size FROM files').all() as Array<{
+        package: string;
+        filename: string;
+        sha256: string;
+        size: number;
+      }>) {
         const data = fs.readFileSync(path.join(store.filesDir!, f.package, f.filename));
         checkBytes(data, `${f.package}/${f.filename}`, f.sha256, Number(f.size));
         fs.mkdirSync(path.join(temp, 'files', f.package), { recursive: true });

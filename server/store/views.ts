@@ -1,5 +1,11 @@
 /** Rows to contract objects (src/core/marketplace/schemas.ts): the same for both stores. */
-import { Provenance, type CompatibilityCorrection, type Plugin, type Release, type ReleaseFile } from '../../src/core/marketplace/schemas.ts';
+import {
+  Provenance,
+  type CompatibilityCorrection,
+  type Plugin,
+  type Release,
+  type ReleaseFile,
+} from '../../src/core/marketplace/schemas.ts';
 import { isPrerelease } from '../../src/core/pep440/index.ts';
 import type { FileRow, PluginRecord, Rating, ReleaseRow } from './types.ts';
 
@@ -28,7 +34,12 @@ export function effectiveCompatibility(row: ReleaseRow): string {
 
 export function correctionView(row: ReleaseRow): CompatibilityCorrection | null {
   if (row.corrected_compatibility === null || row.corrected_compatibility === undefined) return null;
-  return { declared: row.fapilog_compatibility, reason: row.correction_reason ?? '', corrected_at: row.corrected_at ?? '', corrected_by: row.corrected_by ?? '' };
+  return {
+    declared: row.fapilog_compatibility,
+    reason: row.correction_reason ?? '',
+    corrected_at: row.corrected_at ?? '',
+    corrected_by: row.corrected_by ?? '',
+  };
 }
 
 export function fileView(f: FileRow, baseUrl: string): ReleaseFile {

@@ -40,7 +40,16 @@ export interface SearchPageData {
 }
 
 function formParams(f: SearchForm, pageNo: number): string {
-  return query({ q: f.q, type: f.type, author: f.author, min_rating: f.min_rating, fapilog: f.fapilog, sort: f.sort, page: pageNo > 1 ? pageNo : undefined, per_page: f.per_page !== 20 ? f.per_page : undefined });
+  return query({
+    q: f.q,
+    type: f.type,
+    author: f.author,
+    min_rating: f.min_rating,
+    fapilog: f.fapilog,
+    sort: f.sort,
+    page: pageNo > 1 ? pageNo : undefined,
+    per_page: f.per_page !== 20 ? f.per_page : undefined,
+  });
 }
 
 function option(value: string, label: string, selected: string | undefined): Html {
@@ -56,13 +65,15 @@ export function searchPage(d: SearchPageData): string {
   const pages = Math.max(1, Math.ceil(d.total / f.per_page));
   const searching = Boolean(f.q || f.type || f.author || f.min_rating !== undefined || f.fapilog);
   const heading = f.q ? `${d.total} plugin${d.total === 1 ? '' : 's'} matching “${f.q}”` : `${d.total} plugin${d.total === 1 ? '' : 's'}`;
-  const results = d.hits.map(({ plugin: p, working }) => html`<li>
+  const results = d.hits.map(
+    ({ plugin: p, working }) => html`<li>
 <h3><a href="/plugins/${encodeURIComponent(p.name)}${f.fapilog ? query({ fapilog: f.fapilog }) : ''}">${p.package}</a> <span class="meta">${p.version}</span></h3>
 <p>${p.description}</p>
 <p class="meta"><span class="badge">${p.plugin_type}</span> by ${p.author} · ${stars(p.rating, p.rating_count)} · ${p.downloads} downloads · fapilog ${p.fapilog_compatibility}${
-    f.fapilog ? html` · <strong>${working ?? p.version}</strong> works with fapilog ${f.fapilog}` : ''
-  }</p>
-</li>`);
+      f.fapilog ? html` · <strong>${working ?? p.version}</strong> works with fapilog ${f.fapilog}` : ''
+    }</p>
+</li>`,
+  );
   const pager =
     pages > 1
       ? html`<nav class="pages" aria-label="Result pages"><ul>
@@ -135,20 +146,20 @@ export function pluginPage(d: PluginPageData): string {
   const current = d.releases.find((r) => r.version === p.version);
   const homepage = safeHttpUrl(p.homepage);
   const repository = safeHttpUrl(p.repository);
-  const installLine = target
-    ? `pip install --index-url ${d.baseUrl}/simple/ "${p.package}==${target.version}"`
-    : null;
+  const installLine = target ? `pip install --index-url ${d.baseUrl}/simple/ "${p.package}==${target.version}"` : null;
   const matrixHead = d.fapilogVersions.map((v) => html`<th scope="col"><a href="/fapilog/${encodeURIComponent(v)}">${v}</a></th>`);
-  const rows = newestFirst.map((r) => html`<tr id="v-${r.version}">
+  const rows = newestFirst.map(
+    (r) => html`<tr id="v-${r.version}">
 <th scope="row">${r.version}${r.yanked ? html` <span class="badge yanked">yanked</span>` : ''}${isPrerelease(r.version) ? html` <span class="badge pre">pre-release</span>` : ''}</th>
 <td>${r.published_at.slice(0, 10)}</td>
 <td><code>${r.fapilog_compatibility}</code>${r.correction ? html`<br>corrected: <code>${r.correction.fapilog_compatibility}</code>${r.correction.reason ? html` (${r.correction.reason})` : ''}` : ''}</td>
 <td class="num" data-downloads="${r.version}">${r.downloads}</td>
 ${d.fapilogVersions.map((v) => {
-    const kind = cell(r, v);
-    return html`<td class="cell ${kind}" data-fapilog="${v}" data-cell="${kind}" title="${r.version} with fapilog ${v}: ${CELL_LABEL[kind]}"><span aria-hidden="true">${cellMark(kind)}</span> <span class="sr">${CELL_LABEL[kind]}</span></td>`;
-  })}
-</tr>`);
+  const kind = cell(r, v);
+  return html`<td class="cell ${kind}" data-fapilog="${v}" data-cell="${kind}" title="${r.version} with fapilog ${v}: ${CELL_LABEL[kind]}"><span aria-hidden="true">${cellMark(kind)}</span> <span class="sr">${CELL_LABEL[kind]}</span></td>`;
+})}
+</tr>`,
+  );
   const main = html`<nav aria-label="Breadcrumb" class="meta"><a href="/">All plugins</a> › ${p.package}</nav>
 <h1>${p.package} <span class="meta">${p.version}</span></h1>
 <p>${p.description}</p>
@@ -221,9 +232,11 @@ ${
   d.rows.length > 0
     ? html`<div class="table-wrap" role="region" aria-label="Plugins" tabindex="0"><table id="working">
 <thead><tr><th scope="col">Plugin</th><th scope="col">Release</th><th scope="col">Type</th><th scope="col">Install</th></tr></thead>
-<tbody>${d.rows.map(({ plugin: p, release }) => html`<tr>
+<tbody>${d.rows.map(
+        ({ plugin: p, release }) => html`<tr>
 <th scope="row"><a href="/plugins/${encodeURIComponent(p.name)}${query({ fapilog: d.version })}">${p.package}</a></th>
-<td>${release}</td><td>${p.plugin_type}</td><td><code>${p.package}==${release}</code></td></tr>`)}</tbody>
+<td>${release}</td><td>${p.plugin_type}</td><td><code>${p.package}==${release}</code></td></tr>`,
+      )}</tbody>
 </table></div>`
     : ''
 }`;

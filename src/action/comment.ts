@@ -64,14 +64,21 @@ export interface GitHubPlan {
  * What to do on GitHub for this run: the comment on pull request events (kept while the report
  * has problems, deleted when clean), the dashboard on every other event (a schedule, a manual run).
  */
-export function planGitHub(opts: { comment: boolean; dashboard: boolean; eventName: string; payload: unknown; hasProblems: boolean }): GitHubPlan {
+export function planGitHub(opts: {
+  comment: boolean;
+  dashboard: boolean;
+  eventName: string;
+  payload: unknown;
+  hasProblems: boolean;
+}): GitHubPlan {
   const skipped: string[] = [];
   const isPull = (PULL_REQUEST_EVENTS as readonly string[]).includes(opts.eventName);
   let comment: GitHubPlan['comment'] = null;
   if (opts.comment) {
     const parsed = EventPayload.safeParse(opts.payload);
     if (!isPull) skipped.push(`comment: the ${opts.eventName || 'unknown'} event has no pull request to comment on`);
-    else if (!parsed.success || !parsed.data.pull_request) skipped.push(`comment: the ${opts.eventName} event payload names no pull request (pull_request.number)`);
+    else if (!parsed.success || !parsed.data.pull_request)
+      skipped.push(`comment: the ${opts.eventName} event payload names no pull request (pull_request.number)`);
     else comment = { pull: parsed.data.pull_request.number, keep: opts.hasProblems };
   }
   const dashboard = opts.dashboard && !isPull;

@@ -31,9 +31,19 @@ async function findOwn<T extends { body?: string | null | undefined }>(
   return undefined;
 }
 
-export async function keepComment(octokit: Octokit, repo: { owner: string; repo: string }, plan: NonNullable<GitHubPlan['comment']>, projectPath: string, summary: string, log: GitHubLog): Promise<void> {
-  const existing = await findOwn<{ id: number; body?: string | null }>(octokit, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: plan.pull }, (c) =>
-    hasMarker(c.body, 'comment', projectPath),
+export async function keepComment(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  plan: NonNullable<GitHubPlan['comment']>,
+  projectPath: string,
+  summary: string,
+  log: GitHubLog,
+): Promise<void> {
+  const existing = await findOwn<{ id: number; body?: string | null }>(
+    octokit,
+    'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+    { ...repo, issue_number: plan.pull },
+    (c) => hasMarker(c.body, 'comment', projectPath),
   );
   if (!plan.keep) {
     if (existing) {
@@ -48,17 +58,31 @@ export async function keepComment(octokit: Octokit, repo: { owner: string; repo:
     await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { ...repo, comment_id: existing.id, body });
     log.info(`comment: updated comment ${existing.id} on #${plan.pull}`);
   } else {
-    const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: plan.pull, body });
+    const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      ...repo,
+      issue_number: plan.pull,
+      body,
+    });
     log.info(`comment: created comment ${data.id} on #${plan.pull}`);
   }
 }
 
-export async function keepDashboard(octokit: Octokit, repo: { owner: string; repo: string }, projectPath: string, summary: string, log: GitHubLog): Promise<void> {
+export async function keepDashboard(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  projectPath: string,
+  summary: string,
+  log: GitHubLog,
+): Promise<void> {
   // Closed ones too: a person who closed the dashboard does not get a new one every run.
-  const existing = await findOwn<{ number: number; body?: string | null; pull_request?: unknown }>(octokit, 'GET /repos/{owner}/{repo}/issues', { ...repo, state: 'all' }, (i) =>
-    !i.pull_request && hasMarker(i.body, 'dashboard', projectPath),
+  const existing = await findOwn<{ number: number; body?: string | null; pull_request?: unknown }>(
+    octokit,
+    'GET /repos/{owner}/{repo}/issues',
+    { ...repo, state: 'all' },
+    (i) => !i.pull_request && hasMarker(i.body, 'dashboard', projectPath),
   );
-  const footer = '\n<sub>Kept current by the fapilog-plugins Action (`dashboard: true`); it edits this issue on every run. Close it to hide it, or remove the input to stop.</sub>\n';
+  const footer =
+    '\n<sub>Kept current by the fapilog-plugins Action (`dashboard: true`); it edits this issue on every run. Close it to hide it, or remove the input to stop.</sub>\n';
   const body = githubBody('dashboard', projectPath, summary, footer);
   const title = dashboardTitle(projectPath);
   if (existing) {
@@ -90,14 +114,18 @@ export async function publishToGitHub(
     try {
       await keepComment(octokit, repo, plan.comment, opts.projectPath, opts.summary, log);
     } catch (err) {
-      log.warning(`comment: could not write the pull request comment (${(err as Error).message}); the job needs \`permissions: pull-requests: write\``);
+      log.warning(
+        `comment: could not write the pull request comment (${(err as Error).message}); the job needs \`permissions: pull-requests: write\``,
+      );
     }
   }
   if (plan.dashboard) {
     try {
       await keepDashboard(octokit, repo, opts.projectPath, opts.summary, log);
     } catch (err) {
-      log.warning(`dashboard: could not write the dashboard issue (${(err as Error).message}); the job needs \`permissions: issues: write\``);
+      log.warning(
+        `dashboard: could not write the dashboard issue (${(err as Error).message}); the job needs \`permissions: issues: write\``,
+      );
     }
   }
 }

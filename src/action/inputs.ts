@@ -74,21 +74,55 @@ interface InputDoc {
 
 /** What action.yml and the docs say about each input. Order is the order of the docs table. */
 export const INPUT_DOCS = {
-  command: { description: 'What to run: `check` (report on the plugins a project pins) or `publish` (upload built plugin files).', default: 'check' },
+  command: {
+    description: 'What to run: `check` (report on the plugins a project pins) or `publish` (upload built plugin files).',
+    default: 'check',
+  },
   path: { description: 'Project directory, relative to the workspace; it must stay inside the workspace.', default: '.' },
-  'marketplace-url': { description: `Marketplace API base URL. Falls back to \`${ENV.url}\`. \`publish\` goes to the public marketplace without one.`, default: '' },
-  'index-url': { description: `\`check\`: a Python package index (simple API, e.g. \`https://pypi.org/simple/\`, devpi, Artifactory, a marketplace's \`/simple/\`) to read plugins from instead of a marketplace. Falls back to \`${ENV.index}\`; with neither this nor a marketplace URL, \`check\` reads PyPI's simple index.`, default: '' },
-  token: { description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`, default: '' },
-  'fapilog-version': { description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.', default: '' },
-  'fail-on': { description: 'When the step fails: `incompatible` (incompatible or yanked plugins), `publisher-changed` (also a newer release from another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`. The default fails only on what breaks the service, so a new plugin release does not turn CI red; `fapilog-plugins outdated` run by hand defaults to `held-back` (any problem), as `npm outdated` exits 1 on anything outdated.', default: 'incompatible' },
+  'marketplace-url': {
+    description: `Marketplace API base URL. Falls back to \`${ENV.url}\`. \`publish\` goes to the public marketplace without one.`,
+    default: '',
+  },
+  'index-url': {
+    description: `\`check\`: a Python package index (simple API, e.g. \`https://pypi.org/simple/\`, devpi, Artifactory, a marketplace's \`/simple/\`) to read plugins from instead of a marketplace. Falls back to \`${ENV.index}\`; with neither this nor a marketplace URL, \`check\` reads PyPI's simple index.`,
+    default: '',
+  },
+  token: {
+    description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`,
+    default: '',
+  },
+  'fapilog-version': {
+    description: 'The fapilog version to check against. Default: read from the lockfile or pins of the project.',
+    default: '',
+  },
+  'fail-on': {
+    description:
+      'When the step fails: `incompatible` (incompatible or yanked plugins), `publisher-changed` (also a newer release from another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`. The default fails only on what breaks the service, so a new plugin release does not turn CI red; `fapilog-plugins outdated` run by hand defaults to `held-back` (any problem), as `npm outdated` exits 1 on anything outdated.',
+    default: 'incompatible',
+  },
   ignore: { description: 'Plugins to skip, separated by commas or newlines.', default: '' },
-  'cache-dir': { description: `Marketplace metadata cache directory. Falls back to \`${ENV.cache}\`, then the user cache directory.`, default: '' },
+  'cache-dir': {
+    description: `Marketplace metadata cache directory. Falls back to \`${ENV.cache}\`, then the user cache directory.`,
+    default: '',
+  },
   'packages-dir': { description: '`publish`: directory with the built wheel and sdist, relative to `path`.', default: 'dist' },
   'dry-run': { description: '`publish`: validate and show what would be uploaded, without uploading.', default: 'false' },
   strict: { description: '`publish`: treat validation warnings as errors.', default: 'false' },
-  build: { description: '`publish`: build the wheel and sdist (`python -m build`, with `python3` when there is no `python` on PATH) before publishing.', default: 'false' },
-  comment: { description: '`check` on `pull_request`: keep one comment with the report on the pull request, edited in place on every run and deleted once no plugin has a problem. Needs `permissions: pull-requests: write`.', default: 'false' },
-  dashboard: { description: '`check` on `schedule` (or any event but a pull request): keep one issue "fapilog plugins" with the report, created once and edited on every run. Needs `permissions: issues: write`.', default: 'false' },
+  build: {
+    description:
+      '`publish`: build the wheel and sdist (`python -m build`, with `python3` when there is no `python` on PATH) before publishing.',
+    default: 'false',
+  },
+  comment: {
+    description:
+      '`check` on `pull_request`: keep one comment with the report on the pull request, edited in place on every run and deleted once no plugin has a problem. Needs `permissions: pull-requests: write`.',
+    default: 'false',
+  },
+  dashboard: {
+    description:
+      '`check` on `schedule` (or any event but a pull request): keep one issue "fapilog plugins" with the report, created once and edited on every run. Needs `permissions: issues: write`.',
+    default: 'false',
+  },
   'github-token': { description: 'Token for `comment` and `dashboard` (masked in logs).', default: '${{ github.token }}' },
 } as const satisfies Record<string, InputDoc>;
 
@@ -117,7 +151,8 @@ export const ActionInputs = z.object({
 export type ActionInputs = z.infer<typeof ActionInputs>;
 
 export const OUTPUT_DOCS = {
-  report: 'The check report as JSON (plugins, statuses, locations, fapilog version). Over 512 KiB (GitHub allows 1 MB of outputs per job) it keeps the plugins with problems first and says in `warnings` how many were left out.',
+  report:
+    'The check report as JSON (plugins, statuses, locations, fapilog version). Over 512 KiB (GitHub allows 1 MB of outputs per job) it keeps the plugins with problems first and says in `warnings` how many were left out.',
   'report-file': 'Path of a file (under `RUNNER_TEMP`) with the whole check report as JSON, however large.',
   'outdated-count': 'Number of plugins with a newer compatible release (status `outdated`).',
   'incompatible-count': 'Number of plugins that are incompatible with the fapilog version or yanked.',

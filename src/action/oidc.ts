@@ -34,11 +34,14 @@ export function oidcEnvironment(env: NodeJS.ProcessEnv): OidcEnvironment {
   if ((event === 'pull_request' || event === 'pull_request_review' || event === 'pull_request_review_comment') && file) {
     try {
       if (statSync(file).size <= MAX_EVENT_BYTES) {
-        const payload = JSON.parse(readFileSync(file, 'utf8')) as { pull_request?: { head?: { repo?: { full_name?: unknown; fork?: unknown } | null }; base?: { repo?: { full_name?: unknown } } } };
+        const payload = JSON.parse(readFileSync(file, 'utf8')) as {
+          pull_request?: { head?: { repo?: { full_name?: unknown; fork?: unknown } | null }; base?: { repo?: { full_name?: unknown } } };
+        };
         const head = payload.pull_request?.head?.repo;
         const base = payload.pull_request?.base?.repo?.full_name;
         const headName = typeof head?.full_name === 'string' ? head.full_name : null;
-        if (head === null || head?.fork === true || (headName !== null && typeof base === 'string' && headName !== base)) forkPullRequest = headName ?? 'a deleted fork';
+        if (head === null || head?.fork === true || (headName !== null && typeof base === 'string' && headName !== base))
+          forkPullRequest = headName ?? 'a deleted fork';
       }
     } catch {
       forkPullRequest = null;
@@ -55,7 +58,12 @@ export type TrustedToken =
 const cell = markdownCell;
 const code = codeCell;
 
-export function renderTrustedFailure(args: { pkg: string | null; claims: TokenClaims | null; reason: string; audience: string | null }): string {
+export function renderTrustedFailure(args: {
+  pkg: string | null;
+  claims: TokenClaims | null;
+  reason: string;
+  audience: string | null;
+}): string {
   const { pkg, claims, reason, audience } = args;
   const out: string[] = ['### Trusted publishing', ''];
   out.push(`**The marketplace refused the OIDC token:** ${cell(reason)}`, '');
@@ -119,7 +127,13 @@ export async function trustedPublishToken(apiUrl: string, pkg: string | null, de
     return fail(`trusted publishing: the marketplace refused the OIDC token${status}: ${result.message}`, claims, result.message, audience);
   }
   deps.setSecret(result.response.token);
-  return { ok: true, token: result.response.token, publisher: result.response.publisher, plugins: result.response.plugins, expiresAt: result.response.expires_at };
+  return {
+    ok: true,
+    token: result.response.token,
+    publisher: result.response.publisher,
+    plugins: result.response.plugins,
+    expiresAt: result.response.expires_at,
+  };
 }
 
 export function trustedLine(publisher: TrustedProvenance, expiresAt: string): string {

@@ -9,7 +9,13 @@ import type { MarketplaceSettings } from '../core/config.ts';
 import { renderAnnotations, workspacePath, type Annotation } from '../core/render/annotations.ts';
 import type { OutputName } from './inputs.ts';
 import { byManifest, renderSummary, STATUS_LABEL, type SummaryWording } from '../core/render/summary.ts';
-import { boundedReportJson, fitMarkdown, limitAnnotations, REPORT_OUTPUT_BUDGET_BYTES, SUMMARY_BUDGET_BYTES } from '../core/render/github-limits.ts';
+import {
+  boundedReportJson,
+  fitMarkdown,
+  limitAnnotations,
+  REPORT_OUTPUT_BUDGET_BYTES,
+  SUMMARY_BUDGET_BYTES,
+} from '../core/render/github-limits.ts';
 import { andList, environmentGroups } from '../core/render/environments.ts';
 
 export type CheckOutputs = Record<Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'has-problems'>, string>;
@@ -114,7 +120,10 @@ function countsOf(plugins: readonly PluginEntry[]): string {
 function attentionLines(plugins: readonly PluginEntry[]): string[] {
   return plugins
     .filter((p) => p.status !== 'up-to-date')
-    .map((p) => `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`);
+    .map(
+      (p) =>
+        `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`,
+    );
 }
 
 /**
@@ -127,7 +136,9 @@ export function logGroups(report: Report): LogGroup[] {
       .filter((g) => g.plugins.length > 0)
       .map((g) => {
         const f = g.environment?.fapilog;
-        const name = g.environment ? `environment ${g.environment.dir} (fapilog ${f?.version ?? 'unknown'}, ${f?.source}${f?.from ? ` in ${f.from}` : ''})` : `shared by ${andList(g.shared)}`;
+        const name = g.environment
+          ? `environment ${g.environment.dir} (fapilog ${f?.version ?? 'unknown'}, ${f?.source}${f?.from ? ` in ${f.from}` : ''})`
+          : `shared by ${andList(g.shared)}`;
         return { title: `${name}: ${countsOf(g.plugins)}`, lines: attentionLines(g.plugins) };
       });
   }
@@ -137,11 +148,19 @@ export function logGroups(report: Report): LogGroup[] {
 /** Everything the runner shows for a finished report; pure, so tests feed it hand-built reports. */
 export function renderCheck(
   report: Report,
-  config: { failOn: FailOn; workspace: string; settings: Pick<MarketplaceSettings, 'cacheDir'>; reportFile?: string | null; fileUrl?: FileUrl | undefined },
+  config: {
+    failOn: FailOn;
+    workspace: string;
+    settings: Pick<MarketplaceSettings, 'cacheDir'>;
+    reportFile?: string | null;
+    fileUrl?: FileUrl | undefined;
+  },
 ): RenderedCheck {
   const { failed, failureMessage } = decide(report, config.failOn);
   const reportFile = config.reportFile ?? null;
-  const whole = reportFile ? `the \`report\` output and the whole report in \`${reportFile}\` (output \`report-file\`)` : 'the `report` output';
+  const whole = reportFile
+    ? `the \`report\` output and the whole report in \`${reportFile}\` (output \`report-file\`)`
+    : 'the `report` output';
   const summary = renderSummary(forWorkspace(report, config.workspace), {
     failed,
     failureMessage,

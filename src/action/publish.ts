@@ -75,7 +75,14 @@ export async function publishMain(config: PublishConfig, deps: PublishDeps): Pro
     version: plan?.version ?? null,
     status: 'failed',
     url: null,
-    summaryMarkdown: renderPublishSummary({ plan, status: 'failed', url: null, message, strict: config.strict, ...(extra ? { extra } : {}) }),
+    summaryMarkdown: renderPublishSummary({
+      plan,
+      status: 'failed',
+      url: null,
+      message,
+      strict: config.strict,
+      ...(extra ? { extra } : {}),
+    }),
     failed: true,
     failureMessage: message,
   });
@@ -85,7 +92,11 @@ export async function publishMain(config: PublishConfig, deps: PublishDeps): Pro
   if (config.build && (await isEmpty(config.packagesDir))) {
     if (!deps.exec) return failed('build: true needs a command runner, and none was given', null);
     const python = pythonCommand(deps.which ?? ((cmd) => findOnPath(cmd)));
-    if (!python) return failed('build: true needs Python, and neither `python` nor `python3` is on PATH (add actions/setup-python before this step)', null);
+    if (!python)
+      return failed(
+        'build: true needs Python, and neither `python` nor `python3` is on PATH (add actions/setup-python before this step)',
+        null,
+      );
     const args = ['-m', 'build', '--outdir', config.packagesDir, config.projectDir];
     log(`building: ${python} ${args.join(' ')}`);
     let code: number;
@@ -93,7 +104,10 @@ export async function publishMain(config: PublishConfig, deps: PublishDeps): Pro
       code = await deps.exec(python, args, { cwd: config.projectDir });
     } catch (err) {
       // @actions/exec rejects on a non-zero exit (and when python cannot be started).
-      return failed(`${python} -m build failed: ${(err as Error).message.split('\n')[0]}; is \`build\` installed (pip install build)?`, null);
+      return failed(
+        `${python} -m build failed: ${(err as Error).message.split('\n')[0]}; is \`build\` installed (pip install build)?`,
+        null,
+      );
     }
     if (code !== 0) return failed(`${python} -m build exited with ${code}; is \`build\` installed (pip install build)?`, null);
   }
@@ -222,4 +236,3 @@ function findingRow(f: Finding, strict: boolean): string {
   const severity = f.severity === 'error' ? '❌ error' : isFailing(f, strict) ? '❌ warning (strict)' : '⚠️ warning';
   return `| ${severity} | ${codeCell(f.code)} | ${cell(f.message)} | ${cell(f.fix)} |`;
 }
-

@@ -42,7 +42,8 @@ function settingsFrom(inputs: ActionInputs, env: Env): MarketplaceSettings {
     // The inputs were valid, so a bad value came from the environment fallback.
     if (err instanceof z.ZodError) {
       const field = String(err.issues[0]?.path[0] ?? '');
-      const [input, variable] = field === 'url' ? ['marketplace-url', ENV.url] : field === 'cacheDir' ? ['cache-dir', ENV.cache] : ['token', ENV.token];
+      const [input, variable] =
+        field === 'url' ? ['marketplace-url', ENV.url] : field === 'cacheDir' ? ['cache-dir', ENV.cache] : ['token', ENV.token];
       throw new InputError(input, `the value from ${variable} is not valid (${err.issues[0]?.message ?? 'invalid'})`);
     }
     throw err;
@@ -51,9 +52,13 @@ function settingsFrom(inputs: ActionInputs, env: Env): MarketplaceSettings {
 
 function sourceFrom(inputs: ActionInputs, env: Env): SourceSettings {
   try {
-    return resolveSourceSettings({ url: inputs['marketplace-url'], indexUrl: inputs['index-url'], token: inputs.token, cacheDir: inputs['cache-dir'] }, env);
+    return resolveSourceSettings(
+      { url: inputs['marketplace-url'], indexUrl: inputs['index-url'], token: inputs.token, cacheDir: inputs['cache-dir'] },
+      env,
+    );
   } catch (err) {
-    if (err instanceof z.ZodError) throw new InputError('index-url', `the value from ${ENV.index} is not valid (${err.issues[0]?.message ?? 'invalid'})`);
+    if (err instanceof z.ZodError)
+      throw new InputError('index-url', `the value from ${ENV.index} is not valid (${err.issues[0]?.message ?? 'invalid'})`);
     throw err;
   }
 }
@@ -66,7 +71,10 @@ function logReport(result: CheckStepResult, workspace: string, staleDetail: stri
   info(`fapilog ${r.fapilog.version ?? 'unknown'} (${r.fapilog.source}${r.fapilog.from ? `, ${r.fapilog.from}` : ''})`);
   // The one warning about the cache (the client's own message is folded into it).
   info(`${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${r.marketplace.url}`);
-  if (r.marketplace.stale) core.warning(`The ${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`);
+  if (r.marketplace.stale)
+    core.warning(
+      `The ${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`,
+    );
   for (const group of logGroups(r)) {
     // A group per manifest, folded in the log; its title counts what is fine, its lines are what is not.
     core.startGroup(logLine(group.title));
@@ -96,7 +104,11 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
     {
       warn: (line) => {
         // The stale-cache notice becomes part of the runner's one warning; others are warnings of their own.
-        if (/^the (marketplace|package index) could not be reached \(/.test(line)) staleDetail = line.replace(/^the (?:marketplace|package index) could not be reached \((.*)\); showing cached data from (\S+), (.+?) old \(stale\)$/, 'cached data from $2, $3 old; $1');
+        if (/^the (marketplace|package index) could not be reached \(/.test(line))
+          staleDetail = line.replace(
+            /^the (?:marketplace|package index) could not be reached \((.*)\); showing cached data from (\S+), (.+?) old \(stale\)$/,
+            'cached data from $2, $3 old; $1',
+          );
         else core.warning(line);
       },
       debug: (line) => core.debug(line),
@@ -127,7 +139,11 @@ async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, e
   const projectDir = insideWorkspace(workspace, inputs.path, 'path');
   // Loaded only for publish (ncc puts them in a chunk of their own): a check, the common run,
   // neither parses nor compiles the archive readers, the validator and @actions/exec.
-  const [{ publishMain }, { oidcEnvironment }, { exec }] = await Promise.all([import('./publish.ts'), import('./oidc.ts'), import('@actions/exec')]);
+  const [{ publishMain }, { oidcEnvironment }, { exec }] = await Promise.all([
+    import('./publish.ts'),
+    import('./oidc.ts'),
+    import('@actions/exec'),
+  ]);
   const result = await publishMain(
     {
       packagesDir: insideWorkspace(workspace, inputs['packages-dir'], 'packages-dir', projectDir),
@@ -153,7 +169,9 @@ async function runPublish(inputs: ActionInputs, settings: MarketplaceSettings, e
 
 export async function runAction(env: Env = process.env): Promise<void> {
   // Mask before anything else runs, so no later log line or error can show the token.
-  const secrets = [core.getInput('token'), env[ENV.token] ?? '', core.getInput('github-token')].map((s) => s.trim()).filter((s) => s.length > 0);
+  const secrets = [core.getInput('token'), env[ENV.token] ?? '', core.getInput('github-token')]
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   for (const s of secrets) core.setSecret(s);
   try {
     const inputs = parseInputs(Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])));

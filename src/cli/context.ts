@@ -5,7 +5,13 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { resolveMarketplaceSettings, resolveSourceSettings, type CacheMode, type MarketplaceSettings, type SourceSettings } from '../core/config.ts';
+import {
+  resolveMarketplaceSettings,
+  resolveSourceSettings,
+  type CacheMode,
+  type MarketplaceSettings,
+  type SourceSettings,
+} from '../core/config.ts';
 import { MarketplaceClient, type ClientOptions } from '../core/marketplace/client.ts';
 import { openSource, type PluginSource } from '../core/source.ts';
 import { formatPath, redact } from '../core/marketplace/errors.ts';
@@ -133,11 +139,19 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
       const issue = err.issues[0];
       const field = issue ? formatPath(issue.path) : 'settings';
       const flag = { url: urlFlag, token: '--token', cacheDir: '--cache-dir' }[field] ?? field;
-      return new CliError(redact(`invalid ${flag}: ${issue?.message ?? 'not accepted'}`, globals.token ?? io.env['FAPILOG_MARKETPLACE_TOKEN']));
+      return new CliError(
+        redact(`invalid ${flag}: ${issue?.message ?? 'not accepted'}`, globals.token ?? io.env['FAPILOG_MARKETPLACE_TOKEN']),
+      );
     }
     return err;
   };
-  const overrides = { url: globals.marketplaceUrl, indexUrl: globals.indexUrl, token: globals.token, cacheDir: globals.cacheDir, cacheMode };
+  const overrides = {
+    url: globals.marketplaceUrl,
+    indexUrl: globals.indexUrl,
+    token: globals.token,
+    cacheDir: globals.cacheDir,
+    cacheMode,
+  };
   if (globals.marketplaceUrl && globals.indexUrl) {
     throw new CliError('--marketplace-url and --index-url cannot be used together: give the one source to ask', EXIT.error);
   }
@@ -157,7 +171,10 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
     try {
       sourceSettings = resolveSourceSettings(overrides, io.env);
     } catch (err) {
-      throw settingsError(err, globals.indexUrl || (!globals.marketplaceUrl && io.env['FAPILOG_INDEX_URL']) ? '--index-url' : '--marketplace-url');
+      throw settingsError(
+        err,
+        globals.indexUrl || (!globals.marketplaceUrl && io.env['FAPILOG_INDEX_URL']) ? '--index-url' : '--marketplace-url',
+      );
     }
     return sourceSettings;
   };

@@ -25,7 +25,8 @@ const PROBLEM_REFUSALS: readonly string[] = ['incompatible', 'yanked', 'conflict
 /** A core error as the CLI says it (flags by their names, exit codes by kind); null for anything else. */
 export function cliErrorFor(err: unknown): CliError | null {
   if (err instanceof MarketplaceError) {
-    if (err.code === 'unauthenticated') return new CliError(`${err.endpoint}: needs a token: pass --token or set ${ENV.token}`, EXIT.error, err.code);
+    if (err.code === 'unauthenticated')
+      return new CliError(`${err.endpoint}: needs a token: pass --token or set ${ENV.token}`, EXIT.error, err.code);
     return new CliError(err.message, EXIT.error, err.code);
   }
   if (!(err instanceof CoreError)) return null;
@@ -33,7 +34,11 @@ export function cliErrorFor(err: unknown): CliError | null {
     case 'invalid-fapilog-version':
       return new CliError(`--fapilog-version ${JSON.stringify(err.subject ?? '')} is not a PEP 440 version`, EXIT.error, err.code);
     case 'install-refused':
-      return new CliError(`not installed: ${err.message}`, PROBLEM_REFUSALS.includes(err.subject ?? '') ? EXIT.problems : EXIT.error, err.code);
+      return new CliError(
+        `not installed: ${err.message}`,
+        PROBLEM_REFUSALS.includes(err.subject ?? '') ? EXIT.problems : EXIT.error,
+        err.code,
+      );
     case 'invalid-manifest':
       return new CliError(`${err.message}; fix the manifest and run the command again (nothing was changed)`, EXIT.error, err.code);
     default:

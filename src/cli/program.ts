@@ -25,39 +25,48 @@ export function buildProgram(io: CliIo, outcome: { code: ExitCode }, commands: r
 
 /** The flags of a command's options that take a value (`--token <token>`): the next word is theirs. */
 export function valueOptionsOf(command: Command): Set<string> {
-  return new Set(command.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined)));
+  return new Set(
+    command.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined)),
+  );
 }
 
 /** The program's name, version and global options, without commands. */
 function globalProgram(io: CliIo): Command {
-  return new Command(TOOL_NAME)
-    .description('Find, check, update and publish fapilog plugins')
-    // `--version` (an option) and `version <bump>` (the plugin-version command) coexist in commander.
-    .version(TOOL_VERSION, '-V, --version', 'print the version of fapilog-plugins')
-    .addOption(new Option('--marketplace-url <url>', 'marketplace API base URL').env(ENV.url))
-    .addOption(new Option('--index-url <url>', `Python package index (simple API) to read plugins from instead of a marketplace; default ${DEFAULT_INDEX_URL} when no marketplace is set`).env(ENV.index))
-    .addOption(new Option('--token <token>', 'marketplace Bearer token').env(ENV.token))
-    .addOption(new Option('--cache-dir <dir>', 'metadata cache directory').env(ENV.cache))
-    .option('--offline', 'use the cache only; a miss is an error')
-    .option('--prefer-offline', `use cache entries younger than ${DEFAULT_TTL_MS / 60_000} minutes without asking the marketplace`)
-    .option('--json', 'machine output on stdout, messages on stderr')
-    .option('--debug', 'print stack traces and HTTP debugging on stderr')
-    .addOption(
-      new Option('--timeout <seconds>', 'seconds to wait for each marketplace request')
-        .argParser(numberArg(0.1, 3600))
-        .default(DEFAULT_HTTP_OPTIONS.timeoutMs / 1000),
-    )
-    .addOption(
-      new Option('--retries <n>', 'extra attempts of a failed marketplace read (network errors, 5xx)')
-        .argParser(integerArg(0, 10))
-        .default(DEFAULT_HTTP_OPTIONS.retries),
-    )
-    .configureOutput({
-      writeOut: (s) => io.stdout(s),
-      writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(s),
-    })
-    .exitOverride();
+  return (
+    new Command(TOOL_NAME)
+      .description('Find, check, update and publish fapilog plugins')
+      // `--version` (an option) and `version <bump>` (the plugin-version command) coexist in commander.
+      .version(TOOL_VERSION, '-V, --version', 'print the version of fapilog-plugins')
+      .addOption(new Option('--marketplace-url <url>', 'marketplace API base URL').env(ENV.url))
+      .addOption(
+        new Option(
+          '--index-url <url>',
+          `Python package index (simple API) to read plugins from instead of a marketplace; default ${DEFAULT_INDEX_URL} when no marketplace is set`,
+        ).env(ENV.index),
+      )
+      .addOption(new Option('--token <token>', 'marketplace Bearer token').env(ENV.token))
+      .addOption(new Option('--cache-dir <dir>', 'metadata cache directory').env(ENV.cache))
+      .option('--offline', 'use the cache only; a miss is an error')
+      .option('--prefer-offline', `use cache entries younger than ${DEFAULT_TTL_MS / 60_000} minutes without asking the marketplace`)
+      .option('--json', 'machine output on stdout, messages on stderr')
+      .option('--debug', 'print stack traces and HTTP debugging on stderr')
+      .addOption(
+        new Option('--timeout <seconds>', 'seconds to wait for each marketplace request')
+          .argParser(numberArg(0.1, 3600))
+          .default(DEFAULT_HTTP_OPTIONS.timeoutMs / 1000),
+      )
+      .addOption(
+        new Option('--retries <n>', 'extra attempts of a failed marketplace read (network errors, 5xx)')
+          .argParser(integerArg(0, 10))
+          .default(DEFAULT_HTTP_OPTIONS.retries),
+      )
+      .configureOutput({
+        writeOut: (s) => io.stdout(s),
+        writeErr: (s) => io.stderr(s),
+        outputError: (s, write) => write(s),
+      })
+      .exitOverride()
+  );
 }
 
 function registerCommands(program: Command, io: CliIo, outcome: { code: ExitCode }, commands: readonly RegisterCommand[]): Command {
@@ -91,7 +100,11 @@ function withUrlHint(err: unknown, ctx: CommandContext): unknown {
   }
   if (/\/api\/v\d+\/?$/.test(new URL(url).pathname)) return err;
   const suggested = `${url.replace(/\/+$/, '')}/api/v1`;
-  return new CliError(`${err.message} (the marketplace API is usually under /api/v1: try --marketplace-url ${suggested})`, EXIT.error, err.code);
+  return new CliError(
+    `${err.message} (the marketplace API is usually under /api/v1: try --marketplace-url ${suggested})`,
+    EXIT.error,
+    err.code,
+  );
 }
 
 /**
@@ -100,7 +113,8 @@ function withUrlHint(err: unknown, ctx: CommandContext): unknown {
  */
 function withSourceHint(err: unknown, ctx: CommandContext): unknown {
   const source = ctx.openedSource();
-  if (!source || !(err instanceof MarketplaceError) || !(err.kind === 'network' || err.kind === 'timeout' || err.kind === 'wait-limit')) return err;
+  if (!source || !(err instanceof MarketplaceError) || !(err.kind === 'network' || err.kind === 'timeout' || err.kind === 'wait-limit'))
+    return err;
   const settings = ctx.sourceSettings();
   const status = source.status();
   const why =
@@ -129,7 +143,11 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<Exit
   const secret = secretOf(argv, io);
   // Every byte for the terminal passes terminalStream: no control sequence from a manifest or a
   // marketplace answer reaches it, whichever command printed the text.
-  const safeIo: CliIo = { ...io, stdout: (text) => io.stdout(terminalStream(text)), stderr: (text) => io.stderr(terminalStream(redact(text, secret))) };
+  const safeIo: CliIo = {
+    ...io,
+    stdout: (text) => io.stdout(terminalStream(text)),
+    stderr: (text) => io.stderr(terminalStream(redact(text, secret))),
+  };
   const program = globalProgram(safeIo);
   // Only the named command's module is loaded: for a small project, start-up is most of a run.
   const valueOptions = valueOptionsOf(program);
@@ -149,7 +167,8 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<Exit
     if (err instanceof CommanderError) {
       // --help and --version end in a CommanderError with exit code 0; commander has printed the usage error.
       if (err.exitCode === 0) return EXIT.ok;
-      if (json) io.stdout(`${JSON.stringify({ error: { code: 'usage', message: redact(err.message.replace(/^error: /, ''), secret) } })}\n`);
+      if (json)
+        io.stdout(`${JSON.stringify({ error: { code: 'usage', message: redact(err.message.replace(/^error: /, ''), secret) } })}\n`);
       return EXIT.error;
     }
     const mapped = cliErrorFor(err) ?? (err instanceof CliError ? err : null);

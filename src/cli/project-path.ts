@@ -11,7 +11,7 @@ export const PATH_HELP = 'project directory (default: the current directory)';
 
 /** `--path <path>`: the alias of the positional. */
 export function addPathOption(command: Command): Command {
-  return command.option('--path <path>', "same as the `[path]` argument");
+  return command.option('--path <path>', 'same as the `[path]` argument');
 }
 
 /** The one project path of a command line: the positional or --path (not two different ones). */
@@ -34,7 +34,11 @@ export function resolveProject(cwd: string, given: string | undefined): string {
  * has a slash, or names an existing directory): plugin names never contain a slash, and a plugin
  * name that is also a directory here is rare enough that `--path` settles it.
  */
-export function splitPathAndNames(cwd: string, words: readonly string[], flag: string | undefined): { path: string | undefined; names: string[] } {
+export function splitPathAndNames(
+  cwd: string,
+  words: readonly string[],
+  flag: string | undefined,
+): { path: string | undefined; names: string[] } {
   const [first, ...rest] = words;
   if (first === undefined) return { path: flag, names: [] };
   // A slash never makes a plugin name: with --path too, it is a second project path.

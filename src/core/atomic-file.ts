@@ -24,7 +24,10 @@ export async function replaceFileAtomically(filePath: string, newText: string, c
   // Through a symlink, the link stays and its target is replaced.
   const real = await realpath(filePath).catch(() => filePath);
   const tmp = path.join(path.dirname(real), `.${path.basename(real)}.fapilog-plugins-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  const mode = await stat(real).then((s) => s.mode & 0o7777, () => null);
+  const mode = await stat(real).then(
+    (s) => s.mode & 0o7777,
+    () => null,
+  );
   // Lossless: bytes that were not UTF-8 when read (decodeBytes) are written back as they were.
   const bytes = encodeText(newText);
   await writeFile(tmp, bytes, { flag: 'wx', flush: true });

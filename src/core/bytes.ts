@@ -95,7 +95,8 @@ export function encodeText(text: string): Uint8Array {
       throw new EncodingError(`lone surrogate U+${c.toString(16).toUpperCase()} at offset ${i} cannot be written`);
     }
     if (c >= 0xdc00 && c <= 0xdfff) {
-      if (c < 0xdc80 || c > 0xdcff) throw new EncodingError(`lone surrogate U+${c.toString(16).toUpperCase()} at offset ${i} cannot be written`);
+      if (c < 0xdc80 || c > 0xdcff)
+        throw new EncodingError(`lone surrogate U+${c.toString(16).toUpperCase()} at offset ${i} cannot be written`);
       flush(i);
       parts.push(c - 0xdc00);
       runStart = i + 1;

@@ -78,7 +78,13 @@ export type SourceChoice = 'flag' | 'env' | 'default';
  * with neither configured the source is PyPI's simple index, until the public marketplace exists.
  */
 export function resolveSourceSettings(
-  overrides: { url?: string | undefined; indexUrl?: string | undefined; token?: string | undefined; cacheDir?: string | undefined; cacheMode?: CacheMode | undefined },
+  overrides: {
+    url?: string | undefined;
+    indexUrl?: string | undefined;
+    token?: string | undefined;
+    cacheDir?: string | undefined;
+    cacheMode?: CacheMode | undefined;
+  },
   env: NodeJS.ProcessEnv = process.env,
 ): SourceSettings {
   const given = (v: string | undefined) => v !== undefined && v.length > 0;

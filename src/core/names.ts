@@ -6,7 +6,10 @@ export const PACKAGE_PREFIX = 'fapilog-';
 
 /** PEP 503: lowercase, runs of `-`, `_` and `.` become a single `-`. */
 export function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 /** PEP 508 name grammar (before normalisation). */

@@ -34,8 +34,23 @@ const CATALOG = {
       repository: 'https://example.com/r',
       ratings: [5],
       releases: [
-        { version: '1.0.0', fapilog_compatibility: '>=0.3', requires_python: '>=3.9', dependencies: [], published_at: '2025-01-01T00:00:00+00:00', downloads: 1, yanked_reason: YANK },
-        { version: '1.1.0', fapilog_compatibility: '>=0.3', requires_python: '>=3.9', dependencies: [], published_at: '2025-02-01T00:00:00+00:00', downloads: 1 },
+        {
+          version: '1.0.0',
+          fapilog_compatibility: '>=0.3',
+          requires_python: '>=3.9',
+          dependencies: [],
+          published_at: '2025-01-01T00:00:00+00:00',
+          downloads: 1,
+          yanked_reason: YANK,
+        },
+        {
+          version: '1.1.0',
+          fapilog_compatibility: '>=0.3',
+          requires_python: '>=3.9',
+          dependencies: [],
+          published_at: '2025-02-01T00:00:00+00:00',
+          downloads: 1,
+        },
       ],
     },
   ],
@@ -111,7 +126,10 @@ describe('Action log: manifest and marketplace text cannot issue workflow comman
       'one annotation for the yanked plugin and the step failure, nothing injected',
     );
     // The notes are still there, one line each, in the runner's own escaping.
-    assert.ok(lines.some((l) => l.startsWith('note: ') && l.includes('dependency fapilog-y%0A::error file=x,line=1::pwned-poetry-key')), run.stdout);
+    assert.ok(
+      lines.some((l) => l.startsWith('note: ') && l.includes('dependency fapilog-y%0A::error file=x,line=1::pwned-poetry-key')),
+      run.stdout,
+    );
   });
 
   test('no control character from the input reaches the log (ANSI colours, OSC titles and links)', () => {
@@ -124,7 +142,24 @@ describe('Action log: manifest and marketplace text cannot issue workflow comman
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(run.summary, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     const html = micromark(run.summary, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
-    const allowed = new Set(['h2', 'h3', 'p', 'strong', 'code', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sub', 'ul', 'li', 'details', 'summary']);
+    const allowed = new Set([
+      'h2',
+      'h3',
+      'p',
+      'strong',
+      'code',
+      'table',
+      'thead',
+      'tbody',
+      'tr',
+      'th',
+      'td',
+      'sub',
+      'ul',
+      'li',
+      'details',
+      'summary',
+    ]);
     for (const m of html.matchAll(/<\/?([a-z0-9]+)/gi)) assert.ok(allowed.has(m[1]!), `<${m[1]}> in the summary:\n${html}`);
     for (const row of html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)) assert.equal([...row[1]!.matchAll(/<t[dh]>/g)].length, 6, row[0]);
     assert.ok(html.includes('pwned-yank ##[error]pwned-v1 \\u001b[31mred'), html);
@@ -146,7 +181,12 @@ describe('log.ts escaping', () => {
 
   test('any text: one line, no command, no control, and nothing lost', () => {
     const decode = (s: string) =>
-      s.replace(/^(\s*)%3A/, '$1:').replace(/#%23\[/g, '##[').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+      s
+        .replace(/^(\s*)%3A/, '$1:')
+        .replace(/#%23\[/g, '##[')
+        .replace(/%0A/g, '\n')
+        .replace(/%0D/g, '\r')
+        .replace(/%25/g, '%');
     fc.assert(
       fc.property(hostileString(), (s) => {
         const line = logLine(s);
@@ -156,7 +196,8 @@ describe('log.ts escaping', () => {
         // eslint-disable-next-line no-control-regex
         assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(line), line);
         // eslint-disable-next-line no-control-regex
-        if (!/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\\]/.test(s)) assert.equal(decode(line), s);
+        if (!/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\\]/.test(s))
+          assert.equal(decode(line), s);
       }),
       params(500),
     );

@@ -47,7 +47,10 @@ describe('action on examples/app', () => {
     }
     for (const p of report.plugins.filter((q) => q.status === 'incompatible' || q.status === 'yanked')) {
       assert.ok(
-        findings.some((a) => a.level === 'error' && a.props['file'] === `examples/app/${p.location.file}` && a.props['line'] === String(p.location.line)),
+        findings.some(
+          (a) =>
+            a.level === 'error' && a.props['file'] === `examples/app/${p.location.file}` && a.props['line'] === String(p.location.line),
+        ),
         `an error annotation for ${p.package}`,
       );
     }
@@ -58,7 +61,12 @@ describe('action on examples/app', () => {
     if (process.env['ACTION_SAMPLE']) {
       // `ACTION_SAMPLE=1 npx node --test test/action/examples-app.test.ts` prints what a run shows.
       console.log(source.summary);
-      console.log(source.stdout.split('\n').filter((l) => l.startsWith('::')).join('\n'));
+      console.log(
+        source.stdout
+          .split('\n')
+          .filter((l) => l.startsWith('::'))
+          .join('\n'),
+      );
     }
   });
 

@@ -59,7 +59,10 @@ describe("the Action's output stays within GitHub's limits", () => {
     t.diagnostic(`summary ${(bytes / MiB).toFixed(2)} MiB`);
     assert.ok(bytes <= MiB, `${bytes} bytes`);
     assert.match(r.summaryMarkdown, /^## fapilog plugins/);
-    assert.match(r.summaryMarkdown, /\*\*Summary cut short:\*\* the last \d+ lines \(\d+ KiB\) were left out to stay under GitHub's 1 MiB limit/);
+    assert.match(
+      r.summaryMarkdown,
+      /\*\*Summary cut short:\*\* the last \d+ lines \(\d+ KiB\) were left out to stay under GitHub's 1 MiB limit/,
+    );
     assert.match(r.summaryMarkdown, /fapilog-plugins-report\.json/);
   });
 
@@ -69,9 +72,15 @@ describe("the Action's output stays within GitHub's limits", () => {
     assert.ok(total < 1_000_000, `${total} bytes of outputs`);
     const out = Report.parse(JSON.parse(r.outputs.report));
     assert.ok(out.plugins.length > 0 && out.plugins.length < 10_003);
-    assert.deepEqual(out.counts, report.counts, 'the counts are the whole report\'s');
-    assert.ok(out.plugins.slice(0, 10).every((p) => p.status === 'yanked'), 'the most severe kept first');
-    assert.match(out.warnings.at(-1)!, new RegExp(`trimmed .*: ${10_003 - out.plugins.length} of 10003 plugins left out.*fapilog-plugins-report\\.json`));
+    assert.deepEqual(out.counts, report.counts, "the counts are the whole report's");
+    assert.ok(
+      out.plugins.slice(0, 10).every((p) => p.status === 'yanked'),
+      'the most severe kept first',
+    );
+    assert.match(
+      out.warnings.at(-1)!,
+      new RegExp(`trimmed .*: ${10_003 - out.plugins.length} of 10003 plugins left out.*fapilog-plugins-report\\.json`),
+    );
     assert.equal(r.outputs['outdated-count'], String(report.counts.outdated));
   });
 
@@ -106,7 +115,13 @@ describe('the shared caps module', async () => {
   });
 
   test('the job-wide cap of 50 holds with more levels than fit', () => {
-    const ann = (level: 'error' | 'warning' | 'notice', i: number) => ({ level, title: `${level} ${i}`, message: 'm', file: 'f', startLine: i });
+    const ann = (level: 'error' | 'warning' | 'notice', i: number) => ({
+      level,
+      title: `${level} ${i}`,
+      message: 'm',
+      file: 'f',
+      startLine: i,
+    });
     const all = [...Array.from({ length: 30 }, (_, i) => ann('notice', i)), ...Array.from({ length: 30 }, (_, i) => ann('error', i))];
     const out = limitAnnotations(all, { perLevel: 25, total: 40 });
     assert.equal(out.length, 40);

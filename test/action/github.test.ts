@@ -45,11 +45,25 @@ function eventFile(name: string, payload: unknown): string {
   return file;
 }
 
-function run(ws: Workspace, repo: string, token: string, event: { name: string; payload: unknown }, inputs: Record<string, string>, entry?: string) {
+function run(
+  ws: Workspace,
+  repo: string,
+  token: string,
+  event: { name: string; payload: unknown },
+  inputs: Record<string, string>,
+  entry?: string,
+) {
   return runAction({
     ...(entry ? { entry } : {}),
     workspace: ws.dir,
-    inputs: { path: 'app', 'marketplace-url': server.apiUrl, 'cache-dir': ws.cacheDir, 'fail-on': 'never', 'github-token': token, ...inputs },
+    inputs: {
+      path: 'app',
+      'marketplace-url': server.apiUrl,
+      'cache-dir': ws.cacheDir,
+      'fail-on': 'never',
+      'github-token': token,
+      ...inputs,
+    },
     env: {
       GITHUB_EVENT_NAME: event.name,
       GITHUB_EVENT_PATH: eventFile(`${event.name}-${Math.random()}`, event.payload),
@@ -82,11 +96,17 @@ describe('comment: true on a pull request', () => {
       assert.ok(comment.body.startsWith(`${marker('comment', 'app')}\n## fapilog plugins\n`), comment.body.slice(0, 200));
       assert.match(comment.body, /fapilog-cloudwatch/);
       // The summary and the comment link each file:line to the file at the commit.
-      assert.ok(comment.body.includes(`[app/requirements.txt:5](https://github.example/acme/svc/blob/${SHA}/app/requirements.txt#L5)`), comment.body);
+      assert.ok(
+        comment.body.includes(`[app/requirements.txt:5](https://github.example/acme/svc/blob/${SHA}/app/requirements.txt#L5)`),
+        comment.body,
+      );
       assert.match(first.stdout, /comment: created comment \d+ on #\d+/);
 
       // The next push changes the report: the same comment is edited.
-      writeFileSync(path.join(ws.dir, 'app', 'requirements.txt'), readFileSync(path.join(ws.dir, 'app', 'requirements.txt'), 'utf8').replace('fapilog-otel==1.1.0', 'fapilog-otel==2.0.0'));
+      writeFileSync(
+        path.join(ws.dir, 'app', 'requirements.txt'),
+        readFileSync(path.join(ws.dir, 'app', 'requirements.txt'), 'utf8').replace('fapilog-otel==1.1.0', 'fapilog-otel==2.0.0'),
+      );
       from = peer.requests.length;
       const second = await run(ws, 'acme/svc', token, event, { comment: 'true' });
       assert.equal(second.code, 0, second.stderr);
@@ -121,7 +141,13 @@ describe('comment: true on a pull request', () => {
     const ws = makeWorkspace(FIXTURE);
     try {
       const from = peer.requests.length;
-      const r = await run(ws, 'acme-off/svc', peer.workflowToken(inst), { name: 'pull_request', payload: { pull_request: { number: 1 } } }, {});
+      const r = await run(
+        ws,
+        'acme-off/svc',
+        peer.workflowToken(inst),
+        { name: 'pull_request', payload: { pull_request: { number: 1 } } },
+        {},
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(peer.calls(from), []);
     } finally {
@@ -134,9 +160,18 @@ describe('comment: true on a pull request', () => {
     peer.addRepo(inst, 'acme-ro/svc', { 'README.md': 'svc\n' });
     const ws = makeWorkspace(FIXTURE);
     try {
-      const r = await run(ws, 'acme-ro/svc', 'ghs_not-a-token', { name: 'pull_request', payload: { pull_request: { number: 1 } } }, { comment: 'true' });
+      const r = await run(
+        ws,
+        'acme-ro/svc',
+        'ghs_not-a-token',
+        { name: 'pull_request', payload: { pull_request: { number: 1 } } },
+        { comment: 'true' },
+      );
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^::warning::comment: could not write the pull request comment \(.*\); the job needs `permissions: pull-requests: write`$/m);
+      assert.match(
+        r.stdout,
+        /^::warning::comment: could not write the pull request comment \(.*\); the job needs `permissions: pull-requests: write`$/m,
+      );
     } finally {
       ws.cleanup();
     }
@@ -165,7 +200,10 @@ describe('dashboard: true on a schedule', () => {
       // The comment input has nothing to do on a schedule, and says so.
       assert.match(first.stdout, /comment: the schedule event has no pull request to comment on/);
 
-      writeFileSync(path.join(ws.dir, 'app', 'requirements.txt'), readFileSync(path.join(ws.dir, 'app', 'requirements.txt'), 'utf8').replace('fapilog-otel==1.1.0', 'fapilog-otel==2.0.0'));
+      writeFileSync(
+        path.join(ws.dir, 'app', 'requirements.txt'),
+        readFileSync(path.join(ws.dir, 'app', 'requirements.txt'), 'utf8').replace('fapilog-otel==1.1.0', 'fapilog-otel==2.0.0'),
+      );
       from = peer.requests.length;
       await run(ws, 'acme-dash/svc', token, event, { dashboard: 'true' }, BUNDLE_ENTRY);
       assert.deepEqual(peer.writes(from), [`PATCH /repos/acme-dash/svc/issues/${issue.number}`]);
@@ -186,7 +224,10 @@ describe('the comment body is capped as GitHub requires', () => {
     const long = Array.from({ length: 5000 }, (_, i) => `| fapilog-p${i} | 1.0.0 | 1.1.0 | 1.1.0 | outdated | note |`).join('\n');
     const capped = capBody(long);
     assert.ok(capped.length <= GITHUB_BODY_LIMIT, String(capped.length));
-    assert.match(capped, /\| note \|\n\n> \[!NOTE\]\n> Cut at 65,536 characters, GitHub's limit: the full report is in the job summary and the `report` output\.\n$/);
+    assert.match(
+      capped,
+      /\| note \|\n\n> \[!NOTE\]\n> Cut at 65,536 characters, GitHub's limit: the full report is in the job summary and the `report` output\.\n$/,
+    );
     assert.equal(capBody('short\n'), 'short\n');
   });
 });
@@ -195,7 +236,10 @@ describe('the log', () => {
   test('a group per manifest, no line for an up-to-date plugin, and each output written once', async () => {
     const ws = makeWorkspace(FIXTURE);
     try {
-      const r = await runAction({ workspace: ws.dir, inputs: { path: 'app', 'marketplace-url': server.apiUrl, 'cache-dir': ws.cacheDir, 'fail-on': 'never' } });
+      const r = await runAction({
+        workspace: ws.dir,
+        inputs: { path: 'app', 'marketplace-url': server.apiUrl, 'cache-dir': ws.cacheDir, 'fail-on': 'never' },
+      });
       assert.equal(r.code, 0, r.stderr);
       const groups = [...r.stdout.matchAll(/^::group::(.*)$/gm)].map((m) => m[1]);
       assert.deepEqual(groups, GROUPS, r.stdout);

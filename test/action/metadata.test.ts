@@ -168,6 +168,9 @@ describe('the fail-on defaults of the CLI and the Action', () => {
     assert.notEqual(DEFAULT_FAIL_ON, INPUT_DOCS['fail-on'].default);
     assert.match(flat, new RegExp(`default: "${DEFAULT_FAIL_ON}"\\)`));
     assert.match(flat, /The GitHub Action defaults to incompatible instead: in CI only what breaks the service fails/);
-    assert.match(INPUT_DOCS['fail-on'].description, new RegExp(`\`fapilog-plugins outdated\` run by hand defaults to \`${DEFAULT_FAIL_ON}\``));
+    assert.match(
+      INPUT_DOCS['fail-on'].description,
+      new RegExp(`\`fapilog-plugins outdated\` run by hand defaults to \`${DEFAULT_FAIL_ON}\``),
+    );
   });
 });

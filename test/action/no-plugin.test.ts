@@ -38,7 +38,10 @@ describe('action on a project without plugins, marketplace unreachable', () => {
     url = `http://127.0.0.1:${(refuser.address() as net.AddressInfo).port}/api/v1`;
     ws = mkdtempSync(path.join(os.tmpdir(), 'fapilog-action-noplugin-'));
     cache = mkdtempSync(path.join(os.tmpdir(), 'fapilog-action-noplugin-cache-'));
-    for (const [dir, text] of [['pinned', PINNED], ['range', RANGE]] as const) {
+    for (const [dir, text] of [
+      ['pinned', PINNED],
+      ['range', RANGE],
+    ] as const) {
       const d = path.join(ws, dir);
       mkdirSync(d, { recursive: true });
       writeFileSync(path.join(d, 'pyproject.toml'), text);
@@ -62,7 +65,10 @@ describe('action on a project without plugins, marketplace unreachable', () => {
     assert.ok(connections > before, 'the check connected to the marketplace');
   });
 
-  for (const [label, entry] of [['sources', SOURCE_ENTRY], ['bundle', BUNDLE_ENTRY]] as const) {
+  for (const [label, entry] of [
+    ['sources', SOURCE_ENTRY],
+    ['bundle', BUNDLE_ENTRY],
+  ] as const) {
     test(`${label}: passes with no connection, fapilog as pinned`, async () => {
       const before = connections;
       const run = await runAction({ entry, workspace: ws, inputs: { path: 'pinned', 'marketplace-url': url, 'cache-dir': cache } });

@@ -20,10 +20,14 @@ describe('action publish', () => {
     ws = makeWorkspace(PLUGIN, 'plugin');
     // Debian's python3-build and hatchling, offline: no PyPI, so no isolated build environment.
     const project = path.join(ws.dir, 'plugin');
-    execFileSync('/usr/bin/python3', ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--outdir', path.join(project, 'out'), project], {
-      stdio: 'pipe',
-      timeout: 120_000,
-    });
+    execFileSync(
+      '/usr/bin/python3',
+      ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--outdir', path.join(project, 'out'), project],
+      {
+        stdio: 'pipe',
+        timeout: 120_000,
+      },
+    );
   });
   after(async () => {
     await server?.stop();
@@ -92,7 +96,11 @@ describe('action publish', () => {
     const token = await server.createToken('fapilog-examples');
     const run = await runAction({ workspace: ws.dir, inputs: inputs({ token, 'marketplace-url': withPassword() }), env });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.equal(run.outputs['status'], 'unchanged', 'the user:password went to the marketplace as Basic auth the token overrides; the same release');
+    assert.equal(
+      run.outputs['status'],
+      'unchanged',
+      'the user:password went to the marketplace as Basic auth the token overrides; the same release',
+    );
     assert.match(run.outputs['url'] ?? '', /^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/api\/v1\/plugins\/stdout-json\/versions\/1\.0\.0$/);
     noPassword(run);
   });

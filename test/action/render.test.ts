@@ -82,7 +82,10 @@ describe('summary', () => {
     assert.ok(req > 0 && py > req, 'both manifests, requirements.txt first');
     assert.equal(md.split('| Plugin | Current | Latest compatible | Latest | Status | Note |').length - 1, 2);
     const reqTable = md.slice(req, py);
-    assert.match(reqTable, /\| fapilog-loki \| 0\.2\.0 \| 0\.3\.1 \| 0\.3\.1 \| ⚠️ outdated \| 0\.3\.1 is compatible with fapilog 0\.5\.2 <sub>requirements\.txt:2<\/sub> \|/);
+    assert.match(
+      reqTable,
+      /\| fapilog-loki \| 0\.2\.0 \| 0\.3\.1 \| 0\.3\.1 \| ⚠️ outdated \| 0\.3\.1 is compatible with fapilog 0\.5\.2 <sub>requirements\.txt:2<\/sub> \|/,
+    );
     assert.match(reqTable, /\| fapilog-private \| — \| — \| — \| ❔ unknown \|/);
     assert.match(md.slice(py), /\| fapilog-kafka \| 2\.0\.0 \| 2\.0\.0 \| 3\.0\.0 \| ⏸️ held back \|/);
     assert.match(md.slice(py), /\| fapilog-old \| 0\.1\.0 \| — \| 0\.1\.0 \| ❌ yanked \|/);
@@ -113,7 +116,10 @@ describe('summary', () => {
   });
 
   test('no plugins, no tables, no fix section', () => {
-    const empty = sampleReport(root, { plugins: [], counts: { 'up-to-date': 0, outdated: 0, incompatible: 0, 'held-back': 0, yanked: 0, unknown: 0 } });
+    const empty = sampleReport(root, {
+      plugins: [],
+      counts: { 'up-to-date': 0, outdated: 0, incompatible: 0, 'held-back': 0, yanked: 0, unknown: 0 },
+    });
     const s = renderSummary(empty, { failed: false, failureMessage: null });
     assert.match(s, /No fapilog plugins found in the project\./);
     assert.doesNotMatch(s, /\| Plugin \||How to fix/);
@@ -156,7 +162,10 @@ describe('annotations', () => {
 
   test('titles and messages say what and how to fix', () => {
     assert.equal(by('fapilog-loki')?.title, 'fapilog-loki 0.2.0 is outdated: 0.3.1 is available');
-    assert.equal(by('fapilog-loki')?.message, `0.3.1 is compatible with fapilog 0.5.2 Fix: npx fapilog-plugins@${TOOL_VERSION} update fapilog-loki`);
+    assert.equal(
+      by('fapilog-loki')?.message,
+      `0.3.1 is compatible with fapilog 0.5.2 Fix: npx fapilog-plugins@${TOOL_VERSION} update fapilog-loki`,
+    );
     assert.equal(by('fapilog-splunk')?.title, 'fapilog-splunk 1.0.0 is incompatible with your fapilog');
     assert.equal(by('fapilog-kafka')?.title, 'fapilog-kafka is held back by fapilog (newer releases need fapilog 0.6.0)');
     assert.doesNotMatch(by('fapilog-kafka')?.message ?? '', /Fix:/);

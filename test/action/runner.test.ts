@@ -74,7 +74,10 @@ describe('action check against the reference marketplace', () => {
     assert.equal(cloudwatch?.props['col'], '1');
     assert.equal(cloudwatch?.props['endColumn'], String('fapilog-cloudwatch==0.4.0'.length));
     assert.match(cloudwatch?.props['title'] ?? '', /fapilog-cloudwatch 0\.4\.0 is incompatible/);
-    assert.match(cloudwatch?.message ?? '', new RegExp(`npx fapilog-plugins@${TOOL_VERSION.replaceAll('.', '\\.')} update fapilog-cloudwatch`));
+    assert.match(
+      cloudwatch?.message ?? '',
+      new RegExp(`npx fapilog-plugins@${TOOL_VERSION.replaceAll('.', '\\.')} update fapilog-cloudwatch`),
+    );
     const redact = findings.find((a) => a.props['file'] === 'app/pyproject.toml');
     // The TOML string's content starts after four spaces and the opening quote.
     assert.equal(redact?.props['col'], '6');
@@ -83,7 +86,10 @@ describe('action check against the reference marketplace', () => {
     // setFailed: one error line without a file, naming the offenders and the policy.
     const failure = annotations.filter((a) => a.level === 'error' && a.props['file'] === undefined);
     assert.equal(failure.length, 1);
-    assert.match(failure[0]?.message ?? '', /fail-on: incompatible.*fapilog-cloudwatch 0\.4\.0 \(incompatible\).*fapilog-sampling 1\.2\.0 \(yanked\)/);
+    assert.match(
+      failure[0]?.message ?? '',
+      /fail-on: incompatible.*fapilog-cloudwatch 0\.4\.0 \(incompatible\).*fapilog-sampling 1\.2\.0 \(yanked\)/,
+    );
 
     assert.match(run.summary, /## fapilog plugins/);
     assert.match(run.summary, /fapilog \*\*0\.16\.0\*\* \(pinned/);
@@ -100,13 +106,20 @@ describe('action check against the reference marketplace', () => {
       assert.ok(summarised.has(place), `${place} in the summary`);
     }
     // The log leaves out the up-to-date ones (the group titles count them).
-    const upToDate = new Set(report.plugins.filter((p) => p.status === 'up-to-date').map((p) => `app/${p.location.file}:${p.location.line}`));
+    const upToDate = new Set(
+      report.plugins.filter((p) => p.status === 'up-to-date').map((p) => `app/${p.location.file}:${p.location.line}`),
+    );
     assert.equal(upToDate.size, 1);
     assert.deepEqual(logged, new Set([...summarised].filter((p) => !upToDate.has(p!))));
     assert.match(run.stdout, /^fapilog 0\.16\.0 \(pinned, app\/pyproject\.toml:\d+\)$/m);
     assert.match(run.summary, /in `app\/pyproject\.toml:\d+`\)/);
     assert.match(run.summary, /\| fapilog-kafka \| 2\.1\.0 \| 2\.1\.0 \| 3\.1\.0 \| ⏸️ held back \|/);
-    assert.match(run.summary, new RegExp(`### How to fix[\\s\\S]*\`npx fapilog-plugins@${TOOL_VERSION.replaceAll('.', '\\.')} update [^\`]*fapilog-cloudwatch[^\`]*\``));
+    assert.match(
+      run.summary,
+      new RegExp(
+        `### How to fix[\\s\\S]*\`npx fapilog-plugins@${TOOL_VERSION.replaceAll('.', '\\.')} update [^\`]*fapilog-cloudwatch[^\`]*\``,
+      ),
+    );
     assert.doesNotMatch(run.summary, /from the cache/);
 
     // The token reaches the runner only through ::add-mask::, never a log line, output or the summary.
@@ -130,7 +143,10 @@ describe('action check against the reference marketplace', () => {
       const run = await runAction({ workspace: ws.dir, inputs: inputs({ 'fail-on': failOn, ignore }) });
       assert.equal(run.code, code, run.stdout + run.stderr);
       const report = Report.parse(JSON.parse(run.outputs['report'] ?? 'null'));
-      const ignored = ignore.split(/[,\n]/).map((n) => `fapilog-${n.trim().replace(/^fapilog-/, '')}`).filter((n) => n !== 'fapilog-');
+      const ignored = ignore
+        .split(/[,\n]/)
+        .map((n) => `fapilog-${n.trim().replace(/^fapilog-/, '')}`)
+        .filter((n) => n !== 'fapilog-');
       for (const name of ignored) assert.ok(!report.plugins.some((p) => p.package === name), `${name} is ignored`);
       const failedLine = run.stdout.split('\n').find((l) => l.startsWith('::error::'));
       if (code === 0) assert.equal(failedLine, undefined);
@@ -163,12 +179,19 @@ describe('action check against the reference marketplace', () => {
   test('a bad input fails the step naming the input', async () => {
     const run = await runAction({ workspace: ws.dir, inputs: inputs({ 'fail-on': 'sometimes' }) });
     assert.equal(run.code, 1);
-    assert.match(run.stdout, /^::error::Input "fail-on": expected one of incompatible, publisher-changed, outdated, held-back, never, got "sometimes"$/m);
+    assert.match(
+      run.stdout,
+      /^::error::Input "fail-on": expected one of incompatible, publisher-changed, outdated, held-back, never, got "sometimes"$/m,
+    );
     assert.deepEqual(run.outputs, {});
   });
 
   test('a path outside the workspace is an input error, for check and publish', async () => {
-    for (const [command, path] of [['check', '..'], ['check', '/etc'], ['publish', '../..']] as const) {
+    for (const [command, path] of [
+      ['check', '..'],
+      ['check', '/etc'],
+      ['publish', '../..'],
+    ] as const) {
       const run = await runAction({ workspace: ws.dir, inputs: inputs({ command, path }) });
       assert.equal(run.code, 1, `${command} ${path}`);
       assert.match(run.stdout, new RegExp(`^::error::Input "path": ${path.replace(/[./]/g, '\\$&')} is outside the workspace \\(`, 'm'));
@@ -209,7 +232,10 @@ describe('action check when the marketplace is unreachable', () => {
       // One warning in the log, not three (client, runner, report); and the summary says it once.
       const warnings = annotationLines(cached.stdout).filter((a) => a.level === 'warning' && a.props['file'] === undefined);
       assert.equal(warnings.length, 1, cached.stdout);
-      assert.match(warnings[0]?.message ?? '', /^The marketplace at .* could not be reached: reporting from the cache \(cached data from \d{4}-\d\d-\d\dT[^;]+; .*ECONNREFUSED.*\)\.$/);
+      assert.match(
+        warnings[0]?.message ?? '',
+        /^The marketplace at .* could not be reached: reporting from the cache \(cached data from \d{4}-\d\d-\d\dT[^;]+; .*ECONNREFUSED.*\)\.$/,
+      );
       assert.doesNotMatch(cached.stdout, /stale cached copy/);
       assert.doesNotMatch(cached.summary, /stale cached copy/);
 
@@ -218,7 +244,10 @@ describe('action check when the marketplace is unreachable', () => {
         const none = await runAction({ workspace: emptyCache.dir, inputs: { ...inputs, 'cache-dir': emptyCache.cacheDir } });
         assert.equal(none.code, 1);
         const line = none.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? '';
-        assert.match(line, new RegExp(`The marketplace at ${server.apiUrl.replace(/[.]/g, '\\.')} could not be reached and nothing is cached in `));
+        assert.match(
+          line,
+          new RegExp(`The marketplace at ${server.apiUrl.replace(/[.]/g, '\\.')} could not be reached and nothing is cached in `),
+        );
         assert.match(none.summary, /\*\*Failed:\*\* The marketplace at/);
       } finally {
         emptyCache.cleanup();

@@ -1,7 +1,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare, markdownTable, measure, median, p90, percentile, resultTable } from '../../bench/lib.ts';
-import { benchCatalog, compatible, FORMATS, generateServices, releaseCompatibility, releaseVersion, type GeneratedService } from '../../bench/monorepo.ts';
+import {
+  benchCatalog,
+  compatible,
+  FORMATS,
+  generateServices,
+  releaseCompatibility,
+  releaseVersion,
+  type GeneratedService,
+} from '../../bench/monorepo.ts';
 import { judge, ourProposals, renovateProposals } from '../../bench/judge.ts';
 import { areaOf, summarizeProfile } from '../../bench/profile.ts';
 import { runNode } from '../../bench/process.ts';
@@ -38,7 +46,13 @@ describe('bench/lib runner and table', () => {
       ],
       { warmup: 1, iterations: 3, maxMs: 60_000 },
     );
-    assert.deepEqual(results.map((r) => [r.name, r.times.length]), [['a', 3], ['b', 3]]);
+    assert.deepEqual(
+      results.map((r) => [r.name, r.times.length]),
+      [
+        ['a', 3],
+        ['b', 3],
+      ],
+    );
     assert.deepEqual(results[1]?.counters, { answer: 42 });
     // warm-up a, b; round 0 a, b; round 1 b, a; round 2 a, b
     assert.deepEqual(order, ['a', 'b-down', 'a', 'b-down', 'b-down', 'a', 'a', 'b-down']);
@@ -77,7 +91,8 @@ describe('bench/monorepo generator', () => {
     const mentioned = new Set(services.flatMap((s) => s.plugins.map((p) => p.package)));
     assert.equal(mentioned.size, 50);
     assert.ok(new Set(services.map((s) => s.fapilog)).size > 1, 'services pin different fapilogs');
-    for (const s of services) for (const p of s.plugins) assert.ok(compatible(p.current, s.fapilog), `${s.dir}: ${p.package} ${p.current} vs fapilog ${s.fapilog}`);
+    for (const s of services)
+      for (const p of s.plugins) assert.ok(compatible(p.current, s.fapilog), `${s.dir}: ${p.package} ${p.current} vs fapilog ${s.fapilog}`);
     // Deterministic: the same options give the same bytes.
     assert.deepEqual(generateServices({ services: 60, distinct: 50, releases: 5 }), services);
   });
@@ -97,7 +112,10 @@ describe('bench/monorepo generator', () => {
   test('the catalog passes the server catalog schema', () => {
     const parsed = Catalog.parse(benchCatalog({ plugins: 3, releases: 2 }));
     assert.equal(parsed.plugins.length, 3);
-    assert.deepEqual(parsed.plugins[0]?.releases.map((r) => r.fapilog_compatibility), ['>=0.10,<0.14', '>=0.11,<0.15']);
+    assert.deepEqual(
+      parsed.plugins[0]?.releases.map((r) => r.fapilog_compatibility),
+      ['>=0.10,<0.14', '>=0.11,<0.15'],
+    );
   });
 });
 
@@ -119,7 +137,17 @@ describe('bench/judge', () => {
     assert.equal(j.wrongFapilog, a.fapilog === b.fapilog ? 0 : 2);
     assert.equal(j.proposals, 2);
     assert.equal(j.incompatibleProposals, [compatible('1.0.0', a.fapilog), compatible('1.4.0', b.fapilog)].filter((c) => !c).length);
-    assert.throws(() => judge(JSON.stringify({ fapilog: { version: null }, plugins: [{ location: { file: 'elsewhere/x' }, status: 'outdated', latestCompatible: null }] }), services), /no generated service/);
+    assert.throws(
+      () =>
+        judge(
+          JSON.stringify({
+            fapilog: { version: null },
+            plugins: [{ location: { file: 'elsewhere/x' }, status: 'outdated', latestCompatible: null }],
+          }),
+          services,
+        ),
+      /no generated service/,
+    );
   });
 
   test('renovateProposals reads the updates of plugin dependencies from a JSON log', () => {
@@ -158,7 +186,10 @@ describe('bench/judge', () => {
         { package: 'fapilog-y', current: '1.4.0', latestCompatible: '1.4.0', status: 'up-to-date' },
       ],
     });
-    assert.deepEqual(ourProposals(json, svc), { proposals: [{ package: 'fapilog-x', from: '1.1.0', to: '1.4.0', compatible: true }], pluginDeps: 2 });
+    assert.deepEqual(ourProposals(json, svc), {
+      proposals: [{ package: 'fapilog-x', from: '1.1.0', to: '1.4.0', compatible: true }],
+      pluginDeps: 2,
+    });
   });
 });
 

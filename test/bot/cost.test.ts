@@ -41,12 +41,21 @@ test('API calls: a repository with nothing to do, and one new pull request', asy
   const h = await startHarness(server.apiUrl);
   try {
     const inst = h.peer.addInstallation('acme');
-    h.peer.addRepo(inst, 'acme/current', { 'requirements.txt': own('acme/current', 'fapilog==0.16.0\nfapilog-loki==1.4.0\n'), 'README.md': 'x\n' });
+    h.peer.addRepo(inst, 'acme/current', {
+      'requirements.txt': own('acme/current', 'fapilog==0.16.0\nfapilog-loki==1.4.0\n'),
+      'README.md': 'x\n',
+    });
     h.peer.addRepo(inst, 'acme/busy', { 'requirements.txt': own('acme/busy', 'fapilog==0.16.0\nfapilog-loki==1.4.0\n') });
     h.peer.openIssueAsPerson('acme/busy', 'the logs are late');
     h.peer.addRepo(inst, 'acme/one', { 'requirements.txt': own('acme/one', 'fapilog==0.16.0\nfapilog-otel==1.1.0\n') });
-    h.peer.addRepo(inst, 'acme/full-idle', { 'requirements.txt': own('acme/full-idle', 'fapilog==0.16.0\nfapilog-loki==1.4.0\n'), '.github/fapilog-plugins.yml': own('idle', FULL_CONFIG) });
-    h.peer.addRepo(inst, 'acme/full', { 'requirements.txt': own('acme/full', 'fapilog==0.16.0\nfapilog-otel==1.1.0\n'), '.github/fapilog-plugins.yml': FULL_CONFIG });
+    h.peer.addRepo(inst, 'acme/full-idle', {
+      'requirements.txt': own('acme/full-idle', 'fapilog==0.16.0\nfapilog-loki==1.4.0\n'),
+      '.github/fapilog-plugins.yml': own('idle', FULL_CONFIG),
+    });
+    h.peer.addRepo(inst, 'acme/full', {
+      'requirements.txt': own('acme/full', 'fapilog==0.16.0\nfapilog-otel==1.1.0\n'),
+      '.github/fapilog-plugins.yml': FULL_CONFIG,
+    });
 
     await h.sweep();
     const cold = h.peer.requests.slice();
@@ -70,7 +79,13 @@ test('API calls: a repository with nothing to do, and one new pull request', asy
 
     // A newer release of the plugin the open pull request moves: the same pull request is updated.
     const wheel = wheelFor('otel', '2.1.0', { compat: '>=0.16' });
-    const res = await publish(server.apiUrl, 'otel', metadataFor('otel', '2.1.0', [wheel], { fapilog_compatibility: '>=0.16' }), [wheel], await server.createToken('observability-guild'));
+    const res = await publish(
+      server.apiUrl,
+      'otel',
+      metadataFor('otel', '2.1.0', [wheel], { fapilog_compatibility: '>=0.16' }),
+      [wheel],
+      await server.createToken('observability-guild'),
+    );
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const fourth = h.peer.requests.length;
     await h.sweep();
@@ -78,13 +93,25 @@ test('API calls: a repository with nothing to do, and one new pull request', asy
     const updateOne = count(newer, 'acme/one');
 
     t.diagnostic(`per sweep: ${sweepOverhead.join(', ')} (the token is then reused for an hour)`);
-    t.diagnostic(`nothing to do, cold: ${coldIdle.counted} calls (tree, 1 manifest blob); warm: ${warmIdle.counted} counted + ${warmIdle.notModified} answered 304`);
-    t.diagnostic(`nothing to do, someone's issue open, cold: ${coldBusy.counted} calls (+ the bot's issues); warm: ${warmBusy.counted} counted + ${warmBusy.notModified} answered 304`);
-    t.diagnostic(`one new pull request, cold: ${coldOne.counted} calls, ${coldOne.writes} of them writes; the PR's own share: ${coldOne.counted - coldIdle.counted}`);
-    t.diagnostic(`with labels, assignees and reviewers: ${coldFull.counted} calls; the PR's own share: ${coldFull.counted - coldFullIdle.counted}`);
-    t.diagnostic(`the sweep after it: ${warmOne.counted} counted + ${warmOne.notModified} answered 304 (the lists changed when the PR was opened), ${warmOne.writes} writes`);
+    t.diagnostic(
+      `nothing to do, cold: ${coldIdle.counted} calls (tree, 1 manifest blob); warm: ${warmIdle.counted} counted + ${warmIdle.notModified} answered 304`,
+    );
+    t.diagnostic(
+      `nothing to do, someone's issue open, cold: ${coldBusy.counted} calls (+ the bot's issues); warm: ${warmBusy.counted} counted + ${warmBusy.notModified} answered 304`,
+    );
+    t.diagnostic(
+      `one new pull request, cold: ${coldOne.counted} calls, ${coldOne.writes} of them writes; the PR's own share: ${coldOne.counted - coldIdle.counted}`,
+    );
+    t.diagnostic(
+      `with labels, assignees and reviewers: ${coldFull.counted} calls; the PR's own share: ${coldFull.counted - coldFullIdle.counted}`,
+    );
+    t.diagnostic(
+      `the sweep after it: ${warmOne.counted} counted + ${warmOne.notModified} answered 304 (the lists changed when the PR was opened), ${warmOne.writes} writes`,
+    );
     t.diagnostic(`steady state with the PR open: ${steadyOne.counted} counted + ${steadyOne.notModified} answered 304`);
-    t.diagnostic(`a newer release for the open PR: ${updateOne.counted} counted (${updateOne.writes} writes) + ${updateOne.notModified} answered 304`);
+    t.diagnostic(
+      `a newer release for the open PR: ${updateOne.counted} counted (${updateOne.writes} writes) + ${updateOne.notModified} answered 304`,
+    );
 
     // Nothing to do: the tree (by branch name) + 1 per manifest cold; warm, the tree is a 304.
     assert.deepEqual(coldIdle, { total: 2, notModified: 0, counted: 2, writes: 0 });
@@ -103,12 +130,12 @@ test('API calls: a repository with nothing to do, and one new pull request', asy
     assert.deepEqual(warmOne, { total: 3, notModified: 1, counted: 2, writes: 0 });
     assert.deepEqual(steadyOne, { total: 3, notModified: 3, counted: 0, writes: 0 });
     // A newer release: the 3 reads and the head are 304s; tree, commit, ref and pull request are written.
-    assert.deepEqual(newer.filter((r) => r.path.startsWith('/repos/acme/one/') && r.status === 304).map((r) => r.path.replace(/\?.*/, '').replace('/repos/acme/one', '')), [
-      '/git/trees/main',
-      '/issues',
-      '/git/matching-refs/heads%2Ffapilog-plugins%2F',
-      '/branches/main',
-    ]);
+    assert.deepEqual(
+      newer
+        .filter((r) => r.path.startsWith('/repos/acme/one/') && r.status === 304)
+        .map((r) => r.path.replace(/\?.*/, '').replace('/repos/acme/one', '')),
+      ['/git/trees/main', '/issues', '/git/matching-refs/heads%2Ffapilog-plugins%2F', '/branches/main'],
+    );
     assert.deepEqual(updateOne, { total: 8, notModified: 4, counted: 4, writes: 4 });
   } finally {
     await h.close();

@@ -36,8 +36,18 @@ test('the example config in docs/bot.md is valid', async () => {
 
 test('app.yml asks for the minimal permissions and the events the handlers use', () => {
   const app = parse(read('app.yml')) as { default_permissions: Record<string, string>; default_events: string[]; name: string };
-  assert.deepEqual(app.default_permissions, { checks: 'write', contents: 'write', issues: 'write', metadata: 'read', pull_requests: 'write' });
-  const handled = new Set([...read('bot/app.ts').matchAll(/'([a-z_]+)(?:\.[a-z_]+)?'/g)].map((m) => m[1]!).filter((e) => ['push', 'pull_request', 'installation', 'installation_repositories', 'check_run', 'issues'].includes(e)));
+  assert.deepEqual(app.default_permissions, {
+    checks: 'write',
+    contents: 'write',
+    issues: 'write',
+    metadata: 'read',
+    pull_requests: 'write',
+  });
+  const handled = new Set(
+    [...read('bot/app.ts').matchAll(/'([a-z_]+)(?:\.[a-z_]+)?'/g)]
+      .map((m) => m[1]!)
+      .filter((e) => ['push', 'pull_request', 'installation', 'installation_repositories', 'check_run', 'issues'].includes(e)),
+  );
   // Installation events reach every app without subscribing.
   handled.delete('installation');
   handled.delete('installation_repositories');
@@ -46,7 +56,16 @@ test('app.yml asks for the minimal permissions and the events the handlers use',
 });
 
 test('every setting the bot reads is documented, and the npm scripts exist', () => {
-  for (const name of [...Object.values(BOT_ENV), 'REDIS_URL', 'APP_ID', 'PRIVATE_KEY', 'WEBHOOK_SECRET', 'GHE_HOST', 'GHE_PROTOCOL', 'FAPILOG_MARKETPLACE_URL']) {
+  for (const name of [
+    ...Object.values(BOT_ENV),
+    'REDIS_URL',
+    'APP_ID',
+    'PRIVATE_KEY',
+    'WEBHOOK_SECRET',
+    'GHE_HOST',
+    'GHE_PROTOCOL',
+    'FAPILOG_MARKETPLACE_URL',
+  ]) {
     assert.ok(docs.includes(`\`${name}\``), `${name} is documented`);
   }
   const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
@@ -57,11 +76,18 @@ test('every setting the bot reads is documented, and the npm scripts exist', () 
 
 test('.env.example holds exactly the variables of the table in docs/bot.md, and its values are accepted', async () => {
   const table = between(docs, '| Environment variable | Meaning |', '\nThe bot runs on Node 24.');
-  const documented = new Set([...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((v) => v[1]!)));
+  const documented = new Set(
+    [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((v) => v[1]!)),
+  );
   const example = read('.env.example');
   const values: Record<string, string> = {};
   for (const m of example.matchAll(/^(?:# )?([A-Z][A-Z0-9_]+)=(.*)$/gm)) values[m[1]!] = m[2]!;
-  assert.deepEqual(Object.keys(values).filter((k) => k !== 'PRIVATE_KEY_PATH').sort(), [...documented].filter((k) => k !== 'PRIVATE_KEY_PATH').sort());
+  assert.deepEqual(
+    Object.keys(values)
+      .filter((k) => k !== 'PRIVATE_KEY_PATH')
+      .sort(),
+    [...documented].filter((k) => k !== 'PRIVATE_KEY_PATH').sort(),
+  );
   // What is not commented out is safe to copy as it is; the commented values are accepted when uncommented.
   const { readSettings } = await import('../../bot/settings.ts');
   const uncommented = Object.fromEntries([...example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));

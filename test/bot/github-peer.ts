@@ -80,7 +80,10 @@ let key: { privateKey: string; publicKey: KeyObject } | null = null;
 function appKey(): { privateKey: string; publicKey: KeyObject } {
   if (!key) {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    key = { privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: createPublicKey(pair.publicKey.export({ type: 'spki', format: 'pem' })) };
+    key = {
+      privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      publicKey: createPublicKey(pair.publicKey.export({ type: 'spki', format: 'pem' })),
+    };
   }
   return key;
 }
@@ -109,7 +112,8 @@ export class GitHubPeer {
   #login: string | null = null;
   #server: http.Server | null = null;
   #before: Array<{ match: (method: string, path: string) => boolean; fn: () => void }> = [];
-  #faults: Array<{ match: (method: string, path: string) => boolean; status: number; headers: Record<string, string>; message: string }> = [];
+  #faults: Array<{ match: (method: string, path: string) => boolean; status: number; headers: Record<string, string>; message: string }> =
+    [];
   url = '';
   /** Milliseconds each write is held before it is answered, so overlapping writes would show. */
   writeDelayMs = 0;
@@ -240,7 +244,12 @@ export class GitHubPeer {
     const pr = repo.issues.find((i) => i.number === number && i.pull)!;
     const base = repo.refs.get(`refs/heads/${pr.pull!.base}`)!;
     const head = repo.refs.get(`refs/heads/${pr.pull!.head}`)!;
-    const sha = this.#putCommit(repo, { tree: repo.commits.get(head)!.tree, parents: [base, head], message: `Merge #${number}`, author: 'octocat' });
+    const sha = this.#putCommit(repo, {
+      tree: repo.commits.get(head)!.tree,
+      parents: [base, head],
+      message: `Merge #${number}`,
+      author: 'octocat',
+    });
     repo.refs.set(`refs/heads/${pr.pull!.base}`, sha);
     pr.state = 'closed';
     pr.pull!.merged = true;
@@ -259,7 +268,17 @@ export class GitHubPeer {
   /** A person opens an issue. */
   openIssueAsPerson(fullName: string, title: string, user = 'octocat'): Issue {
     const repo = this.repo(fullName);
-    const issue: Issue = { number: repo.issues.length + 1, title, body: 'it breaks', state: 'open', user, labels: [], assignees: [], reviewers: [], pull: null };
+    const issue: Issue = {
+      number: repo.issues.length + 1,
+      title,
+      body: 'it breaks',
+      state: 'open',
+      user,
+      labels: [],
+      assignees: [],
+      reviewers: [],
+      pull: null,
+    };
     repo.issues.push(issue);
     return issue;
   }
@@ -270,7 +289,10 @@ export class GitHubPeer {
   }
 
   writes(from = 0): string[] {
-    return this.requests.slice(from).filter((r) => r.method !== 'GET' && !r.path.endsWith('/access_tokens')).map((r) => `${r.method} ${r.path}`);
+    return this.requests
+      .slice(from)
+      .filter((r) => r.method !== 'GET' && !r.path.endsWith('/access_tokens'))
+      .map((r) => `${r.method} ${r.path}`);
   }
 
   // ---- git objects -------------------------------------------------------------------------
@@ -283,7 +305,10 @@ export class GitHubPeer {
 
   #putTree(repo: Repo, entries: Map<string, Entry>): string {
     // A flat tree (path -> entry) hashed in path order: enough to be content-addressed.
-    const listing = [...entries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, e]) => `${e.mode} ${p}\0${e.sha}`).join('\n');
+    const listing = [...entries]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([p, e]) => `${e.mode} ${p}\0${e.sha}`)
+      .join('\n');
     const sha = gitSha('tree', Buffer.from(listing));
     repo.trees.set(sha, new Map(entries));
     return sha;
@@ -320,7 +345,12 @@ export class GitHubPeer {
           return;
         }
       }
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', 'x-ratelimit-limit': '5000', ...headers });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-ratelimit-remaining': '4999',
+        'x-ratelimit-limit': '5000',
+        ...headers,
+      });
       res.end(body);
     };
     const write = method !== 'GET' && !path.endsWith('/access_tokens');
@@ -342,7 +372,8 @@ export class GitHubPeer {
       const out = this.#route(method, url, record.body, auth);
       send(out.status, out.data);
     } catch (err) {
-      if (err instanceof HttpError) send(err.status, { message: err.message, documentation_url: 'https://docs.github.com/rest' }, err.headers);
+      if (err instanceof HttpError)
+        send(err.status, { message: err.message, documentation_url: 'https://docs.github.com/rest' }, err.headers);
       else send(500, { message: (err as Error).stack });
     }
   }
@@ -354,7 +385,8 @@ export class GitHubPeer {
       const [h, p, s] = credential.split('.') as [string, string, string];
       const ok = verify('RSA-SHA256', Buffer.from(`${h}.${p}`), this.#publicKey, Buffer.from(s, 'base64url'));
       const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { iss: number | string; exp: number };
-      if (!ok || String(claims.iss) !== String(this.appId) || claims.exp * 1000 < Date.now()) throw new HttpError(401, 'A JSON web token could not be decoded');
+      if (!ok || String(claims.iss) !== String(this.appId) || claims.exp * 1000 < Date.now())
+        throw new HttpError(401, 'A JSON web token could not be decoded');
       return { kind: 'app' };
     }
     const id = this.#tokens.get(credential);
@@ -364,7 +396,12 @@ export class GitHubPeer {
     return { kind: 'installation', id };
   }
 
-  #route(method: string, url: URL, body: any, auth: { kind: 'app' } | { kind: 'installation'; id: number }): { status: number; data: unknown } {
+  #route(
+    method: string,
+    url: URL,
+    body: any,
+    auth: { kind: 'app' } | { kind: 'installation'; id: number },
+  ): { status: number; data: unknown } {
     if (auth.kind === 'app') this.#login = null;
     const p = url.pathname.replace(/^\/api\/v3/, '');
     const q = url.searchParams;
@@ -379,7 +416,16 @@ export class GitHubPeer {
     }
     if (method === 'GET' && p === '/app/installations') {
       app();
-      return { status: 200, data: [...this.installations.values()].map((i) => ({ id: i.id, app_id: this.appId, account: { login: i.account, type: 'Organization' }, suspended_at: null, target_type: 'Organization' })) };
+      return {
+        status: 200,
+        data: [...this.installations.values()].map((i) => ({
+          id: i.id,
+          app_id: this.appId,
+          account: { login: i.account, type: 'Organization' },
+          suspended_at: null,
+          target_type: 'Organization',
+        })),
+      };
     }
     if (method === 'POST' && (m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(p))) {
       app();
@@ -387,7 +433,10 @@ export class GitHubPeer {
       if (!this.installations.has(id)) throw new HttpError(404, 'Not Found');
       const token = `ghs_${randomBytes(12).toString('hex')}`;
       this.#tokens.set(token, id);
-      return { status: 201, data: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: 'all' } };
+      return {
+        status: 201,
+        data: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: 'all' },
+      };
     }
     if (auth.kind !== 'installation') throw new HttpError(403, 'Resource not accessible by integration');
     if (method === 'GET' && p === '/installation/repositories') {
@@ -404,7 +453,17 @@ export class GitHubPeer {
   #repoJson(r: Repo) {
     // open_issues_count counts open issues and open pull requests together, as GitHub's does.
     const open = r.issues.filter((i) => i.state === 'open').length;
-    return { id: r.id, name: r.name, full_name: `${r.owner}/${r.name}`, owner: { login: r.owner }, default_branch: r.defaultBranch, archived: false, disabled: false, private: false, open_issues_count: open };
+    return {
+      id: r.id,
+      name: r.name,
+      full_name: `${r.owner}/${r.name}`,
+      owner: { login: r.owner },
+      default_branch: r.defaultBranch,
+      archived: false,
+      disabled: false,
+      private: false,
+      open_issues_count: open,
+    };
   }
 
   #issueJson(repo: Repo, i: Issue) {
@@ -455,13 +514,21 @@ export class GitHubPeer {
       const name = decodeURIComponent(m[1]!);
       const sha = repo.refs.get(`refs/heads/${name}`);
       if (!sha) throw new HttpError(404, 'Branch not found');
-      return { status: 200, data: { name, commit: { sha, commit: { tree: { sha: repo.commits.get(sha)!.tree }, message: repo.commits.get(sha)!.message } }, protected: false } };
+      return {
+        status: 200,
+        data: {
+          name,
+          commit: { sha, commit: { tree: { sha: repo.commits.get(sha)!.tree }, message: repo.commits.get(sha)!.message } },
+          protected: false,
+        },
+      };
     }
     if (method === 'GET' && (m = /^\/git\/trees\/([^/]+)$/.exec(rest))) {
       // A commit SHA, a tree SHA or a branch name, as GitHub takes them; an empty repository is 409.
       if (repo.refs.size === 0) throw new HttpError(409, 'Git Repository is empty.');
       const sha = decodeURIComponent(m[1]!);
-      const treeSha = repo.commits.get(sha)?.tree ?? (repo.trees.has(sha) ? sha : repo.commits.get(repo.refs.get(`refs/heads/${sha}`) ?? '')?.tree);
+      const treeSha =
+        repo.commits.get(sha)?.tree ?? (repo.trees.has(sha) ? sha : repo.commits.get(repo.refs.get(`refs/heads/${sha}`) ?? '')?.tree);
       const tree = treeSha ? repo.trees.get(treeSha) : undefined;
       if (!tree || q.get('recursive') !== '1') throw new HttpError(404, 'Not Found');
       const dirs = new Set<string>();
@@ -478,7 +545,10 @@ export class GitHubPeer {
     if (method === 'GET' && (m = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest))) {
       const blob = repo.blobs.get(m[1]!);
       if (!blob) throw new HttpError(404, 'Not Found');
-      return { status: 200, data: { sha: m[1], size: blob.length, encoding: 'base64', content: blob.toString('base64').replace(/(.{60})/g, '$1\n') } };
+      return {
+        status: 200,
+        data: { sha: m[1], size: blob.length, encoding: 'base64', content: blob.toString('base64').replace(/(.{60})/g, '$1\n') },
+      };
     }
     if (method === 'POST' && rest === '/git/blobs') {
       const content = body.encoding === 'base64' ? Buffer.from(body.content, 'base64') : Buffer.from(body.content, 'utf8');
@@ -497,8 +567,12 @@ export class GitHubPeer {
       return { status: 201, data: { sha: this.#putTree(repo, entries) } };
     }
     if (method === 'POST' && rest === '/git/commits') {
-      if (!repo.trees.has(body.tree) || !(body.parents as string[]).every((p) => repo.commits.has(p))) throw new HttpError(422, 'Invalid tree or parents');
-      return { status: 201, data: { sha: this.#putCommit(repo, { tree: body.tree, parents: body.parents, message: body.message, author: bot }) } };
+      if (!repo.trees.has(body.tree) || !(body.parents as string[]).every((p) => repo.commits.has(p)))
+        throw new HttpError(422, 'Invalid tree or parents');
+      return {
+        status: 201,
+        data: { sha: this.#putCommit(repo, { tree: body.tree, parents: body.parents, message: body.message, author: bot }) },
+      };
     }
     if (method === 'POST' && rest === '/git/refs') {
       if (repo.refs.has(body.ref)) throw new HttpError(422, 'Reference already exists');
@@ -523,11 +597,23 @@ export class GitHubPeer {
     if (method === 'GET' && rest === '/issues') {
       const state = q.get('state') ?? 'open';
       const creator = q.get('creator');
-      const list = repo.issues.filter((i) => (state === 'all' || i.state === state) && (!creator || i.user === creator)).sort((a, b) => b.number - a.number);
+      const list = repo.issues
+        .filter((i) => (state === 'all' || i.state === state) && (!creator || i.user === creator))
+        .sort((a, b) => b.number - a.number);
       return { status: 200, data: list.map((i) => this.#issueJson(repo, i)) };
     }
     if (method === 'POST' && rest === '/issues') {
-      const issue: Issue = { number: repo.issues.length + 1, title: body.title, body: body.body ?? null, state: 'open', user: bot, labels: [], assignees: [], reviewers: [], pull: null };
+      const issue: Issue = {
+        number: repo.issues.length + 1,
+        title: body.title,
+        body: body.body ?? null,
+        state: 'open',
+        user: bot,
+        labels: [],
+        assignees: [],
+        reviewers: [],
+        pull: null,
+      };
       repo.issues.push(issue);
       return { status: 201, data: this.#issueJson(repo, issue) };
     }
@@ -560,12 +646,20 @@ export class GitHubPeer {
         repo.comments.push(comment);
         return { status: 201, data: { id: comment.id, body: comment.body, user: { login: comment.user, type: 'Bot' } } };
       }
-      if (method === 'GET' && m[2]) return { status: 200, data: repo.comments.filter((c) => c.issue === issue.number).map((c) => ({ id: c.id, body: c.body, user: { login: c.user, type: c.user.endsWith('[bot]') ? 'Bot' : 'User' } })) };
+      if (method === 'GET' && m[2])
+        return {
+          status: 200,
+          data: repo.comments
+            .filter((c) => c.issue === issue.number)
+            .map((c) => ({ id: c.id, body: c.body, user: { login: c.user, type: c.user.endsWith('[bot]') ? 'Bot' : 'User' } })),
+        };
     }
     if (method === 'GET' && rest === '/pulls') {
       const state = q.get('state') ?? 'open';
       const head = q.get('head');
-      const list = repo.issues.filter((i) => i.pull && (state === 'all' || i.state === state) && (!head || `${repo.owner}:${i.pull.head}` === head));
+      const list = repo.issues.filter(
+        (i) => i.pull && (state === 'all' || i.state === state) && (!head || `${repo.owner}:${i.pull.head}` === head),
+      );
       return { status: 200, data: list.map((i) => this.#pullJson(repo, i)) };
     }
     if (method === 'POST' && rest === '/pulls') {
@@ -603,7 +697,10 @@ export class GitHubPeer {
         const head = tree(repo.refs.get(`refs/heads/${pr.pull!.head}`) ?? pr.pull!.headSha);
         const base = tree(pr.pull!.baseSha);
         const names = new Set([...head.keys(), ...base.keys()]);
-        const files = [...names].filter((n) => head.get(n)?.sha !== base.get(n)?.sha).sort().map((filename) => ({ filename, status: !base.has(filename) ? 'added' : !head.has(filename) ? 'removed' : 'modified' }));
+        const files = [...names]
+          .filter((n) => head.get(n)?.sha !== base.get(n)?.sha)
+          .sort()
+          .map((filename) => ({ filename, status: !base.has(filename) ? 'added' : !head.has(filename) ? 'removed' : 'modified' }));
         return { status: 200, data: files };
       }
       if (method === 'POST' && m[2] === '/requested_reviewers') {
@@ -631,7 +728,13 @@ export class GitHubPeer {
       labels: [],
       assignees: [],
       reviewers: [],
-      pull: { head, base: repo.defaultBranch, headSha: repo.refs.get(`refs/heads/${head}`)!, merged: false, baseSha: repo.refs.get(`refs/heads/${repo.defaultBranch}`)! },
+      pull: {
+        head,
+        base: repo.defaultBranch,
+        headSha: repo.refs.get(`refs/heads/${head}`)!,
+        merged: false,
+        baseSha: repo.refs.get(`refs/heads/${repo.defaultBranch}`)!,
+      },
     };
     repo.issues.push(issue);
     return issue;

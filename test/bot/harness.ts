@@ -96,7 +96,11 @@ export async function withHarness(marketplaceApi: string, fn: (h: Harness, inst:
 
 export function aimAt(payload: any, peer: GitHubPeer, fullName: string, installation: number): any {
   const repo = peer.repo(fullName);
-  payload.installation = { ...(payload.installation ?? {}), id: installation, account: { ...(payload.installation?.account ?? {}), login: repo.owner, type: 'Organization' } };
+  payload.installation = {
+    ...(payload.installation ?? {}),
+    id: installation,
+    account: { ...(payload.installation?.account ?? {}), login: repo.owner, type: 'Organization' },
+  };
   if (payload.repository) {
     payload.repository = {
       ...payload.repository,

@@ -35,7 +35,9 @@ let server: TestServer;
 
 before(async () => {
   const port = await freePort();
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
+  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+    stdio: 'ignore',
+  });
   redisUrl = `redis://127.0.0.1:${port}`;
   const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined);
@@ -102,7 +104,11 @@ test('two sweeps at once with REDIS_URL: exactly one pull request per plugin, bo
     assert.equal(a.code, 0, `first sweep: ${a.stdout}\n${a.stderr}`);
     assert.equal(b.code, 0, `second sweep: ${b.stdout}\n${b.stderr}`);
 
-    const branches = (repo: string) => peer.pulls(repo).map((p) => p.pull!.head).sort();
+    const branches = (repo: string) =>
+      peer
+        .pulls(repo)
+        .map((p) => p.pull!.head)
+        .sort();
     assert.deepEqual(branches('acme/orders'), [
       'fapilog-plugins/fapilog-cloudwatch',
       'fapilog-plugins/fapilog-otel',

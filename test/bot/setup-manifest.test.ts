@@ -28,7 +28,8 @@ async function freePort(): Promise<number> {
 function decodeAttribute(text: string): string {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref: string) => {
-    if (ref[0] === '#') return String.fromCodePoint(ref[1]?.toLowerCase() === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
+    if (ref[0] === '#')
+      return String.fromCodePoint(ref[1]?.toLowerCase() === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
     return named[ref.toLowerCase()] ?? whole;
   });
 }
@@ -77,7 +78,10 @@ describe('the setup page serves a manifest that parses', () => {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const description = `It's "quoted" & <b>bold</b> '></button><script>alert(1)</script> &amp; &#39; \\u0027 ünïcode`;
     const name = `o'brien & <co>`;
-    fs.writeFileSync(path.join(dir, 'app.yml'), `name: ${JSON.stringify(name)}\ndescription: ${JSON.stringify(description)}\nurl: https://example.com/a'b\npublic: false\n`);
+    fs.writeFileSync(
+      path.join(dir, 'app.yml'),
+      `name: ${JSON.stringify(name)}\ndescription: ${JSON.stringify(description)}\nurl: https://example.com/a'b\npublic: false\n`,
+    );
     const html = await setupPage(dir);
     assert.doesNotMatch(html, /<script>alert/, 'no markup from app.yml reaches the page');
     const manifest = JSON.parse(postedManifest(html)) as Record<string, unknown>;

@@ -25,7 +25,10 @@ const withBot = (fn: (h: Harness, inst: number) => Promise<void>): Promise<void>
 
 /** The requests one repository's sync made, as `METHOD path` lines. */
 function repoCalls(h: Harness, repo: string, from = 0): string[] {
-  return h.peer.calls(from).filter((c) => c.split(' ')[1]!.startsWith(`/repos/${repo}/`)).map((c) => c.replace(`/repos/${repo}`, ''));
+  return h.peer
+    .calls(from)
+    .filter((c) => c.split(' ')[1]!.startsWith(`/repos/${repo}/`))
+    .map((c) => c.replace(`/repos/${repo}`, ''));
 }
 
 describe('first scan', { concurrency: true }, () => {
@@ -61,7 +64,10 @@ describe('first scan', { concurrency: true }, () => {
       assert.equal(pr.title, 'Update fapilog-otel to 2.0.0');
       assert.equal(pr.pull!.head, 'fapilog-plugins/fapilog-otel');
       assert.equal(pr.pull!.base, 'main');
-      assert.ok(pr.body!.includes('| fapilog-otel | requirements.txt:2 | 1.1.0 \\(==1.1.0\\) | 2.0.0 \\(==2.0.0\\) | \\>=0.16 | 0.16.0 |'), pr.body!);
+      assert.ok(
+        pr.body!.includes('| fapilog-otel | requirements.txt:2 | 1.1.0 \\(==1.1.0\\) | 2.0.0 \\(==2.0.0\\) | \\>=0.16 | 0.16.0 |'),
+        pr.body!,
+      );
       assert.match(pr.body!, /Attach OpenTelemetry trace and span ids/);
       const state = readPrState(pr.body);
       assert.deepEqual(state?.plugins, { 'fapilog-otel': '2.0.0' });
@@ -69,12 +75,18 @@ describe('first scan', { concurrency: true }, () => {
       const head = base.refs.get('refs/heads/fapilog-plugins/fapilog-otel')!;
       assert.equal(state?.head, head);
       assert.deepEqual(base.commits.get(head)!.parents, [base.refs.get('refs/heads/main')]);
-      assert.equal(h.peer.file('acme/small', 'fapilog-plugins/fapilog-otel', 'requirements.txt')!.toString(), 'fapilog==0.16.0\nfapilog-otel==2.0.0\n');
+      assert.equal(
+        h.peer.file('acme/small', 'fapilog-plugins/fapilog-otel', 'requirements.txt')!.toString(),
+        'fapilog==0.16.0\nfapilog-otel==2.0.0\n',
+      );
       assert.equal(h.peer.file('acme/small', 'main', 'requirements.txt')!.toString(), SMALL);
 
       // examples/app: every plugin with a compatible release to move to, and nothing else.
       assert.deepEqual(
-        h.peer.pulls('acme/orders').map((p) => p.title).sort(),
+        h.peer
+          .pulls('acme/orders')
+          .map((p) => p.title)
+          .sort(),
         [
           'Update fapilog-cloudwatch to 0.5.0',
           'Update fapilog-otel to 2.0.0',
@@ -84,7 +96,7 @@ describe('first scan', { concurrency: true }, () => {
         ],
       );
       const samplingPr = h.peer.pulls('acme/orders').find((p) => p.pull!.head === 'fapilog-plugins/fapilog-sampling')!;
-      assert.ok(samplingPr.body!.includes("**Why:** 1.2.0 was yanked \\(drops every event"), samplingPr.body!);
+      assert.ok(samplingPr.body!.includes('**Why:** 1.2.0 was yanked \\(drops every event'), samplingPr.body!);
       const sampling = h.peer.file('acme/orders', 'fapilog-plugins/fapilog-sampling', 'requirements.txt')!.toString();
       assert.match(sampling, /^fapilog-sampling==1\.2\.1 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
       // No main-branch write, ever.
@@ -133,12 +145,14 @@ describe('what the sync reads', { concurrency: true }, () => {
       h.peer.addRepo(inst, 'acme/busy', { 'requirements.txt': 'fapilog==0.16.0\nfapilog-loki==1.4.0\n' });
       h.peer.openIssueAsPerson('acme/busy', 'the logs are late');
       const r = await h.sweep();
-      assert.deepEqual(r.results.map((x) => x.status), ['synced']);
-      assert.deepEqual(repoCalls(h, 'acme/busy').map((c) => c.replace(/[0-9a-f]{40}/, 'SHA')), [
-        'GET /git/trees/main?recursive=1',
-        `GET /issues?state=open&${OURS}&per_page=100`,
-        'GET /git/blobs/SHA',
-      ]);
+      assert.deepEqual(
+        r.results.map((x) => x.status),
+        ['synced'],
+      );
+      assert.deepEqual(
+        repoCalls(h, 'acme/busy').map((c) => c.replace(/[0-9a-f]{40}/, 'SHA')),
+        ['GET /git/trees/main?recursive=1', `GET /issues?state=open&${OURS}&per_page=100`, 'GET /git/blobs/SHA'],
+      );
       assert.deepEqual(h.peer.writes(), []);
     });
   });
@@ -147,15 +161,21 @@ describe('what the sync reads', { concurrency: true }, () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
       let pushed = '';
-      h.peer.beforeOnce((m, p) => m === 'GET' && p === '/repos/acme/small/branches/main', () => {
-        pushed = h.peer.commitFiles('acme/small', 'main', { 'NOTES.md': 'pushed mid-sync\n' }, 'notes', 'alice');
-      });
+      h.peer.beforeOnce(
+        (m, p) => m === 'GET' && p === '/repos/acme/small/branches/main',
+        () => {
+          pushed = h.peer.commitFiles('acme/small', 'main', { 'NOTES.md': 'pushed mid-sync\n' }, 'notes', 'alice');
+        },
+      );
       const r = await h.sweep();
       assert.deepEqual(r.failures, []);
       assert.deepEqual(r.results[0]!.opened, ['fapilog-plugins/fapilog-otel']);
       const calls = repoCalls(h, 'acme/small');
       // Read again at the commit the branch lookup named (by SHA: it cannot move again).
-      assert.deepEqual(calls.filter((c) => c.startsWith('GET /git/trees/')), ['GET /git/trees/main?recursive=1', `GET /git/trees/${pushed}?recursive=1`]);
+      assert.deepEqual(
+        calls.filter((c) => c.startsWith('GET /git/trees/')),
+        ['GET /git/trees/main?recursive=1', `GET /git/trees/${pushed}?recursive=1`],
+      );
       assert.equal(calls.filter((c) => c === 'GET /branches/main').length, 1);
       const repo = h.peer.repo('acme/small');
       const head = repo.refs.get('refs/heads/fapilog-plugins/fapilog-otel')!;
@@ -175,7 +195,9 @@ describe('what the sync reads', { concurrency: true }, () => {
       const app = async () => (await h.probot.auth()) as never;
       const log = { info: () => undefined, warn: () => undefined };
       const from = h.peer.requests.length;
-      const r = await h.bot.sync(octokit, app, { owner: 'acme', repo: 'small', defaultBranch: 'main' }, log, { openIssues: { count: 0, at: Date.now() } });
+      const r = await h.bot.sync(octokit, app, { owner: 'acme', repo: 'small', defaultBranch: 'main' }, log, {
+        openIssues: { count: 0, at: Date.now() },
+      });
       assert.deepEqual([r.opened, r.updated, r.closed], [[], [], []]);
       assert.deepEqual(h.peer.writes(from), []);
       // The branch's open pull request gave it away; the second pass lists the bot's own and finds it.
@@ -195,10 +217,13 @@ describe('later sweeps', { concurrency: true }, () => {
       const second = h.peer.requests.length;
       const r2 = await h.sweep();
       assert.deepEqual(h.peer.writes(second), []);
-      assert.deepEqual(r2.results.map((r) => [r.repo, r.opened.length, r.updated.length, r.closed.length]), [
-        ['acme/orders', 0, 0, 0],
-        ['acme/small', 0, 0, 0],
-      ]);
+      assert.deepEqual(
+        r2.results.map((r) => [r.repo, r.opened.length, r.updated.length, r.closed.length]),
+        [
+          ['acme/orders', 0, 0, 0],
+          ['acme/small', 0, 0, 0],
+        ],
+      );
       const third = h.peer.requests.length;
       await h.sweep();
       assert.deepEqual(h.peer.writes(third), []);
@@ -226,24 +251,31 @@ describe('later sweeps', { concurrency: true }, () => {
       const firstHead = readPrState(pr!.body)!.head;
 
       const wheel = wheelFor('otel', '2.1.0', { compat: '>=0.16' });
-      const res = await publish(own.apiUrl, 'otel', metadataFor('otel', '2.1.0', [wheel], { fapilog_compatibility: '>=0.16' }), [wheel], await own.createToken('observability-guild'));
+      const res = await publish(
+        own.apiUrl,
+        'otel',
+        metadataFor('otel', '2.1.0', [wheel], { fapilog_compatibility: '>=0.16' }),
+        [wheel],
+        await own.createToken('observability-guild'),
+      );
       assert.equal(res.status, 201, JSON.stringify(res.body));
 
       const from = h.peer.requests.length;
       await h.sweep();
-      assert.deepEqual(h.peer.writes(from).map((w) => w.replace('/repos/acme/small', '')), [
-        'POST /git/trees',
-        'POST /git/commits',
-        'PATCH /git/refs/heads%2Ffapilog-plugins%2Ffapilog-otel',
-        `PATCH /pulls/${pr!.number}`,
-      ]);
+      assert.deepEqual(
+        h.peer.writes(from).map((w) => w.replace('/repos/acme/small', '')),
+        ['POST /git/trees', 'POST /git/commits', 'PATCH /git/refs/heads%2Ffapilog-plugins%2Ffapilog-otel', `PATCH /pulls/${pr!.number}`],
+      );
       const pulls = h.peer.pulls('acme/small');
       assert.equal(pulls.length, 1);
       assert.equal(pulls[0]!.title, 'Update fapilog-otel to 2.1.0');
       const state = readPrState(pulls[0]!.body)!;
       assert.deepEqual(state.plugins, { 'fapilog-otel': '2.1.0' });
       assert.notEqual(state.head, firstHead);
-      assert.equal(h.peer.file('acme/small', 'fapilog-plugins/fapilog-otel', 'requirements.txt')!.toString(), 'fapilog==0.16.0\nfapilog-otel==2.1.0\n');
+      assert.equal(
+        h.peer.file('acme/small', 'fapilog-plugins/fapilog-otel', 'requirements.txt')!.toString(),
+        'fapilog==0.16.0\nfapilog-otel==2.1.0\n',
+      );
     } finally {
       await h.close();
       await own.stop();
@@ -255,12 +287,21 @@ describe('later sweeps', { concurrency: true }, () => {
       h.peer.addRepo(inst, 'acme/orders', exampleApp());
       await h.sweep();
       const pr = h.peer.pulls('acme/orders').find((p) => p.pull!.head === 'fapilog-plugins/fapilog-otel')!;
-      const pushed = h.peer.commitFiles('acme/orders', 'fapilog-plugins/fapilog-otel', { 'NOTES.md': 'tested by hand\n' }, 'notes', 'alice');
+      const pushed = h.peer.commitFiles(
+        'acme/orders',
+        'fapilog-plugins/fapilog-otel',
+        { 'NOTES.md': 'tested by hand\n' },
+        'notes',
+        'alice',
+      );
 
       const from = h.peer.requests.length;
       const r = await h.sweep();
       assert.deepEqual(r.results[0]!.handsOff, ['fapilog-plugins/fapilog-otel']);
-      assert.deepEqual(h.peer.writes(from).map((w) => w.replace('/repos/acme/orders', '')), [`POST /issues/${pr.number}/comments`, `PATCH /pulls/${pr.number}`]);
+      assert.deepEqual(
+        h.peer.writes(from).map((w) => w.replace('/repos/acme/orders', '')),
+        [`POST /issues/${pr.number}/comments`, `PATCH /pulls/${pr.number}`],
+      );
       const comments = h.peer.repo('acme/orders').comments.filter((c) => c.issue === pr.number);
       assert.equal(comments.length, 1);
       assert.match(comments[0]!.body, new RegExp(`Someone pushed \`${pushed.slice(0, 7)}\``));
@@ -274,7 +315,10 @@ describe('later sweeps', { concurrency: true }, () => {
       assert.equal(h.peer.repo('acme/orders').refs.get('refs/heads/fapilog-plugins/fapilog-otel'), pushed);
 
       // Even once main no longer needs it, a pull request a person pushed to is theirs: not closed.
-      const pyproject = h.peer.file('acme/orders', 'main', 'pyproject.toml')!.toString().replace('"fapilog-otel~=1.1"', '"fapilog-otel~=2.0"');
+      const pyproject = h.peer
+        .file('acme/orders', 'main', 'pyproject.toml')!
+        .toString()
+        .replace('"fapilog-otel~=1.1"', '"fapilog-otel~=2.0"');
       h.peer.commitFiles('acme/orders', 'main', { 'pyproject.toml': pyproject }, 'otel by hand', 'alice');
       const later = h.peer.requests.length;
       await h.sweep();
@@ -292,19 +336,28 @@ describe('later sweeps', { concurrency: true }, () => {
       const otel = pulls.find((p) => p.pull!.head === 'fapilog-plugins/fapilog-otel')!;
       const pii = pulls.find((p) => p.pull!.head === 'fapilog-plugins/fapilog-redact-pii')!;
       // By hand on main: otel updated, redact-pii removed.
-      h.peer.commitFiles('acme/small', 'main', { 'requirements.txt': 'fapilog==0.16.0\nfapilog-otel==2.0.0\n' }, 'bump otel by hand', 'alice');
+      h.peer.commitFiles(
+        'acme/small',
+        'main',
+        { 'requirements.txt': 'fapilog==0.16.0\nfapilog-otel==2.0.0\n' },
+        'bump otel by hand',
+        'alice',
+      );
 
       const from = h.peer.requests.length;
       const r = await h.sweep();
       assert.deepEqual(r.results[0]!.closed, ['fapilog-plugins/fapilog-otel', 'fapilog-plugins/fapilog-redact-pii']);
-      assert.deepEqual(h.peer.writes(from).map((w) => w.replace('/repos/acme/small', '')), [
-        `POST /issues/${otel.number}/comments`,
-        `PATCH /pulls/${otel.number}`,
-        'DELETE /git/refs/heads%2Ffapilog-plugins%2Ffapilog-otel',
-        `POST /issues/${pii.number}/comments`,
-        `PATCH /pulls/${pii.number}`,
-        'DELETE /git/refs/heads%2Ffapilog-plugins%2Ffapilog-redact-pii',
-      ]);
+      assert.deepEqual(
+        h.peer.writes(from).map((w) => w.replace('/repos/acme/small', '')),
+        [
+          `POST /issues/${otel.number}/comments`,
+          `PATCH /pulls/${otel.number}`,
+          'DELETE /git/refs/heads%2Ffapilog-plugins%2Ffapilog-otel',
+          `POST /issues/${pii.number}/comments`,
+          `PATCH /pulls/${pii.number}`,
+          'DELETE /git/refs/heads%2Ffapilog-plugins%2Ffapilog-redact-pii',
+        ],
+      );
       const comments = h.peer.repo('acme/small').comments;
       assert.match(comments.find((c) => c.issue === otel.number)!.body, /`fapilog-otel` is already at `2\.0\.0` on `main`/);
       assert.match(comments.find((c) => c.issue === pii.number)!.body, /`fapilog-redact-pii` is no longer a dependency on `main`/);
@@ -345,14 +398,23 @@ describe('configuration', { concurrency: true }, () => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
       const r1 = await h.sweep();
       assert.deepEqual(r1.failures, []);
-      assert.deepEqual(r1.results.map((r) => [r.repo, r.status]), [['acme/broken', 'invalid-config'], ['acme/small', 'synced']]);
+      assert.deepEqual(
+        r1.results.map((r) => [r.repo, r.status]),
+        [
+          ['acme/broken', 'invalid-config'],
+          ['acme/small', 'synced'],
+        ],
+      );
       assert.equal(h.peer.pulls('acme/small').length, 1);
       assert.equal(h.peer.pulls('acme/broken').length, 0);
       const [issue] = h.peer.openIssues('acme/broken');
       assert.equal(issue!.title, 'fapilog-plugins: .github/fapilog-plugins.yml is invalid');
       assert.match(issue!.body!, /\*\*Key:\*\* `labls`/);
       assert.match(issue!.body!, /unknown key \\\(known: enabled, ignore, groups/);
-      assert.deepEqual(repoCalls(h, 'acme/broken').filter((c) => !c.startsWith('GET')), ['POST /issues']);
+      assert.deepEqual(
+        repoCalls(h, 'acme/broken').filter((c) => !c.startsWith('GET')),
+        ['POST /issues'],
+      );
 
       // Unchanged error, even after an unrelated commit: no write, no second issue.
       h.peer.commitFiles('acme/broken', 'main', { 'README.md': 'hello\n' }, 'docs', 'alice');
@@ -361,7 +423,13 @@ describe('configuration', { concurrency: true }, () => {
       assert.deepEqual(h.peer.writes(from), []);
       assert.equal(h.peer.repo('acme/broken').issues.length, 1);
 
-      h.peer.commitFiles('acme/broken', 'main', { '.github/fapilog-plugins.yml': 'open-pull-requests-limit: many\n' }, 'try again', 'alice');
+      h.peer.commitFiles(
+        'acme/broken',
+        'main',
+        { '.github/fapilog-plugins.yml': 'open-pull-requests-limit: many\n' },
+        'try again',
+        'alice',
+      );
       const mid = h.peer.requests.length;
       await h.sweep();
       assert.deepEqual(h.peer.writes(mid), [`PATCH /repos/acme/broken/issues/${issue!.number}`]);
@@ -378,7 +446,10 @@ describe('configuration', { concurrency: true }, () => {
 
   test('a marketplace the operator did not allow is a config error', async () => {
     await withBot(async (h, inst) => {
-      h.peer.addRepo(inst, 'acme/elsewhere', { 'requirements.txt': SMALL, '.github/fapilog-plugins.yml': 'marketplace-url: http://127.0.0.1:9/api/v1\n' });
+      h.peer.addRepo(inst, 'acme/elsewhere', {
+        'requirements.txt': SMALL,
+        '.github/fapilog-plugins.yml': 'marketplace-url: http://127.0.0.1:9/api/v1\n',
+      });
       const r = await h.sweep();
       assert.equal(r.results[0]!.status, 'invalid-config');
       assert.match(h.peer.openIssues('acme/elsewhere')[0]!.body!, /\*\*Key:\*\* `marketplace-url`/);
@@ -399,11 +470,19 @@ describe('rate limits', { concurrency: true }, () => {
   test('a secondary rate limit (403 with Retry-After) is waited out and the write goes through once', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
-      h.peer.failOnce((m, p) => m === 'POST' && p === '/repos/acme/small/pulls', 403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': '1' });
+      h.peer.failOnce(
+        (m, p) => m === 'POST' && p === '/repos/acme/small/pulls',
+        403,
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        { 'retry-after': '1' },
+      );
       const r = await h.sweep();
       assert.deepEqual(r.failures, []);
       const posts = h.peer.requests.filter((x) => x.method === 'POST' && x.path === '/repos/acme/small/pulls');
-      assert.deepEqual(posts.map((x) => x.status), [403, 201]);
+      assert.deepEqual(
+        posts.map((x) => x.status),
+        [403, 201],
+      );
       assert.equal(h.peer.pulls('acme/small').length, 1);
     });
   });
@@ -411,10 +490,15 @@ describe('rate limits', { concurrency: true }, () => {
   test('a 429 secondary limit on a git write is waited out too', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
-      h.peer.failOnce((m, p) => m === 'POST' && p === '/repos/acme/small/git/trees', 429, 'You have exceeded a secondary rate limit.', { 'retry-after': '1' });
+      h.peer.failOnce((m, p) => m === 'POST' && p === '/repos/acme/small/git/trees', 429, 'You have exceeded a secondary rate limit.', {
+        'retry-after': '1',
+      });
       const r = await h.sweep();
       assert.deepEqual(r.failures, []);
-      assert.deepEqual(h.peer.requests.filter((x) => x.method === 'POST' && x.path === '/repos/acme/small/git/trees').map((x) => x.status), [429, 201]);
+      assert.deepEqual(
+        h.peer.requests.filter((x) => x.method === 'POST' && x.path === '/repos/acme/small/git/trees').map((x) => x.status),
+        [429, 201],
+      );
       assert.equal(h.peer.pulls('acme/small').length, 1);
     });
   });
@@ -438,17 +522,33 @@ describe('rate limits', { concurrency: true }, () => {
 describe('bytes', { concurrency: true }, () => {
   test('a Latin-1 manifest goes as a base64 blob and a BOM + CRLF one inline: every byte outside the edit kept', async () => {
     await withBot(async (h, inst) => {
-      const latin1 = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(' service\nfapilog==0.16.0\nfapilog-otel==1.1.0\n')]);
+      const latin1 = Buffer.concat([
+        Buffer.from('# caf'),
+        Buffer.from([0xe9]),
+        Buffer.from(' service\nfapilog==0.16.0\nfapilog-otel==1.1.0\n'),
+      ]);
       const bom = Buffer.from('\ufefffapilog==0.16.0\r\nfapilog-otel==1.1.0  # traces\r\n', 'utf8');
       h.peer.addRepo(inst, 'acme/latin', { 'requirements.txt': latin1 });
       h.peer.addRepo(inst, 'acme/bom', { 'requirements.txt': bom });
       const r = await h.sweep();
       assert.deepEqual(r.failures, []);
       const branch = 'fapilog-plugins/fapilog-otel';
-      assert.deepEqual(h.peer.file('acme/latin', branch, 'requirements.txt'), Buffer.from(latin1.toString('latin1').replace('1.1.0', '2.0.0'), 'latin1'));
-      assert.deepEqual(h.peer.file('acme/bom', branch, 'requirements.txt'), Buffer.from(bom.toString('utf8').replace('1.1.0', '2.0.0'), 'utf8'));
-      assert.deepEqual(repoCalls(h, 'acme/latin').filter((c) => c.startsWith('POST /git/')), ['POST /git/blobs', 'POST /git/trees', 'POST /git/commits', 'POST /git/refs']);
-      assert.deepEqual(repoCalls(h, 'acme/bom').filter((c) => c.startsWith('POST /git/')), ['POST /git/trees', 'POST /git/commits', 'POST /git/refs']);
+      assert.deepEqual(
+        h.peer.file('acme/latin', branch, 'requirements.txt'),
+        Buffer.from(latin1.toString('latin1').replace('1.1.0', '2.0.0'), 'latin1'),
+      );
+      assert.deepEqual(
+        h.peer.file('acme/bom', branch, 'requirements.txt'),
+        Buffer.from(bom.toString('utf8').replace('1.1.0', '2.0.0'), 'utf8'),
+      );
+      assert.deepEqual(
+        repoCalls(h, 'acme/latin').filter((c) => c.startsWith('POST /git/')),
+        ['POST /git/blobs', 'POST /git/trees', 'POST /git/commits', 'POST /git/refs'],
+      );
+      assert.deepEqual(
+        repoCalls(h, 'acme/bom').filter((c) => c.startsWith('POST /git/')),
+        ['POST /git/trees', 'POST /git/commits', 'POST /git/refs'],
+      );
     });
   });
 });
@@ -456,7 +556,10 @@ describe('bytes', { concurrency: true }, () => {
 describe('fapilog upgrade', { concurrency: true }, () => {
   test('propose-fapilog-upgrade keeps one issue naming the held-back plugins, closed when none are', async () => {
     await withBot(async (h, inst) => {
-      h.peer.addRepo(inst, 'acme/orders', { ...exampleApp(), '.github/fapilog-plugins.yml': 'propose-fapilog-upgrade: true\nopen-pull-requests-limit: 0\n' });
+      h.peer.addRepo(inst, 'acme/orders', {
+        ...exampleApp(),
+        '.github/fapilog-plugins.yml': 'propose-fapilog-upgrade: true\nopen-pull-requests-limit: 0\n',
+      });
       const r = await h.sweep();
       assert.equal(r.results[0]!.issues['fapilog-upgrade'], 'opened');
       const [issue] = h.peer.openIssues('acme/orders');
@@ -468,7 +571,12 @@ describe('fapilog upgrade', { concurrency: true }, () => {
       await h.sweep();
       assert.deepEqual(h.peer.writes(from), []);
       // The project moves to a fapilog that holds nothing back.
-      const pyproject = h.peer.file('acme/orders', 'main', 'pyproject.toml')!.toString().replace('fapilog==0.16.0', 'fapilog==0.18.1').replace('"fapilog-kafka[lz4] >=2.0,<3 ; python_version >= \'3.11\'",\n', '').replace('"fapilog-field-mapper==0.2.0",\n', '');
+      const pyproject = h.peer
+        .file('acme/orders', 'main', 'pyproject.toml')!
+        .toString()
+        .replace('fapilog==0.16.0', 'fapilog==0.18.1')
+        .replace('"fapilog-kafka[lz4] >=2.0,<3 ; python_version >= \'3.11\'",\n', '')
+        .replace('"fapilog-field-mapper==0.2.0",\n', '');
       h.peer.commitFiles('acme/orders', 'main', { 'pyproject.toml': pyproject }, 'fapilog 0.18.1', 'alice');
       const r3 = await h.sweep();
       assert.equal(r3.results[0]!.issues['fapilog-upgrade'], 'closed');
@@ -480,7 +588,10 @@ describe('fapilog upgrade', { concurrency: true }, () => {
 describe('npm run bot:sweep', { concurrency: true }, () => {
   test('exits 2 with a clear message when the app credentials are missing', async () => {
     const { spawnSync } = await import('node:child_process');
-    const res = spawnSync(process.execPath, [new URL('../../bot/sweep-main.ts', import.meta.url).pathname], { env: { PATH: process.env['PATH'] }, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [new URL('../../bot/sweep-main.ts', import.meta.url).pathname], {
+      env: { PATH: process.env['PATH'] },
+      encoding: 'utf8',
+    });
     assert.equal(res.status, 2);
     assert.match(res.stderr, /APP_ID and PRIVATE_KEY \(or PRIVATE_KEY_PATH\) must be set/);
   });
@@ -489,7 +600,8 @@ describe('npm run bot:sweep', { concurrency: true }, () => {
 describe('pull request text', { concurrency: true }, () => {
   test('with a lockfile, the body names the lock command to run', async () => {
     await withBot(async (h, inst) => {
-      const uvLock = 'version = 1\n\n[[package]]\nname = "fapilog-otel"\nversion = "1.1.0"\n\n[[package]]\nname = "fapilog"\nversion = "0.16.0"\n';
+      const uvLock =
+        'version = 1\n\n[[package]]\nname = "fapilog-otel"\nversion = "1.1.0"\n\n[[package]]\nname = "fapilog"\nversion = "0.16.0"\n';
       h.peer.addRepo(inst, 'acme/locked', {
         'pyproject.toml': '[project]\nname = "svc"\nversion = "1"\ndependencies = ["fapilog==0.16.0", "fapilog-otel==1.1.0"]\n',
         'uv.lock': uvLock,
@@ -514,7 +626,13 @@ describe('pull request text', { concurrency: true }, () => {
       const token = await own.createToken('mallory');
       for (const version of ['1.0.0', '1.1.0']) {
         const wheel = wheelFor('shady', version, { compat: '>=0.12', summary: evil });
-        const res = await publish(own.apiUrl, 'shady', metadataFor('shady', version, [wheel], { description: evil, fapilog_compatibility: '>=0.12' }), [wheel], token);
+        const res = await publish(
+          own.apiUrl,
+          'shady',
+          metadataFor('shady', version, [wheel], { description: evil, fapilog_compatibility: '>=0.12' }),
+          [wheel],
+          token,
+        );
         assert.equal(res.status, 201, JSON.stringify(res.body));
       }
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': 'fapilog==0.16.0\nfapilog-shady==1.0.0\n' });
@@ -523,7 +641,10 @@ describe('pull request text', { concurrency: true }, () => {
       const [pr] = h.peer.pulls('acme/small');
       assert.ok(pr, JSON.stringify(r));
       const quote = pr.body!.split('\n').find((l) => l.startsWith('> '))!;
-      assert.equal(quote, '> \\<img src=x onerror=alert\\(1\\)\\> ping @&#8203;admin about \\#1, see \\[docs\\]\\(http\\://evil.test\\) \\*\\*now\\*\\* \\| col');
+      assert.equal(
+        quote,
+        '> \\<img src=x onerror=alert\\(1\\)\\> ping @&#8203;admin about \\#1, see \\[docs\\]\\(http\\://evil.test\\) \\*\\*now\\*\\* \\| col',
+      );
       assert.doesNotMatch(pr.body!, /(^|[^\\])<img/);
       assert.doesNotMatch(pr.body!, /\]\(http:\/\/evil/);
       assert.ok(!pr.body!.includes('@admin'));

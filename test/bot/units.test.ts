@@ -42,15 +42,30 @@ describe('markdown', () => {
 });
 
 describe('markers', () => {
-  const state: PrState = { v: 1, branch: 'fapilog-plugins/fapilog-loki', plugins: { 'fapilog-loki': '1.4.0' }, base: 'a'.repeat(40), head: 'b'.repeat(40), handsOff: null, closedByBot: false };
+  const state: PrState = {
+    v: 1,
+    branch: 'fapilog-plugins/fapilog-loki',
+    plugins: { 'fapilog-loki': '1.4.0' },
+    base: 'a'.repeat(40),
+    head: 'b'.repeat(40),
+    handsOff: null,
+    closedByBot: false,
+  };
 
   test('round-trip, survive a body around them, and cannot be closed by a value', () => {
     const body = `text\n\n${prMarker({ ...state, plugins: { 'x-->y': '<!--' } as Record<string, string> })}`;
     assert.ok(!body.slice(body.indexOf('<!-- fapilog'), -4).includes('-->'));
     assert.deepEqual(readPrState(`hello\n${prMarker(state)}\nbye`), state);
-    assert.deepEqual(readPrState(withPrState(`hello\n\n${prMarker(state)}`, { ...state, handsOff: 'c'.repeat(40) }))?.handsOff, 'c'.repeat(40));
+    assert.deepEqual(
+      readPrState(withPrState(`hello\n\n${prMarker(state)}`, { ...state, handsOff: 'c'.repeat(40) }))?.handsOff,
+      'c'.repeat(40),
+    );
     assert.equal(readPrState('no marker'), null);
-    assert.equal(readPrState('<!-- fapilog-plugins:state {"v":1,"branch":"main"} -->'), null, 'a marker that names another branch is not ours');
+    assert.equal(
+      readPrState('<!-- fapilog-plugins:state {"v":1,"branch":"main"} -->'),
+      null,
+      'a marker that names another branch is not ours',
+    );
     assert.equal(readIssueKind(`x\n${issueMarker('invalid-config')}`), 'invalid-config');
   });
 });
@@ -81,9 +96,13 @@ describe('config', () => {
 });
 
 describe('settings and marketplace', () => {
-  test('the marketplace token goes to the operator\'s marketplace only', async () => {
+  test("the marketplace token goes to the operator's marketplace only", async () => {
     const bot = createBot(
-      readSettings({ FAPILOG_MARKETPLACE_URL: 'http://127.0.0.1:1/api/v1', FAPILOG_MARKETPLACE_TOKEN: 'secret-token', FAPILOG_BOT_ALLOWED_MARKETPLACES: 'http://127.0.0.1:2/api/v1' }),
+      readSettings({
+        FAPILOG_MARKETPLACE_URL: 'http://127.0.0.1:1/api/v1',
+        FAPILOG_MARKETPLACE_TOKEN: 'secret-token',
+        FAPILOG_BOT_ALLOWED_MARKETPLACES: 'http://127.0.0.1:2/api/v1',
+      }),
     );
     try {
       const own = bot.lookup(undefined) as unknown as { settings: { url: string; token?: string } };
@@ -99,7 +118,10 @@ describe('settings and marketplace', () => {
   });
 
   test('bad settings are named', () => {
-    assert.throws(() => readSettings({ FAPILOG_BOT_SWEEP_INTERVAL_MINUTES: '1' }), (e: unknown) => e instanceof SettingsError && /FAPILOG_BOT_SWEEP_INTERVAL_MINUTES/.test((e as Error).message));
+    assert.throws(
+      () => readSettings({ FAPILOG_BOT_SWEEP_INTERVAL_MINUTES: '1' }),
+      (e: unknown) => e instanceof SettingsError && /FAPILOG_BOT_SWEEP_INTERVAL_MINUTES/.test((e as Error).message),
+    );
     assert.throws(() => readSettings({ FAPILOG_BOT_ALLOWED_MARKETPLACES: 'ftp://x' }), SettingsError);
     assert.equal(readSettings({}).writeSpacingMs, 1000);
     assert.equal(readSettings({}).marketplace.cacheDir, undefined);

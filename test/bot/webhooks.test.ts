@@ -10,7 +10,6 @@ import { aimAt, example, SMALL, startHarness, withHarness, type Harness } from '
 import { CHECK_NAME } from '../../bot/bot.ts';
 import { readPrState } from '../../bot/marker.ts';
 
-
 let server: TestServer;
 before(async () => {
   server = await startTestServer({ seed: true });
@@ -26,7 +25,12 @@ describe('installation events', { concurrency: true }, () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
       h.peer.addRepo(inst, 'acme/unlisted', { 'requirements.txt': SMALL });
-      const payload = aimAt(example('installation', (p) => p.action === 'created'), h.peer, 'acme/small', inst);
+      const payload = aimAt(
+        example('installation', (p) => p.action === 'created'),
+        h.peer,
+        'acme/small',
+        inst,
+      );
       payload.repositories = [{ ...payload.repositories[0], id: h.peer.repo('acme/small').id, name: 'small', full_name: 'acme/small' }];
       await h.deliver('installation', payload);
       assert.equal(h.peer.pulls('acme/small').length, 1);
@@ -38,17 +42,32 @@ describe('installation events', { concurrency: true }, () => {
   test('installation_repositories.added scans the added ones', async () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
-      const payload = aimAt(example('installation_repositories', (p) => p.action === 'added'), h.peer, 'acme/small', inst);
-      payload.repositories_added = [{ ...payload.repositories_added[0], id: h.peer.repo('acme/small').id, name: 'small', full_name: 'acme/small' }];
+      const payload = aimAt(
+        example('installation_repositories', (p) => p.action === 'added'),
+        h.peer,
+        'acme/small',
+        inst,
+      );
+      payload.repositories_added = [
+        { ...payload.repositories_added[0], id: h.peer.repo('acme/small').id, name: 'small', full_name: 'acme/small' },
+      ];
       await h.deliver('installation_repositories', payload);
-      assert.deepEqual(h.peer.pulls('acme/small').map((p) => p.title), ['Update fapilog-otel to 2.0.0']);
+      assert.deepEqual(
+        h.peer.pulls('acme/small').map((p) => p.title),
+        ['Update fapilog-otel to 2.0.0'],
+      );
     });
   });
 });
 
 describe('push', { concurrency: true }, () => {
   function push(h: Harness, inst: number, commits: Array<{ modified: string[] }>, ref = 'refs/heads/main'): any {
-    const payload = aimAt(example('push', (p) => Array.isArray(p.commits)), h.peer, 'acme/small', inst);
+    const payload = aimAt(
+      example('push', (p) => Array.isArray(p.commits)),
+      h.peer,
+      'acme/small',
+      inst,
+    );
     payload.ref = ref;
     payload.deleted = false;
     payload.commits = commits.map((c) => ({ ...(payload.commits[0] ?? {}), added: [], removed: [], ...c }));
@@ -81,9 +100,21 @@ describe('pull request closed by a person', { concurrency: true }, () => {
       await h.sweep();
       const [pr] = h.peer.pulls('acme/small');
       h.peer.closePull('acme/small', pr!.number);
-      const payload = aimAt(example('pull_request', (p) => p.action === 'closed'), h.peer, 'acme/small', inst);
+      const payload = aimAt(
+        example('pull_request', (p) => p.action === 'closed'),
+        h.peer,
+        'acme/small',
+        inst,
+      );
       payload.number = pr!.number;
-      payload.pull_request = { ...payload.pull_request, number: pr!.number, body: pr!.body, merged: false, state: 'closed', head: { ...payload.pull_request.head, ref: pr!.pull!.head } };
+      payload.pull_request = {
+        ...payload.pull_request,
+        number: pr!.number,
+        body: pr!.body,
+        merged: false,
+        state: 'closed',
+        head: { ...payload.pull_request.head, ref: pr!.pull!.head },
+      };
       payload.sender = { ...payload.sender, login: 'alice', type: 'User' };
 
       const from = h.peer.requests.length;
@@ -96,7 +127,9 @@ describe('pull request closed by a person', { concurrency: true }, () => {
       const sweepFrom = h.peer.requests.length;
       await h.sweep();
       assert.deepEqual(h.peer.writes(sweepFrom), []);
-      assert.ok(h.peer.calls(sweepFrom).includes('GET /repos/acme/small/pulls?state=all&head=acme%3Afapilog-plugins%2Ffapilog-otel&per_page=100'));
+      assert.ok(
+        h.peer.calls(sweepFrom).includes('GET /repos/acme/small/pulls?state=all&head=acme%3Afapilog-plugins%2Ffapilog-otel&per_page=100'),
+      );
       assert.equal(h.peer.pulls('acme/small', 'open').length, 0);
     });
   });
@@ -106,9 +139,20 @@ describe('pull request closed by a person', { concurrency: true }, () => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': SMALL });
       await h.sweep();
       const [pr] = h.peer.pulls('acme/small');
-      const payload = aimAt(example('pull_request', (p) => p.action === 'closed'), h.peer, 'acme/small', inst);
+      const payload = aimAt(
+        example('pull_request', (p) => p.action === 'closed'),
+        h.peer,
+        'acme/small',
+        inst,
+      );
       const state = readPrState(pr!.body)!;
-      payload.pull_request = { ...payload.pull_request, number: pr!.number, body: pr!.body!.replace('"closedByBot":false', '"closedByBot":true'), merged: false, head: { ...payload.pull_request.head, ref: state.branch } };
+      payload.pull_request = {
+        ...payload.pull_request,
+        number: pr!.number,
+        body: pr!.body!.replace('"closedByBot":false', '"closedByBot":true'),
+        merged: false,
+        head: { ...payload.pull_request.head, ref: state.branch },
+      };
       payload.sender = { ...payload.sender, login: h.peer.botLogin, type: 'Bot' };
       const from = h.peer.requests.length;
       await h.deliver('pull_request', payload);
@@ -119,7 +163,12 @@ describe('pull request closed by a person', { concurrency: true }, () => {
 
 describe('check run', { concurrency: true }, () => {
   function opened(h: Harness, inst: number, number: number, head: string): any {
-    const payload = aimAt(example('pull_request', (p) => p.action === 'opened' && p.installation), h.peer, 'acme/small', inst);
+    const payload = aimAt(
+      example('pull_request', (p) => p.action === 'opened' && p.installation),
+      h.peer,
+      'acme/small',
+      inst,
+    );
     payload.number = number;
     payload.pull_request = { ...payload.pull_request, number, head: { ...payload.pull_request.head, sha: head, ref: 'feature' } };
     return payload;
@@ -130,7 +179,13 @@ describe('check run', { concurrency: true }, () => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': 'fapilog==0.16.0\n' });
       h.peer.commitFiles('acme/small', 'main', {}, 'base', 'alice');
       h.peer.repo('acme/small').refs.set('refs/heads/feature', h.peer.repo('acme/small').refs.get('refs/heads/main')!);
-      const head = h.peer.commitFiles('acme/small', 'feature', { 'requirements.txt': 'fapilog==0.16.0\nfapilog-request-context==0.4.0\n' }, 'add request-context', 'alice');
+      const head = h.peer.commitFiles(
+        'acme/small',
+        'feature',
+        { 'requirements.txt': 'fapilog==0.16.0\nfapilog-request-context==0.4.0\n' },
+        'add request-context',
+        'alice',
+      );
       const pr = h.peer.openPullAsPerson('acme/small', 'feature', 'Add request context');
 
       await h.deliver('pull_request', opened(h, inst, pr.number, head));
@@ -153,13 +208,29 @@ describe('check run', { concurrency: true }, () => {
     await withBot(async (h, inst) => {
       h.peer.addRepo(inst, 'acme/small', { 'requirements.txt': 'fapilog==0.16.0\n' });
       h.peer.repo('acme/small').refs.set('refs/heads/feature', h.peer.repo('acme/small').refs.get('refs/heads/main')!);
-      const head = h.peer.commitFiles('acme/small', 'feature', { 'requirements.txt': 'fapilog==0.16.0\nfapilog-request-context==0.4.0\n' }, 'add request-context', 'alice');
+      const head = h.peer.commitFiles(
+        'acme/small',
+        'feature',
+        { 'requirements.txt': 'fapilog==0.16.0\nfapilog-request-context==0.4.0\n' },
+        'add request-context',
+        'alice',
+      );
       const pr = h.peer.openPullAsPerson('acme/small', 'feature', 'Add request context');
       await h.deliver('pull_request', opened(h, inst, pr.number, head));
       assert.equal(h.peer.repo('acme/small').checkRuns.length, 1);
 
-      const rerun = aimAt(example('check_run', (p) => p.action === 'rerequested'), h.peer, 'acme/small', inst);
-      rerun.check_run = { ...rerun.check_run, name: CHECK_NAME, head_sha: head, pull_requests: [{ number: pr.number, head: { ref: 'feature', sha: head }, base: { ref: 'main' } }] };
+      const rerun = aimAt(
+        example('check_run', (p) => p.action === 'rerequested'),
+        h.peer,
+        'acme/small',
+        inst,
+      );
+      rerun.check_run = {
+        ...rerun.check_run,
+        name: CHECK_NAME,
+        head_sha: head,
+        pull_requests: [{ number: pr.number, head: { ref: 'feature', sha: head }, base: { ref: 'main' } }],
+      };
       let from = h.peer.requests.length;
       await h.deliver('check_run', rerun);
       assert.deepEqual(h.peer.writes(from), ['POST /repos/acme/small/check-runs']);
@@ -171,7 +242,10 @@ describe('check run', { concurrency: true }, () => {
       rerun.check_run = { ...rerun.check_run, name: 'lint' };
       from = h.peer.requests.length;
       await h.deliver('check_run', rerun);
-      assert.deepEqual(h.peer.calls(from).filter((c) => !c.includes('access_tokens')), []);
+      assert.deepEqual(
+        h.peer.calls(from).filter((c) => !c.includes('access_tokens')),
+        [],
+      );
     });
   });
 
@@ -183,7 +257,10 @@ describe('check run', { concurrency: true }, () => {
       const pr = h.peer.openPullAsPerson('acme/small', 'feature', 'Docs');
       const from = h.peer.requests.length;
       await h.deliver('pull_request', opened(h, inst, pr.number, head));
-      assert.deepEqual(h.peer.calls(from).filter((c) => !c.includes('access_tokens')), [`GET /repos/acme/small/pulls/${pr.number}/files?per_page=100`]);
+      assert.deepEqual(
+        h.peer.calls(from).filter((c) => !c.includes('access_tokens')),
+        [`GET /repos/acme/small/pulls/${pr.number}/files?per_page=100`],
+      );
       assert.equal(h.peer.repo('acme/small').checkRuns.length, 0);
     });
   });
@@ -210,16 +287,33 @@ describe('npm run bot', { concurrency: true }, () => {
       child.stderr.on('data', (d) => (output += d));
       try {
         const url = `http://127.0.0.1:${port}/api/github/webhooks`;
-        const payload = aimAt(example('push', (p) => Array.isArray(p.commits)), h.peer, 'acme/small', inst);
+        const payload = aimAt(
+          example('push', (p) => Array.isArray(p.commits)),
+          h.peer,
+          'acme/small',
+          inst,
+        );
         payload.ref = 'refs/heads/main';
         payload.deleted = false;
         payload.commits = [{ ...(payload.commits[0] ?? {}), added: [], removed: [], modified: ['requirements.txt'] }];
         const body = JSON.stringify(payload);
         const send = (signature: string) =>
-          fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': signature } });
+          fetch(url, {
+            method: 'POST',
+            body,
+            headers: {
+              'content-type': 'application/json',
+              'x-github-event': 'push',
+              'x-github-delivery': crypto.randomUUID(),
+              'x-hub-signature-256': signature,
+            },
+          });
         let ready = false;
         for (let i = 0; i < 200 && !ready; i++) {
-          ready = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.ok, () => false);
+          ready = await fetch(`http://127.0.0.1:${port}/ping`).then(
+            (r) => r.ok,
+            () => false,
+          );
           if (!ready) await new Promise((r) => setTimeout(r, 50));
         }
         assert.ok(ready, `server did not start: ${output}`);

@@ -19,7 +19,10 @@ test('a missing data dir is an error that changes nothing; --create makes it', a
     const r = await runCli([...args, '--data-dir', dir]);
     assert.equal(r.code, 2, args.join(' '));
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, `error: data directory ${dir} does not exist; check --data-dir (or FAPILOG_MARKETPLACE_DATA_DIR), or pass --create to start a new marketplace there\n`);
+    assert.equal(
+      r.stderr,
+      `error: data directory ${dir} does not exist; check --data-dir (or FAPILOG_MARKETPLACE_DATA_DIR), or pass --create to start a new marketplace there\n`,
+    );
     assert.equal(fs.existsSync(dir), false, 'nothing was created');
   }
   // From the environment too, and under --json as an error object.
@@ -44,7 +47,10 @@ test('admin token create --expires --plugin: a token that expires and acts on on
   const owner = await runCli(['admin', 'token', 'create', '--owner', 'acme', '--data-dir', dir, '--create']);
   const scoped = await runCli(['admin', 'token', 'create', '--owner', 'acme', '--expires', '90d', '--plugin', 'loki', '--data-dir', dir]);
   assert.equal(scoped.code, 0, scoped.stderr);
-  assert.match(scoped.stderr, /^token created for owner acme \(expires \d{4}-\d\d-\d\dT[\d:.]+Z; only for fapilog-loki\); it is shown only now/);
+  assert.match(
+    scoped.stderr,
+    /^token created for owner acme \(expires \d{4}-\d\d-\d\dT[\d:.]+Z; only for fapilog-loki\); it is shown only now/,
+  );
   const bad = await runCli(['admin', 'token', 'create', '--owner', 'acme', '--expires', 'soon', '--data-dir', dir]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /expected a duration such as 30m, 12h, 90d or 8w/);
@@ -60,8 +66,13 @@ test('admin token create --expires --plugin: a token that expires and acts on on
   assert.match(lines[1]!, /^1 +acme +\S+ +never +all$/);
   assert.match(lines[2]!, /^2 +acme +\S+ +\d{4}-\S+Z +fapilog-loki$/);
   assert.match(lines[3]!, /^3 +acme +\S+ +2020-01-01T00:00:00\.000Z \(expired\) +all$/);
-  const json = JSON.parse((await runCli(['--json', 'admin', 'token', 'list', '--data-dir', dir])).stdout) as { tokens: Array<{ plugins: string[] | null; expires_at: string | null }> };
-  assert.deepEqual(json.tokens.map((x) => x.plugins), [null, ['fapilog-loki'], null]);
+  const json = JSON.parse((await runCli(['--json', 'admin', 'token', 'list', '--data-dir', dir])).stdout) as {
+    tokens: Array<{ plugins: string[] | null; expires_at: string | null }>;
+  };
+  assert.deepEqual(
+    json.tokens.map((x) => x.plugins),
+    [null, ['fapilog-loki'], null],
+  );
 
   // The server honours both: the scoped token yanks its plugin and nothing else; the expired one is refused.
   const marketplace = await createMarketplace({ dataDir: dir, seedFile: (await import('../helpers/server.ts')).CATALOG_FILE });
@@ -69,12 +80,22 @@ test('admin token create --expires --plugin: a token that expires and acts on on
   const api = `${await marketplace.listen(0, '127.0.0.1')}/api/v1`;
   // Both checks come before ownership: the scope names the plugin, the expiry the time.
   const yank = (token: string, name: string, version: string) =>
-    fetch(`${api}/plugins/${name}/versions/${version}/yank`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'broken' }) });
+    fetch(`${api}/plugins/${name}/versions/${version}/yank`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'broken' }),
+    });
   const other = await yank(scoped.stdout.trim(), 'otel', '1.1.0');
   assert.equal(other.status, 403);
-  assert.match(((await other.json()) as { error: { message: string } }).error.message, /this token may act only on fapilog-loki, not fapilog-otel/);
+  assert.match(
+    ((await other.json()) as { error: { message: string } }).error.message,
+    /this token may act only on fapilog-loki, not fapilog-otel/,
+  );
   const late = await yank(expired, 'loki', '1.4.0');
   assert.equal(late.status, 401);
-  assert.match(((await late.json()) as { error: { message: string } }).error.message, /the Bearer token expired at 2020-01-01T00:00:00\.000Z/);
+  assert.match(
+    ((await late.json()) as { error: { message: string } }).error.message,
+    /the Bearer token expired at 2020-01-01T00:00:00\.000Z/,
+  );
   assert.ok(owner.stdout.trim().length > 0);
 });

@@ -55,7 +55,10 @@ describe('the cache', () => {
     const stale = await runCli(args);
     assert.equal(stale.code, 0, stale.stderr);
     assert.equal(stale.stdout, fresh.stdout, 'the cached data, printed as usual');
-    assert.match(stale.stderr, /^warning: the marketplace could not be reached \(GET \/plugins\/kafka.*: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\); showing cached data from \d{4}-\d\d-\d\dT[\d:.]+Z, \d+ (second|minute)s? old \(stale\)\n$/);
+    assert.match(
+      stale.stderr,
+      /^warning: the marketplace could not be reached \(GET \/plugins\/kafka.*: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\); showing cached data from \d{4}-\d\d-\d\dT[\d:.]+Z, \d+ (second|minute)s? old \(stale\)\n$/,
+    );
 
     const json = await runCli([...args, '--json']);
     assert.equal(json.code, 0);
@@ -97,7 +100,10 @@ describe('the cache', () => {
     const report = Report.parse(JSON.parse(r.stdout));
     const status = (rep: Report) => Object.fromEntries(rep.plugins.map((p) => [p.package, p.status]));
     assert.deepEqual(status(report), { ...status(cached), 'fapilog-kafka': 'unknown' });
-    assert.equal(r.stderr, 'warning: not in the cache (offline mode): fapilog-kafka; answered for the other 2 of 3 plugins from the cache (run once online to cache the rest)\n');
+    assert.equal(
+      r.stderr,
+      'warning: not in the cache (offline mode): fapilog-kafka; answered for the other 2 of 3 plugins from the cache (run once online to cache the rest)\n',
+    );
   });
 
   test('--offline and --prefer-offline together are a usage error', async () => {
@@ -135,7 +141,9 @@ describe('a misbehaving marketplace', () => {
 
   test('a payload with a wrong field type fails naming the field', async () => {
     const p = await peer((req, res) =>
-      req.path === '/plugins/loki' ? sendJson(res, 200, samplePlugin({ rating: 'five stars' })) : sendJson(res, 200, { versions: [], releases: [] }),
+      req.path === '/plugins/loki'
+        ? sendJson(res, 200, samplePlugin({ rating: 'five stars' }))
+        : sendJson(res, 200, { versions: [], releases: [] }),
     );
     const r = await runCli(['info', 'loki', '--marketplace-url', p.apiUrl, '--cache-dir', tempDir()]);
     assert.equal(r.code, 2);

@@ -42,10 +42,18 @@ describe('list', () => {
     assert.ok(result.total >= 4);
     assert.equal(result.plugins.length, 2);
     assert.ok(result.plugins.every((p) => p.plugin_type === 'sink'));
-    const all = SearchResult.parse(JSON.parse((await runCli(['list', '--type', 'sink', '--sort', 'downloads', '--per-page', '100', '--json', ...M])).stdout));
+    const all = SearchResult.parse(
+      JSON.parse((await runCli(['list', '--type', 'sink', '--sort', 'downloads', '--per-page', '100', '--json', ...M])).stdout),
+    );
     const downloads = all.plugins.map((p) => p.downloads);
-    assert.deepEqual(downloads, [...downloads].sort((a, b) => b - a));
-    assert.deepEqual(result.plugins.map((p) => p.name), all.plugins.slice(2, 4).map((p) => p.name));
+    assert.deepEqual(
+      downloads,
+      [...downloads].sort((a, b) => b - a),
+    );
+    assert.deepEqual(
+      result.plugins.map((p) => p.name),
+      all.plugins.slice(2, 4).map((p) => p.name),
+    );
   });
 
   test('--min-rating and --author filter', async () => {
@@ -158,7 +166,10 @@ describe('info', () => {
     assert.match(r.stdout, /^ {2}Type\s+sink$/m);
     const releases = r.stdout.split('Releases\n')[1]!.split('\n\n')[0]!.split('\n');
     assert.match(releases[0]!, /^VERSION\s+FAPILOG\s+PYTHON\s+PUBLISHED\s+STATUS$/);
-    assert.deepEqual(releases.slice(1).map((l) => l.split(/\s+/)[0]), ['1.4.0', '1.3.0', '1.2.0', '1.0.0']);
+    assert.deepEqual(
+      releases.slice(1).map((l) => l.split(/\s+/)[0]),
+      ['1.4.0', '1.3.0', '1.2.0', '1.0.0'],
+    );
     assert.match(releases[1]!, /latest$/);
     assert.match(r.stdout, /Files of 1\.4\.0\nFILENAME\s+SIZE\s+SHA256\nfapilog_loki-1\.4\.0-py3-none-any\.whl\s+\d/);
   });
@@ -277,7 +288,12 @@ describe('newcomer frictions', () => {
     const r = await runCli(['list', '--marketplace-url', server.url, '--cache-dir', tempDir()]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /404/);
-    assert.match(r.stderr, new RegExp(`\\(the marketplace API is usually under /api/v1: try --marketplace-url ${server.url.replace(/\./g, '\\.')}/api/v1\\)\\n$`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `\\(the marketplace API is usually under /api/v1: try --marketplace-url ${server.url.replace(/\./g, '\\.')}/api/v1\\)\\n$`,
+      ),
+    );
     // With the prefix a 404 is just that: no hint.
     const wrong = await runCli(['list', '--marketplace-url', `${server.url}/api/v2`, '--cache-dir', tempDir()]);
     assert.equal(wrong.code, 2);

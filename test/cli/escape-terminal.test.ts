@@ -32,8 +32,23 @@ const CATALOG = {
       repository: 'https://example.com/r',
       ratings: [5],
       releases: [
-        { version: '1.0.0', fapilog_compatibility: '>=0.3', requires_python: '>=3.9', dependencies: [], published_at: '2025-01-01T00:00:00+00:00', downloads: 1, yanked_reason: `bad ${HOSTILE}` },
-        { version: '1.1.0', fapilog_compatibility: '>=0.3', requires_python: '>=3.9', dependencies: [], published_at: '2025-02-01T00:00:00+00:00', downloads: 1 },
+        {
+          version: '1.0.0',
+          fapilog_compatibility: '>=0.3',
+          requires_python: '>=3.9',
+          dependencies: [],
+          published_at: '2025-01-01T00:00:00+00:00',
+          downloads: 1,
+          yanked_reason: `bad ${HOSTILE}`,
+        },
+        {
+          version: '1.1.0',
+          fapilog_compatibility: '>=0.3',
+          requires_python: '>=3.9',
+          dependencies: [],
+          published_at: '2025-02-01T00:00:00+00:00',
+          downloads: 1,
+        },
       ],
     },
   ],
@@ -101,13 +116,19 @@ describe('CLI output: no control sequence from a manifest or the marketplace', (
     const report = JSON.parse(r.stdout) as { plugins: Array<{ package: string; note: string }>; warnings: string[] };
     const evil = report.plugins.find((p) => p.package === 'fapilog-evil');
     assert.ok(evil?.note.includes(`bad ${HOSTILE}`), JSON.stringify(evil));
-    assert.ok(report.warnings.some((w) => w.includes('fapilog-evil \u001b]8;;https://evil\u0007link\u009b2j')), JSON.stringify(report.warnings));
+    assert.ok(
+      report.warnings.some((w) => w.includes('fapilog-evil \u001b]8;;https://evil\u0007link\u009b2j')),
+      JSON.stringify(report.warnings),
+    );
   });
 
   test('an error quoting a manifest shows its controls, not obeys them', async () => {
     const bad = path.join(dir, 'bad');
     mkdirSync(bad);
-    writeFileSync(path.join(bad, 'pyproject.toml'), '[project]\nname = "x"\ndependencies = ["fapilog-evil==1.0.0"]\n\u001b[2J\u001b]0;owned\u0007 = = =\n');
+    writeFileSync(
+      path.join(bad, 'pyproject.toml'),
+      '[project]\nname = "x"\ndependencies = ["fapilog-evil==1.0.0"]\n\u001b[2J\u001b]0;owned\u0007 = = =\n',
+    );
     const r = await runCli(['update', bad], { env: env() });
     assert.notEqual(r.code, 0);
     assert.doesNotMatch(r.stdout + r.stderr, FOREIGN, JSON.stringify(r.stderr));

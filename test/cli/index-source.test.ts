@@ -19,7 +19,12 @@ const APP = path.resolve(import.meta.dirname, '../../examples/app');
 
 function statuses(stdout: string): Record<string, string> {
   const report = Report.parse(JSON.parse(stdout));
-  return Object.fromEntries(report.plugins.map((p) => [`${p.package} ${p.location.file}:${p.location.line}`, `${p.status} ${p.current} -> ${p.latestCompatible} (latest ${p.latest})`]));
+  return Object.fromEntries(
+    report.plugins.map((p) => [
+      `${p.package} ${p.location.file}:${p.location.line}`,
+      `${p.status} ${p.current} -> ${p.latestCompatible} (latest ${p.latest})`,
+    ]),
+  );
 }
 
 describe('outdated with --index-url', () => {
@@ -35,7 +40,9 @@ describe('outdated with --index-url', () => {
 
   before(async () => {
     [server, index] = await Promise.all([startTestServer({ seed: true }), startStaticIndex()]);
-    const market = await runCli(['--json', 'outdated', APP, '--marketplace-url', server.apiUrl], { env: { FAPILOG_MARKETPLACE_CACHE: cache() } });
+    const market = await runCli(['--json', 'outdated', APP, '--marketplace-url', server.apiUrl], {
+      env: { FAPILOG_MARKETPLACE_CACHE: cache() },
+    });
     assert.equal(market.code, 1, market.stderr);
     expected = statuses(market.stdout);
     assert.equal(Object.keys(expected).length, 11);
@@ -70,13 +77,17 @@ describe('outdated with --index-url', () => {
     assert.equal(second.code, 1);
     assert.equal(metadataRequests(second.stderr), 0);
     assert.ok(second.stderr.includes('/simple/fapilog-loki/'));
-    const offline = await runCli(['--json', '--offline', 'outdated', APP, '--index-url', index.url], { env: { FAPILOG_MARKETPLACE_CACHE: dir } });
+    const offline = await runCli(['--json', '--offline', 'outdated', APP, '--index-url', index.url], {
+      env: { FAPILOG_MARKETPLACE_CACHE: dir },
+    });
     assert.equal(offline.code, 1, offline.stderr);
     assert.deepEqual(statuses(offline.stdout), expected);
   });
 
   test("our own server's /simple/ (PEP 691 JSON) gives the same statuses", async () => {
-    const run = await runCli(['--json', 'outdated', APP, '--index-url', `${server.url}/simple/`], { env: { FAPILOG_MARKETPLACE_CACHE: cache() } });
+    const run = await runCli(['--json', 'outdated', APP, '--index-url', `${server.url}/simple/`], {
+      env: { FAPILOG_MARKETPLACE_CACHE: cache() },
+    });
     assert.equal(run.code, 1, run.stderr);
     assert.deepEqual(statuses(run.stdout), expected);
   });
@@ -85,13 +96,17 @@ describe('outdated with --index-url', () => {
     const bare = await startStaticIndex({ metadataFiles: false });
     try {
       const dir = cache();
-      const first = await runCli(['--json', '--debug', 'outdated', APP, '--index-url', bare.url], { env: { FAPILOG_MARKETPLACE_CACHE: dir } });
+      const first = await runCli(['--json', '--debug', 'outdated', APP, '--index-url', bare.url], {
+        env: { FAPILOG_MARKETPLACE_CACHE: dir },
+      });
       assert.equal(first.code, 1, first.stderr);
       assert.deepEqual(statuses(first.stdout), expected);
       const wheelRequests = (s: string) => s.split('\n').filter((l) => /^debug: -> GET .*\.whl$/.test(l)).length;
       assert.ok(wheelRequests(first.stderr) > 11, first.stderr);
       assert.equal(first.stderr.split('\n').filter((l) => /\.metadata$/.test(l) && l.startsWith('debug: ->')).length, 0);
-      const second = await runCli(['--json', '--debug', 'outdated', APP, '--index-url', bare.url], { env: { FAPILOG_MARKETPLACE_CACHE: dir } });
+      const second = await runCli(['--json', '--debug', 'outdated', APP, '--index-url', bare.url], {
+        env: { FAPILOG_MARKETPLACE_CACHE: dir },
+      });
       assert.equal(wheelRequests(second.stderr), 0);
       assert.deepEqual(statuses(second.stdout), expected);
     } finally {
@@ -115,19 +130,27 @@ describe('outdated with --index-url', () => {
     const list = await runCli(['--json', 'list', '--per-page', '3', '--page', '2'], { env });
     const page = JSON.parse(list.stdout) as { plugins: Array<{ package: string }>; total: number };
     assert.equal(page.total, 13);
-    assert.deepEqual(page.plugins.map((p) => p.package), ['fapilog-field-mapper', 'fapilog-k8s-metadata', 'fapilog-kafka']);
+    assert.deepEqual(
+      page.plugins.map((p) => p.package),
+      ['fapilog-field-mapper', 'fapilog-k8s-metadata', 'fapilog-kafka'],
+    );
     const typed = await runCli(['list', '--type', 'sink'], { env });
     assert.equal(typed.code, 2);
     assert.match(typed.stderr, /--type: a package index knows no plugin types/);
   });
 
   test('a host that does not resolve: one attempt, exit 2, one line naming the source and how to choose another', async () => {
-    const run = await runCli(['outdated', APP, '--index-url', 'http://fapilog-index.invalid/simple/', '--retries', '3'], { env: { FAPILOG_MARKETPLACE_CACHE: cache() } });
+    const run = await runCli(['outdated', APP, '--index-url', 'http://fapilog-index.invalid/simple/', '--retries', '3'], {
+      env: { FAPILOG_MARKETPLACE_CACHE: cache() },
+    });
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
     const lines = run.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 1, run.stderr);
-    assert.match(lines[0] ?? '', /^error: the package index http:\/\/fapilog-index\.invalid\/simple\/ could not be reached: GET \/fapilog-[a-z-]+\/: cannot reach http:\/\/fapilog-index\.invalid \((ENOTFOUND|EAI_AGAIN)\); choose another source with --index-url URL \(a package index\) or --marketplace-url URL \(a marketplace\)/);
+    assert.match(
+      lines[0] ?? '',
+      /^error: the package index http:\/\/fapilog-index\.invalid\/simple\/ could not be reached: GET \/fapilog-[a-z-]+\/: cannot reach http:\/\/fapilog-index\.invalid \((ENOTFOUND|EAI_AGAIN)\); choose another source with --index-url URL \(a package index\) or --marketplace-url URL \(a marketplace\)/,
+    );
     // Not retried: no "after N attempts".
     assert.doesNotMatch(lines[0] ?? '', /attempts/);
   });
@@ -135,11 +158,18 @@ describe('outdated with --index-url', () => {
   test('a marketplace on a port nothing listens on is not retried either', async () => {
     const { createServer } = await import('node:net');
     const probe = createServer();
-    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)),
+    );
     await new Promise((resolve) => probe.close(resolve));
-    const run = await runCli(['outdated', APP, '--marketplace-url', `http://127.0.0.1:${port}/api/v1`, '--retries', '3'], { env: { FAPILOG_MARKETPLACE_CACHE: cache() } });
+    const run = await runCli(['outdated', APP, '--marketplace-url', `http://127.0.0.1:${port}/api/v1`, '--retries', '3'], {
+      env: { FAPILOG_MARKETPLACE_CACHE: cache() },
+    });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /^error: the marketplace http:\/\/127\.0\.0\.1:\d+\/api\/v1 could not be reached: .*\(ECONNREFUSED\); choose another source/);
+    assert.match(
+      run.stderr,
+      /^error: the marketplace http:\/\/127\.0\.0\.1:\d+\/api\/v1 could not be reached: .*\(ECONNREFUSED\); choose another source/,
+    );
     assert.doesNotMatch(run.stderr, /attempts/);
   });
 });

@@ -18,10 +18,16 @@ describe('install', () => {
     const before = fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8');
     const r = await cli(['install', 'size-guard', '--path', app]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Added fapilog-size-guard>=1\.1\.0 to pyproject\.toml \[project\.dependencies\] \(fapilog-size-guard 1\.1\.0 works with fapilog 0\.16\.0\)\.$/m);
+    assert.match(
+      r.stdout,
+      /^Added fapilog-size-guard>=1\.1\.0 to pyproject\.toml \[project\.dependencies\] \(fapilog-size-guard 1\.1\.0 works with fapilog 0\.16\.0\)\.$/m,
+    );
     const anchor = '    "fapilog-acme-billing==0.3.0",  # internal plugin, published to our private index only\n';
     assert.ok(before.includes(anchor));
-    assert.equal(fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8'), before.replace(anchor, `${anchor}    "fapilog-size-guard>=1.1.0",\n`));
+    assert.equal(
+      fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8'),
+      before.replace(anchor, `${anchor}    "fapilog-size-guard>=1.1.0",\n`),
+    );
     const scan = await scanProject(app);
     const added = scan.manifests.find((m) => m.file === 'pyproject.toml')?.dependencies.find((d) => d.name === 'fapilog-size-guard');
     assert.equal(added?.section, 'project.dependencies');
@@ -51,7 +57,9 @@ describe('install', () => {
   });
 
   test('Poetry projects get Poetry syntax', async () => {
-    const dir = project({ 'pyproject.toml': '[tool.poetry]\nname = "svc"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "0.16.0"\n' });
+    const dir = project({
+      'pyproject.toml': '[tool.poetry]\nname = "svc"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "0.16.0"\n',
+    });
     const r = await cli(['install', 'loki', '--path', dir]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
@@ -71,7 +79,9 @@ describe('install', () => {
     // The same choice offered without any tool: the marketplace's index for fapilog 0.16.0 ends at 2.1.0.
     const indexUrl = `${ws.apiUrl.replace(/\/api\/v1$/, '')}/fapilog/0.16.0/simple/`;
     assert.match(r.stdout, new RegExp(`^With pip alone: pip install --index-url ${indexUrl.replace(/[.?]/g, '\\$&')} fapilog-kafka$`, 'm'));
-    const page = await (await fetch(`${indexUrl}fapilog-kafka/`, { headers: { Accept: 'application/vnd.pypi.simple.v1+json' } })).json() as { files: Array<{ filename: string }> };
+    const page = (await (
+      await fetch(`${indexUrl}fapilog-kafka/`, { headers: { Accept: 'application/vnd.pypi.simple.v1+json' } })
+    ).json()) as { files: Array<{ filename: string }> };
     assert.equal(page.files.at(-1)?.filename, 'fapilog_kafka-2.1.0-py3-none-any.whl');
 
     // fapilog 0.13: 2.0.0 fits, 2.1.0 (a minor step) already needs >=0.14.
@@ -91,7 +101,8 @@ describe('install', () => {
   });
 
   test('Poetry: ^X when it already stops below the misfit, an explicit range when not', async () => {
-    const poetry = (fapilog: string) => `[tool.poetry]\nname = "svc"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "${fapilog}"\n`;
+    const poetry = (fapilog: string) =>
+      `[tool.poetry]\nname = "svc"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "${fapilog}"\n`;
     const caret = project({ 'pyproject.toml': poetry('0.16.0') });
     const a = await cli(['install', 'kafka', '--path', caret]);
     assert.equal(a.code, 0, a.stderr);
@@ -139,7 +150,10 @@ describe('install', () => {
     const dir = project({ 'requirements.txt': text });
     const r = await cli(['--json', 'install', 'loki', dir]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /it needs httpx>=0\.27, but the project has httpx==0\.20\.0 \(requirements\.txt:2\); no compatible release of it avoids the conflict\n$/);
+    assert.match(
+      r.stderr,
+      /it needs httpx>=0\.27, but the project has httpx==0\.20\.0 \(requirements\.txt:2\); no compatible release of it avoids the conflict\n$/,
+    );
     const error = JSON.parse(r.stdout) as { error: { code: string; message: string } };
     assert.equal(error.error.code, 'install-refused');
     assert.match(error.error.message, /^not installed: fapilog-loki 1\.4\.0 conflicts/);
@@ -162,7 +176,9 @@ describe('install', () => {
     fs.writeFileSync(path.join(dir, 'requirements.txt'), before);
     const r = await cli(['install', 'size-guard', '--path', dir]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(fs.readFileSync(path.join(dir, 'requirements.txt')), Buffer.concat([before, Buffer.from('fapilog-size-guard>=1.1.0\r\n')]));
+    assert.deepEqual(
+      fs.readFileSync(path.join(dir, 'requirements.txt')),
+      Buffer.concat([before, Buffer.from('fapilog-size-guard>=1.1.0\r\n')]),
+    );
   });
 });
-

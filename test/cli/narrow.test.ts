@@ -20,13 +20,19 @@ test('outdated in 60 columns: plugin, current, compatible and status side by sid
   assert.match(r.stdout, /^plugin {2,}current {2}compatible {2}status$/m);
   assert.match(r.stdout, /^fapilog-otel {2,}1\.1\.0 {4}2\.0\.0 {7}outdated\n {4}2\.0\.0 is available and works with fapilog 0\.16\.0\.$/m);
   // A long note wraps under its row, whole.
-  assert.match(r.stdout, /^fapilog-sampling .*yanked\n {4}1\.2\.0 was yanked \(drops every event, errors included,\n {4}when the sample rate is 0\.0; fixed in 1\.2\.1\); move to\n {4}1\.2\.1, which works with fapilog 0\.16\.0\.$/m);
+  assert.match(
+    r.stdout,
+    /^fapilog-sampling .*yanked\n {4}1\.2\.0 was yanked \(drops every event, errors included,\n {4}when the sample rate is 0\.0; fixed in 1\.2\.1\); move to\n {4}1\.2\.1, which works with fapilog 0\.16\.0\.$/m,
+  );
   assert.doesNotMatch(r.stdout, /…/, 'nothing is cut');
 
   // Piped: every column, every note on its row, uncut.
   const piped = await ws.cli(['outdated', app], { isTTY: false, columns: 60 });
   assert.match(piped.stdout, /^plugin\s+file:line\s+current\s+latest compatible\s+latest\s+status\s+note$/m);
-  assert.match(piped.stdout, /^fapilog-sampling\s+requirements\.txt:\d+\s+1\.2\.0\s+1\.2\.1\s+1\.2\.1\s+yanked\s+1\.2\.0 was yanked \(drops every event, errors included, when the sample rate is 0\.0; fixed in 1\.2\.1\); move to 1\.2\.1, which works with fapilog 0\.16\.0\.$/m);
+  assert.match(
+    piped.stdout,
+    /^fapilog-sampling\s+requirements\.txt:\d+\s+1\.2\.0\s+1\.2\.1\s+1\.2\.1\s+yanked\s+1\.2\.0 was yanked \(drops every event, errors included, when the sample rate is 0\.0; fixed in 1\.2\.1\); move to 1\.2\.1, which works with fapilog 0\.16\.0\.$/m,
+  );
 });
 
 test('list in 60 columns: names whole, downloads and rating left out, descriptions cut', async () => {

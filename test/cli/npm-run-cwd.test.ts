@@ -33,12 +33,32 @@ test('npm run cli -- outdated, called in a project directory, checks that direct
   const project = path.join(work, 'svc');
   fs.mkdirSync(project);
   fs.writeFileSync(path.join(project, 'requirements.txt'), 'fapilog==0.16.0\nfapilog-otel==1.1.0\n');
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], FAPILOG_MARKETPLACE_CACHE: path.join(work, 'cache') };
-  const args = ['--prefix', REPO, 'run', '--silent', 'cli', '--', '--marketplace-url', server.apiUrl, '--json', 'outdated', '--fail-on', 'never'];
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    FAPILOG_MARKETPLACE_CACHE: path.join(work, 'cache'),
+  };
+  const args = [
+    '--prefix',
+    REPO,
+    'run',
+    '--silent',
+    'cli',
+    '--',
+    '--marketplace-url',
+    server.apiUrl,
+    '--json',
+    'outdated',
+    '--fail-on',
+    'never',
+  ];
   const { stdout } = await run('npm', args, { cwd: project, env });
   const report = Report.parse(JSON.parse(stdout));
   assert.equal(fs.realpathSync(report.root), fs.realpathSync(project));
-  assert.deepEqual(report.plugins.map((p) => [p.package, p.status]), [['fapilog-otel', 'outdated']]);
+  assert.deepEqual(
+    report.plugins.map((p) => [p.package, p.status]),
+    [['fapilog-otel', 'outdated']],
+  );
 });
 
 test('INIT_CWD counts only under our own npm script', () => {

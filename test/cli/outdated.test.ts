@@ -43,7 +43,10 @@ describe('outdated on examples/app', () => {
     assert.match(r.stdout, /^fapilog 0\.16\.0 \(pinned in pyproject\.toml:7\)$/m);
     for (const status of STATUSES) assert.match(r.stdout, new RegExp(`\\s${status}\\s`), `status ${status} shown`);
     assert.match(r.stdout, /^plugin\s+file:line\s+current\s+latest compatible\s+latest\s+status\s+note$/m);
-    assert.match(r.stdout, /^fapilog-kafka\s+pyproject\.toml:10\s+2\.1\.0\s+2\.1\.0\s+3\.1\.0\s+held-back\s+3\.1\.0 is available but needs fapilog 0\.18\.0 or newer/m);
+    assert.match(
+      r.stdout,
+      /^fapilog-kafka\s+pyproject\.toml:10\s+2\.1\.0\s+2\.1\.0\s+3\.1\.0\s+held-back\s+3\.1\.0 is available but needs fapilog 0\.18\.0 or newer/m,
+    );
     assert.match(r.stdout, /^fapilog-sampling\s+requirements\.txt:5\s+1\.2\.0\s+1\.2\.1\s+1\.2\.1\s+yanked\s+1\.2\.0 was yanked/m);
     assert.match(r.stdout, /^fapilog-request-context\s+pyproject\.toml:11\s+0\.4\.0\s+1\.2\.0\s+1\.2\.0\s+incompatible/m);
     assert.match(r.stdout, /11 plugin dependencies: 3 up-to-date, 2 outdated, 2 incompatible, 2 held-back, 1 yanked, 1 unknown/);
@@ -86,7 +89,17 @@ describe('outdated on examples/app', () => {
 
   test('--fapilog-version overrides the project fapilog and changes the verdicts', async () => {
     const app = copyApp();
-    const r = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', app, '--fapilog-version', '0.18.1']);
+    const r = await runCli([
+      '--marketplace-url',
+      ws.apiUrl,
+      '--cache-dir',
+      tempDir('cache-'),
+      '--json',
+      'outdated',
+      app,
+      '--fapilog-version',
+      '0.18.1',
+    ]);
     const report = Report.parse(JSON.parse(r.stdout));
     assert.equal(report.fapilog.source, 'override');
     assert.equal(report.fapilog.version, '0.18.1');
@@ -98,21 +111,50 @@ describe('outdated on examples/app', () => {
   test('--ignore leaves plugins out; a project with nothing to do exits 0', async () => {
     const app = copyApp();
     // Comma-separated, like the Action's input; before the path, which it does not swallow.
-    const r = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', '--ignore', 'sampling,fapilog-otel', app]);
+    const r = await runCli([
+      '--marketplace-url',
+      ws.apiUrl,
+      '--cache-dir',
+      tempDir('cache-'),
+      '--json',
+      'outdated',
+      '--ignore',
+      'sampling,fapilog-otel',
+      app,
+    ]);
     assert.equal(r.stderr, '');
     const report = Report.parse(JSON.parse(r.stdout));
     assert.equal(report.root, app);
-    assert.equal(report.plugins.some((p) => p.package === 'fapilog-sampling' || p.package === 'fapilog-otel'), false);
+    assert.equal(
+      report.plugins.some((p) => p.package === 'fapilog-sampling' || p.package === 'fapilog-otel'),
+      false,
+    );
     assert.ok(report.warnings.some((w) => /^3 plugin dependencies were ignored/.test(w)));
     // Repeated, and as --path: the same report.
-    const repeated = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', '--ignore', 'sampling', '--ignore', 'otel', '--path', app]);
+    const repeated = await runCli([
+      '--marketplace-url',
+      ws.apiUrl,
+      '--cache-dir',
+      tempDir('cache-'),
+      '--json',
+      'outdated',
+      '--ignore',
+      'sampling',
+      '--ignore',
+      'otel',
+      '--path',
+      app,
+    ]);
     assert.deepEqual(Report.parse(JSON.parse(repeated.stdout)).plugins, report.plugins);
     const bad = await outdated([app, '--ignore', 'sampling,not a name']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /option '--ignore <names>' argument 'sampling,not a name' is invalid\. "not a name" is not a plugin name/);
 
     const clean = tempDir('clean-');
-    fs.writeFileSync(path.join(clean, 'requirements.txt'), 'fapilog==0.16.0\nfapilog-loki==1.4.0\nfapilog-in-house==1.0  # not published\n');
+    fs.writeFileSync(
+      path.join(clean, 'requirements.txt'),
+      'fapilog==0.16.0\nfapilog-loki==1.4.0\nfapilog-in-house==1.0  # not published\n',
+    );
     const ok = await outdated([clean]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /2 plugin dependencies: 1 up-to-date, 1 unknown/);
@@ -139,7 +181,9 @@ describe('outdated on examples/app', () => {
     // --json: the same error as a JSON object on stdout, for scripts.
     const json = await outdated(['--json', app, '--fapilog-version', 'latest']);
     assert.equal(json.code, 2);
-    assert.deepEqual(JSON.parse(json.stdout), { error: { code: 'invalid-fapilog-version', message: '--fapilog-version "latest" is not a PEP 440 version' } });
+    assert.deepEqual(JSON.parse(json.stdout), {
+      error: { code: 'invalid-fapilog-version', message: '--fapilog-version "latest" is not a PEP 440 version' },
+    });
     assert.equal(json.stderr, 'error: --fapilog-version "latest" is not a PEP 440 version\n');
     const usage = await outdated(['--json', app, '--fail-on', 'sometimes']);
     assert.equal(usage.code, 2);
@@ -201,7 +245,11 @@ describe('outdated --fail-on', () => {
       const dir = project(status);
       const cacheDir = tempDir('cache-');
       const json = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', cacheDir, '--json', 'outdated', dir]);
-      assert.deepEqual(Report.parse(JSON.parse(json.stdout)).plugins.map((p) => p.status), [status], 'the project shows the status it is meant to');
+      assert.deepEqual(
+        Report.parse(JSON.parse(json.stdout)).plugins.map((p) => p.status),
+        [status],
+        'the project shows the status it is meant to',
+      );
       for (const level of FAIL_ON) {
         const r = await outdated([dir, '--fail-on', level], cacheDir);
         assert.equal(r.code, FAILS[level].includes(status) ? 1 : 0, `--fail-on ${level}: ${r.stderr}`);
@@ -226,6 +274,9 @@ describe('outdated --fail-on', () => {
   test('the help names the levels and the default', async () => {
     const r = await runCli(['outdated', '--help']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout.replace(/\s+/g, ' '), /--fail-on <level> .*\(choices: "incompatible", "publisher-changed", "outdated", "held-back", "never", default: "held-back"\)/);
+    assert.match(
+      r.stdout.replace(/\s+/g, ' '),
+      /--fail-on <level> .*\(choices: "incompatible", "publisher-changed", "outdated", "held-back", "never", default: "held-back"\)/,
+    );
   });
 });

@@ -12,7 +12,12 @@ const rows = [
 describe('renderTable', () => {
   test('aligns columns: left by default, right when asked, no trailing spaces', () => {
     const out = renderTable(columns, rows, { width: 200, color: false });
-    assert.equal(out, ['NAME   COUNT  NOTE', 'alpha      5  short', 'b      1,234  a rather long note that will not fit in a narrow terminal', ''].join('\n'));
+    assert.equal(
+      out,
+      ['NAME   COUNT  NOTE', 'alpha      5  short', 'b      1,234  a rather long note that will not fit in a narrow terminal', ''].join(
+        '\n',
+      ),
+    );
   });
 
   test('fits the width by truncating shrinkable columns with …', () => {

@@ -22,11 +22,19 @@ function allCommands(cmd: Command, prefix: string[] = []): string[][] {
 const ALL_COMMANDS = await loadCommands();
 
 describe('the program', () => {
-  const program = buildProgram({ stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 80 }, { code: EXIT.ok }, ALL_COMMANDS);
+  const program = buildProgram(
+    { stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 80 },
+    { code: EXIT.ok },
+    ALL_COMMANDS,
+  );
   const commands = allCommands(program);
 
   test('registers the discovery commands', () => {
-    for (const name of ['search', 'list', 'info']) assert.ok(commands.some((c) => c.join(' ') === name), name);
+    for (const name of ['search', 'list', 'info'])
+      assert.ok(
+        commands.some((c) => c.join(' ') === name),
+        name,
+      );
   });
 
   test('--help works on the program and on every command, exit 0, on stdout', async () => {
@@ -122,10 +130,16 @@ describe('commands loaded on demand', () => {
   test('each module registers exactly the command of its name, and together they are the whole program', async () => {
     for (const name of COMMAND_NAMES) {
       const one = buildProgram(io, { code: EXIT.ok }, await loadCommands([name]));
-      assert.deepEqual(one.commands.map((c) => c.name()), [name]);
+      assert.deepEqual(
+        one.commands.map((c) => c.name()),
+        [name],
+      );
     }
     const all = buildProgram(io, { code: EXIT.ok }, ALL_COMMANDS);
-    assert.deepEqual(all.commands.map((c) => c.name()), COMMAND_NAMES);
+    assert.deepEqual(
+      all.commands.map((c) => c.name()),
+      COMMAND_NAMES,
+    );
   });
 
   test('a command line loads the command it names, past global options and their values; else every command', () => {
@@ -155,9 +169,19 @@ describe('commands loaded on demand', () => {
       env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
     });
     assert.equal(r.status, 0, r.stderr);
-    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('loaded ')).map((l) => l.slice('loaded '.length));
-    assert.ok(loaded.some((u) => u.endsWith('/src/cli/commands/outdated.ts')), 'outdated.ts itself');
-    const unwanted = loaded.filter((u) => /\/src\/core\/publish\/(?!provenance\.ts)|\/server\/|\/node_modules\/(tar|fflate|diff)\/|\/src\/cli\/commands\/(?!(outdated|index)\.ts)/.test(u));
+    const loaded = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('loaded '))
+      .map((l) => l.slice('loaded '.length));
+    assert.ok(
+      loaded.some((u) => u.endsWith('/src/cli/commands/outdated.ts')),
+      'outdated.ts itself',
+    );
+    const unwanted = loaded.filter((u) =>
+      /\/src\/core\/publish\/(?!provenance\.ts)|\/server\/|\/node_modules\/(tar|fflate|diff)\/|\/src\/cli\/commands\/(?!(outdated|index)\.ts)/.test(
+        u,
+      ),
+    );
     assert.deepEqual(unwanted, []);
   });
 });
@@ -177,10 +201,15 @@ describe('docs/cli.md', () => {
 
   test('documents every command, global option, environment variable and exit code', () => {
     const docs = renderCliDocs();
-    const program = buildProgram({ stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 80 }, { code: EXIT.ok }, ALL_COMMANDS);
+    const program = buildProgram(
+      { stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false, columns: 80 },
+      { code: EXIT.ok },
+      ALL_COMMANDS,
+    );
     for (const path of allCommands(program)) assert.match(docs, new RegExp(`^#+ \`${path.join(' ')}[ \`]`, 'm'), path.join(' '));
     for (const opt of program.options) assert.ok(docs.includes(`\`${opt.flags}\``), opt.flags);
-    for (const env of ['FAPILOG_MARKETPLACE_URL', 'FAPILOG_MARKETPLACE_TOKEN', 'FAPILOG_MARKETPLACE_CACHE', 'NO_COLOR']) assert.ok(docs.includes(`\`${env}\``), env);
+    for (const env of ['FAPILOG_MARKETPLACE_URL', 'FAPILOG_MARKETPLACE_TOKEN', 'FAPILOG_MARKETPLACE_CACHE', 'NO_COLOR'])
+      assert.ok(docs.includes(`\`${env}\``), env);
     for (const code of Object.values(EXIT)) assert.match(docs, new RegExp(`^\\| ${code} \\|`, 'm'));
   });
 });

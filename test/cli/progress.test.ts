@@ -46,7 +46,15 @@ describe('progress line', () => {
   test('a warning during the work erases the line first and draws it again after', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
     let stderr = '';
-    const io: CliIo = { stdout: () => undefined, stderr: (s) => void (stderr += s), env: {}, cwd: '/', isTTY: false, columns: 80, stderrIsTTY: true };
+    const io: CliIo = {
+      stdout: () => undefined,
+      stderr: (s) => void (stderr += s),
+      env: {},
+      cwd: '/',
+      isTTY: false,
+      columns: 80,
+      stderrIsTTY: true,
+    };
     const ctx = commandContext(io, new Command());
     let release!: () => void;
     const work = ctx.withProgress('checking plugins', () => new Promise<void>((r) => (release = r)));
@@ -54,6 +62,9 @@ describe('progress line', () => {
     ctx.warn('retrying GET /plugins/batch');
     release();
     await work;
-    assert.equal(stderr, `${ERASE}checking plugins (1 s)${ERASE}warning: retrying GET /plugins/batch\n${ERASE}checking plugins (1 s)${ERASE}`);
+    assert.equal(
+      stderr,
+      `${ERASE}checking plugins (1 s)${ERASE}warning: retrying GET /plugins/batch\n${ERASE}checking plugins (1 s)${ERASE}`,
+    );
   });
 });

@@ -19,14 +19,20 @@ let editedDist: string;
 let wheelOnly: string;
 let unbounded: string;
 
-const sha = async (file: string) => (await import('node:crypto')).createHash('sha256').update(await readFile(file)).digest('hex');
+const sha = async (file: string) =>
+  (await import('node:crypto'))
+    .createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 before(async () => {
   server = await startTestServer({ seed: true });
   owner = await server.createToken('example-author');
   project = await copyExample();
   const edited = await copyExample();
-  await edit(path.join(edited, 'README.md'), (t) => t.replace('ready for container log collectors.', 'ready for log collectors of any kind.'));
+  await edit(path.join(edited, 'README.md'), (t) =>
+    t.replace('ready for container log collectors.', 'ready for log collectors of any kind.'),
+  );
   // docs/publishing.md's failing example: a wheel only, and a fapilog requirement without upper bound.
   unbounded = await copyExample();
   await edit(path.join(unbounded, 'pyproject.toml'), (t) => t.replace('"fapilog>=0.14,<0.20"', '"fapilog>=0.14"'));
@@ -47,7 +53,10 @@ const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['--marketpl
 
 describe('publish', () => {
   test("docs/publishing.md's failing example is what the CLI prints for it", async () => {
-    const r = await runCli(['--marketplace-url', server.apiUrl, 'publish', '--tag', 'v1.1.0'], { cwd: unbounded, env: { FAPILOG_MARKETPLACE_TOKEN: owner } });
+    const r = await runCli(['--marketplace-url', server.apiUrl, 'publish', '--tag', 'v1.1.0'], {
+      cwd: unbounded,
+      env: { FAPILOG_MARKETPLACE_TOKEN: owner },
+    });
     const shown = `$ fapilog-plugins publish --tag v1.1.0\n${r.stdout}${r.stderr}$ echo $?\n${r.code}\n`;
     const doc = await readFile(new URL('../../docs/publishing.md', import.meta.url), 'utf8');
     const m = /<!-- failing-example:start -->\n```console\n([\s\S]*?)```\n<!-- failing-example:end -->/.exec(doc);
@@ -140,10 +149,16 @@ describe('publish', () => {
     // publishes: cache entries are kept per token)...
     const look = await cli([a, '--dist', distA, '--dry-run'], { FAPILOG_MARKETPLACE_TOKEN: owner, FAPILOG_MARKETPLACE_CACHE: staleCache });
     assert.equal(look.code, 0, look.stderr);
-    const pub = await cli([a, '--dist', distA, '--tag', 'v1.0.1'], { FAPILOG_MARKETPLACE_TOKEN: owner, FAPILOG_MARKETPLACE_CACHE: await tempDir() });
+    const pub = await cli([a, '--dist', distA, '--tag', 'v1.0.1'], {
+      FAPILOG_MARKETPLACE_TOKEN: owner,
+      FAPILOG_MARKETPLACE_CACHE: await tempDir(),
+    });
     assert.equal(pub.code, 0, pub.stderr);
     // ...so with --prefer-offline the pre-check sees no 1.0.1 and the server's own check answers.
-    const r = await cli([b, '--dist', distB, '--tag', 'v1.0.1', '--prefer-offline'], { FAPILOG_MARKETPLACE_TOKEN: owner, FAPILOG_MARKETPLACE_CACHE: staleCache });
+    const r = await cli([b, '--dist', distB, '--tag', 'v1.0.1', '--prefer-offline'], {
+      FAPILOG_MARKETPLACE_TOKEN: owner,
+      FAPILOG_MARKETPLACE_CACHE: staleCache,
+    });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.doesNotMatch(r.stdout, /version-taken/);
     assert.match(r.stderr, /fapilog-stdout-json 1\.0\.1 is already taken on the marketplace with different files \(HTTP 409/);
@@ -154,7 +169,10 @@ describe('publish', () => {
     const stranger = await server.createToken('someone-else');
     const r = await cli([project, '--dist', dist, '--tag', 'v1.0.0'], { FAPILOG_MARKETPLACE_TOKEN: stranger });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /the token from FAPILOG_MARKETPLACE_TOKEN may not publish fapilog-stdout-json \(HTTP 403: fapilog-stdout-json belongs to another owner\)/);
+    assert.match(
+      r.stderr,
+      /the token from FAPILOG_MARKETPLACE_TOKEN may not publish fapilog-stdout-json \(HTTP 403: fapilog-stdout-json belongs to another owner\)/,
+    );
     assert.match(r.stderr, /needs a token of the plugin's owner/);
     assert.ok(!r.stdout.includes(stranger) && !r.stderr.includes(stranger));
   });
@@ -163,7 +181,13 @@ describe('publish', () => {
     // --json is a global option; given after the command it still applies.
     const r = await cli([project, '--dist', dist, '--tag', 'v1.0.0', '--json'], { FAPILOG_MARKETPLACE_TOKEN: owner });
     assert.equal(r.code, 0, r.stderr);
-    const doc = JSON.parse(r.stdout) as { status: string; version: string; files: Array<{ sha256: string }>; findings: unknown[]; url: string };
+    const doc = JSON.parse(r.stdout) as {
+      status: string;
+      version: string;
+      files: Array<{ sha256: string }>;
+      findings: unknown[];
+      url: string;
+    };
     assert.equal(doc.status, 'unchanged');
     assert.equal(doc.version, '1.0.0');
     assert.equal(doc.files.length, 2);
@@ -172,7 +196,7 @@ describe('publish', () => {
   });
 });
 
-describe('publish: a newcomer\'s slips', () => {
+describe("publish: a newcomer's slips", () => {
   test('an old build left in dist/: only the real mismatch, with the advice to clean dist/', async () => {
     // Its own marketplace: 1.0.0 of this build is published there first, as in real life.
     const own = await startTestServer({ seed: false });
@@ -181,16 +205,24 @@ describe('publish: a newcomer\'s slips', () => {
       const dir = await copyExample();
       const distDir = path.join(dir, 'dist');
       await build(dir, { outDir: distDir });
-      const first = await runCli(['--marketplace-url', own.apiUrl, 'publish', dir, '--tag', 'v1.0.0'], { env: { FAPILOG_MARKETPLACE_TOKEN: token } });
+      const first = await runCli(['--marketplace-url', own.apiUrl, 'publish', dir, '--tag', 'v1.0.0'], {
+        env: { FAPILOG_MARKETPLACE_TOKEN: token },
+      });
       assert.equal(first.code, 0, first.stdout + first.stderr);
       const bump = await runCli(['version', 'minor', dir]);
       assert.equal(bump.code, 0, bump.stderr);
       await build(dir, { outDir: distDir }); // without cleaning dist/
-      const r = await runCli(['--marketplace-url', own.apiUrl, '--json', 'publish', dir, '--tag', 'v1.1.0'], { env: { FAPILOG_MARKETPLACE_TOKEN: token } });
+      const r = await runCli(['--marketplace-url', own.apiUrl, '--json', 'publish', dir, '--tag', 'v1.1.0'], {
+        env: { FAPILOG_MARKETPLACE_TOKEN: token },
+      });
       assert.equal(r.code, 1, r.stderr);
       const doc = JSON.parse(r.stdout) as { version: string; findings: Array<{ code: string; message: string; fix: string }> };
       assert.equal(doc.version, '1.1.0');
-      assert.deepEqual(doc.findings.map((f) => f.code), ['version-mismatch'], 'no false tag-mismatch, no false version-taken');
+      assert.deepEqual(
+        doc.findings.map((f) => f.code),
+        ['version-mismatch'],
+        'no false tag-mismatch, no false version-taken',
+      );
       assert.equal(
         doc.findings[0]?.message,
         "the dist directory holds files of another version, left by an older build: fapilog_stdout_json-1.0.0-py3-none-any.whl (1.0.0), fapilog_stdout_json-1.0.0.tar.gz (1.0.0); the project's version is 1.1.0",

@@ -90,11 +90,13 @@ describe('update', () => {
     assert.deepEqual(fs.readFileSync(path.join(app, 'requirements-dev.txt')), devBefore, 'untouched file stays byte-identical');
 
     const scan = await scanProject(app);
-    const spec = (file: string, name: string) =>
-      scan.manifests.find((m) => m.file === file)?.dependencies.find((d) => d.name === name);
+    const spec = (file: string, name: string) => scan.manifests.find((m) => m.file === file)?.dependencies.find((d) => d.name === name);
     assert.equal(spec('pyproject.toml', 'fapilog-otel')?.rawSpecifier, '~=2.0');
     assert.equal(spec('requirements.txt', 'fapilog-sampling')?.pinned, '1.2.1');
-    assert.deepEqual(spec('requirements.txt', 'fapilog-redact-pii')?.hashes.map((h) => h.replace(/^sha256:/, '')), [newPii]);
+    assert.deepEqual(
+      spec('requirements.txt', 'fapilog-redact-pii')?.hashes.map((h) => h.replace(/^sha256:/, '')),
+      [newPii],
+    );
 
     // Only the held-back and unknown plugins remain to report.
     const again = await cli(['--json', 'outdated', app]);
@@ -129,7 +131,10 @@ describe('update', () => {
     const app = copyApp();
     const r = await cli(['update', app, '--fapilog-version', '0.18.0', '--dry-run']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^warning: the updates target fapilog 0\.18\.0 \(--fapilog-version\), but the project uses fapilog 0\.16\.0 \(pinned in pyproject\.toml:7\): move fapilog to 0\.18\.0 too/m);
+    assert.match(
+      r.stderr,
+      /^warning: the updates target fapilog 0\.18\.0 \(--fapilog-version\), but the project uses fapilog 0\.16\.0 \(pinned in pyproject\.toml:7\): move fapilog to 0\.18\.0 too/m,
+    );
     const same = await cli(['update', app, '--fapilog-version', '0.16.0', '--dry-run']);
     assert.equal(same.code, 0, same.stderr);
     assert.equal(same.stderr, '');
@@ -141,7 +146,10 @@ describe('update', () => {
     const r = await cli(['update', 'otel', 'kafka', '--path', app, '--strategy', 'widen']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /fapilog-kafka \(pyproject\.toml:10\) not updated: held-back/);
-    assert.equal(fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8'), before.replace('"fapilog-otel~=1.1"', '"fapilog-otel>=1.1,<3"'));
+    assert.equal(
+      fs.readFileSync(path.join(app, 'pyproject.toml'), 'utf8'),
+      before.replace('"fapilog-otel~=1.1"', '"fapilog-otel>=1.1,<3"'),
+    );
 
     const bad = await cli(['update', 'no-such-plugin', '--path', app]);
     assert.equal(bad.code, 2);
@@ -162,12 +170,18 @@ describe('update', () => {
       fapilog: { source: string; from: string };
     };
     assert.equal(result.fapilog.source, 'locked');
-    assert.deepEqual(result.changes.map((c) => [c.package, c.from, c.target]), [['fapilog-otel', '>=1.0,<2', '2.0.0']]);
+    assert.deepEqual(
+      result.changes.map((c) => [c.package, c.from, c.target]),
+      [['fapilog-otel', '>=1.0,<2', '2.0.0']],
+    );
     // The range moves to admit 2.0.0 (replace strategy); spelling of the bound is the rewriter's.
     assert.match(result.changes[0]?.to ?? '', /^>=2(\.0)?,<3$/);
     assert.equal(result.files[0]?.file, 'pyproject.toml');
     assert.match(result.files[0]?.diff ?? '', /^\+dependencies = \["fapilog==0\.16\.0", "fapilog-otel>=2(\.0)?,<3"\]$/m);
-    assert.deepEqual(result.lock.map((l) => [l.lockfile, l.command, l.ran]), [['uv.lock', 'uv lock --upgrade-package fapilog-otel', false]]);
+    assert.deepEqual(
+      result.lock.map((l) => [l.lockfile, l.command, l.ran]),
+      [['uv.lock', 'uv lock --upgrade-package fapilog-otel', false]],
+    );
     assert.match(result.lock[0]?.message ?? '', /uv is not on PATH; run `uv lock --upgrade-package fapilog-otel`/);
     assert.deepEqual(fs.readFileSync(path.join(dir, 'uv.lock')), lockBefore, 'lockfiles are never hand-edited');
   });
@@ -195,7 +209,11 @@ describe('update --lock with the lock tool on PATH', () => {
     const calls = fs.readFileSync(log, 'utf8').trimEnd().split('\n');
     assert.deepEqual(calls, [fs.realpathSync(path.join(dir, 'service')), 'lock', '--upgrade-package', 'fapilog-otel']);
     assert.match(r.stdout, /^Ran uv lock --upgrade-package fapilog-otel for service\/uv\.lock\.$/m);
-    assert.match(fs.readFileSync(path.join(dir, 'service', 'pyproject.toml'), 'utf8'), /"fapilog-otel>=2(\.0)?,<3"/, 'the manifest was written');
+    assert.match(
+      fs.readFileSync(path.join(dir, 'service', 'pyproject.toml'), 'utf8'),
+      /"fapilog-otel>=2(\.0)?,<3"/,
+      'the manifest was written',
+    );
   });
 
   test('a failing lock tool: its message, exit 2, and the manifest stays updated', async () => {
@@ -214,8 +232,15 @@ describe('update --lock with the lock tool on PATH', () => {
     const r = await ws.cli(['update', '--path', dir, '--lock'], { env: { PATH: ws.tempDir('emptybin-') } });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^Refresh service\/uv\.lock: uv is not on PATH; run `uv lock --upgrade-package fapilog-otel` in service$/m);
-    assert.equal(r.stderr, 'error: a lock tool is not on PATH; the manifests were updated, the lockfile is stale until you run the command shown\n');
-    assert.match(fs.readFileSync(path.join(dir, 'service', 'pyproject.toml'), 'utf8'), /"fapilog-otel>=2(\.0)?,<3"/, 'the manifest was written');
+    assert.equal(
+      r.stderr,
+      'error: a lock tool is not on PATH; the manifests were updated, the lockfile is stale until you run the command shown\n',
+    );
+    assert.match(
+      fs.readFileSync(path.join(dir, 'service', 'pyproject.toml'), 'utf8'),
+      /"fapilog-otel>=2(\.0)?,<3"/,
+      'the manifest was written',
+    );
   });
 
   test('without --lock the tool is not run even when it is on PATH; the command is shown', async () => {
@@ -234,7 +259,10 @@ describe('update --lock with the lock tool on PATH', () => {
     const r = await cli(['update', '--path', dir]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /fapilog-otel 1\.1\.0 -> 2\.0\.0: updated requirements\.txt:3/);
-    assert.deepEqual(fs.readFileSync(path.join(dir, 'requirements.txt')), Buffer.from('# d\xe9pendances \xa9\r\nfapilog==0.16.0\r\nfapilog-otel==\\\r\n    2.0.0\r\n', 'latin1'));
+    assert.deepEqual(
+      fs.readFileSync(path.join(dir, 'requirements.txt')),
+      Buffer.from('# d\xe9pendances \xa9\r\nfapilog==0.16.0\r\nfapilog-otel==\\\r\n    2.0.0\r\n', 'latin1'),
+    );
   });
 
   test('an invalid pyproject.toml is an error (exit 2) that shows the TOML problem, and nothing is written', async () => {
@@ -249,4 +277,3 @@ describe('update --lock with the lock tool on PATH', () => {
     assert.deepEqual(snapshot(dir), before);
   });
 });
-

@@ -38,11 +38,27 @@ test('a lower version: the backport warning comes after the change and before th
   const dir = await copyExample();
   // stdout and stderr into one stream, in the order a terminal shows them.
   const lines: string[] = [];
-  const io = { stdout: (t: string) => void lines.push(t), stderr: (t: string) => void lines.push(t), env: {}, cwd: dir, isTTY: false, columns: 80 };
+  const io = {
+    stdout: (t: string) => void lines.push(t),
+    stderr: (t: string) => void lines.push(t),
+    env: {},
+    cwd: dir,
+    isTTY: false,
+    columns: 80,
+  };
   const code = await run(['version', '0.9.0'], io);
   assert.equal(code, 0, lines.join(''));
-  assert.deepEqual(lines.join('').split('\n').map((l) => l.split(' ')[0]), ['changed', 'warning:', 'tag', 'next:', '']);
-  assert.match(lines.join(''), /^warning: 0\.9\.0 is lower than the current 1\.0\.0; if 1\.0\.0 is published, 0\.9\.0 is a backport, not the latest release$/m);
+  assert.deepEqual(
+    lines
+      .join('')
+      .split('\n')
+      .map((l) => l.split(' ')[0]),
+    ['changed', 'warning:', 'tag', 'next:', ''],
+  );
+  assert.match(
+    lines.join(''),
+    /^warning: 0\.9\.0 is lower than the current 1\.0\.0; if 1\.0\.0 is published, 0\.9\.0 is a backport, not the latest release$/m,
+  );
 
   const json = await runCli(['--json', 'version', '0.8.0'], { cwd: dir });
   assert.equal(json.code, 0, json.stderr);
@@ -64,13 +80,19 @@ test('bytes are kept: a Latin-1 version file is edited in place; a pyproject.tom
   const dir = await copyExample();
   const pyproject = path.join(dir, 'pyproject.toml');
   const text = await readFile(pyproject, 'utf8');
-  await writeFile(pyproject, text.replace('version = "1.0.0"', 'dynamic = ["version"]') + '\n[tool.hatch.version]\npath = "src/about.py"\n');
+  await writeFile(
+    pyproject,
+    text.replace('version = "1.0.0"', 'dynamic = ["version"]') + '\n[tool.hatch.version]\npath = "src/about.py"\n',
+  );
   await mkdir(path.join(dir, 'src'), { recursive: true });
   const about = path.join(dir, 'src', 'about.py');
   await writeFile(about, Buffer.from('# -*- coding: latin-1 -*-\r\n# \xa9 caf\xe9\r\n__version__ = "1.0.0"\r\n', 'latin1'));
   const r = await runCli(['version', 'patch', dir]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(await readFile(about), Buffer.from('# -*- coding: latin-1 -*-\r\n# \xa9 caf\xe9\r\n__version__ = "1.0.1"\r\n', 'latin1'));
+  assert.deepEqual(
+    await readFile(about),
+    Buffer.from('# -*- coding: latin-1 -*-\r\n# \xa9 caf\xe9\r\n__version__ = "1.0.1"\r\n', 'latin1'),
+  );
 
   const bad = await copyExample();
   const badFile = path.join(bad, 'pyproject.toml');

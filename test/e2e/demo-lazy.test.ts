@@ -24,13 +24,19 @@ async function modulesLoadedBy(target: string): Promise<string[]> {
     process.stdout.write(JSON.stringify(seen));
   `;
   const targetUrl = pathToFileURL(`${ROOT}${target}`).href;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, targetUrl], { cwd: ROOT, timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, targetUrl], {
+    cwd: ROOT,
+    timeout: 60_000,
+  });
   return JSON.parse(stdout) as string[];
 }
 
 test('loading every command of the CLI (as --help does) loads neither server/ nor node:sqlite', async () => {
   const seen = await modulesLoadedBy('src/cli/commands/index.ts');
-  assert.ok(seen.some((u) => u.endsWith('/src/cli/commands/demo.ts')), `demo.ts is among the loaded modules:\n${seen.join('\n')}`);
+  assert.ok(
+    seen.some((u) => u.endsWith('/src/cli/commands/demo.ts')),
+    `demo.ts is among the loaded modules:\n${seen.join('\n')}`,
+  );
   const server = seen.filter((u) => u === 'node:sqlite' || u.includes('/server/'));
   assert.deepEqual(server, [], 'the server is imported lazily, inside the commands that run it');
 });

@@ -22,7 +22,10 @@ test('demo prints a report showing every status and exits 0', async () => {
   assert.match(stdout, /^fapilog 0\.16\.0 \(pinned in pyproject\.toml:7\)$/m);
   const rows = stdout.split('\n').filter((l) => l.startsWith('fapilog-'));
   for (const status of STATUSES) {
-    assert.ok(rows.some((row) => row.includes(`  ${status}  `)), `a row with status ${status}:\n${stdout}`);
+    assert.ok(
+      rows.some((row) => row.includes(`  ${status}  `)),
+      `a row with status ${status}:\n${stdout}`,
+    );
   }
   assert.equal(stderr, '');
 });

@@ -33,7 +33,8 @@ const calls: Array<{ cmd: string; args: string[]; cwd: string | undefined }> = [
 const exec = async (cmd: string, args: string[], opts?: { cwd?: string }): Promise<number> => {
   calls.push({ cmd, args, cwd: opts?.cwd });
   const real = cmd === 'python' || cmd === 'python3' ? PYTHON : cmd;
-  const realArgs = args[0] === '-m' && args[1] === 'build' ? ['-m', 'build', '--no-isolation', '--skip-dependency-check', ...args.slice(2)] : args;
+  const realArgs =
+    args[0] === '-m' && args[1] === 'build' ? ['-m', 'build', '--no-isolation', '--skip-dependency-check', ...args.slice(2)] : args;
   return (await run(real, realArgs, opts?.cwd ? { cwd: opts.cwd } : {})).code;
 };
 
@@ -61,10 +62,16 @@ describe('publishMain', () => {
     assert.equal(r.version, '1.0.0');
     assert.equal(r.url, null);
     assert.deepEqual(calls.at(-1), { cmd: 'python', args: ['-m', 'build', '--outdir', cfg.packagesDir, project], cwd: project });
-    assert.deepEqual((await readdir(cfg.packagesDir)).sort(), ['fapilog_stdout_json-1.0.0-py3-none-any.whl', 'fapilog_stdout_json-1.0.0.tar.gz']);
+    assert.deepEqual((await readdir(cfg.packagesDir)).sort(), [
+      'fapilog_stdout_json-1.0.0-py3-none-any.whl',
+      'fapilog_stdout_json-1.0.0.tar.gz',
+    ]);
     assert.match(r.summaryMarkdown, /🧪 dry run/);
     assert.match(r.summaryMarkdown, /\| `fapilog_stdout_json-1\.0\.0\.tar\.gz` \| 3\.\d KiB \(\d+ bytes\) \| `[0-9a-f]{64}` \|/);
-    assert.ok(lines.some((l) => /sha256:[0-9a-f]{64}/.test(l)), 'the log lists sha256 too');
+    assert.ok(
+      lines.some((l) => /sha256:[0-9a-f]{64}/.test(l)),
+      'the log lists sha256 too',
+    );
     const published = await fetch(`${server.apiUrl}/plugins/stdout-json`);
     assert.equal(published.status, 404, 'a dry run uploads nothing');
   });
@@ -81,11 +88,21 @@ describe('publishMain', () => {
     assert.equal(r.status, 'dry-run', r.summaryMarkdown);
     assert.deepEqual(calls.at(-1), { cmd: 'python3', args: ['-m', 'build', '--outdir', cfg.packagesDir, project], cwd: project });
     assert.ok(lines.includes(`building: python3 -m build --outdir ${cfg.packagesDir} ${project}`), lines.join('\n'));
-    assert.deepEqual((await readdir(cfg.packagesDir)).sort(), ['fapilog_stdout_json-1.0.0-py3-none-any.whl', 'fapilog_stdout_json-1.0.0.tar.gz']);
+    assert.deepEqual((await readdir(cfg.packagesDir)).sort(), [
+      'fapilog_stdout_json-1.0.0-py3-none-any.whl',
+      'fapilog_stdout_json-1.0.0.tar.gz',
+    ]);
 
-    const none = await publishMain(await config({ build: true, dryRun: true }), { exec, which: (cmd) => findOnPath(cmd, { PATH: `${bin}-missing` }), log: () => {} });
+    const none = await publishMain(await config({ build: true, dryRun: true }), {
+      exec,
+      which: (cmd) => findOnPath(cmd, { PATH: `${bin}-missing` }),
+      log: () => {},
+    });
     assert.equal(none.status, 'failed');
-    assert.equal(none.failureMessage, 'build: true needs Python, and neither `python` nor `python3` is on PATH (add actions/setup-python before this step)');
+    assert.equal(
+      none.failureMessage,
+      'build: true needs Python, and neither `python` nor `python3` is on PATH (add actions/setup-python before this step)',
+    );
   });
 
   test('a failing build fails the step with its exit code', async () => {
@@ -96,7 +113,7 @@ describe('publishMain', () => {
     assert.match(r.failureMessage ?? '', /python -m build exited with [1-9]/);
     // @actions/exec rejects instead of returning a non-zero code: reported the same way.
     const rejecting = async () => {
-      throw new Error('The process \'/usr/bin/python\' failed with exit code 1');
+      throw new Error("The process '/usr/bin/python' failed with exit code 1");
     };
     const r2 = await publishMain(await config({ build: true, projectDir: broken }), { exec: rejecting, log: () => {} });
     assert.match(r2.failureMessage ?? '', /python -m build failed: The process '\/usr\/bin\/python' failed with exit code 1/);
@@ -135,7 +152,10 @@ describe('publishMain', () => {
     const stranger = await server.createToken('someone-else');
     const r = await publishMain(await config({ packagesDir: dist, token: stranger }), { log: () => {} });
     assert.equal(r.status, 'failed');
-    assert.match(r.failureMessage ?? '', /the token given to the action \(`token` input or FAPILOG_MARKETPLACE_TOKEN\) may not publish fapilog-stdout-json \(HTTP 403/);
+    assert.match(
+      r.failureMessage ?? '',
+      /the token given to the action \(`token` input or FAPILOG_MARKETPLACE_TOKEN\) may not publish fapilog-stdout-json \(HTTP 403/,
+    );
     assert.match(r.failureMessage ?? '', /needs a token of the plugin's owner/);
     assert.ok(!r.failureMessage?.includes(stranger) && !r.summaryMarkdown.includes(stranger));
   });

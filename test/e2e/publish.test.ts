@@ -46,10 +46,24 @@ after(async () => {
 async function sha256s(dist: string): Promise<Array<{ filename: string; sha256: string }>> {
   const { createHash } = await import('node:crypto');
   const names = (await readdir(dist)).sort();
-  return Promise.all(names.map(async (filename) => ({ filename, sha256: createHash('sha256').update(await readFile(path.join(dist, filename))).digest('hex') })));
+  return Promise.all(
+    names.map(async (filename) => ({
+      filename,
+      sha256: createHash('sha256')
+        .update(await readFile(path.join(dist, filename)))
+        .digest('hex'),
+    })),
+  );
 }
 
-const inputs = () => ({ command: 'publish', path: 'plugin', 'packages-dir': 'dist', token, 'marketplace-url': server.apiUrl, 'cache-dir': cacheDir });
+const inputs = () => ({
+  command: 'publish',
+  path: 'plugin',
+  'packages-dir': 'dist',
+  token,
+  'marketplace-url': server.apiUrl,
+  'cache-dir': cacheDir,
+});
 
 test('the Action publishes 1.0.0 from its tag, and a re-run is unchanged', async () => {
   const dist = await build(project, { outDir: path.join(project, 'dist') });
@@ -96,7 +110,10 @@ test('bumped with `fapilog-plugins version minor`, rebuilt and published as 1.1.
   await rm(path.join(project, 'dist'), { recursive: true });
   const dist = await build(project, { outDir: path.join(project, 'dist') });
   published['1.1.0'] = await sha256s(dist);
-  assert.deepEqual(published['1.1.0'].map((f) => f.filename), ['fapilog_stdout_json-1.1.0-py3-none-any.whl', 'fapilog_stdout_json-1.1.0.tar.gz']);
+  assert.deepEqual(
+    published['1.1.0'].map((f) => f.filename),
+    ['fapilog_stdout_json-1.1.0-py3-none-any.whl', 'fapilog_stdout_json-1.1.0.tar.gz'],
+  );
 
   const r = await runBundle(inputs(), { GITHUB_REF: 'refs/tags/v1.1.0' });
   assert.equal(r.code, 0, r.log);
@@ -109,18 +126,50 @@ test('pip installs 1.1.0 from the marketplace simple index with --require-hashes
   const req = path.join(await tempDir(), 'req.txt');
   const hashes = (published['1.1.0'] ?? []).map((f) => ` --hash=sha256:${f.sha256}`).join('');
   await writeFile(req, `fapilog-stdout-json==1.1.0${hashes}\n`);
-  const pip = await run(PYTHON, ['-m', 'pip', 'install', '--no-deps', '--target', target, '--no-cache-dir', '--disable-pip-version-check', '--index-url', `${server.url}/simple/`, '--require-hashes', '-r', req]);
+  const pip = await run(PYTHON, [
+    '-m',
+    'pip',
+    'install',
+    '--no-deps',
+    '--target',
+    target,
+    '--no-cache-dir',
+    '--disable-pip-version-check',
+    '--index-url',
+    `${server.url}/simple/`,
+    '--require-hashes',
+    '-r',
+    req,
+  ]);
   assert.equal(pip.code, 0, pip.stdout + pip.stderr);
   assert.ok(existsSync(path.join(target, 'fapilog_stdout_json-1.1.0.dist-info')), 'installed 1.1.0');
-  const check = await run(PYTHON, ['-c', 'import fapilog_stdout_json as m; print(m.__version__, m.PLUGIN_METADATA["plugin_type"], m.StdoutJsonSink.name)'], {
-    env: { ...process.env, PYTHONPATH: target, PYTHONDONTWRITEBYTECODE: '1' },
-  });
+  const check = await run(
+    PYTHON,
+    ['-c', 'import fapilog_stdout_json as m; print(m.__version__, m.PLUGIN_METADATA["plugin_type"], m.StdoutJsonSink.name)'],
+    {
+      env: { ...process.env, PYTHONPATH: target, PYTHONDONTWRITEBYTECODE: '1' },
+    },
+  );
   assert.equal(check.code, 0, check.stderr);
   assert.equal(check.stdout.trim(), '1.1.0 sink stdout_json');
 
   // A wrong hash is refused: --require-hashes really checks what the marketplace serves.
   await writeFile(req, `fapilog-stdout-json==1.1.0 --hash=sha256:${'0'.repeat(64)}\n`);
-  const bad = await run(PYTHON, ['-m', 'pip', 'install', '--no-deps', '--target', await tempDir(), '--no-cache-dir', '--disable-pip-version-check', '--index-url', `${server.url}/simple/`, '--require-hashes', '-r', req]);
+  const bad = await run(PYTHON, [
+    '-m',
+    'pip',
+    'install',
+    '--no-deps',
+    '--target',
+    await tempDir(),
+    '--no-cache-dir',
+    '--disable-pip-version-check',
+    '--index-url',
+    `${server.url}/simple/`,
+    '--require-hashes',
+    '-r',
+    req,
+  ]);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stdout + bad.stderr, /hash/i);
 });
@@ -140,7 +189,9 @@ test('`outdated` on an app pinned to 1.0.0 reports the plugin outdated, latest 1
     columns: 120,
   });
   assert.equal(code, 1, stderr);
-  const report = JSON.parse(stdout) as { plugins: Array<{ package: string; current: string | null; latest: string | null; latestCompatible: string | null; status: string }> };
+  const report = JSON.parse(stdout) as {
+    plugins: Array<{ package: string; current: string | null; latest: string | null; latestCompatible: string | null; status: string }>;
+  };
   const entry = report.plugins.find((p) => p.package === 'fapilog-stdout-json');
   assert.ok(entry, stdout);
   assert.equal(entry.status, 'outdated');

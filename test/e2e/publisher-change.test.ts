@@ -40,7 +40,11 @@ function tempDir(files: Record<string, string> = {}): string {
 async function trustedToken(job: typeof ACME): Promise<string> {
   issuer.job = { ...issuer.job, ...job };
   const jwt = await issuer.mint(server.url);
-  const r = await getJson(`${server.apiUrl}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: jwt }) });
+  const r = await getJson(`${server.apiUrl}/oidc/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: jwt }),
+  });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.token;
 }
@@ -81,17 +85,25 @@ after(async () => {
 const acmeText = () => `trusted publisher acme/fapilog-prov at ${issuer.url} (repository id 700123), workflow release.yml`;
 const forkWarning = () =>
   `fapilog-prov-fork 1.0.0 -> 1.1.0: publisher changed (published from another repository): was ${acmeText()}, now trusted publisher mallory/fapilog-prov at ${issuer.url} (repository id 900900), workflow release.yml`;
-const tokenWarning = () => `fapilog-prov-token 1.0.0 -> 1.1.0: publisher changed (published with an API token after trusted publishes): was ${acmeText()}, now token of owner acme-owner`;
+const tokenWarning = () =>
+  `fapilog-prov-token 1.0.0 -> 1.1.0: publisher changed (published with an API token after trusted publishes): was ${acmeText()}, now token of owner acme-owner`;
 
 describe('a release whose publisher changed', () => {
   const cli = (cwd: string, ...argv: string[]) => runCli(['--marketplace-url', server.apiUrl, '--cache-dir', tempDir(), ...argv], { cwd });
 
-  test('the batch lookup carries each release\'s provenance', async () => {
+  test("the batch lookup carries each release's provenance", async () => {
     const r = await getJson(`${server.apiUrl}/plugins/batch?names=prov-fork,prov-token`);
     assert.equal(r.status, 200);
-    const kinds = (name: string) => r.body.plugins[name].releases.map((x: any) => [x.version, x.provenance.kind, x.provenance.repository ?? x.provenance.owner]);
-    assert.deepEqual(kinds('prov-fork'), [['1.0.0', 'trusted', 'acme/fapilog-prov'], ['1.1.0', 'trusted', 'mallory/fapilog-prov']]);
-    assert.deepEqual(kinds('prov-token'), [['1.0.0', 'trusted', 'acme/fapilog-prov'], ['1.1.0', 'token', 'acme-owner']]);
+    const kinds = (name: string) =>
+      r.body.plugins[name].releases.map((x: any) => [x.version, x.provenance.kind, x.provenance.repository ?? x.provenance.owner]);
+    assert.deepEqual(kinds('prov-fork'), [
+      ['1.0.0', 'trusted', 'acme/fapilog-prov'],
+      ['1.1.0', 'trusted', 'mallory/fapilog-prov'],
+    ]);
+    assert.deepEqual(kinds('prov-token'), [
+      ['1.0.0', 'trusted', 'acme/fapilog-prov'],
+      ['1.1.0', 'token', 'acme-owner'],
+    ]);
   });
 
   test('outdated warns with both publishers; --fail-on publisher-changed exits 1, incompatible does not', async () => {
@@ -105,15 +117,32 @@ describe('a release whose publisher changed', () => {
 
     const json = Report.parse(JSON.parse((await cli(dir, '--json', 'outdated')).stdout));
     const change = (pkg: string) => json.plugins.find((p) => p.package === pkg)?.publisherChange ?? null;
-    assert.deepEqual([change('fapilog-prov-fork')?.reason, change('fapilog-prov-fork')?.to], [
-      'another-repository',
-      { kind: 'trusted', issuer: issuer.url, repository: 'mallory/fapilog-prov', repository_id: '900900', repository_owner_id: '9999', workflow_ref: 'mallory/fapilog-prov/.github/workflows/release.yml@refs/tags/v1.0.0', ref: 'refs/tags/v1.0.0', sha: issuer.job.sha, environment: null },
-    ]);
+    assert.deepEqual(
+      [change('fapilog-prov-fork')?.reason, change('fapilog-prov-fork')?.to],
+      [
+        'another-repository',
+        {
+          kind: 'trusted',
+          issuer: issuer.url,
+          repository: 'mallory/fapilog-prov',
+          repository_id: '900900',
+          repository_owner_id: '9999',
+          workflow_ref: 'mallory/fapilog-prov/.github/workflows/release.yml@refs/tags/v1.0.0',
+          ref: 'refs/tags/v1.0.0',
+          sha: issuer.job.sha,
+          environment: null,
+        },
+      ],
+    );
     assert.deepEqual(change('fapilog-prov-token')?.to, { kind: 'token', owner: 'acme-owner' });
     assert.equal(change('fapilog-prov-same'), null, 'the same repository publishes 1.1.0: no change');
 
     assert.equal((await cli(dir, 'outdated', '--fail-on', 'publisher-changed')).code, 1);
-    assert.equal((await cli(dir, 'outdated', '--fail-on', 'incompatible')).code, 0, 'nothing is incompatible: a changed publisher alone does not fail it');
+    assert.equal(
+      (await cli(dir, 'outdated', '--fail-on', 'incompatible')).code,
+      0,
+      'nothing is incompatible: a changed publisher alone does not fail it',
+    );
     // Without the two changed plugins, publisher-changed passes the same outdated project.
     assert.equal((await cli(dir, 'outdated', '--fail-on', 'publisher-changed', '--ignore', 'prov-fork,prov-token')).code, 0);
   });
@@ -122,7 +151,10 @@ describe('a release whose publisher changed', () => {
     const dir = tempDir({ 'requirements.txt': PROJECT });
     const up = await cli(dir, 'update', '--dry-run');
     assert.equal(up.code, 0, up.stderr);
-    assert.deepEqual(up.stderr.split('\n').filter((l) => l.startsWith('warning: ')), [`warning: ${forkWarning()}`, `warning: ${tokenWarning()}`]);
+    assert.deepEqual(
+      up.stderr.split('\n').filter((l) => l.startsWith('warning: ')),
+      [`warning: ${forkWarning()}`, `warning: ${tokenWarning()}`],
+    );
     assert.match(up.stdout, /fapilog-prov-same 1\.0\.0 -> 1\.1\.0: would update/);
 
     const fresh = tempDir({ 'requirements.txt': 'fapilog==0.16.0\n' });
@@ -142,7 +174,12 @@ describe('a release whose publisher changed', () => {
       ws = makeWorkspace(tempDir({ 'requirements.txt': PROJECT }));
     });
     after(() => ws?.cleanup());
-    const inputs = (extra: Record<string, string> = {}) => ({ path: 'app', 'marketplace-url': server.apiUrl, 'cache-dir': ws.cacheDir, ...extra });
+    const inputs = (extra: Record<string, string> = {}) => ({
+      path: 'app',
+      'marketplace-url': server.apiUrl,
+      'cache-dir': ws.cacheDir,
+      ...extra,
+    });
 
     test('annotates each changed publisher with both publishers; the default fail-on passes', async () => {
       const run = await runAction({ workspace: ws.dir, inputs: inputs() });
@@ -151,23 +188,44 @@ describe('a release whose publisher changed', () => {
       assert.deepEqual(
         changed.map((a) => [a.level, a.props['file'], a.props['line'], a.props['title'], a.message]),
         [
-          ['warning', 'app/requirements.txt', '2', 'fapilog-prov-fork 1.1.0: the publisher changed', `${forkWarning()}. Check that the new publisher is one you trust before moving to 1.1.0.`],
-          ['warning', 'app/requirements.txt', '3', 'fapilog-prov-token 1.1.0: the publisher changed', `${tokenWarning()}. Check that the new publisher is one you trust before moving to 1.1.0.`],
+          [
+            'warning',
+            'app/requirements.txt',
+            '2',
+            'fapilog-prov-fork 1.1.0: the publisher changed',
+            `${forkWarning()}. Check that the new publisher is one you trust before moving to 1.1.0.`,
+          ],
+          [
+            'warning',
+            'app/requirements.txt',
+            '3',
+            'fapilog-prov-token 1.1.0: the publisher changed',
+            `${tokenWarning()}. Check that the new publisher is one you trust before moving to 1.1.0.`,
+          ],
         ],
       );
       assert.match(run.summary, /> \[!WARNING\]\n> \*\*Publisher changed:\*\*/);
-      assert.ok(shownText(run.summary).includes('> - fapilog-prov-fork 1.0.0 -> 1.1.0: publisher changed (published from another repository)'), run.summary);
+      assert.ok(
+        shownText(run.summary).includes('> - fapilog-prov-fork 1.0.0 -> 1.1.0: publisher changed (published from another repository)'),
+        run.summary,
+      );
       const report = Report.parse(JSON.parse(run.outputs['report'] ?? 'null'));
-      assert.deepEqual(report.plugins.map((p) => p.publisherChange?.reason ?? null), ['another-repository', 'token-after-trusted', null]);
+      assert.deepEqual(
+        report.plugins.map((p) => p.publisherChange?.reason ?? null),
+        ['another-repository', 'token-after-trusted', null],
+      );
     });
 
     test('fail-on publisher-changed fails the step and names the releases', async () => {
       const run = await runAction({ workspace: ws.dir, inputs: inputs({ 'fail-on': 'publisher-changed' }) });
       assert.equal(run.code, 1, run.stdout + run.stderr);
       const failure = annotationLines(run.stdout).filter((a) => a.level === 'error' && a.props['file'] === undefined);
-      assert.deepEqual(failure.map((a) => a.message), [
-        '2 plugins failed the check (fail-on: publisher-changed): fapilog-prov-fork 1.0.0 (publisher changed in 1.1.0), fapilog-prov-token 1.0.0 (publisher changed in 1.1.0)',
-      ]);
+      assert.deepEqual(
+        failure.map((a) => a.message),
+        [
+          '2 plugins failed the check (fail-on: publisher-changed): fapilog-prov-fork 1.0.0 (publisher changed in 1.1.0), fapilog-prov-token 1.0.0 (publisher changed in 1.1.0)',
+        ],
+      );
     });
   });
 });

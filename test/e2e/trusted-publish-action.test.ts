@@ -28,7 +28,11 @@ describe('trusted publishing through the bundled Action', () => {
     server = await startTestServer({ seed: true, oidc: { issuer: issuer.url } });
     ws = makeWorkspace(PLUGIN, 'plugin');
     const project = path.join(ws.dir, 'plugin');
-    execFileSync('/usr/bin/python3', ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--outdir', path.join(project, 'out'), project], { stdio: 'pipe', timeout: 120_000 });
+    execFileSync(
+      '/usr/bin/python3',
+      ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--outdir', path.join(project, 'out'), project],
+      { stdio: 'pipe', timeout: 120_000 },
+    );
   });
   after(async () => {
     await server?.stop();
@@ -36,7 +40,13 @@ describe('trusted publishing through the bundled Action', () => {
     ws?.cleanup();
   });
 
-  const inputs = () => ({ command: 'publish', path: 'plugin', 'packages-dir': 'out', 'marketplace-url': server.apiUrl, 'cache-dir': ws.cacheDir });
+  const inputs = () => ({
+    command: 'publish',
+    path: 'plugin',
+    'packages-dir': 'out',
+    'marketplace-url': server.apiUrl,
+    'cache-dir': ws.cacheDir,
+  });
   const oidcEnv = () => ({
     GITHUB_REF: 'refs/tags/v1.0.0',
     GITHUB_EVENT_NAME: 'push',
@@ -47,15 +57,57 @@ describe('trusted publishing through the bundled Action', () => {
   const bundle = () => assert.ok(existsSync(BUNDLE_ENTRY), 'dist/index.js is missing: run `npm run bundle` first');
 
   test('admin publisher add registers a pending publisher; list shows it', async () => {
-    const missingOwner = await admin('add', 'stdout-json', '--repository', 'acme/fapilog-stdout-json', '--repository-id', '700123', '--owner-id', '4501', '--workflow', 'release.yml');
+    const missingOwner = await admin(
+      'add',
+      'stdout-json',
+      '--repository',
+      'acme/fapilog-stdout-json',
+      '--repository-id',
+      '700123',
+      '--owner-id',
+      '4501',
+      '--workflow',
+      'release.yml',
+    );
     assert.equal(missingOwner.code, 2);
     assert.match(missingOwner.stderr, /fapilog-stdout-json is not published yet: give --owner/);
-    const badId = await admin('add', 'stdout-json', '--repository', 'acme/fapilog-stdout-json', '--repository-id', 'abc', '--owner-id', '4501', '--workflow', 'release.yml', '--owner', 'fapilog-examples');
+    const badId = await admin(
+      'add',
+      'stdout-json',
+      '--repository',
+      'acme/fapilog-stdout-json',
+      '--repository-id',
+      'abc',
+      '--owner-id',
+      '4501',
+      '--workflow',
+      'release.yml',
+      '--owner',
+      'fapilog-examples',
+    );
     assert.equal(badId.code, 2);
     assert.match(badId.stderr, /--repository-id: /);
-    const add = await admin('add', 'stdout-json', '--repository', 'acme/fapilog-stdout-json', '--repository-id', '700123', '--owner-id', '4501', '--workflow', 'release.yml', '--owner', 'fapilog-examples', '--issuer', issuer.url);
+    const add = await admin(
+      'add',
+      'stdout-json',
+      '--repository',
+      'acme/fapilog-stdout-json',
+      '--repository-id',
+      '700123',
+      '--owner-id',
+      '4501',
+      '--workflow',
+      'release.yml',
+      '--owner',
+      'fapilog-examples',
+      '--issuer',
+      issuer.url,
+    );
     assert.equal(add.code, 0, add.stderr);
-    assert.match(add.stdout, /^added trusted publisher 1\tfapilog-stdout-json\tacme\/fapilog-stdout-json \(repository id 700123, owner id 4501\)\t\.github\/workflows\/release\.yml\towner fapilog-examples \(pending\)/);
+    assert.match(
+      add.stdout,
+      /^added trusted publisher 1\tfapilog-stdout-json\tacme\/fapilog-stdout-json \(repository id 700123, owner id 4501\)\t\.github\/workflows\/release\.yml\towner fapilog-examples \(pending\)/,
+    );
     const list = await admin('list');
     assert.equal(list.stdout.trim().split('\n').length, 1);
   });
@@ -70,7 +122,10 @@ describe('trusted publishing through the bundled Action', () => {
     const masks = [...run.stdout.matchAll(/^::add-mask::(.+)$/gm)].map((m) => m[1]!);
     const publishToken = masks.find((m) => m.startsWith('fpo_'));
     assert.ok(publishToken, 'the publish token is masked');
-    assert.ok(masks.some((m) => m.split('.').length === 3), 'the OIDC token is masked');
+    assert.ok(
+      masks.some((m) => m.split('.').length === 3),
+      'the OIDC token is masked',
+    );
     const unmasked = [run.stdout.replace(/^::add-mask::.*$/gm, ''), run.stderr, run.summary, ...Object.values(run.outputs)].join('\n');
     for (const secret of masks) assert.ok(!unmasked.includes(secret), 'a masked value appears nowhere else');
     // Not GitHub's issuer, so the descriptions name it.
@@ -78,7 +133,9 @@ describe('trusted publishing through the bundled Action', () => {
     assert.ok(run.stdout.includes(`\ntrusted publishing: exchanged the OIDC token of ${who} for a publish token valid until `), run.stdout);
     assert.ok(shownText(run.summary).includes(`**Publisher:** trusted publisher ${who}\n`), run.summary);
 
-    const rel = (await (await fetch(`${server.apiUrl}/plugins/stdout-json/versions/1.0.0`)).json()) as { provenance: Record<string, unknown> };
+    const rel = (await (await fetch(`${server.apiUrl}/plugins/stdout-json/versions/1.0.0`)).json()) as {
+      provenance: Record<string, unknown>;
+    };
     assert.deepEqual(rel.provenance, {
       kind: 'trusted',
       issuer: issuer.url,
@@ -92,8 +149,14 @@ describe('trusted publishing through the bundled Action', () => {
     });
     const info = await runCli(['info', 'stdout-json', '--marketplace-url', server.apiUrl, '--cache-dir', ws.cacheDir]);
     assert.equal(info.code, 0, info.stderr);
-    assert.ok(info.stdout.split('\n').some((l) => /^ {2}Publisher +/.test(l) && l.endsWith(`trusted publisher ${who}`)), info.stdout);
-    assert.match(info.stdout, /^ {2}Built by +acme\/fapilog-stdout-json\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.0\.0 at 8f4e2b9c1d3a \(refs\/tags\/v1\.0\.0\)$/m);
+    assert.ok(
+      info.stdout.split('\n').some((l) => /^ {2}Publisher +/.test(l) && l.endsWith(`trusted publisher ${who}`)),
+      info.stdout,
+    );
+    assert.match(
+      info.stdout,
+      /^ {2}Built by +acme\/fapilog-stdout-json\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.0\.0 at 8f4e2b9c1d3a \(refs\/tags\/v1\.0\.0\)$/m,
+    );
   });
 
   test('a refused exchange shows the claims, the reason and the registration; running it makes the next run pass', async () => {
@@ -118,7 +181,10 @@ describe('trusted publishing through the bundled Action', () => {
       assert.ok(run.summary.includes(row), `summary row ${row}`);
     }
     const command = /```sh\n(fapilog-plugins admin publisher add .+)\n```/.exec(run.summary)?.[1];
-    assert.equal(command, `fapilog-plugins admin publisher add fapilog-stdout-json --repository acme/fapilog-stdout-json --repository-id 700123 --owner-id 4501 --workflow publish.yml --environment pypi --issuer ${issuer.url}`);
+    assert.equal(
+      command,
+      `fapilog-plugins admin publisher add fapilog-stdout-json --repository acme/fapilog-stdout-json --repository-id 700123 --owner-id 4501 --workflow publish.yml --environment pypi --issuer ${issuer.url}`,
+    );
 
     const args = command!.split(' ').slice(3);
     const added = await admin(...args);
@@ -131,8 +197,21 @@ describe('trusted publishing through the bundled Action', () => {
   test('a pull request from a fork is told that OIDC is unavailable there', async () => {
     bundle();
     const event = path.join(ws.dir, 'event.json');
-    writeFileSync(event, JSON.stringify({ pull_request: { head: { repo: { full_name: 'contributor/fapilog-stdout-json', fork: true } }, base: { repo: { full_name: 'acme/fapilog-stdout-json' } } } }));
-    const run = await runAction({ entry: BUNDLE_ENTRY, workspace: ws.dir, inputs: inputs(), env: { GITHUB_REF: 'refs/pull/7/merge', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event } });
+    writeFileSync(
+      event,
+      JSON.stringify({
+        pull_request: {
+          head: { repo: { full_name: 'contributor/fapilog-stdout-json', fork: true } },
+          base: { repo: { full_name: 'acme/fapilog-stdout-json' } },
+        },
+      }),
+    );
+    const run = await runAction({
+      entry: BUNDLE_ENTRY,
+      workspace: ws.dir,
+      inputs: inputs(),
+      env: { GITHUB_REF: 'refs/pull/7/merge', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event },
+    });
     assert.equal(run.code, 1);
     const error = annotationLines(run.stdout).find((a) => a.level === 'error');
     assert.equal(

@@ -123,7 +123,8 @@ export async function startIssuer(): Promise<TestIssuer> {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (u.pathname === '/.well-known/openid-configuration') return json(200, { issuer: url, jwks_uri: `${url}/.well-known/jwks`, id_token_signing_alg_values_supported: ['RS256'] });
+    if (u.pathname === '/.well-known/openid-configuration')
+      return json(200, { issuer: url, jwks_uri: `${url}/.well-known/jwks`, id_token_signing_alg_values_supported: ['RS256'] });
     if (u.pathname === '/.well-known/jwks') return json(200, { keys: [jwk] });
     if (u.pathname === '/token') {
       if (req.headers.authorization !== `Bearer ${requestToken}`) return json(401, { message: 'bad request token' });

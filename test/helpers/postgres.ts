@@ -16,7 +16,12 @@ const BIN = process.env['FAPILOG_TEST_PG_BIN'] ?? findBin();
 
 function findBin(): string {
   const root = '/usr/lib/postgresql';
-  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'pg_ctl')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   return versions[0] ? path.join(root, versions[0], 'bin') : '';
 }
 
@@ -102,7 +107,9 @@ export async function startCluster(): Promise<PgCluster> {
   fs.chmodSync(dir, 0o777);
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
   const data = path.join(dir, 'data');
-  run([path.join(BIN, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'], { timeout: 120_000 });
+  run([path.join(BIN, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'], {
+    timeout: 120_000,
+  });
   const port = await freePort();
   const logFile = path.join(dir, 'log');
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB`;
@@ -112,7 +119,11 @@ export async function startCluster(): Promise<PgCluster> {
   let stopped = false;
   // Synchronous: the cluster goes with the test process however it ends.
   process.once('exit', () => {
-    if (!stopped) spawnSync(asPostgres([path.join(BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'])[0]!, asPostgres([path.join(BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']).slice(1));
+    if (!stopped)
+      spawnSync(
+        asPostgres([path.join(BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'])[0]!,
+        asPostgres([path.join(BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']).slice(1),
+      );
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;

@@ -32,7 +32,14 @@ export interface TestServer {
 const TEST_RATE_LIMIT: RateLimitOptions = { limit: 100_000, windowSeconds: 60 };
 
 export async function startTestServer(
-  opts: { seed?: boolean | string; rateLimit?: RateLimitOptions; oidc?: MarketplaceOptions['oidc']; now?: () => Date; log?: (line: string) => void; logFormat?: 'text' | 'json' } = {},
+  opts: {
+    seed?: boolean | string;
+    rateLimit?: RateLimitOptions;
+    oidc?: MarketplaceOptions['oidc'];
+    now?: () => Date;
+    log?: (line: string) => void;
+    logFormat?: 'text' | 'json';
+  } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-marketplace-'));
   const seedFile = opts.seed === true ? CATALOG_FILE : typeof opts.seed === 'string' ? opts.seed : undefined;

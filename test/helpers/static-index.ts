@@ -28,7 +28,10 @@ export async function startStaticIndex(opts: { catalog?: string; metadataFiles?:
   const args = [BUILDER, opts.catalog ?? CATALOG_FILE, dir, ...(opts.metadataFiles === false ? ['--no-metadata'] : [])];
   const { stdout } = await promisify(execFile)(PYTHON, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
   const wheels = JSON.parse(stdout) as Record<string, string[]>;
-  const child: ChildProcess = spawn(PYTHON, ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(PYTHON, ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '0'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`http.server did not start: ${seen}`)), 30_000);

@@ -77,7 +77,10 @@ before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'fapilog-pack-'));
   const packDir = path.join(tmp, 'pack');
   mkdirSync(packDir);
-  const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', packDir], ROOT)) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', packDir], ROOT)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   const tarball = packed[0]?.filename ?? assert.fail('npm pack printed no tarball');
   packedFiles = packed[0]!.files.map((f) => f.path).sort();
   // An empty project, far from the checkout: what someone who never cloned this repository has.
@@ -105,15 +108,28 @@ describe('the packed and installed package', () => {
       assert.ok(packedFiles.includes(source.replace(/\.ts$/, '.js')), `${source} compiled`);
       assert.ok(packedFiles.includes(source.replace(/\.ts$/, '.d.ts')), `${source} declared`);
     }
-    assert.deepEqual(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
-    assert.deepEqual(packedFiles.filter((f) => /^(test|bench|dist|scripts|src\/action)\//.test(f)), []);
+    assert.deepEqual(
+      packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
+      [],
+    );
+    assert.deepEqual(
+      packedFiles.filter((f) => /^(test|bench|dist|scripts|src\/action)\//.test(f)),
+      [],
+    );
     // The bot, compiled like the rest, its app manifest and its settings' example.
     for (const f of ['bot/main.js', 'bot/main.d.ts', 'bot/app.js', 'app.yml', '.env.example']) assert.ok(packedFiles.includes(f), f);
     assert.ok(packedFiles.includes('bin/fapilog-plugins.js'));
     assert.ok(packedFiles.includes('examples/catalog/catalog.json'));
     // The sources stay the only thing in src/ and server/ (all .js and .d.ts there are build output).
     assert.deepEqual(builtFilesInCheckout(), []);
-    assert.equal(execFileSync('git', ['ls-files', 'src/**/*.js', 'src/**/*.d.ts', 'server/**/*.js', 'server/**/*.d.ts', 'bot/**/*.js', 'bot/**/*.d.ts'], { cwd: ROOT, encoding: 'utf8' }), '');
+    assert.equal(
+      execFileSync(
+        'git',
+        ['ls-files', 'src/**/*.js', 'src/**/*.d.ts', 'server/**/*.js', 'server/**/*.d.ts', 'bot/**/*.js', 'bot/**/*.d.ts'],
+        { cwd: ROOT, encoding: 'utf8' },
+      ),
+      '',
+    );
   });
 
   test('package.json: public, Node 24, a bin, and exports that all resolve to installed files', () => {
@@ -168,24 +184,47 @@ describe('the packed and installed package', () => {
     for (const format of [['--json'], []]) {
       const env = { FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: mkdtempSync(path.join(tmp, 'cache-')) };
       const packaged = await cli([...format, 'outdated', app], env);
-      const source = await runCli([...format, 'outdated', app], { cwd: project, env: { ...env, FAPILOG_MARKETPLACE_CACHE: mkdtempSync(path.join(tmp, 'cache-')) } });
+      const source = await runCli([...format, 'outdated', app], {
+        cwd: project,
+        env: { ...env, FAPILOG_MARKETPLACE_CACHE: mkdtempSync(path.join(tmp, 'cache-')) },
+      });
       assert.equal(packaged.stderr, source.stderr);
       assert.equal(packaged.stdout, source.stdout);
       assert.equal(packaged.code, source.code);
     }
-    const report = JSON.parse((await cli(['--json', 'outdated', app], { FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'cache-json') })).stdout) as {
+    const report = JSON.parse(
+      (
+        await cli(['--json', 'outdated', app], {
+          FAPILOG_MARKETPLACE_URL: server.apiUrl,
+          FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'cache-json'),
+        })
+      ).stdout,
+    ) as {
       plugins: { package: string; status: string }[];
     };
     // The marketplace answered: every plugin of the service is known to the seeded catalog.
     assert.deepEqual(report.plugins.map((p) => p.package).sort(), ['fapilog-loki', 'fapilog-otel', 'fapilog-request-context']);
-    assert.ok(report.plugins.every((p) => p.status !== 'unknown'), JSON.stringify(report.plugins));
+    assert.ok(
+      report.plugins.every((p) => p.status !== 'unknown'),
+      JSON.stringify(report.plugins),
+    );
   });
 
   test('serve starts from the package, listens, answers like the reference server, and stops on SIGTERM', async () => {
     const dataDir = path.join(tmp, 'serve-data');
     const child = spawn(
       process.execPath,
-      [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--seed', path.join(installed, 'examples', 'catalog', 'catalog.json'), '--quiet'],
+      [
+        bin,
+        'serve',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--seed',
+        path.join(installed, 'examples', 'catalog', 'catalog.json'),
+        '--quiet',
+      ],
       { cwd: project, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -216,9 +255,7 @@ describe('the packed and installed package', () => {
 
   test('demo runs on the sample app and catalog shipped in the package', async () => {
     const normalise = (text: string) =>
-      text
-        .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
-        .replace(/^\$ fapilog-plugins outdated .*$/m, '$ fapilog-plugins outdated APP');
+      text.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT').replace(/^\$ fapilog-plugins outdated .*$/m, '$ fapilog-plugins outdated APP');
     const env = { FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'demo-cache') };
     const packaged = await cli(['demo'], env);
     const source = await runCli(['demo'], { cwd: project, env });
@@ -340,7 +377,10 @@ describe('the bot from the installed package, production dependencies only', () 
     const [pr] = peer.pulls('acme/sweep-me', 'open');
     assert.ok(pr, 'a pull request was opened');
     assert.match(pr.title, /fapilog-otel/);
-    assert.equal(peer.file('acme/sweep-me', 'fapilog-plugins/fapilog-otel', 'requirements.txt')?.toString(), 'fapilog==0.16.0\nfapilog-otel==2.0.0\n');
+    assert.equal(
+      peer.file('acme/sweep-me', 'fapilog-plugins/fapilog-otel', 'requirements.txt')?.toString(),
+      'fapilog==0.16.0\nfapilog-otel==2.0.0\n',
+    );
   });
 
   test('`bot sweep` without the app credentials: one line, exit 2', async () => {
@@ -365,11 +405,19 @@ describe('the bot from the installed package, production dependencies only', () 
     try {
       let ready = false;
       for (let i = 0; i < 400 && !ready && child.exitCode === null; i++) {
-        ready = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.ok, () => false);
+        ready = await fetch(`http://127.0.0.1:${port}/ping`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (!ready) await new Promise((r) => setTimeout(r, 50));
       }
       assert.ok(ready, `the bot did not start: ${output}`);
-      const payload = aimAt(example('push', (p) => Array.isArray(p.commits)), peer, 'acme-hooks/svc', inst);
+      const payload = aimAt(
+        example('push', (p) => Array.isArray(p.commits)),
+        peer,
+        'acme-hooks/svc',
+        inst,
+      );
       payload.ref = 'refs/heads/main';
       payload.deleted = false;
       payload.commits = [{ ...(payload.commits[0] ?? {}), added: [], removed: [], modified: ['requirements.txt'] }];
@@ -378,7 +426,12 @@ describe('the bot from the installed package, production dependencies only', () 
         fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
           method: 'POST',
           body,
-          headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature },
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'push',
+            'x-github-delivery': randomUUID(),
+            'x-hub-signature-256': signature,
+          },
         });
       assert.equal((await send(`sha256=${'0'.repeat(64)}`)).status, 400);
       assert.equal(peer.pulls('acme-hooks/svc').length, 0);
@@ -394,6 +447,9 @@ describe('the bot from the installed package, production dependencies only', () 
   test('`bot` without APP_ID and without app.yml names the shipped app.yml, exit 2', async () => {
     const r = await cli(['bot'], {});
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /APP_ID is not set\. To register the GitHub App, run this from a directory holding app\.yml \(cp .*node_modules\/fapilog-plugins\/app\.yml \.\)/);
+    assert.match(
+      r.stderr,
+      /APP_ID is not set\. To register the GitHub App, run this from a directory holding app\.yml \(cp .*node_modules\/fapilog-plugins\/app\.yml \.\)/,
+    );
   });
 });

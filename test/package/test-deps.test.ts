@@ -10,14 +10,37 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { accessSync, chmodSync, constants, copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ALL = ['python3-build', 'python3-hatchling', 'python3-httpx', 'python3-packaging', 'python3-venv', 'python3-pip', 'redis-server', 'chromium', 'postgresql'];
+const ALL = [
+  'python3-build',
+  'python3-hatchling',
+  'python3-httpx',
+  'python3-packaging',
+  'python3-venv',
+  'python3-pip',
+  'redis-server',
+  'chromium',
+  'postgresql',
+];
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 
@@ -134,7 +157,7 @@ function enterableByOthers(p: string): boolean {
 }
 
 describe('scripts/test-deps.ts', () => {
-  test('what the unprivileged runs execute lies outside the checkout, where others may enter, and is the checkout\'s script', () => {
+  test("what the unprivileged runs execute lies outside the checkout, where others may enter, and is the checkout's script", () => {
     for (const p of [SCRIPT, NODE]) {
       assert.ok(path.relative(ROOT, p).startsWith('..'), `${p} is outside ${ROOT}`);
       assert.ok(enterableByOthers(p), `${p}: every directory above it can be entered by others`);
@@ -163,7 +186,10 @@ describe('scripts/test-deps.ts', () => {
   });
 
   test('a fresh machine (empty dpkg database) names every package, in one command', () => {
-    const r = runScript({ PATH: pathWith('fresh', ['dpkg-query', 'apt-get']), DPKG_ADMINDIR: dpkgDb('fresh', 'all') }, { unprivileged: true });
+    const r = runScript(
+      { PATH: pathWith('fresh', ['dpkg-query', 'apt-get']), DPKG_ADMINDIR: dpkgDb('fresh', 'all') },
+      { unprivileged: true },
+    );
     assert.equal(r.status, 1);
     assert.equal(r.stderr.trimEnd().split('\n').at(-1), `  sudo apt-get update && sudo apt-get install -y ${ALL.join(' ')}`);
   });

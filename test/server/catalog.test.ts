@@ -22,13 +22,29 @@ function plugin(name: string) {
 
 function latestCompatible(name: string): string | null {
   const rs = plugin(name).releases.filter((r) => !r.yanked_reason && satisfies(FAPILOG, r.fapilog_compatibility));
-  return maxSatisfying(rs.map((r) => r.version), '>=0');
+  return maxSatisfying(
+    rs.map((r) => r.version),
+    '>=0',
+  );
 }
 
 test('the catalog has a dozen plugins of all five types, the fapilog versions, and one yanked release', () => {
   assert.ok(catalog.plugins.length >= 12);
   assert.deepEqual(new Set(catalog.plugins.map((p) => p.plugin_type)), new Set(['sink', 'processor', 'enricher', 'redactor', 'filter']));
-  for (const v of ['0.3.0', '0.5.0', '0.8.0', '0.10.0', '0.12.0', '0.14.0', '0.15.0', '0.16.0', '0.17.0', '0.18.0', '0.18.1', '0.19.0rc1']) {
+  for (const v of [
+    '0.3.0',
+    '0.5.0',
+    '0.8.0',
+    '0.10.0',
+    '0.12.0',
+    '0.14.0',
+    '0.15.0',
+    '0.16.0',
+    '0.17.0',
+    '0.18.0',
+    '0.18.1',
+    '0.19.0rc1',
+  ]) {
     assert.ok(catalog.fapilog_versions.includes(v), v);
   }
   const yanked = catalog.plugins.flatMap((p) => p.releases.filter((r) => r.yanked_reason).map((r) => `${p.name} ${r.version}`));
@@ -57,7 +73,13 @@ test('the README table holds: each status is demonstrated for an app on fapilog 
   // yanked: a pin-able yanked release with a compatible fix
   assert.ok(plugin('sampling').releases.find((r) => r.version === '1.2.0')!.yanked_reason);
   assert.equal(latestCompatible('sampling'), '1.2.1');
-  for (const row of ['| up-to-date | loki', '| outdated | redact-pii', '| incompatible | request-context', '| held-back | kafka', '| yanked | sampling']) {
+  for (const row of [
+    '| up-to-date | loki',
+    '| outdated | redact-pii',
+    '| incompatible | request-context',
+    '| held-back | kafka',
+    '| yanked | sampling',
+  ]) {
     assert.ok(readme.includes(row), row);
   }
 });
@@ -96,7 +118,10 @@ test('generated wheels are valid and byte-for-byte deterministic', () => {
   assert.deepEqual(a.data, b.data);
   const entries = unzipSync(a.data);
   const info = 'fapilog_loki-1.4.0.dist-info';
-  assert.deepEqual(Object.keys(entries).sort(), [`${info}/METADATA`, `${info}/RECORD`, `${info}/WHEEL`, `${info}/entry_points.txt`, 'fapilog_loki/__init__.py'].sort());
+  assert.deepEqual(
+    Object.keys(entries).sort(),
+    [`${info}/METADATA`, `${info}/RECORD`, `${info}/WHEEL`, `${info}/entry_points.txt`, 'fapilog_loki/__init__.py'].sort(),
+  );
   const metadata = strFromU8(entries[`${info}/METADATA`]!);
   assert.match(metadata, /^Name: fapilog-loki$/m);
   assert.match(metadata, /^Requires-Dist: fapilog>=0.15,<0.20$/m);

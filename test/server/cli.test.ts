@@ -19,7 +19,14 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, cwd: os.tmpdir(), isTTY: false, columns: 100 };
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    env,
+    cwd: os.tmpdir(),
+    isTTY: false,
+    columns: 100,
+  };
   const code = await run(argv, io);
   return { code, stdout, stderr };
 }
@@ -38,8 +45,11 @@ describe('admin', () => {
     const token = created.stdout.trim();
     assert.match(token, /^fpm_[A-Za-z0-9_-]{43}$/);
     assert.match(created.stderr, /shown only now/);
-    const db = fs.readFileSync(path.join(dir, 'marketplace.sqlite')).toString('latin1') +
-      (fs.existsSync(path.join(dir, 'marketplace.sqlite-wal')) ? fs.readFileSync(path.join(dir, 'marketplace.sqlite-wal')).toString('latin1') : '');
+    const db =
+      fs.readFileSync(path.join(dir, 'marketplace.sqlite')).toString('latin1') +
+      (fs.existsSync(path.join(dir, 'marketplace.sqlite-wal'))
+        ? fs.readFileSync(path.join(dir, 'marketplace.sqlite-wal')).toString('latin1')
+        : '');
     assert.ok(!db.includes(token), 'the token itself is not stored');
     assert.ok(db.includes(hashToken(token)), 'its sha256 is');
 
@@ -87,9 +97,13 @@ describe('admin', () => {
 describe('serve', () => {
   test('prints its URL, serves the seeded catalog with the configured rate limit, and stops cleanly on SIGTERM', async (t) => {
     const dir = tempDir(t);
-    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dir, '--seed', CATALOG_FILE, '--rate-limit', '50', '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [MAIN, 'serve', '--port', '0', '--data-dir', dir, '--seed', CATALOG_FILE, '--rate-limit', '50', '--quiet'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     t.after(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });

@@ -30,7 +30,13 @@ before(async () => {
   for (const name of ['corr', 'pinned']) {
     for (const version of ['1.0.0', '1.1.0', '1.2.0']) {
       const wheel = wheelFor(name, version, { compat: DECLARED });
-      const r = await publish(server.apiUrl, name, metadataFor(name, version, [wheel], { fapilog_compatibility: DECLARED }), [wheel], owner);
+      const r = await publish(
+        server.apiUrl,
+        name,
+        metadataFor(name, version, [wheel], { fapilog_compatibility: DECLARED }),
+        [wheel],
+        owner,
+      );
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
   }
@@ -49,10 +55,15 @@ function put(name: string, version: string, body: unknown, token?: string) {
 }
 
 const cli = (argv: string[], cwd = tmp) =>
-  runCli(argv, { cwd, env: { FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: path.join(tmp, `cache-${Math.random()}`) } });
+  runCli(argv, {
+    cwd,
+    env: { FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: path.join(tmp, `cache-${Math.random()}`) },
+  });
 
 async function indexFiles(fapilog: string, pkg: string): Promise<string[]> {
-  const r = await getJson(`${server.url}/fapilog/${fapilog}/simple/${pkg}/`, { headers: { Accept: 'application/vnd.pypi.simple.v1+json' } });
+  const r = await getJson(`${server.url}/fapilog/${fapilog}/simple/${pkg}/`, {
+    headers: { Accept: 'application/vnd.pypi.simple.v1+json' },
+  });
   return SimpleProject.parse(r.body).files.map((f) => f.filename);
 }
 
@@ -107,7 +118,10 @@ describe('PUT /plugins/{name}/versions/{version}/compatibility', () => {
     const one = Release.parse((await getJson(`${server.apiUrl}/plugins/corr/versions/1.2.0`)).body);
     assert.deepEqual(one.compatibility_correction, rel.compatibility_correction);
     const versions = VersionsResponse.parse((await getJson(`${server.apiUrl}/plugins/corr/versions`)).body);
-    assert.deepEqual(versions.releases.map((x) => x.fapilog_compatibility), [DECLARED, DECLARED, '>=0.14,<0.17']);
+    assert.deepEqual(
+      versions.releases.map((x) => x.fapilog_compatibility),
+      [DECLARED, DECLARED, '>=0.14,<0.17'],
+    );
     const batch = BatchResponse.parse((await getJson(`${server.apiUrl}/plugins/batch?names=corr`)).body);
     assert.equal(batch.plugins['corr']!.plugin.fapilog_compatibility, '>=0.14,<0.17');
     assert.equal(batch.plugins['corr']!.plugin.compatibility_correction?.reason, 'the 0.17 sink API drops flush()');
@@ -122,60 +136,98 @@ describe('PUT /plugins/{name}/versions/{version}/compatibility', () => {
   });
 });
 
-test('a correction turns outdated\'s up-to-date into incompatible with the reason, and the per-fapilog index drops the release', async () => {
+test("a correction turns outdated's up-to-date into incompatible with the reason, and the per-fapilog index drops the release", async () => {
   const project = path.join(tmp, 'svc');
   fs.mkdirSync(project, { recursive: true });
   fs.writeFileSync(path.join(project, 'requirements.txt'), 'fapilog==0.17.0\nfapilog-pinned==1.2.0\n');
   const before = await cli(['--json', 'outdated', project]);
-  const entry = (out: string) => (JSON.parse(out).manifests ?? []).flatMap((m: any) => m.plugins ?? m.entries ?? []).find((p: any) => p.package === 'fapilog-pinned')
-    ?? JSON.parse(out).plugins?.find((p: any) => p.package === 'fapilog-pinned');
+  const entry = (out: string) =>
+    (JSON.parse(out).manifests ?? []).flatMap((m: any) => m.plugins ?? m.entries ?? []).find((p: any) => p.package === 'fapilog-pinned') ??
+    JSON.parse(out).plugins?.find((p: any) => p.package === 'fapilog-pinned');
   assert.equal(entry(before.stdout)?.status, 'up-to-date', before.stdout);
-  assert.deepEqual(await indexFiles('0.17.0', 'fapilog-pinned'), ['fapilog_pinned-1.0.0-py3-none-any.whl', 'fapilog_pinned-1.1.0-py3-none-any.whl', 'fapilog_pinned-1.2.0-py3-none-any.whl']);
+  assert.deepEqual(await indexFiles('0.17.0', 'fapilog-pinned'), [
+    'fapilog_pinned-1.0.0-py3-none-any.whl',
+    'fapilog_pinned-1.1.0-py3-none-any.whl',
+    'fapilog_pinned-1.2.0-py3-none-any.whl',
+  ]);
 
   const set = await runCli(['compat', 'set', 'pinned', '1.2.0', '>=0.14,<0.17', '--reason', 'the 0.17 sink API drops flush()'], {
     cwd: tmp,
-    env: { FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_TOKEN: owner, FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'cache-set') },
+    env: {
+      FAPILOG_MARKETPLACE_URL: server.apiUrl,
+      FAPILOG_MARKETPLACE_TOKEN: owner,
+      FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'cache-set'),
+    },
   });
   assert.equal(set.code, 0, set.stderr);
-  assert.match(set.stdout, /^fapilog-pinned 1\.2\.0: fapilog >=0\.14,<0\.17 \(corrected \d{4}-\d\d-\d\d by corr-team: the 0\.17 sink API drops flush\(\); its files declare >=0\.14,<0\.20\)$/m);
+  assert.match(
+    set.stdout,
+    /^fapilog-pinned 1\.2\.0: fapilog >=0\.14,<0\.17 \(corrected \d{4}-\d\d-\d\d by corr-team: the 0\.17 sink API drops flush\(\); its files declare >=0\.14,<0\.20\)$/m,
+  );
 
   const afterIt = await cli(['--json', 'outdated', project]);
   const e = entry(afterIt.stdout);
   assert.equal(e?.status, 'incompatible', afterIt.stdout);
-  assert.match(e.note, /^1\.2\.0 requires fapilog >=0\.14,<0\.17 \(corrected \d{4}-\d\d-\d\d: the 0\.17 sink API drops flush\(\); declared >=0\.14,<0\.20\) but the project uses 0\.17\.0; move to 1\.1\.0, which works with fapilog 0\.17\.0\.$/);
+  assert.match(
+    e.note,
+    /^1\.2\.0 requires fapilog >=0\.14,<0\.17 \(corrected \d{4}-\d\d-\d\d: the 0\.17 sink API drops flush\(\); declared >=0\.14,<0\.20\) but the project uses 0\.17\.0; move to 1\.1\.0, which works with fapilog 0\.17\.0\.$/,
+  );
   const table = await cli(['outdated', project]);
   assert.equal(table.code, 1);
   assert.match(table.stdout, /fapilog-pinned .* incompatible/);
 
-  assert.deepEqual(await indexFiles('0.17.0', 'fapilog-pinned'), ['fapilog_pinned-1.0.0-py3-none-any.whl', 'fapilog_pinned-1.1.0-py3-none-any.whl']);
+  assert.deepEqual(await indexFiles('0.17.0', 'fapilog-pinned'), [
+    'fapilog_pinned-1.0.0-py3-none-any.whl',
+    'fapilog_pinned-1.1.0-py3-none-any.whl',
+  ]);
   assert.deepEqual((await indexFiles('0.16.0', 'fapilog-pinned')).length, 3, 'fapilog 0.16 still gets it');
   // The web page shows the declared range and the correction, and the matrix cell says so.
   const page = await (await fetch(`${server.url}/plugins/pinned`)).text();
-  assert.match(page, /<code>&gt;=0\.14,&lt;0\.20<\/code><br>corrected: <code>&gt;=0\.14,&lt;0\.17<\/code> \(the 0\.17 sink API drops flush\(\)\)/);
+  assert.match(
+    page,
+    /<code>&gt;=0\.14,&lt;0\.20<\/code><br>corrected: <code>&gt;=0\.14,&lt;0\.17<\/code> \(the 0\.17 sink API drops flush\(\)\)/,
+  );
   assert.match(page, /data-fapilog="0\.17\.0" data-cell="corrected-no"/);
 });
 
 test("the bot's next sweep proposes the corrected target", async () => {
   for (const version of ['1.0.0', '1.1.0', '1.2.0']) {
     const wheel = wheelFor('swept', version, { compat: DECLARED });
-    const r = await publish(server.apiUrl, 'swept', metadataFor('swept', version, [wheel], { fapilog_compatibility: DECLARED }), [wheel], owner);
+    const r = await publish(
+      server.apiUrl,
+      'swept',
+      metadataFor('swept', version, [wheel], { fapilog_compatibility: DECLARED }),
+      [wheel],
+      owner,
+    );
     assert.equal(r.status, 201);
   }
   await withHarness(server.apiUrl, async (h, inst) => {
     h.peer.addRepo(inst, 'acme/svc', { 'requirements.txt': 'fapilog==0.17.0\nfapilog-swept==1.0.0\n' });
     await h.sweep();
-    assert.deepEqual(h.peer.pulls('acme/svc').map((p) => p.title), ['Update fapilog-swept to 1.2.0']);
+    assert.deepEqual(
+      h.peer.pulls('acme/svc').map((p) => p.title),
+      ['Update fapilog-swept to 1.2.0'],
+    );
 
     const r = await put('swept', '1.2.0', { fapilog_compatibility: '>=0.14,<0.17', reason: 'the 0.17 sink API drops flush()' }, owner);
     assert.equal(r.status, 200);
     await h.sweep();
     const open = h.peer.pulls('acme/svc').filter((p) => p.state === 'open');
-    assert.deepEqual(open.map((p) => p.title), ['Update fapilog-swept to 1.1.0']);
-    assert.equal(h.peer.file('acme/svc', 'fapilog-plugins/fapilog-swept', 'requirements.txt')!.toString(), 'fapilog==0.17.0\nfapilog-swept==1.1.0\n');
+    assert.deepEqual(
+      open.map((p) => p.title),
+      ['Update fapilog-swept to 1.1.0'],
+    );
+    assert.equal(
+      h.peer.file('acme/svc', 'fapilog-plugins/fapilog-swept', 'requirements.txt')!.toString(),
+      'fapilog==0.17.0\nfapilog-swept==1.1.0\n',
+    );
   });
 });
 
-test('admin export and import carry corrections and admin tokens (SQLite)', { skip: process.env['FAPILOG_TEST_DATABASE'] === 'postgres' }, async () => {
+test('admin export and import carry corrections and admin tokens (SQLite)', {
+  skip: process.env['FAPILOG_TEST_DATABASE'] === 'postgres',
+}, async () => {
   const r = await put('corr', '1.0.0', { fapilog_compatibility: '>=0.14,<0.18', reason: 'kept across an export' }, owner);
   assert.equal(r.status, 200);
   const dump = path.join(tmp, 'dump');

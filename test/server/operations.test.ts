@@ -49,7 +49,10 @@ describe('health, readiness, metrics and the JSON access log', () => {
     const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
     assert.ok(value(/^fapilog_http_requests_total\{method="GET",route="\/api\/v1\/plugins\/\{name\}",status="200"\} (\d+)$/m) >= 2, text);
     assert.equal(value(/^fapilog_http_requests_total\{method="GET",route="\/api\/v1\/plugins\/\{name\}",status="404"\} (\d+)$/m), 1);
-    assert.equal(value(/^fapilog_http_requests_total\{method="POST",route="\/api\/v1\/plugins\/\{name\}\/versions",status="201"\} (\d+)$/m), 1);
+    assert.equal(
+      value(/^fapilog_http_requests_total\{method="POST",route="\/api\/v1\/plugins\/\{name\}\/versions",status="201"\} (\d+)$/m),
+      1,
+    );
     assert.ok(value(/^fapilog_http_request_duration_seconds_count\{route="\/api\/v1\/plugins\/\{name\}"\} (\d+)$/m) >= 3);
     assert.match(text, /^fapilog_http_request_duration_seconds_bucket\{route="\/api\/v1\/plugins\/\{name\}",le="\+Inf"\} \d+$/m);
     assert.equal(value(/^fapilog_publishes_total (\d+)$/m), 1);
@@ -78,10 +81,20 @@ describe('schema versions', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-schema-'));
     t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const store = await openStore({ dataDir });
-    await store.transaction((tx) => tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', LATEST_VERSION + 1, 'from the future', '2030-01-01'));
+    await store.transaction((tx) =>
+      tx.run(
+        'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+        LATEST_VERSION + 1,
+        'from the future',
+        '2030-01-01',
+      ),
+    );
     await store.close();
     await assert.rejects(createMarketplace({ dataDir }), (err: Error) => {
-      assert.match(err.message, new RegExp(`schema is at version ${LATEST_VERSION + 1}, newer than this server knows \\(${LATEST_VERSION}\\)`));
+      assert.match(
+        err.message,
+        new RegExp(`schema is at version ${LATEST_VERSION + 1}, newer than this server knows \\(${LATEST_VERSION}\\)`),
+      );
       return true;
     });
   });

@@ -36,11 +36,29 @@ async function wheel(name: string, version: string, deps: string[] = []): Promis
   fs.mkdirSync(path.join(project, 'src', module), { recursive: true });
   fs.writeFileSync(
     path.join(project, 'pyproject.toml'),
-    ['[build-system]', 'requires = ["hatchling"]', 'build-backend = "hatchling.build"', '', '[project]', `name = "${name}"`, `version = "${version}"`, `dependencies = ${JSON.stringify(deps)}`, '', '[tool.hatch.build.targets.wheel]', `packages = ["src/${module}"]`, ''].join('\n'),
+    [
+      '[build-system]',
+      'requires = ["hatchling"]',
+      'build-backend = "hatchling.build"',
+      '',
+      '[project]',
+      `name = "${name}"`,
+      `version = "${version}"`,
+      `dependencies = ${JSON.stringify(deps)}`,
+      '',
+      '[tool.hatch.build.targets.wheel]',
+      `packages = ["src/${module}"]`,
+      '',
+    ].join('\n'),
   );
-  fs.writeFileSync(path.join(project, 'src', module, '__init__.py'), `ORIGIN = ${JSON.stringify(`${name} ${version} from the PyPI stand-in`)}\n`);
+  fs.writeFileSync(
+    path.join(project, 'src', module, '__init__.py'),
+    `ORIGIN = ${JSON.stringify(`${name} ${version} from the PyPI stand-in`)}\n`,
+  );
   const dist = path.join(tmp, 'built', `${name}-${version}`);
-  await run(PYTHON, ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--wheel', '--outdir', dist, project], { timeout: 90_000 });
+  await run(PYTHON, ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--wheel', '--outdir', dist, project], {
+    timeout: 90_000,
+  });
   const [built] = fs.readdirSync(dist).filter((f) => f.endsWith('.whl'));
   assert.ok(built, `hatchling built a wheel of ${name} ${version}`);
   return path.join(dist, built);
@@ -89,7 +107,9 @@ function documented(marker: string): string[][] {
 
 /** Runs a documented command with the example hosts replaced by the test's indexes, into `target`. */
 async function pip(argv: string[], target: string, cwd = tmp): Promise<string> {
-  const args = argv.map((a) => a.replace('https://plugins.example.internal/simple/', `${server.url}/simple/`).replace('https://pypi.org/simple/', pypi));
+  const args = argv.map((a) =>
+    a.replace('https://plugins.example.internal/simple/', `${server.url}/simple/`).replace('https://pypi.org/simple/', pypi),
+  );
   // A command that names no index uses PyPI: here, the stand-in.
   if (!args.includes('--index-url')) args.splice(2, 0, '--index-url', pypi);
   const { stdout } = await run(PYTHON, ['-m', ...args, '--no-cache-dir', '--target', target], { cwd, env: PIP_ENV, timeout: 120_000 });
@@ -97,7 +117,10 @@ async function pip(argv: string[], target: string, cwd = tmp): Promise<string> {
 }
 
 test('the plugin alone from the private index fails: fapilog is not there', async () => {
-  await assert.rejects(pip(['pip', 'install', '--index-url', 'https://plugins.example.internal/simple/', 'fapilog-loki==1.4.0'], path.join(tmp, 'site-fails')), /No matching distribution found for fapilog/);
+  await assert.rejects(
+    pip(['pip', 'install', '--index-url', 'https://plugins.example.internal/simple/', 'fapilog-loki==1.4.0'], path.join(tmp, 'site-fails')),
+    /No matching distribution found for fapilog/,
+  );
 });
 
 test('the documented two steps install fapilog from PyPI and the plugin from the marketplace', async () => {
@@ -109,10 +132,13 @@ test('the documented two steps install fapilog from PyPI and the plugin from the
   assert.ok(fs.existsSync(path.join(target, 'fapilog_loki-1.4.0.dist-info')), fs.readdirSync(target).join(', '));
 });
 
-test('the documented hash-pinned requirements install the marketplace release, and an unpinned --extra-index-url installs the attacker\'s', async () => {
+test("the documented hash-pinned requirements install the marketplace release, and an unpinned --extra-index-url installs the attacker's", async () => {
   const d = DownloadInfo.parse((await getJson(`${server.apiUrl}/plugins/loki/versions/1.4.0/download`)).body);
   // Every requirement pinned with its hash, dependencies included, as pip-compile --generate-hashes writes it.
-  fs.writeFileSync(path.join(tmp, 'requirements.txt'), `fapilog==0.16.0 --hash=sha256:${fapilogHash}\nfapilog-loki==1.4.0 --hash=sha256:${d.sha256}\nhttpx==0.28.1 --hash=sha256:${httpxHash}\n`);
+  fs.writeFileSync(
+    path.join(tmp, 'requirements.txt'),
+    `fapilog==0.16.0 --hash=sha256:${fapilogHash}\nfapilog-loki==1.4.0 --hash=sha256:${d.sha256}\nhttpx==0.28.1 --hash=sha256:${httpxHash}\n`,
+  );
   const [command] = documented('pip-hashes');
   assert.ok(command);
   const pinned = path.join(tmp, 'site-hashes');

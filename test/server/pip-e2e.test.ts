@@ -48,8 +48,21 @@ async function pipInstall(requirements: string, target: string) {
   fs.writeFileSync(req, requirements);
   return run(
     pipPython,
-    ['-m', 'pip', 'install', '--no-deps', '--no-cache-dir', '--disable-pip-version-check', '--target', target,
-      '--index-url', `${server.url}/simple/`, '--require-hashes', '-r', req],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--no-deps',
+      '--no-cache-dir',
+      '--disable-pip-version-check',
+      '--target',
+      target,
+      '--index-url',
+      `${server.url}/simple/`,
+      '--require-hashes',
+      '-r',
+      req,
+    ],
     { env: PIP_ENV, timeout: 90_000 },
   );
 }
@@ -81,7 +94,9 @@ test('a wheel built with hatchling, published over HTTP, installs with pip --req
   );
   fs.writeFileSync(path.join(project, 'src', 'fapilog_x', '__init__.py'), 'class XSink:\n    name = "x"\n');
   const dist = path.join(tmp, 'dist');
-  await run(PYTHON, ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--wheel', '--outdir', dist, project], { timeout: 90_000 });
+  await run(PYTHON, ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--wheel', '--outdir', dist, project], {
+    timeout: 90_000,
+  });
   const filename = fs.readdirSync(dist).find((f) => f.endsWith('.whl'));
   assert.equal(filename, 'fapilog_x-1.2.0-py3-none-any.whl');
   const data = new Uint8Array(fs.readFileSync(path.join(dist, filename)));
@@ -118,8 +133,12 @@ test('a seeded (generated) wheel installs with pip and carries its entry point',
   await pipInstall(`fapilog-sampling==1.2.1 --hash=sha256:${d.sha256}\n`, target);
   const entryPoints = fs.readFileSync(path.join(target, 'fapilog_sampling-1.2.1.dist-info', 'entry_points.txt'), 'utf8');
   assert.match(entryPoints, /\[fapilog\.filters\]\nsampling = fapilog_sampling:SamplingFilter/);
-  const { stdout } = await run(PYTHON, ['-c', 'import fapilog_sampling as m; print(m.PLUGIN_METADATA["plugin_type"], m.PLUGIN_METADATA["version"])'], {
-    env: { ...process.env, PYTHONPATH: target },
-  });
+  const { stdout } = await run(
+    PYTHON,
+    ['-c', 'import fapilog_sampling as m; print(m.PLUGIN_METADATA["plugin_type"], m.PLUGIN_METADATA["version"])'],
+    {
+      env: { ...process.env, PYTHONPATH: target },
+    },
+  );
   assert.equal(stdout.trim(), 'filter 1.2.1');
 });

@@ -78,7 +78,13 @@ describe('POST /plugins/{name}/versions', () => {
     const r2 = await publish(server.apiUrl, 'acme-sink', metadataFor('acme-sink', '2.0.0', [w2], { description: 'acme v2' }), [w2], alice);
     assert.equal(r2.status, 201);
     const w15 = wheelFor('acme-sink', '1.5.0');
-    const r15 = await publish(server.apiUrl, 'acme-sink', metadataFor('acme-sink', '1.5.0', [w15], { description: 'acme backport' }), [w15], alice);
+    const r15 = await publish(
+      server.apiUrl,
+      'acme-sink',
+      metadataFor('acme-sink', '1.5.0', [w15], { description: 'acme backport' }),
+      [w15],
+      alice,
+    );
     assert.equal(r15.status, 201);
     const plugin = Plugin.parse((await getJson(`${server.apiUrl}/plugins/acme-sink`)).body);
     assert.equal(plugin.version, '2.0.0');
@@ -131,7 +137,13 @@ describe('POST /plugins/{name}/versions', () => {
 
   test('file names and plugin names that could escape the data dir are rejected', async () => {
     const wheel = wheelFor('acme-evil', '1.0.0');
-    for (const filename of ['fapilog-x/../../y', '../../etc/passwd', '..\\..\\evil.whl', '/abs/fapilog_acme_evil-1.0.0-py3-none-any.whl', '.fapilog_acme_evil-1.0.0-py3-none-any.whl']) {
+    for (const filename of [
+      'fapilog-x/../../y',
+      '../../etc/passwd',
+      '..\\..\\evil.whl',
+      '/abs/fapilog_acme_evil-1.0.0-py3-none-any.whl',
+      '.fapilog_acme_evil-1.0.0-py3-none-any.whl',
+    ]) {
       const meta = metadataFor('acme-evil', '1.0.0', [{ filename, data: wheel.data }]);
       const r = await publish(server.apiUrl, 'acme-evil', meta, [{ filename, data: wheel.data }], alice);
       assert.equal(r.status, 400, filename);
@@ -157,7 +169,12 @@ describe('POST /plugins/{name}/versions', () => {
     const sdist = sdistFor('acme-two', '0.1.0');
     const r = await publish(server.apiUrl, 'acme-two', metadataFor('acme-two', '0.1.0', [wheel, sdist]), [wheel, sdist], alice);
     assert.equal(r.status, 201, JSON.stringify(r.body));
-    assert.deepEqual(PublishResponse.parse(r.body).files.map((f) => f.filename).sort(), [sdist.filename, wheel.filename].sort());
+    assert.deepEqual(
+      PublishResponse.parse(r.body)
+        .files.map((f) => f.filename)
+        .sort(),
+      [sdist.filename, wheel.filename].sort(),
+    );
   });
 });
 
@@ -179,13 +196,20 @@ describe('yank and rating', () => {
     assert.equal(Plugin.parse((await getJson(`${server.apiUrl}/plugins/acme-sink`)).body).version, '1.5.0');
     const simple = await (await fetch(`${server.url}/simple/fapilog-acme-sink/`)).text();
     assert.match(simple, /fapilog_acme_sink-2\.0\.0-py3-none-any\.whl[^>]*data-yanked="broken import"/);
-    assert.equal((await getJson(`${server.apiUrl}/plugins/acme-sink/versions/7.0.0/yank`, { method: 'POST', body, headers: headers(alice) })).status, 404);
+    assert.equal(
+      (await getJson(`${server.apiUrl}/plugins/acme-sink/versions/7.0.0/yank`, { method: 'POST', body, headers: headers(alice) })).status,
+      404,
+    );
   });
 
   test('rating: one per token, average and count shown', async () => {
     const url = `${server.apiUrl}/plugins/dedupe/rating`;
     const put = (t: string | undefined, stars: unknown) =>
-      getJson(url, { method: 'PUT', body: JSON.stringify({ stars }), headers: { 'Content-Type': 'application/json', ...(t ? { Authorization: `Bearer ${t}` } : {}) } });
+      getJson(url, {
+        method: 'PUT',
+        body: JSON.stringify({ stars }),
+        headers: { 'Content-Type': 'application/json', ...(t ? { Authorization: `Bearer ${t}` } : {}) },
+      });
     assert.equal((await put(undefined, 5)).status, 401);
     assert.equal((await put(alice, 6)).status, 400);
     assert.equal((await put(alice, 2.5)).status, 400);

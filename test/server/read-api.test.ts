@@ -69,8 +69,14 @@ describe('GET /plugins', () => {
     const p3 = SearchResult.parse((await getJson(api('/plugins?per_page=5&page=3'))).body);
     assert.equal(p1.per_page, 5);
     assert.equal(p3.page, 3);
-    assert.deepEqual(p1.plugins.map((p) => p.name), all.slice(0, 5));
-    assert.deepEqual(p3.plugins.map((p) => p.name), all.slice(10, 15));
+    assert.deepEqual(
+      p1.plugins.map((p) => p.name),
+      all.slice(0, 5),
+    );
+    assert.deepEqual(
+      p3.plugins.map((p) => p.name),
+      all.slice(10, 15),
+    );
     assert.equal(p3.total, 13);
     const beyond = SearchResult.parse((await getJson(api('/plugins?per_page=5&page=9'))).body);
     assert.equal(beyond.plugins.length, 0);
@@ -97,13 +103,22 @@ describe('GET /plugins', () => {
 describe('GET /plugins/search', () => {
   test('finds by name prefix, description words and author, with filters', async () => {
     const lok = SearchResult.parse((await getJson(api('/plugins/search?q=lok'))).body);
-    assert.deepEqual(lok.plugins.map((p) => p.name), ['loki']);
+    assert.deepEqual(
+      lok.plugins.map((p) => p.name),
+      ['loki'],
+    );
     const trace = SearchResult.parse((await getJson(api('/plugins/search?q=trace%20ids'))).body);
     assert.ok(trace.plugins.some((p) => p.name === 'otel'));
     const kube = SearchResult.parse((await getJson(api('/plugins/search?q=kubernetes'))).body);
-    assert.deepEqual(kube.plugins.map((p) => p.name), ['k8s-metadata']);
+    assert.deepEqual(
+      kube.plugins.map((p) => p.name),
+      ['k8s-metadata'],
+    );
     const redact = SearchResult.parse((await getJson(api('/plugins/search?q=redact&type=redactor'))).body);
-    assert.deepEqual(redact.plugins.map((p) => p.name), ['redact-pii']);
+    assert.deepEqual(
+      redact.plugins.map((p) => p.name),
+      ['redact-pii'],
+    );
     const none = SearchResult.parse((await getJson(api('/plugins/search?q=zzzyx'))).body);
     assert.equal(none.total, 0);
   });
@@ -111,7 +126,10 @@ describe('GET /plugins/search', () => {
   test('FTS syntax in the query is treated as text, not as a query language', async () => {
     const { status, body } = await getJson(api(`/plugins/search?q=${encodeURIComponent('"loki* ^(')}`));
     assert.equal(status, 200);
-    assert.deepEqual(SearchResult.parse(body).plugins.map((p) => p.name), ['loki']);
+    assert.deepEqual(
+      SearchResult.parse(body).plugins.map((p) => p.name),
+      ['loki'],
+    );
     for (const q of ['NEAR(', 'a OR', '"', '*', 'AND NOT']) {
       const r = await getJson(api(`/plugins/search?q=${encodeURIComponent(q)}`));
       assert.equal(r.status, 200, q);
@@ -164,7 +182,10 @@ describe('versions, release and download', () => {
     const v = VersionsResponse.parse((await getJson(api('/plugins/datadog/versions'))).body);
     assert.deepEqual(v.versions, ['0.9.0', '1.0.0', '1.1.0', '1.2.0rc1']);
     assert.deepEqual(v.versions, [...v.versions].sort(compare));
-    assert.deepEqual(v.releases.map((r) => r.version), v.versions);
+    assert.deepEqual(
+      v.releases.map((r) => r.version),
+      v.versions,
+    );
     for (const r of v.releases) {
       assert.equal(r.files.length, 1);
       assert.ok(r.files[0]!.url.startsWith(`${server.url}/files/fapilog-datadog/`));

@@ -108,7 +108,10 @@ describe('cached answers follow every write', () => {
     const pub = await publish(api, 'cachetest', metadataFor('cachetest', '1.0.0', [wheel]), [wheel], token);
     assert.equal(pub.status, 201, JSON.stringify(pub.body));
     const found = await getJson(search);
-    assert.deepEqual(SearchResult.parse(found.body).plugins.map((p) => p.name), ['cachetest']);
+    assert.deepEqual(
+      SearchResult.parse(found.body).plugins.map((p) => p.name),
+      ['cachetest'],
+    );
     assert.notEqual(found.headers.get('etag'), empty1.headers.get('etag'));
     const stale = await fetch(search, { headers: { 'If-None-Match': empty1.headers.get('etag')! } });
     assert.equal(stale.status, 200, 'the old ETag no longer matches');
@@ -124,14 +127,22 @@ describe('cached answers follow every write', () => {
 
     const plugin = `${api}/plugins/cachetest`;
     assert.equal(Plugin.parse((await getJson(plugin)).body).rating_count, 0);
-    const rated = await getJson(`${plugin}/rating`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ stars: 4 }) });
+    const rated = await getJson(`${plugin}/rating`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ stars: 4 }),
+    });
     assert.equal(rated.status, 200);
     const afterRating = Plugin.parse((await getJson(plugin)).body);
     assert.deepEqual([afterRating.rating, afterRating.rating_count], [4, 1]);
     assert.equal(SearchResult.parse((await getJson(search)).body).plugins[0]!.rating, 4, 'the search page too');
 
     assert.equal(VersionsResponse.parse((await getJson(`${plugin}/versions`)).body).releases[0]!.yanked, false);
-    const yanked = await getJson(`${plugin}/versions/1.0.0/yank`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ reason: 'broken' }) });
+    const yanked = await getJson(`${plugin}/versions/1.0.0/yank`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ reason: 'broken' }),
+    });
     assert.equal(yanked.status, 200);
     const versions = VersionsResponse.parse((await getJson(`${plugin}/versions`)).body);
     assert.deepEqual([versions.releases[0]!.yanked, versions.releases[0]!.yanked_reason], [true, 'broken']);
@@ -167,7 +178,15 @@ describe('cached answers follow every write', () => {
     const plainUrl = await plain.listen(0, '127.0.0.1');
     try {
       const base = api.slice(0, -'/api/v1'.length);
-      const paths = ['/api/v1/plugins', '/api/v1/plugins/search?q=loki', '/api/v1/plugins/loki', '/api/v1/plugins/loki/versions', '/api/v1/plugins/batch?names=loki,nope,cachetest', '/simple/', '/simple/fapilog-loki/'];
+      const paths = [
+        '/api/v1/plugins',
+        '/api/v1/plugins/search?q=loki',
+        '/api/v1/plugins/loki',
+        '/api/v1/plugins/loki/versions',
+        '/api/v1/plugins/batch?names=loki,nope,cachetest',
+        '/simple/',
+        '/simple/fapilog-loki/',
+      ];
       for (const p of paths) {
         for (let round = 0; round < 2; round++) {
           const a = await fetch(`${base}${p}`);
@@ -206,7 +225,10 @@ describe('cached answers follow every write', () => {
       assert.ok(html.body.startsWith('<!DOCTYPE html>'));
       const one = await get({ Host: 'one.example:8000' });
       const two = await get({ Host: 'two.example:9000' });
-      assert.ok(one.body.includes('http://one.example:8000/files/') && !one.body.includes('two.example'), 'links use the Host the client used');
+      assert.ok(
+        one.body.includes('http://one.example:8000/files/') && !one.body.includes('two.example'),
+        'links use the Host the client used',
+      );
       assert.ok(two.body.includes('http://two.example:9000/files/') && !two.body.includes('one.example'));
     }
   });

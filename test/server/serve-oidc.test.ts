@@ -25,16 +25,60 @@ test('serve takes the OIDC issuer, JWKS URL and audience; admin publisher add/li
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const admin = (...args: string[]) => runCli(['admin', 'publisher', ...args, '--data-dir', dir]);
-  const added = await admin('add', 'stdout-json', '--repository', 'acme/fapilog-stdout-json', '--repository-id', '700123', '--owner-id', '4501', '--workflow', 'release.yml', '--owner', 'acme', '--issuer', issuer.url);
+  const added = await admin(
+    'add',
+    'stdout-json',
+    '--repository',
+    'acme/fapilog-stdout-json',
+    '--repository-id',
+    '700123',
+    '--owner-id',
+    '4501',
+    '--workflow',
+    'release.yml',
+    '--owner',
+    'acme',
+    '--issuer',
+    issuer.url,
+  );
   assert.equal(added.code, 0, added.stderr);
-  const dup = await admin('add', 'stdout-json', '--repository', 'acme/fapilog-stdout-json', '--repository-id', '700123', '--owner-id', '4501', '--workflow', 'release.yml', '--owner', 'acme', '--issuer', issuer.url);
+  const dup = await admin(
+    'add',
+    'stdout-json',
+    '--repository',
+    'acme/fapilog-stdout-json',
+    '--repository-id',
+    '700123',
+    '--owner-id',
+    '4501',
+    '--workflow',
+    'release.yml',
+    '--owner',
+    'acme',
+    '--issuer',
+    issuer.url,
+  );
   assert.equal(dup.code, 2);
   assert.match(dup.stderr, /fapilog-stdout-json already has this trusted publisher \(id 1\)/);
 
   const audience = 'https://plugins.example.com';
   const child = spawn(
     process.execPath,
-    [MAIN, 'serve', '--port', '0', '--data-dir', dir, '--quiet', '--oidc-issuer', issuer.url, '--oidc-jwks-url', `${issuer.url}/.well-known/jwks`, '--oidc-audience', audience],
+    [
+      MAIN,
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dir,
+      '--quiet',
+      '--oidc-issuer',
+      issuer.url,
+      '--oidc-jwks-url',
+      `${issuer.url}/.well-known/jwks`,
+      '--oidc-audience',
+      audience,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   t.after(() => {
@@ -55,7 +99,11 @@ test('serve takes the OIDC issuer, JWKS URL and audience; admin publisher add/li
   assert.deepEqual((await getJson(`${url}/api/v1/oidc/audience`)).body, { audience });
 
   const exchange = async (aud: string) =>
-    getJson(`${url}/api/v1/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: await issuer.mint(aud) }) });
+    getJson(`${url}/api/v1/oidc/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: await issuer.mint(aud) }),
+    });
   const ok = await exchange(audience);
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
   assert.deepEqual(ok.body.plugins, ['fapilog-stdout-json']);

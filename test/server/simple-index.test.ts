@@ -28,14 +28,15 @@ describe('PEP 503/691 simple index', () => {
 
   test('a project page links files with #sha256=, requires-python and yanked', async () => {
     const html = await (await fetch(`${server.url}/simple/fapilog-sampling/`)).text();
-    const versions = Release.array().parse(
-      (await getJson(`${server.apiUrl}/plugins/sampling/versions`)).body.releases,
-    );
+    const versions = Release.array().parse((await getJson(`${server.apiUrl}/plugins/sampling/versions`)).body.releases);
     for (const r of versions) {
       const f = r.files[0]!;
       assert.ok(html.includes(`${f.url}#sha256=${f.sha256}`), f.filename);
     }
-    assert.match(html, /fapilog_sampling-1\.2\.0-py3-none-any\.whl#sha256=[0-9a-f]{64}" data-requires-python="&gt;=3\.10" data-yanked="drops every event/);
+    assert.match(
+      html,
+      /fapilog_sampling-1\.2\.0-py3-none-any\.whl#sha256=[0-9a-f]{64}" data-requires-python="&gt;=3\.10" data-yanked="drops every event/,
+    );
     assert.doesNotMatch(html, /1\.2\.1-py3-none-any\.whl#sha256=[0-9a-f]{64}"[^>]*data-yanked/);
   });
 

@@ -9,8 +9,8 @@ import { readCatalog, seedStore } from '../../server/seed.ts';
 import { CATALOG_FILE } from '../helpers/server.ts';
 
 function planOf(store: Store, sql: string): string[] {
-  return store.sqlite!.writer.db
-    .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+  return store
+    .sqlite!.writer.db.prepare(`EXPLAIN QUERY PLAN ${sql}`)
     .all(1)
     .map((r) => String(r['detail']));
 }

@@ -28,7 +28,11 @@ test('a publish that fails mid-way leaves no half-release, and leftovers are rem
   assert.ok(!JSON.stringify(failed.body).includes(dataDir), 'no internal paths leak');
   assert.equal((await getJson(`${url}/api/v1/plugins/crashy/versions/1.1.0`)).status, 404, 'no row for the failed release');
   assert.equal(Plugin.parse((await getJson(`${url}/api/v1/plugins/crashy`)).body).version, '1.0.0');
-  assert.deepEqual(fs.readdirSync(pkgDir).filter((n) => n.startsWith('.tmp-')), [], 'temp files removed');
+  assert.deepEqual(
+    fs.readdirSync(pkgDir).filter((n) => n.startsWith('.tmp-')),
+    [],
+    'temp files removed',
+  );
   await m.close();
 
   // What a crash would leave: a temp file and a renamed file whose row never committed.

@@ -19,7 +19,8 @@ import { getJson, metadataFor, publish, wheelFor } from './util.ts';
 
 const run = promisify(execFile);
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const cli = (...args: string[]) => run(process.execPath, [MAIN, ...args], { timeout: 120_000, env: { ...process.env, FAPILOG_MARKETPLACE_DATABASE_URL: '' } });
+const cli = (...args: string[]) =>
+  run(process.execPath, [MAIN, ...args], { timeout: 120_000, env: { ...process.env, FAPILOG_MARKETPLACE_DATABASE_URL: '' } });
 
 async function serve(opts: { dataDir: string; databaseUrl?: string }): Promise<{ m: Marketplace; url: string }> {
   const m = await createMarketplace({ ...opts, rateLimit: { limit: 100_000, windowSeconds: 60 } });
@@ -62,9 +63,42 @@ async function marketplaceWithHistory(dataDir: string): Promise<{ token: string 
       assert.equal((await publish(api, 'moving', metadataFor('moving', v, [w]), [w], token)).status, 201);
     }
     for (let i = 0; i < 3; i++) assert.equal((await getJson(`${api}/plugins/moving/versions/1.1.0/download`)).status, 200);
-    assert.equal((await getJson(`${api}/plugins/moving/versions/1.0.0/yank`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ reason: 'broken' }) })).status, 200);
-    assert.equal((await getJson(`${api}/plugins/moving/rating`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ stars: 4 }) })).status, 200);
-    await cli('admin', 'publisher', 'add', 'moving', '--repository', 'acme/moving', '--repository-id', '1', '--owner-id', '2', '--workflow', 'release.yml', '--data-dir', dataDir);
+    assert.equal(
+      (
+        await getJson(`${api}/plugins/moving/versions/1.0.0/yank`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ reason: 'broken' }),
+        })
+      ).status,
+      200,
+    );
+    assert.equal(
+      (
+        await getJson(`${api}/plugins/moving/rating`, {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ stars: 4 }),
+        })
+      ).status,
+      200,
+    );
+    await cli(
+      'admin',
+      'publisher',
+      'add',
+      'moving',
+      '--repository',
+      'acme/moving',
+      '--repository-id',
+      '1',
+      '--owner-id',
+      '2',
+      '--workflow',
+      'release.yml',
+      '--data-dir',
+      dataDir,
+    );
     return { token };
   } finally {
     await m.close();
@@ -109,7 +143,10 @@ test('admin export from SQLite, admin import into another store: the same answer
   }
 });
 
-test('admin backup while a server writes: a data dir that serves the same answers', { skip: testStore() === 'postgres' && 'SQLite: the data-dir backup (PostgreSQL backups are exports, tested above)', timeout: 300_000 }, async (t) => {
+test('admin backup while a server writes: a data dir that serves the same answers', {
+  skip: testStore() === 'postgres' && 'SQLite: the data-dir backup (PostgreSQL backups are exports, tested above)',
+  timeout: 300_000,
+}, async (t) => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-backup-'));
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const source = path.join(tmp, 'source');
@@ -133,12 +170,22 @@ test('admin backup while a server writes: a data dir that serves the same answer
     assert.match(out.stdout, /backup written to/);
     const restored = await serve({ dataDir: backup });
     try {
-      const versions = (await getJson(`${restored.url}/api/v1/plugins/busy/versions`)).body as { versions: string[]; releases: Array<{ files: Array<{ url: string }> }> };
+      const versions = (await getJson(`${restored.url}/api/v1/plugins/busy/versions`)).body as {
+        versions: string[];
+        releases: Array<{ files: Array<{ url: string }> }>;
+      };
       // Whatever it caught of the busy plugin is whole: every release it lists has its file.
       for (const r of versions.releases ?? []) for (const f of r.files) assert.equal((await fetch(f.url)).status, 200);
       const live2 = await answers(live.url, token);
       const got = await answers(restored.url, token);
-      for (const [k, v] of Object.entries(got)) if (!k.includes('busy') && !k.startsWith('/api/v1/plugins?') && !k.startsWith('/api/v1/plugins/search') && !k.startsWith('/simple/ ')) assert.deepEqual(v, live2[k], k);
+      for (const [k, v] of Object.entries(got))
+        if (
+          !k.includes('busy') &&
+          !k.startsWith('/api/v1/plugins?') &&
+          !k.startsWith('/api/v1/plugins/search') &&
+          !k.startsWith('/simple/ ')
+        )
+          assert.deepEqual(v, live2[k], k);
     } finally {
       await restored.m.close();
     }

@@ -27,7 +27,9 @@ async function storeTarget(ctx: Ctx, opts: DataDirOption): Promise<{ databaseUrl
   const dir = resolveDataDir(opts.dataDir, ctx.io.env, ctx.io.cwd);
   // A typo in --data-dir would otherwise make a new, empty marketplace and report success in it.
   if (!opts.create && !fs.existsSync(dir)) {
-    throw new CliError(`data directory ${dir} does not exist; check --data-dir (or FAPILOG_MARKETPLACE_DATA_DIR), or pass --create to start a new marketplace there`);
+    throw new CliError(
+      `data directory ${dir} does not exist; check --data-dir (or FAPILOG_MARKETPLACE_DATA_DIR), or pass --create to start a new marketplace there`,
+    );
   }
   return { dataDir: dir };
 }
@@ -44,8 +46,10 @@ async function openStore(ctx: Ctx, opts: DataDirOption) {
 }
 
 const DATA_DIR_HELP = 'data directory of the marketplace (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data); it must exist';
-const DATABASE_URL_HELP = 'PostgreSQL marketplace (postgres://user:password@host:port/db; env FAPILOG_MARKETPLACE_DATABASE_URL); wins over --data-dir';
-const FILES_DIR_HELP = 'with PostgreSQL: the directory the instances share for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)';
+const DATABASE_URL_HELP =
+  'PostgreSQL marketplace (postgres://user:password@host:port/db; env FAPILOG_MARKETPLACE_DATABASE_URL); wins over --data-dir';
+const FILES_DIR_HELP =
+  'with PostgreSQL: the directory the instances share for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)';
 const CREATE_HELP = 'create the data directory (a new, empty marketplace) when it does not exist';
 
 interface PublisherAddOptions extends DataDirOption {
@@ -69,7 +73,8 @@ const PUBLISHER_FLAGS: Record<string, string> = {
 };
 
 function pluginArg(raw: string): string {
-  if (raw.length === 0 || raw.length > 100 || !isValidProjectName(raw)) throw new CliError(`not a valid plugin name: ${JSON.stringify(raw)}`);
+  if (raw.length === 0 || raw.length > 100 || !isValidProjectName(raw))
+    throw new CliError(`not a valid plugin name: ${JSON.stringify(raw)}`);
   return packageName(normalizeName(raw));
 }
 
@@ -78,7 +83,8 @@ export function durationArg(raw: string): number {
   const m = /^(\d{1,6})\s*(m|min|h|d|w)$/.exec(raw.trim());
   const unit = { m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m?.[2] ?? ''];
   const ms = m && unit ? Number(m[1]) * unit : NaN;
-  if (!(ms > 0) || ms > 3650 * 86_400_000) throw new InvalidArgumentError(`expected a duration such as 30m, 12h, 90d or 8w (at most ten years), got ${JSON.stringify(raw)}`);
+  if (!(ms > 0) || ms > 3650 * 86_400_000)
+    throw new InvalidArgumentError(`expected a duration such as 30m, 12h, 90d or 8w (at most ten years), got ${JSON.stringify(raw)}`);
   return ms;
 }
 
@@ -94,7 +100,9 @@ function publisherLine(p: TrustedPublisher): string {
 }
 
 export const register: RegisterCommand = (program, act) => {
-  const admin = program.command('admin').description('administer a marketplace (tokens, trusted publishers, fapilog versions, schema, backups, moving between stores)');
+  const admin = program
+    .command('admin')
+    .description('administer a marketplace (tokens, trusted publishers, fapilog versions, schema, backups, moving between stores)');
   const token = admin.command('token').description('API tokens (stored as sha256 hashes only)');
 
   token
@@ -102,7 +110,11 @@ export const register: RegisterCommand = (program, act) => {
     .description('create a token for an owner and print it once')
     .requiredOption('--owner <name>', 'owner account the token acts as (owns what it publishes first)')
     .option('--expires <duration>', 'the token stops working after this long: 30m, 12h, 90d, 8w (default: never)', durationArg)
-    .option('--plugin <name>', 'the token may act only on this plugin (publish, yank, trusted publishers); repeatable (default: every plugin of the owner)', (v: string, prev: string[] = []) => [...prev, pluginArg(v)])
+    .option(
+      '--plugin <name>',
+      'the token may act only on this plugin (publish, yank, trusted publishers); repeatable (default: every plugin of the owner)',
+      (v: string, prev: string[] = []) => [...prev, pluginArg(v)],
+    )
     .option('--admin', "an admin token: may also correct any plugin's fapilog compatibility")
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--database-url <url>', DATABASE_URL_HELP)
@@ -119,11 +131,16 @@ export const register: RegisterCommand = (program, act) => {
         const store = await openStore(ctx, opts);
         try {
           const created = await store.createToken(owner, { expiresAt, plugins, admin: opts.admin === true });
-          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ owner, token: created, expires_at: expiresAt, plugins, admin: opts.admin === true })}\n`);
+          if (ctx.globals.json)
+            ctx.io.stdout(`${JSON.stringify({ owner, token: created, expires_at: expiresAt, plugins, admin: opts.admin === true })}\n`);
           else {
             ctx.io.stdout(`${created}\n`);
-            const scope = [expiresAt ? `expires ${expiresAt}` : '', plugins ? `only for ${plugins.join(', ')}` : ''].filter(Boolean).join('; ');
-            ctx.io.stderr(`${opts.admin ? 'admin ' : ''}token created for owner ${owner}${scope ? ` (${scope})` : ''}; it is shown only now, store it safely\n`);
+            const scope = [expiresAt ? `expires ${expiresAt}` : '', plugins ? `only for ${plugins.join(', ')}` : '']
+              .filter(Boolean)
+              .join('; ');
+            ctx.io.stderr(
+              `${opts.admin ? 'admin ' : ''}token created for owner ${owner}${scope ? ` (${scope})` : ''}; it is shown only now, store it safely\n`,
+            );
           }
         } finally {
           await store.close();
@@ -184,13 +201,18 @@ export const register: RegisterCommand = (program, act) => {
       }),
     );
 
-  const publisher = admin.command('publisher').description('trusted publishers: GitHub workflows that may publish a plugin without a stored token');
+  const publisher = admin
+    .command('publisher')
+    .description('trusted publishers: GitHub workflows that may publish a plugin without a stored token');
 
   publisher
     .command('add <plugin>')
     .description('let a workflow of a repository publish <plugin> through GitHub OIDC (pending when <plugin> is not published yet)')
     .requiredOption('--repository <owner/name>', 'GitHub repository')
-    .requiredOption('--repository-id <n>', 'its numeric id (gh api repos/OWNER/NAME --jq .id): a re-created repository of the same name gets another')
+    .requiredOption(
+      '--repository-id <n>',
+      'its numeric id (gh api repos/OWNER/NAME --jq .id): a re-created repository of the same name gets another',
+    )
     .requiredOption('--owner-id <n>', 'numeric id of the repository owner (gh api repos/OWNER/NAME --jq .owner.id)')
     .requiredOption('--workflow <file>', 'workflow file name in .github/workflows (release.yml)')
     .option('--environment <name>', 'only jobs in this GitHub environment may publish')
@@ -200,7 +222,10 @@ export const register: RegisterCommand = (program, act) => {
     .option('--database-url <url>', DATABASE_URL_HELP)
     .option('--files-dir <dir>', FILES_DIR_HELP)
     .option('--create', CREATE_HELP)
-    .addHelpText('after', '\nExample:\n  fapilog-plugins admin publisher add fapilog-loki --repository acme/fapilog-loki --repository-id 700123 --owner-id 4501 --workflow release.yml\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  fapilog-plugins admin publisher add fapilog-loki --repository acme/fapilog-loki --repository-id 700123 --owner-id 4501 --workflow release.yml\n',
+    )
     .action(
       act(async (ctx, plugin: string, opts: PublisherAddOptions) => {
         const pkg = pluginArg(plugin);
@@ -221,8 +246,10 @@ export const register: RegisterCommand = (program, act) => {
           const { Publishers } = await import('../../../server/publishers.ts');
           const existing = await store.pluginRow(pkg);
           const owner = existing?.owner ?? opts.owner?.trim();
-          if (!owner) throw new CliError(`${pkg} is not published yet: give --owner, the owner it gets on its first publish through this publisher`);
-          if (existing && opts.owner && opts.owner.trim() !== existing.owner) throw new CliError(`${pkg} is owned by ${existing.owner}, not ${opts.owner}`);
+          if (!owner)
+            throw new CliError(`${pkg} is not published yet: give --owner, the owner it gets on its first publish through this publisher`);
+          if (existing && opts.owner && opts.owner.trim() !== existing.owner)
+            throw new CliError(`${pkg} is owned by ${existing.owner}, not ${opts.owner}`);
           let added: TrustedPublisher;
           try {
             added = await new Publishers(store).add(pkg, owner, parsed.data);
@@ -341,7 +368,9 @@ export const register: RegisterCommand = (program, act) => {
 
   admin
     .command('backup <dest>')
-    .description('a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an export (restore with admin import)')
+    .description(
+      'a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an export (restore with admin import)',
+    )
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--database-url <url>', DATABASE_URL_HELP)
     .option('--files-dir <dir>', FILES_DIR_HELP)
@@ -353,7 +382,11 @@ export const register: RegisterCommand = (program, act) => {
           const done = await backupStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
             throw new CliError(`backup failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
           });
-          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ backup: dest, ...done })}\n` : `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})\n`);
+          ctx.io.stdout(
+            ctx.globals.json
+              ? `${JSON.stringify({ backup: dest, ...done })}\n`
+              : `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})\n`,
+          );
         } finally {
           await store.close();
         }
@@ -363,7 +396,9 @@ export const register: RegisterCommand = (program, act) => {
 
   admin
     .command('export <dest>')
-    .description('write the whole marketplace (rows and release files, one consistent snapshot) to a new directory, to import into another store')
+    .description(
+      'write the whole marketplace (rows and release files, one consistent snapshot) to a new directory, to import into another store',
+    )
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--database-url <url>', DATABASE_URL_HELP)
     .option('--files-dir <dir>', FILES_DIR_HELP)
@@ -375,7 +410,9 @@ export const register: RegisterCommand = (program, act) => {
           const counts = await exportStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
             throw new CliError(`export failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
           });
-          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ export: dest, counts })}\n` : `exported to ${dest}: ${countsLine(counts)}\n`);
+          ctx.io.stdout(
+            ctx.globals.json ? `${JSON.stringify({ export: dest, counts })}\n` : `exported to ${dest}: ${countsLine(counts)}\n`,
+          );
         } finally {
           await store.close();
         }
@@ -385,7 +422,9 @@ export const register: RegisterCommand = (program, act) => {
 
   admin
     .command('import <src>')
-    .description('load an export (admin export) into an empty marketplace: ids, tokens, publishers, provenance and download counts as they were')
+    .description(
+      'load an export (admin export) into an empty marketplace: ids, tokens, publishers, provenance and download counts as they were',
+    )
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--database-url <url>', DATABASE_URL_HELP)
     .option('--files-dir <dir>', FILES_DIR_HELP)
@@ -408,5 +447,7 @@ export const register: RegisterCommand = (program, act) => {
 };
 
 function countsLine(counts: Record<string, number>): string {
-  return Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ');
+  return Object.entries(counts)
+    .map(([t, n]) => `${n} ${t}`)
+    .join(', ');
 }

@@ -33,7 +33,8 @@ export const register: RegisterCommand = (program, act) => {
     )
     .action(
       act(async (ctx, task: string | undefined): Promise<ExitCode> => {
-        if (task !== undefined && task !== 'sweep') throw new CliError(`unknown bot task ${JSON.stringify(task)} (expected \`sweep\` or nothing)`);
+        if (task !== undefined && task !== 'sweep')
+          throw new CliError(`unknown bot task ${JSON.stringify(task)} (expected \`sweep\` or nothing)`);
         const env = ctx.io.env;
         const { serveBot, sweepOnce } = await import('../../../bot/main.ts');
         if (task === 'sweep') {
@@ -44,7 +45,9 @@ export const register: RegisterCommand = (program, act) => {
         }
         if (!env['APP_ID'] && !existsSync(path.join(process.cwd(), 'app.yml'))) {
           // Probot's setup page registers the app from ./app.yml: say where the shipped one is.
-          throw new CliError(`APP_ID is not set. To register the GitHub App, run this from a directory holding app.yml (cp ${APP_MANIFEST} .); to run it, set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET (docs/bot.md)`);
+          throw new CliError(
+            `APP_ID is not set. To register the GitHub App, run this from a directory holding app.yml (cp ${APP_MANIFEST} .); to run it, set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET (docs/bot.md)`,
+          );
         }
         const server = await serveBot(env);
         const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -46,7 +46,12 @@ export const register: RegisterCommand = (program, act) => {
               })
             : Promise.resolve(null);
         const [plugin, versions, stats] = await Promise.all([client.getPlugin(name), client.versions(name), pending]);
-        if (!plugin) throw new CliError(`no plugin named "${name}" in the ${client.kind === 'index' ? 'package index' : 'marketplace'} at ${client.status().url}`, EXIT.error, 'not-found');
+        if (!plugin)
+          throw new CliError(
+            `no plugin named "${name}" in the ${client.kind === 'index' ? 'package index' : 'marketplace'} at ${client.status().url}`,
+            EXIT.error,
+            'not-found',
+          );
         const history: VersionsResponse = versions ?? { versions: [], releases: [] };
         const release = findRelease(history.releases, version ?? plugin.version);
         if (version !== undefined && !release) {
@@ -69,7 +74,9 @@ const BARS = '▁▂▃▄▅▆▇█';
 /** One character per day, its height the day's share of the busiest day (a blank day is the lowest bar). */
 export function sparkline(days: readonly { downloads: number }[]): string {
   const max = Math.max(0, ...days.map((d) => d.downloads));
-  return days.map((d) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((d.downloads / max) * (BARS.length - 1)))])).join('');
+  return days
+    .map((d) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((d.downloads / max) * (BARS.length - 1)))]))
+    .join('');
 }
 
 /** The pip command for the release shown; for a yanked one, the newest release that is not yanked instead. */
@@ -84,7 +91,14 @@ function installHint(plugin: Plugin, history: VersionsResponse, shown: Release |
   return `not recommended: ${version} is yanked${alternative ? `; pip install "${pkg}==${alternative.version}"` : ' (no release that is not yanked)'}`;
 }
 
-function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsResponse, release: Release | undefined, asked: boolean, stats: PluginStats | null): void {
+function printInfo(
+  ctx: CommandContext,
+  plugin: Plugin,
+  history: VersionsResponse,
+  release: Release | undefined,
+  asked: boolean,
+  stats: PluginStats | null,
+): void {
   const p = paint(ctx.color);
   const table = { width: ctx.width, color: ctx.color };
   // A requested release speaks for itself; without one, the plugin record (its latest release) does.
@@ -111,11 +125,18 @@ function printInfo(ctx: CommandContext, plugin: Plugin, history: VersionsRespons
     ...(index
       ? []
       : ([
-          ['Rating', plugin.rating_count > 0 ? `${plugin.rating.toFixed(1)} of 5 (${plugin.rating_count} rating${plugin.rating_count === 1 ? '' : 's'})` : 'not rated yet'],
+          [
+            'Rating',
+            plugin.rating_count > 0
+              ? `${plugin.rating.toFixed(1)} of 5 (${plugin.rating_count} rating${plugin.rating_count === 1 ? '' : 's'})`
+              : 'not rated yet',
+          ],
           ['Downloads', formatCount(plugin.downloads)],
         ] as Array<[string, string]>)),
     ...(stats
-      ? ([[`Last ${stats.days.length} days`, `${formatCount(stats.total)}  ${sparkline(stats.days)}  (${stats.from} to ${stats.to})`]] as Array<[string, string]>)
+      ? ([
+          [`Last ${stats.days.length} days`, `${formatCount(stats.total)}  ${sparkline(stats.days)}  (${stats.from} to ${stats.to})`],
+        ] as Array<[string, string]>)
       : []),
     ['fapilog', chosen ? chosen.fapilog_compatibility : plugin.fapilog_compatibility],
     ['Python', release?.requires_python ?? null],

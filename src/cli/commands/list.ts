@@ -81,7 +81,9 @@ export function printResults(ctx: CommandContext, result: SearchResult, empty: s
   const last = first + result.plugins.length - 1;
   const pages = Math.max(1, Math.ceil(result.total / result.per_page));
   const more = result.page < pages ? `; next: --page ${result.page + 1}` : '';
-  ctx.io.stdout(p('dim', `${first}-${last} of ${result.total} plugin${result.total === 1 ? '' : 's'} (page ${result.page} of ${pages}${more})`) + '\n');
+  ctx.io.stdout(
+    p('dim', `${first}-${last} of ${result.total} plugin${result.total === 1 ? '' : 's'} (page ${result.page} of ${pages}${more})`) + '\n',
+  );
 }
 
 export const register: RegisterCommand = (program, act) => {
@@ -90,7 +92,15 @@ export const register: RegisterCommand = (program, act) => {
       const client = await ctx.source();
       const result = await client.list(toListQuery(opts));
       const filters = describeFilters(opts);
-      printResults(ctx, result, filters.length > 0 ? `No plugins match the filters ${filters.join(', ')}.` : client.kind === 'index' ? 'The package index has no fapilog-* projects.' : 'The marketplace has no plugins.');
+      printResults(
+        ctx,
+        result,
+        filters.length > 0
+          ? `No plugins match the filters ${filters.join(', ')}.`
+          : client.kind === 'index'
+            ? 'The package index has no fapilog-* projects.'
+            : 'The marketplace has no plugins.',
+      );
       return EXIT.ok;
     }),
   );

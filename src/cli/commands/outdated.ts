@@ -58,7 +58,12 @@ export function renderReport(report: Report, opts: { width: number; color: boole
   const several = envs.length > 1;
   if (!several) lines.push(`${p('bold', describeFapilog(report))}`);
   else lines.push(p('bold', `${envs.length} environments, each judged against its own fapilog`));
-  lines.push(p('dim', `${report.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}`));
+  lines.push(
+    p(
+      'dim',
+      `${report.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}`,
+    ),
+  );
   lines.push('');
   if (report.plugins.length === 0) {
     lines.push(`No fapilog plugins found in ${report.manifests.length} manifest(s) under ${report.root}.`);
@@ -68,7 +73,9 @@ export function renderReport(report: Report, opts: { width: number; color: boole
     if (upgrade) lines.push('', ...wrapLine(upgradeLine(upgrade), opts.width).split('\n'));
   } else {
     for (const group of environmentGroups(report)) {
-      const heading = group.environment ? `${group.environment.dir}: ${describeFapilog(report, group.environment.fapilog)}` : `shared by ${andList(group.shared)}`;
+      const heading = group.environment
+        ? `${group.environment.dir}: ${describeFapilog(report, group.environment.fapilog)}`
+        : `shared by ${andList(group.shared)}`;
       lines.push(p('bold', heading));
       if (group.plugins.length > 0) lines.push(pluginTable(group.plugins, opts));
       if (group.upgrade) lines.push(...wrapLine(upgradeLine(group.upgrade), opts.width).split('\n'));
@@ -81,7 +88,12 @@ export function renderReport(report: Report, opts: { width: number; color: boole
   const counts = STATUSES.filter((s) => report.counts[s] > 0).map((s) => ({ plain: `${report.counts[s]} ${s}`, style: STATUS_STYLE[s] }));
   lines.push(joinWrapped(counts.length ? `${head}:` : head, counts, ', ', opts.width, p));
   // Wrapped as plain text, then coloured: escapes must not count as width.
-  for (const w of report.warnings) lines.push(...wrapLine(`warning: ${w}`, opts.width).split('\n').map((l) => p('yellow', l)));
+  for (const w of report.warnings)
+    lines.push(
+      ...wrapLine(`warning: ${w}`, opts.width)
+        .split('\n')
+        .map((l) => p('yellow', l)),
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -109,7 +121,13 @@ function pluginTable(plugins: readonly PluginEntry[], opts: { width: number; col
 }
 
 /** `head part, part, ...` broken between parts to fit the width; each part coloured on its own. */
-function joinWrapped(head: string, parts: Array<{ plain: string; style: Style }>, sep: string, width: number, p: ReturnType<typeof paint>): string {
+function joinWrapped(
+  head: string,
+  parts: Array<{ plain: string; style: Style }>,
+  sep: string,
+  width: number,
+  p: ReturnType<typeof paint>,
+): string {
   const out: string[] = [];
   let line = head;
   let plain = head;
@@ -139,10 +157,17 @@ export interface OutdatedOptions {
 export const DEFAULT_FAIL_ON: FailOn = 'held-back';
 
 /** Shared by `outdated` and `demo`: run the check and print it the way the globals ask. */
-export async function runOutdated(ctx: CommandContext, root: string, opts: OutdatedOptions, given?: PluginLookup): Promise<{ report: Report; code: ExitCode }> {
+export async function runOutdated(
+  ctx: CommandContext,
+  root: string,
+  opts: OutdatedOptions,
+  given?: PluginLookup,
+): Promise<{ report: Report; code: ExitCode }> {
   const { files, only } = await DiskProjectFiles.open(root);
   const client = given ?? (await ctx.source());
-  const { report } = await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup: client, fapilogVersion: opts.fapilogVersion, ignore: opts.ignore }));
+  const { report } = await ctx.withProgress('checking plugins', () =>
+    checkProject({ files, only, lookup: client, fapilogVersion: opts.fapilogVersion, ignore: opts.ignore }),
+  );
   if (ctx.globals.json) writeJson(ctx.io, report);
   // ctx.width is unlimited for a pipe or a file: notes are only cut short on a terminal.
   else ctx.io.stdout(renderReport(report, { width: ctx.width, color: ctx.color }));
@@ -169,9 +194,9 @@ export const register: RegisterCommand = (program, act) => {
       '\nExit status: 1 when a plugin fails --fail-on (by default: any outdated, incompatible, held back or\nyanked plugin), 0 otherwise (up to date or unknown to the marketplace), 2 on errors.',
     );
   addPathOption(command).action(
-      act(async (ctx, given: string | undefined, opts: OutdatedOptions & { path?: string }) => {
-        const root = projectRoot(ctx, chosenPath(given, opts.path));
-        return (await runOutdated(ctx, root, opts)).code;
-      }),
-    );
+    act(async (ctx, given: string | undefined, opts: OutdatedOptions & { path?: string }) => {
+      const root = projectRoot(ctx, chosenPath(given, opts.path));
+      return (await runOutdated(ctx, root, opts)).code;
+    }),
+  );
 };

@@ -64,7 +64,8 @@ export const register: RegisterCommand = (program, act) => {
       act(async (ctx, projectArg: string | undefined, opts: PublishOptions & { path?: string }) => {
         const projectDir = resolveProject(ctx.io.cwd, chosenPath(projectArg, opts.path));
         const maxFileSize = opts.maxFileSize === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(opts.maxFileSize);
-        if (maxFileSize === null || maxFileSize <= 0) throw new CliError(`--max-file-size: "${opts.maxFileSize}" is not a size (e.g. 20MiB)`);
+        if (maxFileSize === null || maxFileSize <= 0)
+          throw new CliError(`--max-file-size: "${opts.maxFileSize}" is not a size (e.g. 20MiB)`);
         const settings = ctx.settings();
         const client = ctx.client();
         const plan = await preparePublishOnDisk({
@@ -77,16 +78,23 @@ export const register: RegisterCommand = (program, act) => {
         const strict = Boolean(opts.strict);
         const json = ctx.globals.json;
         if (!json) printPlan(ctx, plan, strict);
-        const verdict = await ctx.withProgress(opts.dryRun ? 'validating' : 'uploading', () => completePublish(plan, {
-          strict,
-          dryRun: Boolean(opts.dryRun),
-          marketplaceUrl: settings.url,
-          strictOption: '--strict',
-          authorize: async () => {
-            if (!settings.token) throw new CliError(`publishing needs a token: pass --token or set ${ENV.token} (a token of the plugin's owner)`);
-            return { ok: true, sender: client, credential: ctx.globals.token !== undefined ? 'token from --token' : `token from ${ENV.token}` };
-          },
-        }));
+        const verdict = await ctx.withProgress(opts.dryRun ? 'validating' : 'uploading', () =>
+          completePublish(plan, {
+            strict,
+            dryRun: Boolean(opts.dryRun),
+            marketplaceUrl: settings.url,
+            strictOption: '--strict',
+            authorize: async () => {
+              if (!settings.token)
+                throw new CliError(`publishing needs a token: pass --token or set ${ENV.token} (a token of the plugin's owner)`);
+              return {
+                ok: true,
+                sender: client,
+                credential: ctx.globals.token !== undefined ? 'token from --token' : `token from ${ENV.token}`,
+              };
+            },
+          }),
+        );
         return report(ctx.io, plan, strict, verdict, json);
       }),
     );
@@ -125,7 +133,8 @@ function printPlan(ctx: CommandContext, plan: PublishPlan, strict: boolean): voi
   } else {
     out.push('findings:\n');
     for (const f of plan.findings) {
-      const label = f.severity === 'error' ? p('red', 'error') : p('yellow', isFailing(f, strict) ? 'warning (fails with --strict)' : 'warning');
+      const label =
+        f.severity === 'error' ? p('red', 'error') : p('yellow', isFailing(f, strict) ? 'warning (fails with --strict)' : 'warning');
       out.push(`  ${label} ${p('bold', f.code)}: ${f.message}\n`);
       out.push(`      fix: ${f.fix}\n`);
     }

@@ -44,21 +44,56 @@ export const register: RegisterCommand = (program, act) => {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', intArg(0, 65535), 8080)
     .option('--data-dir <dir>', 'data directory: SQLite database and files (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data)')
-    .option('--database-url <url>', 'run on PostgreSQL (postgres://user:password@host:port/db; env FAPILOG_MARKETPLACE_DATABASE_URL): several instances may share it; wins over --data-dir')
-    .option('--files-dir <dir>', 'with --database-url: a directory every instance shares for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)')
-    .option('--log-format <format>', 'access log lines: text or json (one object per line)', (v: string) => {
-      if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('expected text or json');
-      return v;
-    }, 'text')
+    .option(
+      '--database-url <url>',
+      'run on PostgreSQL (postgres://user:password@host:port/db; env FAPILOG_MARKETPLACE_DATABASE_URL): several instances may share it; wins over --data-dir',
+    )
+    .option(
+      '--files-dir <dir>',
+      'with --database-url: a directory every instance shares for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)',
+    )
+    .option(
+      '--log-format <format>',
+      'access log lines: text or json (one object per line)',
+      (v: string) => {
+        if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('expected text or json');
+        return v;
+      },
+      'text',
+    )
     .option('--seed <file>', 'load a catalog at start (examples/catalog/catalog.json format; idempotent)')
-    .option('--rate-limit <n>', 'requests per minute per valid token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)', intArg(1, 1_000_000))
+    .option(
+      '--rate-limit <n>',
+      'requests per minute per valid token or client address (env FAPILOG_MARKETPLACE_RATE_LIMIT, default 600)',
+      intArg(1, 1_000_000),
+    )
     .option('--public-url <url>', 'base URL clients reach the server at, for links (env FAPILOG_MARKETPLACE_PUBLIC_URL)')
-    .option('--trust-proxy <list>', 'addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed for the client address, comma-separated; also loopback, linklocal, uniquelocal (env FAPILOG_MARKETPLACE_TRUST_PROXY, default none)')
-    .option('--max-connections <n>', 'connections held at once; more are closed as they arrive (env FAPILOG_MARKETPLACE_MAX_CONNECTIONS, default 512)', intArg(1, 1_000_000))
-    .option('--headers-timeout <seconds>', 'a connection that has not sent a request head within this is closed (env FAPILOG_MARKETPLACE_HEADERS_TIMEOUT, default 10)', intArg(1, 600))
+    .option(
+      '--trust-proxy <list>',
+      'addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed for the client address, comma-separated; also loopback, linklocal, uniquelocal (env FAPILOG_MARKETPLACE_TRUST_PROXY, default none)',
+    )
+    .option(
+      '--max-connections <n>',
+      'connections held at once; more are closed as they arrive (env FAPILOG_MARKETPLACE_MAX_CONNECTIONS, default 512)',
+      intArg(1, 1_000_000),
+    )
+    .option(
+      '--headers-timeout <seconds>',
+      'a connection that has not sent a request head within this is closed (env FAPILOG_MARKETPLACE_HEADERS_TIMEOUT, default 10)',
+      intArg(1, 600),
+    )
     .option('--quiet', 'no access log on stderr')
-    .option('--oidc-issuer <url>', 'OIDC issuer trusted for trusted publishing', httpUrl('--oidc-issuer'), 'https://token.actions.githubusercontent.com')
-    .option('--oidc-jwks-url <url>', "the issuer's JWKS (default: jwks_uri of <issuer>/.well-known/openid-configuration)", httpUrl('--oidc-jwks-url'))
+    .option(
+      '--oidc-issuer <url>',
+      'OIDC issuer trusted for trusted publishing',
+      httpUrl('--oidc-issuer'),
+      'https://token.actions.githubusercontent.com',
+    )
+    .option(
+      '--oidc-jwks-url <url>',
+      "the issuer's JWKS (default: jwks_uri of <issuer>/.well-known/openid-configuration)",
+      httpUrl('--oidc-jwks-url'),
+    )
     .option('--oidc-audience <aud>', 'audience OIDC tokens must carry (default: --public-url, else the URL the server listens on)')
     .addHelpText('after', '\nExample:\n  fapilog-plugins serve --data-dir ./marketplace-data --seed examples/catalog/catalog.json\n')
     .action(
@@ -76,7 +111,9 @@ export const register: RegisterCommand = (program, act) => {
         try {
           parseTrustedProxies(trustProxy);
         } catch (err) {
-          const hint = /^\s*\d+\s*$/.test(trustProxy) ? ' (it takes the proxies\' addresses now, not a count: e.g. 10.0.0.5 or 10.0.0.0/8)' : '';
+          const hint = /^\s*\d+\s*$/.test(trustProxy)
+            ? " (it takes the proxies' addresses now, not a count: e.g. 10.0.0.5 or 10.0.0.0/8)"
+            : '';
           throw new CliError(`--trust-proxy: ${(err as Error).message}${hint}`);
         }
         const envMax = env[SERVER_ENV.maxConnections];
@@ -87,7 +124,8 @@ export const register: RegisterCommand = (program, act) => {
         const dataDir = resolveDataDir(opts.dataDir, env, ctx.io.cwd);
         const databaseUrl = resolveDatabaseUrl(opts.databaseUrl, env);
         const filesDir = resolveFilesDir(opts.filesDir, env, ctx.io.cwd);
-        if (filesDir && !databaseUrl) throw new CliError('--files-dir is for PostgreSQL (--database-url); with SQLite the files live in --data-dir');
+        if (filesDir && !databaseUrl)
+          throw new CliError('--files-dir is for PostgreSQL (--database-url); with SQLite the files live in --data-dir');
         let marketplace;
         try {
           marketplace = await createMarketplace({
@@ -125,7 +163,9 @@ export const register: RegisterCommand = (program, act) => {
           `fapilog marketplace listening on ${url}\n` +
             `  API:          ${shown}/api/v1\n` +
             `  simple index: ${shown}/simple/\n` +
-            (databaseUrl ? `  database:     ${redactUrl(databaseUrl)}\n  files:        ${filesDir ?? 'in the database'}\n` : `  data dir:     ${dataDir}\n`) +
+            (databaseUrl
+              ? `  database:     ${redactUrl(databaseUrl)}\n  files:        ${filesDir ?? 'in the database'}\n`
+              : `  data dir:     ${dataDir}\n`) +
             `  OIDC:         issuer ${opts.oidcIssuer}, audience ${opts.oidcAudience ?? shown}\n`,
         );
         const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -32,7 +32,11 @@ export const register: RegisterCommand = (program, act) => {
     .argument('[names...]', 'plugins to update (default: every plugin that needs it)')
     .description('update outdated, incompatible and yanked plugins to the newest release compatible with the project fapilog')
     .option('--path <path>', 'project directory; every argument is then a plugin name')
-    .addOption(new Option('--strategy <strategy>', 'how to change version ranges (pep440 meanings, as Renovate)').choices([...RANGE_STRATEGIES]).default('auto'))
+    .addOption(
+      new Option('--strategy <strategy>', 'how to change version ranges (pep440 meanings, as Renovate)')
+        .choices([...RANGE_STRATEGIES])
+        .default('auto'),
+    )
     .option('--dry-run', 'print a unified diff of the changes and write nothing')
     .option('--lock', 'run the lock tool (uv, poetry, pdm, pipenv) when it is on PATH')
     .addOption(new Option('--fapilog-version <version>', "target this fapilog version instead of the project's own"))
@@ -46,12 +50,23 @@ export const register: RegisterCommand = (program, act) => {
         const lookup = await ctx.source();
         // With --fapilog-version, the project's own fapilog too: updates that target another one
         // are said to need it. One client, so the second check asks the marketplace nothing new.
-        const own = flags.fapilogVersion !== undefined ? await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup, ignore: flags.ignore })) : null;
-        const check = await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup, fapilogVersion: flags.fapilogVersion, ignore: flags.ignore }));
+        const own =
+          flags.fapilogVersion !== undefined
+            ? await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup, ignore: flags.ignore }))
+            : null;
+        const check = await ctx.withProgress('checking plugins', () =>
+          checkProject({ files, only, lookup, fapilogVersion: flags.fapilogVersion, ignore: flags.ignore }),
+        );
         const plan = await planUpdate({ check, names, strategy: flags.strategy });
         const pinned = own?.report.fapilog;
         const target = plan.report.fapilog.version;
-        if (pinned?.version && ['locked', 'pinned', 'range'].includes(pinned.source) && target && !sameVersion(pinned.version, target) && plan.planned.length > 0) {
+        if (
+          pinned?.version &&
+          ['locked', 'pinned', 'range'].includes(pinned.source) &&
+          target &&
+          !sameVersion(pinned.version, target) &&
+          plan.planned.length > 0
+        ) {
           ctx.warn(
             `the updates target fapilog ${target} (--fapilog-version), but the project uses fapilog ${pinned.version}` +
               `${pinned.from ? ` (${pinned.source} in ${pinned.from})` : ''}: move fapilog to ${target} too, or these releases may not work with it`,
@@ -64,7 +79,8 @@ export const register: RegisterCommand = (program, act) => {
         const failedLock = lock.some((l) => l.ran && l.ok === false);
         // Asked to lock, but a tool is missing: the lockfile is left stale, which a script must notice.
         const staleLock = Boolean(flags.lock) && !dryRun && lock.some((l) => !l.ran);
-        const staleMessage = 'a lock tool is not on PATH; the manifests were updated, the lockfile is stale until you run the command shown';
+        const staleMessage =
+          'a lock tool is not on PATH; the manifests were updated, the lockfile is stale until you run the command shown';
         if (ctx.globals.json) {
           writeJson(ctx.io, {
             strategy: plan.strategy,
@@ -88,7 +104,9 @@ export const register: RegisterCommand = (program, act) => {
           const verb = dryRun ? 'would update' : 'updated';
           const spec = c.from === c.to ? `${c.to} (unchanged; it already admits ${c.target})` : `${c.from || '(any)'} -> ${c.to}`;
           const down = c.downgrade ? ` (a downgrade: ${c.current} is ${c.status}, ${c.target} is the newest release that works)` : '';
-          out(`${c.package} ${c.current ?? '?'} -> ${c.target}: ${verb} ${c.file}:${c.line} ${spec}${c.hashesReplaced ? ', hashes replaced' : ''}${down}\n`);
+          out(
+            `${c.package} ${c.current ?? '?'} -> ${c.target}: ${verb} ${c.file}:${c.line} ${spec}${c.hashesReplaced ? ', hashes replaced' : ''}${down}\n`,
+          );
         }
         for (const c of plan.planned) if (c.publisherChange) ctx.io.stderr(`warning: ${publisherWarning(c.package, c.publisherChange)}\n`);
         for (const s of plan.skipped) out(`${s.package} (${s.file}:${s.line}) not updated: ${s.reason}\n`);

@@ -25,7 +25,8 @@ export function terminalText(s: string): string {
 // The SGR codes paint() writes (color.ts STYLES; test/cli/escape-terminal.test.ts keeps the two
 // in step); any other ESC, lone or in another sequence, is made visible.
 // eslint-disable-next-line no-control-regex
-const STREAM = /(\u001b\[(?:1|2|22|3[1-6]|39)m)|(\r\n)|[\n\t]|([\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069])/g;
+const STREAM =
+  /(\u001b\[(?:1|2|22|3[1-6]|39)m)|(\r\n)|[\n\t]|([\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069])/g;
 
 /** A chunk of output on its way to a terminal (or a pipe): only our own escapes survive. */
 export function terminalStream(s: string): string {

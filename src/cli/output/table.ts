@@ -115,10 +115,13 @@ export function layoutTable(columns: Column[], texts: string[][], width: number,
   const below: number[] = [];
   for (;;) {
     const cols = shown.map((i) => columns[i]!);
-    const widths = fitWidths(cols, shown.map((i) => natural(i, headers[i]!)), width, gap);
-    const next = shown
-      .filter((i) => columns[i]!.priority !== undefined)
-      .sort((a, b) => columns[a]!.priority! - columns[b]!.priority!)[0];
+    const widths = fitWidths(
+      cols,
+      shown.map((i) => natural(i, headers[i]!)),
+      width,
+      gap,
+    );
+    const next = shown.filter((i) => columns[i]!.priority !== undefined).sort((a, b) => columns[a]!.priority! - columns[b]!.priority!)[0];
     if (total(widths, gap) <= width || next === undefined) return { shown, below, headers, widths };
     if (columns[next]!.wrap) below.push(next);
     shown = shown.filter((i) => i !== next);
@@ -145,7 +148,12 @@ export function renderTable(columns: Column[], rows: Cell[][], options: TableOpt
     return parts.join(' '.repeat(gap)).replace(/\s+$/, '');
   };
 
-  const out = [line(headers, columns.map(() => 'bold'))];
+  const out = [
+    line(
+      headers,
+      columns.map(() => 'bold'),
+    ),
+  ];
   rows.forEach((row, r) => {
     const styles = columns.map((col, i) => {
       const cell = row[i];
@@ -167,12 +175,14 @@ export function renderFields(fields: Array<[string, string | undefined | null]>,
   const p = paint(options.color);
   const room = Math.max(10, options.width - labelWidth - 4);
   const indent = ' '.repeat(labelWidth + 4);
-  return shown
-    .map(([label, value]) => {
-      const [first = '', ...rest] = wrapText(terminalLine(value).replace(/\s+/g, ' '), room);
-      return [`  ${p('dim', label.padEnd(labelWidth))}  ${first}`, ...rest.map((l) => `${indent}${l}`)].join('\n');
-    })
-    .join('\n') + (shown.length > 0 ? '\n' : '');
+  return (
+    shown
+      .map(([label, value]) => {
+        const [first = '', ...rest] = wrapText(terminalLine(value).replace(/\s+/g, ' '), room);
+        return [`  ${p('dim', label.padEnd(labelWidth))}  ${first}`, ...rest.map((l) => `${indent}${l}`)].join('\n');
+      })
+      .join('\n') + (shown.length > 0 ? '\n' : '')
+  );
 }
 
 /** A line of plain text wrapped to the width (a pipe has none: the line stays whole). */

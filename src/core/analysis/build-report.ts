@@ -67,7 +67,13 @@ function lookupTable(plugins: AnalysisInput['plugins']): Map<string, BatchEntry 
  * The locked version of a requirement: its environment's lockfile (never another's). A file
  * shared by environments whose locks disagree is judged by what it says itself.
  */
-function lockedFor(name: string, envs: readonly JudgedEnvironment[], scan: ProjectScan, warnings: string[], dep: Dependency): LockedVersion | undefined {
+function lockedFor(
+  name: string,
+  envs: readonly JudgedEnvironment[],
+  scan: ProjectScan,
+  warnings: string[],
+  dep: Dependency,
+): LockedVersion | undefined {
   if (envs.length === 0) return scan.locked.get(name);
   if (envs.length === 1) return envs[0]?.locked.get(name);
   const all = envs.flatMap((e) => {
@@ -118,7 +124,10 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
       fapilogVersions: input.fapilogVersions,
       locked: lockedFor(name, envs, scan, warnings, dep),
       entry: table.get(name),
-      environments: envs.length > 1 ? envs.map((e) => ({ dir: e.dir, fapilog: e.fapilog.version, assumed: e.fapilog.source === 'unknown' })) : undefined,
+      environments:
+        envs.length > 1
+          ? envs.map((e) => ({ dir: e.dir, fapilog: e.fapilog.version, assumed: e.fapilog.source === 'unknown' }))
+          : undefined,
     });
     entry.environments = envs.map((e) => e.dir);
     if (envs.length > 1 && entry.latestCompatible === null && entry.status === 'incompatible') {
@@ -147,7 +156,9 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
     warnings.push(`${ignored.length} plugin ${ignored.length === 1 ? 'dependency was' : 'dependencies were'} ignored: ${list}`);
   }
   if (input.marketplace.stale) {
-    warnings.push(`the ${input.marketplace.kind === 'index' ? 'package index' : 'marketplace'} could not be reached; some results come from a stale cached copy`);
+    warnings.push(
+      `the ${input.marketplace.kind === 'index' ? 'package index' : 'marketplace'} could not be reached; some results come from a stale cached copy`,
+    );
   }
 
   // Built here from parsed inputs and typed as the schema says, so not parsed again (that cost
@@ -155,7 +166,11 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
   const report: Report = {
     root: scan.root,
     fapilog,
-    marketplace: { url: input.marketplace.url, stale: input.marketplace.stale, ...(input.marketplace.kind ? { kind: input.marketplace.kind } : {}) },
+    marketplace: {
+      url: input.marketplace.url,
+      stale: input.marketplace.stale,
+      ...(input.marketplace.kind ? { kind: input.marketplace.kind } : {}),
+    },
     manifests: scan.manifests.map((m) => m.file),
     lockfiles: scan.lockfiles,
     plugins,
@@ -166,12 +181,7 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
       fapilog: e.fapilog,
       manifests: e.manifests,
       lockfiles: e.lockfiles,
-      upgrade: environmentUpgrade(
-        ownEntries.get(e.dir) ?? [],
-        e.fapilog.version,
-        table,
-        input.fapilogVersions,
-      ),
+      upgrade: environmentUpgrade(ownEntries.get(e.dir) ?? [], e.fapilog.version, table, input.fapilogVersions),
     })),
   };
   return { report, entries: report.plugins.map((entry, i) => ({ entry, dependency: included[i] as Dependency })) };

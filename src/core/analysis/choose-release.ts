@@ -24,10 +24,14 @@ export interface InstallRequest {
 export function parseInstallRequest(spec: string): InstallRequest {
   const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:==\s*([^\s=]+))?\s*$/.exec(spec);
   if (!m?.[1]) {
-    throw new InstallRefused('bad-request', `${JSON.stringify(spec)} is not <name> or <name>==<version> (e.g. loki or fapilog-loki==1.4.0)`);
+    throw new InstallRefused(
+      'bad-request',
+      `${JSON.stringify(spec)} is not <name> or <name>==<version> (e.g. loki or fapilog-loki==1.4.0)`,
+    );
   }
   const version = m[2] ?? null;
-  if (version !== null && !isValidVersion(version)) throw new InstallRefused('bad-request', `${JSON.stringify(version)} is not a PEP 440 version`);
+  if (version !== null && !isValidVersion(version))
+    throw new InstallRefused('bad-request', `${JSON.stringify(version)} is not a PEP 440 version`);
   return { package: packageName(m[1]), version };
 }
 
@@ -95,13 +99,18 @@ export function chooseRelease(
     }
     if (found.yanked) {
       const why = found.yanked_reason ? `: ${found.yanked_reason}` : '';
-      throw new InstallRefused('yanked', `${pkg} ${found.version} was yanked${why}${newestCompatible ? `; ${newestCompatible.version} is the newest compatible release` : ''}`);
+      throw new InstallRefused(
+        'yanked',
+        `${pkg} ${found.version} was yanked${why}${newestCompatible ? `; ${newestCompatible.version} is the newest compatible release` : ''}`,
+      );
     }
     if (!isCompatible(found, fv)) {
       throw new InstallRefused(
         'incompatible',
         `${pkg} ${found.version} supports fapilog ${found.fapilog_compatibility}, but this project uses ${fapilogPhrase(fapilog)}` +
-          (newestCompatible ? `; ${newestCompatible.version} is the newest release that supports it` : '; no release of it supports that fapilog'),
+          (newestCompatible
+            ? `; ${newestCompatible.version} is the newest release that supports it`
+            : '; no release of it supports that fapilog'),
       );
     }
     release = found;
@@ -157,7 +166,9 @@ export function upperCap(releases: readonly Release[], chosen: Release, fapilogV
   const [major = 0] = releaseOf(first.version);
   const [chosenMajor = 0] = releaseOf(chosen.version);
   const sameEpoch = explain(first.version)?.epoch === explain(chosen.version)?.epoch;
-  const spared = newer.filter((r) => r !== first && compareVersions(r.version, first.version) < 0 && compareVersions(r.version, String(major)) >= 0);
+  const spared = newer.filter(
+    (r) => r !== first && compareVersions(r.version, first.version) < 0 && compareVersions(r.version, String(major)) >= 0,
+  );
   if (sameEpoch && major > chosenMajor && spared.length === 0) return { below: String(major), ...cap };
   return { below: first.version, ...cap };
 }
@@ -169,4 +180,3 @@ export function caretCeiling(version: string): string {
   const at = i === -1 ? Math.max(0, parts.length - 1) : i;
   return [...parts.slice(0, at), (parts[at] ?? 0) + 1].join('.');
 }
-

@@ -32,11 +32,7 @@ function fapilogDependencies(manifests: ProjectScan['manifests']): Dependency[] 
 }
 
 /** The whole project judged as one environment (its manifests, every lockfile). */
-export function resolveFapilogVersion(
-  scan: ProjectScan,
-  knownVersions: readonly string[],
-  override?: string | null,
-): FapilogResolution {
+export function resolveFapilogVersion(scan: ProjectScan, knownVersions: readonly string[], override?: string | null): FapilogResolution {
   return resolveFapilogFor(scan.manifests, scan.locked, knownVersions, override);
 }
 
@@ -54,7 +50,11 @@ export function resolveFapilogFor(
 
   if (override != null && override !== '') {
     if (!isValidVersion(override)) {
-      throw new CoreError('invalid-fapilog-version', `the fapilog version to judge against, ${JSON.stringify(override)}, is not a PEP 440 version`, { subject: override });
+      throw new CoreError(
+        'invalid-fapilog-version',
+        `the fapilog version to judge against, ${JSON.stringify(override)}, is not a PEP 440 version`,
+        { subject: override },
+      );
     }
     // `from` names no flag or input: each front end says where the override came from.
     return { fapilog: { version: override, source: 'override', specifier, from: null }, warnings };
@@ -83,7 +83,10 @@ export function resolveFapilogFor(
 
   const firstDep = deps[0];
   if (firstDep && specifier !== null) {
-    const from = deps.filter((d) => d.specifier.trim() !== '').map(where).join(', ');
+    const from = deps
+      .filter((d) => d.specifier.trim() !== '')
+      .map(where)
+      .join(', ');
     // Every manifest must be satisfied at once, so the specifiers are intersected; each one may
     // itself be a union (Poetry `||`).
     const constrained = deps.filter((d) => d.specifier.trim() !== '').map(alternativesOf);

@@ -99,7 +99,14 @@ export const ReportUpgrade = z.object({
    * (`unlocked`), and others whose current release it would rule out.
    */
   plugins: z.array(
-    z.object({ package: z.string(), file: z.string(), line: z.number().int(), from: z.string().nullable(), to: z.string(), unlocked: z.boolean() }),
+    z.object({
+      package: z.string(),
+      file: z.string(),
+      line: z.number().int(),
+      from: z.string().nullable(),
+      to: z.string(),
+      unlocked: z.boolean(),
+    }),
   ),
   /** Plugins of the environment with no release that works with that fapilog. */
   stuck: z.array(z.string()),
@@ -141,7 +148,9 @@ export function hasProblems(report: Report): boolean {
 
 /** The report's environments (a report built before environments: one, from its top-level fields). */
 export function reportEnvironments(report: Report): ReportEnvironment[] {
-  return report.environments ?? [{ dir: '.', fapilog: report.fapilog, manifests: report.manifests, lockfiles: report.lockfiles, upgrade: null }];
+  return (
+    report.environments ?? [{ dir: '.', fapilog: report.fapilog, manifests: report.manifests, lockfiles: report.lockfiles, upgrade: null }]
+  );
 }
 
 /** The environments an entry was judged for (a report built before environments: the one). */

@@ -22,15 +22,7 @@ import type { BatchEntry, Release } from '../marketplace/schemas.ts';
 import type { Dependency, LockedVersion } from '../python/types.ts';
 import { shortName } from '../names.ts';
 import type { PluginEntry, Status } from './report.ts';
-import {
-  admits,
-  compareVersions,
-  isValidVersion,
-  mentionsPrerelease,
-  pinnedVersion,
-  sameVersion,
-  sortDescending,
-} from './versions.ts';
+import { admits, compareVersions, isValidVersion, mentionsPrerelease, pinnedVersion, sameVersion, sortDescending } from './versions.ts';
 import { isPrerelease } from '../pep440/index.ts';
 import { entryPublisherChange, publisherNote } from './publisher.ts';
 
@@ -160,7 +152,13 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
   // Keys in the schema's order: the report is not re-parsed (build-report.ts), and --json prints it as built.
   const entry = (status: Status, note: string, requiresFapilog: string | null = null): PluginEntry => {
     const publisherChange = currentRelease ? entryPublisherChange({ ...base, status }, releases) : null;
-    return { ...base, status, requiresFapilog, note: publisherChange ? `${note} ${publisherNote(publisherChange)}` : note, publisherChange };
+    return {
+      ...base,
+      status,
+      requiresFapilog,
+      note: publisherChange ? `${note} ${publisherNote(publisherChange)}` : note,
+      publisherChange,
+    };
   };
   if (shared) return sharedEntry(dep, ctx, shared, { releases, candidates, current, currentRelease, latest, latestCompatible, entry });
   const onFapilog = fv ? ` with fapilog ${fv}` : '';
@@ -176,15 +174,16 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
   const cur = current.version;
   if (!currentRelease) return entry('unknown', `${pkg} ${cur} is not a release the marketplace knows.`);
 
-  const fix = latestCompatible
-    ? `move to ${latestCompatible.version}, which works${onFapilog}`
-    : `no release works${onFapilog}`;
+  const fix = latestCompatible ? `move to ${latestCompatible.version}, which works${onFapilog}` : `no release works${onFapilog}`;
   if (currentRelease.yanked) {
     const reason = currentRelease.yanked_reason ? ` (${currentRelease.yanked_reason.replace(/\.$/, '')})` : '';
     return entry('yanked', `${cur} was yanked${reason}; ${fix}.`);
   }
   if (!isCompatible(currentRelease, fv)) {
-    return entry('incompatible', `${cur} requires fapilog ${currentRelease.fapilog_compatibility}${correctionNote(currentRelease)} but ${projectUses}; ${fix}.`);
+    return entry(
+      'incompatible',
+      `${cur} requires fapilog ${currentRelease.fapilog_compatibility}${correctionNote(currentRelease)} but ${projectUses}; ${fix}.`,
+    );
   }
   if (latestCompatible && compareVersions(latestCompatible.version, cur) > 0) {
     const beyond =
@@ -213,7 +212,9 @@ function exactly(newer: readonly Release[], requires: string, fapilogVersions: r
     .sort((a, b) => compareVersions(a.version, b.version))
     .map((r) => ({ version: r.version, fapilog: exactFapilogFor(r, fapilogVersions, fv) }));
   if (steps.every((s) => s.fapilog !== null && sameVersion(s.fapilog, requires))) return '';
-  const parts = steps.map((s, i) => `${s.version} ${s.fapilog === null ? 'with no known fapilog' : `from ${i === 0 ? 'fapilog ' : ''}${s.fapilog}`}`);
+  const parts = steps.map(
+    (s, i) => `${s.version} ${s.fapilog === null ? 'with no known fapilog' : `from ${i === 0 ? 'fapilog ' : ''}${s.fapilog}`}`,
+  );
   return ` (${parts.join(', ')})`;
 }
 
@@ -236,7 +237,8 @@ function sharedEntry(dep: Dependency, ctx: PluginContext, envs: NonNullable<Plug
   const { entry, current, currentRelease, latest, latestCompatible, candidates } = j;
   const everywhere = `with fapilog ${fapilogList(envs)}`;
   if (!ctx.entry) return entry('unknown', `${pkg} is not in the marketplace, so its releases cannot be checked.`);
-  if (current.version === null && dep.url) return entry('unknown', `${pkg} comes from a direct reference (${dep.url}), so its version cannot be judged.`);
+  if (current.version === null && dep.url)
+    return entry('unknown', `${pkg} comes from a direct reference (${dep.url}), so its version cannot be judged.`);
   if (current.version === null) return entry('unknown', `No release of ${pkg} satisfies ${dep.specifier || 'its specifier'}.`);
   const cur = current.version;
   if (!currentRelease) return entry('unknown', `${pkg} ${cur} is not a release the marketplace knows.`);
@@ -244,7 +246,9 @@ function sharedEntry(dep: Dependency, ctx: PluginContext, envs: NonNullable<Plug
     // Name who rules out the newest release, environment by environment.
     const newestOne = latest;
     const why = newestOne
-      ? envs.filter((e) => !isCompatible(newestOne, e.fapilog)).map((e) => `${newestOne.version} needs fapilog ${newestOne.fapilog_compatibility} but ${e.dir} uses ${e.fapilog}`)
+      ? envs
+          .filter((e) => !isCompatible(newestOne, e.fapilog))
+          .map((e) => `${newestOne.version} needs fapilog ${newestOne.fapilog_compatibility} but ${e.dir} uses ${e.fapilog}`)
       : [];
     return `the environments sharing this file disagree: no release works ${everywhere}${why.length ? ` (${why.join('; ')})` : ''}`;
   };
@@ -263,7 +267,10 @@ function sharedEntry(dep: Dependency, ctx: PluginContext, envs: NonNullable<Plug
   }
   const newer = candidates.filter((r) => compareVersions(r.version, cur) > 0);
   if (newer.length > 0 && latest) {
-    const blockers = envs.filter((e) => !isCompatible(latest, e.fapilog)).map((e) => `${e.dir} uses ${e.fapilog}`).join(', ');
+    const blockers = envs
+      .filter((e) => !isCompatible(latest, e.fapilog))
+      .map((e) => `${e.dir} uses ${e.fapilog}`)
+      .join(', ');
     return entry('held-back', `${latest.version} is available but needs fapilog ${latest.fapilog_compatibility}; ${blockers}.`);
   }
   return entry('up-to-date', `${cur} is the newest release and works ${everywhere}.`);

@@ -31,6 +31,10 @@ export function notUpdatable(
   if (!UPDATABLE.includes(entry.status)) return { reason: `${entry.status}: ${entry.note}`, needsAttention: false };
   // A shared file whose environments disagree: the note names them and why.
   if ((entry.environments?.length ?? 0) > 1 && entry.latestCompatible === null) return { reason: entry.note, needsAttention: true };
-  if (entry.latestCompatible === null) return { reason: `no release works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
-  return { reason: `already on ${entry.latestCompatible}, the newest release that works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+  if (entry.latestCompatible === null)
+    return { reason: `no release works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
+  return {
+    reason: `already on ${entry.latestCompatible}, the newest release that works with fapilog ${fapilogVersion ?? '(unknown)'}`,
+    needsAttention: true,
+  };
 }

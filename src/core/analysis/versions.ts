@@ -3,7 +3,14 @@
  * Python's `packaging`, as pip does). These wrappers never throw on a malformed version or
  * specifier coming from the marketplace or a manifest: a bad value simply matches nothing.
  */
-import { compare, isPrerelease, isValid, isValidSpecifier as validSpecifier, satisfiesAny, specifierMentionsPrerelease } from '../pep440/index.ts';
+import {
+  compare,
+  isPrerelease,
+  isValid,
+  isValidSpecifier as validSpecifier,
+  satisfiesAny,
+  specifierMentionsPrerelease,
+} from '../pep440/index.ts';
 
 export function isValidVersion(version: string): boolean {
   return isValid(version);
@@ -26,7 +33,11 @@ export function sortDescending(versions: Iterable<string>): string[] {
 export function admits(specifiers: string | readonly string[], version: string, prereleases?: boolean): boolean {
   const specs = typeof specifiers === 'string' ? [specifiers] : specifiers;
   if (specs.length === 0) return isValid(version) && (prereleases === true || !isPrerelease(version));
-  return satisfiesAny(version, specs.map((s) => s.trim()), prereleases === undefined ? {} : { prereleases });
+  return satisfiesAny(
+    version,
+    specs.map((s) => s.trim()),
+    prereleases === undefined ? {} : { prereleases },
+  );
 }
 
 export function isValidSpecifier(specifier: string): boolean {

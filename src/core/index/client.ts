@@ -18,7 +18,15 @@ import { MarketplaceError, redact, splitCredentials, stripCredentials } from '..
 import { HttpTransport, type HttpResponse } from '../marketplace/http.ts';
 import { Limiter } from '../marketplace/limiter.ts';
 import { staleSince, type ClientOptions } from '../marketplace/client.ts';
-import { MAX_PER_PAGE, type BatchEntry, type ListQuery, type Plugin, type Release, type SearchResult, type VersionsResponse } from '../marketplace/schemas.ts';
+import {
+  MAX_PER_PAGE,
+  type BatchEntry,
+  type ListQuery,
+  type Plugin,
+  type Release,
+  type SearchResult,
+  type VersionsResponse,
+} from '../marketplace/schemas.ts';
 import { isPluginPackage, isValidProjectName, normalizeName, packageName } from '../names.ts';
 import { compare } from '../pep440/index.ts';
 import { parseCoreMetadata, parseHeaders, type CoreMetadata } from '../publish/metadata.ts';
@@ -164,9 +172,18 @@ export class IndexClient {
     const served = await this.#get(this.#base, 'GET /', {
       accept: SIMPLE_ACCEPT,
       keep: (body) =>
-        JSON.stringify({ meta: { 'api-version': '1.0' }, projects: this.#parse('GET /', () => parseProjectList(body)).filter(isPluginPackage).map((name) => ({ name })) }),
+        JSON.stringify({
+          meta: { 'api-version': '1.0' },
+          projects: this.#parse('GET /', () => parseProjectList(body))
+            .filter(isPluginPackage)
+            .map((name) => ({ name })),
+        }),
     });
-    if (served.status === 404) throw new MarketplaceError('http', 'GET /', `the index at ${withoutCredentials(this.#base)} has no project list (HTTP 404)`, { status: 404, code: 'http-404' });
+    if (served.status === 404)
+      throw new MarketplaceError('http', 'GET /', `the index at ${withoutCredentials(this.#base)} has no project list (HTTP 404)`, {
+        status: 404,
+        code: 'http-404',
+      });
     const names = this.#parse('GET /', () => parseProjectList(served.body));
     return [...new Set(names.filter(isPluginPackage).map(normalizeName))].sort();
   }
@@ -212,7 +229,11 @@ export class IndexClient {
     if (text === null) return null;
     const parsed = this.#parse(endpoint, () => parseCoreMetadata(text));
     if (normalizeName(parsed.name) !== project) {
-      throw new MarketplaceError('invalid-response', endpoint, `the metadata names ${JSON.stringify(parsed.name.slice(0, 80))}, not ${project}`);
+      throw new MarketplaceError(
+        'invalid-response',
+        endpoint,
+        `the metadata names ${JSON.stringify(parsed.name.slice(0, 80))}, not ${project}`,
+      );
     }
     return { meta: parsed, keywords: parseHeaders(text).headers.get('keywords')?.join(' ') ?? '' };
   }
@@ -224,9 +245,19 @@ export class IndexClient {
     const cached = await this.#cache.get(key);
     if (cached?.status === 200) return cached.body;
     if (this.settings.cacheMode === 'offline') {
-      throw new MarketplaceError('offline-miss', endpoint, `not in the cache (offline mode): the metadata of ${file.filename}`, { code: 'offline-miss', bare: true });
+      throw new MarketplaceError('offline-miss', endpoint, `not in the cache (offline mode): the metadata of ${file.filename}`, {
+        code: 'offline-miss',
+        bare: true,
+      });
     }
-    const res = await this.#send({ method: 'GET', url: withCredentialsOf(file.url, this.#base), endpoint, binary: true, maxBytes: MAX_WHEEL_BYTES, headers: { Accept: '*/*' } });
+    const res = await this.#send({
+      method: 'GET',
+      url: withCredentialsOf(file.url, this.#base),
+      endpoint,
+      binary: true,
+      maxBytes: MAX_WHEEL_BYTES,
+      headers: { Accept: '*/*' },
+    });
     if (res.status !== 200 || !res.bytes) throw this.#httpError(endpoint, res);
     if (file.sha256 && sha256Hex(res.bytes) !== file.sha256) {
       throw new MarketplaceError('invalid-response', endpoint, `${file.filename} does not match the sha256 the index lists for it`);
@@ -249,7 +280,11 @@ export class IndexClient {
     } catch (err) {
       if (err instanceof SimpleParseError) throw new MarketplaceError('invalid-response', endpoint, err.message);
       if (err instanceof Error && err.name === 'ZodError') {
-        throw new MarketplaceError('invalid-response', endpoint, `the core metadata is not readable (${err.message.split('\n')[0]?.slice(0, 200)})`);
+        throw new MarketplaceError(
+          'invalid-response',
+          endpoint,
+          `the core metadata is not readable (${err.message.split('\n')[0]?.slice(0, 200)})`,
+        );
       }
       throw err;
     }
@@ -273,7 +308,11 @@ export class IndexClient {
     return this.#once(`get:${url}`, () => this.#serve(url, endpoint, opts));
   }
 
-  async #serve(url: string, endpoint: string, opts: { accept: string; immutable?: boolean; keep?: (body: string) => string }): Promise<Served> {
+  async #serve(
+    url: string,
+    endpoint: string,
+    opts: { accept: string; immutable?: boolean; keep?: (body: string) => string },
+  ): Promise<Served> {
     const mode = this.settings.cacheMode;
     const entry = await this.#cache.get(url);
     const fromEntry = (e: CacheEntry): Served => ({ status: e.status, body: e.body, source: 'cache' });
@@ -281,10 +320,15 @@ export class IndexClient {
     if (entry && opts.immutable && entry.status === 200) return fromEntry(entry);
     if (mode === 'offline') {
       if (entry) return fromEntry(entry);
-      throw new MarketplaceError('offline-miss', endpoint, `not in the cache (offline mode): ${endpoint.replace(/^GET /, '')} of the index ${withoutCredentials(this.#base)}`, {
-        code: 'offline-miss',
-        bare: true,
-      });
+      throw new MarketplaceError(
+        'offline-miss',
+        endpoint,
+        `not in the cache (offline mode): ${endpoint.replace(/^GET /, '')} of the index ${withoutCredentials(this.#base)}`,
+        {
+          code: 'offline-miss',
+          bare: true,
+        },
+      );
     }
     if (mode === 'prefer-offline' && entry && Date.now() - entry.fetchedAt < this.#ttlMs) return fromEntry(entry);
 
@@ -361,10 +405,15 @@ function unsupported(query: Partial<ListQuery>): void {
   if (query.min_rating !== undefined) refused.push('--min-rating');
   if (query.sort && query.sort !== 'name') refused.push(`--sort ${query.sort}`);
   if (refused.length > 0) {
-    throw new MarketplaceError('invalid-request', 'GET /', `${refused.join(', ')}: a package index knows no plugin types, ratings, downloads or update times (a marketplace does: --marketplace-url)`, {
-      code: 'unsupported',
-      bare: true,
-    });
+    throw new MarketplaceError(
+      'invalid-request',
+      'GET /',
+      `${refused.join(', ')}: a package index knows no plugin types, ratings, downloads or update times (a marketplace does: --marketplace-url)`,
+      {
+        code: 'unsupported',
+        bare: true,
+      },
+    );
   }
 }
 

@@ -49,7 +49,10 @@ export function groupReleases(files: readonly IndexFile[], project: string): Ind
   }
   return [...byVersion.values()]
     .sort((a, b) => compare(a.version, b.version))
-    .map((g) => ({ ...g, yanked: g.files.every((f) => f.yanked !== false) ? (g.files.find((f) => f.yanked !== false)?.yanked ?? '') : false }));
+    .map((g) => ({
+      ...g,
+      yanked: g.files.every((f) => f.yanked !== false) ? (g.files.find((f) => f.yanked !== false)?.yanked ?? '') : false,
+    }));
 }
 
 /**
@@ -112,8 +115,11 @@ export function toRelease(project: string, release: IndexRelease, meta: CoreMeta
 
 /** The release a plugin record describes: the newest final one that is not yanked, else the newest. */
 export function describedRelease(releases: readonly Release[]): Release | null {
-  const newest = (list: readonly Release[]) => list.reduce<Release | null>((best, r) => (best === null || compare(r.version, best.version) > 0 ? r : best), null);
-  return newest(releases.filter((r) => !r.yanked && !isPrerelease(r.version))) ?? newest(releases.filter((r) => !r.yanked)) ?? newest(releases);
+  const newest = (list: readonly Release[]) =>
+    list.reduce<Release | null>((best, r) => (best === null || compare(r.version, best.version) > 0 ? r : best), null);
+  return (
+    newest(releases.filter((r) => !r.yanked && !isPrerelease(r.version))) ?? newest(releases.filter((r) => !r.yanked)) ?? newest(releases)
+  );
 }
 
 /** A plugin type named in the metadata's keywords or classifiers (`fapilog sink`), else `sink`: the contract needs one. */

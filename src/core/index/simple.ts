@@ -123,7 +123,9 @@ export function parseProjectPage(body: string, pageUrl: string, project: string)
 /** The root page (`<index>/`): every project name the index holds. */
 export function parseProjectList(body: string): string[] {
   if (looksJson(body)) return parseJson(body, JsonRoot, 'the index root page').projects.map((p) => p.name);
-  return anchors(body).map((a) => a.text.trim()).filter((t) => t.length > 0);
+  return anchors(body)
+    .map((a) => a.text.trim())
+    .filter((t) => t.length > 0);
 }
 
 interface Anchor {

@@ -182,7 +182,11 @@ export class MarketplaceClient {
     answers.forEach((answer, i) => {
       for (const name of chunks[i] ?? []) {
         if (!Object.hasOwn(answer.plugins, name)) {
-          throw new MarketplaceError('invalid-response', `GET /plugins/batch`, `response field "plugins.${name}": missing (every requested name must be a key)`);
+          throw new MarketplaceError(
+            'invalid-response',
+            `GET /plugins/batch`,
+            `response field "plugins.${name}": missing (every requested name must be a key)`,
+          );
         }
         out[name] = answer.plugins[name] ?? null;
       }
@@ -203,7 +207,12 @@ export class MarketplaceClient {
       const fetchedAt = Date.now();
       for (const name of chunk) {
         if (!Object.hasOwn(answer.plugins, name)) continue;
-        await this.#cache.put(this.#base + path([name]), { status: 200, etag: null, fetchedAt, body: JSON.stringify({ plugins: { [name]: answer.plugins[name] ?? null } }) });
+        await this.#cache.put(this.#base + path([name]), {
+          status: 200,
+          etag: null,
+          fetchedAt,
+          body: JSON.stringify({ plugins: { [name]: answer.plugins[name] ?? null } }),
+        });
       }
     };
     try {
@@ -226,12 +235,15 @@ export class MarketplaceClient {
       if (missing.length === chunk.length) throw err;
       const why = err.kind === 'offline-miss' ? 'offline mode' : err.message;
       if (err.kind !== 'offline-miss') {
-        if (!this.stale) this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${staleSince(oldest)} (stale)`);
+        if (!this.stale)
+          this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${staleSince(oldest)} (stale)`);
         this.stale = true;
       }
       if (missing.length > 0) {
         // Answered from what is cached; the rest is named, and shows as unknown.
-        this.#warn(`not in the cache (${why}): ${missing.join(', ')}; answered for the other ${chunk.length - missing.length} of ${chunk.length} plugins from the cache (run once online to cache the rest)`);
+        this.#warn(
+          `not in the cache (${why}): ${missing.join(', ')}; answered for the other ${chunk.length - missing.length} of ${chunk.length} plugins from the cache (run once online to cache the rest)`,
+        );
         for (const name of missing) plugins[name] = null;
       }
       return { plugins };
@@ -278,11 +290,13 @@ export class MarketplaceClient {
   ): Promise<PublishResponse> {
     const endpoint = `POST /plugins/${segment(name)}/versions`;
     const meta = PublishMetadata.safeParse(metadata);
-    if (!meta.success) throw new MarketplaceError('invalid-request', endpoint, describeSchemaError(meta.error).replace(/^response/, 'metadata'));
+    if (!meta.success)
+      throw new MarketplaceError('invalid-request', endpoint, describeSchemaError(meta.error).replace(/^response/, 'metadata'));
     if (files.length === 0) throw new MarketplaceError('invalid-request', endpoint, 'no files to upload');
     const form = new FormData();
     form.append('metadata', JSON.stringify(meta.data));
-    for (const file of files) form.append('files', new Blob([file.data as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), file.filename);
+    for (const file of files)
+      form.append('files', new Blob([file.data as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), file.filename);
     return this.#write('POST', `/plugins/${segment(name)}/versions`, form, PublishResponse);
   }
 
@@ -408,12 +422,14 @@ export class MarketplaceClient {
     }
 
     if (res.status === 304) {
-      if (!entry) throw new MarketplaceError('invalid-response', endpoint, 'answered 304 Not Modified to a request that was not conditional');
+      if (!entry)
+        throw new MarketplaceError('invalid-response', endpoint, 'answered 304 Not Modified to a request that was not conditional');
       await this.#cache.put(url, { ...entry, fetchedAt: Date.now() });
       return fromEntry(entry);
     }
     if (res.status === 200 || res.status === 404) {
-      if (useCache) await this.#cache.put(url, { status: res.status, etag: res.headers.get('etag'), fetchedAt: Date.now(), body: res.body });
+      if (useCache)
+        await this.#cache.put(url, { status: res.status, etag: res.headers.get('etag'), fetchedAt: Date.now(), body: res.body });
       return { status: res.status, body: res.body, source: 'network' };
     }
     const error = this.#httpError(endpoint, res);
@@ -493,7 +509,10 @@ function withoutCredentials(url: string): string {
 /** A version the server could not store exactly is refused before it is sent (the same bounds as the server's). */
 function checkVersion(endpoint: string, version: string): void {
   const problem = checkVersionBounds(version);
-  if (problem) throw new MarketplaceError('invalid-request', endpoint, `version ${JSON.stringify(version.slice(0, 80))} ${problem}`, { code: 'invalid-version' });
+  if (problem)
+    throw new MarketplaceError('invalid-request', endpoint, `version ${JSON.stringify(version.slice(0, 80))} ${problem}`, {
+      code: 'invalid-version',
+    });
 }
 
 function segment(value: string): string {
@@ -503,7 +522,12 @@ function segment(value: string): string {
 /** `?q=..&type=..` with only the fields given, in the contract's order. */
 export function queryString(query: Partial<ListQuery>): string {
   const checked = ListQuery.partial().safeParse(query);
-  if (!checked.success) throw new MarketplaceError('invalid-request', 'GET /plugins', describeSchemaError(checked.error).replace(/^response field/, 'query parameter'));
+  if (!checked.success)
+    throw new MarketplaceError(
+      'invalid-request',
+      'GET /plugins',
+      describeSchemaError(checked.error).replace(/^response field/, 'query parameter'),
+    );
   const params = new URLSearchParams();
   for (const key of ['q', 'type', 'author', 'min_rating', 'sort', 'page', 'per_page'] as const) {
     const value = query[key];

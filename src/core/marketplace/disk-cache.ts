@@ -38,7 +38,10 @@ const StoredEntry = CacheEntry.extend({ digest: z.string() });
 
 /** sha256 of ETag and body together: a body edited or swapped under a kept ETag no longer matches. */
 export function entryDigest(etag: string | null, body: string): string {
-  return createHash('sha256').update(`${etag ?? ''}\n`).update(body, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(`${etag ?? ''}\n`)
+    .update(body, 'utf8')
+    .digest('hex');
 }
 
 /**
@@ -71,7 +74,12 @@ export class MetadataCache implements MetadataStore {
   }
 
   fileFor(url: string): string {
-    return path.join(this.dir, `${createHash('sha256').update(`${this.scope}\n${cacheUrl(url)}`).digest('hex')}.json`);
+    return path.join(
+      this.dir,
+      `${createHash('sha256')
+        .update(`${this.scope}\n${cacheUrl(url)}`)
+        .digest('hex')}.json`,
+    );
   }
 
   /** Whether the directory may be used: checked (and made, 0700) once per process. */

@@ -65,7 +65,14 @@ export interface HttpResponse {
  * nothing listens there. Waiting seconds of backoff for them only delays the one line that says
  * which source was asked and how to choose another.
  */
-export const FINAL_NETWORK_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL', 'ECONNREFUSED']);
+export const FINAL_NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EAI_NODATA',
+  'EAI_FAIL',
+  'ECONNREFUSED',
+]);
 
 /** Statuses worth another try of an idempotent request: the server or a proxy in front of it failed. */
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
@@ -170,7 +177,9 @@ export class HttpTransport {
       const started = Date.now();
       const cutByDeadline = remaining() < this.options.timeoutMs;
       try {
-        this.#debug(`-> ${req.method} ${req.url}${req.headers?.['If-None-Match'] ? ` (If-None-Match: ${req.headers['If-None-Match']})` : ''}`);
+        this.#debug(
+          `-> ${req.method} ${req.url}${req.headers?.['If-None-Match'] ? ` (If-None-Match: ${req.headers['If-None-Match']})` : ''}`,
+        );
         const signal = AbortSignal.timeout(Math.max(1, Math.min(this.options.timeoutMs, remaining())));
         const { url, basic } = splitCredentials(req.url);
         res = await fetch(url, {
@@ -193,7 +202,11 @@ export class HttpTransport {
         const failure = this.#networkError(req, err, attempt + 1);
         this.#debug(`<- ${failure.message}`);
         if (!idempotent || lastAttempt || failure.final) throw failure;
-        await wait(backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs), `${failure.kind} error (retry ${attempt + 1} of ${retries})`, attempt + 1);
+        await wait(
+          backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs),
+          `${failure.kind} error (retry ${attempt + 1} of ${retries})`,
+          attempt + 1,
+        );
         continue;
       }
 
@@ -206,13 +219,18 @@ export class HttpTransport {
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       // A 429 was refused before any work was done, so even a POST may be sent again.
       const retryable = res.status === 429 || (idempotent && RETRYABLE_STATUSES.has(res.status));
-      if (!retryable || lastAttempt) return { status: res.status, headers: res.headers, body, ...(bytes ? { bytes } : {}), attempts: attempt + 1 };
+      if (!retryable || lastAttempt)
+        return { status: res.status, headers: res.headers, body, ...(bytes ? { bytes } : {}), attempts: attempt + 1 };
 
       const delay =
         (res.status === 429 || res.status === 503) && retryAfter !== undefined
           ? retryAfter
           : backoffDelay(attempt, this.options.backoffMs, this.options.maxBackoffMs);
-      await wait(delay, `HTTP ${res.status}${retryAfter !== undefined ? ' with Retry-After' : ''} (retry ${attempt + 1} of ${retries})`, attempt + 1);
+      await wait(
+        delay,
+        `HTTP ${res.status}${retryAfter !== undefined ? ' with Retry-After' : ''} (retry ${attempt + 1} of ${retries})`,
+        attempt + 1,
+      );
     }
   }
 
@@ -238,13 +256,19 @@ export class HttpTransport {
     if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
       return new MarketplaceError('timeout', req.endpoint, `no answer from ${origin} within ${seconds(this.options.timeoutMs)}${tries}`);
     }
-    const cause = err instanceof Error ? (err.cause as { code?: string; message?: string; errors?: Array<{ code?: string }> } | undefined) : undefined;
+    const cause =
+      err instanceof Error ? (err.cause as { code?: string; message?: string; errors?: Array<{ code?: string }> } | undefined) : undefined;
     // Happy eyeballs refuses on every address at once: an AggregateError of ECONNREFUSED.
     const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
     const detail = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-    const error: MarketplaceError & { final?: boolean } = new MarketplaceError('network', req.endpoint, redact(`cannot reach ${origin} (${detail})${tries}`, this.options.token), {
-      code: 'network',
-    });
+    const error: MarketplaceError & { final?: boolean } = new MarketplaceError(
+      'network',
+      req.endpoint,
+      redact(`cannot reach ${origin} (${detail})${tries}`, this.options.token),
+      {
+        code: 'network',
+      },
+    );
     error.final = code !== undefined && FINAL_NETWORK_CODES.has(code);
     return error;
   }
@@ -256,7 +280,9 @@ export class HttpTransport {
  */
 async function readCapped(res: Response, max: number, endpoint: string): Promise<Buffer> {
   const tooLarge = (what: string) =>
-    new MarketplaceError('too-large', endpoint, `response ${what} is larger than the limit of ${max} bytes (maxResponseBytes); not read`, { code: 'too-large' });
+    new MarketplaceError('too-large', endpoint, `response ${what} is larger than the limit of ${max} bytes (maxResponseBytes); not read`, {
+      code: 'too-large',
+    });
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > max) {
     await res.body?.cancel().catch(() => undefined);

@@ -120,17 +120,14 @@ function keyOf(v: Pep440Version): Key {
 function buildKey(v: Pep440Version): Key {
   const release = [...v.release];
   while (release.length > 0 && release[release.length - 1] === 0) release.pop();
-  const pre: KeyPart = v.pre
-    ? [v.pre[0] as string, Number(v.pre[1])]
-    : v.post === null && v.dev !== null
-      ? -Infinity
-      : Infinity;
+  const pre: KeyPart = v.pre ? [v.pre[0] as string, Number(v.pre[1])] : v.post === null && v.dev !== null ? -Infinity : Infinity;
   const post: KeyPart = v.post === null ? -Infinity : ['post', Number(v.post)];
   const dev: KeyPart = v.dev === null ? Infinity : ['dev', Number(v.dev)];
-  const local: KeyPart = v.local === null
-    ? -Infinity
-    // packaging: numeric segments sort after alphanumeric ones, numerically among themselves.
-    : v.local.split('.').map((s): KeyPart => (/^[0-9]+$/.test(s) ? [Number(s), ''] : [-Infinity, s.toLowerCase()]));
+  const local: KeyPart =
+    v.local === null
+      ? -Infinity
+      : // packaging: numeric segments sort after alphanumeric ones, numerically among themselves.
+        v.local.split('.').map((s): KeyPart => (/^[0-9]+$/.test(s) ? [Number(s), ''] : [-Infinity, s.toLowerCase()]));
   return [v.epoch, release, pre, post, dev, local];
 }
 
@@ -361,8 +358,7 @@ function compareClause(item: Pep440Version, c: Clause): boolean {
       return !compareEqual(item, c.version);
     case '~=': {
       const prefix = takeWhile(versionSplit(c.version), isNotSuffix).slice(0, -1).join('.') + '.*';
-      return compareClause(item, { operator: '>=', version: c.version, wildcard: false })
-        && compareEqual(item, prefix);
+      return compareClause(item, { operator: '>=', version: c.version, wildcard: false }) && compareEqual(item, prefix);
     }
     case '<=':
     case '>=': {

@@ -91,7 +91,9 @@ export function boundaryVersions(spec: string): string[] {
  * answer does not change for the operators PEP 440 has, so the check is sound for them.
  */
 export function widening(narrow: string, wide: string, known: readonly string[] = []): string | null {
-  const candidates = sortVersions([...new Set([...known.filter(isValid), ...boundaryVersions(narrow), ...boundaryVersions(wide), '0', '0.dev0'])]);
+  const candidates = sortVersions([
+    ...new Set([...known.filter(isValid), ...boundaryVersions(narrow), ...boundaryVersions(wide), '0', '0.dev0']),
+  ]);
   for (const v of candidates) {
     if (satisfies(v, narrow, { prereleases: true }) && !satisfies(v, wide, { prereleases: true })) return v;
   }

@@ -21,18 +21,23 @@ function visible(text: string): string {
  */
 export function fileChange(source: SourceFile, afterText: string, edits?: readonly Edit[]): FileChange {
   if (edits && !outsideSpansUnchanged(source.text, afterText, edits)) {
-    throw new CoreError('edit-rejected', `${source.path}: the edit would change text outside the edited spans; nothing was changed`, { files: [source.path] });
+    throw new CoreError('edit-rejected', `${source.path}: the edit would change text outside the edited spans; nothing was changed`, {
+      files: [source.path],
+    });
   }
   let after: Uint8Array;
   try {
     after = encodeText(afterText);
   } catch (err) {
-    if (err instanceof EncodingError) throw new CoreError('edit-rejected', `${source.path}: ${err.message}; nothing was changed`, { files: [source.path], cause: err });
+    if (err instanceof EncodingError)
+      throw new CoreError('edit-rejected', `${source.path}: ${err.message}; nothing was changed`, { files: [source.path], cause: err });
     throw err;
   }
   // Decoding is lossless by construction; this proves it for these bytes before anyone writes them.
   if (decodeBytes(after) !== afterText) {
-    throw new CoreError('edit-rejected', `${source.path}: the edited text does not survive encoding; nothing was changed`, { files: [source.path] });
+    throw new CoreError('edit-rejected', `${source.path}: the edited text does not survive encoding; nothing was changed`, {
+      files: [source.path],
+    });
   }
   return { path: source.path, before: source.bytes, after, diff: unifiedDiff(source.path, visible(source.text), visible(afterText)) };
 }

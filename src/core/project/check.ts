@@ -51,10 +51,13 @@ export async function checkProject(opts: CheckOptions): Promise<CheckResult> {
     const whole = resolveFapilogVersion(scan, fapilogVersions, fapilogVersion);
     const unasked = new Set(
       judged.environments.length === 0
-        ? NEEDS_RELEASES.has(whole.fapilog.source) ? whole.warnings : []
+        ? NEEDS_RELEASES.has(whole.fapilog.source)
+          ? whole.warnings
+          : []
         : judged.environments.flatMap((e, i) => (NEEDS_RELEASES.has(e.fapilog.source) ? warningsOf(judged, i) : [])),
     );
-    const report = unasked.size > 0 ? { ...analysed.report, warnings: analysed.report.warnings.filter((w) => !unasked.has(w)) } : analysed.report;
+    const report =
+      unasked.size > 0 ? { ...analysed.report, warnings: analysed.report.warnings.filter((w) => !unasked.has(w)) } : analysed.report;
     return { report, entries: analysed.entries, scan, plugins: {}, fapilogVersions, fapilogVersion, ignore };
   }
   // Both lookups are independent: one round trip each, in parallel.

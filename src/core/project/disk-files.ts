@@ -12,7 +12,18 @@
  * ~200 ms async, serial or 16 at a time, against ~15 ms synchronous); nothing else is waiting on
  * the event loop meanwhile. The methods stay async, as ProjectFiles wants.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreError } from '../errors.ts';
@@ -53,7 +64,9 @@ export class DiskProjectFiles implements ProjectFiles {
   static async open(given: string, opts: DiskProjectOptions = {}): Promise<{ files: DiskProjectFiles; only: string | undefined }> {
     const abs = path.resolve(given);
     const st = await stat(abs).catch((err: NodeJS.ErrnoException) => {
-      throw new CoreError('project-not-found', err.code === 'ENOENT' ? `${given}: no such file or directory` : `${given}: ${err.message}`, { subject: given });
+      throw new CoreError('project-not-found', err.code === 'ENOENT' ? `${given}: no such file or directory` : `${given}: ${err.message}`, {
+        subject: given,
+      });
     });
     if (st.isFile()) return { files: new DiskProjectFiles(path.dirname(abs), opts), only: path.basename(abs) };
     if (!st.isDirectory()) throw new CoreError('project-not-found', `${given}: not a directory or a regular file`, { subject: given });

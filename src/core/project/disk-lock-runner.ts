@@ -57,7 +57,11 @@ export async function runLockTools(root: string, plans: readonly LockPlan[], env
     } else {
       step.ran = true;
       try {
-        await execFileAsync(p.command, p.args, { cwd: path.join(root, ...p.directory.split('/').filter(Boolean)), env, timeout: 10 * 60_000 });
+        await execFileAsync(p.command, p.args, {
+          cwd: path.join(root, ...p.directory.split('/').filter(Boolean)),
+          env,
+          timeout: 10 * 60_000,
+        });
         step.ok = true;
       } catch (err) {
         const e = err as { stderr?: string; message: string };

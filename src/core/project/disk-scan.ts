@@ -15,6 +15,9 @@ export async function scanProject(given: string): Promise<ScannedProject> {
 
 export async function discoverFiles(root: string): Promise<Array<DiscoveredFile & { path: string }>> {
   const { files, only } = await DiskProjectFiles.open(root);
-  const found = only !== undefined ? [{ relative: only, kind: manifestKindOf(only) ?? 'requirements' }] : selectProjectFiles((await files.list()).map((e) => e.path));
+  const found =
+    only !== undefined
+      ? [{ relative: only, kind: manifestKindOf(only) ?? 'requirements' }]
+      : selectProjectFiles((await files.list()).map((e) => e.path));
   return found.map((f) => ({ ...f, path: path.join(files.root, ...f.relative.split('/')) }));
 }

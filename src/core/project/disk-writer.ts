@@ -35,7 +35,10 @@ interface Staged {
 }
 
 function tempBeside(target: string, role: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.fapilog-plugins-${role}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.fapilog-plugins-${role}-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+  );
 }
 
 async function currentBytes(file: string): Promise<Uint8Array | null> {
@@ -48,10 +51,12 @@ async function currentBytes(file: string): Promise<Uint8Array | null> {
 }
 
 function conflicts(changes: readonly FileChange[], now: ReadonlyArray<Uint8Array | null>): string[] {
-  return changes.filter((c, i) => {
-    const bytes = now[i] ?? null;
-    return bytes === null ? c.before.length > 0 : !sameBytes(bytes, c.before);
-  }).map((c) => c.path);
+  return changes
+    .filter((c, i) => {
+      const bytes = now[i] ?? null;
+      return bytes === null ? c.before.length > 0 : !sameBytes(bytes, c.before);
+    })
+    .map((c) => c.path);
 }
 
 async function removeQuietly(files: Iterable<string>): Promise<void> {
@@ -75,7 +80,11 @@ export async function writeChangesToDisk(root: string, changes: readonly FileCha
   const first = await Promise.all(targets.map(currentBytes));
   const changedOnDisk = conflicts(todo, first);
   if (changedOnDisk.length > 0) {
-    throw new CoreError('write-conflict', `${changedOnDisk.join(', ')} changed on disk since ${changedOnDisk.length === 1 ? 'it was' : 'they were'} read; nothing was written (run the command again)`, { files: changedOnDisk });
+    throw new CoreError(
+      'write-conflict',
+      `${changedOnDisk.join(', ')} changed on disk since ${changedOnDisk.length === 1 ? 'it was' : 'they were'} read; nothing was written (run the command again)`,
+      { files: changedOnDisk },
+    );
   }
 
   // Stage: the new bytes and a copy of the old ones beside each target, each read back.
@@ -85,12 +94,16 @@ export async function writeChangesToDisk(root: string, changes: readonly FileCha
     for (let i = 0; i < todo.length; i += 1) {
       const change = todo[i] as FileChange;
       const target = targets[i] as string;
-      const mode = await stat(target).then((s) => s.mode & 0o7777, () => null);
+      const mode = await stat(target).then(
+        (s) => s.mode & 0o7777,
+        () => null,
+      );
       const s: Staged = { change, target, staged: tempBeside(target, 'new'), backup: tempBeside(target, 'old') };
       leftovers.add(s.staged);
       await writeFile(s.staged, change.after, { flag: 'wx', flush: true });
       if (mode !== null) await chmod(s.staged, mode);
-      if (!sameBytes(new Uint8Array(await readFile(s.staged)), change.after)) throw new Error(`the staged copy of ${change.path} did not read back as written`);
+      if (!sameBytes(new Uint8Array(await readFile(s.staged)), change.after))
+        throw new Error(`the staged copy of ${change.path} did not read back as written`);
       if (first[i] !== null) {
         leftovers.add(s.backup);
         await writeFile(s.backup, change.before, { flag: 'wx', flush: true });
@@ -101,14 +114,19 @@ export async function writeChangesToDisk(root: string, changes: readonly FileCha
   } catch (err) {
     await removeQuietly(leftovers);
     const files = todo.map((c) => c.path);
-    throw new CoreError('write-failed', `could not stage ${files.join(', ')} (${(err as Error).message}); nothing was written`, { files, cause: err });
+    throw new CoreError('write-failed', `could not stage ${files.join(', ')} (${(err as Error).message}); nothing was written`, {
+      files,
+      cause: err,
+    });
   }
 
   // Last look before replacing: someone may have saved a file while we staged.
   const again = conflicts(todo, await Promise.all(targets.map(currentBytes)));
   if (again.length > 0) {
     await removeQuietly(leftovers);
-    throw new CoreError('write-conflict', `${again.join(', ')} changed on disk while the changes were staged; nothing was written`, { files: again });
+    throw new CoreError('write-conflict', `${again.join(', ')} changed on disk while the changes were staged; nothing was written`, {
+      files: again,
+    });
   }
 
   const replaced: Staged[] = [];
@@ -133,10 +151,17 @@ export async function writeChangesToDisk(root: string, changes: readonly FileCha
       await removeQuietly(leftovers);
       const restored = replaced.map((r) => r.change.path).filter((p) => !restoreFailed.includes(p));
       const files = todo.map((c) => c.path);
-      const note = restoreFailed.length > 0
-        ? `; ${restoreFailed.join(', ')} could NOT be restored (its old bytes were: see the diff)`
-        : restored.length > 0 ? `; ${restored.join(', ')} ${restored.length === 1 ? 'was' : 'were'} restored, so nothing changed` : '; nothing changed';
-      throw new CoreError('write-failed', `replacing ${s.change.path} failed (${(err as Error).message})${note}. Files: ${files.join(', ')}`, { files, cause: err });
+      const note =
+        restoreFailed.length > 0
+          ? `; ${restoreFailed.join(', ')} could NOT be restored (its old bytes were: see the diff)`
+          : restored.length > 0
+            ? `; ${restored.join(', ')} ${restored.length === 1 ? 'was' : 'were'} restored, so nothing changed`
+            : '; nothing changed';
+      throw new CoreError(
+        'write-failed',
+        `replacing ${s.change.path} failed (${(err as Error).message})${note}. Files: ${files.join(', ')}`,
+        { files, cause: err },
+      );
     }
   }
   await removeQuietly(leftovers);
@@ -147,7 +172,12 @@ export async function writeChangesToDisk(root: string, changes: readonly FileCha
  * passes `verify` (scripts and benchmarks that edit a single file; operations use
  * writeChangesToDisk). Bytes are kept as `decodeBytes` produced them.
  */
-export async function writeManifestAtomically(filePath: string, newText: string, verify?: ManifestVerifier, kind?: ManifestKind): Promise<void> {
+export async function writeManifestAtomically(
+  filePath: string,
+  newText: string,
+  verify?: ManifestVerifier,
+  kind?: ManifestKind,
+): Promise<void> {
   // Parse under the target's name so the format is chosen by the file name, not the temp name.
   const base = path.basename(filePath);
   const k = kind ?? manifestKindOf(base);

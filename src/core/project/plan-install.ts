@@ -102,7 +102,9 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
   const manifest = scan.manifests.find((m) => m.file === target.file);
   const source = scan.sources.get(target.file);
   if (!manifest || !source) invalidManifest(target.file, new Error('was found but could not be read'));
-  const present = manifest.dependencies.find((d) => d.name === request.package && (target.kind === 'requirements' || d.section === target.section));
+  const present = manifest.dependencies.find(
+    (d) => d.name === request.package && (target.kind === 'requirements' || d.section === target.section),
+  );
   if (present) {
     throw new InstallRefused(
       'already-present',
@@ -115,7 +117,13 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
   // Judged in the environment the manifest installs into: its fapilog, its pins, its lockfiles.
   const env = scanEnvironments(scan).find((e) => e.manifests.includes(target.file));
   const envScan = env
-    ? { ...scan, manifests: scan.manifests.filter((m) => env.manifests.includes(m.file)), locked: env.locked, lockfiles: env.lockfiles, environments: [env] }
+    ? {
+        ...scan,
+        manifests: scan.manifests.filter((m) => env.manifests.includes(m.file)),
+        locked: env.locked,
+        lockfiles: env.lockfiles,
+        environments: [env],
+      }
     : scan;
   const { release, fapilog, warnings } = chooseRelease(request, entry, envScan, fapilogVersions, opts.fapilogVersion ?? undefined);
 
@@ -134,15 +142,25 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
           : addToPep508Array(before, target.table, target.key, added);
   } catch (err) {
     if (err instanceof TomlSyntaxError) invalidManifest(target.file, err);
-    throw new CoreError('edit-rejected', `cannot add ${request.package} to ${target.file}: ${(err as Error).message}`, { files: [target.file], cause: err });
+    throw new CoreError('edit-rejected', `cannot add ${request.package} to ${target.file}: ${(err as Error).message}`, {
+      files: [target.file],
+      cause: err,
+    });
   }
 
   // Re-read the new text the way `scan` would: the plugin is now in the chosen section with the
   // written specifier, and every other requirement reads back as before.
   const section = target.kind === 'requirements' ? 'requirements' : target.section;
-  const writtenSpecifier = target.kind === 'poetry' ? added : added.split(' \\')[0]?.slice(request.package.length) ?? '';
+  const writtenSpecifier = target.kind === 'poetry' ? added : (added.split(' \\')[0]?.slice(request.package.length) ?? '');
   const problem = verifyManifestEdit(target.file, manifest.kind, before, after, {
-    added: [{ name: request.package, section, rawSpecifier: writtenSpecifier, hashes: hashMode ? release.files.map((f) => f.sha256.toLowerCase()) : undefined }],
+    added: [
+      {
+        name: request.package,
+        section,
+        rawSpecifier: writtenSpecifier,
+        hashes: hashMode ? release.files.map((f) => f.sha256.toLowerCase()) : undefined,
+      },
+    ],
   });
   if (problem) throw new CoreError('edit-rejected', `refusing to change ${target.file}: ${problem}`, { files: [target.file] });
 

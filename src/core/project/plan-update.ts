@@ -9,7 +9,14 @@
  * to fix" and the annotations use. With names, only those plugins, and asking for one that needs
  * nothing is said, not an error.
  */
-import { entryEnvironments, entryFapilog, type PluginEntry, type Report, type ReportPublisherChange, type Status } from '../analysis/report.ts';
+import {
+  entryEnvironments,
+  entryFapilog,
+  type PluginEntry,
+  type Report,
+  type ReportPublisherChange,
+  type Status,
+} from '../analysis/report.ts';
 import { notUpdatable } from '../analysis/updatable.ts';
 import { compareVersions, sameVersion } from '../analysis/versions.ts';
 import { CoreError } from '../errors.ts';
@@ -188,7 +195,10 @@ export function planEdits(scan: ScannedProject, requests: readonly EditRequest[]
     if (dep.hashSpan !== null) {
       const sha = req.sha256 ?? [];
       if (sha.length === 0) {
-        skipped.push({ ...at, reason: `the marketplace lists no files (sha256) for ${pkg} ${req.target}, so its --hash lines cannot be replaced` });
+        skipped.push({
+          ...at,
+          reason: `the marketplace lists no files (sha256) for ${pkg} ${req.target}, so its --hash lines cannot be replaced`,
+        });
         continue;
       }
       let hashEdit;
@@ -253,11 +263,9 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
 
   if (scan.invalid.length > 0) {
     // Updating around a manifest that does not parse would say "nothing to update" and hide it.
-    throw new CoreError(
-      'invalid-manifest',
-      scan.invalid.map((i) => `${i.file}: ${i.reason}`).join('; '),
-      { files: scan.invalid.map((i) => i.file) },
-    );
+    throw new CoreError('invalid-manifest', scan.invalid.map((i) => `${i.file}: ${i.reason}`).join('; '), {
+      files: scan.invalid.map((i) => i.file),
+    });
   }
 
   const wanted = new Set((opts.names ?? []).map((n) => packageName(n)));

@@ -22,7 +22,9 @@ export interface UpgradePlan extends Omit<UpdatePlan, 'strategy'> {
 export function planFapilogUpgrade(check: CheckResult, environment: string, strategy: RangeStrategy = 'auto'): UpgradePlan | null {
   const { report, scan, entries } = check;
   if (scan.invalid.length > 0) {
-    throw new CoreError('invalid-manifest', scan.invalid.map((i) => `${i.file}: ${i.reason}`).join('; '), { files: scan.invalid.map((i) => i.file) });
+    throw new CoreError('invalid-manifest', scan.invalid.map((i) => `${i.file}: ${i.reason}`).join('; '), {
+      files: scan.invalid.map((i) => i.file),
+    });
   }
   const env = report.environments?.find((e) => e.dir === environment);
   const upgrade = env?.upgrade ?? null;
@@ -32,13 +34,23 @@ export function planFapilogUpgrade(check: CheckResult, environment: string, stra
   for (const m of scan.manifests) {
     if (!env.manifests.includes(m.file)) continue;
     for (const d of m.dependencies) {
-      if (d.name === FAPILOG && !d.ignored) requests.push({ dependency: d, target: upgrade.fapilog, strategy, package: FAPILOG, status: 'held-back', current: env.fapilog.version });
+      if (d.name === FAPILOG && !d.ignored)
+        requests.push({
+          dependency: d,
+          target: upgrade.fapilog,
+          strategy,
+          package: FAPILOG,
+          status: 'held-back',
+          current: env.fapilog.version,
+        });
     }
   }
   const table = new Map<string, NonNullable<CheckResult['plugins'][string]>>();
   for (const [k, v] of Object.entries(check.plugins)) if (v) table.set(packageName(k), v);
   for (const p of upgrade.plugins) {
-    const found = entries.find((e) => e.entry.package === p.package && e.entry.location.file === p.file && e.entry.location.line === p.line);
+    const found = entries.find(
+      (e) => e.entry.package === p.package && e.entry.location.file === p.file && e.entry.location.line === p.line,
+    );
     if (!found) continue;
     const release = table.get(p.package)?.releases.find((r) => sameVersion(r.version, p.to));
     requests.push({

@@ -30,7 +30,8 @@ export class BumpError extends Error {
 /** The version after `kind`, or the given version (normalised; a leading `v` is allowed). */
 export function nextVersion(current: string, kind: string): string {
   if ((BUMP_KINDS as readonly string[]).includes(kind)) {
-    if (!isValid(current)) throw new BumpError(`the current version "${current}" is not PEP 440, so it cannot be bumped; give the new version instead`);
+    if (!isValid(current))
+      throw new BumpError(`the current version "${current}" is not PEP 440, so it cannot be bumped; give the new version instead`);
     if (kind === 'pre') return nextPre(current);
     const out = increment(current, kind as 'major' | 'minor' | 'patch');
     if (out === null) throw new BumpError(`cannot compute the ${kind} version after ${current}`);
@@ -81,9 +82,21 @@ export function projectVersionSpan(text: string): { start: number; end: number; 
   const ast = parseTOML(text);
   const top = ast.body[0];
   if (!top) return null;
-  const visit = (prefix: readonly (string | number)[], kv: { key: { keys: Array<{ name?: string; value?: string }> }; value: { type: string; kind?: string; style?: string; range: [number, number]; value?: unknown } }) => {
+  const visit = (
+    prefix: readonly (string | number)[],
+    kv: {
+      key: { keys: Array<{ name?: string; value?: string }> };
+      value: { type: string; kind?: string; style?: string; range: [number, number]; value?: unknown };
+    },
+  ) => {
     const keyPath = [...prefix, ...kv.key.keys.map((k) => (k.name ?? k.value) as string)];
-    if (keyPath.length === 2 && keyPath[0] === 'project' && keyPath[1] === 'version' && kv.value.type === 'TOMLValue' && kv.value.kind === 'string') {
+    if (
+      keyPath.length === 2 &&
+      keyPath[0] === 'project' &&
+      keyPath[1] === 'version' &&
+      kv.value.type === 'TOMLValue' &&
+      kv.value.kind === 'string'
+    ) {
       const [s, e] = kv.value.range;
       const raw = text.slice(s, e);
       const quote = raw.startsWith('"""') || raw.startsWith("'''") ? 3 : 1;
@@ -106,7 +119,15 @@ export function projectVersionSpan(text: string): { start: number; end: number; 
 }
 
 function editOf(file: string, text: string, start: number, end: number, after: string): FileEdit {
-  return { file, start, end, before: text.slice(start, end), after, oldText: text, newText: text.slice(0, start) + after + text.slice(end) };
+  return {
+    file,
+    start,
+    end,
+    before: text.slice(start, end),
+    after,
+    oldText: text,
+    newText: text.slice(0, start) + after + text.slice(end),
+  };
 }
 
 export async function planBump(files: ProjectFiles, kind: string): Promise<BumpPlan> {

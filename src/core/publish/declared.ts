@@ -26,8 +26,12 @@ export interface DeclaredProblem {
 
 /** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
 export function displaySpecifier(spec: string): string {
-  const clauses = spec.split(',').map((c) => c.trim()).filter((c) => c !== '');
-  const rank = (c: string) => (c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2);
+  const clauses = spec
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  const rank = (c: string) =>
+    c.startsWith('>') || c.startsWith('~=') ? 0 : c.startsWith('==') || c.startsWith('===') ? 1 : c.startsWith('!=') ? 3 : 2;
   return clauses.sort((a, b) => rank(a) - rank(b)).join(',');
 }
 
@@ -36,7 +40,10 @@ export function displaySpecifier(spec: string): string {
  * a PEP 440 range (a URL, no specifier), or several runtime ones with different ranges (markers
  * such as `python_version < "3.10"` do not make a requirement optional; `extra == "x"` does).
  */
-export function declaredOf(meta: Pick<CoreMetadata, 'requiresDist' | 'requiresPython'>): { declared: Declared; problems: DeclaredProblem[] } {
+export function declaredOf(meta: Pick<CoreMetadata, 'requiresDist' | 'requiresPython'>): {
+  declared: Declared;
+  problems: DeclaredProblem[];
+} {
   const problems: DeclaredProblem[] = [];
   const fapilog: Array<{ text: string; specifier: string | null }> = [];
   const dependencies: string[] = [];
@@ -52,7 +59,12 @@ export function declaredOf(meta: Pick<CoreMetadata, 'requiresDist' | 'requiresPy
   } else {
     const first = fapilog[0]!;
     if (first.specifier === null || first.specifier.trim() === '' || !isValidSpecifier(first.specifier)) {
-      const why = first.specifier === null ? 'a URL requirement' : first.specifier.trim() === '' ? 'no version specifier' : `"${first.specifier}" is not a PEP 440 specifier`;
+      const why =
+        first.specifier === null
+          ? 'a URL requirement'
+          : first.specifier.trim() === ''
+            ? 'no version specifier'
+            : `"${first.specifier}" is not a PEP 440 specifier`;
       problems.push({ field: 'fapilog_compatibility', message: `Requires-Dist "${first.text}": ${why}` });
     } else if (fapilog.some((f) => f.specifier === null || !sameSpecifier(f.specifier, first.specifier!))) {
       problems.push({
@@ -74,9 +86,18 @@ export function declaredOf(meta: Pick<CoreMetadata, 'requiresDist' | 'requiresPy
 export function requirementKey(text: string): string {
   const req = parseRequirement(text);
   if (!req) return text.trim();
-  const spec = req.specifier === null ? `@${text.slice(text.indexOf('@') + 1).split(';')[0]!.trim()}` : (specifierKey(req.specifier) ?? req.specifier.replace(/\s+/g, ''));
+  const spec =
+    req.specifier === null
+      ? `@${text
+          .slice(text.indexOf('@') + 1)
+          .split(';')[0]!
+          .trim()}`
+      : (specifierKey(req.specifier) ?? req.specifier.replace(/\s+/g, ''));
   const marker = req.marker === null ? '' : `;${req.marker.replace(/\s+/g, '').replace(/'/g, '"')}`;
-  return `${normalizeName(req.name)}[${req.extras.map((e) => normalizeName(e)).sort().join(',')}]${spec}${marker}`;
+  return `${normalizeName(req.name)}[${req.extras
+    .map((e) => normalizeName(e))
+    .sort()
+    .join(',')}]${spec}${marker}`;
 }
 
 function sameRequirements(a: readonly string[], b: readonly string[]): boolean {
@@ -140,7 +161,14 @@ export type ReleaseDeclaration =
 function fileProblem(f: FileMetadata, what: string): ReleaseDeclaration | null {
   const { problems } = declaredOf(f.metadata);
   const p = problems[0];
-  return p ? { ok: false, code: 'invalid_file', field: p.field, message: `${f.filename}: ${what}: ${problems.map((q) => `${q.field}: ${q.message}`).join('; ')}` } : null;
+  return p
+    ? {
+        ok: false,
+        code: 'invalid_file',
+        field: p.field,
+        message: `${f.filename}: ${what}: ${problems.map((q) => `${q.field}: ${q.message}`).join('; ')}`,
+      }
+    : null;
 }
 
 /**
@@ -163,7 +191,9 @@ export function releaseDeclaration(wheels: readonly FileMetadata[], sdists: read
         message: `${sdist.filename}: PKG-INFO marks ${[...new Set(dynamic.map((f) => DYNAMIC_HEADER[f]))].join(', ')} as Dynamic, so only a wheel can say what the release needs; upload the wheel too`,
       };
     }
-    return fileProblem(sdist, 'PKG-INFO') ?? { ok: true, value: declaredOf(sdist.metadata).declared, source: `${sdist.filename}'s PKG-INFO` };
+    return (
+      fileProblem(sdist, 'PKG-INFO') ?? { ok: true, value: declaredOf(sdist.metadata).declared, source: `${sdist.filename}'s PKG-INFO` }
+    );
   }
   for (const w of wheels) {
     const bad = fileProblem(w, 'METADATA');
@@ -174,7 +204,12 @@ export function releaseDeclaration(wheels: readonly FileMetadata[], sdists: read
     const theirs = declaredOf(w.metadata).declared;
     for (const field of DECLARED_FIELDS) {
       if (!sameDeclared(field, ours, theirs)) {
-        return { ok: false, code: 'metadata_mismatch', field, message: `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ${first.filename}'s says ${showDeclared(field, ours)}` };
+        return {
+          ok: false,
+          code: 'metadata_mismatch',
+          field,
+          message: `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ${first.filename}'s says ${showDeclared(field, ours)}`,
+        };
       }
     }
   }

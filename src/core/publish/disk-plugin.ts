@@ -33,7 +33,11 @@ export interface DiskPrepareOptions extends Omit<PrepareOptions, 'project' | 'di
 export function preparePublishOnDisk(opts: DiskPrepareOptions): Promise<PublishPlan> {
   const { projectDir: given, distDir: distGiven, ...rest } = opts;
   const projectDir = path.resolve(given);
-  return preparePublish({ ...rest, project: pluginProjectFiles(projectDir), dist: pluginDistFiles(path.resolve(projectDir, distGiven ?? 'dist')) });
+  return preparePublish({
+    ...rest,
+    project: pluginProjectFiles(projectDir),
+    dist: pluginDistFiles(path.resolve(projectDir, distGiven ?? 'dist')),
+  });
 }
 
 export function planBumpOnDisk(projectDir: string, kind: string): Promise<BumpPlan> {
@@ -51,7 +55,8 @@ export async function applyBump(plan: BumpPlan): Promise<void> {
   for (const edit of plan.edits) {
     const target = bumpFilePath(plan, edit.file);
     const current = await files.read(edit.file);
-    if (current === null || decodeBytes(current) !== edit.oldText) throw new BumpError(`${target} changed while bumping; run the command again`);
+    if (current === null || decodeBytes(current) !== edit.oldText)
+      throw new BumpError(`${target} changed while bumping; run the command again`);
     await verifyBumpEdit(plan, edit, files);
     await replaceFileAtomically(target, edit.newText);
   }

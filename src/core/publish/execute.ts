@@ -31,7 +31,12 @@ export interface ExecuteOptions {
 
 export async function executePublish(plan: PublishPlan, client: PublishSender, opts: ExecuteOptions): Promise<PublishOutcome> {
   if (!plan.metadata || !plan.name || !plan.version) {
-    return { status: 'failed', reason: 'rejected', message: 'nothing to publish: the files do not describe a plugin release', httpStatus: null };
+    return {
+      status: 'failed',
+      reason: 'rejected',
+      message: 'nothing to publish: the files do not describe a plugin release',
+      httpStatus: null,
+    };
   }
   const pkg = plan.package ?? plan.name;
   try {
@@ -45,7 +50,12 @@ export async function executePublish(plan: PublishPlan, client: PublishSender, o
     if (!(err instanceof MarketplaceError)) throw err;
     const server = err.message.replace(/^[A-Z]+ \S+: /, '').replace(/\s*\(HTTP \d{3}[^)]*\)\s*$/, '');
     if (err.code === 'unauthenticated' && err.status === undefined) {
-      return { status: 'failed', reason: 'no-token', message: `publishing needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN (the Action: the \`token\` input)`, httpStatus: null };
+      return {
+        status: 'failed',
+        reason: 'no-token',
+        message: `publishing needs a token: pass --token or set FAPILOG_MARKETPLACE_TOKEN (the Action: the \`token\` input)`,
+        httpStatus: null,
+      };
     }
     switch (err.status) {
       case 409:

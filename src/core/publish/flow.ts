@@ -15,8 +15,12 @@ export type PublishStatus = 'published' | 'unchanged' | 'dry-run' | 'failed';
 
 /** What a front end's credential step answers: a sender that carries a token, or why there is none. */
 export type Authorization =
-  | { ok: true; sender: PublishSender; /** How the token was supplied, for messages; never the token. */ credential: string }
-  | { ok: false; message: string; /** A summary section of its own (trusted publishing: the claims and the registration to make). */ markdown?: string };
+  | { ok: true; sender: PublishSender /** How the token was supplied, for messages; never the token. */; credential: string }
+  | {
+      ok: false;
+      message: string /** A summary section of its own (trusted publishing: the claims and the registration to make). */;
+      markdown?: string;
+    };
 
 export interface CompleteOptions {
   strict: boolean;
@@ -57,9 +61,10 @@ export function tagFromRef(ref: string | undefined): string | undefined {
 export function notPublishedMessage(blocking: readonly Finding[], strictOption: string): string {
   const errors = blocking.filter((f) => f.severity === 'error').length;
   const warnings = blocking.length - errors;
-  const parts = [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'} (${strictOption})` : ''].filter(
-    (p) => p !== '',
-  );
+  const parts = [
+    errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '',
+    warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'} (${strictOption})` : '',
+  ].filter((p) => p !== '');
   const codes = [...new Set(blocking.map((f) => f.code))].join(', ');
   return `not published: ${parts.join(' and ')} (${codes})`;
 }
@@ -101,6 +106,11 @@ export async function completePublish(plan: PublishPlan, opts: CompleteOptions):
     outcome.status === 'unchanged'
       ? `unchanged: ${plan.package} ${release.version} is already published with identical files`
       : `published ${plan.package} ${release.version}`,
-    { url: outcome.url, version: release.version, release, publisher: release.provenance === undefined ? null : describePublisher(release.provenance) },
+    {
+      url: outcome.url,
+      version: release.version,
+      release,
+      publisher: release.provenance === undefined ? null : describePublisher(release.provenance),
+    },
   );
 }

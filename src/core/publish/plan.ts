@@ -109,7 +109,12 @@ function authorOf(meta: CoreMetadata | null, project: PluginProject | null): str
   if (meta?.author?.trim()) return meta.author.trim();
   const fromEmail = meta?.authorEmail
     ?.split(',')
-    .map((a) => a.trim().replace(/\s*<[^>]*>$/, '').replace(/^"|"$/g, ''))
+    .map((a) =>
+      a
+        .trim()
+        .replace(/\s*<[^>]*>$/, '')
+        .replace(/^"|"$/g, ''),
+    )
     .filter((a) => a !== '' && !a.includes('@'));
   if (fromEmail && fromEmail.length > 0) return fromEmail.join(', ');
   const names = project?.project.authors.map((a) => a.name).filter((n): n is string => Boolean(n)) ?? [];
@@ -152,7 +157,8 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
         sdists.push({ file, metadata: parseCoreMetadata(s.pkgInfoText) });
       }
     } catch (err) {
-      const message = err instanceof ArtifactError ? err.message : `${file.filename}: metadata is unreadable (${(err as Error).message.split('\n')[0]})`;
+      const message =
+        err instanceof ArtifactError ? err.message : `${file.filename}: metadata is unreadable (${(err as Error).message.split('\n')[0]})`;
       unreadable.push({ filename: file.filename, message });
     }
   }
@@ -195,7 +201,13 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
   const pluginType = pluginTypes(entryPoints)[0] ?? null;
   const requirements = meta?.requiresDist ?? project?.project.dependencies ?? [];
   const fapilog = fapilogRequirement(requirements);
-  const planFiles: PlanFile[] = files.map((f: ArtifactFile) => ({ filename: f.filename, kind: f.kind, size: f.size, sha256: f.sha256, data: f.data }));
+  const planFiles: PlanFile[] = files.map((f: ArtifactFile) => ({
+    filename: f.filename,
+    kind: f.kind,
+    size: f.size,
+    sha256: f.sha256,
+    data: f.data,
+  }));
   // What the marketplace reads from the files; the JSON says the same (the server compares).
   const truth = releaseDeclaration(
     wheels.map((w) => ({ filename: w.file.filename, metadata: w.metadata })),
@@ -212,7 +224,8 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
         license: licenseOf(meta, project) ?? 'Unknown',
         homepage: homepageUrl(meta, project),
         repository,
-        fapilog_compatibility: truth.ok && truth.value.fapilog_compatibility ? truth.value.fapilog_compatibility : displaySpecifier(fapilog.specifier as string),
+        fapilog_compatibility:
+          truth.ok && truth.value.fapilog_compatibility ? truth.value.fapilog_compatibility : displaySpecifier(fapilog.specifier as string),
         requires_python: truth.ok ? truth.value.requires_python : (meta?.requiresPython ?? project?.project['requires-python'] ?? null),
         dependencies: truth.ok ? truth.value.dependencies : runtimeDependencies(requirements),
         readme: readme.text,

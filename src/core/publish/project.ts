@@ -19,10 +19,7 @@ export const ProjectTable = z
     dynamic: z.array(z.string()).default([]),
     description: z.string().optional(),
     readme: z
-      .union([
-        z.string(),
-        z.object({ file: z.string().optional(), text: z.string().optional(), 'content-type': z.string().optional() }),
-      ])
+      .union([z.string(), z.object({ file: z.string().optional(), text: z.string().optional(), 'content-type': z.string().optional() })])
       .optional(),
     license: z.union([z.string(), z.object({ file: z.string().optional(), text: z.string().optional() })]).optional(),
     'license-files': z
@@ -45,7 +42,10 @@ export const PyProject = z
       .object({
         hatch: z
           .object({
-            version: z.object({ path: z.string().optional(), pattern: z.string().optional(), source: z.string().optional() }).loose().optional(),
+            version: z
+              .object({ path: z.string().optional(), pattern: z.string().optional(), source: z.string().optional() })
+              .loose()
+              .optional(),
           })
           .loose()
           .optional(),
@@ -127,7 +127,8 @@ export async function readProject(files: ProjectFiles): Promise<PluginProject | 
   if (bytes === null) return null;
   const text = decodeBytes(bytes);
   const notUtf8 = nonUtf8Position(text);
-  if (notUtf8 !== null) throw new ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
+  if (notUtf8 !== null)
+    throw new ProjectError(`pyproject.toml is not valid UTF-8 (${notUtf8}); TOML files must be UTF-8, so it was not changed`);
   const data = parsePyProject(text);
   if (!data.project) throw new ProjectError('pyproject.toml has no [project] table (PEP 621 metadata is required)');
   const project = data.project;
@@ -140,7 +141,11 @@ function projectPath(given: string): string {
   return path.posix.normalize(given.replace(/\\/g, '/')).replace(/^\.\//, '');
 }
 
-async function locateVersion(files: ProjectFiles, data: PyProject, project: ProjectTable): Promise<{ source: VersionSource; version: string | null }> {
+async function locateVersion(
+  files: ProjectFiles,
+  data: PyProject,
+  project: ProjectTable,
+): Promise<{ source: VersionSource; version: string | null }> {
   if (project.version !== undefined) return { source: { kind: 'project', file: PYPROJECT }, version: project.version };
   if (!project.dynamic.includes('version')) {
     return { source: { kind: 'unknown', reason: '[project] has neither `version` nor `dynamic = ["version"]`' }, version: null };

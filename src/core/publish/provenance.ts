@@ -13,7 +13,13 @@ import { GITHUB_OIDC_ISSUER, type Provenance, type TrustedProvenance } from '../
 
 export { Provenance, TrustedProvenance, TokenProvenance, GITHUB_OIDC_ISSUER } from '../marketplace/schemas.ts';
 
-export const PUBLISHER_CHANGE_REASONS = ['another-issuer', 'another-repository', 'another-owner', 'token-after-trusted', 'another-token-owner'] as const;
+export const PUBLISHER_CHANGE_REASONS = [
+  'another-issuer',
+  'another-repository',
+  'another-owner',
+  'token-after-trusted',
+  'another-token-owner',
+] as const;
 export type PublisherChangeReason = (typeof PUBLISHER_CHANGE_REASONS)[number];
 
 export interface PublisherChange {

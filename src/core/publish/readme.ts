@@ -30,7 +30,10 @@ export function repositoryBases(repo: RepositoryRef): UrlBases | null {
     return null;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  const parts = url.pathname.replace(/\.git$/, '').split('/').filter((p) => p !== '');
+  const parts = url.pathname
+    .replace(/\.git$/, '')
+    .split('/')
+    .filter((p) => p !== '');
   const ref = encodeURI(repo.ref);
   if (url.hostname === 'github.com' || url.hostname === 'www.github.com') {
     if (parts.length < 2) return null;

@@ -50,7 +50,11 @@ const show = (s: string) => JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}â
  * `entries`: every file entry of the archive (no directories); `recordName`: `x.dist-info/RECORD`,
  * or null when the archive has none.
  */
-export function recordProblem(recordText: string | null, recordName: string | null, entries: ReadonlyMap<string, EntryDigest>): string | null {
+export function recordProblem(
+  recordText: string | null,
+  recordName: string | null,
+  entries: ReadonlyMap<string, EntryDigest>,
+): string | null {
   if (recordText === null || recordName === null) return 'it has no .dist-info/RECORD';
   const distInfo = recordName.slice(0, recordName.lastIndexOf('/'));
   const unsigned = new Set([`${distInfo}/RECORD`, `${distInfo}/RECORD.jws`, `${distInfo}/RECORD.p7s`]);
@@ -68,12 +72,15 @@ export function recordProblem(recordText: string | null, recordName: string | nu
     const eq = hash.indexOf('=');
     const alg = eq > 0 ? hash.slice(0, eq) : '';
     if (!(RECORD_HASHES as readonly string[]).includes(alg)) {
-      return hash === '' ? `${where} gives no hash for ${show(file)}` : `${where} hashes ${show(file)} with ${show(alg)}, not sha256 or stronger`;
+      return hash === ''
+        ? `${where} gives no hash for ${show(file)}`
+        : `${where} hashes ${show(file)} with ${show(alg)}, not sha256 or stronger`;
     }
     const want = hash.slice(eq + 1).replace(/=+$/, '');
     const have = actual.digest[alg as RecordHash];
     if (want !== have) return `RECORD says ${show(file)} has ${alg}=${show(want)}, the archive's has ${alg}=${have}`;
-    if (size !== '' && Number(size) !== actual.size) return `RECORD says ${show(file)} is ${show(size)} bytes, the archive's is ${actual.size}`;
+    if (size !== '' && Number(size) !== actual.size)
+      return `RECORD says ${show(file)} is ${show(size)} bytes, the archive's is ${actual.size}`;
   }
   for (const name of entries.keys()) {
     if (!listed.has(name) && !unsigned.has(name)) return `${show(name)} is in the archive but not in RECORD`;

@@ -75,7 +75,9 @@ export function pluginFacts(facts: PublishFacts): PluginFacts {
   const meta = primaryMetadata(facts);
   const project = facts.project;
   const projectEntryPoints = () =>
-    Object.entries(project?.project['entry-points'] ?? {}).flatMap(([group, eps]) => Object.entries(eps).map(([n, value]) => ({ group, name: n, value })));
+    Object.entries(project?.project['entry-points'] ?? {}).flatMap(([group, eps]) =>
+      Object.entries(eps).map(([n, value]) => ({ group, name: n, value })),
+    );
   return {
     projectError: facts.projectError,
     unreadable: facts.unreadable.map((u) => u.message),
@@ -99,7 +101,13 @@ export function pluginFacts(facts: PublishFacts): PluginFacts {
     versions: [
       ...[...facts.wheels, ...facts.sdists].map((a) => ({ where: a.file.filename, from: 'built' as const, value: a.metadata.version })),
       ...(project?.version != null
-        ? [{ where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml', from: 'project' as const, value: project.version }]
+        ? [
+            {
+              where: project.versionSource.kind === 'hatch-file' ? 'the hatch version file' : 'pyproject.toml',
+              from: 'project' as const,
+              value: project.version,
+            },
+          ]
         : []),
     ],
     version: releaseVersion(facts),
@@ -108,7 +116,12 @@ export function pluginFacts(facts: PublishFacts): PluginFacts {
     entryPoints: facts.wheels[0] ? facts.wheels[0].entryPoints : project ? projectEntryPoints() : null,
     readme: facts.readme,
     licenseDeclared: meta
-      ? Boolean(meta.licenseExpression?.trim() || meta.license?.trim() || meta.licenseFiles.length > 0 || meta.classifiers.some((c) => c.startsWith('License :: ')))
+      ? Boolean(
+          meta.licenseExpression?.trim() ||
+            meta.license?.trim() ||
+            meta.licenseFiles.length > 0 ||
+            meta.classifiers.some((c) => c.startsWith('License :: ')),
+        )
       : Boolean(project?.project.license !== undefined || facts.projectLicenseFiles.length > 0),
     repository: repositoryUrl(meta, project),
     marketplace: facts.marketplace,
@@ -137,20 +150,38 @@ export interface Rule {
 const when = (cond: boolean, make: () => Finding): Finding[] => (cond ? [make()] : []);
 
 export const RULES: readonly Rule[] = [
-  { about: 'pyproject.toml reads', check: (f) => when(f.projectError !== null, () => finding('pyproject-invalid', f.projectError as string)) },
+  {
+    about: 'pyproject.toml reads',
+    check: (f) => when(f.projectError !== null, () => finding('pyproject-invalid', f.projectError as string)),
+  },
   { about: 'built files read', check: (f) => f.unreadable.map((m) => finding('artifact-unreadable', m)) },
   {
     about: 'a wheel',
     check: (f) =>
-      when(f.files.every((x) => x.kind !== 'wheel'), () =>
-        finding('wheel-missing', f.files.length === 0 ? 'no wheel or sdist found in the dist directory' : `no wheel among ${f.files.map((x) => x.filename).join(', ')}`),
+      when(
+        f.files.every((x) => x.kind !== 'wheel'),
+        () =>
+          finding(
+            'wheel-missing',
+            f.files.length === 0
+              ? 'no wheel or sdist found in the dist directory'
+              : `no wheel among ${f.files.map((x) => x.filename).join(', ')}`,
+          ),
       ),
   },
-  { about: 'an sdist', check: (f) => when(f.files.length > 0 && f.files.every((x) => x.kind !== 'sdist'), () => finding('sdist-missing', 'no sdist (.tar.gz) next to the wheel')) },
+  {
+    about: 'an sdist',
+    check: (f) =>
+      when(f.files.length > 0 && f.files.every((x) => x.kind !== 'sdist'), () =>
+        finding('sdist-missing', 'no sdist (.tar.gz) next to the wheel'),
+      ),
+  },
   {
     about: 'file sizes',
     check: (f) =>
-      f.files.filter((x) => x.size > f.maxFileSize).map((x) => finding('file-too-large', `${x.filename} is ${formatSize(x.size)}, over the ${formatSize(f.maxFileSize)} limit`)),
+      f.files
+        .filter((x) => x.size > f.maxFileSize)
+        .map((x) => finding('file-too-large', `${x.filename} is ${formatSize(x.size)}, over the ${formatSize(f.maxFileSize)} limit`)),
   },
   { about: 'wheel RECORDs match', check: (f) => f.recordProblems.map((m) => finding('record-mismatch', m)) },
   {
@@ -173,7 +204,10 @@ export const RULES: readonly Rule[] = [
   },
   {
     about: 'PEP 440 versions',
-    check: (f) => f.versions.filter((v) => !isValid(v.value)).map((v) => finding('version-invalid', `${v.where}: "${v.value}" is not a PEP 440 version`)),
+    check: (f) =>
+      f.versions
+        .filter((v) => !isValid(v.value))
+        .map((v) => finding('version-invalid', `${v.where}: "${v.value}" is not a PEP 440 version`)),
   },
   {
     about: 'one version',
@@ -205,16 +239,28 @@ export const RULES: readonly Rule[] = [
       const fix = isValid(wanted)
         ? `Run \`fapilog-plugins version ${normalize(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
         : `Push a tag named after the version, e.g. v${version}.`;
-      return [finding('tag-mismatch', `tag ${f.tag} names version ${isValid(wanted) ? normalize(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`, fix)];
+      return [
+        finding(
+          'tag-mismatch',
+          `tag ${f.tag} names version ${isValid(wanted) ? normalize(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`,
+          fix,
+        ),
+      ];
     },
   },
   {
     about: 'a fapilog requirement with a PEP 440 range',
     check: ({ described, fapilog: req }) => {
       if (!described) return [];
-      if (!req) return [finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies')];
+      if (!req)
+        return [finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies')];
       if (req.specifier !== null && req.specifier.trim() !== '' && isValidSpecifier(req.specifier)) return [];
-      const why = req.specifier === null ? 'a URL requirement' : req.specifier.trim() === '' ? 'no version specifier' : `"${req.specifier}" is not a PEP 440 specifier`;
+      const why =
+        req.specifier === null
+          ? 'a URL requirement'
+          : req.specifier.trim() === ''
+            ? 'no version specifier'
+            : `"${req.specifier}" is not a PEP 440 specifier`;
       return [finding('fapilog-specifier-invalid', `"${req.text}": ${why}`)];
     },
   },
@@ -222,7 +268,9 @@ export const RULES: readonly Rule[] = [
     about: 'an upper bound on fapilog',
     check: ({ fapilog: req }) => {
       const spec = usableSpecifier(req);
-      return when(spec !== null && !hasUpperBound(spec), () => finding('fapilog-specifier-unbounded', `"fapilog${displaySpecifier(spec as string)}" has no upper bound`));
+      return when(spec !== null && !hasUpperBound(spec), () =>
+        finding('fapilog-specifier-unbounded', `"fapilog${displaySpecifier(spec as string)}" has no upper bound`),
+      );
     },
   },
   {
@@ -257,14 +305,18 @@ export const RULES: readonly Rule[] = [
     check: ({ entryPoints }) => {
       if (entryPoints === null) return [];
       const legacy = entryPoints.filter((e) => e.group === LEGACY_GROUP);
-      const out = legacy.map((e) => finding('entry-point-legacy-group', `entry point "${e.name} = ${e.value}" is in the legacy "${LEGACY_GROUP}" group`));
+      const out = legacy.map((e) =>
+        finding('entry-point-legacy-group', `entry point "${e.name} = ${e.value}" is in the legacy "${LEGACY_GROUP}" group`),
+      );
       if (pluginTypes(entryPoints).length === 0) {
         const groups = [...new Set(entryPoints.map((e) => e.group))];
         out.push(
           finding(
             'entry-point-missing',
             groups.length === 0 ? 'the wheel has no entry points' : `no entry point in a fapilog group (found: ${groups.join(', ')})`,
-            legacy[0] ? `Move "${legacy[0].name}" to [project.entry-points."fapilog.sinks"] (or processors, enrichers, redactors, filters).` : undefined,
+            legacy[0]
+              ? `Move "${legacy[0].name}" to [project.entry-points."fapilog.sinks"] (or processors, enrichers, redactors, filters).`
+              : undefined,
           ),
         );
       }
@@ -276,13 +328,24 @@ export const RULES: readonly Rule[] = [
     check: ({ described, fromMetadata, readme }) => {
       if (!described) return [];
       if (readme.from === 'none') {
-        return [finding('readme-missing', fromMetadata ? 'the wheel has no long description and the project has no README' : 'the project has no README')];
+        return [
+          finding(
+            'readme-missing',
+            fromMetadata ? 'the wheel has no long description and the project has no README' : 'the project has no README',
+          ),
+        ];
       }
       const markers = templateMarkers(readme.original);
       return [
-        ...when(markers.length > 0, () => finding('readme-template', `the README still contains ${markers.map((m) => `"${m}"`).join(' and ')}`)),
+        ...when(markers.length > 0, () =>
+          finding('readme-template', `the README still contains ${markers.map((m) => `"${m}"`).join(' and ')}`),
+        ),
         ...insecureImages(readme.original).map((url) =>
-          finding('readme-insecure-image', `image over plain http: ${url}`, `Use ${url.replace(/^http:/i, 'https:')} (if the host serves https) or a relative path.`),
+          finding(
+            'readme-insecure-image',
+            `image over plain http: ${url}`,
+            `Use ${url.replace(/^http:/i, 'https:')} (if the host serves https) or a relative path.`,
+          ),
         ),
       ];
     },
@@ -291,11 +354,24 @@ export const RULES: readonly Rule[] = [
     about: 'a license',
     check: (f) =>
       when(f.described && !f.licenseDeclared, () =>
-        finding('license-missing', f.fromMetadata ? 'the metadata has no License-Expression, License, License-File or license classifier' : 'pyproject.toml declares no license'),
+        finding(
+          'license-missing',
+          f.fromMetadata
+            ? 'the metadata has no License-Expression, License, License-File or license classifier'
+            : 'pyproject.toml declares no license',
+        ),
       ),
   },
-  { about: 'a repository URL', check: (f) => when(f.described && f.repository === null, () => finding('repository-url-missing', 'no Repository/Source URL in [project.urls]')) },
-  { about: 'the marketplace answered', check: ({ marketplace }) => when(Boolean(marketplace?.unreachable), () => finding('marketplace-unreachable', marketplace?.unreachable as string)) },
+  {
+    about: 'a repository URL',
+    check: (f) =>
+      when(f.described && f.repository === null, () => finding('repository-url-missing', 'no Repository/Source URL in [project.urls]')),
+  },
+  {
+    about: 'the marketplace answered',
+    check: ({ marketplace }) =>
+      when(Boolean(marketplace?.unreachable), () => finding('marketplace-unreachable', marketplace?.unreachable as string)),
+  },
   {
     about: 'a published version never changes',
     check: (f) => {
@@ -319,7 +395,9 @@ export const RULES: readonly Rule[] = [
       const version = judgedVersion(f);
       if (!f.marketplace || f.marketplace.unreachable || version === null || findRelease(f.marketplace.releases, version)) return [];
       const newest = sortVersions(f.marketplace.releases.map((r: Release) => r.version)).at(-1);
-      return when(newest !== undefined && compare(version, newest) < 0, () => finding('version-backport', `${version} is lower than the newest published version ${newest}`));
+      return when(newest !== undefined && compare(version, newest) < 0, () =>
+        finding('version-backport', `${version} is lower than the newest published version ${newest}`),
+      );
     },
   },
 ];

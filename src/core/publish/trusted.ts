@@ -17,7 +17,11 @@ export type ExchangeResult =
   | { ok: false; status: number | null; code: string; message: string };
 
 async function call(url: string, init: RequestInit): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/json', ...(init.headers as Record<string, string>) } });
+  const res = await fetch(url, {
+    ...init,
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+    headers: { accept: 'application/json', ...(init.headers as Record<string, string>) },
+  });
   const text = await res.text();
   if (text.length > MAX_BODY) throw new Error(`${url}: the answer is larger than ${MAX_BODY} bytes`);
   let json: unknown = null;
@@ -43,15 +47,29 @@ export async function exchangeOidcToken(apiUrl: string, oidcToken: string): Prom
   const url = `${apiUrl.replace(/\/+$/, '')}/oidc/token`;
   let answer: { status: number; json: unknown };
   try {
-    answer = await call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: oidcToken }) });
+    answer = await call(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: oidcToken }),
+    });
   } catch (err) {
-    return { ok: false, status: null, code: 'unreachable', message: `POST ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      status: null,
+      code: 'unreachable',
+      message: `POST ${url} failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
   if (answer.status === 200) {
     const parsed = OidcTokenResponse.safeParse(answer.json);
     if (parsed.success) return { ok: true, response: parsed.data };
     const issue = parsed.error.issues[0];
-    return { ok: false, status: 200, code: 'bad_response', message: `POST ${url}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})` };
+    return {
+      ok: false,
+      status: 200,
+      code: 'bad_response',
+      message: `POST ${url}: unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})`,
+    };
   }
   const err = ErrorBody.safeParse(answer.json);
   return err.success

@@ -14,9 +14,10 @@ import type { ExtractedReadme } from './readme.ts';
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
 
 /** Entry-point group -> plugin_type, in the order a plugin's type is chosen when it has several. */
-export const ENTRY_POINT_GROUPS: Record<string, PluginType> = Object.fromEntries(
-  PLUGIN_TYPES.map((t) => [`fapilog.${t}s`, t]),
-) as Record<string, PluginType>;
+export const ENTRY_POINT_GROUPS: Record<string, PluginType> = Object.fromEntries(PLUGIN_TYPES.map((t) => [`fapilog.${t}s`, t])) as Record<
+  string,
+  PluginType
+>;
 export const LEGACY_GROUP = 'fapilog.plugins';
 
 export interface ReadWheel {
@@ -104,7 +105,9 @@ export { displaySpecifier } from './declared.ts';
 
 export function hasUpperBound(spec: string): boolean {
   const clauses = parseSpecifier(spec) ?? [];
-  return clauses.some((c) => c.operator === '<' || c.operator === '<=' || c.operator === '~=' || c.operator === '==' || c.operator === '===');
+  return clauses.some(
+    (c) => c.operator === '<' || c.operator === '<=' || c.operator === '~=' || c.operator === '==' || c.operator === '===',
+  );
 }
 
 const REPOSITORY_LABELS = /^(repository|source|source[ _-]?code|code|github|gitlab|git)$/i;
@@ -116,7 +119,9 @@ export function repositoryUrl(meta: CoreMetadata | null, project: PluginProject 
     : Object.entries(project?.project.urls ?? {}).map(([label, url]) => ({ label, url }));
   const labelled = urls.find((u) => REPOSITORY_LABELS.test(u.label.trim()));
   if (labelled) return labelled.url;
-  const hosted = [...urls.map((u) => u.url), meta?.homePage ?? ''].find((u) => /^https?:\/\/(www\.)?(github\.com|gitlab\.com)\/[^/]+\/[^/]+/.test(u));
+  const hosted = [...urls.map((u) => u.url), meta?.homePage ?? ''].find((u) =>
+    /^https?:\/\/(www\.)?(github\.com|gitlab\.com)\/[^/]+\/[^/]+/.test(u),
+  );
   return hosted ?? null;
 }
 

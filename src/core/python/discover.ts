@@ -10,8 +10,23 @@ import type { ManifestKind } from './types.ts';
 export { manifestKindOf };
 
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
-  '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', 'env', 'site-packages', '__pycache__',
-  '.tox', '.nox', 'dist', 'build', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.eggs',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '.venv',
+  'venv',
+  'env',
+  'site-packages',
+  '__pycache__',
+  '.tox',
+  '.nox',
+  'dist',
+  'build',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.eggs',
 ]);
 
 /** The file whose presence makes a folder a virtualenv. */
@@ -52,9 +67,7 @@ function walkOrder(a: string, b: string): number {
 /** The manifests and lockfiles among a project's file paths, in walk order. */
 export function selectProjectFiles(paths: Iterable<string>): DiscoveredFile[] {
   const all = [...paths];
-  const venvs = all
-    .filter((p) => p.endsWith(`/${VENV_MARKER}`))
-    .map((p) => p.slice(0, -VENV_MARKER.length));
+  const venvs = all.filter((p) => p.endsWith(`/${VENV_MARKER}`)).map((p) => p.slice(0, -VENV_MARKER.length));
   const out: DiscoveredFile[] = [];
   for (const relative of all) {
     const dirs = relative.split('/').slice(0, -1);

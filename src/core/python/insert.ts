@@ -35,11 +35,11 @@ export function chooseTarget(files: { pyproject?: string | undefined; existing: 
   if (files.pyproject !== undefined) {
     const doc = parseTomlDocument(files.pyproject);
     const dynamic = entryAt(doc, ['project', 'dynamic'])?.node;
-    const dynamicDeps =
-      dynamic?.type === 'TOMLArray' && dynamic.elements.some((e) => e.type === 'TOMLValue' && e.value === 'dependencies');
+    const dynamicDeps = dynamic?.type === 'TOMLArray' && dynamic.elements.some((e) => e.type === 'TOMLValue' && e.value === 'dependencies');
     // `dynamic = ["dependencies"]`: the build backend reads them elsewhere (usually requirements.txt).
     if (hasTable(doc, ['project']) && !(dynamicDeps && !group)) {
-      if (!group) return { kind: 'pep508-array', file: 'pyproject.toml', table: ['project'], key: 'dependencies', section: 'project.dependencies' };
+      if (!group)
+        return { kind: 'pep508-array', file: 'pyproject.toml', table: ['project'], key: 'dependencies', section: 'project.dependencies' };
       if (entryAt(doc, ['project', 'optional-dependencies', group])) {
         return {
           kind: 'pep508-array',
@@ -49,12 +49,24 @@ export function chooseTarget(files: { pyproject?: string | undefined; existing: 
           section: `project.optional-dependencies.${group}`,
         };
       }
-      return { kind: 'pep508-array', file: 'pyproject.toml', table: ['dependency-groups'], key: group, section: `dependency-groups.${group}` };
+      return {
+        kind: 'pep508-array',
+        file: 'pyproject.toml',
+        table: ['dependency-groups'],
+        key: group,
+        section: `dependency-groups.${group}`,
+      };
     }
     if (hasTable(doc, ['tool', 'poetry'])) {
-      if (!group) return { kind: 'poetry', file: 'pyproject.toml', table: ['tool', 'poetry', 'dependencies'], section: 'tool.poetry.dependencies' };
+      if (!group)
+        return { kind: 'poetry', file: 'pyproject.toml', table: ['tool', 'poetry', 'dependencies'], section: 'tool.poetry.dependencies' };
       if (group === 'dev' && hasTable(doc, ['tool', 'poetry', 'dev-dependencies'])) {
-        return { kind: 'poetry', file: 'pyproject.toml', table: ['tool', 'poetry', 'dev-dependencies'], section: 'tool.poetry.dev-dependencies' };
+        return {
+          kind: 'poetry',
+          file: 'pyproject.toml',
+          table: ['tool', 'poetry', 'dev-dependencies'],
+          section: 'tool.poetry.dev-dependencies',
+        };
       }
       return {
         kind: 'poetry',
@@ -170,4 +182,3 @@ export function addToPoetryTable(text: string, table: string[], name: string, co
   }
   return addKeyValueToTable(text, doc, table, `${tomlKey(name)} = "${constraint}"`);
 }
-

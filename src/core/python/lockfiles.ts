@@ -14,17 +14,17 @@ export interface LockEntry {
   category: string | null;
 }
 
-const TomlLock = z.object({
-  package: z
-    .array(z.object({ name: z.string(), version: z.string().optional() }).loose())
-    .optional(),
-}).loose();
+const TomlLock = z
+  .object({
+    package: z.array(z.object({ name: z.string(), version: z.string().optional() }).loose()).optional(),
+  })
+  .loose();
 
-const PipfileLock = z.object({
-  _meta: z.unknown().optional(),
-}).catchall(
-  z.unknown(),
-);
+const PipfileLock = z
+  .object({
+    _meta: z.unknown().optional(),
+  })
+  .catchall(z.unknown());
 
 const PipfileLockEntry = z.object({ version: z.string().optional() }).loose();
 

@@ -47,7 +47,8 @@ export function parseRequirement(input: string): ParsedRequirement {
   let i = skipWs(input, 0);
   NAME.lastIndex = i;
   const nm = NAME.exec(input);
-  if (!nm) throw new RequirementSyntaxError(`expected a package name at ${JSON.stringify(input.slice(i, i + 20))}`, 'expected a package name');
+  if (!nm)
+    throw new RequirementSyntaxError(`expected a package name at ${JSON.stringify(input.slice(i, i + 20))}`, 'expected a package name');
   const name = nm[0];
   const nameSpan = { start: i, end: i + name.length };
   i = nameSpan.end;
@@ -61,7 +62,8 @@ export function parseRequirement(input: string): ParsedRequirement {
     for (const part of input.slice(i + 1, close).split(',')) {
       const e = part.trim();
       if (e === '') continue;
-      if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e)) throw new RequirementSyntaxError(`invalid extra ${JSON.stringify(e)} in ${name}`, 'invalid extra name');
+      if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e))
+        throw new RequirementSyntaxError(`invalid extra ${JSON.stringify(e)} in ${name}`, 'invalid extra name');
       // Extras are a set (as in packaging); the first spelling wins.
       if (!extras.some((x) => x.toLowerCase() === e.toLowerCase())) extras.push(e);
     }
@@ -105,7 +107,10 @@ export function parseRequirement(input: string): ParsedRequirement {
     const raw = sm ? sm[0] : '';
     const specEnd = trimEnd(input, i, i + raw.length);
     if (specEnd > i && !/^[<>=!~]/.test(raw)) {
-      throw new RequirementSyntaxError(`expected a version specifier, ';' or '@' after ${name}, found ${JSON.stringify(input.slice(i).trim())}`, "expected a version specifier, ';' or '@' after the name");
+      throw new RequirementSyntaxError(
+        `expected a version specifier, ';' or '@' after ${name}, found ${JSON.stringify(input.slice(i).trim())}`,
+        "expected a version specifier, ';' or '@' after the name",
+      );
     }
     if (specEnd > i) {
       specifier = input.slice(i, specEnd);
@@ -120,13 +125,17 @@ export function parseRequirement(input: string): ParsedRequirement {
     const mStart = skipWs(input, i + 1);
     const mEnd = trimEnd(input, mStart, input.length);
     markers = input.slice(mStart, mEnd);
-    if (markers === '') throw new RequirementSyntaxError(`empty environment marker after ';' in ${name}`, "empty environment marker after ';'");
+    if (markers === '')
+      throw new RequirementSyntaxError(`empty environment marker after ';' in ${name}`, "empty environment marker after ';'");
     end = mEnd;
     i = input.length;
   }
   i = skipWs(input, i);
   if (i < input.length && input.slice(i).trim() !== '') {
-    throw new RequirementSyntaxError(`unexpected ${JSON.stringify(input.slice(i).trim())} after requirement ${name}`, 'unexpected text after the requirement');
+    throw new RequirementSyntaxError(
+      `unexpected ${JSON.stringify(input.slice(i).trim())} after requirement ${name}`,
+      'unexpected text after the requirement',
+    );
   }
   return { name, nameSpan, extras, specifier, specifierSpan, url, markers, end };
 }

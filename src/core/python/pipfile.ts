@@ -11,15 +11,45 @@ import type { Manifest } from './types.ts';
 export function readPipfile(file: string, text: string): Manifest {
   const src = new SourceText(file, text);
   const doc = parseTomlDocument(text);
-  const m: Manifest = { file, kind: 'pipfile', dependencies: [], warnings: [], includes: [], includedFrom: null, skipped: [], indexUrls: [], groupIncludes: {} };
-  m.dependencies.push(...keyTableDependencies(src, doc, ['packages'], { kind: 'pipfile', section: 'packages', group: null, optional: false }, 'pipfile', m.warnings));
-  m.dependencies.push(...keyTableDependencies(src, doc, ['dev-packages'], { kind: 'pipfile', section: 'dev-packages', group: 'dev', optional: false }, 'pipfile', m.warnings));
+  const m: Manifest = {
+    file,
+    kind: 'pipfile',
+    dependencies: [],
+    warnings: [],
+    includes: [],
+    includedFrom: null,
+    skipped: [],
+    indexUrls: [],
+    groupIncludes: {},
+  };
+  m.dependencies.push(
+    ...keyTableDependencies(
+      src,
+      doc,
+      ['packages'],
+      { kind: 'pipfile', section: 'packages', group: null, optional: false },
+      'pipfile',
+      m.warnings,
+    ),
+  );
+  m.dependencies.push(
+    ...keyTableDependencies(
+      src,
+      doc,
+      ['dev-packages'],
+      { kind: 'pipfile', section: 'dev-packages', group: 'dev', optional: false },
+      'pipfile',
+      m.warnings,
+    ),
+  );
   // pipenv also allows custom categories (`[docs]`) holding packages; they are read as groups.
   for (const top of keysUnder(doc, [])) {
     if (['packages', 'dev-packages', 'source', 'requires', 'pipenv', 'scripts'].includes(top)) continue;
     const e = entryAt(doc, [top]);
     if (e) continue; // a top-level key-value, not a table
-    m.dependencies.push(...keyTableDependencies(src, doc, [top], { kind: 'pipfile', section: top, group: top, optional: false }, 'pipfile', m.warnings));
+    m.dependencies.push(
+      ...keyTableDependencies(src, doc, [top], { kind: 'pipfile', section: top, group: top, optional: false }, 'pipfile', m.warnings),
+    );
   }
   const sources = entryAt(doc, ['source']);
   if (sources && sources.node.type === 'TOMLArray') {

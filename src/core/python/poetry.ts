@@ -90,7 +90,9 @@ export function poetryToPep440(constraint: string): string[] {
   const out: string[] = [];
   for (const g of groups) {
     if (g.trim() === '' && groups.length > 1) throw new PoetryConstraintError(`empty alternative in ${JSON.stringify(constraint)}`);
-    const clauses = andClauses(g).map(single).filter((s) => s !== '');
+    const clauses = andClauses(g)
+      .map(single)
+      .filter((s) => s !== '');
     const spec = clauses.join(',');
     if (spec !== '' && !isValidSpecifier(spec)) {
       throw new PoetryConstraintError(`${JSON.stringify(g.trim())} does not translate to a valid PEP 440 specifier (${spec})`);

@@ -9,7 +9,17 @@ import { childrenOf, entryAt, isString, keysUnder, parseTomlDocument } from './t
 import type { Dependency, Manifest } from './types.ts';
 
 function emptyManifest(file: string): Manifest {
-  return { file, kind: 'pyproject', dependencies: [], warnings: [], includes: [], includedFrom: null, skipped: [], indexUrls: [], groupIncludes: {} };
+  return {
+    file,
+    kind: 'pyproject',
+    dependencies: [],
+    warnings: [],
+    includes: [],
+    includedFrom: null,
+    skipped: [],
+    indexUrls: [],
+    groupIncludes: {},
+  };
 }
 
 /** Throws TomlSyntaxError for a file that is not TOML; everything else becomes a warning. */
@@ -20,11 +30,30 @@ export function readPyproject(file: string, text: string): Manifest {
   const deps: Dependency[] = m.dependencies;
   const w = m.warnings;
 
-  deps.push(...pep508Array(src, doc, ['project', 'dependencies'], { kind: 'pyproject', section: 'project.dependencies', group: null, optional: false }, w));
+  deps.push(
+    ...pep508Array(
+      src,
+      doc,
+      ['project', 'dependencies'],
+      { kind: 'pyproject', section: 'project.dependencies', group: null, optional: false },
+      w,
+    ),
+  );
   for (const extra of keysUnder(doc, ['project', 'optional-dependencies'])) {
-    deps.push(...pep508Array(src, doc, ['project', 'optional-dependencies', extra], {
-      kind: 'pyproject', section: `project.optional-dependencies.${extra}`, group: extra, optional: true,
-    }, w));
+    deps.push(
+      ...pep508Array(
+        src,
+        doc,
+        ['project', 'optional-dependencies', extra],
+        {
+          kind: 'pyproject',
+          section: `project.optional-dependencies.${extra}`,
+          group: extra,
+          optional: true,
+        },
+        w,
+      ),
+    );
   }
 
   // PEP 735: strings are requirements, `{include-group = "x"}` tables pull in another group.
@@ -37,7 +66,8 @@ export function readPyproject(file: string, text: string): Manifest {
         const inc = entryAt(doc, [...el.path, 'include-group'])?.node;
         if (isString(inc)) {
           (m.groupIncludes[g] ??= []).push(inc.value);
-          if (!groups.includes(inc.value)) w.push(`${file}:${el.node.loc.start.line}: dependency group ${g} includes unknown group ${inc.value}`);
+          if (!groups.includes(inc.value))
+            w.push(`${file}:${el.node.loc.start.line}: dependency group ${g} includes unknown group ${inc.value}`);
         } else {
           w.push(`${file}:${el.node.loc.start.line}: dependency group ${g} has a table without include-group`);
         }
@@ -52,16 +82,56 @@ export function readPyproject(file: string, text: string): Manifest {
 
   // Poetry: `python` is the interpreter constraint, not a package.
   const poetryInfo = (section: string, group: string | null) => ({ kind: 'pyproject' as const, section, group, optional: false });
-  deps.push(...keyTableDependencies(src, doc, ['tool', 'poetry', 'dependencies'], poetryInfo('tool.poetry.dependencies', null), 'poetry', w, ['python']));
-  deps.push(...keyTableDependencies(src, doc, ['tool', 'poetry', 'dev-dependencies'], poetryInfo('tool.poetry.dev-dependencies', 'dev'), 'poetry', w, ['python']));
+  deps.push(
+    ...keyTableDependencies(src, doc, ['tool', 'poetry', 'dependencies'], poetryInfo('tool.poetry.dependencies', null), 'poetry', w, [
+      'python',
+    ]),
+  );
+  deps.push(
+    ...keyTableDependencies(
+      src,
+      doc,
+      ['tool', 'poetry', 'dev-dependencies'],
+      poetryInfo('tool.poetry.dev-dependencies', 'dev'),
+      'poetry',
+      w,
+      ['python'],
+    ),
+  );
   for (const g of keysUnder(doc, ['tool', 'poetry', 'group'])) {
-    deps.push(...keyTableDependencies(src, doc, ['tool', 'poetry', 'group', g, 'dependencies'], poetryInfo(`tool.poetry.group.${g}.dependencies`, g), 'poetry', w, ['python']));
+    deps.push(
+      ...keyTableDependencies(
+        src,
+        doc,
+        ['tool', 'poetry', 'group', g, 'dependencies'],
+        poetryInfo(`tool.poetry.group.${g}.dependencies`, g),
+        'poetry',
+        w,
+        ['python'],
+      ),
+    );
   }
 
   for (const g of keysUnder(doc, ['tool', 'pdm', 'dev-dependencies'])) {
-    deps.push(...pep508Array(src, doc, ['tool', 'pdm', 'dev-dependencies', g], { kind: 'pyproject', section: `tool.pdm.dev-dependencies.${g}`, group: g, optional: false }, w));
+    deps.push(
+      ...pep508Array(
+        src,
+        doc,
+        ['tool', 'pdm', 'dev-dependencies', g],
+        { kind: 'pyproject', section: `tool.pdm.dev-dependencies.${g}`, group: g, optional: false },
+        w,
+      ),
+    );
   }
-  deps.push(...pep508Array(src, doc, ['tool', 'uv', 'dev-dependencies'], { kind: 'pyproject', section: 'tool.uv.dev-dependencies', group: 'dev', optional: false }, w));
+  deps.push(
+    ...pep508Array(
+      src,
+      doc,
+      ['tool', 'uv', 'dev-dependencies'],
+      { kind: 'pyproject', section: 'tool.uv.dev-dependencies', group: 'dev', optional: false },
+      w,
+    ),
+  );
 
   deps.sort((a, b) => a.location.start - b.location.start);
   return m;

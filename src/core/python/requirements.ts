@@ -108,13 +108,23 @@ function eggName(url: string): string | null {
 }
 
 const OPTION_WITH_VALUE = new Map<string, string>([
-  ['-r', 'requirement'], ['--requirement', 'requirement'],
-  ['-c', 'constraint'], ['--constraint', 'constraint'],
-  ['-e', 'editable'], ['--editable', 'editable'],
-  ['-i', 'index'], ['--index-url', 'index'], ['--extra-index-url', 'index'],
-  ['-f', 'other'], ['--find-links', 'other'], ['--trusted-host', 'other'],
-  ['--no-binary', 'other'], ['--only-binary', 'other'], ['--use-feature', 'other'],
-  ['--global-option', 'other'], ['--config-settings', 'other'],
+  ['-r', 'requirement'],
+  ['--requirement', 'requirement'],
+  ['-c', 'constraint'],
+  ['--constraint', 'constraint'],
+  ['-e', 'editable'],
+  ['--editable', 'editable'],
+  ['-i', 'index'],
+  ['--index-url', 'index'],
+  ['--extra-index-url', 'index'],
+  ['-f', 'other'],
+  ['--find-links', 'other'],
+  ['--trusted-host', 'other'],
+  ['--no-binary', 'other'],
+  ['--only-binary', 'other'],
+  ['--use-feature', 'other'],
+  ['--global-option', 'other'],
+  ['--config-settings', 'other'],
 ]);
 
 /** Splits `-rfile`, `--requirement=file`, `-r file` into option and value. */
@@ -174,11 +184,23 @@ export function readRequirements(file: string, text: string, section = 'requirem
           skipped.push({ line, text: content.trim(), reason: 'editable requirement without a package name' });
           continue;
         }
-        dependencies.push(makeDependency(src, {
-          rawName: name, extras: [], alternatives: [''], rawSpecifier: '', syntax: 'pep508', markers: null,
-          kind: 'requirements', section, span: toFile(ll, toks[0].start, t.end), specifierSpan: null,
-          url: value, editable: true, ignored,
-        }));
+        dependencies.push(
+          makeDependency(src, {
+            rawName: name,
+            extras: [],
+            alternatives: [''],
+            rawSpecifier: '',
+            syntax: 'pep508',
+            markers: null,
+            kind: 'requirements',
+            section,
+            span: toFile(ll, toks[0].start, t.end),
+            specifierSpan: null,
+            url: value,
+            editable: true,
+            ignored,
+          }),
+        );
         continue;
       }
       skipped.push({ line, text: content.trim(), reason: 'option' });
@@ -225,11 +247,24 @@ export function readRequirements(file: string, text: string, section = 'requirem
         skipped.push({ line, text: reqText, reason: 'URL or path requirement without a package name' });
         continue;
       }
-      dependencies.push(makeDependency(src, {
-        rawName: name, extras: [], alternatives: [''], rawSpecifier: '', syntax: 'pep508', markers: null,
-        kind: 'requirements', section, span: toFile(ll, reqStart, reqEnd), specifierSpan: null,
-        url: reqText, hashes, hashSpan, ignored,
-      }));
+      dependencies.push(
+        makeDependency(src, {
+          rawName: name,
+          extras: [],
+          alternatives: [''],
+          rawSpecifier: '',
+          syntax: 'pep508',
+          markers: null,
+          kind: 'requirements',
+          section,
+          span: toFile(ll, reqStart, reqEnd),
+          specifierSpan: null,
+          url: reqText,
+          hashes,
+          hashSpan,
+          ignored,
+        }),
+      );
       continue;
     }
 
@@ -252,16 +287,18 @@ export function readRequirements(file: string, text: string, section = 'requirem
             return { start: at, end: at };
           })()
       : null;
-    dependencies.push(makeDependency(src, {
-      ...pep508Parts(parsed),
-      kind: 'requirements',
-      section,
-      span: toFile(ll, reqStart, reqEnd),
-      specifierSpan: specSpan,
-      hashes,
-      hashSpan,
-      ignored,
-    }));
+    dependencies.push(
+      makeDependency(src, {
+        ...pep508Parts(parsed),
+        kind: 'requirements',
+        section,
+        span: toFile(ll, reqStart, reqEnd),
+        specifierSpan: specSpan,
+        hashes,
+        hashSpan,
+        ignored,
+      }),
+    );
   }
 
   return {

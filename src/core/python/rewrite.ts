@@ -39,12 +39,18 @@ export function planSpecifier(dep: Dependency, target: string, strategy: RangeSt
     throw new StrategyError(`${dep.rawName} in ${dep.location.file}:${dep.location.line} is marked "# fapilog-plugins: ignore"`);
   }
   if (dep.specifierSpan === null) {
-    throw new StrategyError(`${dep.rawName} in ${dep.location.file}:${dep.location.line} has no version specifier to change (${dep.url ?? 'no version field'})`);
+    throw new StrategyError(
+      `${dep.rawName} in ${dep.location.file}:${dep.location.line} has no version specifier to change (${dep.url ?? 'no version field'})`,
+    );
   }
   if (dep.problem !== null) throw new StrategyError(`${dep.rawName} in ${dep.location.file}:${dep.location.line}: ${dep.problem}`);
   const to = newSpecifierValue(dep.rawSpecifier, dep.syntax, target, strategy);
   if (to === dep.rawSpecifier) return { from: dep.rawSpecifier, to, edit: null };
-  return { from: dep.rawSpecifier, to, edit: continuationAwareEdit(dep, to) ?? { start: dep.specifierSpan.start, end: dep.specifierSpan.end, text: to } };
+  return {
+    from: dep.rawSpecifier,
+    to,
+    edit: continuationAwareEdit(dep, to) ?? { start: dep.specifierSpan.start, end: dep.specifierSpan.end, text: to },
+  };
 }
 
 const CONTINUATION = /\\(?:\r\n|\n|\r)/g;
@@ -124,7 +130,8 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
   const sorted = [...edits].sort((x, y) => x.start - y.start || x.end - y.end);
   for (let i = 0; i < sorted.length; i += 1) {
     const e = sorted[i] as Edit;
-    if (e.start < 0 || e.end < e.start || e.end > text.length) throw new EditError(`edit [${e.start}, ${e.end}) is outside the text (length ${text.length})`);
+    if (e.start < 0 || e.end < e.start || e.end > text.length)
+      throw new EditError(`edit [${e.start}, ${e.end}) is outside the text (length ${text.length})`);
     const prev = sorted[i - 1];
     if (prev && prev.end > e.start) throw new EditError(`edits [${prev.start}, ${prev.end}) and [${e.start}, ${e.end}) overlap`);
   }

@@ -63,9 +63,10 @@ export async function scanFiles(files: ProjectFiles, opts: ScanOptions = {}): Pr
   const cap = opts.maxFileBytes ?? MAX_FILE_BYTES;
   const listed = await files.list();
   const sizes = new Map(listed.map((e) => [e.path, e.size]));
-  const discovered = opts.only !== undefined
-    ? [{ relative: opts.only, kind: manifestKindOf(opts.only) ?? 'requirements' }]
-    : selectProjectFiles(listed.map((e) => e.path));
+  const discovered =
+    opts.only !== undefined
+      ? [{ relative: opts.only, kind: manifestKindOf(opts.only) ?? 'requirements' }]
+      : selectProjectFiles(listed.map((e) => e.path));
   const manifests: Manifest[] = [];
   const warnings: string[] = [];
   const lockfiles: string[] = [];
@@ -152,7 +153,9 @@ export async function scanFiles(files: ProjectFiles, opts: ScanOptions = {}): Pr
       const err = await load(target, inc.constraint ? 'constraints' : 'requirements', manifest.file);
       if (err) {
         missing.add(target);
-        manifest.warnings.push(`${manifest.file}:${inc.line}: included file ${inc.target} ${err === 'file not found' ? 'not found' : `cannot be read (${err})`}`);
+        manifest.warnings.push(
+          `${manifest.file}:${inc.line}: included file ${inc.target} ${err === 'file not found' ? 'not found' : `cannot be read (${err})`}`,
+        );
       }
     }
   }
@@ -200,7 +203,8 @@ export async function scanFiles(files: ProjectFiles, opts: ScanOptions = {}): Pr
       // manifest installs from disagreeing is.
       const prev = locked.get(e.name);
       if (!prev) locked.set(e.name, { name: e.name, version: e.version, lockfile });
-      else if (prev.version !== e.version && (!mine || !envOfLock.has(prev.lockfile))) warnings.push(conflict(e.name, prev, e.version, lockfile));
+      else if (prev.version !== e.version && (!mine || !envOfLock.has(prev.lockfile)))
+        warnings.push(conflict(e.name, prev, e.version, lockfile));
     }
   }
 

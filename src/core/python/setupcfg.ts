@@ -34,7 +34,17 @@ function lines(text: string): Line[] {
 
 export function readSetupCfg(file: string, text: string): Manifest {
   const src = new SourceText(file, text);
-  const m: Manifest = { file, kind: 'setup.cfg', dependencies: [], warnings: [], includes: [], includedFrom: null, skipped: [], indexUrls: [], groupIncludes: {} };
+  const m: Manifest = {
+    file,
+    kind: 'setup.cfg',
+    dependencies: [],
+    warnings: [],
+    includes: [],
+    includedFrom: null,
+    skipped: [],
+    indexUrls: [],
+    groupIncludes: {},
+  };
   let section = '';
   // The option whose value lines we are inside, and the section name to record.
   let current: { section: string; group: string | null; optional: boolean } | null = null;
@@ -59,16 +69,18 @@ export function readSetupCfg(file: string, text: string): Manifest {
     try {
       const p = parseRequirement(req);
       const spec = p.specifierSpan;
-      m.dependencies.push(makeDependency(src, {
-        ...pep508Parts(p),
-        kind: 'setup.cfg',
-        section: target.section,
-        span: { start: at, end: at + p.end },
-        specifierSpan: spec ? { start: at + spec.start, end: at + spec.end } : null,
-        group: target.group,
-        optional: target.optional,
-        ignored: IGNORE_COMMENT.test(comment),
-      }));
+      m.dependencies.push(
+        makeDependency(src, {
+          ...pep508Parts(p),
+          kind: 'setup.cfg',
+          section: target.section,
+          span: { start: at, end: at + p.end },
+          specifierSpan: spec ? { start: at + spec.start, end: at + spec.end } : null,
+          group: target.group,
+          optional: target.optional,
+          ignored: IGNORE_COMMENT.test(comment),
+        }),
+      );
     } catch (err) {
       const why = err instanceof RequirementSyntaxError ? err.message : String(err);
       // The reason only: a line that is not a requirement may hold anything.
@@ -85,7 +97,7 @@ export function readSetupCfg(file: string, text: string): Manifest {
       current = null;
       continue;
     }
-    if (trimmed === '' ) continue;
+    if (trimmed === '') continue;
     const indented = /^\s/.test(ln.content);
     if (!indented && (trimmed.startsWith('#') || trimmed.startsWith(';'))) continue;
     if (indented && current) {

@@ -64,7 +64,9 @@ export type DependencyParts = Pick<
   Partial<Pick<Dependency, 'hashes' | 'hashSpan' | 'url' | 'editable' | 'optional' | 'group' | 'problem'>> & { span: Span };
 
 /** The parts of a parsed PEP 508 string, taken the same way by every reader of one. */
-export function pep508Parts(parsed: ParsedRequirement): Pick<DependencyParts, 'rawName' | 'extras' | 'alternatives' | 'rawSpecifier' | 'syntax' | 'markers' | 'url'> {
+export function pep508Parts(
+  parsed: ParsedRequirement,
+): Pick<DependencyParts, 'rawName' | 'extras' | 'alternatives' | 'rawSpecifier' | 'syntax' | 'markers' | 'url'> {
   return {
     rawName: parsed.name,
     extras: parsed.extras,

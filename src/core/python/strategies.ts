@@ -59,10 +59,12 @@ function render(layout: Layout, next: Array<{ op: string; version: string }>): s
   const cl = layout.clauses;
   if (next.length === cl.length) {
     // Same shape: only operators and versions change, every space and comma stays.
-    return next.map((c, i) => {
-      const l = cl[i] as ClauseLayout;
-      return l.lead + c.op + l.gap + c.version + l.trail;
-    }).join(',');
+    return next
+      .map((c, i) => {
+        const l = cl[i] as ClauseLayout;
+        return l.lead + c.op + l.gap + c.version + l.trail;
+      })
+      .join(',');
   }
   const first = cl[0] as ClauseLayout;
   const last = cl[cl.length - 1] as ClauseLayout;
@@ -176,7 +178,10 @@ function splitCompatible(c: Clause): Clause[] {
   const r = releaseOf(c.version);
   const upper = r.length > 1 ? r.slice(0, -1) : [...r];
   upper[upper.length - 1] = (upper[upper.length - 1] ?? 0) + 1;
-  return [{ op: '>=', version: c.version }, { op: '<', version: upper.join('.') }];
+  return [
+    { op: '>=', version: c.version },
+    { op: '<', version: upper.join('.') },
+  ];
 }
 
 /** After a replace, `==4.1.*,>=4.1.1` is just `==4.1.*`. */
@@ -221,7 +226,10 @@ export function pep440NewValue(raw: string, target: string, strategy: RangeStrat
     const base = clauses.length === 1 && clauses[0]?.op === '~=' ? splitCompatible(clauses[0]) : clauses;
     next = base.map((c) => updateClause(c, target, 'widen', base));
   } else {
-    next = dropRedundant(clauses.map((c) => updateClause(c, target, strategy, clauses)), target);
+    next = dropRedundant(
+      clauses.map((c) => updateClause(c, target, strategy, clauses)),
+      target,
+    );
   }
   if (!admits(next, target)) {
     throw new StrategyError(`cannot make ${JSON.stringify(raw)} admit ${target} with the ${strategy} strategy`);
@@ -306,7 +314,8 @@ export function poetryNewValue(raw: string, target: string, strategy: RangeStrat
     out += a;
     if (i < seps.length) out += seps[i];
   });
-  if (!poetryAdmits(out, target)) throw new StrategyError(`cannot make ${JSON.stringify(raw)} admit ${target} with the ${strategy} strategy`);
+  if (!poetryAdmits(out, target))
+    throw new StrategyError(`cannot make ${JSON.stringify(raw)} admit ${target} with the ${strategy} strategy`);
   return out;
 }
 
@@ -317,7 +326,8 @@ export function pipfileNewValue(raw: string, target: string, strategy: RangeStra
     if (strategy === 'pin') return `==${target}`;
     return strategy === 'bump' ? `>=${target}` : raw;
   }
-  if (/^[0-9]/.test(body)) return strategy === 'pin' || !satisfies(target, `==${body}`, { prereleases: true }) || strategy === 'bump' ? target : raw;
+  if (/^[0-9]/.test(body))
+    return strategy === 'pin' || !satisfies(target, `==${body}`, { prereleases: true }) || strategy === 'bump' ? target : raw;
   return pep440NewValue(raw, target, strategy);
 }
 

@@ -81,7 +81,19 @@ export function pep508Array(
 }
 
 /** Keys pipenv turns into environment markers (`sys_platform = "== 'win32'"`). */
-const PIPFILE_MARKER_KEYS = ['os_name', 'sys_platform', 'platform_machine', 'platform_python_implementation', 'platform_release', 'platform_system', 'platform_version', 'python_version', 'python_full_version', 'implementation_name', 'implementation_version'];
+const PIPFILE_MARKER_KEYS = [
+  'os_name',
+  'sys_platform',
+  'platform_machine',
+  'platform_python_implementation',
+  'platform_release',
+  'platform_system',
+  'platform_version',
+  'python_version',
+  'python_full_version',
+  'implementation_name',
+  'implementation_version',
+];
 
 /**
  * The environment markers of a table-form dependency: the `markers` key, plus Poetry's `python`
@@ -95,10 +107,16 @@ function tableMarkers(markers: string | null, syntax: SpecifierSyntax, get: (key
     if (python !== null) {
       try {
         const alts = poetryToPep440(python).filter((a) => a !== '');
-        const asMarker = alts.map((a) => a.split(',').map((c) => {
-          const m = /^\s*(===|~=|==|!=|<=|>=|<|>)\s*(.+?)\s*$/.exec(c);
-          return m ? `python_version ${m[1]} "${m[2]}"` : '';
-        }).filter((x) => x !== '').join(' and '));
+        const asMarker = alts.map((a) =>
+          a
+            .split(',')
+            .map((c) => {
+              const m = /^\s*(===|~=|==|!=|<=|>=|<|>)\s*(.+?)\s*$/.exec(c);
+              return m ? `python_version ${m[1]} "${m[2]}"` : '';
+            })
+            .filter((x) => x !== '')
+            .join(' and '),
+        );
         if (asMarker.length === 1) parts.push(asMarker[0] as string);
         else if (asMarker.length > 1) parts.push(asMarker.map((x) => `(${x})`).join(' or '));
       } catch {
@@ -177,11 +195,17 @@ function tableEntry(
   if (direct && isString(direct.node)) {
     versionNode = direct.node;
     const kv = direct.keyValue;
-    span = kv && kv.value === direct.node ? { start: kv.range[0], end: kv.range[1] } : { start: direct.node.range[0], end: direct.node.range[1] };
+    span =
+      kv && kv.value === direct.node
+        ? { start: kv.range[0], end: kv.range[1] }
+        : { start: direct.node.range[0], end: direct.node.range[1] };
   } else if (direct && direct.node.type === 'TOMLInlineTable') {
     versionNode = field('version')?.node;
     const kv = direct.keyValue;
-    span = kv && kv.value === direct.node ? { start: kv.range[0], end: kv.range[1] } : { start: direct.node.range[0], end: direct.node.range[1] };
+    span =
+      kv && kv.value === direct.node
+        ? { start: kv.range[0], end: kv.range[1] }
+        : { start: direct.node.range[0], end: direct.node.range[1] };
   } else if (!direct) {
     // `[tool.poetry.dependencies.name]` sub-table or dotted keys `name.version = ...`.
     const children = doc.entries.filter((e) => e.path.length === path.length + 1 && path.every((p, i) => e.path[i] === p) && e.keyValue);
@@ -196,9 +220,10 @@ function tableEntry(
   }
 
   const extrasEntry = field('extras');
-  const extras = extrasEntry && extrasEntry.node.type === 'TOMLArray'
-    ? childrenOf(doc, [...path, 'extras']).flatMap((e) => (isString(e.node) ? [e.node.value] : []))
-    : [];
+  const extras =
+    extrasEntry && extrasEntry.node.type === 'TOMLArray'
+      ? childrenOf(doc, [...path, 'extras']).flatMap((e) => (isString(e.node) ? [e.node.value] : []))
+      : [];
   const markersNode = field('markers')?.node;
   const optionalNode = field('optional')?.node;
   const editableNode = field('develop')?.node ?? field('editable')?.node;
@@ -210,7 +235,8 @@ function tableEntry(
       break;
     }
   }
-  const bool = (n: ContentNode | undefined): boolean => n !== undefined && n.type === 'TOMLValue' && n.kind === 'boolean' && n.value === true;
+  const bool = (n: ContentNode | undefined): boolean =>
+    n !== undefined && n.type === 'TOMLValue' && n.kind === 'boolean' && n.value === true;
 
   let rawSpecifier = '';
   let specifierSpan: Span | null = null;
@@ -219,7 +245,8 @@ function tableEntry(
     rawSpecifier = sc.value;
     specifierSpan = sc.span;
   }
-  const { alternatives, problem } = url !== null && !isString(versionNode) ? { alternatives: [''], problem: null } : translate(rawSpecifier, syntax);
+  const { alternatives, problem } =
+    url !== null && !isString(versionNode) ? { alternatives: [''], problem: null } : translate(rawSpecifier, syntax);
 
   return makeDependency(src, {
     rawName: name,

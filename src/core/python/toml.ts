@@ -77,9 +77,7 @@ export function parseTomlDocument(text: string): TomlDocument {
 
 /** Entries whose path starts with `prefix` (strings must match exactly), one level below it. */
 export function childrenOf(doc: TomlDocument, prefix: Array<string | number>): Entry[] {
-  return doc.entries.filter(
-    (e) => e.path.length === prefix.length + 1 && prefix.every((p, i) => e.path[i] === p),
-  );
+  return doc.entries.filter((e) => e.path.length === prefix.length + 1 && prefix.every((p, i) => e.path[i] === p));
 }
 
 export function entryAt(doc: TomlDocument, path: Array<string | number>): Entry | undefined {

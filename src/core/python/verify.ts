@@ -41,7 +41,10 @@ function same(a: Dependency, b: Dependency): boolean {
 const key = (d: { name: string; section: string }) => `${d.name}\u0000${d.section}`;
 
 function sortedHashes(hs: readonly string[]): string {
-  return [...hs].map((h) => h.replace(/^sha256:/, '').toLowerCase()).sort().join(',');
+  return [...hs]
+    .map((h) => h.replace(/^sha256:/, '').toLowerCase())
+    .sort()
+    .join(',');
 }
 
 /**
@@ -89,8 +92,10 @@ export function verifyManifestEdit(
     const i = remaining.findIndex((d, j) => d.name === a.name && d.section === a.section && aligns(j));
     if (i < 0) return `${a.name} was not found in ${a.section} after the edit`;
     const dep = remaining[i] as Dependency;
-    if (dep.rawSpecifier !== a.rawSpecifier) return `${a.name} reads back as ${JSON.stringify(dep.rawSpecifier)}, expected ${JSON.stringify(a.rawSpecifier)}`;
-    if (a.hashes && sortedHashes(dep.hashes) !== sortedHashes(a.hashes)) return `${a.name} hashes read back as ${dep.hashes.join(', ') || 'none'}`;
+    if (dep.rawSpecifier !== a.rawSpecifier)
+      return `${a.name} reads back as ${JSON.stringify(dep.rawSpecifier)}, expected ${JSON.stringify(a.rawSpecifier)}`;
+    if (a.hashes && sortedHashes(dep.hashes) !== sortedHashes(a.hashes))
+      return `${a.name} hashes read back as ${dep.hashes.join(', ') || 'none'}`;
     if (dep.problem !== null) return `${a.name}: ${dep.problem}`;
     remaining.splice(i, 1);
   }
@@ -103,7 +108,8 @@ export function verifyManifestEdit(
       if (!same(b, d)) return `${b.name} (${b.section}) changed, but it was not to be edited`;
       continue;
     }
-    if (d.rawSpecifier !== e.rawSpecifier) return `${b.name} reads back as ${JSON.stringify(d.rawSpecifier)}, expected ${JSON.stringify(e.rawSpecifier)}`;
+    if (d.rawSpecifier !== e.rawSpecifier)
+      return `${b.name} reads back as ${JSON.stringify(d.rawSpecifier)}, expected ${JSON.stringify(e.rawSpecifier)}`;
     if (d.problem !== null) return `${b.name}: ${d.problem}`;
     if (e.hashes) {
       if (sortedHashes(d.hashes) !== sortedHashes(e.hashes)) return `${b.name} hashes read back as ${d.hashes.join(', ') || 'none'}`;
@@ -119,7 +125,11 @@ export function verifyManifestEdit(
  * The text outside the edited spans is the same: `after` is `before` with each span replaced.
  * Guards the edit code itself (a wrong offset shows up here, not in a user's file).
  */
-export function outsideSpansUnchanged(before: string, after: string, spans: ReadonlyArray<{ start: number; end: number; text: string }>): boolean {
+export function outsideSpansUnchanged(
+  before: string,
+  after: string,
+  spans: ReadonlyArray<{ start: number; end: number; text: string }>,
+): boolean {
   // Ordered as applyEdits orders them: an insertion at an offset comes before a replacement there.
   const sorted = [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
   let pos = 0;

@@ -3,7 +3,14 @@
  * environment (the CLI table, the job summary): each environment's own entries, then the
  * entries of files several environments share, one group per set of sharers.
  */
-import { entryEnvironments, reportEnvironments, type PluginEntry, type Report, type ReportEnvironment, type ReportUpgrade } from '../analysis/report.ts';
+import {
+  entryEnvironments,
+  reportEnvironments,
+  type PluginEntry,
+  type Report,
+  type ReportEnvironment,
+  type ReportUpgrade,
+} from '../analysis/report.ts';
 
 export interface EnvironmentGroup {
   /** The environment, or null for entries of files several environments share. */

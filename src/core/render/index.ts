@@ -1,5 +1,16 @@
 /** Reports and plans to text, shared by the Action, the bot and the CLI; rendering decides nothing. */
-export { renderSummary, fapilogLine, byManifest, manifestTable, pluginRow, howToFix, publisherCallout, STATUS_LABEL, DEFAULT_UPDATE_COMMAND, type SummaryWording } from './summary.ts';
+export {
+  renderSummary,
+  fapilogLine,
+  byManifest,
+  manifestTable,
+  pluginRow,
+  howToFix,
+  publisherCallout,
+  STATUS_LABEL,
+  DEFAULT_UPDATE_COMMAND,
+  type SummaryWording,
+} from './summary.ts';
 export { renderAnnotations, workspacePath, type Annotation, type AnnotationLevel } from './annotations.ts';
 export { planTitle, planBody, type PlanBodyInput } from './plan-text.ts';
 export { cell, code, codeCell, text as markdownText } from './markdown.ts';

@@ -52,7 +52,7 @@ export function planBody(plan: PlanBodyInput, wording: SummaryWording = {}): str
       // Each environment's own fapilog, for the environments these changes touch.
       const touched = new Set(plan.planned.flatMap((c) => c.environments ?? []));
       const shown = envs.filter((e) => touched.size === 0 || touched.has(e.dir));
-      lines.push('Targets chosen for each environment\'s own fapilog:', '');
+      lines.push("Targets chosen for each environment's own fapilog:", '');
       for (const e of shown) lines.push(`- ${code(e.dir)}: ${fapilogLine(plan.report, wording, e.fapilog)}`);
       lines.push('');
     }
@@ -60,7 +60,10 @@ export function planBody(plan: PlanBodyInput, wording: SummaryWording = {}): str
   if (plan.planned.length > 0) {
     lines.push('| Plugin | From | To | Status | Where |', '| --- | --- | --- | --- | --- |');
     for (const c of plan.planned) {
-      const spec = c.from === c.to ? `${codeCell(c.to || '(any)')} (already admits ${safe(c.target)}; lockfile only)` : `${codeCell(c.from || '(any)')} → ${codeCell(c.to)}`;
+      const spec =
+        c.from === c.to
+          ? `${codeCell(c.to || '(any)')} (already admits ${safe(c.target)}; lockfile only)`
+          : `${codeCell(c.from || '(any)')} → ${codeCell(c.to)}`;
       lines.push(
         `| ${safe(c.package)} | ${safe(c.current)} | ${safe(c.target)} | ${safe(c.status)}${c.downgrade ? ' (a downgrade, to leave it)' : ''} | ${safe(`${c.file}:${c.line}`)} ${spec}${c.hashesReplaced ? ' (hashes replaced)' : ''} |`,
       );

@@ -60,9 +60,7 @@ function countsLine(report: Report): string {
   const n = report.plugins.length;
   if (n === 0) return 'No fapilog plugins found in the project.';
   const order: Status[] = ['up-to-date', 'outdated', 'held-back', 'incompatible', 'yanked', 'unknown'];
-  const parts = order
-    .filter((s) => (report.counts[s] ?? 0) > 0)
-    .map((s) => `${report.counts[s]} ${STATUS_LABEL[s].replace(/^\S+ /, '')}`);
+  const parts = order.filter((s) => (report.counts[s] ?? 0) > 0).map((s) => `${report.counts[s]} ${STATUS_LABEL[s].replace(/^\S+ /, '')}`);
   return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 }
 
@@ -91,7 +89,11 @@ export function byManifest(report: Report): Array<[string, PluginEntry[]]> {
 
 /** The table of one manifest's plugins (header included). */
 export function manifestTable(plugins: readonly PluginEntry[], fileUrl?: SummaryWording['fileUrl']): string[] {
-  return ['| Plugin | Current | Latest compatible | Latest | Status | Note |', '| --- | --- | --- | --- | --- | --- |', ...plugins.map((p) => pluginRow(p, fileUrl))];
+  return [
+    '| Plugin | Current | Latest compatible | Latest | Status | Note |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...plugins.map((p) => pluginRow(p, fileUrl)),
+  ];
 }
 
 /** "How to fix" lines: what `update` fixes, what needs another fapilog, what is held back. */
@@ -121,7 +123,9 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
     }
   }
   if (republished.length > 0) {
-    lines.push(`- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the warning above) before you update.`);
+    lines.push(
+      `- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the warning above) before you update.`,
+    );
   }
   return lines;
 }
@@ -134,7 +138,11 @@ function publisherWarnings(report: Report): Set<string> {
 export function publisherCallout(report: Report): string[] {
   const changed = report.plugins.filter((p) => p.publisherChange !== null);
   if (changed.length === 0) return [];
-  const lines = ['> [!WARNING]', '> **Publisher changed:** check that each new publisher is one you trust before moving to its release.', '>'];
+  const lines = [
+    '> [!WARNING]',
+    '> **Publisher changed:** check that each new publisher is one you trust before moving to its release.',
+    '>',
+  ];
   for (const w of publisherWarnings(report)) lines.push(`> - ${text(w)}`);
   lines.push('');
   return lines;

@@ -24,7 +24,14 @@ const beta = entry(
   release('fapilog-beta', '2.0.0b1', '>=0.14'),
   release('fapilog-beta', '2.0.0b2', '>=0.14'),
 );
-const MARKET = { 'fapilog-loki': loki, 'fapilog-audit': audit, 'fapilog-legacy': legacy, 'fapilog-shaky': shaky, 'fapilog-beta': beta, 'fapilog-ghost': null };
+const MARKET = {
+  'fapilog-loki': loki,
+  'fapilog-audit': audit,
+  'fapilog-legacy': legacy,
+  'fapilog-shaky': shaky,
+  'fapilog-beta': beta,
+  'fapilog-ghost': null,
+};
 
 function report(deps: ReturnType<typeof dep>[], opts: Partial<AnalysisInput> & { locked?: Record<string, string> } = {}) {
   return schemaShaped(
@@ -250,7 +257,12 @@ describe('the project fapilog version and its source', () => {
   test('pinned with ==, from file:line', () => {
     const pin = dep('fapilog==0.16.0', { file: 'requirements.txt' });
     const r = report([pin, plugin]);
-    assert.deepEqual(r.fapilog, { version: '0.16.0', source: 'pinned', specifier: '==0.16.0', from: `requirements.txt:${pin.location.line}` });
+    assert.deepEqual(r.fapilog, {
+      version: '0.16.0',
+      source: 'pinned',
+      specifier: '==0.16.0',
+      from: `requirements.txt:${pin.location.line}`,
+    });
   });
 
   test('conflicting pins: the first one is used and a warning says so', () => {
@@ -314,7 +326,10 @@ describe('what is left out, and where versions come from', () => {
       [dep('fapilog==0.16.0'), dep('fapilog-loki==1.0.0', { ignored: true }), dep('fapilog-legacy==0.5.0'), dep('fapilog-audit==2.0.0')],
       { ignore: ['legacy'] },
     );
-    assert.deepEqual(r.plugins.map((p) => p.package), ['fapilog-audit']);
+    assert.deepEqual(
+      r.plugins.map((p) => p.package),
+      ['fapilog-audit'],
+    );
     assert.ok(r.warnings.some((w) => /^2 plugin dependencies were ignored: fapilog-loki \(.*\), fapilog-legacy/.test(w)));
   });
 
@@ -326,12 +341,14 @@ describe('what is left out, and where versions come from', () => {
   });
 
   test('batch answers keyed by short name are found, names are normalised', () => {
-    const r = schemaShaped(buildReport({
-      scan: scan([dep('fapilog==0.16.0'), dep('Fapilog_Loki==1.0.0')]),
-      plugins: new Map([['loki', loki]]),
-      fapilogVersions: FAPILOG_VERSIONS,
-      marketplace: { url: 'http://x/api/v1', stale: true },
-    }));
+    const r = schemaShaped(
+      buildReport({
+        scan: scan([dep('fapilog==0.16.0'), dep('Fapilog_Loki==1.0.0')]),
+        plugins: new Map([['loki', loki]]),
+        fapilogVersions: FAPILOG_VERSIONS,
+        marketplace: { url: 'http://x/api/v1', stale: true },
+      }),
+    );
     assert.equal(only(r, 'fapilog-loki').status, 'outdated');
     assert.equal(only(r, 'fapilog-loki').name, 'loki');
     assert.equal(r.marketplace.stale, true);
@@ -340,7 +357,10 @@ describe('what is left out, and where versions come from', () => {
 
   test('fapilog itself and non-plugin packages are not plugins', () => {
     const r = report([dep('fapilog==0.16.0'), dep('httpx>=0.27'), dep('fapilog-audit==2.0.0')]);
-    assert.deepEqual(r.plugins.map((p) => p.package), ['fapilog-audit']);
+    assert.deepEqual(
+      r.plugins.map((p) => p.package),
+      ['fapilog-audit'],
+    );
   });
 });
 
@@ -365,7 +385,10 @@ describe('constraints the resolver reads specially', () => {
   });
 
   test('a direct reference cannot be judged', () => {
-    const p = only(report([dep('fapilog==0.16.0'), dep('fapilog-loki', { url: 'git+https://example.com/loki.git', specifierSpan: null })]), 'fapilog-loki');
+    const p = only(
+      report([dep('fapilog==0.16.0'), dep('fapilog-loki', { url: 'git+https://example.com/loki.git', specifierSpan: null })]),
+      'fapilog-loki',
+    );
     assert.equal(p.status, 'unknown');
     assert.match(p.note, /direct reference/);
   });

@@ -82,7 +82,10 @@ export function release(pkg: string, version: string, compat: string, extra: Par
     files: [
       {
         filename: `${normalizeName(pkg).replace(/-/g, '_')}-${version}-py3-none-any.whl`,
-        sha256: version.replace(/[^0-9]/g, '').padEnd(64, 'a').slice(0, 64),
+        sha256: version
+          .replace(/[^0-9]/g, '')
+          .padEnd(64, 'a')
+          .slice(0, 64),
         size: 1000,
         url: `/files/${pkg}/${version}.whl`,
       },

@@ -7,11 +7,12 @@ import { FAPILOG_VERSIONS, dep, entry, release, scan } from './builders.ts';
 
 describe('adding a PEP 508 string to a pyproject array, byte-exact elsewhere', () => {
   test('multi-line array with trailing comma and a comment on the last line', () => {
-    const before = '[project]\nname = "x"\ndependencies = [\n  "fapilog==0.16.0",\n  \'httpx>=0.27\',  # http client\n]\n\n[tool.uv]\npackage = false\n';
+    const before =
+      '[project]\nname = "x"\ndependencies = [\n  "fapilog==0.16.0",\n  \'httpx>=0.27\',  # http client\n]\n\n[tool.uv]\npackage = false\n';
     const after = addToPep508Array(before, ['project'], 'dependencies', 'fapilog-loki>=1.4.0');
     assert.equal(
       after,
-      "[project]\nname = \"x\"\ndependencies = [\n  \"fapilog==0.16.0\",\n  'httpx>=0.27',  # http client\n  'fapilog-loki>=1.4.0',\n]\n\n[tool.uv]\npackage = false\n",
+      '[project]\nname = "x"\ndependencies = [\n  "fapilog==0.16.0",\n  \'httpx>=0.27\',  # http client\n  \'fapilog-loki>=1.4.0\',\n]\n\n[tool.uv]\npackage = false\n',
     );
   });
 
@@ -29,13 +30,19 @@ describe('adding a PEP 508 string to a pyproject array, byte-exact elsewhere', (
   });
 
   test('one-line and empty arrays', () => {
-    assert.equal(addToPep508Array('[project]\ndependencies = ["a", "b"]\n', ['project'], 'dependencies', 'c'), '[project]\ndependencies = ["a", "b", "c"]\n');
+    assert.equal(
+      addToPep508Array('[project]\ndependencies = ["a", "b"]\n', ['project'], 'dependencies', 'c'),
+      '[project]\ndependencies = ["a", "b", "c"]\n',
+    );
     assert.equal(addToPep508Array('[project]\ndependencies = []\n', ['project'], 'dependencies', 'c'), '[project]\ndependencies = ["c"]\n');
   });
 
   test('CRLF files stay CRLF', () => {
     const before = '[project]\r\ndependencies = [\r\n    "a",\r\n]\r\n';
-    assert.equal(addToPep508Array(before, ['project'], 'dependencies', 'c'), '[project]\r\ndependencies = [\r\n    "a",\r\n    "c",\r\n]\r\n');
+    assert.equal(
+      addToPep508Array(before, ['project'], 'dependencies', 'c'),
+      '[project]\r\ndependencies = [\r\n    "a",\r\n    "c",\r\n]\r\n',
+    );
   });
 
   test('a missing key goes at the end of its table; a missing table at the end of the file', () => {
@@ -53,7 +60,8 @@ describe('adding a PEP 508 string to a pyproject array, byte-exact elsewhere', (
 
 describe('Poetry tables and requirements files', () => {
   test('a Poetry dependency line goes after the last key of its table', () => {
-    const before = '[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "0.16.0"  # pinned\n\n[build-system]\nrequires = ["poetry-core"]\n';
+    const before =
+      '[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "0.16.0"  # pinned\n\n[build-system]\nrequires = ["poetry-core"]\n';
     assert.equal(
       addToPoetryTable(before, ['tool', 'poetry', 'dependencies'], 'fapilog-loki', '^1.4.0'),
       '[tool.poetry.dependencies]\npython = "^3.11"\nfapilog = "0.16.0"  # pinned\nfapilog-loki = "^1.4.0"\n\n[build-system]\nrequires = ["poetry-core"]\n',
@@ -115,24 +123,39 @@ describe('choosing the release', () => {
     const s = scan([dep('fapilog==0.16.0')]);
     assert.throws(
       () => chooseRelease({ package: 'fapilog-loki', version: '2.0.0' }, loki, s, FAPILOG_VERSIONS),
-      (e: unknown) => e instanceof InstallRefused && e.reason === 'incompatible' && /2\.0\.0 supports fapilog >=0\.18, but this project uses fapilog 0\.16\.0.*1\.4\.0 is the newest/.test(e.message),
+      (e: unknown) =>
+        e instanceof InstallRefused &&
+        e.reason === 'incompatible' &&
+        /2\.0\.0 supports fapilog >=0\.18, but this project uses fapilog 0\.16\.0.*1\.4\.0 is the newest/.test(e.message),
     );
     assert.throws(() => chooseRelease({ package: 'fapilog-loki', version: '1.5.0' }, loki, s, FAPILOG_VERSIONS), /was yanked: broken/);
     assert.throws(() => chooseRelease({ package: 'fapilog-loki', version: '9.0' }, loki, s, FAPILOG_VERSIONS), /has no release 9\.0/);
     assert.throws(() => chooseRelease({ package: 'fapilog-nope', version: null }, null, s, FAPILOG_VERSIONS), /not in the marketplace/);
     const old = scan([dep('fapilog==0.3.0')]);
-    assert.throws(() => chooseRelease({ package: 'fapilog-loki', version: null }, loki, old, FAPILOG_VERSIONS), /no release of fapilog-loki supports fapilog 0\.3\.0/);
+    assert.throws(
+      () => chooseRelease({ package: 'fapilog-loki', version: null }, loki, old, FAPILOG_VERSIONS),
+      /no release of fapilog-loki supports fapilog 0\.3\.0/,
+    );
   });
 
   test('declared dependencies are checked against pins and locked versions, extras-only ones are not', () => {
     const rel = loki.releases[1]!;
     assert.deepEqual(dependencyConflicts(rel, scan([dep('httpx==0.27.2'), dep('lz4==3.0')])), []);
     const pinned = scan([dep('httpx==0.25.0', { file: 'requirements.txt' })]);
-    assert.match(dependencyConflicts(rel, pinned)[0] ?? '', /needs httpx>=0\.27, but the project has httpx==0\.25\.0 \(requirements\.txt:\d+\)/);
+    assert.match(
+      dependencyConflicts(rel, pinned)[0] ?? '',
+      /needs httpx>=0\.27, but the project has httpx==0\.25\.0 \(requirements\.txt:\d+\)/,
+    );
     const locked = scan([dep('httpx>=0.20')], { httpx: '0.26.0' });
     assert.match(dependencyConflicts(rel, locked)[0] ?? '', /httpx==0\.26\.0 \(uv\.lock\)/);
     assert.throws(
-      () => chooseRelease({ package: 'fapilog-loki', version: null }, loki, scan([dep('fapilog==0.16.0'), dep('httpx==0.25.0')]), FAPILOG_VERSIONS),
+      () =>
+        chooseRelease(
+          { package: 'fapilog-loki', version: null },
+          loki,
+          scan([dep('fapilog==0.16.0'), dep('httpx==0.25.0')]),
+          FAPILOG_VERSIONS,
+        ),
       (e: unknown) => e instanceof InstallRefused && e.reason === 'conflict',
     );
   });
@@ -152,8 +175,16 @@ describe('the upper bound of a new range', () => {
   });
 
   test('below that release itself when it is a minor or patch step', () => {
-    assert.deepEqual(upperCap(kafka.releases, at('2.0.0'), '0.13.0'), { below: '2.1.0', release: '2.1.0', fapilogCompatibility: '>=0.14,<0.18' });
-    assert.deepEqual(upperCap(kafka.releases, at('3.0.0'), '0.18.0'), { below: '3.1.0', release: '3.1.0', fapilogCompatibility: '>=0.18.1' });
+    assert.deepEqual(upperCap(kafka.releases, at('2.0.0'), '0.13.0'), {
+      below: '2.1.0',
+      release: '2.1.0',
+      fapilogCompatibility: '>=0.14,<0.18',
+    });
+    assert.deepEqual(upperCap(kafka.releases, at('3.0.0'), '0.18.0'), {
+      below: '3.1.0',
+      release: '3.1.0',
+      fapilogCompatibility: '>=0.18.1',
+    });
   });
 
   test('none when every newer release fits, or there is none, or fapilog is unknown', () => {

@@ -5,7 +5,17 @@ import { decide, failingStatuses, failsOnPublisherChange, failureReasons, FAIL_O
 import { PROBLEM_STATUSES, Report, STATUSES, type ReportPublisherChange, type Status } from '../../../src/core/analysis/report.ts';
 
 const CHANGE: ReportPublisherChange = {
-  from: { kind: 'trusted', issuer: 'https://token.actions.githubusercontent.com', repository: 'acme/p', repository_id: '1', repository_owner_id: '2', workflow_ref: 'acme/p/.github/workflows/release.yml@refs/tags/v1.0', ref: 'refs/tags/v1.0', sha: 'a'.repeat(40), environment: null },
+  from: {
+    kind: 'trusted',
+    issuer: 'https://token.actions.githubusercontent.com',
+    repository: 'acme/p',
+    repository_id: '1',
+    repository_owner_id: '2',
+    workflow_ref: 'acme/p/.github/workflows/release.yml@refs/tags/v1.0',
+    ref: 'refs/tags/v1.0',
+    sha: 'a'.repeat(40),
+    environment: null,
+  },
   to: { kind: 'token', owner: 'mallory' },
   reason: 'token-after-trusted',
   version: '2.0',
@@ -24,7 +34,15 @@ function report(statuses: Status[], changed: number[] = []): Report {
     plugins: statuses.map((status, i) => ({
       package: `fapilog-p${i}`,
       name: `p${i}`,
-      location: { file: 'requirements.txt', line: i + 2, column: 1, endLine: i + 2, endColumn: 20, text: `fapilog-p${i}==1.0`, section: 'requirements' },
+      location: {
+        file: 'requirements.txt',
+        line: i + 2,
+        column: 1,
+        endLine: i + 2,
+        endColumn: 20,
+        text: `fapilog-p${i}==1.0`,
+        section: 'requirements',
+      },
       specifier: '==1.0',
       current: '1.0',
       currentSource: 'pinned',
@@ -51,7 +69,8 @@ describe('fail policy', () => {
     for (let i = 1; i < FAIL_ON.length - 1; i++) {
       const lower = failing(FAIL_ON[i - 1]!);
       const higher = failing(FAIL_ON[i]!);
-      for (const e of lower) assert.ok(higher.includes(e), `${FAIL_ON[i]} fails on ${e.status}${e.publisherChange ? ' with a changed publisher' : ''}`);
+      for (const e of lower)
+        assert.ok(higher.includes(e), `${FAIL_ON[i]} fails on ${e.status}${e.publisherChange ? ' with a changed publisher' : ''}`);
       assert.ok(higher.length > lower.length, `${FAIL_ON[i]} adds something`);
     }
     assert.deepEqual(failing('never'), []);
@@ -66,13 +85,18 @@ describe('fail policy', () => {
     assert.deepEqual(decide(r, 'never'), { failed: false, failureMessage: null });
     assert.deepEqual(decide(r, 'publisher-changed'), {
       failed: true,
-      failureMessage: '2 plugins failed the check (fail-on: publisher-changed): fapilog-p1 1.0 (publisher changed in 2.0), fapilog-p2 1.0 (publisher changed in 2.0)',
+      failureMessage:
+        '2 plugins failed the check (fail-on: publisher-changed): fapilog-p1 1.0 (publisher changed in 2.0), fapilog-p2 1.0 (publisher changed in 2.0)',
     });
     assert.equal(
       decide(r, 'outdated').failureMessage,
       '2 plugins failed the check (fail-on: outdated): fapilog-p1 1.0 (publisher changed in 2.0), fapilog-p2 1.0 (outdated, publisher changed in 2.0)',
     );
-    assert.equal(decide(report(['held-back'], [0]), 'outdated').failed, true, 'a held-back plugin with a changed publisher fails at outdated');
+    assert.equal(
+      decide(report(['held-back'], [0]), 'outdated').failed,
+      true,
+      'a held-back plugin with a changed publisher fails at outdated',
+    );
     assert.equal(decide(report(['held-back']), 'outdated').failed, false);
   });
 
@@ -87,7 +111,10 @@ describe('fail policy', () => {
       failed: true,
       failureMessage: '1 plugin failed the check (fail-on: incompatible): fapilog-p2 1.0 (yanked)',
     });
-    assert.equal(decide(r, 'outdated').failureMessage, '2 plugins failed the check (fail-on: outdated): fapilog-p1 1.0 (outdated), fapilog-p2 1.0 (yanked)');
+    assert.equal(
+      decide(r, 'outdated').failureMessage,
+      '2 plugins failed the check (fail-on: outdated): fapilog-p1 1.0 (outdated), fapilog-p2 1.0 (yanked)',
+    );
     assert.deepEqual(decide(r, 'never'), { failed: false, failureMessage: null });
     assert.deepEqual(decide(report(['held-back']), 'outdated'), { failed: false, failureMessage: null });
     assert.equal(decide(report(['held-back']), 'held-back').failed, true);

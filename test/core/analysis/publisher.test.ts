@@ -52,12 +52,21 @@ const plugin = (r: Report, pkg: string): PluginEntry => r.plugins.find((p) => p.
 
 describe('publisher changes in the analysis', () => {
   test('outdated, the newest compatible release from another repository: entry, note and the first warning', () => {
-    const r = reportOf({ 'fapilog-loki': entry(rel('fapilog-loki', '1.0.0', ACME), rel('fapilog-loki', '1.1.0', FORK)) }, 'fapilog-loki==1.0.0');
+    const r = reportOf(
+      { 'fapilog-loki': entry(rel('fapilog-loki', '1.0.0', ACME), rel('fapilog-loki', '1.1.0', FORK)) },
+      'fapilog-loki==1.0.0',
+    );
     const p = plugin(r, 'fapilog-loki');
     assert.equal(p.status, 'outdated');
     assert.deepEqual(p.publisherChange, { from: ACME, to: FORK, reason: 'another-repository', version: '1.1.0', since: '1.0.0' });
-    assert.equal(p.note, '1.1.0 is available and works with fapilog 0.16.0. The publisher changed in 1.1.0 (published from another repository).');
-    assert.equal(r.warnings[0], `fapilog-loki 1.0.0 -> 1.1.0: publisher changed (published from another repository): was ${ACME_TEXT}, now ${FORK_TEXT}`);
+    assert.equal(
+      p.note,
+      '1.1.0 is available and works with fapilog 0.16.0. The publisher changed in 1.1.0 (published from another repository).',
+    );
+    assert.equal(
+      r.warnings[0],
+      `fapilog-loki 1.0.0 -> 1.1.0: publisher changed (published from another repository): was ${ACME_TEXT}, now ${FORK_TEXT}`,
+    );
     assert.deepEqual(Report.parse(JSON.parse(JSON.stringify(r))), r, 'the change survives the JSON output');
   });
 
@@ -74,18 +83,34 @@ describe('publisher changes in the analysis', () => {
   });
 
   test('a token publish after trusted ones; unknown publishers and token -> trusted are not flagged', () => {
-    const tokenAfter = reportOf({ 'fapilog-loki': entry(rel('fapilog-loki', '1.0.0', ACME), rel('fapilog-loki', '1.1.0', TOKEN)) }, 'fapilog-loki==1.0.0');
+    const tokenAfter = reportOf(
+      { 'fapilog-loki': entry(rel('fapilog-loki', '1.0.0', ACME), rel('fapilog-loki', '1.1.0', TOKEN)) },
+      'fapilog-loki==1.0.0',
+    );
     assert.equal(plugin(tokenAfter, 'fapilog-loki').publisherChange?.reason, 'token-after-trusted');
-    assert.match(tokenAfter.warnings[0] ?? '', /^fapilog-loki 1\.0\.0 -> 1\.1\.0: publisher changed \(published with an API token after trusted publishes\): was trusted publisher acme\/fapilog-loki .*, now token of owner mallory$/);
-    for (const [a, b] of [[null, FORK], [ACME, null], [TOKEN, ACME]] as const) {
-      const r = reportOf({ 'fapilog-loki': entry(rel('fapilog-loki', '1.0.0', a), rel('fapilog-loki', '1.1.0', b)) }, 'fapilog-loki==1.0.0');
+    assert.match(
+      tokenAfter.warnings[0] ?? '',
+      /^fapilog-loki 1\.0\.0 -> 1\.1\.0: publisher changed \(published with an API token after trusted publishes\): was trusted publisher acme\/fapilog-loki .*, now token of owner mallory$/,
+    );
+    for (const [a, b] of [
+      [null, FORK],
+      [ACME, null],
+      [TOKEN, ACME],
+    ] as const) {
+      const r = reportOf(
+        { 'fapilog-loki': entry(rel('fapilog-loki', '1.0.0', a), rel('fapilog-loki', '1.1.0', b)) },
+        'fapilog-loki==1.0.0',
+      );
       assert.equal(plugin(r, 'fapilog-loki').publisherChange, null, `${a?.kind ?? 'unknown'} -> ${b?.kind ?? 'unknown'}`);
       assert.deepEqual(r.warnings, []);
     }
   });
 
   test('held back: the newest release (which needs another fapilog) is the one compared', () => {
-    const r = reportOf({ 'fapilog-loki': entry(rel('fapilog-loki', '1.0.0', ACME), rel('fapilog-loki', '2.0.0', FORK, '>=0.17')) }, 'fapilog-loki==1.0.0');
+    const r = reportOf(
+      { 'fapilog-loki': entry(rel('fapilog-loki', '1.0.0', ACME), rel('fapilog-loki', '2.0.0', FORK, '>=0.17')) },
+      'fapilog-loki==1.0.0',
+    );
     const p = plugin(r, 'fapilog-loki');
     assert.equal(p.status, 'held-back');
     assert.equal(p.publisherChange?.version, '2.0.0');
@@ -110,7 +135,10 @@ describe('publisher changes in the analysis', () => {
     const change = installPublisherChange(releases[2]!, releases);
     assert.deepEqual([change?.since, change?.version, change?.reason], ['1.0.0', '1.1.0', 'another-repository']);
     assert.equal(installPublisherChange(releases[0]!, releases), null, 'the first release has nothing to differ from');
-    assert.equal(publisherWarning('fapilog-loki', change!, 'install'), `fapilog-loki 1.1.0 (after 1.0.0): publisher changed (published from another repository): was ${ACME_TEXT}, now ${FORK_TEXT}`);
+    assert.equal(
+      publisherWarning('fapilog-loki', change!, 'install'),
+      `fapilog-loki 1.1.0 (after 1.0.0): publisher changed (published from another repository): was ${ACME_TEXT}, now ${FORK_TEXT}`,
+    );
   });
 });
 
@@ -125,22 +153,41 @@ describe('publisher changes rendered', () => {
   test('the Action: a warning annotation with both publishers, on the requirement, next to the outdated one', () => {
     const annotations = renderAnnotations(r, '/project');
     const loki = annotations.filter((a) => a.title.startsWith('fapilog-loki'));
-    assert.deepEqual(loki.map((a) => [a.level, a.title]), [
-      ['warning', 'fapilog-loki 1.0.0 is outdated: 1.1.0 is available'],
-      ['warning', 'fapilog-loki 1.1.0: the publisher changed'],
-    ]);
+    assert.deepEqual(
+      loki.map((a) => [a.level, a.title]),
+      [
+        ['warning', 'fapilog-loki 1.0.0 is outdated: 1.1.0 is available'],
+        ['warning', 'fapilog-loki 1.1.0: the publisher changed'],
+      ],
+    );
     assert.equal(loki[1]!.message, `${warning}. Check that the new publisher is one you trust before moving to 1.1.0.`);
     assert.deepEqual([loki[1]!.file, loki[1]!.startLine], [loki[0]!.file, loki[0]!.startLine]);
-    assert.ok(!annotations.some((a) => a.title.includes('publisher') && a.title.startsWith('fapilog-kafka')), 'the same publisher: no annotation');
+    assert.ok(
+      !annotations.some((a) => a.title.includes('publisher') && a.title.startsWith('fapilog-kafka')),
+      'the same publisher: no annotation',
+    );
   });
 
   test('the summary: one callout with the warning (escaped), not repeated under Warnings', () => {
     const md = renderSummary(r, { failed: false, failureMessage: null });
-    assert.ok(md.includes('> [!WARNING]\n> **Publisher changed:** check that each new publisher is one you trust before moving to its release.\n>\n'), md);
-    assert.ok(shownText(md).includes('> - fapilog-loki 1.0.0 -> 1.1.0: publisher changed (published from another repository): was trusted publisher acme/fapilog-loki (repository id 123), workflow release.yml, now'), md);
+    assert.ok(
+      md.includes(
+        '> [!WARNING]\n> **Publisher changed:** check that each new publisher is one you trust before moving to its release.\n>\n',
+      ),
+      md,
+    );
+    assert.ok(
+      shownText(md).includes(
+        '> - fapilog-loki 1.0.0 -> 1.1.0: publisher changed (published from another repository): was trusted publisher acme/fapilog-loki (repository id 123), workflow release.yml, now',
+      ),
+      md,
+    );
     assert.ok(!md.includes('1.0.0 -> 1.1.0'), 'the arrow is escaped in Markdown');
     assert.doesNotMatch(md, /<summary>Warnings/);
-    assert.match(md, /^- `fapilog-loki`: the release to move to has another publisher; check it \(see the warning above\) before you update\.$/m);
+    assert.match(
+      md,
+      /^- `fapilog-loki`: the release to move to has another publisher; check it \(see the warning above\) before you update\.$/m,
+    );
     assert.doesNotMatch(md, /`fapilog-kafka`: the release to move to/);
   });
 
@@ -151,19 +198,35 @@ describe('publisher changes rendered', () => {
     };
     const files = new MemoryProjectFiles({ 'requirements.txt': 'fapilog==0.16.0\nfapilog-loki==1.0.0\nfapilog-kafka==1.0.0\n' });
     const plan = await planUpdate({ files, lookup });
-    assert.deepEqual(plan.planned.map((c) => [c.package, c.publisherChange?.reason ?? null]), [['fapilog-loki', 'another-repository'], ['fapilog-kafka', null]]);
+    assert.deepEqual(
+      plan.planned.map((c) => [c.package, c.publisherChange?.reason ?? null]),
+      [
+        ['fapilog-loki', 'another-repository'],
+        ['fapilog-kafka', null],
+      ],
+    );
     const body = planBody(plan);
     const lines = body.split('\n');
     const at = lines.indexOf('> **Publisher changed:** check that each new publisher is one you trust before merging.');
     assert.ok(at > 0 && lines[at - 1] === '> [!WARNING]', body);
     assert.equal(lines.filter((l) => l.startsWith('> - ')).length, 1, 'one line: only loki changed');
-    assert.match(shownText(lines[at + 2] ?? ''), /^> - fapilog-loki 1\.0\.0 -> 1\.1\.0: publisher changed \(published from another repository\): was .*mallory\/fapilog-loki/);
+    assert.match(
+      shownText(lines[at + 2] ?? ''),
+      /^> - fapilog-loki 1\.0\.0 -> 1\.1\.0: publisher changed \(published from another repository\): was .*mallory\/fapilog-loki/,
+    );
     assert.doesNotMatch(planBody({ planned: plan.planned.filter((c) => c.package === 'fapilog-kafka') }), /Publisher changed/);
 
-    const install = await planInstall({ files: new MemoryProjectFiles({ 'requirements.txt': 'fapilog==0.16.0\n' }), lookup, requirement: 'loki' });
+    const install = await planInstall({
+      files: new MemoryProjectFiles({ 'requirements.txt': 'fapilog==0.16.0\n' }),
+      lookup,
+      requirement: 'loki',
+    });
     assert.equal(install.version, '1.1.0');
     assert.equal(install.publisherChange?.reason, 'another-repository');
-    assert.equal(install.warnings[0], `fapilog-loki 1.1.0 (after 1.0.0): publisher changed (published from another repository): was ${ACME_TEXT}, now ${FORK_TEXT}`);
+    assert.equal(
+      install.warnings[0],
+      `fapilog-loki 1.1.0 (after 1.0.0): publisher changed (published from another repository): was ${ACME_TEXT}, now ${FORK_TEXT}`,
+    );
   });
 });
 
@@ -172,7 +235,10 @@ test("docs/publishing.md's example warning is what publisherWarning prints", asy
   const doc = await readFile(new URL('../../../docs/publishing.md', import.meta.url), 'utf8');
   const acme = trusted('acme/fapilog-loki', '700123');
   const mallory = trusted('mallory/fapilog-loki', '900900', { repository_owner_id: '77' });
-  const r = reportOf({ 'fapilog-loki': entry(rel('fapilog-loki', '1.4.0', acme), rel('fapilog-loki', '1.5.0', mallory)) }, 'fapilog-loki==1.4.0');
+  const r = reportOf(
+    { 'fapilog-loki': entry(rel('fapilog-loki', '1.4.0', acme), rel('fapilog-loki', '1.5.0', mallory)) },
+    'fapilog-loki==1.4.0',
+  );
   const line = r.warnings[0] ?? '';
   assert.ok(line !== '' && doc.includes(`\nwarning: ${line}\n`), line);
 });

@@ -15,8 +15,20 @@ describe('simple API pages', () => {
         meta: { 'api-version': '1.1' },
         name: 'fapilog-loki',
         files: [
-          { filename: 'fapilog_loki-1.0.0-py3-none-any.whl', url: '../../files/fapilog_loki-1.0.0-py3-none-any.whl', hashes: { sha256: SHA }, 'core-metadata': { sha256: SHA }, 'upload-time': '2025-01-02T03:04:05.123456Z' },
-          { filename: 'fapilog_loki-1.1.0-py3-none-any.whl', url: 'https://files.example/x.whl#sha256=' + SHA, hashes: {}, yanked: 'broken', 'dist-info-metadata': true },
+          {
+            filename: 'fapilog_loki-1.0.0-py3-none-any.whl',
+            url: '../../files/fapilog_loki-1.0.0-py3-none-any.whl',
+            hashes: { sha256: SHA },
+            'core-metadata': { sha256: SHA },
+            'upload-time': '2025-01-02T03:04:05.123456Z',
+          },
+          {
+            filename: 'fapilog_loki-1.1.0-py3-none-any.whl',
+            url: 'https://files.example/x.whl#sha256=' + SHA,
+            hashes: {},
+            yanked: 'broken',
+            'dist-info-metadata': true,
+          },
           { filename: 'fapilog_loki-1.2.0.tar.gz', url: '/f/fapilog_loki-1.2.0.tar.gz', hashes: { sha256: SHA }, yanked: true },
         ],
       }),
@@ -32,7 +44,14 @@ describe('simple API pages', () => {
       ],
     );
     const releases = groupReleases(page.files, 'fapilog-loki');
-    assert.deepEqual(releases.map((r) => [r.version, r.yanked]), [['1.0.0', false], ['1.1.0', 'broken'], ['1.2.0', '']]);
+    assert.deepEqual(
+      releases.map((r) => [r.version, r.yanked]),
+      [
+        ['1.0.0', false],
+        ['1.1.0', 'broken'],
+        ['1.2.0', ''],
+      ],
+    );
     assert.equal(toRelease('fapilog-loki', releases[0]!, null).published_at, '2025-01-02T03:04:05+00:00');
   });
 
@@ -54,17 +73,32 @@ describe('simple API pages', () => {
       ],
     );
     const releases = groupReleases(page.files, 'fapilog-kafka');
-    assert.deepEqual(releases.map((r) => r.version), ['2.0.0', '2.1.0', '2.2.0']);
+    assert.deepEqual(
+      releases.map((r) => r.version),
+      ['2.0.0', '2.1.0', '2.2.0'],
+    );
     // An sdist with a metadata file speaks for its release when there is no wheel.
     assert.equal(metadataFile(releases[2]!)?.filename, 'fapilog-kafka-2.2.0.tar.gz');
   });
 
   test('the root page in both forms; an unexpected shape names the field', () => {
-    assert.deepEqual(parseProjectList('{"meta":{"api-version":"1.0"},"projects":[{"name":"fapilog-loki"},{"name":"requests"}]}'), ['fapilog-loki', 'requests']);
-    assert.deepEqual(parseProjectList('<a href="/simple/fapilog-loki/">fapilog-loki</a>\n<a href="/simple/x/">x</a>'), ['fapilog-loki', 'x']);
-    assert.throws(() => parseProjectList('{"meta":{"api-version":"1.0"},"projects":[{"nom":"x"}]}'), (err: unknown) => err instanceof SimpleParseError && /projects\[0\]\.name/.test(err.message));
+    assert.deepEqual(parseProjectList('{"meta":{"api-version":"1.0"},"projects":[{"name":"fapilog-loki"},{"name":"requests"}]}'), [
+      'fapilog-loki',
+      'requests',
+    ]);
+    assert.deepEqual(parseProjectList('<a href="/simple/fapilog-loki/">fapilog-loki</a>\n<a href="/simple/x/">x</a>'), [
+      'fapilog-loki',
+      'x',
+    ]);
+    assert.throws(
+      () => parseProjectList('{"meta":{"api-version":"1.0"},"projects":[{"nom":"x"}]}'),
+      (err: unknown) => err instanceof SimpleParseError && /projects\[0\]\.name/.test(err.message),
+    );
     assert.throws(() => parseProjectPage('{"meta":{"api-version":"2.0"},"name":"x","files":[]}', 'http://x/simple/x/', 'x'), /api-version/);
-    assert.throws(() => parseProjectPage('<a href="javascript:alert(1)">x-1.0.tar.gz</a>', 'http://x/simple/x/', 'x'), /not an http\(s\) URL/);
+    assert.throws(
+      () => parseProjectPage('<a href="javascript:alert(1)">x-1.0.tar.gz</a>', 'http://x/simple/x/', 'x'),
+      /not an http\(s\) URL/,
+    );
   });
 });
 
@@ -79,11 +113,16 @@ describe('files to releases', () => {
   });
 
   test("the fapilog requirement's specifier is the compatibility; extras and other names are not", () => {
-    const meta = (lines: string[]) => parseCoreMetadata(['Metadata-Version: 2.1', 'Name: fapilog-x', 'Version: 1.0', ...lines, ''].join('\n'));
+    const meta = (lines: string[]) =>
+      parseCoreMetadata(['Metadata-Version: 2.1', 'Name: fapilog-x', 'Version: 1.0', ...lines, ''].join('\n'));
     assert.equal(fapilogCompatibility(meta(['Requires-Dist: httpx>=0.27', 'Requires-Dist: fapilog<0.20,>=0.15'])), '<0.20,>=0.15');
     assert.equal(fapilogCompatibility(meta(['Requires-Dist: fapilog (>=0.12)'])), '>=0.12');
     assert.equal(fapilogCompatibility(meta(['Requires-Dist: fapilog>=0.1; extra == "dev"', 'Requires-Dist: fapilog-core>=1'])), '');
-    const release = toRelease('fapilog-x', { version: '1.0', files: [], yanked: false }, meta(['Requires-Dist: fapilog>=0.14', 'Requires-Dist: httpx', 'Requires-Dist: pytest; extra == "test"']));
+    const release = toRelease(
+      'fapilog-x',
+      { version: '1.0', files: [], yanked: false },
+      meta(['Requires-Dist: fapilog>=0.14', 'Requires-Dist: httpx', 'Requires-Dist: pytest; extra == "test"']),
+    );
     assert.deepEqual([release.fapilog_compatibility, release.dependencies], ['>=0.14', ['httpx']]);
   });
 });

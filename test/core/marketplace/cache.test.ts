@@ -52,7 +52,11 @@ describe('prefer-offline: fresh entries need no request', () => {
     assert.equal(count(start).length, 0, 'answered from the cache alone');
 
     await new MarketplaceClient(settingsFor(live.proxy.apiUrl, { cacheDir, cacheMode: 'prefer-offline' }), { ttlMs: 0 }).versions('kafka');
-    assert.deepEqual(count(start).map((s) => s.status), [304], 'an old entry is revalidated');
+    assert.deepEqual(
+      count(start).map((s) => s.status),
+      [304],
+      'an old entry is revalidated',
+    );
   });
 });
 
@@ -86,7 +90,10 @@ describe('offline: the cache only', () => {
     const cacheDir = tempDir();
     const info = await new MarketplaceClient(settingsFor(live.proxy.apiUrl, { cacheDir })).download('loki', '1.3.0');
     assert.match(info.filename, /^fapilog_loki-1\.3\.0/);
-    await assert.rejects(new MarketplaceClient(settingsFor(live.proxy.apiUrl, { cacheDir, cacheMode: 'offline' })).download('loki', '1.3.0'), /offline mode/);
+    await assert.rejects(
+      new MarketplaceClient(settingsFor(live.proxy.apiUrl, { cacheDir, cacheMode: 'offline' })).download('loki', '1.3.0'),
+      /offline mode/,
+    );
   });
 });
 
@@ -97,18 +104,27 @@ describe('stale copies when the marketplace fails', () => {
     const fresh = await new MarketplaceClient(settingsFor(own.apiUrl, { cacheDir })).getPlugin('loki');
     await own.stop();
     const warnings: string[] = [];
-    const client = new MarketplaceClient(settingsFor(own.apiUrl, { cacheDir }), { retries: 1, backoffMs: 1, warn: (m) => warnings.push(m) });
+    const client = new MarketplaceClient(settingsFor(own.apiUrl, { cacheDir }), {
+      retries: 1,
+      backoffMs: 1,
+      warn: (m) => warnings.push(m),
+    });
     assert.equal(client.stale, false);
     assert.deepEqual(await client.getPlugin('loki'), fresh);
     assert.equal(client.stale, true);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /could not be reached \(GET \/plugins\/loki: cannot reach .*ECONNREFUSED.*\); showing cached data from \d{4}-\d\d-\d\dT.*\(stale\)/);
+    assert.match(
+      warnings[0]!,
+      /could not be reached \(GET \/plugins\/loki: cannot reach .*ECONNREFUSED.*\); showing cached data from \d{4}-\d\d-\d\dT.*\(stale\)/,
+    );
     await assert.rejects(client.getPlugin('kafka'), /cannot reach/, 'with nothing cached the failure is reported');
   });
 
   test('5xx after the retries: the cached copy', async () => {
     let broken = false;
-    const p = await startPeer((_req, res) => (broken ? sendJson(res, 503, { error: { code: 'down', message: 'down' } }) : sendJson(res, 200, samplePlugin(), { ETag: '"1"' })));
+    const p = await startPeer((_req, res) =>
+      broken ? sendJson(res, 503, { error: { code: 'down', message: 'down' } }) : sendJson(res, 200, samplePlugin(), { ETag: '"1"' }),
+    );
     try {
       const cacheDir = tempDir();
       await new MarketplaceClient(settingsFor(p.apiUrl, { cacheDir })).getPlugin('loki');
@@ -124,7 +140,11 @@ describe('stale copies when the marketplace fails', () => {
 
   test('a 4xx is an answer, not an outage: no stale copy', async () => {
     let status = 200;
-    const p = await startPeer((_req, res) => (status === 200 ? sendJson(res, 200, samplePlugin(), { ETag: '"1"' }) : sendJson(res, status, { error: { code: 'forbidden', message: 'private plugin' } })));
+    const p = await startPeer((_req, res) =>
+      status === 200
+        ? sendJson(res, 200, samplePlugin(), { ETag: '"1"' })
+        : sendJson(res, status, { error: { code: 'forbidden', message: 'private plugin' } }),
+    );
     try {
       const cacheDir = tempDir();
       await new MarketplaceClient(settingsFor(p.apiUrl, { cacheDir })).getPlugin('loki');
@@ -164,11 +184,19 @@ describe('entries are kept per token', () => {
       assert.equal((await client(undefined, 'prefer-offline').getPlugin('loki'))?.description, 'seen by public');
       assert.deepEqual(
         p.requests.map((r) => [whoFor(r.headers['authorization']), r.headers['if-none-match'] ?? null]),
-        [['alice', null], ['bob', null], ['public', null]],
-        'each scope fetched once, unconditionally: nobody revalidated another scope\'s ETag',
+        [
+          ['alice', null],
+          ['bob', null],
+          ['public', null],
+        ],
+        "each scope fetched once, unconditionally: nobody revalidated another scope's ETag",
       );
 
-      for (const [who, token] of [['alice', TOKENS.alice], ['bob', TOKENS.bob], ['public', undefined]] as const) {
+      for (const [who, token] of [
+        ['alice', TOKENS.alice],
+        ['bob', TOKENS.bob],
+        ['public', undefined],
+      ] as const) {
         assert.equal((await client(token, 'offline').getPlugin('loki'))?.description, `seen by ${who}`, `${who} offline`);
       }
       await assert.rejects(client('fpt_carol-Private_333', 'offline').getPlugin('loki'), /not in the cache \(offline mode\)/);
@@ -199,7 +227,11 @@ describe('entries on disk', () => {
     const start = live.proxy.seen.length;
     const plugin = await new MarketplaceClient(settingsFor(live.proxy.apiUrl, { cacheDir })).getPlugin('otel');
     assert.equal(plugin?.name, 'otel');
-    assert.deepEqual(count(start).map((s) => [s.ifNoneMatch ?? null, s.status]), [[null, 200]], 'an unconditional refetch');
+    assert.deepEqual(
+      count(start).map((s) => [s.ifNoneMatch ?? null, s.status]),
+      [[null, 200]],
+      'an unconditional refetch',
+    );
     assert.ok(await cache.get(url), 'a good entry replaced the corrupt one');
   });
 
@@ -208,7 +240,9 @@ describe('entries on disk', () => {
     const url = `${live.proxy.apiUrl}/plugins/dedupe`;
     const cache = new MetadataCache(cacheDir);
     await cache.put(url, { status: 200, etag: '"old"', fetchedAt: Date.now(), body: JSON.stringify({ name: 'dedupe' }) });
-    const plugin = await new MarketplaceClient(settingsFor(live.proxy.apiUrl, { cacheDir, cacheMode: 'prefer-offline' })).getPlugin('dedupe');
+    const plugin = await new MarketplaceClient(settingsFor(live.proxy.apiUrl, { cacheDir, cacheMode: 'prefer-offline' })).getPlugin(
+      'dedupe',
+    );
     assert.equal(Plugin.parse(plugin).name, 'dedupe');
   });
 
@@ -246,7 +280,11 @@ describe('entries on disk', () => {
     assert.deepEqual(await done, [0, 0]);
     assert.ok(reads > 0, 'the reader saw the entry while it was being written');
     assert.ok(await cache.get(url));
-    assert.deepEqual(readdirSync(cache.dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left behind');
+    assert.deepEqual(
+      readdirSync(cache.dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp files left behind',
+    );
   });
 
   test('two client processes sharing a cache with the real server', async () => {
@@ -254,7 +292,9 @@ describe('entries on disk', () => {
     const writer = fileURLToPath(new URL('./fixtures/cache-writer.ts', import.meta.url));
     const run = () =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, [writer, 'clients', cacheDir, live.server.apiUrl, '15'], { stdio: ['ignore', 'ignore', 'inherit'] });
+        const child = spawn(process.execPath, [writer, 'clients', cacheDir, live.server.apiUrl, '15'], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
         child.on('error', reject);
         child.on('exit', (code) => resolve(code ?? 1));
       });
@@ -266,6 +306,9 @@ describe('entries on disk', () => {
     assert.ok((await offline.list({ per_page: 50 })).plugins.length > 0);
     const dir = new MetadataCache(cacheDir).dir;
     assert.equal(readdirSync(dir).filter((f) => f.endsWith('.json')).length, 4);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 });

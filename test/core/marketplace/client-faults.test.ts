@@ -27,7 +27,10 @@ describe('responses are parsed with the contract', () => {
 
   test('a nested field is named by its path', async () => {
     const p = await peer((_req, res) =>
-      sendJson(res, 200, { versions: ['1.0.0'], releases: [sampleRelease('1.0.0', { files: [{ filename: 'x.whl', sha256: 'a'.repeat(64), size: -1, url: '/f' }] })] }),
+      sendJson(res, 200, {
+        versions: ['1.0.0'],
+        releases: [sampleRelease('1.0.0', { files: [{ filename: 'x.whl', sha256: 'a'.repeat(64), size: -1, url: '/f' }] })],
+      }),
     );
     const client = new MarketplaceClient(settingsFor(p.apiUrl));
     await assert.rejects(client.versions('loki'), /GET \/plugins\/loki\/versions: response field "releases\[0\]\.files\[0\]\.size": /);
@@ -51,7 +54,9 @@ describe('responses are parsed with the contract', () => {
   });
 
   test("an error response surfaces the server's message and code", async () => {
-    const p = await peer((_req, res) => sendJson(res, 400, { error: { code: 'invalid_parameter', message: 'invalid query parameter sort: nope' } }));
+    const p = await peer((_req, res) =>
+      sendJson(res, 400, { error: { code: 'invalid_parameter', message: 'invalid query parameter sort: nope' } }),
+    );
     await assert.rejects(new MarketplaceClient(settingsFor(p.apiUrl)).list({ page: 2 }), (err: unknown) => {
       assert.ok(err instanceof MarketplaceError);
       assert.equal(err.status, 400);
@@ -147,7 +152,10 @@ describe('requests: parallel, bounded, never duplicated', () => {
     });
     const client = new MarketplaceClient(settingsFor(p.apiUrl), { retries: 0 });
     const failed = await Promise.allSettled([client.getPlugin('loki'), client.getPlugin('loki')]);
-    assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      failed.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
     assert.equal(p.requests.length, 1, 'concurrent callers share one request, and its failure');
     healthy = true;
     assert.equal((await client.getPlugin('loki'))?.name, 'loki');
@@ -164,7 +172,10 @@ describe('requests: parallel, bounded, never duplicated', () => {
     const client = new MarketplaceClient(settingsFor(p.apiUrl), { concurrency: 3 });
     const names = Array.from({ length: 10 }, (_, i) => `p${i}`);
     const results = await Promise.all(names.map((n) => client.getPlugin(n)));
-    assert.deepEqual(results.map((r) => r?.name), names);
+    assert.deepEqual(
+      results.map((r) => r?.name),
+      names,
+    );
     assert.equal(p.requests.length, 10);
     assert.equal(p.maxConcurrent, 3);
   });
@@ -172,7 +183,9 @@ describe('requests: parallel, bounded, never duplicated', () => {
   test('batch: one request for many names; unknown names are null; keys as requested', async () => {
     const p = await peer((req, res) => {
       const names = new URL(req.path, 'http://x').searchParams.get('names')!.split(',');
-      const plugins = Object.fromEntries(names.map((n) => [n, n === 'ghost' ? null : { plugin: samplePlugin({ name: n }), releases: [sampleRelease('1.2.0')] }]));
+      const plugins = Object.fromEntries(
+        names.map((n) => [n, n === 'ghost' ? null : { plugin: samplePlugin({ name: n }), releases: [sampleRelease('1.2.0')] }]),
+      );
       sendJson(res, 200, { plugins });
     });
     const client = new MarketplaceClient(settingsFor(p.apiUrl));
@@ -201,7 +214,12 @@ describe('requests: parallel, bounded, never duplicated', () => {
           kafka: { plugin: samplePlugin({ name: 'kafka', version: '2.0.0' }), releases: [] },
           dd: {
             plugin: samplePlugin({ name: 'dd', version: '1.2.0' }),
-            releases: [sampleRelease('1.10.0'), sampleRelease('1.9.0'), sampleRelease('1.11.0', { yanked: true, yanked_reason: 'bad' }), sampleRelease('1.12.0rc1')],
+            releases: [
+              sampleRelease('1.10.0'),
+              sampleRelease('1.9.0'),
+              sampleRelease('1.11.0', { yanked: true, yanked_reason: 'bad' }),
+              sampleRelease('1.12.0rc1'),
+            ],
           },
           ghost: null,
         },
@@ -238,7 +256,13 @@ describe('publish', () => {
     const sdist = new TextEncoder().encode('sdist bytes');
     const result = await client.publish(
       'loki',
-      { name: 'loki', version: '1.5.0', plugin_type: 'sink', fapilog_compatibility: '>=0.4', files: [{ filename: 'a.whl', sha256: 'b'.repeat(64) }] },
+      {
+        name: 'loki',
+        version: '1.5.0',
+        plugin_type: 'sink',
+        fapilog_compatibility: '>=0.4',
+        files: [{ filename: 'a.whl', sha256: 'b'.repeat(64) }],
+      },
       [
         { filename: 'fapilog_loki-1.5.0-py3-none-any.whl', data: wheel },
         { filename: 'fapilog_loki-1.5.0.tar.gz', data: sdist },
@@ -252,7 +276,10 @@ describe('publish', () => {
     assert.equal(metadata.version, '1.5.0');
     assert.equal(metadata.author, 'Unknown', 'contract defaults are filled in');
     const files = form!.getAll('files') as File[];
-    assert.deepEqual(files.map((f) => f.name), ['fapilog_loki-1.5.0-py3-none-any.whl', 'fapilog_loki-1.5.0.tar.gz']);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['fapilog_loki-1.5.0-py3-none-any.whl', 'fapilog_loki-1.5.0.tar.gz'],
+    );
     assert.deepEqual(new Uint8Array(await files[0]!.arrayBuffer()), wheel);
     assert.equal(await files[1]!.text(), 'sdist bytes');
   });
@@ -261,9 +288,17 @@ describe('publish', () => {
     const p = await peer((_req, res) => sendJson(res, 503, { error: { code: 'unavailable', message: 'maintenance' } }));
     const client = new MarketplaceClient(settingsFor(p.apiUrl, { token: 'tok' }), { retries: 3, backoffMs: 1 });
     await assert.rejects(
-      client.publish('loki', { name: 'loki', version: '1', plugin_type: 'sink', fapilog_compatibility: '>=0.4', files: [{ filename: 'a.whl', sha256: 'b'.repeat(64) }] }, [
-        { filename: 'a.whl', data: new Uint8Array([1]) },
-      ]),
+      client.publish(
+        'loki',
+        {
+          name: 'loki',
+          version: '1',
+          plugin_type: 'sink',
+          fapilog_compatibility: '>=0.4',
+          files: [{ filename: 'a.whl', sha256: 'b'.repeat(64) }],
+        },
+        [{ filename: 'a.whl', data: new Uint8Array([1]) }],
+      ),
       /POST \/plugins\/loki\/versions: maintenance \(HTTP 503 unavailable\)$/,
     );
     assert.equal(p.requests.length, 1);
@@ -273,7 +308,9 @@ describe('publish', () => {
     const p = await peer((_req, res) => sendJson(res, 200, {}));
     const client = new MarketplaceClient(settingsFor(p.apiUrl, { token: 'tok' }));
     await assert.rejects(
-      client.publish('loki', { name: 'loki', version: '1', plugin_type: 'bogus' as 'sink', fapilog_compatibility: '>=0.4', files: [] }, [{ filename: 'a.whl', data: new Uint8Array() }]),
+      client.publish('loki', { name: 'loki', version: '1', plugin_type: 'bogus' as 'sink', fapilog_compatibility: '>=0.4', files: [] }, [
+        { filename: 'a.whl', data: new Uint8Array() },
+      ]),
       /metadata field "plugin_type"/,
     );
     assert.equal(p.requests.length, 0);

@@ -22,9 +22,18 @@ describe('reads', () => {
     const sinks = await c.list({ type: 'sink', sort: 'rating' });
     assert.ok(sinks.plugins.every((p) => p.plugin_type === 'sink'));
     const ratings = sinks.plugins.map((p) => p.rating);
-    assert.deepEqual(ratings, [...ratings].sort((a, b) => b - a));
+    assert.deepEqual(
+      ratings,
+      [...ratings].sort((a, b) => b - a),
+    );
     const page2 = await c.list({ per_page: 5, page: 2, sort: 'name' });
-    assert.deepEqual(page2.plugins.map((p) => p.name), [...all.plugins].sort((a, b) => a.name.localeCompare(b.name)).slice(5, 10).map((p) => p.name));
+    assert.deepEqual(
+      page2.plugins.map((p) => p.name),
+      [...all.plugins]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .slice(5, 10)
+        .map((p) => p.name),
+    );
     const found = await c.search({ q: 'kafka' });
     assert.ok(found.plugins.some((p) => p.name === 'kafka'));
     const rated = await c.search({ q: 'log', min_rating: 4.5 });
@@ -49,7 +58,10 @@ describe('reads', () => {
     const info = await client().download('loki', '1.4.0');
     const bytes = new Uint8Array(await (await fetch(new URL(info.url, live.server.url))).arrayBuffer());
     assert.equal(createHash('sha256').update(bytes).digest('hex'), info.sha256);
-    await assert.rejects(client().download('loki', '9.9.9'), (err: unknown) => err instanceof MarketplaceError && err.status === 404 && /9\.9\.9/.test(err.message));
+    await assert.rejects(
+      client().download('loki', '9.9.9'),
+      (err: unknown) => err instanceof MarketplaceError && err.status === 404 && /9\.9\.9/.test(err.message),
+    );
   });
 
   test('batch and checkUpdates each cost one request', async () => {

@@ -19,7 +19,7 @@ const URL_A = 'http://h/api/v1/plugins/a';
 const posix = typeof process.getuid === 'function';
 
 describe('an entry that is not a regular file is a miss, read without blocking or following', () => {
-  test('a FIFO in the entry\'s place: a miss at once, not a hang', { timeout: 10_000, skip: !posix }, async () => {
+  test("a FIFO in the entry's place: a miss at once, not a hang", { timeout: 10_000, skip: !posix }, async () => {
     const cache = new MetadataCache(tempDir());
     await cache.put(URL_A, { status: 200, etag: null, fetchedAt: 1, body: '{}' });
     fs.rmSync(cache.fileFor(URL_A));
@@ -80,7 +80,7 @@ describe('each entry is bound to its body and its ETag', () => {
     });
     after(() => server.stop());
 
-    test('the client refetches and shows the marketplace\'s answer', async () => {
+    test("the client refetches and shows the marketplace's answer", async () => {
       const cacheDir = tempDir();
       const settings = settingsFor(server.apiUrl, { cacheDir });
       const real = await new MarketplaceClient(settings).getPlugin('loki');

@@ -32,7 +32,10 @@ describe('overall deadline', () => {
 
   test('waits count against the deadline: a Retry-After longer than what is left fails at once', async () => {
     const p = await peer((_req, res) => sendJson(res, 503, {}, { 'Retry-After': '5' }));
-    await assert.rejects(new HttpTransport({ retries: 3, deadlineMs: 1000, maxWaitMs: 60_000 }).send(get(`${p.apiUrl}/x`)), /deadline for one call/);
+    await assert.rejects(
+      new HttpTransport({ retries: 3, deadlineMs: 1000, maxWaitMs: 60_000 }).send(get(`${p.apiUrl}/x`)),
+      /deadline for one call/,
+    );
     assert.equal(p.requests.length, 1);
   });
 
@@ -75,7 +78,10 @@ describe('response size cap', () => {
       };
       pump();
     });
-    await assert.rejects(new HttpTransport({ maxResponseBytes: 1024 * 1024 }).send(get(`${p.apiUrl}/x`)), /body is larger than the limit of 1048576 bytes/);
+    await assert.rejects(
+      new HttpTransport({ maxResponseBytes: 1024 * 1024 }).send(get(`${p.apiUrl}/x`)),
+      /body is larger than the limit of 1048576 bytes/,
+    );
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(closedEarly, 'the client stopped reading');
     assert.ok(written < 300 * 1024 * 1024, `the peer wrote ${written} bytes before the client hung up`);
@@ -138,7 +144,11 @@ describe('credentials in the marketplace URL', () => {
     assert.match(down.stderr, /cannot reach/);
     assert.ok(!down.stderr.includes('hunter2') && !down.stdout.includes('hunter2'), down.stderr);
 
-    const p = await peer((req, res) => (req.path.startsWith('/plugins/loki/versions') ? sendJson(res, 200, { versions: [], releases: [] }) : sendJson(res, 200, samplePlugin())));
+    const p = await peer((req, res) =>
+      req.path.startsWith('/plugins/loki/versions')
+        ? sendJson(res, 200, { versions: [], releases: [] })
+        : sendJson(res, 200, samplePlugin()),
+    );
     const up = await runCli(['info', 'loki', '--debug', '--marketplace-url', p.apiUrl.replace('http://', 'http://bob:hunter2@')]);
     assert.equal(up.code, 0, up.stderr);
     assert.ok(!up.stderr.includes('hunter2') && !up.stdout.includes('hunter2'));
@@ -151,7 +161,10 @@ describe('versions the client sends', () => {
     const p = await peer((_req, res) => sendJson(res, 200, {}));
     const client = new MarketplaceClient(settingsFor(p.apiUrl));
     for (const call of [() => client.release('loki', `1.${'9'.repeat(22)}`), () => client.download('loki', '9007199254740993')]) {
-      await assert.rejects(call(), (err: unknown) => err instanceof MarketplaceError && err.kind === 'invalid-request' && /above 9007199254740991/.test(err.message));
+      await assert.rejects(
+        call(),
+        (err: unknown) => err instanceof MarketplaceError && err.kind === 'invalid-request' && /above 9007199254740991/.test(err.message),
+      );
     }
     assert.equal(p.requests.length, 0);
   });

@@ -28,10 +28,22 @@ describe('header parsing', () => {
   });
 
   test('backoff doubles per attempt, with jitter within [half, full], capped', () => {
-    assert.equal(backoffDelay(0, 100, 10_000, () => 0), 50);
-    assert.equal(backoffDelay(0, 100, 10_000, () => 1), 100);
-    assert.equal(backoffDelay(3, 100, 10_000, () => 1), 800);
-    assert.equal(backoffDelay(20, 100, 10_000, () => 1), 10_000);
+    assert.equal(
+      backoffDelay(0, 100, 10_000, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffDelay(0, 100, 10_000, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffDelay(3, 100, 10_000, () => 1),
+      800,
+    );
+    assert.equal(
+      backoffDelay(20, 100, 10_000, () => 1),
+      10_000,
+    );
   });
 });
 
@@ -78,7 +90,12 @@ describe('HttpTransport against misbehaving peers', () => {
 
   test('a POST is not retried on 503 (it may have been processed) but is on 429', async () => {
     const p503 = await peer((_req, res) => sendJson(res, 503, {}));
-    const res = await new HttpTransport({ retries: 3, backoffMs: 1 }).send({ method: 'POST', url: `${p503.apiUrl}/x`, endpoint: 'POST /x', body: '{}' });
+    const res = await new HttpTransport({ retries: 3, backoffMs: 1 }).send({
+      method: 'POST',
+      url: `${p503.apiUrl}/x`,
+      endpoint: 'POST /x',
+      body: '{}',
+    });
     assert.equal(res.status, 503);
     assert.equal(p503.requests.length, 1);
 
@@ -100,7 +117,10 @@ describe('HttpTransport against misbehaving peers', () => {
     await assert.rejects(new HttpTransport({ retries: 5, maxWaitMs: 2000 }).send(get(`${p.apiUrl}/x`)), (err: unknown) => {
       assert.ok(err instanceof MarketplaceError);
       assert.equal(err.kind, 'wait-limit');
-      assert.match(err.message, /^GET \/x: gave up: HTTP 429 with Retry-After \(retry 1 of 5\) means waiting 3600s more, over the 2\.0s limit on waiting/);
+      assert.match(
+        err.message,
+        /^GET \/x: gave up: HTTP 429 with Retry-After \(retry 1 of 5\) means waiting 3600s more, over the 2\.0s limit on waiting/,
+      );
       return true;
     });
     assert.equal(p.requests.length, 1, 'it did not wait an hour and ask again');
@@ -108,7 +128,10 @@ describe('HttpTransport against misbehaving peers', () => {
 
   test('backoff waits add up to the cap: a flaky server cannot stretch a run forever', async () => {
     const p = await peer((_req, res) => sendJson(res, 502, {}));
-    await assert.rejects(new HttpTransport({ retries: 10, backoffMs: 400, maxWaitMs: 1000 }).send(get(`${p.apiUrl}/x`)), /limit on waiting/);
+    await assert.rejects(
+      new HttpTransport({ retries: 10, backoffMs: 400, maxWaitMs: 1000 }).send(get(`${p.apiUrl}/x`)),
+      /limit on waiting/,
+    );
     assert.ok(p.requests.length >= 2 && p.requests.length < 11, `${p.requests.length} attempts`);
   });
 
@@ -138,11 +161,14 @@ describe('HttpTransport against misbehaving peers', () => {
   });
 
   test('a name that does not resolve: not retried either', async () => {
-    await assert.rejects(new HttpTransport({ retries: 3, backoffMs: 1000 }).send(get('http://fapilog-market.invalid/x')), (err: unknown) => {
-      assert.ok(err instanceof MarketplaceError);
-      assert.match(err.message, /^GET \/x: cannot reach http:\/\/fapilog-market\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/);
-      return true;
-    });
+    await assert.rejects(
+      new HttpTransport({ retries: 3, backoffMs: 1000 }).send(get('http://fapilog-market.invalid/x')),
+      (err: unknown) => {
+        assert.ok(err instanceof MarketplaceError);
+        assert.match(err.message, /^GET \/x: cannot reach http:\/\/fapilog-market\.invalid \((ENOTFOUND|EAI_AGAIN)\)$/);
+        return true;
+      },
+    );
   });
 
   test('a peer that never answers hits the timeout', async () => {

@@ -30,7 +30,10 @@ describe('a client without a cache directory', () => {
     ]);
     assert.equal(shared.size, 1);
     // Offline with an empty in-memory cache is a miss, as with an empty directory.
-    await assert.rejects(new MarketplaceClient(noDir('offline')).getPlugin('loki'), (e: unknown) => e instanceof MarketplaceError && e.kind === 'offline-miss');
+    await assert.rejects(
+      new MarketplaceClient(noDir('offline')).getPlugin('loki'),
+      (e: unknown) => e instanceof MarketplaceError && e.kind === 'offline-miss',
+    );
   });
 
   test('the memo forgets the least recently asked URLs beyond its bound (and asks again, through the cache)', async () => {

@@ -164,7 +164,9 @@ export interface ProxiedRequest {
  * A counting proxy on 127.0.0.1 in front of a real server: every request is forwarded unchanged
  * and recorded with its If-None-Match and the status it got, so tests can count round trips.
  */
-export async function startCountingProxy(targetApiUrl: string): Promise<{ apiUrl: string; seen: ProxiedRequest[]; close(): Promise<void> }> {
+export async function startCountingProxy(
+  targetApiUrl: string,
+): Promise<{ apiUrl: string; seen: ProxiedRequest[]; close(): Promise<void> }> {
   const target = new URL(targetApiUrl);
   const seen: ProxiedRequest[] = [];
   const server = http.createServer((req, res) => {
@@ -181,7 +183,12 @@ export async function startCountingProxy(targetApiUrl: string): Promise<{ apiUrl
           body: method === 'GET' || method === 'HEAD' ? null : Buffer.concat(chunks),
         });
         const body = Buffer.from(await answer.arrayBuffer());
-        seen.push({ method, path: (req.url ?? '').replace(/^\/api\/v1/, ''), ifNoneMatch: req.headers['if-none-match'], status: answer.status });
+        seen.push({
+          method,
+          path: (req.url ?? '').replace(/^\/api\/v1/, ''),
+          ifNoneMatch: req.headers['if-none-match'],
+          status: answer.status,
+        });
         const out: Record<string, string> = {};
         answer.headers.forEach((v, k) => {
           if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)) out[k] = v;

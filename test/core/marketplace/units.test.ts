@@ -55,7 +55,15 @@ describe('MetadataCache', () => {
   test('round-trips an entry; an entry for another URL in the file counts as corrupt', async () => {
     const cache = new MetadataCache(tempDir());
     await cache.put('http://h/a', { status: 200, etag: '"e"', fetchedAt: 1, body: '{}' });
-    assert.deepEqual(await cache.get('http://h/a'), { format: 2, url: 'http://h/a', scope: 'anonymous', status: 200, etag: '"e"', fetchedAt: 1, body: '{}' });
+    assert.deepEqual(await cache.get('http://h/a'), {
+      format: 2,
+      url: 'http://h/a',
+      scope: 'anonymous',
+      status: 200,
+      etag: '"e"',
+      fetchedAt: 1,
+      body: '{}',
+    });
     writeFileSync(cache.fileFor('http://h/b'), readFileSync(cache.fileFor('http://h/a')));
     assert.equal(await cache.get('http://h/b'), undefined);
   });

@@ -33,7 +33,8 @@ describe('writeManifestAtomically', () => {
       await writeFile(file, 'fapilog-loki==1.2.0\n');
       await assert.rejects(
         writeManifestAtomically(file, 'fapilog-loki==1.3.0\n', expectSpecifier('fapilog-loki', '==1.4.0')),
-        (err: unknown) => err instanceof AtomicWriteError && /was not changed: fapilog-loki reads back as "==1.3.0", expected "==1.4.0"/.test(err.message),
+        (err: unknown) =>
+          err instanceof AtomicWriteError && /was not changed: fapilog-loki reads back as "==1.3.0", expected "==1.4.0"/.test(err.message),
       );
       assert.equal(await readFile(file, 'utf8'), 'fapilog-loki==1.2.0\n');
       assert.deepEqual(await readdir(dir), ['requirements.txt']);
@@ -53,7 +54,10 @@ describe('writeManifestAtomically', () => {
     withDir(async (dir) => {
       const file = path.join(dir, 'base.txt');
       await writeFile(file, 'fapilog==0.4.2\n');
-      await assert.rejects(writeManifestAtomically(file, 'requests\n', expectSpecifier('fapilog', '==0.5.0')), /fapilog is no longer found/);
+      await assert.rejects(
+        writeManifestAtomically(file, 'requests\n', expectSpecifier('fapilog', '==0.5.0')),
+        /fapilog is no longer found/,
+      );
       assert.equal(await readFile(file, 'utf8'), 'fapilog==0.4.2\n');
     }));
 

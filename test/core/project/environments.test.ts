@@ -22,7 +22,11 @@ const CATALOG: Record<string, BatchEntry> = {
     release('fapilog-field-mapper', '0.3.0', '>=0.17'),
   ),
   'fapilog-dedupe': entry(release('fapilog-dedupe', '1.0.0', '>=0.14'), release('fapilog-dedupe', '1.1.0', '>=0.18.1')),
-  'fapilog-otel': entry(release('fapilog-otel', '1.0.0', '>=0.14'), release('fapilog-otel', '1.1.0', '>=0.14'), release('fapilog-otel', '2.0.0', '>=0.18')),
+  'fapilog-otel': entry(
+    release('fapilog-otel', '1.0.0', '>=0.14'),
+    release('fapilog-otel', '1.1.0', '>=0.14'),
+    release('fapilog-otel', '2.0.0', '>=0.18'),
+  ),
 };
 
 function lookup(): PluginLookup & { asked: string[][] } {
@@ -41,20 +45,45 @@ function lookup(): PluginLookup & { asked: string[][] } {
 }
 
 const poetry = (name: string, deps: Record<string, string>) =>
-  `[tool.poetry]\nname = "${name}"\nversion = "1.0.0"\n\n[tool.poetry.dependencies]\npython = "^3.11"\n${Object.entries(deps).map(([k, v]) => `${k} = "${v}"`).join('\n')}\n`;
-const pep621 = (name: string, deps: string[]) => `[project]\nname = "${name}"\nversion = "1.0.0"\ndependencies = [${deps.map((d) => JSON.stringify(d)).join(', ')}]\n`;
-const tomlLock = (pkgs: Record<string, string>) => `version = 1\n${Object.entries(pkgs).map(([n, v]) => `\n[[package]]\nname = "${n}"\nversion = "${v}"\n`).join('')}`;
+  `[tool.poetry]\nname = "${name}"\nversion = "1.0.0"\n\n[tool.poetry.dependencies]\npython = "^3.11"\n${Object.entries(deps)
+    .map(([k, v]) => `${k} = "${v}"`)
+    .join('\n')}\n`;
+const pep621 = (name: string, deps: string[]) =>
+  `[project]\nname = "${name}"\nversion = "1.0.0"\ndependencies = [${deps.map((d) => JSON.stringify(d)).join(', ')}]\n`;
+const tomlLock = (pkgs: Record<string, string>) =>
+  `version = 1\n${Object.entries(pkgs)
+    .map(([n, v]) => `\n[[package]]\nname = "${n}"\nversion = "${v}"\n`)
+    .join('')}`;
 
 /** The layout of issue 17: two services on different fapilogs and a root requirements file. */
 const ISSUE_LAYOUT = {
   'services/api/pyproject.toml': poetry('api', { fapilog: '^0.14.0', 'fapilog-field-mapper': '0.1.0' }),
   'services/api/poetry.lock': tomlLock({ fapilog: '0.14.2', 'fapilog-field-mapper': '0.1.0' }),
   'services/worker/pyproject.toml': pep621('worker', ['fapilog>=0.17,<0.19', 'fapilog-field-mapper==0.2.0', 'fapilog-dedupe>=1.0']),
-  'services/worker/uv.lock': tomlLock({ fapilog: '0.18.1', 'fapilog-field-mapper': '0.2.0', 'fapilog-dedupe': '1.0.0', 'fapilog-otel': '1.1.0' }),
+  'services/worker/uv.lock': tomlLock({
+    fapilog: '0.18.1',
+    'fapilog-field-mapper': '0.2.0',
+    'fapilog-dedupe': '1.0.0',
+    'fapilog-otel': '1.1.0',
+  }),
   'requirements-common.txt': 'fapilog>=0.14\nfapilog-otel==1.0.0\n',
 };
 
-const row = (r: { plugins: Array<{ package: string; location: { file: string }; current: string | null; currentSource: string; status: string; latestCompatible: string | null; environments?: string[] }> }, file: string, pkg: string) => {
+const row = (
+  r: {
+    plugins: Array<{
+      package: string;
+      location: { file: string };
+      current: string | null;
+      currentSource: string;
+      status: string;
+      latestCompatible: string | null;
+      environments?: string[];
+    }>;
+  },
+  file: string,
+  pkg: string,
+) => {
   const e = r.plugins.find((p) => p.location.file === file && p.package === pkg);
   assert.ok(e, `${pkg} in ${file}`);
   return e;
@@ -74,12 +103,21 @@ describe('environments', () => {
     const api = row(report, 'services/api/pyproject.toml', 'fapilog-field-mapper');
     assert.deepEqual([api.current, api.status, api.environments], ['0.1.0', 'held-back', ['services/api']]);
     const worker = row(report, 'services/worker/pyproject.toml', 'fapilog-field-mapper');
-    assert.deepEqual([worker.current, worker.status, worker.latestCompatible, worker.environments], ['0.2.0', 'outdated', '0.3.0', ['services/worker']]);
+    assert.deepEqual(
+      [worker.current, worker.status, worker.latestCompatible, worker.environments],
+      ['0.2.0', 'outdated', '0.3.0', ['services/worker']],
+    );
     // The note says exactly which fapilog unlocks which release.
-    assert.match(report.plugins.find((p) => p === api)!.note as string, /0\.3\.0 is available but needs fapilog 0\.16\.0 or newer \(0\.2\.0 from fapilog 0\.16\.0, 0\.3\.0 from 0\.17\.0\)/);
+    assert.match(
+      report.plugins.find((p) => p === api)!.note as string,
+      /0\.3\.0 is available but needs fapilog 0\.16\.0 or newer \(0\.2\.0 from fapilog 0\.16\.0, 0\.3\.0 from 0\.17\.0\)/,
+    );
     const apiEnv = report.environments?.find((e) => e.dir === 'services/api');
     assert.equal(apiEnv?.upgrade?.fapilog, '0.17.0');
-    assert.deepEqual(apiEnv?.upgrade?.plugins.map((p) => [p.package, p.from, p.to, p.unlocked]), [['fapilog-field-mapper', '0.1.0', '0.3.0', true]]);
+    assert.deepEqual(
+      apiEnv?.upgrade?.plugins.map((p) => [p.package, p.from, p.to, p.unlocked]),
+      [['fapilog-field-mapper', '0.1.0', '0.3.0', true]],
+    );
   });
 
   test("a lockfile of one service never sets current for another's manifest", async () => {
@@ -109,7 +147,11 @@ describe('environments', () => {
     });
     const { report } = await checkProject({ files, lookup: lookup() });
     const svc = report.environments?.find((e) => e.dir === 'services/svc');
-    assert.deepEqual(svc?.manifests, ['services/svc/pyproject.toml', 'services/svc/requirements/base.txt', 'services/svc/requirements/prod.txt']);
+    assert.deepEqual(svc?.manifests, [
+      'services/svc/pyproject.toml',
+      'services/svc/requirements/base.txt',
+      'services/svc/requirements/prod.txt',
+    ]);
     assert.equal(svc?.fapilog.version, '0.16.0');
     assert.deepEqual(row(report, 'services/svc/requirements/base.txt', 'fapilog-otel').environments, ['services/svc']);
     // fapilog 0.16.0 rules out otel 2.0.0: the newest it can run is 1.1.0.
@@ -124,8 +166,20 @@ describe('environments', () => {
       'svc-b/requirements.txt': 'fapilog==0.18.1\nfapilog-otel==1.0.0\n',
     });
     const { report } = await checkProject({ files, lookup: lookup() });
-    assert.deepEqual(report.environments?.map((e) => [e.dir, e.fapilog.version, e.manifests.length]), [['svc-a', '0.16.0', 2], ['svc-b', '0.18.1', 1]]);
-    assert.deepEqual(report.plugins.map((p) => [p.location.file, p.latestCompatible]), [['svc-a/requirements.txt', '1.1.0'], ['svc-b/requirements.txt', '2.0.0']]);
+    assert.deepEqual(
+      report.environments?.map((e) => [e.dir, e.fapilog.version, e.manifests.length]),
+      [
+        ['svc-a', '0.16.0', 2],
+        ['svc-b', '0.18.1', 1],
+      ],
+    );
+    assert.deepEqual(
+      report.plugins.map((p) => [p.location.file, p.latestCompatible]),
+      [
+        ['svc-a/requirements.txt', '1.1.0'],
+        ['svc-b/requirements.txt', '2.0.0'],
+      ],
+    );
   });
 
   test('a uv workspace with one root lock is one environment', async () => {
@@ -137,27 +191,46 @@ describe('environments', () => {
       'packages/skip/pyproject.toml': pep621('skip', ['fapilog==0.16.0', 'fapilog-otel>=1.0']),
     });
     const { report } = await checkProject({ files, lookup: lookup() });
-    assert.deepEqual(report.environments?.map((e) => [e.dir, e.fapilog.version, e.manifests]), [
-      ['.', '0.18.1', ['packages/a/pyproject.toml', 'packages/b/pyproject.toml', 'pyproject.toml']],
-      ['packages/skip', '0.16.0', ['packages/skip/pyproject.toml']],
-    ]);
-    assert.deepEqual([row(report, 'packages/a/pyproject.toml', 'fapilog-otel').current, row(report, 'packages/a/pyproject.toml', 'fapilog-otel').currentSource], ['1.1.0', 'locked']);
+    assert.deepEqual(
+      report.environments?.map((e) => [e.dir, e.fapilog.version, e.manifests]),
+      [
+        ['.', '0.18.1', ['packages/a/pyproject.toml', 'packages/b/pyproject.toml', 'pyproject.toml']],
+        ['packages/skip', '0.16.0', ['packages/skip/pyproject.toml']],
+      ],
+    );
+    assert.deepEqual(
+      [
+        row(report, 'packages/a/pyproject.toml', 'fapilog-otel').current,
+        row(report, 'packages/a/pyproject.toml', 'fapilog-otel').currentSource,
+      ],
+      ['1.1.0', 'locked'],
+    );
     assert.equal(row(report, 'packages/skip/pyproject.toml', 'fapilog-otel').currentSource, 'range');
     const plan = await planUpdate({ files, lookup: lookup() });
-    assert.deepEqual(plan.lock.map((l) => [l.lockfile, l.directory, l.display]), [
-      ['uv.lock', '', 'uv lock --upgrade-package fapilog-otel --upgrade-package fapilog-dedupe'],
-    ]);
+    assert.deepEqual(
+      plan.lock.map((l) => [l.lockfile, l.directory, l.display]),
+      [['uv.lock', '', 'uv lock --upgrade-package fapilog-otel --upgrade-package fapilog-dedupe']],
+    );
   });
 
   test('a project with a path dependency is locked together with it', async () => {
     const files = new MemoryProjectFiles({
-      'app/pyproject.toml': poetry('app', { fapilog: '0.16.0', mylib: '{ path = "../lib", develop = true }' }).replace('mylib = "{ path = "../lib", develop = true }"', 'mylib = { path = "../lib", develop = true }'),
+      'app/pyproject.toml': poetry('app', { fapilog: '0.16.0', mylib: '{ path = "../lib", develop = true }' }).replace(
+        'mylib = "{ path = "../lib", develop = true }"',
+        'mylib = { path = "../lib", develop = true }',
+      ),
       'app/poetry.lock': tomlLock({ fapilog: '0.16.0', 'fapilog-otel': '1.0.0' }),
       'lib/pyproject.toml': pep621('mylib', ['fapilog-otel>=1.0']),
     });
     const { report } = await checkProject({ files, lookup: lookup() });
-    assert.deepEqual(report.environments?.map((e) => [e.dir, e.manifests]), [['app', ['app/pyproject.toml', 'lib/pyproject.toml']]]);
-    assert.deepEqual([row(report, 'lib/pyproject.toml', 'fapilog-otel').current, row(report, 'lib/pyproject.toml', 'fapilog-otel').currentSource], ['1.0.0', 'locked']);
+    assert.deepEqual(
+      report.environments?.map((e) => [e.dir, e.manifests]),
+      [['app', ['app/pyproject.toml', 'lib/pyproject.toml']]],
+    );
+    assert.deepEqual(
+      [row(report, 'lib/pyproject.toml', 'fapilog-otel').current, row(report, 'lib/pyproject.toml', 'fapilog-otel').currentSource],
+      ['1.0.0', 'locked'],
+    );
   });
 
   describe('a root file included by two services', () => {
@@ -179,7 +252,10 @@ describe('environments', () => {
       assert.deepEqual([otel.status, otel.latestCompatible], ['outdated', '1.1.0']);
       assert.match(report.plugins[0]!.note, /works with fapilog 0\.14\.2 \(services\/a\) and 0\.18\.1 \(services\/b\)/);
       const plan = await planUpdate({ files, lookup: lookup() });
-      assert.deepEqual(plan.planned.map((p) => [p.file, p.target]), [['requirements-common.txt', '1.1.0']]);
+      assert.deepEqual(
+        plan.planned.map((p) => [p.file, p.target]),
+        [['requirements-common.txt', '1.1.0']],
+      );
     });
 
     test('or names the environments that disagree, and update leaves it alone with that warning', async () => {
@@ -189,11 +265,17 @@ describe('environments', () => {
       assert.deepEqual([fm.status, fm.latestCompatible], ['incompatible', null]);
       const note = report.plugins[0]!.note;
       assert.match(note, /0\.1\.0 requires fapilog >=0\.14,<0\.15 but services\/b uses 0\.18\.1/);
-      assert.match(note, /the environments sharing this file disagree: no release works with fapilog 0\.14\.2 \(services\/a\) and 0\.18\.1 \(services\/b\)/);
+      assert.match(
+        note,
+        /the environments sharing this file disagree: no release works with fapilog 0\.14\.2 \(services\/a\) and 0\.18\.1 \(services\/b\)/,
+      );
       assert.ok(report.warnings.some((w) => w.startsWith('requirements-common.txt:1: fapilog-field-mapper: ') && w.includes('disagree')));
       const plan = await planUpdate({ files, lookup: lookup() });
       assert.deepEqual(plan.changes, []);
-      assert.deepEqual(plan.skipped.map((s) => [s.package, s.reason]), [['fapilog-field-mapper', note]]);
+      assert.deepEqual(
+        plan.skipped.map((s) => [s.package, s.reason]),
+        [['fapilog-field-mapper', note]],
+      );
     });
   });
 
@@ -202,14 +284,18 @@ describe('environments', () => {
     const asked = lookup();
     const plan = await planUpdate({ files, lookup: asked });
     assert.equal(asked.asked.length, 1, 'one batch for every environment');
-    assert.deepEqual(plan.planned.map((p) => [p.file, p.package, p.current, p.target, p.downgrade ?? false]), [
-      ['requirements-common.txt', 'fapilog-otel', '1.0.0', '2.0.0', false],
-      ['services/worker/pyproject.toml', 'fapilog-field-mapper', '0.2.0', '0.3.0', false],
-      ['services/worker/pyproject.toml', 'fapilog-dedupe', '1.0.0', '1.1.0', false],
-    ]);
-    assert.deepEqual(plan.lock.map((l) => [l.lockfile, l.directory, l.display]), [
-      ['services/worker/uv.lock', 'services/worker', 'uv lock --upgrade-package fapilog-field-mapper --upgrade-package fapilog-dedupe'],
-    ]);
+    assert.deepEqual(
+      plan.planned.map((p) => [p.file, p.package, p.current, p.target, p.downgrade ?? false]),
+      [
+        ['requirements-common.txt', 'fapilog-otel', '1.0.0', '2.0.0', false],
+        ['services/worker/pyproject.toml', 'fapilog-field-mapper', '0.2.0', '0.3.0', false],
+        ['services/worker/pyproject.toml', 'fapilog-dedupe', '1.0.0', '1.1.0', false],
+      ],
+    );
+    assert.deepEqual(
+      plan.lock.map((l) => [l.lockfile, l.directory, l.display]),
+      [['services/worker/uv.lock', 'services/worker', 'uv lock --upgrade-package fapilog-field-mapper --upgrade-package fapilog-dedupe']],
+    );
     // The Action's default policy (fail-on: incompatible) passes: nothing is incompatible with its own fapilog.
     const rendered = renderCheck(plan.report, { failOn: 'incompatible', workspace: '/ws', settings: { cacheDir: undefined } });
     assert.equal(rendered.failed, false, rendered.failureMessage ?? '');
@@ -226,15 +312,27 @@ describe('environments', () => {
       'services/new/uv.lock': tomlLock({ fapilog: '0.18.1' }),
     });
     const plan = await planInstall({ files, lookup: lookup(), requirement: 'otel' });
-    assert.deepEqual([plan.file, plan.version, plan.fapilog.version, plan.fapilog.from], ['pyproject.toml', '1.1.0', '0.16.0', 'poetry.lock']);
-    assert.deepEqual(plan.lock.map((l) => l.display), ['poetry update --lock fapilog-otel']);
+    assert.deepEqual(
+      [plan.file, plan.version, plan.fapilog.version, plan.fapilog.from],
+      ['pyproject.toml', '1.1.0', '0.16.0', 'poetry.lock'],
+    );
+    assert.deepEqual(
+      plan.lock.map((l) => l.display),
+      ['poetry update --lock fapilog-otel'],
+    );
   });
 
   test('one environment reads as before: no environment noise in warnings or the fapilog line', async () => {
-    const files = new MemoryProjectFiles({ 'pyproject.toml': pep621('app', ['fapilog-otel==1.0.0']), 'requirements.txt': 'fapilog-dedupe==1.0.0\n' });
+    const files = new MemoryProjectFiles({
+      'pyproject.toml': pep621('app', ['fapilog-otel==1.0.0']),
+      'requirements.txt': 'fapilog-dedupe==1.0.0\n',
+    });
     const { report } = await checkProject({ files, lookup: lookup() });
     assert.equal(report.environments?.length, 1);
-    assert.ok(report.warnings.some((w) => w.startsWith('fapilog is not a dependency of this project')), report.warnings.join('\n'));
+    assert.ok(
+      report.warnings.some((w) => w.startsWith('fapilog is not a dependency of this project')),
+      report.warnings.join('\n'),
+    );
   });
 });
 
@@ -254,7 +352,10 @@ describe("the Action's log with several environments", () => {
     for (const g of groups) assert.match(g.title, /: \d+ plugins? \(\d+ [a-z -]+(, \d+ [a-z -]+)*\)$/);
     const all = groups.flatMap((g) => g.lines);
     assert.ok(all.length > 0);
-    assert.ok(all.every((l) => !/: up-to-date$/.test(l)), all.join('\n'));
+    assert.ok(
+      all.every((l) => !/: up-to-date$/.test(l)),
+      all.join('\n'),
+    );
     assert.equal(all.length, report.plugins.filter((p) => p.status !== 'up-to-date').length);
   });
 });
@@ -266,7 +367,10 @@ describe('environments: cycles and the front ends', () => {
       'svc/requirements-dev.txt': '-r requirements.txt\nfapilog-dedupe==1.0.0\n',
     });
     const { report } = await checkProject({ files, lookup: lookup() });
-    assert.deepEqual(report.environments?.map((e) => [e.dir, e.manifests]), [['svc', ['svc/requirements-dev.txt', 'svc/requirements.txt']]]);
+    assert.deepEqual(
+      report.environments?.map((e) => [e.dir, e.manifests]),
+      [['svc', ['svc/requirements-dev.txt', 'svc/requirements.txt']]],
+    );
     assert.ok(report.plugins.every((p) => p.environments?.join() === 'svc'));
   });
 
@@ -279,15 +383,24 @@ describe('environments: cycles and the front ends', () => {
     assert.match(text, /^services\/worker: fapilog 0\.18\.1 \(locked in services\/worker\/uv\.lock\)$/m);
     assert.match(text, /^fapilog 0\.17\.0 would unlock: fapilog-field-mapper 0\.3\.0$/m);
     const md = renderSummary(plan.report, { failed: false, failureMessage: null });
-    assert.match(md, /^### Environment `services\/api`: fapilog \*\*0\.14\.2\*\* \(locked, `>=0\.14\.0,<0\.15\.0`, in `services\/api\/poetry\.lock`\)$/m);
+    assert.match(
+      md,
+      /^### Environment `services\/api`: fapilog \*\*0\.14\.2\*\* \(locked, `>=0\.14\.0,<0\.15\.0`, in `services\/api\/poetry\.lock`\)$/m,
+    );
     assert.match(md, /^#### `services\/worker\/pyproject\.toml`$/m);
     assert.match(md, /^  - `services\/api`: fapilog 0\.17\.0 would unlock: fapilog-field-mapper 0\.3\.0$/m);
     const body = planBody({ planned: plan.planned, lock: plan.lock, report: plan.report });
     assert.match(body, /^- `services\/worker`: fapilog \*\*0\.18\.1\*\* \(locked, `>=0\.17,<0\.19`, in `services\/worker\/uv\.lock`\)$/m);
     assert.doesNotMatch(body, /services\/api`: fapilog/, 'only the environments the changes touch');
-    assert.match(body, /^- `services\/worker\/uv\.lock`: `uv lock --upgrade-package fapilog-field-mapper --upgrade-package fapilog-dedupe` in `services\/worker`$/m);
+    assert.match(
+      body,
+      /^- `services\/worker\/uv\.lock`: `uv lock --upgrade-package fapilog-field-mapper --upgrade-package fapilog-dedupe` in `services\/worker`$/m,
+    );
     // One environment: the table reads as before (the fapilog line first, no environment headings).
-    const one = await checkProject({ files: new MemoryProjectFiles({ 'requirements.txt': 'fapilog==0.16.0\nfapilog-otel==1.0.0\n' }), lookup: lookup() });
+    const one = await checkProject({
+      files: new MemoryProjectFiles({ 'requirements.txt': 'fapilog==0.16.0\nfapilog-otel==1.0.0\n' }),
+      lookup: lookup(),
+    });
     const single = renderReport(one.report, { width: 1000, color: false });
     assert.match(single.split('\n')[0]!, /^fapilog 0\.16\.0 \(pinned in requirements\.txt:1\)$/);
     assert.doesNotMatch(single, /environments|^\.: /m);

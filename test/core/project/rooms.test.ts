@@ -59,7 +59,11 @@ describe('rooms', () => {
     }
     assert.ok(adapters.length > 0);
     for (const reader of ['plan.ts', 'project.ts', 'artifacts.ts', 'bump.ts']) {
-      assert.match(await readFile(path.join(publish, reader), 'utf8'), /\bProjectFiles\b/, `${reader} reads the plugin through ProjectFiles`);
+      assert.match(
+        await readFile(path.join(publish, reader), 'utf8'),
+        /\bProjectFiles\b/,
+        `${reader} reads the plugin through ProjectFiles`,
+      );
     }
   });
 

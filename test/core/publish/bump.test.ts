@@ -32,7 +32,10 @@ describe('nextVersion', () => {
     test(`${from} ${kind} -> ${to}`, () => assert.equal(nextVersion(from, kind), to));
   }
   test('a word that is neither a bump nor a version is an error naming it', () => {
-    assert.throws(() => nextVersion('1.0.0', 'banana'), (e: unknown) => e instanceof BumpError && /"banana"/.test(e.message));
+    assert.throws(
+      () => nextVersion('1.0.0', 'banana'),
+      (e: unknown) => e instanceof BumpError && /"banana"/.test(e.message),
+    );
     assert.throws(() => nextVersion('one', 'patch'), /not PEP 440/);
   });
 });
@@ -56,10 +59,16 @@ describe('planBump + applyBump', () => {
     assert.equal(plan.from, '1.0.0');
     assert.equal(plan.to, '1.0.1');
     assert.equal(plan.tag, 'v1.0.1');
-    assert.deepEqual(plan.edits.map((e) => path.basename(e.file)), ['pyproject.toml']);
+    assert.deepEqual(
+      plan.edits.map((e) => path.basename(e.file)),
+      ['pyproject.toml'],
+    );
     await applyBump(plan);
     assert.equal(await readFile(file, 'utf8'), before.replace('version = "1.0.0"', 'version = "1.0.1"'));
-    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   test('literal quotes, comments, CRLF line endings and a version-like string elsewhere survive', async () => {
@@ -102,7 +111,10 @@ describe('planBump + applyBump', () => {
 
   test('a dynamic version not read from a file cannot be bumped, and says why', async () => {
     const dir = await tempDir();
-    await writeFile(path.join(dir, 'pyproject.toml'), `[project]\nname = "fapilog-x"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "vcs"\n`);
+    await writeFile(
+      path.join(dir, 'pyproject.toml'),
+      `[project]\nname = "fapilog-x"\ndynamic = ["version"]\n\n[tool.hatch.version]\nsource = "vcs"\n`,
+    );
     await assert.rejects(planBumpOnDisk(dir, 'patch'), (e: unknown) => e instanceof BumpError && /not read from a file/.test(e.message));
     await assert.rejects(planBumpOnDisk(await tempDir(), 'patch'), /no pyproject\.toml/);
   });

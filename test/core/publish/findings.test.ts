@@ -52,14 +52,23 @@ interface Variant {
 const VARIANTS = {
   base: {},
   'not-a-plugin-name': { change: (d) => edit(pyproject(d), (t) => t.replace('name = "fapilog-stdout-json"', 'name = "stdout-json"')) },
-  'no-fapilog': { change: (d) => edit(pyproject(d), (t) => t.replace(/dependencies = \[\n  "fapilog>=0.14,<0.20",\n\]/, 'dependencies = ["orjson>=3"]')) },
+  'no-fapilog': {
+    change: (d) => edit(pyproject(d), (t) => t.replace(/dependencies = \[\n  "fapilog>=0.14,<0.20",\n\]/, 'dependencies = ["orjson>=3"]')),
+  },
   'fapilog-no-specifier': { change: (d) => edit(pyproject(d), (t) => t.replace('"fapilog>=0.14,<0.20"', '"fapilog"')) },
   'fapilog-future': { change: (d) => edit(pyproject(d), (t) => t.replace('"fapilog>=0.14,<0.20"', '"fapilog>=5,<6"')) },
   'fapilog-unbounded': { change: (d) => edit(pyproject(d), (t) => t.replace('"fapilog>=0.14,<0.20"', '"fapilog>=0.14"')) },
-  'no-entry-point': { change: (d) => edit(pyproject(d), (t) => t.replace(/\[project\.entry-points\."fapilog\.sinks"\]\nstdout_json = .*\n/, '')) },
+  'no-entry-point': {
+    change: (d) => edit(pyproject(d), (t) => t.replace(/\[project\.entry-points\."fapilog\.sinks"\]\nstdout_json = .*\n/, '')),
+  },
   'legacy-group': {
     change: (d) =>
-      edit(pyproject(d), (t) => t.replace('[tool.hatch.build.targets.wheel]', '[project.entry-points."fapilog.plugins"]\nstdout_json = "fapilog_stdout_json:StdoutJsonSink"\n\n[tool.hatch.build.targets.wheel]')),
+      edit(pyproject(d), (t) =>
+        t.replace(
+          '[tool.hatch.build.targets.wheel]',
+          '[project.entry-points."fapilog.plugins"]\nstdout_json = "fapilog_stdout_json:StdoutJsonSink"\n\n[tool.hatch.build.targets.wheel]',
+        ),
+      ),
   },
   'no-readme': {
     change: async (d) => {
@@ -74,11 +83,16 @@ const VARIANTS = {
     },
   },
   'template-readme': { change: (d) => edit(readme(d), (t) => t.replace('## Install', 'TODO: describe your plugin\n\n## Install')) },
-  'http-image': { change: (d) => edit(readme(d), (t) => t.replace('## Install', '![build](http://ci.example.com/badge.png)\n\n## Install')) },
+  'http-image': {
+    change: (d) => edit(readme(d), (t) => t.replace('## Install', '![build](http://ci.example.com/badge.png)\n\n## Install')),
+  },
   'no-urls': { change: (d) => edit(pyproject(d), (t) => t.replace(/\[project\.urls\]\n(.*\n){2}/, '')) },
   'wheel-only': { only: 'wheel' },
   'sdist-only': { only: 'sdist' },
-  'readme-edited': { change: (d) => edit(readme(d), (t) => t.replace('ready for container log collectors.', 'ready for container log collectors and for humans.')) },
+  'readme-edited': {
+    change: (d) =>
+      edit(readme(d), (t) => t.replace('ready for container log collectors.', 'ready for container log collectors and for humans.')),
+  },
   'version-2': { change: (d) => edit(pyproject(d), (t) => t.replace('version = "1.0.0"', 'version = "2.0.0"')) },
 } satisfies Record<string, Variant>;
 type VariantName = keyof typeof VARIANTS;
@@ -129,7 +143,10 @@ describe('the example plugin', () => {
     assert.equal(p.name, 'stdout-json');
     assert.equal(p.version, '1.0.0');
     assert.equal(p.pluginType, 'sink');
-    assert.deepEqual(p.files.map((f) => f.kind), ['wheel', 'sdist']);
+    assert.deepEqual(
+      p.files.map((f) => f.kind),
+      ['wheel', 'sdist'],
+    );
     for (const f of p.files) {
       assert.match(f.sha256, /^[0-9a-f]{64}$/);
       assert.equal(f.size, f.data.byteLength);
@@ -139,7 +156,10 @@ describe('the example plugin', () => {
     assert.equal(p.metadata?.repository, 'https://github.com/fapilog-examples/fapilog-stdout-json');
     assert.equal(p.metadata?.author, 'Example Author');
     assert.equal(p.metadata?.requires_python, '>=3.10');
-    assert.match(p.metadata?.readme ?? '', /raw\.githubusercontent\.com\/fapilog-examples\/fapilog-stdout-json\/v1\.0\.0\/docs\/output\.svg/);
+    assert.match(
+      p.metadata?.readme ?? '',
+      /raw\.githubusercontent\.com\/fapilog-examples\/fapilog-stdout-json\/v1\.0\.0\/docs\/output\.svg/,
+    );
     assert.equal(p.alreadyPublished, false);
   });
 });
@@ -152,7 +172,9 @@ describe('errors', () => {
   });
 
   test('name-mismatch: pyproject renamed after the build', async () => {
-    const v = await afterBuild('base', (d) => edit(pyproject(d), (t) => t.replace('name = "fapilog-stdout-json"', 'name = "fapilog-other"')));
+    const v = await afterBuild('base', (d) =>
+      edit(pyproject(d), (t) => t.replace('name = "fapilog-stdout-json"', 'name = "fapilog-other"')),
+    );
     const p = await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, client: online });
     expectFindings(p, ['name-mismatch']);
     assert.match(p.findings[0]?.message ?? '', /fapilog-other/);
@@ -194,7 +216,9 @@ describe('errors', () => {
     expectFindings(await plan('fapilog-no-specifier'), ['fapilog-specifier-invalid']);
     const dir = await tempDir();
     await mkdir(path.join(dir, 'dist'));
-    const wheel = makeWheel({ headers: ['Requires-Dist: fapilog (>=zero)', 'License-Expression: MIT', 'Project-URL: Repository, https://github.com/o/r'] });
+    const wheel = makeWheel({
+      headers: ['Requires-Dist: fapilog (>=zero)', 'License-Expression: MIT', 'Project-URL: Repository, https://github.com/o/r'],
+    });
     await writeFile(path.join(dir, 'dist', wheel.filename), wheel.data);
     const p = await preparePublishOnDisk({ projectDir: dir, client: online });
     expectFindings(p, ['fapilog-specifier-invalid', 'sdist-missing']);
@@ -245,7 +269,9 @@ describe('errors', () => {
     const broken = await afterBuild('base', (d) => edit(pyproject(d), (t) => t.replace('[project]', '[project')));
     const p = await preparePublishOnDisk({ projectDir: broken.dir, distDir: broken.dist, client: online });
     expectFindings(p, ['pyproject-invalid']);
-    const wrong = await afterBuild('base', (d) => edit(pyproject(d), (t) => t.replace('requires-python = ">=3.10"', 'requires-python = 3.10')));
+    const wrong = await afterBuild('base', (d) =>
+      edit(pyproject(d), (t) => t.replace('requires-python = ">=3.10"', 'requires-python = 3.10')),
+    );
     const q = await preparePublishOnDisk({ projectDir: wrong.dir, distDir: wrong.dist, client: online });
     expectFindings(q, ['pyproject-invalid']);
     assert.match(q.findings[0]?.message ?? '', /project\.requires-python/);
@@ -347,7 +373,10 @@ describe('against what the marketplace already has', () => {
 
 describe('what the marketplace reads from the files (the server refuses the same, with the same words)', () => {
   const sendAnyway = async (p: PublishPlan) => {
-    const client = new MarketplaceClient(resolveMarketplaceSettings({ url: server.apiUrl, token: await server.createToken('example-author'), cacheDir: await tempDir() }, {}), { retries: 0 });
+    const client = new MarketplaceClient(
+      resolveMarketplaceSettings({ url: server.apiUrl, token: await server.createToken('example-author'), cacheDir: await tempDir() }, {}),
+      { retries: 0 },
+    );
     return executePublish(p, client, { apiUrl: server.apiUrl, credential: 'test token' });
   };
 
@@ -376,7 +405,10 @@ describe('what the marketplace reads from the files (the server refuses the same
     });
     const p = await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, client: online });
     expectFindings(p, ['record-mismatch']);
-    assert.match(p.findings[0]?.message ?? '', /^fapilog_stdout_json-1\.0\.0-py3-none-any\.whl: RECORD says "fapilog_stdout_json\/__init__\.py" has sha256=/);
+    assert.match(
+      p.findings[0]?.message ?? '',
+      /^fapilog_stdout_json-1\.0\.0-py3-none-any\.whl: RECORD says "fapilog_stdout_json\/__init__\.py" has sha256=/,
+    );
     const outcome = await sendAnyway(p);
     assert.ok(outcome.status === 'failed' && outcome.httpStatus === 400, JSON.stringify(outcome));
     assert.ok(outcome.message.includes(p.findings[0]!.message), outcome.message);

@@ -43,7 +43,11 @@ export async function edit(file: string, change: (text: string) => string): Prom
   await writeFile(file, after);
 }
 
-export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -98,7 +102,9 @@ export function makeWheel(opts: {
     'Project-URL: Repository, https://github.com/o/r',
     'Description-Content-Type: text/markdown',
   ];
-  const metadata = [`Metadata-Version: 2.1`, `Name: ${name}`, `Version: ${version}`, 'Summary: constructed', ...headers].join('\n') + `\n\n${opts.description ?? '# constructed\n\nA constructed wheel.\n'}`;
+  const metadata =
+    [`Metadata-Version: 2.1`, `Name: ${name}`, `Version: ${version}`, 'Summary: constructed', ...headers].join('\n') +
+    `\n\n${opts.description ?? '# constructed\n\nA constructed wheel.\n'}`;
   const files: Record<string, Uint8Array> = {
     [`${dist}.dist-info/METADATA`]: strToU8(metadata),
     [`${dist}.dist-info/WHEEL`]: strToU8('Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n'),

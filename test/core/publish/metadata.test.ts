@@ -20,7 +20,10 @@ after(cleanupTemp);
 describe('artifacts of the real example build', () => {
   test('readDist lists the wheel first, then the sdist, with sizes and sha256', async () => {
     const { files, ignored } = await readDist(pluginDistFiles(dist));
-    assert.deepEqual(files.map((f) => f.filename), ['fapilog_stdout_json-1.0.0-py3-none-any.whl', 'fapilog_stdout_json-1.0.0.tar.gz']);
+    assert.deepEqual(
+      files.map((f) => f.filename),
+      ['fapilog_stdout_json-1.0.0-py3-none-any.whl', 'fapilog_stdout_json-1.0.0.tar.gz'],
+    );
     assert.deepEqual(ignored, []);
     const wheelBytes = await readFile(path.join(dist, 'fapilog_stdout_json-1.0.0-py3-none-any.whl'));
     assert.equal(files[0]?.size, wheelBytes.byteLength);
@@ -38,7 +41,10 @@ describe('artifacts of the real example build', () => {
     assert.deepEqual(meta.licenseFiles, ['LICENSE']);
     assert.deepEqual(meta.requiresDist, ['fapilog<0.20,>=0.14']);
     assert.equal(meta.requiresPython, '>=3.10');
-    assert.deepEqual(meta.projectUrls.map((u) => u.label), ['Homepage', 'Repository']);
+    assert.deepEqual(
+      meta.projectUrls.map((u) => u.label),
+      ['Homepage', 'Repository'],
+    );
     assert.equal(meta.descriptionContentType, 'text/markdown');
     assert.match(meta.description, /^# fapilog-stdout-json\n/);
     assert.deepEqual(parseEntryPoints(wheel.entryPointsText ?? ''), [
@@ -52,7 +58,10 @@ describe('artifacts of the real example build', () => {
   });
 
   test('unreadable archives are ArtifactErrors naming the file', async () => {
-    assert.throws(() => readWheel('x.whl', new Uint8Array([1, 2, 3])), (e: unknown) => e instanceof ArtifactError && /^x\.whl: not a readable zip/.test(e.message));
+    assert.throws(
+      () => readWheel('x.whl', new Uint8Array([1, 2, 3])),
+      (e: unknown) => e instanceof ArtifactError && /^x\.whl: not a readable zip/.test(e.message),
+    );
     const noMeta = makeWheel({});
     assert.doesNotThrow(() => readWheel(noMeta.filename, noMeta.data));
     await assert.rejects(readSdist('x.tar.gz', new Uint8Array([1, 2, 3])), /x\.tar\.gz: not a gzip archive/);
@@ -135,7 +144,10 @@ describe('requirements', () => {
 
 describe('pyproject.toml', () => {
   test('invalid TOML and wrong types are ProjectErrors naming the field', () => {
-    assert.throws(() => parsePyProject('[project\n'), (e: unknown) => e instanceof ProjectError && /not valid TOML/.test(e.message));
+    assert.throws(
+      () => parsePyProject('[project\n'),
+      (e: unknown) => e instanceof ProjectError && /not valid TOML/.test(e.message),
+    );
     assert.throws(() => parsePyProject('[project]\nname = "x"\ndependencies = "fapilog"\n'), /field "project\.dependencies"/);
   });
 });

@@ -35,7 +35,13 @@ test('the same publisher, or nothing known on a side: no change', () => {
 
 test('a renamed repository, another workflow or ref in it, and token -> trusted are not flagged', () => {
   assert.equal(publisherChange(trusted(), trusted({ repository: 'acme/loki-sink' })), null);
-  assert.equal(publisherChange(trusted(), trusted({ workflow_ref: 'acme/fapilog-loki/.github/workflows/publish.yml@refs/tags/v2', environment: 'release' })), null);
+  assert.equal(
+    publisherChange(
+      trusted(),
+      trusted({ workflow_ref: 'acme/fapilog-loki/.github/workflows/publish.yml@refs/tags/v2', environment: 'release' }),
+    ),
+    null,
+  );
   assert.equal(publisherChange(token('alice'), trusted()), null);
 });
 

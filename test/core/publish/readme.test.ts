@@ -1,7 +1,14 @@
 /** README extraction: where the long description comes from, its summary, and absolute links. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { absolutizeReadme, extractReadme, firstParagraph, insecureImages, repositoryBases, templateMarkers } from '../../../src/core/publish/readme.ts';
+import {
+  absolutizeReadme,
+  extractReadme,
+  firstParagraph,
+  insecureImages,
+  repositoryBases,
+  templateMarkers,
+} from '../../../src/core/publish/readme.ts';
 
 const repo = { repository: 'https://github.com/o/r', ref: 'v1.2.0' };
 
@@ -54,7 +61,10 @@ describe('absolutizeReadme (Markdown)', () => {
       tree: 'https://gitlab.com/g/sub/r/-/tree/v1/',
       raw: 'https://gitlab.com/g/sub/r/-/raw/v1/',
     });
-    assert.equal(absolutizeReadme('[a](a.md)', 'text/markdown', { repository: 'https://github.com/o/r.git', ref: 'v1' }), '[a](https://github.com/o/r/blob/v1/a.md)');
+    assert.equal(
+      absolutizeReadme('[a](a.md)', 'text/markdown', { repository: 'https://github.com/o/r.git', ref: 'v1' }),
+      '[a](https://github.com/o/r/blob/v1/a.md)',
+    );
     assert.equal(absolutizeReadme('[a](a.md)', 'text/markdown', { repository: 'https://example.org/o/r', ref: 'v1' }), '[a](a.md)');
   });
 });
@@ -95,13 +105,27 @@ describe('firstParagraph', () => {
 
 describe('extractReadme', () => {
   test('prefers the wheel METADATA body; falls back to the README file; else none', () => {
-    const fromMeta = extractReadme({ metadataDescription: '# T\n\nFrom metadata [x](x.md).\n', metadataContentType: 'text/markdown', file: { text: 'file', contentType: 'text/markdown', name: 'README.md' } }, repo);
+    const fromMeta = extractReadme(
+      {
+        metadataDescription: '# T\n\nFrom metadata [x](x.md).\n',
+        metadataContentType: 'text/markdown',
+        file: { text: 'file', contentType: 'text/markdown', name: 'README.md' },
+      },
+      repo,
+    );
     assert.equal(fromMeta.from, 'metadata');
     assert.equal(fromMeta.summary, 'From metadata x.');
     assert.equal(fromMeta.text, '# T\n\nFrom metadata [x](https://github.com/o/r/blob/v1.2.0/x.md).\n');
     assert.equal(fromMeta.original, '# T\n\nFrom metadata [x](x.md).\n');
 
-    const fromFile = extractReadme({ metadataDescription: '  \n', metadataContentType: null, file: { text: 'From the file.\n', contentType: 'text/markdown', name: 'README.md' } }, null);
+    const fromFile = extractReadme(
+      {
+        metadataDescription: '  \n',
+        metadataContentType: null,
+        file: { text: 'From the file.\n', contentType: 'text/markdown', name: 'README.md' },
+      },
+      null,
+    );
     assert.equal(fromFile.from, 'file');
     assert.equal(fromFile.text, 'From the file.\n');
 
@@ -109,8 +133,14 @@ describe('extractReadme', () => {
   });
 
   test('template markers and insecure images are found', () => {
-    assert.deepEqual(templateMarkers('# x\nTODO: Describe your plugin\nfrom fapilog-plugin-template'), ['TODO: describe your plugin', 'fapilog-plugin-template']);
+    assert.deepEqual(templateMarkers('# x\nTODO: Describe your plugin\nfrom fapilog-plugin-template'), [
+      'TODO: describe your plugin',
+      'fapilog-plugin-template',
+    ]);
     assert.deepEqual(templateMarkers('# fapilog-loki\nShips logs.'), []);
-    assert.deepEqual(insecureImages('![a](http://x/a.png) ![b](https://x/b.png) <img src="http://x/c.gif"> [link](http://x/page)'), ['http://x/a.png', 'http://x/c.gif']);
+    assert.deepEqual(insecureImages('![a](http://x/a.png) ![b](https://x/b.png) <img src="http://x/c.gif"> [link](http://x/page)'), [
+      'http://x/a.png',
+      'http://x/c.gif',
+    ]);
   });
 });

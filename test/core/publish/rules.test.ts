@@ -23,7 +23,11 @@ function facts(change: Partial<PluginFacts> = {}): PluginFacts {
     ],
     maxFileSize: 20 * 1024 * 1024,
     recordProblems: [],
-    declaration: { ok: true, value: { fapilog_compatibility: '>=0.14,<0.20', requires_python: '>=3.10', dependencies: [] }, source: `${WHEEL}'s METADATA` },
+    declaration: {
+      ok: true,
+      value: { fapilog_compatibility: '>=0.14,<0.20', requires_python: '>=3.10', dependencies: [] },
+      source: `${WHEEL}'s METADATA`,
+    },
     described: true,
     fromMetadata: true,
     name: 'fapilog-x',
@@ -41,7 +45,13 @@ function facts(change: Partial<PluginFacts> = {}): PluginFacts {
     tag: 'v1.0.0',
     fapilog: { text: 'fapilog<0.20,>=0.14', specifier: '<0.20,>=0.14' },
     entryPoints: [{ group: 'fapilog.sinks', name: 'x', value: 'fapilog_x:Sink' }],
-    readme: { from: 'metadata', contentType: 'text/markdown', original: '# fapilog-x\n\nA sink.\n', text: '# fapilog-x\n\nA sink.\n', summary: 'A sink.' },
+    readme: {
+      from: 'metadata',
+      contentType: 'text/markdown',
+      original: '# fapilog-x\n\nA sink.\n',
+      text: '# fapilog-x\n\nA sink.\n',
+      summary: 'A sink.',
+    },
     licenseDeclared: true,
     repository: 'https://github.com/acme/fapilog-x',
     marketplace: { unreachable: null, fapilogVersions: ['0.14.0', '0.16.0', '0.19.2'], releases: [] },
@@ -96,11 +106,14 @@ describe('publish rules over plain facts', () => {
   });
 
   test('unreadable pyproject.toml and built files, errors before warnings', () => {
-    const found = expect(facts({ projectError: 'pyproject.toml is not valid TOML: x', unreadable: [`${SDIST}: no top-level PKG-INFO inside`], repository: null }), [
-      'pyproject-invalid',
-      'artifact-unreadable',
-      'repository-url-missing',
-    ]);
+    const found = expect(
+      facts({
+        projectError: 'pyproject.toml is not valid TOML: x',
+        unreadable: [`${SDIST}: no top-level PKG-INFO inside`],
+        repository: null,
+      }),
+      ['pyproject-invalid', 'artifact-unreadable', 'repository-url-missing'],
+    );
     assert.equal(found[1]?.message, `${SDIST}: no top-level PKG-INFO inside`);
   });
 
@@ -116,10 +129,21 @@ describe('publish rules over plain facts', () => {
     expect(facts({ versions: [{ where: WHEEL, from: 'built', value: '1.0.x' }], version: '1.0.x', tag: null }), ['version-invalid']);
     const stale = facts({ versions: [...facts().versions, { where: 'fapilog_x-0.9.0-py3-none-any.whl', from: 'built', value: '0.9.0' }] });
     const [old] = expect(stale, ['version-mismatch']);
-    assert.match(old?.message ?? '', /left by an older build: fapilog_x-0\.9\.0-py3-none-any\.whl \(0\.9\.0\); the project's version is 1\.0\.0$/);
+    assert.match(
+      old?.message ?? '',
+      /left by an older build: fapilog_x-0\.9\.0-py3-none-any\.whl \(0\.9\.0\); the project's version is 1\.0\.0$/,
+    );
     assert.match(old?.fix ?? '', /rm -rf dist/);
-    const bumped = facts({ versions: [{ where: WHEEL, from: 'built', value: '1.0.0' }, { where: 'the hatch version file', from: 'project', value: '1.1.0' }] });
-    assert.equal(expect(bumped, ['version-mismatch'])[0]?.message, `different versions: ${WHEEL} says 1.0.0, the hatch version file says 1.1.0`);
+    const bumped = facts({
+      versions: [
+        { where: WHEEL, from: 'built', value: '1.0.0' },
+        { where: 'the hatch version file', from: 'project', value: '1.1.0' },
+      ],
+    });
+    assert.equal(
+      expect(bumped, ['version-mismatch'])[0]?.message,
+      `different versions: ${WHEEL} says 1.0.0, the hatch version file says 1.1.0`,
+    );
     const [tag] = expect(facts({ tag: 'v1.1.0' }), ['tag-mismatch']);
     assert.equal(tag?.message, "tag v1.1.0 names version 1.1.0, but the project's version is 1.0.0");
     assert.match(tag?.fix ?? '', /^Run `fapilog-plugins version 1\.1\.0`/);
@@ -134,20 +158,36 @@ describe('publish rules over plain facts', () => {
     const mismatch = { ok: false as const, code: 'metadata_mismatch' as const, field: 'fapilog_compatibility' as const, message: disagree };
     assert.equal(expect(facts({ declaration: mismatch }), ['metadata-mismatch'])[0]?.message, disagree);
     // No usable fapilog requirement: said once, by the requirement rule; a disagreement is still said.
-    const unusable = { ok: false as const, code: 'invalid_file' as const, field: 'fapilog_compatibility' as const, message: 'no runtime requirement on "fapilog" in Requires-Dist' };
+    const unusable = {
+      ok: false as const,
+      code: 'invalid_file' as const,
+      field: 'fapilog_compatibility' as const,
+      message: 'no runtime requirement on "fapilog" in Requires-Dist',
+    };
     expect(facts({ declaration: unusable, fapilog: null }), ['fapilog-requirement-missing']);
     expect(facts({ declaration: unusable }), ['metadata-mismatch']);
     expect(facts({ declaration: mismatch, fapilog: null }), ['fapilog-requirement-missing', 'metadata-mismatch']);
     // Files of two versions: only that is said.
-    expect(facts({ declaration: mismatch, versions: [...facts().versions, { where: 'old.whl', from: 'built', value: '0.9' }] }), ['version-mismatch']);
+    expect(facts({ declaration: mismatch, versions: [...facts().versions, { where: 'old.whl', from: 'built', value: '0.9' }] }), [
+      'version-mismatch',
+    ]);
   });
 
   test('the fapilog requirement: missing, not a range, unbounded, admitting no release', () => {
     expect(facts({ fapilog: null }), ['fapilog-requirement-missing']);
     expect(facts({ fapilog: null, described: false, entryPoints: null, readme: { ...facts().readme, from: 'none' } }), []);
-    assert.equal(expect(facts({ fapilog: { text: 'fapilog', specifier: '' } }), ['fapilog-specifier-invalid'])[0]?.message, '"fapilog": no version specifier');
-    assert.equal(expect(facts({ fapilog: { text: 'fapilog @ https://x/f.whl', specifier: null } }), ['fapilog-specifier-invalid'])[0]?.message, '"fapilog @ https://x/f.whl": a URL requirement');
-    assert.equal(expect(facts({ fapilog: { text: 'fapilog>=0.14', specifier: '>=0.14' } }), ['fapilog-specifier-unbounded'])[0]?.message, '"fapilog>=0.14" has no upper bound');
+    assert.equal(
+      expect(facts({ fapilog: { text: 'fapilog', specifier: '' } }), ['fapilog-specifier-invalid'])[0]?.message,
+      '"fapilog": no version specifier',
+    );
+    assert.equal(
+      expect(facts({ fapilog: { text: 'fapilog @ https://x/f.whl', specifier: null } }), ['fapilog-specifier-invalid'])[0]?.message,
+      '"fapilog @ https://x/f.whl": a URL requirement',
+    );
+    assert.equal(
+      expect(facts({ fapilog: { text: 'fapilog>=0.14', specifier: '>=0.14' } }), ['fapilog-specifier-unbounded'])[0]?.message,
+      '"fapilog>=0.14" has no upper bound',
+    );
     const [none] = expect(facts({ fapilog: { text: 'fapilog>=5,<6', specifier: '>=5,<6' } }), ['fapilog-specifier-unsatisfiable']);
     assert.equal(none?.message, '"fapilog>=5,<6" admits none of the 3 known fapilog releases (newest 0.19.2)');
     assert.equal(none?.fix, 'Widen the requirement to admit a released fapilog, e.g. "fapilog>=0.19.2".');
@@ -164,30 +204,53 @@ describe('publish rules over plain facts', () => {
 
   test('README, license, repository', () => {
     const none = { ...facts().readme, from: 'none' as const, original: '' };
-    assert.equal(expect(facts({ readme: none }), ['readme-missing'])[0]?.message, 'the wheel has no long description and the project has no README');
+    assert.equal(
+      expect(facts({ readme: none }), ['readme-missing'])[0]?.message,
+      'the wheel has no long description and the project has no README',
+    );
     assert.equal(expect(facts({ readme: none, fromMetadata: false }), ['readme-missing'])[0]?.message, 'the project has no README');
     const text = 'TODO: describe your plugin\n\n![b](http://ci.example.com/b.png)\n';
-    const [template, image] = expect(facts({ readme: { ...facts().readme, original: text } }), ['readme-template', 'readme-insecure-image']);
+    const [template, image] = expect(facts({ readme: { ...facts().readme, original: text } }), [
+      'readme-template',
+      'readme-insecure-image',
+    ]);
     assert.match(template?.message ?? '', /^the README still contains "TODO: describe your plugin"/);
     assert.equal(image?.fix, 'Use https://ci.example.com/b.png (if the host serves https) or a relative path.');
-    assert.equal(expect(facts({ licenseDeclared: false }), ['license-missing'])[0]?.message, 'the metadata has no License-Expression, License, License-File or license classifier');
-    assert.equal(expect(facts({ licenseDeclared: false, fromMetadata: false }), ['license-missing'])[0]?.message, 'pyproject.toml declares no license');
+    assert.equal(
+      expect(facts({ licenseDeclared: false }), ['license-missing'])[0]?.message,
+      'the metadata has no License-Expression, License, License-File or license classifier',
+    );
+    assert.equal(
+      expect(facts({ licenseDeclared: false, fromMetadata: false }), ['license-missing'])[0]?.message,
+      'pyproject.toml declares no license',
+    );
     expect(facts({ repository: null }), ['repository-url-missing']);
   });
 
   test('the marketplace: unreachable, the version taken with other files, a backport, a re-run', () => {
     assert.equal(
-      expect(facts({ marketplace: { unreachable: 'could not ask the marketplace: ECONNREFUSED', fapilogVersions: null, releases: [] } }), ['marketplace-unreachable'])[0]?.message,
+      expect(facts({ marketplace: { unreachable: 'could not ask the marketplace: ECONNREFUSED', fapilogVersions: null, releases: [] } }), [
+        'marketplace-unreachable',
+      ])[0]?.message,
       'could not ask the marketplace: ECONNREFUSED',
     );
     const ours = facts().files.map((f) => ({ filename: f.filename, sha256: f.sha256 }));
     const market = (releases: Release[]) => ({ marketplace: { unreachable: null, fapilogVersions: ['0.16.0'], releases } });
     const [taken] = expect(facts(market([release('1.0', [{ filename: WHEEL, sha256: 'c'.repeat(64) }])])), ['version-taken']);
-    assert.match(taken?.message ?? '', /^fapilog-x 1\.0 is already published with different files \(fapilog_x-1\.0\.0-py3-none-any\.whl cccccccccccc\)/);
+    assert.match(
+      taken?.message ?? '',
+      /^fapilog-x 1\.0 is already published with different files \(fapilog_x-1\.0\.0-py3-none-any\.whl cccccccccccc\)/,
+    );
     expect(facts(market([release('1.0.0', ours)])), []);
-    assert.equal(expect(facts(market([release('2.0.0', [])])), ['version-backport'])[0]?.message, '1.0.0 is lower than the newest published version 2.0.0');
+    assert.equal(
+      expect(facts(market([release('2.0.0', [])])), ['version-backport'])[0]?.message,
+      '1.0.0 is lower than the newest published version 2.0.0',
+    );
     // Files of two versions: the marketplace is not judged by either.
-    expect(facts({ ...market([release('2.0.0', [])]), versions: [...facts().versions, { where: 'old.whl', from: 'built', value: '0.9' }] }), ['version-mismatch']);
+    expect(
+      facts({ ...market([release('2.0.0', [])]), versions: [...facts().versions, { where: 'old.whl', from: 'built', value: '0.9' }] }),
+      ['version-mismatch'],
+    );
   });
 
   test('every finding code is said by some rule above, and the table lists each rule once', () => {

@@ -38,16 +38,33 @@ async function listFiles(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-const cases = (await readdir(FIXTURES, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const cases = (await readdir(FIXTURES, { withFileTypes: true }))
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 describe('manifest fixture corpus', () => {
   test('has at least 30 cases covering every format and lockfile', async () => {
     assert.ok(cases.length >= 30, `only ${cases.length} fixture cases`);
-    const all = (await Promise.all(cases.map(async (c) => (await listFiles(path.join(FIXTURES, c))).map((f) => path.posix.basename(f))))).flat();
-    for (const name of ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'Pipfile', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock']) {
+    const all = (
+      await Promise.all(cases.map(async (c) => (await listFiles(path.join(FIXTURES, c))).map((f) => path.posix.basename(f))))
+    ).flat();
+    for (const name of [
+      'requirements.txt',
+      'pyproject.toml',
+      'setup.cfg',
+      'Pipfile',
+      'uv.lock',
+      'poetry.lock',
+      'pdm.lock',
+      'Pipfile.lock',
+    ]) {
       assert.ok(all.includes(name), `no fixture has a ${name}`);
     }
-    assert.ok(all.some((f) => f.endsWith('.in')), 'no .in fixture');
+    assert.ok(
+      all.some((f) => f.endsWith('.in')),
+      'no .in fixture',
+    );
   });
 
   for (const c of cases) {
@@ -70,7 +87,11 @@ describe('manifest fixture corpus', () => {
             assert.equal(text.slice(loc.start, loc.end), loc.text, `${m.file}: ${d.name} offsets`);
             const bom = loc.line === 1 && text.startsWith('\uFEFF') ? 1 : 0;
             const lineText = lines[loc.line - 1] as string;
-            assert.equal(lineText.slice(loc.column - 1 + bom, loc.column - 1 + bom + Math.min(loc.text.length, 5)), loc.text.slice(0, 5), `${m.file}: ${d.name} column`);
+            assert.equal(
+              lineText.slice(loc.column - 1 + bom, loc.column - 1 + bom + Math.min(loc.text.length, 5)),
+              loc.text.slice(0, 5),
+              `${m.file}: ${d.name} column`,
+            );
             assert.equal(d.name, normalizeName(d.rawName));
             if (d.specifierSpan && !text.slice(d.specifierSpan.start, d.specifierSpan.end).includes('\\')) {
               assert.equal(text.slice(d.specifierSpan.start, d.specifierSpan.end), d.rawSpecifier, `${m.file}: ${d.name} specifier span`);
@@ -96,11 +117,19 @@ describe('manifest fixture corpus', () => {
           return { dependency, target: op.target, strategy: op.strategy, sha256: op.hashes ?? dependency.hashes };
         });
         const plan = planEdits(scan, requests);
-        assert.deepEqual(plan.changes.map((c) => `${c.path}.after`).sort(), afters.sort(), 'every rewritten file has an .after and vice versa');
+        assert.deepEqual(
+          plan.changes.map((c) => `${c.path}.after`).sort(),
+          afters.sort(),
+          'every rewritten file has an .after and vice versa',
+        );
         for (const change of plan.changes) {
           const expected = new Uint8Array(await readFile(path.join(dir, `${change.path}.after`)));
           assert.deepEqual(Buffer.from(change.after), Buffer.from(expected), `${change.path} differs from ${change.path}.after`);
-          assert.deepEqual(Buffer.from(change.before), await readFile(path.join(dir, change.path)), `${change.path}: before is the file as read`);
+          assert.deepEqual(
+            Buffer.from(change.before),
+            await readFile(path.join(dir, change.path)),
+            `${change.path}: before is the file as read`,
+          );
           assert.notDeepEqual(Buffer.from(change.after), Buffer.from(change.before), `${change.path}: rewrite changed nothing`);
         }
         for (const op of ops) {

@@ -9,11 +9,44 @@ import fc from 'fast-check';
 import { RANGE_STRATEGIES, type RangeStrategy } from '../../../src/core/python/strategies.ts';
 
 const NAMES = ['fapilog-loki', 'fapilog_Otel', 'Fapilog.Kafka', 'fapilog-x', 'requests', 'fapilog'];
-const SPECIFIERS = ['', '==1.2.0', '>=1.0,<2', '>= 1.0 , < 2.0', '~=1.2', '==1.*', '!=1.3', '>=1', '<3', '==1.2.0,!=1.2.1', '===1.0', '>1.0.0rc1', '==0.4.2'];
+const SPECIFIERS = [
+  '',
+  '==1.2.0',
+  '>=1.0,<2',
+  '>= 1.0 , < 2.0',
+  '~=1.2',
+  '==1.*',
+  '!=1.3',
+  '>=1',
+  '<3',
+  '==1.2.0,!=1.2.1',
+  '===1.0',
+  '>1.0.0rc1',
+  '==0.4.2',
+];
 const MARKERS = ['', '; python_version >= "3.9"', ' ; sys_platform == "linux"', ";extra == 'x'"];
 const EXTRAS = ['', '[a]', '[a, b]', '[ x ]'];
-const POETRY = ['"^1.2"', '"~1.2"', '"*"', '">=1.0,<2"', '"1.2.3"', '"^0.4 || ^1.0"', '"~=1.2"', '{ version = "^1.0", optional = true }', '{version="~1.2", extras=["a"]}', '{ git = "https://x/y.git" }', '{ path = "../p" }'];
-const PIPFILE = ['"*"', '"==1.2"', '">=1.0"', '{version = ">=1", extras = ["a"]}', '{ version = "~=1.2" }', '{git = "https://x/y.git", ref = "main"}'];
+const POETRY = [
+  '"^1.2"',
+  '"~1.2"',
+  '"*"',
+  '">=1.0,<2"',
+  '"1.2.3"',
+  '"^0.4 || ^1.0"',
+  '"~=1.2"',
+  '{ version = "^1.0", optional = true }',
+  '{version="~1.2", extras=["a"]}',
+  '{ git = "https://x/y.git" }',
+  '{ path = "../p" }',
+];
+const PIPFILE = [
+  '"*"',
+  '"==1.2"',
+  '">=1.0"',
+  '{version = ">=1", extras = ["a"]}',
+  '{ version = "~=1.2" }',
+  '{git = "https://x/y.git", ref = "main"}',
+];
 const HEX = fc.stringMatching(/^[0-9a-f]{64}$/);
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
@@ -30,13 +63,35 @@ const requirementsLine = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .tuple(pep508, fc.array(HEX, { minLength: 1, maxLength: 3 }), fc.constantFrom(' ', ' \\\n    ', ' \\\r\n  '), fc.constantFrom('--hash=sha256:', '--hash sha256:'))
+      .tuple(
+        pep508,
+        fc.array(HEX, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(' ', ' \\\n    ', ' \\\r\n  '),
+        fc.constantFrom('--hash=sha256:', '--hash sha256:'),
+      )
       .map(([r, hs, sep, opt]) => `${r}${sep}${hs.map((h) => `${opt}${h}`).join(sep)}`),
   },
   { weight: 2, arbitrary: fc.tuple(pick(NAMES), pick(SPECIFIERS)).map(([n, s]) => `${n} \\\n    ${s}`) },
   { weight: 1, arbitrary: fc.tuple(pick(NAMES), pick(['>=1.0,\\\n<2', '==\\\n1.2.0'])).map(([n, s]) => `${n}${s}`) },
   { weight: 2, arbitrary: fc.tuple(pep508, pick([' # a comment', '  # fapilog-plugins: ignore', '\t# tab'])).map(([r, c]) => `${r}${c}`) },
-  { weight: 1, arbitrary: pick(['-r other.txt', '-c constraints.txt', '--requirement=sub/dev.txt', '-r ../outside.txt', '-r https://x/r.txt', '--index-url https://pypi.org/simple', '-e git+https://x/y.git#egg=fapilog-git', '-e .', './local-dir', '--pre', '# comment', '', '   ']) },
+  {
+    weight: 1,
+    arbitrary: pick([
+      '-r other.txt',
+      '-c constraints.txt',
+      '--requirement=sub/dev.txt',
+      '-r ../outside.txt',
+      '-r https://x/r.txt',
+      '--index-url https://pypi.org/simple',
+      '-e git+https://x/y.git#egg=fapilog-git',
+      '-e .',
+      './local-dir',
+      '--pre',
+      '# comment',
+      '',
+      '   ',
+    ]),
+  },
 );
 
 /** The files a requirements project holds: the main file and the files it includes. */
@@ -53,7 +108,9 @@ const pep508Array = fc
   );
 
 const poetryTable = (header: string) =>
-  fc.uniqueArray(fc.tuple(pick(NAMES), pick(POETRY)), { maxLength: 4, selector: ([n]) => n }).map((es) => `[${header}]\n${es.map(([n, v]) => `${/[.]/.test(n) ? JSON.stringify(n) : n} = ${v}`).join('\n')}\n`);
+  fc
+    .uniqueArray(fc.tuple(pick(NAMES), pick(POETRY)), { maxLength: 4, selector: ([n]) => n })
+    .map((es) => `[${header}]\n${es.map(([n, v]) => `${/[.]/.test(n) ? JSON.stringify(n) : n} = ${v}`).join('\n')}\n`);
 
 /** A pyproject.toml assembled from the tables each tool writes dependencies in. */
 export const pyprojectText = fc
@@ -83,7 +140,10 @@ export const setupCfgText = fc
   .tuple(fc.array(fc.tuple(pep508, pick(['', '  # c'])), { maxLength: 4 }), fc.option(pep508), fc.boolean())
   .map(([reqs, extra, inline]) => {
     const lines = reqs.map(([r, c]) => `${r}${c}`);
-    const install = inline && lines.length > 0 ? `install_requires = ${lines.join('; ').replace(/;\s*;/g, ';')}` : `install_requires =\n${lines.map((l) => `    ${l}`).join('\n')}`;
+    const install =
+      inline && lines.length > 0
+        ? `install_requires = ${lines.join('; ').replace(/;\s*;/g, ';')}`
+        : `install_requires =\n${lines.map((l) => `    ${l}`).join('\n')}`;
     return `[metadata]\nname = app\n\n[options]\n${install}\n${extra ? `\n[options.extras_require]\nx =\n    ${extra}\n` : ''}`;
   });
 
@@ -100,7 +160,11 @@ export const pipfileText = fc
 
 export type Encoding = { eol: '\n' | '\r\n' | '\r'; bom: boolean; latin1Comment: boolean };
 
-export const encoding: fc.Arbitrary<Encoding> = fc.record({ eol: fc.constantFrom('\n' as const, '\r\n' as const, '\r' as const), bom: fc.boolean(), latin1Comment: fc.boolean() });
+export const encoding: fc.Arbitrary<Encoding> = fc.record({
+  eol: fc.constantFrom('\n' as const, '\r\n' as const, '\r' as const),
+  bom: fc.boolean(),
+  latin1Comment: fc.boolean(),
+});
 
 const utf8 = new TextEncoder();
 
@@ -129,11 +193,43 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** Random damage: bytes inserted, a stretch deleted or duplicated, at random places. */
-export type Noise = { kind: 'insert'; at: number; bytes: Uint8Array } | { kind: 'delete'; at: number; length: number } | { kind: 'duplicate'; at: number; length: number };
+export type Noise =
+  | { kind: 'insert'; at: number; bytes: Uint8Array }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'duplicate'; at: number; length: number };
 
 export const noise: fc.Arbitrary<Noise[]> = fc.array(
   fc.oneof(
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 6 }), fc.constantFrom(...['"', "'", '\\', '[', ']', '{', '}', '=', '\n', '\r', '#', ';', ',', '\\\n', '"""', '[project]\n', '-r ', '--hash=', 'fapilog-'].map((s) => utf8.encode(s)))) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      bytes: fc.oneof(
+        fc.uint8Array({ minLength: 1, maxLength: 6 }),
+        fc.constantFrom(
+          ...[
+            '"',
+            "'",
+            '\\',
+            '[',
+            ']',
+            '{',
+            '}',
+            '=',
+            '\n',
+            '\r',
+            '#',
+            ';',
+            ',',
+            '\\\n',
+            '"""',
+            '[project]\n',
+            '-r ',
+            '--hash=',
+            'fapilog-',
+          ].map((s) => utf8.encode(s)),
+        ),
+      ),
+    }),
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
     fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 30 }) }),
   ),
@@ -169,9 +265,18 @@ export interface GeneratedProject {
 export const project: fc.Arbitrary<GeneratedProject> = fc.oneof(
   fc.tuple(requirementsText, requirementsText, requirementsText, encoding).map(([main, other, cons, enc]) => ({
     label: 'requirements',
-    files: { 'requirements.txt': toBytes(main, enc), 'other.txt': toBytes(other, enc), 'constraints.txt': toBytes(cons, enc), 'sub/dev.txt': toBytes(other, { ...enc, bom: false }) },
+    files: {
+      'requirements.txt': toBytes(main, enc),
+      'other.txt': toBytes(other, enc),
+      'constraints.txt': toBytes(cons, enc),
+      'sub/dev.txt': toBytes(other, { ...enc, bom: false }),
+    },
   })),
-  fc.tuple(pyprojectText, encoding).map(([t, enc]) => ({ label: 'pyproject', files: { 'pyproject.toml': toBytes(t, { ...enc, latin1Comment: false }) } })),
+  fc
+    .tuple(pyprojectText, encoding)
+    .map(([t, enc]) => ({ label: 'pyproject', files: { 'pyproject.toml': toBytes(t, { ...enc, latin1Comment: false }) } })),
   fc.tuple(setupCfgText, encoding).map(([t, enc]) => ({ label: 'setup.cfg', files: { 'setup.cfg': toBytes(t, enc) } })),
-  fc.tuple(pipfileText, encoding).map(([t, enc]) => ({ label: 'pipfile', files: { Pipfile: toBytes(t, { ...enc, latin1Comment: false }) } })),
+  fc
+    .tuple(pipfileText, encoding)
+    .map(([t, enc]) => ({ label: 'pipfile', files: { Pipfile: toBytes(t, { ...enc, latin1Comment: false }) } })),
 );

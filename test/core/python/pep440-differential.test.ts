@@ -5,7 +5,17 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as renovate from '@renovatebot/pep440';
-import { compare, equal, isPrerelease, isValid, isValidSpecifier, maxSatisfying, normalize, satisfies, sortVersions } from '../../../src/core/pep440/index.ts';
+import {
+  compare,
+  equal,
+  isPrerelease,
+  isValid,
+  isValidSpecifier,
+  maxSatisfying,
+  normalize,
+  satisfies,
+  sortVersions,
+} from '../../../src/core/pep440/index.ts';
 import { askPython, seededRandom } from './differential.ts';
 
 const { rand, chance, int, pick } = seededRandom(440);
@@ -82,7 +92,16 @@ function near(base: Shape): Shape {
 /** Specifiers packaging rejects: both sides must call them invalid. */
 function invalidClause(anchor: Shape): string {
   const v = text({ ...anchor, local: '' });
-  return pick([`~=${anchor.rel[0] ?? 1}`, `>=${anchor.rel.join('.')}.*`, `<${v}+local`, `==${anchor.rel.join('.')}.*+x`, `=>${v}`, `~=${anchor.rel.join('.')}.*`, `==${v}a.*`, `>=`]);
+  return pick([
+    `~=${anchor.rel[0] ?? 1}`,
+    `>=${anchor.rel.join('.')}.*`,
+    `<${v}+local`,
+    `==${anchor.rel.join('.')}.*+x`,
+    `=>${v}`,
+    `~=${anchor.rel.join('.')}.*`,
+    `==${v}a.*`,
+    `>=`,
+  ]);
 }
 
 function clause(anchor: Shape): string {
@@ -212,19 +231,26 @@ describe('PEP 440 differential test against Python packaging', () => {
             raw = false;
           }
           if (raw !== expected) libraryDisagreements += 1;
-          if (got !== expected) disagreements.push(`satisfies(${JSON.stringify(v)}, ${JSON.stringify(c.spec)}, prereleases=${m}): packaging ${expected}, ours ${got}`);
+          if (got !== expected)
+            disagreements.push(
+              `satisfies(${JSON.stringify(v)}, ${JSON.stringify(c.spec)}, prereleases=${m}): packaging ${expected}, ours ${got}`,
+            );
         });
       });
       modes.forEach((m, k) => {
         newestChecks += 1;
         const expected = py.newest?.[k] ?? null;
         const got = maxSatisfying(c.versions, c.spec, { prereleases: m });
-        if (got !== expected) disagreements.push(`maxSatisfying(${JSON.stringify(c.versions)}, ${JSON.stringify(c.spec)}, prereleases=${m}): packaging ${expected}, ours ${got}`);
+        if (got !== expected)
+          disagreements.push(
+            `maxSatisfying(${JSON.stringify(c.versions)}, ${JSON.stringify(c.spec)}, prereleases=${m}): packaging ${expected}, ours ${got}`,
+          );
       });
       // Stable sorts from the same input order: equal versions written differently keep their order.
       const ours = sortVersions(c.versions).map((v) => normalize(v));
       const theirs = py.sorted ?? [];
-      if (ours.join(' ') !== theirs.join(' ')) disagreements.push(`sortVersions(${JSON.stringify(c.versions)}): packaging ${theirs.join(' < ')}, ours ${ours.join(' < ')}`);
+      if (ours.join(' ') !== theirs.join(' '))
+        disagreements.push(`sortVersions(${JSON.stringify(c.versions)}): packaging ${theirs.join(' < ')}, ours ${ours.join(' < ')}`);
     });
 
     console.log(
@@ -244,7 +270,28 @@ describe('PEP 440 differential test against Python packaging', () => {
   // store.ts, routes): isValid / normalize for `clean`, compare, equal for `eq`, isPrerelease,
   // isValidSpecifier for `validRange` (and satisfies, above). Each against packaging, including strings that are not versions at all.
   test('isValid, normalize, isPrerelease, compare and equal agree with packaging (the functions the server relies on)', () => {
-    const junk = ['', ' ', 'latest', '1.0.0-', '1..0', '01.2', 'v', '1.0+', '1.0+a..b', '1!', '!1.0', '1.0.post-1', '1.0 rc1', 'x1.0', '1.0.0.0.0.0.0', '0', '00', '1.0c', '1_0', '1.0a1.post2.dev3+a.b-c_d'];
+    const junk = [
+      '',
+      ' ',
+      'latest',
+      '1.0.0-',
+      '1..0',
+      '01.2',
+      'v',
+      '1.0+',
+      '1.0+a..b',
+      '1!',
+      '!1.0',
+      '1.0.post-1',
+      '1.0 rc1',
+      'x1.0',
+      '1.0.0.0.0.0.0',
+      '0',
+      '00',
+      '1.0c',
+      '1_0',
+      '1.0a1.post2.dev3+a.b-c_d',
+    ];
     const versions = [...junk, ...Array.from({ length: 300 }, () => text(shape()))];
     const pairs: Array<[string, string]> = [];
     for (let i = 0; i < 400; i += 1) {
@@ -255,7 +302,15 @@ describe('PEP 440 differential test against Python packaging', () => {
     for (let i = 0; i < 80; i += 1) {
       const sh = shape();
       const plainText = text({ ...sh, local: '' });
-      pairs.push([plainText, pick([`${sh.epoch ? `${sh.epoch}!` : ''}${[...sh.rel, 0].join('.')}${sh.pre}${sh.post}${sh.dev}`, plainText.toUpperCase(), `v${plainText}`, plainText.replace('.post', '-post')])]);
+      pairs.push([
+        plainText,
+        pick([
+          `${sh.epoch ? `${sh.epoch}!` : ''}${[...sh.rel, 0].join('.')}${sh.pre}${sh.post}${sh.dev}`,
+          plainText.toUpperCase(),
+          `v${plainText}`,
+          plainText.replace('.post', '-post'),
+        ]),
+      ]);
     }
     const script = String.raw`
 import json, sys
@@ -279,7 +334,10 @@ for item in data:
             out.append({"cmp": (a > b) - (a < b)})
 json.dump(out, sys.stdout)
 `;
-    const answers = askPython<{ valid?: boolean; normal?: string | null; pre?: boolean; cmp?: number | null }>(script, [...versions, ...pairs]);
+    const answers = askPython<{ valid?: boolean; normal?: string | null; pre?: boolean; cmp?: number | null }>(script, [
+      ...versions,
+      ...pairs,
+    ]);
     const disagreements: string[] = [];
     let valid = 0;
     let equalPairs = 0;
@@ -287,7 +345,8 @@ json.dump(out, sys.stdout)
       const py = answers[i]!;
       if (isValid(v) !== py.valid) disagreements.push(`isValid(${JSON.stringify(v)}): packaging ${py.valid}, ours ${isValid(v)}`);
       if (normalize(v) !== py.normal) disagreements.push(`normalize(${JSON.stringify(v)}): packaging ${py.normal}, ours ${normalize(v)}`);
-      if (isPrerelease(v) !== py.pre) disagreements.push(`isPrerelease(${JSON.stringify(v)}): packaging ${py.pre}, ours ${isPrerelease(v)}`);
+      if (isPrerelease(v) !== py.pre)
+        disagreements.push(`isPrerelease(${JSON.stringify(v)}): packaging ${py.pre}, ours ${isPrerelease(v)}`);
       if (py.valid) valid += 1;
     });
     pairs.forEach(([a, b], i) => {
@@ -297,11 +356,15 @@ json.dump(out, sys.stdout)
         assert.throws(() => compare(a, b));
         return;
       }
-      if (compare(a, b) !== py.cmp) disagreements.push(`compare(${JSON.stringify(a)}, ${JSON.stringify(b)}): packaging ${py.cmp}, ours ${compare(a, b)}`);
-      if (equal(a, b) !== (py.cmp === 0)) disagreements.push(`equal(${JSON.stringify(a)}, ${JSON.stringify(b)}): packaging ${py.cmp === 0}`);
+      if (compare(a, b) !== py.cmp)
+        disagreements.push(`compare(${JSON.stringify(a)}, ${JSON.stringify(b)}): packaging ${py.cmp}, ours ${compare(a, b)}`);
+      if (equal(a, b) !== (py.cmp === 0))
+        disagreements.push(`equal(${JSON.stringify(a)}, ${JSON.stringify(b)}): packaging ${py.cmp === 0}`);
       if (py.cmp === 0) equalPairs += 1;
     });
-    console.log(`pep440 server functions: ${versions.length} strings (${valid} valid), ${pairs.length} pairs (${equalPairs} equal), ${disagreements.length} disagreements`);
+    console.log(
+      `pep440 server functions: ${versions.length} strings (${valid} valid), ${pairs.length} pairs (${equalPairs} equal), ${disagreements.length} disagreements`,
+    );
     if (disagreements.length > 0) console.log(disagreements.slice(0, 40).join('\n'));
     assert.ok(valid > versions.length / 2 && valid < versions.length, `degenerate mix: ${valid} of ${versions.length} valid`);
     assert.equal(disagreements.length, 0);

@@ -11,7 +11,12 @@ describe('pep440 wrapper', () => {
     assert.equal(pep440.normalize('V1.0-RC1'), '1.0rc1');
     assert.equal(pep440.normalize('1.0+Ubuntu-1'), '1.0+ubuntu.1');
     assert.deepEqual(pep440.sortVersions(['1.0', '1.0.post1', '1.0a1', '1.0.dev0', 'nonsense', '1!0.1', '1.0+local']), [
-      '1.0.dev0', '1.0a1', '1.0', '1.0+local', '1.0.post1', '1!0.1',
+      '1.0.dev0',
+      '1.0a1',
+      '1.0',
+      '1.0+local',
+      '1.0.post1',
+      '1!0.1',
     ]);
     assert.equal(pep440.compare('1.0', '1.0.0'), 0);
     assert.throws(() => pep440.compare('1.0', 'x'), /Invalid PEP 440 version: 'x'/);

@@ -20,7 +20,9 @@ export function projectDependency(d: Dependency, fileText: string): Record<strin
     at: `${d.location.line}:${d.location.column}-${d.location.endLine}:${d.location.endColumn}`,
     text: d.location.text,
     specifierText: d.specifierSpan === null ? null : fileText.slice(d.specifierSpan.start, d.specifierSpan.end),
-    ...(d.specifierSpan !== null && d.specifierSpan.start === d.specifierSpan.end ? { specifierInsertAt: d.specifierSpan.start - d.location.start } : {}),
+    ...(d.specifierSpan !== null && d.specifierSpan.start === d.specifierSpan.end
+      ? { specifierInsertAt: d.specifierSpan.start - d.location.start }
+      : {}),
     ...(d.hashes.length > 0 ? { hashes: d.hashes.map((h) => h.slice(0, 8)) } : {}),
     ...(d.hashSpan !== null ? { hashText: fileText.slice(d.hashSpan.start, d.hashSpan.end) } : {}),
     ...(d.pinned !== null ? { pinned: d.pinned } : {}),
@@ -44,7 +46,9 @@ export function projectScan(scan: ProjectScan, texts: Map<string, string>): Reco
       ...(m.skipped.length > 0 ? { skipped: m.skipped } : {}),
       dependencies: m.dependencies.map((d) => projectDependency(d, texts.get(m.file) ?? '')),
     })),
-    locked: Object.fromEntries([...scan.locked.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, `${v.version} (${v.lockfile})`])),
+    locked: Object.fromEntries(
+      [...scan.locked.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, `${v.version} (${v.lockfile})`]),
+    ),
     lockfiles: scan.lockfiles,
     ...(scan.warnings.length > 0 ? { warnings: scan.warnings } : {}),
   };

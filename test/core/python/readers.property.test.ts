@@ -15,9 +15,24 @@ import { TomlSyntaxError } from '../../../src/core/python/toml.ts';
 import type { Manifest, ManifestKind } from '../../../src/core/python/types.ts';
 import { MemoryProjectFiles } from '../../../src/core/project/memory-files.ts';
 import { params } from '../../helpers/property.ts';
-import { applyNoise, noise, project, pipfileText, pyprojectText, requirementsText, setupCfgText, encoding, toBytes } from './manifest-arbitraries.ts';
+import {
+  applyNoise,
+  noise,
+  project,
+  pipfileText,
+  pyprojectText,
+  requirementsText,
+  setupCfgText,
+  encoding,
+  toBytes,
+} from './manifest-arbitraries.ts';
 
-const FILE: Record<ManifestKind, string> = { requirements: 'requirements.txt', pyproject: 'pyproject.toml', 'setup.cfg': 'setup.cfg', pipfile: 'Pipfile' };
+const FILE: Record<ManifestKind, string> = {
+  requirements: 'requirements.txt',
+  pyproject: 'pyproject.toml',
+  'setup.cfg': 'setup.cfg',
+  pipfile: 'Pipfile',
+};
 const TOML_KINDS = new Set<ManifestKind>(['pyproject', 'pipfile']);
 
 function within(span: { start: number; end: number }, lo: number, hi: number, what: string): void {
@@ -82,9 +97,13 @@ describe('manifest readers: a Manifest or the documented error, for any input', 
 
   test('any kind: random bytes and random strings', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...(Object.keys(FILE) as ManifestKind[])), fc.oneof(fc.uint8Array({ maxLength: 200 }).map(decodeBytes), fc.string({ unit: 'binary', maxLength: 200 })), (kind, text) => {
-        readOrDocumentedError(kind, text);
-      }),
+      fc.property(
+        fc.constantFrom(...(Object.keys(FILE) as ManifestKind[])),
+        fc.oneof(fc.uint8Array({ maxLength: 200 }).map(decodeBytes), fc.string({ unit: 'binary', maxLength: 200 })),
+        (kind, text) => {
+          readOrDocumentedError(kind, text);
+        },
+      ),
       params(400),
     );
   });
@@ -92,37 +111,61 @@ describe('manifest readers: a Manifest or the documented error, for any input', 
 
 describe('lockfile readers and the project scan', () => {
   const lockText = fc.oneof(
-    fc.array(fc.tuple(fc.constantFrom('fapilog-loki', 'x', ''), fc.constantFrom('1.0.0', '', '1!2', 'zz')), { maxLength: 4 }).map(
-      (ps) => `version = 1\n${ps.map(([n, v]) => `\n[[package]]\nname = ${JSON.stringify(n)}\nversion = ${JSON.stringify(v)}\n`).join('')}`,
+    fc
+      .array(fc.tuple(fc.constantFrom('fapilog-loki', 'x', ''), fc.constantFrom('1.0.0', '', '1!2', 'zz')), { maxLength: 4 })
+      .map(
+        (ps) =>
+          `version = 1\n${ps.map(([n, v]) => `\n[[package]]\nname = ${JSON.stringify(n)}\nversion = ${JSON.stringify(v)}\n`).join('')}`,
+      ),
+    fc.constantFrom(
+      '{"default": {"fapilog-loki": {"version": "==1.0.0"}}, "develop": {}}',
+      '{"default": {"x": {}}}',
+      '[]',
+      '{"default": 5}',
+      'version = 1\n[[package]]\nname = 5\n',
     ),
-    fc.constantFrom('{"default": {"fapilog-loki": {"version": "==1.0.0"}}, "develop": {}}', '{"default": {"x": {}}}', '[]', '{"default": 5}', 'version = 1\n[[package]]\nname = 5\n'),
   );
   test('uv.lock, poetry.lock, pdm.lock, Pipfile.lock: entries or a LockfileError', () => {
     fc.assert(
-      fc.property(fc.constantFrom('uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock'), fc.oneof(lockText, fc.tuple(lockText, noise).map(([t, ops]) => decodeBytes(applyNoise(new TextEncoder().encode(t), ops))), fc.string({ unit: 'binary', maxLength: 120 })), (name, text) => {
-        try {
-          const entries = readLockfile(name, text);
-          for (const e of entries) assert.equal(typeof e.name, 'string');
-        } catch (err) {
-          if (!(err instanceof LockfileError)) throw new Error(`${name}: unexpected ${(err as Error)?.name}: ${(err as Error)?.message}`, { cause: err });
-        }
-      }),
+      fc.property(
+        fc.constantFrom('uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock'),
+        fc.oneof(
+          lockText,
+          fc.tuple(lockText, noise).map(([t, ops]) => decodeBytes(applyNoise(new TextEncoder().encode(t), ops))),
+          fc.string({ unit: 'binary', maxLength: 120 }),
+        ),
+        (name, text) => {
+          try {
+            const entries = readLockfile(name, text);
+            for (const e of entries) assert.equal(typeof e.name, 'string');
+          } catch (err) {
+            if (!(err instanceof LockfileError))
+              throw new Error(`${name}: unexpected ${(err as Error)?.name}: ${(err as Error)?.message}`, { cause: err });
+          }
+        },
+      ),
       params(300),
     );
   });
 
   test('a whole project, damaged anywhere: the scan never throws and every manifest is consistent', async () => {
     await fc.assert(
-      fc.asyncProperty(project, fc.dictionary(fc.constantFrom('requirements.txt', 'other.txt', 'pyproject.toml', 'setup.cfg', 'Pipfile', 'uv.lock'), noise, { maxKeys: 2 }), async (p, damage) => {
-        const files = { ...p.files };
-        for (const [f, ops] of Object.entries(damage)) if (files[f]) files[f] = applyNoise(files[f], ops);
-        const scan = await scanFiles(new MemoryProjectFiles(files));
-        for (const m of scan.manifests) {
-          const src = scan.sources.get(m.file);
-          assert.ok(src, `${m.file} has no source`);
-          checkManifest(m, src.text);
-        }
-      }),
+      fc.asyncProperty(
+        project,
+        fc.dictionary(fc.constantFrom('requirements.txt', 'other.txt', 'pyproject.toml', 'setup.cfg', 'Pipfile', 'uv.lock'), noise, {
+          maxKeys: 2,
+        }),
+        async (p, damage) => {
+          const files = { ...p.files };
+          for (const [f, ops] of Object.entries(damage)) if (files[f]) files[f] = applyNoise(files[f], ops);
+          const scan = await scanFiles(new MemoryProjectFiles(files));
+          for (const m of scan.manifests) {
+            const src = scan.sources.get(m.file);
+            assert.ok(src, `${m.file} has no source`);
+            checkManifest(m, src.text);
+          }
+        },
+      ),
       params(150),
     );
   });

@@ -8,12 +8,25 @@ const H = (c: string): string => c.repeat(64);
 
 describe('applyEdits', () => {
   test('changes only the edited spans', () => {
-    assert.equal(applyEdits('abcdef', [{ start: 4, end: 5, text: 'XY' }, { start: 1, end: 2, text: '' }]), 'acdXYf');
+    assert.equal(
+      applyEdits('abcdef', [
+        { start: 4, end: 5, text: 'XY' },
+        { start: 1, end: 2, text: '' },
+      ]),
+      'acdXYf',
+    );
     assert.equal(applyEdits('abc', []), 'abc');
     assert.equal(applyEdits('abc', [{ start: 3, end: 3, text: '!' }]), 'abc!');
   });
   test('refuses overlapping or out-of-range edits', () => {
-    assert.throws(() => applyEdits('abcdef', [{ start: 1, end: 4, text: '' }, { start: 3, end: 5, text: '' }]), EditError);
+    assert.throws(
+      () =>
+        applyEdits('abcdef', [
+          { start: 1, end: 4, text: '' },
+          { start: 3, end: 5, text: '' },
+        ]),
+      EditError,
+    );
     assert.throws(() => applyEdits('abc', [{ start: 2, end: 9, text: '' }]), /outside the text/);
   });
 });
@@ -38,10 +51,13 @@ describe('planSpecifier', () => {
     assert.throws(() => planSpecifier(bad, '1.0.0', 'auto'), StrategyError);
   });
   test('Poetry tables keep Poetry syntax and quotes', () => {
-    const text = "[tool.poetry.dependencies]\nfapilog-loki = { version = '^1.2', extras = [\"http2\"] }  # sink\n";
+    const text = '[tool.poetry.dependencies]\nfapilog-loki = { version = \'^1.2\', extras = ["http2"] }  # sink\n';
     const dep = readManifest('pyproject.toml', text).dependencies[0]!;
     const plan = planSpecifier(dep, '1.4.0', 'bump');
-    assert.equal(applyEdits(text, [plan.edit!]), "[tool.poetry.dependencies]\nfapilog-loki = { version = '^1.4', extras = [\"http2\"] }  # sink\n");
+    assert.equal(
+      applyEdits(text, [plan.edit!]),
+      '[tool.poetry.dependencies]\nfapilog-loki = { version = \'^1.4\', extras = ["http2"] }  # sink\n',
+    );
   });
 });
 
@@ -50,7 +66,10 @@ describe('planHashes', () => {
     const text = `fapilog==0.4.2 \\\r\n    --hash=sha256:${H('1')}\r\nrequests==2.0\r\n`;
     const dep = readManifest('requirements.txt', text).dependencies[0]!;
     const edit = planHashes(dep, text, [H('a'), H('b')])!;
-    assert.equal(applyEdits(text, [edit]), `fapilog==0.4.2 \\\r\n    --hash=sha256:${H('a')} \\\r\n    --hash=sha256:${H('b')}\r\nrequests==2.0\r\n`);
+    assert.equal(
+      applyEdits(text, [edit]),
+      `fapilog==0.4.2 \\\r\n    --hash=sha256:${H('a')} \\\r\n    --hash=sha256:${H('b')}\r\nrequests==2.0\r\n`,
+    );
   });
   test('keeps the `--hash value` form and the separator between existing hashes', () => {
     const text = `fapilog==0.4.2 --hash sha256:${H('1')}  --hash sha256:${H('2')}\n`;

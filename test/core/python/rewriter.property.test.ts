@@ -17,7 +17,17 @@ import { decodeBytes, encodeText } from '../../../src/core/bytes.ts';
 import { CoreError } from '../../../src/core/errors.ts';
 import { planEdits, type EditRequest } from '../../../src/core/project/plan-update.ts';
 import { MemoryProjectFiles } from '../../../src/core/project/memory-files.ts';
-import { applyEdits, EditError, outsideSpansUnchanged, planHashes, planSpecifier, readManifest, scanFiles, StrategyError, type ScannedProject } from '../../../src/core/python/index.ts';
+import {
+  applyEdits,
+  EditError,
+  outsideSpansUnchanged,
+  planHashes,
+  planSpecifier,
+  readManifest,
+  scanFiles,
+  StrategyError,
+  type ScannedProject,
+} from '../../../src/core/python/index.ts';
 import { satisfiesAny } from '../../../src/core/pep440/index.ts';
 import type { Dependency } from '../../../src/core/python/types.ts';
 import { params } from '../../helpers/property.ts';
@@ -62,7 +72,12 @@ async function scanOf(p: GeneratedProject, damage: Record<string, Parameters<typ
   return scanFiles(new MemoryProjectFiles(files));
 }
 
-const damage = fc.option(fc.dictionary(fc.constantFrom('requirements.txt', 'other.txt', 'constraints.txt', 'pyproject.toml', 'setup.cfg', 'Pipfile'), noise, { maxKeys: 2 }), { nil: undefined });
+const damage = fc.option(
+  fc.dictionary(fc.constantFrom('requirements.txt', 'other.txt', 'constraints.txt', 'pyproject.toml', 'setup.cfg', 'Pipfile'), noise, {
+    maxKeys: 2,
+  }),
+  { nil: undefined },
+);
 
 describe('the rewriter, through planEdits', () => {
   test('one request: only bytes inside the requirement change, the rest is the same prefix and suffix', async () => {
@@ -138,8 +153,16 @@ describe('the rewriter, through planEdits', () => {
             }
             if (req && to !== null) {
               assert.equal(now.rawSpecifier, to, `${before.name} reads back as ${now.rawSpecifier}, planned ${to}`);
-              assert.ok(satisfiesAny(req.target, now.alternatives, { prereleases: true }), `${now.rawSpecifier} does not admit ${req.target}`);
-              if (before.hashSpan !== null) assert.deepEqual([...now.hashes].sort(), req.sha256!.map((h) => h.toLowerCase()).sort(), `${before.name}: hashes not replaced`);
+              assert.ok(
+                satisfiesAny(req.target, now.alternatives, { prereleases: true }),
+                `${now.rawSpecifier} does not admit ${req.target}`,
+              );
+              if (before.hashSpan !== null)
+                assert.deepEqual(
+                  [...now.hashes].sort(),
+                  req.sha256!.map((h) => h.toLowerCase()).sort(),
+                  `${before.name}: hashes not replaced`,
+                );
             } else {
               assert.equal(now.rawSpecifier, before.rawSpecifier, `${before.name} changed but was not to be`);
               assert.deepEqual(now.hashes, before.hashes);
@@ -166,7 +189,10 @@ describe('the rewrite functions, given anything', () => {
         const dep = deps[pick % deps.length]!;
         try {
           const sp = planSpecifier(dep, t, st);
-          if (sp.edit) assert.ok(sp.edit.start >= 0 && sp.edit.start <= sp.edit.end && sp.edit.end <= scan.sources.get(dep.location.file)!.text.length);
+          if (sp.edit)
+            assert.ok(
+              sp.edit.start >= 0 && sp.edit.start <= sp.edit.end && sp.edit.end <= scan.sources.get(dep.location.file)!.text.length,
+            );
         } catch (err) {
           assert.ok(err instanceof StrategyError, `planSpecifier threw ${(err as Error)?.name}: ${(err as Error)?.message}`);
         }
@@ -184,7 +210,11 @@ describe('the rewrite functions, given anything', () => {
   });
 
   test('applyEdits: random edits apply with the text outside them unchanged, or throw EditError', () => {
-    const edit = fc.record({ start: fc.integer({ min: -2, max: 60 }), end: fc.integer({ min: -2, max: 60 }), text: fc.string({ unit: 'binary', maxLength: 5 }) });
+    const edit = fc.record({
+      start: fc.integer({ min: -2, max: 60 }),
+      end: fc.integer({ min: -2, max: 60 }),
+      text: fc.string({ unit: 'binary', maxLength: 5 }),
+    });
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 50 }), fc.array(edit, { maxLength: 4 }), (text, edits) => {
         let after: string;
@@ -216,13 +246,19 @@ describe('regressions the properties found', () => {
     // Only the second moves: before the fix the verifier keyed expectations by name and section,
     // so it expected both to read `==1.4.0` and refused the change (edit-rejected).
     const result = planEdits(scan, [{ dependency: newer!, target: '1.4.0', strategy: 'auto' }]);
-    assert.equal(decodeBytes(result.changes[0]!.after), 'fapilog-loki==1.0.0; python_version < "3.10"\nfapilog-loki==1.4.0; python_version >= "3.10"\n');
+    assert.equal(
+      decodeBytes(result.changes[0]!.after),
+      'fapilog-loki==1.0.0; python_version < "3.10"\nfapilog-loki==1.4.0; python_version >= "3.10"\n',
+    );
     // Both, to different targets.
     const both = planEdits(scan, [
       { dependency: older!, target: '1.1.0', strategy: 'auto' },
       { dependency: newer!, target: '1.4.0', strategy: 'auto' },
     ]);
-    assert.equal(decodeBytes(both.changes[0]!.after), 'fapilog-loki==1.1.0; python_version < "3.10"\nfapilog-loki==1.4.0; python_version >= "3.10"\n');
+    assert.equal(
+      decodeBytes(both.changes[0]!.after),
+      'fapilog-loki==1.1.0; python_version < "3.10"\nfapilog-loki==1.4.0; python_version >= "3.10"\n',
+    );
   });
 
   test('a hash that is not sha256 (or not readable) is replaced too, never left beside a new version', async () => {

@@ -48,7 +48,10 @@ describe('discovery', () => {
       'src/app/requirements.in': 'fapilog-loki\n',
     });
     try {
-      assert.deepEqual((await discoverFiles(dir)).map((f) => f.relative), ['requirements.txt', 'src/app/requirements.in']);
+      assert.deepEqual(
+        (await discoverFiles(dir)).map((f) => f.relative),
+        ['requirements.txt', 'src/app/requirements.in'],
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -63,19 +66,35 @@ describe('scanProject', () => {
     });
     try {
       const scan = await scanProject(dir);
-      assert.deepEqual(scan.manifests.map((m) => m.file), ['requirements.txt', 'more.txt']);
-      assert.deepEqual(scan.manifests.flatMap((m) => m.dependencies.map((d) => d.name)), ['fapilog', 'fapilog-loki']);
+      assert.deepEqual(
+        scan.manifests.map((m) => m.file),
+        ['requirements.txt', 'more.txt'],
+      );
+      assert.deepEqual(
+        scan.manifests.flatMap((m) => m.dependencies.map((d) => d.name)),
+        ['fapilog', 'fapilog-loki'],
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
   test('a file given as root is scanned alone, relative to its directory', async () => {
-    const dir = await project({ 'app/reqs.txt': 'fapilog==0.4.2\n-r extra.txt\n', 'app/extra.txt': 'fapilog-audit\n', 'app/requirements.txt': 'other\n' });
+    const dir = await project({
+      'app/reqs.txt': 'fapilog==0.4.2\n-r extra.txt\n',
+      'app/extra.txt': 'fapilog-audit\n',
+      'app/requirements.txt': 'other\n',
+    });
     try {
       const scan = await scanProject(path.join(dir, 'app/reqs.txt'));
       assert.equal(scan.root, path.join(dir, 'app'));
-      assert.deepEqual(scan.manifests.map((m) => [m.file, m.includedFrom]), [['reqs.txt', null], ['extra.txt', 'reqs.txt']]);
+      assert.deepEqual(
+        scan.manifests.map((m) => [m.file, m.includedFrom]),
+        [
+          ['reqs.txt', null],
+          ['extra.txt', 'reqs.txt'],
+        ],
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -104,8 +123,13 @@ describe('readManifest and lockfiles', () => {
   });
 
   test('lockfile shapes are validated', () => {
-    assert.deepEqual(readLockfile('uv.lock', '[[package]]\nname = "Fapilog_Loki"\nversion = "1.2.0"\n'), [{ name: 'fapilog-loki', version: '1.2.0', category: null }]);
-    assert.throws(() => readLockfile('poetry.lock', '[[package]]\nversion = "1.0"\n'), (e: unknown) => e instanceof LockfileError && /package\.0\.name/.test(e.message));
+    assert.deepEqual(readLockfile('uv.lock', '[[package]]\nname = "Fapilog_Loki"\nversion = "1.2.0"\n'), [
+      { name: 'fapilog-loki', version: '1.2.0', category: null },
+    ]);
+    assert.throws(
+      () => readLockfile('poetry.lock', '[[package]]\nversion = "1.0"\n'),
+      (e: unknown) => e instanceof LockfileError && /package\.0\.name/.test(e.message),
+    );
     assert.throws(() => readLockfile('Pipfile.lock', 'not json'), /not JSON/);
   });
 
@@ -118,7 +142,12 @@ describe('readManifest and lockfiles', () => {
   });
 
   test('PEP 735 group closure tolerates cycles', () => {
-    assert.deepEqual(expandGroup({ dev: ['test', 'lint'], lint: ['dev'], test: ['typing'] }, 'dev').sort(), ['dev', 'lint', 'test', 'typing']);
+    assert.deepEqual(expandGroup({ dev: ['test', 'lint'], lint: ['dev'], test: ['typing'] }, 'dev').sort(), [
+      'dev',
+      'lint',
+      'test',
+      'typing',
+    ]);
   });
 
   test('PEP 508 parsing reports offsets and errors', () => {
@@ -132,9 +161,20 @@ describe('readManifest and lockfiles', () => {
 describe('discovery is a pure function of the path list', () => {
   test('same choices as the walk: skipped folders, virtualenvs by pyvenv.cfg, walk order, kinds', () => {
     const paths = [
-      'z/requirements.txt', 'a.txt', 'requirements.txt', 'a/pyproject.toml', '.git/requirements.txt', 'pkg.egg-info/requires.txt',
-      'tools/env1/pyvenv.cfg', 'tools/env1/requirements.txt', 'tools/requirements.in', 'src/MANIFEST.in', 'uv.lock', 'node_modules/x/Pipfile',
-      'requirements/base.txt', 'build/requirements.txt',
+      'z/requirements.txt',
+      'a.txt',
+      'requirements.txt',
+      'a/pyproject.toml',
+      '.git/requirements.txt',
+      'pkg.egg-info/requires.txt',
+      'tools/env1/pyvenv.cfg',
+      'tools/env1/requirements.txt',
+      'tools/requirements.in',
+      'src/MANIFEST.in',
+      'uv.lock',
+      'node_modules/x/Pipfile',
+      'requirements/base.txt',
+      'build/requirements.txt',
     ];
     assert.deepEqual(selectProjectFiles(paths), [
       { relative: 'a/pyproject.toml', kind: 'pyproject' },
@@ -145,7 +185,10 @@ describe('discovery is a pure function of the path list', () => {
       { relative: 'z/requirements.txt', kind: 'requirements' },
     ]);
     // A pyvenv.cfg at the root does not make the project itself a virtualenv.
-    assert.deepEqual(selectProjectFiles(['pyvenv.cfg', 'requirements.txt']).map((f) => f.relative), ['requirements.txt']);
+    assert.deepEqual(
+      selectProjectFiles(['pyvenv.cfg', 'requirements.txt']).map((f) => f.relative),
+      ['requirements.txt'],
+    );
   });
 
   test('includes resolve inside the root, or not at all', () => {
@@ -159,4 +202,3 @@ describe('discovery is a pure function of the path list', () => {
     assert.equal(resolveInclude('requirements.txt', '.'), null);
   });
 });
-

@@ -43,7 +43,12 @@ describe('Markdown escaping, rendered by a GFM parser', () => {
         assert.equal(rows[0]!.length, 3, html);
         assert.equal(rows[0]![0], 'x');
         assert.equal(rows[0]![2], 'y');
-        const expected = s === '' ? '—' : shown(s).trimStart().replace(/[ \t]+$/, '');
+        const expected =
+          s === ''
+            ? '—'
+            : shown(s)
+                .trimStart()
+                .replace(/[ \t]+$/, '');
         assert.equal(textOf(rows[0]![1]!), expected === '' ? '' : expected);
       }),
       params(400),
@@ -52,22 +57,25 @@ describe('Markdown escaping, rendered by a GFM parser', () => {
 
   test('a code span shows exactly its text, in a paragraph and in a table cell', () => {
     fc.assert(
-      fc.property(hostileString().filter((s) => shown(s) !== ''), (s) => {
-        const para = render(`see ${code(s)} here`);
-        const m = /^<p>see <code>([\s\S]*)<\/code> here<\/p>\n?$/.exec(para);
-        assert.ok(m, para);
-        assert.equal(decode(m[1]!), shown(s));
+      fc.property(
+        hostileString().filter((s) => shown(s) !== ''),
+        (s) => {
+          const para = render(`see ${code(s)} here`);
+          const m = /^<p>see <code>([\s\S]*)<\/code> here<\/p>\n?$/.exec(para);
+          assert.ok(m, para);
+          assert.equal(decode(m[1]!), shown(s));
 
-        const rows = tableCells(render(`| a | b |\n| --- | --- |\n| ${codeCell(s)} | y |\n`));
-        assert.equal(rows.length, 1);
-        assert.equal(rows[0]!.length, 2);
-        assert.equal(rows[0]![1], 'y');
-        const c = rows[0]![0]!;
-        const inCode = /^<code>([\s\S]*)<\/code>$/.exec(c);
-        // A backslash before a pipe cannot be spelled in a code span: shown as escaped text then.
-        if (inCode) assert.equal(decode(inCode[1]!), shown(s));
-        else assert.equal(textOf(c), shown(s).trim());
-      }),
+          const rows = tableCells(render(`| a | b |\n| --- | --- |\n| ${codeCell(s)} | y |\n`));
+          assert.equal(rows.length, 1);
+          assert.equal(rows[0]!.length, 2);
+          assert.equal(rows[0]![1], 'y');
+          const c = rows[0]![0]!;
+          const inCode = /^<code>([\s\S]*)<\/code>$/.exec(c);
+          // A backslash before a pipe cannot be spelled in a code span: shown as escaped text then.
+          if (inCode) assert.equal(decode(inCode[1]!), shown(s));
+          else assert.equal(textOf(c), shown(s).trim());
+        },
+      ),
       params(400),
     );
   });
@@ -75,7 +83,9 @@ describe('Markdown escaping, rendered by a GFM parser', () => {
   test('running text in a list item or after a label shows exactly its text', () => {
     fc.assert(
       fc.property(hostileString(), (s) => {
-        const expected = shown(s).trimStart().replace(/[ \t]+$/, '');
+        const expected = shown(s)
+          .trimStart()
+          .replace(/[ \t]+$/, '');
         const item = render(`- ${text(s)}\n`);
         const m = /^<ul>\n<li>([\s\S]*?)<\/li>\n<\/ul>\n?$/.exec(item);
         assert.ok(m, item);

@@ -17,7 +17,25 @@ import { sampleReport } from '../../action/report-fixture.ts';
 import { hostileString, params } from '../../helpers/property.ts';
 
 const render = (md: string) => micromark(md, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
-const ALLOWED = new Set(['h2', 'h3', 'p', 'strong', 'code', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sub', 'ul', 'li', 'details', 'summary', 'blockquote']);
+const ALLOWED = new Set([
+  'h2',
+  'h3',
+  'p',
+  'strong',
+  'code',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'sub',
+  'ul',
+  'li',
+  'details',
+  'summary',
+  'blockquote',
+]);
 
 function checkHtml(html: string, columns: number): void {
   for (const m of html.matchAll(/<\/?([a-z0-9]+)/gi)) assert.ok(ALLOWED.has(m[1]!.toLowerCase()), `<${m[1]}> rendered:\n${html}`);
@@ -27,17 +45,28 @@ function checkHtml(html: string, columns: number): void {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-const hostileReport = fc.record({ pkg: hostileString(12), version: hostileString(8), note: hostileString(), warning: hostileString(), file: hostileString(8) }).map((h) => {
-  const base = sampleReport('/project');
-  return Report.parse({
-    ...base,
-    manifests: [...base.manifests, h.file],
-    plugins: base.plugins.map((p, i) =>
-      i % 2 === 0 ? { ...p, package: `${p.package}${h.pkg}`, current: h.version, latest: h.version, note: h.note, location: { ...p.location, file: h.file } } : p,
-    ),
-    warnings: [...base.warnings, h.warning],
+const hostileReport = fc
+  .record({ pkg: hostileString(12), version: hostileString(8), note: hostileString(), warning: hostileString(), file: hostileString(8) })
+  .map((h) => {
+    const base = sampleReport('/project');
+    return Report.parse({
+      ...base,
+      manifests: [...base.manifests, h.file],
+      plugins: base.plugins.map((p, i) =>
+        i % 2 === 0
+          ? {
+              ...p,
+              package: `${p.package}${h.pkg}`,
+              current: h.version,
+              latest: h.version,
+              note: h.note,
+              location: { ...p.location, file: h.file },
+            }
+          : p,
+      ),
+      warnings: [...base.warnings, h.warning],
+    });
   });
-});
 
 describe('rendered reports and plans with hostile text', () => {
   test('the summary: only our elements, whole table rows', () => {
@@ -52,21 +81,42 @@ describe('rendered reports and plans with hostile text', () => {
 
   test('the PR body and title, and the annotations', () => {
     const change = (p: Partial<PlannedChange>): PlannedChange => ({
-      package: 'fapilog-loki', file: 'requirements.txt', line: 2, section: 'requirements', status: 'outdated',
-      current: '1.2.0', target: '1.4.0', from: '==1.2.0', to: '==1.4.0', hashesReplaced: false, ...p,
+      package: 'fapilog-loki',
+      file: 'requirements.txt',
+      line: 2,
+      section: 'requirements',
+      status: 'outdated',
+      current: '1.2.0',
+      target: '1.4.0',
+      from: '==1.2.0',
+      to: '==1.4.0',
+      hashesReplaced: false,
+      ...p,
     });
     fc.assert(
-      fc.property(hostileString(12), hostileString(10), hostileString(10), hostileString(), hostileReport, (pkg, from, to, reason, report) => {
-        const planned = [change({ package: pkg, from, to, target: to, file: reason }), change({ from: to, to, current: from })];
-        const body = planBody({ planned, skipped: [{ package: pkg, file: reason, line: 3, reason }], lock: [{ lockfile: reason, directory: pkg, command: 'uv', args: [], display: to }], report });
-        checkHtml(render(body), 5);
-        const title = planTitle(planned.slice(0, 1));
-        assert.doesNotMatch(title, CONTROL);
-        for (const a of renderAnnotations(report, '/project')) {
-          assert.doesNotMatch(a.title, CONTROL);
-          assert.doesNotMatch(a.message, CONTROL);
-        }
-      }),
+      fc.property(
+        hostileString(12),
+        hostileString(10),
+        hostileString(10),
+        hostileString(),
+        hostileReport,
+        (pkg, from, to, reason, report) => {
+          const planned = [change({ package: pkg, from, to, target: to, file: reason }), change({ from: to, to, current: from })];
+          const body = planBody({
+            planned,
+            skipped: [{ package: pkg, file: reason, line: 3, reason }],
+            lock: [{ lockfile: reason, directory: pkg, command: 'uv', args: [], display: to }],
+            report,
+          });
+          checkHtml(render(body), 5);
+          const title = planTitle(planned.slice(0, 1));
+          assert.doesNotMatch(title, CONTROL);
+          for (const a of renderAnnotations(report, '/project')) {
+            assert.doesNotMatch(a.title, CONTROL);
+            assert.doesNotMatch(a.message, CONTROL);
+          }
+        },
+      ),
       params(150),
     );
   });

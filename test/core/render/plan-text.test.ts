@@ -6,8 +6,17 @@ import type { PlannedChange } from '../../../src/core/project/index.ts';
 import { sampleReport } from '../../action/report-fixture.ts';
 
 const change = (p: Partial<PlannedChange>): PlannedChange => ({
-  package: 'fapilog-loki', file: 'requirements.txt', line: 2, section: 'requirements', status: 'outdated',
-  current: '1.2.0', target: '1.4.0', from: '==1.2.0', to: '==1.4.0', hashesReplaced: false, ...p,
+  package: 'fapilog-loki',
+  file: 'requirements.txt',
+  line: 2,
+  section: 'requirements',
+  status: 'outdated',
+  current: '1.2.0',
+  target: '1.4.0',
+  from: '==1.2.0',
+  to: '==1.4.0',
+  hashesReplaced: false,
+  ...p,
 });
 
 describe('plan text for a PR or a commit', () => {
@@ -23,9 +32,14 @@ describe('plan text for a PR or a commit', () => {
     const body = planBody({
       planned: [change({ hashesReplaced: true }), change({ package: 'fapilog-x|y', from: '>=1', to: '>=1', target: '1.5.0' })],
       skipped: [{ package: 'fapilog-kafka', file: 'pyproject.toml', line: 9, reason: 'held-back: needs <b>fapilog</b> | 0.19' }],
-      lock: [{ lockfile: 'svc/uv.lock', directory: 'svc', command: 'uv', args: ['lock'], display: 'uv lock --upgrade-package fapilog-loki' }],
+      lock: [
+        { lockfile: 'svc/uv.lock', directory: 'svc', command: 'uv', args: ['lock'], display: 'uv lock --upgrade-package fapilog-loki' },
+      ],
     });
-    assert.match(body, /^\| fapilog-loki \| 1\.2\.0 \| 1\.4\.0 \| outdated \| requirements\.txt:2 `==1\.2\.0` → `==1\.4\.0` \(hashes replaced\) \|$/m);
+    assert.match(
+      body,
+      /^\| fapilog-loki \| 1\.2\.0 \| 1\.4\.0 \| outdated \| requirements\.txt:2 `==1\.2\.0` → `==1\.4\.0` \(hashes replaced\) \|$/m,
+    );
     assert.match(body, /^\| fapilog-x\\\|y \| .*`>=1` \(already admits 1\.5\.0; lockfile only\)/m);
     assert.match(body, /^- `fapilog-kafka` \(pyproject\.toml:9\): held-back: needs &lt;b&gt;fapilog&lt;\/b&gt; \\\| 0\.19$/m);
     assert.match(body, /^- `svc\/uv\.lock`: `uv lock --upgrade-package fapilog-loki` in `svc`$/m);

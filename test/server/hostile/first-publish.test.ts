@@ -24,22 +24,38 @@ const listing = () => fs.readdirSync(filesDir()).sort();
 
 describe('a failed first publish of a new name leaves no files/<pkg>/ behind', () => {
   const cases: Array<[string, string, () => { meta: unknown; files: Array<{ filename: string; data: Uint8Array }> }]> = [
-    ['a checksum that does not match', 'fresh-a', () => {
-      const w = wheelFor('fresh-a', '1.0.0');
-      return { meta: { ...metadataFor('fresh-a', '1.0.0', [w]), files: [{ filename: w.filename, sha256: '0'.repeat(64) }] }, files: [w] };
-    }],
-    ['metadata that is not valid', 'fresh-b', () => {
-      const w = wheelFor('fresh-b', '1.0.0');
-      return { meta: { ...metadataFor('fresh-b', '1.0.0', [w]), version: 'not a version' }, files: [w] };
-    }],
-    ['a file the metadata does not list', 'fresh-c', () => {
-      const w = wheelFor('fresh-c', '1.0.0');
-      return { meta: { ...metadataFor('fresh-c', '1.0.0', []) }, files: [w] };
-    }],
-    ['a file that is not an archive', 'fresh-d', () => {
-      const bad = { filename: 'fapilog_fresh_d-1.0.0.tar.gz', data: new TextEncoder().encode('plain text') };
-      return { meta: metadataFor('fresh-d', '1.0.0', [bad]), files: [bad] };
-    }],
+    [
+      'a checksum that does not match',
+      'fresh-a',
+      () => {
+        const w = wheelFor('fresh-a', '1.0.0');
+        return { meta: { ...metadataFor('fresh-a', '1.0.0', [w]), files: [{ filename: w.filename, sha256: '0'.repeat(64) }] }, files: [w] };
+      },
+    ],
+    [
+      'metadata that is not valid',
+      'fresh-b',
+      () => {
+        const w = wheelFor('fresh-b', '1.0.0');
+        return { meta: { ...metadataFor('fresh-b', '1.0.0', [w]), version: 'not a version' }, files: [w] };
+      },
+    ],
+    [
+      'a file the metadata does not list',
+      'fresh-c',
+      () => {
+        const w = wheelFor('fresh-c', '1.0.0');
+        return { meta: { ...metadataFor('fresh-c', '1.0.0', []) }, files: [w] };
+      },
+    ],
+    [
+      'a file that is not an archive',
+      'fresh-d',
+      () => {
+        const bad = { filename: 'fapilog_fresh_d-1.0.0.tar.gz', data: new TextEncoder().encode('plain text') };
+        return { meta: metadataFor('fresh-d', '1.0.0', [bad]), files: [bad] };
+      },
+    ],
   ];
   for (const [what, name, make] of cases) {
     test(what, async () => {
@@ -58,6 +74,10 @@ describe('a failed first publish of a new name leaves no files/<pkg>/ behind', (
     assert.equal(r.status, 201, JSON.stringify(r.body));
     if (server.marketplace.store.filesDir) assert.deepEqual(fs.readdirSync(path.join(filesDir(), 'fapilog-fresh-ok')), [w.filename]);
     else assert.ok(await server.marketplace.store.file('fapilog-fresh-ok', w.filename), 'stored in the database');
-    assert.deepEqual(listing().filter((n) => n.startsWith('.')), [], 'no staged temp file is left');
+    assert.deepEqual(
+      listing().filter((n) => n.startsWith('.')),
+      [],
+      'no staged temp file is left',
+    );
   });
 });

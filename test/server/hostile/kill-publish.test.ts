@@ -30,7 +30,9 @@ function rng(seed: number): () => number {
 
 async function start(dir: string, databaseUrl?: string): Promise<{ child: ChildProcess; api: string }> {
   const where = databaseUrl ? ['--database-url', databaseUrl] : [];
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dir, ...where, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dir, ...where, '--quiet'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const api = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -47,7 +49,9 @@ async function start(dir: string, databaseUrl?: string): Promise<{ child: ChildP
 function checkConsistent(dir: string, when: string): Set<string> {
   const db = new DatabaseSync(path.join(dir, 'marketplace.sqlite'));
   try {
-    const files = db.prepare('SELECT f.package, f.filename, f.sha256, f.size, r.version FROM files f JOIN releases r ON r.id = f.release_id').all() as Array<{
+    const files = db
+      .prepare('SELECT f.package, f.filename, f.sha256, f.size, r.version FROM files f JOIN releases r ON r.id = f.release_id')
+      .all() as Array<{
       package: string;
       filename: string;
       sha256: string;
@@ -68,9 +72,13 @@ function checkConsistent(dir: string, when: string): Set<string> {
         assert.ok(known.has(`${pkg}/${name}`), `${when}: file without row (or a leftover temp file after restart): ${pkg}/${name}`);
       }
     }
-    const bare = db.prepare('SELECT COUNT(*) AS n FROM releases r WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.release_id = r.id)').get() as { n: number };
+    const bare = db
+      .prepare('SELECT COUNT(*) AS n FROM releases r WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.release_id = r.id)')
+      .get() as { n: number };
     assert.equal(Number(bare.n), 0, `${when}: a release without files`);
-    const empty = db.prepare('SELECT COUNT(*) AS n FROM plugins p WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.plugin_id = p.id)').get() as { n: number };
+    const empty = db
+      .prepare('SELECT COUNT(*) AS n FROM plugins p WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.plugin_id = p.id)')
+      .get() as { n: number };
     assert.equal(Number(empty.n), 0, `${when}: a plugin without releases`);
     return new Set(files.map((f) => f.version));
   } finally {
@@ -78,9 +86,13 @@ function checkConsistent(dir: string, when: string): Set<string> {
   }
 }
 
-const SQLITE_ONLY = testStore() === 'postgres' && 'SQLite leg (the data dir is read directly); the PostgreSQL leg runs the two-instance test below';
+const SQLITE_ONLY =
+  testStore() === 'postgres' && 'SQLite leg (the data dir is read directly); the PostgreSQL leg runs the two-instance test below';
 
-test(`killed ${KILLS} times during publishes, the database and the files agree after every restart`, { timeout: 180_000, skip: SQLITE_ONLY }, async (t) => {
+test(`killed ${KILLS} times during publishes, the database and the files agree after every restart`, {
+  timeout: 180_000,
+  skip: SQLITE_ONLY,
+}, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-kill-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const seedStore = await openStore({ dataDir: dir });
@@ -154,9 +166,13 @@ async function checkConsistentPg(databaseUrl: string, when: string): Promise<Set
       assert.equal(Number(f.n), Number(f.size), `${when}: size of ${f.filename}`);
       assert.equal(f.h, f.sha256, `${when}: sha256 of ${f.filename}`);
     }
-    const bare = (await client.query('SELECT COUNT(*) AS n FROM releases r WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.release_id = r.id)')).rows[0] as { n: string };
+    const bare = (
+      await client.query('SELECT COUNT(*) AS n FROM releases r WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.release_id = r.id)')
+    ).rows[0] as { n: string };
     assert.equal(Number(bare.n), 0, `${when}: a release without files`);
-    const empty = (await client.query('SELECT COUNT(*) AS n FROM plugins p WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.plugin_id = p.id)')).rows[0] as { n: string };
+    const empty = (
+      await client.query('SELECT COUNT(*) AS n FROM plugins p WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.plugin_id = p.id)')
+    ).rows[0] as { n: string };
     assert.equal(Number(empty.n), 0, `${when}: a plugin without releases`);
     return new Set(files.map((f) => f.version));
   } finally {
@@ -164,7 +180,10 @@ async function checkConsistentPg(databaseUrl: string, when: string): Promise<Set
   }
 }
 
-test(`two instances on one PostgreSQL, one of them killed ${KILLS} times during publishes through both: nothing acknowledged is lost, nothing is half-written`, { timeout: 300_000, skip: testStore() !== 'postgres' && 'PostgreSQL leg only (npm run test:pg)' }, async (t) => {
+test(`two instances on one PostgreSQL, one of them killed ${KILLS} times during publishes through both: nothing acknowledged is lost, nothing is half-written`, {
+  timeout: 300_000,
+  skip: testStore() !== 'postgres' && 'PostgreSQL leg only (npm run test:pg)',
+}, async (t) => {
   const databaseUrl = await (await sharedCluster()).createDatabase();
   const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-kill-pg-')));
   t.after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

@@ -45,16 +45,18 @@ async function startPeer(): Promise<Peer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   peer.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  peer.close = () => new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  peer.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return peer;
 }
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 /** Well-formed enough to reach the key fetch: an allowed alg and the verifier's issuer. */
-const junk = (iss: string, n: number) => `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss, jti: `j${n}`, exp: 2e9, iat: 1e9 })}.${Buffer.from(`sig${n}`).toString('base64url')}`;
+const junk = (iss: string, n: number) =>
+  `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss, jti: `j${n}`, exp: 2e9, iat: 1e9 })}.${Buffer.from(`sig${n}`).toString('base64url')}`;
 
 async function outcome(p: Promise<unknown>): Promise<HttpError> {
   try {

@@ -47,8 +47,27 @@ const hostileText = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.stringMatching(/^[0-9]{1,40}(\.[0-9]{1,40}){0,3}$/),
-  fc.constantFrom('..', '.', '%', '%zz', '%00', '__proto__', 'constructor', '"loki* ^(', 'NEAR(a b)', '-1', '1e999', 'NaN', 'loki', '1.0.0', '💥', ' '),
-  fc.array(fc.constantFrom('a', 'b', 'lo', 'ki', 'sink', '*', '"', '(', ')', 'OR', 'AND', 'NOT', ':', '^', '-'), { maxLength: 300 }).map((xs) => xs.join(' ')),
+  fc.constantFrom(
+    '..',
+    '.',
+    '%',
+    '%zz',
+    '%00',
+    '__proto__',
+    'constructor',
+    '"loki* ^(',
+    'NEAR(a b)',
+    '-1',
+    '1e999',
+    'NaN',
+    'loki',
+    '1.0.0',
+    '💥',
+    ' ',
+  ),
+  fc
+    .array(fc.constantFrom('a', 'b', 'lo', 'ki', 'sink', '*', '"', '(', ')', 'OR', 'AND', 'NOT', ':', '^', '-'), { maxLength: 300 })
+    .map((xs) => xs.join(' ')),
 );
 
 /** A segment: either percent-encoded hostile text, or raw URL-safe junk (including broken escapes). */
@@ -82,12 +101,17 @@ describe('property: never a 500', () => {
   test('path segments of every route, GET, HEAD and the writes without a token', async () => {
     const routes = buildRouter().routes;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), fc.array(segment, { minLength: 3, maxLength: 3 }), fc.boolean(), async (route, segs, head) => {
-        let i = 0;
-        const path = route.path.replace(/\{[^}]+\}/g, () => segs[i++ % segs.length]!);
-        const method = route.method === 'GET' ? (head ? 'HEAD' : 'GET') : route.method;
-        checkAnswer(await request(method, path), `${method} ${path}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.array(segment, { minLength: 3, maxLength: 3 }),
+        fc.boolean(),
+        async (route, segs, head) => {
+          let i = 0;
+          const path = route.path.replace(/\{[^}]+\}/g, () => segs[i++ % segs.length]!);
+          const method = route.method === 'GET' ? (head ? 'HEAD' : 'GET') : route.method;
+          checkAnswer(await request(method, path), `${method} ${path}`);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -129,15 +129,19 @@ describe('a refused request is answered, then its connection closed (not drained
 async function silentSockets(port: number, n: number) {
   const state = { closed: 0, sockets: [] as net.Socket[] };
   await Promise.all(
-    Array.from({ length: n }, () => new Promise<void>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => resolve());
-      s.on('error', () => resolve());
-      s.on('close', () => state.closed++);
-      // Reading (and discarding) is what lets a socket see the server's FIN and close; it still
-      // sends nothing.
-      s.resume();
-      state.sockets.push(s);
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve) => {
+          const s = net.connect(port, '127.0.0.1', () => resolve());
+          s.on('error', () => resolve());
+          s.on('close', () => state.closed++);
+          // Reading (and discarding) is what lets a socket see the server's FIN and close; it still
+          // sends nothing.
+          s.resume();
+          state.sockets.push(s);
+        }),
+    ),
   );
   return state;
 }
@@ -185,10 +189,20 @@ describe('trusted proxies by address', () => {
 
   const get = (from: string, xff: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port: s.port, path: '/api/v1/fapilog/versions', localAddress: from, headers: { 'X-Forwarded-For': xff }, agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.get(
+        {
+          host: '127.0.0.1',
+          port: s.port,
+          path: '/api/v1/fapilog/versions',
+          localAddress: from,
+          headers: { 'X-Forwarded-For': xff },
+          agent: false,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
     });
 
@@ -203,8 +217,14 @@ describe('trusted proxies by address', () => {
   });
 
   test('a malformed list is refused with the entry named', async () => {
-    await assert.rejects(createMarketplace({ dataDir: path.join(os.tmpdir(), 'fapilog-never-made'), trustProxy: '10.0.0.0/33' }), /10\.0\.0\.0\/33/);
-    await assert.rejects(createMarketplace({ dataDir: path.join(os.tmpdir(), 'fapilog-never-made'), trustProxy: 'proxy.local' }), /proxy\.local/);
+    await assert.rejects(
+      createMarketplace({ dataDir: path.join(os.tmpdir(), 'fapilog-never-made'), trustProxy: '10.0.0.0/33' }),
+      /10\.0\.0\.0\/33/,
+    );
+    await assert.rejects(
+      createMarketplace({ dataDir: path.join(os.tmpdir(), 'fapilog-never-made'), trustProxy: 'proxy.local' }),
+      /proxy\.local/,
+    );
     assert.equal(fs.existsSync(path.join(os.tmpdir(), 'fapilog-never-made')), false, 'nothing was created');
   });
 });

@@ -28,7 +28,8 @@ async function dataDirWithLongPlugin(): Promise<string> {
   const store = await openStore({ dataDir: dir });
   try {
     await store.publish('mallory', newRelease('verbose', '1.0.0', { description: LONG_DESCRIPTION }));
-    for (let i = 0; i < 40; i++) await store.publish('alice', newRelease(`plain-${i}`, '1.0.0', { description: LETTERS.map((l) => `${l}${i}`).join(' ') }));
+    for (let i = 0; i < 40; i++)
+      await store.publish('alice', newRelease(`plain-${i}`, '1.0.0', { description: LETTERS.map((l) => `${l}${i}`).join(' ') }));
   } finally {
     await store.close();
   }
@@ -87,13 +88,19 @@ describe('search cost', () => {
     ]);
     for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
     const hits = SearchResult.parse(answers[0]!.body);
-    assert.ok(hits.plugins.some((p) => p.package === 'fapilog-verbose'), 'the long plugin matches every term');
+    assert.ok(
+      hits.plugins.some((p) => p.package === 'fapilog-verbose'),
+      'the long plugin matches every term',
+    );
   });
 
   test('relevance: a name match ranks above a description mention', async () => {
     const r = SearchResult.parse((await getJson(`${url}/plugins/search?q=loki`)).body);
     assert.equal(r.plugins[0]?.name, 'loki');
-    assert.ok(score(['loki'], { name: 'loki', package: 'fapilog-loki', author: '', description: '' }) > score(['loki'], { name: 'x', package: 'fapilog-x', author: '', description: 'ships to loki' }));
+    assert.ok(
+      score(['loki'], { name: 'loki', package: 'fapilog-loki', author: '', description: '' }) >
+        score(['loki'], { name: 'x', package: 'fapilog-x', author: '', description: 'ships to loki' }),
+    );
   });
 });
 
@@ -116,7 +123,9 @@ describe('search time budget', () => {
   test('serve stops on SIGTERM while the heaviest allowed searches are running', async (t) => {
     const dir = await dataDirWithLongPlugin();
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dir, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dir, '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     t.after(() => child.kill('SIGKILL'));
     const base = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -128,7 +137,12 @@ describe('search time budget', () => {
       child.once('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
     });
     const q = encodeURIComponent(LETTERS.slice(0, MAX_QUERY_TERMS).join(' '));
-    const searches = Array.from({ length: 6 }, () => fetch(`${base}/api/v1/plugins/search?q=${q}`).then((r) => r.status, () => 'closed'));
+    const searches = Array.from({ length: 6 }, () =>
+      fetch(`${base}/api/v1/plugins/search?q=${q}`).then(
+        (r) => r.status,
+        () => 'closed',
+      ),
+    );
     await new Promise((r) => setTimeout(r, 50));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -53,7 +53,10 @@ describe('a release file missing from the store', () => {
     const rel = Release.parse((await getJson(`${server.apiUrl}/plugins/vanishing/versions/1.0.0`)).body);
     const store = server.marketplace.store;
     if (store.filesDir) fs.rmSync(path.join(store.filesDir, 'fapilog-vanishing', wheel.filename));
-    else await store.transaction((tx) => tx.run('DELETE FROM file_data WHERE file_id = (SELECT id FROM files WHERE filename = ?)', wheel.filename));
+    else
+      await store.transaction((tx) =>
+        tx.run('DELETE FROM file_data WHERE file_id = (SELECT id FROM files WHERE filename = ?)', wheel.filename),
+      );
     const r = await getJson(rel.files[0]!.url);
     assert.equal(r.status, 500);
     assert.equal(ErrorBody.parse(r.body).error.code, 'file_missing');
@@ -87,7 +90,8 @@ describe('serve --data-dir on an unusable path', () => {
 });
 
 describe('--trust-proxy', () => {
-  const fake = (socket: string, xff?: string) => ({ socket: { remoteAddress: socket }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as unknown as IncomingMessage;
+  const fake = (socket: string, xff?: string) =>
+    ({ socket: { remoteAddress: socket }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as unknown as IncomingMessage;
 
   test('the client address is the first X-Forwarded-For entry, from the right, that is not a trusted proxy; off by default', () => {
     const one = parseTrustedProxies('10.0.0.1');
@@ -97,13 +101,21 @@ describe('--trust-proxy', () => {
     assert.equal(clientAddress(fake('10.0.0.1', '6.6.6.6, 1.1.1.1'), one), '1.1.1.1');
     assert.equal(clientAddress(fake('10.0.0.1', '1.1.1.1, 10.0.0.2'), parseTrustedProxies('10.0.0.0/24')), '1.1.1.1');
     assert.equal(clientAddress(fake('10.0.0.1'), one), '10.0.0.1', 'no header: the socket');
-    assert.equal(clientAddress(fake('10.0.0.1', '10.0.0.3'), parseTrustedProxies('10.0.0.0/8')), '10.0.0.3', 'all trusted: the furthest one');
+    assert.equal(
+      clientAddress(fake('10.0.0.1', '10.0.0.3'), parseTrustedProxies('10.0.0.0/8')),
+      '10.0.0.3',
+      'all trusted: the furthest one',
+    );
     assert.equal(clientAddress(fake('::ffff:10.0.0.1', '1.1.1.1'), one), '1.1.1.1', 'an IPv4-mapped socket address');
   });
 
   async function statuses(trustProxy: string | undefined): Promise<number[]> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-proxy-'));
-    const m = await createMarketplace({ dataDir: dir, rateLimit: { limit: 2, windowSeconds: 60 }, ...(trustProxy === undefined ? {} : { trustProxy }) });
+    const m = await createMarketplace({
+      dataDir: dir,
+      rateLimit: { limit: 2, windowSeconds: 60 },
+      ...(trustProxy === undefined ? {} : { trustProxy }),
+    });
     try {
       const url = await m.listen(0, '127.0.0.1');
       const out: number[] = [];

@@ -81,13 +81,21 @@ describe('server', () => {
 
   test('a specifier with a huge number is refused at publish', async () => {
     const wheel = wheelFor('big-spec', '1.0.0');
-    const r = await publish(server.apiUrl, 'big-spec', metadataFor('big-spec', '1.0.0', [wheel], { fapilog_compatibility: `>=0.${'9'.repeat(20)}` }), [wheel], token);
+    const r = await publish(
+      server.apiUrl,
+      'big-spec',
+      metadataFor('big-spec', '1.0.0', [wheel], { fapilog_compatibility: `>=0.${'9'.repeat(20)}` }),
+      [wheel],
+      token,
+    );
     assert.equal(r.status, 400);
     assert.match(ErrorBody.parse(r.body).error.message, /fapilog_compatibility/);
   });
 
   test('a row stored by an older server with a rounded version does not turn reads into 500s', async () => {
-    await server.marketplace.store.transaction((tx) => tx.run('INSERT INTO fapilog_versions (version) VALUES (?)', '1.111111111111111e+29'));
+    await server.marketplace.store.transaction((tx) =>
+      tx.run('INSERT INTO fapilog_versions (version) VALUES (?)', '1.111111111111111e+29'),
+    );
     const r = await getJson(`${server.apiUrl}/fapilog/versions`);
     assert.equal(r.status, 200);
     const versions = FapilogVersions.parse(r.body).versions;

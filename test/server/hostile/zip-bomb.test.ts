@@ -85,7 +85,10 @@ describe('zip bombs', () => {
     assert.ok(bomb.length < 1.2 * 1024 * 1024 && bomb.length > 0.5 * 1024 * 1024, `${bomb.length} bytes`);
   });
 
-  for (const [what, wheel] of [['declaring its real size', () => bomb], ['declaring 1000 bytes', () => liar]] as const) {
+  for (const [what, wheel] of [
+    ['declaring its real size', () => bomb],
+    ['declaring 1000 bytes', () => liar],
+  ] as const) {
     test(`publishing it (${what}) is a 400 naming the limit; nothing stored; the server keeps answering`, async () => {
       const data = wheel();
       const file = { filename: FILENAME, data };
@@ -111,16 +114,27 @@ describe('zip bombs', () => {
     const file = path.join(dir, 'a.whl');
     fs.writeFileSync(file, zipOf('x/METADATA', small, 3000));
     assert.equal(readZipEntries(file, 'a.whl', () => true)[0]!.data.length, 3000);
-    assert.throws(() => readZipEntries(file, 'a.whl', () => true, { maxEntryBytes: 10_000, maxTotalBytes: 2000, maxEntries: 10 }), /over the limit of 2000 bytes in all/);
-    assert.throws(() => readZipEntries(file, 'a.whl', () => true, { maxEntryBytes: 1000, maxTotalBytes: 10_000, maxEntries: 10 }), /1000 bytes per entry/);
+    assert.throws(
+      () => readZipEntries(file, 'a.whl', () => true, { maxEntryBytes: 10_000, maxTotalBytes: 2000, maxEntries: 10 }),
+      /over the limit of 2000 bytes in all/,
+    );
+    assert.throws(
+      () => readZipEntries(file, 'a.whl', () => true, { maxEntryBytes: 1000, maxTotalBytes: 10_000, maxEntries: 10 }),
+      /1000 bytes per entry/,
+    );
     fs.writeFileSync(file, Buffer.from('not a zip at all'));
-    assert.throws(() => readZipEntries(file, 'a.whl', () => true), (e: Error & { status?: number }) => e.status === 400 && /not a valid zip/.test(e.message));
+    assert.throws(
+      () => readZipEntries(file, 'a.whl', () => true),
+      (e: Error & { status?: number }) => e.status === 400 && /not a valid zip/.test(e.message),
+    );
   });
 });
 
 describe('streamed uploads', () => {
   async function* multipart(boundary: string, fileSize: number, chunk: number): AsyncGenerator<Buffer> {
-    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n{"a":1}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.whl"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    yield Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n{"a":1}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.whl"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    );
     const block = Buffer.alloc(chunk);
     for (let i = 0; i < block.length; i++) block[i] = (i * 31) & 0xff;
     for (let sent = 0; sent < fileSize; sent += chunk) yield block.subarray(0, Math.min(chunk, fileSize - sent));
@@ -134,7 +148,11 @@ describe('streamed uploads', () => {
     const chunk = 64 * 1024;
     const expected = createHash('sha256');
     for await (const c of multipart('b0undary', size, chunk)) if (c.length === chunk || c.length === size % chunk) expected.update(c);
-    const up = await receiveUpload(multipart('b0undary', size, chunk), 'multipart/form-data; boundary=b0undary', dir, '.tmp-', { maxBytes: 2 * size, maxFieldBytes: 1024, maxParts: 4 });
+    const up = await receiveUpload(multipart('b0undary', size, chunk), 'multipart/form-data; boundary=b0undary', dir, '.tmp-', {
+      maxBytes: 2 * size,
+      maxFieldBytes: 1024,
+      maxParts: 4,
+    });
     assert.equal(up.fields.get('metadata'), '{"a":1}');
     assert.equal(up.files.length, 1);
     assert.equal(up.files[0]!.size, size);
@@ -156,7 +174,11 @@ describe('streamed uploads', () => {
       async function* pieces() {
         for (let i = 0; i < body.length; i += step) yield body.subarray(i, i + step);
       }
-      const up = await receiveUpload(pieces(), 'multipart/form-data; boundary="xyz"', dir, '.tmp-', { maxBytes: 1e6, maxFieldBytes: 1024, maxParts: 4 });
+      const up = await receiveUpload(pieces(), 'multipart/form-data; boundary="xyz"', dir, '.tmp-', {
+        maxBytes: 1e6,
+        maxFieldBytes: 1024,
+        maxParts: 4,
+      });
       assert.equal(up.fields.get('metadata'), '{"a":1}', `step ${step}`);
       assert.equal(up.files[0]!.size, 5000, `step ${step}`);
       assert.equal(up.files[0]!.sha256, reference, `step ${step}`);
@@ -168,7 +190,11 @@ describe('streamed uploads', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-upload-'));
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
     await assert.rejects(
-      receiveUpload(multipart('b', 1024 * 1024, 4096), 'multipart/form-data; boundary=b', dir, '.tmp-', { maxBytes: 100_000, maxFieldBytes: 1024, maxParts: 4 }),
+      receiveUpload(multipart('b', 1024 * 1024, 4096), 'multipart/form-data; boundary=b', dir, '.tmp-', {
+        maxBytes: 100_000,
+        maxFieldBytes: 1024,
+        maxParts: 4,
+      }),
       (e: Error & { status?: number }) => e.status === 413,
     );
     assert.deepEqual(fs.readdirSync(dir), []);

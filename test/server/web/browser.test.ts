@@ -87,7 +87,12 @@ before(async () => {
   });
   const seedFile = path.join(dataDir, 'catalog.json');
   fs.writeFileSync(seedFile, JSON.stringify(catalog));
-  marketplace = await createMarketplace({ dataDir: path.join(dataDir, 'data'), seedFile, publicUrl: PUBLIC_URL, rateLimit: { limit: 100_000, windowSeconds: 60 } });
+  marketplace = await createMarketplace({
+    dataDir: path.join(dataDir, 'data'),
+    seedFile,
+    publicUrl: PUBLIC_URL,
+    rateLimit: { limit: 100_000, windowSeconds: 60 },
+  });
   url = await marketplace.listen(0, '127.0.0.1');
   browser = await launchChromium();
 });
@@ -129,9 +134,12 @@ describe('web catalog in Chromium', () => {
     await page.goto(`${url}/?type=sink&fapilog=0.8.0&sort=name`);
     const names = await resultNames(page);
     assert.ok(names.includes('fapilog-loki'), 'loki 1.0.0 works with fapilog 0.8.0');
-    for (const n of names) assert.match(await page.locator('#results li', { hasText: n }).first().textContent() ?? '', /sink/);
+    for (const n of names) assert.match((await page.locator('#results li', { hasText: n }).first().textContent()) ?? '', /sink/);
     assert.deepEqual(names, [...names].sort(), 'sorted by name');
-    assert.match(await page.locator('#results li', { hasText: 'fapilog-loki' }).textContent() ?? '', /1\.0\.0 works with fapilog 0\.8\.0/);
+    assert.match(
+      (await page.locator('#results li', { hasText: 'fapilog-loki' }).textContent()) ?? '',
+      /1\.0\.0 works with fapilog 0\.8\.0/,
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'search.png') });
 
     await page.goto(`${url}/?per_page=5&sort=name`);
@@ -160,11 +168,14 @@ describe('web catalog in Chromium', () => {
       if (where.startsWith('result:')) break;
     }
     assert.equal(stops[0], '#main', 'the skip link comes first');
-    assert.ok(stops.indexOf('q') < stops.findIndex((s) => s.startsWith('result:')), `the search field comes before the results: ${stops.join(' ')}`);
+    assert.ok(
+      stops.indexOf('q') < stops.findIndex((s) => s.startsWith('result:')),
+      `the search field comes before the results: ${stops.join(' ')}`,
+    );
     assert.match(stops.at(-1)!, /^result:fapilog-/, `a result link is reached by Tab: ${stops.join(' ')}`);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/plugins\//);
-    assert.match(await page.locator('h1').textContent() ?? '', /^fapilog-/);
+    assert.match((await page.locator('h1').textContent()) ?? '', /^fapilog-/);
     await page.close();
   });
 
@@ -172,7 +183,9 @@ describe('web catalog in Chromium', () => {
     const page = await newPage();
     await page.setViewportSize({ width: 1200, height: 900 });
     // Some downloads today, so the chart has a bar: the wheel as pip fetches it, and the API call.
-    const versions = (await (await fetch(`${url}/api/v1/plugins/loki/versions`)).json()) as { releases: Array<{ version: string; files: Array<{ url: string }> }> };
+    const versions = (await (await fetch(`${url}/api/v1/plugins/loki/versions`)).json()) as {
+      releases: Array<{ version: string; files: Array<{ url: string }> }>;
+    };
     // One wheel of each release (a file fetched again over the same connection counts once).
     for (const r of versions.releases) assert.equal((await fetch(`${url}${new URL(r.files[0]!.url).pathname}`)).status, 200);
     assert.equal((await fetch(`${url}/api/v1/plugins/loki/versions/1.3.0/download`)).status, 200);
@@ -181,18 +194,23 @@ describe('web catalog in Chromium', () => {
     assert.equal(await page.locator('td[data-downloads="1.4.0"]').textContent(), String(2975 + 1));
     assert.equal(await page.locator('td[data-downloads="1.3.0"]').textContent(), String(5480 + 2));
     assert.equal(await page.locator('svg.chart rect[height]:not([height="0.0"])').count(), 1, 'one day with downloads');
-    const cellOf = (version: string, fapilog: string) => page.locator(`#matrix tr[id="v-${version}"] td[data-fapilog="${fapilog}"]`).getAttribute('data-cell');
+    const cellOf = (version: string, fapilog: string) =>
+      page.locator(`#matrix tr[id="v-${version}"] td[data-fapilog="${fapilog}"]`).getAttribute('data-cell');
     const expected: Record<string, Record<string, string>> = {
       '0.12.0': { '1.0.0': 'works', '1.2.0': 'works', '1.3.0': 'no', '1.4.0': 'no' },
       '0.16.0': { '1.0.0': 'no', '1.2.0': 'works', '1.3.0': 'works', '1.4.0': 'works' },
       '0.19.0rc1': { '1.0.0': 'no', '1.2.0': 'no', '1.3.0': 'no', '1.4.0': 'works' },
     };
     for (const [fapilog, row] of Object.entries(expected)) {
-      for (const [version, want] of Object.entries(row)) assert.equal(await cellOf(version, fapilog), want, `loki ${version} with fapilog ${fapilog}`);
+      for (const [version, want] of Object.entries(row))
+        assert.equal(await cellOf(version, fapilog), want, `loki ${version} with fapilog ${fapilog}`);
     }
     // Default: the newest final fapilog (0.18.1).
     assert.equal(await page.locator('#install-version').textContent(), '1.4.0');
-    assert.match(await page.locator('pre.install').textContent() ?? '', /^pip install --index-url https:\/\/plugins\.example\.com\/simple\/ "fapilog-loki==1\.4\.0"$/);
+    assert.match(
+      (await page.locator('pre.install').textContent()) ?? '',
+      /^pip install --index-url https:\/\/plugins\.example\.com\/simple\/ "fapilog-loki==1\.4\.0"$/,
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'plugin.png'), fullPage: true });
 
     await page.selectOption('#fapilog', '0.12.0');
@@ -210,7 +228,7 @@ describe('web catalog in Chromium', () => {
     const page = await newPage();
     await page.goto(`${url}/fapilog/0.12.0`);
     const row = page.locator('#working tr', { hasText: 'fapilog-loki' });
-    assert.match(await row.textContent() ?? '', /1\.2\.0/);
+    assert.match((await row.textContent()) ?? '', /1\.2\.0/);
     assert.equal(await page.locator('#working tr', { hasText: 'fapilog-otel' }).locator('td').first().textContent(), '1.1.0');
     await page.close();
   });
@@ -239,7 +257,9 @@ describe('web catalog in Chromium', () => {
       scripts: document.querySelectorAll('script').length,
       iframes: document.querySelectorAll('iframe, object, embed, form[action*="127.0.0.2"]').length,
       handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
-      badLinks: [...document.querySelectorAll('a[href]')].filter((a) => /^\s*(javascript|data|vbscript):/i.test(a.getAttribute('href') ?? '')).length,
+      badLinks: [...document.querySelectorAll('a[href]')].filter((a) =>
+        /^\s*(javascript|data|vbscript):/i.test(a.getAttribute('href') ?? ''),
+      ).length,
       images: document.querySelectorAll('main img, main svg:not(.chart)').length,
       styles: document.querySelectorAll('style, link[rel=stylesheet]:not([href="/static/site.css"])').length,
       readmeText: document.querySelector('.readme')?.textContent ?? '',
@@ -264,7 +284,7 @@ describe('web catalog in Chromium', () => {
 
     // Searching for it shows its hostile description as text too.
     await page.goto(`${url}/?q=harmless`);
-    assert.match(await page.locator('#results').textContent() ?? '', /<img src=x onerror=alert\(1\)>/);
+    assert.match((await page.locator('#results').textContent()) ?? '', /<img src=x onerror=alert\(1\)>/);
     assert.equal(await page.locator('#results img').count(), 0);
     assert.deepEqual(dialogs, []);
     assert.deepEqual(foreign, []);

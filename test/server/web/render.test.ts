@@ -11,7 +11,10 @@ import { downloadsChart, fillDays } from '../../../server/web/chart.ts';
 
 test('html escapes every interpolated value, arrays included, and keeps Html as is', () => {
   const evil = `<script>"x" & 'y'</script>`;
-  assert.equal(html`<p title="${evil}">${evil}</p>`.text, '<p title="&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;">&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;</p>');
+  assert.equal(
+    html`<p title="${evil}">${evil}</p>`.text,
+    '<p title="&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;">&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;</p>',
+  );
   assert.equal(html`<ul>${['<a>', html`<li>ok</li>`]}</ul>`.text, '<ul>&lt;a&gt;<li>ok</li></ul>');
   assert.equal(html`${null}${undefined}${false}${0}`.text, '0');
   assert.equal(html`${trusted('<b>x</b>')}`.text, '<b>x</b>');
@@ -19,7 +22,8 @@ test('html escapes every interpolated value, arrays included, and keeps Html as 
 
 test('only http(s) URLs from data become links', () => {
   assert.equal(safeHttpUrl('https://example.com/x'), 'https://example.com/x');
-  for (const bad of ['javascript:alert(1)', ' JAVASCRIPT:alert(1)', 'data:text/html,x', 'vbscript:x', 'not a url', '', null]) assert.equal(safeHttpUrl(bad), null, String(bad));
+  for (const bad of ['javascript:alert(1)', ' JAVASCRIPT:alert(1)', 'data:text/html,x', 'vbscript:x', 'not a url', '', null])
+    assert.equal(safeHttpUrl(bad), null, String(bad));
 });
 
 test('README Markdown: raw HTML is text, dangerous URLs are emptied, images become links, headings move down', () => {
@@ -106,8 +110,18 @@ test('newestWorking prefers finals unless fapilog is a pre-release; defaultFapil
 });
 
 test('the chart has one bar per day, zero-filled, and its numbers in text', () => {
-  const days = fillDays([{ day: '2026-01-03', downloads: 7 }, { day: '2025-12-01', downloads: 99 }], '2026-01-04', 5);
-  assert.deepEqual(days.map((d) => `${d.day}:${d.downloads}`), ['2025-12-31:0', '2026-01-01:0', '2026-01-02:0', '2026-01-03:7', '2026-01-04:0']);
+  const days = fillDays(
+    [
+      { day: '2026-01-03', downloads: 7 },
+      { day: '2025-12-01', downloads: 99 },
+    ],
+    '2026-01-04',
+    5,
+  );
+  assert.deepEqual(
+    days.map((d) => `${d.day}:${d.downloads}`),
+    ['2025-12-31:0', '2026-01-01:0', '2026-01-02:0', '2026-01-03:7', '2026-01-04:0'],
+  );
   const svg = downloadsChart(days, 'Downloads of <x>').text;
   assert.equal((svg.match(/<rect /g) ?? []).length, 5);
   assert.match(svg, /<title id="downloads-chart-title">Downloads of &lt;x&gt;<\/title>/);
