@@ -344,7 +344,6 @@ async function perform(actions: Action[], ctx: Performing): Promise<void> {
           body: withPrState(a.pr.body, { ...a.pr.state, closedByBot: true }),
         });
         if (a.branchExists) await deleteBranch(octokit, repo, a.branch);
-        result.closed.push(a.branch);
         break;
       }
       case 'leave':
@@ -362,12 +361,10 @@ async function perform(actions: Action[], ctx: Performing): Promise<void> {
             body: withPrState(a.pr.body, { ...a.pr.state, handsOff: a.tell }),
           });
         }
-        result.handsOff.push(a.branch);
         break;
       case 'update': {
         const text = await commit(a.want, a.want.plan, a.branchExists);
         await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { ...base, pull_number: a.pr.number, ...text });
-        result.updated.push(a.branch);
         break;
       }
       case 'open': {
@@ -380,24 +377,24 @@ async function perform(actions: Action[], ctx: Performing): Promise<void> {
         });
         deps.onCreate?.();
         await dressPullRequest(octokit, repo, pr.data.number, config);
-        result.opened.push(a.branch);
         break;
       }
-      case 'unchanged':
-        result.unchanged.push(a.branch);
-        break;
-      case 'defer':
-        result.deferred.push(a.branch);
-        break;
-      case 'refused':
-        result.refused.push(a.branch);
-        break;
-      case 'emptied':
-        result.emptied.push(a.branch);
-        break;
     }
+    result[RESULT_FIELD[a.kind]].push(a.branch);
   }
 }
+
+/** Where each action is recorded in the sync's result. */
+const RESULT_FIELD = {
+  close: 'closed',
+  leave: 'handsOff',
+  update: 'updated',
+  open: 'opened',
+  unchanged: 'unchanged',
+  defer: 'deferred',
+  refused: 'refused',
+  emptied: 'emptied',
+} as const satisfies Record<Action['kind'], keyof SyncResult>;
 
 /** The config's labels, assignees and reviewers on a new pull request. */
 async function dressPullRequest(octokit: Octokit, repo: Repo, number: number, config: BotConfig): Promise<void> {

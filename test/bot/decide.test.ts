@@ -6,25 +6,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideSync, type BranchPulls, type Has, type OurPr, type Should, type Wanted } from '../../bot/decide.ts';
 import type { Plan } from '../../bot/engine.ts';
-import type { PlannedChange } from '../../src/core/project/index.ts';
+import { plannedChange } from '../helpers/planned.ts';
 
 const SHA = (c: string) => c.repeat(40);
 const B = (key: string) => `fapilog-plugins/${key}`;
 
 function plan(targets: Record<string, string>, changes = 1): Plan {
-  const planned = Object.entries(targets).map(
-    ([pkg, target]): PlannedChange => ({
-      package: pkg,
-      file: 'requirements.txt',
-      line: 1,
-      section: 'requirements',
-      status: 'outdated',
-      current: '1.0.0',
-      target,
-      from: '==1.0.0',
-      to: `==${target}`,
-      hashesReplaced: false,
-    }),
+  const planned = Object.entries(targets).map(([pkg, target]) =>
+    plannedChange({ package: pkg, file: 'requirements.txt', line: 1, current: '1.0.0', target, from: '==1.0.0', to: `==${target}` }),
   );
   const change = { path: 'requirements.txt', before: new Uint8Array(), after: new Uint8Array([1]), diff: '' };
   return { changes: Array.from({ length: changes }, () => change) as Plan['changes'], planned, skipped: [], lock: [] };

@@ -12,7 +12,7 @@ import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { Report } from '../../../src/core/analysis/report.ts';
 import { commitMessage, pullRequestBody, pullRequestTitle, renderAnnotations, renderSummary } from '../../../src/core/render/index.ts';
-import type { PlannedChange } from '../../../src/core/project/index.ts';
+import { plannedChange } from '../../helpers/planned.ts';
 import { sampleReport } from '../../action/report-fixture.ts';
 import { hostileString, params } from '../../helpers/property.ts';
 
@@ -80,19 +80,7 @@ describe('rendered reports and plans with hostile text', () => {
   });
 
   test('the PR body and title, and the annotations', () => {
-    const change = (p: Partial<PlannedChange>): PlannedChange => ({
-      package: 'fapilog-loki',
-      file: 'requirements.txt',
-      line: 2,
-      section: 'requirements',
-      status: 'outdated',
-      current: '1.2.0',
-      target: '1.4.0',
-      from: '==1.2.0',
-      to: '==1.4.0',
-      hashesReplaced: false,
-      ...p,
-    });
+    const change = plannedChange;
     fc.assert(
       fc.property(
         hostileString(12),

@@ -9,22 +9,11 @@ import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { commitMessage, pullRequestBody, pullRequestTitle, type PullRequestInput } from '../../../src/core/render/index.ts';
 import type { PlannedChange } from '../../../src/core/project/index.ts';
+import { plannedChange } from '../../helpers/planned.ts';
 import type { BatchEntry } from '../../../src/core/marketplace/schemas.ts';
 import { sampleReport } from '../../action/report-fixture.ts';
 
-const change = (p: Partial<PlannedChange>): PlannedChange => ({
-  package: 'fapilog-loki',
-  file: 'requirements.txt',
-  line: 2,
-  section: 'requirements',
-  status: 'outdated',
-  current: '1.2.0',
-  target: '1.4.0',
-  from: '==1.2.0',
-  to: '==1.4.0',
-  hashesReplaced: false,
-  ...p,
-});
+const change = plannedChange;
 
 const report = sampleReport('/project');
 const input = (planned: PlannedChange[], p: Partial<PullRequestInput> = {}): PullRequestInput => ({
