@@ -83,10 +83,11 @@ export type CompatibilityRequest = z.infer<typeof CompatibilityRequest>;
 export const ReleaseAdvisory = z.object({ id: z.string(), summary: Line, aliases: z.array(z.string()) });
 export type ReleaseAdvisory = z.infer<typeof ReleaseAdvisory>;
 
+/** What names a release, first in a Release and in the Plugin that describes one. */
+const RELEASE_NAME = { name: z.string(), package: z.string(), version: z.string() };
+
 export const Release = z.object({
-  name: z.string(),
-  package: z.string(),
-  version: z.string(),
+  ...RELEASE_NAME,
   fapilog_compatibility: z.string(),
   requires_python: z.string().nullable(),
   dependencies: z.array(z.string()),
@@ -133,9 +134,7 @@ export type AdvisoryList = z.infer<typeof AdvisoryList>;
 
 /** A plugin as the story's `MarketplacePlugin`, describing its newest non-yanked final release. */
 export const Plugin = z.object({
-  name: z.string(),
-  package: z.string(),
-  version: z.string(),
+  ...RELEASE_NAME,
   description: z.string(),
   author: z.string(),
   plugin_type: PluginType,
