@@ -905,8 +905,8 @@ function extractReadme(source, repo) {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
 var size = __webpack_require__(4810);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var marketplace_schemas = __webpack_require__(285);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 3 modules
+var marketplace_schemas = __webpack_require__(9823);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/validate.js
 /**
  * What publishing read (PublishFacts: project, artifacts, README, tag, marketplace answers) and
