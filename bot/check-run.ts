@@ -36,16 +36,18 @@ export async function checkPullRequest(octokit: Octokit, bot: Bot, repo: Repo, p
   const files = new GitHubProjectFiles(octokit, repo.owner, repo.repo, pr.head.sha, bot.cache);
   // The head's config may be mid-edit in this very pull request: an invalid one checks with the defaults.
   let ignore: string[] = [];
+  let minimumReleaseAge = 0;
   let named: { kind: 'marketplace' | 'index'; url: string } | undefined;
   try {
     const config = parseConfig(await files.read(CONFIG_PATH));
     ignore = config.ignore;
+    minimumReleaseAge = config['minimum-release-age'];
     const chosen = configSource(config);
     if (chosen && bot.allowedMarketplace(chosen.url, chosen.kind)) named = chosen;
   } catch {
     // Reported by the sync as an issue; here the defaults apply.
   }
-  const checked = await engine.check(files, bot.lookup(named?.url, named?.kind), { ignore });
+  const checked = await engine.check(files, bot.lookup(named?.url, named?.kind), { ignore, minimumReleaseAge });
   const out = engine.checkRunOutput(checked.report);
   const shown = out.annotations.slice(0, MAX_ANNOTATIONS);
   const more = out.annotations.length - shown.length;

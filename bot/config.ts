@@ -48,9 +48,23 @@ export const BotConfig = z
       .max(50)
       .default(5)
       .describe(
-        'Most pull requests of this bot open at once in the repository; new ones wait until others are merged or closed. `0` opens none (existing ones are still kept current).',
+        'Most pull requests of this bot open at once in the repository; new ones wait until others are merged or closed. `0` opens none (existing ones are still kept current). Security pull requests (moving off a release a security advisory affects) are opened first and outside this limit.',
       ),
-    labels: z.array(z.string().min(1).max(50)).max(10).default([]).describe('Labels put on every pull request.'),
+    'minimum-release-age': z
+      .number()
+      .int()
+      .min(0)
+      .max(365)
+      .default(0)
+      .describe(
+        'Days a release must have been public before it is proposed (a release whose publish time is unknown waits too). ' +
+          'A release that moves off one a security advisory affects does not wait. `0`: no waiting.',
+      ),
+    labels: z
+      .array(z.string().min(1).max(50))
+      .max(10)
+      .default([])
+      .describe('Labels put on every pull request; a security pull request also gets `security`.'),
     reviewers: z
       .array(login)
       .max(15)

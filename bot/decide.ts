@@ -8,6 +8,9 @@
  * past pull requests: refusals, one opened by someone else), and a plan a refusal shrinks has to be
  * made again: `decideSync` then asks for that one fact (`need`) and is called again with it, so
  * exactly the requests the decision depends on are made, one at a time, in branch order.
+ *
+ * Security pull requests (a plan that moves off a release a security advisory affects) come first
+ * and stand outside the open-PR limit: they are opened even when it is reached, and do not count.
  */
 import type { PullRequestUnit } from '../src/core/render/pull-request.ts';
 import type { Plan } from './engine.ts';
@@ -31,6 +34,8 @@ export interface Wanted {
   unit: Unit;
   packages: string[];
   plan: Plan;
+  /** It moves off a release a security advisory affects. */
+  security: boolean;
 }
 
 /** A branch's pull requests: `package@version` a person closed unmerged, and whether one is open. */
@@ -95,15 +100,17 @@ export function decideSync(has: Has, should: Should): Decision {
   let open = 0;
   for (const [branch, pr] of byBranch(has.prs)) {
     const current = has.heads.get(branch);
-    if (should.wanted.has(branch)) open += 1;
+    const counts = pr.state.security ? 0 : 1;
+    if (should.wanted.has(branch)) open += counts;
     // A person's commits are theirs: a pull request someone pushed to is never closed by the bot.
     else if (current !== undefined && current !== pr.state.head) {
       actions.push({ kind: 'leave', branch, pr, tell: null });
-      open += 1;
+      open += counts;
     } else actions.push({ kind: 'close', branch, pr, branchExists: current !== undefined });
   }
 
-  for (const [branch, want] of byBranch(should.wanted)) {
+  const wanted = byBranch(should.wanted).sort(([, a], [, b]) => Number(b.security) - Number(a.security));
+  for (const [branch, want] of wanted) {
     const existing = has.prs.get(branch);
     if (existing) {
       const current = has.heads.get(branch);
@@ -114,7 +121,7 @@ export function decideSync(has: Has, should: Should): Decision {
       } else actions.push({ kind: 'update', branch, pr: existing, want, branchExists: current !== undefined });
       continue;
     }
-    if (open >= should.limit) {
+    if (!want.security && open >= should.limit) {
       actions.push({ kind: 'defer', branch });
       continue;
     }
@@ -146,7 +153,7 @@ export function decideSync(has: Has, should: Should): Decision {
       continue;
     }
     actions.push({ kind: 'open', branch, want, plan });
-    open += 1;
+    if (!want.security) open += 1;
   }
   return { actions };
 }

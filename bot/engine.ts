@@ -7,7 +7,8 @@
  * implements); config.ts the range strategies' names; settings.ts the configuration vocabulary;
  * writer.ts the FileChange type; repository.ts the report's types, package names and the pull
  * request renderer (src/core/render/pull-request.ts); issues.ts and comments.ts the Markdown
- * escaping (src/core/render/markdown.ts), so that every text the bot writes is escaped one way.
+ * escaping (src/core/render/markdown.ts; issues.ts also the renderer's deprecation note), so that
+ * every text the bot writes is escaped one way.
  */
 import { decide } from '../src/core/analysis/policy.ts';
 import type { Report } from '../src/core/analysis/report.ts';
@@ -70,8 +71,12 @@ export function sameVersion(a: string, b: string): boolean {
   return samePep440(a, b);
 }
 
-export async function check(files: ProjectFiles, lookup: Lookup, opts: { ignore: string[] }): Promise<Checked> {
-  const result = await checkProject({ files, lookup, ignore: opts.ignore });
+export async function check(
+  files: ProjectFiles,
+  lookup: Lookup,
+  opts: { ignore: string[]; minimumReleaseAge?: number | undefined },
+): Promise<Checked> {
+  const result = await checkProject({ files, lookup, ignore: opts.ignore, minimumReleaseAge: opts.minimumReleaseAge });
   const plugins: Record<string, BatchEntry | null> = {};
   for (const entry of Object.values(result.plugins)) if (entry) plugins[entry.plugin.package] = entry;
   return { report: result.report, plugins, result };

@@ -4,11 +4,12 @@
  * and left untouched when nothing changed (no write).
  */
 import { clip, code, quietText as text } from '../src/core/render/markdown.ts';
+import { deprecationLines } from '../src/core/render/pull-request.ts';
 import { issueMarker, type IssueKind } from './marker.ts';
 import type { Octokit } from './octokit.ts';
 import type { Repo } from './writer.ts';
 import { CONFIG_PATH, type ConfigError } from './config.ts';
-import type { ReportUpgrade } from '../src/core/analysis/report.ts';
+import type { PluginEntry, ReportUpgrade } from '../src/core/analysis/report.ts';
 import { upgradeSentence } from './engine.ts';
 
 export interface OpenIssue {
@@ -110,6 +111,19 @@ export function fapilogUpgradeIssue(
       need.length > 0
         ? `Upgrading fapilog (to satisfy ${need.map((v) => code(v)).join(', ')}) lets the bot propose them. This issue closes itself when no plugin is held back.`
         : '',
+    ].join('\n'),
+  };
+}
+
+/** Deprecated or archived plugins with no update to propose: each with its owner's reason and replacement. */
+export function deprecatedIssue(entries: ReadonlyArray<Pick<PluginEntry, 'package' | 'deprecation'>>): { title: string; body: string } {
+  return {
+    title: 'fapilog-plugins: deprecated plugins in use',
+    body: [
+      'Their owners marked these plugins deprecated or archived (releases stay installable, but nobody maintains them):',
+      '',
+      ...entries.flatMap((e) => (e.deprecation ? deprecationLines(e.package, e.deprecation) : [])),
+      'This issue closes itself when none of them is in use.',
     ].join('\n'),
   };
 }

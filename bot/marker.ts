@@ -21,10 +21,12 @@ export const PrState = z.object({
   handsOff: z.string().nullable().default(null),
   /** Set when the bot closed it itself: then closing it does not mean "ignore this version". */
   closedByBot: z.boolean().default(false),
+  /** A security fix (it moves off a release an advisory affects): outside the open-PR limit. Absent: false. */
+  security: z.boolean().optional(),
 });
 export type PrState = z.infer<typeof PrState>;
 
-export const ISSUE_KINDS = ['invalid-config', 'fapilog-upgrade'] as const;
+export const ISSUE_KINDS = ['invalid-config', 'fapilog-upgrade', 'deprecated'] as const;
 export type IssueKind = (typeof ISSUE_KINDS)[number];
 
 function encode(tag: string, value: unknown): string {

@@ -11,9 +11,9 @@ import { BotConfig, CONFIG_PATH, ConfigError, configSource, MAX_CONFIG_BYTES, pa
 import * as engine from './engine.ts';
 import { z } from 'zod';
 import { GitCache, GitHubProjectFiles, isSha } from './github-files.ts';
-import { configIssue, fapilogUpgradeIssue, keepIssue, type OpenIssue } from './issues.ts';
+import { configIssue, deprecatedIssue, fapilogUpgradeIssue, keepIssue, type OpenIssue } from './issues.ts';
 import { code, quietText as text } from '../src/core/render/markdown.ts';
-import { commitMessage, pullRequestBody, pullRequestTitle } from '../src/core/render/pull-request.ts';
+import { commitMessage, isSecurityFix, pullRequestBody, pullRequestTitle } from '../src/core/render/pull-request.ts';
 import { prMarker, readIssueKind, readPrState, withPrState, type IssueKind, type PrState } from './marker.ts';
 import type { Octokit } from './octokit.ts';
 import { handsOffComment, obsoleteComment, pullRequestFooter } from './comments.ts';
@@ -216,7 +216,10 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   if (await files.truncated())
     deps.log.warn(`${result.repo}: GitHub cut the tree short (too many files); manifests past the cut are not seen`);
   const named = configSource(config);
-  const checked = await engine.check(files, deps.lookup(named?.url, named?.kind), { ignore: config.ignore });
+  const checked = await engine.check(files, deps.lookup(named?.url, named?.kind), {
+    ignore: config.ignore,
+    minimumReleaseAge: config['minimum-release-age'],
+  });
   const report = checked.report;
   const wanted = await wantedPullRequests(checked, config);
   const has = {
@@ -239,15 +242,24 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
   }
   await perform(decision.actions, { repo, deps, config, checked, files, head, result });
 
+  /** One issue of a kind kept as `want` says (null: none; an open one is closed). */
+  const keep = async (kind: IssueKind, want: { title: string; body: string } | null) => {
+    const known = want === null ? issues : (await ours({ beforeOpening: true })).issues;
+    const action = await keepIssue(octokit, repo, kind, known.get(kind), want, head);
+    if (action === 'opened') deps.onCreate?.();
+    if (action !== 'unchanged') result.issues[kind] = action;
+  };
   const held = report.plugins.filter((p) => p.status === 'held-back');
-  const upgrade =
+  await keep(
+    'fapilog-upgrade',
     config['propose-fapilog-upgrade'] && held.length > 0
       ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version, engine.environments(report))
-      : null;
-  const known = upgrade === null ? issues : (await ours({ beforeOpening: true })).issues;
-  const action = await keepIssue(octokit, repo, 'fapilog-upgrade', known.get('fapilog-upgrade'), upgrade, head);
-  if (action === 'opened') deps.onCreate?.();
-  if (action !== 'unchanged') result.issues['fapilog-upgrade'] = action;
+      : null,
+  );
+  // A deprecated plugin with an update gets the suggestion in its pull request; the others here.
+  const proposed = new Set([...wanted.values()].flatMap((w) => w.packages));
+  const deprecated = dedupe(report.plugins.filter((p) => p.deprecation !== undefined && !proposed.has(p.package)));
+  await keep('deprecated', deprecated.length > 0 ? deprecatedIssue(deprecated) : null);
   return result;
 }
 
@@ -263,7 +275,9 @@ async function wantedPullRequests(checked: engine.Checked, config: BotConfig): P
   for (const u of unitsOf(report.plugins, config, several).values()) {
     const plan = await engine.plan(checked, u.packages, config.strategy, u.unit.environment);
     const packages = [...new Set(plan.planned.map((p) => p.package))];
-    if (plan.changes.length > 0 && packages.length > 0) wanted.set(u.unit.branch, { unit: u.unit, packages, plan });
+    if (plan.changes.length > 0 && packages.length > 0) {
+      wanted.set(u.unit.branch, { unit: u.unit, packages, plan, security: isSecurityFix(plan.planned) });
+    }
   }
   if (config['fapilog-upgrade-pull-request']) {
     for (const env of engine.environments(report)) {
@@ -277,7 +291,8 @@ async function wantedPullRequests(checked: engine.Checked, config: BotConfig): P
         ...(several ? { environment: env.dir } : {}),
         coUpgrade: { fapilog: plan.fapilog, from: plan.fapilogFrom },
       };
-      wanted.set(branch, { unit, packages: [...new Set(plan.planned.map((p) => p.package))], plan });
+      const packages = [...new Set(plan.planned.map((p) => p.package))];
+      wanted.set(branch, { unit, packages, plan, security: isSecurityFix(plan.planned) });
     }
   }
   return wanted;
@@ -322,6 +337,7 @@ async function perform(actions: Action[], ctx: Performing): Promise<void> {
       head: sha,
       handsOff: null,
       closedByBot: false,
+      ...(want.security ? { security: true } : {}),
     };
     const footer = pullRequestFooter(want.unit.branch, repo.defaultBranch);
     return { title: pullRequestTitle(input), body: pullRequestBody(input, { footer, trailer: prMarker(state) }) };
@@ -376,7 +392,7 @@ async function perform(actions: Action[], ctx: Performing): Promise<void> {
           base: repo.defaultBranch,
         });
         deps.onCreate?.();
-        await dressPullRequest(octokit, repo, pr.data.number, config);
+        await dressPullRequest(octokit, repo, pr.data.number, config, a.want.security);
         break;
       }
     }
@@ -396,14 +412,18 @@ const RESULT_FIELD = {
   emptied: 'emptied',
 } as const satisfies Record<Action['kind'], keyof SyncResult>;
 
+/** The label of a security pull request, beside the config's. */
+const SECURITY_LABEL = 'security';
+
 /** The config's labels, assignees and reviewers on a new pull request. */
-async function dressPullRequest(octokit: Octokit, repo: Repo, number: number, config: BotConfig): Promise<void> {
+async function dressPullRequest(octokit: Octokit, repo: Repo, number: number, config: BotConfig, security: boolean): Promise<void> {
   const base = { owner: repo.owner, repo: repo.repo };
-  if (config.labels.length > 0 || config.assignees.length > 0) {
+  const labels = [...new Set([...config.labels, ...(security ? [SECURITY_LABEL] : [])])];
+  if (labels.length > 0 || config.assignees.length > 0) {
     await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
       ...base,
       issue_number: number,
-      ...(config.labels.length > 0 ? { labels: config.labels } : {}),
+      ...(labels.length > 0 ? { labels } : {}),
       ...(config.assignees.length > 0 ? { assignees: config.assignees } : {}),
     });
   }

@@ -19,13 +19,14 @@ function plan(targets: Record<string, string>, changes = 1): Plan {
   return { changes: Array.from({ length: changes }, () => change) as Plan['changes'], planned, skipped: [], lock: [] };
 }
 
-function want(key: string, targets: Record<string, string>, extra: Partial<Wanted['unit']> = {}): [string, Wanted] {
+function want(key: string, targets: Record<string, string>, extra: Partial<Wanted['unit']> = {}, security = false): [string, Wanted] {
   return [
     B(key),
     {
       unit: { key, group: Object.keys(targets).length > 1, branch: B(key), ...extra },
       packages: Object.keys(targets),
       plan: plan(targets),
+      security,
     },
   ];
 }
@@ -97,6 +98,27 @@ describe('decideSync', () => {
     // A limit of 0 opens none, and keeps what is open current.
     const zero = decideSync(has({ prs: new Map([pr('a', { a: '1' })]), heads }), { ...should, limit: 0 });
     assert.deepEqual(kinds(zero), [`update ${B('a')}`, `defer ${B('b')}`, `defer ${B('c')}`, `defer ${B('d')}`]);
+  });
+
+  test('security pull requests first, outside the open-PR limit: opened when it is reached, and not counted', () => {
+    const should: Should = {
+      wanted: new Map([want('a', { a: '2' }), want('b', { b: '2' }), want('z', { z: '1.0.1' }, {}, true), want('y', { y: '3' }, {}, true)]),
+      limit: 1,
+    };
+    // One pull request is open already (the limit is reached), and one security fix is open too.
+    const prs = new Map([pr('open', { open: '1' }), pr('y', { y: '3' })]);
+    prs.get(B('y'))!.state.security = true;
+    const heads = new Map([
+      [B('open'), SHA('b')],
+      [B('y'), SHA('b')],
+    ]);
+    const wanted = new Map([...should.wanted, want('open', { open: '1' })]);
+    const d = decideSync(has({ prs, heads, pulls: allRead({ ...should, wanted }) }), { ...should, wanted });
+    assert.deepEqual(kinds(d), [`unchanged ${B('y')}`, `open ${B('z')}`, `defer ${B('a')}`, `defer ${B('b')}`, `unchanged ${B('open')}`]);
+    // Without the one that was open, one more place: the first of the others (the security fix took none).
+    prs.delete(B('open'));
+    const freed = decideSync(has({ prs, heads, pulls: allRead(should) }), should);
+    assert.deepEqual(kinds(freed), [`unchanged ${B('y')}`, `open ${B('z')}`, `open ${B('a')}`, `defer ${B('b')}`]);
   });
 
   test('refused by a person: not proposed again; a refusal frees the place for the next one', () => {

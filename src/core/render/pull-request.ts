@@ -6,8 +6,9 @@
  * markdown.ts as text GitHub does not turn into markup, a link, a mention or a reference; the
  * body stays within GitHub's 65,536 characters with its trailer (the bot's marker) kept whole.
  */
-import type { Report } from '../analysis/report.ts';
+import type { PluginEntry, Report } from '../analysis/report.ts';
 import { publisherWarning } from '../analysis/publisher.ts';
+import { advisoryList } from '../analysis/statuses.ts';
 import type { BatchEntry } from '../marketplace/schemas.ts';
 import { sameVersion } from '../pep440/index.ts';
 import type { LockPlan, PlannedChange } from '../project/plan-update.ts';
@@ -77,6 +78,20 @@ function plain(s: string): string {
  * `Update fapilog to 0.18.1 with fapilog-kafka 3.1.0`, each with ` in <environment>` when it has one.
  */
 export function pullRequestTitle(input: PullRequestInput): string {
+  const title = baseTitle(input);
+  // Last, so that a prefix and the words stay as configured.
+  return isSecurityFix(input.plan.planned) ? plain(`${clip(title, MAX_TITLE - 11)} [security]`) : title;
+}
+
+/**
+ * Does this plan move a plugin off a release a security advisory affects (status `vulnerable`)?
+ * Such a pull request is a security fix: titled and labelled so, and proposed before any other.
+ */
+export function isSecurityFix(planned: readonly PlannedChange[]): boolean {
+  return planned.some((c) => c.status === 'vulnerable');
+}
+
+function baseTitle(input: PullRequestInput): string {
   const { unit } = input;
   const t = targets(input.plan.planned);
   const lead = input.prefix ? `${input.prefix} ` : '';
@@ -187,11 +202,33 @@ export function pullRequestBody(input: PullRequestInput, opts: { footer?: string
   }
   lines.push('');
 
+  const exposed = moved.flatMap((x) => {
+    const e = entryOf(report, unit, x.package);
+    return e?.status === 'vulnerable' && e.advisories?.length ? [`${e.package} ${e.current ?? '?'}: ${advisoryList(e.advisories)}`] : [];
+  });
+  if (exposed.length > 0) {
+    const sentence = 'the release in use is affected by a security advisory; this pull request moves to one that is not.';
+    lines.push(
+      ...calloutLines(
+        'Security',
+        sentence,
+        exposed.map((w) => say(w, 1000)),
+        'CAUTION',
+      ),
+    );
+  }
   const changed = [
     ...new Set(input.plan.planned.flatMap((c) => (c.publisherChange ? [publisherWarning(c.package, c.publisherChange)] : []))),
   ];
   if (changed.length > 0) {
-    lines.push(...calloutLines('Publisher changed', 'check that each new publisher is one you trust before merging.', changed.map(say)));
+    const sentence = 'check that each new publisher is one you trust before merging.';
+    lines.push(
+      ...calloutLines(
+        'Publisher changed',
+        sentence,
+        changed.map((w) => say(w, 1000)),
+      ),
+    );
   }
 
   if (unit.coUpgrade) {
@@ -209,10 +246,9 @@ export function pullRequestBody(input: PullRequestInput, opts: { footer?: string
     const summary = entry?.plugin.description ?? '';
     if (summary) lines.push(`> ${say(summary, 500)}`, '');
     // Why it moves, in the analysis's words (a yanked or incompatible pin says what is wrong with it).
-    const why = report.plugins.find(
-      (p) => p.package === x.package && (unit.environment === undefined || (p.environments ?? ['.']).join(',') === unit.environment),
-    );
+    const why = entryOf(report, unit, x.package);
     if (why) lines.push(`**Why:** ${say(why.note, 500)}`, '');
+    if (why?.deprecation) lines.push(...deprecationLines(why.package, why.deprecation));
     const facts: string[] = [];
     if (release) facts.push(`published ${say(release.published_at.slice(0, 10))}`);
     if (release?.requires_python) facts.push(`Python ${say(release.requires_python)}`);
@@ -246,4 +282,24 @@ export function pullRequestBody(input: PullRequestInput, opts: { footer?: string
     (o) => `…(${o.lines} more lines cut: GitHub takes at most 65,536 characters)`,
   );
   return `${body.trimEnd()}${footer}${trailer}`;
+}
+
+/** The report's entry for a plugin this pull request moves (in its environment, when it has one). */
+function entryOf(report: Report, unit: PullRequestUnit, pkg: string): PluginEntry | undefined {
+  return report.plugins.find(
+    (p) => p.package === pkg && (unit.environment === undefined || (p.environments ?? ['.']).join(',') === unit.environment),
+  );
+}
+
+/**
+ * A note that the plugin is deprecated or archived, suggesting its replacement when its owner
+ * named one: in a pull request that moves it, or an issue when there is nothing to move to.
+ */
+export function deprecationLines(pkg: string, d: NonNullable<PluginEntry['deprecation']>): string[] {
+  const instead = d.replacement === null ? null : clip(d.replacement, 100);
+  const sentence =
+    instead === null
+      ? 'Its owner names no replacement.'
+      : `Its owner suggests ${code(instead)} instead: ${code(`npx fapilog-plugins install ${instead}`)}, then remove ${code(pkg)}.`;
+  return calloutLines(`${say(pkg)} is ${d.state}`, `${say(d.reason.replace(/\.$/, ''), 500)}. ${sentence}`, [], 'NOTE');
 }

@@ -153,9 +153,14 @@ export function publisherCallout(report: Report): string[] {
   );
 }
 
-/** A GitHub warning callout: a bold headline, a sentence, one list item per (escaped) line, a blank line. */
-export function calloutLines(headline: string, sentence: string, items: readonly string[]): string[] {
-  return ['> [!WARNING]', `> **${headline}:** ${sentence}`, '>', ...items.map((i) => `> - ${i}`), ''];
+/** A GitHub alert (a warning by default): a bold headline, a sentence, one list item per (escaped) line, a blank line. */
+export function calloutLines(
+  headline: string,
+  sentence: string,
+  items: readonly string[],
+  kind: 'WARNING' | 'CAUTION' | 'NOTE' = 'WARNING',
+): string[] {
+  return [`> [!${kind}]`, `> **${headline}:** ${sentence}`, ...(items.length > 0 ? ['>', ...items.map((i) => `> - ${i}`)] : []), ''];
 }
 
 /** A caution block naming each vulnerable plugin's advisories (none: no lines). */

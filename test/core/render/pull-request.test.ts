@@ -118,3 +118,46 @@ describe('pull request body', () => {
     assert.match(lockOnly, /The specifiers of `fapilog` already admit 0\.18\.1: only the lockfile moves\./);
   });
 });
+
+describe('trust signals in a pull request', () => {
+  const vulnerable = {
+    ...report,
+    plugins: report.plugins.map((p) =>
+      p.package === 'fapilog-loki'
+        ? {
+            ...p,
+            status: 'vulnerable' as const,
+            current: '1.2.0',
+            advisories: [{ id: 'GHSA-aaaa-bbbb-cccc', summary: 'Leaks @tokens <script>', aliases: [] }],
+            deprecation: {
+              state: 'deprecated' as const,
+              reason: 'moved',
+              replacement: 'fapilog-loki2',
+              since: '2026-01-01T00:00:00+00:00',
+            },
+          }
+        : p,
+    ),
+  };
+
+  test('a move off a vulnerable release: [security] in the title, a caution naming the advisories, escaped', () => {
+    const planned = [change({ status: 'vulnerable' })];
+    assert.equal(pullRequestTitle(input(planned, { prefix: 'chore:' })), 'chore: Update fapilog-loki to 1.4.0 [security]');
+    assert.equal(pullRequestTitle(input([change({})])), 'Update fapilog-loki to 1.4.0');
+    assert.ok(pullRequestTitle(input([change({ status: 'vulnerable', target: 'x'.repeat(400) })])).endsWith('… [security]'));
+    const body = pullRequestBody(input(planned, { report: vulnerable }));
+    assert.match(body, /^> \[!CAUTION\]\n> \*\*Security:\*\* the release in use is affected by a security advisory/m);
+    assert.match(body, /^> - fapilog-loki 1\.2\.0: GHSA-aaaa-bbbb-cccc \\\(Leaks @&#8203;tokens &lt;script&gt;\\\)$/m);
+    assert.doesNotMatch(pullRequestBody(input([change({})])), /CAUTION/);
+  });
+
+  test("a deprecated plugin's section suggests its replacement", () => {
+    const body = pullRequestBody(input([change({})], { report: vulnerable }));
+    const note = [
+      '> [!NOTE]',
+      '> **fapilog-loki is deprecated:** moved. Its owner suggests `fapilog-loki2` instead: ' +
+        '`npx fapilog-plugins install fapilog-loki2`, then remove `fapilog-loki`.',
+    ].join('\n');
+    assert.ok(body.includes(`\n${note}\n`), body);
+  });
+});
