@@ -218,10 +218,10 @@ describe('later sweeps', { concurrency: true }, () => {
       const r2 = await h.sweep();
       assert.deepEqual(h.peer.writes(second), []);
       assert.deepEqual(
-        r2.results.map((r) => [r.repo, r.opened.length, r.updated.length, r.closed.length]),
+        r2.results.map((r) => [r.repo, r.opened.length, r.updated.length, r.closed.length, r.unchanged.length]),
         [
-          ['acme/orders', 0, 0, 0],
-          ['acme/small', 0, 0, 0],
+          ['acme/orders', 0, 0, 0, 5],
+          ['acme/small', 0, 0, 0, 1],
         ],
       );
       const third = h.peer.requests.length;

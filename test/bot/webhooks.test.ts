@@ -125,8 +125,10 @@ describe('pull request closed by a person', { concurrency: true }, () => {
       assert.match(comment!.body, /To undo, reopen this pull request/);
 
       const sweepFrom = h.peer.requests.length;
-      await h.sweep();
+      const swept = await h.sweep();
       assert.deepEqual(h.peer.writes(sweepFrom), []);
+      // The sweep's result says why nothing was opened.
+      assert.deepEqual(swept.results[0]!.refused, ['fapilog-plugins/fapilog-otel']);
       assert.ok(
         h.peer.calls(sweepFrom).includes('GET /repos/acme/small/pulls?state=all&head=acme%3Afapilog-plugins%2Ffapilog-otel&per_page=100'),
       );
