@@ -396,6 +396,11 @@ export class Store {
     await this.transaction((tx) => tx.run('UPDATE releases SET yanked = 1, yanked_reason = ? WHERE id = ?', reason, releaseId));
   }
 
+  /** The release installs again as any other: the yank and its reason are gone (a release not yanked stays as it is). */
+  async unyank(releaseId: number): Promise<void> {
+    await this.transaction((tx) => tx.run('UPDATE releases SET yanked = 0, yanked_reason = NULL WHERE id = ?', releaseId));
+  }
+
   async rate(pluginId: number, rater: string, stars: number): Promise<void> {
     await this.transaction((tx) =>
       tx.run(
