@@ -150,7 +150,7 @@ export function prBody(opts: {
     );
     if (why) lines.push(`**Why:** ${text(why.note, 500)}`, '');
     const facts: string[] = [];
-    if (release) facts.push(`published ${text(release.published_at.slice(0, 10))}`);
+    if (release?.published_at) facts.push(`published ${text(release.published_at.slice(0, 10))}`);
     if (release?.requires_python) facts.push(`Python ${text(release.requires_python)}`);
     const home = entry?.plugin.homepage ?? entry?.plugin.repository ?? null;
     if (home) facts.push(link('project page', home));

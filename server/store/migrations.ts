@@ -328,6 +328,16 @@ SELECT p.id AS id, p.name AS name, p.author AS author, p.plugin_type AS plugin_t
 FROM plugins p;
 `,
   },
+  {
+    version: 7,
+    name: 'plugins mirrored from an upstream index (NULL: a local plugin)',
+    // mirrored_from: the upstream index URL (without credentials) the plugin's releases come from.
+    sqlite: (db) => {
+      const cols = db.writer.allSync<{ name: string }>('PRAGMA table_info(plugins)');
+      if (!cols.some((c) => c.name === 'mirrored_from')) db.exec('ALTER TABLE plugins ADD COLUMN mirrored_from TEXT');
+    },
+    postgres: 'ALTER TABLE plugins ADD COLUMN mirrored_from TEXT;',
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -149,6 +149,40 @@ export class IndexClient {
     return this.#pageOf(await this.#pluginNames(), query);
   }
 
+  /** Every `fapilog-*` project name on the index, normalised and sorted (the marketplace's upstream mirror reads these). */
+  projectNames(): Promise<string[]> {
+    return this.#pluginNames();
+  }
+
+  /**
+   * A distribution file's bytes: a bounded download, refused unless it matches the sha256 the index
+   * lists for it (a file the index gives no sha256 for is refused: nothing to check it against).
+   */
+  async fileBytes(file: { filename: string; url: string; sha256: string | null }, maxBytes = MAX_WHEEL_BYTES): Promise<Uint8Array> {
+    if (!file.sha256 || !/^[0-9a-f]{64}$/.test(file.sha256)) {
+      throw new MarketplaceError('invalid-response', `GET ${pathOf(file.url)}`, `the index lists no sha256 for ${file.filename}`);
+    }
+    return this.#download(file, maxBytes);
+  }
+
+  /** A bounded download, checked against the index's sha256 when it lists one. */
+  async #download(file: { filename: string; url: string; sha256: string | null }, maxBytes: number): Promise<Uint8Array> {
+    const endpoint = `GET ${pathOf(file.url)}`;
+    const res = await this.#send({
+      method: 'GET',
+      url: withCredentialsOf(file.url, this.#base),
+      endpoint,
+      binary: true,
+      maxBytes,
+      headers: { Accept: '*/*' },
+    });
+    if (res.status !== 200 || !res.bytes) throw this.#httpError(endpoint, res);
+    if (file.sha256 && sha256Hex(res.bytes) !== file.sha256) {
+      throw new MarketplaceError('invalid-response', endpoint, `${file.filename} does not match the sha256 the index lists for it`);
+    }
+    return res.bytes;
+  }
+
   async #pageOf(names: string[], query: Partial<ListQuery>): Promise<SearchResult> {
     const page = query.page ?? 1;
     const perPage = Math.min(query.per_page ?? 20, MAX_PER_PAGE);
@@ -250,22 +284,11 @@ export class IndexClient {
         bare: true,
       });
     }
-    const res = await this.#send({
-      method: 'GET',
-      url: withCredentialsOf(file.url, this.#base),
-      endpoint,
-      binary: true,
-      maxBytes: MAX_WHEEL_BYTES,
-      headers: { Accept: '*/*' },
-    });
-    if (res.status !== 200 || !res.bytes) throw this.#httpError(endpoint, res);
-    if (file.sha256 && sha256Hex(res.bytes) !== file.sha256) {
-      throw new MarketplaceError('invalid-response', endpoint, `${file.filename} does not match the sha256 the index lists for it`);
-    }
+    const bytes = await this.#download(file, MAX_WHEEL_BYTES);
     const { readWheel, ArtifactError } = await import('../publish/artifacts.ts');
     let text: string;
     try {
-      text = readWheel(file.filename, res.bytes).metadataText;
+      text = readWheel(file.filename, bytes).metadataText;
     } catch (err) {
       if (err instanceof ArtifactError) throw new MarketplaceError('invalid-response', endpoint, err.message);
       throw err;
