@@ -124,6 +124,7 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
       fapilogVersions: input.fapilogVersions,
       locked: lockedFor(name, envs, scan, warnings, dep),
       entry: table.get(name),
+      source: input.marketplace,
       environments:
         envs.length > 1
           ? envs.map((e) => ({ dir: e.dir, fapilog: e.fapilog.version, assumed: e.fapilog.source === 'unknown' }))
