@@ -74,10 +74,11 @@ export const CompatibilityRequest = z.object({
 });
 export type CompatibilityRequest = z.infer<typeof CompatibilityRequest>;
 
+/** What names a release, first in a Release and in the Plugin that describes one. */
+const RELEASE_NAME = { name: z.string(), package: z.string(), version: z.string() };
+
 export const Release = z.object({
-  name: z.string(),
-  package: z.string(),
-  version: z.string(),
+  ...RELEASE_NAME,
   fapilog_compatibility: z.string(),
   requires_python: z.string().nullable(),
   dependencies: z.array(z.string()),
@@ -96,9 +97,7 @@ export type Release = z.infer<typeof Release>;
 
 /** A plugin as the story's `MarketplacePlugin`, describing its newest non-yanked final release. */
 export const Plugin = z.object({
-  name: z.string(),
-  package: z.string(),
-  version: z.string(),
+  ...RELEASE_NAME,
   description: z.string(),
   author: z.string(),
   plugin_type: PluginType,
