@@ -303,8 +303,9 @@ FROM plugins p;
     version: 7,
     name: 'plugins mirrored from an upstream index (NULL: a local plugin)',
     // mirrored_from: the upstream index URL (without credentials) the plugin's releases come from
-    // (server/upstream.ts). Only numbered data dirs reach 7, so the column cannot be there already.
-    sql: () => 'ALTER TABLE plugins ADD COLUMN mirrored_from TEXT;\n',
+    // (server/upstream.ts). Column-wise on SQLite, as 2: a data dir whose records were lost has it.
+    sqlite: (db) => addMissingColumns(db, 'plugins', [['mirrored_from', 'TEXT']]),
+    postgres: 'ALTER TABLE plugins ADD COLUMN mirrored_from TEXT;\n',
   },
 ];
 
