@@ -427,6 +427,11 @@ export class Store {
     });
   }
 
+  /** The release installs again as any other: the yank and its reason are gone (a release not yanked stays as it is). */
+  async unyank(releaseId: number): Promise<void> {
+    await this.transaction((tx) => tx.run('UPDATE releases SET yanked = 0, yanked_reason = NULL WHERE id = ?', releaseId));
+  }
+
   async rate(pluginId: number, rater: string, stars: number): Promise<void> {
     await this.transaction((tx) =>
       tx.run(

@@ -304,6 +304,11 @@ export class MarketplaceClient {
     return this.#write('POST', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, JSON.stringify(body), Release);
   }
 
+  /** Takes a yank back (owner's token): the release installs again as any other. */
+  async unyank(name: string, version: string): Promise<Release> {
+    return this.#write('DELETE', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, null, Release);
+  }
+
   /** Narrows a published release's fapilog range (owner or admin token); the declared one stays visible. */
   async correctCompatibility(name: string, version: string, fapilogCompatibility: string, reason: string): Promise<Release> {
     const body = CompatibilityRequest.parse({ fapilog_compatibility: fapilogCompatibility, reason });
@@ -317,7 +322,12 @@ export class MarketplaceClient {
 
   // ---- plumbing --------------------------------------------------------------------------
 
-  async #write<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, body: string | FormData, schema: S): Promise<z.infer<S>> {
+  async #write<S extends z.ZodType>(
+    method: 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body: string | FormData | null,
+    schema: S,
+  ): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
     if (!this.settings.token) {
       throw new MarketplaceError('invalid-request', endpoint, `needs a token (${ENV.token})`, { code: 'unauthenticated' });
@@ -326,7 +336,7 @@ export class MarketplaceClient {
       throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
     }
     const headers: Record<string, string> = typeof body === 'string' ? { 'Content-Type': 'application/json' } : {};
-    const res = await this.#send({ method, url: this.#base + path, endpoint, headers, body });
+    const res = await this.#send({ method, url: this.#base + path, endpoint, headers, ...(body === null ? {} : { body }) });
     if (res.status >= 200 && res.status < 300) return this.#parse(endpoint, res.body, schema);
     throw this.#httpError(endpoint, res);
   }
