@@ -25,7 +25,7 @@ import { scanEnvironments } from '../analysis/environments.ts';
 import { TomlSyntaxError } from '../python/toml.ts';
 import { verifyManifestEdit } from '../python/verify.ts';
 import { fileChange } from './changes.ts';
-import type { FileChange, ProjectFiles } from './files.ts';
+import type { FileChange, ProjectFiles } from '../files.ts';
 import type { PluginLookup } from './lookup.ts';
 import { lockPlans, type LockPlan } from './plan-update.ts';
 
