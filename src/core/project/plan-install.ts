@@ -39,6 +39,8 @@ export interface PlanInstallOptions {
   requirement: string;
   group?: string | undefined;
   fapilogVersion?: string | null | undefined;
+  /** Where the answers come from, so a refusal names it (absent: "the marketplace"). */
+  source?: { url: string; kind?: 'marketplace' | 'index' | undefined } | undefined;
 }
 
 export interface InstallPlan {
@@ -106,7 +108,14 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
         environments: [env],
       }
     : scan;
-  const { release, fapilog, warnings } = chooseRelease(request, entry, envScan, fapilogVersions, opts.fapilogVersion ?? undefined);
+  const { release, fapilog, warnings } = chooseRelease(
+    request,
+    entry,
+    envScan,
+    fapilogVersions,
+    opts.fapilogVersion ?? undefined,
+    opts.source,
+  );
 
   const before = source.text;
   // pip's hash-checking mode (only requirements files carry hashes): a new line needs them too.
