@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { Plugin, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
 import { HttpError } from '../../server/errors.ts';
 import type { SyncReport } from '../../server/upstream.ts';
-import { parseUpstream } from '../../server/upstream.ts';
+import { parseUpstream, UpstreamMirror } from '../../server/upstream.ts';
 import { resolveUpstream } from '../../server/settings.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -130,6 +130,22 @@ test('B serves A’s plugins beside its own, marked mirrored, with A’s release
   assert.ok(after.versions.includes('9.9.0'));
   const third = await b.marketplace.upstream!.sync();
   assert.deepEqual([third.added, third.yanks], [[], 0]);
+});
+
+test('two syncs at once (two instances, or a server and `admin upstream sync`) store each release once', async () => {
+  const otel = (await a.marketplace.store.record('fapilog-otel'))!;
+  await a.marketplace.store.publish(otel.row.owner, newRelease('otel', '9.10.0', { description: 'OpenTelemetry' }));
+  const other = new UpstreamMirror(b.marketplace.store, { url: `${a.url}/simple/`, prefix: 'fapilog-', intervalMinutes: 0 });
+  const [one, two] = await Promise.all([b.marketplace.upstream!.sync(), other.sync()]);
+  await other.close();
+  // PostgreSQL: the advisory lock lets one run and the other skip; SQLite: both run, the store keeps one.
+  const added = [one, two].flatMap((r) => r.added).reduce((n, x) => n + x.releases, 0);
+  assert.equal(added, 1, JSON.stringify([one, two]));
+  if (b.databaseUrl) assert.equal([one, two].filter((r) => r.busy).length, 1);
+  const rows = await b.marketplace.store.db.all<{ n: number }>(
+    "SELECT COUNT(*) AS n FROM releases r JOIN plugins p ON p.id = r.plugin_id WHERE p.package = 'fapilog-otel' AND r.version = '9.10.0'",
+  );
+  assert.equal(Number(rows[0]!.n), 1);
 });
 
 test('a plugin B has locally is never replaced by the upstream one: B’s wins and a warning says so', async () => {
