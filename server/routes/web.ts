@@ -222,6 +222,7 @@ export function registerWebRoutes(router: Router, readmes: ReadmeRenderer): void
           readmeVersion: shown.row.version,
           baseUrl: ctx.baseUrl,
           downloadsByDay,
+          advisories: record.advisories ?? [],
         }),
       );
     }),

@@ -92,6 +92,20 @@ function addMissingColumns(db: SqliteDb, table: string, columns: Array<[name: st
   for (const [name, type] of columns) if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
 }
 
+/** Migration 7's table, in both dialects. */
+const ADVISORIES_TABLE = (w: DdlWords) => `
+CREATE TABLE ${w.ifNotExists}advisories (
+  plugin_id INTEGER NOT NULL REFERENCES plugins(id),
+  id ${w.sortedText} NOT NULL,
+  osv TEXT NOT NULL,
+  modified TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (plugin_id, id)
+);
+CREATE INDEX ${w.ifNotExists}advisories_id ON advisories(id);
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -297,6 +311,17 @@ SELECT p.id AS id, p.name AS name, p.author AS author, p.plugin_type AS plugin_t
   COALESCE((SELECT AVG(g.stars) FROM ratings g WHERE g.plugin_id = p.id), 0) AS rating,
   (SELECT MAX(r.published_at) FROM releases r WHERE r.plugin_id = p.id) AS updated
 FROM plugins p;
+`,
+  },
+  {
+    version: 7,
+    name: 'advisories (OSV records, one row per plugin they name) and plugin deprecation (JSON, NULL: none)',
+    // The column as version 5's: a data dir whose migration records were lost may have it.
+    sqlite: (db) => {
+      db.exec(ddl(ADVISORIES_TABLE, 'sqlite'));
+      addMissingColumns(db, 'plugins', [['deprecation', 'TEXT']]);
+    },
+    postgres: `${ddl(ADVISORIES_TABLE, 'postgres')}ALTER TABLE plugins ADD COLUMN deprecation TEXT;
 `,
   },
 ];

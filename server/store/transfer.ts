@@ -21,7 +21,20 @@ export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; i
   { name: 'tokens', columns: ['id', 'owner', 'token_hash', 'created_at', 'expires_at', 'plugins', 'admin'], identity: true },
   {
     name: 'plugins',
-    columns: ['id', 'package', 'name', 'description', 'author', 'plugin_type', 'license', 'homepage', 'repository', 'owner', 'created_at'],
+    columns: [
+      'id',
+      'package',
+      'name',
+      'description',
+      'author',
+      'plugin_type',
+      'license',
+      'homepage',
+      'repository',
+      'owner',
+      'created_at',
+      'deprecation',
+    ],
     identity: true,
   },
   {
@@ -68,12 +81,14 @@ export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; i
   { name: 'oidc_jti', columns: ['issuer', 'jti', 'expires_at'], identity: false },
   { name: 'publish_sessions', columns: ['id', 'token_hash', 'grants', 'provenance', 'expires_at'], identity: true },
   { name: 'downloads_daily', columns: ['release_id', 'day', 'downloads'], identity: false },
+  { name: 'advisories', columns: ['plugin_id', 'id', 'osv', 'modified', 'created_by', 'created_at'], identity: false },
 ];
 
 /** Columns appended by later migrations (last in TABLES' lists): the schema version and the values older exports lack. */
 const ADDED_COLUMNS: Record<string, { since: number; values: Array<string | number | null> }> = {
   tokens: { since: 5, values: [0] },
   releases: { since: 5, values: [null, null, null, null] },
+  plugins: { since: 7, values: [null] },
 };
 
 export const EXPORT_FILE = 'marketplace.json';

@@ -17,6 +17,7 @@ const LOADERS = {
   update: () => import('./update.ts'),
   publish: () => import('./publish.ts'),
   yank: () => import('./yank.ts'),
+  deprecate: () => import('./deprecate.ts'),
   version: () => import('./version.ts'),
   compat: () => import('./compat.ts'),
   serve: () => import('./serve.ts'),

@@ -31,6 +31,8 @@ import {
   VersionsResponse,
   YankRequest,
   CompatibilityRequest,
+  DeprecationRequest,
+  type DeprecationRequestInput,
   RatingRequest,
   type BatchEntry,
   type PublishMetadataInput,
@@ -311,6 +313,13 @@ export class MarketplaceClient {
     return this.#write('PUT', `/plugins/${segment(name)}/versions/${segment(version)}/compatibility`, JSON.stringify(body), Release);
   }
 
+  /** Marks a plugin deprecated or archived (owner or admin token); null: neither any more. */
+  async deprecate(name: string, request: DeprecationRequestInput | null): Promise<Plugin> {
+    const path = `/plugins/${segment(name)}/deprecation`;
+    if (request === null) return this.#write('DELETE', path, '', Plugin);
+    return this.#write('PUT', path, JSON.stringify(DeprecationRequest.parse(request)), Plugin);
+  }
+
   async rate(name: string, stars: number): Promise<RatingResponse> {
     const body = RatingRequest.parse({ stars });
     return this.#write('PUT', `/plugins/${segment(name)}/rating`, JSON.stringify(body), RatingResponse);
@@ -318,7 +327,12 @@ export class MarketplaceClient {
 
   // ---- plumbing --------------------------------------------------------------------------
 
-  async #write<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, body: string | FormData, schema: S): Promise<z.infer<S>> {
+  async #write<S extends z.ZodType>(
+    method: 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body: string | FormData,
+    schema: S,
+  ): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
     if (!this.settings.token) {
       throw new MarketplaceError('invalid-request', endpoint, `needs a token (${ENV.token})`, { code: 'unauthenticated' });
