@@ -116,6 +116,14 @@ var publish_metadata = __webpack_require__(9098);
 
 
 const DECLARED_FIELDS = ['fapilog_compatibility', 'requires_python', 'dependencies'];
+/** Why a fapilog requirement's specifier gives no range (a URL, none, not PEP 440), or null when it does. */
+function unusableSpecifier(specifier) {
+    if (specifier === null)
+        return 'a URL requirement';
+    if (specifier.trim() === '')
+        return 'no version specifier';
+    return (0,pep440/* isValidSpecifier */.J5)(specifier) ? null : `"${specifier}" is not a PEP 440 specifier`;
+}
 /** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
 function displaySpecifier(spec) {
     const clauses = spec
@@ -149,12 +157,8 @@ function declaredOf(meta) {
     }
     else {
         const first = fapilog[0];
-        if (first.specifier === null || first.specifier.trim() === '' || !(0,pep440/* isValidSpecifier */.J5)(first.specifier)) {
-            const why = first.specifier === null
-                ? 'a URL requirement'
-                : first.specifier.trim() === ''
-                    ? 'no version specifier'
-                    : `"${first.specifier}" is not a PEP 440 specifier`;
+        const why = unusableSpecifier(first.specifier);
+        if (why !== null) {
             problems.push({ field: 'fapilog_compatibility', message: `Requires-Dist "${first.text}": ${why}` });
         }
         else if (fapilog.some((f) => f.specifier === null || !(0,pep440/* sameSpecifier */.rB)(f.specifier, first.specifier))) {
@@ -1158,13 +1162,9 @@ const RULES = [
                 return [];
             if (!req)
                 return [finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies')];
-            if (req.specifier !== null && req.specifier.trim() !== '' && (0,pep440/* isValidSpecifier */.J5)(req.specifier))
+            const why = unusableSpecifier(req.specifier);
+            if (why === null)
                 return [];
-            const why = req.specifier === null
-                ? 'a URL requirement'
-                : req.specifier.trim() === ''
-                    ? 'no version specifier'
-                    : `"${req.specifier}" is not a PEP 440 specifier`;
             return [finding('fapilog-specifier-invalid', `"${req.text}": ${why}`)];
         },
     },
@@ -1275,7 +1275,7 @@ const RULES = [
 ];
 /** The fapilog requirement's specifier when it is a usable PEP 440 range, else null. */
 function usableSpecifier(req) {
-    return req?.specifier != null && req.specifier.trim() !== '' && (0,pep440/* isValidSpecifier */.J5)(req.specifier) ? req.specifier : null;
+    return req && unusableSpecifier(req.specifier) === null ? req.specifier : null;
 }
 /** Every rule's findings in table order, errors first (they are what stops the publish). */
 function applyRules(f, rules = RULES) {

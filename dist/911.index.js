@@ -17,16 +17,20 @@ __webpack_require__.d(__webpack_exports__, {
 var github = __webpack_require__(2413);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
 var schemas = __webpack_require__(7597);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/render/github-limits.js
+var github_limits = __webpack_require__(8734);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/action/comment.js
 /**
  * The report where people read it on GitHub, without @actions/*: the body of the sticky pull
  * request comment and of the dashboard issue, each carrying a hidden marker (one per project
- * `path`, so two steps on two projects keep two comments), capped to GitHub's 65,536 characters.
+ * `path`, so two steps on two projects keep two comments), capped to GitHub's 65,536 characters
+ * (github-limits.ts, as the job summary is).
  * github.ts finds, writes and deletes them; everything it decides is here, as plain functions.
  */
 
-/** GitHub refuses a comment or issue body longer than this (characters). */
-const GITHUB_BODY_LIMIT = 65_536;
+
+const cutNote = () => `> [!NOTE]\n> Cut at ${github_limits/* GITHUB_LIMITS */.f_.commentChars.toLocaleString('en-US')} characters, GitHub's limit: ` +
+    'the full report is in the job summary and the `report` output.';
 /** The hidden line that finds our comment or issue again; the path is escaped to stay one comment. */
 function marker(surface, projectPath) {
     const safe = projectPath.replace(/--/g, '-\u200b-').replace(/[<>\r\n]/g, '_');
@@ -40,22 +44,10 @@ function dashboardTitle(projectPath) {
     const p = projectPath.replace(/^\.\/?$/, '');
     return p ? `fapilog plugins (${p.replace(/[\r\n]/g, ' ')})` : 'fapilog plugins';
 }
-/**
- * `markdown` under GitHub's limit: cut at the last whole line that fits, with a note saying so
- * and where the full report is. Never cuts inside a line, so a table row or a code span stays whole.
- */
-function capBody(markdown, limit = GITHUB_BODY_LIMIT, where = 'the job summary and the `report` output') {
-    if (markdown.length <= limit)
-        return markdown;
-    const note = `\n\n> [!NOTE]\n> Cut at ${limit.toLocaleString('en-US')} characters, GitHub's limit: the full report is in ${where}.\n`;
-    const room = limit - note.length;
-    const cut = markdown.lastIndexOf('\n', room);
-    return `${markdown.slice(0, cut > 0 ? cut : Math.max(0, room))}${note}`;
-}
 /** A comment or issue body: the marker line, the report, capped. */
 function githubBody(surface, projectPath, summaryMarkdown, footer = '') {
     const head = `${marker(surface, projectPath)}\n`;
-    return head + capBody(`${summaryMarkdown.trimEnd()}\n${footer}`, GITHUB_BODY_LIMIT - head.length);
+    return head + (0,github_limits/* fitMarkdown */.DJ)(`${summaryMarkdown.trimEnd()}\n${footer}`, { maxChars: github_limits/* GITHUB_LIMITS */.f_.commentChars - head.length }, cutNote);
 }
 /** The part of the workflow's event payload the Action reads (parsed, as every external payload is). */
 const EventPayload = schemas/* object */.Ikc({

@@ -401,6 +401,11 @@ export class Store {
     await this.transaction((tx) => tx.run('UPDATE releases SET yanked = 1, yanked_reason = ? WHERE id = ?', reason, releaseId));
   }
 
+  /** The release installs again as any other: the yank and its reason are gone (a release not yanked stays as it is). */
+  async unyank(releaseId: number): Promise<void> {
+    await this.transaction((tx) => tx.run('UPDATE releases SET yanked = 0, yanked_reason = NULL WHERE id = ?', releaseId));
+  }
+
   async rate(pluginId: number, rater: string, stars: number): Promise<void> {
     await this.transaction((tx) =>
       tx.run(
@@ -459,6 +464,8 @@ export class Store {
         }
         const now = isoTimestamp();
         const searchText = searchTextOf(rel);
+        // The plugin's columns its newest release describes: description through repository.
+        const described = [rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository];
         let pluginId: number;
         if (existing) {
           pluginId = Number(existing.id);
@@ -469,16 +476,7 @@ export class Store {
           if (newest) {
             await tx.run(
               `UPDATE plugins SET description = ?, author = ?, plugin_type = ?, license = ?, homepage = ?, repository = ?${this.dialect === 'postgres' ? ', search_text = ?' : ''} WHERE id = ?`,
-              ...[
-                rel.description,
-                rel.author,
-                rel.plugin_type,
-                rel.license,
-                rel.homepage,
-                rel.repository,
-                ...(this.dialect === 'postgres' ? [searchText] : []),
-                pluginId,
-              ],
+              ...[...described, ...(this.dialect === 'postgres' ? [searchText] : []), pluginId],
             );
           }
         } else {
@@ -486,19 +484,7 @@ export class Store {
           pluginId = Number(
             (await tx.get<{ id: number }>(
               `INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at${pg ? ', search_text' : ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?${pg ? ', ?' : ''}) RETURNING id`,
-              ...[
-                rel.package,
-                shortName(rel.package),
-                rel.description,
-                rel.author,
-                rel.plugin_type,
-                rel.license,
-                rel.homepage,
-                rel.repository,
-                owner,
-                now,
-                ...(pg ? [searchText] : []),
-              ],
+              ...[rel.package, shortName(rel.package), ...described, owner, now, ...(pg ? [searchText] : [])],
             ))!.id,
           );
         }

@@ -307,6 +307,11 @@ export class MarketplaceClient {
     return this.#write('POST', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, JSON.stringify(body), Release);
   }
 
+  /** Takes a yank back (owner's token): the release installs again as any other. */
+  async unyank(name: string, version: string): Promise<Release> {
+    return this.#write('DELETE', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, null, Release);
+  }
+
   /** Narrows a published release's fapilog range (owner or admin token); the declared one stays visible. */
   async correctCompatibility(name: string, version: string, fapilogCompatibility: string, reason: string): Promise<Release> {
     const body = CompatibilityRequest.parse({ fapilog_compatibility: fapilogCompatibility, reason });
@@ -316,7 +321,7 @@ export class MarketplaceClient {
   /** Marks a plugin deprecated or archived (owner or admin token); null: neither any more. */
   async deprecate(name: string, request: DeprecationRequestInput | null): Promise<Plugin> {
     const path = `/plugins/${segment(name)}/deprecation`;
-    if (request === null) return this.#write('DELETE', path, '', Plugin);
+    if (request === null) return this.#write('DELETE', path, null, Plugin);
     return this.#write('PUT', path, JSON.stringify(DeprecationRequest.parse(request)), Plugin);
   }
 
@@ -330,7 +335,7 @@ export class MarketplaceClient {
   async #write<S extends z.ZodType>(
     method: 'POST' | 'PUT' | 'DELETE',
     path: string,
-    body: string | FormData,
+    body: string | FormData | null,
     schema: S,
   ): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
@@ -341,7 +346,7 @@ export class MarketplaceClient {
       throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
     }
     const headers: Record<string, string> = typeof body === 'string' ? { 'Content-Type': 'application/json' } : {};
-    const res = await this.#send({ method, url: this.#base + path, endpoint, headers, body });
+    const res = await this.#send({ method, url: this.#base + path, endpoint, headers, ...(body === null ? {} : { body }) });
     if (res.status >= 200 && res.status < 300) return this.#parse(endpoint, res.body, schema);
     throw this.#httpError(endpoint, res);
   }
