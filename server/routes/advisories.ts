@@ -6,7 +6,7 @@
 import { Osv, osvProblem } from '../../src/core/advisories/osv.ts';
 import { DeprecationRequest, type AdvisoryList } from '../../src/core/marketplace/schemas.ts';
 import { deprecate, importAdvisory } from '../advisories.ts';
-import { parseJsonBody } from '../body.ts';
+import { parseJsonBody, readJsonBody } from '../body.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
 import { listAdvisories } from '../store/advisories.ts';
@@ -39,14 +39,7 @@ export function registerAdvisoryRoutes(router: Router): void {
 
   router.add('POST', `${API}/advisories`, async (ctx) => {
     const who = ctx.requireOwner();
-    const raw = await ctx.body(MAX_ADVISORY_BODY);
-    let value: unknown;
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
-    }
-    const parsed = Osv.safeParse(value);
+    const parsed = Osv.safeParse(await readJsonBody(ctx, MAX_ADVISORY_BODY));
     if (!parsed.success) throw new HttpError(400, 'invalid_body', osvProblem(parsed.error));
     const saved = await importAdvisory(ctx.store, parsed.data, { owner: who.owner, admin: who.admin });
     return { status: saved.status === 'created' ? 201 : 200, json: saved };
