@@ -25,6 +25,8 @@ var errors = __webpack_require__(7080);
 var http = __webpack_require__(4907);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/limiter.js
 var limiter = __webpack_require__(5787);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/cached-get.js
+var cached_get = __webpack_require__(9360);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
 var client = __webpack_require__(3576);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 3 modules
@@ -115,12 +117,13 @@ function runtimeDependencies(meta) {
         return req !== null && (0,core_names/* normalizeName */.Pc)(req.name) !== 'fapilog' && !(0,metadata/* isExtraOnly */.pp)(req);
     });
 }
-const EPOCH = '1970-01-01T00:00:00+00:00';
-/** PEP 700 upload time as the contract's timestamp (explicit offset), else the epoch: the index did not say. */
+/** The contract wants a sha256 per file: this stands for "the index listed none". */
+const NO_SHA256 = '0'.repeat(64);
+/** PEP 700 upload time (the earliest of the release's files) as the contract's timestamp (explicit offset); null: the index did not say. */
 function publishedAt(files) {
     const times = files.map((f) => f.uploadTime).filter((t) => t !== null && !Number.isNaN(Date.parse(t)));
     if (times.length === 0)
-        return EPOCH;
+        return null;
     const first = times.map((t) => Date.parse(t)).sort((a, b) => a - b)[0];
     return new Date(first).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
@@ -137,7 +140,7 @@ function toRelease(project, release, meta) {
         yanked_reason: release.yanked === false || release.yanked === '' ? null : release.yanked,
         published_at: publishedAt(release.files),
         readme: '',
-        files: release.files.map((f) => ({ filename: f.filename, sha256: f.sha256 ?? '0'.repeat(64), size: f.size ?? 0, url: f.url })),
+        files: release.files.map((f) => ({ filename: f.filename, sha256: f.sha256 ?? NO_SHA256, size: f.size ?? 0, url: f.url })),
     };
 }
 /** The release a plugin record describes: the newest final one that is not yanked, else the newest. */
@@ -344,6 +347,7 @@ function safeChar(code, fallback) {
 
 
 
+
 /** A wheel read for its METADATA (no metadata file offered) is refused above this size. */
 const MAX_WHEEL_BYTES = 32 * 1024 * 1024;
 /** Requests in flight at once: a first run reads one metadata file per release. */
@@ -436,6 +440,38 @@ class IndexClient {
     async list(query = {}) {
         unsupported(query);
         return this.#pageOf(await this.#pluginNames(), query);
+    }
+    /** Every `fapilog-*` project name on the index, normalised and sorted (the marketplace's upstream mirror reads these). */
+    projectNames() {
+        return this.#pluginNames();
+    }
+    /**
+     * A distribution file's bytes: a bounded download, refused unless it matches the sha256 the index
+     * lists for it (a file the index gives no sha256 for is refused: nothing to check it against).
+     */
+    async fileBytes(file, maxBytes = MAX_WHEEL_BYTES) {
+        if (!file.sha256 || !/^[0-9a-f]{64}$/.test(file.sha256)) {
+            throw new errors/* MarketplaceError */.uf('invalid-response', `GET ${pathOf(file.url)}`, `the index lists no sha256 for ${file.filename}`);
+        }
+        return this.#download(file, maxBytes);
+    }
+    /** A bounded download, checked against the index's sha256 when it lists one. */
+    async #download(file, maxBytes) {
+        const endpoint = `GET ${pathOf(file.url)}`;
+        const res = await this.#send({
+            method: 'GET',
+            url: withCredentialsOf(file.url, this.#base),
+            endpoint,
+            binary: true,
+            maxBytes,
+            headers: { Accept: '*/*' },
+        });
+        if (res.status !== 200 || !res.bytes)
+            throw this.#httpError(endpoint, res);
+        if (file.sha256 && (0,sha256/* sha256Hex */.f)(res.bytes) !== file.sha256) {
+            throw new errors/* MarketplaceError */.uf('invalid-response', endpoint, `${file.filename} does not match the sha256 the index lists for it`);
+        }
+        return res.bytes;
     }
     async #pageOf(names, query) {
         const page = query.page ?? 1;
@@ -535,23 +571,11 @@ class IndexClient {
                 bare: true,
             });
         }
-        const res = await this.#send({
-            method: 'GET',
-            url: withCredentialsOf(file.url, this.#base),
-            endpoint,
-            binary: true,
-            maxBytes: MAX_WHEEL_BYTES,
-            headers: { Accept: '*/*' },
-        });
-        if (res.status !== 200 || !res.bytes)
-            throw this.#httpError(endpoint, res);
-        if (file.sha256 && (0,sha256/* sha256Hex */.f)(res.bytes) !== file.sha256) {
-            throw new errors/* MarketplaceError */.uf('invalid-response', endpoint, `${file.filename} does not match the sha256 the index lists for it`);
-        }
+        const bytes = await this.#download(file, MAX_WHEEL_BYTES);
         const { readWheel, ArtifactError } = await Promise.all(/* import() */[__webpack_require__.e(828), __webpack_require__.e(162)]).then(__webpack_require__.bind(__webpack_require__, 7162));
         let text;
         try {
-            text = readWheel(file.filename, res.bytes).metadataText;
+            text = readWheel(file.filename, bytes).metadataText;
         }
         catch (err) {
             if (err instanceof ArtifactError)
@@ -591,46 +615,22 @@ class IndexClient {
     #get(url, endpoint, opts) {
         return this.#once(`get:${url}`, () => this.#serve(url, endpoint, opts));
     }
-    async #serve(url, endpoint, opts) {
-        const mode = this.settings.cacheMode;
-        const entry = await this.#cache.get(url);
-        const fromEntry = (e) => ({ status: e.status, body: e.body, source: 'cache' });
-        // A published release's metadata never changes: a cached copy is the answer in every mode.
-        if (entry && opts.immutable && entry.status === 200)
-            return fromEntry(entry);
-        if (mode === 'offline') {
-            if (entry)
-                return fromEntry(entry);
-            throw new errors/* MarketplaceError */.uf('offline-miss', endpoint, `not in the cache (offline mode): ${endpoint.replace(/^GET /, '')} of the index ${withoutCredentials(this.#base)}`, {
-                code: 'offline-miss',
-                bare: true,
-            });
-        }
-        if (mode === 'prefer-offline' && entry && Date.now() - entry.fetchedAt < this.#ttlMs)
-            return fromEntry(entry);
-        let res;
-        try {
-            const headers = { Accept: opts.accept, ...(entry?.etag ? { 'If-None-Match': entry.etag } : {}) };
-            res = await this.#send({ method: 'GET', url, endpoint, headers });
-        }
-        catch (err) {
-            if (entry && err instanceof errors/* MarketplaceError */.uf && err.unreachable)
-                return this.#staleCopy(entry, err.message);
-            throw err;
-        }
-        if (res.status === 304 && entry) {
-            await this.#cache.put(url, { ...entry, fetchedAt: Date.now() });
-            return fromEntry(entry);
-        }
-        if (res.status === 200 || res.status === 404) {
-            const body = res.status === 200 && opts.keep ? opts.keep(res.body) : res.body;
-            await this.#cache.put(url, { status: res.status, etag: res.headers.get('etag'), fetchedAt: Date.now(), body });
-            return { status: res.status, body, source: 'network' };
-        }
-        const error = this.#httpError(endpoint, res);
-        if (entry && error.unreachable)
-            return this.#staleCopy(entry, error.message);
-        throw error;
+    #serve(url, endpoint, opts) {
+        return (0,cached_get/* cachedGet */.F)({
+            cache: this.#cache,
+            mode: this.settings.cacheMode,
+            ttlMs: this.#ttlMs,
+            send: (req) => this.#send(req),
+            httpError: (e, res) => this.#httpError(e, res),
+            staleCopy: (entry, why) => this.#staleCopy(entry, why),
+            offlineWhere: ` of the index ${withoutCredentials(this.#base)}`,
+        }, {
+            url,
+            endpoint,
+            headers: { Accept: opts.accept },
+            ...(opts.immutable ? { immutable: true } : {}),
+            ...(opts.keep ? { keep: opts.keep } : {}),
+        });
     }
     /**
      * The first request to a host goes alone; the rest wait for it. When it cannot reach the host at

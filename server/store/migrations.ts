@@ -315,6 +315,14 @@ FROM plugins p;
   },
   {
     version: 7,
+    name: 'plugins mirrored from an upstream index (NULL: a local plugin)',
+    // mirrored_from: the upstream index URL (without credentials) the plugin's releases come from
+    // (server/upstream.ts). Column-wise on SQLite, as 2: a data dir whose records were lost has it.
+    sqlite: (db) => addMissingColumns(db, 'plugins', [['mirrored_from', 'TEXT']]),
+    postgres: 'ALTER TABLE plugins ADD COLUMN mirrored_from TEXT;\n',
+  },
+  {
+    version: 8,
     name: 'advisories (OSV records, one row per plugin they name) and plugin deprecation (JSON, NULL: none)',
     // The column as version 5's: a data dir whose migration records were lost may have it.
     sqlite: (db) => {

@@ -18,7 +18,9 @@ export interface PluginRow extends PluginFields {
   name: string;
   owner: string;
   created_at: string;
-  /** JSON of a Deprecation; null (or absent, before migration 7): neither deprecated nor archived. */
+  /** The upstream index the plugin is mirrored from (server/upstream.ts); null: a local plugin. */
+  mirrored_from: string | null;
+  /** JSON of a Deprecation; null (or absent, before migration 8): neither deprecated nor archived. */
   deprecation?: string | null;
 }
 
@@ -92,6 +94,8 @@ export interface NewRelease extends PluginFields {
   /** The bytes, or a file already on disk in the staging directory (a streamed upload, moved in). */
   files: Array<{ filename: string; sha256: string } & ({ data: Uint8Array } | { stagedPath: string; size: number })>;
   provenance?: Provenance | null;
+  /** Set by the upstream mirror: the index the release comes from (a local plugin of the name is never touched). */
+  mirrored_from?: string;
 }
 
 export interface PluginRecord {

@@ -164,7 +164,8 @@ function printInfo(
     fields.push([label, `${d.reason}${d.replacement ? `; use ${d.replacement} instead` : ''} (since ${formatDate(d.since)})`]);
   }
   // Who published the release shown: what a user checks before trusting an update.
-  if (release && release.provenance !== undefined) {
+  if (plugin.mirrored) fields.push(['Source', 'mirrored from an upstream package index by the marketplace, not published there']);
+  else if (release && release.provenance !== undefined) {
     fields.push(['Publisher', describePublisher(release.provenance)]);
     if (release.provenance?.kind === 'trusted') fields.push(['Built by', describeTrustedBuild(release.provenance)]);
   }

@@ -81,9 +81,14 @@ export function chooseRelease(
   scan: ProjectScan,
   fapilogVersions: readonly string[],
   fapilogOverride?: string | undefined,
+  source?: { url: string; kind?: 'marketplace' | 'index' | undefined },
 ): { release: Release; fapilog: FapilogInfo; warnings: string[] } {
   const pkg = request.package;
-  if (!entry) throw new InstallRefused('not-found', `${pkg} is not in the marketplace`);
+  if (!entry)
+    throw new InstallRefused(
+      'not-found',
+      `${pkg} is ${source?.kind === 'index' ? `not on the index ${source.url}` : 'not in the marketplace'}`,
+    );
   const { fapilog, warnings } = resolveFapilogVersion(scan, fapilogVersions, fapilogOverride);
   const fv = fapilog.version;
   const finals = entry.releases.filter((r) => !r.yanked && isValidVersion(r.version) && !isPrerelease(r.version));
@@ -175,12 +180,4 @@ export function upperCap(releases: readonly Release[], chosen: Release, fapilogV
   );
   if (sameEpoch && major > chosenMajor && spared.length === 0) return { below: String(major), ...cap };
   return { below: first.version, ...cap };
-}
-
-/** The exclusive upper bound of Poetry's `^X` (`^2.1.0` -> 3, `^0.6.0` -> 0.7, `^0.0.3` -> 0.0.4). */
-export function caretCeiling(version: string): string {
-  const parts = releaseOf(version);
-  const i = parts.findIndex((n) => n !== 0);
-  const at = i === -1 ? Math.max(0, parts.length - 1) : i;
-  return [...parts.slice(0, at), (parts[at] ?? 0) + 1].join('.');
 }
