@@ -32,7 +32,16 @@
  * (two autocannons at once, their rates added: clients alternating behind a load balancer).
  * Reported as ratios against the SQLite server and the bare node:http baseline.
  *
- *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--postgres] [--out FILE]
+ * wrk: the same endpoints again under `wrk -t2 -c50` (bench/wrk.ts; C, so the load generator
+ * takes less of the 2 cores than autocannon does), --runs times each (default 3, 1 with --quick),
+ * interleaved with the baseline, medians reported; the target: a cached plugin GET at >= 0.8x the
+ * baseline's rate.
+ *
+ * --growth: the wrk cells over catalogs of 1,000, 10,000 and 100,000 releases (--sizes 100,1000,10000
+ * plugins of 10 releases), each size with its own server, with the slope between sizes.
+ *
+ *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--postgres] [--plugins N] [--runs N] [--out FILE]
+ *   npx node bench/server-load.ts --growth [--sizes 100,1000,10000] [--runs N]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -42,7 +51,8 @@ import { banner, fmt, markdownTable, tempDir } from './lib.ts';
 import { publishRate, REPO_ROOT, seedDirectly } from './marketplace.ts';
 import { benchCatalog, pluginPackage, TOPICS } from './monorepo.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
-import { targetTable, writeResults, type Target } from './results.ts';
+import { argValue, targetTable, writeResults, type Target } from './results.ts';
+import { wrk, type WrkResult } from './wrk.ts';
 import { startCluster } from '../test/helpers/postgres.ts';
 
 const require = createRequire(import.meta.url);
@@ -57,7 +67,8 @@ interface AutocannonResult {
 }
 
 const QUICK = process.argv.includes('--quick');
-const PLUGINS = QUICK ? 1000 : 10_000;
+const PLUGINS = Number(argValue('--plugins', QUICK ? '1000' : '10000'));
+const WRK_RUNS = Number(argValue('--runs', QUICK ? '1' : '3'));
 const RELEASES = 10;
 const DURATION_S = QUICK ? 1 : 5;
 // --quick (CI smoke) loads at 50 connections only.
@@ -139,6 +150,157 @@ async function load(url: string, endpoint: string, paths: string[], connections:
   };
 }
 
+interface Endpoint {
+  name: string;
+  url: string;
+  paths: string[];
+}
+
+/** The baseline first, then the server's endpoints over a catalog of `plugins` plugins. */
+function endpointsFor(floorUrl: string, serverUrl: string, plugins: number): Endpoint[] {
+  const some = Array.from({ length: 100 }, (_, j) => Math.floor((j * plugins) / 100));
+  const batchNames = Array.from({ length: 50 }, (_, j) => pluginPackage(j % plugins)).join(',');
+  return [
+    { name: 'baseline: node:http fixed body', url: floorUrl, paths: ['/'] },
+    { name: 'search q=<topic>, per_page=20', url: serverUrl, paths: TOPICS.map((t) => `/api/v1/plugins/search?q=${t}&per_page=20`) },
+    { name: 'plugin GET', url: serverUrl, paths: some.map((i) => `/api/v1/plugins/${pluginPackage(i)}`) },
+    { name: 'batch of 50 names', url: serverUrl, paths: [`/api/v1/plugins/batch?names=${batchNames}`] },
+    { name: 'simple index page', url: serverUrl, paths: some.map((i) => `/simple/${pluginPackage(i)}/`) },
+  ];
+}
+
+interface WrkCell extends WrkResult {
+  endpoint: string;
+  runs: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+
+/**
+ * Every endpoint under `wrk -t2 -c50`, `runs` times, the order rotating each run so that drift on
+ * a shared machine spreads over all of them; medians of rate and latency, sums of the counts.
+ */
+async function wrkRounds(endpoints: readonly Endpoint[], runs: number): Promise<WrkCell[]> {
+  const got = new Map<string, WrkResult[]>(endpoints.map((e) => [e.name, []]));
+  for (let r = 0; r < runs; r++) {
+    for (let k = 0; k < endpoints.length; k++) {
+      const e = endpoints[(r + k) % endpoints.length]!;
+      got.get(e.name)!.push(await wrk(e.url, e.paths, { connections: 50, threads: 2, durationS: DURATION_S }));
+      await settle(e.url);
+    }
+  }
+  return endpoints.map((e) => {
+    const rs = got.get(e.name)!;
+    return {
+      endpoint: e.name,
+      runs: rs.length,
+      reqPerSec: median(rs.map((x) => x.reqPerSec)),
+      p50Ms: median(rs.map((x) => x.p50Ms)),
+      p99Ms: median(rs.map((x) => x.p99Ms)),
+      total: rs.reduce((n, x) => n + x.total, 0),
+      non2xx: rs.reduce((n, x) => n + x.non2xx, 0),
+      errors: rs.reduce((n, x) => n + x.errors, 0),
+    };
+  });
+}
+
+function wrkTable(cells: readonly WrkCell[]): string {
+  const base = cells[0]!.reqPerSec;
+  return markdownTable(
+    ['endpoint (wrk -t2 -c50)', 'runs', 'req/s (median)', 'ratio vs baseline', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
+    cells.map((c, i) => [
+      c.endpoint,
+      String(c.runs),
+      c.reqPerSec.toFixed(0),
+      i === 0 ? '1.00 (baseline)' : (c.reqPerSec / base).toFixed(3),
+      c.p50Ms.toFixed(2),
+      c.p99Ms.toFixed(2),
+      String(c.total),
+      String(c.non2xx),
+      String(c.errors),
+    ]),
+  );
+}
+
+/** `serve` on `dataDir` in a child process (the TypeScript sources: a long-running server). */
+function serveArgs(dataDir: string): string[] {
+  return [path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000'];
+}
+
+/** The wrk cells over growing catalogs, one server per size, against one baseline server. */
+async function growth(): Promise<void> {
+  const sizes = argValue('--sizes', '100,1000,10000')
+    .split(',')
+    .map((n) => Number(n));
+  console.log(banner(`server growth: catalogs of ${sizes.map((n) => n * RELEASES).join(', ')} releases under wrk -t2 -c50`));
+  const work = await tempDir('server-growth');
+  const children: ChildProcess[] = [];
+  try {
+    const floor = await startChild(['-e', FLOOR_SERVER]);
+    children.push(floor.child);
+    const rows: Array<{ plugins: number; releases: number; seedMs: number; dbBytes: number; cells: WrkCell[] }> = [];
+    for (const plugins of sizes) {
+      const dataDir = path.join(work.dir, `data-${plugins}`);
+      const seeded = await seedDirectly(dataDir, benchCatalog({ plugins, releases: RELEASES }));
+      const server = await startChild(serveArgs(dataDir));
+      children.push(server.child);
+      const endpoints = endpointsFor(floor.url, server.url, plugins);
+      for (const e of endpoints)
+        await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+      rows.push({
+        plugins,
+        releases: plugins * RELEASES,
+        seedMs: seeded.ms,
+        dbBytes: seeded.bytes,
+        cells: await wrkRounds(endpoints, WRK_RUNS),
+      });
+      await stopChild(server.child);
+      console.log(`${plugins * RELEASES} releases: done (database ${(seeded.bytes / 1e6).toFixed(1)} MB)`);
+    }
+    const names = rows[0]!.cells.map((c) => c.endpoint);
+    const table: string[][] = [];
+    for (const name of names) {
+      rows.forEach((row, i) => {
+        const c = row.cells.find((x) => x.endpoint === name)!;
+        const base = row.cells[0]!.reqPerSec;
+        const prev = i > 0 ? rows[i - 1]!.cells.find((x) => x.endpoint === name)! : undefined;
+        table.push([
+          name,
+          String(row.releases),
+          c.reqPerSec.toFixed(0),
+          name === names[0] ? '1.00 (baseline)' : (c.reqPerSec / base).toFixed(3),
+          c.p50Ms.toFixed(2),
+          c.p99Ms.toFixed(2),
+          prev ? `${((1e6 / c.reqPerSec - 1e6 / prev.reqPerSec) / (row.releases - rows[i - 1]!.releases)).toFixed(4)}` : '-',
+          prev ? `${(prev.reqPerSec / c.reqPerSec).toFixed(2)}x` : '-',
+          String(c.non2xx + c.errors),
+        ]);
+      });
+    }
+    console.log(
+      markdownTable(
+        [
+          'endpoint',
+          'releases',
+          'req/s (median)',
+          'ratio vs baseline',
+          'p50 ms',
+          'p99 ms',
+          'µs per request per extra release (slope)',
+          'cost vs the size before',
+          'non-2xx + errors',
+        ],
+        table,
+      ),
+    );
+    const file = await writeResults('server-growth', { releasesPerPlugin: RELEASES, durationS: DURATION_S, runs: WRK_RUNS, rows });
+    console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+  } finally {
+    for (const c of children) await stopChild(c);
+    await work.remove();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(banner(`server under load: ${PLUGINS} plugins x ${RELEASES} releases, autocannon on the same machine`));
   const work = await tempDir('server-load');
@@ -155,27 +317,9 @@ async function main(): Promise<void> {
     );
     const floor = await startChild(['-e', FLOOR_SERVER]);
     children.push(floor.child);
-    const server = await startChild([
-      path.join('src', 'cli', 'main.ts'),
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--quiet',
-      '--rate-limit',
-      '1000000',
-    ]);
+    const server = await startChild(serveArgs(dataDir));
     children.push(server.child);
-    const some = Array.from({ length: 100 }, (_, j) => Math.floor((j * PLUGINS) / 100));
-    const batchNames = Array.from({ length: 50 }, (_, j) => pluginPackage(j)).join(',');
-    const endpoints: Array<{ name: string; url: string; paths: string[] }> = [
-      { name: 'baseline: node:http fixed body', url: floor.url, paths: ['/'] },
-      { name: 'search q=<topic>, per_page=20', url: server.url, paths: TOPICS.map((t) => `/api/v1/plugins/search?q=${t}&per_page=20`) },
-      { name: 'plugin GET', url: server.url, paths: some.map((i) => `/api/v1/plugins/${pluginPackage(i)}`) },
-      { name: 'batch of 50 names', url: server.url, paths: [`/api/v1/plugins/batch?names=${batchNames}`] },
-      { name: 'simple index page', url: server.url, paths: some.map((i) => `/simple/${pluginPackage(i)}/`) },
-    ];
+    const endpoints = endpointsFor(floor.url, server.url, PLUGINS);
     // One short untimed pass: the server's statement cache and the OS page cache.
     for (const e of endpoints)
       await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
@@ -219,6 +363,17 @@ async function main(): Promise<void> {
         met: cells.every((c) => c.errors + c.non2xx === 0),
       },
     ];
+    const wrkCells = await wrkRounds(endpoints, WRK_RUNS);
+    console.log(
+      `\n## the same under wrk -t2 -c50 (${WRK_RUNS} run${WRK_RUNS === 1 ? '' : 's'} of ${DURATION_S} s each, medians)\n\n${wrkTable(wrkCells)}`,
+    );
+    const wrkGet = wrkCells.find((c) => c.endpoint === 'plugin GET')!;
+    targets.push({
+      what: 'cached plugin GET vs bare node:http, wrk -t2 -c50',
+      value: `${(wrkGet.reqPerSec / wrkCells[0]!.reqPerSec).toFixed(3)}x (${wrkGet.reqPerSec.toFixed(0)} vs ${wrkCells[0]!.reqPerSec.toFixed(0)}/s)`,
+      target: '>= 0.8x',
+      met: wrkGet.reqPerSec >= 0.8 * wrkCells[0]!.reqPerSec,
+    });
     console.log(`\n${targetTable(targets)}`);
     let whatIf: Cell[] | null = null;
     if (process.argv.includes('--what-if')) {
@@ -364,6 +519,7 @@ async function main(): Promise<void> {
       dbBytes,
       publishRatePerS: rate,
       cells,
+      wrk: wrkCells,
       targets,
       whatIf,
       postgres,
@@ -376,4 +532,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await (process.argv.includes('--growth') ? growth() : main());
