@@ -200,7 +200,8 @@ describe('the packed and installed package', () => {
     for (const prefix of [
       'server/',
       'bot/',
-      'src/core/publish/',
+      'src/core/publish/flow.ts',
+      'src/core/publish/rules.ts',
       'src/cli/commands/serve.ts',
       'node_modules/tar/',
       'node_modules/probot/',
