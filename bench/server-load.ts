@@ -44,6 +44,7 @@
  *   npx node bench/server-load.ts --growth [--sizes 100,1000,10000] [--runs N]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -105,6 +106,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 const FLOOR_SERVER = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"ok":true}'); }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
 
+/** The same bare server, answering a fixed Buffer body of `bytes` bytes (the size of a plugin GET's answer). */
+function sizedFloorServer(bytes: number): string {
+  return `const body = Buffer.alloc(${bytes}, 'x'); require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); s.end(body); }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
+}
+
 /** The server as `serve` builds it, but with the response cache off: every request does the work. */
 function noCacheServer(dataDir: string): string {
   const index = pathToFileURL(path.join(REPO_ROOT, 'server', 'index.ts')).href;
@@ -154,24 +160,50 @@ interface Endpoint {
   name: string;
   url: string;
   paths: string[];
+  /** The serving process, whose CPU time per request is measured (Linux /proc). */
+  pid?: number | undefined;
+}
+
+/** User + system CPU time of a process so far (ms), from /proc/<pid>/stat; NaN elsewhere. */
+function cpuOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** The baseline first, then the server's endpoints over a catalog of `plugins` plugins. */
-function endpointsFor(floorUrl: string, serverUrl: string, plugins: number): Endpoint[] {
+function endpointsFor(floor: Started, server: Started, plugins: number): Endpoint[] {
   const some = Array.from({ length: 100 }, (_, j) => Math.floor((j * plugins) / 100));
   const batchNames = Array.from({ length: 50 }, (_, j) => pluginPackage(j % plugins)).join(',');
+  const at = (s: Started) => ({ url: s.url, pid: s.child.pid });
   return [
-    { name: 'baseline: node:http fixed body', url: floorUrl, paths: ['/'] },
-    { name: 'search q=<topic>, per_page=20', url: serverUrl, paths: TOPICS.map((t) => `/api/v1/plugins/search?q=${t}&per_page=20`) },
-    { name: 'plugin GET', url: serverUrl, paths: some.map((i) => `/api/v1/plugins/${pluginPackage(i)}`) },
-    { name: 'batch of 50 names', url: serverUrl, paths: [`/api/v1/plugins/batch?names=${batchNames}`] },
-    { name: 'simple index page', url: serverUrl, paths: some.map((i) => `/simple/${pluginPackage(i)}/`) },
+    { name: 'baseline: node:http fixed body', ...at(floor), paths: ['/'] },
+    { name: 'search q=<topic>, per_page=20', ...at(server), paths: TOPICS.map((t) => `/api/v1/plugins/search?q=${t}&per_page=20`) },
+    { name: 'plugin GET', ...at(server), paths: some.map((i) => `/api/v1/plugins/${pluginPackage(i)}`) },
+    { name: 'batch of 50 names', ...at(server), paths: [`/api/v1/plugins/batch?names=${batchNames}`] },
+    { name: 'simple index page', ...at(server), paths: some.map((i) => `/simple/${pluginPackage(i)}/`) },
   ];
+}
+
+interface Started {
+  url: string;
+  child: ChildProcess;
 }
 
 interface WrkCell extends WrkResult {
   endpoint: string;
   runs: number;
+  /**
+   * The serving process's CPU time per answered request (µs, median of the runs): unlike the rate,
+   * it does not drop when other work takes the cores, so it is the steadier ratio on a shared machine.
+   */
+  cpuUsPerRequest: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -181,12 +213,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
  * a shared machine spreads over all of them; medians of rate and latency, sums of the counts.
  */
 async function wrkRounds(endpoints: readonly Endpoint[], runs: number): Promise<WrkCell[]> {
-  const got = new Map<string, WrkResult[]>(endpoints.map((e) => [e.name, []]));
+  const got = new Map<string, Array<WrkResult & { cpuUs: number }>>(endpoints.map((e) => [e.name, []]));
   for (let r = 0; r < runs; r++) {
     for (let k = 0; k < endpoints.length; k++) {
       const e = endpoints[(r + k) % endpoints.length]!;
-      got.get(e.name)!.push(await wrk(e.url, e.paths, { connections: 50, threads: 2, durationS: DURATION_S }));
+      const cpu0 = cpuOf(e.pid);
+      const res = await wrk(e.url, e.paths, { connections: 50, threads: 2, durationS: DURATION_S });
       await settle(e.url);
+      got.get(e.name)!.push({ ...res, cpuUs: ((cpuOf(e.pid) - cpu0) * 1000) / (res.total + 1) });
     }
   }
   return endpoints.map((e) => {
@@ -197,6 +231,7 @@ async function wrkRounds(endpoints: readonly Endpoint[], runs: number): Promise<
       reqPerSec: median(rs.map((x) => x.reqPerSec)),
       p50Ms: median(rs.map((x) => x.p50Ms)),
       p99Ms: median(rs.map((x) => x.p99Ms)),
+      cpuUsPerRequest: median(rs.map((x) => x.cpuUs)),
       total: rs.reduce((n, x) => n + x.total, 0),
       non2xx: rs.reduce((n, x) => n + x.non2xx, 0),
       errors: rs.reduce((n, x) => n + x.errors, 0),
@@ -207,12 +242,26 @@ async function wrkRounds(endpoints: readonly Endpoint[], runs: number): Promise<
 function wrkTable(cells: readonly WrkCell[]): string {
   const base = cells[0]!.reqPerSec;
   return markdownTable(
-    ['endpoint (wrk -t2 -c50)', 'runs', 'req/s (median)', 'ratio vs baseline', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
+    [
+      'endpoint (wrk -t2 -c50)',
+      'runs',
+      'req/s (median)',
+      'ratio vs baseline',
+      'server CPU µs per request',
+      'CPU ratio (baseline / this)',
+      'p50 ms',
+      'p99 ms',
+      'requests',
+      'non-2xx',
+      'errors',
+    ],
     cells.map((c, i) => [
       c.endpoint,
       String(c.runs),
       c.reqPerSec.toFixed(0),
       i === 0 ? '1.00 (baseline)' : (c.reqPerSec / base).toFixed(3),
+      c.cpuUsPerRequest.toFixed(1),
+      i === 0 ? '1.00 (baseline)' : (cells[0]!.cpuUsPerRequest / c.cpuUsPerRequest).toFixed(3),
       c.p50Ms.toFixed(2),
       c.p99Ms.toFixed(2),
       String(c.total),
@@ -244,7 +293,7 @@ async function growth(): Promise<void> {
       const seeded = await seedDirectly(dataDir, benchCatalog({ plugins, releases: RELEASES }));
       const server = await startChild(serveArgs(dataDir));
       children.push(server.child);
-      const endpoints = endpointsFor(floor.url, server.url, plugins);
+      const endpoints = endpointsFor(floor, server, plugins);
       for (const e of endpoints)
         await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
       rows.push({
@@ -269,10 +318,11 @@ async function growth(): Promise<void> {
           String(row.releases),
           c.reqPerSec.toFixed(0),
           name === names[0] ? '1.00 (baseline)' : (c.reqPerSec / base).toFixed(3),
+          c.cpuUsPerRequest.toFixed(1),
           c.p50Ms.toFixed(2),
           c.p99Ms.toFixed(2),
-          prev ? `${((1e6 / c.reqPerSec - 1e6 / prev.reqPerSec) / (row.releases - rows[i - 1]!.releases)).toFixed(4)}` : '-',
-          prev ? `${(prev.reqPerSec / c.reqPerSec).toFixed(2)}x` : '-',
+          prev ? `${(((c.cpuUsPerRequest - prev.cpuUsPerRequest) / (row.releases - rows[i - 1]!.releases)) * 1000).toFixed(3)}` : '-',
+          prev ? `${(c.cpuUsPerRequest / prev.cpuUsPerRequest).toFixed(2)}x` : '-',
           String(c.non2xx + c.errors),
         ]);
       });
@@ -284,10 +334,11 @@ async function growth(): Promise<void> {
           'releases',
           'req/s (median)',
           'ratio vs baseline',
+          'server CPU µs per request',
           'p50 ms',
           'p99 ms',
-          'µs per request per extra release (slope)',
-          'cost vs the size before',
+          'slope: CPU ns per request per extra release',
+          'CPU per request vs the size before',
           'non-2xx + errors',
         ],
         table,
@@ -319,7 +370,7 @@ async function main(): Promise<void> {
     children.push(floor.child);
     const server = await startChild(serveArgs(dataDir));
     children.push(server.child);
-    const endpoints = endpointsFor(floor.url, server.url, PLUGINS);
+    const endpoints = endpointsFor(floor, server, PLUGINS);
     // One short untimed pass: the server's statement cache and the OS page cache.
     for (const e of endpoints)
       await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
@@ -363,7 +414,17 @@ async function main(): Promise<void> {
         met: cells.every((c) => c.errors + c.non2xx === 0),
       },
     ];
-    const wrkCells = await wrkRounds(endpoints, WRK_RUNS);
+    // A second floor: the bare server sending as many bytes as one plugin GET answer (a Buffer, as
+    // the response cache keeps it), which tells the cost of the bytes from the cost of our code.
+    const getPath = endpoints.find((e) => e.name === 'plugin GET')!.paths[0]!;
+    const getBytes = (await (await fetch(server.url + getPath)).arrayBuffer()).byteLength;
+    const sized = await startChild(['-e', sizedFloorServer(getBytes)]);
+    children.push(sized.child);
+    const sizedName = `baseline: node:http fixed ${getBytes}-byte body (a plugin GET's size)`;
+    const wrkCells = await wrkRounds(
+      [...endpoints.slice(0, 1), { name: sizedName, url: sized.url, pid: sized.child.pid, paths: ['/'] }, ...endpoints.slice(1)],
+      WRK_RUNS,
+    );
     console.log(
       `\n## the same under wrk -t2 -c50 (${WRK_RUNS} run${WRK_RUNS === 1 ? '' : 's'} of ${DURATION_S} s each, medians)\n\n${wrkTable(wrkCells)}`,
     );
@@ -373,6 +434,19 @@ async function main(): Promise<void> {
       value: `${(wrkGet.reqPerSec / wrkCells[0]!.reqPerSec).toFixed(3)}x (${wrkGet.reqPerSec.toFixed(0)} vs ${wrkCells[0]!.reqPerSec.toFixed(0)}/s)`,
       target: '>= 0.8x',
       met: wrkGet.reqPerSec >= 0.8 * wrkCells[0]!.reqPerSec,
+    });
+    const wrkSized = wrkCells.find((c) => c.endpoint === sizedName)!;
+    targets.push({
+      what: `cached plugin GET vs bare node:http sending the same ${getBytes} bytes (reported)`,
+      value: `${(wrkGet.reqPerSec / wrkSized.reqPerSec).toFixed(3)}x rate, ${(wrkSized.cpuUsPerRequest / wrkGet.cpuUsPerRequest).toFixed(3)}x CPU`,
+      target: '-',
+      met: true,
+    });
+    targets.push({
+      what: 'cached plugin GET vs bare node:http, server CPU per request (reported)',
+      value: `${(wrkCells[0]!.cpuUsPerRequest / wrkGet.cpuUsPerRequest).toFixed(3)}x (${wrkGet.cpuUsPerRequest.toFixed(1)} vs ${wrkCells[0]!.cpuUsPerRequest.toFixed(1)} µs)`,
+      target: '-',
+      met: true,
     });
     console.log(`\n${targetTable(targets)}`);
     let whatIf: Cell[] | null = null;
