@@ -27,8 +27,8 @@ var http = __webpack_require__(4907);
 var limiter = __webpack_require__(5787);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/client.js
 var client = __webpack_require__(3576);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var schemas = __webpack_require__(285);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 3 modules
+var schemas = __webpack_require__(9823);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/names.js
 var core_names = __webpack_require__(1975);
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/pep440/index.js + 7 modules

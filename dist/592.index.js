@@ -340,8 +340,8 @@ function decodeJwt(jwt) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 9 modules
 var schemas = __webpack_require__(7597);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var marketplace_schemas = __webpack_require__(285);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 3 modules
+var marketplace_schemas = __webpack_require__(9823);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/trusted.js
 /**
  * The client side of trusted publishing: ask the marketplace which audience to request the OIDC

@@ -905,8 +905,8 @@ function extractReadme(source, repo) {
 
 // EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/size.js
 var size = __webpack_require__(4810);
-// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 2 modules
-var marketplace_schemas = __webpack_require__(285);
+// EXTERNAL MODULE: ./.tmp/bundle-lib/src/core/marketplace/schemas.js + 3 modules
+var marketplace_schemas = __webpack_require__(9823);
 ;// CONCATENATED MODULE: ./.tmp/bundle-lib/src/core/publish/validate.js
 /**
  * What publishing read (PublishFacts: project, artifacts, README, tag, marketplace answers) and
@@ -921,12 +921,15 @@ const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
 /** Entry-point group -> plugin_type, in the order a plugin's type is chosen when it has several. */
 const ENTRY_POINT_GROUPS = Object.fromEntries(marketplace_schemas/* PLUGIN_TYPES */.Y7.map((t) => [`fapilog.${t}s`, t]));
 const LEGACY_GROUP = 'fapilog.plugins';
-/** The metadata that describes the release: the wheel's, else the sdist's. */
 function primaryMetadata(facts) {
     return facts.wheels[0]?.metadata ?? facts.sdists[0]?.metadata ?? null;
 }
 function releaseName(facts) {
     return primaryMetadata(facts)?.name ?? facts.project?.project.name ?? null;
+}
+/** The metadata a release is described by, its name and its version. */
+function releaseIdentity(facts) {
+    return { meta: primaryMetadata(facts), name: releaseName(facts), version: releaseVersion(facts) };
 }
 /**
  * The version being released: the project's when a built file carries it (files of an older
@@ -1368,10 +1371,7 @@ async function preparePublish(opts) {
             unreadable.push({ filename: file.filename, message });
         }
     }
-    const partial = { project, wheels, sdists };
-    const meta = primaryMetadata(partial);
-    const pkg = releaseName(partial);
-    const version = releaseVersion(partial);
+    const { meta, name: pkg, version } = releaseIdentity({ project, wheels, sdists });
     const givenTag = opts.tag ? opts.tag.replace(/^refs\/tags\//, '') : null;
     const tag = givenTag ?? (version !== null && (0,pep440/* isValid */.fn)(version) ? `v${(0,pep440/* normalize */.S8)(version)}` : null);
     const repository = repositoryUrl(meta, project);

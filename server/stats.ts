@@ -5,7 +5,7 @@
  */
 import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, StatsQuery, type DayDownloads, type PluginStats } from '../src/core/marketplace/schemas.ts';
 import { HttpError } from './errors.ts';
-import { compareVersions } from './validation.ts';
+import { compareVersions, queryParams } from './validation.ts';
 
 /** Days the store keeps per release: at least the longest range the endpoint answers. */
 export const RETENTION_DAYS = MAX_STATS_DAYS + 1;
@@ -26,23 +26,14 @@ function isRealDay(day: string): boolean {
 
 /** `from`/`to` of the query (default: the 30 days ending today), or a 400 naming the parameter. */
 export function statsRange(url: URL, today: string): { from: string; to: string } {
-  const raw: Record<string, string> = {};
-  for (const key of ['from', 'to']) {
-    const v = url.searchParams.get(key);
-    if (v !== null && v !== '') raw[key] = v;
-  }
-  const parsed = StatsQuery.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new HttpError(400, 'invalid_parameter', `invalid query parameter ${String(issue.path[0] ?? 'query')}: ${issue.message}`);
-  }
+  const query = queryParams(url, StatsQuery);
   for (const key of ['from', 'to'] as const) {
-    const v = parsed.data[key];
+    const v = query[key];
     if (v !== undefined && !isRealDay(v))
       throw new HttpError(400, 'invalid_parameter', `invalid query parameter ${key}: ${v} is not a calendar day`);
   }
-  const to = parsed.data.to ?? today;
-  const from = parsed.data.from ?? addDays(to, -(DEFAULT_STATS_DAYS - 1));
+  const to = query.to ?? today;
+  const from = query.from ?? addDays(to, -(DEFAULT_STATS_DAYS - 1));
   if (from > to) throw new HttpError(400, 'invalid_parameter', `invalid query parameter from: ${from} is after to (${to})`);
   const span = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
   if (span > MAX_STATS_DAYS)

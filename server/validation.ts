@@ -5,6 +5,7 @@
 import { isValidProjectName, normalizeName, packageName } from '../src/core/names.ts';
 import { equal, isValidSpecifier as isPep440Specifier, normalize } from '../src/core/pep440/index.ts';
 import { checkSpecifierBounds, checkVersionBounds } from '../src/core/pep440/limits.ts';
+import type { output, ZodObject } from 'zod';
 import { HttpError } from './errors.ts';
 
 /** The one PEP 440 module decides, after the bounds: numbers a double cannot hold exactly are refused. */
@@ -96,4 +97,19 @@ function sameVersionText(a: string, b: string): boolean {
 export function printable(s: string): string {
   const t = s.replace(/[\u0000-\u001f\u007f]/g, '?');
   return JSON.stringify(t.length > 80 ? `${t.slice(0, 80)}…` : t);
+}
+
+/** The query parameters `schema` names (an empty one counts as absent) through it, or a 400 naming the first bad one. */
+export function queryParams<S extends ZodObject>(url: URL, schema: S): output<S> {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = url.searchParams.get(key);
+    if (v !== null && v !== '') raw[key] = v;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new HttpError(400, 'invalid_parameter', `invalid query parameter ${String(issue.path[0] ?? 'query')}: ${issue.message}`);
+  }
+  return parsed.data;
 }

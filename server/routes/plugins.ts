@@ -12,7 +12,7 @@ import {
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
 import { pluginView, releaseView, type PluginRecord } from '../store/index.ts';
-import { canonicalVersion, pluginPackage, printable, sameVersion } from '../validation.ts';
+import { canonicalVersion, pluginPackage, printable, queryParams, sameVersion } from '../validation.ts';
 import { parseJsonBody } from '../body.ts';
 import { buildStats, dayOf, statsRange } from '../stats.ts';
 
@@ -43,18 +43,7 @@ function releaseOf(ctx: RequestContext, record: PluginRecord): PluginRecord['rel
 
 /** Query parameters as ListQuery, or a 400 naming the first bad parameter. */
 function listQuery(url: URL, search: boolean): ListQuery {
-  const raw: Record<string, string> = {};
-  for (const key of ['q', 'type', 'author', 'min_rating', 'sort', 'page', 'per_page']) {
-    const v = url.searchParams.get(key);
-    if (v !== null && v !== '' && (search || key !== 'q')) raw[key] = v;
-  }
-  const parsed = ListQuery.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const param = String(issue.path[0] ?? 'query');
-    throw new HttpError(400, 'invalid_parameter', `invalid query parameter ${param}: ${issue.message}`);
-  }
-  return parsed.data;
+  return search ? queryParams(url, ListQuery) : queryParams(url, ListQuery.omit({ q: true }));
 }
 
 async function searchResult(ctx: RequestContext, q: ListQuery): Promise<SearchResult> {

@@ -9,7 +9,7 @@ import { isValid } from '../../src/core/pep440/index.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
 import { currentRelease, pluginView, releaseView, type PluginRecord, type Store } from '../store/index.ts';
-import { pluginPackage, printable } from '../validation.ts';
+import { pluginPackage, printable, queryParams } from '../validation.ts';
 import { defaultFapilog, newestWorking, type MatrixRelease } from '../web/compat.ts';
 import { HTML_TYPE, PAGE_HEADERS } from '../web/layout.ts';
 import { errorPage, fapilogPage, pluginPage, searchPage, type SearchForm, type SearchHit } from '../web/pages.ts';
@@ -56,17 +56,7 @@ function fapilogParam(url: URL): string | undefined {
 
 /** The search form's parameters through the API's own ListQuery (same limits, same messages). */
 function searchForm(url: URL): { form: SearchForm; list: ListQuery } {
-  const raw: Record<string, string> = {};
-  for (const key of ['q', 'type', 'author', 'min_rating', 'sort', 'page', 'per_page']) {
-    const v = url.searchParams.get(key);
-    if (v !== null && v !== '') raw[key] = v;
-  }
-  const parsed = ListQuery.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new HttpError(400, 'invalid_parameter', `invalid query parameter ${String(issue.path[0] ?? 'query')}: ${issue.message}`);
-  }
-  const list = parsed.data;
+  const list = queryParams(url, ListQuery);
   const fapilog = fapilogParam(url);
   const form: SearchForm = {
     page: list.page,

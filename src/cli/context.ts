@@ -41,6 +41,15 @@ export function callerCwd(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): 
   return ours && env['INIT_CWD'] ? env['INIT_CWD'] : cwd;
 }
 
+/** Resolves once the process is asked to stop (Ctrl-C or a service manager's SIGTERM), saying so on stderr. */
+export async function untilStopped(io: Pick<CliIo, 'stderr'>): Promise<void> {
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  io.stderr(`received ${signal}, shutting down\n`);
+}
+
 /** COLUMNS when set (as `ls` does: a way to pick the width), else the terminal's, else 100. */
 export function terminalColumns(env: NodeJS.ProcessEnv, tty: number | undefined): number {
   const fromEnv = Number(env['COLUMNS']);
@@ -155,29 +164,24 @@ export function commandContext(io: CliIo, command: Command): CommandContext {
   if (globals.marketplaceUrl && globals.indexUrl) {
     throw new CliError('--marketplace-url and --index-url cannot be used together: give the one source to ask', EXIT.error);
   }
-  let settings: MarketplaceSettings | undefined;
-  const resolveSettings = () => {
-    if (settings) return settings;
-    try {
-      settings = resolveMarketplaceSettings(overrides, io.env);
-    } catch (err) {
-      throw settingsError(err, '--marketplace-url');
-    }
-    return settings;
+  // Resolved on first use and once: a command that never reads a source never fails on its settings.
+  const lazySettings = <T>(resolve: () => T, urlFlag: string) => {
+    let value: T | undefined;
+    return (): T => {
+      if (value !== undefined) return value;
+      try {
+        value = resolve();
+      } catch (err) {
+        throw settingsError(err, urlFlag);
+      }
+      return value;
+    };
   };
-  let sourceSettings: SourceSettings | undefined;
-  const resolveSource = () => {
-    if (sourceSettings) return sourceSettings;
-    try {
-      sourceSettings = resolveSourceSettings(overrides, io.env);
-    } catch (err) {
-      throw settingsError(
-        err,
-        globals.indexUrl || (!globals.marketplaceUrl && io.env['FAPILOG_INDEX_URL']) ? '--index-url' : '--marketplace-url',
-      );
-    }
-    return sourceSettings;
-  };
+  const resolveSettings = lazySettings<MarketplaceSettings>(() => resolveMarketplaceSettings(overrides, io.env), '--marketplace-url');
+  const resolveSource = lazySettings<SourceSettings>(
+    () => resolveSourceSettings(overrides, io.env),
+    globals.indexUrl || (!globals.marketplaceUrl && io.env['FAPILOG_INDEX_URL']) ? '--index-url' : '--marketplace-url',
+  );
   const clientOptions = (options: ClientOptions): ClientOptions => ({
     ...(globals.timeout !== undefined ? { timeoutMs: globals.timeout * 1000 } : {}),
     ...(globals.retries !== undefined ? { retries: globals.retries } : {}),

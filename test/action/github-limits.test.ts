@@ -31,7 +31,15 @@ function hugeReport(n: number): Report {
       note: `release notes for ${name}: 0.3.1 is compatible with fapilog 0.5.2, see the changelog for the migration steps`,
     };
   });
-  const counts: Record<string, number> = { 'up-to-date': 0, outdated: 0, 'held-back': 0, incompatible: 0, yanked: 0, unknown: 0 };
+  const counts: Record<string, number> = {
+    'up-to-date': 0,
+    outdated: 0,
+    'held-back': 0,
+    incompatible: 0,
+    yanked: 0,
+    vulnerable: 0,
+    unknown: 0,
+  };
   for (const p of plugins) counts[p.status] = (counts[p.status] ?? 0) + 1;
   return Report.parse({ ...base, plugins, counts });
 }

@@ -59,7 +59,7 @@ describe('outputs', () => {
     const clean = Report.parse({
       ...base,
       plugins: base.plugins.filter((p) => p.status === 'up-to-date'),
-      counts: { 'up-to-date': 1, outdated: 0, incompatible: 0, 'held-back': 0, yanked: 0, unknown: 0 },
+      counts: { 'up-to-date': 1, outdated: 0, incompatible: 0, 'held-back': 0, yanked: 0, vulnerable: 0, unknown: 0 },
     });
     const out = reportOutputs(clean);
     assert.equal(out['has-problems'], 'false');
@@ -118,7 +118,7 @@ describe('summary', () => {
   test('no plugins, no tables, no fix section', () => {
     const empty = sampleReport(root, {
       plugins: [],
-      counts: { 'up-to-date': 0, outdated: 0, incompatible: 0, 'held-back': 0, yanked: 0, unknown: 0 },
+      counts: { 'up-to-date': 0, outdated: 0, incompatible: 0, 'held-back': 0, yanked: 0, vulnerable: 0, unknown: 0 },
     });
     const s = renderSummary(empty, { failed: false, failureMessage: null });
     assert.match(s, /No fapilog plugins found in the project\./);

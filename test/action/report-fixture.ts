@@ -103,7 +103,7 @@ export function sampleReport(root: string, overrides: Partial<Report> = {}): Rep
       note: 'not found in the marketplace',
     }),
   ];
-  const counts = { 'up-to-date': 1, outdated: 1, incompatible: 1, 'held-back': 1, yanked: 1, unknown: 1 };
+  const counts = { 'up-to-date': 1, outdated: 1, incompatible: 1, 'held-back': 1, yanked: 1, vulnerable: 0, unknown: 1 };
   return Report.parse({
     root,
     fapilog: { version: '0.5.2', source: 'locked', specifier: '>=0.5', from: 'uv.lock' },

@@ -65,7 +65,7 @@ describe('outdated with --index-url', () => {
 
     const text = await runCli(['outdated', APP], { env: { FAPILOG_MARKETPLACE_CACHE: dir, FAPILOG_INDEX_URL: index.url } });
     assert.equal(text.code, 1);
-    assert.equal(text.stdout.split('\n')[1], `package index ${index.url}`);
+    assert.equal(text.stdout.split('\n')[1], `package index ${index.url} (an index publishes no advisories or deprecations)`);
   });
 
   test('release metadata is fetched once; later runs revalidate the project pages only, and offline mode answers from the cache', async () => {

@@ -41,7 +41,10 @@ describe('outdated on examples/app', () => {
     const r = await outdated([app]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^fapilog 0\.16\.0 \(pinned in pyproject\.toml:7\)$/m);
-    for (const status of STATUSES) assert.match(r.stdout, new RegExp(`\\s${status}\\s`), `status ${status} shown`);
+    // Every status but vulnerable: the demo catalog carries no advisories (test/e2e/advisories.test.ts shows that one).
+    for (const status of STATUSES.filter((s) => s !== 'vulnerable')) {
+      assert.match(r.stdout, new RegExp(`\\s${status}\\s`), `status ${status} shown`);
+    }
     assert.match(r.stdout, /^plugin\s+file:line\s+current\s+latest compatible\s+latest\s+status\s+note$/m);
     assert.match(
       r.stdout,
@@ -60,7 +63,15 @@ describe('outdated on examples/app', () => {
     const r = await runCli(['--marketplace-url', ws.apiUrl, '--cache-dir', tempDir('cache-'), '--json', 'outdated', app]);
     assert.equal(r.code, 1, r.stderr);
     const report = Report.parse(JSON.parse(r.stdout));
-    assert.deepEqual(report.counts, { 'up-to-date': 3, outdated: 2, incompatible: 2, 'held-back': 2, yanked: 1, unknown: 1 });
+    assert.deepEqual(report.counts, {
+      'up-to-date': 3,
+      outdated: 2,
+      incompatible: 2,
+      'held-back': 2,
+      yanked: 1,
+      vulnerable: 0,
+      unknown: 1,
+    });
     assert.deepEqual(report.fapilog, { version: '0.16.0', source: 'pinned', specifier: '==0.16.0', from: 'pyproject.toml:7' });
     assert.equal(report.marketplace.url, ws.apiUrl);
     assert.equal(report.marketplace.stale, false);
@@ -217,8 +228,9 @@ describe('outdated on examples/app', () => {
 });
 
 describe('outdated --fail-on', () => {
-  // One small project per status (fapilog 0.16.0, so the demo catalog gives each its verdict).
-  const PROJECTS: Record<Exclude<Status, 'unknown'>, string> = {
+  // One small project per status (fapilog 0.16.0, so the demo catalog gives each its verdict);
+  // vulnerable needs an advisory, which the demo catalog has none of (test/e2e/advisories.test.ts).
+  const PROJECTS: Record<Exclude<Status, 'unknown' | 'vulnerable'>, string> = {
     'up-to-date': 'fapilog-loki==1.4.0',
     outdated: 'fapilog-redact-pii==1.0.0',
     'held-back': 'fapilog-field-mapper==0.2.0',

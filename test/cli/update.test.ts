@@ -101,7 +101,15 @@ describe('update', () => {
     // Only the held-back and unknown plugins remain to report.
     const again = await cli(['--json', 'outdated', app]);
     const report = Report.parse(JSON.parse(again.stdout));
-    assert.deepEqual(report.counts, { 'up-to-date': 8, outdated: 0, incompatible: 0, 'held-back': 2, yanked: 0, unknown: 1 });
+    assert.deepEqual(report.counts, {
+      'up-to-date': 8,
+      outdated: 0,
+      incompatible: 0,
+      'held-back': 2,
+      yanked: 0,
+      vulnerable: 0,
+      unknown: 1,
+    });
     assert.equal(again.code, 1);
   });
 

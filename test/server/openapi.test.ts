@@ -92,6 +92,8 @@ const OUTPUT: Record<string, z.ZodType> = {
   TrustedPublisher: contract.TrustedPublisher,
   TrustedPublisherList: contract.TrustedPublisherList,
   CompatibilityCorrection: contract.CompatibilityCorrection,
+  ReleaseAdvisory: contract.ReleaseAdvisory,
+  Deprecation: contract.Deprecation,
 };
 const INPUT: Record<string, z.ZodType> = {
   PublishMetadata: contract.PublishMetadata,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { TrustedPublisherRequest, type TrustedPublisher } from '../../core/marketplace/schemas.ts';
 import { isValidProjectName, normalizeName, packageName } from '../../core/names.ts';
 import type { RegisterCommand } from '../context.ts';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Store } from '../../../server/store/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 
 interface DataDirOption {
@@ -51,6 +52,25 @@ const DATABASE_URL_HELP =
 const FILES_DIR_HELP =
   'with PostgreSQL: the directory the instances share for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)';
 const CREATE_HELP = 'create the data directory (a new, empty marketplace) when it does not exist';
+
+/** The options that say where the marketplace's store is, on every command that opens it. */
+function storeOptions(command: Command, { create }: { create: boolean }): Command {
+  command
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--database-url <url>', DATABASE_URL_HELP)
+    .option('--files-dir <dir>', FILES_DIR_HELP);
+  return create ? command.option('--create', CREATE_HELP) : command;
+}
+
+/** Opens the store, runs fn on it and closes it, whatever fn does. */
+async function withStore<T>(ctx: Ctx, opts: DataDirOption, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(ctx, opts);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
 
 interface PublisherAddOptions extends DataDirOption {
   repository: string;
@@ -105,123 +125,99 @@ export const register: RegisterCommand = (program, act) => {
     .description('administer a marketplace (tokens, trusted publishers, fapilog versions, schema, backups, moving between stores)');
   const token = admin.command('token').description('API tokens (stored as sha256 hashes only)');
 
-  token
-    .command('create')
-    .description('create a token for an owner and print it once')
-    .requiredOption('--owner <name>', 'owner account the token acts as (owns what it publishes first)')
-    .option('--expires <duration>', 'the token stops working after this long: 30m, 12h, 90d, 8w (default: never)', durationArg)
-    .option(
-      '--plugin <name>',
-      'the token may act only on this plugin (publish, yank, trusted publishers); repeatable (default: every plugin of the owner)',
-      (v: string, prev: string[] = []) => [...prev, pluginArg(v)],
-    )
-    .option('--admin', "an admin token: may also correct any plugin's fapilog compatibility")
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .option('--create', CREATE_HELP)
-    .action(
-      act(async (ctx, opts: DataDirOption & { owner: string; expires?: number; plugin?: string[]; admin?: boolean }) => {
-        const owner = opts.owner.trim();
-        if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(owner)) {
-          throw new CliError(`--owner must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(opts.owner)})`);
+  storeOptions(
+    token
+      .command('create')
+      .description('create a token for an owner and print it once')
+      .requiredOption('--owner <name>', 'owner account the token acts as (owns what it publishes first)')
+      .option('--expires <duration>', 'the token stops working after this long: 30m, 12h, 90d, 8w (default: never)', durationArg)
+      .option(
+        '--plugin <name>',
+        'the token may act only on this plugin (publish, yank, trusted publishers); repeatable (default: every plugin of the owner)',
+        (v: string, prev: string[] = []) => [...prev, pluginArg(v)],
+      )
+      .option('--admin', "an admin token: may also correct any plugin's fapilog compatibility"),
+    { create: true },
+  ).action(
+    act(async (ctx, opts: DataDirOption & { owner: string; expires?: number; plugin?: string[]; admin?: boolean }) => {
+      const owner = opts.owner.trim();
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(owner)) {
+        throw new CliError(`--owner must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(opts.owner)})`);
+      }
+      const expiresAt = opts.expires !== undefined ? new Date(Date.now() + opts.expires).toISOString() : null;
+      const plugins = opts.plugin ? [...new Set(opts.plugin)] : null;
+      await withStore(ctx, opts, async (store) => {
+        const created = await store.createToken(owner, { expiresAt, plugins, admin: opts.admin === true });
+        if (ctx.globals.json)
+          ctx.io.stdout(`${JSON.stringify({ owner, token: created, expires_at: expiresAt, plugins, admin: opts.admin === true })}\n`);
+        else {
+          ctx.io.stdout(`${created}\n`);
+          const scope = [expiresAt ? `expires ${expiresAt}` : '', plugins ? `only for ${plugins.join(', ')}` : '']
+            .filter(Boolean)
+            .join('; ');
+          ctx.io.stderr(
+            `${opts.admin ? 'admin ' : ''}token created for owner ${owner}${scope ? ` (${scope})` : ''}; it is shown only now, store it safely\n`,
+          );
         }
-        const expiresAt = opts.expires !== undefined ? new Date(Date.now() + opts.expires).toISOString() : null;
-        const plugins = opts.plugin ? [...new Set(opts.plugin)] : null;
-        const store = await openStore(ctx, opts);
-        try {
-          const created = await store.createToken(owner, { expiresAt, plugins, admin: opts.admin === true });
-          if (ctx.globals.json)
-            ctx.io.stdout(`${JSON.stringify({ owner, token: created, expires_at: expiresAt, plugins, admin: opts.admin === true })}\n`);
-          else {
-            ctx.io.stdout(`${created}\n`);
-            const scope = [expiresAt ? `expires ${expiresAt}` : '', plugins ? `only for ${plugins.join(', ')}` : '']
-              .filter(Boolean)
-              .join('; ');
-            ctx.io.stderr(
-              `${opts.admin ? 'admin ' : ''}token created for owner ${owner}${scope ? ` (${scope})` : ''}; it is shown only now, store it safely\n`,
-            );
-          }
-        } finally {
-          await store.close();
-        }
-        return EXIT.ok;
-      }),
-    );
+      });
+      return EXIT.ok;
+    }),
+  );
 
-  token
-    .command('list')
-    .description('list tokens (id, owner, created, expires, plugins) without their secrets')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .option('--create', CREATE_HELP)
-    .action(
-      act(async (ctx, opts: DataDirOption) => {
-        const store = await openStore(ctx, opts);
-        try {
-          const tokens = await store.listTokens();
-          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ tokens })}\n`);
-          else {
-            const now = new Date().toISOString();
-            const rows = tokens.map((t) => [
-              String(t.id),
-              t.owner,
-              t.created_at,
-              t.expires_at === null ? 'never' : `${t.expires_at}${t.expires_at <= now ? ' (expired)' : ''}`,
-              t.plugins === null ? 'all' : t.plugins.join(','),
-            ]);
-            ctx.io.stdout(columns([['ID', 'OWNER', 'CREATED', 'EXPIRES', 'PLUGINS'], ...rows]));
-          }
-        } finally {
-          await store.close();
+  storeOptions(token.command('list').description('list tokens (id, owner, created, expires, plugins) without their secrets'), {
+    create: true,
+  }).action(
+    act(async (ctx, opts: DataDirOption) => {
+      await withStore(ctx, opts, async (store) => {
+        const tokens = await store.listTokens();
+        if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ tokens })}\n`);
+        else {
+          const now = new Date().toISOString();
+          const rows = tokens.map((t) => [
+            String(t.id),
+            t.owner,
+            t.created_at,
+            t.expires_at === null ? 'never' : `${t.expires_at}${t.expires_at <= now ? ' (expired)' : ''}`,
+            t.plugins === null ? 'all' : t.plugins.join(','),
+          ]);
+          ctx.io.stdout(columns([['ID', 'OWNER', 'CREATED', 'EXPIRES', 'PLUGINS'], ...rows]));
         }
-        return EXIT.ok;
-      }),
-    );
+      });
+      return EXIT.ok;
+    }),
+  );
 
-  token
-    .command('revoke <id>')
-    .description('revoke a token by its id (see `admin token list`)')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .option('--create', CREATE_HELP)
-    .action(
-      act(async (ctx, id: string, opts: DataDirOption) => {
-        if (!/^\d+$/.test(id)) throw new CliError(`token id must be a number: ${id}`);
-        const store = await openStore(ctx, opts);
-        try {
-          if (!(await store.revokeToken(Number(id)))) throw new CliError(`no token with id ${id}`);
-          ctx.io.stdout(`revoked token ${id}\n`);
-        } finally {
-          await store.close();
-        }
-        return EXIT.ok;
-      }),
-    );
+  storeOptions(token.command('revoke <id>').description('revoke a token by its id (see `admin token list`)'), { create: true }).action(
+    act(async (ctx, id: string, opts: DataDirOption) => {
+      if (!/^\d+$/.test(id)) throw new CliError(`token id must be a number: ${id}`);
+      await withStore(ctx, opts, async (store) => {
+        if (!(await store.revokeToken(Number(id)))) throw new CliError(`no token with id ${id}`);
+        ctx.io.stdout(`revoked token ${id}\n`);
+      });
+      return EXIT.ok;
+    }),
+  );
 
   const publisher = admin
     .command('publisher')
     .description('trusted publishers: GitHub workflows that may publish a plugin without a stored token');
 
-  publisher
-    .command('add <plugin>')
-    .description('let a workflow of a repository publish <plugin> through GitHub OIDC (pending when <plugin> is not published yet)')
-    .requiredOption('--repository <owner/name>', 'GitHub repository')
-    .requiredOption(
-      '--repository-id <n>',
-      'its numeric id (gh api repos/OWNER/NAME --jq .id): a re-created repository of the same name gets another',
-    )
-    .requiredOption('--owner-id <n>', 'numeric id of the repository owner (gh api repos/OWNER/NAME --jq .owner.id)')
-    .requiredOption('--workflow <file>', 'workflow file name in .github/workflows (release.yml)')
-    .option('--environment <name>', 'only jobs in this GitHub environment may publish')
-    .option('--owner <name>', 'owner the plugin gets on its first publish (required while the plugin is unpublished)')
-    .option('--issuer <url>', 'OIDC issuer (default https://token.actions.githubusercontent.com)')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .option('--create', CREATE_HELP)
+  storeOptions(
+    publisher
+      .command('add <plugin>')
+      .description('let a workflow of a repository publish <plugin> through GitHub OIDC (pending when <plugin> is not published yet)')
+      .requiredOption('--repository <owner/name>', 'GitHub repository')
+      .requiredOption(
+        '--repository-id <n>',
+        'its numeric id (gh api repos/OWNER/NAME --jq .id): a re-created repository of the same name gets another',
+      )
+      .requiredOption('--owner-id <n>', 'numeric id of the repository owner (gh api repos/OWNER/NAME --jq .owner.id)')
+      .requiredOption('--workflow <file>', 'workflow file name in .github/workflows (release.yml)')
+      .option('--environment <name>', 'only jobs in this GitHub environment may publish')
+      .option('--owner <name>', 'owner the plugin gets on its first publish (required while the plugin is unpublished)')
+      .option('--issuer <url>', 'OIDC issuer (default https://token.actions.githubusercontent.com)'),
+    { create: true },
+  )
     .addHelpText(
       'after',
       '\nExample:\n  fapilog-plugins admin publisher add fapilog-loki --repository acme/fapilog-loki --repository-id 700123 --owner-id 4501 --workflow release.yml\n',
@@ -241,8 +237,7 @@ export const register: RegisterCommand = (program, act) => {
           const issue = parsed.error.issues[0];
           throw new CliError(`${PUBLISHER_FLAGS[String(issue?.path[0])] ?? 'publisher'}: ${issue?.message ?? 'invalid'}`);
         }
-        const store = await openStore(ctx, opts);
-        try {
+        await withStore(ctx, opts, async (store) => {
           const { Publishers } = await import('../../../server/publishers.ts');
           const existing = await store.pluginRow(pkg);
           const owner = existing?.owner ?? opts.owner?.trim();
@@ -258,192 +253,153 @@ export const register: RegisterCommand = (program, act) => {
           }
           if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify(added)}\n`);
           else ctx.io.stdout(`added trusted publisher ${publisherLine(added)}\n`);
-        } finally {
-          await store.close();
-        }
+        });
         return EXIT.ok;
       }),
     );
 
-  publisher
-    .command('list [plugin]')
-    .description('list trusted publishers (of one plugin, or all)')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .option('--create', CREATE_HELP)
-    .action(
-      act(async (ctx, plugin: string | undefined, opts: DataDirOption) => {
-        const pkg = plugin === undefined ? undefined : pluginArg(plugin);
-        const store = await openStore(ctx, opts);
-        try {
-          const { Publishers } = await import('../../../server/publishers.ts');
-          const publishers = await new Publishers(store).list(pkg);
-          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ publishers })}\n`);
-          else for (const p of publishers) ctx.io.stdout(`${publisherLine(p)}\n`);
-        } finally {
-          await store.close();
-        }
-        return EXIT.ok;
-      }),
-    );
+  storeOptions(publisher.command('list [plugin]').description('list trusted publishers (of one plugin, or all)'), { create: true }).action(
+    act(async (ctx, plugin: string | undefined, opts: DataDirOption) => {
+      const pkg = plugin === undefined ? undefined : pluginArg(plugin);
+      await withStore(ctx, opts, async (store) => {
+        const { Publishers } = await import('../../../server/publishers.ts');
+        const publishers = await new Publishers(store).list(pkg);
+        if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ publishers })}\n`);
+        else for (const p of publishers) ctx.io.stdout(`${publisherLine(p)}\n`);
+      });
+      return EXIT.ok;
+    }),
+  );
 
-  publisher
-    .command('remove <id>')
-    .description('remove a trusted publisher by its id (see `admin publisher list`); publish tokens it granted stop working')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .option('--create', CREATE_HELP)
-    .action(
-      act(async (ctx, id: string, opts: DataDirOption) => {
-        if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`publisher id must be a number: ${id}`);
-        const store = await openStore(ctx, opts);
-        try {
-          const { Publishers } = await import('../../../server/publishers.ts');
-          if (!(await new Publishers(store).remove(Number(id)))) throw new CliError(`no trusted publisher with id ${id}`);
-          ctx.io.stdout(`removed trusted publisher ${id}\n`);
-        } finally {
-          await store.close();
-        }
-        return EXIT.ok;
-      }),
-    );
+  storeOptions(
+    publisher
+      .command('remove <id>')
+      .description('remove a trusted publisher by its id (see `admin publisher list`); publish tokens it granted stop working'),
+    { create: true },
+  ).action(
+    act(async (ctx, id: string, opts: DataDirOption) => {
+      if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`publisher id must be a number: ${id}`);
+      await withStore(ctx, opts, async (store) => {
+        const { Publishers } = await import('../../../server/publishers.ts');
+        if (!(await new Publishers(store).remove(Number(id)))) throw new CliError(`no trusted publisher with id ${id}`);
+        ctx.io.stdout(`removed trusted publisher ${id}\n`);
+      });
+      return EXIT.ok;
+    }),
+  );
 
-  admin
-    .command('fapilog-versions')
-    .description('list the fapilog releases the marketplace knows, or add some')
-    .argument('[versions...]', 'PEP 440 versions to add')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .option('--create', CREATE_HELP)
-    .action(
-      act(async (ctx, versions: string[], opts: DataDirOption) => {
-        const { versionProblem, canonicalVersion } = await import('../../../server/validation.ts');
-        // Every version is checked before the store opens: one bad one and nothing is stored.
-        const problems = versions.map(versionProblem).filter((p) => p !== null);
-        if (problems.length > 0) throw new CliError(`refused, nothing stored: ${problems.join('; ')}`);
-        const store = await openStore(ctx, opts);
-        try {
-          if (versions.length > 0) await store.addFapilogVersions(versions.map(canonicalVersion));
-          const all = await store.fapilogVersions();
-          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ versions: all })}\n` : `${all.join('\n')}\n`);
-        } finally {
-          await store.close();
-        }
-        return EXIT.ok;
-      }),
-    );
+  storeOptions(
+    admin
+      .command('fapilog-versions')
+      .description('list the fapilog releases the marketplace knows, or add some')
+      .argument('[versions...]', 'PEP 440 versions to add'),
+    { create: true },
+  ).action(
+    act(async (ctx, versions: string[], opts: DataDirOption) => {
+      const { versionProblem, canonicalVersion } = await import('../../../server/validation.ts');
+      // Every version is checked before the store opens: one bad one and nothing is stored.
+      const problems = versions.map(versionProblem).filter((p) => p !== null);
+      if (problems.length > 0) throw new CliError(`refused, nothing stored: ${problems.join('; ')}`);
+      await withStore(ctx, opts, async (store) => {
+        if (versions.length > 0) await store.addFapilogVersions(versions.map(canonicalVersion));
+        const all = await store.fapilogVersions();
+        ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ versions: all })}\n` : `${all.join('\n')}\n`);
+      });
+      return EXIT.ok;
+    }),
+  );
 
-  admin
-    .command('migrate')
-    .description('bring the database schema up to date (the server also does it at start); refused on a schema newer than this release')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .option('--create', CREATE_HELP)
-    .action(
-      act(async (ctx, opts: DataDirOption) => {
-        const { openStoreReport } = await import('../../../server/store/index.ts');
-        let opened;
-        try {
-          opened = await openStoreReport(await storeTarget(ctx, opts));
-        } catch (err) {
-          throw new CliError(`cannot migrate: ${err instanceof Error ? err.message : String(err)}`);
+  storeOptions(
+    admin
+      .command('migrate')
+      .description('bring the database schema up to date (the server also does it at start); refused on a schema newer than this release'),
+    { create: true },
+  ).action(
+    act(async (ctx, opts: DataDirOption) => {
+      const { openStoreReport } = await import('../../../server/store/index.ts');
+      let opened;
+      try {
+        opened = await openStoreReport(await storeTarget(ctx, opts));
+      } catch (err) {
+        throw new CliError(`cannot migrate: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const { store, migrations } = opened;
+      try {
+        if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ store: store.dialect, ...migrations })}\n`);
+        else {
+          for (const m of migrations.applied) ctx.io.stdout(`applied ${m.version}: ${m.name}\n`);
+          ctx.io.stdout(`schema at version ${migrations.after} (${store.dialect}; was ${migrations.before})\n`);
         }
-        const { store, migrations } = opened;
-        try {
-          if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ store: store.dialect, ...migrations })}\n`);
-          else {
-            for (const m of migrations.applied) ctx.io.stdout(`applied ${m.version}: ${m.name}\n`);
-            ctx.io.stdout(`schema at version ${migrations.after} (${store.dialect}; was ${migrations.before})\n`);
-          }
-        } finally {
-          await store.close();
-        }
-        return EXIT.ok;
-      }),
-    );
+      } finally {
+        await store.close();
+      }
+      return EXIT.ok;
+    }),
+  );
 
-  admin
-    .command('backup <dest>')
-    .description(
-      'a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an export (restore with admin import)',
-    )
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .action(
-      act(async (ctx, dest: string, opts: DataDirOption) => {
-        const store = await openStore(ctx, opts);
-        try {
-          const { backupStore } = await import('../../../server/store/transfer.ts');
-          const done = await backupStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
-            throw new CliError(`backup failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
-          });
-          ctx.io.stdout(
-            ctx.globals.json
-              ? `${JSON.stringify({ backup: dest, ...done })}\n`
-              : `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})\n`,
-          );
-        } finally {
-          await store.close();
-        }
-        return EXIT.ok;
-      }),
-    );
+  storeOptions(
+    admin
+      .command('backup <dest>')
+      .description(
+        'a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an export (restore with admin import)',
+      ),
+    { create: false },
+  ).action(
+    act(async (ctx, dest: string, opts: DataDirOption) => {
+      await withStore(ctx, opts, async (store) => {
+        const { backupStore } = await import('../../../server/store/transfer.ts');
+        const done = await backupStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
+          throw new CliError(`backup failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
+        });
+        ctx.io.stdout(
+          ctx.globals.json
+            ? `${JSON.stringify({ backup: dest, ...done })}\n`
+            : `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})\n`,
+        );
+      });
+      return EXIT.ok;
+    }),
+  );
 
-  admin
-    .command('export <dest>')
-    .description(
-      'write the whole marketplace (rows and release files, one consistent snapshot) to a new directory, to import into another store',
-    )
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .action(
-      act(async (ctx, dest: string, opts: DataDirOption) => {
-        const store = await openStore(ctx, opts);
-        try {
-          const { exportStore } = await import('../../../server/store/transfer.ts');
-          const counts = await exportStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
-            throw new CliError(`export failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
-          });
-          ctx.io.stdout(
-            ctx.globals.json ? `${JSON.stringify({ export: dest, counts })}\n` : `exported to ${dest}: ${countsLine(counts)}\n`,
-          );
-        } finally {
-          await store.close();
-        }
-        return EXIT.ok;
-      }),
-    );
+  storeOptions(
+    admin
+      .command('export <dest>')
+      .description(
+        'write the whole marketplace (rows and release files, one consistent snapshot) to a new directory, to import into another store',
+      ),
+    { create: false },
+  ).action(
+    act(async (ctx, dest: string, opts: DataDirOption) => {
+      await withStore(ctx, opts, async (store) => {
+        const { exportStore } = await import('../../../server/store/transfer.ts');
+        const counts = await exportStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
+          throw new CliError(`export failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
+        });
+        ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ export: dest, counts })}\n` : `exported to ${dest}: ${countsLine(counts)}\n`);
+      });
+      return EXIT.ok;
+    }),
+  );
 
-  admin
-    .command('import <src>')
-    .description(
-      'load an export (admin export) into an empty marketplace: ids, tokens, publishers, provenance and download counts as they were',
-    )
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--database-url <url>', DATABASE_URL_HELP)
-    .option('--files-dir <dir>', FILES_DIR_HELP)
-    .option('--create', CREATE_HELP)
-    .action(
-      act(async (ctx, src: string, opts: DataDirOption) => {
-        const store = await openStore(ctx, opts);
-        try {
-          const { importInto } = await import('../../../server/store/transfer.ts');
-          const counts = await importInto(store, path.resolve(ctx.io.cwd, src)).catch((err: unknown) => {
-            throw new CliError(`import refused, nothing stored: ${err instanceof Error ? err.message : String(err)}`);
-          });
-          ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ import: src, counts })}\n` : `imported ${src}: ${countsLine(counts)}\n`);
-        } finally {
-          await store.close();
-        }
-        return EXIT.ok;
-      }),
-    );
+  storeOptions(
+    admin
+      .command('import <src>')
+      .description(
+        'load an export (admin export) into an empty marketplace: ids, tokens, publishers, provenance and download counts as they were',
+      ),
+    { create: true },
+  ).action(
+    act(async (ctx, src: string, opts: DataDirOption) => {
+      await withStore(ctx, opts, async (store) => {
+        const { importInto } = await import('../../../server/store/transfer.ts');
+        const counts = await importInto(store, path.resolve(ctx.io.cwd, src)).catch((err: unknown) => {
+          throw new CliError(`import refused, nothing stored: ${err instanceof Error ? err.message : String(err)}`);
+        });
+        ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ import: src, counts })}\n` : `imported ${src}: ${countsLine(counts)}\n`);
+      });
+      return EXIT.ok;
+    }),
+  );
 };
 
 function countsLine(counts: Record<string, number>): string {

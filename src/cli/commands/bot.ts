@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { RegisterCommand } from '../context.ts';
+import { untilStopped, type RegisterCommand } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { packageFile } from '../package-files.ts';
 
@@ -50,11 +50,7 @@ export const register: RegisterCommand = (program, act) => {
           );
         }
         const server = await serveBot(env);
-        const signal = await new Promise<NodeJS.Signals>((resolve) => {
-          process.once('SIGINT', () => resolve('SIGINT'));
-          process.once('SIGTERM', () => resolve('SIGTERM'));
-        });
-        ctx.io.stderr(`received ${signal}, shutting down\n`);
+        await untilStopped(ctx.io);
         await server.stop();
         return EXIT.ok;
       }),

@@ -25,6 +25,7 @@ const STATUS_STYLE: Record<Status, Style> = {
   'held-back': 'cyan',
   incompatible: 'red',
   yanked: 'red',
+  vulnerable: 'red',
   unknown: 'dim',
 };
 
@@ -61,7 +62,7 @@ export function renderReport(report: Report, opts: { width: number; color: boole
   lines.push(
     p(
       'dim',
-      `${report.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}`,
+      `${report.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}${report.marketplace.kind === 'index' ? ' (an index publishes no advisories or deprecations)' : ''}`,
     ),
   );
   lines.push('');

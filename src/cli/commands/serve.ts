@@ -1,6 +1,6 @@
 /** `serve`: run the reference marketplace server (what a private marketplace runs). */
 import { InvalidArgumentError } from 'commander';
-import type { RegisterCommand } from '../context.ts';
+import { untilStopped, type RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 
 interface ServeOptions {
@@ -168,11 +168,7 @@ export const register: RegisterCommand = (program, act) => {
               : `  data dir:     ${dataDir}\n`) +
             `  OIDC:         issuer ${opts.oidcIssuer}, audience ${opts.oidcAudience ?? shown}\n`,
         );
-        const signal = await new Promise<NodeJS.Signals>((resolve) => {
-          process.once('SIGINT', () => resolve('SIGINT'));
-          process.once('SIGTERM', () => resolve('SIGTERM'));
-        });
-        ctx.io.stderr(`received ${signal}, shutting down\n`);
+        await untilStopped(ctx.io);
         await marketplace.close();
         return EXIT.ok;
       }),

@@ -24,6 +24,10 @@ export interface AnalysisInput {
   fapilogVersion?: string | null | undefined;
   /** Plugins to leave out (short or package names). */
   ignore?: readonly string[] | undefined;
+  /** The waiting period in days: newer releases are proposed once public that long (0 or absent: at once). */
+  minimumReleaseAge?: number | undefined;
+  /** The clock the waiting period is judged by (ms since the epoch; default now). */
+  now?: number | undefined;
 }
 
 export interface PluginDependencies {
@@ -112,6 +116,7 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
   const table = lookupTable(input.plugins);
   const { included, ignored } = pluginDependencies(scan, input.ignore ?? []);
   const envsOf = environmentsByFile(environments);
+  const releaseAge = input.minimumReleaseAge ? { days: input.minimumReleaseAge, now: input.now ?? Date.now() } : undefined;
 
   const plugins = included.map((dep) => {
     const name = normalizeName(dep.name);
@@ -124,6 +129,7 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
       fapilogVersions: input.fapilogVersions,
       locked: lockedFor(name, envs, scan, warnings, dep),
       entry: table.get(name),
+      releaseAge,
       environments:
         envs.length > 1
           ? envs.map((e) => ({ dir: e.dir, fapilog: e.fapilog.version, assumed: e.fapilog.source === 'unknown' }))

@@ -13,7 +13,7 @@ import { explain, isPrerelease, releaseOf, satisfies } from '../pep440/index.ts'
 import { parseRequirement } from '../python/pep508.ts';
 import type { ProjectScan } from '../python/types.ts';
 import { resolveFapilogVersion, type FapilogInfo } from './fapilog-version.ts';
-import { isCompatible } from './statuses.ts';
+import { advisoryList, isAffected, isCompatible, releaseAdvisories } from './statuses.ts';
 import { compareVersions, isValidVersion, sameVersion } from './versions.ts';
 
 export interface InstallRequest {
@@ -87,7 +87,10 @@ export function chooseRelease(
   const { fapilog, warnings } = resolveFapilogVersion(scan, fapilogVersions, fapilogOverride);
   const fv = fapilog.version;
   const finals = entry.releases.filter((r) => !r.yanked && isValidVersion(r.version) && !isPrerelease(r.version));
-  const newestCompatible = finals.filter((r) => isCompatible(r, fv)).sort((a, b) => compareVersions(b.version, a.version))[0];
+  // A release an advisory affects is never the default pick; asked for by version, it is installed with a warning.
+  const newestCompatible = finals
+    .filter((r) => isCompatible(r, fv) && !isAffected(r))
+    .sort((a, b) => compareVersions(b.version, a.version))[0];
 
   let release: Release;
   if (request.version !== null) {
@@ -114,12 +117,13 @@ export function chooseRelease(
       );
     }
     release = found;
+    if (isAffected(found)) warnings.push(`${pkg} ${found.version} is affected by ${advisoryList(releaseAdvisories(found))}`);
   } else {
     if (!newestCompatible) {
       const newest = finals.sort((a, b) => compareVersions(b.version, a.version))[0];
       throw new InstallRefused(
         'incompatible',
-        `no release of ${pkg} supports ${fapilogPhrase(fapilog)}` +
+        `no ${finals.some((r) => isCompatible(r, fv)) ? 'unaffected ' : ''}release of ${pkg} supports ${fapilogPhrase(fapilog)}` +
           (newest ? `; the newest, ${newest.version}, needs fapilog ${newest.fapilog_compatibility}` : ''),
       );
     }

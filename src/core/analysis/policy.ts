@@ -1,8 +1,9 @@
 /**
  * The fail policy: which plugins make a check fail, shared by the CLI's `outdated --fail-on`
  * and the Action's `fail-on` input so the two can never disagree. Each level adds to the one
- * before it: `incompatible` (and yanked) < `publisher-changed` (a release the project would move
- * to has another publisher) < `outdated` < `held-back`; `never` fails on nothing. A changed
+ * before it: `incompatible` (and yanked and vulnerable: every level but `never` fails on an
+ * advisory) < `publisher-changed` (a release the project would move to has another publisher)
+ * < `outdated` < `held-back`; `never` fails on nothing. A changed
  * publisher sits just above incompatible because it may mean someone else now ships the code;
  * the Action's default (`incompatible`) does not fail on it. Every entry with a changed publisher
  * is outdated, held back, incompatible or yanked (only those have a release to move to), so
@@ -20,11 +21,11 @@ export function failingStatuses(failOn: FailOn): readonly Status[] {
   switch (failOn) {
     case 'incompatible':
     case 'publisher-changed':
-      return ['incompatible', 'yanked'];
+      return ['vulnerable', 'incompatible', 'yanked'];
     case 'outdated':
-      return ['incompatible', 'yanked', 'outdated'];
+      return ['vulnerable', 'incompatible', 'yanked', 'outdated'];
     case 'held-back':
-      return ['incompatible', 'yanked', 'outdated', 'held-back'];
+      return ['vulnerable', 'incompatible', 'yanked', 'outdated', 'held-back'];
     case 'never':
       return [];
   }

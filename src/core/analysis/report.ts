@@ -4,15 +4,15 @@
  * as `--json` output and as the Action's `report` output.
  */
 import { z } from 'zod';
-import { Provenance } from '../marketplace/schemas.ts';
+import { Deprecation, Provenance, ReleaseAdvisory } from '../marketplace/schemas.ts';
 import { PUBLISHER_CHANGE_REASONS } from '../publish/provenance.ts';
 
-export const STATUSES = ['up-to-date', 'outdated', 'incompatible', 'held-back', 'yanked', 'unknown'] as const;
+export const STATUSES = ['up-to-date', 'outdated', 'incompatible', 'held-back', 'yanked', 'vulnerable', 'unknown'] as const;
 export const Status = z.enum(STATUSES);
 export type Status = z.infer<typeof Status>;
 
 /** Statuses that make `outdated` exit 1 and count as problems for `fail-on`. */
-export const PROBLEM_STATUSES: readonly Status[] = ['outdated', 'incompatible', 'held-back', 'yanked'];
+export const PROBLEM_STATUSES: readonly Status[] = ['outdated', 'incompatible', 'held-back', 'yanked', 'vulnerable'];
 
 export const FAPILOG_SOURCES = ['override', 'locked', 'pinned', 'range', 'unconstrained', 'unknown'] as const;
 export const FapilogSource = z.enum(FAPILOG_SOURCES);
@@ -69,6 +69,15 @@ export const PluginEntry = z.object({
   note: z.string(),
   /** null: the same publisher, nothing newer, or a publisher not known on either side. */
   publisherChange: ReportPublisherChange.nullable().default(null),
+  /** Advisories affecting the current release (status `vulnerable`); absent when none. */
+  advisories: z.array(ReleaseAdvisory).optional(),
+  /** The plugin was deprecated or archived by its owner; absent when not. */
+  deprecation: Deprecation.optional(),
+  /**
+   * A newer compatible release not proposed yet: younger than the minimum release age (or of
+   * unknown publish time). `until`: when it will be proposed (null: publish time unknown).
+   */
+  waiting: z.object({ version: z.string(), published_at: z.string().nullable(), until: z.string().nullable() }).optional(),
   /**
    * The environments (their directories, `report.environments[].dir`) that install this
    * requirement: one, or several for a shared file, whose answer every one of them can run.

@@ -4,10 +4,11 @@
  *
  * Status precedence, strongest first (a dependency gets the first that applies):
  *
- *   unknown > yanked > incompatible > outdated > held-back > up-to-date
+ *   unknown > vulnerable > yanked > incompatible > outdated > held-back > up-to-date
  *
  * - unknown: the plugin is not in the marketplace, or the current version is not one of its
  *   releases, or no release satisfies the specifier: nothing else can be judged.
+ * - vulnerable: a security advisory affects the current release: the most serious problem.
  * - yanked: the current release was withdrawn; that outranks compatibility because the fix
  *   (move off it) is the same either way and more urgent.
  * - incompatible: the current release's fapilog_compatibility does not admit the project's
@@ -17,8 +18,14 @@
  *   still mentioned in the note).
  * - held-back: newer releases exist but every one of them needs a newer fapilog.
  * - up-to-date: none of the above.
+ *
+ * Releases an advisory affects are never "latest compatible" (so never proposed): with no
+ * unaffected compatible release, there is none, and the note says why. A waiting period
+ * (`minimumReleaseAge`) keeps releases younger than that out of "latest compatible" too, except
+ * for a project on a vulnerable release (any unaffected release fixes what it is exposed to);
+ * the entry's `waiting` names the newest one held back that way.
  */
-import type { BatchEntry, Release } from '../marketplace/schemas.ts';
+import type { BatchEntry, Plugin, Release, ReleaseAdvisory } from '../marketplace/schemas.ts';
 import type { Dependency, LockedVersion } from '../python/types.ts';
 import { shortName } from '../names.ts';
 import type { PluginEntry, Status } from './report.ts';
@@ -26,7 +33,54 @@ import { admits, compareVersions, isValidVersion, mentionsPrerelease, pinnedVers
 import { isPrerelease } from '../pep440/index.ts';
 import { entryPublisherChange, publisherNote } from './publisher.ts';
 
-export const STATUS_PRECEDENCE: readonly Status[] = ['unknown', 'yanked', 'incompatible', 'outdated', 'held-back', 'up-to-date'];
+export const STATUS_PRECEDENCE: readonly Status[] = [
+  'unknown',
+  'vulnerable',
+  'yanked',
+  'incompatible',
+  'outdated',
+  'held-back',
+  'up-to-date',
+];
+
+const DAY_MS = 86_400_000;
+
+/** The waiting period: a release is proposed once public `days` days at `now` (ms since the epoch). */
+export interface ReleaseAge {
+  days: number;
+  now: number;
+}
+
+/** Advisories affecting a release (none for a release from a source that has no advisories). */
+export function releaseAdvisories(release: Pick<Release, 'advisories'>): readonly ReleaseAdvisory[] {
+  return release.advisories ?? [];
+}
+
+export function isAffected(release: Pick<Release, 'advisories'>): boolean {
+  return releaseAdvisories(release).length > 0;
+}
+
+/**
+ * When a release may be proposed under a waiting period: its publish time plus the period, or null
+ * when the publish time is unknown (a package index without PEP 700 upload times gives the epoch):
+ * such a release waits, as Renovate's default does, unless it fixes an advisory.
+ */
+export function proposableFrom(release: Pick<Release, 'published_at'>, days: number): number | null {
+  const at = Date.parse(release.published_at);
+  return Number.isNaN(at) || at <= 0 ? null : at + days * DAY_MS;
+}
+
+function isMature(release: Release, age: ReleaseAge | undefined): boolean {
+  if (!age || age.days <= 0) return true;
+  const from = proposableFrom(release, age.days);
+  return from !== null && from <= age.now;
+}
+
+/** `GHSA-1 (summary) and PYSEC-2 (summary)` */
+export function advisoryList(advisories: readonly ReleaseAdvisory[]): string {
+  const parts = advisories.map((a) => (a.summary ? `${a.id} (${a.summary.replace(/\.$/, '')})` : a.id));
+  return parts.length <= 2 ? parts.join(' and ') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
 
 export interface PluginContext {
   /** The fapilog version statuses are judged against; null when nothing is known (every release then counts as compatible). */
@@ -44,6 +98,8 @@ export interface PluginContext {
    * judged against `fapilog` alone). A file shared by several gets the answer all of them can run.
    */
   environments?: ReadonlyArray<{ dir: string; fapilog: string | null; assumed: boolean }> | undefined;
+  /** The waiting period for new releases (absent or 0 days: none). */
+  releaseAge?: ReleaseAge | undefined;
 }
 
 /** "0.14.2 (services/api) and 0.18.1 (services/worker)" */
@@ -126,9 +182,17 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
   const usesPrerelease = (current.version !== null && isPrerelease(current.version)) || mentionsPrerelease(alternativesOf(dep));
   const candidates = releases.filter((r) => !r.yanked && (usesPrerelease || !isPrerelease(r.version)));
   const latest = newest(candidates);
-  const latestCompatible = newest(candidates.filter((r) => compatibleEverywhere(r, ctx)));
-  const shared = ctx.environments && ctx.environments.length > 1 ? ctx.environments : null;
   const currentRelease = current.version === null ? undefined : releases.find((r) => sameVersion(r.version, current.version!));
+  const exposure = currentRelease ? releaseAdvisories(currentRelease) : [];
+  const compatible = candidates.filter((r) => compatibleEverywhere(r, ctx));
+  const safe = compatible.filter((r) => !isAffected(r));
+  // On a vulnerable release nothing waits: every unaffected release fixes what the project is exposed to.
+  const age = exposure.length > 0 ? undefined : ctx.releaseAge;
+  const latestCompatible = newest(safe.filter((r) => isMature(r, age)));
+  const held = newest(safe.filter((r) => !isMature(r, age)));
+  const waitingFor =
+    held && age && (latestCompatible === null || compareVersions(held.version, latestCompatible.version) > 0) ? held : null;
+  const shared = ctx.environments && ctx.environments.length > 1 ? ctx.environments : null;
 
   const base = {
     package: pkg,
@@ -150,17 +214,29 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
     currentCompatibility: currentRelease?.fapilog_compatibility ?? null,
   };
   // Keys in the schema's order: the report is not re-parsed (build-report.ts), and --json prints it as built.
+  const deprecation = ctx.entry?.plugin.deprecation ?? null;
+  const waiting = waitingFor && age ? waitingOf(waitingFor, age) : null;
   const entry = (status: Status, note: string, requiresFapilog: string | null = null): PluginEntry => {
     const publisherChange = currentRelease ? entryPublisherChange({ ...base, status }, releases) : null;
+    const extra = [
+      publisherChange ? publisherNote(publisherChange) : '',
+      waiting && status !== 'unknown' ? waitingNote(waiting, age!.days) : '',
+      deprecation ? deprecationNote(pkg, deprecation) : '',
+    ].filter(Boolean);
     return {
       ...base,
       status,
       requiresFapilog,
-      note: publisherChange ? `${note} ${publisherNote(publisherChange)}` : note,
+      note: [note, ...extra].join(' '),
       publisherChange,
+      ...(exposure.length > 0 && status === 'vulnerable' ? { advisories: [...exposure] } : {}),
+      ...(deprecation ? { deprecation } : {}),
+      ...(waiting && status !== 'unknown' ? { waiting } : {}),
     };
   };
-  if (shared) return sharedEntry(dep, ctx, shared, { releases, candidates, current, currentRelease, latest, latestCompatible, entry });
+  const unsafe = { exposure, affectedCompatible: compatible.filter(isAffected) };
+  if (shared)
+    return sharedEntry(dep, ctx, shared, { releases, candidates, current, currentRelease, latest, latestCompatible, entry, ...unsafe });
   const onFapilog = fv ? ` with fapilog ${fv}` : '';
   const projectUses = ctx.fapilogAssumed ? `statuses assume the newest fapilog, ${fv}` : `the project uses ${fv}`;
 
@@ -174,7 +250,11 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
   const cur = current.version;
   if (!currentRelease) return entry('unknown', `${pkg} ${cur} is not a release the marketplace knows.`);
 
-  const fix = latestCompatible ? `move to ${latestCompatible.version}, which works${onFapilog}` : `no release works${onFapilog}`;
+  const fix = latestCompatible
+    ? `move to ${latestCompatible.version}, which works${onFapilog}`
+    : (noSafeFix(unsafe.affectedCompatible, onFapilog) ?? `no release works${onFapilog}`);
+  if (exposure.length > 0)
+    return entry('vulnerable', vulnerableNote(cur, exposure, latestCompatible, unsafe.affectedCompatible, onFapilog));
   if (currentRelease.yanked) {
     const reason = currentRelease.yanked_reason ? ` (${currentRelease.yanked_reason.replace(/\.$/, '')})` : '';
     return entry('yanked', `${cur} was yanked${reason}; ${fix}.`);
@@ -192,13 +272,15 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
         : '';
     return entry('outdated', `${latestCompatible.version} is available and works${onFapilog}${beyond}.`);
   }
-  const newer = candidates.filter((r) => compareVersions(r.version, cur) > 0);
-  if (newer.length > 0 && latest) {
+  // Held back by fapilog alone: newer releases that are waiting or affected are not what holds it back.
+  const newer = candidates.filter((r) => compareVersions(r.version, cur) > 0 && !isAffected(r) && !compatibleEverywhere(r, ctx));
+  const top = newest(newer);
+  if (top) {
     const requires = minimumFapilogFor(newer, ctx.fapilogVersions, fv);
     const needs = requires
       ? `fapilog ${requires} or newer${exactly(newer, requires, ctx.fapilogVersions, fv)}`
-      : `fapilog ${latest.fapilog_compatibility}, which no known fapilog release newer than ${fv} satisfies`;
-    return entry('held-back', `${latest.version} is available but needs ${needs}; ${projectUses}.`, requires);
+      : `fapilog ${top.fapilog_compatibility}, which no known fapilog release newer than ${fv} satisfies`;
+    return entry('held-back', `${top.version} is available but needs ${needs}; ${projectUses}.`, requires);
   }
   return entry('up-to-date', `${cur} is the newest release${fv ? ` and works with fapilog ${fv}` : ''}.`);
 }
@@ -218,6 +300,51 @@ function exactly(newer: readonly Release[], requires: string, fapilogVersions: r
   return ` (${parts.join(', ')})`;
 }
 
+/** The newest release the waiting period holds back: when it was published and when it will be proposed. */
+function waitingOf(release: Release, age: ReleaseAge): NonNullable<PluginEntry['waiting']> {
+  const from = proposableFrom(release, age.days);
+  return {
+    version: release.version,
+    published_at: from === null ? null : release.published_at,
+    until: from === null ? null : new Date(from).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+  };
+}
+
+/** `1.3.0 is waiting: published 2026-12-06, proposed from 2026-12-09 (minimum release age 3 days).` */
+function waitingNote(w: NonNullable<PluginEntry['waiting']>, days: number): string {
+  const period = `minimum release age ${days} day${days === 1 ? '' : 's'}`;
+  if (w.until === null) return `${w.version} is waiting: its publish time is unknown (${period}).`;
+  return `${w.version} is waiting: published ${w.published_at?.slice(0, 10)}, proposed from ${w.until.slice(0, 10)} (${period}).`;
+}
+
+/** ` fapilog-x is deprecated (reason); use fapilog-y instead.` */
+export function deprecationNote(pkg: string, d: NonNullable<Plugin['deprecation']>): string {
+  const instead = d.replacement ? `; use ${d.replacement} instead` : '';
+  return `${pkg} is ${d.state} (${d.reason.replace(/\.$/, '')})${instead}.`;
+}
+
+/** When every compatible release is affected: which ones, so nobody reads "no release works" as the reason. */
+function noSafeFix(affectedCompatible: readonly Release[], works: string): string | null {
+  if (affectedCompatible.length === 0) return null;
+  const versions = [...affectedCompatible].sort((a, b) => compareVersions(b.version, a.version)).map((r) => r.version);
+  const which = versions.length === 1 ? `the only release that works${works}, ${versions[0]}, is` : `every release that works${works} is`;
+  return `${which} affected by an advisory, so nothing is proposed`;
+}
+
+function vulnerableNote(
+  cur: string,
+  exposure: readonly ReleaseAdvisory[],
+  latestCompatible: Release | null,
+  affectedCompatible: readonly Release[],
+  works: string,
+): string {
+  const head = `${cur} is affected by ${advisoryList(exposure)}`;
+  if (latestCompatible) return `${head}; move to ${latestCompatible.version}, the newest release that works${works} and is not affected.`;
+  const only = affectedCompatible.length === 1 && sameVersion(affectedCompatible[0]!.version, cur);
+  if (only) return `${head}; it is the only release that works${works}, so nothing is proposed.`;
+  return `${head}; ${noSafeFix(affectedCompatible, works) ?? `no unaffected release works${works}, so nothing is proposed`}.`;
+}
+
 interface Judged {
   releases: readonly Release[];
   candidates: readonly Release[];
@@ -226,6 +353,8 @@ interface Judged {
   latest: Release | null;
   latestCompatible: Release | null;
   entry: (status: Status, note: string, requiresFapilog?: string | null) => PluginEntry;
+  exposure: readonly ReleaseAdvisory[];
+  affectedCompatible: readonly Release[];
 }
 
 /**
@@ -252,7 +381,12 @@ function sharedEntry(dep: Dependency, ctx: PluginContext, envs: NonNullable<Plug
       : [];
     return `the environments sharing this file disagree: no release works ${everywhere}${why.length ? ` (${why.join('; ')})` : ''}`;
   };
-  const fix = latestCompatible ? `move to ${latestCompatible.version}, which works ${everywhere}` : disagree();
+  const fix = latestCompatible
+    ? `move to ${latestCompatible.version}, which works ${everywhere}`
+    : (noSafeFix(j.affectedCompatible, ` ${everywhere}`) ?? disagree());
+  if (j.exposure.length > 0) {
+    return entry('vulnerable', vulnerableNote(cur, j.exposure, latestCompatible, j.affectedCompatible, ` ${everywhere}`));
+  }
   if (currentRelease.yanked) {
     const reason = currentRelease.yanked_reason ? ` (${currentRelease.yanked_reason.replace(/\.$/, '')})` : '';
     return entry('yanked', `${cur} was yanked${reason}; ${fix}.`);
@@ -265,13 +399,13 @@ function sharedEntry(dep: Dependency, ctx: PluginContext, envs: NonNullable<Plug
   if (latestCompatible && compareVersions(latestCompatible.version, cur) > 0) {
     return entry('outdated', `${latestCompatible.version} is available and works ${everywhere}.`);
   }
-  const newer = candidates.filter((r) => compareVersions(r.version, cur) > 0);
-  if (newer.length > 0 && latest) {
+  const top = newest(candidates.filter((r) => compareVersions(r.version, cur) > 0 && !isAffected(r) && !compatibleEverywhere(r, ctx)));
+  if (top) {
     const blockers = envs
-      .filter((e) => !isCompatible(latest, e.fapilog))
+      .filter((e) => !isCompatible(top, e.fapilog))
       .map((e) => `${e.dir} uses ${e.fapilog}`)
       .join(', ');
-    return entry('held-back', `${latest.version} is available but needs fapilog ${latest.fapilog_compatibility}; ${blockers}.`);
+    return entry('held-back', `${top.version} is available but needs fapilog ${top.fapilog_compatibility}; ${blockers}.`);
   }
   return entry('up-to-date', `${cur} is the newest release and works ${everywhere}.`);
 }

@@ -1,13 +1,13 @@
 /**
  * Which report entries `update` acts on, decided here once for the planner, the summary's "how
- * to fix", the annotations and the bot: a status that calls for a move (outdated, incompatible,
- * yanked; held-back ones are already on their newest compatible release, unknown ones have
+ * to fix", the annotations and the bot: a status that calls for a move (vulnerable, outdated,
+ * incompatible, yanked; held-back ones are already on their newest compatible release, unknown ones have
  * nothing to move to) and a compatible release other than the current one.
  */
 import type { PluginEntry, Status } from './report.ts';
 import { sameVersion } from './versions.ts';
 
-export const UPDATABLE: readonly Status[] = ['outdated', 'incompatible', 'yanked'];
+export const UPDATABLE: readonly Status[] = ['vulnerable', 'outdated', 'incompatible', 'yanked'];
 
 export function isUpdatable(entry: Pick<PluginEntry, 'status' | 'latestCompatible' | 'current'>): boolean {
   if (!UPDATABLE.includes(entry.status) || entry.latestCompatible === null) return false;
@@ -16,7 +16,7 @@ export function isUpdatable(entry: Pick<PluginEntry, 'status' | 'latestCompatibl
 
 /** Entries with a problem that `update` cannot fix: no compatible release to move to. */
 export function isStuck(entry: Pick<PluginEntry, 'status' | 'latestCompatible' | 'current'>): boolean {
-  return (entry.status === 'incompatible' || entry.status === 'yanked') && !isUpdatable(entry);
+  return (entry.status === 'incompatible' || entry.status === 'yanked' || entry.status === 'vulnerable') && !isUpdatable(entry);
 }
 
 /**
@@ -31,6 +31,8 @@ export function notUpdatable(
   if (!UPDATABLE.includes(entry.status)) return { reason: `${entry.status}: ${entry.note}`, needsAttention: false };
   // A shared file whose environments disagree: the note names them and why.
   if ((entry.environments?.length ?? 0) > 1 && entry.latestCompatible === null) return { reason: entry.note, needsAttention: true };
+  // An advisory with no unaffected release to move to: the note says which releases work and are affected.
+  if (entry.status === 'vulnerable' && entry.latestCompatible === null) return { reason: entry.note, needsAttention: true };
   if (entry.latestCompatible === null)
     return { reason: `no release works with fapilog ${fapilogVersion ?? '(unknown)'}`, needsAttention: true };
   return {

@@ -5,6 +5,7 @@
  * story's own Python client works unchanged.
  */
 import { z } from 'zod';
+import { Osv } from '../advisories/osv.ts';
 
 export const PLUGIN_TYPES = ['sink', 'processor', 'enricher', 'redactor', 'filter'] as const;
 export const PluginType = z.enum(PLUGIN_TYPES);
@@ -74,10 +75,19 @@ export const CompatibilityRequest = z.object({
 });
 export type CompatibilityRequest = z.infer<typeof CompatibilityRequest>;
 
+/**
+ * An advisory affecting a release, as the release carries it (the batch and versions answers):
+ * what analysis and every renderer need without another request. The full record is at
+ * `GET /advisories/{id}` and `GET /plugins/{name}/advisories`.
+ */
+export const ReleaseAdvisory = z.object({ id: z.string(), summary: Line, aliases: z.array(z.string()) });
+export type ReleaseAdvisory = z.infer<typeof ReleaseAdvisory>;
+
+/** What names a release, first in a Release and in the Plugin that describes one. */
+const RELEASE_NAME = { name: z.string(), package: z.string(), version: z.string() };
+
 export const Release = z.object({
-  name: z.string(),
-  package: z.string(),
-  version: z.string(),
+  ...RELEASE_NAME,
   fapilog_compatibility: z.string(),
   requires_python: z.string().nullable(),
   dependencies: z.array(z.string()),
@@ -90,14 +100,41 @@ export const Release = z.object({
   provenance: Provenance.nullable().optional(),
   /** Set when the fapilog range was corrected after publishing (null: as declared; absent from older servers). */
   compatibility_correction: CompatibilityCorrection.nullable().optional(),
+  /** Advisories that affect this release (withdrawn ones left out); absent from older servers and from package indexes. */
+  advisories: z.array(ReleaseAdvisory).optional(),
 });
 export type Release = z.infer<typeof Release>;
 
+export const DEPRECATION_STATES = ['deprecated', 'archived'] as const;
+/**
+ * A plugin its owner (or an admin) marked deprecated (maintained no more, perhaps replaced) or
+ * archived (read-only: no further releases are accepted). Releases stay installable either way.
+ */
+export const Deprecation = z.object({
+  state: z.enum(DEPRECATION_STATES),
+  reason: Line,
+  /** A plugin to move to instead (its package name), if any. */
+  replacement: z.string().nullable(),
+  since: Timestamp,
+});
+export type Deprecation = z.infer<typeof Deprecation>;
+
+/** Body of `PUT /plugins/{name}/deprecation`. */
+export const DeprecationRequest = z.object({
+  state: z.enum(DEPRECATION_STATES).default('deprecated'),
+  reason: Line.min(1),
+  replacement: z.string().min(1).max(100).nullable().optional(),
+});
+export type DeprecationRequest = z.infer<typeof DeprecationRequest>;
+export type DeprecationRequestInput = z.input<typeof DeprecationRequest>;
+
+/** `GET /advisories` and `GET /plugins/{name}/advisories`: OSV records, newest modified first. */
+export const AdvisoryList = z.object({ advisories: z.array(Osv) });
+export type AdvisoryList = z.infer<typeof AdvisoryList>;
+
 /** A plugin as the story's `MarketplacePlugin`, describing its newest non-yanked final release. */
 export const Plugin = z.object({
-  name: z.string(),
-  package: z.string(),
-  version: z.string(),
+  ...RELEASE_NAME,
   description: z.string(),
   author: z.string(),
   plugin_type: PluginType,
@@ -113,6 +150,8 @@ export const Plugin = z.object({
   dependencies: z.array(z.string()),
   published_at: Timestamp,
   checksum: z.string().nullable(),
+  /** null: neither deprecated nor archived (absent from older servers and package indexes). */
+  deprecation: Deprecation.nullable().optional(),
 });
 export type Plugin = z.infer<typeof Plugin>;
 

@@ -20,6 +20,10 @@ export interface CheckOptions {
   ignore?: readonly string[] | undefined;
   /** Scan only this file of the project (a manifest given by path). */
   only?: string | undefined;
+  /** Days a release must have been public before it is proposed (a security fix does not wait). */
+  minimumReleaseAge?: number | undefined;
+  /** The clock for the waiting period (ms since the epoch; tests). */
+  now?: number | undefined;
 }
 
 export interface CheckResult {
@@ -69,6 +73,8 @@ export async function checkProject(opts: CheckOptions): Promise<CheckResult> {
     marketplace: lookupStatus(opts.lookup),
     fapilogVersion,
     ignore,
+    minimumReleaseAge: opts.minimumReleaseAge,
+    now: opts.now,
   });
   return { report, entries, scan, plugins, fapilogVersions, fapilogVersion, ignore };
 }

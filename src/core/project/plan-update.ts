@@ -104,6 +104,8 @@ export type PlanUpdateOptions = Scope &
         fapilogVersion?: string | null | undefined;
         ignore?: readonly string[] | undefined;
         only?: string | undefined;
+        minimumReleaseAge?: number | undefined;
+        now?: number | undefined;
       }
   );
 
@@ -296,7 +298,7 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
     }
     // Never backwards from a release that works: only off an incompatible or yanked one.
     const downgrade = entry.current !== null && compareVersions(target, entry.current) < 0;
-    if (downgrade && entry.status !== 'incompatible' && entry.status !== 'yanked') {
+    if (downgrade && entry.status !== 'incompatible' && entry.status !== 'yanked' && entry.status !== 'vulnerable') {
       skippedEarly.push({ ...at, reason: `${target} is older than ${entry.current}, which works; not downgraded` });
       continue;
     }

@@ -22,10 +22,8 @@ import {
   homepageUrl,
   licenseOf,
   pluginTypes,
-  primaryMetadata,
   publishedIdentically,
-  releaseName,
-  releaseVersion,
+  releaseIdentity,
   repositoryUrl,
   type MarketplaceFacts,
   type PublishFacts,
@@ -163,10 +161,7 @@ export async function preparePublish(opts: PrepareOptions): Promise<PublishPlan>
     }
   }
 
-  const partial = { project, wheels, sdists } as Pick<PublishFacts, 'project' | 'wheels' | 'sdists'>;
-  const meta = primaryMetadata(partial as PublishFacts);
-  const pkg = releaseName(partial as PublishFacts);
-  const version = releaseVersion(partial as PublishFacts);
+  const { meta, name: pkg, version } = releaseIdentity({ project, wheels, sdists });
   const givenTag = opts.tag ? opts.tag.replace(/^refs\/tags\//, '') : null;
   const tag = givenTag ?? (version !== null && isValid(version) ? `v${normalize(version)}` : null);
   const repository = repositoryUrl(meta, project);

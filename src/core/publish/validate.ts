@@ -58,23 +58,31 @@ export interface PublishFacts {
 }
 
 /** The metadata that describes the release: the wheel's, else the sdist's. */
-export function primaryMetadata(facts: PublishFacts): CoreMetadata | null {
+/** The project and what was built from it: all a release's name and version are read from. */
+export type BuiltRelease = Pick<PublishFacts, 'project' | 'wheels' | 'sdists'>;
+
+export function primaryMetadata(facts: BuiltRelease): CoreMetadata | null {
   return facts.wheels[0]?.metadata ?? facts.sdists[0]?.metadata ?? null;
 }
 
-export function releaseName(facts: PublishFacts): string | null {
+export function releaseName(facts: BuiltRelease): string | null {
   return primaryMetadata(facts)?.name ?? facts.project?.project.name ?? null;
+}
+
+/** The metadata a release is described by, its name and its version. */
+export function releaseIdentity(facts: BuiltRelease): { meta: CoreMetadata | null; name: string | null; version: string | null } {
+  return { meta: primaryMetadata(facts), name: releaseName(facts), version: releaseVersion(facts) };
 }
 
 /**
  * The version being released: the project's when a built file carries it (files of an older
  * build left next to it are stale, not the release), else the wheel's or sdist's.
  */
-export function releaseVersion(facts: Pick<PublishFacts, 'project' | 'wheels' | 'sdists'>): string | null {
+export function releaseVersion(facts: BuiltRelease): string | null {
   const own = facts.project?.version ?? null;
   const built = [...facts.wheels, ...facts.sdists].map((a) => a.metadata.version);
   if (own !== null && built.some((v) => sameVersion(v, own))) return own;
-  return primaryMetadata(facts as PublishFacts)?.version ?? own;
+  return primaryMetadata(facts)?.version ?? own;
 }
 
 /** The tag's version: `v1.2.0`, `V1.2.0` and `1.2.0` all name 1.2.0; `refs/tags/` is stripped. */

@@ -34,6 +34,7 @@ const LEVEL: Record<Status, AnnotationLevel | null> = {
   'held-back': 'warning',
   incompatible: 'error',
   yanked: 'error',
+  vulnerable: 'error',
   unknown: 'notice',
 };
 
@@ -48,6 +49,8 @@ function title(p: PluginEntry): string {
       return `${pinned} is incompatible with your fapilog`;
     case 'yanked':
       return `${pinned} was yanked`;
+    case 'vulnerable':
+      return `${pinned} is affected by ${(p.advisories ?? []).map((a) => a.id).join(', ') || 'a security advisory'}`;
     default:
       return `${p.package}: not found in the marketplace`;
   }

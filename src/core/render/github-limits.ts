@@ -114,7 +114,15 @@ export function fitMarkdown(
 }
 
 /** Problems first (the most severe first), then the rest, each in report order. */
-const ORDER: Record<Status, number> = { yanked: 0, incompatible: 1, 'held-back': 2, outdated: 3, unknown: 4, 'up-to-date': 5 };
+const ORDER: Record<Status, number> = {
+  vulnerable: 0,
+  yanked: 1,
+  incompatible: 2,
+  'held-back': 3,
+  outdated: 4,
+  unknown: 5,
+  'up-to-date': 6,
+};
 
 /**
  * The report as JSON in at most `maxBytes`: whole when it fits; otherwise with the most important

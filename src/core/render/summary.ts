@@ -20,6 +20,7 @@ export const STATUS_LABEL: Record<Status, string> = {
   'held-back': '⏸️ held back',
   incompatible: '❌ incompatible',
   yanked: '❌ yanked',
+  vulnerable: '🚨 vulnerable',
   unknown: '❔ unknown',
 };
 
@@ -59,7 +60,7 @@ export function fapilogLine(report: Report, wording: SummaryWording = {}, f: Rep
 function countsLine(report: Report): string {
   const n = report.plugins.length;
   if (n === 0) return 'No fapilog plugins found in the project.';
-  const order: Status[] = ['up-to-date', 'outdated', 'held-back', 'incompatible', 'yanked', 'unknown'];
+  const order: Status[] = ['up-to-date', 'outdated', 'held-back', 'incompatible', 'yanked', 'vulnerable', 'unknown'];
   const parts = order.filter((s) => (report.counts[s] ?? 0) > 0).map((s) => `${report.counts[s]} ${STATUS_LABEL[s].replace(/^\S+ /, '')}`);
   return `${n} plugin${n === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 }
@@ -100,16 +101,23 @@ export function manifestTable(plugins: readonly PluginEntry[], fileUrl?: Summary
 export function howToFix(report: Report, wording: SummaryWording = {}): string[] {
   const pick = (pred: (p: PluginEntry) => boolean) => [...new Set(report.plugins.filter(pred).map((p) => p.package))];
   const updatable = pick(isUpdatable);
-  const stuck = pick((p) => isStuck(p) && !updatable.includes(p.package));
+  const exposed = pick((p) => isStuck(p) && p.status === 'vulnerable' && !updatable.includes(p.package));
+  const stuck = pick((p) => isStuck(p) && p.status !== 'vulnerable' && !updatable.includes(p.package));
   const held = pick((p) => p.status === 'held-back');
   const republished = pick((p) => p.publisherChange !== null);
-  if (updatable.length === 0 && stuck.length === 0 && held.length === 0) return [];
+  if (updatable.length === 0 && stuck.length === 0 && held.length === 0 && exposed.length === 0) return [];
 
   const lines = ['### How to fix', ''];
   if (updatable.length > 0) {
     const command = wording.updateCommand ?? DEFAULT_UPDATE_COMMAND;
     lines.push(
       `- Run ${code(`${command} ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`,
+    );
+  }
+  if (exposed.length > 0) {
+    lines.push(
+      `- ${exposed.map(code).join(', ')}: every release that works with your fapilog is affected by an advisory; ` +
+        'change the fapilog version, or remove the plugin.',
     );
   }
   if (stuck.length > 0) {
@@ -148,6 +156,27 @@ export function publisherCallout(report: Report): string[] {
   return lines;
 }
 
+/** A caution block naming each vulnerable plugin's advisories (none: no lines). */
+export function advisoryCallout(report: Report): string[] {
+  const hit = report.plugins.filter((p) => p.status === 'vulnerable');
+  if (hit.length === 0) return [];
+  const lines = ['> [!CAUTION]', '> **Security advisories** affect these releases:', '>'];
+  for (const p of hit) {
+    const ids = (p.advisories ?? []).map((a) => `${code(a.id)}${a.summary ? ` ${text(a.summary)}` : ''}`).join('; ');
+    lines.push(`> - ${code(`${p.package} ${p.current ?? ''}`.trim())}: ${ids}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/** The source named in a report: a package index publishes no advisories or deprecations, which is said. */
+export function sourceLine(report: Report): string {
+  if (report.marketplace.kind === 'index') {
+    return `package index ${code(report.marketplace.url)} (an index publishes no advisories or deprecations)`;
+  }
+  return `marketplace ${code(report.marketplace.url)}`;
+}
+
 export function renderSummary(
   report: Report,
   opts: { failed: boolean; failureMessage: string | null; cacheDir?: string | undefined; wording?: SummaryWording | undefined },
@@ -157,11 +186,11 @@ export function renderSummary(
   const several = envs.length > 1;
   const source = report.marketplace.kind === 'index' ? 'package index' : 'marketplace';
   if (several) {
-    lines.push(`${envs.length} environments, each judged against its own fapilog · ${source} ${code(report.marketplace.url)}`, '');
+    lines.push(`${envs.length} environments, each judged against its own fapilog · ${sourceLine(report)}`, '');
     for (const e of envs) lines.push(`- ${code(e.dir)}: ${fapilogLine(report, opts.wording, e.fapilog)}`);
     lines.push('');
   } else {
-    lines.push(`${fapilogLine(report, opts.wording)} · ${source} ${code(report.marketplace.url)}`, '');
+    lines.push(`${fapilogLine(report, opts.wording)} · ${sourceLine(report)}`, '');
   }
   if (report.marketplace.stale) {
     lines.push(
@@ -173,6 +202,7 @@ export function renderSummary(
   lines.push(countsLine(report), '');
   if (opts.failed && opts.failureMessage) lines.push(`**Failed:** ${text(opts.failureMessage)}`, '');
 
+  lines.push(...advisoryCallout(report));
   lines.push(...publisherCallout(report));
 
   if (several) {

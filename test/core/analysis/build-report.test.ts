@@ -143,7 +143,7 @@ describe('statuses against fapilog 0.16.0', () => {
       dep('fapilog-shaky==1.0.1'),
       dep('fapilog-ghost'),
     ]);
-    assert.deepEqual(r.counts, { 'up-to-date': 1, outdated: 1, incompatible: 1, 'held-back': 1, yanked: 1, unknown: 1 });
+    assert.deepEqual(r.counts, { 'up-to-date': 1, outdated: 1, incompatible: 1, 'held-back': 1, yanked: 1, vulnerable: 0, unknown: 1 });
     assert.equal(r.plugins.length, 6);
     assert.equal(hasProblems(r), true);
     assert.equal(hasProblems(report([fapilog, dep('fapilog-audit==2.0.0'), dep('fapilog-ghost')])), false);
@@ -166,9 +166,22 @@ describe('statuses against fapilog 0.16.0', () => {
   });
 });
 
-describe('status precedence: unknown > yanked > incompatible > outdated > held-back > up-to-date', () => {
+describe('status precedence: unknown > vulnerable > yanked > incompatible > outdated > held-back > up-to-date', () => {
   test('the documented order', () => {
-    assert.deepEqual(STATUS_PRECEDENCE, ['unknown', 'yanked', 'incompatible', 'outdated', 'held-back', 'up-to-date']);
+    assert.deepEqual(STATUS_PRECEDENCE, ['unknown', 'vulnerable', 'yanked', 'incompatible', 'outdated', 'held-back', 'up-to-date']);
+  });
+
+  test('vulnerable beats yanked and incompatible', () => {
+    const advisories = [{ id: 'GHSA-1111-2222-3333', summary: 'x', aliases: [] }];
+    const market = {
+      'fapilog-shaky': entry(
+        release('fapilog-shaky', '1.0.1', '<0.15', { yanked: true, advisories }),
+        release('fapilog-shaky', '1.0.2', '>=0.14'),
+      ),
+    };
+    const p = only(report([dep('fapilog==0.16.0'), dep('fapilog-shaky==1.0.1')], { plugins: market }), 'fapilog-shaky');
+    assert.equal(p.status, 'vulnerable');
+    assert.equal(p.latestCompatible, '1.0.2');
   });
 
   test('yanked beats incompatible', () => {
