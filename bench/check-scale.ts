@@ -314,7 +314,8 @@ async function growth(): Promise<void> {
       console.log(markdownTable(header, table));
       for (const row of rows) {
         console.log(
-          `answers at ${row.services} services: ${row.answers.entries - row.answers.wrongFapilog} of ${row.answers.entries} entries judged against their own fapilog; ${row.answers.incompatibleProposals} of ${row.answers.proposals} proposals incompatible`,
+          `answers at ${row.services} services: ${row.answers.entries - row.answers.wrongFapilog} of ${row.answers.entries} entries ` +
+            `judged against their own fapilog; ${row.answers.incompatibleProposals} of ${row.answers.proposals} proposals incompatible`,
         );
       }
       const file = await writeResults('check-scale-growth', { sizes, catalog: { plugins: seed.plugins, releases: RELEASES }, rows });
