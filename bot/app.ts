@@ -10,7 +10,7 @@ import { checkPullRequest } from './check-run.ts';
 import { isManifestPath } from './engine.ts';
 import { readPrState } from './marker.ts';
 import type { Octokit } from './octokit.ts';
-import { refusedComment } from './pr-text.ts';
+import { refusedComment } from './comments.ts';
 import { sweep } from './sweep.ts';
 import { BRANCH_PREFIX } from './writer.ts';
 

@@ -46,24 +46,20 @@ export async function checkPullRequest(octokit: Octokit, bot: Bot, repo: Repo, p
     // Reported by the sync as an issue; here the defaults apply.
   }
   const checked = await engine.check(files, bot.lookup(named?.url, named?.kind), { ignore });
-  try {
-    const out = engine.checkRunOutput(checked.report);
-    const shown = out.annotations.slice(0, MAX_ANNOTATIONS);
-    const more = out.annotations.length - shown.length;
-    await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
-      ...base,
-      name: CHECK_NAME,
-      head_sha: pr.head.sha,
-      status: 'completed',
-      conclusion: out.conclusion,
-      output: {
-        title: out.title,
-        summary: (more > 0 ? `${out.summary}\n\n(${more} more annotations not shown)` : out.summary).slice(0, 65_000),
-        annotations: shown,
-      },
-    });
-    return 'created';
-  } finally {
-    await engine.release(checked);
-  }
+  const out = engine.checkRunOutput(checked.report);
+  const shown = out.annotations.slice(0, MAX_ANNOTATIONS);
+  const more = out.annotations.length - shown.length;
+  await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+    ...base,
+    name: CHECK_NAME,
+    head_sha: pr.head.sha,
+    status: 'completed',
+    conclusion: out.conclusion,
+    output: {
+      title: out.title,
+      summary: (more > 0 ? `${out.summary}\n\n(${more} more annotations not shown)` : out.summary).slice(0, 65_000),
+      annotations: shown,
+    },
+  });
+  return 'created';
 }

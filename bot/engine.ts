@@ -1,9 +1,13 @@
 /**
  * The bot's one door to the core's operations: checking a project, planning an update, the
  * policy and the check run's rendering (test/core/project/rooms.test.ts holds the other bot files
- * to that). They still import what the core defines for everyone: the report's and the
- * marketplace's types, the client and its caches, the configuration, names, ProjectFiles and the
- * LRU map, and the PR text uses the report's types; none of that decides anything.
+ * to that). Other bot files import from the core only what it defines for every front end and that
+ * decides nothing: bot.ts the marketplace and index clients, their caches, the default index and
+ * the LRU map; github-files.ts and octokit.ts the LRU map (and ProjectFiles, the type the git tree
+ * implements); config.ts the range strategies' names; settings.ts the configuration vocabulary;
+ * writer.ts the FileChange type; repository.ts the report's types, package names and the pull
+ * request renderer (src/core/render/pull-request.ts); issues.ts and comments.ts the Markdown
+ * escaping (src/core/render/markdown.ts), so that every text the bot writes is escaped one way.
  */
 import { decide } from '../src/core/analysis/policy.ts';
 import type { Report } from '../src/core/analysis/report.ts';
@@ -18,8 +22,11 @@ import {
   planUpdate,
   type CheckResult,
   type FileChange,
+  type LockPlan,
+  type PlannedChange,
   type PluginLookup,
   type ProjectFiles,
+  type SkippedChange,
 } from '../src/core/project/index.ts';
 import { isFileOfInterest, isSkippedDirName } from '../src/core/python/discover.ts';
 import type { RangeStrategy } from '../src/core/python/strategies.ts';
@@ -36,23 +43,12 @@ export interface Checked {
   readonly result: CheckResult;
 }
 
-export interface PlannedUpdate {
-  package: string;
-  file: string;
-  line: number;
-  current: string | null;
-  target: string;
-  from: string;
-  to: string;
-  status?: string | undefined;
-}
-
+/** An update as the core plans it: verified file changes, what each does, what was left, the lock commands. */
 export interface Plan {
   changes: FileChange[];
-  planned: PlannedUpdate[];
-  skipped: Array<{ package: string; reason: string }>;
-  /** Lock commands to run after the change (one per lockfile and tool). */
-  lock: Array<{ lockfile: string; command: string }>;
+  planned: PlannedChange[];
+  skipped: SkippedChange[];
+  lock: LockPlan[];
 }
 
 /** The command the bot's texts suggest for applying an update by hand. */
@@ -113,30 +109,9 @@ export function planUpgrade(
   return { ...toPlan(p), fapilog: p.upgrade.fapilog, fapilogFrom: env?.fapilog.version ?? null };
 }
 
-function toPlan(p: Pick<Awaited<ReturnType<typeof planUpdate>>, 'changes' | 'planned' | 'skipped' | 'lock'>): Plan {
-  return {
-    changes: p.changes,
-    planned: p.planned.map((c) => ({
-      package: c.package,
-      file: c.file,
-      line: c.line,
-      current: c.current,
-      target: c.target,
-      from: c.from,
-      to: c.to,
-      status: c.status,
-    })),
-    skipped: p.skipped.map((s) => ({ package: s.package, reason: s.reason })),
-    lock: p.lock.map((l) => ({ lockfile: l.lockfile, command: l.directory ? `cd ${l.directory} && ${l.display}` : l.display })),
-  };
+function toPlan(p: Plan): Plan {
+  return { changes: p.changes, planned: p.planned, skipped: p.skipped, lock: p.lock };
 }
-
-/**
- * Frees nothing: the core plans in memory. Still called from the `finally` of the check run and
- * of the sync (repository.ts syncOnce); it goes with them when syncOnce is split.
- * @deprecated
- */
-export async function release(_checked: Checked): Promise<void> {}
 
 export interface CheckRunAnnotation {
   path: string;

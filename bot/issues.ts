@@ -3,7 +3,7 @@
  * bot's open issues), updated in place when its text changes, closed when it no longer applies,
  * and left untouched when nothing changed (no write).
  */
-import { code, text } from './markdown.ts';
+import { clip, code, quietText as text } from '../src/core/render/markdown.ts';
 import { issueMarker, type IssueKind } from './marker.ts';
 import type { Octokit } from './octokit.ts';
 import type { Repo } from './writer.ts';
@@ -65,7 +65,7 @@ export function configIssue(error: ConfigError): { title: string; body: string }
       `fapilog-plugins cannot read ${code(CONFIG_PATH)} on the default branch, so it skips this repository until the file is fixed.`,
       '',
       `- **Key:** ${error.key === null ? 'the whole file' : code(error.key)}`,
-      `- **Reason:** ${text(error.message.slice(error.key === null ? 0 : error.key.length + 2), 500)}`,
+      `- **Reason:** ${text(clip(error.message.slice(error.key === null ? 0 : error.key.length + 2), 500))}`,
       '',
       "Every key is described in the bot's documentation (docs/bot.md). This issue is closed by the bot once the file reads correctly.",
     ].join('\n'),

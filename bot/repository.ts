@@ -12,10 +12,12 @@ import * as engine from './engine.ts';
 import { z } from 'zod';
 import { GitCache, GitHubProjectFiles, isSha } from './github-files.ts';
 import { configIssue, fapilogUpgradeIssue, keepIssue, type OpenIssue } from './issues.ts';
-import { code, text } from './markdown.ts';
-import { readIssueKind, readPrState, withPrState, type IssueKind, type PrState } from './marker.ts';
+import { code, quietText as text } from '../src/core/render/markdown.ts';
+import { commitMessage, pullRequestBody, pullRequestTitle } from '../src/core/render/pull-request.ts';
+import { prMarker, readIssueKind, readPrState, withPrState, type IssueKind, type PrState } from './marker.ts';
 import type { Octokit } from './octokit.ts';
-import { commitMessage, handsOffComment, obsoleteComment, prBody, prTitle, type Unit } from './pr-text.ts';
+import { handsOffComment, obsoleteComment, pullRequestFooter } from './comments.ts';
+import { decideSync, targetsOf, type Action, type BranchPulls, type OurPr, type Unit, type Wanted } from './decide.ts';
 import { BRANCH_PREFIX, createCommit, deleteBranch, setBranch, type Repo } from './writer.ts';
 
 export interface Log {
@@ -53,14 +55,13 @@ export interface SyncResult {
   handsOff: string[];
   /** Updates not proposed because the open-PR limit is reached. */
   deferred: string[];
+  /** Open pull requests already moving to the planned targets (nothing written). */
+  unchanged: string[];
+  /** Updates not proposed because a person closed a pull request for those versions unmerged. */
+  refused: string[];
+  /** Updates not proposed because, without the refused plugins, the plan changes no file. */
+  emptied: string[];
   issues: Partial<Record<IssueKind, string>>;
-}
-
-interface OurPr {
-  number: number;
-  title: string;
-  body: string;
-  state: PrState;
 }
 
 function status(err: unknown): number | undefined {
@@ -111,6 +112,9 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
     closed: [],
     handsOff: [],
     deferred: [],
+    unchanged: [],
+    refused: [],
+    emptied: [],
     issues: {},
   };
 
@@ -213,181 +217,205 @@ async function syncOnce(repo: Repo, deps: SyncDeps): Promise<SyncResult> {
     deps.log.warn(`${result.repo}: GitHub cut the tree short (too many files); manifests past the cut are not seen`);
   const named = configSource(config);
   const checked = await engine.check(files, deps.lookup(named?.url, named?.kind), { ignore: config.ignore });
-  try {
-    const report = checked.report;
-    const several = engine.environments(report).length > 1;
-    const units = unitsOf(report.plugins, config, several);
+  const report = checked.report;
+  const wanted = await wantedPullRequests(checked, config);
+  const has = {
+    prs,
+    heads: prs.size > 0 ? await branchHeads(octokit, repo) : new Map<string, string>(),
+    pulls: new Map<string, BranchPulls>(),
+    replanned: new Map<string, engine.Plan>(),
+    unlisted: skipList,
+  };
+  const should = { wanted, limit: config['open-pull-requests-limit'] };
+  // Decide, reading each fact the decision asks for, then carry the actions out in order.
+  let decision = decideSync(has, should);
+  while (!('actions' in decision)) {
+    if ('restart' in decision) throw new Restart(decision.restart);
+    const need = decision.need;
+    if (need.kind === 'pulls') has.pulls.set(need.branch, await branchPulls(octokit, repo, need.branch));
+    else
+      has.replanned.set(need.branch, await engine.plan(checked, need.packages, config.strategy, wanted.get(need.branch)?.unit.environment));
+    decision = decideSync(has, should);
+  }
+  await perform(decision.actions, { repo, deps, config, checked, files, head, result });
 
-    const heads = prs.size > 0 ? await branchHeads(octokit, repo) : new Map<string, string>();
-    const treeSha = await files.treeSha();
-    const modes = await files.modes();
+  const held = report.plugins.filter((p) => p.status === 'held-back');
+  const upgrade =
+    config['propose-fapilog-upgrade'] && held.length > 0
+      ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version, engine.environments(report))
+      : null;
+  const known = upgrade === null ? issues : (await ours({ beforeOpening: true })).issues;
+  const action = await keepIssue(octokit, repo, 'fapilog-upgrade', known.get('fapilog-upgrade'), upgrade, head);
+  if (action === 'opened') deps.onCreate?.();
+  if (action !== 'unchanged') result.issues['fapilog-upgrade'] = action;
+  return result;
+}
 
-    // Closing first: a closed pull request frees a place under the limit.
-    // Wanted: a unit whose plan changes a file (one that only a lockfile would follow has nothing to commit).
-    const desired = new Map<string, { unit: Unit; packages: string[]; plan: engine.Plan }>();
-    for (const u of units.values()) {
-      const plan = await engine.plan(checked, u.packages, config.strategy, u.unit.environment);
-      const packages = [...new Set(plan.planned.map((p) => p.package))];
-      if (plan.changes.length > 0 && packages.length > 0) desired.set(u.unit.branch, { unit: u.unit, packages, plan });
+/**
+ * The pull requests the repository should have: one per unit whose plan changes a file (one that
+ * only a lockfile would follow has nothing to commit), and with `fapilog-upgrade-pull-request`,
+ * per environment, fapilog and the plugins it unlocks on one branch.
+ */
+async function wantedPullRequests(checked: engine.Checked, config: BotConfig): Promise<Map<string, Wanted>> {
+  const report = checked.report;
+  const several = engine.environments(report).length > 1;
+  const wanted = new Map<string, Wanted>();
+  for (const u of unitsOf(report.plugins, config, several).values()) {
+    const plan = await engine.plan(checked, u.packages, config.strategy, u.unit.environment);
+    const packages = [...new Set(plan.planned.map((p) => p.package))];
+    if (plan.changes.length > 0 && packages.length > 0) wanted.set(u.unit.branch, { unit: u.unit, packages, plan });
+  }
+  if (config['fapilog-upgrade-pull-request']) {
+    for (const env of engine.environments(report)) {
+      const plan = env.upgrade ? engine.planUpgrade(checked, env.dir, config.strategy) : null;
+      if (!plan || plan.changes.length === 0) continue;
+      const branch = `${BRANCH_PREFIX}fapilog-upgrade${several ? `--${branchSlug(env.dir)}` : ''}`;
+      const unit: Unit = {
+        key: 'fapilog-upgrade',
+        group: true,
+        branch,
+        ...(several ? { environment: env.dir } : {}),
+        coUpgrade: { fapilog: plan.fapilog, from: plan.fapilogFrom },
+      };
+      wanted.set(branch, { unit, packages: [...new Set(plan.planned.map((p) => p.package))], plan });
     }
-    // The co-upgrade: per environment, fapilog and the plugins it unlocks on one branch.
-    if (config['fapilog-upgrade-pull-request']) {
-      for (const env of engine.environments(report)) {
-        const plan = env.upgrade ? engine.planUpgrade(checked, env.dir, config.strategy) : null;
-        if (!plan || plan.changes.length === 0) continue;
-        const branch = `${BRANCH_PREFIX}fapilog-upgrade${several ? `--${branchSlug(env.dir)}` : ''}`;
-        const unit: Unit = {
-          key: 'fapilog-upgrade',
-          group: true,
-          branch,
-          ...(several ? { environment: env.dir } : {}),
-          coUpgrade: { fapilog: plan.fapilog, from: plan.fapilogFrom },
-        };
-        desired.set(branch, { unit, packages: [...new Set(plan.planned.map((p) => p.package))], plan });
-      }
-    }
-    for (const [branch, pr] of [...prs].sort(([a], [b]) => a.localeCompare(b))) {
-      if (desired.has(branch)) continue;
-      const current = heads.get(branch);
-      // A person's commits are theirs: a pull request someone pushed to is never closed by the bot.
-      if (current !== undefined && current !== pr.state.head) {
-        result.handsOff.push(branch);
-        continue;
-      }
-      const reasons = obsoleteReasons(pr.state, report.plugins, config, repo.defaultBranch);
-      await head();
-      await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-        ...base,
-        issue_number: pr.number,
-        body: obsoleteComment(reasons),
-      });
-      await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
-        ...base,
-        pull_number: pr.number,
-        state: 'closed',
-        body: withPrState(pr.body, { ...pr.state, closedByBot: true }),
-      });
-      if (current !== undefined) await deleteBranch(octokit, repo, branch);
-      prs.delete(branch);
-      result.closed.push(branch);
-    }
+  }
+  return wanted;
+}
 
-    let open = prs.size;
-    for (const [branch, want] of [...desired].sort(([a], [b]) => a.localeCompare(b))) {
-      const existing = prs.get(branch);
-      if (existing) {
-        const current = heads.get(branch);
-        if (current !== undefined && current !== existing.state.head) {
-          if (existing.state.handsOff !== current) {
-            await head();
-            await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-              ...base,
-              issue_number: existing.number,
-              body: handsOffComment(branch, current, existing.state.head),
-            });
-            await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
-              ...base,
-              pull_number: existing.number,
-              body: withPrState(existing.body, { ...existing.state, handsOff: current }),
-            });
-          }
-          result.handsOff.push(branch);
-          continue;
-        }
-        const plan = want.plan;
-        if (sameTargets(existing.state.plugins, plan)) continue;
-        const parent = await head();
-        const commit = await createCommit(octokit, repo, {
-          base: parent,
-          baseTree: treeSha,
-          changes: plan.changes,
-          message: commitMessage(want.unit, plan, config['commit-message-prefix']),
-          modes,
+interface Performing {
+  repo: Repo;
+  deps: SyncDeps;
+  config: BotConfig;
+  checked: engine.Checked;
+  files: GitHubProjectFiles;
+  /** The default branch's head, checked against the tree read (awaited before the first write). */
+  head: () => Promise<string>;
+  result: SyncResult;
+}
+
+/** Carries out the decided actions, in order, and records each in the result. */
+async function perform(actions: Action[], ctx: Performing): Promise<void> {
+  const { repo, deps, config, checked, result } = ctx;
+  const { octokit } = deps;
+  const base = { owner: repo.owner, repo: repo.repo };
+  const prefix = config['commit-message-prefix'];
+  const treeSha = await ctx.files.treeSha();
+  const modes = await ctx.files.modes();
+  /** A commit of the plan on the default branch's head, the branch set to it, and the marker for it. */
+  const commit = async (want: Wanted, plan: engine.Plan, exists: boolean) => {
+    const parent = await ctx.head();
+    const input = { unit: want.unit, plan, report: checked.report, plugins: checked.plugins, prefix };
+    const sha = await createCommit(octokit, repo, {
+      base: parent,
+      baseTree: treeSha,
+      changes: plan.changes,
+      message: commitMessage(input),
+      modes,
+    });
+    await setBranch(octokit, repo, want.unit.branch, sha, exists);
+    const state: PrState = {
+      v: 1,
+      branch: want.unit.branch,
+      plugins: targetsOf(plan),
+      base: parent,
+      head: sha,
+      handsOff: null,
+      closedByBot: false,
+    };
+    const footer = pullRequestFooter(want.unit.branch, repo.defaultBranch);
+    return { title: pullRequestTitle(input), body: pullRequestBody(input, { footer, trailer: prMarker(state) }) };
+  };
+
+  for (const a of actions) {
+    switch (a.kind) {
+      case 'close': {
+        const reasons = obsoleteReasons(a.pr.state, checked.report.plugins, config, repo.defaultBranch);
+        await ctx.head();
+        await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          ...base,
+          issue_number: a.pr.number,
+          body: obsoleteComment(reasons),
         });
-        await setBranch(octokit, repo, branch, commit, current !== undefined);
-        const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: parent, head: commit, handsOff: null, closedByBot: false };
         await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
           ...base,
-          pull_number: existing.number,
-          title: prTitle(want.unit, plan, config['commit-message-prefix']),
-          body: prBody({ unit: want.unit, plan, report, plugins: checked.plugins, state, defaultBranch: repo.defaultBranch }),
+          pull_number: a.pr.number,
+          state: 'closed',
+          body: withPrState(a.pr.body, { ...a.pr.state, closedByBot: true }),
         });
-        result.updated.push(branch);
-        continue;
+        if (a.branchExists) await deleteBranch(octokit, repo, a.branch);
+        break;
       }
-
-      if (open >= config['open-pull-requests-limit']) {
-        result.deferred.push(branch);
-        continue;
+      case 'leave':
+        if (a.pr === null) deps.log.warn(`${result.repo}: ${a.branch} has an open pull request the bot did not open; left alone`);
+        else if (a.tell !== null) {
+          await ctx.head();
+          await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+            ...base,
+            issue_number: a.pr.number,
+            body: handsOffComment(a.branch, a.tell, a.pr.state.head),
+          });
+          await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
+            ...base,
+            pull_number: a.pr.number,
+            body: withPrState(a.pr.body, { ...a.pr.state, handsOff: a.tell }),
+          });
+        }
+        break;
+      case 'update': {
+        const text = await commit(a.want, a.want.plan, a.branchExists);
+        await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { ...base, pull_number: a.pr.number, ...text });
+        break;
       }
-      const { refused, open: openOnBranch } = await branchPulls(octokit, repo, branch);
-      if (openOnBranch) {
-        // Not among the bot's open pull requests as listed: the count was a moment old, or someone else's.
-        if (skipList) throw new Restart(`an open pull request on ${branch} that the open-issue count did not show`);
-        deps.log.warn(`${result.repo}: ${branch} has an open pull request the bot did not open; left alone`);
-        result.handsOff.push(branch);
-        continue;
-      }
-      let plan = want.plan;
-      const allowed = want.packages.filter((p) => !plan.planned.some((x) => x.package === p && refused.has(`${p}@${x.target}`)));
-      if (allowed.length === 0) continue;
-      // A co-upgrade is whole or not at all: its plugins need the fapilog it moves to.
-      if (want.unit.coUpgrade && allowed.length < want.packages.length) continue;
-      if (allowed.length < want.packages.length) plan = await engine.plan(checked, allowed, config.strategy, want.unit.environment);
-      if (plan.changes.length === 0) continue;
-      const parent = await head();
-      const commit = await createCommit(octokit, repo, {
-        base: parent,
-        baseTree: treeSha,
-        changes: plan.changes,
-        message: commitMessage(want.unit, plan, config['commit-message-prefix']),
-        modes,
-      });
-      await setBranch(octokit, repo, branch, commit, false);
-      const state: PrState = { v: 1, branch, plugins: targetsOf(plan), base: parent, head: commit, handsOff: null, closedByBot: false };
-      const pr = await octokit.request('POST /repos/{owner}/{repo}/pulls', {
-        ...base,
-        title: prTitle(want.unit, plan, config['commit-message-prefix']),
-        head: branch,
-        base: repo.defaultBranch,
-        body: prBody({ unit: want.unit, plan, report, plugins: checked.plugins, state, defaultBranch: repo.defaultBranch }),
-      });
-      deps.onCreate?.();
-      const number = pr.data.number;
-      if (config.labels.length > 0 || config.assignees.length > 0) {
-        await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+      case 'open': {
+        const text = await commit(a.want, a.plan, false);
+        const pr = await octokit.request('POST /repos/{owner}/{repo}/pulls', {
           ...base,
-          issue_number: number,
-          ...(config.labels.length > 0 ? { labels: config.labels } : {}),
-          ...(config.assignees.length > 0 ? { assignees: config.assignees } : {}),
+          ...text,
+          head: a.branch,
+          base: repo.defaultBranch,
         });
+        deps.onCreate?.();
+        await dressPullRequest(octokit, repo, pr.data.number, config);
+        break;
       }
-      if (config.reviewers.length > 0) {
-        const teams = config.reviewers.filter((r) => r.includes('/')).map((r) => r.split('/')[1]!);
-        const users = config.reviewers.filter((r) => !r.includes('/'));
-        await octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
-          ...base,
-          pull_number: number,
-          ...(users.length > 0 ? { reviewers: users } : {}),
-          ...(teams.length > 0 ? { team_reviewers: teams } : {}),
-        });
-      }
-      open += 1;
-      result.opened.push(branch);
     }
+    result[RESULT_FIELD[a.kind]].push(a.branch);
+  }
+}
 
-    const held = report.plugins.filter((p) => p.status === 'held-back');
-    const upgrade =
-      config['propose-fapilog-upgrade'] && held.length > 0
-        ? fapilogUpgradeIssue(dedupe(held), report.fapilog.version, engine.environments(report))
-        : null;
-    const known = upgrade === null ? issues : (await ours({ beforeOpening: true })).issues;
-    const action = await keepIssue(octokit, repo, 'fapilog-upgrade', known.get('fapilog-upgrade'), upgrade, head);
-    if (action === 'opened') deps.onCreate?.();
-    if (action !== 'unchanged') result.issues['fapilog-upgrade'] = action;
-    return result;
-  } finally {
-    await engine.release(checked);
+/** Where each action is recorded in the sync's result. */
+const RESULT_FIELD = {
+  close: 'closed',
+  leave: 'handsOff',
+  update: 'updated',
+  open: 'opened',
+  unchanged: 'unchanged',
+  defer: 'deferred',
+  refused: 'refused',
+  emptied: 'emptied',
+} as const satisfies Record<Action['kind'], keyof SyncResult>;
+
+/** The config's labels, assignees and reviewers on a new pull request. */
+async function dressPullRequest(octokit: Octokit, repo: Repo, number: number, config: BotConfig): Promise<void> {
+  const base = { owner: repo.owner, repo: repo.repo };
+  if (config.labels.length > 0 || config.assignees.length > 0) {
+    await octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+      ...base,
+      issue_number: number,
+      ...(config.labels.length > 0 ? { labels: config.labels } : {}),
+      ...(config.assignees.length > 0 ? { assignees: config.assignees } : {}),
+    });
+  }
+  if (config.reviewers.length > 0) {
+    const teams = config.reviewers.filter((r) => r.includes('/')).map((r) => r.split('/')[1]!);
+    const users = config.reviewers.filter((r) => !r.includes('/'));
+    await octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
+      ...base,
+      pull_number: number,
+      ...(users.length > 0 ? { reviewers: users } : {}),
+      ...(teams.length > 0 ? { team_reviewers: teams } : {}),
+    });
   }
 }
 
@@ -429,19 +457,6 @@ function branchSlug(dir: string): string {
         .replace(/[^A-Za-z0-9._-]+/g, '-')
         .replace(/^[-.]+|[-.]+$/g, '')
         .replace(/\.{2,}/g, '.') || 'root';
-}
-
-function targetsOf(plan: engine.Plan): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of [...plan.planned].sort((a, b) => a.package.localeCompare(b.package))) out[p.package] = p.target;
-  return out;
-}
-
-function sameTargets(a: Record<string, string>, plan: engine.Plan): boolean {
-  const b = targetsOf(plan);
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
 }
 
 function dedupe(entries: PluginEntry[]): PluginEntry[] {

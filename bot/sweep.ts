@@ -63,6 +63,8 @@ export function summary(r: SyncResult): string {
     r.closed.length ? `closed ${r.closed.join(', ')}` : '',
     r.handsOff.length ? `left alone ${r.handsOff.join(', ')}` : '',
     r.deferred.length ? `waiting for the open-PR limit: ${r.deferred.join(', ')}` : '',
+    r.refused.length ? `refused by a person: ${r.refused.join(', ')}` : '',
+    r.emptied.length ? `nothing left to change once refusals are left out: ${r.emptied.join(', ')}` : '',
   ].filter(Boolean);
   return parts.length ? parts.join('; ') : 'nothing to do';
 }

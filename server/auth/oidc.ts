@@ -12,7 +12,7 @@
  */
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import type { TrustedProvenance, TrustedPublisher } from '../../src/core/marketplace/schemas.ts';
+import { Line, NumericId, type TrustedProvenance, type TrustedPublisher } from '../../src/core/marketplace/schemas.ts';
 import { HttpError } from '../errors.ts';
 import { isoTimestamp } from '../time.ts';
 
@@ -98,25 +98,20 @@ class Backoff {
 
 const Discovery = z.object({ issuer: z.string(), jwks_uri: z.url({ protocol: /^https?$/ }) });
 
-const digits = z.string().regex(/^[1-9][0-9]{0,19}$/, 'expected a numeric id');
-const line = z
-  .string()
-  .max(1000)
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');
 /** The claims we rely on, as GitHub sends them (ids are strings). */
 export const GithubClaims = z.object({
   iss: z.string(),
   jti: z.string().min(1).max(512),
   exp: z.number(),
   repository: z.string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'expected OWNER/NAME'),
-  repository_id: digits,
+  repository_id: NumericId,
   repository_owner: z.string().max(200).optional(),
-  repository_owner_id: digits,
-  job_workflow_ref: line.optional(),
-  workflow_ref: line.optional(),
-  ref: line.default(''),
-  sha: line.default(''),
-  environment: line.optional(),
+  repository_owner_id: NumericId,
+  job_workflow_ref: Line.optional(),
+  workflow_ref: Line.optional(),
+  ref: Line.default(''),
+  sha: Line.default(''),
+  environment: Line.optional(),
 });
 export type GithubClaims = z.infer<typeof GithubClaims>;
 

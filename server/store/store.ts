@@ -454,6 +454,8 @@ export class Store {
         }
         const now = isoTimestamp();
         const searchText = searchTextOf(rel);
+        // The plugin's columns its newest release describes: description through repository.
+        const described = [rel.description, rel.author, rel.plugin_type, rel.license, rel.homepage, rel.repository];
         let pluginId: number;
         if (existing) {
           pluginId = Number(existing.id);
@@ -464,16 +466,7 @@ export class Store {
           if (newest) {
             await tx.run(
               `UPDATE plugins SET description = ?, author = ?, plugin_type = ?, license = ?, homepage = ?, repository = ?${this.dialect === 'postgres' ? ', search_text = ?' : ''} WHERE id = ?`,
-              ...[
-                rel.description,
-                rel.author,
-                rel.plugin_type,
-                rel.license,
-                rel.homepage,
-                rel.repository,
-                ...(this.dialect === 'postgres' ? [searchText] : []),
-                pluginId,
-              ],
+              ...[...described, ...(this.dialect === 'postgres' ? [searchText] : []), pluginId],
             );
           }
         } else {
@@ -481,19 +474,7 @@ export class Store {
           pluginId = Number(
             (await tx.get<{ id: number }>(
               `INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at${pg ? ', search_text' : ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?${pg ? ', ?' : ''}) RETURNING id`,
-              ...[
-                rel.package,
-                shortName(rel.package),
-                rel.description,
-                rel.author,
-                rel.plugin_type,
-                rel.license,
-                rel.homepage,
-                rel.repository,
-                owner,
-                now,
-                ...(pg ? [searchText] : []),
-              ],
+              ...[rel.package, shortName(rel.package), ...described, owner, now, ...(pg ? [searchText] : [])],
             ))!.id,
           );
         }

@@ -1,43 +1,49 @@
 /**
- * The bot's pure pieces: Markdown escaping of untrusted text, the PR marker, the config parser's
+ * The bot's pure pieces: the Markdown escaping it relies on, the PR marker, the config parser's
  * errors, the settings and the marketplace token's destination.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig, ConfigError } from '../../bot/config.ts';
-import { cell, code, lineText, link, text } from '../../bot/markdown.ts';
+import { micromark } from 'micromark';
+import { gfm, gfmHtml } from 'micromark-extension-gfm';
+import { clip, code, linkUrl, quietCell, quietText } from '../../src/core/render/markdown.ts';
 import { prMarker, readIssueKind, readPrState, withPrState, issueMarker, type PrState } from '../../bot/marker.ts';
 import { createBot } from '../../bot/bot.ts';
 import { readSettings, SettingsError } from '../../bot/settings.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-describe('markdown', () => {
+// The bot writes through the core's Markdown (src/core/render/markdown.ts); these are the
+// properties its pull requests, issues and comments rely on, checked by rendering as GFM.
+describe('markdown the bot writes', () => {
+  const render = (md: string) => micromark(md, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+
   test('untrusted text cannot become markup, HTML, a link, a mention or a reference', () => {
     const evil = '<img src=x onerror=alert(1)> **bold** [click](http://evil.test) @admin #12 `x` | a ~~s~~ $x$ ![i](y)';
-    const out = text(evil);
-    // Every character that could start markup is backslash-escaped.
-    assert.doesNotMatch(out.replaceAll('&#8203;', ''), /(^|[^\\])[<>*[\]`|~$!#()_]/);
-    assert.ok(!out.includes('@admin'));
-    assert.ok(out.includes('@&#8203;admin'));
+    const out = quietText(evil);
+    const html = render(out);
+    assert.match(html, /^<p>[^<]*<\/p>\n?$/, 'no element at all');
+    // GitHub finds mentions and references in the rendered text: a zero-width space breaks each.
+    assert.ok(html.includes('@\u200badmin'), html);
+    assert.ok(html.includes('#\u200b12'), html);
+    assert.doesNotMatch(html, /@admin|#12/);
     assert.ok(!out.includes('http://'), 'bare URLs are not autolinked');
-    assert.equal(text('a\nb\r\nc\u0007'), 'a b c');
-    assert.equal(text('x'.repeat(400), 10), `${'x'.repeat(9)}…`);
+    assert.equal(quietText('a\nb\r\nc'), 'a b c');
+    assert.equal(clip('x'.repeat(400), 10), `${'x'.repeat(9)}…`);
   });
 
   test('a line that starts with a list or heading marker stays a paragraph', () => {
-    assert.equal(lineText('- item'), '\\- item');
-    assert.equal(lineText('1. first'), '1\\. first');
-    assert.equal(lineText('plain'), 'plain');
+    for (const line of ['- item', '1. first', '# title', '+ plus', '> quote']) assert.match(render(quietText(line)), /^<p>/, line);
+    assert.equal(quietText('plain'), 'plain');
   });
 
-  test('code spans, cells and links', () => {
-    assert.equal(code('a`b\nc'), "`a'b c`");
-    assert.equal(cell(null), '—');
-    assert.equal(cell('a|b'), 'a\\|b');
-    assert.equal(link('home', 'javascript:alert(1)'), 'home');
-    assert.equal(link('home', 'https://example.test/a b(c)'), '[home](https://example.test/a%20b%28c%29)');
-    assert.equal(link('home', null), 'home');
+  test('code spans cannot be closed early, cells stay cells, links only for http(s)', () => {
+    assert.equal(render(code('a`b\nc')).trim(), '<p><code>a`b c</code></p>');
+    assert.equal(quietCell(null), '—');
+    assert.equal(quietCell('a|b'), 'a\\|b');
+    assert.equal(linkUrl('javascript:alert(1)'), null);
+    assert.equal(linkUrl('https://example.test/a b(c)'), 'https://example.test/a%20b%28c%29');
   });
 });
 

@@ -53,6 +53,11 @@ const FILES_DIR_HELP =
   'with PostgreSQL: the directory the instances share for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)';
 const CREATE_HELP = 'create the data directory (a new, empty marketplace) when it does not exist';
 
+/** A command that opens the marketplace's store: with the options that say where it is. */
+function storeCommand(parent: Command, spec: string, description: string, opts: { create: boolean }): Command {
+  return storeOptions(parent.command(spec).description(description), opts);
+}
+
 /** The options that say where the marketplace's store is, on every command that opens it. */
 function storeOptions(command: Command, { create }: { create: boolean }): Command {
   command
@@ -71,6 +76,71 @@ async function withStore<T>(ctx: Ctx, opts: DataDirOption, fn: (store: Store) =>
     await store.close();
   }
 }
+
+type Transfer = typeof import('../../../server/store/transfer.ts');
+
+/** A whole-store copy to or from `dir` (relative to the caller); a failure says what was not written. */
+async function transfer<T>(
+  ctx: Ctx,
+  opts: DataDirOption,
+  dir: string,
+  failure: string,
+  run: (t: Transfer, store: Store, dir: string) => Promise<T>,
+): Promise<T> {
+  return withStore(ctx, opts, async (store) => {
+    const t = await import('../../../server/store/transfer.ts');
+    return run(t, store, path.resolve(ctx.io.cwd, dir)).catch((err: unknown) => {
+      throw new CliError(`${failure}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  });
+}
+
+interface TransferCommand<T> {
+  spec: string;
+  description: string;
+  create: boolean;
+  failure: string;
+  run: (t: Transfer, store: Store, dir: string) => Promise<T>;
+  json: (dir: string, result: T) => object;
+  text: (dir: string, result: T) => string;
+}
+
+// One type per entry, checked where it is written; the loop only passes each result back to its entry.
+const transferCommand = <T>(c: TransferCommand<T>) => c as TransferCommand<unknown>;
+
+const TRANSFERS = [
+  transferCommand({
+    spec: 'backup <dest>',
+    description:
+      'a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an export (restore with admin import)',
+    create: false,
+    failure: 'backup failed, nothing written',
+    run: (t, store, dir) => t.backupStore(store, dir),
+    json: (dest, done) => ({ backup: dest, ...done }),
+    text: (dest, done) =>
+      `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})`,
+  }),
+  transferCommand({
+    spec: 'export <dest>',
+    description:
+      'write the whole marketplace (rows and release files, one consistent snapshot) to a new directory, to import into another store',
+    create: false,
+    failure: 'export failed, nothing written',
+    run: (t, store, dir) => t.exportStore(store, dir),
+    json: (dest, counts) => ({ export: dest, counts }),
+    text: (dest, counts) => `exported to ${dest}: ${countsLine(counts)}`,
+  }),
+  transferCommand({
+    spec: 'import <src>',
+    description:
+      'load an export (admin export) into an empty marketplace: ids, tokens, publishers, provenance and download counts as they were',
+    create: true,
+    failure: 'import refused, nothing stored',
+    run: (t, store, dir) => t.importInto(store, dir),
+    json: (src, counts) => ({ import: src, counts }),
+    text: (src, counts) => `imported ${src}: ${countsLine(counts)}`,
+  }),
+];
 
 interface PublisherAddOptions extends DataDirOption {
   repository: string;
@@ -337,69 +407,16 @@ export const register: RegisterCommand = (program, act) => {
     }),
   );
 
-  storeOptions(
-    admin
-      .command('backup <dest>')
-      .description(
-        'a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an export (restore with admin import)',
-      ),
-    { create: false },
-  ).action(
-    act(async (ctx, dest: string, opts: DataDirOption) => {
-      await withStore(ctx, opts, async (store) => {
-        const { backupStore } = await import('../../../server/store/transfer.ts');
-        const done = await backupStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
-          throw new CliError(`backup failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
-        });
-        ctx.io.stdout(
-          ctx.globals.json
-            ? `${JSON.stringify({ backup: dest, ...done })}\n`
-            : `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})\n`,
-        );
-      });
-      return EXIT.ok;
-    }),
-  );
-
-  storeOptions(
-    admin
-      .command('export <dest>')
-      .description(
-        'write the whole marketplace (rows and release files, one consistent snapshot) to a new directory, to import into another store',
-      ),
-    { create: false },
-  ).action(
-    act(async (ctx, dest: string, opts: DataDirOption) => {
-      await withStore(ctx, opts, async (store) => {
-        const { exportStore } = await import('../../../server/store/transfer.ts');
-        const counts = await exportStore(store, path.resolve(ctx.io.cwd, dest)).catch((err: unknown) => {
-          throw new CliError(`export failed, nothing written: ${err instanceof Error ? err.message : String(err)}`);
-        });
-        ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ export: dest, counts })}\n` : `exported to ${dest}: ${countsLine(counts)}\n`);
-      });
-      return EXIT.ok;
-    }),
-  );
-
-  storeOptions(
-    admin
-      .command('import <src>')
-      .description(
-        'load an export (admin export) into an empty marketplace: ids, tokens, publishers, provenance and download counts as they were',
-      ),
-    { create: true },
-  ).action(
-    act(async (ctx, src: string, opts: DataDirOption) => {
-      await withStore(ctx, opts, async (store) => {
-        const { importInto } = await import('../../../server/store/transfer.ts');
-        const counts = await importInto(store, path.resolve(ctx.io.cwd, src)).catch((err: unknown) => {
-          throw new CliError(`import refused, nothing stored: ${err instanceof Error ? err.message : String(err)}`);
-        });
-        ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ import: src, counts })}\n` : `imported ${src}: ${countsLine(counts)}\n`);
-      });
-      return EXIT.ok;
-    }),
-  );
+  // backup, export, import: the whole store to or from a directory, all of it or nothing.
+  for (const t of TRANSFERS) {
+    storeCommand(admin, t.spec, t.description, { create: t.create }).action(
+      act(async (ctx, dir: string, opts: DataDirOption) => {
+        const result = await transfer(ctx, opts, dir, t.failure, t.run);
+        ctx.io.stdout(ctx.globals.json ? `${JSON.stringify(t.json(dir, result))}\n` : `${t.text(dir, result)}\n`);
+        return EXIT.ok;
+      }),
+    );
+  }
 };
 
 function countsLine(counts: Record<string, number>): string {

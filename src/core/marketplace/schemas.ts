@@ -25,9 +25,9 @@ export type ReleaseFile = z.infer<typeof ReleaseFile>;
 /** GitHub's OIDC issuer, the default of every trusted publisher. */
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 
-const NumericId = z.string().regex(/^[1-9][0-9]{0,19}$/, 'a numeric id (digits, as GitHub sends it)');
+export const NumericId = z.string().regex(/^[1-9][0-9]{0,19}$/, 'a numeric id (digits, as GitHub sends it)');
 /** Shown in terminals, logs and summaries: control characters are refused at the source. */
-const Line = z
+export const Line = z
   .string()
   .max(1000)
   .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');

@@ -47,7 +47,7 @@ export interface PlannedChange {
   to: string;
   /** `--hash` values were replaced with the target release's sha256 values. */
   hashesReplaced: boolean;
-  /** The target was published by someone else than the current release (planBody warns). */
+  /** The target was published by someone else than the current release (the pull request body warns). */
   publisherChange?: ReportPublisherChange | null;
   /** The target is older than the current release: only to leave an incompatible or yanked one (said so). */
   downgrade?: boolean | undefined;

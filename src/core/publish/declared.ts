@@ -24,6 +24,13 @@ export interface DeclaredProblem {
   message: string;
 }
 
+/** Why a fapilog requirement's specifier gives no range (a URL, none, not PEP 440), or null when it does. */
+export function unusableSpecifier(specifier: string | null): string | null {
+  if (specifier === null) return 'a URL requirement';
+  if (specifier.trim() === '') return 'no version specifier';
+  return isValidSpecifier(specifier) ? null : `"${specifier}" is not a PEP 440 specifier`;
+}
+
 /** `<0.20,>=0.14` -> `>=0.14,<0.20`: lower bounds first, as authors write them. */
 export function displaySpecifier(spec: string): string {
   const clauses = spec
@@ -58,13 +65,8 @@ export function declaredOf(meta: Pick<CoreMetadata, 'requiresDist' | 'requiresPy
     problems.push({ field: 'fapilog_compatibility', message: 'no runtime requirement on "fapilog" in Requires-Dist' });
   } else {
     const first = fapilog[0]!;
-    if (first.specifier === null || first.specifier.trim() === '' || !isValidSpecifier(first.specifier)) {
-      const why =
-        first.specifier === null
-          ? 'a URL requirement'
-          : first.specifier.trim() === ''
-            ? 'no version specifier'
-            : `"${first.specifier}" is not a PEP 440 specifier`;
+    const why = unusableSpecifier(first.specifier);
+    if (why !== null) {
       problems.push({ field: 'fapilog_compatibility', message: `Requires-Dist "${first.text}": ${why}` });
     } else if (fapilog.some((f) => f.specifier === null || !sameSpecifier(f.specifier, first.specifier!))) {
       problems.push({
@@ -72,7 +74,7 @@ export function declaredOf(meta: Pick<CoreMetadata, 'requiresDist' | 'requiresPy
         message: `several runtime requirements on fapilog with different ranges (${fapilog.map((f) => `"${f.text}"`).join(', ')}); the marketplace needs one range`,
       });
     } else {
-      range = displaySpecifier(first.specifier);
+      range = displaySpecifier(first.specifier!);
     }
   }
   const requiresPython = meta.requiresPython?.trim() ? meta.requiresPython.trim() : null;

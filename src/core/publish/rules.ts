@@ -10,7 +10,7 @@ import { isPluginPackage, normalizeName } from '../names.ts';
 import { compare, isValid, isValidSpecifier, normalize, sameVersion, satisfies, sortVersions } from '../pep440/index.ts';
 import { formatSize } from '../size.ts';
 import type { ArtifactKind, EntryPoint } from './artifacts.ts';
-import { releaseDeclaration, type ReleaseDeclaration } from './declared.ts';
+import { releaseDeclaration, unusableSpecifier, type ReleaseDeclaration } from './declared.ts';
 import { finding, type Finding } from './findings.ts';
 import { insecureImages, templateMarkers, type ExtractedReadme } from './readme.ts';
 import {
@@ -254,13 +254,8 @@ export const RULES: readonly Rule[] = [
       if (!described) return [];
       if (!req)
         return [finding('fapilog-requirement-missing', 'no runtime requirement on "fapilog" in Requires-Dist / [project] dependencies')];
-      if (req.specifier !== null && req.specifier.trim() !== '' && isValidSpecifier(req.specifier)) return [];
-      const why =
-        req.specifier === null
-          ? 'a URL requirement'
-          : req.specifier.trim() === ''
-            ? 'no version specifier'
-            : `"${req.specifier}" is not a PEP 440 specifier`;
+      const why = unusableSpecifier(req.specifier);
+      if (why === null) return [];
       return [finding('fapilog-specifier-invalid', `"${req.text}": ${why}`)];
     },
   },
@@ -404,7 +399,7 @@ export const RULES: readonly Rule[] = [
 
 /** The fapilog requirement's specifier when it is a usable PEP 440 range, else null. */
 function usableSpecifier(req: FapilogRequirement | null): string | null {
-  return req?.specifier != null && req.specifier.trim() !== '' && isValidSpecifier(req.specifier) ? req.specifier : null;
+  return req && unusableSpecifier(req.specifier) === null ? req.specifier : null;
 }
 
 /** Every rule's findings in table order, errors first (they are what stops the publish). */

@@ -5,23 +5,13 @@
 import { SourceText } from './source.ts';
 import { keyTableDependencies } from './tabledeps.ts';
 import { childrenOf, entryAt, isString, keysUnder, parseTomlDocument } from './toml.ts';
-import type { Manifest } from './types.ts';
+import { emptyManifest, type Manifest } from './types.ts';
 
 /** Throws TomlSyntaxError for a file that is not TOML. */
 export function readPipfile(file: string, text: string): Manifest {
   const src = new SourceText(file, text);
   const doc = parseTomlDocument(text);
-  const m: Manifest = {
-    file,
-    kind: 'pipfile',
-    dependencies: [],
-    warnings: [],
-    includes: [],
-    includedFrom: null,
-    skipped: [],
-    indexUrls: [],
-    groupIncludes: {},
-  };
+  const m = emptyManifest(file, 'pipfile');
   m.dependencies.push(
     ...keyTableDependencies(
       src,

@@ -6,27 +6,13 @@
 import { SourceText } from './source.ts';
 import { keyTableDependencies, pep508Array, pep508Dependency } from './tabledeps.ts';
 import { childrenOf, entryAt, isString, keysUnder, parseTomlDocument } from './toml.ts';
-import type { Dependency, Manifest } from './types.ts';
-
-function emptyManifest(file: string): Manifest {
-  return {
-    file,
-    kind: 'pyproject',
-    dependencies: [],
-    warnings: [],
-    includes: [],
-    includedFrom: null,
-    skipped: [],
-    indexUrls: [],
-    groupIncludes: {},
-  };
-}
+import { emptyManifest, type Dependency, type Manifest } from './types.ts';
 
 /** Throws TomlSyntaxError for a file that is not TOML; everything else becomes a warning. */
 export function readPyproject(file: string, text: string): Manifest {
   const src = new SourceText(file, text);
   const doc = parseTomlDocument(text);
-  const m = emptyManifest(file);
+  const m = emptyManifest(file, 'pyproject');
   const deps: Dependency[] = m.dependencies;
   const w = m.warnings;
 

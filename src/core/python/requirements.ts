@@ -5,7 +5,7 @@
  * requirement followed by per-requirement options (`--hash`).
  */
 import { parseRequirement, RequirementSyntaxError } from './pep508.ts';
-import { IGNORE_COMMENT, makeDependency, pep508Parts, SourceText } from './source.ts';
+import { IGNORE_COMMENT, makeDependency, pep508Parts, SourceText, type DependencyParts } from './source.ts';
 import type { Dependency, Manifest, SkippedLine, Span } from './types.ts';
 
 export interface RequirementsInclude {
@@ -107,6 +107,17 @@ function eggName(url: string): string | null {
   return m ? (m[1] as string) : null;
 }
 
+/** A requirement named by its URL or path (`name @ url` style, or `-e url#egg=name`): no specifier to update. */
+function urlDependency(
+  src: SourceText,
+  name: string,
+  url: string,
+  p: Pick<DependencyParts, 'section' | 'span' | 'ignored' | 'editable' | 'hashes' | 'hashSpan'>,
+): Dependency {
+  const parts = { rawName: name, extras: [], alternatives: [''], rawSpecifier: '', syntax: 'pep508' as const, markers: null };
+  return makeDependency(src, { ...parts, kind: 'requirements', specifierSpan: null, url, ...p });
+}
+
 const OPTION_WITH_VALUE = new Map<string, string>([
   ['-r', 'requirement'],
   ['--requirement', 'requirement'],
@@ -184,23 +195,7 @@ export function readRequirements(file: string, text: string, section = 'requirem
           skipped.push({ line, text: content.trim(), reason: 'editable requirement without a package name' });
           continue;
         }
-        dependencies.push(
-          makeDependency(src, {
-            rawName: name,
-            extras: [],
-            alternatives: [''],
-            rawSpecifier: '',
-            syntax: 'pep508',
-            markers: null,
-            kind: 'requirements',
-            section,
-            span: toFile(ll, toks[0].start, t.end),
-            specifierSpan: null,
-            url: value,
-            editable: true,
-            ignored,
-          }),
-        );
+        dependencies.push(urlDependency(src, name, value, { section, span: toFile(ll, toks[0].start, t.end), editable: true, ignored }));
         continue;
       }
       skipped.push({ line, text: content.trim(), reason: 'option' });
@@ -247,24 +242,7 @@ export function readRequirements(file: string, text: string, section = 'requirem
         skipped.push({ line, text: reqText, reason: 'URL or path requirement without a package name' });
         continue;
       }
-      dependencies.push(
-        makeDependency(src, {
-          rawName: name,
-          extras: [],
-          alternatives: [''],
-          rawSpecifier: '',
-          syntax: 'pep508',
-          markers: null,
-          kind: 'requirements',
-          section,
-          span: toFile(ll, reqStart, reqEnd),
-          specifierSpan: null,
-          url: reqText,
-          hashes,
-          hashSpan,
-          ignored,
-        }),
-      );
+      dependencies.push(urlDependency(src, name, reqText, { section, span: toFile(ll, reqStart, reqEnd), hashes, hashSpan, ignored }));
       continue;
     }
 

@@ -5,7 +5,7 @@
  */
 import { parseRequirement, RequirementSyntaxError } from './pep508.ts';
 import { IGNORE_COMMENT, makeDependency, pep508Parts, SourceText } from './source.ts';
-import type { Dependency, Manifest } from './types.ts';
+import { emptyManifest, type Dependency, type Manifest } from './types.ts';
 
 interface Line {
   start: number;
@@ -34,17 +34,7 @@ function lines(text: string): Line[] {
 
 export function readSetupCfg(file: string, text: string): Manifest {
   const src = new SourceText(file, text);
-  const m: Manifest = {
-    file,
-    kind: 'setup.cfg',
-    dependencies: [],
-    warnings: [],
-    includes: [],
-    includedFrom: null,
-    skipped: [],
-    indexUrls: [],
-    groupIncludes: {},
-  };
+  const m = emptyManifest(file, 'setup.cfg');
   let section = '';
   // The option whose value lines we are inside, and the section name to record.
   let current: { section: string; group: string | null; optional: boolean } | null = null;

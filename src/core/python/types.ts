@@ -121,6 +121,11 @@ export interface Manifest {
   groupIncludes: Record<string, string[]>;
 }
 
+/** A manifest of `kind` with nothing read yet: each reader fills it in. */
+export function emptyManifest(file: string, kind: ManifestKind): Manifest {
+  return { file, kind, dependencies: [], warnings: [], includes: [], includedFrom: null, skipped: [], indexUrls: [], groupIncludes: {} };
+}
+
 export interface ProjectScan {
   root: string;
   manifests: Manifest[];

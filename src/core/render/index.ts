@@ -7,11 +7,12 @@ export {
   pluginRow,
   howToFix,
   publisherCallout,
+  calloutLines,
   STATUS_LABEL,
   DEFAULT_UPDATE_COMMAND,
   type SummaryWording,
 } from './summary.ts';
 export { renderAnnotations, workspacePath, type Annotation, type AnnotationLevel } from './annotations.ts';
-export { planTitle, planBody, type PlanBodyInput } from './plan-text.ts';
-export { cell, code, codeCell, text as markdownText } from './markdown.ts';
+export { pullRequestTitle, pullRequestBody, commitMessage, type PullRequestInput, type PullRequestUnit } from './pull-request.ts';
+export { cell, clip, code, codeCell, quietCell, quietText, text as markdownText } from './markdown.ts';
 export { showControls, singleLine, visibleControl, CONTROL_CHARS } from './escape.ts';

@@ -81,3 +81,29 @@ export function linkUrl(url: string): string | null {
     c.charCodeAt(0) < 0x80 ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c),
   );
 }
+
+/**
+ * Running text for a body GitHub scans for mentions and references (pull requests, issues,
+ * comments): `text`, with a zero-width space after each `@` and `#` instead of a backslash. GitHub
+ * finds `@name` and `#12` in the rendered text, where a backslash escape is already gone, so only a
+ * character between them keeps anyone from being pinged or an issue from being cross-referenced.
+ */
+export function quietText(s: string): string {
+  return quiet(text(s));
+}
+
+/** A table cell of `quietText`, `—` for nothing. */
+export function quietCell(s: string | null | undefined): string {
+  return quiet(cell(s));
+}
+
+// Every `@` and `#` that `text` writes carries its own escaping backslash, which this replaces.
+function quiet(md: string): string {
+  return md.replace(/\\([@#])/g, '$1&#8203;');
+}
+
+/** At most `max` characters (code points) of `s`, an ellipsis marking a cut. */
+export function clip(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -146,14 +146,16 @@ function publisherWarnings(report: Report): Set<string> {
 export function publisherCallout(report: Report): string[] {
   const changed = report.plugins.filter((p) => p.publisherChange !== null);
   if (changed.length === 0) return [];
-  const lines = [
-    '> [!WARNING]',
-    '> **Publisher changed:** check that each new publisher is one you trust before moving to its release.',
-    '>',
-  ];
-  for (const w of publisherWarnings(report)) lines.push(`> - ${text(w)}`);
-  lines.push('');
-  return lines;
+  return calloutLines(
+    'Publisher changed',
+    'check that each new publisher is one you trust before moving to its release.',
+    [...publisherWarnings(report)].map((w) => text(w)),
+  );
+}
+
+/** A GitHub warning callout: a bold headline, a sentence, one list item per (escaped) line, a blank line. */
+export function calloutLines(headline: string, sentence: string, items: readonly string[]): string[] {
+  return ['> [!WARNING]', `> **${headline}:** ${sentence}`, '>', ...items.map((i) => `> - ${i}`), ''];
 }
 
 /** A caution block naming each vulnerable plugin's advisories (none: no lines). */

@@ -12,7 +12,7 @@ import type { BatchEntry, Provenance, TrustedProvenance } from '../../../src/cor
 import { GITHUB_OIDC_ISSUER } from '../../../src/core/marketplace/schemas.ts';
 import { MemoryProjectFiles, planInstall, planUpdate, type PluginLookup } from '../../../src/core/project/index.ts';
 import { shownText } from '../../helpers/markdown.ts';
-import { planBody, renderAnnotations, renderSummary } from '../../../src/core/render/index.ts';
+import { pullRequestBody, renderAnnotations, renderSummary } from '../../../src/core/render/index.ts';
 import { FAPILOG_VERSIONS, dep, entry, release, scan } from './builders.ts';
 
 const trusted = (repository: string, repository_id: string, over: Partial<TrustedProvenance> = {}): TrustedProvenance => ({
@@ -191,7 +191,7 @@ describe('publisher changes rendered', () => {
     assert.doesNotMatch(md, /`fapilog-kafka`: the release to move to/);
   });
 
-  test('planUpdate carries the change to the planned change, and planBody warns about it', async () => {
+  test('planUpdate carries the change to the planned change, and the pull request body warns about it', async () => {
     const lookup: PluginLookup = {
       batch: async (names) => Object.fromEntries(names.map((n) => [n, market[n as keyof typeof market] ?? null])),
       fapilogVersions: async () => FAPILOG_VERSIONS,
@@ -205,7 +205,9 @@ describe('publisher changes rendered', () => {
         ['fapilog-kafka', null],
       ],
     );
-    const body = planBody(plan);
+    const prOf = (planned: typeof plan.planned) =>
+      pullRequestBody({ unit: { key: 'all', group: true }, plan: { planned, lock: plan.lock }, report: plan.report });
+    const body = prOf(plan.planned);
     const lines = body.split('\n');
     const at = lines.indexOf('> **Publisher changed:** check that each new publisher is one you trust before merging.');
     assert.ok(at > 0 && lines[at - 1] === '> [!WARNING]', body);
@@ -214,7 +216,7 @@ describe('publisher changes rendered', () => {
       shownText(lines[at + 2] ?? ''),
       /^> - fapilog-loki 1\.0\.0 -> 1\.1\.0: publisher changed \(published from another repository\): was .*mallory\/fapilog-loki/,
     );
-    assert.doesNotMatch(planBody({ planned: plan.planned.filter((c) => c.package === 'fapilog-kafka') }), /Publisher changed/);
+    assert.doesNotMatch(prOf(plan.planned.filter((c) => c.package === 'fapilog-kafka')), /Publisher changed/);
 
     const install = await planInstall({
       files: new MemoryProjectFiles({ 'requirements.txt': 'fapilog==0.16.0\n' }),

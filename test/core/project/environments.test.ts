@@ -12,7 +12,8 @@ import { entry, release } from '../analysis/builders.ts';
 import { renderCheck } from '../../../src/action/outcome.ts';
 import { renderReport } from '../../../src/cli/commands/outdated.ts';
 import { renderSummary } from '../../../src/core/render/summary.ts';
-import { planBody } from '../../../src/core/render/plan-text.ts';
+import { shownText } from '../../helpers/markdown.ts';
+import { pullRequestBody } from '../../../src/core/render/pull-request.ts';
 
 const FAPILOG = ['0.14.0', '0.14.2', '0.16.0', '0.17.0', '0.18.0', '0.18.1'];
 const CATALOG: Record<string, BatchEntry> = {
@@ -389,12 +390,19 @@ describe('environments: cycles and the front ends', () => {
     );
     assert.match(md, /^#### `services\/worker\/pyproject\.toml`$/m);
     assert.match(md, /^  - `services\/api`: fapilog 0\.17\.0 would unlock: fapilog-field-mapper 0\.3\.0$/m);
-    const body = planBody({ planned: plan.planned, lock: plan.lock, report: plan.report });
-    assert.match(body, /^- `services\/worker`: fapilog \*\*0\.18\.1\*\* \(locked, `>=0\.17,<0\.19`, in `services\/worker\/uv\.lock`\)$/m);
-    assert.doesNotMatch(body, /services\/api`: fapilog/, 'only the environments the changes touch');
+    // The pull request of one environment: its own fapilog, its own lock command.
+    const worker = plan.planned.filter((c) => c.environments?.join(',') === 'services/worker');
+    assert.ok(worker.length > 0);
+    const body = pullRequestBody({
+      unit: { key: 'all', group: true, environment: 'services/worker' },
+      plan: { planned: worker, lock: plan.lock.filter((l) => l.directory === 'services/worker') },
+      report: plan.report,
+    });
+    assert.match(shownText(body), /work with its fapilog 0\.18\.1 \(locked, services\/worker\/uv\.lock\)\.$/m);
+    assert.doesNotMatch(body, /services\/api/, 'nothing of the other environments');
     assert.match(
       body,
-      /^- `services\/worker\/uv\.lock`: `uv lock --upgrade-package fapilog-field-mapper --upgrade-package fapilog-dedupe` in `services\/worker`$/m,
+      /^- `services\/worker\/uv\.lock`: `cd services\/worker && uv lock --upgrade-package fapilog-field-mapper --upgrade-package fapilog-dedupe`$/m,
     );
     // One environment: the table reads as before (the fapilog line first, no environment headings).
     const one = await checkProject({

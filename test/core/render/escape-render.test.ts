@@ -11,8 +11,8 @@ import fc from 'fast-check';
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { Report } from '../../../src/core/analysis/report.ts';
-import { planBody, planTitle, renderAnnotations, renderSummary } from '../../../src/core/render/index.ts';
-import type { PlannedChange } from '../../../src/core/project/index.ts';
+import { commitMessage, pullRequestBody, pullRequestTitle, renderAnnotations, renderSummary } from '../../../src/core/render/index.ts';
+import { plannedChange } from '../../helpers/planned.ts';
 import { sampleReport } from '../../action/report-fixture.ts';
 import { hostileString, params } from '../../helpers/property.ts';
 
@@ -80,19 +80,7 @@ describe('rendered reports and plans with hostile text', () => {
   });
 
   test('the PR body and title, and the annotations', () => {
-    const change = (p: Partial<PlannedChange>): PlannedChange => ({
-      package: 'fapilog-loki',
-      file: 'requirements.txt',
-      line: 2,
-      section: 'requirements',
-      status: 'outdated',
-      current: '1.2.0',
-      target: '1.4.0',
-      from: '==1.2.0',
-      to: '==1.4.0',
-      hashesReplaced: false,
-      ...p,
-    });
+    const change = plannedChange;
     fc.assert(
       fc.property(
         hostileString(12),
@@ -102,15 +90,13 @@ describe('rendered reports and plans with hostile text', () => {
         hostileReport,
         (pkg, from, to, reason, report) => {
           const planned = [change({ package: pkg, from, to, target: to, file: reason }), change({ from: to, to, current: from })];
-          const body = planBody({
-            planned,
-            skipped: [{ package: pkg, file: reason, line: 3, reason }],
-            lock: [{ lockfile: reason, directory: pkg, command: 'uv', args: [], display: to }],
-            report,
-          });
-          checkHtml(render(body), 5);
-          const title = planTitle(planned.slice(0, 1));
-          assert.doesNotMatch(title, CONTROL);
+          const lock = [{ lockfile: reason, directory: pkg, command: 'uv', args: [], display: to }];
+          const input = { unit: { key: pkg, group: true, environment: reason }, plan: { planned, lock }, report, prefix: from };
+          const body = pullRequestBody(input, { footer: 'ours' });
+          const html = render(body);
+          // The PR's own links (the release in the marketplace) and the footer's rule are ours too.
+          checkHtml(html.replace(/<a href="http:\/\/127\.0\.0\.1[^"]*">|<\/a>|<hr \/>|<\/?h3>/g, ''), 6);
+          for (const title of [pullRequestTitle(input), commitMessage(input).split('\n')[0]!]) assert.doesNotMatch(title, CONTROL);
           for (const a of renderAnnotations(report, '/project')) {
             assert.doesNotMatch(a.title, CONTROL);
             assert.doesNotMatch(a.message, CONTROL);
