@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { LruMap } from '../src/core/lru.ts';
-import type { ProjectEntry, ProjectFiles } from '../src/core/project/files.ts';
+import type { ProjectEntry, ProjectFiles } from '../src/core/files.ts';
 import type { Octokit } from './octokit.ts';
 
 const Tree = z.object({

@@ -3,7 +3,7 @@
  * tree, commit, ref), which GitHub shows as verified for an app. Only `fapilog-plugins/...`
  * branches are ever written; the default branch never is.
  */
-import type { FileChange } from '../src/core/project/files.ts';
+import type { FileChange } from '../src/core/files.ts';
 import type { Octokit } from './octokit.ts';
 
 export const BRANCH_PREFIX = 'fapilog-plugins/';

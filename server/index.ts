@@ -28,6 +28,7 @@ import { addDays, dayOf, RETENTION_DAYS } from './stats.ts';
 import { TrustedPublishing, type TrustedPublishingOptions } from './trusted.ts';
 import { applyConnectionLimits, checkingIntervalFor, closeUnreadRequest, type ConnectionLimits } from './connections.ts';
 import { clientAddress, parseTrustedProxies } from './proxy.ts';
+import { UpstreamMirror, type UpstreamOptions } from './upstream.ts';
 
 export type { RateLimitOptions } from './rate-limit.ts';
 export type { ConnectionLimits } from './connections.ts';
@@ -74,6 +75,8 @@ export interface MarketplaceOptions {
   responseCache?: ResponseCacheOptions | false;
   /** How often counted downloads are written (ms, default 1000; server/downloads.ts). */
   downloadFlushMs?: number;
+  /** Mirror an upstream package index's matching projects (server/upstream.ts). */
+  upstream?: UpstreamOptions;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -86,6 +89,8 @@ export interface Marketplace {
   store: Store;
   /** Every route the server answers (for the OpenAPI check and docs). */
   routes: Route[];
+  /** The upstream mirror, when `upstream` was given (its first sync starts with the server). */
+  upstream: UpstreamMirror | null;
 }
 
 /** `readmes` renders README Markdown for the web pages (a worker thread; close it with the server). */
@@ -104,8 +109,10 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   // Checked before the data dir is opened: a bad setting touches nothing.
   const trustProxy = parseTrustedProxies(opts.trustProxy);
   const store = await openServerStore(opts);
+  let upstream: UpstreamMirror | null = null;
   try {
     if (opts.seedFile) await seedStore(store, readCatalog(opts.seedFile));
+    if (opts.upstream) upstream = new UpstreamMirror(store, opts.upstream, (line) => opts.log?.(line));
   } catch (err) {
     await store.close();
     throw err;
@@ -375,9 +382,11 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     return withDeadline(match.route.handler(ctx), requestTimeoutMs, deadline);
   }
 
+  upstream?.start();
   return {
     routes: router.routes,
     store,
+    upstream,
     createToken: (owner, tokenOpts) => store.createToken(owner, tokenOpts),
     listen(port = 8080, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
@@ -398,6 +407,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
         server.closeAllConnections();
       });
       await readmes.close();
+      await upstream?.close();
       // What was counted and not yet written goes in before the store closes.
       await downloads.close();
       await store.close();

@@ -1,4 +1,4 @@
-/** Read endpoints of /api/v1 (listing, search, plugin, versions, download, stats, batch) plus yank and rating. */
+/** Read endpoints of /api/v1 (listing, search, plugin, versions, download, stats, batch) plus yank, un-yank and rating. */
 import {
   ListQuery,
   RatingRequest,
@@ -150,15 +150,25 @@ export function registerPluginRoutes(router: Router): void {
     };
   });
 
-  router.add('POST', `${API}/plugins/{name}/versions/{version}/yank`, async (ctx) => {
+  // Yank (POST, with a reason) and un-yank (DELETE): the owner's token; the answer is the release as it is now.
+  const changeYank = (change: (ctx: RequestContext, releaseId: number) => Promise<void>) => async (ctx: RequestContext) => {
     const record = await recordOf(ctx);
     const release = releaseOf(ctx, record);
     requireOwnerOf(ctx, record);
-    const { reason } = await parseJsonBody(ctx, YankRequest);
-    await ctx.store.yank(release.row.id, reason);
+    await change(ctx, release.row.id);
     const fresh = (await ctx.store.record(record.row.package))!;
     return ok(releaseView(fresh, fresh.releases.find((r) => r.row.id === release.row.id)!, ctx.baseUrl));
-  });
+  };
+  router.add(
+    'POST',
+    `${API}/plugins/{name}/versions/{version}/yank`,
+    changeYank(async (ctx, id) => ctx.store.yank(id, (await parseJsonBody(ctx, YankRequest)).reason)),
+  );
+  router.add(
+    'DELETE',
+    `${API}/plugins/{name}/versions/{version}/yank`,
+    changeYank((ctx, id) => ctx.store.unyank(id)),
+  );
 
   router.add('PUT', `${API}/plugins/{name}/rating`, async (ctx) => {
     const record = await recordOf(ctx);

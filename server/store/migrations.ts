@@ -299,6 +299,14 @@ SELECT p.id AS id, p.name AS name, p.author AS author, p.plugin_type AS plugin_t
 FROM plugins p;
 `,
   },
+  {
+    version: 7,
+    name: 'plugins mirrored from an upstream index (NULL: a local plugin)',
+    // mirrored_from: the upstream index URL (without credentials) the plugin's releases come from
+    // (server/upstream.ts). Column-wise on SQLite, as 2: a data dir whose records were lost has it.
+    sqlite: (db) => addMissingColumns(db, 'plugins', [['mirrored_from', 'TEXT']]),
+    postgres: 'ALTER TABLE plugins ADD COLUMN mirrored_from TEXT;\n',
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

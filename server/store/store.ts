@@ -396,6 +396,42 @@ export class Store {
     await this.transaction((tx) => tx.run('UPDATE releases SET yanked = 1, yanked_reason = ? WHERE id = ?', reason, releaseId));
   }
 
+  /**
+   * A mirrored plugin's yanks as its upstream index shows them now (PEP 592 allows un-yanking);
+   * releases of local plugins are never touched. The number of releases changed.
+   */
+  async mirrorYanks(pkg: string, yanks: ReadonlyArray<{ version: string; yanked: boolean; reason: string | null }>): Promise<number> {
+    const differences = async (sql: Sql) => {
+      const plugin = await this.pluginRow(pkg, sql);
+      if (!plugin || plugin.mirrored_from === null) return [];
+      const rows = await sql.all<{ id: number; version: string; yanked: number; yanked_reason: string | null }>(
+        'SELECT id, version, yanked, yanked_reason FROM releases WHERE plugin_id = ?',
+        plugin.id,
+      );
+      const out: Array<{ id: number; yanked: boolean; reason: string | null }> = [];
+      for (const y of yanks) {
+        const row = rows.find((r) => sameVersion(r.version, y.version));
+        const reason = y.yanked ? y.reason : null;
+        if (row && (Boolean(Number(row.yanked)) !== y.yanked || row.yanked_reason !== reason))
+          out.push({ id: row.id, yanked: y.yanked, reason });
+      }
+      return out;
+    };
+    // Most refreshes change nothing: no write, so cached answers stay valid.
+    if ((await differences(this.db)).length === 0) return 0;
+    return this.transaction(async (tx) => {
+      const changes = await differences(tx);
+      for (const c of changes)
+        await tx.run('UPDATE releases SET yanked = ?, yanked_reason = ? WHERE id = ?', c.yanked ? 1 : 0, c.reason, c.id);
+      return changes.length;
+    });
+  }
+
+  /** The release installs again as any other: the yank and its reason are gone (a release not yanked stays as it is). */
+  async unyank(releaseId: number): Promise<void> {
+    await this.transaction((tx) => tx.run('UPDATE releases SET yanked = 0, yanked_reason = NULL WHERE id = ?', releaseId));
+  }
+
   async rate(pluginId: number, rater: string, stars: number): Promise<void> {
     await this.transaction((tx) =>
       tx.run(
@@ -430,6 +466,18 @@ export class Store {
         // Owner and existing version are read inside the write transaction: another process,
         // instance or `admin` command may have written the plugin since this request began.
         const existing = await this.pluginRow(rel.package, tx);
+        // The dependency-confusion guard, decided inside the lock: a mirror never writes into a
+        // local plugin, and a local publish never mixes its releases into a mirrored one.
+        if (existing && existing.mirrored_from === null && rel.mirrored_from !== undefined) {
+          throw new HttpError(403, 'local_plugin', `${rel.package} is a local plugin: the upstream project of that name is not mirrored`);
+        }
+        if (existing && existing.mirrored_from !== null && rel.mirrored_from === undefined) {
+          throw new HttpError(
+            403,
+            'forbidden',
+            `${rel.package} is mirrored from the upstream index ${existing.mirrored_from}; publish it there, or under another name`,
+          );
+        }
         if (existing && existing.owner !== owner) {
           throw new HttpError(403, 'forbidden', `${rel.package} belongs to another owner`);
         }
@@ -473,8 +521,8 @@ export class Store {
           const pg = this.dialect === 'postgres';
           pluginId = Number(
             (await tx.get<{ id: number }>(
-              `INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at${pg ? ', search_text' : ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?${pg ? ', ?' : ''}) RETURNING id`,
-              ...[rel.package, shortName(rel.package), ...described, owner, now, ...(pg ? [searchText] : [])],
+              `INSERT INTO plugins (package, name, description, author, plugin_type, license, homepage, repository, owner, created_at, mirrored_from${pg ? ', search_text' : ''}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?${pg ? ', ?' : ''}) RETURNING id`,
+              ...[rel.package, shortName(rel.package), ...described, owner, now, rel.mirrored_from ?? null, ...(pg ? [searchText] : [])],
             ))!.id,
           );
         }

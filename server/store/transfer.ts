@@ -21,7 +21,20 @@ export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; i
   { name: 'tokens', columns: ['id', 'owner', 'token_hash', 'created_at', 'expires_at', 'plugins', 'admin'], identity: true },
   {
     name: 'plugins',
-    columns: ['id', 'package', 'name', 'description', 'author', 'plugin_type', 'license', 'homepage', 'repository', 'owner', 'created_at'],
+    columns: [
+      'id',
+      'package',
+      'name',
+      'description',
+      'author',
+      'plugin_type',
+      'license',
+      'homepage',
+      'repository',
+      'owner',
+      'created_at',
+      'mirrored_from',
+    ],
     identity: true,
   },
   {
@@ -74,6 +87,7 @@ export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; i
 const ADDED_COLUMNS: Record<string, { since: number; values: Array<string | number | null> }> = {
   tokens: { since: 5, values: [0] },
   releases: { since: 5, values: [null, null, null, null] },
+  plugins: { since: 7, values: [null] },
 };
 
 export const EXPORT_FILE = 'marketplace.json';

@@ -17,6 +17,8 @@ export interface PluginRow extends PluginFields {
   name: string;
   owner: string;
   created_at: string;
+  /** The upstream index the plugin is mirrored from (server/upstream.ts); null: a local plugin. */
+  mirrored_from: string | null;
 }
 
 export interface ReleaseRow {
@@ -89,6 +91,8 @@ export interface NewRelease extends PluginFields {
   /** The bytes, or a file already on disk in the staging directory (a streamed upload, moved in). */
   files: Array<{ filename: string; sha256: string } & ({ data: Uint8Array } | { stagedPath: string; size: number })>;
   provenance?: Provenance | null;
+  /** Set by the upstream mirror: the index the release comes from (a local plugin of the name is never touched). */
+  mirrored_from?: string;
 }
 
 export interface PluginRecord {

@@ -83,5 +83,6 @@ export function pluginView(record: PluginRecord, { rating, rating_count }: Ratin
     dependencies: JSON.parse(cur.row.dependencies) as string[],
     published_at: cur.row.published_at,
     checksum: wheel ? wheel.sha256 : null,
+    mirrored: record.row.mirrored_from !== null && record.row.mirrored_from !== undefined,
   };
 }

@@ -139,8 +139,11 @@ function cellMark(kind: ReturnType<typeof cell>): string {
   return kind === 'works' ? '✓' : kind === 'no' ? '✗' : kind === 'corrected-works' ? '✓*' : kind === 'corrected-no' ? '✗*' : '–';
 }
 
+const MIRROR_NOTE = "its files are kept here, checked against the upstream's sha256";
+
 export function pluginPage(d: PluginPageData): string {
   const p = d.plugin;
+  const mirroredBadge = p.mirrored ? html`<span class="badge mirrored" data-mirrored>mirrored</span>` : '';
   const newestFirst = [...d.releases].reverse();
   const target = d.fapilog ? newestWorking(d.releases, d.fapilog) : null;
   const current = d.releases.find((r) => r.version === p.version);
@@ -151,7 +154,7 @@ export function pluginPage(d: PluginPageData): string {
   const rows = newestFirst.map(
     (r) => html`<tr id="v-${r.version}">
 <th scope="row">${r.version}${r.yanked ? html` <span class="badge yanked">yanked</span>` : ''}${isPrerelease(r.version) ? html` <span class="badge pre">pre-release</span>` : ''}</th>
-<td>${r.published_at.slice(0, 10)}</td>
+<td>${r.published_at ? r.published_at.slice(0, 10) : 'unknown'}</td>
 <td><code>${r.fapilog_compatibility}</code>${r.correction ? html`<br>corrected: <code>${r.correction.fapilog_compatibility}</code>${r.correction.reason ? html` (${r.correction.reason})` : ''}` : ''}</td>
 <td class="num" data-downloads="${r.version}">${r.downloads}</td>
 ${d.fapilogVersions.map((v) => {
@@ -163,7 +166,7 @@ ${d.fapilogVersions.map((v) => {
   const main = html`<nav aria-label="Breadcrumb" class="meta"><a href="/">All plugins</a> › ${p.package}</nav>
 <h1>${p.package} <span class="meta">${p.version}</span></h1>
 <p>${p.description}</p>
-<p><span class="badge">${p.plugin_type}</span>${current?.yanked ? html`<span class="badge yanked">yanked: ${current.yanked_reason ?? ''}</span>` : ''}</p>
+<p><span class="badge">${p.plugin_type}</span>${mirroredBadge}${current?.yanked ? html`<span class="badge yanked">yanked: ${current.yanked_reason ?? ''}</span>` : ''}</p>
 <dl class="facts">
 <dt>Author</dt><dd>${p.author}</dd>
 <dt>Licence</dt><dd>${p.license}</dd>
@@ -171,7 +174,11 @@ ${homepage ? html`<dt>Homepage</dt><dd><a href="${homepage}" rel="nofollow ugc">
 ${repository ? html`<dt>Repository</dt><dd><a href="${repository}" rel="nofollow ugc">${repository}</a></dd>` : ''}
 <dt>Rating</dt><dd>${stars(p.rating, p.rating_count)}</dd>
 <dt>Downloads</dt><dd><span data-total-downloads>${p.downloads}</span> in all${d.downloadsByDay ? html`, <span data-recent-downloads>${d.downloadsByDay.slice(-30).reduce((n, x) => n + x.downloads, 0)}</span> in the last 30 days` : ''}</dd>
-<dt>Published by</dt><dd>${provenanceText(current?.provenance)} (${p.version})</dd>
+${
+  p.mirrored
+    ? html`<dt>Source</dt><dd>mirrored from an upstream package index, not published here (${MIRROR_NOTE})</dd>`
+    : html`<dt>Published by</dt><dd>${provenanceText(current?.provenance)} (${p.version})</dd>`
+}
 </dl>
 <section aria-labelledby="install-h">
 <h2 id="install-h">Install</h2>

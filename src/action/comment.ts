@@ -1,13 +1,16 @@
 /**
  * The report where people read it on GitHub, without @actions/*: the body of the sticky pull
  * request comment and of the dashboard issue, each carrying a hidden marker (one per project
- * `path`, so two steps on two projects keep two comments), capped to GitHub's 65,536 characters.
+ * `path`, so two steps on two projects keep two comments), capped to GitHub's 65,536 characters
+ * (github-limits.ts, as the job summary is).
  * github.ts finds, writes and deletes them; everything it decides is here, as plain functions.
  */
 import { z } from 'zod';
+import { fitMarkdown, GITHUB_LIMITS } from '../core/render/github-limits.ts';
 
-/** GitHub refuses a comment or issue body longer than this (characters). */
-export const GITHUB_BODY_LIMIT = 65_536;
+const cutNote = () =>
+  `> [!NOTE]\n> Cut at ${GITHUB_LIMITS.commentChars.toLocaleString('en-US')} characters, GitHub's limit: ` +
+  'the full report is in the job summary and the `report` output.';
 
 export type Surface = 'comment' | 'dashboard';
 
@@ -27,22 +30,10 @@ export function dashboardTitle(projectPath: string): string {
   return p ? `fapilog plugins (${p.replace(/[\r\n]/g, ' ')})` : 'fapilog plugins';
 }
 
-/**
- * `markdown` under GitHub's limit: cut at the last whole line that fits, with a note saying so
- * and where the full report is. Never cuts inside a line, so a table row or a code span stays whole.
- */
-export function capBody(markdown: string, limit: number = GITHUB_BODY_LIMIT, where = 'the job summary and the `report` output'): string {
-  if (markdown.length <= limit) return markdown;
-  const note = `\n\n> [!NOTE]\n> Cut at ${limit.toLocaleString('en-US')} characters, GitHub's limit: the full report is in ${where}.\n`;
-  const room = limit - note.length;
-  const cut = markdown.lastIndexOf('\n', room);
-  return `${markdown.slice(0, cut > 0 ? cut : Math.max(0, room))}${note}`;
-}
-
 /** A comment or issue body: the marker line, the report, capped. */
 export function githubBody(surface: Surface, projectPath: string, summaryMarkdown: string, footer = ''): string {
   const head = `${marker(surface, projectPath)}\n`;
-  return head + capBody(`${summaryMarkdown.trimEnd()}\n${footer}`, GITHUB_BODY_LIMIT - head.length);
+  return head + fitMarkdown(`${summaryMarkdown.trimEnd()}\n${footer}`, { maxChars: GITHUB_LIMITS.commentChars - head.length }, cutNote);
 }
 
 /** The part of the workflow's event payload the Action reads (parsed, as every external payload is). */

@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { GitHubPeer } from '../bot/github-peer.ts';
-import { capBody, GITHUB_BODY_LIMIT, marker } from '../../src/action/comment.ts';
+import { githubBody, marker } from '../../src/action/comment.ts';
+import { GITHUB_LIMITS } from '../../src/core/render/github-limits.ts';
 import { BUNDLE_ENTRY, makeWorkspace, REPO, runAction, type Workspace } from './harness.ts';
 
 const FIXTURE = path.join(REPO, 'test', 'fixtures', 'action-app');
@@ -222,13 +223,21 @@ describe('dashboard: true on a schedule', () => {
 describe('the comment body is capped as GitHub requires', () => {
   test('a report longer than 65,536 characters is cut at a line with a note; a short one is kept whole', () => {
     const long = Array.from({ length: 5000 }, (_, i) => `| fapilog-p${i} | 1.0.0 | 1.1.0 | 1.1.0 | outdated | note |`).join('\n');
-    const capped = capBody(long);
-    assert.ok(capped.length <= GITHUB_BODY_LIMIT, String(capped.length));
+    const capped = githubBody('comment', '.', long);
+    assert.equal(GITHUB_LIMITS.commentChars, 65_536);
+    assert.ok(capped.length <= GITHUB_LIMITS.commentChars, String(capped.length));
+    assert.ok(capped.startsWith(`${marker('comment', '.')}\n| fapilog-p0 |`), 'the marker, then the report from its start');
     assert.match(
       capped,
       /\| note \|\n\n> \[!NOTE\]\n> Cut at 65,536 characters, GitHub's limit: the full report is in the job summary and the `report` output\.\n$/,
     );
-    assert.equal(capBody('short\n'), 'short\n');
+    assert.equal(githubBody('comment', '.', 'short\n'), `${marker('comment', '.')}\nshort\n`);
+  });
+  test('a cut inside a code block closes the fence before the note', () => {
+    const fenced = `intro\n\`\`\`\n${'x'.repeat(100).concat('\n').repeat(1000)}\`\`\`\n`;
+    const capped = githubBody('comment', '.', fenced);
+    assert.ok(capped.length <= GITHUB_LIMITS.commentChars);
+    assert.match(capped, /x\n```\n\n> \[!NOTE\]\n> Cut at/);
   });
 });
 

@@ -121,6 +121,9 @@ describe('outdated with --index-url', () => {
     assert.match(info.stdout, /^sampling 1\.2\.1 {2}\(fapilog-sampling\)/);
     assert.match(info.stdout, /1\.2\.0\s+>=0\.12\s.*yanked: drops every event/);
     assert.doesNotMatch(info.stdout, /Rating|Downloads/);
+    // A static index gives no upload times: unknown, never 1970-01-01.
+    assert.match(info.stdout, /Published\s+unknown/);
+    assert.doesNotMatch(info.stdout, /1970/);
     const search = await runCli(['--json', 'search', 'red'], { env });
     assert.equal(search.code, 0, search.stderr);
     assert.deepEqual(

@@ -39,6 +39,7 @@ export async function startTestServer(
     now?: () => Date;
     log?: (line: string) => void;
     logFormat?: 'text' | 'json';
+    upstream?: MarketplaceOptions['upstream'];
   } = {},
 ): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-marketplace-'));
@@ -53,6 +54,7 @@ export async function startTestServer(
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.logFormat ? { logFormat: opts.logFormat } : {}),
+    ...(opts.upstream ? { upstream: opts.upstream } : {}),
   });
   let url: string;
   try {

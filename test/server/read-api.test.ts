@@ -54,7 +54,7 @@ describe('GET /plugins', () => {
     ] as const) {
       const r = SearchResult.parse((await getJson(api(`/plugins?sort=${sort}&per_page=100`))).body);
       const values = r.plugins.map((p) => p[key]);
-      const sorted = [...values].sort((a, b) => (a < b ? -dir : a > b ? dir : 0));
+      const sorted = [...values].sort((a, b) => (a! < b! ? -dir : a! > b! ? dir : 0));
       if (sort !== 'updated') assert.deepEqual(values, sorted, `sort=${sort}`);
       else {
         // updated = newest release of any kind; the shown release may be older, so check the first only.
@@ -307,6 +307,6 @@ describe('HTTP behaviour', () => {
   test('timestamps are ISO 8601 with +00:00', async () => {
     const v = VersionsResponse.parse((await getJson(api('/plugins/otel/versions'))).body);
     assert.ok(v.releases.length > 0, 'otel has releases');
-    for (const r of v.releases) assert.match(r.published_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+    for (const r of v.releases) assert.match(r.published_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
   });
 });

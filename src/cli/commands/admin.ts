@@ -381,6 +381,63 @@ export const register: RegisterCommand = (program, act) => {
 
   storeOptions(
     admin
+      .command('upstream')
+      .description('the upstream package index the marketplace mirrors (serve --upstream)')
+      .command('sync')
+      .description(
+        "sync the mirror now: new releases (files fetched and checked against the upstream's sha256), yanks; a local plugin always wins",
+      )
+      .option('--upstream <url>', "the package index's simple API (env FAPILOG_MARKETPLACE_UPSTREAM_URL)")
+      .option('--upstream-prefix <prefix>', 'project-name prefix (env FAPILOG_MARKETPLACE_UPSTREAM_PREFIX, default fapilog-)')
+      .option(
+        '--upstream-max-projects <n>',
+        'projects ingested (env FAPILOG_MARKETPLACE_UPSTREAM_MAX_PROJECTS, default 200)',
+        (v: string) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError('expected an integer from 1 to 100000');
+          return n;
+        },
+      )
+      .addHelpText(
+        'after',
+        '\nExample:\n  fapilog-plugins admin upstream sync --upstream https://pypi.org/simple/ --data-dir ./marketplace-data\n',
+      ),
+    { create: true },
+  ).action(
+    act(async (ctx, opts: DataDirOption & { upstream?: string; upstreamPrefix?: string; upstreamMaxProjects?: number }) => {
+      const { resolveUpstream } = await import('../../../server/settings.ts');
+      let upstream;
+      try {
+        upstream = resolveUpstream(opts, ctx.io.env);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      if (!upstream) throw new CliError('no upstream: give --upstream URL (or set FAPILOG_MARKETPLACE_UPSTREAM_URL)');
+      const { UpstreamMirror, summaryLine } = await import('../../../server/upstream.ts');
+      return withStore(ctx, opts, async (store) => {
+        // The warnings go to stderr as they happen; the summary is the report.
+        const mirror = new UpstreamMirror(store, upstream, (line) => {
+          if (line.startsWith('upstream: warning: ')) ctx.io.stderr(`warning: ${line.slice('upstream: warning: '.length)}\n`);
+        });
+        let report;
+        try {
+          report = await mirror.sync();
+        } catch (err) {
+          throw new CliError(`cannot sync from the upstream: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify(report)}\n`);
+        else if (report.busy) ctx.io.stdout('another instance is syncing this marketplace now; nothing done\n');
+        else {
+          for (const a of report.added) ctx.io.stdout(`mirrored ${a.package}: ${a.releases} new release${a.releases === 1 ? '' : 's'}\n`);
+          ctx.io.stdout(`${summaryLine(report)}\n`);
+        }
+        return report.failed.length > 0 ? EXIT.problems : EXIT.ok;
+      });
+    }),
+  );
+
+  storeOptions(
+    admin
       .command('migrate')
       .description('bring the database schema up to date (the server also does it at start); refused on a schema newer than this release'),
     { create: true },

@@ -2,7 +2,7 @@
  * Every command module, in the order `--help` lists them, loaded on demand: a run imports only
  * the module of the command it names (`outdated` never loads publish, tar or the server), and
  * everything when it names none (`--help`, `help`, an unknown word, which commander answers
- * with the full list or a suggestion).
+ * with the full list or a suggestion). `yank` and `unyank` share a module, each registering its own.
  */
 import type { RegisterCommand } from '../context.ts';
 
@@ -17,6 +17,7 @@ const LOADERS = {
   update: () => import('./update.ts'),
   publish: () => import('./publish.ts'),
   yank: () => import('./yank.ts'),
+  unyank: async () => ({ register: (await import('./yank.ts')).registerUnyank }),
   version: () => import('./version.ts'),
   compat: () => import('./compat.ts'),
   serve: () => import('./serve.ts'),

@@ -147,7 +147,8 @@ function printInfo(
   ];
   if (chosen?.yanked) fields.push(['Yanked', chosen.yanked_reason ?? 'yes (no reason given)']);
   // Who published the release shown: what a user checks before trusting an update.
-  if (release && release.provenance !== undefined) {
+  if (plugin.mirrored) fields.push(['Source', 'mirrored from an upstream package index by the marketplace, not published there']);
+  else if (release && release.provenance !== undefined) {
     fields.push(['Publisher', describePublisher(release.provenance)]);
     if (release.provenance?.kind === 'trusted') fields.push(['Built by', describeTrustedBuild(release.provenance)]);
   }

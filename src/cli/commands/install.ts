@@ -41,6 +41,7 @@ export const register: RegisterCommand = (program, act) => {
             requirement: plugin,
             group: flags.group,
             fapilogVersion: flags.fapilogVersion,
+            source: lookup.status(),
           }),
         );
         if (!flags.dryRun) await writeChangesToDisk(files.root, plan.changes);

@@ -20,6 +20,10 @@ interface ServeOptions {
   oidcIssuer?: string;
   oidcJwksUrl?: string;
   oidcAudience?: string;
+  upstream?: string;
+  upstreamPrefix?: string;
+  upstreamInterval?: number;
+  upstreamMaxProjects?: number;
 }
 
 function httpUrl(flag: string) {
@@ -95,12 +99,34 @@ export const register: RegisterCommand = (program, act) => {
       httpUrl('--oidc-jwks-url'),
     )
     .option('--oidc-audience <aud>', 'audience OIDC tokens must carry (default: --public-url, else the URL the server listens on)')
+    .option(
+      '--upstream <url>',
+      "mirror a package index's plugin projects (its simple API, e.g. https://pypi.org/simple/; " +
+        'env FAPILOG_MARKETPLACE_UPSTREAM_URL); a local plugin of the same name always wins',
+    )
+    .option(
+      '--upstream-prefix <prefix>',
+      'mirror only projects whose names start with this (env FAPILOG_MARKETPLACE_UPSTREAM_PREFIX, default fapilog-)',
+    )
+    .option(
+      '--upstream-interval <minutes>',
+      'refresh the mirror this often; 0: only at start and on `admin upstream sync` ' +
+        '(env FAPILOG_MARKETPLACE_UPSTREAM_INTERVAL, default 60)',
+      intArg(0, 7 * 24 * 60),
+    )
+    .option(
+      '--upstream-max-projects <n>',
+      'projects ingested per sync, in name order (env FAPILOG_MARKETPLACE_UPSTREAM_MAX_PROJECTS, default 200)',
+      intArg(1, 100_000),
+    )
     .addHelpText('after', '\nExample:\n  fapilog-plugins serve --data-dir ./marketplace-data --seed examples/catalog/catalog.json\n')
     .action(
       act(async (ctx, opts: ServeOptions) => {
         // Loaded on demand: only this command needs node:sqlite and the server modules.
         const { createMarketplace, DEFAULT_RATE_LIMIT } = await import('../../../server/index.ts');
-        const { SERVER_ENV, resolveDataDir, resolveDatabaseUrl, resolveFilesDir } = await import('../../../server/settings.ts');
+        const { SERVER_ENV, resolveDataDir, resolveDatabaseUrl, resolveFilesDir, resolveUpstream } = await import(
+          '../../../server/settings.ts'
+        );
         const { redactUrl } = await import('../../../server/index.ts');
         const env = ctx.io.env;
         const envLimit = env[SERVER_ENV.rateLimit];
@@ -126,6 +152,12 @@ export const register: RegisterCommand = (program, act) => {
         const filesDir = resolveFilesDir(opts.filesDir, env, ctx.io.cwd);
         if (filesDir && !databaseUrl)
           throw new CliError('--files-dir is for PostgreSQL (--database-url); with SQLite the files live in --data-dir');
+        let upstream;
+        try {
+          upstream = resolveUpstream(opts, env);
+        } catch (err) {
+          throw new CliError((err as Error).message);
+        }
         let marketplace;
         try {
           marketplace = await createMarketplace({
@@ -141,6 +173,7 @@ export const register: RegisterCommand = (program, act) => {
               ...(maxConnections !== undefined ? { maxConnections } : {}),
               ...(headersTimeout !== undefined ? { headersTimeoutMs: headersTimeout * 1000 } : {}),
             },
+            ...(upstream ? { upstream } : {}),
             ...(opts.quiet ? {} : { log: (line: string) => ctx.io.stderr(`${line}\n`) }),
             oidc: {
               ...(opts.oidcIssuer ? { issuer: opts.oidcIssuer } : {}),
@@ -166,7 +199,11 @@ export const register: RegisterCommand = (program, act) => {
             (databaseUrl
               ? `  database:     ${redactUrl(databaseUrl)}\n  files:        ${filesDir ?? 'in the database'}\n`
               : `  data dir:     ${dataDir}\n`) +
-            `  OIDC:         issuer ${opts.oidcIssuer}, audience ${opts.oidcAudience ?? shown}\n`,
+            `  OIDC:         issuer ${opts.oidcIssuer}, audience ${opts.oidcAudience ?? shown}\n` +
+            (upstream
+              ? `  upstream:     ${redactUrl(upstream.url)} (projects ${upstream.prefix}*, ` +
+                `refreshed every ${upstream.intervalMinutes ?? 60} min)\n`
+              : ''),
         );
         await untilStopped(ctx.io);
         await marketplace.close();

@@ -12,8 +12,9 @@ export function formatRating(rating: number, count: number): string {
 }
 
 /** The date part of an ISO timestamp. */
-export function formatDate(iso: string): string {
-  return iso.slice(0, 10);
+/** A day, or `unknown` when the source did not say (a package index without upload times). */
+export function formatDate(iso: string | null): string {
+  return iso === null ? 'unknown' : iso.slice(0, 10);
 }
 
 /** --json output: the payload alone, one document, on stdout. */

@@ -129,6 +129,7 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
       fapilogVersions: input.fapilogVersions,
       locked: lockedFor(name, envs, scan, warnings, dep),
       entry: table.get(name),
+      source: input.marketplace,
       releaseAge,
       environments:
         envs.length > 1

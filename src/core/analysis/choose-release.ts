@@ -81,9 +81,14 @@ export function chooseRelease(
   scan: ProjectScan,
   fapilogVersions: readonly string[],
   fapilogOverride?: string | undefined,
+  source?: { url: string; kind?: 'marketplace' | 'index' | undefined },
 ): { release: Release; fapilog: FapilogInfo; warnings: string[] } {
   const pkg = request.package;
-  if (!entry) throw new InstallRefused('not-found', `${pkg} is not in the marketplace`);
+  if (!entry)
+    throw new InstallRefused(
+      'not-found',
+      `${pkg} is ${source?.kind === 'index' ? `not on the index ${source.url}` : 'not in the marketplace'}`,
+    );
   const { fapilog, warnings } = resolveFapilogVersion(scan, fapilogVersions, fapilogOverride);
   const fv = fapilog.version;
   const finals = entry.releases.filter((r) => !r.yanked && isValidVersion(r.version) && !isPrerelease(r.version));

@@ -62,10 +62,11 @@ export function isAffected(release: Pick<Release, 'advisories'>): boolean {
 
 /**
  * When a release may be proposed under a waiting period: its publish time plus the period, or null
- * when the publish time is unknown (a package index without PEP 700 upload times gives the epoch):
- * such a release waits, as Renovate's default does, unless it fixes an advisory.
+ * when the publish time is unknown (null: a package index without PEP 700 upload times; the epoch
+ * from older clients' caches): such a release waits, as Renovate's default does, unless it fixes an advisory.
  */
 export function proposableFrom(release: Pick<Release, 'published_at'>, days: number): number | null {
+  if (release.published_at === null) return null;
   const at = Date.parse(release.published_at);
   return Number.isNaN(at) || at <= 0 ? null : at + days * DAY_MS;
 }
@@ -93,6 +94,8 @@ export interface PluginContext {
   locked: LockedVersion | undefined;
   /** The marketplace's answer: null or undefined when the plugin is not there. */
   entry: BatchEntry | null | undefined;
+  /** Where the answers came from, so a note about a missing plugin names it (absent: "the marketplace"). */
+  source?: { url: string; kind?: 'marketplace' | 'index' | undefined } | undefined;
   /**
    * The environments the requirement is installed into, each with its fapilog (absent or one:
    * judged against `fapilog` alone). A file shared by several gets the answer all of them can run.
@@ -106,6 +109,17 @@ export interface PluginContext {
 function fapilogList(envs: ReadonlyArray<{ dir: string; fapilog: string | null }>): string {
   const parts = envs.map((e) => `${e.fapilog ?? 'unknown'} (${e.dir})`);
   return parts.length <= 2 ? parts.join(' and ') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** "not in the marketplace" / "not on the index https://…": the source that lacks the plugin, named. */
+function notThere(pkg: string, source: PluginContext['source']): string {
+  const where = source?.kind === 'index' ? `not on the index ${source.url}` : 'not in the marketplace';
+  return `${pkg} is ${where}, so its releases cannot be checked.`;
+}
+
+/** "the marketplace knows" / "the index lists". */
+function notARelease(pkg: string, version: string, source: PluginContext['source']): string {
+  return `${pkg} ${version} is not a release ${source?.kind === 'index' ? 'the index lists' : 'the marketplace knows'}.`;
 }
 
 function newest(releases: readonly Release[]): Release | null {
@@ -240,7 +254,7 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
   const onFapilog = fv ? ` with fapilog ${fv}` : '';
   const projectUses = ctx.fapilogAssumed ? `statuses assume the newest fapilog, ${fv}` : `the project uses ${fv}`;
 
-  if (!ctx.entry) return entry('unknown', `${pkg} is not in the marketplace, so its releases cannot be checked.`);
+  if (!ctx.entry) return entry('unknown', notThere(pkg, ctx.source));
   if (current.version === null && dep.url) {
     return entry('unknown', `${pkg} comes from a direct reference (${dep.url}), so its version cannot be judged.`);
   }
@@ -248,7 +262,7 @@ export function analyseDependency(dep: Dependency, ctx: PluginContext): PluginEn
     return entry('unknown', `No release of ${pkg} satisfies ${dep.specifier || 'its specifier'}.`);
   }
   const cur = current.version;
-  if (!currentRelease) return entry('unknown', `${pkg} ${cur} is not a release the marketplace knows.`);
+  if (!currentRelease) return entry('unknown', notARelease(pkg, cur, ctx.source));
 
   const fix = latestCompatible
     ? `move to ${latestCompatible.version}, which works${onFapilog}`
@@ -365,12 +379,12 @@ function sharedEntry(dep: Dependency, ctx: PluginContext, envs: NonNullable<Plug
   const pkg = dep.name;
   const { entry, current, currentRelease, latest, latestCompatible, candidates } = j;
   const everywhere = `with fapilog ${fapilogList(envs)}`;
-  if (!ctx.entry) return entry('unknown', `${pkg} is not in the marketplace, so its releases cannot be checked.`);
+  if (!ctx.entry) return entry('unknown', notThere(pkg, ctx.source));
   if (current.version === null && dep.url)
     return entry('unknown', `${pkg} comes from a direct reference (${dep.url}), so its version cannot be judged.`);
   if (current.version === null) return entry('unknown', `No release of ${pkg} satisfies ${dep.specifier || 'its specifier'}.`);
   const cur = current.version;
-  if (!currentRelease) return entry('unknown', `${pkg} ${cur} is not a release the marketplace knows.`);
+  if (!currentRelease) return entry('unknown', notARelease(pkg, cur, ctx.source));
   const disagree = () => {
     // Name who rules out the newest release, environment by environment.
     const newestOne = latest;

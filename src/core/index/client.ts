@@ -17,6 +17,7 @@ import { MetadataCache } from '../marketplace/disk-cache.ts';
 import { MarketplaceError, redact, splitCredentials, stripCredentials } from '../marketplace/errors.ts';
 import { HttpTransport, type HttpResponse } from '../marketplace/http.ts';
 import { Limiter } from '../marketplace/limiter.ts';
+import { cachedGet, type Served } from '../marketplace/cached-get.ts';
 import { staleSince, type ClientOptions } from '../marketplace/client.ts';
 import {
   MAX_PER_PAGE,
@@ -39,8 +40,6 @@ export const MAX_WHEEL_BYTES = 32 * 1024 * 1024;
 /** Requests in flight at once: a first run reads one metadata file per release. */
 export const INDEX_CONCURRENCY = 8;
 const DEFAULT_TTL_MS = 10 * 60_000;
-
-type Served = { status: 200 | 404; body: string; source: 'network' | 'cache' };
 
 interface Entry {
   plugin: Plugin;
@@ -149,6 +148,40 @@ export class IndexClient {
     return this.#pageOf(await this.#pluginNames(), query);
   }
 
+  /** Every `fapilog-*` project name on the index, normalised and sorted (the marketplace's upstream mirror reads these). */
+  projectNames(): Promise<string[]> {
+    return this.#pluginNames();
+  }
+
+  /**
+   * A distribution file's bytes: a bounded download, refused unless it matches the sha256 the index
+   * lists for it (a file the index gives no sha256 for is refused: nothing to check it against).
+   */
+  async fileBytes(file: { filename: string; url: string; sha256: string | null }, maxBytes = MAX_WHEEL_BYTES): Promise<Uint8Array> {
+    if (!file.sha256 || !/^[0-9a-f]{64}$/.test(file.sha256)) {
+      throw new MarketplaceError('invalid-response', `GET ${pathOf(file.url)}`, `the index lists no sha256 for ${file.filename}`);
+    }
+    return this.#download(file, maxBytes);
+  }
+
+  /** A bounded download, checked against the index's sha256 when it lists one. */
+  async #download(file: { filename: string; url: string; sha256: string | null }, maxBytes: number): Promise<Uint8Array> {
+    const endpoint = `GET ${pathOf(file.url)}`;
+    const res = await this.#send({
+      method: 'GET',
+      url: withCredentialsOf(file.url, this.#base),
+      endpoint,
+      binary: true,
+      maxBytes,
+      headers: { Accept: '*/*' },
+    });
+    if (res.status !== 200 || !res.bytes) throw this.#httpError(endpoint, res);
+    if (file.sha256 && sha256Hex(res.bytes) !== file.sha256) {
+      throw new MarketplaceError('invalid-response', endpoint, `${file.filename} does not match the sha256 the index lists for it`);
+    }
+    return res.bytes;
+  }
+
   async #pageOf(names: string[], query: Partial<ListQuery>): Promise<SearchResult> {
     const page = query.page ?? 1;
     const perPage = Math.min(query.per_page ?? 20, MAX_PER_PAGE);
@@ -250,22 +283,11 @@ export class IndexClient {
         bare: true,
       });
     }
-    const res = await this.#send({
-      method: 'GET',
-      url: withCredentialsOf(file.url, this.#base),
-      endpoint,
-      binary: true,
-      maxBytes: MAX_WHEEL_BYTES,
-      headers: { Accept: '*/*' },
-    });
-    if (res.status !== 200 || !res.bytes) throw this.#httpError(endpoint, res);
-    if (file.sha256 && sha256Hex(res.bytes) !== file.sha256) {
-      throw new MarketplaceError('invalid-response', endpoint, `${file.filename} does not match the sha256 the index lists for it`);
-    }
+    const bytes = await this.#download(file, MAX_WHEEL_BYTES);
     const { readWheel, ArtifactError } = await import('../publish/artifacts.ts');
     let text: string;
     try {
-      text = readWheel(file.filename, res.bytes).metadataText;
+      text = readWheel(file.filename, bytes).metadataText;
     } catch (err) {
       if (err instanceof ArtifactError) throw new MarketplaceError('invalid-response', endpoint, err.message);
       throw err;
@@ -308,50 +330,25 @@ export class IndexClient {
     return this.#once(`get:${url}`, () => this.#serve(url, endpoint, opts));
   }
 
-  async #serve(
-    url: string,
-    endpoint: string,
-    opts: { accept: string; immutable?: boolean; keep?: (body: string) => string },
-  ): Promise<Served> {
-    const mode = this.settings.cacheMode;
-    const entry = await this.#cache.get(url);
-    const fromEntry = (e: CacheEntry): Served => ({ status: e.status, body: e.body, source: 'cache' });
-    // A published release's metadata never changes: a cached copy is the answer in every mode.
-    if (entry && opts.immutable && entry.status === 200) return fromEntry(entry);
-    if (mode === 'offline') {
-      if (entry) return fromEntry(entry);
-      throw new MarketplaceError(
-        'offline-miss',
+  #serve(url: string, endpoint: string, opts: { accept: string; immutable?: boolean; keep?: (body: string) => string }): Promise<Served> {
+    return cachedGet(
+      {
+        cache: this.#cache,
+        mode: this.settings.cacheMode,
+        ttlMs: this.#ttlMs,
+        send: (req) => this.#send(req),
+        httpError: (e, res) => this.#httpError(e, res),
+        staleCopy: (entry, why) => this.#staleCopy(entry, why),
+        offlineWhere: ` of the index ${withoutCredentials(this.#base)}`,
+      },
+      {
+        url,
         endpoint,
-        `not in the cache (offline mode): ${endpoint.replace(/^GET /, '')} of the index ${withoutCredentials(this.#base)}`,
-        {
-          code: 'offline-miss',
-          bare: true,
-        },
-      );
-    }
-    if (mode === 'prefer-offline' && entry && Date.now() - entry.fetchedAt < this.#ttlMs) return fromEntry(entry);
-
-    let res: HttpResponse;
-    try {
-      const headers: Record<string, string> = { Accept: opts.accept, ...(entry?.etag ? { 'If-None-Match': entry.etag } : {}) };
-      res = await this.#send({ method: 'GET', url, endpoint, headers });
-    } catch (err) {
-      if (entry && err instanceof MarketplaceError && err.unreachable) return this.#staleCopy(entry, err.message);
-      throw err;
-    }
-    if (res.status === 304 && entry) {
-      await this.#cache.put(url, { ...entry, fetchedAt: Date.now() });
-      return fromEntry(entry);
-    }
-    if (res.status === 200 || res.status === 404) {
-      const body = res.status === 200 && opts.keep ? opts.keep(res.body) : res.body;
-      await this.#cache.put(url, { status: res.status, etag: res.headers.get('etag'), fetchedAt: Date.now(), body });
-      return { status: res.status, body, source: 'network' };
-    }
-    const error = this.#httpError(endpoint, res);
-    if (entry && error.unreachable) return this.#staleCopy(entry, error.message);
-    throw error;
+        headers: { Accept: opts.accept },
+        ...(opts.immutable ? { immutable: true } : {}),
+        ...(opts.keep ? { keep: opts.keep } : {}),
+      },
+    );
   }
 
   /**

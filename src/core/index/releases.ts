@@ -86,12 +86,13 @@ function runtimeDependencies(meta: CoreMetadata): string[] {
   });
 }
 
-const EPOCH = '1970-01-01T00:00:00+00:00';
+/** The contract wants a sha256 per file: this stands for "the index listed none". */
+export const NO_SHA256 = '0'.repeat(64);
 
-/** PEP 700 upload time as the contract's timestamp (explicit offset), else the epoch: the index did not say. */
-function publishedAt(files: readonly IndexFile[]): string {
+/** PEP 700 upload time (the earliest of the release's files) as the contract's timestamp (explicit offset); null: the index did not say. */
+function publishedAt(files: readonly IndexFile[]): string | null {
   const times = files.map((f) => f.uploadTime).filter((t): t is string => t !== null && !Number.isNaN(Date.parse(t)));
-  if (times.length === 0) return EPOCH;
+  if (times.length === 0) return null;
   const first = times.map((t) => Date.parse(t)).sort((a, b) => a - b)[0] as number;
   return new Date(first).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
@@ -109,7 +110,7 @@ export function toRelease(project: string, release: IndexRelease, meta: CoreMeta
     yanked_reason: release.yanked === false || release.yanked === '' ? null : release.yanked,
     published_at: publishedAt(release.files),
     readme: '',
-    files: release.files.map((f) => ({ filename: f.filename, sha256: f.sha256 ?? '0'.repeat(64), size: f.size ?? 0, url: f.url })),
+    files: release.files.map((f) => ({ filename: f.filename, sha256: f.sha256 ?? NO_SHA256, size: f.size ?? 0, url: f.url })),
   };
 }
 

@@ -13,6 +13,7 @@ import { MetadataCache } from './disk-cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
 import { HttpTransport, type HttpResponse } from './http.ts';
 import { Limiter } from './limiter.ts';
+import { cachedGet, type CachedGetPeer, type Served } from './cached-get.ts';
 import { isValidProjectName } from '../names.ts';
 import { checkVersionBounds } from '../pep440/limits.ts';
 import {
@@ -75,8 +76,6 @@ export interface UpdateCheck {
   /** Every release, so analysis can pick the newest one compatible with the project's fapilog. */
   releases: Release[];
 }
-
-type Served = { status: 200 | 404; body: string; source: 'network' | 'cache' };
 
 export class MarketplaceClient {
   readonly kind = 'marketplace' as const;
@@ -305,6 +304,11 @@ export class MarketplaceClient {
     return this.#write('POST', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, JSON.stringify(body), Release);
   }
 
+  /** Takes a yank back (owner's token): the release installs again as any other. */
+  async unyank(name: string, version: string): Promise<Release> {
+    return this.#write('DELETE', `/plugins/${segment(name)}/versions/${segment(version)}/yank`, null, Release);
+  }
+
   /** Narrows a published release's fapilog range (owner or admin token); the declared one stays visible. */
   async correctCompatibility(name: string, version: string, fapilogCompatibility: string, reason: string): Promise<Release> {
     const body = CompatibilityRequest.parse({ fapilog_compatibility: fapilogCompatibility, reason });
@@ -318,7 +322,12 @@ export class MarketplaceClient {
 
   // ---- plumbing --------------------------------------------------------------------------
 
-  async #write<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, body: string | FormData, schema: S): Promise<z.infer<S>> {
+  async #write<S extends z.ZodType>(
+    method: 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body: string | FormData | null,
+    schema: S,
+  ): Promise<z.infer<S>> {
     const endpoint = `${method} ${path}`;
     if (!this.settings.token) {
       throw new MarketplaceError('invalid-request', endpoint, `needs a token (${ENV.token})`, { code: 'unauthenticated' });
@@ -327,7 +336,7 @@ export class MarketplaceClient {
       throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
     }
     const headers: Record<string, string> = typeof body === 'string' ? { 'Content-Type': 'application/json' } : {};
-    const res = await this.#send({ method, url: this.#base + path, endpoint, headers, body });
+    const res = await this.#send({ method, url: this.#base + path, endpoint, headers, ...(body === null ? {} : { body }) });
     if (res.status >= 200 && res.status < 300) return this.#parse(endpoint, res.body, schema);
     throw this.#httpError(endpoint, res);
   }
@@ -395,46 +404,21 @@ export class MarketplaceClient {
     }
   }
 
-  async #serve(url: string, endpoint: string, useCache: boolean, opts: { ignoreCache?: boolean } = {}): Promise<Served> {
-    const mode = this.settings.cacheMode;
-    const entry = useCache && !opts.ignoreCache ? await this.#cache.get(url) : undefined;
-    const fromEntry = (e: CacheEntry): Served => ({ status: e.status, body: e.body, source: 'cache' });
+  #serve(url: string, endpoint: string, useCache: boolean, opts: { ignoreCache?: boolean } = {}): Promise<Served> {
+    return cachedGet(this.#peer, { url, endpoint, useCache, ...opts });
+  }
 
-    if (mode === 'offline') {
-      if (entry) return fromEntry(entry);
-      throw new MarketplaceError('offline-miss', endpoint, `not in the cache (offline mode): ${endpoint.replace(/^GET /, '')}`, {
-        code: 'offline-miss',
-        bare: true,
-      });
-    }
-    if (mode === 'prefer-offline' && entry && Date.now() - entry.fetchedAt < this.#ttlMs) {
-      this.#debug(`cache: fresh entry for ${endpoint}, no request (prefer-offline)`);
-      return fromEntry(entry);
-    }
-
-    let res: HttpResponse;
-    try {
-      const headers: Record<string, string> = entry?.etag ? { 'If-None-Match': entry.etag } : {};
-      res = await this.#send({ method: 'GET', url, endpoint, headers });
-    } catch (err) {
-      if (entry && err instanceof MarketplaceError && err.unreachable) return this.#staleCopy(entry, err.message);
-      throw err;
-    }
-
-    if (res.status === 304) {
-      if (!entry)
-        throw new MarketplaceError('invalid-response', endpoint, 'answered 304 Not Modified to a request that was not conditional');
-      await this.#cache.put(url, { ...entry, fetchedAt: Date.now() });
-      return fromEntry(entry);
-    }
-    if (res.status === 200 || res.status === 404) {
-      if (useCache)
-        await this.#cache.put(url, { status: res.status, etag: res.headers.get('etag'), fetchedAt: Date.now(), body: res.body });
-      return { status: res.status, body: res.body, source: 'network' };
-    }
-    const error = this.#httpError(endpoint, res);
-    if (entry && error.unreachable) return this.#staleCopy(entry, error.message);
-    throw error;
+  /** What the shared cached GET needs of this client. */
+  get #peer(): CachedGetPeer {
+    return {
+      cache: this.#cache,
+      mode: this.settings.cacheMode,
+      ttlMs: this.#ttlMs,
+      send: (req) => this.#send(req),
+      httpError: (endpoint, res) => this.#httpError(endpoint, res),
+      staleCopy: (entry, why) => this.#staleCopy(entry, why),
+      debug: this.#debug,
+    };
   }
 
   #staleCopy(entry: CacheEntry, why: string): Served {

@@ -39,7 +39,7 @@ export const DEFAULT_HTTP_OPTIONS = {
 } as const;
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   /** `GET /plugins/loki`, for messages. */
   endpoint: string;

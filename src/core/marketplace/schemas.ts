@@ -93,7 +93,8 @@ export const Release = z.object({
   dependencies: z.array(z.string()),
   yanked: z.boolean(),
   yanked_reason: z.string().nullable(),
-  published_at: Timestamp,
+  /** null: unknown (a package index that gives no PEP 700 upload time); a marketplace always says. */
+  published_at: Timestamp.nullable(),
   readme: z.string(),
   files: z.array(ReleaseFile),
   /** null: published before the marketplace recorded publishers; absent from older servers. */
@@ -148,8 +149,11 @@ export const Plugin = z.object({
   /** The described release's correction, as on Release. */
   compatibility_correction: CompatibilityCorrection.nullable().optional(),
   dependencies: z.array(z.string()),
-  published_at: Timestamp,
+  /** null: unknown, as on Release. */
+  published_at: Timestamp.nullable(),
   checksum: z.string().nullable(),
+  /** Mirrored from an upstream package index by the marketplace (`serve --upstream`); absent from older servers and index sources. */
+  mirrored: z.boolean().optional(),
   /** null: neither deprecated nor archived (absent from older servers and package indexes). */
   deprecation: Deprecation.nullable().optional(),
 });

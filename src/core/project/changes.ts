@@ -8,7 +8,7 @@ import type { Edit } from '../python/rewrite.ts';
 import { outsideSpansUnchanged } from '../python/verify.ts';
 import type { SourceFile } from '../python/scan.ts';
 import { unifiedDiff } from './diff.ts';
-import type { FileChange } from './files.ts';
+import type { FileChange } from '../files.ts';
 
 /** Bytes that are not UTF-8 show in a diff as `\xNN` (a terminal would print U+FFFD). */
 function visible(text: string): string {

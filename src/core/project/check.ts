@@ -8,7 +8,7 @@ import { judgeEnvironments } from '../analysis/environments.ts';
 import { resolveFapilogVersion } from '../analysis/fapilog-version.ts';
 import type { BatchEntry } from '../marketplace/schemas.ts';
 import { scanFiles, type ScannedProject } from '../python/scan.ts';
-import type { ProjectFiles } from './files.ts';
+import type { ProjectFiles } from '../files.ts';
 import { lookupStatus, type PluginLookup } from './lookup.ts';
 
 export interface CheckOptions {

@@ -29,7 +29,7 @@ import path from 'node:path';
 import { CoreError } from '../errors.ts';
 import { isFileOfInterest, isSkippedDirName, VENV_MARKER } from '../python/discover.ts';
 import { MAX_FILE_BYTES, sizeProblem } from '../python/scan.ts';
-import type { ProjectEntry, ProjectFiles } from './files.ts';
+import type { ProjectEntry, ProjectFiles } from '../files.ts';
 
 export interface DiskProjectOptions {
   /** Files above this many bytes are not read (the scan warns). */

@@ -14,7 +14,7 @@ import { replaceFileAtomically } from '../atomic-file.ts';
 import { manifestKindOf, readManifest } from '../python/formats.ts';
 import type { ManifestKind } from '../python/types.ts';
 import type { ManifestVerifier } from '../python/verify.ts';
-import type { FileChange } from './files.ts';
+import type { FileChange } from '../files.ts';
 
 export { AtomicWriteError } from '../atomic-file.ts';
 

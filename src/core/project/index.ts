@@ -4,7 +4,7 @@
  * (disk, memory) and apply changes to disk. The core reads through ProjectFiles and never opens
  * a path itself; only the modules named disk-* touch the filesystem or run processes.
  */
-export type { FileChange, ProjectEntry, ProjectFiles } from './files.ts';
+export type { FileChange, ProjectEntry, ProjectFiles } from '../files.ts';
 export type { PluginLookup } from './lookup.ts';
 export { checkProject, type CheckOptions, type CheckResult } from './check.ts';
 export type { AnalysedEntry } from '../analysis/build-report.ts';

@@ -2,7 +2,7 @@
  * A project held in memory: tests, and front ends that already have the bytes (the bot, after
  * reading blobs from a git tree). Paths are project-relative with `/` separators.
  */
-import type { ProjectEntry, ProjectFiles } from './files.ts';
+import type { ProjectEntry, ProjectFiles } from '../files.ts';
 
 const encoder = new TextEncoder();
 

@@ -25,7 +25,7 @@ import { scanEnvironments } from '../analysis/environments.ts';
 import { TomlSyntaxError } from '../python/toml.ts';
 import { verifyManifestEdit } from '../python/verify.ts';
 import { fileChange } from './changes.ts';
-import type { FileChange, ProjectFiles } from './files.ts';
+import type { FileChange, ProjectFiles } from '../files.ts';
 import type { PluginLookup } from './lookup.ts';
 import { lockPlans, type LockPlan } from './plan-update.ts';
 
@@ -36,6 +36,8 @@ export interface PlanInstallOptions {
   requirement: string;
   group?: string | undefined;
   fapilogVersion?: string | null | undefined;
+  /** Where the answers come from, so a refusal names it (absent: "the marketplace"). */
+  source?: { url: string; kind?: 'marketplace' | 'index' | undefined } | undefined;
 }
 
 export interface InstallPlan {
@@ -125,7 +127,14 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
         environments: [env],
       }
     : scan;
-  const { release, fapilog, warnings } = chooseRelease(request, entry, envScan, fapilogVersions, opts.fapilogVersion ?? undefined);
+  const { release, fapilog, warnings } = chooseRelease(
+    request,
+    entry,
+    envScan,
+    fapilogVersions,
+    opts.fapilogVersion ?? undefined,
+    opts.source,
+  );
 
   const before = source.text;
   const hashMode = target.kind === 'requirements' && manifest.dependencies.some((d) => d.hashes.length > 0);

@@ -31,7 +31,7 @@ import { verifyManifestEdit, type Expectation } from '../python/verify.ts';
 import { fileChange } from './changes.ts';
 import { checkProject, type CheckResult } from './check.ts';
 import type { ScannedProject } from '../python/scan.ts';
-import type { FileChange, ProjectFiles } from './files.ts';
+import type { FileChange, ProjectFiles } from '../files.ts';
 import type { PluginLookup } from './lookup.ts';
 
 export interface PlannedChange {

@@ -6,7 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { strFromU8, unzipSync } from 'fflate';
 import { Parser, type ReadEntry } from 'tar';
-import type { ProjectFiles } from '../project/files.ts';
+import type { ProjectFiles } from '../files.ts';
 import { sha256Hex } from '../sha256.ts';
 import { entryDigest, recordProblem, type EntryDigest } from './record.ts';
 

@@ -11,7 +11,7 @@
  * (2.0.0rc1 -> major -> 2.0.0; 1.2.4rc1 -> patch -> 1.2.4), as the PEP 440 room's `increment` does.
  */
 import { decodeBytes } from '../bytes.ts';
-import type { ProjectFiles } from '../project/files.ts';
+import type { ProjectFiles } from '../files.ts';
 import { parse as parseToml } from 'smol-toml';
 import { parseTOML } from 'toml-eslint-parser';
 import { compare, explain, increment, isValid, normalize } from '../pep440/index.ts';

@@ -5,7 +5,7 @@
  */
 import type { PluginType, PublishMetadataInput, Release, VersionsResponse } from '../marketplace/schemas.ts';
 import { normalizeName, shortName } from '../names.ts';
-import type { ProjectFiles } from '../project/files.ts';
+import type { ProjectFiles } from '../files.ts';
 import { isValid, normalize } from '../pep440/index.ts';
 import { ArtifactError, parseEntryPoints, readDist, readSdist, readWheel, wheelRecordProblem, type ArtifactFile } from './artifacts.ts';
 import { releaseDeclaration } from './declared.ts';

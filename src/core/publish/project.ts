@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { decodeBytes, nonUtf8Position } from '../bytes.ts';
-import type { ProjectFiles } from '../project/files.ts';
+import type { ProjectFiles } from '../files.ts';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { formatPath } from '../marketplace/errors.ts';

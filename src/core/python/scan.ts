@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { decodeBytes } from '../bytes.ts';
 import { formatSize } from '../size.ts';
-import type { ProjectFiles } from '../project/files.ts';
+import type { ProjectFiles } from '../files.ts';
 import { selectProjectFiles } from './discover.ts';
 import { dirOf, groupEnvironments, lockedTogether, ROOT_ENVIRONMENT, type LockedTogether } from './environments.ts';
 import { LockfileError, type LockEntry } from './lockfiles.ts';

@@ -214,7 +214,7 @@ export function pullRequestBody(input: PullRequestInput, opts: { footer?: string
     );
     if (why) lines.push(`**Why:** ${say(why.note, 500)}`, '');
     const facts: string[] = [];
-    if (release) facts.push(`published ${say(release.published_at.slice(0, 10))}`);
+    if (release?.published_at) facts.push(`published ${say(release.published_at.slice(0, 10))}`);
     if (release?.requires_python) facts.push(`Python ${say(release.requires_python)}`);
     const home = entry?.plugin.homepage ?? entry?.plugin.repository ?? null;
     if (home) facts.push(link('project page', home));

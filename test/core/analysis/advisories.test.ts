@@ -209,14 +209,16 @@ describe('minimum release age', () => {
     assert.equal(p.waiting, undefined);
   });
 
-  test('unknown publish time (an index without upload times gives the epoch): the release waits, said so', () => {
-    const idx = entry(
-      release('fapilog-loki', '1.0.0', '>=0.14', { published_at: daysAgo(30) }),
-      release('fapilog-loki', '1.1.0', '>=0.14', { published_at: '1970-01-01T00:00:00+00:00' }),
-    );
-    const p = one(report([fapilog, dep('fapilog-loki==1.0.0')], { 'fapilog-loki': idx }, age));
-    assert.equal(p.status, 'up-to-date');
-    assert.deepEqual(p.waiting, { version: '1.1.0', published_at: null, until: null });
-    assert.match(p.note, /1\.1\.0 is waiting: its publish time is unknown \(minimum release age 3 days\)\.$/);
+  test('unknown publish time (null from an index without upload times, or an old cached epoch): the release waits, said so', () => {
+    for (const unknown of [null, '1970-01-01T00:00:00+00:00']) {
+      const idx = entry(
+        release('fapilog-loki', '1.0.0', '>=0.14', { published_at: daysAgo(30) }),
+        release('fapilog-loki', '1.1.0', '>=0.14', { published_at: unknown }),
+      );
+      const p = one(report([fapilog, dep('fapilog-loki==1.0.0')], { 'fapilog-loki': idx }, age));
+      assert.equal(p.status, 'up-to-date');
+      assert.deepEqual(p.waiting, { version: '1.1.0', published_at: null, until: null });
+      assert.match(p.note, /1\.1\.0 is waiting: its publish time is unknown \(minimum release age 3 days\)\.$/);
+    }
   });
 });

@@ -128,6 +128,18 @@ describe('statuses against fapilog 0.16.0', () => {
     assert.equal(audit5.currentSource, 'none');
   });
 
+  test('on a package index the note names the index, not "the marketplace"', () => {
+    const r = report([fapilog, dep('fapilog-ghost==1.0'), dep('fapilog-loki==9.9.9')], {
+      marketplace: { url: 'https://pypi.org/simple/', stale: false, kind: 'index' },
+    });
+    assert.equal(
+      only(r, 'fapilog-ghost').note,
+      'fapilog-ghost is not on the index https://pypi.org/simple/, so its releases cannot be checked.',
+    );
+    assert.equal(only(r, 'fapilog-loki').note, 'fapilog-loki 9.9.9 is not a release the index lists.');
+    assert.doesNotMatch(JSON.stringify(r.plugins), /marketplace/);
+  });
+
   test('a plugin missing from the batch answer altogether is unknown too', () => {
     const p = only(report([fapilog, dep('fapilog-nowhere>=1')]), 'fapilog-nowhere');
     assert.equal(p.status, 'unknown');

@@ -131,6 +131,14 @@ describe('choosing the release', () => {
     assert.throws(() => chooseRelease({ package: 'fapilog-loki', version: '1.5.0' }, loki, s, FAPILOG_VERSIONS), /was yanked: broken/);
     assert.throws(() => chooseRelease({ package: 'fapilog-loki', version: '9.0' }, loki, s, FAPILOG_VERSIONS), /has no release 9\.0/);
     assert.throws(() => chooseRelease({ package: 'fapilog-nope', version: null }, null, s, FAPILOG_VERSIONS), /not in the marketplace/);
+    assert.throws(
+      () =>
+        chooseRelease({ package: 'fapilog-nope', version: null }, null, s, FAPILOG_VERSIONS, undefined, {
+          url: 'https://pypi.org/simple/',
+          kind: 'index',
+        }),
+      /fapilog-nope is not on the index https:\/\/pypi\.org\/simple\/$/,
+    );
     const old = scan([dep('fapilog==0.3.0')]);
     assert.throws(
       () => chooseRelease({ package: 'fapilog-loki', version: null }, loki, old, FAPILOG_VERSIONS),

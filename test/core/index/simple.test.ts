@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveSourceSettings, DEFAULT_INDEX_URL } from '../../../src/core/config.ts';
-import { fapilogCompatibility, fileVersion, groupReleases, metadataFile, toRelease } from '../../../src/core/index/releases.ts';
+import { fapilogCompatibility, fileVersion, groupReleases, metadataFile, toPlugin, toRelease } from '../../../src/core/index/releases.ts';
 import { parseProjectList, parseProjectPage, SimpleParseError } from '../../../src/core/index/simple.ts';
 import { parseCoreMetadata } from '../../../src/core/publish/metadata.ts';
 
@@ -53,6 +53,10 @@ describe('simple API pages', () => {
       ],
     );
     assert.equal(toRelease('fapilog-loki', releases[0]!, null).published_at, '2025-01-02T03:04:05+00:00');
+    // No PEP 700 upload time: unknown (null), not the epoch.
+    const untimed = toRelease('fapilog-loki', releases[1]!, null);
+    assert.equal(untimed.published_at, null);
+    assert.equal(toPlugin(untimed, null).published_at, null);
   });
 
   test('PEP 503 HTML: entities, data-yanked, data-core-metadata="false" and a file of another project', () => {
