@@ -181,11 +181,3 @@ export function upperCap(releases: readonly Release[], chosen: Release, fapilogV
   if (sameEpoch && major > chosenMajor && spared.length === 0) return { below: String(major), ...cap };
   return { below: first.version, ...cap };
 }
-
-/** The exclusive upper bound of Poetry's `^X` (`^2.1.0` -> 3, `^0.6.0` -> 0.7, `^0.0.3` -> 0.0.4). */
-export function caretCeiling(version: string): string {
-  const parts = releaseOf(version);
-  const i = parts.findIndex((n) => n !== 0);
-  const at = i === -1 ? Math.max(0, parts.length - 1) : i;
-  return [...parts.slice(0, at), (parts[at] ?? 0) + 1].join('.');
-}

@@ -8,10 +8,11 @@
  * every file's `--hash` in a requirements file that already uses hashes (pip's hash mode needs
  * exact pins). When a newer release already needs another fapilog than the project's, the range
  * gets an upper bound below it (`>=2.1.0,<3`, or `<2.1.0` when it is not a major bump). Where it
- * goes is `chooseTarget` (python/insert.ts); which release is `chooseRelease`
- * (analysis/choose-release.ts).
+ * goes is `chooseTarget` (python/insert.ts), what is written there the target syntax's `install`
+ * (SPECIFIER_SYNTAXES), how it is added the format's `add` (MANIFEST_FORMATS); which release is
+ * `chooseRelease` (analysis/choose-release.ts).
  */
-import { caretCeiling, chooseRelease, parseInstallRequest, upperCap, type UpperCap } from '../analysis/choose-release.ts';
+import { chooseRelease, parseInstallRequest, upperCap, type UpperCap } from '../analysis/choose-release.ts';
 import type { FapilogInfo } from '../analysis/fapilog-version.ts';
 import { installPublisherChange, publisherWarning } from '../analysis/publisher.ts';
 import type { ReportPublisherChange } from '../analysis/report.ts';
@@ -19,7 +20,9 @@ import { compareVersions } from '../analysis/versions.ts';
 import { CoreError, InstallRefused } from '../errors.ts';
 import type { Release } from '../marketplace/schemas.ts';
 import { isPluginPackage } from '../names.ts';
-import { addToPep508Array, addToPoetryTable, addToRequirements, chooseTarget, type InstallTarget } from '../python/insert.ts';
+import { manifestFormat } from '../python/formats.ts';
+import { chooseTarget, type InstallTarget } from '../python/insert.ts';
+import { SPECIFIER_SYNTAXES } from '../python/strategies.ts';
 import { scanFiles } from '../python/scan.ts';
 import { scanEnvironments } from '../analysis/environments.ts';
 import { TomlSyntaxError } from '../python/toml.ts';
@@ -59,28 +62,6 @@ export interface InstallPlan {
   /** The chosen release has another publisher than the release before it (also in `warnings`). */
   publisherChange: ReportPublisherChange | null;
   warnings: string[];
-}
-
-function requirementText(
-  target: InstallTarget,
-  pkg: string,
-  release: Release,
-  explicit: boolean,
-  hashMode: boolean,
-  cap: UpperCap | null,
-): { text: string; cap: UpperCap | null } {
-  if (target.kind === 'poetry') {
-    if (explicit) return { text: release.version, cap: null };
-    // `^X` already stops below the next major (next minor for 0.x): a cap at or above that is moot.
-    if (!cap || compareVersions(cap.below, caretCeiling(release.version)) >= 0) return { text: `^${release.version}`, cap: null };
-    return { text: `>=${release.version},<${cap.below}`, cap };
-  }
-  if (hashMode) {
-    const hashes = release.files.map((f) => ` \\\n    --hash=sha256:${f.sha256}`).join('');
-    return { text: `${pkg}==${release.version}${hashes}`, cap: null };
-  }
-  if (explicit) return { text: `${pkg}==${release.version}`, cap: null };
-  return cap ? { text: `${pkg}>=${release.version},<${cap.below}`, cap } : { text: `${pkg}>=${release.version}`, cap: null };
 }
 
 function invalidManifest(file: string, err: unknown): never {
@@ -137,18 +118,22 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
   );
 
   const before = source.text;
-  const hashMode = target.kind === 'requirements' && manifest.dependencies.some((d) => d.hashes.length > 0);
+  // pip's hash-checking mode (only requirements files carry hashes): a new line needs them too.
+  const hashMode = manifest.dependencies.some((d) => d.hashes.length > 0);
   // Not for an unknown fapilog (not a dependency): the resolver is free to pick fapilog too.
   const wantedCap = fapilog.source === 'unknown' ? null : upperCap(entry?.releases ?? [], release, fapilog.version);
-  const { text: added, cap } = requirementText(target, request.package, release, request.version !== null, hashMode, wantedCap);
+  const written = SPECIFIER_SYNTAXES[target.syntax].install!({
+    package: request.package,
+    version: release.version,
+    pin: request.version !== null,
+    below: wantedCap?.below ?? null,
+    hashes: hashMode ? release.files.map((f) => f.sha256) : null,
+  });
+  const added = written.text;
+  const cap = written.capped ? wantedCap : null;
   let after: string;
   try {
-    after =
-      target.kind === 'requirements'
-        ? addToRequirements(before, added)
-        : target.kind === 'poetry'
-          ? addToPoetryTable(before, target.table, request.package, added)
-          : addToPep508Array(before, target.table, target.key, added);
+    after = manifestFormat(manifest.kind).add!(before, target, request.package, added);
   } catch (err) {
     if (err instanceof TomlSyntaxError) invalidManifest(target.file, err);
     throw new CoreError('edit-rejected', `cannot add ${request.package} to ${target.file}: ${(err as Error).message}`, {
@@ -159,14 +144,12 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
 
   // Re-read the new text the way `scan` would: the plugin is now in the chosen section with the
   // written specifier, and every other requirement reads back as before.
-  const section = target.kind === 'requirements' ? 'requirements' : target.section;
-  const writtenSpecifier = target.kind === 'poetry' ? added : (added.split(' \\')[0]?.slice(request.package.length) ?? '');
   const problem = verifyManifestEdit(target.file, manifest.kind, before, after, {
     added: [
       {
         name: request.package,
-        section,
-        rawSpecifier: writtenSpecifier,
+        section: target.section,
+        rawSpecifier: written.specifier,
         hashes: hashMode ? release.files.map((f) => f.sha256.toLowerCase()) : undefined,
       },
     ],

@@ -1,8 +1,12 @@
 /**
  * Every manifest and lockfile format the engine knows, in one table each: which file names it
- * claims, how it is read, and (for lockfiles) which tool refreshes it. Adding a format is a
- * reader plus one line here; discovery, scanning, verification and the lock step all ask this.
+ * claims, how it is read, how `install` adds to it, and (for lockfiles) which tool refreshes it.
+ * Adding a format is a reader (and an inserter, if install may write it) plus one line here;
+ * discovery, scanning, install, verification and the lock step all ask this. What differs by
+ * specifier syntax rather than by file (a pyproject.toml holds PEP 508 arrays and Poetry tables)
+ * is the syntax table beside it, SPECIFIER_SYNTAXES in strategies.ts.
  */
+import { addToPep508Array, addToPoetryTable, addToRequirements, type InstallTarget } from './insert.ts';
 import { LockfileError, command, readPipfileLock, readTomlLock, type LockCommand, type LockEntry } from './lockfiles.ts';
 import { readPipfile } from './pipfile.ts';
 import { readPyproject } from './pyproject.ts';
@@ -15,6 +19,12 @@ export interface ManifestFormat {
   /** Whether a file (its base name and the name of the folder holding it) is one of these. */
   claims(base: string, dir: string): boolean;
   read(file: string, text: string): Manifest;
+  /**
+   * Adds dependency `pkg` at `target` (a place `chooseTarget` picked in a file of this format):
+   * `text` is what the target's syntax writes (SPECIFIER_SYNTAXES). Byte-exact outside it.
+   * Absent: install never writes this format.
+   */
+  add?(before: string, target: InstallTarget, pkg: string, text: string): string;
 }
 
 export interface LockfileFormat {
@@ -28,7 +38,15 @@ export interface LockfileFormat {
 const NOT_REQUIREMENTS_IN = new Set(['manifest.in', 'makefile.in', 'configure.in', 'setup.in']);
 
 export const MANIFEST_FORMATS: readonly ManifestFormat[] = [
-  { kind: 'pyproject', claims: (base) => base === 'pyproject.toml', read: readPyproject },
+  {
+    kind: 'pyproject',
+    claims: (base) => base === 'pyproject.toml',
+    read: readPyproject,
+    add: (before, target, pkg, text) =>
+      target.kind === 'poetry'
+        ? addToPoetryTable(before, target.table, pkg, text)
+        : addToPep508Array(before, target.table!, target.key!, text),
+  },
   { kind: 'setup.cfg', claims: (base) => base === 'setup.cfg', read: readSetupCfg },
   { kind: 'pipfile', claims: (base) => base === 'Pipfile', read: readPipfile },
   {
@@ -39,6 +57,7 @@ export const MANIFEST_FORMATS: readonly ManifestFormat[] = [
       // The common `requirements/base.txt` layout.
       (/^requirements$/i.test(dir) && /\.txt$/i.test(base)),
     read: (file, text) => readRequirements(file, text).manifest,
+    add: (before, _target, _pkg, line) => addToRequirements(before, line),
   },
 ];
 
@@ -74,6 +93,10 @@ export function manifestKindOf(relative: string): ManifestKind | 'lockfile' | nu
   const { base, dir } = split(relative);
   if (lockfileFormat(relative)) return 'lockfile';
   return MANIFEST_FORMATS.find((f) => f.claims(base, dir))?.kind ?? null;
+}
+
+export function manifestFormat(kind: ManifestKind): ManifestFormat {
+  return MANIFEST_FORMATS.find((f) => f.kind === kind)!;
 }
 
 /**

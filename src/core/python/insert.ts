@@ -13,10 +13,11 @@ import type { AST } from 'toml-eslint-parser';
 import { InstallRefused } from '../errors.ts';
 import { entryAt, parseTomlDocument, type TomlDocument } from './toml.ts';
 
+/** Where a new dependency goes: the file, its place in it, and the specifier syntax written there. */
 export type InstallTarget =
-  | { kind: 'requirements'; file: string; section: 'requirements' }
-  | { kind: 'pep508-array'; file: string; table: string[]; key: string; section: string }
-  | { kind: 'poetry'; file: string; table: string[]; section: string };
+  | { kind: 'requirements'; syntax: 'pep508'; file: string; section: 'requirements'; table?: undefined; key?: undefined }
+  | { kind: 'pep508-array'; syntax: 'pep508'; file: string; table: string[]; key: string; section: string }
+  | { kind: 'poetry'; syntax: 'poetry'; file: string; table: string[]; key?: undefined; section: string };
 
 function hasTable(doc: TomlDocument, prefix: string[]): boolean {
   return doc.entries.some((e) => prefix.every((p, i) => e.path[i] === p)) || tableNode(doc, prefix) !== undefined;
@@ -39,10 +40,18 @@ export function chooseTarget(files: { pyproject?: string | undefined; existing: 
     // `dynamic = ["dependencies"]`: the build backend reads them elsewhere (usually requirements.txt).
     if (hasTable(doc, ['project']) && !(dynamicDeps && !group)) {
       if (!group)
-        return { kind: 'pep508-array', file: 'pyproject.toml', table: ['project'], key: 'dependencies', section: 'project.dependencies' };
+        return {
+          kind: 'pep508-array',
+          syntax: 'pep508',
+          file: 'pyproject.toml',
+          table: ['project'],
+          key: 'dependencies',
+          section: 'project.dependencies',
+        };
       if (entryAt(doc, ['project', 'optional-dependencies', group])) {
         return {
           kind: 'pep508-array',
+          syntax: 'pep508',
           file: 'pyproject.toml',
           table: ['project', 'optional-dependencies'],
           key: group,
@@ -51,6 +60,7 @@ export function chooseTarget(files: { pyproject?: string | undefined; existing: 
       }
       return {
         kind: 'pep508-array',
+        syntax: 'pep508',
         file: 'pyproject.toml',
         table: ['dependency-groups'],
         key: group,
@@ -59,10 +69,17 @@ export function chooseTarget(files: { pyproject?: string | undefined; existing: 
     }
     if (hasTable(doc, ['tool', 'poetry'])) {
       if (!group)
-        return { kind: 'poetry', file: 'pyproject.toml', table: ['tool', 'poetry', 'dependencies'], section: 'tool.poetry.dependencies' };
+        return {
+          kind: 'poetry',
+          syntax: 'poetry',
+          file: 'pyproject.toml',
+          table: ['tool', 'poetry', 'dependencies'],
+          section: 'tool.poetry.dependencies',
+        };
       if (group === 'dev' && hasTable(doc, ['tool', 'poetry', 'dev-dependencies'])) {
         return {
           kind: 'poetry',
+          syntax: 'poetry',
           file: 'pyproject.toml',
           table: ['tool', 'poetry', 'dev-dependencies'],
           section: 'tool.poetry.dev-dependencies',
@@ -70,6 +87,7 @@ export function chooseTarget(files: { pyproject?: string | undefined; existing: 
       }
       return {
         kind: 'poetry',
+        syntax: 'poetry',
         file: 'pyproject.toml',
         table: ['tool', 'poetry', 'group', group, 'dependencies'],
         section: `tool.poetry.group.${group}.dependencies`,
@@ -80,7 +98,7 @@ export function chooseTarget(files: { pyproject?: string | undefined; existing: 
     ? [`requirements-${group}.in`, `requirements-${group}.txt`, `requirements/${group}.in`, `requirements/${group}.txt`]
     : ['requirements.in', 'requirements.txt'];
   const found = candidates.find((c) => files.existing.has(c));
-  if (found) return { kind: 'requirements', file: found, section: 'requirements' };
+  if (found) return { kind: 'requirements', syntax: 'pep508', file: found, section: 'requirements' };
   throw new InstallRefused(
     'no-manifest',
     group

@@ -10,7 +10,7 @@
  *   (`>=1.0,<2` -> `>=1.0,<3`; `~=7.2` -> `>=7.2,<9`; Poetry `^1.2` -> `^1.2 || ^2.0`);
  * - `auto`: `replace` (Renovate's choice for pep440).
  */
-import { compare, explain, isPrerelease, isValid, parseClause, satisfies, satisfiesAny } from '../pep440/index.ts';
+import { compare, explain, isPrerelease, isValid, parseClause, releaseOf, satisfies, satisfiesAny } from '../pep440/index.ts';
 import { poetryToPep440 } from './poetry.ts';
 import type { SpecifierSyntax } from './types.ts';
 
@@ -70,10 +70,6 @@ function render(layout: Layout, next: Array<{ op: string; version: string }>): s
   const last = cl[cl.length - 1] as ClauseLayout;
   const sep = layout.separators[0] ?? ',';
   return first.lead + next.map((c) => c.op + first.gap + c.version).join(sep) + last.trail;
-}
-
-function releaseOf(v: string): number[] {
-  return explain(v)?.release ?? [];
 }
 
 /** Renovate's "precision" of a range: which release component its upper bound moves. */
@@ -331,14 +327,68 @@ export function pipfileNewValue(raw: string, target: string, strategy: RangeStra
   return pep440NewValue(raw, target, strategy);
 }
 
+/** The exclusive upper bound of Poetry's `^X` (`^2.1.0` -> 3, `^0.6.0` -> 0.7, `^0.0.3` -> 0.0.4). */
+export function caretCeiling(version: string): string {
+  const parts = releaseOf(version);
+  const i = parts.findIndex((n) => n !== 0);
+  const at = i === -1 ? Math.max(0, parts.length - 1) : i;
+  return [...parts.slice(0, at), (parts[at] ?? 0) + 1].join('.');
+}
+
+/** What `install` asks of a syntax: the newest compatible release, or the one asked for. */
+export interface NewDependency {
+  package: string;
+  version: string;
+  /** A version was asked for: pin it. */
+  pin: boolean;
+  /** An upper bound the range needs (a newer release wants another fapilog), or null. */
+  below: string | null;
+  /** pip's hash-checking mode: pin with these sha256 hashes. */
+  hashes: readonly string[] | null;
+}
+
+/** What `install` writes: the text the format adds, the specifier alone (the re-read checks it), and whether `below` was used. */
+export interface WrittenDependency {
+  text: string;
+  specifier: string;
+  capped: boolean;
+}
+
+/**
+ * The write side of each specifier syntax, one line each: `update`'s new constraint for a range
+ * strategy, and what `install` writes (`uv add` / `poetry add` style: `>=X`, Poetry `^X`; `==X`
+ * when a version was asked for or hashes are needed). A syntax install never writes has none.
+ */
+export interface SpecifierSyntaxWriter {
+  newValue(raw: string, target: string, strategy: RangeStrategy): string;
+  install?(dep: NewDependency): WrittenDependency;
+}
+
+function pep508Install({ package: pkg, version, pin, below, hashes }: NewDependency): WrittenDependency {
+  if (hashes)
+    return {
+      text: `${pkg}==${version}${hashes.map((h) => ` \\\n    --hash=sha256:${h}`).join('')}`,
+      specifier: `==${version}`,
+      capped: false,
+    };
+  const specifier = pin ? `==${version}` : below ? `>=${version},<${below}` : `>=${version}`;
+  return { text: `${pkg}${specifier}`, specifier, capped: !pin && below !== null };
+}
+
+function poetryInstall({ version, pin, below }: NewDependency): WrittenDependency {
+  if (pin) return { text: version, specifier: version, capped: false };
+  // `^X` already stops below the next major (next minor for 0.x): a cap at or above that is moot.
+  if (below === null || compare(below, caretCeiling(version)) >= 0) return { text: `^${version}`, specifier: `^${version}`, capped: false };
+  return { text: `>=${version},<${below}`, specifier: `>=${version},<${below}`, capped: true };
+}
+
+export const SPECIFIER_SYNTAXES: Record<SpecifierSyntax, SpecifierSyntaxWriter> = {
+  pep508: { newValue: pep440NewValue, install: pep508Install },
+  poetry: { newValue: poetryNewValue, install: poetryInstall },
+  pipfile: { newValue: pipfileNewValue },
+};
+
 /** The new constraint text for a specifier written in `syntax`. */
 export function newSpecifierValue(raw: string, syntax: SpecifierSyntax, target: string, strategy: RangeStrategy): string {
-  switch (syntax) {
-    case 'poetry':
-      return poetryNewValue(raw, target, strategy);
-    case 'pipfile':
-      return pipfileNewValue(raw, target, strategy);
-    default:
-      return pep440NewValue(raw, target, strategy);
-  }
+  return SPECIFIER_SYNTAXES[syntax].newValue(raw, target, strategy);
 }
