@@ -13,7 +13,7 @@ import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } f
 import { Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
 import { openStore, type Store, type TokenOwner } from './store/index.ts';
 import { Metrics } from './metrics.ts';
-import { ResponseCache, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
+import { ResponseCache, SMALL_TEXT, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
@@ -543,7 +543,7 @@ function safePath(req: IncomingMessage): string {
 }
 
 function replyOf(a: CachedAnswer): Reply {
-  return { status: a.status, headers: a.headers, body: a.body, contentType: a.contentType, etag: a.etag };
+  return { status: a.status, headers: a.headers, body: a.text ?? a.body, contentType: a.contentType, etag: a.etag };
 }
 
 /** A JSON or text reply as the bytes and ETag `send` would produce for it. */
@@ -555,6 +555,7 @@ function serialized(reply: Reply): CachedAnswer {
     headers: reply.headers ?? {},
     contentType: reply.json !== undefined ? 'application/json' : (reply.contentType ?? 'text/plain; charset=utf-8'),
     body,
+    ...(typeof text === 'string' && text.length <= SMALL_TEXT ? { text } : {}),
     etag: etagOf(body),
   };
 }

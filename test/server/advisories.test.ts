@@ -13,11 +13,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Report } from '../../src/core/analysis/report.ts';
-import { AdvisoryList, AdvisorySaved, ErrorBody, Plugin, SimpleProject, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
+import { AdvisoryList, AdvisorySaved, ErrorBody, Plugin, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { annotationLines, runAction } from '../action/harness.ts';
-import { getJson, metadataFor, publish, wheelFor } from './util.ts';
+import { fapilogIndexFiles, getJson, metadataFor, publish, wheelFor } from './util.ts';
 
 let server: TestServer;
 let owner: string;
@@ -100,12 +100,7 @@ const post = (body: unknown, token?: string) =>
     body: JSON.stringify(body),
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
   });
-async function indexFiles(fapilog: string, pkg: string): Promise<string[]> {
-  const r = await getJson(`${server.url}/fapilog/${fapilog}/simple/${pkg}/`, {
-    headers: { Accept: 'application/vnd.pypi.simple.v1+json' },
-  });
-  return SimpleProject.parse(r.body).files.map((f) => f.filename);
-}
+const indexFiles = (fapilog: string, pkg: string) => fapilogIndexFiles(server.url, fapilog, pkg);
 
 describe('admin advisory import', () => {
   test('a bad file is refused naming the field, and nothing is stored', async () => {
