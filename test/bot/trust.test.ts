@@ -93,6 +93,11 @@ async function advisory(id: string, pkg: string, fixed: string): Promise<void> {
   assert.equal(r.status, 201, JSON.stringify(r.body));
 }
 
+/** A repository of the installation with these requirements and this config. */
+function service(h: Harness, inst: number, repo: string, requirements: string, config: string): void {
+  h.peer.addRepo(inst, repo, { 'requirements.txt': `fapilog==0.16.0\n${requirements}`, '.github/fapilog-plugins.yml': config });
+}
+
 const repoWrites = (h: Harness, repo: string, from: number) =>
   h.peer
     .writes(from)
@@ -102,10 +107,8 @@ const repoWrites = (h: Harness, repo: string, from: number) =>
 describe('security pull requests', { concurrency: true }, () => {
   test('a security pull request is opened first, even with the open-PR limit reached, labelled and titled so', async () => {
     await withHarness(server.apiUrl, async (h, inst) => {
-      h.peer.addRepo(inst, 'acme/svc', {
-        'requirements.txt': 'fapilog==0.16.0\nfapilog-alpha==1.0.0\nfapilog-beta==1.0.0\nfapilog-vuln-limit==1.0.0\n',
-        '.github/fapilog-plugins.yml': 'open-pull-requests-limit: 1\nlabels: [dependencies]\n',
-      });
+      const requirements = 'fapilog-alpha==1.0.0\nfapilog-beta==1.0.0\nfapilog-vuln-limit==1.0.0\n';
+      service(h, inst, 'acme/svc', requirements, 'open-pull-requests-limit: 1\nlabels: [dependencies]\n');
       const r1 = await h.sweep();
       assert.deepEqual(r1.results[0]!.opened, ['fapilog-plugins/fapilog-alpha']);
       assert.deepEqual(r1.results[0]!.deferred, ['fapilog-plugins/fapilog-beta', 'fapilog-plugins/fapilog-vuln-limit']);
@@ -137,12 +140,9 @@ describe('security pull requests', { concurrency: true }, () => {
 describe('minimum-release-age', { concurrency: true }, () => {
   test('a one-day-old release waits under minimum-release-age: 3, and is proposed under 1', async () => {
     await withHarness(server.apiUrl, async (h, inst) => {
-      const requirements = 'fapilog==0.16.0\nfapilog-fresh==1.0.0\n';
-      h.peer.addRepo(inst, 'acme/waits', { 'requirements.txt': requirements, '.github/fapilog-plugins.yml': 'minimum-release-age: 3\n' });
-      h.peer.addRepo(inst, 'acme/proposed', {
-        'requirements.txt': requirements,
-        '.github/fapilog-plugins.yml': 'minimum-release-age: 1\n',
-      });
+      const requirements = 'fapilog-fresh==1.0.0\n';
+      service(h, inst, 'acme/waits', requirements, 'minimum-release-age: 3\n');
+      service(h, inst, 'acme/proposed', requirements, 'minimum-release-age: 1\n');
       const r = await h.sweep();
       assert.deepEqual(r.failures, []);
       const [waits, proposed] = ['acme/waits', 'acme/proposed'].map((n) => r.results.find((x) => x.repo === n)!);
@@ -156,10 +156,7 @@ describe('minimum-release-age', { concurrency: true }, () => {
 
   test('a security fix does not wait', async () => {
     await withHarness(server.apiUrl, async (h, inst) => {
-      h.peer.addRepo(inst, 'acme/urgent', {
-        'requirements.txt': 'fapilog==0.16.0\nfapilog-vuln-wait==1.0.0\n',
-        '.github/fapilog-plugins.yml': 'minimum-release-age: 3\n',
-      });
+      service(h, inst, 'acme/urgent', 'fapilog-vuln-wait==1.0.0\n', 'minimum-release-age: 3\n');
       // Before the advisory, 1.0.1 is a day old: it waits.
       const r1 = await h.sweep();
       assert.deepEqual(r1.results[0]!.opened, []);

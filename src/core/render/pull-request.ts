@@ -206,30 +206,24 @@ export function pullRequestBody(input: PullRequestInput, opts: { footer?: string
     const e = entryOf(report, unit, x.package);
     return e?.status === 'vulnerable' && e.advisories?.length ? [`${e.package} ${e.current ?? '?'}: ${advisoryList(e.advisories)}`] : [];
   });
-  if (exposed.length > 0) {
-    const sentence = 'the release in use is affected by a security advisory; this pull request moves to one that is not.';
-    lines.push(
-      ...calloutLines(
-        'Security',
-        sentence,
-        exposed.map((w) => say(w, 1000)),
-        'CAUTION',
-      ),
-    );
-  }
   const changed = [
     ...new Set(input.plan.planned.flatMap((c) => (c.publisherChange ? [publisherWarning(c.package, c.publisherChange)] : []))),
   ];
-  if (changed.length > 0) {
-    const sentence = 'check that each new publisher is one you trust before merging.';
-    lines.push(
-      ...calloutLines(
-        'Publisher changed',
-        sentence,
-        changed.map((w) => say(w, 1000)),
-      ),
-    );
-  }
+  /** A callout listing untrusted lines, when there are any. */
+  const callout = (headline: string, sentence: string, items: readonly string[], kind?: 'CAUTION') => {
+    if (items.length > 0)
+      lines.push(
+        ...calloutLines(
+          headline,
+          sentence,
+          items.map((w) => say(w, 1000)),
+          kind,
+        ),
+      );
+  };
+  const security = 'the release in use is affected by a security advisory; this pull request moves to one that is not.';
+  callout('Security', security, exposed, 'CAUTION');
+  callout('Publisher changed', 'check that each new publisher is one you trust before merging.', changed);
 
   if (unit.coUpgrade) {
     const fapilog = t.find((x) => x.package === 'fapilog');
