@@ -88,7 +88,10 @@ function installHint(plugin: Plugin, history: VersionsResponse, shown: Release |
   const alternative = history.releases
     .filter((r) => !r.yanked && !isPrerelease(r.version))
     .sort((a, b) => (order.get(b.version) ?? -1) - (order.get(a.version) ?? -1))[0];
-  return `not recommended: ${version} is yanked${alternative ? `; pip install "${pkg}==${alternative.version}"` : ' (no release that is not yanked)'}`;
+  return (
+    `not recommended: ${version} is ` +
+    `yanked${alternative ? `; pip install "${pkg}==${alternative.version}"` : ' (no release that is not yanked)'}`
+  );
 }
 
 function printInfo(
