@@ -14,30 +14,35 @@
  * counted.
  *
  * The CLI measured is the form the npm package ships, the one `npx fapilog-plugins` runs: the
- * sources compiled with tsc (bench/compiled.ts, the layout of scripts/build.ts). Two more rows,
- * cold cache: the checkout's TypeScript sources (Node strips the types at every start), and the
- * shipped form with Node's compile cache off (NODE_DISABLE_COMPILE_CACHE=1: a machine's first
- * run; every other run in this script reuses the cache the untimed first run filled).
+ * esbuild bundle (bench/compiled.ts, scripts/cli-bundle.ts). Three more rows, cold cache: the
+ * sources compiled with tsc (the package's form before the bundle), the checkout's TypeScript
+ * sources (Node strips the types at every start), and the shipped form with Node's compile cache
+ * off (NODE_DISABLE_COMPILE_CACHE=1: a machine's first run; every other run in this script reuses
+ * the cache the untimed first run filled).
  *
- *   npx node bench/check-scale.ts [--quick] [--profile] [--out FILE]
+ * --growth: how the cost grows with the monorepo: 100, 1,000 and 10,000 services (--sizes a,b,c),
+ * each against `node -e 0`, cold cache and --prefer-offline, with the slope between sizes.
+ *
+ *   npx node bench/check-scale.ts [--quick] [--profile] [--services N] [--rounds N] [--out FILE]
+ *   npx node bench/check-scale.ts --growth [--sizes 100,1000,10000] [--rounds N]
  * (--compiled is still accepted: the shipped form is what is measured anyway.)
  */
 import path from 'node:path';
-import { compileCli } from './compiled.ts';
+import { compileCli, compileCliTsc } from './compiled.ts';
 import { judge } from './judge.ts';
 import { benchCatalog, generateServices, writeServices } from './monorepo.ts';
 import { REPO_ROOT, seedDirectly, startMarketplace } from './marketplace.ts';
 import { runNode, summarizeRuns, type ProcessResult } from './process.ts';
 import { banner, fmt, markdownTable, median, tempDir } from './lib.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
-import { targetTable, writeResults, type Target } from './results.ts';
+import { argValue, targetTable, writeResults, type Target } from './results.ts';
 
 const QUICK = process.argv.includes('--quick');
-const SERVICES = QUICK ? 100 : 1000;
+const SERVICES = Number(argValue('--services', QUICK ? '100' : '1000'));
 const DISTINCT = 50;
 const CATALOG_PLUGINS = QUICK ? DISTINCT : 1000;
 const RELEASES = 5;
-const ROUNDS = QUICK ? 1 : 5;
+const ROUNDS = Number(argValue('--rounds', QUICK ? '1' : '5'));
 const CLI = path.join(REPO_ROOT, 'src', 'cli', 'main.ts');
 
 interface Run extends ProcessResult {
@@ -68,7 +73,8 @@ async function main(): Promise<void> {
       delete env['FAPILOG_MARKETPLACE_TOKEN'];
       const warmCache = path.join(work.dir, 'warm-cache');
       const compiled = await compileCli();
-      console.log(`the shipped form (tsc output) built in ${fmt(compiled.ms)} ms (untimed)\n`);
+      const tsc = await compileCliTsc();
+      console.log(`the shipped form (esbuild bundle) built in ${fmt(compiled.ms)} ms, the tsc output in ${fmt(tsc.ms)} ms (untimed)\n`);
       const outdated = (extra: string[] = [], entry = compiled.entry) => [entry, 'outdated', repo, '--json', ...extra];
       let coldN = 0;
       const coldCache = () => path.join(work.dir, `cold-cache-${coldN++}`);
@@ -79,6 +85,10 @@ async function main(): Promise<void> {
         {
           name: 'outdated --prefer-offline, warm cache',
           prepare: async () => ({ args: outdated(['--prefer-offline']), cache: warmCache }),
+        },
+        {
+          name: 'tsc output (the package before the bundle), cold cache',
+          prepare: async () => ({ args: outdated([], tsc.entry), cache: coldCache() }),
         },
         {
           name: 'from the checkout (TypeScript sources), cold cache',
@@ -102,6 +112,10 @@ async function main(): Promise<void> {
       await runOnce({
         name: 'fill the compile cache of the sources',
         prepare: async () => ({ args: outdated([], CLI), cache: coldCache() }),
+      });
+      await runOnce({
+        name: 'fill the compile cache of the tsc output',
+        prepare: async () => ({ args: outdated([], tsc.entry), cache: coldCache() }),
       });
       const runs = new Map<string, Run[]>(cases.map((c) => [c.name, []]));
       for (let round = 0; round < ROUNDS; round++) {
@@ -178,8 +192,10 @@ async function main(): Promise<void> {
         }
       }
       await compiled.remove();
+      await tsc.remove();
       const file = await writeResults('check-scale', {
-        measured: 'the shipped form (tsc output), as npx runs it; plus the TypeScript sources and a run without compile cache',
+        measured:
+          'the shipped form (esbuild bundle), as npx runs it; plus the tsc output, the TypeScript sources and a run without compile cache',
         services: SERVICES,
         files: fileCount,
         distinctPlugins: DISTINCT,
@@ -198,4 +214,119 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** Cost against size: the same cases over growing monorepos, one server and catalog for all. */
+async function growth(): Promise<void> {
+  const sizes = argValue('--sizes', '100,1000,10000')
+    .split(',')
+    .map((n) => Number(n));
+  console.log(banner(`check at scale, growth: outdated over ${sizes.join(', ')} services, as whole CLI processes`));
+  const work = await tempDir('check-growth');
+  try {
+    const seed = await seedDirectly(path.join(work.dir, 'data'), benchCatalog({ plugins: CATALOG_PLUGINS, releases: RELEASES }));
+    const server = await startMarketplace({ seed: false, dataDir: path.join(work.dir, 'data') });
+    const compiled = await compileCli();
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, FAPILOG_MARKETPLACE_URL: server.apiUrl, NO_COLOR: '1' };
+      delete env['FAPILOG_MARKETPLACE_TOKEN'];
+      const rows: { services: number; files: number; cases: ReturnType<typeof summarizeRuns>[]; answers: ReturnType<typeof judge> }[] = [];
+      for (const size of sizes) {
+        const repo = path.join(work.dir, `repo-${size}`);
+        const services = generateServices({ services: size, distinct: DISTINCT, releases: RELEASES });
+        await writeServices(repo, services);
+        const files = services.reduce((n, s) => n + Object.keys(s.files).length, 0);
+        const warm = path.join(work.dir, `warm-${size}`);
+        let n = 0;
+        const cases: CaseDef[] = [
+          { name: 'node -e 0 (baseline)', prepare: async () => ({ args: ['-e', '0'] }) },
+          {
+            name: 'outdated, cold cache',
+            prepare: async () => ({
+              args: [compiled.entry, 'outdated', repo, '--json'],
+              cache: path.join(work.dir, `cold-${size}-${n++}`),
+            }),
+          },
+          {
+            name: 'outdated --prefer-offline, warm cache',
+            prepare: async () => ({ args: [compiled.entry, 'outdated', repo, '--json', '--prefer-offline'], cache: warm }),
+          },
+        ];
+        const runOnce = async (c: CaseDef): Promise<Run> => {
+          const { args, cache } = await c.prepare();
+          server.resetCounts();
+          const r = await runNode(args, { env: { ...env, ...(cache ? { FAPILOG_MARKETPLACE_CACHE: cache } : {}) }, timeoutMs: 600_000 });
+          if (r.code !== 0 && r.code !== 1) throw new Error(`${c.name} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
+          return { ...r, requests: Object.fromEntries(server.paths) };
+        };
+        const first = await runOnce({
+          name: 'fill the warm cache',
+          prepare: async () => ({ args: [compiled.entry, 'outdated', repo, '--json'], cache: warm }),
+        });
+        const runs = new Map<string, Run[]>(cases.map((c) => [c.name, []]));
+        for (let round = 0; round < ROUNDS; round++) {
+          for (let k = 0; k < cases.length; k++) {
+            const c = cases[(round + k) % cases.length]!;
+            runs.get(c.name)!.push(await runOnce(c));
+          }
+        }
+        rows.push({
+          services: size,
+          files,
+          cases: cases.map((c) => summarizeRuns(c.name, runs.get(c.name)!)),
+          answers: judge(first.stdout, services),
+        });
+        console.log(`${size} services: done`);
+      }
+      const header = [
+        'services',
+        'files',
+        'case',
+        'n',
+        'wall median ms',
+        'minus baseline ms',
+        'CPU ms',
+        'CPU minus baseline ms',
+        'peak RSS MB',
+        'requests',
+        'CPU per service ms (slope from the row above)',
+      ];
+      const table: string[][] = [];
+      for (const [i, row] of rows.entries()) {
+        const base = row.cases[0]!;
+        for (const [k, c] of row.cases.entries()) {
+          if (k === 0 && i > 0) continue;
+          const prev = i > 0 ? rows[i - 1]!.cases[k] : undefined;
+          const slope = prev && k > 0 ? (c.cpuMedianMs - prev.cpuMedianMs) / (row.services - rows[i - 1]!.services) : undefined;
+          table.push([
+            String(row.services),
+            String(row.files),
+            c.name,
+            String(c.n),
+            fmt(c.wallMedianMs),
+            k === 0 ? '-' : fmt(c.wallMedianMs - base.wallMedianMs),
+            fmt(c.cpuMedianMs),
+            k === 0 ? '-' : fmt(c.cpuMedianMs - base.cpuMedianMs),
+            c.maxRssMb.toFixed(1),
+            String(c.requestCount),
+            slope === undefined ? '-' : slope.toFixed(3),
+          ]);
+        }
+      }
+      console.log(markdownTable(header, table));
+      for (const row of rows) {
+        console.log(
+          `answers at ${row.services} services: ${row.answers.entries - row.answers.wrongFapilog} of ${row.answers.entries} entries ` +
+            `judged against their own fapilog; ${row.answers.incompatibleProposals} of ${row.answers.proposals} proposals incompatible`,
+        );
+      }
+      const file = await writeResults('check-scale-growth', { sizes, catalog: { plugins: seed.plugins, releases: RELEASES }, rows });
+      console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+    } finally {
+      await compiled.remove();
+      await server.stop();
+    }
+  } finally {
+    await work.remove();
+  }
+}
+
+await (process.argv.includes('--growth') ? growth() : main());

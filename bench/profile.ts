@@ -2,6 +2,7 @@
  * A V8 CPU profile (`node --cpu-prof`) reduced to what a reader needs to see where time goes:
  * self time per function and per source area (our rooms, each dependency, Node internals).
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { markdownTable, fmt } from './lib.ts';
@@ -23,13 +24,46 @@ export interface ProfileSummary {
   byFunction: Array<{ fn: string; ms: number }>;
 }
 
+/** Per bundle file: the lines where esbuild's `// path/of/module` comments start each module. */
+const bundleModules = new Map<string, Array<[number, string]>>();
+const BUNDLED = /[\\/](?:\.tmp[\\/]bench-cli-\d+|lib[\\/]cli)[\\/][^\\/]+\.js$/;
+
+/**
+ * The module a line of the bundled CLI came from (bench/compiled.ts, scripts/cli-bundle.ts: not
+ * minified, so each module's code follows a comment naming its path), as a path in the checkout.
+ */
+function bundledModule(file: string, line: number, repoRoot: string): string | undefined {
+  let marks = bundleModules.get(file);
+  if (!marks) {
+    marks = [];
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      // gone already: attributed to the bundle file itself
+    }
+    text.split('\n').forEach((l, i) => {
+      const m = /^\/\/ ((?:node_modules|src|server|bot)\/\S+)$/.exec(l);
+      if (m) marks!.push([i, m[1]!]);
+    });
+    bundleModules.set(file, marks);
+  }
+  let found: string | undefined;
+  for (const [at, mod] of marks) {
+    if (at > line) break;
+    found = mod;
+  }
+  return found === undefined ? undefined : path.join(repoRoot, found);
+}
+
 /** Our rooms by folder, node_modules by package, the rest as Node internals / GC / idle. */
-export function areaOf(url: string, repoRoot: string): string {
+export function areaOf(url: string, repoRoot: string, line = 0): string {
   if (!url) return '(native, GC, idle)';
   if (url.startsWith('node:')) return 'node internals';
   // Node's type stripping (amaro) and fetch's HTTP parser (llhttp) run as WebAssembly.
   if (url.startsWith('wasm://')) return 'wasm (amaro type stripping, llhttp)';
-  const file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+  let file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+  if (BUNDLED.test(file)) file = bundledModule(file, line, repoRoot) ?? file;
   const nm = file.lastIndexOf('/node_modules/');
   if (nm >= 0) {
     const rest = file.slice(nm + '/node_modules/'.length).split('/');
@@ -56,11 +90,9 @@ export function summarizeProfile(profile: CpuProfile, repoRoot: string): Profile
   for (const [id, ms] of self) {
     const n = byId.get(id)!;
     total += ms;
-    const area = areaOf(n.callFrame.url, repoRoot);
+    const area = areaOf(n.callFrame.url, repoRoot, n.callFrame.lineNumber);
     areas.set(area, (areas.get(area) ?? 0) + ms);
-    const where = n.callFrame.url
-      ? `${areaOf(n.callFrame.url, repoRoot)}/${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`
-      : '';
+    const where = n.callFrame.url ? `${area}/${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : '';
     const fn = `${n.callFrame.functionName || '(anonymous)'} ${where}`.trim();
     fns.set(fn, (fns.get(fn) ?? 0) + ms);
   }

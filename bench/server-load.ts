@@ -32,9 +32,19 @@
  * (two autocannons at once, their rates added: clients alternating behind a load balancer).
  * Reported as ratios against the SQLite server and the bare node:http baseline.
  *
- *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--postgres] [--out FILE]
+ * wrk: the same endpoints again under `wrk -t2 -c50` (bench/wrk.ts; C, so the load generator
+ * takes less of the 2 cores than autocannon does), --runs times each (default 3, 1 with --quick),
+ * interleaved with the baseline, medians reported; the target: a cached plugin GET at >= 0.8x the
+ * baseline's rate.
+ *
+ * --growth: the wrk cells over catalogs of 1,000, 10,000 and 100,000 releases (--sizes 100,1000,10000
+ * plugins of 10 releases), each size with its own server, with the slope between sizes.
+ *
+ *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--postgres] [--plugins N] [--runs N] [--out FILE]
+ *   npx node bench/server-load.ts --growth [--sizes 100,1000,10000] [--runs N]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,7 +52,8 @@ import { banner, fmt, markdownTable, tempDir } from './lib.ts';
 import { publishRate, REPO_ROOT, seedDirectly } from './marketplace.ts';
 import { benchCatalog, pluginPackage, TOPICS } from './monorepo.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
-import { targetTable, writeResults, type Target } from './results.ts';
+import { argValue, targetTable, writeResults, type Target } from './results.ts';
+import { wrk, type WrkResult } from './wrk.ts';
 import { startCluster } from '../test/helpers/postgres.ts';
 
 const require = createRequire(import.meta.url);
@@ -57,7 +68,8 @@ interface AutocannonResult {
 }
 
 const QUICK = process.argv.includes('--quick');
-const PLUGINS = QUICK ? 1000 : 10_000;
+const PLUGINS = Number(argValue('--plugins', QUICK ? '1000' : '10000'));
+const WRK_RUNS = Number(argValue('--runs', QUICK ? '1' : '3'));
 const RELEASES = 10;
 const DURATION_S = QUICK ? 1 : 5;
 // --quick (CI smoke) loads at 50 connections only.
@@ -93,6 +105,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 const FLOOR_SERVER = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"ok":true}'); }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
+
+/** The same bare server, answering a fixed Buffer body of `bytes` bytes (the size of a plugin GET's answer). */
+function sizedFloorServer(bytes: number): string {
+  return (
+    `const body = Buffer.alloc(${bytes}, 'x'); require('node:http').createServer((q, s) => { ` +
+    "s.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); s.end(body); })" +
+    ".listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });"
+  );
+}
 
 /** The server as `serve` builds it, but with the response cache off: every request does the work. */
 function noCacheServer(dataDir: string): string {
@@ -139,6 +160,202 @@ async function load(url: string, endpoint: string, paths: string[], connections:
   };
 }
 
+interface Endpoint {
+  name: string;
+  url: string;
+  paths: string[];
+  /** The serving process, whose CPU time per request is measured (Linux /proc). */
+  pid?: number | undefined;
+}
+
+/** User + system CPU time of a process so far (ms), from /proc/<pid>/stat; NaN elsewhere. */
+function cpuOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The baseline first, then the server's endpoints over a catalog of `plugins` plugins. */
+function endpointsFor(floor: Started, server: Started, plugins: number): Endpoint[] {
+  const some = Array.from({ length: 100 }, (_, j) => Math.floor((j * plugins) / 100));
+  const batchNames = Array.from({ length: 50 }, (_, j) => pluginPackage(j % plugins)).join(',');
+  const at = (s: Started) => ({ url: s.url, pid: s.child.pid });
+  return [
+    { name: 'baseline: node:http fixed body', ...at(floor), paths: ['/'] },
+    { name: 'search q=<topic>, per_page=20', ...at(server), paths: TOPICS.map((t) => `/api/v1/plugins/search?q=${t}&per_page=20`) },
+    { name: 'plugin GET', ...at(server), paths: some.map((i) => `/api/v1/plugins/${pluginPackage(i)}`) },
+    { name: 'batch of 50 names', ...at(server), paths: [`/api/v1/plugins/batch?names=${batchNames}`] },
+    { name: 'simple index page', ...at(server), paths: some.map((i) => `/simple/${pluginPackage(i)}/`) },
+  ];
+}
+
+interface Started {
+  url: string;
+  child: ChildProcess;
+}
+
+interface WrkCell extends WrkResult {
+  endpoint: string;
+  runs: number;
+  /**
+   * The serving process's CPU time per answered request (µs, median of the runs): unlike the rate,
+   * it does not drop when other work takes the cores, so it is the steadier ratio on a shared machine.
+   */
+  cpuUsPerRequest: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+
+/**
+ * Every endpoint under `wrk -t2 -c50`, `runs` times, the order rotating each run so that drift on
+ * a shared machine spreads over all of them; medians of rate and latency, sums of the counts.
+ */
+async function wrkRounds(endpoints: readonly Endpoint[], runs: number): Promise<WrkCell[]> {
+  const got = new Map<string, Array<WrkResult & { cpuUs: number }>>(endpoints.map((e) => [e.name, []]));
+  for (let r = 0; r < runs; r++) {
+    for (let k = 0; k < endpoints.length; k++) {
+      const e = endpoints[(r + k) % endpoints.length]!;
+      const cpu0 = cpuOf(e.pid);
+      const res = await wrk(e.url, e.paths, { connections: 50, threads: 2, durationS: DURATION_S });
+      await settle(e.url);
+      got.get(e.name)!.push({ ...res, cpuUs: ((cpuOf(e.pid) - cpu0) * 1000) / (res.total + 1) });
+    }
+  }
+  return endpoints.map((e) => {
+    const rs = got.get(e.name)!;
+    return {
+      endpoint: e.name,
+      runs: rs.length,
+      reqPerSec: median(rs.map((x) => x.reqPerSec)),
+      p50Ms: median(rs.map((x) => x.p50Ms)),
+      p99Ms: median(rs.map((x) => x.p99Ms)),
+      cpuUsPerRequest: median(rs.map((x) => x.cpuUs)),
+      total: rs.reduce((n, x) => n + x.total, 0),
+      non2xx: rs.reduce((n, x) => n + x.non2xx, 0),
+      errors: rs.reduce((n, x) => n + x.errors, 0),
+    };
+  });
+}
+
+function wrkTable(cells: readonly WrkCell[]): string {
+  const base = cells[0]!.reqPerSec;
+  return markdownTable(
+    [
+      'endpoint (wrk -t2 -c50)',
+      'runs',
+      'req/s (median)',
+      'ratio vs baseline',
+      'server CPU µs per request',
+      'CPU ratio (baseline / this)',
+      'p50 ms',
+      'p99 ms',
+      'requests',
+      'non-2xx',
+      'errors',
+    ],
+    cells.map((c, i) => [
+      c.endpoint,
+      String(c.runs),
+      c.reqPerSec.toFixed(0),
+      i === 0 ? '1.00 (baseline)' : (c.reqPerSec / base).toFixed(3),
+      c.cpuUsPerRequest.toFixed(1),
+      i === 0 ? '1.00 (baseline)' : (cells[0]!.cpuUsPerRequest / c.cpuUsPerRequest).toFixed(3),
+      c.p50Ms.toFixed(2),
+      c.p99Ms.toFixed(2),
+      String(c.total),
+      String(c.non2xx),
+      String(c.errors),
+    ]),
+  );
+}
+
+/** `serve` on `dataDir` in a child process (the TypeScript sources: a long-running server). */
+function serveArgs(dataDir: string): string[] {
+  return [path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000'];
+}
+
+/** The wrk cells over growing catalogs, one server per size, against one baseline server. */
+async function growth(): Promise<void> {
+  const sizes = argValue('--sizes', '100,1000,10000')
+    .split(',')
+    .map((n) => Number(n));
+  console.log(banner(`server growth: catalogs of ${sizes.map((n) => n * RELEASES).join(', ')} releases under wrk -t2 -c50`));
+  const work = await tempDir('server-growth');
+  const children: ChildProcess[] = [];
+  try {
+    const floor = await startChild(['-e', FLOOR_SERVER]);
+    children.push(floor.child);
+    const rows: Array<{ plugins: number; releases: number; seedMs: number; dbBytes: number; cells: WrkCell[] }> = [];
+    for (const plugins of sizes) {
+      const dataDir = path.join(work.dir, `data-${plugins}`);
+      const seeded = await seedDirectly(dataDir, benchCatalog({ plugins, releases: RELEASES }));
+      const server = await startChild(serveArgs(dataDir));
+      children.push(server.child);
+      const endpoints = endpointsFor(floor, server, plugins);
+      for (const e of endpoints)
+        await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
+      rows.push({
+        plugins,
+        releases: plugins * RELEASES,
+        seedMs: seeded.ms,
+        dbBytes: seeded.bytes,
+        cells: await wrkRounds(endpoints, WRK_RUNS),
+      });
+      await stopChild(server.child);
+      console.log(`${plugins * RELEASES} releases: done (database ${(seeded.bytes / 1e6).toFixed(1)} MB)`);
+    }
+    const names = rows[0]!.cells.map((c) => c.endpoint);
+    const table: string[][] = [];
+    for (const name of names) {
+      rows.forEach((row, i) => {
+        const c = row.cells.find((x) => x.endpoint === name)!;
+        const base = row.cells[0]!.reqPerSec;
+        const prev = i > 0 ? rows[i - 1]!.cells.find((x) => x.endpoint === name)! : undefined;
+        table.push([
+          name,
+          String(row.releases),
+          c.reqPerSec.toFixed(0),
+          name === names[0] ? '1.00 (baseline)' : (c.reqPerSec / base).toFixed(3),
+          c.cpuUsPerRequest.toFixed(1),
+          c.p50Ms.toFixed(2),
+          c.p99Ms.toFixed(2),
+          prev ? `${(((c.cpuUsPerRequest - prev.cpuUsPerRequest) / (row.releases - rows[i - 1]!.releases)) * 1000).toFixed(3)}` : '-',
+          prev ? `${(c.cpuUsPerRequest / prev.cpuUsPerRequest).toFixed(2)}x` : '-',
+          String(c.non2xx + c.errors),
+        ]);
+      });
+    }
+    console.log(
+      markdownTable(
+        [
+          'endpoint',
+          'releases',
+          'req/s (median)',
+          'ratio vs baseline',
+          'server CPU µs per request',
+          'p50 ms',
+          'p99 ms',
+          'slope: CPU ns per request per extra release',
+          'CPU per request vs the size before',
+          'non-2xx + errors',
+        ],
+        table,
+      ),
+    );
+    const file = await writeResults('server-growth', { releasesPerPlugin: RELEASES, durationS: DURATION_S, runs: WRK_RUNS, rows });
+    console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+  } finally {
+    for (const c of children) await stopChild(c);
+    await work.remove();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(banner(`server under load: ${PLUGINS} plugins x ${RELEASES} releases, autocannon on the same machine`));
   const work = await tempDir('server-load');
@@ -155,27 +372,9 @@ async function main(): Promise<void> {
     );
     const floor = await startChild(['-e', FLOOR_SERVER]);
     children.push(floor.child);
-    const server = await startChild([
-      path.join('src', 'cli', 'main.ts'),
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--quiet',
-      '--rate-limit',
-      '1000000',
-    ]);
+    const server = await startChild(serveArgs(dataDir));
     children.push(server.child);
-    const some = Array.from({ length: 100 }, (_, j) => Math.floor((j * PLUGINS) / 100));
-    const batchNames = Array.from({ length: 50 }, (_, j) => pluginPackage(j)).join(',');
-    const endpoints: Array<{ name: string; url: string; paths: string[] }> = [
-      { name: 'baseline: node:http fixed body', url: floor.url, paths: ['/'] },
-      { name: 'search q=<topic>, per_page=20', url: server.url, paths: TOPICS.map((t) => `/api/v1/plugins/search?q=${t}&per_page=20`) },
-      { name: 'plugin GET', url: server.url, paths: some.map((i) => `/api/v1/plugins/${pluginPackage(i)}`) },
-      { name: 'batch of 50 names', url: server.url, paths: [`/api/v1/plugins/batch?names=${batchNames}`] },
-      { name: 'simple index page', url: server.url, paths: some.map((i) => `/simple/${pluginPackage(i)}/`) },
-    ];
+    const endpoints = endpointsFor(floor, server, PLUGINS);
     // One short untimed pass: the server's statement cache and the OS page cache.
     for (const e of endpoints)
       await autocannon({ url: e.url, connections: 4, amount: 20, requests: e.paths.map((p) => ({ method: 'GET', path: p })) });
@@ -219,6 +418,45 @@ async function main(): Promise<void> {
         met: cells.every((c) => c.errors + c.non2xx === 0),
       },
     ];
+    // A second floor: the bare server sending as many bytes as one plugin GET answer (a Buffer, as
+    // the response cache keeps it), which tells the cost of the bytes from the cost of our code.
+    const getPath = endpoints.find((e) => e.name === 'plugin GET')!.paths[0]!;
+    const getBytes = (await (await fetch(server.url + getPath)).arrayBuffer()).byteLength;
+    const sized = await startChild(['-e', sizedFloorServer(getBytes)]);
+    children.push(sized.child);
+    const sizedName = `baseline: node:http fixed ${getBytes}-byte body (a plugin GET's size)`;
+    const wrkCells = await wrkRounds(
+      [...endpoints.slice(0, 1), { name: sizedName, url: sized.url, pid: sized.child.pid, paths: ['/'] }, ...endpoints.slice(1)],
+      WRK_RUNS,
+    );
+    console.log(
+      `\n## the same under wrk -t2 -c50 (${WRK_RUNS} run${WRK_RUNS === 1 ? '' : 's'} of ${DURATION_S} s each, medians)\n\n` +
+        wrkTable(wrkCells),
+    );
+    const wrkGet = wrkCells.find((c) => c.endpoint === 'plugin GET')!;
+    const floorRps = wrkCells[0]!.reqPerSec;
+    const floorCpu = wrkCells[0]!.cpuUsPerRequest;
+    targets.push({
+      what: 'cached plugin GET vs bare node:http, wrk -t2 -c50',
+      value: `${(wrkGet.reqPerSec / floorRps).toFixed(3)}x (${wrkGet.reqPerSec.toFixed(0)} vs ${floorRps.toFixed(0)}/s)`,
+      target: '>= 0.8x',
+      met: wrkGet.reqPerSec >= 0.8 * floorRps,
+    });
+    const wrkSized = wrkCells.find((c) => c.endpoint === sizedName)!;
+    targets.push({
+      what: `cached plugin GET vs bare node:http sending the same ${getBytes} bytes (reported)`,
+      value:
+        `${(wrkGet.reqPerSec / wrkSized.reqPerSec).toFixed(3)}x rate, ` +
+        `${(wrkSized.cpuUsPerRequest / wrkGet.cpuUsPerRequest).toFixed(3)}x CPU`,
+      target: '-',
+      met: true,
+    });
+    targets.push({
+      what: 'cached plugin GET vs bare node:http, server CPU per request (reported)',
+      value: `${(floorCpu / wrkGet.cpuUsPerRequest).toFixed(3)}x (${wrkGet.cpuUsPerRequest.toFixed(1)} vs ${floorCpu.toFixed(1)} µs)`,
+      target: '-',
+      met: true,
+    });
     console.log(`\n${targetTable(targets)}`);
     let whatIf: Cell[] | null = null;
     if (process.argv.includes('--what-if')) {
@@ -364,6 +602,7 @@ async function main(): Promise<void> {
       dbBytes,
       publishRatePerS: rate,
       cells,
+      wrk: wrkCells,
       targets,
       whatIf,
       postgres,
@@ -376,4 +615,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await (process.argv.includes('--growth') ? growth() : main());

@@ -7,10 +7,11 @@ if (!(major >= 24)) {
   process.exitCode = 2;
 } else {
   // A checkout runs the TypeScript sources (Node 24 strips types); the npm package ships only the
-  // compiled JavaScript beside where the sources were (Node refuses to strip types in node_modules).
-  // Sources first, so that a build left in the checkout never shadows later edits.
+  // bundled CLI, lib/cli/main.js and its chunks (scripts/cli-bundle.ts; Node refuses to strip
+  // types in node_modules). Sources first, so that a build left in the checkout never shadows
+  // later edits.
   import('node:fs').then(function (fs) {
     var source = new URL('../src/cli/main.ts', import.meta.url);
-    return import(fs.existsSync(source) ? source.href : new URL('../src/cli/main.js', import.meta.url).href);
+    return import(fs.existsSync(source) ? source.href : new URL('../lib/cli/main.js', import.meta.url).href);
   });
 }

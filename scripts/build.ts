@@ -1,8 +1,9 @@
 /**
- * Builds the npm package: JavaScript and type declarations emitted beside the TypeScript sources in
- * src/, server/ and bot/, so that the package has the checkout's layout and every path a module finds
- * from its own URL (examples/catalog, package.json) is the same in both. `npm pack` runs this first
- * (prepack) and `--clean` after (postpack), which leaves the checkout with its sources alone again.
+ * Builds the npm package: the bundled CLI in lib/cli/ (scripts/cli-bundle.ts: what
+ * bin/fapilog-plugins.js runs), and for the library entry points JavaScript and type declarations
+ * emitted beside the TypeScript sources in src/, server/ and bot/, so that the package has the
+ * checkout's layout. `npm pack` runs this first (prepack) and `--clean` after (postpack), which
+ * leaves the checkout with its sources alone again.
  *
  * Usage: npm run build   (node scripts/build.ts [--clean])
  */
@@ -11,6 +12,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleCli, CLI_BUNDLE_DIR } from './cli-bundle.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILT_DIRS = ['src', 'server', 'bot'];
@@ -33,6 +35,7 @@ function builtFiles(): string[] {
 /** Also removes the output of sources deleted since the last build, which would otherwise be packed. */
 function clean(): void {
   for (const file of builtFiles()) rmSync(file, { force: true });
+  rmSync(path.join(root, CLI_BUNDLE_DIR), { recursive: true, force: true });
 }
 
 clean();
@@ -47,5 +50,14 @@ if (!process.argv.includes('--clean')) {
     console.error(`build: tsc failed (exit ${result.status ?? result.signal})`);
     process.exit(1);
   }
+  let bundled: Awaited<ReturnType<typeof bundleCli>>;
+  try {
+    bundled = await bundleCli(root);
+  } catch (err) {
+    clean();
+    console.error(`build: bundling the CLI failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
   console.error(`build: ${builtFiles().length} files in ${BUILT_DIRS.map((d) => `${d}/`).join(' and ')}`);
+  console.error(`build: the CLI bundle, ${Object.keys(bundled.outputs).length} files in ${CLI_BUNDLE_DIR}/`);
 }

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 import { formatSize } from '../src/core/size.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,7 +87,7 @@ rmSync(out, { recursive: true, force: true });
 const stats = path.join(lib, 'stats.json');
 // --minify: terser without compression, keeping function and class names (stack traces stay
 // readable by name); it shrinks index.js, which every run parses. ncc minifies only that file:
-// the chunks of `import()` (publish-only code, loaded by publish alone) stay as webpack emits them.
+// the chunks of `import()` (publish-only code, loaded by publish alone) are minified below.
 run('ncc', [
   ncc,
   'build',
@@ -103,6 +104,19 @@ writeFileSync(path.join(out, 'licenses.txt'), licenses(JSON.parse(readFileSync(s
 
 for (const name of readdirSync(out)) {
   if (UNREPRODUCIBLE.test(name)) rmSync(path.join(out, name), { recursive: true, force: true });
+}
+// ncc minifies index.js only; the chunks get the same treatment from esbuild: whitespace and
+// syntax, identifiers and names kept (stack frames still name functions), license comments kept.
+for (const name of readdirSync(out).filter((n) => /^\d+\.index\.js$/.test(n))) {
+  const file = path.join(out, name);
+  const code = transformSync(readFileSync(file, 'utf8'), {
+    format: 'esm',
+    target: 'node24',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'inline',
+  }).code;
+  writeFileSync(file, code);
 }
 rmSync(lib, { recursive: true, force: true });
 

@@ -13,13 +13,14 @@ import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } f
 import { Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
 import { openStore, type Store, type TokenOwner } from './store/index.ts';
 import { Metrics } from './metrics.ts';
-import { ResponseCache, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
+import { ResponseCache, SMALL_TEXT, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerPublishRoutes } from './routes/publish.ts';
 import { registerSimpleRoutes } from './routes/simple.ts';
 import { registerCompatRoutes } from './routes/compat.ts';
+import { registerAdvisoryRoutes } from './routes/advisories.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
 import { registerWebRoutes } from './routes/web.ts';
 import { ReadmeRenderer } from './web/readme.ts';
@@ -99,6 +100,7 @@ export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES, readmes =
   registerPluginRoutes(router);
   registerPublishRoutes(router, { maxUploadBytes });
   registerCompatRoutes(router);
+  registerAdvisoryRoutes(router);
   registerSimpleRoutes(router);
   registerOidcRoutes(router);
   registerWebRoutes(router, readmes);
@@ -541,7 +543,7 @@ function safePath(req: IncomingMessage): string {
 }
 
 function replyOf(a: CachedAnswer): Reply {
-  return { status: a.status, headers: a.headers, body: a.body, contentType: a.contentType, etag: a.etag };
+  return { status: a.status, headers: a.headers, body: a.text ?? a.body, contentType: a.contentType, etag: a.etag };
 }
 
 /** A JSON or text reply as the bytes and ETag `send` would produce for it. */
@@ -553,6 +555,7 @@ function serialized(reply: Reply): CachedAnswer {
     headers: reply.headers ?? {},
     contentType: reply.json !== undefined ? 'application/json' : (reply.contentType ?? 'text/plain; charset=utf-8'),
     body,
+    ...(typeof text === 'string' && text.length <= SMALL_TEXT ? { text } : {}),
     etag: etagOf(body),
   };
 }

@@ -14,7 +14,7 @@ import type { Reply, RequestContext, Router } from '../router.ts';
 import { pluginView, releaseView, type PluginRecord } from '../store/index.ts';
 import { canonicalVersion, pluginPackage, printable, queryParams, sameVersion } from '../validation.ts';
 import { parseJsonBody } from '../body.ts';
-import { buildStats, dayOf, statsRange } from '../stats.ts';
+import { buildStats, dayOf, statsRange, today } from '../stats.ts';
 
 export const API = '/api/v1';
 const MAX_BATCH = 200;
@@ -24,7 +24,7 @@ const ok = (json: unknown): Reply => ({ status: 200, json });
  * Read-only, anonymous, no side effects: answered from the response cache when it can be. Kept
  * per UTC day too: "recent downloads" (sort=downloads) and the default stats range move with it.
  */
-const CACHED = { cache: { vary: () => dayOf(new Date()) } };
+const CACHED = { cache: { vary: () => today() } };
 
 async function recordOf(ctx: RequestContext): Promise<PluginRecord> {
   const raw = ctx.params['name']!;

@@ -14,14 +14,14 @@ import { defaultFapilog, newestWorking, type MatrixRelease } from '../web/compat
 import { HTML_TYPE, PAGE_HEADERS } from '../web/layout.ts';
 import { errorPage, fapilogPage, pluginPage, searchPage, type SearchForm, type SearchHit } from '../web/pages.ts';
 import type { ReadmeRenderer } from '../web/readme.ts';
-import { addDays, buildStats, dayOf } from '../stats.ts';
+import { addDays, buildStats, dayOf, today } from '../stats.ts';
 import { STYLESHEET, STYLESHEET_PATH } from '../web/style.ts';
 
 /** Days the plugin page's downloads chart covers. */
 export const CHART_DAYS = 90;
 
 /** Cached like the API, per UTC day as well: the chart and "recent downloads" move with the day. */
-const BY_DAY = { cache: { vary: () => dayOf(new Date()) } };
+const BY_DAY = { cache: { vary: () => today() } };
 
 /** Plugins a "works with fapilog" search looks through (the filter runs over the other filters' matches). */
 export const MAX_FILTER_CANDIDATES = 10_000;
@@ -222,6 +222,7 @@ export function registerWebRoutes(router: Router, readmes: ReadmeRenderer): void
           readmeVersion: shown.row.version,
           baseUrl: ctx.baseUrl,
           downloadsByDay,
+          advisories: record.advisories ?? [],
         }),
       );
     }),

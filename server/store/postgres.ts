@@ -62,6 +62,8 @@ export class PostgresDb implements Db {
   readonly dialect = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #sql: Client;
+  /** This turn's read of the generation counters (see generation). */
+  #turnState: Promise<{ content: number; counter: number } | undefined> | undefined;
   /** Set while the schema is being created (no state row yet): transactions skip the bump. */
   bootstrapping = false;
 
@@ -122,6 +124,7 @@ export class PostgresDb implements Db {
         );
       const result = await fn(new Client(client));
       await client.query('COMMIT');
+      this.#turnState = undefined;
       return result;
     } catch (err) {
       try {
@@ -135,9 +138,22 @@ export class PostgresDb implements Db {
     }
   }
 
-  async generation(scope: 'all' | 'content'): Promise<string> {
-    const row = await this.#sql.get<{ content: number; counter: number }>('SELECT content, counter FROM marketplace_state');
-    return scope === 'content' ? `${row?.content ?? 0}` : `${row?.content ?? 0}:${row?.counter ?? 0}`;
+  /**
+   * One query per turn of the event loop, shared by every cache lookup of that turn (as the SQLite
+   * store reads data_version, and for the same reason: the requests of one poll phase had all
+   * arrived before the query was sent). A commit through this instance drops it at once.
+   */
+  generation(scope: 'all' | 'content'): Promise<string> {
+    let state = this.#turnState;
+    if (state === undefined) {
+      state = this.#turnState = this.#sql.get<{ content: number; counter: number }>('SELECT content, counter FROM marketplace_state');
+      // A failed read is not shared beyond the lookups already waiting on it.
+      state.catch(() => undefined);
+      setImmediate(() => {
+        if (this.#turnState === state) this.#turnState = undefined;
+      });
+    }
+    return state.then((row) => (scope === 'content' ? `${row?.content ?? 0}` : `${row?.content ?? 0}:${row?.counter ?? 0}`));
   }
 
   async ping(): Promise<void> {

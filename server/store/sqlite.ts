@@ -53,6 +53,8 @@ export class SqliteDb implements Db {
   /** Of those, the ones that changed only download counts (the simple index does not show them). */
   #counted = 0;
   #dataVersion: StatementSync;
+  /** PRAGMA data_version as read in this turn of the event loop (see generationSync). */
+  #turnVersion: number | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(file: string) {
@@ -104,9 +106,24 @@ export class SqliteDb implements Db {
     this.writer.db.exec(sql);
   }
 
+  /**
+   * Other connections' commits (PRAGMA data_version) are read once per turn of the event loop,
+   * not per request: the reader's WAL lock made it most of a cached answer's cost. Cache lookups
+   * run in the poll phase (socket callbacks and their promise continuations), and libuv collects
+   * that phase's ready sockets before running any callback, so every request answered from the
+   * value had arrived before it was read: none can have been sent after a commit it misses. The
+   * value is dropped in the check phase that follows. This store's own commits count at once.
+   */
   generationSync(scope: 'all' | 'content'): string {
-    const v = this.#dataVersion.get() as unknown as [number] | undefined;
-    const base = `${this.#writes}:${v ? v[0] : 0}`;
+    let version = this.#turnVersion;
+    if (version === undefined) {
+      const v = this.#dataVersion.get() as unknown as [number] | undefined;
+      version = this.#turnVersion = v ? v[0] : 0;
+      setImmediate(() => {
+        this.#turnVersion = undefined;
+      });
+    }
+    const base = `${this.#writes}:${version}`;
     return scope === 'content' ? base : `${base}:${this.#counted}`;
   }
 

@@ -144,6 +144,14 @@ describe('sanitize.ts', () => {
     assert.equal(paint(true)('red', 'x\u001b[2J'), '\u001b[31mx\\u001b[2J\u001b[39m');
   });
 
+  test('text with nothing to change passes as the same string (the fast path), lines and tabs included', () => {
+    const plain = '{\n\t"a": "b \u00e9 \u2014"\n}\n'.repeat(1000);
+    assert.equal(terminalStream(plain), plain);
+    // One character the fast path must not let through, at the end of a long clean text.
+    assert.equal(terminalStream(`${plain}\u2028`), `${plain}\\u2028`);
+    assert.equal(terminalStream(`${plain}\r`), `${plain}\\u000d`);
+  });
+
   test('any text: a cell, a field or a painted value carries no control of its own', () => {
     fc.assert(
       fc.property(hostileString(), (s) => {

@@ -119,9 +119,13 @@ describe('the packed and installed package', () => {
     // The bot, compiled like the rest, its app manifest and its settings' example.
     for (const f of ['bot/main.js', 'bot/main.d.ts', 'bot/app.js', 'app.yml', '.env.example']) assert.ok(packedFiles.includes(f), f);
     assert.ok(packedFiles.includes('bin/fapilog-plugins.js'));
+    // The bundled CLI the bin runs (scripts/cli-bundle.ts): its entry, chunks and the README worker.
+    for (const f of ['lib/cli/main.js', 'lib/cli/markdown-worker.js']) assert.ok(packedFiles.includes(f), f);
+    assert.ok(packedFiles.filter((f) => f.startsWith('lib/cli/')).length > 10, 'the bundle is split into chunks');
     assert.ok(packedFiles.includes('examples/catalog/catalog.json'));
     // The sources stay the only thing in src/ and server/ (all .js and .d.ts there are build output).
     assert.deepEqual(builtFilesInCheckout(), []);
+    assert.equal(existsSync(path.join(ROOT, 'lib', 'cli')), false, 'postpack removed the bundle');
     assert.equal(
       execFileSync(
         'git',
@@ -141,6 +145,86 @@ describe('the packed and installed package', () => {
       const files = typeof target === 'string' ? [target] : Object.values(target as Record<string, string>);
       for (const file of files) assert.ok(existsSync(path.join(installed, file)), `exports[${subpath}] -> ${file}`);
     }
+  });
+
+  test('the bin runs the bundle, and a command loads only its own chunks: `outdated` none of the server, publish or the bot', async () => {
+    // A load hook in the child records every file Node loads; esbuild's `// path` comments (the
+    // bundle is not minified) name the modules each chunk holds.
+    const hook = path.join(tmp, 'record-loads.mjs');
+    const record = path.join(tmp, 'loaded.txt');
+    writeFileSync(
+      hook,
+      [
+        "import module from 'node:module';",
+        "import fs from 'node:fs';",
+        'const seen = [];',
+        'module.registerHooks({ load(url, context, next) { seen.push(url); return next(url, context); } });',
+        `process.on('exit', () => fs.writeFileSync(${JSON.stringify(record)}, seen.join('\\n')));`,
+      ].join('\n'),
+    );
+    const modulesLoaded = async (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ files: string[]; modules: string[] }> => {
+      const r = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', pathToFileURL(hook).href, bin, ...argv], {
+          cwd: project,
+          env: cleanEnv(env),
+          stdio: 'ignore',
+        });
+        child.on('error', reject);
+        child.on('close', resolve);
+      });
+      assert.ok(r === 0 || r === 1, `${argv.join(' ')} exited ${r}`);
+      const files = readFileSync(record, 'utf8')
+        .split('\n')
+        .filter((u) => u.startsWith('file:'))
+        .map((u) => fileURLToPath(u));
+      const modules = files.flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|server|bot|node_modules)\/\S+)$/gm)].map((m) => m[1]!),
+      );
+      return { files, modules };
+    };
+    const app = path.join(tmp, 'lazy-service');
+    mkdirSync(app);
+    writeFileSync(path.join(app, 'requirements.txt'), 'fapilog==0.16.0\nfapilog-otel==1.1.0\n');
+    const outdated = await modulesLoaded(['outdated', app, '--json'], {
+      FAPILOG_MARKETPLACE_URL: server.apiUrl,
+      FAPILOG_MARKETPLACE_CACHE: path.join(tmp, 'lazy-cache'),
+    });
+    const ours = outdated.files.filter((f) => f.startsWith(installed));
+    // Nothing of the tsc output (src/**/*.js): the bin, then lib/cli/ alone.
+    assert.deepEqual(
+      ours.filter((f) => !f.startsWith(path.join(installed, 'lib', 'cli')) && f !== path.join(installed, 'bin', 'fapilog-plugins.js')),
+      [],
+    );
+    assert.ok(outdated.modules.includes('src/core/python/scan.ts'), 'the scan came from the bundle');
+    assert.ok(outdated.modules.includes('src/core/marketplace/schemas.ts'), "the client's schemas came from the bundle");
+    for (const prefix of [
+      'server/',
+      'bot/',
+      'src/core/publish/flow.ts',
+      'src/core/publish/rules.ts',
+      'src/cli/commands/serve.ts',
+      'node_modules/tar/',
+      'node_modules/probot/',
+    ]) {
+      assert.deepEqual(
+        outdated.modules.filter((m) => m.startsWith(prefix)),
+        [],
+        `outdated loads no ${prefix}`,
+      );
+    }
+    // zod is bundled with its English messages only (scripts/cli-bundle.ts).
+    assert.deepEqual(
+      outdated.modules.filter((m) => /zod\/v4\/locales\/(?!en\.js)/.test(m)),
+      [],
+    );
+    // `--version` registers every command (commander's help needs them all) but runs none: the
+    // server and the bot load only when `serve`, `demo`, `admin` or `bot` runs.
+    const version = await modulesLoaded(['--version']);
+    assert.ok(version.modules.includes('src/cli/commands/serve.ts'));
+    assert.deepEqual(
+      version.modules.filter((m) => m.startsWith('server/') || m.startsWith('bot/')),
+      [],
+    );
   });
 
   test('--version prints the package version', async () => {

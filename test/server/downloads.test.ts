@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DownloadCounter, type CountBatch } from '../../server/downloads.ts';
-import { buildStats, statsRange } from '../../server/stats.ts';
+import { buildStats, dayOf, statsRange, today } from '../../server/stats.ts';
 import { HttpError } from '../../server/errors.ts';
 import { PluginStats } from '../../src/core/marketplace/schemas.ts';
 
@@ -115,4 +115,12 @@ test('stats: every day of the range, releases newest first with their days, rows
     s.releases.map((r) => `${r.version}:${r.total}`),
     ['1.10.0:6', '1.0.0:2'],
   );
+});
+
+test('today(): the UTC day of the moment asked, across midnight both ways (worked out once a day)', () => {
+  const midnight = Date.parse('2026-03-02T00:00:00Z');
+  for (const at of [midnight - 1, midnight, midnight + 1, midnight - 86_400_000, midnight + 86_400_000 - 1, midnight - 1]) {
+    assert.equal(today(at), dayOf(new Date(at)), new Date(at).toISOString());
+  }
+  assert.equal(today(), dayOf(new Date()));
 });

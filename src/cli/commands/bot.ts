@@ -5,12 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { untilStopped, type RegisterCommand } from '../context.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
+import { packageFile } from '../package-files.ts';
 
 /** The app manifest shipped beside the bot, for Probot's setup page. */
-export const APP_MANIFEST = fileURLToPath(new URL('../../../app.yml', import.meta.url));
+export const appManifest = (): string => packageFile('app.yml');
 
 export const register: RegisterCommand = (program, act) => {
   program
@@ -47,7 +47,7 @@ export const register: RegisterCommand = (program, act) => {
           // Probot's setup page registers the app from ./app.yml: say where the shipped one is.
           throw new CliError(
             `APP_ID is not set. To register the GitHub App, run this from a directory holding app.yml (cp ` +
-              `${APP_MANIFEST} .); to run it, set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET (docs/bot.md)`,
+              `${appManifest()} .); to run it, set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET (docs/bot.md)`,
           );
         }
         const server = await serveBot(env);

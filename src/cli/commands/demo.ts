@@ -6,15 +6,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MarketplaceSettings } from '../../core/config.ts';
 import { MarketplaceClient } from '../../core/marketplace/client.ts';
 import type { RegisterCommand } from '../context.ts';
 import { EXIT } from '../errors.ts';
+import { packageFile } from '../package-files.ts';
 import { runOutdated } from './outdated.ts';
 
-export const DEMO_CATALOG = fileURLToPath(new URL('../../../examples/catalog/catalog.json', import.meta.url));
-export const DEMO_APP = fileURLToPath(new URL('../../../examples/app', import.meta.url));
+/** The demo's catalog and sample app, shipped in the package. */
+export const demoCatalog = (): string => packageFile('examples/catalog/catalog.json');
+export const demoApp = (): string => packageFile('examples/app');
 
 export const register: RegisterCommand = (program, act) => {
   program
@@ -22,12 +23,12 @@ export const register: RegisterCommand = (program, act) => {
     .description('run `outdated` on the sample app against an embedded demo marketplace (what `npm start` runs)')
     .action(
       act(async (ctx, given: string | undefined) => {
-        const app = given ? path.resolve(ctx.io.cwd, given) : DEMO_APP;
+        const app = given ? path.resolve(ctx.io.cwd, given) : demoApp();
         // Loaded here, not at the top: every CLI run imports this module, and the server pulls in node:sqlite.
         const { createMarketplace } = await import('../../../server/index.ts');
         const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-demo-data-'));
         const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapilog-demo-cache-'));
-        const marketplace = await createMarketplace({ dataDir, seedFile: DEMO_CATALOG });
+        const marketplace = await createMarketplace({ dataDir, seedFile: demoCatalog() });
         try {
           const base = await marketplace.listen(0, '127.0.0.1');
           const settings = MarketplaceSettings.parse({ url: `${base}/api/v1`, cacheDir, cacheMode: 'online' });

@@ -28,8 +28,14 @@ export function terminalText(s: string): string {
 const STREAM =
   /(\u001b\[(?:1|2|22|3[1-6]|39)m)|(\r\n)|[\n\t]|([\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069])/g;
 
+// Every character STREAM might change: without one (most output, and all of --json's megabytes of
+// line breaks) the text passes as it is, without a replacer call per line break.
+// eslint-disable-next-line no-control-regex
+const SUSPECT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
 /** A chunk of output on its way to a terminal (or a pipe): only our own escapes survive. */
 export function terminalStream(s: string): string {
+  if (!SUSPECT.test(s)) return s;
   return s.replace(STREAM, (m, sgr: string | undefined, crlf: string | undefined, control: string | undefined) => {
     if (sgr !== undefined || crlf !== undefined || control === undefined) return m;
     return visibleControl(control);

@@ -5,6 +5,7 @@
  * call (attempts and waits together) and a cap on the size of a response. Returns the final
  * response whatever its status; the caller decides what a status means.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { USER_AGENT } from '../version.ts';
 import { MarketplaceError, redact, splitCredentials } from './errors.ts';
 
@@ -50,9 +51,14 @@ export interface HttpRequest {
   maxBytes?: number;
 }
 
+/** What callers read of a response's headers (a fetch `Headers` has it too). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: string;
   /** The body as bytes, for a `binary` request. */
   bytes?: Uint8Array;
@@ -173,7 +179,7 @@ export class HttpTransport {
       if (remaining() <= 0) throw pastDeadline(attempt, 'no time left for another attempt');
 
       const lastAttempt = attempt >= retries;
-      let res: Response;
+      let res: { status: number; headers: ResponseHeaders };
       let body: string;
       let bytes: Uint8Array | undefined;
       const started = Date.now();
@@ -184,14 +190,23 @@ export class HttpTransport {
         );
         const signal = AbortSignal.timeout(Math.max(1, Math.min(this.options.timeoutMs, remaining())));
         const { url, basic } = splitCredentials(req.url);
-        res = await fetch(url, {
-          method: req.method,
-          headers: this.#headers(req, basic),
-          body: req.body ?? null,
-          signal,
-          redirect: 'follow',
-        });
-        const raw = await readCapped(res, Math.min(req.maxBytes ?? Infinity, this.options.maxResponseBytes), req.endpoint);
+        const max = Math.min(req.maxBytes ?? Infinity, this.options.maxResponseBytes);
+        let raw: Buffer;
+        if (req.body === undefined || typeof req.body === 'string') {
+          ({ raw, ...res } = await exchange(url, req.method, this.#plainHeaders(req, basic), req.body, signal, max, req.endpoint));
+        } else {
+          // A multipart upload (publish) goes through fetch, which encodes FormData; the read
+          // path stays on node:http, whose start-up costs a fraction of fetch's.
+          const fetched = await fetch(url, {
+            method: req.method,
+            headers: this.#headers(req, basic),
+            body: req.body,
+            signal,
+            redirect: 'follow',
+          });
+          res = fetched;
+          raw = await readCapped(fetched, max, req.endpoint);
+        }
         if (req.binary) {
           bytes = raw;
           body = '';
@@ -246,7 +261,18 @@ export class HttpTransport {
     return headers;
   }
 
-  #noteRateLimit(headers: Headers): void {
+  /** The same headers as #headers, as a plain object for node:http (lower-case names, one of each). */
+  #plainHeaders(req: HttpRequest, basic: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
+    headers['user-agent'] = this.options.userAgent ?? USER_AGENT;
+    headers['accept'] ??= 'application/json';
+    if (this.options.token) headers['authorization'] = `Bearer ${this.options.token}`;
+    else if (basic) headers['authorization'] = `Basic ${basic}`;
+    return headers;
+  }
+
+  #noteRateLimit(headers: ResponseHeaders): void {
     if (headers.get('x-ratelimit-remaining')?.trim() !== '0') return;
     const reset = parseRateLimitReset(headers.get('x-ratelimit-reset'));
     if (reset !== undefined && reset > this.#gateUntil) this.#gateUntil = reset;
@@ -258,10 +284,13 @@ export class HttpTransport {
     if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
       return new MarketplaceError('timeout', req.endpoint, `no answer from ${origin} within ${seconds(this.options.timeoutMs)}${tries}`);
     }
-    const cause =
-      err instanceof Error ? (err.cause as { code?: string; message?: string; errors?: Array<{ code?: string }> } | undefined) : undefined;
+    // fetch wraps the socket's error as its cause; node:http throws it as it is.
+    type Failure = { code?: string; message?: string; errors?: Array<{ code?: string }> };
+    const cause = err instanceof Error ? (err.cause as Failure | undefined) : undefined;
+    const own = err instanceof Error ? (err as Failure) : undefined;
     // Happy eyeballs refuses on every address at once: an AggregateError of ECONNREFUSED.
-    const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
+    const code =
+      cause?.code ?? cause?.errors?.find((e) => e.code)?.code ?? own?.code ?? own?.errors?.find((e) => e.code)?.code ?? undefined;
     const detail = code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
     const error: MarketplaceError & { final?: boolean } = new MarketplaceError(
       'network',
@@ -305,6 +334,123 @@ async function readCapped(res: Response, max: number, endpoint: string): Promise
     chunks.push(value);
   }
   return Buffer.concat(chunks, size);
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+
+/** A response's headers as node:http gives them (lower-case names), read like fetch's Headers. */
+class NodeHeaders implements ResponseHeaders {
+  readonly #headers: IncomingHttpHeaders;
+  constructor(headers: IncomingHttpHeaders) {
+    this.#headers = headers;
+  }
+  get(name: string): string | null {
+    const value = this.#headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+}
+
+/**
+ * One request over node:http (or node:https), following redirects as fetch does (at most 20;
+ * 303, and 301/302 of a POST, go on as a GET without the body; the Authorization header is not
+ * sent to another origin), with the body capped at `max` bytes: a declared Content-Length over it
+ * is refused before reading, a body that grows past it is cut off (the connection closes).
+ * `signal` ends it wherever it is, rejecting with the signal's reason (a TimeoutError).
+ */
+async function exchange(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  signal: AbortSignal,
+  max: number,
+  endpoint: string,
+): Promise<{ status: number; headers: ResponseHeaders; raw: Buffer }> {
+  let target = new URL(url);
+  for (let hop = 0; ; hop++) {
+    const res = await exchangeOnce(target, method, headers, body, signal, max, endpoint);
+    const location = res.headers.location;
+    if (!REDIRECTS.has(res.status) || location === undefined)
+      return { status: res.status, headers: new NodeHeaders(res.headers), raw: res.raw };
+    if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+    const next = new URL(location, target);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`a redirect to ${next.protocol} is not followed`);
+    if (next.origin !== target.origin) {
+      headers = { ...headers };
+      delete headers['authorization'];
+    }
+    if ((res.status === 303 && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+      headers = { ...headers };
+      delete headers['content-type'];
+      delete headers['content-length'];
+    }
+    target = next;
+  }
+}
+
+async function exchangeOnce(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  signal: AbortSignal,
+  max: number,
+  endpoint: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; raw: Buffer }> {
+  signal.throwIfAborted();
+  // Loaded on first use (https only for https URLs), and not by `import`: the ES module namespace
+  // of node:http reads every export, and its WebSocket getter loads undici, fetch's whole stack.
+  const transport = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+  const tooLarge = (what: string) =>
+    new MarketplaceError('too-large', endpoint, `response ${what} is larger than the limit of ${max} bytes (maxResponseBytes); not read`, {
+      code: 'too-large',
+    });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (err: unknown, value?: { status: number; headers: IncomingHttpHeaders; raw: Buffer }) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (err === undefined) resolve(value!);
+      else reject(err);
+    };
+    const request = transport.request(url, { method, headers }, (res) => {
+      const declared = Number(res.headers['content-length'] ?? Number.NaN);
+      if (declared > max) {
+        finish(tooLarge(`of ${declared} bytes`));
+        res.destroy();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > max) {
+          // Settled first: destroying the socket reports its own error, which must not win.
+          finish(tooLarge('body'));
+          res.destroy();
+          request.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks, size) }));
+      res.on('error', (err) => finish(signal.aborted ? signal.reason : err));
+      res.on('aborted', () =>
+        finish(signal.aborted ? signal.reason : Object.assign(new Error('the connection closed mid-answer'), { code: 'ECONNRESET' })),
+      );
+    });
+    const onAbort = () => {
+      request.destroy();
+      finish(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    request.on('error', (err) => finish(signal.aborted ? signal.reason : err));
+    request.end(body);
+  });
 }
 
 /** The origin alone: never the path's query or any user:password@ part of a URL. */

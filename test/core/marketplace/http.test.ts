@@ -184,3 +184,50 @@ describe('HttpTransport against misbehaving peers', () => {
     assert.equal(p.requests.length, 2);
   });
 });
+
+describe('HttpTransport on node:http', () => {
+  test('follows redirects as fetch did: the token to the same origin only, a 303 after a POST becomes a GET', async () => {
+    const other = await peer((req, res) => sendJson(res, 200, { at: 'other', auth: req.headers['authorization'] ?? null }));
+    const p = await peer((req, res) => {
+      if (req.path.endsWith('/moved')) {
+        res.writeHead(301, { Location: '/api/v1/here' });
+        return void res.end();
+      }
+      if (req.path.endsWith('/away')) {
+        res.writeHead(302, { Location: `${other.apiUrl}/there` });
+        return void res.end();
+      }
+      if (req.path.endsWith('/posted')) {
+        res.writeHead(303, { Location: '/api/v1/here' });
+        return void res.end();
+      }
+      sendJson(res, 200, { at: 'here', method: req.method, auth: req.headers['authorization'] ?? null });
+    });
+    const t = new HttpTransport({ token: 'tok-9' });
+    const same = await t.send(get(`${p.apiUrl}/moved`));
+    assert.deepEqual(JSON.parse(same.body), { at: 'here', method: 'GET', auth: 'Bearer tok-9' });
+    assert.equal(same.headers.get('Content-Type'), 'application/json');
+    const away = await t.send(get(`${p.apiUrl}/away`));
+    assert.deepEqual(JSON.parse(away.body), { at: 'other', auth: null });
+    const posted = await t.send({ method: 'POST', url: `${p.apiUrl}/posted`, endpoint: 'POST /posted', body: '{"a":1}' });
+    assert.deepEqual(JSON.parse(posted.body), { at: 'here', method: 'GET', auth: 'Bearer tok-9' });
+    assert.equal(p.requests.find((r) => r.path.endsWith('/posted'))?.body.toString(), '{"a":1}');
+  });
+
+  test('a GET loads neither fetch nor its HTTP stack (undici): a one-shot CLI run pays for node:http only', async () => {
+    const p = await peer((_req, res) => sendJson(res, 200, { ok: true }));
+    const script = [
+      `import { HttpTransport } from ${JSON.stringify(new URL('../../../src/core/marketplace/http.ts', import.meta.url).href)};`,
+      `const res = await new HttpTransport().send({ method: 'GET', url: ${JSON.stringify(`${p.apiUrl}/x`)}, endpoint: 'GET /x' });`,
+      'const undici = process.moduleLoadList.filter((m) => /undici/.test(m));',
+      'console.log(JSON.stringify({ status: res.status, body: res.body, undici }));',
+    ].join('\n');
+    const { execFile } = await import('node:child_process');
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], (err, stdout, stderr) =>
+        err ? reject(new Error(stderr)) : resolve(stdout),
+      ),
+    );
+    assert.deepEqual(JSON.parse(out), { status: 200, body: '{"ok":true}', undici: [] });
+  });
+});
