@@ -340,6 +340,10 @@ describe('deprecation', () => {
     assert.match(page, /Affects: 1\.1\.0/);
     assert.match(page, /<th scope="row">1\.1\.0 <span class="badge vulnerable"/);
     assert.match(page, /id="install-version">1\.2\.0</);
+    // /fapilog/0.16.0 lists the plugins that work with it: lone's only such release is affected.
+    const byFapilog = await (await fetch(`${server.url}/fapilog/0.16.0`)).text();
+    assert.match(byFapilog, /fapilog-guard/);
+    assert.doesNotMatch(byFapilog, /fapilog-lone/);
     const info = await cli(['info', 'guard', '1.1.0']);
     assert.match(info.stdout, /Advisories\s+GHSA-gw4r-5fx9-4vq8 \(Bearer tokens written to the log <b>unredacted<\/b>\)/);
     assert.match(info.stdout, /not recommended: 1\.1\.0 is affected by GHSA-gw4r-5fx9-4vq8; pip install "fapilog-guard==1\.3\.0"/);

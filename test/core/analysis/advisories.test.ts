@@ -161,6 +161,24 @@ describe('vulnerable', () => {
   });
 });
 
+describe('fapilog upgrade', () => {
+  test('"fapilog X would unlock" never targets a release an advisory affects', () => {
+    const held = entry(
+      release('fapilog-loki', '1.0.0', '>=0.14'),
+      release('fapilog-loki', '1.1.0', '>=0.17'),
+      release('fapilog-loki', '1.2.0', '>=0.18', hit),
+    );
+    const r = report([fapilog, dep('fapilog-loki==1.0.0')], { 'fapilog-loki': held });
+    assert.equal(one(r).status, 'held-back');
+    const upgrade = r.environments?.[0]?.upgrade;
+    assert.equal(upgrade?.fapilog, '0.17.0');
+    assert.deepEqual(
+      upgrade?.plugins.map((p) => [p.package, p.to]),
+      [['fapilog-loki', '1.1.0']],
+    );
+  });
+});
+
 describe('deprecation', () => {
   test('outdated names the replacement; the status is unchanged', () => {
     const old = entry(release('fapilog-loki', '1.0.0', '>=0.14'));
