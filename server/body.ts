@@ -39,14 +39,18 @@ export function zodMessage(error: z.ZodError): string {
   return `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`;
 }
 
-export async function parseJsonBody<T extends z.ZodType>(ctx: RequestContext, schema: T): Promise<z.infer<T>> {
-  const raw = await ctx.body(MAX_JSON_BODY);
-  let value: unknown;
+/** The request body as JSON, at most `limit` bytes (400 when it is not JSON). */
+export async function readJsonBody(ctx: RequestContext, limit = MAX_JSON_BODY): Promise<unknown> {
+  const raw = await ctx.body(limit);
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    return JSON.parse(raw.toString('utf8'));
   } catch {
     throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
   }
+}
+
+export async function parseJsonBody<T extends z.ZodType>(ctx: RequestContext, schema: T): Promise<z.infer<T>> {
+  const value = await readJsonBody(ctx);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new HttpError(400, 'invalid_body', zodMessage(parsed.error));
   return parsed.data;

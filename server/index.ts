@@ -20,6 +20,7 @@ import { registerPluginRoutes } from './routes/plugins.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerPublishRoutes } from './routes/publish.ts';
 import { registerSimpleRoutes } from './routes/simple.ts';
 import { registerCompatRoutes } from './routes/compat.ts';
+import { registerAdvisoryRoutes } from './routes/advisories.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
 import { registerWebRoutes } from './routes/web.ts';
 import { ReadmeRenderer } from './web/readme.ts';
@@ -99,6 +100,7 @@ export function buildRouter(maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES, readmes =
   registerPluginRoutes(router);
   registerPublishRoutes(router, { maxUploadBytes });
   registerCompatRoutes(router);
+  registerAdvisoryRoutes(router);
   registerSimpleRoutes(router);
   registerOidcRoutes(router);
   registerWebRoutes(router, readmes);

@@ -9,6 +9,7 @@ import { HttpError } from '../errors.ts';
 import type { RequestContext, Router } from '../router.ts';
 import type { PublishIdentity } from '../trusted.ts';
 import { releaseView, TEMP_FILE_PREFIX } from '../store/index.ts';
+import { deprecationView } from '../store/views.ts';
 import { jsonMismatch, releaseDeclaration, type FileMetadata } from '../../src/core/publish/declared.ts';
 import { inspectSdist, inspectWheel } from '../release-files.ts';
 import { receiveUpload, type Upload } from '../upload.ts';
@@ -36,6 +37,9 @@ async function publish(ctx: RequestContext, limits: PublishLimits) {
   // Refuse before reading a possibly large upload; the store checks again inside its transaction.
   const existing = await ctx.store.pluginRow(pkg);
   if (existing && existing.owner !== owner) throw new HttpError(403, 'forbidden', `${pkg} belongs to another owner`);
+  if (existing && deprecationView(existing)?.state === 'archived') {
+    throw new HttpError(409, 'archived', `${pkg} is archived: it takes no new releases (its owner can undo that: DELETE .../deprecation)`);
+  }
   const contentType = ctx.req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     throw new HttpError(415, 'unsupported_media_type', 'publish expects multipart/form-data with a metadata part and file parts');

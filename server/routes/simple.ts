@@ -2,6 +2,8 @@
  * PEP 503 (HTML) / PEP 691 (JSON) simple repository API under /simple/, and the files it links
  * to under /files/<package>/<filename>, so pip can install with --index-url and --require-hashes.
  */
+import { affects } from '../../src/core/advisories/affects.ts';
+import { advisoriesByPlugin } from '../store/advisories.ts';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { normalizeName } from '../../src/core/names.ts';
@@ -151,17 +153,25 @@ export function registerSimpleRoutes(router: Router): void {
   router.add('GET', '/simple/', (ctx) => rootPage(ctx, '/simple'), CACHED);
   router.add('GET', '/simple/{package}/', (ctx) => projectPage(ctx, '/simple', (files) => files), CACHED);
 
-  // One index per fapilog version: only the releases whose fapilog range admits it and that are
-  // not yanked, so a plain `pip install --index-url …/fapilog/F/simple/ PLUGIN` picks the newest
-  // release that works with fapilog F.
+  // One index per fapilog version: only the releases whose fapilog range admits it, that are not
+  // yanked and that no advisory affects, so a plain `pip install --index-url …/fapilog/F/simple/
+  // PLUGIN` picks the newest release that works with fapilog F and is not known to be vulnerable.
   router.add('GET', '/fapilog/{version}/simple/', (ctx) => rootPage(ctx, `/fapilog/${fapilogOf(ctx)}/simple`), CACHED);
   router.add(
     'GET',
     '/fapilog/{version}/simple/{package}/',
-    (ctx) => {
+    async (ctx) => {
       const fapilog = fapilogOf(ctx);
+      const pkg = pluginPackage(ctx.params['package']!);
+      const row = await ctx.store.pluginRow(pkg);
+      const advisories = row ? ((await advisoriesByPlugin(ctx.store.db, [Number(row.id)])).get(Number(row.id)) ?? []) : [];
       return projectPage(ctx, `/fapilog/${fapilog}/simple`, (files) =>
-        files.filter((f) => !f.yanked && satisfies(fapilog, f.fapilog_compatibility, { prereleases: true })),
+        files.filter(
+          (f) =>
+            !f.yanked &&
+            satisfies(fapilog, f.fapilog_compatibility, { prereleases: true }) &&
+            !advisories.some((a) => affects(a, pkg, f.version)),
+        ),
       );
     },
     CACHED,

@@ -4,6 +4,7 @@
  * (one segment: the per-fapilog simple index lives below it at `/fapilog/{version}/simple/`),
  * and the stylesheet. Templates, escaping, Markdown and the chart are in server/web/.
  */
+import { isAffectedRelease } from '../store/views.ts';
 import { ListQuery, type Plugin } from '../../src/core/marketplace/schemas.ts';
 import { isValid } from '../../src/core/pep440/index.ts';
 import { HttpError, notFound } from '../errors.ts';
@@ -81,7 +82,8 @@ interface CompatEntry {
 
 /**
  * Every plugin's releases as the matrix reads them, rebuilt when content changes (a download
- * does not change compatibility): what "works with fapilog X" and /fapilog/{version} look through.
+ * does not change compatibility): what "works with fapilog X" and /fapilog/{version} look through
+ * (releases an advisory affects left out).
  */
 class CompatIndex {
   #generation = '';
@@ -101,7 +103,8 @@ class CompatIndex {
           name: r.row.name,
           package: r.row.package,
           plugin_type: r.row.plugin_type,
-          releases: r.releases.map((x) => matrixRelease(x)),
+          // A release an advisory affects is never named as the one that works.
+          releases: r.releases.filter((x) => !isAffectedRelease(r, x.row.version)).map((x) => matrixRelease(x)),
         }));
         this.#entries = entries;
         this.#generation = generation;
@@ -222,6 +225,7 @@ export function registerWebRoutes(router: Router, readmes: ReadmeRenderer): void
           readmeVersion: shown.row.version,
           baseUrl: ctx.baseUrl,
           downloadsByDay,
+          advisories: record.advisories ?? [],
         }),
       );
     }),

@@ -92,6 +92,20 @@ function addMissingColumns(db: SqliteDb, table: string, columns: Array<[name: st
   for (const [name, type] of columns) if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
 }
 
+/** Migration 7's table, in both dialects. */
+const ADVISORIES_TABLE = (w: DdlWords) => `
+CREATE TABLE ${w.ifNotExists}advisories (
+  plugin_id INTEGER NOT NULL REFERENCES plugins(id),
+  id ${w.sortedText} NOT NULL,
+  osv TEXT NOT NULL,
+  modified TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (plugin_id, id)
+);
+CREATE INDEX ${w.ifNotExists}advisories_id ON advisories(id);
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -306,6 +320,17 @@ FROM plugins p;
     // (server/upstream.ts). Column-wise on SQLite, as 2: a data dir whose records were lost has it.
     sqlite: (db) => addMissingColumns(db, 'plugins', [['mirrored_from', 'TEXT']]),
     postgres: 'ALTER TABLE plugins ADD COLUMN mirrored_from TEXT;\n',
+  },
+  {
+    version: 8,
+    name: 'advisories (OSV records, one row per plugin they name) and plugin deprecation (JSON, NULL: none)',
+    // The column as version 5's: a data dir whose migration records were lost may have it.
+    sqlite: (db) => {
+      db.exec(ddl(ADVISORIES_TABLE, 'sqlite'));
+      addMissingColumns(db, 'plugins', [['deprecation', 'TEXT']]);
+    },
+    postgres: `${ddl(ADVISORIES_TABLE, 'postgres')}ALTER TABLE plugins ADD COLUMN deprecation TEXT;
+`,
   },
 ];
 

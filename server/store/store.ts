@@ -22,6 +22,7 @@ import { isoTimestamp } from '../time.ts';
 import { SearchBudget, tokens } from '../search.ts';
 import { inList, isUniqueViolation, type Db, type Sql, type WriteKind } from './db.ts';
 import { searchPostgres, searchSqlite } from './search.ts';
+import { advisoriesByPlugin } from './advisories.ts';
 import type { CountBatch } from '../downloads.ts';
 import type { DailyRow } from '../stats.ts';
 import type { SqliteDb } from './sqlite.ts';
@@ -229,9 +230,11 @@ export class Store {
       compareVersions(a.version, b.version),
     );
     const files = await sql.all<FileRow>(FILE_QUERIES.ofPlugin, row.id);
+    const advisories = (await advisoriesByPlugin(sql, [Number(row.id)])).get(Number(row.id)) ?? [];
     return {
       row,
       releases: releases.map((r) => ({ row: r, files: files.filter((f) => Number(f.release_id) === Number(r.id)) })),
+      advisories,
     };
   }
 
@@ -261,13 +264,14 @@ export class Store {
     const ids = rows.map((r) => Number(r.id));
     const [byPlugin, p1] = inList(this.db, 'plugin_id', ids, 'int');
     const [byJoined, p2] = inList(this.db, 'r.plugin_id', ids, 'int');
-    const [releases, files, ratings] = await Promise.all([
+    const [releases, files, ratings, advisories] = await Promise.all([
       this.db.all<ReleaseRow>(`SELECT * FROM releases WHERE ${byPlugin}`, p1),
       this.db.all<FileRow>(`SELECT f.* FROM files f JOIN releases r ON r.id = f.release_id WHERE ${byJoined} ORDER BY f.filename`, p2),
       this.db.all<{ plugin_id: number; avg: number | null; n: number }>(
         `SELECT plugin_id, AVG(stars) AS avg, COUNT(*) AS n FROM ratings WHERE ${byPlugin} GROUP BY plugin_id`,
         p1,
       ),
+      advisoriesByPlugin(this.db, ids),
     ]);
     const filesOf = new Map<number, FileRow[]>();
     for (const f of files) {
@@ -288,6 +292,7 @@ export class Store {
       out.set(id, {
         row,
         releases: rs.map((r) => ({ row: r, files: filesOf.get(Number(r.id)) ?? [] })),
+        advisories: advisories.get(id) ?? [],
         rating: ratingOf.get(id) ?? { rating: 0, rating_count: 0 },
       });
     }

@@ -34,6 +34,7 @@ export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; i
       'owner',
       'created_at',
       'mirrored_from',
+      'deprecation',
     ],
     identity: true,
   },
@@ -81,13 +82,20 @@ export const TABLES: ReadonlyArray<{ name: string; columns: readonly string[]; i
   { name: 'oidc_jti', columns: ['issuer', 'jti', 'expires_at'], identity: false },
   { name: 'publish_sessions', columns: ['id', 'token_hash', 'grants', 'provenance', 'expires_at'], identity: true },
   { name: 'downloads_daily', columns: ['release_id', 'day', 'downloads'], identity: false },
+  { name: 'advisories', columns: ['plugin_id', 'id', 'osv', 'modified', 'created_by', 'created_at'], identity: false },
 ];
 
-/** Columns appended by later migrations (last in TABLES' lists): the schema version and the values older exports lack. */
-const ADDED_COLUMNS: Record<string, { since: number; values: Array<string | number | null> }> = {
-  tokens: { since: 5, values: [0] },
-  releases: { since: 5, values: [null, null, null, null] },
-  plugins: { since: 7, values: [null] },
+/**
+ * Columns appended by later migrations (last in TABLES' lists, in migration order): the schema
+ * version that added them and the values older exports lack.
+ */
+const ADDED_COLUMNS: Record<string, Array<{ since: number; values: Array<string | number | null> }>> = {
+  tokens: [{ since: 5, values: [0] }],
+  releases: [{ since: 5, values: [null, null, null, null] }],
+  plugins: [
+    { since: 7, values: [null] },
+    { since: 8, values: [null] },
+  ],
 };
 
 export const EXPORT_FILE = 'marketplace.json';
@@ -219,11 +227,10 @@ export async function importInto(store: Store, src: string): Promise<TransferCou
   if (doc.schema_version > LATEST_VERSION)
     throw new Error(`the export has schema version ${doc.schema_version}, newer than this fapilog-plugins knows (${LATEST_VERSION})`);
   for (const t of TABLES) {
-    const added = ADDED_COLUMNS[t.name];
+    // An export from before columns existed: their values for old rows.
+    const missing = (ADDED_COLUMNS[t.name] ?? []).filter((a) => doc.schema_version < a.since).flatMap((a) => a.values);
     for (const [i, row] of (doc.tables[t.name] ?? []).entries()) {
-      // An export from before a column existed: the column's value for old rows.
-      if (added && doc.schema_version < added.since && row.length === t.columns.length - added.values.length)
-        doc.tables[t.name]![i] = [...row, ...added.values];
+      if (missing.length > 0 && row.length === t.columns.length - missing.length) doc.tables[t.name]![i] = [...row, ...missing];
     }
     for (const row of doc.tables[t.name] ?? []) {
       if (row.length !== t.columns.length)

@@ -1,4 +1,5 @@
 /** Row shapes of the store's tables (as both dialects return them) and what a publish stores. */
+import type { Osv } from '../../src/core/advisories/osv.ts';
 import type { PluginType, Provenance } from '../../src/core/marketplace/schemas.ts';
 
 /** A plugin's own metadata: what each publish gives and the plugins row keeps (newest publish wins). */
@@ -19,6 +20,8 @@ export interface PluginRow extends PluginFields {
   created_at: string;
   /** The upstream index the plugin is mirrored from (server/upstream.ts); null: a local plugin. */
   mirrored_from: string | null;
+  /** JSON of a Deprecation; null (or absent, before migration 8): neither deprecated nor archived. */
+  deprecation?: string | null;
 }
 
 export interface ReleaseRow {
@@ -98,6 +101,8 @@ export interface NewRelease extends PluginFields {
 export interface PluginRecord {
   row: PluginRow;
   releases: Array<{ row: ReleaseRow; files: FileRow[] }>;
+  /** The OSV records naming this plugin (withdrawn ones included), newest first; absent: none loaded. */
+  advisories?: Osv[];
 }
 
 export interface SimpleFile {

@@ -1,6 +1,9 @@
 /** Rows to contract objects (src/core/marketplace/schemas.ts): the same for both stores. */
+import { affects, releaseAdvisory } from '../../src/core/advisories/affects.ts';
 import {
+  Deprecation,
   Provenance,
+  type ReleaseAdvisory,
   type CompatibilityCorrection,
   type Plugin,
   type Release,
@@ -24,7 +27,24 @@ export function releaseView(record: PluginRecord, r: PluginRecord['releases'][nu
     files: r.files.map((f) => fileView(f, baseUrl)),
     provenance: r.row.provenance ? Provenance.parse(JSON.parse(r.row.provenance)) : null,
     compatibility_correction: correctionView(r.row),
+    ...advisoriesField(record, r.row.version),
   };
+}
+
+/** The advisories affecting one release, as it carries them (the key left out when none do, as older servers). */
+function advisoriesField(record: PluginRecord, version: string): { advisories?: ReleaseAdvisory[] } {
+  const hits = (record.advisories ?? []).filter((a) => affects(a, record.row.package, version)).map(releaseAdvisory);
+  return hits.length > 0 ? { advisories: hits } : {};
+}
+
+/** Is this release affected by any advisory of its plugin (the per-fapilog index leaves such releases out)? */
+export function isAffectedRelease(record: PluginRecord, version: string): boolean {
+  return (record.advisories ?? []).some((a) => affects(a, record.row.package, version));
+}
+
+/** The plugin's deprecation, as its row keeps it (null: none). */
+export function deprecationView(row: PluginRecord['row']): Deprecation | null {
+  return row.deprecation ? Deprecation.parse(JSON.parse(row.deprecation)) : null;
 }
 
 /** The range every answer uses: the correction when there is one, else what the files declare. */
@@ -84,5 +104,6 @@ export function pluginView(record: PluginRecord, { rating, rating_count }: Ratin
     published_at: cur.row.published_at,
     checksum: wheel ? wheel.sha256 : null,
     mirrored: record.row.mirrored_from !== null && record.row.mirrored_from !== undefined,
+    ...(record.row.deprecation ? { deprecation: deprecationView(record.row) } : {}),
   };
 }

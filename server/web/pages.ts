@@ -3,7 +3,8 @@
  * fapilog version, and the error page. Everything shown from the data goes through `html`, which
  * escapes it; the README arrives rendered and sanitised by readme.ts.
  */
-import type { Plugin, Provenance, Release } from '../../src/core/marketplace/schemas.ts';
+import type { Osv } from '../../src/core/advisories/osv.ts';
+import type { Deprecation, Plugin, Provenance, Release } from '../../src/core/marketplace/schemas.ts';
 import { PLUGIN_TYPES, SORT_KEYS } from '../../src/core/marketplace/schemas.ts';
 import { isPrerelease } from '../../src/core/pep440/index.ts';
 import { downloadsChart, type DayCount } from './chart.ts';
@@ -69,7 +70,7 @@ export function searchPage(d: SearchPageData): string {
     ({ plugin: p, working }) => html`<li>
 <h3><a href="/plugins/${encodeURIComponent(p.name)}${f.fapilog ? query({ fapilog: f.fapilog }) : ''}">${p.package}</a> <span class="meta">${p.version}</span></h3>
 <p>${p.description}</p>
-<p class="meta"><span class="badge">${p.plugin_type}</span> by ${p.author} · ${stars(p.rating, p.rating_count)} · ${p.downloads} downloads · fapilog ${p.fapilog_compatibility}${
+<p class="meta"><span class="badge">${p.plugin_type}</span>${p.deprecation ? deprecationBadge(p.deprecation) : ''} by ${p.author} · ${stars(p.rating, p.rating_count)} · ${p.downloads} downloads · fapilog ${p.fapilog_compatibility}${
       f.fapilog ? html` · <strong>${working ?? p.version}</strong> works with fapilog ${f.fapilog}` : ''
     }</p>
 </li>`,
@@ -126,6 +127,49 @@ export interface PluginPageData {
   baseUrl: string;
   /** Downloads per day over a recent window, when the store counts them. */
   downloadsByDay?: DayCount[];
+  /** The OSV records naming the plugin, newest first (withdrawn ones marked). */
+  advisories?: Osv[];
+}
+
+function vulnerableBadge(r: Pick<Release, 'advisories'>): Html | '' {
+  const ids = (r.advisories ?? []).map((a) => a.id);
+  return ids.length > 0 ? html` <span class="badge vulnerable" title="${ids.join(', ')}">vulnerable</span>` : '';
+}
+
+function deprecationBadge(d: Deprecation): Html {
+  return html`<span class="badge ${d.state}" data-deprecation="${d.state}">${d.state}</span>`;
+}
+
+/** `Deprecated since 2026-11-01: reason. Use fapilog-x instead.` */
+function deprecationNotice(d: Deprecation): Html {
+  const label = d.state === 'archived' ? 'Archived (no new releases)' : 'Deprecated';
+  const instead = d.replacement
+    ? html` Use <a href="/plugins/${encodeURIComponent(d.replacement)}" data-replacement="${d.replacement}">${d.replacement}</a> instead.`
+    : '';
+  return html`<p class="deprecation" id="deprecation"><strong>${label}</strong> since ${d.since.slice(0, 10)}: ${d.reason}${instead}</p>`;
+}
+
+/** The plugin's advisories: id, summary, the releases here each affects, and its references. */
+function advisoriesSection(advisories: readonly Osv[], releases: ReadonlyArray<Pick<Release, 'version' | 'advisories'>>): Html | '' {
+  if (advisories.length === 0) return '';
+  const items = advisories.map((a) => {
+    const hit = releases.filter((r) => (r.advisories ?? []).some((x) => x.id === a.id)).map((r) => r.version);
+    const links = a.references.flatMap((ref) => {
+      const url = safeHttpUrl(ref.url);
+      return url ? [html`<a href="${url}" rel="nofollow ugc">${ref.type.toLowerCase()}</a>`] : [];
+    });
+    const aliases = a.aliases.length > 0 ? html` <span class="meta">(${a.aliases.join(', ')})</span>` : '';
+    const withdrawn = a.withdrawn ? html` <span class="badge">withdrawn</span>` : '';
+    const affects = `${a.withdrawn ? 'Affected' : 'Affects'}: ${hit.length > 0 ? hit.join(', ') : 'no release here'}`;
+    return html`<li class="advisory" id="advisory-${a.id}" data-advisory="${a.id}">
+<strong>${a.id}</strong>${aliases}${withdrawn}: ${a.summary || 'no summary'}
+<br><span class="meta">${affects} · modified ${a.modified.slice(0, 10)}</span>${links.length > 0 ? html` · ${links}` : ''}
+</li>`;
+  });
+  return html`<section aria-labelledby="advisories-h">
+<h2 id="advisories-h">Security advisories</h2>
+<ul class="advisories">${items}</ul>
+</section>`;
 }
 
 function provenanceText(p: Provenance | null | undefined): Html {
@@ -145,7 +189,10 @@ export function pluginPage(d: PluginPageData): string {
   const p = d.plugin;
   const mirroredBadge = p.mirrored ? html`<span class="badge mirrored" data-mirrored>mirrored</span>` : '';
   const newestFirst = [...d.releases].reverse();
-  const target = d.fapilog ? newestWorking(d.releases, d.fapilog) : null;
+  // The install line never names a release an advisory affects.
+  const unaffected = d.releases.filter((r) => (r.advisories ?? []).length === 0);
+  const target = d.fapilog ? newestWorking(unaffected, d.fapilog) : null;
+  const noneWord = unaffected.length < d.releases.length ? 'that no advisory affects ' : '';
   const current = d.releases.find((r) => r.version === p.version);
   const homepage = safeHttpUrl(p.homepage);
   const repository = safeHttpUrl(p.repository);
@@ -153,7 +200,7 @@ export function pluginPage(d: PluginPageData): string {
   const matrixHead = d.fapilogVersions.map((v) => html`<th scope="col"><a href="/fapilog/${encodeURIComponent(v)}">${v}</a></th>`);
   const rows = newestFirst.map(
     (r) => html`<tr id="v-${r.version}">
-<th scope="row">${r.version}${r.yanked ? html` <span class="badge yanked">yanked</span>` : ''}${isPrerelease(r.version) ? html` <span class="badge pre">pre-release</span>` : ''}</th>
+<th scope="row">${r.version}${vulnerableBadge(r)}${r.yanked ? html` <span class="badge yanked">yanked</span>` : ''}${isPrerelease(r.version) ? html` <span class="badge pre">pre-release</span>` : ''}</th>
 <td>${r.published_at ? r.published_at.slice(0, 10) : 'unknown'}</td>
 <td><code>${r.fapilog_compatibility}</code>${r.correction ? html`<br>corrected: <code>${r.correction.fapilog_compatibility}</code>${r.correction.reason ? html` (${r.correction.reason})` : ''}` : ''}</td>
 <td class="num" data-downloads="${r.version}">${r.downloads}</td>
@@ -166,7 +213,8 @@ ${d.fapilogVersions.map((v) => {
   const main = html`<nav aria-label="Breadcrumb" class="meta"><a href="/">All plugins</a> › ${p.package}</nav>
 <h1>${p.package} <span class="meta">${p.version}</span></h1>
 <p>${p.description}</p>
-<p><span class="badge">${p.plugin_type}</span>${mirroredBadge}${current?.yanked ? html`<span class="badge yanked">yanked: ${current.yanked_reason ?? ''}</span>` : ''}</p>
+<p><span class="badge">${p.plugin_type}</span>${mirroredBadge}${p.deprecation ? deprecationBadge(p.deprecation) : ''}${current?.yanked ? html`<span class="badge yanked">yanked: ${current.yanked_reason ?? ''}</span>` : ''}${current ? vulnerableBadge(current) : ''}</p>
+${p.deprecation ? deprecationNotice(p.deprecation) : ''}
 <dl class="facts">
 <dt>Author</dt><dd>${p.author}</dd>
 <dt>Licence</dt><dd>${p.license}</dd>
@@ -190,9 +238,10 @@ ${
 ${
   installLine
     ? html`<p>The newest release that works with fapilog ${d.fapilog}: <strong id="install-version">${target!.version}</strong></p><pre class="install"><code>${installLine}</code></pre>`
-    : html`<p id="install-none">No release of ${p.package} works with fapilog ${d.fapilog ?? '(none known)'}.</p>`
+    : html`<p id="install-none">No release of ${p.package} ${noneWord}works with fapilog ${d.fapilog ?? '(none known)'}.</p>`
 }
 </section>
+${advisoriesSection(d.advisories ?? [], d.releases)}
 <section aria-labelledby="versions-h">
 <h2 id="versions-h">Versions and compatibility</h2>
 <p class="note">Each release against each fapilog release the marketplace knows: ✓ works, ✗ does not, * corrected after publishing, – yanked.</p>

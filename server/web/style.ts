@@ -37,6 +37,10 @@ ol.results p{margin:.25rem 0}
 .meta{color:#3d4650;font-size:.9rem}
 .badge{display:inline-block;border:1px solid #5c6570;border-radius:.8rem;padding:0 .5rem;font-size:.8rem;color:#1a1a1a;background:#eef1f4;margin-right:.25rem}
 .badge.yanked{background:#e6e6e6;color:#333;border-color:#333}
+.badge.deprecated,.badge.archived{background:#fff0c2;color:#4a3700;border-color:#4a3700}
+.badge.vulnerable{background:#f8dede;color:#6b0f0f;border-color:#6b0f0f;font-weight:700}
+.deprecation,.advisory{border-left:4px solid #4a3700;padding:.25rem .75rem;background:#fff8e0}
+.advisory{border-color:#6b0f0f;background:#fdf0f0}
 .badge.form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 form.inline label{flex-basis:100%}
 form.inline select,form.inline button{width:auto;min-width:8rem}

@@ -28,6 +28,8 @@ export interface CheckConfig {
   fapilogVersion: string | undefined;
   ignore: string[];
   failOn: FailOn;
+  /** Days a release must have been public before it is proposed (0: at once). */
+  minimumReleaseAge?: number | undefined;
   /** Where the runner writes the whole report (named when outputs or the summary are cut short). */
   reportFile?: string | null;
   /** Links for the summary's `file:line` (outcome.ts fileLinker); plain text without. */
@@ -94,6 +96,7 @@ export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<C
       lookup: client,
       ...(config.fapilogVersion ? { fapilogVersion: config.fapilogVersion } : {}),
       ignore: config.ignore,
+      minimumReleaseAge: config.minimumReleaseAge,
     }));
   } catch (err) {
     if (err instanceof MarketplaceError && (err.unreachable || err.kind === 'offline-miss')) {

@@ -97,10 +97,18 @@ export const INPUT_DOCS = {
   },
   'fail-on': {
     description:
-      'When the step fails: `incompatible` (incompatible or yanked plugins), `publisher-changed` (also a newer release from another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`. The default fails only on what breaks the service, so a new plugin release does not turn CI red; `fapilog-plugins outdated` run by hand defaults to `held-back` (any problem), as `npm outdated` exits 1 on anything outdated.',
+      'When the step fails: every level but `never` fails on a vulnerable plugin (an advisory affects its release); ' +
+      '`incompatible` (also incompatible or yanked plugins), `publisher-changed` (also a newer release from another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`. The default fails only on what breaks the service, so a new plugin release does not turn CI red; `fapilog-plugins outdated` run by hand defaults to `held-back` (any problem), as `npm outdated` exits 1 on anything outdated.',
     default: 'incompatible',
   },
   ignore: { description: 'Plugins to skip, separated by commas or newlines.', default: '' },
+  'minimum-release-age': {
+    description:
+      '`check`: days a release must have been public before it is proposed (`0`: at once). ' +
+      'A release that fixes an advisory the current one has does not wait; one whose publish time is unknown waits. ' +
+      'The report says when a newer release is waiting.',
+    default: '0',
+  },
   'cache-dir': {
     description: `Marketplace metadata cache directory. Falls back to \`${ENV.cache}\`, then the user cache directory.`,
     default: '',
@@ -138,6 +146,11 @@ export const ActionInputs = z.object({
   'fapilog-version': pep440Version,
   'fail-on': choice(FAIL_ON, 'incompatible'),
   ignore: nameList,
+  'minimum-release-age': z
+    .string()
+    .transform((s) => s.trim())
+    .refine((s) => s === '' || (/^\d{1,4}$/.test(s) && Number(s) <= 3650), { message: 'expected a whole number of days from 0 to 3650' })
+    .transform((s) => (s === '' ? 0 : Number(s))),
   'cache-dir': optionalString,
   'packages-dir': optionalString.transform((s) => s ?? 'dist'),
   'dry-run': boolean(false),
@@ -156,7 +169,8 @@ export const OUTPUT_DOCS = {
   'report-file': 'Path of a file (under `RUNNER_TEMP`) with the whole check report as JSON, however large.',
   'outdated-count': 'Number of plugins with a newer compatible release (status `outdated`).',
   'incompatible-count': 'Number of plugins that are incompatible with the fapilog version or yanked.',
-  'has-problems': '`true` when any plugin is outdated, held back, incompatible or yanked.',
+  'vulnerable-count': 'Number of plugins whose current release an advisory affects (status `vulnerable`).',
+  'has-problems': '`true` when any plugin is vulnerable, outdated, held back, incompatible or yanked.',
   version: '`publish`: the version published (or that would be).',
   status: '`publish`: `published`, `unchanged`, `dry-run` or `failed`.',
   url: '`publish`: the API URL of the release (`<marketplace-url>/plugins/<name>/versions/<version>`, its JSON record), when it was published or already was (`published`, `unchanged`); empty otherwise.',

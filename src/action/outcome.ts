@@ -18,7 +18,10 @@ import {
 } from '../core/render/github-limits.ts';
 import { andList, environmentGroups } from '../core/render/environments.ts';
 
-export type CheckOutputs = Record<Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'has-problems'>, string>;
+export type CheckOutputs = Record<
+  Extract<OutputName, 'report' | 'outdated-count' | 'incompatible-count' | 'vulnerable-count' | 'has-problems'>,
+  string
+>;
 
 export interface RenderedCheck {
   outputs: CheckOutputs;
@@ -42,6 +45,7 @@ export function reportOutputs(report: Report, reportFile: string | null = null):
     report: boundedReportJson(report, REPORT_OUTPUT_BUDGET_BYTES, reportFile).json,
     'outdated-count': String(count('outdated')),
     'incompatible-count': String(count('incompatible') + count('yanked')),
+    'vulnerable-count': String(count('vulnerable')),
     'has-problems': String(PROBLEM_STATUSES.some((s) => count(s) > 0)),
   };
 }

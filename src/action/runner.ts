@@ -97,6 +97,7 @@ async function runCheck(inputs: ActionInputs, settings: MarketplaceSettings, env
       source: sourceFrom(inputs, env),
       fapilogVersion: inputs['fapilog-version'],
       ignore: inputs.ignore,
+      minimumReleaseAge: inputs['minimum-release-age'],
       failOn: inputs['fail-on'],
       reportFile,
       fileUrl: fileLinker(env),

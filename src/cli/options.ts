@@ -26,6 +26,12 @@ export function numberArg(min: number, max: number): (value: string) => number {
   };
 }
 
+/** The waiting period for new releases, in days (`outdated`, `update`; the Action's `minimum-release-age`). */
+export const MINIMUM_RELEASE_AGE_HELP =
+  'propose a release only once it has been public this many days ' +
+  '(a release that fixes an advisory the current one has does not wait; a release of unknown publish time waits)';
+export const minimumReleaseAgeArg = integerArg(0, 3650);
+
 /**
  * `--ignore a,b --ignore c`: a repeatable single-value option split on commas (like the Action's
  * `ignore` input). Single-value, so it never swallows a positional argument after it as a

@@ -256,7 +256,13 @@ describe('the log', () => {
       assert.doesNotMatch(r.stdout, /: up-to-date$/m);
       assert.match(r.stdout, /fapilog-otel 1\.1\.0 -> 2\.0\.0 \(latest 2\.0\.0\): outdated/);
       // GITHUB_OUTPUT: the harness refuses a name written twice (`url` of publish included).
-      assert.deepEqual(Object.keys(r.outputs).sort(), ['has-problems', 'incompatible-count', 'outdated-count', 'report']);
+      assert.deepEqual(Object.keys(r.outputs).sort(), [
+        'has-problems',
+        'incompatible-count',
+        'outdated-count',
+        'report',
+        'vulnerable-count',
+      ]);
     } finally {
       ws.cleanup();
     }

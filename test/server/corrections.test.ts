@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchResponse, ErrorBody, Plugin, Release, SimpleProject, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
+import { BatchResponse, ErrorBody, Plugin, Release, VersionsResponse } from '../../src/core/marketplace/schemas.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { runCli } from '../helpers/cli.ts';
 import { withHarness } from '../bot/harness.ts';
-import { getJson, metadataFor, publish, wheelFor } from './util.ts';
+import { fapilogIndexFiles, getJson, metadataFor, publish, wheelFor } from './util.ts';
 
 let server: TestServer;
 let owner: string;
@@ -60,12 +60,7 @@ const cli = (argv: string[], cwd = tmp) =>
     env: { FAPILOG_MARKETPLACE_URL: server.apiUrl, FAPILOG_MARKETPLACE_CACHE: path.join(tmp, `cache-${Math.random()}`) },
   });
 
-async function indexFiles(fapilog: string, pkg: string): Promise<string[]> {
-  const r = await getJson(`${server.url}/fapilog/${fapilog}/simple/${pkg}/`, {
-    headers: { Accept: 'application/vnd.pypi.simple.v1+json' },
-  });
-  return SimpleProject.parse(r.body).files.map((f) => f.filename);
-}
+const indexFiles = (fapilog: string, pkg: string) => fapilogIndexFiles(server.url, fapilog, pkg);
 
 describe('PUT /plugins/{name}/versions/{version}/compatibility', () => {
   test('only the owner or an admin; a reason and a PEP 440 range are required', async () => {

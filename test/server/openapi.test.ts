@@ -94,6 +94,8 @@ const OUTPUT: Record<string, z.ZodType> = {
   CompatibilityCorrection: contract.CompatibilityCorrection,
   ReleaseAdvisory: contract.ReleaseAdvisory,
   Deprecation: contract.Deprecation,
+  AdvisoryList: contract.AdvisoryList,
+  AdvisorySaved: contract.AdvisorySaved,
 };
 const INPUT: Record<string, z.ZodType> = {
   PublishMetadata: contract.PublishMetadata,
@@ -102,6 +104,7 @@ const INPUT: Record<string, z.ZodType> = {
   RatingRequest: contract.RatingRequest,
   OidcTokenRequest: contract.OidcTokenRequest,
   TrustedPublisherRequest: contract.TrustedPublisherRequest,
+  DeprecationRequest: contract.DeprecationRequest,
 };
 
 for (const [name, schema] of Object.entries(OUTPUT)) {

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { sha256Hex } from '../../src/core/sha256.ts';
 import type { NewRelease } from '../../server/store/index.ts';
 import { buildWheel, coreMetadataText, type WheelSpec } from '../../server/wheel.ts';
-import type { PluginType, PublishMetadataInput } from '../../src/core/marketplace/schemas.ts';
+import { SimpleProject, type PluginType, type PublishMetadataInput } from '../../src/core/marketplace/schemas.ts';
 
 export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -138,4 +138,12 @@ export function newRelease(name: string, version: string, overrides: Partial<New
     files: [{ filename: wheel.filename, sha256: sha256Hex(wheel.data), data: wheel.data }],
     ...overrides,
   };
+}
+
+/** The file names `/fapilog/{fapilog}/simple/{pkg}/` lists (PEP 691 JSON). */
+export async function fapilogIndexFiles(serverUrl: string, fapilog: string, pkg: string): Promise<string[]> {
+  const r = await getJson(`${serverUrl}/fapilog/${fapilog}/simple/${pkg}/`, {
+    headers: { Accept: 'application/vnd.pypi.simple.v1+json' },
+  });
+  return SimpleProject.parse(r.body).files.map((f) => f.filename);
 }

@@ -464,6 +464,74 @@ export const register: RegisterCommand = (program, act) => {
     }),
   );
 
+  const advisory = admin.command('advisory').description("security advisories (OSV records) for the marketplace's plugins, as an admin");
+  storeOptions(
+    advisory
+      .command('import <file>')
+      .description(
+        'store the OSV records in a JSON file (one record, a list, or {"advisories": [...]}): ' +
+          'every record is checked first, and nothing is stored unless all are good',
+      )
+      .addHelpText('after', '\nExample:\n  fapilog-plugins admin advisory import GHSA-xxxx-xxxx-xxxx.json\n'),
+    { create: false },
+  ).action(
+    act(async (ctx, file: string, opts: DataDirOption) => {
+      const { osvRecords } = await import('../../core/advisories/osv.ts');
+      const { advisoryPackages } = await import('../../core/advisories/affects.ts');
+      const where = path.resolve(ctx.io.cwd, file);
+      let records;
+      try {
+        records = osvRecords(JSON.parse(fs.readFileSync(where, 'utf8')));
+      } catch (err) {
+        throw new CliError(`${file}: ${err instanceof Error ? err.message : String(err)}; nothing stored`);
+      }
+      const saved = await withStore(ctx, opts, async (store) => {
+        // Every package every record names must be here before anything is stored.
+        for (const [i, osv] of records.entries()) {
+          for (const pkg of advisoryPackages(osv)) {
+            if (await store.pluginRow(pkg)) continue;
+            const at = osv.affected.findIndex((a) => normalizeName(a.package.name) === pkg);
+            const prefix = records.length > 1 ? `record ${i + 1} (${osv.id}) ` : '';
+            throw new CliError(
+              `${file}: ${prefix}affected[${at}].package.name: ${pkg} is not a plugin of this marketplace; nothing stored`,
+            );
+          }
+        }
+        const { importAdvisory } = await import('../../../server/advisories.ts');
+        const out = [];
+        for (const osv of records) out.push(await importAdvisory(store, osv, { owner: 'admin', admin: true }));
+        return out;
+      });
+      if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ advisories: saved })}\n`);
+      else for (const s of saved) ctx.io.stdout(`${s.advisory.id}: ${s.status} (${s.plugins.join(', ')})\n`);
+      return EXIT.ok;
+    }),
+  );
+  storeOptions(advisory.command('list [plugin]').description('list the stored advisories (of one plugin, or all), newest first'), {
+    create: false,
+  }).action(
+    act(async (ctx, plugin: string | undefined, opts: DataDirOption) => {
+      const { listAdvisories } = await import('../../../server/store/advisories.ts');
+      const found = await withStore(ctx, opts, async (store) => {
+        const row = plugin === undefined ? null : await store.pluginRow(pluginArg(plugin));
+        if (plugin !== undefined && !row) throw new CliError(`${pluginArg(plugin)} is not a plugin of this marketplace`);
+        return listAdvisories(store.db, row ? Number(row.id) : null, 10_000);
+      });
+      if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ advisories: found })}\n`);
+      else if (found.length === 0) ctx.io.stdout('no advisories\n');
+      else {
+        const rows = found.map((a) => [
+          a.id,
+          a.modified.slice(0, 10),
+          a.affected.map((x) => x.package.name).join(','),
+          a.withdrawn ? `(withdrawn) ${a.summary}` : a.summary,
+        ]);
+        ctx.io.stdout(columns([['id', 'modified', 'packages', 'summary'], ...rows]));
+      }
+      return EXIT.ok;
+    }),
+  );
+
   // backup, export, import: the whole store to or from a directory, all of it or nothing.
   for (const t of TRANSFERS) {
     storeCommand(admin, t.spec, t.description, { create: t.create }).action(

@@ -18,6 +18,7 @@ const LOADERS = {
   publish: () => import('./publish.ts'),
   yank: () => import('./yank.ts'),
   unyank: async () => ({ register: (await import('./yank.ts')).registerUnyank }),
+  deprecate: () => import('./deprecate.ts'),
   version: () => import('./version.ts'),
   compat: () => import('./compat.ts'),
   serve: () => import('./serve.ts'),

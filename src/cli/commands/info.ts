@@ -1,4 +1,5 @@
 /** `info <name> [version]`: one plugin, its releases (yanked marked), compatibility and files. */
+import { advisoryList, isAffected, releaseAdvisories } from '../../core/analysis/statuses.ts';
 import type { MarketplaceClient } from '../../core/marketplace/client.ts';
 import { MarketplaceError } from '../../core/marketplace/errors.ts';
 import type { Plugin, PluginStats, Release, VersionsResponse } from '../../core/marketplace/schemas.ts';
@@ -83,12 +84,19 @@ export function sparkline(days: readonly { downloads: number }[]): string {
 function installHint(plugin: Plugin, history: VersionsResponse, shown: Release | undefined): string {
   const pkg = packageName(plugin.package);
   const version = shown?.version ?? plugin.version;
-  if (!shown?.yanked) return `pip install "${pkg}==${version}"`;
+  const affected = shown !== undefined && isAffected(shown);
+  if (!shown?.yanked && !affected) return `pip install "${pkg}==${version}"`;
   const order = new Map(history.versions.map((v, i) => [v, i]));
   const alternative = history.releases
-    .filter((r) => !r.yanked && !isPrerelease(r.version))
+    .filter((r) => !r.yanked && !isAffected(r) && !isPrerelease(r.version))
     .sort((a, b) => (order.get(b.version) ?? -1) - (order.get(a.version) ?? -1))[0];
-  return `not recommended: ${version} is yanked${alternative ? `; pip install "${pkg}==${alternative.version}"` : ' (no release that is not yanked)'}`;
+  const why = affected
+    ? `is affected by ${releaseAdvisories(shown)
+        .map((a) => a.id)
+        .join(', ')}`
+    : 'is yanked';
+  const none = affected ? ' (no release that is not yanked or affected)' : ' (no release that is not yanked)';
+  return `not recommended: ${version} ${why}${alternative ? `; pip install "${pkg}==${alternative.version}"` : none}`;
 }
 
 function printInfo(
@@ -107,7 +115,9 @@ function printInfo(
   const isLatest = release !== undefined && equal(release.version, plugin.version);
   const out: string[] = [];
   const notes: string[] = [];
+  if (plugin.deprecation) notes.push(p('red', plugin.deprecation.state));
   if (chosen?.yanked) notes.push(p('red', 'yanked'));
+  if (chosen && isAffected(chosen)) notes.push(p('red', 'vulnerable'));
   if (chosen && !isLatest) notes.push(p('dim', `latest: ${plugin.version}`));
   out.push(
     `${p('bold', p('cyan', plugin.name))} ${p('bold', shownVersion)}  ${p('dim', `(${plugin.package})`)}` +
@@ -146,6 +156,13 @@ function printInfo(
     ['Published', formatDate(chosen ? chosen.published_at : plugin.published_at)],
   ];
   if (chosen?.yanked) fields.push(['Yanked', chosen.yanked_reason ?? 'yes (no reason given)']);
+  const shownRelease = chosen ?? release;
+  if (shownRelease && isAffected(shownRelease)) fields.push(['Advisories', advisoryList(releaseAdvisories(shownRelease))]);
+  if (plugin.deprecation) {
+    const d = plugin.deprecation;
+    const label = d.state === 'archived' ? 'Archived' : 'Deprecated';
+    fields.push([label, `${d.reason}${d.replacement ? `; use ${d.replacement} instead` : ''} (since ${formatDate(d.since)})`]);
+  }
   // Who published the release shown: what a user checks before trusting an update.
   if (plugin.mirrored) fields.push(['Source', 'mirrored from an upstream package index by the marketplace, not published there']);
   else if (release && release.provenance !== undefined) {
@@ -165,13 +182,20 @@ function printInfo(
       r.fapilog_compatibility,
       r.requires_python ?? '-',
       formatDate(r.published_at),
-      r.yanked
-        ? { text: `yanked${r.yanked_reason ? `: ${r.yanked_reason}` : ''}`, style: 'red' }
-        : r.version === plugin.version
-          ? { text: 'latest', style: 'green' }
-          : isPrerelease(r.version)
-            ? { text: 'pre-release', style: 'yellow' }
-            : '',
+      isAffected(r)
+        ? {
+            text: `vulnerable: ${releaseAdvisories(r)
+              .map((a) => a.id)
+              .join(', ')}${r.yanked ? ' (yanked)' : ''}`,
+            style: 'red',
+          }
+        : r.yanked
+          ? { text: `yanked${r.yanked_reason ? `: ${r.yanked_reason}` : ''}`, style: 'red' }
+          : r.version === plugin.version
+            ? { text: 'latest', style: 'green' }
+            : isPrerelease(r.version)
+              ? { text: 'pre-release', style: 'yellow' }
+              : '',
     ]);
     out.push(
       renderTable(

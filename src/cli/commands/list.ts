@@ -1,6 +1,6 @@
 /** `list`: browse the marketplace's plugins, filtered and sorted. Also holds what `search` shares. */
 import { Option, type Command } from 'commander';
-import { MAX_PER_PAGE, PLUGIN_TYPES, SORT_KEYS, type ListQuery, type SearchResult } from '../../core/marketplace/schemas.ts';
+import { MAX_PER_PAGE, PLUGIN_TYPES, SORT_KEYS, type ListQuery, type Plugin, type SearchResult } from '../../core/marketplace/schemas.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { EXIT } from '../errors.ts';
 import { integerArg, numberArg } from '../options.ts';
@@ -74,7 +74,10 @@ export function printResults(ctx: CommandContext, result: SearchResult, empty: s
     index ? '-' : plugin.plugin_type,
     index ? '-' : formatRating(plugin.rating, plugin.rating_count),
     index ? '-' : formatCount(plugin.downloads),
-    plugin.description,
+    // Deprecated or archived: said first, with the replacement, where the user reads what a plugin is.
+    plugin.deprecation
+      ? { text: `[${plugin.deprecation.state}${replacementOf(plugin)}] ${plugin.description}`, style: 'red' as const }
+      : plugin.description,
   ]);
   ctx.io.stdout(renderTable(columns, rows, { width: ctx.width, color: ctx.color }));
   const first = (result.page - 1) * result.per_page + 1;
@@ -84,6 +87,10 @@ export function printResults(ctx: CommandContext, result: SearchResult, empty: s
   ctx.io.stdout(
     p('dim', `${first}-${last} of ${result.total} plugin${result.total === 1 ? '' : 's'} (page ${result.page} of ${pages}${more})`) + '\n',
   );
+}
+
+function replacementOf(plugin: Plugin): string {
+  return plugin.deprecation?.replacement ? `: use ${plugin.deprecation.replacement}` : '';
 }
 
 export const register: RegisterCommand = (program, act) => {

@@ -16,7 +16,7 @@ import { DiskProjectFiles } from '../../core/project/disk-files.ts';
 import { paint, renderTable, textWidth, wrapLine, writeJson, type Column, type Style } from '../output/index.ts';
 import type { CommandContext, RegisterCommand } from '../context.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
-import { nameListArg } from '../options.ts';
+import { MINIMUM_RELEASE_AGE_HELP, minimumReleaseAgeArg, nameListArg } from '../options.ts';
 import { addPathOption, chosenPath, PATH_HELP, resolveProject } from '../project-path.ts';
 
 const STATUS_STYLE: Record<Status, Style> = {
@@ -152,6 +152,8 @@ export interface OutdatedOptions {
   ignore?: string[];
   /** Which statuses make the exit status 1; default `held-back` (every problem status). */
   failOn?: FailOn;
+  /** Days a release must have been public before it is proposed. */
+  minimumReleaseAge?: number;
 }
 
 /** The CLI's default level: exit 1 for outdated, incompatible, held-back and yanked alike. */
@@ -167,7 +169,14 @@ export async function runOutdated(
   const { files, only } = await DiskProjectFiles.open(root);
   const client = given ?? (await ctx.source());
   const { report } = await ctx.withProgress('checking plugins', () =>
-    checkProject({ files, only, lookup: client, fapilogVersion: opts.fapilogVersion, ignore: opts.ignore }),
+    checkProject({
+      files,
+      only,
+      lookup: client,
+      fapilogVersion: opts.fapilogVersion,
+      ignore: opts.ignore,
+      minimumReleaseAge: opts.minimumReleaseAge,
+    }),
   );
   if (ctx.globals.json) writeJson(ctx.io, report);
   // ctx.width is unlimited for a pipe or a file: notes are only cut short on a terminal.
@@ -179,20 +188,21 @@ export const register: RegisterCommand = (program, act) => {
   const command = program
     .command('outdated')
     .argument('[path]', PATH_HELP)
-    .description("list a project's fapilog plugins that are outdated, incompatible with its fapilog, held back or yanked")
+    .description("list a project's fapilog plugins that are vulnerable, outdated, incompatible with its fapilog, held back or yanked")
     .addOption(new Option('--fapilog-version <version>', "judge compatibility against this fapilog version instead of the project's own"))
     .option('--ignore <names>', 'plugins to leave out, comma-separated (short or package names); repeatable', nameListArg)
+    .option('--minimum-release-age <days>', MINIMUM_RELEASE_AGE_HELP, minimumReleaseAgeArg)
     .addOption(
       new Option(
         '--fail-on <level>',
-        'which plugins make the exit status 1: incompatible (incompatible or yanked), publisher-changed (also a newer release from another publisher), outdated (also outdated), held-back (also held back by fapilog: every problem), never. The GitHub Action defaults to incompatible instead: in CI only what breaks the service fails, so a new plugin release does not turn a build red',
+        'which plugins make the exit status 1 (a vulnerable one at every level but never): incompatible (incompatible or yanked), publisher-changed (also a newer release from another publisher), outdated (also outdated), held-back (also held back by fapilog: every problem), never. The GitHub Action defaults to incompatible instead: in CI only what breaks the service fails, so a new plugin release does not turn a build red',
       )
         .choices([...FAIL_ON])
         .default(DEFAULT_FAIL_ON),
     )
     .addHelpText(
       'after',
-      '\nExit status: 1 when a plugin fails --fail-on (by default: any outdated, incompatible, held back or\nyanked plugin), 0 otherwise (up to date or unknown to the marketplace), 2 on errors.',
+      '\nExit status: 1 when a plugin fails --fail-on (by default: any vulnerable, outdated, incompatible, held back\nor yanked plugin), 0 otherwise (up to date or unknown to the marketplace), 2 on errors.',
     );
   addPathOption(command).action(
     act(async (ctx, given: string | undefined, opts: OutdatedOptions & { path?: string }) => {

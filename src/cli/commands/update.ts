@@ -13,7 +13,7 @@ import { writeJson } from '../output/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { describeEnvironments, describeFapilog, projectRoot } from './outdated.ts';
-import { nameListArg } from '../options.ts';
+import { MINIMUM_RELEASE_AGE_HELP, minimumReleaseAgeArg, nameListArg } from '../options.ts';
 import { splitPathAndNames } from '../project-path.ts';
 
 interface UpdateFlags {
@@ -23,6 +23,7 @@ interface UpdateFlags {
   lock?: boolean;
   fapilogVersion?: string;
   ignore?: string[];
+  minimumReleaseAge?: number;
 }
 
 export const register: RegisterCommand = (program, act) => {
@@ -30,7 +31,10 @@ export const register: RegisterCommand = (program, act) => {
     .command('update')
     .argument('[path]', 'project directory, when the first word is `.`, has a slash or names a directory (default: the current directory)')
     .argument('[names...]', 'plugins to update (default: every plugin that needs it)')
-    .description('update outdated, incompatible and yanked plugins to the newest release compatible with the project fapilog')
+    .description(
+      'update vulnerable, outdated, incompatible and yanked plugins to the newest release compatible with the project fapilog ' +
+        'and not affected by an advisory',
+    )
     .option('--path <path>', 'project directory; every argument is then a plugin name')
     .addOption(
       new Option('--strategy <strategy>', 'how to change version ranges (pep440 meanings, as Renovate)')
@@ -41,6 +45,7 @@ export const register: RegisterCommand = (program, act) => {
     .option('--lock', 'run the lock tool (uv, poetry, pdm, pipenv) when it is on PATH')
     .addOption(new Option('--fapilog-version <version>', "target this fapilog version instead of the project's own"))
     .option('--ignore <names>', 'plugins to leave alone, comma-separated (short or package names); repeatable', nameListArg)
+    .option('--minimum-release-age <days>', MINIMUM_RELEASE_AGE_HELP, minimumReleaseAgeArg)
     .action(
       act(async (ctx, first: string | undefined, rest: string[], flags: UpdateFlags) => {
         const words = first === undefined ? rest : [first, ...rest];
@@ -52,10 +57,19 @@ export const register: RegisterCommand = (program, act) => {
         // are said to need it. One client, so the second check asks the marketplace nothing new.
         const own =
           flags.fapilogVersion !== undefined
-            ? await ctx.withProgress('checking plugins', () => checkProject({ files, only, lookup, ignore: flags.ignore }))
+            ? await ctx.withProgress('checking plugins', () =>
+                checkProject({ files, only, lookup, ignore: flags.ignore, minimumReleaseAge: flags.minimumReleaseAge }),
+              )
             : null;
         const check = await ctx.withProgress('checking plugins', () =>
-          checkProject({ files, only, lookup, fapilogVersion: flags.fapilogVersion, ignore: flags.ignore }),
+          checkProject({
+            files,
+            only,
+            lookup,
+            fapilogVersion: flags.fapilogVersion,
+            ignore: flags.ignore,
+            minimumReleaseAge: flags.minimumReleaseAge,
+          }),
         );
         const plan = await planUpdate({ check, names, strategy: flags.strategy });
         const pinned = own?.report.fapilog;

@@ -43,7 +43,10 @@ export const OsvAffected = z
     package: z.object({
       /** `PyPI` in the public databases; a marketplace's plugins are Python distributions. */
       ecosystem: z.literal('PyPI', { error: 'the ecosystem of a fapilog plugin is PyPI' }).default('PyPI'),
-      name: z.string().min(1).max(200),
+      name: z
+        .string()
+        .max(200)
+        .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, 'a Python package name'),
     }),
     ranges: z.array(OsvRange).max(50).default([]),
     versions: z.array(Pep440).max(1000).default([]),
@@ -70,3 +73,43 @@ export const Osv = z.object({
 });
 export type Osv = z.infer<typeof Osv>;
 export type OsvInput = z.input<typeof Osv>;
+
+/** `affected[0].ranges[1].type` */
+function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  return out;
+}
+
+/** One line naming the first bad field of an OSV record: `affected[0].ranges[0].type: only ECOSYSTEM ranges ...`. */
+export function osvProblem(error: z.ZodError, prefix = ''): string {
+  const issue = error.issues[0];
+  if (!issue) return `${prefix || 'the record'}: not an OSV record`;
+  const where = fieldPath([...(prefix ? [prefix] : []), ...issue.path]) || '(the record)';
+  return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
+}
+
+/** At most this many records in one file or request. */
+export const MAX_OSV_RECORDS = 1000;
+
+/**
+ * The records in a parsed JSON document: one OSV record, a list of them, or `{"advisories": [...]}`
+ * (what `GET /advisories` answers, so an export imports again). Throws an Error naming the first
+ * bad field (`[2].affected[0].package.name: ...`); nothing is returned unless every record is good.
+ */
+export function osvRecords(doc: unknown): Osv[] {
+  const list = Array.isArray(doc)
+    ? doc
+    : doc && typeof doc === 'object' && Array.isArray((doc as { advisories?: unknown }).advisories)
+      ? (doc as { advisories: unknown[] }).advisories
+      : null;
+  const items = list ?? [doc];
+  if (items.length === 0) throw new Error('no OSV record in it (an empty list)');
+  if (items.length > MAX_OSV_RECORDS) throw new Error(`${items.length} records; at most ${MAX_OSV_RECORDS} at once`);
+  const prefixOf = (i: number) => (list === null ? '' : Array.isArray(doc) ? `[${i}]` : `advisories[${i}]`);
+  return items.map((item, i) => {
+    const parsed = Osv.safeParse(item);
+    if (!parsed.success) throw new Error(osvProblem(parsed.error, prefixOf(i)));
+    return parsed.data;
+  });
+}

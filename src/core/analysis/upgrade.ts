@@ -7,11 +7,12 @@
 import type { BatchEntry, Release } from '../marketplace/schemas.ts';
 import { isPrerelease } from '../pep440/index.ts';
 import type { PluginEntry, ReportUpgrade } from './report.ts';
-import { exactFapilogFor, isCompatible } from './statuses.ts';
+import { exactFapilogFor, isAffected, isCompatible } from './statuses.ts';
 import { compareVersions, isValidVersion } from './versions.ts';
 
+/** The releases an upgrade may move to: final, not yanked, and not affected by an advisory. */
 function finals(entry: BatchEntry | null | undefined): Release[] {
-  return (entry?.releases ?? []).filter((r) => !r.yanked && isValidVersion(r.version) && !isPrerelease(r.version));
+  return (entry?.releases ?? []).filter((r) => !r.yanked && !isAffected(r) && isValidVersion(r.version) && !isPrerelease(r.version));
 }
 
 function newestWith(releases: readonly Release[], fapilog: string): Release | null {

@@ -32,6 +32,8 @@ import {
   VersionsResponse,
   YankRequest,
   CompatibilityRequest,
+  DeprecationRequest,
+  type DeprecationRequestInput,
   RatingRequest,
   type BatchEntry,
   type PublishMetadataInput,
@@ -313,6 +315,13 @@ export class MarketplaceClient {
   async correctCompatibility(name: string, version: string, fapilogCompatibility: string, reason: string): Promise<Release> {
     const body = CompatibilityRequest.parse({ fapilog_compatibility: fapilogCompatibility, reason });
     return this.#write('PUT', `/plugins/${segment(name)}/versions/${segment(version)}/compatibility`, JSON.stringify(body), Release);
+  }
+
+  /** Marks a plugin deprecated or archived (owner or admin token); null: neither any more. */
+  async deprecate(name: string, request: DeprecationRequestInput | null): Promise<Plugin> {
+    const path = `/plugins/${segment(name)}/deprecation`;
+    if (request === null) return this.#write('DELETE', path, null, Plugin);
+    return this.#write('PUT', path, JSON.stringify(DeprecationRequest.parse(request)), Plugin);
   }
 
   async rate(name: string, stars: number): Promise<RatingResponse> {

@@ -133,6 +133,14 @@ export type DeprecationRequestInput = z.input<typeof DeprecationRequest>;
 export const AdvisoryList = z.object({ advisories: z.array(Osv) });
 export type AdvisoryList = z.infer<typeof AdvisoryList>;
 
+export const ADVISORY_SAVE_STATUSES = ['created', 'updated', 'unchanged'] as const;
+/**
+ * Answer to `POST /advisories` (body: one OSV record): `unchanged` when the same record, or a newer
+ * one (`modified`), is stored already; `plugins`: the marketplace's packages it names.
+ */
+export const AdvisorySaved = z.object({ status: z.enum(ADVISORY_SAVE_STATUSES), plugins: z.array(z.string()), advisory: Osv });
+export type AdvisorySaved = z.infer<typeof AdvisorySaved>;
+
 /** A plugin as the story's `MarketplacePlugin`, describing its newest non-yanked final release. */
 export const Plugin = z.object({
   ...RELEASE_NAME,

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { affects, inRange } from '../../../src/core/advisories/affects.ts';
 import { Osv } from '../../../src/core/advisories/osv.ts';
 import { buildReport, type AnalysisInput } from '../../../src/core/analysis/build-report.ts';
+import { chooseRelease } from '../../../src/core/analysis/choose-release.ts';
 import { decide } from '../../../src/core/analysis/policy.ts';
 import { hasProblems, Report, type PluginEntry } from '../../../src/core/analysis/report.ts';
 import { isStuck, isUpdatable, notUpdatable } from '../../../src/core/analysis/updatable.ts';
@@ -160,6 +161,24 @@ describe('vulnerable', () => {
   });
 });
 
+describe('fapilog upgrade', () => {
+  test('"fapilog X would unlock" never targets a release an advisory affects', () => {
+    const held = entry(
+      release('fapilog-loki', '1.0.0', '>=0.14'),
+      release('fapilog-loki', '1.1.0', '>=0.17'),
+      release('fapilog-loki', '1.2.0', '>=0.18', hit),
+    );
+    const r = report([fapilog, dep('fapilog-loki==1.0.0')], { 'fapilog-loki': held });
+    assert.equal(one(r).status, 'held-back');
+    const upgrade = r.environments?.[0]?.upgrade;
+    assert.equal(upgrade?.fapilog, '0.17.0');
+    assert.deepEqual(
+      upgrade?.plugins.map((p) => [p.package, p.to]),
+      [['fapilog-loki', '1.1.0']],
+    );
+  });
+});
+
 describe('deprecation', () => {
   test('outdated names the replacement; the status is unchanged', () => {
     const old = entry(release('fapilog-loki', '1.0.0', '>=0.14'));
@@ -220,5 +239,21 @@ describe('minimum release age', () => {
       assert.deepEqual(p.waiting, { version: '1.1.0', published_at: null, until: null });
       assert.match(p.note, /1\.1\.0 is waiting: its publish time is unknown \(minimum release age 3 days\)\.$/);
     }
+  });
+});
+
+describe('install', () => {
+  test('the default pick skips a release an advisory affects; asked for by version, it comes with a warning', () => {
+    const loki = entry(release('fapilog-loki', '1.0.0', '>=0.14'), release('fapilog-loki', '1.1.0', '>=0.14', hit));
+    const s = scan([dep('fapilog==0.16.0')]);
+    assert.equal(chooseRelease({ package: 'fapilog-loki', version: null }, loki, s, FAPILOG_VERSIONS).release.version, '1.0.0');
+    const asked = chooseRelease({ package: 'fapilog-loki', version: '1.1.0' }, loki, s, FAPILOG_VERSIONS);
+    assert.equal(asked.release.version, '1.1.0');
+    assert.deepEqual(asked.warnings, ['fapilog-loki 1.1.0 is affected by GHSA-aaaa-bbbb-cccc (Credentials in log lines)']);
+    const only = entry(release('fapilog-loki', '1.1.0', '>=0.14', hit));
+    assert.throws(
+      () => chooseRelease({ package: 'fapilog-loki', version: null }, only, s, FAPILOG_VERSIONS),
+      /no unaffected release of fapilog-loki/,
+    );
   });
 });
