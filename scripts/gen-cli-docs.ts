@@ -26,18 +26,22 @@ const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
   ok: 'success',
   problems: 'the command ran and found problems (for example outdated, incompatible or yanked plugins, or a failed validation)',
   error:
-    'usage error (unknown command or option, bad option value) or runtime error (marketplace unreachable with nothing cached, offline cache miss, invalid response); printed as one line on stderr (and as `{"error": {"code", "message"}}` on stdout under `--json`), with a stack trace only under `--debug`',
+    'usage error (unknown command or option, bad option value) or runtime error (marketplace unreachable with ' +
+    'nothing cached, offline cache miss, invalid response); printed as one line on stderr (and as `{"error": ' +
+    '{"code", "message"}}` on stdout under `--json`), with a stack trace only under `--debug`',
 };
 
 /** Environment variables the CLI reads besides those bound to options. */
 const OTHER_ENV: Array<[string, string]> = [
   [
     'NO_COLOR',
-    'when set to a non-empty value, output has no colour (an empty `NO_COLOR=` does not count, as no-color.org says); colour is otherwise used only when stdout is a terminal',
+    'when set to a non-empty value, output has no colour (an empty `NO_COLOR=` does not count, as no-color.org ' +
+      'says); colour is otherwise used only when stdout is a terminal',
   ],
   [
     'COLUMNS',
-    'table width on a terminal (default: the width the terminal reports, else 100); in a narrow one columns are left out or moved under their row, by priority; output to a pipe or a file is never cut short',
+    'table width on a terminal (default: the width the terminal reports, else 100); in a narrow one columns are ' +
+      'left out or moved under their row, by priority; output to a pipe or a file is never cut short',
   ],
   [
     'INIT_CWD',
@@ -45,36 +49,80 @@ const OTHER_ENV: Array<[string, string]> = [
   ],
   [
     'NODE_COMPILE_CACHE',
-    "the CLI turns on Node's compile cache (V8's compiled code, and the type-stripped text of a checkout's `.ts` sources, keyed by file content) so that later runs start faster; it lives in `node-compile-cache` under the OS temp directory unless this names another directory, and `NODE_DISABLE_COMPILE_CACHE=1` turns it off",
+    "the CLI turns on Node's compile cache (V8's compiled code, and the type-stripped text of a checkout's " +
+      '`.ts` sources, keyed by file content) so that later runs start faster; it lives in `node-compile-cache` ' +
+      'under the OS temp directory unless this names another directory, and `NODE_DISABLE_COMPILE_CACHE=1` ' +
+      'turns it off',
   ],
   [
     'XDG_CACHE_HOME',
-    `base of the default cache directory on Linux (\`$XDG_CACHE_HOME/fapilog-plugins\`, else \`~/.cache/fapilog-plugins\`); macOS uses \`~/Library/Caches/fapilog-plugins\`, Windows \`%LOCALAPPDATA%\\fapilog-plugins\\cache\``,
+    `base of the default cache directory on Linux (\`$XDG_CACHE_HOME/fapilog-plugins\`, else ` +
+      `\`~/.cache/fapilog-plugins\`); macOS uses \`~/Library/Caches/fapilog-plugins\`, Windows ` +
+      `\`%LOCALAPPDATA%\\fapilog-plugins\\cache\``,
   ],
 ];
 
 const ENV_DEFAULTS: Record<string, string> = {
-  [ENV.url]: `none: reading commands then ask the package index (\`${ENV.index}\`, default PyPI); \`publish\` goes to \`${DEFAULT_MARKETPLACE_URL}\``,
-  [ENV.index]: `\`${DEFAULT_INDEX_URL}\` when neither this nor \`${ENV.url}\` is set (flags beat variables; at the same level the index URL wins)`,
+  [ENV.url]:
+    `none: reading commands then ask the package index (\`${ENV.index}\`, default PyPI); \`publish\` ` +
+    `goes to \`${DEFAULT_MARKETPLACE_URL}\``,
+  [ENV.index]:
+    `\`${DEFAULT_INDEX_URL}\` when neither this nor \`${ENV.url}\` is set (flags beat variables; at ` +
+    `the same level the index URL wins)`,
   [ENV.token]: 'none (anonymous reads; publishing, yanking and rating need a token)',
   [ENV.cache]: 'the user cache directory (see `XDG_CACHE_HOME`)',
 };
 
 /** What every command shares: how a project is named, and what scripts can rely on. */
 const COMMON_NOTES = [
-  '- **Projects.** Every command that works on a project (`outdated`, `update`, `install`, `publish`, `version`) takes it as a positional `[path]`, relative to the current directory (default: the current directory); `--path <path>` is an alias. `update [path] [names...]` takes the first word as the path when it is `.` or `..`, contains a `/`, or names an existing directory; with `--path`, every word is a plugin name.',
-  "- **Lists.** `--ignore` takes comma-separated names (`--ignore loki,otel`), like the Action's `ignore` input, and may be repeated; it never takes the path after it.",
-  '- **`--json`.** stdout holds one JSON document. An error is one too: `{"error": {"code": "...", "message": "..."}}` on stdout, as well as the `error: ...` line on stderr. `code` is stable: `usage` for a bad command line, the marketplace\'s or the core\'s error code otherwise (`install-refused`, `invalid-fapilog-version`, `project-not-found`, `not-found` for an unknown plugin or release, the server\'s `not_found`...), else `error`.',
-  '- **Hints.** Fix commands the CLI and the Action print are `npx fapilog-plugins@<version> ...`: they work without a checkout or an install, and run the release that gave the advice.',
+  '- **Projects.** Every command that works on a project (`outdated`, `update`, `install`, `publish`, ' +
+    '`version`) takes it as a positional `[path]`, relative to the current directory (default: the current ' +
+    'directory); `--path <path>` is an alias. `update [path] [names...]` takes the first word as the path when ' +
+    'it is `.` or `..`, contains a `/`, or names an existing directory; with `--path`, every word is a plugin ' +
+    'name.',
+  "- **Lists.** `--ignore` takes comma-separated names (`--ignore loki,otel`), like the Action's `ignore` " +
+    'input, and may be repeated; it never takes the path after it.',
+  '- **`--json`.** stdout holds one JSON document. An error is one too: `{"error": {"code": "...", "message": ' +
+    '"..."}}` on stdout, as well as the `error: ...` line on stderr. `code` is stable: `usage` for a bad ' +
+    "command line, the marketplace's or the core's error code otherwise (`install-refused`, " +
+    '`invalid-fapilog-version`, `project-not-found`, `not-found` for an unknown plugin or release, the ' +
+    "server's `not_found`...), else `error`.",
+  '- **Hints.** Fix commands the CLI and the Action print are `npx fapilog-plugins@<version> ...`: they work ' +
+    'without a checkout or an install, and run the release that gave the advice.',
 ];
 
 /** How every command reaches the marketplace; the numbers come from the client's own defaults. */
 const MARKETPLACE_NOTES = [
-  `- **Cache.** Every marketplace answer (except download links) is kept in the cache directory, keyed by URL and token, with its ETag and fetch time: answers fetched with different tokens (a private marketplace may show each its own plugins), or with none, are kept apart, under a one-way fingerprint of the token. By default each lookup is revalidated (\`If-None-Match\`; an unchanged answer costs a body-less 304). \`--prefer-offline\` uses entries younger than ${DEFAULT_TTL_MS / 60_000} minutes without any request; \`--offline\` uses the cache only and a missing entry is an error (exit 2). The cache never holds the token, and several processes may share it.`,
-  '- **Failures.** When the marketplace cannot be reached or keeps failing (network error, timeout, 5xx, rate limit) and a cached copy exists, that copy is used and a `warning: ... (stale)` line goes to stderr; with `--json` stdout still holds only the JSON.',
-  "- **Sources.** `outdated`, `update`, `install`, `info`, `search` and `list` read one source: a marketplace (`--marketplace-url`) or a Python package index (`--index-url`: PyPI, devpi, Artifactory, a static directory, a marketplace's `/simple/`), PyPI's simple index when neither is set. On an index, each release's fapilog compatibility comes from its `Requires-Dist: fapilog` line, read from the core metadata file (PEP 658/714) or else from the wheel (a download of at most 32 MiB), once: releases never change, so that answer is cached for good. `search` and `list` filter the index's project list for `fapilog-*` names; on PyPI that list names every project (tens of megabytes, once; then revalidated with its ETag, and only the plugin names are kept in the cache); ratings, downloads, types and `--type`/`--min-rating`/`--sort` are marketplace-only. Every report names its source.",
-  `- **Retries.** Reads are retried \`--retries\` times (default ${DEFAULT_HTTP_OPTIONS.retries}) on network errors (except a name that does not resolve and a refused connection, which fail at once with one line naming the source and how to choose another), timeouts and HTTP 500/502/503/504, with exponential backoff and jitter; writes (publish, yank, rating) are not, except after a 429, which the server refused before doing anything. \`Retry-After\` (seconds or an HTTP date) on 429 and 503 is honoured, and once \`X-RateLimit-Remaining\` reaches 0 the next request waits for \`X-RateLimit-Reset\`. One request waits at most ${DEFAULT_HTTP_OPTIONS.maxWaitMs / 1000} s in total; beyond that it fails with a message saying why.`,
-  `- **Requests.** Independent lookups run in parallel (at most ${DEFAULT_CONCURRENCY} at a time) and one URL is fetched at most once per command. Requests carry \`User-Agent: fapilog-plugins/<version>\` and, when a token is configured, \`Authorization: Bearer <token>\`; the token never appears in output, errors or \`--debug\` lines.`,
+  `- **Cache.** Every marketplace answer (except download links) is kept in the cache directory, keyed by URL ` +
+    `and token, with its ETag and fetch time: answers fetched with different tokens (a private marketplace may ` +
+    `show each its own plugins), or with none, are kept apart, under a one-way fingerprint of the token. By ` +
+    `default each lookup is revalidated (\`If-None-Match\`; an unchanged answer costs a body-less 304). ` +
+    `\`--prefer-offline\` uses entries younger than ${DEFAULT_TTL_MS / 60_000} minutes without any request; ` +
+    `\`--offline\` uses the cache only and a missing entry is an error (exit 2). The cache never holds the ` +
+    `token, and several processes may share it.`,
+  '- **Failures.** When the marketplace cannot be reached or keeps failing (network error, timeout, 5xx, rate ' +
+    'limit) and a cached copy exists, that copy is used and a `warning: ... (stale)` line goes to stderr; with ' +
+    '`--json` stdout still holds only the JSON.',
+  '- **Sources.** `outdated`, `update`, `install`, `info`, `search` and `list` read one source: a marketplace ' +
+    '(`--marketplace-url`) or a Python package index (`--index-url`: PyPI, devpi, Artifactory, a static ' +
+    "directory, a marketplace's `/simple/`), PyPI's simple index when neither is set. On an index, each " +
+    "release's fapilog compatibility comes from its `Requires-Dist: fapilog` line, read from the core metadata " +
+    'file (PEP 658/714) or else from the wheel (a download of at most 32 MiB), once: releases never change, so ' +
+    "that answer is cached for good. `search` and `list` filter the index's project list for `fapilog-*` names; " +
+    'on PyPI that list names every project (tens of megabytes, once; then revalidated with its ETag, and only ' +
+    'the plugin names are kept in the cache); ratings, downloads, types and `--type`/`--min-rating`/`--sort` ' +
+    'are marketplace-only. Every report names its source.',
+  `- **Retries.** Reads are retried \`--retries\` times (default ${DEFAULT_HTTP_OPTIONS.retries}) on network ` +
+    `errors (except a name that does not resolve and a refused connection, which fail at once with one line ` +
+    `naming the source and how to choose another), timeouts and HTTP 500/502/503/504, with exponential backoff ` +
+    `and jitter; writes (publish, yank, rating) are not, except after a 429, which the server refused before ` +
+    `doing anything. \`Retry-After\` (seconds or an HTTP date) on 429 and 503 is honoured, and once ` +
+    `\`X-RateLimit-Remaining\` reaches 0 the next request waits for \`X-RateLimit-Reset\`. One request waits at ` +
+    `most ${DEFAULT_HTTP_OPTIONS.maxWaitMs / 1000} s in total; beyond that it fails with a message saying why.`,
+  `- **Requests.** Independent lookups run in parallel (at most ${DEFAULT_CONCURRENCY} at a time) and one URL ` +
+    `is fetched at most once per command. Requests carry \`User-Agent: fapilog-plugins/<version>\` and, when a ` +
+    `token is configured, \`Authorization: Bearer <token>\`; the token never appears in output, errors or ` +
+    `\`--debug\` lines.`,
 ];
 
 function cell(text: string): string {
@@ -117,7 +165,9 @@ function commandSection(cmd: Command, helper: Help, depth: number): string[] {
   const subcommands = helper.visibleCommands(cmd).filter((c) => c.name() !== 'help');
   const out: string[] = [`${'#'.repeat(Math.min(6, depth))} \`${[fullName, ...args].join(' ')}\``, ''];
   if (cmd.description()) out.push(cmd.description().replace(/^./, (c) => c.toUpperCase()) + '.', '');
-  const usage = `fapilog-plugins ${fullName}${subcommands.length > 0 ? ' <command>' : ''}${cmd.options.some((o) => !o.hidden && o.long !== '--help') ? ' [options]' : ''}${args.length > 0 ? ` ${args.join(' ')}` : ''}`;
+  const options = cmd.options.some((o) => !o.hidden && o.long !== '--help') ? ' [options]' : '';
+  const operands = args.length > 0 ? ` ${args.join(' ')}` : '';
+  const usage = `fapilog-plugins ${fullName}${subcommands.length > 0 ? ' <command>' : ''}${options}${operands}`;
   out.push('```', usage, '```', '');
   const described = cmd.registeredArguments.filter((a) => a.description);
   if (described.length > 0) {

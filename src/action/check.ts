@@ -105,7 +105,9 @@ export async function checkMain(config: CheckConfig, deps: CheckDeps): Promise<C
       const cacheDir = source.kind === 'index' ? source.index.cacheDir : source.marketplace.cacheDir;
       const why = source.chosenBy === 'default' ? ', asked because neither the input index-url nor marketplace-url is set' : '';
       throw new ActionError(
-        `The ${client.kind === 'index' ? 'package index' : 'marketplace'} at ${client.status().url} could not be reached and nothing is cached in ${cacheDir ?? 'memory'} (${err.message}${why}); choose another source with the input index-url (a package index) or marketplace-url (a marketplace)`,
+        `The ${client.kind === 'index' ? 'package index' : 'marketplace'} at ${client.status().url} could not ` +
+          `be reached and nothing is cached in ${cacheDir ?? 'memory'} (${err.message}${why}); choose another ` +
+          `source with the input index-url (a package index) or marketplace-url (a marketplace)`,
       );
     }
     throw err;

@@ -82,7 +82,8 @@ export async function keepDashboard(
     (i) => !i.pull_request && hasMarker(i.body, 'dashboard', projectPath),
   );
   const footer =
-    '\n<sub>Kept current by the fapilog-plugins Action (`dashboard: true`); it edits this issue on every run. Close it to hide it, or remove the input to stop.</sub>\n';
+    '\n<sub>Kept current by the fapilog-plugins Action (`dashboard: true`); it edits this issue on every run. ' +
+    'Close it to hide it, or remove the input to stop.</sub>\n';
   const body = githubBody('dashboard', projectPath, summary, footer);
   const title = dashboardTitle(projectPath);
   if (existing) {
@@ -115,7 +116,8 @@ export async function publishToGitHub(
       await keepComment(octokit, repo, plan.comment, opts.projectPath, opts.summary, log);
     } catch (err) {
       log.warning(
-        `comment: could not write the pull request comment (${(err as Error).message}); the job needs \`permissions: pull-requests: write\``,
+        `comment: could not write the pull request comment (${(err as Error).message}); the job needs ` +
+          `\`permissions: pull-requests: write\``,
       );
     }
   }

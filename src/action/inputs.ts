@@ -84,11 +84,16 @@ export const INPUT_DOCS = {
     default: '',
   },
   'index-url': {
-    description: `\`check\`: a Python package index (simple API, e.g. \`https://pypi.org/simple/\`, devpi, Artifactory, a marketplace's \`/simple/\`) to read plugins from instead of a marketplace. Falls back to \`${ENV.index}\`; with neither this nor a marketplace URL, \`check\` reads PyPI's simple index.`,
+    description:
+      `\`check\`: a Python package index (simple API, e.g. \`https://pypi.org/simple/\`, devpi, ` +
+      `Artifactory, a marketplace's \`/simple/\`) to read plugins from instead of a marketplace. Falls back to ` +
+      `\`${ENV.index}\`; with neither this nor a marketplace URL, \`check\` reads PyPI's simple index.`,
     default: '',
   },
   token: {
-    description: `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`,
+    description:
+      `Marketplace Bearer token (masked in logs). Falls back to \`${ENV.token}\`. Needed for private ` +
+      `marketplaces, and for \`publish\` unless the job uses trusted publishing (\`id-token: write\`).`,
     default: '',
   },
   'fapilog-version': {
@@ -98,7 +103,11 @@ export const INPUT_DOCS = {
   'fail-on': {
     description:
       'When the step fails: every level but `never` fails on a vulnerable plugin (an advisory affects its release); ' +
-      '`incompatible` (also incompatible or yanked plugins), `publisher-changed` (also a newer release from another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by fapilog), or `never`. The default fails only on what breaks the service, so a new plugin release does not turn CI red; `fapilog-plugins outdated` run by hand defaults to `held-back` (any problem), as `npm outdated` exits 1 on anything outdated.',
+      '`incompatible` (also incompatible or yanked plugins), `publisher-changed` (also a newer release from ' +
+      'another publisher than the current one), `outdated` (also outdated), `held-back` (also held back by ' +
+      'fapilog), or `never`. The default fails only on what breaks the service, so a new plugin release does ' +
+      'not turn CI red; `fapilog-plugins outdated` run by hand defaults to `held-back` (any problem), as `npm ' +
+      'outdated` exits 1 on anything outdated.',
     default: 'incompatible',
   },
   ignore: { description: 'Plugins to skip, separated by commas or newlines.', default: '' },
@@ -123,12 +132,14 @@ export const INPUT_DOCS = {
   },
   comment: {
     description:
-      '`check` on `pull_request`: keep one comment with the report on the pull request, edited in place on every run and deleted once no plugin has a problem. Needs `permissions: pull-requests: write`.',
+      '`check` on `pull_request`: keep one comment with the report on the pull request, edited in place on ' +
+      'every run and deleted once no plugin has a problem. Needs `permissions: pull-requests: write`.',
     default: 'false',
   },
   dashboard: {
     description:
-      '`check` on `schedule` (or any event but a pull request): keep one issue "fapilog plugins" with the report, created once and edited on every run. Needs `permissions: issues: write`.',
+      '`check` on `schedule` (or any event but a pull request): keep one issue "fapilog plugins" with the ' +
+      'report, created once and edited on every run. Needs `permissions: issues: write`.',
     default: 'false',
   },
   'github-token': { description: 'Token for `comment` and `dashboard` (masked in logs).', default: '${{ github.token }}' },
@@ -165,7 +176,9 @@ export type ActionInputs = z.infer<typeof ActionInputs>;
 
 export const OUTPUT_DOCS = {
   report:
-    'The check report as JSON (plugins, statuses, locations, fapilog version). Over 512 KiB (GitHub allows 1 MB of outputs per job) it keeps the plugins with problems first and says in `warnings` how many were left out.',
+    'The check report as JSON (plugins, statuses, locations, fapilog version). Over 512 KiB (GitHub allows 1 MB ' +
+    'of outputs per job) it keeps the plugins with problems first and says in `warnings` how many were left ' +
+    'out.',
   'report-file': 'Path of a file (under `RUNNER_TEMP`) with the whole check report as JSON, however large.',
   'outdated-count': 'Number of plugins with a newer compatible release (status `outdated`).',
   'incompatible-count': 'Number of plugins that are incompatible with the fapilog version or yanked.',
@@ -173,7 +186,9 @@ export const OUTPUT_DOCS = {
   'has-problems': '`true` when any plugin is vulnerable, outdated, held back, incompatible or yanked.',
   version: '`publish`: the version published (or that would be).',
   status: '`publish`: `published`, `unchanged`, `dry-run` or `failed`.',
-  url: '`publish`: the API URL of the release (`<marketplace-url>/plugins/<name>/versions/<version>`, its JSON record), when it was published or already was (`published`, `unchanged`); empty otherwise.',
+  url:
+    '`publish`: the API URL of the release (`<marketplace-url>/plugins/<name>/versions/<version>`, its JSON ' +
+    'record), when it was published or already was (`published`, `unchanged`); empty otherwise.',
 } as const;
 export type OutputName = keyof typeof OUTPUT_DOCS;
 

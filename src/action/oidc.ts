@@ -86,7 +86,9 @@ export function renderTrustedFailure(args: {
     const command = pkg ? registrationCommand(pkg, claims) : null;
     if (command) {
       out.push(
-        'To let exactly this job publish, the marketplace admin runs (add `--owner NAME` when the plugin has never been published; the plugin owner can `POST /api/v1/plugins/{name}/publishers` with the same values instead):',
+        'To let exactly this job publish, the marketplace admin runs (add `--owner NAME` when the plugin has ' +
+          'never been published; the plugin owner can `POST /api/v1/plugins/{name}/publishers` with the same ' +
+          'values instead):',
         '',
         '```sh',
         command.replace(/`/g, "'"),
@@ -116,7 +118,9 @@ export async function trustedPublishToken(apiUrl: string, pkg: string | null, de
   try {
     idToken = await deps.getIDToken(audience);
   } catch (err) {
-    const why = `could not get an OIDC token from GitHub: ${err instanceof Error ? err.message : String(err)}; the publish job needs \`permissions: id-token: write\``;
+    const why =
+      `could not get an OIDC token from GitHub: ${err instanceof Error ? err.message : String(err)}; ` +
+      `the publish job needs \`permissions: id-token: write\``;
     return fail(`trusted publishing: ${why}`, null, why, audience);
   }
   deps.setSecret(idToken);
@@ -137,9 +141,16 @@ export async function trustedPublishToken(apiUrl: string, pkg: string | null, de
 }
 
 export function trustedLine(publisher: TrustedProvenance, expiresAt: string): string {
-  return `trusted publishing: exchanged the OIDC token of ${describePublisher(publisher).replace(/^trusted publisher /, '')} for a publish token valid until ${expiresAt}`;
+  return (
+    `trusted publishing: exchanged the OIDC token of ` +
+    `${describePublisher(publisher).replace(/^trusted publisher /, '')} for a publish token valid until ` +
+    `${expiresAt}`
+  );
 }
 
 export function forkMessage(fork: string): string {
-  return `publishing needs a token, and trusted publishing is unavailable here: GitHub gives no OIDC token to a workflow run for a pull request from a fork (${fork}); publish from a tag push in the upstream repository`;
+  return (
+    `publishing needs a token, and trusted publishing is unavailable here: GitHub gives no OIDC token to a ` +
+    `workflow run for a pull request from a fork (${fork}); publish from a tag push in the upstream repository`
+  );
 }

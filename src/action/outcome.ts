@@ -126,7 +126,8 @@ function attentionLines(plugins: readonly PluginEntry[]): string[] {
     .filter((p) => p.status !== 'up-to-date')
     .map(
       (p) =>
-        `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`,
+        `${p.location.file}:${p.location.line}  ${p.package} ${p.current ?? '-'} -> ` +
+        `${p.latestCompatible ?? '-'} (latest ${p.latest ?? '-'}): ${p.status}`,
     );
 }
 
@@ -178,7 +179,8 @@ export function renderCheck(
       summary,
       { maxBytes: SUMMARY_BUDGET_BYTES },
       ({ lines, bytes }) =>
-        `**Summary cut short:** the last ${lines} lines (${Math.ceil(bytes / 1024)} KiB) were left out to stay under GitHub's 1 MiB limit for a job summary; ${whole} list every plugin.`,
+        `**Summary cut short:** the last ${lines} lines (${Math.ceil(bytes / 1024)} KiB) were left out to stay ` +
+        `under GitHub's 1 MiB limit for a job summary; ${whole} list every plugin.`,
     ),
     // GitHub shows 10 per level per step: the most severe first, then one "and N more".
     annotations: limitAnnotations(renderAnnotations(report, config.workspace), { hint: `The job summary and ${whole} list every plugin.` }),

@@ -159,7 +159,10 @@ async function authorize(config: PublishConfig, plan: PublishPlan, deps: Publish
   if (deps.oidc?.forkPullRequest) return { ok: false, message: forkMessage(deps.oidc.forkPullRequest) };
   return {
     ok: false,
-    message: `publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's owner (or ${ENV.token}), or use trusted publishing: give the publish job \`permissions: id-token: write\` and register the workflow as the plugin's trusted publisher`,
+    message:
+      `publishing needs a token: set the \`token\` input to a secret holding a token of the plugin's ` +
+      `owner (or ${ENV.token}), or use trusted publishing: give the publish job \`permissions: id-token: ` +
+      `write\` and register the workflow as the plugin's trusted publisher`,
   };
 }
 

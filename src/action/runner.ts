@@ -73,7 +73,8 @@ function logReport(result: CheckStepResult, workspace: string, staleDetail: stri
   info(`${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${r.marketplace.url}`);
   if (r.marketplace.stale)
     core.warning(
-      `The ${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} at ${r.marketplace.url} could not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`,
+      `The ${r.marketplace.kind === 'index' ? 'package index' : 'marketplace'} at ${r.marketplace.url} could ` +
+        `not be reached: reporting from the cache${staleDetail ? ` (${staleDetail})` : ''}.`,
     );
   for (const group of logGroups(r)) {
     // A group per manifest, folded in the log; its title counts what is fine, its lines are what is not.

@@ -41,7 +41,8 @@ function globalProgram(io: CliIo): Command {
       .addOption(
         new Option(
           '--index-url <url>',
-          `Python package index (simple API) to read plugins from instead of a marketplace; default ${DEFAULT_INDEX_URL} when no marketplace is set`,
+          `Python package index (simple API) to read plugins from instead of a marketplace; default ` +
+            `${DEFAULT_INDEX_URL} when no marketplace is set`,
         ).env(ENV.index),
       )
       .addOption(new Option('--token <token>', 'marketplace Bearer token').env(ENV.token))
@@ -122,7 +123,9 @@ function withSourceHint(err: unknown, ctx: CommandContext): unknown {
       ? ` (asked because neither --index-url nor --marketplace-url is set, nor ${ENV.index} / ${ENV.url})`
       : '';
   return new CliError(
-    `${describeSource(source.kind, status.url)} could not be reached: ${err.message}${why}; choose another source with --index-url URL (a package index) or --marketplace-url URL (a marketplace), or set ${ENV.index} / ${ENV.url}`,
+    `${describeSource(source.kind, status.url)} could not be reached: ${err.message}${why}; choose another ` +
+      `source with --index-url URL (a package index) or --marketplace-url URL (a marketplace), or set ` +
+      `${ENV.index} / ${ENV.url}`,
     EXIT.error,
     err.code,
   );

@@ -29,7 +29,8 @@ async function storeTarget(ctx: Ctx, opts: DataDirOption): Promise<{ databaseUrl
   // A typo in --data-dir would otherwise make a new, empty marketplace and report success in it.
   if (!opts.create && !fs.existsSync(dir)) {
     throw new CliError(
-      `data directory ${dir} does not exist; check --data-dir (or FAPILOG_MARKETPLACE_DATA_DIR), or pass --create to start a new marketplace there`,
+      `data directory ${dir} does not exist; check --data-dir (or FAPILOG_MARKETPLACE_DATA_DIR), or pass ` +
+        `--create to start a new marketplace there`,
     );
   }
   return { dataDir: dir };
@@ -50,7 +51,8 @@ const DATA_DIR_HELP = 'data directory of the marketplace (env FAPILOG_MARKETPLAC
 const DATABASE_URL_HELP =
   'PostgreSQL marketplace (postgres://user:password@host:port/db; env FAPILOG_MARKETPLACE_DATABASE_URL); wins over --data-dir';
 const FILES_DIR_HELP =
-  'with PostgreSQL: the directory the instances share for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)';
+  'with PostgreSQL: the directory the instances share for release files (env FAPILOG_MARKETPLACE_FILES_DIR; ' +
+  'default: files in the database)';
 const CREATE_HELP = 'create the data directory (a new, empty marketplace) when it does not exist';
 
 /** A command that opens the marketplace's store: with the options that say where it is. */
@@ -112,7 +114,8 @@ const TRANSFERS = [
   transferCommand({
     spec: 'backup <dest>',
     description:
-      'a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an export (restore with admin import)',
+      'a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an ' +
+      'export (restore with admin import)',
     create: false,
     failure: 'backup failed, nothing written',
     run: (t, store, dir) => t.backupStore(store, dir),
@@ -186,7 +189,11 @@ function columns(rows: string[][]): string {
 
 function publisherLine(p: TrustedPublisher): string {
   const env = p.environment ? `  environment ${p.environment}` : '';
-  return `${p.id}\t${p.package}\t${p.repository} (repository id ${p.repository_id}, owner id ${p.repository_owner_id})\t.github/workflows/${p.workflow}${env}\towner ${p.owner}${p.pending ? ' (pending)' : ''}\t${p.issuer}`;
+  return (
+    `${p.id}\t${p.package}\t${p.repository} (repository id ${p.repository_id}, owner id ` +
+    `${p.repository_owner_id})\t.github/workflows/${p.workflow}${env}\towner ` +
+    `${p.owner}${p.pending ? ' (pending)' : ''}\t${p.issuer}`
+  );
 }
 
 export const register: RegisterCommand = (program, act) => {
@@ -226,7 +233,8 @@ export const register: RegisterCommand = (program, act) => {
             .filter(Boolean)
             .join('; ');
           ctx.io.stderr(
-            `${opts.admin ? 'admin ' : ''}token created for owner ${owner}${scope ? ` (${scope})` : ''}; it is shown only now, store it safely\n`,
+            `${opts.admin ? 'admin ' : ''}token created for owner ${owner}${scope ? ` (${scope})` : ''}; it is ` +
+              `shown only now, store it safely\n`,
           );
         }
       });
@@ -290,7 +298,8 @@ export const register: RegisterCommand = (program, act) => {
   )
     .addHelpText(
       'after',
-      '\nExample:\n  fapilog-plugins admin publisher add fapilog-loki --repository acme/fapilog-loki --repository-id 700123 --owner-id 4501 --workflow release.yml\n',
+      '\nExample:\n  fapilog-plugins admin publisher add fapilog-loki --repository acme/fapilog-loki ' +
+        '--repository-id 700123 --owner-id 4501 --workflow release.yml\n',
     )
     .action(
       act(async (ctx, plugin: string, opts: PublisherAddOptions) => {

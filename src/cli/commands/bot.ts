@@ -46,7 +46,8 @@ export const register: RegisterCommand = (program, act) => {
         if (!env['APP_ID'] && !existsSync(path.join(process.cwd(), 'app.yml'))) {
           // Probot's setup page registers the app from ./app.yml: say where the shipped one is.
           throw new CliError(
-            `APP_ID is not set. To register the GitHub App, run this from a directory holding app.yml (cp ${appManifest()} .); to run it, set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET (docs/bot.md)`,
+            `APP_ID is not set. To register the GitHub App, run this from a directory holding app.yml (cp ` +
+              `${appManifest()} .); to run it, set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET (docs/bot.md)`,
           );
         }
         const server = await serveBot(env);

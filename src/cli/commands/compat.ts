@@ -27,7 +27,9 @@ export const register: RegisterCommand = (program, act) => {
         const c = release.compatibility_correction;
         ctx.io.stdout(
           c
-            ? `${release.package} ${release.version}: fapilog ${release.fapilog_compatibility} (corrected ${c.corrected_at.slice(0, 10)} by ${c.corrected_by}: ${c.reason}; its files declare ${c.declared})\n`
+            ? `${release.package} ${release.version}: fapilog ${release.fapilog_compatibility} (corrected ` +
+                `${c.corrected_at.slice(0, 10)} by ${c.corrected_by}: ${c.reason}; its files declare ` +
+                `${c.declared})\n`
             : `${release.package} ${release.version}: fapilog ${release.fapilog_compatibility}, as its files declare (no correction)\n`,
         );
         return EXIT.ok;

@@ -62,7 +62,9 @@ export function renderReport(report: Report, opts: { width: number; color: boole
   lines.push(
     p(
       'dim',
-      `${report.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}${report.marketplace.kind === 'index' ? ' (an index publishes no advisories or deprecations)' : ''}`,
+      `${report.marketplace.kind === 'index' ? 'package index' : 'marketplace'} ` +
+        `${report.marketplace.url}${report.marketplace.stale ? ' (stale cached data)' : ''}` +
+        `${report.marketplace.kind === 'index' ? ' (an index publishes no advisories or deprecations)' : ''}`,
     ),
   );
   lines.push('');
@@ -195,14 +197,19 @@ export const register: RegisterCommand = (program, act) => {
     .addOption(
       new Option(
         '--fail-on <level>',
-        'which plugins make the exit status 1 (a vulnerable one at every level but never): incompatible (incompatible or yanked), publisher-changed (also a newer release from another publisher), outdated (also outdated), held-back (also held back by fapilog: every problem), never. The GitHub Action defaults to incompatible instead: in CI only what breaks the service fails, so a new plugin release does not turn a build red',
+        'which plugins make the exit status 1 (a vulnerable one at every level but never): incompatible ' +
+          '(incompatible or yanked), publisher-changed (also a newer release from another publisher), outdated ' +
+          '(also outdated), held-back (also held back by fapilog: every problem), never. The GitHub Action ' +
+          'defaults to incompatible instead: in CI only what breaks the service fails, so a new plugin release ' +
+          'does not turn a build red',
       )
         .choices([...FAIL_ON])
         .default(DEFAULT_FAIL_ON),
     )
     .addHelpText(
       'after',
-      '\nExit status: 1 when a plugin fails --fail-on (by default: any vulnerable, outdated, incompatible, held back\nor yanked plugin), 0 otherwise (up to date or unknown to the marketplace), 2 on errors.',
+      '\nExit status: 1 when a plugin fails --fail-on (by default: any vulnerable, outdated, incompatible, held ' +
+        'back\nor yanked plugin), 0 otherwise (up to date or unknown to the marketplace), 2 on errors.',
     );
   addPathOption(command).action(
     act(async (ctx, given: string | undefined, opts: OutdatedOptions & { path?: string }) => {

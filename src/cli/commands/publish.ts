@@ -58,7 +58,9 @@ export const register: RegisterCommand = (program, act) => {
     .option('--max-file-size <size>', `largest file accepted, e.g. 20MiB (default ${DEFAULT_MAX_FILE_SIZE / 1024 / 1024}MiB)`)
     .addHelpText(
       'after',
-      `\nThe token comes from --token or ${ENV.token}; it must belong to the plugin's owner.\nBuild first with \`python -m build\`. Exit codes: 0 published/unchanged/dry run, 1 blocking findings or version taken, 2 errors.\n`,
+      `\nThe token comes from --token or ${ENV.token}; it must belong to the plugin's owner.\nBuild first with ` +
+        `\`python -m build\`. Exit codes: 0 published/unchanged/dry run, 1 blocking findings or version taken, ` +
+        `2 errors.\n`,
     )
     .action(
       act(async (ctx, projectArg: string | undefined, opts: PublishOptions & { path?: string }) => {

@@ -50,11 +50,13 @@ export const register: RegisterCommand = (program, act) => {
     .option('--data-dir <dir>', 'data directory: SQLite database and files (env FAPILOG_MARKETPLACE_DATA_DIR, default ./marketplace-data)')
     .option(
       '--database-url <url>',
-      'run on PostgreSQL (postgres://user:password@host:port/db; env FAPILOG_MARKETPLACE_DATABASE_URL): several instances may share it; wins over --data-dir',
+      'run on PostgreSQL (postgres://user:password@host:port/db; env FAPILOG_MARKETPLACE_DATABASE_URL): several ' +
+        'instances may share it; wins over --data-dir',
     )
     .option(
       '--files-dir <dir>',
-      'with --database-url: a directory every instance shares for release files (env FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)',
+      'with --database-url: a directory every instance shares for release files (env ' +
+        'FAPILOG_MARKETPLACE_FILES_DIR; default: files in the database)',
     )
     .option(
       '--log-format <format>',
@@ -74,7 +76,9 @@ export const register: RegisterCommand = (program, act) => {
     .option('--public-url <url>', 'base URL clients reach the server at, for links (env FAPILOG_MARKETPLACE_PUBLIC_URL)')
     .option(
       '--trust-proxy <list>',
-      'addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed for the client address, comma-separated; also loopback, linklocal, uniquelocal (env FAPILOG_MARKETPLACE_TRUST_PROXY, default none)',
+      'addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed for the client ' +
+        'address, comma-separated; also loopback, linklocal, uniquelocal (env FAPILOG_MARKETPLACE_TRUST_PROXY, ' +
+        'default none)',
     )
     .option(
       '--max-connections <n>',

@@ -83,7 +83,8 @@ export const register: RegisterCommand = (program, act) => {
         ) {
           ctx.warn(
             `the updates target fapilog ${target} (--fapilog-version), but the project uses fapilog ${pinned.version}` +
-              `${pinned.from ? ` (${pinned.source} in ${pinned.from})` : ''}: move fapilog to ${target} too, or these releases may not work with it`,
+              `${pinned.from ? ` (${pinned.source} in ${pinned.from})` : ''}: move fapilog to ${target} too, or ` +
+              `these releases may not work with it`,
           );
         }
         const dryRun = flags.dryRun ?? false;
@@ -119,7 +120,8 @@ export const register: RegisterCommand = (program, act) => {
           const spec = c.from === c.to ? `${c.to} (unchanged; it already admits ${c.target})` : `${c.from || '(any)'} -> ${c.to}`;
           const down = c.downgrade ? ` (a downgrade: ${c.current} is ${c.status}, ${c.target} is the newest release that works)` : '';
           out(
-            `${c.package} ${c.current ?? '?'} -> ${c.target}: ${verb} ${c.file}:${c.line} ${spec}${c.hashesReplaced ? ', hashes replaced' : ''}${down}\n`,
+            `${c.package} ${c.current ?? '?'} -> ${c.target}: ${verb} ${c.file}:${c.line} ` +
+              `${spec}${c.hashesReplaced ? ', hashes replaced' : ''}${down}\n`,
           );
         }
         for (const c of plan.planned) if (c.publisherChange) ctx.io.stderr(`warning: ${publisherWarning(c.package, c.publisherChange)}\n`);

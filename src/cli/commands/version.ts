@@ -44,7 +44,9 @@ Examples:
         if (changed && !opts.dryRun) await applyBump(plan);
         const files = plan.edits.map((e) => path.relative(ctx.io.cwd, bumpFilePath(plan, e.file)) || bumpFilePath(plan, e.file));
         const downgrade = changed && isDowngrade(plan);
-        const downgradeWarning = `${plan.to} is lower than the current ${plan.from}; if ${plan.from} is published, ${plan.to} is a backport, not the latest release`;
+        const downgradeWarning =
+          `${plan.to} is lower than the current ${plan.from}; if ${plan.from} is ` +
+          `published, ${plan.to} is a backport, not the latest release`;
         if (ctx.globals.json) {
           if (downgrade) ctx.warn(downgradeWarning);
           writeJson(ctx.io, { from: plan.from, to: plan.to, tag: plan.tag, files, written: changed && !opts.dryRun });

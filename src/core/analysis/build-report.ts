@@ -87,7 +87,9 @@ function lockedFor(
   const versions = new Set(all.map((l) => l.version));
   if (versions.size > 1) {
     warnings.push(
-      `${dep.location.file}:${dep.location.line}: ${name} is locked at ${all.map((l) => `${l.version} (${l.lockfile})`).join(', ')}; the shared file is judged by its own specifier`,
+      `${dep.location.file}:${dep.location.line}: ${name} is locked at ` +
+        `${all.map((l) => `${l.version} (${l.lockfile})`).join(', ')}; the shared file is judged by its own ` +
+        `specifier`,
     );
     return undefined;
   }
@@ -164,7 +166,8 @@ export function analyse(input: AnalysisInput): { report: Report; entries: Analys
   }
   if (input.marketplace.stale) {
     warnings.push(
-      `the ${input.marketplace.kind === 'index' ? 'package index' : 'marketplace'} could not be reached; some results come from a stale cached copy`,
+      `the ${input.marketplace.kind === 'index' ? 'package index' : 'marketplace'} could not be reached; some ` +
+        `results come from a stale cached copy`,
     );
   }
 

@@ -109,7 +109,8 @@ export function chooseRelease(
       const why = found.yanked_reason ? `: ${found.yanked_reason}` : '';
       throw new InstallRefused(
         'yanked',
-        `${pkg} ${found.version} was yanked${why}${newestCompatible ? `; ${newestCompatible.version} is the newest compatible release` : ''}`,
+        `${pkg} ${found.version} was ` +
+          `yanked${why}${newestCompatible ? `; ${newestCompatible.version} is the newest compatible release` : ''}`,
       );
     }
     if (!isCompatible(found, fv)) {

@@ -53,6 +53,7 @@ export function decide(report: Report, failOn: FailOn): { failed: boolean; failu
   if (offenders.length === 0) return { failed: false, failureMessage: null };
   return {
     failed: true,
-    failureMessage: `${offenders.length} plugin${offenders.length === 1 ? '' : 's'} failed the check (fail-on: ${failOn}): ${offenders.join(', ')}`,
+    failureMessage:
+      `${offenders.length} plugin${offenders.length === 1 ? '' : 's'} failed the check (fail-on: ` + `${failOn}): ${offenders.join(', ')}`,
   };
 }

@@ -271,7 +271,10 @@ export class IndexClient {
     return { meta: parsed, keywords: parseHeaders(text).headers.get('keywords')?.join(' ') ?? '' };
   }
 
-  /** METADATA from inside the wheel (a bounded download, checked against the index's sha256), kept in the cache under the metadata file's URL. */
+  /**
+   * METADATA from inside the wheel (a bounded download, checked against the index's sha256), kept
+   * in the cache under the metadata file's URL.
+   */
   async #wheelMetadata(file: IndexFile, key: string): Promise<string | null> {
     if (!file.filename.endsWith('.whl')) return null;
     const endpoint = `GET ${pathOf(file.url)}`;
@@ -405,7 +408,8 @@ function unsupported(query: Partial<ListQuery>): void {
     throw new MarketplaceError(
       'invalid-request',
       'GET /',
-      `${refused.join(', ')}: a package index knows no plugin types, ratings, downloads or update times (a marketplace does: --marketplace-url)`,
+      `${refused.join(', ')}: a package index knows no plugin types, ratings, downloads or update times (a ` +
+        `marketplace does: --marketplace-url)`,
       {
         code: 'unsupported',
         bare: true,

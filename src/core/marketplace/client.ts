@@ -243,7 +243,9 @@ export class MarketplaceClient {
       if (missing.length > 0) {
         // Answered from what is cached; the rest is named, and shows as unknown.
         this.#warn(
-          `not in the cache (${why}): ${missing.join(', ')}; answered for the other ${chunk.length - missing.length} of ${chunk.length} plugins from the cache (run once online to cache the rest)`,
+          `not in the cache (${why}): ${missing.join(', ')}; answered for the other ` +
+            `${chunk.length - missing.length} of ${chunk.length} plugins from the cache (run once online to ` +
+            `cache the rest)`,
         );
         for (const name of missing) plugins[name] = null;
       }

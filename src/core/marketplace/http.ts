@@ -150,7 +150,8 @@ export class HttpTransport {
       new MarketplaceError(
         'timeout',
         req.endpoint,
-        `gave up: no complete answer from ${safeOrigin(req.url)} within the ${seconds(deadlineMs)} deadline for one call (${attempts} attempt${attempts === 1 ? '' : 's'}, ${doing})`,
+        `gave up: no complete answer from ${safeOrigin(req.url)} within the ${seconds(deadlineMs)} deadline for ` +
+          `one call (${attempts} attempt${attempts === 1 ? '' : 's'}, ${doing})`,
         { code: 'deadline' },
       );
 
@@ -161,7 +162,8 @@ export class HttpTransport {
         throw new MarketplaceError(
           'wait-limit',
           req.endpoint,
-          `gave up: ${why} means waiting ${seconds(ms)} more, over the ${seconds(maxWaitMs)} limit on waiting (waited ${seconds(waited)} so far)`,
+          `gave up: ${why} means waiting ${seconds(ms)} more, over the ${seconds(maxWaitMs)} limit on waiting ` +
+            `(waited ${seconds(waited)} so far)`,
           { code: 'wait-limit' },
         );
       }

@@ -33,7 +33,10 @@ function numbersProblem(text: string): string | null {
     // Leading zeros do not change the value (`1.01` is `1.1`), so they are not the problem.
     const digits = run.replace(/^0+(?=[0-9])/, '');
     if (digits.length > 16 || BigInt(digits) > BigInt(MAX_VERSION_NUMBER)) {
-      return `has a number (${digits.length > 24 ? `${digits.slice(0, 24)}…` : digits}) above ${MAX_VERSION_NUMBER}, the largest one stored exactly`;
+      return (
+        `has a number (${digits.length > 24 ? `${digits.slice(0, 24)}…` : digits}) above ` +
+        `${MAX_VERSION_NUMBER}, the largest one stored exactly`
+      );
     }
   }
   return null;

@@ -82,7 +82,8 @@ export async function writeChangesToDisk(root: string, changes: readonly FileCha
   if (changedOnDisk.length > 0) {
     throw new CoreError(
       'write-conflict',
-      `${changedOnDisk.join(', ')} changed on disk since ${changedOnDisk.length === 1 ? 'it was' : 'they were'} read; nothing was written (run the command again)`,
+      `${changedOnDisk.join(', ')} changed on disk since ${changedOnDisk.length === 1 ? 'it was' : 'they were'} ` +
+        `read; nothing was written (run the command again)`,
       { files: changedOnDisk },
     );
   }

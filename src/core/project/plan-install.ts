@@ -91,7 +91,8 @@ export async function planInstall(opts: PlanInstallOptions): Promise<InstallPlan
   if (present) {
     throw new InstallRefused(
       'already-present',
-      `${request.package} is already in ${present.location.file}:${present.location.line} (${present.location.text.trim()}); use \`update\` to change its version`,
+      `${request.package} is already in ${present.location.file}:${present.location.line} ` +
+        `(${present.location.text.trim()}); use \`update\` to change its version`,
     );
   }
 

@@ -276,7 +276,9 @@ export async function planUpdate(opts: PlanUpdateOptions): Promise<UpdatePlan> {
   if (missing.length > 0) {
     throw new CoreError(
       'unknown-plugin',
-      `${missing.join(', ')} ${missing.length === 1 ? 'is not a plugin dependency' : 'are not plugin dependencies'} of this project (or ignored)`,
+      `${missing.join(', ')} ` +
+        `${missing.length === 1 ? 'is not a plugin dependency' : 'are not plugin dependencies'} of this project ` +
+        `(or ignored)`,
       { subject: missing.join(', ') },
     );
   }

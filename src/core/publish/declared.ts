@@ -71,7 +71,9 @@ export function declaredOf(meta: Pick<CoreMetadata, 'requiresDist' | 'requiresPy
     } else if (fapilog.some((f) => f.specifier === null || !sameSpecifier(f.specifier, first.specifier!))) {
       problems.push({
         field: 'fapilog_compatibility',
-        message: `several runtime requirements on fapilog with different ranges (${fapilog.map((f) => `"${f.text}"`).join(', ')}); the marketplace needs one range`,
+        message:
+          `several runtime requirements on fapilog with different ranges ` +
+          `(${fapilog.map((f) => `"${f.text}"`).join(', ')}); the marketplace needs one range`,
       });
     } else {
       range = displaySpecifier(first.specifier!);
@@ -190,7 +192,10 @@ export function releaseDeclaration(wheels: readonly FileMetadata[], sdists: read
         ok: false,
         code: 'invalid_file',
         field: dynamic[0]!,
-        message: `${sdist.filename}: PKG-INFO marks ${[...new Set(dynamic.map((f) => DYNAMIC_HEADER[f]))].join(', ')} as Dynamic, so only a wheel can say what the release needs; upload the wheel too`,
+        message:
+          `${sdist.filename}: PKG-INFO marks ` +
+          `${[...new Set(dynamic.map((f) => DYNAMIC_HEADER[f]))].join(', ')} as Dynamic, so only a wheel can ` +
+          `say what the release needs; upload the wheel too`,
       };
     }
     return (
@@ -210,7 +215,9 @@ export function releaseDeclaration(wheels: readonly FileMetadata[], sdists: read
           ok: false,
           code: 'metadata_mismatch',
           field,
-          message: `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ${first.filename}'s says ${showDeclared(field, ours)}`,
+          message:
+            `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ` +
+            `${first.filename}'s says ${showDeclared(field, ours)}`,
         };
       }
     }
@@ -224,7 +231,9 @@ export function releaseDeclaration(wheels: readonly FileMetadata[], sdists: read
           ok: false,
           code: 'metadata_mismatch',
           field,
-          message: `${field}: ${s.filename}'s PKG-INFO says ${showDeclared(field, theirs)}, but ${first.filename}'s METADATA says ${showDeclared(field, ours)}`,
+          message:
+            `${field}: ${s.filename}'s PKG-INFO says ${showDeclared(field, theirs)}, but ` +
+            `${first.filename}'s METADATA says ${showDeclared(field, ours)}`,
         };
       }
     }

@@ -62,21 +62,28 @@ export async function executePublish(plan: PublishPlan, client: PublishSender, o
         return {
           status: 'failed',
           reason: 'version-taken',
-          message: `${pkg} ${plan.version} is already taken on the marketplace with different files (HTTP 409: ${server}); published versions never change: bump the version (\`fapilog-plugins version patch\`), rebuild and publish the new version`,
+          message:
+            `${pkg} ${plan.version} is already taken on the marketplace with different files (HTTP 409: ` +
+            `${server}); published versions never change: bump the version (\`fapilog-plugins version patch\`), ` +
+            `rebuild and publish the new version`,
           httpStatus: 409,
         };
       case 401:
         return {
           status: 'failed',
           reason: 'unauthorized',
-          message: `the marketplace did not accept the ${opts.credential} (HTTP 401: ${server}); it is unknown, revoked or mistyped: create a token for the owner of ${pkg} and store it as a secret`,
+          message:
+            `the marketplace did not accept the ${opts.credential} (HTTP 401: ${server}); it is unknown, ` +
+            `revoked or mistyped: create a token for the owner of ${pkg} and store it as a secret`,
           httpStatus: 401,
         };
       case 403:
         return {
           status: 'failed',
           reason: 'forbidden',
-          message: `the ${opts.credential} may not publish ${pkg} (HTTP 403: ${server}); publishing a new release needs a token of the plugin's owner: use the owner's token, or ask the owner to publish`,
+          message:
+            `the ${opts.credential} may not publish ${pkg} (HTTP 403: ${server}); publishing a new ` +
+            `release needs a token of the plugin's owner: use the owner's token, or ask the owner to publish`,
           httpStatus: 403,
         };
       default:

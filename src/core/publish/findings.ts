@@ -68,7 +68,8 @@ const table = {
   'entry-point-missing': {
     severity: 'error',
     meaning:
-      'The wheel registers no entry point in fapilog.sinks, fapilog.processors, fapilog.enrichers, fapilog.redactors or fapilog.filters, so fapilog cannot load the plugin.',
+      'The wheel registers no entry point in fapilog.sinks, fapilog.processors, fapilog.enrichers, ' +
+      'fapilog.redactors or fapilog.filters, so fapilog cannot load the plugin.',
     fix: 'Add e.g. `[project.entry-points."fapilog.sinks"] my_sink = "my_pkg:MySink"` to pyproject.toml.',
   },
   'readme-missing': {
@@ -99,13 +100,19 @@ const table = {
   'metadata-mismatch': {
     severity: 'error',
     meaning:
-      "The built files declare different requirements: the sdist's PKG-INFO and the wheel's METADATA (or two wheels) disagree on the fapilog range, Requires-Python or dependencies, or the runtime `fapilog` requirements give several ranges. The marketplace reads these from the files and refuses such a release.",
-    fix: 'Remove stale files from the dist directory and rebuild wheel and sdist together with `python -m build`; declare one fapilog range.',
+      "The built files declare different requirements: the sdist's PKG-INFO and the wheel's METADATA (or two " +
+      'wheels) disagree on the fapilog range, Requires-Python or dependencies, or the runtime `fapilog` ' +
+      'requirements give several ranges. The marketplace reads these from the files and refuses such a ' +
+      'release.',
+    fix:
+      'Remove stale files from the dist directory and rebuild wheel and sdist together with `python -m ' +
+      'build`; declare one fapilog range.',
   },
   'record-mismatch': {
     severity: 'error',
     meaning:
-      "A wheel's RECORD does not match its contents (a file changed, added or removed after the build, or hashed with less than sha256); pip and the marketplace refuse it.",
+      "A wheel's RECORD does not match its contents (a file changed, added or removed after the build, or " +
+      'hashed with less than sha256); pip and the marketplace refuse it.',
     fix: 'Rebuild the wheel with `python -m build` instead of editing it.',
   },
   'pyproject-invalid': {
@@ -117,7 +124,8 @@ const table = {
   'version-backport': {
     severity: 'warning',
     meaning:
-      'The version is lower than the newest published one (a backport). Allowed, but users of the newest version will not see it as an update.',
+      'The version is lower than the newest published one (a backport). Allowed, but users of the newest ' +
+      'version will not see it as an update.',
     fix: 'Nothing if this is a deliberate backport; otherwise bump above the newest version.',
   },
   'entry-point-legacy-group': {

@@ -191,7 +191,8 @@ export const RULES: readonly Rule[] = [
         finding(
           'name-not-plugin',
           `"${name}" (normalised "${normalizeName(name as string)}") does not start with "fapilog-"`,
-          `Rename the project to "fapilog-${normalizeName(name as string).replace(/^fapilog-?/, '') || 'name'}" in pyproject.toml [project] name.`,
+          `Rename the project to "fapilog-${normalizeName(name as string).replace(/^fapilog-?/, '') || 'name'}" ` +
+            `in pyproject.toml [project] name.`,
         ),
       ),
   },
@@ -222,7 +223,8 @@ export const RULES: readonly Rule[] = [
         stale.length > 0 && stale.length < built.length && own !== null
           ? finding(
               'version-mismatch',
-              `the dist directory holds files of another version, left by an older build: ${stale.map((v) => `${v.where} (${v.value})`).join(', ')}; the project's version is ${own}`,
+              `the dist directory holds files of another version, left by an older build: ` +
+                `${stale.map((v) => `${v.where} (${v.value})`).join(', ')}; the project's version is ${own}`,
               'Clean the dist directory (`rm -rf dist`) and rebuild with `python -m build`: a build adds its files next to the old ones.',
             )
           : finding('version-mismatch', `different versions: ${valid.map((v) => `${v.where} says ${v.value}`).join(', ')}`),
@@ -237,12 +239,14 @@ export const RULES: readonly Rule[] = [
       const wanted = tagVersion(f.tag);
       if (sameVersion(wanted, version)) return [];
       const fix = isValid(wanted)
-        ? `Run \`fapilog-plugins version ${normalize(wanted)}\`, commit, rebuild and move the tag; or tag the project's version as v${version}.`
+        ? `Run \`fapilog-plugins version ${normalize(wanted)}\`, commit, rebuild and move the tag; or tag the ` +
+          `project's version as v${version}.`
         : `Push a tag named after the version, e.g. v${version}.`;
       return [
         finding(
           'tag-mismatch',
-          `tag ${f.tag} names version ${isValid(wanted) ? normalize(wanted) : `"${wanted}" (not PEP 440)`}, but the project's version is ${version}`,
+          `tag ${f.tag} names version ${isValid(wanted) ? normalize(wanted) : `"${wanted}" (not PEP 440)`}, but ` +
+            `the project's version is ${version}`,
           fix,
         ),
       ];
@@ -378,7 +382,8 @@ export const RULES: readonly Rule[] = [
       return [
         finding(
           'version-taken',
-          `${f.name} ${same.version} is already published with different files (${theirs}); a published version never changes, publish a new version`,
+          `${f.name} ${same.version} is already published with different files (${theirs}); a published version ` +
+            `never changes, publish a new version`,
           `Run \`fapilog-plugins version patch\` (or minor/major), rebuild, tag and publish again.`,
         ),
       ];

@@ -102,8 +102,10 @@ export function chooseTarget(files: { pyproject?: string | undefined; existing: 
   throw new InstallRefused(
     'no-manifest',
     group
-      ? `no place for group ${JSON.stringify(group)}: the project has no pyproject.toml with [project] or [tool.poetry], and none of ${candidates.join(', ')}`
-      : 'no manifest to add to: the project has no pyproject.toml with [project] or [tool.poetry], and no requirements.in or requirements.txt',
+      ? `no place for group ${JSON.stringify(group)}: the project has no pyproject.toml with [project] or ` +
+          `[tool.poetry], and none of ${candidates.join(', ')}`
+      : 'no manifest to add to: the project has no pyproject.toml with [project] or [tool.poetry], and no ' +
+          'requirements.in or requirements.txt',
   );
 }
 

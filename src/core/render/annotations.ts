@@ -85,7 +85,9 @@ export function renderAnnotations(report: Report, workspace: string, updateComma
         at(report, p, workspace, {
           level: 'warning',
           title: `${p.package} ${change.version}: the publisher changed`,
-          message: `${publisherWarning(p.package, change)}. Check that the new publisher is one you trust before moving to ${change.version}.`,
+          message:
+            `${publisherWarning(p.package, change)}. Check that the new publisher is one you trust ` +
+            `before moving to ${change.version}.`,
         }),
       );
     }

@@ -70,7 +70,10 @@ function moreAnnotation(level: AnnotationLevel, omitted: number, left: string[],
   return {
     level,
     title: `and ${omitted} more`,
-    message: `${omitted} more annotation${omitted === 1 ? ' was' : 's were'} left out (${left.join(', ')}): GitHub shows ${GITHUB_LIMITS.annotationsPerLevelPerStep} per level per step and ${GITHUB_LIMITS.annotationsPerJob} per job.${hint ? ` ${hint}` : ''}`,
+    message:
+      `${omitted} more annotation${omitted === 1 ? ' was' : 's were'} left out (${left.join(', ')}): ` +
+      `GitHub shows ${GITHUB_LIMITS.annotationsPerLevelPerStep} per level per step and ` +
+      `${GITHUB_LIMITS.annotationsPerJob} per job.${hint ? ` ${hint}` : ''}`,
     file: '',
     startLine: 0,
   };
@@ -136,7 +139,10 @@ export function boundedReportJson(report: Report, maxBytes: number, fullReport: 
   const trimmed = (n: number) => {
     const keep = new Set(ranked.slice(0, n).map((r) => r.i));
     const omitted = report.plugins.length - n;
-    const warning = `the report output was trimmed to stay under GitHub's output limit: ${omitted} of ${report.plugins.length} plugins left out (problems kept first)${fullReport ? `; the whole report is in ${fullReport}` : ''}`;
+    const warning =
+      `the report output was trimmed to stay under GitHub's output limit: ${omitted} of ` +
+      `${report.plugins.length} plugins left out (problems kept ` +
+      `first)${fullReport ? `; the whole report is in ${fullReport}` : ''}`;
     return JSON.stringify({ ...report, plugins: report.plugins.filter((_, i) => keep.has(i)), warnings: [...report.warnings, warning] });
   };
   let lo = 0;

@@ -68,7 +68,10 @@ function countsLine(report: Report): string {
 export function pluginRow(p: PluginEntry, fileUrl?: SummaryWording['fileUrl']): string {
   const where = cell(`${p.location.file}:${p.location.line}`);
   const shown = fileUrl ? `[${where}](${linkTarget(fileUrl(p.location.file, p.location.line))})` : where;
-  return `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${shown}</sub> |`;
+  return (
+    `| ${cell(p.package)} | ${cell(p.current)} | ${cell(p.latestCompatible)} | ${cell(p.latest)} | ` +
+    `${STATUS_LABEL[p.status]} | ${cell(p.note)} <sub>${shown}</sub> |`
+  );
 }
 
 /** A URL as a Markdown link target: characters that would end it, or a table cell, percent-encoded. */
@@ -111,7 +114,8 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
   if (updatable.length > 0) {
     const command = wording.updateCommand ?? DEFAULT_UPDATE_COMMAND;
     lines.push(
-      `- Run ${code(`${command} ${updatable.join(' ')}`)} in the project and commit the changed manifests, then refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`,
+      `- Run ${code(`${command} ${updatable.join(' ')}`)} in the project and commit the changed manifests, then ` +
+        `refresh any lockfile with the command it prints (${code('--dry-run')} shows the diff first).`,
     );
   }
   if (exposed.length > 0) {
@@ -132,7 +136,8 @@ export function howToFix(report: Report, wording: SummaryWording = {}): string[]
   }
   if (republished.length > 0) {
     lines.push(
-      `- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the warning above) before you update.`,
+      `- ${republished.map(code).join(', ')}: the release to move to has another publisher; check it (see the ` +
+        `warning above) before you update.`,
     );
   }
   return lines;
@@ -197,7 +202,8 @@ export function renderSummary(
   if (report.marketplace.stale) {
     lines.push(
       '> [!WARNING]',
-      `> The ${source} could not be reached: these results come from the cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`,
+      `> The ${source} could not be reached: these results come from the ` +
+        `cache${opts.cacheDir ? ` (${code(opts.cacheDir)})` : ''} and may be out of date.`,
       '',
     );
   }

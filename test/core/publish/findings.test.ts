@@ -1,8 +1,10 @@
 /**
- * Every finding code, each from a broken variant of examples/plugin: copy the project, break one
- * thing, build it for real with python3 -m build (or, for metadata hatchling refuses to build,
- * make the wheel with fflate), and check that exactly the expected findings appear with the
- * table's severity. Marketplace checks ask the real reference server.
+ * Every finding code from real files: one real build of examples/plugin (python3 -m build), copies
+ * of it changed after the build (stale files, a broken pyproject.toml, a file removed), and
+ * wheels made with fflate for what the metadata says (no build needed: the rules only see the
+ * METADATA, and rules.test.ts covers each rule's words from plain facts). Checks that exactly the
+ * expected findings appear with the table's severity; marketplace checks ask the real reference
+ * server, and what it refuses it refuses with the same words.
  */
 import assert from 'node:assert/strict';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +18,7 @@ import { FINDINGS, FINDING_CODES, type FindingCode } from '../../../src/core/pub
 import type { PublishPlan } from '../../../src/core/publish/plan.ts';
 import { preparePublishOnDisk, type DiskPrepareOptions } from '../../../src/core/publish/disk-plugin.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { build, cleanupTemp, copyExample, edit, makeWheel, pool, tempDir } from './helpers.ts';
+import { build, cleanupTemp, copyExample, edit, makeWheel, tempDir } from './helpers.ts';
 
 const covered = new Set<FindingCode>();
 
@@ -40,62 +42,9 @@ function clientFor(url: string, cacheDir: string): MarketplaceClient {
 }
 
 const pyproject = (dir: string) => path.join(dir, 'pyproject.toml');
-const readme = (dir: string) => path.join(dir, 'README.md');
 
-interface Variant {
-  /** Changes before the build. */
-  change?: (dir: string) => Promise<void>;
-  only?: 'wheel' | 'sdist';
-}
-
-/** Each variant is one real build of a copy of examples/plugin with one thing broken. */
-const VARIANTS = {
-  base: {},
-  'not-a-plugin-name': { change: (d) => edit(pyproject(d), (t) => t.replace('name = "fapilog-stdout-json"', 'name = "stdout-json"')) },
-  'no-fapilog': {
-    change: (d) => edit(pyproject(d), (t) => t.replace(/dependencies = \[\n  "fapilog>=0.14,<0.20",\n\]/, 'dependencies = ["orjson>=3"]')),
-  },
-  'fapilog-no-specifier': { change: (d) => edit(pyproject(d), (t) => t.replace('"fapilog>=0.14,<0.20"', '"fapilog"')) },
-  'fapilog-future': { change: (d) => edit(pyproject(d), (t) => t.replace('"fapilog>=0.14,<0.20"', '"fapilog>=5,<6"')) },
-  'fapilog-unbounded': { change: (d) => edit(pyproject(d), (t) => t.replace('"fapilog>=0.14,<0.20"', '"fapilog>=0.14"')) },
-  'no-entry-point': {
-    change: (d) => edit(pyproject(d), (t) => t.replace(/\[project\.entry-points\."fapilog\.sinks"\]\nstdout_json = .*\n/, '')),
-  },
-  'legacy-group': {
-    change: (d) =>
-      edit(pyproject(d), (t) =>
-        t.replace(
-          '[tool.hatch.build.targets.wheel]',
-          '[project.entry-points."fapilog.plugins"]\nstdout_json = "fapilog_stdout_json:StdoutJsonSink"\n\n[tool.hatch.build.targets.wheel]',
-        ),
-      ),
-  },
-  'no-readme': {
-    change: async (d) => {
-      await edit(pyproject(d), (t) => t.replace('readme = "README.md"\n', ''));
-      await rm(readme(d));
-    },
-  },
-  'no-license': {
-    change: async (d) => {
-      await edit(pyproject(d), (t) => t.replace('license = "MIT"\n', '').replace('  "License :: OSI Approved :: MIT License",\n', ''));
-      await rm(path.join(d, 'LICENSE'));
-    },
-  },
-  'template-readme': { change: (d) => edit(readme(d), (t) => t.replace('## Install', 'TODO: describe your plugin\n\n## Install')) },
-  'http-image': {
-    change: (d) => edit(readme(d), (t) => t.replace('## Install', '![build](http://ci.example.com/badge.png)\n\n## Install')),
-  },
-  'no-urls': { change: (d) => edit(pyproject(d), (t) => t.replace(/\[project\.urls\]\n(.*\n){2}/, '')) },
-  'wheel-only': { only: 'wheel' },
-  'sdist-only': { only: 'sdist' },
-  'readme-edited': {
-    change: (d) =>
-      edit(readme(d), (t) => t.replace('ready for container log collectors.', 'ready for container log collectors and for humans.')),
-  },
-  'version-2': { change: (d) => edit(pyproject(d), (t) => t.replace('version = "1.0.0"', 'version = "2.0.0"')) },
-} satisfies Record<string, Variant>;
-type VariantName = keyof typeof VARIANTS;
+const BASE = 'base';
+type VariantName = typeof BASE;
 
 const built = {} as Record<VariantName, { dir: string; dist: string }>;
 let server: TestServer;
@@ -106,13 +55,8 @@ before(async () => {
   server = await startTestServer({ seed: true });
   cacheDir = await tempDir('fapilog-cache-');
   online = clientFor(server.apiUrl, cacheDir);
-  await pool(
-    (Object.entries(VARIANTS) as Array<[VariantName, Variant]>).map(([name, v]) => async () => {
-      const dir = await copyExample();
-      if (v.change) await v.change(dir);
-      built[name] = { dir, dist: await build(dir, v.only ? { only: v.only } : {}) };
-    }),
-  );
+  const dir = await copyExample();
+  built[BASE] = { dir, dist: await build(dir) };
 });
 
 after(async () => {
@@ -124,6 +68,21 @@ async function plan(name: VariantName, opts: Partial<DiskPrepareOptions> = {}): 
   const b = built[name];
   return preparePublishOnDisk({ projectDir: b.dir, distDir: b.dist, tag: 'v1.0.0', client: online, ...opts });
 }
+
+/** A project holding only one constructed wheel in dist/ (no pyproject.toml): findings from its METADATA alone. */
+async function constructed(wheel: Parameters<typeof makeWheel>[0], opts: Partial<DiskPrepareOptions> = {}): Promise<PublishPlan> {
+  const dir = await tempDir();
+  await mkdir(path.join(dir, 'dist'));
+  const w = makeWheel(wheel);
+  await writeFile(path.join(dir, 'dist', w.filename), w.data);
+  return preparePublishOnDisk({ projectDir: dir, client: online, ...opts });
+}
+
+const LICENSE = 'License-Expression: MIT';
+const REPO = 'Project-URL: Repository, https://github.com/o/r';
+const MD = 'Description-Content-Type: text/markdown';
+/** A constructed wheel's headers with this fapilog requirement (null: none). */
+const requiring = (fapilog: string | null) => [...(fapilog ? [`Requires-Dist: ${fapilog}`] : []), LICENSE, REPO, MD];
 
 /** A variant's project with its dist copied, to change things after the build (stale files). */
 async function afterBuild(name: VariantName, change: (dir: string, dist: string) => Promise<void>): Promise<{ dir: string; dist: string }> {
@@ -166,8 +125,8 @@ describe('the example plugin', () => {
 
 describe('errors', () => {
   test('name-not-plugin: the distribution is not fapilog-*', async () => {
-    const p = await plan('not-a-plugin-name');
-    expectFindings(p, ['name-not-plugin']);
+    const p = await constructed({ name: 'stdout-json' });
+    expectFindings(p, ['name-not-plugin', 'sdist-missing']);
     assert.match(p.findings[0]?.fix ?? '', /fapilog-stdout-json/);
   });
 
@@ -209,11 +168,11 @@ describe('errors', () => {
   });
 
   test('fapilog-requirement-missing: no fapilog in the dependencies', async () => {
-    expectFindings(await plan('no-fapilog'), ['fapilog-requirement-missing']);
+    expectFindings(await constructed({ headers: requiring('orjson>=3') }), ['fapilog-requirement-missing', 'sdist-missing']);
   });
 
   test('fapilog-specifier-invalid: bare "fapilog"; a wheel with a garbage specifier', async () => {
-    expectFindings(await plan('fapilog-no-specifier'), ['fapilog-specifier-invalid']);
+    expectFindings(await constructed({ headers: requiring('fapilog') }), ['fapilog-specifier-invalid', 'sdist-missing']);
     const dir = await tempDir();
     await mkdir(path.join(dir, 'dist'));
     const wheel = makeWheel({
@@ -226,28 +185,31 @@ describe('errors', () => {
   });
 
   test('fapilog-specifier-unsatisfiable: >=5,<6 admits no fapilog the marketplace knows', async () => {
-    const p = await plan('fapilog-future');
-    expectFindings(p, ['fapilog-specifier-unsatisfiable']);
+    const p = await constructed({ headers: requiring('fapilog<6,>=5') });
+    expectFindings(p, ['fapilog-specifier-unsatisfiable', 'sdist-missing']);
     assert.match(p.findings[0]?.message ?? '', /newest 0\.19\.0rc1/);
   });
 
   test('entry-point-missing: no entry point in a fapilog group', async () => {
-    const p = await plan('no-entry-point');
-    expectFindings(p, ['entry-point-missing']);
+    const p = await constructed({ entryPoints: null });
+    expectFindings(p, ['entry-point-missing', 'sdist-missing']);
     assert.equal(p.pluginType, null);
     assert.equal(p.metadata, null);
   });
 
   test('readme-missing: no readme field and no README file', async () => {
-    expectFindings(await plan('no-readme'), ['readme-missing']);
+    expectFindings(await constructed({ description: '' }), ['readme-missing', 'sdist-missing']);
   });
 
   test('license-missing: no license field, classifier or file', async () => {
-    expectFindings(await plan('no-license'), ['license-missing']);
+    expectFindings(await constructed({ headers: [`Requires-Dist: fapilog<0.20,>=0.14`, REPO, MD] }), ['license-missing', 'sdist-missing']);
   });
 
-  test('wheel-missing: only an sdist was built (sdist-only projects still get checked from PKG-INFO)', async () => {
-    const p = await plan('sdist-only');
+  test('wheel-missing: only an sdist is there (sdist-only projects still get checked from PKG-INFO)', async () => {
+    const v = await afterBuild('base', async (_d, dist) => {
+      for (const f of await readdir(dist)) if (f.endsWith('.whl')) await rm(path.join(dist, f));
+    });
+    const p = await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, tag: 'v1.0.0', client: online });
     expectFindings(p, ['wheel-missing']);
     assert.equal(p.version, '1.0.0');
   });
@@ -280,36 +242,43 @@ describe('errors', () => {
 
 describe('warnings', () => {
   test('entry-point-legacy-group: a fapilog.plugins entry point next to the real one', async () => {
-    const p = await plan('legacy-group');
-    expectFindings(p, ['entry-point-legacy-group']);
+    const p = await constructed({ entryPoints: '[fapilog.sinks]\nx = pkg:X\n\n[fapilog.plugins]\nx = pkg:X\n' });
+    expectFindings(p, ['entry-point-legacy-group', 'sdist-missing']);
     assert.equal(p.pluginType, 'sink');
   });
 
   test('fapilog-specifier-unbounded: >=0.14 with no upper bound', async () => {
-    const p = await plan('fapilog-unbounded');
-    expectFindings(p, ['fapilog-specifier-unbounded']);
+    const p = await constructed({ headers: requiring('fapilog>=0.14') });
+    expectFindings(p, ['fapilog-specifier-unbounded', 'sdist-missing']);
     assert.equal(p.metadata?.fapilog_compatibility, '>=0.14');
   });
 
-  test('sdist-missing: only a wheel was built', async () => {
-    expectFindings(await plan('wheel-only'), ['sdist-missing']);
+  test('sdist-missing: only a wheel is there', async () => {
+    const v = await afterBuild('base', async (_d, dist) => {
+      for (const f of await readdir(dist)) if (f.endsWith('.tar.gz')) await rm(path.join(dist, f));
+    });
+    expectFindings(await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, tag: 'v1.0.0', client: online }), ['sdist-missing']);
   });
 
   test('readme-template: the README still has the template TODO', async () => {
-    expectFindings(await plan('template-readme'), ['readme-template']);
+    const description = '# x\n\nTODO: describe your plugin\n';
+    expectFindings(await constructed({ description }), ['readme-template', 'sdist-missing']);
   });
 
   test('repository-url-missing: no [project.urls]', async () => {
-    const p = await plan('no-urls');
-    expectFindings(p, ['repository-url-missing']);
+    const p = await constructed({
+      headers: [`Requires-Dist: fapilog<0.20,>=0.14`, LICENSE, MD],
+      description: '# x\n\nSee [configuration](docs/configuration.md).\n',
+    });
+    expectFindings(p, ['repository-url-missing', 'sdist-missing']);
     // Without a repository, relative links stay as written.
     assert.match(p.metadata?.readme ?? '', /\]\(docs\/configuration\.md\)/);
   });
 
   test('readme-insecure-image: an image over plain http', async () => {
-    const p = await plan('http-image');
-    expectFindings(p, ['readme-insecure-image']);
-    assert.match(p.findings[0]?.message ?? '', /http:\/\/ci\.example\.com\/badge\.png/);
+    const p = await constructed({ description: '# x\n\n![build](http://ci.example.com/badge.png)\n' });
+    expectFindings(p, ['readme-insecure-image', 'sdist-missing']);
+    assert.match(p.findings.find((f) => f.code === 'readme-insecure-image')?.message ?? '', /http:\/\/ci\.example\.com\/badge\.png/);
   });
 
   test('marketplace-unreachable: nothing listens at the marketplace URL', async () => {
@@ -335,8 +304,8 @@ describe('against what the marketplace already has', () => {
 
   test('version-backport: 1.0.0 after 2.0.0 is published (a warning; it still publishes)', async () => {
     let client = await fresh();
-    const v2 = await plan('version-2', { client, tag: 'v2.0.0' });
-    expectFindings(v2, []);
+    const v2 = await constructed({ version: '2.0.0' }, { client, tag: 'v2.0.0' });
+    expectFindings(v2, ['sdist-missing']);
     const first = await executePublish(v2, client, { apiUrl: market.apiUrl, credential: 'test token' });
     assert.equal(first.status, 'published');
 
@@ -357,10 +326,11 @@ describe('against what the marketplace already has', () => {
     assert.equal(again.status, 'unchanged');
   });
 
-  test('version-taken: 1.0.0 rebuilt with a different README; the server says 409 too', async () => {
+  test('version-taken: 1.0.0 again with other files; the server says 409 too', async () => {
     const client = await fresh();
-    const p = await plan('readme-edited', { client });
-    expectFindings(p, ['version-taken']);
+    // Another wheel of 1.0.0 (not the build the marketplace has).
+    const p = await constructed({}, { client });
+    expectFindings(p, ['version-taken', 'sdist-missing']);
     assert.match(p.findings[0]?.message ?? '', /already published with different files/);
     assert.match(p.findings[0]?.fix ?? '', /fapilog-plugins version patch/);
     // Sent anyway (as a race with another upload would), the marketplace refuses it.
@@ -380,15 +350,18 @@ describe('what the marketplace reads from the files (the server refuses the same
     return executePublish(p, client, { apiUrl: server.apiUrl, credential: 'test token' });
   };
 
-  test('metadata-mismatch: the sdist of another build (fapilog>=0.14) next to the wheel (>=0.14,<0.20)', async () => {
+  test('metadata-mismatch: the wheel of another build (fapilog<0.19) next to the sdist (<0.20)', async () => {
+    // The wheel of another build (fapilog>=0.14,<0.19) next to this build's sdist (>=0.14,<0.20).
     const v = await afterBuild('base', async (_d, dist) => {
-      const other = built['fapilog-unbounded'].dist;
-      const sdist = (await readdir(other)).find((f) => f.endsWith('.tar.gz'))!;
-      await cp(path.join(other, sdist), path.join(dist, sdist));
+      const wheel = (await readdir(dist)).find((f) => f.endsWith('.whl'))!;
+      const other = makeWheel({ headers: ['Requires-Python: >=3.10', ...requiring('fapilog<0.19,>=0.14')] });
+      await writeFile(path.join(dist, wheel), other.data);
     });
     const p = await preparePublishOnDisk({ projectDir: v.dir, distDir: v.dist, client: online });
     expectFindings(p, ['metadata-mismatch']);
-    const said = `fapilog_compatibility: fapilog_stdout_json-1.0.0.tar.gz's PKG-INFO says ">=0.14", but fapilog_stdout_json-1.0.0-py3-none-any.whl's METADATA says ">=0.14,<0.20"`;
+    const said =
+      `fapilog_compatibility: fapilog_stdout_json-1.0.0.tar.gz's PKG-INFO says ">=0.14,<0.20", ` +
+      `but fapilog_stdout_json-1.0.0-py3-none-any.whl's METADATA says ">=0.14,<0.19"`;
     assert.equal(p.findings[0]?.message, said);
     const outcome = await sendAnyway(p);
     assert.ok(outcome.status === 'failed' && outcome.httpStatus === 400, JSON.stringify(outcome));
