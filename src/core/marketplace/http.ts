@@ -193,7 +193,14 @@ export class HttpTransport {
         const max = Math.min(req.maxBytes ?? Infinity, this.options.maxResponseBytes);
         let raw: Buffer;
         if (req.body === undefined || typeof req.body === 'string') {
-          ({ raw, ...res } = await exchange(url, req.method, this.#plainHeaders(req, basic), req.body, signal, max, req.endpoint));
+          ({ raw, ...res } = await exchange(url, {
+            method: req.method,
+            headers: this.#plainHeaders(req, basic),
+            body: req.body,
+            signal,
+            max,
+            endpoint: req.endpoint,
+          }));
         } else {
           // A multipart upload (publish) goes through fetch, which encodes FormData; the read
           // path stays on node:http, whose start-up costs a fraction of fetch's.
@@ -358,18 +365,23 @@ class NodeHeaders implements ResponseHeaders {
  * is refused before reading, a body that grows past it is cut off (the connection closes).
  * `signal` ends it wherever it is, rejecting with the signal's reason (a TimeoutError).
  */
-async function exchange(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body: string | undefined,
-  signal: AbortSignal,
-  max: number,
-  endpoint: string,
-): Promise<{ status: number; headers: ResponseHeaders; raw: Buffer }> {
+/** One request as it goes out (a redirect may turn it into a GET without the body). */
+interface Outgoing {
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signal: AbortSignal;
+  /** The body cap in bytes. */
+  max: number;
+  /** For messages: `GET /plugins/loki`. */
+  endpoint: string;
+}
+
+async function exchange(url: string, out: Outgoing): Promise<{ status: number; headers: ResponseHeaders; raw: Buffer }> {
+  let { method, headers, body } = out;
   let target = new URL(url);
   for (let hop = 0; ; hop++) {
-    const res = await exchangeOnce(target, method, headers, body, signal, max, endpoint);
+    const res = await exchangeOnce(target, { ...out, method, headers, body });
     const location = res.headers.location;
     if (!REDIRECTS.has(res.status) || location === undefined)
       return { status: res.status, headers: new NodeHeaders(res.headers), raw: res.raw };
@@ -393,12 +405,7 @@ async function exchange(
 
 async function exchangeOnce(
   url: URL,
-  method: string,
-  headers: Record<string, string>,
-  body: string | undefined,
-  signal: AbortSignal,
-  max: number,
-  endpoint: string,
+  { method, headers, body, signal, max, endpoint }: Outgoing,
 ): Promise<{ status: number; headers: IncomingHttpHeaders; raw: Buffer }> {
   signal.throwIfAborted();
   // Loaded on first use (https only for https URLs), and not by `import`: the ES module namespace

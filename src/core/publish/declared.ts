@@ -175,6 +175,12 @@ function fileProblem(f: FileMetadata, what: string): ReleaseDeclaration | null {
     : null;
 }
 
+/** Two files that say different things about `field`: the one that disagrees, then the reference. */
+function mismatch(field: DeclaredField, says: string, theirs: Partial<Declared>, but: string, ours: Partial<Declared>): ReleaseDeclaration {
+  const message = `${field}: ${says} says ${showDeclared(field, theirs)}, but ${but} says ${showDeclared(field, ours)}`;
+  return { ok: false, code: 'metadata_mismatch', field, message };
+}
+
 /**
  * What a release declares: its wheels' METADATA (all alike), which every sdist's PKG-INFO must
  * agree with except in fields it marks Dynamic; without a wheel, the sdist's PKG-INFO when it
@@ -210,32 +216,15 @@ export function releaseDeclaration(wheels: readonly FileMetadata[], sdists: read
   for (const w of wheels.slice(1)) {
     const theirs = declaredOf(w.metadata).declared;
     for (const field of DECLARED_FIELDS) {
-      if (!sameDeclared(field, ours, theirs)) {
-        return {
-          ok: false,
-          code: 'metadata_mismatch',
-          field,
-          message:
-            `${field}: ${w.filename}'s METADATA says ${showDeclared(field, theirs)}, but ` +
-            `${first.filename}'s says ${showDeclared(field, ours)}`,
-        };
-      }
+      if (!sameDeclared(field, ours, theirs)) return mismatch(field, `${w.filename}'s METADATA`, theirs, `${first.filename}'s`, ours);
     }
   }
   for (const s of sdists) {
     const theirs = declaredOf(s.metadata).declared;
     for (const field of DECLARED_FIELDS) {
       if (s.metadata.dynamic.includes(DYNAMIC_HEADER[field])) continue;
-      if (!sameDeclared(field, ours, theirs)) {
-        return {
-          ok: false,
-          code: 'metadata_mismatch',
-          field,
-          message:
-            `${field}: ${s.filename}'s PKG-INFO says ${showDeclared(field, theirs)}, but ` +
-            `${first.filename}'s METADATA says ${showDeclared(field, ours)}`,
-        };
-      }
+      if (!sameDeclared(field, ours, theirs))
+        return mismatch(field, `${s.filename}'s PKG-INFO`, theirs, `${first.filename}'s METADATA`, ours);
     }
   }
   return { ok: true, value: ours, source: `${first.filename}'s METADATA` };

@@ -31,6 +31,16 @@ function tableNode(doc: TomlDocument, key: readonly (string | number)[]): AST.TO
   );
 }
 
+/** `key = [...]` of PEP 508 strings in `table` of pyproject.toml; the section is the dotted path, as the reader names it. */
+function pep508Array(table: string[], key: string): InstallTarget {
+  return { kind: 'pep508-array', syntax: 'pep508', file: 'pyproject.toml', table, key, section: [...table, key].join('.') };
+}
+
+/** A Poetry dependency table of pyproject.toml. */
+function poetryTable(table: string[]): InstallTarget {
+  return { kind: 'poetry', syntax: 'poetry', file: 'pyproject.toml', table, section: table.join('.') };
+}
+
 /** Picks the manifest and table a new plugin dependency belongs in (see the module comment). */
 export function chooseTarget(files: { pyproject?: string | undefined; existing: ReadonlySet<string> }, group?: string): InstallTarget {
   if (files.pyproject !== undefined) {
@@ -39,59 +49,15 @@ export function chooseTarget(files: { pyproject?: string | undefined; existing: 
     const dynamicDeps = dynamic?.type === 'TOMLArray' && dynamic.elements.some((e) => e.type === 'TOMLValue' && e.value === 'dependencies');
     // `dynamic = ["dependencies"]`: the build backend reads them elsewhere (usually requirements.txt).
     if (hasTable(doc, ['project']) && !(dynamicDeps && !group)) {
-      if (!group)
-        return {
-          kind: 'pep508-array',
-          syntax: 'pep508',
-          file: 'pyproject.toml',
-          table: ['project'],
-          key: 'dependencies',
-          section: 'project.dependencies',
-        };
-      if (entryAt(doc, ['project', 'optional-dependencies', group])) {
-        return {
-          kind: 'pep508-array',
-          syntax: 'pep508',
-          file: 'pyproject.toml',
-          table: ['project', 'optional-dependencies'],
-          key: group,
-          section: `project.optional-dependencies.${group}`,
-        };
-      }
-      return {
-        kind: 'pep508-array',
-        syntax: 'pep508',
-        file: 'pyproject.toml',
-        table: ['dependency-groups'],
-        key: group,
-        section: `dependency-groups.${group}`,
-      };
+      if (!group) return pep508Array(['project'], 'dependencies');
+      if (entryAt(doc, ['project', 'optional-dependencies', group])) return pep508Array(['project', 'optional-dependencies'], group);
+      return pep508Array(['dependency-groups'], group);
     }
     if (hasTable(doc, ['tool', 'poetry'])) {
-      if (!group)
-        return {
-          kind: 'poetry',
-          syntax: 'poetry',
-          file: 'pyproject.toml',
-          table: ['tool', 'poetry', 'dependencies'],
-          section: 'tool.poetry.dependencies',
-        };
-      if (group === 'dev' && hasTable(doc, ['tool', 'poetry', 'dev-dependencies'])) {
-        return {
-          kind: 'poetry',
-          syntax: 'poetry',
-          file: 'pyproject.toml',
-          table: ['tool', 'poetry', 'dev-dependencies'],
-          section: 'tool.poetry.dev-dependencies',
-        };
-      }
-      return {
-        kind: 'poetry',
-        syntax: 'poetry',
-        file: 'pyproject.toml',
-        table: ['tool', 'poetry', 'group', group, 'dependencies'],
-        section: `tool.poetry.group.${group}.dependencies`,
-      };
+      if (!group) return poetryTable(['tool', 'poetry', 'dependencies']);
+      if (group === 'dev' && hasTable(doc, ['tool', 'poetry', 'dev-dependencies']))
+        return poetryTable(['tool', 'poetry', 'dev-dependencies']);
+      return poetryTable(['tool', 'poetry', 'group', group, 'dependencies']);
     }
   }
   const candidates = group
