@@ -37,8 +37,8 @@ export function parseWrk(out: string): WrkResult {
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   return {
     reqPerSec: Number(need(/Requests\/sec:\s+([\d.]+)/, 'Requests/sec')[1]),
-    p50Ms: ms(need(/^\s+50%\s+(\S+)$/m, '50% latency')[1]!),
-    p99Ms: ms(need(/^\s+99%\s+(\S+)$/m, '99% latency')[1]!),
+    p50Ms: ms(need(/^\s+50%\s+(\S+)\s*$/m, '50% latency')[1]!),
+    p99Ms: ms(need(/^\s+99%\s+(\S+)\s*$/m, '99% latency')[1]!),
     total: Number(need(/(\d+) requests in /, 'request count')[1]),
     non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
     errors: errors ? errors.slice(1).reduce((n, x) => n + Number(x), 0) : 0,

@@ -223,3 +223,23 @@ describe('bench/profile and bench/process', () => {
     assert.ok(r.wallMs > 0);
   });
 });
+
+describe('bench/wrk', () => {
+  test("reads wrk's report: rate, latency percentiles in any unit (a trailing space after seconds too), counts", async () => {
+    const { parseWrk } = await import('../../bench/wrk.ts');
+    const out = [
+      'Running 5s test @ http://127.0.0.1:38049',
+      '  Latency Distribution',
+      '     50%  812.00us',
+      '     75%   40.84ms',
+      '     99%    1.16s ',
+      '  13346 requests in 5.10s, 44.57MB read',
+      '  Socket errors: connect 0, read 2, write 0, timeout 3',
+      '  Non-2xx or 3xx responses: 4',
+      'Requests/sec:   2618.22',
+      '',
+    ].join('\n');
+    assert.deepEqual(parseWrk(out), { reqPerSec: 2618.22, p50Ms: 0.812, p99Ms: 1160, total: 13346, non2xx: 4, errors: 5 });
+    assert.throws(() => parseWrk('Requests/sec: 1\n'), /no 50% latency/);
+  });
+});
