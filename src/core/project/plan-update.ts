@@ -29,7 +29,7 @@ import type { Dependency, Environment, ManifestKind, ProjectScan } from '../pyth
 import { environmentsByFile, scanEnvironments } from '../analysis/environments.ts';
 import { verifyManifestEdit, type Expectation } from '../python/verify.ts';
 import { fileChange } from './changes.ts';
-import { checkProject, type CheckResult } from './check.ts';
+import { checkProject, type CheckOptions, type CheckResult } from './check.ts';
 import type { ScannedProject } from '../python/scan.ts';
 import type { FileChange, ProjectFiles } from '../files.ts';
 import type { PluginLookup } from './lookup.ts';
@@ -95,19 +95,8 @@ interface Scope {
   strategy?: RangeStrategy | undefined;
 }
 
-export type PlanUpdateOptions = Scope &
-  (
-    | { check: CheckResult }
-    | {
-        files: ProjectFiles;
-        lookup: PluginLookup;
-        fapilogVersion?: string | null | undefined;
-        ignore?: readonly string[] | undefined;
-        only?: string | undefined;
-        minimumReleaseAge?: number | undefined;
-        now?: number | undefined;
-      }
-  );
+/** The plan over a check already made, or over one it makes with these options. */
+export type PlanUpdateOptions = Scope & ({ check: CheckResult } | CheckOptions);
 
 /** The environments of an entry as one key (`services/api`, or `services/a,services/b` for a shared file). */
 export function environmentKey(entry: Pick<PluginEntry, 'environments'>): string {
