@@ -35,6 +35,8 @@ const NEEDS: readonly Need[] = [
   { deb: 'chromium', command: 'chromium' },
   // The PostgreSQL leg of the server suite starts its own cluster with initdb and pg_ctl.
   { deb: 'postgresql', command: 'psql' },
+  // bench/server-load.ts (in `npm run bench:quick`, after the tests in CI) loads the server with wrk.
+  { deb: 'wrk', command: 'wrk' },
 ];
 
 /** The interpreter the tests run (test/core/publish/helpers.ts and the others name it). */

@@ -40,6 +40,7 @@ const ALL = [
   'redis-server',
   'chromium',
   'postgresql',
+  'wrk',
 ];
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -209,11 +210,12 @@ describe('scripts/test-deps.ts', () => {
   });
 
   test('without dpkg or apt-get the tools are checked by use, and the message says what to provide', () => {
-    // An empty PATH: /usr/bin/python3 (called by its full path, as the tests do) has its modules; redis-server, chromium and psql are not found.
+    // An empty PATH: /usr/bin/python3 (called by its full path, as the tests do) has its modules; redis-server, chromium, psql
+    // and wrk are not found.
     const r = runScript({ PATH: pathWith('bare', []) }, { unprivileged: true });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /not installed: redis-server chromium postgresql\.\n/);
-    assert.match(r.stderr, /no apt-get: install what they provide \(redis-server on PATH, chromium on PATH, psql on PATH\)/);
+    assert.match(r.stderr, /not installed: redis-server chromium postgresql wrk\.\n/);
+    assert.match(r.stderr, /no apt-get: install what they provide \(redis-server on PATH, chromium on PATH, psql on PATH, wrk on PATH\)/);
     assert.doesNotMatch(r.stderr, /python3-/);
   });
 });
