@@ -55,23 +55,15 @@ function touchesManifest(commits: Array<{ added?: string[]; modified?: string[];
 
 export function botApp(bot: Bot): ApplicationFunction {
   return (app) => {
-    app.on('installation.created', async (ctx) => {
+    // A new installation, or repositories added to one: sync just the repositories it names.
+    app.on(['installation.created', 'installation_repositories.added'], async (ctx) => {
+      const repos = 'repositories_added' in ctx.payload ? ctx.payload.repositories_added : (ctx.payload.repositories ?? []);
       await syncNamed(
         app,
         bot,
         ctx,
         accountOf(ctx.payload.installation.account),
-        (ctx.payload.repositories ?? []).map((r) => r.name),
-      );
-    });
-
-    app.on('installation_repositories.added', async (ctx) => {
-      await syncNamed(
-        app,
-        bot,
-        ctx,
-        accountOf(ctx.payload.installation.account),
-        ctx.payload.repositories_added.map((r) => r.name),
+        repos.map((r) => r.name),
       );
     });
 

@@ -11,14 +11,12 @@
  * the cache without asking again.
  */
 import type { IndexSettings } from '../config.ts';
-import { MemoryMetadataCache, type CacheEntry, type MetadataStore } from '../marketplace/cache.ts';
-import { LruMap } from '../lru.ts';
-import { MetadataCache } from '../marketplace/disk-cache.ts';
+import type { CacheEntry } from '../marketplace/cache.ts';
 import { MarketplaceError, redact, splitCredentials, stripCredentials } from '../marketplace/errors.ts';
-import { HttpTransport, type HttpResponse } from '../marketplace/http.ts';
-import { Limiter } from '../marketplace/limiter.ts';
+import type { HttpResponse, HttpTransport } from '../marketplace/http.ts';
+import { SourceClientBase, sourceIo } from '../marketplace/source-io.ts';
 import { cachedGet, type Served } from '../marketplace/cached-get.ts';
-import { staleSince, type ClientOptions } from '../marketplace/client.ts';
+import type { ClientOptions } from '../marketplace/client.ts';
 import {
   MAX_PER_PAGE,
   type BatchEntry,
@@ -39,54 +37,33 @@ import { parseProjectList, parseProjectPage, SIMPLE_ACCEPT, SimpleParseError, ty
 export const MAX_WHEEL_BYTES = 32 * 1024 * 1024;
 /** Requests in flight at once: a first run reads one metadata file per release. */
 export const INDEX_CONCURRENCY = 8;
-const DEFAULT_TTL_MS = 10 * 60_000;
 
 interface Entry {
   plugin: Plugin;
   releases: Release[];
 }
 
-export class IndexClient {
+export class IndexClient extends SourceClientBase {
   readonly kind = 'index' as const;
   readonly settings: IndexSettings;
-  /** True once any result came from a stale cache copy because the index could not be asked. */
-  stale = false;
-  /** Requests sent over the network (retries included), for diagnostics and tests. */
-  requests = 0;
-
   readonly #base: string;
-  readonly #http: HttpTransport;
-  readonly #cache: MetadataStore;
-  readonly #limiter: Limiter;
-  readonly #ttlMs: number;
-  readonly #warn: (message: string) => void;
-  readonly #debug: (message: string) => void;
-  readonly #inflight: LruMap<string, Promise<unknown>>;
   /** Per host: how the first request to it ended (its error when the host cannot be reached at all). */
   readonly #contact = new Map<string, Promise<MarketplaceError | null>>();
 
   constructor(settings: IndexSettings, opts: ClientOptions = {}) {
+    const base = settings.url.endsWith('/') ? settings.url : `${settings.url}/`;
+    super(
+      sourceIo(opts, {
+        scrub: stripCredentials,
+        // user:password@ in the index URL (a private index) keeps its answers apart in the cache, as a token does.
+        cacheKey: splitCredentials(base).basic,
+        cacheDir: settings.cacheDir,
+        concurrency: INDEX_CONCURRENCY,
+      }),
+      'the package index',
+    );
     this.settings = settings;
-    this.#base = settings.url.endsWith('/') ? settings.url : `${settings.url}/`;
-    // user:password@ in the index URL (a private index) keeps its answers apart in the cache, as a token does.
-    const credential = splitCredentials(this.#base).basic;
-    this.#warn = (m) => opts.warn?.(stripCredentials(m));
-    this.#debug = (m) => opts.debug?.(stripCredentials(m));
-    this.#http = new HttpTransport({
-      timeoutMs: opts.timeoutMs,
-      retries: opts.retries,
-      backoffMs: opts.backoffMs,
-      maxWaitMs: opts.maxWaitMs,
-      debug: opts.debug ? this.#debug : undefined,
-    });
-    this.#cache =
-      opts.cache ??
-      (settings.cacheDir !== undefined
-        ? new MetadataCache(settings.cacheDir, { token: credential, debug: opts.debug ? this.#debug : undefined })
-        : new MemoryMetadataCache({ token: credential }));
-    this.#inflight = new LruMap(opts.remember ?? 1000);
-    this.#limiter = new Limiter(opts.concurrency ?? INDEX_CONCURRENCY);
-    this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
+    this.#base = base;
   }
 
   /** The index URL for reports (never its user:password@), and whether a stale copy stood in. */
@@ -278,7 +255,7 @@ export class IndexClient {
   async #wheelMetadata(file: IndexFile, key: string): Promise<string | null> {
     if (!file.filename.endsWith('.whl')) return null;
     const endpoint = `GET ${pathOf(file.url)}`;
-    const cached = await this.#cache.get(key);
+    const cached = await this.io.cache.get(key);
     if (cached?.status === 200) return cached.body;
     if (this.settings.cacheMode === 'offline') {
       throw new MarketplaceError('offline-miss', endpoint, `not in the cache (offline mode): the metadata of ${file.filename}`, {
@@ -295,7 +272,7 @@ export class IndexClient {
       if (err instanceof ArtifactError) throw new MarketplaceError('invalid-response', endpoint, err.message);
       throw err;
     }
-    await this.#cache.put(key, { status: 200, etag: null, fetchedAt: Date.now(), body: text });
+    await this.io.cache.put(key, { status: 200, etag: null, fetchedAt: Date.now(), body: text });
     return text;
   }
 
@@ -317,12 +294,12 @@ export class IndexClient {
 
   /** Within one command every key costs at most one successful lookup; a failure is forgotten. */
   #once<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    let pending = this.#inflight.get(key) as Promise<T> | undefined;
+    let pending = this.io.inflight.get(key) as Promise<T> | undefined;
     if (!pending) {
       const started = fn();
-      this.#inflight.set(key, started);
+      this.io.inflight.set(key, started);
       started.catch(() => {
-        if (this.#inflight.get(key) === started) this.#inflight.delete(key);
+        if (this.io.inflight.get(key) === started) this.io.inflight.delete(key);
       });
       pending = started;
     }
@@ -336,12 +313,12 @@ export class IndexClient {
   #serve(url: string, endpoint: string, opts: { accept: string; immutable?: boolean; keep?: (body: string) => string }): Promise<Served> {
     return cachedGet(
       {
-        cache: this.#cache,
+        cache: this.io.cache,
         mode: this.settings.cacheMode,
-        ttlMs: this.#ttlMs,
+        ttlMs: this.io.ttlMs,
         send: (req) => this.#send(req),
         httpError: (e, res) => this.#httpError(e, res),
-        staleCopy: (entry, why) => this.#staleCopy(entry, why),
+        staleCopy: (entry, why) => this.staleCopy(entry, why),
         offlineWhere: ` of the index ${withoutCredentials(this.#base)}`,
       },
       {
@@ -366,11 +343,7 @@ export class IndexClient {
       const failure = await first;
       if (failure) throw failure;
     }
-    const attempt = this.#limiter.run(async () => {
-      const res = await this.#http.send(req);
-      this.requests += res.attempts;
-      return res;
-    });
+    const attempt = this.sendLimited(req);
     if (!first) {
       this.#contact.set(
         origin,
@@ -381,14 +354,6 @@ export class IndexClient {
       );
     }
     return attempt;
-  }
-
-  #staleCopy(entry: CacheEntry, why: string): Served {
-    if (!this.stale) {
-      this.#warn(`the package index could not be reached (${why}); showing cached data from ${staleSince(entry.fetchedAt)} (stale)`);
-    }
-    this.stale = true;
-    return { status: entry.status, body: entry.body, source: 'cache' };
   }
 
   #httpError(endpoint: string, res: { status: number; attempts?: number }): MarketplaceError {

@@ -7,12 +7,10 @@
 import type { z } from 'zod';
 import { ENV, type MarketplaceSettings } from '../config.ts';
 import { compare, isValid, newestFinal } from '../pep440/index.ts';
-import { LruMap } from '../lru.ts';
-import { MemoryMetadataCache, type CacheEntry, type MetadataStore } from './cache.ts';
-import { MetadataCache } from './disk-cache.ts';
+import type { CacheEntry, MetadataStore } from './cache.ts';
 import { MarketplaceError, describeSchemaError, redact } from './errors.ts';
-import { HttpTransport, type HttpResponse } from './http.ts';
-import { Limiter } from './limiter.ts';
+import type { HttpResponse, HttpTransport } from './http.ts';
+import { SourceClientBase, sourceIo, staleSince } from './source-io.ts';
 import { cachedGet, type CachedGetPeer, type Served } from './cached-get.ts';
 import { isValidProjectName } from '../names.ts';
 import { checkVersionBounds } from '../pep440/limits.ts';
@@ -61,10 +59,8 @@ export interface ClientOptions {
   remember?: number;
 }
 
-export const DEFAULT_REMEMBERED = 1000;
-
+export { age, DEFAULT_REMEMBERED, DEFAULT_TTL_MS, staleSince } from './source-io.ts';
 export const DEFAULT_CONCURRENCY = 4;
-export const DEFAULT_TTL_MS = 10 * 60_000;
 /** Names per batch request, to keep the URL well under common proxy limits. */
 export const BATCH_CHUNK = 100;
 
@@ -79,52 +75,25 @@ export interface UpdateCheck {
   releases: Release[];
 }
 
-export class MarketplaceClient {
+export class MarketplaceClient extends SourceClientBase {
   readonly kind = 'marketplace' as const;
   readonly settings: MarketplaceSettings;
-  /** True once any result came from a stale cache copy because the marketplace could not be asked. */
-  stale = false;
-  /** Requests sent over the network by this client (retries included), for diagnostics. */
-  requests = 0;
-
   readonly #base: string;
-  readonly #http: HttpTransport;
-  readonly #cache: MetadataStore;
-  readonly #limiter: Limiter;
-  readonly #ttlMs: number;
-  readonly #warn: (message: string) => void;
-  readonly #debug: (message: string) => void;
-  /**
-   * GETs in flight or answered, by URL: within one command run every URL costs at most one
-   * successful lookup. Bounded, so a long-running process does not keep every URL it ever asked
-   * for: the least recently used are forgotten (and asked again, through the cache, if needed).
-   * A failed lookup is forgotten as soon as it settles, so a later call asks again instead of
-   * replaying the old error.
-   */
-  readonly #inflight: LruMap<string, Promise<unknown>>;
 
   constructor(settings: MarketplaceSettings, opts: ClientOptions = {}) {
+    const token = settings.token;
+    super(
+      sourceIo(opts, {
+        scrub: (m) => redact(m, token),
+        token,
+        cacheKey: token,
+        cacheDir: settings.cacheDir,
+        concurrency: DEFAULT_CONCURRENCY,
+      }),
+      'the marketplace',
+    );
     this.settings = settings;
     this.#base = settings.url.replace(/\/+$/, '');
-    const token = settings.token;
-    this.#warn = (m) => opts.warn?.(redact(m, token));
-    this.#debug = (m) => opts.debug?.(redact(m, token));
-    this.#http = new HttpTransport({
-      timeoutMs: opts.timeoutMs,
-      retries: opts.retries,
-      backoffMs: opts.backoffMs,
-      maxWaitMs: opts.maxWaitMs,
-      token,
-      debug: opts.debug ? this.#debug : undefined,
-    });
-    this.#cache =
-      opts.cache ??
-      (settings.cacheDir !== undefined
-        ? new MetadataCache(settings.cacheDir, { token, debug: opts.debug ? this.#debug : undefined, warn: this.#warn })
-        : new MemoryMetadataCache({ token }));
-    this.#inflight = new LruMap(opts.remember ?? DEFAULT_REMEMBERED);
-    this.#limiter = new Limiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
-    this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
   }
 
   // ---- discovery -------------------------------------------------------------------------
@@ -208,7 +177,7 @@ export class MarketplaceClient {
       const fetchedAt = Date.now();
       for (const name of chunk) {
         if (!Object.hasOwn(answer.plugins, name)) continue;
-        await this.#cache.put(this.#base + path([name]), {
+        await this.io.cache.put(this.#base + path([name]), {
           status: 200,
           etag: null,
           fetchedAt,
@@ -224,7 +193,7 @@ export class MarketplaceClient {
       const missing: string[] = [];
       let oldest = Infinity;
       for (const name of chunk) {
-        const entry = await this.#cache.get(this.#base + path([name]));
+        const entry = await this.io.cache.get(this.#base + path([name]));
         const parsed = entry?.status === 200 ? BatchResponse.safeParse(JSON.parse(entry.body)) : undefined;
         if (!entry || !parsed?.success || !Object.hasOwn(parsed.data.plugins, name)) {
           missing.push(name);
@@ -237,12 +206,12 @@ export class MarketplaceClient {
       const why = err.kind === 'offline-miss' ? 'offline mode' : err.message;
       if (err.kind !== 'offline-miss') {
         if (!this.stale)
-          this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${staleSince(oldest)} (stale)`);
+          this.io.warn(`the marketplace could not be reached (${why}); showing cached data from ${staleSince(oldest)} (stale)`);
         this.stale = true;
       }
       if (missing.length > 0) {
         // Answered from what is cached; the rest is named, and shows as unknown.
-        this.#warn(
+        this.io.warn(
           `not in the cache (${why}): ${missing.join(', ')}; answered for the other ` +
             `${chunk.length - missing.length} of ${chunk.length} plugins from the cache (run once online to ` +
             `cache the rest)`,
@@ -347,17 +316,9 @@ export class MarketplaceClient {
       throw new MarketplaceError('invalid-request', endpoint, 'cannot be sent in offline mode', { code: 'offline' });
     }
     const headers: Record<string, string> = typeof body === 'string' ? { 'Content-Type': 'application/json' } : {};
-    const res = await this.#send({ method, url: this.#base + path, endpoint, headers, ...(body === null ? {} : { body }) });
+    const res = await this.sendLimited({ method, url: this.#base + path, endpoint, headers, ...(body === null ? {} : { body }) });
     if (res.status >= 200 && res.status < 300) return this.#parse(endpoint, res.body, schema);
     throw this.#httpError(endpoint, res);
-  }
-
-  async #send(req: Parameters<HttpTransport['send']>[0]): Promise<HttpResponse> {
-    return this.#limiter.run(async () => {
-      const res = await this.#http.send(req);
-      this.requests += res.attempts;
-      return res;
-    });
   }
 
   /** GET, through the cache and the per-client de-duplication. */
@@ -368,13 +329,13 @@ export class MarketplaceClient {
     opts: { cache?: boolean; onNetwork?: (answer: z.infer<S>) => Promise<void> } = {},
   ): Promise<N extends true ? z.infer<S> | null : z.infer<S>> {
     const url = this.#base + path;
-    let pending = this.#inflight.get(url);
+    let pending = this.io.inflight.get(url);
     if (!pending) {
       const lookup = this.#lookup(url, `GET ${path}`, schema, nullOn404, opts.cache ?? true, opts.onNetwork);
-      this.#inflight.set(url, lookup);
+      this.io.inflight.set(url, lookup);
       // Callers sharing this promise still see the rejection; only the map forgets it.
       lookup.catch(() => {
-        if (this.#inflight.get(url) === lookup) this.#inflight.delete(url);
+        if (this.io.inflight.get(url) === lookup) this.io.inflight.delete(url);
       });
       pending = lookup;
     }
@@ -401,8 +362,8 @@ export class MarketplaceClient {
     } catch (err) {
       // A cached copy that no longer matches the contract is dropped and fetched again.
       if (served.source === 'cache' && this.settings.cacheMode !== 'offline') {
-        this.#debug(`cache: ${endpoint} no longer matches the contract; refetching`);
-        await this.#cache.delete(url);
+        this.io.debug(`cache: ${endpoint} no longer matches the contract; refetching`);
+        await this.io.cache.delete(url);
         const fresh = await this.#serve(url, endpoint, useCache, { ignoreCache: true });
         if (fresh.status === 404) {
           if (nullOn404) return null;
@@ -410,7 +371,7 @@ export class MarketplaceClient {
         }
         return this.#parse(endpoint, fresh.body, schema);
       }
-      if (served.source === 'cache') await this.#cache.delete(url);
+      if (served.source === 'cache') await this.io.cache.delete(url);
       throw err;
     }
   }
@@ -422,22 +383,14 @@ export class MarketplaceClient {
   /** What the shared cached GET needs of this client. */
   get #peer(): CachedGetPeer {
     return {
-      cache: this.#cache,
+      cache: this.io.cache,
       mode: this.settings.cacheMode,
-      ttlMs: this.#ttlMs,
-      send: (req) => this.#send(req),
+      ttlMs: this.io.ttlMs,
+      send: (req) => this.sendLimited(req),
       httpError: (endpoint, res) => this.#httpError(endpoint, res),
-      staleCopy: (entry, why) => this.#staleCopy(entry, why),
-      debug: this.#debug,
+      staleCopy: (entry, why) => this.staleCopy(entry, why),
+      debug: this.io.debug,
     };
-  }
-
-  #staleCopy(entry: CacheEntry, why: string): Served {
-    if (!this.stale) {
-      this.#warn(`the marketplace could not be reached (${why}); showing cached data from ${staleSince(entry.fetchedAt)} (stale)`);
-    }
-    this.stale = true;
-    return { status: entry.status, body: entry.body, source: 'cache' };
   }
 
   #parse<S extends z.ZodType>(endpoint: string, body: string, schema: S): z.infer<S> {
@@ -467,26 +420,6 @@ export class MarketplaceClient {
     if (res.attempts !== undefined && res.attempts > 1) message += ` after ${res.attempts} attempts`;
     return new MarketplaceError('http', endpoint, redact(message, this.settings.token), { status: res.status, code });
   }
-}
-
-/** When a cached copy was fetched, and how old it is: `2026-05-04T06:17:00.000Z, 3 days old`. */
-export function staleSince(fetchedAt: number, now: number = Date.now()): string {
-  return `${new Date(fetchedAt).toISOString()}, ${age(now - fetchedAt)} old`;
-}
-
-/** A duration in the largest whole unit, from seconds to days: `45 seconds`, `1 hour`, `3 days`. */
-export function age(ms: number): string {
-  const units: Array<[string, number]> = [
-    ['day', 86_400_000],
-    ['hour', 3_600_000],
-    ['minute', 60_000],
-    ['second', 1000],
-  ];
-  for (const [unit, size] of units) {
-    const n = Math.floor(Math.max(0, ms) / size);
-    if (n >= 1 || unit === 'second') return `${n} ${unit}${n === 1 ? '' : 's'}`;
-  }
-  return '0 seconds';
 }
 
 function withoutCredentials(url: string): string {
