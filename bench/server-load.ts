@@ -43,7 +43,7 @@
  *   npx node bench/server-load.ts [--quick] [--profile] [--what-if] [--postgres] [--plugins N] [--runs N] [--out FILE]
  *   npx node bench/server-load.ts --growth [--sizes 100,1000,10000] [--runs N]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -54,6 +54,7 @@ import { benchCatalog, pluginPackage, TOPICS } from './monorepo.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
 import { argValue, targetTable, writeResults, type Target } from './results.ts';
 import { wrk, type WrkResult } from './wrk.ts';
+import { marketplaceScript, startChild, stopChild } from './server-child.ts';
 import { startCluster } from '../test/helpers/postgres.ts';
 
 const require = createRequire(import.meta.url);
@@ -75,35 +76,6 @@ const DURATION_S = QUICK ? 1 : 5;
 // --quick (CI smoke) loads at 50 connections only.
 const CONNECTIONS = QUICK ? [50] : [1, 50];
 
-/** Starts `node <args>` and resolves with the first http:// URL it prints. */
-async function startChild(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s: ${err.slice(0, 500)}`)), 30_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err.slice(0, 500)}`)));
-  });
-  return { url, child };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 const FLOOR_SERVER = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"ok":true}'); }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
 
 /** The same bare server, answering a fixed Buffer body of `bytes` bytes (the size of a plugin GET's answer). */
@@ -113,15 +85,6 @@ function sizedFloorServer(bytes: number): string {
     "s.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); s.end(body); })" +
     ".listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });"
   );
-}
-
-/** The server as `serve` builds it, but with the response cache off: every request does the work. */
-function noCacheServer(dataDir: string): string {
-  const index = pathToFileURL(path.join(REPO_ROOT, 'server', 'index.ts')).href;
-  return `const { createMarketplace } = await import(${JSON.stringify(index)});
-const m = await createMarketplace({ dataDir: ${JSON.stringify(dataDir)}, rateLimit: { limit: 1e9, windowSeconds: 60 }, responseCache: false });
-console.log(await m.listen(0, '127.0.0.1'));
-process.once('SIGTERM', () => m.close().then(() => process.exit(0)));`;
 }
 
 interface Cell {
@@ -461,7 +424,7 @@ async function main(): Promise<void> {
     let whatIf: Cell[] | null = null;
     if (process.argv.includes('--what-if')) {
       // The same cells against a server that answers every request from the database.
-      const plain = await startChild(['--input-type=module', '-e', noCacheServer(dataDir)]);
+      const plain = await startChild(['--input-type=module', '-e', marketplaceScript(dataDir, { cache: false })]);
       children.push(plain.child);
       whatIf = [];
       for (const connections of CONNECTIONS) {

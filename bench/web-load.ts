@@ -13,12 +13,13 @@
  *
  *   npx node bench/web-load.ts [--quick] [--out FILE]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { banner, markdownTable, tempDir } from './lib.ts';
-import { REPO_ROOT, seedDirectly } from './marketplace.ts';
+import { seedDirectly } from './marketplace.ts';
+import { marketplaceScript, startChild, stopChild } from './server-child.ts';
 import { benchCatalog, pluginPackage, pluginShort, TOPICS } from './monorepo.ts';
 import { targetTable, writeResults, type Target } from './results.ts';
 
@@ -36,42 +37,6 @@ const PLUGINS = QUICK ? 1000 : 10_000;
 const RELEASES = 10;
 const DURATION_S = QUICK ? 1 : 5;
 const CONNECTIONS = QUICK ? [50] : [1, 50];
-
-async function startChild(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s: ${err.slice(0, 500)}`)), 30_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err.slice(0, 500)}`)));
-  });
-  return { url, child };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-function serverScript(dataDir: string, cache: boolean): string {
-  const index = pathToFileURL(path.join(REPO_ROOT, 'server', 'index.ts')).href;
-  return `const { createMarketplace } = await import(${JSON.stringify(index)});
-const m = await createMarketplace({ dataDir: ${JSON.stringify(dataDir)}, rateLimit: { limit: 1e9, windowSeconds: 60 }${cache ? '' : ', responseCache: false'} });
-console.log(await m.listen(0, '127.0.0.1'));
-process.once('SIGTERM', () => m.close().then(() => process.exit(0)));`;
-}
 
 interface Cell {
   what: string;
@@ -159,12 +124,12 @@ async function main(): Promise<void> {
       },
       { name: 'search page', page: TOPICS.map((t) => `/?q=${t}`), api: TOPICS.map((t) => `/api/v1/plugins/search?q=${t}&per_page=20`) },
     ];
-    const cached = await startChild(['--input-type=module', '-e', serverScript(dataDir, true)]);
+    const cached = await startChild(['--input-type=module', '-e', marketplaceScript(dataDir, { cache: true })]);
     children.push(cached.child);
     const withCache = await runPairs(cached.url, pairs);
     await stopChild(cached.child);
     console.log(`\n## with the response cache (what a repeated URL costs)\n\n${table(withCache)}`);
-    const plain = await startChild(['--input-type=module', '-e', serverScript(dataDir, false)]);
+    const plain = await startChild(['--input-type=module', '-e', marketplaceScript(dataDir, { cache: false })]);
     children.push(plain.child);
     const noCache = await runPairs(plain.url, pairs);
     await stopChild(plain.child);
