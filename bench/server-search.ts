@@ -23,30 +23,13 @@ import { isoTimestamp } from '../server/time.ts';
 import { PLUGIN_TYPES, SearchResult, type ListQuery } from '../src/core/marketplace/schemas.ts';
 import { banner, compare, fmt, iterationsFromArgv, resultTable, tempDir, type Case, type Counters } from './lib.ts';
 import { CATALOG } from './marketplace.ts';
+import { TOPICS } from './monorepo.ts';
 import { createMarketplace } from '../server/index.ts';
 import { MAX_QUERY_TERMS } from '../server/search.ts';
 
 const GENERATED = 2000;
 const PER_PAGE = 20;
 
-const TOPICS = [
-  'kafka',
-  'loki',
-  'syslog',
-  'splunk',
-  'elastic',
-  's3',
-  'gcs',
-  'azure',
-  'http',
-  'graylog',
-  'sentry',
-  'nats',
-  'redis',
-  'rabbitmq',
-  'fluentd',
-  'vector',
-];
 const TRAITS = ['batching', 'gzip', 'retries', 'tls', 'json', 'msgpack', 'sampling', 'buffering', 'backpressure', 'redaction'];
 
 /** Deterministic pseudo-random numbers, so every run searches the same corpus. */
