@@ -60,6 +60,15 @@ export class DownloadCounter {
     return this.#pending.size;
   }
 
+  /**
+   * Counts not yet committed: pending, or taken by a write still in flight. A reader that must not
+   * be behind this server's downloads awaits `flush()` while this holds (the map is empty as soon
+   * as a write starts, so `pending` alone would let it read before that write commits).
+   */
+  get unsettled(): boolean {
+    return this.#pending.size > 0 || this.#flushing !== null;
+  }
+
   count(releaseId: number): void {
     if (this.#closed) return;
     const day = this.#opts.now().toISOString().slice(0, 10);

@@ -200,7 +200,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       const policy = cache && (method === 'GET' || method === 'HEAD') ? match.route.cache : undefined;
       // Counts this server holds in memory go in before an answer that shows counts is looked up
       // or built, so its own answers are never behind its downloads.
-      if (downloads.pending > 0 && match.route.cache && match.route.cache.showsCounts !== false && (method === 'GET' || method === 'HEAD'))
+      if (downloads.unsettled && match.route.cache && match.route.cache.showsCounts !== false && (method === 'GET' || method === 'HEAD'))
         await downloads.flush();
       const cached = policy ? await cacheLookup(req, url, baseUrl, policy) : null;
       if (cached?.hit) {

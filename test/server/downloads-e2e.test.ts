@@ -108,6 +108,21 @@ test('an API download counts once; HEAD does not; the stats endpoint checks its 
   assert.equal((await getJson(`${server.apiUrl}/plugins/nope/stats`)).status, 404);
 });
 
+test('answers asked at the same moment as a count is written are not behind it', async () => {
+  // The first of these flushes the count; the others arrive while that write is in flight (on
+  // PostgreSQL it spans several turns of the event loop) and must wait for it, not read before it.
+  const start = releaseCount(await stats('sampling'), '1.2.1');
+  for (let round = 1; round <= 3; round++) {
+    assert.equal((await getJson(`${server.apiUrl}/plugins/sampling/versions/1.2.1/download`)).status, 200);
+    await new Promise((r) => setTimeout(r, 50)); // the count is taken after the answer is delivered
+    const all = await Promise.all(Array.from({ length: 6 }, () => stats('sampling')));
+    assert.deepEqual(
+      all.map((s) => releaseCount(s, '1.2.1')),
+      all.map(() => start + round),
+    );
+  }
+});
+
 test('fapilog-plugins info shows the last 30 days', async () => {
   await getJson(`${server.apiUrl}/plugins/otel/versions/2.0.0/download`);
   const r = await runCli(['info', 'otel', '--marketplace-url', server.apiUrl], {

@@ -30,6 +30,36 @@ test('counts are summed per release and day in memory and written in one batch',
   await c.close();
 });
 
+test('a write in flight keeps the counter unsettled until it commits, and flush() waits for it', async () => {
+  let commit!: () => void;
+  const committed: CountBatch[][] = [];
+  const c = new DownloadCounter(
+    (b) =>
+      new Promise<void>((resolve) => {
+        commit = () => {
+          committed.push(b);
+          resolve();
+        };
+      }),
+    { flushMs: 60_000 },
+  );
+  assert.equal(c.unsettled, false);
+  c.count(1);
+  assert.equal(c.unsettled, true);
+  const first = c.flush();
+  assert.equal(c.pending, 0, 'the map was handed to the write');
+  assert.equal(c.unsettled, true, 'but the write has not committed');
+  let waited = false;
+  const second = c.flush().then(() => (waited = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(waited, false, 'a second flush waits for the write in flight');
+  commit();
+  await Promise.all([first, second]);
+  assert.equal(committed.length, 1);
+  assert.equal(c.unsettled, false);
+  await c.close();
+});
+
 test('the timer flushes on its own; close writes the rest and stops counting', async () => {
   const writes: CountBatch[][] = [];
   const c = new DownloadCounter(async (b) => void writes.push(b), { flushMs: 10 });
