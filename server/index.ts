@@ -10,10 +10,10 @@ import { readBody } from './body.ts';
 import { HttpError, errorBody } from './errors.ts';
 import { etagOf, ifNoneMatch } from './etag.ts';
 import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } from './rate-limit.ts';
-import { Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
+import { plainTarget, Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
 import { openStore, type Store, type TokenOwner } from './store/index.ts';
 import { Metrics } from './metrics.ts';
-import { ResponseCache, SMALL_TEXT, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
+import { ResponseCache, SMALL_TEXT, wireHeads, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
@@ -139,6 +139,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   const connections = opts.connections ?? {};
   const server = http.createServer({ connectionsCheckingInterval: checkingIntervalFor(connections) }, (req, res) => {
     const started = performance.now();
+    if (answerHit(req, res, started)) return;
     const seen: Seen = { route: 'unmatched' };
     handle(req, res, seen)
       .catch((err: unknown) => {
@@ -156,10 +157,86 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   // Node's own cut-off for receiving a request (slow uploads) is tied to ours, not its 5 minutes.
   applyConnectionLimits(server, connections, requestTimeoutMs + 5000);
 
+  // The cache-hit path needs a limiter that decides at once (this process's windows).
+  const localLimiter = limiter instanceof RateLimiter ? limiter : null;
+
+  /**
+   * A cached answer sent without a promise: the steps `handle` and `send` take for a cache hit
+   * (rate limit and its headers, ETag / 304, HEAD, metrics, the log line), in the same order, for a
+   * GET or HEAD without a token whose target is plain (router.ts plainTarget) and whose answer is
+   * cached at a generation the store can tell at once (store.generationSync). Whatever else (a
+   * miss, a token, a download count not yet written for an answer that shows counts, a
+   * PostgreSQL-shared rate limit, an odd target) returns false before anything was taken or
+   * written, and `handle` does all the work as before.
+   */
+  function answerHit(req: IncomingMessage, res: ServerResponse, started: number): boolean {
+    const method = req.method;
+    if (!cache || !localLimiter || (method !== 'GET' && method !== 'HEAD') || req.headers.authorization !== undefined) return false;
+    const target = plainTarget(req.url ?? '');
+    if (!target || OPS_PATHS.has(target.pathname)) return false;
+    const matched = router.routeFor(method, target.pathname);
+    const policy = matched?.cache;
+    if (!policy) return false;
+    const showsCounts = policy.showsCounts !== false;
+    if (showsCounts && downloads.unsettled) return false;
+    const generation = store.generationSync(showsCounts ? 'all' : 'content');
+    if (generation === undefined) return false;
+    const key = `${policy.vary?.(req) ?? ''}\n${baseUrlFor(req)}\n${target.pathname}${target.search}`;
+    const hit = cache.get(key, generation);
+    if (!hit || hit.status !== 200) return false;
+    const wire = (hit.wire ??= wireHeads(hit));
+    if (!wire.plain) return false;
+    const route = matched!.path;
+    const decision = localLimiter.take(`addr:${clientAddress(req, trustProxy)}`);
+    const limits = decision.headers;
+    if (!decision.allowed) {
+      closeUnreadRequest(req, res);
+      metrics.rateLimited++;
+      sendJson(
+        res,
+        429,
+        errorBody(
+          'rate_limited',
+          `rate limit of ${localLimiter.opts.limit} requests per ${localLimiter.opts.windowSeconds}s exceeded; retry after ${limits['Retry-After']}s`,
+        ),
+        { ...limits },
+      );
+    } else {
+      metrics.cacheHits++;
+      const lines = [
+        'X-RateLimit-Limit',
+        limits['X-RateLimit-Limit']!,
+        'X-RateLimit-Remaining',
+        limits['X-RateLimit-Remaining']!,
+        'X-RateLimit-Reset',
+        limits['X-RateLimit-Reset']!,
+      ];
+      if (ifNoneMatch(req.headers['if-none-match'], hit.etag)) {
+        res.writeHead(304, lines.concat(wire.notModified));
+        res.end();
+      } else {
+        res.writeHead(200, lines.concat(wire.ok));
+        res.end(method === 'HEAD' ? undefined : (hit.text ?? hit.body));
+      }
+    }
+    const ms = performance.now() - started;
+    metrics.request(method, decision.allowed ? route : 'unmatched', res.statusCode, ms / 1000);
+    if (opts.log) opts.log(accessLine(opts.logFormat ?? 'text', req, res.statusCode, ms, decision.allowed ? route : 'unmatched'));
+    return true;
+  }
+
+  // The last Host header seen and the base it gave (clients of one server send one or a few).
+  let lastHost: string | undefined;
+  let lastBase = '';
   function baseUrlFor(req: IncomingMessage): string {
     if (publicUrl) return publicUrl;
     const host = req.headers.host;
-    return host && /^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host) ? `http://${host}` : listenUrl;
+    if (host !== undefined && host === lastHost) return lastBase;
+    // A host that fails the check is not remembered: it falls back to listenUrl, which listen() sets.
+    if (!host || !/^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host)) return listenUrl;
+    lastHost = host;
+    lastBase = `http://${host}`;
+    return lastBase;
   }
 
   /** The request's steps: operations endpoints, rate limit, route, cache, run, send. */
@@ -250,7 +327,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   /** GET /healthz, /readyz, /metrics: for load balancers and monitoring, never rate limited. */
   async function answerOps(req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<boolean> {
     const pathname = safePath(req);
-    if (pathname !== '/healthz' && pathname !== '/readyz' && pathname !== '/metrics') return false;
+    if (!OPS_PATHS.has(pathname)) return false;
     seen.route = pathname;
     req.resume();
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -418,6 +495,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
 }
 
 const PUBLISH_ROUTE = '/api/v1/plugins/{name}/versions';
+/** Answered by answerOps ahead of the rate limit and the router. */
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 const READY_TIMEOUT_MS = 2000;
 
 /** What a request's steps learned along the way (for metrics and the access log). */
