@@ -19,7 +19,9 @@ import { wrk } from './wrk.ts';
 const RUNS = Number(argValue('--runs', '3'));
 const SECONDS = Number(argValue('--seconds', '3'));
 const PROFILE = argValue('--profile', '');
-const FLOOR = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"ok":true}'); }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
+const FLOOR =
+  `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"ok":true}'); })` +
+  `.listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
 
 function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -62,13 +64,15 @@ try {
     const g = await one(server.url, server.child.pid!, paths);
     rows.push({ floorRps: f.rps, getRps: g.rps, floorCpu: f.cpuUs, getCpu: g.cpuUs });
     console.log(
-      `run ${r + 1}: bare ${f.rps.toFixed(0)}/s ${f.cpuUs.toFixed(1)} µs/req; plugin GET ${g.rps.toFixed(0)}/s ${g.cpuUs.toFixed(1)} µs/req; ` +
+      `run ${r + 1}: bare ${f.rps.toFixed(0)}/s ${f.cpuUs.toFixed(1)} µs/req; ` +
+        `plugin GET ${g.rps.toFixed(0)}/s ${g.cpuUs.toFixed(1)} µs/req; ` +
         `ratio ${(g.rps / f.rps).toFixed(3)}x`,
     );
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   console.log(
-    `median ratio ${med(rows.map((x) => x.getRps / x.floorRps)).toFixed(3)}x; CPU per request ${med(rows.map((x) => x.getCpu)).toFixed(1)} vs ` +
+    `median ratio ${med(rows.map((x) => x.getRps / x.floorRps)).toFixed(3)}x; ` +
+      `CPU per request ${med(rows.map((x) => x.getCpu)).toFixed(1)} vs ` +
       `${med(rows.map((x) => x.floorCpu)).toFixed(1)} µs (CPU ratio ${med(rows.map((x) => x.floorCpu / x.getCpu)).toFixed(3)})`,
   );
 } finally {

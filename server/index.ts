@@ -192,15 +192,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     if (!decision.allowed) {
       closeUnreadRequest(req, res);
       metrics.rateLimited++;
-      sendJson(
-        res,
-        429,
-        errorBody(
-          'rate_limited',
-          `rate limit of ${localLimiter.opts.limit} requests per ${localLimiter.opts.windowSeconds}s exceeded; retry after ${limits['Retry-After']}s`,
-        ),
-        { ...limits },
-      );
+      sendJson(res, 429, rateLimitedBody(localLimiter, limits), { ...limits });
     } else {
       metrics.cacheHits++;
       const lines = [
@@ -257,15 +249,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     if (!limited.allowed) {
       closeUnreadRequest(req, res);
       metrics.rateLimited++;
-      return sendJson(
-        res,
-        429,
-        errorBody(
-          'rate_limited',
-          `rate limit of ${limiter.opts.limit} requests per ${limiter.opts.windowSeconds}s exceeded; retry after ${headers['Retry-After']}s`,
-        ),
-        headers,
-      );
+      return sendJson(res, 429, rateLimitedBody(limiter, headers), headers);
     }
     let reply: Reply;
     try {
@@ -637,6 +621,14 @@ function serialized(reply: Reply): CachedAnswer {
     ...(typeof text === 'string' && text.length <= SMALL_TEXT ? { text } : {}),
     etag: etagOf(body),
   };
+}
+
+function rateLimitedBody(limiter: Limiter, headers: Record<string, string>): unknown {
+  const { limit, windowSeconds } = limiter.opts;
+  return errorBody(
+    'rate_limited',
+    `rate limit of ${limit} requests per ${windowSeconds}s exceeded; retry after ${headers['Retry-After']}s`,
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, json: unknown, headers: Record<string, string>): void {
