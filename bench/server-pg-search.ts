@@ -2,9 +2,10 @@
  * Search p99 on PostgreSQL, alone: a cluster started for the run (as the tests start one), a
  * catalog seeded directly, `serve --database-url` in a child process, autocannon at 50 connections
  * over the 16 topic searches (cached after the first of each). Prints p50 / p99 and the rate.
- * `--profile DIR` runs the server under --cpu-prof; `--instances 2` splits the connections over two.
+ * `--profile DIR` runs the server under --cpu-prof; `--instances 2` splits the connections over two;
+ * `--sqlite` serves the same catalog from SQLite instead (the same-run reference: SQLite met the target).
  *
- *   npx node bench/server-pg-search.ts [--plugins 2000] [--seconds 5] [--instances 1] [--profile DIR]
+ *   npx node bench/server-pg-search.ts [--plugins 2000] [--seconds 5] [--instances 1] [--sqlite] [--profile DIR]
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -28,13 +29,15 @@ const PLUGINS = Number(argValue('--plugins', '2000'));
 const SECONDS = Number(argValue('--seconds', '5'));
 const INSTANCES = Number(argValue('--instances', '1'));
 const PROFILE = argValue('--profile', '');
+const SQLITE = process.argv.includes('--sqlite');
 
 const work = await tempDir('server-pg-search');
-const cluster = await startCluster();
+const cluster = SQLITE ? null : await startCluster();
 const children: Array<Awaited<ReturnType<typeof startChild>>> = [];
 try {
-  const databaseUrl = await cluster.createDatabase();
-  const seeded = await seedDirectly(path.join(work.dir, 'seed'), benchCatalog({ plugins: PLUGINS, releases: 10 }), { databaseUrl });
+  const databaseUrl = cluster ? await cluster.createDatabase() : undefined;
+  const seedDir = path.join(work.dir, 'seed');
+  const seeded = await seedDirectly(seedDir, benchCatalog({ plugins: PLUGINS, releases: 10 }), databaseUrl ? { databaseUrl } : {});
   console.log(`seeded ${PLUGINS * 10} releases in ${(seeded.ms / 1000).toFixed(1)} s`);
   for (let i = 0; i < INSTANCES; i++) {
     children.push(
@@ -42,10 +45,7 @@ try {
         ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []),
         path.join('src', 'cli', 'main.ts'),
         'serve',
-        '--database-url',
-        databaseUrl,
-        '--data-dir',
-        path.join(work.dir, `data-${i}`),
+        ...(databaseUrl ? ['--database-url', databaseUrl, '--data-dir', path.join(work.dir, `data-${i}`)] : ['--data-dir', seedDir]),
         '--port',
         '0',
         '--quiet',
@@ -66,7 +66,7 @@ try {
   }
 } finally {
   for (const c of children) await stopChild(c.child);
-  cluster.stop();
+  cluster?.stop();
   await work.remove();
 }
 if (PROFILE) console.log(`\n## server profile\n\n${profileTables(await summarizeProfileDir(PROFILE, REPO_ROOT), 25)}`);
