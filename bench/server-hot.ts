@@ -3,6 +3,8 @@
  * processes, `wrk -t2 -c50` on each in turn (`--runs` rounds of `--seconds` s, interleaved), the
  * rate ratio and each serving process's CPU per request (the steadier figure on a shared machine).
  * 100 plugins seeded directly; `--profile DIR` runs the server under --cpu-prof (written at exit).
+ * A third server, bare node:http sending one plugin GET answer's exact header lines and body, tells
+ * what our code costs apart from what is sent (Node's header handling and the bytes).
  *
  *   npx node bench/server-hot.ts [--runs 3] [--seconds 3] [--profile DIR]
  */
@@ -47,12 +49,23 @@ const serveArgs = [
 ];
 const server = await startChild(serveArgs);
 const paths = Array.from({ length: 100 }, (_, i) => `/api/v1/plugins/${pluginPackage(i)}`);
+let same: Awaited<ReturnType<typeof startChild>> | undefined;
 try {
   for (const p of paths) await (await fetch(server.url + p)).arrayBuffer();
+  const sample = await fetch(server.url + paths[0]!);
+  const lines = [...sample.headers].filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k)).flat();
+  const text = await sample.text();
+  same = await startChild([
+    '-e',
+    `const lines = ${JSON.stringify(lines)}; const body = ${JSON.stringify(text)}; ` +
+      `require('node:http').createServer((q, s) => { s.writeHead(200, lines); s.end(body); })` +
+      `.listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`,
+  ]);
   // One untimed second each: the JIT has compiled both servers' paths before anything is measured.
   await wrk(floor.url, ['/'], { connections: 50, threads: 2, durationS: 1 });
   await wrk(server.url, paths, { connections: 50, threads: 2, durationS: 1 });
-  const rows: Array<{ floorRps: number; getRps: number; floorCpu: number; getCpu: number }> = [];
+  await wrk(same.url, ['/'], { connections: 50, threads: 2, durationS: 1 });
+  const rows: Array<{ floorRps: number; getRps: number; floorCpu: number; getCpu: number; sameRps: number; sameCpu: number }> = [];
   for (let r = 0; r < RUNS; r++) {
     const one = async (url: string, pid: number, ps: string[]) => {
       const c0 = cpuMs(pid);
@@ -62,10 +75,12 @@ try {
     };
     const f = await one(floor.url, floor.child.pid!, ['/']);
     const g = await one(server.url, server.child.pid!, paths);
-    rows.push({ floorRps: f.rps, getRps: g.rps, floorCpu: f.cpuUs, getCpu: g.cpuUs });
+    const b = await one(same.url, same.child.pid!, ['/']);
+    rows.push({ floorRps: f.rps, getRps: g.rps, floorCpu: f.cpuUs, getCpu: g.cpuUs, sameRps: b.rps, sameCpu: b.cpuUs });
     console.log(
       `run ${r + 1}: bare ${f.rps.toFixed(0)}/s ${f.cpuUs.toFixed(1)} µs/req; ` +
         `plugin GET ${g.rps.toFixed(0)}/s ${g.cpuUs.toFixed(1)} µs/req; ` +
+        `bare with its bytes ${b.rps.toFixed(0)}/s ${b.cpuUs.toFixed(1)} µs/req; ` +
         `ratio ${(g.rps / f.rps).toFixed(3)}x`,
     );
   }
@@ -73,11 +88,14 @@ try {
   console.log(
     `median ratio ${med(rows.map((x) => x.getRps / x.floorRps)).toFixed(3)}x; ` +
       `CPU per request ${med(rows.map((x) => x.getCpu)).toFixed(1)} vs ` +
-      `${med(rows.map((x) => x.floorCpu)).toFixed(1)} µs (CPU ratio ${med(rows.map((x) => x.floorCpu / x.getCpu)).toFixed(3)})`,
+      `${med(rows.map((x) => x.floorCpu)).toFixed(1)} µs (CPU ratio ${med(rows.map((x) => x.floorCpu / x.getCpu)).toFixed(3)}); ` +
+      `vs the bare server sending the same bytes: ${med(rows.map((x) => x.getRps / x.sameRps)).toFixed(3)}x rate, ` +
+      `${med(rows.map((x) => x.sameCpu)).toFixed(1)} µs`,
   );
 } finally {
   await stopChild(server.child);
   await stopChild(floor.child);
+  if (same) await stopChild(same.child);
   await work.remove();
 }
 if (PROFILE)

@@ -13,7 +13,7 @@ import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } f
 import { plainTarget, Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
 import { openStore, type Store, type TokenOwner } from './store/index.ts';
 import { Metrics } from './metrics.ts';
-import { ResponseCache, SMALL_TEXT, wireHeads, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
+import { ResponseCache, SMALL_TEXT, WIRE_LIMITS, wireHeads, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
@@ -195,19 +195,16 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       sendJson(res, 429, rateLimitedBody(localLimiter, limits), { ...limits });
     } else {
       metrics.cacheHits++;
-      const lines = [
-        'X-RateLimit-Limit',
-        limits['X-RateLimit-Limit']!,
-        'X-RateLimit-Remaining',
-        limits['X-RateLimit-Remaining']!,
-        'X-RateLimit-Reset',
-        limits['X-RateLimit-Reset']!,
-      ];
-      if (ifNoneMatch(req.headers['if-none-match'], hit.etag)) {
-        res.writeHead(304, lines.concat(wire.notModified));
+      const notModified = ifNoneMatch(req.headers['if-none-match'], hit.etag);
+      const lines = (notModified ? wire.notModified : wire.ok).slice();
+      lines[WIRE_LIMITS[0]] = limits['X-RateLimit-Limit']!;
+      lines[WIRE_LIMITS[1]] = limits['X-RateLimit-Remaining']!;
+      lines[WIRE_LIMITS[2]] = limits['X-RateLimit-Reset']!;
+      if (notModified) {
+        res.writeHead(304, lines);
         res.end();
       } else {
-        res.writeHead(200, lines.concat(wire.ok));
+        res.writeHead(200, lines);
         res.end(method === 'HEAD' ? undefined : (hit.text ?? hit.body));
       }
     }
