@@ -11,6 +11,7 @@
  *
  * Security pull requests (a plan that moves off a release a security advisory affects) come first
  * and stand outside the open-PR limit: they are opened even when it is reached, and do not count.
+ * An open pull request becomes one when an advisory comes out against what it moves off.
  */
 import type { PullRequestUnit } from '../src/core/render/pull-request.ts';
 import type { Plan } from './engine.ts';
@@ -71,7 +72,10 @@ export type Action =
    * or a pull request the bot did not open is open on it (`pr` null).
    */
   | { kind: 'leave'; branch: string; pr: OurPr | null; tell: string | null }
-  /** A new plan for an open pull request: a new commit on its branch, a new title and body. */
+  /**
+   * A new plan for an open pull request: a new commit on its branch, a new title and body; also when
+   * only its security changed (an advisory came out against the release it moves off, or went away).
+   */
   | { kind: 'update'; branch: string; pr: OurPr; want: Wanted; branchExists: boolean }
   /** Open and already moving to these targets: nothing to write. */
   | { kind: 'unchanged'; branch: string }
@@ -116,7 +120,7 @@ export function decideSync(has: Has, should: Should): Decision {
       const current = has.heads.get(branch);
       if (current !== undefined && current !== existing.state.head) {
         actions.push({ kind: 'leave', branch, pr: existing, tell: existing.state.handsOff === current ? null : current });
-      } else if (sameTargets(existing.state.plugins, want.plan)) {
+      } else if (sameTargets(existing.state.plugins, want.plan) && (existing.state.security ?? false) === want.security) {
         actions.push({ kind: 'unchanged', branch });
       } else actions.push({ kind: 'update', branch, pr: existing, want, branchExists: current !== undefined });
       continue;

@@ -381,6 +381,7 @@ async function perform(actions: Action[], ctx: Performing): Promise<void> {
       case 'update': {
         const text = await commit(a.want, a.want.plan, a.branchExists);
         await octokit.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { ...base, pull_number: a.pr.number, ...text });
+        if ((a.pr.state.security ?? false) !== a.want.security) await relabel(octokit, repo, a.pr.number, a.want.security);
         break;
       }
       case 'open': {
@@ -414,6 +415,20 @@ const RESULT_FIELD = {
 
 /** The label of a security pull request, beside the config's. */
 const SECURITY_LABEL = 'security';
+
+/** The security label on (an advisory came out) or off (it went away) an open pull request; the others stay. */
+async function relabel(octokit: Octokit, repo: Repo, number: number, security: boolean): Promise<void> {
+  const base = { owner: repo.owner, repo: repo.repo, issue_number: number };
+  if (security) await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { ...base, labels: [SECURITY_LABEL] });
+  else {
+    await octokit
+      .request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', { ...base, name: SECURITY_LABEL })
+      .catch((err: unknown) => {
+        // Someone removed it already.
+        if ((err as { status?: number }).status !== 404) throw err;
+      });
+  }
+}
 
 /** The config's labels, assignees and reviewers on a new pull request. */
 async function dressPullRequest(octokit: Octokit, repo: Repo, number: number, config: BotConfig, security: boolean): Promise<void> {

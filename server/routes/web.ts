@@ -4,8 +4,8 @@
  * (one segment: the per-fapilog simple index lives below it at `/fapilog/{version}/simple/`),
  * and the stylesheet. Templates, escaping, Markdown and the chart are in server/web/.
  */
-import { isAffectedRelease } from '../store/views.ts';
-import { ListQuery, type Plugin } from '../../src/core/marketplace/schemas.ts';
+import { deprecationView, isAffectedRelease } from '../store/views.ts';
+import { ListQuery, type Deprecation, type Plugin } from '../../src/core/marketplace/schemas.ts';
 import { isValid } from '../../src/core/pep440/index.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { Reply, RequestContext, Router } from '../router.ts';
@@ -77,6 +77,8 @@ interface CompatEntry {
   name: string;
   package: string;
   plugin_type: Plugin['plugin_type'];
+  mirrored: boolean;
+  deprecation: Deprecation | null;
   releases: MatrixRelease[];
 }
 
@@ -103,6 +105,8 @@ class CompatIndex {
           name: r.row.name,
           package: r.row.package,
           plugin_type: r.row.plugin_type,
+          mirrored: r.row.mirrored_from != null,
+          deprecation: deprecationView(r.row),
           // A release an advisory affects is never named as the one that works.
           releases: r.releases.filter((x) => !isAffectedRelease(r, x.row.version)).map((x) => matrixRelease(x)),
         }));
@@ -243,7 +247,7 @@ export function registerWebRoutes(router: Router, readmes: ReadmeRenderer): void
         .map((e) => ({ e, r: newestWorking(e.releases, version) }))
         .filter((x) => x.r !== null)
         .sort((a, b) => (a.e.name < b.e.name ? -1 : a.e.name > b.e.name ? 1 : 0))
-        .map(({ e, r }) => ({ plugin: { name: e.name, package: e.package, plugin_type: e.plugin_type }, release: r!.version }));
+        .map(({ e, r }) => ({ plugin: e, release: r!.version }));
       return htmlReply(fapilogPage({ version, known, rows }));
     }),
     { cache: { showsCounts: false } },

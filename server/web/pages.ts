@@ -70,7 +70,7 @@ export function searchPage(d: SearchPageData): string {
     ({ plugin: p, working }) => html`<li>
 <h3><a href="/plugins/${encodeURIComponent(p.name)}${f.fapilog ? query({ fapilog: f.fapilog }) : ''}">${p.package}</a> <span class="meta">${p.version}</span></h3>
 <p>${p.description}</p>
-<p class="meta"><span class="badge">${p.plugin_type}</span>${p.deprecation ? deprecationBadge(p.deprecation) : ''} by ${p.author} · ${stars(p.rating, p.rating_count)} · ${p.downloads} downloads · fapilog ${p.fapilog_compatibility}${
+<p class="meta">${pluginBadges(p)} by ${p.author} · ${stars(p.rating, p.rating_count)} · ${p.downloads} downloads · fapilog ${p.fapilog_compatibility}${
       f.fapilog ? html` · <strong>${working ?? p.version}</strong> works with fapilog ${f.fapilog}` : ''
     }</p>
 </li>`,
@@ -136,6 +136,12 @@ function vulnerableBadge(r: Pick<Release, 'advisories'>): Html | '' {
   return ids.length > 0 ? html` <span class="badge vulnerable" title="${ids.join(', ')}">vulnerable</span>` : '';
 }
 
+/** What a plugin is wherever it is shown (search results, its page, a fapilog release's list): type, mirrored, deprecated or archived. */
+function pluginBadges(p: Pick<Plugin, 'plugin_type' | 'mirrored' | 'deprecation'>): Html {
+  const mirrored = p.mirrored ? html`<span class="badge mirrored" data-mirrored>mirrored</span>` : '';
+  return html`<span class="badge">${p.plugin_type}</span>${mirrored}${p.deprecation ? deprecationBadge(p.deprecation) : ''}`;
+}
+
 function deprecationBadge(d: Deprecation): Html {
   return html`<span class="badge ${d.state}" data-deprecation="${d.state}">${d.state}</span>`;
 }
@@ -187,7 +193,6 @@ const MIRROR_NOTE = "its files are kept here, checked against the upstream's sha
 
 export function pluginPage(d: PluginPageData): string {
   const p = d.plugin;
-  const mirroredBadge = p.mirrored ? html`<span class="badge mirrored" data-mirrored>mirrored</span>` : '';
   const newestFirst = [...d.releases].reverse();
   // The install line never names a release an advisory affects.
   const unaffected = d.releases.filter((r) => (r.advisories ?? []).length === 0);
@@ -213,7 +218,7 @@ ${d.fapilogVersions.map((v) => {
   const main = html`<nav aria-label="Breadcrumb" class="meta"><a href="/">All plugins</a> › ${p.package}</nav>
 <h1>${p.package} <span class="meta">${p.version}</span></h1>
 <p>${p.description}</p>
-<p><span class="badge">${p.plugin_type}</span>${mirroredBadge}${p.deprecation ? deprecationBadge(p.deprecation) : ''}${current?.yanked ? html`<span class="badge yanked">yanked: ${current.yanked_reason ?? ''}</span>` : ''}${current ? vulnerableBadge(current) : ''}</p>
+<p>${pluginBadges(p)}${current?.yanked ? html`<span class="badge yanked">yanked: ${current.yanked_reason ?? ''}</span>` : ''}${current ? vulnerableBadge(current) : ''}</p>
 ${p.deprecation ? deprecationNotice(p.deprecation) : ''}
 <dl class="facts">
 <dt>Author</dt><dd>${p.author}</dd>
@@ -276,7 +281,7 @@ ${d.readme.omitted > 0 ? html`<p class="note">The README continues for ${d.readm
 export interface FapilogPageData {
   version: string;
   known: boolean;
-  rows: Array<{ plugin: Pick<Plugin, 'name' | 'package' | 'plugin_type'>; release: string }>;
+  rows: Array<{ plugin: Pick<Plugin, 'name' | 'package' | 'plugin_type' | 'mirrored' | 'deprecation'>; release: string }>;
 }
 
 export function fapilogPage(d: FapilogPageData): string {
@@ -291,7 +296,7 @@ ${
 <tbody>${d.rows.map(
         ({ plugin: p, release }) => html`<tr>
 <th scope="row"><a href="/plugins/${encodeURIComponent(p.name)}${query({ fapilog: d.version })}">${p.package}</a></th>
-<td>${release}</td><td>${p.plugin_type}</td><td><code>${p.package}==${release}</code></td></tr>`,
+<td>${release}</td><td>${pluginBadges(p)}</td><td><code>${p.package}==${release}</code></td></tr>`,
       )}</tbody>
 </table></div>`
     : ''

@@ -53,6 +53,18 @@ describe('decideSync', () => {
     assert.deepEqual(kinds(d), [`open ${B('fapilog-otel')}`]);
   });
 
+  test('the same targets, but an advisory came out against what they move off (or went away): update', () => {
+    const heads = new Map([[B('a'), SHA('b')]]);
+    const plain = new Map([pr('a', { a: '2.0.0' })]);
+    const secured = new Map([[B('a'), { ...plain.get(B('a'))!, state: { ...plain.get(B('a'))!.state, security: true as const } }]]);
+    const asSecurity: Should = { wanted: new Map([want('a', { a: '2.0.0' }, {}, true)]), limit: 0 };
+    const asPlain: Should = { wanted: new Map([want('a', { a: '2.0.0' })]), limit: 0 };
+    assert.deepEqual(kinds(decideSync(has({ prs: plain, heads }), asSecurity)), [`update ${B('a')}`]);
+    assert.deepEqual(kinds(decideSync(has({ prs: secured, heads }), asPlain)), [`update ${B('a')}`]);
+    assert.deepEqual(kinds(decideSync(has({ prs: secured, heads }), asSecurity)), [`unchanged ${B('a')}`]);
+    assert.deepEqual(kinds(decideSync(has({ prs: plain, heads }), asPlain)), [`unchanged ${B('a')}`]);
+  });
+
   test('open, update, unchanged, close as obsolete: each by what the repository has', () => {
     const should: Should = {
       wanted: new Map([want('a', { a: '2.0.0' }), want('b', { b: '2.0.0' }), want('c', { c: '3.0.0' })]),

@@ -630,6 +630,21 @@ export class GitHubPeer {
         return { status: 204, data: undefined };
       }
     }
+    if ((m = /^\/issues\/(\d+)\/labels(?:\/([^/]+))?$/.exec(rest))) {
+      // Adds labels (POST, the list back) or removes one (DELETE, 404 when the issue does not have it).
+      const issue = repo.issues.find((i) => i.number === Number(m![1]));
+      if (!issue) throw new HttpError(404, 'Not Found');
+      if (method === 'POST' && !m[2]) {
+        for (const label of body.labels as string[]) if (!issue.labels.includes(label)) issue.labels.push(label);
+        return { status: 200, data: issue.labels.map((name) => ({ name })) };
+      }
+      if (method === 'DELETE' && m[2]) {
+        const name = decodeURIComponent(m[2]);
+        if (!issue.labels.includes(name)) throw new HttpError(404, 'Label does not exist');
+        issue.labels = issue.labels.filter((l) => l !== name);
+        return { status: 200, data: issue.labels.map((n) => ({ name: n })) };
+      }
+    }
     if ((m = /^\/issues\/(\d+)(\/comments)?$/.exec(rest))) {
       const issue = repo.issues.find((i) => i.number === Number(m![1]));
       if (!issue) throw new HttpError(404, 'Not Found');

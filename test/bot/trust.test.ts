@@ -46,7 +46,7 @@ const CATALOG = {
   plugins: [
     // A fix for an advisory against 1.0.0, published a day ago (each test its own plugin: advisories are per marketplace).
     ...['vuln-limit', 'vuln-wait'].map((n) => plugin(n, [release('1.0.0', OLD), release('1.0.1', DAY_OLD)])),
-    ...['alpha', 'beta'].map((n) => plugin(n, [release('1.0.0', OLD), release('1.1.0', OLD)])),
+    ...['alpha', 'beta', 'convert'].map((n) => plugin(n, [release('1.0.0', OLD), release('1.1.0', OLD)])),
     plugin('fresh', [release('1.0.0', OLD), release('1.1.0', DAY_OLD)]),
     plugin('oldie', [release('1.0.0', OLD), release('1.1.0', OLD)]),
     plugin('legacy', [release('2.0.0', OLD)]),
@@ -133,6 +133,40 @@ describe('security pull requests', { concurrency: true }, () => {
       const r3 = await h.sweep();
       assert.deepEqual(h.peer.writes(again), []);
       assert.deepEqual(r3.results[0]!.deferred, ['fapilog-plugins/fapilog-beta']);
+    });
+  });
+
+  test('an open pull request becomes a security one when an advisory comes out against the release it moves off', async () => {
+    await withHarness(server.apiUrl, async (h, inst) => {
+      service(h, inst, 'acme/convert', 'fapilog-convert==1.0.0\n', 'labels: [dependencies]\n');
+      const r1 = await h.sweep();
+      assert.deepEqual(r1.results[0]!.opened, ['fapilog-plugins/fapilog-convert']);
+      const [before] = h.peer.pulls('acme/convert');
+      assert.equal(before!.title, 'Update fapilog-convert to 1.1.0');
+      assert.deepEqual(before!.labels, ['dependencies']);
+      assert.equal(readPrState(before!.body)!.security, undefined);
+
+      await advisory('GHSA-conv-0001-0001', 'fapilog-convert', '1.1.0');
+      const from = h.peer.requests.length;
+      const r2 = await h.sweep();
+      assert.deepEqual(
+        [r2.results[0]!.updated, r2.results[0]!.opened, r2.results[0]!.unchanged],
+        [['fapilog-plugins/fapilog-convert'], [], []],
+      );
+      const prs = h.peer.pulls('acme/convert');
+      assert.equal(prs.length, 1, 'the same pull request, not a second one');
+      const pr = prs[0]!;
+      assert.equal(pr.number, before!.number);
+      assert.equal(pr.title, 'Update fapilog-convert to 1.1.0 [security]');
+      assert.deepEqual(pr.labels, ['dependencies', 'security']);
+      assert.match(pr.body!, /^> - fapilog-convert 1\.0\.0: GHSA-conv-0001-0001 /m);
+      assert.equal(readPrState(pr.body)!.security, true);
+      assert.ok(repoWrites(h, 'acme/convert', from).includes(`POST /issues/${pr.number}/labels`));
+
+      const again = h.peer.requests.length;
+      const r3 = await h.sweep();
+      assert.deepEqual(h.peer.writes(again), [], 'converted once, then left as it is');
+      assert.deepEqual(r3.results[0]!.unchanged, ['fapilog-plugins/fapilog-convert']);
     });
   });
 });

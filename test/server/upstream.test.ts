@@ -175,6 +175,18 @@ test('the web page and `info` show a mirrored plugin as mirrored', async () => {
   assert.match(html, /mirrored from an upstream package index/);
   const local = await (await fetch(`${b.url}/plugins/in-house`)).text();
   assert.doesNotMatch(local, /data-mirrored/);
+  // The lists say so too: search results and a fapilog release's plugins.
+  const rowOf = (page: string, pkg: string, end: string) => {
+    const at = page.indexOf(`>${pkg}</a>`);
+    assert.ok(at > 0, `${pkg} is listed`);
+    return page.slice(at, page.indexOf(end, at));
+  };
+  const search = await (await fetch(`${b.url}/?q=fapilog`)).text();
+  assert.match(rowOf(search, 'fapilog-otel', '</li>'), /data-mirrored>mirrored</);
+  assert.doesNotMatch(rowOf(search, 'fapilog-in-house', '</li>'), /data-mirrored/);
+  const byFapilog = await (await fetch(`${b.url}/fapilog/0.16.0`)).text();
+  assert.match(rowOf(byFapilog, 'fapilog-otel', '</tr>'), /data-mirrored>mirrored</);
+  assert.doesNotMatch(rowOf(byFapilog, 'fapilog-in-house', '</tr>'), /data-mirrored/);
   const info = await runCli(['info', 'otel', '--marketplace-url', b.apiUrl]);
   assert.equal(info.code, 0, info.stderr);
   assert.match(info.stdout, /Source\s+mirrored from an upstream package index/);

@@ -100,11 +100,14 @@ async function transfer<T>(
 interface TransferCommand<T> {
   spec: string;
   description: string;
-  create: boolean;
-  failure: string;
+  /**
+   * Where it writes: a new directory (backup, export: a failure leaves nothing written), or the
+   * store itself (import, which may create it: a refusal leaves nothing stored).
+   */
+  into: 'directory' | 'store';
   run: (t: Transfer, store: Store, dir: string) => Promise<T>;
-  json: (dir: string, result: T) => object;
-  text: (dir: string, result: T) => string;
+  /** What it says when done: the `--json` object and the line of text. */
+  done: (dir: string, result: T) => { json: object; text: string };
 }
 
 // One type per entry, checked where it is written; the loop only passes each result back to its entry.
@@ -116,32 +119,28 @@ const TRANSFERS = [
     description:
       'a consistent copy while the server runs: SQLite a new data dir usable as --data-dir; PostgreSQL an ' +
       'export (restore with admin import)',
-    create: false,
-    failure: 'backup failed, nothing written',
+    into: 'directory',
     run: (t, store, dir) => t.backupStore(store, dir),
-    json: (dest, done) => ({ backup: dest, ...done }),
-    text: (dest, done) =>
-      `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})`,
+    done: (dest, done) => ({
+      json: { backup: dest, ...done },
+      text: `backup written to ${dest} (${done.kind === 'data-dir' ? 'a data dir: serve --data-dir it' : 'an export: admin import it'})`,
+    }),
   }),
   transferCommand({
     spec: 'export <dest>',
     description:
       'write the whole marketplace (rows and release files, one consistent snapshot) to a new directory, to import into another store',
-    create: false,
-    failure: 'export failed, nothing written',
+    into: 'directory',
     run: (t, store, dir) => t.exportStore(store, dir),
-    json: (dest, counts) => ({ export: dest, counts }),
-    text: (dest, counts) => `exported to ${dest}: ${countsLine(counts)}`,
+    done: (dest, counts) => ({ json: { export: dest, counts }, text: `exported to ${dest}: ${countsLine(counts)}` }),
   }),
   transferCommand({
     spec: 'import <src>',
     description:
       'load an export (admin export) into an empty marketplace: ids, tokens, publishers, provenance and download counts as they were',
-    create: true,
-    failure: 'import refused, nothing stored',
+    into: 'store',
     run: (t, store, dir) => t.importInto(store, dir),
-    json: (src, counts) => ({ import: src, counts }),
-    text: (src, counts) => `imported ${src}: ${countsLine(counts)}`,
+    done: (src, counts) => ({ json: { import: src, counts }, text: `imported ${src}: ${countsLine(counts)}` }),
   }),
 ];
 
@@ -543,10 +542,12 @@ export const register: RegisterCommand = (program, act) => {
 
   // backup, export, import: the whole store to or from a directory, all of it or nothing.
   for (const t of TRANSFERS) {
-    storeCommand(admin, t.spec, t.description, { create: t.create }).action(
+    const verb = t.spec.split(' ')[0];
+    const failure = t.into === 'store' ? `${verb} refused, nothing stored` : `${verb} failed, nothing written`;
+    storeCommand(admin, t.spec, t.description, { create: t.into === 'store' }).action(
       act(async (ctx, dir: string, opts: DataDirOption) => {
-        const result = await transfer(ctx, opts, dir, t.failure, t.run);
-        ctx.io.stdout(ctx.globals.json ? `${JSON.stringify(t.json(dir, result))}\n` : `${t.text(dir, result)}\n`);
+        const said = t.done(dir, await transfer(ctx, opts, dir, failure, t.run));
+        ctx.io.stdout(ctx.globals.json ? `${JSON.stringify(said.json)}\n` : `${said.text}\n`);
         return EXIT.ok;
       }),
     );

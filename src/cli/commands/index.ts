@@ -6,36 +6,39 @@
  */
 import type { RegisterCommand } from '../context.ts';
 
-type Loader = () => Promise<{ register: RegisterCommand }>;
+/** The top-level command names, in `--help` order; each names its module (`./<name>.ts`), which registers it. */
+export const COMMAND_NAMES = [
+  'search',
+  'list',
+  'info',
+  'install',
+  'outdated',
+  'update',
+  'publish',
+  'yank',
+  'unyank',
+  'deprecate',
+  'version',
+  'compat',
+  'serve',
+  'admin',
+  'bot',
+  'demo',
+] as const;
 
-const LOADERS = {
-  search: () => import('./search.ts'),
-  list: () => import('./list.ts'),
-  info: () => import('./info.ts'),
-  install: () => import('./install.ts'),
-  outdated: () => import('./outdated.ts'),
-  update: () => import('./update.ts'),
-  publish: () => import('./publish.ts'),
-  yank: () => import('./yank.ts'),
-  unyank: async () => ({ register: (await import('./yank.ts')).registerUnyank }),
-  deprecate: () => import('./deprecate.ts'),
-  version: () => import('./version.ts'),
-  compat: () => import('./compat.ts'),
-  serve: () => import('./serve.ts'),
-  admin: () => import('./admin.ts'),
-  bot: () => import('./bot.ts'),
-  demo: () => import('./demo.ts'),
-} satisfies Record<string, Loader>;
+export type CommandName = (typeof COMMAND_NAMES)[number];
 
-export type CommandName = keyof typeof LOADERS;
-
-/** The top-level command names, in `--help` order (each module registers the command of its name). */
-export const COMMAND_NAMES = Object.keys(LOADERS) as CommandName[];
+/** `unyank` lives beside `yank`; every other command is the `register` of the module of its name. */
+async function load(name: CommandName): Promise<RegisterCommand> {
+  if (name === 'unyank') return (await import('./yank.ts')).registerUnyank;
+  // A template import, which the CLI bundle (esbuild) turns into one lazily loaded chunk per module of this folder.
+  const module = (await import(`./${name}.ts`)) as { register: RegisterCommand };
+  return module.register;
+}
 
 /** The register functions of the given commands (default: all), in `--help` order. */
 export async function loadCommands(names: readonly CommandName[] = COMMAND_NAMES): Promise<RegisterCommand[]> {
-  const wanted = COMMAND_NAMES.filter((n) => names.includes(n));
-  return Promise.all(wanted.map(async (n) => (await LOADERS[n]()).register));
+  return Promise.all(COMMAND_NAMES.filter((n) => names.includes(n)).map(load));
 }
 
 /**
@@ -43,7 +46,7 @@ export async function loadCommands(names: readonly CommandName[] = COMMAND_NAMES
  * nor the value of a global option in `valueOptions`, such as `--token t`), or all of them when it
  * names none of ours.
  */
-export function commandsFor(argv: readonly string[], valueOptions: ReadonlySet<string>): CommandName[] {
+export function commandsFor(argv: readonly string[], valueOptions: ReadonlySet<string>): readonly CommandName[] {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (arg === '--') break;
