@@ -12,6 +12,8 @@
  *   test can tell which of our modules a chunk holds; V8 parses lazily, so the size costs little.
  */
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { readFile, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 
 export const CLI_BUNDLE_DIR = path.join('lib', 'cli');
@@ -63,5 +65,51 @@ export async function bundleCli(root: string, outDir: string = path.join(root, C
     logLevel: 'warning',
     sourcemap: false,
   });
+  await Promise.all(
+    Object.keys(result.metafile.outputs)
+      .filter((file) => file.endsWith('.js'))
+      .map(async (file) => {
+        const abs = path.resolve(root, file);
+        const text = await readFile(abs, 'utf8');
+        const taken = builtinsOnDemand(text);
+        if (taken !== text) await writeFile(abs, taken);
+      }),
+  );
   return result.metafile;
+}
+
+// One static import of a module, as esbuild writes it: `import a from "x";`, `import { b, c as d }
+// from "x";`, `import * as e from "x";`, `import a, { b } from "x";`.
+const STATIC_IMPORT = /^import ([\w$]+)?(?:, )?(?:\{ ([^}]*) \}|\* as ([\w$]+))? from "([^"]+)";$/gm;
+
+/**
+ * Node's built-in modules taken with `process.getBuiltinModule` instead of a static import: an
+ * import builds the module's ESM namespace, which reads every export once, lazy getters included
+ * (`node:crypto`'s `webcrypto` loads WebCrypto, `node:fs`'s `promises` fs/promises and its streams,
+ * `node:http`'s `WebSocket` undici); a destructuring reads only the names the chunk uses. One
+ * `outdated` of one service: ~0.1 s less CPU and ~9 MB less memory. Imports are hoisted, so the
+ * constants go to the top of the chunk (after the banner), before any of its code runs; through
+ * `globalThis`, since a chunk may bind `process` itself (commander imports node:process).
+ */
+export function builtinsOnDemand(chunk: string): string {
+  const taken: string[] = [];
+  const rest = chunk.replace(
+    STATIC_IMPORT,
+    (line, def: string | undefined, named: string | undefined, ns: string | undefined, from: string) => {
+      if (!isBuiltin(from) || (def === undefined && named === undefined && ns === undefined)) return line;
+      const get = `globalThis.process.getBuiltinModule(${JSON.stringify(from)})`;
+      const whole = def ?? ns;
+      if (whole !== undefined) taken.push(`const ${whole} = ${get};`);
+      if (named !== undefined) {
+        const names = named.split(', ').map((n) => n.replace(/^([\w$]+) as ([\w$]+)$/, '$1: $2'));
+        taken.push(`const { ${names.join(', ')} } = ${whole ?? get};`);
+      }
+      return '';
+    },
+  );
+  if (taken.length === 0) return chunk;
+  const banner = rest.indexOf(BANNER);
+  if (banner < 0) throw new Error('builtinsOnDemand: a chunk without the banner');
+  const afterBanner = banner + BANNER.length + 1;
+  return `${rest.slice(0, afterBanner)}${taken.join('\n')}\n${rest.slice(afterBanner)}`;
 }

@@ -159,10 +159,15 @@ describe('the packed and installed package', () => {
         "import fs from 'node:fs';",
         'const seen = [];',
         'module.registerHooks({ load(url, context, next) { seen.push(url); return next(url, context); } });',
-        `process.on('exit', () => fs.writeFileSync(${JSON.stringify(record)}, seen.join('\\n')));`,
+        'const builtinsAtStart = new Set(process.moduleLoadList);',
+        'const builtinsSince = () => process.moduleLoadList.filter((m) => !builtinsAtStart.has(m));',
+        `process.on('exit', () => fs.writeFileSync(${JSON.stringify(record)}, [...seen, ...builtinsSince()].join('\\n')));`,
       ].join('\n'),
     );
-    const modulesLoaded = async (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ files: string[]; modules: string[] }> => {
+    const modulesLoaded = async (
+      argv: string[],
+      env: NodeJS.ProcessEnv = {},
+    ): Promise<{ files: string[]; modules: string[]; builtins: string[] }> => {
       const r = await new Promise<number | null>((resolve, reject) => {
         const child = spawn(process.execPath, ['--import', pathToFileURL(hook).href, bin, ...argv], {
           cwd: project,
@@ -173,14 +178,13 @@ describe('the packed and installed package', () => {
         child.on('close', resolve);
       });
       assert.ok(r === 0 || r === 1, `${argv.join(' ')} exited ${r}`);
-      const files = readFileSync(record, 'utf8')
-        .split('\n')
-        .filter((u) => u.startsWith('file:'))
-        .map((u) => fileURLToPath(u));
+      const lines = readFileSync(record, 'utf8').split('\n');
+      const files = lines.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+      const builtins = lines.filter((u) => u.startsWith('NativeModule ')).map((u) => u.slice('NativeModule '.length));
       const modules = files.flatMap((f) =>
         [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|server|bot|node_modules)\/\S+)$/gm)].map((m) => m[1]!),
       );
-      return { files, modules };
+      return { files, modules, builtins };
     };
     const app = path.join(tmp, 'lazy-service');
     mkdirSync(app);
@@ -212,6 +216,13 @@ describe('the packed and installed package', () => {
         `outdated loads no ${prefix}`,
       );
     }
+    // Built-in modules come from process.getBuiltinModule, not an ES import whose namespace would
+    // read every export: node:crypto's `webcrypto` getter loads WebCrypto, which outdated never uses.
+    assert.ok(outdated.builtins.includes('internal/http'), 'the record holds the built-in modules loaded');
+    assert.deepEqual(
+      outdated.builtins.filter((m) => m === 'internal/crypto/webcrypto' || m === 'internal/fs/streams'),
+      [],
+    );
     // zod is bundled with its English messages only (scripts/cli-bundle.ts).
     assert.deepEqual(
       outdated.modules.filter((m) => /zod\/v4\/locales\/(?!en\.js)/.test(m)),
