@@ -13,7 +13,15 @@ import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } f
 import { plainTarget, Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
 import { openStore, type Store, type TokenOwner } from './store/index.ts';
 import { Metrics } from './metrics.ts';
-import { ResponseCache, SMALL_TEXT, WIRE_LIMITS, wireHeads, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
+import {
+  ResponseCache,
+  SMALL_TEXT,
+  WIRE_LIMITS,
+  wireHeads,
+  type CachedAnswer,
+  type ResponseCacheOptions,
+  type WireHeads,
+} from './response-cache.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
@@ -170,48 +178,69 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
    * written, and `handle` does all the work as before.
    */
   function answerHit(req: IncomingMessage, res: ServerResponse, started: number): boolean {
-    const method = req.method;
-    if (!cache || !localLimiter || (method !== 'GET' && method !== 'HEAD') || req.headers.authorization !== undefined) return false;
-    const target = plainTarget(req.url ?? '');
-    if (!target || OPS_PATHS.has(target.pathname)) return false;
-    const matched = router.routeFor(method, target.pathname);
-    const policy = matched?.cache;
-    if (!policy) return false;
-    const showsCounts = policy.showsCounts !== false;
-    if (showsCounts && downloads.unsettled) return false;
-    const generation = store.generationSync(showsCounts ? 'all' : 'content');
-    if (generation === undefined) return false;
-    const key = `${policy.vary?.(req) ?? ''}\n${baseUrlFor(req)}\n${target.pathname}${target.search}`;
-    const hit = cache.get(key, generation);
-    if (!hit || hit.status !== 200) return false;
-    const wire = (hit.wire ??= wireHeads(hit));
-    if (!wire.plain) return false;
-    const route = matched!.path;
-    const decision = localLimiter.take(`addr:${clientAddress(req, trustProxy)}`);
-    const limits = decision.headers;
-    if (!decision.allowed) {
-      closeUnreadRequest(req, res);
-      metrics.rateLimited++;
-      sendJson(res, 429, rateLimitedBody(localLimiter, limits), { ...limits });
-    } else {
-      metrics.cacheHits++;
-      const notModified = ifNoneMatch(req.headers['if-none-match'], hit.etag);
-      const lines = (notModified ? wire.notModified : wire.ok).slice();
-      lines[WIRE_LIMITS[0]] = limits['X-RateLimit-Limit']!;
-      lines[WIRE_LIMITS[1]] = limits['X-RateLimit-Remaining']!;
-      lines[WIRE_LIMITS[2]] = limits['X-RateLimit-Reset']!;
-      if (notModified) {
-        res.writeHead(304, lines);
-        res.end();
+    let found: ReturnType<typeof findHit>;
+    try {
+      found = findHit(req);
+    } catch {
+      // Nothing was taken or written yet: `handle` meets the same error and answers it.
+      return false;
+    }
+    if (!found) return false;
+    const { hit, wire, route, limiter: local } = found;
+    const method = req.method!;
+    let seen = 'unmatched';
+    try {
+      const decision = local.take(`addr:${clientAddress(req, trustProxy)}`);
+      const limits = decision.headers;
+      if (!decision.allowed) {
+        closeUnreadRequest(req, res);
+        metrics.rateLimited++;
+        sendJson(res, 429, rateLimitedBody(local, limits), { ...limits });
       } else {
-        res.writeHead(200, lines);
-        res.end(method === 'HEAD' ? undefined : (hit.text ?? hit.body));
+        seen = route;
+        metrics.cacheHits++;
+        const notModified = ifNoneMatch(req.headers['if-none-match'], hit.etag);
+        const lines = (notModified ? wire.notModified : wire.ok).slice();
+        lines[WIRE_LIMITS[0]] = limits['X-RateLimit-Limit']!;
+        lines[WIRE_LIMITS[1]] = limits['X-RateLimit-Remaining']!;
+        lines[WIRE_LIMITS[2]] = limits['X-RateLimit-Reset']!;
+        if (notModified) {
+          res.writeHead(304, lines);
+          res.end();
+        } else {
+          res.writeHead(200, lines);
+          res.end(method === 'HEAD' ? undefined : (hit.text ?? hit.body));
+        }
       }
+    } catch (err) {
+      // As the request listener's catch does for `handle`.
+      if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'internal server error'), {});
+      else res.destroy();
+      opts.log?.(`error ${method} ${safePath(req)}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const ms = performance.now() - started;
-    metrics.request(method, decision.allowed ? route : 'unmatched', res.statusCode, ms / 1000);
-    if (opts.log) opts.log(accessLine(opts.logFormat ?? 'text', req, res.statusCode, ms, decision.allowed ? route : 'unmatched'));
+    metrics.request(method, seen, res.statusCode, ms / 1000);
+    if (opts.log) opts.log(accessLine(opts.logFormat ?? 'text', req, res.statusCode, ms, seen));
     return true;
+  }
+
+  /** The cached answer answerHit may send for this request, or null (see there); takes and writes nothing. */
+  function findHit(req: IncomingMessage): { hit: CachedAnswer; wire: WireHeads; route: string; limiter: RateLimiter } | null {
+    const method = req.method;
+    if (!cache || !localLimiter || (method !== 'GET' && method !== 'HEAD') || req.headers.authorization !== undefined) return null;
+    const target = plainTarget(req.url ?? '');
+    if (!target || OPS_PATHS.has(target.pathname)) return null;
+    const matched = router.routeFor(method, target.pathname);
+    const policy = matched?.cache;
+    if (!matched || !policy) return null;
+    const showsCounts = policy.showsCounts !== false;
+    if (showsCounts && downloads.unsettled) return null;
+    const generation = store.generationSync(showsCounts ? 'all' : 'content');
+    if (generation === undefined) return null;
+    const hit = cache.get(cacheKey(req, policy, baseUrlFor(req), target), generation);
+    if (!hit || hit.status !== 200) return null;
+    const wire = (hit.wire ??= wireHeads(hit));
+    return wire.plain ? { hit, wire, route: matched.path, limiter: localLimiter } : null;
   }
 
   // The last Host header seen and the base it gave (clients of one server send one or a few).
@@ -374,7 +403,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   }
 
   async function cacheLookup(req: IncomingMessage, url: URL, baseUrl: string, policy: CachePolicy): Promise<CacheSlot> {
-    const key = `${policy.vary?.(req) ?? ''}\n${baseUrl}\n${url.pathname}${url.search}`;
+    const key = cacheKey(req, policy, baseUrl, url);
     const scope = policy.showsCounts === false ? 'content' : 'all';
     const generation = await store.generation(scope);
     return { key, scope, generation, hit: cache!.get(key, generation) };
@@ -618,6 +647,11 @@ function serialized(reply: Reply): CachedAnswer {
     ...(typeof text === 'string' && text.length <= SMALL_TEXT ? { text } : {}),
     etag: etagOf(body),
   };
+}
+
+/** What a cached answer depends on (router.ts CachePolicy): the variant, the link base, the path and query. */
+function cacheKey(req: IncomingMessage, policy: CachePolicy, baseUrl: string, url: { pathname: string; search: string }): string {
+  return `${policy.vary?.(req) ?? ''}\n${baseUrl}\n${url.pathname}${url.search}`;
 }
 
 function rateLimitedBody(limiter: Limiter, headers: Record<string, string>): unknown {
