@@ -1,11 +1,11 @@
 /**
  * Search p99 on PostgreSQL, alone: a cluster started for the run (as the tests start one), a
  * catalog seeded directly, `serve --database-url` in a child process, autocannon at 50 connections
- * over the 16 topic searches (cached after the first of each). Prints p50 / p99 and the rate.
+ * (`--connections`) over the 16 topic searches (cached after the first of each). Prints p50 / p99 and the rate.
  * `--profile DIR` runs the server under --cpu-prof; `--instances 2` splits the connections over two;
  * `--sqlite` serves the same catalog from SQLite instead (the same-run reference: SQLite met the target).
  *
- *   npx node bench/server-pg-search.ts [--plugins 2000] [--seconds 5] [--instances 1] [--sqlite] [--profile DIR]
+ *   npx node bench/server-pg-search.ts [--plugins 2000] [--seconds 5] [--instances 1] [--connections 50] [--sqlite] [--profile DIR]
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -30,6 +30,7 @@ const SECONDS = Number(argValue('--seconds', '5'));
 const INSTANCES = Number(argValue('--instances', '1'));
 const PROFILE = argValue('--profile', '');
 const SQLITE = process.argv.includes('--sqlite');
+const CONNECTIONS = Number(argValue('--connections', '50'));
 
 const work = await tempDir('server-pg-search');
 const cluster = SQLITE ? null : await startCluster();
@@ -56,7 +57,7 @@ try {
   }
   const requests = TOPICS.map((t) => ({ method: 'GET', path: `/api/v1/plugins/search?q=${t}&per_page=20` }));
   for (const c of children) await autocannon({ url: c.url, connections: 4, amount: 64, requests });
-  const per = Math.floor(50 / INSTANCES);
+  const per = Math.max(1, Math.floor(CONNECTIONS / INSTANCES));
   const results = await Promise.all(children.map((c) => autocannon({ url: c.url, connections: per, duration: SECONDS, requests })));
   for (const [i, r] of results.entries()) {
     console.log(
