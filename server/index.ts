@@ -10,10 +10,18 @@ import { readBody } from './body.ts';
 import { HttpError, errorBody } from './errors.ts';
 import { etagOf, ifNoneMatch } from './etag.ts';
 import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } from './rate-limit.ts';
-import { Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
+import { plainTarget, Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
 import { openStore, type Store, type TokenOwner } from './store/index.ts';
 import { Metrics } from './metrics.ts';
-import { ResponseCache, SMALL_TEXT, type CachedAnswer, type ResponseCacheOptions } from './response-cache.ts';
+import {
+  ResponseCache,
+  SMALL_TEXT,
+  WIRE_LIMITS,
+  wireHeads,
+  type CachedAnswer,
+  type ResponseCacheOptions,
+  type WireHeads,
+} from './response-cache.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';
@@ -139,6 +147,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   const connections = opts.connections ?? {};
   const server = http.createServer({ connectionsCheckingInterval: checkingIntervalFor(connections) }, (req, res) => {
     const started = performance.now();
+    if (answerHit(req, res, started)) return;
     const seen: Seen = { route: 'unmatched' };
     handle(req, res, seen)
       .catch((err: unknown) => {
@@ -156,10 +165,96 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   // Node's own cut-off for receiving a request (slow uploads) is tied to ours, not its 5 minutes.
   applyConnectionLimits(server, connections, requestTimeoutMs + 5000);
 
+  // The cache-hit path needs a limiter that decides at once (this process's windows).
+  const localLimiter = limiter instanceof RateLimiter ? limiter : null;
+
+  /**
+   * A cached answer sent without a promise: the steps `handle` and `send` take for a cache hit
+   * (rate limit and its headers, ETag / 304, HEAD, metrics, the log line), in the same order, for a
+   * GET or HEAD without a token whose target is plain (router.ts plainTarget) and whose answer is
+   * cached at a generation the store can tell at once (store.generationSync). Whatever else (a
+   * miss, a token, a download count not yet written for an answer that shows counts, a
+   * PostgreSQL-shared rate limit, an odd target) returns false before anything was taken or
+   * written, and `handle` does all the work as before.
+   */
+  function answerHit(req: IncomingMessage, res: ServerResponse, started: number): boolean {
+    let found: ReturnType<typeof findHit>;
+    try {
+      found = findHit(req);
+    } catch {
+      // Nothing was taken or written yet: `handle` meets the same error and answers it.
+      return false;
+    }
+    if (!found) return false;
+    const { hit, wire, route, limiter: local } = found;
+    const method = req.method!;
+    let seen = 'unmatched';
+    try {
+      const decision = local.take(`addr:${clientAddress(req, trustProxy)}`);
+      const limits = decision.headers;
+      if (!decision.allowed) {
+        closeUnreadRequest(req, res);
+        metrics.rateLimited++;
+        sendJson(res, 429, rateLimitedBody(local, limits), { ...limits });
+      } else {
+        seen = route;
+        metrics.cacheHits++;
+        const notModified = ifNoneMatch(req.headers['if-none-match'], hit.etag);
+        const lines = (notModified ? wire.notModified : wire.ok).slice();
+        lines[WIRE_LIMITS[0]] = limits['X-RateLimit-Limit']!;
+        lines[WIRE_LIMITS[1]] = limits['X-RateLimit-Remaining']!;
+        lines[WIRE_LIMITS[2]] = limits['X-RateLimit-Reset']!;
+        if (notModified) {
+          res.writeHead(304, lines);
+          res.end();
+        } else {
+          res.writeHead(200, lines);
+          res.end(method === 'HEAD' ? undefined : (hit.text ?? hit.body));
+        }
+      }
+    } catch (err) {
+      // As the request listener's catch does for `handle`.
+      if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'internal server error'), {});
+      else res.destroy();
+      opts.log?.(`error ${method} ${safePath(req)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const ms = performance.now() - started;
+    metrics.request(method, seen, res.statusCode, ms / 1000);
+    if (opts.log) opts.log(accessLine(opts.logFormat ?? 'text', req, res.statusCode, ms, seen));
+    return true;
+  }
+
+  /** The cached answer answerHit may send for this request, or null (see there); takes and writes nothing. */
+  function findHit(req: IncomingMessage): { hit: CachedAnswer; wire: WireHeads; route: string; limiter: RateLimiter } | null {
+    const method = req.method;
+    if (!cache || !localLimiter || (method !== 'GET' && method !== 'HEAD') || req.headers.authorization !== undefined) return null;
+    const target = plainTarget(req.url ?? '');
+    if (!target || OPS_PATHS.has(target.pathname)) return null;
+    const matched = router.routeFor(method, target.pathname);
+    const policy = matched?.cache;
+    if (!matched || !policy) return null;
+    const showsCounts = policy.showsCounts !== false;
+    if (showsCounts && downloads.unsettled) return null;
+    const generation = store.generationSync(showsCounts ? 'all' : 'content');
+    if (generation === undefined) return null;
+    const hit = cache.get(cacheKey(req, policy, baseUrlFor(req), target), generation);
+    if (!hit || hit.status !== 200) return null;
+    const wire = (hit.wire ??= wireHeads(hit));
+    return wire.plain ? { hit, wire, route: matched.path, limiter: localLimiter } : null;
+  }
+
+  // The last Host header seen and the base it gave (clients of one server send one or a few).
+  let lastHost: string | undefined;
+  let lastBase = '';
   function baseUrlFor(req: IncomingMessage): string {
     if (publicUrl) return publicUrl;
     const host = req.headers.host;
-    return host && /^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host) ? `http://${host}` : listenUrl;
+    if (host !== undefined && host === lastHost) return lastBase;
+    // A host that fails the check is not remembered: it falls back to listenUrl, which listen() sets.
+    if (!host || !/^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host)) return listenUrl;
+    lastHost = host;
+    lastBase = `http://${host}`;
+    return lastBase;
   }
 
   /** The request's steps: operations endpoints, rate limit, route, cache, run, send. */
@@ -180,15 +275,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     if (!limited.allowed) {
       closeUnreadRequest(req, res);
       metrics.rateLimited++;
-      return sendJson(
-        res,
-        429,
-        errorBody(
-          'rate_limited',
-          `rate limit of ${limiter.opts.limit} requests per ${limiter.opts.windowSeconds}s exceeded; retry after ${headers['Retry-After']}s`,
-        ),
-        headers,
-      );
+      return sendJson(res, 429, rateLimitedBody(limiter, headers), headers);
     }
     let reply: Reply;
     try {
@@ -250,7 +337,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   /** GET /healthz, /readyz, /metrics: for load balancers and monitoring, never rate limited. */
   async function answerOps(req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<boolean> {
     const pathname = safePath(req);
-    if (pathname !== '/healthz' && pathname !== '/readyz' && pathname !== '/metrics') return false;
+    if (!OPS_PATHS.has(pathname)) return false;
     seen.route = pathname;
     req.resume();
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -316,7 +403,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
   }
 
   async function cacheLookup(req: IncomingMessage, url: URL, baseUrl: string, policy: CachePolicy): Promise<CacheSlot> {
-    const key = `${policy.vary?.(req) ?? ''}\n${baseUrl}\n${url.pathname}${url.search}`;
+    const key = cacheKey(req, policy, baseUrl, url);
     const scope = policy.showsCounts === false ? 'content' : 'all';
     const generation = await store.generation(scope);
     return { key, scope, generation, hit: cache!.get(key, generation) };
@@ -418,6 +505,8 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
 }
 
 const PUBLISH_ROUTE = '/api/v1/plugins/{name}/versions';
+/** Answered by answerOps ahead of the rate limit and the router. */
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 const READY_TIMEOUT_MS = 2000;
 
 /** What a request's steps learned along the way (for metrics and the access log). */
@@ -558,6 +647,19 @@ function serialized(reply: Reply): CachedAnswer {
     ...(typeof text === 'string' && text.length <= SMALL_TEXT ? { text } : {}),
     etag: etagOf(body),
   };
+}
+
+/** What a cached answer depends on (router.ts CachePolicy): the variant, the link base, the path and query. */
+function cacheKey(req: IncomingMessage, policy: CachePolicy, baseUrl: string, url: { pathname: string; search: string }): string {
+  return `${policy.vary?.(req) ?? ''}\n${baseUrl}\n${url.pathname}${url.search}`;
+}
+
+function rateLimitedBody(limiter: Limiter, headers: Record<string, string>): unknown {
+  const { limit, windowSeconds } = limiter.opts;
+  return errorBody(
+    'rate_limited',
+    `rate limit of ${limit} requests per ${windowSeconds}s exceeded; retry after ${headers['Retry-After']}s`,
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, json: unknown, headers: Record<string, string>): void {

@@ -5,9 +5,18 @@
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** One route template's counters, its labels escaped once (request() runs for every answer). */
+interface RouteStats {
+  label: string;
+  /** By `${method} ${status}`: the counter and its label set. */
+  counts: Map<string, { labels: string; n: number }>;
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
 export class Metrics {
-  readonly #requests = new Map<string, number>();
-  readonly #latency = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  readonly #routes = new Map<string, RouteStats>();
   publishes = 0;
   downloads = 0;
   cacheHits = 0;
@@ -15,27 +24,29 @@ export class Metrics {
   rateLimited = 0;
 
   request(method: string, route: string, status: number, seconds: number): void {
-    const key = `method="${method}",route="${escapeLabel(route)}",status="${status}"`;
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
-    const rk = `route="${escapeLabel(route)}"`;
-    let h = this.#latency.get(rk);
-    if (!h) {
-      h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.#latency.set(rk, h);
+    let r = this.#routes.get(route);
+    if (!r) {
+      r = { label: escapeLabel(route), counts: new Map(), buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
+      this.#routes.set(route, r);
     }
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.buckets[i]!++;
-    h.sum += seconds;
-    h.count++;
+    const ms = `${method} ${status}`;
+    const c = r.counts.get(ms);
+    if (c) c.n++;
+    else r.counts.set(ms, { labels: `method="${method}",route="${r.label}",status="${status}"`, n: 1 });
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) r.buckets[i]!++;
+    r.sum += seconds;
+    r.count++;
   }
 
   render(): string {
     const out: string[] = [];
     out.push('# HELP fapilog_http_requests_total HTTP requests answered, by method, route template and status.');
     out.push('# TYPE fapilog_http_requests_total counter');
-    for (const [k, v] of this.#requests) out.push(`fapilog_http_requests_total{${k}} ${v}`);
+    for (const r of this.#routes.values()) for (const c of r.counts.values()) out.push(`fapilog_http_requests_total{${c.labels}} ${c.n}`);
     out.push('# HELP fapilog_http_request_duration_seconds Time from request to the end of the answer, by route template.');
     out.push('# TYPE fapilog_http_request_duration_seconds histogram');
-    for (const [k, h] of this.#latency) {
+    for (const h of this.#routes.values()) {
+      const k = `route="${h.label}"`;
       BUCKETS.forEach((b, i) => out.push(`fapilog_http_request_duration_seconds_bucket{${k},le="${b}"} ${h.buckets[i]}`));
       out.push(`fapilog_http_request_duration_seconds_bucket{${k},le="+Inf"} ${h.count}`);
       out.push(`fapilog_http_request_duration_seconds_sum{${k}} ${h.sum}`);

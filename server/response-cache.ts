@@ -24,6 +24,42 @@ export interface CachedAnswer {
    */
   text?: string;
   etag: string;
+  /** The answer's own header lines for the cache-hit path (wireHeads), worked out once. */
+  wire?: WireHeads;
+}
+
+/**
+ * The header lines `send` would write, as flat [name, value, ...] arrays for res.writeHead: the
+ * three rate-limit headers (values left empty: WIRE_LIMITS, filled per request in a copy), the
+ * answer's headers, ETag, Cache-Control (no-cache unless it has its own), then for a 200
+ * Content-Type and Content-Length. `plain` is false when one of the answer's
+ * headers would replace a rate-limit header or come twice in another case (the hit path then
+ * leaves the request to `send`).
+ */
+export interface WireHeads {
+  ok: string[];
+  notModified: string[];
+  plain: boolean;
+}
+
+/** The indexes of X-RateLimit-Limit, -Remaining and -Reset's values in WireHeads' arrays. */
+export const WIRE_LIMITS = [1, 3, 5] as const;
+const LIMIT_LINES = ['X-RateLimit-Limit', '', 'X-RateLimit-Remaining', '', 'X-RateLimit-Reset', ''];
+
+const RESERVED = new Set(['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after']);
+
+export function wireHeads(a: Omit<CachedAnswer, 'wire'>): WireHeads {
+  const headers: Record<string, string> = { ...a.headers };
+  headers['ETag'] = a.etag;
+  headers['Cache-Control'] ??= 'no-cache';
+  const notModified = LIMIT_LINES.concat(Object.entries(headers).flat());
+  const ok = LIMIT_LINES.concat(
+    Object.entries({ ...headers, 'Content-Type': a.contentType, 'Content-Length': String(a.body.length) }).flat(),
+  );
+  const names = Object.keys(headers).map((k) => k.toLowerCase());
+  const plain =
+    new Set(names).size === names.length && !names.some((n) => RESERVED.has(n) || n === 'content-type' || n === 'content-length');
+  return { ok, notModified, plain };
 }
 
 /** Bodies up to this many characters are kept as text too (see CachedAnswer.text). */

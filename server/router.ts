@@ -78,8 +78,12 @@ interface Compiled extends Route {
 
 export type Match = { route: Route; params: Record<string, string> } | { allow: Method[] } | null;
 
+/** Routes remembered by method and path for the cache-hit path (bounded: cleared when full). */
+const ROUTE_MEMO = 4096;
+
 export class Router {
   private readonly compiled: Compiled[] = [];
+  private readonly memo = new Map<string, Route | null>();
 
   add(method: Method, path: string, handler: Handler, opts: { cache?: CachePolicy } = {}): this {
     const segments = path.split('/');
@@ -93,6 +97,7 @@ export class Router {
     });
     // More literal segments first: `/plugins/search` wins over `/plugins/{name}`.
     this.compiled.sort((a, b) => b.statics - a.statics);
+    this.memo.clear();
     return this;
   }
 
@@ -112,7 +117,39 @@ export class Router {
     }
     return allow.size > 0 ? { allow: [...allow] } : null;
   }
+
+  /**
+   * The route `match` would run for a plain path (plainTarget: no percent-escapes, so no decoding
+   * can fail), or null when it would answer 404, 405 or a redirect; remembered per method and path.
+   */
+  routeFor(method: string, pathname: string): Route | null {
+    const key = `${method} ${pathname}`;
+    let route = this.memo.get(key);
+    if (route === undefined) {
+      const m = this.match(method, pathname);
+      route = m && 'route' in m ? m.route : null;
+      if (this.memo.size >= ROUTE_MEMO) this.memo.clear();
+      this.memo.set(key, route);
+    }
+    return route;
+  }
 }
+
+/**
+ * A request target split as `new URL(target, base)` would split it, for targets made only of
+ * characters URL parsing leaves as they are (letters, digits, `-._~/` in the path; also `%&=+,:/?`
+ * in the query) and with no dot segments or `//`; null for anything else (the caller then uses URL).
+ */
+export function plainTarget(target: string): { pathname: string; search: string } | null {
+  const m = PLAIN_TARGET.exec(target);
+  if (!m) return null;
+  const pathname = m[1]!;
+  if (pathname.includes('/.') || pathname.includes('//')) return null;
+  const query = m[2] ?? '';
+  return { pathname, search: query === '?' ? '' : query };
+}
+
+const PLAIN_TARGET = /^(\/[A-Za-z0-9._~\-\/]*)(\?[A-Za-z0-9._~\-%&=+,:\/?]*)?$/;
 
 function matchSegments(template: string[], parts: string[]): Record<string, string> | null {
   if (template.length !== parts.length) return null;

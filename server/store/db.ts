@@ -25,6 +25,11 @@ export interface Db extends Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>, kind?: WriteKind): Promise<T>;
   /** What the API can show changed since: any commit through any connection or instance. */
   generation(scope: 'all' | 'content'): Promise<string>;
+  /**
+   * The same value without waiting, when the store can tell it at once (SQLite's data_version;
+   * PostgreSQL while its LISTEN connection is up); undefined means: ask `generation`.
+   */
+  generationSync?(scope: 'all' | 'content'): string | undefined;
   /** Answers at all (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

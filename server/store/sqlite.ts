@@ -55,6 +55,8 @@ export class SqliteDb implements Db {
   #dataVersion: StatementSync;
   /** PRAGMA data_version as read in this turn of the event loop (see generationSync). */
   #turnVersion: number | undefined;
+  /** The two generation strings of this turn (content, all), until a commit here or the turn ends. */
+  #turnStrings: [string, string] | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(file: string) {
@@ -91,6 +93,7 @@ export class SqliteDb implements Db {
         this.writer.db.exec('COMMIT');
         if (kind === 'counter') this.#counted++;
         else this.#writes++;
+        this.#turnStrings = undefined;
         return result;
       } catch (err) {
         if (this.writer.db.isTransaction) this.writer.db.exec('ROLLBACK');
@@ -115,16 +118,21 @@ export class SqliteDb implements Db {
    * value is dropped in the check phase that follows. This store's own commits count at once.
    */
   generationSync(scope: 'all' | 'content'): string {
-    let version = this.#turnVersion;
-    if (version === undefined) {
-      const v = this.#dataVersion.get() as unknown as [number] | undefined;
-      version = this.#turnVersion = v ? v[0] : 0;
-      setImmediate(() => {
-        this.#turnVersion = undefined;
-      });
+    let strings = this.#turnStrings;
+    if (strings === undefined) {
+      let version = this.#turnVersion;
+      if (version === undefined) {
+        const v = this.#dataVersion.get() as unknown as [number] | undefined;
+        version = this.#turnVersion = v ? v[0] : 0;
+        setImmediate(() => {
+          this.#turnVersion = undefined;
+          this.#turnStrings = undefined;
+        });
+      }
+      const base = `${this.#writes}:${version}`;
+      strings = this.#turnStrings = [base, `${base}:${this.#counted}`];
     }
-    const base = `${this.#writes}:${version}`;
-    return scope === 'content' ? base : `${base}:${this.#counted}`;
+    return scope === 'content' ? strings[0] : strings[1];
   }
 
   generation(scope: 'all' | 'content'): Promise<string> {

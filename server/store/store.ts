@@ -111,6 +111,11 @@ export class Store {
     return this.db.generation(scope);
   }
 
+  /** `generation` when the store can tell it without waiting, else undefined (db.ts). */
+  generationSync(scope: 'all' | 'content' = 'all'): string | undefined {
+    return this.db.generationSync?.(scope);
+  }
+
   /**
    * Where uploads are streamed (temporary names; see TEMP_FILE_PREFIX): beside the package
    * directories, so that the rename into place stays on one file system and a refused first

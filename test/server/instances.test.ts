@@ -166,6 +166,38 @@ describe('the rate limit of two instances on one PostgreSQL', { skip: SKIP }, ()
   });
 });
 
+describe('the rate limit of two instances under parallel requests', { skip: SKIP }, () => {
+  test('requests of one client in flight at once over both instances: N allowed in all, each with its own Remaining', async () => {
+    const dirs: string[] = [];
+    const url = await (await sharedCluster()).createDatabase();
+    const limit = { limit: 9, windowSeconds: 60 };
+    const a = await instance(url, dirs, { rateLimit: limit });
+    const b = await instance(url, dirs, { rateLimit: limit });
+    try {
+      const intoWindow = Date.now() % 60_000;
+      if (intoWindow > 55_000) await new Promise((r) => setTimeout(r, 60_000 - intoWindow + 50));
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const r = await fetch(`${(i % 2 ? b : a).api}/plugins/search?q=x`);
+          await r.arrayBuffer();
+          return { status: r.status, remaining: r.headers.get('x-ratelimit-remaining') };
+        }),
+      );
+      const ok = answers.filter((x) => x.status === 200);
+      assert.equal(ok.length, 9, answers.map((x) => x.status).join(' '));
+      assert.equal(answers.filter((x) => x.status === 429).length, 21);
+      assert.deepEqual(
+        ok.map((x) => Number(x.remaining)).sort((p, q) => p - q),
+        [0, 1, 2, 3, 4, 5, 6, 7, 8],
+      );
+    } finally {
+      await a.m.close();
+      await b.m.close();
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('trusted-publishing state across instances', { skip: SKIP }, () => {
   test('an OIDC token id exchanged through one instance is refused by the other; its session works on both', async () => {
     const url = await (await sharedCluster()).createDatabase();

@@ -74,3 +74,40 @@ test('made-up tokens share the client address bucket; a valid token has its own'
     await small.stop();
   }
 });
+
+test('the shared limiter counts parallel requests of one key together, each in its own place', async () => {
+  // A real SQL engine behind the limiter's one statement (PostgreSQL's table, in SQLite's dialect).
+  const { DatabaseSync } = await import('node:sqlite');
+  const { SharedRateLimiter } = await import('../../server/rate-limit.ts');
+  const db = new DatabaseSync(':memory:');
+  db.exec(
+    'CREATE TABLE rate_limits (key TEXT NOT NULL, window_start INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (key, window_start))',
+  );
+  const statements: string[] = [];
+  const sql = {
+    async get<T>(text: string, ...params: Array<string | number>) {
+      statements.push(text);
+      await new Promise((r) => setTimeout(r, 5)); // a round trip: later requests queue behind it
+      return db.prepare(text).get(...params) as T | undefined;
+    },
+    async run(text: string, ...params: Array<string | number>) {
+      return { changes: Number(db.prepare(text).run(...params).changes) };
+    },
+  };
+  const limiter = new SharedRateLimiter({ limit: 7, windowSeconds: 60 }, sql, () => 120_000 + 5);
+  const first = await Promise.all(Array.from({ length: 3 }, () => limiter.take('addr:a')));
+  const burst = await Promise.all([...Array.from({ length: 12 }, () => limiter.take('addr:a')), limiter.take('addr:b')]);
+  const decisions = [...first, ...burst.slice(0, 12)];
+  assert.equal(decisions.filter((d) => d.allowed).length, 7);
+  assert.deepEqual(
+    decisions.map((d) => d.headers['X-RateLimit-Remaining']),
+    ['6', '5', '4', '3', '2', '1', '0', '0', '0', '0', '0', '0', '0', '0', '0'],
+    'each request has its own place in the count',
+  );
+  assert.ok(decisions.slice(7).every((d) => !d.allowed && Number(d.headers['Retry-After']) >= 1));
+  assert.equal(burst[12]!.allowed, true, 'another key has its own window');
+  assert.equal(burst[12]!.headers['X-RateLimit-Remaining'], '6');
+  const row = db.prepare("SELECT count FROM rate_limits WHERE key = 'addr:a'").get() as { count: number };
+  assert.equal(row.count, 15, 'every request is counted, as one upsert each would have');
+  assert.ok(statements.length <= 4, `${statements.length} upserts for 16 requests of two keys`);
+});
