@@ -400,7 +400,10 @@ export class MarketplaceClient extends SourceClientBase {
     } catch {
       throw new MarketplaceError('invalid-response', endpoint, `response is not JSON (starts with ${JSON.stringify(body.slice(0, 40))})`);
     }
-    const parsed = schema.safeParse(json);
+    // jitless: zod would compile a parser for each object schema (new Function) at its first
+    // parse; an answer's shapes are parsed once or twice per process, where compiling costs more
+    // than it saves (one-service `outdated`: ~6 % fewer instructions). Same result, same errors.
+    const parsed = schema.safeParse(json, { jitless: true });
     if (!parsed.success) throw new MarketplaceError('invalid-response', endpoint, describeSchemaError(parsed.error));
     return parsed.data;
   }
