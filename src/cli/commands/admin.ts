@@ -7,6 +7,7 @@ import type { RegisterCommand } from '../context.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Store } from '../../../server/store/index.ts';
 import { CliError, EXIT } from '../errors.ts';
+import { advisoryColumns, columns } from '../output/columns.ts';
 
 interface DataDirOption {
   dataDir?: string;
@@ -178,12 +179,6 @@ export function durationArg(raw: string): number {
   if (!(ms > 0) || ms > 3650 * 86_400_000)
     throw new InvalidArgumentError(`expected a duration such as 30m, 12h, 90d or 8w (at most ten years), got ${JSON.stringify(raw)}`);
   return ms;
-}
-
-/** Left-aligned columns, two spaces apart; the first row is the header. */
-function columns(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
 }
 
 function publisherLine(p: TrustedPublisher): string {
@@ -525,17 +520,7 @@ export const register: RegisterCommand = (program, act) => {
         if (plugin !== undefined && !row) throw new CliError(`${pluginArg(plugin)} is not a plugin of this marketplace`);
         return listAdvisories(store.db, row ? Number(row.id) : null, 10_000);
       });
-      if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify({ advisories: found })}\n`);
-      else if (found.length === 0) ctx.io.stdout('no advisories\n');
-      else {
-        const rows = found.map((a) => [
-          a.id,
-          a.modified.slice(0, 10),
-          a.affected.map((x) => x.package.name).join(','),
-          a.withdrawn ? `(withdrawn) ${a.summary}` : a.summary,
-        ]);
-        ctx.io.stdout(columns([['id', 'modified', 'packages', 'summary'], ...rows]));
-      }
+      ctx.io.stdout(ctx.globals.json ? `${JSON.stringify({ advisories: found })}\n` : advisoryColumns(found));
       return EXIT.ok;
     }),
   );

@@ -18,6 +18,7 @@ export const COMMAND_NAMES = [
   'yank',
   'unyank',
   'deprecate',
+  'advisory',
   'version',
   'compat',
   'serve',

@@ -14,7 +14,10 @@ import { SourceClientBase, sourceIo, staleSince } from './source-io.ts';
 import { cachedGet, type CachedGetPeer, type Served } from './cached-get.ts';
 import { isValidProjectName } from '../names.ts';
 import { checkVersionBounds } from '../pep440/limits.ts';
+import type { Osv } from '../advisories/osv.ts';
 import {
+  AdvisoryList,
+  AdvisorySaved,
   BatchResponse,
   DownloadInfo,
   ErrorBody,
@@ -293,6 +296,16 @@ export class MarketplaceClient extends SourceClientBase {
     const path = `/plugins/${segment(name)}/deprecation`;
     if (request === null) return this.#write('DELETE', path, null, Plugin);
     return this.#write('PUT', path, JSON.stringify(DeprecationRequest.parse(request)), Plugin);
+  }
+
+  /** The advisories of one plugin (null: no such plugin), or of every plugin; newest first. */
+  async advisories(name?: string): Promise<AdvisoryList | null> {
+    return this.#getJson(name === undefined ? '/advisories' : `/plugins/${segment(name)}/advisories`, AdvisoryList, true);
+  }
+
+  /** Stores one OSV record (the owner of every plugin it names, or an admin token); the same id again replaces it. */
+  async publishAdvisory(osv: Osv): Promise<AdvisorySaved> {
+    return this.#write('POST', '/advisories', JSON.stringify(osv), AdvisorySaved);
   }
 
   async rate(name: string, stars: number): Promise<RatingResponse> {
