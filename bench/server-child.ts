@@ -7,6 +7,27 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './marketplace.ts';
 
+/**
+ * `node` arguments for `serve` from the TypeScript sources (a long-running server) on a data dir,
+ * or on PostgreSQL with `databaseUrl` (the data dir then holds release files), with a rate limit
+ * no bench reaches; `profileDir`: under --cpu-prof, the profile written there.
+ */
+export function serveArgs(dataDir: string, opts: { databaseUrl?: string; profileDir?: string } = {}): string[] {
+  return [
+    ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []),
+    path.join('src', 'cli', 'main.ts'),
+    'serve',
+    ...(opts.databaseUrl ? ['--database-url', opts.databaseUrl] : []),
+    '--data-dir',
+    dataDir,
+    '--port',
+    '0',
+    '--quiet',
+    '--rate-limit',
+    '1000000',
+  ];
+}
+
 /** Starts `node <args>` and resolves with the first http:// URL it prints. */
 export async function startChild(args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -15,7 +15,7 @@ import { REPO_ROOT, seedDirectly } from './marketplace.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
 import { benchCatalog, pluginPackage } from './monorepo.ts';
 import { argValue } from './results.ts';
-import { startChild, stopChild } from './server-child.ts';
+import { serveArgs, startChild, stopChild } from './server-child.ts';
 import { wrk } from './wrk.ts';
 
 const RUNS = Number(argValue('--runs', '3'));
@@ -35,19 +35,7 @@ const work = await tempDir('server-hot');
 const dataDir = path.join(work.dir, 'data');
 await seedDirectly(dataDir, benchCatalog({ plugins: 100, releases: 10 }));
 const floor = await startChild(['-e', FLOOR]);
-const serveArgs = [
-  ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []),
-  path.join('src', 'cli', 'main.ts'),
-  'serve',
-  '--data-dir',
-  dataDir,
-  '--port',
-  '0',
-  '--quiet',
-  '--rate-limit',
-  '1000000',
-];
-const server = await startChild(serveArgs);
+const server = await startChild(serveArgs(dataDir, PROFILE ? { profileDir: PROFILE } : {}));
 const paths = Array.from({ length: 100 }, (_, i) => `/api/v1/plugins/${pluginPackage(i)}`);
 let same: Awaited<ReturnType<typeof startChild>> | undefined;
 try {

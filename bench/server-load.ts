@@ -54,7 +54,7 @@ import { benchCatalog, pluginPackage, TOPICS } from './monorepo.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
 import { argValue, targetTable, writeResults, type Target } from './results.ts';
 import { wrk, type WrkResult } from './wrk.ts';
-import { marketplaceScript, startChild, stopChild } from './server-child.ts';
+import { marketplaceScript, serveArgs, startChild, stopChild } from './server-child.ts';
 import { startCluster } from '../test/helpers/postgres.ts';
 
 const require = createRequire(import.meta.url);
@@ -236,11 +236,6 @@ function wrkTable(cells: readonly WrkCell[]): string {
       String(c.errors),
     ]),
   );
-}
-
-/** `serve` on `dataDir` in a child process (the TypeScript sources: a long-running server). */
-function serveArgs(dataDir: string): string[] {
-  return [path.join('src', 'cli', 'main.ts'), 'serve', '--data-dir', dataDir, '--port', '0', '--quiet', '--rate-limit', '1000000'];
 }
 
 /** The wrk cells over growing catalogs, one server per size, against one baseline server. */
@@ -460,22 +455,9 @@ async function main(): Promise<void> {
         const databaseUrl = await cluster.createDatabase();
         const pgSeed = await seedDirectly(dataDir, benchCatalog({ plugins: PLUGINS, releases: RELEASES }), { databaseUrl });
         console.log(`\nPostgreSQL: seeded ${PLUGINS * RELEASES} releases in ${fmt(pgSeed.ms)} ms`);
-        const serveArgs = (dir: string) => [
-          path.join('src', 'cli', 'main.ts'),
-          'serve',
-          '--database-url',
-          databaseUrl,
-          '--data-dir',
-          dir,
-          '--port',
-          '0',
-          '--quiet',
-          '--rate-limit',
-          '1000000',
-        ];
-        const one = await startChild(serveArgs(path.join(work.dir, 'pg-a')));
+        const one = await startChild(serveArgs(path.join(work.dir, 'pg-a'), { databaseUrl }));
         children.push(one.child);
-        const two = await startChild(serveArgs(path.join(work.dir, 'pg-b')));
+        const two = await startChild(serveArgs(path.join(work.dir, 'pg-b'), { databaseUrl }));
         children.push(two.child);
         for (const connections of CONNECTIONS) {
           for (const e of endpoints.slice(1)) {
@@ -535,19 +517,7 @@ async function main(): Promise<void> {
       // One server per endpoint under --cpu-prof, loaded at 50 connections: where its time goes.
       for (const e of endpoints.slice(1)) {
         const dir = path.join(work.dir, `prof-${e.name.replace(/\W+/g, '-')}`);
-        const prof = await startChild([
-          '--cpu-prof',
-          `--cpu-prof-dir=${dir}`,
-          path.join('src', 'cli', 'main.ts'),
-          'serve',
-          '--data-dir',
-          dataDir,
-          '--port',
-          '0',
-          '--quiet',
-          '--rate-limit',
-          '1000000',
-        ]);
+        const prof = await startChild(serveArgs(dataDir, { profileDir: dir }));
         children.push(prof.child);
         await load(prof.url, e.name, e.paths, 50);
         await settle(prof.url);

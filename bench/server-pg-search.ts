@@ -14,7 +14,7 @@ import { REPO_ROOT, seedDirectly } from './marketplace.ts';
 import { benchCatalog, TOPICS } from './monorepo.ts';
 import { profileTables, summarizeProfileDir } from './profile.ts';
 import { argValue } from './results.ts';
-import { startChild, stopChild } from './server-child.ts';
+import { serveArgs, startChild, stopChild } from './server-child.ts';
 import { startCluster } from '../test/helpers/postgres.ts';
 
 const require = createRequire(import.meta.url);
@@ -42,17 +42,12 @@ try {
   console.log(`seeded ${PLUGINS * 10} releases in ${(seeded.ms / 1000).toFixed(1)} s`);
   for (let i = 0; i < INSTANCES; i++) {
     children.push(
-      await startChild([
-        ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []),
-        path.join('src', 'cli', 'main.ts'),
-        'serve',
-        ...(databaseUrl ? ['--database-url', databaseUrl, '--data-dir', path.join(work.dir, `data-${i}`)] : ['--data-dir', seedDir]),
-        '--port',
-        '0',
-        '--quiet',
-        '--rate-limit',
-        '1000000',
-      ]),
+      await startChild(
+        serveArgs(databaseUrl ? path.join(work.dir, `data-${i}`) : seedDir, {
+          ...(databaseUrl ? { databaseUrl } : {}),
+          ...(PROFILE ? { profileDir: PROFILE } : {}),
+        }),
+      ),
     );
   }
   const requests = TOPICS.map((t) => ({ method: 'GET', path: `/api/v1/plugins/search?q=${t}&per_page=20` }));
