@@ -141,41 +141,41 @@ describe('two instances on one PostgreSQL', { skip: SKIP }, () => {
   });
 });
 
+/** Two instances on a fresh database, both limited to `limit` a minute, started clear of a window boundary; closed after. */
+async function twoLimited(limit: number, run: (a: Instance, b: Instance) => Promise<void>): Promise<void> {
+  const dirs: string[] = [];
+  const url = await (await sharedCluster()).createDatabase();
+  const rateLimit = { limit, windowSeconds: 60 };
+  const a = await instance(url, dirs, { rateLimit });
+  const b = await instance(url, dirs, { rateLimit });
+  try {
+    // A window boundary inside the run would start a new count: stay clear of one.
+    const intoWindow = Date.now() % 60_000;
+    if (intoWindow > 55_000) await new Promise((r) => setTimeout(r, 60_000 - intoWindow + 50));
+    await run(a, b);
+  } finally {
+    await a.m.close();
+    await b.m.close();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+
 describe('the rate limit of two instances on one PostgreSQL', { skip: SKIP }, () => {
   test('N per minute holds for the pair, not N each', async () => {
-    const dirs: string[] = [];
-    const url = await (await sharedCluster()).createDatabase();
-    const limit = { limit: 7, windowSeconds: 60 };
-    const a = await instance(url, dirs, { rateLimit: limit });
-    const b = await instance(url, dirs, { rateLimit: limit });
-    try {
-      // A window boundary inside the run would start a new count: stay clear of one.
-      const intoWindow = Date.now() % 60_000;
-      if (intoWindow > 55_000) await new Promise((r) => setTimeout(r, 60_000 - intoWindow + 50));
+    await twoLimited(7, async (a, b) => {
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++) statuses.push((await fetch(`${(i % 2 ? b : a).api}/fapilog/versions`)).status);
       assert.equal(statuses.filter((s) => s === 200).length, 7, statuses.join(' '));
       assert.equal(statuses.filter((s) => s === 429).length, 13);
       const m = await (await fetch(`${a.url}/metrics`)).text();
       assert.match(m, /^fapilog_rate_limited_total [1-9]/m);
-    } finally {
-      await a.m.close();
-      await b.m.close();
-      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('the rate limit of two instances under parallel requests', { skip: SKIP }, () => {
   test('requests of one client in flight at once over both instances: N allowed in all, each with its own Remaining', async () => {
-    const dirs: string[] = [];
-    const url = await (await sharedCluster()).createDatabase();
-    const limit = { limit: 9, windowSeconds: 60 };
-    const a = await instance(url, dirs, { rateLimit: limit });
-    const b = await instance(url, dirs, { rateLimit: limit });
-    try {
-      const intoWindow = Date.now() % 60_000;
-      if (intoWindow > 55_000) await new Promise((r) => setTimeout(r, 60_000 - intoWindow + 50));
+    await twoLimited(9, async (a, b) => {
       const answers = await Promise.all(
         Array.from({ length: 30 }, async (_, i) => {
           const r = await fetch(`${(i % 2 ? b : a).api}/plugins/search?q=x`);
@@ -190,11 +190,7 @@ describe('the rate limit of two instances under parallel requests', { skip: SKIP
         ok.map((x) => Number(x.remaining)).sort((p, q) => p - q),
         [0, 1, 2, 3, 4, 5, 6, 7, 8],
       );
-    } finally {
-      await a.m.close();
-      await b.m.close();
-      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 });
 
