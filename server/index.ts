@@ -13,15 +13,8 @@ import { RateLimiter, SharedRateLimiter, type Limiter, type RateLimitOptions } f
 import { plainTarget, Router, type CachePolicy, type Reply, type RequestContext, type Route } from './router.ts';
 import { openStore, type Store, type TokenOwner } from './store/index.ts';
 import { Metrics } from './metrics.ts';
-import {
-  ResponseCache,
-  SMALL_TEXT,
-  WIRE_LIMITS,
-  wireHeads,
-  type CachedAnswer,
-  type ResponseCacheOptions,
-  type WireHeads,
-} from './response-cache.ts';
+import { ResponseCache, SMALL_TEXT, WIRE_LIMITS, wireHeads } from './response-cache.ts';
+import type { CachedAnswer, ResponseCacheOptions, WireHeads } from './response-cache.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { readCatalog, seedStore } from './seed.ts';
 import { registerPluginRoutes } from './routes/plugins.ts';

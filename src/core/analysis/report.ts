@@ -57,9 +57,9 @@ export type ReportPublisherChange = z.infer<typeof ReportPublisherChange>;
 export const PluginEntry = lazySchema(() =>
   z.object({
     /** PEP 503 normalised package name, e.g. `fapilog-loki`. */
-    package: z.string(),
+    package: z.string().min(1),
     /** Marketplace short name, e.g. `loki`. */
-    name: z.string(),
+    name: z.string().min(1),
     location: ReportLocation,
     specifier: z.string(),
     current: z.string().nullable(),
