@@ -219,21 +219,36 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
 
   /** The cached answer answerHit may send for this request, or null (see there); takes and writes nothing. */
   function findHit(req: IncomingMessage): { hit: CachedAnswer; wire: WireHeads; route: string; limiter: RateLimiter } | null {
-    const method = req.method;
-    if (!cache || !localLimiter || (method !== 'GET' && method !== 'HEAD') || req.headers.authorization !== undefined) return null;
-    const target = plainTarget(req.url ?? '');
-    if (!target || OPS_PATHS.has(target.pathname)) return null;
-    const matched = router.routeFor(method, target.pathname);
-    const policy = matched?.cache;
-    if (!matched || !policy) return null;
-    const showsCounts = policy.showsCounts !== false;
-    if (showsCounts && downloads.unsettled) return null;
-    const generation = store.generationSync(showsCounts ? 'all' : 'content');
+    if (!localLimiter || req.headers.authorization !== undefined) return null;
+    const ahead = cachedRouteAhead(req);
+    if (!ahead) return null;
+    const generation = store.generationSync(ahead.scope);
     if (generation === undefined) return null;
-    const hit = cache.get(cacheKey(req, policy, baseUrlFor(req), target), generation);
+    const hit = cache!.get(cacheKey(req, ahead.policy, baseUrlFor(req), ahead.target), generation);
     if (!hit || hit.status !== 200) return null;
     const wire = (hit.wire ??= wireHeads(hit));
-    return wire.plain ? { hit, wire, route: matched.path, limiter: localLimiter } : null;
+    return wire.plain ? { hit, wire, route: ahead.route.path, limiter: localLimiter } : null;
+  }
+
+  /**
+   * What answerHit and earlyGeneration may look at before `handle` runs: a GET or HEAD with a plain
+   * target (router.ts plainTarget) whose route's answers are cached, and the generation scope they
+   * are kept under; null for anything else, and while this server holds download counts not yet
+   * written that the answer would show (`handle` writes them first).
+   */
+  function cachedRouteAhead(
+    req: IncomingMessage,
+  ): { target: { pathname: string; search: string }; route: Route; policy: CachePolicy; scope: 'all' | 'content' } | null {
+    const method = req.method;
+    if (!cache || (method !== 'GET' && method !== 'HEAD')) return null;
+    const target = plainTarget(req.url ?? '');
+    if (!target || OPS_PATHS.has(target.pathname)) return null;
+    const route = router.routeFor(method, target.pathname);
+    const policy = route?.cache;
+    if (!route || !policy) return null;
+    const scope = scopeOf(policy);
+    if (scope === 'all' && downloads.unsettled) return null;
+    return { target, route, policy, scope };
   }
 
   /**
@@ -244,16 +259,11 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
    * download counts the answer would show (handle flushes them first, then reads).
    */
   function earlyGeneration(req: IncomingMessage): EarlyGeneration | undefined {
-    if (!cache || localLimiter || (req.method !== 'GET' && req.method !== 'HEAD')) return undefined;
-    const target = plainTarget(req.url ?? '');
-    if (!target || OPS_PATHS.has(target.pathname)) return undefined;
-    const policy = router.routeFor(req.method, target.pathname)?.cache;
-    if (!policy) return undefined;
-    const scope = policy.showsCounts === false ? 'content' : 'all';
-    if (scope === 'all' && downloads.unsettled) return undefined;
-    const value = store.generation(scope);
+    const ahead = localLimiter ? null : cachedRouteAhead(req);
+    if (!ahead) return undefined;
+    const value = store.generation(ahead.scope);
     value.catch(() => undefined); // a request refused before its lookup never awaits it
-    return { scope, value };
+    return { scope: ahead.scope, value };
   }
 
   // The last Host header seen and the base it gave (clients of one server send one or a few).
@@ -301,7 +311,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
       const policy = cache && (method === 'GET' || method === 'HEAD') ? match.route.cache : undefined;
       // Counts this server holds in memory go in before an answer that shows counts is looked up
       // or built, so its own answers are never behind its downloads.
-      if (downloads.unsettled && match.route.cache && match.route.cache.showsCounts !== false && (method === 'GET' || method === 'HEAD')) {
+      if (downloads.unsettled && match.route.cache && scopeOf(match.route.cache) === 'all' && (method === 'GET' || method === 'HEAD')) {
         await downloads.flush();
         early = undefined;
       }
@@ -426,7 +436,7 @@ export async function createMarketplace(opts: MarketplaceOptions): Promise<Marke
     early: EarlyGeneration | undefined,
   ): Promise<CacheSlot> {
     const key = cacheKey(req, policy, baseUrl, url);
-    const scope = policy.showsCounts === false ? 'content' : 'all';
+    const scope = scopeOf(policy);
     const generation = await (early?.scope === scope ? early.value : store.generation(scope));
     return { key, scope, generation, hit: cache!.get(key, generation) };
   }
@@ -674,6 +684,11 @@ function serialized(reply: Reply): CachedAnswer {
     ...(typeof text === 'string' && text.length <= SMALL_TEXT ? { text } : {}),
     etag: etagOf(body),
   };
+}
+
+/** The generation a route's cached answers are kept under: counts too, unless they show none. */
+function scopeOf(policy: CachePolicy): 'all' | 'content' {
+  return policy.showsCounts === false ? 'content' : 'all';
 }
 
 /** What a cached answer depends on (router.ts CachePolicy): the variant, the link base, the path and query. */

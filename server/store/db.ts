@@ -27,7 +27,7 @@ export interface Db extends Sql {
   generation(scope: 'all' | 'content'): Promise<string>;
   /**
    * The same value without waiting, when the store can tell it at once (SQLite's data_version;
-   * PostgreSQL while its LISTEN connection is up); undefined means: ask `generation`.
+   * PostgreSQL cannot: see docs/private-marketplace.md); undefined means: ask `generation`.
    */
   generationSync?(scope: 'all' | 'content'): string | undefined;
   /** Answers at all (readiness). */
