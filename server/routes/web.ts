@@ -4,7 +4,7 @@
  * (one segment: the per-fapilog simple index lives below it at `/fapilog/{version}/simple/`),
  * and the stylesheet. Templates, escaping, Markdown and the chart are in server/web/.
  */
-import { deprecationView, isAffectedRelease } from '../store/views.ts';
+import { deprecationView, isAffectedRelease, isMirrored } from '../store/views.ts';
 import { ListQuery, type Deprecation, type Plugin } from '../../src/core/marketplace/schemas.ts';
 import { isValid } from '../../src/core/pep440/index.ts';
 import { HttpError, notFound } from '../errors.ts';
@@ -105,7 +105,7 @@ class CompatIndex {
           name: r.row.name,
           package: r.row.package,
           plugin_type: r.row.plugin_type,
-          mirrored: r.row.mirrored_from != null,
+          mirrored: isMirrored(r.row),
           deprecation: deprecationView(r.row),
           // A release an advisory affects is never named as the one that works.
           releases: r.releases.filter((x) => !isAffectedRelease(r, x.row.version)).map((x) => matrixRelease(x)),

@@ -43,6 +43,11 @@ export function isAffectedRelease(record: PluginRecord, version: string): boolea
 }
 
 /** The plugin's deprecation, as its row keeps it (null: none). */
+/** Mirrored from an upstream index (`serve --upstream`), not published here. */
+export function isMirrored(row: PluginRecord['row']): boolean {
+  return row.mirrored_from !== null && row.mirrored_from !== undefined;
+}
+
 export function deprecationView(row: PluginRecord['row']): Deprecation | null {
   return row.deprecation ? Deprecation.parse(JSON.parse(row.deprecation)) : null;
 }
@@ -103,7 +108,7 @@ export function pluginView(record: PluginRecord, { rating, rating_count }: Ratin
     dependencies: JSON.parse(cur.row.dependencies) as string[],
     published_at: cur.row.published_at,
     checksum: wheel ? wheel.sha256 : null,
-    mirrored: record.row.mirrored_from !== null && record.row.mirrored_from !== undefined,
+    mirrored: isMirrored(record.row),
     ...(record.row.deprecation ? { deprecation: deprecationView(record.row) } : {}),
   };
 }

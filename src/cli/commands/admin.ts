@@ -479,15 +479,9 @@ export const register: RegisterCommand = (program, act) => {
     { create: false },
   ).action(
     act(async (ctx, file: string, opts: DataDirOption) => {
-      const { osvRecords } = await import('../../core/advisories/osv.ts');
+      const { readOsvFile } = await import('./advisory.ts');
       const { advisoryPackages } = await import('../../core/advisories/affects.ts');
-      const where = path.resolve(ctx.io.cwd, file);
-      let records;
-      try {
-        records = osvRecords(JSON.parse(fs.readFileSync(where, 'utf8')));
-      } catch (err) {
-        throw new CliError(`${file}: ${err instanceof Error ? err.message : String(err)}; nothing stored`);
-      }
+      const records = await readOsvFile(ctx.io.cwd, file, 'nothing stored');
       const saved = await withStore(ctx, opts, async (store) => {
         // Every package every record names must be here before anything is stored.
         for (const [i, osv] of records.entries()) {

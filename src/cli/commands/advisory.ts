@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENV } from '../../core/config.ts';
+import type { Osv } from '../../core/advisories/osv.ts';
 import type { AdvisorySaved } from '../../core/marketplace/schemas.ts';
 import type { RegisterCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -25,13 +26,7 @@ export const register: RegisterCommand = (program, act) => {
       act(async (ctx, file: string) => {
         if (!ctx.settings().token)
           throw new CliError(`publishing an advisory needs the plugin owner's token: pass --token or set ${ENV.token}`);
-        const { osvRecords } = await import('../../core/advisories/osv.ts');
-        let records;
-        try {
-          records = osvRecords(JSON.parse(fs.readFileSync(path.resolve(ctx.io.cwd, file), 'utf8')));
-        } catch (err) {
-          throw new CliError(`${file}: ${err instanceof Error ? err.message : String(err)}; nothing sent`);
-        }
+        const records = await readOsvFile(ctx.io.cwd, file, 'nothing sent');
         const client = ctx.client();
         const saved: AdvisorySaved[] = [];
         for (const [i, osv] of records.entries()) {
@@ -63,3 +58,16 @@ export const register: RegisterCommand = (program, act) => {
       }),
     );
 };
+
+/**
+ * The OSV records of a file (one record, a list, or {"advisories": [...]}), every one checked; a
+ * file that cannot be read or holds a bad record is refused whole, saying so (`nothing`).
+ */
+export async function readOsvFile(cwd: string, file: string, nothing: string): Promise<Osv[]> {
+  const { osvRecords } = await import('../../core/advisories/osv.ts');
+  try {
+    return osvRecords(JSON.parse(fs.readFileSync(path.resolve(cwd, file), 'utf8')));
+  } catch (err) {
+    throw new CliError(`${file}: ${err instanceof Error ? err.message : String(err)}; ${nothing}`);
+  }
+}
